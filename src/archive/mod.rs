@@ -1,0 +1,249 @@
+//! The loader: finds the chat logs under an archive folder and reads each into a [`Day`] of
+//! [`Message`]s. The layout is the Jekyll site's `<group>/_posts/YYYY-MM-DD-chat.markdown`;
+//! any `.markdown`/`.md` file below a group folder is read. A file that cannot be read is
+//! reported as a [`Warning`] naming its path and the reason, and the run goes on.
+
+mod decode;
+mod front_matter;
+pub mod markdown;
+mod parse;
+
+pub use decode::DecodeError;
+pub use markdown::{Kind, Span};
+pub use parse::{header, time_label, Message};
+
+use crate::date::Date;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+/// One group's log of one day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Day {
+    /// Path relative to the archive root, `/`-separated.
+    pub path: String,
+    /// The first folder under the archive root (`proddev`, `devarch`, …).
+    pub group: String,
+    pub date: Date,
+    pub messages: Vec<Message>,
+}
+
+/// Something in the archive that could not be read as it should; the run went on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    /// Path relative to the archive root (or the root itself).
+    pub path: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.reason)
+    }
+}
+
+/// A log file found in the archive, not read yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFile {
+    /// Relative, `/`-separated: the file's identity in the index and the manifest.
+    pub path: String,
+    pub abs: PathBuf,
+    pub size: u64,
+    /// Modification time in nanoseconds since the Unix epoch (0 if unknown).
+    pub mtime_ns: u64,
+}
+
+/// The archive folder itself is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("archive folder {path}: {source}")]
+    Root { path: PathBuf, source: std::io::Error },
+    #[error("archive folder {0} is not a folder")]
+    NotADir(PathBuf),
+}
+
+/// What the archive holds: the logs that loaded, and what did not.
+#[derive(Debug, Default)]
+pub struct Archive {
+    pub days: Vec<Day>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Archive {
+    pub fn message_count(&self) -> usize {
+        self.days.iter().map(|d| d.messages.len()).sum()
+    }
+}
+
+/// Lists every log file under `root`, sorted by path. Unreadable entries (permissions, symlink
+/// loops) become warnings. Hidden folders and files directly in the root are not logs.
+pub fn list_logs(root: &Path) -> Result<(Vec<LogFile>, Vec<Warning>), ArchiveError> {
+    let meta = std::fs::metadata(root).map_err(|source| ArchiveError::Root { path: root.into(), source })?;
+    if !meta.is_dir() {
+        return Err(ArchiveError::NotADir(root.into()));
+    }
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().map_or_else(|| ".".to_owned(), |p| relative(root, p));
+                warnings.push(Warning { path, reason: walk_reason(&err) });
+                continue;
+            }
+        };
+        if entry.depth() < 2 || !entry.file_type().is_file() || !is_log_name(entry.path()) {
+            continue;
+        }
+        let path = relative(root, entry.path());
+        match entry.metadata() {
+            Ok(m) => files.push(LogFile {
+                path,
+                abs: entry.into_path(),
+                size: m.len(),
+                mtime_ns: m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
+            }),
+            Err(err) => warnings.push(Warning { path, reason: walk_reason(&err) }),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, warnings))
+}
+
+fn walk_reason(err: &walkdir::Error) -> String {
+    if err.loop_ancestor().is_some() {
+        "symbolic link loop, not followed".to_owned()
+    } else {
+        err.io_error().map_or_else(|| err.to_string(), |e| e.to_string())
+    }
+}
+
+fn is_log_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("markdown") || e.eq_ignore_ascii_case("md"))
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads and parses one log. `Err` is the reason the file is not a chat log; `Ok` may carry
+/// warnings about parts of it (messages are never dropped for them).
+pub fn read_log(file: &LogFile) -> Result<(Day, Vec<Warning>), Warning> {
+    let fail = |reason: String| Warning { path: file.path.clone(), reason };
+    let bytes = std::fs::read(&file.abs).map_err(|e| fail(format!("cannot read: {e}")))?;
+    parse_log(&file.path, &bytes).map_err(fail)
+}
+
+/// Parses a log's bytes; `path` is its archive-relative path (it gives group and date).
+pub fn parse_log(path: &str, bytes: &[u8]) -> Result<(Day, Vec<Warning>), String> {
+    let text = decode::decode(bytes).map_err(|e| e.to_string())?;
+    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let fm = front_matter::split(&lines);
+    let mut warnings = Vec::new();
+    let mut warn = |reason: String| warnings.push(Warning { path: path.to_owned(), reason });
+    if let Some(err) = &fm.yaml_error {
+        warn(format!("front matter is not valid YAML ({err}); its fields were read line by line"));
+    }
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let date = [fm.date.as_deref(), fm.title.as_deref(), Some(file_name)]
+        .into_iter()
+        .flatten()
+        .find_map(Date::parse_prefix)
+        .ok_or_else(|| "no date in front matter `date:`, `title:` or the file name".to_owned())?;
+    let (messages, orphans) = parse::messages(&lines, fm.body_start);
+    if orphans > 0 {
+        warn(format!("{orphans} line(s) before the first `> HH:MM:SS  nickname` header belong to no message"));
+    }
+    let group = path.split('/').next().unwrap_or_default().to_owned();
+    Ok((Day { path: path.to_owned(), group, date, messages }, warnings))
+}
+
+/// Reads the given log files in parallel. Files that fail become warnings.
+pub fn read_logs(files: &[LogFile]) -> (Vec<Day>, Vec<Warning>) {
+    let results: Vec<_> = files.par_iter().map(read_log).collect();
+    let mut days = Vec::with_capacity(results.len());
+    let mut warnings = Vec::new();
+    for r in results {
+        match r {
+            Ok((day, w)) => {
+                days.push(day);
+                warnings.extend(w);
+            }
+            Err(w) => warnings.push(w),
+        }
+    }
+    (days, warnings)
+}
+
+/// Loads the whole archive.
+pub fn load(root: &Path) -> Result<Archive, ArchiveError> {
+    let (files, mut warnings) = list_logs(root)?;
+    let (days, read_warnings) = read_logs(&files);
+    warnings.extend(read_warnings);
+    Ok(Archive { days, warnings })
+}
+
+/// Display names of groups, from the front matter `author:` of `<group>/index.html` where
+/// the site has one (`proddev` → `支付产品技术交流群`).
+pub fn group_names(root: &Path) -> BTreeMap<String, String> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return BTreeMap::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let group = e.file_name().to_string_lossy().into_owned();
+            let bytes = std::fs::read(e.path().join("index.html")).ok()?;
+            let text = decode::decode(&bytes).ok()?;
+            let lines: Vec<&str> = text.lines().collect();
+            Some((group, front_matter::split(&lines).author?))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_from_front_matter_then_title_then_file_name() {
+        let with_date = "---\ndate: 2017-08-15 12:00:00\ntitle: \"2017-01-01-WeChat\"\n---\n> 08:00:00  a\nx\n";
+        assert_eq!(parse_log("g/_posts/2016-01-01-chat.markdown", with_date.as_bytes()).unwrap().0.date.to_string(), "2017-08-15");
+        let title_only = "---\ntitle: \"2017-01-02-WeChat\"\n---\n> 08:00:00  a\nx\n";
+        assert_eq!(parse_log("g/_posts/2016-01-01-chat.markdown", title_only.as_bytes()).unwrap().0.date.to_string(), "2017-01-02");
+        let none = "> 08:00:00  a\nx\n";
+        let (day, warnings) = parse_log("g/_posts/2016-01-03-chat.markdown", none.as_bytes()).unwrap();
+        assert_eq!((day.date.to_string(), day.group.as_str(), warnings.len()), ("2016-01-03".to_owned(), "g", 0));
+    }
+
+    #[test]
+    fn crlf_and_bom_load() {
+        let text = "\u{FEFF}---\r\ndate: 2017-08-15\r\n---\r\n> 08:00:00  a  \r\n对账  \r\n";
+        let (day, _) = parse_log("g/x.md", text.as_bytes()).unwrap();
+        assert_eq!(day.messages.len(), 1);
+        assert_eq!(day.messages[0].text, "对账");
+    }
+
+    #[test]
+    fn a_file_with_no_date_anywhere_is_refused_with_a_reason() {
+        let err = parse_log("g/notes.md", b"> 08:00:00  a\nx\n").unwrap_err();
+        assert!(err.contains("no date"), "{err}");
+    }
+}

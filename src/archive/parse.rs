@@ -1,0 +1,164 @@
+//! A decoded log → messages. A message starts at a line `> HH:MM:SS  nickname`; its body is
+//! every line up to the next such line (`---` and `[…` lines included).
+
+use super::markdown::{self, Kind, Span};
+
+/// One chat message as the log has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// 1-based line of the `> HH:MM:SS` header in the file.
+    pub line: u32,
+    /// Seconds since midnight.
+    pub time: u32,
+    /// The nickname exactly as written (trimmed).
+    pub speaker: String,
+    /// Rendered body: text, links, images.
+    pub spans: Vec<Span>,
+    /// Plain text for search: text and link titles, entities decoded.
+    pub text: String,
+    pub kind: Kind,
+}
+
+impl Message {
+    /// `HH:MM:SS`.
+    pub fn time_label(&self) -> String {
+        time_label(self.time)
+    }
+
+    pub fn urls(&self) -> Vec<String> {
+        markdown::urls(&self.spans)
+    }
+}
+
+/// `HH:MM:SS` of seconds since midnight.
+pub fn time_label(secs: u32) -> String {
+    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+/// A message header, if `line` is one: (seconds since midnight, nickname).
+pub fn header(line: &str) -> Option<(u32, &str)> {
+    let rest = line.strip_prefix("> ")?;
+    let b = rest.as_bytes();
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let field = |i: usize| -> Option<u32> {
+        let (hi, lo) = (b[i], b[i + 1]);
+        (hi.is_ascii_digit() && lo.is_ascii_digit()).then(|| u32::from(hi - b'0') * 10 + u32::from(lo - b'0'))
+    };
+    let (h, m, s) = (field(0)?, field(3)?, field(6)?);
+    if h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    // Real headers put two spaces before the nickname; accept any white space, or none at
+    // all when the line ends there.
+    let after = &rest[8..];
+    if !after.is_empty() && !after.starts_with(char::is_whitespace) {
+        return None;
+    }
+    Some((h * 3600 + m * 60 + s, after.trim()))
+}
+
+/// Messages of a log's body. `lines` are the whole file's lines (CR stripped), `start` the
+/// first body line. Returns the messages and the number of non-blank lines before the first
+/// header (text that belongs to no message).
+pub fn messages(lines: &[&str], start: usize) -> (Vec<Message>, usize) {
+    let mut out = Vec::new();
+    let mut orphan_lines = 0;
+    let mut current: Option<(usize, u32, &str)> = None;
+    let mut body: Vec<&str> = Vec::new();
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        if let Some((time, speaker)) = header(line) {
+            if let Some(cur) = current.take() {
+                out.push(build(cur, &body));
+            }
+            current = Some((i, time, speaker));
+            body.clear();
+        } else if current.is_some() {
+            body.push(line);
+        } else if !line.trim().is_empty() {
+            orphan_lines += 1;
+        }
+    }
+    if let Some(cur) = current {
+        out.push(build(cur, &body));
+    }
+    (out, orphan_lines)
+}
+
+fn build((index, time, speaker): (usize, u32, &str), body: &[&str]) -> Message {
+    // Lines end in markdown line-break spaces and blank lines are runs of spaces.
+    let trimmed: Vec<&str> = body.iter().map(|l| l.trim_end()).collect();
+    let first = trimmed.iter().position(|l| !l.is_empty()).unwrap_or(trimmed.len());
+    let last = trimmed.iter().rposition(|l| !l.is_empty()).map_or(first, |i| i + 1);
+    let raw = trimmed[first..last].join("\n");
+    let spans = markdown::spans(&markdown::decode_entities(&raw));
+    Message {
+        line: u32::try_from(index + 1).unwrap_or(u32::MAX),
+        time,
+        speaker: speaker.to_owned(),
+        text: markdown::plain_text(&spans),
+        kind: markdown::kind(&spans),
+        spans,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Vec<Message> {
+        let lines: Vec<&str> = text.lines().collect();
+        messages(&lines, 0).0
+    }
+
+    #[test]
+    fn headers_with_real_nicknames() {
+        assert_eq!(header("> 08:44:59  我  "), Some((8 * 3600 + 44 * 60 + 59, "我")));
+        assert_eq!(header("> 09:19:10  atom-汇付-产品-上海"), Some((33550, "atom-汇付-产品-上海")));
+        assert_eq!(header("> 10:00:00  Jin He 何瑾"), Some((36000, "Jin He 何瑾")));
+        assert_eq!(header("> 10:00:00  C'est la vie-科蓝-PM-北京").map(|h| h.1), Some("C'est la vie-科蓝-PM-北京"));
+        assert_eq!(header("> 10:00:00  槑旭旭 ?微信超級會員").map(|h| h.1), Some("槑旭旭 ?微信超級會員"));
+        assert_eq!(header("> 10:00:00"), Some((36000, "")));
+    }
+
+    #[test]
+    fn quote_lines_that_are_not_headers() {
+        assert_eq!(header("> 引用一段话"), None);
+        assert_eq!(header("> 25:00:00  x"), None);
+        assert_eq!(header("> 10:00:001 x"), None);
+        assert_eq!(header(">10:00:00  x"), None);
+    }
+
+    #[test]
+    fn body_runs_to_the_next_header_with_dashes_and_brackets() {
+        let msgs = parse("> 08:00:00  甲  \n   \n第一行  \n---  \n[强]  \n   \n> 08:01:00  乙  \n   \n好  \n");
+        assert_eq!(msgs.len(), 2);
+        assert_eq!(msgs[0].line, 1);
+        assert_eq!(msgs[0].speaker, "甲");
+        assert_eq!(msgs[0].text, "第一行\n[强]");
+        assert_eq!(msgs[1].line, 7);
+        assert_eq!(msgs[1].text, "好");
+        assert_eq!(msgs[1].time_label(), "08:01:00");
+    }
+
+    #[test]
+    fn a_lone_dash_line_is_kept() {
+        let msgs = parse("> 08:00:00  甲\n\n上文\n\n---\n\n下文\n");
+        assert_eq!(msgs[0].text, "上文\n---\n下文");
+    }
+
+    #[test]
+    fn empty_body_is_still_a_message() {
+        let msgs = parse("> 08:00:00  甲\n> 08:00:01  乙\n");
+        assert_eq!(msgs.len(), 2);
+        assert_eq!(msgs[0].text, "");
+    }
+
+    #[test]
+    fn text_before_the_first_header_is_counted() {
+        let lines: Vec<&str> = "前言\n\n> 08:00:00  甲\nhi".lines().collect();
+        let (msgs, orphans) = messages(&lines, 0);
+        assert_eq!((msgs.len(), orphans), (1, 1));
+    }
+}

@@ -1,0 +1,10 @@
+//! chatlore: a knowledge browser for the chat archive of payments-industry WeChat groups.
+//!
+//! The core (everything but `tui`) is a library: [`archive`] loads the Jekyll chat logs,
+//! [`speakers`] and [`topics`] enrich them, [`index`] keeps a tantivy index of them on disk,
+//! [`query`] parses the query language and [`search`] runs it.
+#![forbid(unsafe_code)]
+
+pub mod archive;
+pub mod date;
+mod yaml;

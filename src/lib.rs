@@ -7,4 +7,7 @@
 
 pub mod archive;
 pub mod date;
+pub mod speakers;
+pub mod text;
+pub mod topics;
 mod yaml;

@@ -7,7 +7,11 @@
 
 pub mod archive;
 pub mod date;
+pub mod index;
+pub mod query;
+pub mod search;
 pub mod speakers;
 pub mod text;
 pub mod topics;
+pub mod tui;
 mod yaml;

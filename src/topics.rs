@@ -117,18 +117,21 @@ impl Taxonomy {
         self.topics.iter().zip(hit).filter(|(_, h)| *h).map(|(t, _)| t.id.as_str()).collect()
     }
 
-    /// The topic a user means by `name`: its id, Chinese or English label (case-insensitive).
+    /// The topic a user means by `name` (see [`resolve`]).
     pub fn resolve(&self, name: &str) -> Option<&Topic> {
-        let n = name.trim();
-        self.topics
-            .iter()
-            .find(|t| t.id.eq_ignore_ascii_case(n) || t.zh == n || t.en.eq_ignore_ascii_case(n))
+        resolve(&self.topics, name)
     }
 
     /// Every keyword, for the segmenter's user dictionary.
     pub fn keywords(&self) -> impl Iterator<Item = &str> {
         self.topics.iter().flat_map(|t| t.keywords.iter().map(String::as_str))
     }
+}
+
+/// The topic a user means by `name`: its id, Chinese or English label (case-insensitive).
+pub fn resolve<'a>(topics: &'a [Topic], name: &str) -> Option<&'a Topic> {
+    let n = name.trim();
+    topics.iter().find(|t| t.id.eq_ignore_ascii_case(n) || t.zh == n || t.en.eq_ignore_ascii_case(n))
 }
 
 #[cfg(test)]

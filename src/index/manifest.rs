@@ -1,0 +1,98 @@
+//! What the index holds, kept beside it: the manifest (one entry per log: size, mtime, content
+//! hash, messages, problems) drives incremental reindexing; the small meta file (schema
+//! version, taxonomy, group names, totals) is all a search needs to read. Both are written
+//! atomically, and the manifest only after the index commit it describes.
+
+use crate::topics::Topic;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+pub const MANIFEST_FILE: &str = "chatlore-manifest.json";
+pub const META_FILE: &str = "chatlore-meta.json";
+
+/// The state of one log file as last indexed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileState {
+    pub size: u64,
+    pub mtime_ns: u64,
+    /// xxh3-64 of the file's bytes, hex.
+    pub hash: String,
+    pub messages: u64,
+    /// Warnings about the file (or the reason it could not be read at all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// Every indexed log, by archive-relative path.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub fingerprint: String,
+    pub files: BTreeMap<String, FileState>,
+}
+
+/// What a reader needs to know about an index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub schema_version: u32,
+    /// Changes when anything that shapes the documents changes (schema, taxonomy, dictionary).
+    pub fingerprint: String,
+    pub topics: Vec<Topic>,
+    /// Group folder → display name, where the archive gives one.
+    pub groups: BTreeMap<String, String>,
+    pub files: u64,
+    pub messages: u64,
+}
+
+/// Reads a JSON file; `Ok(None)` if it does not exist.
+pub fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, String> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// Writes a JSON file atomically: a temporary file, flushed, then renamed over the old one.
+pub fn write<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    let tmp = path.with_extension("json.tmp");
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        serde_json::to_writer(&mut f, value)?;
+        f.flush()?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// xxh3-64 of `bytes` as 16 hex digits.
+pub fn hash(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_then_read_round_trips_and_missing_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MANIFEST_FILE);
+        assert_eq!(read::<Manifest>(&path).unwrap(), None);
+        let mut m = Manifest { fingerprint: "f".into(), ..Manifest::default() };
+        m.files.insert("g/a.md".into(), FileState { size: 1, mtime_ns: 2, hash: hash(b"x"), messages: 3, problems: vec![] });
+        write(&path, &m).unwrap();
+        assert_eq!(read::<Manifest>(&path).unwrap(), Some(m));
+        assert!(!path.with_extension("json.tmp").exists());
+    }
+
+    #[test]
+    fn garbage_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(META_FILE);
+        std::fs::write(&path, b"{not json").unwrap();
+        let err = read::<Meta>(&path).unwrap_err();
+        assert!(err.contains(META_FILE), "{err}");
+    }
+}

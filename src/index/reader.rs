@@ -1,0 +1,59 @@
+//! Opening an index for search. Nothing here loads jieba: a query runs on terms it builds
+//! itself, so a search costs the index's own open time and no dictionary.
+
+use super::manifest::{self, Meta, META_FILE};
+use super::schema::{Fields, SCHEMA_VERSION};
+use super::{folder_state, FolderState, IndexError};
+use std::path::{Path, PathBuf};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
+
+/// An open index: reader, field handles and the meta file.
+pub struct IndexHandle {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub meta: Meta,
+}
+
+impl IndexHandle {
+    /// Opens the index in `dir`, with a clear error for each way that can fail.
+    pub fn open(dir: &Path) -> Result<IndexHandle, IndexError> {
+        let damaged = |reason: String| IndexError::Damaged { path: dir.into(), reason };
+        match folder_state(dir)? {
+            FolderState::Empty => return Err(IndexError::Missing(dir.into())),
+            FolderState::Foreign => return Err(IndexError::Foreign(dir.into())),
+            FolderState::Ours => {}
+        }
+        let meta = manifest::read::<Meta>(&dir.join(META_FILE)).map_err(damaged)?.unwrap_or_default();
+        if meta.schema_version != SCHEMA_VERSION {
+            return Err(IndexError::Version { path: dir.into(), found: meta.schema_version, expected: SCHEMA_VERSION });
+        }
+        if !dir.join("meta.json").exists() || meta.fingerprint.is_empty() {
+            return Err(IndexError::Missing(dir.into()));
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| damaged(e.to_string()))?;
+        let fields = Fields::of(&index).map_err(|e| damaged(e.to_string()))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
+        Ok(IndexHandle { dir: dir.into(), index, reader, fields, meta })
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Picks up a commit made since opening (by this or another process), and the meta file
+    /// that came with it. Returns whether anything changed.
+    pub fn reload(&mut self) -> Result<bool, IndexError> {
+        let before = self.reader.searcher().generation().generation_id();
+        self.reader.reload().map_err(|source| IndexError::Tantivy { path: self.dir.clone(), source })?;
+        if let Ok(Some(meta)) = manifest::read::<Meta>(&self.dir.join(META_FILE)) {
+            self.meta = meta;
+        }
+        Ok(self.reader.searcher().generation().generation_id() != before)
+    }
+}

@@ -1,0 +1,113 @@
+//! The index schema, declared once. Bump [`SCHEMA_VERSION`] whenever a field or a tokenizer
+//! changes: an index of another version is rebuilt from the archive.
+
+use super::tokenize::{GramTokenizer, GRAMS, JIEBA};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+use tantivy::Index;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Archive-relative path of the day's log: one term per file, for deletes and day views.
+    pub path: Field,
+    /// 1-based line of the message header.
+    pub line: Field,
+    pub group: Field,
+    /// The nickname as written.
+    pub speaker: Field,
+    /// `yyyymmddhhmmss`: date filters, sorting and month facets in one fast field.
+    pub ts: Field,
+    /// Topic ids (multi-valued).
+    pub topics: Field,
+    /// `text`, `link` or `image`.
+    pub kind: Field,
+    /// The plain text, stored for display and snippets.
+    pub text: Field,
+    /// URLs of links and images (multi-valued, stored).
+    pub urls: Field,
+    /// jieba words (ranking).
+    pub body: Field,
+    /// CJK unigrams + bigrams and Latin words with positions (recall).
+    pub grams: Field,
+}
+
+impl Fields {
+    /// Builds the schema and its field handles.
+    pub fn build() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let keyword = STRING | STORED | FAST;
+        let fields = Fields {
+            path: b.add_text_field("path", STRING | STORED | FAST),
+            line: b.add_u64_field("line", STORED),
+            group: b.add_text_field("group", keyword.clone()),
+            speaker: b.add_text_field("speaker", keyword.clone()),
+            ts: b.add_u64_field("ts", NumericOptions::default().set_indexed().set_fast().set_stored()),
+            topics: b.add_text_field("topics", keyword.clone()),
+            kind: b.add_text_field("kind", keyword),
+            text: b.add_text_field("text", STORED),
+            urls: b.add_text_field("urls", STORED),
+            body: b.add_text_field("body", analysed(JIEBA, IndexRecordOption::WithFreqs)),
+            grams: b.add_text_field("grams", analysed(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
+        };
+        (b.build(), fields)
+    }
+
+    /// Field handles of an opened index (its schema is checked by the manifest's version).
+    pub fn of(index: &Index) -> Result<Fields, tantivy::TantivyError> {
+        let schema = index.schema();
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            path: f("path")?,
+            line: f("line")?,
+            group: f("group")?,
+            speaker: f("speaker")?,
+            ts: f("ts")?,
+            topics: f("topics")?,
+            kind: f("kind")?,
+            text: f("text")?,
+            urls: f("urls")?,
+            body: f("body")?,
+            grams: f("grams")?,
+        })
+    }
+}
+
+fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record),
+    )
+}
+
+/// Registers the tokenizer every index needs for writing grams; the jieba one is registered
+/// by the writer, which alone pays for its dictionary.
+pub fn register_grams(index: &Index) {
+    index.tokenizers().register(GRAMS, GramTokenizer);
+}
+
+/// `yyyymmddhhmmss` of a date key (`yyyymmdd`) and seconds since midnight.
+pub fn ts(date_key: u32, secs: u32) -> u64 {
+    u64::from(date_key) * 1_000_000 + u64::from(secs / 3600 * 10_000 + secs / 60 % 60 * 100 + secs % 60)
+}
+
+/// The date key and seconds since midnight of a `ts`.
+pub fn split_ts(ts: u64) -> (u32, u32) {
+    let date = u32::try_from(ts / 1_000_000).unwrap_or(0);
+    let hms = u32::try_from(ts % 1_000_000).unwrap_or(0);
+    (date, hms / 10_000 * 3600 + hms / 100 % 100 * 60 + hms % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ts_round_trips() {
+        let t = ts(20170815, 10 * 3600 + 37 * 60 + 4);
+        assert_eq!(t, 20170815103704);
+        assert_eq!(split_ts(t), (20170815, 38224));
+    }
+}

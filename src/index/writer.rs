@@ -1,0 +1,386 @@
+//! Incremental indexing: compare the archive with the manifest, index only new and changed
+//! logs, delete removed ones (by their path term), all in one commit; write the manifest only
+//! after the commit, so a crash at any point leaves an index that the next run repairs.
+
+use super::manifest::{self, FileState, Manifest, Meta, MANIFEST_FILE, META_FILE};
+use super::schema::{self, Fields, SCHEMA_VERSION};
+use super::tokenize::{build_jieba, JiebaTokenizer, JIEBA};
+use super::{folder_state, FolderState, IndexError};
+use crate::archive::{self, Day, LogFile, Warning};
+use crate::topics::Taxonomy;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+
+const LOCK_FILE: &str = "chatlore.lock";
+/// Logs read and indexed per batch: bounds memory on large archives.
+const BATCH_FILES: usize = 128;
+const WRITER_MEMORY_PER_THREAD: usize = 48 * 1024 * 1024;
+/// How long a second indexer waits for the first before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(3);
+
+/// How to update.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Start from an empty index.
+    pub rebuild: bool,
+}
+
+/// Receives progress; the CLI draws a bar with it, the browser a gauge.
+pub trait Progress: Sync {
+    /// Indexing starts: `files` logs to read.
+    fn start(&self, _files: u64) {}
+    /// `files` more logs were indexed.
+    fn advance(&self, _files: u64) {}
+    /// A line worth showing (a rebuild and its reason).
+    fn note(&self, _message: &str) {}
+}
+
+/// Progress that goes nowhere.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// What an update did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    pub added: u64,
+    pub changed: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+    /// Logs in the archive now, and their messages.
+    pub files: u64,
+    pub messages: u64,
+    /// Messages (re)indexed by this run.
+    pub indexed_messages: u64,
+    /// Why the index was rebuilt from scratch, if it was.
+    pub rebuilt: Option<String>,
+    pub warnings: Vec<Warning>,
+    #[serde(serialize_with = "secs")]
+    pub elapsed: Duration,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+/// Brings the index in `index_dir` up to date with the archive in `archive_root`.
+pub fn update(archive_root: &Path, index_dir: &Path, opts: &Options, progress: &dyn Progress) -> Result<Summary, IndexError> {
+    let started = Instant::now();
+    let io = |source| IndexError::Io { path: index_dir.into(), source };
+    let mut warnings = Vec::new();
+    let taxonomy = Taxonomy::for_archive(archive_root).unwrap_or_else(|e| {
+        warnings.push(Warning { path: crate::topics::FILE_NAME.into(), reason: format!("{e}; using the built-in topics") });
+        Taxonomy::builtin()
+    });
+    let fingerprint = fingerprint(&taxonomy);
+
+    if folder_state(index_dir)? == FolderState::Foreign {
+        return Err(IndexError::Foreign(index_dir.into()));
+    }
+    std::fs::create_dir_all(index_dir).map_err(io)?;
+    let _lock = lock(index_dir)?;
+    // The meta file marks the folder as ours before anything else is written into it.
+    if !index_dir.join(META_FILE).exists() {
+        write_meta(index_dir, &Meta { schema_version: SCHEMA_VERSION, fingerprint: String::new(), ..Meta::default() })?;
+    }
+
+    let (index, old, rebuilt) = open_or_rebuild(index_dir, &fingerprint, opts.rebuild)?;
+    if let Some(reason) = &rebuilt {
+        progress.note(&format!("rebuilding the index: {reason}"));
+    }
+    let (files, walk_warnings) = archive::list_logs(archive_root)?;
+    warnings.extend(walk_warnings);
+    let diff = diff(&files, &old);
+
+    let mut summary = Summary {
+        added: diff.added,
+        changed: diff.changed,
+        removed: diff.removed.len() as u64,
+        unchanged: diff.unchanged.len() as u64,
+        files: files.len() as u64,
+        rebuilt,
+        ..Summary::default()
+    };
+    let mut new_manifest = Manifest { fingerprint: fingerprint.clone(), files: BTreeMap::new() };
+    for (path, state) in diff.unchanged {
+        new_manifest.files.insert(path, state);
+    }
+    if !diff.to_index.is_empty() || !diff.removed.is_empty() || old.fingerprint != fingerprint {
+        let indexed = write_changes(&index, index_dir, &taxonomy, &diff.to_index, &diff.removed, progress)?;
+        summary.indexed_messages = indexed.values().map(|s| s.messages).sum();
+        new_manifest.files.extend(indexed);
+    }
+    for (path, state) in &new_manifest.files {
+        warnings.extend(state.problems.iter().map(|p| Warning { path: path.clone(), reason: p.clone() }));
+    }
+    summary.messages = new_manifest.files.values().map(|s| s.messages).sum();
+    if new_manifest != old {
+        manifest::write(&index_dir.join(MANIFEST_FILE), &new_manifest).map_err(io)?;
+    }
+    let meta = Meta {
+        schema_version: SCHEMA_VERSION,
+        fingerprint,
+        topics: taxonomy.topics.clone(),
+        groups: archive::group_names(archive_root),
+        files: summary.files,
+        messages: summary.messages,
+    };
+    if manifest::read::<Meta>(&index_dir.join(META_FILE)).ok().flatten().as_ref() != Some(&meta) {
+        write_meta(index_dir, &meta)?;
+    }
+    summary.warnings = warnings;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+fn write_meta(index_dir: &Path, meta: &Meta) -> Result<(), IndexError> {
+    manifest::write(&index_dir.join(META_FILE), meta).map_err(|source| IndexError::Io { path: index_dir.into(), source })
+}
+
+/// Anything that changes the documents for the same archive changes this.
+fn fingerprint(taxonomy: &Taxonomy) -> String {
+    let all = format!("schema {SCHEMA_VERSION}\n{}", taxonomy.source);
+    format!("{SCHEMA_VERSION}-{}", manifest::hash(all.as_bytes()))
+}
+
+/// Takes the indexer lock, waiting up to [`LOCK_WAIT`] for another indexer.
+fn lock(index_dir: &Path) -> Result<File, IndexError> {
+    let path = index_dir.join(LOCK_FILE);
+    let file = File::create(&path).map_err(|source| IndexError::Io { path: path.clone(), source })?;
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Err(IndexError::Busy(index_dir.into())),
+            Err(std::fs::TryLockError::Error(source)) => return Err(IndexError::Io { path, source }),
+        }
+    }
+}
+
+/// Opens the index and its manifest, or empties the folder and creates a fresh index when
+/// asked to, or when the old one cannot be trusted (returning why).
+fn open_or_rebuild(dir: &Path, fingerprint: &str, rebuild: bool) -> Result<(Index, Manifest, Option<String>), IndexError> {
+    let reason = if rebuild {
+        Some("--rebuild was asked for".to_owned())
+    } else {
+        match try_open(dir, fingerprint) {
+            Ok((index, manifest)) => return Ok((index, manifest, None)),
+            Err(reason) => reason,
+        }
+    };
+    clear(dir)?;
+    let (schema, _) = Fields::build();
+    let index = Index::create_in_dir(dir, schema).map_err(|source| IndexError::Tantivy { path: dir.into(), source })?;
+    Ok((index, Manifest::default(), reason))
+}
+
+/// `Err(None)`: a new folder, nothing to say; `Err(Some(reason))`: why it must be rebuilt.
+fn try_open(dir: &Path, fingerprint: &str) -> Result<(Index, Manifest), Option<String>> {
+    if !dir.join("meta.json").exists() {
+        return Err(None);
+    }
+    let manifest = match manifest::read::<Manifest>(&dir.join(MANIFEST_FILE)) {
+        Ok(Some(m)) => m,
+        Ok(None) => return Err(Some("it has no manifest (an earlier run was interrupted)".into())),
+        Err(e) => return Err(Some(format!("its manifest is damaged: {e}"))),
+    };
+    if manifest.fingerprint != fingerprint {
+        return Err(Some("the schema or the topic taxonomy changed".into()));
+    }
+    let index = Index::open_in_dir(dir).map_err(|e| Some(format!("it cannot be opened: {e}")))?;
+    let (schema, _) = Fields::build();
+    if index.schema() != schema {
+        return Err(Some("its schema is not this version's".into()));
+    }
+    // Opening a searcher touches every segment file: a missing or truncated one shows here.
+    index
+        .reader()
+        .and_then(|r| {
+            r.searcher()
+                .segment_readers()
+                .iter()
+                .try_for_each(|s| s.get_store_reader(0).map(drop).map_err(tantivy::TantivyError::from))
+        })
+        .map_err(|e| Some(format!("its files are damaged: {e}")))?;
+    Ok((index, manifest))
+}
+
+/// Empties an index folder of ours (the lock and hidden files such as `.gitkeep` stay).
+fn clear(dir: &Path) -> Result<(), IndexError> {
+    let io = |source| IndexError::Io { path: dir.into(), source };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name == LOCK_FILE || name == META_FILE || name == ".gitkeep" {
+            continue;
+        }
+        let path = entry.path();
+        let result = if entry.file_type().map_err(io)?.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        result.map_err(io)?;
+    }
+    Ok(())
+}
+
+struct Diff {
+    to_index: Vec<LogFile>,
+    removed: Vec<String>,
+    unchanged: Vec<(String, FileState)>,
+    added: u64,
+    changed: u64,
+}
+
+/// Splits the listing into unchanged logs (same size and mtime, or same hash) and logs to
+/// index; logs of the manifest that are gone are removed.
+fn diff(files: &[LogFile], old: &Manifest) -> Diff {
+    let present: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let removed = old.files.keys().filter(|p| !present.contains(p.as_str())).cloned().collect();
+    let checked: Vec<(LogFile, Option<FileState>)> = files
+        .par_iter()
+        .map(|f| {
+            let Some(prev) = old.files.get(&f.path) else {
+                return (f.clone(), None);
+            };
+            if prev.size == f.size && prev.mtime_ns == f.mtime_ns {
+                return (f.clone(), Some(prev.clone()));
+            }
+            // Touched but maybe not changed: the content decides.
+            let same = std::fs::read(&f.abs).is_ok_and(|b| manifest::hash(&b) == prev.hash);
+            let state = same.then(|| FileState { size: f.size, mtime_ns: f.mtime_ns, ..prev.clone() });
+            (f.clone(), state)
+        })
+        .collect();
+    let mut d = Diff { to_index: Vec::new(), removed, unchanged: Vec::new(), added: 0, changed: 0 };
+    for (f, state) in checked {
+        match state {
+            Some(s) => d.unchanged.push((f.path, s)),
+            None if old.files.contains_key(&f.path) => {
+                d.changed += 1;
+                d.to_index.push(f);
+            }
+            None => {
+                d.added += 1;
+                d.to_index.push(f);
+            }
+        }
+    }
+    d
+}
+
+/// Deletes `removed` and the old versions of `files`, indexes `files`, commits once.
+fn write_changes(
+    index: &Index,
+    dir: &Path,
+    taxonomy: &Taxonomy,
+    files: &[LogFile],
+    removed: &[String],
+    progress: &dyn Progress,
+) -> Result<BTreeMap<String, FileState>, IndexError> {
+    let tantivy_err = |source| IndexError::Tantivy { path: dir.into(), source };
+    // jieba's dictionary loads while the first batch is read.
+    let keywords: Vec<String> = taxonomy.keywords().map(str::to_owned).collect();
+    let jieba = std::thread::spawn(move || build_jieba(keywords.iter().map(String::as_str)));
+    let fields = Fields::of(index).map_err(tantivy_err)?;
+    progress.start(files.len() as u64);
+
+    let mut writer: Option<IndexWriter> = None;
+    let mut jieba = Some(jieba);
+    let mut states = BTreeMap::new();
+    for batch in files.chunks(BATCH_FILES).map(Some).chain(std::iter::once(None).filter(|_| files.is_empty())) {
+        let read: Vec<(&LogFile, Result<(Vec<u8>, Day, Vec<Warning>), String>)> = batch
+            .unwrap_or_default()
+            .par_iter()
+            .map(|f| (f, read_one(f)))
+            .collect();
+        let w = match &mut writer {
+            Some(w) => w,
+            None => {
+                let jieba = jieba.take().and_then(|h| h.join().ok()).ok_or_else(|| IndexError::Io {
+                    path: dir.into(),
+                    source: std::io::Error::other("loading the jieba dictionary failed"),
+                })?;
+                index.tokenizers().register(JIEBA, JiebaTokenizer(Arc::new(jieba)));
+                schema::register_grams(index);
+                let w = open_writer(index, dir)?;
+                for path in removed.iter().chain(files.iter().map(|f| &f.path)) {
+                    w.delete_term(Term::from_field_text(fields.path, path));
+                }
+                writer.insert(w)
+            }
+        };
+        for (f, result) in read {
+            let state = match result {
+                Ok((bytes, day, day_warnings)) => {
+                    add_day(w, &fields, taxonomy, &day).map_err(tantivy_err)?;
+                    FileState {
+                        size: f.size,
+                        mtime_ns: f.mtime_ns,
+                        hash: manifest::hash(&bytes),
+                        messages: day.messages.len() as u64,
+                        problems: day_warnings.into_iter().map(|w| w.reason).collect(),
+                    }
+                }
+                Err(reason) => FileState { size: f.size, mtime_ns: f.mtime_ns, hash: String::new(), messages: 0, problems: vec![reason] },
+            };
+            states.insert(f.path.clone(), state);
+        }
+        progress.advance(batch.map_or(0, |b| b.len() as u64));
+    }
+    if let Some(mut w) = writer {
+        w.commit().map_err(tantivy_err)?;
+        // Files of segments merged away, or left by a killed writer, go now.
+        w.garbage_collect_files().wait().map_err(tantivy_err)?;
+        w.wait_merging_threads().map_err(tantivy_err)?;
+    }
+    Ok(states)
+}
+
+fn read_one(f: &LogFile) -> Result<(Vec<u8>, Day, Vec<Warning>), String> {
+    let bytes = std::fs::read(&f.abs).map_err(|e| format!("cannot read: {e}"))?;
+    let (day, warnings) = archive::parse_log(&f.path, &bytes)?;
+    Ok((bytes, day, warnings))
+}
+
+fn open_writer(index: &Index, dir: &Path) -> Result<IndexWriter, IndexError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD).map_err(|e| match e {
+        tantivy::TantivyError::LockFailure(..) => IndexError::Busy(dir.into()),
+        source => IndexError::Tantivy { path: dir.into(), source },
+    })
+}
+
+fn add_day(w: &IndexWriter, f: &Fields, taxonomy: &Taxonomy, day: &Day) -> tantivy::Result<()> {
+    let date_key = day.date.key();
+    for m in &day.messages {
+        let mut d: TantivyDocument = doc!(
+            f.path => day.path.as_str(),
+            f.line => u64::from(m.line),
+            f.group => day.group.as_str(),
+            f.speaker => m.speaker.as_str(),
+            f.ts => schema::ts(date_key, m.time),
+            f.kind => m.kind.as_str(),
+            f.text => m.text.as_str(),
+            f.body => m.text.as_str(),
+            f.grams => m.text.as_str(),
+        );
+        for t in taxonomy.tag(&m.text) {
+            d.add_text(f.topics, t);
+        }
+        for u in m.urls() {
+            d.add_text(f.urls, &u);
+        }
+        w.add_document(d)?;
+    }
+    Ok(())
+}

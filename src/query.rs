@@ -1,0 +1,346 @@
+//! The query language, shared by the CLI and the browser:
+//! `网联 "快捷 支付" -pos from:张 org:民生 group:proddev topic:routing kind:link date:2017-08`.
+//!
+//! Terms are ANDed; `-` excludes a term, a phrase or a filter. Values of the same filter are
+//! ORed (`from:张 from:李`), different filters ANDed. `date:` takes `2017`, `2017-08`,
+//! `2017-08-15` or a range `A..B` of those (either side may be open). Chinese input methods
+//! type `：` and `“…”`; both work too. This module only parses: names are resolved by search.
+
+use crate::archive::Kind;
+use crate::date::{days_in_month, Date};
+use std::fmt;
+
+/// A parsed query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    pub terms: Vec<TextTerm>,
+    pub filters: Vec<Filter>,
+}
+
+/// A word or phrase to find in message text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextTerm {
+    pub text: String,
+    pub phrase: bool,
+    pub negated: bool,
+}
+
+/// A field a filter restricts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    From,
+    Org,
+    Group,
+    Topic,
+    Kind,
+    Date,
+}
+
+impl Field {
+    pub const ALL: [Field; 6] = [Field::From, Field::Org, Field::Group, Field::Topic, Field::Kind, Field::Date];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::From => "from",
+            Field::Org => "org",
+            Field::Group => "group",
+            Field::Topic => "topic",
+            Field::Kind => "kind",
+            Field::Date => "date",
+        }
+    }
+
+    fn parse(key: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.key().eq_ignore_ascii_case(key))
+    }
+}
+
+/// A filter's value, checked for its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Text(String),
+    Kind(Kind),
+    Dates(DateRange),
+}
+
+/// One `key:value` restriction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub field: Field,
+    pub value: Value,
+    pub negated: bool,
+}
+
+/// Inclusive date range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: Date,
+    pub to: Date,
+}
+
+/// A query that cannot be understood, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("unclosed quote starting at character {0}")]
+    UnclosedQuote(usize),
+    #[error("`{0}:` needs a value")]
+    EmptyValue(&'static str),
+    #[error("bad date `{0}`: use YYYY, YYYY-MM or YYYY-MM-DD, or a range like 2017-08-01..2017-09-30")]
+    BadDate(String),
+    #[error("date range `{0}` ends before it starts")]
+    BackwardsDates(String),
+    #[error("unknown kind `{0}`: use kind:text, kind:link or kind:image")]
+    BadKind(String),
+    #[error("`{0}` has no letters, digits or Chinese characters to search for")]
+    NothingToSearch(String),
+}
+
+impl Query {
+    /// Parses a query string.
+    pub fn parse(input: &str) -> Result<Query, QueryError> {
+        let mut q = Query::default();
+        let chars: Vec<char> = input.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].is_whitespace() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
+            if negated {
+                i += 1;
+            }
+            if is_open_quote(chars[i]) {
+                let (text, next) = quoted(&chars, i)?;
+                i = next;
+                push_term(&mut q, text, true, negated)?;
+                continue;
+            }
+            let word_start = i;
+            let end = (i..chars.len()).find(|&j| chars[j].is_whitespace()).unwrap_or(chars.len());
+            let colon = (word_start..end).find(|&j| matches!(chars[j], ':' | '：'));
+            let field = colon.and_then(|c| Field::parse(&chars[word_start..c].iter().collect::<String>()));
+            if let (Some(field), Some(colon)) = (field, colon) {
+                let (value, next) = if chars.get(colon + 1).copied().is_some_and(is_open_quote) {
+                    quoted(&chars, colon + 1)?
+                } else {
+                    (chars[colon + 1..end].iter().collect(), end)
+                };
+                i = next;
+                q.filters.push(Filter { field, value: parse_value(field, value.trim())?, negated });
+                continue;
+            }
+            i = end;
+            let text: String = chars[word_start..end].iter().collect();
+            // A lone `-` is a dash typed between words, not a term.
+            if !(text == "-" && start == word_start) {
+                push_term(&mut q, text, false, negated)?;
+            }
+        }
+        Ok(q)
+    }
+
+    /// Filters on `field`.
+    pub fn filters_on(&self, field: Field) -> impl Iterator<Item = &Filter> {
+        self.filters.iter().filter(move |f| f.field == field)
+    }
+
+    /// True if the query neither searches text nor filters.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.filters.is_empty()
+    }
+
+    /// The texts to highlight in results: positive terms and phrases.
+    pub fn highlight_terms(&self) -> Vec<&str> {
+        self.terms.iter().filter(|t| !t.negated).map(|t| t.text.as_str()).collect()
+    }
+}
+
+fn push_term(q: &mut Query, text: String, phrase: bool, negated: bool) -> Result<(), QueryError> {
+    if text.trim().is_empty() {
+        return Ok(());
+    }
+    if crate::index::tokenize::query_grams(&text).is_empty() {
+        return Err(QueryError::NothingToSearch(text));
+    }
+    q.terms.push(TextTerm { text, phrase, negated });
+    Ok(())
+}
+
+fn is_open_quote(c: char) -> bool {
+    matches!(c, '"' | '“')
+}
+
+/// The text of a quote opening at `at`, and the index after its closing quote.
+fn quoted(chars: &[char], at: usize) -> Result<(String, usize), QueryError> {
+    let close = (at + 1..chars.len())
+        .find(|&j| matches!(chars[j], '"' | '”'))
+        .ok_or(QueryError::UnclosedQuote(at + 1))?;
+    Ok((chars[at + 1..close].iter().collect(), close + 1))
+}
+
+fn parse_value(field: Field, value: &str) -> Result<Value, QueryError> {
+    if value.is_empty() {
+        return Err(QueryError::EmptyValue(field.key()));
+    }
+    Ok(match field {
+        Field::Kind => Value::Kind(Kind::parse(value).ok_or_else(|| QueryError::BadKind(value.to_owned()))?),
+        Field::Date => Value::Dates(DateRange::parse(value)?),
+        _ => Value::Text(value.to_owned()),
+    })
+}
+
+impl DateRange {
+    /// `2017`, `2017-08`, `2017-08-15`, or `A..B` of those with either side open.
+    pub fn parse(s: &str) -> Result<DateRange, QueryError> {
+        let bad = || QueryError::BadDate(s.to_owned());
+        let (from, to) = match s.split_once("..") {
+            Some((a, b)) => {
+                let from = if a.is_empty() { Date::new(1, 1, 1) } else { period(a).map(|p| p.0) };
+                let to = if b.is_empty() { Date::new(9999, 12, 31) } else { period(b).map(|p| p.1) };
+                (from.ok_or_else(bad)?, to.ok_or_else(bad)?)
+            }
+            None => period(s).ok_or_else(bad)?,
+        };
+        if to < from {
+            return Err(QueryError::BackwardsDates(s.to_owned()));
+        }
+        Ok(DateRange { from, to })
+    }
+
+    pub fn contains(&self, d: Date) -> bool {
+        self.from <= d && d <= self.to
+    }
+}
+
+/// First and last day of `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn period(s: &str) -> Option<(Date, Date)> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize| (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u16>().ok()).flatten();
+    match parts.as_slice() {
+        [y] => {
+            let y = num(y, 4)?;
+            Some((Date::new(y, 1, 1)?, Date::new(y, 12, 31)?))
+        }
+        [y, m] => {
+            let (y, m) = (num(y, 4)?, u8::try_from(num(m, 2)?).ok()?);
+            Some((Date::new(y, m, 1)?, Date::new(y, m, days_in_month(y, m))?))
+        }
+        [_, _, _] => {
+            let d = Date::parse_prefix(s).filter(|_| s.len() == 10)?;
+            Some((d, d))
+        }
+        _ => None,
+    }
+}
+
+impl fmt::Display for DateRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.from == self.to {
+            write!(f, "{}", self.from)
+        } else {
+            write!(f, "{}..{}", self.from, self.to)
+        }
+    }
+}
+
+impl fmt::Display for Filter {
+    /// The filter as it would be typed: `-from:张`, `date:2017-08-01..2017-08-31`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let neg = if self.negated { "-" } else { "" };
+        let key = self.field.key();
+        match &self.value {
+            Value::Text(t) if t.contains(char::is_whitespace) => write!(f, "{neg}{key}:\"{t}\""),
+            Value::Text(t) => write!(f, "{neg}{key}:{t}"),
+            Value::Kind(k) => write!(f, "{neg}{key}:{}", k.as_str()),
+            Value::Dates(r) => write!(f, "{neg}{key}:{r}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn term(text: &str, phrase: bool, negated: bool) -> TextTerm {
+        TextTerm { text: text.into(), phrase, negated }
+    }
+
+    fn text_filter(field: Field, v: &str, negated: bool) -> Filter {
+        Filter { field, value: Value::Text(v.into()), negated }
+    }
+
+    #[test]
+    fn terms_phrases_and_negation() {
+        let q = Query::parse(r#"网联  "快捷 支付" -pos -"刷 卡""#).unwrap();
+        assert_eq!(q.terms, vec![term("网联", false, false), term("快捷 支付", true, false), term("pos", false, true), term("刷 卡", true, true)]);
+        assert!(q.filters.is_empty());
+        assert_eq!(q.highlight_terms(), vec!["网联", "快捷 支付"]);
+    }
+
+    #[test]
+    fn filters_with_quotes_and_full_width_colon() {
+        let q = Query::parse(r#"from:张 org："民生 金服" group:proddev topic:routing -from:李"#).unwrap();
+        assert_eq!(
+            q.filters,
+            vec![
+                text_filter(Field::From, "张", false),
+                text_filter(Field::Org, "民生 金服", false),
+                text_filter(Field::Group, "proddev", false),
+                text_filter(Field::Topic, "routing", false),
+                text_filter(Field::From, "李", true),
+            ]
+        );
+        assert!(q.terms.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_and_urls_are_plain_terms() {
+        let q = Query::parse("http://wechat.lixf.cn T+1 foo:bar").unwrap();
+        let texts: Vec<&str> = q.terms.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, vec!["http://wechat.lixf.cn", "T+1", "foo:bar"]);
+    }
+
+    #[test]
+    fn dates_months_years_and_ranges() {
+        let d = |s: &str| Date::parse_prefix(s).unwrap();
+        let r = |s: &str| DateRange::parse(s).unwrap();
+        assert_eq!(r("2017-08"), DateRange { from: d("2017-08-01"), to: d("2017-08-31") });
+        assert_eq!(r("2016-02"), DateRange { from: d("2016-02-01"), to: d("2016-02-29") });
+        assert_eq!(r("2017-08-01..2017-09-30"), DateRange { from: d("2017-08-01"), to: d("2017-09-30") });
+        assert_eq!(r("2017..2018"), DateRange { from: d("2017-01-01"), to: d("2018-12-31") });
+        assert_eq!(r("2018-03-05"), DateRange { from: d("2018-03-05"), to: d("2018-03-05") });
+        assert_eq!(r("2018-03..").from, d("2018-03-01"));
+        assert_eq!(r("..2017-06").to, d("2017-06-30"));
+        let q = Query::parse("date:2017-08").unwrap();
+        assert_eq!(q.filters[0].value, Value::Dates(r("2017-08")));
+        assert_eq!(q.filters[0].to_string(), "date:2017-08-01..2017-08-31");
+    }
+
+    #[test]
+    fn malformed_queries_get_clear_errors() {
+        assert_eq!(Query::parse("\"网联"), Err(QueryError::UnclosedQuote(1)));
+        assert_eq!(Query::parse("from:"), Err(QueryError::EmptyValue("from")));
+        assert_eq!(Query::parse("date:2017-13"), Err(QueryError::BadDate("2017-13".into())));
+        assert_eq!(Query::parse("date:2017-1"), Err(QueryError::BadDate("2017-1".into())));
+        assert_eq!(Query::parse("date:2018..2017"), Err(QueryError::BackwardsDates("2018..2017".into())));
+        assert_eq!(Query::parse("kind:video"), Err(QueryError::BadKind("video".into())));
+        assert_eq!(Query::parse("？？"), Err(QueryError::NothingToSearch("？？".into())));
+        assert!(Query::parse("date:").is_err());
+    }
+
+    #[test]
+    fn kinds_and_display_round_trip() {
+        let q = Query::parse("kind:LINK -kind:image from:\"Jin He\"").unwrap();
+        let shown: Vec<String> = q.filters.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, vec!["kind:link", "-kind:image", "from:\"Jin He\""]);
+        assert_eq!(Query::parse(&shown.join(" ")).unwrap(), q);
+    }
+
+    #[test]
+    fn empty_and_lone_dash() {
+        assert!(Query::parse("   ").unwrap().is_empty());
+        assert_eq!(Query::parse("- 网联").unwrap().terms, vec![term("网联", false, false)]);
+    }
+}

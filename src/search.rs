@@ -1,0 +1,545 @@
+//! Running a [`Query`] on the index: hits with highlight ranges, and facet counts (groups,
+//! months, days, speakers, topics, kinds) for the same query.
+//!
+//! Recall comes from the `grams` field (exact phrases of bigrams, so a hit is exactly a
+//! message containing the term); ranking adds the jieba `body` field's score for the term as
+//! a whole, which needs no dictionary at query time.
+
+use crate::archive::Kind;
+use crate::date::Date;
+use crate::index::schema::{split_ts, ts};
+use crate::index::tokenize::query_grams;
+use crate::index::{IndexError, IndexHandle};
+use crate::query::{Field, Filter, Query, Value};
+use crate::speakers::Directory;
+use crate::text::find_term;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::{Bound, Range};
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, TermQuery, TermSetQuery};
+use tantivy::schema::{IndexRecordOption, Value as _};
+use tantivy::{DocAddress, DocId, Order, Score, SegmentReader, TantivyDocument, Term};
+
+/// A search that could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("unknown topic `{name}`; topics: {known}")]
+    UnknownTopic { name: String, known: String },
+    #[error("the index could not answer ({0}); run `chatlore index --rebuild` if this persists")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first; newest first when the query has no text terms.
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+/// How many hits, from where, in which order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Page {
+    /// `None`: all hits.
+    pub limit: Option<usize>,
+    pub offset: usize,
+    pub sort: Sort,
+}
+
+/// One message that matched.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hit {
+    /// Archive-relative path of the day's log.
+    pub path: String,
+    /// 1-based line of the message header in that file.
+    pub line: u32,
+    pub group: String,
+    #[serde(serialize_with = "as_display")]
+    pub date: Date,
+    #[serde(serialize_with = "as_time")]
+    pub time: u32,
+    pub speaker: String,
+    pub text: String,
+    #[serde(serialize_with = "as_kind")]
+    pub kind: Kind,
+    pub topics: Vec<String>,
+    pub urls: Vec<String>,
+    pub score: f32,
+    /// Byte ranges of `text` that match the query's terms.
+    #[serde(skip)]
+    pub highlights: Vec<Range<usize>>,
+}
+
+fn as_display<S: serde::Serializer, T: std::fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+fn as_time<S: serde::Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::archive::time_label(*v))
+}
+fn as_kind<S: serde::Serializer>(v: &Kind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v.as_str())
+}
+
+/// Hits of a page and the exact total.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub elapsed: Duration,
+}
+
+/// Counts of the matching messages by facet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Facets {
+    pub total: u64,
+    pub groups: BTreeMap<String, u64>,
+    /// `2017-08` → messages.
+    pub months: BTreeMap<String, u64>,
+    /// (group, day) → messages.
+    #[serde(skip)]
+    pub days: BTreeMap<(String, Date), u64>,
+    pub speakers: BTreeMap<String, u64>,
+    pub topics: BTreeMap<String, u64>,
+    pub kinds: BTreeMap<String, u64>,
+}
+
+impl Facets {
+    /// Entries of a facet map sorted by count, most first.
+    pub fn top(map: &BTreeMap<String, u64>, n: usize) -> Vec<(&str, u64)> {
+        let mut v: Vec<(&str, u64)> = map.iter().map(|(k, c)| (k.as_str(), *c)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        v.truncate(n);
+        v
+    }
+}
+
+/// An open index ready to answer queries.
+pub struct Engine {
+    pub handle: IndexHandle,
+    directory: OnceCell<Directory>,
+}
+
+impl Engine {
+    pub fn open(index_dir: &Path) -> Result<Engine, IndexError> {
+        Ok(Engine { handle: IndexHandle::open(index_dir)?, directory: OnceCell::new() })
+    }
+
+    /// Picks up a newer commit; returns whether there was one.
+    pub fn reload(&mut self) -> Result<bool, IndexError> {
+        let changed = self.handle.reload()?;
+        if changed {
+            self.directory = OnceCell::new();
+        }
+        Ok(changed)
+    }
+
+    /// Every speaker with their message count (built on first use).
+    pub fn directory(&self) -> Result<&Directory, SearchError> {
+        if let Some(d) = self.directory.get() {
+            return Ok(d);
+        }
+        let facets = self.facets(&Query::default())?;
+        Ok(self.directory.get_or_init(|| Directory::new(facets.speakers)))
+    }
+
+    /// Runs `query` and returns one page of hits and the total.
+    pub fn search(&self, query: &Query, page: Page) -> Result<Results, SearchError> {
+        let started = Instant::now();
+        let tq = self.compile(query)?;
+        let searcher = self.handle.searcher();
+        let total = searcher.search(&tq, &Count)?;
+        let limit = page.limit.unwrap_or(total).min(total.saturating_sub(page.offset));
+        let mut sort = page.sort;
+        if sort == Sort::Relevance && query.highlight_terms().is_empty() {
+            sort = Sort::Newest;
+        }
+        let addresses: Vec<(Score, DocAddress)> = if limit == 0 {
+            Vec::new()
+        } else {
+            let top = TopDocs::with_limit(limit).and_offset(page.offset);
+            match sort {
+                Sort::Relevance => searcher.search(&tq, &top.order_by_score())?,
+                Sort::Newest | Sort::Oldest => {
+                    let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
+                    let docs = searcher.search(&tq, &top.order_by_fast_field::<u64>("ts", order))?;
+                    docs.into_iter().map(|(_, a)| (0.0, a)).collect()
+                }
+            }
+        };
+        let terms = query.highlight_terms();
+        let hits = addresses
+            .into_iter()
+            .map(|(score, addr)| {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                Ok(self.hit(&doc, score, &terms))
+            })
+            .collect::<Result<Vec<Hit>, SearchError>>()?;
+        Ok(Results { total, hits, elapsed: started.elapsed() })
+    }
+
+    /// Facet counts of the messages matching `query`.
+    pub fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
+        let tq = self.compile(query)?;
+        Ok(self.handle.searcher().search(&tq, &FacetCollector)?)
+    }
+
+    /// Every group folder in the index.
+    pub fn groups(&self) -> Result<BTreeSet<String>, SearchError> {
+        let field = self.handle.fields.group;
+        let mut out = BTreeSet::new();
+        for seg in self.handle.searcher().segment_readers() {
+            let inverted = seg.inverted_index(field)?;
+            let mut stream = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                out.insert(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
+        Ok(out)
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: Score, terms: &[&str]) -> Hit {
+        let f = &self.handle.fields;
+        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect::<Vec<_>>();
+        let (date_key, time) = split_ts(doc.get_first(f.ts).and_then(|v| v.as_u64()).unwrap_or_default());
+        let text = text_of(f.text);
+        Hit {
+            highlights: highlights(&text, terms),
+            path: text_of(f.path),
+            line: doc.get_first(f.line).and_then(|v| v.as_u64()).and_then(|l| u32::try_from(l).ok()).unwrap_or(0),
+            group: text_of(f.group),
+            date: Date::from_key(date_key).unwrap_or_default(),
+            time,
+            speaker: text_of(f.speaker),
+            kind: Kind::parse(&text_of(f.kind)).unwrap_or(Kind::Text),
+            topics: all(f.topics),
+            urls: all(f.urls),
+            text,
+            score,
+        }
+    }
+
+    /// The tantivy query for a parsed query.
+    fn compile(&self, query: &Query) -> Result<Box<dyn TQuery>, SearchError> {
+        let f = &self.handle.fields;
+        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        for t in &query.terms {
+            let recall = grams_query(f.grams, &t.text);
+            if t.negated {
+                clauses.push((Occur::MustNot, recall));
+                continue;
+            }
+            clauses.push((Occur::Must, recall));
+            let word = t.text.to_lowercase();
+            if !word.contains(char::is_whitespace) {
+                let term = Term::from_field_text(f.body, &word);
+                clauses.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))));
+            }
+        }
+        for field in Field::ALL {
+            let (neg, pos): (Vec<&Filter>, Vec<&Filter>) = query.filters_on(field).partition(|f| f.negated);
+            let mut any_of = Vec::new();
+            for filter in pos {
+                any_of.push((Occur::Should, self.filter_query(filter)?));
+            }
+            if !any_of.is_empty() {
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
+            }
+            for filter in neg {
+                clauses.push((Occur::MustNot, self.filter_query(filter)?));
+            }
+        }
+        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    fn filter_query(&self, filter: &Filter) -> Result<Box<dyn TQuery>, SearchError> {
+        let f = &self.handle.fields;
+        let terms_of = |field, values: Vec<&str>| -> Box<dyn TQuery> {
+            if values.is_empty() {
+                Box::new(EmptyQuery)
+            } else {
+                Box::new(TermSetQuery::new(values.into_iter().map(|v| Term::from_field_text(field, v))))
+            }
+        };
+        Ok(match (&filter.field, &filter.value) {
+            (Field::From, Value::Text(v)) => terms_of(f.speaker, self.directory()?.matching_from(v)),
+            (Field::Org, Value::Text(v)) => terms_of(f.speaker, self.directory()?.matching_org(v)),
+            (Field::Group, Value::Text(v)) => {
+                let groups = self.groups()?;
+                let names = &self.handle.meta.groups;
+                let matching: Vec<&str> = groups
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|&g| {
+                        let display: &str = names.get(g).map_or("", String::as_str);
+                        let v = v.to_lowercase();
+                        [g, display].iter().any(|n| !n.is_empty() && n.to_lowercase().contains(&v))
+                    })
+                    .collect();
+                terms_of(f.group, matching)
+            }
+            (Field::Topic, Value::Text(v)) => {
+                let topic = crate::topics::resolve(&self.handle.meta.topics, v).ok_or_else(|| SearchError::UnknownTopic {
+                    name: v.clone(),
+                    known: self.handle.meta.topics.iter().map(|t| format!("{} ({})", t.id, t.zh)).collect::<Vec<_>>().join(", "),
+                })?;
+                terms_of(f.topics, vec![topic.id.as_str()])
+            }
+            (Field::Kind, Value::Kind(k)) => terms_of(f.kind, vec![k.as_str()]),
+            (Field::Date, Value::Dates(r)) => Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(f.ts, ts(r.from.key(), 0))),
+                Bound::Included(Term::from_field_u64(f.ts, ts(r.to.key(), 86_399))),
+            )),
+            _ => Box::new(EmptyQuery),
+        })
+    }
+}
+
+/// The recall query for one term: its unigram or bigram, or the phrase of its grams.
+fn grams_query(field: tantivy::schema::Field, text: &str) -> Box<dyn TQuery> {
+    let mut grams: Vec<(usize, Term)> =
+        query_grams(text).into_iter().map(|(off, g)| (off, Term::from_field_text(field, &g))).collect();
+    match grams.len() {
+        0 => Box::new(EmptyQuery),
+        1 => Box::new(TermQuery::new(grams.remove(0).1, IndexRecordOption::WithFreqs)),
+        _ => Box::new(PhraseQuery::new_with_offset(grams)),
+    }
+}
+
+/// Byte ranges of `text` to highlight: every occurrence of every term (of a phrase that does
+/// not occur as typed, each of its words), merged.
+pub fn highlights(text: &str, terms: &[&str]) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for term in terms {
+        let found = find_term(text, term);
+        if found.is_empty() && term.contains(char::is_whitespace) {
+            ranges.extend(term.split_whitespace().flat_map(|w| find_term(text, w)));
+        } else {
+            ranges.extend(found);
+        }
+    }
+    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// A one-line excerpt of `text` of at most `width` display columns around the first
+/// highlight, with the highlights moved into it. Line breaks become spaces; `…` marks cuts.
+pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String, Vec<Range<usize>>) {
+    use unicode_width::UnicodeWidthChar;
+    let w = |c: char| c.width().unwrap_or(0);
+    let focus = highlights.first().map_or(0, |r| r.start);
+    // Start up to a third of the width before the first match.
+    let mut start = focus;
+    let mut lead = 0;
+    for (i, c) in text[..focus].char_indices().rev() {
+        if lead + w(c) > width / 3 {
+            break;
+        }
+        lead += w(c);
+        start = i;
+    }
+    let mut out = String::new();
+    let mut map = Vec::new(); // (source byte, output byte) at each char
+    if start > 0 {
+        out.push('…');
+    }
+    let mut used = usize::from(start > 0);
+    let mut end = start;
+    for (i, c) in text[start..].char_indices().map(|(i, c)| (i + start, c)) {
+        let cw = w(c).max(usize::from(c == '\n' || c == '\t'));
+        if used + cw > width.saturating_sub(1) && i + c.len_utf8() < text.len() {
+            break;
+        }
+        map.push((i, out.len()));
+        out.push(if c.is_whitespace() { ' ' } else { c });
+        used += cw;
+        end = i + c.len_utf8();
+    }
+    map.push((end, out.len()));
+    if end < text.len() {
+        out.push('…');
+    }
+    let to_out = |b: usize| map.iter().find(|(s, _)| *s >= b).map_or(out.len(), |(_, o)| *o);
+    let ranges = highlights
+        .iter()
+        .filter(|r| r.end > start && r.start < end)
+        .map(|r| to_out(r.start.max(start))..to_out(r.end.min(end)))
+        .filter(|r| r.start < r.end)
+        .collect();
+    (out, ranges)
+}
+
+/// Counts facets over the matching documents from fast fields (no stored documents read).
+struct FacetCollector;
+
+struct SegmentFacets {
+    group: Option<StrColumn>,
+    speaker: Option<StrColumn>,
+    topics: Option<StrColumn>,
+    kind: Option<StrColumn>,
+    ts: Column<u64>,
+    group_counts: Vec<u64>,
+    speaker_counts: Vec<u64>,
+    topic_counts: Vec<u64>,
+    kind_counts: Vec<u64>,
+    /// (group ord, yyyymmdd) → messages.
+    day_counts: HashMap<(u64, u32), u64>,
+    total: u64,
+}
+
+fn counts_for(col: &Option<StrColumn>) -> Vec<u64> {
+    vec![0; col.as_ref().map_or(0, |c| c.dictionary().num_terms())]
+}
+
+fn bump(col: &Option<StrColumn>, counts: &mut [u64], doc: DocId) {
+    if let Some(c) = col {
+        for ord in c.term_ords(doc) {
+            if let Some(n) = usize::try_from(ord).ok().and_then(|o| counts.get_mut(o)) {
+                *n += 1;
+            }
+        }
+    }
+}
+
+fn named(col: &Option<StrColumn>, counts: &[u64], into: &mut BTreeMap<String, u64>) {
+    let Some(c) = col else { return };
+    let mut name = String::new();
+    for (ord, &n) in counts.iter().enumerate() {
+        if n > 0 && c.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
+            *into.entry(name.clone()).or_default() += n;
+        }
+    }
+}
+
+impl Collector for FacetCollector {
+    type Fruit = Facets;
+    type Child = SegmentFacets;
+
+    fn for_segment(&self, _: u32, seg: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let ff = seg.fast_fields();
+        let (group, speaker, topics, kind) = (ff.str("group")?, ff.str("speaker")?, ff.str("topics")?, ff.str("kind")?);
+        Ok(SegmentFacets {
+            group_counts: counts_for(&group),
+            speaker_counts: counts_for(&speaker),
+            topic_counts: counts_for(&topics),
+            kind_counts: counts_for(&kind),
+            group,
+            speaker,
+            topics,
+            kind,
+            ts: ff.u64("ts")?,
+            day_counts: HashMap::new(),
+            total: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Facets>) -> tantivy::Result<Facets> {
+        let mut out = Facets::default();
+        for f in fruits {
+            out.total += f.total;
+            for (into, from) in [
+                (&mut out.groups, f.groups),
+                (&mut out.months, f.months),
+                (&mut out.speakers, f.speakers),
+                (&mut out.topics, f.topics),
+                (&mut out.kinds, f.kinds),
+            ] {
+                for (k, v) in from {
+                    *into.entry(k).or_default() += v;
+                }
+            }
+            for (k, v) in f.days {
+                *out.days.entry(k).or_default() += v;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = Facets;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.total += 1;
+        bump(&self.speaker, &mut self.speaker_counts, doc);
+        bump(&self.topics, &mut self.topic_counts, doc);
+        bump(&self.kind, &mut self.kind_counts, doc);
+        let group = self.group.as_ref().and_then(|g| g.term_ords(doc).next()).unwrap_or(u64::MAX);
+        if let Some(n) = usize::try_from(group).ok().and_then(|o| self.group_counts.get_mut(o)) {
+            *n += 1;
+        }
+        if let Some(t) = self.ts.first(doc) {
+            *self.day_counts.entry((group, split_ts(t).0)).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> Facets {
+        let mut out = Facets { total: self.total, ..Facets::default() };
+        named(&self.group, &self.group_counts, &mut out.groups);
+        named(&self.speaker, &self.speaker_counts, &mut out.speakers);
+        named(&self.topics, &self.topic_counts, &mut out.topics);
+        named(&self.kind, &self.kind_counts, &mut out.kinds);
+        let mut name = String::new();
+        for ((group_ord, day), n) in self.day_counts {
+            let Some(date) = Date::from_key(day) else { continue };
+            *out.months.entry(date.month_label()).or_default() += n;
+            let group = match &self.group {
+                Some(g) if g.ord_to_str(group_ord, &mut name).unwrap_or(false) => name.clone(),
+                _ => String::new(),
+            };
+            *out.days.entry((group, date)).or_default() += n;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_merge_and_fall_back_to_phrase_words() {
+        let t = "快捷支付和网联，快捷 支付";
+        let h = highlights(t, &["快捷 支付", "网联"]);
+        let shown: Vec<&str> = h.iter().map(|r| &t[r.clone()]).collect();
+        assert_eq!(shown, vec!["网联", "快捷 支付"]);
+        let h = highlights("快捷支付", &["快捷 支付"]);
+        assert_eq!(h, vec![0..12]);
+        assert_eq!(highlights("网联网联", &["网联", "联网"]), vec![0..12]);
+    }
+
+    #[test]
+    fn snippet_centres_on_the_first_match_and_moves_ranges() {
+        let text = format!("{}网联来了{}", "前".repeat(40), "后".repeat(40));
+        let h = highlights(&text, &["网联"]);
+        let (s, r) = snippet(&text, &h, 30);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert_eq!(&s[r[0].clone()], "网联");
+        assert!(unicode_width::UnicodeWidthStr::width(s.as_str()) <= 31, "{s}");
+        let (s, r) = snippet("短\n消息 pos", &highlights("短\n消息 pos", &["pos"]), 80);
+        assert_eq!(s, "短 消息 pos");
+        assert_eq!(&s[r[0].clone()], "pos");
+    }
+}

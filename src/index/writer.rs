@@ -14,13 +14,16 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+use tantivy::store::Compressor;
+use tantivy::{doc, Index, IndexSettings, IndexWriter, TantivyDocument, Term};
 
 const LOCK_FILE: &str = "chatlore.lock";
 /// Logs read and indexed per batch: bounds memory on large archives.
 const BATCH_FILES: usize = 128;
 const WRITER_MEMORY_PER_THREAD: usize = 48 * 1024 * 1024;
 /// How long a second indexer waits for the first before giving up.
+/// Small store blocks: showing a hit copies its whole block.
+const STORE_BLOCK_BYTES: usize = 2048;
 const LOCK_WAIT: Duration = Duration::from_secs(3);
 
 /// How to update.
@@ -177,7 +180,18 @@ fn open_or_rebuild(dir: &Path, fingerprint: &str, rebuild: bool) -> Result<(Inde
     };
     clear(dir)?;
     let (schema, _) = Fields::build();
-    let index = Index::create_in_dir(dir, schema).map_err(|source| IndexError::Tantivy { path: dir.into(), source })?;
+    // Stored text is read for every hit shown: uncompressed and in small blocks, a hit costs a
+    // short copy instead of decompressing 16 KB (the index is a cache; disk is cheap).
+    let settings = IndexSettings {
+        docstore_compression: Compressor::None,
+        docstore_blocksize: STORE_BLOCK_BYTES,
+        ..IndexSettings::default()
+    };
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .create_in_dir(dir)
+        .map_err(|source| IndexError::Tantivy { path: dir.into(), source })?;
     Ok((index, Manifest::default(), reason))
 }
 
@@ -339,11 +353,25 @@ fn write_changes(
     }
     if let Some(mut w) = writer {
         w.commit().map_err(tantivy_err)?;
+        merge_small_index(index, &mut w).map_err(tantivy_err)?;
         // Files of segments merged away, or left by a killed writer, go now.
         w.garbage_collect_files().wait().map_err(tantivy_err)?;
         w.wait_merging_threads().map_err(tantivy_err)?;
     }
     Ok(states)
+}
+
+/// Merges all segments into one while the index is small enough for that to be quick: every
+/// search opens every segment, and one segment keeps a whole `chatlore search` process fast.
+fn merge_small_index(index: &Index, w: &mut IndexWriter) -> tantivy::Result<()> {
+    const MERGE_ALL_BELOW_DOCS: u32 = 1_000_000;
+    let metas = index.searchable_segment_metas()?;
+    let docs: u32 = metas.iter().map(|m| m.num_docs()).sum();
+    if metas.len() > 1 && docs < MERGE_ALL_BELOW_DOCS {
+        let ids: Vec<_> = metas.iter().map(|m| m.id()).collect();
+        w.merge(&ids).wait()?;
+    }
+    Ok(())
 }
 
 fn read_one(f: &LogFile) -> Result<(Vec<u8>, Day, Vec<Warning>), String> {

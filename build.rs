@@ -1,0 +1,10 @@
+//! Links the `chatlore` executable position-dependent (non-PIE) on Linux: a PIE of this size
+//! spends about a third of a `chatlore search` process in the dynamic loader applying 30,000+
+//! relocations, and whole-process search speed is a feature (see BENCHMARKS.md).
+fn main() {
+    let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
+    if linux {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+}

@@ -346,11 +346,13 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String
     use unicode_width::UnicodeWidthChar;
     let w = |c: char| c.width().unwrap_or(0);
     let focus = highlights.first().map_or(0, |r| r.start);
-    // Start up to a third of the width before the first match.
+    // Start up to a third of the width before the first match, more if the rest is short.
+    let rest: usize = text[focus..].chars().map(w).sum();
+    let budget = (width / 3).max(width.saturating_sub(rest + 1));
     let mut start = focus;
     let mut lead = 0;
     for (i, c) in text[..focus].char_indices().rev() {
-        if lead + w(c) > width / 3 {
+        if lead + w(c) > budget {
             break;
         }
         lead += w(c);
@@ -538,6 +540,8 @@ mod tests {
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
         assert_eq!(&s[r[0].clone()], "网联");
         assert!(unicode_width::UnicodeWidthStr::width(s.as_str()) <= 31, "{s}");
+        let long_tail = format!("{}对账才发现的", "数据库".repeat(5));
+        assert!(!snippet(&long_tail, &highlights(&long_tail, &["对账"]), 80).0.starts_with('…'));
         let (s, r) = snippet("短\n消息 pos", &highlights("短\n消息 pos", &["pos"]), 80);
         assert_eq!(s, "短 消息 pos");
         assert_eq!(&s[r[0].clone()], "pos");

@@ -1,0 +1,169 @@
+//! Incremental reindexing, bad input and index-folder safety, on archives built in temp folders.
+
+mod common;
+
+use chatlore::index::{self, writer::Silent, IndexError, Options};
+use chatlore::query::Query;
+use chatlore::search::{Engine, Page};
+use common::*;
+use std::path::Path;
+
+fn total(index_dir: &Path, q: &str) -> usize {
+    let e = Engine::open(index_dir).unwrap();
+    e.search(&Query::parse(q).unwrap(), Page { limit: Some(0), ..Page::default() }).unwrap().total
+}
+
+fn small_archive(root: &Path) {
+    write(root, "alpha/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲-银信支付-产品", "网联对账文件"), ("09:01:00", "乙", "收到")]));
+    write(root, "alpha/_posts/2017-08-02-chat.markdown", log("2017-08-02", &[("10:00:00", "甲-银信支付-产品", "跨境结售汇")]));
+    write(root, "beta/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("11:00:00", "丙", "路由通道")]));
+}
+
+#[test]
+fn only_changed_logs_are_indexed_and_removed_ones_leave() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    let s = index(arch.path(), idx.path());
+    assert_eq!((s.added, s.changed, s.removed, s.unchanged, s.messages), (3, 0, 0, 0, 4));
+
+    let s = index(arch.path(), idx.path());
+    assert_eq!((s.added, s.changed, s.removed, s.unchanged, s.indexed_messages), (0, 0, 0, 3, 0));
+
+    // A new day, a changed day, a removed day, and a touched-but-identical day.
+    write(arch.path(), "beta/_posts/2017-08-03-chat.markdown", log("2017-08-03", &[("12:00:00", "丁", "新的一天：断直连")]));
+    write(arch.path(), "alpha/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲-银信支付-产品", "改过的消息")]));
+    std::fs::remove_file(arch.path().join("beta/_posts/2017-08-01-chat.markdown")).unwrap();
+    let same = std::fs::read(arch.path().join("alpha/_posts/2017-08-02-chat.markdown")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write(arch.path(), "alpha/_posts/2017-08-02-chat.markdown", same);
+    let s = index(arch.path(), idx.path());
+    assert_eq!((s.added, s.changed, s.removed, s.unchanged), (1, 1, 1, 1));
+    assert_eq!(s.indexed_messages, 2);
+    assert_eq!(s.messages, 3);
+    assert_eq!(total(idx.path(), "网联"), 0, "the old version of a changed log is gone");
+    assert_eq!(total(idx.path(), "改过"), 1);
+    assert_eq!(total(idx.path(), "路由"), 0, "a removed log's messages are gone");
+    assert_eq!(total(idx.path(), "断直连"), 1);
+    assert_eq!(total(idx.path(), ""), 3, "no duplicates");
+}
+
+#[test]
+fn broken_files_are_named_and_every_good_message_is_indexed() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    write(arch.path(), "alpha/_posts/2017-08-05-chat.markdown", [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 0xFF, 0xFE]);
+    write(arch.path(), "alpha/_posts/notes.md", "> 09:00:00  甲\n没有日期的文件\n");
+    write(arch.path(), "alpha/_posts/2017-08-06-chat.markdown", format!("---\ntitle: [broken\ndate: 2017-08-06\n---\n{}", "> 08:00:00  甲\n前置内容后的消息\n"));
+    let s = index(arch.path(), idx.path());
+    let reasons: Vec<String> = s.warnings.iter().map(ToString::to_string).collect();
+    assert!(reasons.iter().any(|w| w.starts_with("alpha/_posts/2017-08-05-chat.markdown: binary data")), "{reasons:?}");
+    assert!(reasons.iter().any(|w| w.starts_with("alpha/_posts/notes.md: no date")), "{reasons:?}");
+    assert!(reasons.iter().any(|w| w.starts_with("alpha/_posts/2017-08-06-chat.markdown: front matter is not valid YAML")), "{reasons:?}");
+    assert_eq!(s.messages, 5, "all good messages, including those of the file with broken YAML");
+    assert_eq!(total(idx.path(), "前置内容"), 1);
+    // A still-broken file is still reported on the next (no-change) run.
+    let again = index(arch.path(), idx.path());
+    assert_eq!(again.warnings.len(), 3);
+    assert_eq!(again.unchanged, 6);
+}
+
+#[test]
+fn cli_reports_warnings_with_paths() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    write(arch.path(), "beta/_posts/2017-09-09-chat.markdown", [0u8; 64]);
+    let out = chatlore(arch.path(), idx.path(), &["index"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("warning: beta/_posts/2017-09-09-chat.markdown: binary data"), "{text}");
+    assert!(text.contains("4 added") && text.contains("1 warning(s)"), "{text}");
+    let json = chatlore(arch.path(), idx.path(), &["index", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(v["unchanged"], 4);
+    assert_eq!(v["warnings"][0]["path"], "beta/_posts/2017-09-09-chat.markdown");
+}
+
+#[test]
+fn a_missing_archive_is_a_clear_error() {
+    let idx = tempfile::tempdir().unwrap();
+    let out = chatlore(Path::new("/nonexistent/archive"), idx.path(), &["index"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/nonexistent/archive"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_foreign_folder_is_never_touched() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    write(idx.path(), "thesis.tex", "precious");
+    let err = index::update(arch.path(), idx.path(), &Options { rebuild: true }, &Silent).unwrap_err();
+    assert!(matches!(err, IndexError::Foreign(_)), "{err}");
+    assert_eq!(std::fs::read_to_string(idx.path().join("thesis.tex")).unwrap(), "precious");
+    let out = chatlore(arch.path(), idx.path(), &["search", "网联"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a chatlore index"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_damaged_manifest_or_changed_taxonomy_rebuilds() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    index(arch.path(), idx.path());
+    std::fs::write(idx.path().join("chatlore-manifest.json"), "garbage").unwrap();
+    let s = index(arch.path(), idx.path());
+    assert!(s.rebuilt.as_deref().unwrap_or_default().contains("manifest is damaged"), "{:?}", s.rebuilt);
+    assert_eq!((s.added, total(idx.path(), "")), (3, 4));
+
+    write(arch.path(), "topics.yaml", "topics:\n  - {id: xb, zh: 跨境, en: Cross-border, keywords: [跨境]}\n");
+    let s = index(arch.path(), idx.path());
+    assert!(s.rebuilt.as_deref().unwrap_or_default().contains("taxonomy changed"), "{:?}", s.rebuilt);
+    assert_eq!(total(idx.path(), "topic:xb"), 1);
+    assert_eq!(total(idx.path(), "topic:跨境"), 1);
+
+    write(arch.path(), "topics.yaml", "topics: [oops");
+    let s = index(arch.path(), idx.path());
+    assert!(s.warnings.iter().any(|w| w.reason.contains("using the built-in topics")), "{:?}", s.warnings);
+    assert_eq!(total(idx.path(), "topic:cross-border"), 1);
+}
+
+#[test]
+fn rebuild_starts_from_scratch() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    index(arch.path(), idx.path());
+    let s = index::update(arch.path(), idx.path(), &Options { rebuild: true }, &Silent).unwrap();
+    assert_eq!((s.added, s.unchanged), (3, 0));
+    assert!(s.rebuilt.is_some());
+    assert_eq!(total(idx.path(), ""), 4);
+}
+
+#[test]
+fn a_second_indexer_gets_a_clear_message() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    index(arch.path(), idx.path());
+    let lock = std::fs::File::open(idx.path().join("chatlore.lock")).unwrap();
+    lock.lock().unwrap();
+    let out = chatlore(arch.path(), idx.path(), &["index"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("another chatlore process is indexing"), "{}", stderr(&out));
+    lock.unlock().unwrap();
+    assert_eq!(chatlore(arch.path(), idx.path(), &["index"]).status.code(), Some(0));
+}
+
+#[test]
+fn search_without_an_index_and_on_an_empty_archive() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let s = index(arch.path(), idx.path());
+    assert_eq!((s.files, s.messages), (0, 0));
+    let out = chatlore(arch.path(), idx.path(), &["search", "网联"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}

@@ -1,0 +1,107 @@
+//! The real archive (`../shared/archive`): exact counts, and for every term of
+//! `../shared/queries.txt`, search hits equal a plain substring scan over the loaded messages.
+
+mod common;
+
+use chatlore::archive::{self, Archive};
+use chatlore::query::Query;
+use chatlore::search::{Engine, Page};
+use common::*;
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+struct Fixture {
+    archive: Archive,
+    _dir: tempfile::TempDir,
+    engine: std::sync::Mutex<Engine>,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let root = real_archive();
+        let dir = tempfile::tempdir().unwrap();
+        let summary = index(&root, dir.path());
+        assert_eq!((summary.files, summary.messages), (542, 92_240));
+        let engine = std::sync::Mutex::new(Engine::open(dir.path()).unwrap());
+        Fixture { archive: archive::load(&root).unwrap(), _dir: dir, engine }
+    })
+}
+
+fn queries() -> Vec<String> {
+    let path = real_archive().join("../queries.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+/// The oracle, written independently of the library: Chinese terms as substrings, Latin
+/// terms as whole words in any case.
+fn contains(text: &str, term: &str) -> bool {
+    let latin = term.chars().all(|c| c.is_ascii_alphanumeric());
+    if !latin {
+        return text.contains(term);
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !('\u{4E00}'..='\u{9FFF}').contains(&c));
+    let lower = text.to_lowercase();
+    let term = term.to_lowercase();
+    lower.match_indices(&term).any(|(i, m)| !word(lower[..i].chars().next_back()) && !word(lower[i + m.len()..].chars().next()))
+}
+
+#[test]
+fn the_real_archive_loads_exactly() {
+    let a = &fixture().archive;
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    assert_eq!(a.days.len(), 542);
+    assert_eq!(a.message_count(), 92_240);
+    let in_group = |g: &str| a.days.iter().filter(|d| d.group == g).map(|d| d.messages.len()).sum::<usize>();
+    assert_eq!(in_group("proddev"), 81_916);
+    assert_eq!(in_group("devarch"), 10_324);
+}
+
+#[test]
+fn search_recall_equals_substring_scan_for_every_query() {
+    let f = fixture();
+    let engine = f.engine.lock().unwrap();
+    let qs = queries();
+    assert!(qs.len() >= 20, "queries.txt has {} terms", qs.len());
+    for term in qs {
+        let expected: BTreeSet<(String, u32)> = f
+            .archive
+            .days
+            .iter()
+            .flat_map(|d| d.messages.iter().filter(|m| contains(&m.text, &term)).map(move |m| (d.path.clone(), m.line)))
+            .collect();
+        let results = engine.search(&Query::parse(&term).unwrap(), Page { limit: None, ..Page::default() }).unwrap();
+        assert_eq!(results.total, results.hits.len());
+        for h in &results.hits {
+            assert!(contains(&h.text, &term), "hit for {term} without it: {}:{} {:?}", h.path, h.line, h.text);
+            assert!(!h.highlights.is_empty(), "hit for {term} without a highlight: {}:{}", h.path, h.line);
+        }
+        let got: BTreeSet<(String, u32)> = results.hits.iter().map(|h| (h.path.clone(), h.line)).collect();
+        assert_eq!(got.len(), results.hits.len(), "duplicate hits for {term}");
+        let missing: Vec<_> = expected.difference(&got).take(5).collect();
+        let extra: Vec<_> = got.difference(&expected).take(5).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "{term}: {} expected, {} found; missing {missing:?}, extra {extra:?}", expected.len(), got.len());
+        assert!(!expected.is_empty(), "{term} occurs in the archive");
+    }
+}
+
+#[test]
+fn facets_and_speakers_on_the_real_archive() {
+    let f = fixture();
+    let engine = f.engine.lock().unwrap();
+    let all = engine.facets(&Query::default()).unwrap();
+    assert_eq!(all.total, 92_240);
+    assert_eq!(all.groups["proddev"], 81_916);
+    // 22 of the 542 logs hold no message at all: days are counted where messages are.
+    let days_with_messages = f.archive.days.iter().filter(|d| !d.messages.is_empty()).count();
+    assert_eq!((all.days.len(), days_with_messages), (520, 520));
+    assert_eq!(all.months.keys().next().map(String::as_str), Some("2017-05"));
+    for topic in ["routing", "cross-border", "reconciliation", "netsunion", "clearing"] {
+        assert!(all.topics.get(topic).copied().unwrap_or(0) > 100, "{topic}: {:?}", all.topics.get(topic));
+    }
+    let dir = engine.directory().unwrap();
+    assert!(dir.matching_from("张泽雄").len() >= 2);
+    let by_name = engine.search(&Query::parse("from:张泽雄 网联").unwrap(), Page::default()).unwrap();
+    assert!(by_name.total > 0 && by_name.hits.iter().all(|h| h.speaker.contains("张泽雄")));
+}

@@ -42,11 +42,7 @@ impl Date {
 
     /// Inverse of [`Date::key`].
     pub fn from_key(key: u32) -> Option<Date> {
-        Date::new(
-            u16::try_from(key / 10_000).ok()?,
-            u8::try_from(key / 100 % 100).ok()?,
-            u8::try_from(key % 100).ok()?,
-        )
+        Date::new(u16::try_from(key / 10_000).ok()?, u8::try_from(key / 100 % 100).ok()?, u8::try_from(key % 100).ok()?)
     }
 
     /// `2017-08`.
@@ -60,7 +56,7 @@ pub fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         _ => 0,
     }

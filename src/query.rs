@@ -174,9 +174,8 @@ fn is_open_quote(c: char) -> bool {
 
 /// The text of a quote opening at `at`, and the index after its closing quote.
 fn quoted(chars: &[char], at: usize) -> Result<(String, usize), QueryError> {
-    let close = (at + 1..chars.len())
-        .find(|&j| matches!(chars[j], '"' | '”'))
-        .ok_or(QueryError::UnclosedQuote(at + 1))?;
+    let close =
+        (at + 1..chars.len()).find(|&j| matches!(chars[j], '"' | '”')).ok_or(QueryError::UnclosedQuote(at + 1))?;
     Ok((chars[at + 1..close].iter().collect(), close + 1))
 }
 
@@ -217,7 +216,9 @@ impl DateRange {
 /// First and last day of `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
 fn period(s: &str) -> Option<(Date, Date)> {
     let parts: Vec<&str> = s.split('-').collect();
-    let num = |p: &str, len: usize| (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u16>().ok()).flatten();
+    let num = |p: &str, len: usize| {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u16>().ok()).flatten()
+    };
     match parts.as_slice() {
         [y] => {
             let y = num(y, 4)?;
@@ -274,7 +275,15 @@ mod tests {
     #[test]
     fn terms_phrases_and_negation() {
         let q = Query::parse(r#"网联  "快捷 支付" -pos -"刷 卡""#).unwrap();
-        assert_eq!(q.terms, vec![term("网联", false, false), term("快捷 支付", true, false), term("pos", false, true), term("刷 卡", true, true)]);
+        assert_eq!(
+            q.terms,
+            vec![
+                term("网联", false, false),
+                term("快捷 支付", true, false),
+                term("pos", false, true),
+                term("刷 卡", true, true)
+            ]
+        );
         assert!(q.filters.is_empty());
         assert_eq!(q.highlight_terms(), vec!["网联", "快捷 支付"]);
     }

@@ -20,7 +20,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, TermQuery, TermSetQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, TermQuery, TermSetQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{DocAddress, DocId, Order, Score, SegmentReader, TantivyDocument, Term};
 
@@ -290,10 +292,18 @@ impl Engine {
                 terms_of(f.group, matching)
             }
             (Field::Topic, Value::Text(v)) => {
-                let topic = crate::topics::resolve(&self.handle.meta.topics, v).ok_or_else(|| SearchError::UnknownTopic {
-                    name: v.clone(),
-                    known: self.handle.meta.topics.iter().map(|t| format!("{} ({})", t.id, t.zh)).collect::<Vec<_>>().join(", "),
-                })?;
+                let topic =
+                    crate::topics::resolve(&self.handle.meta.topics, v).ok_or_else(|| SearchError::UnknownTopic {
+                        name: v.clone(),
+                        known: self
+                            .handle
+                            .meta
+                            .topics
+                            .iter()
+                            .map(|t| format!("{} ({})", t.id, t.zh))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })?;
                 terms_of(f.topics, vec![topic.id.as_str()])
             }
             (Field::Kind, Value::Kind(k)) => terms_of(f.kind, vec![k.as_str()]),

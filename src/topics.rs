@@ -142,7 +142,19 @@ mod tests {
     fn builtin_taxonomy_is_valid_and_broad() {
         let t = Taxonomy::builtin();
         assert!(t.topics.len() >= 9);
-        for id in ["routing", "cross-border", "reconciliation", "netsunion", "clearing", "acquiring", "risk", "accounts", "licensing", "refunds", "qr"] {
+        for id in [
+            "routing",
+            "cross-border",
+            "reconciliation",
+            "netsunion",
+            "clearing",
+            "acquiring",
+            "risk",
+            "accounts",
+            "licensing",
+            "refunds",
+            "qr",
+        ] {
             assert!(t.resolve(id).is_some(), "{id}");
         }
     }

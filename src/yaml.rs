@@ -46,8 +46,7 @@ mod tests {
 
     #[test]
     fn flat_mapping_stringifies_scalars() {
-        let m = scalar_mapping("title: \"2017-08-15-WeChat\"\nlines: 2\nauthor: None\ntag: [chat]\n")
-            .unwrap();
+        let m = scalar_mapping("title: \"2017-08-15-WeChat\"\nlines: 2\nauthor: None\ntag: [chat]\n").unwrap();
         assert_eq!(m["title"], "2017-08-15-WeChat");
         assert_eq!(m["lines"], "2");
         assert_eq!(m["author"], "None");

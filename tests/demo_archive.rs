@@ -73,9 +73,12 @@ fn search_filters_and_sorting() {
     assert_eq!(count(&e, "pos"), 2, "whole word, any case: POS and pos");
     assert_eq!(count(&e, "\"快捷支付\""), 2);
     assert_eq!(count(&e, "from:nobody-at-all"), 0);
-    let newest = e.search(&Query::parse("group:risk").unwrap(), Page { limit: Some(3), offset: 0, sort: Sort::Relevance }).unwrap();
+    let newest = e
+        .search(&Query::parse("group:risk").unwrap(), Page { limit: Some(3), offset: 0, sort: Sort::Relevance })
+        .unwrap();
     assert_eq!(newest.hits[0].date.to_string(), "2018-04-14", "filter-only queries list newest first");
-    let oldest = e.search(&Query::parse("网联").unwrap(), Page { limit: Some(1), offset: 0, sort: Sort::Oldest }).unwrap();
+    let oldest =
+        e.search(&Query::parse("网联").unwrap(), Page { limit: Some(1), offset: 0, sort: Sort::Oldest }).unwrap();
     assert_eq!(oldest.hits[0].date.to_string(), "2017-08-15");
 }
 
@@ -118,7 +121,10 @@ fn cli_search_json_exit_codes_and_markdown() {
         let file = std::fs::read(demo_archive().join(hit["path"].as_str().unwrap())).unwrap();
         let text = String::from_utf8_lossy(&file);
         let header = text.lines().nth(hit["line"].as_u64().unwrap() as usize - 1).unwrap();
-        assert!(header.starts_with(&format!("> {}  {}", hit["time"].as_str().unwrap(), hit["speaker"].as_str().unwrap())), "{header}");
+        assert!(
+            header.starts_with(&format!("> {}  {}", hit["time"].as_str().unwrap(), hit["speaker"].as_str().unwrap())),
+            "{header}"
+        );
     }
     let none = chatlore(&demo_archive(), &idx, &["search", "量子纠缠"]);
     assert_eq!(none.status.code(), Some(1));
@@ -128,7 +134,11 @@ fn cli_search_json_exit_codes_and_markdown() {
     let md = chatlore(&demo_archive(), &idx, &["search", "--format", "md", "--from", "Kevin", "汇率"]);
     assert!(stdout(&md).contains("## 2018-01-09 · 跨境支付与结算群（演示） (crossborder)"), "{}", stdout(&md));
     assert!(stdout(&md).contains("**汇率**"));
-    let flags = chatlore(&demo_archive(), &idx, &["search", "--since", "2018-01", "--until", "2018-01-31", "--limit", "0", "--json", "跨境"]);
+    let flags = chatlore(
+        &demo_archive(),
+        &idx,
+        &["search", "--since", "2018-01", "--until", "2018-01-31", "--limit", "0", "--json", "跨境"],
+    );
     assert_eq!(stdout(&flags).lines().count(), 8);
     let human = chatlore(&demo_archive(), &idx, &["search", "断直连"]);
     assert!(stdout(&human).contains("2018-05-30 09:00:30  payprod  林知远-银信支付-产品-上海"), "{}", stdout(&human));

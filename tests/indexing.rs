@@ -14,8 +14,16 @@ fn total(index_dir: &Path, q: &str) -> usize {
 }
 
 fn small_archive(root: &Path) {
-    write(root, "alpha/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲-银信支付-产品", "网联对账文件"), ("09:01:00", "乙", "收到")]));
-    write(root, "alpha/_posts/2017-08-02-chat.markdown", log("2017-08-02", &[("10:00:00", "甲-银信支付-产品", "跨境结售汇")]));
+    write(
+        root,
+        "alpha/_posts/2017-08-01-chat.markdown",
+        log("2017-08-01", &[("09:00:00", "甲-银信支付-产品", "网联对账文件"), ("09:01:00", "乙", "收到")]),
+    );
+    write(
+        root,
+        "alpha/_posts/2017-08-02-chat.markdown",
+        log("2017-08-02", &[("10:00:00", "甲-银信支付-产品", "跨境结售汇")]),
+    );
     write(root, "beta/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("11:00:00", "丙", "路由通道")]));
 }
 
@@ -31,8 +39,16 @@ fn only_changed_logs_are_indexed_and_removed_ones_leave() {
     assert_eq!((s.added, s.changed, s.removed, s.unchanged, s.indexed_messages), (0, 0, 0, 3, 0));
 
     // A new day, a changed day, a removed day, and a touched-but-identical day.
-    write(arch.path(), "beta/_posts/2017-08-03-chat.markdown", log("2017-08-03", &[("12:00:00", "丁", "新的一天：断直连")]));
-    write(arch.path(), "alpha/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲-银信支付-产品", "改过的消息")]));
+    write(
+        arch.path(),
+        "beta/_posts/2017-08-03-chat.markdown",
+        log("2017-08-03", &[("12:00:00", "丁", "新的一天：断直连")]),
+    );
+    write(
+        arch.path(),
+        "alpha/_posts/2017-08-01-chat.markdown",
+        log("2017-08-01", &[("09:00:00", "甲-银信支付-产品", "改过的消息")]),
+    );
     std::fs::remove_file(arch.path().join("beta/_posts/2017-08-01-chat.markdown")).unwrap();
     let same = std::fs::read(arch.path().join("alpha/_posts/2017-08-02-chat.markdown")).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -55,12 +71,19 @@ fn broken_files_are_named_and_every_good_message_is_indexed() {
     small_archive(arch.path());
     write(arch.path(), "alpha/_posts/2017-08-05-chat.markdown", [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 0xFF, 0xFE]);
     write(arch.path(), "alpha/_posts/notes.md", "> 09:00:00  甲\n没有日期的文件\n");
-    write(arch.path(), "alpha/_posts/2017-08-06-chat.markdown", format!("---\ntitle: [broken\ndate: 2017-08-06\n---\n{}", "> 08:00:00  甲\n前置内容后的消息\n"));
+    write(
+        arch.path(),
+        "alpha/_posts/2017-08-06-chat.markdown",
+        format!("---\ntitle: [broken\ndate: 2017-08-06\n---\n{}", "> 08:00:00  甲\n前置内容后的消息\n"),
+    );
     let s = index(arch.path(), idx.path());
     let reasons: Vec<String> = s.warnings.iter().map(ToString::to_string).collect();
     assert!(reasons.iter().any(|w| w.starts_with("alpha/_posts/2017-08-05-chat.markdown: binary data")), "{reasons:?}");
     assert!(reasons.iter().any(|w| w.starts_with("alpha/_posts/notes.md: no date")), "{reasons:?}");
-    assert!(reasons.iter().any(|w| w.starts_with("alpha/_posts/2017-08-06-chat.markdown: front matter is not valid YAML")), "{reasons:?}");
+    assert!(
+        reasons.iter().any(|w| w.starts_with("alpha/_posts/2017-08-06-chat.markdown: front matter is not valid YAML")),
+        "{reasons:?}"
+    );
     assert_eq!(s.messages, 5, "all good messages, including those of the file with broken YAML");
     assert_eq!(total(idx.path(), "前置内容"), 1);
     // A still-broken file is still reported on the next (no-change) run.

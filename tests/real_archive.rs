@@ -44,7 +44,9 @@ fn contains(text: &str, term: &str) -> bool {
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !('\u{4E00}'..='\u{9FFF}').contains(&c));
     let lower = text.to_lowercase();
     let term = term.to_lowercase();
-    lower.match_indices(&term).any(|(i, m)| !word(lower[..i].chars().next_back()) && !word(lower[i + m.len()..].chars().next()))
+    lower
+        .match_indices(&term)
+        .any(|(i, m)| !word(lower[..i].chars().next_back()) && !word(lower[i + m.len()..].chars().next()))
 }
 
 #[test]
@@ -81,7 +83,12 @@ fn search_recall_equals_substring_scan_for_every_query() {
         assert_eq!(got.len(), results.hits.len(), "duplicate hits for {term}");
         let missing: Vec<_> = expected.difference(&got).take(5).collect();
         let extra: Vec<_> = got.difference(&expected).take(5).collect();
-        assert!(missing.is_empty() && extra.is_empty(), "{term}: {} expected, {} found; missing {missing:?}, extra {extra:?}", expected.len(), got.len());
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{term}: {} expected, {} found; missing {missing:?}, extra {extra:?}",
+            expected.len(),
+            got.len()
+        );
         assert!(!expected.is_empty(), "{term} occurs in the archive");
     }
 }

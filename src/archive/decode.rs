@@ -20,11 +20,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     for (bom, enc) in [(&b"\xFF\xFE"[..], UTF_16LE), (&b"\xFE\xFF"[..], UTF_16BE)] {
         if let Some(rest) = bytes.strip_prefix(bom) {
             let (text, had_errors) = enc.decode_without_bom_handling(rest);
-            return if had_errors {
-                Err(DecodeError::Undecodable(0))
-            } else {
-                Ok(text.into_owned())
-            };
+            return if had_errors { Err(DecodeError::Undecodable(0)) } else { Ok(text.into_owned()) };
         }
     }
     utf8_or_gb18030(bytes)

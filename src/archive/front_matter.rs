@@ -20,9 +20,7 @@ pub struct FrontMatter {
 /// Splits off the front matter of a log given as lines.
 pub fn split(lines: &[&str]) -> FrontMatter {
     let opens = lines.first().is_some_and(|l| l.trim_end() == "---");
-    let close = opens
-        .then(|| lines.iter().skip(1).position(|l| matches!(l.trim_end(), "---" | "...")))
-        .flatten();
+    let close = opens.then(|| lines.iter().skip(1).position(|l| matches!(l.trim_end(), "---" | "..."))).flatten();
     let Some(close) = close.map(|i| i + 1) else {
         // No block, or one that never closes: everything is body, so nothing is lost.
         return FrontMatter::default();
@@ -34,10 +32,7 @@ pub fn split(lines: &[&str]) -> FrontMatter {
         Err(e) => (line_by_line(&lines[1..close]), Some(e.to_string())),
     };
     let field = |k: &str| {
-        fields
-            .get(k)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty() && v != "None" && v != "null" && v != "~")
+        fields.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty() && v != "None" && v != "null" && v != "~")
     };
     FrontMatter {
         date: field("date"),

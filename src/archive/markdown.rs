@@ -70,9 +70,7 @@ pub fn spans(body: &str) -> Vec<Span> {
     for event in Parser::new(body) {
         match event {
             Event::Start(Tag::Link { dest_url, .. }) => out.open(Open::Link(dest_url.into_string())),
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                out.open(Open::Image(dest_url.into_string()))
-            }
+            Event::Start(Tag::Image { dest_url, .. }) => out.open(Open::Image(dest_url.into_string())),
             Event::End(TagEnd::Link | TagEnd::Image) => out.close(),
             Event::End(
                 TagEnd::Paragraph
@@ -240,10 +238,8 @@ fn find_url_start(s: &str) -> Option<usize> {
 /// character (Chinese text often follows a URL without a space) or a closing quote, minus
 /// trailing sentence punctuation.
 fn url_len(s: &str) -> usize {
-    let end = s
-        .bytes()
-        .position(|b| !b.is_ascii_graphic() || matches!(b, b'"' | b'<' | b'>' | b'`'))
-        .unwrap_or(s.len());
+    let end =
+        s.bytes().position(|b| !b.is_ascii_graphic() || matches!(b, b'"' | b'<' | b'>' | b'`')).unwrap_or(s.len());
     let trimmed = s[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'']);
     trimmed.len()
 }
@@ -271,8 +267,7 @@ mod tests {
         assert_eq!(
             s,
             vec![Span::Link {
-                title: "网联平台上线 首批机构名单".into(),
-                url: "https://example.com/a?b=1".into()
+                title: "网联平台上线 首批机构名单".into(), url: "https://example.com/a?b=1".into()
             }]
         );
         assert_eq!(kind(&s), Kind::Link);

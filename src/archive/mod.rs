@@ -137,10 +137,7 @@ fn is_log_name(path: &Path) -> bool {
 
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Reads and parses one log. `Err` is the reason the file is not a chat log; `Ok` may carry
@@ -225,9 +222,15 @@ mod tests {
     #[test]
     fn date_from_front_matter_then_title_then_file_name() {
         let with_date = "---\ndate: 2017-08-15 12:00:00\ntitle: \"2017-01-01-WeChat\"\n---\n> 08:00:00  a\nx\n";
-        assert_eq!(parse_log("g/_posts/2016-01-01-chat.markdown", with_date.as_bytes()).unwrap().0.date.to_string(), "2017-08-15");
+        assert_eq!(
+            parse_log("g/_posts/2016-01-01-chat.markdown", with_date.as_bytes()).unwrap().0.date.to_string(),
+            "2017-08-15"
+        );
         let title_only = "---\ntitle: \"2017-01-02-WeChat\"\n---\n> 08:00:00  a\nx\n";
-        assert_eq!(parse_log("g/_posts/2016-01-01-chat.markdown", title_only.as_bytes()).unwrap().0.date.to_string(), "2017-01-02");
+        assert_eq!(
+            parse_log("g/_posts/2016-01-01-chat.markdown", title_only.as_bytes()).unwrap().0.date.to_string(),
+            "2017-01-02"
+        );
         let none = "> 08:00:00  a\nx\n";
         let (day, warnings) = parse_log("g/_posts/2016-01-03-chat.markdown", none.as_bytes()).unwrap();
         assert_eq!((day.date.to_string(), day.group.as_str(), warnings.len()), ("2016-01-03".to_owned(), "g", 0));

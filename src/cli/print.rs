@@ -109,7 +109,8 @@ fn wrap(text: &str, ranges: &[Range<usize>], (on, off): (&str, &str)) -> String 
 /// A markdown export: one section per day, each message quoted with its source line.
 fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results) -> Result<()> {
     let groups = &engine.handle.meta.groups;
-    let q: Vec<String> = query.terms.iter().map(|t| t.text.clone()).chain(query.filters.iter().map(ToString::to_string)).collect();
+    let q: Vec<String> =
+        query.terms.iter().map(|t| t.text.clone()).chain(query.filters.iter().map(ToString::to_string)).collect();
     writeln!(out, "# chatlore: {}\n", q.join(" "))?;
     writeln!(out, "{} of {} hit(s).\n", r.hits.len(), r.total)?;
     let mut last_day = None;

@@ -81,7 +81,10 @@ mod tests {
         let path = dir.path().join(MANIFEST_FILE);
         assert_eq!(read::<Manifest>(&path).unwrap(), None);
         let mut m = Manifest { fingerprint: "f".into(), ..Manifest::default() };
-        m.files.insert("g/a.md".into(), FileState { size: 1, mtime_ns: 2, hash: hash(b"x"), messages: 3, problems: vec![] });
+        m.files.insert(
+            "g/a.md".into(),
+            FileState { size: 1, mtime_ns: 2, hash: hash(b"x"), messages: 3, problems: vec![] },
+        );
         write(&path, &m).unwrap();
         assert_eq!(read::<Manifest>(&path).unwrap(), Some(m));
         assert!(!path.with_extension("json.tmp").exists());

@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 pub enum IndexError {
     #[error("no index in {0} yet: run `chatlore index` first")]
     Missing(PathBuf),
-    #[error("{0} is not a chatlore index (it holds files chatlore did not write); give --index an empty or new folder")]
+    #[error(
+        "{0} is not a chatlore index (it holds files chatlore did not write); give --index an empty or new folder"
+    )]
     Foreign(PathBuf),
     #[error("the index in {path} is damaged ({reason}); run `chatlore index` to rebuild it from the archive")]
     Damaged { path: PathBuf, reason: String },

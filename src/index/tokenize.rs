@@ -24,10 +24,44 @@ const SEPARATOR_GAP: usize = 2;
 
 /// Words added to jieba's dictionary so payments terms stay whole for ranking.
 const USER_WORDS: &[&str] = &[
-    "网联", "断直连", "结售汇", "外管局", "备付金", "长短款", "收单", "聚合支付", "代扣", "代付",
-    "清分", "对账", "差错", "路由", "通道费", "快捷支付", "协议支付", "二类户", "三类户",
-    "虚拟账户", "反洗钱", "拒付", "头寸", "轧差", "跨境支付", "购付汇", "条码支付", "付款码",
-    "收款码", "支付牌照", "银联", "银行卡", "清算", "结算", "商户", "分润", "进件", "冲正",
+    "网联",
+    "断直连",
+    "结售汇",
+    "外管局",
+    "备付金",
+    "长短款",
+    "收单",
+    "聚合支付",
+    "代扣",
+    "代付",
+    "清分",
+    "对账",
+    "差错",
+    "路由",
+    "通道费",
+    "快捷支付",
+    "协议支付",
+    "二类户",
+    "三类户",
+    "虚拟账户",
+    "反洗钱",
+    "拒付",
+    "头寸",
+    "轧差",
+    "跨境支付",
+    "购付汇",
+    "条码支付",
+    "付款码",
+    "收款码",
+    "支付牌照",
+    "银联",
+    "银行卡",
+    "清算",
+    "结算",
+    "商户",
+    "分润",
+    "进件",
+    "冲正",
 ];
 
 /// A token of the `grams` field, before it becomes a tantivy token.
@@ -209,8 +243,10 @@ mod tests {
     #[test]
     fn cjk_runs_interleave_unigrams_and_bigrams() {
         let t = texts("断直连");
-        let expect: Vec<(usize, String)> =
-            [(0, "断"), (1, "断直"), (2, "直"), (3, "直连"), (4, "连")].iter().map(|(p, s)| (*p, s.to_string())).collect();
+        let expect: Vec<(usize, String)> = [(0, "断"), (1, "断直"), (2, "直"), (3, "直连"), (4, "连")]
+            .iter()
+            .map(|(p, s)| (*p, s.to_string()))
+            .collect();
         assert_eq!(t, expect);
     }
 

@@ -71,12 +71,18 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// Brings the index in `index_dir` up to date with the archive in `archive_root`.
-pub fn update(archive_root: &Path, index_dir: &Path, opts: &Options, progress: &dyn Progress) -> Result<Summary, IndexError> {
+pub fn update(
+    archive_root: &Path,
+    index_dir: &Path,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<Summary, IndexError> {
     let started = Instant::now();
     let io = |source| IndexError::Io { path: index_dir.into(), source };
     let mut warnings = Vec::new();
     let taxonomy = Taxonomy::for_archive(archive_root).unwrap_or_else(|e| {
-        warnings.push(Warning { path: crate::topics::FILE_NAME.into(), reason: format!("{e}; using the built-in topics") });
+        warnings
+            .push(Warning { path: crate::topics::FILE_NAME.into(), reason: format!("{e}; using the built-in topics") });
         Taxonomy::builtin()
     });
     let fingerprint = fingerprint(&taxonomy);
@@ -141,7 +147,8 @@ pub fn update(archive_root: &Path, index_dir: &Path, opts: &Options, progress: &
 }
 
 fn write_meta(index_dir: &Path, meta: &Meta) -> Result<(), IndexError> {
-    manifest::write(&index_dir.join(META_FILE), meta).map_err(|source| IndexError::Io { path: index_dir.into(), source })
+    manifest::write(&index_dir.join(META_FILE), meta)
+        .map_err(|source| IndexError::Io { path: index_dir.into(), source })
 }
 
 /// Anything that changes the documents for the same archive changes this.
@@ -169,7 +176,11 @@ fn lock(index_dir: &Path) -> Result<File, IndexError> {
 
 /// Opens the index and its manifest, or empties the folder and creates a fresh index when
 /// asked to, or when the old one cannot be trusted (returning why).
-fn open_or_rebuild(dir: &Path, fingerprint: &str, rebuild: bool) -> Result<(Index, Manifest, Option<String>), IndexError> {
+fn open_or_rebuild(
+    dir: &Path,
+    fingerprint: &str,
+    rebuild: bool,
+) -> Result<(Index, Manifest, Option<String>), IndexError> {
     let reason = if rebuild {
         Some("--rebuild was asked for".to_owned())
     } else {
@@ -292,6 +303,9 @@ fn diff(files: &[LogFile], old: &Manifest) -> Diff {
     d
 }
 
+/// A log read and parsed, or why it could not be.
+type Read<'a> = (&'a LogFile, Result<(Vec<u8>, Day, Vec<Warning>), String>);
+
 /// Deletes `removed` and the old versions of `files`, indexes `files`, commits once.
 fn write_changes(
     index: &Index,
@@ -302,41 +316,32 @@ fn write_changes(
     progress: &dyn Progress,
 ) -> Result<BTreeMap<String, FileState>, IndexError> {
     let tantivy_err = |source| IndexError::Tantivy { path: dir.into(), source };
+    let fields = Fields::of(index).map_err(tantivy_err)?;
+    progress.start(files.len() as u64);
     // jieba's dictionary loads while the first batch is read.
     let keywords: Vec<String> = taxonomy.keywords().map(str::to_owned).collect();
     let jieba = std::thread::spawn(move || build_jieba(keywords.iter().map(String::as_str)));
-    let fields = Fields::of(index).map_err(tantivy_err)?;
-    progress.start(files.len() as u64);
+    let mut batches = files.chunks(BATCH_FILES);
+    let first = batches.next().map(read_batch);
 
-    let mut writer: Option<IndexWriter> = None;
-    let mut jieba = Some(jieba);
+    let jieba = jieba.join().map_err(|_| IndexError::Io {
+        path: dir.into(),
+        source: std::io::Error::other("loading the jieba dictionary failed"),
+    })?;
+    index.tokenizers().register(JIEBA, JiebaTokenizer(Arc::new(jieba)));
+    schema::register_grams(index);
+    let mut w = open_writer(index, dir)?;
+    for path in removed.iter().chain(files.iter().map(|f| &f.path)) {
+        w.delete_term(Term::from_field_text(fields.path, path));
+    }
+
     let mut states = BTreeMap::new();
-    for batch in files.chunks(BATCH_FILES).map(Some).chain(std::iter::once(None).filter(|_| files.is_empty())) {
-        let read: Vec<(&LogFile, Result<(Vec<u8>, Day, Vec<Warning>), String>)> = batch
-            .unwrap_or_default()
-            .par_iter()
-            .map(|f| (f, read_one(f)))
-            .collect();
-        let w = match &mut writer {
-            Some(w) => w,
-            None => {
-                let jieba = jieba.take().and_then(|h| h.join().ok()).ok_or_else(|| IndexError::Io {
-                    path: dir.into(),
-                    source: std::io::Error::other("loading the jieba dictionary failed"),
-                })?;
-                index.tokenizers().register(JIEBA, JiebaTokenizer(Arc::new(jieba)));
-                schema::register_grams(index);
-                let w = open_writer(index, dir)?;
-                for path in removed.iter().chain(files.iter().map(|f| &f.path)) {
-                    w.delete_term(Term::from_field_text(fields.path, path));
-                }
-                writer.insert(w)
-            }
-        };
+    for read in first.into_iter().chain(batches.map(read_batch)) {
+        let n = read.len() as u64;
         for (f, result) in read {
             let state = match result {
                 Ok((bytes, day, day_warnings)) => {
-                    add_day(w, &fields, taxonomy, &day).map_err(tantivy_err)?;
+                    add_day(&w, &fields, taxonomy, &day).map_err(tantivy_err)?;
                     FileState {
                         size: f.size,
                         mtime_ns: f.mtime_ns,
@@ -345,19 +350,23 @@ fn write_changes(
                         problems: day_warnings.into_iter().map(|w| w.reason).collect(),
                     }
                 }
-                Err(reason) => FileState { size: f.size, mtime_ns: f.mtime_ns, hash: String::new(), messages: 0, problems: vec![reason] },
+                Err(reason) => FileState {
+                    size: f.size,
+                    mtime_ns: f.mtime_ns,
+                    hash: String::new(),
+                    messages: 0,
+                    problems: vec![reason],
+                },
             };
             states.insert(f.path.clone(), state);
         }
-        progress.advance(batch.map_or(0, |b| b.len() as u64));
+        progress.advance(n);
     }
-    if let Some(mut w) = writer {
-        w.commit().map_err(tantivy_err)?;
-        merge_small_index(index, &mut w).map_err(tantivy_err)?;
-        // Files of segments merged away, or left by a killed writer, go now.
-        w.garbage_collect_files().wait().map_err(tantivy_err)?;
-        w.wait_merging_threads().map_err(tantivy_err)?;
-    }
+    w.commit().map_err(tantivy_err)?;
+    merge_small_index(index, &mut w).map_err(tantivy_err)?;
+    // Files of segments merged away, or left by a killed writer, go now.
+    w.garbage_collect_files().wait().map_err(tantivy_err)?;
+    w.wait_merging_threads().map_err(tantivy_err)?;
     Ok(states)
 }
 
@@ -372,6 +381,10 @@ fn merge_small_index(index: &Index, w: &mut IndexWriter) -> tantivy::Result<()> 
         w.merge(&ids).wait()?;
     }
     Ok(())
+}
+
+fn read_batch(batch: &[LogFile]) -> Vec<Read<'_>> {
+    batch.par_iter().map(|f| (f, read_one(f))).collect()
 }
 
 fn read_one(f: &LogFile) -> Result<(Vec<u8>, Day, Vec<Warning>), String> {

@@ -161,7 +161,7 @@ fn push_term(q: &mut Query, text: String, phrase: bool, negated: bool) -> Result
     if text.trim().is_empty() {
         return Ok(());
     }
-    if crate::index::tokenize::query_grams(&text).is_empty() {
+    if crate::index::tokenize::query_grams(&text).grams.is_empty() {
         return Err(QueryError::NothingToSearch(text));
     }
     q.terms.push(TextTerm { text, phrase, negated });

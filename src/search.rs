@@ -8,7 +8,7 @@
 use crate::archive::Kind;
 use crate::date::Date;
 use crate::index::schema::{split_ts, ts};
-use crate::index::tokenize::query_grams;
+use crate::index::tokenize::{query_grams, TermGrams};
 use crate::index::{IndexError, IndexHandle};
 use crate::query::{Field, Filter, Query, Value};
 use crate::speakers::Directory;
@@ -21,10 +21,11 @@ use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value as _};
-use tantivy::{DocAddress, DocId, Order, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 /// A search that could not run.
 #[derive(Debug, thiserror::Error)]
@@ -232,9 +233,10 @@ impl Engine {
     /// The tantivy query for a parsed query.
     fn compile(&self, query: &Query) -> Result<Box<dyn TQuery>, SearchError> {
         let f = &self.handle.fields;
+        let searcher = self.handle.searcher();
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for t in &query.terms {
-            let recall = grams_query(f.grams, &t.text);
+            let recall = grams_query(&searcher, f.grams, &t.text)?;
             if t.negated {
                 clauses.push((Occur::MustNot, recall));
                 continue;
@@ -316,15 +318,41 @@ impl Engine {
     }
 }
 
-/// The recall query for one term: its unigram or bigram, or the phrase of its grams.
-fn grams_query(field: tantivy::schema::Field, text: &str) -> Box<dyn TQuery> {
+/// The recall query for one term: the phrase of its grams, the last one a prefix where the
+/// term ends in a single CJK character (see `tokenize`).
+fn grams_query(searcher: &Searcher, field: tantivy::schema::Field, text: &str) -> Result<Box<dyn TQuery>, SearchError> {
+    let TermGrams { grams, prefix } = query_grams(text);
     let mut grams: Vec<(usize, Term)> =
-        query_grams(text).into_iter().map(|(off, g)| (off, Term::from_field_text(field, &g))).collect();
-    match grams.len() {
+        grams.into_iter().map(|(off, g)| (off, Term::from_field_text(field, &g))).collect();
+    if prefix {
+        let expansions =
+            grams.last().map_or(Ok(0), |(_, t)| prefix_terms(searcher, field, t.serialized_value_bytes()))?;
+        let mut q = PhrasePrefixQuery::new_with_offset(grams);
+        // Every expansion, or recall would depend on how many bigrams start with the char
+        // (tantivy allocates for this many, so it must be the real count).
+        q.set_max_expansions(expansions.max(1));
+        return Ok(Box::new(q));
+    }
+    Ok(match grams.len() {
         0 => Box::new(EmptyQuery),
         1 => Box::new(TermQuery::new(grams.remove(0).1, IndexRecordOption::WithFreqs)),
         _ => Box::new(PhraseQuery::new_with_offset(grams)),
+    })
+}
+
+/// The most terms of `field` starting with `prefix` in any one segment.
+fn prefix_terms(searcher: &Searcher, field: tantivy::schema::Field, prefix: &[u8]) -> Result<u32, SearchError> {
+    let mut most = 0u32;
+    for seg in searcher.segment_readers() {
+        let inverted = seg.inverted_index(field)?;
+        let mut stream = inverted.terms().range().ge(prefix).into_stream().map_err(tantivy::TantivyError::from)?;
+        let mut n = 0u32;
+        while stream.advance() && stream.key().starts_with(prefix) {
+            n += 1;
+        }
+        most = most.max(n);
     }
+    Ok(most)
 }
 
 /// Byte ranges of `text` to highlight: every occurrence of every term (of a phrase that does

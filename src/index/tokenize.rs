@@ -1,10 +1,11 @@
 //! The two tokenizers behind the two body fields.
 //!
-//! * `grams` (recall): every CJK character as a unigram *and* every pair of neighbours as a
-//!   bigram, interleaved in positions (char i at 2i, pair (i, i+1) at 2i+1), plus lowercased
-//!   Latin words. Any CJK substring of two or more characters is a phrase of its bigrams at
-//!   offsets 0, 2, 4…, a single character is its unigram, so the index finds exactly what a
-//!   substring search finds, whatever a segmenter would have done (Meilisearch #2499, #4874).
+//! * `grams` (recall): every pair of neighbouring CJK characters as a bigram (pair (i, i+1) at
+//!   position i) and the last character of each CJK run as a unigram, plus lowercased Latin
+//!   words. A CJK substring of two or more characters is the phrase of its bigrams; a single
+//!   character `c` is found as the unigram `c` or any bigram `c?` (a prefix), so the index
+//!   finds exactly what a substring search finds, whatever a segmenter would have done
+//!   (Meilisearch #2499, #4874), with one token per character.
 //!   Separators between tokens widen the position gap so that a phrase never spans them.
 //! * `jieba` (ranking): jieba-rs search-mode words, lowercased. It needs jieba's dictionary
 //!   (~110 ms to load), so only the writer builds it; queries use plain terms on this field.
@@ -71,7 +72,7 @@ pub struct Gram {
     pub position: usize,
     pub from: usize,
     pub to: usize,
-    /// A unigram inside a CJK run of two or more characters (its bigrams imply it).
+    /// The final unigram of a CJK run of two or more characters (its bigrams imply it).
     pub implied: bool,
 }
 
@@ -92,15 +93,14 @@ pub fn grams(text: &str) -> Vec<Gram> {
             }
             let base = next_position(&mut pos, &mut emitted, &mut gap);
             let end_of = |k: usize| run[k].0 + run[k].1.len_utf8();
-            for (k, &(from, ch)) in run.iter().enumerate() {
-                let implied = run.len() > 1;
-                out.push(Gram { text: ch.to_string(), position: base + 2 * k, from, to: end_of(k), implied });
-                if let Some(&(_, next)) = run.get(k + 1) {
-                    let text: String = [ch, next].into_iter().collect();
-                    out.push(Gram { text, position: base + 2 * k + 1, from, to: end_of(k + 1), implied: false });
-                }
+            for (k, pair) in run.windows(2).enumerate() {
+                let text: String = [pair[0].1, pair[1].1].into_iter().collect();
+                out.push(Gram { text, position: base + k, from: pair[0].0, to: end_of(k + 1), implied: false });
             }
-            pos = base + 2 * run.len() - 1;
+            let last = run.len() - 1;
+            let (from, ch) = run[last];
+            out.push(Gram { text: ch.to_string(), position: base + last, from, to: end_of(last), implied: last > 0 });
+            pos = base + last;
         } else if is_word_char(c) {
             let mut end = i;
             let mut word = String::new();
@@ -137,12 +137,31 @@ fn next_position(pos: &mut usize, emitted: &mut bool, gap: &mut bool) -> usize {
     p
 }
 
-/// The grams of a query term that a phrase query needs, with offsets from the first:
-/// implied unigrams are dropped.
-pub fn query_grams(term: &str) -> Vec<(usize, String)> {
+/// What a query term needs from the `grams` field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermGrams {
+    /// Grams with their offsets from the first: the phrase to find.
+    pub grams: Vec<(usize, String)>,
+    /// The last gram is a single CJK character ending the term, which the text may continue:
+    /// it matches as a prefix (its unigram, or any bigram it starts).
+    pub prefix: bool,
+}
+
+/// The grams of a query term (implied unigrams dropped).
+pub fn query_grams(term: &str) -> TermGrams {
     let grams: Vec<Gram> = grams(term).into_iter().filter(|g| !g.implied).collect();
     let first = grams.first().map_or(0, |g| g.position);
-    grams.into_iter().map(|g| (g.position - first, g.text)).collect()
+    let ends_in_cjk = term.trim_end().chars().next_back().is_some_and(is_cjk);
+    let prefix = ends_in_cjk && grams.last().is_some_and(|g| g.text.chars().count() == 1 && g.text.chars().all(is_cjk));
+    TermGrams { grams: grams.into_iter().map(|g| (g.position - first, g.text)).collect(), prefix }
+}
+
+/// The grams of `text` as tantivy tokens (the writer pre-tokenizes with this in parallel).
+pub fn gram_tokens(text: &str) -> Vec<Token> {
+    grams(text)
+        .into_iter()
+        .map(|g| Token { offset_from: g.from, offset_to: g.to, position: g.position, text: g.text, position_length: 1 })
+        .collect()
 }
 
 /// The tantivy tokenizer for the `grams` field.
@@ -153,17 +172,7 @@ impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = grams(text)
-            .into_iter()
-            .map(|g| Token {
-                offset_from: g.from,
-                offset_to: g.to,
-                position: g.position,
-                text: g.text,
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+        VecTokenStream::new(gram_tokens(text))
     }
 }
 
@@ -178,6 +187,23 @@ pub fn build_jieba<'a>(extra: impl IntoIterator<Item = &'a str>) -> Jieba {
     jieba
 }
 
+/// jieba search-mode words of `text`, lowercased, as tantivy tokens.
+pub fn jieba_tokens(jieba: &Jieba, text: &str) -> Vec<Token> {
+    jieba
+        .cut_for_search(text, true)
+        .into_iter()
+        .filter(|t| t.word.chars().any(|c| is_cjk(c) || is_word_char(c)) && t.word.len() <= MAX_TOKEN_BYTES)
+        .enumerate()
+        .map(|(position, t)| Token {
+            offset_from: t.byte_start,
+            offset_to: t.byte_end,
+            position,
+            text: t.word.to_lowercase(),
+            position_length: 1,
+        })
+        .collect()
+}
+
 /// The tantivy tokenizer for the `body` (ranking) field.
 #[derive(Clone)]
 pub struct JiebaTokenizer(pub Arc<Jieba>);
@@ -186,21 +212,7 @@ impl Tokenizer for JiebaTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = self
-            .0
-            .cut_for_search(text, true)
-            .into_iter()
-            .filter(|t| t.word.chars().any(|c| is_cjk(c) || is_word_char(c)) && t.word.len() <= MAX_TOKEN_BYTES)
-            .enumerate()
-            .map(|(position, t)| Token {
-                offset_from: t.byte_start,
-                offset_to: t.byte_end,
-                position,
-                text: t.word.to_lowercase(),
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+        VecTokenStream::new(jieba_tokens(&self.0, text))
     }
 }
 
@@ -241,22 +253,30 @@ mod tests {
     }
 
     #[test]
-    fn cjk_runs_interleave_unigrams_and_bigrams() {
+    fn cjk_runs_are_bigrams_plus_the_final_unigram() {
         let t = texts("断直连");
-        let expect: Vec<(usize, String)> = [(0, "断"), (1, "断直"), (2, "直"), (3, "直连"), (4, "连")]
-            .iter()
-            .map(|(p, s)| (*p, s.to_string()))
-            .collect();
+        let expect: Vec<(usize, String)> =
+            [(0, "断直"), (1, "直连"), (2, "连")].iter().map(|(p, s)| (*p, s.to_string())).collect();
         assert_eq!(t, expect);
+        assert_eq!(texts("网"), vec![(0, "网".to_owned())]);
+    }
+
+    fn q(term: &str) -> (Vec<(usize, &'static str)>, bool) {
+        let g = query_grams(term);
+        let grams = g.grams.into_iter().map(|(o, t)| (o, &*Box::leak(t.into_boxed_str()))).collect();
+        (grams, g.prefix)
     }
 
     #[test]
-    fn query_grams_are_the_bigrams_or_the_single_char() {
-        assert_eq!(query_grams("断直连"), vec![(0, "断直".into()), (2, "直连".into())]);
-        assert_eq!(query_grams("网"), vec![(0, "网".into())]);
-        assert_eq!(query_grams("POS"), vec![(0, "pos".into())]);
-        assert_eq!(query_grams("pos机"), vec![(0, "pos".into()), (1, "机".into())]);
-        assert!(query_grams("，。!").is_empty());
+    fn query_grams_are_the_bigrams_or_a_prefix_char() {
+        assert_eq!(q("断直连"), (vec![(0, "断直"), (1, "直连")], false));
+        assert_eq!(q("网"), (vec![(0, "网")], true));
+        assert_eq!(q("POS"), (vec![(0, "pos")], false));
+        assert_eq!(q("pos机"), (vec![(0, "pos"), (1, "机")], true));
+        // A single character followed by a Latin word ends its run in any text that matches.
+        assert_eq!(q("机pos"), (vec![(0, "机"), (1, "pos")], false));
+        assert_eq!(q("机器pos"), (vec![(0, "机器"), (2, "pos")], false));
+        assert!(q("，。!").0.is_empty());
     }
 
     #[test]
@@ -265,7 +285,7 @@ mod tests {
         let g = texts("断直 直连");
         let p1 = g.iter().find(|(_, t)| t == "断直").unwrap().0;
         let p2 = g.iter().find(|(_, t)| t == "直连").unwrap().0;
-        assert_ne!(p2 - p1, 2);
+        assert_ne!(p2 - p1, 1);
         // Adjacent Latin and CJK stay adjacent.
         let g = texts("POS机");
         assert_eq!(g, vec![(0, "pos".into()), (1, "机".into())]);
@@ -293,6 +313,6 @@ mod tests {
         while stream.advance() {
             seen.push(stream.token().text.clone());
         }
-        assert_eq!(seen, vec!["网", "网联", "联"]);
+        assert_eq!(seen, vec!["网联", "联"]);
     }
 }

@@ -14,6 +14,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tantivy::indexer::UserOperation;
 use tantivy::store::Compressor;
 use tantivy::{doc, Index, IndexSettings, IndexWriter, TantivyDocument, Term};
 
@@ -119,7 +120,8 @@ pub fn update(
         new_manifest.files.insert(path, state);
     }
     if !diff.to_index.is_empty() || !diff.removed.is_empty() || old.fingerprint != fingerprint {
-        let indexed = write_changes(&index, index_dir, &taxonomy, &diff.to_index, &diff.removed, progress)?;
+        let full_build = old.files.is_empty();
+        let indexed = write_changes(&index, index_dir, &taxonomy, &diff.to_index, &diff.removed, full_build, progress)?;
         summary.indexed_messages = indexed.values().map(|s| s.messages).sum();
         new_manifest.files.extend(indexed);
     }
@@ -307,12 +309,15 @@ fn diff(files: &[LogFile], old: &Manifest) -> Diff {
 type Read<'a> = (&'a LogFile, Result<(Vec<u8>, Day, Vec<Warning>), String>);
 
 /// Deletes `removed` and the old versions of `files`, indexes `files`, commits once.
+/// Logs are read and parsed in parallel (rayon); tantivy's indexing threads tokenize. Each
+/// day's documents go to the writer as one batch, not one channel send per message.
 fn write_changes(
     index: &Index,
     dir: &Path,
     taxonomy: &Taxonomy,
     files: &[LogFile],
     removed: &[String],
+    full_build: bool,
     progress: &dyn Progress,
 ) -> Result<BTreeMap<String, FileState>, IndexError> {
     let tantivy_err = |source| IndexError::Tantivy { path: dir.into(), source };
@@ -323,7 +328,6 @@ fn write_changes(
     let jieba = std::thread::spawn(move || build_jieba(keywords.iter().map(String::as_str)));
     let mut batches = files.chunks(BATCH_FILES);
     let first = batches.next().map(read_batch);
-
     let jieba = jieba.join().map_err(|_| IndexError::Io {
         path: dir.into(),
         source: std::io::Error::other("loading the jieba dictionary failed"),
@@ -331,47 +335,60 @@ fn write_changes(
     index.tokenizers().register(JIEBA, JiebaTokenizer(Arc::new(jieba)));
     schema::register_grams(index);
     let mut w = open_writer(index, dir)?;
-    for path in removed.iter().chain(files.iter().map(|f| &f.path)) {
-        w.delete_term(Term::from_field_text(fields.path, path));
-    }
+    let deletes: Vec<UserOperation> = removed
+        .iter()
+        .chain(files.iter().map(|f| &f.path))
+        .map(|p| UserOperation::Delete(Term::from_field_text(fields.path, p)))
+        .collect();
+    w.run(deletes).map_err(tantivy_err)?;
 
     let mut states = BTreeMap::new();
     for read in first.into_iter().chain(batches.map(read_batch)) {
         let n = read.len() as u64;
-        for (f, result) in read {
-            let state = match result {
+        let built: Vec<(&LogFile, FileState, Vec<TantivyDocument>)> = read
+            .into_par_iter()
+            .map(|(f, result)| match result {
                 Ok((bytes, day, day_warnings)) => {
-                    add_day(&w, &fields, taxonomy, &day).map_err(tantivy_err)?;
-                    FileState {
+                    let state = FileState {
                         size: f.size,
                         mtime_ns: f.mtime_ns,
                         hash: manifest::hash(&bytes),
                         messages: day.messages.len() as u64,
                         problems: day_warnings.into_iter().map(|w| w.reason).collect(),
-                    }
+                    };
+                    (f, state, documents(&fields, taxonomy, &day))
                 }
-                Err(reason) => FileState {
-                    size: f.size,
-                    mtime_ns: f.mtime_ns,
-                    hash: String::new(),
-                    messages: 0,
-                    problems: vec![reason],
-                },
-            };
+                Err(reason) => {
+                    let state = FileState {
+                        size: f.size,
+                        mtime_ns: f.mtime_ns,
+                        hash: String::new(),
+                        messages: 0,
+                        problems: vec![reason],
+                    };
+                    (f, state, Vec::new())
+                }
+            })
+            .collect();
+        for (f, state, docs) in built {
+            w.run(docs.into_iter().map(UserOperation::Add)).map_err(tantivy_err)?;
             states.insert(f.path.clone(), state);
         }
         progress.advance(n);
     }
     w.commit().map_err(tantivy_err)?;
-    merge_small_index(index, &mut w).map_err(tantivy_err)?;
+    if full_build {
+        merge_small_index(index, &mut w).map_err(tantivy_err)?;
+    }
     // Files of segments merged away, or left by a killed writer, go now.
     w.garbage_collect_files().wait().map_err(tantivy_err)?;
     w.wait_merging_threads().map_err(tantivy_err)?;
     Ok(states)
 }
 
-/// Merges all segments into one while the index is small enough for that to be quick: every
-/// search opens every segment, and one segment keeps a whole `chatlore search` process fast.
+/// After a full build (one segment per indexing thread at least), merges all segments into one
+/// while that is quick: every search opens every segment, and one segment keeps a whole
+/// `chatlore search` process fast. Incremental updates leave merging to tantivy's policy.
 fn merge_small_index(index: &Index, w: &mut IndexWriter) -> tantivy::Result<()> {
     const MERGE_ALL_BELOW_DOCS: u32 = 1_000_000;
     let metas = index.searchable_segment_metas()?;
@@ -401,27 +418,30 @@ fn open_writer(index: &Index, dir: &Path) -> Result<IndexWriter, IndexError> {
     })
 }
 
-fn add_day(w: &IndexWriter, f: &Fields, taxonomy: &Taxonomy, day: &Day) -> tantivy::Result<()> {
+/// The documents of a day's messages.
+fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument> {
     let date_key = day.date.key();
-    for m in &day.messages {
-        let mut d: TantivyDocument = doc!(
-            f.path => day.path.as_str(),
-            f.line => u64::from(m.line),
-            f.group => day.group.as_str(),
-            f.speaker => m.speaker.as_str(),
-            f.ts => schema::ts(date_key, m.time),
-            f.kind => m.kind.as_str(),
-            f.text => m.text.as_str(),
-            f.body => m.text.as_str(),
-            f.grams => m.text.as_str(),
-        );
-        for t in taxonomy.tag(&m.text) {
-            d.add_text(f.topics, t);
-        }
-        for u in m.urls() {
-            d.add_text(f.urls, &u);
-        }
-        w.add_document(d)?;
-    }
-    Ok(())
+    day.messages
+        .iter()
+        .map(|m| {
+            let mut d: TantivyDocument = doc!(
+                f.path => day.path.as_str(),
+                f.line => u64::from(m.line),
+                f.group => day.group.as_str(),
+                f.speaker => m.speaker.as_str(),
+                f.ts => schema::ts(date_key, m.time),
+                f.kind => m.kind.as_str(),
+                f.text => m.text.as_str(),
+                f.body => m.text.as_str(),
+                f.grams => m.text.as_str(),
+            );
+            for t in taxonomy.tag(&m.text) {
+                d.add_text(f.topics, t);
+            }
+            for u in m.urls() {
+                d.add_text(f.urls, &u);
+            }
+            d
+        })
+        .collect()
 }

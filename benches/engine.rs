@@ -1,0 +1,146 @@
+//! Engine benchmarks on the real archive (`../shared/archive`), written to BENCHMARKS.md:
+//! full index (wall time, peak RSS), no-change reindex, one new day, in-process query latency
+//! over `../shared/queries.txt`, and whole-process `chatlore search` against `rg -c`.
+//!
+//! `cargo bench --bench engine` (needs ripgrep for the last figure).
+
+#[path = "report.rs"]
+mod report;
+
+use chatlore::query::Query;
+use chatlore::search::{Engine, Page};
+use report::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_chatlore");
+
+fn chatlore(archive: &Path, index: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--archive").arg(archive).arg("--index").arg(index);
+    c
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let t = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&t).unwrap();
+        } else {
+            std::fs::copy(e.path(), &t).unwrap();
+        }
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo test --benches` probes with --list
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let archive = manifest.join("../shared/archive");
+    let queries: Vec<String> = std::fs::read_to_string(manifest.join("../shared/queries.txt"))
+        .expect("../shared/queries.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let work = tempfile::tempdir().unwrap();
+
+    // Full index: a fresh folder each run.
+    let mut full = Vec::new();
+    for i in 0..5 {
+        let idx = work.path().join(format!("full{i}"));
+        full.push(run_measured(chatlore(&archive, &idx).arg("index")));
+    }
+    full.sort();
+    let (full_time, full_rss) = (full[2].0, full.iter().map(|r| r.1).max().unwrap_or(0));
+    let index: PathBuf = work.path().join("full0");
+
+    // No change.
+    let nochange = Samples::collect(20, || run_measured(chatlore(&archive, &index).arg("index")).0);
+
+    // One new day: a copy of the archive, its last day removed and added back each round.
+    let copy = work.path().join("archive");
+    copy_tree(&archive, &copy);
+    let day = copy.join("proddev/_posts/2018-06-05-chat.markdown");
+    let day_bytes = std::fs::read(&day).unwrap();
+    let copy_index = work.path().join("copy-index");
+    run_measured(chatlore(&copy, &copy_index).arg("index"));
+    let one_day = Samples::collect(10, || {
+        std::fs::remove_file(&day).unwrap();
+        run_measured(chatlore(&copy, &copy_index).arg("index"));
+        std::fs::write(&day, &day_bytes).unwrap();
+        run_measured(chatlore(&copy, &copy_index).arg("index")).0
+    });
+
+    // In-process query latency: parse + search + first page of hits with highlights.
+    let engine = Engine::open(&index).unwrap();
+    let parsed: Vec<Query> = queries.iter().map(|q| Query::parse(q).unwrap()).collect();
+    for q in &parsed {
+        engine.search(q, Page { limit: Some(20), ..Page::default() }).unwrap();
+    }
+    let mut lat = Vec::new();
+    for _ in 0..50 {
+        for q in &queries {
+            lat.push(time(|| {
+                let q = Query::parse(q).unwrap();
+                engine.search(&q, Page { limit: Some(20), ..Page::default() }).unwrap();
+            }));
+        }
+    }
+    lat.sort();
+    let lat = Samples(lat);
+
+    // Whole process vs ripgrep, per term, median of 20 runs each.
+    let rg = Command::new("rg").arg("--version").output().is_ok();
+    let mut rows = Vec::new();
+    let (mut ours_total, mut rg_total) = (Duration::ZERO, Duration::ZERO);
+    for q in &queries {
+        let ours = Samples::collect(20, || run_measured(chatlore(&archive, &index).args(["search", q])).0).median();
+        let theirs = if rg {
+            Samples::collect(20, || run_measured(Command::new("rg").args(["-c", q]).arg(&archive)).0).median()
+        } else {
+            Duration::ZERO
+        };
+        ours_total += ours;
+        rg_total += theirs;
+        rows.push(format!(
+            "| `{q}` | {} | {} | {:.2} |",
+            ms(ours),
+            ms(theirs),
+            ours.as_secs_f64() / theirs.as_secs_f64().max(1e-9)
+        ));
+    }
+    let n = queries.len() as u32;
+
+    let body = format!(
+        "## Engine (issue 2)\n\n\
+Machine: {}. Command: `cargo bench --bench engine`. Data: `../shared/archive` (542 logs, 92,240 messages).\n\n\
+| figure | measured | target |\n| --- | --- | --- |\n\
+| full index, wall (median of 5, `chatlore index` into a new folder) | {} | ≤ 1.5 s |\n\
+| full index, peak RSS (max of 5) | {:.0} MB | — |\n\
+| no-change reindex, whole process (median of 20) | {} | ≤ 50 ms |\n\
+| one new day added, whole process (median of 10) | {} | ≤ 200 ms |\n\
+| query latency in process, p50 ({} queries × 50) | {} | — |\n\
+| query latency in process, p99 | {} | ≤ 1 ms |\n\
+| whole-process `chatlore search TERM` / `rg -c TERM`, mean over terms | {} / {} = {:.2} | ≤ 0.33 |\n\n\
+Whole-process search per term (median of 20 runs each; `chatlore search` prints the first 20 hits):\n\n\
+| term | chatlore search | rg -c | ratio |\n| --- | --- | --- | --- |\n{}\n",
+        machine(),
+        ms(full_time),
+        full_rss as f64 / 1024.0,
+        ms(nochange.median()),
+        ms(one_day.median()),
+        queries.len(),
+        us(lat.median()),
+        us(lat.pct(99.0)),
+        ms(ours_total / n),
+        ms(rg_total / n),
+        ours_total.as_secs_f64() / rg_total.as_secs_f64().max(1e-9),
+        rows.join("\n"),
+    );
+    write_section("engine", &body);
+}

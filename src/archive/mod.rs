@@ -172,6 +172,15 @@ pub fn parse_log(path: &str, bytes: &[u8]) -> Result<(Day, Vec<Warning>), String
     Ok((Day { path: path.to_owned(), group, date, messages }, warnings))
 }
 
+/// Reads one log by its archive-relative path (the browser opens a hit's day with this).
+pub fn load_day(root: &Path, path: &str) -> Result<Day, Warning> {
+    let abs = root.join(path);
+    let meta =
+        std::fs::metadata(&abs).map_err(|e| Warning { path: path.to_owned(), reason: format!("cannot read: {e}") })?;
+    let file = LogFile { path: path.to_owned(), abs, size: meta.len(), mtime_ns: 0 };
+    read_log(&file).map(|(day, _)| day)
+}
+
 /// Reads the given log files in parallel. Files that fail become warnings.
 pub fn read_logs(files: &[LogFile]) -> (Vec<Day>, Vec<Warning>) {
     let results: Vec<_> = files.par_iter().map(read_log).collect();

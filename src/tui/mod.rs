@@ -1,8 +1,133 @@
-//! The terminal browser (ratatui + crossterm).
+//! The terminal browser (ratatui + crossterm), in the Elm shape: [`app::App`] is the state,
+//! [`action::Action`] what can happen, `App::update` the one place state changes, [`ui`] pure
+//! drawing, [`keymap`] keys → actions. The loop is generic over the ratatui backend (tests
+//! drive it on `TestBackend`) and over where events come from.
 
+pub mod action;
+pub mod app;
+mod clipboard;
+mod filters;
+pub mod input;
+pub mod keymap;
+pub mod layout;
+mod terminal;
+pub mod ui;
+mod worker;
+
+use action::Action;
+use anyhow::Result;
+use app::{App, Effect};
+use crossterm::event::{self, Event, KeyEventKind, KeyModifiers};
+use ratatui::backend::Backend;
+use ratatui::Terminal;
 use std::path::Path;
+use std::time::Duration;
+use worker::Worker;
 
-/// Opens the browser on an archive and its index.
-pub fn run(_archive: &Path, _index: &Path) -> anyhow::Result<()> {
-    anyhow::bail!("the terminal browser is not built yet; use `chatlore search`")
+/// How often the loop wakes without input (worker reports, retries).
+const TICK: Duration = Duration::from_millis(100);
+
+/// Where events come from: the real terminal, or a script in tests.
+pub trait Events {
+    /// The next event, waiting at most `timeout`; `None` if none came.
+    fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>>;
+}
+
+/// Events from the terminal (crossterm).
+pub struct TerminalEvents;
+
+impl Events for TerminalEvents {
+    fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>> {
+        if event::poll(timeout)? {
+            event::read().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// Opens the browser on an archive and its index; returns when the user quits.
+pub fn run(archive: &Path, index: &Path) -> Result<()> {
+    let (mut terminal, _guard) = terminal::init()?;
+    let size = terminal.size()?;
+    let mut app = App::new(archive.to_owned(), index.to_owned(), (size.width, size.height));
+    app.clipboard = clipboard::available();
+    let worker = Worker::new(archive.to_owned(), index.to_owned());
+    // The first frame goes out before the index is opened or checked.
+    terminal.draw(|f| ui::draw(f, &app))?;
+    app.start();
+    run_loop(
+        &mut terminal,
+        &mut app,
+        &mut TerminalEvents,
+        |effect| match effect {
+            Effect::StartIndex => worker.start(),
+            Effect::Copy(text) => {
+                clipboard::copy(&text);
+            }
+        },
+        || worker.rx.try_iter().collect(),
+    )
+}
+
+/// The loop: carry out effects, draw, wait for events, update; until the app quits.
+/// `effects` carries out what the app asks for; `reports` drains the index worker.
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut impl Events,
+    mut effects: impl FnMut(Effect),
+    mut reports: impl FnMut() -> Vec<action::IndexEvent>,
+) -> Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    loop {
+        for e in app.take_effects() {
+            effects(e);
+        }
+        terminal.draw(|f| ui::draw(f, app))?;
+        if app.quit {
+            return Ok(());
+        }
+        // Everything already waiting is applied before the next frame (fast typing, paste).
+        let mut event = events.next(TICK)?;
+        if event.is_none() {
+            app.update(Action::Tick);
+        }
+        while let Some(e) = event {
+            dispatch(app, e);
+            if app.quit {
+                break;
+            }
+            event = events.next(Duration::ZERO)?;
+        }
+        for report in reports() {
+            app.update(Action::Index(report));
+        }
+    }
+}
+
+/// Turns a terminal event into actions.
+pub fn dispatch(app: &mut App, event: Event) {
+    match event {
+        // Terminals send Esc then a key typed quickly after it as Alt+key: it means both.
+        Event::Key(mut key) if key.kind != KeyEventKind::Release && key.modifiers.contains(KeyModifiers::ALT) => {
+            app.update(Action::Back);
+            key.modifiers.remove(KeyModifiers::ALT);
+            dispatch(app, Event::Key(key));
+        }
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            if let Some(a) = keymap::action(app, key) {
+                app.update(a);
+            }
+        }
+        Event::Paste(text) if app.typing() => {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                app.update(Action::Input(c));
+            }
+        }
+        Event::Resize(w, h) => app.update(Action::Resize(w, h)),
+        _ => {}
+    }
 }

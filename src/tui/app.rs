@@ -1,0 +1,751 @@
+//! The browser's state (`App`) and its one way of changing: [`App::update`]. Drawing reads
+//! this state and never changes it; the runtime carries out the [`Effect`]s it asks for.
+
+use super::action::{Action, FilterTab, IndexEvent};
+use super::input::TextInput;
+use super::layout;
+use crate::archive::{self, Day};
+use crate::index::IndexError;
+use crate::query::{DateRange, Field, Filter, Query, Value};
+use crate::search::{self, Engine, Facets, Hit, Page, Sort};
+use crate::speakers;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Hits fetched at a time; more are fetched as the selection nears the end.
+const PAGE: usize = 200;
+/// How long to wait before trying again when another process is indexing.
+const BUSY_RETRY: Duration = Duration::from_secs(2);
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Search,
+    Results,
+    Conversation,
+    Chips,
+}
+
+/// A window over the main screen.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help {
+        filter: TextInput,
+        selected: usize,
+    },
+    Filters {
+        tab: FilterTab,
+        input: TextInput,
+        selected: usize,
+    },
+    Insights,
+    /// Days under the active filters (not the search text), newest first.
+    Days {
+        selected: usize,
+        rows: Vec<DayRow>,
+    },
+    /// A citation to copy by hand (no clipboard tool was found).
+    Citation(String),
+}
+
+/// The state of the index as the status bar tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexStatus {
+    /// Not looked at yet (the first frame is drawn before anything is opened).
+    Opening,
+    /// Comparing the archive with the index.
+    Checking,
+    Updating {
+        done: u64,
+        total: u64,
+    },
+    Ready,
+    /// Another process is indexing; its commit will be picked up.
+    Busy,
+    Failed(String),
+}
+
+/// Something for the runtime to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Bring the index up to date in the background.
+    StartIndex,
+    /// Put text on the clipboard.
+    Copy(String),
+}
+
+/// The current page of results.
+#[derive(Debug, Default)]
+pub struct ResultsState {
+    pub query: Query,
+    pub hits: Vec<Hit>,
+    pub total: usize,
+    pub elapsed: Duration,
+    pub selected: usize,
+    /// A malformed query or a failed search.
+    pub error: Option<String>,
+}
+
+/// A day's log opened on a message.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub day: Day,
+    /// Index of the message in focus (the hit).
+    pub focus: usize,
+    /// Lines scrolled from the position that shows the focus a third down the pane.
+    pub scroll: isize,
+    /// Messages that match the query, for `n`/`N`.
+    pub matches: Vec<usize>,
+    /// What to highlight.
+    pub terms: Vec<String>,
+}
+
+/// A row of the day list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayRow {
+    pub group: String,
+    pub date: crate::date::Date,
+    pub messages: u64,
+}
+
+/// The whole browser.
+pub struct App {
+    pub archive: PathBuf,
+    pub index_dir: PathBuf,
+    pub engine: Option<Engine>,
+    pub input: TextInput,
+    /// Filters added from the panes, shown as chips.
+    pub chips: Vec<Filter>,
+    pub chip_selected: usize,
+    pub focus: Focus,
+    pub overlay: Option<Overlay>,
+    pub results: ResultsState,
+    pub conversation: Option<Conversation>,
+    pub index: IndexStatus,
+    /// Facet counts of the current query, computed when a pane needs them.
+    pub facets: Option<Facets>,
+    pub sort: Sort,
+    /// A one-line note for the status bar (what reindexing did, a copied citation).
+    pub note: Option<String>,
+    pub size: (u16, u16),
+    /// Whether the runtime can put text on a clipboard.
+    pub clipboard: bool,
+    pub quit: bool,
+    retry_at: Option<Instant>,
+    effects: Vec<Effect>,
+}
+
+impl App {
+    /// A browser on an archive and index; nothing is opened until [`App::start`].
+    pub fn new(archive: PathBuf, index_dir: PathBuf, size: (u16, u16)) -> App {
+        App {
+            archive,
+            index_dir,
+            engine: None,
+            input: TextInput::default(),
+            chips: Vec::new(),
+            chip_selected: 0,
+            focus: Focus::Search,
+            overlay: None,
+            results: ResultsState::default(),
+            conversation: None,
+            index: IndexStatus::Opening,
+            facets: None,
+            sort: Sort::Relevance,
+            note: None,
+            size,
+            clipboard: false,
+            quit: false,
+            retry_at: None,
+            effects: Vec::new(),
+        }
+    }
+
+    /// Opens the index if there is one, shows everything, and asks for the background check
+    /// of the archive against it.
+    pub fn start(&mut self) {
+        self.open_engine();
+        self.index = IndexStatus::Checking;
+        self.effects.push(Effect::StartIndex);
+    }
+
+    /// The effects asked for since the last call.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// True when typed characters go into an input rather than being commands.
+    pub fn typing(&self) -> bool {
+        match &self.overlay {
+            Some(Overlay::Help { .. } | Overlay::Filters { .. }) => true,
+            Some(_) => false,
+            None => self.focus == Focus::Search,
+        }
+    }
+
+    /// The query the results are for: the search box and the chips.
+    pub fn query(&self) -> Result<Query, String> {
+        let mut q = Query::parse(&self.input.text).map_err(|e| e.to_string())?;
+        q.filters.extend(self.chips.iter().cloned());
+        Ok(q)
+    }
+
+    /// Whether the conversation is shown beside the results (wide terminals) rather than
+    /// instead of them.
+    pub fn split_view(&self) -> bool {
+        self.size.0 >= layout::SPLIT_MIN_WIDTH
+    }
+
+    pub fn selected_hit(&self) -> Option<&Hit> {
+        self.results.hits.get(self.results.selected)
+    }
+
+    /// Applies one action.
+    pub fn update(&mut self, action: Action) {
+        if !matches!(action, Action::Tick | Action::Index(_) | Action::Resize(..)) {
+            self.note = None;
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Resize(w, h) => self.size = (w, h),
+            Action::Tick => self.tick(),
+            Action::Index(event) => self.index_event(event),
+            Action::Reindex => {
+                if !matches!(self.index, IndexStatus::Checking | IndexStatus::Updating { .. }) {
+                    self.index = IndexStatus::Checking;
+                    self.effects.push(Effect::StartIndex);
+                }
+            }
+            Action::OpenHelp => self.overlay = Some(Overlay::Help { filter: TextInput::default(), selected: 0 }),
+            Action::OpenFilters(tab) => {
+                let tab = tab.unwrap_or(FilterTab::Dates);
+                self.overlay = Some(Overlay::Filters { tab, input: TextInput::default(), selected: 0 });
+                self.ensure_facets();
+            }
+            Action::OpenInsights => {
+                self.overlay = Some(Overlay::Insights);
+                self.ensure_facets();
+            }
+            Action::OpenDays => {
+                let rows = self.day_rows();
+                self.overlay = Some(Overlay::Days { selected: 0, rows });
+            }
+            Action::ToggleSort => {
+                self.sort = if self.sort == Sort::Relevance { Sort::Newest } else { Sort::Relevance };
+                self.refresh();
+            }
+            Action::Copy => self.copy(),
+            other => {
+                if self.overlay.is_some() {
+                    self.overlay_action(other);
+                } else {
+                    self.main_action(other);
+                }
+            }
+        }
+    }
+
+    fn main_action(&mut self, action: Action) {
+        match (self.focus, action) {
+            (_, Action::FocusSearch) => self.focus = Focus::Search,
+            (Focus::Search, Action::Input(c)) => self.edit(|i| i.insert(c)),
+            (Focus::Search, Action::Backspace) if self.input.text.is_empty() => self.remove_chip(self.chips.len()),
+            (Focus::Search, Action::Backspace) => self.edit(TextInput::backspace),
+            (Focus::Search, Action::DeleteWord) => self.edit(TextInput::delete_word),
+            (Focus::Search, Action::ClearInput) => self.edit(TextInput::clear),
+            (Focus::Search, Action::CursorLeft) => self.input.left(),
+            (Focus::Search, Action::CursorRight) => self.input.right(),
+            (Focus::Search, Action::CursorHome) => self.input.home(),
+            (Focus::Search, Action::CursorEnd) => self.input.end(),
+            (Focus::Search, Action::Enter | Action::Back | Action::Down) => self.focus = Focus::Results,
+            (Focus::Results, Action::Enter) => {
+                self.open_selected();
+                if self.conversation.is_some() {
+                    self.focus = Focus::Conversation;
+                }
+            }
+            (Focus::Results, Action::Back) => self.focus = Focus::Search,
+            (
+                Focus::Results,
+                a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last),
+            ) => self.move_selection(a),
+            (Focus::Conversation, Action::Back) => self.focus = Focus::Results,
+            (Focus::Conversation, Action::NextMatch) => self.jump_match(true),
+            (Focus::Conversation, Action::PrevMatch) => self.jump_match(false),
+            (
+                Focus::Conversation,
+                a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last),
+            ) => self.scroll_conversation(a),
+            (Focus::Results, Action::NextMatch | Action::PrevMatch) => {
+                self.open_selected();
+                self.focus = Focus::Conversation;
+            }
+            (Focus::Chips, Action::Up) => self.chip_selected = self.chip_selected.saturating_sub(1),
+            (Focus::Chips, Action::Down) => {
+                self.chip_selected = (self.chip_selected + 1).min(self.chips.len().saturating_sub(1))
+            }
+            (Focus::Chips, Action::RemoveChip | Action::Backspace | Action::Enter) => {
+                self.remove_chip(self.chip_selected)
+            }
+            (Focus::Chips, Action::Back) => self.focus = Focus::Results,
+            (_, Action::NextPane) => self.cycle_focus(true),
+            (_, Action::PrevPane) => self.cycle_focus(false),
+            _ => {}
+        }
+    }
+
+    fn overlay_action(&mut self, action: Action) {
+        let Some(overlay) = self.overlay.as_mut() else { return };
+        match (overlay, action) {
+            (_, Action::Back) => self.overlay = None,
+            (Overlay::Help { filter, selected }, a) => {
+                if edit_input(filter, &a) {
+                    *selected = 0;
+                } else {
+                    *selected = moved(*selected, &a, super::keymap::help_rows(&filter.text).len(), 10);
+                }
+            }
+            (Overlay::Filters { tab, input, selected }, a) => match a {
+                Action::NextPane | Action::PrevPane => {
+                    let i = FilterTab::ALL.iter().position(|t| t == tab).unwrap_or(0);
+                    let n = FilterTab::ALL.len();
+                    *tab = FilterTab::ALL[if matches!(a, Action::NextPane) { (i + 1) % n } else { (i + n - 1) % n }];
+                    input.clear();
+                    *selected = 0;
+                }
+                Action::Enter => self.apply_filter(),
+                a => {
+                    if edit_input(input, &a) {
+                        *selected = 0;
+                    } else {
+                        let (tab, text) = (*tab, input.text.clone());
+                        let n = self.filter_rows(tab, &text).len();
+                        if let Some(Overlay::Filters { selected, .. }) = self.overlay.as_mut() {
+                            *selected = moved(*selected, &a, n, 10);
+                        }
+                    }
+                }
+            },
+            (Overlay::Days { .. }, Action::Enter) => self.open_selected_day(),
+            (Overlay::Days { selected, rows }, a) => *selected = moved(*selected, &a, rows.len(), 10),
+            (Overlay::Insights | Overlay::Citation(_), Action::Enter) => self.overlay = None,
+            _ => {}
+        }
+    }
+
+    /// Edits the search box and searches again.
+    fn edit(&mut self, f: impl FnOnce(&mut TextInput)) {
+        let before = self.input.text.clone();
+        f(&mut self.input);
+        if self.input.text != before {
+            self.refresh();
+        }
+    }
+
+    /// Runs the query and resets the selection.
+    pub fn refresh(&mut self) {
+        self.facets = None;
+        self.results.selected = 0;
+        self.results.hits.clear();
+        self.results.total = 0;
+        match self.query() {
+            Err(e) => self.results.error = Some(e),
+            Ok(q) => {
+                self.results.query = q;
+                self.results.error = None;
+                self.fetch(0);
+            }
+        }
+        if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights)) {
+            self.ensure_facets();
+        }
+    }
+
+    /// Fetches a page of hits from `offset`.
+    fn fetch(&mut self, offset: usize) {
+        let Some(engine) = &self.engine else { return };
+        let page = Page { limit: Some(PAGE), offset, sort: self.sort };
+        match engine.search(&self.results.query, page) {
+            Ok(r) => {
+                self.results.total = r.total;
+                self.results.elapsed = r.elapsed;
+                self.results.hits.extend(r.hits);
+            }
+            Err(e) => self.results.error = Some(e.to_string()),
+        }
+    }
+
+    /// Computes facet counts of the current query if they are not known.
+    pub fn ensure_facets(&mut self) {
+        if self.facets.is_some() {
+            return;
+        }
+        let Some(engine) = &self.engine else { return };
+        if self.results.error.is_none() {
+            match engine.facets(&self.results.query) {
+                Ok(f) => self.facets = Some(f),
+                Err(e) => self.results.error = Some(e.to_string()),
+            }
+        }
+    }
+
+    fn move_selection(&mut self, a: Action) {
+        let page = usize::from(self.size.1.saturating_sub(layout::CHROME_ROWS)).max(1);
+        let total = self.results.total;
+        let sel = &mut self.results.selected;
+        *sel = match a {
+            Action::Up => sel.saturating_sub(1),
+            Action::Down => (*sel + 1).min(total.saturating_sub(1)),
+            Action::PageUp => sel.saturating_sub(page),
+            Action::PageDown => (*sel + page).min(total.saturating_sub(1)),
+            Action::First => 0,
+            Action::Last => total.saturating_sub(1),
+            _ => *sel,
+        };
+        // Fetch pages until the selection is loaded (`G` on a large result fetches them all).
+        while self.results.selected >= self.results.hits.len() && self.results.hits.len() < self.results.total {
+            let before = self.results.hits.len();
+            self.fetch(before);
+            if self.results.hits.len() == before {
+                break;
+            }
+        }
+        if self.split_view() {
+            self.open_selected();
+        }
+    }
+
+    /// Opens the selected hit's day on it.
+    fn open_selected(&mut self) {
+        let Some(hit) = self.selected_hit() else { return };
+        let (path, line) = (hit.path.clone(), hit.line);
+        self.open_day(&path, |d| d.messages.iter().position(|m| m.line == line).unwrap_or(0));
+    }
+
+    fn open_day(&mut self, path: &str, focus: impl FnOnce(&Day) -> usize) {
+        let terms: Vec<String> = self.results.query.highlight_terms().into_iter().map(str::to_owned).collect();
+        let reuse = self.conversation.take().filter(|c| c.day.path == path);
+        let day = match reuse.map(|c| c.day).map_or_else(|| archive::load_day(&self.archive, path), Ok) {
+            Ok(day) => day,
+            Err(w) => {
+                self.note = Some(format!("cannot open {w}"));
+                return;
+            }
+        };
+        let refs: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let matches = if refs.is_empty() {
+            Vec::new()
+        } else {
+            day.messages
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| !search::highlights(&m.text, &refs).is_empty())
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let focus = focus(&day);
+        self.conversation = Some(Conversation { day, focus, scroll: 0, matches, terms });
+    }
+
+    fn jump_match(&mut self, forward: bool) {
+        let Some(c) = self.conversation.as_mut() else { return };
+        let next = if forward {
+            c.matches.iter().copied().find(|&i| i > c.focus).or_else(|| c.matches.first().copied())
+        } else {
+            c.matches.iter().rev().copied().find(|&i| i < c.focus).or_else(|| c.matches.last().copied())
+        };
+        match next {
+            Some(i) => {
+                c.focus = i;
+                c.scroll = 0;
+            }
+            None => self.note = Some("no match of the query in this day".into()),
+        }
+    }
+
+    fn scroll_conversation(&mut self, a: Action) {
+        let width = layout::conversation_width(self.size.0, self.split_view());
+        let height = usize::from(self.size.1.saturating_sub(layout::CHROME_ROWS)).max(1);
+        let Some(c) = self.conversation.as_mut() else { return };
+        let starts = layout::message_starts(&c.day, width);
+        let step = height.saturating_sub(2).max(1) as isize;
+        match a {
+            Action::First | Action::Last => {
+                c.focus = if matches!(a, Action::First) { 0 } else { c.day.messages.len().saturating_sub(1) };
+                c.scroll = 0;
+            }
+            Action::Up => c.scroll -= 1,
+            Action::Down => c.scroll += 1,
+            Action::PageUp => c.scroll -= step,
+            Action::PageDown => c.scroll += step,
+            _ => {}
+        }
+        // Keep the scroll within the day: the offset is what the pane can actually show.
+        let top = layout::conversation_top(&starts, c.focus, c.scroll, height);
+        c.scroll = top as isize - layout::anchor(&starts, c.focus, height);
+    }
+
+    fn cycle_focus(&mut self, forward: bool) {
+        let mut order = vec![Focus::Search, Focus::Results];
+        if self.conversation.is_some() {
+            order.push(Focus::Conversation);
+        }
+        if !self.chips.is_empty() {
+            order.push(Focus::Chips);
+        }
+        let i = order.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let n = order.len();
+        self.focus = order[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+    }
+
+    fn remove_chip(&mut self, index: usize) {
+        let index = index.min(self.chips.len().saturating_sub(1));
+        if index < self.chips.len() {
+            let chip = self.chips.remove(index);
+            self.note = Some(format!("removed {chip}"));
+            self.chip_selected = self.chip_selected.min(self.chips.len().saturating_sub(1));
+            if self.chips.is_empty() && self.focus == Focus::Chips {
+                self.focus = Focus::Results;
+            }
+            self.refresh();
+        }
+    }
+
+    /// The rows of a filter tab for the current query: (label, detail, count, filter).
+    pub fn filter_rows(&self, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
+        super::filters::rows(self, tab, typed)
+    }
+
+    fn apply_filter(&mut self) {
+        let Some(Overlay::Filters { tab, input, selected }) = &self.overlay else { return };
+        let (tab, typed, selected) = (*tab, input.text.clone(), *selected);
+        let rows = self.filter_rows(tab, &typed);
+        let filter = match rows.get(selected) {
+            Some(row) => row.filter.clone(),
+            None if tab == FilterTab::Dates && !typed.trim().is_empty() => match DateRange::parse(typed.trim()) {
+                Ok(r) => Filter { field: Field::Date, value: Value::Dates(r), negated: false },
+                Err(e) => {
+                    self.note = Some(e.to_string());
+                    return;
+                }
+            },
+            None => return,
+        };
+        self.note = Some(format!("added {filter}"));
+        self.chips.push(filter);
+        self.overlay = None;
+        self.focus = Focus::Results;
+        self.refresh();
+    }
+
+    /// Days with their message counts under the filter chips (the search text aside), newest
+    /// first.
+    pub fn day_rows(&self) -> Vec<DayRow> {
+        let Some(engine) = &self.engine else { return Vec::new() };
+        let q = Query { terms: Vec::new(), filters: self.chips.clone() };
+        let Ok(facets) = engine.facets(&q) else { return Vec::new() };
+        let mut rows: Vec<DayRow> =
+            facets.days.into_iter().map(|((group, date), messages)| DayRow { group, date, messages }).collect();
+        rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.group.cmp(&b.group)));
+        rows
+    }
+
+    fn open_selected_day(&mut self) {
+        let Some(Overlay::Days { selected, rows }) = &self.overlay else { return };
+        let Some(row) = rows.get(*selected).cloned() else { return };
+        let Some(engine) = &self.engine else { return };
+        let mut q = Query::default();
+        q.filters.push(Filter { field: Field::Group, value: Value::Text(row.group.clone()), negated: false });
+        let range = DateRange { from: row.date, to: row.date };
+        q.filters.push(Filter { field: Field::Date, value: Value::Dates(range), negated: false });
+        let first = engine.search(&q, Page { limit: Some(1), offset: 0, sort: Sort::Oldest });
+        match first.map(|r| r.hits.into_iter().next()) {
+            Ok(Some(hit)) => {
+                self.overlay = None;
+                self.open_day(&hit.path, |_| 0);
+                self.focus = Focus::Conversation;
+            }
+            Ok(None) => self.note = Some("that day has no messages any more".into()),
+            Err(e) => self.note = Some(e.to_string()),
+        }
+    }
+
+    /// The citation of the message in focus: date · group · speaker · text.
+    pub fn citation(&self) -> Option<String> {
+        let group_name = |g: &str| {
+            self.engine.as_ref().and_then(|e| e.handle.meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned())
+        };
+        if self.focus == Focus::Conversation {
+            let c = self.conversation.as_ref()?;
+            let m = c.day.messages.get(c.focus)?;
+            let text = if m.text.is_empty() { m.urls().join(" ") } else { m.text.clone() };
+            return Some(format!(
+                "{} {} · {} · {} · {}",
+                c.day.date,
+                m.time_label(),
+                group_name(&c.day.group),
+                m.speaker,
+                text
+            ));
+        }
+        let h = self.selected_hit()?;
+        let text = if h.text.is_empty() { h.urls.join(" ") } else { h.text.clone() };
+        Some(format!(
+            "{} {} · {} · {} · {}",
+            h.date,
+            archive::time_label(h.time),
+            group_name(&h.group),
+            h.speaker,
+            text
+        ))
+    }
+
+    fn copy(&mut self) {
+        let Some(text) = self.citation() else {
+            self.note = Some("nothing selected to cite".into());
+            return;
+        };
+        if self.clipboard {
+            self.effects.push(Effect::Copy(text));
+            self.note = Some("citation copied".into());
+        } else {
+            self.overlay = Some(Overlay::Citation(text));
+        }
+    }
+
+    fn tick(&mut self) {
+        if self.index == IndexStatus::Busy {
+            // The other process's commit shows up without waiting for our retry.
+            if let Some(e) = self.engine.as_mut() {
+                if e.reload().unwrap_or(false) {
+                    self.refresh();
+                }
+            }
+            if self.retry_at.is_some_and(|t| Instant::now() >= t) {
+                self.retry_at = None;
+                self.index = IndexStatus::Checking;
+                self.effects.push(Effect::StartIndex);
+            }
+        }
+    }
+
+    /// Lets a test or the runtime retry a busy index right away.
+    pub fn retry_now(&mut self) {
+        self.retry_at = Some(Instant::now());
+    }
+
+    fn index_event(&mut self, event: IndexEvent) {
+        match event {
+            IndexEvent::Started(total) => self.index = IndexStatus::Updating { done: 0, total },
+            IndexEvent::Advanced(n) => {
+                if let IndexStatus::Updating { done, .. } = &mut self.index {
+                    *done += n;
+                }
+            }
+            IndexEvent::Finished(summary) => {
+                self.index = IndexStatus::Ready;
+                let changed = summary.added + summary.changed + summary.removed > 0 || summary.rebuilt.is_some();
+                if changed || self.engine.is_none() {
+                    match self.engine.as_mut() {
+                        Some(e) => {
+                            if let Err(err) = e.reload() {
+                                self.index = IndexStatus::Failed(err.to_string());
+                            }
+                        }
+                        None => self.open_engine(),
+                    }
+                    self.refresh();
+                    self.revalidate_conversation();
+                }
+                if changed {
+                    self.note = Some(format!(
+                        "index updated: {} new, {} changed, {} removed log(s){}",
+                        summary.added,
+                        summary.changed,
+                        summary.removed,
+                        summary.rebuilt.as_ref().map(|r| format!(" (rebuilt: {r})")).unwrap_or_default()
+                    ));
+                } else if !summary.warnings.is_empty() {
+                    self.note = Some(format!("{} warning(s), first: {}", summary.warnings.len(), summary.warnings[0]));
+                }
+            }
+            IndexEvent::Busy => {
+                self.index = IndexStatus::Busy;
+                self.retry_at = Some(Instant::now() + BUSY_RETRY);
+            }
+            IndexEvent::Failed(e) => self.index = IndexStatus::Failed(e),
+        }
+    }
+
+    /// After a reindex, the open day may have changed on disk: reload it.
+    fn revalidate_conversation(&mut self) {
+        if let Some(c) = &self.conversation {
+            let (path, line) = (c.day.path.clone(), c.day.messages.get(c.focus).map(|m| m.line));
+            self.conversation = None;
+            self.open_day(&path, |d| d.messages.iter().position(|m| Some(m.line) == line).unwrap_or(0));
+        }
+    }
+
+    fn open_engine(&mut self) {
+        match Engine::open(&self.index_dir) {
+            Ok(e) => {
+                self.engine = Some(e);
+                self.index = IndexStatus::Ready;
+                self.refresh();
+            }
+            // No index yet, or one to rebuild: the background check builds it.
+            Err(IndexError::Missing(_) | IndexError::Version { .. } | IndexError::Damaged { .. }) => {}
+            Err(e) => self.index = IndexStatus::Failed(e.to_string()),
+        }
+    }
+
+    /// Companies of the current query's speakers, most messages first.
+    pub fn companies(&self) -> Vec<(String, u64)> {
+        let Some(f) = &self.facets else { return Vec::new() };
+        speakers::Directory::new(f.speakers.iter().map(|(k, v)| (k.clone(), *v))).companies()
+    }
+
+    /// Messages of the open conversation that match a term (for highlighting).
+    pub fn conversation_terms(&self) -> Vec<&str> {
+        self.conversation.as_ref().map(|c| c.terms.iter().map(String::as_str).collect()).unwrap_or_default()
+    }
+}
+
+/// A row of a filter tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterRow {
+    pub label: String,
+    pub detail: String,
+    pub count: u64,
+    pub filter: Filter,
+}
+
+/// Applies an editing action to an input; returns whether the action was an edit.
+fn edit_input(input: &mut TextInput, a: &Action) -> bool {
+    match a {
+        Action::Input(c) => input.insert(*c),
+        Action::Backspace => input.backspace(),
+        Action::DeleteWord => input.delete_word(),
+        Action::ClearInput => input.clear(),
+        Action::CursorLeft => input.left(),
+        Action::CursorRight => input.right(),
+        Action::CursorHome => input.home(),
+        Action::CursorEnd => input.end(),
+        _ => return false,
+    }
+    true
+}
+
+/// A list selection after a movement action.
+fn moved(selected: usize, a: &Action, len: usize, page: usize) -> usize {
+    let last = len.saturating_sub(1);
+    match a {
+        Action::Up => selected.saturating_sub(1),
+        Action::Down => (selected + 1).min(last),
+        Action::PageUp => selected.saturating_sub(page),
+        Action::PageDown => (selected + page).min(last),
+        Action::First => 0,
+        Action::Last => last,
+        _ => selected.min(last),
+    }
+}

@@ -1,0 +1,126 @@
+//! The rows of the filter pane's tabs, with live counts for the current query. Speakers are
+//! found by fuzzy matching (nucleo) over nickname, name and company.
+
+use super::action::FilterTab;
+use super::app::{App, FilterRow};
+use crate::query::{DateRange, Field, Filter, Value};
+use crate::search::Facets;
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+/// Speakers listed at most (the pane is a finder, not a census).
+const MAX_SPEAKERS: usize = 300;
+
+fn filter(field: Field, value: Value) -> Filter {
+    Filter { field, value, negated: false }
+}
+
+/// The rows of `tab` for the current query, narrowed by what was typed.
+pub fn rows(app: &App, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
+    let Some(facets) = &app.facets else { return Vec::new() };
+    let typed = typed.trim();
+    match tab {
+        FilterTab::Dates => dates(facets, typed),
+        FilterTab::Speakers => speakers(app, facets, typed),
+        FilterTab::Topics => topics(app, facets, typed),
+        FilterTab::Groups => groups(app, facets, typed),
+    }
+}
+
+fn dates(facets: &Facets, typed: &str) -> Vec<FilterRow> {
+    let mut out = Vec::new();
+    // A typed date or range is offered first, with its exact count.
+    if let Ok(range) = DateRange::parse(typed) {
+        let count = facets.days.iter().filter(|((_, d), _)| range.contains(*d)).map(|(_, n)| n).sum();
+        out.push(FilterRow {
+            label: range.to_string(),
+            detail: "typed".into(),
+            count,
+            filter: filter(Field::Date, Value::Dates(range)),
+        });
+    }
+    for (month, count) in facets.months.iter().rev().filter(|(m, _)| m.starts_with(typed)) {
+        if let Ok(range) = DateRange::parse(month) {
+            out.push(FilterRow {
+                label: month.clone(),
+                detail: String::new(),
+                count: *count,
+                filter: filter(Field::Date, Value::Dates(range)),
+            });
+        }
+    }
+    out
+}
+
+fn speakers(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
+    let Some(directory) = app.engine.as_ref().and_then(|e| e.directory().ok()) else { return Vec::new() };
+    let row = |s: &crate::speakers::Speaker, count: u64| {
+        let detail = [s.company.as_deref(), s.role.as_deref(), s.city.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+        FilterRow {
+            label: s.nickname.clone(),
+            detail: if detail.is_empty() && s.name != s.nickname { s.name.clone() } else { detail },
+            count,
+            filter: filter(Field::From, Value::Text(s.nickname.clone())),
+        }
+    };
+    let count_of = |nick: &str| facets.speakers.get(nick).copied().unwrap_or(0);
+    if typed.is_empty() {
+        let mut v: Vec<(u64, &crate::speakers::Speaker)> =
+            directory.entries.iter().map(|(s, _)| (count_of(&s.nickname), s)).filter(|(c, _)| *c > 0).collect();
+        v.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.nickname.cmp(&b.1.nickname)));
+        return v.into_iter().take(MAX_SPEAKERS).map(|(c, s)| row(s, c)).collect();
+    }
+    let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, u64, &crate::speakers::Speaker)> = directory
+        .entries
+        .iter()
+        .filter_map(|(s, _)| {
+            let hay = format!("{} {} {}", s.nickname, s.name, s.company.as_deref().unwrap_or(""));
+            let score = pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher)?;
+            Some((score, count_of(&s.nickname), s))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)).then_with(|| a.2.nickname.cmp(&b.2.nickname)));
+    scored.into_iter().take(MAX_SPEAKERS).map(|(_, c, s)| row(s, c)).collect()
+}
+
+fn topics(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
+    let Some(engine) = &app.engine else { return Vec::new() };
+    let typed = typed.to_lowercase();
+    engine
+        .handle
+        .meta
+        .topics
+        .iter()
+        .filter(|t| [&t.id, &t.zh, &t.en].iter().any(|s| s.to_lowercase().contains(&typed)))
+        .map(|t| FilterRow {
+            label: format!("{} {}", t.zh, t.id),
+            detail: t.en.clone(),
+            count: facets.topics.get(&t.id).copied().unwrap_or(0),
+            filter: filter(Field::Topic, Value::Text(t.id.clone())),
+        })
+        .collect()
+}
+
+fn groups(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
+    let names = app.engine.as_ref().map(|e| e.handle.meta.groups.clone()).unwrap_or_default();
+    let typed = typed.to_lowercase();
+    facets
+        .groups
+        .iter()
+        .map(|(g, n)| (g, names.get(g).cloned().unwrap_or_default(), *n))
+        .filter(|(g, name, _)| g.to_lowercase().contains(&typed) || name.to_lowercase().contains(&typed))
+        .map(|(g, name, count)| FilterRow {
+            label: g.clone(),
+            detail: name,
+            count,
+            filter: filter(Field::Group, Value::Text(g.clone())),
+        })
+        .collect()
+}

@@ -1,0 +1,106 @@
+//! The results list: one row per message — date, time, group, speaker, highlighted snippet.
+
+use super::{fit, highlighted, list_top, pane, thousands, DIM, ERROR, SELECTED};
+use crate::archive::time_label;
+use crate::search::{snippet, Sort};
+use crate::tui::app::{App, Focus, IndexStatus};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let focused = app.focus == Focus::Results && app.overlay.is_none();
+    let r = &app.results;
+    let order = if app.sort == Sort::Relevance && !r.query.highlight_terms().is_empty() {
+        "best first"
+    } else {
+        "newest first"
+    };
+    let title = format!(" 结果 Results · {} hits · {order} ", thousands(r.total as u64));
+    let block = pane(title, focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if let Some(text) = empty_state(app) {
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+    let width = usize::from(inner.width);
+    let height = usize::from(inner.height);
+    let group_w = r.hits.iter().map(|h| h.group.width()).max().unwrap_or(0).min(12);
+    let speaker_w = (width / 6).clamp(8, 18);
+    let fixed = 10 + 1 + 5 + 1 + group_w + 1 + speaker_w + 1;
+    let snippet_w = width.saturating_sub(fixed).max(8);
+    let top = list_top(r.selected, r.hits.len(), height);
+    let lines: Vec<Line> = r
+        .hits
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(i, h)| {
+            let selected = i == r.selected;
+            let base = if selected { SELECTED } else { Style::new() };
+            let dim = if selected { SELECTED.patch(DIM) } else { DIM };
+            let mut spans = vec![
+                Span::styled(format!("{} {} ", h.date, &time_label(h.time)[..5]), dim),
+                Span::styled(format!("{} ", fit(&h.group, group_w)), dim),
+                Span::styled(format!("{} ", fit(&h.speaker, speaker_w)), base),
+            ];
+            if h.text.is_empty() {
+                spans.push(Span::styled(
+                    fit(&format!("[{}] {}", h.kind.as_str(), h.urls.first().map_or("", String::as_str)), snippet_w),
+                    dim,
+                ));
+            } else {
+                let (text, ranges) = snippet(&h.text, &h.highlights, snippet_w);
+                let pad = snippet_w.saturating_sub(text.width());
+                spans.extend(highlighted(&text, &ranges, base));
+                spans.push(Span::styled(" ".repeat(pad), base));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// What the pane says instead of hits, if anything.
+fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
+    let r = &app.results;
+    if let Some(e) = &r.error {
+        return Some(vec![
+            Line::styled(format!("Query error: {e}"), ERROR),
+            Line::styled("Fix the query, or Ctrl-K to clear it.", DIM),
+        ]);
+    }
+    let Some(engine) = &app.engine else {
+        let what = match &app.index {
+            IndexStatus::Failed(e) => return Some(vec![Line::styled(format!("The index cannot be used: {e}"), ERROR)]),
+            IndexStatus::Updating { done, total } => {
+                format!("Building the index from {}: {done}/{total} logs…", app.archive.display())
+            }
+            IndexStatus::Busy => {
+                "Another chatlore process is building the index; its results will show here.".to_owned()
+            }
+            _ => "Opening the index…".to_owned(),
+        };
+        return Some(vec![Line::from(what)]);
+    };
+    if engine.handle.meta.messages == 0 && r.total == 0 {
+        return Some(vec![
+            Line::from(format!("The archive in {} has no messages yet.", app.archive.display())),
+            Line::styled("Put logs in <group>/_posts/YYYY-MM-DD-chat.markdown and press r to index them.", DIM),
+        ]);
+    }
+    if r.total == 0 {
+        let mut lines = vec![Line::from("No messages match.")];
+        if !app.chips.is_empty() {
+            lines.push(Line::styled("Filters are active: Tab to the chips and x to remove one.", DIM));
+        }
+        lines.push(Line::styled("Chinese matches as a substring, Latin words whole; -word excludes.", DIM));
+        return Some(lines);
+    }
+    None
+}

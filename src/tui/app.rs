@@ -463,9 +463,21 @@ impl App {
         }
     }
 
-    fn scroll_conversation(&mut self, a: Action) {
+    /// Width and height of the conversation pane's inside, as drawn.
+    fn conversation_size(&self) -> (usize, usize) {
         let width = layout::conversation_width(self.size.0, self.split_view());
-        let height = usize::from(self.size.1.saturating_sub(layout::CHROME_ROWS)).max(1);
+        (width, usize::from(self.size.1.saturating_sub(layout::CHROME_ROWS)).max(1))
+    }
+
+    /// The first line of the open day that the conversation pane shows.
+    pub fn conversation_top(&self) -> Option<usize> {
+        let c = self.conversation.as_ref()?;
+        let (width, height) = self.conversation_size();
+        Some(layout::conversation_top(&layout::message_starts(&c.day, width), c.focus, c.scroll, height))
+    }
+
+    fn scroll_conversation(&mut self, a: Action) {
+        let (width, height) = self.conversation_size();
         let Some(c) = self.conversation.as_mut() else { return };
         let starts = layout::message_starts(&c.day, width);
         let step = height.saturating_sub(2).max(1) as isize;

@@ -108,20 +108,25 @@ fn ranking(frame: &mut Frame, title: &str, rows: &[(String, u64)], total: u64, a
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
-    let bar_w = 8;
-    let label_w = width.saturating_sub(bar_w + 14).max(6);
+    // Narrow columns keep the names readable: a shorter bar and no percentage.
+    let wide = width >= 34;
+    let bar_w = if wide { 8 } else { 4 };
+    let label_w = width.saturating_sub(bar_w + if wide { 14 } else { 9 }).max(4);
     let peak = rows.first().map_or(1, |r| r.1).max(1);
     let lines: Vec<Line> = rows
         .iter()
         .take(usize::from(inner.height))
         .map(|(label, n)| {
             let bar = "█".repeat(((n * bar_w as u64).div_ceil(peak)) as usize);
-            Line::from(vec![
+            let mut spans = vec![
                 Span::raw(format!(" {} ", fit(label, label_w))),
                 Span::styled(format!("{bar:<bar_w$}"), Style::new().fg(Color::Cyan)),
                 Span::styled(format!("{:>6} ", thousands(*n)), ACCENT),
-                Span::styled(format!("{:>3}%", n * 100 / total.max(1)), DIM),
-            ])
+            ];
+            if wide {
+                spans.push(Span::styled(format!("{:>3}%", n * 100 / total.max(1)), DIM));
+            }
+            Line::from(spans)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

@@ -17,6 +17,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled(format!(" {note}"), Style::new().fg(Color::Green)));
     } else if r.error.is_some() {
         spans.push(Span::styled(" malformed query", ERROR));
+    } else if app.engine.is_none() {
+        spans.push(Span::styled(" chatlore · ? keys", DIM));
     } else {
         spans.push(Span::raw(format!(" {} hits", thousands(r.total as u64))));
         spans.push(Span::styled(format!(" · {:.1} ms", r.elapsed.as_secs_f64() * 1000.0), DIM));

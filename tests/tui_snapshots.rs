@@ -1,0 +1,160 @@
+//! Frames of the browser's main states on ratatui's `TestBackend` (80×24, the smallest size it
+//! must be usable at, and a wide one), checked as insta snapshots. Query times are redacted.
+
+mod common;
+
+use chatlore::tui::action::{Action, FilterTab, IndexEvent};
+use chatlore::tui::app::App;
+use chatlore::tui::{run_loop, ui, Events};
+use common::*;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn app(dir: &tempfile::TempDir, size: (u16, u16)) -> App {
+    let summary = index(&demo_archive(), dir.path());
+    // A relative archive path keeps temp folder names out of the frames.
+    let mut app = App::new(PathBuf::from("archive"), dir.path().to_owned(), size);
+    app.archive = demo_archive();
+    app.start();
+    app.take_effects();
+    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    app
+}
+
+fn typed(app: &mut App, text: &str) {
+    text.chars().for_each(|c| app.update(Action::Input(c)));
+}
+
+fn frame(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    terminal.draw(|f| ui::draw(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+macro_rules! snap {
+    ($name:expr, $app:expr) => {
+        insta::with_settings!({ filters => vec![(r"\d+\.\d ms", "[t] ms")] }, {
+            insta::assert_snapshot!($name, frame(&$app));
+        })
+    };
+}
+
+#[test]
+fn start_before_the_index_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(PathBuf::from("archive"), dir.path().join("index"), (80, 24));
+    snap!("start", app);
+}
+
+#[test]
+fn first_build_shows_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::new(PathBuf::from("archive"), dir.path().join("index"), (80, 24));
+    app.start();
+    app.update(Action::Index(IndexEvent::Started(11)));
+    app.update(Action::Index(IndexEvent::Advanced(4)));
+    snap!("first_build", app);
+}
+
+#[test]
+fn results_conversation_and_empty_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, (80, 24));
+    snap!("everything_newest_first", app);
+    typed(&mut app, "对账");
+    snap!("results", app);
+    app.update(Action::Enter);
+    app.update(Action::Down);
+    app.update(Action::Enter);
+    snap!("conversation", app);
+    app.update(Action::FocusSearch);
+    app.update(Action::ClearInput);
+    typed(&mut app, "量子纠缠");
+    snap!("no_hits", app);
+    app.update(Action::ClearInput);
+    typed(&mut app, "from:\"Kevin");
+    snap!("malformed_query", app);
+}
+
+#[test]
+fn filter_panes_each_tab() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, (80, 24));
+    typed(&mut app, "跨境");
+    app.update(Action::Back);
+    for (tab, name) in [
+        (FilterTab::Dates, "filters_dates"),
+        (FilterTab::Speakers, "filters_speakers"),
+        (FilterTab::Topics, "filters_topics"),
+        (FilterTab::Groups, "filters_groups"),
+    ] {
+        app.update(Action::OpenFilters(Some(tab)));
+        snap!(name, app);
+        app.update(Action::Back);
+    }
+    app.update(Action::OpenFilters(Some(FilterTab::Speakers)));
+    typed(&mut app, "fang");
+    snap!("filters_speakers_fuzzy", app);
+    app.update(Action::Enter);
+    snap!("results_with_chip", app);
+}
+
+#[test]
+fn insights_days_help_and_citation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, (80, 24));
+    app.update(Action::Back);
+    app.update(Action::OpenInsights);
+    snap!("insights_80x24", app);
+    app.update(Action::Back);
+    app.update(Action::OpenDays);
+    snap!("days", app);
+    app.update(Action::Back);
+    app.update(Action::OpenHelp);
+    snap!("help", app);
+    typed(&mut app, "match");
+    snap!("help_filtered", app);
+    app.update(Action::Back);
+    app.update(Action::Copy);
+    snap!("citation", app);
+}
+
+#[test]
+fn wide_terminal_shows_results_beside_the_conversation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, (140, 30));
+    typed(&mut app, "网联");
+    app.update(Action::Back);
+    app.update(Action::Down);
+    snap!("split_view", app);
+    app.update(Action::OpenInsights);
+    snap!("insights_wide", app);
+}
+
+/// Events from a list, then nothing.
+struct Script(Vec<Event>);
+
+impl Events for Script {
+    fn next(&mut self, _timeout: Duration) -> std::io::Result<Option<Event>> {
+        Ok(if self.0.is_empty() { None } else { Some(self.0.remove(0)) })
+    }
+}
+
+#[test]
+fn the_loop_runs_on_any_backend_until_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, (80, 24));
+    let key = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let mut events = Script(vec![key('对'), key('账'), Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)), key('q')]);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut effects = Vec::new();
+    run_loop(&mut terminal, &mut app, &mut events, |e| effects.push(e), Vec::new).unwrap();
+    assert!(app.quit);
+    assert_eq!(app.results.total, 6);
+    insta::with_settings!({ filters => vec![(r"\d+\.\d ms", "[t] ms")] }, {
+        insta::assert_snapshot!("loop_last_frame", terminal.backend().to_string());
+    });
+}

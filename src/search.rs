@@ -428,6 +428,7 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String
 }
 
 /// Counts facets over the matching documents from fast fields (no stored documents read).
+/// Per document it only bumps counters in dense arrays indexed by term ordinals and by day.
 struct FacetCollector;
 
 struct SegmentFacets {
@@ -436,35 +437,90 @@ struct SegmentFacets {
     topics: Option<StrColumn>,
     kind: Option<StrColumn>,
     ts: Column<u64>,
+    /// Ordinal columns of the single-valued fields (direct reads, no iterator per document).
+    group_ords: Option<Column<u64>>,
+    speaker_ords: Option<Column<u64>>,
+    kind_ords: Option<Column<u64>>,
     group_counts: Vec<u64>,
     speaker_counts: Vec<u64>,
     topic_counts: Vec<u64>,
     kind_counts: Vec<u64>,
-    /// (group ord, yyyymmdd) → messages.
-    day_counts: HashMap<(u64, u32), u64>,
+    days: DayCounts,
     total: u64,
+}
+
+/// Messages per (group ordinal, day): a dense table over the segment's date span where that
+/// is small (always, for real archives), else a map.
+enum DayCounts {
+    Dense { first_day: u32, span: usize, counts: Vec<u64> },
+    Sparse(HashMap<(u64, u32), u64>),
+}
+
+const DENSE_DAY_CELLS: usize = 4 << 20;
+
+impl DayCounts {
+    fn new(ts: &Column<u64>, groups: usize) -> DayCounts {
+        let (lo, hi) = (split_ts(ts.min_value()).0, split_ts(ts.max_value()).0);
+        // Date keys (yyyymmdd) leave gaps, which only cost unused cells.
+        let span = hi.saturating_sub(lo) as usize + 1;
+        let groups = groups.max(1) + 1;
+        if span.saturating_mul(groups) <= DENSE_DAY_CELLS {
+            DayCounts::Dense { first_day: lo, span, counts: vec![0; span * groups] }
+        } else {
+            DayCounts::Sparse(HashMap::new())
+        }
+    }
+
+    /// `group` is an ordinal, or the number of groups for a document without one.
+    fn bump(&mut self, group: u64, day: u32) {
+        match self {
+            DayCounts::Dense { first_day, span, counts } => {
+                let i = group as usize * *span + day.saturating_sub(*first_day) as usize;
+                if let Some(n) = counts.get_mut(i) {
+                    *n += 1;
+                }
+            }
+            DayCounts::Sparse(map) => *map.entry((group, day)).or_default() += 1,
+        }
+    }
+
+    fn into_entries(self) -> Vec<((u64, u32), u64)> {
+        match self {
+            DayCounts::Dense { first_day, span, counts } => counts
+                .into_iter()
+                .enumerate()
+                .filter(|(_, n)| *n > 0)
+                .map(|(i, n)| (((i / span) as u64, first_day + (i % span) as u32), n))
+                .collect(),
+            DayCounts::Sparse(map) => map.into_iter().collect(),
+        }
+    }
 }
 
 fn counts_for(col: &Option<StrColumn>) -> Vec<u64> {
     vec![0; col.as_ref().map_or(0, |c| c.dictionary().num_terms())]
 }
 
-fn bump(col: &Option<StrColumn>, counts: &mut [u64], doc: DocId) {
-    if let Some(c) = col {
-        for ord in c.term_ords(doc) {
-            if let Some(n) = usize::try_from(ord).ok().and_then(|o| counts.get_mut(o)) {
-                *n += 1;
-            }
-        }
+fn bump_one(ords: &Option<Column<u64>>, counts: &mut [u64], doc: DocId) -> Option<u64> {
+    let ord = ords.as_ref()?.first(doc)?;
+    if let Some(n) = counts.get_mut(ord as usize) {
+        *n += 1;
     }
+    Some(ord)
 }
 
+/// Adds the counted terms of a column to `into` by name. The dictionary is streamed once in
+/// ordinal order: looking ordinals up one by one costs a block seek each.
 fn named(col: &Option<StrColumn>, counts: &[u64], into: &mut BTreeMap<String, u64>) {
     let Some(c) = col else { return };
-    let mut name = String::new();
-    for (ord, &n) in counts.iter().enumerate() {
-        if n > 0 && c.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
-            *into.entry(name.clone()).or_default() += n;
+    if counts.iter().all(|&n| n == 0) {
+        return;
+    }
+    let Ok(mut stream) = c.dictionary().stream() else { return };
+    while stream.advance() {
+        let n = counts.get(stream.term_ord() as usize).copied().unwrap_or(0);
+        if n > 0 {
+            *into.entry(String::from_utf8_lossy(stream.key()).into_owned()).or_default() += n;
         }
     }
 }
@@ -476,8 +532,15 @@ impl Collector for FacetCollector {
     fn for_segment(&self, _: u32, seg: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let ff = seg.fast_fields();
         let (group, speaker, topics, kind) = (ff.str("group")?, ff.str("speaker")?, ff.str("topics")?, ff.str("kind")?);
+        let ts = ff.u64("ts")?;
+        let ords = |c: &Option<StrColumn>| c.as_ref().map(|c| c.ords().clone());
+        let group_counts = counts_for(&group);
         Ok(SegmentFacets {
-            group_counts: counts_for(&group),
+            days: DayCounts::new(&ts, group_counts.len()),
+            group_ords: ords(&group),
+            speaker_ords: ords(&speaker),
+            kind_ords: ords(&kind),
+            group_counts,
             speaker_counts: counts_for(&speaker),
             topic_counts: counts_for(&topics),
             kind_counts: counts_for(&kind),
@@ -485,8 +548,7 @@ impl Collector for FacetCollector {
             speaker,
             topics,
             kind,
-            ts: ff.u64("ts")?,
-            day_counts: HashMap::new(),
+            ts,
             total: 0,
         })
     }
@@ -523,15 +585,18 @@ impl SegmentCollector for SegmentFacets {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.total += 1;
-        bump(&self.speaker, &mut self.speaker_counts, doc);
-        bump(&self.topics, &mut self.topic_counts, doc);
-        bump(&self.kind, &mut self.kind_counts, doc);
-        let group = self.group.as_ref().and_then(|g| g.term_ords(doc).next()).unwrap_or(u64::MAX);
-        if let Some(n) = usize::try_from(group).ok().and_then(|o| self.group_counts.get_mut(o)) {
-            *n += 1;
+        bump_one(&self.speaker_ords, &mut self.speaker_counts, doc);
+        bump_one(&self.kind_ords, &mut self.kind_counts, doc);
+        if let Some(t) = &self.topics {
+            for ord in t.ords().values_for_doc(doc) {
+                if let Some(n) = self.topic_counts.get_mut(ord as usize) {
+                    *n += 1;
+                }
+            }
         }
+        let group = bump_one(&self.group_ords, &mut self.group_counts, doc).unwrap_or(self.group_counts.len() as u64);
         if let Some(t) = self.ts.first(doc) {
-            *self.day_counts.entry((group, split_ts(t).0)).or_default() += 1;
+            self.days.bump(group, split_ts(t).0);
         }
     }
 
@@ -541,14 +606,17 @@ impl SegmentCollector for SegmentFacets {
         named(&self.speaker, &self.speaker_counts, &mut out.speakers);
         named(&self.topics, &self.topic_counts, &mut out.topics);
         named(&self.kind, &self.kind_counts, &mut out.kinds);
-        let mut name = String::new();
-        for ((group_ord, day), n) in self.day_counts {
+        let group_names: HashMap<u64, String> = (0..self.group_counts.len() as u64)
+            .filter_map(|ord| {
+                let mut name = String::new();
+                let found = self.group.as_ref()?.ord_to_str(ord, &mut name).ok()?;
+                found.then_some((ord, name))
+            })
+            .collect();
+        for ((group_ord, day), n) in self.days.into_entries() {
             let Some(date) = Date::from_key(day) else { continue };
             *out.months.entry(date.month_label()).or_default() += n;
-            let group = match &self.group {
-                Some(g) if g.ord_to_str(group_ord, &mut name).unwrap_or(false) => name.clone(),
-                _ => String::new(),
-            };
+            let group = group_names.get(&group_ord).cloned().unwrap_or_default();
             *out.days.entry((group, date)).or_default() += n;
         }
         out

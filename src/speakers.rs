@@ -264,7 +264,8 @@ enum Class {
 
 fn classify(part: &str) -> Class {
     let lower = part.to_lowercase();
-    if CITIES.iter().any(|c| lower == *c || lower == format!("{c}市")) {
+    let city = lower.strip_suffix('市').unwrap_or(&lower);
+    if CITIES.contains(&city) {
         Class::City
     } else if is_role(part) {
         Class::Role

@@ -256,7 +256,10 @@ fn citation_without_a_clipboard_is_shown_and_with_one_is_copied() {
     app.update(Action::Back);
     app.update(Action::Copy);
     let Some(Overlay::Citation(text)) = &app.overlay else { panic!("no citation shown") };
-    assert!(text.starts_with("2018-01-09 10:06:31 · 跨境支付与结算群（演示） · 方圆-央结中心-清算 · 锁汇要跟"), "{text}");
+    assert!(
+        text.starts_with("2018-01-09 10:06:31 · 跨境支付与结算群（演示） · 方圆-央结中心-清算 · 锁汇要跟"),
+        "{text}"
+    );
     app.update(Action::Back);
     app.clipboard = true;
     app.update(Action::Copy);
@@ -304,7 +307,11 @@ fn reindex_from_the_browser_picks_up_a_new_day() {
     let mut app = app_on(arch.path(), idx.path(), (100, 30));
     typed(&mut app, "量子支付");
     assert_eq!(app.results.total, 0);
-    write(arch.path(), "payprod/_posts/2018-06-01-chat.markdown", log("2018-06-01", &[("09:00:00", "新人", "量子支付来了")]));
+    write(
+        arch.path(),
+        "payprod/_posts/2018-06-01-chat.markdown",
+        log("2018-06-01", &[("09:00:00", "新人", "量子支付来了")]),
+    );
     app.update(Action::Back);
     key(&mut app, KeyCode::Char('r'));
     assert_eq!(app.take_effects(), vec![Effect::StartIndex]);

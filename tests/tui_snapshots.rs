@@ -148,7 +148,8 @@ fn the_loop_runs_on_any_backend_until_quit() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, (80, 24));
     let key = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-    let mut events = Script(vec![key('对'), key('账'), Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)), key('q')]);
+    let mut events =
+        Script(vec![key('对'), key('账'), Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)), key('q')]);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mut effects = Vec::new();
     run_loop(&mut terminal, &mut app, &mut events, |e| effects.push(e), Vec::new).unwrap();

@@ -36,7 +36,7 @@ fn frame(app: &App) -> String {
 
 macro_rules! snap {
     ($name:expr, $app:expr) => {
-        insta::with_settings!({ filters => vec![(r"\d+\.\d ms", "[t] ms")] }, {
+        insta::with_settings!({ filters => vec![(r"\d+\.\d+ ms", "[t] ms")] }, {
             insta::assert_snapshot!($name, frame(&$app));
         })
     };
@@ -155,7 +155,7 @@ fn the_loop_runs_on_any_backend_until_quit() {
     run_loop(&mut terminal, &mut app, &mut events, |e| effects.push(e), Vec::new).unwrap();
     assert!(app.quit);
     assert_eq!(app.results.total, 6);
-    insta::with_settings!({ filters => vec![(r"\d+\.\d ms", "[t] ms")] }, {
+    insta::with_settings!({ filters => vec![(r"\d+\.\d+ ms", "[t] ms")] }, {
         insta::assert_snapshot!("loop_last_frame", terminal.backend().to_string());
     });
 }

@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled(" chatlore · ? keys", DIM));
     } else {
         spans.push(Span::raw(format!(" {} hits", thousands(r.total as u64))));
-        spans.push(Span::styled(format!(" · {:.1} ms", r.elapsed.as_secs_f64() * 1000.0), DIM));
+        spans.push(Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM));
         spans.push(Span::styled(" · ? keys", DIM));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), left);

@@ -14,4 +14,5 @@ pub mod speakers;
 pub mod text;
 pub mod topics;
 pub mod tui;
+pub mod watch;
 mod yaml;

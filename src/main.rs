@@ -15,11 +15,28 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match cli::run(cli) {
-        Ok(code) => code,
-        Err(e) => {
+    // No panic is expected anywhere; if one happens (a damaged index file tantivy trips on),
+    // the user gets a clear message and exit status 2, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        chatlore::tui::restore_terminal();
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("chatlore: internal error{at}: {}", panic_message(info.payload()));
+        eprintln!("chatlore: if the index is damaged, `chatlore index --rebuild` rebuilds it from the archive");
+    }));
+    match std::panic::catch_unwind(|| cli::run(cli)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             eprintln!("chatlore: error: {e:#}");
             ExitCode::from(2)
         }
+        Err(_) => ExitCode::from(2),
     }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }

@@ -9,8 +9,12 @@ use chatlore::query::{Field, Filter, Query, Value};
 use chatlore::search::{Engine, Page, Sort};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
+use chatlore::watch::ArchiveWatcher;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// chatlore: find past discussions of the payments-industry WeChat groups.
 #[derive(Debug, Parser)]
@@ -38,6 +42,9 @@ pub enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Keep running: index logs as they arrive, change or go, until Ctrl-C.
+        #[arg(long)]
+        watch: bool,
     },
     /// Search messages. Exit status: 0 with hits, 1 with none, 2 on error.
     #[command(after_help = QUERY_HELP)]
@@ -120,7 +127,8 @@ pub enum Color {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command.unwrap_or(Command::Browse) {
         Command::Browse => chatlore::tui::run(&cli.archive, &cli.index).map(|()| ExitCode::SUCCESS),
-        Command::Index { rebuild, json } => index_cmd(&cli.archive, &cli.index, rebuild, json),
+        Command::Index { rebuild, json, watch: false } => index_cmd(&cli.archive, &cli.index, rebuild, json),
+        Command::Index { rebuild, json, watch: true } => watch_cmd(&cli.archive, &cli.index, rebuild, json),
         Command::Search(args) => search_cmd(&cli.archive, &cli.index, &args),
         Command::Stats { json } => {
             let engine = open_engine(&cli.archive, &cli.index)?;
@@ -141,6 +149,40 @@ fn index_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Res
         .with_context(|| format!("indexing {} into {}", archive.display(), index_dir.display()))?;
     bar.finish();
     print::index_summary(&summary, json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `index --watch`: an update now, then one after every change to the archive, until Ctrl-C
+/// (which lets a running update finish and commit).
+fn watch_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Result<ExitCode> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let on_signal = Arc::clone(&stop);
+    ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst)).context("installing the Ctrl-C handler")?;
+    let mut watcher = ArchiveWatcher::new(archive, Some(index_dir))?;
+    let mut options = Options { rebuild };
+    let mut due = true;
+    let mut retry_at: Option<Instant> = None;
+    eprintln!("chatlore: watching {} for new, changed and removed logs; Ctrl-C stops", archive.display());
+    while !stop.load(Ordering::SeqCst) {
+        due |= watcher.wait(Duration::from_millis(200)) || retry_at.is_some_and(|t| Instant::now() >= t);
+        if !due {
+            continue;
+        }
+        due = false;
+        retry_at = None;
+        match index::update(archive, index_dir, &options, &index::writer::Silent) {
+            Ok(summary) => print::index_summary(&summary, json)?,
+            Err(IndexError::Busy(_)) => {
+                eprintln!("chatlore: another process is indexing; trying again shortly");
+                retry_at = Some(Instant::now() + Duration::from_secs(1));
+            }
+            // The archive is the user's: a bad moment (a folder being moved) is reported, and
+            // the watch goes on.
+            Err(e) => eprintln!("chatlore: error: {e}"),
+        }
+        options.rebuild = false;
+    }
+    eprintln!("chatlore: stopped watching");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -131,6 +131,10 @@ pub fn update(
     summary.messages = new_manifest.files.values().map(|s| s.messages).sum();
     if new_manifest != old {
         manifest::write(&index_dir.join(MANIFEST_FILE), &new_manifest).map_err(io)?;
+        fault("after-manifest");
+    } else if has_orphans(&index, index_dir) {
+        // A writer killed earlier left segment files no commit refers to.
+        collect_garbage(&index, index_dir)?;
     }
     let meta = Meta {
         schema_version: SCHEMA_VERSION,
@@ -151,6 +155,35 @@ pub fn update(
 fn write_meta(index_dir: &Path, meta: &Meta) -> Result<(), IndexError> {
     manifest::write(&index_dir.join(META_FILE), meta)
         .map_err(|source| IndexError::Io { path: index_dir.into(), source })
+}
+
+/// Crash testing: `CHATLORE_FAULT=<point>` makes the process abort (as `kill -9` would) at
+/// that point of an update, so tests can check that the next run repairs the index.
+fn fault(point: &str) {
+    if std::env::var_os("CHATLORE_FAULT").is_some_and(|v| v == point) {
+        std::process::abort();
+    }
+}
+
+/// Whether the folder holds segment files that no segment of the index uses.
+fn has_orphans(index: &Index, dir: &Path) -> bool {
+    let Ok(metas) = index.searchable_segment_metas() else { return false };
+    let live: std::collections::HashSet<String> = metas.iter().map(|m| m.id().uuid_string()).collect();
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.flatten().any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let stem = name.split('.').next().unwrap_or_default();
+        stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit()) && !live.contains(stem)
+    })
+}
+
+fn collect_garbage(index: &Index, dir: &Path) -> Result<(), IndexError> {
+    let tantivy_err = |source| IndexError::Tantivy { path: dir.into(), source };
+    schema::register_grams(index);
+    let w = open_writer(index, dir)?;
+    w.garbage_collect_files().wait().map_err(tantivy_err)?;
+    Ok(())
 }
 
 /// Anything that changes the documents for the same archive changes this.
@@ -341,6 +374,7 @@ fn write_changes(
         .map(|p| UserOperation::Delete(Term::from_field_text(fields.path, p)))
         .collect();
     w.run(deletes).map_err(tantivy_err)?;
+    fault("after-deletes");
 
     let mut states = BTreeMap::new();
     for read in first.into_iter().chain(batches.map(read_batch)) {
@@ -375,8 +409,11 @@ fn write_changes(
             states.insert(f.path.clone(), state);
         }
         progress.advance(n);
+        fault("mid-batch");
     }
+    fault("before-commit");
     w.commit().map_err(tantivy_err)?;
+    fault("after-commit");
     if full_build {
         merge_small_index(index, &mut w).map_err(tantivy_err)?;
     }

@@ -37,6 +37,8 @@ pub enum IndexEvent {
     /// Another process holds the index lock.
     Busy,
     Failed(String),
+    /// The archive folder changed (the watcher saw logs arrive, change or go).
+    ArchiveChanged,
 }
 
 /// One thing to do.

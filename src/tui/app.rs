@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 const PAGE: usize = 200;
 /// How long to wait before trying again when another process is indexing.
 const BUSY_RETRY: Duration = Duration::from_secs(2);
+/// How often the open index is checked for commits made by other processes.
+const RELOAD_EVERY: Duration = Duration::from_secs(2);
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +134,9 @@ pub struct App {
     pub clipboard: bool,
     pub quit: bool,
     retry_at: Option<Instant>,
+    /// The archive changed while an update was running: check again after it.
+    recheck: bool,
+    last_reload: Instant,
     effects: Vec<Effect>,
 }
 
@@ -157,6 +162,8 @@ impl App {
             clipboard: false,
             quit: false,
             retry_at: None,
+            recheck: false,
+            last_reload: Instant::now(),
             effects: Vec::new(),
         }
     }
@@ -626,6 +633,10 @@ impl App {
     }
 
     fn tick(&mut self) {
+        if self.index == IndexStatus::Ready && self.last_reload.elapsed() >= RELOAD_EVERY {
+            self.last_reload = Instant::now();
+            self.pick_up_commits();
+        }
         if self.index == IndexStatus::Busy {
             // The other process's commit shows up without waiting for our retry.
             if let Some(e) = self.engine.as_mut() {
@@ -638,6 +649,20 @@ impl App {
                 self.index = IndexStatus::Checking;
                 self.effects.push(Effect::StartIndex);
             }
+        }
+    }
+
+    /// Reloads the index if another process committed to it, and refreshes what is shown.
+    pub fn pick_up_commits(&mut self) {
+        let changed = self.engine.as_mut().map(|e| e.reload());
+        match changed {
+            Some(Ok(true)) => {
+                self.refresh();
+                self.revalidate_conversation();
+                self.note = Some("picked up a new index commit".into());
+            }
+            Some(Err(e)) => self.index = IndexStatus::Failed(e.to_string()),
+            _ => {}
         }
     }
 
@@ -656,6 +681,10 @@ impl App {
             }
             IndexEvent::Finished(summary) => {
                 self.index = IndexStatus::Ready;
+                if std::mem::take(&mut self.recheck) {
+                    self.index = IndexStatus::Checking;
+                    self.effects.push(Effect::StartIndex);
+                }
                 let changed = summary.added + summary.changed + summary.removed > 0 || summary.rebuilt.is_some();
                 if changed || self.engine.is_none() {
                     match self.engine.as_mut() {
@@ -686,6 +715,14 @@ impl App {
                 self.retry_at = Some(Instant::now() + BUSY_RETRY);
             }
             IndexEvent::Failed(e) => self.index = IndexStatus::Failed(e),
+            IndexEvent::ArchiveChanged => {
+                if matches!(self.index, IndexStatus::Checking | IndexStatus::Updating { .. }) {
+                    self.recheck = true;
+                } else {
+                    self.index = IndexStatus::Checking;
+                    self.effects.push(Effect::StartIndex);
+                }
+            }
         }
     }
 

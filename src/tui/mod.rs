@@ -46,6 +46,11 @@ impl Events for TerminalEvents {
     }
 }
 
+/// Gives the terminal back (raw mode off, main screen); harmless when it was never taken.
+pub fn restore_terminal() {
+    terminal::restore();
+}
+
 /// Opens the browser on an archive and its index; returns when the user quits.
 pub fn run(archive: &Path, index: &Path) -> Result<()> {
     let (mut terminal, _guard) = terminal::init()?;

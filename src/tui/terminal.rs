@@ -8,6 +8,7 @@ use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Restores the terminal when dropped.
 pub struct Guard;
@@ -22,16 +23,22 @@ impl Drop for Guard {
 pub fn init() -> io::Result<(Terminal<CrosstermBackend<Stdout>>, Guard)> {
     install_panic_hook();
     enable_raw_mode()?;
+    TAKEN.store(true, Ordering::SeqCst);
     let guard = Guard;
     execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
     let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     Ok((terminal, guard))
 }
 
-/// Gives the terminal back; safe to call more than once.
+/// Whether this process took the terminal (so restoring it is ours to do).
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Gives the terminal back; safe to call more than once, and a no-op if it was never taken.
 pub fn restore() {
-    let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    if TAKEN.swap(false, Ordering::SeqCst) {
+        let _ = disable_raw_mode();
+        let _ = execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    }
 }
 
 fn install_panic_hook() {

@@ -1,0 +1,131 @@
+//! Crashes: `chatlore index` killed (`kill -9`, or an abort at each named point of an update),
+//! then run again, must leave every message of the archive in the index exactly once and
+//! nothing of removed logs.
+
+mod common;
+
+use chatlore::archive;
+use chatlore::query::Query;
+use chatlore::search::{Engine, Page};
+use common::*;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const FAULT_POINTS: &[&str] = &["after-deletes", "mid-batch", "before-commit", "after-commit", "after-manifest"];
+
+fn index_cmd(archive: &Path, index_dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_chatlore"));
+    c.arg("--archive").arg(archive).arg("--index").arg(index_dir).arg("index");
+    c.stdout(Stdio::null()).stderr(Stdio::null());
+    c
+}
+
+/// Runs `index` to completion, then checks the index holds exactly the archive's messages.
+fn repaired_and_consistent(archive: &Path, index_dir: &Path, context: &str) {
+    let status = index_cmd(archive, index_dir).status().unwrap();
+    assert!(status.success(), "{context}: the repairing run failed");
+    let expected: BTreeSet<(String, u32)> = archive::load(archive)
+        .unwrap()
+        .days
+        .iter()
+        .flat_map(|d| d.messages.iter().map(move |m| (d.path.clone(), m.line)))
+        .collect();
+    let engine = Engine::open(index_dir).unwrap();
+    let all = engine.search(&Query::default(), Page { limit: None, ..Page::default() }).unwrap();
+    let got: BTreeSet<(String, u32)> = all.hits.iter().map(|h| (h.path.clone(), h.line)).collect();
+    assert_eq!(got.len(), all.total, "{context}: duplicate messages in the index");
+    let missing: Vec<_> = expected.difference(&got).take(3).collect();
+    let stale: Vec<_> = got.difference(&expected).take(3).collect();
+    assert!(missing.is_empty() && stale.is_empty(), "{context}: missing {missing:?}, stale {stale:?}");
+}
+
+/// Adds, changes and removes logs of an archive copy.
+fn change_archive(root: &Path) {
+    write(root, "payprod/_posts/2018-06-01-chat.markdown", log("2018-06-01", &[("09:00:00", "新人", "新的一天")]));
+    write(root, "risk/_posts/2018-04-14-chat.markdown", log("2018-04-14", &[("21:10:05", "何一帆", "改写过的一天")]));
+    std::fs::remove_file(root.join("crossborder/_posts/2018-03-22-chat.markdown")).unwrap();
+}
+
+#[test]
+fn an_abort_at_any_point_of_a_first_build_is_repaired() {
+    for point in FAULT_POINTS {
+        let idx = tempfile::tempdir().unwrap();
+        let status = index_cmd(&demo_archive(), idx.path()).env("CHATLORE_FAULT", point).status().unwrap();
+        assert!(!status.success(), "the fault at {point} happened");
+        repaired_and_consistent(&demo_archive(), idx.path(), &format!("first build, abort {point}"));
+    }
+}
+
+#[test]
+fn an_abort_at_any_point_of_an_incremental_update_is_repaired() {
+    for point in FAULT_POINTS {
+        let arch = tempfile::tempdir().unwrap();
+        let idx = tempfile::tempdir().unwrap();
+        copy_tree(&demo_archive(), arch.path());
+        index(arch.path(), idx.path());
+        change_archive(arch.path());
+        let status = index_cmd(arch.path(), idx.path()).env("CHATLORE_FAULT", point).status().unwrap();
+        assert!(!status.success(), "the fault at {point} happened");
+        repaired_and_consistent(arch.path(), idx.path(), &format!("incremental, abort {point}"));
+    }
+}
+
+#[test]
+fn kill_9_at_several_moments_of_real_archive_builds_is_repaired() {
+    let real = real_archive();
+    for delay_ms in [20, 150, 400, 900, 1600] {
+        let idx = tempfile::tempdir().unwrap();
+        let mut child = index_cmd(&real, idx.path()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL; the run may also have finished already
+        child.wait().unwrap();
+        repaired_and_consistent(&real, idx.path(), &format!("first build killed after {delay_ms} ms"));
+    }
+}
+
+#[test]
+fn kill_9_during_incremental_updates_is_repaired() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    copy_tree(&real_archive(), arch.path());
+    index(arch.path(), idx.path());
+    let posts = arch.path().join("proddev/_posts");
+    let mut days: Vec<_> = std::fs::read_dir(&posts).unwrap().map(|e| e.unwrap().path()).collect();
+    days.sort();
+    for (round, delay_ms) in [5u64, 40, 120, 300].into_iter().enumerate() {
+        // Each round removes, changes and adds logs, then kills the update.
+        std::fs::remove_file(&days[round * 3]).unwrap();
+        let text = std::fs::read_to_string(&days[round * 3 + 1]).unwrap();
+        std::fs::write(&days[round * 3 + 1], text.replacen("> ", "> 00:00:00  改动\n改动了\n\n> ", 1)).unwrap();
+        write(arch.path(), &format!("newgroup/_posts/2019-01-0{}-chat.markdown", round + 1), log("2019-01-01", &[("08:00:00", "x", "新")]));
+        let mut child = index_cmd(arch.path(), idx.path()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        repaired_and_consistent(arch.path(), idx.path(), &format!("round {round}, killed after {delay_ms} ms"));
+    }
+}
+
+#[test]
+fn orphan_files_of_a_killed_writer_are_cleaned_up() {
+    let idx = tempfile::tempdir().unwrap();
+    index(&demo_archive(), idx.path());
+    // What a killed writer leaves: a segment file tantivy manages that no commit uses.
+    let seg = std::fs::read_dir(idx.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "idx"))
+        .unwrap();
+    let orphan = idx.path().join("0123456789abcdef0123456789abcdef.idx");
+    std::fs::copy(&seg, &orphan).unwrap();
+    let managed_path = idx.path().join(".managed.json");
+    let mut managed: Vec<String> = serde_json::from_str(&std::fs::read_to_string(&managed_path).unwrap()).unwrap();
+    managed.push("0123456789abcdef0123456789abcdef.idx".into());
+    std::fs::write(&managed_path, serde_json::to_string(&managed).unwrap()).unwrap();
+    let s = index(&demo_archive(), idx.path());
+    assert_eq!(s.unchanged, 11, "nothing to index");
+    assert!(!orphan.exists(), "the orphan is gone");
+    repaired_and_consistent(&demo_archive(), idx.path(), "after orphan cleanup");
+}

@@ -1,0 +1,97 @@
+//! A damaged index: every kind of damage is named by `search` (exit 2, no panic) and rebuilt
+//! from the archive by `index` and by the browser.
+
+mod common;
+
+use chatlore::index::IndexError;
+use chatlore::search::Engine;
+use chatlore::tui::action::{Action, IndexEvent};
+use chatlore::tui::app::{App, Effect};
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// A file of the (single) segment with this extension.
+fn segment_file(idx: &Path, ext: &str) -> PathBuf {
+    std::fs::read_dir(idx)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == ext) && p.file_stem().is_some_and(|s| s.len() == 32))
+        .unwrap_or_else(|| panic!("no .{ext} segment file"))
+}
+
+fn truncate(p: &Path, len: u64) {
+    std::fs::OpenOptions::new().write(true).open(p).unwrap().set_len(len).unwrap();
+}
+
+type Damage = fn(&Path);
+
+/// (what, how, whether tantivy's files must be rebuilt; the meta file is rewritten from the
+/// manifest instead).
+const DAMAGES: &[(&str, Damage, bool)] = &[
+    ("store file deleted", |i| std::fs::remove_file(segment_file(i, "store")).unwrap(), true),
+    ("fast file deleted", |i| std::fs::remove_file(segment_file(i, "fast")).unwrap(), true),
+    ("postings truncated", |i| truncate(&segment_file(i, "idx"), 100), true),
+    ("terms truncated", |i| truncate(&segment_file(i, "term"), 10), true),
+    ("positions truncated", |i| truncate(&segment_file(i, "pos"), 0), true),
+    ("meta.json emptied", |i| std::fs::write(i.join("meta.json"), "").unwrap(), true),
+    ("meta.json garbage", |i| std::fs::write(i.join("meta.json"), "{\"segments\": [oops").unwrap(), true),
+    ("chatlore meta garbage", |i| std::fs::write(i.join("chatlore-meta.json"), "not json").unwrap(), false),
+];
+
+#[test]
+fn search_names_the_damage_and_index_rebuilds_it() {
+    for (what, damage, rebuilds) in DAMAGES {
+        let idx = tempfile::tempdir().unwrap();
+        index(&demo_archive(), idx.path());
+        damage(idx.path());
+        let out = chatlore(&demo_archive(), idx.path(), &["search", "对账"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert!(err.contains("damaged") && err.contains("chatlore index"), "{what}: {err}");
+        assert!(!err.contains("panicked"), "{what}: {err}");
+
+        let out = chatlore(&demo_archive(), idx.path(), &["index"]);
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+        assert_eq!(stdout(&out).contains("rebuilt the index"), *rebuilds, "{what}: {}", stdout(&out));
+        let out = chatlore(&demo_archive(), idx.path(), &["search", "--json", "--limit", "0", "对账"]);
+        assert_eq!((out.status.code(), stdout(&out).lines().count()), (Some(0), 6), "{what}: after the rebuild");
+    }
+}
+
+#[test]
+fn the_browser_rebuilds_a_damaged_index_in_the_background() {
+    let idx = tempfile::tempdir().unwrap();
+    index(&demo_archive(), idx.path());
+    std::fs::write(idx.path().join("meta.json"), "").unwrap();
+    assert!(matches!(Engine::open(idx.path()), Err(IndexError::Damaged { .. })));
+    let mut app = App::new(demo_archive(), idx.path().to_owned(), (100, 30));
+    app.start();
+    assert!(app.engine.is_none());
+    assert_eq!(app.take_effects(), vec![Effect::StartIndex]);
+    let summary = index(&demo_archive(), idx.path());
+    assert!(summary.rebuilt.is_some());
+    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    assert!(app.engine.is_some());
+    assert_eq!(app.results.total, 138);
+}
+
+#[test]
+fn a_version_from_another_chatlore_is_rebuilt_not_misread() {
+    let idx = tempfile::tempdir().unwrap();
+    index(&demo_archive(), idx.path());
+    let meta_path = idx.path().join("chatlore-meta.json");
+    let mut meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta["schema_version"] = 999.into();
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    // What another version writes: its own schema number, and its own manifest fingerprint.
+    let manifest_path = idx.path().join("chatlore-manifest.json");
+    let mut manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    manifest["fingerprint"] = "999-0000000000000000".into();
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+    let out = chatlore(&demo_archive(), idx.path(), &["search", "对账"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("another chatlore version"), "{}", stderr(&out));
+    let out = chatlore(&demo_archive(), idx.path(), &["index"]);
+    assert!(stdout(&out).contains("rebuilt the index"), "{}", stdout(&out));
+    assert_eq!(chatlore(&demo_archive(), idx.path(), &["search", "对账"]).status.code(), Some(0));
+}

@@ -16,6 +16,7 @@ pub struct ArchiveWatcher {
     rx: Receiver<notify::Result<notify::Event>>,
     /// Set when a relevant event came; cleared when it is reported.
     pending_since: Option<Instant>,
+    root: PathBuf,
     ignore: Option<PathBuf>,
 }
 
@@ -37,9 +38,12 @@ impl ArchiveWatcher {
             let _ = tx.send(e);
         })
         .map_err(err)?;
-        watcher.watch(archive, RecursiveMode::Recursive).map_err(err)?;
-        let ignore = ignore.and_then(|p| std::fs::canonicalize(p).ok());
-        Ok(ArchiveWatcher { _watcher: watcher, rx, pending_since: None, ignore })
+        // Watching the canonical path makes every event path canonical too, even for files
+        // that are gone by the time the event is read.
+        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+        let root = canonical(archive);
+        watcher.watch(&root, RecursiveMode::Recursive).map_err(err)?;
+        Ok(ArchiveWatcher { _watcher: watcher, rx, pending_since: None, root, ignore: ignore.map(canonical) })
     }
 
     fn relevant(&self, event: &notify::Event) -> bool {
@@ -48,7 +52,10 @@ impl ArchiveWatcher {
         }
         event.paths.iter().any(|p| {
             let ignored = self.ignore.as_ref().is_some_and(|i| p.starts_with(i));
-            let hidden = p.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+            // Hidden below the archive root (editors' swap files, .git); the root's own
+            // path may well hold a dot folder.
+            let below = p.strip_prefix(&self.root).unwrap_or(p);
+            let hidden = below.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
             !ignored && !hidden
         })
     }

@@ -172,7 +172,7 @@ fn a_second_indexer_gets_a_clear_message() {
     let idx = tempfile::tempdir().unwrap();
     small_archive(arch.path());
     index(arch.path(), idx.path());
-    let lock = std::fs::File::open(idx.path().join("chatlore.lock")).unwrap();
+    let lock = std::fs::File::open(idx.path().join(".chatlore.lock")).unwrap();
     lock.lock().unwrap();
     let out = chatlore(arch.path(), idx.path(), &["index"]);
     assert_eq!(out.status.code(), Some(2));

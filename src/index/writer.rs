@@ -18,7 +18,8 @@ use tantivy::indexer::UserOperation;
 use tantivy::store::Compressor;
 use tantivy::{doc, Index, IndexSettings, IndexWriter, TantivyDocument, Term};
 
-const LOCK_FILE: &str = "chatlore.lock";
+/// Hidden, so that a folder holding only the lock of a first run still counts as empty.
+const LOCK_FILE: &str = ".chatlore.lock";
 /// Logs read and indexed per batch: bounds memory on large archives.
 const BATCH_FILES: usize = 128;
 const WRITER_MEMORY_PER_THREAD: usize = 48 * 1024 * 1024;
@@ -93,6 +94,10 @@ pub fn update(
     }
     std::fs::create_dir_all(index_dir).map_err(io)?;
     let _lock = lock(index_dir)?;
+    // Looked at again under the lock: another indexer may have been first.
+    if folder_state(index_dir)? == FolderState::Foreign {
+        return Err(IndexError::Foreign(index_dir.into()));
+    }
     // The meta file marks the folder as ours before anything else is written into it.
     if !index_dir.join(META_FILE).exists() {
         write_meta(index_dir, &Meta { schema_version: SCHEMA_VERSION, fingerprint: String::new(), ..Meta::default() })?;

@@ -1,0 +1,140 @@
+//! Concurrent use: two indexers at once, a browser open while another process indexes, and
+//! `index --watch` following the archive until Ctrl-C.
+
+mod common;
+
+use chatlore::query::Query;
+use chatlore::search::{Engine, Page};
+use chatlore::tui::action::{Action, IndexEvent};
+use chatlore::tui::app::App;
+use chatlore::watch::ArchiveWatcher;
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn total(index_dir: &Path, q: &str) -> usize {
+    let e = Engine::open(index_dir).unwrap();
+    e.search(&Query::parse(q).unwrap(), Page { limit: Some(0), ..Page::default() }).unwrap().total
+}
+
+#[test]
+fn two_indexers_at_once_both_end_with_a_correct_index() {
+    let idx = tempfile::tempdir().unwrap();
+    let real = real_archive();
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_chatlore"))
+            .arg("--archive")
+            .arg(&real)
+            .arg("--index")
+            .arg(idx.path())
+            .arg("index")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    for out in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
+        let err = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => {}
+            Some(2) => assert!(err.contains("another chatlore process is indexing"), "{err}"),
+            other => panic!("unexpected exit {other:?}: {err}"),
+        }
+    }
+    assert_eq!(total(idx.path(), ""), 92_240);
+    let e = Engine::open(idx.path()).unwrap();
+    assert_eq!(e.facets(&Query::default()).unwrap().days.len(), 520);
+}
+
+#[test]
+fn an_open_browser_picks_up_another_processs_commit() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    let summary = index(arch.path(), idx.path());
+    let mut app = App::new(arch.path().to_owned(), idx.path().to_owned(), (100, 30));
+    app.start();
+    app.take_effects();
+    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    "外星支付".chars().for_each(|c| app.update(Action::Input(c)));
+    assert_eq!(app.results.total, 0);
+    // Another process indexes a new day.
+    write(arch.path(), "payprod/_posts/2018-06-02-chat.markdown", log("2018-06-02", &[("10:00:00", "访客", "外星支付")]));
+    let out = chatlore(arch.path(), idx.path(), &["index"]);
+    assert_eq!(out.status.code(), Some(0));
+    // What the browser's clock does every couple of seconds.
+    app.pick_up_commits();
+    assert_eq!(app.results.total, 1);
+    assert_eq!(app.note.as_deref(), Some("picked up a new index commit"));
+}
+
+#[test]
+fn the_watcher_reports_a_change_once_the_archive_is_quiet() {
+    let arch = tempfile::tempdir().unwrap();
+    let mut w = ArchiveWatcher::new(arch.path(), None).unwrap();
+    assert!(!w.poll());
+    write(arch.path(), "g/_posts/2018-01-01-chat.markdown", "> 10:00:00  a\nhi\n");
+    assert!(w.wait(Duration::from_secs(10)), "the change is reported");
+    assert!(!w.poll(), "once");
+    // Changes inside an ignored folder (an index placed in the archive) do not count.
+    let inner = arch.path().join("index");
+    std::fs::create_dir_all(&inner).unwrap();
+    let mut w = ArchiveWatcher::new(arch.path(), Some(&inner)).unwrap();
+    std::fs::write(inner.join("x"), "y").unwrap();
+    assert!(!w.wait(Duration::from_millis(800)));
+}
+
+#[test]
+fn index_watch_follows_the_archive_and_stops_cleanly_on_ctrl_c() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .arg("--archive")
+        .arg(arch.path())
+        .arg("--index")
+        .arg(idx.path())
+        .args(["index", "--watch"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| drop(tx.send(l))));
+    let first = rx.recv_timeout(Duration::from_secs(30)).expect("the first update's summary");
+    assert!(first.contains("11 added"), "{first}");
+
+    // A log that arrives half-written: indexed whole once complete.
+    let path = arch.path().join("payprod/_posts/2018-06-03-chat.markdown");
+    let full = log("2018-06-03", &[("09:00:00", "甲", "第一条 外汇"), ("09:01:00", "乙", "第二条 外汇")]);
+    let cut = full.find("> 09:01:00").unwrap();
+    std::fs::write(&path, &full[..cut]).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    std::fs::write(&path, &full).unwrap();
+    let arrived = Instant::now();
+    let deadline = arrived + Duration::from_secs(20);
+    while total(idx.path(), "外汇 date:2018-06-03") < 2 {
+        assert!(Instant::now() < deadline, "the new log was not indexed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("new log searchable {:?} after it was complete", arrived.elapsed());
+
+    // A removed log goes too.
+    std::fs::remove_file(&path).unwrap();
+    while total(idx.path(), "外汇 date:2018-06-03") > 0 {
+        assert!(Instant::now() < deadline, "the removed log stayed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Ctrl-C: a clean stop with a word.
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stopped watching"));
+    assert!(!idx.path().join("chatlore-manifest.json.tmp").exists());
+}

@@ -62,7 +62,11 @@ fn an_open_browser_picks_up_another_processs_commit() {
     "外星支付".chars().for_each(|c| app.update(Action::Input(c)));
     assert_eq!(app.results.total, 0);
     // Another process indexes a new day.
-    write(arch.path(), "payprod/_posts/2018-06-02-chat.markdown", log("2018-06-02", &[("10:00:00", "访客", "外星支付")]));
+    write(
+        arch.path(),
+        "payprod/_posts/2018-06-02-chat.markdown",
+        log("2018-06-02", &[("10:00:00", "访客", "外星支付")]),
+    );
     let out = chatlore(arch.path(), idx.path(), &["index"]);
     assert_eq!(out.status.code(), Some(0));
     // What the browser's clock does every couple of seconds.

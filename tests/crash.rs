@@ -99,7 +99,11 @@ fn kill_9_during_incremental_updates_is_repaired() {
         std::fs::remove_file(&days[round * 3]).unwrap();
         let text = std::fs::read_to_string(&days[round * 3 + 1]).unwrap();
         std::fs::write(&days[round * 3 + 1], text.replacen("> ", "> 00:00:00  改动\n改动了\n\n> ", 1)).unwrap();
-        write(arch.path(), &format!("newgroup/_posts/2019-01-0{}-chat.markdown", round + 1), log("2019-01-01", &[("08:00:00", "x", "新")]));
+        write(
+            arch.path(),
+            &format!("newgroup/_posts/2019-01-0{}-chat.markdown", round + 1),
+            log("2019-01-01", &[("08:00:00", "x", "新")]),
+        );
         let mut child = index_cmd(arch.path(), idx.path()).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();

@@ -85,7 +85,8 @@ fn a_version_from_another_chatlore_is_rebuilt_not_misread() {
     std::fs::write(&meta_path, meta.to_string()).unwrap();
     // What another version writes: its own schema number, and its own manifest fingerprint.
     let manifest_path = idx.path().join("chatlore-manifest.json");
-    let mut manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
     manifest["fingerprint"] = "999-0000000000000000".into();
     std::fs::write(&manifest_path, manifest.to_string()).unwrap();
     let out = chatlore(&demo_archive(), idx.path(), &["search", "对账"]);

@@ -99,10 +99,15 @@ pub fn list_logs(root: &Path) -> Result<(Vec<LogFile>, Vec<Warning>), ArchiveErr
                 continue;
             }
         };
-        if entry.depth() < 2 || !entry.file_type().is_file() || !is_log_name(entry.path()) {
+        if entry.depth() < 2 || entry.file_type().is_dir() || !is_log_name(entry.path()) {
             continue;
         }
         let path = relative(root, entry.path());
+        if !entry.file_type().is_file() {
+            // A FIFO or device named like a log: reading it could block forever.
+            warnings.push(Warning { path, reason: "not a regular file".into() });
+            continue;
+        }
         match entry.metadata() {
             Ok(m) => files.push(LogFile {
                 path,
@@ -164,12 +169,19 @@ pub fn parse_log(path: &str, bytes: &[u8]) -> Result<(Day, Vec<Warning>), String
         .flatten()
         .find_map(Date::parse_prefix)
         .ok_or_else(|| "no date in front matter `date:`, `title:` or the file name".to_owned())?;
-    let (messages, orphans) = parse::messages(&lines, fm.body_start);
-    if orphans > 0 {
-        warn(format!("{orphans} line(s) before the first `> HH:MM:SS  nickname` header belong to no message"));
+    let body = parse::messages(&lines, fm.body_start);
+    if body.orphan_lines > 0 {
+        let n = body.orphan_lines;
+        warn(format!("{n} line(s) before the first `> HH:MM:SS  nickname` header belong to no message"));
+    }
+    for (line, size) in &body.cut {
+        warn(format!(
+            "the message at line {line} is {size} bytes; only its first {} bytes are kept",
+            parse::MAX_MESSAGE_BYTES
+        ));
     }
     let group = path.split('/').next().unwrap_or_default().to_owned();
-    Ok((Day { path: path.to_owned(), group, date, messages }, warnings))
+    Ok((Day { path: path.to_owned(), group, date, messages: body.messages }, warnings))
 }
 
 /// Reads one log by its archive-relative path (the browser opens a hit's day with this).

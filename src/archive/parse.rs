@@ -59,48 +59,69 @@ pub fn header(line: &str) -> Option<(u32, &str)> {
     Some((h * 3600 + m * 60 + s, after.trim()))
 }
 
+/// A body longer than this is cut (real messages stay under 2 KB; a megabyte is a runaway
+/// paste or a broken export, and would cost every search that shows it).
+pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+
+/// What a log's body holds.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub messages: Vec<Message>,
+    /// Non-blank lines before the first header (text that belongs to no message).
+    pub orphan_lines: usize,
+    /// Messages cut at [`MAX_MESSAGE_BYTES`]: (header line, original size in bytes).
+    pub cut: Vec<(u32, usize)>,
+}
+
 /// Messages of a log's body. `lines` are the whole file's lines (CR stripped), `start` the
-/// first body line. Returns the messages and the number of non-blank lines before the first
-/// header (text that belongs to no message).
-pub fn messages(lines: &[&str], start: usize) -> (Vec<Message>, usize) {
-    let mut out = Vec::new();
-    let mut orphan_lines = 0;
+/// first body line.
+pub fn messages(lines: &[&str], start: usize) -> Body {
+    let mut out = Body::default();
     let mut current: Option<(usize, u32, &str)> = None;
     let mut body: Vec<&str> = Vec::new();
     for (i, line) in lines.iter().enumerate().skip(start) {
         if let Some((time, speaker)) = header(line) {
             if let Some(cur) = current.take() {
-                out.push(build(cur, &body));
+                build(cur, &body, &mut out);
             }
             current = Some((i, time, speaker));
             body.clear();
         } else if current.is_some() {
             body.push(line);
         } else if !line.trim().is_empty() {
-            orphan_lines += 1;
+            out.orphan_lines += 1;
         }
     }
     if let Some(cur) = current {
-        out.push(build(cur, &body));
+        build(cur, &body, &mut out);
     }
-    (out, orphan_lines)
+    out
 }
 
-fn build((index, time, speaker): (usize, u32, &str), body: &[&str]) -> Message {
+fn build((index, time, speaker): (usize, u32, &str), body: &[&str], out: &mut Body) {
+    let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
     // Lines end in markdown line-break spaces and blank lines are runs of spaces.
     let trimmed: Vec<&str> = body.iter().map(|l| l.trim_end()).collect();
     let first = trimmed.iter().position(|l| !l.is_empty()).unwrap_or(trimmed.len());
     let last = trimmed.iter().rposition(|l| !l.is_empty()).map_or(first, |i| i + 1);
-    let raw = trimmed[first..last].join("\n");
+    let mut raw = trimmed[first..last].join("\n");
+    if raw.len() > MAX_MESSAGE_BYTES {
+        out.cut.push((line, raw.len()));
+        let mut end = MAX_MESSAGE_BYTES;
+        while !raw.is_char_boundary(end) {
+            end -= 1;
+        }
+        raw.truncate(end);
+    }
     let spans = markdown::spans(&markdown::decode_entities(&raw));
-    Message {
-        line: u32::try_from(index + 1).unwrap_or(u32::MAX),
+    out.messages.push(Message {
+        line,
         time,
         speaker: speaker.to_owned(),
         text: markdown::plain_text(&spans),
         kind: markdown::kind(&spans),
         spans,
-    }
+    });
 }
 
 #[cfg(test)]
@@ -109,7 +130,7 @@ mod tests {
 
     fn parse(text: &str) -> Vec<Message> {
         let lines: Vec<&str> = text.lines().collect();
-        messages(&lines, 0).0
+        messages(&lines, 0).messages
     }
 
     #[test]
@@ -158,7 +179,18 @@ mod tests {
     #[test]
     fn text_before_the_first_header_is_counted() {
         let lines: Vec<&str> = "前言\n\n> 08:00:00  甲\nhi".lines().collect();
-        let (msgs, orphans) = messages(&lines, 0);
-        assert_eq!((msgs.len(), orphans), (1, 1));
+        let body = messages(&lines, 0);
+        assert_eq!((body.messages.len(), body.orphan_lines), (1, 1));
+    }
+
+    #[test]
+    fn runaway_messages_are_cut_at_a_char_boundary() {
+        let huge = format!("> 08:00:00  甲\n{}\n> 08:00:01  乙\n好\n", "网".repeat(MAX_MESSAGE_BYTES / 3 + 10));
+        let lines: Vec<&str> = huge.lines().collect();
+        let body = messages(&lines, 0);
+        assert_eq!(body.messages.len(), 2);
+        assert!(body.messages[0].text.len() <= MAX_MESSAGE_BYTES);
+        assert_eq!(body.cut, vec![(1, (MAX_MESSAGE_BYTES / 3 + 10) * 3)]);
+        assert_eq!(body.messages[1].text, "好");
     }
 }

@@ -1,0 +1,263 @@
+//! Hostile and odd input. Property tests (proptest) stand in for fuzzing, bounded so CI runs
+//! them every time (`PROPTEST_CASES` raises the count): the log parser, front matter and the
+//! query language never panic; generated logs parse back to the same messages; the index's
+//! recall rule holds for any text. Then the file system's oddities.
+
+mod common;
+
+use chatlore::archive::{self, parse_log};
+use chatlore::index::tokenize::{grams, query_grams};
+use chatlore::query::Query;
+use common::*;
+use proptest::prelude::*;
+
+/// Pieces that stress the parsers: headers, fences, markdown, entities, line ends, CJK.
+fn tricky() -> impl Strategy<Value = String> {
+    let atoms = prop::sample::select(vec![
+        "> 12:00:00  甲",
+        "> 25:61:61  x",
+        "> 1",
+        "---",
+        "...",
+        "\n",
+        "\r\n",
+        "\t",
+        " ",
+        "  ",
+        "[",
+        "]",
+        "(",
+        ")",
+        "![",
+        "](",
+        "[强]",
+        "*",
+        "**",
+        "_",
+        "`",
+        "```",
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "&amp;amp;quot;",
+        "&#183;",
+        "\u{FEFF}",
+        "\0",
+        "网联",
+        "对账",
+        "pos",
+        "http://x.y/z",
+        "#",
+        "- ",
+        "1. ",
+        "|",
+        "\\",
+        "\"",
+        "：",
+        "“",
+        "from:",
+        "date:",
+        "-",
+        "..",
+        "2017-08",
+        "😀",
+        "\u{200B}",
+        "title: ",
+        "date: 2017-08-15",
+    ]);
+    prop::collection::vec(atoms, 0..80).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_log_parser_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
+        let _ = parse_log("g/_posts/2017-08-15-chat.markdown", &bytes);
+    }
+
+    #[test]
+    fn the_log_parser_never_panics_on_tricky_text(text in tricky()) {
+        let framed = format!("---\n{text}\n---\n{text}");
+        for t in [&text, &framed] {
+            if let Ok((day, _)) = parse_log("g/_posts/2017-08-15-chat.markdown", t.as_bytes()) {
+                let headers = t.split('\n').filter(|l| archive::header(l.strip_suffix('\r').unwrap_or(l)).is_some()).count();
+                prop_assert!(day.messages.len() <= headers);
+            }
+        }
+    }
+
+    #[test]
+    fn the_query_language_never_panics_and_filters_round_trip(q in tricky()) {
+        if let Ok(parsed) = Query::parse(&q) {
+            let shown: Vec<String> = parsed.filters.iter().map(ToString::to_string).collect();
+            let again = Query::parse(&shown.join(" "));
+            prop_assert!(again.is_ok(), "{shown:?}");
+            prop_assert_eq!(again.unwrap().filters, parsed.filters);
+        }
+    }
+
+    #[test]
+    fn generated_logs_parse_back_to_the_same_messages(
+        msgs in prop::collection::vec((0u32..86_400, "[a-zA-Z\u{4e00}-\u{4e80}][a-zA-Z0-9_\u{4e00}-\u{4e80} -]{0,15}", "[a-zA-Z0-9\u{4e00}-\u{9fa5}，。？ ]{1,60}( \n[a-zA-Z0-9\u{4e00}-\u{9fa5}，。]{1,30})?"), 0..20)
+    ) {
+        let mut log = String::from("---\ntitle: \"2017-08-15-WeChat\"\ntag:\t\t  [chat]\n---\n");
+        for (t, who, text) in &msgs {
+            log.push_str(&format!("> {}  {who}  \n   \n", archive::time_label(*t)));
+            for line in text.lines() {
+                log.push_str(&format!("{line}  \n"));
+            }
+            log.push_str("   \n");
+        }
+        let (day, warnings) = parse_log("g/_posts/x.md", log.as_bytes()).unwrap();
+        prop_assert!(warnings.is_empty());
+        prop_assert_eq!(day.messages.len(), msgs.len());
+        for (m, (t, who, text)) in day.messages.iter().zip(&msgs) {
+            prop_assert_eq!(m.time, *t);
+            prop_assert_eq!(&m.speaker, who.trim());
+            let expected: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let got: Vec<&str> = m.text.lines().map(str::trim).collect();
+            prop_assert_eq!(got, expected);
+        }
+    }
+
+    /// The index's promise: a term's grams match in any text that contains the term.
+    #[test]
+    fn every_substring_matches_its_text_as_grams(text in "[网联支付对账pos a-z，\u{4e00}-\u{4e10}]{1,40}", from in 0usize..40, len in 1usize..8) {
+        let chars: Vec<char> = text.chars().collect();
+        let from = from % chars.len();
+        let term: String = chars[from..(from + len).min(chars.len())].iter().collect();
+        let q = query_grams(&term);
+        prop_assume!(!q.grams.is_empty());
+        // Latin terms match whole words only: skip terms that cut a word.
+        let is_word = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        prop_assume!(!(is_word(term.chars().next().as_ref()) && is_word(from.checked_sub(1).and_then(|i| chars.get(i)))));
+        prop_assume!(!(is_word(term.chars().last().as_ref()) && is_word(chars.get(from + term.chars().count()))));
+        let lower: Vec<(usize, String)> = grams(&text).into_iter().map(|g| (g.position, g.text)).collect();
+        let found = lower.iter().any(|(p0, _)| {
+            q.grams.iter().enumerate().all(|(i, (off, g))| {
+                let last = i + 1 == q.grams.len();
+                lower.iter().any(|(p, t)| *p == p0 + off && (t == g || (last && q.prefix && t.starts_with(g.as_str()))))
+            })
+        });
+        prop_assert!(found, "{term:?} in {text:?}: {:?} vs {:?}", q, lower);
+    }
+}
+
+#[test]
+fn pathological_markdown_is_taken_as_plain_text() {
+    for body in
+        ["[".repeat(200_000), "*a".repeat(100_000), "![x](".repeat(50_000), "> ".repeat(100_000), "`".repeat(100_000)]
+    {
+        let log = format!("> 08:00:00  甲\n{body}\n");
+        let (day, _) = parse_log("g/_posts/2017-08-15-chat.md", log.as_bytes()).unwrap();
+        assert_eq!(day.messages.len(), 1);
+        assert_eq!(day.messages[0].text.len(), body.trim_end().len(), "nothing lost");
+    }
+}
+
+#[test]
+fn symlink_loops_dangling_links_fifos_and_vanished_files_are_named() {
+    let arch = tempfile::tempdir().unwrap();
+    let root = arch.path();
+    write(root, "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "好的一天")]));
+    std::os::unix::fs::symlink(root.join("g"), root.join("g/_posts/loop")).unwrap();
+    std::os::unix::fs::symlink(root.join("nowhere.md"), root.join("g/_posts/dangling.md")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(root.join("g/_posts/pipe.md")).status().unwrap().success());
+    write(root, "g/_posts/2017-08-02-chat.markdown", log("2017-08-02", &[("09:00:00", "乙", "会消失")]));
+
+    let (files, mut warnings) = archive::list_logs(root).unwrap();
+    std::fs::remove_file(root.join("g/_posts/2017-08-02-chat.markdown")).unwrap();
+    let (days, read_warnings) = archive::read_logs(&files);
+    warnings.extend(read_warnings);
+    let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    assert!(text.iter().any(|w| w.starts_with("g/_posts/loop") && w.contains("loop")), "{text:?}");
+    assert!(text.iter().any(|w| w.starts_with("g/_posts/dangling.md")), "{text:?}");
+    assert!(text.iter().any(|w| w == "g/_posts/pipe.md: not a regular file"), "{text:?}");
+    assert!(text.iter().any(|w| w.starts_with("g/_posts/2017-08-02-chat.markdown: cannot read")), "{text:?}");
+    assert_eq!(days.iter().map(|d| d.messages.len()).sum::<usize>(), 1, "the good log loads");
+
+    let idx = tempfile::tempdir().unwrap();
+    let s = index(root, idx.path());
+    assert_eq!(s.messages, 1);
+    assert!(s.warnings.len() >= 3);
+}
+
+#[test]
+fn names_with_spaces_and_chinese_work_end_to_end() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    write(
+        arch.path(),
+        "支付 群/_posts/2017-08-01 聊天 记录.md",
+        log("2017-08-01", &[("09:00:00", "甲", "网联断直连")]),
+    );
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "网联"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hit: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    assert_eq!(hit["path"], "支付 群/_posts/2017-08-01 聊天 记录.md");
+    assert_eq!(hit["group"], "支付 群");
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "group:\"支付 群\"", "网联"]);
+    assert_eq!(stdout(&out).lines().count(), 1);
+    let day = archive::load_day(arch.path(), hit["path"].as_str().unwrap()).unwrap();
+    assert_eq!(day.messages[0].text, "网联断直连");
+}
+
+#[test]
+fn a_100_mb_log_loads_with_its_runaway_message_cut_and_named() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let mut big = log("2017-08-01", &[("09:00:00", "甲", "开头的正常消息")]);
+    big.push_str("> 09:01:00  乙\n");
+    let line = format!("{}\n", "支付清算对账跨境网联路由".repeat(40));
+    while big.len() < 100 * 1024 * 1024 {
+        big.push_str(&line);
+    }
+    big.push_str("> 09:02:00  丙\n结尾的正常消息\n");
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", &big);
+    drop(big);
+    let s = index(arch.path(), idx.path());
+    assert_eq!(s.messages, 3);
+    let header_line = std::fs::read_to_string(arch.path().join("g/_posts/2017-08-01-chat.markdown"))
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("> 09:01:00"))
+        .unwrap()
+        + 1;
+    let expected = format!("the message at line {header_line} is");
+    assert!(
+        s.warnings.iter().any(|w| w.reason.starts_with(&expected) && w.reason.contains("first 1048576 bytes")),
+        "{:?}",
+        s.warnings
+    );
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "--limit", "0", "结尾"]);
+    assert_eq!(stdout(&out).lines().count(), 1, "the message after the huge one is there");
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "--limit", "0", "跨境网联"]);
+    assert_eq!(stdout(&out).lines().count(), 1);
+}
+
+#[test]
+fn a_hundred_thousand_tiny_logs() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    // 1,000 distinct days per group: 28 a month, 12 months a year.
+    let dates: Vec<String> =
+        (0..1000u32).map(|i| format!("{:04}-{:02}-{:02}", 2000 + i / 336, i / 28 % 12 + 1, i % 28 + 1)).collect();
+    for g in 0..100 {
+        for (i, d) in dates.iter().enumerate() {
+            let text = format!("---\ndate: {d}\n---\n> 10:00:00  u{g}\n消息 g{g} n{i}\n");
+            let dir = arch.path().join(format!("group{g:03}/_posts"));
+            if i == 0 {
+                std::fs::create_dir_all(&dir).unwrap();
+            }
+            std::fs::write(dir.join(format!("{d}-chat.md")), text).unwrap();
+        }
+    }
+    let s = index(arch.path(), idx.path());
+    assert_eq!((s.files, s.messages, s.warnings.len()), (100_000, 100_000, 0));
+    let again = index(arch.path(), idx.path());
+    assert_eq!((again.unchanged, again.indexed_messages), (100_000, 0));
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "--limit", "0", "n999"]);
+    assert_eq!(stdout(&out).lines().count(), 100);
+}

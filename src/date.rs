@@ -45,6 +45,17 @@ impl Date {
         Date::new(u16::try_from(key / 10_000).ok()?, u8::try_from(key / 100 % 100).ok()?, u8::try_from(key % 100).ok()?)
     }
 
+    /// Days since 1970-01-01 (negative before), by Howard Hinnant's civil-date algorithm.
+    pub fn days_since_epoch(self) -> i64 {
+        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// `2017-08`.
     pub fn month_label(self) -> String {
         format!("{:04}-{:02}", self.year, self.month)
@@ -89,6 +100,14 @@ mod tests {
         assert_eq!(Date::parse_prefix("薛定谔的-05-05"), None);
         assert_eq!(Date::parse_prefix(""), None);
         assert!(Date::parse_prefix("2016-02-29").is_some());
+    }
+
+    #[test]
+    fn days_since_epoch_matches_known_dates() {
+        assert_eq!(Date::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
+        assert_eq!(Date::new(2017, 8, 15).unwrap().days_since_epoch(), 17_393);
+        assert_eq!(Date::new(2000, 3, 1).unwrap().days_since_epoch(), 11_017);
+        assert_eq!(Date::new(1969, 12, 31).unwrap().days_since_epoch(), -1);
     }
 
     #[test]

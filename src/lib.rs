@@ -7,6 +7,8 @@
 
 pub mod archive;
 pub mod date;
+pub mod export;
+pub mod generate;
 pub mod index;
 pub mod query;
 pub mod search;

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
 use std::path::Path;
 use std::time::{Duration, Instant};
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
@@ -168,11 +169,17 @@ impl Engine {
             Vec::new()
         } else {
             let top = TopDocs::with_limit(limit).and_offset(page.offset);
+            let by_seq = |order| (SortByStaticFastValue::<u64>::for_field("seq"), order);
             match sort {
-                Sort::Relevance => searcher.search(&tq, &top.order_by_score())?,
+                // Equal scores (short messages saying the same) go newest first.
+                Sort::Relevance => {
+                    let key = ((SortBySimilarityScore, Order::Desc), by_seq(Order::Desc));
+                    let docs = searcher.search(&tq, &top.order_by(key))?;
+                    docs.into_iter().map(|((score, _), a)| (score, a)).collect()
+                }
                 Sort::Newest | Sort::Oldest => {
                     let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
-                    let docs = searcher.search(&tq, &top.order_by_fast_field::<u64>("ts", order))?;
+                    let docs = searcher.search(&tq, &top.order_by(by_seq(order)))?;
                     docs.into_iter().map(|(_, a)| (0.0, a)).collect()
                 }
             }

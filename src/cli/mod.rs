@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use chatlore::index::{self, IndexError, Options, Progress};
 use chatlore::query::{Field, Filter, Query, Value};
 use chatlore::search::{Engine, Page, Sort};
+use chatlore::topics::Taxonomy;
 use chatlore::watch::ArchiveWatcher;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -58,6 +59,29 @@ pub enum Command {
     Topics {
         #[arg(long)]
         json: bool,
+    },
+    /// Export every message of the archive, one JSON object a line (for Quickwit and others).
+    Export {
+        /// The format: newline-delimited JSON (the only one).
+        #[arg(long, required = true)]
+        ndjson: bool,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Write a synthetic archive with another archive's statistics, for benchmarks at scale.
+    Generate {
+        /// The archive to learn from.
+        #[arg(long)]
+        from: PathBuf,
+        /// How many times its size.
+        #[arg(long, default_value_t = 1)]
+        scale: usize,
+        /// Where to write (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2017)]
+        seed: u64,
     },
 }
 
@@ -135,6 +159,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             print::stats(&engine, json)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export { ndjson: _, out } => export_cmd(&cli.archive, out.as_deref()),
+        Command::Generate { from, scale, out, seed } => generate_cmd(&from, scale, &out, seed),
         Command::Topics { json } => {
             let engine = open_engine(&cli.archive, &cli.index)?;
             print::topics(&engine, json)?;
@@ -149,6 +175,36 @@ fn index_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Res
         .with_context(|| format!("indexing {} into {}", archive.display(), index_dir.display()))?;
     bar.finish();
     print::index_summary(&summary, json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
+    let taxonomy = Taxonomy::for_archive(archive)?;
+    let summary = match out {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            chatlore::export::ndjson(archive, &taxonomy, &mut std::io::BufWriter::new(file))?
+        }
+        None => chatlore::export::ndjson(archive, &taxonomy, &mut std::io::BufWriter::new(std::io::stdout().lock()))?,
+    };
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
+    }
+    eprintln!("chatlore: exported {} messages of {} logs", summary.messages, summary.files);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<ExitCode> {
+    anyhow::ensure!(scale >= 1, "--scale must be 1 or more");
+    anyhow::ensure!(!out.exists(), "{} exists already; give a new folder", out.display());
+    let started = Instant::now();
+    let model = chatlore::generate::Model::learn(from)?;
+    let (files, messages) = model.write(out, scale, seed)?;
+    eprintln!(
+        "chatlore: wrote {files} logs, {messages} messages to {} in {:.1} s",
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

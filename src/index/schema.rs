@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -19,8 +19,10 @@ pub struct Fields {
     pub group: Field,
     /// The nickname as written.
     pub speaker: Field,
-    /// `yyyymmddhhmmss`: date filters, sorting and month facets in one fast field.
+    /// `yyyymmddhhmmss`: date filters and month and day facets.
     pub ts: Field,
+    /// A unique, chronological key per message (see [`seq`]): sorting and ties.
+    pub seq: Field,
     /// Topic ids (multi-valued).
     pub topics: Field,
     /// `text`, `link` or `image`.
@@ -46,6 +48,7 @@ impl Fields {
             group: b.add_text_field("group", keyword.clone()),
             speaker: b.add_text_field("speaker", keyword.clone()),
             ts: b.add_u64_field("ts", NumericOptions::default().set_indexed().set_fast().set_stored()),
+            seq: b.add_u64_field("seq", NumericOptions::default().set_fast()),
             topics: b.add_text_field("topics", keyword.clone()),
             kind: b.add_text_field("kind", keyword),
             text: b.add_text_field("text", STORED),
@@ -66,6 +69,7 @@ impl Fields {
             group: f("group")?,
             speaker: f("speaker")?,
             ts: f("ts")?,
+            seq: f("seq")?,
             topics: f("topics")?,
             kind: f("kind")?,
             text: f("text")?,
@@ -92,6 +96,15 @@ pub fn ts(date_key: u32, secs: u32) -> u64 {
     u64::from(date_key) * 1_000_000 + u64::from(secs / 3600 * 10_000 + secs / 60 % 60 * 100 + secs % 60)
 }
 
+/// A message's place in time, unique in practice: Unix seconds in the high 32 bits, the header
+/// line and a hash of the group below, so that equal scores and equal times still sort the
+/// same way whatever order the documents were indexed in.
+pub fn seq(date: crate::date::Date, secs: u32, line: u32, group: &str) -> u64 {
+    let epoch = (date.days_since_epoch() * 86_400 + i64::from(secs)).clamp(0, i64::from(u32::MAX)) as u64;
+    let group_hash = group.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    (epoch << 32) | (u64::from(line.min(0xF_FFFF)) << 12) | u64::from(group_hash & 0xFFF)
+}
+
 /// The date key and seconds since midnight of a `ts`.
 pub fn split_ts(ts: u64) -> (u32, u32) {
     let date = u32::try_from(ts / 1_000_000).unwrap_or(0);
@@ -102,6 +115,16 @@ pub fn split_ts(ts: u64) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seq_orders_by_time_then_line() {
+        let d = crate::date::Date::new(2017, 8, 15).unwrap();
+        let next = crate::date::Date::new(2017, 8, 16).unwrap();
+        assert!(seq(d, 10, 5, "g") < seq(d, 11, 1, "g"));
+        assert!(seq(d, 10, 5, "g") < seq(d, 10, 6, "g"));
+        assert!(seq(d, 86_399, 900, "g") < seq(next, 0, 1, "g"));
+        assert_ne!(seq(d, 10, 5, "proddev"), seq(d, 10, 5, "devarch"));
+    }
 
     #[test]
     fn ts_round_trips() {

@@ -14,7 +14,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tantivy::indexer::UserOperation;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy, UserOperation};
 use tantivy::store::Compressor;
 use tantivy::{doc, Index, IndexSettings, IndexWriter, TantivyDocument, Term};
 
@@ -24,6 +24,12 @@ const LOCK_FILE: &str = ".chatlore.lock";
 const BATCH_FILES: usize = 128;
 const WRITER_MEMORY_PER_THREAD: usize = 48 * 1024 * 1024;
 /// How long a second indexer waits for the first before giving up.
+/// Full builds of archives up to this size (about three times the real one) end in a single
+/// merged segment.
+const MERGE_ALL_BELOW_BYTES: u64 = 32 * 1024 * 1024;
+/// Incremental runs merge segments of fewer documents than this (new days), never the big
+/// segments of a full build.
+const MERGE_MAX_DOCS: usize = 20_000;
 /// Small store blocks: showing a hit copies its whole block.
 const STORE_BLOCK_BYTES: usize = 2048;
 const LOCK_WAIT: Duration = Duration::from_secs(3);
@@ -373,6 +379,17 @@ fn write_changes(
     index.tokenizers().register(JIEBA, JiebaTokenizer(Arc::new(jieba)));
     schema::register_grams(index);
     let mut w = open_writer(index, dir)?;
+    // A full build merges nothing while it runs (merges map whole segments: memory). A small
+    // archive's build ends in one merge of everything, so searches open a single segment; a
+    // large one keeps the segments it wrote. Incremental runs merge only small segments.
+    let merge_all = full_build && files.iter().map(|f| f.size).sum::<u64>() <= MERGE_ALL_BELOW_BYTES;
+    if full_build {
+        w.set_merge_policy(Box::new(NoMergePolicy));
+    } else {
+        let mut policy = LogMergePolicy::default();
+        policy.set_max_docs_before_merge(MERGE_MAX_DOCS);
+        w.set_merge_policy(Box::new(policy));
+    }
     let deletes: Vec<UserOperation> = removed
         .iter()
         .chain(files.iter().map(|f| &f.path))
@@ -410,7 +427,11 @@ fn write_changes(
             })
             .collect();
         for (f, state, docs) in built {
-            w.run(docs.into_iter().map(UserOperation::Add)).map_err(tantivy_err)?;
+            // One document at a time: tantivy's queue holds at most 10,000 items, so this
+            // bounds the documents in flight (a day per item would let the whole archive in).
+            for d in docs {
+                w.add_document(d).map_err(tantivy_err)?;
+            }
             states.insert(f.path.clone(), state);
         }
         progress.advance(n);
@@ -419,8 +440,8 @@ fn write_changes(
     fault("before-commit");
     w.commit().map_err(tantivy_err)?;
     fault("after-commit");
-    if full_build {
-        merge_small_index(index, &mut w).map_err(tantivy_err)?;
+    if merge_all {
+        merge_all_segments(index, &mut w).map_err(tantivy_err)?;
     }
     // Files of segments merged away, or left by a killed writer, go now.
     w.garbage_collect_files().wait().map_err(tantivy_err)?;
@@ -428,14 +449,11 @@ fn write_changes(
     Ok(states)
 }
 
-/// After a full build (one segment per indexing thread at least), merges all segments into one
-/// while that is quick: every search opens every segment, and one segment keeps a whole
-/// `chatlore search` process fast. Incremental updates leave merging to tantivy's policy.
-fn merge_small_index(index: &Index, w: &mut IndexWriter) -> tantivy::Result<()> {
-    const MERGE_ALL_BELOW_DOCS: u32 = 1_000_000;
+/// Merges all segments into one (after a small full build): every search opens every segment,
+/// and one segment keeps a whole `chatlore search` process fast.
+fn merge_all_segments(index: &Index, w: &mut IndexWriter) -> tantivy::Result<()> {
     let metas = index.searchable_segment_metas()?;
-    let docs: u32 = metas.iter().map(|m| m.num_docs()).sum();
-    if metas.len() > 1 && docs < MERGE_ALL_BELOW_DOCS {
+    if metas.len() > 1 {
         let ids: Vec<_> = metas.iter().map(|m| m.id()).collect();
         w.merge(&ids).wait()?;
     }
@@ -472,6 +490,7 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 f.group => day.group.as_str(),
                 f.speaker => m.speaker.as_str(),
                 f.ts => schema::ts(date_key, m.time),
+                f.seq => schema::seq(day.date, m.time, m.line, &day.group),
                 f.kind => m.kind.as_str(),
                 f.text => m.text.as_str(),
                 f.body => m.text.as_str(),

@@ -1,0 +1,136 @@
+//! Scale benchmarks, written to BENCHMARKS.md: synthetic archives with the real archive's
+//! statistics (`chatlore generate`) at 1×, 10× and 100× its size; for each, full index wall
+//! time and peak RSS, one new day added, in-process query latency over `../shared/queries.txt`,
+//! whole-process search, and browser keystroke latency.
+//!
+//! `cargo bench --bench scale` (about 5 minutes and 5 GB of disk for the 100× archive;
+//! `CHATLORE_SCALES=1,10` to run fewer).
+
+#[path = "report.rs"]
+mod report;
+
+use chatlore::query::Query;
+use chatlore::search::{Engine, Page};
+use chatlore::tui::action::{Action, IndexEvent};
+use chatlore::tui::app::App;
+use chatlore::tui::ui;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use report::*;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_chatlore");
+
+fn chatlore(archive: &Path, index: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--archive").arg(archive).arg("--index").arg(index);
+    c
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let real = manifest.join("../shared/archive");
+    let queries: Vec<String> = std::fs::read_to_string(manifest.join("../shared/queries.txt"))
+        .expect("../shared/queries.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let scales: Vec<usize> = std::env::var("CHATLORE_SCALES")
+        .unwrap_or_else(|_| "1,10,100".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let work = tempfile::tempdir().unwrap();
+    let model = chatlore::generate::Model::learn(&real).unwrap();
+    let mut rows = Vec::new();
+    for scale in scales {
+        let archive = work.path().join(format!("archive-{scale}x"));
+        let index = work.path().join(format!("index-{scale}x"));
+        let generated = Instant::now();
+        let (files, messages) = model.write(&archive, scale, 2017).unwrap();
+        let generated = generated.elapsed();
+        let (full, rss) = run_measured(chatlore(&archive, &index).arg("index"));
+        let segments = std::fs::read_dir(&index).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "idx")).count();
+
+        let day = std::fs::read_dir(archive.join(if scale == 1 { "proddev/_posts".to_owned() } else { "proddev-000/_posts".to_owned() }))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .max()
+            .unwrap();
+        let bytes = std::fs::read(&day).unwrap();
+        let one_day = Samples::collect(5, || {
+            std::fs::remove_file(&day).unwrap();
+            run_measured(chatlore(&archive, &index).arg("index"));
+            std::fs::write(&day, &bytes).unwrap();
+            run_measured(chatlore(&archive, &index).arg("index")).0
+        });
+
+        let engine = Engine::open(&index).unwrap();
+        let page = Page { limit: Some(20), ..Page::default() };
+        let mut lat = Vec::new();
+        for _ in 0..20 {
+            for q in &queries {
+                lat.push(time(|| {
+                    engine.search(&Query::parse(q).unwrap(), page).unwrap();
+                }));
+            }
+        }
+        lat.sort();
+        let lat = Samples(lat);
+        let process = Samples::collect(10, || run_measured(chatlore(&archive, &index).args(["search", "网联"])).0);
+
+        let mut app = App::new(archive.clone(), index.clone(), (120, 40));
+        app.start();
+        app.update(Action::Index(IndexEvent::Finished(Box::default())));
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let mut keys: Vec<Duration> = Vec::new();
+        for q in &queries {
+            for a in q.chars().map(Action::Input).chain([Action::Back, Action::Down, Action::Enter, Action::Back, Action::FocusSearch]) {
+                let t = Instant::now();
+                app.update(a);
+                terminal.draw(|f| ui::draw(f, &app)).unwrap();
+                keys.push(t.elapsed());
+            }
+            for _ in q.chars() {
+                app.update(Action::Backspace);
+            }
+        }
+        keys.sort();
+        let keys = Samples(keys);
+        rows.push(format!(
+            "| {scale}× | {files} | {messages} | {:.1} s | {:.2} µs | {:.0} MB | {segments} | {} | {} | {} | {} | {} |",
+            full.as_secs_f64(),
+            full.as_secs_f64() * 1e6 / messages as f64,
+            rss as f64 / 1024.0,
+            ms(one_day.median()),
+            us(lat.median()),
+            ms(lat.pct(99.0)),
+            ms(process.median()),
+            ms(keys.pct(99.0)),
+        ));
+        eprintln!("{scale}×: generated in {:.1} s; {}", generated.as_secs_f64(), rows.last().unwrap());
+        drop(engine);
+        let _ = std::fs::remove_dir_all(&archive);
+        let _ = std::fs::remove_dir_all(&index);
+    }
+    let body = format!(
+        "## Scale (issue 4)\n\n\
+Machine: {}. Command: `cargo bench --bench scale`. Data: synthetic archives written by\n\
+`chatlore generate --from ../shared/archive --scale N` (the real archive's days, messages per day,\n\
+nickname frequencies, length distribution, word frequencies, link and image rates).\n\n\
+Targets: peak RSS while indexing 10× ≤ 400 MB; query p99 at 10× ≤ 10 ms; cost that grows no\n\
+faster than the data (index time per message flat across scales).\n\n\
+| scale | logs | messages | full index | per message | peak RSS | segments | one new day (median of 5) | query p50 | query p99 | `chatlore search 网联` (process) | keystroke p99 (120×40) |\n\
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{}\n",
+        machine(),
+        rows.join("\n")
+    );
+    write_section("scale", &body);
+}

@@ -1,0 +1,54 @@
+//! `chatlore export --ndjson`: one object per message, every field as documented (the
+//! Quickwit doc mapping in the README relies on these names and types).
+
+mod common;
+
+use chatlore::archive;
+use common::*;
+use std::collections::HashSet;
+
+#[test]
+fn every_message_once_with_the_documented_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("messages.ndjson");
+    let out = chatlore(&demo_archive(), dir.path(), &["export", "--ndjson", "--out", out_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("exported 138 messages of 11 logs"));
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    let records: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 138);
+
+    let loaded = archive::load(&demo_archive()).unwrap();
+    let mut ids = HashSet::new();
+    for r in &records {
+        for key in ["id", "timestamp", "date", "time", "group", "path", "line", "speaker", "name", "text", "kind", "topics", "urls"] {
+            assert!(r.get(key).is_some(), "{key} missing: {r}");
+        }
+        assert!(r["timestamp"].is_i64() && r["line"].is_u64() && r["topics"].is_array() && r["urls"].is_array());
+        let id = r["id"].as_str().unwrap();
+        assert!(ids.insert(id.to_owned()), "duplicate id {id}");
+        assert_eq!(id, format!("{}:{}", r["path"].as_str().unwrap(), r["line"]));
+        let day = loaded.days.iter().find(|d| d.path == r["path"]).unwrap();
+        let m = day.messages.iter().find(|m| u64::from(m.line) == r["line"].as_u64().unwrap()).unwrap();
+        assert_eq!((r["text"].as_str().unwrap(), r["speaker"].as_str().unwrap()), (m.text.as_str(), m.speaker.as_str()));
+        assert_eq!(r["kind"], m.kind.as_str());
+    }
+    // The groups' clock is UTC+8: 2017-08-15 09:02:11 there is 01:02:11 UTC.
+    let first = records.iter().find(|r| r["id"] == "payprod/_posts/2017-08-15-chat.markdown:10").unwrap();
+    assert_eq!(first["timestamp"], 1_502_758_931);
+    assert_eq!((first["date"].as_str(), first["time"].as_str()), (Some("2017-08-15"), Some("09:02:11")));
+    let kevin = records.iter().find(|r| r["speaker"] == "Kevin-汇海跨境PM").unwrap();
+    assert_eq!((kevin["name"].as_str(), kevin["company"].as_str()), (Some("Kevin"), Some("汇海跨境")));
+    assert!(records.iter().any(|r| r["topics"].as_array().unwrap().iter().any(|t| t == "cross-border")));
+}
+
+#[test]
+fn export_to_standard_output_and_a_broken_log_is_named() {
+    let arch = tempfile::tempdir().unwrap();
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
+    write(arch.path(), "g/_posts/2017-08-02-chat.markdown", [0u8, 1, 2]);
+    let out = chatlore(arch.path(), arch.path(), &["export", "--ndjson"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).lines().count(), 1);
+    assert!(stderr(&out).contains("warning: g/_posts/2017-08-02-chat.markdown: binary data"), "{}", stderr(&out));
+}

@@ -4,49 +4,24 @@
 //!
 //! `cargo bench --bench engine` (needs ripgrep for the last figure).
 
+#[path = "../tests/common/mod.rs"]
+mod common;
 #[path = "report.rs"]
 mod report;
 
 use chatlore::query::Query;
 use chatlore::search::{Engine, Page};
 use report::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
-
-const BIN: &str = env!("CARGO_BIN_EXE_chatlore");
-
-fn chatlore(archive: &Path, index: &Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--archive").arg(archive).arg("--index").arg(index);
-    c
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let t = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&t).unwrap();
-        } else {
-            std::fs::copy(e.path(), &t).unwrap();
-        }
-    }
-}
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` probes with --list
     }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let archive = manifest.join("../shared/archive");
-    let queries: Vec<String> = std::fs::read_to_string(manifest.join("../shared/queries.txt"))
-        .expect("../shared/queries.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let archive = real_archive();
+    let queries = queries();
     let work = tempfile::tempdir().unwrap();
 
     // Full index: a fresh folder each run.
@@ -64,7 +39,7 @@ fn main() {
 
     // One new day: a copy of the archive, its last day removed and added back each round.
     let copy = work.path().join("archive");
-    copy_tree(&archive, &copy);
+    common::copy_tree(&archive, &copy);
     let day = copy.join("proddev/_posts/2018-06-05-chat.markdown");
     let day_bytes = std::fs::read(&day).unwrap();
     let copy_index = work.path().join("copy-index");

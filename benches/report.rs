@@ -6,6 +6,29 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The `chatlore` binary on an archive and an index.
+pub fn chatlore(archive: &Path, index: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_chatlore"));
+    c.arg("--archive").arg(archive).arg("--index").arg(index);
+    c
+}
+
+/// `../shared/archive`, the real archive.
+pub fn real_archive() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/archive")
+}
+
+/// The terms of `../shared/queries.txt`.
+pub fn queries() -> Vec<String> {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/queries.txt"))
+        .expect("../shared/queries.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Sorted samples.
 pub struct Samples(pub Vec<Duration>);
 

@@ -17,31 +17,14 @@ use chatlore::tui::ui;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use report::*;
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_chatlore");
-
-fn chatlore(archive: &Path, index: &Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--archive").arg(archive).arg("--index").arg(index);
-    c
-}
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let real = manifest.join("../shared/archive");
-    let queries: Vec<String> = std::fs::read_to_string(manifest.join("../shared/queries.txt"))
-        .expect("../shared/queries.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let real = real_archive();
+    let queries = queries();
     let scales: Vec<usize> = std::env::var("CHATLORE_SCALES")
         .unwrap_or_else(|_| "1,10,100".into())
         .split(',')
@@ -57,13 +40,20 @@ fn main() {
         let (files, messages) = model.write(&archive, scale, 2017).unwrap();
         let generated = generated.elapsed();
         let (full, rss) = run_measured(chatlore(&archive, &index).arg("index"));
-        let segments = std::fs::read_dir(&index).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "idx")).count();
-
-        let day = std::fs::read_dir(archive.join(if scale == 1 { "proddev/_posts".to_owned() } else { "proddev-000/_posts".to_owned() }))
+        let segments = std::fs::read_dir(&index)
             .unwrap()
-            .map(|e| e.unwrap().path())
-            .max()
-            .unwrap();
+            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "idx"))
+            .count();
+
+        let day = std::fs::read_dir(archive.join(if scale == 1 {
+            "proddev/_posts".to_owned()
+        } else {
+            "proddev-000/_posts".to_owned()
+        }))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max()
+        .unwrap();
         let bytes = std::fs::read(&day).unwrap();
         let one_day = Samples::collect(5, || {
             std::fs::remove_file(&day).unwrap();
@@ -92,7 +82,13 @@ fn main() {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         let mut keys: Vec<Duration> = Vec::new();
         for q in &queries {
-            for a in q.chars().map(Action::Input).chain([Action::Back, Action::Down, Action::Enter, Action::Back, Action::FocusSearch]) {
+            for a in q.chars().map(Action::Input).chain([
+                Action::Back,
+                Action::Down,
+                Action::Enter,
+                Action::Back,
+                Action::FocusSearch,
+            ]) {
                 let t = Instant::now();
                 app.update(a);
                 terminal.draw(|f| ui::draw(f, &app)).unwrap();

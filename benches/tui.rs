@@ -14,22 +14,14 @@ use chatlore::tui::ui;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use report::*;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let archive = manifest.join("../shared/archive");
-    let queries: Vec<String> = std::fs::read_to_string(manifest.join("../shared/queries.txt"))
-        .expect("../shared/queries.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let archive = real_archive();
+    let queries = queries();
     let dir = tempfile::tempdir().unwrap();
     let summary =
         chatlore::index::update(&archive, dir.path(), &Default::default(), &chatlore::index::writer::Silent).unwrap();

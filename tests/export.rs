@@ -21,7 +21,21 @@ fn every_message_once_with_the_documented_fields() {
     let loaded = archive::load(&demo_archive()).unwrap();
     let mut ids = HashSet::new();
     for r in &records {
-        for key in ["id", "timestamp", "date", "time", "group", "path", "line", "speaker", "name", "text", "kind", "topics", "urls"] {
+        for key in [
+            "id",
+            "timestamp",
+            "date",
+            "time",
+            "group",
+            "path",
+            "line",
+            "speaker",
+            "name",
+            "text",
+            "kind",
+            "topics",
+            "urls",
+        ] {
             assert!(r.get(key).is_some(), "{key} missing: {r}");
         }
         assert!(r["timestamp"].is_i64() && r["line"].is_u64() && r["topics"].is_array() && r["urls"].is_array());
@@ -30,7 +44,10 @@ fn every_message_once_with_the_documented_fields() {
         assert_eq!(id, format!("{}:{}", r["path"].as_str().unwrap(), r["line"]));
         let day = loaded.days.iter().find(|d| d.path == r["path"]).unwrap();
         let m = day.messages.iter().find(|m| u64::from(m.line) == r["line"].as_u64().unwrap()).unwrap();
-        assert_eq!((r["text"].as_str().unwrap(), r["speaker"].as_str().unwrap()), (m.text.as_str(), m.speaker.as_str()));
+        assert_eq!(
+            (r["text"].as_str().unwrap(), r["speaker"].as_str().unwrap()),
+            (m.text.as_str(), m.speaker.as_str())
+        );
         assert_eq!(r["kind"], m.kind.as_str());
     }
     // The groups' clock is UTC+8: 2017-08-15 09:02:11 there is 01:02:11 UTC.

@@ -1,12 +1,12 @@
 //! The filter pane: tabs for dates, speakers, topics and groups, each a list with live counts
 //! for the current query, narrowed by typing; Enter adds the selected one as a chip.
 
-use super::{fit, list_top, pane, popup, thousands, ACCENT, DIM, SELECTED};
+use super::{fit, pane, popup, thousands, visible_rows, ACCENT, DIM};
 use crate::tui::action::FilterTab;
 use crate::tui::app::App;
 use crate::tui::input::TextInput;
 use ratatui::layout::{Constraint, Layout};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
@@ -46,21 +46,12 @@ pub fn draw(frame: &mut Frame, app: &App, tab: FilterTab, input: &TextInput, sel
     let label_w = (width * 2 / 5).max(12);
     let count_w = 8;
     let detail_w = width.saturating_sub(label_w + count_w + 3);
-    let height = usize::from(list_area.height);
-    let top = list_top(selected, rows.len(), height);
-    let lines: Vec<Line> = rows
-        .iter()
-        .enumerate()
-        .skip(top)
-        .take(height)
-        .map(|(i, r)| {
-            let style = if i == selected { SELECTED } else { Style::new() };
-            Line::from(vec![
-                Span::styled(format!(" {} ", fit(&r.label, label_w)), style),
-                Span::styled(fit(&r.detail, detail_w), style.patch(DIM)),
-                Span::styled(format!("{:>count_w$} ", thousands(r.count)), style.patch(ACCENT)),
-            ])
-        })
-        .collect();
+    let lines = visible_rows(&rows, selected, usize::from(list_area.height), |r, style| {
+        Line::from(vec![
+            Span::styled(format!(" {} ", fit(&r.label, label_w)), style),
+            Span::styled(fit(&r.detail, detail_w), style.patch(DIM)),
+            Span::styled(format!("{:>count_w$} ", thousands(r.count)), style.patch(ACCENT)),
+        ])
+    });
     frame.render_widget(Paragraph::new(lines), list_area);
 }

@@ -1,10 +1,9 @@
 //! The help overlay (every key, filtered by what is typed) and the citation popup.
 
-use super::{fit, list_top, pane, popup, ACCENT, DIM, SELECTED};
+use super::{fit, pane, popup, visible_rows, ACCENT, DIM};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::help_rows;
 use ratatui::layout::{Constraint, Layout};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
@@ -24,21 +23,12 @@ pub fn draw(frame: &mut Frame, filter: &TextInput, selected: usize) {
     }
     let key_w = 26;
     let desc_w = usize::from(list.width).saturating_sub(key_w + 2);
-    let height = usize::from(list.height);
-    let top = list_top(selected, rows.len(), height);
-    let lines: Vec<Line> = rows
-        .iter()
-        .enumerate()
-        .skip(top)
-        .take(height)
-        .map(|(i, (k, d))| {
-            let style = if i == selected { SELECTED } else { Style::new() };
-            Line::from(vec![
-                Span::styled(format!(" {}", fit(k, key_w)), style.patch(ACCENT)),
-                Span::styled(fit(d, desc_w), style),
-            ])
-        })
-        .collect();
+    let lines = visible_rows(&rows, selected, usize::from(list.height), |(k, d), style| {
+        Line::from(vec![
+            Span::styled(format!(" {}", fit(k, key_w)), style.patch(ACCENT)),
+            Span::styled(fit(d, desc_w), style),
+        ])
+    });
     frame.render_widget(Paragraph::new(lines), list);
 }
 

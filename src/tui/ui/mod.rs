@@ -13,7 +13,7 @@ use super::app::{App, Focus, Overlay};
 use super::layout;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear};
 use ratatui::Frame;
 use std::ops::Range;
@@ -110,8 +110,25 @@ pub fn highlighted(text: &str, ranges: &[Range<usize>], base: Style) -> Vec<Span
     spans
 }
 
+/// The rows of a list that fit in `height`, keeping `selected` in view, each drawn by `line`
+/// with its base style (the selection's for the selected row).
+pub fn visible_rows<'a, T>(
+    rows: &'a [T],
+    selected: usize,
+    height: usize,
+    mut line: impl FnMut(&'a T, Style) -> Line<'static>,
+) -> Vec<Line<'static>> {
+    let top = list_top(selected, rows.len(), height);
+    rows.iter()
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(i, row)| line(row, if i == selected { SELECTED } else { Style::new() }))
+        .collect()
+}
+
 /// The top row of a list of `len` rows in `height` that keeps `selected` in view, centred.
-pub fn list_top(selected: usize, len: usize, height: usize) -> usize {
+fn list_top(selected: usize, len: usize, height: usize) -> usize {
     selected.saturating_sub(height / 2).min(len.saturating_sub(height))
 }
 

@@ -1,11 +1,10 @@
 //! The results list: one row per message — date, time, group, speaker, highlighted snippet.
 
-use super::{fit, highlighted, list_top, pane, thousands, DIM, ERROR, SELECTED};
+use super::{fit, highlighted, pane, thousands, visible_rows, DIM, ERROR};
 use crate::archive::time_label;
 use crate::search::{snippet, Sort};
 use crate::tui::app::{App, Focus, IndexStatus};
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
@@ -33,36 +32,26 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let speaker_w = (width / 6).clamp(8, 18);
     let fixed = 10 + 1 + 5 + 1 + group_w + 1 + speaker_w + 1;
     let snippet_w = width.saturating_sub(fixed).max(8);
-    let top = list_top(r.selected, r.hits.len(), height);
-    let lines: Vec<Line> = r
-        .hits
-        .iter()
-        .enumerate()
-        .skip(top)
-        .take(height)
-        .map(|(i, h)| {
-            let selected = i == r.selected;
-            let base = if selected { SELECTED } else { Style::new() };
-            let dim = if selected { SELECTED.patch(DIM) } else { DIM };
-            let mut spans = vec![
-                Span::styled(format!("{} {} ", h.date, &time_label(h.time)[..5]), dim),
-                Span::styled(format!("{} ", fit(&h.group, group_w)), dim),
-                Span::styled(format!("{} ", fit(&h.speaker, speaker_w)), base),
-            ];
-            if h.text.is_empty() {
-                spans.push(Span::styled(
-                    fit(&format!("[{}] {}", h.kind.as_str(), h.urls.first().map_or("", String::as_str)), snippet_w),
-                    dim,
-                ));
-            } else {
-                let (text, ranges) = snippet(&h.text, &h.highlights, snippet_w);
-                let pad = snippet_w.saturating_sub(text.width());
-                spans.extend(highlighted(&text, &ranges, base));
-                spans.push(Span::styled(" ".repeat(pad), base));
-            }
-            Line::from(spans)
-        })
-        .collect();
+    let lines = visible_rows(&r.hits, r.selected, height, |h, base| {
+        let dim = base.patch(DIM);
+        let mut spans = vec![
+            Span::styled(format!("{} {} ", h.date, &time_label(h.time)[..5]), dim),
+            Span::styled(format!("{} ", fit(&h.group, group_w)), dim),
+            Span::styled(format!("{} ", fit(&h.speaker, speaker_w)), base),
+        ];
+        if h.text.is_empty() {
+            spans.push(Span::styled(
+                fit(&format!("[{}] {}", h.kind.as_str(), h.urls.first().map_or("", String::as_str)), snippet_w),
+                dim,
+            ));
+        } else {
+            let (text, ranges) = snippet(&h.text, &h.highlights, snippet_w);
+            let pad = snippet_w.saturating_sub(text.width());
+            spans.extend(highlighted(&text, &ranges, base));
+            spans.push(Span::styled(" ".repeat(pad), base));
+        }
+        Line::from(spans)
+    });
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

@@ -91,22 +91,36 @@ fn the_watcher_reports_a_change_once_the_archive_is_quiet() {
     assert!(!w.wait(Duration::from_millis(800)));
 }
 
+/// A child process killed if the test fails before it ends it.
+struct Reaped(Option<std::process::Child>);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
 #[test]
 fn index_watch_follows_the_archive_and_stops_cleanly_on_ctrl_c() {
     let arch = tempfile::tempdir().unwrap();
     let idx = tempfile::tempdir().unwrap();
     copy_tree(&demo_archive(), arch.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chatlore"))
-        .arg("--archive")
-        .arg(arch.path())
-        .arg("--index")
-        .arg(idx.path())
-        .args(["index", "--watch"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut child = Reaped(Some(
+        Command::new(env!("CARGO_BIN_EXE_chatlore"))
+            .arg("--archive")
+            .arg(arch.path())
+            .arg("--index")
+            .arg(idx.path())
+            .args(["index", "--watch"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    ));
+    let lines = BufReader::new(child.0.as_mut().unwrap().stdout.take().unwrap()).lines();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| drop(tx.send(l))));
     let first = rx.recv_timeout(Duration::from_secs(30)).expect("the first update's summary");
@@ -135,6 +149,7 @@ fn index_watch_follows_the_archive_and_stops_cleanly_on_ctrl_c() {
     }
 
     // Ctrl-C: a clean stop with a word.
+    let child = child.0.take().unwrap();
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
     let out = child.wait_with_output().unwrap();

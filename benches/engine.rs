@@ -13,8 +13,8 @@ use chatlore::query::Query;
 use chatlore::search::{Engine, Page};
 use report::*;
 use std::path::PathBuf;
-use std::process::Command;
-use std::time::Duration;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -50,6 +50,26 @@ fn main() {
         std::fs::write(&day, &day_bytes).unwrap();
         run_measured(chatlore(&copy, &copy_index).arg("index")).0
     });
+
+    // `index --watch`: from a new log written complete to its messages being searchable.
+    let mut watch = chatlore(&copy, &copy_index).args(["index", "--watch"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let watch_latency = Samples::collect(5, || {
+        std::fs::remove_file(&day).unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        let t = Instant::now();
+        std::fs::write(&day, &day_bytes).unwrap();
+        loop {
+            let e = Engine::open(&copy_index).unwrap();
+            let q = Query::parse("date:2018-06-05 group:proddev").unwrap();
+            if e.search(&q, Page { limit: Some(0), ..Page::default() }).unwrap().total > 0 {
+                break t.elapsed();
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    });
+    let _ = watch.kill();
+    let _ = watch.wait();
 
     // In-process query latency: parse + search + first page of hits with highlights.
     let engine = Engine::open(&index).unwrap();
@@ -99,6 +119,7 @@ Machine: {}. Command: `cargo bench --bench engine`. Data: `../shared/archive` (5
 | full index, peak RSS (max of 5) | {:.0} MB | — |\n\
 | no-change reindex, whole process (median of 20) | {} | ≤ 50 ms |\n\
 | one new day added, whole process (median of 10) | {} | ≤ 200 ms |\n\
+| `index --watch`: new log written → searchable (median of 5) | {} | ≤ 1 s |\n\
 | query latency in process, p50 ({} queries × 50) | {} | — |\n\
 | query latency in process, p99 | {} | ≤ 1 ms |\n\
 | whole-process `chatlore search TERM` / `rg -c TERM`, mean over terms | {} / {} = {:.2} | ≤ 0.33 |\n\n\
@@ -109,6 +130,7 @@ Whole-process search per term (median of 20 runs each; `chatlore search` prints 
         full_rss as f64 / 1024.0,
         ms(nochange.median()),
         ms(one_day.median()),
+        ms(watch_latency.median()),
         queries.len(),
         us(lat.median()),
         us(lat.pct(99.0)),

@@ -50,6 +50,17 @@ fn start_before_the_index_is_open() {
 }
 
 #[test]
+fn an_empty_archive_says_how_to_fill_it() {
+    let arch = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let summary = index(arch.path(), dir.path());
+    let mut app = App::new(PathBuf::from("archive"), dir.path().to_owned(), (80, 24));
+    app.start();
+    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    snap!("empty_archive", app);
+}
+
+#[test]
 fn first_build_shows_progress() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = App::new(PathBuf::from("archive"), dir.path().join("index"), (80, 24));

@@ -52,7 +52,12 @@ fn main() {
     });
 
     // `index --watch`: from a new log written complete to its messages being searchable.
-    let mut watch = chatlore(&copy, &copy_index).args(["index", "--watch"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut watch = chatlore(&copy, &copy_index)
+        .args(["index", "--watch"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     let watch_latency = Samples::collect(5, || {
         std::fs::remove_file(&day).unwrap();

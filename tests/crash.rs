@@ -113,6 +113,18 @@ fn kill_9_during_incremental_updates_is_repaired() {
 }
 
 #[test]
+fn a_kill_after_the_first_commit_into_a_once_empty_archive_is_repaired() {
+    // The manifest lists no log (the archive was empty), the index holds documents.
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    copy_tree(&demo_archive(), arch.path());
+    let status = index_cmd(arch.path(), idx.path()).env("CHATLORE_FAULT", "after-commit").status().unwrap();
+    assert!(!status.success());
+    repaired_and_consistent(arch.path(), idx.path(), "first logs of an empty archive, abort after-commit");
+}
+
+#[test]
 fn orphan_files_of_a_killed_writer_are_cleaned_up() {
     let idx = tempfile::tempdir().unwrap();
     index(&demo_archive(), idx.path());

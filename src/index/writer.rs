@@ -131,7 +131,13 @@ pub fn update(
         new_manifest.files.insert(path, state);
     }
     if !diff.to_index.is_empty() || !diff.removed.is_empty() || old.fingerprint != fingerprint {
-        let full_build = old.files.is_empty();
+        // Whether the index holds no document at all (not whether the manifest lists none: a
+        // run killed after its commit leaves documents the old manifest does not know).
+        let full_build = index
+            .searchable_segment_metas()
+            .map_err(|source| IndexError::Tantivy { path: index_dir.into(), source })?
+            .iter()
+            .all(|m| m.num_docs() == 0);
         let indexed = write_changes(&index, index_dir, &taxonomy, &diff.to_index, &diff.removed, full_build, progress)?;
         summary.indexed_messages = indexed.values().map(|s| s.messages).sum();
         new_manifest.files.extend(indexed);
@@ -390,12 +396,15 @@ fn write_changes(
         policy.set_max_docs_before_merge(MERGE_MAX_DOCS);
         w.set_merge_policy(Box::new(policy));
     }
-    let deletes: Vec<UserOperation> = removed
-        .iter()
-        .chain(files.iter().map(|f| &f.path))
-        .map(|p| UserOperation::Delete(Term::from_field_text(fields.path, p)))
-        .collect();
-    w.run(deletes).map_err(tantivy_err)?;
+    // A full build starts from an index with no document: nothing of these paths to delete.
+    if !full_build {
+        let deletes: Vec<UserOperation> = removed
+            .iter()
+            .chain(files.iter().map(|f| &f.path))
+            .map(|p| UserOperation::Delete(Term::from_field_text(fields.path, p)))
+            .collect();
+        w.run(deletes).map_err(tantivy_err)?;
+    }
     fault("after-deletes");
 
     let mut states = BTreeMap::new();

@@ -37,7 +37,8 @@ pub fn time_label(secs: u32) -> String {
 
 /// A message header, if `line` is one: (seconds since midnight, nickname).
 pub fn header(line: &str) -> Option<(u32, &str)> {
-    let rest = line.strip_prefix("> ")?;
+    // A byte-order mark can open any line of logs concatenated from several files.
+    let rest = line.trim_start_matches('\u{FEFF}').strip_prefix("> ")?;
     let b = rest.as_bytes();
     if b.len() < 8 || b[2] != b':' || b[5] != b':' {
         return None;
@@ -141,6 +142,7 @@ mod tests {
         assert_eq!(header("> 10:00:00  C'est la vie-科蓝-PM-北京").map(|h| h.1), Some("C'est la vie-科蓝-PM-北京"));
         assert_eq!(header("> 10:00:00  槑旭旭 ?微信超級會員").map(|h| h.1), Some("槑旭旭 ?微信超級會員"));
         assert_eq!(header("> 10:00:00"), Some((36000, "")));
+        assert_eq!(header("\u{FEFF}> 10:00:00  甲"), Some((36000, "甲")));
     }
 
     #[test]

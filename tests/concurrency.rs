@@ -155,5 +155,5 @@ fn index_watch_follows_the_archive_and_stops_cleanly_on_ctrl_c() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("stopped watching"));
-    assert!(!idx.path().join("chatlore-manifest.json.tmp").exists());
+    assert!(!idx.path().join(".chatlore-manifest.json.tmp").exists());
 }

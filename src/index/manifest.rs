@@ -54,9 +54,16 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, String> {
     }
 }
 
+/// The temporary file `write` renames into `path`: hidden, so that another process looking at
+/// the folder meanwhile never takes it for a file of someone else's.
+pub fn temporary(path: &Path) -> std::path::PathBuf {
+    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.tmp"))
+}
+
 /// Writes a JSON file atomically: a temporary file, flushed, then renamed over the old one.
 pub fn write<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
-    let tmp = path.with_extension("json.tmp");
+    let tmp = temporary(path);
     {
         let mut f = std::fs::File::create(&tmp)?;
         serde_json::to_writer(&mut f, value)?;
@@ -87,7 +94,8 @@ mod tests {
         );
         write(&path, &m).unwrap();
         assert_eq!(read::<Manifest>(&path).unwrap(), Some(m));
-        assert!(!path.with_extension("json.tmp").exists());
+        assert!(!temporary(&path).exists());
+        assert!(temporary(&path).file_name().unwrap().to_string_lossy().starts_with('.'));
     }
 
     #[test]

@@ -159,30 +159,19 @@ impl Engine {
         let started = Instant::now();
         let tq = self.compile(query)?;
         let searcher = self.handle.searcher();
-        let total = searcher.search(&tq, &Count)?;
-        let limit = page.limit.unwrap_or(total).min(total.saturating_sub(page.offset));
         let mut sort = page.sort;
         if sort == Sort::Relevance && query.highlight_terms().is_empty() {
             sort = Sort::Newest;
         }
-        let addresses: Vec<(Score, DocAddress)> = if limit == 0 {
-            Vec::new()
+        // A page of a known size counts and ranks in one pass; "all hits" counts first to size it.
+        let limit = match page.limit {
+            Some(n) => n,
+            None => searcher.search(&tq, &Count)?.saturating_sub(page.offset),
+        };
+        let (total, addresses) = if limit == 0 {
+            (searcher.search(&tq, &Count)?, Vec::new())
         } else {
-            let top = TopDocs::with_limit(limit).and_offset(page.offset);
-            let by_seq = |order| (SortByStaticFastValue::<u64>::for_field("seq"), order);
-            match sort {
-                // Equal scores (short messages saying the same) go newest first.
-                Sort::Relevance => {
-                    let key = ((SortBySimilarityScore, Order::Desc), by_seq(Order::Desc));
-                    let docs = searcher.search(&tq, &top.order_by(key))?;
-                    docs.into_iter().map(|((score, _), a)| (score, a)).collect()
-                }
-                Sort::Newest | Sort::Oldest => {
-                    let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
-                    let docs = searcher.search(&tq, &top.order_by(by_seq(order)))?;
-                    docs.into_iter().map(|(_, a)| (0.0, a)).collect()
-                }
-            }
+            ranked(&searcher, &*tq, TopDocs::with_limit(limit).and_offset(page.offset), sort)?
         };
         let terms = query.highlight_terms();
         let hits = addresses
@@ -323,6 +312,29 @@ impl Engine {
             _ => Box::new(EmptyQuery),
         })
     }
+}
+
+/// The total and one page of hits, ranked by `sort`, in a single pass over the matches.
+fn ranked(
+    searcher: &Searcher,
+    tq: &dyn TQuery,
+    top: TopDocs,
+    sort: Sort,
+) -> Result<(usize, Vec<(Score, DocAddress)>), SearchError> {
+    let by_seq = |order| (SortByStaticFastValue::<u64>::for_field("seq"), order);
+    Ok(match sort {
+        // Equal scores (short messages saying the same) go newest first.
+        Sort::Relevance => {
+            let key = ((SortBySimilarityScore, Order::Desc), by_seq(Order::Desc));
+            let (total, docs) = searcher.search(tq, &(Count, top.order_by(key)))?;
+            (total, docs.into_iter().map(|((score, _), a)| (score, a)).collect())
+        }
+        Sort::Newest | Sort::Oldest => {
+            let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
+            let (total, docs) = searcher.search(tq, &(Count, top.order_by(by_seq(order))))?;
+            (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
+        }
+    })
 }
 
 /// The recall query for one term: the phrase of its grams, the last one a prefix where the

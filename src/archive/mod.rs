@@ -5,6 +5,7 @@
 
 mod decode;
 mod front_matter;
+pub mod layout;
 pub mod markdown;
 mod parse;
 

@@ -27,7 +27,9 @@ pub enum LayoutError {
     NotADir(PathBuf),
     #[error("{path} is one group's folder, not the archive (expected {EXPECTED} below the archive); the archive is {archive}")]
     GroupFolder { path: PathBuf, archive: PathBuf },
-    #[error("{path} holds the archive one level down (expected {EXPECTED} below the archive); the archive is {archive}")]
+    #[error(
+        "{path} holds the archive one level down (expected {EXPECTED} below the archive); the archive is {archive}"
+    )]
     Parent { path: PathBuf, archive: PathBuf },
 }
 

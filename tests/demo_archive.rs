@@ -188,6 +188,11 @@ fn cli_query_words_may_start_with_a_hyphen_and_filters_alone_are_a_query() {
     // `--` still works, and flags after the query are still flags.
     let escaped = chatlore(&demo_archive(), &idx, &["search", "--json", "--", "对账", "-跨境"]);
     assert_eq!(json_lines(&escaped), count(&e, "对账 -跨境"));
+    let typo = chatlore(&demo_archive(), &idx, &["search", "对账", "--limt", "3"]);
+    assert_eq!(typo.status.code(), Some(2), "a misspelt flag is reported, not searched for");
+    assert!(stderr(&typo).contains("--limit"), "{}", stderr(&typo));
+    let global_after = chatlore(&demo_archive(), &idx, &["search", "对账", "--index", idx.to_str().unwrap(), "--json"]);
+    assert_eq!(json_lines(&global_after), 6, "{}", stderr(&global_after));
     let newest = chatlore(&demo_archive(), &idx, &["search", "--sort", "newest", "--json", "网联"]);
     let oldest_first = chatlore(&demo_archive(), &idx, &["search", "--sort", "date", "--json", "网联"]);
     assert_eq!(newest.status.code(), Some(0), "{}", stderr(&newest));

@@ -153,7 +153,8 @@ pub enum Color {
 
 /// Parses the command line. The query words of `search` may start with `-` (`对账 -跨境`,
 /// `-from:陈默`): every argument after `search` that is not one of its flags (or a flag's
-/// value) is a query word, moved behind a `--` so that clap takes it as one.
+/// value) is a query word, moved behind a `--` so that clap takes it as one. An unknown
+/// `--word` stays a flag, for clap to report.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
     let mut command = Cli::command();
     command.build();
@@ -202,6 +203,8 @@ fn query_words_last(command: &clap::Command, args: Vec<OsString>) -> Vec<OsStrin
                         flags.extend(rest.next().cloned());
                     }
                 }
+                // A misspelt flag (`--limt`) is left for clap to report, not searched for.
+                None if a.starts_with("--") => flags.push(arg.clone()),
                 None => words.push(arg.clone()),
             },
             _ => words.push(arg.clone()),

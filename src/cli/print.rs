@@ -48,6 +48,11 @@ fn escape(text: &str, keep_lines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A path for a message on a terminal.
+pub fn path(p: &std::path::Path) -> String {
+    clean_line(&p.display().to_string()).into_owned()
+}
+
 /// A warning on standard error, made safe for the terminal.
 pub fn warning(text: &str) {
     eprintln!("warning: {}", clean(text));

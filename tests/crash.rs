@@ -129,14 +129,15 @@ fn orphan_files_of_a_killed_writer_are_cleaned_up() {
     let idx = tempfile::tempdir().unwrap();
     index(&demo_archive(), idx.path());
     // What a killed writer leaves: a segment file tantivy manages that no commit uses.
-    let seg = std::fs::read_dir(idx.path())
+    let gen = generation(idx.path());
+    let seg = std::fs::read_dir(&gen)
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.extension().is_some_and(|e| e == "idx"))
         .unwrap();
-    let orphan = idx.path().join("0123456789abcdef0123456789abcdef.idx");
+    let orphan = gen.join("0123456789abcdef0123456789abcdef.idx");
     std::fs::copy(&seg, &orphan).unwrap();
-    let managed_path = idx.path().join(".managed.json");
+    let managed_path = gen.join(".managed.json");
     let mut managed: Vec<String> = serde_json::from_str(&std::fs::read_to_string(&managed_path).unwrap()).unwrap();
     managed.push("0123456789abcdef0123456789abcdef.idx".into());
     std::fs::write(&managed_path, serde_json::to_string(&managed).unwrap()).unwrap();

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// A file of the (single) segment with this extension.
 fn segment_file(idx: &Path, ext: &str) -> PathBuf {
-    std::fs::read_dir(idx)
+    std::fs::read_dir(generation(idx))
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.extension().is_some_and(|e| e == ext) && p.file_stem().is_some_and(|s| s.len() == 32))
@@ -33,9 +33,9 @@ const DAMAGES: &[(&str, Damage, bool)] = &[
     ("postings truncated", |i| truncate(&segment_file(i, "idx"), 100), true),
     ("terms truncated", |i| truncate(&segment_file(i, "term"), 10), true),
     ("positions truncated", |i| truncate(&segment_file(i, "pos"), 0), true),
-    ("meta.json emptied", |i| std::fs::write(i.join("meta.json"), "").unwrap(), true),
-    ("meta.json garbage", |i| std::fs::write(i.join("meta.json"), "{\"segments\": [oops").unwrap(), true),
-    ("chatlore meta garbage", |i| std::fs::write(i.join("chatlore-meta.json"), "not json").unwrap(), false),
+    ("meta.json emptied", |i| std::fs::write(generation(i).join("meta.json"), "").unwrap(), true),
+    ("meta.json garbage", |i| std::fs::write(generation(i).join("meta.json"), "{\"segments\": [oops").unwrap(), true),
+    ("chatlore meta garbage", |i| std::fs::write(i.join("chatlore-meta.json"), "not json").unwrap(), true),
 ];
 
 #[test]
@@ -62,7 +62,7 @@ fn search_names_the_damage_and_index_rebuilds_it() {
 fn the_browser_rebuilds_a_damaged_index_in_the_background() {
     let idx = tempfile::tempdir().unwrap();
     index(&demo_archive(), idx.path());
-    std::fs::write(idx.path().join("meta.json"), "").unwrap();
+    std::fs::write(generation(idx.path()).join("meta.json"), "").unwrap();
     assert!(matches!(Engine::open(idx.path()), Err(IndexError::Damaged { .. })));
     let mut app = App::new(demo_archive(), idx.path().to_owned(), (100, 30));
     app.start();
@@ -84,7 +84,7 @@ fn a_version_from_another_chatlore_is_rebuilt_not_misread() {
     meta["schema_version"] = 999.into();
     std::fs::write(&meta_path, meta.to_string()).unwrap();
     // What another version writes: its own schema number, and its own manifest fingerprint.
-    let manifest_path = idx.path().join("chatlore-manifest.json");
+    let manifest_path = generation(idx.path()).join("chatlore-manifest.json");
     let mut manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
     manifest["fingerprint"] = "999-0000000000000000".into();

@@ -124,7 +124,7 @@ fn a_foreign_folder_is_never_touched() {
     small_archive(arch.path());
     write(idx.path(), "thesis.tex", "precious");
     let err = index::update(arch.path(), idx.path(), &Options { rebuild: true }, &Silent).unwrap_err();
-    assert!(matches!(err, IndexError::Foreign(_)), "{err}");
+    assert!(matches!(err, IndexError::Foreign { .. }), "{err}");
     assert_eq!(std::fs::read_to_string(idx.path().join("thesis.tex")).unwrap(), "precious");
     let out = chatlore(arch.path(), idx.path(), &["search", "网联"]);
     assert_eq!(out.status.code(), Some(2));
@@ -137,7 +137,7 @@ fn a_damaged_manifest_or_changed_taxonomy_rebuilds() {
     let idx = tempfile::tempdir().unwrap();
     small_archive(arch.path());
     index(arch.path(), idx.path());
-    std::fs::write(idx.path().join("chatlore-manifest.json"), "garbage").unwrap();
+    std::fs::write(generation(idx.path()).join("chatlore-manifest.json"), "garbage").unwrap();
     let s = index(arch.path(), idx.path());
     assert!(s.rebuilt.as_deref().unwrap_or_default().contains("manifest is damaged"), "{:?}", s.rebuilt);
     assert_eq!((s.added, total(idx.path(), "")), (3, 4));

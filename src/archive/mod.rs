@@ -52,6 +52,27 @@ pub struct LogFile {
     pub size: u64,
     /// Modification time in nanoseconds since the Unix epoch (0 if unknown).
     pub mtime_ns: u64,
+    /// Status-change time (ns) and inode, 0 where the platform has none.
+    pub ctime_ns: u64,
+    pub ino: u64,
+}
+
+impl LogFile {
+    /// The file at `abs`, known by `path`, as its metadata describes it now.
+    pub fn new(path: String, abs: PathBuf, m: &std::fs::Metadata) -> LogFile {
+        let ns = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        let mtime_ns = m.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, ns);
+        #[cfg(unix)]
+        let (ctime_ns, ino) = {
+            use std::os::unix::fs::MetadataExt;
+            let secs = u64::try_from(m.ctime()).unwrap_or(0);
+            let nanos = u64::try_from(m.ctime_nsec()).unwrap_or(0);
+            (secs.saturating_mul(1_000_000_000).saturating_add(nanos), m.ino())
+        };
+        #[cfg(not(unix))]
+        let (ctime_ns, ino) = (0, 0);
+        LogFile { path, abs, size: m.len(), mtime_ns, ctime_ns, ino }
+    }
 }
 
 /// The archive folder itself is unusable.
@@ -109,16 +130,7 @@ pub fn list_logs(root: &Path) -> Result<(Vec<LogFile>, Vec<Warning>), ArchiveErr
             continue;
         }
         match entry.metadata() {
-            Ok(m) => files.push(LogFile {
-                path,
-                abs: entry.into_path(),
-                size: m.len(),
-                mtime_ns: m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
-            }),
+            Ok(m) => files.push(LogFile::new(path, entry.into_path(), &m)),
             Err(err) => warnings.push(Warning { path, reason: walk_reason(&err) }),
         }
     }
@@ -189,7 +201,7 @@ pub fn load_day(root: &Path, path: &str) -> Result<Day, Warning> {
     let abs = root.join(path);
     let meta =
         std::fs::metadata(&abs).map_err(|e| Warning { path: path.to_owned(), reason: format!("cannot read: {e}") })?;
-    let file = LogFile { path: path.to_owned(), abs, size: meta.len(), mtime_ns: 0 };
+    let file = LogFile::new(path.to_owned(), abs, &meta);
     read_log(&file).map(|(day, _)| day)
 }
 

@@ -243,7 +243,14 @@ fn watch_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Res
 }
 
 /// Opens the index; builds it first when there is none yet (a fresh clone), saying so.
+/// An index built from another archive is an error, never an answer.
 fn open_engine(archive: &Path, index_dir: &Path) -> Result<Engine> {
+    let engine = open_or_build(archive, index_dir)?;
+    engine.handle.check_archive(archive)?;
+    Ok(engine)
+}
+
+fn open_or_build(archive: &Path, index_dir: &Path) -> Result<Engine> {
     match Engine::open(index_dir) {
         Ok(e) => Ok(e),
         Err(IndexError::Missing(_)) => {

@@ -736,14 +736,20 @@ impl App {
     }
 
     fn open_engine(&mut self) {
-        match Engine::open(&self.index_dir) {
+        // An index of another archive is rebuilt for this one by the background check.
+        match Engine::open(&self.index_dir).and_then(|e| e.handle.check_archive(&self.archive).map(|()| e)) {
             Ok(e) => {
                 self.engine = Some(e);
                 self.index = IndexStatus::Ready;
                 self.refresh();
             }
             // No index yet, or one to rebuild: the background check builds it.
-            Err(IndexError::Missing(_) | IndexError::Version { .. } | IndexError::Damaged { .. }) => {}
+            Err(
+                IndexError::Missing(_)
+                | IndexError::Version { .. }
+                | IndexError::Damaged { .. }
+                | IndexError::OtherArchive { .. },
+            ) => {}
             Err(e) => self.index = IndexStatus::Failed(e.to_string()),
         }
     }

@@ -261,3 +261,34 @@ fn a_hundred_thousand_tiny_logs() {
     let out = chatlore(arch.path(), idx.path(), &["search", "--json", "--limit", "0", "n999"]);
     assert_eq!(stdout(&out).lines().count(), 100);
 }
+
+#[test]
+fn one_stray_byte_costs_one_line_not_the_log() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let mut bytes = log("2017-08-01", &[("09:00:00", "甲", "网联对账"), ("09:01:00", "乙", "坏字节")]).into_bytes();
+    bytes.extend_from_slice("> 09:02:00  丙  \n跨境".as_bytes());
+    bytes.push(0xB5);
+    bytes.extend_from_slice("结售汇\n".as_bytes());
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", &bytes);
+    let s = index(arch.path(), idx.path());
+    assert_eq!(s.messages, 3, "{:?}", s.warnings);
+    let w: Vec<String> = s.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w, ["g/_posts/2017-08-01-chat.markdown: line 17: invalid UTF-8 replaced with U+FFFD"]);
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "网联对账"]);
+    assert_eq!(stdout(&out).lines().count(), 1);
+}
+
+#[test]
+fn a_gb18030_log_is_read_and_said_to_be() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let text = log("2017-08-01", &[("09:00:00", "甲", "对账差错处理，长短款")]);
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", &bytes);
+    let s = index(arch.path(), idx.path());
+    assert_eq!(s.messages, 1);
+    assert!(s.warnings.iter().any(|w| w.reason.contains("read as GB18030")), "{:?}", s.warnings);
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "长短款"]);
+    assert_eq!(stdout(&out).lines().count(), 1);
+}

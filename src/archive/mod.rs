@@ -8,7 +8,7 @@ mod front_matter;
 pub mod markdown;
 mod parse;
 
-pub use decode::DecodeError;
+pub use decode::{Decoded, DecodeError};
 pub use markdown::{Kind, Span};
 pub use parse::{header, time_label, Message};
 
@@ -167,11 +167,14 @@ pub fn read_log(file: &LogFile) -> Result<(Day, Vec<Warning>), Warning> {
 
 /// Parses a log's bytes; `path` is its archive-relative path (it gives group and date).
 pub fn parse_log(path: &str, bytes: &[u8]) -> Result<(Day, Vec<Warning>), String> {
-    let text = decode::decode(bytes).map_err(|e| e.to_string())?;
+    let Decoded { text, notes } = decode::decode(bytes).map_err(|e| e.to_string())?;
     let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let fm = front_matter::split(&lines);
     let mut warnings = Vec::new();
     let mut warn = |reason: String| warnings.push(Warning { path: path.to_owned(), reason });
+    for note in notes {
+        warn(note);
+    }
     if let Some(err) = &fm.yaml_error {
         warn(format!("front matter is not valid YAML ({err}); its fields were read line by line"));
     }
@@ -241,7 +244,7 @@ pub fn group_names(root: &Path) -> BTreeMap<String, String> {
         .filter_map(|e| {
             let group = e.file_name().to_string_lossy().into_owned();
             let bytes = std::fs::read(e.path().join("index.html")).ok()?;
-            let text = decode::decode(&bytes).ok()?;
+            let text = decode::decode(&bytes).ok()?.text;
             let lines: Vec<&str> = text.lines().collect();
             Some((group, front_matter::split(&lines).author?))
         })

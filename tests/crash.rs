@@ -204,6 +204,6 @@ fn a_reader_of_the_old_generation_keeps_answering_and_reload_opens_the_new_one()
     assert!(!before.exists(), "the old generation is removed after the switch");
     assert_eq!(engine.search(&query, page).unwrap().total, 6, "the open reader still answers");
     assert!(engine.reload().unwrap(), "the switch is a change");
-    assert_eq!(engine.handle.generation_dir, generation(idx.path()));
+    assert_eq!(engine.handle().generation_dir, generation(idx.path()));
     assert_eq!(engine.search(&query, page).unwrap().total, 6);
 }

@@ -246,7 +246,7 @@ fn watch_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Res
 /// An index built from another archive is an error, never an answer.
 fn open_engine(archive: &Path, index_dir: &Path) -> Result<Engine> {
     let engine = open_or_build(archive, index_dir)?;
-    engine.handle.check_archive(archive)?;
+    engine.handle().check_archive(archive)?;
     Ok(engine)
 }
 

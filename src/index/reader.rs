@@ -11,6 +11,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 const OPEN_ATTEMPTS: usize = 3;
 
 /// An open index: reader, field handles and the meta file.
+#[derive(Clone)]
 pub struct IndexHandle {
     /// The index folder.
     pub dir: PathBuf,

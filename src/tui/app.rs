@@ -592,7 +592,7 @@ impl App {
     /// The citation of the message in focus: date · group · speaker · text.
     pub fn citation(&self) -> Option<String> {
         let group_name = |g: &str| {
-            self.engine.as_ref().and_then(|e| e.handle.meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned())
+            self.engine.as_ref().and_then(|e| e.handle().meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned())
         };
         if self.focus == Focus::Conversation {
             let c = self.conversation.as_ref()?;
@@ -737,7 +737,7 @@ impl App {
 
     fn open_engine(&mut self) {
         // An index of another archive is rebuilt for this one by the background check.
-        match Engine::open(&self.index_dir).and_then(|e| e.handle.check_archive(&self.archive).map(|()| e)) {
+        match Engine::open(&self.index_dir).and_then(|e| e.handle().check_archive(&self.archive).map(|()| e)) {
             Ok(e) => {
                 self.engine = Some(e);
                 self.index = IndexStatus::Ready;

@@ -94,7 +94,7 @@ fn topics(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
     let Some(engine) = &app.engine else { return Vec::new() };
     let typed = typed.to_lowercase();
     engine
-        .handle
+        .handle()
         .meta
         .topics
         .iter()
@@ -109,7 +109,7 @@ fn topics(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
 }
 
 fn groups(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
-    let names = app.engine.as_ref().map(|e| e.handle.meta.groups.clone()).unwrap_or_default();
+    let names = app.engine.as_ref().map(|e| e.handle().meta.groups.clone()).unwrap_or_default();
     let typed = typed.to_lowercase();
     facets
         .groups

@@ -44,6 +44,10 @@ pub fn restore() {
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A panic the engine catches (a damaged index) leaves the browser running.
+        if crate::search::panic_is_caught() {
+            return;
+        }
         restore();
         previous(info);
     }));

@@ -13,10 +13,8 @@ use crate::index::{IndexError, IndexHandle};
 use crate::query::{Field, Filter, Query, Value};
 use crate::speakers::Directory;
 use crate::text::find_term;
-use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
-use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
@@ -141,28 +139,13 @@ struct State {
     directory: OnceLock<Arc<Directory>>,
 }
 
-thread_local! {
-    /// Set while an engine call runs under `catch_unwind`: panic hooks stay quiet then.
-    static CATCHING: Cell<bool> = const { Cell::new(false) };
-}
-
 /// Whether a panic happening now will be caught and turned into an error by the engine (a
 /// panic hook prints nothing and leaves the terminal alone then).
-pub fn panic_is_caught() -> bool {
-    CATCHING.with(Cell::get)
-}
+pub use crate::panics::is_caught as panic_is_caught;
 
 /// Runs `f`, turning a panic (tantivy tripping on a damaged file) into an error.
 fn guarded<T>(dir: &Path, f: impl FnOnce() -> Result<T, SearchError>) -> Result<T, SearchError> {
-    let was = CATCHING.with(|c| c.replace(true));
-    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
-    CATCHING.with(|c| c.set(was));
-    result.unwrap_or_else(|payload| {
-        let reason = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_owned());
+    crate::panics::catch(f).unwrap_or_else(|reason| {
         Err(SearchError::Index(IndexError::Damaged { path: dir.into(), reason: format!("reading it failed: {reason}") }))
     })
 }
@@ -185,7 +168,9 @@ impl Engine {
     pub fn reload(&self) -> Result<bool, IndexError> {
         let mut state = self.state.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut handle = IndexHandle::clone(&state.handle);
-        let changed = handle.reload()?;
+        let changed = crate::panics::catch(|| handle.reload()).unwrap_or_else(|reason| {
+            Err(IndexError::Damaged { path: handle.dir.clone(), reason: format!("reloading it failed: {reason}") })
+        })?;
         if changed {
             *state = Arc::new(State::new(handle));
         }
@@ -724,6 +709,19 @@ impl SegmentCollector for SegmentFacets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_engine_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Engine>();
+    }
+
+    #[test]
+    fn a_panic_in_an_engine_call_is_a_damaged_index_error() {
+        let err = guarded::<()>(Path::new("/idx"), || panic!("mid > len")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("/idx is damaged") && text.contains("mid > len") && text.contains("chatlore index"), "{text}");
+    }
 
     #[test]
     fn highlights_merge_and_fall_back_to_phrase_words() {

@@ -96,3 +96,80 @@ fn a_version_from_another_chatlore_is_rebuilt_not_misread() {
     assert!(stdout(&out).contains("rebuilt the index"), "{}", stdout(&out));
     assert_eq!(chatlore(&demo_archive(), idx.path(), &["search", "对账"]).status.code(), Some(0));
 }
+
+/// Flips 256 bytes of a file from `at` (a fraction of its length), short of its footer.
+/// (Where these land, tantivy 0.27 panics on the demo index: the engine must catch it.)
+fn corrupt(p: &Path, at: f64) {
+    let mut bytes = std::fs::read(p).unwrap();
+    let start = (bytes.len() as f64 * at) as usize;
+    let end = (start + 256).min(bytes.len() - 16);
+    for b in &mut bytes[start..end] {
+        *b ^= 0x5A;
+    }
+    std::fs::write(p, bytes).unwrap();
+}
+
+fn lock_to_folder(p: &Path) {
+    let _ = std::fs::remove_file(p);
+    std::fs::create_dir(p).unwrap();
+}
+
+/// Damage that only checksums or counts reveal, and the folder tricks: (what, how, whether
+/// tantivy's files must be rebuilt).
+const SUBTLE: &[(&str, Damage, bool)] = &[
+    ("store corrupted", |i| corrupt(&segment_file(i, "store"), 0.3), true),
+    ("fast corrupted", |i| corrupt(&segment_file(i, "fast"), 0.9), true),
+    ("store corrupted elsewhere", |i| corrupt(&segment_file(i, "store"), 0.1), true),
+    ("fast corrupted elsewhere", |i| corrupt(&segment_file(i, "fast"), 0.7), true),
+    ("positions deleted", |i| std::fs::remove_file(segment_file(i, "pos")).unwrap(), true),
+    (
+        "meta.json edited",
+        |i| {
+            let path = generation(i).join("meta.json");
+            let mut meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            meta["segments"][0]["max_doc"] = 100.into();
+            std::fs::write(&path, meta.to_string()).unwrap();
+        },
+        true,
+    ),
+    ("chatlore meta deleted", |i| std::fs::remove_file(i.join("chatlore-meta.json")).unwrap(), true),
+    ("index lock turned into a folder", |i| lock_to_folder(&i.join(".chatlore.lock")), false),
+    (
+        "tantivy locks turned into folders",
+        |i| {
+            lock_to_folder(&generation(i).join(".tantivy-writer.lock"));
+            lock_to_folder(&generation(i).join(".tantivy-meta.lock"));
+        },
+        false,
+    ),
+];
+
+#[test]
+fn index_detects_and_repairs_damage_that_only_checks_reveal() {
+    for (what, damage, rebuilds) in SUBTLE {
+        let idx = tempfile::tempdir().unwrap();
+        index(&demo_archive(), idx.path());
+        damage(idx.path());
+        // Whatever the damage does to a search, it is never a panic.
+        for args in [&["search", "--limit", "0", "对账"][..], &["stats"]] {
+            let out = chatlore(&demo_archive(), idx.path(), args);
+            let err = stderr(&out);
+            assert!(matches!(out.status.code(), Some(0..=2)), "{what} {args:?}: {err}");
+            assert!(!err.contains("internal error") && !err.contains("panicked"), "{what} {args:?}: {err}");
+            if out.status.code() == Some(2) {
+                assert!(err.contains("chatlore index"), "{what} {args:?}: {err}");
+            }
+        }
+        let out = chatlore(&demo_archive(), idx.path(), &["index"]);
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+        assert_eq!(stdout(&out).contains("rebuilt the index"), *rebuilds, "{what}: {}", stdout(&out));
+        let out = chatlore(&demo_archive(), idx.path(), &["search", "--json", "--limit", "0", "对账"]);
+        assert_eq!((out.status.code(), stdout(&out).lines().count()), (Some(0), 6), "{what}: after the repair");
+        let out = chatlore(&demo_archive(), idx.path(), &["stats", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!((v["files"].as_u64(), v["messages"].as_u64()), (Some(11), Some(138)), "{what}");
+        // And the repair holds: nothing more to do.
+        let out = chatlore(&demo_archive(), idx.path(), &["index"]);
+        assert!(!stdout(&out).contains("rebuilt the index"), "{what}: {}", stdout(&out));
+    }
+}

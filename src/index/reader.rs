@@ -29,7 +29,11 @@ impl IndexHandle {
         let mut attempt = 1;
         loop {
             let tried = super::generation_dir(dir);
-            match Self::open_once(dir) {
+            // tantivy reads segment footers here: a damaged one may panic.
+            let opened = crate::panics::catch(|| Self::open_once(dir)).unwrap_or_else(|reason| {
+                Err(IndexError::Damaged { path: dir.into(), reason: format!("opening it failed: {reason}") })
+            });
+            match opened {
                 // A rebuild switched generations and removed the old one meanwhile.
                 Err(IndexError::Damaged { .. }) if attempt < OPEN_ATTEMPTS && super::generation_dir(dir) != tried => {
                     attempt += 1;

@@ -621,3 +621,53 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(dir: &Path, name: &str, content: &str) -> LogFile {
+        let abs = dir.join(name);
+        std::fs::write(&abs, content).unwrap();
+        LogFile::new(name.to_owned(), abs.clone(), &std::fs::metadata(&abs).unwrap())
+    }
+
+    fn recorded(f: &LogFile, hash: &str) -> FileState {
+        FileState {
+            size: f.size,
+            mtime_ns: f.mtime_ns,
+            ctime_ns: f.ctime_ns,
+            ino: f.ino,
+            hash: hash.to_owned(),
+            messages: 1,
+            problems: vec![],
+        }
+    }
+
+    #[test]
+    fn a_log_that_could_not_be_read_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = listed(dir.path(), "a.md", "x");
+        let mut old = Manifest { written_ns: u64::MAX / 2, ..Manifest::default() };
+        old.files.insert(f.path.clone(), FileState { messages: 0, problems: vec!["cannot read".into()], ..recorded(&f, "") });
+        let d = diff(std::slice::from_ref(&f), &old);
+        assert_eq!((d.changed, d.to_index.len(), d.unchanged.len()), (1, 1, 0));
+        // Read before, same stat: unchanged without reading.
+        old.files.insert(f.path.clone(), recorded(&f, &manifest::hash(b"x")));
+        let d = diff(std::slice::from_ref(&f), &old);
+        assert_eq!((d.changed, d.unchanged.len()), (0, 1));
+    }
+
+    #[test]
+    fn a_log_modified_after_its_run_started_is_hashed_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = listed(dir.path(), "a.md", "new");
+        // Recorded by a run that started after the mtime tick: the stat is trusted.
+        let mut old = Manifest { written_ns: f.mtime_ns + 1, ..Manifest::default() };
+        old.files.insert(f.path.clone(), recorded(&f, &manifest::hash(b"old")));
+        assert_eq!(diff(std::slice::from_ref(&f), &old).changed, 0);
+        // Recorded by a run that started in the same tick or before: the content decides.
+        old.written_ns = f.mtime_ns;
+        assert_eq!(diff(std::slice::from_ref(&f), &old).changed, 1);
+    }
+}

@@ -292,3 +292,40 @@ fn a_gb18030_log_is_read_and_said_to_be() {
     let out = chatlore(arch.path(), idx.path(), &["search", "--json", "长短款"]);
     assert_eq!(stdout(&out).lines().count(), 1);
 }
+
+#[test]
+fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
+    write(arch.path(), "h/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "乙", "网联")]));
+    for fifo in ["topics.yaml", "g/index.html"] {
+        assert!(std::process::Command::new("mkfifo").arg(arch.path().join(fifo)).status().unwrap().success());
+    }
+    std::os::unix::fs::symlink("/dev/zero", arch.path().join("h/index.html")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .arg("--archive")
+        .arg(arch.path())
+        .arg("--index")
+        .arg(idx.path())
+        .args(["index", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A hang guard, not a speed claim: the run takes well under a second.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("`index` hangs on a FIFO or a device");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["messages"], 2);
+    let warnings = v["warnings"].to_string();
+    assert!(warnings.contains("not a regular file") && warnings.contains("built-in topics"), "{warnings}");
+}

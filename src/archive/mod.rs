@@ -233,6 +233,29 @@ pub fn load(root: &Path) -> Result<Archive, ArchiveError> {
     Ok(Archive { days, warnings })
 }
 
+/// The most an optional side file (`<group>/index.html`, `topics.yaml`) may hold.
+pub const SIDE_FILE_CAP: u64 = 1024 * 1024;
+
+/// Reads an optional side file: only a regular file (a FIFO or a device would block or never
+/// end), of at most `cap` bytes. A missing file is `NotFound`, as `std::fs::read` says.
+pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let refuse = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(refuse("not a regular file".to_owned()));
+    }
+    if meta.len() > cap {
+        return Err(refuse(format!("{} bytes, more than the {cap} read", meta.len())));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(refuse(format!("more than the {cap} bytes read")));
+    }
+    Ok(bytes)
+}
+
 /// Display names of groups, from the front matter `author:` of `<group>/index.html` where
 /// the site has one (`proddev` → `支付产品技术交流群`).
 pub fn group_names(root: &Path) -> BTreeMap<String, String> {
@@ -243,7 +266,7 @@ pub fn group_names(root: &Path) -> BTreeMap<String, String> {
         .flatten()
         .filter_map(|e| {
             let group = e.file_name().to_string_lossy().into_owned();
-            let bytes = std::fs::read(e.path().join("index.html")).ok()?;
+            let bytes = read_regular(&e.path().join("index.html"), SIDE_FILE_CAP).ok()?;
             let text = decode::decode(&bytes).ok()?.text;
             let lines: Vec<&str> = text.lines().collect();
             Some((group, front_matter::split(&lines).author?))
@@ -278,6 +301,19 @@ mod tests {
         let (day, _) = parse_log("g/x.md", text.as_bytes()).unwrap();
         assert_eq!(day.messages.len(), 1);
         assert_eq!(day.messages[0].text, "对账");
+    }
+
+    #[test]
+    fn side_files_are_read_only_when_regular_and_small() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("index.html");
+        std::fs::write(&file, "---\nauthor: 群\n---\n").unwrap();
+        assert_eq!(read_regular(&file, 100).unwrap().len(), 20);
+        assert!(read_regular(&file, 10).unwrap_err().to_string().contains("more than the 10"));
+        assert!(read_regular(dir.path(), 100).unwrap_err().to_string().contains("not a regular file"));
+        assert!(read_regular(Path::new("/dev/zero"), 100).unwrap_err().to_string().contains("not a regular file"));
+        let missing = read_regular(&dir.path().join("none"), 100).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
     }
 
     #[test]

@@ -329,3 +329,34 @@ fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
     let warnings = v["warnings"].to_string();
     assert!(warnings.contains("not a regular file") && warnings.contains("built-in topics"), "{warnings}");
 }
+
+#[test]
+fn links_leading_outside_the_archive_are_followed_only_when_asked() {
+    let arch = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let root = arch.path();
+    write(root, "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
+    write(elsewhere.path(), "2017-08-02-chat.markdown", log("2017-08-02", &[("09:00:00", "乙", "网联")]));
+    write(elsewhere.path(), "more/2017-08-03-chat.markdown", log("2017-08-03", &[("09:00:00", "丙", "网联")]));
+    let link = |target: &str, name: &str| {
+        std::os::unix::fs::symlink(elsewhere.path().join(target), root.join(name)).unwrap();
+    };
+    link("2017-08-02-chat.markdown", "g/_posts/2017-08-02-chat.markdown");
+    link("more", "g/_posts/more");
+    // A link that stays inside the archive is followed as before.
+    std::os::unix::fs::symlink(root.join("g/_posts/2017-08-01-chat.markdown"), root.join("g/_posts/2017-08-04-chat.markdown"))
+        .unwrap();
+
+    let idx = tempfile::tempdir().unwrap();
+    let out = chatlore(root, idx.path(), &["index", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"], 2, "{v}");
+    let warnings: Vec<String> = v["warnings"].as_array().unwrap().iter().map(|w| w["reason"].to_string()).collect();
+    assert_eq!(warnings.len(), 1, "said once: {warnings:?}");
+    assert!(warnings[0].contains("outside the archive") && warnings[0].contains("1 more"), "{warnings:?}");
+    assert!(warnings[0].contains("--follow"), "{warnings:?}");
+
+    let out = chatlore(root, idx.path(), &["index", "--json", "--follow"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["files"].as_u64(), v["messages"].as_u64()), (Some(4), Some(4)), "{v}");
+}

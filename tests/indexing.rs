@@ -124,7 +124,7 @@ fn a_foreign_folder_is_never_touched() {
     let idx = tempfile::tempdir().unwrap();
     small_archive(arch.path());
     write(idx.path(), "thesis.tex", "precious");
-    let err = index::update(arch.path(), idx.path(), &Options { rebuild: true }, &Silent).unwrap_err();
+    let err = index::update(arch.path(), idx.path(), &Options { rebuild: true, ..Options::default() }, &Silent).unwrap_err();
     assert!(matches!(err, IndexError::Foreign { .. }), "{err}");
     assert_eq!(std::fs::read_to_string(idx.path().join("thesis.tex")).unwrap(), "precious");
     let out = chatlore(arch.path(), idx.path(), &["search", "网联"]);
@@ -161,7 +161,7 @@ fn rebuild_starts_from_scratch() {
     let idx = tempfile::tempdir().unwrap();
     small_archive(arch.path());
     index(arch.path(), idx.path());
-    let s = index::update(arch.path(), idx.path(), &Options { rebuild: true }, &Silent).unwrap();
+    let s = index::update(arch.path(), idx.path(), &Options { rebuild: true, ..Options::default() }, &Silent).unwrap();
     assert_eq!((s.added, s.unchanged), (3, 0));
     assert!(s.rebuilt.is_some());
     assert_eq!(total(idx.path(), ""), 4);
@@ -221,7 +221,7 @@ fn rebuilds_keep_the_users_files_in_the_index_folder() {
     write(idx.path(), "NOTES.txt", "mine");
     write(idx.path(), "backup/old.json", "{}");
     write(idx.path(), ".hidden", "mine too");
-    let s = index::update(arch.path(), idx.path(), &Options { rebuild: true }, &Silent).unwrap();
+    let s = index::update(arch.path(), idx.path(), &Options { rebuild: true, ..Options::default() }, &Silent).unwrap();
     assert!(s.rebuilt.is_some());
     // An automatic rebuild: the taxonomy changed.
     write(arch.path(), "topics.yaml", "topics:\n  - {id: xb, zh: 跨境, en: Cross-border, keywords: [跨境]}\n");

@@ -99,18 +99,38 @@ impl Archive {
 
 /// Lists every log file under `root`, sorted by path. Unreadable entries (permissions, symlink
 /// loops) become warnings. Hidden folders and files directly in the root are not logs.
+/// Symbolic links leading outside the archive are not followed (one warning names them).
 pub fn list_logs(root: &Path) -> Result<(Vec<LogFile>, Vec<Warning>), ArchiveError> {
+    list_logs_with(root, false)
+}
+
+/// [`list_logs`], following symbolic links that lead outside the archive when `follow`.
+pub fn list_logs_with(root: &Path, follow: bool) -> Result<(Vec<LogFile>, Vec<Warning>), ArchiveError> {
     let meta = std::fs::metadata(root).map_err(|source| ArchiveError::Root { path: root.into(), source })?;
     if !meta.is_dir() {
         return Err(ArchiveError::NotADir(root.into()));
     }
+    let canonical_root =
+        std::fs::canonicalize(root).map_err(|source| ArchiveError::Root { path: root.into(), source })?;
     let mut files = Vec::new();
     let mut warnings = Vec::new();
+    let outside = std::cell::RefCell::new(Vec::new());
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .min_depth(1)
         .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            if e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            // A dangling link does not resolve: the walk reports it.
+            let leaves = e.path_is_symlink()
+                && std::fs::canonicalize(e.path()).is_ok_and(|target| !target.starts_with(&canonical_root));
+            if leaves && !follow {
+                outside.borrow_mut().push(relative(root, e.path()));
+            }
+            follow || !leaves
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -133,6 +153,16 @@ pub fn list_logs(root: &Path) -> Result<(Vec<LogFile>, Vec<Warning>), ArchiveErr
             Ok(m) => files.push(LogFile::new(path, entry.into_path(), &m)),
             Err(err) => warnings.push(Warning { path, reason: walk_reason(&err) }),
         }
+    }
+    let mut outside = outside.into_inner();
+    if let Some(first) = outside.first().cloned() {
+        outside.sort();
+        let others = outside.len() - 1;
+        let more = if others > 0 { format!(" (and {others} more such link(s))") } else { String::new() };
+        warnings.push(Warning {
+            path: first,
+            reason: format!("symbolic link leading outside the archive, not followed{more}; `index --follow` follows them"),
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, warnings))

@@ -46,6 +46,9 @@ pub enum Command {
         /// Keep running: index logs as they arrive, change or go, until Ctrl-C.
         #[arg(long)]
         watch: bool,
+        /// Follow symbolic links that lead outside the archive (not followed otherwise).
+        #[arg(long)]
+        follow: bool,
     },
     /// Search messages. Exit status: 0 with hits, 1 with none, 2 on error.
     #[command(after_help = QUERY_HELP)]
@@ -151,8 +154,12 @@ pub enum Color {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command.unwrap_or(Command::Browse) {
         Command::Browse => chatlore::tui::run(&cli.archive, &cli.index).map(|()| ExitCode::SUCCESS),
-        Command::Index { rebuild, json, watch: false } => index_cmd(&cli.archive, &cli.index, rebuild, json),
-        Command::Index { rebuild, json, watch: true } => watch_cmd(&cli.archive, &cli.index, rebuild, json),
+        Command::Index { rebuild, json, watch: false, follow } => {
+            index_cmd(&cli.archive, &cli.index, &Options { rebuild, follow }, json)
+        }
+        Command::Index { rebuild, json, watch: true, follow } => {
+            watch_cmd(&cli.archive, &cli.index, Options { rebuild, follow }, json)
+        }
         Command::Search(args) => search_cmd(&cli.archive, &cli.index, &args),
         Command::Stats { json } => {
             let engine = open_engine(&cli.archive, &cli.index)?;
@@ -169,9 +176,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn index_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Result<ExitCode> {
+fn index_cmd(archive: &Path, index_dir: &Path, options: &Options, json: bool) -> Result<ExitCode> {
     let bar = Bar::new(!json);
-    let summary = index::update(archive, index_dir, &Options { rebuild }, &bar)
+    let summary = index::update(archive, index_dir, options, &bar)
         .with_context(|| format!("indexing {} into {}", archive.display(), index_dir.display()))?;
     bar.finish();
     print::index_summary(&summary, json)?;
@@ -210,12 +217,11 @@ fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<Exit
 
 /// `index --watch`: an update now, then one after every change to the archive, until Ctrl-C
 /// (which lets a running update finish and commit).
-fn watch_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Result<ExitCode> {
+fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool) -> Result<ExitCode> {
     let stop = Arc::new(AtomicBool::new(false));
     let on_signal = Arc::clone(&stop);
     ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst)).context("installing the Ctrl-C handler")?;
     let mut watcher = ArchiveWatcher::new(archive, Some(index_dir))?;
-    let mut options = Options { rebuild };
     let mut due = true;
     let mut retry_at: Option<Instant> = None;
     eprintln!("chatlore: watching {} for new, changed and removed logs; Ctrl-C stops", archive.display());

@@ -37,6 +37,8 @@ const LOCK_WAIT: Duration = Duration::from_secs(3);
 pub struct Options {
     /// Start from an empty index.
     pub rebuild: bool,
+    /// Follow symbolic links that lead outside the archive.
+    pub follow: bool,
 }
 
 /// Receives progress; the CLI draws a bar with it, the browser a gauge.
@@ -147,7 +149,7 @@ pub fn update(
     if let Some(reason) = &rebuilt {
         progress.note(&format!("rebuilding the index: {reason}"));
     }
-    let (files, walk_warnings) = archive::list_logs(archive_root)?;
+    let (files, walk_warnings) = archive::list_logs_with(archive_root, opts.follow)?;
     warnings.extend(walk_warnings);
     let diff = diff(&files, &old);
 

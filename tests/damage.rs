@@ -76,6 +76,22 @@ fn the_browser_rebuilds_a_damaged_index_in_the_background() {
 }
 
 #[test]
+fn the_browser_rebuilds_an_index_of_another_archive_instead_of_showing_it() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
+    index(&demo_archive(), idx.path());
+    let mut app = App::new(arch.path().to_owned(), idx.path().to_owned(), (100, 30));
+    app.start();
+    assert!(app.engine.is_none(), "the demo's index is not shown for another archive");
+    assert_eq!(app.take_effects(), vec![Effect::StartIndex]);
+    let summary = index(arch.path(), idx.path());
+    assert!(summary.rebuilt.as_deref().unwrap_or_default().contains("another archive"), "{:?}", summary.rebuilt);
+    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    assert_eq!(app.results.total, 1);
+}
+
+#[test]
 fn a_version_from_another_chatlore_is_rebuilt_not_misread() {
     let idx = tempfile::tempdir().unwrap();
     index(&demo_archive(), idx.path());

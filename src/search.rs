@@ -146,7 +146,10 @@ pub use crate::panics::is_caught as panic_is_caught;
 /// Runs `f`, turning a panic (tantivy tripping on a damaged file) into an error.
 fn guarded<T>(dir: &Path, f: impl FnOnce() -> Result<T, SearchError>) -> Result<T, SearchError> {
     crate::panics::catch(f).unwrap_or_else(|reason| {
-        Err(SearchError::Index(IndexError::Damaged { path: dir.into(), reason: format!("reading it failed: {reason}") }))
+        Err(SearchError::Index(IndexError::Damaged {
+            path: dir.into(),
+            reason: format!("reading it failed: {reason}"),
+        }))
     })
 }
 
@@ -614,7 +617,8 @@ impl Collector for FacetCollector {
 
     fn for_segment(&self, _: u32, seg: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let ff = seg.fast_fields();
-        let (group, speaker, topics, kind) = (ff.str(names::GROUP)?, ff.str(names::SPEAKER)?, ff.str(names::TOPICS)?, ff.str(names::KIND)?);
+        let (group, speaker, topics, kind) =
+            (ff.str(names::GROUP)?, ff.str(names::SPEAKER)?, ff.str(names::TOPICS)?, ff.str(names::KIND)?);
         let ts = ff.u64(names::TS)?;
         let ords = |c: &Option<StrColumn>| c.as_ref().map(|c| c.ords().clone());
         let group_counts = counts_for(&group);
@@ -720,7 +724,10 @@ mod tests {
     fn a_panic_in_an_engine_call_is_a_damaged_index_error() {
         let err = guarded::<()>(Path::new("/idx"), || panic!("mid > len")).unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("/idx is damaged") && text.contains("mid > len") && text.contains("chatlore index"), "{text}");
+        assert!(
+            text.contains("/idx is damaged") && text.contains("mid > len") && text.contains("chatlore index"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -149,11 +149,6 @@ fn orphan_files_of_a_killed_writer_are_cleaned_up() {
     repaired_and_consistent(&demo_archive(), idx.path(), "after orphan cleanup");
 }
 
-fn hits(index_dir: &Path, q: &str) -> usize {
-    let engine = Engine::open(index_dir).unwrap();
-    engine.search(&Query::parse(q).unwrap(), Page { limit: Some(0), ..Page::default() }).unwrap().total
-}
-
 fn generations(index_dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(index_dir)
         .unwrap()
@@ -189,7 +184,7 @@ fn a_reader_of_the_old_generation_keeps_answering_and_reload_opens_the_new_one()
     let idx = tempfile::tempdir().unwrap();
     index(&demo_archive(), idx.path());
     let before = generation(idx.path());
-    let mut engine = Engine::open(idx.path()).unwrap();
+    let engine = Engine::open(idx.path()).unwrap();
     let query = Query::parse("对账").unwrap();
     let page = Page { limit: Some(0), ..Page::default() };
     let s = chatlore::index::update(

@@ -344,8 +344,11 @@ fn links_leading_outside_the_archive_are_followed_only_when_asked() {
     link("2017-08-02-chat.markdown", "g/_posts/2017-08-02-chat.markdown");
     link("more", "g/_posts/more");
     // A link that stays inside the archive is followed as before.
-    std::os::unix::fs::symlink(root.join("g/_posts/2017-08-01-chat.markdown"), root.join("g/_posts/2017-08-04-chat.markdown"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        root.join("g/_posts/2017-08-01-chat.markdown"),
+        root.join("g/_posts/2017-08-04-chat.markdown"),
+    )
+    .unwrap();
 
     let idx = tempfile::tempdir().unwrap();
     let out = chatlore(root, idx.path(), &["index", "--json"]);

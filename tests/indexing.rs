@@ -124,7 +124,8 @@ fn a_foreign_folder_is_never_touched() {
     let idx = tempfile::tempdir().unwrap();
     small_archive(arch.path());
     write(idx.path(), "thesis.tex", "precious");
-    let err = index::update(arch.path(), idx.path(), &Options { rebuild: true, ..Options::default() }, &Silent).unwrap_err();
+    let err =
+        index::update(arch.path(), idx.path(), &Options { rebuild: true, ..Options::default() }, &Silent).unwrap_err();
     assert!(matches!(err, IndexError::Foreign { .. }), "{err}");
     assert_eq!(std::fs::read_to_string(idx.path().join("thesis.tex")).unwrap(), "precious");
     let out = chatlore(arch.path(), idx.path(), &["search", "网联"]);

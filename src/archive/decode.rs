@@ -89,7 +89,8 @@ fn utf8_or_gb18030(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         .map(|n| format!("line {n}: invalid UTF-8 replaced with U+FFFD"))
         .collect();
     if bad_lines.len() > MAX_LINE_NOTES {
-        notes.push(format!("{} more line(s) with invalid UTF-8 replaced with U+FFFD", bad_lines.len() - MAX_LINE_NOTES));
+        notes
+            .push(format!("{} more line(s) with invalid UTF-8 replaced with U+FFFD", bad_lines.len() - MAX_LINE_NOTES));
     }
     Ok(Decoded { text, notes })
 }
@@ -160,6 +161,10 @@ mod tests {
         bytes.extend(b"x\xFFy\n".repeat(7));
         let decoded = decode(&bytes).unwrap();
         assert_eq!(decoded.notes.len(), MAX_LINE_NOTES + 1);
-        assert!(decoded.notes[0].starts_with("line 21:") && decoded.notes[5].starts_with("2 more"), "{:?}", decoded.notes);
+        assert!(
+            decoded.notes[0].starts_with("line 21:") && decoded.notes[5].starts_with("2 more"),
+            "{:?}",
+            decoded.notes
+        );
     }
 }

@@ -8,7 +8,7 @@ mod front_matter;
 pub mod markdown;
 mod parse;
 
-pub use decode::{Decoded, DecodeError};
+pub use decode::{DecodeError, Decoded};
 pub use markdown::{Kind, Span};
 pub use parse::{header, time_label, Message};
 
@@ -115,22 +115,18 @@ pub fn list_logs_with(root: &Path, follow: bool) -> Result<(Vec<LogFile>, Vec<Wa
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let outside = std::cell::RefCell::new(Vec::new());
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| {
-            if e.file_name().to_string_lossy().starts_with('.') {
-                return false;
-            }
-            // A dangling link does not resolve: the walk reports it.
-            let leaves = e.path_is_symlink()
-                && std::fs::canonicalize(e.path()).is_ok_and(|target| !target.starts_with(&canonical_root));
-            if leaves && !follow {
-                outside.borrow_mut().push(relative(root, e.path()));
-            }
-            follow || !leaves
-        });
+    let walker = walkdir::WalkDir::new(root).follow_links(true).min_depth(1).into_iter().filter_entry(|e| {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            return false;
+        }
+        // A dangling link does not resolve: the walk reports it.
+        let leaves = e.path_is_symlink()
+            && std::fs::canonicalize(e.path()).is_ok_and(|target| !target.starts_with(&canonical_root));
+        if leaves && !follow {
+            outside.borrow_mut().push(relative(root, e.path()));
+        }
+        follow || !leaves
+    });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -161,7 +157,9 @@ pub fn list_logs_with(root: &Path, follow: bool) -> Result<(Vec<LogFile>, Vec<Wa
         let more = if others > 0 { format!(" (and {others} more such link(s))") } else { String::new() };
         warnings.push(Warning {
             path: first,
-            reason: format!("symbolic link leading outside the archive, not followed{more}; `index --follow` follows them"),
+            reason: format!(
+                "symbolic link leading outside the archive, not followed{more}; `index --follow` follows them"
+            ),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

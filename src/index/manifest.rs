@@ -119,15 +119,7 @@ mod tests {
         let mut m = Manifest { fingerprint: "f".into(), ..Manifest::default() };
         m.files.insert(
             "g/a.md".into(),
-            FileState {
-                size: 1,
-                mtime_ns: 2,
-                ctime_ns: 4,
-                ino: 5,
-                hash: hash(b"x"),
-                messages: 3,
-                problems: vec![],
-            },
+            FileState { size: 1, mtime_ns: 2, ctime_ns: 4, ino: 5, hash: hash(b"x"), messages: 3, problems: vec![] },
         );
         write(&path, &m).unwrap();
         assert_eq!(read::<Manifest>(&path).unwrap(), Some(m));

@@ -111,7 +111,8 @@ fn is_temporary(name: &str) -> bool {
     let ours = [manifest::META_FILE, manifest::MANIFEST_FILE]
         .iter()
         .any(|f| name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) == Some(*f));
-    let tantivy = name.strip_prefix(".tmp").is_some_and(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let tantivy =
+        name.strip_prefix(".tmp").is_some_and(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_alphanumeric()));
     ours || tantivy
 }
 
@@ -148,7 +149,11 @@ pub(crate) fn remove_ours(dir: &Path, whole: bool) -> Result<Vec<String>, IndexE
         let entry = entry.map_err(io)?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let kind = entry.file_type().map_err(io)?;
-        let ours = if whole { is_ours_in_generation(&name) } else { is_tantivy_file(&name) || name == manifest::MANIFEST_FILE };
+        let ours = if whole {
+            is_ours_in_generation(&name)
+        } else {
+            is_tantivy_file(&name) || name == manifest::MANIFEST_FILE
+        };
         if !ours {
             if whole {
                 left.push(name);

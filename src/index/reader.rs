@@ -109,9 +109,7 @@ impl IndexHandle {
             }
         }
         let before = self.reader.searcher().generation().generation_id();
-        self.reader
-            .reload()
-            .map_err(|source| IndexError::Tantivy { path: self.generation_dir.clone(), source })?;
+        self.reader.reload().map_err(|source| IndexError::Tantivy { path: self.generation_dir.clone(), source })?;
         if let Ok(Some(meta)) = manifest::read::<Meta>(&self.dir.join(META_FILE)) {
             self.meta = meta;
         }

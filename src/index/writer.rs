@@ -162,8 +162,12 @@ pub fn update(
         rebuilt,
         ..Summary::default()
     };
-    let mut new_manifest =
-        Manifest { fingerprint: fingerprint.clone(), opstamp: old.opstamp, written_ns: started_ns, files: BTreeMap::new() };
+    let mut new_manifest = Manifest {
+        fingerprint: fingerprint.clone(),
+        opstamp: old.opstamp,
+        written_ns: started_ns,
+        files: BTreeMap::new(),
+    };
     for (path, state) in diff.unchanged {
         new_manifest.files.insert(path, state);
     }
@@ -180,9 +184,8 @@ pub fn update(
         summary.indexed_messages = indexed.values().map(|s| s.messages).sum();
         new_manifest.files.extend(indexed);
     }
-    new_manifest.opstamp = Some(
-        index.load_metas().map_err(|source| IndexError::Tantivy { path: gen_dir.clone(), source })?.opstamp,
-    );
+    new_manifest.opstamp =
+        Some(index.load_metas().map_err(|source| IndexError::Tantivy { path: gen_dir.clone(), source })?.opstamp);
     for (path, state) in &new_manifest.files {
         warnings.extend(state.problems.iter().map(|p| Warning { path: path.clone(), reason: p.clone() }));
     }
@@ -252,7 +255,10 @@ fn remove_stale(index_dir: &Path, keep: Option<&str>, warnings: &mut Vec<Warning
         if !left.is_empty() {
             warnings.push(Warning {
                 path: entry.path().to_string_lossy().into_owned(),
-                reason: format!("an old index generation was removed but {} stay(s) in it: not chatlore's", left.join(", ")),
+                reason: format!(
+                    "an old index generation was removed but {} stay(s) in it: not chatlore's",
+                    left.join(", ")
+                ),
             });
         }
     }
@@ -389,10 +395,7 @@ fn try_open(dir: &Path, fingerprint: &str) -> Result<(Index, Manifest), Option<S
     if manifest.opstamp == Some(metas.opstamp) {
         let listed: u64 = manifest.files.values().map(|s| s.messages).sum();
         if searcher.num_docs() != listed {
-            return Err(Some(format!(
-                "it holds {} messages where its manifest lists {listed}",
-                searcher.num_docs()
-            )));
+            return Err(Some(format!("it holds {} messages where its manifest lists {listed}", searcher.num_docs())));
         }
     }
     Ok((index, manifest))
@@ -435,8 +438,13 @@ fn diff(files: &[LogFile], old: &Manifest) -> Diff {
             }
             // Touched but maybe not changed: the content decides.
             let same = prev.size == f.size && std::fs::read(&f.abs).is_ok_and(|b| manifest::hash(&b) == prev.hash);
-            let state =
-                same.then(|| FileState { size: f.size, mtime_ns: f.mtime_ns, ctime_ns: f.ctime_ns, ino: f.ino, ..prev.clone() });
+            let state = same.then(|| FileState {
+                size: f.size,
+                mtime_ns: f.mtime_ns,
+                ctime_ns: f.ctime_ns,
+                ino: f.ino,
+                ..prev.clone()
+            });
             (f.clone(), state)
         })
         .collect();
@@ -457,10 +465,11 @@ fn diff(files: &[LogFile], old: &Manifest) -> Diff {
     d
 }
 
-/// A log read and parsed, or why it could not be.
-/// The error side carries the content hash when the file was read but is not a chat log
-/// (known, not to read again until it changes), none when it could not be read (retried).
-type Read<'a> = (&'a LogFile, Result<(Vec<u8>, Day, Vec<Warning>), (String, String)>);
+/// A log read and parsed, or why it could not be. The error side carries the content hash
+/// when the file was read but is not a chat log (known, not to read again until it changes),
+/// an empty one when it could not be read (retried).
+type ReadResult = Result<(Vec<u8>, Day, Vec<Warning>), (String, String)>;
+type Read<'a> = (&'a LogFile, ReadResult);
 
 /// Deletes `removed` and the old versions of `files`, indexes `files`, commits once.
 /// Logs are read and parsed in parallel (rayon); tantivy's indexing threads tokenize. Each
@@ -581,7 +590,7 @@ fn read_batch(batch: &[LogFile]) -> Vec<Read<'_>> {
     batch.par_iter().map(|f| (f, read_one(f))).collect()
 }
 
-fn read_one(f: &LogFile) -> Result<(Vec<u8>, Day, Vec<Warning>), (String, String)> {
+fn read_one(f: &LogFile) -> ReadResult {
     let bytes = std::fs::read(&f.abs).map_err(|e| (String::new(), format!("cannot read: {e}")))?;
     let (day, warnings) = archive::parse_log(&f.path, &bytes).map_err(|e| (manifest::hash(&bytes), e))?;
     Ok((bytes, day, warnings))
@@ -651,7 +660,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = listed(dir.path(), "a.md", "x");
         let mut old = Manifest { written_ns: u64::MAX / 2, ..Manifest::default() };
-        old.files.insert(f.path.clone(), FileState { messages: 0, problems: vec!["cannot read".into()], ..recorded(&f, "") });
+        old.files.insert(
+            f.path.clone(),
+            FileState { messages: 0, problems: vec!["cannot read".into()], ..recorded(&f, "") },
+        );
         let d = diff(std::slice::from_ref(&f), &old);
         assert_eq!((d.changed, d.to_index.len(), d.unchanged.len()), (1, 1, 0));
         // Read before, same stat: unchanged without reading.

@@ -18,6 +18,7 @@ const INDENT: usize = 2;
 const LINK: Style = Style::new().fg(Color::Blue).add_modifier(Modifier::UNDERLINED);
 const FOCUS_MARK: &str = "▶ ";
 const NO_MARK: &str = "  ";
+const RANGE_MARK: &str = "┃ ";
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let focused = app.focus == Focus::Conversation && app.overlay.is_none();
@@ -25,10 +26,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let block = pane(" 对话 Conversation ".into(), focused);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        frame.render_widget(
-            Paragraph::new(Line::styled("Select a hit to read it in its day's conversation.", DIM)),
-            inner,
-        );
+        let none = app.engine.is_some() && app.results.error.is_none() && app.results.total == 0;
+        let text = if none {
+            "No hits: nothing to show."
+        } else {
+            "Select a hit to read it in its day's conversation."
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, DIM)), inner);
         return;
     };
     let names = app.engine.as_ref().map(|e| &e.handle.meta.groups);
@@ -41,7 +45,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .iter()
         .position(|&m| m == c.focus)
         .map_or(String::new(), |i| format!(" · match {}/{}", i + 1, c.matches.len()));
-    let title = format!(" 对话 {} · {group} · {}/{}{position} ", c.day.date, c.focus + 1, c.day.messages.len());
+    let marked = c.mark.map(|m| (m.min(c.focus), m.max(c.focus)));
+    let range = marked.map_or(String::new(), |(a, b)| format!(" · {} marked (y cites)", b - a + 1));
+    let title =
+        format!(" 对话 {} · {group} · {}/{}{position}{range} ", c.day.date, c.focus + 1, c.day.messages.len());
     let block = pane(title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -56,7 +63,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let mut lines = Vec::with_capacity(height);
     let mut line_no = starts[first];
     for (i, m) in c.day.messages.iter().enumerate().skip(first) {
-        for line in message_lines(m, width, &terms, i == c.focus) {
+        let in_range = marked.is_some_and(|(a, b)| (a..=b).contains(&i));
+        for line in message_lines(m, width, &terms, i == c.focus, in_range) {
             if line_no >= top && lines.len() < height {
                 lines.push(line);
             }
@@ -70,10 +78,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 /// The lines of one message at `width` columns: a header, then the wrapped body. The number
-/// of lines does not depend on `terms` or `focused` (scrolling relies on that).
-pub fn message_lines(m: &Message, width: usize, terms: &[&str], focused: bool) -> Vec<Line<'static>> {
+/// of lines does not depend on `terms`, `focused` or `marked` (scrolling relies on that).
+pub fn message_lines(m: &Message, width: usize, terms: &[&str], focused: bool, marked: bool) -> Vec<Line<'static>> {
     let header_style = if focused { ACCENT.add_modifier(Modifier::BOLD | Modifier::REVERSED) } else { ACCENT };
-    let mark = if focused { FOCUS_MARK } else { NO_MARK };
+    let mark = match (focused, marked) {
+        (true, _) => FOCUS_MARK,
+        (false, true) => RANGE_MARK,
+        (false, false) => NO_MARK,
+    };
     let mut lines = vec![Line::from(vec![
         Span::styled(mark, header_style),
         Span::styled(format!("{}  ", m.time_label()), if focused { header_style } else { DIM }),
@@ -165,7 +177,7 @@ mod tests {
     #[test]
     fn wraps_by_display_width_and_keeps_breaks() {
         let m = message("网联断直连以后路由怎么做\n第二行");
-        let t = text(&message_lines(&m, 12, &[], false));
+        let t = text(&message_lines(&m, 12, &[], false, false));
         assert_eq!(t, vec!["  10:00:00  甲-银信支付", "  网联断直连", "  以后路由怎", "  么做", "  第二行"]);
         for line in &t[1..] {
             assert!(unicode_width::UnicodeWidthStr::width(line.as_str()) <= 12, "{line}");
@@ -175,19 +187,19 @@ mod tests {
     #[test]
     fn links_show_titles_with_dimmed_urls_and_images_a_placeholder() {
         let m = message("[网联接入指南](https://example.com/g)");
-        let lines = message_lines(&m, 80, &["网联"], true);
+        let lines = message_lines(&m, 80, &["网联"], true, false);
         let t = text(&lines);
         assert_eq!(t[1], "  网联接入指南 https://example.com/g");
         assert!(t[0].starts_with("▶ "));
         let img = message("![2017-10-23 10:37:04](http://img.example/a.png)");
-        assert_eq!(text(&message_lines(&img, 80, &[], false))[1], "  [图片 image 10:00:00] http://img.example/a.png");
+        assert_eq!(text(&message_lines(&img, 80, &[], false, false))[1], "  [图片 image 10:00:00] http://img.example/a.png");
     }
 
     #[test]
     fn highlights_do_not_change_the_line_count() {
         let m = message(&"对账差错长短款".repeat(20));
-        assert_eq!(message_lines(&m, 30, &["对账"], true).len(), message_lines(&m, 30, &[], false).len());
-        let hl = message_lines(&m, 30, &["对账"], false);
+        assert_eq!(message_lines(&m, 30, &["对账"], true, false).len(), message_lines(&m, 30, &[], false, true).len());
+        let hl = message_lines(&m, 30, &["对账"], false, false);
         assert!(hl[1].spans.iter().any(|s| s.style == MATCH && s.content == "对账"));
     }
 }

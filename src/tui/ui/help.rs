@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, filter: &TextInput, selected: usize) {
         let en = if scope.is_empty() { b.en.to_owned() } else { format!("[{scope}] {}", b.en) };
         Line::from(vec![
             Span::styled(format!(" {}", fit(&b.keys_label(), key_w)), style.patch(ACCENT)),
-            Span::styled(fit(b.zh, zh_w), style),
+            Span::styled(format!("{} ", fit(b.zh, zh_w - 1)), style),
             Span::styled(fit(&en, en_w), style),
         ])
     });

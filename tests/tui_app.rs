@@ -131,10 +131,7 @@ fn esc_backs_out_one_level_and_stops_at_the_search_box() {
         trail.push((app.focus, app.overlay.is_some()));
     }
     use Focus::*;
-    assert_eq!(
-        trail,
-        vec![(Conversation, false), (Results, false), (Search, false), (Search, false), (Search, false)]
-    );
+    assert_eq!(trail, vec![(Conversation, false), (Results, false), (Search, false), (Search, false), (Search, false)]);
     key(&mut app, KeyCode::Char('q'));
     assert!(!app.quit, "Esc Esc q does not quit: q is typed");
     assert_eq!(app.input.text, "对账q");

@@ -131,7 +131,10 @@ fn insights_days_help_and_citation() {
     app.update(Action::Back);
     app.update(Action::Copy);
     let Some(Effect::Copy(text)) = app.take_effects().pop() else { panic!("no copy asked for") };
-    app.update(Action::Copied { outcome: CopyOutcome::Failed("no clipboard tool, and TERM=dumb cannot take OSC 52".into()), text });
+    app.update(Action::Copied {
+        outcome: CopyOutcome::Failed("no clipboard tool, and TERM=dumb cannot take OSC 52".into()),
+        text,
+    });
     snap!("citation", app);
 }
 

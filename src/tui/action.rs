@@ -113,7 +113,10 @@ pub enum Action {
     /// Start or drop a range of messages to cite together.
     Mark,
     /// What became of a citation the runtime was asked to copy.
-    Copied { outcome: CopyOutcome, text: String },
+    Copied {
+        outcome: CopyOutcome,
+        text: String,
+    },
     Quit,
     /// The terminal changed size.
     Resize(u16, u16),

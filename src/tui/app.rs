@@ -47,7 +47,10 @@ pub enum Overlay {
         rows: Vec<DayRow>,
     },
     /// A citation to copy by hand (it could not be copied), scrolled by this many lines.
-    Citation { text: String, scroll: u16 },
+    Citation {
+        text: String,
+        scroll: u16,
+    },
 }
 
 /// The state of the index as the status bar tells it.
@@ -742,7 +745,13 @@ impl App {
         let group_name = |g: &str| {
             self.engine.as_ref().and_then(|e| e.handle.meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned())
         };
-        let line = |date: &dyn std::fmt::Display, time: String, group: &str, speaker: &str, text: String, path: &str, at: u32| {
+        let line = |date: &dyn std::fmt::Display,
+                    time: String,
+                    group: &str,
+                    speaker: &str,
+                    text: String,
+                    path: &str,
+                    at: u32| {
             format!("{date} {time} · {} · {speaker} · {text} ({path}:{at})", group_name(group))
         };
         if self.focus == Focus::Conversation {
@@ -751,10 +760,16 @@ impl App {
                 Some(m) => (m.min(c.focus), m.max(c.focus)),
                 None => (c.focus, c.focus),
             };
-            let lines: Vec<String> = c.day.messages.get(from..=to)?.iter().map(|m| {
-                let text = if m.text.is_empty() { m.urls().join(" ") } else { m.text.clone() };
-                line(&c.day.date, m.time_label(), &c.day.group, &m.speaker, text, &c.day.path, m.line)
-            }).collect();
+            let lines: Vec<String> = c
+                .day
+                .messages
+                .get(from..=to)?
+                .iter()
+                .map(|m| {
+                    let text = if m.text.is_empty() { m.urls().join(" ") } else { m.text.clone() };
+                    line(&c.day.date, m.time_label(), &c.day.group, &m.speaker, text, &c.day.path, m.line)
+                })
+                .collect();
             return Some(lines.join("\n"));
         }
         let h = self.selected_hit()?;

@@ -27,11 +27,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let none = app.engine.is_some() && app.results.error.is_none() && app.results.total == 0;
-        let text = if none {
-            "No hits: nothing to show."
-        } else {
-            "Select a hit to read it in its day's conversation."
-        };
+        let text =
+            if none { "No hits: nothing to show." } else { "Select a hit to read it in its day's conversation." };
         frame.render_widget(Paragraph::new(Line::styled(text, DIM)), inner);
         return;
     };
@@ -47,8 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .map_or(String::new(), |i| format!(" · match {}/{}", i + 1, c.matches.len()));
     let marked = c.mark.map(|m| (m.min(c.focus), m.max(c.focus)));
     let range = marked.map_or(String::new(), |(a, b)| format!(" · {} marked (y cites)", b - a + 1));
-    let title =
-        format!(" 对话 {} · {group} · {}/{}{position}{range} ", c.day.date, c.focus + 1, c.day.messages.len());
+    let title = format!(" 对话 {} · {group} · {}/{}{position}{range} ", c.day.date, c.focus + 1, c.day.messages.len());
     let block = pane(title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -192,7 +188,10 @@ mod tests {
         assert_eq!(t[1], "  网联接入指南 https://example.com/g");
         assert!(t[0].starts_with("▶ "));
         let img = message("![2017-10-23 10:37:04](http://img.example/a.png)");
-        assert_eq!(text(&message_lines(&img, 80, &[], false, false))[1], "  [图片 image 10:00:00] http://img.example/a.png");
+        assert_eq!(
+            text(&message_lines(&img, 80, &[], false, false))[1],
+            "  [图片 image 10:00:00] http://img.example/a.png"
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! this state and never changes it; the runtime carries out the [`Effect`]s it asks for.
 
 use super::action::{Action, CopyOutcome, FilterTab, IndexEvent};
+pub use super::filters::FilterRow;
 use super::input::TextInput;
-use super::{keymap, layout};
+use super::{filters, keymap, layout};
 use crate::archive::{self, Day};
 use crate::index::IndexError;
 use crate::query::{DateRange, Field, Filter, Query, Value};
@@ -681,7 +682,7 @@ impl App {
 
     /// The rows of a filter tab for the current query: (label, detail, count, filter).
     pub fn filter_rows(&self, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
-        super::filters::rows(self, tab, typed)
+        filters::rows(self.facets.as_ref(), self.engine.as_ref(), tab, typed)
     }
 
     fn apply_filter(&mut self) {
@@ -917,15 +918,6 @@ impl App {
     pub fn conversation_terms(&self) -> Vec<&str> {
         self.conversation.as_ref().map(|c| c.terms.iter().map(String::as_str).collect()).unwrap_or_default()
     }
-}
-
-/// A row of a filter tab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilterRow {
-    pub label: String,
-    pub detail: String,
-    pub count: u64,
-    pub filter: Filter,
 }
 
 /// Applies an editing action to an input; returns whether the action was an edit.

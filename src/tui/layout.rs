@@ -1,6 +1,6 @@
 //! Sizes shared by drawing and by `update` (which must know how far a pane can scroll).
 
-use super::ui::conversation::message_lines;
+use super::render::message_lines;
 use crate::archive::Day;
 
 /// Rows around the main area: search line, chips line, the main block's two borders, status.

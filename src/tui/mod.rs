@@ -10,7 +10,9 @@ mod filters;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+mod render;
 mod terminal;
+mod theme;
 pub mod ui;
 mod worker;
 

@@ -12,21 +12,14 @@ mod status;
 use super::app::{App, Focus, Overlay};
 use super::layout;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear};
 use ratatui::Frame;
 use std::ops::Range;
 use unicode_width::UnicodeWidthChar;
 
-/// Matched text.
-pub const MATCH: Style = Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD);
-/// Secondary text (URLs, counts, hints).
-pub const DIM: Style = Style::new().fg(Color::DarkGray);
-/// The selected row.
-pub const SELECTED: Style = Style::new().bg(Color::Rgb(40, 52, 70)).add_modifier(Modifier::BOLD);
-pub const ACCENT: Style = Style::new().fg(Color::Cyan);
-pub const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+pub use super::theme::{ACCENT, DIM, ERROR, MATCH, SELECTED};
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {

@@ -28,6 +28,24 @@ pub fn real_archive_or_skip() -> Option<PathBuf> {
     None
 }
 
+/// Whether tests must fail rather than skip when the shared archive or tmux is missing
+/// (`.ci/run` sets `CHATLORE_REQUIRE_SHARED=1`).
+pub fn require_shared() -> bool {
+    std::env::var("CHATLORE_REQUIRE_SHARED").is_ok_and(|v| v == "1")
+}
+
+/// The real archive, or None (with a printed notice) when it is not there; with
+/// `CHATLORE_REQUIRE_SHARED=1` its absence is a failure.
+pub fn real_archive_or_skip() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/archive");
+    if p.is_dir() {
+        return Some(p);
+    }
+    assert!(!require_shared(), "CHATLORE_REQUIRE_SHARED=1 but {} is missing", p.display());
+    println!("skipping: ../shared/archive not found");
+    None
+}
+
 /// Copies a folder tree (for archives a test modifies).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

@@ -20,7 +20,7 @@ pub fn real_archive_or_skip() -> Option<PathBuf> {
         return Some(p);
     }
     assert!(
-        std::env::var_os("CHATLORE_REQUIRE_SHARED").is_none_or(|v| v != "1"),
+        !require_shared(),
         "the real archive is expected at {} (CHATLORE_REQUIRE_SHARED=1; see README: Tests)",
         p.display()
     );
@@ -32,18 +32,6 @@ pub fn real_archive_or_skip() -> Option<PathBuf> {
 /// (`.ci/run` sets `CHATLORE_REQUIRE_SHARED=1`).
 pub fn require_shared() -> bool {
     std::env::var("CHATLORE_REQUIRE_SHARED").is_ok_and(|v| v == "1")
-}
-
-/// The real archive, or None (with a printed notice) when it is not there; with
-/// `CHATLORE_REQUIRE_SHARED=1` its absence is a failure.
-pub fn real_archive_or_skip() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/archive");
-    if p.is_dir() {
-        return Some(p);
-    }
-    assert!(!require_shared(), "CHATLORE_REQUIRE_SHARED=1 but {} is missing", p.display());
-    println!("skipping: ../shared/archive not found");
-    None
 }
 
 /// Copies a folder tree (for archives a test modifies).

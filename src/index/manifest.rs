@@ -26,6 +26,9 @@ pub struct FileState {
     /// read again on the next run).
     pub hash: String,
     pub messages: u64,
+    /// Read, but not a chat log (binary, undecodable, no date): not read again until it changes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_a_log: bool,
     /// Warnings about the file (or the reason it could not be read at all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
@@ -45,6 +48,13 @@ pub struct Manifest {
     #[serde(default)]
     pub written_ns: u64,
     pub files: BTreeMap<String, FileState>,
+}
+
+impl FileState {
+    /// Whether the file was read and parsed as a chat log (not unreadable, not junk).
+    pub fn is_log(&self) -> bool {
+        !self.hash.is_empty() && !self.not_a_log
+    }
 }
 
 impl Manifest {
@@ -119,7 +129,16 @@ mod tests {
         let mut m = Manifest { fingerprint: "f".into(), ..Manifest::default() };
         m.files.insert(
             "g/a.md".into(),
-            FileState { size: 1, mtime_ns: 2, ctime_ns: 4, ino: 5, hash: hash(b"x"), messages: 3, problems: vec![] },
+            FileState {
+                size: 1,
+                mtime_ns: 2,
+                ctime_ns: 4,
+                ino: 5,
+                hash: hash(b"x"),
+                messages: 3,
+                not_a_log: false,
+                problems: vec![],
+            },
         );
         write(&path, &m).unwrap();
         assert_eq!(read::<Manifest>(&path).unwrap(), Some(m));

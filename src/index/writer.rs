@@ -93,12 +93,8 @@ pub fn update(
     let started = Instant::now();
     let started_ns = now_ns();
     let io = |source| IndexError::Io { path: index_dir.into(), source };
-    let mut warnings = Vec::new();
-    let taxonomy = Taxonomy::for_archive(archive_root).unwrap_or_else(|e| {
-        warnings
-            .push(Warning { path: crate::topics::FILE_NAME.into(), reason: format!("{e}; using the built-in topics") });
-        Taxonomy::builtin()
-    });
+    let (taxonomy, taxonomy_warning) = Taxonomy::for_archive_or_builtin(archive_root);
+    let mut warnings: Vec<Warning> = taxonomy_warning.into_iter().collect();
     let fingerprint = fingerprint(&taxonomy);
     let archive_path = canonical_archive(archive_root)?;
 
@@ -190,6 +186,9 @@ pub fn update(
         warnings.extend(state.problems.iter().map(|p| Warning { path: path.clone(), reason: p.clone() }));
     }
     summary.messages = new_manifest.files.values().map(|s| s.messages).sum();
+    // Files that could not be read as logs are in the manifest (so they are not read again
+    // until they change) but are not logs.
+    summary.files = new_manifest.files.values().filter(|s| s.is_log()).count() as u64;
     if new_manifest.without_time() != old.without_time() {
         manifest::write(&gen_dir.join(MANIFEST_FILE), &new_manifest).map_err(io)?;
         fault("after-manifest");
@@ -534,6 +533,7 @@ fn write_changes(
                         ino: f.ino,
                         hash: manifest::hash(&bytes),
                         messages: day.messages.len() as u64,
+                        not_a_log: false,
                         problems: day_warnings.into_iter().map(|w| w.reason).collect(),
                     };
                     (f, state, documents(&fields, taxonomy, &day))
@@ -544,6 +544,8 @@ fn write_changes(
                         mtime_ns: f.mtime_ns,
                         ctime_ns: f.ctime_ns,
                         ino: f.ino,
+                        // Read but refused: known, and not a log; unreadable: retried.
+                        not_a_log: !hash.is_empty(),
                         hash,
                         messages: 0,
                         problems: vec![reason],
@@ -651,6 +653,7 @@ mod tests {
             ino: f.ino,
             hash: hash.to_owned(),
             messages: 1,
+            not_a_log: false,
             problems: vec![],
         }
     }

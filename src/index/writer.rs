@@ -93,6 +93,13 @@ pub fn update(
             .push(Warning { path: crate::topics::FILE_NAME.into(), reason: format!("{e}; using the built-in topics") });
         Taxonomy::builtin()
     });
+    let glossary = crate::glossary::Glossary::for_archive(archive_root).unwrap_or_else(|e| {
+        warnings.push(Warning {
+            path: crate::glossary::FILE_NAME.into(),
+            reason: format!("{e}; using the built-in glossary"),
+        });
+        crate::glossary::Glossary::builtin()
+    });
     let fingerprint = fingerprint(&taxonomy);
 
     if folder_state(index_dir)? == FolderState::Foreign {
@@ -157,6 +164,7 @@ pub fn update(
         schema_version: SCHEMA_VERSION,
         fingerprint,
         topics: taxonomy.topics.clone(),
+        glossary: glossary.entries,
         groups: archive::group_names(archive_root),
         files: summary.files,
         messages: summary.messages,

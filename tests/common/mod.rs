@@ -17,6 +17,22 @@ pub fn real_archive() -> PathBuf {
     p
 }
 
+/// The real archive, or `None` (with a printed notice) where `../shared/archive` is missing,
+/// unless `CHATLORE_REQUIRE_SHARED=1` makes its absence a failure.
+pub fn real_archive_or_skip() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/archive");
+    if p.is_dir() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var("CHATLORE_REQUIRE_SHARED").as_deref() != Ok("1"),
+        "CHATLORE_REQUIRE_SHARED=1 but the real archive is missing at {}",
+        p.display()
+    );
+    println!("skipping: ../shared/archive not found");
+    None
+}
+
 /// Copies a folder tree (for archives a test modifies).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

@@ -16,6 +16,8 @@ use std::sync::OnceLock;
 
 struct Fixture {
     archive: Archive,
+    /// Every message's (path, line) and folded text, folded once.
+    folded: Vec<((String, u32), String)>,
     _dir: tempfile::TempDir,
     engine: std::sync::Mutex<Engine>,
 }
@@ -28,7 +30,13 @@ fn fixture() -> Option<&'static Fixture> {
         let summary = index(&root, dir.path());
         assert_eq!((summary.files, summary.messages), (542, 92_240));
         let engine = std::sync::Mutex::new(Engine::open(dir.path()).unwrap());
-        Fixture { archive: archive::load(&root).unwrap(), _dir: dir, engine }
+        let archive = archive::load(&root).unwrap();
+        let folded = archive
+            .days
+            .iter()
+            .flat_map(|d| d.messages.iter().map(move |m| ((d.path.clone(), m.line), fold(&m.text))))
+            .collect();
+        Fixture { archive, folded, _dir: dir, engine }
     }))
 }
 
@@ -47,10 +55,14 @@ const EXTRA_TERMS: &[&str] = &["网", "款", "码", "pos机", "机器", "app支�
 /// separators (or nothing) between them, and a Latin letter or digit at a part's edge is also
 /// at a word's edge in the text.
 fn contains(text: &str, term: &str) -> bool {
+    holds(&fold(text), term)
+}
+
+/// [`contains`] on text already folded.
+fn holds(text: &str, term: &str) -> bool {
     let cjk = |c: char| ('\u{3040}'..='\u{30FF}').contains(&c) || ('\u{3400}'..='\u{9FFF}').contains(&c);
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !cjk(c));
     let sep = |c: char| !c.is_alphanumeric() && !cjk(c);
-    let text = fold(text);
     let term = fold(term);
     let parts: Vec<&str> = term.split(sep).filter(|p| !p.is_empty()).collect();
     let fits = |at: usize, part: &str| {
@@ -58,7 +70,8 @@ fn contains(text: &str, term: &str) -> bool {
             && (!word(part.chars().next()) || !word(text[..at].chars().next_back()))
             && (!word(part.chars().next_back()) || !word(text[at + part.len()..].chars().next()))
     };
-    text.char_indices().any(|(start, _)| {
+    let Some(first) = parts.first() else { return false };
+    text.match_indices(first).any(|(start, _)| {
         let mut at = start;
         for (k, part) in parts.iter().enumerate() {
             if k > 0 {
@@ -69,17 +82,13 @@ fn contains(text: &str, term: &str) -> bool {
             }
             at += part.len();
         }
-        !parts.is_empty()
+        true
     })
 }
 
 /// Messages (path, line) of the archive whose text holds `term` by the oracle.
 fn scan(f: &Fixture, term: &str) -> BTreeSet<(String, u32)> {
-    f.archive
-        .days
-        .iter()
-        .flat_map(|d| d.messages.iter().filter(|m| contains(&m.text, term)).map(move |m| (d.path.clone(), m.line)))
-        .collect()
+    f.folded.iter().filter(|(_, text)| holds(text, term)).map(|(at, _)| at.clone()).collect()
 }
 
 /// Every hit of `query`, as (path, line).

@@ -42,6 +42,9 @@ pub enum TopicsError {
     Invalid { path: PathBuf, reason: String },
 }
 
+/// Above this many characters, a message needs two keyword occurrences of a topic to carry it.
+const LONG_MESSAGE_CHARS: usize = 120;
+
 /// Topics plus a compiled matcher over all their keywords.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
@@ -118,17 +121,24 @@ impl Taxonomy {
         let mut skip = if text.contains('@') { mention_spans(text) } else { Vec::new() };
         let matches: Vec<_> = self.matcher.find_overlapping_iter(text).collect();
         skip.extend(matches.iter().filter(|m| self.patterns[m.pattern().as_usize()].0.is_none()).map(|m| m.range()));
-        let mut hit = vec![false; self.topics.len()];
+        // Keyword occurrences per topic (overlapping ones count once: 对账 inside 对账单).
+        let mut seen: Vec<Vec<std::ops::Range<usize>>> = vec![Vec::new(); self.topics.len()];
         for m in matches {
             let (Some(topic), first, last) = self.patterns[m.pattern().as_usize()] else { continue };
-            if hit[topic] || skip.iter().any(|r| r.start <= m.start() && m.end() <= r.end) {
+            if skip.iter().any(|r| r.start <= m.start() && m.end() <= r.end)
+                || seen[topic].iter().any(|r| r.start < m.end() && m.start() < r.end)
+            {
                 continue;
             }
             let before_ok = !first || !text[..m.start()].chars().next_back().is_some_and(is_word_char);
             let after_ok = !last || !text[m.end()..].chars().next().is_some_and(is_word_char);
-            hit[topic] = before_ok && after_ok;
+            if before_ok && after_ok {
+                seen[topic].push(m.range());
+            }
         }
-        self.topics.iter().zip(hit).filter(|(_, h)| *h).map(|(t, _)| t.id.as_str()).collect()
+        // One passing mention in a long message is not what the message is about.
+        let needed = if text.chars().count() > LONG_MESSAGE_CHARS { 2 } else { 1 };
+        self.topics.iter().zip(seen).filter(|(_, s)| s.len() >= needed).map(|(t, _)| t.id.as_str()).collect()
     }
 
     /// The topic a user means by `name` (see [`resolve`]).
@@ -220,11 +230,15 @@ mod tests {
         assert_eq!(t.tag("监管发文了"), vec!["licensing"]);
         assert!(t.tag("这是个人行为").is_empty());
         assert_eq!(t.tag("人民银行"), vec!["licensing"]);
+        assert!(t.tag("过于强调单兵能力").is_empty());
         assert_eq!(t.tag("結售匯"), vec!["cross-border"]);
         assert_eq!(t.tag("Ⅱ类户怎么开"), vec!["accounts"]);
         assert_eq!(t.tag("异地双活"), vec!["architecture"]);
         assert_eq!(t.tag("D0出款"), vec!["clearing"]);
         assert!(t.tag("我们的营销渠道").is_empty());
+        let long = format!("{}退款{}", "接口".repeat(70), "。");
+        assert!(t.tag(&long).is_empty());
+        assert_eq!(t.tag(&format!("{long}退款")), vec!["refunds"]);
     }
 
     #[test]

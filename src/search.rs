@@ -159,11 +159,12 @@ impl Engine {
     }
 
     /// `query` with the glossary's additions in each term's `also` (see [`Query::expansion_note`]
-    /// for showing them); terms written `=term` stay as they are.
+    /// for showing them); terms written `=term` and excluded terms (`-pos` excludes pos, not
+    /// every card terminal) stay as they are.
     pub fn expand(&self, query: &Query) -> Query {
         let glossary = self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()));
         let mut q = query.clone();
-        for t in q.terms.iter_mut().filter(|t| !t.exact && t.also.is_empty()) {
+        for t in q.terms.iter_mut().filter(|t| !t.exact && !t.negated && t.also.is_empty()) {
             let typed: Vec<String> = t.alternatives().map(fold).collect();
             for alt in std::iter::once(&t.text).chain(&t.or) {
                 for form in glossary.expand(alt) {

@@ -62,6 +62,9 @@ fn or_and_the_glossary() {
     assert_eq!(texts(&engine, "=chargeback OR =调单"), both);
     assert_eq!(texts(&engine, "拒付"), both);
     assert_eq!(texts(&engine, "=chargeback"), vec!["chargeback 怎么处理"]);
+    // An excluded term excludes itself only.
+    assert_eq!(texts(&engine, "快捷 -chargeback").len(), 2);
+    assert_eq!(texts(&engine, "处理 -拒付"), vec!["chargeback 怎么处理"]);
     let expanded = engine.expand(&Query::parse("chargeback").unwrap());
     assert!(expanded.expansion_note()[0].starts_with("chargeback: also 拒付, 调单"), "{:?}", expanded.expansion_note());
     let r = engine.search(&Query::parse("chargeback").unwrap(), Page::default()).unwrap();

@@ -12,9 +12,11 @@ use chatlore::query::Query;
 use chatlore::search::{Engine, Page};
 use common::*;
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 struct Fixture {
+    root: PathBuf,
     archive: Archive,
     /// Every message's (path, line) and folded text, folded once.
     folded: Vec<((String, u32), String)>,
@@ -22,10 +24,11 @@ struct Fixture {
     engine: std::sync::Mutex<Engine>,
 }
 
+/// The indexed real archive, or None (after a notice) where `../shared` is missing.
 fn fixture() -> Option<&'static Fixture> {
-    let root = real_archive_or_skip()?;
-    static F: OnceLock<Fixture> = OnceLock::new();
-    Some(F.get_or_init(|| {
+    static F: OnceLock<Option<Fixture>> = OnceLock::new();
+    F.get_or_init(|| {
+        let root = real_archive_or_skip()?;
         let dir = tempfile::tempdir().unwrap();
         let summary = index(&root, dir.path());
         assert_eq!((summary.files, summary.messages), (542, 92_240));
@@ -36,11 +39,12 @@ fn fixture() -> Option<&'static Fixture> {
             .iter()
             .flat_map(|d| d.messages.iter().map(move |m| ((d.path.clone(), m.line), fold(&m.text))))
             .collect();
-        Fixture { archive, folded, _dir: dir, engine }
-    }))
+        Some(Fixture { archive, folded, root, _dir: dir, engine })
+    })
+    .as_ref()
 }
 
-fn queries(root: &std::path::Path) -> Vec<String> {
+fn queries(root: &Path) -> Vec<String> {
     let path = root.join("../queries.txt");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
@@ -114,7 +118,7 @@ fn the_real_archive_loads_exactly() {
 fn search_recall_equals_substring_scan_for_every_query() {
     let Some(f) = fixture() else { return };
     let engine = f.engine.lock().unwrap();
-    let qs = queries(&real_archive());
+    let qs = queries(&f.root);
     assert!(qs.len() >= 20, "queries.txt has {} terms", qs.len());
     for term in qs.into_iter().chain(EXTRA_TERMS.iter().map(|t| t.to_string())) {
         let expected = scan(f, &term);

@@ -43,7 +43,9 @@ impl TextTerm {
 
     /// Every alternative: as typed, then `OR`ed, then added by the glossary.
     pub fn alternatives(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.text.as_str()).chain(self.or.iter().map(String::as_str)).chain(self.also.iter().map(String::as_str))
+        std::iter::once(self.text.as_str())
+            .chain(self.or.iter().map(String::as_str))
+            .chain(self.also.iter().map(String::as_str))
     }
 }
 
@@ -148,7 +150,8 @@ impl Query {
                 continue;
             }
             let word_start = i;
-            let end = (i..chars.len()).find(|&j| chars[j].is_whitespace() || is_term_break(chars[j])).unwrap_or(chars.len());
+            let end =
+                (i..chars.len()).find(|&j| chars[j].is_whitespace() || is_term_break(chars[j])).unwrap_or(chars.len());
             let colon = (word_start..end).find(|&j| matches!(chars[j], ':' | '：'));
             let field = colon.and_then(|c| Field::parse(&chars[word_start..c].iter().collect::<String>()));
             if let (Some(field), Some(colon), false) = (field, colon, exact) {
@@ -255,7 +258,24 @@ fn push_term(q: &mut Query, text: String, mode: Mode, or_pending: &mut bool) -> 
 
 /// Chinese punctuation that ends a term outside quotes, as a space does (`网联，对账`).
 fn is_term_break(c: char) -> bool {
-    matches!(c, '，' | '、' | '。' | '；' | '！' | '？' | '《' | '》' | '「' | '」' | '『' | '』' | '【' | '】' | '（' | '）')
+    matches!(
+        c,
+        '，' | '、'
+            | '。'
+            | '；'
+            | '！'
+            | '？'
+            | '《'
+            | '》'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '【'
+            | '】'
+            | '（'
+            | '）'
+    )
 }
 
 fn is_open_quote(c: char) -> bool {

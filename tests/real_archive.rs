@@ -123,7 +123,9 @@ fn search_recall_equals_substring_scan_for_every_query() {
     for term in qs.into_iter().chain(EXTRA_TERMS.iter().map(|t| t.to_string())) {
         let expected = scan(f, &term);
         // `=`: the term alone, without its glossary entry.
-        let results = engine.search(&Query::parse(&format!("={term}")).unwrap(), Page { limit: None, ..Page::default() }).unwrap();
+        let results = engine
+            .search(&Query::parse(&format!("={term}")).unwrap(), Page { limit: None, ..Page::default() })
+            .unwrap();
         assert_eq!(results.total, results.hits.len());
         for h in &results.hits {
             assert!(contains(&h.text, &term), "hit for {term} without it: {}:{} {:?}", h.path, h.line, h.text);
@@ -168,7 +170,8 @@ fn facets_and_speakers_on_the_real_archive() {
 fn phrases_with_separators_equal_a_scan() {
     let Some(f) = fixture() else { return };
     let engine = f.engine.lock().unwrap();
-    for phrase in ["\"快捷 支付\"", "\"快捷，支付\"", "\"快捷/支付\"", "T+1", "\"网联 对账\"", "\"pos 机\""] {
+    for phrase in ["\"快捷 支付\"", "\"快捷，支付\"", "\"快捷/支付\"", "T+1", "\"网联 对账\"", "\"pos 机\""]
+    {
         let term = phrase.trim_matches('"');
         let expected = scan(f, term);
         let got = hits(&engine, &format!("={phrase}"));

@@ -252,7 +252,8 @@ fn y_copies_the_message_under_the_cursor_and_esc_never_quits() {
     // tmux takes OSC 52 from the program into its paste buffer.
     assert!(tmux.cmd(&["set", "-g", "set-clipboard", "on"]).status().unwrap().success());
     tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
-    tmux.text("结售汇");
+    // `=`: the term alone (the glossary would add 结汇, 购汇 …).
+    tmux.text("=结售汇");
     tmux.wait_for("the hits", |s| s.contains("结果 Results · 2 hits") && s.contains("远期结售汇"));
     tmux.keys(&["Enter", "Enter"]);
     tmux.wait_for("the conversation", |s| s.contains("对话 2018-01-09") && s.contains("▶ 10:06:31"));
@@ -280,7 +281,7 @@ fn y_copies_the_message_under_the_cursor_and_esc_never_quits() {
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(200));
     tmux.keys(&["q"]);
-    tmux.wait_for("q typed into the search box", |s| s.contains("搜索 › 结售汇q"));
+    tmux.wait_for("q typed into the search box", |s| s.contains("搜索 › =结售汇q"));
     std::thread::sleep(PAST_EVERY_TIMER);
     assert!(!tmux.screen().contains("chatlore-exit="), "still running");
     tmux.keys(&["C-c"]);

@@ -166,8 +166,8 @@ pub fn term_variants(term: &str) -> Vec<String> {
     let mut variants = vec![parts.first().map_or(String::new(), |p| (*p).to_owned())];
     let mut optional = 0;
     for pair in parts.windows(2) {
-        let latin_both = pair[0].chars().next_back().is_some_and(is_word_char)
-            && pair[1].chars().next().is_some_and(is_word_char);
+        let latin_both =
+            pair[0].chars().next_back().is_some_and(is_word_char) && pair[1].chars().next().is_some_and(is_word_char);
         let both = !latin_both && optional < MAX_OPTIONAL_SEPARATORS;
         optional += usize::from(both);
         let mut next = Vec::with_capacity(variants.len() * 2);

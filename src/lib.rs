@@ -12,6 +12,7 @@ pub mod generate;
 pub mod glossary;
 pub mod index;
 pub mod normalise;
+pub mod panics;
 pub mod query;
 pub mod search;
 pub mod speakers;

@@ -7,11 +7,11 @@
 
 use crate::archive::Kind;
 use crate::date::Date;
-use crate::index::schema::{names, split_ts, ts};
 use crate::glossary::Glossary;
+use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
-use crate::normalise::fold;
 use crate::index::{IndexError, IndexHandle};
+use crate::normalise::fold;
 use crate::query::{Field, Filter, Query, Value};
 use crate::speakers::Directory;
 use crate::text::{find_term, is_separator};
@@ -24,8 +24,8 @@ use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue}
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};

@@ -513,3 +513,21 @@ fn paste_goes_into_the_search_box() {
     assert_eq!(app.input.text, "断直连");
     assert_eq!(app.results.total, 4);
 }
+
+/// The README's key table, as the binding table says it should read.
+fn key_table() -> String {
+    let mut out = String::from("| keys | 中文 | what they do |\n| --- | --- | --- |\n");
+    for b in keymap::BINDINGS {
+        let scope = b.scope.label();
+        let en = if scope.is_empty() { b.en.to_owned() } else { format!("[{scope}] {}", b.en) };
+        out.push_str(&format!("| `{}` | {} | {} |\n", b.keys_label(), b.zh, en));
+    }
+    out
+}
+
+#[test]
+fn the_readme_key_table_is_the_binding_table() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table = key_table();
+    assert!(readme.contains(&table), "README.md's key table should read:\n{table}");
+}

@@ -138,6 +138,8 @@ pub struct App {
     pub size: (u16, u16),
     /// `z`: the conversation takes the whole width of a split view.
     pub maximised: bool,
+    /// Where the last frame put the panes (set by the loop after each draw).
+    pub drawn: Option<layout::Panes>,
     pub quit: bool,
     retry_at: Option<Instant>,
     /// The archive changed while an update was running: check again after it.
@@ -166,6 +168,7 @@ impl App {
             note: None,
             size,
             maximised: false,
+            drawn: None,
             quit: false,
             retry_at: None,
             recheck: false,
@@ -213,6 +216,25 @@ impl App {
     /// conversation of a split view).
     pub fn side_by_side(&self) -> bool {
         self.split_view() && !(self.maximised && self.conversation.is_some())
+    }
+
+    /// What the main area shows now.
+    pub fn main_view(&self) -> layout::Main {
+        if self.side_by_side() {
+            layout::Main::Both
+        } else if (self.focus == Focus::Conversation || self.maximised) && self.conversation.is_some() {
+            layout::Main::Conversation
+        } else {
+            layout::Main::Results
+        }
+    }
+
+    /// The panes as last drawn; before the first frame, or when the size or the view changed
+    /// since, as the next frame will draw them (the same computation).
+    pub fn panes(&self) -> layout::Panes {
+        let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
+        let main = self.main_view();
+        self.drawn.filter(|p| p.area == area && p.main == main).unwrap_or_else(|| layout::Panes::new(area, main))
     }
 
     /// Where the keyboard is, for the keymap.
@@ -520,7 +542,7 @@ impl App {
     }
 
     fn move_selection(&mut self, a: Action) {
-        let page = usize::from(self.size.1.saturating_sub(layout::CHROME_ROWS)).max(1);
+        let page = self.panes().results_rows();
         let total = self.results.total;
         let sel = &mut self.results.selected;
         *sel = match a {
@@ -595,8 +617,12 @@ impl App {
 
     /// Width and height of the conversation pane's inside, as drawn.
     fn conversation_size(&self) -> (usize, usize) {
-        let width = layout::conversation_width(self.size.0, self.side_by_side());
-        (width, usize::from(self.size.1.saturating_sub(layout::CHROME_ROWS)).max(1))
+        let mut panes = self.panes();
+        if panes.conversation.is_none() {
+            // Not shown yet (narrow view, about to open): as it will be drawn.
+            panes = layout::Panes::new(panes.area, layout::Main::Conversation);
+        }
+        panes.conversation_inner()
     }
 
     /// The first line of the open day that the conversation pane shows.

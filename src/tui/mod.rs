@@ -61,7 +61,9 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
     let mut app = App::new(archive.to_owned(), index.to_owned(), (size.width, size.height));
     let worker = Worker::new(archive.to_owned(), index.to_owned());
     // The first frame goes out before the index is opened or checked.
-    terminal.draw(|f| ui::draw(f, &app))?;
+    let mut drawn = None;
+    terminal.draw(|f| drawn = Some(ui::draw(f, &app)))?;
+    app.drawn = drawn;
     // The archive is watched: logs that arrive, change or go are indexed once it is quiet.
     let mut watcher = match ArchiveWatcher::new(archive, Some(index)) {
         Ok(w) => Some(w),
@@ -120,7 +122,9 @@ where
             }
             pending = app.take_effects();
         }
-        terminal.draw(|f| ui::draw(f, app))?;
+        let mut drawn = None;
+        terminal.draw(|f| drawn = Some(ui::draw(f, app)))?;
+        app.drawn = drawn;
         if app.quit {
             return Ok(());
         }

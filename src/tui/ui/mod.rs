@@ -9,9 +9,9 @@ mod results;
 mod search_box;
 mod status;
 
-use super::app::{App, Focus, Overlay};
-use super::layout;
-use ratatui::layout::{Constraint, Layout, Rect};
+use super::app::{App, Overlay};
+use super::layout::Panes;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear};
@@ -21,23 +21,17 @@ use unicode_width::UnicodeWidthChar;
 
 pub use super::theme::{ACCENT, DIM, ERROR, MATCH, SELECTED};
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame, app: &App) {
-    let [search, chips, main, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)])
-            .areas(frame.area());
-    search_box::draw(frame, app, search, chips);
-    if app.side_by_side() {
-        let (left, right) = layout::split(main.width);
-        let [left, right] = Layout::horizontal([Constraint::Length(left), Constraint::Length(right)]).areas(main);
-        results::draw(frame, app, left);
-        conversation::draw(frame, app, right);
-    } else if (app.focus == Focus::Conversation || app.maximised) && app.conversation.is_some() {
-        conversation::draw(frame, app, main);
-    } else {
-        results::draw(frame, app, main);
+/// Draws the whole screen; returns where the panes went (the app keeps it for scrolling).
+pub fn draw(frame: &mut Frame, app: &App) -> Panes {
+    let panes = Panes::new(frame.area(), app.main_view());
+    search_box::draw(frame, app, panes.search, panes.chips);
+    if let Some(r) = panes.results {
+        results::draw(frame, app, r);
     }
-    status::draw(frame, app, status);
+    if let Some(c) = panes.conversation {
+        conversation::draw(frame, app, c);
+    }
+    status::draw(frame, app, panes.status);
     match &app.overlay {
         Some(Overlay::Help { filter, selected }) => help::draw(frame, filter, *selected),
         Some(Overlay::Filters { tab, input, selected }) => filters::draw(frame, app, *tab, input, *selected),
@@ -46,6 +40,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Citation { text, scroll }) => help::citation(frame, text, *scroll),
         None => {}
     }
+    panes
 }
 
 /// A bordered block, its border bright when it has the focus.

@@ -531,3 +531,56 @@ fn the_readme_key_table_is_the_binding_table() {
     let table = key_table();
     assert!(readme.contains(&table), "README.md's key table should read:\n{table}");
 }
+
+#[test]
+fn a_date_typed_in_the_day_list_jumps_to_it_and_pages_are_what_is_visible() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 8));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('D'));
+    let selected_date = |app: &App| match &app.overlay {
+        Some(Overlay::Days { selected, rows, .. }) => rows[*selected].date.to_string(),
+        other => panic!("no day list: {other:?}"),
+    };
+    for c in "2017-08".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert!(selected_date(&app).starts_with("2017-08"), "{}", selected_date(&app));
+    for c in "-15".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(selected_date(&app), "2017-08-15");
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(selected_date(&app), "2018-05-30");
+    // 8 rows of terminal: the popup shows 6 days, and a page is 6.
+    key(&mut app, KeyCode::PageDown);
+    let Some(Overlay::Days { selected, .. }) = &app.overlay else { panic!() };
+    assert_eq!(*selected, 6);
+}
+
+#[test]
+fn up_and_down_in_the_search_box_walk_recent_searches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    for q in ["对账", "网联", "对账"] {
+        app.update(Action::ClearInput);
+        typed(&mut app, q);
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('/'));
+    }
+    assert_eq!(app.recent, vec!["网联", "对账"], "once each, newest last");
+    app.update(Action::ClearInput);
+    typed(&mut app, "路");
+    key(&mut app, KeyCode::Up);
+    assert_eq!((app.input.text.as_str(), app.results.total), ("对账", 6));
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.input.text, "网联");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.input.text, "网联", "the oldest stays");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.input.text, "对账");
+    key(&mut app, KeyCode::Down);
+    assert_eq!((app.input.text.as_str(), app.focus), ("路", Focus::Search), "what was typed comes back");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.focus, Focus::Results);
+}

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 const PAGE: usize = 200;
 /// How long to wait before trying again when another process is indexing.
 const BUSY_RETRY: Duration = Duration::from_secs(2);
+/// Recent searches kept.
+const RECENT_MAX: usize = 50;
 /// How often the open index is checked for commits made by other processes.
 const RELOAD_EVERY: Duration = Duration::from_secs(2);
 
@@ -46,6 +48,8 @@ pub enum Overlay {
     Days {
         selected: usize,
         rows: Vec<DayRow>,
+        /// A date being typed to jump to (`2017-08`, `2017-08-15`).
+        typed: String,
     },
     /// A citation to copy by hand (it could not be copied), scrolled by this many lines.
     Citation {
@@ -138,6 +142,11 @@ pub struct App {
     pub size: (u16, u16),
     /// `z`: the conversation takes the whole width of a split view.
     pub maximised: bool,
+    /// Queries searched in this session, oldest first (↑/↓ in the search box walk them).
+    pub recent: Vec<String>,
+    /// While walking recent queries: which one is shown, and what was typed before.
+    recent_at: Option<usize>,
+    draft: String,
     /// Where the last frame put the panes (set by the loop after each draw).
     pub drawn: Option<layout::Panes>,
     pub quit: bool,
@@ -169,6 +178,9 @@ impl App {
             size,
             maximised: false,
             drawn: None,
+            recent: Vec::new(),
+            recent_at: None,
+            draft: String::new(),
             quit: false,
             retry_at: None,
             recheck: false,
@@ -274,7 +286,7 @@ impl App {
             }
             Action::OpenDays => {
                 let rows = self.day_rows();
-                self.overlay = Some(Overlay::Days { selected: 0, rows });
+                self.overlay = Some(Overlay::Days { selected: 0, rows, typed: String::new() });
             }
             Action::CycleSort => {
                 self.sort = match self.sort {
@@ -290,14 +302,19 @@ impl App {
                     self.focus = Focus::Conversation;
                 }
             }
-            Action::TypeSearch(c) => {
-                self.overlay = None;
-                self.focus = Focus::Search;
-                self.edit(|i| {
-                    i.end();
-                    i.insert(c)
-                });
+            Action::TypeSearch(c) if c.is_ascii_digit() || c == '-' => {
+                if let Some(Overlay::Days { selected, rows, typed }) = self.overlay.as_mut() {
+                    // Typed in the day list: a date to jump to.
+                    typed.push(c);
+                    match day_matching(rows, typed) {
+                        Some(i) => *selected = i,
+                        None => self.note = Some(format!("no day starts with {typed}")),
+                    }
+                } else {
+                    self.type_search(c);
+                }
             }
+            Action::TypeSearch(c) => self.type_search(c),
             Action::CloseOrQuit if self.overlay.is_some() => self.overlay = None,
             Action::CloseOrQuit => self.quit = true,
             Action::Copy => self.copy(),
@@ -325,7 +342,12 @@ impl App {
             (Focus::Search, Action::CursorRight) => self.input.right(),
             (Focus::Search, Action::CursorHome) => self.input.home(),
             (Focus::Search, Action::CursorEnd) => self.input.end(),
-            (Focus::Search, Action::Enter | Action::Down) => self.focus = Focus::Results,
+            (Focus::Search, Action::Up) => self.walk_recent(true),
+            (Focus::Search, Action::Down) if self.recent_at.is_some() => self.walk_recent(false),
+            (Focus::Search, Action::Enter | Action::Down) => {
+                self.remember_query();
+                self.focus = Focus::Results;
+            }
             (Focus::Results, Action::Enter) => {
                 self.open_selected();
                 if self.conversation.is_some() {
@@ -408,7 +430,14 @@ impl App {
                 }
             },
             (Overlay::Days { .. }, Action::Enter) => self.open_selected_day(),
-            (Overlay::Days { selected, rows }, a) => *selected = moved(*selected, &a, rows.len(), 10),
+            (Overlay::Days { selected, rows, typed }, Action::Backspace) => {
+                typed.pop();
+                *selected = day_matching(rows, typed).unwrap_or(*selected);
+            }
+            (Overlay::Days { selected, rows, .. }, a) => {
+                let page = layout::popup_rows(self.size.1, layout::DAYS_POPUP.1);
+                *selected = moved(*selected, &a, rows.len(), page)
+            }
             (Overlay::Citation { scroll, .. }, a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) => {
                 *scroll = match a {
                     Action::Up => scroll.saturating_sub(1),
@@ -422,8 +451,60 @@ impl App {
         }
     }
 
+    /// A character typed outside any input: to the end of the search box, which takes the
+    /// keyboard (an overlay without an input closes).
+    fn type_search(&mut self, c: char) {
+        self.overlay = None;
+        self.focus = Focus::Search;
+        self.edit(|i| {
+            i.end();
+            i.insert(c)
+        });
+    }
+
+    /// Keeps the query in the recent searches (once, as the newest).
+    fn remember_query(&mut self) {
+        let q = self.input.text.trim().to_owned();
+        if !q.is_empty() {
+            self.recent.retain(|r| *r != q);
+            self.recent.push(q);
+            if self.recent.len() > RECENT_MAX {
+                self.recent.remove(0);
+            }
+        }
+        self.recent_at = None;
+    }
+
+    /// Shows an older (`back`) or newer recent query in the search box; past the newest, what
+    /// was being typed comes back.
+    fn walk_recent(&mut self, back: bool) {
+        let n = self.recent.len();
+        let next = match (self.recent_at, back) {
+            (_, true) if n == 0 => return,
+            (None, true) => {
+                self.draft = self.input.text.clone();
+                Some(n - 1)
+            }
+            (Some(i), true) => Some(i.saturating_sub(1)),
+            (Some(i), false) if i + 1 < n => Some(i + 1),
+            (_, false) => None,
+        };
+        let text = match next {
+            Some(i) => self.recent[i].clone(),
+            None => std::mem::take(&mut self.draft),
+        };
+        self.edit(|input| {
+            input.clear();
+            for c in text.chars() {
+                input.insert(c);
+            }
+        });
+        self.recent_at = next;
+    }
+
     /// Edits the search box and searches again.
     fn edit(&mut self, f: impl FnOnce(&mut TextInput)) {
+        self.recent_at = None;
         let before = self.input.text.clone();
         f(&mut self.input);
         if self.input.text != before {
@@ -746,7 +827,7 @@ impl App {
     }
 
     fn open_selected_day(&mut self) {
-        let Some(Overlay::Days { selected, rows }) = &self.overlay else { return };
+        let Some(Overlay::Days { selected, rows, .. }) = &self.overlay else { return };
         let Some(row) = rows.get(*selected).cloned() else { return };
         let Some(engine) = &self.engine else { return };
         let mut q = Query::default();
@@ -960,6 +1041,11 @@ fn edit_input(input: &mut TextInput, a: &Action) -> bool {
         _ => return false,
     }
     true
+}
+
+/// The first (newest) day whose date starts with `typed`.
+fn day_matching(rows: &[DayRow], typed: &str) -> Option<usize> {
+    rows.iter().position(|r| r.date.to_string().starts_with(typed))
 }
 
 /// A list selection after a movement action.

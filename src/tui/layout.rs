@@ -17,6 +17,20 @@ pub fn split(total: u16) -> (u16, u16) {
     (results, total - results)
 }
 
+/// The day list's window (at most; smaller terminals clip it).
+pub const DAYS_POPUP: (u16, u16) = (80, 30);
+
+/// A centred window of at most `w`×`h` cells in `area`.
+pub fn popup_rect(area: Rect, w: u16, h: u16) -> Rect {
+    let (w, h) = (w.min(area.width), h.min(area.height));
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// Rows a bordered popup of at most `h` rows shows inside, on a screen `height` rows high.
+pub fn popup_rows(height: u16, h: u16) -> usize {
+    usize::from(h.min(height).saturating_sub(2)).max(1)
+}
+
 /// What the main area shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Main {

@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Panes {
         Some(Overlay::Help { filter, selected }) => help::draw(frame, filter, *selected),
         Some(Overlay::Filters { tab, input, selected }) => filters::draw(frame, app, *tab, input, *selected),
         Some(Overlay::Insights) => insights::draw(frame, app),
-        Some(Overlay::Days { selected, rows }) => days::draw(frame, app, rows, *selected),
+        Some(Overlay::Days { selected, rows, typed }) => days::draw(frame, app, rows, *selected, typed),
         Some(Overlay::Citation { text, scroll }) => help::citation(frame, text, *scroll),
         None => {}
     }
@@ -51,10 +51,7 @@ pub fn pane(title: String, focused: bool) -> Block<'static> {
 
 /// A centred window of at most `w`×`h` cells, cleared.
 pub fn popup(frame: &mut Frame, w: u16, h: u16) -> Rect {
-    let area = frame.area();
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    let rect = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+    let rect = super::layout::popup_rect(frame.area(), w, h);
     frame.render_widget(Clear, rect);
     rect
 }
@@ -120,6 +117,18 @@ fn list_top(selected: usize, len: usize, height: usize) -> usize {
     selected.saturating_sub(height / 2).min(len.saturating_sub(height))
 }
 
+/// A bar of `value` against `peak` in `width` cells, in eighths of a cell, so that 4 and 206
+/// out of 2,000 still look different; never empty for a value above zero.
+pub fn bar(value: u64, peak: u64, width: usize) -> String {
+    const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+    let eighths = if value == 0 { 0 } else { ((value * width as u64 * 8) / peak.max(1)).max(1) as usize };
+    let mut s = "█".repeat(eighths / 8);
+    if eighths % 8 > 0 {
+        s.push(EIGHTHS[eighths % 8 - 1]);
+    }
+    s
+}
+
 /// `1 hit`, `1,234 hits`.
 pub fn hits(n: usize) -> String {
     format!("{} {}", thousands(n as u64), if n == 1 { "hit" } else { "hits" })
@@ -157,6 +166,15 @@ mod tests {
         assert_eq!(list_top(50, 100, 10), 45);
         assert_eq!(list_top(99, 100, 10), 90);
         assert_eq!(list_top(3, 5, 10), 0);
+    }
+
+    #[test]
+    fn bars_tell_small_counts_apart() {
+        assert_eq!(bar(0, 2000, 20), "");
+        assert_eq!(bar(4, 2000, 20), "▏");
+        assert_eq!(bar(206, 2000, 20), "██▌");
+        assert_eq!(bar(2000, 2000, 20), "█".repeat(20));
+        assert_ne!(bar(4, 206, 20), bar(206, 206, 20));
     }
 
     #[test]

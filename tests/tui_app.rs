@@ -584,3 +584,20 @@ fn up_and_down_in_the_search_box_walk_recent_searches() {
     key(&mut app, KeyCode::Down);
     assert_eq!(app.focus, Focus::Results);
 }
+
+#[test]
+fn the_companies_tab_filters_by_org() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    app.update(Action::OpenFilters(Some(FilterTab::Companies)));
+    let rows = app.filter_rows(FilterTab::Companies, "");
+    assert!(!rows.is_empty());
+    let top = rows[0].clone();
+    assert!(rows.windows(2).all(|w| w[0].count >= w[1].count), "most messages first");
+    let typed: String = top.label.chars().take(2).collect();
+    assert!(app.filter_rows(FilterTab::Companies, &typed).iter().any(|r| r.label == top.label));
+    app.update(Action::Enter);
+    assert_eq!(app.chips.len(), 1);
+    assert_eq!(app.chips[0].to_string(), format!("org:{}", top.label));
+    assert_eq!(app.results.total as u64, top.count, "the chip finds what the tab counted");
+}

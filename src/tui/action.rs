@@ -10,10 +10,12 @@ pub enum FilterTab {
     Speakers,
     Topics,
     Groups,
+    Companies,
 }
 
 impl FilterTab {
-    pub const ALL: [FilterTab; 4] = [FilterTab::Dates, FilterTab::Speakers, FilterTab::Topics, FilterTab::Groups];
+    pub const ALL: [FilterTab; 5] =
+        [FilterTab::Dates, FilterTab::Speakers, FilterTab::Topics, FilterTab::Groups, FilterTab::Companies];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -21,6 +23,7 @@ impl FilterTab {
             FilterTab::Speakers => "Speakers",
             FilterTab::Topics => "Topics",
             FilterTab::Groups => "Groups",
+            FilterTab::Companies => "Companies",
         }
     }
 }

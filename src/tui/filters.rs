@@ -32,7 +32,24 @@ pub fn rows(facets: Option<&Facets>, engine: Option<&Engine>, tab: FilterTab, ty
         FilterTab::Speakers => speakers(engine, facets, typed),
         FilterTab::Topics => topics(engine, facets, typed),
         FilterTab::Groups => groups(engine, facets, typed),
+        FilterTab::Companies => companies(facets, typed),
     }
+}
+
+/// Companies of the query's speakers (parsed from their nicknames), most messages first.
+fn companies(facets: &Facets, typed: &str) -> Vec<FilterRow> {
+    let typed = typed.to_lowercase();
+    crate::speakers::Directory::new(facets.speakers.iter().map(|(k, v)| (k.clone(), *v)))
+        .companies()
+        .into_iter()
+        .filter(|(c, _)| c.to_lowercase().contains(&typed))
+        .map(|(c, count)| FilterRow {
+            label: c.clone(),
+            detail: String::new(),
+            count,
+            filter: filter(Field::Org, Value::Text(c)),
+        })
+        .collect()
 }
 
 fn dates(facets: &Facets, typed: &str) -> Vec<FilterRow> {

@@ -601,3 +601,21 @@ fn the_companies_tab_filters_by_org() {
     assert_eq!(app.chips[0].to_string(), format!("org:{}", top.label));
     assert_eq!(app.results.total as u64, top.count, "the chip finds what the tab counted");
 }
+
+#[test]
+fn percent_in_insights_counts_each_months_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('i'));
+    assert!(!app.share && app.month_totals.is_none());
+    key(&mut app, KeyCode::Char('%'));
+    assert!(app.share);
+    let totals = app.month_totals.clone().expect("month totals counted");
+    assert_eq!(totals.values().sum::<u64>(), 138, "every message of the archive, not only the hits");
+    let hits = &app.facets.as_ref().unwrap().months;
+    assert!(hits.iter().all(|(m, n)| totals.get(m).is_some_and(|t| t >= n)));
+    key(&mut app, KeyCode::Char('%'));
+    assert!(!app.share);
+}

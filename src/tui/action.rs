@@ -101,6 +101,8 @@ pub enum Action {
     OpenHelp,
     /// Remove the selected filter chip.
     RemoveChip,
+    /// Insights: hits per month as counts, or as a share of each month's messages.
+    ToggleShare,
     /// Cycle the order: relevance, newest first, oldest first.
     CycleSort,
     /// Show the conversation over the whole width (again: back to the split view).

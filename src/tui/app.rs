@@ -140,6 +140,9 @@ pub struct App {
     /// A one-line note for the status bar (what reindexing did, a copied citation).
     pub note: Option<String>,
     pub size: (u16, u16),
+    /// `%` in insights: months as shares of their messages; the totals they need.
+    pub share: bool,
+    pub month_totals: Option<std::collections::BTreeMap<String, u64>>,
     /// `z`: the conversation takes the whole width of a split view.
     pub maximised: bool,
     /// Queries searched in this session, oldest first (↑/↓ in the search box walk them).
@@ -177,6 +180,8 @@ impl App {
             note: None,
             size,
             maximised: false,
+            share: false,
+            month_totals: None,
             drawn: None,
             recent: Vec::new(),
             recent_at: None,
@@ -287,6 +292,10 @@ impl App {
             Action::OpenDays => {
                 let rows = self.day_rows();
                 self.overlay = Some(Overlay::Days { selected: 0, rows, typed: String::new() });
+            }
+            Action::ToggleShare => {
+                self.share = !self.share;
+                self.count_month_totals();
             }
             Action::CycleSort => {
                 self.sort = match self.sort {
@@ -536,6 +545,9 @@ impl App {
     /// Runs the query again after the index changed, keeping the selection and the open
     /// conversation (cursor and scroll) on the same messages when they still exist.
     pub fn refresh_keeping(&mut self) {
+        // The archive changed: its months' totals are counted again.
+        self.month_totals = None;
+        self.count_month_totals();
         let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
         let old = self.results.selected;
         let reading = self.conversation.take().map(|c| {
@@ -572,6 +584,18 @@ impl App {
         });
         if kept.is_none() {
             self.sync_preview();
+        }
+    }
+
+    /// Messages per month in the whole archive, whatever the query, for `%` in insights.
+    fn count_month_totals(&mut self) {
+        if !self.share || self.month_totals.is_some() {
+            return;
+        }
+        match self.engine.as_ref().map(|e| e.facets(&Query::default())) {
+            Some(Ok(f)) => self.month_totals = Some(f.months),
+            Some(Err(e)) => self.note = Some(e.to_string()),
+            None => {}
         }
     }
 

@@ -203,6 +203,13 @@ pub static BINDINGS: &[Binding] = &[
         "insights: hits per month, top speakers and companies, topic mix",
     ),
     b(
+        &[k('%')],
+        Lists,
+        Action::ToggleShare,
+        "洞察：按每月消息的占比显示",
+        "insights: hits as a share of each month's messages",
+    ),
+    b(
         &[k('o')],
         Lists,
         Action::CycleSort,

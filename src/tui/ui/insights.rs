@@ -9,6 +9,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 use ratatui::Frame;
+use std::collections::BTreeMap;
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = popup(frame, 140, 36);
@@ -36,7 +37,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     }
     let [chart, lists] = Layout::vertical([Constraint::Percentage(45), Constraint::Min(6)]).areas(inner);
-    months_chart(frame, f, chart);
+    months_chart(frame, f, app.month_totals.as_ref().filter(|_| app.share), chart);
     let [speakers, companies, topics] =
         Layout::horizontal([Constraint::Ratio(1, 3), Constraint::Ratio(1, 3), Constraint::Ratio(1, 3)]).areas(lists);
     let top_speakers: Vec<(String, u64)> =
@@ -60,18 +61,39 @@ fn describe(app: &App) -> String {
     parts.join(" ")
 }
 
-fn months_chart(frame: &mut Frame, f: &Facets, area: Rect) {
+/// Every month from the first to the last with a count, those without one at zero (so gaps
+/// show as gaps).
+pub fn continuous_months(counts: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
+    let (Some(first), Some(last)) = (counts.keys().next(), counts.keys().next_back()) else { return Vec::new() };
+    let ym = |m: &str| Some((m.get(..4)?.parse::<u32>().ok()?, m.get(5..7)?.parse::<u32>().ok()?));
+    let (Some((mut y, mut m)), Some(end)) = (ym(first), ym(last)) else {
+        return counts.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    };
+    let mut out = Vec::new();
+    while (y, m) <= end {
+        let key = format!("{y:04}-{m:02}");
+        out.push((key.clone(), counts.get(&key).copied().unwrap_or(0)));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+/// Hits per month, or with `totals` (`%`) hits as a share of each month's messages.
+fn months_chart(frame: &mut Frame, f: &Facets, totals: Option<&BTreeMap<String, u64>>, area: Rect) {
     let span = match (f.months.keys().next(), f.months.keys().next_back()) {
         (Some(a), Some(b)) if a != b => format!(" · {a} … {b}"),
         (Some(a), _) => format!(" · {a}"),
         _ => String::new(),
     };
-    let block =
-        Block::bordered().border_style(DIM).title(format!(" 每月 Hits per month · {} hits{span} ", thousands(f.total)));
+    let what = if totals.is_some() { "share of each month's messages, % toggles" } else { "% shows shares" };
+    let block = Block::bordered()
+        .border_style(DIM)
+        .title(format!(" 每月 Hits per month · {} hits{span} · {what} ", thousands(f.total)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // As many of the latest months as fit, bars as wide as the room allows (3 to 6 columns).
-    let months: Vec<(&String, &u64)> = f.months.iter().collect();
+    let series = continuous_months(&f.months);
+    let months: Vec<(&String, &u64)> = series.iter().map(|(m, n)| (m, n)).collect();
     let bar_w = (usize::from(inner.width) / months.len().max(1)).saturating_sub(1).clamp(3, 6);
     let fits = (usize::from(inner.width) / (bar_w + 1)).max(1);
     let shown = &months[months.len().saturating_sub(fits)..];
@@ -82,7 +104,16 @@ fn months_chart(frame: &mut Frame, f: &Facets, area: Rect) {
         .map(|(i, (m, n))| {
             let new_year = i == 0 || shown[i - 1].0[..4] != m[..4];
             let label = if new_year && bar_w >= 5 { m[2..].to_owned() } else { m[5..].to_owned() };
-            Bar::default().value(**n).label(Line::from(label)).text_value(compact(**n))
+            let bar = Bar::default().label(Line::from(label));
+            match totals.map(|t| t.get(m.as_str()).copied().unwrap_or(0)) {
+                // Basis points for the height; whole percent (or <1%) written on the bar.
+                Some(all) => {
+                    let bp = **n * 10_000 / all.max(1);
+                    let text = if bp > 0 && bp < 100 { "<1%".to_owned() } else { format!("{}%", bp / 100) };
+                    bar.value(bp).text_value(text)
+                }
+                None => bar.value(**n).text_value(compact(**n)),
+            }
         })
         .collect();
     let chart = BarChart::default()
@@ -130,4 +161,18 @@ fn ranking(frame: &mut Frame, title: &str, rows: &[(String, u64)], total: u64, a
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_without_hits_appear_on_the_axis() {
+        let counts: BTreeMap<String, u64> =
+            [("2017-11", 3), ("2018-02", 5)].into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let months = continuous_months(&counts);
+        let months: Vec<(&str, u64)> = months.iter().map(|(m, n)| (m.as_str(), *n)).collect();
+        assert_eq!(months, vec![("2017-11", 3), ("2017-12", 0), ("2018-01", 0), ("2018-02", 5)]);
+    }
 }

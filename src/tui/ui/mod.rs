@@ -172,7 +172,8 @@ mod tests {
     fn bars_tell_small_counts_apart() {
         assert_eq!(bar(0, 2000, 20), "");
         assert_eq!(bar(4, 2000, 20), "▏");
-        assert_eq!(bar(206, 2000, 20), "██▌");
+        assert_eq!(bar(206, 2000, 20), "██");
+        assert_eq!(bar(230, 2000, 20), "██▎");
         assert_eq!(bar(2000, 2000, 20), "█".repeat(20));
         assert_ne!(bar(4, 206, 20), bar(206, 206, 20));
     }

@@ -40,7 +40,7 @@ fn frame(app: &App) -> String {
 
 macro_rules! snap {
     ($name:expr, $app:expr) => {
-        insta::with_settings!({ filters => vec![(r"\d+\.\d+ ms", "[t] ms")] }, {
+        insta::with_settings!({ filters => vec![(r"\d+\.\d+ ms(.*?) +index", "[t] ms$1 … index")] }, {
             insta::assert_snapshot!($name, frame(&$app));
         })
     };
@@ -188,7 +188,7 @@ fn the_loop_runs_on_any_backend_until_quit() {
     let last = app.drawn.expect("the loop keeps the layout it drew");
     assert_eq!(last, app.panes());
     assert_eq!((last.area.width, last.area.height, last.main), (80, 24, chatlore::tui::layout::Main::Results));
-    insta::with_settings!({ filters => vec![(r"\d+\.\d+ ms", "[t] ms")] }, {
+    insta::with_settings!({ filters => vec![(r"\d+\.\d+ ms(.*?) +index", "[t] ms$1 … index")] }, {
         insta::assert_snapshot!("loop_last_frame", terminal.backend().to_string());
     });
 }

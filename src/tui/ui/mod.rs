@@ -53,7 +53,23 @@ pub fn pane(title: String, focused: bool) -> Block<'static> {
 pub fn popup(frame: &mut Frame, w: u16, h: u16) -> Rect {
     let rect = super::layout::popup_rect(frame.area(), w, h);
     frame.render_widget(Clear, rect);
+    clear_straddlers(frame.buffer_mut(), rect);
     rect
+}
+
+/// A double-width character just left of a window would spill its second half over the
+/// window's left border: it becomes a space (the half column it loses cannot be shown anyway).
+fn clear_straddlers(buf: &mut ratatui::buffer::Buffer, rect: Rect) {
+    if rect.x == buf.area.x {
+        return;
+    }
+    for y in rect.top()..rect.bottom() {
+        if let Some(cell) = buf.cell_mut((rect.x - 1, y)) {
+            if unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
 }
 
 /// `s` cut or padded to exactly `width` display columns (`…` where cut).
@@ -176,6 +192,27 @@ mod tests {
         assert_eq!(bar(230, 2000, 20), "██▎");
         assert_eq!(bar(2000, 2000, 20), "█".repeat(20));
         assert_ne!(bar(4, 206, 20), bar(206, 206, 20));
+    }
+
+    #[test]
+    fn a_popup_over_double_width_text_keeps_its_left_border() {
+        use ratatui::buffer::Buffer;
+        use ratatui::widgets::Paragraph;
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(11, 3)).unwrap();
+        terminal
+            .draw(|f| {
+                f.render_widget(Paragraph::new(vec![Line::from("网联断直连啊"); 3]), f.area());
+                let r = popup(f, 6, 3);
+                f.render_widget(Block::bordered(), r);
+            })
+            .unwrap();
+        // A window at an odd column: the character under its border's left neighbour goes.
+        let mut buf = Buffer::with_lines(["网联断直连"]);
+        clear_straddlers(&mut buf, Rect::new(3, 0, 4, 1));
+        assert_eq!(buf[(2, 0)].symbol(), " ", "联 at columns 2–3 would cover the border at 3");
+        assert_eq!(buf[(0, 0)].symbol(), "网");
+        let screen = terminal.backend().to_string();
+        assert!(screen.contains("┌────┐"), "{screen}");
     }
 
     #[test]

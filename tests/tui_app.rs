@@ -619,3 +619,21 @@ fn percent_in_insights_counts_each_months_messages() {
     key(&mut app, KeyCode::Char('%'));
     assert!(!app.share);
 }
+
+#[test]
+fn a_topic_chip_highlights_its_keywords_and_n_walks_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "topic:reconciliation");
+    assert!(app.results.total > 0);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    let c = app.conversation.as_ref().expect("the hit opened");
+    assert!(c.terms.iter().any(|t| t == "对账") && c.terms.iter().any(|t| t == "单边账"), "{:?}", c.terms);
+    assert!(c.matches.contains(&c.focus), "the hit is one of the day's matches");
+    if c.matches.len() > 1 {
+        let before = c.focus;
+        key(&mut app, KeyCode::Char('n'));
+        assert_ne!(app.conversation.as_ref().unwrap().focus, before, "n walks the topic's keywords");
+    }
+}

@@ -680,7 +680,8 @@ impl App {
     }
 
     fn open_day(&mut self, path: &str, focus: impl FnOnce(&Day) -> usize) {
-        let terms: Vec<String> = self.results.query.highlight_terms().into_iter().map(str::to_owned).collect();
+        let mut terms: Vec<String> = self.results.query.highlight_terms().into_iter().map(str::to_owned).collect();
+        terms.extend(self.topic_keywords());
         let reuse = self.conversation.take().filter(|c| c.day.path == path);
         let day = match reuse.map(|c| c.day).map_or_else(|| archive::load_day(&self.archive, path), Ok) {
             Ok(day) => day,
@@ -702,6 +703,31 @@ impl App {
         };
         let focus = focus(&day);
         self.conversation = Some(Conversation { day, focus, mark: None, scroll: 0, matches, terms });
+    }
+
+    /// The keywords of the topics the query asks for (`topic:` chips or terms): a topic chip
+    /// highlights its keywords in the conversation and `n`/`N` walk them.
+    fn topic_keywords(&self) -> Vec<String> {
+        let Some(engine) = &self.engine else { return Vec::new() };
+        let wanted: Vec<&str> = self
+            .results
+            .query
+            .filters
+            .iter()
+            .filter(|f| f.field == Field::Topic && !f.negated)
+            .filter_map(|f| match &f.value {
+                Value::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        engine
+            .handle
+            .meta
+            .topics
+            .iter()
+            .filter(|t| wanted.iter().any(|w| t.id.eq_ignore_ascii_case(w) || t.zh == *w))
+            .flat_map(|t| t.keywords.iter().cloned())
+            .collect()
     }
 
     fn jump_match(&mut self, forward: bool) {

@@ -145,7 +145,8 @@ pub struct App {
     pub month_totals: Option<std::collections::BTreeMap<String, u64>>,
     /// `z`: the conversation takes the whole width of a split view.
     pub maximised: bool,
-    /// Queries searched in this session, oldest first (↑/↓ in the search box walk them).
+    /// Recent queries, oldest first (↑/↓ in the search box walk them; the runtime keeps them
+    /// across runs).
     pub recent: Vec<String>,
     /// While walking recent queries: which one is shown, and what was typed before.
     recent_at: Option<usize>,

@@ -10,6 +10,7 @@ mod filters;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+mod recent;
 mod render;
 mod terminal;
 mod theme;
@@ -72,8 +73,12 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
             None
         }
     };
+    let recent_file = recent::file();
+    if let Some(f) = &recent_file {
+        app.recent = recent::load(f);
+    }
     app.start();
-    run_loop(
+    let result = run_loop(
         &mut terminal,
         &mut app,
         &mut TerminalEvents,
@@ -94,7 +99,12 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
             }
             actions
         },
-    )
+    );
+    if let Some(f) = &recent_file {
+        // Losing the list of recent searches is no reason to fail the session.
+        let _ = recent::save(f, &app.recent);
+    }
+    result
 }
 
 /// The loop: carry out effects, draw, wait for events, update; until the app quits.

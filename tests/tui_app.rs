@@ -3,7 +3,7 @@
 
 mod common;
 
-use chatlore::tui::action::{Action, CopyOutcome, FilterTab, IndexEvent};
+use chatlore::tui::action::{Action, CopyOutcome, FilterTab, IndexEvent, InsightSection};
 use chatlore::tui::app::{App, Effect, Focus, IndexStatus, Overlay};
 use chatlore::tui::{dispatch, keymap};
 use common::*;
@@ -168,7 +168,7 @@ fn help_opens_from_anywhere_filters_in_both_languages_and_enter_runs_the_key() {
     assert_eq!(rows.iter().map(|b| b.keys_label()).collect::<Vec<_>>(), vec!["i"]);
     assert_eq!(keymap::help_rows("TOP SPEAKERS").len(), 1, "English, any case");
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Insights)), "Enter ran i");
+    assert!(matches!(app.overlay, Some(Overlay::Insights { .. })), "Enter ran i");
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn esc_typed_quickly_before_a_key_arrives_as_alt_and_means_both() {
     app.update(Action::Enter);
     app.update(Action::OpenHelp);
     dispatch(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT)));
-    assert!(matches!(app.overlay, Some(Overlay::Insights)), "Esc closed the help, i opened insights");
+    assert!(matches!(app.overlay, Some(Overlay::Insights { .. })), "Esc closed the help, i opened insights");
     // In the search box Esc has nowhere to go back to: the key is typed.
     let mut app = demo_app(&dir);
     dispatch(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::ALT)));
@@ -636,4 +636,29 @@ fn a_topic_chip_highlights_its_keywords_and_n_walks_them() {
         key(&mut app, KeyCode::Char('n'));
         assert_ne!(app.conversation.as_ref().unwrap().focus, before, "n walks the topic's keywords");
     }
+}
+
+#[test]
+fn enter_in_insights_filters_by_the_month_speaker_company_or_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('i'));
+    let months = app.insight_rows(InsightSection::Months);
+    assert!(months.iter().any(|r| r.count == 0), "months without hits are rows too");
+    key(&mut app, KeyCode::Enter);
+    let chip = app.chips.last().unwrap().to_string();
+    assert!(chip.starts_with(&format!("date:{}-01..", months.last().unwrap().label)), "{chip}");
+    assert_eq!(app.results.total as u64, months.last().unwrap().count, "the latest month, as counted");
+    app.chips.clear();
+    app.refresh();
+    key(&mut app, KeyCode::Char('i'));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('j'));
+    let speaker = app.insight_rows(InsightSection::Speakers)[1].clone();
+    key(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.chips, vec![speaker.filter]);
+    assert_eq!(app.results.total as u64, speaker.count);
 }

@@ -28,6 +28,20 @@ impl FilterTab {
     }
 }
 
+/// A section of the insights window that `Tab` moves between and `Enter` filters by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsightSection {
+    Months,
+    Speakers,
+    Companies,
+    Topics,
+}
+
+impl InsightSection {
+    pub const ALL: [InsightSection; 4] =
+        [InsightSection::Months, InsightSection::Speakers, InsightSection::Companies, InsightSection::Topics];
+}
+
 /// What the index worker reports.
 #[derive(Debug, Clone)]
 pub enum IndexEvent {

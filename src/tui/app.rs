@@ -1,7 +1,7 @@
 //! The browser's state (`App`) and its one way of changing: [`App::update`]. Drawing reads
 //! this state and never changes it; the runtime carries out the [`Effect`]s it asks for.
 
-use super::action::{Action, CopyOutcome, FilterTab, IndexEvent};
+use super::action::{Action, CopyOutcome, FilterTab, IndexEvent, InsightSection};
 pub use super::filters::FilterRow;
 use super::input::TextInput;
 use super::{filters, keymap, layout};
@@ -43,7 +43,11 @@ pub enum Overlay {
         input: TextInput,
         selected: usize,
     },
-    Insights,
+    /// Insights; `Tab` moves between sections, `Enter` filters by the selected row.
+    Insights {
+        section: InsightSection,
+        selected: usize,
+    },
     /// Days under the active filters (not the search text), newest first.
     Days {
         selected: usize,
@@ -287,8 +291,10 @@ impl App {
                 self.ensure_facets();
             }
             Action::OpenInsights => {
-                self.overlay = Some(Overlay::Insights);
                 self.ensure_facets();
+                // The latest month first.
+                let selected = self.insight_rows(InsightSection::Months).len().saturating_sub(1);
+                self.overlay = Some(Overlay::Insights { section: InsightSection::Months, selected });
             }
             Action::OpenDays => {
                 let rows = self.day_rows();
@@ -456,7 +462,35 @@ impl App {
                     _ => scroll.saturating_add(10),
                 }
             }
-            (Overlay::Insights | Overlay::Citation { .. }, Action::Enter) => self.overlay = None,
+            (Overlay::Insights { section, .. }, a @ (Action::NextPane | Action::PrevPane)) => {
+                let all = InsightSection::ALL;
+                let i = all.iter().position(|s| s == section).unwrap_or(0);
+                let n = all.len();
+                let next = all[if matches!(a, Action::NextPane) { (i + 1) % n } else { (i + n - 1) % n }];
+                *section = next;
+                let rows = self.insight_rows(next);
+                if let Some(Overlay::Insights { section, selected }) = self.overlay.as_mut() {
+                    // Months start at the latest, lists at the top.
+                    *selected = if *section == InsightSection::Months { rows.len().saturating_sub(1) } else { 0 };
+                }
+            }
+            (&mut Overlay::Insights { section, selected }, Action::Enter) => {
+                let row = self.insight_rows(section).get(selected).cloned();
+                if let Some(row) = row {
+                    self.note = Some(format!("added {}", row.filter));
+                    self.chips.push(row.filter);
+                    self.overlay = None;
+                    self.focus = Focus::Results;
+                    self.refresh();
+                }
+            }
+            (&mut Overlay::Insights { section, selected }, a) => {
+                let n = self.insight_rows(section).len();
+                if let Some(Overlay::Insights { selected: s, .. }) = self.overlay.as_mut() {
+                    *s = moved(selected, &a, n, 10);
+                }
+            }
+            (Overlay::Citation { .. }, Action::Enter) => self.overlay = None,
             _ => {}
         }
     }
@@ -614,7 +648,7 @@ impl App {
                 self.fetch(0);
             }
         }
-        if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights)) {
+        if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
             self.ensure_facets();
         }
     }
@@ -836,6 +870,11 @@ impl App {
             }
             self.refresh();
         }
+    }
+
+    /// The rows of an insights section for the current query.
+    pub fn insight_rows(&self, section: InsightSection) -> Vec<FilterRow> {
+        filters::insight_rows(self.facets.as_ref(), self.engine.as_ref(), section)
     }
 
     /// The rows of a filter tab for the current query: (label, detail, count, filter).

@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Panes {
     match &app.overlay {
         Some(Overlay::Help { filter, selected }) => help::draw(frame, filter, *selected),
         Some(Overlay::Filters { tab, input, selected }) => filters::draw(frame, app, *tab, input, *selected),
-        Some(Overlay::Insights) => insights::draw(frame, app),
+        Some(Overlay::Insights { section, selected }) => insights::draw(frame, app, *section, *selected),
         Some(Overlay::Days { selected, rows, typed }) => days::draw(frame, app, rows, *selected, typed),
         Some(Overlay::Citation { text, scroll }) => help::citation(frame, text, *scroll),
         None => {}

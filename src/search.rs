@@ -35,6 +35,8 @@ pub enum SearchError {
     Index(#[from] IndexError),
     #[error("unknown topic `{name}`; topics: {known}")]
     UnknownTopic { name: String, known: String },
+    #[error("no group matches `{name}`; groups: {known}")]
+    UnknownGroup { name: String, known: String },
     #[error("the index could not answer ({0}); run `chatlore index --rebuild` if this persists")]
     Tantivy(#[from] tantivy::TantivyError),
 }
@@ -165,7 +167,8 @@ impl Engine {
         }
         // A page of a known size counts and ranks in one pass; "all hits" counts first to size it.
         let limit = match page.limit {
-            Some(n) => n,
+            // No page is larger than the index (a huge `--limit` would size a huge heap).
+            Some(n) => n.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX)),
             None => searcher.search(&tq, &Count)?.saturating_sub(page.offset),
         };
         let (total, addresses) = if limit == 0 {
@@ -287,6 +290,17 @@ impl Engine {
                         [g, display].iter().any(|n| !n.is_empty() && n.to_lowercase().contains(&v))
                     })
                     .collect();
+                if matching.is_empty() {
+                    // As for topics: a misspelt group is an error listing the groups, not 0 hits.
+                    let known = groups.iter().map(|g| match names.get(g) {
+                        Some(name) => format!("{g} ({name})"),
+                        None => g.clone(),
+                    });
+                    return Err(SearchError::UnknownGroup {
+                        name: v.clone(),
+                        known: known.collect::<Vec<_>>().join(", "),
+                    });
+                }
                 terms_of(f.group, matching)
             }
             (Field::Topic, Value::Text(v)) => {

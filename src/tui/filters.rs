@@ -174,7 +174,7 @@ fn speakers(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
 fn topics(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
     let typed = typed.to_lowercase();
     engine
-        .handle
+        .handle()
         .meta
         .topics
         .iter()
@@ -189,7 +189,8 @@ fn topics(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
 }
 
 fn groups(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
-    let names = &engine.handle.meta.groups;
+    let handle = engine.handle();
+    let names = &handle.meta.groups;
     let typed = typed.to_lowercase();
     facets
         .groups

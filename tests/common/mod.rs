@@ -34,6 +34,11 @@ pub fn require_shared() -> bool {
     std::env::var("CHATLORE_REQUIRE_SHARED").is_ok_and(|v| v == "1")
 }
 
+/// The generation folder holding an index's tantivy files.
+pub fn generation(index_dir: &Path) -> PathBuf {
+    chatlore::index::generation_dir(index_dir).expect("the index names its generation")
+}
+
 /// Copies a folder tree (for archives a test modifies).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

@@ -11,6 +11,7 @@ use crate::index::schema::{split_ts, ts};
 use crate::index::tokenize::{query_grams, TermGrams};
 use crate::index::{IndexError, IndexHandle};
 use crate::query::{Field, Filter, Query, Value};
+use crate::rank::{layout, Candidate};
 use crate::speakers::Directory;
 use crate::text::find_term;
 use std::cell::OnceCell;
@@ -18,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
 use std::path::Path;
 use std::time::{Duration, Instant};
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
+use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
@@ -77,6 +78,9 @@ pub struct Hit {
     pub topics: Vec<String>,
     pub urls: Vec<String>,
     pub score: f32,
+    /// Other nicknames that posted the same text at the same time in the same log (an exact
+    /// copy the export holds twice), folded into this hit.
+    pub also: Vec<String>,
     /// Byte ranges of `text` that match the query's terms.
     #[serde(skip)]
     pub highlights: Vec<Range<usize>>,
@@ -163,22 +167,45 @@ impl Engine {
         if sort == Sort::Relevance && query.highlight_terms().is_empty() {
             sort = Sort::Newest;
         }
-        // A page of a known size counts and ranks in one pass; "all hits" counts first to size it.
-        let limit = match page.limit {
-            Some(n) => n,
-            None => searcher.search(&tq, &Count)?.saturating_sub(page.offset),
-        };
-        let (total, addresses) = if limit == 0 {
-            (searcher.search(&tq, &Count)?, Vec::new())
-        } else {
-            ranked(&searcher, &*tq, TopDocs::with_limit(limit).and_offset(page.offset), sort)?
-        };
         let terms = query.highlight_terms();
-        let hits = addresses
+        let query_substance = terms.iter().map(|t| crate::rank::substance(t)).sum();
+        let Some(limit) = page.limit else {
+            // Every message, as the archive has it: no folding.
+            let all = searcher.search(&tq, &Count)?;
+            let top = TopDocs::with_limit(all.saturating_sub(page.offset).max(1)).and_offset(page.offset);
+            let (total, addresses) = ranked(&searcher, &*tq, top, sort, query_substance)?;
+            let hits = addresses
+                .into_iter()
+                .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &terms)))
+                .collect::<Result<Vec<Hit>, SearchError>>()?;
+            return Ok(Results { total, hits, elapsed: started.elapsed() });
+        };
+        if limit == 0 {
+            let total = searcher.search(&tq, &Count)?;
+            return Ok(Results { total, hits: Vec::new(), elapsed: started.elapsed() });
+        }
+        // Ranked candidates beyond the page, so that folded copies and conversations held back
+        // for the next block still leave a full page; more are fetched while some are missing.
+        let want = page.offset + limit;
+        let mut fetch = want * 2 + 20;
+        let (total, cands, slots) = loop {
+            let (total, cands) = ranked(&searcher, &*tq, TopDocs::with_limit(fetch), sort, query_substance)?;
+            let laid: Vec<Candidate> = candidates(&searcher, &cands)?;
+            let slots = layout(&laid, want, sort == Sort::Relevance);
+            if slots.len() >= want || cands.len() < fetch {
+                break (total, cands, (laid, slots));
+            }
+            fetch *= 2;
+        };
+        let (laid, slots) = slots;
+        let hits = slots
             .into_iter()
-            .map(|(score, addr)| {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                Ok(self.hit(&doc, score, &terms))
+            .skip(page.offset)
+            .map(|slot| {
+                let (score, addr) = cands[slot.at];
+                let mut hit = self.hit(&searcher.doc(addr)?, score, &terms);
+                hit.also = slot.copies.iter().map(|&i| laid[i].speaker.clone()).collect();
+                Ok(hit)
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
         Ok(Results { total, hits, elapsed: started.elapsed() })
@@ -223,6 +250,7 @@ impl Engine {
             urls: all(f.urls),
             text,
             score,
+            also: Vec::new(),
         }
     }
 
@@ -314,19 +342,30 @@ impl Engine {
     }
 }
 
-/// The total and one page of hits, ranked by `sort`, in a single pass over the matches.
+/// The total and the top hits, ranked by `sort`, in a single pass over the matches. By
+/// relevance the key is [`crate::rank::score`] of the text match and the message's substance
+/// beyond the query's own (`query_substance`); equal keys go newest first.
 fn ranked(
     searcher: &Searcher,
     tq: &dyn TQuery,
     top: TopDocs,
     sort: Sort,
+    query_substance: u32,
 ) -> Result<(usize, Vec<(Score, DocAddress)>), SearchError> {
     let by_seq = |order| (SortByStaticFastValue::<u64>::for_field("seq"), order);
     Ok(match sort {
-        // Equal scores (short messages saying the same) go newest first.
         Sort::Relevance => {
-            let key = ((SortBySimilarityScore, Order::Desc), by_seq(Order::Desc));
-            let (total, docs) = searcher.search(tq, &(Count, top.order_by(key)))?;
+            let key = top.tweak_score(move |seg: &SegmentReader| {
+                let ff = seg.fast_fields();
+                let substance = ff.u64("substance").ok().map(|c| c.first_or_default_col(0));
+                let seq = ff.u64("seq").ok().map(|c| c.first_or_default_col(0));
+                move |doc: DocId, score: Score| {
+                    let s = substance.as_ref().map_or(0, |c| c.get_val(doc));
+                    let key = crate::rank::score(score, u32::try_from(s).unwrap_or(u32::MAX), query_substance);
+                    (key, seq.as_ref().map_or(0, |c| c.get_val(doc)))
+                }
+            });
+            let (total, docs) = searcher.search(tq, &(Count, key))?;
             (total, docs.into_iter().map(|((score, _), a)| (score, a)).collect())
         }
         Sort::Newest | Sort::Oldest => {
@@ -335,6 +374,48 @@ fn ranked(
             (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
     })
+}
+
+/// What the page rules need of each ranked hit, read from fast fields (no stored documents).
+fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<Candidate>, SearchError> {
+    struct Columns {
+        path: Option<StrColumn>,
+        speaker: Option<StrColumn>,
+        ts: Column<u64>,
+        text_hash: Column<u64>,
+    }
+    let mut by_segment: HashMap<u32, Columns> = HashMap::new();
+    let str_of = |col: &Option<StrColumn>, doc: DocId| -> String {
+        let mut s = String::new();
+        if let Some(c) = col {
+            if let Some(ord) = c.ords().first(doc) {
+                let _ = c.ord_to_str(ord, &mut s);
+            }
+        }
+        s
+    };
+    let mut out = Vec::with_capacity(hits.len());
+    for &(_, addr) in hits {
+        let cols = match by_segment.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                e.insert(Columns {
+                    path: ff.str("path")?,
+                    speaker: ff.str("speaker")?,
+                    ts: ff.u64("ts")?,
+                    text_hash: ff.u64("text_hash")?,
+                })
+            }
+        };
+        out.push(Candidate {
+            path: str_of(&cols.path, addr.doc_id),
+            time: cols.ts.first(addr.doc_id).map_or(0, |t| split_ts(t).1),
+            text_hash: cols.text_hash.first(addr.doc_id).unwrap_or(0),
+            speaker: str_of(&cols.speaker, addr.doc_id),
+        });
+    }
+    Ok(out)
 }
 
 /// The recall query for one term: the phrase of its grams, the last one a prefix where the

@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +23,10 @@ pub struct Fields {
     pub ts: Field,
     /// A unique, chronological key per message (see [`seq`]): sorting and ties.
     pub seq: Field,
+    /// How much the message says (see [`crate::rank::substance`]): the ranking prior.
+    pub substance: Field,
+    /// Hash of the text (see [`crate::rank::text_hash`]): finds exact copies to fold.
+    pub text_hash: Field,
     /// Topic ids (multi-valued).
     pub topics: Field,
     /// `text`, `link` or `image`.
@@ -49,6 +53,8 @@ impl Fields {
             speaker: b.add_text_field("speaker", keyword.clone()),
             ts: b.add_u64_field("ts", NumericOptions::default().set_indexed().set_fast().set_stored()),
             seq: b.add_u64_field("seq", NumericOptions::default().set_fast()),
+            substance: b.add_u64_field("substance", NumericOptions::default().set_fast()),
+            text_hash: b.add_u64_field("text_hash", NumericOptions::default().set_fast()),
             topics: b.add_text_field("topics", keyword.clone()),
             kind: b.add_text_field("kind", keyword),
             text: b.add_text_field("text", STORED),
@@ -70,6 +76,8 @@ impl Fields {
             speaker: f("speaker")?,
             ts: f("ts")?,
             seq: f("seq")?,
+            substance: f("substance")?,
+            text_hash: f("text_hash")?,
             topics: f("topics")?,
             kind: f("kind")?,
             text: f("text")?,

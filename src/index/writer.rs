@@ -500,6 +500,8 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 f.speaker => m.speaker.as_str(),
                 f.ts => schema::ts(date_key, m.time),
                 f.seq => schema::seq(day.date, m.time, m.line, &day.group),
+                f.substance => u64::from(crate::rank::substance(&m.text)),
+                f.text_hash => crate::rank::text_hash(&m.text),
                 f.kind => m.kind.as_str(),
                 f.text => m.text.as_str(),
                 f.body => m.text.as_str(),

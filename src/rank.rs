@@ -9,7 +9,10 @@ use crate::text::{is_cjk, is_word_char};
 /// ("二清？", "套现吧[阴险]"): it goes below every message that says something.
 const BARE: u32 = 3;
 /// Weight of the text match (BM25) against the substance prior, which is a logarithm.
-const MATCH_WEIGHT: f32 = 0.15;
+pub(crate) const MATCH_WEIGHT: f32 = 0.1;
+/// Weight of a question's coverage (the share of its key terms' rarity a message holds, 0 to
+/// 1) against the substance prior.
+pub(crate) const COVER_WEIGHT: f32 = 8.0;
 /// Two hits of one day's log this close in time (seconds) are one conversation.
 pub(crate) const CONVERSATION_SECS: u32 = 20 * 60;
 /// Hits of one conversation allowed in each ten of a page.
@@ -77,11 +80,11 @@ fn starts_url(chars: &[char]) -> bool {
 }
 
 /// The ranking key of a message: the logarithm of what it says beyond the query's words
-/// (`query_substance`), plus a little of the text match. Whatever only names the term sinks.
-pub fn score(match_score: f32, message_substance: u32, query_substance: u32) -> f32 {
+/// (`query_substance`), plus the (weighted) text match. Whatever only names the term sinks.
+pub fn score(weighted_match: f32, message_substance: u32, query_substance: u32) -> f32 {
     let rest = message_substance.saturating_sub(query_substance);
     let prior = (1.0 + rest as f32).ln();
-    let key = prior + MATCH_WEIGHT * match_score;
+    let key = prior + weighted_match;
     if rest < BARE {
         key - 100.0
     } else {
@@ -195,9 +198,9 @@ mod tests {
 
     #[test]
     fn a_bare_term_sinks_below_any_remark() {
-        let bare = score(12.0, substance("二清？"), 2);
-        let remark = score(1.0, substance("不二清就可以了"), 2);
-        let answer = score(0.5, substance(&"聚合支付不碰资金就不是二清".repeat(4)), 2);
+        let bare = score(1.2, substance("二清？"), 2);
+        let remark = score(0.1, substance("不二清就可以了"), 2);
+        let answer = score(0.05, substance(&"聚合支付不碰资金就不是二清".repeat(4)), 2);
         assert!(bare < remark && remark < answer, "{bare} {remark} {answer}");
     }
 

@@ -23,7 +23,7 @@ use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
     TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value as _};
@@ -133,11 +133,22 @@ impl Facets {
 pub struct Engine {
     pub handle: IndexHandle,
     directory: OnceCell<Directory>,
+    /// jieba, loaded the first time a question is pasted.
+    jieba: OnceCell<jieba_rs::Jieba>,
+}
+
+/// How a query is run: the tantivy query, what to highlight, and how the text match weighs
+/// against the substance prior.
+struct Plan {
+    tq: Box<dyn TQuery>,
+    terms: Vec<String>,
+    match_weight: f32,
+    query_substance: u32,
 }
 
 impl Engine {
     pub fn open(index_dir: &Path) -> Result<Engine, IndexError> {
-        Ok(Engine { handle: IndexHandle::open(index_dir)?, directory: OnceCell::new() })
+        Ok(Engine { handle: IndexHandle::open(index_dir)?, directory: OnceCell::new(), jieba: OnceCell::new() })
     }
 
     /// Picks up a newer commit; returns whether there was one.
@@ -161,19 +172,19 @@ impl Engine {
     /// Runs `query` and returns one page of hits and the total.
     pub fn search(&self, query: &Query, page: Page) -> Result<Results, SearchError> {
         let started = Instant::now();
-        let tq = self.compile(query)?;
+        let Plan { tq, terms, match_weight, query_substance } = self.plan(query)?;
+        let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
         let searcher = self.handle.searcher();
         let mut sort = page.sort;
-        if sort == Sort::Relevance && query.highlight_terms().is_empty() {
+        if sort == Sort::Relevance && terms.is_empty() {
             sort = Sort::Newest;
         }
-        let terms = query.highlight_terms();
-        let query_substance = terms.iter().map(|t| crate::rank::substance(t)).sum();
+        let rank = Rank { sort, match_weight, query_substance };
         let Some(limit) = page.limit else {
             // Every message, as the archive has it: no folding.
             let all = searcher.search(&tq, &Count)?;
             let top = TopDocs::with_limit(all.saturating_sub(page.offset).max(1)).and_offset(page.offset);
-            let (total, addresses) = ranked(&searcher, &*tq, top, sort, query_substance)?;
+            let (total, addresses) = ranked(&searcher, &*tq, top, rank)?;
             let hits = addresses
                 .into_iter()
                 .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &terms)))
@@ -189,7 +200,7 @@ impl Engine {
         let want = page.offset + limit;
         let mut fetch = want * 2 + 20;
         let (total, cands, slots) = loop {
-            let (total, cands) = ranked(&searcher, &*tq, TopDocs::with_limit(fetch), sort, query_substance)?;
+            let (total, cands) = ranked(&searcher, &*tq, TopDocs::with_limit(fetch), rank)?;
             let laid: Vec<Candidate> = candidates(&searcher, &cands)?;
             let slots = layout(&laid, want, sort == Sort::Relevance);
             if slots.len() >= want || cands.len() < fetch {
@@ -209,6 +220,52 @@ impl Engine {
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
         Ok(Results { total, hits, elapsed: started.elapsed() })
+    }
+
+    /// How to run `query`: a question pasted whole becomes its key terms, any one of which
+    /// recalls a message, weighted by rarity (a message covering more of them, and rarer ones,
+    /// ranks first); anything else is compiled as typed.
+    fn plan(&self, query: &Query) -> Result<Plan, SearchError> {
+        if crate::question::looks_like_question(query) {
+            if let Some(plan) = self.question_plan(query)? {
+                return Ok(plan);
+            }
+        }
+        let terms: Vec<String> = query.highlight_terms().into_iter().map(str::to_owned).collect();
+        let query_substance = terms.iter().map(|t| crate::rank::substance(t)).sum();
+        Ok(Plan { tq: self.compile(query)?, terms, match_weight: crate::rank::MATCH_WEIGHT, query_substance })
+    }
+
+    /// The plan of a question, or `None` when none of its key terms occurs in the archive.
+    fn question_plan(&self, query: &Query) -> Result<Option<Plan>, SearchError> {
+        let jieba = self.jieba.get_or_init(|| {
+            let topics = &self.handle.meta.topics;
+            crate::index::tokenize::build_jieba(topics.iter().flat_map(|t| t.keywords.iter().map(String::as_str)))
+        });
+        let searcher = self.handle.searcher();
+        let messages = searcher.num_docs().max(1) as f32;
+        let mut keys: Vec<(String, Box<dyn TQuery>, f32)> = Vec::new();
+        for key in crate::question::key_terms(jieba, &crate::question::joined(query)) {
+            let recall = grams_query(&searcher, self.handle.fields.grams, &key)?;
+            let found = searcher.search(&recall, &Count)?;
+            if found > 0 {
+                // Inverse document frequency: a rare term says more about the question.
+                let idf = (messages / found as f32).ln().max(0.1);
+                keys.push((key, recall, idf));
+            }
+        }
+        let total: f32 = keys.iter().map(|k| k.2).sum();
+        if keys.is_empty() || total <= 0.0 {
+            return Ok(None);
+        }
+        let mut terms = Vec::with_capacity(keys.len());
+        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(keys.len());
+        for (key, recall, idf) in keys {
+            terms.push(key);
+            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, idf / total))));
+        }
+        let tq = Box::new(BooleanQuery::new(clauses));
+        Ok(Some(Plan { tq, terms, match_weight: std::env::var("CW").ok().and_then(|v| v.parse().ok()).unwrap_or(crate::rank::COVER_WEIGHT), query_substance: 0 }))
     }
 
     /// Facet counts of the messages matching `query`.
@@ -349,10 +406,10 @@ fn ranked(
     searcher: &Searcher,
     tq: &dyn TQuery,
     top: TopDocs,
-    sort: Sort,
-    query_substance: u32,
+    rank: Rank,
 ) -> Result<(usize, Vec<(Score, DocAddress)>), SearchError> {
     let by_seq = |order| (SortByStaticFastValue::<u64>::for_field("seq"), order);
+    let Rank { sort, match_weight, query_substance } = rank;
     Ok(match sort {
         Sort::Relevance => {
             let key = top.tweak_score(move |seg: &SegmentReader| {
@@ -361,7 +418,8 @@ fn ranked(
                 let seq = ff.u64("seq").ok().map(|c| c.first_or_default_col(0));
                 move |doc: DocId, score: Score| {
                     let s = substance.as_ref().map_or(0, |c| c.get_val(doc));
-                    let key = crate::rank::score(score, u32::try_from(s).unwrap_or(u32::MAX), query_substance);
+                    let substance = u32::try_from(s).unwrap_or(u32::MAX);
+                    let key = crate::rank::score(match_weight * score, substance, query_substance);
                     (key, seq.as_ref().map_or(0, |c| c.get_val(doc)))
                 }
             });
@@ -374,6 +432,14 @@ fn ranked(
             (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
     })
+}
+
+/// The order of a search and the weights of its relevance key.
+#[derive(Debug, Clone, Copy)]
+struct Rank {
+    sort: Sort,
+    match_weight: f32,
+    query_substance: u32,
 }
 
 /// What the page rules need of each ranked hit, read from fast fields (no stored documents).

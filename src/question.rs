@@ -1,0 +1,124 @@
+//! Questions pasted whole ("长款短款差错怎么处理"): a query that reads as a sentence is cut
+//! into words with jieba and reduced to its key terms (question and stop words dropped), which
+//! search then ranks messages by covering (see `Engine::search`).
+//!
+//! jieba's dictionary costs a noticeable load, so only a query that [`looks_like_question`]
+//! pays for it.
+
+use crate::query::Query;
+use crate::text::{is_cjk, is_word_char};
+use jieba_rs::Jieba;
+
+/// Characters (CJK characters and Latin letters or digits) a question has at least.
+const MIN_CHARS: usize = 6;
+/// Characters from which a query with no operators reads as a sentence even without a
+/// question word.
+const SENTENCE_CHARS: usize = 16;
+
+/// Words that make a query a question.
+const QUESTION_WORDS: &[&str] = &[
+    "怎么", "怎样", "如何", "什么", "为什么", "为何", "哪些", "哪个", "哪里", "哪家", "多少", "是否", "能否", "可否",
+    "有没有", "是不是", "要不要", "吗", "呢", "么",
+];
+
+/// Words that carry no subject: question words, pronouns, particles, auxiliaries, and verbs
+/// any question might use.
+const STOP_WORDS: &[&str] = &[
+    "怎么", "怎样", "怎么样", "如何", "什么", "为什么", "为何", "哪些", "哪个", "哪里", "哪家", "多少", "是否", "能否",
+    "可否", "有没有", "是不是", "要不要", "吗", "呢", "么", "吧", "啊", "呀", "的", "地", "得", "了", "着", "过", "和",
+    "与", "及", "或", "或者", "还是", "跟", "同", "对", "对于", "关于", "把", "被", "在", "从", "向", "到", "给", "用",
+    "以", "为", "按", "按照", "通过", "是", "有", "没有", "要", "会", "能", "能够", "可以", "可能", "应该", "需要",
+    "做", "搞", "弄", "办", "进行", "处理", "一般", "通常", "一下", "一些", "一个", "这个", "那个", "这些", "那些",
+    "这", "那", "哪", "我", "我们", "你", "你们", "他", "他们", "它", "大家", "谁", "自己", "都", "也", "还", "又",
+    "就", "才", "很", "太", "更", "最", "比较", "请问", "请教", "问", "问下", "问一下", "想", "想问", "知道", "了解",
+    "有人", "各位", "大神", "之间", "时候", "情况", "方面", "问题", "其他", "等", "等等", "什么样", "区别", "影响",
+    "作用", "意思", "呢", "吗", "the", "a", "an", "of", "to", "and", "or", "in", "on", "for", "with", "is", "are",
+    "how", "what", "why", "which", "who", "do", "does", "can", "should", "we", "you", "i",
+];
+
+/// Whether `query` reads as a question pasted whole: it has no filters, exclusions or
+/// phrases, and is long enough, with a question word or mark or the length of a sentence.
+pub fn looks_like_question(query: &Query) -> bool {
+    if !query.filters.is_empty() || query.terms.iter().any(|t| t.negated || t.phrase) || query.terms.is_empty() {
+        return false;
+    }
+    let text = joined(query);
+    let chars = text.chars().filter(|&c| is_cjk(c) || is_word_char(c)).count();
+    if chars < MIN_CHARS {
+        return false;
+    }
+    let marked = text.contains(['？', '?']) || QUESTION_WORDS.iter().any(|w| text.contains(w));
+    marked || chars >= SENTENCE_CHARS
+}
+
+/// The text of a query's terms, one space between them.
+pub fn joined(query: &Query) -> String {
+    query.terms.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// The key terms of a question, in order, without repeats: jieba's words without stop words
+/// and punctuation. Runs of single characters jieba could not place are joined back into one
+/// term ("二/清" → "二清"), so an unknown compound is not lost.
+pub fn key_terms(jieba: &Jieba, text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut Vec<String>| {
+        if run.chars().count() >= 2 && !out.contains(run) {
+            out.push(std::mem::take(run));
+        }
+        run.clear();
+    };
+    for token in jieba.cut(text, true) {
+        let word = token.word.trim().to_lowercase();
+        let has_content = word.chars().any(|c| is_cjk(c) || is_word_char(c));
+        let stop = STOP_WORDS.contains(&word.as_str());
+        let single_cjk = word.chars().count() == 1 && word.chars().all(is_cjk);
+        if has_content && !stop && single_cjk {
+            run.push_str(&word);
+            continue;
+        }
+        flush(&mut run, &mut out);
+        if !has_content || stop {
+            continue;
+        }
+        let latin = word.chars().all(|c| !is_cjk(c));
+        if (latin && word.chars().count() < 2) || out.contains(&word) {
+            continue;
+        }
+        out.push(word);
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Query {
+        Query::parse(s).unwrap()
+    }
+
+    #[test]
+    fn sentences_and_question_words_make_questions() {
+        assert!(looks_like_question(&q("长款短款差错怎么处理")));
+        assert!(looks_like_question(&q("什么是二清，平台型业务分账怎么避免二清风险")));
+        assert!(looks_like_question(&q("how to handle a chargeback?")));
+        assert!(!looks_like_question(&q("二清")));
+        assert!(!looks_like_question(&q("备付金 存管")));
+        assert!(!looks_like_question(&q("对账文件怎么 from:张")));
+        assert!(!looks_like_question(&q("\"对账文件怎么处理\"")));
+    }
+
+    #[test]
+    fn key_terms_drop_question_and_stop_words() {
+        let jieba = crate::index::tokenize::build_jieba([]);
+        let keys = key_terms(&jieba, "长款短款差错怎么处理");
+        assert!(keys.iter().any(|k| k == "差错"), "{keys:?}");
+        assert!(!keys.iter().any(|k| k == "怎么" || k == "处理"), "{keys:?}");
+        let keys = key_terms(&jieba, "支付接口怎么做幂等，防止重复扣款/重复支付");
+        assert!(keys.iter().any(|k| k == "幂等"), "{keys:?}");
+        assert!(!keys.iter().any(|k| k == "做" || k == "，"), "{keys:?}");
+        assert_eq!(keys.iter().filter(|k| *k == "重复").count(), 1, "{keys:?}");
+    }
+}

@@ -56,20 +56,34 @@ pub fn joined(query: &Query) -> String {
     query.terms.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
 }
 
+/// A key term of a question and how much it says about the subject (before its rarity).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub term: String,
+    pub weight: f32,
+}
+
+/// Weight of a term of the payments vocabulary (`domain`): the subject of the question.
+const DOMAIN: f32 = 2.0;
+/// Weight of a verb, adjective or adverb ("避免", "选择"): how the question asks, not what about.
+const MANNER: f32 = 0.5;
+
 /// The key terms of a question, in order, without repeats: jieba's words without stop words
-/// and punctuation. Runs of single characters jieba could not place are joined back into one
-/// term ("二/清" → "二清"), so an unknown compound is not lost.
-pub fn key_terms(jieba: &Jieba, text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// and punctuation, terms of the payments vocabulary (`domain`) weighted up, verbs and
+/// modifiers down, jargon jieba does not know weighted as vocabulary. Runs of single characters jieba could not place are joined back into one
+/// term ("二/清" → "二清"), and a numeral joins the word after it ("四/要素" → "四要素"), so
+/// an unknown compound is not lost.
+pub fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool) -> Vec<Key> {
+    let mut words: Vec<(String, &str)> = Vec::new();
     let mut run = String::new();
-    let flush = |run: &mut String, out: &mut Vec<String>| {
-        if run.chars().count() >= 2 && !out.contains(run) {
-            out.push(std::mem::take(run));
+    let flush = |run: &mut String, words: &mut Vec<(String, &str)>| {
+        if run.chars().count() >= 2 {
+            words.push((std::mem::take(run), "x"));
         }
         run.clear();
     };
-    for token in jieba.cut(text, true) {
-        let word = token.word.trim().to_lowercase();
+    for tag in jieba.tag(text, false) {
+        let word = tag.word.trim().to_lowercase();
         let has_content = word.chars().any(|c| is_cjk(c) || is_word_char(c));
         let stop = STOP_WORDS.contains(&word.as_str());
         let single_cjk = word.chars().count() == 1 && word.chars().all(is_cjk);
@@ -77,17 +91,32 @@ pub fn key_terms(jieba: &Jieba, text: &str) -> Vec<String> {
             run.push_str(&word);
             continue;
         }
-        flush(&mut run, &mut out);
-        if !has_content || stop {
+        if has_content && !stop && run.chars().count() == 1 && run.chars().all(|c| "一二三四五六七八九十两".contains(c)) {
+            words.push((std::mem::take(&mut run) + &word, "x"));
             continue;
         }
-        let latin = word.chars().all(|c| !is_cjk(c));
-        if (latin && word.chars().count() < 2) || out.contains(&word) {
-            continue;
+        flush(&mut run, &mut words);
+        if has_content && !stop && !(word.chars().all(|c| !is_cjk(c)) && word.chars().count() < 2) {
+            words.push((word, tag.tag));
         }
-        out.push(word);
     }
-    flush(&mut run, &mut out);
+    flush(&mut run, &mut words);
+    let mut out: Vec<Key> = Vec::new();
+    for (term, tag) in words {
+        if out.iter().any(|k| k.term == term) {
+            continue;
+        }
+        // A word jieba only knows as single characters, or a Latin word in a Chinese question,
+        // is jargon ("二清", "chargeback"): the subject, like the payments vocabulary.
+        let weight = if domain(&term) || tag == "x" || tag == "eng" {
+            DOMAIN
+        } else if tag.starts_with('v') && tag != "vn" || tag.starts_with('a') || tag.starts_with('d') {
+            MANNER
+        } else {
+            1.0
+        };
+        out.push(Key { term, weight });
+    }
     out
 }
 
@@ -112,13 +141,21 @@ mod tests {
 
     #[test]
     fn key_terms_drop_question_and_stop_words() {
-        let jieba = crate::index::tokenize::build_jieba([]);
-        let keys = key_terms(&jieba, "长款短款差错怎么处理");
+        let jieba = crate::index::tokenize::build_jieba(["幂等"]);
+        let terms = |text| -> Vec<String> {
+            key_terms(&jieba, text, &|t| t == "幂等").into_iter().map(|k| k.term).collect()
+        };
+        let keys = terms("长款短款差错怎么处理");
         assert!(keys.iter().any(|k| k == "差错"), "{keys:?}");
         assert!(!keys.iter().any(|k| k == "怎么" || k == "处理"), "{keys:?}");
-        let keys = key_terms(&jieba, "支付接口怎么做幂等，防止重复扣款/重复支付");
+        let keys = terms("支付接口怎么做幂等，防止重复扣款/重复支付");
         assert!(keys.iter().any(|k| k == "幂等"), "{keys:?}");
         assert!(!keys.iter().any(|k| k == "做" || k == "，"), "{keys:?}");
         assert_eq!(keys.iter().filter(|k| *k == "重复").count(), 1, "{keys:?}");
+        assert!(terms("四要素鉴权怎么做").contains(&"四要素".to_owned()));
+        assert!(terms("什么是二清").contains(&"二清".to_owned()));
+        let weights = key_terms(&jieba, "怎么避免幂等问题", &|t| t == "幂等");
+        let of = |t: &str| weights.iter().find(|k| k.term == t).map(|k| k.weight);
+        assert!(of("幂等") > of("避免"), "{weights:?}");
     }
 }

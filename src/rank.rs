@@ -12,7 +12,7 @@ const BARE: u32 = 3;
 pub(crate) const MATCH_WEIGHT: f32 = 0.1;
 /// Weight of a question's coverage (the share of its key terms' rarity a message holds, 0 to
 /// 1) against the substance prior.
-pub(crate) const COVER_WEIGHT: f32 = 8.0;
+pub(crate) const COVER_WEIGHT: f32 = 16.0;
 /// Two hits of one day's log this close in time (seconds) are one conversation.
 pub(crate) const CONVERSATION_SECS: u32 = 20 * 60;
 /// Hits of one conversation allowed in each ten of a page.

@@ -244,14 +244,18 @@ impl Engine {
         });
         let searcher = self.handle.searcher();
         let messages = searcher.num_docs().max(1) as f32;
+        let topics = &self.handle.meta.topics;
+        let domain = |t: &str| {
+            crate::index::tokenize::is_payments_word(t) || topics.iter().any(|tp| tp.keywords.iter().any(|k| k == t))
+        };
         let mut keys: Vec<(String, Box<dyn TQuery>, f32)> = Vec::new();
-        for key in crate::question::key_terms(jieba, &crate::question::joined(query)) {
-            let recall = grams_query(&searcher, self.handle.fields.grams, &key)?;
+        for key in crate::question::key_terms(jieba, &crate::question::joined(query), &domain) {
+            let recall = grams_query(&searcher, self.handle.fields.grams, &key.term)?;
             let found = searcher.search(&recall, &Count)?;
             if found > 0 {
                 // Inverse document frequency: a rare term says more about the question.
                 let idf = (messages / found as f32).ln().max(0.1);
-                keys.push((key, recall, idf));
+                keys.push((key.term, recall, idf * key.weight));
             }
         }
         let total: f32 = keys.iter().map(|k| k.2).sum();
@@ -265,7 +269,7 @@ impl Engine {
             clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, idf / total))));
         }
         let tq = Box::new(BooleanQuery::new(clauses));
-        Ok(Some(Plan { tq, terms, match_weight: std::env::var("CW").ok().and_then(|v| v.parse().ok()).unwrap_or(crate::rank::COVER_WEIGHT), query_substance: 0 }))
+        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0 }))
     }
 
     /// Facet counts of the messages matching `query`.

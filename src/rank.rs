@@ -191,9 +191,9 @@ mod tests {
         assert_eq!(substance("套现吧[阴险]"), 3);
         assert_eq!(substance("@马忠信-联金所-深圳?聚合支付只是"), 6);
         assert_eq!(substance("@dio 看 https://example.com/a?b=1 这个"), 3);
-        assert_eq!(substance("T+1 结算 API ok"), 5);
+        assert_eq!(substance("T+1 结算 API ok"), 6);
         assert_eq!(substance("[强][强]"), 0);
-        assert_eq!(substance("[2018-01-02 10:00]"), 2);
+        assert_eq!(substance("[2018-01-02 10:00]"), 5);
     }
 
     #[test]

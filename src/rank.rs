@@ -14,7 +14,7 @@ pub(crate) const MATCH_WEIGHT: f32 = 0.1;
 /// 1) against the substance prior.
 pub(crate) const COVER_WEIGHT: f32 = 16.0;
 /// Two hits of one day's log this close in time (seconds) are one conversation.
-pub(crate) const CONVERSATION_SECS: u32 = 20 * 60;
+pub const CONVERSATION_SECS: u32 = 20 * 60;
 /// Hits of one conversation allowed in each ten of a page.
 pub(crate) const PER_CONVERSATION: usize = 2;
 /// The block of a page the conversation rule applies to.
@@ -151,10 +151,7 @@ pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot
         };
         let i = next;
         next += 1;
-        let copy_of = slots
-            .iter_mut()
-            .find(|s| is_copy(&cands[s.at], c))
-            .map(|s| &mut s.copies);
+        let copy_of = slots.iter_mut().find(|s| is_copy(&cands[s.at], c)).map(|s| &mut s.copies);
         if let Some(copies) = copy_of {
             copies.push(i);
             continue;

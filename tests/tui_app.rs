@@ -257,7 +257,9 @@ fn citation_without_a_clipboard_is_shown_and_with_one_is_copied() {
     app.update(Action::Copy);
     let Some(Overlay::Citation(text)) = &app.overlay else { panic!("no citation shown") };
     assert!(
-        text.starts_with("2018-03-22 16:52:10 · 跨境支付与结算群（演示） · 老K-易结算-架构师 · 顺便说一句，结售汇的头寸"),
+        text.starts_with(
+            "2018-03-22 16:52:10 · 跨境支付与结算群（演示） · 老K-易结算-架构师 · 顺便说一句，结售汇的头寸"
+        ),
         "{text}"
     );
     app.update(Action::Back);

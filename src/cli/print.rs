@@ -57,7 +57,15 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, format: Format, color: 
                 let (text, ranges) = snippet(&h.text, &h.highlights, SNIPPET_WIDTH);
                 let shown = if h.text.is_empty() { placeholder(h) } else { marked(&text, &ranges, color) };
                 let (b, d, o) = if color { (BOLD_ON, DIM_ON, OFF) } else { ("", "", "") };
-                writeln!(out, "{d}{} {}{o}  {d}{}{o}  {b}{}{o}", h.date, h.time_label(), h.group, h.speaker)?;
+                writeln!(
+                    out,
+                    "{d}{} {}{o}  {d}{}{o}  {b}{}{o}{}",
+                    h.date,
+                    h.time_label(),
+                    h.group,
+                    h.speaker,
+                    also(h)
+                )?;
                 writeln!(out, "    {shown}")?;
             }
             out.flush()?;
@@ -77,6 +85,15 @@ trait TimeLabel {
 impl TimeLabel for Hit {
     fn time_label(&self) -> String {
         chatlore::archive::time_label(self.time)
+    }
+}
+
+/// " (also posted as …)" for a hit that folds exact copies under other nicknames.
+fn also(h: &Hit) -> String {
+    if h.also.is_empty() {
+        String::new()
+    } else {
+        format!(" (also posted as {})", h.also.join(", "))
     }
 }
 
@@ -122,7 +139,7 @@ fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results) -
             last_day = Some(day);
         }
         let body = if h.text.is_empty() { placeholder(h) } else { wrap(&h.text, &h.highlights, ("**", "**")) };
-        writeln!(out, "**{} {}** ({}:{})\n", h.time_label(), h.speaker, h.path, h.line)?;
+        writeln!(out, "**{} {}**{} ({}:{})\n", h.time_label(), h.speaker, also(h), h.path, h.line)?;
         for line in body.lines() {
             writeln!(out, "> {line}")?;
         }

@@ -75,3 +75,19 @@ pub fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, content).unwrap();
 }
+
+/// The real archive (`../shared/archive`), or `None` with a printed notice when it is missing,
+/// unless `CHATLORE_REQUIRE_SHARED=1` makes its absence a failure.
+pub fn real_archive_or_skip() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/archive");
+    if p.is_dir() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("CHATLORE_REQUIRE_SHARED").is_none_or(|v| v != "1"),
+        "CHATLORE_REQUIRE_SHARED=1 but the real archive is missing at {}",
+        p.display()
+    );
+    println!("skipping: ../shared/archive not found");
+    None
+}

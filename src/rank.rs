@@ -13,8 +13,11 @@ pub(crate) const MATCH_WEIGHT: f32 = 0.1;
 /// Weight of a question's coverage (the share of its key terms' rarity a message holds, 0 to
 /// 1) against the substance prior.
 pub(crate) const COVER_WEIGHT: f32 = 16.0;
-/// Two hits of one day's log this close in time (seconds) are one conversation.
-pub const CONVERSATION_SECS: u32 = 20 * 60;
+/// What asking costs a message in the ranking key (a logarithm): judged by hand, questions
+/// are on topic at best, never the answer.
+const ASKING: f32 = 1.0;
+/// A silence this long (seconds) ends a conversation.
+pub const CONVERSATION_GAP_SECS: u32 = 30 * 60;
 /// Hits of one conversation allowed in each ten of a page.
 pub(crate) const PER_CONVERSATION: usize = 2;
 /// The block of a page the conversation rule applies to.
@@ -67,6 +70,14 @@ pub fn substance(text: &str) -> u32 {
     n
 }
 
+/// Whether `text` asks rather than tells: a full-width question mark, 吗, a request for help
+/// (请问, 请教, 问一下), or a final `?` (a `?` inside a message is often the export's
+/// stand-in for the space after a mention).
+pub fn asks(text: &str) -> bool {
+    const MARKS: &[&str] = &["？", "吗", "请问", "请教", "问一下", "问个问题"];
+    MARKS.iter().any(|m| text.contains(m)) || text.trim_end().ends_with('?')
+}
+
 /// Length of an emoji code at the start of `chars` (`[强]`, `[捂脸]`, `[OK]`), if it is one.
 fn emoji_code_len(chars: &[char]) -> Option<usize> {
     let close = chars.iter().take(8).position(|&c| c == ']')?;
@@ -81,15 +92,32 @@ fn starts_url(chars: &[char]) -> bool {
 
 /// The ranking key of a message: the logarithm of what it says beyond the query's words
 /// (`query_substance`), plus the (weighted) text match. Whatever only names the term sinks.
-pub fn score(weighted_match: f32, message_substance: u32, query_substance: u32) -> f32 {
+pub fn score(weighted_match: f32, message_substance: u32, query_substance: u32, asks: bool) -> f32 {
     let rest = message_substance.saturating_sub(query_substance);
     let prior = (1.0 + rest as f32).ln();
-    let key = prior + weighted_match;
+    let key = prior + weighted_match - if asks { ASKING } else { 0.0 };
     if rest < BARE {
         key - 100.0
     } else {
         key
     }
+}
+
+/// The conversation of each message of a day, given its messages' times (seconds since
+/// midnight) in order: the index of the conversation's first message. A conversation runs
+/// until a silence of [`CONVERSATION_GAP_SECS`].
+pub fn conversations(times: &[u32]) -> Vec<usize> {
+    let mut start = 0;
+    times
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            if i > 0 && t.saturating_sub(times[i - 1]) >= CONVERSATION_GAP_SECS {
+                start = i;
+            }
+            start
+        })
+        .collect()
 }
 
 /// A ranked candidate as the page rules see it.
@@ -98,6 +126,8 @@ pub(crate) struct Candidate {
     pub path: String,
     /// Seconds since midnight.
     pub time: u32,
+    /// Its conversation: equal values, one conversation (see [`conversations`]).
+    pub conversation: u64,
     /// Hash of the text: with path and time, what makes two messages copies.
     pub text_hash: u64,
     pub speaker: String,
@@ -125,13 +155,7 @@ pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot
             if !spread {
                 return true;
             }
-            slots[block_start..]
-                .iter()
-                .filter(|s| {
-                    let o = &cands[s.at];
-                    o.path == c.path && o.time.abs_diff(c.time) <= CONVERSATION_SECS
-                })
-                .count()
+            slots[block_start..].iter().filter(|s| cands[s.at].conversation == c.conversation).count()
                 < PER_CONVERSATION
         };
         // A waiting candidate that fits this block comes first: it ranked higher.
@@ -194,15 +218,37 @@ mod tests {
     }
 
     #[test]
+    fn questions_are_told_from_statements() {
+        assert!(asks("聚合支付算不算二清啊？"));
+        assert!(asks("有人知道外卡收单吗"));
+        assert!(asks("how is a chargeback handled?"));
+        assert!(!asks("@马忠信-联金所-深圳?聚合支付只是融合了支付通道"));
+        assert!(!asks("四要素：名字 身份证号 银行卡号 银行预留手机号"));
+    }
+
+    #[test]
     fn a_bare_term_sinks_below_any_remark() {
-        let bare = score(1.2, substance("二清？"), 2);
-        let remark = score(0.1, substance("不二清就可以了"), 2);
-        let answer = score(0.05, substance(&"聚合支付不碰资金就不是二清".repeat(4)), 2);
+        let bare = score(1.2, substance("二清？"), 2, true);
+        let remark = score(0.1, substance("不二清就可以了"), 2, false);
+        let answer = score(0.05, substance(&"聚合支付不碰资金就不是二清".repeat(4)), 2, false);
         assert!(bare < remark && remark < answer, "{bare} {remark} {answer}");
+        let text = "聚合支付算不算二清，不碰资金就不算二清";
+        let asking = format!("{text}？");
+        assert!(score(0.1, substance(&asking), 2, asks(&asking)) < score(0.1, substance(text), 2, asks(text)));
     }
 
     fn cand(path: &str, time: u32, text: &str, speaker: &str) -> Candidate {
-        Candidate { path: path.into(), time, text_hash: text_hash(text), speaker: speaker.into() }
+        let conversation = text_hash(path);
+        Candidate { path: path.into(), time, conversation, text_hash: text_hash(text), speaker: speaker.into() }
+    }
+
+    #[test]
+    fn a_silence_of_half_an_hour_ends_a_conversation() {
+        let m = 60;
+        assert_eq!(conversations(&[0, 10 * m, 35 * m, 70 * m, 99 * m, 99 * m]), vec![0, 0, 0, 3, 3, 3]);
+        assert_eq!(conversations(&[]), Vec::<usize>::new());
+        // Out-of-order times (a log spanning midnight) continue the conversation.
+        assert_eq!(conversations(&[86_000, 100]), vec![0, 0]);
     }
 
     #[test]

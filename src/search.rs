@@ -21,7 +21,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{Column, ColumnValues, StrColumn};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery,
     RangeQuery, TermQuery, TermSetQuery,
@@ -418,13 +418,14 @@ fn ranked(
         Sort::Relevance => {
             let key = top.tweak_score(move |seg: &SegmentReader| {
                 let ff = seg.fast_fields();
-                let substance = ff.u64("substance").ok().map(|c| c.first_or_default_col(0));
-                let seq = ff.u64("seq").ok().map(|c| c.first_or_default_col(0));
+                let column = |name: &str| ff.u64(name).ok().map(|c| c.first_or_default_col(0));
+                let (substance, asks, seq) = (column("substance"), column("asks"), column("seq"));
                 move |doc: DocId, score: Score| {
-                    let s = substance.as_ref().map_or(0, |c| c.get_val(doc));
-                    let substance = u32::try_from(s).unwrap_or(u32::MAX);
-                    let key = crate::rank::score(match_weight * score, substance, query_substance);
-                    (key, seq.as_ref().map_or(0, |c| c.get_val(doc)))
+                    let value =
+                        |c: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| c.as_ref().map_or(0, |c| c.get_val(doc));
+                    let substance = u32::try_from(value(&substance)).unwrap_or(u32::MAX);
+                    let key = crate::rank::score(match_weight * score, substance, query_substance, value(&asks) == 1);
+                    (key, value(&seq))
                 }
             });
             let (total, docs) = searcher.search(tq, &(Count, key))?;
@@ -452,6 +453,7 @@ fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<C
         path: Option<StrColumn>,
         speaker: Option<StrColumn>,
         ts: Column<u64>,
+        conversation: Column<u64>,
         text_hash: Column<u64>,
     }
     let mut by_segment: HashMap<u32, Columns> = HashMap::new();
@@ -474,6 +476,7 @@ fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<C
                     path: ff.str("path")?,
                     speaker: ff.str("speaker")?,
                     ts: ff.u64("ts")?,
+                    conversation: ff.u64("conversation")?,
                     text_hash: ff.u64("text_hash")?,
                 })
             }
@@ -481,6 +484,7 @@ fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<C
         out.push(Candidate {
             path: str_of(&cols.path, addr.doc_id),
             time: cols.ts.first(addr.doc_id).map_or(0, |t| split_ts(t).1),
+            conversation: cols.conversation.first(addr.doc_id).unwrap_or(0),
             text_hash: cols.text_hash.first(addr.doc_id).unwrap_or(0),
             speaker: str_of(&cols.speaker, addr.doc_id),
         });

@@ -25,6 +25,11 @@ pub struct Fields {
     pub seq: Field,
     /// How much the message says (see [`crate::rank::substance`]): the ranking prior.
     pub substance: Field,
+    /// The `seq` of the first message of the message's conversation (see
+    /// [`crate::rank::conversations`]): at most two hits of one conversation in a top ten.
+    pub conversation: Field,
+    /// 1 if the message asks rather than tells (see [`crate::rank::asks`]).
+    pub asks: Field,
     /// Hash of the text (see [`crate::rank::text_hash`]): finds exact copies to fold.
     pub text_hash: Field,
     /// Topic ids (multi-valued).
@@ -54,6 +59,8 @@ impl Fields {
             ts: b.add_u64_field("ts", NumericOptions::default().set_indexed().set_fast().set_stored()),
             seq: b.add_u64_field("seq", NumericOptions::default().set_fast()),
             substance: b.add_u64_field("substance", NumericOptions::default().set_fast()),
+            asks: b.add_u64_field("asks", NumericOptions::default().set_fast()),
+            conversation: b.add_u64_field("conversation", NumericOptions::default().set_fast()),
             text_hash: b.add_u64_field("text_hash", NumericOptions::default().set_fast()),
             topics: b.add_text_field("topics", keyword.clone()),
             kind: b.add_text_field("kind", keyword),
@@ -77,6 +84,8 @@ impl Fields {
             ts: f("ts")?,
             seq: f("seq")?,
             substance: f("substance")?,
+            asks: f("asks")?,
+            conversation: f("conversation")?,
             text_hash: f("text_hash")?,
             topics: f("topics")?,
             kind: f("kind")?,

@@ -11,7 +11,7 @@ pub mod export;
 pub mod generate;
 pub mod index;
 pub mod query;
-pub mod question;
+pub(crate) mod question;
 pub mod rank;
 pub mod search;
 pub mod speakers;

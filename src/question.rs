@@ -202,7 +202,7 @@ const STOP_WORDS: &[&str] = &[
 
 /// Whether `query` reads as a question pasted whole: it has no filters, exclusions or
 /// phrases, and is long enough, with a question word or mark or the length of a sentence.
-pub fn looks_like_question(query: &Query) -> bool {
+pub(crate) fn looks_like_question(query: &Query) -> bool {
     if !query.filters.is_empty() || query.terms.iter().any(|t| t.negated || t.phrase) || query.terms.is_empty() {
         return false;
     }
@@ -216,13 +216,13 @@ pub fn looks_like_question(query: &Query) -> bool {
 }
 
 /// The text of a query's terms, one space between them.
-pub fn joined(query: &Query) -> String {
+pub(crate) fn joined(query: &Query) -> String {
     query.terms.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
 }
 
 /// A key term of a question and how much it says about the subject (before its rarity).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Key {
+pub(crate) struct Key {
     pub term: String,
     pub weight: f32,
 }
@@ -234,15 +234,23 @@ const MANNER: f32 = 0.5;
 
 /// The key terms of a question, in order, without repeats: jieba's words without stop words
 /// and punctuation, terms of the payments vocabulary (`domain`) weighted up, verbs and
-/// modifiers down, jargon jieba does not know weighted as vocabulary. Runs of single characters jieba could not place are joined back into one
-/// term ("二/清" → "二清"), and a numeral joins the word after it ("四/要素" → "四要素"), so
-/// an unknown compound is not lost.
-pub fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool) -> Vec<Key> {
-    let mut words: Vec<(String, &str)> = Vec::new();
+/// modifiers down, jargon jieba does not know weighted as vocabulary. Runs of single
+/// characters jieba could not place are joined back into one term ("二/清" → "二清"), and a
+/// numeral joins the word after it ("四/要素" → "四要素"), so an unknown compound is not lost.
+/// Two key words written next to each other also make a compound key ("对账" + "文件" →
+/// "对账文件"), weighted as the heavier of the two: a message holding the compound covers
+/// more of the question.
+pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool) -> Vec<Key> {
+    // (word, jieba's part of speech, whether it directly follows the previous key word)
+    let mut words: Vec<(String, &str, bool)> = Vec::new();
     let mut run = String::new();
-    let flush = |run: &mut String, words: &mut Vec<(String, &str)>| {
+    let mut adjacent = false;
+    let flush = |run: &mut String, words: &mut Vec<(String, &str, bool)>, adjacent: &mut bool| {
         if run.chars().count() >= 2 {
-            words.push((std::mem::take(run), "x"));
+            words.push((std::mem::take(run), "x", *adjacent));
+            *adjacent = true;
+        } else if !run.is_empty() {
+            *adjacent = false;
         }
         run.clear();
     };
@@ -257,30 +265,44 @@ pub fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool) -> Ve
         }
         if has_content && !stop && run.chars().count() == 1 && run.chars().all(|c| "一二三四五六七八九十两".contains(c))
         {
-            words.push((std::mem::take(&mut run) + &word, "x"));
+            words.push((std::mem::take(&mut run) + &word, "x", adjacent));
+            adjacent = true;
             continue;
         }
-        flush(&mut run, &mut words);
+        flush(&mut run, &mut words, &mut adjacent);
         if has_content && !stop && !(word.chars().all(|c| !is_cjk(c)) && word.chars().count() < 2) {
-            words.push((word, tag.tag));
+            words.push((word, tag.tag, adjacent));
+            adjacent = true;
+        } else {
+            adjacent = false;
         }
     }
-    flush(&mut run, &mut words);
-    let mut out: Vec<Key> = Vec::new();
-    for (term, tag) in words {
-        if out.iter().any(|k| k.term == term) {
-            continue;
-        }
+    flush(&mut run, &mut words, &mut adjacent);
+    let weight_of = |term: &str, tag: &str| {
         // A word jieba only knows as single characters, or a Latin word in a Chinese question,
         // is jargon ("二清", "chargeback"): the subject, like the payments vocabulary.
-        let weight = if domain(&term) || tag == "x" || tag == "eng" {
+        if domain(term) || tag == "x" || tag == "eng" {
             DOMAIN
         } else if tag.starts_with('v') && tag != "vn" || tag.starts_with('a') || tag.starts_with('d') {
             MANNER
         } else {
             1.0
-        };
-        out.push(Key { term, weight });
+        }
+    };
+    let mut out: Vec<Key> = Vec::new();
+    let mut push = |term: String, weight: f32| {
+        if !out.iter().any(|k| k.term == term) {
+            out.push(Key { term, weight });
+        }
+    };
+    for (term, tag, _) in &words {
+        push(term.clone(), weight_of(term, tag));
+    }
+    for pair in words.windows(2) {
+        let ((a, a_tag, _), (b, b_tag, next)) = (&pair[0], &pair[1]);
+        if *next && a.chars().all(is_cjk) && b.chars().all(is_cjk) {
+            push(format!("{a}{b}"), weight_of(a, a_tag).max(weight_of(b, b_tag)));
+        }
     }
     out
 }
@@ -318,6 +340,9 @@ mod tests {
         assert_eq!(keys.iter().filter(|k| *k == "重复").count(), 1, "{keys:?}");
         assert!(terms("四要素鉴权怎么做").contains(&"四要素".to_owned()));
         assert!(terms("什么是二清").contains(&"二清".to_owned()));
+        let compound = terms("银行的对账文件一般是什么格式");
+        assert!(compound.contains(&"对账文件".to_owned()), "{compound:?}");
+        assert!(!compound.iter().any(|k| k.starts_with("银行")), "{compound:?}");
         let weights = key_terms(&jieba, "怎么避免幂等问题", &|t| t == "幂等");
         let of = |t: &str| weights.iter().find(|k| k.term == t).map(|k| k.weight);
         assert!(of("幂等") > of("避免"), "{weights:?}");

@@ -92,7 +92,7 @@ fn starts_url(chars: &[char]) -> bool {
 
 /// The ranking key of a message: the logarithm of what it says beyond the query's words
 /// (`query_substance`), plus the (weighted) text match. Whatever only names the term sinks.
-pub fn score(weighted_match: f32, message_substance: u32, query_substance: u32, asks: bool) -> f32 {
+pub(crate) fn score(weighted_match: f32, message_substance: u32, query_substance: u32, asks: bool) -> f32 {
     let rest = message_substance.saturating_sub(query_substance);
     let prior = (1.0 + rest as f32).ln();
     let key = prior + weighted_match - if asks { ASKING } else { 0.0 };
@@ -198,7 +198,7 @@ fn is_copy(a: &Candidate, b: &Candidate) -> bool {
 
 /// A stable 64-bit hash of a message's text (FNV-1a over its bytes): equal texts, equal hashes
 /// across runs and machines.
-pub fn text_hash(text: &str) -> u64 {
+pub(crate) fn text_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 

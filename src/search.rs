@@ -36,6 +36,8 @@ pub enum SearchError {
     Index(#[from] IndexError),
     #[error("unknown topic `{name}`; topics: {known}")]
     UnknownTopic { name: String, known: String },
+    #[error("no group matches `{name}`; groups: {known}")]
+    UnknownGroup { name: String, known: String },
     #[error("the index could not answer ({0}); run `chatlore index --rebuild` if this persists")]
     Tantivy(#[from] tantivy::TantivyError),
 }
@@ -195,18 +197,20 @@ impl Engine {
             let total = searcher.search(&tq, &Count)?;
             return Ok(Results { total, hits: Vec::new(), elapsed: started.elapsed() });
         }
+        // No page is larger than the index (a huge `--limit` would size a huge heap).
+        let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX).max(1);
+        let want = page.offset.saturating_add(limit).min(docs);
         // Ranked candidates beyond the page, so that folded copies and conversations held back
         // for the next block still leave a full page; more are fetched while some are missing.
-        let want = page.offset + limit;
-        let mut fetch = want * 2 + 20;
+        let mut fetch = want.saturating_mul(2).saturating_add(20).min(docs);
         let (total, cands, slots) = loop {
             let (total, cands) = ranked(&searcher, &*tq, TopDocs::with_limit(fetch), rank)?;
             let laid: Vec<Candidate> = candidates(&searcher, &cands)?;
             let slots = layout(&laid, want, sort == Sort::Relevance);
-            if slots.len() >= want || cands.len() < fetch {
+            if slots.len() >= want || cands.len() < fetch || fetch >= docs {
                 break (total, cands, (laid, slots));
             }
-            fetch *= 2;
+            fetch = fetch.saturating_mul(2).min(docs);
         };
         let (laid, slots) = slots;
         let hits = slots
@@ -376,6 +380,17 @@ impl Engine {
                         [g, display].iter().any(|n| !n.is_empty() && n.to_lowercase().contains(&v))
                     })
                     .collect();
+                if matching.is_empty() {
+                    // As for topics: a misspelt group is an error listing the groups, not 0 hits.
+                    let known = groups.iter().map(|g| match names.get(g) {
+                        Some(name) => format!("{g} ({name})"),
+                        None => g.clone(),
+                    });
+                    return Err(SearchError::UnknownGroup {
+                        name: v.clone(),
+                        known: known.collect::<Vec<_>>().join(", "),
+                    });
+                }
                 terms_of(f.group, matching)
             }
             (Field::Topic, Value::Text(v)) => {

@@ -66,6 +66,18 @@ impl Taxonomy {
         }
     }
 
+    /// [`Taxonomy::for_archive`], or the built-in taxonomy and a warning saying why when the
+    /// archive's `topics.yaml` cannot be used (`index` and `export` both go on this way).
+    pub fn for_archive_or_builtin(archive: &Path) -> (Taxonomy, Option<crate::archive::Warning>) {
+        match Taxonomy::for_archive(archive) {
+            Ok(t) => (t, None),
+            Err(e) => {
+                let reason = format!("{e}; using the built-in topics");
+                (Taxonomy::builtin(), Some(crate::archive::Warning { path: FILE_NAME.into(), reason }))
+            }
+        }
+    }
+
     /// Parses and checks a taxonomy (`path` is only for messages).
     pub fn from_yaml(text: &str, path: &Path) -> Result<Taxonomy, TopicsError> {
         let file: File = yaml::from_str(text).map_err(|source| TopicsError::Yaml { path: path.into(), source })?;

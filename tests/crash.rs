@@ -74,7 +74,7 @@ fn an_abort_at_any_point_of_an_incremental_update_is_repaired() {
 
 #[test]
 fn kill_9_at_several_moments_of_real_archive_builds_is_repaired() {
-    let real = real_archive();
+    let Some(real) = real_archive_or_skip() else { return };
     for delay_ms in [20, 150, 400, 900, 1600] {
         let idx = tempfile::tempdir().unwrap();
         let mut child = index_cmd(&real, idx.path()).spawn().unwrap();
@@ -89,7 +89,8 @@ fn kill_9_at_several_moments_of_real_archive_builds_is_repaired() {
 fn kill_9_during_incremental_updates_is_repaired() {
     let arch = tempfile::tempdir().unwrap();
     let idx = tempfile::tempdir().unwrap();
-    copy_tree(&real_archive(), arch.path());
+    let Some(real) = real_archive_or_skip() else { return };
+    copy_tree(&real, arch.path());
     index(arch.path(), idx.path());
     let posts = arch.path().join("proddev/_posts");
     let mut days: Vec<_> = std::fs::read_dir(&posts).unwrap().map(|e| e.unwrap().path()).collect();

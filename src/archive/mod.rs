@@ -5,6 +5,7 @@
 
 mod decode;
 mod front_matter;
+pub mod layout;
 pub mod markdown;
 mod parse;
 
@@ -174,6 +175,9 @@ pub fn parse_log(path: &str, bytes: &[u8]) -> Result<(Day, Vec<Warning>), String
         let n = body.orphan_lines;
         warn(format!("{n} line(s) before the first `> HH:MM:SS  nickname` header belong to no message"));
     }
+    for (line, time) in &body.bad_headers {
+        warn(format!("line {line}: `> {time}` is not a time of day; the line is kept as message text"));
+    }
     for (line, size) in &body.cut {
         warn(format!(
             "the message at line {line} is {size} bytes; only its first {} bytes are kept",
@@ -239,6 +243,18 @@ pub fn group_names(root: &Path) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_impossible_header_time_is_a_warning_naming_the_line() {
+        let log = "---\ndate: 2017-08-15 12:00:00\n---\n> 08:00:00  甲\n上文\n> 25:61:61  乙\n";
+        let (day, warnings) = parse_log("g/_posts/2017-08-15-chat.markdown", log.as_bytes()).unwrap();
+        assert_eq!(day.messages.len(), 1);
+        let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            ["g/_posts/2017-08-15-chat.markdown: line 6: `> 25:61:61` is not a time of day; the line is kept as message text"]
+        );
+    }
 
     #[test]
     fn date_from_front_matter_then_title_then_file_name() {

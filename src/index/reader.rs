@@ -47,13 +47,44 @@ impl IndexHandle {
     }
 
     /// Picks up a commit made since opening (by this or another process), and the meta file
-    /// that came with it. Returns whether anything changed.
+    /// that came with it. Returns whether what a search sees changed: the set of segments and
+    /// their deletes. (The searcher's generation id grows on every reload, commit or not, so
+    /// it cannot tell.)
     pub fn reload(&mut self) -> Result<bool, IndexError> {
-        let before = self.reader.searcher().generation().generation_id();
+        let before = self.reader.searcher().generation().segments().clone();
         self.reader.reload().map_err(|source| IndexError::Tantivy { path: self.dir.clone(), source })?;
         if let Ok(Some(meta)) = manifest::read::<Meta>(&self.dir.join(META_FILE)) {
             self.meta = meta;
         }
-        Ok(self.reader.searcher().generation().generation_id() != before)
+        Ok(*self.reader.searcher().generation().segments() != before)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{update, writer::Silent, Options};
+
+    #[test]
+    fn reload_reports_only_real_commits() {
+        let archive = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        let group = archive.path().join("g/_posts");
+        std::fs::create_dir_all(&group).unwrap();
+        let log = |date: &str| format!("---\ndate: {date} 12:00:00\n---\n> 09:00:00  甲\n\n对账\n");
+        std::fs::write(group.join("2018-01-01-chat.markdown"), log("2018-01-01")).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        let mut handle = IndexHandle::open(index.path()).unwrap();
+        // Reloading with nothing new is no change, however often it happens.
+        for _ in 0..3 {
+            assert!(!handle.reload().unwrap());
+        }
+        std::fs::write(group.join("2018-01-02-chat.markdown"), log("2018-01-02")).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        assert!(handle.reload().unwrap(), "a commit that adds a log is a change");
+        assert!(!handle.reload().unwrap());
+        std::fs::remove_file(group.join("2018-01-01-chat.markdown")).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        assert!(handle.reload().unwrap(), "a commit that only deletes is a change");
     }
 }

@@ -87,12 +87,8 @@ pub fn update(
 ) -> Result<Summary, IndexError> {
     let started = Instant::now();
     let io = |source| IndexError::Io { path: index_dir.into(), source };
-    let mut warnings = Vec::new();
-    let taxonomy = Taxonomy::for_archive(archive_root).unwrap_or_else(|e| {
-        warnings
-            .push(Warning { path: crate::topics::FILE_NAME.into(), reason: format!("{e}; using the built-in topics") });
-        Taxonomy::builtin()
-    });
+    let (taxonomy, taxonomy_warning) = Taxonomy::for_archive_or_builtin(archive_root);
+    let mut warnings: Vec<Warning> = taxonomy_warning.into_iter().collect();
     let fingerprint = fingerprint(&taxonomy);
 
     if folder_state(index_dir)? == FolderState::Foreign {
@@ -146,6 +142,9 @@ pub fn update(
         warnings.extend(state.problems.iter().map(|p| Warning { path: path.clone(), reason: p.clone() }));
     }
     summary.messages = new_manifest.files.values().map(|s| s.messages).sum();
+    // Files that could not be read as logs are in the manifest (so they are not read again
+    // until they change) but are not logs: they have no hash.
+    summary.files = new_manifest.files.values().filter(|s| !s.hash.is_empty()).count() as u64;
     if new_manifest != old {
         manifest::write(&index_dir.join(MANIFEST_FILE), &new_manifest).map_err(io)?;
         fault("after-manifest");

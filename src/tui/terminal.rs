@@ -7,7 +7,9 @@ use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScree
 use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
+use std::cell::Cell;
 use std::io::{self, Stdout};
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Restores the terminal when dropped.
@@ -44,7 +46,48 @@ pub fn restore() {
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A panic that `catching` turns into an error is not the end: the browser goes on
+        // drawing and says what failed, so the terminal stays as it is.
+        if CAUGHT.with(Cell::get) {
+            return;
+        }
         restore();
         previous(info);
     }));
+}
+
+thread_local! {
+    /// Set while `catching` runs on this thread.
+    static CAUGHT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`; a panic inside it becomes an error with its message, and leaves the terminal to
+/// the browser (the background worker runs every job through this).
+pub fn catching<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    CAUGHT.with(|c| c.set(true));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    CAUGHT.with(|c| c.set(false));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caught_panic_is_an_error_and_leaves_the_terminal_alone() {
+        install_panic_hook();
+        TAKEN.store(true, Ordering::SeqCst);
+        let r: Result<(), String> = catching(|| panic!("boom in the worker"));
+        let still_taken = TAKEN.swap(false, Ordering::SeqCst);
+        assert_eq!(r, Err("boom in the worker".to_owned()));
+        assert!(still_taken, "the hook did not restore the terminal");
+        assert_eq!(catching(|| 7), Ok(7));
+    }
 }

@@ -276,9 +276,9 @@ impl Engine {
         Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0 }))
     }
 
-    /// Facet counts of the messages matching `query`.
+    /// Facet counts of the messages matching `query` (for a question, those its search finds).
     pub fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
-        let tq = self.compile(query)?;
+        let tq = self.plan(query)?.tq;
         Ok(self.handle.searcher().search(&tq, &FacetCollector)?)
     }
 

@@ -102,6 +102,9 @@ fn a_question_pasted_whole_finds_messages_on_its_key_terms() {
         assert!(total > 0 && hits.len() == 10, "{question}: {total} hits");
         assert!(!hits[0].highlights.is_empty(), "{question}: the key terms are highlighted");
     }
+    let q = Query::parse("信用卡套现怎么识别和防控").unwrap();
+    let facets = engine.facets(&q).unwrap();
+    assert_eq!(facets.total as usize, top(&engine, "信用卡套现怎么识别和防控", 1).0, "facets count what search finds");
     let (_, hits) = top(&engine, "信用卡套现怎么识别和防控", 10);
     assert!(hits.iter().filter(|h| h.text.contains("套现")).count() >= 8, "the subject of the question leads");
 }

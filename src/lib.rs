@@ -10,6 +10,7 @@ pub mod date;
 pub mod export;
 pub mod generate;
 pub mod index;
+pub mod panics;
 pub mod query;
 pub(crate) mod question;
 pub mod rank;

@@ -17,6 +17,10 @@ fn main() -> ExitCode {
     // No panic is expected anywhere; if one happens (a damaged index file tantivy trips on),
     // the user gets a clear message and exit status 2, not a backtrace.
     std::panic::set_hook(Box::new(|info| {
+        // The engine turns this one into an error naming the damaged index.
+        if chatlore::search::panic_is_caught() {
+            return;
+        }
         chatlore::tui::restore_terminal();
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("chatlore: internal error{at}: {}", panic_message(info.payload()));

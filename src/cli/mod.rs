@@ -48,6 +48,9 @@ pub enum Command {
         /// Keep running: index logs as they arrive, change or go, until Ctrl-C.
         #[arg(long)]
         watch: bool,
+        /// Follow symbolic links that lead outside the archive (not followed otherwise).
+        #[arg(long)]
+        follow: bool,
     },
     /// Search messages. Exit status: 0 with hits, 1 with none, 2 on error.
     #[command(after_help = QUERY_HELP)]
@@ -221,13 +224,13 @@ fn query_words_last(command: &clap::Command, args: Vec<OsString>) -> Vec<OsStrin
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command.unwrap_or(Command::Browse) {
         Command::Browse => browse_cmd(&cli.archive, &cli.index),
-        Command::Index { rebuild, json, watch: false } => {
+        Command::Index { rebuild, json, watch: false, follow } => {
             check_archive(&cli.archive)?;
-            index_cmd(&cli.archive, &cli.index, rebuild, json)
+            index_cmd(&cli.archive, &cli.index, &Options { rebuild, follow }, json)
         }
-        Command::Index { rebuild, json, watch: true } => {
+        Command::Index { rebuild, json, watch: true, follow } => {
             check_archive(&cli.archive)?;
-            watch_cmd(&cli.archive, &cli.index, rebuild, json)
+            watch_cmd(&cli.archive, &cli.index, Options { rebuild, follow }, json)
         }
         Command::Search(args) => search_cmd(&cli.archive, &cli.index, &args),
         Command::Stats { json } => {
@@ -291,9 +294,9 @@ fn browse_cmd(archive: &Path, index_dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn index_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Result<ExitCode> {
+fn index_cmd(archive: &Path, index_dir: &Path, options: &Options, json: bool) -> Result<ExitCode> {
     let bar = Bar::new(!json);
-    let summary = index::update(archive, index_dir, &Options { rebuild }, &bar)
+    let summary = index::update(archive, index_dir, options, &bar)
         .with_context(|| format!("indexing {} into {}", archive.display(), index_dir.display()))?;
     bar.finish();
     print::index_summary(&summary, json, bar.said_rebuild())?;
@@ -336,12 +339,11 @@ fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<Exit
 
 /// `index --watch`: an update now, then one after every change to the archive, until Ctrl-C
 /// (which lets a running update finish and commit).
-fn watch_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Result<ExitCode> {
+fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool) -> Result<ExitCode> {
     let stop = Arc::new(AtomicBool::new(false));
     let on_signal = Arc::clone(&stop);
     ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst)).context("installing the Ctrl-C handler")?;
     let mut watcher = ArchiveWatcher::new(archive, Some(index_dir))?;
-    let mut options = Options { rebuild };
     let mut due = true;
     let mut retry_at: Option<Instant> = None;
     eprintln!("chatlore: watching {} for new, changed and removed logs; Ctrl-C stops", archive.display());
@@ -369,7 +371,14 @@ fn watch_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Res
 }
 
 /// Opens the index; builds it first when there is none yet (a fresh clone), saying so.
+/// An index built from another archive is an error, never an answer.
 fn open_engine(archive: &Path, index_dir: &Path) -> Result<Engine> {
+    let engine = open_or_build(archive, index_dir)?;
+    engine.handle().check_archive(archive)?;
+    Ok(engine)
+}
+
+fn open_or_build(archive: &Path, index_dir: &Path) -> Result<Engine> {
     match Engine::open(index_dir) {
         Ok(e) => Ok(e),
         Err(IndexError::Missing(_)) => {

@@ -163,7 +163,8 @@ fn wrap(text: &str, ranges: &[Range<usize>], (on, off): (&str, &str)) -> String 
 
 /// A markdown export: one section per day, each message quoted with its source line.
 fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results) -> Result<()> {
-    let groups = &engine.handle.meta.groups;
+    let handle = engine.handle();
+    let groups = &handle.meta.groups;
     let q: Vec<String> =
         query.terms.iter().map(|t| t.text.clone()).chain(query.filters.iter().map(ToString::to_string)).collect();
     writeln!(out, "# chatlore: {}\n", clean_line(&q.join(" ")))?;
@@ -194,10 +195,12 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
     let all = engine.facets(&Query::default())?;
     let directory = engine.directory()?;
     let companies = directory.companies();
+    let handle = engine.handle();
+    let meta = &handle.meta;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {
         let value = serde_json::json!({
-            "files": engine.handle.meta.files,
+            "files": meta.files,
             "messages": all.total,
             "groups": all.groups,
             "months": all.months,
@@ -210,8 +213,8 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
         writeln!(out)?;
         return Ok(());
     }
-    let names = &engine.handle.meta.groups;
-    writeln!(out, "{} logs, {} messages\n", engine.handle.meta.files, all.total)?;
+    let names = &meta.groups;
+    writeln!(out, "{} logs, {} messages\n", meta.files, all.total)?;
     writeln!(out, "groups:")?;
     for (g, n) in Facets::top(&all.groups, usize::MAX) {
         let name = names.get(g).map(String::as_str).unwrap_or_default();
@@ -224,7 +227,7 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
         writeln!(out, "  {m}  {n:>6}  {bar}")?;
     }
     writeln!(out, "\ntopics:")?;
-    for t in &engine.handle.meta.topics {
+    for t in &meta.topics {
         writeln!(
             out,
             "  {:>7}  {} {}",
@@ -247,7 +250,8 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
 pub fn topics(engine: &Engine, json: bool) -> Result<()> {
     let counts = engine.facets(&Query::default())?.topics;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let topics = &engine.handle.meta.topics;
+    let handle = engine.handle();
+    let topics = &handle.meta.topics;
     if json {
         for t in topics {
             let n = counts.get(&t.id).copied().unwrap_or(0);

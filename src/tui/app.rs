@@ -744,7 +744,7 @@ impl App {
     /// date time · group · speaker · text (source path:line).
     pub fn citation(&self) -> Option<String> {
         let group_name = |g: &str| {
-            self.engine.as_ref().and_then(|e| e.handle.meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned())
+            self.engine.as_ref().and_then(|e| e.handle().meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned())
         };
         let line = |date: &dyn std::fmt::Display,
                     time: String,
@@ -896,14 +896,20 @@ impl App {
     }
 
     fn open_engine(&mut self) {
-        match Engine::open(&self.index_dir) {
+        // An index of another archive is rebuilt for this one by the background check.
+        match Engine::open(&self.index_dir).and_then(|e| e.handle().check_archive(&self.archive).map(|()| e)) {
             Ok(e) => {
                 self.engine = Some(e);
                 self.index = IndexStatus::Ready;
                 self.refresh();
             }
             // No index yet, or one to rebuild: the background check builds it.
-            Err(IndexError::Missing(_) | IndexError::Version { .. } | IndexError::Damaged { .. }) => {}
+            Err(
+                IndexError::Missing(_)
+                | IndexError::Version { .. }
+                | IndexError::Damaged { .. }
+                | IndexError::OtherArchive { .. },
+            ) => {}
             Err(e) => self.index = IndexStatus::Failed(e.to_string()),
         }
     }

@@ -101,7 +101,7 @@ fn speakers(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
 fn topics(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
     let typed = typed.to_lowercase();
     engine
-        .handle
+        .handle()
         .meta
         .topics
         .iter()
@@ -116,7 +116,8 @@ fn topics(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
 }
 
 fn groups(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
-    let names = &engine.handle.meta.groups;
+    let handle = engine.handle();
+    let names = &handle.meta.groups;
     let typed = typed.to_lowercase();
     facets
         .groups

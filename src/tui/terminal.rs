@@ -7,9 +7,7 @@ use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScree
 use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use std::cell::Cell;
 use std::io::{self, Stdout};
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Restores the terminal when dropped.
@@ -46,9 +44,10 @@ pub fn restore() {
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        // A panic that `catching` turns into an error is not the end: the browser goes on
-        // drawing and says what failed, so the terminal stays as it is.
-        if CAUGHT.with(Cell::get) {
+        // A panic that is caught and turned into an error (by `catching`, or by the engine on
+        // a damaged index) is not the end: the browser goes on drawing and says what failed,
+        // so the terminal stays as it is.
+        if crate::panics::is_caught() {
             return;
         }
         restore();
@@ -56,24 +55,10 @@ fn install_panic_hook() {
     }));
 }
 
-thread_local! {
-    /// Set while `catching` runs on this thread.
-    static CAUGHT: Cell<bool> = const { Cell::new(false) };
-}
-
 /// Runs `f`; a panic inside it becomes an error with its message, and leaves the terminal to
 /// the browser (the background worker runs every job through this).
 pub fn catching<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    CAUGHT.with(|c| c.set(true));
-    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
-    CAUGHT.with(|c| c.set(false));
-    result.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned())
-    })
+    crate::panics::catch(f)
 }
 
 #[cfg(test)]

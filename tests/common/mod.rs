@@ -20,7 +20,7 @@ pub fn real_archive_or_skip() -> Option<PathBuf> {
         return Some(p);
     }
     assert!(
-        std::env::var_os("CHATLORE_REQUIRE_SHARED").is_none_or(|v| v != "1"),
+        !require_shared(),
         "the real archive is expected at {} (CHATLORE_REQUIRE_SHARED=1; see README: Tests)",
         p.display()
     );
@@ -32,6 +32,11 @@ pub fn real_archive_or_skip() -> Option<PathBuf> {
 /// (`.ci/run` sets `CHATLORE_REQUIRE_SHARED=1`).
 pub fn require_shared() -> bool {
     std::env::var("CHATLORE_REQUIRE_SHARED").is_ok_and(|v| v == "1")
+}
+
+/// The generation folder holding an index's tantivy files.
+pub fn generation(index_dir: &Path) -> PathBuf {
+    chatlore::index::generation_dir(index_dir).expect("the index names its generation")
 }
 
 /// Copies a folder tree (for archives a test modifies).

@@ -23,8 +23,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new(Line::styled(text, DIM)), inner);
         return;
     };
-    let names = app.engine.as_ref().map(|e| &e.handle.meta.groups);
-    let group = match names.and_then(|n| n.get(&c.day.group)) {
+    let handle = app.engine.as_ref().map(|e| e.handle());
+    let group = match handle.as_ref().and_then(|h| h.meta.groups.get(&c.day.group)) {
         Some(name) => format!("{name} ({})", c.day.group),
         None => c.day.group.clone(),
     };

@@ -77,7 +77,7 @@ fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
         };
         return Some(vec![Line::from(what)]);
     };
-    if engine.handle.meta.messages == 0 && r.total == 0 {
+    if engine.handle().meta.messages == 0 && r.total == 0 {
         return Some(vec![
             Line::from(format!("The archive in {} has no messages yet.", app.archive.display())),
             Line::styled("Put logs in <group>/_posts/YYYY-MM-DD-chat.markdown and press r to index them.", DIM),

@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 IndexStatus::Opening => ("opening the index…".to_owned(), DIM),
                 IndexStatus::Checking => ("checking the archive…".to_owned(), DIM),
                 IndexStatus::Ready => {
-                    let m = app.engine.as_ref().map(|e| (e.handle.meta.files, e.handle.meta.messages));
+                    let m = app.engine.as_ref().map(|e| (e.handle().meta.files, e.handle().meta.messages));
                     let (files, messages) = m.unwrap_or_default();
                     (format!("index ✓ {files} logs · {} msgs", thousands(messages)), DIM)
                 }

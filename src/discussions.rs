@@ -36,7 +36,7 @@ const WINDOW: usize = 8;
 const COHESIVE: f32 = 0.25;
 
 /// Whether a span is a discussion or chatter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SpanKind {
     Discussion,
@@ -516,4 +516,348 @@ fn units(clean: &str) -> Vec<String> {
         push(word, &mut out);
     }
     out
+}
+
+/// One message quoted in a discussion's summary.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SummaryLine {
+    pub line: u32,
+    /// `HH:MM:SS`.
+    pub time: String,
+    pub speaker: String,
+    pub text: String,
+}
+
+/// What a span carries: where it is, who spoke, what it is about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Discussion {
+    /// Archive-relative path of the day's log.
+    pub path: String,
+    pub group: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `HH:MM:SS` of the first and last message.
+    pub start_time: String,
+    pub end_time: String,
+    /// Header lines of the first and last message.
+    pub start_line: u32,
+    pub end_line: u32,
+    pub messages: u32,
+    /// Nicknames in order of first message; a duplicate's second nickname is not counted.
+    pub participants: Vec<String>,
+    pub title: String,
+    pub summary: Vec<SummaryLine>,
+    /// Topic ids of its messages, most messages first.
+    pub topics: Vec<String>,
+    pub kind: SpanKind,
+}
+
+impl Discussion {
+    /// The stable id: `path#start_line`.
+    pub fn id(&self) -> String {
+        id(&self.path, self.start_line)
+    }
+}
+
+/// The id of the discussion of `path` that starts at header line `start_line`.
+pub fn id(path: &str, start_line: u32) -> String {
+    format!("{path}#{start_line}")
+}
+
+/// Most characters of a title.
+pub const TITLE_CHARS: usize = 30;
+/// Messages quoted in a summary.
+const SUMMARY_LINES: usize = 3;
+/// Most characters of a summary line.
+const SUMMARY_CHARS: usize = 120;
+
+/// The discussions of a day: its spans with their titles, summaries, participants, topics.
+/// `tag` gives the topic ids of a message's text.
+pub fn describe<'t>(day: &Day, spans: &[Span], tag: impl Fn(&str) -> Vec<&'t str>) -> Vec<Discussion> {
+    let msgs = &day.messages;
+    spans
+        .iter()
+        .filter(|s| s.start < s.end && s.end <= msgs.len())
+        .map(|s| {
+            let span = &msgs[s.start..s.end];
+            let feats: Vec<Features> = span
+                .iter()
+                .enumerate()
+                .map(|(k, m)| {
+                    let mut f = features(m);
+                    f.duplicate = k > 0 && is_duplicate(&span[k - 1], m);
+                    f
+                })
+                .collect();
+            let mut participants: Vec<String> = Vec::new();
+            for (m, f) in span.iter().zip(&feats) {
+                if !f.duplicate && !participants.contains(&m.speaker) {
+                    participants.push(m.speaker.clone());
+                }
+            }
+            let mut topic_counts: Vec<(&str, usize)> = Vec::new();
+            for (m, f) in span.iter().zip(&feats) {
+                if f.duplicate {
+                    continue;
+                }
+                for t in tag(&m.text) {
+                    match topic_counts.iter_mut().find(|(id, _)| *id == t) {
+                        Some((_, n)) => *n += 1,
+                        None => topic_counts.push((t, 1)),
+                    }
+                }
+            }
+            // Stable: equal counts keep the order of first mention.
+            topic_counts.sort_by(|a, b| b.1.cmp(&a.1));
+            let (first, last) = (&span[0], &span[span.len() - 1]);
+            Discussion {
+                path: day.path.clone(),
+                group: day.group.clone(),
+                date: day.date.to_string(),
+                start_time: first.time_label(),
+                end_time: last.time_label(),
+                start_line: first.line,
+                end_line: last.line,
+                messages: u32::try_from(span.len()).unwrap_or(u32::MAX),
+                participants,
+                title: title(span, &feats),
+                summary: summary(span, &feats),
+                topics: topic_counts.into_iter().map(|(t, _)| t.to_owned()).collect(),
+                kind: s.kind,
+            }
+        })
+        .collect()
+}
+
+/// The opening question, else the first substantive message, else the first with any words;
+/// cleaned of mentions, emoji codes and URLs, at most [`TITLE_CHARS`] characters.
+fn title(span: &[Message], feats: &[Features]) -> String {
+    let opening = span.len().min(WINDOW);
+    let pick = (0..opening)
+        .find(|&k| feats[k].question && !feats[k].chatter)
+        .or_else(|| (0..span.len()).find(|&k| !feats[k].chatter && feats[k].units.len() >= 4))
+        .or_else(|| (0..span.len()).find(|&k| !content(&span[k].text).trim().is_empty()));
+    pick.map_or_else(String::new, |k| clip(&content(&span[k].text), TITLE_CHARS))
+}
+
+/// The most central messages, in their order: those sharing the most words with the rest of
+/// the span (weighted by how rare the words are in it), at most [`SUMMARY_LINES`].
+fn summary(span: &[Message], feats: &[Features]) -> Vec<SummaryLine> {
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    for f in feats.iter().filter(|f| !f.duplicate) {
+        for u in &f.units {
+            *df.entry(u.as_str()).or_default() += 1;
+        }
+    }
+    let n = feats.len() as f32;
+    let mut scored: Vec<(f32, usize)> = feats
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.duplicate && !f.chatter && !f.units.is_empty())
+        .map(|(k, f)| {
+            let shared: f32 = f
+                .units
+                .iter()
+                .filter(|u| !STOP_UNITS.contains(&u.as_str()))
+                .map(|u| {
+                    let c = df.get(u.as_str()).copied().unwrap_or(1);
+                    if c > 1 {
+                        (n / c as f32).ln().max(0.1)
+                    } else {
+                        0.0
+                    }
+                })
+                .sum();
+            // A question opens the matter; the first one counts as central.
+            let bonus = if f.question && k < WINDOW { 1.0 } else { 0.0 };
+            (shared.sqrt() + bonus, k)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut picked: Vec<usize> = scored.into_iter().take(SUMMARY_LINES).map(|(_, k)| k).collect();
+    picked.sort_unstable();
+    picked
+        .into_iter()
+        .map(|k| {
+            let m = &span[k];
+            SummaryLine {
+                line: m.line,
+                time: m.time_label(),
+                speaker: m.speaker.clone(),
+                text: clip(&content(&m.text), SUMMARY_CHARS),
+            }
+        })
+        .collect()
+}
+
+/// `text` on one line, white space collapsed, cut to `max` characters with `…`.
+fn clip(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let trimmed = one_line.trim_matches(|c: char| c.is_whitespace() || matches!(c, '，' | ',' | '：' | ':'));
+    if trimmed.chars().count() <= max {
+        return trimmed.to_owned();
+    }
+    let mut out: String = trimmed.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A day from `(HH:MM:SS, nickname, text)` messages, through the real parser.
+    fn day(messages: &[(&str, &str, &str)]) -> Day {
+        let mut s = String::from("---\nlayout: post\ntitle: \"2018-01-30-WeChat\"\n---\n");
+        for (time, who, text) in messages {
+            s.push_str(&format!("> {time}  {who}  \n   \n{text}  \n   \n"));
+        }
+        crate::archive::parse_log("g/_posts/2018-01-30-chat.markdown", s.as_bytes()).expect("parses").0
+    }
+
+    fn assert_partition(d: &Day, spans: &[Span]) {
+        let mut next = 0;
+        for s in spans {
+            assert_eq!(s.start, next, "{spans:?}");
+            assert!(s.end > s.start, "{spans:?}");
+            next = s.end;
+        }
+        assert_eq!(next, d.messages.len());
+    }
+
+    fn starts(d: &Day) -> Vec<usize> {
+        segment(d).iter().map(|s| s.start).collect()
+    }
+
+    #[test]
+    fn empty_and_single_days() {
+        assert!(segment(&day(&[])).is_empty());
+        let one = day(&[("10:00:00", "甲", "请问网联的备付金集中存管什么时候完成？")]);
+        let spans = segment(&one);
+        assert_eq!(spans, vec![Span { start: 0, end: 1, kind: SpanKind::Discussion }]);
+    }
+
+    #[test]
+    fn a_long_silence_before_a_new_question_cuts() {
+        let d = day(&[
+            ("09:00:00", "甲", "请教一下，跨境收单的结售汇是怎么做的？"),
+            ("09:01:00", "乙", "一般找有牌照的机构代理结售汇，外管局要求逐笔申报"),
+            ("09:02:00", "甲", "逐笔申报的话量大了怎么办"),
+            ("09:03:00", "乙", "可以批量申报，跟外管局报备就行"),
+            ("11:00:00", "丙", "有没有人用过阿里云的消息队列？按量付费贵不贵？"),
+            ("11:01:00", "丁", "用过，消息队列按量付费挺便宜的"),
+        ]);
+        assert_eq!(starts(&d), vec![0, 4]);
+        assert_partition(&d, &segment(&d));
+    }
+
+    #[test]
+    fn a_late_reply_that_names_the_asker_continues() {
+        let d = day(&[
+            ("09:00:00", "甲-某支付-产品", "请教一下，跨境收单的结售汇是怎么做的？"),
+            ("09:01:00", "乙", "一般找有牌照的机构代理"),
+            ("10:30:00", "丙", "@甲-某支付-产品 我们是自己申请的资质，流程大概半年，材料很多要准备"),
+            ("10:31:00", "甲-某支付-产品", "好的谢谢，半年也还可以接受"),
+        ]);
+        assert_eq!(starts(&d), vec![0]);
+    }
+
+    #[test]
+    fn a_short_reply_after_a_silence_stays_with_its_discussion() {
+        let d = day(&[
+            ("17:48:47", "甲", "跨境支付乱象：钱宝违规付汇40多亿元 财付通被罚60万元 支付宝超范围经营"),
+            ("18:37:13", "乙", "罚的不够"),
+            ("19:17:04", "丙", "罚的太少了"),
+        ]);
+        assert_eq!(starts(&d), vec![0]);
+    }
+
+    #[test]
+    fn duplicates_are_never_cut_apart() {
+        let d = day(&[
+            ("09:00:00", "甲", "早上好"),
+            ("12:00:00", "乙", "请教下 央行大额转账系统的上限是不是已经取消了？"),
+            ("12:00:00", "乙-某银行-产品", "请教下 央行大额转账系统的上限是不是已经取消了？"),
+            ("12:01:00", "丙", "周末是50万，工作日没有上限"),
+        ]);
+        let spans = segment(&d);
+        assert_partition(&d, &spans);
+        assert!(spans.iter().all(|s| s.start != 2), "{spans:?}");
+        let discussions = describe(&d, &spans, |_| Vec::new());
+        let asked = discussions.iter().find(|x| x.start_line == d.messages[1].line).expect("a span starts at the question");
+        assert_eq!(asked.participants, vec!["乙".to_owned(), "丙".to_owned()]);
+    }
+
+    #[test]
+    fn a_day_of_chatter_is_one_chatter_span() {
+        let d = day(&[
+            ("08:00:00", "甲", "早上好"),
+            ("08:01:00", "乙", "[红包]"),
+            ("09:30:00", "丙", "哈哈哈哈"),
+            ("11:00:00", "丁", "[强][强]"),
+            ("15:00:00", "戊", "谢谢大家"),
+        ]);
+        assert_eq!(segment(&d), vec![Span { start: 0, end: 5, kind: SpanKind::Chatter }]);
+    }
+
+    #[test]
+    fn a_lone_unanswered_question_is_a_one_message_discussion() {
+        let d = day(&[
+            ("08:00:00", "甲", "早上好"),
+            ("08:01:00", "乙", "早"),
+            ("08:02:00", "丙", "[握手]"),
+            ("08:03:00", "丁", "哈哈"),
+            ("15:00:00", "戊", "请问条码支付的验证等级和限额是怎么规定的？"),
+        ]);
+        let spans = segment(&d);
+        assert_eq!(spans.last(), Some(&Span { start: 4, end: 5, kind: SpanKind::Discussion }), "{spans:?}");
+        assert_eq!(spans[0].kind, SpanKind::Chatter);
+    }
+
+    #[test]
+    fn large_days_and_odd_text_partition_without_panic() {
+        let texts = ["", "？", "@", "[", "「：", "http://x", "请问 @甲?有没有", "哈哈", "[强]", "一个很长的陈述句子，讲的是跨境支付的结售汇"];
+        let mut owned: Vec<(String, String, String)> = Vec::new();
+        for k in 0..2000u32 {
+            let secs = (k * 37) % 86_400;
+            let time = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+            owned.push((time, format!("人{}", k % 7), texts[k as usize % texts.len()].to_owned()));
+        }
+        let msgs: Vec<(&str, &str, &str)> = owned.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+        let d = day(&msgs);
+        let spans = segment(&d);
+        assert_partition(&d, &spans);
+        let described = describe(&d, &spans, |_| Vec::new());
+        assert_eq!(described.iter().map(|x| x.messages as usize).sum::<usize>(), d.messages.len());
+    }
+
+    #[test]
+    fn a_discussion_carries_title_summary_participants_and_topics() {
+        let d = day(&[
+            ("09:00:00", "甲", "@乙 请教一下[可怜]，网联断直连以后通道路由怎么做？http://example.com/a"),
+            ("09:01:00", "乙", "断直连以后路由在网联那边，机构只选网联还是银联"),
+            ("09:02:00", "丙", "路由策略还是要自己做，按费率和成功率选通道"),
+            ("09:03:00", "甲", "明白了，谢谢"),
+        ]);
+        let taxonomy = crate::topics::Taxonomy::builtin();
+        let spans = segment(&d);
+        let x = &describe(&d, &spans, |t| taxonomy.tag(t))[0];
+        assert_eq!(x.title, "请教一下，网联断直连以后通道路由怎么做？");
+        assert_eq!(x.id(), format!("{}#{}", d.path, d.messages[0].line));
+        assert_eq!((x.start_time.as_str(), x.end_time.as_str(), x.messages), ("09:00:00", "09:03:00", 4));
+        assert_eq!(x.participants.len(), 3);
+        assert!(!x.summary.is_empty() && x.summary.len() <= SUMMARY_LINES);
+        assert!(x.summary.windows(2).all(|w| w[0].line < w[1].line));
+        assert_eq!(x.topics.first().map(String::as_str), Some("routing"));
+        assert_eq!(x.kind, SpanKind::Discussion);
+    }
+
+    #[test]
+    fn titles_are_clipped() {
+        let long = "请问".to_owned() + &"长".repeat(50) + "？";
+        let d = day(&[("09:00:00", "甲", long.as_str())]);
+        let x = &describe(&d, &segment(&d), |_| Vec::new())[0];
+        assert_eq!(x.title.chars().count(), TITLE_CHARS);
+        assert!(x.title.ends_with('…'));
+    }
 }

@@ -572,8 +572,8 @@ const SUMMARY_LINES: usize = 3;
 const SUMMARY_CHARS: usize = 120;
 
 /// The discussions of a day: its spans with their titles, summaries, participants, topics.
-/// `tag` gives the topic ids of a message's text.
-pub fn describe<'t>(day: &Day, spans: &[Span], tag: impl Fn(&str) -> Vec<&'t str>) -> Vec<Discussion> {
+/// `topics[k]` holds the topic ids of the day's message `k` (missing: none).
+pub fn describe<T: AsRef<str>>(day: &Day, spans: &[Span], topics: &[Vec<T>]) -> Vec<Discussion> {
     let msgs = &day.messages;
     spans
         .iter()
@@ -596,11 +596,11 @@ pub fn describe<'t>(day: &Day, spans: &[Span], tag: impl Fn(&str) -> Vec<&'t str
                 }
             }
             let mut topic_counts: Vec<(&str, usize)> = Vec::new();
-            for (m, f) in span.iter().zip(&feats) {
+            for (k, f) in feats.iter().enumerate() {
                 if f.duplicate {
                     continue;
                 }
-                for t in tag(&m.text) {
+                for t in topics.get(s.start + k).into_iter().flatten().map(AsRef::as_ref) {
                     match topic_counts.iter_mut().find(|(id, _)| *id == t) {
                         Some((_, n)) => *n += 1,
                         None => topic_counts.push((t, 1)),
@@ -627,6 +627,14 @@ pub fn describe<'t>(day: &Day, spans: &[Span], tag: impl Fn(&str) -> Vec<&'t str
             }
         })
         .collect()
+}
+
+/// Whether the discussion of `messages` opens with a question (within its first messages).
+pub fn opens_with_question(messages: &[Message]) -> bool {
+    messages.iter().take(WINDOW).any(|m| {
+        let f = features(m);
+        f.question && !f.chatter
+    })
 }
 
 /// The opening question, else the first substantive message, else the first with any words;
@@ -783,8 +791,9 @@ mod tests {
         let spans = segment(&d);
         assert_partition(&d, &spans);
         assert!(spans.iter().all(|s| s.start != 2), "{spans:?}");
-        let discussions = describe(&d, &spans, |_| Vec::new());
-        let asked = discussions.iter().find(|x| x.start_line == d.messages[1].line).expect("a span starts at the question");
+        let discussions = describe::<&str>(&d, &spans, &[]);
+        let asked =
+            discussions.iter().find(|x| x.start_line == d.messages[1].line).expect("a span starts at the question");
         assert_eq!(asked.participants, vec!["乙".to_owned(), "丙".to_owned()]);
     }
 
@@ -816,18 +825,30 @@ mod tests {
 
     #[test]
     fn large_days_and_odd_text_partition_without_panic() {
-        let texts = ["", "？", "@", "[", "「：", "http://x", "请问 @甲?有没有", "哈哈", "[强]", "一个很长的陈述句子，讲的是跨境支付的结售汇"];
+        let texts = [
+            "",
+            "？",
+            "@",
+            "[",
+            "「：",
+            "http://x",
+            "请问 @甲?有没有",
+            "哈哈",
+            "[强]",
+            "一个很长的陈述句子，讲的是跨境支付的结售汇",
+        ];
         let mut owned: Vec<(String, String, String)> = Vec::new();
         for k in 0..2000u32 {
             let secs = (k * 37) % 86_400;
             let time = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
             owned.push((time, format!("人{}", k % 7), texts[k as usize % texts.len()].to_owned()));
         }
-        let msgs: Vec<(&str, &str, &str)> = owned.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+        let msgs: Vec<(&str, &str, &str)> =
+            owned.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
         let d = day(&msgs);
         let spans = segment(&d);
         assert_partition(&d, &spans);
-        let described = describe(&d, &spans, |_| Vec::new());
+        let described = describe::<&str>(&d, &spans, &[]);
         assert_eq!(described.iter().map(|x| x.messages as usize).sum::<usize>(), d.messages.len());
     }
 
@@ -841,7 +862,8 @@ mod tests {
         ]);
         let taxonomy = crate::topics::Taxonomy::builtin();
         let spans = segment(&d);
-        let x = &describe(&d, &spans, |t| taxonomy.tag(t))[0];
+        let topics: Vec<Vec<&str>> = d.messages.iter().map(|m| taxonomy.tag(&m.text)).collect();
+        let x = &describe(&d, &spans, &topics)[0];
         assert_eq!(x.title, "请教一下，网联断直连以后通道路由怎么做？");
         assert_eq!(x.id(), format!("{}#{}", d.path, d.messages[0].line));
         assert_eq!((x.start_time.as_str(), x.end_time.as_str(), x.messages), ("09:00:00", "09:03:00", 4));
@@ -856,7 +878,7 @@ mod tests {
     fn titles_are_clipped() {
         let long = "请问".to_owned() + &"长".repeat(50) + "？";
         let d = day(&[("09:00:00", "甲", long.as_str())]);
-        let x = &describe(&d, &segment(&d), |_| Vec::new())[0];
+        let x = &describe::<&str>(&d, &segment(&d), &[])[0];
         assert_eq!(x.title.chars().count(), TITLE_CHARS);
         assert!(x.title.ends_with('…'));
     }

@@ -76,6 +76,8 @@ pub struct Hit {
     pub kind: Kind,
     pub topics: Vec<String>,
     pub urls: Vec<String>,
+    /// The id of the message's discussion (`path#start_line`, see [`crate::discussions::id`]).
+    pub discussion: String,
     pub score: f32,
     /// Byte ranges of `text` that match the query's terms.
     #[serde(skip)]
@@ -210,9 +212,12 @@ impl Engine {
         let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect::<Vec<_>>();
         let (date_key, time) = split_ts(doc.get_first(f.ts).and_then(|v| v.as_u64()).unwrap_or_default());
         let text = text_of(f.text);
+        let path = text_of(f.path);
+        let disc = doc.get_first(f.disc).and_then(|v| v.as_u64()).and_then(|l| u32::try_from(l).ok()).unwrap_or(0);
         Hit {
+            discussion: crate::discussions::id(&path, disc),
             highlights: highlights(&text, terms),
-            path: text_of(f.path),
+            path,
             line: doc.get_first(f.line).and_then(|v| v.as_u64()).and_then(|l| u32::try_from(l).ok()).unwrap_or(0),
             group: text_of(f.group),
             date: Date::from_key(date_key).unwrap_or_default(),
@@ -226,8 +231,8 @@ impl Engine {
         }
     }
 
-    /// The tantivy query for a parsed query.
-    fn compile(&self, query: &Query) -> Result<Box<dyn TQuery>, SearchError> {
+    /// The tantivy query for a parsed query: messages only, never discussion documents.
+    pub(crate) fn compile(&self, query: &Query) -> Result<Box<dyn TQuery>, SearchError> {
         let f = &self.handle.fields;
         let searcher = self.handle.searcher();
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
@@ -257,6 +262,8 @@ impl Engine {
                 clauses.push((Occur::MustNot, self.filter_query(filter)?));
             }
         }
+        let discussion_docs = Term::from_field_text(f.unit, crate::index::schema::UNIT_DISCUSSION);
+        clauses.push((Occur::MustNot, Box::new(TermQuery::new(discussion_docs, IndexRecordOption::Basic))));
         if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }

@@ -2,6 +2,7 @@
 
 use super::Format;
 use anyhow::Result;
+use chatlore::discussion_search::DiscussionResults;
 use chatlore::index::Summary;
 use chatlore::query::Query;
 use chatlore::search::{snippet, Engine, Facets, Hit, Results};
@@ -68,6 +69,51 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, format: Format, color: 
     }
     out.flush()?;
     Ok(())
+}
+
+pub fn discussions(r: &DiscussionResults, json: bool) -> Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for d in &r.discussions {
+        if json {
+            serde_json::to_writer(&mut out, d)?;
+            writeln!(out)?;
+            continue;
+        }
+        let x = &d.discussion;
+        let short = |t: &str| t.get(..5).unwrap_or(t).to_owned();
+        writeln!(
+            out,
+            "{} {} {}–{} · {} msgs · {} people · {}  {}",
+            x.date,
+            x.group,
+            short(&x.start_time),
+            short(&x.end_time),
+            x.messages,
+            x.participants.len(),
+            x.kind.as_str(),
+            strip_controls(&x.title)
+        )?;
+        for line in &x.summary {
+            writeln!(
+                out,
+                "    {} {}: {}",
+                short(&line.time),
+                strip_controls(&line.speaker),
+                strip_controls(&line.text)
+            )?;
+        }
+        writeln!(out, "    {}#{}", x.path, x.start_line)?;
+    }
+    out.flush()?;
+    if !json {
+        eprintln!("{} of {} discussion(s), {:.1} ms", r.discussions.len(), r.total, r.elapsed.as_secs_f64() * 1000.0);
+    }
+    Ok(())
+}
+
+/// Text without control characters (a log could hold escape sequences).
+fn strip_controls(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
 }
 
 trait TimeLabel {

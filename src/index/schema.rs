@@ -7,14 +7,14 @@ use tantivy::schema::{
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     /// Archive-relative path of the day's log: one term per file, for deletes and day views.
     pub path: Field,
-    /// 1-based line of the message header.
+    /// 1-based line of the message header (fast: a discussion lists its matching lines).
     pub line: Field,
     pub group: Field,
     /// The nickname as written.
@@ -35,6 +35,33 @@ pub struct Fields {
     pub body: Field,
     /// CJK unigrams + bigrams and Latin words with positions (recall).
     pub grams: Field,
+    /// [`UNIT_DISCUSSION`] on discussion documents, absent on messages: message queries
+    /// exclude the term, discussion listings require it.
+    pub unit: Field,
+    /// The header line of the first message of the discussion a message belongs to (on a
+    /// discussion document, its own first line): with `path`, the discussion's id.
+    pub disc: Field,
+    /// A discussion document's size for ranking, packed by [`pack_disc_info`].
+    pub disc_info: Field,
+    /// A discussion document's [`crate::discussions::Discussion`] as JSON.
+    pub disc_json: Field,
+}
+
+/// The `unit` term of discussion documents.
+pub const UNIT_DISCUSSION: &str = "discussion";
+
+/// What ranking needs of a discussion, in one fast value: messages, people, whether it is
+/// chatter, whether it opens with a question.
+pub fn pack_disc_info(messages: u32, people: u32, chatter: bool, question: bool) -> u64 {
+    u64::from(messages.min(0xF_FFFF))
+        | (u64::from(people.min(0xF_FFFF)) << 20)
+        | (u64::from(chatter) << 40)
+        | (u64::from(question) << 41)
+}
+
+/// The fields of [`pack_disc_info`].
+pub fn unpack_disc_info(v: u64) -> (u32, u32, bool, bool) {
+    ((v & 0xF_FFFF) as u32, ((v >> 20) & 0xF_FFFF) as u32, v >> 40 & 1 == 1, v >> 41 & 1 == 1)
 }
 
 impl Fields {
@@ -44,7 +71,7 @@ impl Fields {
         let keyword = STRING | STORED | FAST;
         let fields = Fields {
             path: b.add_text_field("path", STRING | STORED | FAST),
-            line: b.add_u64_field("line", STORED),
+            line: b.add_u64_field("line", STORED | FAST),
             group: b.add_text_field("group", keyword.clone()),
             speaker: b.add_text_field("speaker", keyword.clone()),
             ts: b.add_u64_field("ts", NumericOptions::default().set_indexed().set_fast().set_stored()),
@@ -55,6 +82,10 @@ impl Fields {
             urls: b.add_text_field("urls", STORED),
             body: b.add_text_field("body", analysed(JIEBA, IndexRecordOption::WithFreqs)),
             grams: b.add_text_field("grams", analysed(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
+            unit: b.add_text_field("unit", STRING),
+            disc: b.add_u64_field("disc", STORED | FAST),
+            disc_info: b.add_u64_field("disc_info", FAST),
+            disc_json: b.add_text_field("disc_json", STORED),
         };
         (b.build(), fields)
     }
@@ -76,6 +107,10 @@ impl Fields {
             urls: f("urls")?,
             body: f("body")?,
             grams: f("grams")?,
+            unit: f("unit")?,
+            disc: f("disc")?,
+            disc_info: f("disc_info")?,
+            disc_json: f("disc_json")?,
         })
     }
 }
@@ -124,6 +159,12 @@ mod tests {
         assert!(seq(d, 10, 5, "g") < seq(d, 10, 6, "g"));
         assert!(seq(d, 86_399, 900, "g") < seq(next, 0, 1, "g"));
         assert_ne!(seq(d, 10, 5, "proddev"), seq(d, 10, 5, "devarch"));
+    }
+
+    #[test]
+    fn disc_info_round_trips() {
+        assert_eq!(unpack_disc_info(pack_disc_info(28, 9, false, true)), (28, 9, false, true));
+        assert_eq!(unpack_disc_info(pack_disc_info(u32::MAX, 1, true, false)), (0xF_FFFF, 1, true, false));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::tokenize::{build_jieba, JiebaTokenizer, JIEBA};
 use super::{folder_state, FolderState, IndexError};
 use crate::archive::{self, Day, LogFile, Warning};
+use crate::discussions;
 use crate::topics::Taxonomy;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -487,12 +488,16 @@ fn open_writer(index: &Index, dir: &Path) -> Result<IndexWriter, IndexError> {
     })
 }
 
-/// The documents of a day's messages.
+/// The documents of a day: one per message, and one per discussion (see
+/// [`crate::discussions`]), each message carrying its discussion's first line.
 fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument> {
     let date_key = day.date.key();
-    day.messages
-        .iter()
-        .map(|m| {
+    let spans = discussions::segment(day);
+    let topics: Vec<Vec<&str>> = day.messages.iter().map(|m| taxonomy.tag(&m.text)).collect();
+    let mut docs = Vec::with_capacity(day.messages.len() + spans.len());
+    for span in &spans {
+        let disc = u64::from(day.messages[span.start].line);
+        for (m, topics) in day.messages[span.start..span.end].iter().zip(&topics[span.start..span.end]) {
             let mut d: TantivyDocument = doc!(
                 f.path => day.path.as_str(),
                 f.line => u64::from(m.line),
@@ -504,14 +509,37 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 f.text => m.text.as_str(),
                 f.body => m.text.as_str(),
                 f.grams => m.text.as_str(),
+                f.disc => disc,
             );
-            for t in taxonomy.tag(&m.text) {
+            for t in topics {
                 d.add_text(f.topics, t);
             }
             for u in m.urls() {
                 d.add_text(f.urls, &u);
             }
-            d
-        })
-        .collect()
+            docs.push(d);
+        }
+    }
+    for (span, x) in spans.iter().zip(discussions::describe(day, &spans, &topics)) {
+        let info = schema::pack_disc_info(
+            x.messages,
+            u32::try_from(x.participants.len()).unwrap_or(u32::MAX),
+            x.kind == discussions::SpanKind::Chatter,
+            discussions::opens_with_question(&day.messages[span.start..span.end]),
+        );
+        let first = &day.messages[span.start];
+        // Serialising plain strings and numbers cannot fail; an empty record would only
+        // show as a discussion without details.
+        let json = serde_json::to_string(&x).unwrap_or_default();
+        docs.push(doc!(
+            f.path => day.path.as_str(),
+            f.group => day.group.as_str(),
+            f.ts => schema::ts(date_key, first.time),
+            f.unit => schema::UNIT_DISCUSSION,
+            f.disc => u64::from(x.start_line),
+            f.disc_info => info,
+            f.disc_json => json,
+        ));
+    }
+    docs
 }

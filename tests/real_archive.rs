@@ -113,3 +113,24 @@ fn facets_and_speakers_on_the_real_archive() {
     let by_name = engine.search(&Query::parse("from:张泽雄 网联").unwrap(), Page::default()).unwrap();
     assert!(by_name.total > 0 && by_name.hits.iter().all(|h| h.speaker.contains("张泽雄")));
 }
+
+/// Every message of the real archive is in exactly one span, and discussion documents never
+/// count as messages.
+#[test]
+fn the_real_archive_is_partitioned_into_discussions() {
+    if real_archive_or_skip().is_none() {
+        return;
+    }
+    let engine = fixture().engine.lock().unwrap();
+    let all = engine.discussions(&Query::default(), None, chatlore::search::Sort::Relevance).unwrap();
+    assert_eq!(all.total, all.discussions.len());
+    assert_eq!(all.discussions.iter().map(|d| u64::from(d.discussion.messages)).sum::<u64>(), 92_240);
+    assert!(all.discussions.iter().all(|d| d.discussion.messages > 0 && !d.discussion.participants.is_empty()));
+    let every = Page { limit: Some(0), ..Page::default() };
+    assert_eq!(engine.search(&Query::default(), every).unwrap().total, 92_240);
+    assert_eq!(engine.search(&Query::parse("group:devarch").unwrap(), every).unwrap().total, 10_324);
+    assert_eq!(engine.facets(&Query::default()).unwrap().total, 92_240);
+    let day = Query::parse("group:devarch date:2018-01-30").unwrap();
+    let spans = engine.discussions(&day, None, chatlore::search::Sort::Relevance).unwrap();
+    assert_eq!(spans.discussions.iter().map(|d| d.discussion.messages).sum::<u32>(), 94);
+}

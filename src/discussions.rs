@@ -67,8 +67,8 @@ pub struct Span {
 /// What the segmenter reads of one message.
 #[derive(Debug, Default)]
 struct Features {
-    /// Lexical units (CJK bigrams, Latin words), each once.
-    units: Vec<String>,
+    /// Lexical units (CJK bigrams, Latin words) as [`Unit`] keys, each once.
+    units: Vec<Unit>,
     chatter: bool,
     question: bool,
     /// Opens a subject: a substantive question, a shared link, a long statement.
@@ -142,8 +142,8 @@ fn burst_end(msgs: &[Message], i: usize) -> usize {
     end
 }
 
-/// A span of one or two messages that asks nothing and opens nothing is a late reply or a stray: it stays with
-/// the span before it.
+/// A span of one or two messages that asks nothing and opens nothing is a late reply or a
+/// stray: it stays with the span before it.
 fn absorb_strays(cuts: Vec<usize>, feats: &[Features]) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::with_capacity(cuts.len());
     for (k, &start) in cuts.iter().enumerate() {
@@ -177,7 +177,7 @@ fn is_duplicate(a: &Message, b: &Message) -> bool {
 fn continues(
     msgs: &[Message],
     feats: &[Features],
-    weights: &HashMap<&str, f32>,
+    weights: &UnitMap<f32>,
     from: usize,
     turn: std::ops::Range<usize>,
     lexical: bool,
@@ -192,10 +192,10 @@ fn continues(
     if !lexical {
         return false;
     }
-    let before: HashSet<&str> = feats[lo..i].iter().flat_map(|f| f.units.iter().map(String::as_str)).collect();
-    let after: HashSet<&str> = feats[turn].iter().flat_map(|f| f.units.iter().map(String::as_str)).collect();
+    let before: UnitSet = feats[lo..i].iter().flat_map(|f| f.units.iter().copied()).collect();
+    let after: UnitSet = feats[turn].iter().flat_map(|f| f.units.iter().copied()).collect();
     let shared: f32 =
-        after.iter().filter(|u| before.contains(*u)).map(|u| weights.get(*u).copied().unwrap_or(0.0)).sum();
+        after.iter().filter(|u| before.contains(*u)).map(|u| weights.get(u).copied().unwrap_or(0.0)).sum();
     shared >= 2.0 * RARE_WEIGHT
 }
 
@@ -218,33 +218,34 @@ fn names_match(speaker: &str, addressed: &str) -> bool {
 
 /// Units seen in many messages of the day say little about the subject: weight 1 for a unit
 /// in at most 5% of the messages, falling to 0 at 30%; a unit seen once joins nothing.
-fn unit_weights(feats: &[Features]) -> HashMap<&str, f32> {
-    let mut df: HashMap<&str, usize> = HashMap::new();
+fn unit_weights(feats: &[Features]) -> UnitMap<f32> {
+    let mut df: UnitMap<usize> = UnitMap::default();
     for f in feats {
-        for u in &f.units {
-            *df.entry(u.as_str()).or_default() += 1;
+        for &u in &f.units {
+            *df.entry(u).or_default() += 1;
         }
     }
+    let stop = stop_units();
     let n = feats.len().max(1) as f32;
     df.into_iter()
         .map(|(u, c)| {
             let share = c as f32 / n;
             let w = if c <= 1 { 0.0 } else { ((0.30 - share) / 0.25).clamp(0.0, 1.0) * RARE_WEIGHT };
-            (u, if STOP_UNITS.contains(&u) { 0.0 } else { w })
+            (u, if stop.contains(&u) { 0.0 } else { w })
         })
         .collect()
 }
 
 /// Cosine of the weighted units of the windows before and after each gap (index i: the gap
 /// before message i; 0 for i = 0). Chatter messages are left out of the windows.
-fn cohesion(feats: &[Features], weights: &HashMap<&str, f32>) -> Vec<f32> {
+fn cohesion(feats: &[Features], weights: &UnitMap<f32>) -> Vec<f32> {
     let bag = |range: std::ops::Range<usize>| {
-        let mut b: HashMap<&str, f32> = HashMap::new();
+        let mut b: UnitMap<f32> = UnitMap::default();
         for f in feats[range].iter().filter(|f| !f.chatter) {
             for u in &f.units {
-                let w = weights.get(u.as_str()).copied().unwrap_or(0.0);
+                let w = weights.get(u).copied().unwrap_or(0.0);
                 if w > 0.0 {
-                    *b.entry(u.as_str()).or_default() += w;
+                    *b.entry(*u).or_default() += w;
                 }
             }
         }
@@ -258,7 +259,7 @@ fn cohesion(feats: &[Features], weights: &HashMap<&str, f32>) -> Vec<f32> {
             let a = bag(i.saturating_sub(WINDOW)..i);
             let b = bag(i..(i + WINDOW).min(feats.len()));
             let dot: f32 = a.iter().filter_map(|(u, x)| b.get(u).map(|y| x * y)).sum();
-            let norm = |m: &HashMap<&str, f32>| m.values().map(|x| x * x).sum::<f32>().sqrt();
+            let norm = |m: &UnitMap<f32>| m.values().map(|x| x * x).sum::<f32>().sqrt();
             let d = norm(&a) * norm(&b);
             if d > 0.0 {
                 dot / d
@@ -341,7 +342,7 @@ fn merge_chatter(spans: Vec<Span>) -> Vec<Span> {
 const STOP_UNITS: &[&str] = &[
     "我们", "你们", "他们", "这个", "那个", "就是", "什么", "可以", "没有", "不是", "现在", "一个", "因为", "所以",
     "还是", "应该", "如果", "知道", "自己", "感觉", "这样", "怎么", "大家", "还有", "已经", "但是", "而且", "的话",
-    "一下", "这种", "那种", "时候", "有没", "没有", "这边", "那边", "哈哈", "是不", "不知", "一样", "其实", "比较",
+    "一下", "这种", "那种", "时候", "有没", "这边", "那边", "哈哈", "是不", "不知", "一样", "其实", "比较",
 ];
 
 /// Chatter words: a short message made of these says nothing about a subject.
@@ -483,38 +484,82 @@ fn content(text: &str) -> String {
     out
 }
 
-/// CJK bigrams and lowercased Latin words of two characters or more, each once.
-fn units(clean: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
-    let mut prev: Option<char> = None;
-    let mut word = String::new();
-    let mut push = |u: String, out: &mut Vec<String>| {
-        if seen.insert(u.clone()) {
-            out.push(u);
+/// A lexical unit as a number: a CJK bigram is its two code points; a Latin word, its hash
+/// with the top bit set (code points stay below 2^21, so the two never meet).
+type Unit = u64;
+
+/// Hashes [`Unit`]s, which are already well spread, with one multiplication.
+#[derive(Default, Clone, Copy)]
+struct UnitHasher(u64);
+
+impl std::hash::Hasher for UnitHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         }
-    };
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type UnitMap<V> = HashMap<Unit, V, std::hash::BuildHasherDefault<UnitHasher>>;
+type UnitSet = HashSet<Unit, std::hash::BuildHasherDefault<UnitHasher>>;
+
+fn bigram(a: char, b: char) -> Unit {
+    (u64::from(a) << 21) | u64::from(b)
+}
+
+fn word(w: &str) -> Unit {
+    xxhash_rust::xxh3::xxh3_64(w.as_bytes()) | (1 << 63)
+}
+
+/// [`STOP_UNITS`] as units.
+fn stop_units() -> &'static UnitSet {
+    static STOP: std::sync::OnceLock<UnitSet> = std::sync::OnceLock::new();
+    STOP.get_or_init(|| {
+        STOP_UNITS
+            .iter()
+            .filter_map(|w| {
+                let mut c = w.chars();
+                Some(bigram(c.next()?, c.next()?))
+            })
+            .collect()
+    })
+}
+
+/// CJK bigrams and lowercased Latin words of two characters or more, each once.
+fn units(clean: &str) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut word_buf = String::new();
+    let latin = |w: &str| w.chars().count() >= 2 && !w.chars().all(|c| c.is_ascii_digit());
     for c in clean.chars() {
         if is_cjk(c) {
             if let Some(p) = prev {
-                push(format!("{p}{c}"), &mut out);
+                out.push(bigram(p, c));
             }
             prev = Some(c);
         } else {
             prev = None;
         }
         if is_word_char(c) {
-            word.extend(c.to_lowercase());
-        } else if !word.is_empty() {
-            if word.chars().count() >= 2 && !word.chars().all(|c| c.is_ascii_digit()) {
-                push(std::mem::take(&mut word), &mut out);
+            word_buf.extend(c.to_lowercase());
+        } else if !word_buf.is_empty() {
+            if latin(&word_buf) {
+                out.push(word(&word_buf));
             }
-            word.clear();
+            word_buf.clear();
         }
     }
-    if word.chars().count() >= 2 && !word.chars().all(|c| c.is_ascii_digit()) {
-        push(word, &mut out);
+    if latin(&word_buf) {
+        out.push(word(&word_buf));
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -651,12 +696,13 @@ fn title(span: &[Message], feats: &[Features]) -> String {
 /// The most central messages, in their order: those sharing the most words with the rest of
 /// the span (weighted by how rare the words are in it), at most [`SUMMARY_LINES`].
 fn summary(span: &[Message], feats: &[Features]) -> Vec<SummaryLine> {
-    let mut df: HashMap<&str, usize> = HashMap::new();
+    let mut df: UnitMap<usize> = UnitMap::default();
     for f in feats.iter().filter(|f| !f.duplicate) {
-        for u in &f.units {
-            *df.entry(u.as_str()).or_default() += 1;
+        for &u in &f.units {
+            *df.entry(u).or_default() += 1;
         }
     }
+    let stop = stop_units();
     let n = feats.len() as f32;
     let mut scored: Vec<(f32, usize)> = feats
         .iter()
@@ -666,9 +712,9 @@ fn summary(span: &[Message], feats: &[Features]) -> Vec<SummaryLine> {
             let shared: f32 = f
                 .units
                 .iter()
-                .filter(|u| !STOP_UNITS.contains(&u.as_str()))
+                .filter(|u| !stop.contains(u))
                 .map(|u| {
-                    let c = df.get(u.as_str()).copied().unwrap_or(1);
+                    let c = df.get(u).copied().unwrap_or(1);
                     if c > 1 {
                         (n / c as f32).ln().max(0.1)
                     } else {

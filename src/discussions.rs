@@ -99,7 +99,6 @@ pub fn segment(day: &Day) -> Vec<Span> {
         })
         .collect();
     let weights = unit_weights(&feats);
-    let cohesion = cohesion(&feats, &weights);
 
     let mut cuts = vec![0usize];
     for i in 1..msgs.len() {
@@ -112,9 +111,10 @@ pub fn segment(day: &Day) -> Vec<Span> {
         let opens = feats[turn.clone()].iter().any(|f| f.opener);
         // After a long silence a turn that opens a subject continues only if it answers someone.
         let lexical = !(opens && gap >= LONG_SILENCE_SECS);
-        let continues = continues(msgs, &feats, &weights, last_cut, turn, lexical);
-        let cut =
-            !continues && cohesion[i] < COHESIVE && (gap >= LONG_SILENCE_SECS || (opens && gap >= SHORT_SILENCE_SECS));
+        // Cheapest test first: most gaps are no candidate at all.
+        let cut = (gap >= LONG_SILENCE_SECS || (opens && gap >= SHORT_SILENCE_SECS))
+            && !continues(msgs, &feats, &weights, last_cut, turn, lexical)
+            && cohesion(&feats, &weights, i) < COHESIVE;
         if cut {
             cuts.push(i);
         }
@@ -236,9 +236,9 @@ fn unit_weights(feats: &[Features]) -> UnitMap<f32> {
         .collect()
 }
 
-/// Cosine of the weighted units of the windows before and after each gap (index i: the gap
-/// before message i; 0 for i = 0). Chatter messages are left out of the windows.
-fn cohesion(feats: &[Features], weights: &UnitMap<f32>) -> Vec<f32> {
+/// Cosine of the weighted units of the windows before and after the gap before message `i`
+/// (`i` ≥ 1). Chatter messages are left out of the windows.
+fn cohesion(feats: &[Features], weights: &UnitMap<f32>, i: usize) -> f32 {
     let bag = |range: std::ops::Range<usize>| {
         let mut b: UnitMap<f32> = UnitMap::default();
         for f in feats[range].iter().filter(|f| !f.chatter) {
@@ -251,23 +251,16 @@ fn cohesion(feats: &[Features], weights: &UnitMap<f32>) -> Vec<f32> {
         }
         b
     };
-    (0..feats.len())
-        .map(|i| {
-            if i == 0 {
-                return 0.0;
-            }
-            let a = bag(i.saturating_sub(WINDOW)..i);
-            let b = bag(i..(i + WINDOW).min(feats.len()));
-            let dot: f32 = a.iter().filter_map(|(u, x)| b.get(u).map(|y| x * y)).sum();
-            let norm = |m: &UnitMap<f32>| m.values().map(|x| x * x).sum::<f32>().sqrt();
-            let d = norm(&a) * norm(&b);
-            if d > 0.0 {
-                dot / d
-            } else {
-                0.0
-            }
-        })
-        .collect()
+    let a = bag(i.saturating_sub(WINDOW)..i);
+    let b = bag(i..(i + WINDOW).min(feats.len()));
+    let dot: f32 = a.iter().filter_map(|(u, x)| b.get(u).map(|y| x * y)).sum();
+    let norm = |m: &UnitMap<f32>| m.values().map(|x| x * x).sum::<f32>().sqrt();
+    let d = norm(&a) * norm(&b);
+    if d > 0.0 {
+        dot / d
+    } else {
+        0.0
+    }
 }
 
 /// A span is chatter when most of its messages are.

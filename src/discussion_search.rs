@@ -11,9 +11,9 @@
 //! below every discussion.
 
 use crate::discussions::{Discussion, SpanKind};
-use crate::index::schema::{unpack_disc_info, UNIT_DISCUSSION};
+use crate::index::schema::{names, unpack_disc_info, UNIT_DISCUSSION};
 use crate::query::Query;
-use crate::search::{Engine, SearchError, Sort};
+use crate::search::{Engine, SearchError, Sort, State};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, SegmentCollector};
@@ -59,8 +59,19 @@ impl Engine {
         limit: Option<usize>,
         sort: Sort,
     ) -> Result<DiscussionResults, SearchError> {
+        self.with_state(|state| discussions(state, query, limit, sort))
+    }
+}
+
+fn discussions(
+    state: &State,
+    query: &Query,
+    limit: Option<usize>,
+    sort: Sort,
+) -> Result<DiscussionResults, SearchError> {
+    {
         let started = Instant::now();
-        let searcher = self.handle.searcher();
+        let searcher = state.handle.searcher();
         let positive: Vec<_> = query.terms.iter().filter(|t| !t.negated).collect();
         let negative: Vec<_> = query.terms.iter().filter(|t| t.negated).cloned().collect();
         let scoring = !positive.is_empty();
@@ -78,7 +89,7 @@ impl Engine {
         };
         let mut matched: Option<HashMap<Key, (f32, u32, Vec<u32>)>> = None;
         for sub in &subqueries {
-            let tq = self.compile(sub)?;
+            let tq = state.compile(sub)?;
             let found = searcher.search(&tq, &MessageCollector { scoring })?;
             matched = Some(match matched {
                 None => found.into_iter().map(|(k, m)| (k, (m.best, m.lines.len() as u32, m.lines))).collect(),
@@ -96,7 +107,7 @@ impl Engine {
             });
         }
         let matched = matched.unwrap_or_default();
-        let f = &self.handle.fields;
+        let f = &state.handle.fields;
         let units = TermQuery::new(Term::from_field_text(f.unit, UNIT_DISCUSSION), IndexRecordOption::Basic);
         let docs = searcher.search(&units, &DiscussionDocs)?;
 
@@ -206,12 +217,12 @@ impl Collector for MessageCollector {
 
     fn for_segment(&self, _: u32, seg: &SegmentReader) -> tantivy::Result<MessageSegment> {
         let ff = seg.fast_fields();
-        let path = ff.str("path")?;
+        let path = ff.str(names::PATH)?;
         Ok(MessageSegment {
             path_ords: path.as_ref().map(|c| c.ords().clone()),
             path,
-            disc: ff.u64("disc").ok(),
-            line: ff.u64("line").ok(),
+            disc: ff.u64(names::DISC).ok(),
+            line: ff.u64(names::LINE).ok(),
             found: HashMap::new(),
         })
     }
@@ -280,14 +291,14 @@ impl Collector for DiscussionDocs {
 
     fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<DocsSegment> {
         let ff = seg.fast_fields();
-        let path = ff.str("path")?;
+        let path = ff.str(names::PATH)?;
         Ok(DocsSegment {
             segment,
             path_ords: path.as_ref().map(|c| c.ords().clone()),
             path,
-            disc: ff.u64("disc").ok(),
-            info: ff.u64("disc_info").ok(),
-            ts: ff.u64("ts").ok(),
+            disc: ff.u64(names::DISC).ok(),
+            info: ff.u64(names::DISC_INFO).ok(),
+            ts: ff.u64(names::TS).ok(),
             found: Vec::new(),
         })
     }

@@ -12,6 +12,7 @@ pub mod discussions;
 pub mod export;
 pub mod generate;
 pub mod index;
+pub mod panics;
 pub mod query;
 pub mod search;
 pub mod speakers;

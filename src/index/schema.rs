@@ -7,7 +7,28 @@ use tantivy::schema::{
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
+
+/// The tantivy field names, named once: the schema, the field handles and the fast-field
+/// readers of the search all use these.
+pub mod names {
+    pub const PATH: &str = "path";
+    pub const LINE: &str = "line";
+    pub const GROUP: &str = "group";
+    pub const SPEAKER: &str = "speaker";
+    pub const TS: &str = "ts";
+    pub const SEQ: &str = "seq";
+    pub const TOPICS: &str = "topics";
+    pub const KIND: &str = "kind";
+    pub const TEXT: &str = "text";
+    pub const URLS: &str = "urls";
+    pub const BODY: &str = "body";
+    pub const GRAMS: &str = "grams";
+    pub const UNIT: &str = "unit";
+    pub const DISC: &str = "disc";
+    pub const DISC_INFO: &str = "disc_info";
+    pub const DISC_JSON: &str = "disc_json";
+}
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -70,22 +91,22 @@ impl Fields {
         let mut b = Schema::builder();
         let keyword = STRING | STORED | FAST;
         let fields = Fields {
-            path: b.add_text_field("path", STRING | STORED | FAST),
-            line: b.add_u64_field("line", STORED | FAST),
-            group: b.add_text_field("group", keyword.clone()),
-            speaker: b.add_text_field("speaker", keyword.clone()),
-            ts: b.add_u64_field("ts", NumericOptions::default().set_indexed().set_fast().set_stored()),
-            seq: b.add_u64_field("seq", NumericOptions::default().set_fast()),
-            topics: b.add_text_field("topics", keyword.clone()),
-            kind: b.add_text_field("kind", keyword),
-            text: b.add_text_field("text", STORED),
-            urls: b.add_text_field("urls", STORED),
-            body: b.add_text_field("body", analysed(JIEBA, IndexRecordOption::WithFreqs)),
-            grams: b.add_text_field("grams", analysed(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
-            unit: b.add_text_field("unit", STRING),
-            disc: b.add_u64_field("disc", STORED | FAST),
-            disc_info: b.add_u64_field("disc_info", FAST),
-            disc_json: b.add_text_field("disc_json", STORED),
+            path: b.add_text_field(names::PATH, STRING | STORED | FAST),
+            line: b.add_u64_field(names::LINE, STORED | FAST),
+            group: b.add_text_field(names::GROUP, keyword.clone()),
+            speaker: b.add_text_field(names::SPEAKER, keyword.clone()),
+            ts: b.add_u64_field(names::TS, NumericOptions::default().set_indexed().set_fast().set_stored()),
+            seq: b.add_u64_field(names::SEQ, NumericOptions::default().set_fast()),
+            topics: b.add_text_field(names::TOPICS, keyword.clone()),
+            kind: b.add_text_field(names::KIND, keyword),
+            text: b.add_text_field(names::TEXT, STORED),
+            urls: b.add_text_field(names::URLS, STORED),
+            body: b.add_text_field(names::BODY, analysed(JIEBA, IndexRecordOption::WithFreqs)),
+            grams: b.add_text_field(names::GRAMS, analysed(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
+            unit: b.add_text_field(names::UNIT, STRING),
+            disc: b.add_u64_field(names::DISC, STORED | FAST),
+            disc_info: b.add_u64_field(names::DISC_INFO, FAST),
+            disc_json: b.add_text_field(names::DISC_JSON, STORED),
         };
         (b.build(), fields)
     }
@@ -95,22 +116,22 @@ impl Fields {
         let schema = index.schema();
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
-            path: f("path")?,
-            line: f("line")?,
-            group: f("group")?,
-            speaker: f("speaker")?,
-            ts: f("ts")?,
-            seq: f("seq")?,
-            topics: f("topics")?,
-            kind: f("kind")?,
-            text: f("text")?,
-            urls: f("urls")?,
-            body: f("body")?,
-            grams: f("grams")?,
-            unit: f("unit")?,
-            disc: f("disc")?,
-            disc_info: f("disc_info")?,
-            disc_json: f("disc_json")?,
+            path: f(names::PATH)?,
+            line: f(names::LINE)?,
+            group: f(names::GROUP)?,
+            speaker: f(names::SPEAKER)?,
+            ts: f(names::TS)?,
+            seq: f(names::SEQ)?,
+            topics: f(names::TOPICS)?,
+            kind: f(names::KIND)?,
+            text: f(names::TEXT)?,
+            urls: f(names::URLS)?,
+            body: f(names::BODY)?,
+            grams: f(names::GRAMS)?,
+            unit: f(names::UNIT)?,
+            disc: f(names::DISC)?,
+            disc_info: f(names::DISC_INFO)?,
+            disc_json: f(names::DISC_JSON)?,
         })
     }
 }

@@ -123,10 +123,8 @@ fn facets_and_speakers_on_the_real_archive() {
 /// count as messages.
 #[test]
 fn the_real_archive_is_partitioned_into_discussions() {
-    if real_archive_or_skip().is_none() {
-        return;
-    }
-    let engine = fixture().engine.lock().unwrap();
+    let Some(f) = fixture() else { return };
+    let engine = f.engine.lock().unwrap();
     let all = engine.discussions(&Query::default(), None, chatlore::search::Sort::Relevance).unwrap();
     assert_eq!(all.total, all.discussions.len());
     assert_eq!(all.discussions.iter().map(|d| u64::from(d.discussion.messages)).sum::<u64>(), 92_240);

@@ -394,8 +394,18 @@ fn try_open(dir: &Path, fingerprint: &str) -> Result<(Index, Manifest), Option<S
     // ahead of it was interrupted before its manifest: the diff repairs that).
     if manifest.opstamp == Some(metas.opstamp) {
         let listed: u64 = manifest.files.values().map(|s| s.messages).sum();
-        if searcher.num_docs() != listed {
-            return Err(Some(format!("it holds {} messages where its manifest lists {listed}", searcher.num_docs())));
+        // Discussion documents are not messages.
+        let fields = Fields::of(&index).map_err(|e| Some(format!("its schema is not this version's: {e}")))?;
+        let discussions = tantivy::query::TermQuery::new(
+            Term::from_field_text(fields.unit, schema::UNIT_DISCUSSION),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let discussions = searcher
+            .search(&discussions, &tantivy::collector::Count)
+            .map_err(|e| Some(format!("its files are damaged: {e}")))? as u64;
+        let messages = searcher.num_docs().saturating_sub(discussions);
+        if messages != listed {
+            return Err(Some(format!("it holds {messages} messages where its manifest lists {listed}")));
         }
     }
     Ok((index, manifest))

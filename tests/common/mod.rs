@@ -39,22 +39,6 @@ pub fn generation(index_dir: &Path) -> PathBuf {
     chatlore::index::generation_dir(index_dir).expect("the index names its generation")
 }
 
-/// The real archive (`../shared/archive`), or `None` with a printed notice when it is missing
-/// (a failure instead when `CHATLORE_REQUIRE_SHARED=1`, as in CI).
-pub fn real_archive_or_skip() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/archive");
-    if p.is_dir() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("CHATLORE_REQUIRE_SHARED").is_none_or(|v| v != "1"),
-        "the real archive is required at {} (CHATLORE_REQUIRE_SHARED=1)",
-        p.display()
-    );
-    println!("skipping: ../shared/archive not found");
-    None
-}
-
 /// Copies a folder tree (for archives a test modifies).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

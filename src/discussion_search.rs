@@ -50,6 +50,9 @@ struct Matches {
 /// (path, first line): a discussion's identity.
 type Key = (String, u64);
 
+/// Per discussion: summed best scores, matching messages, their lines.
+type Found = HashMap<Key, (f32, u32, Vec<u32>)>;
+
 impl Engine {
     /// The discussions `query` finds: `limit` of them (`None`: all) in `sort` order. Without
     /// a positive term, relevance means date order, oldest first (a day reads in order).
@@ -87,7 +90,7 @@ fn discussions(
         } else {
             vec![query.clone()]
         };
-        let mut matched: Option<HashMap<Key, (f32, u32, Vec<u32>)>> = None;
+        let mut matched: Option<Found> = None;
         for sub in &subqueries {
             let tq = state.compile(sub)?;
             let found = searcher.search(&tq, &MessageCollector { scoring })?;

@@ -267,9 +267,8 @@ fn cohesion(feats: &[Features], weights: &UnitMap<f32>, i: usize) -> f32 {
 fn kind_of(feats: &[Features]) -> SpanKind {
     let chatter = feats.iter().filter(|f| f.chatter).count();
     let substantive = feats.iter().filter(|f| !f.chatter && (f.question || f.units.len() >= 8)).count();
-    if feats.len() > 1 && (chatter * 2 > feats.len() || substantive == 0) {
-        SpanKind::Chatter
-    } else if feats.len() == 1 && feats[0].chatter {
+    let mostly_chatter = feats.len() > 1 && (chatter * 2 > feats.len() || substantive == 0);
+    if mostly_chatter || (feats.len() == 1 && feats[0].chatter) {
         SpanKind::Chatter
     } else {
         SpanKind::Discussion
@@ -646,7 +645,7 @@ pub fn describe<T: AsRef<str>>(day: &Day, spans: &[Span], topics: &[Vec<T>]) -> 
                 }
             }
             // Stable: equal counts keep the order of first mention.
-            topic_counts.sort_by(|a, b| b.1.cmp(&a.1));
+            topic_counts.sort_by_key(|t| std::cmp::Reverse(t.1));
             let (first, last) = (&span[0], &span[span.len() - 1]);
             Discussion {
                 path: day.path.clone(),

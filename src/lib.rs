@@ -7,6 +7,8 @@
 
 pub mod archive;
 pub mod date;
+pub mod discussion_search;
+pub mod discussions;
 pub mod export;
 pub mod generate;
 pub mod glossary;

@@ -16,8 +16,6 @@ pub(crate) const COVER_WEIGHT: f32 = 16.0;
 /// What asking costs a message in the ranking key (a logarithm): judged by hand, questions
 /// are on topic at best, never the answer.
 const ASKING: f32 = 1.0;
-/// A silence this long (seconds) ends a conversation.
-pub const CONVERSATION_GAP_SECS: u32 = 30 * 60;
 /// Hits of one conversation allowed in each ten of a page.
 pub(crate) const PER_CONVERSATION: usize = 2;
 /// The block of a page the conversation rule applies to.
@@ -103,30 +101,13 @@ pub(crate) fn score(weighted_match: f32, message_substance: u32, query_substance
     }
 }
 
-/// The conversation of each message of a day, given its messages' times (seconds since
-/// midnight) in order: the index of the conversation's first message. A conversation runs
-/// until a silence of [`CONVERSATION_GAP_SECS`].
-pub fn conversations(times: &[u32]) -> Vec<usize> {
-    let mut start = 0;
-    times
-        .iter()
-        .enumerate()
-        .map(|(i, &t)| {
-            if i > 0 && t.saturating_sub(times[i - 1]) >= CONVERSATION_GAP_SECS {
-                start = i;
-            }
-            start
-        })
-        .collect()
-}
-
 /// A ranked candidate as the page rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Candidate {
     pub path: String,
     /// Seconds since midnight.
     pub time: u32,
-    /// Its conversation: equal values, one conversation (see [`conversations`]).
+    /// Its conversation (its discussion, see [`crate::discussions`]): equal values, one conversation.
     pub conversation: u64,
     /// Hash of the text: with path and time, what makes two messages copies.
     pub text_hash: u64,
@@ -240,15 +221,6 @@ mod tests {
     fn cand(path: &str, time: u32, text: &str, speaker: &str) -> Candidate {
         let conversation = text_hash(path);
         Candidate { path: path.into(), time, conversation, text_hash: text_hash(text), speaker: speaker.into() }
-    }
-
-    #[test]
-    fn a_silence_of_half_an_hour_ends_a_conversation() {
-        let m = 60;
-        assert_eq!(conversations(&[0, 10 * m, 35 * m, 70 * m, 99 * m, 99 * m]), vec![0, 0, 0, 3, 3, 3]);
-        assert_eq!(conversations(&[]), Vec::<usize>::new());
-        // Out-of-order times (a log spanning midnight) continue the conversation.
-        assert_eq!(conversations(&[86_000, 100]), vec![0, 0]);
     }
 
     #[test]

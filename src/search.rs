@@ -83,6 +83,8 @@ pub struct Hit {
     pub kind: Kind,
     pub topics: Vec<String>,
     pub urls: Vec<String>,
+    /// The id of the message's discussion (`path#start_line`, see [`crate::discussions::id`]).
+    pub discussion: String,
     pub score: f32,
     /// Other nicknames that posted the same text at the same time in the same log (an exact
     /// copy the export holds twice), folded into this hit.
@@ -142,8 +144,8 @@ pub struct Engine {
 }
 
 /// One opened state of the index and what is derived from it.
-struct State {
-    handle: Arc<IndexHandle>,
+pub(crate) struct State {
+    pub(crate) handle: Arc<IndexHandle>,
     directory: OnceLock<Arc<Directory>>,
     glossary: OnceLock<Glossary>,
     /// jieba, loaded the first time a question is pasted.
@@ -198,6 +200,13 @@ impl Engine {
             *state = Arc::new(State::new(handle));
         }
         Ok(changed)
+    }
+
+    /// Runs `f` on the current state, a panic turned into an error (the discussion search's
+    /// hook: it compiles queries as messages do).
+    pub(crate) fn with_state<T>(&self, f: impl FnOnce(&State) -> Result<T, SearchError>) -> Result<T, SearchError> {
+        let state = self.state();
+        guarded(&state.handle.dir, || f(&state))
     }
 
     /// Every speaker with their message count (built on first use).
@@ -396,9 +405,12 @@ impl State {
         let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect::<Vec<_>>();
         let (date_key, time) = split_ts(doc.get_first(f.ts).and_then(|v| v.as_u64()).unwrap_or_default());
         let text = text_of(f.text);
+        let path = text_of(f.path);
+        let disc = doc.get_first(f.disc).and_then(|v| v.as_u64()).and_then(|l| u32::try_from(l).ok()).unwrap_or(0);
         Hit {
+            discussion: crate::discussions::id(&path, disc),
             highlights: highlights(&text, terms),
-            path: text_of(f.path),
+            path,
             line: doc.get_first(f.line).and_then(|v| v.as_u64()).and_then(|l| u32::try_from(l).ok()).unwrap_or(0),
             group: text_of(f.group),
             date: Date::from_key(date_key).unwrap_or_default(),
@@ -413,10 +425,11 @@ impl State {
         }
     }
 
-    /// The tantivy query for a parsed query: each term (expanded by the glossary) must match
-    /// in one of its alternatives; the jieba field ranks, alternatives the glossary added at
-    /// half the weight of the typed ones.
-    fn compile(&self, query: &Query) -> Result<Box<dyn TQuery>, SearchError> {
+    /// The tantivy query for a parsed query, over messages only (never discussion
+    /// documents): each term (expanded by the glossary) must match in one of its alternatives;
+    /// the jieba field ranks, alternatives the glossary added at half the weight of the typed
+    /// ones.
+    pub(crate) fn compile(&self, query: &Query) -> Result<Box<dyn TQuery>, SearchError> {
         let f = &self.handle.fields;
         let searcher = self.handle.searcher();
         let query = &self.expand(query);
@@ -459,6 +472,8 @@ impl State {
                 clauses.push((Occur::MustNot, self.filter_query(filter)?));
             }
         }
+        let discussion_docs = Term::from_field_text(f.unit, crate::index::schema::UNIT_DISCUSSION);
+        clauses.push((Occur::MustNot, Box::new(TermQuery::new(discussion_docs, IndexRecordOption::Basic))));
         if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }

@@ -215,3 +215,22 @@ fn every_form_of_a_query_finds_what_the_plain_chinese_finds() {
         assert!(missing.is_empty(), "{form} misses hits of {plain}: {missing:?}");
     }
 }
+
+/// Every message of the real archive is in exactly one span, and discussion documents never
+/// count as messages.
+#[test]
+fn the_real_archive_is_partitioned_into_discussions() {
+    let Some(f) = fixture() else { return };
+    let engine = f.engine.lock().unwrap();
+    let all = engine.discussions(&Query::default(), None, chatlore::search::Sort::Relevance).unwrap();
+    assert_eq!(all.total, all.discussions.len());
+    assert_eq!(all.discussions.iter().map(|d| u64::from(d.discussion.messages)).sum::<u64>(), 92_240);
+    assert!(all.discussions.iter().all(|d| d.discussion.messages > 0 && !d.discussion.participants.is_empty()));
+    let every = Page { limit: Some(0), ..Page::default() };
+    assert_eq!(engine.search(&Query::default(), every).unwrap().total, 92_240);
+    assert_eq!(engine.search(&Query::parse("group:devarch").unwrap(), every).unwrap().total, 10_324);
+    assert_eq!(engine.facets(&Query::default()).unwrap().total, 92_240);
+    let day = Query::parse("group:devarch date:2018-01-30").unwrap();
+    let spans = engine.discussions(&day, None, chatlore::search::Sort::Relevance).unwrap();
+    assert_eq!(spans.discussions.iter().map(|d| d.discussion.messages).sum::<u32>(), 94);
+}

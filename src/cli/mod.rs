@@ -55,6 +55,11 @@ pub enum Command {
     /// Search messages. Exit status: 0 with hits, 1 with none, 2 on error.
     #[command(after_help = QUERY_HELP)]
     Search(SearchArgs),
+    /// Search discussions: one entry per conversation, with its title, span and people.
+    /// Without a query, every discussion in date order. Exit status: 0 with some, 1 with
+    /// none, 2 on error.
+    #[command(after_help = QUERY_HELP)]
+    Discussions(DiscussionsArgs),
     /// Counts: files, messages, groups, months, topics, speakers, companies.
     Stats {
         #[arg(long)]
@@ -133,6 +138,22 @@ pub struct SearchArgs {
     /// Colour the matches: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiscussionsArgs {
+    /// Query words and filters (the same language as `search`); none lists every discussion.
+    pub query: Vec<String>,
+    /// One JSON object per discussion.
+    #[arg(long)]
+    pub json: bool,
+    /// Discussions to show; 0 means all.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Relevance (date order, oldest first, when the query has no words), date (newest first)
+    /// or oldest.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -237,6 +258,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             watch_cmd(&cli.archive, &cli.index, Options { rebuild, follow }, json)
         }
         Command::Search(args) => search_cmd(&cli.archive, &cli.index, &args),
+        Command::Discussions(args) => discussions_cmd(&cli.archive, &cli.index, &args),
         Command::Stats { json } => {
             let engine = open_engine(&cli.archive, &cli.index)?;
             print::stats(&engine, json)?;
@@ -419,11 +441,7 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
         query.terms.iter_mut().for_each(|t| t.exact = true);
     }
     let engine = open_engine(archive, index_dir)?;
-    let sort = match args.sort {
-        SortArg::Relevance => Sort::Relevance,
-        SortArg::Date => Sort::Newest,
-        SortArg::Oldest => Sort::Oldest,
-    };
+    let sort = args.sort.into();
     let page = Page { limit: (args.limit > 0).then_some(args.limit), offset: 0, sort };
     let results = engine.search(&query, page)?;
     let format = if args.json { Format::Json } else { args.format };
@@ -439,6 +457,25 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
         }
     }
     print::hits(&engine, &query, &results, format, color)?;
+    Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+impl From<SortArg> for Sort {
+    fn from(s: SortArg) -> Sort {
+        match s {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::Newest,
+            SortArg::Oldest => Sort::Oldest,
+        }
+    }
+}
+
+fn discussions_cmd(archive: &Path, index_dir: &Path, args: &DiscussionsArgs) -> Result<ExitCode> {
+    let query = Query::parse(&args.query.join(" ")).context("bad query")?;
+    check_filter_keys(&query)?;
+    let engine = open_engine(archive, index_dir)?;
+    let results = engine.discussions(&query, (args.limit > 0).then_some(args.limit), args.sort.into())?;
+    print::discussions(&results, args.json)?;
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

@@ -2,6 +2,7 @@
 
 use super::Format;
 use anyhow::Result;
+use chatlore::discussion_search::DiscussionResults;
 use chatlore::index::Summary;
 use chatlore::query::Query;
 use chatlore::search::{snippet, Engine, Facets, Hit, Results};
@@ -115,6 +116,40 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, format: Format, color: 
         Format::Md => markdown(&mut out, engine, query, r)?,
     }
     out.flush()?;
+    Ok(())
+}
+
+pub fn discussions(r: &DiscussionResults, json: bool) -> Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for d in &r.discussions {
+        if json {
+            serde_json::to_writer(&mut out, d)?;
+            writeln!(out)?;
+            continue;
+        }
+        let x = &d.discussion;
+        let short = |t: &str| t.get(..5).unwrap_or(t).to_owned();
+        writeln!(
+            out,
+            "{} {} {}–{} · {} msgs · {} people · {}  {}",
+            x.date,
+            x.group,
+            short(&x.start_time),
+            short(&x.end_time),
+            x.messages,
+            x.participants.len(),
+            x.kind.as_str(),
+            clean_line(&x.title)
+        )?;
+        for line in &x.summary {
+            writeln!(out, "    {} {}: {}", short(&line.time), clean_line(&line.speaker), clean_line(&line.text))?;
+        }
+        writeln!(out, "    {}#{}", clean_line(&x.path), x.start_line)?;
+    }
+    out.flush()?;
+    if !json {
+        eprintln!("{} of {} discussion(s), {:.1} ms", r.discussions.len(), r.total, r.elapsed.as_secs_f64() * 1000.0);
+    }
     Ok(())
 }
 

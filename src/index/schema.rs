@@ -28,6 +28,10 @@ pub mod names {
     pub const URLS: &str = "urls";
     pub const BODY: &str = "body";
     pub const GRAMS: &str = "grams";
+    pub const UNIT: &str = "unit";
+    pub const DISC: &str = "disc";
+    pub const DISC_INFO: &str = "disc_info";
+    pub const DISC_JSON: &str = "disc_json";
 }
 
 /// Handles to every field.
@@ -35,7 +39,7 @@ pub mod names {
 pub struct Fields {
     /// Archive-relative path of the day's log: one term per file, for deletes and day views.
     pub path: Field,
-    /// 1-based line of the message header.
+    /// 1-based line of the message header (fast: a discussion lists its matching lines).
     pub line: Field,
     pub group: Field,
     /// The nickname as written.
@@ -46,8 +50,8 @@ pub struct Fields {
     pub seq: Field,
     /// How much the message says (see [`crate::rank::substance`]): the ranking prior.
     pub substance: Field,
-    /// The `seq` of the first message of the message's conversation (see
-    /// [`crate::rank::conversations`]): at most two hits of one conversation in a top ten.
+    /// The `seq` of the first message of the message's discussion (see
+    /// [`crate::discussions`]): at most two hits of one conversation in a top ten.
     pub conversation: Field,
     /// 1 if the message asks rather than tells (see [`crate::rank::asks`]).
     pub asks: Field,
@@ -65,6 +69,33 @@ pub struct Fields {
     pub body: Field,
     /// CJK unigrams + bigrams and Latin words with positions (recall).
     pub grams: Field,
+    /// [`UNIT_DISCUSSION`] on discussion documents, absent on messages: message queries
+    /// exclude the term, discussion listings require it.
+    pub unit: Field,
+    /// The header line of the first message of the discussion a message belongs to (on a
+    /// discussion document, its own first line): with `path`, the discussion's id.
+    pub disc: Field,
+    /// A discussion document's size for ranking, packed by [`pack_disc_info`].
+    pub disc_info: Field,
+    /// A discussion document's [`crate::discussions::Discussion`] as JSON.
+    pub disc_json: Field,
+}
+
+/// The `unit` term of discussion documents.
+pub const UNIT_DISCUSSION: &str = "discussion";
+
+/// What ranking needs of a discussion, in one fast value: messages, people, whether it is
+/// chatter, whether it opens with a question.
+pub fn pack_disc_info(messages: u32, people: u32, chatter: bool, question: bool) -> u64 {
+    u64::from(messages.min(0xF_FFFF))
+        | (u64::from(people.min(0xF_FFFF)) << 20)
+        | (u64::from(chatter) << 40)
+        | (u64::from(question) << 41)
+}
+
+/// The fields of [`pack_disc_info`].
+pub fn unpack_disc_info(v: u64) -> (u32, u32, bool, bool) {
+    ((v & 0xF_FFFF) as u32, ((v >> 20) & 0xF_FFFF) as u32, v >> 40 & 1 == 1, v >> 41 & 1 == 1)
 }
 
 impl Fields {
@@ -74,7 +105,7 @@ impl Fields {
         let keyword = STRING | STORED | FAST;
         let fields = Fields {
             path: b.add_text_field(names::PATH, STRING | STORED | FAST),
-            line: b.add_u64_field(names::LINE, STORED),
+            line: b.add_u64_field(names::LINE, STORED | FAST),
             group: b.add_text_field(names::GROUP, keyword.clone()),
             speaker: b.add_text_field(names::SPEAKER, keyword.clone()),
             ts: b.add_u64_field(names::TS, NumericOptions::default().set_indexed().set_fast().set_stored()),
@@ -89,6 +120,10 @@ impl Fields {
             urls: b.add_text_field(names::URLS, STORED),
             body: b.add_text_field(names::BODY, analysed(JIEBA, IndexRecordOption::WithFreqs)),
             grams: b.add_text_field(names::GRAMS, analysed(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
+            unit: b.add_text_field(names::UNIT, STRING),
+            disc: b.add_u64_field(names::DISC, STORED | FAST),
+            disc_info: b.add_u64_field(names::DISC_INFO, FAST),
+            disc_json: b.add_text_field(names::DISC_JSON, STORED),
         };
         (b.build(), fields)
     }
@@ -114,6 +149,10 @@ impl Fields {
             urls: f(names::URLS)?,
             body: f(names::BODY)?,
             grams: f(names::GRAMS)?,
+            unit: f(names::UNIT)?,
+            disc: f(names::DISC)?,
+            disc_info: f(names::DISC_INFO)?,
+            disc_json: f(names::DISC_JSON)?,
         })
     }
 }
@@ -162,6 +201,12 @@ mod tests {
         assert!(seq(d, 10, 5, "g") < seq(d, 10, 6, "g"));
         assert!(seq(d, 86_399, 900, "g") < seq(next, 0, 1, "g"));
         assert_ne!(seq(d, 10, 5, "proddev"), seq(d, 10, 5, "devarch"));
+    }
+
+    #[test]
+    fn disc_info_round_trips() {
+        assert_eq!(unpack_disc_info(pack_disc_info(28, 9, false, true)), (28, 9, false, true));
+        assert_eq!(unpack_disc_info(pack_disc_info(u32::MAX, 1, true, false)), (0xF_FFFF, 1, true, false));
     }
 
     #[test]

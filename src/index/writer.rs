@@ -7,6 +7,7 @@ use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::tokenize::{build_jieba, JiebaTokenizer, JIEBA};
 use super::{folder_state, FolderState, IndexError, LOCK_FILE};
 use crate::archive::{self, Day, LogFile, Warning};
+use crate::discussions;
 use crate::topics::Taxonomy;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -401,8 +402,18 @@ fn try_open(dir: &Path, fingerprint: &str) -> Result<(Index, Manifest), Option<S
     // ahead of it was interrupted before its manifest: the diff repairs that).
     if manifest.opstamp == Some(metas.opstamp) {
         let listed: u64 = manifest.files.values().map(|s| s.messages).sum();
-        if searcher.num_docs() != listed {
-            return Err(Some(format!("it holds {} messages where its manifest lists {listed}", searcher.num_docs())));
+        // Discussion documents are not messages.
+        let fields = Fields::of(&index).map_err(|e| Some(format!("its schema is not this version's: {e}")))?;
+        let discussions = tantivy::query::TermQuery::new(
+            Term::from_field_text(fields.unit, schema::UNIT_DISCUSSION),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let discussions = searcher
+            .search(&discussions, &tantivy::collector::Count)
+            .map_err(|e| Some(format!("its files are damaged: {e}")))? as u64;
+        let messages = searcher.num_docs().saturating_sub(discussions);
+        if messages != listed {
+            return Err(Some(format!("it holds {messages} messages where its manifest lists {listed}")));
         }
     }
     Ok((index, manifest))
@@ -614,16 +625,19 @@ fn open_writer(index: &Index, dir: &Path) -> Result<IndexWriter, IndexError> {
     })
 }
 
-/// The documents of a day's messages.
+/// The documents of a day: one per message, and one per discussion (see
+/// [`crate::discussions`]), each message carrying its discussion's first line.
 fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument> {
     let date_key = day.date.key();
-    let times: Vec<u32> = day.messages.iter().map(|m| m.time).collect();
-    let starts = crate::rank::conversations(&times);
-    day.messages
-        .iter()
-        .zip(starts)
-        .map(|(m, start)| {
-            let first = day.messages.get(start).unwrap_or(m);
+    let spans = discussions::segment(day);
+    let topics: Vec<Vec<&str>> = day.messages.iter().map(|m| taxonomy.tag(&m.text)).collect();
+    let mut docs = Vec::with_capacity(day.messages.len() + spans.len());
+    for span in &spans {
+        let first = &day.messages[span.start];
+        let disc = u64::from(first.line);
+        // A conversation, for the two-hits-per-conversation rule of a page, is a discussion.
+        let conversation = schema::seq(day.date, first.time, first.line, &day.group);
+        for (m, topics) in day.messages[span.start..span.end].iter().zip(&topics[span.start..span.end]) {
             let mut d: TantivyDocument = doc!(
                 f.path => day.path.as_str(),
                 f.line => u64::from(m.line),
@@ -633,22 +647,45 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 f.seq => schema::seq(day.date, m.time, m.line, &day.group),
                 f.substance => u64::from(crate::rank::substance(&m.text)),
                 f.asks => u64::from(crate::rank::asks(&m.text)),
-                f.conversation => schema::seq(day.date, first.time, first.line, &day.group),
+                f.conversation => conversation,
                 f.text_hash => crate::rank::text_hash(&m.text),
                 f.kind => m.kind.as_str(),
                 f.text => m.text.as_str(),
                 f.body => m.text.as_str(),
                 f.grams => m.text.as_str(),
+                f.disc => disc,
             );
-            for t in taxonomy.tag(&m.text) {
+            for t in topics {
                 d.add_text(f.topics, t);
             }
             for u in m.urls() {
                 d.add_text(f.urls, &u);
             }
-            d
-        })
-        .collect()
+            docs.push(d);
+        }
+    }
+    for (span, x) in spans.iter().zip(discussions::describe(day, &spans, &topics)) {
+        let info = schema::pack_disc_info(
+            x.messages,
+            u32::try_from(x.participants.len()).unwrap_or(u32::MAX),
+            x.kind == discussions::SpanKind::Chatter,
+            discussions::opens_with_question(&day.messages[span.start..span.end]),
+        );
+        let first = &day.messages[span.start];
+        // Serialising plain strings and numbers cannot fail; an empty record would only
+        // show as a discussion without details.
+        let json = serde_json::to_string(&x).unwrap_or_default();
+        docs.push(doc!(
+            f.path => day.path.as_str(),
+            f.group => day.group.as_str(),
+            f.ts => schema::ts(date_key, first.time),
+            f.unit => schema::UNIT_DISCUSSION,
+            f.disc => u64::from(x.start_line),
+            f.disc_info => info,
+            f.disc_json => json,
+        ));
+    }
+    docs
 }
 
 #[cfg(test)]

@@ -1,0 +1,221 @@
+//! Discussions end to end: indexed with their days, found by `Engine::discussions` and the
+//! `discussions` command, kept out of every message query.
+
+mod common;
+
+use chatlore::query::Query;
+use chatlore::search::{Engine, Page, Sort};
+use common::*;
+use std::path::Path;
+
+const DAY1: &str = "g/_posts/2018-03-16-chat.markdown";
+const DAY2: &str = "g/_posts/2018-03-17-chat.markdown";
+
+/// Two days: a question on 断直连 answered about 路由, chatter, then a new subject.
+fn archive(root: &Path) {
+    write(
+        root,
+        DAY1,
+        log(
+            "2018-03-16",
+            &[
+                ("09:00:00", "甲-某支付-产品", "请教一下，网联断直连以后，通道怎么做？"),
+                ("09:01:00", "乙", "断直连以后机构只对接网联和银联，路由在机构自己这边选"),
+                ("09:02:00", "丙", "路由策略按费率和成功率来，银行维护窗口要能下线通道"),
+                ("09:03:00", "甲-某支付-产品", "明白了，谢谢"),
+                ("09:03:00", "甲-某支付-产品-上海", "明白了，谢谢"),
+                ("12:00:00", "丁", "哈哈哈"),
+                ("12:01:00", "戊", "[强][强]"),
+                ("12:02:00", "己", "早"),
+                ("12:03:00", "庚", "[红包]"),
+                ("15:00:00", "辛", "有没有人做过跨境收单？结售汇怎么申报？"),
+                ("15:01:00", "壬", "结售汇找有牌照的机构做，逐笔申报给外管局"),
+            ],
+        ),
+    );
+    write(
+        root,
+        DAY2,
+        log(
+            "2018-03-17",
+            &[
+                ("10:00:00", "甲", "对账文件各通道格式都不一样，大家怎么统一的？"),
+                ("10:02:00", "乙", "先转成标准格式，再跟本地流水核对，差错进差错池"),
+            ],
+        ),
+    );
+}
+
+fn setup() -> (tempfile::TempDir, tempfile::TempDir, Engine) {
+    let root = tempfile::tempdir().unwrap();
+    archive(root.path());
+    let dir = tempfile::tempdir().unwrap();
+    let summary = index(root.path(), dir.path());
+    assert_eq!(summary.messages, 13);
+    let engine = Engine::open(dir.path()).unwrap();
+    (root, dir, engine)
+}
+
+fn q(s: &str) -> Query {
+    Query::parse(s).unwrap()
+}
+
+#[test]
+fn every_message_is_in_exactly_one_discussion() {
+    let (_r, _d, engine) = setup();
+    let all = engine.discussions(&Query::default(), None, Sort::Relevance).unwrap();
+    assert_eq!(all.discussions.iter().map(|d| d.discussion.messages).sum::<u32>(), 13);
+    // Date order, oldest first, spans of a day in order and back to back.
+    let starts: Vec<(String, u32)> =
+        all.discussions.iter().map(|d| (d.discussion.path.clone(), d.discussion.start_line)).collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted);
+    let day1: Vec<_> = all.discussions.iter().filter(|d| d.discussion.path == DAY1).map(|d| &d.discussion).collect();
+    assert_eq!(day1.iter().map(|d| d.kind.as_str()).collect::<Vec<_>>(), ["discussion", "chatter", "discussion"]);
+    let first = day1[0];
+    assert_eq!((first.messages, first.participants.len()), (5, 3), "{first:?}");
+    assert_eq!(first.title, "请教一下，网联断直连以后，通道怎么做？");
+    assert_eq!((first.start_time.as_str(), first.end_time.as_str()), ("09:00:00", "09:03:00"));
+    // Every search hit names the discussion that holds it.
+    let hits = engine.search(&q("group:g"), Page { limit: None, offset: 0, sort: Sort::Oldest }).unwrap();
+    for h in &hits.hits {
+        let holder = all
+            .discussions
+            .iter()
+            .map(|d| &d.discussion)
+            .find(|d| d.path == h.path && d.start_line <= h.line && h.line <= d.end_line)
+            .expect("a discussion holds every message");
+        assert_eq!(h.discussion, holder.id());
+    }
+}
+
+#[test]
+fn discussion_documents_stay_out_of_message_queries() {
+    let (_r, _d, engine) = setup();
+    let all = Page { limit: None, offset: 0, sort: Sort::Relevance };
+    for query in ["group:g", "date:2018-03-16", "-不存在的词 group:g", "topic:routing"] {
+        let r = engine.search(&q(query), all).unwrap();
+        assert!(r.hits.iter().all(|h| !h.speaker.is_empty()), "{query}: {:?}", r.hits);
+        let count = engine.search(&q(query), Page { limit: Some(0), ..all }).unwrap().total;
+        assert_eq!(count, r.total, "{query}");
+        assert_eq!(engine.facets(&q(query)).unwrap().total as usize, r.total, "{query}");
+    }
+    assert_eq!(engine.search(&q("group:g"), all).unwrap().total, 13);
+    assert_eq!(engine.search(&q("date:2018-03-16"), all).unwrap().total, 11);
+    let everything = engine.facets(&Query::default()).unwrap();
+    assert_eq!(everything.total, 13);
+    assert_eq!(everything.groups.get("g"), Some(&13));
+    assert_eq!(everything.days.values().sum::<u64>(), 13);
+    assert_eq!(everything.kinds.values().sum::<u64>(), 13);
+}
+
+#[test]
+fn a_discussion_matches_when_each_term_is_in_one_of_its_messages() {
+    let (_r, _d, engine) = setup();
+    // 断直连 and 费率 are in different messages of the first discussion.
+    let r = engine.discussions(&q("断直连 费率"), None, Sort::Relevance).unwrap();
+    assert_eq!(r.total, 1);
+    let d = &r.discussions[0];
+    assert_eq!(d.discussion.title, "请教一下，网联断直连以后，通道怎么做？");
+    assert_eq!(d.hits.len(), 3, "{:?}", d.hits);
+    // 断直连 and 外管局 are in two discussions: none has both.
+    assert_eq!(engine.discussions(&q("断直连 外管局"), None, Sort::Relevance).unwrap().total, 0);
+    // Filters hold for the matching messages: 乙 said 断直连, 丙 did not.
+    assert_eq!(engine.discussions(&q("断直连 from:丙"), None, Sort::Relevance).unwrap().total, 0);
+    assert_eq!(engine.discussions(&q("断直连 from:乙"), None, Sort::Relevance).unwrap().total, 1);
+    // A negated term drops the messages that hold it, not the discussion.
+    assert_eq!(engine.discussions(&q("路由 -费率"), None, Sort::Relevance).unwrap().total, 1);
+}
+
+#[test]
+fn chatter_ranks_below_every_discussion() {
+    let (_r, _d, engine) = setup();
+    // 哈 is only in chatter; 谢谢 only in a discussion; 早 in chatter, 标准 in a discussion.
+    let r = engine.discussions(&q("哈"), None, Sort::Relevance).unwrap();
+    assert_eq!(r.discussions.iter().map(|d| d.discussion.kind.as_str()).collect::<Vec<_>>(), ["chatter"]);
+    let r = engine.discussions(&q("group:g"), None, Sort::Relevance).unwrap();
+    assert_eq!(r.total, 4);
+    let mixed = engine.discussions(&q("早"), None, Sort::Relevance).unwrap();
+    let kinds: Vec<&str> = mixed.discussions.iter().map(|d| d.discussion.kind.as_str()).collect();
+    let first_chatter = kinds.iter().position(|k| *k == "chatter").unwrap_or(kinds.len());
+    assert!(kinds[first_chatter..].iter().all(|k| *k == "chatter"), "{kinds:?}");
+}
+
+#[test]
+fn reindexing_a_day_resegments_it_and_removing_it_removes_its_discussions() {
+    let root = tempfile::tempdir().unwrap();
+    archive(root.path());
+    let dir = tempfile::tempdir().unwrap();
+    index(root.path(), dir.path());
+    let count = |dir: &Path| {
+        let e = Engine::open(dir).unwrap();
+        let r = e.discussions(&Query::default(), None, Sort::Relevance).unwrap();
+        (r.total, r.discussions.iter().map(|d| d.discussion.messages).sum::<u32>())
+    };
+    assert_eq!(count(dir.path()), (4, 13));
+    write(
+        root.path(),
+        DAY2,
+        log(
+            "2018-03-17",
+            &[("10:00:00", "甲", "对账文件怎么统一？"), ("18:00:00", "乙", "请问跨境收单的手续费一般多少？")],
+        ),
+    );
+    let s = index(root.path(), dir.path());
+    assert_eq!((s.changed, s.indexed_messages), (1, 2));
+    assert_eq!(count(dir.path()), (5, 13));
+    std::fs::remove_file(root.path().join(DAY2)).unwrap();
+    index(root.path(), dir.path());
+    assert_eq!(count(dir.path()), (3, 11));
+}
+
+#[test]
+fn the_discussions_command_prints_ndjson_and_human_text() {
+    let root = tempfile::tempdir().unwrap();
+    archive(root.path());
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        chatlore(root.path(), dir.path(), &["discussions", "--json", "--limit", "0", "group:g", "date:2018-03-16"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 3);
+    let keys: Vec<&str> = rows[0].as_object().unwrap().keys().map(String::as_str).collect();
+    for key in [
+        "path",
+        "group",
+        "date",
+        "start_time",
+        "end_time",
+        "start_line",
+        "end_line",
+        "messages",
+        "participants",
+        "title",
+        "summary",
+        "topics",
+        "kind",
+        "hits",
+        "score",
+    ] {
+        assert!(keys.contains(&key), "{key} missing from {keys:?}");
+    }
+    assert_eq!(rows.iter().map(|r| r["messages"].as_u64().unwrap()).sum::<u64>(), 11);
+    let summary = &rows[0]["summary"][0];
+    assert!(summary["line"].is_u64() && summary["time"].is_string() && summary["speaker"].is_string());
+
+    let out = chatlore(root.path(), dir.path(), &["discussions", "--json", "结售汇"]);
+    let row: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    assert_eq!(row["hits"].as_array().unwrap().len(), 2);
+    assert_eq!(row["topics"][0], "cross-border");
+
+    let out = chatlore(root.path(), dir.path(), &["search", "--json", "结售汇"]);
+    let hit: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    assert_eq!(hit["discussion"], format!("{}#{}", row["path"].as_str().unwrap(), row["start_line"]));
+
+    let out = chatlore(root.path(), dir.path(), &["discussions", "对账"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("2018-03-17 g 10:00–10:02 · 2 msgs · 2 people"), "{}", stdout(&out));
+    let none = chatlore(root.path(), dir.path(), &["discussions", "不存在的词"]);
+    assert_eq!(none.status.code(), Some(1));
+}

@@ -10,6 +10,7 @@ pub mod date;
 pub mod export;
 pub mod generate;
 pub mod index;
+pub mod mcp;
 pub mod query;
 pub mod search;
 pub mod speakers;

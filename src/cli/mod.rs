@@ -69,6 +69,8 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Serve the archive to AI assistants: Model Context Protocol tools over stdio (read-only).
+    Mcp,
     /// Write a synthetic archive with another archive's statistics, for benchmarks at scale.
     Generate {
         /// The archive to learn from.
@@ -160,6 +162,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { ndjson: _, out } => export_cmd(&cli.archive, out.as_deref()),
+        Command::Mcp => chatlore::mcp::run(&cli.archive, &cli.index).map(|()| ExitCode::SUCCESS),
         Command::Generate { from, scale, out, seed } => generate_cmd(&from, scale, &out, seed),
         Command::Topics { json } => {
             let engine = open_engine(&cli.archive, &cli.index)?;

@@ -75,3 +75,20 @@ pub fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, content).unwrap();
 }
+
+/// Whether tests must fail rather than skip when a shared resource is missing (CI sets it).
+pub fn shared_required() -> bool {
+    std::env::var_os("CHATLORE_REQUIRE_SHARED").is_some_and(|v| v == "1")
+}
+
+/// The real archive, or `None` (with a printed notice) when `../shared/archive` is missing,
+/// unless `CHATLORE_REQUIRE_SHARED=1` makes that a failure.
+pub fn real_archive_or_skip() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/archive");
+    if p.is_dir() {
+        return Some(p);
+    }
+    assert!(!shared_required(), "CHATLORE_REQUIRE_SHARED=1 but the real archive is not at {}", p.display());
+    println!("skipping: ../shared/archive not found");
+    None
+}

@@ -107,7 +107,7 @@ async def check(session, real):
     if real:
         expect(stats.structured_content["messages"] == 92240, "the real archive's 92,240 messages",
                stats.structured_content["messages"])
-        expect(data["total"] > 100, "结售汇 is discussed at length in the real archive", data["total"])
+        expect(data["total"] >= 10, "结售汇 is discussed in the real archive", data["total"])
     # The server is still alive after every refusal.
     again = await session.call_tool("search", {"query": "结售汇", "limit": 1})
     expect(again.structured_content["hits"], "the server still answers after the errors")

@@ -252,7 +252,7 @@ impl Tools {
             not_log(format!("no message at or before line {}; the first message is at line {}", args.line, first.line))
         })?;
         let names = self.engine()?.handle.meta.groups.clone();
-        let group_name = names.get(&day.group).cloned().unwrap_or_else(|| day.group.clone());
+        let group_name = group_label(&day.group, &names).to_owned();
         let budget = max_chars.saturating_sub(FRAME_CHARS);
         // The target first, then outwards one message each side at a time, while they fit.
         let block = |i: usize, room: usize, force: bool| {
@@ -291,10 +291,10 @@ impl Tools {
         shown.sort_by_key(|(i, _)| *i);
         let (left_before, left_after) = (lo - want_lo, want_hi - hi);
         let mut text = format!(
-            "{} · {} · {group_name} ({}) · messages {}–{} of {}; ▶ marks line {}. Cite each message you use as its path:line.\n\n",
+            "{} · {} · {} · messages {}–{} of {}; ▶ marks line {}. Cite each message you use as its path:line.\n\n",
             day.path,
             day.date,
-            day.group,
+            group_title(&day.group, &names),
             lo + 1,
             hi + 1,
             day.messages.len(),
@@ -388,7 +388,11 @@ impl Tools {
             }));
         }
         if ranked.len() > limit {
-            let _ = write!(text, "\n{} more people wrote some of the best hits; raise limit to see them.\n", ranked.len() - limit);
+            let _ = write!(
+                text,
+                "\n{} more people wrote some of the best hits; raise limit to see them.\n",
+                ranked.len() - limit
+            );
         }
         if ranked.is_empty() {
             text.push_str("\nNobody: no message matches.\n");
@@ -410,7 +414,8 @@ impl Tools {
         let mut topics = Vec::new();
         for t in &engine.handle.meta.topics {
             let n = counts.get(&t.id).copied().unwrap_or(0);
-            let _ = writeln!(text, "- {} · {} · {} · {n} messages · keywords: {}", t.id, t.zh, t.en, t.keywords.join(" "));
+            let _ =
+                writeln!(text, "- {} · {} · {} · {n} messages · keywords: {}", t.id, t.zh, t.en, t.keywords.join(" "));
             topics.push(json!({"id": t.id, "zh": t.zh, "en": t.en, "keywords": t.keywords, "messages": n}));
         }
         Ok(Answer { text, json: json!({ "topics": topics }) })
@@ -421,7 +426,7 @@ impl Tools {
         let all = engine.facets(&Query::default())?;
         let companies = engine.directory()?.companies();
         let meta = &engine.handle.meta;
-        let name = |g: &str| meta.groups.get(g).cloned().unwrap_or_default();
+        let name = |g: &str| group_label(g, &meta.groups).to_owned();
         let mut years: BTreeMap<&str, u64> = BTreeMap::new();
         for (m, n) in &all.months {
             *years.entry(m.get(..4).unwrap_or(m)).or_default() += n;
@@ -439,7 +444,7 @@ impl Tools {
             last.map_or("-", String::as_str)
         );
         for (g, n) in &groups {
-            let _ = writeln!(text, "- {g} {}: {n}", name(g));
+            let _ = writeln!(text, "- {}: {n}", group_title(g, &meta.groups));
         }
         text.push_str("\nMessages per year:\n");
         for (y, n) in &years {
@@ -510,6 +515,15 @@ fn human(date: Date, time: &str, group: &str, speaker: &str) -> String {
     format!("{date} {time} · {group} · {speaker}")
 }
 
+/// `支付产品交流群 (payprod)`, or the folder alone where the archive names no group.
+fn group_title(group: &str, names: &BTreeMap<String, String>) -> String {
+    match names.get(group) {
+        Some(name) if name != group => format!("{name} ({group})"),
+        _ => group.to_owned(),
+    }
+}
+
+/// The group's display name, else its folder.
 fn group_label<'a>(group: &'a str, names: &'a BTreeMap<String, String>) -> &'a str {
     names.get(group).map_or(group, String::as_str)
 }
@@ -564,7 +578,8 @@ fn message_block(
     let note_len = 120;
     let keep = room.saturating_sub(head.chars().count() + note_len + body.lines().count().min(20) * 4).max(1);
     let kept: String = body.chars().take(keep).collect();
-    let note = format!("… [cut: {} more characters; read {path}:{line} with a larger max_chars]", total - keep.min(total));
+    let note =
+        format!("… [cut: {} more characters; read {path}:{line} with a larger max_chars]", total - keep.min(total));
     Some((format!("{head}{}", indented(&format!("{kept}{note}"))), Some(kept)))
 }
 
@@ -643,7 +658,11 @@ mod tests {
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {
-            let a = t.search(&SearchArgs { limit: Some(2), max_chars: Some(600), cursor: cursor.clone(), ..search("对账") }).unwrap();
+            let a = t
+                .search(&SearchArgs {
+                    limit: Some(2), max_chars: Some(600), cursor: cursor.clone(), ..search("对账")
+                })
+                .unwrap();
             assert!(a.text.chars().count() <= 600, "{}", a.text);
             for h in a.json["hits"].as_array().unwrap() {
                 let cite = h["cite"].as_str().unwrap();
@@ -713,7 +732,8 @@ mod tests {
         let hit = t.search(&search("多通道之后对账")).unwrap();
         let h = &hit.json["hits"][0];
         let (path, line) = (h["path"].as_str().unwrap(), h["line"].as_u64().unwrap() as u32);
-        let a = t.read(&ReadArgs { path: path.into(), line, before: Some(2), after: Some(3), max_chars: None }).unwrap();
+        let a =
+            t.read(&ReadArgs { path: path.into(), line, before: Some(2), after: Some(3), max_chars: None }).unwrap();
         let msgs = a.json["messages"].as_array().unwrap();
         assert_eq!(msgs.len(), 6, "{}", a.text);
         assert_eq!(msgs[2]["target"], true);
@@ -721,10 +741,13 @@ mod tests {
         assert!(a.text.contains(&format!("▶ {path}:{line}")), "{}", a.text);
         assert!(msgs.iter().all(|m| a.text.contains(m["cite"].as_str().unwrap())));
         // A line inside a message's body answers that message.
-        let inside = t.read(&ReadArgs { path: path.into(), line: line + 2, before: Some(0), after: Some(0), max_chars: None });
+        let inside =
+            t.read(&ReadArgs { path: path.into(), line: line + 2, before: Some(0), after: Some(0), max_chars: None });
         assert_eq!(inside.unwrap().json["line"].as_u64(), Some(u64::from(line)));
         // A tight budget keeps the target and says what it left out.
-        let tight = t.read(&ReadArgs { path: path.into(), line, before: Some(20), after: Some(20), max_chars: Some(500) }).unwrap();
+        let tight = t
+            .read(&ReadArgs { path: path.into(), line, before: Some(20), after: Some(20), max_chars: Some(500) })
+            .unwrap();
         assert!(tight.text.chars().count() <= 500, "{}", tight.text);
         let left = tight.json["omitted_before"].as_u64().unwrap() + tight.json["omitted_after"].as_u64().unwrap();
         assert!(left > 0 && tight.text.contains("did not fit"), "{}", tight.text);

@@ -54,10 +54,12 @@ pub enum ExportError {
 /// Writes every message under `archive_root` to `out`, a JSON object a line.
 pub fn ndjson(archive_root: &Path, taxonomy: &Taxonomy, out: &mut impl Write) -> Result<ExportSummary, ExportError> {
     let (files, mut warnings) = archive::list_logs(archive_root)?;
-    let mut summary = ExportSummary { files: files.len(), ..ExportSummary::default() };
+    let mut summary = ExportSummary::default();
     for batch in files.chunks(BATCH) {
         let (days, batch_warnings) = archive::read_logs(batch);
         warnings.extend(batch_warnings);
+        // Only files that read as logs count as logs.
+        summary.files += days.len();
         for day in &days {
             summary.messages += write_day(day, taxonomy, out)?;
         }

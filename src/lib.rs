@@ -11,6 +11,7 @@ pub mod export;
 pub mod generate;
 pub mod index;
 pub mod mcp;
+pub mod panics;
 pub mod query;
 pub mod search;
 pub mod speakers;

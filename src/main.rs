@@ -3,11 +3,10 @@
 
 mod cli;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -18,6 +17,10 @@ fn main() -> ExitCode {
     // No panic is expected anywhere; if one happens (a damaged index file tantivy trips on),
     // the user gets a clear message and exit status 2, not a backtrace.
     std::panic::set_hook(Box::new(|info| {
+        // The engine turns this one into an error naming the damaged index.
+        if chatlore::search::panic_is_caught() {
+            return;
+        }
         chatlore::tui::restore_terminal();
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("chatlore: internal error{at}: {}", panic_message(info.payload()));
@@ -25,12 +28,34 @@ fn main() -> ExitCode {
     }));
     match std::panic::catch_unwind(|| cli::run(cli)) {
         Ok(Ok(code)) => code,
+        // Output cut short by its reader (`| head -1`) is not an error, as for ripgrep.
+        Ok(Err(e)) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
-            eprintln!("chatlore: error: {e:#}");
+            eprintln!("chatlore: error: {}", cli::print::clean(&report(&e)));
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),
     }
+}
+
+/// The error and its causes, each said once: a cause whose text the message already holds
+/// (an OS error a library quoted in its own message) is not repeated.
+fn report(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain().map(ToString::to_string) {
+        if out.contains(&cause) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&cause);
+    }
+    out
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -7,16 +7,16 @@
 
 use crate::archive::Kind;
 use crate::date::Date;
-use crate::index::schema::{split_ts, ts};
+use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, TermGrams};
 use crate::index::{IndexError, IndexHandle};
 use crate::query::{Field, Filter, Query, Value};
 use crate::speakers::Directory;
 use crate::text::find_term;
-use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
 use std::path::Path;
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
@@ -35,6 +35,10 @@ pub enum SearchError {
     Index(#[from] IndexError),
     #[error("unknown topic `{name}`; topics: {known}")]
     UnknownTopic { name: String, known: String },
+    #[error("the filter `{key}:` was given a value of the wrong kind")]
+    FilterValue { key: &'static str },
+    #[error("no group matches `{name}`; groups: {known}")]
+    UnknownGroup { name: String, known: String },
     #[error("the index could not answer ({0}); run `chatlore index --rebuild` if this persists")]
     Tantivy(#[from] tantivy::TantivyError),
 }
@@ -125,37 +129,98 @@ impl Facets {
     }
 }
 
-/// An open index ready to answer queries.
+/// An open index ready to answer queries. `Sync`: a server shares one between threads, and
+/// `reload` swaps in a newer state while searches on the old one finish.
 pub struct Engine {
-    pub handle: IndexHandle,
-    directory: OnceCell<Directory>,
+    state: RwLock<Arc<State>>,
+}
+
+/// One opened state of the index and what is derived from it.
+struct State {
+    handle: Arc<IndexHandle>,
+    directory: OnceLock<Arc<Directory>>,
+}
+
+/// Whether a panic happening now will be caught and turned into an error by the engine (a
+/// panic hook prints nothing and leaves the terminal alone then).
+pub use crate::panics::is_caught as panic_is_caught;
+
+/// Runs `f`, turning a panic (tantivy tripping on a damaged file) into an error.
+fn guarded<T>(dir: &Path, f: impl FnOnce() -> Result<T, SearchError>) -> Result<T, SearchError> {
+    crate::panics::catch(f).unwrap_or_else(|reason| {
+        Err(SearchError::Index(IndexError::Damaged {
+            path: dir.into(),
+            reason: format!("reading it failed: {reason}"),
+        }))
+    })
 }
 
 impl Engine {
     pub fn open(index_dir: &Path) -> Result<Engine, IndexError> {
-        Ok(Engine { handle: IndexHandle::open(index_dir)?, directory: OnceCell::new() })
+        Ok(Engine { state: RwLock::new(Arc::new(State::new(IndexHandle::open(index_dir)?))) })
     }
 
-    /// Picks up a newer commit; returns whether there was one.
-    pub fn reload(&mut self) -> Result<bool, IndexError> {
-        let changed = self.handle.reload()?;
+    fn state(&self) -> Arc<State> {
+        Arc::clone(&self.state.read().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// The open index: its folder, generation, meta file and fields.
+    pub fn handle(&self) -> Arc<IndexHandle> {
+        Arc::clone(&self.state().handle)
+    }
+
+    /// Picks up a newer commit, or a rebuild's new generation; returns whether there was one.
+    pub fn reload(&self) -> Result<bool, IndexError> {
+        let mut state = self.state.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut handle = IndexHandle::clone(&state.handle);
+        let changed = crate::panics::catch(|| handle.reload()).unwrap_or_else(|reason| {
+            Err(IndexError::Damaged { path: handle.dir.clone(), reason: format!("reloading it failed: {reason}") })
+        })?;
         if changed {
-            self.directory = OnceCell::new();
+            *state = Arc::new(State::new(handle));
         }
         Ok(changed)
     }
 
     /// Every speaker with their message count (built on first use).
-    pub fn directory(&self) -> Result<&Directory, SearchError> {
-        if let Some(d) = self.directory.get() {
-            return Ok(d);
-        }
-        let facets = self.facets(&Query::default())?;
-        Ok(self.directory.get_or_init(|| Directory::new(facets.speakers)))
+    pub fn directory(&self) -> Result<Arc<Directory>, SearchError> {
+        let state = self.state();
+        guarded(&state.handle.dir, || state.directory())
     }
 
     /// Runs `query` and returns one page of hits and the total.
     pub fn search(&self, query: &Query, page: Page) -> Result<Results, SearchError> {
+        let state = self.state();
+        guarded(&state.handle.dir, || state.search(query, page))
+    }
+
+    /// Facet counts of the messages matching `query`.
+    pub fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
+        let state = self.state();
+        guarded(&state.handle.dir, || state.facets(query))
+    }
+
+    /// Every group folder in the index.
+    pub fn groups(&self) -> Result<BTreeSet<String>, SearchError> {
+        let state = self.state();
+        guarded(&state.handle.dir, || state.groups())
+    }
+}
+
+impl State {
+    fn new(handle: IndexHandle) -> State {
+        State { handle: Arc::new(handle), directory: OnceLock::new() }
+    }
+
+    fn directory(&self) -> Result<Arc<Directory>, SearchError> {
+        if let Some(d) = self.directory.get() {
+            return Ok(Arc::clone(d));
+        }
+        let facets = self.facets(&Query::default())?;
+        Ok(Arc::clone(self.directory.get_or_init(|| Arc::new(Directory::new(facets.speakers)))))
+    }
+
+    fn search(&self, query: &Query, page: Page) -> Result<Results, SearchError> {
         let started = Instant::now();
         let tq = self.compile(query)?;
         let searcher = self.handle.searcher();
@@ -165,7 +230,8 @@ impl Engine {
         }
         // A page of a known size counts and ranks in one pass; "all hits" counts first to size it.
         let limit = match page.limit {
-            Some(n) => n,
+            // No page is larger than the index (a huge `--limit` would size a huge heap).
+            Some(n) => n.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX)),
             None => searcher.search(&tq, &Count)?.saturating_sub(page.offset),
         };
         let (total, addresses) = if limit == 0 {
@@ -184,14 +250,12 @@ impl Engine {
         Ok(Results { total, hits, elapsed: started.elapsed() })
     }
 
-    /// Facet counts of the messages matching `query`.
-    pub fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
+    fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
         let tq = self.compile(query)?;
         Ok(self.handle.searcher().search(&tq, &FacetCollector)?)
     }
 
-    /// Every group folder in the index.
-    pub fn groups(&self) -> Result<BTreeSet<String>, SearchError> {
+    fn groups(&self) -> Result<BTreeSet<String>, SearchError> {
         let field = self.handle.fields.group;
         let mut out = BTreeSet::new();
         for seg in self.handle.searcher().segment_readers() {
@@ -272,10 +336,18 @@ impl Engine {
                 Box::new(TermSetQuery::new(values.into_iter().map(|v| Term::from_field_text(field, v))))
             }
         };
-        Ok(match (&filter.field, &filter.value) {
-            (Field::From, Value::Text(v)) => terms_of(f.speaker, self.directory()?.matching_from(v)),
-            (Field::Org, Value::Text(v)) => terms_of(f.speaker, self.directory()?.matching_org(v)),
-            (Field::Group, Value::Text(v)) => {
+        // Every field and every value matched by name: a new one cannot fall through to
+        // "no hits" unnoticed.
+        let wrong = || SearchError::FilterValue { key: filter.field.key() };
+        let text = || match &filter.value {
+            Value::Text(v) => Ok(v),
+            Value::Kind(_) | Value::Dates(_) => Err(wrong()),
+        };
+        Ok(match filter.field {
+            Field::From => terms_of(f.speaker, self.directory()?.matching_from(text()?)),
+            Field::Org => terms_of(f.speaker, self.directory()?.matching_org(text()?)),
+            Field::Group => {
+                let v = text()?.to_lowercase();
                 let groups = self.groups()?;
                 let names = &self.handle.meta.groups;
                 let matching: Vec<&str> = groups
@@ -283,33 +355,42 @@ impl Engine {
                     .map(String::as_str)
                     .filter(|&g| {
                         let display: &str = names.get(g).map_or("", String::as_str);
-                        let v = v.to_lowercase();
                         [g, display].iter().any(|n| !n.is_empty() && n.to_lowercase().contains(&v))
                     })
                     .collect();
+                if matching.is_empty() {
+                    // As for topics: a misspelt group is an error listing the groups, not 0 hits.
+                    let known = groups.iter().map(|g| match names.get(g) {
+                        Some(name) => format!("{g} ({name})"),
+                        None => g.clone(),
+                    });
+                    return Err(SearchError::UnknownGroup {
+                        name: v.clone(),
+                        known: known.collect::<Vec<_>>().join(", "),
+                    });
+                }
                 terms_of(f.group, matching)
             }
-            (Field::Topic, Value::Text(v)) => {
-                let topic =
-                    crate::topics::resolve(&self.handle.meta.topics, v).ok_or_else(|| SearchError::UnknownTopic {
-                        name: v.clone(),
-                        known: self
-                            .handle
-                            .meta
-                            .topics
-                            .iter()
-                            .map(|t| format!("{} ({})", t.id, t.zh))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    })?;
+            Field::Topic => {
+                let v = text()?;
+                let topics = &self.handle.meta.topics;
+                let topic = crate::topics::resolve(topics, v).ok_or_else(|| SearchError::UnknownTopic {
+                    name: v.clone(),
+                    known: topics.iter().map(|t| format!("{} ({})", t.id, t.zh)).collect::<Vec<_>>().join(", "),
+                })?;
                 terms_of(f.topics, vec![topic.id.as_str()])
             }
-            (Field::Kind, Value::Kind(k)) => terms_of(f.kind, vec![k.as_str()]),
-            (Field::Date, Value::Dates(r)) => Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_u64(f.ts, ts(r.from.key(), 0))),
-                Bound::Included(Term::from_field_u64(f.ts, ts(r.to.key(), 86_399))),
-            )),
-            _ => Box::new(EmptyQuery),
+            Field::Kind => match &filter.value {
+                Value::Kind(k) => terms_of(f.kind, vec![k.as_str()]),
+                Value::Text(_) | Value::Dates(_) => return Err(wrong()),
+            },
+            Field::Date => match &filter.value {
+                Value::Dates(r) => Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_u64(f.ts, ts(r.from.key(), 0))),
+                    Bound::Included(Term::from_field_u64(f.ts, ts(r.to.key(), 86_399))),
+                )),
+                Value::Text(_) | Value::Kind(_) => return Err(wrong()),
+            },
         })
     }
 }
@@ -321,7 +402,7 @@ fn ranked(
     top: TopDocs,
     sort: Sort,
 ) -> Result<(usize, Vec<(Score, DocAddress)>), SearchError> {
-    let by_seq = |order| (SortByStaticFastValue::<u64>::for_field("seq"), order);
+    let by_seq = |order| (SortByStaticFastValue::<u64>::for_field(names::SEQ), order);
     Ok(match sort {
         // Equal scores (short messages saying the same) go newest first.
         Sort::Relevance => {
@@ -550,8 +631,9 @@ impl Collector for FacetCollector {
 
     fn for_segment(&self, _: u32, seg: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let ff = seg.fast_fields();
-        let (group, speaker, topics, kind) = (ff.str("group")?, ff.str("speaker")?, ff.str("topics")?, ff.str("kind")?);
-        let ts = ff.u64("ts")?;
+        let (group, speaker, topics, kind) =
+            (ff.str(names::GROUP)?, ff.str(names::SPEAKER)?, ff.str(names::TOPICS)?, ff.str(names::KIND)?);
+        let ts = ff.u64(names::TS)?;
         let ords = |c: &Option<StrColumn>| c.as_ref().map(|c| c.ords().clone());
         let group_counts = counts_for(&group);
         Ok(SegmentFacets {
@@ -645,6 +727,22 @@ impl SegmentCollector for SegmentFacets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_engine_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Engine>();
+    }
+
+    #[test]
+    fn a_panic_in_an_engine_call_is_a_damaged_index_error() {
+        let err = guarded::<()>(Path::new("/idx"), || panic!("mid > len")).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("/idx is damaged") && text.contains("mid > len") && text.contains("chatlore index"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn highlights_merge_and_fall_back_to_phrase_words() {

@@ -59,10 +59,26 @@ impl Taxonomy {
     /// `<archive>/topics.yaml` if present, else the built-in taxonomy.
     pub fn for_archive(archive: &Path) -> Result<Taxonomy, TopicsError> {
         let path = archive.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
+        // A FIFO or a device in its place must not hang the run.
+        let text = crate::archive::read_regular(&path, crate::archive::SIDE_FILE_CAP).and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        });
+        match text {
             Ok(text) => Taxonomy::from_yaml(&text, &path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Taxonomy::builtin()),
             Err(source) => Err(TopicsError::Read { path, source }),
+        }
+    }
+
+    /// [`Taxonomy::for_archive`], or the built-in taxonomy and a warning saying why when the
+    /// archive's `topics.yaml` cannot be used (`index` and `export` both go on this way).
+    pub fn for_archive_or_builtin(archive: &Path) -> (Taxonomy, Option<crate::archive::Warning>) {
+        match Taxonomy::for_archive(archive) {
+            Ok(t) => (t, None),
+            Err(e) => {
+                let reason = format!("{e}; using the built-in topics");
+                (Taxonomy::builtin(), Some(crate::archive::Warning { path: FILE_NAME.into(), reason }))
+            }
         }
     }
 

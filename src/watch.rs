@@ -12,12 +12,34 @@ pub const QUIET: Duration = Duration::from_millis(300);
 
 /// A running watch on an archive folder.
 pub struct ArchiveWatcher {
-    _watcher: RecommendedWatcher,
+    watcher: RecommendedWatcher,
     rx: Receiver<notify::Result<notify::Event>>,
     /// Set when a relevant event came; cleared when it is reported.
     pending_since: Option<Instant>,
+    /// The archive folder as given, its canonical path (what is watched), and its identity:
+    /// a folder deleted and created again is a new folder, watched anew.
+    given: PathBuf,
     root: PathBuf,
+    identity: Option<(u64, u64)>,
     ignore: Option<PathBuf>,
+}
+
+/// Device and inode of a folder, `None` if it is not there.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        Some((0, u64::from(meta.is_dir())))
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
 }
 
 /// A watch that could not be set up.
@@ -40,10 +62,36 @@ impl ArchiveWatcher {
         .map_err(err)?;
         // Watching the canonical path makes every event path canonical too, even for files
         // that are gone by the time the event is read.
-        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
         let root = canonical(archive);
         watcher.watch(&root, RecursiveMode::Recursive).map_err(err)?;
-        Ok(ArchiveWatcher { _watcher: watcher, rx, pending_since: None, root, ignore: ignore.map(canonical) })
+        Ok(ArchiveWatcher {
+            watcher,
+            rx,
+            pending_since: None,
+            given: archive.to_owned(),
+            root,
+            identity: identity(archive),
+            ignore: ignore.map(canonical),
+        })
+    }
+
+    /// The archive folder went, or came back as a new folder: that is a change, and a new
+    /// folder is watched (a watch follows the folder it was set on, not its path).
+    fn follow_replacement(&mut self) {
+        let now = identity(&self.given);
+        if now == self.identity {
+            return;
+        }
+        if now.is_some() {
+            let root = canonical(&self.given);
+            let _ = self.watcher.unwatch(&self.root);
+            if self.watcher.watch(&root, RecursiveMode::Recursive).is_err() {
+                return; // tried again on the next call
+            }
+            self.root = root;
+        }
+        self.identity = now;
+        self.pending_since = Some(Instant::now());
     }
 
     fn relevant(&self, event: &notify::Event) -> bool {
@@ -62,6 +110,7 @@ impl ArchiveWatcher {
 
     /// Drains the events that came; true once a change has been followed by [`QUIET`].
     pub fn poll(&mut self) -> bool {
+        self.follow_replacement();
         while let Ok(event) = self.rx.try_recv() {
             if event.as_ref().is_ok_and(|e| self.relevant(e)) || event.is_err() {
                 self.pending_since = Some(Instant::now());
@@ -75,9 +124,12 @@ impl ArchiveWatcher {
     pub fn wait(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         loop {
+            self.follow_replacement();
+            // Woken at least every QUIET: the archive folder itself may go and come back,
+            // which its watch does not report.
             let until = match self.pending_since {
                 Some(t) => (t + QUIET).min(deadline),
-                None => deadline,
+                None => (Instant::now() + QUIET).min(deadline),
             };
             match self.rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
                 Ok(event) => {

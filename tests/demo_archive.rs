@@ -21,7 +21,10 @@ fn count(e: &Engine, q: &str) -> usize {
 #[test]
 fn every_demo_log_loads_whatever_its_quirk() {
     let a = archive::load(&demo_archive()).unwrap();
-    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    // The one GB18030 log is read, and said to be.
+    let w: Vec<String> = a.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].starts_with("crossborder/_posts/2018-01-09-chat.markdown: not UTF-8") && w[0].contains("GB18030"));
     assert_eq!(a.days.len(), 11);
     assert_eq!(a.message_count(), 138);
     let day = |p: &str| a.days.iter().find(|d| d.path == p).unwrap();
@@ -156,4 +159,224 @@ fn cli_stats_and_topics() {
     let topics = chatlore(&demo_archive(), dir.path(), &["topics"]);
     assert!(stdout(&topics).lines().any(|l| l.starts_with("reconciliation") && l.contains("对账差错")));
     assert!(stdout(&chatlore(&demo_archive(), dir.path(), &["stats"])).contains("支付产品交流群（演示）"));
+}
+
+/// A copy of the demo archive in a temporary folder, with its index beside it.
+fn demo_copy() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("archive");
+    copy_tree(&demo_archive(), &arch);
+    let idx = dir.path().join("index");
+    (dir, arch, idx)
+}
+
+fn json_lines(o: &std::process::Output) -> usize {
+    stdout(o).lines().filter(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()).count()
+}
+
+#[test]
+fn cli_query_words_may_start_with_a_hyphen_and_filters_alone_are_a_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("index");
+    let (_e_dir, e) = engine();
+    let excluded = chatlore(&demo_archive(), &idx, &["search", "对账", "-跨境", "--json", "--limit", "0"]);
+    assert_eq!(excluded.status.code(), Some(0), "{}", stderr(&excluded));
+    assert_eq!(json_lines(&excluded), count(&e, "对账 -跨境"));
+    let not_from = chatlore(&demo_archive(), &idx, &["search", "-from:陈默", "--json", "--limit", "0"]);
+    assert_eq!(not_from.status.code(), Some(0), "{}", stderr(&not_from));
+    assert_eq!(json_lines(&not_from), 138 - count(&e, "from:陈默"));
+    let from = chatlore(&demo_archive(), &idx, &["search", "--from", "陈默", "--json", "--limit", "0"]);
+    assert_eq!(from.status.code(), Some(0), "{}", stderr(&from));
+    assert_eq!(json_lines(&from), count(&e, "from:陈默"));
+    // `--` still works, and flags after the query are still flags.
+    let escaped = chatlore(&demo_archive(), &idx, &["search", "--json", "--", "对账", "-跨境"]);
+    assert_eq!(json_lines(&escaped), count(&e, "对账 -跨境"));
+    let typo = chatlore(&demo_archive(), &idx, &["search", "对账", "--limt", "3"]);
+    assert_eq!(typo.status.code(), Some(2), "a misspelt flag is reported, not searched for");
+    assert!(stderr(&typo).contains("--limit"), "{}", stderr(&typo));
+    let global_after = chatlore(&demo_archive(), &idx, &["search", "对账", "--index", idx.to_str().unwrap(), "--json"]);
+    assert_eq!(json_lines(&global_after), 6, "{}", stderr(&global_after));
+    let newest = chatlore(&demo_archive(), &idx, &["search", "--sort", "newest", "--json", "网联"]);
+    let oldest_first = chatlore(&demo_archive(), &idx, &["search", "--sort", "date", "--json", "网联"]);
+    assert_eq!(newest.status.code(), Some(0), "{}", stderr(&newest));
+    assert_eq!(stdout(&newest), stdout(&oldest_first), "newest is date");
+}
+
+#[test]
+fn cli_misspelt_filters_unknown_groups_and_empty_queries_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("index");
+    index(&demo_archive(), &idx);
+    let form = chatlore(&demo_archive(), &idx, &["search", "form:陈默"]);
+    assert_eq!(form.status.code(), Some(2));
+    assert!(stderr(&form).contains("did you mean `from:`?"), "{}", stderr(&form));
+    let negated = chatlore(&demo_archive(), &idx, &["search", "对账", "-gruop:risk"]);
+    assert!(stderr(&negated).contains("did you mean `group:`?"), "{}", stderr(&negated));
+    let group = chatlore(&demo_archive(), &idx, &["search", "group:nosuchgroup"]);
+    assert_eq!(group.status.code(), Some(2));
+    for g in ["payprod", "crossborder", "risk"] {
+        assert!(stderr(&group).contains(g), "{}", stderr(&group));
+    }
+    // Words with a colon that are no filter's key stay text to search for.
+    let url = chatlore(&demo_archive(), &idx, &["search", "https://example.com/netsunion/guide-v1.2"]);
+    assert_ne!(url.status.code(), Some(2), "{}", stderr(&url));
+    let quoted = chatlore(&demo_archive(), &idx, &["search", "\"form:陈默\""]);
+    assert_eq!(quoted.status.code(), Some(1), "{}", stderr(&quoted));
+    for empty in [&["search", ""][..], &["search", "\"\""], &["search"]] {
+        let out = chatlore(&demo_archive(), &idx, empty);
+        assert_eq!(out.status.code(), Some(2), "{empty:?}");
+        assert!(stderr(&out).contains("nothing to search for"), "{}", stderr(&out));
+    }
+    // An empty phrase beside a real term is ignored.
+    let with_empty = chatlore(&demo_archive(), &idx, &["search", "--json", "对账", "\"\""]);
+    assert_eq!(json_lines(&with_empty), 6);
+}
+
+#[test]
+fn cli_huge_limits_are_capped_and_a_closed_pipe_exits_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("index");
+    index(&demo_archive(), &idx);
+    for limit in ["999999999", "18446744073709551615"] {
+        let out = chatlore(&demo_archive(), &idx, &["search", "--json", "--limit", limit, "对账"]);
+        assert_eq!(out.status.code(), Some(0), "--limit {limit}: {}", stderr(&out));
+        assert_eq!(json_lines(&out), 6);
+    }
+    // The reader is gone before the first write (`| head -1` that already has its line).
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .arg("--archive")
+        .arg(demo_archive())
+        .arg("--index")
+        .arg(&idx)
+        .args(["search", "--limit", "0", "kind:text"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).to_lowercase().contains("broken pipe"), "{}", stderr(&out));
+}
+
+#[test]
+fn cli_terminal_output_escapes_control_and_bidi_characters_and_json_stays_exact() {
+    let (_dir, arch, idx) = demo_copy();
+    let evil = "清屏\x1b[2J标题\x1b]0;pwned\x07剪贴板\x1b]52;c;ZXZpbA==\x07反向\u{202e}txt.exe";
+    write(
+        &arch,
+        "payprod/_posts/2019-01-01-chat.markdown",
+        log("2019-01-01", &[("23:59:60", "坏人\u{202e}\x1b[31m", evil)]),
+    );
+    for format in ["human", "md"] {
+        let out = chatlore(&arch, &idx, &["search", "--format", format, "--color", "never", "清屏"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(!text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'), "{format}: {text:?}");
+        assert!(text.contains("\\u{1b}") && text.contains("\\u{202e}"), "{format}: {text}");
+        assert!(text.contains("23:59:60"), "a leap second keeps its label: {text}");
+    }
+    let json = chatlore(&arch, &idx, &["search", "--json", "清屏"]);
+    let hit: serde_json::Value = serde_json::from_str(stdout(&json).lines().next().unwrap()).unwrap();
+    assert!(hit["text"].as_str().unwrap().contains("\x1b]52;c;ZXZpbA==\x07"), "{hit}");
+    assert_eq!(hit["speaker"], "坏人\u{202e}\x1b[31m");
+    assert_eq!(hit["time"], "23:59:60");
+}
+
+#[test]
+fn an_archive_folder_at_the_wrong_level_is_refused_naming_the_one_that_fits() {
+    let (dir, arch, _) = demo_copy();
+    write(dir.path(), "eval/README.md", "# not a log\n");
+    let idx = dir.path().join("new-index");
+    let too_high = chatlore(dir.path(), &idx, &["index"]);
+    assert_eq!(too_high.status.code(), Some(2));
+    let says = stderr(&too_high);
+    assert!(says.contains(&format!("--archive {}", arch.display())) && says.contains("<group>/_posts/"), "{says}");
+    let too_low = chatlore(&arch.join("payprod"), &idx, &["search", "对账"]);
+    assert_eq!(too_low.status.code(), Some(2));
+    assert!(stderr(&too_low).contains(&format!("--archive {}", arch.display())), "{}", stderr(&too_low));
+    let posts = chatlore(&arch.join("payprod/_posts"), &idx, &["index"]);
+    assert!(stderr(&posts).contains(&format!("--archive {}", arch.display())), "{}", stderr(&posts));
+    assert!(!idx.exists(), "a refused start creates no index folder");
+    // The browser blames the archive too (before it looks for a terminal).
+    let browse = chatlore(dir.path(), &idx, &["browse"]);
+    assert!(stderr(&browse).contains(&format!("--archive {}", arch.display())), "{}", stderr(&browse));
+    let empty = tempfile::tempdir().unwrap();
+    let none = chatlore(empty.path(), &idx, &["index"]);
+    assert_eq!(none.status.code(), Some(0), "{}", stderr(&none));
+    assert!(stderr(&none).contains("no chat logs") && stderr(&none).contains("<group>/_posts/"), "{}", stderr(&none));
+}
+
+#[test]
+fn run_from_another_folder_the_error_says_how_to_give_the_archive_and_creates_nothing() {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .args(["search", "对账"])
+        .current_dir(cwd.path())
+        .env_remove("CHATLORE_ARCHIVE")
+        .env_remove("CHATLORE_INDEX")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let says = stderr(&out);
+    assert!(says.contains("--archive") && says.contains("CHATLORE_ARCHIVE"), "{says}");
+    let cause = std::io::Error::from(std::io::ErrorKind::NotFound);
+    let os = std::fs::metadata(cwd.path().join("archive")).err().map_or(cause.to_string(), |e| e.to_string());
+    assert_eq!(says.matches(&os).count(), 1, "the OS cause once: {says}");
+    assert_eq!(std::fs::read_dir(cwd.path()).unwrap().count(), 0, "nothing created");
+}
+
+#[test]
+fn the_browser_without_a_terminal_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chatlore(&demo_archive(), &dir.path().join("index"), &["browse"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("needs a terminal"), "{}", stderr(&out));
+}
+
+#[test]
+fn files_that_are_not_logs_are_not_counted_as_logs() {
+    let (_dir, arch, idx) = demo_copy();
+    write(&arch, "payprod/_posts/notes.md", "just notes, no date\n");
+    let indexed = chatlore(&arch, &idx, &["index"]);
+    assert!(stdout(&indexed).contains("; 11 logs, 138 messages"), "{}", stdout(&indexed));
+    assert!(stdout(&indexed).contains("notes.md"), "the skipped file is a warning: {}", stdout(&indexed));
+    let stats = chatlore(&arch, &idx, &["stats", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&stats)).unwrap();
+    assert_eq!(v["files"], 11);
+    let exported = chatlore(&arch, &idx, &["export"]);
+    assert!(stderr(&exported).contains("exported 138 messages of 11 logs"), "{}", stderr(&exported));
+}
+
+#[test]
+fn index_rebuild_says_why_once() {
+    let dir = tempfile::tempdir().unwrap();
+    index(&demo_archive(), dir.path());
+    let out = chatlore(&demo_archive(), dir.path(), &["index", "--rebuild"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(all.matches("--rebuild was asked for").count(), 1, "{all}");
+}
+
+#[test]
+fn the_topics_table_is_aligned_in_terminal_columns() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = tempfile::tempdir().unwrap();
+    index(&demo_archive(), dir.path());
+    let out = stdout(&chatlore(&demo_archive(), dir.path(), &["topics"]));
+    let json = stdout(&chatlore(&demo_archive(), dir.path(), &["topics", "--json"]));
+    let topics: Vec<serde_json::Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let column = |field: &str| -> Vec<usize> {
+        out.lines()
+            .zip(&topics)
+            .map(|(line, t)| {
+                let at = line.find(t[field].as_str().unwrap()).unwrap();
+                line[..at].width()
+            })
+            .collect()
+    };
+    for field in ["zh", "en"] {
+        let starts = column(field);
+        assert!(starts.windows(2).all(|w| w[0] == w[1]), "{field} starts at {starts:?}:\n{out}");
+    }
 }

@@ -69,3 +69,24 @@ fn export_to_standard_output_and_a_broken_log_is_named() {
     assert_eq!(stdout(&out).lines().count(), 1);
     assert!(stderr(&out).contains("warning: g/_posts/2017-08-02-chat.markdown: binary data"), "{}", stderr(&out));
 }
+
+#[test]
+fn export_needs_no_flag_and_falls_back_on_a_malformed_topics_yaml_as_index_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("archive");
+    copy_tree(&demo_archive(), &arch);
+    write(&arch, "topics.yaml", "topics: [this is: not: valid\n");
+    let idx = dir.path().join("index");
+    let out = chatlore(&arch, &idx, &["export"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 138);
+    assert!(
+        stderr(&out).contains("warning: topics.yaml") && stderr(&out).contains("built-in topics"),
+        "{}",
+        stderr(&out)
+    );
+    let indexed = chatlore(&arch, &idx, &["index"]);
+    assert!(stdout(&indexed).contains("warning: topics.yaml"), "{}", stdout(&indexed));
+    let with_flag = chatlore(&arch, &idx, &["export", "--ndjson"]);
+    assert_eq!(stdout(&with_flag), stdout(&out));
+}

@@ -261,3 +261,105 @@ fn a_hundred_thousand_tiny_logs() {
     let out = chatlore(arch.path(), idx.path(), &["search", "--json", "--limit", "0", "n999"]);
     assert_eq!(stdout(&out).lines().count(), 100);
 }
+
+#[test]
+fn one_stray_byte_costs_one_line_not_the_log() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let mut bytes = log("2017-08-01", &[("09:00:00", "甲", "网联对账"), ("09:01:00", "乙", "坏字节")]).into_bytes();
+    bytes.extend_from_slice("> 09:02:00  丙  \n跨境".as_bytes());
+    bytes.push(0xB5);
+    bytes.extend_from_slice("结售汇\n".as_bytes());
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", &bytes);
+    let s = index(arch.path(), idx.path());
+    assert_eq!(s.messages, 3, "{:?}", s.warnings);
+    let w: Vec<String> = s.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w, ["g/_posts/2017-08-01-chat.markdown: line 17: invalid UTF-8 replaced with U+FFFD"]);
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "网联对账"]);
+    assert_eq!(stdout(&out).lines().count(), 1);
+}
+
+#[test]
+fn a_gb18030_log_is_read_and_said_to_be() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let text = log("2017-08-01", &[("09:00:00", "甲", "对账差错处理，长短款")]);
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", &bytes);
+    let s = index(arch.path(), idx.path());
+    assert_eq!(s.messages, 1);
+    assert!(s.warnings.iter().any(|w| w.reason.contains("read as GB18030")), "{:?}", s.warnings);
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "长短款"]);
+    assert_eq!(stdout(&out).lines().count(), 1);
+}
+
+#[test]
+fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
+    write(arch.path(), "h/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "乙", "网联")]));
+    for fifo in ["topics.yaml", "g/index.html"] {
+        assert!(std::process::Command::new("mkfifo").arg(arch.path().join(fifo)).status().unwrap().success());
+    }
+    std::os::unix::fs::symlink("/dev/zero", arch.path().join("h/index.html")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .arg("--archive")
+        .arg(arch.path())
+        .arg("--index")
+        .arg(idx.path())
+        .args(["index", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A hang guard, not a speed claim: the run takes well under a second.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("`index` hangs on a FIFO or a device");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["messages"], 2);
+    let warnings = v["warnings"].to_string();
+    assert!(warnings.contains("not a regular file") && warnings.contains("built-in topics"), "{warnings}");
+}
+
+#[test]
+fn links_leading_outside_the_archive_are_followed_only_when_asked() {
+    let arch = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let root = arch.path();
+    write(root, "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
+    write(elsewhere.path(), "2017-08-02-chat.markdown", log("2017-08-02", &[("09:00:00", "乙", "网联")]));
+    write(elsewhere.path(), "more/2017-08-03-chat.markdown", log("2017-08-03", &[("09:00:00", "丙", "网联")]));
+    let link = |target: &str, name: &str| {
+        std::os::unix::fs::symlink(elsewhere.path().join(target), root.join(name)).unwrap();
+    };
+    link("2017-08-02-chat.markdown", "g/_posts/2017-08-02-chat.markdown");
+    link("more", "g/_posts/more");
+    // A link that stays inside the archive is followed as before.
+    std::os::unix::fs::symlink(
+        root.join("g/_posts/2017-08-01-chat.markdown"),
+        root.join("g/_posts/2017-08-04-chat.markdown"),
+    )
+    .unwrap();
+
+    let idx = tempfile::tempdir().unwrap();
+    let out = chatlore(root, idx.path(), &["index", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"], 2, "{v}");
+    let warnings: Vec<String> = v["warnings"].as_array().unwrap().iter().map(|w| w["reason"].to_string()).collect();
+    assert_eq!(warnings.len(), 1, "said once: {warnings:?}");
+    assert!(warnings[0].contains("outside the archive") && warnings[0].contains("1 more"), "{warnings:?}");
+    assert!(warnings[0].contains("--follow"), "{warnings:?}");
+
+    let out = chatlore(root, idx.path(), &["index", "--json", "--follow"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["files"].as_u64(), v["messages"].as_u64()), (Some(4), Some(4)), "{v}");
+}

@@ -7,6 +7,7 @@ use chatlore::query::Query;
 use chatlore::search::{Engine, Page};
 use common::*;
 use std::path::Path;
+use std::process::Command;
 
 fn total(index_dir: &Path, q: &str) -> usize {
     let e = Engine::open(index_dir).unwrap();
@@ -123,8 +124,9 @@ fn a_foreign_folder_is_never_touched() {
     let idx = tempfile::tempdir().unwrap();
     small_archive(arch.path());
     write(idx.path(), "thesis.tex", "precious");
-    let err = index::update(arch.path(), idx.path(), &Options { rebuild: true }, &Silent).unwrap_err();
-    assert!(matches!(err, IndexError::Foreign(_)), "{err}");
+    let err =
+        index::update(arch.path(), idx.path(), &Options { rebuild: true, ..Options::default() }, &Silent).unwrap_err();
+    assert!(matches!(err, IndexError::Foreign { .. }), "{err}");
     assert_eq!(std::fs::read_to_string(idx.path().join("thesis.tex")).unwrap(), "precious");
     let out = chatlore(arch.path(), idx.path(), &["search", "网联"]);
     assert_eq!(out.status.code(), Some(2));
@@ -137,7 +139,7 @@ fn a_damaged_manifest_or_changed_taxonomy_rebuilds() {
     let idx = tempfile::tempdir().unwrap();
     small_archive(arch.path());
     index(arch.path(), idx.path());
-    std::fs::write(idx.path().join("chatlore-manifest.json"), "garbage").unwrap();
+    std::fs::write(generation(idx.path()).join("chatlore-manifest.json"), "garbage").unwrap();
     let s = index(arch.path(), idx.path());
     assert!(s.rebuilt.as_deref().unwrap_or_default().contains("manifest is damaged"), "{:?}", s.rebuilt);
     assert_eq!((s.added, total(idx.path(), "")), (3, 4));
@@ -160,7 +162,7 @@ fn rebuild_starts_from_scratch() {
     let idx = tempfile::tempdir().unwrap();
     small_archive(arch.path());
     index(arch.path(), idx.path());
-    let s = index::update(arch.path(), idx.path(), &Options { rebuild: true }, &Silent).unwrap();
+    let s = index::update(arch.path(), idx.path(), &Options { rebuild: true, ..Options::default() }, &Silent).unwrap();
     assert_eq!((s.added, s.unchanged), (3, 0));
     assert!(s.rebuilt.is_some());
     assert_eq!(total(idx.path(), ""), 4);
@@ -189,4 +191,97 @@ fn search_without_an_index_and_on_an_empty_archive() {
     assert_eq!((s.files, s.messages), (0, 0));
     let out = chatlore(arch.path(), idx.path(), &["search", "网联"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn a_folder_of_hidden_entries_is_never_adopted_nor_wiped() {
+    let arch = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    // A git checkout given as --index, by `index` and by a first `search`.
+    for args in [&["index"][..], &["index", "--rebuild"], &["search", "网联"], &["stats"]] {
+        let idx = tempfile::tempdir().unwrap();
+        write(idx.path(), ".git/config", "[core]");
+        write(idx.path(), ".env", "SECRET=1");
+        let out = chatlore(arch.path(), idx.path(), args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("not a chatlore index") && err.contains("`.env`, `.git`"), "{args:?}: {err}");
+        assert!(err.contains(&idx.path().display().to_string()), "{args:?}: {err}");
+        assert_eq!(std::fs::read_to_string(idx.path().join(".git/config")).unwrap(), "[core]");
+        assert_eq!(std::fs::read_to_string(idx.path().join(".env")).unwrap(), "SECRET=1");
+        assert_eq!(std::fs::read_dir(idx.path()).unwrap().count(), 2, "{args:?}: nothing written");
+    }
+}
+
+#[test]
+fn rebuilds_keep_the_users_files_in_the_index_folder() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    index(arch.path(), idx.path());
+    write(idx.path(), "NOTES.txt", "mine");
+    write(idx.path(), "backup/old.json", "{}");
+    write(idx.path(), ".hidden", "mine too");
+    let s = index::update(arch.path(), idx.path(), &Options { rebuild: true, ..Options::default() }, &Silent).unwrap();
+    assert!(s.rebuilt.is_some());
+    // An automatic rebuild: the taxonomy changed.
+    write(arch.path(), "topics.yaml", "topics:\n  - {id: xb, zh: 跨境, en: Cross-border, keywords: [跨境]}\n");
+    let s = index(arch.path(), idx.path());
+    assert!(s.rebuilt.as_deref().unwrap_or_default().contains("taxonomy changed"), "{:?}", s.rebuilt);
+    // A damaged generation: rebuilt, and a file of the user's inside it stays.
+    write(&generation(idx.path()), "mine.txt", "in the generation");
+    let damaged = generation(idx.path());
+    std::fs::write(damaged.join("meta.json"), "").unwrap();
+    let s = index(arch.path(), idx.path());
+    assert!(s.rebuilt.is_some());
+    assert_eq!(std::fs::read_to_string(damaged.join("mine.txt")).unwrap(), "in the generation");
+    assert!(s.warnings.iter().any(|w| w.reason.contains("mine.txt")), "{:?}", s.warnings);
+    assert_eq!(std::fs::read_to_string(idx.path().join("NOTES.txt")).unwrap(), "mine");
+    assert_eq!(std::fs::read_to_string(idx.path().join("backup/old.json")).unwrap(), "{}");
+    assert_eq!(std::fs::read_to_string(idx.path().join(".hidden")).unwrap(), "mine too");
+    assert_eq!(total(idx.path(), ""), 4);
+}
+
+#[test]
+fn an_index_answers_only_for_the_archive_it_was_built_from() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    index(&demo_archive(), idx.path());
+    for args in [&["search", "对账"][..], &["stats"]] {
+        let out = chatlore(arch.path(), idx.path(), args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("was built from the archive") && err.contains("chatlore"), "{args:?}: {err}");
+    }
+    // Where an index run was asked for, the index is rebuilt for the archive given.
+    let s = index(arch.path(), idx.path());
+    assert!(s.rebuilt.as_deref().unwrap_or_default().contains("another archive"), "{:?}", s.rebuilt);
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "网联"]);
+    assert_eq!((out.status.code(), stdout(&out).lines().count()), (Some(0), 1), "{}", stderr(&out));
+    assert_eq!(chatlore(&demo_archive(), idx.path(), &["search", "对账"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_same_size_copy_with_the_old_mtime_is_reindexed() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    let path = arch.path().join("beta/_posts/2017-08-01-chat.markdown");
+    let stamp = arch.path().join("stamp");
+    std::fs::copy(&path, &stamp).unwrap();
+    assert!(Command::new("touch").arg("-r").arg(&path).arg(&stamp).status().unwrap().success());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    index(arch.path(), idx.path());
+    // Same size, the old mtime: what `cp -p` of an edited copy leaves.
+    let text = std::fs::read_to_string(&path).unwrap().replace("路由通道", "清算机构");
+    let edited = arch.path().join("edited");
+    std::fs::write(&edited, text).unwrap();
+    assert!(Command::new("touch").arg("-r").arg(&stamp).arg(&edited).status().unwrap().success());
+    std::fs::remove_file(&stamp).unwrap();
+    assert!(Command::new("cp").arg("-p").arg(&edited).arg(&path).status().unwrap().success());
+    std::fs::remove_file(&edited).unwrap();
+    let s = index(arch.path(), idx.path());
+    assert_eq!((s.changed, s.unchanged), (1, 2));
+    assert_eq!((total(idx.path(), "清算机构"), total(idx.path(), "路由通道")), (1, 0));
 }

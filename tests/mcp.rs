@@ -19,7 +19,7 @@ fn python_or_skip() -> Option<PathBuf> {
     if python.exists() {
         return Some(python);
     }
-    assert!(!shared_required(), "CHATLORE_REQUIRE_SHARED=1 but there is no MCP client at {}", python.display());
+    assert!(!require_shared(), "CHATLORE_REQUIRE_SHARED=1 but there is no MCP client at {}", python.display());
     println!("skipping: no Python with the mcp package at {} (set CHATLORE_MCP_PYTHON)", python.display());
     None
 }

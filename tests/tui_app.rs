@@ -3,7 +3,7 @@
 
 mod common;
 
-use chatlore::tui::action::{Action, FilterTab, IndexEvent};
+use chatlore::tui::action::{Action, CopyOutcome, FilterTab, IndexEvent};
 use chatlore::tui::app::{App, Effect, Focus, IndexStatus, Overlay};
 use chatlore::tui::{dispatch, keymap};
 use common::*;
@@ -85,31 +85,135 @@ fn search_as_you_type_then_open_the_hit_in_its_conversation() {
 }
 
 #[test]
-fn conversation_scrolls_within_the_day() {
+fn the_conversation_cursor_moves_by_message_and_the_view_follows_only_when_it_must() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(&dir);
     typed(&mut app, "路由");
     app.update(Action::Enter);
     app.update(Action::Enter);
-    let start = app.conversation_top().unwrap();
+    let focus = |app: &App| app.conversation.as_ref().unwrap().focus;
+    let (start, first_focus) = (app.conversation_top().unwrap(), focus(&app));
     app.update(Action::Down);
-    assert_eq!(app.conversation_top().unwrap(), start + 1);
+    assert_eq!(focus(&app), first_focus + 1, "j moves the cursor one message");
+    assert_eq!(app.conversation_top().unwrap(), start, "the view holds still while the cursor is in it");
+    let last = app.conversation.as_ref().unwrap().day.messages.len() - 1;
     for _ in 0..500 {
         app.update(Action::Down);
     }
+    assert_eq!(focus(&app), last);
     let end = app.conversation_top().unwrap();
     app.update(Action::Down);
     app.update(Action::PageDown);
-    assert_eq!(app.conversation_top().unwrap(), end, "the scroll stops at the end");
+    assert_eq!((focus(&app), app.conversation_top().unwrap()), (last, end), "the cursor stops at the end");
     app.update(Action::Up);
-    assert_eq!(app.conversation_top().unwrap(), end - 1, "and comes back at once");
+    assert_eq!((focus(&app), app.conversation_top().unwrap()), (last - 1, end), "and comes back at once");
     app.update(Action::First);
-    assert_eq!(app.conversation.as_ref().unwrap().focus, 0);
+    assert_eq!((focus(&app), app.conversation_top()), (0, Some(0)));
     app.update(Action::PageUp);
     assert_eq!(app.conversation_top(), Some(0), "nothing above the first message");
+    app.update(Action::PageDown);
+    assert!(focus(&app) > 1, "a page down moves the cursor a pane's worth");
     app.update(Action::Last);
-    let c = app.conversation.as_ref().unwrap();
-    assert_eq!(c.focus, c.day.messages.len() - 1);
+    assert_eq!(focus(&app), last);
+}
+
+#[test]
+fn esc_backs_out_one_level_and_stops_at_the_search_box() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('i'));
+    let mut trail = Vec::new();
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Esc);
+        trail.push((app.focus, app.overlay.is_some()));
+    }
+    use Focus::*;
+    assert_eq!(trail, vec![(Conversation, false), (Results, false), (Search, false), (Search, false), (Search, false)]);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(!app.quit, "Esc Esc q does not quit: q is typed");
+    assert_eq!(app.input.text, "对账q");
+}
+
+#[test]
+fn chinese_typed_in_a_list_goes_to_the_search_box() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "对");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Results);
+    key(&mut app, KeyCode::Char('账'));
+    assert_eq!((app.focus, app.input.text.as_str(), app.results.total), (Focus::Search, "对账", 6));
+    // In an overlay without an input too.
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('D'));
+    key(&mut app, KeyCode::Char('差'));
+    assert!(app.overlay.is_none());
+    assert_eq!(app.input.text, "对账差");
+}
+
+#[test]
+fn help_opens_from_anywhere_filters_in_both_languages_and_enter_runs_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    key(&mut app, KeyCode::Char('?'));
+    assert!(app.overlay.is_none() && app.input.text == "?", "? is typed in the search box");
+    key(&mut app, KeyCode::F(1));
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })), "F1 opens the help from the search box");
+    typed(&mut app, "洞察");
+    let Some(Overlay::Help { filter, .. }) = &app.overlay else { panic!("no help") };
+    let rows = keymap::help_rows(&filter.text);
+    assert_eq!(rows.iter().map(|b| b.keys_label()).collect::<Vec<_>>(), vec!["i"]);
+    assert_eq!(keymap::help_rows("INSIGHTS").len(), 1, "English, any case");
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Insights)), "Enter ran i");
+}
+
+#[test]
+fn order_cycles_and_z_maximises_the_conversation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    let dates = |app: &App| app.results.hits.iter().map(|h| h.date).collect::<Vec<_>>();
+    key(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.sort, chatlore::search::Sort::Newest);
+    assert!(dates(&app).is_sorted_by(|a, b| a >= b));
+    key(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.sort, chatlore::search::Sort::Oldest);
+    assert!(dates(&app).is_sorted_by(|a, b| a <= b));
+    key(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.sort, chatlore::search::Sort::Relevance);
+    assert!(app.side_by_side());
+    key(&mut app, KeyCode::Char('z'));
+    assert!(!app.side_by_side() && app.focus == Focus::Conversation);
+    key(&mut app, KeyCode::Char('z'));
+    assert!(app.side_by_side());
+}
+
+#[test]
+fn the_split_view_preview_is_always_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
+    let shows = |app: &App| {
+        let c = app.conversation.as_ref()?;
+        Some((c.day.path.clone(), c.day.messages[c.focus].line))
+    };
+    let selected = |app: &App| app.selected_hit().map(|h| (h.path.clone(), h.line));
+    assert!(selected(&app).is_some());
+    assert_eq!(shows(&app), selected(&app), "the first hit, before any key");
+    typed(&mut app, "对账");
+    assert_eq!(shows(&app), selected(&app), "the first hit of the new query, as typed");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(shows(&app), selected(&app));
+    for c in "量子纠缠".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!((app.input.text.as_str(), app.results.total), ("对账量子纠缠", 0));
+    assert_eq!(shows(&app), None, "no hits: no day left over");
 }
 
 #[test]
@@ -121,7 +225,7 @@ fn keys_type_in_the_search_box_and_command_elsewhere() {
     assert_eq!(app.input.text, "q");
     ctrl(&mut app, 'w');
     assert_eq!(app.input.text, "");
-    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('G'));
     assert_eq!(app.results.selected, 137, "G fetches pages up to the last hit");
     assert_eq!(app.results.hits.len(), 138);
@@ -140,21 +244,22 @@ fn keys_type_in_the_search_box_and_command_elsewhere() {
 fn esc_typed_quickly_before_a_key_arrives_as_alt_and_means_both() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(&dir);
-    app.update(Action::Back);
+    app.update(Action::Enter);
     app.update(Action::OpenHelp);
     dispatch(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT)));
     assert!(matches!(app.overlay, Some(Overlay::Insights)), "Esc closed the help, i opened insights");
-    // From the search box, Esc leaves it and the key is a command.
+    // In the search box Esc has nowhere to go back to: the key is typed.
     let mut app = demo_app(&dir);
     dispatch(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::ALT)));
-    assert!(matches!(app.overlay, Some(Overlay::Days { .. })));
+    assert!(app.overlay.is_none());
+    assert_eq!((app.focus, app.input.text.as_str()), (Focus::Search, "D"));
 }
 
 #[test]
 fn filter_pane_adds_chips_with_live_counts_and_chips_come_off_one_by_one() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(&dir);
-    app.update(Action::Back);
+    app.update(Action::Enter);
     key(&mut app, KeyCode::Char('s'));
     typed(&mut app, "kevin");
     let rows = app.filter_rows(FilterTab::Speakers, "kevin");
@@ -236,7 +341,7 @@ fn day_view_opens_any_day_from_its_first_message() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(&dir);
     typed(&mut app, "对账");
-    app.update(Action::Back);
+    app.update(Action::Enter);
     key(&mut app, KeyCode::Char('D'));
     let Some(Overlay::Days { rows, .. }) = &app.overlay else { panic!("no day view") };
     assert_eq!(rows.len(), 11, "all days, whatever the search text");
@@ -249,29 +354,74 @@ fn day_view_opens_any_day_from_its_first_message() {
 }
 
 #[test]
-fn citation_without_a_clipboard_is_shown_and_with_one_is_copied() {
+fn citation_is_copied_by_the_runtime_and_shown_when_it_could_not_be() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(&dir);
     typed(&mut app, "结售汇");
-    app.update(Action::Back);
+    app.update(Action::Enter);
     app.update(Action::Copy);
-    let Some(Overlay::Citation(text)) = &app.overlay else { panic!("no citation shown") };
-    assert!(
-        text.starts_with("2018-01-09 10:06:31 · 跨境支付与结算群（演示） · 方圆-央结中心-清算 · 锁汇要跟"),
-        "{text}"
+    let effects = app.take_effects();
+    let [Effect::Copy(text)] = effects.as_slice() else { panic!("no copy asked for: {effects:?}") };
+    assert_eq!(
+        text,
+        "2018-01-09 10:06:31 · 跨境支付与结算群（演示） · 方圆-央结中心-清算 · 锁汇要跟合作银行做远期结售汇，支付机构自己不能做，要找银行。 \
+         (crossborder/_posts/2018-01-09-chat.markdown:22)"
     );
-    app.update(Action::Back);
-    app.clipboard = true;
+    assert_eq!(app.note, None, "nothing said before the copy is done");
+    app.update(Action::Copied { outcome: CopyOutcome::Tool("xclip".into()), text: text.clone() });
+    assert_eq!(app.note.as_deref(), Some("citation copied (xclip)"));
+    assert!(app.overlay.is_none());
     app.update(Action::Copy);
-    assert!(matches!(app.take_effects().as_slice(), [Effect::Copy(t)] if t.contains("锁汇")));
-    assert_eq!(app.note.as_deref(), Some("citation copied"));
+    let text = match app.take_effects().pop() {
+        Some(Effect::Copy(t)) => t,
+        other => panic!("{other:?}"),
+    };
+    app.update(Action::Copied { outcome: CopyOutcome::Failed("no clipboard".into()), text });
+    let Some(Overlay::Citation { text, .. }) = &app.overlay else { panic!("no citation shown") };
+    assert!(text.contains("锁汇"));
+    assert_eq!(app.note.as_deref(), Some("not copied: no clipboard"));
+    app.update(Action::Down);
+    assert!(matches!(app.overlay, Some(Overlay::Citation { scroll: 1, .. })), "the popup scrolls");
+}
+
+#[test]
+fn y_cites_the_message_under_the_cursor_and_v_a_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "结售汇");
+    app.update(Action::Enter);
+    app.update(Action::Enter);
+    assert_eq!(app.focus, Focus::Conversation);
+    let hit = app.selected_hit().unwrap().clone();
+    key(&mut app, KeyCode::Char('j'));
+    let c = app.conversation.as_ref().unwrap();
+    let next = c.day.messages[c.focus].clone();
+    assert_ne!(next.line, hit.line, "j moves the cursor to the next message");
+    key(&mut app, KeyCode::Char('y'));
+    let Some(Effect::Copy(one)) = app.take_effects().pop() else { panic!("no copy") };
+    assert!(one.contains(&next.speaker) && one.ends_with(&format!("{}:{})", hit.path, next.line)), "{one}");
+    assert!(!one.contains(&hit.text), "not the hit: {one}");
+    // v at the hit, two down, y: three messages, one line each.
+    key(&mut app, KeyCode::Char('k'));
+    key(&mut app, KeyCode::Char('v'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('y'));
+    let Some(Effect::Copy(range)) = app.take_effects().pop() else { panic!("no copy") };
+    let lines: Vec<&str> = range.lines().collect();
+    assert_eq!(lines.len(), 3, "{range}");
+    assert!(lines[0].contains(&hit.text) && lines[0].ends_with(&format!(":{})", hit.line)), "{range}");
+    assert!(lines[1].contains(&next.speaker), "{range}");
+    app.update(Action::Copied { outcome: CopyOutcome::Osc52, text: range });
+    assert!(app.note.as_deref().unwrap().contains("citation of 3 messages sent to the terminal"));
+    assert_eq!(app.conversation.as_ref().unwrap().mark, None, "the mark is dropped once cited");
 }
 
 #[test]
 fn help_lists_every_key_and_filters_by_typing() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(&dir);
-    app.update(Action::Back);
+    app.update(Action::Enter);
     key(&mut app, KeyCode::Char('?'));
     assert!(app.typing(), "help takes typing for its filter");
     typed(&mut app, "quit");
@@ -279,8 +429,8 @@ fn help_lists_every_key_and_filters_by_typing() {
     assert_eq!(keymap::help_rows(&filter.text).len(), 2);
     key(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
-    for key in ["/", "Enter", "n / N", "D", "i", "r", "y", "?", "q", "Ctrl-C", "g / G"] {
-        assert!(keymap::BINDINGS.iter().any(|(k, _)| *k == key), "{key} is documented");
+    for key in ["/", "Enter", "n", "N", "D", "i", "r", "y", "v", "z", "o", "?", "F1", "q", "Ctrl-C", "g / Home"] {
+        assert!(keymap::BINDINGS.iter().any(|b| b.keys_label() == key), "{key} is documented");
     }
 }
 
@@ -290,7 +440,7 @@ fn wide_terminals_preview_the_selected_hit() {
     let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
     assert!(app.split_view());
     typed(&mut app, "网联");
-    app.update(Action::Back);
+    app.update(Action::Enter);
     app.update(Action::Down);
     let selected = app.selected_hit().unwrap().clone();
     let c = app.conversation.as_ref().expect("previewed without Enter");
@@ -312,7 +462,7 @@ fn reindex_from_the_browser_picks_up_a_new_day() {
         "payprod/_posts/2018-06-01-chat.markdown",
         log("2018-06-01", &[("09:00:00", "新人", "量子支付来了")]),
     );
-    app.update(Action::Back);
+    app.update(Action::Enter);
     key(&mut app, KeyCode::Char('r'));
     assert_eq!(app.take_effects(), vec![Effect::StartIndex]);
     // What the worker would do and report.

@@ -1,13 +1,17 @@
-//! The browser end to end in a real terminal: tmux runs the binary on a fixture archive with
-//! no index yet; the test types a query, checks hits and count on screen, opens a
-//! conversation, quits, and checks the terminal was given back. Needs tmux (`.ci/run`
-//! installs it); its absence is a failure, not a skip.
+//! The browser end to end in a real terminal: tmux runs the binary on a fixture archive and
+//! the tests type, read the screen (with attributes where a selection matters), wait past
+//! every timer (the 2 s reload tick) and read again. Without tmux they skip with a notice,
+//! unless `CHATLORE_REQUIRE_SHARED=1` (then its absence is a failure).
 
 mod common;
 
 use common::*;
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// Longer than every timer in the browser (the reload tick is 2 s, the watcher's quiet 0.3 s).
+const PAST_EVERY_TIMER: Duration = Duration::from_millis(2600);
 
 /// A tmux server of our own (its own socket), killed when dropped.
 struct Tmux {
@@ -15,15 +19,21 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(command: &str, width: u16, height: u16) -> Tmux {
-        let socket = format!("chatlore-e2e-{}", std::process::id());
-        let t = Tmux { socket };
+    /// Starts `command` in a detached session; None (with a notice) when there is no tmux.
+    fn start(name: &str, command: &str, width: u16, height: u16) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(!require_shared(), "CHATLORE_REQUIRE_SHARED=1 but tmux is not installed");
+            println!("skipping: tmux not found");
+            return None;
+        }
+        let t = Tmux { socket: format!("chatlore-e2e-{}-{name}", std::process::id()) };
+        let size = [width.to_string(), height.to_string()];
         let status = t
-            .cmd(&["new-session", "-d", "-s", "e2e", "-x", &width.to_string(), "-y", &height.to_string(), command])
+            .cmd(&["new-session", "-d", "-s", "e2e", "-x", &size[0], "-y", &size[1], command])
             .status()
-            .expect("tmux must be installed for the end-to-end test (.ci/run installs it)");
+            .expect("tmux runs");
         assert!(status.success(), "tmux new-session failed");
-        t
+        Some(t)
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
@@ -32,9 +42,21 @@ impl Tmux {
         c
     }
 
-    fn screen(&self) -> String {
-        let out = self.cmd(&["capture-pane", "-p", "-t", "e2e"]).output().expect("capture-pane");
+    fn capture(&self, attributes: bool) -> String {
+        let args: &[&str] =
+            if attributes { &["capture-pane", "-e", "-p", "-t", "e2e"] } else { &["capture-pane", "-p", "-t", "e2e"] };
+        let out = self.cmd(args).output().expect("capture-pane");
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.capture(false)
+    }
+
+    /// The rows drawn in the selection's background (plain text).
+    fn selected_rows(&self) -> Vec<String> {
+        let ansi = regex_lite_strip;
+        self.capture(true).lines().filter(|l| l.contains("48;2;40;52;70")).map(ansi).collect()
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -65,39 +87,203 @@ impl Drop for Tmux {
     }
 }
 
+/// A captured line without its escape sequences.
+fn regex_lite_strip(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The shell command that runs the browser and reports its exit status.
+fn browser(archive: &Path, index: &Path, env: &str) -> String {
+    format!(
+        "LANG=C.UTF-8 {env} {} --archive {} --index {}; echo chatlore-exit=$?; sleep 60",
+        env!("CARGO_BIN_EXE_chatlore"),
+        archive.display(),
+        index.display()
+    )
+}
+
+/// The demo archive copied into a temp folder, indexed into another.
+fn demo_copy() -> (tempfile::TempDir, tempfile::TempDir) {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    index(arch.path(), idx.path());
+    (arch, idx)
+}
+
 #[test]
 fn search_open_a_conversation_and_quit_in_a_real_terminal() {
     let arch = tempfile::tempdir().unwrap();
     let idx = tempfile::tempdir().unwrap();
     copy_tree(&demo_archive(), arch.path());
-    let command = format!(
-        "LANG=C.UTF-8 {} --archive {} --index {}; echo chatlore-exit=$?; sleep 60",
-        env!("CARGO_BIN_EXE_chatlore"),
-        arch.path().display(),
-        idx.path().join("index").display()
-    );
-    let tmux = Tmux::start(&command, 100, 30);
+    let command = browser(arch.path(), &idx.path().join("index"), "");
+    let Some(tmux) = Tmux::start("flow", &command, 100, 30) else { return };
 
     // No index yet: the browser draws at once and builds it in the background.
-    tmux.wait_for("the index to be built", |s| s.contains("index ✓ 11 logs · 138 msgs"));
-    tmux.wait_for("all messages listed", |s| s.contains("138 hits"));
+    tmux.wait_for("the index built and everything listed", |s| {
+        s.contains("index ✓ 11 logs · 138 msgs") && s.contains("结果 Results · 138 hits")
+    });
 
     tmux.text("对账");
-    let screen = tmux.wait_for("the hits of 对账", |s| s.contains("6 hits"));
-    assert!(screen.contains("结果 Results · 6 hits"), "{screen}");
-    assert!(screen.contains("切回来以后对账要注意"), "{screen}");
-    assert!(screen.contains("payprod") && screen.contains("crossborder"), "{screen}");
+    // The whole expected state, not just the count: title, rows and status bar.
+    let screen = tmux.wait_for("the hits of 对账", |s| {
+        s.contains("结果 Results · 6 hits")
+            && s.contains("切回来以后对账要注意")
+            && s.contains(" 6 hits · ")
+            && s.contains("crossborder")
+    });
+    assert!(screen.contains("payprod"), "{screen}");
 
     tmux.keys(&["Enter"]);
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("the conversation", |s| s.contains("对话 2018-05-30"));
+    let screen = tmux.wait_for("the conversation", |s| {
+        s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40") && s.contains("离6月30日断直连只剩一个月了")
+    });
     assert!(screen.contains("▶ 09:07:40  林知远-银信支付-产品-上海"), "{screen}");
-    assert!(screen.contains("离6月30日断直连只剩一个月了"), "the day around the hit: {screen}");
 
     tmux.keys(&["Escape"]);
-    std::thread::sleep(Duration::from_millis(200));
+    tmux.wait_for("the results again", |s| s.contains("结果 Results · 6 hits"));
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
     assert!(screen.contains("chatlore-exit=0"), "{screen}");
     assert!(!screen.contains("搜索 ›"), "the alternate screen is gone: {screen}");
+}
+
+#[test]
+fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversation() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("still", &browser(arch.path(), idx.path(), ""), 100, 30) else { return };
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs") && s.contains("138 hits"));
+    tmux.text("对账");
+    tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits") && s.contains(" 6 hits · "));
+    tmux.keys(&["Enter", "j", "j"]);
+    let third = "数据库主从切换";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !tmux.selected_rows().iter().any(|r| r.contains(third)) {
+        assert!(Instant::now() < deadline, "the third hit is not selected: {:?}", tmux.selected_rows());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let before = tmux.screen();
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(tmux.screen(), before, "nothing changed on disk: the screen holds still");
+    let rows = tmux.selected_rows();
+    assert!(rows.len() == 1 && rows[0].contains(third), "the selection stays: {rows:?}");
+
+    // Into the conversation, the cursor one message down; it holds still too.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the conversation", |s| s.contains("对话 2017-11-20") && s.contains("▶ "));
+    tmux.keys(&["j"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let reading = tmux.screen();
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(tmux.screen(), reading, "the conversation holds still");
+
+    // A real change: a new log arrives; the watcher indexes it, counts update, and the
+    // conversation stays on the same message at the same scroll.
+    write(
+        arch.path(),
+        "payprod/_posts/2018-06-01-chat.markdown",
+        log("2018-06-01", &[("09:00:00", "新人", "新来的，请教对账文件怎么拿")]),
+    );
+    let after = tmux.wait_for("the new log indexed", |s| s.contains("index ✓ 12 logs · 139 msgs"));
+    let body = |s: &str| s.lines().take(29).map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(body(&after), body(&reading), "the conversation did not move");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&reading));
+
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the results with the new hit", |s| s.contains("结果 Results · 7 hits"));
+    let rows = tmux.selected_rows();
+    assert!(rows.len() == 1 && rows[0].contains(third), "the selection stayed on its message: {rows:?}");
+    tmux.keys(&["/", "C-k"]);
+    tmux.text("新来的");
+    tmux.wait_for("the new message searchable", |s| s.contains("结果 Results · 1 hit ") && s.contains("请教对账文件"));
+}
+
+#[test]
+fn the_split_view_previews_the_selection_and_says_when_there_is_none() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("split", &browser(arch.path(), idx.path(), ""), 140, 40) else { return };
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.text("对账");
+    let screen = tmux.wait_for("the first hit previewed as typed", |s| {
+        s.contains("结果 Results · 6 hits") && s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40")
+    });
+    let border = screen.lines().nth(2).unwrap_or_default();
+    let results_width = border.find("┐┌").map_or(0, |i| unicode_width::UnicodeWidthStr::width(&border[..i]) + 1);
+    assert!(results_width * 100 >= 140 * 55, "the results keep at least 55% of the width: {results_width}");
+    tmux.keys(&["Enter", "j"]);
+    tmux.wait_for("the second hit previewed", |s| s.contains("对话 2017-08-15") && s.contains("▶ 09:21:48"));
+    tmux.keys(&["j"]);
+    tmux.wait_for("the third hit previewed", |s| s.contains("对话 2017-11-20"));
+    // Typed in the results list: it goes to the search box.
+    tmux.text("量子纠缠");
+    let none = |s: &str| {
+        s.contains("结果 Results · 0 hits")
+            && s.contains("No hits: nothing to show.")
+            && !s.contains("match ")
+            && !s.contains("对话 2")
+    };
+    tmux.wait_for("the no-hits state", none);
+    std::thread::sleep(PAST_EVERY_TIMER);
+    let screen = tmux.screen();
+    assert!(none(&screen), "{screen}");
+    assert!(screen.contains("搜索 › 对账量子纠缠"), "{screen}");
+}
+
+#[test]
+fn y_copies_the_message_under_the_cursor_and_esc_never_quits() {
+    let (arch, idx) = demo_copy();
+    let command = browser(arch.path(), idx.path(), "CHATLORE_CLIPBOARD=osc52");
+    let Some(tmux) = Tmux::start("cite", &command, 100, 30) else { return };
+    // tmux takes OSC 52 from the program into its paste buffer.
+    assert!(tmux.cmd(&["set", "-g", "set-clipboard", "on"]).status().unwrap().success());
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.text("结售汇");
+    tmux.wait_for("the hits", |s| s.contains("结果 Results · 2 hits") && s.contains("远期结售汇"));
+    tmux.keys(&["Enter", "Enter"]);
+    tmux.wait_for("the conversation", |s| s.contains("对话 2018-01-09") && s.contains("▶ 10:06:31"));
+    tmux.keys(&["j", "y"]);
+    tmux.wait_for("the copy reported", |s| s.contains("citation sent to the terminal's clipboard (OSC 52)"));
+    let buffer = |t: &Tmux| String::from_utf8_lossy(&t.cmd(&["show-buffer"]).output().unwrap().stdout).into_owned();
+    let one = buffer(&tmux);
+    assert!(one.starts_with("2018-01-09 ") && one.contains("(crossborder/_posts/2018-01-09-chat.markdown:"), "{one}");
+    assert!(!one.contains("锁汇要跟合作银行"), "the message under the cursor, not the hit: {one}");
+    assert_eq!(one.lines().count(), 1, "{one}");
+
+    tmux.keys(&["k", "v", "j", "j"]);
+    tmux.wait_for("the range marked", |s| s.contains("3 marked"));
+    tmux.keys(&["y"]);
+    tmux.wait_for("the range copied", |s| s.contains("citation of 3 messages sent"));
+    let range = buffer(&tmux);
+    assert_eq!(range.lines().count(), 3, "{range}");
+    assert!(range.lines().next().unwrap().contains("锁汇要跟合作银行"), "{range}");
+
+    // Esc backs out to the search box and stays there: q is then typed, not a quit.
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux.keys(&["q"]);
+    tmux.wait_for("q typed into the search box", |s| s.contains("搜索 › 结售汇q"));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert!(!tmux.screen().contains("chatlore-exit="), "still running");
+    tmux.keys(&["C-c"]);
+    let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
+    assert!(screen.contains("chatlore-exit=0"), "{screen}");
 }

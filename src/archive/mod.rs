@@ -5,10 +5,11 @@
 
 mod decode;
 mod front_matter;
+pub mod layout;
 pub mod markdown;
 mod parse;
 
-pub use decode::DecodeError;
+pub use decode::{DecodeError, Decoded};
 pub use markdown::{Kind, Span};
 pub use parse::{header, time_label, Message};
 
@@ -52,6 +53,27 @@ pub struct LogFile {
     pub size: u64,
     /// Modification time in nanoseconds since the Unix epoch (0 if unknown).
     pub mtime_ns: u64,
+    /// Status-change time (ns) and inode, 0 where the platform has none.
+    pub ctime_ns: u64,
+    pub ino: u64,
+}
+
+impl LogFile {
+    /// The file at `abs`, known by `path`, as its metadata describes it now.
+    pub fn new(path: String, abs: PathBuf, m: &std::fs::Metadata) -> LogFile {
+        let ns = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        let mtime_ns = m.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, ns);
+        #[cfg(unix)]
+        let (ctime_ns, ino) = {
+            use std::os::unix::fs::MetadataExt;
+            let secs = u64::try_from(m.ctime()).unwrap_or(0);
+            let nanos = u64::try_from(m.ctime_nsec()).unwrap_or(0);
+            (secs.saturating_mul(1_000_000_000).saturating_add(nanos), m.ino())
+        };
+        #[cfg(not(unix))]
+        let (ctime_ns, ino) = (0, 0);
+        LogFile { path, abs, size: m.len(), mtime_ns, ctime_ns, ino }
+    }
 }
 
 /// The archive folder itself is unusable.
@@ -78,18 +100,34 @@ impl Archive {
 
 /// Lists every log file under `root`, sorted by path. Unreadable entries (permissions, symlink
 /// loops) become warnings. Hidden folders and files directly in the root are not logs.
+/// Symbolic links leading outside the archive are not followed (one warning names them).
 pub fn list_logs(root: &Path) -> Result<(Vec<LogFile>, Vec<Warning>), ArchiveError> {
+    list_logs_with(root, false)
+}
+
+/// [`list_logs`], following symbolic links that lead outside the archive when `follow`.
+pub fn list_logs_with(root: &Path, follow: bool) -> Result<(Vec<LogFile>, Vec<Warning>), ArchiveError> {
     let meta = std::fs::metadata(root).map_err(|source| ArchiveError::Root { path: root.into(), source })?;
     if !meta.is_dir() {
         return Err(ArchiveError::NotADir(root.into()));
     }
+    let canonical_root =
+        std::fs::canonicalize(root).map_err(|source| ArchiveError::Root { path: root.into(), source })?;
     let mut files = Vec::new();
     let mut warnings = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    let outside = std::cell::RefCell::new(Vec::new());
+    let walker = walkdir::WalkDir::new(root).follow_links(true).min_depth(1).into_iter().filter_entry(|e| {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            return false;
+        }
+        // A dangling link does not resolve: the walk reports it.
+        let leaves = e.path_is_symlink()
+            && std::fs::canonicalize(e.path()).is_ok_and(|target| !target.starts_with(&canonical_root));
+        if leaves && !follow {
+            outside.borrow_mut().push(relative(root, e.path()));
+        }
+        follow || !leaves
+    });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -109,18 +147,21 @@ pub fn list_logs(root: &Path) -> Result<(Vec<LogFile>, Vec<Warning>), ArchiveErr
             continue;
         }
         match entry.metadata() {
-            Ok(m) => files.push(LogFile {
-                path,
-                abs: entry.into_path(),
-                size: m.len(),
-                mtime_ns: m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
-            }),
+            Ok(m) => files.push(LogFile::new(path, entry.into_path(), &m)),
             Err(err) => warnings.push(Warning { path, reason: walk_reason(&err) }),
         }
+    }
+    let mut outside = outside.into_inner();
+    if let Some(first) = outside.first().cloned() {
+        outside.sort();
+        let others = outside.len() - 1;
+        let more = if others > 0 { format!(" (and {others} more such link(s))") } else { String::new() };
+        warnings.push(Warning {
+            path: first,
+            reason: format!(
+                "symbolic link leading outside the archive, not followed{more}; `index --follow` follows them"
+            ),
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, warnings))
@@ -155,11 +196,14 @@ pub fn read_log(file: &LogFile) -> Result<(Day, Vec<Warning>), Warning> {
 
 /// Parses a log's bytes; `path` is its archive-relative path (it gives group and date).
 pub fn parse_log(path: &str, bytes: &[u8]) -> Result<(Day, Vec<Warning>), String> {
-    let text = decode::decode(bytes).map_err(|e| e.to_string())?;
+    let Decoded { text, notes } = decode::decode(bytes).map_err(|e| e.to_string())?;
     let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let fm = front_matter::split(&lines);
     let mut warnings = Vec::new();
     let mut warn = |reason: String| warnings.push(Warning { path: path.to_owned(), reason });
+    for note in notes {
+        warn(note);
+    }
     if let Some(err) = &fm.yaml_error {
         warn(format!("front matter is not valid YAML ({err}); its fields were read line by line"));
     }
@@ -173,6 +217,9 @@ pub fn parse_log(path: &str, bytes: &[u8]) -> Result<(Day, Vec<Warning>), String
     if body.orphan_lines > 0 {
         let n = body.orphan_lines;
         warn(format!("{n} line(s) before the first `> HH:MM:SS  nickname` header belong to no message"));
+    }
+    for (line, time) in &body.bad_headers {
+        warn(format!("line {line}: `> {time}` is not a time of day; the line is kept as message text"));
     }
     for (line, size) in &body.cut {
         warn(format!(
@@ -189,7 +236,7 @@ pub fn load_day(root: &Path, path: &str) -> Result<Day, Warning> {
     let abs = root.join(path);
     let meta =
         std::fs::metadata(&abs).map_err(|e| Warning { path: path.to_owned(), reason: format!("cannot read: {e}") })?;
-    let file = LogFile { path: path.to_owned(), abs, size: meta.len(), mtime_ns: 0 };
+    let file = LogFile::new(path.to_owned(), abs, &meta);
     read_log(&file).map(|(day, _)| day)
 }
 
@@ -218,6 +265,29 @@ pub fn load(root: &Path) -> Result<Archive, ArchiveError> {
     Ok(Archive { days, warnings })
 }
 
+/// The most an optional side file (`<group>/index.html`, `topics.yaml`) may hold.
+pub const SIDE_FILE_CAP: u64 = 1024 * 1024;
+
+/// Reads an optional side file: only a regular file (a FIFO or a device would block or never
+/// end), of at most `cap` bytes. A missing file is `NotFound`, as `std::fs::read` says.
+pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let refuse = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(refuse("not a regular file".to_owned()));
+    }
+    if meta.len() > cap {
+        return Err(refuse(format!("{} bytes, more than the {cap} read", meta.len())));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(refuse(format!("more than the {cap} bytes read")));
+    }
+    Ok(bytes)
+}
+
 /// Display names of groups, from the front matter `author:` of `<group>/index.html` where
 /// the site has one (`proddev` → `支付产品技术交流群`).
 pub fn group_names(root: &Path) -> BTreeMap<String, String> {
@@ -228,8 +298,8 @@ pub fn group_names(root: &Path) -> BTreeMap<String, String> {
         .flatten()
         .filter_map(|e| {
             let group = e.file_name().to_string_lossy().into_owned();
-            let bytes = std::fs::read(e.path().join("index.html")).ok()?;
-            let text = decode::decode(&bytes).ok()?;
+            let bytes = read_regular(&e.path().join("index.html"), SIDE_FILE_CAP).ok()?;
+            let text = decode::decode(&bytes).ok()?.text;
             let lines: Vec<&str> = text.lines().collect();
             Some((group, front_matter::split(&lines).author?))
         })
@@ -239,6 +309,18 @@ pub fn group_names(root: &Path) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_impossible_header_time_is_a_warning_naming_the_line() {
+        let log = "---\ndate: 2017-08-15 12:00:00\n---\n> 08:00:00  甲\n上文\n> 25:61:61  乙\n";
+        let (day, warnings) = parse_log("g/_posts/2017-08-15-chat.markdown", log.as_bytes()).unwrap();
+        assert_eq!(day.messages.len(), 1);
+        let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            ["g/_posts/2017-08-15-chat.markdown: line 6: `> 25:61:61` is not a time of day; the line is kept as message text"]
+        );
+    }
 
     #[test]
     fn date_from_front_matter_then_title_then_file_name() {
@@ -263,6 +345,19 @@ mod tests {
         let (day, _) = parse_log("g/x.md", text.as_bytes()).unwrap();
         assert_eq!(day.messages.len(), 1);
         assert_eq!(day.messages[0].text, "对账");
+    }
+
+    #[test]
+    fn side_files_are_read_only_when_regular_and_small() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("index.html");
+        std::fs::write(&file, "---\nauthor: 群\n---\n").unwrap();
+        assert_eq!(read_regular(&file, 100).unwrap().len(), 20);
+        assert!(read_regular(&file, 10).unwrap_err().to_string().contains("more than the 10"));
+        assert!(read_regular(dir.path(), 100).unwrap_err().to_string().contains("not a regular file"));
+        assert!(read_regular(Path::new("/dev/zero"), 100).unwrap_err().to_string().contains("not a regular file"));
+        let missing = read_regular(&dir.path().join("none"), 100).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
     }
 
     #[test]

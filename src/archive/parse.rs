@@ -30,13 +30,22 @@ impl Message {
     }
 }
 
-/// `HH:MM:SS` of seconds since midnight.
+/// `HH:MM:SS` of seconds since midnight; a leap second (`23:59:60`, 86,400 s) keeps its label.
 pub fn time_label(secs: u32) -> String {
+    if secs >= 86_400 {
+        return format!("23:59:{:02}", secs - 86_340);
+    }
     format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
 /// A message header, if `line` is one: (seconds since midnight, nickname).
 pub fn header(line: &str) -> Option<(u32, &str)> {
+    let ((h, m, s), nickname) = header_shape(line)?;
+    (h <= 23 && m <= 59 && s <= 60).then_some((h * 3600 + m * 60 + s, nickname))
+}
+
+/// A line shaped like a header, `> DD:DD:DD  nickname`, whatever the numbers: ((h, m, s), nickname).
+fn header_shape(line: &str) -> Option<((u32, u32, u32), &str)> {
     // A byte-order mark can open any line of logs concatenated from several files.
     let rest = line.trim_start_matches('\u{FEFF}').strip_prefix("> ")?;
     let b = rest.as_bytes();
@@ -47,17 +56,14 @@ pub fn header(line: &str) -> Option<(u32, &str)> {
         let (hi, lo) = (b[i], b[i + 1]);
         (hi.is_ascii_digit() && lo.is_ascii_digit()).then(|| u32::from(hi - b'0') * 10 + u32::from(lo - b'0'))
     };
-    let (h, m, s) = (field(0)?, field(3)?, field(6)?);
-    if h > 23 || m > 59 || s > 60 {
-        return None;
-    }
+    let hms = (field(0)?, field(3)?, field(6)?);
     // Real headers put two spaces before the nickname; accept any white space, or none at
     // all when the line ends there.
     let after = &rest[8..];
     if !after.is_empty() && !after.starts_with(char::is_whitespace) {
         return None;
     }
-    Some((h * 3600 + m * 60 + s, after.trim()))
+    Some((hms, after.trim()))
 }
 
 /// A body longer than this is cut (real messages stay under 2 KB; a megabyte is a runaway
@@ -72,6 +78,9 @@ pub struct Body {
     pub orphan_lines: usize,
     /// Messages cut at [`MAX_MESSAGE_BYTES`]: (header line, original size in bytes).
     pub cut: Vec<(u32, usize)>,
+    /// Lines shaped like a header but with no valid time (`> 25:61:61  甲`), kept as text:
+    /// (1-based line, the time as written).
+    pub bad_headers: Vec<(u32, String)>,
 }
 
 /// Messages of a log's body. `lines` are the whole file's lines (CR stripped), `start` the
@@ -87,10 +96,15 @@ pub fn messages(lines: &[&str], start: usize) -> Body {
             }
             current = Some((i, time, speaker));
             body.clear();
-        } else if current.is_some() {
-            body.push(line);
-        } else if !line.trim().is_empty() {
-            out.orphan_lines += 1;
+        } else {
+            if let Some(((h, m, s), _)) = header_shape(line) {
+                out.bad_headers.push((u32::try_from(i + 1).unwrap_or(u32::MAX), format!("{h:02}:{m:02}:{s:02}")));
+            }
+            if current.is_some() {
+                body.push(line);
+            } else if !line.trim().is_empty() {
+                out.orphan_lines += 1;
+            }
         }
     }
     if let Some(cur) = current {
@@ -151,6 +165,23 @@ mod tests {
         assert_eq!(header("> 25:00:00  x"), None);
         assert_eq!(header("> 10:00:001 x"), None);
         assert_eq!(header(">10:00:00  x"), None);
+    }
+
+    #[test]
+    fn a_leap_second_keeps_its_label() {
+        let (secs, _) = header("> 23:59:60  甲").unwrap();
+        assert_eq!(time_label(secs), "23:59:60");
+        assert_eq!(time_label(86_399), "23:59:59");
+    }
+
+    #[test]
+    fn a_header_with_an_impossible_time_stays_text_and_is_reported() {
+        let lines: Vec<&str> = "> 08:00:00  甲\n上文\n> 25:61:61  乙\n下文\n".lines().collect();
+        let body = messages(&lines, 0);
+        assert_eq!(body.messages.len(), 1);
+        assert!(body.messages[0].text.contains("25:61:61"), "{}", body.messages[0].text);
+        assert!(body.messages[0].text.ends_with("下文"), "{}", body.messages[0].text);
+        assert_eq!(body.bad_headers, vec![(3, "25:61:61".to_owned())]);
     }
 
     #[test]

@@ -1,15 +1,17 @@
 //! The command line: clap definitions and one function per subcommand. Flags are parsed
 //! here into the core's types; printing lives in `print`.
 
-mod print;
+pub(crate) mod print;
 
 use anyhow::{Context, Result};
+use chatlore::archive::layout::{self, Layout, LayoutError};
 use chatlore::index::{self, IndexError, Options, Progress};
 use chatlore::query::{Field, Filter, Query, Value};
 use chatlore::search::{Engine, Page, Sort};
 use chatlore::topics::Taxonomy;
 use chatlore::watch::ArchiveWatcher;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,7 +23,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
 pub struct Cli {
-    /// The archive folder: `<group>/_posts/YYYY-MM-DD-chat.markdown` logs.
+    /// The archive folder: it holds `<group>/_posts/YYYY-MM-DD-chat.markdown` logs.
     #[arg(long, global = true, env = "CHATLORE_ARCHIVE", default_value = "archive")]
     pub archive: PathBuf,
     /// The index folder (created if missing; its contents are chatlore's).
@@ -46,6 +48,9 @@ pub enum Command {
         /// Keep running: index logs as they arrive, change or go, until Ctrl-C.
         #[arg(long)]
         watch: bool,
+        /// Follow symbolic links that lead outside the archive (not followed otherwise).
+        #[arg(long)]
+        follow: bool,
     },
     /// Search messages. Exit status: 0 with hits, 1 with none, 2 on error.
     #[command(after_help = QUERY_HELP)]
@@ -62,8 +67,8 @@ pub enum Command {
     },
     /// Export every message of the archive, one JSON object a line (for Quickwit and others).
     Export {
-        /// The format: newline-delimited JSON (the only one).
-        #[arg(long, required = true)]
+        /// Newline-delimited JSON: the only format, and the default (the flag is accepted).
+        #[arg(long)]
         ndjson: bool,
         /// Write here instead of standard output.
         #[arg(long)]
@@ -90,19 +95,20 @@ pub enum Command {
 const QUERY_HELP: &str = "Query language: terms (all must match), \"exact phrases\", -excluded, \
 from:NICK org:COMPANY group:GROUP topic:ID|中文 kind:text|link|image \
 date:2017-08 | date:2017-08-01..2017-09-30 | date:2017..2018. \
-Chinese matches as a substring; Latin words match whole, any case.";
+Chinese matches as a substring; Latin words match whole, any case. \
+Words starting with - are exclusions, not flags (`search 对账 -跨境`); filters alone are a query.";
 
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
-    /// Query words and filters.
-    #[arg(required = true)]
+    /// Query words and filters (may be left out when flags filter).
+    #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
     /// One JSON object per hit (same as --format json).
     #[arg(long)]
     pub json: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Hits to show; 0 means all.
+    /// Hits to show; 0 means all (a larger number than there are hits shows them all).
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
@@ -122,7 +128,7 @@ pub struct SearchArgs {
     /// Only messages of this group.
     #[arg(long)]
     pub group: Vec<String>,
-    /// Colour the matches: auto (on a terminal), always, never.
+    /// Colour the matches: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 }
@@ -137,7 +143,8 @@ pub enum Format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SortArg {
     Relevance,
-    /// Newest first.
+    /// Newest first (also `newest`).
+    #[value(alias = "newest")]
     Date,
     Oldest,
 }
@@ -149,20 +156,98 @@ pub enum Color {
     Never,
 }
 
+/// Parses the command line. The query words of `search` may start with `-` (`对账 -跨境`,
+/// `-from:陈默`): every argument after `search` that is not one of its flags (or a flag's
+/// value) is a query word, moved behind a `--` so that clap takes it as one. An unknown
+/// `--word` stays a flag, for clap to report.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+    let mut command = Cli::command();
+    command.build();
+    Cli::try_parse_from(query_words_last(&command, args.into_iter().collect()))
+}
+
+fn query_words_last(command: &clap::Command, args: Vec<OsString>) -> Vec<OsString> {
+    let takes_value = |cmd: &clap::Command, arg: &str| -> Option<bool> {
+        let known = if let Some(long) = arg.strip_prefix("--") {
+            let name = long.split_once('=').map_or(long, |(n, _)| n);
+            cmd.get_arguments()
+                .find(|a| a.get_long() == Some(name) || a.get_all_aliases().is_some_and(|al| al.contains(&name)))
+                .map(|a| (a, long.contains('=')))
+        } else {
+            let mut chars = arg.strip_prefix('-')?.chars();
+            let (c, rest) = (chars.next()?, chars.as_str());
+            cmd.get_arguments().find(|a| a.get_short() == Some(c)).map(|a| (a, !rest.is_empty()))
+        };
+        known.map(|(a, attached)| a.get_action().takes_values() && !attached)
+    };
+    // The subcommand: the first argument that is not a top-level flag or a flag's value.
+    let mut i = 1;
+    while i < args.len() {
+        let Some(arg) = args[i].to_str() else { return args };
+        if arg.starts_with('-') {
+            i += if takes_value(command, arg) == Some(true) { 2 } else { 1 };
+            continue;
+        }
+        break;
+    }
+    let Some(search) = command.find_subcommand("search") else { return args };
+    if args.get(i).and_then(|a| a.to_str()) != Some("search") {
+        return args;
+    }
+    let (mut flags, mut words): (Vec<OsString>, Vec<OsString>) = (args[..=i].to_vec(), Vec::new());
+    let mut rest = args[i + 1..].iter();
+    while let Some(arg) = rest.next() {
+        match arg.to_str() {
+            Some("--") => {
+                words.extend(rest.by_ref().cloned());
+            }
+            Some(a) if a.len() > 1 && a.starts_with('-') => match takes_value(search, a) {
+                Some(value) => {
+                    flags.push(arg.clone());
+                    if value {
+                        flags.extend(rest.next().cloned());
+                    }
+                }
+                // A misspelt flag (`--limt`) is left for clap to report, not searched for.
+                None if a.starts_with("--") => flags.push(arg.clone()),
+                None => words.push(arg.clone()),
+            },
+            _ => words.push(arg.clone()),
+        }
+    }
+    if !words.is_empty() {
+        flags.push("--".into());
+        flags.extend(words);
+    }
+    flags
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command.unwrap_or(Command::Browse) {
-        Command::Browse => chatlore::tui::run(&cli.archive, &cli.index).map(|()| ExitCode::SUCCESS),
-        Command::Index { rebuild, json, watch: false } => index_cmd(&cli.archive, &cli.index, rebuild, json),
-        Command::Index { rebuild, json, watch: true } => watch_cmd(&cli.archive, &cli.index, rebuild, json),
+        Command::Browse => browse_cmd(&cli.archive, &cli.index),
+        Command::Index { rebuild, json, watch: false, follow } => {
+            check_archive(&cli.archive)?;
+            index_cmd(&cli.archive, &cli.index, &Options { rebuild, follow }, json)
+        }
+        Command::Index { rebuild, json, watch: true, follow } => {
+            check_archive(&cli.archive)?;
+            watch_cmd(&cli.archive, &cli.index, Options { rebuild, follow }, json)
+        }
         Command::Search(args) => search_cmd(&cli.archive, &cli.index, &args),
         Command::Stats { json } => {
             let engine = open_engine(&cli.archive, &cli.index)?;
             print::stats(&engine, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { ndjson: _, out } => export_cmd(&cli.archive, out.as_deref()),
-        Command::Mcp => chatlore::mcp::run(&cli.archive, &cli.index).map(|()| ExitCode::SUCCESS),
+        Command::Export { ndjson: _, out } => {
+            check_archive(&cli.archive)?;
+            export_cmd(&cli.archive, out.as_deref())
+        }
+        Command::Mcp => {
+            check_archive(&cli.archive)?;
+            chatlore::mcp::run(&cli.archive, &cli.index).map(|()| ExitCode::SUCCESS)
+        }
         Command::Generate { from, scale, out, seed } => generate_cmd(&from, scale, &out, seed),
         Command::Topics { json } => {
             let engine = open_engine(&cli.archive, &cli.index)?;
@@ -172,17 +257,64 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn index_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Result<ExitCode> {
+/// Where to say how to point chatlore at an archive.
+const ARCHIVE_HINT: &str =
+    "give the archive folder with --archive DIR or the environment variable CHATLORE_ARCHIVE=DIR";
+
+/// The archive folder is there and at the right level; otherwise an error that says which
+/// folder fits, or how to give one. A folder with no logs is only a warning (its logs may all
+/// have been removed). Nothing is created either way.
+fn check_archive(archive: &Path) -> Result<()> {
+    match layout::check(archive) {
+        Ok(Layout::Fits) => Ok(()),
+        Ok(Layout::Empty) => {
+            eprintln!(
+                "chatlore: warning: no chat logs in {}: expected {} below it",
+                print::clean_line(&archive.display().to_string()),
+                layout::EXPECTED
+            );
+            Ok(())
+        }
+        Err(e) => match &e {
+            LayoutError::Missing { .. } | LayoutError::NotADir(_) => {
+                anyhow::bail!("{e}; {ARCHIVE_HINT} (it holds {})", layout::EXPECTED)
+            }
+            LayoutError::GroupFolder { archive, .. } | LayoutError::Parent { archive, .. } => {
+                anyhow::bail!("{e}: run with --archive {}", archive.display())
+            }
+        },
+    }
+}
+
+fn browse_cmd(archive: &Path, index_dir: &Path) -> Result<ExitCode> {
+    // A wrong archive is the archive's fault, said before the browser opens.
+    check_archive(archive)?;
+    // Without a terminal the browser cannot draw; say so before the terminal library does
+    // ("No such device or address").
+    anyhow::ensure!(
+        std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
+        "the browser needs a terminal, and standard input or output is not one; \
+         `chatlore search QUERY` searches from scripts and pipes"
+    );
+    chatlore::tui::run(archive, index_dir)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn index_cmd(archive: &Path, index_dir: &Path, options: &Options, json: bool) -> Result<ExitCode> {
     let bar = Bar::new(!json);
-    let summary = index::update(archive, index_dir, &Options { rebuild }, &bar)
+    let summary = index::update(archive, index_dir, options, &bar)
         .with_context(|| format!("indexing {} into {}", archive.display(), index_dir.display()))?;
     bar.finish();
-    print::index_summary(&summary, json)?;
+    print::index_summary(&summary, json, bar.said_rebuild())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
-    let taxonomy = Taxonomy::for_archive(archive)?;
+    // As `index` does: a malformed topics.yaml is a warning, and the built-in topics are used.
+    let (taxonomy, taxonomy_warning) = Taxonomy::for_archive_or_builtin(archive);
+    if let Some(w) = taxonomy_warning {
+        print::warning(&w.to_string());
+    }
     let summary = match out {
         Some(path) => {
             let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
@@ -191,7 +323,7 @@ fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
         None => chatlore::export::ndjson(archive, &taxonomy, &mut std::io::BufWriter::new(std::io::stdout().lock()))?,
     };
     for w in &summary.warnings {
-        eprintln!("warning: {w}");
+        print::warning(&w.to_string());
     }
     eprintln!("chatlore: exported {} messages of {} logs", summary.messages, summary.files);
     Ok(ExitCode::SUCCESS)
@@ -213,12 +345,11 @@ fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<Exit
 
 /// `index --watch`: an update now, then one after every change to the archive, until Ctrl-C
 /// (which lets a running update finish and commit).
-fn watch_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Result<ExitCode> {
+fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool) -> Result<ExitCode> {
     let stop = Arc::new(AtomicBool::new(false));
     let on_signal = Arc::clone(&stop);
     ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst)).context("installing the Ctrl-C handler")?;
     let mut watcher = ArchiveWatcher::new(archive, Some(index_dir))?;
-    let mut options = Options { rebuild };
     let mut due = true;
     let mut retry_at: Option<Instant> = None;
     eprintln!("chatlore: watching {} for new, changed and removed logs; Ctrl-C stops", archive.display());
@@ -230,14 +361,14 @@ fn watch_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Res
         due = false;
         retry_at = None;
         match index::update(archive, index_dir, &options, &index::writer::Silent) {
-            Ok(summary) => print::index_summary(&summary, json)?,
+            Ok(summary) => print::index_summary(&summary, json, false)?,
             Err(IndexError::Busy(_)) => {
                 eprintln!("chatlore: another process is indexing; trying again shortly");
                 retry_at = Some(Instant::now() + Duration::from_secs(1));
             }
             // The archive is the user's: a bad moment (a folder being moved) is reported, and
             // the watch goes on.
-            Err(e) => eprintln!("chatlore: error: {e}"),
+            Err(e) => eprintln!("chatlore: error: {}", print::clean(&e.to_string())),
         }
         options.rebuild = false;
     }
@@ -246,16 +377,29 @@ fn watch_cmd(archive: &Path, index_dir: &Path, rebuild: bool, json: bool) -> Res
 }
 
 /// Opens the index; builds it first when there is none yet (a fresh clone), saying so.
+/// An index built from another archive is an error, never an answer.
 fn open_engine(archive: &Path, index_dir: &Path) -> Result<Engine> {
+    let engine = open_or_build(archive, index_dir)?;
+    engine.handle().check_archive(archive)?;
+    Ok(engine)
+}
+
+fn open_or_build(archive: &Path, index_dir: &Path) -> Result<Engine> {
     match Engine::open(index_dir) {
         Ok(e) => Ok(e),
         Err(IndexError::Missing(_)) => {
-            eprintln!("chatlore: no index in {} yet; building it from {}", index_dir.display(), archive.display());
+            // Checked first: a wrong archive must leave no empty index folder behind.
+            check_archive(archive)?;
+            eprintln!(
+                "chatlore: no index in {} yet; building it from {}",
+                print::clean_line(&index_dir.display().to_string()),
+                print::clean_line(&archive.display().to_string())
+            );
             let bar = Bar::new(true);
             let summary = index::update(archive, index_dir, &Options::default(), &bar)?;
             bar.finish();
             for w in &summary.warnings {
-                eprintln!("warning: {w}");
+                print::warning(&w.to_string());
             }
             Ok(Engine::open(index_dir)?)
         }
@@ -264,8 +408,15 @@ fn open_engine(archive: &Path, index_dir: &Path) -> Result<Engine> {
 }
 
 fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<ExitCode> {
-    let mut query = Query::parse(&args.query.join(" ")).context("bad query")?;
+    let text = args.query.join(" ");
+    let mut query = Query::parse(&text).context("bad query")?;
+    check_filter_keys(&query)?;
     query.filters.extend(flag_filters(args)?);
+    // An empty term (`""`) is ignored; a query of nothing at all would list every message.
+    anyhow::ensure!(
+        !query.is_empty(),
+        "nothing to search for: give words or filters (`chatlore search 对账`, `chatlore search --from 陈默`)"
+    );
     let engine = open_engine(archive, index_dir)?;
     let sort = match args.sort {
         SortArg::Relevance => Sort::Relevance,
@@ -284,6 +435,48 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
+/// A word shaped like a filter with a misspelt key (`form:陈默`) is an error naming the
+/// nearest key; other `word:` terms (`https://…`, `T+1:`) stay text to search for.
+fn check_filter_keys(query: &Query) -> Result<()> {
+    for term in query.terms.iter().filter(|t| !t.phrase) {
+        let Some((key, _)) = term.text.split_once([':', '：']) else { continue };
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let key = key.to_ascii_lowercase();
+        let nearest = Field::ALL
+            .into_iter()
+            .map(|f| (edit_distance(&key, f.key()), f.key()))
+            .min()
+            .filter(|&(d, _)| d <= 1 || (d == 2 && key.len() >= 4));
+        if let Some((_, known)) = nearest {
+            let all: Vec<String> = Field::ALL.iter().map(|f| format!("{}:", f.key())).collect();
+            anyhow::bail!(
+                "unknown filter `{key}:` in `{}`; did you mean `{known}:`? (filters: {}; quote the word to search for it as text)",
+                term.text,
+                all.join(" ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 /// `--from --since --until --topic --group` as query filters.
 fn flag_filters(args: &SearchArgs) -> Result<Vec<Filter>> {
     let text = |field, v: &String| Filter { field, value: Value::Text(v.clone()), negated: false };
@@ -299,12 +492,12 @@ fn flag_filters(args: &SearchArgs) -> Result<Vec<Filter>> {
 }
 
 /// An indicatif bar on a terminal; nothing elsewhere.
-struct Bar(Option<indicatif::ProgressBar>);
+struct Bar(Option<indicatif::ProgressBar>, AtomicBool);
 
 impl Bar {
     fn new(wanted: bool) -> Bar {
         let on = wanted && std::io::stderr().is_terminal();
-        Bar(on.then(|| {
+        let bar = on.then(|| {
             let bar = indicatif::ProgressBar::new(0);
             bar.set_style(
                 indicatif::ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} logs {elapsed}")
@@ -312,7 +505,13 @@ impl Bar {
                     .progress_chars("=> "),
             );
             bar
-        }))
+        });
+        Bar(bar, AtomicBool::new(false))
+    }
+
+    /// Whether a note already told why the index was rebuilt.
+    fn said_rebuild(&self) -> bool {
+        self.1.load(Ordering::SeqCst)
     }
 
     fn finish(&self) {
@@ -335,10 +534,12 @@ impl Progress for Bar {
         }
     }
 
+    /// Said above a live bar (a long rebuild says why at its start); without one the summary
+    /// says it at the end.
     fn note(&self, message: &str) {
-        match &self.0 {
-            Some(b) => b.println(message),
-            None => eprintln!("chatlore: {message}"),
+        if let Some(b) = &self.0 {
+            self.1.store(true, Ordering::SeqCst);
+            b.println(print::clean(message));
         }
     }
 }

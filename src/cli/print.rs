@@ -5,8 +5,10 @@ use anyhow::Result;
 use chatlore::index::Summary;
 use chatlore::query::Query;
 use chatlore::search::{snippet, Engine, Facets, Hit, Results};
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
+use unicode_width::UnicodeWidthStr;
 
 const SNIPPET_WIDTH: usize = 100;
 const MATCH_ON: &str = "\x1b[1;31m";
@@ -14,18 +16,58 @@ const DIM_ON: &str = "\x1b[2m";
 const BOLD_ON: &str = "\x1b[1m";
 const OFF: &str = "\x1b[0m";
 
-pub fn index_summary(s: &Summary, json: bool) -> Result<()> {
+/// Text for a terminal: C0 and C1 control characters (ESC, BEL, CR, DEL, …) and the
+/// bidirectional overrides and isolates are shown as `\u{1b}` escapes, so a chat message, a
+/// nickname or a file name cannot move the cursor, set the title, write the clipboard or
+/// reorder what is printed. Line feeds and tabs stay. JSON output is never passed through this.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+/// [`clean`] for one-line fields (names, paths): a line feed is escaped too.
+pub fn clean_line(text: &str) -> Cow<'_, str> {
+    escape(text, false)
+}
+
+fn escape(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t' && !(keep_lines && c == '\n'))
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A warning on standard error, made safe for the terminal.
+pub fn warning(text: &str) {
+    eprintln!("warning: {}", clean(text));
+}
+
+/// `said_rebuild`: the reason for a rebuild was already shown (above the progress bar).
+pub fn index_summary(s: &Summary, json: bool, said_rebuild: bool) -> Result<()> {
     let mut out = io::stdout().lock();
     if json {
         serde_json::to_writer(&mut out, s)?;
         writeln!(out)?;
         return Ok(());
     }
-    if let Some(reason) = &s.rebuilt {
-        writeln!(out, "rebuilt the index: {reason}")?;
+    match &s.rebuilt {
+        Some(_) if said_rebuild => writeln!(out, "rebuilt the index")?,
+        Some(reason) => writeln!(out, "rebuilt the index: {}", clean(reason))?,
+        None => {}
     }
     for w in &s.warnings {
-        writeln!(out, "warning: {w}")?;
+        writeln!(out, "warning: {}", clean(&w.to_string()))?;
     }
     writeln!(
         out,
@@ -57,7 +99,8 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, format: Format, color: 
                 let (text, ranges) = snippet(&h.text, &h.highlights, SNIPPET_WIDTH);
                 let shown = if h.text.is_empty() { placeholder(h) } else { marked(&text, &ranges, color) };
                 let (b, d, o) = if color { (BOLD_ON, DIM_ON, OFF) } else { ("", "", "") };
-                writeln!(out, "{d}{} {}{o}  {d}{}{o}  {b}{}{o}", h.date, h.time_label(), h.group, h.speaker)?;
+                let (group, speaker) = (clean_line(&h.group), clean_line(&h.speaker));
+                writeln!(out, "{d}{} {}{o}  {d}{group}{o}  {b}{speaker}{o}", h.date, h.time_label())?;
                 writeln!(out, "    {shown}")?;
             }
             out.flush()?;
@@ -82,12 +125,12 @@ impl TimeLabel for Hit {
 
 fn placeholder(h: &Hit) -> String {
     match h.urls.first() {
-        Some(url) => format!("[{}] {url}", h.kind.as_str()),
+        Some(url) => format!("[{}] {}", h.kind.as_str(), clean_line(url)),
         None => format!("[{}]", h.kind.as_str()),
     }
 }
 
-/// `text` with `ranges` wrapped in colour, or left plain.
+/// `text` with `ranges` wrapped in colour, or left plain; made safe for a terminal.
 fn marked(text: &str, ranges: &[Range<usize>], color: bool) -> String {
     wrap(text, ranges, if color { (MATCH_ON, OFF) } else { ("", "") })
 }
@@ -95,39 +138,43 @@ fn marked(text: &str, ranges: &[Range<usize>], color: bool) -> String {
 fn wrap(text: &str, ranges: &[Range<usize>], (on, off): (&str, &str)) -> String {
     let mut s = String::with_capacity(text.len() + ranges.len() * 8);
     let mut at = 0;
+    // Cleaned piece by piece: the ranges are byte offsets into the raw text.
+    let piece = |r: Range<usize>| clean(text.get(r).unwrap_or_default());
     for r in ranges {
-        s.push_str(&text[at..r.start]);
+        s.push_str(&piece(at..r.start));
         s.push_str(on);
-        s.push_str(&text[r.clone()]);
+        s.push_str(&piece(r.clone()));
         s.push_str(off);
         at = r.end;
     }
-    s.push_str(&text[at..]);
+    s.push_str(&piece(at..text.len()));
     s
 }
 
 /// A markdown export: one section per day, each message quoted with its source line.
 fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results) -> Result<()> {
-    let groups = &engine.handle.meta.groups;
+    let handle = engine.handle();
+    let groups = &handle.meta.groups;
     let q: Vec<String> =
         query.terms.iter().map(|t| t.text.clone()).chain(query.filters.iter().map(ToString::to_string)).collect();
-    writeln!(out, "# chatlore: {}\n", q.join(" "))?;
+    writeln!(out, "# chatlore: {}\n", clean_line(&q.join(" ")))?;
     writeln!(out, "{} of {} hit(s).\n", r.hits.len(), r.total)?;
     let mut last_day = None;
     for h in &r.hits {
         let day = (h.date, h.group.as_str());
         if last_day != Some(day) {
             let name = groups.get(&h.group).map_or(h.group.clone(), |n| format!("{n} ({})", h.group));
-            writeln!(out, "## {} · {name}\n", h.date)?;
+            writeln!(out, "## {} · {}\n", h.date, clean_line(&name))?;
             last_day = Some(day);
         }
         let body = if h.text.is_empty() { placeholder(h) } else { wrap(&h.text, &h.highlights, ("**", "**")) };
-        writeln!(out, "**{} {}** ({}:{})\n", h.time_label(), h.speaker, h.path, h.line)?;
+        let (speaker, path) = (clean_line(&h.speaker), clean_line(&h.path));
+        writeln!(out, "**{} {speaker}** ({path}:{})\n", h.time_label(), h.line)?;
         for line in body.lines() {
             writeln!(out, "> {line}")?;
         }
         for url in &h.urls {
-            writeln!(out, ">\n> <{url}>")?;
+            writeln!(out, ">\n> <{}>", clean_line(url))?;
         }
         writeln!(out)?;
     }
@@ -138,10 +185,12 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
     let all = engine.facets(&Query::default())?;
     let directory = engine.directory()?;
     let companies = directory.companies();
+    let handle = engine.handle();
+    let meta = &handle.meta;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {
         let value = serde_json::json!({
-            "files": engine.handle.meta.files,
+            "files": meta.files,
             "messages": all.total,
             "groups": all.groups,
             "months": all.months,
@@ -154,11 +203,12 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
         writeln!(out)?;
         return Ok(());
     }
-    let names = &engine.handle.meta.groups;
-    writeln!(out, "{} logs, {} messages\n", engine.handle.meta.files, all.total)?;
+    let names = &meta.groups;
+    writeln!(out, "{} logs, {} messages\n", meta.files, all.total)?;
     writeln!(out, "groups:")?;
     for (g, n) in Facets::top(&all.groups, usize::MAX) {
-        writeln!(out, "  {n:>7}  {g} {}", names.get(g).map(String::as_str).unwrap_or_default())?;
+        let name = names.get(g).map(String::as_str).unwrap_or_default();
+        writeln!(out, "  {n:>7}  {} {}", clean_line(g), clean_line(name))?;
     }
     writeln!(out, "\nmonths:")?;
     let peak = all.months.values().copied().max().unwrap_or(1).max(1);
@@ -167,16 +217,22 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
         writeln!(out, "  {m}  {n:>6}  {bar}")?;
     }
     writeln!(out, "\ntopics:")?;
-    for t in &engine.handle.meta.topics {
-        writeln!(out, "  {:>7}  {} {}", all.topics.get(&t.id).copied().unwrap_or(0), t.id, t.zh)?;
+    for t in &meta.topics {
+        writeln!(
+            out,
+            "  {:>7}  {} {}",
+            all.topics.get(&t.id).copied().unwrap_or(0),
+            clean_line(&t.id),
+            clean_line(&t.zh)
+        )?;
     }
     writeln!(out, "\ntop speakers:")?;
     for (s, n) in Facets::top(&all.speakers, 15) {
-        writeln!(out, "  {n:>7}  {s}")?;
+        writeln!(out, "  {n:>7}  {}", clean_line(s))?;
     }
     writeln!(out, "\ntop companies:")?;
     for (c, n) in companies.iter().take(15) {
-        writeln!(out, "  {n:>7}  {c}")?;
+        writeln!(out, "  {n:>7}  {}", clean_line(c))?;
     }
     Ok(())
 }
@@ -184,15 +240,48 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
 pub fn topics(engine: &Engine, json: bool) -> Result<()> {
     let counts = engine.facets(&Query::default())?.topics;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    for t in &engine.handle.meta.topics {
-        let n = counts.get(&t.id).copied().unwrap_or(0);
-        if json {
+    let handle = engine.handle();
+    let topics = &handle.meta.topics;
+    if json {
+        for t in topics {
+            let n = counts.get(&t.id).copied().unwrap_or(0);
             let v = serde_json::json!({"id": t.id, "zh": t.zh, "en": t.en, "keywords": t.keywords, "messages": n});
             serde_json::to_writer(&mut out, &v)?;
             writeln!(out)?;
-        } else {
-            writeln!(out, "{:<15} {:<8} {:<24} {n:>7}  {}", t.id, t.zh, t.en, t.keywords.join(" "))?;
         }
+        return Ok(());
+    }
+    // Columns as wide as their widest cell, in terminal columns (a Chinese character takes two).
+    let rows: Vec<[String; 4]> = topics
+        .iter()
+        .map(|t| {
+            let n = counts.get(&t.id).copied().unwrap_or(0);
+            [
+                clean_line(&t.id).into_owned(),
+                clean_line(&t.zh).into_owned(),
+                clean_line(&t.en).into_owned(),
+                n.to_string(),
+            ]
+        })
+        .collect();
+    let width = |i: usize| rows.iter().map(|r| r[i].width()).max().unwrap_or(0);
+    let widths = [width(0), width(1), width(2), width(3)];
+    for (row, t) in rows.iter().zip(topics) {
+        let [id, zh, en, n] = row;
+        let keywords = clean_line(&t.keywords.join(" ")).into_owned();
+        writeln!(
+            out,
+            "{}  {}  {}  {}  {keywords}",
+            pad(id, widths[0]),
+            pad(zh, widths[1]),
+            pad(en, widths[2]),
+            " ".repeat(widths[3].saturating_sub(n.width())) + n
+        )?;
     }
     Ok(())
+}
+
+/// `text` followed by spaces to fill `width` terminal columns.
+pub fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
 }

@@ -17,9 +17,18 @@ pub const META_FILE: &str = "chatlore-meta.json";
 pub struct FileState {
     pub size: u64,
     pub mtime_ns: u64,
-    /// xxh3-64 of the file's bytes, hex.
+    /// Status-change time and inode: a copy with the old mtime (`cp -p`) changes these.
+    #[serde(default)]
+    pub ctime_ns: u64,
+    #[serde(default)]
+    pub ino: u64,
+    /// xxh3-64 of the file's bytes, hex; empty when the file could not be read (it is
+    /// read again on the next run).
     pub hash: String,
     pub messages: u64,
+    /// Read, but not a chat log (binary, undecodable, no date): not read again until it changes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_a_log: bool,
     /// Warnings about the file (or the reason it could not be read at all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
@@ -29,13 +38,43 @@ pub struct FileState {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub fingerprint: String,
+    /// The tantivy commit this manifest describes: an index ahead of it was interrupted
+    /// between its commit and the manifest (repaired incrementally); one at it must hold
+    /// exactly the manifest's messages.
+    #[serde(default)]
+    pub opstamp: Option<u64>,
+    /// When the run that wrote this manifest started (ns since the epoch): a log modified
+    /// at or after it may have changed again within the same mtime tick, so it is hashed.
+    #[serde(default)]
+    pub written_ns: u64,
     pub files: BTreeMap<String, FileState>,
+}
+
+impl FileState {
+    /// Whether the file was read and parsed as a chat log (not unreadable, not junk).
+    pub fn is_log(&self) -> bool {
+        !self.hash.is_empty() && !self.not_a_log
+    }
+}
+
+impl Manifest {
+    /// The manifest without the time it was written, to tell whether anything changed.
+    pub fn without_time(&self) -> Manifest {
+        Manifest { written_ns: 0, ..self.clone() }
+    }
 }
 
 /// What a reader needs to know about an index.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub schema_version: u32,
+    /// The generation folder holding tantivy's files; switching it (an atomic rename of this
+    /// file) is how a rebuild replaces the old index.
+    #[serde(default)]
+    pub generation: Option<String>,
+    /// The canonical path of the archive the index was built from.
+    #[serde(default)]
+    pub archive: String,
     /// Changes when anything that shapes the documents changes (schema, taxonomy, dictionary).
     pub fingerprint: String,
     pub topics: Vec<Topic>,
@@ -90,7 +129,16 @@ mod tests {
         let mut m = Manifest { fingerprint: "f".into(), ..Manifest::default() };
         m.files.insert(
             "g/a.md".into(),
-            FileState { size: 1, mtime_ns: 2, hash: hash(b"x"), messages: 3, problems: vec![] },
+            FileState {
+                size: 1,
+                mtime_ns: 2,
+                ctime_ns: 4,
+                ino: 5,
+                hash: hash(b"x"),
+                messages: 3,
+                not_a_log: false,
+                problems: vec![],
+            },
         );
         write(&path, &m).unwrap();
         assert_eq!(read::<Manifest>(&path).unwrap(), Some(m));

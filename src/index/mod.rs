@@ -19,9 +19,11 @@ pub enum IndexError {
     #[error("no index in {0} yet: run `chatlore index` first")]
     Missing(PathBuf),
     #[error(
-        "{0} is not a chatlore index (it holds files chatlore did not write); give --index an empty or new folder"
+        "{path} is not a chatlore index: it holds {found}, which chatlore did not write, and nothing there was touched; give --index an empty or new folder"
     )]
-    Foreign(PathBuf),
+    Foreign { path: PathBuf, found: String },
+    #[error("the index in {path} was built from the archive {built_from}, not {asked}; run `chatlore --archive {asked} index` to rebuild it for this archive, or give another --index")]
+    OtherArchive { path: PathBuf, built_from: String, asked: String },
     #[error("the index in {path} is damaged ({reason}); run `chatlore index` to rebuild it from the archive")]
     Damaged { path: PathBuf, reason: String },
     #[error("the index in {path} was built by another chatlore version (schema {found}, this one reads {expected}); run `chatlore index` to rebuild it")]
@@ -36,15 +38,27 @@ pub enum IndexError {
     Tantivy { path: PathBuf, source: tantivy::TantivyError },
 }
 
+/// The lock an indexer holds on the index folder. Hidden, so that a folder holding only the
+/// lock of a first run still counts as empty.
+pub(crate) const LOCK_FILE: &str = ".chatlore.lock";
+/// Generation folders: `gen-` and 16 hex digits. A rebuild writes a new one beside the
+/// current one and switches the meta file to it when it is complete.
+const GENERATION_PREFIX: &str = "gen-";
+/// Names that may sit in a folder chatlore adopts as empty (git's placeholder).
+const PLACEHOLDERS: &[&str] = &[".gitkeep"];
+
 /// How an index folder looks before we touch it.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum FolderState {
-    /// Does not exist, or holds nothing but hidden files (a `.gitkeep`).
+    /// Does not exist, is empty, or holds nothing but a placeholder (`.gitkeep`) and
+    /// chatlore's own lock and temporaries.
     Empty,
     /// Holds chatlore's meta file.
     Ours,
-    /// Holds something else: never to be deleted.
-    Foreign,
+    /// Holds nothing but files chatlore writes (an index), yet its meta file is gone.
+    Unmarked,
+    /// Holds something else (hidden entries count): never to be deleted. The names found.
+    Foreign(String),
 }
 
 pub(crate) fn folder_state(dir: &Path) -> Result<FolderState, IndexError> {
@@ -54,13 +68,185 @@ pub(crate) fn folder_state(dir: &Path) -> Result<FolderState, IndexError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FolderState::Empty),
         Err(e) => return Err(io(e)),
     };
-    let mut visible = false;
+    let mut foreign = Vec::new();
+    let mut index_files = false;
     for entry in entries {
         let name = entry.map_err(io)?.file_name();
+        let name = name.to_string_lossy();
         if name == manifest::META_FILE {
             return Ok(FolderState::Ours);
         }
-        visible |= !name.to_string_lossy().starts_with('.');
+        if PLACEHOLDERS.contains(&name.as_ref()) || name == LOCK_FILE || is_temporary(&name) {
+            continue;
+        }
+        if is_generation(&name) || is_tantivy_file(&name) || name == manifest::MANIFEST_FILE {
+            index_files = true;
+        } else {
+            foreign.push(name.into_owned());
+        }
     }
-    Ok(if visible { FolderState::Foreign } else { FolderState::Empty })
+    if !foreign.is_empty() {
+        foreign.sort();
+        let shown: Vec<String> = foreign.iter().take(3).map(|n| format!("`{n}`")).collect();
+        let more = if foreign.len() > 3 { format!(" and {} more", foreign.len() - 3) } else { String::new() };
+        return Ok(FolderState::Foreign(format!("{}{more}", shown.join(", "))));
+    }
+    Ok(if index_files { FolderState::Unmarked } else { FolderState::Empty })
+}
+
+/// A generation folder's name: `gen-` and 16 hex digits.
+pub(crate) fn is_generation(name: &str) -> bool {
+    name.strip_prefix(GENERATION_PREFIX).is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A fresh generation name, unique enough for one folder (time and process).
+pub(crate) fn new_generation_name() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let seed = format!("{nanos} {}", std::process::id());
+    format!("{GENERATION_PREFIX}{:016x}", xxhash_rust::xxh3::xxh3_64(seed.as_bytes()))
+}
+
+/// chatlore's atomic-write temporaries (`.chatlore-meta.json.tmp`) and tantivy's (`.tmpXXXXXX`).
+fn is_temporary(name: &str) -> bool {
+    let ours = [manifest::META_FILE, manifest::MANIFEST_FILE]
+        .iter()
+        .any(|f| name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) == Some(*f));
+    let tantivy =
+        name.strip_prefix(".tmp").is_some_and(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_alphanumeric()));
+    ours || tantivy
+}
+
+/// A file tantivy writes in an index folder: its meta, its locks, and segment files named
+/// by a 32-hex-digit segment id.
+fn is_tantivy_file(name: &str) -> bool {
+    if matches!(name, "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock") {
+        return true;
+    }
+    let Some((stem, ext)) = name.split_once('.') else { return false };
+    let segment_id = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
+    let component = matches!(ext, "idx" | "pos" | "term" | "store" | "store.temp" | "fast" | "fieldnorm")
+        || ext.strip_suffix(".del").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    segment_id && component
+}
+
+/// Whether a name inside a generation folder is one chatlore or tantivy wrote there.
+fn is_ours_in_generation(name: &str) -> bool {
+    is_tantivy_file(name) || is_temporary(name) || name == manifest::MANIFEST_FILE
+}
+
+/// Deletes the files chatlore and tantivy wrote in `dir` (an index folder of the flat layout
+/// of older versions, or a generation folder), and the folder itself when `whole` and nothing
+/// else is left in it. Anything else stays where it is. Returns the names left behind.
+pub(crate) fn remove_ours(dir: &Path, whole: bool) -> Result<Vec<String>, IndexError> {
+    let io = |source| IndexError::Io { path: dir.into(), source };
+    let mut left = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(left),
+        Err(e) => return Err(io(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = entry.file_type().map_err(io)?;
+        let ours = if whole {
+            is_ours_in_generation(&name)
+        } else {
+            is_tantivy_file(&name) || name == manifest::MANIFEST_FILE
+        };
+        if !ours {
+            if whole {
+                left.push(name);
+            }
+            continue;
+        }
+        let result = if kind.is_dir() { std::fs::remove_dir(entry.path()) } else { std::fs::remove_file(entry.path()) };
+        match result {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            // A folder where a file should be, with something inside: not ours to empty.
+            Err(_) if kind.is_dir() => left.push(name),
+            Err(e) => return Err(io(e)),
+        }
+    }
+    if whole && left.is_empty() {
+        match std::fs::remove_dir(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    Ok(left)
+}
+
+/// Removes lock files that became empty folders (a lock must be a file to be taken).
+/// A non-empty folder in a lock's place is left alone and reported by the caller's open.
+pub(crate) fn repair_lock_folders(dir: &Path, names: &[&str]) {
+    for name in names {
+        let path = dir.join(name);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            let _ = std::fs::remove_dir(&path);
+        }
+    }
+}
+
+/// The generation folder an index folder's meta file names, if any: where tantivy's files
+/// are. (Tests and tools use this to look at the files.)
+pub fn generation_dir(index_dir: &Path) -> Option<PathBuf> {
+    let meta = manifest::read::<manifest::Meta>(&index_dir.join(manifest::META_FILE)).ok().flatten()?;
+    meta.generation.filter(|g| is_generation(g)).map(|g| index_dir.join(g))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state_of(names: &[&str]) -> FolderState {
+        let dir = tempfile::tempdir().unwrap();
+        for n in names {
+            if let Some(d) = n.strip_suffix('/') {
+                std::fs::create_dir_all(dir.path().join(d)).unwrap();
+            } else {
+                std::fs::write(dir.path().join(n), "x").unwrap();
+            }
+        }
+        folder_state(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn hidden_entries_make_a_folder_foreign() {
+        assert_eq!(state_of(&[]), FolderState::Empty);
+        assert_eq!(state_of(&[".gitkeep", LOCK_FILE, ".chatlore-meta.json.tmp"]), FolderState::Empty);
+        assert_eq!(state_of(&[".git/"]), FolderState::Foreign("`.git`".into()));
+        assert_eq!(state_of(&[".env", ".config/"]), FolderState::Foreign("`.config`, `.env`".into()));
+        assert_eq!(state_of(&["chatlore-meta.json", "NOTES.txt"]), FolderState::Ours);
+    }
+
+    #[test]
+    fn an_index_without_its_meta_file_is_recognised() {
+        let seg = "0123456789abcdef0123456789abcdef";
+        let names = ["gen-0123456789abcdef/", "meta.json", ".managed.json"];
+        assert_eq!(state_of(&names), FolderState::Unmarked);
+        let del = format!("{seg}.12.del");
+        assert_eq!(state_of(&[&format!("{seg}.store"), &del, "chatlore-manifest.json"]), FolderState::Unmarked);
+        assert!(matches!(state_of(&["meta.json", "gen-x/"]), FolderState::Foreign(_)));
+    }
+
+    #[test]
+    fn removing_a_generation_keeps_what_is_not_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let gen = dir.path().join("gen-0123456789abcdef");
+        std::fs::create_dir_all(gen.join("backup")).unwrap();
+        for n in ["meta.json", "0123456789abcdef0123456789abcdef.idx", "chatlore-manifest.json", "NOTES.txt"] {
+            std::fs::write(gen.join(n), "x").unwrap();
+        }
+        let mut left = remove_ours(&gen, true).unwrap();
+        left.sort();
+        assert_eq!(left, ["NOTES.txt", "backup"]);
+        assert!(gen.join("NOTES.txt").exists() && !gen.join("meta.json").exists());
+        std::fs::remove_dir(gen.join("backup")).unwrap();
+        std::fs::remove_file(gen.join("NOTES.txt")).unwrap();
+        assert!(remove_ours(&gen, true).unwrap().is_empty());
+        assert!(!gen.exists());
+    }
 }

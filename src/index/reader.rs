@@ -7,9 +7,16 @@ use super::{folder_state, FolderState, IndexError};
 use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
+/// How many times `open` follows a rebuild's switch that happens while it opens.
+const OPEN_ATTEMPTS: usize = 3;
+
 /// An open index: reader, field handles and the meta file.
+#[derive(Clone)]
 pub struct IndexHandle {
+    /// The index folder.
     pub dir: PathBuf,
+    /// The generation folder inside it that holds tantivy's files.
+    pub generation_dir: PathBuf,
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
@@ -19,41 +26,123 @@ pub struct IndexHandle {
 impl IndexHandle {
     /// Opens the index in `dir`, with a clear error for each way that can fail.
     pub fn open(dir: &Path) -> Result<IndexHandle, IndexError> {
+        let mut attempt = 1;
+        loop {
+            let tried = super::generation_dir(dir);
+            // tantivy reads segment footers here: a damaged one may panic.
+            let opened = crate::panics::catch(|| Self::open_once(dir)).unwrap_or_else(|reason| {
+                Err(IndexError::Damaged { path: dir.into(), reason: format!("opening it failed: {reason}") })
+            });
+            match opened {
+                // A rebuild switched generations and removed the old one meanwhile.
+                Err(IndexError::Damaged { .. }) if attempt < OPEN_ATTEMPTS && super::generation_dir(dir) != tried => {
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn open_once(dir: &Path) -> Result<IndexHandle, IndexError> {
         let damaged = |reason: String| IndexError::Damaged { path: dir.into(), reason };
         match folder_state(dir)? {
             FolderState::Empty => return Err(IndexError::Missing(dir.into())),
-            FolderState::Foreign => return Err(IndexError::Foreign(dir.into())),
+            FolderState::Foreign(found) => return Err(IndexError::Foreign { path: dir.into(), found }),
+            FolderState::Unmarked => return Err(damaged(format!("its {META_FILE} is missing"))),
             FolderState::Ours => {}
         }
         let meta = manifest::read::<Meta>(&dir.join(META_FILE)).map_err(damaged)?.unwrap_or_default();
         if meta.schema_version != SCHEMA_VERSION {
             return Err(IndexError::Version { path: dir.into(), found: meta.schema_version, expected: SCHEMA_VERSION });
         }
-        if !dir.join("meta.json").exists() || meta.fingerprint.is_empty() {
+        let Some(generation) = meta.generation.as_deref().filter(|g| super::is_generation(g)) else {
+            return Err(IndexError::Missing(dir.into()));
+        };
+        if meta.fingerprint.is_empty() {
             return Err(IndexError::Missing(dir.into()));
         }
-        let index = Index::open_in_dir(dir).map_err(|e| damaged(e.to_string()))?;
+        let generation_dir = dir.join(generation);
+        if !generation_dir.join("meta.json").exists() {
+            return Err(damaged(format!("{} has no tantivy meta.json", generation_dir.display())));
+        }
+        let index = Index::open_in_dir(&generation_dir).map_err(|e| damaged(e.to_string()))?;
         let fields = Fields::of(&index).map_err(|e| damaged(e.to_string()))?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
-        Ok(IndexHandle { dir: dir.into(), index, reader, fields, meta })
+        Ok(IndexHandle { dir: dir.into(), generation_dir, index, reader, fields, meta })
     }
 
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
     }
 
+    /// Whether the index was built from the archive at `archive`; an error naming both
+    /// archives if not (an index answers for the archive it was built from only).
+    pub fn check_archive(&self, archive: &Path) -> Result<(), IndexError> {
+        if self.meta.archive.is_empty() {
+            return Ok(());
+        }
+        let asked = std::fs::canonicalize(archive).unwrap_or_else(|_| archive.to_owned());
+        let asked = asked.to_string_lossy();
+        if asked == self.meta.archive {
+            return Ok(());
+        }
+        Err(IndexError::OtherArchive {
+            path: self.dir.clone(),
+            built_from: self.meta.archive.clone(),
+            asked: asked.into_owned(),
+        })
+    }
+
     /// Picks up a commit made since opening (by this or another process), and the meta file
-    /// that came with it. Returns whether anything changed.
+    /// that came with it; a rebuild's new generation is opened afresh. Returns whether what a
+    /// search sees changed: the generation, the set of segments or their deletes. (The
+    /// searcher's generation id grows on every reload, commit or not, so it cannot tell.)
     pub fn reload(&mut self) -> Result<bool, IndexError> {
-        let before = self.reader.searcher().generation().generation_id();
-        self.reader.reload().map_err(|source| IndexError::Tantivy { path: self.dir.clone(), source })?;
+        let meta = manifest::read::<Meta>(&self.dir.join(META_FILE)).ok().flatten();
+        if let Some(meta) = meta {
+            if meta.generation != self.meta.generation && meta.generation.is_some() && !meta.fingerprint.is_empty() {
+                *self = IndexHandle::open(&self.dir)?;
+                return Ok(true);
+            }
+        }
+        let before = self.reader.searcher().generation().segments().clone();
+        self.reader.reload().map_err(|source| IndexError::Tantivy { path: self.generation_dir.clone(), source })?;
         if let Ok(Some(meta)) = manifest::read::<Meta>(&self.dir.join(META_FILE)) {
             self.meta = meta;
         }
-        Ok(self.reader.searcher().generation().generation_id() != before)
+        Ok(*self.reader.searcher().generation().segments() != before)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{update, writer::Silent, Options};
+
+    #[test]
+    fn reload_reports_only_real_commits() {
+        let archive = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        let group = archive.path().join("g/_posts");
+        std::fs::create_dir_all(&group).unwrap();
+        let log = |date: &str| format!("---\ndate: {date} 12:00:00\n---\n> 09:00:00  甲\n\n对账\n");
+        std::fs::write(group.join("2018-01-01-chat.markdown"), log("2018-01-01")).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        let mut handle = IndexHandle::open(index.path()).unwrap();
+        // Reloading with nothing new is no change, however often it happens.
+        for _ in 0..3 {
+            assert!(!handle.reload().unwrap());
+        }
+        std::fs::write(group.join("2018-01-02-chat.markdown"), log("2018-01-02")).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        assert!(handle.reload().unwrap(), "a commit that adds a log is a change");
+        assert!(!handle.reload().unwrap());
+        std::fs::remove_file(group.join("2018-01-01-chat.markdown")).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        assert!(handle.reload().unwrap(), "a commit that only deletes is a change");
     }
 }

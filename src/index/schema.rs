@@ -7,7 +7,24 @@ use tantivy::schema::{
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
+
+/// The tantivy field names, named once: the schema, the field handles and the fast-field
+/// readers of the search all use these.
+pub mod names {
+    pub const PATH: &str = "path";
+    pub const LINE: &str = "line";
+    pub const GROUP: &str = "group";
+    pub const SPEAKER: &str = "speaker";
+    pub const TS: &str = "ts";
+    pub const SEQ: &str = "seq";
+    pub const TOPICS: &str = "topics";
+    pub const KIND: &str = "kind";
+    pub const TEXT: &str = "text";
+    pub const URLS: &str = "urls";
+    pub const BODY: &str = "body";
+    pub const GRAMS: &str = "grams";
+}
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -43,18 +60,18 @@ impl Fields {
         let mut b = Schema::builder();
         let keyword = STRING | STORED | FAST;
         let fields = Fields {
-            path: b.add_text_field("path", STRING | STORED | FAST),
-            line: b.add_u64_field("line", STORED),
-            group: b.add_text_field("group", keyword.clone()),
-            speaker: b.add_text_field("speaker", keyword.clone()),
-            ts: b.add_u64_field("ts", NumericOptions::default().set_indexed().set_fast().set_stored()),
-            seq: b.add_u64_field("seq", NumericOptions::default().set_fast()),
-            topics: b.add_text_field("topics", keyword.clone()),
-            kind: b.add_text_field("kind", keyword),
-            text: b.add_text_field("text", STORED),
-            urls: b.add_text_field("urls", STORED),
-            body: b.add_text_field("body", analysed(JIEBA, IndexRecordOption::WithFreqs)),
-            grams: b.add_text_field("grams", analysed(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
+            path: b.add_text_field(names::PATH, STRING | STORED | FAST),
+            line: b.add_u64_field(names::LINE, STORED),
+            group: b.add_text_field(names::GROUP, keyword.clone()),
+            speaker: b.add_text_field(names::SPEAKER, keyword.clone()),
+            ts: b.add_u64_field(names::TS, NumericOptions::default().set_indexed().set_fast().set_stored()),
+            seq: b.add_u64_field(names::SEQ, NumericOptions::default().set_fast()),
+            topics: b.add_text_field(names::TOPICS, keyword.clone()),
+            kind: b.add_text_field(names::KIND, keyword),
+            text: b.add_text_field(names::TEXT, STORED),
+            urls: b.add_text_field(names::URLS, STORED),
+            body: b.add_text_field(names::BODY, analysed(JIEBA, IndexRecordOption::WithFreqs)),
+            grams: b.add_text_field(names::GRAMS, analysed(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
         };
         (b.build(), fields)
     }
@@ -64,18 +81,18 @@ impl Fields {
         let schema = index.schema();
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
-            path: f("path")?,
-            line: f("line")?,
-            group: f("group")?,
-            speaker: f("speaker")?,
-            ts: f("ts")?,
-            seq: f("seq")?,
-            topics: f("topics")?,
-            kind: f("kind")?,
-            text: f("text")?,
-            urls: f("urls")?,
-            body: f("body")?,
-            grams: f("grams")?,
+            path: f(names::PATH)?,
+            line: f(names::LINE)?,
+            group: f(names::GROUP)?,
+            speaker: f(names::SPEAKER)?,
+            ts: f(names::TS)?,
+            seq: f(names::SEQ)?,
+            topics: f(names::TOPICS)?,
+            kind: f(names::KIND)?,
+            text: f(names::TEXT)?,
+            urls: f(names::URLS)?,
+            body: f(names::BODY)?,
+            grams: f(names::GRAMS)?,
         })
     }
 }

@@ -5,7 +5,7 @@
 use super::manifest::{self, FileState, Manifest, Meta, MANIFEST_FILE, META_FILE};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::tokenize::{build_jieba, JiebaTokenizer, JIEBA};
-use super::{folder_state, FolderState, IndexError};
+use super::{folder_state, FolderState, IndexError, LOCK_FILE};
 use crate::archive::{self, Day, LogFile, Warning};
 use crate::topics::Taxonomy;
 use rayon::prelude::*;
@@ -18,8 +18,6 @@ use tantivy::indexer::{LogMergePolicy, NoMergePolicy, UserOperation};
 use tantivy::store::Compressor;
 use tantivy::{doc, Index, IndexSettings, IndexWriter, TantivyDocument, Term};
 
-/// Hidden, so that a folder holding only the lock of a first run still counts as empty.
-const LOCK_FILE: &str = ".chatlore.lock";
 /// Logs read and indexed per batch: bounds memory on large archives.
 const BATCH_FILES: usize = 128;
 const WRITER_MEMORY_PER_THREAD: usize = 48 * 1024 * 1024;
@@ -39,6 +37,8 @@ const LOCK_WAIT: Duration = Duration::from_secs(3);
 pub struct Options {
     /// Start from an empty index.
     pub rebuild: bool,
+    /// Follow symbolic links that lead outside the archive.
+    pub follow: bool,
 }
 
 /// Receives progress; the CLI draws a bar with it, the browser a gauge.
@@ -79,6 +79,11 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// Brings the index in `index_dir` up to date with the archive in `archive_root`.
+///
+/// tantivy's files live in a generation folder named by the meta file. Incremental runs
+/// commit into the current generation; a rebuild writes a new generation beside it and
+/// switches the meta file to it (an atomic rename) only when it is complete, so until then
+/// the old index answers, and a rebuild killed halfway leaves the old index as it was.
 pub fn update(
     archive_root: &Path,
     index_dir: &Path,
@@ -86,34 +91,61 @@ pub fn update(
     progress: &dyn Progress,
 ) -> Result<Summary, IndexError> {
     let started = Instant::now();
+    let started_ns = now_ns();
     let io = |source| IndexError::Io { path: index_dir.into(), source };
-    let mut warnings = Vec::new();
-    let taxonomy = Taxonomy::for_archive(archive_root).unwrap_or_else(|e| {
-        warnings
-            .push(Warning { path: crate::topics::FILE_NAME.into(), reason: format!("{e}; using the built-in topics") });
-        Taxonomy::builtin()
-    });
+    let (taxonomy, taxonomy_warning) = Taxonomy::for_archive_or_builtin(archive_root);
+    let mut warnings: Vec<Warning> = taxonomy_warning.into_iter().collect();
     let fingerprint = fingerprint(&taxonomy);
+    let archive_path = canonical_archive(archive_root)?;
 
-    if folder_state(index_dir)? == FolderState::Foreign {
-        return Err(IndexError::Foreign(index_dir.into()));
-    }
+    refuse_foreign(index_dir)?;
     std::fs::create_dir_all(index_dir).map_err(io)?;
     let _lock = lock(index_dir)?;
     // Looked at again under the lock: another indexer may have been first.
-    if folder_state(index_dir)? == FolderState::Foreign {
-        return Err(IndexError::Foreign(index_dir.into()));
-    }
+    let unmarked = refuse_foreign(index_dir)? == FolderState::Unmarked;
+    let meta_path = index_dir.join(META_FILE);
+    let (old_meta, meta_trouble) = match manifest::read::<Meta>(&meta_path) {
+        Ok(Some(m)) => (Some(m), None),
+        Ok(None) => (None, unmarked.then(|| format!("its {META_FILE} was missing"))),
+        Err(e) => (None, Some(format!("its meta file is damaged ({e})"))),
+    };
+    let current = old_meta.as_ref().and_then(|m| m.generation.clone()).filter(|g| super::is_generation(g));
     // The meta file marks the folder as ours before anything else is written into it.
-    if !index_dir.join(META_FILE).exists() {
-        write_meta(index_dir, &Meta { schema_version: SCHEMA_VERSION, fingerprint: String::new(), ..Meta::default() })?;
+    if old_meta.is_none() {
+        let fresh = Meta { schema_version: SCHEMA_VERSION, generation: current.clone(), ..Meta::default() };
+        write_meta(index_dir, &fresh)?;
     }
+    // Generations no meta file names: a rebuild killed before its switch, or the one it replaced.
+    remove_stale(index_dir, current.as_deref(), &mut warnings)?;
 
-    let (index, old, rebuilt) = open_or_rebuild(index_dir, &fingerprint, opts.rebuild)?;
+    let built_from = old_meta.as_ref().map(|m| m.archive.clone()).unwrap_or_default();
+    let reason = if opts.rebuild {
+        Some("--rebuild was asked for".to_owned())
+    } else if meta_trouble.is_some() {
+        meta_trouble
+    } else if !built_from.is_empty() && built_from != archive_path {
+        Some(format!("it was built from another archive ({built_from})"))
+    } else {
+        None
+    };
+    let opened = match (&reason, &current) {
+        (None, Some(g)) => try_open(&index_dir.join(g), &fingerprint),
+        (None, None) => Err(None),
+        (Some(r), _) => Err(Some(r.clone())),
+    };
+    let (generation, index, old, rebuilt) = match opened {
+        Ok((index, manifest)) => (current.clone().unwrap_or_default(), index, manifest, None),
+        Err(reason) => {
+            let name = super::new_generation_name();
+            let index = create_index(&index_dir.join(&name))?;
+            (name, index, Manifest::default(), reason)
+        }
+    };
+    let gen_dir = index_dir.join(&generation);
     if let Some(reason) = &rebuilt {
         progress.note(&format!("rebuilding the index: {reason}"));
     }
-    let (files, walk_warnings) = archive::list_logs(archive_root)?;
+    let (files, walk_warnings) = archive::list_logs_with(archive_root, opts.follow)?;
     warnings.extend(walk_warnings);
     let diff = diff(&files, &old);
 
@@ -126,47 +158,110 @@ pub fn update(
         rebuilt,
         ..Summary::default()
     };
-    let mut new_manifest = Manifest { fingerprint: fingerprint.clone(), files: BTreeMap::new() };
+    let mut new_manifest = Manifest {
+        fingerprint: fingerprint.clone(),
+        opstamp: old.opstamp,
+        written_ns: started_ns,
+        files: BTreeMap::new(),
+    };
     for (path, state) in diff.unchanged {
         new_manifest.files.insert(path, state);
     }
-    if !diff.to_index.is_empty() || !diff.removed.is_empty() || old.fingerprint != fingerprint {
+    let switching = Some(&generation) != current.as_ref();
+    if switching || !diff.to_index.is_empty() || !diff.removed.is_empty() || old.fingerprint != fingerprint {
         // Whether the index holds no document at all (not whether the manifest lists none: a
         // run killed after its commit leaves documents the old manifest does not know).
         let full_build = index
             .searchable_segment_metas()
-            .map_err(|source| IndexError::Tantivy { path: index_dir.into(), source })?
+            .map_err(|source| IndexError::Tantivy { path: gen_dir.clone(), source })?
             .iter()
             .all(|m| m.num_docs() == 0);
-        let indexed = write_changes(&index, index_dir, &taxonomy, &diff.to_index, &diff.removed, full_build, progress)?;
+        let indexed = write_changes(&index, &gen_dir, &taxonomy, &diff.to_index, &diff.removed, full_build, progress)?;
         summary.indexed_messages = indexed.values().map(|s| s.messages).sum();
         new_manifest.files.extend(indexed);
     }
+    new_manifest.opstamp =
+        Some(index.load_metas().map_err(|source| IndexError::Tantivy { path: gen_dir.clone(), source })?.opstamp);
     for (path, state) in &new_manifest.files {
         warnings.extend(state.problems.iter().map(|p| Warning { path: path.clone(), reason: p.clone() }));
     }
     summary.messages = new_manifest.files.values().map(|s| s.messages).sum();
-    if new_manifest != old {
-        manifest::write(&index_dir.join(MANIFEST_FILE), &new_manifest).map_err(io)?;
+    // Files that could not be read as logs are in the manifest (so they are not read again
+    // until they change) but are not logs.
+    summary.files = new_manifest.files.values().filter(|s| s.is_log()).count() as u64;
+    if new_manifest.without_time() != old.without_time() {
+        manifest::write(&gen_dir.join(MANIFEST_FILE), &new_manifest).map_err(io)?;
         fault("after-manifest");
-    } else if has_orphans(&index, index_dir) {
+    } else if has_orphans(&index, &gen_dir) {
         // A writer killed earlier left segment files no commit refers to.
-        collect_garbage(&index, index_dir)?;
+        collect_garbage(&index, &gen_dir)?;
     }
     let meta = Meta {
         schema_version: SCHEMA_VERSION,
+        generation: Some(generation.clone()),
+        archive: archive_path,
         fingerprint,
         topics: taxonomy.topics.clone(),
         groups: archive::group_names(archive_root),
         files: summary.files,
         messages: summary.messages,
     };
-    if manifest::read::<Meta>(&index_dir.join(META_FILE)).ok().flatten().as_ref() != Some(&meta) {
+    if manifest::read::<Meta>(&meta_path).ok().flatten().as_ref() != Some(&meta) {
+        fault("before-switch");
+        // The switch: from here on readers open the new generation.
         write_meta(index_dir, &meta)?;
+    }
+    if switching {
+        remove_stale(index_dir, Some(&generation), &mut warnings)?;
     }
     summary.warnings = warnings;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+fn now_ns() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// The archive's canonical path: what the index records as its source.
+fn canonical_archive(root: &Path) -> Result<String, IndexError> {
+    let path = std::fs::canonicalize(root)
+        .map_err(|source| crate::archive::ArchiveError::Root { path: root.into(), source })?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
+fn refuse_foreign(index_dir: &Path) -> Result<FolderState, IndexError> {
+    match folder_state(index_dir)? {
+        FolderState::Foreign(found) => Err(IndexError::Foreign { path: index_dir.into(), found }),
+        state => Ok(state),
+    }
+}
+
+/// Removes the generations other than `keep`, and the flat layout of older versions: only
+/// files chatlore wrote; anything else found in a generation is left there and named.
+fn remove_stale(index_dir: &Path, keep: Option<&str>, warnings: &mut Vec<Warning>) -> Result<(), IndexError> {
+    let io = |source| IndexError::Io { path: index_dir.into(), source };
+    super::remove_ours(index_dir, false)?;
+    for entry in std::fs::read_dir(index_dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !super::is_generation(&name) || Some(name.as_str()) == keep || !entry.file_type().map_err(io)?.is_dir() {
+            continue;
+        }
+        let left = super::remove_ours(&entry.path(), true)?;
+        if !left.is_empty() {
+            warnings.push(Warning {
+                path: entry.path().to_string_lossy().into_owned(),
+                reason: format!(
+                    "an old index generation was removed but {} stay(s) in it: not chatlore's",
+                    left.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn write_meta(index_dir: &Path, meta: &Meta) -> Result<(), IndexError> {
@@ -212,6 +307,7 @@ fn fingerprint(taxonomy: &Taxonomy) -> String {
 /// Takes the indexer lock, waiting up to [`LOCK_WAIT`] for another indexer.
 fn lock(index_dir: &Path) -> Result<File, IndexError> {
     let path = index_dir.join(LOCK_FILE);
+    super::repair_lock_folders(index_dir, &[LOCK_FILE]);
     let file = File::create(&path).map_err(|source| IndexError::Io { path: path.clone(), source })?;
     let deadline = Instant::now() + LOCK_WAIT;
     loop {
@@ -226,22 +322,9 @@ fn lock(index_dir: &Path) -> Result<File, IndexError> {
     }
 }
 
-/// Opens the index and its manifest, or empties the folder and creates a fresh index when
-/// asked to, or when the old one cannot be trusted (returning why).
-fn open_or_rebuild(
-    dir: &Path,
-    fingerprint: &str,
-    rebuild: bool,
-) -> Result<(Index, Manifest, Option<String>), IndexError> {
-    let reason = if rebuild {
-        Some("--rebuild was asked for".to_owned())
-    } else {
-        match try_open(dir, fingerprint) {
-            Ok((index, manifest)) => return Ok((index, manifest, None)),
-            Err(reason) => reason,
-        }
-    };
-    clear(dir)?;
+/// Creates an empty index in a new generation folder.
+fn create_index(dir: &Path) -> Result<Index, IndexError> {
+    std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.into(), source })?;
     let (schema, _) = Fields::build();
     // Stored text is read for every hit shown: uncompressed and in small blocks, a hit costs a
     // short copy instead of decompressing 16 KB (the index is a cache; disk is cheap).
@@ -250,18 +333,20 @@ fn open_or_rebuild(
         docstore_blocksize: STORE_BLOCK_BYTES,
         ..IndexSettings::default()
     };
-    let index = Index::builder()
+    Index::builder()
         .schema(schema)
         .settings(settings)
         .create_in_dir(dir)
-        .map_err(|source| IndexError::Tantivy { path: dir.into(), source })?;
-    Ok((index, Manifest::default(), reason))
+        .map_err(|source| IndexError::Tantivy { path: dir.into(), source })
 }
 
-/// `Err(None)`: a new folder, nothing to say; `Err(Some(reason))`: why it must be rebuilt.
+/// Opens a generation and its manifest, checking everything that can be checked cheaply
+/// enough: the manifest, the schema, every segment file present with a valid checksum,
+/// and the documents counted against the manifest.
+/// `Err(None)`: nothing there yet; `Err(Some(reason))`: why it must be rebuilt.
 fn try_open(dir: &Path, fingerprint: &str) -> Result<(Index, Manifest), Option<String>> {
     if !dir.join("meta.json").exists() {
-        return Err(None);
+        return Err(Some("its tantivy meta.json is missing".into()));
     }
     let manifest = match manifest::read::<Manifest>(&dir.join(MANIFEST_FILE)) {
         Ok(Some(m)) => m,
@@ -271,43 +356,48 @@ fn try_open(dir: &Path, fingerprint: &str) -> Result<(Index, Manifest), Option<S
     if manifest.fingerprint != fingerprint {
         return Err(Some("the schema or the topic taxonomy changed".into()));
     }
+    super::repair_lock_folders(dir, &[".tantivy-writer.lock", ".tantivy-meta.lock"]);
     let index = Index::open_in_dir(dir).map_err(|e| Some(format!("it cannot be opened: {e}")))?;
     let (schema, _) = Fields::build();
     if index.schema() != schema {
         return Err(Some("its schema is not this version's".into()));
     }
-    // Opening a searcher touches every segment file: a missing or truncated one shows here.
-    index
+    let metas = index.load_metas().map_err(|e| Some(format!("its meta.json is damaged: {e}")))?;
+    for segment in &metas.segments {
+        use tantivy::index::SegmentComponent as C;
+        let deletes = segment.has_deletes().then_some(C::Delete);
+        let components = [C::Postings, C::Positions, C::Terms, C::Store, C::FastFields, C::FieldNorms];
+        for file in components.into_iter().chain(deletes).map(|c| segment.relative_path(c)) {
+            if !dir.join(&file).exists() {
+                return Err(Some(format!("its file {} is missing", file.display())));
+            }
+        }
+    }
+    let damaged = index.validate_checksum().map_err(|e| Some(format!("its files cannot be checked: {e}")))?;
+    if let Some(file) = damaged.iter().next() {
+        return Err(Some(format!("its file {} fails its checksum", file.display())));
+    }
+    // Opening a searcher touches every segment file: a truncated one shows here.
+    let searcher = index
         .reader()
         .and_then(|r| {
-            r.searcher()
+            let searcher = r.searcher();
+            searcher
                 .segment_readers()
                 .iter()
-                .try_for_each(|s| s.get_store_reader(0).map(drop).map_err(tantivy::TantivyError::from))
+                .try_for_each(|s| s.get_store_reader(0).map(drop).map_err(tantivy::TantivyError::from))?;
+            Ok(searcher)
         })
         .map_err(|e| Some(format!("its files are damaged: {e}")))?;
-    Ok((index, manifest))
-}
-
-/// Empties an index folder of ours (the lock and hidden files such as `.gitkeep` stay).
-fn clear(dir: &Path) -> Result<(), IndexError> {
-    let io = |source| IndexError::Io { path: dir.into(), source };
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name == LOCK_FILE || name == META_FILE || name == ".gitkeep" {
-            continue;
+    // At the commit the manifest describes, the index holds exactly its messages (an index
+    // ahead of it was interrupted before its manifest: the diff repairs that).
+    if manifest.opstamp == Some(metas.opstamp) {
+        let listed: u64 = manifest.files.values().map(|s| s.messages).sum();
+        if searcher.num_docs() != listed {
+            return Err(Some(format!("it holds {} messages where its manifest lists {listed}", searcher.num_docs())));
         }
-        let path = entry.path();
-        let result = if entry.file_type().map_err(io)?.is_dir() {
-            std::fs::remove_dir_all(&path)
-        } else {
-            std::fs::remove_file(&path)
-        };
-        result.map_err(io)?;
     }
-    Ok(())
+    Ok((index, manifest))
 }
 
 struct Diff {
@@ -318,8 +408,12 @@ struct Diff {
     changed: u64,
 }
 
-/// Splits the listing into unchanged logs (same size and mtime, or same hash) and logs to
-/// index; logs of the manifest that are gone are removed.
+/// Splits the listing into unchanged logs and logs to index; logs of the manifest that are
+/// gone are removed. A log is unchanged when its size, mtime, ctime and inode are as recorded
+/// (a copy with the old mtime, `cp -p`, changes the ctime), or when its content hashes the
+/// same. As git does, a log modified at or after the start of the run that recorded it is
+/// hashed anyway: it may have changed again within the same mtime tick. A log that could not
+/// be read last time is read again.
 fn diff(files: &[LogFile], old: &Manifest) -> Diff {
     let present: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let removed = old.files.keys().filter(|p| !present.contains(p.as_str())).cloned().collect();
@@ -329,12 +423,27 @@ fn diff(files: &[LogFile], old: &Manifest) -> Diff {
             let Some(prev) = old.files.get(&f.path) else {
                 return (f.clone(), None);
             };
-            if prev.size == f.size && prev.mtime_ns == f.mtime_ns {
+            if prev.hash.is_empty() {
+                return (f.clone(), None);
+            }
+            let racy = f.mtime_ns >= old.written_ns;
+            let same_stat = prev.size == f.size
+                && prev.mtime_ns == f.mtime_ns
+                && prev.ctime_ns == f.ctime_ns
+                && prev.ino == f.ino
+                && prev.ctime_ns != 0;
+            if same_stat && !racy {
                 return (f.clone(), Some(prev.clone()));
             }
             // Touched but maybe not changed: the content decides.
-            let same = std::fs::read(&f.abs).is_ok_and(|b| manifest::hash(&b) == prev.hash);
-            let state = same.then(|| FileState { size: f.size, mtime_ns: f.mtime_ns, ..prev.clone() });
+            let same = prev.size == f.size && std::fs::read(&f.abs).is_ok_and(|b| manifest::hash(&b) == prev.hash);
+            let state = same.then(|| FileState {
+                size: f.size,
+                mtime_ns: f.mtime_ns,
+                ctime_ns: f.ctime_ns,
+                ino: f.ino,
+                ..prev.clone()
+            });
             (f.clone(), state)
         })
         .collect();
@@ -355,8 +464,11 @@ fn diff(files: &[LogFile], old: &Manifest) -> Diff {
     d
 }
 
-/// A log read and parsed, or why it could not be.
-type Read<'a> = (&'a LogFile, Result<(Vec<u8>, Day, Vec<Warning>), String>);
+/// A log read and parsed, or why it could not be. The error side carries the content hash
+/// when the file was read but is not a chat log (known, not to read again until it changes),
+/// an empty one when it could not be read (retried).
+type ReadResult = Result<(Vec<u8>, Day, Vec<Warning>), (String, String)>;
+type Read<'a> = (&'a LogFile, ReadResult);
 
 /// Deletes `removed` and the old versions of `files`, indexes `files`, commits once.
 /// Logs are read and parsed in parallel (rayon); tantivy's indexing threads tokenize. Each
@@ -417,17 +529,24 @@ fn write_changes(
                     let state = FileState {
                         size: f.size,
                         mtime_ns: f.mtime_ns,
+                        ctime_ns: f.ctime_ns,
+                        ino: f.ino,
                         hash: manifest::hash(&bytes),
                         messages: day.messages.len() as u64,
+                        not_a_log: false,
                         problems: day_warnings.into_iter().map(|w| w.reason).collect(),
                     };
                     (f, state, documents(&fields, taxonomy, &day))
                 }
-                Err(reason) => {
+                Err((hash, reason)) => {
                     let state = FileState {
                         size: f.size,
                         mtime_ns: f.mtime_ns,
-                        hash: String::new(),
+                        ctime_ns: f.ctime_ns,
+                        ino: f.ino,
+                        // Read but refused: known, and not a log; unreadable: retried.
+                        not_a_log: !hash.is_empty(),
+                        hash,
                         messages: 0,
                         problems: vec![reason],
                     };
@@ -473,9 +592,9 @@ fn read_batch(batch: &[LogFile]) -> Vec<Read<'_>> {
     batch.par_iter().map(|f| (f, read_one(f))).collect()
 }
 
-fn read_one(f: &LogFile) -> Result<(Vec<u8>, Day, Vec<Warning>), String> {
-    let bytes = std::fs::read(&f.abs).map_err(|e| format!("cannot read: {e}"))?;
-    let (day, warnings) = archive::parse_log(&f.path, &bytes)?;
+fn read_one(f: &LogFile) -> ReadResult {
+    let bytes = std::fs::read(&f.abs).map_err(|e| (String::new(), format!("cannot read: {e}")))?;
+    let (day, warnings) = archive::parse_log(&f.path, &bytes).map_err(|e| (manifest::hash(&bytes), e))?;
     Ok((bytes, day, warnings))
 }
 
@@ -514,4 +633,58 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
             d
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(dir: &Path, name: &str, content: &str) -> LogFile {
+        let abs = dir.join(name);
+        std::fs::write(&abs, content).unwrap();
+        LogFile::new(name.to_owned(), abs.clone(), &std::fs::metadata(&abs).unwrap())
+    }
+
+    fn recorded(f: &LogFile, hash: &str) -> FileState {
+        FileState {
+            size: f.size,
+            mtime_ns: f.mtime_ns,
+            ctime_ns: f.ctime_ns,
+            ino: f.ino,
+            hash: hash.to_owned(),
+            messages: 1,
+            not_a_log: false,
+            problems: vec![],
+        }
+    }
+
+    #[test]
+    fn a_log_that_could_not_be_read_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = listed(dir.path(), "a.md", "x");
+        let mut old = Manifest { written_ns: u64::MAX / 2, ..Manifest::default() };
+        old.files.insert(
+            f.path.clone(),
+            FileState { messages: 0, problems: vec!["cannot read".into()], ..recorded(&f, "") },
+        );
+        let d = diff(std::slice::from_ref(&f), &old);
+        assert_eq!((d.changed, d.to_index.len(), d.unchanged.len()), (1, 1, 0));
+        // Read before, same stat: unchanged without reading.
+        old.files.insert(f.path.clone(), recorded(&f, &manifest::hash(b"x")));
+        let d = diff(std::slice::from_ref(&f), &old);
+        assert_eq!((d.changed, d.unchanged.len()), (0, 1));
+    }
+
+    #[test]
+    fn a_log_modified_after_its_run_started_is_hashed_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = listed(dir.path(), "a.md", "new");
+        // Recorded by a run that started after the mtime tick: the stat is trusted.
+        let mut old = Manifest { written_ns: f.mtime_ns + 1, ..Manifest::default() };
+        old.files.insert(f.path.clone(), recorded(&f, &manifest::hash(b"old")));
+        assert_eq!(diff(std::slice::from_ref(&f), &old).changed, 0);
+        // Recorded by a run that started in the same tick or before: the content decides.
+        old.written_ns = f.mtime_ns;
+        assert_eq!(diff(std::slice::from_ref(&f), &old).changed, 1);
+    }
 }

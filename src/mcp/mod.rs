@@ -1,7 +1,7 @@
 //! `chatlore mcp`: the archive as Model Context Protocol tools for an AI assistant, served over
 //! stdio with the official Rust SDK (`rmcp`). Read-only. This module is the only place tokio and
 //! rmcp appear; the tools' answers are computed synchronously in `tools`, on one engine shared
-//! by every call and moved to the newest commit before each.
+//! by every call (it is `Sync`) and moved to the newest commit before each.
 
 mod cursor;
 mod paths;

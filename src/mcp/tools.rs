@@ -16,7 +16,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A tool's answer: text for the assistant and the same content as structured JSON.
 #[derive(Debug)]
@@ -52,7 +51,9 @@ impl ToolError {
 impl From<SearchError> for ToolError {
     fn from(e: SearchError) -> ToolError {
         match e {
-            SearchError::UnknownTopic { .. } => ToolError::BadArgument(e.to_string()),
+            SearchError::UnknownTopic { .. } | SearchError::UnknownGroup { .. } | SearchError::FilterValue { .. } => {
+                ToolError::BadArgument(e.to_string())
+            }
             SearchError::Index(_) | SearchError::Tantivy(_) => ToolError::Internal(e.to_string()),
         }
     }
@@ -144,21 +145,19 @@ const DEFAULT_MAX_CHARS: u32 = 8000;
 
 /// The shared state of the server: one engine for every call, and the archive for `read`.
 pub(crate) struct Tools {
-    engine: Mutex<Engine>,
+    engine: Engine,
     archive: PathBuf,
 }
 
 impl Tools {
     pub fn new(engine: Engine, archive: PathBuf) -> Tools {
-        Tools { engine: Mutex::new(engine), archive }
+        Tools { engine, archive }
     }
 
     /// The engine, on the newest commit (another process may have indexed since the last call).
-    fn engine(&self) -> Result<MutexGuard<'_, Engine>, ToolError> {
-        // A panic inside an earlier call leaves nothing half-changed that a reload does not fix.
-        let mut engine = self.engine.lock().unwrap_or_else(PoisonError::into_inner);
-        engine.reload().map_err(|e| ToolError::Internal(e.to_string()))?;
-        Ok(engine)
+    fn engine(&self) -> Result<&Engine, ToolError> {
+        self.engine.reload().map_err(|e| ToolError::Internal(e.to_string()))?;
+        Ok(&self.engine)
     }
 
     pub fn search(&self, args: &SearchArgs) -> Result<Answer, ToolError> {
@@ -179,7 +178,8 @@ impl Tools {
         };
         let engine = self.engine()?;
         let results = engine.search(&query, Page { limit: Some(limit), offset, sort: sort.into() })?;
-        let names = &engine.handle.meta.groups;
+        let handle = engine.handle();
+        let names = &handle.meta.groups;
         let budget = max_chars.saturating_sub(FRAME_CHARS + args.query.chars().count());
         let mut body = String::new();
         let mut hits = Vec::new();
@@ -251,7 +251,7 @@ impl Tools {
         let at = day.messages.iter().rposition(|m| m.line <= args.line).ok_or_else(|| {
             not_log(format!("no message at or before line {}; the first message is at line {}", args.line, first.line))
         })?;
-        let names = self.engine()?.handle.meta.groups.clone();
+        let names = self.engine()?.handle().meta.groups.clone();
         let group_name = group_label(&day.group, &names).to_owned();
         let budget = max_chars.saturating_sub(FRAME_CHARS);
         // The target first, then outwards one message each side at a time, while they fit.
@@ -350,7 +350,8 @@ impl Tools {
         let engine = self.engine()?;
         let results = engine.search(&query, Page { limit: Some(PEOPLE_HITS), offset: 0, sort: Sort::Relevance })?;
         let matching = engine.facets(&query)?.speakers;
-        let names = &engine.handle.meta.groups;
+        let handle = engine.handle();
+        let names = &handle.meta.groups;
         let ranked = rank_people(&results.hits);
         let mut text = format!(
             "{} messages match `{}`. The people who wrote most of its {} best hits, by the sum of their hits' scores. Cite their messages as path:line.\n",
@@ -412,7 +413,7 @@ impl Tools {
         let counts = engine.facets(&Query::default())?.topics;
         let mut text = String::from("Topics (search them with topic:ID or topic:中文名):\n");
         let mut topics = Vec::new();
-        for t in &engine.handle.meta.topics {
+        for t in &engine.handle().meta.topics {
             let n = counts.get(&t.id).copied().unwrap_or(0);
             let _ =
                 writeln!(text, "- {} · {} · {} · {n} messages · keywords: {}", t.id, t.zh, t.en, t.keywords.join(" "));
@@ -425,7 +426,8 @@ impl Tools {
         let engine = self.engine()?;
         let all = engine.facets(&Query::default())?;
         let companies = engine.directory()?.companies();
-        let meta = &engine.handle.meta;
+        let handle = engine.handle();
+        let meta = &handle.meta;
         let name = |g: &str| group_label(g, &meta.groups).to_owned();
         let mut years: BTreeMap<&str, u64> = BTreeMap::new();
         for (m, n) in &all.months {

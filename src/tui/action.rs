@@ -41,6 +41,17 @@ pub enum IndexEvent {
     ArchiveChanged,
 }
 
+/// How a citation reached the clipboard, or why it did not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopyOutcome {
+    /// A clipboard tool (named) took it.
+    Tool(String),
+    /// Written to the terminal as an OSC 52 sequence (the terminal decides what to do).
+    Osc52,
+    /// Neither: the text is shown to copy by hand.
+    Failed(String),
+}
+
 /// One thing to do.
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -59,7 +70,8 @@ pub enum Action {
     CursorEnd,
     /// Focus the search box.
     FocusSearch,
-    /// Leave the search box, close the overlay, or go back from the conversation.
+    /// Back one level: close the overlay, leave the conversation, leave the results; in the
+    /// search box, nothing (it is the top).
     Back,
     /// Open the selected hit in its conversation, apply the selected filter, open a day.
     Enter,
@@ -86,12 +98,25 @@ pub enum Action {
     OpenHelp,
     /// Remove the selected filter chip.
     RemoveChip,
-    /// Switch between relevance and newest-first order.
-    ToggleSort,
+    /// Cycle the order: relevance, newest first, oldest first.
+    CycleSort,
+    /// Show the conversation over the whole width (again: back to the split view).
+    Maximise,
+    /// A character typed outside any input: it goes to the search box.
+    TypeSearch(char),
+    /// Close the overlay; with none open, quit (`q`).
+    CloseOrQuit,
     /// Check the archive for new, changed or removed logs and index them.
     Reindex,
-    /// Copy a citation of the selected message.
+    /// Copy a citation of the message under the cursor (or the marked range).
     Copy,
+    /// Start or drop a range of messages to cite together.
+    Mark,
+    /// What became of a citation the runtime was asked to copy.
+    Copied {
+        outcome: CopyOutcome,
+        text: String,
+    },
     Quit,
     /// The terminal changed size.
     Resize(u16, u16),

@@ -1,9 +1,10 @@
 //! The browser's state (`App`) and its one way of changing: [`App::update`]. Drawing reads
 //! this state and never changes it; the runtime carries out the [`Effect`]s it asks for.
 
-use super::action::{Action, FilterTab, IndexEvent};
+use super::action::{Action, CopyOutcome, FilterTab, IndexEvent};
+pub use super::filters::FilterRow;
 use super::input::TextInput;
-use super::layout;
+use super::{filters, keymap, layout};
 use crate::archive::{self, Day};
 use crate::index::IndexError;
 use crate::query::{DateRange, Field, Filter, Query, Value};
@@ -46,8 +47,11 @@ pub enum Overlay {
         selected: usize,
         rows: Vec<DayRow>,
     },
-    /// A citation to copy by hand (no clipboard tool was found).
-    Citation(String),
+    /// A citation to copy by hand (it could not be copied), scrolled by this many lines.
+    Citation {
+        text: String,
+        scroll: u16,
+    },
 }
 
 /// The state of the index as the status bar tells it.
@@ -92,8 +96,10 @@ pub struct ResultsState {
 #[derive(Debug, Clone)]
 pub struct Conversation {
     pub day: Day,
-    /// Index of the message in focus (the hit).
+    /// Index of the message under the cursor (the hit when opened; `j`/`k` move it).
     pub focus: usize,
+    /// Where `v` started a range of messages to cite together.
+    pub mark: Option<usize>,
     /// Lines scrolled from the position that shows the focus a third down the pane.
     pub scroll: isize,
     /// Messages that match the query, for `n`/`N`.
@@ -130,8 +136,8 @@ pub struct App {
     /// A one-line note for the status bar (what reindexing did, a copied citation).
     pub note: Option<String>,
     pub size: (u16, u16),
-    /// Whether the runtime can put text on a clipboard.
-    pub clipboard: bool,
+    /// `z`: the conversation takes the whole width of a split view.
+    pub maximised: bool,
     pub quit: bool,
     retry_at: Option<Instant>,
     /// The archive changed while an update was running: check again after it.
@@ -159,7 +165,7 @@ impl App {
             sort: Sort::Relevance,
             note: None,
             size,
-            clipboard: false,
+            maximised: false,
             quit: false,
             retry_at: None,
             recheck: false,
@@ -203,13 +209,24 @@ impl App {
         self.size.0 >= layout::SPLIT_MIN_WIDTH
     }
 
+    /// Whether results and conversation are drawn side by side now (`z` maximises the
+    /// conversation of a split view).
+    pub fn side_by_side(&self) -> bool {
+        self.split_view() && !(self.maximised && self.conversation.is_some())
+    }
+
+    /// Where the keyboard is, for the keymap.
+    pub fn key_context(&self) -> keymap::Context {
+        keymap::Context { typing: self.typing(), chips: self.overlay.is_none() && self.focus == Focus::Chips }
+    }
+
     pub fn selected_hit(&self) -> Option<&Hit> {
         self.results.hits.get(self.results.selected)
     }
 
     /// Applies one action.
     pub fn update(&mut self, action: Action) {
-        if !matches!(action, Action::Tick | Action::Index(_) | Action::Resize(..)) {
+        if !matches!(action, Action::Tick | Action::Index(_) | Action::Resize(..) | Action::Copied { .. }) {
             self.note = None;
         }
         match action {
@@ -237,11 +254,33 @@ impl App {
                 let rows = self.day_rows();
                 self.overlay = Some(Overlay::Days { selected: 0, rows });
             }
-            Action::ToggleSort => {
-                self.sort = if self.sort == Sort::Relevance { Sort::Newest } else { Sort::Relevance };
+            Action::CycleSort => {
+                self.sort = match self.sort {
+                    Sort::Relevance => Sort::Newest,
+                    Sort::Newest => Sort::Oldest,
+                    Sort::Oldest => Sort::Relevance,
+                };
                 self.refresh();
             }
+            Action::Maximise => {
+                self.maximised = !self.maximised;
+                if self.maximised && self.conversation.is_some() {
+                    self.focus = Focus::Conversation;
+                }
+            }
+            Action::TypeSearch(c) => {
+                self.overlay = None;
+                self.focus = Focus::Search;
+                self.edit(|i| {
+                    i.end();
+                    i.insert(c)
+                });
+            }
+            Action::CloseOrQuit if self.overlay.is_some() => self.overlay = None,
+            Action::CloseOrQuit => self.quit = true,
             Action::Copy => self.copy(),
+            Action::Copied { outcome, text } => self.copied(outcome, text),
+            Action::Mark => self.toggle_mark(),
             other => {
                 if self.overlay.is_some() {
                     self.overlay_action(other);
@@ -264,7 +303,7 @@ impl App {
             (Focus::Search, Action::CursorRight) => self.input.right(),
             (Focus::Search, Action::CursorHome) => self.input.home(),
             (Focus::Search, Action::CursorEnd) => self.input.end(),
-            (Focus::Search, Action::Enter | Action::Back | Action::Down) => self.focus = Focus::Results,
+            (Focus::Search, Action::Enter | Action::Down) => self.focus = Focus::Results,
             (Focus::Results, Action::Enter) => {
                 self.open_selected();
                 if self.conversation.is_some() {
@@ -276,7 +315,10 @@ impl App {
                 Focus::Results,
                 a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last),
             ) => self.move_selection(a),
-            (Focus::Conversation, Action::Back) => self.focus = Focus::Results,
+            (Focus::Conversation, Action::Back) => {
+                self.maximised = false;
+                self.focus = Focus::Results;
+            }
             (Focus::Conversation, Action::NextMatch) => self.jump_match(true),
             (Focus::Conversation, Action::PrevMatch) => self.jump_match(false),
             (
@@ -309,7 +351,17 @@ impl App {
                 if edit_input(filter, &a) {
                     *selected = 0;
                 } else {
-                    *selected = moved(*selected, &a, super::keymap::help_rows(&filter.text).len(), 10);
+                    let rows = keymap::help_rows(&filter.text);
+                    if matches!(a, Action::Enter) {
+                        // Enter runs the key: the help closes and the action happens.
+                        let run = rows.get(*selected).map(|b| b.action.clone());
+                        self.overlay = None;
+                        if let Some(run) = run.filter(|r| !matches!(r, Action::Enter | Action::OpenHelp)) {
+                            self.update(run);
+                        }
+                    } else {
+                        *selected = moved(*selected, &a, rows.len(), 10);
+                    }
                 }
             }
             (Overlay::Filters { tab, input, selected }, a) => match a {
@@ -335,7 +387,15 @@ impl App {
             },
             (Overlay::Days { .. }, Action::Enter) => self.open_selected_day(),
             (Overlay::Days { selected, rows }, a) => *selected = moved(*selected, &a, rows.len(), 10),
-            (Overlay::Insights | Overlay::Citation(_), Action::Enter) => self.overlay = None,
+            (Overlay::Citation { scroll, .. }, a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) => {
+                *scroll = match a {
+                    Action::Up => scroll.saturating_sub(1),
+                    Action::Down => scroll.saturating_add(1),
+                    Action::PageUp => scroll.saturating_sub(10),
+                    _ => scroll.saturating_add(10),
+                }
+            }
+            (Overlay::Insights | Overlay::Citation { .. }, Action::Enter) => self.overlay = None,
             _ => {}
         }
     }
@@ -349,8 +409,71 @@ impl App {
         }
     }
 
-    /// Runs the query and resets the selection.
+    /// Runs the query and resets the selection; the preview follows.
     pub fn refresh(&mut self) {
+        self.run_query();
+        self.sync_preview();
+    }
+
+    /// In the split view the conversation pane shows the selected hit, or nothing when there
+    /// are no hits (never a day left over from another query).
+    fn sync_preview(&mut self) {
+        if self.split_view() {
+            if self.selected_hit().is_some() {
+                self.open_selected();
+            } else {
+                self.conversation = None;
+            }
+        }
+        if self.conversation.is_none() && self.focus == Focus::Conversation {
+            self.focus = Focus::Results;
+        }
+    }
+
+    /// Runs the query again after the index changed, keeping the selection and the open
+    /// conversation (cursor and scroll) on the same messages when they still exist.
+    pub fn refresh_keeping(&mut self) {
+        let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
+        let old = self.results.selected;
+        let reading = self.conversation.take().map(|c| {
+            let line = |i: usize| c.day.messages.get(i).map(|m| m.line);
+            (c.day.path.clone(), line(c.focus), c.mark.and_then(line), c.scroll)
+        });
+        self.run_query();
+        if let Some((path, line)) = selected {
+            self.results.selected = loop {
+                let r = &self.results;
+                if let Some(i) = r.hits.iter().position(|h| h.path == path && h.line == line) {
+                    break i;
+                }
+                if r.hits.len() >= r.total || r.hits.len() > old + PAGE {
+                    break old.min(r.total.saturating_sub(1));
+                }
+                let before = r.hits.len();
+                self.fetch(before);
+                if self.results.hits.len() == before {
+                    break old.min(self.results.total.saturating_sub(1));
+                }
+            };
+        }
+        let kept = reading.and_then(|(path, focus, mark, scroll)| {
+            self.open_day(&path, |d| d.messages.iter().position(|m| Some(m.line) == focus).unwrap_or(usize::MAX));
+            let c = self.conversation.as_mut()?;
+            if c.focus == usize::MAX {
+                self.conversation = None;
+                return None;
+            }
+            c.scroll = scroll;
+            c.mark = mark.and_then(|l| c.day.messages.iter().position(|m| m.line == l));
+            Some(())
+        });
+        if kept.is_none() {
+            self.sync_preview();
+        }
+    }
+
+    /// Runs the query and resets the selection.
+    fn run_query(&mut self) {
         self.facets = None;
         self.results.selected = 0;
         self.results.hits.clear();
@@ -451,7 +574,7 @@ impl App {
                 .collect()
         };
         let focus = focus(&day);
-        self.conversation = Some(Conversation { day, focus, scroll: 0, matches, terms });
+        self.conversation = Some(Conversation { day, focus, mark: None, scroll: 0, matches, terms });
     }
 
     fn jump_match(&mut self, forward: bool) {
@@ -472,7 +595,7 @@ impl App {
 
     /// Width and height of the conversation pane's inside, as drawn.
     fn conversation_size(&self) -> (usize, usize) {
-        let width = layout::conversation_width(self.size.0, self.split_view());
+        let width = layout::conversation_width(self.size.0, self.side_by_side());
         (width, usize::from(self.size.1.saturating_sub(layout::CHROME_ROWS)).max(1))
     }
 
@@ -483,25 +606,52 @@ impl App {
         Some(layout::conversation_top(&layout::message_starts(&c.day, width), c.focus, c.scroll, height))
     }
 
+    /// Moves the conversation's cursor: `j`/`k` a message, PgDn/PgUp a pane, `g`/`G` the
+    /// ends. The view stays put while the cursor is in it and moves just enough otherwise.
     fn scroll_conversation(&mut self, a: Action) {
         let (width, height) = self.conversation_size();
         let Some(c) = self.conversation.as_mut() else { return };
         let starts = layout::message_starts(&c.day, width);
-        let step = height.saturating_sub(2).max(1) as isize;
-        match a {
-            Action::First | Action::Last => {
-                c.focus = if matches!(a, Action::First) { 0 } else { c.day.messages.len().saturating_sub(1) };
-                c.scroll = 0;
-            }
-            Action::Up => c.scroll -= 1,
-            Action::Down => c.scroll += 1,
-            Action::PageUp => c.scroll -= step,
-            Action::PageDown => c.scroll += step,
-            _ => {}
-        }
-        // Keep the scroll within the day: the offset is what the pane can actually show.
+        let last = c.day.messages.len().saturating_sub(1);
         let top = layout::conversation_top(&starts, c.focus, c.scroll, height);
-        c.scroll = top as isize - layout::anchor(&starts, c.focus, height);
+        let step = height.saturating_sub(2).max(1);
+        let at_line = |line: usize| starts.partition_point(|&s| s <= line).saturating_sub(1).min(last);
+        let (focus, wish) = match a {
+            Action::Up => (c.focus.saturating_sub(1), top),
+            Action::Down => ((c.focus + 1).min(last), top),
+            Action::PageDown => {
+                let line = starts.get(c.focus).copied().unwrap_or(0) + step;
+                (at_line(line).max((c.focus + 1).min(last)), top + step)
+            }
+            Action::PageUp => {
+                let line = starts.get(c.focus).copied().unwrap_or(0).saturating_sub(step);
+                (at_line(line).min(c.focus.saturating_sub(1)), top.saturating_sub(step))
+            }
+            Action::First => (0, 0),
+            Action::Last => (last, usize::MAX / 2),
+            _ => return,
+        };
+        let (start, end) = (starts.get(focus).copied().unwrap_or(0), starts.get(focus + 1).copied().unwrap_or(0));
+        let mut top = wish;
+        if start < top {
+            top = start;
+        } else if end > top + height {
+            top = end.saturating_sub(height).min(start);
+        }
+        c.focus = focus;
+        c.scroll = top as isize - layout::anchor(&starts, focus, height);
+        // Kept within the day: the offset is what the pane can actually show.
+        let shown = layout::conversation_top(&starts, focus, c.scroll, height);
+        c.scroll = shown as isize - layout::anchor(&starts, focus, height);
+    }
+
+    /// Starts or drops a range of messages to cite (`v`).
+    fn toggle_mark(&mut self) {
+        if let Some(c) = self.conversation.as_mut().filter(|_| self.focus == Focus::Conversation) {
+            c.mark = if c.mark.is_some() { None } else { Some(c.focus) };
+        } else {
+            self.note = Some("v marks messages in the conversation: Enter on a hit first".into());
+        }
     }
 
     fn cycle_focus(&mut self, forward: bool) {
@@ -532,7 +682,7 @@ impl App {
 
     /// The rows of a filter tab for the current query: (label, detail, count, filter).
     pub fn filter_rows(&self, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
-        super::filters::rows(self, tab, typed)
+        filters::rows(self.facets.as_ref(), self.engine.as_ref(), tab, typed)
     }
 
     fn apply_filter(&mut self) {
@@ -589,46 +739,67 @@ impl App {
         }
     }
 
-    /// The citation of the message in focus: date · group · speaker · text.
+    /// The citation of what is being read: in the conversation the message under the cursor,
+    /// or the range marked with `v`; in the results the selected hit. One line per message:
+    /// date time · group · speaker · text (source path:line).
     pub fn citation(&self) -> Option<String> {
         let group_name = |g: &str| {
-            self.engine.as_ref().and_then(|e| e.handle.meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned())
+            self.engine.as_ref().and_then(|e| e.handle().meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned())
+        };
+        let line = |date: &dyn std::fmt::Display,
+                    time: String,
+                    group: &str,
+                    speaker: &str,
+                    text: String,
+                    path: &str,
+                    at: u32| {
+            format!("{date} {time} · {} · {speaker} · {text} ({path}:{at})", group_name(group))
         };
         if self.focus == Focus::Conversation {
             let c = self.conversation.as_ref()?;
-            let m = c.day.messages.get(c.focus)?;
-            let text = if m.text.is_empty() { m.urls().join(" ") } else { m.text.clone() };
-            return Some(format!(
-                "{} {} · {} · {} · {}",
-                c.day.date,
-                m.time_label(),
-                group_name(&c.day.group),
-                m.speaker,
-                text
-            ));
+            let (from, to) = match c.mark {
+                Some(m) => (m.min(c.focus), m.max(c.focus)),
+                None => (c.focus, c.focus),
+            };
+            let lines: Vec<String> = c
+                .day
+                .messages
+                .get(from..=to)?
+                .iter()
+                .map(|m| {
+                    let text = if m.text.is_empty() { m.urls().join(" ") } else { m.text.clone() };
+                    line(&c.day.date, m.time_label(), &c.day.group, &m.speaker, text, &c.day.path, m.line)
+                })
+                .collect();
+            return Some(lines.join("\n"));
         }
         let h = self.selected_hit()?;
         let text = if h.text.is_empty() { h.urls.join(" ") } else { h.text.clone() };
-        Some(format!(
-            "{} {} · {} · {} · {}",
-            h.date,
-            archive::time_label(h.time),
-            group_name(&h.group),
-            h.speaker,
-            text
-        ))
+        Some(line(&h.date, archive::time_label(h.time), &h.group, &h.speaker, text, &h.path, h.line))
     }
 
+    /// Asks the runtime to copy the citation; what it managed comes back as [`Action::Copied`].
     fn copy(&mut self) {
         let Some(text) = self.citation() else {
             self.note = Some("nothing selected to cite".into());
             return;
         };
-        if self.clipboard {
-            self.effects.push(Effect::Copy(text));
-            self.note = Some("citation copied".into());
-        } else {
-            self.overlay = Some(Overlay::Citation(text));
+        self.effects.push(Effect::Copy(text));
+    }
+
+    fn copied(&mut self, outcome: CopyOutcome, text: String) {
+        let n = text.lines().count();
+        let what = if n == 1 { "citation".to_owned() } else { format!("citation of {n} messages") };
+        match outcome {
+            CopyOutcome::Tool(tool) => self.note = Some(format!("{what} copied ({tool})")),
+            CopyOutcome::Osc52 => self.note = Some(format!("{what} sent to the terminal's clipboard (OSC 52)")),
+            CopyOutcome::Failed(why) => {
+                self.note = Some(format!("not copied: {why}"));
+                self.overlay = Some(Overlay::Citation { text, scroll: 0 });
+            }
+        }
+        if let Some(c) = self.conversation.as_mut() {
+            c.mark = None;
         }
     }
 
@@ -641,7 +812,7 @@ impl App {
             // The other process's commit shows up without waiting for our retry.
             if let Some(e) = self.engine.as_mut() {
                 if e.reload().unwrap_or(false) {
-                    self.refresh();
+                    self.refresh_keeping();
                 }
             }
             if self.retry_at.is_some_and(|t| Instant::now() >= t) {
@@ -657,8 +828,7 @@ impl App {
         let changed = self.engine.as_mut().map(|e| e.reload());
         match changed {
             Some(Ok(true)) => {
-                self.refresh();
-                self.revalidate_conversation();
+                self.refresh_keeping();
                 self.note = Some("picked up a new index commit".into());
             }
             Some(Err(e)) => self.index = IndexStatus::Failed(e.to_string()),
@@ -695,8 +865,7 @@ impl App {
                         }
                         None => self.open_engine(),
                     }
-                    self.refresh();
-                    self.revalidate_conversation();
+                    self.refresh_keeping();
                 }
                 if changed {
                     self.note = Some(format!(
@@ -726,24 +895,21 @@ impl App {
         }
     }
 
-    /// After a reindex, the open day may have changed on disk: reload it.
-    fn revalidate_conversation(&mut self) {
-        if let Some(c) = &self.conversation {
-            let (path, line) = (c.day.path.clone(), c.day.messages.get(c.focus).map(|m| m.line));
-            self.conversation = None;
-            self.open_day(&path, |d| d.messages.iter().position(|m| Some(m.line) == line).unwrap_or(0));
-        }
-    }
-
     fn open_engine(&mut self) {
-        match Engine::open(&self.index_dir) {
+        // An index of another archive is rebuilt for this one by the background check.
+        match Engine::open(&self.index_dir).and_then(|e| e.handle().check_archive(&self.archive).map(|()| e)) {
             Ok(e) => {
                 self.engine = Some(e);
                 self.index = IndexStatus::Ready;
                 self.refresh();
             }
             // No index yet, or one to rebuild: the background check builds it.
-            Err(IndexError::Missing(_) | IndexError::Version { .. } | IndexError::Damaged { .. }) => {}
+            Err(
+                IndexError::Missing(_)
+                | IndexError::Version { .. }
+                | IndexError::Damaged { .. }
+                | IndexError::OtherArchive { .. },
+            ) => {}
             Err(e) => self.index = IndexStatus::Failed(e.to_string()),
         }
     }
@@ -758,15 +924,6 @@ impl App {
     pub fn conversation_terms(&self) -> Vec<&str> {
         self.conversation.as_ref().map(|c| c.terms.iter().map(String::as_str).collect()).unwrap_or_default()
     }
-}
-
-/// A row of a filter tab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilterRow {
-    pub label: String,
-    pub detail: String,
-    pub count: u64,
-    pub filter: Filter,
 }
 
 /// Applies an editing action to an input; returns whether the action was an edit.

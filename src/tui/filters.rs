@@ -2,9 +2,8 @@
 //! found by fuzzy matching (nucleo) over nickname, name and company.
 
 use super::action::FilterTab;
-use super::app::{App, FilterRow};
 use crate::query::{DateRange, Field, Filter, Value};
-use crate::search::Facets;
+use crate::search::{Engine, Facets};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -15,15 +14,24 @@ fn filter(field: Field, value: Value) -> Filter {
     Filter { field, value, negated: false }
 }
 
-/// The rows of `tab` for the current query, narrowed by what was typed.
-pub fn rows(app: &App, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
-    let Some(facets) = &app.facets else { return Vec::new() };
+/// A row of a filter tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterRow {
+    pub label: String,
+    pub detail: String,
+    pub count: u64,
+    pub filter: Filter,
+}
+
+/// The rows of `tab` for the current query's facets, narrowed by what was typed.
+pub fn rows(facets: Option<&Facets>, engine: Option<&Engine>, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
+    let (Some(facets), Some(engine)) = (facets, engine) else { return Vec::new() };
     let typed = typed.trim();
     match tab {
         FilterTab::Dates => dates(facets, typed),
-        FilterTab::Speakers => speakers(app, facets, typed),
-        FilterTab::Topics => topics(app, facets, typed),
-        FilterTab::Groups => groups(app, facets, typed),
+        FilterTab::Speakers => speakers(engine, facets, typed),
+        FilterTab::Topics => topics(engine, facets, typed),
+        FilterTab::Groups => groups(engine, facets, typed),
     }
 }
 
@@ -52,8 +60,8 @@ fn dates(facets: &Facets, typed: &str) -> Vec<FilterRow> {
     out
 }
 
-fn speakers(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
-    let Some(directory) = app.engine.as_ref().and_then(|e| e.directory().ok()) else { return Vec::new() };
+fn speakers(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
+    let Ok(directory) = engine.directory() else { return Vec::new() };
     let row = |s: &crate::speakers::Speaker, count: u64| {
         let detail = [s.company.as_deref(), s.role.as_deref(), s.city.as_deref()]
             .into_iter()
@@ -90,11 +98,10 @@ fn speakers(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
     scored.into_iter().take(MAX_SPEAKERS).map(|(_, c, s)| row(s, c)).collect()
 }
 
-fn topics(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
-    let Some(engine) = &app.engine else { return Vec::new() };
+fn topics(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
     let typed = typed.to_lowercase();
     engine
-        .handle
+        .handle()
         .meta
         .topics
         .iter()
@@ -108,8 +115,9 @@ fn topics(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
         .collect()
 }
 
-fn groups(app: &App, facets: &Facets, typed: &str) -> Vec<FilterRow> {
-    let names = app.engine.as_ref().map(|e| e.handle.meta.groups.clone()).unwrap_or_default();
+fn groups(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
+    let handle = engine.handle();
+    let names = &handle.meta.groups;
     let typed = typed.to_lowercase();
     facets
         .groups

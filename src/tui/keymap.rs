@@ -1,122 +1,278 @@
-//! Keys → actions, by context. Vim keys and arrows both work. [`BINDINGS`] is what the help
-//! overlay lists; a test checks that each binding listed there does what it says.
+//! Keys → actions, from one table: [`BINDINGS`] is both what dispatch looks keys up in and
+//! what the help overlay lists (in Chinese and English), so the two cannot drift. Vim keys and
+//! arrows both work. Keymap knows nothing of the app: the app describes where the keyboard is
+//! with a [`Context`].
 
 use super::action::{Action, FilterTab};
-use super::app::{App, Focus};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-/// (keys, what they do) as the help overlay shows them.
-pub const BINDINGS: &[(&str, &str)] = &[
-    ("/", "focus the search box"),
-    ("Esc", "leave the search box, close an overlay, back from the conversation"),
-    ("Enter", "open the hit in its day's conversation; apply a filter; open a day"),
-    ("Tab / Shift-Tab", "cycle panes: search, results, conversation, filter chips (tabs in the filter pane)"),
-    ("j k / ↓ ↑", "move the selection, scroll the conversation"),
-    ("PgDn PgUp / Ctrl-d Ctrl-u", "page down / up"),
-    ("g / G", "first / last"),
-    ("n / N", "next / previous match of the query in the conversation"),
-    ("f", "filters: dates, speakers, topics, groups with live counts"),
-    ("s", "filter by speaker (fuzzy search)"),
-    ("t", "filter by topic"),
-    ("d", "filter by date (type 2017-08 or a range, or pick a month)"),
-    ("x / Delete", "remove the selected filter chip (chips pane); Backspace on an empty search box removes the last"),
-    ("D", "day view: every day of every group, to read start to end"),
-    ("i", "insights: hits per month, top speakers and companies, topic mix"),
-    ("o", "order: relevance or newest first"),
-    ("r", "reindex: pick up new, changed and removed logs"),
-    ("y", "copy a citation (date · group · speaker · text)"),
-    ("?", "this help; type to filter it"),
-    ("q", "quit (outside the search box)"),
-    ("Ctrl-C", "quit anywhere"),
-    ("Ctrl-K / Ctrl-W", "clear the input / delete a word"),
-];
-
-/// The help rows whose keys or description contain `filter` (case-insensitive).
-pub fn help_rows(filter: &str) -> Vec<(&'static str, &'static str)> {
-    let f = filter.to_lowercase();
-    BINDINGS.iter().copied().filter(|(k, d)| k.to_lowercase().contains(&f) || d.to_lowercase().contains(&f)).collect()
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everywhere, the search box and overlays included.
+    Global,
+    /// While an input has the keyboard (the search box, the help and filter panes' filters).
+    Input,
+    /// Outside inputs: results, conversation, chips, the day list, insights.
+    Lists,
+    /// The filter chips row.
+    Chips,
 }
 
-/// The action for a key in the app's current context.
-pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
+impl Scope {
+    /// How the help names the scope.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::Global => "",
+            Scope::Input => "输入 input",
+            Scope::Lists => "",
+            Scope::Chips => "筛选条 chips",
+        }
+    }
+}
+
+/// A key with or without Ctrl.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn k(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: true }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+impl Key {
+    /// How the help writes the key.
+    pub fn label(self) -> String {
+        let name = match self.code {
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Delete => "Delete".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl {
+            format!("Ctrl-{}", name.to_uppercase())
+        } else {
+            name
+        }
+    }
+}
+
+/// One row of the table: keys, where, what they do (as an action and in words).
+#[derive(Debug)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub scope: Scope,
+    pub action: Action,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Binding {
+    /// The keys as the help shows them: `j / ↓`.
+    pub fn keys_label(&self) -> String {
+        self.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ")
+    }
+}
+
+const fn b(keys: &'static [Key], scope: Scope, action: Action, zh: &'static str, en: &'static str) -> Binding {
+    Binding { keys, scope, action, zh, en }
+}
+
+use Scope::{Chips, Global, Input, Lists};
+
+/// Every key the browser knows. Looked up top to bottom within the scopes that apply (the
+/// narrower scope first); typed characters that no row binds go to the search box.
+pub static BINDINGS: &[Binding] = &[
+    b(&[ctrl('c')], Global, Action::Quit, "退出", "quit anywhere"),
+    b(&[code(KeyCode::F(1))], Global, Action::OpenHelp, "帮助（任何地方）", "this help, from anywhere"),
+    b(
+        &[k('?')],
+        Lists,
+        Action::OpenHelp,
+        "帮助；输入筛选，回车执行",
+        "this help; type to filter it, Enter runs the key",
+    ),
+    b(
+        &[code(KeyCode::Esc)],
+        Global,
+        Action::Back,
+        "返回上一级，停在搜索框",
+        "back one level: overlay, conversation, results; stops at the search box",
+    ),
+    b(
+        &[code(KeyCode::Enter)],
+        Global,
+        Action::Enter,
+        "打开命中所在对话；应用筛选；打开某天",
+        "open the hit in its day's conversation; apply a filter; open a day",
+    ),
+    b(
+        &[code(KeyCode::Tab)],
+        Global,
+        Action::NextPane,
+        "下一个窗格（筛选面板里切换标签）",
+        "next pane: search, results, conversation, chips (tabs in the filter pane)",
+    ),
+    b(&[code(KeyCode::BackTab)], Global, Action::PrevPane, "上一个窗格", "previous pane"),
+    b(
+        &[k('j'), code(KeyCode::Down), ctrl('n')],
+        Lists,
+        Action::Down,
+        "下移：选中项、对话光标",
+        "down: the selection, the conversation's cursor",
+    ),
+    b(&[k('k'), code(KeyCode::Up), ctrl('p')], Lists, Action::Up, "上移", "up"),
+    b(&[code(KeyCode::Down), ctrl('n')], Input, Action::Down, "从搜索框到结果", "from the search box to the results"),
+    b(&[code(KeyCode::Up), ctrl('p')], Input, Action::Up, "上一条（列表）", "up (in a list)"),
+    b(&[code(KeyCode::PageDown), ctrl('d')], Global, Action::PageDown, "下一页", "page down"),
+    b(&[code(KeyCode::PageUp), ctrl('u')], Global, Action::PageUp, "上一页", "page up"),
+    b(&[k('g'), code(KeyCode::Home)], Lists, Action::First, "第一条", "first"),
+    b(&[k('G'), code(KeyCode::End)], Lists, Action::Last, "最后一条", "last"),
+    b(&[k('n')], Lists, Action::NextMatch, "对话中下一个匹配", "next match of the query in the conversation"),
+    b(&[k('N')], Lists, Action::PrevMatch, "对话中上一个匹配", "previous match of the query in the conversation"),
+    b(&[k('/')], Lists, Action::FocusSearch, "搜索框", "focus the search box (typing there works too)"),
+    b(
+        &[k('f')],
+        Lists,
+        Action::OpenFilters(None),
+        "筛选：日期、发言人、话题、群，带计数",
+        "filters: dates, speakers, topics, groups with live counts",
+    ),
+    b(
+        &[k('s')],
+        Lists,
+        Action::OpenFilters(Some(FilterTab::Speakers)),
+        "按发言人筛选（模糊搜索）",
+        "filter by speaker (fuzzy search)",
+    ),
+    b(&[k('t')], Lists, Action::OpenFilters(Some(FilterTab::Topics)), "按话题筛选", "filter by topic"),
+    b(
+        &[k('d')],
+        Lists,
+        Action::OpenFilters(Some(FilterTab::Dates)),
+        "按日期筛选（输入 2017-08 或范围）",
+        "filter by date (type 2017-08 or a range, or pick a month)",
+    ),
+    b(
+        &[k('D')],
+        Lists,
+        Action::OpenDays,
+        "按天浏览：每个群的每一天",
+        "day view: every day of every group, to read start to end",
+    ),
+    b(
+        &[k('i')],
+        Lists,
+        Action::OpenInsights,
+        "洞察：每月命中、发言人、公司、话题",
+        "insights: hits per month, top speakers and companies, topic mix",
+    ),
+    b(
+        &[k('o')],
+        Lists,
+        Action::CycleSort,
+        "排序：相关度 / 最新 / 最早",
+        "order: relevance, newest first, oldest first",
+    ),
+    b(&[k('z')], Lists, Action::Maximise, "对话全宽 / 恢复", "maximise the conversation / back to the split view"),
+    b(
+        &[k('y')],
+        Lists,
+        Action::Copy,
+        "复制引用：光标处消息或标记范围",
+        "copy a citation of the message under the cursor (or the marked range)",
+    ),
+    b(&[k('v')], Lists, Action::Mark, "标记一段消息一起引用", "mark a range of messages to cite together"),
+    b(
+        &[k('r')],
+        Lists,
+        Action::Reindex,
+        "重新索引新增、修改、删除的日志",
+        "reindex: pick up new, changed and removed logs",
+    ),
+    b(&[k('q')], Lists, Action::CloseOrQuit, "关闭浮层；否则退出", "close an overlay, else quit"),
+    b(&[k('h'), code(KeyCode::Left)], Chips, Action::Up, "前一个筛选条件", "previous chip"),
+    b(&[k('l'), code(KeyCode::Right)], Chips, Action::Down, "后一个筛选条件", "next chip"),
+    b(&[k('x'), code(KeyCode::Delete)], Chips, Action::RemoveChip, "删除选中的筛选条件", "remove the selected chip"),
+    b(
+        &[code(KeyCode::Backspace)],
+        Input,
+        Action::Backspace,
+        "删除字符；搜索框为空时删除最后一个筛选条件",
+        "delete a character; on an empty search box, the last chip",
+    ),
+    b(&[code(KeyCode::Backspace)], Chips, Action::RemoveChip, "删除选中的筛选条件", "remove the selected chip"),
+    b(&[ctrl('w')], Input, Action::DeleteWord, "删除一个词", "delete a word"),
+    b(&[ctrl('k')], Input, Action::ClearInput, "清空输入", "clear the input"),
+    b(&[code(KeyCode::Left)], Input, Action::CursorLeft, "光标左移", "cursor left"),
+    b(&[code(KeyCode::Right)], Input, Action::CursorRight, "光标右移", "cursor right"),
+    b(&[code(KeyCode::Home), ctrl('a')], Input, Action::CursorHome, "行首", "start of the input"),
+    b(&[code(KeyCode::End), ctrl('e')], Input, Action::CursorEnd, "行尾", "end of the input"),
+];
+
+/// Where the keyboard is, as far as keys care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// An input takes typed characters.
+    pub typing: bool,
+    /// The chips row has the keyboard.
+    pub chips: bool,
+}
+
+/// The help rows whose keys, Chinese or English text contain `filter` (case-insensitive).
+pub fn help_rows(filter: &str) -> Vec<&'static Binding> {
+    let f = filter.to_lowercase();
+    BINDINGS
+        .iter()
+        .filter(|b| b.keys_label().to_lowercase().contains(&f) || b.zh.contains(&f) || b.en.to_lowercase().contains(&f))
+        .collect()
+}
+
+/// The action for a key where the keyboard is. Characters no binding takes are typed: into
+/// the input that has the keyboard, else into the search box (nothing typed is dropped).
+pub fn action(ctx: Context, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && key.code == KeyCode::Char('c') {
-        return Some(Action::Quit);
+    let pressed = Key { code: key.code, ctrl: key.modifiers.contains(KeyModifiers::CONTROL) };
+    let scopes: &[Scope] = match (ctx.typing, ctx.chips) {
+        (true, _) => &[Input, Global],
+        (false, true) => &[Chips, Lists, Global],
+        (false, false) => &[Lists, Global],
+    };
+    let found = scopes
+        .iter()
+        .find_map(|s| BINDINGS.iter().find(|b| b.scope == *s && b.keys.contains(&pressed)).map(|b| b.action.clone()));
+    if found.is_some() {
+        return found;
     }
-    if let Some(a) = common(key.code, ctrl) {
-        return Some(a);
+    match key.code {
+        KeyCode::Char(c) if !pressed.ctrl && !c.is_control() => {
+            Some(if ctx.typing { Action::Input(c) } else { Action::TypeSearch(c) })
+        }
+        _ => None,
     }
-    if app.typing() {
-        return editing(key.code, ctrl);
-    }
-    let in_chips = app.overlay.is_none() && app.focus == Focus::Chips;
-    let in_overlay = app.overlay.is_some();
-    Some(match key.code {
-        KeyCode::Char('/') if !in_overlay => Action::FocusSearch,
-        KeyCode::Char('j') => Action::Down,
-        KeyCode::Char('k') => Action::Up,
-        KeyCode::Char('h') if in_chips => Action::Up,
-        KeyCode::Char('l') if in_chips => Action::Down,
-        KeyCode::Left if in_chips => Action::Up,
-        KeyCode::Right if in_chips => Action::Down,
-        KeyCode::Char('g') | KeyCode::Home => Action::First,
-        KeyCode::Char('G') | KeyCode::End => Action::Last,
-        KeyCode::Char('n') => Action::NextMatch,
-        KeyCode::Char('N') => Action::PrevMatch,
-        KeyCode::Char('f') => Action::OpenFilters(None),
-        KeyCode::Char('s') => Action::OpenFilters(Some(FilterTab::Speakers)),
-        KeyCode::Char('t') => Action::OpenFilters(Some(FilterTab::Topics)),
-        KeyCode::Char('d') => Action::OpenFilters(Some(FilterTab::Dates)),
-        KeyCode::Char('D') => Action::OpenDays,
-        KeyCode::Char('i') => Action::OpenInsights,
-        KeyCode::Char('o') => Action::ToggleSort,
-        KeyCode::Char('r') => Action::Reindex,
-        KeyCode::Char('y') => Action::Copy,
-        KeyCode::Char('?') => Action::OpenHelp,
-        KeyCode::Char('x') | KeyCode::Delete if in_chips => Action::RemoveChip,
-        KeyCode::Backspace => Action::Backspace,
-        KeyCode::Char('q') if in_overlay => Action::Back,
-        KeyCode::Char('q') => Action::Quit,
-        _ => return None,
-    })
-}
-
-/// Keys that mean the same everywhere.
-fn common(code: KeyCode, ctrl: bool) -> Option<Action> {
-    Some(match code {
-        KeyCode::Esc => Action::Back,
-        KeyCode::Enter => Action::Enter,
-        KeyCode::Tab => Action::NextPane,
-        KeyCode::BackTab => Action::PrevPane,
-        KeyCode::Down => Action::Down,
-        KeyCode::Up => Action::Up,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::Char('d') if ctrl => Action::PageDown,
-        KeyCode::Char('u') if ctrl => Action::PageUp,
-        KeyCode::Char('n') if ctrl => Action::Down,
-        KeyCode::Char('p') if ctrl => Action::Up,
-        _ => return None,
-    })
-}
-
-/// Keys while an input has the keyboard.
-fn editing(code: KeyCode, ctrl: bool) -> Option<Action> {
-    Some(match code {
-        KeyCode::Char('w') if ctrl => Action::DeleteWord,
-        KeyCode::Char('a') if ctrl => Action::CursorHome,
-        KeyCode::Char('e') if ctrl => Action::CursorEnd,
-        KeyCode::Char('k') if ctrl => Action::ClearInput,
-        KeyCode::Char(_) if ctrl => return None,
-        KeyCode::Char(c) => Action::Input(c),
-        KeyCode::Backspace => Action::Backspace,
-        KeyCode::Left => Action::CursorLeft,
-        KeyCode::Right => Action::CursorRight,
-        KeyCode::Home => Action::CursorHome,
-        KeyCode::End => Action::CursorEnd,
-        _ => return None,
-    })
 }

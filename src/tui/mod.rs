@@ -10,11 +10,14 @@ mod filters;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+mod render;
 mod terminal;
+mod theme;
 pub mod ui;
 mod worker;
 
-use action::Action;
+use crate::watch::ArchiveWatcher;
+use action::{Action, IndexEvent};
 use anyhow::Result;
 use app::{App, Effect};
 use crossterm::event::{self, Event, KeyEventKind, KeyModifiers};
@@ -56,40 +59,66 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
     let (mut terminal, _guard) = terminal::init()?;
     let size = terminal.size()?;
     let mut app = App::new(archive.to_owned(), index.to_owned(), (size.width, size.height));
-    app.clipboard = clipboard::available();
     let worker = Worker::new(archive.to_owned(), index.to_owned());
     // The first frame goes out before the index is opened or checked.
     terminal.draw(|f| ui::draw(f, &app))?;
+    // The archive is watched: logs that arrive, change or go are indexed once it is quiet.
+    let mut watcher = match ArchiveWatcher::new(archive, Some(index)) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            app.note = Some(format!("not watching the archive: {e}"));
+            None
+        }
+    };
     app.start();
     run_loop(
         &mut terminal,
         &mut app,
         &mut TerminalEvents,
         |effect| match effect {
-            Effect::StartIndex => worker.start(),
+            Effect::StartIndex => {
+                worker.start();
+                None
+            }
             Effect::Copy(text) => {
-                clipboard::copy(&text);
+                let outcome = clipboard::copy(&text, &mut std::io::stdout());
+                Some(Action::Copied { outcome, text })
             }
         },
-        || worker.rx.try_iter().collect(),
+        || {
+            let mut actions: Vec<Action> = worker.rx.try_iter().map(Action::Index).collect();
+            if watcher.as_mut().is_some_and(ArchiveWatcher::poll) {
+                actions.push(Action::Index(IndexEvent::ArchiveChanged));
+            }
+            actions
+        },
     )
 }
 
 /// The loop: carry out effects, draw, wait for events, update; until the app quits.
-/// `effects` carries out what the app asks for; `reports` drains the index worker.
+/// `effects` carries out what the app asks for (answering with an action when it has one);
+/// `reports` drains the other event sources (the index worker, the archive watcher).
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     events: &mut impl Events,
-    mut effects: impl FnMut(Effect),
-    mut reports: impl FnMut() -> Vec<action::IndexEvent>,
+    mut effects: impl FnMut(Effect) -> Option<Action>,
+    mut reports: impl FnMut() -> Vec<Action>,
 ) -> Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
     loop {
-        for e in app.take_effects() {
-            effects(e);
+        // An effect's answer may ask for more effects (a copy that failed opens nothing new,
+        // but a finished index may ask for another check).
+        let mut pending = app.take_effects();
+        while !pending.is_empty() {
+            for e in pending {
+                if let Some(answer) = effects(e) {
+                    app.update(answer);
+                }
+            }
+            pending = app.take_effects();
         }
         terminal.draw(|f| ui::draw(f, app))?;
         if app.quit {
@@ -108,7 +137,7 @@ where
             event = events.next(Duration::ZERO)?;
         }
         for report in reports() {
-            app.update(Action::Index(report));
+            app.update(report);
         }
     }
 }
@@ -123,7 +152,7 @@ pub fn dispatch(app: &mut App, event: Event) {
             dispatch(app, Event::Key(key));
         }
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            if let Some(a) = keymap::action(app, key) {
+            if let Some(a) = keymap::action(app.key_context(), key) {
                 app.update(a);
             }
         }

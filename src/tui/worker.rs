@@ -2,6 +2,7 @@
 //! a channel, so the browser keeps drawing and answering keys while logs are indexed.
 
 use super::action::IndexEvent;
+use super::terminal::catching;
 use crate::index::{self, IndexError, Options, Progress};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,12 +44,14 @@ impl Worker {
         let (archive, index, tx, running) =
             (self.archive.clone(), self.index.clone(), self.tx.clone(), Arc::clone(&self.running));
         std::thread::spawn(move || {
-            let result = index::update(&archive, &index, &Options::default(), &ToChannel(tx.clone()));
+            // A panic is reported like any failure; the browser keeps the terminal and goes on.
+            let result = catching(|| index::update(&archive, &index, &Options::default(), &ToChannel(tx.clone())));
             running.store(false, Ordering::SeqCst);
             let _ = tx.send(match result {
-                Ok(summary) => IndexEvent::Finished(Box::new(summary)),
-                Err(IndexError::Busy(_)) => IndexEvent::Busy,
-                Err(e) => IndexEvent::Failed(e.to_string()),
+                Ok(Ok(summary)) => IndexEvent::Finished(Box::new(summary)),
+                Ok(Err(IndexError::Busy(_))) => IndexEvent::Busy,
+                Ok(Err(e)) => IndexEvent::Failed(e.to_string()),
+                Err(panic) => IndexEvent::Failed(format!("indexing stopped on an internal error: {panic}")),
             });
         });
     }

@@ -10,11 +10,33 @@ pub fn demo_archive() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("archive")
 }
 
-/// The real archive (`../shared/archive`); CI has it there. Its absence is a failure, not a skip.
-pub fn real_archive() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/archive");
-    assert!(p.is_dir(), "the real archive is expected at {} (see README: Tests)", p.display());
-    p
+/// The real archive (`../shared/archive`, or `CHATLORE_SHARED_ARCHIVE` where set), or None
+/// after printing a notice when it is missing: a fresh clone without `../shared` still passes
+/// `cargo test`. With `CHATLORE_REQUIRE_SHARED=1` (CI) its absence is a failure.
+pub fn real_archive_or_skip() -> Option<PathBuf> {
+    let p = std::env::var_os("CHATLORE_SHARED_ARCHIVE")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/archive"), PathBuf::from);
+    if p.is_dir() {
+        return Some(p);
+    }
+    assert!(
+        !require_shared(),
+        "the real archive is expected at {} (CHATLORE_REQUIRE_SHARED=1; see README: Tests)",
+        p.display()
+    );
+    println!("skipping: ../shared/archive not found");
+    None
+}
+
+/// Whether tests must fail rather than skip when the shared archive or tmux is missing
+/// (`.ci/run` sets `CHATLORE_REQUIRE_SHARED=1`).
+pub fn require_shared() -> bool {
+    std::env::var("CHATLORE_REQUIRE_SHARED").is_ok_and(|v| v == "1")
+}
+
+/// The generation folder holding an index's tantivy files.
+pub fn generation(index_dir: &Path) -> PathBuf {
+    chatlore::index::generation_dir(index_dir).expect("the index names its generation")
 }
 
 /// Copies a folder tree (for archives a test modifies).
@@ -74,21 +96,4 @@ pub fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, content).unwrap();
-}
-
-/// Whether tests must fail rather than skip when a shared resource is missing (CI sets it).
-pub fn shared_required() -> bool {
-    std::env::var_os("CHATLORE_REQUIRE_SHARED").is_some_and(|v| v == "1")
-}
-
-/// The real archive, or `None` (with a printed notice) when `../shared/archive` is missing,
-/// unless `CHATLORE_REQUIRE_SHARED=1` makes that a failure.
-pub fn real_archive_or_skip() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/archive");
-    if p.is_dir() {
-        return Some(p);
-    }
-    assert!(!shared_required(), "CHATLORE_REQUIRE_SHARED=1 but the real archive is not at {}", p.display());
-    println!("skipping: ../shared/archive not found");
-    None
 }

@@ -17,7 +17,7 @@ pub fn draw(frame: &mut Frame, app: &App, rows: &[DayRow], selected: usize) {
         frame.render_widget(Paragraph::new(Line::styled(" no days under these filters", DIM)), inner);
         return;
     }
-    let names = app.engine.as_ref().map(|e| e.handle.meta.groups.clone()).unwrap_or_default();
+    let names = app.engine.as_ref().map(|e| e.handle().meta.groups.clone()).unwrap_or_default();
     let peak = rows.iter().map(|r| r.messages).max().unwrap_or(1).max(1);
     let lines = visible_rows(rows, selected, usize::from(inner.height), |r, style| {
         let bar = "▇".repeat(((r.messages * 20).div_ceil(peak)) as usize);

@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, filter: &TextInput, selected: usize) {
-    let area = popup(frame, 96, 30);
-    let block = pane(" 帮助 Keys · type to filter · Esc closes ".into(), true);
+    let area = popup(frame, 120, 30);
+    let block = pane(" 帮助 Keys · type to filter (中文 or English) · Enter runs the key · Esc closes ".into(), true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [input, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
@@ -21,21 +21,26 @@ pub fn draw(frame: &mut Frame, filter: &TextInput, selected: usize) {
         frame.render_widget(Paragraph::new(Line::styled(" no key matches", DIM)), list);
         return;
     }
-    let key_w = 26;
-    let desc_w = usize::from(list.width).saturating_sub(key_w + 2);
-    let lines = visible_rows(&rows, selected, usize::from(list.height), |(k, d), style| {
+    let key_w = 20;
+    let zh_w = 36;
+    let en_w = usize::from(list.width).saturating_sub(key_w + zh_w + 2);
+    let lines = visible_rows(&rows, selected, usize::from(list.height), |b, style| {
+        let scope = b.scope.label();
+        let en = if scope.is_empty() { b.en.to_owned() } else { format!("[{scope}] {}", b.en) };
         Line::from(vec![
-            Span::styled(format!(" {}", fit(k, key_w)), style.patch(ACCENT)),
-            Span::styled(fit(d, desc_w), style),
+            Span::styled(format!(" {}", fit(&b.keys_label(), key_w)), style.patch(ACCENT)),
+            Span::styled(format!("{} ", fit(b.zh, zh_w - 1)), style),
+            Span::styled(fit(&en, en_w), style),
         ])
     });
     frame.render_widget(Paragraph::new(lines), list);
 }
 
-pub fn citation(frame: &mut Frame, text: &str) {
-    let area = popup(frame, 90, 12);
-    let block = pane(" 引用 Citation · no clipboard found: select and copy it · Esc closes ".into(), true);
+/// The citation that could not be copied, to select by hand; ↑/↓ scroll it.
+pub fn citation(frame: &mut Frame, text: &str, scroll: u16) {
+    let area = popup(frame, 100, 16);
+    let block = pane(" 引用 Citation · not copied: select it by hand · ↑↓ scroll · Esc closes ".into(), true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    frame.render_widget(Paragraph::new(text.to_owned()).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(text.to_owned()).wrap(Wrap { trim: false }).scroll((scroll, 0)), inner);
 }

@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Facets::top(&f.speakers, 30).into_iter().map(|(s, n)| (s.to_owned(), n)).collect();
     ranking(frame, " 发言人 Top speakers ", &top_speakers, f.total, speakers);
     ranking(frame, " 公司 Top companies ", &app.companies(), f.total, companies);
-    let labels = app.engine.as_ref().map(|e| e.handle.meta.topics.clone()).unwrap_or_default();
+    let labels = app.engine.as_ref().map(|e| e.handle().meta.topics.clone()).unwrap_or_default();
     let mut mix: Vec<(String, u64)> = labels
         .iter()
         .map(|t| (t.zh.clone(), f.topics.get(&t.id).copied().unwrap_or(0)))

@@ -12,21 +12,14 @@ mod status;
 use super::app::{App, Focus, Overlay};
 use super::layout;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear};
 use ratatui::Frame;
 use std::ops::Range;
 use unicode_width::UnicodeWidthChar;
 
-/// Matched text.
-pub const MATCH: Style = Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD);
-/// Secondary text (URLs, counts, hints).
-pub const DIM: Style = Style::new().fg(Color::DarkGray);
-/// The selected row.
-pub const SELECTED: Style = Style::new().bg(Color::Rgb(40, 52, 70)).add_modifier(Modifier::BOLD);
-pub const ACCENT: Style = Style::new().fg(Color::Cyan);
-pub const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+pub use super::theme::{ACCENT, DIM, ERROR, MATCH, SELECTED};
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -34,12 +27,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)])
             .areas(frame.area());
     search_box::draw(frame, app, search, chips);
-    if app.split_view() {
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(layout::RESULTS_PERCENT), Constraint::Min(10)]).areas(main);
+    if app.side_by_side() {
+        let (left, right) = layout::split(main.width);
+        let [left, right] = Layout::horizontal([Constraint::Length(left), Constraint::Length(right)]).areas(main);
         results::draw(frame, app, left);
         conversation::draw(frame, app, right);
-    } else if app.focus == Focus::Conversation && app.conversation.is_some() {
+    } else if (app.focus == Focus::Conversation || app.maximised) && app.conversation.is_some() {
         conversation::draw(frame, app, main);
     } else {
         results::draw(frame, app, main);
@@ -50,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Filters { tab, input, selected }) => filters::draw(frame, app, *tab, input, *selected),
         Some(Overlay::Insights) => insights::draw(frame, app),
         Some(Overlay::Days { selected, rows }) => days::draw(frame, app, rows, *selected),
-        Some(Overlay::Citation(text)) => help::citation(frame, text),
+        Some(Overlay::Citation { text, scroll }) => help::citation(frame, text, *scroll),
         None => {}
     }
 }
@@ -130,6 +123,11 @@ pub fn visible_rows<'a, T>(
 /// The top row of a list of `len` rows in `height` that keeps `selected` in view, centred.
 fn list_top(selected: usize, len: usize, height: usize) -> usize {
     selected.saturating_sub(height / 2).min(len.saturating_sub(height))
+}
+
+/// `1 hit`, `1,234 hits`.
+pub fn hits(n: usize) -> String {
+    format!("{} {}", thousands(n as u64), if n == 1 { "hit" } else { "hits" })
 }
 
 /// `1234567` → `1,234,567`.

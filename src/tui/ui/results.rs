@@ -1,6 +1,6 @@
 //! The results list: one row per message — date, time, group, speaker, highlighted snippet.
 
-use super::{fit, highlighted, pane, thousands, visible_rows, DIM, ERROR};
+use super::{fit, highlighted, hits, pane, visible_rows, DIM, ERROR};
 use crate::archive::time_label;
 use crate::search::{snippet, Sort};
 use crate::tui::app::{App, Focus, IndexStatus};
@@ -13,12 +13,12 @@ use unicode_width::UnicodeWidthStr;
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let focused = app.focus == Focus::Results && app.overlay.is_none();
     let r = &app.results;
-    let order = if app.sort == Sort::Relevance && !r.query.highlight_terms().is_empty() {
-        "best first"
-    } else {
-        "newest first"
+    let order = match app.sort {
+        Sort::Relevance if !r.query.highlight_terms().is_empty() => "best first",
+        Sort::Relevance | Sort::Newest => "newest first",
+        Sort::Oldest => "oldest first",
     };
-    let title = format!(" 结果 Results · {} hits · {order} ", thousands(r.total as u64));
+    let title = format!(" 结果 Results · {} · {order} ", hits(r.total));
     let block = pane(title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -77,7 +77,7 @@ fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
         };
         return Some(vec![Line::from(what)]);
     };
-    if engine.handle.meta.messages == 0 && r.total == 0 {
+    if engine.handle().meta.messages == 0 && r.total == 0 {
         return Some(vec![
             Line::from(format!("The archive in {} has no messages yet.", app.archive.display())),
             Line::styled("Put logs in <group>/_posts/YYYY-MM-DD-chat.markdown and press r to index them.", DIM),

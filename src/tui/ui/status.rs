@@ -1,7 +1,7 @@
 //! The status bar: the exact hit count and query time on the left, the index state (with a
 //! gauge while indexing) and the last note on the right.
 
-use super::{thousands, DIM, ERROR};
+use super::{hits, thousands, DIM, ERROR};
 use crate::tui::app::{App, IndexStatus};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     } else if app.engine.is_none() {
         spans.push(Span::styled(" chatlore · ? keys", DIM));
     } else {
-        spans.push(Span::raw(format!(" {} hits", thousands(r.total as u64))));
+        spans.push(Span::raw(format!(" {}", hits(r.total))));
         spans.push(Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM));
         spans.push(Span::styled(" · ? keys", DIM));
     }
@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 IndexStatus::Opening => ("opening the index…".to_owned(), DIM),
                 IndexStatus::Checking => ("checking the archive…".to_owned(), DIM),
                 IndexStatus::Ready => {
-                    let m = app.engine.as_ref().map(|e| (e.handle.meta.files, e.handle.meta.messages));
+                    let m = app.engine.as_ref().map(|e| (e.handle().meta.files, e.handle().meta.messages));
                     let (files, messages) = m.unwrap_or_default();
                     (format!("index ✓ {files} logs · {} msgs", thousands(messages)), DIM)
                 }

@@ -91,7 +91,11 @@ fn main() {
             ]) {
                 let t = Instant::now();
                 app.update(a);
-                terminal.draw(|f| ui::draw(f, &app)).unwrap();
+                terminal
+                    .draw(|f| {
+                        ui::draw(f, &app);
+                    })
+                    .unwrap();
                 keys.push(t.elapsed());
             }
             for _ in q.chars() {

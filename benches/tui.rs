@@ -33,7 +33,11 @@ fn main() {
         let first_frame = Samples::collect(20, || {
             time(|| {
                 let app = App::new(archive.clone(), dir.path().to_owned(), size);
-                terminal.draw(|f| ui::draw(f, &app)).unwrap();
+                terminal
+                    .draw(|f| {
+                        ui::draw(f, &app);
+                    })
+                    .unwrap();
             })
         });
         // First results: open the index, list everything newest first, draw.
@@ -41,7 +45,11 @@ fn main() {
             time(|| {
                 let mut app = App::new(archive.clone(), dir.path().to_owned(), size);
                 app.start();
-                terminal.draw(|f| ui::draw(f, &app)).unwrap();
+                terminal
+                    .draw(|f| {
+                        ui::draw(f, &app);
+                    })
+                    .unwrap();
             })
         });
         let mut app = App::new(archive.clone(), dir.path().to_owned(), size);
@@ -51,7 +59,11 @@ fn main() {
         let mut step = |app: &mut App, a: Action| {
             let t = Instant::now();
             app.update(a);
-            terminal.draw(|f| ui::draw(f, app)).unwrap();
+            terminal
+                .draw(|f| {
+                    ui::draw(f, app);
+                })
+                .unwrap();
             lat.push(t.elapsed());
         };
         for _round in 0..3 {

@@ -1,8 +1,11 @@
 //! The query language, shared by the CLI and the browser:
 //! `网联 "快捷 支付" -pos from:张 org:民生 group:proddev topic:routing kind:link date:2017-08`.
 //!
-//! Terms are ANDed; `-` excludes a term, a phrase or a filter. Values of the same filter are
-//! ORed (`from:张 from:李`), different filters ANDed. `date:` takes `2017`, `2017-08`,
+//! Terms are ANDed; `A OR B` and `A|B` match either; `-` excludes a term, a phrase or a filter.
+//! Chinese punctuation (`网联，对账`) separates terms like a space. A term matches the folded
+//! text ([`crate::normalise`]) as a substring, where separators inside it (`"快捷 支付"`, `T+1`)
+//! match zero or more separators; the search adds the term's glossary entry unless it is written
+//! `=term`. Values of the same filter are ORed (`from:张 from:李`), different filters ANDed. `date:` takes `2017`, `2017-08`,
 //! `2017-08-15` or a range `A..B` of those (either side may be open). Chinese input methods
 //! type `：` and `“…”`; both work too. This module only parses: names are resolved by search.
 
@@ -18,11 +21,32 @@ pub struct Query {
 }
 
 /// A word or phrase to find in message text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextTerm {
+    /// As typed (the first alternative).
     pub text: String,
     pub phrase: bool,
     pub negated: bool,
+    /// Further alternatives typed with `OR` or `|`: the term matches if any of them does.
+    pub or: Vec<String>,
+    /// Written `=term`: the glossary adds nothing.
+    pub exact: bool,
+    /// Alternatives the glossary added (filled by the search, not the parser).
+    pub also: Vec<String>,
+}
+
+impl TextTerm {
+    /// A plain term as typed.
+    pub fn new(text: impl Into<String>) -> TextTerm {
+        TextTerm { text: text.into(), ..TextTerm::default() }
+    }
+
+    /// Every alternative: as typed, then `OR`ed, then added by the glossary.
+    pub fn alternatives(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.text.as_str())
+            .chain(self.or.iter().map(String::as_str))
+            .chain(self.also.iter().map(String::as_str))
+    }
 }
 
 /// A field a filter restricts.
@@ -93,6 +117,8 @@ pub enum QueryError {
     BadKind(String),
     #[error("`{0}` has no letters, digits or Chinese characters to search for")]
     NothingToSearch(String),
+    #[error("`OR` needs a term on each side")]
+    DanglingOr,
 }
 
 impl Query {
@@ -101,8 +127,10 @@ impl Query {
         let mut q = Query::default();
         let chars: Vec<char> = input.chars().collect();
         let mut i = 0;
+        // An `OR` (or `|`) was read: the next term joins the previous one.
+        let mut or_pending = false;
         while i < chars.len() {
-            if chars[i].is_whitespace() {
+            if chars[i].is_whitespace() || is_term_break(chars[i]) {
                 i += 1;
                 continue;
             }
@@ -111,17 +139,22 @@ impl Query {
             if negated {
                 i += 1;
             }
+            let exact = chars[i] == '=' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
+            if exact {
+                i += 1;
+            }
             if is_open_quote(chars[i]) {
                 let (text, next) = quoted(&chars, i)?;
                 i = next;
-                push_term(&mut q, text, true, negated)?;
+                push_term(&mut q, text, Mode { phrase: true, negated, exact }, &mut or_pending)?;
                 continue;
             }
             let word_start = i;
-            let end = (i..chars.len()).find(|&j| chars[j].is_whitespace()).unwrap_or(chars.len());
+            let end =
+                (i..chars.len()).find(|&j| chars[j].is_whitespace() || is_term_break(chars[j])).unwrap_or(chars.len());
             let colon = (word_start..end).find(|&j| matches!(chars[j], ':' | '：'));
             let field = colon.and_then(|c| Field::parse(&chars[word_start..c].iter().collect::<String>()));
-            if let (Some(field), Some(colon)) = (field, colon) {
+            if let (Some(field), Some(colon), false) = (field, colon, exact) {
                 let (value, next) = if chars.get(colon + 1).copied().is_some_and(is_open_quote) {
                     quoted(&chars, colon + 1)?
                 } else {
@@ -133,10 +166,33 @@ impl Query {
             }
             i = end;
             let text: String = chars[word_start..end].iter().collect();
-            // A lone `-` is a dash typed between words, not a term.
-            if !(text == "-" && start == word_start) {
-                push_term(&mut q, text, false, negated)?;
+            if text == "OR" || text == "|" {
+                if q.terms.is_empty() || or_pending {
+                    return Err(QueryError::DanglingOr);
+                }
+                or_pending = true;
+                continue;
             }
+            // A lone `-` is a dash typed between words, not a term.
+            if text == "-" && start == word_start {
+                continue;
+            }
+            let mut alternatives = text.split('|').filter(|a| !a.is_empty()).peekable();
+            if text.starts_with('|') && !q.terms.is_empty() {
+                or_pending = true;
+            }
+            while let Some(alt) = alternatives.next() {
+                push_term(&mut q, alt.to_owned(), Mode { phrase: false, negated, exact }, &mut or_pending)?;
+                or_pending = alternatives.peek().is_some();
+            }
+            or_pending |= text.ends_with('|') && text.len() > 1;
+        }
+        if or_pending {
+            return Err(QueryError::DanglingOr);
+        }
+        // Only Chinese punctuation: nothing to search for, rather than everything.
+        if q.is_empty() && input.chars().any(is_term_break) {
+            return Err(QueryError::NothingToSearch(input.trim().to_owned()));
         }
         Ok(q)
     }
@@ -151,21 +207,75 @@ impl Query {
         self.terms.is_empty() && self.filters.is_empty()
     }
 
-    /// The texts to highlight in results: positive terms and phrases.
+    /// The texts to highlight in results: every alternative of the positive terms.
     pub fn highlight_terms(&self) -> Vec<&str> {
-        self.terms.iter().filter(|t| !t.negated).map(|t| t.text.as_str()).collect()
+        self.terms.iter().filter(|t| !t.negated).flat_map(TextTerm::alternatives).collect()
+    }
+
+    /// What the glossary added, for people to see: `拒付: also 调单, chargeback`, one line per
+    /// expanded term; empty when nothing was added.
+    pub fn expansion_note(&self) -> Vec<String> {
+        self.terms
+            .iter()
+            .filter(|t| !t.also.is_empty())
+            .map(|t| format!("{}: also {}", t.text, t.also.join(", ")))
+            .collect()
     }
 }
 
-fn push_term(q: &mut Query, text: String, phrase: bool, negated: bool) -> Result<(), QueryError> {
+/// How a term was written.
+#[derive(Clone, Copy)]
+struct Mode {
+    phrase: bool,
+    negated: bool,
+    exact: bool,
+}
+
+/// Adds a term, or an alternative to the last term if an `OR` came before it.
+fn push_term(q: &mut Query, text: String, mode: Mode, or_pending: &mut bool) -> Result<(), QueryError> {
     if text.trim().is_empty() {
         return Ok(());
     }
-    if crate::index::tokenize::query_grams(&text).grams.is_empty() {
+    if crate::index::tokenize::term_variants(&text).is_empty() {
         return Err(QueryError::NothingToSearch(text));
     }
-    q.terms.push(TextTerm { text, phrase, negated });
+    match q.terms.last_mut() {
+        Some(last) if *or_pending => {
+            last.or.push(text);
+            last.exact |= mode.exact;
+        }
+        _ => q.terms.push(TextTerm {
+            text,
+            phrase: mode.phrase,
+            negated: mode.negated,
+            exact: mode.exact,
+            ..TextTerm::default()
+        }),
+    }
+    *or_pending = false;
     Ok(())
+}
+
+/// Chinese punctuation that ends a term outside quotes, as a space does (`网联，对账`).
+fn is_term_break(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '、'
+            | '。'
+            | '；'
+            | '！'
+            | '？'
+            | '《'
+            | '》'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '【'
+            | '】'
+            | '（'
+            | '）'
+    )
 }
 
 fn is_open_quote(c: char) -> bool {
@@ -265,7 +375,36 @@ mod tests {
     use super::*;
 
     fn term(text: &str, phrase: bool, negated: bool) -> TextTerm {
-        TextTerm { text: text.into(), phrase, negated }
+        TextTerm { text: text.into(), phrase, negated, ..TextTerm::default() }
+    }
+
+    #[test]
+    fn or_pipes_chinese_punctuation_and_exact() {
+        let q = Query::parse("拒付 OR 调单 网联，对账 a|b|c =路由").unwrap();
+        let shown: Vec<(&str, Vec<&str>, bool)> =
+            q.terms.iter().map(|t| (t.text.as_str(), t.or.iter().map(String::as_str).collect(), t.exact)).collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("拒付", vec!["调单"], false),
+                ("网联", vec![], false),
+                ("对账", vec![], false),
+                ("a", vec!["b", "c"], false),
+                ("路由", vec![], true),
+            ]
+        );
+        assert_eq!(Query::parse("拒付 | 调单").unwrap().terms[0].or, vec!["调单"]);
+        assert_eq!(Query::parse("\"快捷，支付\"").unwrap().terms[0].text, "快捷，支付");
+        assert_eq!(Query::parse("OR 网联"), Err(QueryError::DanglingOr));
+        assert_eq!(Query::parse("网联 OR"), Err(QueryError::DanglingOr));
+        assert_eq!(Query::parse("网联|"), Err(QueryError::DanglingOr));
+        // A lowercase `or` is a word.
+        assert_eq!(Query::parse("a or b").unwrap().terms.len(), 3);
+        let mut t = TextTerm::new("拒付");
+        t.also = vec!["调单".into(), "chargeback".into()];
+        let q = Query { terms: vec![t], filters: vec![] };
+        assert_eq!(q.expansion_note(), vec!["拒付: also 调单, chargeback"]);
+        assert_eq!(q.highlight_terms(), vec!["拒付", "调单", "chargeback"]);
     }
 
     fn text_filter(field: Field, v: &str, negated: bool) -> Filter {

@@ -7,12 +7,14 @@
 
 use crate::archive::Kind;
 use crate::date::Date;
+use crate::glossary::Glossary;
 use crate::index::schema::{names, split_ts, ts};
-use crate::index::tokenize::{query_grams, TermGrams};
+use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{IndexError, IndexHandle};
+use crate::normalise::fold;
 use crate::query::{Field, Filter, Query, Value};
 use crate::speakers::Directory;
-use crate::text::find_term;
+use crate::text::{find_term, is_separator};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
 use std::path::Path;
@@ -22,8 +24,8 @@ use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue}
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
@@ -139,6 +141,7 @@ pub struct Engine {
 struct State {
     handle: Arc<IndexHandle>,
     directory: OnceLock<Arc<Directory>>,
+    glossary: OnceLock<Glossary>,
 }
 
 /// Whether a panic happening now will be caught and turned into an error by the engine (a
@@ -188,6 +191,13 @@ impl Engine {
         guarded(&state.handle.dir, || state.directory())
     }
 
+    /// `query` with the glossary's additions in each term's `also` (see [`Query::expansion_note`]
+    /// for showing them); terms written `=term` and excluded terms (`-pos` excludes pos, not
+    /// every card terminal) stay as they are.
+    pub fn expand(&self, query: &Query) -> Query {
+        self.state().expand(query)
+    }
+
     /// Runs `query` and returns one page of hits and the total.
     pub fn search(&self, query: &Query, page: Page) -> Result<Results, SearchError> {
         let state = self.state();
@@ -209,7 +219,7 @@ impl Engine {
 
 impl State {
     fn new(handle: IndexHandle) -> State {
-        State { handle: Arc::new(handle), directory: OnceLock::new() }
+        State { handle: Arc::new(handle), directory: OnceLock::new(), glossary: OnceLock::new() }
     }
 
     fn directory(&self) -> Result<Arc<Directory>, SearchError> {
@@ -220,8 +230,25 @@ impl State {
         Ok(Arc::clone(self.directory.get_or_init(|| Arc::new(Directory::new(facets.speakers)))))
     }
 
+    fn expand(&self, query: &Query) -> Query {
+        let glossary = self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()));
+        let mut q = query.clone();
+        for t in q.terms.iter_mut().filter(|t| !t.exact && !t.negated && t.also.is_empty()) {
+            let typed: Vec<String> = t.alternatives().map(fold).collect();
+            for alt in std::iter::once(&t.text).chain(&t.or) {
+                for form in glossary.expand(alt) {
+                    if !typed.contains(&fold(&form)) && !t.also.contains(&form) {
+                        t.also.push(form);
+                    }
+                }
+            }
+        }
+        q
+    }
+
     fn search(&self, query: &Query, page: Page) -> Result<Results, SearchError> {
         let started = Instant::now();
+        let query = &self.expand(query);
         let tq = self.compile(query)?;
         let searcher = self.handle.searcher();
         let mut sort = page.sort;
@@ -290,22 +317,37 @@ impl State {
         }
     }
 
-    /// The tantivy query for a parsed query.
+    /// The tantivy query for a parsed query: each term (expanded by the glossary) must match
+    /// in one of its alternatives; the jieba field ranks, alternatives the glossary added at
+    /// half the weight of the typed ones.
     fn compile(&self, query: &Query) -> Result<Box<dyn TQuery>, SearchError> {
         let f = &self.handle.fields;
         let searcher = self.handle.searcher();
+        let query = &self.expand(query);
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for t in &query.terms {
-            let recall = grams_query(&searcher, f.grams, &t.text)?;
+            let typed = 1 + t.or.len();
+            let mut any_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            for alt in t.alternatives() {
+                for variant in term_variants(alt) {
+                    any_of.push((Occur::Should, grams_query(&searcher, f.grams, &variant)?));
+                }
+            }
+            let recall: Box<dyn TQuery> =
+                if any_of.len() == 1 { any_of.remove(0).1 } else { Box::new(BooleanQuery::new(any_of)) };
             if t.negated {
                 clauses.push((Occur::MustNot, recall));
                 continue;
             }
             clauses.push((Occur::Must, recall));
-            let word = t.text.to_lowercase();
-            if !word.contains(char::is_whitespace) {
-                let term = Term::from_field_text(f.body, &word);
-                clauses.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))));
+            for (k, alt) in t.alternatives().enumerate() {
+                let word = fold(alt);
+                if !word.contains(is_separator) {
+                    let term = Term::from_field_text(f.body, &word);
+                    let q: Box<dyn TQuery> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                    let weight = if k < typed { 1.0 } else { 0.5 };
+                    clauses.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
+                }
             }
         }
         for field in Field::ALL {
@@ -418,8 +460,8 @@ fn ranked(
     })
 }
 
-/// The recall query for one term: the phrase of its grams, the last one a prefix where the
-/// term ends in a single CJK character (see `tokenize`).
+/// The recall query for one folded variant of a term: the phrase of its grams, the last one a
+/// prefix where the term ends in a single CJK character (see `tokenize`).
 fn grams_query(searcher: &Searcher, field: tantivy::schema::Field, text: &str) -> Result<Box<dyn TQuery>, SearchError> {
     let TermGrams { grams, prefix } = query_grams(text);
     let mut grams: Vec<(usize, Term)> =
@@ -455,14 +497,15 @@ fn prefix_terms(searcher: &Searcher, field: tantivy::schema::Field, prefix: &[u8
     Ok(most)
 }
 
-/// Byte ranges of `text` to highlight: every occurrence of every term (of a phrase that does
-/// not occur as typed, each of its words), merged.
+/// Byte ranges of `text` to highlight: every occurrence of every term, matched as search
+/// matches it (folded, separators inside a term matching zero or more), or of a term with
+/// separators that does not occur, each of its parts; merged.
 pub fn highlights(text: &str, terms: &[&str]) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for term in terms {
         let found = find_term(text, term);
-        if found.is_empty() && term.contains(char::is_whitespace) {
-            ranges.extend(term.split_whitespace().flat_map(|w| find_term(text, w)));
+        if found.is_empty() && term.contains(is_separator) {
+            ranges.extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_term(text, w)));
         } else {
             ranges.extend(found);
         }
@@ -746,10 +789,16 @@ mod tests {
 
     #[test]
     fn highlights_merge_and_fall_back_to_phrase_words() {
-        let t = "快捷支付和网联，快捷 支付";
+        let t = "快捷支付和网联，快捷 支付，快捷甲支付";
         let h = highlights(t, &["快捷 支付", "网联"]);
         let shown: Vec<&str> = h.iter().map(|r| &t[r.clone()]).collect();
-        assert_eq!(shown, vec!["网联", "快捷 支付"]);
+        assert_eq!(shown, vec!["快捷支付", "网联", "快捷 支付"]);
+        let t = "快捷甲支付";
+        let shown: Vec<&str> = highlights(t, &["快捷 支付"]).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(shown, vec!["快捷", "支付"]);
+        let t = "結售匯和ＰＯＳ";
+        let shown: Vec<&str> = highlights(t, &["结售汇", "pos"]).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(shown, vec!["結售匯", "ＰＯＳ"]);
         let h = highlights("快捷支付", &["快捷 支付"]);
         assert_eq!(h, vec![0..12]);
         assert_eq!(highlights("网联网联", &["网联", "联网"]), vec![0..12]);

@@ -2,6 +2,7 @@
 //! highlighter, so that "what matches" means the same thing everywhere: Chinese (and other
 //! CJK) text matches as a substring, Latin words match whole, case-insensitively.
 
+use crate::normalise::normalise;
 use std::ops::Range;
 
 /// Han ideographs, kana and hangul: scripts written without spaces between words.
@@ -20,50 +21,75 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
-/// Byte ranges in `text` where `term` occurs: case-insensitively, and for the Latin words at
-/// the term's edges only at word boundaries (`pos` matches `POS机` but not `position`).
-/// Occurrences do not overlap.
+/// A character that separates terms: neither CJK nor part of a Latin word (space, punctuation,
+/// symbols).
+pub fn is_separator(c: char) -> bool {
+    !is_cjk(c) && !is_word_char(c)
+}
+
+/// The parts of a (folded) term between its runs of separators.
+pub fn term_parts(term: &str) -> Vec<&str> {
+    term.split(is_separator).filter(|p| !p.is_empty()).collect()
+}
+
+/// Byte ranges in `text` where `term` occurs, both folded by [`crate::normalise`]: as a
+/// substring, where a run of separators inside the term matches zero or more separators in the
+/// text (`快捷 支付` matches 快捷支付 and 快捷，支付, not 快捷甲支付), and the Latin words at the
+/// edges of each part match only at word boundaries (`pos` matches `POS机` but not `position`).
+/// Occurrences do not overlap; the ranges are in the original `text`.
 pub fn find_term(text: &str, term: &str) -> Vec<Range<usize>> {
-    let term_lower = term.to_lowercase();
-    if term_lower.is_empty() {
+    let term = normalise(term).text;
+    let parts = term_parts(&term);
+    if parts.is_empty() {
         return Vec::new();
     }
-    let (text_lower, map) = lower_with_map(text);
-    let first = term_lower.chars().next().is_some_and(is_word_char);
-    let last = term_lower.chars().next_back().is_some_and(is_word_char);
+    let folded = normalise(text);
+    let t = folded.text.as_str();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(pos) = text_lower[from..].find(&term_lower) {
+    while let Some(pos) = t[from..].find(parts[0]) {
         let start = from + pos;
-        let end = start + term_lower.len();
-        let before_ok = !first || !text_lower[..start].chars().next_back().is_some_and(is_word_char);
-        let after_ok = !last || !text_lower[end..].chars().next().is_some_and(is_word_char);
-        if before_ok && after_ok {
-            out.push(map[start]..map[end]);
-            from = end;
-        } else {
-            from = start + text_lower[start..].chars().next().map_or(1, char::len_utf8);
+        match match_parts(t, start, &parts) {
+            Some(end) => {
+                out.push(folded.original(start)..folded.original(end));
+                from = end.max(start + 1);
+            }
+            None => from = start + t[start..].chars().next().map_or(1, char::len_utf8),
+        }
+        while !t.is_char_boundary(from) {
+            from += 1;
         }
     }
     out
 }
 
-/// Lowercases `text`, returning also a map from each byte offset of the lowercased text
-/// (plus its end) to the byte offset in `text`, since lowercasing may change lengths.
-fn lower_with_map(text: &str) -> (String, Vec<usize>) {
-    let mut lower = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len() + 1);
-    for (i, c) in text.char_indices() {
-        let before = lower.len();
-        lower.extend(c.to_lowercase());
-        map.extend(std::iter::repeat_n(i, lower.len() - before));
+/// Where the parts, the first starting at `start`, end in `t`, if they all match there.
+fn match_parts(t: &str, start: usize, parts: &[&str]) -> Option<usize> {
+    let mut at = start;
+    for (k, part) in parts.iter().enumerate() {
+        if k > 0 {
+            at += t[at..].chars().take_while(|c| is_separator(*c)).map(char::len_utf8).sum::<usize>();
+        }
+        if !t[at..].starts_with(part) {
+            return None;
+        }
+        let end = at + part.len();
+        let first = part.chars().next().is_some_and(is_word_char);
+        let last = part.chars().next_back().is_some_and(is_word_char);
+        if first && t[..at].chars().next_back().is_some_and(is_word_char) {
+            return None;
+        }
+        if last && t[end..].chars().next().is_some_and(is_word_char) {
+            return None;
+        }
+        at = end;
     }
-    map.push(text.len());
-    (lower, map)
+    Some(at)
 }
 
 /// Byte ranges of `@nickname` mentions (up to the next white space, which for WeChat is often
-/// U+2005): a mention names a person, not a topic.
+/// U+2005, or the `?` the archive's export wrote in place of U+2005): a mention names a person,
+/// not a topic.
 pub fn mention_spans(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut iter = text.char_indices().peekable();
@@ -71,7 +97,7 @@ pub fn mention_spans(text: &str) -> Vec<Range<usize>> {
         if c == '@' {
             let mut end = i + 1;
             while let Some(&(j, d)) = iter.peek() {
-                if d.is_whitespace() {
+                if d.is_whitespace() || d == '?' {
                     break;
                 }
                 end = j + d.len_utf8();
@@ -111,5 +137,19 @@ mod tests {
         let t = "@聚合支付_程昱\u{2005}聚合支付怎么做 @dio 好";
         let spans: Vec<&str> = mention_spans(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(spans, vec!["@聚合支付_程昱", "@dio"]);
+        let t = "@龚晓冬-银商账户-产品-上海?对账文件怎么出";
+        let spans: Vec<&str> = mention_spans(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(spans, vec!["@龚晓冬-银商账户-产品-上海"]);
+    }
+
+    #[test]
+    fn separators_inside_a_term_match_zero_or_more_separators() {
+        let found = |t: &str, term: &str| find_term(t, term).into_iter().map(|r| t[r].to_owned()).collect::<Vec<_>>();
+        assert_eq!(found("快捷支付和快捷，，支付", "快捷 支付"), vec!["快捷支付", "快捷，，支付"]);
+        assert!(found("快捷甲支付 快捷甲乙支付", "快捷 支付").is_empty());
+        assert_eq!(found("T+1 到账，t 1", "T+1"), vec!["T+1", "t 1"]);
+        assert!(found("T1", "T+1").is_empty());
+        assert_eq!(found("ＰＯＳ機 pos", "pos机"), vec!["ＰＯＳ機"]);
+        assert_eq!(found("對帳單", "对账"), vec!["對帳"]);
     }
 }

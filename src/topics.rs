@@ -1,6 +1,7 @@
 //! The topic taxonomy (YAML: a compiled-in default, overridable by `<archive>/topics.yaml`)
 //! and the tagger that gives each message its topic ids at index time.
 
+use crate::normalise::fold;
 use crate::text::{is_word_char, mention_spans};
 use crate::yaml;
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -20,6 +21,9 @@ pub struct Topic {
     /// English label.
     pub en: String,
     pub keywords: Vec<String>,
+    /// Longer words inside which a keyword does not count (`资金监管` for `监管`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -38,6 +42,9 @@ pub enum TopicsError {
     Invalid { path: PathBuf, reason: String },
 }
 
+/// Above this many characters, a message needs two keyword occurrences of a topic to carry it.
+const LONG_MESSAGE_CHARS: usize = 120;
+
 /// Topics plus a compiled matcher over all their keywords.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
@@ -45,8 +52,9 @@ pub struct Taxonomy {
     /// The YAML the taxonomy came from (part of the index's fingerprint).
     pub source: String,
     matcher: AhoCorasick,
-    /// For each keyword pattern: its topic's index, and whether its edges need word boundaries.
-    patterns: Vec<(usize, bool, bool)>,
+    /// For each pattern: its topic's index, and whether its edges need word boundaries; an
+    /// exclusion has no topic.
+    patterns: Vec<(Option<usize>, bool, bool)>,
 }
 
 impl Taxonomy {
@@ -101,10 +109,15 @@ impl Taxonomy {
         let mut words = Vec::new();
         let mut patterns = Vec::new();
         for (ti, t) in file.topics.iter().enumerate() {
-            for k in t.keywords.iter().map(|k| k.trim().to_lowercase()).filter(|k| !k.is_empty()) {
+            let keywords = t.keywords.iter().map(|k| (Some(ti), k));
+            for (topic, k) in keywords.chain(t.exclude.iter().map(|k| (None, k))) {
+                let k = fold(k.trim());
+                if k.is_empty() {
+                    continue;
+                }
                 let first = k.chars().next().is_some_and(is_word_char);
                 let last = k.chars().next_back().is_some_and(is_word_char);
-                patterns.push((ti, first, last));
+                patterns.push((topic, first, last));
                 words.push(k);
             }
         }
@@ -116,21 +129,32 @@ impl Taxonomy {
         Ok(Taxonomy { topics: file.topics, source: text.to_owned(), matcher, patterns })
     }
 
-    /// The ids of the topics whose keywords occur in `text` (outside @mentions), in
-    /// taxonomy order.
+    /// The ids of the topics whose keywords occur in `text` (outside @mentions), both folded
+    /// ([`crate::normalise`]), in taxonomy order.
     pub fn tag(&self, text: &str) -> Vec<&str> {
-        let mentions = if text.contains('@') { mention_spans(text) } else { Vec::new() };
-        let mut hit = vec![false; self.topics.len()];
-        for m in self.matcher.find_overlapping_iter(text) {
-            let (topic, first, last) = self.patterns[m.pattern().as_usize()];
-            if hit[topic] || mentions.iter().any(|r| r.start <= m.start() && m.end() <= r.end) {
+        let folded = fold(text);
+        let text = folded.as_str();
+        let mut skip = if text.contains('@') { mention_spans(text) } else { Vec::new() };
+        let matches: Vec<_> = self.matcher.find_overlapping_iter(text).collect();
+        skip.extend(matches.iter().filter(|m| self.patterns[m.pattern().as_usize()].0.is_none()).map(|m| m.range()));
+        // Keyword occurrences per topic (overlapping ones count once: 对账 inside 对账单).
+        let mut seen: Vec<Vec<std::ops::Range<usize>>> = vec![Vec::new(); self.topics.len()];
+        for m in matches {
+            let (Some(topic), first, last) = self.patterns[m.pattern().as_usize()] else { continue };
+            if skip.iter().any(|r| r.start <= m.start() && m.end() <= r.end)
+                || seen[topic].iter().any(|r| r.start < m.end() && m.start() < r.end)
+            {
                 continue;
             }
             let before_ok = !first || !text[..m.start()].chars().next_back().is_some_and(is_word_char);
             let after_ok = !last || !text[m.end()..].chars().next().is_some_and(is_word_char);
-            hit[topic] = before_ok && after_ok;
+            if before_ok && after_ok {
+                seen[topic].push(m.range());
+            }
         }
-        self.topics.iter().zip(hit).filter(|(_, h)| *h).map(|(t, _)| t.id.as_str()).collect()
+        // One passing mention in a long message is not what the message is about.
+        let needed = if text.chars().count() > LONG_MESSAGE_CHARS { 2 } else { 1 };
+        self.topics.iter().zip(seen).filter(|(_, s)| s.len() >= needed).map(|(t, _)| t.id.as_str()).collect()
     }
 
     /// The topic a user means by `name` (see [`resolve`]).
@@ -144,10 +168,24 @@ impl Taxonomy {
     }
 }
 
-/// The topic a user means by `name`: its id, Chinese or English label (case-insensitive).
+/// The topic a user means by `name`, compared folded and without separators (`crossborder`
+/// is `cross-border`): its id or a label; else the one topic whose id or label contains it
+/// (`风控` → 风控反洗钱, `对账` → 对账差错); else the first topic with it as a keyword.
 pub fn resolve<'a>(topics: &'a [Topic], name: &str) -> Option<&'a Topic> {
-    let n = name.trim();
-    topics.iter().find(|t| t.id.eq_ignore_ascii_case(n) || t.zh == n || t.en.eq_ignore_ascii_case(n))
+    let key = |s: &str| fold(s).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    let n = key(name);
+    if n.is_empty() {
+        return None;
+    }
+    let names = |t: &Topic| [key(&t.id), key(&t.zh), key(&t.en)];
+    if let Some(t) = topics.iter().find(|t| names(t).contains(&n)) {
+        return Some(t);
+    }
+    let partial: Vec<&Topic> = topics.iter().filter(|t| names(t).iter().any(|s| s.contains(&n))).collect();
+    if let [t] = partial.as_slice() {
+        return Some(t);
+    }
+    topics.iter().find(|t| t.keywords.iter().any(|k| key(k) == n))
 }
 
 #[cfg(test)]
@@ -179,7 +217,7 @@ mod tests {
     fn tags_by_keyword_in_taxonomy_order() {
         let t = Taxonomy::builtin();
         assert_eq!(t.tag("网联断直连以后，通道路由怎么做？"), vec!["routing", "netsunion"]);
-        assert_eq!(t.tag("结售汇要报外管局"), vec!["cross-border"]);
+        assert_eq!(t.tag("结售汇要报外管局"), vec!["cross-border", "licensing"]);
         assert_eq!(t.tag("今天对账发现长短款"), vec!["reconciliation"]);
         assert!(t.tag("今天天气不错").is_empty());
     }
@@ -196,7 +234,27 @@ mod tests {
     fn mentions_do_not_tag() {
         let t = Taxonomy::builtin();
         assert!(t.tag("@聚合支付_程昱\u{2005}早").is_empty());
+        // The export wrote U+2005 as `?`: the message after it still counts.
+        assert_eq!(t.tag("@聚合支付_程昱?路由怎么做"), vec!["routing"]);
         assert_eq!(t.tag("@程昱 聚合支付怎么做"), vec!["qr"]);
+    }
+
+    #[test]
+    fn exclusions_folding_and_new_keywords() {
+        let t = Taxonomy::builtin();
+        assert!(t.tag("资金监管账户").is_empty());
+        assert_eq!(t.tag("监管发文了"), vec!["licensing"]);
+        assert!(t.tag("这是个人行为").is_empty());
+        assert_eq!(t.tag("人民银行"), vec!["licensing"]);
+        assert!(t.tag("过于强调单兵能力").is_empty());
+        assert_eq!(t.tag("結售匯"), vec!["cross-border"]);
+        assert_eq!(t.tag("Ⅱ类户怎么开"), vec!["accounts"]);
+        assert_eq!(t.tag("异地双活"), vec!["architecture"]);
+        assert_eq!(t.tag("D0出款"), vec!["clearing"]);
+        assert!(t.tag("我们的营销渠道").is_empty());
+        let long = format!("{}退款{}", "接口".repeat(70), "。");
+        assert!(t.tag(&long).is_empty());
+        assert_eq!(t.tag(&format!("{long}退款")), vec!["refunds"]);
     }
 
     #[test]
@@ -206,6 +264,14 @@ mod tests {
         assert_eq!(t.resolve("NetsUnion").map(|t| t.id.as_str()), Some("netsunion"));
         assert_eq!(t.resolve("Reconciliation").map(|t| t.id.as_str()), Some("reconciliation"));
         assert!(t.resolve("weather").is_none());
+        let id = |n: &str| t.resolve(n).map(|t| t.id.clone());
+        assert_eq!(id("对账").as_deref(), Some("reconciliation"));
+        assert_eq!(id("风控").as_deref(), Some("risk"));
+        assert_eq!(id("crossborder").as_deref(), Some("cross-border"));
+        assert_eq!(id("跨境").as_deref(), Some("cross-border"));
+        assert_eq!(id("备付金").as_deref(), Some("clearing"));
+        assert_eq!(id("二类户").as_deref(), Some("accounts"));
+        assert!(id("，").is_none());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use chatlore::tui::action::{Action, CopyOutcome, FilterTab, IndexEvent};
+use chatlore::tui::action::{Action, CopyOutcome, FilterTab, IndexEvent, InsightSection};
 use chatlore::tui::app::{App, Effect, Focus, IndexStatus, Overlay};
 use chatlore::tui::{dispatch, keymap};
 use common::*;
@@ -162,13 +162,13 @@ fn help_opens_from_anywhere_filters_in_both_languages_and_enter_runs_the_key() {
     assert!(app.overlay.is_none() && app.input.text == "?", "? is typed in the search box");
     key(&mut app, KeyCode::F(1));
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })), "F1 opens the help from the search box");
-    typed(&mut app, "洞察");
+    typed(&mut app, "发言人、公司");
     let Some(Overlay::Help { filter, .. }) = &app.overlay else { panic!("no help") };
     let rows = keymap::help_rows(&filter.text);
     assert_eq!(rows.iter().map(|b| b.keys_label()).collect::<Vec<_>>(), vec!["i"]);
-    assert_eq!(keymap::help_rows("INSIGHTS").len(), 1, "English, any case");
+    assert_eq!(keymap::help_rows("TOP SPEAKERS").len(), 1, "English, any case");
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Insights)), "Enter ran i");
+    assert!(matches!(app.overlay, Some(Overlay::Insights { .. })), "Enter ran i");
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn esc_typed_quickly_before_a_key_arrives_as_alt_and_means_both() {
     app.update(Action::Enter);
     app.update(Action::OpenHelp);
     dispatch(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT)));
-    assert!(matches!(app.overlay, Some(Overlay::Insights)), "Esc closed the help, i opened insights");
+    assert!(matches!(app.overlay, Some(Overlay::Insights { .. })), "Esc closed the help, i opened insights");
     // In the search box Esc has nowhere to go back to: the key is typed.
     let mut app = demo_app(&dir);
     dispatch(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::ALT)));
@@ -512,4 +512,153 @@ fn paste_goes_into_the_search_box() {
     dispatch(&mut app, Event::Paste("断直连\n".into()));
     assert_eq!(app.input.text, "断直连");
     assert_eq!(app.results.total, 4);
+}
+
+/// The README's key table, as the binding table says it should read.
+fn key_table() -> String {
+    let mut out = String::from("| keys | 中文 | what they do |\n| --- | --- | --- |\n");
+    for b in keymap::BINDINGS {
+        let scope = b.scope.label();
+        let en = if scope.is_empty() { b.en.to_owned() } else { format!("[{scope}] {}", b.en) };
+        out.push_str(&format!("| `{}` | {} | {} |\n", b.keys_label(), b.zh, en));
+    }
+    out
+}
+
+#[test]
+fn the_readme_key_table_is_the_binding_table() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table = key_table();
+    assert!(readme.contains(&table), "README.md's key table should read:\n{table}");
+}
+
+#[test]
+fn a_date_typed_in_the_day_list_jumps_to_it_and_pages_are_what_is_visible() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 8));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('D'));
+    let selected_date = |app: &App| match &app.overlay {
+        Some(Overlay::Days { selected, rows, .. }) => rows[*selected].date.to_string(),
+        other => panic!("no day list: {other:?}"),
+    };
+    for c in "2017-08".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert!(selected_date(&app).starts_with("2017-08"), "{}", selected_date(&app));
+    for c in "-15".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(selected_date(&app), "2017-08-15");
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(selected_date(&app), "2018-05-30");
+    // 8 rows of terminal: the popup shows 6 days, and a page is 6.
+    key(&mut app, KeyCode::PageDown);
+    let Some(Overlay::Days { selected, .. }) = &app.overlay else { panic!() };
+    assert_eq!(*selected, 6);
+}
+
+#[test]
+fn up_and_down_in_the_search_box_walk_recent_searches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    for q in ["对账", "网联", "对账"] {
+        app.update(Action::ClearInput);
+        typed(&mut app, q);
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('/'));
+    }
+    assert_eq!(app.recent, vec!["网联", "对账"], "once each, newest last");
+    app.update(Action::ClearInput);
+    typed(&mut app, "路");
+    key(&mut app, KeyCode::Up);
+    assert_eq!((app.input.text.as_str(), app.results.total), ("对账", 6));
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.input.text, "网联");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.input.text, "网联", "the oldest stays");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.input.text, "对账");
+    key(&mut app, KeyCode::Down);
+    assert_eq!((app.input.text.as_str(), app.focus), ("路", Focus::Search), "what was typed comes back");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.focus, Focus::Results);
+}
+
+#[test]
+fn the_companies_tab_filters_by_org() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    app.update(Action::OpenFilters(Some(FilterTab::Companies)));
+    let rows = app.filter_rows(FilterTab::Companies, "");
+    assert!(!rows.is_empty());
+    let top = rows[0].clone();
+    assert!(rows.windows(2).all(|w| w[0].count >= w[1].count), "most messages first");
+    let typed: String = top.label.chars().take(2).collect();
+    assert!(app.filter_rows(FilterTab::Companies, &typed).iter().any(|r| r.label == top.label));
+    app.update(Action::Enter);
+    assert_eq!(app.chips.len(), 1);
+    assert_eq!(app.chips[0].to_string(), format!("org:{}", top.label));
+    assert_eq!(app.results.total as u64, top.count, "the chip finds what the tab counted");
+}
+
+#[test]
+fn percent_in_insights_counts_each_months_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('i'));
+    assert!(!app.share && app.month_totals.is_none());
+    key(&mut app, KeyCode::Char('%'));
+    assert!(app.share);
+    let totals = app.month_totals.clone().expect("month totals counted");
+    assert_eq!(totals.values().sum::<u64>(), 138, "every message of the archive, not only the hits");
+    let hits = &app.facets.as_ref().unwrap().months;
+    assert!(hits.iter().all(|(m, n)| totals.get(m).is_some_and(|t| t >= n)));
+    key(&mut app, KeyCode::Char('%'));
+    assert!(!app.share);
+}
+
+#[test]
+fn a_topic_chip_highlights_its_keywords_and_n_walks_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "topic:reconciliation");
+    assert!(app.results.total > 0);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    let c = app.conversation.as_ref().expect("the hit opened");
+    assert!(c.terms.iter().any(|t| t == "对账") && c.terms.iter().any(|t| t == "单边账"), "{:?}", c.terms);
+    assert!(c.matches.contains(&c.focus), "the hit is one of the day's matches");
+    if c.matches.len() > 1 {
+        let before = c.focus;
+        key(&mut app, KeyCode::Char('n'));
+        assert_ne!(app.conversation.as_ref().unwrap().focus, before, "n walks the topic's keywords");
+    }
+}
+
+#[test]
+fn enter_in_insights_filters_by_the_month_speaker_company_or_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('i'));
+    let months = app.insight_rows(InsightSection::Months);
+    assert!(months.iter().any(|r| r.count == 0), "months without hits are rows too");
+    key(&mut app, KeyCode::Enter);
+    let chip = app.chips.last().unwrap().to_string();
+    assert!(chip.starts_with(&format!("date:{}-01..", months.last().unwrap().label)), "{chip}");
+    assert_eq!(app.results.total as u64, months.last().unwrap().count, "the latest month, as counted");
+    app.chips.clear();
+    app.refresh();
+    key(&mut app, KeyCode::Char('i'));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('j'));
+    let speaker = app.insight_rows(InsightSection::Speakers)[1].clone();
+    key(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.chips, vec![speaker.filter]);
+    assert_eq!(app.results.total as u64, speaker.count);
 }

@@ -105,22 +105,25 @@ fn regex_lite_strip(line: &str) -> String {
     out
 }
 
-/// The shell command that runs the browser and reports its exit status.
+/// The shell command that runs the browser and reports its exit status. Recent searches go
+/// to a data folder beside the index folder (not the user's).
 fn browser(archive: &Path, index: &Path, env: &str) -> String {
     format!(
-        "LANG=C.UTF-8 {env} {} --archive {} --index {}; echo chatlore-exit=$?; sleep 60",
+        "LANG=C.UTF-8 CHATLORE_DATA_DIR={}.data {env} {} --archive {} --index {}; echo chatlore-exit=$?; sleep 60",
+        index.display(),
         env!("CARGO_BIN_EXE_chatlore"),
         archive.display(),
         index.display()
     )
 }
 
-/// The demo archive copied into a temp folder, indexed into another.
+/// The demo archive copied into a temp folder, indexed into `index` in another (whose
+/// `index.data` then holds the browser's recent searches).
 fn demo_copy() -> (tempfile::TempDir, tempfile::TempDir) {
     let arch = tempfile::tempdir().unwrap();
     let idx = tempfile::tempdir().unwrap();
     copy_tree(&demo_archive(), arch.path());
-    index(arch.path(), idx.path());
+    index(arch.path(), &idx.path().join("index"));
     (arch, idx)
 }
 
@@ -165,7 +168,9 @@ fn search_open_a_conversation_and_quit_in_a_real_terminal() {
 #[test]
 fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversation() {
     let (arch, idx) = demo_copy();
-    let Some(tmux) = Tmux::start("still", &browser(arch.path(), idx.path(), ""), 100, 30) else { return };
+    let Some(tmux) = Tmux::start("still", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
     tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs") && s.contains("138 hits"));
     tmux.text("对账");
     tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits") && s.contains(" 6 hits · "));
@@ -216,7 +221,9 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
 #[test]
 fn the_split_view_previews_the_selection_and_says_when_there_is_none() {
     let (arch, idx) = demo_copy();
-    let Some(tmux) = Tmux::start("split", &browser(arch.path(), idx.path(), ""), 140, 40) else { return };
+    let Some(tmux) = Tmux::start("split", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
+        return;
+    };
     tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
     tmux.text("对账");
     let screen = tmux.wait_for("the first hit previewed as typed", |s| {
@@ -247,12 +254,13 @@ fn the_split_view_previews_the_selection_and_says_when_there_is_none() {
 #[test]
 fn y_copies_the_message_under_the_cursor_and_esc_never_quits() {
     let (arch, idx) = demo_copy();
-    let command = browser(arch.path(), idx.path(), "CHATLORE_CLIPBOARD=osc52");
+    let command = browser(arch.path(), &idx.path().join("index"), "CHATLORE_CLIPBOARD=osc52");
     let Some(tmux) = Tmux::start("cite", &command, 100, 30) else { return };
     // tmux takes OSC 52 from the program into its paste buffer.
     assert!(tmux.cmd(&["set", "-g", "set-clipboard", "on"]).status().unwrap().success());
     tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
-    tmux.text("结售汇");
+    // `=`: the term alone (the glossary would add 结汇, 购汇 …).
+    tmux.text("=结售汇");
     tmux.wait_for("the hits", |s| s.contains("结果 Results · 2 hits") && s.contains("远期结售汇"));
     tmux.keys(&["Enter", "Enter"]);
     tmux.wait_for("the conversation", |s| s.contains("对话 2018-01-09") && s.contains("▶ 10:06:31"));
@@ -280,10 +288,32 @@ fn y_copies_the_message_under_the_cursor_and_esc_never_quits() {
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(200));
     tmux.keys(&["q"]);
-    tmux.wait_for("q typed into the search box", |s| s.contains("搜索 › 结售汇q"));
+    tmux.wait_for("q typed into the search box", |s| s.contains("搜索 › =结售汇q"));
     std::thread::sleep(PAST_EVERY_TIMER);
     assert!(!tmux.screen().contains("chatlore-exit="), "still running");
     tmux.keys(&["C-c"]);
     let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
     assert!(screen.contains("chatlore-exit=0"), "{screen}");
+}
+
+#[test]
+fn recent_searches_are_kept_across_runs() {
+    let (arch, idx) = demo_copy();
+    let index = idx.path().join("index");
+    let command = browser(arch.path(), &index, "");
+    {
+        let Some(tmux) = Tmux::start("recent1", &command, 100, 30) else { return };
+        tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+        tmux.text("对账");
+        tmux.wait_for("the hits", |s| s.contains("结果 Results · 6 hits"));
+        tmux.keys(&["Enter"]);
+        tmux.keys(&["q"]);
+        tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit=0"));
+    }
+    let kept = std::fs::read_to_string(format!("{}.data/recent-searches", index.display())).unwrap();
+    assert_eq!(kept, "对账\n");
+    let Some(tmux) = Tmux::start("recent2", &command, 100, 30) else { return };
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.keys(&["Up"]);
+    tmux.wait_for("the last run's search back", |s| s.contains("搜索 › 对账") && s.contains("结果 Results · 6 hits"));
 }

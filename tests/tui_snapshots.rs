@@ -30,13 +30,17 @@ fn typed(app: &mut App, text: &str) {
 
 fn frame(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| ui::draw(f, app)).unwrap();
+    terminal
+        .draw(|f| {
+            ui::draw(f, app);
+        })
+        .unwrap();
     terminal.backend().to_string()
 }
 
 macro_rules! snap {
     ($name:expr, $app:expr) => {
-        insta::with_settings!({ filters => vec![(r"\d+\.\d+ ms", "[t] ms")] }, {
+        insta::with_settings!({ filters => vec![(r"\d+\.\d+ ms(.*?) +index", "[t] ms$1 … index")] }, {
             insta::assert_snapshot!($name, frame(&$app));
         })
     };
@@ -187,7 +191,10 @@ fn the_loop_runs_on_any_backend_until_quit() {
     .unwrap();
     assert!(app.quit);
     assert_eq!(app.results.total, 6);
-    insta::with_settings!({ filters => vec![(r"\d+\.\d+ ms", "[t] ms")] }, {
+    let last = app.drawn.expect("the loop keeps the layout it drew");
+    assert_eq!(last, app.panes());
+    assert_eq!((last.area.width, last.area.height, last.main), (80, 24, chatlore::tui::layout::Main::Results));
+    insta::with_settings!({ filters => vec![(r"\d+\.\d+ ms(.*?) +index", "[t] ms$1 … index")] }, {
         insta::assert_snapshot!("loop_last_frame", terminal.backend().to_string());
     });
 }

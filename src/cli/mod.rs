@@ -92,10 +92,11 @@ pub enum Command {
     },
 }
 
-const QUERY_HELP: &str = "Query language: terms (all must match), \"exact phrases\", -excluded, \
-from:NICK org:COMPANY group:GROUP topic:ID|中文 kind:text|link|image \
+const QUERY_HELP: &str = "Query language: terms (all must match), A OR B (or A|B), \"phrases\", -excluded, \
+=term (no glossary synonyms), from:NICK org:COMPANY group:GROUP topic:ID|label|keyword kind:text|link|image \
 date:2017-08 | date:2017-08-01..2017-09-30 | date:2017..2018. \
-Chinese matches as a substring; Latin words match whole, any case. \
+Chinese matches as a substring; Latin words match whole, any case; full-width and traditional \
+forms match their plain ones; a space or punctuation inside a phrase matches any separators or none. \
 Words starting with - are exclusions, not flags (`search 对账 -跨境`); filters alone are a query.";
 
 #[derive(Debug, clap::Args)]
@@ -128,6 +129,9 @@ pub struct SearchArgs {
     /// Only messages of this group.
     #[arg(long)]
     pub group: Vec<String>,
+    /// Search the terms as typed, without their glossary synonyms (like `=term`).
+    #[arg(long)]
+    pub exact: bool,
     /// Colour the matches: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -417,6 +421,9 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
         !query.is_empty(),
         "nothing to search for: give words or filters (`chatlore search 对账`, `chatlore search --from 陈默`)"
     );
+    if args.exact {
+        query.terms.iter_mut().for_each(|t| t.exact = true);
+    }
     let engine = open_engine(archive, index_dir)?;
     let sort = match args.sort {
         SortArg::Relevance => Sort::Relevance,
@@ -431,6 +438,12 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
         Color::Never => false,
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    if format == Format::Human {
+        // What the glossary added, on stderr so that piped hits stay clean.
+        for note in engine.expand(&query).expansion_note() {
+            eprintln!("{note} (=term or --exact: only as typed)");
+        }
+    }
     print::hits(&engine, &query, &results, format, color)?;
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

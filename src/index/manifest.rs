@@ -78,6 +78,9 @@ pub struct Meta {
     /// Changes when anything that shapes the documents changes (schema, taxonomy, dictionary).
     pub fingerprint: String,
     pub topics: Vec<Topic>,
+    /// The glossary's entries (each a list of forms), for expanding query terms.
+    #[serde(default)]
+    pub glossary: Vec<Vec<String>>,
     /// Group folder → display name, where the archive gives one.
     pub groups: BTreeMap<String, String>,
     pub files: u64,

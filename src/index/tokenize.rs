@@ -6,7 +6,12 @@
 //!   character `c` is found as the unigram `c` or any bigram `c?` (a prefix), so the index
 //!   finds exactly what a substring search finds, whatever a segmenter would have done
 //!   (Meilisearch #2499, #4874), with one token per character.
-//!   Separators between tokens widen the position gap so that a phrase never spans them.
+//!   A run of separators between tokens is one separator token ([`SEPARATOR`]), so a phrase
+//!   never spans a separator unless it asks for one: a term with a separator inside (`快捷 支付`,
+//!   `T+1`) is the phrase of its grams with the separator token between the parts, or, where a
+//!   CJK character meets the separator, also without it ([`term_variants`]).
+//!   Both tokenizers read the text folded by [`crate::normalise`]; token offsets point at the
+//!   original text.
 //! * `jieba` (ranking): jieba-rs search-mode words, lowercased. It needs jieba's dictionary
 //!   (~110 ms to load), so only the writer builds it; queries use plain terms on this field.
 
@@ -20,8 +25,12 @@ pub const JIEBA: &str = "chatlore_jieba";
 
 /// Tokens longer than this (base64 blobs, URLs without separators) are not indexed.
 const MAX_TOKEN_BYTES: usize = 255;
-/// Extra positions between tokens that a separator (space, punctuation) stands between.
-const SEPARATOR_GAP: usize = 2;
+/// The token standing for a run of separators (space, punctuation) between two tokens; no word
+/// or CJK gram is ever a space.
+pub const SEPARATOR: &str = " ";
+/// A term with more separators between CJK parts than this matches the ones after the limit
+/// only where the text has a separator too (each one doubles the variants).
+const MAX_OPTIONAL_SEPARATORS: usize = 6;
 
 /// Words added to jieba's dictionary so payments terms stay whole for ranking.
 const USER_WORDS: &[&str] = &[
@@ -91,7 +100,7 @@ pub fn grams(text: &str) -> Vec<Gram> {
                 run.push((j, d));
                 chars.next();
             }
-            let base = next_position(&mut pos, &mut emitted, &mut gap);
+            let base = next_position(&mut out, &mut pos, &mut emitted, &mut gap, i);
             let end_of = |k: usize| run[k].0 + run[k].1.len_utf8();
             for (k, pair) in run.windows(2).enumerate() {
                 let text: String = [pair[0].1, pair[1].1].into_iter().collect();
@@ -110,7 +119,7 @@ pub fn grams(text: &str) -> Vec<Gram> {
                 chars.next();
             }
             if word.len() <= MAX_TOKEN_BYTES {
-                let position = next_position(&mut pos, &mut emitted, &mut gap);
+                let position = next_position(&mut out, &mut pos, &mut emitted, &mut gap, i);
                 out.push(Gram { text: word, position, from: i, to: end, implied: false });
                 pos = position;
             } else {
@@ -124,11 +133,13 @@ pub fn grams(text: &str) -> Vec<Gram> {
     out
 }
 
-fn next_position(pos: &mut usize, emitted: &mut bool, gap: &mut bool) -> usize {
+/// The position of the next token, after a separator token if a separator came before it.
+fn next_position(out: &mut Vec<Gram>, pos: &mut usize, emitted: &mut bool, gap: &mut bool, at: usize) -> usize {
     let p = if !*emitted {
         0
     } else if *gap {
-        *pos + 1 + SEPARATOR_GAP
+        out.push(Gram { text: SEPARATOR.to_owned(), position: *pos + 1, from: at, to: at, implied: false });
+        *pos + 2
     } else {
         *pos + 1
     };
@@ -147,7 +158,32 @@ pub struct TermGrams {
     pub prefix: bool,
 }
 
-/// The grams of a query term (implied unigrams dropped).
+/// The forms of a term to look for, folded: its parts joined by a separator, or where a CJK
+/// character meets the separator, either by one or by none (see the module doc).
+pub fn term_variants(term: &str) -> Vec<String> {
+    let folded = crate::normalise::fold(term);
+    let parts = crate::text::term_parts(&folded);
+    let mut variants = vec![parts.first().map_or(String::new(), |p| (*p).to_owned())];
+    let mut optional = 0;
+    for pair in parts.windows(2) {
+        let latin_both =
+            pair[0].chars().next_back().is_some_and(is_word_char) && pair[1].chars().next().is_some_and(is_word_char);
+        let both = !latin_both && optional < MAX_OPTIONAL_SEPARATORS;
+        optional += usize::from(both);
+        let mut next = Vec::with_capacity(variants.len() * 2);
+        for v in variants {
+            if both {
+                next.push(format!("{v}{}", pair[1]));
+            }
+            next.push(format!("{v}{SEPARATOR}{}", pair[1]));
+        }
+        variants = next;
+    }
+    variants.retain(|v| !v.is_empty());
+    variants
+}
+
+/// The grams of one (folded) variant of a query term (implied unigrams dropped).
 pub fn query_grams(term: &str) -> TermGrams {
     let grams: Vec<Gram> = grams(term).into_iter().filter(|g| !g.implied).collect();
     let first = grams.first().map_or(0, |g| g.position);
@@ -156,11 +192,19 @@ pub fn query_grams(term: &str) -> TermGrams {
     TermGrams { grams: grams.into_iter().map(|g| (g.position - first, g.text)).collect(), prefix }
 }
 
-/// The grams of `text` as tantivy tokens (the writer pre-tokenizes with this in parallel).
+/// The grams of `text`, folded, as tantivy tokens (the writer pre-tokenizes with this in
+/// parallel).
 pub fn gram_tokens(text: &str) -> Vec<Token> {
-    grams(text)
+    let folded = crate::normalise::normalise(text);
+    grams(&folded.text)
         .into_iter()
-        .map(|g| Token { offset_from: g.from, offset_to: g.to, position: g.position, text: g.text, position_length: 1 })
+        .map(|g| Token {
+            offset_from: folded.original(g.from),
+            offset_to: folded.original(g.to),
+            position: g.position,
+            text: g.text,
+            position_length: 1,
+        })
         .collect()
 }
 
@@ -187,18 +231,19 @@ pub fn build_jieba<'a>(extra: impl IntoIterator<Item = &'a str>) -> Jieba {
     jieba
 }
 
-/// jieba search-mode words of `text`, lowercased, as tantivy tokens.
+/// jieba search-mode words of `text`, folded, as tantivy tokens.
 pub fn jieba_tokens(jieba: &Jieba, text: &str) -> Vec<Token> {
+    let folded = crate::normalise::normalise(text);
     jieba
-        .cut_for_search(text, true)
+        .cut_for_search(&folded.text, true)
         .into_iter()
         .filter(|t| t.word.chars().any(|c| is_cjk(c) || is_word_char(c)) && t.word.len() <= MAX_TOKEN_BYTES)
         .enumerate()
         .map(|(position, t)| Token {
-            offset_from: t.byte_start,
-            offset_to: t.byte_end,
+            offset_from: folded.original(t.byte_start),
+            offset_to: folded.original(t.byte_end),
             position,
-            text: t.word.to_lowercase(),
+            text: t.word.to_owned(),
             position_length: 1,
         })
         .collect()
@@ -294,9 +339,33 @@ mod tests {
     #[test]
     fn offsets_point_at_the_source_text() {
         let s = "哈 API网联";
-        for g in grams(s) {
+        for g in grams(s).into_iter().filter(|g| g.text != SEPARATOR) {
             assert_eq!(s[g.from..g.to].to_lowercase(), g.text);
         }
+        let s = "ＰＯＳ機";
+        let spans: Vec<&str> = gram_tokens(s).iter().map(|t| &s[t.offset_from..t.offset_to]).collect();
+        assert_eq!(spans, vec!["ＰＯＳ", "機"]);
+    }
+
+    #[test]
+    fn a_run_of_separators_is_one_separator_token() {
+        assert_eq!(
+            texts("快捷，， 支付"),
+            vec![(0, "快捷".into()), (1, "捷".into()), (2, SEPARATOR.into()), (3, "支付".into()), (4, "付".into())]
+        );
+        assert_eq!(texts("t+1"), vec![(0, "t".into()), (1, SEPARATOR.into()), (2, "1".into())]);
+    }
+
+    #[test]
+    fn term_variants_make_cjk_separators_optional() {
+        assert_eq!(term_variants("快捷 支付"), vec!["快捷支付", "快捷 支付"]);
+        assert_eq!(term_variants("快捷，支付"), vec!["快捷支付", "快捷 支付"]);
+        assert_eq!(term_variants("Ｔ＋１"), vec!["t 1"]);
+        assert_eq!(term_variants("pos 机"), vec!["pos机", "pos 机"]);
+        assert_eq!(term_variants("網聯"), vec!["网联"]);
+        assert!(term_variants("，。").is_empty());
+        let many = "甲 乙 丙 丁 戊 己 庚 辛 壬";
+        assert_eq!(term_variants(many).len(), 1 << MAX_OPTIONAL_SEPARATORS);
     }
 
     #[test]

@@ -95,6 +95,13 @@ pub fn update(
     let io = |source| IndexError::Io { path: index_dir.into(), source };
     let (taxonomy, taxonomy_warning) = Taxonomy::for_archive_or_builtin(archive_root);
     let mut warnings: Vec<Warning> = taxonomy_warning.into_iter().collect();
+    let glossary = crate::glossary::Glossary::for_archive(archive_root).unwrap_or_else(|e| {
+        warnings.push(Warning {
+            path: crate::glossary::FILE_NAME.into(),
+            reason: format!("{e}; using the built-in glossary"),
+        });
+        crate::glossary::Glossary::builtin()
+    });
     let fingerprint = fingerprint(&taxonomy);
     let archive_path = canonical_archive(archive_root)?;
 
@@ -202,6 +209,7 @@ pub fn update(
         archive: archive_path,
         fingerprint,
         topics: taxonomy.topics.clone(),
+        glossary: glossary.entries,
         groups: archive::group_names(archive_root),
         files: summary.files,
         messages: summary.messages,

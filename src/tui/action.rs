@@ -10,10 +10,12 @@ pub enum FilterTab {
     Speakers,
     Topics,
     Groups,
+    Companies,
 }
 
 impl FilterTab {
-    pub const ALL: [FilterTab; 4] = [FilterTab::Dates, FilterTab::Speakers, FilterTab::Topics, FilterTab::Groups];
+    pub const ALL: [FilterTab; 5] =
+        [FilterTab::Dates, FilterTab::Speakers, FilterTab::Topics, FilterTab::Groups, FilterTab::Companies];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -21,8 +23,23 @@ impl FilterTab {
             FilterTab::Speakers => "Speakers",
             FilterTab::Topics => "Topics",
             FilterTab::Groups => "Groups",
+            FilterTab::Companies => "Companies",
         }
     }
+}
+
+/// A section of the insights window that `Tab` moves between and `Enter` filters by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsightSection {
+    Months,
+    Speakers,
+    Companies,
+    Topics,
+}
+
+impl InsightSection {
+    pub const ALL: [InsightSection; 4] =
+        [InsightSection::Months, InsightSection::Speakers, InsightSection::Companies, InsightSection::Topics];
 }
 
 /// What the index worker reports.
@@ -98,6 +115,8 @@ pub enum Action {
     OpenHelp,
     /// Remove the selected filter chip.
     RemoveChip,
+    /// Insights: hits per month as counts, or as a share of each month's messages.
+    ToggleShare,
     /// Cycle the order: relevance, newest first, oldest first.
     CycleSort,
     /// Show the conversation over the whole width (again: back to the split view).

@@ -1,7 +1,7 @@
 //! The browser's state (`App`) and its one way of changing: [`App::update`]. Drawing reads
 //! this state and never changes it; the runtime carries out the [`Effect`]s it asks for.
 
-use super::action::{Action, CopyOutcome, FilterTab, IndexEvent};
+use super::action::{Action, CopyOutcome, FilterTab, IndexEvent, InsightSection};
 pub use super::filters::FilterRow;
 use super::input::TextInput;
 use super::{filters, keymap, layout};
@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 const PAGE: usize = 200;
 /// How long to wait before trying again when another process is indexing.
 const BUSY_RETRY: Duration = Duration::from_secs(2);
+/// Recent searches kept.
+const RECENT_MAX: usize = 50;
 /// How often the open index is checked for commits made by other processes.
 const RELOAD_EVERY: Duration = Duration::from_secs(2);
 
@@ -41,11 +43,17 @@ pub enum Overlay {
         input: TextInput,
         selected: usize,
     },
-    Insights,
+    /// Insights; `Tab` moves between sections, `Enter` filters by the selected row.
+    Insights {
+        section: InsightSection,
+        selected: usize,
+    },
     /// Days under the active filters (not the search text), newest first.
     Days {
         selected: usize,
         rows: Vec<DayRow>,
+        /// A date being typed to jump to (`2017-08`, `2017-08-15`).
+        typed: String,
     },
     /// A citation to copy by hand (it could not be copied), scrolled by this many lines.
     Citation {
@@ -136,8 +144,19 @@ pub struct App {
     /// A one-line note for the status bar (what reindexing did, a copied citation).
     pub note: Option<String>,
     pub size: (u16, u16),
+    /// `%` in insights: months as shares of their messages; the totals they need.
+    pub share: bool,
+    pub month_totals: Option<std::collections::BTreeMap<String, u64>>,
     /// `z`: the conversation takes the whole width of a split view.
     pub maximised: bool,
+    /// Recent queries, oldest first (↑/↓ in the search box walk them; the runtime keeps them
+    /// across runs).
+    pub recent: Vec<String>,
+    /// While walking recent queries: which one is shown, and what was typed before.
+    recent_at: Option<usize>,
+    draft: String,
+    /// Where the last frame put the panes (set by the loop after each draw).
+    pub drawn: Option<layout::Panes>,
     pub quit: bool,
     retry_at: Option<Instant>,
     /// The archive changed while an update was running: check again after it.
@@ -166,6 +185,12 @@ impl App {
             note: None,
             size,
             maximised: false,
+            share: false,
+            month_totals: None,
+            drawn: None,
+            recent: Vec::new(),
+            recent_at: None,
+            draft: String::new(),
             quit: false,
             retry_at: None,
             recheck: false,
@@ -215,6 +240,25 @@ impl App {
         self.split_view() && !(self.maximised && self.conversation.is_some())
     }
 
+    /// What the main area shows now.
+    pub fn main_view(&self) -> layout::Main {
+        if self.side_by_side() {
+            layout::Main::Both
+        } else if (self.focus == Focus::Conversation || self.maximised) && self.conversation.is_some() {
+            layout::Main::Conversation
+        } else {
+            layout::Main::Results
+        }
+    }
+
+    /// The panes as last drawn; before the first frame, or when the size or the view changed
+    /// since, as the next frame will draw them (the same computation).
+    pub fn panes(&self) -> layout::Panes {
+        let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
+        let main = self.main_view();
+        self.drawn.filter(|p| p.area == area && p.main == main).unwrap_or_else(|| layout::Panes::new(area, main))
+    }
+
     /// Where the keyboard is, for the keymap.
     pub fn key_context(&self) -> keymap::Context {
         keymap::Context { typing: self.typing(), chips: self.overlay.is_none() && self.focus == Focus::Chips }
@@ -247,12 +291,18 @@ impl App {
                 self.ensure_facets();
             }
             Action::OpenInsights => {
-                self.overlay = Some(Overlay::Insights);
                 self.ensure_facets();
+                // The latest month first.
+                let selected = self.insight_rows(InsightSection::Months).len().saturating_sub(1);
+                self.overlay = Some(Overlay::Insights { section: InsightSection::Months, selected });
             }
             Action::OpenDays => {
                 let rows = self.day_rows();
-                self.overlay = Some(Overlay::Days { selected: 0, rows });
+                self.overlay = Some(Overlay::Days { selected: 0, rows, typed: String::new() });
+            }
+            Action::ToggleShare => {
+                self.share = !self.share;
+                self.count_month_totals();
             }
             Action::CycleSort => {
                 self.sort = match self.sort {
@@ -268,14 +318,19 @@ impl App {
                     self.focus = Focus::Conversation;
                 }
             }
-            Action::TypeSearch(c) => {
-                self.overlay = None;
-                self.focus = Focus::Search;
-                self.edit(|i| {
-                    i.end();
-                    i.insert(c)
-                });
+            Action::TypeSearch(c) if c.is_ascii_digit() || c == '-' => {
+                if let Some(Overlay::Days { selected, rows, typed }) = self.overlay.as_mut() {
+                    // Typed in the day list: a date to jump to.
+                    typed.push(c);
+                    match day_matching(rows, typed) {
+                        Some(i) => *selected = i,
+                        None => self.note = Some(format!("no day starts with {typed}")),
+                    }
+                } else {
+                    self.type_search(c);
+                }
             }
+            Action::TypeSearch(c) => self.type_search(c),
             Action::CloseOrQuit if self.overlay.is_some() => self.overlay = None,
             Action::CloseOrQuit => self.quit = true,
             Action::Copy => self.copy(),
@@ -303,7 +358,12 @@ impl App {
             (Focus::Search, Action::CursorRight) => self.input.right(),
             (Focus::Search, Action::CursorHome) => self.input.home(),
             (Focus::Search, Action::CursorEnd) => self.input.end(),
-            (Focus::Search, Action::Enter | Action::Down) => self.focus = Focus::Results,
+            (Focus::Search, Action::Up) => self.walk_recent(true),
+            (Focus::Search, Action::Down) if self.recent_at.is_some() => self.walk_recent(false),
+            (Focus::Search, Action::Enter | Action::Down) => {
+                self.remember_query();
+                self.focus = Focus::Results;
+            }
             (Focus::Results, Action::Enter) => {
                 self.open_selected();
                 if self.conversation.is_some() {
@@ -386,7 +446,14 @@ impl App {
                 }
             },
             (Overlay::Days { .. }, Action::Enter) => self.open_selected_day(),
-            (Overlay::Days { selected, rows }, a) => *selected = moved(*selected, &a, rows.len(), 10),
+            (Overlay::Days { selected, rows, typed }, Action::Backspace) => {
+                typed.pop();
+                *selected = day_matching(rows, typed).unwrap_or(*selected);
+            }
+            (Overlay::Days { selected, rows, .. }, a) => {
+                let page = layout::popup_rows(self.size.1, layout::DAYS_POPUP.1);
+                *selected = moved(*selected, &a, rows.len(), page)
+            }
             (Overlay::Citation { scroll, .. }, a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) => {
                 *scroll = match a {
                     Action::Up => scroll.saturating_sub(1),
@@ -395,13 +462,93 @@ impl App {
                     _ => scroll.saturating_add(10),
                 }
             }
-            (Overlay::Insights | Overlay::Citation { .. }, Action::Enter) => self.overlay = None,
+            (Overlay::Insights { section, .. }, a @ (Action::NextPane | Action::PrevPane)) => {
+                let all = InsightSection::ALL;
+                let i = all.iter().position(|s| s == section).unwrap_or(0);
+                let n = all.len();
+                let next = all[if matches!(a, Action::NextPane) { (i + 1) % n } else { (i + n - 1) % n }];
+                *section = next;
+                let rows = self.insight_rows(next);
+                if let Some(Overlay::Insights { section, selected }) = self.overlay.as_mut() {
+                    // Months start at the latest, lists at the top.
+                    *selected = if *section == InsightSection::Months { rows.len().saturating_sub(1) } else { 0 };
+                }
+            }
+            (&mut Overlay::Insights { section, selected }, Action::Enter) => {
+                let row = self.insight_rows(section).get(selected).cloned();
+                if let Some(row) = row {
+                    self.note = Some(format!("added {}", row.filter));
+                    self.chips.push(row.filter);
+                    self.overlay = None;
+                    self.focus = Focus::Results;
+                    self.refresh();
+                }
+            }
+            (&mut Overlay::Insights { section, selected }, a) => {
+                let n = self.insight_rows(section).len();
+                if let Some(Overlay::Insights { selected: s, .. }) = self.overlay.as_mut() {
+                    *s = moved(selected, &a, n, 10);
+                }
+            }
+            (Overlay::Citation { .. }, Action::Enter) => self.overlay = None,
             _ => {}
         }
     }
 
+    /// A character typed outside any input: to the end of the search box, which takes the
+    /// keyboard (an overlay without an input closes).
+    fn type_search(&mut self, c: char) {
+        self.overlay = None;
+        self.focus = Focus::Search;
+        self.edit(|i| {
+            i.end();
+            i.insert(c)
+        });
+    }
+
+    /// Keeps the query in the recent searches (once, as the newest).
+    fn remember_query(&mut self) {
+        let q = self.input.text.trim().to_owned();
+        if !q.is_empty() {
+            self.recent.retain(|r| *r != q);
+            self.recent.push(q);
+            if self.recent.len() > RECENT_MAX {
+                self.recent.remove(0);
+            }
+        }
+        self.recent_at = None;
+    }
+
+    /// Shows an older (`back`) or newer recent query in the search box; past the newest, what
+    /// was being typed comes back.
+    fn walk_recent(&mut self, back: bool) {
+        let n = self.recent.len();
+        let next = match (self.recent_at, back) {
+            (_, true) if n == 0 => return,
+            (None, true) => {
+                self.draft = self.input.text.clone();
+                Some(n - 1)
+            }
+            (Some(i), true) => Some(i.saturating_sub(1)),
+            (Some(i), false) if i + 1 < n => Some(i + 1),
+            (_, false) => None,
+        };
+        let text = match next {
+            Some(i) => self.recent[i].clone(),
+            None => std::mem::take(&mut self.draft),
+        };
+        self.edit(|input| {
+            input.clear();
+            for c in text.chars() {
+                input.insert(c);
+            }
+        });
+        self.recent_at = next;
+    }
+
     /// Edits the search box and searches again.
     fn edit(&mut self, f: impl FnOnce(&mut TextInput)) {
+        self.recent_at = None;
         let before = self.input.text.clone();
         f(&mut self.input);
         if self.input.text != before {
@@ -433,6 +580,9 @@ impl App {
     /// Runs the query again after the index changed, keeping the selection and the open
     /// conversation (cursor and scroll) on the same messages when they still exist.
     pub fn refresh_keeping(&mut self) {
+        // The archive changed: its months' totals are counted again.
+        self.month_totals = None;
+        self.count_month_totals();
         let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
         let old = self.results.selected;
         let reading = self.conversation.take().map(|c| {
@@ -472,6 +622,18 @@ impl App {
         }
     }
 
+    /// Messages per month in the whole archive, whatever the query, for `%` in insights.
+    fn count_month_totals(&mut self) {
+        if !self.share || self.month_totals.is_some() {
+            return;
+        }
+        match self.engine.as_ref().map(|e| e.facets(&Query::default())) {
+            Some(Ok(f)) => self.month_totals = Some(f.months),
+            Some(Err(e)) => self.note = Some(e.to_string()),
+            None => {}
+        }
+    }
+
     /// Runs the query and resets the selection.
     fn run_query(&mut self) {
         self.facets = None;
@@ -486,7 +648,7 @@ impl App {
                 self.fetch(0);
             }
         }
-        if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights)) {
+        if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
             self.ensure_facets();
         }
     }
@@ -520,7 +682,7 @@ impl App {
     }
 
     fn move_selection(&mut self, a: Action) {
-        let page = usize::from(self.size.1.saturating_sub(layout::CHROME_ROWS)).max(1);
+        let page = self.panes().results_rows();
         let total = self.results.total;
         let sel = &mut self.results.selected;
         *sel = match a {
@@ -553,7 +715,8 @@ impl App {
     }
 
     fn open_day(&mut self, path: &str, focus: impl FnOnce(&Day) -> usize) {
-        let terms: Vec<String> = self.results.query.highlight_terms().into_iter().map(str::to_owned).collect();
+        let mut terms: Vec<String> = self.results.query.highlight_terms().into_iter().map(str::to_owned).collect();
+        terms.extend(self.topic_keywords());
         let reuse = self.conversation.take().filter(|c| c.day.path == path);
         let day = match reuse.map(|c| c.day).map_or_else(|| archive::load_day(&self.archive, path), Ok) {
             Ok(day) => day,
@@ -577,6 +740,31 @@ impl App {
         self.conversation = Some(Conversation { day, focus, mark: None, scroll: 0, matches, terms });
     }
 
+    /// The keywords of the topics the query asks for (`topic:` chips or terms): a topic chip
+    /// highlights its keywords in the conversation and `n`/`N` walk them.
+    fn topic_keywords(&self) -> Vec<String> {
+        let Some(engine) = &self.engine else { return Vec::new() };
+        let wanted: Vec<&str> = self
+            .results
+            .query
+            .filters
+            .iter()
+            .filter(|f| f.field == Field::Topic && !f.negated)
+            .filter_map(|f| match &f.value {
+                Value::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        engine
+            .handle()
+            .meta
+            .topics
+            .iter()
+            .filter(|t| wanted.iter().any(|w| t.id.eq_ignore_ascii_case(w) || t.zh == *w))
+            .flat_map(|t| t.keywords.iter().cloned())
+            .collect()
+    }
+
     fn jump_match(&mut self, forward: bool) {
         let Some(c) = self.conversation.as_mut() else { return };
         let next = if forward {
@@ -595,8 +783,12 @@ impl App {
 
     /// Width and height of the conversation pane's inside, as drawn.
     fn conversation_size(&self) -> (usize, usize) {
-        let width = layout::conversation_width(self.size.0, self.side_by_side());
-        (width, usize::from(self.size.1.saturating_sub(layout::CHROME_ROWS)).max(1))
+        let mut panes = self.panes();
+        if panes.conversation.is_none() {
+            // Not shown yet (narrow view, about to open): as it will be drawn.
+            panes = layout::Panes::new(panes.area, layout::Main::Conversation);
+        }
+        panes.conversation_inner()
     }
 
     /// The first line of the open day that the conversation pane shows.
@@ -680,6 +872,11 @@ impl App {
         }
     }
 
+    /// The rows of an insights section for the current query.
+    pub fn insight_rows(&self, section: InsightSection) -> Vec<FilterRow> {
+        filters::insight_rows(self.facets.as_ref(), self.engine.as_ref(), section)
+    }
+
     /// The rows of a filter tab for the current query: (label, detail, count, filter).
     pub fn filter_rows(&self, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
         filters::rows(self.facets.as_ref(), self.engine.as_ref(), tab, typed)
@@ -720,7 +917,7 @@ impl App {
     }
 
     fn open_selected_day(&mut self) {
-        let Some(Overlay::Days { selected, rows }) = &self.overlay else { return };
+        let Some(Overlay::Days { selected, rows, .. }) = &self.overlay else { return };
         let Some(row) = rows.get(*selected).cloned() else { return };
         let Some(engine) = &self.engine else { return };
         let mut q = Query::default();
@@ -940,6 +1137,11 @@ fn edit_input(input: &mut TextInput, a: &Action) -> bool {
         _ => return false,
     }
     true
+}
+
+/// The first (newest) day whose date starts with `typed`.
+fn day_matching(rows: &[DayRow], typed: &str) -> Option<usize> {
+    rows.iter().position(|r| r.date.to_string().starts_with(typed))
 }
 
 /// A list selection after a movement action.

@@ -1,11 +1,12 @@
 //! The rows of the filter pane's tabs, with live counts for the current query. Speakers are
 //! found by fuzzy matching (nucleo) over nickname, name and company.
 
-use super::action::FilterTab;
+use super::action::{FilterTab, InsightSection};
 use crate::query::{DateRange, Field, Filter, Value};
 use crate::search::{Engine, Facets};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::collections::BTreeMap;
 
 /// Speakers listed at most (the pane is a finder, not a census).
 const MAX_SPEAKERS: usize = 300;
@@ -32,7 +33,79 @@ pub fn rows(facets: Option<&Facets>, engine: Option<&Engine>, tab: FilterTab, ty
         FilterTab::Speakers => speakers(engine, facets, typed),
         FilterTab::Topics => topics(engine, facets, typed),
         FilterTab::Groups => groups(engine, facets, typed),
+        FilterTab::Companies => companies(facets, typed),
     }
+}
+
+/// The rows of an insights section for the query's facets: each a value with its count and
+/// the filter Enter adds.
+pub fn insight_rows(facets: Option<&Facets>, engine: Option<&Engine>, section: InsightSection) -> Vec<FilterRow> {
+    let (Some(facets), Some(engine)) = (facets, engine) else { return Vec::new() };
+    match section {
+        InsightSection::Months => continuous_months(&facets.months)
+            .into_iter()
+            .filter_map(|(m, count)| {
+                let range = DateRange::parse(&m).ok()?;
+                Some(FilterRow {
+                    label: m,
+                    detail: String::new(),
+                    count,
+                    filter: filter(Field::Date, Value::Dates(range)),
+                })
+            })
+            .collect(),
+        InsightSection::Speakers => Facets::top(&facets.speakers, 30)
+            .into_iter()
+            .map(|(s, count)| FilterRow {
+                label: s.to_owned(),
+                detail: String::new(),
+                count,
+                filter: filter(Field::From, Value::Text(s.to_owned())),
+            })
+            .collect(),
+        InsightSection::Companies => companies(facets, ""),
+        InsightSection::Topics => {
+            let mut rows: Vec<FilterRow> = topics(engine, facets, "").into_iter().filter(|r| r.count > 0).collect();
+            for r in &mut rows {
+                r.label = r.label.split(' ').next().unwrap_or_default().to_owned();
+            }
+            rows.sort_by_key(|r| std::cmp::Reverse(r.count));
+            rows
+        }
+    }
+}
+
+/// Every month from the first to the last with a count, those without one at zero (so gaps
+/// show as gaps).
+pub fn continuous_months(counts: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
+    let (Some(first), Some(last)) = (counts.keys().next(), counts.keys().next_back()) else { return Vec::new() };
+    let ym = |m: &str| Some((m.get(..4)?.parse::<u32>().ok()?, m.get(5..7)?.parse::<u32>().ok()?));
+    let (Some((mut y, mut m)), Some(end)) = (ym(first), ym(last)) else {
+        return counts.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    };
+    let mut out = Vec::new();
+    while (y, m) <= end {
+        let key = format!("{y:04}-{m:02}");
+        out.push((key.clone(), counts.get(&key).copied().unwrap_or(0)));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+/// Companies of the query's speakers (parsed from their nicknames), most messages first.
+fn companies(facets: &Facets, typed: &str) -> Vec<FilterRow> {
+    let typed = typed.to_lowercase();
+    crate::speakers::Directory::new(facets.speakers.iter().map(|(k, v)| (k.clone(), *v)))
+        .companies()
+        .into_iter()
+        .filter(|(c, _)| c.to_lowercase().contains(&typed))
+        .map(|(c, count)| FilterRow {
+            label: c.clone(),
+            detail: String::new(),
+            count,
+            filter: filter(Field::Org, Value::Text(c)),
+        })
+        .collect()
 }
 
 fn dates(facets: &Facets, typed: &str) -> Vec<FilterRow> {
@@ -131,4 +204,18 @@ fn groups(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
             filter: filter(Field::Group, Value::Text(g.clone())),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_without_hits_appear_on_the_axis() {
+        let counts: BTreeMap<String, u64> =
+            [("2017-11", 3), ("2018-02", 5)].into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let months = continuous_months(&counts);
+        let months: Vec<(&str, u64)> = months.iter().map(|(m, n)| (m.as_str(), *n)).collect();
+        assert_eq!(months, vec![("2017-11", 3), ("2017-12", 0), ("2018-01", 0), ("2018-02", 5)]);
+    }
 }

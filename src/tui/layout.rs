@@ -1,10 +1,10 @@
-//! Sizes shared by drawing and by `update` (which must know how far a pane can scroll).
+//! Where panes go, shared by drawing and by `update` (which must know how far a pane can
+//! scroll): [`Panes::new`] is the one computation; `ui::draw` places the panes with it and
+//! returns what it used, and the app keeps that.
 
 use super::render::message_lines;
 use crate::archive::Day;
-
-/// Rows around the main area: search line, chips line, the main block's two borders, status.
-pub const CHROME_ROWS: u16 = 5;
+use ratatui::layout::{Constraint, Layout, Rect};
 /// From this width on, the conversation is shown beside the results.
 pub const SPLIT_MIN_WIDTH: u16 = 120;
 /// Share of the width the results take in the split view, in percent.
@@ -17,10 +17,71 @@ pub fn split(total: u16) -> (u16, u16) {
     (results, total - results)
 }
 
-/// Inner width of the conversation pane.
-pub fn conversation_width(total: u16, split_view: bool) -> usize {
-    let outer = if split_view { split(total).1 } else { total };
-    usize::from(outer.saturating_sub(2)).max(10)
+/// The day list's window (at most; smaller terminals clip it).
+pub const DAYS_POPUP: (u16, u16) = (80, 30);
+
+/// A centred window of at most `w`×`h` cells in `area`.
+pub fn popup_rect(area: Rect, w: u16, h: u16) -> Rect {
+    let (w, h) = (w.min(area.width), h.min(area.height));
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// Rows a bordered popup of at most `h` rows shows inside, on a screen `height` rows high.
+pub fn popup_rows(height: u16, h: u16) -> usize {
+    usize::from(h.min(height).saturating_sub(2)).max(1)
+}
+
+/// What the main area shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Main {
+    /// The results alone.
+    Results,
+    /// The conversation alone (a narrow terminal, or `z`).
+    Conversation,
+    /// Results and conversation side by side.
+    Both,
+}
+
+/// The screen cut into panes (outer rectangles, borders included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panes {
+    pub area: Rect,
+    pub main: Main,
+    pub search: Rect,
+    pub chips: Rect,
+    pub results: Option<Rect>,
+    pub conversation: Option<Rect>,
+    pub status: Rect,
+}
+
+impl Panes {
+    pub fn new(area: Rect, main: Main) -> Panes {
+        let [search, chips, middle, status] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)])
+                .areas(area);
+        let (results, conversation) = match main {
+            Main::Results => (Some(middle), None),
+            Main::Conversation => (None, Some(middle)),
+            Main::Both => {
+                let (left, right) = split(middle.width);
+                let [l, r] = Layout::horizontal([Constraint::Length(left), Constraint::Length(right)]).areas(middle);
+                (Some(l), Some(r))
+            }
+        };
+        Panes { area, main, search, chips, results, conversation, status }
+    }
+
+    /// Inner (width, height) of the conversation pane; of the main area when it is not shown.
+    pub fn conversation_inner(&self) -> (usize, usize) {
+        let r = self.conversation.or(self.results).unwrap_or(self.area);
+        (usize::from(r.width.saturating_sub(2)).max(10), usize::from(r.height.saturating_sub(2)).max(1))
+    }
+
+    /// Rows of hits the results pane shows (a page).
+    pub fn results_rows(&self) -> usize {
+        let r = self.results.or(self.conversation).unwrap_or(self.area);
+        usize::from(r.height.saturating_sub(2)).max(1)
+    }
 }
 
 /// The first line of each message in the rendered day, plus the total line count last.
@@ -46,4 +107,20 @@ pub fn conversation_top(starts: &[usize], focus: usize, scroll: isize, height: u
     let total = starts.last().copied().unwrap_or(0);
     let max_top = total.saturating_sub(height) as isize;
     (anchor(starts, focus, height) + scroll).clamp(0, max_top.max(0)) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_keep_at_least_55_percent_and_the_panes_fill_the_width() {
+        for width in 120..=300u16 {
+            let p = Panes::new(Rect::new(0, 0, width, 40), Main::Both);
+            let (r, c) = (p.results.unwrap(), p.conversation.unwrap());
+            assert!(u32::from(r.width) * 100 >= u32::from(width) * 55, "{width}");
+            assert_eq!((r.width + c.width, c.x), (width, r.width), "{width}");
+            assert_eq!(p.conversation_inner().0, usize::from(c.width - 2));
+        }
+    }
 }

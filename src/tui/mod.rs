@@ -10,6 +10,7 @@ mod filters;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+mod recent;
 mod render;
 mod terminal;
 mod theme;
@@ -61,7 +62,9 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
     let mut app = App::new(archive.to_owned(), index.to_owned(), (size.width, size.height));
     let worker = Worker::new(archive.to_owned(), index.to_owned());
     // The first frame goes out before the index is opened or checked.
-    terminal.draw(|f| ui::draw(f, &app))?;
+    let mut drawn = None;
+    terminal.draw(|f| drawn = Some(ui::draw(f, &app)))?;
+    app.drawn = drawn;
     // The archive is watched: logs that arrive, change or go are indexed once it is quiet.
     let mut watcher = match ArchiveWatcher::new(archive, Some(index)) {
         Ok(w) => Some(w),
@@ -70,8 +73,12 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
             None
         }
     };
+    let recent_file = recent::file();
+    if let Some(f) = &recent_file {
+        app.recent = recent::load(f);
+    }
     app.start();
-    run_loop(
+    let result = run_loop(
         &mut terminal,
         &mut app,
         &mut TerminalEvents,
@@ -92,7 +99,12 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
             }
             actions
         },
-    )
+    );
+    if let Some(f) = &recent_file {
+        // Losing the list of recent searches is no reason to fail the session.
+        let _ = recent::save(f, &app.recent);
+    }
+    result
 }
 
 /// The loop: carry out effects, draw, wait for events, update; until the app quits.
@@ -120,7 +132,9 @@ where
             }
             pending = app.take_effects();
         }
-        terminal.draw(|f| ui::draw(f, app))?;
+        let mut drawn = None;
+        terminal.draw(|f| drawn = Some(ui::draw(f, app)))?;
+        app.drawn = drawn;
         if app.quit {
             return Ok(());
         }

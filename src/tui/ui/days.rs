@@ -1,15 +1,17 @@
 //! The day view: every day of every group (under the active filters) with its message count;
 //! Enter opens the day to read it start to end.
 
-use super::{pane, popup, thousands, visible_rows, ACCENT, DIM};
+use super::{bar, fit, pane, popup, thousands, visible_rows, ACCENT, DIM};
 use crate::tui::app::{App, DayRow};
+use crate::tui::layout::DAYS_POPUP;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App, rows: &[DayRow], selected: usize) {
-    let area = popup(frame, 80, 30);
-    let title = format!(" 日历 Days · {} days · Enter opens · Esc closes ", rows.len());
+pub fn draw(frame: &mut Frame, app: &App, rows: &[DayRow], selected: usize, typed: &str) {
+    let area = popup(frame, DAYS_POPUP.0, DAYS_POPUP.1);
+    let jump = if typed.is_empty() { "type a date to jump".to_owned() } else { format!("jump › {typed}") };
+    let title = format!(" 日历 Days · {} days · {jump} · Enter opens · Esc closes ", rows.len());
     let block = pane(title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -20,12 +22,12 @@ pub fn draw(frame: &mut Frame, app: &App, rows: &[DayRow], selected: usize) {
     let names = app.engine.as_ref().map(|e| e.handle().meta.groups.clone()).unwrap_or_default();
     let peak = rows.iter().map(|r| r.messages).max().unwrap_or(1).max(1);
     let lines = visible_rows(rows, selected, usize::from(inner.height), |r, style| {
-        let bar = "▇".repeat(((r.messages * 20).div_ceil(peak)) as usize);
+        let bar = fit(&bar(r.messages, peak, 20), 20);
         Line::from(vec![
             Span::styled(format!(" {}  ", r.date), style),
             Span::styled(format!("{:<12} ", r.group), style.patch(ACCENT)),
             Span::styled(format!("{:>6} ", thousands(r.messages)), style),
-            Span::styled(format!("{bar:<20} "), style.patch(DIM)),
+            Span::styled(format!("{bar} "), style.patch(DIM)),
             Span::styled(names.get(&r.group).cloned().unwrap_or_default(), style.patch(DIM)),
         ])
     });

@@ -29,6 +29,7 @@ pub fn draw(frame: &mut Frame, app: &App, tab: FilterTab, input: &TextInput, sel
         FilterTab::Speakers => "type part of a name, nickname or company (fuzzy)",
         FilterTab::Topics => "type to narrow the topics",
         FilterTab::Groups => "type to narrow the groups",
+        FilterTab::Companies => "type part of a company (parsed from nicknames)",
     };
     let prompt = if input.text.is_empty() {
         Line::from(vec![Span::styled(" › ", ACCENT), Span::styled(hint, DIM)])

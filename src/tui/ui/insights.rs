@@ -1,16 +1,18 @@
 //! Insights for the current query and filters: hits per month as a bar chart, top speakers,
 //! top companies and the topic mix, each with its share.
 
-use super::{fit, pane, popup, thousands, ACCENT, DIM};
+use super::{fit, pane, popup, thousands, visible_rows, ACCENT, DIM};
 use crate::search::Facets;
-use crate::tui::app::App;
+use crate::tui::action::InsightSection;
+use crate::tui::app::{App, FilterRow};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 use ratatui::Frame;
+use std::collections::BTreeMap;
 
-pub fn draw(frame: &mut Frame, app: &App) {
+pub fn draw(frame: &mut Frame, app: &App, section: InsightSection, selected: usize) {
     let area = popup(frame, 140, 36);
     let q = app.input.text.trim();
     let what = if q.is_empty() && app.chips.is_empty() {
@@ -18,7 +20,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     } else {
         format!("“{}”", describe(app))
     };
-    let block = pane(format!(" 洞察 Insights · {what} · Esc closes "), true);
+    let block = pane(format!(" 洞察 Insights · {what} · Tab section · Enter filters · Esc closes "), true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(f) = &app.facets else {
@@ -36,21 +38,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     }
     let [chart, lists] = Layout::vertical([Constraint::Percentage(45), Constraint::Min(6)]).areas(inner);
-    months_chart(frame, f, chart);
+    let pick = |s: InsightSection| (s == section).then_some(selected);
+    let rows = |s: InsightSection| app.insight_rows(s);
+    let totals = app.month_totals.as_ref().filter(|_| app.share);
+    months_chart(frame, f, &rows(InsightSection::Months), totals, pick(InsightSection::Months), chart);
     let [speakers, companies, topics] =
         Layout::horizontal([Constraint::Ratio(1, 3), Constraint::Ratio(1, 3), Constraint::Ratio(1, 3)]).areas(lists);
-    let top_speakers: Vec<(String, u64)> =
-        Facets::top(&f.speakers, 30).into_iter().map(|(s, n)| (s.to_owned(), n)).collect();
-    ranking(frame, " 发言人 Top speakers ", &top_speakers, f.total, speakers);
-    ranking(frame, " 公司 Top companies ", &app.companies(), f.total, companies);
-    let labels = app.engine.as_ref().map(|e| e.handle().meta.topics.clone()).unwrap_or_default();
-    let mut mix: Vec<(String, u64)> = labels
-        .iter()
-        .map(|t| (t.zh.clone(), f.topics.get(&t.id).copied().unwrap_or(0)))
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    mix.sort_by_key(|m| std::cmp::Reverse(m.1));
-    ranking(frame, " 话题 Topic mix ", &mix, f.total, topics);
+    let lists = [
+        (InsightSection::Speakers, " 发言人 Top speakers ", speakers),
+        (InsightSection::Companies, " 公司 Top companies ", companies),
+        (InsightSection::Topics, " 话题 Topic mix ", topics),
+    ];
+    for (s, title, area) in lists {
+        ranking(frame, title, &rows(s), f.total, pick(s), area);
+    }
 }
 
 fn describe(app: &App) -> String {
@@ -60,21 +61,33 @@ fn describe(app: &App) -> String {
     parts.join(" ")
 }
 
-fn months_chart(frame: &mut Frame, f: &Facets, area: Rect) {
+/// Hits per month, or with `totals` (`%`) hits as a share of each month's messages; the
+/// selected month (when the section has the keyboard) stands out and is kept in view.
+fn months_chart(
+    frame: &mut Frame,
+    f: &Facets,
+    series: &[FilterRow],
+    totals: Option<&BTreeMap<String, u64>>,
+    selected: Option<usize>,
+    area: Rect,
+) {
     let span = match (f.months.keys().next(), f.months.keys().next_back()) {
         (Some(a), Some(b)) if a != b => format!(" · {a} … {b}"),
         (Some(a), _) => format!(" · {a}"),
         _ => String::new(),
     };
-    let block =
-        Block::bordered().border_style(DIM).title(format!(" 每月 Hits per month · {} hits{span} ", thousands(f.total)));
+    let what = if totals.is_some() { "share of each month's messages, % toggles" } else { "% shows shares" };
+    let block = Block::bordered()
+        .border_style(if selected.is_some() { ACCENT } else { DIM })
+        .title(format!(" 每月 Hits per month · {} hits{span} · {what} ", thousands(f.total)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // As many of the latest months as fit, bars as wide as the room allows (3 to 6 columns).
-    let months: Vec<(&String, &u64)> = f.months.iter().collect();
+    let months: Vec<(&String, &u64)> = series.iter().map(|r| (&r.label, &r.count)).collect();
     let bar_w = (usize::from(inner.width) / months.len().max(1)).saturating_sub(1).clamp(3, 6);
     let fits = (usize::from(inner.width) / (bar_w + 1)).max(1);
-    let shown = &months[months.len().saturating_sub(fits)..];
+    let start = months.len().saturating_sub(fits).min(selected.unwrap_or(usize::MAX));
+    let shown = &months[start..(start + fits).min(months.len())];
     // Labels are months (`08`), with the year where it changes (`17-08` needs 5 columns).
     let bars: Vec<Bar> = shown
         .iter()
@@ -82,7 +95,19 @@ fn months_chart(frame: &mut Frame, f: &Facets, area: Rect) {
         .map(|(i, (m, n))| {
             let new_year = i == 0 || shown[i - 1].0[..4] != m[..4];
             let label = if new_year && bar_w >= 5 { m[2..].to_owned() } else { m[5..].to_owned() };
-            Bar::default().value(**n).label(Line::from(label)).text_value(compact(**n))
+            let mut bar = Bar::default().label(Line::from(label));
+            if selected == Some(start + i) {
+                bar = bar.style(Style::new().fg(Color::Yellow));
+            }
+            match totals.map(|t| t.get(m.as_str()).copied().unwrap_or(0)) {
+                // Basis points for the height; whole percent (or <1%) written on the bar.
+                Some(all) => {
+                    let bp = **n * 10_000 / all.max(1);
+                    let text = if bp > 0 && bp < 100 { "<1%".to_owned() } else { format!("{}%", bp / 100) };
+                    bar.value(bp).text_value(text)
+                }
+                None => bar.value(**n).text_value(compact(**n)),
+            }
         })
         .collect();
     let chart = BarChart::default()
@@ -103,8 +128,8 @@ fn compact(n: u64) -> String {
     }
 }
 
-fn ranking(frame: &mut Frame, title: &str, rows: &[(String, u64)], total: u64, area: Rect) {
-    let block = Block::bordered().border_style(DIM).title(title.to_owned());
+fn ranking(frame: &mut Frame, title: &str, rows: &[FilterRow], total: u64, selected: Option<usize>, area: Rect) {
+    let block = Block::bordered().border_style(if selected.is_some() { ACCENT } else { DIM }).title(title.to_owned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
@@ -112,22 +137,20 @@ fn ranking(frame: &mut Frame, title: &str, rows: &[(String, u64)], total: u64, a
     let wide = width >= 34;
     let bar_w = if wide { 8 } else { 4 };
     let label_w = width.saturating_sub(bar_w + if wide { 14 } else { 9 }).max(4);
-    let peak = rows.first().map_or(1, |r| r.1).max(1);
-    let lines: Vec<Line> = rows
-        .iter()
-        .take(usize::from(inner.height))
-        .map(|(label, n)| {
-            let bar = "█".repeat(((n * bar_w as u64).div_ceil(peak)) as usize);
-            let mut spans = vec![
-                Span::raw(format!(" {} ", fit(label, label_w))),
-                Span::styled(format!("{bar:<bar_w$}"), Style::new().fg(Color::Cyan)),
-                Span::styled(format!("{:>6} ", thousands(*n)), ACCENT),
-            ];
-            if wide {
-                spans.push(Span::styled(format!("{:>3}%", n * 100 / total.max(1)), DIM));
-            }
-            Line::from(spans)
-        })
-        .collect();
+    let peak = rows.first().map_or(1, |r| r.count).max(1);
+    let lines = visible_rows(rows, selected.unwrap_or(0), usize::from(inner.height), |r, base| {
+        let base = if selected.is_some() { base } else { Style::new() };
+        let n = r.count;
+        let bar = "█".repeat(((n * bar_w as u64).div_ceil(peak)) as usize);
+        let mut spans = vec![
+            Span::styled(format!(" {} ", fit(&r.label, label_w)), base),
+            Span::styled(format!("{bar:<bar_w$}"), base.fg(Color::Cyan)),
+            Span::styled(format!("{:>6} ", thousands(n)), base.patch(ACCENT)),
+        ];
+        if wide {
+            spans.push(Span::styled(format!("{:>3}%", n * 100 / total.max(1)), base.patch(DIM)));
+        }
+        Line::from(spans)
+    });
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -9,9 +9,9 @@ mod results;
 mod search_box;
 mod status;
 
-use super::app::{App, Focus, Overlay};
-use super::layout;
-use ratatui::layout::{Constraint, Layout, Rect};
+use super::app::{App, Overlay};
+use super::layout::Panes;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear};
@@ -21,31 +21,26 @@ use unicode_width::UnicodeWidthChar;
 
 pub use super::theme::{ACCENT, DIM, ERROR, MATCH, SELECTED};
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame, app: &App) {
-    let [search, chips, main, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)])
-            .areas(frame.area());
-    search_box::draw(frame, app, search, chips);
-    if app.side_by_side() {
-        let (left, right) = layout::split(main.width);
-        let [left, right] = Layout::horizontal([Constraint::Length(left), Constraint::Length(right)]).areas(main);
-        results::draw(frame, app, left);
-        conversation::draw(frame, app, right);
-    } else if (app.focus == Focus::Conversation || app.maximised) && app.conversation.is_some() {
-        conversation::draw(frame, app, main);
-    } else {
-        results::draw(frame, app, main);
+/// Draws the whole screen; returns where the panes went (the app keeps it for scrolling).
+pub fn draw(frame: &mut Frame, app: &App) -> Panes {
+    let panes = Panes::new(frame.area(), app.main_view());
+    search_box::draw(frame, app, panes.search, panes.chips);
+    if let Some(r) = panes.results {
+        results::draw(frame, app, r);
     }
-    status::draw(frame, app, status);
+    if let Some(c) = panes.conversation {
+        conversation::draw(frame, app, c);
+    }
+    status::draw(frame, app, panes.status);
     match &app.overlay {
         Some(Overlay::Help { filter, selected }) => help::draw(frame, filter, *selected),
         Some(Overlay::Filters { tab, input, selected }) => filters::draw(frame, app, *tab, input, *selected),
-        Some(Overlay::Insights) => insights::draw(frame, app),
-        Some(Overlay::Days { selected, rows }) => days::draw(frame, app, rows, *selected),
+        Some(Overlay::Insights { section, selected }) => insights::draw(frame, app, *section, *selected),
+        Some(Overlay::Days { selected, rows, typed }) => days::draw(frame, app, rows, *selected, typed),
         Some(Overlay::Citation { text, scroll }) => help::citation(frame, text, *scroll),
         None => {}
     }
+    panes
 }
 
 /// A bordered block, its border bright when it has the focus.
@@ -56,12 +51,25 @@ pub fn pane(title: String, focused: bool) -> Block<'static> {
 
 /// A centred window of at most `w`×`h` cells, cleared.
 pub fn popup(frame: &mut Frame, w: u16, h: u16) -> Rect {
-    let area = frame.area();
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    let rect = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+    let rect = super::layout::popup_rect(frame.area(), w, h);
     frame.render_widget(Clear, rect);
+    clear_straddlers(frame.buffer_mut(), rect);
     rect
+}
+
+/// A double-width character just left of a window would spill its second half over the
+/// window's left border: it becomes a space (the half column it loses cannot be shown anyway).
+fn clear_straddlers(buf: &mut ratatui::buffer::Buffer, rect: Rect) {
+    if rect.x == buf.area.x {
+        return;
+    }
+    for y in rect.top()..rect.bottom() {
+        if let Some(cell) = buf.cell_mut((rect.x - 1, y)) {
+            if unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
 }
 
 /// `s` cut or padded to exactly `width` display columns (`…` where cut).
@@ -125,6 +133,18 @@ fn list_top(selected: usize, len: usize, height: usize) -> usize {
     selected.saturating_sub(height / 2).min(len.saturating_sub(height))
 }
 
+/// A bar of `value` against `peak` in `width` cells, in eighths of a cell, so that 4 and 206
+/// out of 2,000 still look different; never empty for a value above zero.
+pub fn bar(value: u64, peak: u64, width: usize) -> String {
+    const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+    let eighths = if value == 0 { 0 } else { ((value * width as u64 * 8) / peak.max(1)).max(1) as usize };
+    let mut s = "█".repeat(eighths / 8);
+    if eighths % 8 > 0 {
+        s.push(EIGHTHS[eighths % 8 - 1]);
+    }
+    s
+}
+
 /// `1 hit`, `1,234 hits`.
 pub fn hits(n: usize) -> String {
     format!("{} {}", thousands(n as u64), if n == 1 { "hit" } else { "hits" })
@@ -162,6 +182,37 @@ mod tests {
         assert_eq!(list_top(50, 100, 10), 45);
         assert_eq!(list_top(99, 100, 10), 90);
         assert_eq!(list_top(3, 5, 10), 0);
+    }
+
+    #[test]
+    fn bars_tell_small_counts_apart() {
+        assert_eq!(bar(0, 2000, 20), "");
+        assert_eq!(bar(4, 2000, 20), "▏");
+        assert_eq!(bar(206, 2000, 20), "██");
+        assert_eq!(bar(230, 2000, 20), "██▎");
+        assert_eq!(bar(2000, 2000, 20), "█".repeat(20));
+        assert_ne!(bar(4, 206, 20), bar(206, 206, 20));
+    }
+
+    #[test]
+    fn a_popup_over_double_width_text_keeps_its_left_border() {
+        use ratatui::buffer::Buffer;
+        use ratatui::widgets::Paragraph;
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(11, 3)).unwrap();
+        terminal
+            .draw(|f| {
+                f.render_widget(Paragraph::new(vec![Line::from("网联断直连啊"); 3]), f.area());
+                let r = popup(f, 6, 3);
+                f.render_widget(Block::bordered(), r);
+            })
+            .unwrap();
+        // A window at an odd column: the character under its border's left neighbour goes.
+        let mut buf = Buffer::with_lines(["网联断直连"]);
+        clear_straddlers(&mut buf, Rect::new(3, 0, 4, 1));
+        assert_eq!(buf[(2, 0)].symbol(), " ", "联 at columns 2–3 would cover the border at 3");
+        assert_eq!(buf[(0, 0)].symbol(), "网");
+        let screen = terminal.backend().to_string();
+        assert!(screen.contains("┌────┐"), "{screen}");
     }
 
     #[test]

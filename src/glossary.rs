@@ -1,0 +1,134 @@
+//! The payments glossary (YAML: a compiled-in default, overridable by
+//! `<archive>/glossary.yaml`): a typed term that is a form of an entry also finds the entry's
+//! other forms (`拒付` → 调单, chargeback), compared after folding ([`crate::normalise`]).
+
+use crate::normalise::fold;
+use crate::yaml;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The glossary compiled into the binary.
+pub const DEFAULT_YAML: &str = include_str!("glossary.yaml");
+/// The file name that overrides the default inside an archive folder.
+pub const FILE_NAME: &str = "glossary.yaml";
+
+#[derive(serde::Deserialize)]
+struct File {
+    glossary: Vec<Vec<String>>,
+}
+
+/// A glossary that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GlossaryError {
+    #[error("{path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: not a valid glossary: {source}")]
+    Yaml { path: PathBuf, source: yaml::YamlError },
+    #[error("{path}: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+}
+
+/// Entries (each a list of forms, the canonical one first) and a lookup by folded form.
+#[derive(Debug, Clone, Default)]
+pub struct Glossary {
+    pub entries: Vec<Vec<String>>,
+    by_form: HashMap<String, Vec<usize>>,
+}
+
+impl Glossary {
+    /// The compiled-in glossary.
+    pub fn builtin() -> Glossary {
+        Glossary::from_yaml(DEFAULT_YAML, Path::new("<built-in glossary.yaml>"))
+            .unwrap_or_else(|e| unreachable!("the built-in glossary is checked by a test: {e}"))
+    }
+
+    /// `<archive>/glossary.yaml` if present, else the built-in glossary.
+    pub fn for_archive(archive: &Path) -> Result<Glossary, GlossaryError> {
+        let path = archive.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Glossary::from_yaml(&text, &path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Glossary::builtin()),
+            Err(source) => Err(GlossaryError::Read { path, source }),
+        }
+    }
+
+    /// Parses and checks a glossary (`path` is only for messages).
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Glossary, GlossaryError> {
+        let file: File = yaml::from_str(text).map_err(|source| GlossaryError::Yaml { path: path.into(), source })?;
+        for (i, entry) in file.glossary.iter().enumerate() {
+            if entry.iter().any(|f| crate::index::tokenize::term_variants(f).is_empty()) {
+                let reason = format!("entry {} ({}) has a form with nothing to search for", i + 1, entry.join(", "));
+                return Err(GlossaryError::Invalid { path: path.into(), reason });
+            }
+        }
+        Ok(Glossary::new(file.glossary))
+    }
+
+    /// A glossary of these entries.
+    pub fn new(entries: Vec<Vec<String>>) -> Glossary {
+        let mut by_form: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, entry) in entries.iter().enumerate() {
+            for form in entry {
+                let ids = by_form.entry(fold(form)).or_default();
+                if !ids.contains(&i) {
+                    ids.push(i);
+                }
+            }
+        }
+        Glossary { entries, by_form }
+    }
+
+    /// The other forms of every entry `term` is a form of, in glossary order, without
+    /// repeats and without forms that fold to the term itself.
+    pub fn expand(&self, term: &str) -> Vec<String> {
+        let folded = fold(term);
+        let mut seen = vec![folded.clone()];
+        let mut out = Vec::new();
+        for &i in self.by_form.get(&folded).into_iter().flatten() {
+            for form in &self.entries[i] {
+                let f = fold(form);
+                if !seen.contains(&f) {
+                    seen.push(f);
+                    out.push(form.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_glossary_is_valid_and_large() {
+        let g = Glossary::builtin();
+        assert!(g.entries.len() >= 60, "{} entries", g.entries.len());
+        assert!(g.entries.iter().all(|e| e.len() >= 2));
+    }
+
+    #[test]
+    fn any_form_expands_to_the_others_after_folding() {
+        let g = Glossary::builtin();
+        let chargeback = g.expand("拒付");
+        assert!(chargeback.contains(&"调单".to_owned()) && chargeback.contains(&"chargeback".to_owned()));
+        assert!(g.expand("NETSUNION").contains(&"网联".to_owned()));
+        assert!(g.expand("結售匯").contains(&"购汇".to_owned()));
+        assert!(g.expand("Ｔ＋０").contains(&"T0".to_owned()));
+        // Ⅱ类户 and II类户 fold to the same form: listed once, the typed one not at all.
+        let two = g.expand("二类户");
+        assert_eq!(two.iter().filter(|f| fold(f) == "ii类户").count(), 1);
+        assert!(!two.contains(&"二类户".to_owned()));
+        assert!(g.expand("天气").is_empty());
+    }
+
+    #[test]
+    fn bad_glossaries_are_named_errors() {
+        let p = Path::new("archive/glossary.yaml");
+        let e = Glossary::from_yaml("glossary: [", p).unwrap_err().to_string();
+        assert!(e.starts_with("archive/glossary.yaml: not a valid glossary"), "{e}");
+        let e = Glossary::from_yaml("glossary:\n- [网联, '，']\n", p).unwrap_err().to_string();
+        assert!(e.contains("entry 1"), "{e}");
+    }
+}

@@ -1,0 +1,110 @@
+//! The one folding rule shared by indexing and querying, so that matching stays exact on the
+//! folded text: zero-width characters removed, NFKC (full-width ＰＯＳ → pos, Ｔ＋１ → t+1,
+//! Ⅱ → ii, the ideographic space → a space), lowercase, traditional → simplified (fast2s's
+//! compiled-in table, one character for one character) and the archive's variant characters
+//! (帐 → 账: every 帐 in the archive means an account).
+//!
+//! [`normalise`] also returns an offset map, so a match found in the folded text is shown on the
+//! original characters.
+
+/// Characters that render as nothing and only hide a word from search.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Variant characters of the archive, after traditional → simplified: (variant, standard).
+const VARIANTS: &[(char, char)] = &[('帐', '账')];
+
+/// Text folded for matching, with where each of its bytes came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalised {
+    pub text: String,
+    /// For each byte offset of `text` (and its end), the byte offset in the original.
+    map: Vec<usize>,
+}
+
+impl Normalised {
+    /// The original byte offset of a byte offset of the folded text.
+    pub fn original(&self, at: usize) -> usize {
+        self.map.get(at).copied().unwrap_or_else(|| self.map.last().copied().unwrap_or(0))
+    }
+}
+
+/// Folds `text` (see the module doc).
+pub fn normalise(text: &str) -> Normalised {
+    use unicode_normalization::UnicodeNormalization;
+    let mut folded = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut chars_from = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if is_invisible(c) {
+            continue;
+        }
+        let before = folded.len();
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+        } else {
+            for d in std::iter::once(c).nfkc() {
+                folded.extend(d.to_lowercase());
+            }
+        }
+        for _ in folded[before..].chars() {
+            chars_from.push(i);
+        }
+    }
+    // fast2s converts one character into one character, so the map survives the conversion.
+    let simplified = if folded.chars().any(|c| c.len_utf8() == 3) { fast2s::convert(&folded) } else { folded };
+    let mut out = String::with_capacity(simplified.len());
+    for (c, from) in simplified.chars().zip(chars_from) {
+        let c = VARIANTS.iter().find(|(v, _)| *v == c).map_or(c, |(_, s)| *s);
+        map.extend(std::iter::repeat_n(from, c.len_utf8()));
+        out.push(c);
+    }
+    map.push(text.len());
+    Normalised { text: out, map }
+}
+
+/// The folded text alone.
+pub fn fold(text: &str) -> String {
+    normalise(text).text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_case_traditional_and_variants_fold() {
+        assert_eq!(fold("ＰＯＳ机"), "pos机");
+        assert_eq!(fold("Ｔ＋１到账"), "t+1到账");
+        assert_eq!(fold("結售匯"), "结售汇");
+        assert_eq!(fold("對帳單"), "对账单");
+        assert_eq!(fold("Ⅱ类户"), "ii类户");
+        assert_eq!(fold("NetsUnion"), "netsunion");
+        assert_eq!(fold("网联\u{3000}对账"), "网联 对账");
+    }
+
+    #[test]
+    fn zero_width_characters_vanish() {
+        assert_eq!(fold("网\u{200B}联"), "网联");
+        assert_eq!(fold("\u{FEFF}对账"), "对账");
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_original_characters() {
+        let s = "看ＰＯＳ\u{200B}機器";
+        let n = normalise(s);
+        assert_eq!(n.text, "看pos机器");
+        let at = n.text.find("pos机").unwrap();
+        let (from, to) = (n.original(at), n.original(at + "pos机".len()));
+        assert_eq!(&s[from..to], "ＰＯＳ\u{200B}機");
+        assert_eq!(n.original(n.text.len()), s.len());
+    }
+
+    #[test]
+    fn empty_and_plain_text() {
+        assert_eq!(normalise("").text, "");
+        assert_eq!(normalise("").original(0), 0);
+        assert_eq!(fold("网联 ok"), "网联 ok");
+    }
+}

@@ -56,8 +56,9 @@ async def check(session, real):
     expect(not result.is_error and data["total"] > 0 and hits, "search 结售汇 finds hits", text[:500])
     cited = CITE.findall(text)
     expect(cited == [h["cite"] for h in hits], "every hit is cited as path:line in the text", cited)
-    expect(all(h["citation"] in text and "结售汇" in h["text"] for h in hits),
-           "every hit carries its human citation and the term", text[:1000])
+    # (The glossary widens 结售汇 to its synonyms, so a hit need not hold the typed form.)
+    expect(all(h["citation"] in text and h["text"] for h in hits),
+           "every hit carries its human citation and its text", text[:1000])
     if data["remaining"] > 0:
         expect(data["next_cursor"] in text and str(data["remaining"]) in text,
                "the text says how many more and gives the cursor", text[-400:])

@@ -2,7 +2,7 @@
 //!
 //! The core (everything but `tui`) is a library: [`archive`] loads the Jekyll chat logs,
 //! [`speakers`] and [`topics`] enrich them, [`index`] keeps a tantivy index of them on disk,
-//! [`query`] parses the query language and [`search`] runs it.
+//! [`query`] parses the query language, [`search`] runs it and [`rank`] orders it.
 #![forbid(unsafe_code)]
 
 pub mod archive;
@@ -15,6 +15,8 @@ pub mod mcp;
 pub mod normalise;
 pub mod panics;
 pub mod query;
+pub(crate) mod question;
+pub mod rank;
 pub mod search;
 pub mod speakers;
 pub mod text;

@@ -13,6 +13,7 @@ use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{IndexError, IndexHandle};
 use crate::normalise::fold;
 use crate::query::{Field, Filter, Query, Value};
+use crate::rank::{layout, Candidate};
 use crate::speakers::Directory;
 use crate::text::{find_term, is_separator};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -20,12 +21,12 @@ use std::ops::{Bound, Range};
 use std::path::Path;
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
+use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{Column, ColumnValues, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery,
+    Query as TQuery, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
@@ -83,6 +84,9 @@ pub struct Hit {
     pub topics: Vec<String>,
     pub urls: Vec<String>,
     pub score: f32,
+    /// Other nicknames that posted the same text at the same time in the same log (an exact
+    /// copy the export holds twice), folded into this hit.
+    pub also: Vec<String>,
     /// Byte ranges of `text` that match the query's terms.
     #[serde(skip)]
     pub highlights: Vec<Range<usize>>,
@@ -142,6 +146,17 @@ struct State {
     handle: Arc<IndexHandle>,
     directory: OnceLock<Arc<Directory>>,
     glossary: OnceLock<Glossary>,
+    /// jieba, loaded the first time a question is pasted.
+    jieba: OnceLock<jieba_rs::Jieba>,
+}
+
+/// How a query is run: the tantivy query, what to highlight, and how the text match weighs
+/// against the substance prior.
+struct Plan {
+    tq: Box<dyn TQuery>,
+    terms: Vec<String>,
+    match_weight: f32,
+    query_substance: u32,
 }
 
 /// Whether a panic happening now will be caught and turned into an error by the engine (a
@@ -204,7 +219,7 @@ impl Engine {
         guarded(&state.handle.dir, || state.search(query, page))
     }
 
-    /// Facet counts of the messages matching `query`.
+    /// Facet counts of the messages matching `query` (for a question, those its search finds).
     pub fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
         let state = self.state();
         guarded(&state.handle.dir, || state.facets(query))
@@ -219,7 +234,12 @@ impl Engine {
 
 impl State {
     fn new(handle: IndexHandle) -> State {
-        State { handle: Arc::new(handle), directory: OnceLock::new(), glossary: OnceLock::new() }
+        State {
+            handle: Arc::new(handle),
+            directory: OnceLock::new(),
+            glossary: OnceLock::new(),
+            jieba: OnceLock::new(),
+        }
     }
 
     fn directory(&self) -> Result<Arc<Directory>, SearchError> {
@@ -249,36 +269,111 @@ impl State {
     fn search(&self, query: &Query, page: Page) -> Result<Results, SearchError> {
         let started = Instant::now();
         let query = &self.expand(query);
-        let tq = self.compile(query)?;
+        let Plan { tq, terms, match_weight, query_substance } = self.plan(query)?;
+        let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
         let searcher = self.handle.searcher();
         let mut sort = page.sort;
-        if sort == Sort::Relevance && query.highlight_terms().is_empty() {
+        if sort == Sort::Relevance && terms.is_empty() {
             sort = Sort::Newest;
         }
-        // A page of a known size counts and ranks in one pass; "all hits" counts first to size it.
-        let limit = match page.limit {
-            // No page is larger than the index (a huge `--limit` would size a huge heap).
-            Some(n) => n.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX)),
-            None => searcher.search(&tq, &Count)?.saturating_sub(page.offset),
+        let rank = Rank { sort, match_weight, query_substance };
+        let Some(limit) = page.limit else {
+            // Every message, as the archive has it: no folding.
+            let all = searcher.search(&tq, &Count)?;
+            let top = TopDocs::with_limit(all.saturating_sub(page.offset).max(1)).and_offset(page.offset);
+            let (total, addresses) = ranked(&searcher, &*tq, top, rank)?;
+            let hits = addresses
+                .into_iter()
+                .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &terms)))
+                .collect::<Result<Vec<Hit>, SearchError>>()?;
+            return Ok(Results { total, hits, elapsed: started.elapsed() });
         };
-        let (total, addresses) = if limit == 0 {
-            (searcher.search(&tq, &Count)?, Vec::new())
-        } else {
-            ranked(&searcher, &*tq, TopDocs::with_limit(limit).and_offset(page.offset), sort)?
+        if limit == 0 {
+            let total = searcher.search(&tq, &Count)?;
+            return Ok(Results { total, hits: Vec::new(), elapsed: started.elapsed() });
+        }
+        // No page is larger than the index (a huge `--limit` would size a huge heap).
+        let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX).max(1);
+        let want = page.offset.saturating_add(limit).min(docs);
+        // Ranked candidates beyond the page, so that folded copies and conversations held back
+        // for the next block still leave a full page; more are fetched while some are missing.
+        let mut fetch = want.saturating_mul(2).saturating_add(20).min(docs);
+        let (total, cands, slots) = loop {
+            let (total, cands) = ranked(&searcher, &*tq, TopDocs::with_limit(fetch), rank)?;
+            let laid: Vec<Candidate> = candidates(&searcher, &cands)?;
+            let slots = layout(&laid, want, sort == Sort::Relevance);
+            if slots.len() >= want || cands.len() < fetch || fetch >= docs {
+                break (total, cands, (laid, slots));
+            }
+            fetch = fetch.saturating_mul(2).min(docs);
         };
-        let terms = query.highlight_terms();
-        let hits = addresses
+        let (laid, slots) = slots;
+        let hits = slots
             .into_iter()
-            .map(|(score, addr)| {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                Ok(self.hit(&doc, score, &terms))
+            .skip(page.offset)
+            .map(|slot| {
+                let (score, addr) = cands[slot.at];
+                let mut hit = self.hit(&searcher.doc(addr)?, score, &terms);
+                hit.also = slot.copies.iter().map(|&i| laid[i].speaker.clone()).collect();
+                Ok(hit)
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
         Ok(Results { total, hits, elapsed: started.elapsed() })
     }
 
+    /// How to run `query`: a question pasted whole becomes its key terms, any one of which
+    /// recalls a message, weighted by rarity (a message covering more of them, and rarer ones,
+    /// ranks first); anything else is compiled as typed.
+    fn plan(&self, query: &Query) -> Result<Plan, SearchError> {
+        if crate::question::looks_like_question(query) {
+            if let Some(plan) = self.question_plan(query)? {
+                return Ok(plan);
+            }
+        }
+        let terms: Vec<String> = query.highlight_terms().into_iter().map(str::to_owned).collect();
+        let query_substance = terms.iter().map(|t| crate::rank::substance(t)).sum();
+        Ok(Plan { tq: self.compile(query)?, terms, match_weight: crate::rank::MATCH_WEIGHT, query_substance })
+    }
+
+    /// The plan of a question, or `None` when none of its key terms occurs in the archive.
+    fn question_plan(&self, query: &Query) -> Result<Option<Plan>, SearchError> {
+        let jieba = self.jieba.get_or_init(|| {
+            let topics = &self.handle.meta.topics;
+            crate::index::tokenize::build_jieba(topics.iter().flat_map(|t| t.keywords.iter().map(String::as_str)))
+        });
+        let searcher = self.handle.searcher();
+        let messages = searcher.num_docs().max(1) as f32;
+        let topics = &self.handle.meta.topics;
+        let domain = |t: &str| {
+            crate::index::tokenize::is_payments_word(t) || topics.iter().any(|tp| tp.keywords.iter().any(|k| k == t))
+        };
+        let mut keys: Vec<(String, Box<dyn TQuery>, f32)> = Vec::new();
+        for key in crate::question::key_terms(jieba, &crate::question::joined(query), &domain) {
+            let recall = grams_query(&searcher, self.handle.fields.grams, &key.term)?;
+            let found = searcher.search(&recall, &Count)?;
+            if found > 0 {
+                // Inverse document frequency: a rare term says more about the question.
+                let idf = (messages / found as f32).ln().max(0.1);
+                keys.push((key.term, recall, idf * key.weight));
+            }
+        }
+        let total: f32 = keys.iter().map(|k| k.2).sum();
+        if keys.is_empty() || total <= 0.0 {
+            return Ok(None);
+        }
+        let mut terms = Vec::with_capacity(keys.len());
+        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(keys.len());
+        for (key, recall, idf) in keys {
+            terms.push(key);
+            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, idf / total))));
+        }
+        let tq = Box::new(BooleanQuery::new(clauses));
+        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0 }))
+    }
+
     fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
-        let tq = self.compile(query)?;
+        let query = &self.expand(query);
+        let tq = self.plan(query)?.tq;
         Ok(self.handle.searcher().search(&tq, &FacetCollector)?)
     }
 
@@ -314,6 +409,7 @@ impl State {
             urls: all(f.urls),
             text,
             score,
+            also: Vec::new(),
         }
     }
 
@@ -437,19 +533,32 @@ impl State {
     }
 }
 
-/// The total and one page of hits, ranked by `sort`, in a single pass over the matches.
+/// The total and the top hits, ranked by `sort`, in a single pass over the matches. By
+/// relevance the key is [`crate::rank::score`] of the text match and the message's substance
+/// beyond the query's own (`query_substance`); equal keys go newest first.
 fn ranked(
     searcher: &Searcher,
     tq: &dyn TQuery,
     top: TopDocs,
-    sort: Sort,
+    rank: Rank,
 ) -> Result<(usize, Vec<(Score, DocAddress)>), SearchError> {
     let by_seq = |order| (SortByStaticFastValue::<u64>::for_field(names::SEQ), order);
+    let Rank { sort, match_weight, query_substance } = rank;
     Ok(match sort {
-        // Equal scores (short messages saying the same) go newest first.
         Sort::Relevance => {
-            let key = ((SortBySimilarityScore, Order::Desc), by_seq(Order::Desc));
-            let (total, docs) = searcher.search(tq, &(Count, top.order_by(key)))?;
+            let key = top.tweak_score(move |seg: &SegmentReader| {
+                let ff = seg.fast_fields();
+                let column = |name: &str| ff.u64(name).ok().map(|c| c.first_or_default_col(0));
+                let (substance, asks, seq) = (column(names::SUBSTANCE), column(names::ASKS), column(names::SEQ));
+                move |doc: DocId, score: Score| {
+                    let value =
+                        |c: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| c.as_ref().map_or(0, |c| c.get_val(doc));
+                    let substance = u32::try_from(value(&substance)).unwrap_or(u32::MAX);
+                    let key = crate::rank::score(match_weight * score, substance, query_substance, value(&asks) == 1);
+                    (key, value(&seq))
+                }
+            });
+            let (total, docs) = searcher.search(tq, &(Count, key))?;
             (total, docs.into_iter().map(|((score, _), a)| (score, a)).collect())
         }
         Sort::Newest | Sort::Oldest => {
@@ -458,6 +567,59 @@ fn ranked(
             (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
     })
+}
+
+/// The order of a search and the weights of its relevance key.
+#[derive(Debug, Clone, Copy)]
+struct Rank {
+    sort: Sort,
+    match_weight: f32,
+    query_substance: u32,
+}
+
+/// What the page rules need of each ranked hit, read from fast fields (no stored documents).
+fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<Candidate>, SearchError> {
+    struct Columns {
+        path: Option<StrColumn>,
+        speaker: Option<StrColumn>,
+        ts: Column<u64>,
+        conversation: Column<u64>,
+        text_hash: Column<u64>,
+    }
+    let mut by_segment: HashMap<u32, Columns> = HashMap::new();
+    let str_of = |col: &Option<StrColumn>, doc: DocId| -> String {
+        let mut s = String::new();
+        if let Some(c) = col {
+            if let Some(ord) = c.ords().first(doc) {
+                let _ = c.ord_to_str(ord, &mut s);
+            }
+        }
+        s
+    };
+    let mut out = Vec::with_capacity(hits.len());
+    for &(_, addr) in hits {
+        let cols = match by_segment.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                e.insert(Columns {
+                    path: ff.str(names::PATH)?,
+                    speaker: ff.str(names::SPEAKER)?,
+                    ts: ff.u64(names::TS)?,
+                    conversation: ff.u64(names::CONVERSATION)?,
+                    text_hash: ff.u64(names::TEXT_HASH)?,
+                })
+            }
+        };
+        out.push(Candidate {
+            path: str_of(&cols.path, addr.doc_id),
+            time: cols.ts.first(addr.doc_id).map_or(0, |t| split_ts(t).1),
+            conversation: cols.conversation.first(addr.doc_id).unwrap_or(0),
+            text_hash: cols.text_hash.first(addr.doc_id).unwrap_or(0),
+            speaker: str_of(&cols.speaker, addr.doc_id),
+        });
+    }
+    Ok(out)
 }
 
 /// The recall query for one folded variant of a term: the phrase of its grams, the last one a

@@ -153,9 +153,9 @@ fn search_open_a_conversation_and_quit_in_a_real_terminal() {
     tmux.keys(&["Enter"]);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("the conversation", |s| {
-        s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40") && s.contains("离6月30日断直连只剩一个月了")
+        s.contains("对话 2017-08-16") && s.contains("▶ 10:40:18") && s.contains("通道退款失败要有人工退款兜底")
     });
-    assert!(screen.contains("▶ 09:07:40  林知远-银信支付-产品-上海"), "{screen}");
+    assert!(screen.contains("▶ 10:40:18  马骁-四方科技 技术总监"), "{screen}");
 
     tmux.keys(&["Escape"]);
     tmux.wait_for("the results again", |s| s.contains("结果 Results · 6 hits"));
@@ -175,7 +175,7 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
     tmux.text("对账");
     tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits") && s.contains(" 6 hits · "));
     tmux.keys(&["Enter", "j", "j"]);
-    let third = "数据库主从切换";
+    let third = "损益单独记科目";
     let deadline = Instant::now() + Duration::from_secs(10);
     while !tmux.selected_rows().iter().any(|r| r.contains(third)) {
         assert!(Instant::now() < deadline, "the third hit is not selected: {:?}", tmux.selected_rows());
@@ -189,7 +189,7 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
 
     // Into the conversation, the cursor one message down; it holds still too.
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the conversation", |s| s.contains("对话 2017-11-20") && s.contains("▶ "));
+    tmux.wait_for("the conversation", |s| s.contains("对话 2018-01-10") && s.contains("▶ "));
     tmux.keys(&["j"]);
     std::thread::sleep(Duration::from_millis(300));
     let reading = tmux.screen();
@@ -227,15 +227,15 @@ fn the_split_view_previews_the_selection_and_says_when_there_is_none() {
     tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
     tmux.text("对账");
     let screen = tmux.wait_for("the first hit previewed as typed", |s| {
-        s.contains("结果 Results · 6 hits") && s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40")
+        s.contains("结果 Results · 6 hits") && s.contains("对话 2017-08-16") && s.contains("▶ 10:40:18")
     });
     let border = screen.lines().nth(2).unwrap_or_default();
     let results_width = border.find("┐┌").map_or(0, |i| unicode_width::UnicodeWidthStr::width(&border[..i]) + 1);
     assert!(results_width * 100 >= 140 * 55, "the results keep at least 55% of the width: {results_width}");
     tmux.keys(&["Enter", "j"]);
-    tmux.wait_for("the second hit previewed", |s| s.contains("对话 2017-08-15") && s.contains("▶ 09:21:48"));
+    tmux.wait_for("the second hit previewed", |s| s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40"));
     tmux.keys(&["j"]);
-    tmux.wait_for("the third hit previewed", |s| s.contains("对话 2017-11-20"));
+    tmux.wait_for("the third hit previewed", |s| s.contains("对话 2018-01-10"));
     // Typed in the results list: it goes to the search box.
     tmux.text("量子纠缠");
     let none = |s: &str| {
@@ -259,8 +259,8 @@ fn y_copies_the_message_under_the_cursor_and_esc_never_quits() {
     // tmux takes OSC 52 from the program into its paste buffer.
     assert!(tmux.cmd(&["set", "-g", "set-clipboard", "on"]).status().unwrap().success());
     tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
-    // `=`: the term alone (the glossary would add 结汇, 购汇 …).
-    tmux.text("=结售汇");
+    // Its first hit (方圆, 10:06:31) has messages after it in its day.
+    tmux.text("锁汇");
     tmux.wait_for("the hits", |s| s.contains("结果 Results · 2 hits") && s.contains("远期结售汇"));
     tmux.keys(&["Enter", "Enter"]);
     tmux.wait_for("the conversation", |s| s.contains("对话 2018-01-09") && s.contains("▶ 10:06:31"));
@@ -288,7 +288,7 @@ fn y_copies_the_message_under_the_cursor_and_esc_never_quits() {
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(200));
     tmux.keys(&["q"]);
-    tmux.wait_for("q typed into the search box", |s| s.contains("搜索 › =结售汇q"));
+    tmux.wait_for("q typed into the search box", |s| s.contains("搜索 › 锁汇q"));
     std::thread::sleep(PAST_EVERY_TIMER);
     assert!(!tmux.screen().contains("chatlore-exit="), "still running");
     tmux.keys(&["C-c"]);

@@ -274,7 +274,7 @@ fn check_archive(archive: &Path) -> Result<()> {
         Ok(Layout::Empty) => {
             eprintln!(
                 "chatlore: warning: no chat logs in {}: expected {} below it",
-                print::clean_line(&archive.display().to_string()),
+                print::path(archive),
                 layout::EXPECTED
             );
             Ok(())
@@ -341,7 +341,7 @@ fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<Exit
     let (files, messages) = model.write(out, scale, seed)?;
     eprintln!(
         "chatlore: wrote {files} logs, {messages} messages to {} in {:.1} s",
-        out.display(),
+        print::path(out),
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
@@ -356,7 +356,7 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
     let mut watcher = ArchiveWatcher::new(archive, Some(index_dir))?;
     let mut due = true;
     let mut retry_at: Option<Instant> = None;
-    eprintln!("chatlore: watching {} for new, changed and removed logs; Ctrl-C stops", archive.display());
+    eprintln!("chatlore: watching {} for new, changed and removed logs; Ctrl-C stops", print::path(archive));
     while !stop.load(Ordering::SeqCst) {
         due |= watcher.wait(Duration::from_millis(200)) || retry_at.is_some_and(|t| Instant::now() >= t);
         if !due {
@@ -396,8 +396,8 @@ fn open_or_build(archive: &Path, index_dir: &Path) -> Result<Engine> {
             check_archive(archive)?;
             eprintln!(
                 "chatlore: no index in {} yet; building it from {}",
-                print::clean_line(&index_dir.display().to_string()),
-                print::clean_line(&archive.display().to_string())
+                print::path(index_dir),
+                print::path(archive)
             );
             let bar = Bar::new(true);
             let summary = index::update(archive, index_dir, &Options::default(), &bar)?;

@@ -48,6 +48,11 @@ fn escape(text: &str, keep_lines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A path for a message on a terminal.
+pub fn path(p: &std::path::Path) -> String {
+    clean_line(&p.display().to_string()).into_owned()
+}
+
 /// A warning on standard error, made safe for the terminal.
 pub fn warning(text: &str) {
     eprintln!("warning: {}", clean(text));
@@ -100,7 +105,7 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, format: Format, color: 
                 let shown = if h.text.is_empty() { placeholder(h) } else { marked(&text, &ranges, color) };
                 let (b, d, o) = if color { (BOLD_ON, DIM_ON, OFF) } else { ("", "", "") };
                 let (group, speaker) = (clean_line(&h.group), clean_line(&h.speaker));
-                writeln!(out, "{d}{} {}{o}  {d}{group}{o}  {b}{speaker}{o}", h.date, h.time_label())?;
+                writeln!(out, "{d}{} {}{o}  {d}{group}{o}  {b}{speaker}{o}{}", h.date, h.time_label(), also(h))?;
                 writeln!(out, "    {shown}")?;
             }
             out.flush()?;
@@ -120,6 +125,16 @@ trait TimeLabel {
 impl TimeLabel for Hit {
     fn time_label(&self) -> String {
         chatlore::archive::time_label(self.time)
+    }
+}
+
+/// " (also posted as …)" for a hit that folds exact copies under other nicknames.
+fn also(h: &Hit) -> String {
+    if h.also.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = h.also.iter().map(|n| clean_line(n).to_string()).collect();
+        format!(" (also posted as {})", names.join(", "))
     }
 }
 
@@ -169,7 +184,7 @@ fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results) -
         }
         let body = if h.text.is_empty() { placeholder(h) } else { wrap(&h.text, &h.highlights, ("**", "**")) };
         let (speaker, path) = (clean_line(&h.speaker), clean_line(&h.path));
-        writeln!(out, "**{} {speaker}** ({path}:{})\n", h.time_label(), h.line)?;
+        writeln!(out, "**{} {speaker}**{} ({path}:{})\n", h.time_label(), also(h), h.line)?;
         for line in body.lines() {
             writeln!(out, "> {line}")?;
         }

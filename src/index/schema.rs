@@ -18,6 +18,10 @@ pub mod names {
     pub const SPEAKER: &str = "speaker";
     pub const TS: &str = "ts";
     pub const SEQ: &str = "seq";
+    pub const SUBSTANCE: &str = "substance";
+    pub const ASKS: &str = "asks";
+    pub const CONVERSATION: &str = "conversation";
+    pub const TEXT_HASH: &str = "text_hash";
     pub const TOPICS: &str = "topics";
     pub const KIND: &str = "kind";
     pub const TEXT: &str = "text";
@@ -40,6 +44,15 @@ pub struct Fields {
     pub ts: Field,
     /// A unique, chronological key per message (see [`seq`]): sorting and ties.
     pub seq: Field,
+    /// How much the message says (see [`crate::rank::substance`]): the ranking prior.
+    pub substance: Field,
+    /// The `seq` of the first message of the message's conversation (see
+    /// [`crate::rank::conversations`]): at most two hits of one conversation in a top ten.
+    pub conversation: Field,
+    /// 1 if the message asks rather than tells (see [`crate::rank::asks`]).
+    pub asks: Field,
+    /// Hash of the text (see [`crate::rank::text_hash`]): finds exact copies to fold.
+    pub text_hash: Field,
     /// Topic ids (multi-valued).
     pub topics: Field,
     /// `text`, `link` or `image`.
@@ -66,6 +79,10 @@ impl Fields {
             speaker: b.add_text_field(names::SPEAKER, keyword.clone()),
             ts: b.add_u64_field(names::TS, NumericOptions::default().set_indexed().set_fast().set_stored()),
             seq: b.add_u64_field(names::SEQ, NumericOptions::default().set_fast()),
+            substance: b.add_u64_field(names::SUBSTANCE, NumericOptions::default().set_fast()),
+            asks: b.add_u64_field(names::ASKS, NumericOptions::default().set_fast()),
+            conversation: b.add_u64_field(names::CONVERSATION, NumericOptions::default().set_fast()),
+            text_hash: b.add_u64_field(names::TEXT_HASH, NumericOptions::default().set_fast()),
             topics: b.add_text_field(names::TOPICS, keyword.clone()),
             kind: b.add_text_field(names::KIND, keyword),
             text: b.add_text_field(names::TEXT, STORED),
@@ -87,6 +104,10 @@ impl Fields {
             speaker: f(names::SPEAKER)?,
             ts: f(names::TS)?,
             seq: f(names::SEQ)?,
+            substance: f(names::SUBSTANCE)?,
+            asks: f(names::ASKS)?,
+            conversation: f(names::CONVERSATION)?,
+            text_hash: f(names::TEXT_HASH)?,
             topics: f(names::TOPICS)?,
             kind: f(names::KIND)?,
             text: f(names::TEXT)?,

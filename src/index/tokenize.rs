@@ -220,6 +220,11 @@ impl Tokenizer for GramTokenizer {
     }
 }
 
+/// Whether `word` is one of the payments words jieba is taught.
+pub fn is_payments_word(word: &str) -> bool {
+    USER_WORDS.contains(&word)
+}
+
 /// Builds jieba with its default dictionary, the payments words and `extra` (topic keywords).
 pub fn build_jieba<'a>(extra: impl IntoIterator<Item = &'a str>) -> Jieba {
     let mut jieba = Jieba::new();

@@ -617,9 +617,13 @@ fn open_writer(index: &Index, dir: &Path) -> Result<IndexWriter, IndexError> {
 /// The documents of a day's messages.
 fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument> {
     let date_key = day.date.key();
+    let times: Vec<u32> = day.messages.iter().map(|m| m.time).collect();
+    let starts = crate::rank::conversations(&times);
     day.messages
         .iter()
-        .map(|m| {
+        .zip(starts)
+        .map(|(m, start)| {
+            let first = day.messages.get(start).unwrap_or(m);
             let mut d: TantivyDocument = doc!(
                 f.path => day.path.as_str(),
                 f.line => u64::from(m.line),
@@ -627,6 +631,10 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 f.speaker => m.speaker.as_str(),
                 f.ts => schema::ts(date_key, m.time),
                 f.seq => schema::seq(day.date, m.time, m.line, &day.group),
+                f.substance => u64::from(crate::rank::substance(&m.text)),
+                f.asks => u64::from(crate::rank::asks(&m.text)),
+                f.conversation => schema::seq(day.date, first.time, first.line, &day.group),
+                f.text_hash => crate::rank::text_hash(&m.text),
                 f.kind => m.kind.as_str(),
                 f.text => m.text.as_str(),
                 f.body => m.text.as_str(),

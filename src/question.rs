@@ -1,0 +1,350 @@
+//! Questions pasted whole ("长款短款差错怎么处理"): a query that reads as a sentence is cut
+//! into words with jieba and reduced to its key terms (question and stop words dropped), which
+//! search then ranks messages by covering (see `Engine::search`).
+//!
+//! jieba's dictionary costs a noticeable load, so only a query that [`looks_like_question`]
+//! pays for it.
+
+use crate::query::Query;
+use crate::text::{is_cjk, is_word_char};
+use jieba_rs::Jieba;
+
+/// Characters (CJK characters and Latin letters or digits) a question has at least.
+const MIN_CHARS: usize = 6;
+/// Characters from which a query with no operators reads as a sentence even without a
+/// question word.
+const SENTENCE_CHARS: usize = 16;
+
+/// Words that make a query a question.
+const QUESTION_WORDS: &[&str] = &[
+    "怎么",
+    "怎样",
+    "如何",
+    "什么",
+    "为什么",
+    "为何",
+    "哪些",
+    "哪个",
+    "哪里",
+    "哪家",
+    "多少",
+    "是否",
+    "能否",
+    "可否",
+    "有没有",
+    "是不是",
+    "要不要",
+    "吗",
+    "呢",
+    "么",
+];
+
+/// Words that carry no subject: question words, pronouns, particles, auxiliaries, and verbs
+/// any question might use.
+const STOP_WORDS: &[&str] = &[
+    "怎么",
+    "怎样",
+    "怎么样",
+    "如何",
+    "什么",
+    "为什么",
+    "为何",
+    "哪些",
+    "哪个",
+    "哪里",
+    "哪家",
+    "多少",
+    "是否",
+    "能否",
+    "可否",
+    "有没有",
+    "是不是",
+    "要不要",
+    "吗",
+    "呢",
+    "么",
+    "吧",
+    "啊",
+    "呀",
+    "的",
+    "地",
+    "得",
+    "了",
+    "着",
+    "过",
+    "和",
+    "与",
+    "及",
+    "或",
+    "或者",
+    "还是",
+    "跟",
+    "同",
+    "对",
+    "对于",
+    "关于",
+    "把",
+    "被",
+    "在",
+    "从",
+    "向",
+    "到",
+    "给",
+    "用",
+    "以",
+    "为",
+    "按",
+    "按照",
+    "通过",
+    "是",
+    "有",
+    "没有",
+    "要",
+    "会",
+    "能",
+    "能够",
+    "可以",
+    "可能",
+    "应该",
+    "需要",
+    "做",
+    "搞",
+    "弄",
+    "办",
+    "进行",
+    "处理",
+    "一般",
+    "通常",
+    "一下",
+    "一些",
+    "一个",
+    "这个",
+    "那个",
+    "这些",
+    "那些",
+    "这",
+    "那",
+    "哪",
+    "我",
+    "我们",
+    "你",
+    "你们",
+    "他",
+    "他们",
+    "它",
+    "大家",
+    "谁",
+    "自己",
+    "都",
+    "也",
+    "还",
+    "又",
+    "就",
+    "才",
+    "很",
+    "太",
+    "更",
+    "最",
+    "比较",
+    "请问",
+    "请教",
+    "问",
+    "问下",
+    "问一下",
+    "想",
+    "想问",
+    "知道",
+    "了解",
+    "有人",
+    "各位",
+    "大神",
+    "之间",
+    "时候",
+    "情况",
+    "方面",
+    "问题",
+    "其他",
+    "等",
+    "等等",
+    "什么样",
+    "区别",
+    "影响",
+    "作用",
+    "意思",
+    "呢",
+    "吗",
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "and",
+    "or",
+    "in",
+    "on",
+    "for",
+    "with",
+    "is",
+    "are",
+    "how",
+    "what",
+    "why",
+    "which",
+    "who",
+    "do",
+    "does",
+    "can",
+    "should",
+    "we",
+    "you",
+    "i",
+];
+
+/// Whether `query` reads as a question pasted whole: it has no filters, exclusions or
+/// phrases, and is long enough, with a question word or mark or the length of a sentence.
+pub(crate) fn looks_like_question(query: &Query) -> bool {
+    if !query.filters.is_empty() || query.terms.iter().any(|t| t.negated || t.phrase) || query.terms.is_empty() {
+        return false;
+    }
+    let text = joined(query);
+    let chars = text.chars().filter(|&c| is_cjk(c) || is_word_char(c)).count();
+    if chars < MIN_CHARS {
+        return false;
+    }
+    let marked = text.contains(['？', '?']) || QUESTION_WORDS.iter().any(|w| text.contains(w));
+    marked || chars >= SENTENCE_CHARS
+}
+
+/// The text of a query's terms, one space between them.
+pub(crate) fn joined(query: &Query) -> String {
+    query.terms.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// A key term of a question and how much it says about the subject (before its rarity).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Key {
+    pub term: String,
+    pub weight: f32,
+}
+
+/// Weight of a term of the payments vocabulary (`domain`): the subject of the question.
+const DOMAIN: f32 = 2.0;
+/// Weight of a verb, adjective or adverb ("避免", "选择"): how the question asks, not what about.
+const MANNER: f32 = 0.5;
+
+/// The key terms of a question, in order, without repeats: jieba's words without stop words
+/// and punctuation, terms of the payments vocabulary (`domain`) weighted up, verbs and
+/// modifiers down, jargon jieba does not know weighted as vocabulary. Runs of single
+/// characters jieba could not place are joined back into one term ("二/清" → "二清"), and a
+/// numeral joins the word after it ("四/要素" → "四要素"), so an unknown compound is not lost.
+/// Two key words written next to each other also make a compound key ("对账" + "文件" →
+/// "对账文件"), weighted as the heavier of the two: a message holding the compound covers
+/// more of the question.
+pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool) -> Vec<Key> {
+    // (word, jieba's part of speech, whether it directly follows the previous key word)
+    let mut words: Vec<(String, &str, bool)> = Vec::new();
+    let mut run = String::new();
+    let mut adjacent = false;
+    let flush = |run: &mut String, words: &mut Vec<(String, &str, bool)>, adjacent: &mut bool| {
+        if run.chars().count() >= 2 {
+            words.push((std::mem::take(run), "x", *adjacent));
+            *adjacent = true;
+        } else if !run.is_empty() {
+            *adjacent = false;
+        }
+        run.clear();
+    };
+    for tag in jieba.tag(text, false) {
+        let word = tag.word.trim().to_lowercase();
+        let has_content = word.chars().any(|c| is_cjk(c) || is_word_char(c));
+        let stop = STOP_WORDS.contains(&word.as_str());
+        let single_cjk = word.chars().count() == 1 && word.chars().all(is_cjk);
+        if has_content && !stop && single_cjk {
+            run.push_str(&word);
+            continue;
+        }
+        if has_content && !stop && run.chars().count() == 1 && run.chars().all(|c| "一二三四五六七八九十两".contains(c))
+        {
+            words.push((std::mem::take(&mut run) + &word, "x", adjacent));
+            adjacent = true;
+            continue;
+        }
+        flush(&mut run, &mut words, &mut adjacent);
+        if has_content && !stop && !(word.chars().all(|c| !is_cjk(c)) && word.chars().count() < 2) {
+            words.push((word, tag.tag, adjacent));
+            adjacent = true;
+        } else {
+            adjacent = false;
+        }
+    }
+    flush(&mut run, &mut words, &mut adjacent);
+    let weight_of = |term: &str, tag: &str| {
+        // A word jieba only knows as single characters, or a Latin word in a Chinese question,
+        // is jargon ("二清", "chargeback"): the subject, like the payments vocabulary.
+        if domain(term) || tag == "x" || tag == "eng" {
+            DOMAIN
+        } else if tag.starts_with('v') && tag != "vn" || tag.starts_with('a') || tag.starts_with('d') {
+            MANNER
+        } else {
+            1.0
+        }
+    };
+    let mut out: Vec<Key> = Vec::new();
+    let mut push = |term: String, weight: f32| {
+        if !out.iter().any(|k| k.term == term) {
+            out.push(Key { term, weight });
+        }
+    };
+    for (term, tag, _) in &words {
+        push(term.clone(), weight_of(term, tag));
+    }
+    for pair in words.windows(2) {
+        let ((a, a_tag, _), (b, b_tag, next)) = (&pair[0], &pair[1]);
+        if *next && a.chars().all(is_cjk) && b.chars().all(is_cjk) {
+            push(format!("{a}{b}"), weight_of(a, a_tag).max(weight_of(b, b_tag)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Query {
+        Query::parse(s).unwrap()
+    }
+
+    #[test]
+    fn sentences_and_question_words_make_questions() {
+        assert!(looks_like_question(&q("长款短款差错怎么处理")));
+        assert!(looks_like_question(&q("什么是二清，平台型业务分账怎么避免二清风险")));
+        assert!(looks_like_question(&q("how to handle a chargeback?")));
+        assert!(!looks_like_question(&q("二清")));
+        assert!(!looks_like_question(&q("备付金 存管")));
+        assert!(!looks_like_question(&q("对账文件怎么 from:张")));
+        assert!(!looks_like_question(&q("\"对账文件怎么处理\"")));
+    }
+
+    #[test]
+    fn key_terms_drop_question_and_stop_words() {
+        let jieba = crate::index::tokenize::build_jieba(["幂等"]);
+        let terms =
+            |text| -> Vec<String> { key_terms(&jieba, text, &|t| t == "幂等").into_iter().map(|k| k.term).collect() };
+        let keys = terms("长款短款差错怎么处理");
+        assert!(keys.iter().any(|k| k == "差错"), "{keys:?}");
+        assert!(!keys.iter().any(|k| k == "怎么" || k == "处理"), "{keys:?}");
+        let keys = terms("支付接口怎么做幂等，防止重复扣款/重复支付");
+        assert!(keys.iter().any(|k| k == "幂等"), "{keys:?}");
+        assert!(!keys.iter().any(|k| k == "做" || k == "，"), "{keys:?}");
+        assert_eq!(keys.iter().filter(|k| *k == "重复").count(), 1, "{keys:?}");
+        assert!(terms("四要素鉴权怎么做").contains(&"四要素".to_owned()));
+        assert!(terms("什么是二清").contains(&"二清".to_owned()));
+        let compound = terms("银行的对账文件一般是什么格式");
+        assert!(compound.contains(&"对账文件".to_owned()), "{compound:?}");
+        assert!(!compound.iter().any(|k| k.starts_with("银行对账")), "{compound:?}");
+        let weights = key_terms(&jieba, "怎么避免幂等问题", &|t| t == "幂等");
+        let of = |t: &str| weights.iter().find(|k| k.term == t).map(|k| k.weight);
+        assert!(of("幂等") > of("避免"), "{weights:?}");
+    }
+}

@@ -1,0 +1,278 @@
+//! What puts the best answer first: how much a message says (its *substance*, computed when
+//! indexing and kept as a fast field), the score that combines it with the text match, and the
+//! page-level rules that keep a page varied (exact copies folded into one hit, at most two hits
+//! of one conversation in each ten).
+
+use crate::text::{is_cjk, is_word_char};
+
+/// Substance left beyond the query's own words below which a message only names the term
+/// ("二清？", "套现吧[阴险]"): it goes below every message that says something.
+const BARE: u32 = 3;
+/// Weight of the text match (BM25) against the substance prior, which is a logarithm.
+pub(crate) const MATCH_WEIGHT: f32 = 0.1;
+/// Weight of a question's coverage (the share of its key terms' rarity a message holds, 0 to
+/// 1) against the substance prior.
+pub(crate) const COVER_WEIGHT: f32 = 16.0;
+/// What asking costs a message in the ranking key (a logarithm): judged by hand, questions
+/// are on topic at best, never the answer.
+const ASKING: f32 = 1.0;
+/// A silence this long (seconds) ends a conversation.
+pub const CONVERSATION_GAP_SECS: u32 = 30 * 60;
+/// Hits of one conversation allowed in each ten of a page.
+pub(crate) const PER_CONVERSATION: usize = 2;
+/// The block of a page the conversation rule applies to.
+pub(crate) const BLOCK: usize = 10;
+
+/// How much `text` says: its CJK characters plus its Latin words (runs of letters and digits),
+/// not counting emoji codes (`[抱拳]`), @mentions and URLs.
+pub fn substance(text: &str) -> u32 {
+    let chars: Vec<char> = text.chars().collect();
+    let mut n = 0u32;
+    let mut i = 0;
+    let mut in_word = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '[' {
+            if let Some(len) = emoji_code_len(&chars[i..]) {
+                i += len;
+                in_word = false;
+                continue;
+            }
+        }
+        if c == '@' {
+            // A mention runs to white space, or to the `?` the export writes for U+2005.
+            while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '?' {
+                i += 1;
+            }
+            in_word = false;
+            continue;
+        }
+        if (c == 'h' || c == 'H' || c == 'w' || c == 'W') && !in_word && starts_url(&chars[i..]) {
+            while i < chars.len() && !chars[i].is_whitespace() && !is_cjk(chars[i]) {
+                i += 1;
+            }
+            in_word = false;
+            continue;
+        }
+        if is_cjk(c) {
+            n += 1;
+            in_word = false;
+        } else if is_word_char(c) {
+            if !in_word {
+                n += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// Whether `text` asks rather than tells: a full-width question mark, 吗, a request for help
+/// (请问, 请教, 问一下), or a final `?` (a `?` inside a message is often the export's
+/// stand-in for the space after a mention).
+pub fn asks(text: &str) -> bool {
+    const MARKS: &[&str] = &["？", "吗", "请问", "请教", "问一下", "问个问题"];
+    MARKS.iter().any(|m| text.contains(m)) || text.trim_end().ends_with('?')
+}
+
+/// Length of an emoji code at the start of `chars` (`[强]`, `[捂脸]`, `[OK]`), if it is one.
+fn emoji_code_len(chars: &[char]) -> Option<usize> {
+    let close = chars.iter().take(8).position(|&c| c == ']')?;
+    let inner = &chars[1..close];
+    (!inner.is_empty() && inner.iter().all(|c| c.is_alphanumeric())).then_some(close + 1)
+}
+
+fn starts_url(chars: &[char]) -> bool {
+    let head: String = chars.iter().take(8).collect::<String>().to_lowercase();
+    head.starts_with("http://") || head.starts_with("https://") || head.starts_with("www.")
+}
+
+/// The ranking key of a message: the logarithm of what it says beyond the query's words
+/// (`query_substance`), plus the (weighted) text match. Whatever only names the term sinks.
+pub(crate) fn score(weighted_match: f32, message_substance: u32, query_substance: u32, asks: bool) -> f32 {
+    let rest = message_substance.saturating_sub(query_substance);
+    let prior = (1.0 + rest as f32).ln();
+    let key = prior + weighted_match - if asks { ASKING } else { 0.0 };
+    if rest < BARE {
+        key - 100.0
+    } else {
+        key
+    }
+}
+
+/// The conversation of each message of a day, given its messages' times (seconds since
+/// midnight) in order: the index of the conversation's first message. A conversation runs
+/// until a silence of [`CONVERSATION_GAP_SECS`].
+pub fn conversations(times: &[u32]) -> Vec<usize> {
+    let mut start = 0;
+    times
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            if i > 0 && t.saturating_sub(times[i - 1]) >= CONVERSATION_GAP_SECS {
+                start = i;
+            }
+            start
+        })
+        .collect()
+}
+
+/// A ranked candidate as the page rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    pub path: String,
+    /// Seconds since midnight.
+    pub time: u32,
+    /// Its conversation: equal values, one conversation (see [`conversations`]).
+    pub conversation: u64,
+    /// Hash of the text: with path and time, what makes two messages copies.
+    pub text_hash: u64,
+    pub speaker: String,
+}
+
+/// One hit of a page: the index of its candidate and the indices of its folded copies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Slot {
+    pub at: usize,
+    pub copies: Vec<usize>,
+}
+
+/// Lays ranked candidates out as a page: an exact copy of an earlier hit (same log, time and
+/// text under another nickname) is folded into it, and within each block of [`BLOCK`] hits a
+/// conversation gets at most [`PER_CONVERSATION`]; the rest wait for the next block, in rank
+/// order. Returns the slots from the first, at most `want` of them.
+pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot> {
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut waiting: Vec<usize> = Vec::new();
+    let mut next = 0;
+    while slots.len() < want {
+        let block_start = slots.len() / BLOCK * BLOCK;
+        let fits = |slots: &[Slot], i: usize| {
+            let c = &cands[i];
+            if !spread {
+                return true;
+            }
+            slots[block_start..].iter().filter(|s| cands[s.at].conversation == c.conversation).count()
+                < PER_CONVERSATION
+        };
+        // A waiting candidate that fits this block comes first: it ranked higher.
+        if let Some(w) = waiting.iter().position(|&i| fits(&slots, i)) {
+            let i = waiting.remove(w);
+            slots.push(Slot { at: i, copies: Vec::new() });
+            continue;
+        }
+        let Some(c) = cands.get(next) else {
+            // Nothing left that fits: the waiting ones fill up in order.
+            if waiting.is_empty() {
+                break;
+            }
+            let i = waiting.remove(0);
+            slots.push(Slot { at: i, copies: Vec::new() });
+            continue;
+        };
+        let i = next;
+        next += 1;
+        let copy_of = slots.iter_mut().find(|s| is_copy(&cands[s.at], c)).map(|s| &mut s.copies);
+        if let Some(copies) = copy_of {
+            copies.push(i);
+            continue;
+        }
+        if waiting.iter().any(|&w| is_copy(&cands[w], c)) {
+            continue;
+        }
+        if fits(&slots, i) {
+            slots.push(Slot { at: i, copies: Vec::new() });
+        } else {
+            waiting.push(i);
+        }
+    }
+    slots
+}
+
+fn is_copy(a: &Candidate, b: &Candidate) -> bool {
+    a.path == b.path && a.time == b.time && a.text_hash == b.text_hash && a.speaker != b.speaker
+}
+
+/// A stable 64-bit hash of a message's text (FNV-1a over its bytes): equal texts, equal hashes
+/// across runs and machines.
+pub(crate) fn text_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substance_counts_words_not_decoration() {
+        assert_eq!(substance("二清？"), 2);
+        assert_eq!(substance("套现吧[阴险]"), 3);
+        assert_eq!(substance("@马忠信-联金所-深圳?聚合支付只是"), 6);
+        assert_eq!(substance("@dio 看 https://example.com/a?b=1 这个"), 3);
+        assert_eq!(substance("T+1 结算 API ok"), 6);
+        assert_eq!(substance("[强][强]"), 0);
+        assert_eq!(substance("[2018-01-02 10:00]"), 5);
+    }
+
+    #[test]
+    fn questions_are_told_from_statements() {
+        assert!(asks("聚合支付算不算二清啊？"));
+        assert!(asks("有人知道外卡收单吗"));
+        assert!(asks("how is a chargeback handled?"));
+        assert!(!asks("@马忠信-联金所-深圳?聚合支付只是融合了支付通道"));
+        assert!(!asks("四要素：名字 身份证号 银行卡号 银行预留手机号"));
+    }
+
+    #[test]
+    fn a_bare_term_sinks_below_any_remark() {
+        let bare = score(1.2, substance("二清？"), 2, true);
+        let remark = score(0.1, substance("不二清就可以了"), 2, false);
+        let answer = score(0.05, substance(&"聚合支付不碰资金就不是二清".repeat(4)), 2, false);
+        assert!(bare < remark && remark < answer, "{bare} {remark} {answer}");
+        let text = "聚合支付算不算二清，不碰资金就不算二清";
+        let asking = format!("{text}？");
+        assert!(score(0.1, substance(&asking), 2, asks(&asking)) < score(0.1, substance(text), 2, asks(text)));
+    }
+
+    fn cand(path: &str, time: u32, text: &str, speaker: &str) -> Candidate {
+        let conversation = text_hash(path);
+        Candidate { path: path.into(), time, conversation, text_hash: text_hash(text), speaker: speaker.into() }
+    }
+
+    #[test]
+    fn a_silence_of_half_an_hour_ends_a_conversation() {
+        let m = 60;
+        assert_eq!(conversations(&[0, 10 * m, 35 * m, 70 * m, 99 * m, 99 * m]), vec![0, 0, 0, 3, 3, 3]);
+        assert_eq!(conversations(&[]), Vec::<usize>::new());
+        // Out-of-order times (a log spanning midnight) continue the conversation.
+        assert_eq!(conversations(&[86_000, 100]), vec![0, 0]);
+    }
+
+    #[test]
+    fn copies_fold_and_conversations_take_two_per_ten() {
+        let mut cands = vec![
+            cand("a", 100, "x", "甲"),
+            cand("a", 100, "x", "甲-公司"),
+            cand("a", 200, "y", "乙"),
+            cand("a", 300, "z", "丙"),
+            cand("b", 100, "w", "丁"),
+        ];
+        let slots = layout(&cands, 10, true);
+        let order: Vec<usize> = slots.iter().map(|s| s.at).collect();
+        assert_eq!(order, vec![0, 2, 4, 3]);
+        assert_eq!(slots[0].copies, vec![1]);
+        // A third hit of the conversation waits for the next block of ten.
+        for i in 0..12 {
+            cands.push(cand(&format!("c{i}"), 0, "v", "戊"));
+        }
+        let order: Vec<usize> = layout(&cands, 20, true).iter().map(|s| s.at).collect();
+        assert_eq!(&order[..3], &[0, 2, 4]);
+        assert_eq!(order.iter().position(|&i| i == 3), Some(10));
+        // The same text from the same speaker (a repeated message) is not a copy.
+        let again = [cand("a", 100, "x", "甲"), cand("a", 100, "x", "甲")];
+        assert_eq!(layout(&again, 10, true).len(), 2);
+    }
+}

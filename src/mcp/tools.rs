@@ -804,6 +804,7 @@ mod tests {
             urls: vec![],
             score: 0.0,
             highlights: highlights("x", &[]),
+            also: vec![],
         }
     }
 }

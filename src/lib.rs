@@ -13,6 +13,7 @@ pub mod export;
 pub mod generate;
 pub mod glossary;
 pub mod index;
+pub mod mcp;
 pub mod normalise;
 pub mod panics;
 pub mod query;

@@ -79,6 +79,8 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Serve the archive to AI assistants: Model Context Protocol tools over stdio (read-only).
+    Mcp,
     /// Write a synthetic archive with another archive's statistics, for benchmarks at scale.
     Generate {
         /// The archive to learn from.
@@ -267,6 +269,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export { ndjson: _, out } => {
             check_archive(&cli.archive)?;
             export_cmd(&cli.archive, out.as_deref())
+        }
+        Command::Mcp => {
+            check_archive(&cli.archive)?;
+            chatlore::mcp::run(&cli.archive, &cli.index).map(|()| ExitCode::SUCCESS)
         }
         Command::Generate { from, scale, out, seed } => generate_cmd(&from, scale, &out, seed),
         Command::Topics { json } => {

@@ -1,0 +1,167 @@
+//! `chatlore mcp`: the archive as Model Context Protocol tools for an AI assistant, served over
+//! stdio with the official Rust SDK (`rmcp`). Read-only. This module is the only place tokio and
+//! rmcp appear; the tools' answers are computed synchronously in `tools`, on one engine shared
+//! by every call (it is `Sync`) and moved to the newest commit before each.
+
+mod cursor;
+mod paths;
+mod tools;
+
+use crate::index::{self, IndexError, Options, Progress};
+use crate::search::Engine;
+use anyhow::{Context, Result};
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
+use rmcp::{tool, tool_handler, tool_router, ErrorData, ServerHandler, ServiceExt};
+use std::path::Path;
+use std::sync::Arc;
+use tools::{Answer, PeopleArgs, ReadArgs, SearchArgs, ToolError, Tools};
+
+// The descriptions are assembled from these at compile time (`#[tool]` takes literals).
+macro_rules! query_language {
+    () => {
+        "Query language: terms are ANDed (`网联 断直连`); \"quoted phrase\"; -term excludes (also \
+-from:…); filters from:NICKNAME org:COMPANY group:GROUP topic:ID|中文 kind:text|link|image \
+date:2017-08 | date:2017-08-01..2017-09-30 | date:2017..2018 | date:2018-03.. ; values of one filter \
+are ORed, different filters ANDed. Chinese matches as a substring (结售汇 finds 银行结售汇业务), Latin \
+words match whole words in any case (pos finds POS机, not position). "
+    };
+}
+
+macro_rules! cite {
+    () => {
+        "Quote only what the messages say, and cite every message you use as its `path:line` with \
+its date, time, group and speaker (e.g. `payprod/_posts/2017-08-15-chat.markdown:42, 2017-08-15 \
+09:21:48 · 支付产品交流群 · 陈默`)."
+    };
+}
+
+/// Serves MCP on stdin/stdout until the client closes it. The index is brought up to date
+/// first; nothing but protocol messages goes to stdout (notes go to stderr).
+pub fn run(archive: &Path, index_dir: &Path) -> Result<()> {
+    let engine = prepare(archive, index_dir)?;
+    let tools = Arc::new(Tools::new(engine, archive.to_owned()));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting tokio")?;
+    runtime.block_on(async move {
+        let service = Server::new(tools).serve(rmcp::transport::stdio()).await.context("starting the MCP session")?;
+        service.waiting().await.context("serving MCP")?;
+        Ok(())
+    })
+}
+
+/// Updates the index (only what changed) and opens it. Another indexer at work is no reason
+/// to refuse: its index is served as it stands, and picked up when it commits.
+fn prepare(archive: &Path, index_dir: &Path) -> Result<Engine> {
+    match index::update(archive, index_dir, &Options::default(), &Notes) {
+        Ok(summary) => {
+            for w in &summary.warnings {
+                eprintln!("chatlore: warning: {w}");
+            }
+        }
+        Err(IndexError::Busy(_)) => eprintln!("chatlore: another process is indexing; serving the index as it is"),
+        Err(e) => {
+            return Err(e).with_context(|| format!("indexing {} into {}", archive.display(), index_dir.display()))
+        }
+    }
+    Engine::open(index_dir).with_context(|| format!("opening the index in {}", index_dir.display()))
+}
+
+/// Indexing notes on stderr: stdout belongs to the protocol.
+struct Notes;
+
+impl Progress for Notes {
+    fn note(&self, message: &str) {
+        eprintln!("chatlore: {message}");
+    }
+}
+
+#[derive(Clone)]
+struct Server {
+    tools: Arc<Tools>,
+    tool_router: ToolRouter<Server>,
+}
+
+#[tool_router]
+impl Server {
+    fn new(tools: Arc<Tools>) -> Server {
+        Server { tools, tool_router: Self::tool_router() }
+    }
+
+    #[tool(description = concat!(
+        "Search the WeChat archive of China's payments-industry groups (routing, cross-border/结售汇, \
+reconciliation/对账, 网联, clearing, risk, licensing…). Returns messages, each cited as path:line with \
+date, time, group and speaker, and its whole text. The answer stays within max_chars; when more hits \
+remain it says how many and gives next_cursor: call again with the same query and sort and that \
+cursor. by: \"messages\" (discussions are not available yet). sort: relevance | newest | oldest. ",
+        query_language!(),
+        cite!()
+    ))]
+    async fn search(&self, Parameters(args): Parameters<SearchArgs>) -> Result<CallToolResult, ErrorData> {
+        answer(|| self.tools.search(&args))
+    }
+
+    #[tool(description = concat!(
+        "Read the conversation around a message: the messages before and after the \
+line a search hit cites (path and line from its path:line), with times and speakers, the target \
+marked ▶. Only paths inside the archive are accepted, relative as search cites them. ",
+        cite!()
+    ))]
+    async fn read(&self, Parameters(args): Parameters<ReadArgs>) -> Result<CallToolResult, ErrorData> {
+        answer(|| self.tools.read(&args))
+    }
+
+    #[tool(description = concat!(
+        "Who knows about a subject: the speakers who wrote most of the best \
+hits for the query (ranked by the sum of their best hits' scores), each with their best 3 messages \
+cited as path:line. ",
+        query_language!(),
+        cite!()
+    ))]
+    async fn people(&self, Parameters(args): Parameters<PeopleArgs>) -> Result<CallToolResult, ErrorData> {
+        answer(|| self.tools.people(&args))
+    }
+
+    #[tool(description = "The topic taxonomy: each topic's id, Chinese and English names, keywords and \
+message count. Filter a search with topic:ID or topic:中文名.")]
+    async fn topics(&self) -> Result<CallToolResult, ErrorData> {
+        answer(|| self.tools.topics())
+    }
+
+    #[tool(description = "An overview of the archive: logs, messages, groups, years, top speakers and \
+companies, the span of dates. Use it to see what the archive covers before searching.")]
+    async fn stats(&self) -> Result<CallToolResult, ErrorData> {
+        answer(|| self.tools.stats())
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("chatlore", env!("CARGO_PKG_VERSION")))
+            .with_instructions(format!(
+                "chatlore: read-only search over an archive of payments-industry WeChat group chats. \
+Start with search (or people, to find who knows a subject), then read around the hits you use. {}{}",
+                query_language!(),
+                cite!()
+            ))
+    }
+}
+
+/// Runs a tool: its answer as text plus structured JSON; bad arguments as a tool error saying
+/// what is wrong; failures of the index (and any panic) as internal errors, never a dead server.
+fn answer(f: impl FnOnce() -> Result<Answer, ToolError>) -> Result<CallToolResult, ErrorData> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(Answer { text, json })) => {
+            let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+            result.structured_content = Some(json);
+            Ok(result)
+        }
+        // As the SDK does for arguments that do not deserialize (and as the MCP spec asks for
+        // input errors): a tool error the assistant can read and correct, not a protocol error.
+        Ok(Err(e)) if e.is_bad_argument() => Ok(CallToolResult::error(vec![ContentBlock::text(e.to_string())])),
+        Ok(Err(e)) => Err(ErrorData::internal_error(e.to_string(), None)),
+        Err(_) => Err(ErrorData::internal_error("chatlore failed on this call; see its standard error", None)),
+    }
+}

@@ -1,0 +1,78 @@
+//! `chatlore mcp` driven by the reference Python MCP client (`tests/mcp_client.py`): initialize,
+//! list tools, search 结售汇 with every hit cited, read around a hit, refusals of traversal paths
+//! and malformed calls, on the demo archive and on the real one.
+//!
+//! The client runs on `CHATLORE_MCP_PYTHON`, else `target/mcp-venv/bin/python` (`.ci/run`
+//! creates it with `pip install mcp`); without either the tests skip, saying so, unless
+//! `CHATLORE_REQUIRE_SHARED=1`.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn python_or_skip() -> Option<PathBuf> {
+    let python = std::env::var_os("CHATLORE_MCP_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/mcp-venv/bin/python"));
+    if python.exists() {
+        return Some(python);
+    }
+    assert!(!require_shared(), "CHATLORE_REQUIRE_SHARED=1 but there is no MCP client at {}", python.display());
+    println!("skipping: no Python with the mcp package at {} (set CHATLORE_MCP_PYTHON)", python.display());
+    None
+}
+
+/// Runs the client's checks against `chatlore mcp` on `archive` with a fresh index.
+fn client_check(python: &Path, archive: &Path, extra: &[&str]) -> String {
+    let index = tempfile::tempdir().unwrap();
+    let out = Command::new(python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp_client.py"))
+        .arg(env!("CARGO_BIN_EXE_chatlore"))
+        .arg(archive)
+        .arg(index.path())
+        .arg("check")
+        .args(extra)
+        .output()
+        .expect("the Python client runs");
+    let (so, se) = (stdout(&out), stderr(&out));
+    assert!(out.status.success(), "the MCP client's checks failed:\n{so}\n{se}");
+    so
+}
+
+#[test]
+fn an_mcp_client_searches_reads_and_is_refused_on_the_demo_archive() {
+    let Some(python) = python_or_skip() else { return };
+    let out = client_check(&python, &demo_archive(), &[]);
+    for step in [
+        "initialize names the server",
+        "five tools listed",
+        "every hit is cited as path:line in the text",
+        "read shows the hit marked among its neighbours",
+        "a ../ path is refused",
+        "an absolute path is refused",
+        "a query of the wrong type is an error",
+        "the server still answers after the errors",
+    ] {
+        assert!(out.contains(&format!("ok: {step}")), "missing `{step}` in:\n{out}");
+    }
+}
+
+#[test]
+fn an_mcp_client_searches_the_real_archive() {
+    let Some(python) = python_or_skip() else { return };
+    let Some(archive) = real_archive_or_skip() else { return };
+    let out = client_check(&python, &archive, &["--real"]);
+    assert!(out.contains("ok: the real archive's 92,240 messages"), "{out}");
+    assert!(out.contains("ok: every hit is cited as path:line in the text"), "{out}");
+}
+
+#[test]
+fn nothing_but_protocol_goes_to_stdout_and_a_bad_archive_fails_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chatlore(&dir.path().join("none"), &dir.path().join("index"), &["mcp"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "stdout is the protocol's: {}", stdout(&out));
+    assert!(stderr(&out).contains("none"), "the error names the archive: {}", stderr(&out));
+}

@@ -1,0 +1,146 @@
+"""Drives `chatlore mcp` through the reference Python MCP client (`pip install mcp`).
+
+    python tests/mcp_client.py CHATLORE ARCHIVE INDEX check [--real]
+    python tests/mcp_client.py CHATLORE ARCHIVE INDEX bench N QUERY
+
+`check` runs the protocol conversation tests/mcp.rs expects and prints `ok: …` lines; any failed
+expectation raises (exit status 1). `--real` adds the checks that need the real archive.
+`bench` times N search calls through the client after a warm-up and prints median and p99.
+"""
+
+import asyncio
+import json
+import re
+import statistics
+import sys
+import time
+
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.shared.exceptions import MCPError
+
+CITE = re.compile(r"^\[\d+\] (\S+:\d+)$", re.M)
+
+
+def text_of(result):
+    return "".join(c.text for c in result.content if getattr(c, "type", "") == "text")
+
+
+def expect(cond, what, detail=""):
+    if not cond:
+        raise AssertionError(f"{what}: {detail}"[:4000])
+    print(f"ok: {what}", flush=True)
+
+
+async def refused(session, tool, args, needle, what):
+    """The call must come back as an error result (isError) whose text contains `needle`."""
+    try:
+        result = await session.call_tool(tool, args)
+    except MCPError as e:
+        raise AssertionError(f"{what}: a protocol error instead of a tool error: {e.message}")
+    text = text_of(result)
+    expect(result.is_error and needle in text, what, text[:500])
+
+
+async def check(session, real):
+    tools = await session.list_tools()
+    names = {t.name for t in tools.tools}
+    expect(names == {"search", "read", "people", "topics", "stats"}, "five tools listed", names)
+    search_tool = next(t for t in tools.tools if t.name == "search")
+    expect("path:line" in search_tool.description and "date:" in search_tool.description,
+           "search's description teaches the query language and citations", search_tool.description)
+
+    result = await session.call_tool("search", {"query": "结售汇", "limit": 20, "max_chars": 20000})
+    text, data = text_of(result), result.structured_content
+    hits = data["hits"]
+    expect(not result.is_error and data["total"] > 0 and hits, "search 结售汇 finds hits", text[:500])
+    cited = CITE.findall(text)
+    expect(cited == [h["cite"] for h in hits], "every hit is cited as path:line in the text", cited)
+    # (The glossary widens 结售汇 to its synonyms, so a hit need not hold the typed form.)
+    expect(all(h["citation"] in text and h["text"] for h in hits),
+           "every hit carries its human citation and its text", text[:1000])
+    if data["remaining"] > 0:
+        expect(data["next_cursor"] in text and str(data["remaining"]) in text,
+               "the text says how many more and gives the cursor", text[-400:])
+
+    # Small pages cover the same hits as one big page, in order, within max_chars.
+    seen, cursor = [], None
+    while len(seen) < min(len(hits), 12):
+        args = {"query": "结售汇", "limit": 3, "max_chars": 1500}
+        if cursor:
+            args["cursor"] = cursor
+        page = await session.call_tool("search", args)
+        expect(len(text_of(page)) <= 1500, f"page {len(seen) // 3 + 1} stays within max_chars")
+        seen += [h["cite"] for h in page.structured_content["hits"]]
+        cursor = page.structured_content["next_cursor"]
+        if not cursor:
+            break
+    expect(seen == [h["cite"] for h in hits][: len(seen)], "cursor pages continue where the last stopped", seen)
+
+    first = hits[0]
+    read = await session.call_tool("read", {"path": first["path"], "line": first["line"], "before": 2, "after": 2})
+    rtext, rdata = text_of(read), read.structured_content
+    target = [m for m in rdata["messages"] if m["target"]]
+    expect(len(target) == 1 and target[0]["line"] == first["line"] and f"▶ {first['cite']}" in rtext,
+           "read shows the hit marked among its neighbours", rtext[:800])
+    expect(all(m["cite"] in rtext and m["time"] in rtext and m["speaker"] in rtext for m in rdata["messages"]),
+           "read gives every message's citation, time and speaker", rtext[:800])
+
+    await refused(session, "read", {"path": "../../etc/passwd", "line": 1}, "outside the archive",
+                  "a ../ path is refused")
+    await refused(session, "read", {"path": "/etc/passwd", "line": 1}, "not a path inside the archive",
+                  "an absolute path is refused")
+    await refused(session, "search", {"query": 42}, "", "a query of the wrong type is an error")
+    await refused(session, "search", {"limit": 5}, "query", "a call without its query is an error")
+    await refused(session, "search", {"query": "结售汇", "by": "discussions"}, "not available yet",
+                  "discussions are a clear error for now")
+    await refused(session, "search", {"query": "\"unclosed"}, "unclosed quote", "a bad query is an error")
+    await refused(session, "search", {"query": "结售汇", "cursor": "bogus"}, "cursor", "a bad cursor is an error")
+
+    people = await session.call_tool("people", {"query": "结售汇", "limit": 3})
+    ptext, pdata = text_of(people), people.structured_content
+    expect(pdata["people"] and all(e["cite"] in ptext for p in pdata["people"] for e in p["evidence"]),
+           "people names speakers with cited evidence", ptext[:800])
+    topics = await session.call_tool("topics", {})
+    expect(len(topics.structured_content["topics"]) == 14, "topics lists the taxonomy")
+    stats = await session.call_tool("stats", {})
+    expect(stats.structured_content["messages"] > 0 and "messages" in text_of(stats), "stats answers")
+    if real:
+        expect(stats.structured_content["messages"] == 92240, "the real archive's 92,240 messages",
+               stats.structured_content["messages"])
+        expect(data["total"] >= 10, "结售汇 is discussed in the real archive", data["total"])
+    # The server is still alive after every refusal.
+    again = await session.call_tool("search", {"query": "结售汇", "limit": 1})
+    expect(again.structured_content["hits"], "the server still answers after the errors")
+
+
+async def bench(session, n, query):
+    await session.call_tool("search", {"query": query})
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        await session.call_tool("search", {"query": query})
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p99 = times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))]
+    print(json.dumps({"calls": n, "query": query, "median_ms": round(statistics.median(times), 2),
+                      "p99_ms": round(p99, 2), "max_ms": round(times[-1], 2)}))
+
+
+async def main():
+    binary, archive, index, mode, *rest = sys.argv[1:]
+    params = StdioServerParameters(command=binary, args=["--archive", archive, "--index", index, "mcp"])
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            init = await session.initialize()
+            expect(init.server_info.name == "chatlore", "initialize names the server", init.server_info)
+            if mode == "check":
+                await check(session, "--real" in rest)
+            elif mode == "bench":
+                await bench(session, int(rest[0]), rest[1])
+            else:
+                raise SystemExit(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -198,15 +198,13 @@ impl Tools {
                 (results.total, body, items)
             }
             By::Discussions => {
-                let results = engine.discussions(&query, Some(offset + limit), sort.into())?;
+                let results = engine.discussions(&query, Some(offset.saturating_add(limit)), sort.into())?;
                 let mut days = BTreeMap::new();
                 let shown = results.discussions.iter().enumerate().skip(offset);
                 let (body, items) = fill(shown, budget, |(i, d), room, force| {
-                    let day = days.entry(d.discussion.path.clone()).or_insert_with(|| {
-                        paths::resolve(&self.archive, &d.discussion.path)
-                            .ok()
-                            .and_then(|_| archive::load_day(&self.archive, &d.discussion.path).ok())
-                    });
+                    // The day's log, for the text of the matching messages (read once per call).
+                    let day =
+                        days.entry(d.discussion.path.clone()).or_insert_with(|| self.load_log(&d.discussion.path).ok());
                     discussion_block(d, day.as_ref(), i + 1, names, room, force)
                 });
                 (results.total, body, items)
@@ -233,9 +231,7 @@ impl Tools {
         } else {
             let how = match by {
                 By::Messages => "Cite each message you use as its path:line.",
-                By::Discussions => {
-                    "Each shows its id (read it whole with read and that id), its summary and its matching messages. Cite each message you use as its path:line."
-                }
+                By::Discussions => "Read one whole with read and its id. Cite each message you use as its path:line.",
             };
             format!("{total} {many} match `{q}` ({}); {one}s {}–{next}. {how}\n\n", sort_label(sort), offset + 1)
         };
@@ -244,7 +240,7 @@ impl Tools {
             Some(c) => {
                 let _ = write!(
                     text,
-                    "\n{remaining} more {one}(s) not shown. To see them, call search again with the same query, by and sort and cursor \"{c}\".\n"
+                    "\n{remaining} more {one}(s) not shown: call search again with the same query, by, sort and cursor \"{c}\".\n"
                 );
             }
             None if !items.is_empty() => {
@@ -815,7 +811,9 @@ fn discussion_block(
     // Lines in order, each after its section's label, while they fit.
     let mut text = head;
     let (mut shown_summary, mut shown_matches) = (Vec::new(), Vec::new());
-    let note_len = 100 + id.chars().count();
+    let note =
+        |left: usize| format!("    [cut: {left} of its lines not shown; read this id with a larger max_chars]\n");
+    let note_len = note(all).chars().count();
     for (label, lines, shown) in
         [("    summary:\n", &summary, &mut shown_summary), ("    matching messages:\n", &matches, &mut shown_matches)]
     {
@@ -828,12 +826,19 @@ fn discussion_block(
             shown.push(l.json());
         }
     }
-    let left = all - shown_summary.len() - shown_matches.len();
-    if left > 0 && !force {
+    let mut left = all - shown_summary.len() - shown_matches.len();
+    if !force && (left > 0 || text.chars().count() > room) {
         return None;
     }
+    if left > 0 && text.chars().count() + note_len > room {
+        // Not even its heading fits: its title and id, to read it by.
+        text = format!("[{rank}] {title}\n    id: {id}\n");
+        shown_summary.clear();
+        shown_matches.clear();
+        left = all;
+    }
     if left > 0 {
-        let _ = writeln!(text, "    [cut: {left} of its lines not shown; read {id} with a larger max_chars]");
+        text.push_str(&note(left));
     } else if more > 0 {
         let _ = writeln!(text, "    ({more} more matching message(s): read {id})");
     }
@@ -1092,6 +1097,11 @@ mod tests {
             t.search(&SearchArgs { cursor: c, ..by_discussions("对账") }),
             Err(ToolError::Cursor(CursorError::OtherQuery(_)))
         ));
+        // In the least room, the first discussion is still shown, cut, saying so.
+        let small = t.search(&SearchArgs { max_chars: Some(500), ..by_discussions("对账") }).unwrap();
+        assert!(small.text.chars().count() <= 500, "{}", small.text);
+        assert_eq!(small.json["returned"], 1, "{}", small.text);
+        assert!(small.json["discussions"][0]["cut"] == true && small.text.contains("[cut:"), "{}", small.text);
         let none = t.search(&by_discussions("zzzzqqq")).unwrap();
         assert!(none.text.contains("No discussion matches"), "{}", none.text);
     }

@@ -827,7 +827,7 @@ fn discussion_block(
         }
     }
     let mut left = all - shown_summary.len() - shown_matches.len();
-    if !force && (left > 0 || text.chars().count() > room) {
+    if !force && left > 0 {
         return None;
     }
     if left > 0 && text.chars().count() + note_len > room {
@@ -840,7 +840,10 @@ fn discussion_block(
     if left > 0 {
         text.push_str(&note(left));
     } else if more > 0 {
-        let _ = writeln!(text, "    ({more} more matching message(s): read {id})");
+        let _ = writeln!(text, "    ({more} more matching message(s): read this id)");
+    }
+    if !force && text.chars().count() > room {
+        return None;
     }
     let json = json!({
         "rank": rank,

@@ -437,10 +437,21 @@ impl State {
         for t in &query.terms {
             let typed = 1 + t.or.len();
             let mut any_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-            for alt in t.alternatives() {
+            let mut typed_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            for (k, alt) in t.alternatives().enumerate() {
                 for variant in term_variants(alt) {
                     any_of.push((Occur::Should, grams_query(&searcher, f.grams, &variant)?));
+                    if k < typed && !t.negated {
+                        typed_of.push((Occur::Should, grams_query(&searcher, f.grams, &variant)?));
+                    }
                 }
+            }
+            // The typed form outranks what the glossary added: a message that holds it gets a
+            // constant lift (worth several times the substance prior), so a synonym only
+            // fills in below the messages that say what the user typed.
+            if t.alternatives().count() > typed && !typed_of.is_empty() {
+                let typed_recall = Box::new(BooleanQuery::new(typed_of));
+                clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(typed_recall, TYPED_LIFT))));
             }
             let recall: Box<dyn TQuery> =
                 if any_of.len() == 1 { any_of.remove(0).1 } else { Box::new(BooleanQuery::new(any_of)) };
@@ -777,6 +788,11 @@ enum DayCounts {
 }
 
 const DENSE_DAY_CELLS: usize = 4 << 20;
+
+/// The text-match score a message holding a term's typed form gets over one that matches only
+/// through the glossary (times [`crate::rank::MATCH_WEIGHT`] in the ranking key: a lift of 2,
+/// as much as seven times the substance).
+const TYPED_LIFT: f32 = 20.0;
 
 impl DayCounts {
     fn new(ts: &Column<u64>, groups: usize) -> DayCounts {

@@ -1,6 +1,7 @@
 //! `chatlore mcp` driven by the reference Python MCP client (`tests/mcp_client.py`): initialize,
-//! list tools, search 结售汇 with every hit cited, read around a hit, refusals of traversal paths
-//! and malformed calls, on the demo archive and on the real one.
+//! list tools, search 结售汇 by discussions and by messages with every line cited, read around a
+//! hit and a whole discussion by its id, refusals of traversal paths, bad ids and malformed
+//! calls, on the demo archive and on the real one.
 //!
 //! The client runs on `CHATLORE_MCP_PYTHON`, else `target/mcp-venv/bin/python` (`.ci/run`
 //! creates it with `pip install mcp`); without either the tests skip, saying so, unless
@@ -49,6 +50,11 @@ fn an_mcp_client_searches_reads_and_is_refused_on_the_demo_archive() {
         "initialize names the server",
         "five tools listed",
         "every hit is cited as path:line in the text",
+        "search 结售汇 finds discussions by default",
+        "every line of every discussion is cited as path:line with date, time, group and speaker",
+        "read by discussion id gives its messages, cited",
+        "a discussion id outside the archive is refused",
+        "a bad discussion id is refused",
         "read shows the hit marked among its neighbours",
         "a ../ path is refused",
         "an absolute path is refused",
@@ -66,6 +72,7 @@ fn an_mcp_client_searches_the_real_archive() {
     let out = client_check(&python, &archive, &["--real"]);
     assert!(out.contains("ok: the real archive's 92,240 messages"), "{out}");
     assert!(out.contains("ok: every hit is cited as path:line in the text"), "{out}");
+    assert!(out.contains("ok: every line of every discussion is cited as path:line"), "{out}");
 }
 
 #[test]

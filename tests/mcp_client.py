@@ -1,11 +1,12 @@
 """Drives `chatlore mcp` through the reference Python MCP client (`pip install mcp`).
 
     python tests/mcp_client.py CHATLORE ARCHIVE INDEX check [--real]
-    python tests/mcp_client.py CHATLORE ARCHIVE INDEX bench N QUERY
+    python tests/mcp_client.py CHATLORE ARCHIVE INDEX bench N QUERY [BY]
 
 `check` runs the protocol conversation tests/mcp.rs expects and prints `ok: …` lines; any failed
 expectation raises (exit status 1). `--real` adds the checks that need the real archive.
-`bench` times N search calls through the client after a warm-up and prints median and p99.
+`bench` times N search calls through the client after a warm-up and prints median and p99; BY is
+`messages` (the default here, as BENCHMARKS.md measured it) or `discussions`.
 """
 
 import asyncio
@@ -20,6 +21,8 @@ from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
 
 CITE = re.compile(r"^\[\d+\] (\S+:\d+)$", re.M)
+# A quoted line of a discussion: `    - path:line · date time · group · speaker`.
+LINE = re.compile(r"^    - (\S+:\d+) · (.+)$", re.M)
 
 
 def text_of(result):
@@ -50,7 +53,7 @@ async def check(session, real):
     expect("path:line" in search_tool.description and "date:" in search_tool.description,
            "search's description teaches the query language and citations", search_tool.description)
 
-    result = await session.call_tool("search", {"query": "结售汇", "limit": 20, "max_chars": 20000})
+    result = await session.call_tool("search", {"query": "结售汇", "by": "messages", "limit": 20, "max_chars": 20000})
     text, data = text_of(result), result.structured_content
     hits = data["hits"]
     expect(not result.is_error and data["total"] > 0 and hits, "search 结售汇 finds hits", text[:500])
@@ -66,7 +69,7 @@ async def check(session, real):
     # Small pages cover the same hits as one big page, in order, within max_chars.
     seen, cursor = [], None
     while len(seen) < min(len(hits), 12):
-        args = {"query": "结售汇", "limit": 3, "max_chars": 1500}
+        args = {"query": "结售汇", "by": "messages", "limit": 3, "max_chars": 1500}
         if cursor:
             args["cursor"] = cursor
         page = await session.call_tool("search", args)
@@ -86,14 +89,33 @@ async def check(session, real):
     expect(all(m["cite"] in rtext and m["time"] in rtext and m["speaker"] in rtext for m in rdata["messages"]),
            "read gives every message's citation, time and speaker", rtext[:800])
 
+    # Discussions, the default: every quoted line cited, and each readable whole by its id.
+    disc = await session.call_tool("search", {"query": "结售汇", "limit": 10, "max_chars": 20000})
+    dtext, ddata = text_of(disc), disc.structured_content
+    found = ddata["discussions"]
+    expect(not disc.is_error and ddata["by"] == "discussions" and found, "search 结售汇 finds discussions by default",
+           dtext[:500])
+    quoted = [l for d in found for l in d["summary"] + d["matches"]]
+    expect(quoted and LINE.findall(dtext) == [(l["cite"], l["citation"]) for l in quoted]
+           and all(f"id: {d['id']}" in dtext and f"{d['messages']} msgs" in dtext for d in found),
+           "every line of every discussion is cited as path:line with date, time, group and speaker", dtext[:1500])
+    whole = await session.call_tool("read", {"id": found[0]["id"], "max_chars": 100000})
+    wtext, wdata = text_of(whole), whole.structured_content
+    expect(not whole.is_error and len(wdata["messages"]) == found[0]["messages"]
+           and wdata["messages"][0]["line"] == found[0]["start_line"]
+           and all(m["cite"] in wtext and m["speaker"] in wtext for m in wdata["messages"]),
+           "read by discussion id gives its messages, cited", wtext[:800])
+    await refused(session, "read", {"id": "../../etc/passwd#1"}, "outside the archive",
+                  "a discussion id outside the archive is refused")
+    await refused(session, "read", {"id": "no-such-id"}, "not a discussion id", "a bad discussion id is refused")
+
     await refused(session, "read", {"path": "../../etc/passwd", "line": 1}, "outside the archive",
                   "a ../ path is refused")
     await refused(session, "read", {"path": "/etc/passwd", "line": 1}, "not a path inside the archive",
                   "an absolute path is refused")
     await refused(session, "search", {"query": 42}, "", "a query of the wrong type is an error")
     await refused(session, "search", {"limit": 5}, "query", "a call without its query is an error")
-    await refused(session, "search", {"query": "结售汇", "by": "discussions"}, "not available yet",
-                  "discussions are a clear error for now")
+    await refused(session, "search", {"query": "结售汇", "by": "threads"}, "", "an unknown `by` is an error")
     await refused(session, "search", {"query": "\"unclosed"}, "unclosed quote", "a bad query is an error")
     await refused(session, "search", {"query": "结售汇", "cursor": "bogus"}, "cursor", "a bad cursor is an error")
 
@@ -111,19 +133,19 @@ async def check(session, real):
         expect(data["total"] >= 10, "结售汇 is discussed in the real archive", data["total"])
     # The server is still alive after every refusal.
     again = await session.call_tool("search", {"query": "结售汇", "limit": 1})
-    expect(again.structured_content["hits"], "the server still answers after the errors")
+    expect(again.structured_content["discussions"], "the server still answers after the errors")
 
 
-async def bench(session, n, query):
-    await session.call_tool("search", {"query": query})
+async def bench(session, n, query, by):
+    await session.call_tool("search", {"query": query, "by": by})
     times = []
     for _ in range(n):
         start = time.perf_counter()
-        await session.call_tool("search", {"query": query})
+        await session.call_tool("search", {"query": query, "by": by})
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     p99 = times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))]
-    print(json.dumps({"calls": n, "query": query, "median_ms": round(statistics.median(times), 2),
+    print(json.dumps({"calls": n, "query": query, "by": by, "median_ms": round(statistics.median(times), 2),
                       "p99_ms": round(p99, 2), "max_ms": round(times[-1], 2)}))
 
 
@@ -137,7 +159,7 @@ async def main():
             if mode == "check":
                 await check(session, "--real" in rest)
             elif mode == "bench":
-                await bench(session, int(rest[0]), rest[1])
+                await bench(session, int(rest[0]), rest[1], rest[2] if len(rest) > 2 else "messages")
             else:
                 raise SystemExit(f"unknown mode {mode}")
 

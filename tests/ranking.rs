@@ -103,3 +103,17 @@ fn a_question_pasted_whole_finds_messages_on_its_key_terms() {
     let (_, hits) = top(&engine, "信用卡套现怎么识别和防控", 10);
     assert!(hits.iter().filter(|h| h.text.contains("套现")).count() >= 8, "the subject of the question leads");
 }
+
+/// What the user typed comes before what the glossary added: for a term with synonyms and
+/// plenty of messages holding it as typed, most of the top ten hold the typed form.
+#[test]
+fn the_typed_form_outranks_its_glossary_synonyms() {
+    let Some(engine) = engine() else { return };
+    for q in ["对账文件", "拒付", "外卡收单", "套现"] {
+        let typed = engine.search(&Query::parse(&format!("={q}")).unwrap(), Page::default()).unwrap().total;
+        let (total, hits) = top(&engine, q, 10);
+        assert!(total > typed, "{q}: the glossary adds messages ({total} vs {typed} as typed)");
+        let holding = hits.iter().filter(|h| h.text.to_lowercase().contains(q)).count();
+        assert!(holding >= 8, "{q}: only {holding} of the top ten hold the typed form");
+    }
+}

@@ -90,10 +90,13 @@ impl Server {
 
     #[tool(description = concat!(
         "Search the WeChat archive of China's payments-industry groups (routing, cross-border/结售汇, \
-reconciliation/对账, 网联, clearing, risk, licensing…). Returns messages, each cited as path:line with \
-date, time, group and speaker, and its whole text. The answer stays within max_chars; when more hits \
-remain it says how many and gives next_cursor: call again with the same query and sort and that \
-cursor. by: \"messages\" (discussions are not available yet). sort: relevance | newest | oldest. ",
+reconciliation/对账, 网联, clearing, risk, licensing…). by: \"discussions\" (default) returns \
+conversations: title, date, group, time span, message and people counts, an id, its summary lines and \
+its best matching messages, every line cited as path:line with date, time, group and speaker; read \
+a discussion whole by passing its id to read. by: \"messages\" returns single messages, each cited \
+the same way, with its whole text. The answer stays within max_chars; when more results remain it \
+says how many and gives next_cursor: call again with the same query, by and sort and that cursor. \
+sort: relevance | newest | oldest. ",
         query_language!(),
         cite!()
     ))]
@@ -102,9 +105,11 @@ cursor. by: \"messages\" (discussions are not available yet). sort: relevance | 
     }
 
     #[tool(description = concat!(
-        "Read the conversation around a message: the messages before and after the \
-line a search hit cites (path and line from its path:line), with times and speakers, the target \
-marked ▶. Only paths inside the archive are accepted, relative as search cites them. ",
+        "Read the conversation: either a whole discussion by its id (`path#start_line`, as \
+search by discussions returns it), or the messages before and after a line a search hit cites \
+(path and line from its path:line), the target marked ▶. Every message comes with its path:line, \
+time and speaker; what does not fit in max_chars is named, with where to continue. Only paths \
+inside the archive are accepted, relative as search cites them. ",
         cite!()
     ))]
     async fn read(&self, Parameters(args): Parameters<ReadArgs>) -> Result<CallToolResult, ErrorData> {
@@ -142,7 +147,8 @@ impl ServerHandler for Server {
             .with_server_info(Implementation::new("chatlore", env!("CARGO_PKG_VERSION")))
             .with_instructions(format!(
                 "chatlore: read-only search over an archive of payments-industry WeChat group chats. \
-Start with search (or people, to find who knows a subject), then read around the hits you use. {}{}",
+Start with search (discussions by default; or people, to find who knows a subject), then read the \
+discussions or the messages around the hits you use. {}{}",
                 query_language!(),
                 cite!()
             ))

@@ -5,8 +5,9 @@
 
 use super::cursor::{Cursor, CursorError};
 use super::paths::{self, PathError};
-use crate::archive::{self, Kind};
-use crate::date::Date;
+use crate::archive::{self, Day, Kind};
+use crate::discussion_search::DiscussionHit;
+use crate::discussions::{self, SpanKind};
 use crate::query::{Query, QueryError};
 use crate::search::{snippet, Engine, Facets, Hit, Page, SearchError, Sort};
 use schemars::JsonSchema;
@@ -59,12 +60,14 @@ impl From<SearchError> for ToolError {
     }
 }
 
-/// What `search` returns: messages today; discussions once they are indexed.
+/// What `search` returns: discussions (the default) or single messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum By {
-    Discussions,
+    /// Conversations: title, span, people, summary and matching messages, each with an id.
     #[default]
+    Discussions,
+    /// Single messages, each with its whole text.
     Messages,
 }
 
@@ -97,7 +100,8 @@ impl From<SortArg> for Sort {
 pub(crate) struct SearchArgs {
     /// The query in chatlore's query language, e.g. `结售汇 date:2018` or `"快捷 支付" -pos`.
     pub query: String,
-    /// `messages` (default) or `discussions` (not available yet).
+    /// `discussions` (default: conversations with their summary and matching messages) or
+    /// `messages` (single messages with their whole text).
     pub by: Option<By>,
     /// `relevance` (default), `newest` or `oldest`.
     pub sort: Option<SortArg>,
@@ -112,13 +116,16 @@ pub(crate) struct SearchArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReadArgs {
-    /// The log's path relative to the archive, as search cites it.
-    pub path: String,
+    /// A discussion's id, `path#start_line`, as search by discussions returns it: reads that
+    /// whole discussion. Give either id, or path and line.
+    pub id: Option<String>,
+    /// The log's path relative to the archive, as search cites it (the part before the colon).
+    pub path: Option<String>,
     /// A message's line in that log (the number after the colon in a citation).
-    pub line: u32,
-    /// Messages before it, 0 to 100 (default 5).
+    pub line: Option<u32>,
+    /// With path and line: messages before it, 0 to 100 (default 5).
     pub before: Option<u32>,
-    /// Messages after it, 0 to 100 (default 10).
+    /// With path and line: messages after it, 0 to 100 (default 10).
     pub after: Option<u32>,
     /// Most characters of text in the answer, 500 to 100000 (default 8000).
     pub max_chars: Option<u32>,
@@ -138,6 +145,10 @@ const PEOPLE_HITS: usize = 200;
 /// Evidence shown per person.
 const PEOPLE_EVIDENCE: usize = 3;
 const EVIDENCE_WIDTH: usize = 120;
+/// Matching messages shown per discussion, besides its summary.
+const MATCH_LINES: usize = 3;
+/// Most characters of a discussion's quoted line.
+const MATCH_CHARS: usize = 160;
 /// Room kept for the header and footer of a bounded answer.
 const FRAME_CHARS: usize = 400;
 const MAX_CHARS: RangeInclusive<u32> = 500..=100_000;
@@ -162,11 +173,6 @@ impl Tools {
 
     pub fn search(&self, args: &SearchArgs) -> Result<Answer, ToolError> {
         let by = args.by.unwrap_or_default();
-        if by == By::Discussions {
-            return Err(ToolError::BadArgument(
-                "search by discussions is not available yet; use by: \"messages\" (the default)".into(),
-            ));
-        }
         let limit = bounded("limit", args.limit, 10, 1..=100)?;
         let max_chars = bounded("max_chars", args.max_chars, DEFAULT_MAX_CHARS, MAX_CHARS)?;
         let sort = args.sort.unwrap_or_default();
@@ -177,79 +183,210 @@ impl Tools {
             None => 0,
         };
         let engine = self.engine()?;
-        let results = engine.search(&query, Page { limit: Some(limit), offset, sort: sort.into() })?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
         let budget = max_chars.saturating_sub(FRAME_CHARS + args.query.chars().count());
-        let mut body = String::new();
-        let mut hits = Vec::new();
-        for (i, hit) in results.hits.iter().enumerate() {
-            let rank = offset + i + 1;
-            let room = budget.saturating_sub(body.chars().count());
-            // The first hit is always shown (cut if it must be), so every page moves on.
-            let Some((block, cut)) = hit_block(hit, rank, names, room, hits.is_empty()) else { break };
-            body.push_str(&block);
-            hits.push(hit_json(hit, rank, names, cut));
-        }
-        let next = offset + hits.len();
-        let remaining = results.total.saturating_sub(next);
+        // Either way, the first result is always shown (cut if it must be), so every page moves on.
+        let (total, body, items) = match by {
+            By::Messages => {
+                let results = engine.search(&query, Page { limit: Some(limit), offset, sort: sort.into() })?;
+                let (body, items) = fill(results.hits.iter().enumerate(), budget, |(i, hit), room, force| {
+                    let rank = offset + i + 1;
+                    let (block, cut) = hit_block(hit, rank, names, room, force)?;
+                    Some((block, hit_json(hit, rank, names, cut)))
+                });
+                (results.total, body, items)
+            }
+            By::Discussions => {
+                let results = engine.discussions(&query, Some(offset.saturating_add(limit)), sort.into())?;
+                let mut days = BTreeMap::new();
+                let shown = results.discussions.iter().enumerate().skip(offset);
+                let (body, items) = fill(shown, budget, |(i, d), room, force| {
+                    // The day's log, for the text of the matching messages (read once per call).
+                    let day =
+                        days.entry(d.discussion.path.clone()).or_insert_with(|| self.load_log(&d.discussion.path).ok());
+                    discussion_block(d, day.as_ref(), i + 1, names, room, force)
+                });
+                (results.total, body, items)
+            }
+        };
+        let (one, many) = match by {
+            By::Messages => ("hit", "messages"),
+            By::Discussions => ("discussion", "discussions"),
+        };
+        let next = offset + items.len();
+        let remaining = total.saturating_sub(next);
         let next_cursor = (remaining > 0).then(|| Cursor::new(next, &key).encode());
-        let mut text = if results.total == 0 {
+        let q = args.query.trim();
+        let mut text = if total == 0 {
             format!(
-                "No message matches `{}`. Chinese terms match as substrings and all terms must match: try fewer or shorter terms, or drop filters.\n",
-                args.query.trim()
+                "No {} matches `{q}`. Chinese terms match as substrings and all terms must match: try fewer or shorter terms, or drop filters.\n",
+                match by {
+                    By::Messages => "message",
+                    By::Discussions => "discussion",
+                }
             )
-        } else if hits.is_empty() {
-            format!("{} messages match `{}`; the cursor is past the last of them.\n", results.total, args.query.trim())
+        } else if items.is_empty() {
+            format!("{total} {many} match `{q}`; the cursor is past the last of them.\n")
         } else {
-            format!(
-                "{} messages match `{}` ({}); hits {}–{}. Cite each message you use as its path:line.\n\n",
-                results.total,
-                args.query.trim(),
-                sort_label(sort),
-                offset + 1,
-                next
-            )
+            let how = match by {
+                By::Messages => "Cite each message you use as its path:line.",
+                By::Discussions => "Read one whole with read and its id. Cite each message you use as its path:line.",
+            };
+            format!("{total} {many} match `{q}` ({}); {one}s {}–{next}. {how}\n\n", sort_label(sort), offset + 1)
         };
         text.push_str(&body);
         match &next_cursor {
             Some(c) => {
                 let _ = write!(
                     text,
-                    "\n{remaining} more hit(s) not shown. To see them, call search again with the same query and sort and cursor \"{c}\".\n"
+                    "\n{remaining} more {one}(s) not shown: call search again with the same query, by, sort and cursor \"{c}\".\n"
                 );
             }
-            None if !hits.is_empty() => text.push_str("\nThat is every hit.\n"),
+            None if !items.is_empty() => {
+                let _ = writeln!(text, "\nThat is every {one}.");
+            }
             None => {}
         }
-        let json = json!({
-            "query": args.query.trim(),
-            "by": "messages",
+        let mut json = json!({
+            "query": q,
+            "by": many,
             "sort": sort_label(sort),
-            "total": results.total,
+            "total": total,
             "offset": offset,
-            "returned": hits.len(),
+            "returned": items.len(),
             "remaining": remaining,
             "next_cursor": next_cursor,
-            "hits": hits,
         });
+        json[match by {
+            By::Messages => "hits",
+            By::Discussions => "discussions",
+        }] = Value::Array(items);
         Ok(Answer { text, json })
     }
 
     pub fn read(&self, args: &ReadArgs) -> Result<Answer, ToolError> {
-        let before = bounded("before", args.before, 5, 0..=100)?;
-        let after = bounded("after", args.after, 10, 0..=100)?;
         let max_chars = bounded("max_chars", args.max_chars, DEFAULT_MAX_CHARS, MAX_CHARS)?;
-        let abs = paths::resolve(&self.archive, &args.path)?;
-        let rel = args.path.split('/').filter(|c| !c.is_empty() && *c != ".").collect::<Vec<_>>().join("/");
+        match (&args.id, &args.path, args.line) {
+            (Some(id), None, None) if args.before.is_none() && args.after.is_none() => {
+                self.read_discussion(id, max_chars)
+            }
+            (Some(_), None, None) => Err(ToolError::BadArgument(
+                "before and after go with path and line; with id the whole discussion is read".into(),
+            )),
+            (None, Some(path), Some(line)) => {
+                let before = bounded("before", args.before, 5, 0..=100)?;
+                let after = bounded("after", args.after, 10, 0..=100)?;
+                self.read_around(path, line, before, after, max_chars)
+            }
+            _ => Err(ToolError::BadArgument(
+                "give either id (a discussion's `path#start_line`, as search by discussions returns it) or path and line (from a message's `path:line`), not both".into(),
+            )),
+        }
+    }
+
+    /// The log at archive-relative `path`, parsed, if it is inside the archive and holds messages.
+    fn load_log(&self, path: &str) -> Result<Day, ToolError> {
+        let abs = paths::resolve(&self.archive, path)?;
+        let rel = path.split('/').filter(|c| !c.is_empty() && *c != ".").collect::<Vec<_>>().join("/");
         let not_log = |reason: String| ToolError::BadArgument(format!("{rel}: {reason}"));
         let bytes = std::fs::read(&abs).map_err(|e| ToolError::Internal(format!("{rel}: cannot read: {e}")))?;
         let (day, _) = archive::parse_log(&rel, &bytes).map_err(|r| not_log(format!("not a chat log ({r})")))?;
-        let Some(first) = day.messages.first() else {
+        if day.messages.is_empty() {
             return Err(not_log("the log holds no messages".into()));
+        }
+        Ok(day)
+    }
+
+    /// A whole discussion by its id, `path#start_line`, as many of its messages as fit.
+    fn read_discussion(&self, id: &str, max_chars: usize) -> Result<Answer, ToolError> {
+        let bad_id = || {
+            ToolError::BadArgument(format!(
+                "`{id}` is not a discussion id: give it as search by discussions returns it, `path#start_line`"
+            ))
         };
-        let at = day.messages.iter().rposition(|m| m.line <= args.line).ok_or_else(|| {
-            not_log(format!("no message at or before line {}; the first message is at line {}", args.line, first.line))
+        let (path, start) = id.rsplit_once('#').ok_or_else(bad_id)?;
+        let start: u32 = start.trim().parse().map_err(|_| bad_id())?;
+        let day = self.load_log(path)?;
+        let spans = discussions::segment(&day);
+        let Some(k) = spans.iter().position(|s| day.messages[s.start].line == start) else {
+            let starts: Vec<String> = spans.iter().take(30).map(|s| day.messages[s.start].line.to_string()).collect();
+            return Err(ToolError::BadArgument(format!(
+                "no discussion of {} starts at line {start}; its discussions start at lines {}",
+                day.path,
+                starts.join(", ")
+            )));
+        };
+        let span = &spans[k];
+        let no_topics: &[Vec<&str>] = &[];
+        let x = discussions::describe(&day, std::slice::from_ref(span), no_topics).remove(0);
+        let names = self.engine()?.handle().meta.groups.clone();
+        let budget = max_chars.saturating_sub(FRAME_CHARS);
+        let (body, messages) = fill(span.start..span.end, budget, |i, room, force| {
+            let m = &day.messages[i];
+            let head = format!("{}:{}  {}  {}\n", day.path, m.line, m.time_label(), m.speaker);
+            let (b, cut) = message_block(head, &body_of(&m.text, m.kind, &m.urls()), &day.path, m.line, room, force)?;
+            Some((b, message_json(&day, i, cut, false)))
+        });
+        let shown = messages.len();
+        let title = if x.title.trim().is_empty() { "(untitled)" } else { x.title.trim() };
+        let mut text = format!(
+            "{title}\n{} · {} · {}–{} · {} msgs · {} people · id {}; messages 1–{shown} of {}. Cite each message you use as its path:line.\n\n",
+            x.date,
+            group_title(&x.group, &names),
+            x.start_time,
+            x.end_time,
+            x.messages,
+            x.participants.len(),
+            x.id(),
+            x.messages
+        );
+        text.push_str(&body);
+        let left = (span.end - span.start) - shown;
+        if left > 0 {
+            let next = day.messages[span.start + shown].line;
+            let _ = write!(
+                text,
+                "\n{left} later message(s) of the discussion did not fit in max_chars; read path {} line {next} with before 0 to see them, or this id with a larger max_chars.\n",
+                day.path
+            );
+        }
+        let json = json!({
+            "id": x.id(),
+            "title": x.title,
+            "path": day.path,
+            "date": x.date,
+            "group": x.group,
+            "group_name": group_label(&x.group, &names),
+            "start_time": x.start_time,
+            "end_time": x.end_time,
+            "start_line": x.start_line,
+            "end_line": x.end_line,
+            "participants": x.participants,
+            "kind": x.kind.as_str(),
+            "discussion_messages": x.messages,
+            "omitted_after": left,
+            "messages": messages,
+        });
+        Ok(Answer { text, json })
+    }
+
+    /// The messages around `line` of the log at `path`.
+    fn read_around(
+        &self,
+        path: &str,
+        line: u32,
+        before: usize,
+        after: usize,
+        max_chars: usize,
+    ) -> Result<Answer, ToolError> {
+        let day = self.load_log(path)?;
+        let first = &day.messages[0];
+        let at = day.messages.iter().rposition(|m| m.line <= line).ok_or_else(|| {
+            ToolError::BadArgument(format!(
+                "{}: no message at or before line {line}; the first message is at line {}",
+                day.path, first.line
+            ))
         })?;
         let names = self.engine()?.handle().meta.groups.clone();
         let group_name = group_label(&day.group, &names).to_owned();
@@ -313,23 +450,7 @@ impl Tools {
                 day.messages[want_hi].line
             );
         }
-        let messages: Vec<Value> = shown
-            .iter()
-            .map(|(i, (_, cut))| {
-                let m = &day.messages[*i];
-                json!({
-                    "cite": format!("{}:{}", day.path, m.line),
-                    "line": m.line,
-                    "time": m.time_label(),
-                    "speaker": m.speaker,
-                    "text": cut.as_ref().map_or(m.text.as_str(), String::as_str),
-                    "cut": cut.is_some(),
-                    "kind": m.kind.as_str(),
-                    "urls": m.urls(),
-                    "target": *i == at,
-                })
-            })
-            .collect();
+        let messages: Vec<Value> = shown.into_iter().map(|(i, (_, cut))| message_json(&day, i, cut, i == at)).collect();
         let json = json!({
             "path": day.path,
             "date": day.date.to_string(),
@@ -513,7 +634,7 @@ fn citation(h: &Hit, names: &BTreeMap<String, String>) -> String {
     human(h.date, &archive::time_label(h.time), group_label(&h.group, names), &h.speaker)
 }
 
-fn human(date: Date, time: &str, group: &str, speaker: &str) -> String {
+fn human(date: impl std::fmt::Display, time: &str, group: &str, speaker: &str) -> String {
     format!("{date} {time} · {group} · {speaker}")
 }
 
@@ -585,6 +706,186 @@ fn message_block(
     Some((format!("{head}{}", indented(&format!("{kept}{note}"))), Some(kept)))
 }
 
+/// The blocks of `items` in order while they fit in `budget` characters, each with its JSON;
+/// `block` gets the room left and whether it must show the item anyway (the first, cut if it
+/// must be, so that every page moves on). Stops at the first item that does not fit.
+fn fill<T>(
+    items: impl IntoIterator<Item = T>,
+    budget: usize,
+    mut block: impl FnMut(T, usize, bool) -> Option<(String, Value)>,
+) -> (String, Vec<Value>) {
+    let (mut body, mut used, mut shown) = (String::new(), 0, Vec::new());
+    for item in items {
+        let Some((b, json)) = block(item, budget.saturating_sub(used), shown.is_empty()) else { break };
+        used += b.chars().count();
+        body.push_str(&b);
+        shown.push(json);
+    }
+    (body, shown)
+}
+
+/// One cited line of a discussion: its citation, then its text.
+struct Line {
+    cite: String,
+    citation: String,
+    line: u32,
+    time: String,
+    speaker: String,
+    text: String,
+}
+
+impl Line {
+    fn block(&self) -> String {
+        format!("    - {} · {}\n        {}\n", self.cite, self.citation, self.text)
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "cite": self.cite,
+            "citation": self.citation,
+            "line": self.line,
+            "time": self.time,
+            "speaker": self.speaker,
+            "text": self.text,
+        })
+    }
+}
+
+/// One line of text, at most `max` characters.
+fn one_line(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut out: String = flat.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// One discussion of `search`: title; date, group, span, size; its id; its summary lines and
+/// its best matching messages (text from `day`, its log), every line cited. `None` when it
+/// does not fit in `room` (unless `force`: then the lines that fit, saying what was left out).
+fn discussion_block(
+    d: &DiscussionHit,
+    day: Option<&Day>,
+    rank: usize,
+    names: &BTreeMap<String, String>,
+    room: usize,
+    force: bool,
+) -> Option<(String, Value)> {
+    let x = &d.discussion;
+    let id = x.id();
+    let group = group_label(&x.group, names);
+    let cited = |line: u32, time: &str, speaker: &str, text: String| Line {
+        cite: format!("{}:{line}", x.path),
+        citation: human(&x.date, time, group, speaker),
+        line,
+        time: time.to_owned(),
+        speaker: speaker.to_owned(),
+        text,
+    };
+    let summary: Vec<Line> =
+        x.summary.iter().map(|s| cited(s.line, &s.time, &s.speaker, one_line(&s.text, MATCH_CHARS))).collect();
+    let fresh: Vec<u32> = d.hits.iter().copied().filter(|l| !x.summary.iter().any(|s| s.line == *l)).collect();
+    let matches: Vec<Line> = fresh
+        .iter()
+        .filter_map(|l| day?.messages.iter().find(|m| m.line == *l))
+        .take(MATCH_LINES)
+        .map(|m| {
+            cited(m.line, &m.time_label(), &m.speaker, one_line(&body_of(&m.text, m.kind, &m.urls()), MATCH_CHARS))
+        })
+        .collect();
+    let title = if x.title.trim().is_empty() { "(untitled)" } else { x.title.trim() };
+    let head = format!(
+        "[{rank}] {title}\n    {} {} {}–{} · {} msgs · {} people{}\n    id: {id}\n",
+        x.date,
+        group,
+        x.start_time,
+        x.end_time,
+        x.messages,
+        x.participants.len(),
+        if x.kind == SpanKind::Chatter { " · chatter" } else { "" },
+    );
+    let more = fresh.len() - matches.len();
+    let all = summary.len() + matches.len();
+    // Lines in order, each after its section's label, while they fit.
+    let mut text = head;
+    let (mut shown_summary, mut shown_matches) = (Vec::new(), Vec::new());
+    let note =
+        |left: usize| format!("    [cut: {left} of its lines not shown; read this id with a larger max_chars]\n");
+    let note_len = note(all).chars().count();
+    for (label, lines, shown) in
+        [("    summary:\n", &summary, &mut shown_summary), ("    matching messages:\n", &matches, &mut shown_matches)]
+    {
+        for (k, l) in lines.iter().enumerate() {
+            let b = format!("{}{}", if k == 0 { label } else { "" }, l.block());
+            if text.chars().count() + b.chars().count() + note_len > room {
+                break;
+            }
+            text.push_str(&b);
+            shown.push(l.json());
+        }
+    }
+    let mut left = all - shown_summary.len() - shown_matches.len();
+    if !force && left > 0 {
+        return None;
+    }
+    if left > 0 && text.chars().count() + note_len > room {
+        // Not even its heading fits: its title and id, to read it by.
+        text = format!("[{rank}] {title}\n    id: {id}\n");
+        shown_summary.clear();
+        shown_matches.clear();
+        left = all;
+    }
+    if left > 0 {
+        text.push_str(&note(left));
+    } else if more > 0 {
+        let _ = writeln!(text, "    ({more} more matching message(s): read this id)");
+    }
+    if !force && text.chars().count() > room {
+        return None;
+    }
+    let json = json!({
+        "rank": rank,
+        "id": id,
+        "title": x.title,
+        "path": x.path,
+        "date": x.date,
+        "group": x.group,
+        "group_name": group,
+        "start_time": x.start_time,
+        "end_time": x.end_time,
+        "start_line": x.start_line,
+        "end_line": x.end_line,
+        "messages": x.messages,
+        "participants": x.participants,
+        "topics": x.topics,
+        "kind": x.kind.as_str(),
+        "score": d.score,
+        "summary": shown_summary,
+        "matches": shown_matches,
+        "matching_messages": d.hits.len(),
+        "cut": left > 0,
+    });
+    Some((text, json))
+}
+
+/// A message of a log that `read` shows; `cut` is the text kept when it was cut.
+fn message_json(day: &Day, i: usize, cut: Option<String>, target: bool) -> Value {
+    let m = &day.messages[i];
+    json!({
+        "cite": format!("{}:{}", day.path, m.line),
+        "line": m.line,
+        "time": m.time_label(),
+        "speaker": m.speaker,
+        "text": cut.as_deref().unwrap_or(&m.text),
+        "cut": cut.is_some(),
+        "kind": m.kind.as_str(),
+        "urls": m.urls(),
+        "target": target,
+    })
+}
+
 fn hit_json(h: &Hit, rank: usize, names: &BTreeMap<String, String>, cut: Option<String>) -> Value {
     json!({
         "rank": rank,
@@ -635,6 +936,7 @@ fn rank_people(hits: &[Hit]) -> Vec<Person<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::date::Date;
     use crate::index::{self, writer::Silent, Options};
     use crate::search::highlights;
     use std::path::Path;
@@ -648,7 +950,19 @@ mod tests {
     }
 
     fn search(q: &str) -> SearchArgs {
-        SearchArgs { query: q.into(), by: None, sort: None, limit: None, cursor: None, max_chars: None }
+        SearchArgs { query: q.into(), by: Some(By::Messages), sort: None, limit: None, cursor: None, max_chars: None }
+    }
+
+    fn by_discussions(q: &str) -> SearchArgs {
+        SearchArgs { by: None, ..search(q) }
+    }
+
+    fn read_id(id: &str, max_chars: Option<u32>) -> ReadArgs {
+        ReadArgs { id: Some(id.into()), path: None, line: None, before: None, after: None, max_chars }
+    }
+
+    fn read_at(path: &str, line: u32, before: Option<u32>, after: Option<u32>, max_chars: Option<u32>) -> ReadArgs {
+        ReadArgs { id: None, path: Some(path.into()), line: Some(line), before, after, max_chars }
     }
 
     #[test]
@@ -710,9 +1024,6 @@ mod tests {
     fn bad_arguments_are_refused_with_a_reason() {
         let (_d, t) = tools();
         let err = |r: Result<Answer, ToolError>| r.unwrap_err();
-        assert!(err(t.search(&SearchArgs { by: Some(By::Discussions), ..search("对账") }))
-            .to_string()
-            .contains("not available yet"));
         assert!(err(t.search(&search("  "))).is_bad_argument());
         assert!(err(t.search(&search("\"open"))).to_string().contains("unclosed quote"));
         assert!(err(t.search(&search("topic:nonsense"))).to_string().contains("unknown topic"));
@@ -722,10 +1033,124 @@ mod tests {
             err(t.search(&SearchArgs { cursor: Some("nope".into()), ..search("对账") })),
             ToolError::Cursor(CursorError::Malformed(_))
         ));
-        let read = |path: &str| ReadArgs { path: path.into(), line: 1, before: None, after: None, max_chars: None };
+        let read = |path: &str| read_at(path, 1, None, None, None);
         assert!(matches!(err(t.read(&read("../Cargo.toml"))), ToolError::Path(PathError::Outside(_))));
         assert!(matches!(err(t.read(&read("/etc/passwd"))), ToolError::Path(PathError::NotRelative(_))));
         assert!(err(t.read(&read("topics.yaml"))).is_bad_argument());
+    }
+
+    #[test]
+    fn search_by_discussions_is_the_default_cites_every_line_and_pages() {
+        let (_d, t) = tools();
+        let all =
+            t.search(&SearchArgs { limit: Some(100), max_chars: Some(100_000), ..by_discussions("对账") }).unwrap();
+        assert_eq!(all.json["by"], "discussions");
+        let found = all.json["discussions"].as_array().unwrap();
+        assert!(!found.is_empty(), "{}", all.text);
+        assert_eq!(found.len(), all.json["total"].as_u64().unwrap() as usize);
+        for d in found {
+            let id = d["id"].as_str().unwrap();
+            assert!(all.text.contains(&format!("id: {id}")), "{id} in {}", all.text);
+            let lines: Vec<&Value> =
+                d["summary"].as_array().unwrap().iter().chain(d["matches"].as_array().unwrap()).collect();
+            assert!(!lines.is_empty(), "{}", all.text);
+            for l in lines {
+                let shown = format!("{} · {}", l["cite"].as_str().unwrap(), l["citation"].as_str().unwrap());
+                assert!(all.text.contains(&shown), "{shown} in {}", all.text);
+                assert!(l["cite"].as_str().unwrap().starts_with(d["path"].as_str().unwrap()));
+            }
+            let head = format!("· {} msgs · {} people", d["messages"], d["participants"].as_array().unwrap().len());
+            assert!(all.text.contains(&head), "{head} in {}", all.text);
+        }
+        // Matching lines come from the query's hits, with their text from the log.
+        assert!(found.iter().any(|d| d["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["text"].as_str().unwrap().contains("对账"))));
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let a = t
+                .search(&SearchArgs {
+                    limit: Some(2),
+                    max_chars: Some(700),
+                    cursor: cursor.clone(),
+                    ..by_discussions("对账")
+                })
+                .unwrap();
+            assert!(a.text.chars().count() <= 700, "{}", a.text);
+            let page = a.json["discussions"].as_array().unwrap();
+            assert!(!page.is_empty());
+            seen.extend(page.iter().map(|d| d["id"].as_str().unwrap().to_owned()));
+            match a.json["next_cursor"].as_str() {
+                Some(c) => {
+                    assert!(a.text.contains(c) && a.text.contains("more discussion(s) not shown"), "{}", a.text);
+                    cursor = Some(c.to_owned());
+                }
+                None => break,
+            }
+        }
+        let expected: Vec<&str> = found.iter().map(|d| d["id"].as_str().unwrap()).collect();
+        assert_eq!(seen, expected);
+        // A cursor of messages does not continue discussions.
+        let msgs = t.search(&SearchArgs { limit: Some(1), ..search("对账") }).unwrap();
+        let c = msgs.json["next_cursor"].as_str().map(str::to_owned);
+        assert!(matches!(
+            t.search(&SearchArgs { cursor: c, ..by_discussions("对账") }),
+            Err(ToolError::Cursor(CursorError::OtherQuery(_)))
+        ));
+        // In the least room, the first discussion is still shown, cut, saying so.
+        let small = t.search(&SearchArgs { max_chars: Some(500), ..by_discussions("对账") }).unwrap();
+        assert!(small.text.chars().count() <= 500, "{}", small.text);
+        assert_eq!(small.json["returned"], 1, "{}", small.text);
+        assert!(small.json["discussions"][0]["cut"] == true && small.text.contains("[cut:"), "{}", small.text);
+        let none = t.search(&by_discussions("zzzzqqq")).unwrap();
+        assert!(none.text.contains("No discussion matches"), "{}", none.text);
+    }
+
+    #[test]
+    fn read_by_discussion_id_shows_its_messages_within_max_chars() {
+        let (_d, t) = tools();
+        let s = t.search(&SearchArgs { sort: Some(SortArg::Relevance), ..by_discussions("对账") }).unwrap();
+        let d = &s.json["discussions"][0];
+        let id = d["id"].as_str().unwrap();
+        let a = t.read(&read_id(id, Some(100_000))).unwrap();
+        let msgs = a.json["messages"].as_array().unwrap();
+        assert_eq!(msgs.len() as u64, d["messages"].as_u64().unwrap(), "{}", a.text);
+        assert_eq!(msgs[0]["line"], d["start_line"]);
+        assert_eq!(msgs[msgs.len() - 1]["line"], d["end_line"]);
+        assert_eq!(a.json["id"], id);
+        assert!(msgs.iter().all(|m| a.text.contains(m["cite"].as_str().unwrap())), "{}", a.text);
+        // The longest discussion of the demo, in little room: what fits, and what did not.
+        let long = t.search(&SearchArgs { limit: Some(100), ..by_discussions("kind:text") }).unwrap();
+        let biggest = long.json["discussions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .max_by_key(|d| d["messages"].as_u64().unwrap())
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let tight = t.read(&read_id(&biggest, Some(600))).unwrap();
+        assert!(tight.text.chars().count() <= 600, "{}", tight.text);
+        assert!(
+            tight.json["omitted_after"].as_u64().unwrap() > 0 && tight.text.contains("did not fit"),
+            "{}",
+            tight.text
+        );
+        let err = |a: ReadArgs| t.read(&a).unwrap_err();
+        assert!(err(read_id("nope", None)).to_string().contains("not a discussion id"));
+        assert!(err(read_id("x#y", None)).to_string().contains("not a discussion id"));
+        let path = d["path"].as_str().unwrap();
+        let off = format!("{path}#{}", d["start_line"].as_u64().unwrap() + 1);
+        assert!(err(read_id(&off, None)).to_string().contains("no discussion of"));
+        assert!(matches!(err(read_id("../Cargo.toml#1", None)), ToolError::Path(PathError::Outside(_))));
+        assert!(matches!(err(read_id("/etc/passwd#1", None)), ToolError::Path(PathError::NotRelative(_))));
+        assert!(err(ReadArgs { path: Some(path.into()), ..read_id(id, None) }).is_bad_argument());
+        assert!(err(ReadArgs { before: Some(1), ..read_id(id, None) }).is_bad_argument());
+        assert!(err(ReadArgs { id: None, ..read_id(id, None) }).is_bad_argument());
     }
 
     #[test]
@@ -734,8 +1159,7 @@ mod tests {
         let hit = t.search(&search("多通道之后对账")).unwrap();
         let h = &hit.json["hits"][0];
         let (path, line) = (h["path"].as_str().unwrap(), h["line"].as_u64().unwrap() as u32);
-        let a =
-            t.read(&ReadArgs { path: path.into(), line, before: Some(2), after: Some(3), max_chars: None }).unwrap();
+        let a = t.read(&read_at(path, line, Some(2), Some(3), None)).unwrap();
         let msgs = a.json["messages"].as_array().unwrap();
         assert_eq!(msgs.len(), 6, "{}", a.text);
         assert_eq!(msgs[2]["target"], true);
@@ -743,13 +1167,10 @@ mod tests {
         assert!(a.text.contains(&format!("▶ {path}:{line}")), "{}", a.text);
         assert!(msgs.iter().all(|m| a.text.contains(m["cite"].as_str().unwrap())));
         // A line inside a message's body answers that message.
-        let inside =
-            t.read(&ReadArgs { path: path.into(), line: line + 2, before: Some(0), after: Some(0), max_chars: None });
+        let inside = t.read(&read_at(path, line + 2, Some(0), Some(0), None));
         assert_eq!(inside.unwrap().json["line"].as_u64(), Some(u64::from(line)));
         // A tight budget keeps the target and says what it left out.
-        let tight = t
-            .read(&ReadArgs { path: path.into(), line, before: Some(20), after: Some(20), max_chars: Some(500) })
-            .unwrap();
+        let tight = t.read(&read_at(path, line, Some(20), Some(20), Some(500))).unwrap();
         assert!(tight.text.chars().count() <= 500, "{}", tight.text);
         let left = tight.json["omitted_before"].as_u64().unwrap() + tight.json["omitted_after"].as_u64().unwrap();
         assert!(left > 0 && tight.text.contains("did not fit"), "{}", tight.text);

@@ -752,3 +752,22 @@ fn brackets_walk_the_days_discussions() {
     key(&mut app, KeyCode::Char('['));
     assert!(app.note.as_deref().unwrap_or("").contains("no earlier discussion"));
 }
+
+#[test]
+fn the_day_view_knows_each_days_discussions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('D'));
+    let Some(Overlay::Days { rows, .. }) = &app.overlay else { panic!("no day view") };
+    let mut several = false;
+    for row in rows {
+        let spans = app.day_discussions(row);
+        // Every message of the day is in exactly one of them, in order.
+        assert_eq!(spans.iter().map(|d| u64::from(d.messages)).sum::<u64>(), row.messages, "{row:?}");
+        assert!(spans.windows(2).all(|w| w[0].end_line < w[1].start_line));
+        assert!(spans.iter().all(|d| d.date == row.date.to_string() && d.group == row.group));
+        several |= spans.len() > 1;
+    }
+    assert!(several);
+}

@@ -480,7 +480,7 @@ impl App {
                 *selected = day_matching(rows, typed).unwrap_or(*selected);
             }
             (Overlay::Days { selected, rows, .. }, a) => {
-                let page = layout::popup_rows(self.size.1, layout::DAYS_POPUP.1);
+                let page = layout::day_list_rows(self.size.1);
                 *selected = moved(*selected, &a, rows.len(), page)
             }
             (Overlay::Citation { scroll, .. }, a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) => {
@@ -1059,6 +1059,19 @@ impl App {
             facets.days.into_iter().map(|((group, date), messages)| DayRow { group, date, messages }).collect();
         rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.group.cmp(&b.group)));
         rows
+    }
+
+    /// The discussions of a day of the day list, in order (chatter included).
+    pub fn day_discussions(&self, row: &DayRow) -> Vec<crate::discussions::Discussion> {
+        let Some(engine) = &self.engine else { return Vec::new() };
+        let mut q = Query::default();
+        q.filters.push(Filter { field: Field::Group, value: Value::Text(row.group.clone()), negated: false });
+        let range = DateRange { from: row.date, to: row.date };
+        q.filters.push(Filter { field: Field::Date, value: Value::Dates(range), negated: false });
+        engine
+            .discussions(&q, None, Sort::Oldest)
+            .map(|r| r.discussions.into_iter().map(|d| d.discussion).collect())
+            .unwrap_or_default()
     }
 
     fn open_selected_day(&mut self) {

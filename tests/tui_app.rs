@@ -664,3 +664,110 @@ fn enter_in_insights_filters_by_the_month_speaker_company_or_topic() {
     assert_eq!(app.chips, vec![speaker.filter]);
     assert_eq!(app.results.total as u64, speaker.count);
 }
+
+#[test]
+fn m_lists_discussions_and_enter_opens_one_with_its_span_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.discussions, "the browser starts with messages");
+    key(&mut app, KeyCode::Char('m'));
+    assert!(app.discussions);
+    assert_eq!(app.input.text, "对账", "m is a command in the results, not typed");
+    let rows = app.results.discussions.clone();
+    assert!(!rows.is_empty());
+    assert_eq!(app.results.discussions_total, rows.len());
+    for row in &rows {
+        assert!(!row.hit.hits.is_empty());
+        let (text, ranges) = row.best.as_ref().expect("a best line");
+        assert!(text.contains("对账") && !ranges.is_empty(), "{text}");
+    }
+    key(&mut app, KeyCode::Char('j'));
+    let second = app.selected_discussion().unwrap().hit.clone();
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Conversation);
+    let c = app.conversation.as_ref().unwrap();
+    assert_eq!(c.day.path, second.discussion.path);
+    assert_eq!(c.day.messages[c.focus].line, second.hits[0], "the cursor on its first matching message");
+    let (a, b) = c.span.unwrap();
+    assert_eq!(c.day.messages[a].line, second.discussion.start_line);
+    assert_eq!(c.day.messages[b].line, second.discussion.end_line);
+    assert!((a..=b).contains(&c.focus));
+    // And back to messages.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    assert!(!app.discussions);
+    assert_eq!(app.results.total, 6);
+}
+
+#[test]
+fn brackets_walk_the_days_discussions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    key(&mut app, KeyCode::Enter);
+    // The first day (newest first) with more than one span.
+    let mut spans: Vec<(u32, u32)> = Vec::new();
+    for day in 0..11 {
+        key(&mut app, KeyCode::Char('D'));
+        for _ in 0..day {
+            key(&mut app, KeyCode::Char('j'));
+        }
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.focus, Focus::Conversation);
+        let c = app.conversation.as_ref().unwrap();
+        let q = chatlore::query::Query::parse(&format!("group:{} date:{}", c.day.group, c.day.date)).unwrap();
+        spans = app
+            .engine
+            .as_ref()
+            .unwrap()
+            .discussions(&q, None, chatlore::search::Sort::Oldest)
+            .unwrap()
+            .discussions
+            .into_iter()
+            .filter(|d| d.discussion.path == c.day.path)
+            .map(|d| (d.discussion.start_line, d.discussion.end_line))
+            .collect();
+        if spans.len() >= 2 {
+            break;
+        }
+        key(&mut app, KeyCode::Esc);
+    }
+    assert!(spans.len() >= 2, "a demo day has several spans");
+    let at = |app: &App| {
+        let c = app.conversation.as_ref().unwrap();
+        let (a, b) = c.span.unwrap();
+        (c.day.messages[c.focus].line, c.day.messages[a].line, c.day.messages[b].line)
+    };
+    key(&mut app, KeyCode::Char(']'));
+    assert_eq!(at(&app), (spans[1].0, spans[1].0, spans[1].1));
+    if spans.len() > 2 {
+        key(&mut app, KeyCode::Char(']'));
+        assert_eq!(at(&app), (spans[2].0, spans[2].0, spans[2].1));
+        key(&mut app, KeyCode::Char('['));
+    }
+    assert_eq!(at(&app), (spans[1].0, spans[1].0, spans[1].1));
+    key(&mut app, KeyCode::Char('['));
+    assert_eq!(at(&app), (spans[0].0, spans[0].0, spans[0].1));
+    key(&mut app, KeyCode::Char('['));
+    assert!(app.note.as_deref().unwrap_or("").contains("no earlier discussion"));
+}
+
+#[test]
+fn the_day_view_knows_each_days_discussions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('D'));
+    let Some(Overlay::Days { rows, .. }) = &app.overlay else { panic!("no day view") };
+    let mut several = false;
+    for row in rows {
+        let spans = app.day_discussions(row);
+        // Every message of the day is in exactly one of them, in order.
+        assert_eq!(spans.iter().map(|d| u64::from(d.messages)).sum::<u64>(), row.messages, "{row:?}");
+        assert!(spans.windows(2).all(|w| w[0].end_line < w[1].start_line));
+        assert!(spans.iter().all(|d| d.date == row.date.to_string() && d.group == row.group));
+        several |= spans.len() > 1;
+    }
+    assert!(several);
+}

@@ -317,3 +317,38 @@ fn recent_searches_are_kept_across_runs() {
     tmux.keys(&["Up"]);
     tmux.wait_for("the last run's search back", |s| s.contains("搜索 › 对账") && s.contains("结果 Results · 6 hits"));
 }
+
+#[test]
+fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
+    let (arch, idx) = demo_copy();
+    let command = browser(arch.path(), &idx.path().join("index"), "");
+    let Some(tmux) = Tmux::start("disc", &command, 100, 30) else { return };
+    tmux.wait_for("everything listed", |s| s.contains("结果 Results · 138 hits"));
+    tmux.text("对账");
+    tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits"));
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["m"]);
+    let screen = tmux.wait_for("discussion rows", |s| s.contains("讨论 Discussions") && s.contains(" msgs · "));
+    assert!(screen.contains("people · "), "{screen}");
+    tmux.keys(&["j"]);
+    tmux.wait_for("the second discussion selected", |_| {
+        let rows = tmux.selected_rows();
+        rows.len() == 2 && rows[0].contains(" msgs · ")
+    });
+    let before = tmux.selected_rows();
+    // The selected row and the best line under it, both in the selection's background.
+    assert_eq!(before.len(), 2, "{before:?}");
+    assert!(before[1].contains("对账"), "{before:?}");
+    let screen = tmux.screen();
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(tmux.selected_rows(), before, "the selection holds still");
+    assert_eq!(tmux.screen(), screen, "nothing moved");
+
+    tmux.keys(&["m"]);
+    tmux.wait_for("messages again", |s| s.contains("结果 Results · 6 hits") && !s.contains(" msgs · "));
+    tmux.keys(&["m"]);
+    tmux.wait_for("discussions again", |s| s.contains("讨论 Discussions") && s.contains(" msgs · "));
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
+    assert!(screen.contains("chatlore-exit=0"), "{screen}");
+}

@@ -198,3 +198,22 @@ fn the_loop_runs_on_any_backend_until_quit() {
         insta::assert_snapshot!("loop_last_frame", terminal.backend().to_string());
     });
 }
+
+#[test]
+fn discussions_in_the_results_and_one_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, (80, 24));
+    typed(&mut app, "对账");
+    app.update(Action::Enter);
+    app.update(Action::ToggleDiscussions);
+    snap!("discussions", app);
+    app.update(Action::Enter);
+    snap!("discussion_opened", app);
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut wide = self::app(&dir2, (140, 30));
+    typed(&mut wide, "对账");
+    wide.update(Action::Enter);
+    wide.update(Action::ToggleDiscussions);
+    wide.update(Action::Down);
+    snap!("discussions_wide", wide);
+}

@@ -131,6 +131,11 @@ pub enum Action {
     Copy,
     /// Start or drop a range of messages to cite together.
     Mark,
+    /// Results: one row per discussion, or one row per message.
+    ToggleDiscussions,
+    /// The conversation: the next / previous discussion of the day.
+    NextDiscussion,
+    PrevDiscussion,
     /// What became of a citation the runtime was asked to copy.
     Copied {
         outcome: CopyOutcome,

@@ -6,6 +6,7 @@ pub use super::filters::FilterRow;
 use super::input::TextInput;
 use super::{filters, keymap, layout};
 use crate::archive::{self, Day};
+use crate::discussion_search::DiscussionHit;
 use crate::index::IndexError;
 use crate::query::{DateRange, Field, Filter, Query, Value};
 use crate::search::{self, Engine, Facets, Hit, Page, Sort};
@@ -98,6 +99,18 @@ pub struct ResultsState {
     pub selected: usize,
     /// A malformed query or a failed search.
     pub error: Option<String>,
+    /// The discussions the query finds (fetched while results show discussions).
+    pub discussions: Vec<DiscussionRow>,
+    pub discussions_total: usize,
+    pub discussion_selected: usize,
+}
+
+/// A discussion in the results, with its best matching line (text and highlights) when one
+/// is known.
+#[derive(Debug, Clone)]
+pub struct DiscussionRow {
+    pub hit: DiscussionHit,
+    pub best: Option<(String, Vec<std::ops::Range<usize>>)>,
 }
 
 /// A day's log opened on a message.
@@ -114,6 +127,8 @@ pub struct Conversation {
     pub matches: Vec<usize>,
     /// What to highlight.
     pub terms: Vec<String>,
+    /// The messages (first, last) of the discussion opened, marked in the margin.
+    pub span: Option<(usize, usize)>,
 }
 
 /// A row of the day list.
@@ -141,6 +156,8 @@ pub struct App {
     /// Facet counts of the current query, computed when a pane needs them.
     pub facets: Option<Facets>,
     pub sort: Sort,
+    /// The results list discussions (`m` switches to messages and back).
+    pub discussions: bool,
     /// A one-line note for the status bar (what reindexing did, a copied citation).
     pub note: Option<String>,
     pub size: (u16, u16),
@@ -182,6 +199,7 @@ impl App {
             index: IndexStatus::Opening,
             facets: None,
             sort: Sort::Relevance,
+            discussions: false,
             note: None,
             size,
             maximised: false,
@@ -264,6 +282,11 @@ impl App {
         keymap::Context { typing: self.typing(), chips: self.overlay.is_none() && self.focus == Focus::Chips }
     }
 
+    /// The selected discussion, while the results list discussions.
+    pub fn selected_discussion(&self) -> Option<&DiscussionRow> {
+        self.results.discussions.get(self.results.discussion_selected).filter(|_| self.discussions)
+    }
+
     pub fn selected_hit(&self) -> Option<&Hit> {
         self.results.hits.get(self.results.selected)
     }
@@ -336,6 +359,10 @@ impl App {
             Action::Copy => self.copy(),
             Action::Copied { outcome, text } => self.copied(outcome, text),
             Action::Mark => self.toggle_mark(),
+            Action::ToggleDiscussions => {
+                self.discussions = !self.discussions;
+                self.refresh();
+            }
             other => {
                 if self.overlay.is_some() {
                     self.overlay_action(other);
@@ -380,6 +407,8 @@ impl App {
                 self.focus = Focus::Results;
             }
             (Focus::Conversation, Action::NextMatch) => self.jump_match(true),
+            (Focus::Conversation, Action::NextDiscussion) => self.jump_discussion(true),
+            (Focus::Conversation, Action::PrevDiscussion) => self.jump_discussion(false),
             (Focus::Conversation, Action::PrevMatch) => self.jump_match(false),
             (
                 Focus::Conversation,
@@ -451,7 +480,7 @@ impl App {
                 *selected = day_matching(rows, typed).unwrap_or(*selected);
             }
             (Overlay::Days { selected, rows, .. }, a) => {
-                let page = layout::popup_rows(self.size.1, layout::DAYS_POPUP.1);
+                let page = layout::day_list_rows(self.size.1);
                 *selected = moved(*selected, &a, rows.len(), page)
             }
             (Overlay::Citation { scroll, .. }, a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) => {
@@ -566,7 +595,7 @@ impl App {
     /// are no hits (never a day left over from another query).
     fn sync_preview(&mut self) {
         if self.split_view() {
-            if self.selected_hit().is_some() {
+            if self.selected_hit().is_some() || self.selected_discussion().is_some() {
                 self.open_selected();
             } else {
                 self.conversation = None;
@@ -585,6 +614,8 @@ impl App {
         self.count_month_totals();
         let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
         let old = self.results.selected;
+        let discussion =
+            self.selected_discussion().map(|d| (d.hit.discussion.path.clone(), d.hit.discussion.start_line));
         let reading = self.conversation.take().map(|c| {
             let line = |i: usize| c.day.messages.get(i).map(|m| m.line);
             (c.day.path.clone(), line(c.focus), c.mark.and_then(line), c.scroll)
@@ -605,6 +636,14 @@ impl App {
                     break old.min(self.results.total.saturating_sub(1));
                 }
             };
+        }
+        if let Some((path, start)) = discussion {
+            let r = &mut self.results;
+            r.discussion_selected = r
+                .discussions
+                .iter()
+                .position(|d| d.hit.discussion.path == path && d.hit.discussion.start_line == start)
+                .unwrap_or(0);
         }
         let kept = reading.and_then(|(path, focus, mark, scroll)| {
             self.open_day(&path, |d| d.messages.iter().position(|m| Some(m.line) == focus).unwrap_or(usize::MAX));
@@ -640,12 +679,16 @@ impl App {
         self.results.selected = 0;
         self.results.hits.clear();
         self.results.total = 0;
+        self.results.discussions.clear();
+        self.results.discussions_total = 0;
+        self.results.discussion_selected = 0;
         match self.query() {
             Err(e) => self.results.error = Some(e),
             Ok(q) => {
                 self.results.query = q;
                 self.results.error = None;
                 self.fetch(0);
+                self.fetch_discussions();
             }
         }
         if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
@@ -667,6 +710,45 @@ impl App {
         }
     }
 
+    /// Fetches the discussions the query finds (the first page), while results show them.
+    fn fetch_discussions(&mut self) {
+        let Some(engine) = &self.engine else { return };
+        if !self.discussions || self.results.error.is_some() {
+            return;
+        }
+        let terms: Vec<&str> = self.results.query.highlight_terms();
+        match engine.discussions(&self.results.query, Some(PAGE), self.sort) {
+            Ok(r) => {
+                let rows = r
+                    .discussions
+                    .into_iter()
+                    .map(|hit| {
+                        let d = &hit.discussion;
+                        // The best matching line: the best ranked message hit in it, else its
+                        // first matching line the summary has, else nothing.
+                        let best = self
+                            .results
+                            .hits
+                            .iter()
+                            .find(|h| h.path == d.path && (d.start_line..=d.end_line).contains(&h.line))
+                            .map(|h| (h.text.clone(), h.highlights.clone()))
+                            .or_else(|| {
+                                d.summary
+                                    .iter()
+                                    .find(|l| hit.hits.contains(&l.line))
+                                    .or(d.summary.first())
+                                    .map(|l| (l.text.clone(), search::highlights(&l.text, &terms)))
+                            });
+                        DiscussionRow { hit, best }
+                    })
+                    .collect();
+                self.results.discussions = rows;
+                self.results.discussions_total = r.total;
+            }
+            Err(e) => self.results.error = Some(e.to_string()),
+        }
+    }
+
     /// Computes facet counts of the current query if they are not known.
     pub fn ensure_facets(&mut self) {
         if self.facets.is_some() {
@@ -683,6 +765,13 @@ impl App {
 
     fn move_selection(&mut self, a: Action) {
         let page = self.panes().results_rows();
+        if self.discussions {
+            // Two lines a discussion.
+            let r = &mut self.results;
+            r.discussion_selected = moved(r.discussion_selected, &a, r.discussions.len(), (page / 2).max(1));
+            self.sync_preview();
+            return;
+        }
         let total = self.results.total;
         let sel = &mut self.results.selected;
         *sel = match a {
@@ -709,6 +798,15 @@ impl App {
 
     /// Opens the selected hit's day on it.
     fn open_selected(&mut self) {
+        if self.discussions {
+            let Some(row) = self.selected_discussion() else { return };
+            let d = &row.hit.discussion;
+            let (path, start, end) = (d.path.clone(), d.start_line, d.end_line);
+            let first = row.hit.hits.first().copied().unwrap_or(start);
+            self.open_day(&path, |day| day.messages.iter().position(|m| m.line == first).unwrap_or(0));
+            self.mark_span(start, end);
+            return;
+        }
         let Some(hit) = self.selected_hit() else { return };
         let (path, line) = (hit.path.clone(), hit.line);
         self.open_day(&path, |d| d.messages.iter().position(|m| m.line == line).unwrap_or(0));
@@ -737,7 +835,54 @@ impl App {
                 .collect()
         };
         let focus = focus(&day);
-        self.conversation = Some(Conversation { day, focus, mark: None, scroll: 0, matches, terms });
+        self.conversation = Some(Conversation { day, focus, mark: None, scroll: 0, matches, terms, span: None });
+    }
+
+    /// Marks the messages from header line `start` to `end` of the open day as its discussion.
+    fn mark_span(&mut self, start: u32, end: u32) {
+        let Some(c) = self.conversation.as_mut() else { return };
+        let inside: Vec<usize> =
+            (0..c.day.messages.len()).filter(|&i| (start..=end).contains(&c.day.messages[i].line)).collect();
+        c.span = inside.first().zip(inside.last()).map(|(a, b)| (*a, *b));
+    }
+
+    /// Moves the conversation to the next (or previous) discussion of its day: its first
+    /// message under the cursor, its span marked.
+    fn jump_discussion(&mut self, forward: bool) {
+        let (Some(engine), Some(c)) = (&self.engine, &self.conversation) else { return };
+        let mut q = Query::default();
+        q.filters.push(Filter { field: Field::Group, value: Value::Text(c.day.group.clone()), negated: false });
+        let range = DateRange { from: c.day.date, to: c.day.date };
+        q.filters.push(Filter { field: Field::Date, value: Value::Dates(range), negated: false });
+        let spans: Vec<(u32, u32)> = match engine.discussions(&q, None, Sort::Oldest) {
+            Ok(r) => r
+                .discussions
+                .into_iter()
+                .filter(|d| d.discussion.path == c.day.path)
+                .map(|d| (d.discussion.start_line, d.discussion.end_line))
+                .collect(),
+            Err(e) => {
+                self.note = Some(e.to_string());
+                return;
+            }
+        };
+        let line = c.day.messages.get(c.focus).map_or(0, |m| m.line);
+        let next = if forward {
+            spans.iter().find(|(s, _)| *s > line)
+        } else {
+            // The discussion the cursor is in counts when the cursor is past its start.
+            spans.iter().rev().find(|(s, _)| *s < line)
+        };
+        let Some(&(start, end)) = next else {
+            self.note = Some(format!("no {} discussion that day", if forward { "later" } else { "earlier" }));
+            return;
+        };
+        if let Some(c) = self.conversation.as_mut() {
+            c.focus = c.day.messages.iter().position(|m| m.line == start).unwrap_or(c.focus);
+            c.scroll = 0;
+            c.mark = None;
+        }
+        self.mark_span(start, end);
     }
 
     /// The keywords of the topics the query asks for (`topic:` chips or terms): a topic chip
@@ -914,6 +1059,19 @@ impl App {
             facets.days.into_iter().map(|((group, date), messages)| DayRow { group, date, messages }).collect();
         rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.group.cmp(&b.group)));
         rows
+    }
+
+    /// The discussions of a day of the day list, in order (chatter included).
+    pub fn day_discussions(&self, row: &DayRow) -> Vec<crate::discussions::Discussion> {
+        let Some(engine) = &self.engine else { return Vec::new() };
+        let mut q = Query::default();
+        q.filters.push(Filter { field: Field::Group, value: Value::Text(row.group.clone()), negated: false });
+        let range = DateRange { from: row.date, to: row.date };
+        q.filters.push(Filter { field: Field::Date, value: Value::Dates(range), negated: false });
+        engine
+            .discussions(&q, None, Sort::Oldest)
+            .map(|r| r.discussions.into_iter().map(|d| d.discussion).collect())
+            .unwrap_or_default()
     }
 
     fn open_selected_day(&mut self) {

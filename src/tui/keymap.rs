@@ -226,6 +226,21 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b(&[k('v')], Lists, Action::Mark, "标记一段消息一起引用", "mark a range of messages to cite together"),
     b(
+        &[k('m')],
+        Lists,
+        Action::ToggleDiscussions,
+        "结果：按讨论 / 按消息",
+        "results: one row per message, or per discussion",
+    ),
+    b(&[k(']')], Lists, Action::NextDiscussion, "对话中下一段讨论", "next discussion of the day in the conversation"),
+    b(
+        &[k('[')],
+        Lists,
+        Action::PrevDiscussion,
+        "对话中上一段讨论",
+        "previous discussion of the day in the conversation",
+    ),
+    b(
         &[k('r')],
         Lists,
         Action::Reindex,

@@ -31,6 +31,20 @@ pub fn popup_rows(height: u16, h: u16) -> usize {
     usize::from(h.min(height).saturating_sub(2)).max(1)
 }
 
+/// Rows under the day list for the selected day's discussions, when the popup is tall enough.
+pub const DAY_TITLES: usize = 9;
+
+/// Rows of the day list in a terminal `height` rows high (the rest lists the selected day's
+/// discussions).
+pub fn day_list_rows(height: u16) -> usize {
+    let inner = popup_rows(height, DAYS_POPUP.1);
+    if inner >= 2 * DAY_TITLES {
+        inner - DAY_TITLES
+    } else {
+        inner
+    }
+}
+
 /// What the main area shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Main {

@@ -34,7 +34,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .position(|&m| m == c.focus)
         .map_or(String::new(), |i| format!(" · match {}/{}", i + 1, c.matches.len()));
     let marked = c.mark.map(|m| (m.min(c.focus), m.max(c.focus)));
-    let range = marked.map_or(String::new(), |(a, b)| format!(" · {} marked (y cites)", b - a + 1));
+    let range = match (marked, c.span) {
+        (Some((a, b)), _) => format!(" · {} marked (y cites)", b - a + 1),
+        (None, Some((a, b))) => format!(" · discussion {}–{}", a + 1, b + 1),
+        (None, None) => String::new(),
+    };
     let title = format!(" 对话 {} · {group} · {}/{}{position}{range} ", c.day.date, c.focus + 1, c.day.messages.len());
     let block = pane(title, focused);
     let inner = block.inner(area);
@@ -50,7 +54,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let mut lines = Vec::with_capacity(height);
     let mut line_no = starts[first];
     for (i, m) in c.day.messages.iter().enumerate().skip(first) {
-        let in_range = marked.is_some_and(|(a, b)| (a..=b).contains(&i));
+        // The margin marks the range being cited, else the discussion opened.
+        let in_range = marked.or(c.span).is_some_and(|(a, b)| (a..=b).contains(&i));
         for line in message_lines(m, width, &terms, i == c.focus, in_range) {
             if line_no >= top && lines.len() < height {
                 lines.push(line);

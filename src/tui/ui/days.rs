@@ -1,9 +1,11 @@
 //! The day view: every day of every group (under the active filters) with its message count;
-//! Enter opens the day to read it start to end.
+//! under the list, the selected day's discussions by title; Enter opens the day to read it
+//! start to end.
 
 use super::{bar, fit, pane, popup, thousands, visible_rows, ACCENT, DIM};
 use crate::tui::app::{App, DayRow};
-use crate::tui::layout::DAYS_POPUP;
+use crate::tui::layout::{day_list_rows, DAYS_POPUP};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -21,7 +23,8 @@ pub fn draw(frame: &mut Frame, app: &App, rows: &[DayRow], selected: usize, type
     }
     let names = app.engine.as_ref().map(|e| e.handle().meta.groups.clone()).unwrap_or_default();
     let peak = rows.iter().map(|r| r.messages).max().unwrap_or(1).max(1);
-    let lines = visible_rows(rows, selected, usize::from(inner.height), |r, style| {
+    let list_h = day_list_rows(app.size.1).min(usize::from(inner.height));
+    let lines = visible_rows(rows, selected, list_h, |r, style| {
         let bar = fit(&bar(r.messages, peak, 20), 20);
         Line::from(vec![
             Span::styled(format!(" {}  ", r.date), style),
@@ -32,4 +35,35 @@ pub fn draw(frame: &mut Frame, app: &App, rows: &[DayRow], selected: usize, type
         ])
     });
     frame.render_widget(Paragraph::new(lines), inner);
+    let below = usize::from(inner.height).saturating_sub(list_h);
+    let Some(row) = rows.get(selected).filter(|_| below > 1) else { return };
+    let width = usize::from(inner.width);
+    let discussions = app.day_discussions(row);
+    let mut titles = vec![Line::styled(
+        fit(&format!(" ── {} {} · {} ", row.date, row.group, plural(discussions.len(), "span")), width),
+        DIM,
+    )];
+    for d in discussions.iter().take(below - 1) {
+        let head = format!(" {}–{} {:>3} msgs  ", short(&d.start_time), short(&d.end_time), d.messages);
+        let title = if d.kind == crate::discussions::SpanKind::Chatter { "（闲聊 chatter）" } else { &d.title };
+        titles.push(Line::from(vec![
+            Span::styled(head.clone(), DIM),
+            Span::raw(fit(title, width.saturating_sub(unicode_width::UnicodeWidthStr::width(head.as_str())))),
+        ]));
+    }
+    let area = Rect { y: inner.y + list_h as u16, height: below as u16, ..inner };
+    frame.render_widget(Paragraph::new(titles), area);
+}
+
+/// `HH:MM` of an `HH:MM:SS` time.
+fn short(t: &str) -> &str {
+    t.get(..5).unwrap_or(t)
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }

@@ -15,10 +15,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let r = &app.results;
     let order = match app.sort {
         Sort::Relevance if !r.query.highlight_terms().is_empty() => "best first",
+        // Discussions without words read in date order.
+        Sort::Relevance if app.discussions => "oldest first",
         Sort::Relevance | Sort::Newest => "newest first",
         Sort::Oldest => "oldest first",
     };
-    let title = format!(" 结果 Results · {} · {order} ", hits(r.total));
+    let title = if app.discussions {
+        format!(" 讨论 Discussions · {} · {order} · m: messages ", r.discussions_total)
+    } else {
+        format!(" 结果 Results · {} · {order} ", hits(r.total))
+    };
     let block = pane(title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -28,6 +34,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
     let width = usize::from(inner.width);
     let height = usize::from(inner.height);
+    if app.discussions {
+        frame.render_widget(Paragraph::new(discussion_lines(app, width, height)), inner);
+        return;
+    }
     let group_w = r.hits.iter().map(|h| h.group.width()).max().unwrap_or(0).min(12);
     let speaker_w = (width / 6).clamp(8, 18);
     let fixed = 10 + 1 + 5 + 1 + group_w + 1 + speaker_w + 1;
@@ -53,6 +63,45 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Line::from(spans)
     });
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Two lines a discussion: date, group, time span, `N msgs · N people`, title; under it the
+/// best matching line, highlighted.
+fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>> {
+    let r = &app.results;
+    let rows = height / 2;
+    let top = super::list_top(r.discussion_selected, r.discussions.len(), rows.max(1));
+    let mut lines = Vec::with_capacity(height);
+    for (i, row) in r.discussions.iter().enumerate().skip(top).take(rows) {
+        let base = if i == r.discussion_selected { super::SELECTED } else { ratatui::style::Style::new() };
+        let d = &row.hit.discussion;
+        let head = format!(
+            "{} {} {}–{} · {} msgs · {} people · ",
+            d.date,
+            d.group,
+            d.start_time.get(..5).unwrap_or(&d.start_time),
+            d.end_time.get(..5).unwrap_or(&d.end_time),
+            d.messages,
+            d.participants.len()
+        );
+        let title_w = width.saturating_sub(head.width());
+        let title = fit(&d.title, title_w);
+        let pad = width.saturating_sub(head.width() + title.width());
+        lines.push(Line::from(vec![
+            Span::styled(head, base.patch(DIM)),
+            Span::styled(title, base.add_modifier(ratatui::style::Modifier::BOLD)),
+            Span::styled(" ".repeat(pad), base),
+        ]));
+        let mut spans = vec![Span::styled("    ", base)];
+        if let Some((text, ranges)) = &row.best {
+            let (text, ranges) = snippet(text, ranges, width.saturating_sub(4).max(8));
+            let pad = width.saturating_sub(4 + text.width());
+            spans.extend(highlighted(&text, &ranges, base));
+            spans.push(Span::styled(" ".repeat(pad), base));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines
 }
 
 /// What the pane says instead of hits, if anything.

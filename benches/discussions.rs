@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench discussions`.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
 #[path = "report.rs"]
 mod report;
 
@@ -32,7 +34,7 @@ fn main() {
 
     // One new day: the last day removed and added back each round (a copy of the archive).
     let copy = work.path().join("archive");
-    copy_dir(&archive, &copy);
+    common::copy_tree(&archive, &copy);
     let day = copy.join("proddev/_posts/2018-06-05-chat.markdown");
     let day_bytes = std::fs::read(&day).unwrap();
     let copy_index = work.path().join("copy-index");
@@ -111,17 +113,4 @@ Machine: {}. Command: `cargo bench --bench discussions`. Data: `../shared/archiv
         ms(everything),
     );
     write_section("discussions", &body);
-}
-
-/// Copies a folder tree (the archive, to change it).
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

@@ -39,30 +39,10 @@ const QUESTION_WORDS: &[&str] = &[
     "么",
 ];
 
-/// Words that carry no subject: question words, pronouns, particles, auxiliaries, and verbs
-/// any question might use.
+/// Words that carry no subject besides the [`QUESTION_WORDS`]: pronouns, particles,
+/// auxiliaries, and verbs any question might use.
 const STOP_WORDS: &[&str] = &[
-    "怎么",
-    "怎样",
     "怎么样",
-    "如何",
-    "什么",
-    "为什么",
-    "为何",
-    "哪些",
-    "哪个",
-    "哪里",
-    "哪家",
-    "多少",
-    "是否",
-    "能否",
-    "可否",
-    "有没有",
-    "是不是",
-    "要不要",
-    "吗",
-    "呢",
-    "么",
     "吧",
     "啊",
     "呀",
@@ -171,8 +151,6 @@ const STOP_WORDS: &[&str] = &[
     "影响",
     "作用",
     "意思",
-    "呢",
-    "吗",
     "the",
     "a",
     "an",
@@ -257,7 +235,7 @@ pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool
     for tag in jieba.tag(text, false) {
         let word = tag.word.trim().to_lowercase();
         let has_content = word.chars().any(|c| is_cjk(c) || is_word_char(c));
-        let stop = STOP_WORDS.contains(&word.as_str());
+        let stop = QUESTION_WORDS.contains(&word.as_str()) || STOP_WORDS.contains(&word.as_str());
         let single_cjk = word.chars().count() == 1 && word.chars().all(is_cjk);
         if has_content && !stop && single_cjk {
             run.push_str(&word);

@@ -23,12 +23,7 @@ fn main() {
     let queries = queries();
     let work = tempfile::tempdir().unwrap();
 
-    let mut full = Vec::new();
-    for i in 0..3 {
-        let idx = work.path().join(format!("full{i}"));
-        full.push(run_measured(chatlore(&archive, &idx).arg("index")));
-    }
-    full.sort();
+    let full = full_builds(&archive, work.path(), 3);
     let full_time = full[1].0;
     let index = work.path().join("full0");
 

@@ -25,12 +25,7 @@ fn main() {
     let work = tempfile::tempdir().unwrap();
 
     // Full index: a fresh folder each run.
-    let mut full = Vec::new();
-    for i in 0..5 {
-        let idx = work.path().join(format!("full{i}"));
-        full.push(run_measured(chatlore(&archive, &idx).arg("index")));
-    }
-    full.sort();
+    let full = full_builds(&archive, work.path(), 5);
     let (full_time, full_rss) = (full[2].0, full.iter().map(|r| r.1).max().unwrap_or(0));
     let index: PathBuf = work.path().join("full0");
 

@@ -121,3 +121,12 @@ pub fn write_section(name: &str, body: &str) {
     std::fs::write(&path, new).expect("write BENCHMARKS.md");
     println!("{body}");
 }
+
+/// `runs` full builds of `archive`, each into a new folder `full{i}` under `work`, sorted by
+/// wall time: (wall time, peak RSS in KB) of each.
+pub fn full_builds(archive: &Path, work: &Path, runs: usize) -> Vec<(Duration, u64)> {
+    let mut full: Vec<(Duration, u64)> =
+        (0..runs).map(|i| run_measured(chatlore(archive, &work.join(format!("full{i}"))).arg("index"))).collect();
+    full.sort();
+    full
+}

@@ -440,10 +440,11 @@ impl State {
             let mut typed_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
             for (k, alt) in t.alternatives().enumerate() {
                 for variant in term_variants(alt) {
-                    any_of.push((Occur::Should, grams_query(&searcher, f.grams, &variant)?));
+                    let recall = grams_query(&searcher, f.grams, &variant)?;
                     if k < typed && !t.negated {
-                        typed_of.push((Occur::Should, grams_query(&searcher, f.grams, &variant)?));
+                        typed_of.push((Occur::Should, recall.box_clone()));
                     }
+                    any_of.push((Occur::Should, recall));
                 }
             }
             // The typed form outranks what the glossary added: a message that holds it gets a

@@ -67,7 +67,7 @@ pub struct Span {
 /// What the segmenter reads of one message.
 #[derive(Debug, Default)]
 struct Features {
-    /// Lexical units (CJK bigrams, Latin words) as [`Unit`] keys, each once.
+    /// Lexical units (CJK bigrams, Latin words) as [`Unit`] keys, each once (see [`Features::words`]).
     units: Vec<Unit>,
     chatter: bool,
     question: bool,
@@ -79,26 +79,60 @@ struct Features {
     duplicate: bool,
 }
 
-/// Cuts a day into spans covering every message in order. Never panics; an empty day has none.
-pub fn segment(day: &Day) -> Vec<Span> {
-    let msgs = &day.messages;
-    if msgs.is_empty() {
-        return Vec::new();
+impl Features {
+    /// The units the segmenter counts: none for a duplicate (a message exported twice is not a
+    /// word used twice).
+    fn words(&self) -> &[Unit] {
+        if self.duplicate {
+            &[]
+        } else {
+            &self.units
+        }
     }
-    let feats: Vec<Features> = msgs
-        .iter()
+}
+
+/// A day cut into spans and described: what the indexer stores.
+#[derive(Debug, Clone)]
+pub struct Segmented {
+    pub spans: Vec<Span>,
+    /// One per span, in order.
+    pub discussions: Vec<Discussion>,
+    /// One per span: whether it opens with a question (within its first messages).
+    pub opens_with_question: Vec<bool>,
+}
+
+/// [`segment`] and [`describe`] of a day at once, reading each
+/// message once. `topics` as for [`describe`].
+pub fn segment_day<T: AsRef<str>>(day: &Day, topics: &[Vec<T>]) -> Segmented {
+    let feats = day_features(&day.messages);
+    let spans = segment_with(&day.messages, &feats);
+    let discussions = describe_with(day, &spans, topics, &feats);
+    let opens_with_question = spans.iter().map(|s| opens_with_a_question(&feats[s.start..s.end])).collect();
+    Segmented { spans, discussions, opens_with_question }
+}
+
+/// The features of every message of a day, each duplicate marked.
+fn day_features(msgs: &[Message]) -> Vec<Features> {
+    msgs.iter()
         .enumerate()
         .map(|(i, m)| {
             let mut f = features(m);
             f.duplicate = i > 0 && is_duplicate(&msgs[i - 1], m);
-            if f.duplicate {
-                // Counted once: a message exported twice is not a word used twice.
-                f.units.clear();
-            }
             f
         })
-        .collect();
-    let weights = unit_weights(&feats);
+        .collect()
+}
+
+/// Cuts a day into spans covering every message in order. Never panics; an empty day has none.
+pub fn segment(day: &Day) -> Vec<Span> {
+    segment_with(&day.messages, &day_features(&day.messages))
+}
+
+fn segment_with(msgs: &[Message], feats: &[Features]) -> Vec<Span> {
+    if msgs.is_empty() {
+        return Vec::new();
+    }
+    let weights = unit_weights(feats);
 
     let mut cuts = vec![0usize];
     for i in 1..msgs.len() {
@@ -113,13 +147,13 @@ pub fn segment(day: &Day) -> Vec<Span> {
         let lexical = !(opens && gap >= LONG_SILENCE_SECS);
         // Cheapest test first: most gaps are no candidate at all.
         let cut = (gap >= LONG_SILENCE_SECS || (opens && gap >= SHORT_SILENCE_SECS))
-            && !continues(msgs, &feats, &weights, last_cut, turn, lexical)
-            && cohesion(&feats, &weights, i) < COHESIVE;
+            && !continues(msgs, feats, &weights, last_cut, turn, lexical)
+            && cohesion(feats, &weights, i) < COHESIVE;
         if cut {
             cuts.push(i);
         }
     }
-    let cuts = absorb_strays(cuts, &feats);
+    let cuts = absorb_strays(cuts, feats);
     let mut spans: Vec<Span> = cuts
         .iter()
         .enumerate()
@@ -128,7 +162,7 @@ pub fn segment(day: &Day) -> Vec<Span> {
             Span { start, end, kind: kind_of(&feats[start..end]) }
         })
         .collect();
-    spans = split_chatter_edges(spans, &feats);
+    spans = split_chatter_edges(spans, feats);
     merge_chatter(spans)
 }
 
@@ -192,8 +226,8 @@ fn continues(
     if !lexical {
         return false;
     }
-    let before: UnitSet = feats[lo..i].iter().flat_map(|f| f.units.iter().copied()).collect();
-    let after: UnitSet = feats[turn].iter().flat_map(|f| f.units.iter().copied()).collect();
+    let before: UnitSet = feats[lo..i].iter().flat_map(|f| f.words().iter().copied()).collect();
+    let after: UnitSet = feats[turn].iter().flat_map(|f| f.words().iter().copied()).collect();
     let shared: f32 =
         after.iter().filter(|u| before.contains(*u)).map(|u| weights.get(u).copied().unwrap_or(0.0)).sum();
     shared >= 2.0 * RARE_WEIGHT
@@ -221,7 +255,7 @@ fn names_match(speaker: &str, addressed: &str) -> bool {
 fn unit_weights(feats: &[Features]) -> UnitMap<f32> {
     let mut df: UnitMap<usize> = UnitMap::default();
     for f in feats {
-        for &u in &f.units {
+        for &u in f.words() {
             *df.entry(u).or_default() += 1;
         }
     }
@@ -242,7 +276,7 @@ fn cohesion(feats: &[Features], weights: &UnitMap<f32>, i: usize) -> f32 {
     let bag = |range: std::ops::Range<usize>| {
         let mut b: UnitMap<f32> = UnitMap::default();
         for f in feats[range].iter().filter(|f| !f.chatter) {
-            for u in &f.units {
+            for u in f.words() {
                 let w = weights.get(u).copied().unwrap_or(0.0);
                 if w > 0.0 {
                     *b.entry(*u).or_default() += w;
@@ -266,7 +300,7 @@ fn cohesion(feats: &[Features], weights: &UnitMap<f32>, i: usize) -> f32 {
 /// A span is chatter when most of its messages are.
 fn kind_of(feats: &[Features]) -> SpanKind {
     let chatter = feats.iter().filter(|f| f.chatter).count();
-    let substantive = feats.iter().filter(|f| !f.chatter && (f.question || f.units.len() >= 8)).count();
+    let substantive = feats.iter().filter(|f| !f.chatter && (f.question || f.words().len() >= 8)).count();
     let mostly_chatter = feats.len() > 1 && (chatter * 2 > feats.len() || substantive == 0);
     if mostly_chatter || (feats.len() == 1 && feats[0].chatter) {
         SpanKind::Chatter
@@ -611,30 +645,29 @@ const SUMMARY_CHARS: usize = 120;
 /// The discussions of a day: its spans with their titles, summaries, participants, topics.
 /// `topics[k]` holds the topic ids of the day's message `k` (missing: none).
 pub fn describe<T: AsRef<str>>(day: &Day, spans: &[Span], topics: &[Vec<T>]) -> Vec<Discussion> {
+    describe_with(day, spans, topics, &day_features(&day.messages))
+}
+
+/// [`describe`] with the day's features (`feats[k]` of message `k`) already read.
+fn describe_with<T: AsRef<str>>(day: &Day, spans: &[Span], topics: &[Vec<T>], feats: &[Features]) -> Vec<Discussion> {
     let msgs = &day.messages;
     spans
         .iter()
         .filter(|s| s.start < s.end && s.end <= msgs.len())
         .map(|s| {
             let span = &msgs[s.start..s.end];
-            let feats: Vec<Features> = span
-                .iter()
-                .enumerate()
-                .map(|(k, m)| {
-                    let mut f = features(m);
-                    f.duplicate = k > 0 && is_duplicate(&span[k - 1], m);
-                    f
-                })
-                .collect();
+            let feats = &feats[s.start..s.end];
+            // A duplicate of the message before the span is not one within it.
+            let dup: Vec<bool> = feats.iter().enumerate().map(|(k, f)| k > 0 && f.duplicate).collect();
             let mut participants: Vec<String> = Vec::new();
-            for (m, f) in span.iter().zip(&feats) {
-                if !f.duplicate && !participants.contains(&m.speaker) {
+            for (m, &d) in span.iter().zip(&dup) {
+                if !d && !participants.contains(&m.speaker) {
                     participants.push(m.speaker.clone());
                 }
             }
             let mut topic_counts: Vec<(&str, usize)> = Vec::new();
-            for (k, f) in feats.iter().enumerate() {
-                if f.duplicate {
+            for (k, &d) in dup.iter().enumerate() {
+                if d {
                     continue;
                 }
                 for t in topics.get(s.start + k).into_iter().flatten().map(AsRef::as_ref) {
@@ -657,8 +690,8 @@ pub fn describe<T: AsRef<str>>(day: &Day, spans: &[Span], topics: &[Vec<T>]) -> 
                 end_line: last.line,
                 messages: u32::try_from(span.len()).unwrap_or(u32::MAX),
                 participants,
-                title: title(span, &feats),
-                summary: summary(span, &feats),
+                title: title(span, feats),
+                summary: summary(span, feats, &dup),
                 topics: topic_counts.into_iter().map(|(t, _)| t.to_owned()).collect(),
                 kind: s.kind,
             }
@@ -666,12 +699,9 @@ pub fn describe<T: AsRef<str>>(day: &Day, spans: &[Span], topics: &[Vec<T>]) -> 
         .collect()
 }
 
-/// Whether the discussion of `messages` opens with a question (within its first messages).
-pub fn opens_with_question(messages: &[Message]) -> bool {
-    messages.iter().take(WINDOW).any(|m| {
-        let f = features(m);
-        f.question && !f.chatter
-    })
+/// Whether a discussion opens with a question (within its first messages).
+fn opens_with_a_question(feats: &[Features]) -> bool {
+    feats.iter().take(WINDOW).any(|f| f.question && !f.chatter)
 }
 
 /// The opening question, else the first substantive message, else the first with any words;
@@ -687,9 +717,10 @@ fn title(span: &[Message], feats: &[Features]) -> String {
 
 /// The most central messages, in their order: those sharing the most words with the rest of
 /// the span (weighted by how rare the words are in it), at most [`SUMMARY_LINES`].
-fn summary(span: &[Message], feats: &[Features]) -> Vec<SummaryLine> {
+/// `dup[k]`: message `k` duplicates the one before it in the span.
+fn summary(span: &[Message], feats: &[Features], dup: &[bool]) -> Vec<SummaryLine> {
     let mut df: UnitMap<usize> = UnitMap::default();
-    for f in feats.iter().filter(|f| !f.duplicate) {
+    for (f, _) in feats.iter().zip(dup).filter(|(_, &d)| !d) {
         for &u in &f.units {
             *df.entry(u).or_default() += 1;
         }
@@ -699,7 +730,7 @@ fn summary(span: &[Message], feats: &[Features]) -> Vec<SummaryLine> {
     let mut scored: Vec<(f32, usize)> = feats
         .iter()
         .enumerate()
-        .filter(|(_, f)| !f.duplicate && !f.chatter && !f.units.is_empty())
+        .filter(|&(k, f)| !dup[k] && !f.chatter && !f.units.is_empty())
         .map(|(k, f)| {
             let shared: f32 = f
                 .units

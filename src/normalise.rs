@@ -12,6 +12,12 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
+/// CJK Unified Ideographs (U+4E00–U+9FFF): NFKC and lowercasing leave them unchanged (the
+/// compatibility ideographs that NFKC maps live elsewhere, at U+F900).
+fn is_plain_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
 /// Variant characters of the archive, after traditional → simplified: (variant, standard).
 const VARIANTS: &[(char, char)] = &[('帐', '账')];
 
@@ -43,6 +49,9 @@ pub fn normalise(text: &str) -> Normalised {
         let before = folded.len();
         if c.is_ascii() {
             folded.push(c.to_ascii_lowercase());
+        } else if is_plain_ideograph(c) {
+            // Most of a Chinese chat: no decomposition, no case; NFKC leaves it as it is.
+            folded.push(c);
         } else {
             for d in std::iter::once(c).nfkc() {
                 folded.extend(d.to_lowercase());
@@ -99,6 +108,16 @@ mod tests {
         let (from, to) = (n.original(at), n.original(at + "pos机".len()));
         assert_eq!(&s[from..to], "ＰＯＳ\u{200B}機");
         assert_eq!(n.original(n.text.len()), s.len());
+    }
+
+    #[test]
+    fn the_ideograph_shortcut_folds_as_nfkc_does() {
+        use unicode_normalization::UnicodeNormalization;
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            let nfkc: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();
+            assert_eq!(nfkc, c.to_string(), "U+{:04X}", c as u32);
+        }
+        assert!(!is_plain_ideograph('\u{F900}') && !is_plain_ideograph('\u{3000}'));
     }
 
     #[test]

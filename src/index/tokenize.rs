@@ -17,7 +17,8 @@
 
 use crate::text::{is_cjk, is_word_char};
 use jieba_rs::Jieba;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 pub const GRAMS: &str = "chatlore_grams";
@@ -254,15 +255,46 @@ pub fn jieba_tokens(jieba: &Jieba, text: &str) -> Vec<Token> {
         .collect()
 }
 
+/// jieba with its extra words, loaded on a thread of its own once [`LazyJieba::start`] is
+/// called (its dictionary takes ~100 ms to load: the writer starts it as soon as it knows it
+/// has logs to index, and checks the index meanwhile). Whoever needs it waits in
+/// [`LazyJieba::get`] until it is ready, or loads it there if nothing started it.
+pub struct LazyJieba {
+    jieba: OnceLock<Jieba>,
+    extra: Vec<String>,
+    started: AtomicBool,
+}
+
+impl LazyJieba {
+    pub fn new(extra: Vec<String>) -> Arc<LazyJieba> {
+        Arc::new(LazyJieba { jieba: OnceLock::new(), extra, started: AtomicBool::new(false) })
+    }
+
+    /// Starts loading in the background (once; later calls do nothing).
+    pub fn start(self: &Arc<Self>) {
+        if !self.started.swap(true, Ordering::AcqRel) {
+            let me = Arc::clone(self);
+            std::thread::spawn(move || {
+                me.get();
+            });
+        }
+    }
+
+    /// jieba, waiting for the load if it is under way.
+    pub fn get(&self) -> &Jieba {
+        self.jieba.get_or_init(|| build_jieba(self.extra.iter().map(String::as_str)))
+    }
+}
+
 /// The tantivy tokenizer for the `body` (ranking) field.
 #[derive(Clone)]
-pub struct JiebaTokenizer(pub Arc<Jieba>);
+pub struct JiebaTokenizer(pub Arc<LazyJieba>);
 
 impl Tokenizer for JiebaTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(jieba_tokens(&self.0, text))
+        VecTokenStream::new(jieba_tokens(self.0.get(), text))
     }
 }
 

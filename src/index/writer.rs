@@ -4,7 +4,7 @@
 
 use super::manifest::{self, FileState, Manifest, Meta, MANIFEST_FILE, META_FILE};
 use super::schema::{self, Fields, SCHEMA_VERSION};
-use super::tokenize::{build_jieba, JiebaTokenizer, JIEBA};
+use super::tokenize::{JiebaTokenizer, LazyJieba, JIEBA};
 use super::{folder_state, FolderState, IndexError, LOCK_FILE};
 use crate::archive::{self, Day, LogFile, Warning};
 use crate::discussions;
@@ -22,15 +22,17 @@ use tantivy::{doc, Index, IndexSettings, IndexWriter, TantivyDocument, Term};
 /// Logs read and indexed per batch: bounds memory on large archives.
 const BATCH_FILES: usize = 128;
 const WRITER_MEMORY_PER_THREAD: usize = 48 * 1024 * 1024;
-/// How long a second indexer waits for the first before giving up.
-/// Full builds of archives up to this size (about three times the real one) end in a single
-/// merged segment.
-const MERGE_ALL_BELOW_BYTES: u64 = 32 * 1024 * 1024;
+/// A full build ends by merging its segments into segments of up to this many bytes each:
+/// an index of up to this size (about seven times the real archive's) becomes one segment, a
+/// larger one a few segments of about this size. One merge at a time, so what a merge reads
+/// (and maps into memory) stays below this, whatever the archive's size.
+const MERGE_SEGMENT_BYTES: u64 = 256 * 1024 * 1024;
 /// Incremental runs merge segments of fewer documents than this (new days), never the big
 /// segments of a full build.
 const MERGE_MAX_DOCS: usize = 20_000;
 /// Small store blocks: showing a hit copies its whole block.
 const STORE_BLOCK_BYTES: usize = 2048;
+/// How long a second indexer waits for the first before giving up.
 const LOCK_WAIT: Duration = Duration::from_secs(3);
 
 /// How to update.
@@ -136,14 +138,32 @@ pub fn update(
     } else {
         None
     };
-    let opened = match (&reason, &current) {
-        (None, Some(g)) => try_open(&index_dir.join(g), &fingerprint),
-        (None, None) => Err(None),
-        (Some(r), _) => Err(Some(r.clone())),
+    let (files, walk_warnings) = archive::list_logs_with(archive_root, opts.follow)?;
+    warnings.extend(walk_warnings);
+    // The manifest and the diff come first: when there are logs to index, jieba's dictionary
+    // loads while the index is checked.
+    let keywords: Vec<String> = taxonomy.keywords().map(str::to_owned).collect();
+    let jieba = LazyJieba::new(keywords);
+    let prior = match (&reason, &current) {
+        (None, Some(g)) => Some(read_manifest(&index_dir.join(g))),
+        _ => None,
+    };
+    let prior_diff = match &prior {
+        Some(Ok(m)) if m.fingerprint == fingerprint => Some(diff(&files, m)),
+        _ => None,
+    };
+    if prior_diff.as_ref().is_none_or(|d| !d.to_index.is_empty() || !d.removed.is_empty()) {
+        jieba.start();
+    }
+    let opened = match (&reason, &current, prior) {
+        (None, Some(g), Some(manifest)) => try_open(&index_dir.join(g), &fingerprint, manifest),
+        (None, _, _) => Err(None),
+        (Some(r), _, _) => Err(Some(r.clone())),
     };
     let (generation, index, old, rebuilt) = match opened {
         Ok((index, manifest)) => (current.clone().unwrap_or_default(), index, manifest, None),
         Err(reason) => {
+            jieba.start();
             let name = super::new_generation_name();
             let index = create_index(&index_dir.join(&name))?;
             (name, index, Manifest::default(), reason)
@@ -153,9 +173,10 @@ pub fn update(
     if let Some(reason) = &rebuilt {
         progress.note(&format!("rebuilding the index: {reason}"));
     }
-    let (files, walk_warnings) = archive::list_logs_with(archive_root, opts.follow)?;
-    warnings.extend(walk_warnings);
-    let diff = diff(&files, &old);
+    let diff = match prior_diff {
+        Some(d) if rebuilt.is_none() => d,
+        _ => diff(&files, &old),
+    };
 
     let mut summary = Summary {
         added: diff.added,
@@ -184,7 +205,8 @@ pub fn update(
             .map_err(|source| IndexError::Tantivy { path: gen_dir.clone(), source })?
             .iter()
             .all(|m| m.num_docs() == 0);
-        let indexed = write_changes(&index, &gen_dir, &taxonomy, &diff.to_index, &diff.removed, full_build, progress)?;
+        let indexed =
+            write_changes(&index, &gen_dir, &jieba, &taxonomy, &diff.to_index, &diff.removed, full_build, progress)?;
         summary.indexed_messages = indexed.values().map(|s| s.messages).sum();
         new_manifest.files.extend(indexed);
     }
@@ -353,15 +375,15 @@ fn create_index(dir: &Path) -> Result<Index, IndexError> {
 /// enough: the manifest, the schema, every segment file present with a valid checksum,
 /// and the documents counted against the manifest.
 /// `Err(None)`: nothing there yet; `Err(Some(reason))`: why it must be rebuilt.
-fn try_open(dir: &Path, fingerprint: &str) -> Result<(Index, Manifest), Option<String>> {
+fn try_open(
+    dir: &Path,
+    fingerprint: &str,
+    manifest: Result<Manifest, String>,
+) -> Result<(Index, Manifest), Option<String>> {
     if !dir.join("meta.json").exists() {
         return Err(Some("its tantivy meta.json is missing".into()));
     }
-    let manifest = match manifest::read::<Manifest>(&dir.join(MANIFEST_FILE)) {
-        Ok(Some(m)) => m,
-        Ok(None) => return Err(Some("it has no manifest (an earlier run was interrupted)".into())),
-        Err(e) => return Err(Some(format!("its manifest is damaged: {e}"))),
-    };
+    let manifest = manifest.map_err(Some)?;
     if manifest.fingerprint != fingerprint {
         return Err(Some("the schema or the topic taxonomy changed".into()));
     }
@@ -417,6 +439,15 @@ fn try_open(dir: &Path, fingerprint: &str) -> Result<(Index, Manifest), Option<S
         }
     }
     Ok((index, manifest))
+}
+
+/// The manifest of the generation in `dir`, or why there is none to trust.
+fn read_manifest(dir: &Path) -> Result<Manifest, String> {
+    match manifest::read::<Manifest>(&dir.join(MANIFEST_FILE)) {
+        Ok(Some(m)) => Ok(m),
+        Ok(None) => Err("it has no manifest (an earlier run was interrupted)".into()),
+        Err(e) => Err(format!("its manifest is damaged: {e}")),
+    }
 }
 
 struct Diff {
@@ -492,9 +523,11 @@ type Read<'a> = (&'a LogFile, ReadResult);
 /// Deletes `removed` and the old versions of `files`, indexes `files`, commits once.
 /// Logs are read and parsed in parallel (rayon); tantivy's indexing threads tokenize. Each
 /// day's documents go to the writer as one batch, not one channel send per message.
+#[allow(clippy::too_many_arguments)]
 fn write_changes(
     index: &Index,
     dir: &Path,
+    jieba: &Arc<LazyJieba>,
     taxonomy: &Taxonomy,
     files: &[LogFile],
     removed: &[String],
@@ -504,22 +537,15 @@ fn write_changes(
     let tantivy_err = |source| IndexError::Tantivy { path: dir.into(), source };
     let fields = Fields::of(index).map_err(tantivy_err)?;
     progress.start(files.len() as u64);
-    // jieba's dictionary loads while the first batch is read.
-    let keywords: Vec<String> = taxonomy.keywords().map(str::to_owned).collect();
-    let jieba = std::thread::spawn(move || build_jieba(keywords.iter().map(String::as_str)));
-    let mut batches = files.chunks(BATCH_FILES);
-    let first = batches.next().map(read_batch);
-    let jieba = jieba.join().map_err(|_| IndexError::Io {
-        path: dir.into(),
-        source: std::io::Error::other("loading the jieba dictionary failed"),
-    })?;
-    index.tokenizers().register(JIEBA, JiebaTokenizer(Arc::new(jieba)));
+    // jieba's dictionary loads (if it is not loaded yet) while the first batch is read; the
+    // tokenizer waits for it.
+    jieba.start();
+    index.tokenizers().register(JIEBA, JiebaTokenizer(Arc::clone(jieba)));
     schema::register_grams(index);
     let mut w = open_writer(index, dir)?;
-    // A full build merges nothing while it runs (merges map whole segments: memory). A small
-    // archive's build ends in one merge of everything, so searches open a single segment; a
-    // large one keeps the segments it wrote. Incremental runs merge only small segments.
-    let merge_all = full_build && files.iter().map(|f| f.size).sum::<u64>() <= MERGE_ALL_BELOW_BYTES;
+    // A full build merges nothing while it runs (merges map whole segments: memory) and
+    // compacts its segments at the end, one bounded merge at a time. Incremental runs merge
+    // only small segments.
     if full_build {
         w.set_merge_policy(Box::new(NoMergePolicy));
     } else {
@@ -539,7 +565,7 @@ fn write_changes(
     fault("after-deletes");
 
     let mut states = BTreeMap::new();
-    for read in first.into_iter().chain(batches.map(read_batch)) {
+    for read in files.chunks(BATCH_FILES).map(read_batch) {
         let n = read.len() as u64;
         let built: Vec<(&LogFile, FileState, Vec<TantivyDocument>)> = read
             .into_par_iter()
@@ -587,8 +613,8 @@ fn write_changes(
     fault("before-commit");
     w.commit().map_err(tantivy_err)?;
     fault("after-commit");
-    if merge_all {
-        merge_all_segments(index, &mut w).map_err(tantivy_err)?;
+    if full_build {
+        compact(index, dir, &mut w).map_err(tantivy_err)?;
     }
     // Files of segments merged away, or left by a killed writer, go now.
     w.garbage_collect_files().wait().map_err(tantivy_err)?;
@@ -596,15 +622,45 @@ fn write_changes(
     Ok(states)
 }
 
-/// Merges all segments into one (after a small full build): every search opens every segment,
-/// and one segment keeps a whole `chatlore search` process fast.
-fn merge_all_segments(index: &Index, w: &mut IndexWriter) -> tantivy::Result<()> {
-    let metas = index.searchable_segment_metas()?;
-    if metas.len() > 1 {
-        let ids: Vec<_> = metas.iter().map(|m| m.id()).collect();
-        w.merge(&ids).wait()?;
+/// Merges the segments of `dir` into as few as [`MERGE_SEGMENT_BYTES`] allows, one merge at
+/// a time: every search opens every segment, so their number bounds a query's cost. Segments
+/// already of that size stay as they are.
+fn compact(index: &Index, dir: &Path, w: &mut IndexWriter) -> tantivy::Result<()> {
+    let sized: Vec<(tantivy::index::SegmentId, u64)> =
+        index.searchable_segment_metas()?.iter().map(|m| (m.id(), segment_bytes(dir, m))).collect();
+    for group in merge_groups(&sized, MERGE_SEGMENT_BYTES) {
+        w.merge(&group).wait()?;
     }
     Ok(())
+}
+
+/// Groups of segments to merge, each of at most `cap` bytes (a segment alone over `cap` stays
+/// alone): greedily, smallest first, so the groups are as few as a first fit makes them.
+/// Groups of one segment are left out (nothing to merge).
+fn merge_groups<Id: Copy>(segments: &[(Id, u64)], cap: u64) -> Vec<Vec<Id>> {
+    let mut sorted: Vec<&(Id, u64)> = segments.iter().collect();
+    sorted.sort_by_key(|(_, bytes)| *bytes);
+    let mut groups: Vec<(Vec<Id>, u64)> = Vec::new();
+    for &(id, bytes) in sorted {
+        match groups.last_mut() {
+            Some((ids, total)) if *total + bytes <= cap => {
+                ids.push(id);
+                *total += bytes;
+            }
+            _ => groups.push((vec![id], bytes)),
+        }
+    }
+    groups.into_iter().map(|(ids, _)| ids).filter(|ids| ids.len() > 1).collect()
+}
+
+/// The bytes of a segment's files.
+fn segment_bytes(dir: &Path, meta: &tantivy::index::SegmentMeta) -> u64 {
+    use tantivy::index::SegmentComponent as C;
+    [C::Postings, C::Positions, C::Terms, C::Store, C::FastFields, C::FieldNorms]
+        .into_iter()
+        .filter_map(|c| std::fs::metadata(dir.join(meta.relative_path(c))).ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 fn read_batch(batch: &[LogFile]) -> Vec<Read<'_>> {
@@ -629,8 +685,8 @@ fn open_writer(index: &Index, dir: &Path) -> Result<IndexWriter, IndexError> {
 /// [`crate::discussions`]), each message carrying its discussion's first line.
 fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument> {
     let date_key = day.date.key();
-    let spans = discussions::segment(day);
     let topics: Vec<Vec<&str>> = day.messages.iter().map(|m| taxonomy.tag(&m.text)).collect();
+    let discussions::Segmented { spans, discussions, opens_with_question } = discussions::segment_day(day, &topics);
     let mut docs = Vec::with_capacity(day.messages.len() + spans.len());
     for span in &spans {
         let first = &day.messages[span.start];
@@ -664,12 +720,12 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
             docs.push(d);
         }
     }
-    for (span, x) in spans.iter().zip(discussions::describe(day, &spans, &topics)) {
+    for ((span, x), question) in spans.iter().zip(discussions).zip(opens_with_question) {
         let info = schema::pack_disc_info(
             x.messages,
             u32::try_from(x.participants.len()).unwrap_or(u32::MAX),
             x.kind == discussions::SpanKind::Chatter,
-            discussions::opens_with_question(&day.messages[span.start..span.end]),
+            question,
         );
         let first = &day.messages[span.start];
         // Serialising plain strings and numbers cannot fail; an empty record would only
@@ -709,6 +765,19 @@ mod tests {
             not_a_log: false,
             problems: vec![],
         }
+    }
+
+    #[test]
+    fn merge_groups_stay_under_the_cap() {
+        // Ten segments of 30 under a cap of 100: three per group, the tenth alone stays alone.
+        let segs: Vec<(usize, u64)> = (0..10).map(|k| (k, 30)).collect();
+        let groups = merge_groups(&segs, 100);
+        assert_eq!(groups, vec![vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8]]);
+        // Small ones fill up first; a segment over the cap is never merged.
+        let segs = [(0, 500), (1, 10), (2, 60), (3, 20), (4, 50)];
+        assert_eq!(merge_groups(&segs, 100), vec![vec![1, 3, 4]]);
+        assert!(merge_groups::<usize>(&[], 100).is_empty());
+        assert!(merge_groups(&[(0, 5)], 100).is_empty());
     }
 
     #[test]

@@ -40,7 +40,9 @@ fn main() {
         let (files, messages) = model.write(&archive, scale, 2017).unwrap();
         let generated = generated.elapsed();
         let (full, rss) = run_measured(chatlore(&archive, &index).arg("index"));
-        let segments = std::fs::read_dir(&index)
+        // tantivy's files are in the generation folder the meta file names.
+        let generation = chatlore::index::generation_dir(&index).expect("a built index names its generation");
+        let segments = std::fs::read_dir(&generation)
             .unwrap()
             .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "idx"))
             .count();
@@ -74,6 +76,18 @@ fn main() {
         }
         lat.sort();
         let lat = Samples(lat);
+        // The browser's facet counts (groups, months, speakers, topics) of each query.
+        let mut facets = Vec::new();
+        for _ in 0..5 {
+            for q in &queries {
+                let q = Query::parse(q).unwrap();
+                facets.push(time(|| {
+                    engine.facets(&q).unwrap();
+                }));
+            }
+        }
+        facets.sort();
+        let facets = Samples(facets);
         let process = Samples::collect(10, || run_measured(chatlore(&archive, &index).args(["search", "网联"])).0);
 
         let mut app = App::new(archive.clone(), index.clone(), (120, 40));
@@ -105,13 +119,15 @@ fn main() {
         keys.sort();
         let keys = Samples(keys);
         rows.push(format!(
-            "| {scale}× | {files} | {messages} | {:.1} s | {:.2} µs | {:.0} MB | {segments} | {} | {} | {} | {} | {} |",
+            "| {scale}× | {files} | {messages} | {:.1} s | {:.2} µs | {:.0} MB | {segments} | {} | {} | {} | {} | {} | {} | {} |",
             full.as_secs_f64(),
             full.as_secs_f64() * 1e6 / messages as f64,
             rss as f64 / 1024.0,
             ms(one_day.median()),
             us(lat.median()),
             ms(lat.pct(99.0)),
+            ms(facets.median()),
+            ms(facets.pct(99.0)),
             ms(process.median()),
             ms(keys.pct(99.0)),
         ));
@@ -127,8 +143,8 @@ Machine: {}. Command: `cargo bench --bench scale`. Data: synthetic archives writ
 nickname frequencies, length distribution, word frequencies, link and image rates).\n\n\
 Targets: peak RSS while indexing 10× ≤ 400 MB; query p99 at 10× ≤ 10 ms; cost that grows no\n\
 faster than the data (index time per message flat across scales).\n\n\
-| scale | logs | messages | full index | per message | peak RSS | segments | one new day (median of 5) | query p50 | query p99 | `chatlore search 网联` (process) | keystroke p99 (120×40) |\n\
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{}\n",
+| scale | logs | messages | full index | per message | peak RSS | segments | one new day (median of 5) | query p50 | query p99 | facets p50 | facets p99 | `chatlore search 网联` (process) | keystroke p99 (120×40) |\n\
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{}\n",
         machine(),
         rows.join("\n")
     );

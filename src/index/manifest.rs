@@ -48,6 +48,28 @@ pub struct Manifest {
     #[serde(default)]
     pub written_ns: u64,
     pub files: BTreeMap<String, FileState>,
+    /// tantivy's segment files as they were when this manifest was written (by name): a file
+    /// still so, and older than the manifest, passed its checksum or was written by chatlore
+    /// itself, and is not read whole again (see `writer::try_open`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checked: BTreeMap<String, Stamp>,
+}
+
+/// What `stat` says of a file: any write, copy or replacement changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    pub mtime_ns: u64,
+    pub ctime_ns: u64,
+    pub ino: u64,
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        // The same reading of the metadata as the archive's logs get.
+        let f = crate::archive::LogFile::new(String::new(), std::path::PathBuf::new(), meta);
+        Stamp { size: f.size, mtime_ns: f.mtime_ns, ctime_ns: f.ctime_ns, ino: f.ino }
+    }
 }
 
 impl FileState {

@@ -30,6 +30,8 @@ const MERGE_SEGMENT_BYTES: u64 = 256 * 1024 * 1024;
 /// Incremental runs merge segments of fewer documents than this (new days), never the big
 /// segments of a full build.
 const MERGE_MAX_DOCS: usize = 20_000;
+/// Updates of at most this many bytes of logs (a few days) are indexed by one thread.
+const SMALL_UPDATE_BYTES: u64 = 1024 * 1024;
 /// Small store blocks: showing a hit copies its whole block.
 const STORE_BLOCK_BYTES: usize = 2048;
 /// How long a second indexer waits for the first before giving up.
@@ -192,6 +194,7 @@ pub fn update(
         opstamp: old.opstamp,
         written_ns: started_ns,
         files: BTreeMap::new(),
+        checked: BTreeMap::new(),
     };
     for (path, state) in diff.unchanged {
         new_manifest.files.insert(path, state);
@@ -212,6 +215,8 @@ pub fn update(
     }
     new_manifest.opstamp =
         Some(index.load_metas().map_err(|source| IndexError::Tantivy { path: gen_dir.clone(), source })?.opstamp);
+    // Checked when this run opened the index, or written by it.
+    new_manifest.checked = stamps(&index, &gen_dir)?;
     for (path, state) in &new_manifest.files {
         warnings.extend(state.problems.iter().map(|p| Warning { path: path.clone(), reason: p.clone() }));
     }
@@ -324,7 +329,7 @@ fn has_orphans(index: &Index, dir: &Path) -> bool {
 fn collect_garbage(index: &Index, dir: &Path) -> Result<(), IndexError> {
     let tantivy_err = |source| IndexError::Tantivy { path: dir.into(), source };
     schema::register_grams(index);
-    let w = open_writer(index, dir)?;
+    let w = open_writer(index, dir, true)?;
     w.garbage_collect_files().wait().map_err(tantivy_err)?;
     Ok(())
 }
@@ -394,24 +399,36 @@ fn try_open(
         return Err(Some("its schema is not this version's".into()));
     }
     let metas = index.load_metas().map_err(|e| Some(format!("its meta.json is damaged: {e}")))?;
-    for segment in &metas.segments {
-        use tantivy::index::SegmentComponent as C;
-        let deletes = segment.has_deletes().then_some(C::Delete);
-        let components = [C::Postings, C::Positions, C::Terms, C::Store, C::FastFields, C::FieldNorms];
-        for file in components.into_iter().chain(deletes).map(|c| segment.relative_path(c)) {
-            if !dir.join(&file).exists() {
-                return Err(Some(format!("its file {} is missing", file.display())));
-            }
+    // Every segment file is there and passes its checksum. A file as the manifest recorded it
+    // (size, times, inode) and older than the manifest passed before or was written by
+    // chatlore, and is not read whole again: an update costs what changed, not the index's
+    // size. (A write in the manifest's own clock tick could leave a file's stat unchanged:
+    // such a file is checked, as git hashes a file as new as its index.)
+    let manifest_ns = std::fs::metadata(dir.join(MANIFEST_FILE)).map_or(0, |m| manifest::Stamp::of(&m).mtime_ns);
+    for file in segment_files(&metas.segments) {
+        let stamp = match std::fs::metadata(dir.join(&file)) {
+            Ok(m) => manifest::Stamp::of(&m),
+            Err(_) => return Err(Some(format!("its file {} is missing", file.display()))),
+        };
+        let known =
+            manifest.checked.get(file.to_string_lossy().as_ref()) == Some(&stamp) && stamp.mtime_ns < manifest_ns;
+        if known {
+            continue;
         }
-    }
-    let damaged = index.validate_checksum().map_err(|e| Some(format!("its files cannot be checked: {e}")))?;
-    if let Some(file) = damaged.iter().next() {
-        return Err(Some(format!("its file {} fails its checksum", file.display())));
+        let valid = index
+            .directory()
+            .validate_checksum(&file)
+            .map_err(|e| Some(format!("its file {} cannot be checked: {e}", file.display())))?;
+        if !valid {
+            return Err(Some(format!("its file {} fails its checksum", file.display())));
+        }
     }
     // Opening a searcher touches every segment file: a truncated one shows here.
     let searcher = index
-        .reader()
-        .and_then(|r| {
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .and_then(|r: tantivy::IndexReader| {
             let searcher = r.searcher();
             searcher
                 .segment_readers()
@@ -439,6 +456,33 @@ fn try_open(
         }
     }
     Ok((index, manifest))
+}
+
+/// The files of these segments: each component, and the deletes where there are some.
+fn segment_files(segments: &[tantivy::index::SegmentMeta]) -> Vec<std::path::PathBuf> {
+    use tantivy::index::SegmentComponent as C;
+    segments
+        .iter()
+        .flat_map(|s| {
+            let deletes = s.has_deletes().then_some(C::Delete);
+            [C::Postings, C::Positions, C::Terms, C::Store, C::FastFields, C::FieldNorms]
+                .into_iter()
+                .chain(deletes)
+                .map(move |c| s.relative_path(c))
+        })
+        .collect()
+}
+
+/// The stamps of the index's segment files now (see [`Manifest::checked`]).
+fn stamps(index: &Index, dir: &Path) -> Result<BTreeMap<String, manifest::Stamp>, IndexError> {
+    let metas = index.load_metas().map_err(|source| IndexError::Tantivy { path: dir.into(), source })?;
+    Ok(segment_files(&metas.segments)
+        .into_iter()
+        .filter_map(|f| {
+            let m = std::fs::metadata(dir.join(&f)).ok()?;
+            Some((f.to_string_lossy().into_owned(), manifest::Stamp::of(&m)))
+        })
+        .collect())
 }
 
 /// The manifest of the generation in `dir`, or why there is none to trust.
@@ -542,7 +586,8 @@ fn write_changes(
     jieba.start();
     index.tokenizers().register(JIEBA, JiebaTokenizer(Arc::clone(jieba)));
     schema::register_grams(index);
-    let mut w = open_writer(index, dir)?;
+    let small = !full_build && files.iter().map(|f| f.size).sum::<u64>() <= SMALL_UPDATE_BYTES;
+    let mut w = open_writer(index, dir, small)?;
     // A full build merges nothing while it runs (merges map whole segments: memory) and
     // compacts its segments at the end, one bounded merge at a time. Incremental runs merge
     // only small segments.
@@ -655,10 +700,9 @@ fn merge_groups<Id: Copy>(segments: &[(Id, u64)], cap: u64) -> Vec<Vec<Id>> {
 
 /// The bytes of a segment's files.
 fn segment_bytes(dir: &Path, meta: &tantivy::index::SegmentMeta) -> u64 {
-    use tantivy::index::SegmentComponent as C;
-    [C::Postings, C::Positions, C::Terms, C::Store, C::FastFields, C::FieldNorms]
+    segment_files(std::slice::from_ref(meta))
         .into_iter()
-        .filter_map(|c| std::fs::metadata(dir.join(meta.relative_path(c))).ok())
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
         .map(|m| m.len())
         .sum()
 }
@@ -673,8 +717,11 @@ fn read_one(f: &LogFile) -> ReadResult {
     Ok((bytes, day, warnings))
 }
 
-fn open_writer(index: &Index, dir: &Path) -> Result<IndexWriter, IndexError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+/// A writer with one indexing thread per core (at most 4), or one for `small` work: each
+/// thread writes a segment of its own, and every segment costs a commit its files and syncs.
+fn open_writer(index: &Index, dir: &Path, small: bool) -> Result<IndexWriter, IndexError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let threads = if small { 1 } else { cores };
     index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD).map_err(|e| match e {
         tantivy::TantivyError::LockFailure(..) => IndexError::Busy(dir.into()),
         source => IndexError::Tantivy { path: dir.into(), source },

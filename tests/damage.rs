@@ -189,3 +189,46 @@ fn index_detects_and_repairs_damage_that_only_checks_reveal() {
         assert!(!stdout(&out).contains("rebuilt the index"), "{what}: {}", stdout(&out));
     }
 }
+
+/// The segment files with this extension, smallest first.
+fn segment_files_by_size(idx: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(generation(idx))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext) && p.file_stem().is_some_and(|s| s.len() == 32))
+        .collect();
+    files.sort_by_key(|p| std::fs::metadata(p).unwrap().len());
+    files
+}
+
+/// `index` records which segment files passed their checksum and reads only files changed
+/// since: damage done after incremental runs is still found, in the segment of the full build
+/// and in the one an update added.
+#[test]
+fn damage_after_incremental_runs_is_still_found() {
+    for newest in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("archive");
+        copy_tree(&demo_archive(), &archive);
+        let idx = dir.path().join("index");
+        index(&archive, &idx);
+        let day = log(
+            "2018-07-01",
+            &[("09:00:00", "甲", "请问对账文件一般几点出？"), ("09:01:00", "乙", "一般早上六点前出对账文件")],
+        );
+        write(&archive, "risk/_posts/2018-07-01-chat.markdown", day);
+        assert_eq!(index(&archive, &idx).added, 1);
+        // Nothing to do: the files recorded as checked are not read again, and stay good.
+        assert!(index(&archive, &idx).rebuilt.is_none());
+        let stores = segment_files_by_size(&idx, "store");
+        assert!(stores.len() >= 2, "the update added a segment: {stores:?}");
+        let target = if newest { stores.first() } else { stores.last() }.unwrap();
+        corrupt(target, 0.3);
+        let out = chatlore(&archive, &idx, &["index"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains("rebuilt the index"), "newest {newest}: {}", stdout(&out));
+        let out = chatlore(&archive, &idx, &["search", "--json", "--limit", "0", "对账文件"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains("2018-07-01"), "{}", stdout(&out));
+    }
+}

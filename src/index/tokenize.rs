@@ -412,6 +412,16 @@ mod tests {
     }
 
     #[test]
+    fn lazy_jieba_loads_once_with_its_extra_words() {
+        let lazy = LazyJieba::new(vec!["幂等键".to_owned()]);
+        lazy.start();
+        lazy.start();
+        let words: Vec<String> = jieba_tokens(lazy.get(), "幂等键怎么设计").into_iter().map(|t| t.text).collect();
+        assert!(words.contains(&"幂等键".to_owned()), "{words:?}");
+        assert!(std::ptr::eq(lazy.get(), lazy.get()));
+    }
+
+    #[test]
     fn token_stream_yields_every_token() {
         let mut tok = GramTokenizer;
         let mut stream = tok.token_stream("网联");

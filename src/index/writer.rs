@@ -23,10 +23,11 @@ use tantivy::{doc, Index, IndexSettings, IndexWriter, TantivyDocument, Term};
 const BATCH_FILES: usize = 128;
 const WRITER_MEMORY_PER_THREAD: usize = 48 * 1024 * 1024;
 /// A full build ends by merging its segments into segments of up to this many bytes each:
-/// an index of up to this size (about seven times the real archive's) becomes one segment, a
-/// larger one a few segments of about this size. One merge at a time, so what a merge reads
-/// (and maps into memory) stays below this, whatever the archive's size.
-const MERGE_SEGMENT_BYTES: u64 = 256 * 1024 * 1024;
+/// an index of up to this size (about four times the real archive's) becomes one segment, a
+/// larger one segments of about this size. One merge at a time, so what a merge reads (and
+/// maps into memory: it counts in the process's resident size) stays below this, whatever
+/// the archive's size.
+const MERGE_SEGMENT_BYTES: u64 = 128 * 1024 * 1024;
 /// Incremental runs merge segments of fewer documents than this (new days), never the big
 /// segments of a full build.
 const MERGE_MAX_DOCS: usize = 20_000;

@@ -26,4 +26,5 @@ pub mod text;
 pub mod topics;
 pub mod tui;
 pub mod watch;
+pub mod who;
 mod yaml;

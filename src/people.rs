@@ -106,8 +106,11 @@ impl People {
         }
         persons.sort_by(|a, b| b.messages.cmp(&a.messages).then_with(|| a.aliases[0].cmp(&b.aliases[0])));
         label(&mut persons);
-        let by_nickname =
-            persons.iter().enumerate().flat_map(|(p, person)| person.aliases.iter().map(move |a| (a.clone(), p))).collect();
+        let by_nickname = persons
+            .iter()
+            .enumerate()
+            .flat_map(|(p, person)| person.aliases.iter().map(move |a| (a.clone(), p)))
+            .collect();
         People { persons, by_nickname }
     }
 
@@ -261,10 +264,10 @@ const GIVEN_NAMES: &[&str] = &[
     "anna", "annie", "ben", "bill", "bob", "brad", "brian", "bruce", "carl", "carol", "charles", "chris", "cindy",
     "coco", "daniel", "david", "dennis", "derek", "eric", "emily", "emma", "eva", "evan", "frank", "gary", "george",
     "grace", "helen", "henry", "ivan", "jack", "jacky", "james", "jason", "jay", "jeff", "jennifer", "jerry", "jim",
-    "jimmy", "joe", "john", "johnny", "kelly", "ken", "kevin", "leo", "leon", "linda", "lisa", "lucy",
-    "mark", "martin", "mary", "max", "michael", "mike", "nancy", "nick", "paul", "peter", "ray", "richard", "robert",
-    "roger", "rose", "ryan", "sam", "sandy", "simon", "sophia", "stanley", "stephen", "steve", "steven", "summer",
-    "sunny", "terry", "thomas", "tim", "tom", "tommy", "tony", "vincent", "vivian", "will", "william", "wendy",
+    "jimmy", "joe", "john", "johnny", "kelly", "ken", "kevin", "leo", "leon", "linda", "lisa", "lucy", "mark",
+    "martin", "mary", "max", "michael", "mike", "nancy", "nick", "paul", "peter", "ray", "richard", "robert", "roger",
+    "rose", "ryan", "sam", "sandy", "simon", "sophia", "stanley", "stephen", "steve", "steven", "summer", "sunny",
+    "terry", "thomas", "tim", "tom", "tommy", "tony", "vincent", "vivian", "will", "william", "wendy",
 ];
 
 /// Whether a name says who someone is, rather than what many are called: a Chinese name of
@@ -392,7 +395,13 @@ mod tests {
     #[test]
     fn companies_must_agree() {
         let p = build(
-            &[("Tim-魔线科技-产品总监", 400), ("Tim-深圳百灵鸟-架构", 200), ("Tim", 60), ("李奔-快钱-产品-上海", 3), ("李奔-快钱-支付PM", 4)],
+            &[
+                ("Tim-魔线科技-产品总监", 400),
+                ("Tim-深圳百灵鸟-架构", 200),
+                ("Tim", 60),
+                ("李奔-快钱-产品-上海", 3),
+                ("李奔-快钱-支付PM", 4),
+            ],
             &[],
         );
         assert!(!same(&p, "Tim-魔线科技-产品总监", "Tim-深圳百灵鸟-架构"));
@@ -431,7 +440,17 @@ mod tests {
 
     #[test]
     fn variants_of_one_distinctive_name_join() {
-        let p = build(&[("Addison yang", 9), ("Addison Yang", 5), ("Stranger °", 108), ("stranger  °", 79), ("MAX", 3), ("Max", 6)], &[]);
+        let p = build(
+            &[
+                ("Addison yang", 9),
+                ("Addison Yang", 5),
+                ("Stranger °", 108),
+                ("stranger  °", 79),
+                ("MAX", 3),
+                ("Max", 6),
+            ],
+            &[],
+        );
         assert!(same(&p, "Addison yang", "Addison Yang"));
         assert!(same(&p, "Stranger °", "stranger  °"));
         assert!(!same(&p, "MAX", "Max"));
@@ -448,7 +467,16 @@ mod tests {
         ]
         .concat();
         let p = build(
-            &[("我", 100), ("李雄峰", 50), ("凤凰牌老熊-群主", 20), ("武伟会", 5), ("甘建新", 3), ("甘建新-快捷通支付架构师", 4), ("Daniel", 9), ("文奇", 9)],
+            &[
+                ("我", 100),
+                ("李雄峰", 50),
+                ("凤凰牌老熊-群主", 20),
+                ("武伟会", 5),
+                ("甘建新", 3),
+                ("甘建新-快捷通支付架构师", 4),
+                ("Daniel", 9),
+                ("文奇", 9),
+            ],
             &copies,
         );
         assert!(same(&p, "我", "李雄峰") && same(&p, "凤凰牌老熊-群主", "李雄峰"));
@@ -464,7 +492,8 @@ mod tests {
 
     #[test]
     fn distinctive_names() {
-        for yes in ["龚晓冬", "于江宁", "李丹", "冷暖自知", "hanfeng", "Daniel Liu", "一wan白水", "Roger丙"] {
+        for yes in ["龚晓冬", "于江宁", "李丹", "冷暖自知", "hanfeng", "Daniel Liu", "一wan白水", "Roger丙"]
+        {
             assert!(distinctive(yes), "{yes}");
         }
         for no in ["Aaron", "tony", "小王", "老K", "亮", "少帅", "Dz", "hui", "", "??", "晓冬"] {
@@ -474,8 +503,10 @@ mod tests {
 
     #[test]
     fn building_is_deterministic_whatever_the_input_order() {
-        let mut nicks: Vec<Nickname> =
-            ["龚晓冬", "龚晓冬-银商账户-产品-上海", "Tim", "Tim-魔线科技", "小王"].iter().map(|n| nick(n, 3, &["g"])).collect();
+        let mut nicks: Vec<Nickname> = ["龚晓冬", "龚晓冬-银商账户-产品-上海", "Tim", "Tim-魔线科技", "小王"]
+            .iter()
+            .map(|n| nick(n, 3, &["g"]))
+            .collect();
         let a = People::build(&nicks, &[]);
         nicks.reverse();
         let b = People::build(&nicks, &[]);

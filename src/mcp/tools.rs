@@ -1219,6 +1219,7 @@ mod tests {
             date: Date::default(),
             time: 0,
             speaker: String::new(),
+            person: String::new(),
             text: "x".into(),
             kind: Kind::Text,
             topics: vec![],

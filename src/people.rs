@@ -143,6 +143,18 @@ impl People {
         out
     }
 
+    /// The people behind `nicknames` (a discussion's participants), each once, in order.
+    pub fn labels(&self, nicknames: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for n in nicknames {
+            let label = self.label_of(n);
+            if !out.iter().any(|l| l == label) {
+                out.push(label.to_owned());
+            }
+        }
+        out
+    }
+
     /// How many nicknames were joined to another: nicknames minus people.
     pub fn merges(&self) -> usize {
         self.persons.iter().map(|p| p.aliases.len() - 1).sum()

@@ -172,6 +172,9 @@ struct Known {
     repeats: HashMap<u32, BitSet>,
 }
 
+/// One copy of a message held more than once: (segment, doc, nickname).
+type Held<'a> = (u32, DocId, &'a str);
+
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
 /// against the substance prior.
 struct Plan {
@@ -239,7 +242,7 @@ impl Engine {
     /// [`crate::people`]).
     pub fn people(&self) -> Result<Arc<People>, SearchError> {
         let state = self.state();
-        guarded(&state.handle.dir, || Ok(Arc::clone(&state.known()?.people)))
+        guarded(&state.handle.dir, || state.people())
     }
 
     /// `query` with the glossary's additions in each term's `also` (see [`Query::expansion_note`]
@@ -297,7 +300,7 @@ impl State {
         let scans = searcher.search(&*self.compile(&Query::default())?, &MessageScan)?;
         let mut nicknames: HashMap<&str, Nickname> = HashMap::new();
         // (path, time, text hash) → the copies' (segment, doc, nickname).
-        let mut held: HashMap<(&str, u64, u64), Vec<(u32, DocId, &str)>> = HashMap::new();
+        let mut held: HashMap<(&str, u64, u64), Vec<Held<'_>>> = HashMap::new();
         for scan in &scans {
             for &(doc, speaker, group, path, ts, hash) in &scan.rows {
                 let speaker = name(&scan.speakers, speaker);
@@ -314,7 +317,7 @@ impl State {
                 held.entry((name(&scan.paths, path), ts, hash)).or_default().push((scan.segment, doc, speaker));
             }
         }
-        let mut copies: Vec<Vec<(u32, DocId, &str)>> = held
+        let mut copies: Vec<Vec<Held<'_>>> = held
             .into_values()
             .filter_map(|mut v| {
                 v.sort_unstable();
@@ -345,6 +348,11 @@ impl State {
         }
         let known = Arc::new(Known { people: Arc::new(people), repeats });
         Ok(Arc::clone(self.people.get_or_init(|| known)))
+    }
+
+    /// The person model (see [`Engine::people`]).
+    pub(crate) fn people(&self) -> Result<Arc<People>, SearchError> {
+        Ok(Arc::clone(&self.known()?.people))
     }
 
     fn expand(&self, query: &Query) -> Query {

@@ -141,7 +141,7 @@ pub fn discussions(r: &DiscussionResults, json: bool) -> Result<()> {
             short(&x.start_time),
             short(&x.end_time),
             x.messages,
-            x.participants.len(),
+            d.people.len(),
             x.kind.as_str(),
             clean_line(&x.title)
         )?;

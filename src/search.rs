@@ -80,7 +80,9 @@ pub struct Hit {
     pub time: u32,
     /// The nickname as written.
     pub speaker: String,
-    /// The person behind the nickname (their label, see [`crate::people::Person`]).
+    /// The person behind the nickname (their label, see [`crate::people::Person`]); filled in
+    /// by [`Engine::name_people`], empty from [`Engine::search`] alone (which stays fast by
+    /// not building the person model).
     pub person: String,
     pub text: String,
     #[serde(serialize_with = "as_kind")]
@@ -245,6 +247,15 @@ impl Engine {
         guarded(&state.handle.dir, || state.people())
     }
 
+    /// Fills in each hit's `person`.
+    pub fn name_people(&self, hits: &mut [Hit]) -> Result<(), SearchError> {
+        let people = self.people()?;
+        for h in hits {
+            h.person = people.label_of(&h.speaker).to_owned();
+        }
+        Ok(())
+    }
+
     /// `query` with the glossary's additions in each term's `also` (see [`Query::expansion_note`]
     /// for showing them); terms written `=term` and excluded terms (`-pos` excludes pos, not
     /// every card terminal) stay as they are.
@@ -377,8 +388,6 @@ impl State {
         let Plan { tq, terms, match_weight, query_substance } = self.plan(query)?;
         let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
         let searcher = self.handle.searcher();
-        let known = self.known()?;
-        let people = &*known.people;
         let mut sort = page.sort;
         if sort == Sort::Relevance && terms.is_empty() {
             sort = Sort::Newest;
@@ -391,7 +400,7 @@ impl State {
             let (total, addresses) = ranked(&searcher, &*tq, top, rank)?;
             let hits = addresses
                 .into_iter()
-                .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &terms, people)))
+                .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &terms)))
                 .collect::<Result<Vec<Hit>, SearchError>>()?;
             return Ok(Results { total, hits, elapsed: started.elapsed() });
         };
@@ -420,7 +429,7 @@ impl State {
             .skip(page.offset)
             .map(|slot| {
                 let (score, addr) = cands[slot.at];
-                let mut hit = self.hit(&searcher.doc(addr)?, score, &terms, people);
+                let mut hit = self.hit(&searcher.doc(addr)?, score, &terms);
                 hit.also = slot.copies.iter().map(|&i| laid[i].speaker.clone()).collect();
                 Ok(hit)
             })
@@ -504,7 +513,7 @@ impl State {
         Ok(out)
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: Score, terms: &[&str], people: &People) -> Hit {
+    fn hit(&self, doc: &TantivyDocument, score: Score, terms: &[&str]) -> Hit {
         let f = &self.handle.fields;
         let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect::<Vec<_>>();
@@ -520,7 +529,7 @@ impl State {
             group: text_of(f.group),
             date: Date::from_key(date_key).unwrap_or_default(),
             time,
-            person: people.label_of(&text_of(f.speaker)).to_owned(),
+            person: String::new(),
             speaker: text_of(f.speaker),
             kind: Kind::parse(&text_of(f.kind)).unwrap_or(Kind::Text),
             topics: all(f.topics),

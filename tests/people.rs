@@ -89,7 +89,9 @@ fn nicknames_of_one_person_are_one_person_everywhere() {
     assert_eq!(f.people["龚晓冬"], 3);
     assert_eq!(f.people.values().sum::<u64>(), f.total - 2);
     // Hits keep the nickname and add the person.
-    let hits = engine.search(&Query::parse("交割").unwrap(), Page { limit: Some(5), ..Page::default() }).unwrap().hits;
+    let mut hits =
+        engine.search(&Query::parse("交割").unwrap(), Page { limit: Some(5), ..Page::default() }).unwrap().hits;
+    engine.name_people(&mut hits).unwrap();
     assert_eq!((hits[0].speaker.as_str(), hits[0].person.as_str()), ("龚晓冬-银商账户-产品-上海", "龚晓冬"));
     // A discussion counts the person once although both nicknames speak.
     let d = engine.discussions(&Query::parse("交割").unwrap(), None, Sort::Relevance).unwrap();
@@ -154,6 +156,13 @@ fn the_people_command_lists_and_answers() {
     }
     let human = stdout(&chatlore(&archive, &index, &["people", "结售汇"]));
     assert!(human.contains("2018-01-03 10:00:00 g g/_posts/2018-01-03-chat.markdown:"), "{human}");
+    // search --json keeps the nickname and adds the person.
+    let hit: Value =
+        serde_json::from_str(stdout(&chatlore(&archive, &index, &["search", "--json", "交割的时间"])).trim()).unwrap();
+    assert_eq!((hit["speaker"].as_str(), hit["person"].as_str()), (Some("龚晓冬"), Some("龚晓冬")));
+    let hit: Value =
+        serde_json::from_str(stdout(&chatlore(&archive, &index, &["search", "--json", "日终"])).trim()).unwrap();
+    assert_eq!((hit["speaker"].as_str(), hit["person"].as_str()), (Some("龚晓冬-银商账户-产品-上海"), Some("龚晓冬")));
     let none = chatlore(&archive, &index, &["people", "没有这个词"]);
     assert_eq!(none.status.code(), Some(1));
 }

@@ -468,8 +468,11 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
     let engine = open_engine(archive, index_dir)?;
     let sort = args.sort.into();
     let page = Page { limit: (args.limit > 0).then_some(args.limit), offset: 0, sort };
-    let results = engine.search(&query, page)?;
+    let mut results = engine.search(&query, page)?;
     let format = if args.json { Format::Json } else { args.format };
+    if format == Format::Json {
+        engine.name_people(&mut results.hits)?;
+    }
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,

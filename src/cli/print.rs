@@ -347,6 +347,7 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
             "topics": all.topics,
             "kinds": all.kinds,
             "top_speakers": Facets::top(&all.speakers, 20),
+            "top_people": Facets::top(&all.people, 20),
             "top_companies": companies.iter().take(20).collect::<Vec<_>>(),
         });
         serde_json::to_writer(&mut out, &value)?;
@@ -376,8 +377,8 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
             clean_line(&t.zh)
         )?;
     }
-    writeln!(out, "\ntop speakers:")?;
-    for (s, n) in Facets::top(&all.speakers, 15) {
+    writeln!(out, "\ntop people (nicknames joined, see `chatlore people`):")?;
+    for (s, n) in Facets::top(&all.people, 15) {
         writeln!(out, "  {n:>7}  {}", clean_line(s))?;
     }
     writeln!(out, "\ntop companies:")?;

@@ -187,7 +187,8 @@ impl Tools {
         // Either way, the first result is always shown (cut if it must be), so every page moves on.
         let (total, body, items) = match by {
             By::Messages => {
-                let results = engine.search(&query, Page { limit: Some(limit), offset, sort: sort.into() })?;
+                let mut results = engine.search(&query, Page { limit: Some(limit), offset, sort: sort.into() })?;
+                engine.name_people(&mut results.hits)?;
                 let (body, items) = fill(results.hits.iter().enumerate(), budget, |(i, hit), room, force| {
                     let rank = offset + i + 1;
                     let (block, cut) = hit_block(hit, rank, names, room, force)?;
@@ -907,6 +908,7 @@ fn hit_json(h: &Hit, rank: usize, names: &BTreeMap<String, String>, cut: Option<
         "group": h.group,
         "group_name": group_label(&h.group, names),
         "speaker": h.speaker,
+        "person": h.person,
         "text": cut.as_deref().unwrap_or(&h.text),
         "cut": cut.is_some(),
         "kind": h.kind.as_str(),

@@ -72,15 +72,16 @@ impl People {
         nicks.sort_by(|a, b| a.nickname.cmp(&b.nickname));
         nicks.dedup_by(|a, b| a.nickname == b.nickname);
         let index: HashMap<&str, usize> = nicks.iter().enumerate().map(|(i, n)| (n.nickname.as_str(), i)).collect();
+        let parsed: Vec<speakers::Speaker> = nicks.iter().map(|n| speakers::parse(&n.nickname)).collect();
         let mut sets = UnionFind::new(nicks.len());
         join_by_copies(&index, copies, &mut sets);
-        join_by_names(&nicks, &mut sets);
+        join_by_names(&nicks, &parsed, &mut sets);
 
         let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for i in 0..nicks.len() {
             members.entry(sets.find(i)).or_default().push(i);
         }
-        let mut persons: Vec<Person> = members.into_values().map(|m| person(&nicks, &m)).collect();
+        let mut persons: Vec<Person> = members.into_values().map(|m| person(&nicks, &parsed, &m)).collect();
         // A message held under two nicknames of one person counts once.
         let mut of: HashMap<&str, usize> = HashMap::new();
         for (p, person) in persons.iter().enumerate() {
@@ -215,16 +216,16 @@ pub fn name_key(name: &str) -> String {
     crate::normalise::fold(name).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-/// Whether two companies are one: equal when folded, or one starts with the other (at least
-/// two characters: `银商` and `银商账户`).
+/// Whether two companies (as [`name_key`]s) are one: equal, or one starts with the other (at
+/// least two characters: `银商` and `银商账户`).
 fn same_company(a: &str, b: &str) -> bool {
-    let (a, b) = (name_key(a), name_key(b));
-    let (short, long) = if a.chars().count() <= b.chars().count() { (&a, &b) } else { (&b, &a) };
-    short.chars().count() >= 2 && long.starts_with(short.as_str())
+    let (short, long) = if a.chars().count() <= b.chars().count() { (a, b) } else { (b, a) };
+    short.chars().count() >= 2 && long.starts_with(short)
 }
 
-fn join_by_names(nicks: &[&Nickname], sets: &mut UnionFind) {
-    let parsed: Vec<speakers::Speaker> = nicks.iter().map(|n| speakers::parse(&n.nickname)).collect();
+fn join_by_names(nicks: &[&Nickname], parsed: &[speakers::Speaker], sets: &mut UnionFind) {
+    let companies: Vec<String> =
+        parsed.iter().map(|s| s.company.as_deref().map(name_key).unwrap_or_default()).collect();
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, s) in parsed.iter().enumerate() {
         let key = name_key(&s.name);
@@ -234,10 +235,9 @@ fn join_by_names(nicks: &[&Nickname], sets: &mut UnionFind) {
     }
     for ids in by_key.values().filter(|ids| ids.len() > 1) {
         let (with, bare): (Vec<usize>, Vec<usize>) = ids.iter().partition(|&&i| parsed[i].company.is_some());
-        let company = |i: usize| parsed[i].company.as_deref().unwrap_or_default();
         for (k, &a) in with.iter().enumerate() {
             for &b in &with[k + 1..] {
-                if same_company(company(a), company(b)) {
+                if same_company(&companies[a], &companies[b]) {
                     sets.union(a, b);
                 }
             }
@@ -304,10 +304,13 @@ pub fn distinctive(name: &str) -> bool {
 }
 
 /// One person from their nicknames' indexes.
-fn person(nicks: &[&Nickname], members: &[usize]) -> Person {
-    let mut aliases: Vec<&Nickname> = members.iter().map(|&i| nicks[i]).collect();
-    aliases.sort_by(|a, b| b.messages.cmp(&a.messages).then_with(|| a.nickname.cmp(&b.nickname)));
-    let parsed: Vec<speakers::Speaker> = aliases.iter().map(|n| speakers::parse(&n.nickname)).collect();
+fn person(nicks: &[&Nickname], parsed: &[speakers::Speaker], members: &[usize]) -> Person {
+    let mut members = members.to_vec();
+    members.sort_by(|&a, &b| {
+        nicks[b].messages.cmp(&nicks[a].messages).then_with(|| nicks[a].nickname.cmp(&nicks[b].nickname))
+    });
+    let aliases: Vec<&Nickname> = members.iter().map(|&i| nicks[i]).collect();
+    let parsed: Vec<&speakers::Speaker> = members.iter().map(|&i| &parsed[i]).collect();
     // The name: the most used distinctive one, else the most used.
     let best = (0..parsed.len())
         .max_by_key(|&k| (distinctive(&parsed[k].name), aliases[k].messages, std::cmp::Reverse(k)))

@@ -174,9 +174,6 @@ struct Known {
     repeats: HashMap<u32, BitSet>,
 }
 
-/// One copy of a message held more than once: (segment, doc, nickname).
-type Held<'a> = (u32, DocId, &'a str);
-
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
 /// against the substance prior.
 struct Plan {
@@ -310,47 +307,71 @@ impl State {
         let searcher = self.handle.searcher();
         let scans = searcher.search(&*self.compile(&Query::default())?, &MessageScan)?;
         let mut nicknames: HashMap<&str, Nickname> = HashMap::new();
-        // (path, time, text hash) → the copies' (segment, doc, nickname).
-        let mut held: HashMap<(&str, u64, u64), Vec<Held<'_>>> = HashMap::new();
         for scan in &scans {
-            for &(doc, speaker, group, path, ts, hash) in &scan.rows {
-                let speaker = name(&scan.speakers, speaker);
+            for (ord, (&messages, groups)) in scan.messages.iter().zip(&scan.speaker_groups).enumerate() {
+                if messages == 0 {
+                    continue;
+                }
+                let speaker = name(&scan.speakers, ord as u64);
                 let entry = nicknames.entry(speaker).or_insert_with(|| Nickname {
                     nickname: speaker.to_owned(),
                     messages: 0,
                     groups: BTreeSet::new(),
                 });
-                entry.messages += 1;
-                let group = name(&scan.groups, group);
-                if !entry.groups.contains(group) {
-                    entry.groups.insert(group.to_owned());
-                }
-                held.entry((name(&scan.paths, path), ts, hash)).or_default().push((scan.segment, doc, speaker));
+                entry.messages += messages;
+                entry.groups.extend(groups.iter().map(|&g| name(&scan.groups, g).to_owned()));
             }
         }
-        let mut copies: Vec<Vec<Held<'_>>> = held
-            .into_values()
-            .filter_map(|mut v| {
-                v.sort_unstable();
-                let mut seen: Vec<&str> = Vec::new();
-                v.retain(|&(_, _, n)| {
-                    !seen.contains(&n) && {
-                        seen.push(n);
-                        true
+        // Every log's messages (a log may be spread over segments), then its copies: the
+        // messages of one time and text hash under more than one nickname.
+        let mut path_ids: HashMap<&str, usize> = HashMap::new();
+        let mut logs: Vec<Vec<Copy<'_>>> = Vec::new();
+        for scan in &scans {
+            let ids: Vec<usize> = scan
+                .paths
+                .iter()
+                .map(|p| {
+                    let next = path_ids.len();
+                    *path_ids.entry(p).or_insert(next)
+                })
+                .collect();
+            logs.resize_with(path_ids.len(), Vec::new);
+            for &(path, ts, hash, doc, speaker) in &scan.rows {
+                if let Some(&id) = usize::try_from(path).ok().and_then(|p| ids.get(p)) {
+                    logs[id].push(Copy {
+                        ts,
+                        hash,
+                        segment: scan.segment,
+                        doc,
+                        speaker: name(&scan.speakers, speaker),
+                    });
+                }
+            }
+        }
+        let mut places: Vec<Vec<(u32, DocId)>> = Vec::new();
+        let mut names: Vec<Vec<String>> = Vec::new();
+        for log in &mut logs {
+            log.sort_unstable_by_key(|c| (c.ts, c.hash, c.segment, c.doc));
+            for same in log.chunk_by(|a, b| (a.ts, a.hash) == (b.ts, b.hash)).filter(|r| r.len() > 1) {
+                let mut copy: Vec<&Copy<'_>> = Vec::with_capacity(same.len());
+                for c in same {
+                    if !copy.iter().any(|k| k.speaker == c.speaker) {
+                        copy.push(c);
                     }
-                });
-                (v.len() > 1).then_some(v)
-            })
-            .collect();
-        copies.sort_unstable();
-        let names: Vec<Vec<String>> =
-            copies.iter().map(|v| v.iter().map(|&(_, _, n)| n.to_owned()).collect()).collect();
-        let nicknames: Vec<Nickname> = nicknames.into_values().collect();
+                }
+                if copy.len() > 1 {
+                    places.push(copy.iter().map(|c| (c.segment, c.doc)).collect());
+                    names.push(copy.iter().map(|c| c.speaker.to_owned()).collect());
+                }
+            }
+        }
+        let mut nicknames: Vec<Nickname> = nicknames.into_values().collect();
+        nicknames.sort_by(|a, b| a.nickname.cmp(&b.nickname));
         let people = People::build(&nicknames, &names);
         let mut repeats: HashMap<u32, BitSet> = HashMap::new();
-        for copy in &copies {
-            let nicks: Vec<&str> = copy.iter().map(|&(_, _, n)| n).collect();
-            for (&(segment, doc, _), repeated) in copy.iter().zip(people.repeats(&nicks)) {
+        for (docs, names) in places.iter().zip(&names) {
+            let nicks: Vec<&str> = names.iter().map(String::as_str).collect();
+            for (&(segment, doc), repeated) in docs.iter().zip(people.repeats(&nicks)) {
                 if repeated {
                     let max = searcher.segment_reader(segment).max_doc();
                     repeats.entry(segment).or_insert_with(|| BitSet::with_max_value(max)).insert(doc);
@@ -1099,14 +1120,27 @@ impl SegmentCollector for SegmentFacets {
 /// [`People::build`] needs.
 struct MessageScan;
 
-/// One segment's messages, as ordinals into its dictionaries.
+/// One message document, to find exact copies by: its time, text hash, place and nickname.
+struct Copy<'a> {
+    ts: u64,
+    hash: u64,
+    segment: u32,
+    doc: DocId,
+    speaker: &'a str,
+}
+
+/// What one segment says about its speakers: messages and groups by speaker ordinal, and
+/// every message's (path, ts, text hash, doc, speaker) as ordinals.
 struct Scanned {
     segment: u32,
     speakers: Vec<String>,
     groups: Vec<String>,
     paths: Vec<String>,
-    /// (doc, speaker, group, path, ts, text hash).
-    rows: Vec<(DocId, u64, u64, u64, u64, u64)>,
+    /// By speaker ordinal.
+    messages: Vec<u64>,
+    /// By speaker ordinal: group ordinals.
+    speaker_groups: Vec<Vec<u64>>,
+    rows: Vec<(u64, u64, u64, DocId, u64)>,
 }
 
 struct SegmentScan {
@@ -1116,7 +1150,10 @@ struct SegmentScan {
     path: Option<StrColumn>,
     ts: Column<u64>,
     hash: Column<u64>,
-    rows: Vec<(DocId, u64, u64, u64, u64, u64)>,
+    /// (path, ts, text hash, doc, speaker).
+    rows: Vec<(u64, u64, u64, DocId, u64)>,
+    messages: Vec<u64>,
+    speaker_groups: Vec<Vec<u64>>,
 }
 
 /// The term of ordinal `ord` of a dictionary read by [`dictionary`] (empty if none).
@@ -1141,14 +1178,18 @@ impl Collector for MessageScan {
 
     fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<SegmentScan> {
         let ff = seg.fast_fields();
+        let speaker = ff.str(names::SPEAKER)?;
+        let speakers = speaker.as_ref().map_or(0, |c| c.dictionary().num_terms());
         Ok(SegmentScan {
             segment,
-            speaker: ff.str(names::SPEAKER)?,
+            speaker,
             group: ff.str(names::GROUP)?,
             path: ff.str(names::PATH)?,
             ts: ff.u64(names::TS)?,
             hash: ff.u64(names::TEXT_HASH)?,
             rows: Vec::new(),
+            messages: vec![0; speakers],
+            speaker_groups: vec![Vec::new(); speakers],
         })
     }
 
@@ -1168,7 +1209,13 @@ impl SegmentCollector for SegmentScan {
         let ord = |c: &Option<StrColumn>| c.as_ref().and_then(|c| c.ords().first(doc)).unwrap_or(u64::MAX);
         let (speaker, group, path) = (ord(&self.speaker), ord(&self.group), ord(&self.path));
         let (ts, hash) = (self.ts.first(doc).unwrap_or(0), self.hash.first(doc).unwrap_or(0));
-        self.rows.push((doc, speaker, group, path, ts, hash));
+        self.rows.push((path, ts, hash, doc, speaker));
+        if let Some(s) = usize::try_from(speaker).ok().filter(|&s| s < self.messages.len()) {
+            self.messages[s] += 1;
+            if !self.speaker_groups[s].contains(&group) {
+                self.speaker_groups[s].push(group);
+            }
+        }
     }
 
     fn harvest(self) -> Vec<Scanned> {
@@ -1177,6 +1224,8 @@ impl SegmentCollector for SegmentScan {
             speakers: dictionary(&self.speaker),
             groups: dictionary(&self.group),
             paths: dictionary(&self.path),
+            messages: self.messages,
+            speaker_groups: self.speaker_groups,
             rows: self.rows,
         }]
     }

@@ -196,6 +196,8 @@ fn people_on_the_real_archive() {
     assert!(!same("Allen", "Allen-盒子支付PM") && !same("Leo", "leo"));
     // …but three exact copies of one message are.
     assert!(same("Aaron", "Aaron-携程金融支付PL"));
+    // Copies are found wherever the indexer put them (a log's messages can span segments).
+    assert!(same("Ant", "黄根华-民生易贷产品总监"));
     // One coincidental copy (欢迎韩总[鼓掌] at the same second) is not evidence.
     assert!(!same("Daniel", "文奇"));
     let merges = people.merges();

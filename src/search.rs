@@ -8,6 +8,7 @@
 use crate::archive::Kind;
 use crate::date::Date;
 use crate::glossary::Glossary;
+use crate::index::discussion_docs::DiscussionDocs;
 use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{IndexError, IndexHandle};
@@ -150,6 +151,8 @@ pub(crate) struct State {
     glossary: OnceLock<Glossary>,
     /// jieba, loaded the first time a question is pasted.
     jieba: OnceLock<jieba_rs::Jieba>,
+    /// The discussion documents, found the first time discussions are searched.
+    discussion_docs: OnceLock<Arc<DiscussionDocs>>,
 }
 
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
@@ -234,6 +237,14 @@ impl Engine {
         guarded(&state.handle.dir, || state.facets(query))
     }
 
+    /// The messages of the log at `path` whose header lines are `lines`, in that order (a line
+    /// with no message is left out), read from the index: what a discussion quotes of its
+    /// matching messages, without reading the log. Not ranked, nothing highlighted.
+    pub fn messages_at(&self, path: &str, lines: &[u32]) -> Result<Vec<Hit>, SearchError> {
+        let state = self.state();
+        guarded(&state.handle.dir, || state.messages_at(path, lines))
+    }
+
     /// Every group folder in the index.
     pub fn groups(&self) -> Result<BTreeSet<String>, SearchError> {
         let state = self.state();
@@ -248,7 +259,17 @@ impl State {
             directory: OnceLock::new(),
             glossary: OnceLock::new(),
             jieba: OnceLock::new(),
+            discussion_docs: OnceLock::new(),
         }
+    }
+
+    /// The discussion documents of this state's index (found on first use, then kept).
+    pub(crate) fn discussion_docs(&self) -> Result<Arc<DiscussionDocs>, SearchError> {
+        if let Some(d) = self.discussion_docs.get() {
+            return Ok(Arc::clone(d));
+        }
+        let docs = DiscussionDocs::load(self.handle.searcher(), &self.handle.fields)?;
+        Ok(Arc::clone(self.discussion_docs.get_or_init(|| Arc::new(docs))))
     }
 
     fn directory(&self) -> Result<Arc<Directory>, SearchError> {
@@ -384,6 +405,29 @@ impl State {
         let query = &self.expand(query);
         let tq = self.plan(query)?.tq;
         Ok(self.handle.searcher().search(&tq, &FacetCollector)?)
+    }
+
+    fn messages_at(&self, path: &str, lines: &[u32]) -> Result<Vec<Hit>, SearchError> {
+        if lines.is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = &self.handle.fields;
+        let searcher = self.handle.searcher();
+        let of_path = TermQuery::new(Term::from_field_text(f.path, path), IndexRecordOption::Basic);
+        let discussion_docs = Term::from_field_text(f.unit, crate::index::schema::UNIT_DISCUSSION);
+        let not_discussions = TermQuery::new(discussion_docs, IndexRecordOption::Basic);
+        let tq = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(of_path) as Box<dyn TQuery>),
+            (Occur::MustNot, Box::new(not_discussions)),
+        ]);
+        let found = searcher.search(&tq, &AtLines { lines: lines.into() })?;
+        let mut hits = Vec::with_capacity(lines.len());
+        for line in lines {
+            if let Some(&(_, addr)) = found.iter().find(|(l, _)| l == line) {
+                hits.push(self.hit(&searcher.doc(addr)?, 0.0, &[]));
+            }
+        }
+        Ok(hits)
     }
 
     fn groups(&self) -> Result<BTreeSet<String>, SearchError> {
@@ -647,6 +691,51 @@ fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<C
         });
     }
     Ok(out)
+}
+
+/// The documents whose `line` is one of `lines`, with that line.
+struct AtLines {
+    lines: Arc<[u32]>,
+}
+
+struct AtLinesSegment {
+    lines: Arc<[u32]>,
+    segment: u32,
+    line: Option<Column<u64>>,
+    found: Vec<(u32, DocAddress)>,
+}
+
+impl Collector for AtLines {
+    type Fruit = Vec<(u32, DocAddress)>;
+    type Child = AtLinesSegment;
+
+    fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<AtLinesSegment> {
+        let line = seg.fast_fields().u64(names::LINE).ok();
+        Ok(AtLinesSegment { lines: Arc::clone(&self.lines), segment, line, found: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, DocAddress)>>) -> tantivy::Result<Vec<(u32, DocAddress)>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for AtLinesSegment {
+    type Fruit = Vec<(u32, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let line = self.line.as_ref().and_then(|c| c.first(doc)).and_then(|l| u32::try_from(l).ok());
+        if let Some(line) = line.filter(|l| self.lines.contains(l)) {
+            self.found.push((line, DocAddress::new(self.segment, doc)));
+        }
+    }
+
+    fn harvest(self) -> Vec<(u32, DocAddress)> {
+        self.found
+    }
 }
 
 /// The recall query for one folded variant of a term: the phrase of its grams, the last one a

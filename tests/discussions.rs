@@ -91,6 +91,32 @@ fn every_message_is_in_exactly_one_discussion() {
 }
 
 #[test]
+fn messages_at_reads_a_discussions_lines_from_the_index_as_the_log_has_them() {
+    let (root, _d, engine) = setup();
+    let all = Page { limit: None, offset: 0, sort: Sort::Oldest };
+    let day1: Vec<_> = engine.search(&q("date:2018-03-16"), all).unwrap().hits;
+    // The lines in the order asked for, each the message at that line; a line that holds no
+    // message (the front matter, a body line) and another log's lines are left out.
+    let (a, b) = (&day1[5], &day1[1]);
+    let got = engine.messages_at(DAY1, &[a.line, 1, b.line, a.line + 1]).unwrap();
+    let shown: Vec<(u32, &str, &str, u32)> =
+        got.iter().map(|h| (h.line, h.speaker.as_str(), h.text.as_str(), h.time)).collect();
+    assert_eq!(shown, [(a.line, "丁", "哈哈哈", a.time), (b.line, "乙", b.text.as_str(), b.time)]);
+    assert_eq!(got[1].text, "断直连以后机构只对接网联和银联，路由在机构自己这边选");
+    assert!(got.iter().all(|h| h.path == DAY1 && h.group == "g"));
+    // The first message of the first discussion shares its line with the discussion document:
+    // the message comes back, once.
+    let first = engine.messages_at(DAY1, &[day1[0].line]).unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].speaker, "甲-某支付-产品");
+    let log = std::fs::read_to_string(root.path().join(DAY1)).unwrap();
+    assert!(log.lines().nth(first[0].line as usize - 1).unwrap().contains("09:00:00"));
+    assert!(engine.messages_at(DAY2, &[a.line]).unwrap().iter().all(|h| h.path == DAY2));
+    assert!(engine.messages_at("g/_posts/none.markdown", &[a.line]).unwrap().is_empty());
+    assert!(engine.messages_at(DAY1, &[]).unwrap().is_empty());
+}
+
+#[test]
 fn discussion_documents_stay_out_of_message_queries() {
     let (_r, _d, engine) = setup();
     let all = Page { limit: None, offset: 0, sort: Sort::Relevance };

@@ -12,11 +12,11 @@ use crate::index::discussion_docs::DiscussionDocs;
 use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{IndexError, IndexHandle};
-use crate::normalise::fold;
+use crate::normalise::{fold, normalise};
 use crate::query::{Field, Filter, Query, Value};
 use crate::rank::{layout, Candidate};
 use crate::speakers::Directory;
-use crate::text::{find_term, is_separator};
+use crate::text::{find_folded_term, is_separator};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
 use std::path::Path;
@@ -667,7 +667,7 @@ fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<C
         }
         s
     };
-    let mut out = Vec::with_capacity(hits.len());
+    let mut columns = Vec::with_capacity(hits.len());
     for &(_, addr) in hits {
         let cols = match by_segment.entry(addr.segment_ord) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
@@ -682,15 +682,29 @@ fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<C
                 })
             }
         };
-        out.push(Candidate {
-            path: str_of(&cols.path, addr.doc_id),
+        columns.push(Candidate {
+            path: String::new(),
             time: cols.ts.first(addr.doc_id).map_or(0, |t| split_ts(t).1),
             conversation: cols.conversation.first(addr.doc_id).unwrap_or(0),
             text_hash: cols.text_hash.first(addr.doc_id).unwrap_or(0),
-            speaker: str_of(&cols.speaker, addr.doc_id),
+            speaker: String::new(),
         });
     }
-    Ok(out)
+    // Path and speaker only tell copies apart, and a copy has the time and text of another
+    // candidate: only those are named (each name costs a dictionary lookup).
+    let mut shared: HashMap<(u32, u64), usize> = HashMap::with_capacity(columns.len());
+    for c in &columns {
+        *shared.entry((c.time, c.text_hash)).or_default() += 1;
+    }
+    for (c, &(_, addr)) in columns.iter_mut().zip(hits) {
+        if shared.get(&(c.time, c.text_hash)).is_some_and(|&n| n > 1) {
+            if let Some(cols) = by_segment.get(&addr.segment_ord) {
+                c.path = str_of(&cols.path, addr.doc_id);
+                c.speaker = str_of(&cols.speaker, addr.doc_id);
+            }
+        }
+    }
+    Ok(columns)
 }
 
 /// The documents whose `line` is one of `lines`, with that line.
@@ -779,11 +793,18 @@ fn prefix_terms(searcher: &Searcher, field: tantivy::schema::Field, prefix: &[u8
 /// matches it (folded, separators inside a term matching zero or more), or of a term with
 /// separators that does not occur, each of its parts; merged.
 pub fn highlights(text: &str, terms: &[&str]) -> Vec<Range<usize>> {
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    // Folded once, whatever the number of terms (a glossary entry brings several).
+    let folded = normalise(text);
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for term in terms {
-        let found = find_term(text, term);
+        let term = fold(term);
+        let found = find_folded_term(&folded, &term);
         if found.is_empty() && term.contains(is_separator) {
-            ranges.extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_term(text, w)));
+            ranges
+                .extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_folded_term(&folded, w)));
         } else {
             ranges.extend(found);
         }

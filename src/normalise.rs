@@ -17,6 +17,11 @@ fn is_plain_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
+/// The ASCII character NFKC makes of a full-width form (U+FF01–U+FF5E: ！ to ～).
+fn full_width_ascii(c: char) -> Option<char> {
+    matches!(c, '\u{FF01}'..='\u{FF5E}').then(|| char::from_u32(u32::from(c) - 0xFEE0)).flatten()
+}
+
 /// Variant characters of the archive, after traditional → simplified: (variant, standard).
 const VARIANTS: &[(char, char)] = &[('帐', '账')];
 
@@ -52,6 +57,10 @@ pub fn normalise(text: &str) -> Normalised {
             // NFKC and lowercasing leave it as it is (a test checks every one): most of a
             // Chinese text skips the per-character normaliser.
             folded.push(c);
+        } else if let Some(ascii) = full_width_ascii(c) {
+            // Chinese punctuation (，！？：；（）) and full-width letters and digits: NFKC makes
+            // them ASCII (a test checks every one).
+            folded.push(ascii.to_ascii_lowercase());
         } else {
             for d in std::iter::once(c).nfkc() {
                 folded.extend(d.to_lowercase());
@@ -102,6 +111,21 @@ mod tests {
             let slow: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();
             assert_eq!(slow, c.to_string(), "U+{:04X}", u32::from(c));
         }
+    }
+
+    #[test]
+    fn full_width_forms_fold_as_nfkc_folds_them() {
+        use unicode_normalization::UnicodeNormalization;
+        let mut n = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if let Some(fast) = full_width_ascii(c) {
+                let slow: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();
+                assert_eq!(slow, fast.to_ascii_lowercase().to_string(), "U+{:04X}", u32::from(c));
+                n += 1;
+            }
+        }
+        assert_eq!(n, 0xFF5E - 0xFF01 + 1);
+        assert_eq!(fold("网联，对账！"), "网联,对账!");
     }
 
     #[test]

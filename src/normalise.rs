@@ -42,39 +42,21 @@ impl Normalised {
 
 /// Folds `text` (see the module doc).
 pub fn normalise(text: &str) -> Normalised {
-    use unicode_normalization::UnicodeNormalization;
     let mut folded = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len() + 1);
     let mut chars_from = Vec::with_capacity(text.len());
     for (i, c) in text.char_indices() {
-        if is_invisible(c) {
-            continue;
-        }
         let before = folded.len();
-        if c.is_ascii() {
-            folded.push(c.to_ascii_lowercase());
-        } else if is_plain_han(c) {
-            // NFKC and lowercasing leave it as it is (a test checks every one): most of a
-            // Chinese text skips the per-character normaliser.
-            folded.push(c);
-        } else if let Some(ascii) = full_width_ascii(c) {
-            // Chinese punctuation (，！？：；（）) and full-width letters and digits: NFKC makes
-            // them ASCII (a test checks every one).
-            folded.push(ascii.to_ascii_lowercase());
-        } else {
-            for d in std::iter::once(c).nfkc() {
-                folded.extend(d.to_lowercase());
-            }
-        }
+        fold_char(c, &mut folded);
         for _ in folded[before..].chars() {
             chars_from.push(i);
         }
     }
     // fast2s converts one character into one character, so the map survives the conversion.
-    let simplified = if folded.chars().any(|c| c.len_utf8() == 3) { fast2s::convert(&folded) } else { folded };
+    let simplified = simplified(folded);
     let mut out = String::with_capacity(simplified.len());
+    let mut map = Vec::with_capacity(simplified.len() + 1);
     for (c, from) in simplified.chars().zip(chars_from) {
-        let c = VARIANTS.iter().find(|(v, _)| *v == c).map_or(c, |(_, s)| *s);
+        let c = standard(c);
         map.extend(std::iter::repeat_n(from, c.len_utf8()));
         out.push(c);
     }
@@ -82,9 +64,51 @@ pub fn normalise(text: &str) -> Normalised {
     Normalised { text: out, map }
 }
 
-/// The folded text alone.
+/// The folded text alone (as [`normalise`] folds it, without the offset map).
 pub fn fold(text: &str) -> String {
-    normalise(text).text
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, &mut folded);
+    }
+    simplified(folded).chars().map(standard).collect()
+}
+
+/// Appends `c` folded, before the traditional → simplified step: nothing for an invisible
+/// character, else its NFKC form lowercased.
+fn fold_char(c: char, folded: &mut String) {
+    use unicode_normalization::UnicodeNormalization;
+    if is_invisible(c) {
+        return;
+    }
+    if c.is_ascii() {
+        folded.push(c.to_ascii_lowercase());
+    } else if is_plain_han(c) {
+        // NFKC and lowercasing leave it as it is (a test checks every one): most of a Chinese
+        // text skips the per-character normaliser.
+        folded.push(c);
+    } else if let Some(ascii) = full_width_ascii(c) {
+        // Chinese punctuation (，！？：；（）) and full-width letters and digits: NFKC makes
+        // them ASCII (a test checks every one).
+        folded.push(ascii.to_ascii_lowercase());
+    } else {
+        for d in std::iter::once(c).nfkc() {
+            folded.extend(d.to_lowercase());
+        }
+    }
+}
+
+/// Traditional → simplified, where there is any CJK (three-byte) character to convert.
+fn simplified(folded: String) -> String {
+    if folded.chars().any(|c| c.len_utf8() == 3) {
+        fast2s::convert(&folded)
+    } else {
+        folded
+    }
+}
+
+/// The archive's standard form of a variant character.
+fn standard(c: char) -> char {
+    VARIANTS.iter().find(|(v, _)| *v == c).map_or(c, |(_, s)| *s)
 }
 
 #[cfg(test)]
@@ -126,6 +150,14 @@ mod tests {
         }
         assert_eq!(n, 0xFF5E - 0xFF01 + 1);
         assert_eq!(fold("网联，对账！"), "网联,对账!");
+    }
+
+    #[test]
+    fn fold_is_the_text_of_normalise() {
+        for s in ["看ＰＯＳ\u{200B}機器", "結售匯和對帳單，Ｔ＋１", "NetsUnion Ⅱ类户", "", "网联　对账！"]
+        {
+            assert_eq!(fold(s), normalise(s).text, "{s}");
+        }
     }
 
     #[test]

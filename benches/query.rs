@@ -192,6 +192,8 @@ fn thread_cpu() -> Duration {
 /// Runs a command to its end: wall time, and CPU time (user + system) of it and its threads.
 fn run_cpu(cmd: &mut Command) -> (Duration, Duration) {
     let start = Instant::now();
+    // Reaped by the wait4 below, which also gives its CPU time.
+    #[allow(clippy::zombie_processes)]
     let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
     let mut status = 0;
     // SAFETY: wait4 on our own child with valid out-pointers; the Child is not waited again.

@@ -114,6 +114,11 @@ fn messages_at_reads_a_discussions_lines_from_the_index_as_the_log_has_them() {
     assert!(engine.messages_at(DAY2, &[a.line]).unwrap().iter().all(|h| h.path == DAY2));
     assert!(engine.messages_at("g/_posts/none.markdown", &[a.line]).unwrap().is_empty());
     assert!(engine.messages_at(DAY1, &[]).unwrap().is_empty());
+    // The index answers, not the log: with the log gone (and not reindexed), the same lines.
+    std::fs::remove_file(root.path().join(DAY1)).unwrap();
+    assert_eq!(engine.messages_at(DAY1, &[a.line, 1, b.line, a.line + 1]).unwrap(), got);
+    let found = engine.discussions(&q("断直连"), None, Sort::Relevance).unwrap();
+    assert_eq!(found.discussions[0].discussion.title, "请教一下，网联断直连以后，通道怎么做？");
 }
 
 #[test]
@@ -174,12 +179,16 @@ fn reindexing_a_day_resegments_it_and_removing_it_removes_its_discussions() {
     archive(root.path());
     let dir = tempfile::tempdir().unwrap();
     index(root.path(), dir.path());
-    let count = |dir: &Path| {
-        let e = Engine::open(dir).unwrap();
+    let of = |e: &Engine| {
         let r = e.discussions(&Query::default(), None, Sort::Relevance).unwrap();
         (r.total, r.discussions.iter().map(|d| d.discussion.messages).sum::<u32>())
     };
+    let count = |dir: &Path| of(&Engine::open(dir).unwrap());
     assert_eq!(count(dir.path()), (4, 13));
+    // An engine kept open (as the browser and `chatlore mcp` keep theirs) sees each change
+    // once it reloads: what it found of the discussion documents is not kept past a commit.
+    let open = Engine::open(dir.path()).unwrap();
+    assert_eq!(of(&open), (4, 13));
     write(
         root.path(),
         DAY2,
@@ -191,9 +200,17 @@ fn reindexing_a_day_resegments_it_and_removing_it_removes_its_discussions() {
     let s = index(root.path(), dir.path());
     assert_eq!((s.changed, s.indexed_messages), (1, 2));
     assert_eq!(count(dir.path()), (5, 13));
+    assert!(open.reload().unwrap());
+    assert_eq!(of(&open), (5, 13));
+    let late = open.discussions(&Query::parse("跨境").unwrap(), None, Sort::Relevance).unwrap();
+    let mut paths: Vec<&str> = late.discussions.iter().map(|d| d.discussion.path.as_str()).collect();
+    paths.sort_unstable();
+    assert_eq!(paths, [DAY1, DAY2], "the new day's discussion is found");
     std::fs::remove_file(root.path().join(DAY2)).unwrap();
     index(root.path(), dir.path());
     assert_eq!(count(dir.path()), (3, 11));
+    assert!(open.reload().unwrap());
+    assert_eq!(of(&open), (3, 11));
 }
 
 #[test]

@@ -4,7 +4,6 @@
 //! messages a query matches costs two fast-field reads per message and no string at all.
 
 use super::schema::{names, Fields, UNIT_DISCUSSION};
-use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -30,7 +29,8 @@ pub struct DiscussionDocs {
     paths: Vec<String>,
     /// Per segment (by ordinal), the path id of each path ordinal.
     path_ids: Vec<Arc<[u32]>>,
-    docs: HashMap<(u32, u64), DocInfo>,
+    /// Sorted by (path id, first line).
+    docs: Vec<((u32, u64), DocInfo)>,
 }
 
 impl DiscussionDocs {
@@ -59,7 +59,8 @@ impl DiscussionDocs {
             })
             .collect::<Vec<_>>();
         let units = TermQuery::new(Term::from_field_text(fields.unit, UNIT_DISCUSSION), IndexRecordOption::Basic);
-        let docs = searcher.search(&units, &Collect { path_ids: &path_ids })?;
+        let mut docs = searcher.search(&units, &Collect { path_ids: &path_ids })?;
+        docs.sort_unstable_by_key(|d| d.0);
         Ok(DiscussionDocs { searcher, paths, path_ids, docs })
     }
 
@@ -75,7 +76,8 @@ impl DiscussionDocs {
 
     /// The discussion document of the path with id `path` whose first message is at `line`.
     pub fn get(&self, path: u32, line: u64) -> Option<&DocInfo> {
-        self.docs.get(&(path, line))
+        let at = self.docs.binary_search_by_key(&(path, line), |d| d.0).ok()?;
+        Some(&self.docs[at].1)
     }
 }
 
@@ -112,7 +114,7 @@ struct CollectSegment {
 }
 
 impl<'a> Collector for Collect<'a> {
-    type Fruit = HashMap<(u32, u64), DocInfo>;
+    type Fruit = Vec<((u32, u64), DocInfo)>;
     type Child = CollectSegment;
 
     fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<CollectSegment> {

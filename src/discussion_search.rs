@@ -28,6 +28,8 @@ use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument};
 pub struct DiscussionHit {
     #[serde(flatten)]
     pub discussion: Discussion,
+    /// The people behind its participants' nicknames, each once (see [`crate::people`]).
+    pub people: Vec<String>,
     /// Header lines of the messages that matched the query's terms (empty without terms).
     pub hits: Vec<u32>,
     pub score: f32,
@@ -159,13 +161,16 @@ fn discussions(
     }
     candidates.sort_by(order);
     let f = &state.handle.fields;
+    let people = state.people()?;
     let discussions = candidates
         .into_iter()
         .map(|c| {
             let doc: TantivyDocument = searcher.doc(c.addr)?;
             let json = doc.get_first(f.disc_json).and_then(|v| v.as_str()).unwrap_or_default();
-            let discussion = serde_json::from_str(json).unwrap_or_else(|_| bare(docs.path(c.key.0), c.key.1));
-            Ok(DiscussionHit { discussion, hits: c.lines, score: c.score })
+            let discussion: Discussion =
+                serde_json::from_str(json).unwrap_or_else(|_| bare(docs.path(c.key.0), c.key.1));
+            let people = people.labels(&discussion.participants);
+            Ok(DiscussionHit { discussion, people, hits: c.lines, score: c.score })
         })
         .collect::<Result<Vec<_>, SearchError>>()?;
     Ok(DiscussionResults { total, discussions, elapsed: started.elapsed() })

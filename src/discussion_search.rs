@@ -11,16 +11,17 @@
 //! below every discussion.
 
 use crate::discussions::{Discussion, SpanKind};
-use crate::index::schema::{names, unpack_disc_info, UNIT_DISCUSSION};
+use crate::index::discussion_docs::{DiscussionDocs, Place};
+use crate::index::schema::{names, unpack_disc_info};
 use crate::query::Query;
 use crate::search::{Engine, SearchError, Sort, State};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value as _};
-use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::columnar::Column;
+use tantivy::schema::Value as _;
+use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument};
 
 /// One discussion found, with the lines of its matching messages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -49,8 +50,8 @@ struct Matches {
     lines: Vec<u32>,
 }
 
-/// (path, first line): a discussion's identity.
-type Key = (String, u64);
+/// (path id, first line): a discussion's identity within one [`DiscussionDocs`].
+type Key = (u32, u64);
 
 /// Per discussion: summed best scores, matching messages, their lines.
 type Found = HashMap<Key, (f32, u32, Vec<u32>)>;
@@ -74,107 +75,114 @@ fn discussions(
     limit: Option<usize>,
     sort: Sort,
 ) -> Result<DiscussionResults, SearchError> {
-    {
-        let started = Instant::now();
-        let searcher = state.handle.searcher();
-        let positive: Vec<_> = query.terms.iter().filter(|t| !t.negated).collect();
-        let negative: Vec<_> = query.terms.iter().filter(|t| t.negated).cloned().collect();
-        let scoring = !positive.is_empty();
-        let subqueries: Vec<Query> = if scoring {
-            positive
-                .iter()
-                .map(|t| {
-                    let mut terms = vec![(*t).clone()];
-                    terms.extend(negative.iter().cloned());
-                    Query { terms, filters: query.filters.clone() }
-                })
-                .collect()
-        } else {
-            vec![query.clone()]
-        };
-        let mut matched: Option<Found> = None;
-        for sub in &subqueries {
-            let tq = state.compile(sub)?;
-            let found = searcher.search(&tq, &MessageCollector { scoring })?;
-            matched = Some(match matched {
-                None => found.into_iter().map(|(k, m)| (k, (m.best, m.lines.len() as u32, m.lines))).collect(),
-                Some(mut acc) => {
-                    acc.retain(|k, _| found.contains_key(k));
-                    for (k, (best, n, lines)) in acc.iter_mut() {
-                        if let Some(m) = found.get(k) {
-                            *best += m.best;
-                            *n += m.lines.len() as u32;
-                            lines.extend(&m.lines);
-                        }
+    let started = Instant::now();
+    let docs = state.discussion_docs()?;
+    let searcher = &docs.searcher;
+    let positive: Vec<_> = query.terms.iter().filter(|t| !t.negated).collect();
+    let negative: Vec<_> = query.terms.iter().filter(|t| t.negated).cloned().collect();
+    let scoring = !positive.is_empty();
+    let subqueries: Vec<Query> = if scoring {
+        positive
+            .iter()
+            .map(|t| {
+                let mut terms = vec![(*t).clone()];
+                terms.extend(negative.iter().cloned());
+                Query { terms, filters: query.filters.clone() }
+            })
+            .collect()
+    } else {
+        vec![query.clone()]
+    };
+    let mut matched: Option<Found> = None;
+    for sub in &subqueries {
+        let tq = state.compile(sub)?;
+        let found = searcher.search(&tq, &MessageCollector { scoring, docs: &docs })?;
+        matched = Some(match matched {
+            None => found.into_iter().map(|(k, m)| (k, (m.best, m.lines.len() as u32, m.lines))).collect(),
+            Some(mut acc) => {
+                acc.retain(|k, _| found.contains_key(k));
+                for (k, (best, n, lines)) in acc.iter_mut() {
+                    if let Some(m) = found.get(k) {
+                        *best += m.best;
+                        *n += m.lines.len() as u32;
+                        lines.extend(&m.lines);
                     }
-                    acc
                 }
-            });
-        }
-        let matched = matched.unwrap_or_default();
-        let f = &state.handle.fields;
-        let units = TermQuery::new(Term::from_field_text(f.unit, UNIT_DISCUSSION), IndexRecordOption::Basic);
-        let docs = searcher.search(&units, &DiscussionDocs)?;
-
-        struct Candidate {
-            tier: u8,
-            score: f32,
-            ts: u64,
-            key: Key,
-            addr: DocAddress,
-            lines: Vec<u32>,
-        }
-        let mut candidates: Vec<Candidate> = matched
-            .into_iter()
-            .filter_map(|(key, (best, n, mut lines))| {
-                let d = docs.get(&key)?;
-                let (messages, people, chatter, question) = unpack_disc_info(d.info);
-                let substance = 0.3 * (1.0 + messages as f32).ln()
-                    + 0.3 * (1.0 + people as f32).ln()
-                    + if question { 0.5 } else { 0.0 };
-                let score = if scoring { best + 0.5 * (n as f32).ln_1p() + substance } else { 0.0 };
-                if scoring {
-                    lines.sort_unstable();
-                    lines.dedup();
-                } else {
-                    lines.clear();
-                }
-                Some(Candidate { tier: u8::from(!chatter), score, ts: d.ts, key, addr: d.addr, lines })
-            })
-            .collect();
-        let sort = if sort == Sort::Relevance && !scoring { Sort::Oldest } else { sort };
-        let by_place = |a: &Candidate, b: &Candidate| a.key.cmp(&b.key);
-        match sort {
-            Sort::Relevance => candidates.sort_by(|a, b| {
-                b.tier.cmp(&a.tier).then(b.score.total_cmp(&a.score)).then(b.ts.cmp(&a.ts)).then(by_place(a, b))
-            }),
-            Sort::Newest => candidates.sort_by(|a, b| b.ts.cmp(&a.ts).then(by_place(a, b))),
-            Sort::Oldest => candidates.sort_by(|a, b| a.ts.cmp(&b.ts).then(by_place(a, b))),
-        }
-        let total = candidates.len();
-        candidates.truncate(limit.unwrap_or(total));
-        let people = state.people()?;
-        let discussions = candidates
-            .into_iter()
-            .map(|c| {
-                let doc: TantivyDocument = searcher.doc(c.addr)?;
-                let json = doc.get_first(f.disc_json).and_then(|v| v.as_str()).unwrap_or_default();
-                let discussion: Discussion = serde_json::from_str(json).unwrap_or_else(|_| bare(&c.key));
-                let people = people.labels(&discussion.participants);
-                Ok(DiscussionHit { discussion, people, hits: c.lines, score: c.score })
-            })
-            .collect::<Result<Vec<_>, SearchError>>()?;
-        Ok(DiscussionResults { total, discussions, elapsed: started.elapsed() })
+                acc
+            }
+        });
     }
+    let matched = matched.unwrap_or_default();
+
+    struct Candidate {
+        tier: u8,
+        score: f32,
+        ts: u64,
+        key: Key,
+        addr: DocAddress,
+        lines: Vec<u32>,
+    }
+    let mut candidates: Vec<Candidate> = matched
+        .into_iter()
+        .filter_map(|(key, (best, n, mut lines))| {
+            let d = docs.get(key.0, key.1)?;
+            let (messages, people, chatter, question) = unpack_disc_info(d.info);
+            let substance = 0.3 * (1.0 + messages as f32).ln()
+                + 0.3 * (1.0 + people as f32).ln()
+                + if question { 0.5 } else { 0.0 };
+            let score = if scoring { best + 0.5 * (n as f32).ln_1p() + substance } else { 0.0 };
+            if scoring {
+                lines.sort_unstable();
+                lines.dedup();
+            } else {
+                lines.clear();
+            }
+            Some(Candidate { tier: u8::from(!chatter), score, ts: d.ts, key, addr: d.addr, lines })
+        })
+        .collect();
+    let sort = if sort == Sort::Relevance && !scoring { Sort::Oldest } else { sort };
+    // Path ids are numbered in path order, so this is the order of (path, first line).
+    let by_place = |a: &Candidate, b: &Candidate| a.key.cmp(&b.key);
+    let order = |a: &Candidate, b: &Candidate| match sort {
+        Sort::Relevance => {
+            b.tier.cmp(&a.tier).then(b.score.total_cmp(&a.score)).then(b.ts.cmp(&a.ts)).then(by_place(a, b))
+        }
+        Sort::Newest => b.ts.cmp(&a.ts).then(by_place(a, b)),
+        Sort::Oldest => a.ts.cmp(&b.ts).then(by_place(a, b)),
+    };
+    let total = candidates.len();
+    let keep = limit.unwrap_or(total).min(total);
+    // Only the page is put in order: the rest is only counted.
+    if keep < total {
+        if keep > 0 {
+            candidates.select_nth_unstable_by(keep - 1, order);
+        }
+        candidates.truncate(keep);
+    }
+    candidates.sort_by(order);
+    let f = &state.handle.fields;
+    let people = state.people()?;
+    let discussions = candidates
+        .into_iter()
+        .map(|c| {
+            let doc: TantivyDocument = searcher.doc(c.addr)?;
+            let json = doc.get_first(f.disc_json).and_then(|v| v.as_str()).unwrap_or_default();
+            let discussion: Discussion =
+                serde_json::from_str(json).unwrap_or_else(|_| bare(docs.path(c.key.0), c.key.1));
+            let people = people.labels(&discussion.participants);
+            Ok(DiscussionHit { discussion, people, hits: c.lines, score: c.score })
+        })
+        .collect::<Result<Vec<_>, SearchError>>()?;
+    Ok(DiscussionResults { total, discussions, elapsed: started.elapsed() })
 }
 
 /// A discussion whose stored record cannot be read (an index written by a broken build):
 /// its place, so it can still be opened.
-fn bare(key: &Key) -> Discussion {
-    let line = u32::try_from(key.1).unwrap_or(0);
+fn bare(path: &str, line: u64) -> Discussion {
+    let line = u32::try_from(line).unwrap_or(0);
     Discussion {
-        path: key.0.clone(),
-        group: key.0.split('/').next().unwrap_or_default().to_owned(),
+        path: path.to_owned(),
+        group: path.split('/').next().unwrap_or_default().to_owned(),
         date: String::new(),
         start_time: String::new(),
         end_time: String::new(),
@@ -189,47 +197,28 @@ fn bare(key: &Key) -> Discussion {
     }
 }
 
-/// Names the path ordinals of a segment, each looked up once.
-fn path_names(col: &Option<StrColumn>, ords: impl Iterator<Item = u64>) -> HashMap<u64, String> {
-    let mut out = HashMap::new();
-    let Some(c) = col else { return out };
-    for ord in ords {
-        out.entry(ord).or_insert_with(|| {
-            let mut s = String::new();
-            match c.ord_to_str(ord, &mut s) {
-                Ok(true) => s,
-                _ => String::new(),
-            }
-        });
-    }
-    out
-}
-
 /// Groups matching messages by discussion: best score and header lines.
-struct MessageCollector {
+struct MessageCollector<'a> {
     scoring: bool,
+    docs: &'a DiscussionDocs,
 }
 
 struct MessageSegment {
-    path: Option<StrColumn>,
-    path_ords: Option<Column<u64>>,
-    disc: Option<Column<u64>>,
+    ids: Arc<[u32]>,
+    place: Place,
     line: Option<Column<u64>>,
-    found: HashMap<(u64, u64), Matches>,
+    found: HashMap<Key, Matches>,
 }
 
-impl Collector for MessageCollector {
+impl Collector for MessageCollector<'_> {
     type Fruit = HashMap<Key, Matches>;
     type Child = MessageSegment;
 
-    fn for_segment(&self, _: u32, seg: &SegmentReader) -> tantivy::Result<MessageSegment> {
-        let ff = seg.fast_fields();
-        let path = ff.str(names::PATH)?;
+    fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<MessageSegment> {
         Ok(MessageSegment {
-            path_ords: path.as_ref().map(|c| c.ords().clone()),
-            path,
-            disc: ff.u64(names::DISC).ok(),
-            line: ff.u64(names::LINE).ok(),
+            ids: self.docs.path_ids(segment),
+            place: Place::of(seg)?,
+            line: seg.fast_fields().u64(names::LINE).ok(),
             found: HashMap::new(),
         })
     }
@@ -255,86 +244,15 @@ impl SegmentCollector for MessageSegment {
     type Fruit = HashMap<Key, Matches>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let (Some(p), Some(d)) =
-            (self.path_ords.as_ref().and_then(|c| c.first(doc)), self.disc.as_ref().and_then(|c| c.first(doc)))
-        else {
-            return;
-        };
+        let Some((ord, disc)) = self.place.get(doc) else { return };
+        let Some(&path) = self.ids.get(ord as usize) else { return };
         let line = self.line.as_ref().and_then(|c| c.first(doc)).and_then(|l| u32::try_from(l).ok()).unwrap_or(0);
-        let e = self.found.entry((p, d)).or_default();
+        let e = self.found.entry((path, disc)).or_default();
         e.best = e.best.max(score);
         e.lines.push(line);
     }
 
     fn harvest(self) -> HashMap<Key, Matches> {
-        let names = path_names(&self.path, self.found.keys().map(|k| k.0));
-        self.found.into_iter().map(|((p, d), m)| ((names.get(&p).cloned().unwrap_or_default(), d), m)).collect()
-    }
-}
-
-/// Where each discussion document is, with its ranking value and start time.
-struct DiscussionDocs;
-
-#[derive(Debug, Clone, Copy)]
-struct DocInfo {
-    addr: DocAddress,
-    info: u64,
-    ts: u64,
-}
-
-struct DocsSegment {
-    segment: u32,
-    path: Option<StrColumn>,
-    path_ords: Option<Column<u64>>,
-    disc: Option<Column<u64>>,
-    info: Option<Column<u64>>,
-    ts: Option<Column<u64>>,
-    found: Vec<(u64, u64, DocInfo)>,
-}
-
-impl Collector for DiscussionDocs {
-    type Fruit = HashMap<Key, DocInfo>;
-    type Child = DocsSegment;
-
-    fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<DocsSegment> {
-        let ff = seg.fast_fields();
-        let path = ff.str(names::PATH)?;
-        Ok(DocsSegment {
-            segment,
-            path_ords: path.as_ref().map(|c| c.ords().clone()),
-            path,
-            disc: ff.u64(names::DISC).ok(),
-            info: ff.u64(names::DISC_INFO).ok(),
-            ts: ff.u64(names::TS).ok(),
-            found: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<HashMap<Key, DocInfo>>) -> tantivy::Result<HashMap<Key, DocInfo>> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-impl SegmentCollector for DocsSegment {
-    type Fruit = HashMap<Key, DocInfo>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        let first = |c: &Option<Column<u64>>| c.as_ref().and_then(|c| c.first(doc));
-        let (Some(p), Some(d)) = (first(&self.path_ords), first(&self.disc)) else { return };
-        let info = DocInfo {
-            addr: DocAddress::new(self.segment, doc),
-            info: first(&self.info).unwrap_or(0),
-            ts: first(&self.ts).unwrap_or(0),
-        };
-        self.found.push((p, d, info));
-    }
-
-    fn harvest(self) -> HashMap<Key, DocInfo> {
-        let names = path_names(&self.path, self.found.iter().map(|f| f.0));
-        self.found.into_iter().map(|(p, d, info)| ((names.get(&p).cloned().unwrap_or_default(), d), info)).collect()
+        self.found
     }
 }

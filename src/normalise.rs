@@ -12,10 +12,14 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
-/// CJK Unified Ideographs (U+4E00–U+9FFF): NFKC and lowercasing leave them unchanged (the
-/// compatibility ideographs that NFKC maps live elsewhere, at U+F900).
-fn is_plain_ideograph(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+/// The CJK unified ideographs and extension A, which NFKC and lowercasing leave unchanged.
+fn is_plain_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+}
+
+/// The ASCII character NFKC makes of a full-width form (U+FF01–U+FF5E: ！ to ～).
+fn full_width_ascii(c: char) -> Option<char> {
+    matches!(c, '\u{FF01}'..='\u{FF5E}').then(|| char::from_u32(u32::from(c) - 0xFEE0)).flatten()
 }
 
 /// Variant characters of the archive, after traditional → simplified: (variant, standard).
@@ -38,34 +42,21 @@ impl Normalised {
 
 /// Folds `text` (see the module doc).
 pub fn normalise(text: &str) -> Normalised {
-    use unicode_normalization::UnicodeNormalization;
     let mut folded = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len() + 1);
     let mut chars_from = Vec::with_capacity(text.len());
     for (i, c) in text.char_indices() {
-        if is_invisible(c) {
-            continue;
-        }
         let before = folded.len();
-        if c.is_ascii() {
-            folded.push(c.to_ascii_lowercase());
-        } else if is_plain_ideograph(c) {
-            // Most of a Chinese chat: no decomposition, no case; NFKC leaves it as it is.
-            folded.push(c);
-        } else {
-            for d in std::iter::once(c).nfkc() {
-                folded.extend(d.to_lowercase());
-            }
-        }
+        fold_char(c, &mut folded);
         for _ in folded[before..].chars() {
             chars_from.push(i);
         }
     }
     // fast2s converts one character into one character, so the map survives the conversion.
-    let simplified = if folded.chars().any(|c| c.len_utf8() == 3) { fast2s::convert(&folded) } else { folded };
+    let simplified = simplified(folded);
     let mut out = String::with_capacity(simplified.len());
+    let mut map = Vec::with_capacity(simplified.len() + 1);
     for (c, from) in simplified.chars().zip(chars_from) {
-        let c = VARIANTS.iter().find(|(v, _)| *v == c).map_or(c, |(_, s)| *s);
+        let c = standard(c);
         map.extend(std::iter::repeat_n(from, c.len_utf8()));
         out.push(c);
     }
@@ -73,9 +64,51 @@ pub fn normalise(text: &str) -> Normalised {
     Normalised { text: out, map }
 }
 
-/// The folded text alone.
+/// The folded text alone (as [`normalise`] folds it, without the offset map).
 pub fn fold(text: &str) -> String {
-    normalise(text).text
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, &mut folded);
+    }
+    simplified(folded).chars().map(standard).collect()
+}
+
+/// Appends `c` folded, before the traditional → simplified step: nothing for an invisible
+/// character, else its NFKC form lowercased.
+fn fold_char(c: char, folded: &mut String) {
+    use unicode_normalization::UnicodeNormalization;
+    if is_invisible(c) {
+        return;
+    }
+    if c.is_ascii() {
+        folded.push(c.to_ascii_lowercase());
+    } else if is_plain_han(c) {
+        // NFKC and lowercasing leave it as it is (a test checks every one): most of a Chinese
+        // text skips the per-character normaliser.
+        folded.push(c);
+    } else if let Some(ascii) = full_width_ascii(c) {
+        // Chinese punctuation (，！？：；（）) and full-width letters and digits: NFKC makes
+        // them ASCII (a test checks every one).
+        folded.push(ascii.to_ascii_lowercase());
+    } else {
+        for d in std::iter::once(c).nfkc() {
+            folded.extend(d.to_lowercase());
+        }
+    }
+}
+
+/// Traditional → simplified, where there is any CJK (three-byte) character to convert.
+fn simplified(folded: String) -> String {
+    if folded.chars().any(|c| c.len_utf8() == 3) {
+        fast2s::convert(&folded)
+    } else {
+        folded
+    }
+}
+
+/// The archive's standard form of a variant character.
+fn standard(c: char) -> char {
+    VARIANTS.iter().find(|(v, _)| *v == c).map_or(c, |(_, s)| *s)
 }
 
 #[cfg(test)]
@@ -94,6 +127,40 @@ mod tests {
     }
 
     #[test]
+    fn the_ideographs_that_skip_nfkc_are_unchanged_by_it() {
+        use unicode_normalization::UnicodeNormalization;
+        let plain: Vec<char> = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_plain_han(c)).collect();
+        assert_eq!(plain.len(), 0x4DBF - 0x3400 + 1 + 0x9FFF - 0x4E00 + 1);
+        for c in plain {
+            let slow: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();
+            assert_eq!(slow, c.to_string(), "U+{:04X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn full_width_forms_fold_as_nfkc_folds_them() {
+        use unicode_normalization::UnicodeNormalization;
+        let mut n = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if let Some(fast) = full_width_ascii(c) {
+                let slow: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();
+                assert_eq!(slow, fast.to_ascii_lowercase().to_string(), "U+{:04X}", u32::from(c));
+                n += 1;
+            }
+        }
+        assert_eq!(n, 0xFF5E - 0xFF01 + 1);
+        assert_eq!(fold("网联，对账！"), "网联,对账!");
+    }
+
+    #[test]
+    fn fold_is_the_text_of_normalise() {
+        for s in ["看ＰＯＳ\u{200B}機器", "結售匯和對帳單，Ｔ＋１", "NetsUnion Ⅱ类户", "", "网联　对账！"]
+        {
+            assert_eq!(fold(s), normalise(s).text, "{s}");
+        }
+    }
+
+    #[test]
     fn zero_width_characters_vanish() {
         assert_eq!(fold("网\u{200B}联"), "网联");
         assert_eq!(fold("\u{FEFF}对账"), "对账");
@@ -108,16 +175,6 @@ mod tests {
         let (from, to) = (n.original(at), n.original(at + "pos机".len()));
         assert_eq!(&s[from..to], "ＰＯＳ\u{200B}機");
         assert_eq!(n.original(n.text.len()), s.len());
-    }
-
-    #[test]
-    fn the_ideograph_shortcut_folds_as_nfkc_does() {
-        use unicode_normalization::UnicodeNormalization;
-        for c in '\u{4E00}'..='\u{9FFF}' {
-            let nfkc: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();
-            assert_eq!(nfkc, c.to_string(), "U+{:04X}", c as u32);
-        }
-        assert!(!is_plain_ideograph('\u{F900}') && !is_plain_ideograph('\u{3000}'));
     }
 
     #[test]

@@ -101,7 +101,8 @@ pub(crate) fn score(weighted_match: f32, message_substance: u32, query_substance
     }
 }
 
-/// A ranked candidate as the page rules see it.
+/// A ranked candidate as the page rules see it. Path and speaker may be left empty where no
+/// other candidate has the same time and text hash (it cannot be a copy then).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Candidate {
     pub path: String,

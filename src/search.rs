@@ -8,15 +8,16 @@
 use crate::archive::Kind;
 use crate::date::Date;
 use crate::glossary::Glossary;
+use crate::index::discussion_docs::DiscussionDocs;
 use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{IndexError, IndexHandle};
-use crate::normalise::fold;
+use crate::normalise::{fold, normalise};
 use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
 use crate::rank::{layout, Candidate};
 use crate::speakers::Directory;
-use crate::text::{find_term, is_separator};
+use crate::text::{find_folded_term, is_separator};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
 use std::path::Path;
@@ -164,6 +165,8 @@ pub(crate) struct State {
     glossary: OnceLock<Glossary>,
     /// jieba, loaded the first time a question is pasted.
     jieba: OnceLock<jieba_rs::Jieba>,
+    /// The discussion documents, found the first time discussions are searched.
+    discussion_docs: OnceLock<Arc<DiscussionDocs>>,
 }
 
 /// The people of an index, and which message documents repeat a message already held under
@@ -272,6 +275,14 @@ impl Engine {
         guarded(&state.handle.dir, || state.facets(query))
     }
 
+    /// The messages of the log at `path` whose header lines are `lines`, in that order (a line
+    /// with no message is left out), read from the index: what a discussion quotes of its
+    /// matching messages, without reading the log. Not ranked, nothing highlighted.
+    pub fn messages_at(&self, path: &str, lines: &[u32]) -> Result<Vec<Hit>, SearchError> {
+        let state = self.state();
+        guarded(&state.handle.dir, || state.messages_at(path, lines))
+    }
+
     /// Every group folder in the index.
     pub fn groups(&self) -> Result<BTreeSet<String>, SearchError> {
         let state = self.state();
@@ -287,7 +298,17 @@ impl State {
             people: OnceLock::new(),
             glossary: OnceLock::new(),
             jieba: OnceLock::new(),
+            discussion_docs: OnceLock::new(),
         }
+    }
+
+    /// The discussion documents of this state's index (found on first use, then kept).
+    pub(crate) fn discussion_docs(&self) -> Result<Arc<DiscussionDocs>, SearchError> {
+        if let Some(d) = self.discussion_docs.get() {
+            return Ok(Arc::clone(d));
+        }
+        let docs = DiscussionDocs::load(self.handle.searcher(), &self.handle.fields)?;
+        Ok(Arc::clone(self.discussion_docs.get_or_init(|| Arc::new(docs))))
     }
 
     fn directory(&self) -> Result<Arc<Directory>, SearchError> {
@@ -519,6 +540,29 @@ impl State {
         }
         facets.people.retain(|_, n| *n > 0);
         Ok(facets)
+    }
+
+    fn messages_at(&self, path: &str, lines: &[u32]) -> Result<Vec<Hit>, SearchError> {
+        if lines.is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = &self.handle.fields;
+        let searcher = self.handle.searcher();
+        let of_path = TermQuery::new(Term::from_field_text(f.path, path), IndexRecordOption::Basic);
+        let discussion_docs = Term::from_field_text(f.unit, crate::index::schema::UNIT_DISCUSSION);
+        let not_discussions = TermQuery::new(discussion_docs, IndexRecordOption::Basic);
+        let tq = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(of_path) as Box<dyn TQuery>),
+            (Occur::MustNot, Box::new(not_discussions)),
+        ]);
+        let found = searcher.search(&tq, &AtLines { lines: lines.into() })?;
+        let mut hits = Vec::with_capacity(lines.len());
+        for line in lines {
+            if let Some(&(_, addr)) = found.iter().find(|(l, _)| l == line) {
+                hits.push(self.hit(&searcher.doc(addr)?, 0.0, &[]));
+            }
+        }
+        Ok(hits)
     }
 
     fn groups(&self) -> Result<BTreeSet<String>, SearchError> {
@@ -766,7 +810,7 @@ fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<C
         }
         s
     };
-    let mut out = Vec::with_capacity(hits.len());
+    let mut columns = Vec::with_capacity(hits.len());
     for &(_, addr) in hits {
         let cols = match by_segment.entry(addr.segment_ord) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
@@ -781,15 +825,74 @@ fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<C
                 })
             }
         };
-        out.push(Candidate {
-            path: str_of(&cols.path, addr.doc_id),
+        columns.push(Candidate {
+            path: String::new(),
             time: cols.ts.first(addr.doc_id).map_or(0, |t| split_ts(t).1),
             conversation: cols.conversation.first(addr.doc_id).unwrap_or(0),
             text_hash: cols.text_hash.first(addr.doc_id).unwrap_or(0),
-            speaker: str_of(&cols.speaker, addr.doc_id),
+            speaker: String::new(),
         });
     }
-    Ok(out)
+    // Path and speaker only tell copies apart, and a copy has the time and text of another
+    // candidate: only those are named (each name costs a dictionary lookup).
+    let mut shared: HashMap<(u32, u64), usize> = HashMap::with_capacity(columns.len());
+    for c in &columns {
+        *shared.entry((c.time, c.text_hash)).or_default() += 1;
+    }
+    for (c, &(_, addr)) in columns.iter_mut().zip(hits) {
+        if shared.get(&(c.time, c.text_hash)).is_some_and(|&n| n > 1) {
+            if let Some(cols) = by_segment.get(&addr.segment_ord) {
+                c.path = str_of(&cols.path, addr.doc_id);
+                c.speaker = str_of(&cols.speaker, addr.doc_id);
+            }
+        }
+    }
+    Ok(columns)
+}
+
+/// The documents whose `line` is one of `lines`, with that line.
+struct AtLines {
+    lines: Arc<[u32]>,
+}
+
+struct AtLinesSegment {
+    lines: Arc<[u32]>,
+    segment: u32,
+    line: Option<Column<u64>>,
+    found: Vec<(u32, DocAddress)>,
+}
+
+impl Collector for AtLines {
+    type Fruit = Vec<(u32, DocAddress)>;
+    type Child = AtLinesSegment;
+
+    fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<AtLinesSegment> {
+        let line = seg.fast_fields().u64(names::LINE).ok();
+        Ok(AtLinesSegment { lines: Arc::clone(&self.lines), segment, line, found: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, DocAddress)>>) -> tantivy::Result<Vec<(u32, DocAddress)>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for AtLinesSegment {
+    type Fruit = Vec<(u32, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let line = self.line.as_ref().and_then(|c| c.first(doc)).and_then(|l| u32::try_from(l).ok());
+        if let Some(line) = line.filter(|l| self.lines.contains(l)) {
+            self.found.push((line, DocAddress::new(self.segment, doc)));
+        }
+    }
+
+    fn harvest(self) -> Vec<(u32, DocAddress)> {
+        self.found
+    }
 }
 
 /// The recall query for one folded variant of a term: the phrase of its grams, the last one a
@@ -833,11 +936,18 @@ fn prefix_terms(searcher: &Searcher, field: tantivy::schema::Field, prefix: &[u8
 /// matches it (folded, separators inside a term matching zero or more), or of a term with
 /// separators that does not occur, each of its parts; merged.
 pub fn highlights(text: &str, terms: &[&str]) -> Vec<Range<usize>> {
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    // Folded once, whatever the number of terms (a glossary entry brings several).
+    let folded = normalise(text);
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for term in terms {
-        let found = find_term(text, term);
+        let term = fold(term);
+        let found = find_folded_term(&folded, &term);
         if found.is_empty() && term.contains(is_separator) {
-            ranges.extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_term(text, w)));
+            ranges
+                .extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_folded_term(&folded, w)));
         } else {
             ranges.extend(found);
         }

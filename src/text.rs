@@ -2,7 +2,7 @@
 //! highlighter, so that "what matches" means the same thing everywhere: Chinese (and other
 //! CJK) text matches as a substring, Latin words match whole, case-insensitively.
 
-use crate::normalise::normalise;
+use crate::normalise::{normalise, Normalised};
 use std::ops::Range;
 
 /// Han ideographs, kana and hangul: scripts written without spaces between words.
@@ -38,12 +38,16 @@ pub fn term_parts(term: &str) -> Vec<&str> {
 /// edges of each part match only at word boundaries (`pos` matches `POS机` but not `position`).
 /// Occurrences do not overlap; the ranges are in the original `text`.
 pub fn find_term(text: &str, term: &str) -> Vec<Range<usize>> {
-    let term = normalise(term).text;
-    let parts = term_parts(&term);
+    find_folded_term(&normalise(text), &normalise(term).text)
+}
+
+/// [`find_term`] in a text already folded by [`normalise`], for a term already folded: a text
+/// searched for several terms is folded once.
+pub fn find_folded_term(folded: &Normalised, term: &str) -> Vec<Range<usize>> {
+    let parts = term_parts(term);
     if parts.is_empty() {
         return Vec::new();
     }
-    let folded = normalise(text);
     let t = folded.text.as_str();
     let mut out = Vec::new();
     let mut from = 0;

@@ -91,6 +91,37 @@ fn every_message_is_in_exactly_one_discussion() {
 }
 
 #[test]
+fn messages_at_reads_a_discussions_lines_from_the_index_as_the_log_has_them() {
+    let (root, _d, engine) = setup();
+    let all = Page { limit: None, offset: 0, sort: Sort::Oldest };
+    let day1: Vec<_> = engine.search(&q("date:2018-03-16"), all).unwrap().hits;
+    // The lines in the order asked for, each the message at that line; a line that holds no
+    // message (the front matter, a body line) and another log's lines are left out.
+    let (a, b) = (&day1[5], &day1[1]);
+    let got = engine.messages_at(DAY1, &[a.line, 1, b.line, a.line + 1]).unwrap();
+    let shown: Vec<(u32, &str, &str, u32)> =
+        got.iter().map(|h| (h.line, h.speaker.as_str(), h.text.as_str(), h.time)).collect();
+    assert_eq!(shown, [(a.line, "丁", "哈哈哈", a.time), (b.line, "乙", b.text.as_str(), b.time)]);
+    assert_eq!(got[1].text, "断直连以后机构只对接网联和银联，路由在机构自己这边选");
+    assert!(got.iter().all(|h| h.path == DAY1 && h.group == "g"));
+    // The first message of the first discussion shares its line with the discussion document:
+    // the message comes back, once.
+    let first = engine.messages_at(DAY1, &[day1[0].line]).unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].speaker, "甲-某支付-产品");
+    let log = std::fs::read_to_string(root.path().join(DAY1)).unwrap();
+    assert!(log.lines().nth(first[0].line as usize - 1).unwrap().contains("09:00:00"));
+    assert!(engine.messages_at(DAY2, &[a.line]).unwrap().iter().all(|h| h.path == DAY2));
+    assert!(engine.messages_at("g/_posts/none.markdown", &[a.line]).unwrap().is_empty());
+    assert!(engine.messages_at(DAY1, &[]).unwrap().is_empty());
+    // The index answers, not the log: with the log gone (and not reindexed), the same lines.
+    std::fs::remove_file(root.path().join(DAY1)).unwrap();
+    assert_eq!(engine.messages_at(DAY1, &[a.line, 1, b.line, a.line + 1]).unwrap(), got);
+    let found = engine.discussions(&q("断直连"), None, Sort::Relevance).unwrap();
+    assert_eq!(found.discussions[0].discussion.title, "请教一下，网联断直连以后，通道怎么做？");
+}
+
+#[test]
 fn discussion_documents_stay_out_of_message_queries() {
     let (_r, _d, engine) = setup();
     let all = Page { limit: None, offset: 0, sort: Sort::Relevance };
@@ -148,12 +179,16 @@ fn reindexing_a_day_resegments_it_and_removing_it_removes_its_discussions() {
     archive(root.path());
     let dir = tempfile::tempdir().unwrap();
     index(root.path(), dir.path());
-    let count = |dir: &Path| {
-        let e = Engine::open(dir).unwrap();
+    let of = |e: &Engine| {
         let r = e.discussions(&Query::default(), None, Sort::Relevance).unwrap();
         (r.total, r.discussions.iter().map(|d| d.discussion.messages).sum::<u32>())
     };
+    let count = |dir: &Path| of(&Engine::open(dir).unwrap());
     assert_eq!(count(dir.path()), (4, 13));
+    // An engine kept open (as the browser and `chatlore mcp` keep theirs) sees each change
+    // once it reloads: what it found of the discussion documents is not kept past a commit.
+    let open = Engine::open(dir.path()).unwrap();
+    assert_eq!(of(&open), (4, 13));
     write(
         root.path(),
         DAY2,
@@ -165,9 +200,17 @@ fn reindexing_a_day_resegments_it_and_removing_it_removes_its_discussions() {
     let s = index(root.path(), dir.path());
     assert_eq!((s.changed, s.indexed_messages), (1, 2));
     assert_eq!(count(dir.path()), (5, 13));
+    assert!(open.reload().unwrap());
+    assert_eq!(of(&open), (5, 13));
+    let late = open.discussions(&Query::parse("跨境").unwrap(), None, Sort::Relevance).unwrap();
+    let mut paths: Vec<&str> = late.discussions.iter().map(|d| d.discussion.path.as_str()).collect();
+    paths.sort_unstable();
+    assert_eq!(paths, [DAY1, DAY2], "the new day's discussion is found");
     std::fs::remove_file(root.path().join(DAY2)).unwrap();
     index(root.path(), dir.path());
     assert_eq!(count(dir.path()), (3, 11));
+    assert!(open.reload().unwrap());
+    assert_eq!(of(&open), (3, 11));
 }
 
 #[test]

@@ -10,7 +10,7 @@ use chatlore::query::{Field, Filter, Query, Value};
 use chatlore::search::{Engine, Page, Sort};
 use chatlore::topics::Taxonomy;
 use chatlore::watch::ArchiveWatcher;
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -206,7 +206,10 @@ pub enum Color {
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
     let mut command = Cli::command();
     command.build();
-    Cli::try_parse_from(query_words_last(&command, args.into_iter().collect()))
+    let args = query_words_last(&command, args.into_iter().collect());
+    // The command built once serves both the reordering and the parse.
+    let mut matches = command.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
 }
 
 fn query_words_last(command: &clap::Command, args: Vec<OsString>) -> Vec<OsString> {

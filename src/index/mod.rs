@@ -2,6 +2,7 @@
 //! the reader. The index is a cache of the archive: anything wrong with it is fixed by
 //! rebuilding from the archive, which is always safe.
 
+pub(crate) mod discussion_docs;
 pub mod manifest;
 pub mod reader;
 pub mod schema;

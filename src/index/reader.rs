@@ -28,9 +28,10 @@ impl IndexHandle {
     pub fn open(dir: &Path) -> Result<IndexHandle, IndexError> {
         let mut attempt = 1;
         loop {
-            let tried = super::generation_dir(dir);
+            // The generation the attempt found in the meta file (read once, by the attempt).
+            let mut tried = None;
             // tantivy reads segment footers here: a damaged one may panic.
-            let opened = crate::panics::catch(|| Self::open_once(dir)).unwrap_or_else(|reason| {
+            let opened = crate::panics::catch(|| Self::open_once(dir, &mut tried)).unwrap_or_else(|reason| {
                 Err(IndexError::Damaged { path: dir.into(), reason: format!("opening it failed: {reason}") })
             });
             match opened {
@@ -43,7 +44,8 @@ impl IndexHandle {
         }
     }
 
-    fn open_once(dir: &Path) -> Result<IndexHandle, IndexError> {
+    /// One attempt; `tried` gets the generation folder the meta file named, if it was read.
+    fn open_once(dir: &Path, tried: &mut Option<PathBuf>) -> Result<IndexHandle, IndexError> {
         let damaged = |reason: String| IndexError::Damaged { path: dir.into(), reason };
         match folder_state(dir)? {
             FolderState::Empty => return Err(IndexError::Missing(dir.into())),
@@ -52,6 +54,7 @@ impl IndexHandle {
             FolderState::Ours => {}
         }
         let meta = manifest::read::<Meta>(&dir.join(META_FILE)).map_err(damaged)?.unwrap_or_default();
+        *tried = meta.generation.as_deref().filter(|g| super::is_generation(g)).map(|g| dir.join(g));
         if meta.schema_version != SCHEMA_VERSION {
             return Err(IndexError::Version { path: dir.into(), found: meta.schema_version, expected: SCHEMA_VERSION });
         }

@@ -198,14 +198,21 @@ impl Tools {
             }
             By::Discussions => {
                 let results = engine.discussions(&query, Some(offset.saturating_add(limit)), sort.into())?;
-                let mut days = BTreeMap::new();
                 let shown = results.discussions.iter().enumerate().skip(offset);
+                let mut failed = None;
                 let (body, items) = fill(shown, budget, |(i, d), room, force| {
-                    // The day's log, for the text of the matching messages (read once per call).
-                    let day =
-                        days.entry(d.discussion.path.clone()).or_insert_with(|| self.load_log(&d.discussion.path).ok());
-                    discussion_block(d, day.as_ref(), i + 1, names, room, force)
+                    // The text of its matching messages, as the index stores it (the archive's).
+                    match engine.messages_at(&d.discussion.path, &fresh_lines(d)) {
+                        Ok(matches) => discussion_block(d, &matches, i + 1, names, room, force),
+                        Err(e) => {
+                            failed = Some(e);
+                            None
+                        }
+                    }
                 });
+                if let Some(e) = failed {
+                    return Err(e.into());
+                }
                 (results.total, body, items)
             }
         };
@@ -771,12 +778,20 @@ fn one_line(text: &str, max: usize) -> String {
     out
 }
 
+/// The matching lines of a discussion that its summary does not already quote: the first
+/// [`MATCH_LINES`] of them are shown.
+fn fresh_lines(d: &DiscussionHit) -> Vec<u32> {
+    let summary = &d.discussion.summary;
+    d.hits.iter().copied().filter(|l| !summary.iter().any(|s| s.line == *l)).take(MATCH_LINES).collect()
+}
+
 /// One discussion of `search`: title; date, group, span, size; its id; its summary lines and
-/// its best matching messages (text from `day`, its log), every line cited. `None` when it
-/// does not fit in `room` (unless `force`: then the lines that fit, saying what was left out).
+/// its best matching messages (`matches`, the messages of its [`fresh_lines`]), every line
+/// cited. `None` when it does not fit in `room` (unless `force`: then the lines that fit,
+/// saying what was left out).
 fn discussion_block(
     d: &DiscussionHit,
-    day: Option<&Day>,
+    matches: &[Hit],
     rank: usize,
     names: &BTreeMap<String, String>,
     room: usize,
@@ -795,13 +810,13 @@ fn discussion_block(
     };
     let summary: Vec<Line> =
         x.summary.iter().map(|s| cited(s.line, &s.time, &s.speaker, one_line(&s.text, MATCH_CHARS))).collect();
-    let fresh: Vec<u32> = d.hits.iter().copied().filter(|l| !x.summary.iter().any(|s| s.line == *l)).collect();
-    let matches: Vec<Line> = fresh
+    let fresh = d.hits.iter().filter(|l| !x.summary.iter().any(|s| s.line == **l)).count();
+    let matches: Vec<Line> = matches
         .iter()
-        .filter_map(|l| day?.messages.iter().find(|m| m.line == *l))
         .take(MATCH_LINES)
         .map(|m| {
-            cited(m.line, &m.time_label(), &m.speaker, one_line(&body_of(&m.text, m.kind, &m.urls()), MATCH_CHARS))
+            let time = archive::time_label(m.time);
+            cited(m.line, &time, &m.speaker, one_line(&body_of(&m.text, m.kind, &m.urls), MATCH_CHARS))
         })
         .collect();
     let title = if x.title.trim().is_empty() { "(untitled)" } else { x.title.trim() };
@@ -815,7 +830,7 @@ fn discussion_block(
         d.people.len(),
         if x.kind == SpanKind::Chatter { " · chatter" } else { "" },
     );
-    let more = fresh.len() - matches.len();
+    let more = fresh.saturating_sub(matches.len());
     let all = summary.len() + matches.len();
     // Lines in order, each after its section's label, while they fit.
     let mut text = head;
@@ -1051,6 +1066,22 @@ mod tests {
             .unwrap()
             .iter()
             .any(|m| m["text"].as_str().unwrap().contains("对账"))));
+        // Exactly as the log has them (the index's copy is quoted, not the log re-read).
+        let mut quoted = 0;
+        for d in found {
+            let day = t.load_log(d["path"].as_str().unwrap()).unwrap();
+            for m in d["matches"].as_array().unwrap() {
+                let line = m["line"].as_u64().unwrap() as u32;
+                let msg = day.messages.iter().find(|x| x.line == line).expect("a message at the cited line");
+                assert_eq!(m["text"], one_line(&body_of(&msg.text, msg.kind, &msg.urls()), MATCH_CHARS));
+                assert_eq!(
+                    (m["time"].as_str(), m["speaker"].as_str()),
+                    (Some(&*msg.time_label()), Some(&*msg.speaker))
+                );
+                quoted += 1;
+            }
+        }
+        assert!(quoted > 0);
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {

@@ -11,7 +11,7 @@ use crate::glossary::Glossary;
 use crate::index::discussion_docs::DiscussionDocs;
 use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
-use crate::index::{IndexError, IndexHandle};
+use crate::index::{people_cache, IndexError, IndexHandle};
 use crate::normalise::{fold, normalise};
 use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
@@ -162,6 +162,9 @@ pub(crate) struct State {
     pub(crate) handle: Arc<IndexHandle>,
     directory: OnceLock<Arc<Directory>>,
     people: OnceLock<Arc<Known>>,
+    /// The person model alone, read from the generation's file when it is current (see
+    /// [`crate::index::people_cache`]).
+    stored_people: OnceLock<Arc<People>>,
     glossary: OnceLock<Glossary>,
     /// jieba, loaded the first time a question is pasted.
     jieba: OnceLock<jieba_rs::Jieba>,
@@ -296,6 +299,7 @@ impl State {
             handle: Arc::new(handle),
             directory: OnceLock::new(),
             people: OnceLock::new(),
+            stored_people: OnceLock::new(),
             glossary: OnceLock::new(),
             jieba: OnceLock::new(),
             discussion_docs: OnceLock::new(),
@@ -405,7 +409,20 @@ impl State {
 
     /// The person model (see [`Engine::people`]).
     pub(crate) fn people(&self) -> Result<Arc<People>, SearchError> {
-        Ok(Arc::clone(&self.known()?.people))
+        if let Some(k) = self.people.get() {
+            return Ok(Arc::clone(&k.people));
+        }
+        if let Some(p) = self.stored_people.get() {
+            return Ok(Arc::clone(p));
+        }
+        let dir = &self.handle.generation_dir;
+        let key = people_cache::key(&self.handle.searcher());
+        if let Some(p) = people_cache::load(dir, &key) {
+            return Ok(Arc::clone(self.stored_people.get_or_init(|| Arc::new(p))));
+        }
+        let known = self.known()?;
+        people_cache::store(dir, &key, &known.people);
+        Ok(Arc::clone(&known.people))
     }
 
     fn expand(&self, query: &Query) -> Query {
@@ -691,11 +708,11 @@ impl State {
         Ok(match filter.field {
             // A person's nicknames all match, and their company applies to all of them.
             Field::From => {
-                let people = self.known()?.people.clone();
+                let people = self.people()?;
                 terms_of(f.speaker, people.aliases_of(self.directory()?.matching_from(text()?)))
             }
             Field::Org => {
-                let people = self.known()?.people.clone();
+                let people = self.people()?;
                 terms_of(f.speaker, people.aliases_of(self.directory()?.matching_org(text()?)))
             }
             Field::Group => {

@@ -577,11 +577,14 @@ fn ranked(
                 let ff = seg.fast_fields();
                 let column = |name: &str| ff.u64(name).ok().map(|c| c.first_or_default_col(0));
                 let (substance, asks, seq) = (column(names::SUBSTANCE), column(names::ASKS), column(names::SEQ));
+                let disc_info = column(names::DISC_INFO);
                 move |doc: DocId, score: Score| {
                     let value =
                         |c: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| c.as_ref().map_or(0, |c| c.get_val(doc));
                     let substance = u32::try_from(value(&substance)).unwrap_or(u32::MAX);
-                    let key = crate::rank::score(match_weight * score, substance, query_substance, value(&asks) == 1);
+                    let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(value(&disc_info)));
+                    let message = crate::rank::Message { substance, asks: value(&asks) == 1, context };
+                    let key = crate::rank::score(match_weight * score, message, query_substance);
                     (key, value(&seq))
                 }
             });

@@ -270,7 +270,14 @@ fn a_talk_among_reactions_is_a_discussion_and_banter_is_chatter() {
         msgs.push((format!("19:06:{k:02}"), format!("听众{k}"), "[鼓掌]".into()));
     }
     // Hours later, banter.
-    for (k, text) in ["田总，就是牛逼", "田总牛逼[强]", "大家都是这个意思", "田总近似牛逼"].iter().enumerate()
+    for (k, text) in [
+        "虽然不知道为什么，我也要说田总厉害",
+        "产品经理开始写代码，这是准备吊打开发了",
+        "感觉要适当的装逼加上一些实操",
+        "田总近似牛逼，大家都是这个意思",
+    ]
+    .iter()
+    .enumerate()
     {
         msgs.push((format!("23:0{k}:00"), format!("路人{k}"), (*text).into()));
     }

@@ -164,8 +164,8 @@ pub(crate) struct Slot {
 
 /// Lays ranked candidates out as a page: an exact copy of an earlier hit (same log, time and
 /// text under another nickname) is folded into it, and within each block of [`BLOCK`] hits a
-/// conversation gets at most [`PER_CONVERSATION`]; the rest wait for the next block, in rank
-/// order. Returns the slots from the first, at most `want` of them.
+/// conversation gets at most [`PER_CONVERSATION`] and a text (reposted, forwarded to another
+/// day) one; the rest wait for the next block, in rank order. Returns the slots from the first, at most `want` of them.
 pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot> {
     let mut slots: Vec<Slot> = Vec::new();
     let mut waiting: Vec<usize> = Vec::new();
@@ -177,8 +177,9 @@ pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot
             if !spread {
                 return true;
             }
-            slots[block_start..].iter().filter(|s| cands[s.at].conversation == c.conversation).count()
-                < PER_CONVERSATION
+            let block = &slots[block_start..];
+            block.iter().filter(|s| cands[s.at].conversation == c.conversation).count() < PER_CONVERSATION
+                && !block.iter().any(|s| cands[s.at].text_hash == c.text_hash)
         };
         // A waiting candidate that fits this block comes first: it ranked higher.
         if let Some(w) = waiting.iter().position(|&i| fits(&slots, i)) {
@@ -298,7 +299,7 @@ mod tests {
         assert_eq!(slots[0].copies, vec![1]);
         // A third hit of the conversation waits for the next block of ten.
         for i in 0..12 {
-            cands.push(cand(&format!("c{i}"), 0, "v", "戊"));
+            cands.push(cand(&format!("c{i}"), 0, &format!("v{i}"), "戊"));
         }
         let order: Vec<usize> = layout(&cands, 20, true).iter().map(|s| s.at).collect();
         assert_eq!(&order[..3], &[0, 2, 4]);
@@ -306,5 +307,12 @@ mod tests {
         // The same text from the same speaker (a repeated message) is not a copy.
         let again = [cand("a", 100, "x", "甲"), cand("a", 100, "x", "甲")];
         assert_eq!(layout(&again, 10, true).len(), 2);
+        // A text posted again elsewhere waits for the next block: one of each text in ten.
+        let mut reposted = vec![cand("a", 100, "x", "甲"), cand("b", 200, "x", "乙")];
+        for i in 0..12 {
+            reposted.push(cand(&format!("c{i}"), 0, &format!("v{i}"), "戊"));
+        }
+        let order: Vec<usize> = layout(&reposted, 20, true).iter().map(|s| s.at).collect();
+        assert_eq!(order.iter().position(|&i| i == 1), Some(10), "{order:?}");
     }
 }

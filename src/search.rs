@@ -796,7 +796,7 @@ const DENSE_DAY_CELLS: usize = 4 << 20;
 /// The text-match score a message holding a term's typed form gets over one that matches only
 /// through the glossary (times [`crate::rank::MATCH_WEIGHT`] in the ranking key: a lift of 2,
 /// as much as seven times the substance).
-const TYPED_LIFT: f32 = 20.0;
+const TYPED_LIFT: f32 = 2.0 / crate::rank::MATCH_WEIGHT;
 
 impl DayCounts {
     fn new(ts: &Column<u64>, groups: usize) -> DayCounts {

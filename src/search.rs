@@ -781,11 +781,14 @@ fn ranked(
                 let ff = seg.fast_fields();
                 let column = |name: &str| ff.u64(name).ok().map(|c| c.first_or_default_col(0));
                 let (substance, asks, seq) = (column(names::SUBSTANCE), column(names::ASKS), column(names::SEQ));
+                let disc_info = column(names::DISC_INFO);
                 move |doc: DocId, score: Score| {
                     let value =
                         |c: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| c.as_ref().map_or(0, |c| c.get_val(doc));
                     let substance = u32::try_from(value(&substance)).unwrap_or(u32::MAX);
-                    let key = crate::rank::score(match_weight * score, substance, query_substance, value(&asks) == 1);
+                    let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(value(&disc_info)));
+                    let message = crate::rank::Message { substance, asks: value(&asks) == 1, context };
+                    let key = crate::rank::score(match_weight * score, message, query_substance);
                     (key, value(&seq))
                 }
             });
@@ -1068,7 +1071,7 @@ const DENSE_DAY_CELLS: usize = 4 << 20;
 /// The text-match score a message holding a term's typed form gets over one that matches only
 /// through the glossary (times [`crate::rank::MATCH_WEIGHT`] in the ranking key: a lift of 2,
 /// as much as seven times the substance).
-const TYPED_LIFT: f32 = 20.0;
+const TYPED_LIFT: f32 = 2.0 / crate::rank::MATCH_WEIGHT;
 
 impl DayCounts {
     fn new(ts: &Column<u64>, groups: usize) -> DayCounts {

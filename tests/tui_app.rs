@@ -4,16 +4,19 @@
 mod common;
 
 use chatlore::tui::action::{Action, CopyOutcome, FilterTab, IndexEvent, InsightSection};
-use chatlore::tui::app::{App, Effect, Focus, IndexStatus, Overlay};
-use chatlore::tui::{dispatch, keymap};
+use chatlore::tui::app::{App, Focus, IndexStatus, Overlay};
+use chatlore::tui::effect::Effect;
+use chatlore::tui::keymap;
+use common::tui::TestApp;
 use common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::path::Path;
 
 /// A browser whose start-up check of the archive has run (as the worker would report it).
-fn app_on(archive: &Path, index_dir: &Path, size: (u16, u16)) -> App {
+/// Results list discussions, as they do by default.
+fn app_on(archive: &Path, index_dir: &Path, size: (u16, u16)) -> TestApp {
     index(archive, index_dir);
-    let mut app = App::new(archive.to_owned(), index_dir.to_owned(), size);
+    let mut app = TestApp::new(archive, index_dir, size);
     app.start();
     assert_eq!(app.take_effects(), vec![Effect::StartIndex], "the archive is checked on start");
     assert_eq!(app.index, IndexStatus::Checking);
@@ -22,22 +25,33 @@ fn app_on(archive: &Path, index_dir: &Path, size: (u16, u16)) -> App {
     app
 }
 
-fn demo_app(dir: &tempfile::TempDir) -> App {
-    app_on(&demo_archive(), dir.path(), (100, 30))
+/// A browser on the demo archive whose results list messages (`m`): most tests here are
+/// about message rows; the discussion rows have their own.
+fn demo_app(dir: &tempfile::TempDir) -> TestApp {
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 30));
+    assert!(app.discussions, "results list discussions by default");
+    app.update(Action::ToggleDiscussions);
+    app
 }
 
-fn typed(app: &mut App, text: &str) {
+/// Message rows rather than discussions.
+fn messages(app: &mut TestApp) {
+    app.update(Action::ToggleDiscussions);
+    assert!(!app.discussions);
+}
+
+fn typed(app: &mut TestApp, text: &str) {
     for c in text.chars() {
         app.update(Action::Input(c));
     }
 }
 
-fn key(app: &mut App, code: KeyCode) {
-    dispatch(app, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+fn key(app: &mut TestApp, code: KeyCode) {
+    app.dispatch(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-fn ctrl(app: &mut App, c: char) {
-    dispatch(app, Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+fn ctrl(app: &mut TestApp, c: char) {
+    app.dispatch(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
 }
 
 #[test]
@@ -199,21 +213,37 @@ fn the_split_view_preview_is_always_the_selection() {
     let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
     let shows = |app: &App| {
         let c = app.conversation.as_ref()?;
-        Some((c.day.path.clone(), c.day.messages[c.focus].line))
+        Some((c.day.path.clone(), c.day.messages[c.focus].line, c.span.is_some()))
     };
-    let selected = |app: &App| app.selected_hit().map(|h| (h.path.clone(), h.line));
-    assert!(selected(&app).is_some());
-    assert_eq!(shows(&app), selected(&app), "the first hit, before any key");
-    typed(&mut app, "对账");
-    assert_eq!(shows(&app), selected(&app), "the first hit of the new query, as typed");
-    key(&mut app, KeyCode::Enter);
-    key(&mut app, KeyCode::Char('j'));
-    assert_eq!(shows(&app), selected(&app));
-    for c in "量子纠缠".chars() {
-        key(&mut app, KeyCode::Char(c));
+    // Discussions (the default): the day of the selected one, on its first matching line
+    // (its first line without words), its span marked.
+    let selected = |app: &App| {
+        if app.discussions {
+            let d = app.selected_discussion()?;
+            let line = d.hit.hits.first().copied().unwrap_or(d.hit.discussion.start_line);
+            Some((d.hit.discussion.path.clone(), line, true))
+        } else {
+            app.selected_hit().map(|h| (h.path.clone(), h.line, false))
+        }
+    };
+    for round in ["discussions", "messages"] {
+        app.update(Action::ClearInput);
+        assert!(selected(&app).is_some(), "{round}");
+        assert_eq!(shows(&app), selected(&app), "{round}: the first row, before any key");
+        typed(&mut app, "对账");
+        assert_eq!(shows(&app), selected(&app), "{round}: the first row of the new query, as typed");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('j'));
+        assert_eq!(shows(&app), selected(&app), "{round}");
+        for c in "量子纠缠".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        assert_eq!((app.input.text.as_str(), app.results.total), ("对账量子纠缠", 0));
+        assert_eq!(shows(&app), None, "{round}: no hits: no day left over");
+        if app.discussions {
+            messages(&mut app);
+        }
     }
-    assert_eq!((app.input.text.as_str(), app.results.total), ("对账量子纠缠", 0));
-    assert_eq!(shows(&app), None, "no hits: no day left over");
 }
 
 #[test]
@@ -246,11 +276,11 @@ fn esc_typed_quickly_before_a_key_arrives_as_alt_and_means_both() {
     let mut app = demo_app(&dir);
     app.update(Action::Enter);
     app.update(Action::OpenHelp);
-    dispatch(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT)));
+    app.dispatch(Event::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT)));
     assert!(matches!(app.overlay, Some(Overlay::Insights { .. })), "Esc closed the help, i opened insights");
     // In the search box Esc has nowhere to go back to: the key is typed.
     let mut app = demo_app(&dir);
-    dispatch(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::ALT)));
+    app.dispatch(Event::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::ALT)));
     assert!(app.overlay.is_none());
     assert_eq!((app.focus, app.input.text.as_str()), (Focus::Search, "D"));
 }
@@ -440,6 +470,7 @@ fn help_lists_every_key_and_filters_by_typing() {
 fn wide_terminals_preview_the_selected_hit() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
+    messages(&mut app);
     assert!(app.split_view());
     typed(&mut app, "网联");
     app.update(Action::Enter);
@@ -495,15 +526,15 @@ fn another_indexer_is_waited_for_and_retried() {
 #[test]
 fn a_first_run_without_an_index_builds_it_in_the_background() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = App::new(demo_archive(), dir.path().join("new-index"), (100, 30));
+    let mut app = TestApp::new(&demo_archive(), &dir.path().join("new-index"), (100, 30));
     app.start();
-    assert!(app.engine.is_none());
+    assert!(app.catalog.is_none());
     assert_eq!(app.take_effects(), vec![Effect::StartIndex]);
     typed(&mut app, "对账");
     assert_eq!(app.results.total, 0);
     let summary = index(&demo_archive(), &dir.path().join("new-index"));
     app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
-    assert!(app.engine.is_some());
+    assert!(app.catalog.is_some());
     assert_eq!(app.results.total, 6, "the query typed meanwhile runs when the index is ready");
 }
 
@@ -511,7 +542,7 @@ fn a_first_run_without_an_index_builds_it_in_the_background() {
 fn paste_goes_into_the_search_box() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(&dir);
-    dispatch(&mut app, Event::Paste("断直连\n".into()));
+    app.dispatch(Event::Paste("断直连\n".into()));
     assert_eq!(app.input.text, "断直连");
     assert_eq!(app.results.total, 4);
 }
@@ -717,9 +748,7 @@ fn brackets_walk_the_days_discussions() {
         assert_eq!(app.focus, Focus::Conversation);
         let c = app.conversation.as_ref().unwrap();
         let q = chatlore::query::Query::parse(&format!("group:{} date:{}", c.day.group, c.day.date)).unwrap();
-        spans = app
-            .engine
-            .as_ref()
+        spans = chatlore::search::Engine::open(dir.path())
             .unwrap()
             .discussions(&q, None, chatlore::search::Sort::Oldest)
             .unwrap()
@@ -760,14 +789,19 @@ fn the_day_view_knows_each_days_discussions() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('D'));
     let Some(Overlay::Days { rows, .. }) = &app.overlay else { panic!("no day view") };
+    let rows = rows.clone();
     let mut several = false;
-    for row in rows {
-        let spans = app.day_discussions(row);
+    for row in &rows {
+        let Some(Overlay::Days { titles: Some((group, date, spans)), selected, .. }) = &app.overlay else {
+            panic!("no titles listed")
+        };
+        assert_eq!((group, date), (&row.group, &row.date), "the titles are the selected day's ({selected})");
         // Every message of the day is in exactly one of them, in order.
         assert_eq!(spans.iter().map(|d| u64::from(d.messages)).sum::<u64>(), row.messages, "{row:?}");
         assert!(spans.windows(2).all(|w| w[0].end_line < w[1].start_line));
         assert!(spans.iter().all(|d| d.date == row.date.to_string() && d.group == row.group));
         several |= spans.len() > 1;
+        key(&mut app, KeyCode::Char('j'));
     }
     assert!(several);
 }

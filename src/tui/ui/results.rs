@@ -113,7 +113,7 @@ fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
             Line::styled("Fix the query, or Ctrl-K to clear it.", DIM),
         ]);
     }
-    let Some(engine) = &app.engine else {
+    let Some(catalog) = &app.catalog else {
         let what = match &app.index {
             IndexStatus::Failed(e) => return Some(vec![Line::styled(format!("The index cannot be used: {e}"), ERROR)]),
             IndexStatus::Updating { done, total } => {
@@ -126,11 +126,14 @@ fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
         };
         return Some(vec![Line::from(what)]);
     };
-    if engine.handle().meta.messages == 0 && r.total == 0 {
+    if catalog.meta.messages == 0 && r.total == 0 {
         return Some(vec![
             Line::from(format!("The archive in {} has no messages yet.", app.archive.display())),
             Line::styled("Put logs in <group>/_posts/YYYY-MM-DD-chat.markdown and press r to index them.", DIM),
         ]);
+    }
+    if r.searching && r.total == 0 {
+        return Some(vec![Line::styled("Searching…", DIM)]);
     }
     if r.total == 0 {
         let mut lines = vec![Line::from("No messages match.")];

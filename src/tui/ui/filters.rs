@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, app: &App, tab: FilterTab, input: &TextInput, sel
     let width = usize::from(list_area.width);
     let label_w = (width * 2 / 5).max(12);
     let count_w = 8;
-    let detail_w = width.saturating_sub(label_w + count_w + 5);
+    let detail_w = width.saturating_sub(label_w + count_w + 4);
     let lines = visible_rows(&rows, selected, usize::from(list_area.height), |r, style| {
         let mark = if marked.contains(&r.filter) { "✓ " } else { "  " };
         Line::from(vec![

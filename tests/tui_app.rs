@@ -805,3 +805,127 @@ fn the_day_view_knows_each_days_discussions() {
     }
     assert!(several);
 }
+
+#[test]
+fn update_only_asks_typing_echoes_at_once_and_stale_answers_are_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = demo_app(&dir);
+    assert_eq!(t.results.total, 138);
+    // The App alone: update changes state and returns effects; nothing is searched.
+    let first = t.app.update(Action::Input('对'));
+    let second = t.app.update(Action::Input('账'));
+    assert_eq!(t.input.text, "对账", "typing shows at once");
+    assert!(t.results.searching);
+    assert_eq!(t.results.total, 138, "the shown results stay until the new ones come");
+    let [Effect::Search(a)] = first.as_slice() else { panic!("one search asked for: {first:?}") };
+    let [Effect::Search(b)] = second.as_slice() else { panic!("one search asked for: {second:?}") };
+    assert!(b.seq > a.seq && a.offset == 0 && b.query.highlight_terms() == vec!["对账"]);
+    // The worker answers the older search last: its answer is dropped.
+    let newer = t.executor.run(Effect::Search(b.clone()));
+    let older = t.executor.run(Effect::Search(a.clone()));
+    for answer in newer {
+        assert!(t.app.update(answer).iter().all(|e| matches!(e, Effect::LoadDay(_))));
+    }
+    assert_eq!((t.results.total, t.results.searching), (6, false));
+    for answer in older {
+        assert!(t.app.update(answer).is_empty(), "a stale answer asks for nothing");
+    }
+    assert_eq!(t.results.total, 6, "the stale answer (every hit of 对) did not replace the results");
+    assert!(t.results.hits.iter().all(|h| h.text.contains("对账")));
+}
+
+#[test]
+fn a_day_opened_late_does_not_replace_the_one_asked_for_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = app_on(&demo_archive(), dir.path(), (160, 40));
+    messages(&mut t);
+    typed(&mut t, "对账");
+    t.update(Action::Enter);
+    let one = t.app.update(Action::Down);
+    let two = t.app.update(Action::Down);
+    let ([Effect::LoadDay(a)], [Effect::LoadDay(b)]) = (one.as_slice(), two.as_slice()) else {
+        panic!("the preview asks for the days: {one:?} {two:?}")
+    };
+    let (a, b) = (a.clone(), b.clone());
+    for answer in t.executor.run(Effect::LoadDay(b)) {
+        t.app.update(answer);
+    }
+    for answer in t.executor.run(Effect::LoadDay(a)) {
+        t.app.update(answer);
+    }
+    let c = t.conversation.as_ref().unwrap();
+    let hit = t.selected_hit().unwrap();
+    assert_eq!((c.day.path.as_str(), c.day.messages[c.focus].line), (hit.path.as_str(), hit.line));
+}
+
+#[test]
+fn the_worker_survives_a_panic_and_the_status_bar_says_so() {
+    use chatlore::tui::action::Answer;
+    use chatlore::tui::worker::Worker;
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+    let (release_tx, release) = channel::<()>();
+    let (ran_tx, ran) = channel::<String>();
+    let (answers, rx) = Worker::channel();
+    let worker = Worker::spawn(
+        move |e| {
+            match &e {
+                Effect::Open => release.recv().unwrap(),
+                Effect::Search(job) if job.query.highlight_terms() == vec!["boom"] => panic!("index page out of range"),
+                _ => {}
+            }
+            ran_tx.send(format!("{e:?}").chars().take(40).collect()).unwrap();
+            vec![Action::Tick]
+        },
+        answers,
+        rx,
+    );
+    let job = |seq: u64, q: &str| {
+        Effect::Search(chatlore::tui::effect::SearchJob {
+            seq,
+            query: chatlore::query::Query::parse(q).unwrap(),
+            sort: chatlore::search::Sort::Relevance,
+            offset: 0,
+            until: 0,
+            discussions: true,
+            keep: None,
+            keep_discussion: None,
+        })
+    };
+    // While the worker is busy, two searches wait: only the newer runs.
+    assert!(worker.send(Effect::Open));
+    assert!(worker.send(job(2, "网联")));
+    assert!(worker.send(job(3, "对账")));
+    release_tx.send(()).unwrap();
+    let wait = Duration::from_secs(10);
+    assert!(ran.recv_timeout(wait).unwrap().starts_with("Open"));
+    let second = ran.recv_timeout(wait).unwrap();
+    assert!(second.contains("seq: 3"), "{second}");
+    assert!(matches!(worker.rx.recv_timeout(wait).unwrap(), Action::Tick));
+    assert!(matches!(worker.rx.recv_timeout(wait).unwrap(), Action::Tick));
+    // A panic is an answer; the worker goes on.
+    assert!(worker.send(job(4, "boom")));
+    let answer = worker.rx.recv_timeout(wait).unwrap();
+    let Action::Answer(Answer::Panicked { doing, message }) = &answer else { panic!("{answer:?}") };
+    assert_eq!((doing.as_str(), message.as_str()), ("searching", "index page out of range"));
+    assert!(worker.send(job(5, "对账")));
+    assert!(matches!(worker.rx.recv_timeout(wait).unwrap(), Action::Tick), "the worker still works");
+
+    // The app says so in red, and stops waiting.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    app.app.update(Action::Input('网'));
+    assert!(app.results.searching);
+    app.update(answer);
+    assert!(!app.results.searching && !app.waiting());
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| drawn(f, &app)).unwrap();
+    let buf = terminal.backend().buffer();
+    let status: String = (0..100).map(|x| buf[(x, 29)].symbol().to_owned()).collect();
+    assert!(status.contains("internal error while searching: index page out of range"), "{status}");
+    assert_eq!(buf[(2, 29)].fg, ratatui::style::Color::Red, "in the error colour");
+}
+
+fn drawn(f: &mut ratatui::Frame, app: &App) {
+    chatlore::tui::ui::draw(f, app);
+}

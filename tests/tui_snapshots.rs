@@ -188,7 +188,8 @@ fn the_loop_runs_on_any_backend_until_quit() {
     let key = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     let enter = Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     // Quiet moments between keys let the answers in, as time does.
-    let mut events = Script(vec![None, None, Some(key('对')), Some(key('账')), None, None, Some(enter), None, Some(key('q'))]);
+    let mut events =
+        Script(vec![None, None, Some(key('对')), Some(key('账')), None, None, Some(enter), None, Some(key('q'))]);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     // The worker's executor, answering through the loop's reports as the thread would.
     let (tx, _index_reports) = std::sync::mpsc::channel();

@@ -217,12 +217,32 @@ pub enum Answer {
     OpenFailed(String),
     /// The index has a newer commit (or was asked to answer anyway): what it holds now.
     Reloaded(Arc<Catalog>),
-    Searched { job: Box<SearchJob>, found: Result<Box<Found>, String> },
-    Faceted { seq: u64, facets: Result<Box<Facets>, String> },
+    Searched {
+        job: Box<SearchJob>,
+        found: Result<Box<Found>, String>,
+    },
+    Faceted {
+        seq: u64,
+        facets: Result<Box<Facets>, String>,
+    },
     MonthTotals(Result<BTreeMap<String, u64>, String>),
-    Days { seq: u64, rows: Result<Vec<DayRow>, String> },
-    DayTitles { seq: u64, group: String, date: Date, discussions: Vec<Discussion> },
-    DayLoaded { job: Box<DayJob>, day: Result<Box<LoadedDay>, String> },
+    Days {
+        seq: u64,
+        rows: Result<Vec<DayRow>, String>,
+    },
+    DayTitles {
+        seq: u64,
+        group: String,
+        date: Date,
+        discussions: Vec<Discussion>,
+    },
+    DayLoaded {
+        job: Box<DayJob>,
+        day: Result<Box<LoadedDay>, String>,
+    },
     /// The worker stopped on an internal error (a panic) while doing this.
-    Panicked { doing: String, message: String },
+    Panicked {
+        doing: String,
+        message: String,
+    },
 }

@@ -371,7 +371,8 @@ impl App {
             Action::OpenHelp => self.overlay = Some(Overlay::Help { filter: TextInput::default(), selected: 0 }),
             Action::OpenFilters(tab) => {
                 let tab = tab.unwrap_or(FilterTab::Dates);
-                self.overlay = Some(Overlay::Filters { tab, input: TextInput::default(), selected: 0, marked: Vec::new() });
+                self.overlay =
+                    Some(Overlay::Filters { tab, input: TextInput::default(), selected: 0, marked: Vec::new() });
                 self.ensure_facets();
             }
             Action::OpenInsights => {
@@ -381,8 +382,13 @@ impl App {
                 self.ensure_facets();
             }
             Action::OpenDays => {
-                self.overlay =
-                    Some(Overlay::Days { selected: 0, rows: Vec::new(), typed: String::new(), loading: true, titles: None });
+                self.overlay = Some(Overlay::Days {
+                    selected: 0,
+                    rows: Vec::new(),
+                    typed: String::new(),
+                    loading: true,
+                    titles: None,
+                });
                 let seq = self.next_seq();
                 self.waiting.days = Some(seq);
                 let query = Query { terms: Vec::new(), filters: self.chips.clone() };
@@ -602,16 +608,8 @@ impl App {
             None => (0, None),
         };
         let span = job.span.and_then(|(start, end)| span_of(&day, start, end));
-        self.conversation = Some(Conversation {
-            focus: focus.unwrap_or(0),
-            day,
-            mark,
-            scroll,
-            matches,
-            terms: job.terms,
-            span,
-            spans,
-        });
+        self.conversation =
+            Some(Conversation { focus: focus.unwrap_or(0), day, mark, scroll, matches, terms: job.terms, span, spans });
         if matches!(job.source, DaySource::Of { .. }) {
             self.overlay = None;
             self.focus_on_open = true;
@@ -952,7 +950,13 @@ impl App {
     }
 
     /// Asks the worker to search the current query.
-    fn search(&mut self, offset: usize, until: usize, keep: Option<(String, u32)>, keep_discussion: Option<(String, u32)>) {
+    fn search(
+        &mut self,
+        offset: usize,
+        until: usize,
+        keep: Option<(String, u32)>,
+        keep_discussion: Option<(String, u32)>,
+    ) {
         if self.catalog.is_none() {
             // Nothing open yet: the index's opening searches.
             return;
@@ -1209,9 +1213,8 @@ impl App {
     /// or the range marked with `v`; in the results the selected hit. One line per message:
     /// date time · group · speaker · text (source path:line).
     pub fn citation(&self) -> Option<String> {
-        let group_name = |g: &str| {
-            self.catalog.as_ref().and_then(|c| c.meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned())
-        };
+        let group_name =
+            |g: &str| self.catalog.as_ref().and_then(|c| c.meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned());
         let line = |date: &dyn std::fmt::Display,
                     time: String,
                     group: &str,

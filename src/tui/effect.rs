@@ -76,18 +76,30 @@ pub enum Effect {
     Open,
     /// Look for a newer commit of the index. `always`: answer (and refresh) even without one
     /// (our own indexing just committed); otherwise answer only when there is one.
-    Reload { always: bool },
+    Reload {
+        always: bool,
+    },
     /// Bring the index up to date in the background.
     StartIndex,
     Search(SearchJob),
     /// Facet counts of a query (filter pane, insights).
-    Facets { seq: u64, query: Query },
+    Facets {
+        seq: u64,
+        query: Query,
+    },
     /// Messages per month of the whole archive (`%` in insights).
     MonthTotals,
     /// The day list under these filters.
-    Days { seq: u64, query: Query },
+    Days {
+        seq: u64,
+        query: Query,
+    },
     /// The discussions of one day of the day list, listed under it.
-    DayTitles { seq: u64, group: String, date: Date },
+    DayTitles {
+        seq: u64,
+        group: String,
+        date: Date,
+    },
     /// Open a day in the conversation.
     LoadDay(DayJob),
     /// Put text on the clipboard.

@@ -2,8 +2,8 @@
 //! found by fuzzy matching (nucleo) over nickname, name and company.
 
 use super::action::{FilterTab, InsightSection};
-use crate::query::{DateRange, Field, Filter, Value};
 use super::effect::Catalog;
+use crate::query::{DateRange, Field, Filter, Value};
 use crate::search::Facets;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};

@@ -260,8 +260,20 @@ pub static BINDINGS: &[Binding] = &[
         "收藏当前搜索（查询和筛选条件）",
         "save the search (query and filters) under a name",
     ),
-    b(&[k('B')], Lists, Action::OpenSaved, "收藏的搜索：回车运行，x 删除", "saved searches: Enter runs one, x deletes it"),
-    b(&[k('x'), code(KeyCode::Delete)], Saved, Action::RemoveChip, "删除选中的收藏", "delete the selected saved search"),
+    b(
+        &[k('B')],
+        Lists,
+        Action::OpenSaved,
+        "收藏的搜索：回车运行，x 删除",
+        "saved searches: Enter runs one, x deletes it",
+    ),
+    b(
+        &[k('x'), code(KeyCode::Delete)],
+        Saved,
+        Action::RemoveChip,
+        "删除选中的收藏",
+        "delete the selected saved search",
+    ),
     b(
         &[k(' ')],
         Pick,

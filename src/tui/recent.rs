@@ -84,7 +84,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub").join(SAVED);
         assert_eq!(load_saved(&path), Ok(Vec::new()));
-        let s = SavedSearch { name: "断直连".into(), query: "断直连 -测试".into(), filters: vec!["from:张三".into()] };
+        let s = SavedSearch {
+            name: "断直连".into(), query: "断直连 -测试".into(), filters: vec!["from:张三".into()]
+        };
         save_saved(&path, std::slice::from_ref(&s)).unwrap();
         assert_eq!(load_saved(&path), Ok(vec![s]));
         std::fs::write(&path, "{not json").unwrap();

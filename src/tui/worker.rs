@@ -45,7 +45,11 @@ impl Progress for ToChannel {
 fn day_query(group: &str, date: crate::date::Date) -> Query {
     let mut q = Query::default();
     q.filters.push(Filter { field: Field::Group, value: Value::Text(group.to_owned()), negated: false });
-    q.filters.push(Filter { field: Field::Date, value: Value::Dates(DateRange { from: date, to: date }), negated: false });
+    q.filters.push(Filter {
+        field: Field::Date,
+        value: Value::Dates(DateRange { from: date, to: date }),
+        negated: false,
+    });
     q
 }
 
@@ -57,8 +61,10 @@ impl Executor {
 
     /// Carries out one effect; the answers to give the app.
     pub fn run(&mut self, effect: Effect) -> Vec<Action> {
-        let needs_engine =
-            matches!(effect, Effect::Facets { .. } | Effect::MonthTotals | Effect::Days { .. } | Effect::DayTitles { .. });
+        let needs_engine = matches!(
+            effect,
+            Effect::Facets { .. } | Effect::MonthTotals | Effect::Days { .. } | Effect::DayTitles { .. }
+        );
         if needs_engine && self.engine.is_none() {
             // Nothing to count before the index is open; the app asks again once it is.
             return Vec::new();
@@ -67,7 +73,9 @@ impl Executor {
             Effect::Open => self.open(),
             Effect::Reload { always } => match self.engine.as_ref().map(Engine::reload) {
                 None => return Vec::new(),
-                Some(Ok(changed)) if changed || always => self.catalog().map_or_else(Answer::OpenFailed, Answer::Reloaded),
+                Some(Ok(changed)) if changed || always => {
+                    self.catalog().map_or_else(Answer::OpenFailed, Answer::Reloaded)
+                }
                 Some(Ok(_)) => return Vec::new(),
                 Some(Err(e)) => Answer::OpenFailed(e.to_string()),
             },
@@ -154,9 +162,8 @@ impl Executor {
             (self.archive.clone(), self.index.clone(), self.reports.clone(), Arc::clone(&self.indexing));
         std::thread::spawn(move || {
             // A panic is reported like any failure; the browser keeps the terminal and goes on.
-            let result = crate::panics::catch(|| {
-                index::update(&archive, &index, &Options::default(), &ToChannel(tx.clone()))
-            });
+            let result =
+                crate::panics::catch(|| index::update(&archive, &index, &Options::default(), &ToChannel(tx.clone())));
             running.store(false, Ordering::SeqCst);
             let _ = tx.send(Action::Index(match result {
                 Ok(Ok(summary)) => IndexEvent::Finished(Box::new(summary)),
@@ -208,7 +215,8 @@ impl Executor {
                 .map(|hit| {
                     let d = &hit.discussion;
                     // The best matching line: the best ranked message hit in it, else the first
-                    // of its summary lines that matched, else its first summary line.
+                    // of its summary lines that matched, else the fullest of its summary lines
+                    // (without words to match, the one that says most).
                     let best = found
                         .hits
                         .iter()
@@ -218,7 +226,7 @@ impl Executor {
                             d.summary
                                 .iter()
                                 .find(|l| hit.hits.contains(&l.line))
-                                .or(d.summary.first())
+                                .or_else(|| d.summary.iter().max_by_key(|l| l.text.chars().count()))
                                 .map(|l| (l.text.clone(), search::highlights(&l.text, &terms)))
                         });
                     DiscussionRow { hit, best }
@@ -289,9 +297,8 @@ fn doing(effect: &Effect) -> &'static str {
 /// Runs `run` on each effect, a panic turned into [`Answer::Panicked`].
 pub fn guarded(run: &mut impl FnMut(Effect) -> Vec<Action>, effect: Effect) -> Vec<Action> {
     let what = doing(&effect);
-    crate::panics::catch(|| run(effect)).unwrap_or_else(|message| {
-        vec![Action::Answer(Answer::Panicked { doing: what.to_owned(), message })]
-    })
+    crate::panics::catch(|| run(effect))
+        .unwrap_or_else(|message| vec![Action::Answer(Answer::Panicked { doing: what.to_owned(), message })])
 }
 
 /// One thread that carries out effects and sends back the answers.

@@ -2,9 +2,9 @@
 //! for the current query, narrowed by typing; Enter adds the selected one as a chip.
 
 use super::{fit, pane, popup, thousands, visible_rows, ACCENT, DIM};
+use crate::query::Filter;
 use crate::tui::action::FilterTab;
 use crate::tui::app::App;
-use crate::query::Filter;
 use crate::tui::input::TextInput;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::Modifier;

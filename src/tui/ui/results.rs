@@ -76,13 +76,13 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
         let base = if i == r.discussion_selected { super::SELECTED } else { ratatui::style::Style::new() };
         let d = &row.hit.discussion;
         let head = format!(
-            "{} {} {}–{} · {} msgs · {} people · ",
+            "{} {} {}–{} · {} msgs · {} · ",
             d.date,
             d.group,
             d.start_time.get(..5).unwrap_or(&d.start_time),
             d.end_time.get(..5).unwrap_or(&d.end_time),
             d.messages,
-            d.participants.len()
+            people(d.participants.len())
         );
         let title_w = width.saturating_sub(head.width());
         let title = fit(&d.title, title_w);
@@ -102,6 +102,15 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
         lines.push(Line::from(spans));
     }
     lines
+}
+
+/// `1 person`, `9 people`.
+fn people(n: usize) -> String {
+    if n == 1 {
+        "1 person".to_owned()
+    } else {
+        format!("{n} people")
+    }
 }
 
 /// What the pane says instead of hits, if anything.

@@ -929,3 +929,88 @@ fn the_worker_survives_a_panic_and_the_status_bar_says_so() {
 fn drawn(f: &mut ratatui::Frame, app: &App) {
     chatlore::tui::ui::draw(f, app);
 }
+
+#[test]
+fn b_saves_the_search_with_its_filters_and_capital_b_runs_or_deletes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('g'));
+    app.update(Action::OpenFilters(Some(FilterTab::Groups)));
+    typed(&mut app, "payprod");
+    key(&mut app, KeyCode::Enter);
+    let total = app.results.total;
+    assert!(total > 0 && total < 6, "{total}");
+    key(&mut app, KeyCode::Char('b'));
+    let Some(Overlay::SaveAs { name }) = &app.overlay else { panic!("no prompt: {:?}", app.overlay) };
+    assert_eq!(name.text, "对账", "the query is offered as the name");
+    ctrl(&mut app, 'k');
+    typed(&mut app, "支付对账 b");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.saved.len(), 1);
+    assert_eq!((app.saved[0].name.as_str(), app.saved[0].query.as_str()), ("支付对账 b", "对账"));
+    assert_eq!(app.saved[0].filters, vec!["group:payprod".to_owned()]);
+    // Elsewhere, another search; B runs the saved one again, filters included.
+    app.update(Action::FocusSearch);
+    ctrl(&mut app, 'k');
+    key(&mut app, KeyCode::Backspace);
+    typed(&mut app, "网联");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.chips.is_empty());
+    key(&mut app, KeyCode::Char('B'));
+    assert!(matches!(app.overlay, Some(Overlay::Saved { selected: 0 })));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!((app.input.text.as_str(), app.chips.len(), app.results.total), ("对账", 1, total));
+    // x deletes it.
+    key(&mut app, KeyCode::Char('B'));
+    key(&mut app, KeyCode::Char('x'));
+    assert!(app.saved.is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::Saved { .. })), "the list stays open");
+    // Nothing to save: said so.
+    key(&mut app, KeyCode::Esc);
+    app.update(Action::FocusSearch);
+    ctrl(&mut app, 'k');
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('b'));
+    assert!(app.overlay.is_none() && app.note.as_deref().unwrap().contains("nothing to save"));
+}
+
+#[test]
+fn space_marks_several_values_and_enter_applies_them_as_any_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    key(&mut app, KeyCode::Enter);
+    app.update(Action::OpenFilters(Some(FilterTab::Groups)));
+    let rows = app.current_filter_rows();
+    assert!(rows.len() >= 3, "{rows:?}");
+    // Space marks and moves down; Space again on a marked one unmarks it.
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    let Some(Overlay::Filters { marked, input, .. }) = &app.overlay else { panic!("the pane closed") };
+    assert_eq!(input.text, "", "Space marks, it is not typed");
+    assert_eq!(marked, &vec![rows[0].filter.clone(), rows[2].filter.clone()]);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.chips, vec![rows[0].filter.clone(), rows[2].filter.clone()]);
+    assert_eq!(app.results.total as u64, rows[0].count + rows[2].count, "either group (OR within a field)");
+}
+
+#[test]
+fn y_on_a_discussion_row_cites_the_discussion() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 30));
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('y'));
+    let d = app.selected_discussion().unwrap().hit.discussion.clone();
+    let Some(Effect::Copy(text)) = app.take_effects().pop() else { panic!("no copy") };
+    assert!(text.starts_with(&format!("{} {}–{} · ", d.date, d.start_time, d.end_time)), "{text}");
+    assert!(text.contains(&d.title) && text.contains(&format!("{} msgs", d.messages)), "{text}");
+    assert!(text.ends_with(&format!("({}:{}-{})", d.path, d.start_line, d.end_line)), "{text}");
+}

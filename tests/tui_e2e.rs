@@ -371,3 +371,44 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
     let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
     assert!(screen.contains("chatlore-exit=0"), "{screen}");
 }
+
+#[test]
+fn saved_searches_are_kept_across_runs_outside_the_archive() {
+    let (arch, idx) = demo_copy();
+    let index = idx.path().join("index");
+    let command = browser(arch.path(), &index, "");
+    {
+        let Some(tmux) = Tmux::start("saved1", &command, 100, 30) else { return };
+        tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+        tmux.text("对账 group:payprod");
+        tmux.wait_for("the hits", |s| s.contains("讨论 Discussions · 4") && s.contains(" 4 hits · "));
+        tmux.keys(&["Enter", "b"]);
+        tmux.wait_for("the name prompt", |s| {
+            s.contains("Save the search as") && s.contains("name › 对账 group:payprod")
+        });
+        tmux.keys(&["C-k"]);
+        tmux.text("支付对账");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("saved", |s| s.contains("saved as “支付对账”"));
+        tmux.keys(&["q"]);
+        tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit=0"));
+    }
+    let kept = std::fs::read_to_string(format!("{}.data/saved-searches.json", index.display())).unwrap();
+    assert!(kept.contains("\"name\": \"支付对账\"") && kept.contains("对账 group:payprod"), "{kept}");
+    let Some(tmux) = Tmux::start("saved2", &command, 100, 30) else { return };
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.keys(&["Enter", "B"]);
+    tmux.wait_for("the saved list", |s| s.contains("Saved searches") && s.contains("支付对账"));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the saved search run", |s| {
+        s.contains("讨论 Discussions · 4 ") && s.contains("ran the saved search “支付对账”")
+    });
+    assert!(screen.contains("搜索 › 对账 group:payprod"), "{screen}");
+    let mut names: Vec<String> = walkdir::WalkDir::new(arch.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.retain(|n| n.contains("saved") || n.contains("recent"));
+    assert!(names.is_empty(), "nothing written into the archive: {names:?}");
+}

@@ -1210,7 +1210,8 @@ impl App {
         self.load_day(DaySource::Of { group: row.group, date: row.date }, At::First, None, None);
     }
     /// The citation of what is being read: in the conversation the message under the cursor,
-    /// or the range marked with `v`; in the results the selected hit. One line per message:
+    /// or the range marked with `v`; in the results the selected hit, or the selected
+    /// discussion (its span, title and size). One line per message:
     /// date time · group · speaker · text (source path:line).
     pub fn citation(&self) -> Option<String> {
         let group_name =
@@ -1241,6 +1242,24 @@ impl App {
                 })
                 .collect();
             return Some(lines.join("\n"));
+        }
+        if self.discussions {
+            // A discussion row: its span, title and size, and where it is.
+            let d = &self.selected_discussion()?.hit.discussion;
+            let people = d.participants.len();
+            return Some(format!(
+                "{} {}–{} · {} · {} · {} msgs · {people} {} ({}:{}-{})",
+                d.date,
+                d.start_time,
+                d.end_time,
+                group_name(&d.group),
+                d.title,
+                d.messages,
+                if people == 1 { "person" } else { "people" },
+                d.path,
+                d.start_line,
+                d.end_line
+            ));
         }
         let h = self.selected_hit()?;
         let text = if h.text.is_empty() { h.urls.join(" ") } else { h.text.clone() };

@@ -817,6 +817,10 @@ fn update_only_asks_typing_echoes_at_once_and_stale_answers_are_dropped() {
     assert_eq!(t.input.text, "对账", "typing shows at once");
     assert!(t.results.searching);
     assert_eq!(t.results.total, 138, "the shown results stay until the new ones come");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| drawn(f, &t)).unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("搜索 › 对账") && screen.contains(" searching…"), "{screen}");
     let [Effect::Search(a)] = first.as_slice() else { panic!("one search asked for: {first:?}") };
     let [Effect::Search(b)] = second.as_slice() else { panic!("one search asked for: {second:?}") };
     assert!(b.seq > a.seq && a.offset == 0 && b.query.highlight_terms() == vec!["对账"]);
@@ -1013,4 +1017,16 @@ fn y_on_a_discussion_row_cites_the_discussion() {
     assert!(text.starts_with(&format!("{} {}–{} · ", d.date, d.start_time, d.end_time)), "{text}");
     assert!(text.contains(&d.title) && text.contains(&format!("{} msgs", d.messages)), "{text}");
     assert!(text.ends_with(&format!("({}:{}-{})", d.path, d.start_line, d.end_line)), "{text}");
+}
+
+#[test]
+fn without_words_a_discussion_row_shows_its_fullest_central_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(&demo_archive(), dir.path(), (100, 30));
+    assert!(!app.results.discussions.is_empty());
+    for row in &app.results.discussions {
+        let longest = row.hit.discussion.summary.iter().map(|l| l.text.chars().count()).max();
+        let shown = row.best.as_ref().map(|(text, _)| text.chars().count());
+        assert_eq!(shown, longest, "{:?}", row.hit.discussion.summary);
+    }
 }

@@ -412,3 +412,21 @@ fn saved_searches_are_kept_across_runs_outside_the_archive() {
     names.retain(|n| n.contains("saved") || n.contains("recent"));
     assert!(names.is_empty(), "nothing written into the archive: {names:?}");
 }
+
+#[test]
+fn a_saved_searches_file_that_does_not_parse_is_reported_and_left_alone() {
+    let (arch, idx) = demo_copy();
+    let index = idx.path().join("index");
+    let data = format!("{}.data", index.display());
+    std::fs::create_dir_all(&data).unwrap();
+    let file = Path::new(&data).join("saved-searches.json");
+    std::fs::write(&file, "[{\"name\": 不是 json").unwrap();
+    let Some(tmux) = Tmux::start("badsaved", &browser(arch.path(), &index, ""), 100, 30) else { return };
+    tmux.wait_for("the report", |s| s.contains("saved searches not loaded: ") && s.contains("saved-s"));
+    tmux.text("对账");
+    tmux.keys(&["Enter", "b"]);
+    tmux.wait_for("the name prompt", |s| s.contains("Save the search as"));
+    tmux.keys(&["Escape", "q"]);
+    tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit=0"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "[{\"name\": 不是 json", "the file is as it was");
+}

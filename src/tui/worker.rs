@@ -220,6 +220,7 @@ impl Executor {
                     let best = found
                         .hits
                         .iter()
+                        .filter(|_| !terms.is_empty())
                         .find(|h| h.path == d.path && (d.start_line..=d.end_line).contains(&h.line))
                         .map(|h| (h.text.clone(), h.highlights.clone()))
                         .or_else(|| {

@@ -13,7 +13,8 @@
 //! 3. The first frame from process start in a real terminal: tmux runs the release binary; the
 //!    screen is read until the search box shows (an upper bound: each read takes a few ms).
 //!
-//! `cargo bench --bench tui`
+//! `cargo bench --bench tui`; `CHATLORE_TUI_PARTS=scale CHATLORE_SCALES=100` runs only the
+//! synthetic part at 100× (its own section of BENCHMARKS.md, beside that of 1× and 10×).
 
 #[path = "report.rs"]
 mod report;
@@ -62,6 +63,17 @@ fn main() {
     let summary =
         chatlore::index::update(&archive, &index, &Default::default(), &chatlore::index::writer::Silent).unwrap();
 
+    let parts = std::env::var("CHATLORE_TUI_PARTS").unwrap_or_else(|_| "real,scale".into());
+    if parts.contains("real") {
+        real(&archive, &index, &summary, &queries);
+    }
+    if parts.contains("scale") {
+        scale(&archive, &queries, work.path());
+    }
+}
+
+fn real(archive: &Path, index: &Path, summary: &chatlore::index::Summary, queries: &[String]) {
+    let (archive, index) = (archive.to_owned(), index.to_owned());
     let mut real_rows = Vec::new();
     for size in [(80u16, 24u16), (120, 40), (200, 60)] {
         let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
@@ -89,7 +101,7 @@ fn main() {
         settle(&mut app, &mut executor, finished);
         let (mut echo, mut full) = (Vec::new(), Vec::new());
         for _round in 0..3 {
-            for q in &queries {
+            for q in queries {
                 for a in session(q) {
                     let t = Instant::now();
                     let effects = app.update(a);
@@ -119,44 +131,6 @@ fn main() {
         ));
     }
 
-    let scales: Vec<usize> = std::env::var("CHATLORE_SCALES")
-        .unwrap_or_else(|_| "1,10".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    let model = chatlore::generate::Model::learn(&archive).unwrap();
-    let mut scale_rows = Vec::new();
-    let mut first_frames = Vec::new();
-    for scale in scales {
-        let archive = work.path().join(format!("archive-{scale}x"));
-        let index = work.path().join(format!("index-{scale}x"));
-        let (_, messages) = model.write(&archive, scale, 2017).unwrap();
-        let built = chatlore(&archive, &index).arg("index").output().unwrap();
-        assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
-        let typing = typing_while_searching(&archive, &index, &queries);
-        scale_rows.push(format!(
-            "| {scale}× | {messages} | {} | {} | {} | {} | {} | {} | {} |",
-            typing.echo.0.len(),
-            typing.busy,
-            ms(typing.echo.median()),
-            ms(typing.echo.pct(99.0)),
-            ms(*typing.echo.0.last().unwrap()),
-            ms(typing.results.median()),
-            ms(typing.results.pct(99.0)),
-        ));
-        if let Some(f) = first_frame_in_tmux(&archive, &index, work.path()) {
-            first_frames.push(format!(
-                "| {scale}× | {} | {} | {} |",
-                f.0.len(),
-                ms(f.median()),
-                ms(*f.0.last().unwrap())
-            ));
-        }
-        eprintln!("{scale}×: {}", scale_rows.last().unwrap());
-        let _ = std::fs::remove_dir_all(&archive);
-        let _ = std::fs::remove_dir_all(&index);
-    }
-
     let body = format!(
         "## Browser (issues 3 and 9)\n\n\
 Machine: {}. Command: `cargo bench --bench tui` (release). `update` never reads the disk or the\n\
@@ -169,24 +143,78 @@ the screen shows at once); the *results* frame adds the effects that key asked f
 in the same thread by the worker's executor, their answers applied and drawn. Targets: first frame\n\
 ≤ 100 ms, keystroke → frame p99 ≤ 16 ms.\n\n\
 | terminal | first frame (median) | first results: open + list + draw (median) | keys | echo p50 | echo p99 | echo max | results p50 | results p99 |\n\
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{}\n\n\
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{}\n",
+        machine(),
+        real_rows.join("\n"),
+    );
+    write_section("tui", &body);
+}
+
+fn scale(real: &Path, queries: &[String], work: &Path) {
+    let scales: Vec<usize> = std::env::var("CHATLORE_SCALES")
+        .unwrap_or_else(|_| "1,10".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let model = chatlore::generate::Model::learn(real).unwrap();
+    let mut scale_rows = Vec::new();
+    let mut first_frames = Vec::new();
+    for scale in scales {
+        let archive = work.join(format!("archive-{scale}x"));
+        let index = work.join(format!("index-{scale}x"));
+        let (_, messages) = model.write(&archive, scale, 2017).unwrap();
+        let built = chatlore(&archive, &index).arg("index").output().unwrap();
+        assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+        let typing = typing_while_searching(&archive, &index, queries);
+        scale_rows.push(format!(
+            "| {scale}× | {messages} | {} | {} | {} | {} | {} | {} | {} |",
+            typing.echo.0.len(),
+            typing.busy,
+            ms(typing.echo.median()),
+            ms(typing.echo.pct(99.0)),
+            ms(*typing.echo.0.last().unwrap()),
+            ms(typing.results.median()),
+            ms(typing.results.pct(99.0)),
+        ));
+        if let Some(f) = first_frame_in_tmux(&archive, &index, work) {
+            first_frames.push(format!(
+                "| {scale}× | {} | {} | {} |",
+                f.0.len(),
+                ms(f.median()),
+                ms(*f.0.last().unwrap())
+            ));
+        }
+        eprintln!("{scale}×: {}", scale_rows.last().unwrap());
+        let _ = std::fs::remove_dir_all(&archive);
+        let _ = std::fs::remove_dir_all(&index);
+    }
+
+    let label: Vec<String> = std::env::var("CHATLORE_SCALES")
+        .unwrap_or_else(|_| "1,10".into())
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .collect();
+    let body = format!(
+        "### Browser at scale ({}×)\n\n\
+Machine: {}. Command: `CHATLORE_SCALES={} cargo bench --bench tui` (release).\n\n\
 **Synthetic archives** (`chatlore generate`, the real archive's statistics). The loop's own split:\n\
-a real worker thread searches while each term is typed a key every 20 ms (120×40); *echo* is\n\
-each key's `update` + draw; *keys while a search ran* counts those typed while an answer was\n\
-awaited; *results* is from a term's last key to its results drawn. Target: echo ≤ 16 ms even\n\
-while a slower search runs.\n\n\
+a real worker thread searches while each term of `../shared/queries.txt` is typed a key every\n\
+20 ms (120×40); *echo* is each key's `update` + draw; *keys while a search ran* counts those typed\n\
+while an answer was awaited; *results* is from a term's last key to its results drawn. Target:\n\
+echo ≤ 16 ms even while a slower search runs.\n\n\
 | scale | messages | keys | keys while a search ran | echo p50 | echo p99 | echo max | results p50 | results p99 |\n\
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{}\n\n\
 **First frame from process start in a real terminal**: tmux (120×40) runs `date +%s%N; exec chatlore`\n\
-and its screen is read in a loop until the search box shows; each read costs a few ms, so these\n\
-are upper bounds. Target ≤ 100 ms.\n\n\
+on the archive and its screen is read in a loop until the search box shows; each read costs a few\n\
+ms, so these are upper bounds. Target ≤ 100 ms.\n\n\
 | archive | runs | median | max |\n| --- | --- | --- | --- |\n{}\n",
+        label.join("×, "),
         machine(),
-        real_rows.join("\n"),
+        label.join(","),
         scale_rows.join("\n"),
         first_frames.join("\n"),
     );
-    write_section("tui", &body);
+    write_section(&format!("tui-scale-{}", label.join("-")), &body);
 }
 
 struct Typing {

@@ -153,6 +153,7 @@ where
     B::Error: Send + Sync + 'static,
 {
     let mut pending = start;
+    let mut last_tick = std::time::Instant::now();
     loop {
         while !pending.is_empty() {
             for e in std::mem::take(&mut pending) {
@@ -170,7 +171,9 @@ where
         // Everything already waiting is applied before the next frame (fast typing, paste).
         let wait = if app.waiting() { ANSWER_POLL } else { TICK };
         let mut event = events.next(wait)?;
-        if event.is_none() && wait == TICK {
+        // The clock ticks whether or not answers are awaited.
+        if event.is_none() && last_tick.elapsed() >= TICK {
+            last_tick = std::time::Instant::now();
             pending.extend(app.update(Action::Tick));
         }
         while let Some(e) = event {

@@ -61,13 +61,21 @@ impl Executor {
 
     /// Carries out one effect; the answers to give the app.
     pub fn run(&mut self, effect: Effect) -> Vec<Action> {
-        let needs_engine = matches!(
-            effect,
-            Effect::Facets { .. } | Effect::MonthTotals | Effect::Days { .. } | Effect::DayTitles { .. }
-        );
-        if needs_engine && self.engine.is_none() {
-            // Nothing to count before the index is open; the app asks again once it is.
-            return Vec::new();
+        if self.engine.is_none() {
+            // Nothing to count before the index is open: said so, so that no one waits.
+            let closed = || "the index is not open".to_owned();
+            let answer = match &effect {
+                Effect::Facets { seq, .. } => Some(Answer::Faceted { seq: *seq, facets: Err(closed()) }),
+                Effect::MonthTotals => Some(Answer::MonthTotals(Err(closed()))),
+                Effect::Days { seq, .. } => Some(Answer::Days { seq: *seq, rows: Err(closed()) }),
+                Effect::DayTitles { seq, group, date } => {
+                    Some(Answer::DayTitles { seq: *seq, group: group.clone(), date: *date, discussions: Vec::new() })
+                }
+                _ => None,
+            };
+            if let Some(answer) = answer {
+                return vec![Action::Answer(answer)];
+            }
         }
         let answer = match effect {
             Effect::Open => self.open(),

@@ -67,16 +67,31 @@ pub fn spans(body: &str) -> Vec<Span> {
         out.text(body);
         return out.finish();
     }
+    let mut in_code = false;
     for event in Parser::new(body) {
         match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            // A code block's text ends each of its lines with `\n`: they are line breaks, so that
+            // the block's end does not add an empty line the user never typed.
+            Event::Text(t) if in_code => {
+                for (i, line) in t.split('\n').enumerate() {
+                    if i > 0 {
+                        out.line_break();
+                    }
+                    out.text(line);
+                }
+            }
             Event::Start(Tag::Link { dest_url, .. }) => out.open(Open::Link(dest_url.into_string())),
             Event::Start(Tag::Image { dest_url, .. }) => out.open(Open::Image(dest_url.into_string())),
             Event::End(TagEnd::Link | TagEnd::Image) => out.close(),
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                out.line_break();
+            }
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
                 | TagEnd::Item
-                | TagEnd::CodeBlock
                 | TagEnd::BlockQuote(_)
                 | TagEnd::TableRow
                 | TagEnd::TableHead,
@@ -301,6 +316,14 @@ mod tests {
         assert_eq!(text_of("上一段\n\n---\n\n下一段"), "上一段\n---\n下一段");
         assert_eq!(text_of("点 <b>这里</b> 看"), "点 <b>这里</b> 看");
         assert_eq!(text_of("第一行\n第二行"), "第一行\n第二行");
+    }
+
+    #[test]
+    fn an_indented_line_is_one_line_not_a_line_and_a_gap() {
+        // Four spaces make a code block: its lines stay lines, and no empty line follows it.
+        assert_eq!(text_of("    a\nb"), "a\nb");
+        assert_eq!(text_of("    第一行\n    第二行\n下一段"), "第一行\n第二行\n下一段");
+        assert_eq!(text_of("```\nx = 1\ny = 2\n```\n后面"), "x = 1\ny = 2\n后面");
     }
 
     #[test]

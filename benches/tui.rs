@@ -256,18 +256,22 @@ fn typing_while_searching(archive: &Path, index: &Path, queries: &[String]) -> T
     idle(&mut app, &mut terminal);
     let (mut echo, mut results, mut busy) = (Vec::new(), Vec::new(), 0);
     for q in queries {
-        let mut last = Instant::now();
-        for c in q.chars() {
+        let keys: Vec<char> = q.chars().collect();
+        for (i, c) in keys.iter().enumerate() {
             busy += usize::from(app.waiting());
-            last = Instant::now();
-            let effects = app.update(Action::Input(c));
+            let pressed = Instant::now();
+            let effects = app.update(Action::Input(*c));
             draw(&mut terminal, &mut app);
-            echo.push(last.elapsed());
+            echo.push(pressed.elapsed());
             send(effects);
-            settle_until(&mut app, &mut terminal, last + Duration::from_millis(20));
+            if i + 1 < keys.len() {
+                settle_until(&mut app, &mut terminal, pressed + Duration::from_millis(20));
+            } else {
+                // The term's last key: until its results are drawn.
+                idle(&mut app, &mut terminal);
+                results.push(pressed.elapsed());
+            }
         }
-        idle(&mut app, &mut terminal);
-        results.push(last.elapsed());
         send(app.update(Action::ClearInput));
         idle(&mut app, &mut terminal);
     }
@@ -279,7 +283,8 @@ fn typing_while_searching(archive: &Path, index: &Path, queries: &[String]) -> T
 /// Milliseconds from process start to the first frame in tmux, ten runs; `None` without tmux.
 fn first_frame_in_tmux(archive: &Path, index: &Path, work: &Path) -> Option<Samples> {
     let socket = format!("chatlore-bench-{}", std::process::id());
-    let tmux = |args: &[&str]| Command::new("tmux").arg("-L").arg(&socket).args(args).output();
+    // UTF-8 whatever the locale (`-u`), no user configuration.
+    let tmux = |args: &[&str]| Command::new("tmux").args(["-u", "-L", &socket, "-f", "/dev/null"]).args(args).output();
     tmux(&["-V"]).ok()?;
     let mut samples = Vec::new();
     for run in 0..10 {

@@ -27,6 +27,8 @@ use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
 pub struct DiscussionHit {
     #[serde(flatten)]
     pub discussion: Discussion,
+    /// The people behind its participants' nicknames, each once (see [`crate::people`]).
+    pub people: Vec<String>,
     /// Header lines of the messages that matched the query's terms (empty without terms).
     pub hits: Vec<u32>,
     pub score: f32,
@@ -151,13 +153,15 @@ fn discussions(
         }
         let total = candidates.len();
         candidates.truncate(limit.unwrap_or(total));
+        let people = state.people()?;
         let discussions = candidates
             .into_iter()
             .map(|c| {
                 let doc: TantivyDocument = searcher.doc(c.addr)?;
                 let json = doc.get_first(f.disc_json).and_then(|v| v.as_str()).unwrap_or_default();
-                let discussion = serde_json::from_str(json).unwrap_or_else(|_| bare(&c.key));
-                Ok(DiscussionHit { discussion, hits: c.lines, score: c.score })
+                let discussion: Discussion = serde_json::from_str(json).unwrap_or_else(|_| bare(&c.key));
+                let people = people.labels(&discussion.participants);
+                Ok(DiscussionHit { discussion, people, hits: c.lines, score: c.score })
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
         Ok(DiscussionResults { total, discussions, elapsed: started.elapsed() })

@@ -1,7 +1,7 @@
 //! chatlore: a knowledge browser for the chat archive of payments-industry WeChat groups.
 //!
 //! The core (everything but `tui`) is a library: [`archive`] loads the Jekyll chat logs,
-//! [`speakers`] and [`topics`] enrich them, [`index`] keeps a tantivy index of them on disk,
+//! [`speakers`], [`people`] and [`topics`] enrich them, [`index`] keeps a tantivy index of them on disk,
 //! [`query`] parses the query language, [`search`] runs it and [`rank`] orders it.
 #![forbid(unsafe_code)]
 
@@ -16,6 +16,7 @@ pub mod index;
 pub mod mcp;
 pub mod normalise;
 pub mod panics;
+pub mod people;
 pub mod query;
 pub(crate) mod question;
 pub mod rank;
@@ -25,4 +26,5 @@ pub mod text;
 pub mod topics;
 pub mod tui;
 pub mod watch;
+pub mod who;
 mod yaml;

@@ -12,6 +12,7 @@ use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{IndexError, IndexHandle};
 use crate::normalise::fold;
+use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
 use crate::rank::{layout, Candidate};
 use crate::speakers::Directory;
@@ -29,7 +30,7 @@ use tantivy::query::{
     Query as TQuery, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value as _};
-use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{BitSet, DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 /// A search that could not run.
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +78,12 @@ pub struct Hit {
     pub date: Date,
     #[serde(serialize_with = "as_time")]
     pub time: u32,
+    /// The nickname as written.
     pub speaker: String,
+    /// The person behind the nickname (their label, see [`crate::people::Person`]); filled in
+    /// by [`Engine::name_people`], empty from [`Engine::search`] alone (which stays fast by
+    /// not building the person model).
+    pub person: String,
     pub text: String,
     #[serde(serialize_with = "as_kind")]
     pub kind: Kind,
@@ -122,7 +128,14 @@ pub struct Facets {
     /// (group, day) → messages.
     #[serde(skip)]
     pub days: BTreeMap<(String, Date), u64>,
+    /// Nickname → messages.
     pub speakers: BTreeMap<String, u64>,
+    /// Person label → messages; a message the export holds under two of a person's
+    /// nicknames counts once.
+    pub people: BTreeMap<String, u64>,
+    /// Nickname → its messages that repeat a copy already counted for the same person.
+    #[serde(skip)]
+    repeats: BTreeMap<String, u64>,
     pub topics: BTreeMap<String, u64>,
     pub kinds: BTreeMap<String, u64>,
 }
@@ -147,9 +160,18 @@ pub struct Engine {
 pub(crate) struct State {
     pub(crate) handle: Arc<IndexHandle>,
     directory: OnceLock<Arc<Directory>>,
+    people: OnceLock<Arc<Known>>,
     glossary: OnceLock<Glossary>,
     /// jieba, loaded the first time a question is pasted.
     jieba: OnceLock<jieba_rs::Jieba>,
+}
+
+/// The people of an index, and which message documents repeat a message already held under
+/// another nickname of the same person.
+struct Known {
+    people: Arc<People>,
+    /// By segment ordinal: the repeated copies.
+    repeats: HashMap<u32, BitSet>,
 }
 
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
@@ -215,6 +237,22 @@ impl Engine {
         guarded(&state.handle.dir, || state.directory())
     }
 
+    /// Every person of the index, their nicknames joined (built on first use; see
+    /// [`crate::people`]).
+    pub fn people(&self) -> Result<Arc<People>, SearchError> {
+        let state = self.state();
+        guarded(&state.handle.dir, || state.people())
+    }
+
+    /// Fills in each hit's `person`.
+    pub fn name_people(&self, hits: &mut [Hit]) -> Result<(), SearchError> {
+        let people = self.people()?;
+        for h in hits {
+            h.person = people.label_of(&h.speaker).to_owned();
+        }
+        Ok(())
+    }
+
     /// `query` with the glossary's additions in each term's `also` (see [`Query::expansion_note`]
     /// for showing them); terms written `=term` and excluded terms (`-pos` excludes pos, not
     /// every card terminal) stay as they are.
@@ -246,6 +284,7 @@ impl State {
         State {
             handle: Arc::new(handle),
             directory: OnceLock::new(),
+            people: OnceLock::new(),
             glossary: OnceLock::new(),
             jieba: OnceLock::new(),
         }
@@ -257,6 +296,95 @@ impl State {
         }
         let facets = self.facets(&Query::default())?;
         Ok(Arc::clone(self.directory.get_or_init(|| Arc::new(Directory::new(facets.speakers)))))
+    }
+
+    /// The people of the index: every message's nickname, group and copy key read from fast
+    /// fields in one pass.
+    fn known(&self) -> Result<Arc<Known>, SearchError> {
+        if let Some(k) = self.people.get() {
+            return Ok(Arc::clone(k));
+        }
+        let searcher = self.handle.searcher();
+        let scans = searcher.search(&*self.compile(&Query::default())?, &MessageScan)?;
+        let mut nicknames: HashMap<&str, Nickname> = HashMap::new();
+        for scan in &scans {
+            for (ord, (&messages, groups)) in scan.messages.iter().zip(&scan.speaker_groups).enumerate() {
+                if messages == 0 {
+                    continue;
+                }
+                let speaker = name(&scan.speakers, ord as u64);
+                let entry = nicknames.entry(speaker).or_insert_with(|| Nickname {
+                    nickname: speaker.to_owned(),
+                    messages: 0,
+                    groups: BTreeSet::new(),
+                });
+                entry.messages += messages;
+                entry.groups.extend(groups.iter().map(|&g| name(&scan.groups, g).to_owned()));
+            }
+        }
+        // Every log's messages (a log may be spread over segments), then its copies: the
+        // messages of one time and text hash under more than one nickname.
+        let mut path_ids: HashMap<&str, usize> = HashMap::new();
+        let mut logs: Vec<Vec<Copy<'_>>> = Vec::new();
+        for scan in &scans {
+            let ids: Vec<usize> = scan
+                .paths
+                .iter()
+                .map(|p| {
+                    let next = path_ids.len();
+                    *path_ids.entry(p).or_insert(next)
+                })
+                .collect();
+            logs.resize_with(path_ids.len(), Vec::new);
+            for &(path, ts, hash, doc, speaker) in &scan.rows {
+                if let Some(&id) = usize::try_from(path).ok().and_then(|p| ids.get(p)) {
+                    logs[id].push(Copy {
+                        ts,
+                        hash,
+                        segment: scan.segment,
+                        doc,
+                        speaker: name(&scan.speakers, speaker),
+                    });
+                }
+            }
+        }
+        let mut places: Vec<Vec<(u32, DocId)>> = Vec::new();
+        let mut names: Vec<Vec<String>> = Vec::new();
+        for log in &mut logs {
+            log.sort_unstable_by_key(|c| (c.ts, c.hash, c.segment, c.doc));
+            for same in log.chunk_by(|a, b| (a.ts, a.hash) == (b.ts, b.hash)).filter(|r| r.len() > 1) {
+                let mut copy: Vec<&Copy<'_>> = Vec::with_capacity(same.len());
+                for c in same {
+                    if !copy.iter().any(|k| k.speaker == c.speaker) {
+                        copy.push(c);
+                    }
+                }
+                if copy.len() > 1 {
+                    places.push(copy.iter().map(|c| (c.segment, c.doc)).collect());
+                    names.push(copy.iter().map(|c| c.speaker.to_owned()).collect());
+                }
+            }
+        }
+        let mut nicknames: Vec<Nickname> = nicknames.into_values().collect();
+        nicknames.sort_by(|a, b| a.nickname.cmp(&b.nickname));
+        let people = People::build(&nicknames, &names);
+        let mut repeats: HashMap<u32, BitSet> = HashMap::new();
+        for (docs, names) in places.iter().zip(&names) {
+            let nicks: Vec<&str> = names.iter().map(String::as_str).collect();
+            for (&(segment, doc), repeated) in docs.iter().zip(people.repeats(&nicks)) {
+                if repeated {
+                    let max = searcher.segment_reader(segment).max_doc();
+                    repeats.entry(segment).or_insert_with(|| BitSet::with_max_value(max)).insert(doc);
+                }
+            }
+        }
+        let known = Arc::new(Known { people: Arc::new(people), repeats });
+        Ok(Arc::clone(self.people.get_or_init(|| known)))
+    }
+
+    /// The person model (see [`Engine::people`]).
+    pub(crate) fn people(&self) -> Result<Arc<People>, SearchError> {
+        Ok(Arc::clone(&self.known()?.people))
     }
 
     fn expand(&self, query: &Query) -> Query {
@@ -381,9 +509,16 @@ impl State {
     }
 
     fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
+        let known = self.known()?;
         let query = &self.expand(query);
         let tq = self.plan(query)?.tq;
-        Ok(self.handle.searcher().search(&tq, &FacetCollector)?)
+        let mut facets = self.handle.searcher().search(&tq, &FacetCollector { repeats: &known.repeats })?;
+        for (nick, n) in &facets.speakers {
+            let repeated = facets.repeats.get(nick).copied().unwrap_or(0);
+            *facets.people.entry(known.people.label_of(nick).to_owned()).or_default() += n.saturating_sub(repeated);
+        }
+        facets.people.retain(|_, n| *n > 0);
+        Ok(facets)
     }
 
     fn groups(&self) -> Result<BTreeSet<String>, SearchError> {
@@ -415,6 +550,7 @@ impl State {
             group: text_of(f.group),
             date: Date::from_key(date_key).unwrap_or_default(),
             time,
+            person: String::new(),
             speaker: text_of(f.speaker),
             kind: Kind::parse(&text_of(f.kind)).unwrap_or(Kind::Text),
             topics: all(f.topics),
@@ -509,8 +645,15 @@ impl State {
             Value::Kind(_) | Value::Dates(_) => Err(wrong()),
         };
         Ok(match filter.field {
-            Field::From => terms_of(f.speaker, self.directory()?.matching_from(text()?)),
-            Field::Org => terms_of(f.speaker, self.directory()?.matching_org(text()?)),
+            // A person's nicknames all match, and their company applies to all of them.
+            Field::From => {
+                let people = self.known()?.people.clone();
+                terms_of(f.speaker, people.aliases_of(self.directory()?.matching_from(text()?)))
+            }
+            Field::Org => {
+                let people = self.known()?.people.clone();
+                terms_of(f.speaker, people.aliases_of(self.directory()?.matching_org(text()?)))
+            }
             Field::Group => {
                 let v = text()?.to_lowercase();
                 let groups = self.groups()?;
@@ -761,7 +904,10 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String
 
 /// Counts facets over the matching documents from fast fields (no stored documents read).
 /// Per document it only bumps counters in dense arrays indexed by term ordinals and by day.
-struct FacetCollector;
+struct FacetCollector<'a> {
+    /// Copies that repeat a person's message, by segment: not counted for the person again.
+    repeats: &'a HashMap<u32, BitSet>,
+}
 
 struct SegmentFacets {
     group: Option<StrColumn>,
@@ -775,6 +921,8 @@ struct SegmentFacets {
     kind_ords: Option<Column<u64>>,
     group_counts: Vec<u64>,
     speaker_counts: Vec<u64>,
+    repeats: Option<BitSet>,
+    speaker_repeats: Vec<u64>,
     topic_counts: Vec<u64>,
     kind_counts: Vec<u64>,
     days: DayCounts,
@@ -862,11 +1010,11 @@ fn named(col: &Option<StrColumn>, counts: &[u64], into: &mut BTreeMap<String, u6
     }
 }
 
-impl Collector for FacetCollector {
+impl Collector for FacetCollector<'_> {
     type Fruit = Facets;
     type Child = SegmentFacets;
 
-    fn for_segment(&self, _: u32, seg: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+    fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let ff = seg.fast_fields();
         let (group, speaker, topics, kind) =
             (ff.str(names::GROUP)?, ff.str(names::SPEAKER)?, ff.str(names::TOPICS)?, ff.str(names::KIND)?);
@@ -880,6 +1028,8 @@ impl Collector for FacetCollector {
             kind_ords: ords(&kind),
             group_counts,
             speaker_counts: counts_for(&speaker),
+            repeats: self.repeats.get(&segment).cloned(),
+            speaker_repeats: counts_for(&speaker),
             topic_counts: counts_for(&topics),
             kind_counts: counts_for(&kind),
             group,
@@ -903,6 +1053,7 @@ impl Collector for FacetCollector {
                 (&mut out.groups, f.groups),
                 (&mut out.months, f.months),
                 (&mut out.speakers, f.speakers),
+                (&mut out.repeats, f.repeats),
                 (&mut out.topics, f.topics),
                 (&mut out.kinds, f.kinds),
             ] {
@@ -924,6 +1075,9 @@ impl SegmentCollector for SegmentFacets {
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.total += 1;
         bump_one(&self.speaker_ords, &mut self.speaker_counts, doc);
+        if self.repeats.as_ref().is_some_and(|r| r.contains(doc)) {
+            bump_one(&self.speaker_ords, &mut self.speaker_repeats, doc);
+        }
         bump_one(&self.kind_ords, &mut self.kind_counts, doc);
         if let Some(t) = &self.topics {
             for ord in t.ords().values_for_doc(doc) {
@@ -942,6 +1096,7 @@ impl SegmentCollector for SegmentFacets {
         let mut out = Facets { total: self.total, ..Facets::default() };
         named(&self.group, &self.group_counts, &mut out.groups);
         named(&self.speaker, &self.speaker_counts, &mut out.speakers);
+        named(&self.speaker, &self.speaker_repeats, &mut out.repeats);
         named(&self.topics, &self.topic_counts, &mut out.topics);
         named(&self.kind, &self.kind_counts, &mut out.kinds);
         let group_names: HashMap<u64, String> = (0..self.group_counts.len() as u64)
@@ -958,6 +1113,121 @@ impl SegmentCollector for SegmentFacets {
             *out.days.entry((group, date)).or_default() += n;
         }
         out
+    }
+}
+
+/// Every message's nickname, group, path, time and text hash, from fast fields: what
+/// [`People::build`] needs.
+struct MessageScan;
+
+/// One message document, to find exact copies by: its time, text hash, place and nickname.
+struct Copy<'a> {
+    ts: u64,
+    hash: u64,
+    segment: u32,
+    doc: DocId,
+    speaker: &'a str,
+}
+
+/// What one segment says about its speakers: messages and groups by speaker ordinal, and
+/// every message's (path, ts, text hash, doc, speaker) as ordinals.
+struct Scanned {
+    segment: u32,
+    speakers: Vec<String>,
+    groups: Vec<String>,
+    paths: Vec<String>,
+    /// By speaker ordinal.
+    messages: Vec<u64>,
+    /// By speaker ordinal: group ordinals.
+    speaker_groups: Vec<Vec<u64>>,
+    rows: Vec<(u64, u64, u64, DocId, u64)>,
+}
+
+struct SegmentScan {
+    segment: u32,
+    speaker: Option<StrColumn>,
+    group: Option<StrColumn>,
+    path: Option<StrColumn>,
+    ts: Column<u64>,
+    hash: Column<u64>,
+    /// (path, ts, text hash, doc, speaker).
+    rows: Vec<(u64, u64, u64, DocId, u64)>,
+    messages: Vec<u64>,
+    speaker_groups: Vec<Vec<u64>>,
+}
+
+/// The term of ordinal `ord` of a dictionary read by [`dictionary`] (empty if none).
+fn name(names: &[String], ord: u64) -> &str {
+    usize::try_from(ord).ok().and_then(|o| names.get(o)).map_or("", String::as_str)
+}
+
+/// Every term of a column's dictionary, by ordinal.
+fn dictionary(col: &Option<StrColumn>) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(c) = col else { return out };
+    let Ok(mut stream) = c.dictionary().stream() else { return out };
+    while stream.advance() {
+        out.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    out
+}
+
+impl Collector for MessageScan {
+    type Fruit = Vec<Scanned>;
+    type Child = SegmentScan;
+
+    fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<SegmentScan> {
+        let ff = seg.fast_fields();
+        let speaker = ff.str(names::SPEAKER)?;
+        let speakers = speaker.as_ref().map_or(0, |c| c.dictionary().num_terms());
+        Ok(SegmentScan {
+            segment,
+            speaker,
+            group: ff.str(names::GROUP)?,
+            path: ff.str(names::PATH)?,
+            ts: ff.u64(names::TS)?,
+            hash: ff.u64(names::TEXT_HASH)?,
+            rows: Vec::new(),
+            messages: vec![0; speakers],
+            speaker_groups: vec![Vec::new(); speakers],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Scanned>>) -> tantivy::Result<Vec<Scanned>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentScan {
+    type Fruit = Vec<Scanned>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let ord = |c: &Option<StrColumn>| c.as_ref().and_then(|c| c.ords().first(doc)).unwrap_or(u64::MAX);
+        let (speaker, group, path) = (ord(&self.speaker), ord(&self.group), ord(&self.path));
+        let (ts, hash) = (self.ts.first(doc).unwrap_or(0), self.hash.first(doc).unwrap_or(0));
+        self.rows.push((path, ts, hash, doc, speaker));
+        if let Some(s) = usize::try_from(speaker).ok().filter(|&s| s < self.messages.len()) {
+            self.messages[s] += 1;
+            if !self.speaker_groups[s].contains(&group) {
+                self.speaker_groups[s].push(group);
+            }
+        }
+    }
+
+    fn harvest(self) -> Vec<Scanned> {
+        vec![Scanned {
+            segment: self.segment,
+            speakers: dictionary(&self.speaker),
+            groups: dictionary(&self.group),
+            paths: dictionary(&self.path),
+            messages: self.messages,
+            speaker_groups: self.speaker_groups,
+            rows: self.rows,
+        }]
     }
 }
 

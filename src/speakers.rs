@@ -1,4 +1,5 @@
-//! Nicknames → people. The groups asked members to rename themselves `昵称-公司-地址`, and most
+//! Nicknames → what they say about their owner (name, company, role, city; [`crate::people`]
+//! joins one member's nicknames into a person). The groups asked members to rename themselves `昵称-公司-地址`, and most
 //! roughly did: `张泽雄-民生金服 项目总监`, `俞湘_招行_杭州`, `Aaron-携程金融支付PL`, `聚合支付_程昱`.
 //! Parsing is best effort; `from:` also matches the raw nickname, so nothing depends on it
 //! being right.

@@ -60,6 +60,12 @@ pub enum Command {
     /// none, 2 on error.
     #[command(after_help = QUERY_HELP)]
     Discussions(DiscussionsArgs),
+    /// People, not nicknames: without a query, everyone by messages, with their nicknames and
+    /// company; with one, who knows about it, ranked by what they wrote about it (the sum of
+    /// their best hits' scores), each with their best three messages. Exit status: 0 with
+    /// some, 1 with none, 2 on error.
+    #[command(after_help = QUERY_HELP)]
+    People(PeopleArgs),
     /// Counts: files, messages, groups, months, topics, speakers, companies.
     Stats {
         #[arg(long)]
@@ -156,6 +162,18 @@ pub struct DiscussionsArgs {
     /// or oldest.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PeopleArgs {
+    /// What they should know about (the same language as `search`); none lists everyone.
+    pub query: Vec<String>,
+    /// One JSON object per person.
+    #[arg(long)]
+    pub json: bool,
+    /// People to show; 0 means all.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -261,6 +279,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Search(args) => search_cmd(&cli.archive, &cli.index, &args),
         Command::Discussions(args) => discussions_cmd(&cli.archive, &cli.index, &args),
+        Command::People(args) => people_cmd(&cli.archive, &cli.index, &args),
         Command::Stats { json } => {
             let engine = open_engine(&cli.archive, &cli.index)?;
             print::stats(&engine, json)?;
@@ -449,8 +468,11 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
     let engine = open_engine(archive, index_dir)?;
     let sort = args.sort.into();
     let page = Page { limit: (args.limit > 0).then_some(args.limit), offset: 0, sort };
-    let results = engine.search(&query, page)?;
+    let mut results = engine.search(&query, page)?;
     let format = if args.json { Format::Json } else { args.format };
+    if format == Format::Json {
+        engine.name_people(&mut results.hits)?;
+    }
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
@@ -483,6 +505,23 @@ fn discussions_cmd(archive: &Path, index_dir: &Path, args: &DiscussionsArgs) -> 
     let results = engine.discussions(&query, (args.limit > 0).then_some(args.limit), args.sort.into())?;
     print::discussions(&results, args.json)?;
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<ExitCode> {
+    let query = Query::parse(&args.query.join(" ")).context("bad query")?;
+    check_filter_keys(&query)?;
+    let engine = open_engine(archive, index_dir)?;
+    let limit = if args.limit == 0 { usize::MAX } else { args.limit };
+    let shown = if query.is_empty() {
+        let people = engine.people()?;
+        print::people(&people.persons[..people.persons.len().min(limit)], args.json)?;
+        people.persons.len()
+    } else {
+        let who = chatlore::who::who_knows(&engine, &query)?;
+        print::who_knows(&who, limit, args.json)?;
+        who.experts.len()
+    };
+    Ok(if shown > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// A word shaped like a filter with a misspelt key (`form:陈默`) is an error naming the

@@ -4,14 +4,18 @@ use super::Format;
 use anyhow::Result;
 use chatlore::discussion_search::DiscussionResults;
 use chatlore::index::Summary;
+use chatlore::people::Person;
 use chatlore::query::Query;
 use chatlore::search::{snippet, Engine, Facets, Hit, Results};
+use chatlore::who::WhoKnows;
 use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 use unicode_width::UnicodeWidthStr;
 
 const SNIPPET_WIDTH: usize = 100;
+/// Messages cited per person by `people QUERY`.
+const EVIDENCE: usize = 3;
 const MATCH_ON: &str = "\x1b[1;31m";
 const DIM_ON: &str = "\x1b[2m";
 const BOLD_ON: &str = "\x1b[1m";
@@ -137,7 +141,7 @@ pub fn discussions(r: &DiscussionResults, json: bool) -> Result<()> {
             short(&x.start_time),
             short(&x.end_time),
             x.messages,
-            x.participants.len(),
+            d.people.len(),
             x.kind.as_str(),
             clean_line(&x.title)
         )?;
@@ -149,6 +153,102 @@ pub fn discussions(r: &DiscussionResults, json: bool) -> Result<()> {
     out.flush()?;
     if !json {
         eprintln!("{} of {} discussion(s), {:.1} ms", r.discussions.len(), r.total, r.elapsed.as_secs_f64() * 1000.0);
+    }
+    Ok(())
+}
+
+/// Everyone, most messages first: one line each (or one JSON object).
+pub fn people(persons: &[Person], json: bool) -> Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for p in persons {
+        if json {
+            serde_json::to_writer(&mut out, p)?;
+            writeln!(out)?;
+            continue;
+        }
+        let company = p.company.as_deref().map(|c| format!(" ({})", clean_line(c))).unwrap_or_default();
+        writeln!(out, "{:>7}  {}{company}{}", p.messages, clean_line(&p.label), aliases(p))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// " · as A, B" for a person with more than one nickname, or with a label that is not one.
+fn aliases(p: &Person) -> String {
+    if p.aliases.len() == 1 && p.aliases[0] == p.label {
+        return String::new();
+    }
+    let names: Vec<String> = p.aliases.iter().map(|n| clean_line(n).into_owned()).collect();
+    format!(" · as {}", names.join(", "))
+}
+
+/// Who knows about a query: each person, their score, and their best three messages cited
+/// (date time group path:line).
+pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for (rank, e) in who.experts.iter().take(limit).enumerate() {
+        let evidence = &e.hits[..e.hits.len().min(EVIDENCE)];
+        if json {
+            let value = serde_json::json!({
+                "rank": rank + 1,
+                "person": e.person.label,
+                "name": e.person.name,
+                "company": e.person.company,
+                "aliases": e.person.aliases,
+                "score": e.score,
+                "best_hits": e.hits.len(),
+                "matching_messages": e.matching,
+                "evidence": evidence.iter().map(|h| serde_json::json!({
+                    "path": h.path,
+                    "line": h.line,
+                    "cite": format!("{}:{}", h.path, h.line),
+                    "date": h.date.to_string(),
+                    "time": h.time_label(),
+                    "group": h.group,
+                    "speaker": h.speaker,
+                    "text": h.text,
+                    "score": h.score,
+                })).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer(&mut out, &value)?;
+            writeln!(out)?;
+            continue;
+        }
+        let company = e.person.company.as_deref().map(|c| format!(" ({})", clean_line(c))).unwrap_or_default();
+        writeln!(
+            out,
+            "{}. {}{company} · score {:.1} · {} of the best hits · {} matching messages{}",
+            rank + 1,
+            clean_line(&e.person.label),
+            e.score,
+            e.hits.len(),
+            e.matching,
+            aliases(&e.person)
+        )?;
+        for h in evidence {
+            let (text, _) = snippet(&h.text, &h.highlights, SNIPPET_WIDTH);
+            let text = if h.text.is_empty() { placeholder(h) } else { clean_line(&text).into_owned() };
+            writeln!(
+                out,
+                "    {} {} {} {}:{}  {}: {text}",
+                h.date,
+                h.time_label(),
+                clean_line(&h.group),
+                clean_line(&h.path),
+                h.line,
+                clean_line(&h.speaker)
+            )?;
+        }
+    }
+    out.flush()?;
+    if !json {
+        let shown = who.experts.len().min(limit);
+        eprintln!(
+            "{shown} of {} people, from the best {} of {} matching message(s)",
+            who.experts.len(),
+            who.weighed,
+            who.total
+        );
     }
     Ok(())
 }
@@ -247,6 +347,7 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
             "topics": all.topics,
             "kinds": all.kinds,
             "top_speakers": Facets::top(&all.speakers, 20),
+            "top_people": Facets::top(&all.people, 20),
             "top_companies": companies.iter().take(20).collect::<Vec<_>>(),
         });
         serde_json::to_writer(&mut out, &value)?;
@@ -276,8 +377,8 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
             clean_line(&t.zh)
         )?;
     }
-    writeln!(out, "\ntop speakers:")?;
-    for (s, n) in Facets::top(&all.speakers, 15) {
+    writeln!(out, "\ntop people (nicknames joined, see `chatlore people`):")?;
+    for (s, n) in Facets::top(&all.people, 15) {
         writeln!(out, "  {n:>7}  {}", clean_line(s))?;
     }
     writeln!(out, "\ntop companies:")?;

@@ -117,9 +117,9 @@ inside the archive are accepted, relative as search cites them. ",
     }
 
     #[tool(description = concat!(
-        "Who knows about a subject: the speakers who wrote most of the best \
-hits for the query (ranked by the sum of their best hits' scores), each with their best 3 messages \
-cited as path:line. ",
+        "Who knows about a subject: the people (a member's nicknames joined) who wrote the best \
+hits for the query, ranked by the sum of the scores of each one's best 5 hits (what they wrote, \
+not how much), each with their nicknames, company and best 3 messages cited as path:line. ",
         query_language!(),
         cite!()
     ))]

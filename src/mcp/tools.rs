@@ -140,8 +140,6 @@ pub(crate) struct PeopleArgs {
     pub limit: Option<u32>,
 }
 
-/// The best hits `people` weighs.
-const PEOPLE_HITS: usize = 200;
 /// Evidence shown per person.
 const PEOPLE_EVIDENCE: usize = 3;
 const EVIDENCE_WIDTH: usize = 120;
@@ -189,7 +187,8 @@ impl Tools {
         // Either way, the first result is always shown (cut if it must be), so every page moves on.
         let (total, body, items) = match by {
             By::Messages => {
-                let results = engine.search(&query, Page { limit: Some(limit), offset, sort: sort.into() })?;
+                let mut results = engine.search(&query, Page { limit: Some(limit), offset, sort: sort.into() })?;
+                engine.name_people(&mut results.hits)?;
                 let (body, items) = fill(results.hits.iter().enumerate(), budget, |(i, hit), room, force| {
                     let rank = offset + i + 1;
                     let (block, cut) = hit_block(hit, rank, names, room, force)?;
@@ -320,7 +319,9 @@ impl Tools {
         let span = &spans[k];
         let no_topics: &[Vec<&str>] = &[];
         let x = discussions::describe(&day, std::slice::from_ref(span), no_topics).remove(0);
-        let names = self.engine()?.handle().meta.groups.clone();
+        let engine = self.engine()?;
+        let names = engine.handle().meta.groups.clone();
+        let people = engine.people()?.labels(&x.participants);
         let budget = max_chars.saturating_sub(FRAME_CHARS);
         let (body, messages) = fill(span.start..span.end, budget, |i, room, force| {
             let m = &day.messages[i];
@@ -337,7 +338,7 @@ impl Tools {
             x.start_time,
             x.end_time,
             x.messages,
-            x.participants.len(),
+            people.len(),
             x.id(),
             x.messages
         );
@@ -363,6 +364,7 @@ impl Tools {
             "start_line": x.start_line,
             "end_line": x.end_line,
             "participants": x.participants,
+            "people": people,
             "kind": x.kind.as_str(),
             "discussion_messages": x.messages,
             "omitted_after": left,
@@ -469,61 +471,68 @@ impl Tools {
         let limit = bounded("limit", args.limit, 10, 1..=50)?;
         let query = parse(&args.query)?;
         let engine = self.engine()?;
-        let results = engine.search(&query, Page { limit: Some(PEOPLE_HITS), offset: 0, sort: Sort::Relevance })?;
-        let matching = engine.facets(&query)?.speakers;
+        let who = crate::who::who_knows(engine, &query)?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
-        let ranked = rank_people(&results.hits);
         let mut text = format!(
-            "{} messages match `{}`. The people who wrote most of its {} best hits, by the sum of their hits' scores. Cite their messages as path:line.\n",
-            results.total,
+            "{} messages match `{}`. The people who wrote its {} best hits, by the sum of the scores of each one's best {} (what they wrote, not how much), nicknames joined into people. Cite their messages as path:line.\n",
+            who.total,
             args.query.trim(),
-            results.hits.len()
+            who.weighed,
+            crate::who::SCORED_HITS
         );
         let mut people = Vec::new();
-        for (n, p) in ranked.iter().take(limit).enumerate() {
-            let all = matching.get(p.speaker).copied().unwrap_or(p.hits.len() as u64);
+        for (n, e) in who.experts.iter().take(limit).enumerate() {
+            let p = &e.person;
+            let company = p.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+            let also =
+                if p.aliases.len() > 1 { format!(", posting as {}", p.aliases.join(", ")) } else { String::new() };
             let _ = write!(
                 text,
-                "\n{}. {} — {} of the best hits (score {:.1}), {all} matching message(s) in all\n",
+                "\n{}. {}{company}{also} — {} of the best hits (score {:.1}), {} matching message(s) in all\n",
                 n + 1,
-                p.speaker,
-                p.hits.len(),
-                p.score
+                p.label,
+                e.hits.len(),
+                e.score,
+                e.matching
             );
-            let evidence: Vec<&Hit> = p.hits.iter().take(PEOPLE_EVIDENCE).copied().collect();
+            let evidence: Vec<&Hit> = e.hits.iter().take(PEOPLE_EVIDENCE).collect();
             for h in &evidence {
                 let (excerpt, _) = snippet(&h.text, &h.highlights, EVIDENCE_WIDTH);
                 let _ = writeln!(text, "   - {}:{} · {}: {}", h.path, h.line, citation(h, names), excerpt);
             }
             people.push(json!({
-                "speaker": p.speaker,
-                "score": p.score,
-                "best_hits": p.hits.len(),
-                "matching_messages": all,
+                "person": p.label,
+                "name": p.name,
+                "company": p.company,
+                "aliases": p.aliases,
+                "score": e.score,
+                "best_hits": e.hits.len(),
+                "matching_messages": e.matching,
                 "evidence": evidence.iter().map(|h| json!({
                     "cite": format!("{}:{}", h.path, h.line),
                     "citation": citation(h, names),
+                    "speaker": h.speaker,
                     "excerpt": snippet(&h.text, &h.highlights, EVIDENCE_WIDTH).0,
                     "score": h.score,
                 })).collect::<Vec<_>>(),
             }));
         }
-        if ranked.len() > limit {
+        if who.experts.len() > limit {
             let _ = write!(
                 text,
                 "\n{} more people wrote some of the best hits; raise limit to see them.\n",
-                ranked.len() - limit
+                who.experts.len() - limit
             );
         }
-        if ranked.is_empty() {
+        if who.experts.is_empty() {
             text.push_str("\nNobody: no message matches.\n");
         }
         let json = json!({
             "query": args.query.trim(),
-            "total": results.total,
-            "best_hits": results.hits.len(),
-            "more_people": ranked.len().saturating_sub(limit),
+            "total": who.total,
+            "best_hits": who.weighed,
+            "more_people": who.experts.len().saturating_sub(limit),
             "people": people,
         });
         Ok(Answer { text, json })
@@ -803,7 +812,7 @@ fn discussion_block(
         x.start_time,
         x.end_time,
         x.messages,
-        x.participants.len(),
+        d.people.len(),
         if x.kind == SpanKind::Chatter { " · chatter" } else { "" },
     );
     let more = fresh.len() - matches.len();
@@ -859,6 +868,7 @@ fn discussion_block(
         "end_line": x.end_line,
         "messages": x.messages,
         "participants": x.participants,
+        "people": d.people,
         "topics": x.topics,
         "kind": x.kind.as_str(),
         "score": d.score,
@@ -898,6 +908,7 @@ fn hit_json(h: &Hit, rank: usize, names: &BTreeMap<String, String>, cut: Option<
         "group": h.group,
         "group_name": group_label(&h.group, names),
         "speaker": h.speaker,
+        "person": h.person,
         "text": cut.as_deref().unwrap_or(&h.text),
         "cut": cut.is_some(),
         "kind": h.kind.as_str(),
@@ -907,38 +918,10 @@ fn hit_json(h: &Hit, rank: usize, names: &BTreeMap<String, String>, cut: Option<
     })
 }
 
-/// One speaker's share of the best hits.
-struct Person<'a> {
-    speaker: &'a str,
-    score: f32,
-    /// Best first.
-    hits: Vec<&'a Hit>,
-}
-
-/// Speakers of `hits` by the sum of their hits' scores (then by how many), best first.
-fn rank_people(hits: &[Hit]) -> Vec<Person<'_>> {
-    let mut by: BTreeMap<&str, Person<'_>> = BTreeMap::new();
-    for h in hits {
-        let p = by.entry(&h.speaker).or_insert_with(|| Person { speaker: &h.speaker, score: 0.0, hits: Vec::new() });
-        p.score += h.score;
-        p.hits.push(h);
-    }
-    let mut people: Vec<Person<'_>> = by.into_values().collect();
-    for p in &mut people {
-        p.hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-    }
-    people.sort_by(|a, b| {
-        b.score.total_cmp(&a.score).then_with(|| b.hits.len().cmp(&a.hits.len())).then_with(|| a.speaker.cmp(b.speaker))
-    });
-    people
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Date;
     use crate::index::{self, writer::Silent, Options};
-    use crate::search::highlights;
     use std::path::Path;
 
     fn tools() -> (tempfile::TempDir, Tools) {
@@ -1059,7 +1042,7 @@ mod tests {
                 assert!(all.text.contains(&shown), "{shown} in {}", all.text);
                 assert!(l["cite"].as_str().unwrap().starts_with(d["path"].as_str().unwrap()));
             }
-            let head = format!("· {} msgs · {} people", d["messages"], d["participants"].as_array().unwrap().len());
+            let head = format!("· {} msgs · {} people", d["messages"], d["people"].as_array().unwrap().len());
             assert!(all.text.contains(&head), "{head} in {}", all.text);
         }
         // Matching lines come from the query's hits, with their text from the log.
@@ -1177,7 +1160,7 @@ mod tests {
     }
 
     #[test]
-    fn people_ranks_speakers_by_their_best_hits_with_evidence() {
+    fn people_ranks_people_by_their_best_hits_with_evidence() {
         let (_d, t) = tools();
         let a = t.people(&PeopleArgs { query: "对账".into(), limit: Some(3) }).unwrap();
         let people = a.json["people"].as_array().unwrap();
@@ -1188,15 +1171,9 @@ mod tests {
             let ev = p["evidence"].as_array().unwrap();
             assert!(!ev.is_empty() && ev.len() <= 3);
             assert!(ev.iter().all(|e| a.text.contains(e["cite"].as_str().unwrap())));
+            let aliases = p["aliases"].as_array().unwrap();
+            assert!(ev.iter().all(|e| aliases.contains(&e["speaker"])), "{p}");
         }
-        let hits = vec![
-            Hit { speaker: "a".into(), score: 1.0, ..fake() },
-            Hit { speaker: "b".into(), score: 1.5, ..fake() },
-            Hit { speaker: "a".into(), score: 1.0, ..fake() },
-        ];
-        let ranked = rank_people(&hits);
-        assert_eq!(ranked.iter().map(|p| p.speaker).collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(ranked[0].hits.len(), 2);
     }
 
     #[test]
@@ -1209,24 +1186,5 @@ mod tests {
         let list = topics.json["topics"].as_array().unwrap();
         assert_eq!(list.len(), 14);
         assert!(list.iter().all(|t| t["messages"].as_u64().unwrap() > 0), "{}", topics.text);
-    }
-
-    fn fake() -> Hit {
-        Hit {
-            path: "g/p.md".into(),
-            line: 1,
-            group: "g".into(),
-            date: Date::default(),
-            time: 0,
-            speaker: String::new(),
-            text: "x".into(),
-            kind: Kind::Text,
-            topics: vec![],
-            urls: vec![],
-            discussion: "g/p.md#1".into(),
-            score: 0.0,
-            highlights: highlights("x", &[]),
-            also: vec![],
-        }
     }
 }

@@ -1245,8 +1245,8 @@ impl App {
         }
         if self.discussions {
             // A discussion row: its span, title and size, and where it is.
-            let d = &self.selected_discussion()?.hit.discussion;
-            let people = d.participants.len();
+            let hit = &self.selected_discussion()?.hit;
+            let (d, people) = (&hit.discussion, hit.people.len());
             return Some(format!(
                 "{} {}–{} · {} · {} · {} msgs · {people} {} ({}:{}-{})",
                 d.date,

@@ -82,7 +82,7 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
             d.start_time.get(..5).unwrap_or(&d.start_time),
             d.end_time.get(..5).unwrap_or(&d.end_time),
             d.messages,
-            people(d.participants.len())
+            people(row.hit.people.len())
         );
         let title_w = width.saturating_sub(head.width());
         let title = fit(&d.title, title_w);

@@ -1,0 +1,530 @@
+//! People, not nicknames: one person across the nicknames they posted under.
+//!
+//! Members rename themselves (`龚晓冬` becomes `龚晓冬-银商账户-产品-上海`; `于江宁-银联电子PM`
+//! later posts as `于江宁`), and the export sometimes holds one message twice, under the
+//! member's WeChat name and under their group nickname. [`People::build`] joins nicknames into
+//! people from two kinds of evidence, both read from the archive itself:
+//!
+//! 1. **Copies.** Two nicknames that posted the same text at the same second in the same log
+//!    at least [`MIN_COPIES`] times are one person: each nickname joins the partner it shares
+//!    the most copies with. One copy is not enough: a burst of `欢迎韩总[鼓掌]` or `哈哈` can
+//!    coincide between two people.
+//! 2. **Names.** Nicknames whose parsed name ([`crate::speakers::parse`]) is the same, folded
+//!    and with symbols dropped (`Stranger °` and `stranger-同城旅游支付PL`):
+//!    - two that both name a company join when the companies agree (equal, or one starts
+//!      with the other: `银商` and `银商账户`); different companies stay apart (`Tim-魔线科技`
+//!      and `Tim-深圳百灵鸟` are two people);
+//!    - a nickname without a company joins only when its name is distinctive (see
+//!      [`distinctive`]: not an English given name like `Aaron` or `Tony`, not a nickname
+//!      like `小王` or `老K`, not a lone character) and exactly one company-bearing person of
+//!      that name posts in a group it posts in (two `Tim`s with companies leave a bare `Tim`
+//!      alone); bare nicknames of one distinctive name that differ only in case, spaces or
+//!      symbols (`Addison yang`, `Addison Yang`) join each other.
+//!
+//! Everything is deterministic: the same archive gives the same people.
+
+use crate::speakers;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Copies two nicknames must share before they count as one person.
+pub const MIN_COPIES: u32 = 2;
+
+/// What the archive says about one nickname.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nickname {
+    pub nickname: String,
+    pub messages: u64,
+    /// Group folders it posted in.
+    pub groups: BTreeSet<String>,
+}
+
+/// One person and the nicknames they posted under.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Person {
+    /// Unique among the people of an archive: the name, or where two people share it, their
+    /// most used nickname.
+    pub label: String,
+    /// The parsed name of their most used nickname with a [`distinctive`] name (else of their
+    /// most used one).
+    pub name: String,
+    /// The company of their most used nickname that names one.
+    pub company: Option<String>,
+    /// Their nicknames, most messages first.
+    pub aliases: Vec<String>,
+    /// Their messages; a message the export holds under two of their nicknames counts once.
+    pub messages: u64,
+}
+
+/// Every person of an archive.
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    /// Most messages first.
+    pub persons: Vec<Person>,
+    by_nickname: HashMap<String, usize>,
+}
+
+impl People {
+    /// Joins `nicknames` into people (see the module doc). `copies` lists the exact copies of
+    /// the archive: for each message held more than once (same log, time and text), the
+    /// nicknames it is held under, one entry per copy.
+    pub fn build(nicknames: &[Nickname], copies: &[Vec<String>]) -> People {
+        let mut nicks: Vec<&Nickname> = nicknames.iter().collect();
+        nicks.sort_by(|a, b| a.nickname.cmp(&b.nickname));
+        nicks.dedup_by(|a, b| a.nickname == b.nickname);
+        let index: HashMap<&str, usize> = nicks.iter().enumerate().map(|(i, n)| (n.nickname.as_str(), i)).collect();
+        let parsed: Vec<speakers::Speaker> = nicks.iter().map(|n| speakers::parse(&n.nickname)).collect();
+        let mut sets = UnionFind::new(nicks.len());
+        join_by_copies(&index, copies, &mut sets);
+        join_by_names(&nicks, &parsed, &mut sets);
+
+        let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..nicks.len() {
+            members.entry(sets.find(i)).or_default().push(i);
+        }
+        let mut persons: Vec<Person> = members.into_values().map(|m| person(&nicks, &parsed, &m)).collect();
+        // A message held under two nicknames of one person counts once.
+        let mut of: HashMap<&str, usize> = HashMap::new();
+        for (p, person) in persons.iter().enumerate() {
+            for a in &person.aliases {
+                of.insert(a, p);
+            }
+        }
+        let mut repeated = vec![0u64; persons.len()];
+        for copy in copies {
+            let mut seen: Vec<usize> = Vec::new();
+            for nick in copy {
+                if let Some(&p) = of.get(nick.as_str()) {
+                    if seen.contains(&p) {
+                        repeated[p] += 1;
+                    } else {
+                        seen.push(p);
+                    }
+                }
+            }
+        }
+        for (person, r) in persons.iter_mut().zip(repeated) {
+            person.messages = person.messages.saturating_sub(r);
+        }
+        persons.sort_by(|a, b| b.messages.cmp(&a.messages).then_with(|| a.aliases[0].cmp(&b.aliases[0])));
+        label(&mut persons);
+        let by_nickname = persons
+            .iter()
+            .enumerate()
+            .flat_map(|(p, person)| person.aliases.iter().map(move |a| (a.clone(), p)))
+            .collect();
+        People { persons, by_nickname }
+    }
+
+    /// The person who posted under `nickname`.
+    pub fn of(&self, nickname: &str) -> Option<&Person> {
+        self.by_nickname.get(nickname).map(|&p| &self.persons[p])
+    }
+
+    /// The person's label for `nickname`, or the nickname itself when it is unknown.
+    pub fn label_of<'a>(&'a self, nickname: &'a str) -> &'a str {
+        self.of(nickname).map_or(nickname, |p| p.label.as_str())
+    }
+
+    /// Every nickname of every person who posted under one of `nicknames` (each once, in
+    /// order of first appearance); unknown nicknames are kept as they are.
+    pub fn aliases_of<'a>(&'a self, nicknames: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        for nick in nicknames {
+            let all: Vec<&str> = match self.of(nick) {
+                Some(p) => p.aliases.iter().map(String::as_str).collect(),
+                None => vec![nick],
+            };
+            for a in all {
+                if seen.insert(a) {
+                    out.push(a);
+                }
+            }
+        }
+        out
+    }
+
+    /// The people behind `nicknames` (a discussion's participants), each once, in order.
+    pub fn labels(&self, nicknames: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for n in nicknames {
+            let label = self.label_of(n);
+            if !out.iter().any(|l| l == label) {
+                out.push(label.to_owned());
+            }
+        }
+        out
+    }
+
+    /// How many nicknames were joined to another: nicknames minus people.
+    pub fn merges(&self) -> usize {
+        self.persons.iter().map(|p| p.aliases.len() - 1).sum()
+    }
+
+    /// For one message held several times, under `nicknames` (in the order of its copies),
+    /// which copies repeat a person already counted (`true`): they count once among a
+    /// person's messages and a discussion's participants.
+    pub fn repeats(&self, nicknames: &[&str]) -> Vec<bool> {
+        let mut seen: Vec<&str> = Vec::new();
+        nicknames
+            .iter()
+            .map(|n| {
+                let label = self.label_of(n);
+                if seen.contains(&label) {
+                    true
+                } else {
+                    seen.push(label);
+                    false
+                }
+            })
+            .collect()
+    }
+}
+
+/// Joins each nickname to the partner it shares most copies with, given [`MIN_COPIES`].
+fn join_by_copies(index: &HashMap<&str, usize>, copies: &[Vec<String>], sets: &mut UnionFind) {
+    let mut pairs: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for copy in copies {
+        let mut ids: Vec<usize> = copy.iter().filter_map(|n| index.get(n.as_str()).copied()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for (k, &a) in ids.iter().enumerate() {
+            for &b in &ids[k + 1..] {
+                *pairs.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    // Best partner of each nickname: most copies, then the first nickname in order.
+    let mut best: BTreeMap<usize, (u32, usize)> = BTreeMap::new();
+    for (&(a, b), &n) in &pairs {
+        for (x, y) in [(a, b), (b, a)] {
+            let e = best.entry(x).or_insert((n, y));
+            if n > e.0 || (n == e.0 && y < e.1) {
+                *e = (n, y);
+            }
+        }
+    }
+    for (x, (n, y)) in best {
+        if n >= MIN_COPIES {
+            sets.union(x, y);
+        }
+    }
+}
+
+/// The name a nickname is matched by: its parsed name, folded, letters and digits only.
+pub fn name_key(name: &str) -> String {
+    crate::normalise::fold(name).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Whether two companies (as [`name_key`]s) are one: equal, or one starts with the other (at
+/// least two characters: `银商` and `银商账户`).
+fn same_company(a: &str, b: &str) -> bool {
+    let (short, long) = if a.chars().count() <= b.chars().count() { (a, b) } else { (b, a) };
+    short.chars().count() >= 2 && long.starts_with(short)
+}
+
+fn join_by_names(nicks: &[&Nickname], parsed: &[speakers::Speaker], sets: &mut UnionFind) {
+    let companies: Vec<String> =
+        parsed.iter().map(|s| s.company.as_deref().map(name_key).unwrap_or_default()).collect();
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, s) in parsed.iter().enumerate() {
+        let key = name_key(&s.name);
+        if !key.is_empty() {
+            by_key.entry(key).or_default().push(i);
+        }
+    }
+    for ids in by_key.values().filter(|ids| ids.len() > 1) {
+        let (with, bare): (Vec<usize>, Vec<usize>) = ids.iter().partition(|&&i| parsed[i].company.is_some());
+        for (k, &a) in with.iter().enumerate() {
+            for &b in &with[k + 1..] {
+                if same_company(&companies[a], &companies[b]) {
+                    sets.union(a, b);
+                }
+            }
+        }
+        if bare.is_empty() || !distinctive(&parsed[bare[0]].name) {
+            continue;
+        }
+        for &b in &bare {
+            // The company-bearing people of this name who post where it posts.
+            let mut people: Vec<usize> = with
+                .iter()
+                .filter(|&&w| !nicks[w].groups.is_disjoint(&nicks[b].groups))
+                .map(|&w| sets.find(w))
+                .collect();
+            people.sort_unstable();
+            people.dedup();
+            match people.as_slice() {
+                [one] => sets.union(b, *one),
+                [] if with.is_empty() => sets.union(b, bare[0]),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Common single-character Chinese surnames: a two-character name is a person's name when it
+/// starts with one.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝郁洪胥";
+
+/// Prefixes of familiar forms (`小王`, `老K`, `阿明`): many people are called that.
+const FAMILIAR: &[char] = &['小', '老', '阿', '大'];
+
+/// Common English given names, which many members use alone (lowercase).
+const GIVEN_NAMES: &[&str] = &[
+    "aaron", "adam", "alan", "alex", "alice", "allen", "amanda", "amos", "amy", "andrew", "andy", "angela", "ann",
+    "anna", "annie", "ben", "bill", "bob", "brad", "brian", "bruce", "carl", "carol", "charles", "chris", "cindy",
+    "coco", "daniel", "david", "dennis", "derek", "eric", "emily", "emma", "eva", "evan", "frank", "gary", "george",
+    "grace", "helen", "henry", "ivan", "jack", "jacky", "james", "jason", "jay", "jeff", "jennifer", "jerry", "jim",
+    "jimmy", "joe", "john", "johnny", "kelly", "ken", "kevin", "leo", "leon", "linda", "lisa", "lucy", "mark",
+    "martin", "mary", "max", "michael", "mike", "nancy", "nick", "paul", "peter", "ray", "richard", "robert", "roger",
+    "rose", "ryan", "sam", "sandy", "simon", "sophia", "stanley", "stephen", "steve", "steven", "summer", "sunny",
+    "terry", "thomas", "tim", "tom", "tommy", "tony", "vincent", "vivian", "will", "william", "wendy",
+];
+
+/// Whether a name says who someone is, rather than what many are called: a Chinese name of
+/// three or more characters, or of two starting with a surname (not a familiar `小王`/`老K`
+/// form); a Latin name of two words, or one word of five or more letters that is not an
+/// English given name; a mixed name of three or more characters.
+pub fn distinctive(name: &str) -> bool {
+    let folded = crate::normalise::fold(name);
+    let words = folded.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let key = name_key(name);
+    let han = key.chars().filter(|&c| crate::text::is_cjk(c)).count();
+    let other = key.chars().count() - han;
+    match (han, other) {
+        (0, 0) => false,
+        (0, n) => words >= 2 || (n >= 5 && !GIVEN_NAMES.contains(&key.as_str())),
+        (h, 0) => {
+            let first = key.chars().next().unwrap_or(' ');
+            h >= 3 || (h == 2 && SURNAMES.contains(first) && !FAMILIAR.contains(&first))
+        }
+        (h, n) => h + n >= 3,
+    }
+}
+
+/// One person from their nicknames' indexes.
+fn person(nicks: &[&Nickname], parsed: &[speakers::Speaker], members: &[usize]) -> Person {
+    let mut members = members.to_vec();
+    members.sort_by(|&a, &b| {
+        nicks[b].messages.cmp(&nicks[a].messages).then_with(|| nicks[a].nickname.cmp(&nicks[b].nickname))
+    });
+    let aliases: Vec<&Nickname> = members.iter().map(|&i| nicks[i]).collect();
+    let parsed: Vec<&speakers::Speaker> = members.iter().map(|&i| &parsed[i]).collect();
+    // The name: the most used distinctive one, else the most used.
+    let best = (0..parsed.len())
+        .max_by_key(|&k| (distinctive(&parsed[k].name), aliases[k].messages, std::cmp::Reverse(k)))
+        .unwrap_or(0);
+    let company = parsed.iter().find_map(|s| s.company.clone());
+    Person {
+        label: String::new(),
+        name: parsed.get(best).map(|s| s.name.clone()).unwrap_or_default(),
+        company,
+        aliases: aliases.iter().map(|n| n.nickname.clone()).collect(),
+        messages: aliases.iter().map(|n| n.messages).sum(),
+    }
+}
+
+/// Gives every person a unique label: the name, or where people share a name (or have none),
+/// their most used nickname, numbered if even that repeats.
+fn label(persons: &mut [Person]) {
+    let mut names: HashMap<String, usize> = HashMap::new();
+    for p in persons.iter() {
+        *names.entry(p.name.clone()).or_default() += 1;
+    }
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for p in persons.iter_mut() {
+        let base = if names[&p.name] == 1 && !p.name.is_empty() { p.name.clone() } else { p.aliases[0].clone() };
+        let mut label = base.clone();
+        let mut n = 2;
+        while !used.insert(label.clone()) {
+            label = format!("{base} ({n})");
+            n += 1;
+        }
+        p.label = label;
+    }
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind { parent: (0..n).collect() }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    /// Joins the sets of `a` and `b`; the smaller index stays the root (deterministic).
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[hi] = lo;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nick(n: &str, messages: u64, groups: &[&str]) -> Nickname {
+        Nickname { nickname: n.into(), messages, groups: groups.iter().map(|g| (*g).to_owned()).collect() }
+    }
+
+    fn build(nicks: &[(&str, u64)], copies: &[&[&str]]) -> People {
+        let nicks: Vec<Nickname> = nicks.iter().map(|(n, c)| nick(n, *c, &["g"])).collect();
+        let copies: Vec<Vec<String>> = copies.iter().map(|c| c.iter().map(|s| (*s).to_owned()).collect()).collect();
+        People::build(&nicks, &copies)
+    }
+
+    fn same(p: &People, a: &str, b: &str) -> bool {
+        p.of(a).map(|x| &x.label) == p.of(b).map(|x| &x.label)
+    }
+
+    #[test]
+    fn a_renamed_member_is_one_person() {
+        let p = build(
+            &[("龚晓冬", 300), ("龚晓冬-银商账户-产品-上海", 500), ("于江宁-银联电子PM", 328), ("于江宁", 168)],
+            &[],
+        );
+        assert!(same(&p, "龚晓冬", "龚晓冬-银商账户-产品-上海"));
+        assert!(same(&p, "于江宁", "于江宁-银联电子PM"));
+        assert_eq!(p.persons.len(), 2);
+        let yu = p.of("于江宁").unwrap();
+        assert_eq!(yu.label, "于江宁");
+        assert_eq!(yu.company.as_deref(), Some("银联电子"));
+        assert_eq!(yu.aliases, vec!["于江宁-银联电子PM", "于江宁"]);
+        assert_eq!(yu.messages, 496);
+        assert_eq!(p.merges(), 2);
+    }
+
+    #[test]
+    fn companies_must_agree() {
+        let p = build(
+            &[
+                ("Tim-魔线科技-产品总监", 400),
+                ("Tim-深圳百灵鸟-架构", 200),
+                ("Tim", 60),
+                ("李奔-快钱-产品-上海", 3),
+                ("李奔-快钱-支付PM", 4),
+            ],
+            &[],
+        );
+        assert!(!same(&p, "Tim-魔线科技-产品总监", "Tim-深圳百灵鸟-架构"));
+        // Two Tims with companies: the bare one is nobody's in particular.
+        assert_eq!(p.of("Tim").unwrap().aliases, vec!["Tim"]);
+        assert!(same(&p, "李奔-快钱-产品-上海", "李奔-快钱-支付PM"));
+        // Shared names get a nickname label, unique labels all round.
+        let labels: BTreeSet<&str> = p.persons.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels.len(), p.persons.len());
+        assert_eq!(p.of("Tim-深圳百灵鸟-架构").unwrap().label, "Tim-深圳百灵鸟-架构");
+    }
+
+    #[test]
+    fn common_names_stay_apart_without_evidence() {
+        let p = build(
+            &[("Aaron-携程金融支付PL", 38), ("Aaron", 36), ("小王-支付宝", 5), ("小王", 9), ("亮-开发", 1), ("亮", 21)],
+            &[],
+        );
+        for (a, b) in [("Aaron", "Aaron-携程金融支付PL"), ("小王", "小王-支付宝"), ("亮", "亮-开发")] {
+            assert!(!same(&p, a, b), "{a} / {b}");
+        }
+        assert_eq!(p.merges(), 0);
+        // With copies as evidence they are one.
+        let p = build(&[("Aaron-携程金融支付PL", 38), ("Aaron", 36)], &[&["Aaron", "Aaron-携程金融支付PL"][..]; 2]);
+        assert!(same(&p, "Aaron", "Aaron-携程金融支付PL"));
+    }
+
+    #[test]
+    fn a_bare_name_joins_only_someone_in_its_groups() {
+        let nicks = [nick("陈创-兴业数字金融PM", 9, &["a"]), nick("陈创", 7, &["b"]), nick("陈创2", 1, &["a"])];
+        let p = People::build(&nicks, &[]);
+        assert_eq!(p.merges(), 0);
+        let nicks = [nick("陈创-兴业数字金融PM", 9, &["a"]), nick("陈创", 7, &["a", "b"])];
+        assert_eq!(People::build(&nicks, &[]).merges(), 1);
+    }
+
+    #[test]
+    fn variants_of_one_distinctive_name_join() {
+        let p = build(
+            &[
+                ("Addison yang", 9),
+                ("Addison Yang", 5),
+                ("Stranger °", 108),
+                ("stranger  °", 79),
+                ("MAX", 3),
+                ("Max", 6),
+            ],
+            &[],
+        );
+        assert!(same(&p, "Addison yang", "Addison Yang"));
+        assert!(same(&p, "Stranger °", "stranger  °"));
+        assert!(!same(&p, "MAX", "Max"));
+    }
+
+    #[test]
+    fn copies_join_each_nickname_to_its_best_partner() {
+        let copies: Vec<&[&str]> = [
+            vec![&["我", "李雄峰"][..]; 4],
+            vec![&["凤凰牌老熊-群主", "我"][..]; 2],
+            vec![&["武伟会", "甘建新"][..]],
+            vec![&["甘建新", "甘建新-快捷通支付架构师"][..]; 2],
+            vec![&["Daniel", "文奇"][..]],
+        ]
+        .concat();
+        let p = build(
+            &[
+                ("我", 100),
+                ("李雄峰", 50),
+                ("凤凰牌老熊-群主", 20),
+                ("武伟会", 5),
+                ("甘建新", 3),
+                ("甘建新-快捷通支付架构师", 4),
+                ("Daniel", 9),
+                ("文奇", 9),
+            ],
+            &copies,
+        );
+        assert!(same(&p, "我", "李雄峰") && same(&p, "凤凰牌老熊-群主", "李雄峰"));
+        // One coincidence is not evidence.
+        assert!(!same(&p, "武伟会", "甘建新") && !same(&p, "Daniel", "文奇"));
+        let lao = p.of("我").unwrap();
+        assert_eq!(lao.label, "李雄峰", "a distinctive name is preferred to 我");
+        // Six copies of the person's messages count once: 170 - 6.
+        assert_eq!(lao.messages, 164);
+        assert_eq!(p.repeats(&["我", "李雄峰", "武伟会"]), vec![false, true, false]);
+        assert_eq!(p.aliases_of(["李雄峰", "nobody"]), vec!["我", "李雄峰", "凤凰牌老熊-群主", "nobody"]);
+    }
+
+    #[test]
+    fn distinctive_names() {
+        for yes in ["龚晓冬", "于江宁", "李丹", "冷暖自知", "hanfeng", "Daniel Liu", "一wan白水", "Roger丙"]
+        {
+            assert!(distinctive(yes), "{yes}");
+        }
+        for no in ["Aaron", "tony", "小王", "老K", "亮", "少帅", "Dz", "hui", "", "??", "晓冬"] {
+            assert!(!distinctive(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn building_is_deterministic_whatever_the_input_order() {
+        let mut nicks: Vec<Nickname> = ["龚晓冬", "龚晓冬-银商账户-产品-上海", "Tim", "Tim-魔线科技", "小王"]
+            .iter()
+            .map(|n| nick(n, 3, &["g"]))
+            .collect();
+        let a = People::build(&nicks, &[]);
+        nicks.reverse();
+        let b = People::build(&nicks, &[]);
+        assert_eq!(a.persons, b.persons);
+    }
+}

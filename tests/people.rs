@@ -1,0 +1,209 @@
+//! People, not nicknames: one person across nickname changes, in `from:`, `org:`, facets,
+//! discussions, the JSON of hits, and `chatlore people [QUERY]`.
+
+mod common;
+
+use chatlore::query::Query;
+use chatlore::search::{Engine, Page, Sort};
+use common::{chatlore, demo_archive, log, stdout, write};
+use serde_json::Value;
+use std::path::Path;
+
+/// A group where 龚晓冬 renames himself, 龚正 is exported twice (as `Ark` too), two Tims
+/// work at two companies and a bare `Tim` and a bare `Aaron` say nothing about who they are.
+fn fixture(root: &Path) {
+    write(
+        root,
+        "g/_posts/2018-01-02-chat.markdown",
+        log(
+            "2018-01-02",
+            &[
+                ("09:00:00", "龚晓冬", "结售汇要先在外管局做名录登记，然后银行才给开通结售汇接口"),
+                ("09:01:00", "Tim-魔线科技-产品总监", "收到"),
+                ("09:02:00", "Ark", "结售汇的额度是按个人年度五万美元算的，超了要走特殊审批"),
+                ("09:02:00", "龚正-滴滴-支付金融", "结售汇的额度是按个人年度五万美元算的，超了要走特殊审批"),
+                ("09:03:00", "Tim-深圳百灵鸟-架构", "好的"),
+                ("09:04:00", "Tim", "结售汇？"),
+                ("09:05:00", "Aaron", "结售汇"),
+            ],
+        ),
+    );
+    write(
+        root,
+        "g/_posts/2018-01-03-chat.markdown",
+        log(
+            "2018-01-03",
+            &[
+                (
+                    "10:00:00",
+                    "龚晓冬-银商账户-产品-上海",
+                    "结售汇的交割有实时和日终两种，日终处理的话超限交易要第二天才退回",
+                ),
+                ("10:01:00", "Ark", "退汇也要留痕，结售汇的冲正和退款分开记账"),
+                ("10:01:00", "龚正-滴滴-支付金融", "退汇也要留痕，结售汇的冲正和退款分开记账"),
+                ("10:02:00", "Aaron-携程金融支付PL", "结售汇"),
+                ("10:03:00", "Aaron-携程金融支付PL", "结售汇"),
+                ("10:04:00", "Aaron-携程金融支付PL", "结售汇"),
+                ("10:05:00", "龚晓冬", "对，交割的时间点要搞清楚"),
+            ],
+        ),
+    );
+}
+
+fn engine(dir: &tempfile::TempDir) -> Engine {
+    let archive = dir.path().join("archive");
+    fixture(&archive);
+    common::index(&archive, &dir.path().join("index"));
+    Engine::open(&dir.path().join("index")).unwrap()
+}
+
+fn total(engine: &Engine, q: &str) -> usize {
+    engine.search(&Query::parse(q).unwrap(), Page { limit: Some(0), offset: 0, sort: Sort::Relevance }).unwrap().total
+}
+
+#[test]
+fn nicknames_of_one_person_are_one_person_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    let people = engine.people().unwrap();
+    let gong = people.of("龚晓冬").unwrap();
+    assert_eq!(gong.aliases, vec!["龚晓冬", "龚晓冬-银商账户-产品-上海"]);
+    assert_eq!(gong.company.as_deref(), Some("银商账户"));
+    assert_eq!(people.of("Ark").unwrap().label, people.of("龚正-滴滴-支付金融").unwrap().label);
+    for (a, b) in [
+        ("Tim", "Tim-魔线科技-产品总监"),
+        ("Tim-深圳百灵鸟-架构", "Tim-魔线科技-产品总监"),
+        ("Aaron", "Aaron-携程金融支付PL"),
+    ] {
+        assert_ne!(people.of(a).unwrap().label, people.of(b).unwrap().label, "{a} / {b}");
+    }
+    // from: matches every nickname of the person; org: applies the company to all of them.
+    assert_eq!(total(&engine, "from:龚晓冬"), 3);
+    assert_eq!(total(&engine, "org:银商"), 3);
+    assert_eq!(total(&engine, "org:滴滴"), 4, "Ark's messages are 龚正's");
+    assert_eq!(total(&engine, "from:Tim-魔线"), 1);
+    // Facets count people, each exported copy once; nicknames as the archive has them.
+    let f = engine.facets(&Query::default()).unwrap();
+    assert_eq!(f.people["龚正"], 2);
+    assert_eq!(f.speakers["Ark"] + f.speakers["龚正-滴滴-支付金融"], 4);
+    assert_eq!(f.people["龚晓冬"], 3);
+    assert_eq!(f.people.values().sum::<u64>(), f.total - 2);
+    // Hits keep the nickname and add the person.
+    let mut hits =
+        engine.search(&Query::parse("交割").unwrap(), Page { limit: Some(5), ..Page::default() }).unwrap().hits;
+    engine.name_people(&mut hits).unwrap();
+    assert_eq!((hits[0].speaker.as_str(), hits[0].person.as_str()), ("龚晓冬-银商账户-产品-上海", "龚晓冬"));
+    // A discussion counts the person once although both nicknames speak.
+    let d = engine.discussions(&Query::parse("交割").unwrap(), None, Sort::Relevance).unwrap();
+    let x = &d.discussions[0];
+    let nicks = &x.discussion.participants;
+    assert!(
+        nicks.contains(&"龚晓冬".to_owned()) && nicks.contains(&"龚晓冬-银商账户-产品-上海".to_owned()),
+        "{nicks:?}"
+    );
+    assert_eq!(x.people.iter().filter(|p| *p == "龚晓冬").count(), 1, "{:?}", x.people);
+    assert_eq!(x.people.len(), nicks.len() - 1, "{:?}", x.people);
+}
+
+#[test]
+fn who_knows_ranks_evidence_not_volume() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    let who = chatlore::who::who_knows(&engine, &Query::parse("结售汇").unwrap()).unwrap();
+    let labels: Vec<&str> = who.experts.iter().map(|e| e.person.label.as_str()).collect();
+    // Two substantive explanations each beat three bare mentions.
+    let pos = |l: &str| labels.iter().position(|x| *x == l).unwrap();
+    assert!(pos("龚晓冬") < pos("Aaron-携程金融支付PL") && pos("龚正") < pos("Aaron-携程金融支付PL"), "{labels:?}");
+    let gong = &who.experts[pos("龚晓冬")];
+    assert_eq!(gong.hits.len(), 2, "both nicknames' messages are his evidence");
+    let scores: Vec<f32> = who.experts.iter().map(|e| e.score).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn the_people_command_lists_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (archive, index) = (dir.path().join("archive"), dir.path().join("index"));
+    fixture(&archive);
+    let all = chatlore(&archive, &index, &["people", "--limit", "0"]);
+    assert!(all.status.success());
+    let text = stdout(&all);
+    assert!(text.contains("龚晓冬 (银商账户) · as 龚晓冬, 龚晓冬-银商账户-产品-上海"), "{text}");
+    let rows: Vec<Value> = stdout(&chatlore(&archive, &index, &["people", "--json", "--limit", "0"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // 9 nicknames, 7 people; most messages first.
+    assert_eq!(rows.len(), 7);
+    assert!(rows.windows(2).all(|w| w[0]["messages"].as_u64() >= w[1]["messages"].as_u64()));
+    let out = chatlore(&archive, &index, &["people", "--json", "--limit", "2", "结售汇"]);
+    assert!(out.status.success());
+    let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        let ev = r["evidence"].as_array().unwrap();
+        assert!(!ev.is_empty() && ev.len() <= 3);
+        for e in ev {
+            // Every citation points at the message's header line in the log.
+            let file = std::fs::read_to_string(archive.join(e["path"].as_str().unwrap())).unwrap();
+            let line = file.lines().nth(e["line"].as_u64().unwrap() as usize - 1).unwrap();
+            assert!(
+                line.contains(e["time"].as_str().unwrap()) && line.contains(e["speaker"].as_str().unwrap()),
+                "{line}"
+            );
+            assert!(r["aliases"].as_array().unwrap().contains(&e["speaker"]));
+        }
+    }
+    let human = stdout(&chatlore(&archive, &index, &["people", "结售汇"]));
+    assert!(human.contains("2018-01-03 10:00:00 g g/_posts/2018-01-03-chat.markdown:"), "{human}");
+    // search --json keeps the nickname and adds the person.
+    let hit: Value =
+        serde_json::from_str(stdout(&chatlore(&archive, &index, &["search", "--json", "交割的时间"])).trim()).unwrap();
+    assert_eq!((hit["speaker"].as_str(), hit["person"].as_str()), (Some("龚晓冬"), Some("龚晓冬")));
+    let hit: Value =
+        serde_json::from_str(stdout(&chatlore(&archive, &index, &["search", "--json", "日终"])).trim()).unwrap();
+    assert_eq!((hit["speaker"].as_str(), hit["person"].as_str()), (Some("龚晓冬-银商账户-产品-上海"), Some("龚晓冬")));
+    let none = chatlore(&archive, &index, &["people", "没有这个词"]);
+    assert_eq!(none.status.code(), Some(1));
+}
+
+#[test]
+fn people_on_the_demo_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chatlore(&demo_archive(), dir.path(), &["people", "--json", "对账"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!rows.is_empty());
+    for r in &rows {
+        for e in r["evidence"].as_array().unwrap() {
+            assert!(e["text"].as_str().unwrap().contains("对账"), "{e}");
+        }
+    }
+}
+
+#[test]
+fn people_on_the_real_archive() {
+    let Some(root) = common::real_archive_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    common::index(&root, dir.path());
+    let engine = Engine::open(dir.path()).unwrap();
+    let people = engine.people().unwrap();
+    let same = |a: &str, b: &str| people.of(a).unwrap().label == people.of(b).unwrap().label;
+    assert!(same("龚晓冬", "龚晓冬-银商账户-产品-上海"));
+    assert!(same("于江宁", "于江宁-银联电子PM"));
+    assert!(!same("Tim-魔线科技-产品总监", "Tim-深圳百灵鸟-架构"));
+    // A bare English name joins nobody by its name alone (one copy in common is not enough)…
+    assert!(!same("Allen", "Allen-盒子支付PM") && !same("Leo", "leo"));
+    // …but three exact copies of one message are.
+    assert!(same("Aaron", "Aaron-携程金融支付PL"));
+    // Copies are found wherever the indexer put them (a log's messages can span segments).
+    assert!(same("Ant", "黄根华-民生易贷产品总监"));
+    // One coincidental copy (欢迎韩总[鼓掌] at the same second) is not evidence.
+    assert!(!same("Daniel", "文奇"));
+    let merges = people.merges();
+    assert!((250..=320).contains(&merges), "{merges} merges");
+    let f = engine.facets(&Query::default()).unwrap();
+    let gong = f.speakers["龚晓冬"] + f.speakers["龚晓冬-银商账户-产品-上海"];
+    assert_eq!(total(&engine, "from:龚晓冬"), gong as usize);
+    assert!(f.people["龚晓冬"] < gong, "his exported copies count once");
+}

@@ -14,6 +14,7 @@ use chatlore::search::{Engine, Page};
 use chatlore::tui::action::{Action, IndexEvent};
 use chatlore::tui::app::App;
 use chatlore::tui::ui;
+use chatlore::tui::worker::{settle, Executor};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use report::*;
@@ -90,9 +91,14 @@ fn main() {
         let facets = Samples(facets);
         let process = Samples::collect(10, || run_measured(chatlore(&archive, &index).args(["search", "网联"])).0);
 
+        // The browser's keystroke → results frame: `update`, the effects it asks for carried
+        // out by the worker's executor in this thread, the answers applied, a full draw.
         let mut app = App::new(archive.clone(), index.clone(), (120, 40));
-        app.start();
-        app.update(Action::Index(IndexEvent::Finished(Box::default())));
+        let mut executor = Executor::new(archive.clone(), index.clone(), std::sync::mpsc::channel().0);
+        let start = app.start();
+        settle(&mut app, &mut executor, start);
+        let finished = app.update(Action::Index(IndexEvent::Finished(Box::default())));
+        settle(&mut app, &mut executor, finished);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         let mut keys: Vec<Duration> = Vec::new();
         for q in &queries {
@@ -104,7 +110,8 @@ fn main() {
                 Action::FocusSearch,
             ]) {
                 let t = Instant::now();
-                app.update(a);
+                let effects = app.update(a);
+                settle(&mut app, &mut executor, effects);
                 terminal
                     .draw(|f| {
                         ui::draw(f, &app);
@@ -113,7 +120,8 @@ fn main() {
                 keys.push(t.elapsed());
             }
             for _ in q.chars() {
-                app.update(Action::Backspace);
+                let effects = app.update(Action::Backspace);
+                settle(&mut app, &mut executor, effects);
             }
         }
         keys.sort();

@@ -73,6 +73,8 @@ struct Features {
     question: bool,
     /// Opens a subject: a substantive question, a shared link, a long statement.
     opener: bool,
+    /// Says something at length: [`STATEMENT_CHARS`] or more characters of content.
+    statement: bool,
     /// Names this message addresses: @mentions and quoted speakers.
     addressed: Vec<String>,
     /// Same time and text as the message before (exported twice under two nicknames).
@@ -297,12 +299,17 @@ fn cohesion(feats: &[Features], weights: &UnitMap<f32>, i: usize) -> f32 {
     }
 }
 
-/// A span is chatter when most of its messages are.
+/// A span is chatter when most of its messages are, unless it holds several statements (a
+/// talk drowned in `[强]` is still a talk); a run of short remarks that opens nothing (no
+/// question, link or statement) is chatter too (banter, jokes).
 fn kind_of(feats: &[Features]) -> SpanKind {
+    let distinct = || feats.iter().filter(|f| !f.duplicate);
     let chatter = feats.iter().filter(|f| f.chatter).count();
     let substantive = feats.iter().filter(|f| !f.chatter && (f.question || f.words().len() >= 8)).count();
-    let mostly_chatter = feats.len() > 1 && (chatter * 2 > feats.len() || substantive == 0);
-    if mostly_chatter || (feats.len() == 1 && feats[0].chatter) {
+    let statements = distinct().filter(|f| !f.chatter && f.statement).count();
+    let remarks = distinct().count() >= BANTER && !distinct().any(|f| f.opener);
+    let mostly_chatter = feats.len() > 1 && (chatter * 2 > feats.len() || substantive == 0 || remarks);
+    if statements < TALK && mostly_chatter || (feats.len() == 1 && feats[0].chatter) {
         SpanKind::Chatter
     } else {
         SpanKind::Discussion
@@ -351,6 +358,10 @@ fn split_chatter_edges(spans: Vec<Span>, feats: &[Features]) -> Vec<Span> {
 }
 
 const EDGE_CHATTER: usize = 4;
+/// Statements from which a span is a discussion however much chatter surrounds them.
+const TALK: usize = 3;
+/// Remarks (opening nothing) from which a span is banter.
+const BANTER: usize = 3;
 
 /// Adjacent chatter spans are one span.
 fn merge_chatter(spans: Vec<Span>) -> Vec<Span> {
@@ -449,7 +460,8 @@ fn features(m: &Message) -> Features {
     if let Some(q) = quoted_speaker(text) {
         addressed.push(q);
     }
-    Features { units, chatter, question, opener, addressed, duplicate: false }
+    let statement = !chatter && chars >= STATEMENT_CHARS;
+    Features { units, chatter, question, opener, statement, addressed, duplicate: false }
 }
 
 /// Byte ranges of `@name` mentions. The export ends a mention with white space, U+2005 or a

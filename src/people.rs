@@ -39,7 +39,7 @@ pub struct Nickname {
 }
 
 /// One person and the nicknames they posted under.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     /// Unique among the people of an archive: the name, or where two people share it, their
     /// most used nickname.
@@ -107,6 +107,11 @@ impl People {
         }
         persons.sort_by(|a, b| b.messages.cmp(&a.messages).then_with(|| a.aliases[0].cmp(&b.aliases[0])));
         label(&mut persons);
+        People::from_persons(persons)
+    }
+
+    /// The people `persons` (as [`People::build`] made them), looked up by nickname.
+    pub fn from_persons(persons: Vec<Person>) -> People {
         let by_nickname = persons
             .iter()
             .enumerate()

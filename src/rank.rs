@@ -8,14 +8,19 @@ use crate::text::{is_cjk, is_word_char};
 /// Substance left beyond the query's own words below which a message only names the term
 /// ("二清？", "套现吧[阴险]"): it goes below every message that says something.
 const BARE: u32 = 3;
-/// Weight of the text match (BM25) against the substance prior, which is a logarithm.
-pub(crate) const MATCH_WEIGHT: f32 = 0.1;
+/// Weight of the text match (BM25) against the substance prior, which is a logarithm. BM25
+/// favours short messages (its length normalisation), which the prior is there to undo: at 0.1
+/// a 19-character remark saying the term twice outranked 90 characters of rules saying it once.
+pub(crate) const MATCH_WEIGHT: f32 = 0.07;
 /// Weight of a question's coverage (the share of its key terms' rarity a message holds, 0 to
 /// 1) against the substance prior.
 pub(crate) const COVER_WEIGHT: f32 = 16.0;
 /// What asking costs a message in the ranking key (a logarithm): judged by hand, questions
 /// are on topic at best, never the answer.
 const ASKING: f32 = 1.0;
+/// What being a lone remark (the only speaker of its discussion) or chatter costs a message in
+/// the ranking key (a logarithm): a message inside a discussion outranks one nobody answered.
+const LONE: f32 = 1.0;
 /// Hits of one conversation allowed in each ten of a page.
 pub(crate) const PER_CONVERSATION: usize = 2;
 /// The block of a page the conversation rule applies to.
@@ -88,12 +93,50 @@ fn starts_url(chars: &[char]) -> bool {
     head.starts_with("http://") || head.starts_with("https://") || head.starts_with("www.")
 }
 
+/// Where a message was said, as ranking sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Context {
+    /// A discussion of two or more people.
+    Discussion,
+    /// Its discussion has one speaker (nobody answered), or it is chatter.
+    Lone,
+    /// Not known (an index without discussions): no cost.
+    Unknown,
+}
+
+impl Context {
+    /// From a discussion's (messages, people, chatter, opens with a question), as packed in
+    /// the index; all zero means unknown.
+    pub(crate) fn of((messages, people, chatter, _): (u32, u32, bool, bool)) -> Context {
+        if messages == 0 {
+            Context::Unknown
+        } else if chatter || people <= 1 {
+            Context::Lone
+        } else {
+            Context::Discussion
+        }
+    }
+}
+
+/// What the ranking key reads of a message (from fast fields).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Message {
+    /// See [`substance`].
+    pub substance: u32,
+    /// See [`asks`].
+    pub asks: bool,
+    pub context: Context,
+}
+
 /// The ranking key of a message: the logarithm of what it says beyond the query's words
-/// (`query_substance`), plus the (weighted) text match. Whatever only names the term sinks.
-pub(crate) fn score(weighted_match: f32, message_substance: u32, query_substance: u32, asks: bool) -> f32 {
-    let rest = message_substance.saturating_sub(query_substance);
+/// (`query_substance`), plus the (weighted) text match, less what asking and being a lone
+/// remark cost. Whatever only names the term sinks.
+pub(crate) fn score(weighted_match: f32, message: Message, query_substance: u32) -> f32 {
+    let rest = message.substance.saturating_sub(query_substance);
     let prior = (1.0 + rest as f32).ln();
-    let key = prior + weighted_match - if asks { ASKING } else { 0.0 };
+    let asking = if message.asks { ASKING } else { 0.0 };
+    let lone = if message.context == Context::Lone { LONE } else { 0.0 };
+    let key = prior + weighted_match - asking - lone;
     if rest < BARE {
         key - 100.0
     } else {
@@ -124,8 +167,8 @@ pub(crate) struct Slot {
 
 /// Lays ranked candidates out as a page: an exact copy of an earlier hit (same log, time and
 /// text under another nickname) is folded into it, and within each block of [`BLOCK`] hits a
-/// conversation gets at most [`PER_CONVERSATION`]; the rest wait for the next block, in rank
-/// order. Returns the slots from the first, at most `want` of them.
+/// conversation gets at most [`PER_CONVERSATION`] and a text (reposted, forwarded to another
+/// day) one; the rest wait for the next block, in rank order. Returns the slots from the first, at most `want` of them.
 pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot> {
     let mut slots: Vec<Slot> = Vec::new();
     let mut waiting: Vec<usize> = Vec::new();
@@ -137,8 +180,9 @@ pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot
             if !spread {
                 return true;
             }
-            slots[block_start..].iter().filter(|s| cands[s.at].conversation == c.conversation).count()
-                < PER_CONVERSATION
+            let block = &slots[block_start..];
+            block.iter().filter(|s| cands[s.at].conversation == c.conversation).count() < PER_CONVERSATION
+                && !block.iter().any(|s| cands[s.at].text_hash == c.text_hash)
         };
         // A waiting candidate that fits this block comes first: it ranked higher.
         if let Some(w) = waiting.iter().position(|&i| fits(&slots, i)) {
@@ -208,15 +252,34 @@ mod tests {
         assert!(!asks("四要素：名字 身份证号 银行卡号 银行预留手机号"));
     }
 
+    fn said(text: &str, context: Context) -> Message {
+        Message { substance: substance(text), asks: asks(text), context }
+    }
+
     #[test]
     fn a_bare_term_sinks_below_any_remark() {
-        let bare = score(1.2, substance("二清？"), 2, true);
-        let remark = score(0.1, substance("不二清就可以了"), 2, false);
-        let answer = score(0.05, substance(&"聚合支付不碰资金就不是二清".repeat(4)), 2, false);
+        let bare = score(1.2, said("二清？", Context::Discussion), 2);
+        let remark = score(0.1, said("不二清就可以了", Context::Discussion), 2);
+        let answer = score(0.05, said(&"聚合支付不碰资金就不是二清".repeat(4), Context::Discussion), 2);
         assert!(bare < remark && remark < answer, "{bare} {remark} {answer}");
         let text = "聚合支付算不算二清，不碰资金就不算二清";
         let asking = format!("{text}？");
-        assert!(score(0.1, substance(&asking), 2, asks(&asking)) < score(0.1, substance(text), 2, asks(text)));
+        assert!(score(0.1, said(&asking, Context::Discussion), 2) < score(0.1, said(text, Context::Discussion), 2));
+    }
+
+    #[test]
+    fn a_lone_remark_ranks_below_the_same_words_in_a_discussion() {
+        let text = "聚合支付不碰资金就不算二清，资金要由持牌机构清算";
+        let lone = score(0.1, said(text, Context::Lone), 2);
+        let answered = score(0.1, said(text, Context::Discussion), 2);
+        assert!(lone < answered, "{lone} {answered}");
+        assert_eq!(score(0.1, said(text, Context::Unknown), 2), answered);
+        // Still above a bare term in a discussion.
+        assert!(lone > score(0.1, said("二清？", Context::Discussion), 2));
+        assert_eq!(Context::of((5, 1, false, true)), Context::Lone);
+        assert_eq!(Context::of((40, 9, true, false)), Context::Lone);
+        assert_eq!(Context::of((2, 2, false, false)), Context::Discussion);
+        assert_eq!(Context::of((0, 0, false, false)), Context::Unknown);
     }
 
     fn cand(path: &str, time: u32, text: &str, speaker: &str) -> Candidate {
@@ -239,7 +302,7 @@ mod tests {
         assert_eq!(slots[0].copies, vec![1]);
         // A third hit of the conversation waits for the next block of ten.
         for i in 0..12 {
-            cands.push(cand(&format!("c{i}"), 0, "v", "戊"));
+            cands.push(cand(&format!("c{i}"), 0, &format!("v{i}"), "戊"));
         }
         let order: Vec<usize> = layout(&cands, 20, true).iter().map(|s| s.at).collect();
         assert_eq!(&order[..3], &[0, 2, 4]);
@@ -247,5 +310,12 @@ mod tests {
         // The same text from the same speaker (a repeated message) is not a copy.
         let again = [cand("a", 100, "x", "甲"), cand("a", 100, "x", "甲")];
         assert_eq!(layout(&again, 10, true).len(), 2);
+        // A text posted again elsewhere waits for the next block: one of each text in ten.
+        let mut reposted = vec![cand("a", 100, "x", "甲"), cand("b", 200, "x", "乙")];
+        for i in 0..12 {
+            reposted.push(cand(&format!("c{i}"), 0, &format!("v{i}"), "戊"));
+        }
+        let order: Vec<usize> = layout(&reposted, 20, true).iter().map(|s| s.at).collect();
+        assert_eq!(order.iter().position(|&i| i == 1), Some(10), "{order:?}");
     }
 }

@@ -11,7 +11,7 @@ use crate::glossary::Glossary;
 use crate::index::discussion_docs::DiscussionDocs;
 use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
-use crate::index::{IndexError, IndexHandle};
+use crate::index::{people_cache, IndexError, IndexHandle};
 use crate::normalise::{fold, normalise};
 use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
@@ -162,6 +162,9 @@ pub(crate) struct State {
     pub(crate) handle: Arc<IndexHandle>,
     directory: OnceLock<Arc<Directory>>,
     people: OnceLock<Arc<Known>>,
+    /// The person model alone, read from the generation's file when it is current (see
+    /// [`crate::index::people_cache`]).
+    stored_people: OnceLock<Arc<People>>,
     glossary: OnceLock<Glossary>,
     /// jieba, loaded the first time a question is pasted.
     jieba: OnceLock<jieba_rs::Jieba>,
@@ -296,6 +299,7 @@ impl State {
             handle: Arc::new(handle),
             directory: OnceLock::new(),
             people: OnceLock::new(),
+            stored_people: OnceLock::new(),
             glossary: OnceLock::new(),
             jieba: OnceLock::new(),
             discussion_docs: OnceLock::new(),
@@ -405,7 +409,20 @@ impl State {
 
     /// The person model (see [`Engine::people`]).
     pub(crate) fn people(&self) -> Result<Arc<People>, SearchError> {
-        Ok(Arc::clone(&self.known()?.people))
+        if let Some(k) = self.people.get() {
+            return Ok(Arc::clone(&k.people));
+        }
+        if let Some(p) = self.stored_people.get() {
+            return Ok(Arc::clone(p));
+        }
+        let dir = &self.handle.generation_dir;
+        let key = people_cache::key(&self.handle.searcher());
+        if let Some(p) = people_cache::load(dir, &key) {
+            return Ok(Arc::clone(self.stored_people.get_or_init(|| Arc::new(p))));
+        }
+        let known = self.known()?;
+        people_cache::store(dir, &key, &known.people);
+        Ok(Arc::clone(&known.people))
     }
 
     fn expand(&self, query: &Query) -> Query {
@@ -691,11 +708,11 @@ impl State {
         Ok(match filter.field {
             // A person's nicknames all match, and their company applies to all of them.
             Field::From => {
-                let people = self.known()?.people.clone();
+                let people = self.people()?;
                 terms_of(f.speaker, people.aliases_of(self.directory()?.matching_from(text()?)))
             }
             Field::Org => {
-                let people = self.known()?.people.clone();
+                let people = self.people()?;
                 terms_of(f.speaker, people.aliases_of(self.directory()?.matching_org(text()?)))
             }
             Field::Group => {
@@ -764,11 +781,14 @@ fn ranked(
                 let ff = seg.fast_fields();
                 let column = |name: &str| ff.u64(name).ok().map(|c| c.first_or_default_col(0));
                 let (substance, asks, seq) = (column(names::SUBSTANCE), column(names::ASKS), column(names::SEQ));
+                let disc_info = column(names::DISC_INFO);
                 move |doc: DocId, score: Score| {
                     let value =
                         |c: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| c.as_ref().map_or(0, |c| c.get_val(doc));
                     let substance = u32::try_from(value(&substance)).unwrap_or(u32::MAX);
-                    let key = crate::rank::score(match_weight * score, substance, query_substance, value(&asks) == 1);
+                    let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(value(&disc_info)));
+                    let message = crate::rank::Message { substance, asks: value(&asks) == 1, context };
+                    let key = crate::rank::score(match_weight * score, message, query_substance);
                     (key, value(&seq))
                 }
             });
@@ -1051,7 +1071,7 @@ const DENSE_DAY_CELLS: usize = 4 << 20;
 /// The text-match score a message holding a term's typed form gets over one that matches only
 /// through the glossary (times [`crate::rank::MATCH_WEIGHT`] in the ranking key: a lift of 2,
 /// as much as seven times the substance).
-const TYPED_LIFT: f32 = 20.0;
+const TYPED_LIFT: f32 = 2.0 / crate::rank::MATCH_WEIGHT;
 
 impl DayCounts {
     fn new(ts: &Column<u64>, groups: usize) -> DayCounts {

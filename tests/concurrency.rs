@@ -6,8 +6,9 @@ mod common;
 use chatlore::query::Query;
 use chatlore::search::{Engine, Page};
 use chatlore::tui::action::{Action, IndexEvent};
-use chatlore::tui::app::App;
+use chatlore::tui::effect::Effect;
 use chatlore::watch::ArchiveWatcher;
+use common::tui::TestApp;
 use common::*;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -55,9 +56,9 @@ fn an_open_browser_picks_up_another_processs_commit() {
     let idx = tempfile::tempdir().unwrap();
     copy_tree(&demo_archive(), arch.path());
     let summary = index(arch.path(), idx.path());
-    let mut app = App::new(arch.path().to_owned(), idx.path().to_owned(), (100, 30));
+    let mut app = TestApp::new(arch.path(), idx.path(), (100, 30));
     app.start();
-    app.take_effects();
+    assert_eq!(app.take_effects(), vec![Effect::StartIndex]);
     app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
     "外星支付".chars().for_each(|c| app.update(Action::Input(c)));
     assert_eq!(app.results.total, 0);
@@ -69,8 +70,8 @@ fn an_open_browser_picks_up_another_processs_commit() {
     );
     let out = chatlore(arch.path(), idx.path(), &["index"]);
     assert_eq!(out.status.code(), Some(0));
-    // What the browser's clock does every couple of seconds.
-    app.pick_up_commits();
+    // What the browser's clock asks for every couple of seconds.
+    app.run(vec![Effect::Reload { always: false }]);
     assert_eq!(app.results.total, 1);
     assert_eq!(app.note.as_deref(), Some("picked up a new index commit"));
 }

@@ -6,7 +6,8 @@ mod common;
 use chatlore::index::IndexError;
 use chatlore::search::Engine;
 use chatlore::tui::action::{Action, IndexEvent};
-use chatlore::tui::app::{App, Effect};
+use chatlore::tui::effect::Effect;
+use common::tui::TestApp;
 use common::*;
 use std::path::{Path, PathBuf};
 
@@ -64,14 +65,14 @@ fn the_browser_rebuilds_a_damaged_index_in_the_background() {
     index(&demo_archive(), idx.path());
     std::fs::write(generation(idx.path()).join("meta.json"), "").unwrap();
     assert!(matches!(Engine::open(idx.path()), Err(IndexError::Damaged { .. })));
-    let mut app = App::new(demo_archive(), idx.path().to_owned(), (100, 30));
+    let mut app = TestApp::new(&demo_archive(), idx.path(), (100, 30));
     app.start();
-    assert!(app.engine.is_none());
+    assert!(app.catalog.is_none());
     assert_eq!(app.take_effects(), vec![Effect::StartIndex]);
     let summary = index(&demo_archive(), idx.path());
     assert!(summary.rebuilt.is_some());
     app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
-    assert!(app.engine.is_some());
+    assert!(app.catalog.is_some());
     assert_eq!(app.results.total, 138);
 }
 
@@ -81,9 +82,9 @@ fn the_browser_rebuilds_an_index_of_another_archive_instead_of_showing_it() {
     let idx = tempfile::tempdir().unwrap();
     write(arch.path(), "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
     index(&demo_archive(), idx.path());
-    let mut app = App::new(arch.path().to_owned(), idx.path().to_owned(), (100, 30));
+    let mut app = TestApp::new(arch.path(), idx.path(), (100, 30));
     app.start();
-    assert!(app.engine.is_none(), "the demo's index is not shown for another archive");
+    assert!(app.catalog.is_none(), "the demo's index is not shown for another archive");
     assert_eq!(app.take_effects(), vec![Effect::StartIndex]);
     let summary = index(arch.path(), idx.path());
     assert!(summary.rebuilt.as_deref().unwrap_or_default().contains("another archive"), "{:?}", summary.rebuilt);

@@ -262,3 +262,79 @@ fn the_discussions_command_prints_ndjson_and_human_text() {
     let none = chatlore(root.path(), dir.path(), &["discussions", "不存在的词"]);
     assert_eq!(none.status.code(), Some(1));
 }
+
+/// Two days saying the same thing about 对账文件: once as a remark nobody answered, once in a
+/// discussion; the one in the discussion ranks first although the remark is newer (equal
+/// scores list newest first).
+#[test]
+fn a_message_inside_a_discussion_outranks_a_lone_remark() {
+    let root = tempfile::tempdir().unwrap();
+    let said = "对账文件我们每天早上从通道的服务器下载，再跟本地流水逐笔核对，差错进差错池";
+    write(
+        root.path(),
+        DAY1,
+        log(
+            "2018-03-16",
+            &[
+                ("10:00:00", "甲", said),
+                ("10:01:00", "乙", "差错池是人工处理还是自动冲正的呢？我们现在全靠人工"),
+                ("10:02:00", "甲", "先自动重试，两天还平不了再转人工处理"),
+            ],
+        ),
+    );
+    write(root.path(), DAY2, log("2018-03-17", &[("10:00:00", "丙", said)]));
+    let dir = tempfile::tempdir().unwrap();
+    index(root.path(), dir.path());
+    let engine = Engine::open(dir.path()).unwrap();
+    let hits = engine.search(&q("对账文件"), Page::default()).unwrap().hits;
+    let days: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
+    assert_eq!(days, [DAY1, DAY2]);
+    assert!(hits[0].score > hits[1].score, "{hits:?}");
+}
+
+/// A talk drowned in reactions stays a discussion; a run of short remarks that opens nothing
+/// (banter) is chatter.
+#[test]
+fn a_talk_among_reactions_is_a_discussion_and_banter_is_chatter() {
+    let root = tempfile::tempdir().unwrap();
+    let mut msgs: Vec<(String, String, String)> = vec![
+        ("19:00:00".into(), "主持".into(), "今天请到甲给大家做分享，主题是保险公司线上销售的支付场景".into()),
+        ("19:01:00".into(), "甲".into(), "一般来说保险公司都有自己的收银台，对接主流的支付通道或者银行直连".into()),
+    ];
+    for k in 0..8 {
+        msgs.push((format!("19:02:{k:02}"), format!("听众{k}"), "[强]".into()));
+    }
+    msgs.push(("19:03:00".into(), "甲".into(), "第一类是自营平台，官网官微或者APP，绝大多数是见费出单的形式".into()));
+    for k in 0..4 {
+        msgs.push((format!("19:04:{k:02}"), format!("听众{k}"), "[强]".into()));
+    }
+    msgs.push(("19:05:00".into(), "甲".into(), "第二类是第三方渠道合作，根据合作方是否有保险代理资质分两种".into()));
+    for k in 0..4 {
+        msgs.push((format!("19:06:{k:02}"), format!("听众{k}"), "[鼓掌]".into()));
+    }
+    // Hours later, banter.
+    for (k, text) in [
+        "虽然不知道为什么，我也要说田总厉害",
+        "产品经理开始写代码，这是准备吊打开发了",
+        "感觉要适当的装逼加上一些实操",
+        "田总近似牛逼，大家都是这个意思",
+    ]
+    .iter()
+    .enumerate()
+    {
+        msgs.push((format!("23:0{k}:00"), format!("路人{k}"), (*text).into()));
+    }
+    let borrowed: Vec<(&str, &str, &str)> = msgs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+    write(root.path(), DAY1, log("2018-03-16", &borrowed));
+    let dir = tempfile::tempdir().unwrap();
+    index(root.path(), dir.path());
+    let engine = Engine::open(dir.path()).unwrap();
+    let spans = engine.discussions(&q("group:g"), None, Sort::Oldest).unwrap().discussions;
+    let kind_at = |text: &str| {
+        let hit = engine.search(&q(text), Page::default()).unwrap().hits.remove(0);
+        let span = spans.iter().find(|d| d.discussion.start_line <= hit.line && hit.line <= d.discussion.end_line);
+        span.unwrap().discussion.kind.as_str()
+    };
+    assert_eq!(kind_at("见费出单"), "discussion", "{spans:?}");
+    assert_eq!(kind_at("近似"), "chatter", "{spans:?}");
+}

@@ -207,3 +207,45 @@ fn people_on_the_real_archive() {
     assert_eq!(total(&engine, "from:龚晓冬"), gong as usize);
     assert!(f.people["龚晓冬"] < gong, "his exported copies count once");
 }
+
+/// The person model is kept beside the index's segments for the state it was built from, so
+/// a `search --json` process reads it instead of scanning every message; a new commit builds
+/// it again, and a rebuild removes it with the generation (it is chatlore's own file).
+#[test]
+fn the_person_model_is_stored_for_its_index_state_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (archive, index) = (dir.path().join("archive"), dir.path().join("index"));
+    fixture(&archive);
+    let person_of = |q: &str| -> String {
+        let out = chatlore(&archive, &index, &["search", "--json", q]);
+        let hit: Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+        hit["person"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(person_of("日终"), "龚晓冬");
+    let generations = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&index)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("gen-"))
+            .collect()
+    };
+    let [generation] = generations().try_into().unwrap();
+    let file = generation.join("chatlore-people.json");
+    let stored = std::fs::read_to_string(&file).expect("search --json stored the person model");
+    // A label changed in the file shows: the process read the file, not the messages.
+    std::fs::write(&file, stored.replace("\"label\":\"龚晓冬\"", "\"label\":\"龚晓冬（存）\"")).unwrap();
+    assert_eq!(person_of("日终"), "龚晓冬（存）");
+    // A new log is a new index state: the model is built again from the messages.
+    write(
+        &archive,
+        "g/_posts/2018-01-04-chat.markdown",
+        log("2018-01-04", &[("11:00:00", "龚晓冬", "日终对账的文件几点到")]),
+    );
+    assert!(chatlore(&archive, &index, &["index"]).status.success());
+    assert_eq!(person_of("日终"), "龚晓冬");
+    // A rebuild deletes the old generation whole, the stored model with it.
+    let rebuilt = chatlore(&archive, &index, &["index", "--rebuild"]);
+    assert!(rebuilt.status.success(), "{}", common::stderr(&rebuilt));
+    assert!(!generation.exists(), "the old generation is gone: {:?}", generations());
+    assert_eq!(generations().len(), 1);
+}

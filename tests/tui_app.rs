@@ -4,16 +4,19 @@
 mod common;
 
 use chatlore::tui::action::{Action, CopyOutcome, FilterTab, IndexEvent, InsightSection};
-use chatlore::tui::app::{App, Effect, Focus, IndexStatus, Overlay};
-use chatlore::tui::{dispatch, keymap};
+use chatlore::tui::app::{App, Focus, IndexStatus, Overlay};
+use chatlore::tui::effect::Effect;
+use chatlore::tui::keymap;
+use common::tui::TestApp;
 use common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::path::Path;
 
 /// A browser whose start-up check of the archive has run (as the worker would report it).
-fn app_on(archive: &Path, index_dir: &Path, size: (u16, u16)) -> App {
+/// Results list discussions, as they do by default.
+fn app_on(archive: &Path, index_dir: &Path, size: (u16, u16)) -> TestApp {
     index(archive, index_dir);
-    let mut app = App::new(archive.to_owned(), index_dir.to_owned(), size);
+    let mut app = TestApp::new(archive, index_dir, size);
     app.start();
     assert_eq!(app.take_effects(), vec![Effect::StartIndex], "the archive is checked on start");
     assert_eq!(app.index, IndexStatus::Checking);
@@ -22,22 +25,33 @@ fn app_on(archive: &Path, index_dir: &Path, size: (u16, u16)) -> App {
     app
 }
 
-fn demo_app(dir: &tempfile::TempDir) -> App {
-    app_on(&demo_archive(), dir.path(), (100, 30))
+/// A browser on the demo archive whose results list messages (`m`): most tests here are
+/// about message rows; the discussion rows have their own.
+fn demo_app(dir: &tempfile::TempDir) -> TestApp {
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 30));
+    assert!(app.discussions, "results list discussions by default");
+    app.update(Action::ToggleDiscussions);
+    app
 }
 
-fn typed(app: &mut App, text: &str) {
+/// Message rows rather than discussions.
+fn messages(app: &mut TestApp) {
+    app.update(Action::ToggleDiscussions);
+    assert!(!app.discussions);
+}
+
+fn typed(app: &mut TestApp, text: &str) {
     for c in text.chars() {
         app.update(Action::Input(c));
     }
 }
 
-fn key(app: &mut App, code: KeyCode) {
-    dispatch(app, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+fn key(app: &mut TestApp, code: KeyCode) {
+    app.dispatch(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-fn ctrl(app: &mut App, c: char) {
-    dispatch(app, Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+fn ctrl(app: &mut TestApp, c: char) {
+    app.dispatch(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
 }
 
 #[test]
@@ -199,21 +213,37 @@ fn the_split_view_preview_is_always_the_selection() {
     let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
     let shows = |app: &App| {
         let c = app.conversation.as_ref()?;
-        Some((c.day.path.clone(), c.day.messages[c.focus].line))
+        Some((c.day.path.clone(), c.day.messages[c.focus].line, c.span.is_some()))
     };
-    let selected = |app: &App| app.selected_hit().map(|h| (h.path.clone(), h.line));
-    assert!(selected(&app).is_some());
-    assert_eq!(shows(&app), selected(&app), "the first hit, before any key");
-    typed(&mut app, "对账");
-    assert_eq!(shows(&app), selected(&app), "the first hit of the new query, as typed");
-    key(&mut app, KeyCode::Enter);
-    key(&mut app, KeyCode::Char('j'));
-    assert_eq!(shows(&app), selected(&app));
-    for c in "量子纠缠".chars() {
-        key(&mut app, KeyCode::Char(c));
+    // Discussions (the default): the day of the selected one, on its first matching line
+    // (its first line without words), its span marked.
+    let selected = |app: &App| {
+        if app.discussions {
+            let d = app.selected_discussion()?;
+            let line = d.hit.hits.first().copied().unwrap_or(d.hit.discussion.start_line);
+            Some((d.hit.discussion.path.clone(), line, true))
+        } else {
+            app.selected_hit().map(|h| (h.path.clone(), h.line, false))
+        }
+    };
+    for round in ["discussions", "messages"] {
+        app.update(Action::ClearInput);
+        assert!(selected(&app).is_some(), "{round}");
+        assert_eq!(shows(&app), selected(&app), "{round}: the first row, before any key");
+        typed(&mut app, "对账");
+        assert_eq!(shows(&app), selected(&app), "{round}: the first row of the new query, as typed");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('j'));
+        assert_eq!(shows(&app), selected(&app), "{round}");
+        for c in "量子纠缠".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        assert_eq!((app.input.text.as_str(), app.results.total), ("对账量子纠缠", 0));
+        assert_eq!(shows(&app), None, "{round}: no hits: no day left over");
+        if app.discussions {
+            messages(&mut app);
+        }
     }
-    assert_eq!((app.input.text.as_str(), app.results.total), ("对账量子纠缠", 0));
-    assert_eq!(shows(&app), None, "no hits: no day left over");
 }
 
 #[test]
@@ -246,11 +276,11 @@ fn esc_typed_quickly_before_a_key_arrives_as_alt_and_means_both() {
     let mut app = demo_app(&dir);
     app.update(Action::Enter);
     app.update(Action::OpenHelp);
-    dispatch(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT)));
+    app.dispatch(Event::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT)));
     assert!(matches!(app.overlay, Some(Overlay::Insights { .. })), "Esc closed the help, i opened insights");
     // In the search box Esc has nowhere to go back to: the key is typed.
     let mut app = demo_app(&dir);
-    dispatch(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::ALT)));
+    app.dispatch(Event::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::ALT)));
     assert!(app.overlay.is_none());
     assert_eq!((app.focus, app.input.text.as_str()), (Focus::Search, "D"));
 }
@@ -440,6 +470,7 @@ fn help_lists_every_key_and_filters_by_typing() {
 fn wide_terminals_preview_the_selected_hit() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
+    messages(&mut app);
     assert!(app.split_view());
     typed(&mut app, "网联");
     app.update(Action::Enter);
@@ -495,15 +526,15 @@ fn another_indexer_is_waited_for_and_retried() {
 #[test]
 fn a_first_run_without_an_index_builds_it_in_the_background() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = App::new(demo_archive(), dir.path().join("new-index"), (100, 30));
+    let mut app = TestApp::new(&demo_archive(), &dir.path().join("new-index"), (100, 30));
     app.start();
-    assert!(app.engine.is_none());
+    assert!(app.catalog.is_none());
     assert_eq!(app.take_effects(), vec![Effect::StartIndex]);
     typed(&mut app, "对账");
     assert_eq!(app.results.total, 0);
     let summary = index(&demo_archive(), &dir.path().join("new-index"));
     app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
-    assert!(app.engine.is_some());
+    assert!(app.catalog.is_some());
     assert_eq!(app.results.total, 6, "the query typed meanwhile runs when the index is ready");
 }
 
@@ -511,7 +542,7 @@ fn a_first_run_without_an_index_builds_it_in_the_background() {
 fn paste_goes_into_the_search_box() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(&dir);
-    dispatch(&mut app, Event::Paste("断直连\n".into()));
+    app.dispatch(Event::Paste("断直连\n".into()));
     assert_eq!(app.input.text, "断直连");
     assert_eq!(app.results.total, 4);
 }
@@ -717,9 +748,7 @@ fn brackets_walk_the_days_discussions() {
         assert_eq!(app.focus, Focus::Conversation);
         let c = app.conversation.as_ref().unwrap();
         let q = chatlore::query::Query::parse(&format!("group:{} date:{}", c.day.group, c.day.date)).unwrap();
-        spans = app
-            .engine
-            .as_ref()
+        spans = chatlore::search::Engine::open(dir.path())
             .unwrap()
             .discussions(&q, None, chatlore::search::Sort::Oldest)
             .unwrap()
@@ -760,14 +789,244 @@ fn the_day_view_knows_each_days_discussions() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('D'));
     let Some(Overlay::Days { rows, .. }) = &app.overlay else { panic!("no day view") };
+    let rows = rows.clone();
     let mut several = false;
-    for row in rows {
-        let spans = app.day_discussions(row);
+    for row in &rows {
+        let Some(Overlay::Days { titles: Some((group, date, spans)), selected, .. }) = &app.overlay else {
+            panic!("no titles listed")
+        };
+        assert_eq!((group, date), (&row.group, &row.date), "the titles are the selected day's ({selected})");
         // Every message of the day is in exactly one of them, in order.
         assert_eq!(spans.iter().map(|d| u64::from(d.messages)).sum::<u64>(), row.messages, "{row:?}");
         assert!(spans.windows(2).all(|w| w[0].end_line < w[1].start_line));
         assert!(spans.iter().all(|d| d.date == row.date.to_string() && d.group == row.group));
         several |= spans.len() > 1;
+        key(&mut app, KeyCode::Char('j'));
     }
     assert!(several);
+}
+
+#[test]
+fn update_only_asks_typing_echoes_at_once_and_stale_answers_are_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = demo_app(&dir);
+    assert_eq!(t.results.total, 138);
+    // The App alone: update changes state and returns effects; nothing is searched.
+    let first = t.app.update(Action::Input('对'));
+    let second = t.app.update(Action::Input('账'));
+    assert_eq!(t.input.text, "对账", "typing shows at once");
+    assert!(t.results.searching);
+    assert_eq!(t.results.total, 138, "the shown results stay until the new ones come");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| drawn(f, &t)).unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("搜索 › 对账") && screen.contains(" searching…"), "{screen}");
+    let [Effect::Search(a)] = first.as_slice() else { panic!("one search asked for: {first:?}") };
+    let [Effect::Search(b)] = second.as_slice() else { panic!("one search asked for: {second:?}") };
+    assert!(b.seq > a.seq && a.offset == 0 && b.query.highlight_terms() == vec!["对账"]);
+    // The worker answers the older search last: its answer is dropped.
+    let newer = t.executor.run(Effect::Search(b.clone()));
+    let older = t.executor.run(Effect::Search(a.clone()));
+    for answer in newer {
+        assert!(t.app.update(answer).iter().all(|e| matches!(e, Effect::LoadDay(_))));
+    }
+    assert_eq!((t.results.total, t.results.searching), (6, false));
+    for answer in older {
+        assert!(t.app.update(answer).is_empty(), "a stale answer asks for nothing");
+    }
+    assert_eq!(t.results.total, 6, "the stale answer (every hit of 对) did not replace the results");
+    assert!(t.results.hits.iter().all(|h| h.text.contains("对账")));
+}
+
+#[test]
+fn a_day_opened_late_does_not_replace_the_one_asked_for_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = app_on(&demo_archive(), dir.path(), (160, 40));
+    messages(&mut t);
+    typed(&mut t, "对账");
+    t.update(Action::Enter);
+    let one = t.app.update(Action::Down);
+    let two = t.app.update(Action::Down);
+    let ([Effect::LoadDay(a)], [Effect::LoadDay(b)]) = (one.as_slice(), two.as_slice()) else {
+        panic!("the preview asks for the days: {one:?} {two:?}")
+    };
+    let (a, b) = (a.clone(), b.clone());
+    for answer in t.executor.run(Effect::LoadDay(b)) {
+        t.app.update(answer);
+    }
+    for answer in t.executor.run(Effect::LoadDay(a)) {
+        t.app.update(answer);
+    }
+    let c = t.conversation.as_ref().unwrap();
+    let hit = t.selected_hit().unwrap();
+    assert_eq!((c.day.path.as_str(), c.day.messages[c.focus].line), (hit.path.as_str(), hit.line));
+}
+
+#[test]
+fn the_worker_survives_a_panic_and_the_status_bar_says_so() {
+    use chatlore::tui::action::Answer;
+    use chatlore::tui::worker::Worker;
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+    let (release_tx, release) = channel::<()>();
+    let (ran_tx, ran) = channel::<String>();
+    let (answers, rx) = Worker::channel();
+    let worker = Worker::spawn(
+        move |e| {
+            match &e {
+                Effect::Open => release.recv().unwrap(),
+                Effect::Search(job) if job.query.highlight_terms() == vec!["boom"] => panic!("index page out of range"),
+                _ => {}
+            }
+            ran_tx.send(format!("{e:?}").chars().take(40).collect()).unwrap();
+            vec![Action::Tick]
+        },
+        answers,
+        rx,
+    );
+    let job = |seq: u64, q: &str| {
+        Effect::Search(chatlore::tui::effect::SearchJob {
+            seq,
+            query: chatlore::query::Query::parse(q).unwrap(),
+            sort: chatlore::search::Sort::Relevance,
+            offset: 0,
+            until: 0,
+            discussions: true,
+            keep: None,
+            keep_discussion: None,
+        })
+    };
+    // While the worker is busy, two searches wait: only the newer runs.
+    assert!(worker.send(Effect::Open));
+    assert!(worker.send(job(2, "网联")));
+    assert!(worker.send(job(3, "对账")));
+    release_tx.send(()).unwrap();
+    let wait = Duration::from_secs(10);
+    assert!(ran.recv_timeout(wait).unwrap().starts_with("Open"));
+    let second = ran.recv_timeout(wait).unwrap();
+    assert!(second.contains("seq: 3"), "{second}");
+    assert!(matches!(worker.rx.recv_timeout(wait).unwrap(), Action::Tick));
+    assert!(matches!(worker.rx.recv_timeout(wait).unwrap(), Action::Tick));
+    // A panic is an answer; the worker goes on.
+    assert!(worker.send(job(4, "boom")));
+    let answer = worker.rx.recv_timeout(wait).unwrap();
+    let Action::Answer(Answer::Panicked { doing, message }) = &answer else { panic!("{answer:?}") };
+    assert_eq!((doing.as_str(), message.as_str()), ("searching", "index page out of range"));
+    assert!(worker.send(job(5, "对账")));
+    assert!(matches!(worker.rx.recv_timeout(wait).unwrap(), Action::Tick), "the worker still works");
+
+    // The app says so in red, and stops waiting.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    app.app.update(Action::Input('网'));
+    assert!(app.results.searching);
+    app.update(answer);
+    assert!(!app.results.searching && !app.waiting());
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| drawn(f, &app)).unwrap();
+    let buf = terminal.backend().buffer();
+    let status: String = (0..100).map(|x| buf[(x, 29)].symbol().to_owned()).collect();
+    assert!(status.contains("internal error while searching: index page out of range"), "{status}");
+    assert_eq!(buf[(2, 29)].fg, ratatui::style::Color::Red, "in the error colour");
+}
+
+fn drawn(f: &mut ratatui::Frame, app: &App) {
+    chatlore::tui::ui::draw(f, app);
+}
+
+#[test]
+fn b_saves_the_search_with_its_filters_and_capital_b_runs_or_deletes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('g'));
+    app.update(Action::OpenFilters(Some(FilterTab::Groups)));
+    typed(&mut app, "payprod");
+    key(&mut app, KeyCode::Enter);
+    let total = app.results.total;
+    assert!(total > 0 && total < 6, "{total}");
+    key(&mut app, KeyCode::Char('b'));
+    let Some(Overlay::SaveAs { name }) = &app.overlay else { panic!("no prompt: {:?}", app.overlay) };
+    assert_eq!(name.text, "对账", "the query is offered as the name");
+    ctrl(&mut app, 'k');
+    typed(&mut app, "支付对账 b");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.saved.len(), 1);
+    assert_eq!((app.saved[0].name.as_str(), app.saved[0].query.as_str()), ("支付对账 b", "对账"));
+    assert_eq!(app.saved[0].filters, vec!["group:payprod".to_owned()]);
+    // Elsewhere, another search; B runs the saved one again, filters included.
+    app.update(Action::FocusSearch);
+    ctrl(&mut app, 'k');
+    key(&mut app, KeyCode::Backspace);
+    typed(&mut app, "网联");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.chips.is_empty());
+    key(&mut app, KeyCode::Char('B'));
+    assert!(matches!(app.overlay, Some(Overlay::Saved { selected: 0 })));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!((app.input.text.as_str(), app.chips.len(), app.results.total), ("对账", 1, total));
+    // x deletes it.
+    key(&mut app, KeyCode::Char('B'));
+    key(&mut app, KeyCode::Char('x'));
+    assert!(app.saved.is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::Saved { .. })), "the list stays open");
+    // Nothing to save: said so.
+    key(&mut app, KeyCode::Esc);
+    app.update(Action::FocusSearch);
+    ctrl(&mut app, 'k');
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('b'));
+    assert!(app.overlay.is_none() && app.note.as_deref().unwrap().contains("nothing to save"));
+}
+
+#[test]
+fn space_marks_several_values_and_enter_applies_them_as_any_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    key(&mut app, KeyCode::Enter);
+    app.update(Action::OpenFilters(Some(FilterTab::Groups)));
+    let rows = app.current_filter_rows();
+    assert!(rows.len() >= 3, "{rows:?}");
+    // Space marks and moves down; Space again on a marked one unmarks it.
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    let Some(Overlay::Filters { marked, input, .. }) = &app.overlay else { panic!("the pane closed") };
+    assert_eq!(input.text, "", "Space marks, it is not typed");
+    assert_eq!(marked, &vec![rows[0].filter.clone(), rows[2].filter.clone()]);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.chips, vec![rows[0].filter.clone(), rows[2].filter.clone()]);
+    assert_eq!(app.results.total as u64, rows[0].count + rows[2].count, "either group (OR within a field)");
+}
+
+#[test]
+fn y_on_a_discussion_row_cites_the_discussion() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 30));
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('y'));
+    let d = app.selected_discussion().unwrap().hit.discussion.clone();
+    let Some(Effect::Copy(text)) = app.take_effects().pop() else { panic!("no copy") };
+    assert!(text.starts_with(&format!("{} {}–{} · ", d.date, d.start_time, d.end_time)), "{text}");
+    assert!(text.contains(&d.title) && text.contains(&format!("{} msgs", d.messages)), "{text}");
+    assert!(text.ends_with(&format!("({}:{}-{})", d.path, d.start_line, d.end_line)), "{text}");
+}
+
+#[test]
+fn without_words_a_discussion_row_shows_its_fullest_central_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(&demo_archive(), dir.path(), (100, 30));
+    assert!(!app.results.discussions.is_empty());
+    for row in &app.results.discussions {
+        let longest = row.hit.discussion.summary.iter().map(|l| l.text.chars().count()).max();
+        let shown = row.best.as_ref().map(|(text, _)| text.chars().count());
+        assert_eq!(shown, longest, "{:?}", row.hit.discussion.summary);
+    }
 }

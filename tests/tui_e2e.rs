@@ -117,6 +117,13 @@ fn browser(archive: &Path, index: &Path, env: &str) -> String {
     )
 }
 
+/// Switches the results to one row per message (`m`) once the browser is ready.
+fn to_messages(tmux: &Tmux) {
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs") && s.contains("讨论 Discussions"));
+    tmux.keys(&["Enter", "m", "/"]);
+    tmux.wait_for("message rows", |s| s.contains("结果 Results · 138 hits"));
+}
+
 /// The demo archive copied into a temp folder, indexed into `index` in another (whose
 /// `index.data` then holds the browser's recent searches).
 fn demo_copy() -> (tempfile::TempDir, tempfile::TempDir) {
@@ -135,22 +142,35 @@ fn search_open_a_conversation_and_quit_in_a_real_terminal() {
     let command = browser(arch.path(), &idx.path().join("index"), "");
     let Some(tmux) = Tmux::start("flow", &command, 100, 30) else { return };
 
-    // No index yet: the browser draws at once and builds it in the background.
-    tmux.wait_for("the index built and everything listed", |s| {
-        s.contains("index ✓ 11 logs · 138 msgs") && s.contains("结果 Results · 138 hits")
+    // No index yet: the browser draws at once and builds it in the background; the results
+    // list discussions.
+    tmux.wait_for("the index built and every discussion listed", |s| {
+        s.contains("index ✓ 11 logs · 138 msgs") && s.contains("讨论 Discussions · 17 ")
     });
 
     tmux.text("对账");
     // The whole expected state, not just the count: title, rows and status bar.
-    let screen = tmux.wait_for("the hits of 对账", |s| {
-        s.contains("结果 Results · 6 hits")
+    let screen = tmux.wait_for("the discussions of 对账", |s| {
+        s.contains("讨论 Discussions · 5 · best first")
+            && s.contains("2018-05-30 payprod 09:00–09:16 · 9 msgs · 8 people · ")
             && s.contains("切回来以后对账要注意")
             && s.contains(" 6 hits · ")
-            && s.contains("crossborder")
     });
-    assert!(screen.contains("payprod"), "{screen}");
+    assert!(screen.contains("crossborder"), "{screen}");
 
+    // Enter opens the first discussion: its day, its span marked in the margin.
     tmux.keys(&["Enter"]);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the discussion opened", |s| {
+        s.contains("对话 2018-05-30") && s.contains(" · discussion ") && s.contains("┃")
+    });
+    assert!(screen.contains("▶ "), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the discussions again", |s| s.contains("讨论 Discussions · 5"));
+
+    // m: one row per message.
+    tmux.keys(&["m"]);
+    tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits") && s.contains("payprod"));
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("the conversation", |s| {
         s.contains("对话 2017-08-16") && s.contains("▶ 10:40:18") && s.contains("通道退款失败要有人工退款兜底")
@@ -171,11 +191,11 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
     let Some(tmux) = Tmux::start("still", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
         return;
     };
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs") && s.contains("138 hits"));
+    to_messages(&tmux);
     tmux.text("对账");
     tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits") && s.contains(" 6 hits · "));
     tmux.keys(&["Enter", "j", "j"]);
-    let third = "损益单独记科目";
+    let third = "切回来以后对账要注意";
     let deadline = Instant::now() + Duration::from_secs(10);
     while !tmux.selected_rows().iter().any(|r| r.contains(third)) {
         assert!(Instant::now() < deadline, "the third hit is not selected: {:?}", tmux.selected_rows());
@@ -189,7 +209,7 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
 
     // Into the conversation, the cursor one message down; it holds still too.
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the conversation", |s| s.contains("对话 2018-01-10") && s.contains("▶ "));
+    tmux.wait_for("the conversation", |s| s.contains("对话 2018-05-30") && s.contains("▶ "));
     tmux.keys(&["j"]);
     std::thread::sleep(Duration::from_millis(300));
     let reading = tmux.screen();
@@ -224,7 +244,7 @@ fn the_split_view_previews_the_selection_and_says_when_there_is_none() {
     let Some(tmux) = Tmux::start("split", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
         return;
     };
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    to_messages(&tmux);
     tmux.text("对账");
     let screen = tmux.wait_for("the first hit previewed as typed", |s| {
         s.contains("结果 Results · 6 hits") && s.contains("对话 2017-08-16") && s.contains("▶ 10:40:18")
@@ -233,9 +253,9 @@ fn the_split_view_previews_the_selection_and_says_when_there_is_none() {
     let results_width = border.find("┐┌").map_or(0, |i| unicode_width::UnicodeWidthStr::width(&border[..i]) + 1);
     assert!(results_width * 100 >= 140 * 55, "the results keep at least 55% of the width: {results_width}");
     tmux.keys(&["Enter", "j"]);
-    tmux.wait_for("the second hit previewed", |s| s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40"));
+    tmux.wait_for("the second hit previewed", |s| s.contains("对话 2018-01-10") && s.contains("▶ 09:33:26"));
     tmux.keys(&["j"]);
-    tmux.wait_for("the third hit previewed", |s| s.contains("对话 2018-01-10"));
+    tmux.wait_for("the third hit previewed", |s| s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40"));
     // Typed in the results list: it goes to the search box.
     tmux.text("量子纠缠");
     let none = |s: &str| {
@@ -258,7 +278,7 @@ fn y_copies_the_message_under_the_cursor_and_esc_never_quits() {
     let Some(tmux) = Tmux::start("cite", &command, 100, 30) else { return };
     // tmux takes OSC 52 from the program into its paste buffer.
     assert!(tmux.cmd(&["set", "-g", "set-clipboard", "on"]).status().unwrap().success());
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    to_messages(&tmux);
     // Its first hit (方圆, 10:06:31) has messages after it in its day.
     tmux.text("锁汇");
     tmux.wait_for("the hits", |s| s.contains("结果 Results · 2 hits") && s.contains("远期结售汇"));
@@ -305,7 +325,7 @@ fn recent_searches_are_kept_across_runs() {
         let Some(tmux) = Tmux::start("recent1", &command, 100, 30) else { return };
         tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
         tmux.text("对账");
-        tmux.wait_for("the hits", |s| s.contains("结果 Results · 6 hits"));
+        tmux.wait_for("the hits", |s| s.contains("讨论 Discussions · 5") && s.contains(" 6 hits · "));
         tmux.keys(&["Enter"]);
         tmux.keys(&["q"]);
         tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit=0"));
@@ -315,7 +335,7 @@ fn recent_searches_are_kept_across_runs() {
     let Some(tmux) = Tmux::start("recent2", &command, 100, 30) else { return };
     tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
     tmux.keys(&["Up"]);
-    tmux.wait_for("the last run's search back", |s| s.contains("搜索 › 对账") && s.contains("结果 Results · 6 hits"));
+    tmux.wait_for("the last run's search back", |s| s.contains("搜索 › 对账") && s.contains("讨论 Discussions · 5"));
 }
 
 #[test]
@@ -323,11 +343,10 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
     let (arch, idx) = demo_copy();
     let command = browser(arch.path(), &idx.path().join("index"), "");
     let Some(tmux) = Tmux::start("disc", &command, 100, 30) else { return };
-    tmux.wait_for("everything listed", |s| s.contains("结果 Results · 138 hits"));
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 17 ") && s.contains("index ✓ 11 logs"));
     tmux.text("对账");
-    tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits"));
+    tmux.wait_for("the discussions of 对账", |s| s.contains("讨论 Discussions · 5") && s.contains(" 6 hits · "));
     tmux.keys(&["Enter"]);
-    tmux.keys(&["m"]);
     let screen = tmux.wait_for("discussion rows", |s| s.contains("讨论 Discussions") && s.contains(" msgs · "));
     assert!(screen.contains("people · "), "{screen}");
     tmux.keys(&["j"]);
@@ -351,4 +370,63 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
     assert!(screen.contains("chatlore-exit=0"), "{screen}");
+}
+
+#[test]
+fn saved_searches_are_kept_across_runs_outside_the_archive() {
+    let (arch, idx) = demo_copy();
+    let index = idx.path().join("index");
+    let command = browser(arch.path(), &index, "");
+    {
+        let Some(tmux) = Tmux::start("saved1", &command, 100, 30) else { return };
+        tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+        tmux.text("对账 group:payprod");
+        tmux.wait_for("the hits", |s| s.contains("讨论 Discussions · 4") && s.contains(" 4 hits · "));
+        tmux.keys(&["Enter", "b"]);
+        tmux.wait_for("the name prompt", |s| {
+            s.contains("Save the search as") && s.contains("name › 对账 group:payprod")
+        });
+        tmux.keys(&["C-k"]);
+        tmux.text("支付对账");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("saved", |s| s.contains("saved as “支付对账”"));
+        tmux.keys(&["q"]);
+        tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit=0"));
+    }
+    let kept = std::fs::read_to_string(format!("{}.data/saved-searches.json", index.display())).unwrap();
+    assert!(kept.contains("\"name\": \"支付对账\"") && kept.contains("对账 group:payprod"), "{kept}");
+    let Some(tmux) = Tmux::start("saved2", &command, 100, 30) else { return };
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.keys(&["Enter", "B"]);
+    tmux.wait_for("the saved list", |s| s.contains("Saved searches") && s.contains("支付对账"));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the saved search run", |s| {
+        s.contains("讨论 Discussions · 4 ") && s.contains("ran the saved search “支付对账”")
+    });
+    assert!(screen.contains("搜索 › 对账 group:payprod"), "{screen}");
+    let mut names: Vec<String> = walkdir::WalkDir::new(arch.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.retain(|n| n.contains("saved") || n.contains("recent"));
+    assert!(names.is_empty(), "nothing written into the archive: {names:?}");
+}
+
+#[test]
+fn a_saved_searches_file_that_does_not_parse_is_reported_and_left_alone() {
+    let (arch, idx) = demo_copy();
+    let index = idx.path().join("index");
+    let data = format!("{}.data", index.display());
+    std::fs::create_dir_all(&data).unwrap();
+    let file = Path::new(&data).join("saved-searches.json");
+    std::fs::write(&file, "[{\"name\": 不是 json").unwrap();
+    let Some(tmux) = Tmux::start("badsaved", &browser(arch.path(), &index, ""), 100, 30) else { return };
+    tmux.wait_for("the report", |s| s.contains("saved searches not loaded: ") && s.contains("saved-s"));
+    tmux.text("对账");
+    tmux.keys(&["Enter", "b"]);
+    tmux.wait_for("the name prompt", |s| s.contains("Save the search as"));
+    tmux.keys(&["Escape", "q"]);
+    tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit=0"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "[{\"name\": 不是 json", "the file is as it was");
 }

@@ -4,8 +4,11 @@
 mod common;
 
 use chatlore::tui::action::{Action, CopyOutcome, FilterTab, IndexEvent};
-use chatlore::tui::app::{App, Effect};
+use chatlore::tui::app::App;
+use chatlore::tui::effect::Effect;
+use chatlore::tui::worker::Executor;
 use chatlore::tui::{run_loop, ui, Events};
+use common::tui::TestApp;
 use common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
@@ -13,18 +16,26 @@ use ratatui::Terminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-fn app(dir: &tempfile::TempDir, size: (u16, u16)) -> App {
+/// The browser on the demo archive, its index open; results list discussions (the default).
+fn app(dir: &tempfile::TempDir, size: (u16, u16)) -> TestApp {
     let summary = index(&demo_archive(), dir.path());
     // A relative archive path keeps temp folder names out of the frames.
-    let mut app = App::new(PathBuf::from("archive"), dir.path().to_owned(), size);
-    app.archive = demo_archive();
+    let mut app = TestApp::new(&PathBuf::from("archive"), dir.path(), size);
+    app.executor = Executor::new(demo_archive(), dir.path().to_owned(), std::sync::mpsc::channel().0);
     app.start();
     app.take_effects();
     app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
     app
 }
 
-fn typed(app: &mut App, text: &str) {
+/// The same, its results listing messages (`m`).
+fn messages_app(dir: &tempfile::TempDir, size: (u16, u16)) -> TestApp {
+    let mut app = app(dir, size);
+    app.update(Action::ToggleDiscussions);
+    app
+}
+
+fn typed(app: &mut TestApp, text: &str) {
     text.chars().for_each(|c| app.update(Action::Input(c)));
 }
 
@@ -60,7 +71,7 @@ fn an_empty_archive_says_how_to_fill_it() {
     let summary = index(arch.path(), dir.path());
     // The index answers only for the archive it was built from: the browser is on that one
     // (its temporary path, with the padding after it, shown as `[archive]`).
-    let mut app = App::new(arch.path().to_owned(), dir.path().to_owned(), (80, 24));
+    let mut app = TestApp::new(arch.path(), dir.path(), (80, 24));
     app.start();
     app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
     let filters =
@@ -73,7 +84,7 @@ fn an_empty_archive_says_how_to_fill_it() {
 #[test]
 fn first_build_shows_progress() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = App::new(PathBuf::from("archive"), dir.path().join("index"), (80, 24));
+    let mut app = TestApp::new(&PathBuf::from("archive"), &dir.path().join("index"), (80, 24));
     app.start();
     app.update(Action::Index(IndexEvent::Started(11)));
     app.update(Action::Index(IndexEvent::Advanced(4)));
@@ -83,7 +94,7 @@ fn first_build_shows_progress() {
 #[test]
 fn results_conversation_and_empty_states() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = app(&dir, (80, 24));
+    let mut app = messages_app(&dir, (80, 24));
     snap!("everything_newest_first", app);
     typed(&mut app, "对账");
     snap!("results", app);
@@ -103,7 +114,7 @@ fn results_conversation_and_empty_states() {
 #[test]
 fn filter_panes_each_tab() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = app(&dir, (80, 24));
+    let mut app = messages_app(&dir, (80, 24));
     typed(&mut app, "跨境");
     app.update(Action::Enter);
     for (tab, name) in [
@@ -126,7 +137,7 @@ fn filter_panes_each_tab() {
 #[test]
 fn insights_days_help_and_citation() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = app(&dir, (80, 24));
+    let mut app = messages_app(&dir, (80, 24));
     app.update(Action::Enter);
     app.update(Action::OpenInsights);
     snap!("insights_80x24", app);
@@ -151,7 +162,7 @@ fn insights_days_help_and_citation() {
 #[test]
 fn wide_terminal_shows_results_beside_the_conversation() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = app(&dir, (140, 30));
+    let mut app = messages_app(&dir, (140, 30));
     typed(&mut app, "网联");
     app.update(Action::Enter);
     app.update(Action::Down);
@@ -160,36 +171,49 @@ fn wide_terminal_shows_results_beside_the_conversation() {
     snap!("insights_wide", app);
 }
 
-/// Events from a list, then nothing.
-struct Script(Vec<Event>);
+/// Events from a list (`None`: the wait ran out), then nothing.
+struct Script(Vec<Option<Event>>);
 
 impl Events for Script {
     fn next(&mut self, _timeout: Duration) -> std::io::Result<Option<Event>> {
-        Ok(if self.0.is_empty() { None } else { Some(self.0.remove(0)) })
+        Ok(if self.0.is_empty() { None } else { self.0.remove(0) })
     }
 }
 
 #[test]
 fn the_loop_runs_on_any_backend_until_quit() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = app(&dir, (80, 24));
+    let summary = index(&demo_archive(), dir.path());
+    let mut app = App::new(demo_archive(), dir.path().to_owned(), (80, 24));
     let key = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let enter = Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    // Quiet moments between keys let the answers in, as time does.
     let mut events =
-        Script(vec![key('对'), key('账'), Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), key('q')]);
+        Script(vec![None, None, Some(key('对')), Some(key('账')), None, None, Some(enter), None, Some(key('q'))]);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    let mut effects = Vec::new();
+    // The worker's executor, answering through the loop's reports as the thread would.
+    let (tx, _index_reports) = std::sync::mpsc::channel();
+    let mut executor = Executor::new(demo_archive(), dir.path().to_owned(), tx);
+    let answers = std::cell::RefCell::new(vec![Action::Index(IndexEvent::Finished(Box::new(summary)))]);
+    let mut outside = Vec::new();
+    let start = app.start();
     run_loop(
         &mut terminal,
         &mut app,
         &mut events,
+        start,
         |e| {
-            effects.push(e);
+            match e {
+                Effect::StartIndex | Effect::Copy(_) => outside.push(e),
+                e => answers.borrow_mut().extend(executor.run(e)),
+            }
             None
         },
-        Vec::new,
+        || std::mem::take(&mut *answers.borrow_mut()),
     )
     .unwrap();
     assert!(app.quit);
+    assert_eq!(outside, vec![Effect::StartIndex]);
     assert_eq!(app.results.total, 6);
     let last = app.drawn.expect("the loop keeps the layout it drew");
     assert_eq!(last, app.panes());
@@ -205,7 +229,7 @@ fn discussions_in_the_results_and_one_opened() {
     let mut app = app(&dir, (80, 24));
     typed(&mut app, "对账");
     app.update(Action::Enter);
-    app.update(Action::ToggleDiscussions);
+    assert!(app.discussions, "results list discussions by default");
     snap!("discussions", app);
     app.update(Action::Enter);
     snap!("discussion_opened", app);
@@ -213,7 +237,6 @@ fn discussions_in_the_results_and_one_opened() {
     let mut wide = self::app(&dir2, (140, 30));
     typed(&mut wide, "对账");
     wide.update(Action::Enter);
-    wide.update(Action::ToggleDiscussions);
     wide.update(Action::Down);
     snap!("discussions_wide", wide);
 }

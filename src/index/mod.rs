@@ -4,6 +4,7 @@
 
 pub(crate) mod discussion_docs;
 pub mod manifest;
+pub(crate) mod people_cache;
 pub mod reader;
 pub mod schema;
 pub mod tokenize;
@@ -109,7 +110,7 @@ pub(crate) fn new_generation_name() -> String {
 
 /// chatlore's atomic-write temporaries (`.chatlore-meta.json.tmp`) and tantivy's (`.tmpXXXXXX`).
 fn is_temporary(name: &str) -> bool {
-    let ours = [manifest::META_FILE, manifest::MANIFEST_FILE]
+    let ours = [manifest::META_FILE, manifest::MANIFEST_FILE, people_cache::PEOPLE_FILE]
         .iter()
         .any(|f| name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) == Some(*f));
     let tantivy =
@@ -132,7 +133,7 @@ fn is_tantivy_file(name: &str) -> bool {
 
 /// Whether a name inside a generation folder is one chatlore or tantivy wrote there.
 fn is_ours_in_generation(name: &str) -> bool {
-    is_tantivy_file(name) || is_temporary(name) || name == manifest::MANIFEST_FILE
+    is_tantivy_file(name) || is_temporary(name) || name == manifest::MANIFEST_FILE || name == people_cache::PEOPLE_FILE
 }
 
 /// Deletes the files chatlore and tantivy wrote in `dir` (an index folder of the flat layout

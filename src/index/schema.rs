@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The tantivy field names, named once: the schema, the field handles and the fast-field
 /// readers of the search all use these.
@@ -75,7 +75,8 @@ pub struct Fields {
     /// The header line of the first message of the discussion a message belongs to (on a
     /// discussion document, its own first line): with `path`, the discussion's id.
     pub disc: Field,
-    /// A discussion document's size for ranking, packed by [`pack_disc_info`].
+    /// A discussion's size for ranking, packed by [`pack_disc_info`]: on the discussion's
+    /// document and on each of its messages.
     pub disc_info: Field,
     /// A discussion document's [`crate::discussions::Discussion`] as JSON.
     pub disc_json: Field,

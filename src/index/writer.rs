@@ -734,9 +734,24 @@ fn open_writer(index: &Index, dir: &Path, small: bool) -> Result<IndexWriter, In
 fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument> {
     let date_key = day.date.key();
     let topics: Vec<Vec<&str>> = day.messages.iter().map(|m| taxonomy.tag(&m.text)).collect();
-    let discussions::Segmented { spans, discussions, opens_with_question } = discussions::segment_day(day, &topics);
+    let discussions::Segmented { spans, discussions: described, opens_with_question } =
+        discussions::segment_day(day, &topics);
+    // What ranking needs of a discussion, on its own document and on each of its messages (a
+    // message of a lone remark or of chatter ranks below one of a discussion).
+    let infos: Vec<u64> = described
+        .iter()
+        .zip(&opens_with_question)
+        .map(|(x, &question)| {
+            schema::pack_disc_info(
+                x.messages,
+                u32::try_from(x.participants.len()).unwrap_or(u32::MAX),
+                x.kind == discussions::SpanKind::Chatter,
+                question,
+            )
+        })
+        .collect();
     let mut docs = Vec::with_capacity(day.messages.len() + spans.len());
-    for span in &spans {
+    for (span, &info) in spans.iter().zip(&infos) {
         let first = &day.messages[span.start];
         let disc = u64::from(first.line);
         // A conversation, for the two-hits-per-conversation rule of a page, is a discussion.
@@ -758,6 +773,7 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 f.body => m.text.as_str(),
                 f.grams => m.text.as_str(),
                 f.disc => disc,
+                f.disc_info => info,
             );
             for t in topics {
                 d.add_text(f.topics, t);
@@ -768,13 +784,7 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
             docs.push(d);
         }
     }
-    for ((span, x), question) in spans.iter().zip(discussions).zip(opens_with_question) {
-        let info = schema::pack_disc_info(
-            x.messages,
-            u32::try_from(x.participants.len()).unwrap_or(u32::MAX),
-            x.kind == discussions::SpanKind::Chatter,
-            question,
-        );
+    for ((span, x), info) in spans.iter().zip(described).zip(infos) {
         let first = &day.messages[span.start];
         // Serialising plain strings and numbers cannot fail; an empty record would only
         // show as a discussion without details.

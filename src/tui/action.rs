@@ -1,7 +1,16 @@
 //! Everything that can happen to the browser: keys (through the keymap), the index worker's
 //! reports, and the clock. `App::update` is the only place they change state.
 
+use super::effect::{Catalog, DayJob, SearchJob};
+use crate::archive::Day;
+use crate::date::Date;
+use crate::discussion_search::DiscussionHit;
+use crate::discussions::Discussion;
 use crate::index::Summary;
+use crate::search::{Facets, Hit};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// A filter pane tab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +122,12 @@ pub enum Action {
     OpenInsights,
     /// Open the key help.
     OpenHelp,
+    /// Save the query and its filters under a name (a prompt asks for it).
+    SaveSearch,
+    /// List the saved searches, to run or delete one.
+    OpenSaved,
+    /// The filter pane: mark or unmark the selected value (Enter applies the marked ones).
+    MarkValue,
     /// Remove the selected filter chip.
     RemoveChip,
     /// Insights: hits per month as counts, or as a share of each month's messages.
@@ -148,4 +163,86 @@ pub enum Action {
     Tick,
     /// A report from the index worker.
     Index(IndexEvent),
+    /// The worker's answers, each to an [`super::effect::Effect`].
+    Answer(Answer),
+}
+
+/// A discussion in the results, with its best matching line (text and highlights) when one
+/// is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscussionRow {
+    pub hit: DiscussionHit,
+    pub best: Option<(String, Vec<std::ops::Range<usize>>)>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+    pub elapsed: Duration,
+    pub discussions: Vec<DiscussionRow>,
+    pub discussions_total: usize,
+    /// Where the kept message and discussion are now (a search with `keep`).
+    pub kept: Option<usize>,
+    pub kept_discussion: Option<usize>,
+}
+
+/// A day opened for the conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedDay {
+    pub day: Day,
+    /// Messages that match the job's terms.
+    pub matches: Vec<usize>,
+    /// The day's discussions (header lines of first and last message), in order.
+    pub spans: Vec<(u32, u32)>,
+}
+
+/// A row of the day list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayRow {
+    pub group: String,
+    pub date: Date,
+    pub messages: u64,
+}
+
+/// The worker's answer to an effect.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// The index is open (or was rebuilt): what the app draws from.
+    Opened(Arc<Catalog>),
+    /// There is no usable index yet; the background indexing builds it.
+    NotYet,
+    /// The index cannot be opened.
+    OpenFailed(String),
+    /// The index has a newer commit (or was asked to answer anyway): what it holds now.
+    Reloaded(Arc<Catalog>),
+    Searched {
+        job: Box<SearchJob>,
+        found: Result<Box<Found>, String>,
+    },
+    Faceted {
+        seq: u64,
+        facets: Result<Box<Facets>, String>,
+    },
+    MonthTotals(Result<BTreeMap<String, u64>, String>),
+    Days {
+        seq: u64,
+        rows: Result<Vec<DayRow>, String>,
+    },
+    DayTitles {
+        seq: u64,
+        group: String,
+        date: Date,
+        discussions: Vec<Discussion>,
+    },
+    DayLoaded {
+        job: Box<DayJob>,
+        day: Result<Box<LoadedDay>, String>,
+    },
+    /// The worker stopped on an internal error (a panic) while doing this.
+    Panicked {
+        doing: String,
+        message: String,
+    },
 }

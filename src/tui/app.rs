@@ -1,21 +1,26 @@
-//! The browser's state (`App`) and its one way of changing: [`App::update`]. Drawing reads
-//! this state and never changes it; the runtime carries out the [`Effect`]s it asks for.
+//! The browser's state (`App`) and its one way of changing: [`App::update`], which never reads
+//! the disk or the index. What needs them it asks for as [`Effect`]s; the worker carries them
+//! out and answers with actions ([`Action::Answer`]), which `update` applies, dropping answers
+//! to questions no longer asked (each carries the sequence number of its effect). Drawing
+//! reads this state and never changes it.
 
-use super::action::{Action, CopyOutcome, FilterTab, IndexEvent, InsightSection};
+use super::action::{
+    Action, Answer, CopyOutcome, DayRow, DiscussionRow, FilterTab, Found, IndexEvent, InsightSection, LoadedDay,
+};
+use super::effect::{At, Catalog, DayJob, DaySource, Effect, SearchJob};
 pub use super::filters::FilterRow;
 use super::input::TextInput;
 use super::{filters, keymap, layout};
 use crate::archive::{self, Day};
-use crate::discussion_search::DiscussionHit;
-use crate::index::IndexError;
+use crate::date::Date;
+use crate::discussions::Discussion;
 use crate::query::{DateRange, Field, Filter, Query, Value};
-use crate::search::{self, Engine, Facets, Hit, Page, Sort};
+use crate::search::{Facets, Hit, Sort};
 use crate::speakers;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Hits fetched at a time; more are fetched as the selection nears the end.
-const PAGE: usize = 200;
 /// How long to wait before trying again when another process is indexing.
 const BUSY_RETRY: Duration = Duration::from_secs(2);
 /// Recent searches kept.
@@ -43,6 +48,8 @@ pub enum Overlay {
         tab: FilterTab,
         input: TextInput,
         selected: usize,
+        /// Values marked with Space, applied together by Enter (OR within a field).
+        marked: Vec<Filter>,
     },
     /// Insights; `Tab` moves between sections, `Enter` filters by the selected row.
     Insights {
@@ -55,11 +62,23 @@ pub enum Overlay {
         rows: Vec<DayRow>,
         /// A date being typed to jump to (`2017-08`, `2017-08-15`).
         typed: String,
+        /// Still being listed.
+        loading: bool,
+        /// The discussions of a day (group, date), listed under the selected row.
+        titles: Option<(String, Date, Vec<Discussion>)>,
     },
     /// A citation to copy by hand (it could not be copied), scrolled by this many lines.
     Citation {
         text: String,
         scroll: u16,
+    },
+    /// Saved searches (`B`): Enter runs one, `x` deletes it.
+    Saved {
+        selected: usize,
+    },
+    /// Naming the search to save (`b`).
+    SaveAs {
+        name: TextInput,
     },
 }
 
@@ -80,15 +99,6 @@ pub enum IndexStatus {
     Failed(String),
 }
 
-/// Something for the runtime to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Bring the index up to date in the background.
-    StartIndex,
-    /// Put text on the clipboard.
-    Copy(String),
-}
-
 /// The current page of results.
 #[derive(Debug, Default)]
 pub struct ResultsState {
@@ -103,14 +113,8 @@ pub struct ResultsState {
     pub discussions: Vec<DiscussionRow>,
     pub discussions_total: usize,
     pub discussion_selected: usize,
-}
-
-/// A discussion in the results, with its best matching line (text and highlights) when one
-/// is known.
-#[derive(Debug, Clone)]
-pub struct DiscussionRow {
-    pub hit: DiscussionHit,
-    pub best: Option<(String, Vec<std::ops::Range<usize>>)>,
+    /// A search for the current query is running (what is shown is the previous one's).
+    pub searching: bool,
 }
 
 /// A day's log opened on a message.
@@ -129,21 +133,36 @@ pub struct Conversation {
     pub terms: Vec<String>,
     /// The messages (first, last) of the discussion opened, marked in the margin.
     pub span: Option<(usize, usize)>,
+    /// The day's discussions (header lines of first and last message), for `]`/`[`.
+    pub spans: Vec<(u32, u32)>,
 }
 
-/// A row of the day list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DayRow {
-    pub group: String,
-    pub date: crate::date::Date,
-    pub messages: u64,
+/// A search kept under a name (`b`), run again from the list (`B`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SavedSearch {
+    pub name: String,
+    /// The search box's text.
+    pub query: String,
+    /// The filter chips, as the query language writes them.
+    pub filters: Vec<String>,
+}
+
+/// The answers the app waits for: the sequence number of the newest effect of each kind.
+#[derive(Debug, Default, Clone, Copy)]
+struct Waiting {
+    search: Option<u64>,
+    facets: Option<u64>,
+    days: Option<u64>,
+    titles: Option<u64>,
+    day: Option<u64>,
 }
 
 /// The whole browser.
 pub struct App {
     pub archive: PathBuf,
     pub index_dir: PathBuf,
-    pub engine: Option<Engine>,
+    /// What the open index holds (meta, speakers); `None` until it is open.
+    pub catalog: Option<Arc<Catalog>>,
     pub input: TextInput,
     /// Filters added from the panes, shown as chips.
     pub chips: Vec<Filter>,
@@ -153,13 +172,15 @@ pub struct App {
     pub results: ResultsState,
     pub conversation: Option<Conversation>,
     pub index: IndexStatus,
-    /// Facet counts of the current query, computed when a pane needs them.
+    /// Facet counts of the current query, asked for when a pane needs them.
     pub facets: Option<Facets>,
     pub sort: Sort,
     /// The results list discussions (`m` switches to messages and back).
     pub discussions: bool,
     /// A one-line note for the status bar (what reindexing did, a copied citation).
     pub note: Option<String>,
+    /// Something went wrong that the user must see (the worker's internal error), in red.
+    pub alert: Option<String>,
     pub size: (u16, u16),
     /// `%` in insights: months as shares of their messages; the totals they need.
     pub share: bool,
@@ -169,6 +190,8 @@ pub struct App {
     /// Recent queries, oldest first (↑/↓ in the search box walk them; the runtime keeps them
     /// across runs).
     pub recent: Vec<String>,
+    /// Saved searches (`b` saves, `B` lists; the runtime keeps them across runs).
+    pub saved: Vec<SavedSearch>,
     /// While walking recent queries: which one is shown, and what was typed before.
     recent_at: Option<usize>,
     draft: String,
@@ -179,6 +202,12 @@ pub struct App {
     /// The archive changed while an update was running: check again after it.
     recheck: bool,
     last_reload: Instant,
+    /// Our own indexing committed: the reload that follows is not news.
+    expect_reload: bool,
+    /// The conversation takes the keyboard when the day being opened arrives.
+    focus_on_open: bool,
+    seq: u64,
+    waiting: Waiting,
     effects: Vec<Effect>,
 }
 
@@ -188,7 +217,7 @@ impl App {
         App {
             archive,
             index_dir,
-            engine: None,
+            catalog: None,
             input: TextInput::default(),
             chips: Vec::new(),
             chip_selected: 0,
@@ -199,41 +228,47 @@ impl App {
             index: IndexStatus::Opening,
             facets: None,
             sort: Sort::Relevance,
-            discussions: false,
+            discussions: true,
             note: None,
+            alert: None,
             size,
             maximised: false,
             share: false,
             month_totals: None,
             drawn: None,
             recent: Vec::new(),
+            saved: Vec::new(),
             recent_at: None,
             draft: String::new(),
             quit: false,
             retry_at: None,
             recheck: false,
             last_reload: Instant::now(),
+            expect_reload: false,
+            focus_on_open: false,
+            seq: 0,
+            waiting: Waiting::default(),
             effects: Vec::new(),
         }
     }
 
-    /// Opens the index if there is one, shows everything, and asks for the background check
-    /// of the archive against it.
-    pub fn start(&mut self) {
-        self.open_engine();
+    /// What to do first: open the index if there is one (everything is listed once it is)
+    /// and check the archive against it in the background.
+    pub fn start(&mut self) -> Vec<Effect> {
         self.index = IndexStatus::Checking;
-        self.effects.push(Effect::StartIndex);
+        vec![Effect::Open, Effect::StartIndex]
     }
 
-    /// The effects asked for since the last call.
-    pub fn take_effects(&mut self) -> Vec<Effect> {
-        std::mem::take(&mut self.effects)
+    /// True while an answer is awaited (the loop then looks for answers more often).
+    pub fn waiting(&self) -> bool {
+        let w = self.waiting;
+        w.search.or(w.facets).or(w.days).or(w.titles).or(w.day).is_some()
     }
 
     /// True when typed characters go into an input rather than being commands.
     pub fn typing(&self) -> bool {
         match &self.overlay {
-            Some(Overlay::Help { .. } | Overlay::Filters { .. }) => true,
+            Some(Overlay::Help { .. } | Overlay::Filters { .. } | Overlay::SaveAs { .. }) => true,
             Some(_) => false,
             None => self.focus == Focus::Search,
         }
@@ -279,7 +314,12 @@ impl App {
 
     /// Where the keyboard is, for the keymap.
     pub fn key_context(&self) -> keymap::Context {
-        keymap::Context { typing: self.typing(), chips: self.overlay.is_none() && self.focus == Focus::Chips }
+        keymap::Context {
+            typing: self.typing(),
+            chips: self.overlay.is_none() && self.focus == Focus::Chips,
+            picking: matches!(self.overlay, Some(Overlay::Filters { .. })),
+            saved: matches!(self.overlay, Some(Overlay::Saved { .. })),
+        }
     }
 
     /// The selected discussion, while the results list discussions.
@@ -291,16 +331,37 @@ impl App {
         self.results.hits.get(self.results.selected)
     }
 
-    /// Applies one action.
-    pub fn update(&mut self, action: Action) {
-        if !matches!(action, Action::Tick | Action::Index(_) | Action::Resize(..) | Action::Copied { .. }) {
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Applies one action; returns what the runtime is to do.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        self.apply(action);
+        std::mem::take(&mut self.effects)
+    }
+
+    fn apply(&mut self, action: Action) {
+        if !matches!(
+            action,
+            Action::Tick | Action::Index(_) | Action::Resize(..) | Action::Copied { .. } | Action::Answer(_)
+        ) {
             self.note = None;
+            self.alert = None;
         }
         match action {
             Action::Quit => self.quit = true,
-            Action::Resize(w, h) => self.size = (w, h),
+            Action::Resize(w, h) => {
+                let was = self.split_view();
+                self.size = (w, h);
+                if self.split_view() != was {
+                    self.sync_preview();
+                }
+            }
             Action::Tick => self.tick(),
             Action::Index(event) => self.index_event(event),
+            Action::Answer(answer) => self.answer(answer),
             Action::Reindex => {
                 if !matches!(self.index, IndexStatus::Checking | IndexStatus::Updating { .. }) {
                     self.index = IndexStatus::Checking;
@@ -310,18 +371,40 @@ impl App {
             Action::OpenHelp => self.overlay = Some(Overlay::Help { filter: TextInput::default(), selected: 0 }),
             Action::OpenFilters(tab) => {
                 let tab = tab.unwrap_or(FilterTab::Dates);
-                self.overlay = Some(Overlay::Filters { tab, input: TextInput::default(), selected: 0 });
+                self.overlay =
+                    Some(Overlay::Filters { tab, input: TextInput::default(), selected: 0, marked: Vec::new() });
                 self.ensure_facets();
             }
             Action::OpenInsights => {
-                self.ensure_facets();
-                // The latest month first.
+                // The latest month first (known once the counts are).
                 let selected = self.insight_rows(InsightSection::Months).len().saturating_sub(1);
                 self.overlay = Some(Overlay::Insights { section: InsightSection::Months, selected });
+                self.ensure_facets();
             }
             Action::OpenDays => {
-                let rows = self.day_rows();
-                self.overlay = Some(Overlay::Days { selected: 0, rows, typed: String::new() });
+                self.overlay = Some(Overlay::Days {
+                    selected: 0,
+                    rows: Vec::new(),
+                    typed: String::new(),
+                    loading: true,
+                    titles: None,
+                });
+                let seq = self.next_seq();
+                self.waiting.days = Some(seq);
+                let query = Query { terms: Vec::new(), filters: self.chips.clone() };
+                self.effects.push(Effect::Days { seq, query });
+            }
+            Action::OpenSaved => self.overlay = Some(Overlay::Saved { selected: 0 }),
+            Action::SaveSearch => {
+                if self.input.text.trim().is_empty() && self.chips.is_empty() {
+                    self.note = Some("nothing to save: type a query or add a filter first".into());
+                } else {
+                    let mut name = TextInput::default();
+                    for c in self.input.text.trim().chars() {
+                        name.insert(c);
+                    }
+                    self.overlay = Some(Overlay::SaveAs { name });
+                }
             }
             Action::ToggleShare => {
                 self.share = !self.share;
@@ -342,13 +425,14 @@ impl App {
                 }
             }
             Action::TypeSearch(c) if c.is_ascii_digit() || c == '-' => {
-                if let Some(Overlay::Days { selected, rows, typed }) = self.overlay.as_mut() {
+                if let Some(Overlay::Days { selected, rows, typed, .. }) = self.overlay.as_mut() {
                     // Typed in the day list: a date to jump to.
                     typed.push(c);
                     match day_matching(rows, typed) {
                         Some(i) => *selected = i,
                         None => self.note = Some(format!("no day starts with {typed}")),
                     }
+                    self.ask_day_titles();
                 } else {
                     self.type_search(c);
                 }
@@ -373,6 +457,168 @@ impl App {
         }
     }
 
+    /// Applies the worker's answer, unless a newer question made it stale.
+    fn answer(&mut self, answer: Answer) {
+        match answer {
+            Answer::Opened(catalog) => {
+                self.catalog = Some(catalog);
+                if matches!(self.index, IndexStatus::Opening | IndexStatus::Failed(_)) {
+                    self.index = IndexStatus::Ready;
+                }
+                self.refresh();
+            }
+            Answer::NotYet => {}
+            Answer::OpenFailed(e) => self.index = IndexStatus::Failed(e),
+            Answer::Reloaded(catalog) => {
+                self.catalog = Some(catalog);
+                if !std::mem::take(&mut self.expect_reload) {
+                    self.note = Some("picked up a new index commit".into());
+                }
+                self.refresh_keeping();
+            }
+            Answer::Searched { job, found } => {
+                if self.waiting.search != Some(job.seq) {
+                    return;
+                }
+                self.waiting.search = None;
+                self.results.searching = false;
+                match found {
+                    Ok(found) => self.found(&job, *found),
+                    Err(e) => self.results.error = Some(e),
+                }
+            }
+            Answer::Faceted { seq, facets } => {
+                if self.waiting.facets != Some(seq) {
+                    return;
+                }
+                self.waiting.facets = None;
+                match facets {
+                    Ok(f) => self.facets = Some(*f),
+                    Err(e) => self.note = Some(e),
+                }
+                // Insights open on the latest month.
+                let months = self.insight_rows(InsightSection::Months).len();
+                if let Some(Overlay::Insights { section: InsightSection::Months, selected }) = self.overlay.as_mut() {
+                    *selected = months.saturating_sub(1);
+                }
+            }
+            Answer::MonthTotals(totals) => match totals {
+                Ok(m) => self.month_totals = Some(m),
+                Err(e) => self.note = Some(e),
+            },
+            Answer::Days { seq, rows: listed } => {
+                if self.waiting.days != Some(seq) {
+                    return;
+                }
+                self.waiting.days = None;
+                if let Some(Overlay::Days { rows, loading, selected, typed, .. }) = self.overlay.as_mut() {
+                    *loading = false;
+                    match listed {
+                        Ok(r) => *rows = r,
+                        Err(e) => self.note = Some(e),
+                    }
+                    *selected = day_matching(rows, typed).unwrap_or(0);
+                }
+                self.ask_day_titles();
+            }
+            Answer::DayTitles { seq, group, date, discussions } => {
+                if self.waiting.titles != Some(seq) {
+                    return;
+                }
+                self.waiting.titles = None;
+                if let Some(Overlay::Days { titles, .. }) = self.overlay.as_mut() {
+                    *titles = Some((group, date, discussions));
+                }
+            }
+            Answer::DayLoaded { job, day } => {
+                if self.waiting.day != Some(job.seq) {
+                    return;
+                }
+                self.waiting.day = None;
+                match day {
+                    Ok(day) => self.day_loaded(*job, *day),
+                    Err(e) => {
+                        self.note = Some(e);
+                        self.focus_on_open = false;
+                        if job.keep.is_some() {
+                            self.conversation = None;
+                            self.sync_preview();
+                        }
+                    }
+                }
+            }
+            Answer::Panicked { doing, message } => {
+                // Nothing that was asked will be answered; the browser goes on.
+                self.waiting = Waiting::default();
+                self.results.searching = false;
+                self.alert = Some(format!("internal error while {doing}: {message} — the browser goes on"));
+            }
+        }
+    }
+
+    /// A search's answer: a new list, or the next pages of the shown one.
+    fn found(&mut self, job: &SearchJob, f: Found) {
+        let r = &mut self.results;
+        if job.offset > 0 {
+            if job.offset == r.hits.len() {
+                r.hits.extend(f.hits);
+                r.total = f.total;
+            }
+        } else {
+            let kept = job.keep.is_some() || job.keep_discussion.is_some();
+            r.selected = match f.kept {
+                Some(i) => i,
+                None if kept => r.selected.min(f.total.saturating_sub(1)),
+                None => 0,
+            };
+            r.discussion_selected = match f.kept_discussion {
+                Some(i) => i,
+                None if kept => r.discussion_selected.min(f.discussions.len().saturating_sub(1)),
+                None => 0,
+            };
+            r.hits = f.hits;
+            r.total = f.total;
+            r.elapsed = f.elapsed;
+            r.discussions = f.discussions;
+            r.discussions_total = f.discussions_total;
+            r.error = None;
+            if kept && self.waiting.day.is_some() {
+                // The conversation is being reopened where it was; it decides the preview.
+                return;
+            }
+        }
+        self.sync_preview();
+    }
+
+    fn day_loaded(&mut self, job: DayJob, loaded: LoadedDay) {
+        let LoadedDay { day, matches, spans } = loaded;
+        let at = |line: u32| day.messages.iter().position(|m| m.line == line);
+        let focus = match job.at {
+            At::Line(line) => at(line),
+            At::First => Some(0),
+        };
+        if job.keep.is_some() && focus.is_none() {
+            // The message read is gone: the preview follows the selection again.
+            self.conversation = None;
+            self.sync_preview();
+            return;
+        }
+        let (scroll, mark) = match job.keep {
+            Some((scroll, mark)) => (scroll, mark.and_then(at)),
+            None => (0, None),
+        };
+        let span = job.span.and_then(|(start, end)| span_of(&day, start, end));
+        self.conversation =
+            Some(Conversation { focus: focus.unwrap_or(0), day, mark, scroll, matches, terms: job.terms, span, spans });
+        if matches!(job.source, DaySource::Of { .. }) {
+            self.overlay = None;
+            self.focus_on_open = true;
+        }
+        if std::mem::take(&mut self.focus_on_open) {
+            self.focus = Focus::Conversation;
+        }
+    }
+
     fn main_action(&mut self, action: Action) {
         match (self.focus, action) {
             (_, Action::FocusSearch) => self.focus = Focus::Search,
@@ -392,9 +638,11 @@ impl App {
                 self.focus = Focus::Results;
             }
             (Focus::Results, Action::Enter) => {
-                self.open_selected();
-                if self.conversation.is_some() {
+                if self.conversation.is_some() && self.split_view() && self.waiting.day.is_none() {
                     self.focus = Focus::Conversation;
+                } else {
+                    self.focus_on_open = true;
+                    self.open_selected();
                 }
             }
             (Focus::Results, Action::Back) => self.focus = Focus::Search,
@@ -415,8 +663,8 @@ impl App {
                 a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last),
             ) => self.scroll_conversation(a),
             (Focus::Results, Action::NextMatch | Action::PrevMatch) => {
+                self.focus_on_open = true;
                 self.open_selected();
-                self.focus = Focus::Conversation;
             }
             (Focus::Chips, Action::Up) => self.chip_selected = self.chip_selected.saturating_sub(1),
             (Focus::Chips, Action::Down) => {
@@ -446,14 +694,39 @@ impl App {
                         let run = rows.get(*selected).map(|b| b.action.clone());
                         self.overlay = None;
                         if let Some(run) = run.filter(|r| !matches!(r, Action::Enter | Action::OpenHelp)) {
-                            self.update(run);
+                            self.apply(run);
                         }
                     } else {
                         *selected = moved(*selected, &a, rows.len(), 10);
                     }
                 }
             }
-            (Overlay::Filters { tab, input, selected }, a) => match a {
+            (Overlay::SaveAs { name }, a) => {
+                if matches!(a, Action::Enter) {
+                    let name = name.text.trim().to_owned();
+                    self.save_search(name);
+                } else {
+                    edit_input(name, &a);
+                }
+            }
+            (Overlay::Saved { selected }, a) => match a {
+                Action::Enter => {
+                    let chosen = self.saved.get(*selected).cloned();
+                    if let Some(s) = chosen {
+                        self.run_saved(&s);
+                    }
+                }
+                Action::RemoveChip | Action::Backspace => {
+                    let i = *selected;
+                    if i < self.saved.len() {
+                        let gone = self.saved.remove(i);
+                        self.note = Some(format!("deleted the saved search “{}”", gone.name));
+                        *selected = i.min(self.saved.len().saturating_sub(1));
+                    }
+                }
+                a => *selected = moved(*selected, &a, self.saved.len(), 10),
+            },
+            (Overlay::Filters { tab, input, selected, marked }, a) => match a {
                 Action::NextPane | Action::PrevPane => {
                     let i = FilterTab::ALL.iter().position(|t| t == tab).unwrap_or(0);
                     let n = FilterTab::ALL.len();
@@ -462,12 +735,29 @@ impl App {
                     *selected = 0;
                 }
                 Action::Enter => self.apply_filter(),
+                Action::MarkValue => {
+                    let (tab, text, at) = (*tab, input.text.clone(), *selected);
+                    let row = self.filter_rows(tab, &text).get(at).map(|r| r.filter.clone());
+                    if let (Some(f), Some(Overlay::Filters { marked, selected, .. })) = (row, self.overlay.as_mut()) {
+                        match marked.iter().position(|m| *m == f) {
+                            Some(i) => {
+                                marked.remove(i);
+                            }
+                            None => marked.push(f),
+                        }
+                        *selected += 1;
+                    }
+                    let n = self.current_filter_rows().len();
+                    if let Some(Overlay::Filters { selected, .. }) = self.overlay.as_mut() {
+                        *selected = (*selected).min(n.saturating_sub(1));
+                    }
+                }
                 a => {
+                    let _ = marked;
                     if edit_input(input, &a) {
                         *selected = 0;
                     } else {
-                        let (tab, text) = (*tab, input.text.clone());
-                        let n = self.filter_rows(tab, &text).len();
+                        let n = self.current_filter_rows().len();
                         if let Some(Overlay::Filters { selected, .. }) = self.overlay.as_mut() {
                             *selected = moved(*selected, &a, n, 10);
                         }
@@ -475,13 +765,15 @@ impl App {
                 }
             },
             (Overlay::Days { .. }, Action::Enter) => self.open_selected_day(),
-            (Overlay::Days { selected, rows, typed }, Action::Backspace) => {
+            (Overlay::Days { selected, rows, typed, .. }, Action::Backspace) => {
                 typed.pop();
                 *selected = day_matching(rows, typed).unwrap_or(*selected);
+                self.ask_day_titles();
             }
             (Overlay::Days { selected, rows, .. }, a) => {
                 let page = layout::day_list_rows(self.size.1);
-                *selected = moved(*selected, &a, rows.len(), page)
+                *selected = moved(*selected, &a, rows.len(), page);
+                self.ask_day_titles();
             }
             (Overlay::Citation { scroll, .. }, a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) => {
                 *scroll = match a {
@@ -506,11 +798,7 @@ impl App {
             (&mut Overlay::Insights { section, selected }, Action::Enter) => {
                 let row = self.insight_rows(section).get(selected).cloned();
                 if let Some(row) = row {
-                    self.note = Some(format!("added {}", row.filter));
-                    self.chips.push(row.filter);
-                    self.overlay = None;
-                    self.focus = Focus::Results;
-                    self.refresh();
+                    self.add_chips(vec![row.filter]);
                 }
             }
             (&mut Overlay::Insights { section, selected }, a) => {
@@ -522,6 +810,55 @@ impl App {
             (Overlay::Citation { .. }, Action::Enter) => self.overlay = None,
             _ => {}
         }
+    }
+
+    /// The rows of the filter pane's tab as it is now.
+    pub fn current_filter_rows(&self) -> Vec<FilterRow> {
+        match &self.overlay {
+            Some(Overlay::Filters { tab, input, .. }) => self.filter_rows(*tab, &input.text),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Keeps the current query and chips under `name` (a name used before is replaced).
+    fn save_search(&mut self, name: String) {
+        if name.is_empty() {
+            self.note = Some("a saved search needs a name".into());
+            return;
+        }
+        let search = SavedSearch {
+            name: name.clone(),
+            query: self.input.text.trim().to_owned(),
+            filters: self.chips.iter().map(ToString::to_string).collect(),
+        };
+        self.saved.retain(|s| s.name != name);
+        self.saved.push(search);
+        self.overlay = None;
+        self.note = Some(format!("saved as “{name}” (B lists saved searches)"));
+    }
+
+    /// Puts a saved search's query and filters back, and runs it.
+    fn run_saved(&mut self, s: &SavedSearch) {
+        let mut chips = Vec::new();
+        for f in &s.filters {
+            match Query::parse(f) {
+                Ok(q) => chips.extend(q.filters),
+                Err(e) => {
+                    self.note = Some(format!("the saved search “{}” has a filter that no longer parses: {e}", s.name));
+                    return;
+                }
+            }
+        }
+        self.chips = chips;
+        self.chip_selected = 0;
+        self.input.clear();
+        for c in s.query.chars() {
+            self.input.insert(c);
+        }
+        self.overlay = None;
+        self.focus = Focus::Results;
+        self.note = Some(format!("ran the saved search “{}”", s.name));
+        self.refresh();
     }
 
     /// A character typed outside any input: to the end of the search box, which takes the
@@ -585,10 +922,60 @@ impl App {
         }
     }
 
-    /// Runs the query and resets the selection; the preview follows.
+    /// Asks for the query's results (the selection goes back to the top when they come);
+    /// a malformed query says why at once.
     pub fn refresh(&mut self) {
-        self.run_query();
-        self.sync_preview();
+        self.facets = None;
+        self.waiting.facets = None;
+        match self.query() {
+            Err(e) => {
+                let r = &mut self.results;
+                r.error = Some(e);
+                r.hits.clear();
+                r.total = 0;
+                r.discussions.clear();
+                r.discussions_total = 0;
+                r.searching = false;
+                self.waiting.search = None;
+                self.sync_preview();
+            }
+            Ok(q) => {
+                self.results.query = q;
+                self.search(0, 0, None, None);
+            }
+        }
+        if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
+            self.ensure_facets();
+        }
+    }
+
+    /// Asks the worker to search the current query.
+    fn search(
+        &mut self,
+        offset: usize,
+        until: usize,
+        keep: Option<(String, u32)>,
+        keep_discussion: Option<(String, u32)>,
+    ) {
+        if self.catalog.is_none() {
+            // Nothing open yet: the index's opening searches.
+            return;
+        }
+        let seq = self.next_seq();
+        self.waiting.search = Some(seq);
+        if offset == 0 {
+            self.results.searching = true;
+        }
+        self.effects.push(Effect::Search(SearchJob {
+            seq,
+            query: self.results.query.clone(),
+            sort: self.sort,
+            offset,
+            until,
+            discussions: self.discussions,
+            keep,
+            keep_discussion,
+        }));
     }
 
     /// In the split view the conversation pane shows the selected hit, or nothing when there
@@ -599,9 +986,10 @@ impl App {
                 self.open_selected();
             } else {
                 self.conversation = None;
+                self.waiting.day = None;
             }
         }
-        if self.conversation.is_none() && self.focus == Focus::Conversation {
+        if self.conversation.is_none() && self.focus == Focus::Conversation && self.waiting.day.is_none() {
             self.focus = Focus::Results;
         }
     }
@@ -612,155 +1000,58 @@ impl App {
         // The archive changed: its months' totals are counted again.
         self.month_totals = None;
         self.count_month_totals();
+        self.facets = None;
+        self.waiting.facets = None;
+        let Ok(q) = self.query() else { return self.refresh() };
+        self.results.query = q;
         let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
-        let old = self.results.selected;
         let discussion =
             self.selected_discussion().map(|d| (d.hit.discussion.path.clone(), d.hit.discussion.start_line));
-        let reading = self.conversation.take().map(|c| {
+        let until = self.results.selected;
+        self.search(0, until, selected, discussion);
+        if let Some(c) = &self.conversation {
             let line = |i: usize| c.day.messages.get(i).map(|m| m.line);
-            (c.day.path.clone(), line(c.focus), c.mark.and_then(line), c.scroll)
-        });
-        self.run_query();
-        if let Some((path, line)) = selected {
-            self.results.selected = loop {
-                let r = &self.results;
-                if let Some(i) = r.hits.iter().position(|h| h.path == path && h.line == line) {
-                    break i;
-                }
-                if r.hits.len() >= r.total || r.hits.len() > old + PAGE {
-                    break old.min(r.total.saturating_sub(1));
-                }
-                let before = r.hits.len();
-                self.fetch(before);
-                if self.results.hits.len() == before {
-                    break old.min(self.results.total.saturating_sub(1));
-                }
-            };
-        }
-        if let Some((path, start)) = discussion {
-            let r = &mut self.results;
-            r.discussion_selected = r
-                .discussions
-                .iter()
-                .position(|d| d.hit.discussion.path == path && d.hit.discussion.start_line == start)
-                .unwrap_or(0);
-        }
-        let kept = reading.and_then(|(path, focus, mark, scroll)| {
-            self.open_day(&path, |d| d.messages.iter().position(|m| Some(m.line) == focus).unwrap_or(usize::MAX));
-            let c = self.conversation.as_mut()?;
-            if c.focus == usize::MAX {
-                self.conversation = None;
-                return None;
-            }
-            c.scroll = scroll;
-            c.mark = mark.and_then(|l| c.day.messages.iter().position(|m| m.line == l));
-            Some(())
-        });
-        if kept.is_none() {
-            self.sync_preview();
-        }
-    }
-
-    /// Messages per month in the whole archive, whatever the query, for `%` in insights.
-    fn count_month_totals(&mut self) {
-        if !self.share || self.month_totals.is_some() {
-            return;
-        }
-        match self.engine.as_ref().map(|e| e.facets(&Query::default())) {
-            Some(Ok(f)) => self.month_totals = Some(f.months),
-            Some(Err(e)) => self.note = Some(e.to_string()),
-            None => {}
-        }
-    }
-
-    /// Runs the query and resets the selection.
-    fn run_query(&mut self) {
-        self.facets = None;
-        self.results.selected = 0;
-        self.results.hits.clear();
-        self.results.total = 0;
-        self.results.discussions.clear();
-        self.results.discussions_total = 0;
-        self.results.discussion_selected = 0;
-        match self.query() {
-            Err(e) => self.results.error = Some(e),
-            Ok(q) => {
-                self.results.query = q;
-                self.results.error = None;
-                self.fetch(0);
-                self.fetch_discussions();
-            }
+            let at = At::Line(line(c.focus).unwrap_or(0));
+            let span = c.span.and_then(|(a, b)| line(a).zip(line(b)));
+            let keep = (c.scroll, c.mark.and_then(line));
+            let path = c.day.path.clone();
+            self.load_day(DaySource::Path(path), at, span, Some(keep));
         }
         if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
             self.ensure_facets();
         }
     }
 
-    /// Fetches a page of hits from `offset`.
-    fn fetch(&mut self, offset: usize) {
-        let Some(engine) = &self.engine else { return };
-        let page = Page { limit: Some(PAGE), offset, sort: self.sort };
-        match engine.search(&self.results.query, page) {
-            Ok(r) => {
-                self.results.total = r.total;
-                self.results.elapsed = r.elapsed;
-                self.results.hits.extend(r.hits);
-            }
-            Err(e) => self.results.error = Some(e.to_string()),
+    /// Asks for the messages per month of the whole archive, for `%` in insights.
+    fn count_month_totals(&mut self) {
+        if self.share && self.month_totals.is_none() && self.catalog.is_some() {
+            self.effects.push(Effect::MonthTotals);
         }
     }
 
-    /// Fetches the discussions the query finds (the first page), while results show them.
-    fn fetch_discussions(&mut self) {
-        let Some(engine) = &self.engine else { return };
-        if !self.discussions || self.results.error.is_some() {
-            return;
-        }
-        let terms: Vec<&str> = self.results.query.highlight_terms();
-        match engine.discussions(&self.results.query, Some(PAGE), self.sort) {
-            Ok(r) => {
-                let rows = r
-                    .discussions
-                    .into_iter()
-                    .map(|hit| {
-                        let d = &hit.discussion;
-                        // The best matching line: the best ranked message hit in it, else its
-                        // first matching line the summary has, else nothing.
-                        let best = self
-                            .results
-                            .hits
-                            .iter()
-                            .find(|h| h.path == d.path && (d.start_line..=d.end_line).contains(&h.line))
-                            .map(|h| (h.text.clone(), h.highlights.clone()))
-                            .or_else(|| {
-                                d.summary
-                                    .iter()
-                                    .find(|l| hit.hits.contains(&l.line))
-                                    .or(d.summary.first())
-                                    .map(|l| (l.text.clone(), search::highlights(&l.text, &terms)))
-                            });
-                        DiscussionRow { hit, best }
-                    })
-                    .collect();
-                self.results.discussions = rows;
-                self.results.discussions_total = r.total;
-            }
-            Err(e) => self.results.error = Some(e.to_string()),
-        }
-    }
-
-    /// Computes facet counts of the current query if they are not known.
+    /// Asks for the facet counts of the current query if they are not known.
     pub fn ensure_facets(&mut self) {
-        if self.facets.is_some() {
+        if self.facets.is_some() || self.waiting.facets.is_some() || self.catalog.is_none() {
             return;
         }
-        let Some(engine) = &self.engine else { return };
         if self.results.error.is_none() {
-            match engine.facets(&self.results.query) {
-                Ok(f) => self.facets = Some(f),
-                Err(e) => self.results.error = Some(e.to_string()),
-            }
+            let seq = self.next_seq();
+            self.waiting.facets = Some(seq);
+            self.effects.push(Effect::Facets { seq, query: self.results.query.clone() });
         }
+    }
+
+    /// Asks for the discussions of the day selected in the day list.
+    fn ask_day_titles(&mut self) {
+        let Some(Overlay::Days { selected, rows, titles, .. }) = &self.overlay else { return };
+        let Some(row) = rows.get(*selected) else { return };
+        if titles.as_ref().is_some_and(|(g, d, _)| *g == row.group && *d == row.date) {
+            return;
+        }
+        let (group, date) = (row.group.clone(), row.date);
+        let seq = self.next_seq();
+        self.waiting.titles = Some(seq);
+        self.effects.push(Effect::DayTitles { seq, group, date });
     }
 
     fn move_selection(&mut self, a: Action) {
@@ -783,112 +1074,329 @@ impl App {
             Action::Last => total.saturating_sub(1),
             _ => *sel,
         };
-        // Fetch pages until the selection is loaded (`G` on a large result fetches them all).
-        while self.results.selected >= self.results.hits.len() && self.results.hits.len() < self.results.total {
-            let before = self.results.hits.len();
-            self.fetch(before);
-            if self.results.hits.len() == before {
-                break;
-            }
+        let (selected, loaded) = (self.results.selected, self.results.hits.len());
+        if selected >= loaded && loaded < total && !self.results.searching {
+            // The worker fetches pages until the selection is loaded (`G` on a large result).
+            self.search(loaded, selected, None, None);
         }
         if self.split_view() {
             self.open_selected();
         }
     }
 
-    /// Opens the selected hit's day on it.
+    /// Opens the selected hit's (or discussion's) day on it.
     fn open_selected(&mut self) {
         if self.discussions {
             let Some(row) = self.selected_discussion() else { return };
             let d = &row.hit.discussion;
             let (path, start, end) = (d.path.clone(), d.start_line, d.end_line);
             let first = row.hit.hits.first().copied().unwrap_or(start);
-            self.open_day(&path, |day| day.messages.iter().position(|m| m.line == first).unwrap_or(0));
-            self.mark_span(start, end);
+            self.load_day(DaySource::Path(path), At::Line(first), Some((start, end)), None);
             return;
         }
         let Some(hit) = self.selected_hit() else { return };
         let (path, line) = (hit.path.clone(), hit.line);
-        self.open_day(&path, |d| d.messages.iter().position(|m| m.line == line).unwrap_or(0));
+        self.load_day(DaySource::Path(path), At::Line(line), None, None);
     }
 
-    fn open_day(&mut self, path: &str, focus: impl FnOnce(&Day) -> usize) {
+    /// Opens a day: at once when it is the day shown with the same words to highlight,
+    /// else by asking the worker.
+    fn load_day(&mut self, source: DaySource, at: At, span: Option<(u32, u32)>, keep: Option<(isize, Option<u32>)>) {
         let mut terms: Vec<String> = self.results.query.highlight_terms().into_iter().map(str::to_owned).collect();
         terms.extend(self.topic_keywords());
-        let reuse = self.conversation.take().filter(|c| c.day.path == path);
-        let day = match reuse.map(|c| c.day).map_or_else(|| archive::load_day(&self.archive, path), Ok) {
-            Ok(day) => day,
-            Err(w) => {
-                self.note = Some(format!("cannot open {w}"));
+        if let (DaySource::Path(path), Some(c), None) = (&source, self.conversation.as_mut(), &keep) {
+            if c.day.path == *path && c.terms == terms {
+                c.focus = match at {
+                    At::Line(line) => c.day.messages.iter().position(|m| m.line == line).unwrap_or(0),
+                    At::First => 0,
+                };
+                c.scroll = 0;
+                c.mark = None;
+                c.span = span.and_then(|(start, end)| span_of(&c.day, start, end));
+                self.waiting.day = None;
+                if std::mem::take(&mut self.focus_on_open) {
+                    self.focus = Focus::Conversation;
+                }
                 return;
             }
-        };
-        let refs: Vec<&str> = terms.iter().map(String::as_str).collect();
-        let matches = if refs.is_empty() {
-            Vec::new()
-        } else {
-            day.messages
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| !search::highlights(&m.text, &refs).is_empty())
-                .map(|(i, _)| i)
-                .collect()
-        };
-        let focus = focus(&day);
-        self.conversation = Some(Conversation { day, focus, mark: None, scroll: 0, matches, terms, span: None });
+        }
+        let seq = self.next_seq();
+        self.waiting.day = Some(seq);
+        self.effects.push(Effect::LoadDay(DayJob { seq, source, at, span, terms, keep }));
     }
 
-    /// Marks the messages from header line `start` to `end` of the open day as its discussion.
-    fn mark_span(&mut self, start: u32, end: u32) {
-        let Some(c) = self.conversation.as_mut() else { return };
-        let inside: Vec<usize> =
-            (0..c.day.messages.len()).filter(|&i| (start..=end).contains(&c.day.messages[i].line)).collect();
-        c.span = inside.first().zip(inside.last()).map(|(a, b)| (*a, *b));
+    /// Starts or drops a range of messages to cite (`v`).
+    fn toggle_mark(&mut self) {
+        if let Some(c) = self.conversation.as_mut().filter(|_| self.focus == Focus::Conversation) {
+            c.mark = if c.mark.is_some() { None } else { Some(c.focus) };
+        } else {
+            self.note = Some("v marks messages in the conversation: Enter on a hit first".into());
+        }
+    }
+
+    fn cycle_focus(&mut self, forward: bool) {
+        let mut order = vec![Focus::Search, Focus::Results];
+        if self.conversation.is_some() {
+            order.push(Focus::Conversation);
+        }
+        if !self.chips.is_empty() {
+            order.push(Focus::Chips);
+        }
+        let i = order.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let n = order.len();
+        self.focus = order[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+    }
+
+    fn remove_chip(&mut self, index: usize) {
+        let index = index.min(self.chips.len().saturating_sub(1));
+        if index < self.chips.len() {
+            let chip = self.chips.remove(index);
+            self.note = Some(format!("removed {chip}"));
+            self.chip_selected = self.chip_selected.min(self.chips.len().saturating_sub(1));
+            if self.chips.is_empty() && self.focus == Focus::Chips {
+                self.focus = Focus::Results;
+            }
+            self.refresh();
+        }
+    }
+
+    /// The rows of an insights section for the current query.
+    pub fn insight_rows(&self, section: InsightSection) -> Vec<FilterRow> {
+        filters::insight_rows(self.facets.as_ref(), self.catalog.as_deref(), section)
+    }
+
+    /// The rows of a filter tab for the current query: (label, detail, count, filter).
+    pub fn filter_rows(&self, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
+        filters::rows(self.facets.as_ref(), self.catalog.as_deref(), tab, typed)
+    }
+
+    /// Enter in the filter pane: the values marked with Space (OR within a field), else the
+    /// selected one, else a date typed on the Dates tab.
+    fn apply_filter(&mut self) {
+        let Some(Overlay::Filters { tab, input, selected, marked }) = &self.overlay else { return };
+        let (tab, typed, selected) = (*tab, input.text.clone(), *selected);
+        if !marked.is_empty() {
+            let marked = marked.clone();
+            return self.add_chips(marked);
+        }
+        let rows = self.filter_rows(tab, &typed);
+        let filter = match rows.get(selected) {
+            Some(row) => row.filter.clone(),
+            None if tab == FilterTab::Dates && !typed.trim().is_empty() => match DateRange::parse(typed.trim()) {
+                Ok(r) => Filter { field: Field::Date, value: Value::Dates(r), negated: false },
+                Err(e) => {
+                    self.note = Some(e.to_string());
+                    return;
+                }
+            },
+            None => return,
+        };
+        self.add_chips(vec![filter]);
+    }
+
+    /// Adds filters as chips, closes the overlay and searches again.
+    fn add_chips(&mut self, filters: Vec<Filter>) {
+        let names: Vec<String> = filters.iter().map(ToString::to_string).collect();
+        self.note = Some(format!("added {}", names.join(" or ")));
+        self.chips.extend(filters);
+        self.overlay = None;
+        self.focus = Focus::Results;
+        self.refresh();
+    }
+
+    fn open_selected_day(&mut self) {
+        let Some(Overlay::Days { selected, rows, .. }) = &self.overlay else { return };
+        let Some(row) = rows.get(*selected).cloned() else { return };
+        self.load_day(DaySource::Of { group: row.group, date: row.date }, At::First, None, None);
+    }
+    /// The citation of what is being read: in the conversation the message under the cursor,
+    /// or the range marked with `v`; in the results the selected hit, or the selected
+    /// discussion (its span, title and size). One line per message:
+    /// date time · group · speaker · text (source path:line).
+    pub fn citation(&self) -> Option<String> {
+        let group_name =
+            |g: &str| self.catalog.as_ref().and_then(|c| c.meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned());
+        let line = |date: &dyn std::fmt::Display,
+                    time: String,
+                    group: &str,
+                    speaker: &str,
+                    text: String,
+                    path: &str,
+                    at: u32| {
+            format!("{date} {time} · {} · {speaker} · {text} ({path}:{at})", group_name(group))
+        };
+        if self.focus == Focus::Conversation {
+            let c = self.conversation.as_ref()?;
+            let (from, to) = match c.mark {
+                Some(m) => (m.min(c.focus), m.max(c.focus)),
+                None => (c.focus, c.focus),
+            };
+            let lines: Vec<String> = c
+                .day
+                .messages
+                .get(from..=to)?
+                .iter()
+                .map(|m| {
+                    let text = if m.text.is_empty() { m.urls().join(" ") } else { m.text.clone() };
+                    line(&c.day.date, m.time_label(), &c.day.group, &m.speaker, text, &c.day.path, m.line)
+                })
+                .collect();
+            return Some(lines.join("\n"));
+        }
+        if self.discussions {
+            // A discussion row: its span, title and size, and where it is.
+            let hit = &self.selected_discussion()?.hit;
+            let (d, people) = (&hit.discussion, hit.people.len());
+            return Some(format!(
+                "{} {}–{} · {} · {} · {} msgs · {people} {} ({}:{}-{})",
+                d.date,
+                d.start_time,
+                d.end_time,
+                group_name(&d.group),
+                d.title,
+                d.messages,
+                if people == 1 { "person" } else { "people" },
+                d.path,
+                d.start_line,
+                d.end_line
+            ));
+        }
+        let h = self.selected_hit()?;
+        let text = if h.text.is_empty() { h.urls.join(" ") } else { h.text.clone() };
+        Some(line(&h.date, archive::time_label(h.time), &h.group, &h.speaker, text, &h.path, h.line))
+    }
+
+    /// Asks the runtime to copy the citation; what it managed comes back as [`Action::Copied`].
+    fn copy(&mut self) {
+        let Some(text) = self.citation() else {
+            self.note = Some("nothing selected to cite".into());
+            return;
+        };
+        self.effects.push(Effect::Copy(text));
+    }
+
+    fn copied(&mut self, outcome: CopyOutcome, text: String) {
+        let n = text.lines().count();
+        let what = if n == 1 { "citation".to_owned() } else { format!("citation of {n} messages") };
+        match outcome {
+            CopyOutcome::Tool(tool) => self.note = Some(format!("{what} copied ({tool})")),
+            CopyOutcome::Osc52 => self.note = Some(format!("{what} sent to the terminal's clipboard (OSC 52)")),
+            CopyOutcome::Failed(why) => {
+                self.note = Some(format!("not copied: {why}"));
+                self.overlay = Some(Overlay::Citation { text, scroll: 0 });
+            }
+        }
+        if let Some(c) = self.conversation.as_mut() {
+            c.mark = None;
+        }
+    }
+
+    fn tick(&mut self) {
+        if self.index == IndexStatus::Ready && self.last_reload.elapsed() >= RELOAD_EVERY {
+            self.last_reload = Instant::now();
+            self.effects.push(Effect::Reload { always: false });
+        }
+        if self.index == IndexStatus::Busy {
+            // The other process's commit shows up without waiting for our retry.
+            self.effects.push(Effect::Reload { always: false });
+            if self.retry_at.is_some_and(|t| Instant::now() >= t) {
+                self.retry_at = None;
+                self.index = IndexStatus::Checking;
+                self.effects.push(Effect::StartIndex);
+            }
+        }
+    }
+
+    /// Lets a test or the runtime retry a busy index right away.
+    pub fn retry_now(&mut self) {
+        self.retry_at = Some(Instant::now());
+    }
+
+    fn index_event(&mut self, event: IndexEvent) {
+        match event {
+            IndexEvent::Started(total) => self.index = IndexStatus::Updating { done: 0, total },
+            IndexEvent::Advanced(n) => {
+                if let IndexStatus::Updating { done, .. } = &mut self.index {
+                    *done += n;
+                }
+            }
+            IndexEvent::Finished(summary) => {
+                self.index = IndexStatus::Ready;
+                if std::mem::take(&mut self.recheck) {
+                    self.index = IndexStatus::Checking;
+                    self.effects.push(Effect::StartIndex);
+                }
+                let changed = summary.added + summary.changed + summary.removed > 0 || summary.rebuilt.is_some();
+                if self.catalog.is_none() {
+                    self.effects.push(Effect::Open);
+                } else if changed {
+                    self.expect_reload = true;
+                    self.effects.push(Effect::Reload { always: true });
+                }
+                if changed {
+                    self.note = Some(format!(
+                        "index updated: {} new, {} changed, {} removed log(s){}",
+                        summary.added,
+                        summary.changed,
+                        summary.removed,
+                        summary.rebuilt.as_ref().map(|r| format!(" (rebuilt: {r})")).unwrap_or_default()
+                    ));
+                } else if !summary.warnings.is_empty() {
+                    self.note = Some(format!("{} warning(s), first: {}", summary.warnings.len(), summary.warnings[0]));
+                }
+            }
+            IndexEvent::Busy => {
+                self.index = IndexStatus::Busy;
+                self.retry_at = Some(Instant::now() + BUSY_RETRY);
+            }
+            IndexEvent::Failed(e) => self.index = IndexStatus::Failed(e),
+            IndexEvent::ArchiveChanged => {
+                if matches!(self.index, IndexStatus::Checking | IndexStatus::Updating { .. }) {
+                    self.recheck = true;
+                } else {
+                    self.index = IndexStatus::Checking;
+                    self.effects.push(Effect::StartIndex);
+                }
+            }
+        }
+    }
+
+    /// Companies of the current query's speakers, most messages first.
+    pub fn companies(&self) -> Vec<(String, u64)> {
+        let Some(f) = &self.facets else { return Vec::new() };
+        speakers::Directory::new(f.speakers.iter().map(|(k, v)| (k.clone(), *v))).companies()
+    }
+
+    /// Messages of the open conversation that match a term (for highlighting).
+    pub fn conversation_terms(&self) -> Vec<&str> {
+        self.conversation.as_ref().map(|c| c.terms.iter().map(String::as_str).collect()).unwrap_or_default()
     }
 
     /// Moves the conversation to the next (or previous) discussion of its day: its first
     /// message under the cursor, its span marked.
     fn jump_discussion(&mut self, forward: bool) {
-        let (Some(engine), Some(c)) = (&self.engine, &self.conversation) else { return };
-        let mut q = Query::default();
-        q.filters.push(Filter { field: Field::Group, value: Value::Text(c.day.group.clone()), negated: false });
-        let range = DateRange { from: c.day.date, to: c.day.date };
-        q.filters.push(Filter { field: Field::Date, value: Value::Dates(range), negated: false });
-        let spans: Vec<(u32, u32)> = match engine.discussions(&q, None, Sort::Oldest) {
-            Ok(r) => r
-                .discussions
-                .into_iter()
-                .filter(|d| d.discussion.path == c.day.path)
-                .map(|d| (d.discussion.start_line, d.discussion.end_line))
-                .collect(),
-            Err(e) => {
-                self.note = Some(e.to_string());
-                return;
-            }
-        };
+        let Some(c) = self.conversation.as_mut() else { return };
         let line = c.day.messages.get(c.focus).map_or(0, |m| m.line);
         let next = if forward {
-            spans.iter().find(|(s, _)| *s > line)
+            c.spans.iter().find(|(s, _)| *s > line)
         } else {
             // The discussion the cursor is in counts when the cursor is past its start.
-            spans.iter().rev().find(|(s, _)| *s < line)
+            c.spans.iter().rev().find(|(s, _)| *s < line)
         };
         let Some(&(start, end)) = next else {
             self.note = Some(format!("no {} discussion that day", if forward { "later" } else { "earlier" }));
             return;
         };
-        if let Some(c) = self.conversation.as_mut() {
-            c.focus = c.day.messages.iter().position(|m| m.line == start).unwrap_or(c.focus);
-            c.scroll = 0;
-            c.mark = None;
-        }
-        self.mark_span(start, end);
+        c.focus = c.day.messages.iter().position(|m| m.line == start).unwrap_or(c.focus);
+        c.scroll = 0;
+        c.mark = None;
+        c.span = span_of(&c.day, start, end);
     }
 
     /// The keywords of the topics the query asks for (`topic:` chips or terms): a topic chip
     /// highlights its keywords in the conversation and `n`/`N` walk them.
     fn topic_keywords(&self) -> Vec<String> {
-        let Some(engine) = &self.engine else { return Vec::new() };
+        let Some(catalog) = &self.catalog else { return Vec::new() };
         let wanted: Vec<&str> = self
             .results
             .query
@@ -900,8 +1408,7 @@ impl App {
                 _ => None,
             })
             .collect();
-        engine
-            .handle()
+        catalog
             .meta
             .topics
             .iter()
@@ -909,7 +1416,6 @@ impl App {
             .flat_map(|t| t.keywords.iter().cloned())
             .collect()
     }
-
     fn jump_match(&mut self, forward: bool) {
         let Some(c) = self.conversation.as_mut() else { return };
         let next = if forward {
@@ -981,304 +1487,6 @@ impl App {
         let shown = layout::conversation_top(&starts, focus, c.scroll, height);
         c.scroll = shown as isize - layout::anchor(&starts, focus, height);
     }
-
-    /// Starts or drops a range of messages to cite (`v`).
-    fn toggle_mark(&mut self) {
-        if let Some(c) = self.conversation.as_mut().filter(|_| self.focus == Focus::Conversation) {
-            c.mark = if c.mark.is_some() { None } else { Some(c.focus) };
-        } else {
-            self.note = Some("v marks messages in the conversation: Enter on a hit first".into());
-        }
-    }
-
-    fn cycle_focus(&mut self, forward: bool) {
-        let mut order = vec![Focus::Search, Focus::Results];
-        if self.conversation.is_some() {
-            order.push(Focus::Conversation);
-        }
-        if !self.chips.is_empty() {
-            order.push(Focus::Chips);
-        }
-        let i = order.iter().position(|f| *f == self.focus).unwrap_or(0);
-        let n = order.len();
-        self.focus = order[if forward { (i + 1) % n } else { (i + n - 1) % n }];
-    }
-
-    fn remove_chip(&mut self, index: usize) {
-        let index = index.min(self.chips.len().saturating_sub(1));
-        if index < self.chips.len() {
-            let chip = self.chips.remove(index);
-            self.note = Some(format!("removed {chip}"));
-            self.chip_selected = self.chip_selected.min(self.chips.len().saturating_sub(1));
-            if self.chips.is_empty() && self.focus == Focus::Chips {
-                self.focus = Focus::Results;
-            }
-            self.refresh();
-        }
-    }
-
-    /// The rows of an insights section for the current query.
-    pub fn insight_rows(&self, section: InsightSection) -> Vec<FilterRow> {
-        filters::insight_rows(self.facets.as_ref(), self.engine.as_ref(), section)
-    }
-
-    /// The rows of a filter tab for the current query: (label, detail, count, filter).
-    pub fn filter_rows(&self, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
-        filters::rows(self.facets.as_ref(), self.engine.as_ref(), tab, typed)
-    }
-
-    fn apply_filter(&mut self) {
-        let Some(Overlay::Filters { tab, input, selected }) = &self.overlay else { return };
-        let (tab, typed, selected) = (*tab, input.text.clone(), *selected);
-        let rows = self.filter_rows(tab, &typed);
-        let filter = match rows.get(selected) {
-            Some(row) => row.filter.clone(),
-            None if tab == FilterTab::Dates && !typed.trim().is_empty() => match DateRange::parse(typed.trim()) {
-                Ok(r) => Filter { field: Field::Date, value: Value::Dates(r), negated: false },
-                Err(e) => {
-                    self.note = Some(e.to_string());
-                    return;
-                }
-            },
-            None => return,
-        };
-        self.note = Some(format!("added {filter}"));
-        self.chips.push(filter);
-        self.overlay = None;
-        self.focus = Focus::Results;
-        self.refresh();
-    }
-
-    /// Days with their message counts under the filter chips (the search text aside), newest
-    /// first.
-    pub fn day_rows(&self) -> Vec<DayRow> {
-        let Some(engine) = &self.engine else { return Vec::new() };
-        let q = Query { terms: Vec::new(), filters: self.chips.clone() };
-        let Ok(facets) = engine.facets(&q) else { return Vec::new() };
-        let mut rows: Vec<DayRow> =
-            facets.days.into_iter().map(|((group, date), messages)| DayRow { group, date, messages }).collect();
-        rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.group.cmp(&b.group)));
-        rows
-    }
-
-    /// The discussions of a day of the day list, in order (chatter included).
-    pub fn day_discussions(&self, row: &DayRow) -> Vec<crate::discussions::Discussion> {
-        let Some(engine) = &self.engine else { return Vec::new() };
-        let mut q = Query::default();
-        q.filters.push(Filter { field: Field::Group, value: Value::Text(row.group.clone()), negated: false });
-        let range = DateRange { from: row.date, to: row.date };
-        q.filters.push(Filter { field: Field::Date, value: Value::Dates(range), negated: false });
-        engine
-            .discussions(&q, None, Sort::Oldest)
-            .map(|r| r.discussions.into_iter().map(|d| d.discussion).collect())
-            .unwrap_or_default()
-    }
-
-    fn open_selected_day(&mut self) {
-        let Some(Overlay::Days { selected, rows, .. }) = &self.overlay else { return };
-        let Some(row) = rows.get(*selected).cloned() else { return };
-        let Some(engine) = &self.engine else { return };
-        let mut q = Query::default();
-        q.filters.push(Filter { field: Field::Group, value: Value::Text(row.group.clone()), negated: false });
-        let range = DateRange { from: row.date, to: row.date };
-        q.filters.push(Filter { field: Field::Date, value: Value::Dates(range), negated: false });
-        let first = engine.search(&q, Page { limit: Some(1), offset: 0, sort: Sort::Oldest });
-        match first.map(|r| r.hits.into_iter().next()) {
-            Ok(Some(hit)) => {
-                self.overlay = None;
-                self.open_day(&hit.path, |_| 0);
-                self.focus = Focus::Conversation;
-            }
-            Ok(None) => self.note = Some("that day has no messages any more".into()),
-            Err(e) => self.note = Some(e.to_string()),
-        }
-    }
-
-    /// The citation of what is being read: in the conversation the message under the cursor,
-    /// or the range marked with `v`; in the results the selected hit. One line per message:
-    /// date time · group · speaker · text (source path:line).
-    pub fn citation(&self) -> Option<String> {
-        let group_name = |g: &str| {
-            self.engine.as_ref().and_then(|e| e.handle().meta.groups.get(g).cloned()).unwrap_or_else(|| g.to_owned())
-        };
-        let line = |date: &dyn std::fmt::Display,
-                    time: String,
-                    group: &str,
-                    speaker: &str,
-                    text: String,
-                    path: &str,
-                    at: u32| {
-            format!("{date} {time} · {} · {speaker} · {text} ({path}:{at})", group_name(group))
-        };
-        if self.focus == Focus::Conversation {
-            let c = self.conversation.as_ref()?;
-            let (from, to) = match c.mark {
-                Some(m) => (m.min(c.focus), m.max(c.focus)),
-                None => (c.focus, c.focus),
-            };
-            let lines: Vec<String> = c
-                .day
-                .messages
-                .get(from..=to)?
-                .iter()
-                .map(|m| {
-                    let text = if m.text.is_empty() { m.urls().join(" ") } else { m.text.clone() };
-                    line(&c.day.date, m.time_label(), &c.day.group, &m.speaker, text, &c.day.path, m.line)
-                })
-                .collect();
-            return Some(lines.join("\n"));
-        }
-        let h = self.selected_hit()?;
-        let text = if h.text.is_empty() { h.urls.join(" ") } else { h.text.clone() };
-        Some(line(&h.date, archive::time_label(h.time), &h.group, &h.speaker, text, &h.path, h.line))
-    }
-
-    /// Asks the runtime to copy the citation; what it managed comes back as [`Action::Copied`].
-    fn copy(&mut self) {
-        let Some(text) = self.citation() else {
-            self.note = Some("nothing selected to cite".into());
-            return;
-        };
-        self.effects.push(Effect::Copy(text));
-    }
-
-    fn copied(&mut self, outcome: CopyOutcome, text: String) {
-        let n = text.lines().count();
-        let what = if n == 1 { "citation".to_owned() } else { format!("citation of {n} messages") };
-        match outcome {
-            CopyOutcome::Tool(tool) => self.note = Some(format!("{what} copied ({tool})")),
-            CopyOutcome::Osc52 => self.note = Some(format!("{what} sent to the terminal's clipboard (OSC 52)")),
-            CopyOutcome::Failed(why) => {
-                self.note = Some(format!("not copied: {why}"));
-                self.overlay = Some(Overlay::Citation { text, scroll: 0 });
-            }
-        }
-        if let Some(c) = self.conversation.as_mut() {
-            c.mark = None;
-        }
-    }
-
-    fn tick(&mut self) {
-        if self.index == IndexStatus::Ready && self.last_reload.elapsed() >= RELOAD_EVERY {
-            self.last_reload = Instant::now();
-            self.pick_up_commits();
-        }
-        if self.index == IndexStatus::Busy {
-            // The other process's commit shows up without waiting for our retry.
-            if let Some(e) = self.engine.as_mut() {
-                if e.reload().unwrap_or(false) {
-                    self.refresh_keeping();
-                }
-            }
-            if self.retry_at.is_some_and(|t| Instant::now() >= t) {
-                self.retry_at = None;
-                self.index = IndexStatus::Checking;
-                self.effects.push(Effect::StartIndex);
-            }
-        }
-    }
-
-    /// Reloads the index if another process committed to it, and refreshes what is shown.
-    pub fn pick_up_commits(&mut self) {
-        let changed = self.engine.as_mut().map(|e| e.reload());
-        match changed {
-            Some(Ok(true)) => {
-                self.refresh_keeping();
-                self.note = Some("picked up a new index commit".into());
-            }
-            Some(Err(e)) => self.index = IndexStatus::Failed(e.to_string()),
-            _ => {}
-        }
-    }
-
-    /// Lets a test or the runtime retry a busy index right away.
-    pub fn retry_now(&mut self) {
-        self.retry_at = Some(Instant::now());
-    }
-
-    fn index_event(&mut self, event: IndexEvent) {
-        match event {
-            IndexEvent::Started(total) => self.index = IndexStatus::Updating { done: 0, total },
-            IndexEvent::Advanced(n) => {
-                if let IndexStatus::Updating { done, .. } = &mut self.index {
-                    *done += n;
-                }
-            }
-            IndexEvent::Finished(summary) => {
-                self.index = IndexStatus::Ready;
-                if std::mem::take(&mut self.recheck) {
-                    self.index = IndexStatus::Checking;
-                    self.effects.push(Effect::StartIndex);
-                }
-                let changed = summary.added + summary.changed + summary.removed > 0 || summary.rebuilt.is_some();
-                if changed || self.engine.is_none() {
-                    match self.engine.as_mut() {
-                        Some(e) => {
-                            if let Err(err) = e.reload() {
-                                self.index = IndexStatus::Failed(err.to_string());
-                            }
-                        }
-                        None => self.open_engine(),
-                    }
-                    self.refresh_keeping();
-                }
-                if changed {
-                    self.note = Some(format!(
-                        "index updated: {} new, {} changed, {} removed log(s){}",
-                        summary.added,
-                        summary.changed,
-                        summary.removed,
-                        summary.rebuilt.as_ref().map(|r| format!(" (rebuilt: {r})")).unwrap_or_default()
-                    ));
-                } else if !summary.warnings.is_empty() {
-                    self.note = Some(format!("{} warning(s), first: {}", summary.warnings.len(), summary.warnings[0]));
-                }
-            }
-            IndexEvent::Busy => {
-                self.index = IndexStatus::Busy;
-                self.retry_at = Some(Instant::now() + BUSY_RETRY);
-            }
-            IndexEvent::Failed(e) => self.index = IndexStatus::Failed(e),
-            IndexEvent::ArchiveChanged => {
-                if matches!(self.index, IndexStatus::Checking | IndexStatus::Updating { .. }) {
-                    self.recheck = true;
-                } else {
-                    self.index = IndexStatus::Checking;
-                    self.effects.push(Effect::StartIndex);
-                }
-            }
-        }
-    }
-
-    fn open_engine(&mut self) {
-        // An index of another archive is rebuilt for this one by the background check.
-        match Engine::open(&self.index_dir).and_then(|e| e.handle().check_archive(&self.archive).map(|()| e)) {
-            Ok(e) => {
-                self.engine = Some(e);
-                self.index = IndexStatus::Ready;
-                self.refresh();
-            }
-            // No index yet, or one to rebuild: the background check builds it.
-            Err(
-                IndexError::Missing(_)
-                | IndexError::Version { .. }
-                | IndexError::Damaged { .. }
-                | IndexError::OtherArchive { .. },
-            ) => {}
-            Err(e) => self.index = IndexStatus::Failed(e.to_string()),
-        }
-    }
-
-    /// Companies of the current query's speakers, most messages first.
-    pub fn companies(&self) -> Vec<(String, u64)> {
-        let Some(f) = &self.facets else { return Vec::new() };
-        speakers::Directory::new(f.speakers.iter().map(|(k, v)| (k.clone(), *v))).companies()
-    }
-
-    /// Messages of the open conversation that match a term (for highlighting).
-    pub fn conversation_terms(&self) -> Vec<&str> {
-        self.conversation.as_ref().map(|c| c.terms.iter().map(String::as_str).collect()).unwrap_or_default()
-    }
 }
 
 /// Applies an editing action to an input; returns whether the action was an edit.
@@ -1295,6 +1503,13 @@ fn edit_input(input: &mut TextInput, a: &Action) -> bool {
         _ => return false,
     }
     true
+}
+
+/// The messages (first, last) of `day` from header line `start` to `end`.
+fn span_of(day: &Day, start: u32, end: u32) -> Option<(usize, usize)> {
+    let first = day.messages.iter().position(|m| (start..=end).contains(&m.line))?;
+    let last = day.messages.iter().rposition(|m| (start..=end).contains(&m.line))?;
+    Some((first, last))
 }
 
 /// The first (newest) day whose date starts with `typed`.

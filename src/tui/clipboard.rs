@@ -43,8 +43,9 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 
-/// Copies `text`, writing an OSC 52 sequence to `terminal` when no tool takes it.
-pub fn copy(text: &str, terminal: &mut impl Write) -> CopyOutcome {
+/// Copies `text` through a clipboard tool. `Osc52` when no tool took it but the terminal may
+/// (the caller, which owns the terminal, then writes it with [`send_osc52`]).
+pub fn copy_with_tool(text: &str) -> CopyOutcome {
     let mode = std::env::var("CHATLORE_CLIPBOARD").unwrap_or_default();
     if mode == "off" {
         return CopyOutcome::Failed("copying is off (CHATLORE_CLIPBOARD=off)".into());
@@ -60,6 +61,11 @@ pub fn copy(text: &str, terminal: &mut impl Write) -> CopyOutcome {
     if term == "dumb" || term == "linux" {
         return CopyOutcome::Failed(format!("no clipboard tool, and TERM={term} cannot take OSC 52"));
     }
+    CopyOutcome::Osc52
+}
+
+/// Writes the OSC 52 sequence of `text` to `terminal`: `Osc52` when it was written.
+pub fn send_osc52(text: &str, terminal: &mut impl Write) -> CopyOutcome {
     match terminal.write_all(osc52(text).as_bytes()).and_then(|_| terminal.flush()) {
         Ok(()) => CopyOutcome::Osc52,
         Err(e) => CopyOutcome::Failed(format!("no clipboard tool, and the terminal could not be written: {e}")),

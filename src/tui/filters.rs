@@ -2,8 +2,9 @@
 //! found by fuzzy matching (nucleo) over nickname, name and company.
 
 use super::action::{FilterTab, InsightSection};
+use super::effect::Catalog;
 use crate::query::{DateRange, Field, Filter, Value};
-use crate::search::{Engine, Facets};
+use crate::search::Facets;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::BTreeMap;
@@ -25,22 +26,22 @@ pub struct FilterRow {
 }
 
 /// The rows of `tab` for the current query's facets, narrowed by what was typed.
-pub fn rows(facets: Option<&Facets>, engine: Option<&Engine>, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
-    let (Some(facets), Some(engine)) = (facets, engine) else { return Vec::new() };
+pub fn rows(facets: Option<&Facets>, catalog: Option<&Catalog>, tab: FilterTab, typed: &str) -> Vec<FilterRow> {
+    let (Some(facets), Some(catalog)) = (facets, catalog) else { return Vec::new() };
     let typed = typed.trim();
     match tab {
         FilterTab::Dates => dates(facets, typed),
-        FilterTab::Speakers => speakers(engine, facets, typed),
-        FilterTab::Topics => topics(engine, facets, typed),
-        FilterTab::Groups => groups(engine, facets, typed),
+        FilterTab::Speakers => speakers(catalog, facets, typed),
+        FilterTab::Topics => topics(catalog, facets, typed),
+        FilterTab::Groups => groups(catalog, facets, typed),
         FilterTab::Companies => companies(facets, typed),
     }
 }
 
 /// The rows of an insights section for the query's facets: each a value with its count and
 /// the filter Enter adds.
-pub fn insight_rows(facets: Option<&Facets>, engine: Option<&Engine>, section: InsightSection) -> Vec<FilterRow> {
-    let (Some(facets), Some(engine)) = (facets, engine) else { return Vec::new() };
+pub fn insight_rows(facets: Option<&Facets>, catalog: Option<&Catalog>, section: InsightSection) -> Vec<FilterRow> {
+    let (Some(facets), Some(catalog)) = (facets, catalog) else { return Vec::new() };
     match section {
         InsightSection::Months => continuous_months(&facets.months)
             .into_iter()
@@ -65,7 +66,7 @@ pub fn insight_rows(facets: Option<&Facets>, engine: Option<&Engine>, section: I
             .collect(),
         InsightSection::Companies => companies(facets, ""),
         InsightSection::Topics => {
-            let mut rows: Vec<FilterRow> = topics(engine, facets, "").into_iter().filter(|r| r.count > 0).collect();
+            let mut rows: Vec<FilterRow> = topics(catalog, facets, "").into_iter().filter(|r| r.count > 0).collect();
             for r in &mut rows {
                 r.label = r.label.split(' ').next().unwrap_or_default().to_owned();
             }
@@ -133,8 +134,8 @@ fn dates(facets: &Facets, typed: &str) -> Vec<FilterRow> {
     out
 }
 
-fn speakers(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
-    let Ok(directory) = engine.directory() else { return Vec::new() };
+fn speakers(catalog: &Catalog, facets: &Facets, typed: &str) -> Vec<FilterRow> {
+    let directory = &catalog.directory;
     let row = |s: &crate::speakers::Speaker, count: u64| {
         let detail = [s.company.as_deref(), s.role.as_deref(), s.city.as_deref()]
             .into_iter()
@@ -171,10 +172,9 @@ fn speakers(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
     scored.into_iter().take(MAX_SPEAKERS).map(|(_, c, s)| row(s, c)).collect()
 }
 
-fn topics(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
+fn topics(catalog: &Catalog, facets: &Facets, typed: &str) -> Vec<FilterRow> {
     let typed = typed.to_lowercase();
-    engine
-        .handle()
+    catalog
         .meta
         .topics
         .iter()
@@ -188,9 +188,8 @@ fn topics(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
         .collect()
 }
 
-fn groups(engine: &Engine, facets: &Facets, typed: &str) -> Vec<FilterRow> {
-    let handle = engine.handle();
-    let names = &handle.meta.groups;
+fn groups(catalog: &Catalog, facets: &Facets, typed: &str) -> Vec<FilterRow> {
+    let names = &catalog.meta.groups;
     let typed = typed.to_lowercase();
     facets
         .groups

@@ -17,6 +17,10 @@ pub enum Scope {
     Lists,
     /// The filter chips row.
     Chips,
+    /// The filter pane's list (its filter input aside).
+    Pick,
+    /// The list of saved searches.
+    Saved,
 }
 
 impl Scope {
@@ -27,6 +31,8 @@ impl Scope {
             Scope::Input => "输入 input",
             Scope::Lists => "",
             Scope::Chips => "筛选条 chips",
+            Scope::Pick => "筛选面板 filter pane",
+            Scope::Saved => "收藏 saved",
         }
     }
 }
@@ -101,7 +107,7 @@ const fn b(keys: &'static [Key], scope: Scope, action: Action, zh: &'static str,
     Binding { keys, scope, action, zh, en }
 }
 
-use Scope::{Chips, Global, Input, Lists};
+use Scope::{Chips, Global, Input, Lists, Pick, Saved};
 
 /// Every key the browser knows. Looked up top to bottom within the scopes that apply (the
 /// narrower scope first); typed characters that no row binds go to the search box.
@@ -247,6 +253,34 @@ pub static BINDINGS: &[Binding] = &[
         "重新索引新增、修改、删除的日志",
         "reindex: pick up new, changed and removed logs",
     ),
+    b(
+        &[k('b')],
+        Lists,
+        Action::SaveSearch,
+        "收藏当前搜索（查询和筛选条件）",
+        "save the search (query and filters) under a name",
+    ),
+    b(
+        &[k('B')],
+        Lists,
+        Action::OpenSaved,
+        "收藏的搜索：回车运行，x 删除",
+        "saved searches: Enter runs one, x deletes it",
+    ),
+    b(
+        &[k('x'), code(KeyCode::Delete)],
+        Saved,
+        Action::RemoveChip,
+        "删除选中的收藏",
+        "delete the selected saved search",
+    ),
+    b(
+        &[k(' ')],
+        Pick,
+        Action::MarkValue,
+        "筛选面板：标记多个值，回车一起应用（或）",
+        "filter pane: mark several values, Enter applies them together (any of them)",
+    ),
     b(&[k('q')], Lists, Action::CloseOrQuit, "关闭浮层；否则退出", "close an overlay, else quit"),
     b(&[k('h'), code(KeyCode::Left)], Chips, Action::Up, "前一个筛选条件", "previous chip"),
     b(&[k('l'), code(KeyCode::Right)], Chips, Action::Down, "后一个筛选条件", "next chip"),
@@ -281,6 +315,10 @@ pub struct Context {
     pub typing: bool,
     /// The chips row has the keyboard.
     pub chips: bool,
+    /// The filter pane is open.
+    pub picking: bool,
+    /// The list of saved searches is open.
+    pub saved: bool,
 }
 
 /// The help rows whose keys, Chinese or English text contain `filter` (case-insensitive).
@@ -299,10 +337,12 @@ pub fn action(ctx: Context, key: KeyEvent) -> Option<Action> {
         return None;
     }
     let pressed = Key { code: key.code, ctrl: key.modifiers.contains(KeyModifiers::CONTROL) };
-    let scopes: &[Scope] = match (ctx.typing, ctx.chips) {
-        (true, _) => &[Input, Global],
-        (false, true) => &[Chips, Lists, Global],
-        (false, false) => &[Lists, Global],
+    let scopes: &[Scope] = match ctx {
+        Context { picking: true, .. } => &[Pick, Input, Global],
+        Context { typing: true, .. } => &[Input, Global],
+        Context { chips: true, .. } => &[Chips, Lists, Global],
+        Context { saved: true, .. } => &[Saved, Lists, Global],
+        _ => &[Lists, Global],
     };
     let found = scopes
         .iter()

@@ -6,6 +6,7 @@
 pub mod action;
 pub mod app;
 mod clipboard;
+pub mod effect;
 mod filters;
 pub mod input;
 pub mod keymap;
@@ -15,21 +16,24 @@ mod render;
 mod terminal;
 mod theme;
 pub mod ui;
-mod worker;
+pub mod worker;
 
 use crate::watch::ArchiveWatcher;
-use action::{Action, IndexEvent};
+use action::{Action, CopyOutcome, IndexEvent};
 use anyhow::Result;
-use app::{App, Effect};
+use app::App;
 use crossterm::event::{self, Event, KeyEventKind, KeyModifiers};
+use effect::Effect;
 use ratatui::backend::Backend;
 use ratatui::Terminal;
 use std::path::Path;
 use std::time::Duration;
 use worker::Worker;
 
-/// How often the loop wakes without input (worker reports, retries).
+/// How often the loop wakes without input (retries, the reload check).
 const TICK: Duration = Duration::from_millis(100);
+/// How often it looks for the worker's answers while it waits for one.
+const ANSWER_POLL: Duration = Duration::from_millis(2);
 
 /// Where events come from: the real terminal, or a script in tests.
 pub trait Events {
@@ -60,11 +64,11 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
     let (mut terminal, _guard) = terminal::init()?;
     let size = terminal.size()?;
     let mut app = App::new(archive.to_owned(), index.to_owned(), (size.width, size.height));
-    let worker = Worker::new(archive.to_owned(), index.to_owned());
     // The first frame goes out before the index is opened or checked.
     let mut drawn = None;
     terminal.draw(|f| drawn = Some(ui::draw(f, &app)))?;
     app.drawn = drawn;
+    let worker = Worker::new(archive.to_owned(), index.to_owned());
     // The archive is watched: logs that arrive, change or go are indexed once it is quiet.
     let mut watcher = match ArchiveWatcher::new(archive, Some(index)) {
         Ok(w) => Some(w),
@@ -77,60 +81,86 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
     if let Some(f) = &recent_file {
         app.recent = recent::load(f);
     }
-    app.start();
+    // A saved-searches file that does not parse is left as it is (and said so).
+    let saved_file = recent::saved_file().filter(|f| match recent::load_saved(f) {
+        Ok(saved) => {
+            app.saved = saved;
+            true
+        }
+        Err(e) => {
+            app.alert = Some(format!("saved searches not loaded: {e}"));
+            false
+        }
+    });
+    let start = app.start();
     let result = run_loop(
         &mut terminal,
         &mut app,
         &mut TerminalEvents,
-        |effect| match effect {
-            Effect::StartIndex => {
-                worker.start();
-                None
+        start,
+        |effect| {
+            if !worker.send(effect) {
+                return Some(Action::Answer(action::Answer::Panicked {
+                    doing: "working".into(),
+                    message: "the background worker stopped".into(),
+                }));
             }
-            Effect::Copy(text) => {
-                let outcome = clipboard::copy(&text, &mut std::io::stdout());
-                Some(Action::Copied { outcome, text })
-            }
+            None
         },
         || {
-            let mut actions: Vec<Action> = worker.rx.try_iter().map(Action::Index).collect();
+            let mut actions: Vec<Action> = worker
+                .rx
+                .try_iter()
+                .map(|a| match a {
+                    // OSC 52 goes to the terminal from here, the thread that draws on it.
+                    Action::Copied { outcome: CopyOutcome::Osc52, text } => {
+                        let outcome = clipboard::send_osc52(&text, &mut std::io::stdout());
+                        Action::Copied { outcome, text }
+                    }
+                    other => other,
+                })
+                .collect();
             if watcher.as_mut().is_some_and(ArchiveWatcher::poll) {
                 actions.push(Action::Index(IndexEvent::ArchiveChanged));
             }
             actions
         },
     );
+    // Losing the user's lists of searches is no reason to fail the session.
     if let Some(f) = &recent_file {
-        // Losing the list of recent searches is no reason to fail the session.
         let _ = recent::save(f, &app.recent);
+    }
+    if let Some(f) = &saved_file {
+        let _ = recent::save_saved(f, &app.saved);
     }
     result
 }
 
-/// The loop: carry out effects, draw, wait for events, update; until the app quits.
-/// `effects` carries out what the app asks for (answering with an action when it has one);
-/// `reports` drains the other event sources (the index worker, the archive watcher).
+/// The loop: hand effects to the runtime, draw, wait for events, update; until the app quits.
+/// `start` are the effects to begin with; `effects` hands one to whoever carries it out (an
+/// answer it has at once comes back); `reports` drains the other event sources (the worker's
+/// answers, the archive watcher). While an answer is awaited the loop looks for it often, so
+/// results show as soon as they come; typing is applied and drawn at once meanwhile.
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     events: &mut impl Events,
+    start: Vec<Effect>,
     mut effects: impl FnMut(Effect) -> Option<Action>,
     mut reports: impl FnMut() -> Vec<Action>,
 ) -> Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
+    let mut pending = start;
+    let mut last_tick = std::time::Instant::now();
     loop {
-        // An effect's answer may ask for more effects (a copy that failed opens nothing new,
-        // but a finished index may ask for another check).
-        let mut pending = app.take_effects();
         while !pending.is_empty() {
-            for e in pending {
+            for e in std::mem::take(&mut pending) {
                 if let Some(answer) = effects(e) {
-                    app.update(answer);
+                    pending.extend(app.update(answer));
                 }
             }
-            pending = app.take_effects();
         }
         let mut drawn = None;
         terminal.draw(|f| drawn = Some(ui::draw(f, app)))?;
@@ -139,43 +169,44 @@ where
             return Ok(());
         }
         // Everything already waiting is applied before the next frame (fast typing, paste).
-        let mut event = events.next(TICK)?;
-        if event.is_none() {
-            app.update(Action::Tick);
+        let wait = if app.waiting() { ANSWER_POLL } else { TICK };
+        let mut event = events.next(wait)?;
+        // The clock ticks whether or not answers are awaited.
+        if event.is_none() && last_tick.elapsed() >= TICK {
+            last_tick = std::time::Instant::now();
+            pending.extend(app.update(Action::Tick));
         }
         while let Some(e) = event {
-            dispatch(app, e);
+            pending.extend(dispatch(app, e));
             if app.quit {
                 break;
             }
             event = events.next(Duration::ZERO)?;
         }
         for report in reports() {
-            app.update(report);
+            pending.extend(app.update(report));
         }
     }
 }
 
-/// Turns a terminal event into actions.
-pub fn dispatch(app: &mut App, event: Event) {
+/// Turns a terminal event into actions and applies them; returns the effects they ask for.
+pub fn dispatch(app: &mut App, event: Event) -> Vec<Effect> {
     match event {
         // Terminals send Esc then a key typed quickly after it as Alt+key: it means both.
         Event::Key(mut key) if key.kind != KeyEventKind::Release && key.modifiers.contains(KeyModifiers::ALT) => {
-            app.update(Action::Back);
+            let mut effects = app.update(Action::Back);
             key.modifiers.remove(KeyModifiers::ALT);
-            dispatch(app, Event::Key(key));
+            effects.extend(dispatch(app, Event::Key(key)));
+            effects
         }
-        Event::Key(key) if key.kind != KeyEventKind::Release => {
-            if let Some(a) = keymap::action(app.key_context(), key) {
-                app.update(a);
-            }
-        }
+        Event::Key(key) if key.kind != KeyEventKind::Release => match keymap::action(app.key_context(), key) {
+            Some(a) => app.update(a),
+            None => Vec::new(),
+        },
         Event::Paste(text) if app.typing() => {
-            for c in text.chars().filter(|c| !c.is_control()) {
-                app.update(Action::Input(c));
-            }
+            text.chars().filter(|c| !c.is_control()).flat_map(|c| app.update(Action::Input(c))).collect()
         }
         Event::Resize(w, h) => app.update(Action::Resize(w, h)),
-        _ => {}
+        _ => Vec::new(),
     }
 }

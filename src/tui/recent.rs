@@ -1,20 +1,56 @@
-//! Recent searches kept across runs: one query a line in `recent-searches` in the user's data
-//! directory (`$XDG_DATA_HOME/chatlore`, else `~/.local/share/chatlore`; `CHATLORE_DATA_DIR`
-//! overrides), never in the archive. The runtime reads it before the loop and writes it after,
-//! so `update` never touches the disk for it.
+//! The user's searches kept across runs, in the user's data directory
+//! (`$XDG_DATA_HOME/chatlore`, else `~/.local/share/chatlore`; `CHATLORE_DATA_DIR` overrides),
+//! never in the archive: recent queries (`recent-searches`, one a line) and saved searches
+//! (`saved-searches.json`). The runtime reads them before the loop and writes them after, so
+//! `update` never touches the disk for them.
 
+use super::app::SavedSearch;
 use etcetera::BaseStrategy;
 use std::path::{Path, PathBuf};
 
 const FILE: &str = "recent-searches";
+const SAVED: &str = "saved-searches.json";
+
+fn dir() -> Option<PathBuf> {
+    match std::env::var_os("CHATLORE_DATA_DIR") {
+        Some(d) => Some(PathBuf::from(d)),
+        None => Some(etcetera::choose_base_strategy().ok()?.data_dir().join("chatlore")),
+    }
+}
 
 /// Where recent searches are kept, if there is a data directory.
 pub fn file() -> Option<PathBuf> {
-    let dir = match std::env::var_os("CHATLORE_DATA_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => etcetera::choose_base_strategy().ok()?.data_dir().join("chatlore"),
-    };
-    Some(dir.join(FILE))
+    Some(dir()?.join(FILE))
+}
+
+/// Where saved searches are kept, if there is a data directory.
+pub fn saved_file() -> Option<PathBuf> {
+    Some(dir()?.join(SAVED))
+}
+
+/// The saved searches in `path`; none when it is missing. A file that does not parse is an
+/// error (it is not overwritten with an empty list).
+pub fn load_saved(path: &Path) -> Result<Vec<SavedSearch>, String> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{} does not parse: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// Writes the saved searches to `path` (creating its folder), replacing what was there.
+pub fn save_saved(path: &Path, saved: &[SavedSearch]) -> std::io::Result<()> {
+    let json = serde_json::to_vec_pretty(saved).map_err(std::io::Error::other)?;
+    write_atomically(path, &json)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(tmp, path)
 }
 
 /// The queries kept in `path`, oldest first; none when it is missing or unreadable.
@@ -26,12 +62,8 @@ pub fn load(path: &Path) -> Vec<String> {
 
 /// Writes `queries` to `path` (creating its folder), replacing what was there.
 pub fn save(path: &Path, queries: &[String]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, queries.iter().map(|q| format!("{}\n", q.replace('\n', " "))).collect::<String>())?;
-    std::fs::rename(tmp, path)
+    let text: String = queries.iter().map(|q| format!("{}\n", q.replace('\n', " "))).collect();
+    write_atomically(path, text.as_bytes())
 }
 
 #[cfg(test)]
@@ -45,5 +77,19 @@ mod tests {
         assert!(load(&path).is_empty());
         save(&path, &["对账".to_owned(), "from:张 网联".to_owned()]).unwrap();
         assert_eq!(load(&path), vec!["对账", "from:张 网联"]);
+    }
+
+    #[test]
+    fn saved_searches_round_trip_and_a_damaged_file_is_an_error_not_an_empty_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join(SAVED);
+        assert_eq!(load_saved(&path), Ok(Vec::new()));
+        let s = SavedSearch {
+            name: "断直连".into(), query: "断直连 -测试".into(), filters: vec!["from:张三".into()]
+        };
+        save_saved(&path, std::slice::from_ref(&s)).unwrap();
+        assert_eq!(load_saved(&path), Ok(vec![s]));
+        std::fs::write(&path, "{not json").unwrap();
+        assert!(load_saved(&path).unwrap_err().contains("does not parse"));
     }
 }

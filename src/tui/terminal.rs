@@ -44,7 +44,7 @@ pub fn restore() {
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        // A panic that is caught and turned into an error (by `catching`, or by the engine on
+        // A panic that is caught and turned into an error (by the worker, or by the engine on
         // a damaged index) is not the end: the browser goes on drawing and says what failed,
         // so the terminal stays as it is.
         if crate::panics::is_caught() {
@@ -55,12 +55,6 @@ fn install_panic_hook() {
     }));
 }
 
-/// Runs `f`; a panic inside it becomes an error with its message, and leaves the terminal to
-/// the browser (the background worker runs every job through this).
-pub fn catching<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    crate::panics::catch(f)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,10 +63,10 @@ mod tests {
     fn a_caught_panic_is_an_error_and_leaves_the_terminal_alone() {
         install_panic_hook();
         TAKEN.store(true, Ordering::SeqCst);
-        let r: Result<(), String> = catching(|| panic!("boom in the worker"));
+        let r: Result<(), String> = crate::panics::catch(|| panic!("boom in the worker"));
         let still_taken = TAKEN.swap(false, Ordering::SeqCst);
         assert_eq!(r, Err("boom in the worker".to_owned()));
         assert!(still_taken, "the hook did not restore the terminal");
-        assert_eq!(catching(|| 7), Ok(7));
+        assert_eq!(crate::panics::catch(|| 7), Ok(7));
     }
 }

@@ -1,58 +1,387 @@
-//! Indexing in the background: one thread at a time runs `index::update` and reports through
-//! a channel, so the browser keeps drawing and answering keys while logs are indexed.
+//! Everything that reads the disk or the index, off the UI thread. [`Executor`] carries out one
+//! [`Effect`] and answers with actions; [`Worker`] runs an executor on one thread, each effect
+//! inside `catch_unwind` (a panic becomes [`Answer::Panicked`], never a dead thread or a
+//! restored terminal), and when several effects of a kind wait, runs only the newest (typing
+//! fast asks for one search, not one a key). Indexing runs on a thread of its own, so a long
+//! build never holds up searches; it reports [`IndexEvent`]s.
 
-use super::action::IndexEvent;
-use super::terminal::catching;
+use super::action::{Action, Answer, DayRow, DiscussionRow, Found, IndexEvent, LoadedDay};
+use super::clipboard;
+use super::effect::{Catalog, DayJob, DaySource, Effect, SearchJob};
+use crate::archive::{self, Day};
 use crate::index::{self, IndexError, Options, Progress};
+use crate::query::{DateRange, Field, Filter, Query, Value};
+use crate::search::{self, Engine, Page, Sort};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 
-/// Runs index updates off the UI thread.
-pub struct Worker {
+/// Hits fetched at a time; more are fetched as the selection nears the end.
+pub const PAGE: usize = 200;
+
+/// Carries out effects, one at a time, on an archive and its index.
+pub struct Executor {
     archive: PathBuf,
     index: PathBuf,
-    tx: Sender<IndexEvent>,
-    pub rx: Receiver<IndexEvent>,
-    running: Arc<AtomicBool>,
+    engine: Option<Engine>,
+    /// Where index reports go (the indexing thread sends them).
+    reports: Sender<Action>,
+    indexing: Arc<AtomicBool>,
 }
 
-struct ToChannel(Sender<IndexEvent>);
+struct ToChannel(Sender<Action>);
 
 impl Progress for ToChannel {
     fn start(&self, files: u64) {
-        let _ = self.0.send(IndexEvent::Started(files));
+        let _ = self.0.send(Action::Index(IndexEvent::Started(files)));
     }
 
     fn advance(&self, files: u64) {
-        let _ = self.0.send(IndexEvent::Advanced(files));
+        let _ = self.0.send(Action::Index(IndexEvent::Advanced(files)));
     }
 }
 
-impl Worker {
-    pub fn new(archive: PathBuf, index: PathBuf) -> Worker {
-        let (tx, rx) = channel();
-        Worker { archive, index, tx, rx, running: Arc::new(AtomicBool::new(false)) }
+fn day_query(group: &str, date: crate::date::Date) -> Query {
+    let mut q = Query::default();
+    q.filters.push(Filter { field: Field::Group, value: Value::Text(group.to_owned()), negated: false });
+    q.filters.push(Filter {
+        field: Field::Date,
+        value: Value::Dates(DateRange { from: date, to: date }),
+        negated: false,
+    });
+    q
+}
+
+impl Executor {
+    /// An executor whose indexing thread reports to `reports`.
+    pub fn new(archive: PathBuf, index: PathBuf, reports: Sender<Action>) -> Executor {
+        Executor { archive, index, engine: None, reports, indexing: Arc::new(AtomicBool::new(false)) }
     }
 
-    /// Starts an update unless one is running.
-    pub fn start(&self) {
-        if self.running.swap(true, Ordering::SeqCst) {
+    /// Carries out one effect; the answers to give the app.
+    pub fn run(&mut self, effect: Effect) -> Vec<Action> {
+        if self.engine.is_none() {
+            // Nothing to count before the index is open: said so, so that no one waits.
+            let closed = || "the index is not open".to_owned();
+            let answer = match &effect {
+                Effect::Facets { seq, .. } => Some(Answer::Faceted { seq: *seq, facets: Err(closed()) }),
+                Effect::MonthTotals => Some(Answer::MonthTotals(Err(closed()))),
+                Effect::Days { seq, .. } => Some(Answer::Days { seq: *seq, rows: Err(closed()) }),
+                Effect::DayTitles { seq, group, date } => {
+                    Some(Answer::DayTitles { seq: *seq, group: group.clone(), date: *date, discussions: Vec::new() })
+                }
+                _ => None,
+            };
+            if let Some(answer) = answer {
+                return vec![Action::Answer(answer)];
+            }
+        }
+        let answer = match effect {
+            Effect::Open => self.open(),
+            Effect::Reload { always } => match self.engine.as_ref().map(Engine::reload) {
+                None => return Vec::new(),
+                Some(Ok(changed)) if changed || always => {
+                    self.catalog().map_or_else(Answer::OpenFailed, Answer::Reloaded)
+                }
+                Some(Ok(_)) => return Vec::new(),
+                Some(Err(e)) => Answer::OpenFailed(e.to_string()),
+            },
+            Effect::StartIndex => {
+                self.start_index();
+                return Vec::new();
+            }
+            Effect::Search(job) => {
+                let found = self.search(&job).map(Box::new);
+                Answer::Searched { job: Box::new(job), found }
+            }
+            Effect::Facets { seq, query } => {
+                let facets = self.engine().facets(&query).map(Box::new).map_err(|e| e.to_string());
+                Answer::Faceted { seq, facets }
+            }
+            Effect::MonthTotals => Answer::MonthTotals(
+                self.engine().facets(&Query::default()).map(|f| f.months).map_err(|e| e.to_string()),
+            ),
+            Effect::Days { seq, query } => {
+                let rows = self.engine().facets(&query).map_err(|e| e.to_string()).map(|f| {
+                    let mut rows: Vec<DayRow> =
+                        f.days.into_iter().map(|((group, date), messages)| DayRow { group, date, messages }).collect();
+                    rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.group.cmp(&b.group)));
+                    rows
+                });
+                Answer::Days { seq, rows }
+            }
+            Effect::DayTitles { seq, group, date } => {
+                let discussions = self
+                    .engine()
+                    .discussions(&day_query(&group, date), None, Sort::Oldest)
+                    .map(|r| r.discussions.into_iter().map(|d| d.discussion).collect())
+                    .unwrap_or_default();
+                Answer::DayTitles { seq, group, date, discussions }
+            }
+            Effect::LoadDay(job) => {
+                let day = self.load_day(&job).map(Box::new);
+                Answer::DayLoaded { job: Box::new(job), day }
+            }
+            Effect::Copy(text) => {
+                // OSC 52 goes to the terminal, which only the UI thread writes: the runtime
+                // sends it on an `Osc52` answer.
+                let outcome = clipboard::copy_with_tool(&text);
+                return vec![Action::Copied { outcome, text }];
+            }
+        };
+        vec![Action::Answer(answer)]
+    }
+
+    /// The open engine, for effects that were checked to need one.
+    fn engine(&self) -> &Engine {
+        self.engine.as_ref().expect("checked in run")
+    }
+
+    fn catalog(&self) -> Result<Arc<Catalog>, String> {
+        let engine = self.engine.as_ref().ok_or("the index is not open")?;
+        let directory = engine.directory().map_err(|e| e.to_string())?;
+        Ok(Arc::new(Catalog { meta: engine.handle().meta.clone(), directory }))
+    }
+
+    fn open(&mut self) -> Answer {
+        // An index of another archive is rebuilt for this one by the background check.
+        match Engine::open(&self.index).and_then(|e| e.handle().check_archive(&self.archive).map(|()| e)) {
+            Ok(e) => {
+                self.engine = Some(e);
+                self.catalog().map_or_else(Answer::OpenFailed, Answer::Opened)
+            }
+            Err(
+                IndexError::Missing(_)
+                | IndexError::Version { .. }
+                | IndexError::Damaged { .. }
+                | IndexError::OtherArchive { .. },
+            ) => Answer::NotYet,
+            Err(e) => Answer::OpenFailed(e.to_string()),
+        }
+    }
+
+    /// Starts an index update on its own thread unless one is running.
+    fn start_index(&self) {
+        if self.indexing.swap(true, Ordering::SeqCst) {
             return;
         }
         let (archive, index, tx, running) =
-            (self.archive.clone(), self.index.clone(), self.tx.clone(), Arc::clone(&self.running));
+            (self.archive.clone(), self.index.clone(), self.reports.clone(), Arc::clone(&self.indexing));
         std::thread::spawn(move || {
             // A panic is reported like any failure; the browser keeps the terminal and goes on.
-            let result = catching(|| index::update(&archive, &index, &Options::default(), &ToChannel(tx.clone())));
+            let result =
+                crate::panics::catch(|| index::update(&archive, &index, &Options::default(), &ToChannel(tx.clone())));
             running.store(false, Ordering::SeqCst);
-            let _ = tx.send(match result {
+            let _ = tx.send(Action::Index(match result {
                 Ok(Ok(summary)) => IndexEvent::Finished(Box::new(summary)),
                 Ok(Err(IndexError::Busy(_))) => IndexEvent::Busy,
                 Ok(Err(e)) => IndexEvent::Failed(e.to_string()),
                 Err(panic) => IndexEvent::Failed(format!("indexing stopped on an internal error: {panic}")),
-            });
+            }));
         });
     }
+
+    fn search(&self, job: &SearchJob) -> Result<Found, String> {
+        let Some(engine) = &self.engine else { return Err("the index is not open".into()) };
+        let mut found = Found {
+            hits: Vec::new(),
+            total: 0,
+            elapsed: Default::default(),
+            discussions: Vec::new(),
+            discussions_total: 0,
+            kept: None,
+            kept_discussion: None,
+        };
+        let mut offset = job.offset;
+        // Pages until the wanted hit is loaded, or the kept one found (within a page or so of
+        // where it was).
+        loop {
+            let page = Page { limit: Some(PAGE), offset, sort: job.sort };
+            let r = engine.search(&job.query, page).map_err(|e| e.to_string())?;
+            found.total = r.total;
+            found.elapsed += r.elapsed;
+            let got = r.hits.len();
+            found.hits.extend(r.hits);
+            offset += got;
+            if let Some((path, line)) = &job.keep {
+                found.kept = found.hits.iter().position(|h| h.path == *path && h.line == *line).map(|i| i + job.offset);
+            }
+            let loaded = job.offset + found.hits.len();
+            let looking = job.keep.is_some() && found.kept.is_none() && loaded <= job.until + PAGE;
+            if got == 0 || loaded >= found.total || (loaded > job.until && !looking) {
+                break;
+            }
+        }
+        if job.discussions && job.offset == 0 {
+            let terms: Vec<&str> = job.query.highlight_terms();
+            let r = engine.discussions(&job.query, Some(PAGE), job.sort).map_err(|e| e.to_string())?;
+            found.discussions_total = r.total;
+            found.discussions = r
+                .discussions
+                .into_iter()
+                .map(|hit| {
+                    let d = &hit.discussion;
+                    // The best matching line: the best ranked message hit in it, else the first
+                    // of its summary lines that matched, else the fullest of its summary lines
+                    // (without words to match, the one that says most).
+                    let best = found
+                        .hits
+                        .iter()
+                        .filter(|_| !terms.is_empty())
+                        .find(|h| h.path == d.path && (d.start_line..=d.end_line).contains(&h.line))
+                        .map(|h| (h.text.clone(), h.highlights.clone()))
+                        .or_else(|| {
+                            d.summary
+                                .iter()
+                                .find(|l| hit.hits.contains(&l.line))
+                                .or_else(|| d.summary.iter().max_by_key(|l| l.text.chars().count()))
+                                .map(|l| (l.text.clone(), search::highlights(&l.text, &terms)))
+                        });
+                    DiscussionRow { hit, best }
+                })
+                .collect();
+            if let Some((path, start)) = &job.keep_discussion {
+                found.kept_discussion = found
+                    .discussions
+                    .iter()
+                    .position(|d| d.hit.discussion.path == *path && d.hit.discussion.start_line == *start);
+            }
+        }
+        Ok(found)
+    }
+
+    fn load_day(&self, job: &DayJob) -> Result<LoadedDay, String> {
+        let path = match &job.source {
+            DaySource::Path(p) => p.clone(),
+            DaySource::Of { group, date } => {
+                let engine = self.engine.as_ref().ok_or("the index is not open")?;
+                let page = Page { limit: Some(1), offset: 0, sort: Sort::Oldest };
+                let first = engine.search(&day_query(group, *date), page).map_err(|e| e.to_string())?;
+                first.hits.into_iter().next().ok_or("that day has no messages any more")?.path
+            }
+        };
+        let day: Day = archive::load_day(&self.archive, &path).map_err(|w| format!("cannot open {w}"))?;
+        let refs: Vec<&str> = job.terms.iter().map(String::as_str).collect();
+        let matches = if refs.is_empty() {
+            Vec::new()
+        } else {
+            day.messages
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| !search::highlights(&m.text, &refs).is_empty())
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let spans = match &self.engine {
+            Some(engine) => engine
+                .discussions(&day_query(&day.group, day.date), None, Sort::Oldest)
+                .map(|r| {
+                    r.discussions
+                        .into_iter()
+                        .filter(|d| d.discussion.path == day.path)
+                        .map(|d| (d.discussion.start_line, d.discussion.end_line))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        Ok(LoadedDay { day, matches, spans })
+    }
+}
+
+/// What an effect is, for an error message.
+fn doing(effect: &Effect) -> &'static str {
+    match effect {
+        Effect::Open | Effect::Reload { .. } => "opening the index",
+        Effect::StartIndex => "starting the indexing",
+        Effect::Search(_) => "searching",
+        Effect::Facets { .. } | Effect::MonthTotals => "counting",
+        Effect::Days { .. } | Effect::DayTitles { .. } => "listing days",
+        Effect::LoadDay(_) => "opening a day",
+        Effect::Copy(_) => "copying",
+    }
+}
+
+/// Runs `run` on each effect, a panic turned into [`Answer::Panicked`].
+pub fn guarded(run: &mut impl FnMut(Effect) -> Vec<Action>, effect: Effect) -> Vec<Action> {
+    let what = doing(&effect);
+    crate::panics::catch(|| run(effect))
+        .unwrap_or_else(|message| vec![Action::Answer(Answer::Panicked { doing: what.to_owned(), message })])
+}
+
+/// One thread that carries out effects and sends back the answers.
+pub struct Worker {
+    tx: Sender<Effect>,
+    /// Answers and index reports, for the loop to drain.
+    pub rx: Receiver<Action>,
+}
+
+impl Worker {
+    /// A worker on an archive and its index.
+    pub fn new(archive: PathBuf, index: PathBuf) -> Worker {
+        let (answers, rx) = channel();
+        let mut executor = Executor::new(archive, index, answers.clone());
+        Worker::spawn(move |e| executor.run(e), answers, rx)
+    }
+
+    /// A worker running `run` on every effect (tests give it their own).
+    pub fn spawn(
+        mut run: impl FnMut(Effect) -> Vec<Action> + Send + 'static,
+        answers: Sender<Action>,
+        rx: Receiver<Action>,
+    ) -> Worker {
+        let (tx, effects) = channel::<Effect>();
+        std::thread::spawn(move || {
+            while let Ok(first) = effects.recv() {
+                let mut queue = vec![first];
+                queue.extend(effects.try_iter());
+                // Of effects of a kind where only the newest matters, the older are dropped.
+                let keep: Vec<bool> =
+                    (0..queue.len()).map(|i| !queue[i + 1..].iter().any(|later| later.supersedes(&queue[i]))).collect();
+                for (effect, keep) in queue.into_iter().zip(keep) {
+                    if keep {
+                        for answer in guarded(&mut run, effect) {
+                            if answers.send(answer).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        Worker { tx, rx }
+    }
+
+    /// A channel pair for [`Worker::spawn`].
+    pub fn channel() -> (Sender<Action>, Receiver<Action>) {
+        channel()
+    }
+
+    /// Hands an effect to the worker; false when it is gone.
+    pub fn send(&self, effect: Effect) -> bool {
+        self.tx.send(effect).is_ok()
+    }
+}
+
+/// Carries out `effects` here and now, and every effect their answers ask for, feeding the
+/// answers to `app` (tests and benchmarks, without a worker thread). Effects that reach
+/// outside the index (indexing, the clipboard) are returned undone, for the caller to carry
+/// out or inspect.
+pub fn settle(app: &mut super::app::App, executor: &mut Executor, mut effects: Vec<Effect>) -> Vec<Effect> {
+    let mut outside = Vec::new();
+    while !effects.is_empty() {
+        let mut next = Vec::new();
+        for e in effects {
+            if matches!(e, Effect::StartIndex | Effect::Copy(_)) {
+                outside.push(e);
+                continue;
+            }
+            for answer in guarded(&mut |e| executor.run(e), e) {
+                next.extend(app.update(answer));
+            }
+        }
+        effects = next;
+    }
+    outside
 }

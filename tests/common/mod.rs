@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: fixture archives and indexes in temp folders.
 #![allow(dead_code)]
 
+pub mod tui;
+
 use chatlore::index::{self, writer::Silent, Options, Summary};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

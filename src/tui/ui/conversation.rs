@@ -17,14 +17,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let block = pane(" 对话 Conversation ".into(), focused);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let none = app.engine.is_some() && app.results.error.is_none() && app.results.total == 0;
+        let none =
+            app.catalog.is_some() && app.results.error.is_none() && !app.results.searching && app.results.total == 0;
         let text =
             if none { "No hits: nothing to show." } else { "Select a hit to read it in its day's conversation." };
         frame.render_widget(Paragraph::new(Line::styled(text, DIM)), inner);
         return;
     };
-    let handle = app.engine.as_ref().map(|e| e.handle());
-    let group = match handle.as_ref().and_then(|h| h.meta.groups.get(&c.day.group)) {
+    let group = match app.catalog.as_ref().and_then(|k| k.meta.groups.get(&c.day.group)) {
         Some(name) => format!("{name} ({})", c.day.group),
         None => c.day.group.clone(),
     };

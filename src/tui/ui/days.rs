@@ -3,14 +3,17 @@
 //! start to end.
 
 use super::{bar, fit, pane, popup, thousands, visible_rows, ACCENT, DIM};
-use crate::tui::app::{App, DayRow};
+use crate::tui::app::App;
+use crate::tui::app::Overlay;
 use crate::tui::layout::{day_list_rows, DAYS_POPUP};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App, rows: &[DayRow], selected: usize, typed: &str) {
+pub fn draw(frame: &mut Frame, app: &App) {
+    let Some(Overlay::Days { selected, rows, typed, loading, titles }) = &app.overlay else { return };
+    let (selected, typed) = (*selected, typed.as_str());
     let area = popup(frame, DAYS_POPUP.0, DAYS_POPUP.1);
     let jump = if typed.is_empty() { "type a date to jump".to_owned() } else { format!("jump › {typed}") };
     let title = format!(" 日历 Days · {} days · {jump} · Enter opens · Esc closes ", rows.len());
@@ -18,10 +21,11 @@ pub fn draw(frame: &mut Frame, app: &App, rows: &[DayRow], selected: usize, type
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if rows.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled(" no days under these filters", DIM)), inner);
+        let text = if *loading { " listing the days…" } else { " no days under these filters" };
+        frame.render_widget(Paragraph::new(Line::styled(text, DIM)), inner);
         return;
     }
-    let names = app.engine.as_ref().map(|e| e.handle().meta.groups.clone()).unwrap_or_default();
+    let names = app.catalog.as_ref().map(|k| k.meta.groups.clone()).unwrap_or_default();
     let peak = rows.iter().map(|r| r.messages).max().unwrap_or(1).max(1);
     let list_h = day_list_rows(app.size.1).min(usize::from(inner.height));
     let lines = visible_rows(rows, selected, list_h, |r, style| {
@@ -38,7 +42,11 @@ pub fn draw(frame: &mut Frame, app: &App, rows: &[DayRow], selected: usize, type
     let below = usize::from(inner.height).saturating_sub(list_h);
     let Some(row) = rows.get(selected).filter(|_| below > 1) else { return };
     let width = usize::from(inner.width);
-    let discussions = app.day_discussions(row);
+    let Some((_, _, discussions)) = titles.as_ref().filter(|(g, d, _)| *g == row.group && *d == row.date) else {
+        let area = Rect { y: inner.y + list_h as u16, height: below as u16, ..inner };
+        frame.render_widget(Paragraph::new(Line::styled(fit(" ── …", width), DIM)), area);
+        return;
+    };
     let mut titles = vec![Line::styled(
         fit(&format!(" ── {} {} · {} ", row.date, row.group, plural(discussions.len(), "span")), width),
         DIM,

@@ -2,6 +2,7 @@
 //! for the current query, narrowed by typing; Enter adds the selected one as a chip.
 
 use super::{fit, pane, popup, thousands, visible_rows, ACCENT, DIM};
+use crate::query::Filter;
 use crate::tui::action::FilterTab;
 use crate::tui::app::App;
 use crate::tui::input::TextInput;
@@ -11,9 +12,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App, tab: FilterTab, input: &TextInput, selected: usize) {
+pub fn draw(frame: &mut Frame, app: &App, tab: FilterTab, input: &TextInput, selected: usize, marked: &[Filter]) {
     let area = popup(frame, 100, 32);
-    let block = pane(" 筛选 Filters · Tab switches · Enter adds · Esc closes ".into(), true);
+    let title = if marked.is_empty() {
+        " 筛选 Filters · Tab switches · Space marks · Enter adds · Esc closes ".to_owned()
+    } else {
+        format!(" 筛选 Filters · {} marked · Enter adds them (any of them) · Esc closes ", marked.len())
+    };
+    let block = pane(title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [tabs_area, input_area, list_area] =
@@ -46,10 +52,12 @@ pub fn draw(frame: &mut Frame, app: &App, tab: FilterTab, input: &TextInput, sel
     let width = usize::from(list_area.width);
     let label_w = (width * 2 / 5).max(12);
     let count_w = 8;
-    let detail_w = width.saturating_sub(label_w + count_w + 3);
+    let detail_w = width.saturating_sub(label_w + count_w + 4);
     let lines = visible_rows(&rows, selected, usize::from(list_area.height), |r, style| {
+        let mark = if marked.contains(&r.filter) { "✓ " } else { "  " };
         Line::from(vec![
-            Span::styled(format!(" {} ", fit(&r.label, label_w)), style),
+            Span::styled(mark, style.patch(ACCENT)),
+            Span::styled(format!("{} ", fit(&r.label, label_w)), style),
             Span::styled(fit(&r.detail, detail_w), style.patch(DIM)),
             Span::styled(format!("{:>count_w$} ", thousands(r.count)), style.patch(ACCENT)),
         ])

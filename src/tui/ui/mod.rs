@@ -6,6 +6,7 @@ mod filters;
 mod help;
 mod insights;
 mod results;
+mod saved;
 mod search_box;
 mod status;
 
@@ -34,9 +35,13 @@ pub fn draw(frame: &mut Frame, app: &App) -> Panes {
     status::draw(frame, app, panes.status);
     match &app.overlay {
         Some(Overlay::Help { filter, selected }) => help::draw(frame, filter, *selected),
-        Some(Overlay::Filters { tab, input, selected }) => filters::draw(frame, app, *tab, input, *selected),
+        Some(Overlay::Filters { tab, input, selected, marked }) => {
+            filters::draw(frame, app, *tab, input, *selected, marked)
+        }
         Some(Overlay::Insights { section, selected }) => insights::draw(frame, app, *section, *selected),
-        Some(Overlay::Days { selected, rows, typed }) => days::draw(frame, app, rows, *selected, typed),
+        Some(Overlay::Days { .. }) => days::draw(frame, app),
+        Some(Overlay::Saved { selected }) => saved::draw(frame, app, *selected),
+        Some(Overlay::SaveAs { name }) => saved::prompt(frame, name),
         Some(Overlay::Citation { text, scroll }) => help::citation(frame, text, *scroll),
         None => {}
     }

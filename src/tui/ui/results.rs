@@ -76,13 +76,13 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
         let base = if i == r.discussion_selected { super::SELECTED } else { ratatui::style::Style::new() };
         let d = &row.hit.discussion;
         let head = format!(
-            "{} {} {}–{} · {} msgs · {} people · ",
+            "{} {} {}–{} · {} msgs · {} · ",
             d.date,
             d.group,
             d.start_time.get(..5).unwrap_or(&d.start_time),
             d.end_time.get(..5).unwrap_or(&d.end_time),
             d.messages,
-            row.hit.people.len()
+            people(row.hit.people.len())
         );
         let title_w = width.saturating_sub(head.width());
         let title = fit(&d.title, title_w);
@@ -104,6 +104,15 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
     lines
 }
 
+/// `1 person`, `9 people`.
+fn people(n: usize) -> String {
+    if n == 1 {
+        "1 person".to_owned()
+    } else {
+        format!("{n} people")
+    }
+}
+
 /// What the pane says instead of hits, if anything.
 fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
     let r = &app.results;
@@ -113,7 +122,7 @@ fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
             Line::styled("Fix the query, or Ctrl-K to clear it.", DIM),
         ]);
     }
-    let Some(engine) = &app.engine else {
+    let Some(catalog) = &app.catalog else {
         let what = match &app.index {
             IndexStatus::Failed(e) => return Some(vec![Line::styled(format!("The index cannot be used: {e}"), ERROR)]),
             IndexStatus::Updating { done, total } => {
@@ -126,11 +135,14 @@ fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
         };
         return Some(vec![Line::from(what)]);
     };
-    if engine.handle().meta.messages == 0 && r.total == 0 {
+    if catalog.meta.messages == 0 && r.total == 0 {
         return Some(vec![
             Line::from(format!("The archive in {} has no messages yet.", app.archive.display())),
             Line::styled("Put logs in <group>/_posts/YYYY-MM-DD-chat.markdown and press r to index them.", DIM),
         ]);
+    }
+    if r.searching && r.total == 0 {
+        return Some(vec![Line::styled("Searching…", DIM)]);
     }
     if r.total == 0 {
         let mut lines = vec![Line::from("No messages match.")];

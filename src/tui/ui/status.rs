@@ -13,12 +13,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let [left, right] = Layout::horizontal([Constraint::Min(20), Constraint::Length(38)]).areas(area);
     let r = &app.results;
     let mut spans = vec![];
-    if let Some(note) = &app.note {
+    if let Some(alert) = &app.alert {
+        spans.push(Span::styled(format!(" {alert}"), ERROR));
+    } else if let Some(note) = &app.note {
         spans.push(Span::styled(format!(" {note}"), Style::new().fg(Color::Green)));
     } else if r.error.is_some() {
         spans.push(Span::styled(" malformed query", ERROR));
-    } else if app.engine.is_none() {
+    } else if app.catalog.is_none() {
         spans.push(Span::styled(" chatlore · ? keys", DIM));
+    } else if r.searching {
+        spans.push(Span::styled(" searching…", DIM));
     } else {
         spans.push(Span::raw(format!(" {}", hits(r.total))));
         spans.push(Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM));
@@ -41,7 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 IndexStatus::Opening => ("opening the index…".to_owned(), DIM),
                 IndexStatus::Checking => ("checking the archive…".to_owned(), DIM),
                 IndexStatus::Ready => {
-                    let m = app.engine.as_ref().map(|e| (e.handle().meta.files, e.handle().meta.messages));
+                    let m = app.catalog.as_ref().map(|k| (k.meta.files, k.meta.messages));
                     let (files, messages) = m.unwrap_or_default();
                     (format!("index ✓ {files} logs · {} msgs", thousands(messages)), DIM)
                 }

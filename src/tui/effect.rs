@@ -1,0 +1,125 @@
+//! What `App::update` asks the runtime to do ([`Effect`]), and the facts of the open index the
+//! app draws from ([`Catalog`]). Every effect that reads the disk or the index carries a
+//! sequence number; the worker's answer carries it back, and the app drops an answer whose
+//! number is no longer the one it waits for (the query changed meanwhile).
+
+use crate::date::Date;
+use crate::index::manifest::Meta;
+use crate::query::Query;
+use crate::search::Sort;
+use crate::speakers::Directory;
+use std::sync::Arc;
+
+/// What the app knows of the open index without asking it: its meta file (groups, topics,
+/// counts) and its speakers. The worker sends a new one whenever it opens or reloads the index.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub meta: Meta,
+    pub directory: Arc<Directory>,
+}
+
+/// A search to run: a page of message hits and, while results list discussions, the
+/// discussions the query finds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchJob {
+    pub seq: u64,
+    pub query: Query,
+    pub sort: Sort,
+    /// Hits from here (0: a new search; more: the next pages of the same one).
+    pub offset: usize,
+    /// Pages are fetched until this many hits are loaded (`G` on a large result).
+    pub until: usize,
+    pub discussions: bool,
+    /// After the index changed: find this message (path, line) again and select it.
+    pub keep: Option<(String, u32)>,
+    /// After the index changed: find this discussion (path, start line) again.
+    pub keep_discussion: Option<(String, u32)>,
+}
+
+/// Which day to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DaySource {
+    /// The log at this archive-relative path.
+    Path(String),
+    /// The log of a group on a date (the day list).
+    Of { group: String, date: Date },
+}
+
+/// Where the conversation's cursor goes in a day being opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// The message whose header is on this line (the first message when it is gone).
+    Line(u32),
+    /// The first message.
+    First,
+}
+
+/// A day to open in the conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayJob {
+    pub seq: u64,
+    pub source: DaySource,
+    pub at: At,
+    /// The discussion opened (header lines of its first and last message), marked.
+    pub span: Option<(u32, u32)>,
+    /// Words to highlight (the query's terms and its topics' keywords).
+    pub terms: Vec<String>,
+    /// Reopening after the index changed: the scroll and the marked line to keep; the day is
+    /// dropped rather than shown elsewhere when the cursor's message is gone.
+    pub keep: Option<(isize, Option<u32>)>,
+}
+
+/// Something for the runtime to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Open the index (first, and after a rebuild) and send its catalog.
+    Open,
+    /// Look for a newer commit of the index. `always`: answer (and refresh) even without one
+    /// (our own indexing just committed); otherwise answer only when there is one.
+    Reload {
+        always: bool,
+    },
+    /// Bring the index up to date in the background.
+    StartIndex,
+    Search(SearchJob),
+    /// Facet counts of a query (filter pane, insights).
+    Facets {
+        seq: u64,
+        query: Query,
+    },
+    /// Messages per month of the whole archive (`%` in insights).
+    MonthTotals,
+    /// The day list under these filters.
+    Days {
+        seq: u64,
+        query: Query,
+    },
+    /// The discussions of one day of the day list, listed under it.
+    DayTitles {
+        seq: u64,
+        group: String,
+        date: Date,
+    },
+    /// Open a day in the conversation.
+    LoadDay(DayJob),
+    /// Put text on the clipboard.
+    Copy(String),
+}
+
+impl Effect {
+    /// Effects of the same kind where only the newest matters: a worker with several waiting
+    /// runs the last one only.
+    pub fn supersedes(&self, older: &Effect) -> bool {
+        use Effect::*;
+        matches!(
+            (self, older),
+            (Search(_), Search(_))
+                | (Facets { .. }, Facets { .. })
+                | (Days { .. }, Days { .. })
+                | (DayTitles { .. }, DayTitles { .. })
+                | (LoadDay(_), LoadDay(_))
+                | (MonthTotals, MonthTotals)
+                | (Reload { always: false }, Reload { always: false })
+        )
+    }
+}

@@ -176,11 +176,11 @@ fn help_opens_from_anywhere_filters_in_both_languages_and_enter_runs_the_key() {
     assert!(app.overlay.is_none() && app.input.text == "?", "? is typed in the search box");
     key(&mut app, KeyCode::F(1));
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })), "F1 opens the help from the search box");
-    typed(&mut app, "发言人、公司");
+    typed(&mut app, "谁懂、公司");
     let Some(Overlay::Help { filter, .. }) = &app.overlay else { panic!("no help") };
     let rows = keymap::help_rows(&filter.text);
     assert_eq!(rows.iter().map(|b| b.keys_label()).collect::<Vec<_>>(), vec!["i"]);
-    assert_eq!(keymap::help_rows("TOP SPEAKERS").len(), 1, "English, any case");
+    assert_eq!(keymap::help_rows("WHO KNOWS").len(), 1, "English, any case");
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.overlay, Some(Overlay::Insights { .. })), "Enter ran i");
 }
@@ -1029,4 +1029,64 @@ fn without_words_a_discussion_row_shows_its_fullest_central_message() {
         let shown = row.best.as_ref().map(|(text, _)| text.chars().count());
         assert_eq!(shown, longest, "{:?}", row.hit.discussion.summary);
     }
+}
+
+/// Insights name people, not nicknames, and for a query's words rank them by what they wrote
+/// about it (the shared `who` ranking): three bare mentions lose to two answers.
+#[test]
+fn insights_show_who_knows_about_the_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    write(
+        &archive,
+        "g/_posts/2018-01-02-chat.markdown",
+        log(
+            "2018-01-02",
+            &[
+                ("09:00:00", "龚晓冬", "结售汇要先在外管局做名录登记，然后银行才给开通结售汇接口"),
+                ("09:01:00", "Aaron-携程金融支付PL", "结售汇"),
+                ("09:02:00", "Aaron-携程金融支付PL", "结售汇"),
+                ("09:03:00", "Aaron-携程金融支付PL", "结售汇"),
+                ("09:04:00", "Aaron-携程金融支付PL", "结售汇？"),
+                ("09:05:00", "Aaron-携程金融支付PL", "今天天气不错"),
+                ("09:06:00", "Aaron-携程金融支付PL", "大家早"),
+            ],
+        ),
+    );
+    write(
+        &archive,
+        "g/_posts/2018-01-03-chat.markdown",
+        log(
+            "2018-01-03",
+            &[(
+                "10:00:00",
+                "龚晓冬-银商账户-产品-上海",
+                "结售汇的交割有实时和日终两种，日终处理的话超限交易要第二天才退回",
+            )],
+        ),
+    );
+    let mut app = app_on(&archive, &dir.path().join("index"), (140, 40));
+    // Without words: people by their messages, a renamed member's nicknames together.
+    app.update(Action::OpenInsights);
+    let people = app.insight_rows(InsightSection::Speakers);
+    let labels: Vec<&str> = people.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(labels, ["Aaron", "龚晓冬"], "{people:?}");
+    assert_eq!(people[1].count, 2, "both of 龚晓冬's nicknames count");
+    key(&mut app, KeyCode::Esc);
+    typed(&mut app, "结售汇");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('i'));
+    let experts = app.insight_rows(InsightSection::Speakers);
+    let labels: Vec<&str> = experts.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(labels, ["龚晓冬", "Aaron"], "answers before mentions: {experts:?}");
+    assert_eq!((experts[0].count, experts[1].count), (2, 4), "each with their matching messages");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 40)).unwrap();
+    terminal.draw(|f| drawn(f, &app)).unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("Who knows"), "{screen}");
+    // Enter on a person filters by every nickname of theirs.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.chips.iter().map(ToString::to_string).collect::<Vec<_>>(), ["from:龚晓冬"]);
+    assert_eq!(app.results.total, 2);
 }

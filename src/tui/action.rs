@@ -224,6 +224,9 @@ pub enum Answer {
     Faceted {
         seq: u64,
         facets: Result<Box<Facets>, String>,
+        /// Who knows about the query's words (person label, their matching messages), best
+        /// first; empty for a query of filters only.
+        experts: Vec<(String, u64)>,
     },
     MonthTotals(Result<BTreeMap<String, u64>, String>),
     Days {

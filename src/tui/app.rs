@@ -174,6 +174,8 @@ pub struct App {
     pub index: IndexStatus,
     /// Facet counts of the current query, asked for when a pane needs them.
     pub facets: Option<Facets>,
+    /// Who knows about the current query (insights), with [`App::facets`].
+    pub experts: Vec<(String, u64)>,
     pub sort: Sort,
     /// The results list discussions (`m` switches to messages and back).
     pub discussions: bool,
@@ -227,6 +229,7 @@ impl App {
             conversation: None,
             index: IndexStatus::Opening,
             facets: None,
+            experts: Vec::new(),
             sort: Sort::Relevance,
             discussions: true,
             note: None,
@@ -487,11 +490,12 @@ impl App {
                     Err(e) => self.results.error = Some(e),
                 }
             }
-            Answer::Faceted { seq, facets } => {
+            Answer::Faceted { seq, facets, experts } => {
                 if self.waiting.facets != Some(seq) {
                     return;
                 }
                 self.waiting.facets = None;
+                self.experts = experts;
                 match facets {
                     Ok(f) => self.facets = Some(*f),
                     Err(e) => self.note = Some(e),
@@ -927,6 +931,7 @@ impl App {
     pub fn refresh(&mut self) {
         self.facets = None;
         self.waiting.facets = None;
+        self.experts.clear();
         match self.query() {
             Err(e) => {
                 let r = &mut self.results;
@@ -1002,6 +1007,7 @@ impl App {
         self.count_month_totals();
         self.facets = None;
         self.waiting.facets = None;
+        self.experts.clear();
         let Ok(q) = self.query() else { return self.refresh() };
         self.results.query = q;
         let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
@@ -1162,7 +1168,7 @@ impl App {
 
     /// The rows of an insights section for the current query.
     pub fn insight_rows(&self, section: InsightSection) -> Vec<FilterRow> {
-        filters::insight_rows(self.facets.as_ref(), self.catalog.as_deref(), section)
+        filters::insight_rows(self.facets.as_ref(), &self.experts, self.catalog.as_deref(), section)
     }
 
     /// The rows of a filter tab for the current query: (label, detail, count, filter).

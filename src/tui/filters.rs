@@ -40,7 +40,14 @@ pub fn rows(facets: Option<&Facets>, catalog: Option<&Catalog>, tab: FilterTab, 
 
 /// The rows of an insights section for the query's facets: each a value with its count and
 /// the filter Enter adds.
-pub fn insight_rows(facets: Option<&Facets>, catalog: Option<&Catalog>, section: InsightSection) -> Vec<FilterRow> {
+/// `experts`: who knows about the query's words (see [`crate::who`]), which the people
+/// section lists when there are any; else it lists people by their matching messages.
+pub fn insight_rows(
+    facets: Option<&Facets>,
+    experts: &[(String, u64)],
+    catalog: Option<&Catalog>,
+    section: InsightSection,
+) -> Vec<FilterRow> {
     let (Some(facets), Some(catalog)) = (facets, catalog) else { return Vec::new() };
     match section {
         InsightSection::Months => continuous_months(&facets.months)
@@ -55,15 +62,22 @@ pub fn insight_rows(facets: Option<&Facets>, catalog: Option<&Catalog>, section:
                 })
             })
             .collect(),
-        InsightSection::Speakers => Facets::top(&facets.speakers, 30)
-            .into_iter()
-            .map(|(s, count)| FilterRow {
-                label: s.to_owned(),
-                detail: String::new(),
-                count,
-                filter: filter(Field::From, Value::Text(s.to_owned())),
-            })
-            .collect(),
+        InsightSection::Speakers => {
+            let people: Vec<(&str, u64)> = if experts.is_empty() {
+                Facets::top(&facets.people, 30)
+            } else {
+                experts.iter().take(30).map(|(p, n)| (p.as_str(), *n)).collect()
+            };
+            people
+                .into_iter()
+                .map(|(p, count)| FilterRow {
+                    label: p.to_owned(),
+                    detail: String::new(),
+                    count,
+                    filter: filter(Field::From, Value::Text(p.to_owned())),
+                })
+                .collect()
+        }
         InsightSection::Companies => companies(facets, ""),
         InsightSection::Topics => {
             let mut rows: Vec<FilterRow> = topics(catalog, facets, "").into_iter().filter(|r| r.count > 0).collect();

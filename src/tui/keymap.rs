@@ -205,8 +205,8 @@ pub static BINDINGS: &[Binding] = &[
         &[k('i')],
         Lists,
         Action::OpenInsights,
-        "洞察：每月命中、发言人、公司、话题",
-        "insights: hits per month, top speakers and companies, topic mix",
+        "洞察：每月命中、谁懂、公司、话题",
+        "insights: hits per month, who knows, companies, topic mix",
     ),
     b(
         &[k('%')],

@@ -65,7 +65,9 @@ impl Executor {
             // Nothing to count before the index is open: said so, so that no one waits.
             let closed = || "the index is not open".to_owned();
             let answer = match &effect {
-                Effect::Facets { seq, .. } => Some(Answer::Faceted { seq: *seq, facets: Err(closed()) }),
+                Effect::Facets { seq, .. } => {
+                    Some(Answer::Faceted { seq: *seq, facets: Err(closed()), experts: Vec::new() })
+                }
                 Effect::MonthTotals => Some(Answer::MonthTotals(Err(closed()))),
                 Effect::Days { seq, .. } => Some(Answer::Days { seq: *seq, rows: Err(closed()) }),
                 Effect::DayTitles { seq, group, date } => {
@@ -97,7 +99,16 @@ impl Executor {
             }
             Effect::Facets { seq, query } => {
                 let facets = self.engine().facets(&query).map(Box::new).map_err(|e| e.to_string());
-                Answer::Faceted { seq, facets }
+                // Insights rank people by what they wrote about the words (crate::who); a
+                // query of filters only has no words to know about.
+                let experts = if query.terms.iter().any(|t| !t.negated) {
+                    crate::who::who_knows(self.engine(), &query)
+                        .map(|w| w.experts.into_iter().map(|e| (e.person.label, e.matching)).collect())
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                Answer::Faceted { seq, facets, experts }
             }
             Effect::MonthTotals => Answer::MonthTotals(
                 self.engine().facets(&Query::default()).map(|f| f.months).map_err(|e| e.to_string()),

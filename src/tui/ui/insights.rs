@@ -44,8 +44,12 @@ pub fn draw(frame: &mut Frame, app: &App, section: InsightSection, selected: usi
     months_chart(frame, f, &rows(InsightSection::Months), totals, pick(InsightSection::Months), chart);
     let [speakers, companies, topics] =
         Layout::horizontal([Constraint::Ratio(1, 3), Constraint::Ratio(1, 3), Constraint::Ratio(1, 3)]).areas(lists);
+    // With words, people rank by what they wrote about them (crate::who), each with their
+    // matching messages; without, by their messages.
+    let people =
+        if app.experts.is_empty() { " 发言人 Top people " } else { " 谁懂 Who knows · best answers first " };
     let lists = [
-        (InsightSection::Speakers, " 发言人 Top speakers ", speakers),
+        (InsightSection::Speakers, people, speakers),
         (InsightSection::Companies, " 公司 Top companies ", companies),
         (InsightSection::Topics, " 话题 Topic mix ", topics),
     ];
@@ -137,7 +141,8 @@ fn ranking(frame: &mut Frame, title: &str, rows: &[FilterRow], total: u64, selec
     let wide = width >= 34;
     let bar_w = if wide { 8 } else { 4 };
     let label_w = width.saturating_sub(bar_w + if wide { 14 } else { 9 }).max(4);
-    let peak = rows.first().map_or(1, |r| r.count).max(1);
+    // Who knows is ranked by evidence, not count: the bars scale to the largest count.
+    let peak = rows.iter().map(|r| r.count).max().unwrap_or(1).max(1);
     let lines = visible_rows(rows, selected.unwrap_or(0), usize::from(inner.height), |r, base| {
         let base = if selected.is_some() { base } else { Style::new() };
         let n = r.count;

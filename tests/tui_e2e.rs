@@ -68,7 +68,7 @@ impl Tmux {
     }
 
     /// Waits until the screen satisfies `pred` (a real program takes real time to draw).
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    fn wait_for(&self, what: &str, mut pred: impl FnMut(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let screen = self.screen();
@@ -78,6 +78,16 @@ impl Tmux {
             assert!(Instant::now() < deadline, "timed out waiting for {what}; the screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Waits until the rows drawn in the selection's background satisfy `pred`; returns them.
+    fn wait_for_selected(&self, what: &str, pred: impl Fn(&Vec<String>) -> bool) -> Vec<String> {
+        let mut rows = Vec::new();
+        self.wait_for(what, |_| {
+            rows = self.selected_rows();
+            pred(&rows)
+        });
+        rows
     }
 }
 
@@ -349,10 +359,11 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("discussion rows", |s| s.contains("讨论 Discussions") && s.contains(" msgs · "));
     assert!(screen.contains("people · "), "{screen}");
+    let first = tmux.wait_for_selected("the first discussion selected", |rows| rows.len() == 2);
     tmux.keys(&["j"]);
-    tmux.wait_for("the second discussion selected", |_| {
-        let rows = tmux.selected_rows();
-        rows.len() == 2 && rows[0].contains(" msgs · ")
+    // Another discussion's rows: the first one's still satisfy every other test of a selection.
+    tmux.wait_for_selected("the second discussion selected", |rows| {
+        rows.len() == 2 && rows[0].contains(" msgs · ") && *rows != first
     });
     let before = tmux.selected_rows();
     // The selected row and the best line under it, both in the selection's background.

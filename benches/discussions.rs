@@ -16,12 +16,7 @@ use chatlore::topics::Taxonomy;
 use report::*;
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
-        return; // `cargo test --benches` probes with --list
-    }
-    let archive = real_archive();
-    let queries = queries();
-    let work = tempfile::tempdir().unwrap();
+    let Some((archive, queries, work)) = start() else { return };
 
     let full = full_builds(&archive, work.path(), 3);
     let full_time = full[1].0;

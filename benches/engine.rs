@@ -17,12 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
-        return; // `cargo test --benches` probes with --list
-    }
-    let archive = real_archive();
-    let queries = queries();
-    let work = tempfile::tempdir().unwrap();
+    let Some((archive, queries, work)) = start() else { return };
 
     // Full index: a fresh folder each run.
     let full = full_builds(&archive, work.path(), 5);

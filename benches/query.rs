@@ -23,12 +23,7 @@ const ROUNDS: usize = 50;
 const RUNS: usize = 20;
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
-        return; // `cargo test --benches` probes with --list
-    }
-    let archive = real_archive();
-    let queries = queries();
-    let work = tempfile::tempdir().unwrap();
+    let Some((archive, queries, work)) = start() else { return };
     let index = std::env::var_os("CHATLORE_BENCH_INDEX").map_or_else(|| work.path().join("index"), Into::into);
     run_measured(chatlore(&archive, &index).arg("index"));
     let engine = Engine::open(&index).unwrap();

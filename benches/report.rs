@@ -6,6 +6,15 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The common start of a benchmark: `None` when `cargo test --benches` only probes it with
+/// `--list`; else the real archive, the query list and a scratch folder.
+pub fn start() -> Option<(std::path::PathBuf, Vec<String>, tempfile::TempDir)> {
+    if std::env::args().any(|a| a == "--list") {
+        return None;
+    }
+    Some((real_archive(), queries(), tempfile::tempdir().unwrap()))
+}
+
 /// The `chatlore` binary on an archive and an index.
 pub fn chatlore(archive: &Path, index: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_chatlore"));

@@ -71,9 +71,18 @@ pub fn rank(hits: &[Hit], people: &People) -> Vec<(Person, f32, Vec<Hit>)> {
 
 /// Who knows about `query`: every person among its best hits, best first.
 pub fn who_knows(engine: &Engine, query: &Query) -> Result<WhoKnows, SearchError> {
+    who_knows_counted(engine, query, &engine.facets(query)?.people)
+}
+
+/// [`who_knows`] for a caller that has the query's facets already: `matching` is their count of
+/// matching messages by person.
+pub fn who_knows_counted(
+    engine: &Engine,
+    query: &Query,
+    matching: &BTreeMap<String, u64>,
+) -> Result<WhoKnows, SearchError> {
     let results = engine.search(query, Page { limit: Some(BEST_HITS), offset: 0, sort: Sort::Relevance })?;
     let people = engine.people()?;
-    let matching = engine.facets(query)?.people;
     let experts = rank(&results.hits, &people)
         .into_iter()
         .map(|(person, score, hits)| {

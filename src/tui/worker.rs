@@ -101,12 +101,13 @@ impl Executor {
                 let facets = self.engine().facets(&query).map(Box::new).map_err(|e| e.to_string());
                 // Insights rank people by what they wrote about the words (crate::who); a
                 // query of filters only has no words to know about.
-                let experts = if query.terms.iter().any(|t| !t.negated) {
-                    crate::who::who_knows(self.engine(), &query)
-                        .map(|w| w.experts.into_iter().map(|e| (e.person.label, e.matching)).collect())
-                        .unwrap_or_default()
-                } else {
-                    Vec::new()
+                let experts = match &facets {
+                    Ok(f) if query.terms.iter().any(|t| !t.negated) => {
+                        crate::who::who_knows_counted(self.engine(), &query, &f.people)
+                            .map(|w| w.experts.into_iter().map(|e| (e.person.label, e.matching)).collect())
+                            .unwrap_or_default()
+                    }
+                    _ => Vec::new(),
                 };
                 Answer::Faceted { seq, facets, experts }
             }

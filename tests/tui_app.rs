@@ -1084,6 +1084,9 @@ fn insights_show_who_knows_about_the_words() {
     terminal.draw(|f| drawn(f, &app)).unwrap();
     let screen = terminal.backend().to_string();
     assert!(screen.contains("Who knows"), "{screen}");
+    // The evidence of the person in focus: their best message, dated.
+    assert!(screen.contains("证据 Evidence · 龚晓冬: 2018-01-0"), "{screen}");
+    assert!(experts[0].detail.contains("结售汇") && experts[0].detail.starts_with("2018-01-0"), "{experts:?}");
     // Enter on a person filters by every nickname of theirs.
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Enter);

@@ -224,9 +224,8 @@ pub enum Answer {
     Faceted {
         seq: u64,
         facets: Result<Box<Facets>, String>,
-        /// Who knows about the query's words (person label, their matching messages), best
-        /// first; empty for a query of filters only.
-        experts: Vec<(String, u64)>,
+        /// Who knows about the query's words, best first; empty for a query of filters only.
+        experts: Vec<Expert>,
     },
     MonthTotals(Result<BTreeMap<String, u64>, String>),
     Days {
@@ -248,4 +247,14 @@ pub enum Answer {
         doing: String,
         message: String,
     },
+}
+
+/// One person who knows about the query (insights; see [`crate::who`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expert {
+    pub label: String,
+    /// Their messages the query matches.
+    pub matching: u64,
+    /// Their best hit: date, time and the first line of its text.
+    pub evidence: String,
 }

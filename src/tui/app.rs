@@ -5,7 +5,7 @@
 //! reads this state and never changes it.
 
 use super::action::{
-    Action, Answer, CopyOutcome, DayRow, DiscussionRow, FilterTab, Found, IndexEvent, InsightSection, LoadedDay,
+    Action, Answer, CopyOutcome, DayRow, DiscussionRow, Expert, FilterTab, Found, IndexEvent, InsightSection, LoadedDay,
 };
 use super::effect::{At, Catalog, DayJob, DaySource, Effect, SearchJob};
 pub use super::filters::FilterRow;
@@ -175,7 +175,7 @@ pub struct App {
     /// Facet counts of the current query, asked for when a pane needs them.
     pub facets: Option<Facets>,
     /// Who knows about the current query (insights), with [`App::facets`].
-    pub experts: Vec<(String, u64)>,
+    pub experts: Vec<Expert>,
     pub sort: Sort,
     /// The results list discussions (`m` switches to messages and back).
     pub discussions: bool,

@@ -1,7 +1,7 @@
 //! The rows of the filter pane's tabs, with live counts for the current query. Speakers are
 //! found by fuzzy matching (nucleo) over nickname, name and company.
 
-use super::action::{FilterTab, InsightSection};
+use super::action::{Expert, FilterTab, InsightSection};
 use super::effect::Catalog;
 use crate::query::{DateRange, Field, Filter, Value};
 use crate::search::Facets;
@@ -44,7 +44,7 @@ pub fn rows(facets: Option<&Facets>, catalog: Option<&Catalog>, tab: FilterTab, 
 /// section lists when there are any; else it lists people by their matching messages.
 pub fn insight_rows(
     facets: Option<&Facets>,
-    experts: &[(String, u64)],
+    experts: &[Expert],
     catalog: Option<&Catalog>,
     section: InsightSection,
 ) -> Vec<FilterRow> {
@@ -63,16 +63,17 @@ pub fn insight_rows(
             })
             .collect(),
         InsightSection::Speakers => {
-            let people: Vec<(&str, u64)> = if experts.is_empty() {
-                Facets::top(&facets.people, 30)
+            // (person, evidence, count)
+            let people: Vec<(&str, &str, u64)> = if experts.is_empty() {
+                Facets::top(&facets.people, 30).into_iter().map(|(p, n)| (p, "", n)).collect()
             } else {
-                experts.iter().take(30).map(|(p, n)| (p.as_str(), *n)).collect()
+                experts.iter().take(30).map(|e| (e.label.as_str(), e.evidence.as_str(), e.matching)).collect()
             };
             people
                 .into_iter()
-                .map(|(p, count)| FilterRow {
+                .map(|(p, evidence, count)| FilterRow {
                     label: p.to_owned(),
-                    detail: String::new(),
+                    detail: evidence.to_owned(),
                     count,
                     filter: filter(Field::From, Value::Text(p.to_owned())),
                 })

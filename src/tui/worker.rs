@@ -5,7 +5,7 @@
 //! fast asks for one search, not one a key). Indexing runs on a thread of its own, so a long
 //! build never holds up searches; it reports [`IndexEvent`]s.
 
-use super::action::{Action, Answer, DayRow, DiscussionRow, Found, IndexEvent, LoadedDay};
+use super::action::{Action, Answer, DayRow, DiscussionRow, Expert, Found, IndexEvent, LoadedDay};
 use super::clipboard;
 use super::effect::{Catalog, DayJob, DaySource, Effect, SearchJob};
 use crate::archive::{self, Day};
@@ -104,7 +104,7 @@ impl Executor {
                 let experts = match &facets {
                     Ok(f) if query.terms.iter().any(|t| !t.negated) => {
                         crate::who::who_knows_counted(self.engine(), &query, &f.people)
-                            .map(|w| w.experts.into_iter().map(|e| (e.person.label, e.matching)).collect())
+                            .map(|w| w.experts.into_iter().map(expert).collect())
                             .unwrap_or_default()
                     }
                     _ => Vec::new(),
@@ -396,4 +396,12 @@ pub fn settle(app: &mut super::app::App, executor: &mut Executor, mut effects: V
         effects = next;
     }
     outside
+}
+
+/// An insights row of [`crate::who`]'s ranking: the person and their best hit as evidence.
+fn expert(e: crate::who::Expert) -> Expert {
+    let evidence = e.hits.first().map_or_else(String::new, |h| {
+        format!("{} {} {}", h.date, archive::time_label(h.time), h.text.lines().next().unwrap_or_default())
+    });
+    Expert { label: e.person.label, matching: e.matching, evidence }
 }

@@ -37,7 +37,11 @@ pub fn draw(frame: &mut Frame, app: &App, section: InsightSection, selected: usi
         );
         return;
     }
-    let [chart, lists] = Layout::vertical([Constraint::Percentage(45), Constraint::Min(6)]).areas(inner);
+    // Who knows shows the evidence of the person in focus on a line of its own.
+    let evidence_rows = u16::from(!app.experts.is_empty());
+    let [chart, lists, evidence] =
+        Layout::vertical([Constraint::Percentage(45), Constraint::Min(6), Constraint::Length(evidence_rows)])
+            .areas(inner);
     let pick = |s: InsightSection| (s == section).then_some(selected);
     let rows = |s: InsightSection| app.insight_rows(s);
     let totals = app.month_totals.as_ref().filter(|_| app.share);
@@ -55,6 +59,12 @@ pub fn draw(frame: &mut Frame, app: &App, section: InsightSection, selected: usi
     ];
     for (s, title, area) in lists {
         ranking(frame, title, &rows(s), f.total, pick(s), area);
+    }
+    let people = rows(InsightSection::Speakers);
+    let focus = pick(InsightSection::Speakers).unwrap_or(0);
+    if let Some(r) = people.get(focus).filter(|r| !r.detail.is_empty()) {
+        let line = format!(" 证据 Evidence · {}: {}", r.label, r.detail);
+        frame.render_widget(Paragraph::new(Line::styled(fit(&line, usize::from(evidence.width)), DIM)), evidence);
     }
 }
 

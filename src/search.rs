@@ -1293,13 +1293,7 @@ fn name(names: &[String], ord: u64) -> &str {
 
 /// Every term of a column's dictionary, by ordinal.
 fn dictionary(col: &Option<StrColumn>) -> Vec<String> {
-    let mut out = Vec::new();
-    let Some(c) = col else { return out };
-    let Ok(mut stream) = c.dictionary().stream() else { return out };
-    while stream.advance() {
-        out.push(String::from_utf8_lossy(stream.key()).into_owned());
-    }
-    out
+    col.as_ref().and_then(|c| crate::index::reader::column_terms(c).ok()).unwrap_or_default()
 }
 
 impl Collector for MessageScan {

@@ -38,15 +38,10 @@ impl DiscussionDocs {
     pub fn load(searcher: Searcher, fields: &Fields) -> tantivy::Result<DiscussionDocs> {
         let mut per_segment: Vec<Vec<String>> = Vec::with_capacity(searcher.segment_readers().len());
         for seg in searcher.segment_readers() {
-            let mut names = Vec::new();
-            if let Some(col) = seg.fast_fields().str(names::PATH)? {
-                // Streamed once in ordinal order: looking ordinals up one by one costs a block
-                // seek each.
-                let mut stream = col.dictionary().stream()?;
-                while stream.advance() {
-                    names.push(String::from_utf8_lossy(stream.key()).into_owned());
-                }
-            }
+            let names = match seg.fast_fields().str(names::PATH)? {
+                Some(col) => super::reader::column_terms(&col)?,
+                None => Vec::new(),
+            };
             per_segment.push(names);
         }
         let mut paths: Vec<String> = per_segment.iter().flatten().cloned().collect();

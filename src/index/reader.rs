@@ -121,6 +121,17 @@ impl IndexHandle {
     }
 }
 
+/// Every term of a string column's dictionary, by ordinal. Streamed once in ordinal order:
+/// looking ordinals up one by one costs a block seek each.
+pub(crate) fn column_terms(col: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
+    let mut out = Vec::with_capacity(col.dictionary().num_terms());
+    let mut stream = col.dictionary().stream()?;
+    while stream.advance() {
+        out.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

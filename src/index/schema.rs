@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The tantivy field names, named once: the schema, the field handles and the fast-field
 /// readers of the search all use these.
@@ -18,8 +18,7 @@ pub mod names {
     pub const SPEAKER: &str = "speaker";
     pub const TS: &str = "ts";
     pub const SEQ: &str = "seq";
-    pub const SUBSTANCE: &str = "substance";
-    pub const ASKS: &str = "asks";
+    pub const RANKING: &str = "ranking";
     pub const CONVERSATION: &str = "conversation";
     pub const TEXT_HASH: &str = "text_hash";
     pub const TOPICS: &str = "topics";
@@ -48,13 +47,12 @@ pub struct Fields {
     pub ts: Field,
     /// A unique, chronological key per message (see [`seq`]): sorting and ties.
     pub seq: Field,
-    /// How much the message says (see [`crate::rank::substance`]): the ranking prior.
-    pub substance: Field,
+    /// What the ranking key reads of a document, packed by [`pack_ranking`] into one value
+    /// that every document has (a dense column: one read per hit, no optional index).
+    pub ranking: Field,
     /// The `seq` of the first message of the message's discussion (see
     /// [`crate::discussions`]): at most two hits of one conversation in a top ten.
     pub conversation: Field,
-    /// 1 if the message asks rather than tells (see [`crate::rank::asks`]).
-    pub asks: Field,
     /// Hash of the text (see [`crate::rank::text_hash`]): finds exact copies to fold.
     pub text_hash: Field,
     /// Topic ids (multi-valued).
@@ -75,8 +73,8 @@ pub struct Fields {
     /// The header line of the first message of the discussion a message belongs to (on a
     /// discussion document, its own first line): with `path`, the discussion's id.
     pub disc: Field,
-    /// A discussion's size for ranking, packed by [`pack_disc_info`]: on the discussion's
-    /// document and on each of its messages.
+    /// A discussion's size for ranking, packed by [`pack_disc_info`], on the discussion's
+    /// document (its messages carry it in [`Fields::ranking`]).
     pub disc_info: Field,
     /// A discussion document's [`crate::discussions::Discussion`] as JSON.
     pub disc_json: Field,
@@ -99,6 +97,20 @@ pub fn unpack_disc_info(v: u64) -> (u32, u32, bool, bool) {
     ((v & 0xF_FFFF) as u32, ((v >> 20) & 0xF_FFFF) as u32, v >> 40 & 1 == 1, v >> 41 & 1 == 1)
 }
 
+/// The inputs of a message's ranking key in one fast value: its substance (see
+/// [`crate::rank::substance`], at most 2^20 − 1), whether it asks (see [`crate::rank::asks`]) and
+/// its discussion's [`pack_disc_info`]. Raw inputs, not a precomputed prior: how they combine
+/// stays [`crate::rank::score`]'s, at query time. A discussion document carries its own info and
+/// no substance.
+pub fn pack_ranking(substance: u32, asks: bool, disc_info: u64) -> u64 {
+    u64::from(substance.min(0xF_FFFF)) | (u64::from(asks) << 20) | ((disc_info & 0x3FF_FFFF_FFFF) << 21)
+}
+
+/// The fields of [`pack_ranking`]: substance, asks, disc_info.
+pub fn unpack_ranking(v: u64) -> (u32, bool, u64) {
+    ((v & 0xF_FFFF) as u32, v >> 20 & 1 == 1, v >> 21)
+}
+
 impl Fields {
     /// Builds the schema and its field handles.
     pub fn build() -> (Schema, Fields) {
@@ -111,8 +123,7 @@ impl Fields {
             speaker: b.add_text_field(names::SPEAKER, keyword.clone()),
             ts: b.add_u64_field(names::TS, NumericOptions::default().set_indexed().set_fast().set_stored()),
             seq: b.add_u64_field(names::SEQ, NumericOptions::default().set_fast()),
-            substance: b.add_u64_field(names::SUBSTANCE, NumericOptions::default().set_fast()),
-            asks: b.add_u64_field(names::ASKS, NumericOptions::default().set_fast()),
+            ranking: b.add_u64_field(names::RANKING, NumericOptions::default().set_fast()),
             conversation: b.add_u64_field(names::CONVERSATION, NumericOptions::default().set_fast()),
             text_hash: b.add_u64_field(names::TEXT_HASH, NumericOptions::default().set_fast()),
             topics: b.add_text_field(names::TOPICS, keyword.clone()),
@@ -140,8 +151,7 @@ impl Fields {
             speaker: f(names::SPEAKER)?,
             ts: f(names::TS)?,
             seq: f(names::SEQ)?,
-            substance: f(names::SUBSTANCE)?,
-            asks: f(names::ASKS)?,
+            ranking: f(names::RANKING)?,
             conversation: f(names::CONVERSATION)?,
             text_hash: f(names::TEXT_HASH)?,
             topics: f(names::TOPICS)?,
@@ -208,6 +218,17 @@ mod tests {
     fn disc_info_round_trips() {
         assert_eq!(unpack_disc_info(pack_disc_info(28, 9, false, true)), (28, 9, false, true));
         assert_eq!(unpack_disc_info(pack_disc_info(u32::MAX, 1, true, false)), (0xF_FFFF, 1, true, false));
+    }
+
+    #[test]
+    fn ranking_round_trips() {
+        let info = pack_disc_info(0xF_FFFF, 0xF_FFFF, true, true);
+        assert_eq!(unpack_ranking(pack_ranking(u32::MAX, true, info)), (0xF_FFFF, true, info));
+        assert_eq!(
+            unpack_ranking(pack_ranking(37, false, pack_disc_info(3, 2, false, true))),
+            (37, false, pack_disc_info(3, 2, false, true))
+        );
+        assert_eq!(unpack_ranking(0), (0, false, 0));
     }
 
     #[test]

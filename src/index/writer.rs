@@ -736,8 +736,8 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
     let topics: Vec<Vec<&str>> = day.messages.iter().map(|m| taxonomy.tag(&m.text)).collect();
     let discussions::Segmented { spans, discussions: described, opens_with_question } =
         discussions::segment_day(day, &topics);
-    // What ranking needs of a discussion, on its own document and on each of its messages (a
-    // message of a lone remark or of chatter ranks below one of a discussion).
+    // What ranking needs of a discussion, on its own document and in each of its messages'
+    // ranking value (a message of a lone remark or of chatter ranks below one of a discussion).
     let infos: Vec<u64> = described
         .iter()
         .zip(&opens_with_question)
@@ -764,8 +764,7 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 f.speaker => m.speaker.as_str(),
                 f.ts => schema::ts(date_key, m.time),
                 f.seq => schema::seq(day.date, m.time, m.line, &day.group),
-                f.substance => u64::from(crate::rank::substance(&m.text)),
-                f.asks => u64::from(crate::rank::asks(&m.text)),
+                f.ranking => schema::pack_ranking(crate::rank::substance(&m.text), crate::rank::asks(&m.text), info),
                 f.conversation => conversation,
                 f.text_hash => crate::rank::text_hash(&m.text),
                 f.kind => m.kind.as_str(),
@@ -773,7 +772,6 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 f.body => m.text.as_str(),
                 f.grams => m.text.as_str(),
                 f.disc => disc,
-                f.disc_info => info,
             );
             for t in topics {
                 d.add_text(f.topics, t);
@@ -796,6 +794,7 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
             f.unit => schema::UNIT_DISCUSSION,
             f.disc => u64::from(x.start_line),
             f.disc_info => info,
+            f.ranking => schema::pack_ranking(0, false, info),
             f.disc_json => json,
         ));
     }

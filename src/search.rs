@@ -445,7 +445,7 @@ impl State {
         let started = Instant::now();
         let query = &self.expand(query);
         let Plan { tq, terms, match_weight, query_substance } = self.plan(query)?;
-        let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
         let searcher = self.handle.searcher();
         let mut sort = page.sort;
         if sort == Sort::Relevance && terms.is_empty() {
@@ -459,7 +459,7 @@ impl State {
                 ranked(&searcher, &*tq, (page.offset, all.saturating_sub(page.offset).max(1)), rank)?;
             let hits = addresses
                 .into_iter()
-                .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &terms)))
+                .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &folded)))
                 .collect::<Result<Vec<Hit>, SearchError>>()?;
             return Ok(Results { total, hits, elapsed: started.elapsed() });
         };
@@ -488,7 +488,7 @@ impl State {
             .skip(page.offset)
             .map(|slot| {
                 let (score, addr) = cands[slot.at];
-                let mut hit = self.hit(&searcher.doc(addr)?, score, &terms);
+                let mut hit = self.hit(&searcher.doc(addr)?, score, &folded);
                 hit.also = slot.copies.iter().map(|&i| laid[i].speaker.clone()).collect();
                 Ok(hit)
             })
@@ -595,7 +595,8 @@ impl State {
         Ok(out)
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: Score, terms: &[&str]) -> Hit {
+    /// A hit of `doc`, highlighted on `terms` (folded, see [`fold`]).
+    fn hit(&self, doc: &TantivyDocument, score: Score, terms: &[String]) -> Hit {
         let f = &self.handle.fields;
         let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect::<Vec<_>>();
@@ -605,7 +606,7 @@ impl State {
         let disc = doc.get_first(f.disc).and_then(|v| v.as_u64()).and_then(|l| u32::try_from(l).ok()).unwrap_or(0);
         Hit {
             discussion: crate::discussions::id(&path, disc),
-            highlights: highlights(&text, terms),
+            highlights: highlights_folded(&text, terms),
             path,
             line: doc.get_first(f.line).and_then(|v| v.as_u64()).and_then(|l| u32::try_from(l).ok()).unwrap_or(0),
             group: text_of(f.group),
@@ -1042,6 +1043,13 @@ fn prefix_terms(searcher: &Searcher, field: tantivy::schema::Field, prefix: &[u8
 /// matches it (folded, separators inside a term matching zero or more), or of a term with
 /// separators that does not occur, each of its parts; merged.
 pub fn highlights(text: &str, terms: &[&str]) -> Vec<Range<usize>> {
+    let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
+    highlights_folded(text, &folded)
+}
+
+/// [`highlights`] of terms already folded (see [`fold`]): a page folds its terms once, not
+/// once per hit.
+fn highlights_folded(text: &str, terms: &[String]) -> Vec<Range<usize>> {
     if terms.is_empty() {
         return Vec::new();
     }
@@ -1049,8 +1057,7 @@ pub fn highlights(text: &str, terms: &[&str]) -> Vec<Range<usize>> {
     let folded = normalise(text);
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for term in terms {
-        let term = fold(term);
-        let found = find_folded_term(&folded, &term);
+        let found = find_folded_term(&folded, term);
         if found.is_empty() && term.contains(is_separator) {
             ranges
                 .extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_folded_term(&folded, w)));

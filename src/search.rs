@@ -170,6 +170,8 @@ pub(crate) struct State {
     jieba: OnceLock<jieba_rs::Jieba>,
     /// The discussion documents, found the first time discussions are searched.
     discussion_docs: OnceLock<Arc<DiscussionDocs>>,
+    /// Each segment's columns for ranking and page rules, opened on the first search.
+    columns: OnceLock<Arc<[SegmentColumns]>>,
 }
 
 /// The people of an index, and which message documents repeat a message already held under
@@ -303,7 +305,18 @@ impl State {
             glossary: OnceLock::new(),
             jieba: OnceLock::new(),
             discussion_docs: OnceLock::new(),
+            columns: OnceLock::new(),
         }
+    }
+
+    /// The columns of every segment of `searcher`, opened once per state.
+    fn columns(&self, searcher: &Searcher) -> Result<Arc<[SegmentColumns]>, SearchError> {
+        if let Some(c) = self.columns.get() {
+            return Ok(Arc::clone(c));
+        }
+        let opened =
+            searcher.segment_readers().iter().map(SegmentColumns::open).collect::<tantivy::Result<Arc<[_]>>>()?;
+        Ok(Arc::clone(self.columns.get_or_init(|| opened)))
     }
 
     /// The discussion documents of this state's index (found on first use, then kept).
@@ -455,8 +468,13 @@ impl State {
         let Some(limit) = page.limit else {
             // Every message, as the archive has it: no folding.
             let all = searcher.search(&tq, &Count)?;
-            let (total, addresses) =
-                ranked(&searcher, &*tq, (page.offset, all.saturating_sub(page.offset).max(1)), rank)?;
+            let (total, addresses) = ranked(
+                &searcher,
+                &self.columns(&searcher)?,
+                &*tq,
+                (page.offset, all.saturating_sub(page.offset).max(1)),
+                rank,
+            )?;
             let hits = addresses
                 .into_iter()
                 .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &folded)))
@@ -474,8 +492,9 @@ impl State {
         // for the next block still leave a full page; more are fetched while some are missing.
         let mut fetch = want.saturating_mul(2).saturating_add(20).min(docs);
         let (total, cands, slots) = loop {
-            let (total, cands) = ranked(&searcher, &*tq, (0, fetch), rank)?;
-            let laid: Vec<Candidate> = candidates(&searcher, &cands)?;
+            let columns = self.columns(&searcher)?;
+            let (total, cands) = ranked(&searcher, &columns, &*tq, (0, fetch), rank)?;
+            let laid: Vec<Candidate> = candidates(&searcher, &columns, &cands)?;
             let slots = layout(&laid, want, sort == Sort::Relevance);
             if slots.len() >= want || cands.len() < fetch || fetch >= docs {
                 break (total, cands, (laid, slots));
@@ -782,6 +801,7 @@ impl State {
 /// newest first.
 fn ranked(
     searcher: &Searcher,
+    columns: &Arc<[SegmentColumns]>,
     tq: &dyn TQuery,
     (offset, limit): (usize, usize),
     rank: Rank,
@@ -789,7 +809,8 @@ fn ranked(
     let by_seq = |order| (SortByStaticFastValue::<u64>::for_field(names::SEQ), order);
     Ok(match rank.sort {
         Sort::Relevance => {
-            let (total, docs) = searcher.search(tq, &TopByKey { end: offset.saturating_add(limit), rank })?;
+            let (total, docs) = searcher
+                .search(tq, &TopByKey { end: offset.saturating_add(limit), rank, columns: Arc::clone(columns) })?;
             (total, docs.into_iter().skip(offset).map(|((score, _), a)| (score, a)).collect())
         }
         Sort::Newest | Sort::Oldest => {
@@ -812,6 +833,52 @@ type Key = (Score, u64);
 struct TopByKey {
     end: usize,
     rank: Rank,
+    columns: Arc<[SegmentColumns]>,
+}
+
+/// The fast-field columns of one segment that ranking and the page rules read. Opening a
+/// column reads its header (a blockwise-linear column, every block's): opened once per
+/// state, not once per search.
+#[derive(Clone)]
+pub(crate) struct SegmentColumns {
+    id: tantivy::index::SegmentId,
+    /// Every document has a ranking value: the values read directly, without the index.
+    ranking: Option<Arc<dyn ColumnValues<u64>>>,
+    seq: Option<Column<u64>>,
+    path: Option<StrColumn>,
+    speaker: Option<StrColumn>,
+    ts: Column<u64>,
+    conversation: Column<u64>,
+    text_hash: Column<u64>,
+}
+
+impl SegmentColumns {
+    fn open(seg: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        let ff = seg.fast_fields();
+        let ranking = ff.u64(names::RANKING).ok().map(|c| match c.index {
+            tantivy::columnar::ColumnIndex::Full => c.values,
+            _ => c.first_or_default_col(0),
+        });
+        Ok(SegmentColumns {
+            id: seg.segment_id(),
+            ranking,
+            seq: ff.u64(names::SEQ).ok(),
+            path: ff.str(names::PATH)?,
+            speaker: ff.str(names::SPEAKER)?,
+            ts: ff.u64(names::TS)?,
+            conversation: ff.u64(names::CONVERSATION)?,
+            text_hash: ff.u64(names::TEXT_HASH)?,
+        })
+    }
+
+    /// The columns of segment `ord` (`seg`): the kept ones, or opened now when the segments
+    /// changed under a state (a reload between two calls).
+    fn of(kept: &[SegmentColumns], ord: u32, seg: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        match kept.get(ord as usize) {
+            Some(c) if c.id == seg.segment_id() => Ok(c.clone()),
+            _ => SegmentColumns::open(seg),
+        }
+    }
 }
 
 struct TopByKeySegment {
@@ -828,17 +895,12 @@ impl Collector for TopByKey {
     type Child = TopByKeySegment;
 
     fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<TopByKeySegment> {
-        let ff = seg.fast_fields();
-        // Every document has a ranking value: read the values directly, without the index.
-        let ranking = ff.u64(names::RANKING).ok().map(|c| match c.index {
-            tantivy::columnar::ColumnIndex::Full => c.values,
-            _ => c.first_or_default_col(0),
-        });
+        let columns = SegmentColumns::of(&self.columns, segment, seg)?;
         Ok(TopByKeySegment {
             segment,
             count: 0,
-            ranking,
-            seq: ff.u64(names::SEQ).ok(),
+            ranking: columns.ranking,
+            seq: columns.seq,
             top: TopNComputer::new_with_comparator(self.end, NaturalComparator),
             rank: self.rank,
         })
@@ -899,15 +961,12 @@ struct Rank {
 }
 
 /// What the page rules need of each ranked hit, read from fast fields (no stored documents).
-fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<Candidate>, SearchError> {
-    struct Columns {
-        path: Option<StrColumn>,
-        speaker: Option<StrColumn>,
-        ts: Column<u64>,
-        conversation: Column<u64>,
-        text_hash: Column<u64>,
-    }
-    let mut by_segment: HashMap<u32, Columns> = HashMap::new();
+fn candidates(
+    searcher: &Searcher,
+    kept: &[SegmentColumns],
+    hits: &[(Score, DocAddress)],
+) -> Result<Vec<Candidate>, SearchError> {
+    let mut by_segment: HashMap<u32, SegmentColumns> = HashMap::new();
     let str_of = |col: &Option<StrColumn>, doc: DocId| -> String {
         let mut s = String::new();
         if let Some(c) = col {
@@ -922,14 +981,7 @@ fn candidates(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<C
         let cols = match by_segment.entry(addr.segment_ord) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-                e.insert(Columns {
-                    path: ff.str(names::PATH)?,
-                    speaker: ff.str(names::SPEAKER)?,
-                    ts: ff.u64(names::TS)?,
-                    conversation: ff.u64(names::CONVERSATION)?,
-                    text_hash: ff.u64(names::TEXT_HASH)?,
-                })
+                e.insert(SegmentColumns::of(kept, addr.segment_ord, searcher.segment_reader(addr.segment_ord))?)
             }
         };
         columns.push(Candidate {

@@ -108,6 +108,10 @@ pub fn update(
         });
         crate::glossary::Glossary::builtin()
     });
+    let people = crate::people::Rules::for_archive(archive_root).unwrap_or_else(|e| {
+        warnings.push(Warning { path: crate::people::RULES_FILE.into(), reason: format!("{e}; no people rules used") });
+        crate::people::Rules::default()
+    });
     let fingerprint = fingerprint(&taxonomy);
     let archive_path = canonical_archive(archive_root)?;
 
@@ -237,6 +241,7 @@ pub fn update(
         fingerprint,
         topics: taxonomy.topics.clone(),
         glossary: glossary.entries,
+        people,
         groups: archive::group_names(archive_root),
         files: summary.files,
         messages: summary.messages,

@@ -5,7 +5,7 @@
 use crate::normalise::fold;
 use crate::yaml;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The glossary compiled into the binary.
 pub const DEFAULT_YAML: &str = include_str!("glossary.yaml");
@@ -15,17 +15,6 @@ pub const FILE_NAME: &str = "glossary.yaml";
 #[derive(serde::Deserialize)]
 struct File {
     glossary: Vec<Vec<String>>,
-}
-
-/// A glossary that could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum GlossaryError {
-    #[error("{path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path}: not a valid glossary: {source}")]
-    Yaml { path: PathBuf, source: yaml::YamlError },
-    #[error("{path}: {reason}")]
-    Invalid { path: PathBuf, reason: String },
 }
 
 /// Entries (each a list of forms, the canonical one first) and a lookup by folded form.
@@ -43,23 +32,23 @@ impl Glossary {
     }
 
     /// `<archive>/glossary.yaml` if present, else the built-in glossary.
-    pub fn for_archive(archive: &Path) -> Result<Glossary, GlossaryError> {
+    pub fn for_archive(archive: &Path) -> Result<Glossary, yaml::FileError> {
         let path = archive.join(FILE_NAME);
         // A FIFO or a device in its place must not hang the run.
         match crate::archive::read_optional(&path) {
             Ok(Some(text)) => Glossary::from_yaml(&text, &path),
             Ok(None) => Ok(Glossary::builtin()),
-            Err(source) => Err(GlossaryError::Read { path, source }),
+            Err(source) => Err(yaml::FileError::Read { path, source }),
         }
     }
 
     /// Parses and checks a glossary (`path` is only for messages).
-    pub fn from_yaml(text: &str, path: &Path) -> Result<Glossary, GlossaryError> {
-        let file: File = yaml::from_str(text).map_err(|source| GlossaryError::Yaml { path: path.into(), source })?;
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Glossary, yaml::FileError> {
+        let file: File = yaml::from_file(text, path, "a valid glossary")?;
         for (i, entry) in file.glossary.iter().enumerate() {
             if entry.iter().any(|f| crate::index::tokenize::term_variants(f).is_empty()) {
                 let reason = format!("entry {} ({}) has a form with nothing to search for", i + 1, entry.join(", "));
-                return Err(GlossaryError::Invalid { path: path.into(), reason });
+                return Err(yaml::FileError::Invalid { path: path.into(), reason });
             }
         }
         Ok(Glossary::new(file.glossary))

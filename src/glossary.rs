@@ -33,13 +33,8 @@ impl Glossary {
 
     /// `<archive>/glossary.yaml` if present, else the built-in glossary.
     pub fn for_archive(archive: &Path) -> Result<Glossary, yaml::FileError> {
-        let path = archive.join(FILE_NAME);
-        // A FIFO or a device in its place must not hang the run.
-        match crate::archive::read_optional(&path) {
-            Ok(Some(text)) => Glossary::from_yaml(&text, &path),
-            Ok(None) => Ok(Glossary::builtin()),
-            Err(source) => Err(yaml::FileError::Read { path, source }),
-        }
+        // A FIFO or a device in its place must not hang the run (see `read_optional`).
+        crate::archive::yaml_file(archive, FILE_NAME, Glossary::from_yaml, Glossary::builtin)
     }
 
     /// Parses and checks a glossary (`path` is only for messages).

@@ -57,12 +57,8 @@ pub struct Rules {
 impl Rules {
     /// `<archive>/people.yaml`, or no rules when there is none.
     pub fn for_archive(archive: &Path) -> Result<Rules, yaml::FileError> {
-        let path = archive.join(RULES_FILE);
-        match crate::archive::read_optional(&path) {
-            Ok(Some(text)) => Rules::from_yaml(&text, &path),
-            Ok(None) => Ok(Rules::default()),
-            Err(source) => Err(yaml::FileError::Read { path, source }),
-        }
+        // A FIFO or a device in its place must not hang the run (see `read_optional`).
+        crate::archive::yaml_file(archive, RULES_FILE, Rules::from_yaml, Rules::default)
     }
 
     /// Parses and checks rules (`path` is only for messages): every list names at least two

@@ -55,13 +55,8 @@ impl Taxonomy {
 
     /// `<archive>/topics.yaml` if present, else the built-in taxonomy.
     pub fn for_archive(archive: &Path) -> Result<Taxonomy, yaml::FileError> {
-        let path = archive.join(FILE_NAME);
-        // A FIFO or a device in its place must not hang the run.
-        match crate::archive::read_optional(&path) {
-            Ok(Some(text)) => Taxonomy::from_yaml(&text, &path),
-            Ok(None) => Ok(Taxonomy::builtin()),
-            Err(source) => Err(yaml::FileError::Read { path, source }),
-        }
+        // A FIFO or a device in its place must not hang the run (see `read_optional`).
+        crate::archive::yaml_file(archive, FILE_NAME, Taxonomy::from_yaml, Taxonomy::builtin)
     }
 
     /// [`Taxonomy::for_archive`], or the built-in taxonomy and a warning saying why when the

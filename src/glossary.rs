@@ -4,7 +4,6 @@
 
 use crate::normalise::fold;
 use crate::yaml;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// The glossary compiled into the binary.
@@ -21,7 +20,8 @@ struct File {
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
     pub entries: Vec<Vec<String>>,
-    by_form: HashMap<String, Vec<usize>>,
+    /// Every (folded form, entry), sorted: a form of several entries is there once for each.
+    by_form: Vec<(String, usize)>,
 }
 
 impl Glossary {
@@ -51,15 +51,12 @@ impl Glossary {
 
     /// A glossary of these entries.
     pub fn new(entries: Vec<Vec<String>>) -> Glossary {
-        let mut by_form: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_form: Vec<(String, usize)> = Vec::with_capacity(entries.iter().map(Vec::len).sum());
         for (i, entry) in entries.iter().enumerate() {
-            for form in entry {
-                let ids = by_form.entry(fold(form)).or_default();
-                if !ids.contains(&i) {
-                    ids.push(i);
-                }
-            }
+            by_form.extend(entry.iter().map(|form| (fold(form), i)));
         }
+        by_form.sort_unstable();
+        by_form.dedup();
         Glossary { entries, by_form }
     }
 
@@ -69,7 +66,9 @@ impl Glossary {
         let folded = fold(term);
         let mut seen = vec![folded.clone()];
         let mut out = Vec::new();
-        for &i in self.by_form.get(&folded).into_iter().flatten() {
+        let first = self.by_form.partition_point(|(f, _)| *f < folded);
+        let ids = self.by_form[first..].iter().take_while(|(f, _)| *f == folded).map(|&(_, i)| i);
+        for i in ids {
             for form in &self.entries[i] {
                 let f = fold(form);
                 if !seen.contains(&f) {

@@ -288,6 +288,34 @@ pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads an optional side file of the archive folder (`topics.yaml`, `glossary.yaml`,
+/// `people.yaml`) as text, under [`read_regular`]'s rules: `Ok(None)` when there is none.
+pub fn read_optional(path: &Path) -> std::io::Result<Option<String>> {
+    match read_regular(path, SIDE_FILE_CAP) {
+        Ok(bytes) => {
+            String::from_utf8(bytes).map(Some).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The YAML file `name` of the archive folder parsed by `parse` (given its text and path), or
+/// `default()` when there is none; a file that cannot be read is an error naming it.
+pub fn yaml_file<T>(
+    archive: &Path,
+    name: &str,
+    parse: impl FnOnce(&str, &Path) -> Result<T, crate::yaml::FileError>,
+    default: impl FnOnce() -> T,
+) -> Result<T, crate::yaml::FileError> {
+    let path = archive.join(name);
+    match read_optional(&path) {
+        Ok(Some(text)) => parse(&text, &path),
+        Ok(None) => Ok(default()),
+        Err(source) => Err(crate::yaml::FileError::Read { path, source }),
+    }
+}
+
 /// Display names of groups, from the front matter `author:` of `<group>/index.html` where
 /// the site has one (`proddev` → `支付产品技术交流群`).
 pub fn group_names(root: &Path) -> BTreeMap<String, String> {

@@ -725,15 +725,7 @@ impl State {
         if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
-        // Each optional (scoring) clause on a level of its own: tantivy then seeks that one
-        // scorer to each match, where a union of them clears a 4,096-document buffer at every
-        // far seek, most of the cost of a frequent term. The sum is the same.
-        let (optional, required): (Vec<_>, Vec<_>) = clauses.into_iter().partition(|(o, _)| *o == Occur::Should);
-        let mut q: Box<dyn TQuery> = Box::new(BooleanQuery::new(required));
-        for clause in optional {
-            q = Box::new(BooleanQuery::new(vec![(Occur::Must, q), clause]));
-        }
-        Ok(q)
+        Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
     fn filter_query(&self, filter: &Filter) -> Result<Box<dyn TQuery>, SearchError> {

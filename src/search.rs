@@ -1592,7 +1592,8 @@ mod tests {
                 let searcher = state.handle.searcher();
                 let mut total = 0;
                 for &end in ends {
-                    let (n, top) = searcher.search(&*plan.tq, &TopByKey { end, rank }).unwrap();
+                    let columns = state.columns(&searcher)?;
+                    let (n, top) = searcher.search(&*plan.tq, &TopByKey { end, rank, columns }).unwrap();
                     let (n_ref, top_ref) = reference(&searcher, &*plan.tq, end, rank);
                     assert_eq!((n, &top), (n_ref, &top_ref), "{query:?}, first {end}");
                     total = n;

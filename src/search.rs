@@ -425,7 +425,7 @@ impl State {
         Ok(Arc::clone(&known.people))
     }
 
-    fn expand(&self, query: &Query) -> Query {
+    pub(crate) fn expand(&self, query: &Query) -> Query {
         let glossary = self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()));
         let mut q = query.clone();
         for t in q.terms.iter_mut().filter(|t| !t.exact && !t.negated && t.also.is_empty()) {
@@ -506,7 +506,7 @@ impl State {
             }
         }
         let terms: Vec<String> = query.highlight_terms().into_iter().map(str::to_owned).collect();
-        let query_substance = terms.iter().map(|t| crate::rank::substance(t)).sum();
+        let query_substance = crate::rank::query_substance(query);
         Ok(Plan { tq: self.compile(query)?, terms, match_weight: crate::rank::MATCH_WEIGHT, query_substance })
     }
 
@@ -778,19 +778,9 @@ fn ranked(
     Ok(match sort {
         Sort::Relevance => {
             let key = top.tweak_score(move |seg: &SegmentReader| {
-                let ff = seg.fast_fields();
-                let column = |name: &str| ff.u64(name).ok().map(|c| c.first_or_default_col(0));
-                let (substance, asks, seq) = (column(names::SUBSTANCE), column(names::ASKS), column(names::SEQ));
-                let disc_info = column(names::DISC_INFO);
-                move |doc: DocId, score: Score| {
-                    let value =
-                        |c: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| c.as_ref().map_or(0, |c| c.get_val(doc));
-                    let substance = u32::try_from(value(&substance)).unwrap_or(u32::MAX);
-                    let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(value(&disc_info)));
-                    let message = crate::rank::Message { substance, asks: value(&asks) == 1, context };
-                    let key = crate::rank::score(match_weight * score, message, query_substance);
-                    (key, value(&seq))
-                }
+                let keys = KeyColumns::new(seg, match_weight, query_substance);
+                let seq = u64_column(seg, names::SEQ);
+                move |doc: DocId, score: Score| (keys.key(doc, score), seq.as_ref().map_or(0, |c| c.get_val(doc)))
             });
             let (total, docs) = searcher.search(tq, &(Count, key))?;
             (total, docs.into_iter().map(|((score, _), a)| (score, a)).collect())
@@ -801,6 +791,42 @@ fn ranked(
             (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
     })
+}
+
+/// A fast `u64` column of a segment, if the field is there.
+fn u64_column(seg: &SegmentReader, name: &str) -> Option<std::sync::Arc<dyn ColumnValues<u64>>> {
+    seg.fast_fields().u64(name).ok().map(|c| c.first_or_default_col(0))
+}
+
+/// What the relevance key ([`crate::rank::score`]) reads of one segment's messages, from
+/// fast fields, with the weights of the query.
+pub(crate) struct KeyColumns {
+    substance: Option<std::sync::Arc<dyn ColumnValues<u64>>>,
+    asks: Option<std::sync::Arc<dyn ColumnValues<u64>>>,
+    disc_info: Option<std::sync::Arc<dyn ColumnValues<u64>>>,
+    match_weight: f32,
+    query_substance: u32,
+}
+
+impl KeyColumns {
+    pub(crate) fn new(seg: &SegmentReader, match_weight: f32, query_substance: u32) -> KeyColumns {
+        KeyColumns {
+            substance: u64_column(seg, names::SUBSTANCE),
+            asks: u64_column(seg, names::ASKS),
+            disc_info: u64_column(seg, names::DISC_INFO),
+            match_weight,
+            query_substance,
+        }
+    }
+
+    /// The relevance key of message `doc` whose text match scored `score`.
+    pub(crate) fn key(&self, doc: DocId, score: Score) -> f32 {
+        let value = |c: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| c.as_ref().map_or(0, |c| c.get_val(doc));
+        let substance = u32::try_from(value(&self.substance)).unwrap_or(u32::MAX);
+        let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(value(&self.disc_info)));
+        let message = crate::rank::Message { substance, asks: value(&self.asks) == 1, context };
+        crate::rank::score(self.match_weight * score, message, self.query_substance)
+    }
 }
 
 /// The order of a search and the weights of its relevance key.

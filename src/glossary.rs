@@ -45,9 +45,10 @@ impl Glossary {
     /// `<archive>/glossary.yaml` if present, else the built-in glossary.
     pub fn for_archive(archive: &Path) -> Result<Glossary, GlossaryError> {
         let path = archive.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Glossary::from_yaml(&text, &path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Glossary::builtin()),
+        // A FIFO or a device in its place must not hang the run.
+        match crate::archive::read_optional(&path) {
+            Ok(Some(text)) => Glossary::from_yaml(&text, &path),
+            Ok(None) => Ok(Glossary::builtin()),
             Err(source) => Err(GlossaryError::Read { path, source }),
         }
     }

@@ -43,25 +43,28 @@ impl Normalised {
 /// Folds `text` (see the module doc).
 pub fn normalise(text: &str) -> Normalised {
     let mut folded = String::with_capacity(text.len());
-    let mut chars_from = Vec::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut traditional = false;
     for (i, c) in text.char_indices() {
         let before = folded.len();
         fold_char(c, &mut folded);
-        for _ in folded[before..].chars() {
-            chars_from.push(i);
-        }
-    }
-    // fast2s converts one character into one character, so the map survives the conversion.
-    let simplified = simplified(folded);
-    let mut out = String::with_capacity(simplified.len());
-    let mut map = Vec::with_capacity(simplified.len() + 1);
-    for (c, from) in simplified.chars().zip(chars_from) {
-        let c = standard(c);
-        map.extend(std::iter::repeat_n(from, c.len_utf8()));
-        out.push(c);
+        traditional = traditional || (!c.is_ascii() && folded[before..].chars().any(may_be_traditional));
+        map.resize(folded.len(), i);
     }
     map.push(text.len());
-    Normalised { text: out, map }
+    if !traditional {
+        // Variants keep their length in UTF-8 (a test checks): the map stays as it is.
+        return Normalised { text: standardised(folded), map };
+    }
+    // fast2s converts one character into one character, so each character keeps its origin.
+    let origins: Vec<usize> = folded.char_indices().map(|(b, _)| map[b]).collect();
+    let simplified = standardised(fast2s::convert(&folded));
+    let mut map = Vec::with_capacity(simplified.len() + 1);
+    for (c, from) in simplified.chars().zip(origins) {
+        map.extend(std::iter::repeat_n(from, c.len_utf8()));
+    }
+    map.push(text.len());
+    Normalised { text: simplified, map }
 }
 
 /// The folded text alone (as [`normalise`] folds it, without the offset map).
@@ -70,7 +73,16 @@ pub fn fold(text: &str) -> String {
     for c in text.chars() {
         fold_char(c, &mut folded);
     }
-    simplified(folded).chars().map(standard).collect()
+    standardised(simplified(folded))
+}
+
+/// The archive's variant characters replaced by their standard forms.
+fn standardised(text: String) -> String {
+    if VARIANTS.iter().any(|&(v, _)| text.contains(v)) {
+        text.chars().map(standard).collect()
+    } else {
+        text
+    }
 }
 
 /// Appends `c` folded, before the traditional → simplified step: nothing for an invisible
@@ -97,9 +109,30 @@ fn fold_char(c: char, folded: &mut String) {
     }
 }
 
-/// Traditional → simplified, where there is any CJK (three-byte) character to convert.
+/// Every character fast2s may convert (the keys of its table and of its special cases, all in
+/// the Basic Multilingual Plane), one bit each: text without any of them (most of a simplified
+/// archive, and most queries) skips fast2s, whose table costs ~1.2 M instructions to load on
+/// first use and three hash lookups per character after. A test checks that no character
+/// outside the set is changed by fast2s.
+static TRADITIONAL: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+    let mut bits = vec![0u64; 0x10000 / 64];
+    for c in include_str!("traditional.txt").chars().filter(|c| !c.is_whitespace()) {
+        let i = u32::from(c) as usize;
+        if let Some(word) = bits.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
+        }
+    }
+    bits
+});
+
+fn may_be_traditional(c: char) -> bool {
+    let i = u32::from(c) as usize;
+    TRADITIONAL.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
+
+/// Traditional → simplified, where there is any character to convert.
 fn simplified(folded: String) -> String {
-    if folded.chars().any(|c| c.len_utf8() == 3) {
+    if folded.chars().any(may_be_traditional) {
         fast2s::convert(&folded)
     } else {
         folded
@@ -114,6 +147,28 @@ fn standard(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variants_keep_their_length_in_utf8() {
+        assert!(VARIANTS.iter().all(|(v, s)| v.len_utf8() == s.len_utf8()));
+        let n = normalise("记帐Ｔ＋１");
+        assert_eq!(n.text, "记账t+1");
+        assert_eq!((n.original(3), n.original(6), n.original(7), n.original(9)), (3, 6, 9, 15));
+    }
+
+    #[test]
+    fn fast2s_changes_no_character_outside_the_traditional_set() {
+        // Alone and between neighbours that trigger its special cases (計畫, 藉口, 看著).
+        for c in ('\u{80}'..='\u{FFFF}').filter(|c| !may_be_traditional(*c)) {
+            let alone = c.to_string();
+            assert_eq!(fast2s::convert(&alone), alone, "{c} (U+{:04X})", u32::from(c));
+        }
+        for text in ["計畫", "藉口", "看著", "慰藉", "結售匯"] {
+            assert!(text.chars().any(may_be_traditional));
+            assert_eq!(fold(text), fast2s::convert(text));
+        }
+        assert!(!"网联对账结售汇，路由？".chars().any(may_be_traditional));
+    }
 
     #[test]
     fn full_width_case_traditional_and_variants_fold() {

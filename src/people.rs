@@ -21,10 +21,102 @@
 //!      alone); bare nicknames of one distinctive name that differ only in case, spaces or
 //!      symbols (`Addison yang`, `Addison Yang`) join each other.
 //!
+//! 3. **The archive's own word.** `<archive>/people.yaml` ([`Rules`]) names nicknames that are
+//!    one person (`same`), joined whatever the evidence says, and nicknames that are different
+//!    people (`different`), never joined by copies or names.
+//!
 //! Everything is deterministic: the same archive gives the same people.
 
 use crate::speakers;
+use crate::yaml;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The file of an archive folder that corrects the person model.
+pub const RULES_FILE: &str = "people.yaml";
+
+/// Corrections to the person model, from `<archive>/people.yaml`:
+///
+/// ```yaml
+/// same:        # each list: nicknames of one person
+///   - [于江宁, 于江宁-银联电子PM]
+/// different:   # each list: nicknames of different people
+///   - [Tim-魔线科技, Tim]
+/// ```
+///
+/// Nicknames are written as the logs' headers write them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    #[serde(default)]
+    pub same: Vec<Vec<String>>,
+    #[serde(default)]
+    pub different: Vec<Vec<String>>,
+}
+
+/// A `people.yaml` that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("{path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: not valid people rules: {source}")]
+    Yaml { path: PathBuf, source: yaml::YamlError },
+    #[error("{path}: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+}
+
+impl Rules {
+    /// `<archive>/people.yaml`, or no rules when there is none.
+    pub fn for_archive(archive: &Path) -> Result<Rules, RulesError> {
+        let path = archive.join(RULES_FILE);
+        match crate::archive::read_optional(&path) {
+            Ok(Some(text)) => Rules::from_yaml(&text, &path),
+            Ok(None) => Ok(Rules::default()),
+            Err(source) => Err(RulesError::Read { path, source }),
+        }
+    }
+
+    /// Parses and checks rules (`path` is only for messages): every list names at least two
+    /// nicknames, and no two nicknames are said to be both one person and different people.
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Rules, RulesError> {
+        let invalid = |reason: String| RulesError::Invalid { path: path.into(), reason };
+        // An empty file is no rules.
+        let mut rules: Rules = if text.trim().is_empty() {
+            Rules::default()
+        } else {
+            yaml::from_str(text).map_err(|source| RulesError::Yaml { path: path.into(), source })?
+        };
+        for list in rules.same.iter_mut().chain(rules.different.iter_mut()) {
+            for n in list.iter_mut() {
+                *n = n.trim().to_owned();
+            }
+        }
+        for (kind, lists) in [("same", &rules.same), ("different", &rules.different)] {
+            if let Some(list) = lists.iter().find(|l| l.iter().filter(|n| !n.is_empty()).count() < 2) {
+                return Err(invalid(format!("a `{kind}` list names fewer than two nicknames: [{}]", list.join(", "))));
+            }
+        }
+        let mut sets = UnionFind::default();
+        for list in &rules.same {
+            for n in &list[1..] {
+                sets.union_names(&list[0], n);
+            }
+        }
+        for list in &rules.different {
+            for (k, a) in list.iter().enumerate() {
+                if let Some(b) = list[k + 1..].iter().find(|b| a == *b || sets.same_names(a, b)) {
+                    return Err(invalid(format!("`{a}` and `{b}` are said to be one person and different people")));
+                }
+            }
+        }
+        Ok(rules)
+    }
+
+    /// Every nickname the rules name, each once.
+    pub fn nicknames(&self) -> BTreeSet<&str> {
+        self.same.iter().chain(&self.different).flatten().map(String::as_str).collect()
+    }
+}
 
 /// Copies two nicknames must share before they count as one person.
 pub const MIN_COPIES: u32 = 2;
@@ -68,12 +160,31 @@ impl People {
     /// the archive: for each message held more than once (same log, time and text), the
     /// nicknames it is held under, one entry per copy.
     pub fn build(nicknames: &[Nickname], copies: &[Vec<String>]) -> People {
+        People::build_with(nicknames, copies, &Rules::default())
+    }
+
+    /// [`People::build`], corrected by the archive's [`Rules`]. Nicknames the rules name that
+    /// are not among `nicknames` are left out.
+    pub fn build_with(nicknames: &[Nickname], copies: &[Vec<String>], rules: &Rules) -> People {
         let mut nicks: Vec<&Nickname> = nicknames.iter().collect();
         nicks.sort_by(|a, b| a.nickname.cmp(&b.nickname));
         nicks.dedup_by(|a, b| a.nickname == b.nickname);
         let index: HashMap<&str, usize> = nicks.iter().enumerate().map(|(i, n)| (n.nickname.as_str(), i)).collect();
         let parsed: Vec<speakers::Speaker> = nicks.iter().map(|n| speakers::parse(&n.nickname)).collect();
         let mut sets = UnionFind::new(nicks.len());
+        let known =
+            |list: &[String]| -> Vec<usize> { list.iter().filter_map(|n| index.get(n.as_str()).copied()).collect() };
+        for list in &rules.different {
+            let ids = known(list);
+            for (k, &a) in ids.iter().enumerate() {
+                sets.apart.extend(ids[k + 1..].iter().map(|&b| (a, b)));
+            }
+        }
+        for ids in rules.same.iter().map(|l| known(l)) {
+            for pair in ids.windows(2) {
+                sets.union(pair[0], pair[1]);
+            }
+        }
         join_by_copies(&index, copies, &mut sets);
         join_by_names(&nicks, &parsed, &mut sets);
 
@@ -350,13 +461,37 @@ fn label(persons: &mut [Person]) {
     }
 }
 
+/// Sets of nicknames (by index); `apart` lists pairs that must stay in different sets.
+#[derive(Default)]
 struct UnionFind {
     parent: Vec<usize>,
+    apart: Vec<(usize, usize)>,
+    /// For sets of names ([`UnionFind::union_names`]): each name's index.
+    names: HashMap<String, usize>,
 }
 
 impl UnionFind {
     fn new(n: usize) -> UnionFind {
-        UnionFind { parent: (0..n).collect() }
+        UnionFind { parent: (0..n).collect(), ..UnionFind::default() }
+    }
+
+    fn id(&mut self, name: &str) -> usize {
+        if let Some(&i) = self.names.get(name) {
+            return i;
+        }
+        self.parent.push(self.parent.len());
+        self.names.insert(name.to_owned(), self.parent.len() - 1);
+        self.parent.len() - 1
+    }
+
+    fn union_names(&mut self, a: &str, b: &str) {
+        let (a, b) = (self.id(a), self.id(b));
+        self.union(a, b);
+    }
+
+    fn same_names(&mut self, a: &str, b: &str) -> bool {
+        let (a, b) = (self.id(a), self.id(b));
+        self.find(a) == self.find(b)
     }
 
     fn find(&mut self, mut x: usize) -> usize {
@@ -368,9 +503,15 @@ impl UnionFind {
     }
 
     /// Joins the sets of `a` and `b`; the smaller index stays the root (deterministic).
+    /// Refused when a pair that must stay apart would end in one set.
     fn union(&mut self, a: usize, b: usize) {
         let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
+        let apart = self.apart.clone();
+        let refused = apart.iter().any(|&(x, y)| {
+            let (rx, ry) = (self.find(x), self.find(y));
+            (rx, ry) == (ra, rb) || (rx, ry) == (rb, ra)
+        });
+        if ra != rb && !refused {
             let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
             self.parent[hi] = lo;
         }
@@ -410,6 +551,40 @@ mod tests {
         assert_eq!(yu.aliases, vec!["于江宁-银联电子PM", "于江宁"]);
         assert_eq!(yu.messages, 496);
         assert_eq!(p.merges(), 2);
+    }
+
+    #[test]
+    fn rules_join_what_the_evidence_does_not_and_keep_apart_what_it_joins() {
+        let nicks: Vec<Nickname> =
+            ["Tim-魔线科技", "Tim-深圳百灵鸟", "龚晓冬", "龚晓冬-银商账户-产品-上海", "Ark", "龚正-滴滴"]
+                .iter()
+                .map(|n| nick(n, 3, &["g"]))
+                .collect();
+        let copies: Vec<Vec<String>> = vec![vec!["Ark".into(), "龚正-滴滴".into()]; 3];
+        let plain = People::build(&nicks, &copies);
+        assert!(!same(&plain, "Tim-魔线科技", "Tim-深圳百灵鸟"));
+        assert!(same(&plain, "龚晓冬", "龚晓冬-银商账户-产品-上海") && same(&plain, "Ark", "龚正-滴滴"));
+        let rules = Rules::from_yaml(
+            "same:\n  - [Tim-魔线科技, Tim-深圳百灵鸟, 没有这个人]\ndifferent:\n  - [龚晓冬, 龚晓冬-银商账户-产品-上海]\n  - [Ark, 龚正-滴滴]\n",
+            Path::new("people.yaml"),
+        )
+        .unwrap();
+        let p = People::build_with(&nicks, &copies, &rules);
+        assert!(same(&p, "Tim-魔线科技", "Tim-深圳百灵鸟"));
+        assert!(!same(&p, "龚晓冬", "龚晓冬-银商账户-产品-上海") && !same(&p, "Ark", "龚正-滴滴"));
+        assert!(p.of("没有这个人").is_none(), "a nickname of no message makes no person");
+        assert_eq!(p.persons.len(), 5);
+    }
+
+    #[test]
+    fn rules_that_contradict_themselves_are_refused() {
+        let refused = |yaml: &str| Rules::from_yaml(yaml, Path::new("people.yaml")).unwrap_err().to_string();
+        // One person through a chain of `same` lists, yet said to be different.
+        let e = refused("same:\n  - [a, b]\n  - [b, c]\ndifferent:\n  - [c, a]\n");
+        assert!(e.contains("`c` and `a` are said to be one person and different people"), "{e}");
+        assert!(refused("different:\n  - [a]\n").contains("fewer than two"));
+        assert!(refused("same: 3\n").contains("not valid people rules"));
+        assert_eq!(Rules::from_yaml("", Path::new("people.yaml")).unwrap(), Rules::default());
     }
 
     #[test]

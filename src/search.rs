@@ -250,6 +250,15 @@ impl Engine {
         guarded(&state.handle.dir, || state.people())
     }
 
+    /// The nicknames the archive's `people.yaml` names that no message of the index was
+    /// posted under (a misspelt rule does nothing: the CLI says so).
+    pub fn unknown_in_rules(&self) -> Result<Vec<String>, SearchError> {
+        let state = self.state();
+        let people = guarded(&state.handle.dir, || state.people())?;
+        let rules = &state.handle.meta.people;
+        Ok(rules.nicknames().into_iter().filter(|n| people.of(n).is_none()).map(str::to_owned).collect())
+    }
+
     /// Fills in each hit's `person`.
     pub fn name_people(&self, hits: &mut [Hit]) -> Result<(), SearchError> {
         let people = self.people()?;
@@ -392,7 +401,7 @@ impl State {
         }
         let mut nicknames: Vec<Nickname> = nicknames.into_values().collect();
         nicknames.sort_by(|a, b| a.nickname.cmp(&b.nickname));
-        let people = People::build(&nicknames, &names);
+        let people = People::build_with(&nicknames, &names, &self.handle.meta.people);
         let mut repeats: HashMap<u32, BitSet> = HashMap::new();
         for (docs, names) in places.iter().zip(&names) {
             let nicks: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -416,7 +425,7 @@ impl State {
             return Ok(Arc::clone(p));
         }
         let dir = &self.handle.generation_dir;
-        let key = people_cache::key(&self.handle.searcher());
+        let key = people_cache::key(&self.handle.searcher(), &self.handle.meta.people);
         if let Some(p) = people_cache::load(dir, &key) {
             return Ok(Arc::clone(self.stored_people.get_or_init(|| Arc::new(p))));
         }

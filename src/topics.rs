@@ -68,12 +68,9 @@ impl Taxonomy {
     pub fn for_archive(archive: &Path) -> Result<Taxonomy, TopicsError> {
         let path = archive.join(FILE_NAME);
         // A FIFO or a device in its place must not hang the run.
-        let text = crate::archive::read_regular(&path, crate::archive::SIDE_FILE_CAP).and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-        });
-        match text {
-            Ok(text) => Taxonomy::from_yaml(&text, &path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Taxonomy::builtin()),
+        match crate::archive::read_optional(&path) {
+            Ok(Some(text)) => Taxonomy::from_yaml(&text, &path),
+            Ok(None) => Ok(Taxonomy::builtin()),
             Err(source) => Err(TopicsError::Read { path, source }),
         }
     }

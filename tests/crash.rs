@@ -25,8 +25,13 @@ fn index_cmd(archive: &Path, index_dir: &Path) -> Command {
 
 /// Runs `index` to completion, then checks the index holds exactly the archive's messages.
 fn repaired_and_consistent(archive: &Path, index_dir: &Path, context: &str) {
-    let status = index_cmd(archive, index_dir).status().unwrap();
-    assert!(status.success(), "{context}: the repairing run failed");
+    let out = index_cmd(archive, index_dir).stderr(Stdio::piped()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{context}: the repairing run failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     let expected: BTreeSet<(String, u32)> = archive::load(archive)
         .unwrap()
         .days
@@ -201,4 +206,40 @@ fn a_reader_of_the_old_generation_keeps_answering_and_reload_opens_the_new_one()
     assert!(engine.reload().unwrap(), "the switch is a change");
     assert_eq!(engine.handle().generation_dir, generation(idx.path()));
     assert_eq!(engine.search(&query, page).unwrap().total, 6);
+}
+
+/// The segment ids and the opstamp of a generation's tantivy `meta.json`.
+fn tantivy_meta(gen: &Path) -> (Vec<String>, u64) {
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(gen.join("meta.json")).unwrap()).unwrap();
+    let ids = meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["segment_id"].as_str().unwrap().replace('-', ""))
+        .collect();
+    (ids, meta["opstamp"].as_u64().unwrap())
+}
+
+#[test]
+fn delete_files_of_a_commit_killed_before_its_meta_do_not_block_the_next_commit() {
+    // A commit writes each segment's deletes as `<segment>.<opstamp>.del`, then meta.json. A
+    // kill in between leaves those files behind, and the next run, doing the same work, reaches
+    // the same opstamp: tantivy refuses to write a file that exists.
+    let arch = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    let (done, killed) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    index(arch.path(), done.path());
+    copy_tree(done.path(), killed.path());
+    change_archive(arch.path());
+    // The run that completes tells the opstamp of that commit.
+    index(arch.path(), done.path());
+    let (_, opstamp) = tantivy_meta(&generation(done.path()));
+    let gen = generation(killed.path());
+    let (segments, before) = tantivy_meta(&gen);
+    assert!(opstamp > before, "the update committed");
+    for id in &segments {
+        std::fs::write(gen.join(format!("{id}.{opstamp}.del")), b"left by a killed commit").unwrap();
+    }
+    repaired_and_consistent(arch.path(), killed.path(), "delete files of a killed commit");
 }

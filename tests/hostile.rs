@@ -299,7 +299,7 @@ fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
     let idx = tempfile::tempdir().unwrap();
     write(arch.path(), "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
     write(arch.path(), "h/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "乙", "网联")]));
-    for fifo in ["topics.yaml", "g/index.html"] {
+    for fifo in ["topics.yaml", "glossary.yaml", "people.yaml", "g/index.html"] {
         assert!(std::process::Command::new("mkfifo").arg(arch.path().join(fifo)).status().unwrap().success());
     }
     std::os::unix::fs::symlink("/dev/zero", arch.path().join("h/index.html")).unwrap();
@@ -327,7 +327,9 @@ fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["messages"], 2);
     let warnings = v["warnings"].to_string();
-    assert!(warnings.contains("not a regular file") && warnings.contains("built-in topics"), "{warnings}");
+    for fallback in ["built-in topics", "built-in glossary", "people.yaml: not a regular file; no people rules used"] {
+        assert!(warnings.contains(fallback), "{fallback}: {warnings}");
+    }
 }
 
 #[test]

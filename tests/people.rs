@@ -249,3 +249,67 @@ fn the_person_model_is_stored_for_its_index_state_only() {
     assert!(!generation.exists(), "the old generation is gone: {:?}", generations());
     assert_eq!(generations().len(), 1);
 }
+
+#[test]
+fn the_archive_s_people_yaml_joins_and_separates_nicknames() {
+    let dir = tempfile::tempdir().unwrap();
+    let (archive, index) = (dir.path().join("archive"), dir.path().join("index"));
+    fixture(&archive);
+    let aliases = || -> Vec<Vec<String>> {
+        let out = chatlore(&archive, &index, &["people", "--json", "--limit", "0"]);
+        let mut all: Vec<Vec<String>> = stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["aliases"].as_array().unwrap().clone())
+            .map(|a| a.iter().map(|n| n.as_str().unwrap().to_owned()).collect())
+            .collect();
+        all.iter_mut().for_each(|a| a.sort());
+        all.sort();
+        all
+    };
+    let person_with = |all: &[Vec<String>], nick: &str| all.iter().find(|a| a.iter().any(|n| n == nick)).cloned();
+    // Without rules: Ark and 龚正 are joined by their copies; the bare Tim stays alone.
+    let before = aliases();
+    assert_eq!(person_with(&before, "Ark").unwrap().len(), 2);
+    assert_eq!(person_with(&before, "Tim").unwrap(), ["Tim"]);
+
+    let rules =
+        "same:\n  - [Tim, Tim-魔线科技-产品总监]\n  - [Aaron, Timm]\ndifferent:\n  - [Ark, 龚正-滴滴-支付金融]\n";
+    write(&archive, "people.yaml", rules);
+    assert!(chatlore(&archive, &index, &["index"]).status.success());
+    let after = aliases();
+    assert_eq!(person_with(&after, "Tim").unwrap(), ["Tim", "Tim-魔线科技-产品总监"]);
+    assert_eq!(person_with(&after, "Ark").unwrap(), ["Ark"]);
+    assert_eq!(person_with(&after, "龚正-滴滴-支付金融").unwrap(), ["龚正-滴滴-支付金融"]);
+    // `from:` follows the rules: the company's Tim now also finds the bare Tim's question.
+    let engine = Engine::open(&index).unwrap();
+    assert_eq!(total(&engine, "from:Tim-魔线科技-产品总监"), 2);
+    assert_eq!(total(&engine, "from:Ark"), 2);
+    // A nickname no message was posted under is named, not silently ignored.
+    let out = chatlore(&archive, &index, &["people"]);
+    assert!(common::stderr(&out).contains("people.yaml: no message was posted as `Timm`"), "{}", common::stderr(&out));
+
+    // Rules removed: the model is built again without them (the stored one was for the rules).
+    std::fs::remove_file(archive.join("people.yaml")).unwrap();
+    assert!(chatlore(&archive, &index, &["index"]).status.success());
+    assert_eq!(aliases(), before);
+
+    // A rules file that cannot be used is a warning naming it and why; indexing goes on.
+    for (bad, why) in [
+        ("same: [[Tim]]\n", "a `same` list names fewer than two nicknames"),
+        (
+            "same:\n  - [Ark, Tim]\ndifferent:\n  - [Tim, Ark]\n",
+            "`Tim` and `Ark` are said to be one person and different people",
+        ),
+        ("sam:\n  - [Ark, Tim]\n", "unknown field `sam`"),
+    ] {
+        write(&archive, "people.yaml", bad);
+        let out = chatlore(&archive, &index, &["index"]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let said = format!("{}{}", stdout(&out), common::stderr(&out));
+        assert!(
+            said.contains("people.yaml: ") && said.contains(why) && said.contains("no people rules used"),
+            "{bad}: {said}"
+        );
+        assert_eq!(aliases(), before);
+    }
+}

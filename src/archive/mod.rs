@@ -288,6 +288,18 @@ pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads an optional side file of the archive folder (`topics.yaml`, `glossary.yaml`,
+/// `people.yaml`) as text, under [`read_regular`]'s rules: `Ok(None)` when there is none.
+pub fn read_optional(path: &Path) -> std::io::Result<Option<String>> {
+    match read_regular(path, SIDE_FILE_CAP) {
+        Ok(bytes) => {
+            String::from_utf8(bytes).map(Some).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Display names of groups, from the front matter `author:` of `<group>/index.html` where
 /// the site has one (`proddev` → `支付产品技术交流群`).
 pub fn group_names(root: &Path) -> BTreeMap<String, String> {

@@ -515,6 +515,10 @@ fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<Exi
     check_filter_keys(&query)?;
     let engine = open_engine(archive, index_dir)?;
     let limit = if args.limit == 0 { usize::MAX } else { args.limit };
+    for nick in engine.unknown_in_rules()? {
+        let file = print::path(&archive.join(chatlore::people::RULES_FILE));
+        eprintln!("chatlore: warning: {file}: no message was posted as `{}`", print::clean(&nick));
+    }
     let shown = if query.is_empty() {
         let people = engine.people()?;
         print::people(&people.persons[..people.persons.len().min(limit)], args.json)?;

@@ -103,6 +103,9 @@ pub struct Meta {
     /// The glossary's entries (each a list of forms), for expanding query terms.
     #[serde(default)]
     pub glossary: Vec<Vec<String>>,
+    /// The archive's corrections to the person model (`people.yaml`).
+    #[serde(default)]
+    pub people: crate::people::Rules,
     /// Group folder → display name, where the archive gives one.
     pub groups: BTreeMap<String, String>,
     pub files: u64,

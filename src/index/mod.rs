@@ -121,9 +121,13 @@ fn is_temporary(name: &str) -> bool {
 /// A file tantivy writes in an index folder: its meta, its locks, and segment files named
 /// by a 32-hex-digit segment id.
 fn is_tantivy_file(name: &str) -> bool {
-    if matches!(name, "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock") {
-        return true;
-    }
+    matches!(name, "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock")
+        || is_segment_file(name)
+}
+
+/// A segment file: a 32-hex-digit segment id and a component (`.del` files carry the opstamp
+/// of their commit).
+pub(crate) fn is_segment_file(name: &str) -> bool {
     let Some((stem, ext)) = name.split_once('.') else { return false };
     let segment_id = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
     let component = matches!(ext, "idx" | "pos" | "term" | "store" | "store.temp" | "fast" | "fieldnorm")

@@ -7,7 +7,7 @@
 //! written is only a lost shortcut: the model is always built from the index.
 
 use super::manifest;
-use crate::people::{People, Person};
+use crate::people::{People, Person, Rules};
 use std::path::Path;
 use tantivy::Searcher;
 
@@ -22,14 +22,18 @@ struct Stored {
 }
 
 /// What the people of `searcher` depend on: its segments and how many deletions each has
-/// (deletions only grow, so equal counts are equal deletions).
-pub(crate) fn key(searcher: &Searcher) -> String {
+/// (deletions only grow, so equal counts are equal deletions), and the archive's rules.
+pub(crate) fn key(searcher: &Searcher, rules: &Rules) -> String {
     let mut parts: Vec<String> = searcher
         .segment_readers()
         .iter()
         .map(|s| format!("{}:{}", s.segment_id().uuid_string(), s.num_deleted_docs()))
         .collect();
     parts.sort_unstable();
+    if *rules != Rules::default() {
+        let json = serde_json::to_string(rules).unwrap_or_default();
+        parts.push(format!("rules:{}", manifest::hash(json.as_bytes())));
+    }
     parts.join(",")
 }
 

@@ -112,6 +112,10 @@ pub fn update(
         });
         crate::glossary::Glossary::builtin()
     });
+    let people = crate::people::Rules::for_archive(archive_root).unwrap_or_else(|e| {
+        warnings.push(Warning { path: crate::people::RULES_FILE.into(), reason: format!("{e}; no people rules used") });
+        crate::people::Rules::default()
+    });
     let fingerprint = fingerprint(&taxonomy);
     let archive_path = canonical_archive(archive_root)?;
 
@@ -177,6 +181,7 @@ pub fn update(
         }
     };
     let gen_dir = index_dir.join(&generation);
+    remove_orphans(&index, &gen_dir)?;
     if let Some(reason) = &rebuilt {
         progress.note(&format!("rebuilding the index: {reason}"));
     }
@@ -232,9 +237,6 @@ pub fn update(
     if new_manifest.without_time() != old.without_time() {
         manifest::write(&gen_dir.join(MANIFEST_FILE), &new_manifest).map_err(io)?;
         fault("after-manifest");
-    } else if has_orphans(&index, &gen_dir) {
-        // A writer killed earlier left segment files no commit refers to.
-        collect_garbage(&index, &gen_dir)?;
     }
     let meta = Meta {
         schema_version: SCHEMA_VERSION,
@@ -243,6 +245,7 @@ pub fn update(
         fingerprint,
         topics: taxonomy.topics.clone(),
         glossary: glossary.entries,
+        people,
         groups: archive::group_names(archive_root),
         files: summary.files,
         messages: summary.messages,
@@ -318,24 +321,27 @@ fn fault(point: &str) {
     }
 }
 
-/// Whether the folder holds segment files that no segment of the index uses.
-fn has_orphans(index: &Index, dir: &Path) -> bool {
-    let Ok(metas) = index.searchable_segment_metas() else { return false };
-    let live: std::collections::HashSet<String> = metas.iter().map(|m| m.id().uuid_string()).collect();
-    let Ok(entries) = std::fs::read_dir(dir) else { return false };
-    entries.flatten().any(|e| {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        let stem = name.split('.').next().unwrap_or_default();
-        stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit()) && !live.contains(stem)
-    })
-}
-
-fn collect_garbage(index: &Index, dir: &Path) -> Result<(), IndexError> {
-    let tantivy_err = |source| IndexError::Tantivy { path: dir.into(), source };
-    schema::register_grams(index);
-    let w = open_writer(index, dir, true)?;
-    w.garbage_collect_files().wait().map_err(tantivy_err)?;
+/// Removes the segment files no commit of the index refers to, before anything is written:
+/// what a killed writer left (segments of a commit it did not finish, or the deletes of one,
+/// `<segment>.<opstamp>.del`). The next run doing the same work reaches the same opstamp, and
+/// tantivy refuses to write a file that exists. Under our lock nothing else writes here, and
+/// files named as tantivy names segment files in a generation folder are ours.
+fn remove_orphans(index: &Index, dir: &Path) -> Result<(), IndexError> {
+    let io = |source| IndexError::Io { path: dir.into(), source };
+    let metas = index.load_metas().map_err(|source| IndexError::Tantivy { path: dir.into(), source })?;
+    let live: std::collections::HashSet<String> =
+        segment_files(&metas.segments).iter().map(|f| f.to_string_lossy().into_owned()).collect();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !super::is_segment_file(&name) || live.contains(&name) || !entry.file_type().map_err(io)?.is_file() {
+            continue;
+        }
+        match std::fs::remove_file(entry.path()) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
+            _ => {}
+        }
+    }
     Ok(())
 }
 

@@ -35,7 +35,8 @@ const FULL_BUILD_KEEPS: usize = 2;
 /// Incremental runs merge segments of fewer documents than this (new days), never the big
 /// segments of a full build.
 const MERGE_MAX_DOCS: usize = 20_000;
-/// Updates of at most this many bytes of logs (a few days) are indexed by one thread.
+/// Updates (or full builds) of at most this many bytes of logs (a few days) are indexed by one
+/// thread.
 const SMALL_UPDATE_BYTES: u64 = 1024 * 1024;
 /// Small store blocks: showing a hit copies its whole block.
 const STORE_BLOCK_BYTES: usize = 2048;
@@ -597,7 +598,8 @@ fn write_changes(
     jieba.start();
     index.tokenizers().register(JIEBA, JiebaTokenizer(Arc::clone(jieba)));
     schema::register_grams(index);
-    let small = !full_build && files.iter().map(|f| f.size).sum::<u64>() <= SMALL_UPDATE_BYTES;
+    // Small work, a first build included, is one segment: one thread, whatever the scheduling.
+    let small = files.iter().map(|f| f.size).sum::<u64>() <= SMALL_UPDATE_BYTES;
     let mut w = open_writer(index, dir, small)?;
     // A full build merges nothing while it runs (merges map whole segments: memory) and
     // compacts its segments at the end, one bounded merge at a time. Incremental runs merge

@@ -4,8 +4,7 @@
 
 use crate::normalise::fold;
 use crate::yaml;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The glossary compiled into the binary.
 pub const DEFAULT_YAML: &str = include_str!("glossary.yaml");
@@ -17,22 +16,12 @@ struct File {
     glossary: Vec<Vec<String>>,
 }
 
-/// A glossary that could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum GlossaryError {
-    #[error("{path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path}: not a valid glossary: {source}")]
-    Yaml { path: PathBuf, source: yaml::YamlError },
-    #[error("{path}: {reason}")]
-    Invalid { path: PathBuf, reason: String },
-}
-
 /// Entries (each a list of forms, the canonical one first) and a lookup by folded form.
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
     pub entries: Vec<Vec<String>>,
-    by_form: HashMap<String, Vec<usize>>,
+    /// Every (folded form, entry), sorted: a form of several entries is there once for each.
+    by_form: Vec<(String, usize)>,
 }
 
 impl Glossary {
@@ -43,23 +32,18 @@ impl Glossary {
     }
 
     /// `<archive>/glossary.yaml` if present, else the built-in glossary.
-    pub fn for_archive(archive: &Path) -> Result<Glossary, GlossaryError> {
-        let path = archive.join(FILE_NAME);
-        // A FIFO or a device in its place must not hang the run.
-        match crate::archive::read_optional(&path) {
-            Ok(Some(text)) => Glossary::from_yaml(&text, &path),
-            Ok(None) => Ok(Glossary::builtin()),
-            Err(source) => Err(GlossaryError::Read { path, source }),
-        }
+    pub fn for_archive(archive: &Path) -> Result<Glossary, yaml::FileError> {
+        // A FIFO or a device in its place must not hang the run (see `read_optional`).
+        crate::archive::yaml_file(archive, FILE_NAME, Glossary::from_yaml, Glossary::builtin)
     }
 
     /// Parses and checks a glossary (`path` is only for messages).
-    pub fn from_yaml(text: &str, path: &Path) -> Result<Glossary, GlossaryError> {
-        let file: File = yaml::from_str(text).map_err(|source| GlossaryError::Yaml { path: path.into(), source })?;
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Glossary, yaml::FileError> {
+        let file: File = yaml::from_file(text, path, "a valid glossary")?;
         for (i, entry) in file.glossary.iter().enumerate() {
             if entry.iter().any(|f| crate::index::tokenize::term_variants(f).is_empty()) {
                 let reason = format!("entry {} ({}) has a form with nothing to search for", i + 1, entry.join(", "));
-                return Err(GlossaryError::Invalid { path: path.into(), reason });
+                return Err(yaml::FileError::Invalid { path: path.into(), reason });
             }
         }
         Ok(Glossary::new(file.glossary))
@@ -67,15 +51,12 @@ impl Glossary {
 
     /// A glossary of these entries.
     pub fn new(entries: Vec<Vec<String>>) -> Glossary {
-        let mut by_form: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_form: Vec<(String, usize)> = Vec::with_capacity(entries.iter().map(Vec::len).sum());
         for (i, entry) in entries.iter().enumerate() {
-            for form in entry {
-                let ids = by_form.entry(fold(form)).or_default();
-                if !ids.contains(&i) {
-                    ids.push(i);
-                }
-            }
+            by_form.extend(entry.iter().map(|form| (fold(form), i)));
         }
+        by_form.sort_unstable();
+        by_form.dedup();
         Glossary { entries, by_form }
     }
 
@@ -85,7 +66,9 @@ impl Glossary {
         let folded = fold(term);
         let mut seen = vec![folded.clone()];
         let mut out = Vec::new();
-        for &i in self.by_form.get(&folded).into_iter().flatten() {
+        let first = self.by_form.partition_point(|(f, _)| *f < folded);
+        let ids = self.by_form[first..].iter().take_while(|(f, _)| *f == folded).map(|&(_, i)| i);
+        for i in ids {
             for form in &self.entries[i] {
                 let f = fold(form);
                 if !seen.contains(&f) {

@@ -17,6 +17,12 @@ fn is_plain_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
+/// Punctuation NFKC and lowercasing leave unchanged (dashes, quotes, bullets; the CJK
+/// symbols and punctuation 、。〈〉「」【】): a test checks every one.
+fn is_stable_punctuation(c: char) -> bool {
+    matches!(c, '\u{2010}' | '\u{2012}'..='\u{2016}' | '\u{2018}'..='\u{2023}' | '\u{3001}'..='\u{3035}' | '\u{303B}'..='\u{303F}')
+}
+
 /// The ASCII character NFKC makes of a full-width form (U+FF01–U+FF5E: ！ to ～).
 fn full_width_ascii(c: char) -> Option<char> {
     matches!(c, '\u{FF01}'..='\u{FF5E}').then(|| char::from_u32(u32::from(c) - 0xFEE0)).flatten()
@@ -53,8 +59,7 @@ pub fn normalise(text: &str) -> Normalised {
     }
     map.push(text.len());
     if !traditional {
-        // Variants keep their length in UTF-8 (a test checks): the map stays as it is.
-        return Normalised { text: standardised(folded), map };
+        return Normalised { text: folded, map };
     }
     // fast2s converts one character into one character, so each character keeps its origin.
     let origins: Vec<usize> = folded.char_indices().map(|(b, _)| map[b]).collect();
@@ -73,10 +78,11 @@ pub fn fold(text: &str) -> String {
     for c in text.chars() {
         fold_char(c, &mut folded);
     }
-    standardised(simplified(folded))
+    simplified(folded)
 }
 
-/// The archive's variant characters replaced by their standard forms.
+/// The archive's variant characters replaced by their standard forms (again: fast2s may make
+/// one).
 fn standardised(text: String) -> String {
     if VARIANTS.iter().any(|&(v, _)| text.contains(v)) {
         text.chars().map(standard).collect()
@@ -94,17 +100,17 @@ fn fold_char(c: char, folded: &mut String) {
     }
     if c.is_ascii() {
         folded.push(c.to_ascii_lowercase());
-    } else if is_plain_han(c) {
+    } else if is_plain_han(c) || is_stable_punctuation(c) {
         // NFKC and lowercasing leave it as it is (a test checks every one): most of a Chinese
         // text skips the per-character normaliser.
-        folded.push(c);
+        folded.push(standard(c));
     } else if let Some(ascii) = full_width_ascii(c) {
         // Chinese punctuation (，！？：；（）) and full-width letters and digits: NFKC makes
         // them ASCII (a test checks every one).
         folded.push(ascii.to_ascii_lowercase());
     } else {
         for d in std::iter::once(c).nfkc() {
-            folded.extend(d.to_lowercase());
+            folded.extend(d.to_lowercase().map(standard));
         }
     }
 }
@@ -133,7 +139,7 @@ fn may_be_traditional(c: char) -> bool {
 /// Traditional → simplified, where there is any character to convert.
 fn simplified(folded: String) -> String {
     if folded.chars().any(may_be_traditional) {
-        fast2s::convert(&folded)
+        standardised(fast2s::convert(&folded))
     } else {
         folded
     }
@@ -186,7 +192,8 @@ mod tests {
         use unicode_normalization::UnicodeNormalization;
         let plain: Vec<char> = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_plain_han(c)).collect();
         assert_eq!(plain.len(), 0x4DBF - 0x3400 + 1 + 0x9FFF - 0x4E00 + 1);
-        for c in plain {
+        let punctuation = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_stable_punctuation(c));
+        for c in plain.into_iter().chain(punctuation) {
             let slow: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();
             assert_eq!(slow, c.to_string(), "U+{:04X}", u32::from(c));
         }

@@ -30,7 +30,7 @@
 use crate::speakers;
 use crate::yaml;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The file of an archive folder that corrects the person model.
 pub const RULES_FILE: &str = "people.yaml";
@@ -54,38 +54,20 @@ pub struct Rules {
     pub different: Vec<Vec<String>>,
 }
 
-/// A `people.yaml` that could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum RulesError {
-    #[error("{path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path}: not valid people rules: {source}")]
-    Yaml { path: PathBuf, source: yaml::YamlError },
-    #[error("{path}: {reason}")]
-    Invalid { path: PathBuf, reason: String },
-}
-
 impl Rules {
     /// `<archive>/people.yaml`, or no rules when there is none.
-    pub fn for_archive(archive: &Path) -> Result<Rules, RulesError> {
-        let path = archive.join(RULES_FILE);
-        match crate::archive::read_optional(&path) {
-            Ok(Some(text)) => Rules::from_yaml(&text, &path),
-            Ok(None) => Ok(Rules::default()),
-            Err(source) => Err(RulesError::Read { path, source }),
-        }
+    pub fn for_archive(archive: &Path) -> Result<Rules, yaml::FileError> {
+        // A FIFO or a device in its place must not hang the run (see `read_optional`).
+        crate::archive::yaml_file(archive, RULES_FILE, Rules::from_yaml, Rules::default)
     }
 
     /// Parses and checks rules (`path` is only for messages): every list names at least two
     /// nicknames, and no two nicknames are said to be both one person and different people.
-    pub fn from_yaml(text: &str, path: &Path) -> Result<Rules, RulesError> {
-        let invalid = |reason: String| RulesError::Invalid { path: path.into(), reason };
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Rules, yaml::FileError> {
+        let invalid = |reason: String| yaml::FileError::Invalid { path: path.into(), reason };
         // An empty file is no rules.
-        let mut rules: Rules = if text.trim().is_empty() {
-            Rules::default()
-        } else {
-            yaml::from_str(text).map_err(|source| RulesError::Yaml { path: path.into(), source })?
-        };
+        let mut rules: Rules =
+            if text.trim().is_empty() { Rules::default() } else { yaml::from_file(text, path, "valid people rules")? };
         for list in rules.same.iter_mut().chain(rules.different.iter_mut()) {
             for n in list.iter_mut() {
                 *n = n.trim().to_owned();

@@ -653,29 +653,36 @@ impl State {
                     any_of.push((Occur::Should, recall));
                 }
             }
-            // The typed form outranks what the glossary added: a message that holds it gets a
-            // constant lift (worth several times the substance prior), so a synonym only
-            // fills in below the messages that say what the user typed.
-            if t.alternatives().count() > typed && !typed_of.is_empty() {
-                let typed_recall = Box::new(BooleanQuery::new(typed_of));
-                clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(typed_recall, TYPED_LIFT))));
-            }
             let recall: Box<dyn TQuery> =
                 if any_of.len() == 1 { any_of.remove(0).1 } else { Box::new(BooleanQuery::new(any_of)) };
             if t.negated {
                 clauses.push((Occur::MustNot, recall));
                 continue;
             }
-            clauses.push((Occur::Must, recall));
+            // What scores a match comes in one union with the recall, as alternatives that can
+            // only match where the recall does: a body word is a substring of the text, and the
+            // typed forms are part of the recall. The matches are the recall's, the score the
+            // sum of what matched, as a required recall with optional scorers would give; but
+            // one union is advanced, not sought for every match (a union sought past its window
+            // clears its whole buffer: most of a sparse query's time).
+            let mut scored: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Should, recall)];
+            // The typed form outranks what the glossary added: a message that holds it gets a
+            // constant lift (worth several times the substance prior), so a synonym only
+            // fills in below the messages that say what the user typed.
+            if t.alternatives().count() > typed && !typed_of.is_empty() {
+                let typed_recall = Box::new(BooleanQuery::new(typed_of));
+                scored.push((Occur::Should, Box::new(ConstScoreQuery::new(typed_recall, TYPED_LIFT))));
+            }
             for (k, alt) in t.alternatives().enumerate() {
                 let word = fold(alt);
                 if !word.contains(is_separator) {
                     let term = Term::from_field_text(f.body, &word);
                     let q: Box<dyn TQuery> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
                     let weight = if k < typed { 1.0 } else { 0.5 };
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
+                    scored.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
                 }
             }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(scored))));
         }
         for field in Field::ALL {
             let (neg, pos): (Vec<&Filter>, Vec<&Filter>) = query.filters_on(field).partition(|f| f.negated);

@@ -5,7 +5,7 @@ use crate::normalise::fold;
 use crate::text::{is_word_char, mention_spans};
 use crate::yaml;
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The taxonomy compiled into the binary.
 pub const DEFAULT_YAML: &str = include_str!("topics.yaml");
@@ -31,17 +31,6 @@ struct File {
     topics: Vec<Topic>,
 }
 
-/// A taxonomy that could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum TopicsError {
-    #[error("{path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path}: not a valid topic taxonomy: {source}")]
-    Yaml { path: PathBuf, source: yaml::YamlError },
-    #[error("{path}: {reason}")]
-    Invalid { path: PathBuf, reason: String },
-}
-
 /// Above this many characters, a message needs two keyword occurrences of a topic to carry it.
 const LONG_MESSAGE_CHARS: usize = 120;
 
@@ -65,14 +54,9 @@ impl Taxonomy {
     }
 
     /// `<archive>/topics.yaml` if present, else the built-in taxonomy.
-    pub fn for_archive(archive: &Path) -> Result<Taxonomy, TopicsError> {
-        let path = archive.join(FILE_NAME);
-        // A FIFO or a device in its place must not hang the run.
-        match crate::archive::read_optional(&path) {
-            Ok(Some(text)) => Taxonomy::from_yaml(&text, &path),
-            Ok(None) => Ok(Taxonomy::builtin()),
-            Err(source) => Err(TopicsError::Read { path, source }),
-        }
+    pub fn for_archive(archive: &Path) -> Result<Taxonomy, yaml::FileError> {
+        // A FIFO or a device in its place must not hang the run (see `read_optional`).
+        crate::archive::yaml_file(archive, FILE_NAME, Taxonomy::from_yaml, Taxonomy::builtin)
     }
 
     /// [`Taxonomy::for_archive`], or the built-in taxonomy and a warning saying why when the
@@ -88,9 +72,9 @@ impl Taxonomy {
     }
 
     /// Parses and checks a taxonomy (`path` is only for messages).
-    pub fn from_yaml(text: &str, path: &Path) -> Result<Taxonomy, TopicsError> {
-        let file: File = yaml::from_str(text).map_err(|source| TopicsError::Yaml { path: path.into(), source })?;
-        let invalid = |reason: String| TopicsError::Invalid { path: path.into(), reason };
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Taxonomy, yaml::FileError> {
+        let file: File = yaml::from_file(text, path, "a valid topic taxonomy")?;
+        let invalid = |reason: String| yaml::FileError::Invalid { path: path.into(), reason };
         let mut seen = std::collections::HashSet::new();
         for t in &file.topics {
             if t.id.is_empty() || t.id.chars().any(char::is_whitespace) {

@@ -1,13 +1,32 @@
-//! The one place that speaks YAML (serde_yaml): front matter and the topic taxonomy both come
-//! through here, so swapping the YAML library touches a single file.
+//! The one place that speaks YAML (serde_yaml): front matter and the archive's YAML files
+//! (topics, glossary, people) all come through here, so swapping the YAML library touches a single file.
 
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// A YAML document that could not be read; the message is serde_yaml's, with line and column.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct YamlError(String);
+
+/// A YAML file of the archive folder (`topics.yaml`, `glossary.yaml`, `people.yaml`) that could
+/// not be used; each message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: not {what}: {source}")]
+    Yaml { path: PathBuf, what: &'static str, source: YamlError },
+    #[error("{path}: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+}
+
+/// Deserializes the text of the YAML file `path` into `T`; `what` says what it should hold
+/// (`a valid glossary`).
+pub fn from_file<T: DeserializeOwned>(text: &str, path: &Path, what: &'static str) -> Result<T, FileError> {
+    from_str(text).map_err(|source| FileError::Yaml { path: path.into(), what, source })
+}
 
 /// Deserializes a whole YAML document into `T`.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {

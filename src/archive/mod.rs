@@ -300,6 +300,22 @@ pub fn read_optional(path: &Path) -> std::io::Result<Option<String>> {
     }
 }
 
+/// The YAML file `name` of the archive folder parsed by `parse` (given its text and path), or
+/// `default()` when there is none; a file that cannot be read is an error naming it.
+pub fn yaml_file<T>(
+    archive: &Path,
+    name: &str,
+    parse: impl FnOnce(&str, &Path) -> Result<T, crate::yaml::FileError>,
+    default: impl FnOnce() -> T,
+) -> Result<T, crate::yaml::FileError> {
+    let path = archive.join(name);
+    match read_optional(&path) {
+        Ok(Some(text)) => parse(&text, &path),
+        Ok(None) => Ok(default()),
+        Err(source) => Err(crate::yaml::FileError::Read { path, source }),
+    }
+}
+
 /// Display names of groups, from the front matter `author:` of `<group>/index.html` where
 /// the site has one (`proddev` → `支付产品技术交流群`).
 pub fn group_names(root: &Path) -> BTreeMap<String, String> {

@@ -6,15 +6,16 @@
 //! as `search`, one per positive term; each message document carries its discussion's first
 //! line (`disc`), and the discussion documents carry what ranking needs as a fast value.
 //!
-//! Relevance: the best message score for each term, summed; a little for every further
-//! matching message; and substance (messages, people, an opening question). Chatter ranks
-//! below every discussion.
+//! Relevance: for each term, the best ranking key (as `search` ranks messages, see
+//! [`crate::rank::score`]) of the discussion's messages holding it, summed; a little for every
+//! further matching message; and substance (messages, people, an opening question). Chatter
+//! ranks below every discussion.
 
 use crate::discussions::{Discussion, SpanKind};
 use crate::index::discussion_docs::{DiscussionDocs, Place};
 use crate::index::schema::{names, unpack_disc_info};
 use crate::query::Query;
-use crate::search::{Engine, SearchError, Sort, State};
+use crate::search::{Engine, KeyColumns, SearchError, Sort, State};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -44,10 +45,17 @@ pub struct DiscussionResults {
 }
 
 /// What the messages matching one term say about one discussion.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Matches {
     best: f32,
     lines: Vec<u32>,
+}
+
+impl Default for Matches {
+    fn default() -> Matches {
+        // Keys can be negative (a bare mention sinks 100 below the rest).
+        Matches { best: f32::NEG_INFINITY, lines: Vec::new() }
+    }
 }
 
 /// (path id, first line): a discussion's identity within one [`DiscussionDocs`].
@@ -96,7 +104,8 @@ fn discussions(
     let mut matched: Option<Found> = None;
     for sub in &subqueries {
         let tq = state.compile(sub)?;
-        let found = searcher.search(&tq, &MessageCollector { scoring, docs: &docs })?;
+        let query_substance = crate::rank::query_substance(&state.expand(sub));
+        let found = searcher.search(&tq, &MessageCollector { scoring, docs: &docs, query_substance })?;
         matched = Some(match matched {
             None => found.into_iter().map(|(k, m)| (k, (m.best, m.lines.len() as u32, m.lines))).collect(),
             Some(mut acc) => {
@@ -201,12 +210,17 @@ fn bare(path: &str, line: u64) -> Discussion {
 struct MessageCollector<'a> {
     scoring: bool,
     docs: &'a DiscussionDocs,
+    /// See [`crate::rank::query_substance`].
+    query_substance: u32,
 }
 
 struct MessageSegment {
     ids: Arc<[u32]>,
     place: Place,
     line: Option<Column<u64>>,
+    /// A message counts by its relevance key, as `search` ranks it: by what it says, not by
+    /// its bare text match (which favours the shortest mention of the term).
+    keys: KeyColumns,
     found: HashMap<Key, Matches>,
 }
 
@@ -219,6 +233,7 @@ impl Collector for MessageCollector<'_> {
             ids: self.docs.path_ids(segment),
             place: Place::of(seg)?,
             line: seg.fast_fields().u64(names::LINE).ok(),
+            keys: KeyColumns::new(seg, crate::rank::MATCH_WEIGHT, self.query_substance),
             found: HashMap::new(),
         })
     }
@@ -247,8 +262,9 @@ impl SegmentCollector for MessageSegment {
         let Some((ord, disc)) = self.place.get(doc) else { return };
         let Some(&path) = self.ids.get(ord as usize) else { return };
         let line = self.line.as_ref().and_then(|c| c.first(doc)).and_then(|l| u32::try_from(l).ok()).unwrap_or(0);
+        let key = self.keys.key(doc, score);
         let e = self.found.entry((path, disc)).or_default();
-        e.best = e.best.max(score);
+        e.best = e.best.max(key);
         e.lines.push(line);
     }
 

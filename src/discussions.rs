@@ -79,6 +79,9 @@ struct Features {
     addressed: Vec<String>,
     /// Same time and text as the message before (exported twice under two nicknames).
     duplicate: bool,
+    /// Names something of the group's field: a word of [`FIELD_WORDS`] or a Latin word
+    /// (systems, products, code, standards).
+    field: bool,
 }
 
 impl Features {
@@ -301,8 +304,13 @@ fn cohesion(feats: &[Features], weights: &UnitMap<f32>, i: usize) -> f32 {
 
 /// A span is chatter when most of its messages are, unless it holds several statements (a
 /// talk drowned in `[强]` is still a talk); a run of short remarks that opens nothing (no
-/// question, link or statement) is chatter too (banter, jokes).
+/// question, link or statement) is chatter too (banter, jokes); so is small talk: a span of
+/// [`SMALL_TALK`] or more messages none of which names anything of the field (jokes about a
+/// member, food, holidays, a poem), whatever their length or questions.
 fn kind_of(feats: &[Features]) -> SpanKind {
+    if feats.len() >= SMALL_TALK && !feats.iter().any(|f| f.field) {
+        return SpanKind::Chatter;
+    }
     let distinct = || feats.iter().filter(|f| !f.duplicate);
     let chatter = feats.iter().filter(|f| f.chatter).count();
     let substantive = feats.iter().filter(|f| !f.chatter && (f.question || f.words().len() >= 8)).count();
@@ -358,6 +366,8 @@ fn split_chatter_edges(spans: Vec<Span>, feats: &[Features]) -> Vec<Span> {
 }
 
 const EDGE_CHATTER: usize = 4;
+/// Messages from which a span that never names the field is small talk.
+const SMALL_TALK: usize = 4;
 /// Statements from which a span is a discussion however much chatter surrounds them.
 const TALK: usize = 3;
 /// Remarks (opening nothing) from which a span is banter.
@@ -429,6 +439,106 @@ const CHATTER_WORDS: &[&str] = &[
     "可以",
 ];
 
+/// Words of the field (payments, finance, software and product work; written for the field,
+/// not for particular days): a message with one of them, or with a Latin word, may be about
+/// the group's subject; a run of messages with none is small talk (see [`kind_of`]).
+const FIELD_WORDS: &[&str] = &[
+    "支付",
+    "银行",
+    "资金",
+    "资产",
+    "账",
+    "款",
+    "金融",
+    "保险",
+    "贷",
+    "监管",
+    "系统",
+    "产品",
+    "技术",
+    "接口",
+    "数据",
+    "号文",
+    "业务",
+    "理财",
+    "投资",
+    "风控",
+    "牌照",
+    "交易",
+    "用户",
+    "商户",
+    "平台",
+    "架构",
+    "需求",
+    "开发",
+    "规则",
+    "政策",
+    "央行",
+    "人行",
+    "银联",
+    "网联",
+    "钱包",
+    "收益",
+    "利率",
+    "额度",
+    "征信",
+    "合规",
+    "方案",
+    "模式",
+    "流程",
+    "设计",
+    "清算",
+    "结算",
+    "通道",
+    "跨境",
+    "外汇",
+    "汇率",
+    "收单",
+    "代码",
+    "测试",
+    "服务",
+    "运维",
+    "文档",
+    "报告",
+    "卡",
+    "备付金",
+    "营销",
+    "运营",
+    "市场",
+    "行业",
+    "公司",
+    "客户",
+    "缓存",
+    "并发",
+    "分布式",
+    "算法",
+    "安全",
+    "证书",
+    "加密",
+    "协议",
+    "标准",
+    "项目",
+    "管理",
+    "成本",
+    "费率",
+    "手续费",
+    "利润",
+    "融资",
+    "上市",
+    "证券",
+    "基金",
+    "股",
+    "税",
+    "发票",
+    "订单",
+    "电商",
+    "跨行",
+    "转账",
+    "充值",
+    "提现",
+    "退款",
+];
+
 /// Words of an admin notice or a red packet, chatter at any length.
 const NOTICE_WORDS: &[&str] =
     &["[红包]", "红包", "群规", "入群", "改名", "修改群昵称", "群昵称", "签到", "撤回了一条消息"];
@@ -461,7 +571,11 @@ fn features(m: &Message) -> Features {
         addressed.push(q);
     }
     let statement = !chatter && chars >= STATEMENT_CHARS;
-    Features { units, chatter, question, opener, statement, addressed, duplicate: false }
+    let field = FIELD_WORDS.iter().any(|w| clean.contains(w))
+        || clean
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w.bytes().filter(u8::is_ascii_alphabetic).count() >= 2);
+    Features { units, chatter, question, opener, statement, addressed, duplicate: false, field }
 }
 
 /// Byte ranges of `@name` mentions. The export ends a mention with white space, U+2005 or a
@@ -876,6 +990,28 @@ mod tests {
         let asked =
             discussions.iter().find(|x| x.start_line == d.messages[1].line).expect("a span starts at the question");
         assert_eq!(asked.participants, vec!["乙".to_owned(), "丙".to_owned()]);
+    }
+
+    #[test]
+    fn small_talk_that_never_names_the_field_is_chatter() {
+        // A question, statements of 20+ characters, replies: the shape of a discussion, but
+        // nothing in it is about the group's field.
+        let talk = [
+            ("12:00:00", "甲", "中午大家都吃的什么？我今天吃了一大碗牛肉面，太撑了"),
+            ("12:01:00", "乙", "我在楼下吃的小龙虾，味道还可以"),
+            ("12:02:00", "丙", "周末去爬山了，腿到现在还疼，下次再也不去那么高的山了"),
+            ("12:03:00", "甲", "下次一起去"),
+        ];
+        assert_eq!(segment(&day(&talk)), vec![Span { start: 0, end: 4, kind: SpanKind::Chatter }]);
+        // One message that names something of the field makes it a discussion.
+        for field in ["楼下那家店的收款码是哪个支付公司的？", "楼下那家店用的是什么POS机？"]
+        {
+            let mut named = talk.to_vec();
+            named[1].2 = field;
+            assert_eq!(segment(&day(&named))[0].kind, SpanKind::Discussion, "{field}");
+        }
+        // Fewer messages than that are left as they were.
+        assert_eq!(segment(&day(&talk[..3]))[0].kind, SpanKind::Discussion);
     }
 
     #[test]

@@ -447,7 +447,7 @@ impl State {
         Ok(Arc::clone(&known.people))
     }
 
-    fn expand(&self, query: &Query) -> Query {
+    pub(crate) fn expand(&self, query: &Query) -> Query {
         let glossary = self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()));
         let mut q = query.clone();
         for t in q.terms.iter_mut().filter(|t| !t.exact && !t.negated && t.also.is_empty()) {
@@ -534,7 +534,7 @@ impl State {
             }
         }
         let terms: Vec<String> = query.highlight_terms().into_iter().map(str::to_owned).collect();
-        let query_substance = terms.iter().map(|t| crate::rank::substance(t)).sum();
+        let query_substance = crate::rank::query_substance(query);
         Ok(Plan { tq: self.compile(query)?, terms, match_weight: crate::rank::MATCH_WEIGHT, query_substance })
     }
 
@@ -863,13 +863,9 @@ pub(crate) struct SegmentColumns {
 impl SegmentColumns {
     fn open(seg: &SegmentReader) -> tantivy::Result<SegmentColumns> {
         let ff = seg.fast_fields();
-        let ranking = ff.u64(names::RANKING).ok().map(|c| match c.index {
-            tantivy::columnar::ColumnIndex::Full => c.values,
-            _ => c.first_or_default_col(0),
-        });
         Ok(SegmentColumns {
             id: seg.segment_id(),
-            ranking,
+            ranking: ranking_column(seg),
             seq: ff.u64(names::SEQ).ok(),
             path: ff.str(names::PATH)?,
             speaker: ff.str(names::SPEAKER)?,
@@ -892,10 +888,9 @@ impl SegmentColumns {
 struct TopByKeySegment {
     segment: u32,
     count: usize,
-    ranking: Option<Arc<dyn ColumnValues<u64>>>,
+    keys: KeyColumns,
     seq: Option<Column<u64>>,
     top: TopNComputer<Key, DocId, NaturalComparator>,
-    rank: Rank,
 }
 
 impl Collector for TopByKey {
@@ -907,10 +902,13 @@ impl Collector for TopByKey {
         Ok(TopByKeySegment {
             segment,
             count: 0,
-            ranking: columns.ranking,
+            keys: KeyColumns {
+                ranking: columns.ranking,
+                match_weight: self.rank.match_weight,
+                query_substance: self.rank.query_substance,
+            },
             seq: columns.seq,
             top: TopNComputer::new_with_comparator(self.end, NaturalComparator),
-            rank: self.rank,
         })
     }
 
@@ -936,15 +934,7 @@ impl SegmentCollector for TopByKeySegment {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.count += 1;
-        let Rank { match_weight, query_substance, .. } = self.rank;
-        let value = self.ranking.as_ref().map_or(0, |c| c.get_val(doc));
-        let (substance, asks, info) = crate::index::schema::unpack_ranking(value);
-        let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(info));
-        let key = crate::rank::score(
-            match_weight * score,
-            crate::rank::Message { substance, asks, context },
-            query_substance,
-        );
+        let key = self.keys.key(doc, score);
         // Below the threshold whatever its seq: `push` would refuse it.
         if self.top.threshold.is_some_and(|(t, _)| key < t) {
             return;
@@ -957,6 +947,38 @@ impl SegmentCollector for TopByKeySegment {
         let segment = self.segment;
         let docs = self.top.into_vec().into_iter().map(|d| (d.sort_key, DocAddress::new(segment, d.doc))).collect();
         (self.count, docs)
+    }
+}
+
+/// A segment's `ranking` column (see [`crate::index::schema::pack_ranking`]): every document
+/// has a value, so the values are read directly, without the optional index.
+fn ranking_column(seg: &SegmentReader) -> Option<Arc<dyn ColumnValues<u64>>> {
+    seg.fast_fields().u64(names::RANKING).ok().map(|c| match c.index {
+        tantivy::columnar::ColumnIndex::Full => c.values,
+        _ => c.first_or_default_col(0),
+    })
+}
+
+/// What the relevance key ([`crate::rank::score`]) reads of one segment's messages, from
+/// the `ranking` fast field, with the weights of the query.
+pub(crate) struct KeyColumns {
+    ranking: Option<Arc<dyn ColumnValues<u64>>>,
+    match_weight: f32,
+    query_substance: u32,
+}
+
+impl KeyColumns {
+    pub(crate) fn new(seg: &SegmentReader, match_weight: f32, query_substance: u32) -> KeyColumns {
+        KeyColumns { ranking: ranking_column(seg), match_weight, query_substance }
+    }
+
+    /// The relevance key of message `doc` whose text match scored `score`.
+    pub(crate) fn key(&self, doc: DocId, score: Score) -> f32 {
+        let value = self.ranking.as_ref().map_or(0, |c| c.get_val(doc));
+        let (substance, asks, info) = crate::index::schema::unpack_ranking(value);
+        let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(info));
+        let message = crate::rank::Message { substance, asks, context };
+        crate::rank::score(self.match_weight * score, message, self.query_substance)
     }
 }
 

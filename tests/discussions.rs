@@ -338,3 +338,41 @@ fn a_talk_among_reactions_is_a_discussion_and_banter_is_chatter() {
     assert_eq!(kind_at("见费出单"), "discussion", "{spans:?}");
     assert_eq!(kind_at("近似"), "chatter", "{spans:?}");
 }
+
+/// A discussion ranks by its best message as `search` ranks it: one that says something about
+/// the term outranks a busier discussion whose only mention is a bare question (by its bare
+/// text match, the shortest mention scored highest and that discussion came first).
+#[test]
+fn a_discussion_saying_something_about_the_term_outranks_one_that_only_names_it() {
+    let root = tempfile::tempdir().unwrap();
+    write(
+        root.path(),
+        DAY1,
+        log(
+            "2018-03-16",
+            &[
+                ("10:00:00", "甲", "对账文件呢？"),
+                ("10:01:00", "乙", "路由策略按费率和成功率来，银行维护窗口要能下线通道"),
+                ("10:02:00", "丙", "断直连以后机构只对接网联和银联，路由在机构自己这边选"),
+                ("10:03:00", "丁", "路由要看成功率，低于阈值自动降级"),
+            ],
+        ),
+    );
+    write(
+        root.path(),
+        DAY2,
+        log(
+            "2018-03-17",
+            &[
+                ("10:00:00", "甲", "对账文件我们每天早上从通道的服务器下载，再跟本地流水逐笔核对，差错进差错池"),
+                ("10:01:00", "乙", "差错池是人工处理还是自动冲正的呢？我们现在全靠人工"),
+            ],
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    index(root.path(), dir.path());
+    let engine = Engine::open(dir.path()).unwrap();
+    let found = engine.discussions(&q("对账文件"), None, Sort::Relevance).unwrap();
+    let days: Vec<&str> = found.discussions.iter().map(|d| d.discussion.path.as_str()).collect();
+    assert_eq!(days, [DAY2, DAY1], "{found:?}");
+}

@@ -285,3 +285,20 @@ fn a_same_size_copy_with_the_old_mtime_is_reindexed() {
     assert_eq!((s.changed, s.unchanged), (1, 2));
     assert_eq!((total(idx.path(), "清算机构"), total(idx.path(), "路由通道")), (1, 0));
 }
+
+/// A first build of a small archive (the demo's 84 KB) is one segment, whatever the thread
+/// scheduling: one indexing thread, as for a small update. (With one thread per core it was one
+/// or two segments, as the threads happened to take the documents.)
+#[test]
+fn a_small_archive_is_built_as_one_segment() {
+    for _ in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let idx = dir.path().join("index");
+        assert!(index(&demo_archive(), &idx).indexed_messages > 100);
+        let stores = std::fs::read_dir(generation(&idx))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "store"))
+            .count();
+        assert_eq!(stores, 1);
+    }
+}

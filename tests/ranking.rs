@@ -159,8 +159,8 @@ fn chatter_is_told_from_discussions_on_the_labelled_days() {
     }
     assert!(messages > 500, "{messages} labelled messages");
     let share = agree as f64 / messages as f64;
-    assert!(share >= 0.87, "kind agrees on {agree} of {messages} messages");
-    assert!(chatter_found * 4 >= chatter, "chatter found for {chatter_found} of {chatter} chatter messages");
+    assert!(share >= 0.90, "kind agrees on {agree} of {messages} messages");
+    assert!(chatter_found * 5 >= chatter * 2, "chatter found for {chatter_found} of {chatter} chatter messages");
 }
 
 /// A talk drowned in reactions (`[强]` from fifty people, then thanks) is a discussion: its
@@ -189,4 +189,24 @@ fn a_statement_of_substance_outranks_a_short_remark_repeating_the_term() {
     let rules = at("2018-01-11-chat.markdown", 689).expect("the rules are in the top 40");
     let remark = at("2018-04-08-chat.markdown", 893).unwrap_or(hits.len());
     assert!(rules < remark, "rules at {rules}, the remark at {remark}");
+}
+
+/// A term the glossary expands takes off a message only its typed form's characters: a short
+/// statement holding it ("外卡收单主要针对出口场景") is not scored as a bare mention, which
+/// sinks 100 below everything (taking off the synonyms' characters too, 12 for 外卡收单, sank it).
+#[test]
+fn a_short_statement_of_an_expanded_term_is_not_taken_for_a_bare_one() {
+    let Some(engine) = engine() else { return };
+    for q in ["外卡收单", "对账文件", "拒付"] {
+        let all = engine.search(&Query::parse(q).unwrap(), Page { limit: None, ..Page::default() }).unwrap();
+        let short: Vec<&Hit> = all
+            .hits
+            .iter()
+            .filter(|h| h.text.contains(q) && (3..12).contains(&substance(&h.text).saturating_sub(substance(q))))
+            .collect();
+        assert!(!short.is_empty(), "{q}: the archive holds short statements of the term");
+        for h in short {
+            assert!(h.score > -50.0, "{q}: {:?} scored as bare ({})", h.text, h.score);
+        }
+    }
 }

@@ -162,8 +162,8 @@ fn search_open_a_conversation_and_quit_in_a_real_terminal() {
     // The whole expected state, not just the count: title, rows and status bar.
     let screen = tmux.wait_for("the discussions of 对账", |s| {
         s.contains("讨论 Discussions · 5 · best first")
+            && s.contains("2018-01-10 crossborder 09:15–09:36 · 9 msgs · 4 people · ")
             && s.contains("2018-05-30 payprod 09:00–09:16 · 9 msgs · 8 people · ")
-            && s.contains("切回来以后对账要注意")
             && s.contains(" 6 hits · ")
     });
     assert!(screen.contains("crossborder"), "{screen}");
@@ -172,7 +172,7 @@ fn search_open_a_conversation_and_quit_in_a_real_terminal() {
     tmux.keys(&["Enter"]);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("the discussion opened", |s| {
-        s.contains("对话 2018-05-30") && s.contains(" · discussion ") && s.contains("┃")
+        s.contains("对话 2018-01-10") && s.contains(" · discussion ") && s.contains("┃")
     });
     assert!(screen.contains("▶ "), "{screen}");
     tmux.keys(&["Escape"]);

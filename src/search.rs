@@ -679,12 +679,15 @@ impl State {
                 clauses.push((Occur::MustNot, recall));
                 continue;
             }
-            // What scores a match comes in one union with the recall, as alternatives that can
-            // only match where the recall does: a body word is a substring of the text, and the
-            // typed forms are part of the recall. The matches are the recall's, the score the
-            // sum of what matched, as a required recall with optional scorers would give; but
-            // one union is advanced, not sought for every match (a union sought past its window
-            // clears its whole buffer: most of a sparse query's time).
+            // What scores a match comes in one union with the recall where it can only match
+            // where the recall does: the typed forms are part of the recall, and a body word
+            // all of Chinese characters is a substring of the text. The matches are the
+            // recall's, the score the sum of what matched, as a required recall with optional
+            // scorers would give; but one union is advanced, not sought for every match (a
+            // union sought past its window clears its whole buffer: most of a sparse query's
+            // time). A body word with Latin letters or digits stays an optional scorer of the
+            // whole query: jieba may cut a Latin word inside (`café` gives `caf`), where the
+            // recall, which matches Latin words whole, does not match.
             let mut scored: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Should, recall)];
             // The typed form outranks what the glossary added: a message that holds it gets a
             // constant lift (worth several times the substance prior), so a synonym only
@@ -699,7 +702,8 @@ impl State {
                     let term = Term::from_field_text(f.body, &word);
                     let q: Box<dyn TQuery> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
                     let weight = if k < typed { 1.0 } else { 0.5 };
-                    scored.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
+                    let within_recall = if word.chars().all(crate::text::is_cjk) { &mut scored } else { &mut clauses };
+                    within_recall.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
                 }
             }
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(scored))));

@@ -84,3 +84,20 @@ fn the_cli_says_what_the_glossary_added_and_exact_turns_it_off() {
     let o = chatlore(arch.path(), idx.path(), &["search", "--json", "chargeback"]);
     assert!(!stderr(&o).contains("also"));
 }
+
+#[test]
+fn a_latin_word_matches_whole_even_where_jieba_cuts_it() {
+    // jieba cuts Latin runs at letters beyond ASCII (`café` → `caf`, `é`); a word's scorer must
+    // not add matches the recall (Latin words whole) does not have.
+    let arch = tempfile::tempdir().unwrap();
+    let messages = [("09:00:00", "甲", "我们在café讨论支付"), ("09:01:00", "乙", "naïve的想法和straße")];
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    let engine = Engine::open(idx.path()).unwrap();
+    for part in ["caf", "na", "ve", "stra", "caf 支付"] {
+        assert!(texts(&engine, part).is_empty(), "{part} is only part of a word: {:?}", texts(&engine, part));
+    }
+    assert_eq!(texts(&engine, "café"), vec!["我们在café讨论支付"]);
+    assert_eq!(texts(&engine, "naïve"), vec!["naïve的想法和straße"]);
+}

@@ -313,3 +313,21 @@ fn the_archive_s_people_yaml_joins_and_separates_nicknames() {
         assert_eq!(aliases(), before);
     }
 }
+
+#[test]
+fn an_open_engine_sees_new_people_rules_after_index() {
+    // Only people.yaml changes: `index` commits nothing, yet a running browser or MCP server
+    // must see the rules after it reloads.
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    let archive = dir.path().join("archive");
+    let tims = |e: &Engine| e.people().unwrap().of("Tim").unwrap().aliases.len();
+    assert_eq!(tims(&engine), 1);
+    assert_eq!(total(&engine, "from:Tim-魔线科技-产品总监"), 1);
+    write(&archive, "people.yaml", "same:\n  - [Tim, Tim-魔线科技-产品总监]\n");
+    assert!(chatlore(&archive, &dir.path().join("index"), &["index"]).status.success());
+    assert!(engine.reload().unwrap(), "the reload reports the new rules");
+    assert_eq!(tims(&engine), 2);
+    assert_eq!(total(&engine, "from:Tim-魔线科技-产品总监"), 2);
+    assert!(!engine.reload().unwrap(), "nothing new the second time");
+}

@@ -102,8 +102,10 @@ impl IndexHandle {
 
     /// Picks up a commit made since opening (by this or another process), and the meta file
     /// that came with it; a rebuild's new generation is opened afresh. Returns whether what a
-    /// search sees changed: the generation, the set of segments or their deletes. (The
-    /// searcher's generation id grows on every reload, commit or not, so it cannot tell.)
+    /// search sees changed: the generation, the set of segments or their deletes, or the meta
+    /// file (an `index` run after only `people.yaml` or `glossary.yaml` changed commits
+    /// nothing). (The searcher's generation id grows on every reload, commit or not, so it
+    /// cannot tell.)
     pub fn reload(&mut self) -> Result<bool, IndexError> {
         let meta = manifest::read::<Meta>(&self.dir.join(META_FILE)).ok().flatten();
         if let Some(meta) = meta {
@@ -114,10 +116,12 @@ impl IndexHandle {
         }
         let before = self.reader.searcher().generation().segments().clone();
         self.reader.reload().map_err(|source| IndexError::Tantivy { path: self.generation_dir.clone(), source })?;
+        let mut meta_changed = false;
         if let Ok(Some(meta)) = manifest::read::<Meta>(&self.dir.join(META_FILE)) {
+            meta_changed = meta != self.meta;
             self.meta = meta;
         }
-        Ok(*self.reader.searcher().generation().segments() != before)
+        Ok(meta_changed || *self.reader.searcher().generation().segments() != before)
     }
 }
 

@@ -571,11 +571,38 @@ fn features(m: &Message) -> Features {
         addressed.push(q);
     }
     let statement = !chatter && chars >= STATEMENT_CHARS;
-    let field = FIELD_WORDS.iter().any(|w| clean.contains(w))
-        || clean
+    // Folded (銀行, ＰＯＳ), and without WeChat's emoji names (`[ThumbsUp]`), which are not words.
+    let named = crate::normalise::fold(&without_emoji_names(&clean));
+    let field = FIELD_WORDS.iter().any(|w| named.contains(w))
+        || named
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|w| w.bytes().filter(u8::is_ascii_alphabetic).count() >= 2);
     Features { units, chatter, question, opener, statement, addressed, duplicate: false, field }
+}
+
+/// `text` without the export's names of emoji: `[ThumbsUp]`, `[Facepalm]` (a bracketed run
+/// of ASCII letters).
+fn without_emoji_names(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('[') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(']') {
+            Some(close) if close > 0 && after[..close].bytes().all(|b| b.is_ascii_alphabetic()) => {
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Byte ranges of `@name` mentions. The export ends a mention with white space, U+2005 or a
@@ -1004,12 +1031,20 @@ mod tests {
         ];
         assert_eq!(segment(&day(&talk)), vec![Span { start: 0, end: 4, kind: SpanKind::Chatter }]);
         // One message that names something of the field makes it a discussion.
-        for field in ["楼下那家店的收款码是哪个支付公司的？", "楼下那家店用的是什么POS机？"]
-        {
+        for field in [
+            "楼下那家店的收款码是哪个支付公司的？",
+            "楼下那家店用的是什么POS机？",
+            "楼下那家店用的是什么ＰＯＳ機？",
+            "楼下那家店是哪家銀行的？",
+        ] {
             let mut named = talk.to_vec();
             named[1].2 = field;
             assert_eq!(segment(&day(&named))[0].kind, SpanKind::Discussion, "{field}");
         }
+        // WeChat's emoji names are not Latin words.
+        let mut emoji = talk.to_vec();
+        emoji[3].2 = "下次一起去[ThumbsUp][Facepalm]";
+        assert_eq!(segment(&day(&emoji))[0].kind, SpanKind::Chatter);
         // Fewer messages than that are left as they were.
         assert_eq!(segment(&day(&talk[..3]))[0].kind, SpanKind::Discussion);
     }

@@ -488,8 +488,8 @@ impl UnionFind {
     /// Refused when a pair that must stay apart would end in one set.
     fn union(&mut self, a: usize, b: usize) {
         let (ra, rb) = (self.find(a), self.find(b));
-        let apart = self.apart.clone();
-        let refused = apart.iter().any(|&(x, y)| {
+        let refused = (0..self.apart.len()).any(|k| {
+            let (x, y) = self.apart[k];
             let (rx, ry) = (self.find(x), self.find(y));
             (rx, ry) == (ra, rb) || (rx, ry) == (rb, ra)
         });

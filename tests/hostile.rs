@@ -330,6 +330,18 @@ fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
     for fallback in ["built-in topics", "built-in glossary", "people.yaml: not a regular file; no people rules used"] {
         assert!(warnings.contains(fallback), "{fallback}: {warnings}");
     }
+    // Over the size cap: read no further, a warning, the built-in or no rules.
+    for file in ["topics.yaml", "glossary.yaml", "people.yaml"] {
+        std::fs::remove_file(arch.path().join(file)).unwrap();
+        std::fs::write(arch.path().join(file), vec![b'#'; 2 << 20]).unwrap();
+    }
+    let out = chatlore(arch.path(), idx.path(), &["index", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = v["warnings"].to_string();
+    for file in ["topics.yaml", "glossary.yaml", "people.yaml"] {
+        assert!(warnings.contains(&format!("{file}: 2097152 bytes, more than the 1048576 read")), "{file}: {warnings}");
+    }
 }
 
 #[test]

@@ -159,7 +159,9 @@ fn chatter_is_told_from_discussions_on_the_labelled_days() {
     }
     assert!(messages > 500, "{messages} labelled messages");
     let share = agree as f64 / messages as f64;
-    eprintln!("labelled days: kind agrees on {agree} of {messages} messages; chatter found {chatter_found} of {chatter}");
+    eprintln!(
+        "labelled days: kind agrees on {agree} of {messages} messages; chatter found {chatter_found} of {chatter}"
+    );
     assert!(share >= 0.90, "kind agrees on {agree} of {messages} messages");
     assert!(chatter_found * 5 >= chatter * 2, "chatter found for {chatter_found} of {chatter} chatter messages");
 }

@@ -63,7 +63,7 @@ pub fn normalise(text: &str) -> Normalised {
     }
     // fast2s converts one character into one character, so each character keeps its origin.
     let origins: Vec<usize> = folded.char_indices().map(|(b, _)| map[b]).collect();
-    let simplified = standardised(fast2s::convert(&folded));
+    let simplified = converted(&folded);
     let mut map = Vec::with_capacity(simplified.len() + 1);
     for (c, from) in simplified.chars().zip(origins) {
         map.extend(std::iter::repeat_n(from, c.len_utf8()));
@@ -79,6 +79,11 @@ pub fn fold(text: &str) -> String {
         fold_char(c, &mut folded);
     }
     simplified(folded)
+}
+
+/// Traditional → simplified by fast2s, then the variants fast2s may make standardised.
+fn converted(folded: &str) -> String {
+    standardised(fast2s::convert(folded))
 }
 
 /// The archive's variant characters replaced by their standard forms (again: fast2s may make
@@ -139,7 +144,7 @@ fn may_be_traditional(c: char) -> bool {
 /// Traditional → simplified, where there is any character to convert.
 fn simplified(folded: String) -> String {
     if folded.chars().any(may_be_traditional) {
-        standardised(fast2s::convert(&folded))
+        converted(&folded)
     } else {
         folded
     }

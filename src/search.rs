@@ -704,13 +704,24 @@ impl State {
             let typed = 1 + t.or.len();
             let mut any_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
             let mut typed_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            let folded: Vec<String> = t.alternatives().map(fold).collect();
             for (k, alt) in t.alternatives().enumerate() {
+                // An alternative holding another one (中国银联 holds 银联; pos机 holds pos) adds
+                // nothing to a union's matches, only cost: a phrase with a prefix end checks
+                // every bigram the prefix starts at each match.
+                let in_recall = !implied(&folded, k);
+                let in_typed = k < typed && !t.negated && !implied(&folded[..typed], k);
+                if !in_recall && !in_typed {
+                    continue;
+                }
                 for variant in term_variants(alt) {
                     let recall = grams_query(&searcher, f.grams, &variant)?;
-                    if k < typed && !t.negated {
+                    if in_typed {
                         typed_of.push((Occur::Should, recall.box_clone()));
                     }
-                    any_of.push((Occur::Should, recall));
+                    if in_recall {
+                        any_of.push((Occur::Should, recall));
+                    }
                 }
             }
             let recall: Box<dyn TQuery> =
@@ -1126,6 +1137,20 @@ impl SegmentCollector for AtLinesSegment {
     fn harvest(self) -> Vec<(u32, DocAddress)> {
         self.found
     }
+}
+
+/// Whether alternative `k` of `folded` (a term's alternatives, folded) matches only where
+/// another one does: it holds that one, which has no separator inside (a separator may match
+/// none), or it is a copy of an earlier one.
+fn implied(folded: &[String], k: usize) -> bool {
+    let this = &folded[k];
+    folded.iter().enumerate().any(|(i, other)| {
+        i != k
+            && !other.is_empty()
+            && !other.contains(is_separator)
+            && this.contains(other.as_str())
+            && (other != this || i < k)
+    })
 }
 
 /// The recall query for one folded variant of a term: the phrase of its grams, the last one a
@@ -1577,6 +1602,21 @@ impl SegmentCollector for SegmentScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alternative_holding_another_adds_nothing_to_a_union() {
+        let alts = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+        let yl = alts(&["银联", "unionpay", "中国银联", "银联卡"]);
+        let found: Vec<bool> = (0..yl.len()).map(|k| implied(&yl, k)).collect();
+        assert_eq!(found, vec![false, false, true, true]);
+        // A copy counts once; a form with a separator inside may match without it, so it
+        // implies nothing; the empty form implies nothing.
+        let dup = alts(&["t0", "t0"]);
+        assert_eq!((implied(&dup, 0), implied(&dup, 1)), (false, true));
+        let sep = alts(&["t 1", "t 1结算"]);
+        assert!(!implied(&sep, 1));
+        assert!(!implied(&alts(&["", "网联"]), 1));
+    }
 
     #[test]
     fn an_engine_can_be_shared_between_threads() {

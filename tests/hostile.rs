@@ -401,6 +401,12 @@ fn side_files_behind_links_leading_outside_the_archive_are_read_only_with_follow
     };
     let v = index_json(root, idx.path(), &["index", "--json"]);
     not_read(&v);
+    // `export` (it has no `--follow`) reads no topics.yaml from outside either.
+    let exported = chatlore(root, idx.path(), &["export"]);
+    assert_eq!(exported.status.code(), Some(0), "{}", stderr(&exported));
+    let why = "warning: topics.yaml: symbolic link leading outside the archive, not followed; ";
+    assert!(stderr(&exported).lines().any(|l| l.starts_with(why)), "{}", stderr(&exported));
+    assert!(stdout(&exported).contains(r#""topics":["netsunion"]"#), "{}", stdout(&exported));
 
     let v = index_json(root, idx.path(), &["index", "--json", "--follow"]);
     assert_eq!(warning_lines(&v), Vec::<String>::new());

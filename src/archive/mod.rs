@@ -275,7 +275,7 @@ pub const SIDE_FILE_CAP: u64 = 1024 * 1024;
 
 /// Reads an optional side file: only a regular file (a FIFO or a device would block or never
 /// end), of at most `cap` bytes. A missing file is `NotFound`, as `std::fs::read` says.
-pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let refuse = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
     let meta = std::fs::metadata(path)?;
@@ -317,7 +317,7 @@ fn read_side_file(root: &Path, rel: &Path, follow: bool) -> std::io::Result<Opti
 /// that cannot be used (unreadable, not a regular file, too big, not UTF-8, a link leading
 /// outside the archive unless `follow`, or refused by `parse`) gives `fallback.0()` too, and a
 /// warning naming the file once, saying why and then `fallback.1` (what is used instead).
-pub fn yaml_file<T>(
+pub(crate) fn yaml_file<T>(
     archive: &Path,
     name: &str,
     follow: bool,

@@ -14,6 +14,7 @@ pub mod generate;
 pub mod glossary;
 pub mod index;
 pub mod mcp;
+pub(crate) mod near;
 pub mod normalise;
 pub mod panics;
 pub mod people;

@@ -15,7 +15,7 @@ use crate::index::{people_cache, IndexError, IndexHandle};
 use crate::normalise::{fold, normalise};
 use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
-use crate::rank::{layout, Candidate};
+use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
 use crate::text::{find_folded_term, is_separator};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -96,6 +96,10 @@ pub struct Hit {
     /// Other nicknames that posted the same text at the same time in the same log (an exact
     /// copy the export holds twice), folded into this hit.
     pub also: Vec<String>,
+    /// Not a match of the query: a message holding some of its terms in a discussion that
+    /// holds all of them (see [`Engine::near`]). Written to JSON only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub near: bool,
     /// Byte ranges of `text` that match the query's terms.
     #[serde(skip)]
     pub highlights: Vec<Range<usize>>,
@@ -284,6 +288,15 @@ impl Engine {
     }
 
     /// Facet counts of the messages matching `query` (for a question, those its search finds).
+    /// Messages near a sparse match (see [`crate::near`]): those holding some, not all, of the
+    /// query's terms in the discussions that hold all of them; at most `limit`, laid out as a
+    /// page of [`Engine::search`] is (copies folded, at most two of a conversation in each
+    /// ten), each marked [`Hit::near`]. Empty for fewer than two terms or a question pasted
+    /// whole (which already finds a message by any of its terms).
+    pub fn near(&self, query: &Query, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        self.with_state(|state| state.near(query, limit))
+    }
+
     pub fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
         let state = self.state();
         guarded(&state.handle.dir, || state.facets(query))
@@ -511,17 +524,43 @@ impl State {
             fetch = fetch.saturating_mul(2).min(docs);
         };
         let (laid, slots) = slots;
-        let hits = slots
-            .into_iter()
-            .skip(page.offset)
+        let hits = self.page_hits(&searcher, &cands, &laid, slots.into_iter().skip(page.offset), &folded)?;
+        Ok(Results { total, hits, elapsed: started.elapsed() })
+    }
+
+    /// The hits of laid-out `slots` of ranked `cands` (see [`layout`]), copies named.
+    fn page_hits(
+        &self,
+        searcher: &Searcher,
+        cands: &[(Score, DocAddress)],
+        laid: &[Candidate],
+        slots: impl Iterator<Item = Slot>,
+        folded: &[String],
+    ) -> Result<Vec<Hit>, SearchError> {
+        slots
             .map(|slot| {
                 let (score, addr) = cands[slot.at];
-                let mut hit = self.hit(&searcher.doc(addr)?, score, &folded);
+                let mut hit = self.hit(&searcher.doc(addr)?, score, folded);
                 hit.also = slot.copies.iter().map(|&i| laid[i].speaker.clone()).collect();
                 Ok(hit)
             })
-            .collect::<Result<Vec<Hit>, SearchError>>()?;
-        Ok(Results { total, hits, elapsed: started.elapsed() })
+            .collect()
+    }
+
+    /// See [`Engine::near`].
+    fn near(&self, query: &Query, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        let query = &self.expand(query);
+        if limit == 0 || crate::question::looks_like_question(query) {
+            return Ok(Vec::new());
+        }
+        let ranked = crate::near::near(self, query)?;
+        let searcher = self.handle.searcher();
+        let laid = candidates(&searcher, &self.columns(&searcher)?, &ranked)?;
+        let slots = layout(&laid, limit, true);
+        let folded: Vec<String> = query.highlight_terms().into_iter().map(fold).collect();
+        let mut hits = self.page_hits(&searcher, &ranked, &laid, slots.into_iter(), &folded)?;
+        hits.iter_mut().for_each(|h| h.near = true);
+        Ok(hits)
     }
 
     /// How to run `query`: a question pasted whole becomes its key terms, any one of which
@@ -648,6 +687,7 @@ impl State {
             text,
             score,
             also: Vec::new(),
+            near: false,
         }
     }
 

@@ -475,9 +475,18 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
     let sort = args.sort.into();
     let page = Page { limit: (args.limit > 0).then_some(args.limit), offset: 0, sort };
     let mut results = engine.search(&query, page)?;
+    // Fewer hits than asked for by relevance: the page goes on with the messages of the
+    // discussions that hold every term between them.
+    let mut near = match page.limit {
+        Some(limit) if sort == Sort::Relevance && results.hits.len() < limit => {
+            engine.near(&query, limit - results.hits.len())?
+        }
+        _ => Vec::new(),
+    };
     let format = if args.json { Format::Json } else { args.format };
     if format == Format::Json {
         engine.name_people(&mut results.hits)?;
+        engine.name_people(&mut near)?;
     }
     let color = match args.color {
         Color::Always => true,
@@ -490,7 +499,7 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
             eprintln!("{note} (=term or --exact: only as typed)");
         }
     }
-    print::hits(&engine, &query, &results, format, color)?;
+    print::hits(&engine, &query, &results, &near, format, color)?;
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

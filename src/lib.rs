@@ -13,6 +13,7 @@ pub mod export;
 pub mod generate;
 pub mod glossary;
 pub mod index;
+pub(crate) mod lift;
 pub mod mcp;
 pub(crate) mod near;
 pub mod normalise;

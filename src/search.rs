@@ -12,6 +12,7 @@ use crate::index::discussion_docs::DiscussionDocs;
 use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{people_cache, IndexError, IndexHandle};
+use crate::lift::Lifted;
 use crate::normalise::{fold, normalise};
 use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
@@ -702,31 +703,39 @@ impl State {
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for t in &query.terms {
             let typed = 1 + t.or.len();
+            // The typed form outranks what the glossary added: a message that holds it gets a
+            // constant lift (worth several times the substance prior), so a synonym only
+            // fills in below the messages that say what the user typed.
+            let lift = !t.negated && t.alternatives().count() > typed;
             let mut any_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
             let mut typed_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
             let folded: Vec<String> = t.alternatives().map(fold).collect();
             for (k, alt) in t.alternatives().enumerate() {
                 // An alternative holding another one (中国银联 holds 银联; pos机 holds pos) adds
-                // nothing to a union's matches, only cost: a phrase with a prefix end checks
-                // every bigram the prefix starts at each match.
-                let in_recall = !implied(&folded, k);
-                let in_typed = k < typed && !t.negated && !implied(&folded[..typed], k);
-                if !in_recall && !in_typed {
+                // nothing to the matches, only cost (a phrase with a prefix end checks every
+                // bigram the prefix starts at each match), and would score the same words
+                // twice. Only a typed form the lift needs stays, without a score of its own.
+                let lifted = lift && k < typed;
+                let scores = !implied(&folded, k);
+                let needed_by_lift = lifted && !implied(&folded[..typed], k);
+                if !scores && !needed_by_lift {
                     continue;
                 }
                 for variant in term_variants(alt) {
                     let recall = grams_query(&searcher, f.grams, &variant)?;
-                    if in_typed {
-                        typed_of.push((Occur::Should, recall.box_clone()));
-                    }
-                    if in_recall {
-                        any_of.push((Occur::Should, recall));
-                    }
+                    let recall: Box<dyn TQuery> =
+                        if scores { recall } else { Box::new(ConstScoreQuery::new(recall, 0.0)) };
+                    let union = if lifted { &mut typed_of } else { &mut any_of };
+                    union.push((Occur::Should, recall));
                 }
             }
-            let recall: Box<dyn TQuery> =
-                if any_of.len() == 1 { any_of.remove(0).1 } else { Box::new(BooleanQuery::new(any_of)) };
+            if !typed_of.is_empty() {
+                let typed_recall = Box::new(BooleanQuery::new(typed_of));
+                any_of.push((Occur::Should, Box::new(Lifted::new(typed_recall, TYPED_LIFT))));
+            }
             if t.negated {
+                let recall: Box<dyn TQuery> =
+                    if any_of.len() == 1 { any_of.remove(0).1 } else { Box::new(BooleanQuery::new(any_of)) };
                 clauses.push((Occur::MustNot, recall));
                 continue;
             }
@@ -739,14 +748,7 @@ impl State {
             // time). A body word with Latin letters or digits stays an optional scorer of the
             // whole query: jieba may cut a Latin word inside (`café` gives `caf`), where the
             // recall, which matches Latin words whole, does not match.
-            let mut scored: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Should, recall)];
-            // The typed form outranks what the glossary added: a message that holds it gets a
-            // constant lift (worth several times the substance prior), so a synonym only
-            // fills in below the messages that say what the user typed.
-            if t.alternatives().count() > typed && !typed_of.is_empty() {
-                let typed_recall = Box::new(BooleanQuery::new(typed_of));
-                scored.push((Occur::Should, Box::new(ConstScoreQuery::new(typed_recall, TYPED_LIFT))));
-            }
+            let mut scored = any_of;
             for (k, alt) in t.alternatives().enumerate() {
                 let word = fold(alt);
                 if !word.contains(is_separator) {

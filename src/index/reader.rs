@@ -150,35 +150,6 @@ pub(crate) fn column_terms(col: &tantivy::columnar::StrColumn) -> std::io::Resul
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::index::{update, writer::Silent, Options};
-
-    #[test]
-    fn reload_reports_only_real_commits() {
-        let archive = tempfile::tempdir().unwrap();
-        let index = tempfile::tempdir().unwrap();
-        let group = archive.path().join("g/_posts");
-        std::fs::create_dir_all(&group).unwrap();
-        let log = |date: &str| format!("---\ndate: {date} 12:00:00\n---\n> 09:00:00  甲\n\n对账\n");
-        std::fs::write(group.join("2018-01-01-chat.markdown"), log("2018-01-01")).unwrap();
-        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
-        let mut handle = IndexHandle::open(index.path()).unwrap();
-        // Reloading with nothing new is no change, however often it happens.
-        for _ in 0..3 {
-            assert!(!handle.reload().unwrap());
-        }
-        std::fs::write(group.join("2018-01-02-chat.markdown"), log("2018-01-02")).unwrap();
-        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
-        assert!(handle.reload().unwrap(), "a commit that adds a log is a change");
-        assert!(!handle.reload().unwrap());
-        std::fs::remove_file(group.join("2018-01-01-chat.markdown")).unwrap();
-        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
-        assert!(handle.reload().unwrap(), "a commit that only deletes is a change");
-    }
-}
-
 /// An index of at least this many documents (about five times the real archive) searches its
 /// segments on every core: there a search takes milliseconds, far more than handing segments
 /// to threads; below, one thread is faster (and a process per search starts no threads).
@@ -220,4 +191,33 @@ fn parallel_executor(threads: usize) -> Option<tantivy::Executor> {
     })
     .clone()
     .map(tantivy::Executor::ThreadPool)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{update, writer::Silent, Options};
+
+    #[test]
+    fn reload_reports_only_real_commits() {
+        let archive = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        let group = archive.path().join("g/_posts");
+        std::fs::create_dir_all(&group).unwrap();
+        let log = |date: &str| format!("---\ndate: {date} 12:00:00\n---\n> 09:00:00  甲\n\n对账\n");
+        std::fs::write(group.join("2018-01-01-chat.markdown"), log("2018-01-01")).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        let mut handle = IndexHandle::open(index.path()).unwrap();
+        // Reloading with nothing new is no change, however often it happens.
+        for _ in 0..3 {
+            assert!(!handle.reload().unwrap());
+        }
+        std::fs::write(group.join("2018-01-02-chat.markdown"), log("2018-01-02")).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        assert!(handle.reload().unwrap(), "a commit that adds a log is a change");
+        assert!(!handle.reload().unwrap());
+        std::fs::remove_file(group.join("2018-01-01-chat.markdown")).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        assert!(handle.reload().unwrap(), "a commit that only deletes is a change");
+    }
 }

@@ -159,11 +159,13 @@ pub const PARALLEL_DOCUMENTS: u64 = 500_000;
 /// caller's thread only).
 pub const THREADS_VARIABLE: &str = "CHATLORE_SEARCH_THREADS";
 
-/// How many threads search an index of `documents`: [`THREADS_VARIABLE`] when it is a number,
-/// else every core from [`PARALLEL_DOCUMENTS`] on, else one.
+/// How many threads search an index of `documents`: [`THREADS_VARIABLE`] when it is a number
+/// (at most four per core), else every core from [`PARALLEL_DOCUMENTS`] on, else one.
 fn search_threads(documents: u64) -> usize {
     if let Some(n) = std::env::var(THREADS_VARIABLE).ok().and_then(|v| v.trim().parse::<usize>().ok()) {
-        return n.max(1);
+        // At most a few per core: a typo (`10000`) must not start thousands of threads.
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        return n.clamp(1, 4 * cores);
     }
     if documents < PARALLEL_DOCUMENTS {
         return 1;

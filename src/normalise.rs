@@ -48,6 +48,20 @@ impl Normalised {
 
 /// Folds `text` (see the module doc).
 pub fn normalise(text: &str) -> Normalised {
+    unconverted(text).converted()
+}
+
+/// `text` folded as [`normalise`] folds it but for the traditional → simplified step, which
+/// [`Unconverted::converted`] takes: a caller that can tell the step changes nothing it
+/// looks at skips fast2s (see [`crate::text::normalise_for`]).
+pub(crate) struct Unconverted {
+    pub folded: Normalised,
+    /// Whether any character of `folded` is one fast2s may convert ([`may_be_traditional`]).
+    pub traditional: bool,
+}
+
+/// [`normalise`] up to the traditional → simplified step.
+pub(crate) fn unconverted(text: &str) -> Unconverted {
     let mut folded = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len() + 1);
     let mut traditional = false;
@@ -58,18 +72,27 @@ pub fn normalise(text: &str) -> Normalised {
         map.resize(folded.len(), i);
     }
     map.push(text.len());
-    if !traditional {
-        return Normalised { text: folded, map };
+    Unconverted { folded: Normalised { text: folded, map }, traditional }
+}
+
+impl Unconverted {
+    /// The text fully folded: traditional characters simplified where there are any.
+    pub fn converted(self) -> Normalised {
+        let Unconverted { folded: Normalised { text: folded, map }, traditional } = self;
+        if !traditional {
+            return Normalised { text: folded, map };
+        }
+        // fast2s converts one character into one character, so each character keeps its origin.
+        let origins: Vec<usize> = folded.char_indices().map(|(b, _)| map[b]).collect();
+        let end = map.last().copied().unwrap_or(0);
+        let simplified = converted(&folded);
+        let mut map = Vec::with_capacity(simplified.len() + 1);
+        for (c, from) in simplified.chars().zip(origins) {
+            map.extend(std::iter::repeat_n(from, c.len_utf8()));
+        }
+        map.push(end);
+        Normalised { text: simplified, map }
     }
-    // fast2s converts one character into one character, so each character keeps its origin.
-    let origins: Vec<usize> = folded.char_indices().map(|(b, _)| map[b]).collect();
-    let simplified = converted(&folded);
-    let mut map = Vec::with_capacity(simplified.len() + 1);
-    for (c, from) in simplified.chars().zip(origins) {
-        map.extend(std::iter::repeat_n(from, c.len_utf8()));
-    }
-    map.push(text.len());
-    Normalised { text: simplified, map }
 }
 
 /// The folded text alone (as [`normalise`] folds it, without the offset map).
@@ -125,18 +148,37 @@ fn fold_char(c: char, folded: &mut String) {
 /// archive, and most queries) skips fast2s, whose table costs ~1.2 M instructions to load on
 /// first use and three hash lookups per character after. A test checks that no character
 /// outside the set is changed by fast2s.
-static TRADITIONAL: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
-    let mut bits = vec![0u64; 0x10000 / 64];
-    for c in include_str!("traditional.txt").chars().filter(|c| !c.is_whitespace()) {
-        let i = u32::from(c) as usize;
-        if let Some(word) = bits.get_mut(i / 64) {
-            *word |= 1 << (i % 64);
+static TRADITIONAL: [u64; 0x10000 / 64] = bitset(include_bytes!("traditional.txt"));
+
+/// The bits of the characters of a UTF-8 text (white space left out), computed when compiling:
+/// a process that folds text does not parse the list first.
+const fn bitset(text: &[u8]) -> [u64; 0x10000 / 64] {
+    let mut bits = [0u64; 0x10000 / 64];
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i] as u32;
+        let (c, len) = if b < 0x80 {
+            (b, 1)
+        } else if b < 0xE0 {
+            (((b & 0x1F) << 6) | (text[i + 1] as u32 & 0x3F), 2)
+        } else if b < 0xF0 {
+            (((b & 0x0F) << 12) | ((text[i + 1] as u32 & 0x3F) << 6) | (text[i + 2] as u32 & 0x3F), 3)
+        } else {
+            // Outside the Basic Multilingual Plane: fast2s converts none.
+            (u32::MAX, 4)
+        };
+        if let Some(ch) = char::from_u32(c) {
+            if !ch.is_whitespace() && c < 0x10000 {
+                bits[c as usize / 64] |= 1 << (c % 64);
+            }
         }
+        i += len;
     }
     bits
-});
+}
 
-fn may_be_traditional(c: char) -> bool {
+/// Whether fast2s may convert `c` (see [`TRADITIONAL`]).
+pub(crate) fn may_be_traditional(c: char) -> bool {
     let i = u32::from(c) as usize;
     TRADITIONAL.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
@@ -179,6 +221,32 @@ mod tests {
             assert_eq!(fold(text), fast2s::convert(text));
         }
         assert!(!"网联对账结售汇，路由？".chars().any(may_be_traditional));
+    }
+
+    #[test]
+    fn the_compiled_bitset_is_the_list() {
+        let mut listed: Vec<char> = include_str!("traditional.txt").chars().filter(|c| !c.is_whitespace()).collect();
+        listed.sort_unstable();
+        listed.dedup();
+        let set: Vec<char> = ('\0'..='\u{FFFF}').filter(|&c| may_be_traditional(c)).collect();
+        assert_eq!(set, listed);
+    }
+
+    #[test]
+    fn fast2s_makes_one_cjk_character_of_the_same_length_of_each() {
+        // What `text::normalise_for` relies on to skip the conversion: a converted character
+        // stays one CJK character, of the same UTF-8 length, so no separator or Latin word
+        // appears or vanishes and every other character keeps its place.
+        let specials = ["藉口", "憑藉", "看著", "苧麻", "闔家", "鍾書", "校讎", "計畫", "企畫", "慰藉", "乾隆", "答覆"];
+        let alone = ('\u{80}'..='\u{FFFF}').filter(|c| may_be_traditional(*c)).map(|c| c.to_string());
+        for text in alone.chain(specials.iter().map(|s| (*s).to_owned())) {
+            let out = fast2s::convert(&text);
+            assert_eq!(out.chars().count(), text.chars().count(), "{text}");
+            for (a, b) in text.chars().zip(out.chars()) {
+                assert!(crate::text::is_cjk(a) && crate::text::is_cjk(b), "{a} → {b}");
+                assert_eq!(a.len_utf8(), b.len_utf8(), "{a} → {b}");
+            }
+        }
     }
 
     #[test]

@@ -12,12 +12,12 @@ use crate::index::discussion_docs::DiscussionDocs;
 use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{people_cache, IndexError, IndexHandle};
-use crate::normalise::{fold, normalise};
+use crate::normalise::fold;
 use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
 use crate::rank::{layout, Candidate};
 use crate::speakers::Directory;
-use crate::text::{find_folded_term, is_separator};
+use crate::text::{find_folded_term, is_separator, normalise_for};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
 use std::path::Path;
@@ -1140,7 +1140,7 @@ fn highlights_folded(text: &str, terms: &[String]) -> Vec<Range<usize>> {
         return Vec::new();
     }
     // Folded once, whatever the number of terms (a glossary entry brings several).
-    let folded = normalise(text);
+    let folded = normalise_for(text, terms);
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for term in terms {
         let found = find_folded_term(&folded, term);

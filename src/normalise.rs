@@ -66,9 +66,22 @@ pub(crate) fn unconverted(text: &str) -> Unconverted {
     let mut map = Vec::with_capacity(text.len() + 1);
     let mut traditional = false;
     for (i, c) in text.char_indices() {
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+            map.push(i);
+            continue;
+        }
+        if is_plain_han(c) {
+            // Most of a Chinese text, folded as `fold_char` folds it, three bytes in, three out.
+            let s = standard(c);
+            folded.push(s);
+            traditional = traditional || may_be_traditional(s);
+            map.extend_from_slice(&[i; 3]);
+            continue;
+        }
         let before = folded.len();
         fold_char(c, &mut folded);
-        traditional = traditional || (!c.is_ascii() && folded[before..].chars().any(may_be_traditional));
+        traditional = traditional || folded[before..].chars().any(may_be_traditional);
         map.resize(folded.len(), i);
     }
     map.push(text.len());
@@ -98,10 +111,20 @@ impl Unconverted {
 /// The folded text alone (as [`normalise`] folds it, without the offset map).
 pub fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
+    fold_into(text, &mut folded);
+    folded
+}
+
+/// [`fold`] into `out`, cleared first: a caller folding many strings reuses one buffer.
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
     for c in text.chars() {
-        fold_char(c, &mut folded);
+        fold_char(c, out);
     }
-    simplified(folded)
+    // Traditional → simplified, where there is any character to convert.
+    if out.chars().any(may_be_traditional) {
+        *out = converted(out);
+    }
 }
 
 /// Traditional → simplified by fast2s, then the variants fast2s may make standardised.
@@ -183,15 +206,6 @@ pub(crate) fn may_be_traditional(c: char) -> bool {
     TRADITIONAL.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
 
-/// Traditional → simplified, where there is any character to convert.
-fn simplified(folded: String) -> String {
-    if folded.chars().any(may_be_traditional) {
-        converted(&folded)
-    } else {
-        folded
-    }
-}
-
 /// The archive's standard form of a variant character.
 fn standard(c: char) -> char {
     VARIANTS.iter().find(|(v, _)| *v == c).map_or(c, |(_, s)| *s)
@@ -265,6 +279,8 @@ mod tests {
         use unicode_normalization::UnicodeNormalization;
         let plain: Vec<char> = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_plain_han(c)).collect();
         assert_eq!(plain.len(), 0x4DBF - 0x3400 + 1 + 0x9FFF - 0x4E00 + 1);
+        // `unconverted` maps each of them, and its standard form, as three bytes.
+        assert!(plain.iter().all(|&c| c.len_utf8() == 3 && standard(c).len_utf8() == 3));
         let punctuation = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_stable_punctuation(c));
         for c in plain.into_iter().chain(punctuation) {
             let slow: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();

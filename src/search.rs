@@ -1169,7 +1169,14 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String
     let w = |c: char| c.width().unwrap_or(0);
     let focus = highlights.first().map_or(0, |r| r.start);
     // Start up to a third of the width before the first match, more if the rest is short.
-    let rest: usize = text[focus..].chars().map(w).sum();
+    // Counted only as far as it can matter: a rest as wide as the snippet leaves a third.
+    let mut rest = 0;
+    for c in text[focus..].chars() {
+        rest += w(c);
+        if rest >= width {
+            break;
+        }
+    }
     let budget = (width / 3).max(width.saturating_sub(rest + 1));
     let mut start = focus;
     let mut lead = 0;
@@ -1180,8 +1187,8 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String
         lead += w(c);
         start = i;
     }
-    let mut out = String::new();
-    let mut map = Vec::new(); // (source byte, output byte) at each char
+    let mut out = String::with_capacity((text.len() - start).min(4 * width) + 6);
+    let mut map = Vec::with_capacity(width.min(text.len() - start) + 1); // (source byte, output byte) at each char
     if start > 0 {
         out.push('…');
     }

@@ -506,18 +506,19 @@ impl State {
             let laid: Vec<Candidate> = candidates(&searcher, &columns, &cands)?;
             let slots = layout(&laid, want, sort == Sort::Relevance);
             if slots.len() >= want || cands.len() < fetch || fetch >= docs {
-                break (total, cands, (laid, slots));
+                break (total, cands, slots);
             }
             fetch = fetch.saturating_mul(2).min(docs);
         };
-        let (laid, slots) = slots;
+        let columns = self.columns(&searcher)?;
         let hits = slots
             .into_iter()
             .skip(page.offset)
             .map(|slot| {
                 let (score, addr) = cands[slot.at];
                 let mut hit = self.hit(&searcher.doc(addr)?, score, &folded);
-                hit.also = slot.copies.iter().map(|&i| laid[i].speaker.clone()).collect();
+                hit.also =
+                    slot.copies.iter().map(|&i| speaker_of(&searcher, &columns, cands[i].1)).collect::<Result<_, _>>()?;
                 Ok(hit)
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
@@ -1001,15 +1002,6 @@ fn candidates(
     hits: &[(Score, DocAddress)],
 ) -> Result<Vec<Candidate>, SearchError> {
     let mut by_segment: HashMap<u32, SegmentColumns> = HashMap::new();
-    let str_of = |col: &Option<StrColumn>, doc: DocId| -> String {
-        let mut s = String::new();
-        if let Some(c) = col {
-            if let Some(ord) = c.ords().first(doc) {
-                let _ = c.ord_to_str(ord, &mut s);
-            }
-        }
-        s
-    };
     let mut columns = Vec::with_capacity(hits.len());
     for &(_, addr) in hits {
         let cols = match by_segment.entry(addr.segment_ord) {
@@ -1027,20 +1019,48 @@ fn candidates(
         });
     }
     // Path and speaker only tell copies apart, and a copy has the time and text of another
-    // candidate: only those are named (each name costs a dictionary lookup).
-    let mut shared: HashMap<(u32, u64), usize> = HashMap::with_capacity(columns.len());
-    for c in &columns {
-        *shared.entry((c.time, c.text_hash)).or_default() += 1;
+    // candidate: only those get them. Within one segment a column's ordinals stand for its
+    // strings (equal ordinals, equal strings), so candidates that share a time and text all
+    // in one segment are told apart by ordinals; across segments, by the strings (a dictionary
+    // lookup each, ~18 k instructions).
+    let mut shared: HashMap<(u32, u64), (usize, Option<u32>)> = HashMap::with_capacity(columns.len());
+    for (c, &(_, addr)) in columns.iter().zip(hits) {
+        let (n, segment) = shared.entry((c.time, c.text_hash)).or_insert((0, Some(addr.segment_ord)));
+        *n += 1;
+        if *segment != Some(addr.segment_ord) {
+            *segment = None;
+        }
     }
     for (c, &(_, addr)) in columns.iter_mut().zip(hits) {
-        if shared.get(&(c.time, c.text_hash)).is_some_and(|&n| n > 1) {
-            if let Some(cols) = by_segment.get(&addr.segment_ord) {
-                c.path = str_of(&cols.path, addr.doc_id);
-                c.speaker = str_of(&cols.speaker, addr.doc_id);
-            }
+        let Some(&(n, one_segment)) = shared.get(&(c.time, c.text_hash)) else { continue };
+        let Some(cols) = by_segment.get(&addr.segment_ord).filter(|_| n > 1) else { continue };
+        if one_segment.is_some() {
+            let ord = |col: &Option<StrColumn>| col.as_ref().and_then(|c| c.ords().first(addr.doc_id));
+            c.path = ord(&cols.path).map(|o| format!("#{o}")).unwrap_or_default();
+            c.speaker = ord(&cols.speaker).map(|o| format!("#{o}")).unwrap_or_default();
+        } else {
+            c.path = column_str(&cols.path, addr.doc_id);
+            c.speaker = column_str(&cols.speaker, addr.doc_id);
         }
     }
     Ok(columns)
+}
+
+/// The string of document `doc` in a string column (empty if it has none).
+fn column_str(col: &Option<StrColumn>, doc: DocId) -> String {
+    let mut s = String::new();
+    if let Some(c) = col {
+        if let Some(ord) = c.ords().first(doc) {
+            let _ = c.ord_to_str(ord, &mut s);
+        }
+    }
+    s
+}
+
+/// The nickname of the message at `addr`, from the speaker column.
+fn speaker_of(searcher: &Searcher, kept: &[SegmentColumns], addr: DocAddress) -> Result<String, SearchError> {
+    let cols = SegmentColumns::of(kept, addr.segment_ord, searcher.segment_reader(addr.segment_ord))?;
+    Ok(column_str(&cols.speaker, addr.doc_id))
 }
 
 /// The documents whose `line` is one of `lines`, with that line.

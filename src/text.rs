@@ -51,7 +51,9 @@ pub fn find_folded_term(folded: &Normalised, term: &str) -> Vec<Range<usize>> {
     let t = folded.text.as_str();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(pos) = t[from..].find(parts[0]) {
+    // One searcher for every occurrence (`str::find` would build one per call).
+    let first = memchr::memmem::Finder::new(parts[0]);
+    while let Some(pos) = first.find(&t.as_bytes()[from..]) {
         let start = from + pos;
         match match_parts(t, start, &parts) {
             Some(end) => {

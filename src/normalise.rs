@@ -66,23 +66,13 @@ pub(crate) fn unconverted(text: &str) -> Unconverted {
     let mut map = Vec::with_capacity(text.len() + 1);
     let mut traditional = false;
     for (i, c) in text.char_indices() {
-        if c.is_ascii() {
-            folded.push(c.to_ascii_lowercase());
-            map.push(i);
-            continue;
-        }
-        if is_plain_han(c) {
-            // Most of a Chinese text, folded as `fold_char` folds it, three bytes in, three out.
-            let s = standard(c);
-            folded.push(s);
-            traditional = traditional || may_be_traditional(s);
-            map.extend_from_slice(&[i; 3]);
-            continue;
-        }
         let before = folded.len();
-        fold_char(c, &mut folded);
-        traditional = traditional || folded[before..].chars().any(may_be_traditional);
-        map.resize(folded.len(), i);
+        traditional |= fold_char(c, &mut folded);
+        match folded.len() - before {
+            1 => map.push(i),
+            3 => map.extend_from_slice(&[i; 3]),
+            _ => map.resize(folded.len(), i),
+        }
     }
     map.push(text.len());
     Unconverted { folded: Normalised { text: folded, map }, traditional }
@@ -118,11 +108,12 @@ pub fn fold(text: &str) -> String {
 /// [`fold`] into `out`, cleared first: a caller folding many strings reuses one buffer.
 pub fn fold_into(text: &str, out: &mut String) {
     out.clear();
+    let mut traditional = false;
     for c in text.chars() {
-        fold_char(c, out);
+        traditional |= fold_char(c, out);
     }
     // Traditional → simplified, where there is any character to convert.
-    if out.chars().any(may_be_traditional) {
+    if traditional {
         *out = converted(out);
     }
 }
@@ -143,17 +134,35 @@ fn standardised(text: String) -> String {
 }
 
 /// Appends `c` folded, before the traditional → simplified step: nothing for an invisible
-/// character, else its NFKC form lowercased.
-fn fold_char(c: char, folded: &mut String) {
-    use unicode_normalization::UnicodeNormalization;
-    if is_invisible(c) {
-        return;
-    }
+/// character, else its NFKC form lowercased. Returns whether what it appended has a character
+/// fast2s may convert ([`may_be_traditional`]). Inlined: ASCII and the plain ideographs, most
+/// of any text, take two comparisons.
+#[inline]
+fn fold_char(c: char, folded: &mut String) -> bool {
     if c.is_ascii() {
         folded.push(c.to_ascii_lowercase());
-    } else if is_plain_han(c) || is_stable_punctuation(c) {
+        false
+    } else if is_plain_han(c) {
         // NFKC and lowercasing leave it as it is (a test checks every one): most of a Chinese
         // text skips the per-character normaliser.
+        let s = standard(c);
+        folded.push(s);
+        may_be_traditional(s)
+    } else {
+        fold_other(c, folded)
+    }
+}
+
+/// [`fold_char`] of a character neither ASCII nor a plain ideograph.
+#[inline(never)]
+fn fold_other(c: char, folded: &mut String) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let before = folded.len();
+    if is_invisible(c) {
+        return false;
+    }
+    if is_stable_punctuation(c) {
+        // NFKC and lowercasing leave it as it is (a test checks every one).
         folded.push(standard(c));
     } else if let Some(ascii) = full_width_ascii(c) {
         // Chinese punctuation (，！？：；（）) and full-width letters and digits: NFKC makes
@@ -164,6 +173,7 @@ fn fold_char(c: char, folded: &mut String) {
             folded.extend(d.to_lowercase().map(standard));
         }
     }
+    folded[before..].chars().any(may_be_traditional)
 }
 
 /// Every character fast2s may convert (the keys of its table and of its special cases, all in
@@ -279,7 +289,7 @@ mod tests {
         use unicode_normalization::UnicodeNormalization;
         let plain: Vec<char> = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_plain_han(c)).collect();
         assert_eq!(plain.len(), 0x4DBF - 0x3400 + 1 + 0x9FFF - 0x4E00 + 1);
-        // `unconverted` maps each of them, and its standard form, as three bytes.
+        // Each is folded to its standard form, also three bytes (`fold_char` of the ideographs).
         assert!(plain.iter().all(|&c| c.len_utf8() == 3 && standard(c).len_utf8() == 3));
         let punctuation = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_stable_punctuation(c));
         for c in plain.into_iter().chain(punctuation) {

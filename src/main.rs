@@ -5,13 +5,6 @@ mod cli;
 
 use std::process::ExitCode;
 
-/// mimalloc rather than the system allocator: a search allocates a few thousand small blocks
-/// (tantivy's meta, the index's own meta file, stored documents, highlights), and glibc's
-/// malloc and free cost about 15% of a whole `chatlore search` in instructions; mimalloc
-/// about 7% fewer in all (see BENCHMARKS.md, "Whole-process search, session 5").
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match cli::parse(std::env::args_os()) {
         Ok(cli) => cli,

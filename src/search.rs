@@ -263,9 +263,11 @@ impl Engine {
 
     /// Fills in each hit's `person`.
     pub fn name_people(&self, hits: &mut [Hit]) -> Result<(), SearchError> {
-        let people = self.people()?;
-        for h in hits {
-            h.person = people.label_of(&h.speaker).to_owned();
+        let state = self.state();
+        let nicknames: Vec<&str> = hits.iter().map(|h| h.speaker.as_str()).collect();
+        let labels = guarded(&state.handle.dir, || state.labels(&nicknames))?;
+        for (h, label) in hits.iter_mut().zip(labels) {
+            h.person = label;
         }
         Ok(())
     }
@@ -447,6 +449,20 @@ impl State {
         Ok(Arc::clone(&known.people))
     }
 
+    /// The person label of each of `nicknames` (see [`People::label_of`]): read from the
+    /// stored model when it is current and not loaded yet (a process naming one page of hits
+    /// does not load every person), else from the model.
+    fn labels(&self, nicknames: &[&str]) -> Result<Vec<String>, SearchError> {
+        if self.people.get().is_none() && self.stored_people.get().is_none() {
+            let key = people_cache::key(&self.handle.searcher(), &self.handle.meta.people);
+            if let Some(labels) = people_cache::labels(&self.handle.generation_dir, &key, nicknames) {
+                return Ok(labels);
+            }
+        }
+        let people = self.people()?;
+        Ok(nicknames.iter().map(|n| people.label_of(n).to_owned()).collect())
+    }
+
     pub(crate) fn expand(&self, query: &Query) -> Query {
         let glossary = self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()));
         let mut q = query.clone();
@@ -517,8 +533,11 @@ impl State {
             .map(|slot| {
                 let (score, addr) = cands[slot.at];
                 let mut hit = self.hit(&searcher.doc(addr)?, score, &folded);
-                hit.also =
-                    slot.copies.iter().map(|&i| speaker_of(&searcher, &columns, cands[i].1)).collect::<Result<_, _>>()?;
+                hit.also = slot
+                    .copies
+                    .iter()
+                    .map(|&i| speaker_of(&searcher, &columns, cands[i].1))
+                    .collect::<Result<_, _>>()?;
                 Ok(hit)
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;

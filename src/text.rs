@@ -181,7 +181,13 @@ mod tests {
 
     #[test]
     fn a_text_folded_for_terms_finds_what_the_fully_folded_text_finds() {
-        let texts = ["利用双乾已经接入银联和网联的优势", "乾隆的乾兒子 結售匯 對帳單 网联", "看著ＰＯＳ機 干 幹", "網聯和网联", "干 乾 幹活"];
+        let texts = [
+            "利用双乾已经接入银联和网联的优势",
+            "乾隆的乾兒子 結售匯 對帳單 网联",
+            "看著ＰＯＳ機 干 幹",
+            "網聯和网联",
+            "干 乾 幹活",
+        ];
         let terms = ["网联", "干", "结售汇", "对账", "pos机", "看着", "乾", "网联 和", "儿子", "干活"];
         for text in texts {
             for term in terms {

@@ -86,21 +86,11 @@ fn discussions(
     let started = Instant::now();
     let docs = state.discussion_docs()?;
     let searcher = &docs.searcher;
-    let positive: Vec<_> = query.terms.iter().filter(|t| !t.negated).collect();
-    let negative: Vec<_> = query.terms.iter().filter(|t| t.negated).cloned().collect();
-    let scoring = !positive.is_empty();
-    let subqueries: Vec<Query> = if scoring {
-        positive
-            .iter()
-            .map(|t| {
-                let mut terms = vec![(*t).clone()];
-                terms.extend(negative.iter().cloned());
-                Query { terms, filters: query.filters.clone() }
-            })
-            .collect()
-    } else {
-        vec![query.clone()]
-    };
+    let mut subqueries = query.per_positive_term();
+    let scoring = !subqueries.is_empty();
+    if !scoring {
+        subqueries.push(query.clone());
+    }
     let mut matched: Option<Found> = None;
     for sub in &subqueries {
         let tq = state.compile(sub)?;

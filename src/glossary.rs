@@ -33,10 +33,17 @@ impl Glossary {
             .unwrap_or_else(|e| unreachable!("the built-in glossary is checked by a test: {e}"))
     }
 
-    /// `<archive>/glossary.yaml` if present, else the built-in glossary.
-    pub fn for_archive(archive: &Path) -> Result<Glossary, yaml::FileError> {
-        // A FIFO or a device in its place must not hang the run (see `read_optional`).
-        crate::archive::yaml_file(archive, FILE_NAME, Glossary::from_yaml, Glossary::builtin)
+    /// `<archive>/glossary.yaml` if present, else the built-in glossary; when the file cannot
+    /// be used, the built-in glossary and a warning saying why. `follow`: read it through a
+    /// symbolic link leading outside the archive.
+    pub fn for_archive(archive: &Path, follow: bool) -> (Glossary, Option<crate::archive::Warning>) {
+        crate::archive::yaml_file(
+            archive,
+            FILE_NAME,
+            follow,
+            Glossary::from_yaml,
+            (Glossary::builtin, "using the built-in glossary"),
+        )
     }
 
     /// Parses and checks a glossary (`path` is only for messages).
@@ -45,7 +52,7 @@ impl Glossary {
         for (i, entry) in file.glossary.iter().enumerate() {
             if entry.iter().any(|f| crate::index::tokenize::term_variants(f).is_empty()) {
                 let reason = format!("entry {} ({}) has a form with nothing to search for", i + 1, entry.join(", "));
-                return Err(yaml::FileError::Invalid { path: path.into(), reason });
+                return Err(yaml::FileError::invalid(path, reason));
             }
         }
         Ok(Glossary::new(file.glossary))

@@ -55,16 +55,23 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// `<archive>/people.yaml`, or no rules when there is none.
-    pub fn for_archive(archive: &Path) -> Result<Rules, yaml::FileError> {
-        // A FIFO or a device in its place must not hang the run (see `read_optional`).
-        crate::archive::yaml_file(archive, RULES_FILE, Rules::from_yaml, Rules::default)
+    /// `<archive>/people.yaml`, or no rules when there is none; when the file cannot be used,
+    /// no rules and a warning saying why. `follow`: read it through a symbolic link leading
+    /// outside the archive.
+    pub fn for_archive(archive: &Path, follow: bool) -> (Rules, Option<crate::archive::Warning>) {
+        crate::archive::yaml_file(
+            archive,
+            RULES_FILE,
+            follow,
+            Rules::from_yaml,
+            (Rules::default, "no people rules used"),
+        )
     }
 
     /// Parses and checks rules (`path` is only for messages): every list names at least two
     /// nicknames, and no two nicknames are said to be both one person and different people.
     pub fn from_yaml(text: &str, path: &Path) -> Result<Rules, yaml::FileError> {
-        let invalid = |reason: String| yaml::FileError::Invalid { path: path.into(), reason };
+        let invalid = |reason: String| yaml::FileError::invalid(path, reason);
         // An empty file is no rules.
         let mut rules: Rules =
             if text.trim().is_empty() { Rules::default() } else { yaml::from_file(text, path, "valid people rules")? };

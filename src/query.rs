@@ -207,6 +207,20 @@ impl Query {
         self.terms.is_empty() && self.filters.is_empty()
     }
 
+    /// One query per positive term: that term with every negated term and every filter (what
+    /// a message must satisfy to hold that term of the query); empty without a positive term.
+    pub fn per_positive_term(&self) -> Vec<Query> {
+        let negative = self.terms.iter().filter(|t| t.negated);
+        self.terms
+            .iter()
+            .filter(|t| !t.negated)
+            .map(|t| Query {
+                terms: std::iter::once(t).chain(negative.clone()).cloned().collect(),
+                filters: self.filters.clone(),
+            })
+            .collect()
+    }
+
     /// The texts to highlight in results: every alternative of the positive terms.
     pub fn highlight_terms(&self) -> Vec<&str> {
         self.terms.iter().filter(|t| !t.negated).flat_map(TextTerm::alternatives).collect()

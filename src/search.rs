@@ -12,10 +12,11 @@ use crate::index::discussion_docs::DiscussionDocs;
 use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{people_cache, IndexError, IndexHandle};
+use crate::lift::Lifted;
 use crate::normalise::fold;
 use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
-use crate::rank::{layout, Candidate};
+use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
 use crate::text::{find_folded_term, is_separator, normalise_for};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -96,6 +97,10 @@ pub struct Hit {
     /// Other nicknames that posted the same text at the same time in the same log (an exact
     /// copy the export holds twice), folded into this hit.
     pub also: Vec<String>,
+    /// Not a match of the query: a message holding some of its terms in a discussion that
+    /// holds all of them (see [`Engine::near`]). Written to JSON only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub near: bool,
     /// Byte ranges of `text` that match the query's terms.
     #[serde(skip)]
     pub highlights: Vec<Range<usize>>,
@@ -286,6 +291,15 @@ impl Engine {
     }
 
     /// Facet counts of the messages matching `query` (for a question, those its search finds).
+    /// Messages near a sparse match (see [`crate::near`]): those holding some, not all, of the
+    /// query's terms in the discussions that hold all of them; at most `limit`, laid out as a
+    /// page of [`Engine::search`] is (copies folded, at most two of a conversation in each
+    /// ten), each marked [`Hit::near`]. Empty for fewer than two terms or a question pasted
+    /// whole (which already finds a message by any of its terms).
+    pub fn near(&self, query: &Query, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        self.with_state(|state| state.near(query, limit))
+    }
+
     pub fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
         let state = self.state();
         guarded(&state.handle.dir, || state.facets(query))
@@ -526,22 +540,44 @@ impl State {
             }
             fetch = fetch.saturating_mul(2).min(docs);
         };
-        let columns = self.columns(&searcher)?;
-        let hits = slots
-            .into_iter()
-            .skip(page.offset)
+        let hits = self.page_hits(&searcher, &cands, slots.into_iter().skip(page.offset), &folded)?;
+        Ok(Results { total, hits, elapsed: started.elapsed() })
+    }
+
+    /// The hits of laid-out `slots` of ranked `cands` (see [`layout`]), copies named.
+    fn page_hits(
+        &self,
+        searcher: &Searcher,
+        cands: &[(Score, DocAddress)],
+        slots: impl Iterator<Item = Slot>,
+        folded: &[String],
+    ) -> Result<Vec<Hit>, SearchError> {
+        let columns = self.columns(searcher)?;
+        slots
             .map(|slot| {
                 let (score, addr) = cands[slot.at];
-                let mut hit = self.hit(&searcher.doc(addr)?, score, &folded);
-                hit.also = slot
-                    .copies
-                    .iter()
-                    .map(|&i| speaker_of(&searcher, &columns, cands[i].1))
-                    .collect::<Result<_, _>>()?;
+                let mut hit = self.hit(&searcher.doc(addr)?, score, folded);
+                hit.also =
+                    slot.copies.iter().map(|&i| speaker_of(searcher, &columns, cands[i].1)).collect::<Result<_, _>>()?;
                 Ok(hit)
             })
-            .collect::<Result<Vec<Hit>, SearchError>>()?;
-        Ok(Results { total, hits, elapsed: started.elapsed() })
+            .collect()
+    }
+
+    /// See [`Engine::near`].
+    fn near(&self, query: &Query, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        let query = &self.expand(query);
+        if limit == 0 || crate::question::looks_like_question(query) {
+            return Ok(Vec::new());
+        }
+        let ranked = crate::near::near(self, query)?;
+        let searcher = self.handle.searcher();
+        let laid = candidates(&searcher, &self.columns(&searcher)?, &ranked)?;
+        let slots = layout(&laid, limit, true);
+        let folded: Vec<String> = query.highlight_terms().into_iter().map(fold).collect();
+        let mut hits = self.page_hits(&searcher, &ranked, slots.into_iter(), &folded)?;
+        hits.iter_mut().for_each(|h| h.near = true);
+        Ok(hits)
     }
 
     /// How to run `query`: a question pasted whole becomes its key terms, any one of which
@@ -668,6 +704,7 @@ impl State {
             text,
             score,
             also: Vec::new(),
+            near: false,
         }
     }
 
@@ -682,20 +719,39 @@ impl State {
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for t in &query.terms {
             let typed = 1 + t.or.len();
+            // The typed form outranks what the glossary added: a message that holds it gets a
+            // constant lift (worth several times the substance prior), so a synonym only
+            // fills in below the messages that say what the user typed.
+            let lift = !t.negated && t.alternatives().count() > typed;
             let mut any_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
             let mut typed_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            let folded: Vec<String> = t.alternatives().map(fold).collect();
             for (k, alt) in t.alternatives().enumerate() {
+                // An alternative holding another one (中国银联 holds 银联; pos机 holds pos) adds
+                // nothing to the matches, only cost (a phrase with a prefix end checks every
+                // bigram the prefix starts at each match), and would score the same words
+                // twice. Only a typed form the lift needs stays, without a score of its own.
+                let lifted = lift && k < typed;
+                let scores = !implied(&folded, k);
+                let needed_by_lift = lifted && !implied(&folded[..typed], k);
+                if !scores && !needed_by_lift {
+                    continue;
+                }
                 for variant in term_variants(alt) {
                     let recall = grams_query(&searcher, f.grams, &variant)?;
-                    if k < typed && !t.negated {
-                        typed_of.push((Occur::Should, recall.box_clone()));
-                    }
-                    any_of.push((Occur::Should, recall));
+                    let recall: Box<dyn TQuery> =
+                        if scores { recall } else { Box::new(ConstScoreQuery::new(recall, 0.0)) };
+                    let union = if lifted { &mut typed_of } else { &mut any_of };
+                    union.push((Occur::Should, recall));
                 }
             }
-            let recall: Box<dyn TQuery> =
-                if any_of.len() == 1 { any_of.remove(0).1 } else { Box::new(BooleanQuery::new(any_of)) };
+            if !typed_of.is_empty() {
+                let typed_recall = Box::new(BooleanQuery::new(typed_of));
+                any_of.push((Occur::Should, Box::new(Lifted::new(typed_recall, TYPED_LIFT))));
+            }
             if t.negated {
+                let recall: Box<dyn TQuery> =
+                    if any_of.len() == 1 { any_of.remove(0).1 } else { Box::new(BooleanQuery::new(any_of)) };
                 clauses.push((Occur::MustNot, recall));
                 continue;
             }
@@ -708,14 +764,7 @@ impl State {
             // time). A body word with Latin letters or digits stays an optional scorer of the
             // whole query: jieba may cut a Latin word inside (`café` gives `caf`), where the
             // recall, which matches Latin words whole, does not match.
-            let mut scored: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Should, recall)];
-            // The typed form outranks what the glossary added: a message that holds it gets a
-            // constant lift (worth several times the substance prior), so a synonym only
-            // fills in below the messages that say what the user typed.
-            if t.alternatives().count() > typed && !typed_of.is_empty() {
-                let typed_recall = Box::new(BooleanQuery::new(typed_of));
-                scored.push((Occur::Should, Box::new(ConstScoreQuery::new(typed_recall, TYPED_LIFT))));
-            }
+            let mut scored = any_of;
             for (k, alt) in t.alternatives().enumerate() {
                 let word = fold(alt);
                 if !word.contains(is_separator) {
@@ -1125,6 +1174,20 @@ impl SegmentCollector for AtLinesSegment {
     fn harvest(self) -> Vec<(u32, DocAddress)> {
         self.found
     }
+}
+
+/// Whether alternative `k` of `folded` (a term's alternatives, folded) matches only where
+/// another one does: it holds that one, which has no separator inside (a separator may match
+/// none), or it is a copy of an earlier one.
+fn implied(folded: &[String], k: usize) -> bool {
+    let this = &folded[k];
+    folded.iter().enumerate().any(|(i, other)| {
+        i != k
+            && !other.is_empty()
+            && !other.contains(is_separator)
+            && this.contains(other.as_str())
+            && (other != this || i < k)
+    })
 }
 
 /// The recall query for one folded variant of a term: the phrase of its grams, the last one a
@@ -1583,6 +1646,21 @@ impl SegmentCollector for SegmentScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alternative_holding_another_adds_nothing_to_a_union() {
+        let alts = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+        let yl = alts(&["银联", "unionpay", "中国银联", "银联卡"]);
+        let found: Vec<bool> = (0..yl.len()).map(|k| implied(&yl, k)).collect();
+        assert_eq!(found, vec![false, false, true, true]);
+        // A copy counts once; a form with a separator inside may match without it, so it
+        // implies nothing; the empty form implies nothing.
+        let dup = alts(&["t0", "t0"]);
+        assert_eq!((implied(&dup, 0), implied(&dup, 1)), (false, true));
+        let sep = alts(&["t 1", "t 1结算"]);
+        assert!(!implied(&sep, 1));
+        assert!(!implied(&alts(&["", "网联"]), 1));
+    }
 
     #[test]
     fn an_engine_can_be_shared_between_threads() {

@@ -53,28 +53,23 @@ impl Taxonomy {
             .unwrap_or_else(|e| unreachable!("the built-in taxonomy is checked by a test: {e}"))
     }
 
-    /// `<archive>/topics.yaml` if present, else the built-in taxonomy.
-    pub fn for_archive(archive: &Path) -> Result<Taxonomy, yaml::FileError> {
-        // A FIFO or a device in its place must not hang the run (see `read_optional`).
-        crate::archive::yaml_file(archive, FILE_NAME, Taxonomy::from_yaml, Taxonomy::builtin)
-    }
-
-    /// [`Taxonomy::for_archive`], or the built-in taxonomy and a warning saying why when the
-    /// archive's `topics.yaml` cannot be used (`index` and `export` both go on this way).
-    pub fn for_archive_or_builtin(archive: &Path) -> (Taxonomy, Option<crate::archive::Warning>) {
-        match Taxonomy::for_archive(archive) {
-            Ok(t) => (t, None),
-            Err(e) => {
-                let reason = format!("{e}; using the built-in topics");
-                (Taxonomy::builtin(), Some(crate::archive::Warning { path: FILE_NAME.into(), reason }))
-            }
-        }
+    /// `<archive>/topics.yaml` if present, else the built-in taxonomy; when the file cannot be
+    /// used, the built-in taxonomy and a warning saying why (`index` and `export` both go on
+    /// this way). `follow`: read it through a symbolic link leading outside the archive.
+    pub fn for_archive(archive: &Path, follow: bool) -> (Taxonomy, Option<crate::archive::Warning>) {
+        crate::archive::yaml_file(
+            archive,
+            FILE_NAME,
+            follow,
+            Taxonomy::from_yaml,
+            (Taxonomy::builtin, "using the built-in topics"),
+        )
     }
 
     /// Parses and checks a taxonomy (`path` is only for messages).
     pub fn from_yaml(text: &str, path: &Path) -> Result<Taxonomy, yaml::FileError> {
         let file: File = yaml::from_file(text, path, "a valid topic taxonomy")?;
-        let invalid = |reason: String| yaml::FileError::Invalid { path: path.into(), reason };
+        let invalid = |reason: String| yaml::FileError::invalid(path, reason);
         let mut seen = std::collections::HashSet::new();
         for t in &file.topics {
             if t.id.is_empty() || t.id.chars().any(char::is_whitespace) {

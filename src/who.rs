@@ -116,6 +116,7 @@ mod tests {
             discussion: "g/p.md#1".into(),
             score,
             also: vec![],
+            near: false,
             highlights: vec![],
         }
     }

@@ -11,21 +11,34 @@ use std::path::{Path, PathBuf};
 pub struct YamlError(String);
 
 /// A YAML file of the archive folder (`topics.yaml`, `glossary.yaml`, `people.yaml`) that could
-/// not be used; each message names the file.
+/// not be used: the file, and what is wrong with it.
 #[derive(Debug, thiserror::Error)]
-pub enum FileError {
-    #[error("{path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path}: not {what}: {source}")]
-    Yaml { path: PathBuf, what: &'static str, source: YamlError },
-    #[error("{path}: {reason}")]
-    Invalid { path: PathBuf, reason: String },
+#[error("{path}: {problem}")]
+pub struct FileError {
+    pub path: PathBuf,
+    pub problem: Problem,
+}
+
+/// What is wrong with a YAML file, without its name (a warning names the file once).
+#[derive(Debug, thiserror::Error)]
+pub enum Problem {
+    #[error("not {what}: {source}")]
+    Yaml { what: &'static str, source: YamlError },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl FileError {
+    /// The file `path` parsed but does not hold what it should (`reason` says why).
+    pub fn invalid(path: &Path, reason: String) -> FileError {
+        FileError { path: path.into(), problem: Problem::Invalid(reason) }
+    }
 }
 
 /// Deserializes the text of the YAML file `path` into `T`; `what` says what it should hold
 /// (`a valid glossary`).
 pub fn from_file<T: DeserializeOwned>(text: &str, path: &Path, what: &'static str) -> Result<T, FileError> {
-    from_str(text).map_err(|source| FileError::Yaml { path: path.into(), what, source })
+    from_str(text).map_err(|source| FileError { path: path.into(), problem: Problem::Yaml { what, source } })
 }
 
 /// Deserializes a whole YAML document into `T`.

@@ -37,7 +37,8 @@ fn every_demo_log_loads_whatever_its_quirk() {
     assert!(crlf.messages.iter().all(|m| !m.text.contains('\r')));
     assert!(crlf.messages.iter().any(|m| m.text.contains("\"先合规再发展\"")), "entities decoded");
     assert_eq!(day("payprod/_posts/2017-09-03-chat.markdown").date.to_string(), "2017-09-03");
-    let groups = archive::group_names(&demo_archive());
+    let (groups, warnings) = archive::group_names(&demo_archive(), false);
+    assert_eq!(warnings, []);
     assert_eq!(groups["payprod"], "支付产品交流群（演示）");
 }
 

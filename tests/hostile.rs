@@ -308,7 +308,8 @@ fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
         .arg(arch.path())
         .arg("--index")
         .arg(idx.path())
-        .args(["index", "--json"])
+        // Followed, so that the link to a device is read as far as the rule for devices.
+        .args(["index", "--json", "--follow"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -326,22 +327,124 @@ fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["messages"], 2);
-    let warnings = v["warnings"].to_string();
-    for fallback in ["built-in topics", "built-in glossary", "people.yaml: not a regular file; no people rules used"] {
-        assert!(warnings.contains(fallback), "{fallback}: {warnings}");
+    // Each warning names its file once, says why, then what is used instead.
+    let warnings = warning_lines(&v);
+    for expected in [
+        "topics.yaml: not a regular file; using the built-in topics",
+        "glossary.yaml: not a regular file; using the built-in glossary",
+        "people.yaml: not a regular file; no people rules used",
+        "g/index.html: not a regular file; the folder's name is shown for the group",
+        "h/index.html: not a regular file; the folder's name is shown for the group",
+    ] {
+        assert!(warnings.iter().any(|w| w == expected), "{expected}: {warnings:?}");
     }
     // Over the size cap: read no further, a warning, the built-in or no rules.
     for file in ["topics.yaml", "glossary.yaml", "people.yaml"] {
         std::fs::remove_file(arch.path().join(file)).unwrap();
         std::fs::write(arch.path().join(file), vec![b'#'; 2 << 20]).unwrap();
     }
-    let out = chatlore(arch.path(), idx.path(), &["index", "--json"]);
+    let out = chatlore(arch.path(), idx.path(), &["index"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let warnings = v["warnings"].to_string();
+    let shown = stdout(&out);
     for file in ["topics.yaml", "glossary.yaml", "people.yaml"] {
-        assert!(warnings.contains(&format!("{file}: 2097152 bytes, more than the 1048576 read")), "{file}: {warnings}");
+        let line = shown.lines().find(|l| l.contains(file)).unwrap_or_else(|| panic!("{file}: {shown}"));
+        assert!(line.starts_with(&format!("warning: {file}: 2097152 bytes, more than the 1048576 read; ")), "{line}");
+        assert_eq!(line.matches(file).count(), 1, "the file is named once: {line}");
     }
+}
+
+/// An `index --json` summary's warnings as `path: reason` lines (as they are printed).
+fn warning_lines(summary: &serde_json::Value) -> Vec<String> {
+    let list = summary["warnings"].as_array().unwrap();
+    list.iter().map(|w| format!("{}: {}", w["path"].as_str().unwrap(), w["reason"].as_str().unwrap())).collect()
+}
+
+#[test]
+fn side_files_behind_links_leading_outside_the_archive_are_read_only_with_follow() {
+    let arch = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (root, out) = (arch.path(), elsewhere.path());
+    write(
+        root,
+        "g/_posts/2017-08-01-chat.markdown",
+        log("2017-08-01", &[("09:00:00", "甲", "网联"), ("09:01:00", "乙", "好")]),
+    );
+    // Each would change what chatlore answers: a topic of its own, a synonym, one person for
+    // two nicknames, a display name for the group.
+    write(out, "topics.yaml", "topics:\n- id: outside\n  zh: 外面的话题\n  en: Outside\n  keywords: [网联]\n");
+    write(out, "glossary.yaml", "glossary:\n- [网联, 奇异词]\n");
+    write(out, "people.yaml", "same:\n- [甲, 乙]\n");
+    write(out, "index.html", "---\nauthor: 外面的群名\n---\n");
+    for file in ["topics.yaml", "glossary.yaml", "people.yaml", "index.html"] {
+        let name = if file == "index.html" { "g/index.html".to_owned() } else { file.to_owned() };
+        std::os::unix::fs::symlink(out.join(file), root.join(name)).unwrap();
+    }
+    let idx = tempfile::tempdir().unwrap();
+    let stats = || stdout(&chatlore(root, idx.path(), &["stats"]));
+    let synonym_hits = || chatlore(root, idx.path(), &["search", "--json", "奇异词"]).status.code();
+    let people = || stdout(&chatlore(root, idx.path(), &["people", "--json"])).lines().count();
+    let not_read = |summary: &serde_json::Value| {
+        let warnings = warning_lines(summary);
+        for file in ["topics.yaml", "glossary.yaml", "people.yaml", "g/index.html"] {
+            let said: Vec<&String> = warnings.iter().filter(|w| w.contains(file)).collect();
+            assert_eq!(said.len(), 1, "{file} is named once: {warnings:?}");
+            let why = format!(
+                "{file}: symbolic link leading outside the archive, not followed; `index --follow` follows it; "
+            );
+            assert!(said[0].starts_with(&why), "{warnings:?}");
+        }
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        let shown = stats();
+        assert!(!shown.contains("外面的话题") && !shown.contains("外面的群名"), "{shown}");
+        assert_eq!(synonym_hits(), Some(1), "no glossary from outside");
+        assert_eq!(people(), 2, "no people rules from outside");
+    };
+    let v = index_json(root, idx.path(), &["index", "--json"]);
+    not_read(&v);
+    // `export` (it has no `--follow`) reads no topics.yaml from outside either.
+    let exported = chatlore(root, idx.path(), &["export"]);
+    assert_eq!(exported.status.code(), Some(0), "{}", stderr(&exported));
+    let why = "warning: topics.yaml: symbolic link leading outside the archive, not followed; ";
+    assert!(stderr(&exported).lines().any(|l| l.starts_with(why)), "{}", stderr(&exported));
+    assert!(stdout(&exported).contains(r#""topics":["netsunion"]"#), "{}", stdout(&exported));
+
+    let v = index_json(root, idx.path(), &["index", "--json", "--follow"]);
+    assert_eq!(warning_lines(&v), Vec::<String>::new());
+    let read = || {
+        let shown = stats();
+        assert!(shown.contains("outside 外面的话题") && shown.contains("g 外面的群名"), "{shown}");
+        assert_eq!(synonym_hits(), Some(0), "the glossary from outside is used");
+        assert_eq!(people(), 1, "the people rules from outside are used");
+    };
+    read();
+    // The index remembers `--follow`: an update that is not told (the browser's, the MCP
+    // server's) keeps to it rather than rebuilding without the files.
+    let s = chatlore::index::update(
+        root,
+        idx.path(),
+        &chatlore::index::Options::default(),
+        &chatlore::index::writer::Silent,
+    )
+    .unwrap();
+    assert_eq!((s.rebuilt, s.warnings.len()), (None, 0));
+    read();
+    // `index` without `--follow` follows none again.
+    let v = index_json(root, idx.path(), &["index", "--json"]);
+    not_read(&v);
+
+    // A link that stays inside the archive is read without `--follow`.
+    std::fs::remove_file(root.join("topics.yaml")).unwrap();
+    std::fs::copy(out.join("topics.yaml"), root.join("g/topics-copy.yaml")).unwrap();
+    std::os::unix::fs::symlink(root.join("g/topics-copy.yaml"), root.join("topics.yaml")).unwrap();
+    let v = index_json(root, idx.path(), &["index", "--json"]);
+    assert!(!warning_lines(&v).iter().any(|w| w.contains("topics.yaml")), "{v}");
+    assert!(stats().contains("outside 外面的话题"));
+}
+
+fn index_json(root: &std::path::Path, idx: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let out = chatlore(root, idx, args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]

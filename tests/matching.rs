@@ -101,3 +101,85 @@ fn a_latin_word_matches_whole_even_where_jieba_cuts_it() {
     assert_eq!(texts(&engine, "café"), vec!["我们在café讨论支付"]);
     assert_eq!(texts(&engine, "naïve"), vec!["naïve的想法和straße"]);
 }
+
+/// Three days: a discussion where 路由 and 成功率 meet in different messages, a day naming
+/// only 路由, and a message holding both.
+fn near_archive() -> (tempfile::TempDir, tempfile::TempDir) {
+    let arch = tempfile::tempdir().unwrap();
+    let day1 = [
+        ("10:00:00", "甲", "我们的路由规则按费率选择通道，优先走便宜的那条"),
+        ("10:01:00", "乙", "还要看每条通道的成功率怎么样，低于阈值就自动降级"),
+        ("10:02:00", "甲", "对，费率和稳定性都要考虑"),
+    ];
+    let day2 = [("10:00:00", "丙", "今晚路由系统升级，大家注意切换时间")];
+    let day3 = [("10:00:00", "丁", "路由的成功率统计口径是什么，按笔数还是按金额")];
+    write(arch.path(), "g/_posts/2018-01-01-chat.markdown", log("2018-01-01", &day1));
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &day2));
+    write(arch.path(), "g/_posts/2018-01-03-chat.markdown", log("2018-01-03", &day3));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    (arch, idx)
+}
+
+fn near_texts(engine: &Engine, q: &str) -> Vec<String> {
+    let mut v: Vec<String> = engine.near(&Query::parse(q).unwrap(), 10).unwrap().into_iter().map(|h| h.text).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_sparse_match_goes_on_with_the_discussions_that_hold_every_term() {
+    let (_a, idx) = near_archive();
+    let engine = Engine::open(idx.path()).unwrap();
+    let both = "路由的成功率统计口径是什么，按笔数还是按金额";
+    assert_eq!(texts(&engine, "=路由 =成功率"), vec![both]);
+    // Day 1 holds both terms between two messages; day 2 only one; the message holding both
+    // is a hit, not a near message.
+    let day1 =
+        vec!["我们的路由规则按费率选择通道，优先走便宜的那条", "还要看每条通道的成功率怎么样，低于阈值就自动降级"];
+    let mut expected = day1.clone();
+    expected.sort();
+    assert_eq!(near_texts(&engine, "=路由 =成功率"), expected);
+    let near = engine.near(&Query::parse("=路由 =成功率").unwrap(), 10).unwrap();
+    assert!(near.iter().all(|h| h.near && !h.highlights.is_empty()));
+    assert_eq!(engine.near(&Query::parse("=路由 =成功率").unwrap(), 1).unwrap().len(), 1);
+    // Negated terms and filters apply to each message: without 降级 day 1 no longer holds
+    // 成功率; a date filter leaves only day 3.
+    assert!(near_texts(&engine, "=路由 =成功率 -降级").is_empty());
+    assert!(near_texts(&engine, "=路由 =成功率 date:2018-01-02..").is_empty());
+    // One term, or a question pasted whole (which already ORs its key terms): nothing near.
+    assert!(near_texts(&engine, "=路由").is_empty());
+    assert_eq!(near_texts(&engine, "=路由 =成功率 =看"), expected);
+    assert!(near_texts(&engine, "路由 成功率 怎么").is_empty());
+}
+
+#[test]
+fn the_cli_marks_near_messages_after_the_hits() {
+    let (arch, idx) = near_archive();
+    let o = chatlore(arch.path(), idx.path(), &["search", "--json", "=路由", "=成功率"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let near: Vec<bool> = lines.iter().map(|h| h["near"].as_bool().unwrap_or(false)).collect();
+    assert_eq!(near, vec![false, true, true], "{lines:?}");
+    assert!(lines[0].get("near").is_none(), "a hit carries no near field");
+    let o = chatlore(arch.path(), idx.path(), &["search", "=路由", "=成功率"]);
+    let out = stdout(&o);
+    let heading = out.find("── near:").expect("a heading before the near messages");
+    assert!(out.find("口径").unwrap() < heading && heading < out.find("阈值").unwrap(), "{out}");
+    assert!(stderr(&o).contains("1 of 1 hit(s), 2 near"), "{}", stderr(&o));
+    let md = stdout(&chatlore(arch.path(), idx.path(), &["search", "--format", "md", "=路由", "=成功率"]));
+    let heading = md.find("2 near: from discussions").expect("a markdown heading before the near messages");
+    assert!(md.find("口径").unwrap() < heading && heading < md.find("阈值").unwrap(), "{md}");
+    // By date, or with --limit 0 (every matching message), nothing is added.
+    for args in [
+        &["search", "--json", "--sort", "date", "=路由", "=成功率"][..],
+        &["search", "--json", "--limit", "0", "=路由", "=成功率"],
+    ] {
+        let o = chatlore(arch.path(), idx.path(), args);
+        assert_eq!(stdout(&o).lines().count(), 1, "{args:?}: {}", stdout(&o));
+    }
+    // No message holds both: no hit, exit 1, though the near messages are shown.
+    let o = chatlore(arch.path(), idx.path(), &["search", "--json", "=路由", "=成功率", "date:..2018-01-02"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+}

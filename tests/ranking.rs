@@ -213,3 +213,20 @@ fn a_short_statement_of_an_expanded_term_is_not_taken_for_a_bare_one() {
         }
     }
 }
+
+#[test]
+fn near_messages_come_from_discussions_holding_every_term_and_are_not_hits() {
+    let Some(engine) = engine() else { return };
+    let all = |q: &str| engine.search(&Query::parse(q).unwrap(), Page { limit: None, ..Page::default() }).unwrap().hits;
+    let discussions_of = |q: &str| all(q).into_iter().map(|h| h.discussion).collect::<std::collections::HashSet<_>>();
+    let (routing, rate) = (discussions_of("路由"), discussions_of("成功率"));
+    let hits: Vec<(String, u32)> = all("路由 成功率").into_iter().map(|h| (h.path, h.line)).collect();
+    assert!(hits.len() < 10, "the archive changed: {} hits", hits.len());
+    let near = engine.near(&Query::parse("路由 成功率").unwrap(), 10 - hits.len()).unwrap();
+    assert_eq!(near.len(), 10 - hits.len(), "the page is filled");
+    for h in &near {
+        assert!(routing.contains(&h.discussion) && rate.contains(&h.discussion), "{}: {}", h.discussion, h.text);
+        assert!(!hits.contains(&(h.path.clone(), h.line)), "a hit shown again as near: {}", h.text);
+        assert!(h.near && !h.highlights.is_empty());
+    }
+}

@@ -121,9 +121,10 @@ pub fn list_logs_with(root: &Path, follow: bool) -> Result<(Vec<LogFile>, Vec<Wa
             return false;
         }
         // A dangling link does not resolve: the walk reports it.
-        let leaves = e.path_is_symlink()
-            && std::fs::canonicalize(e.path()).is_ok_and(|target| !target.starts_with(&canonical_root));
-        if leaves && !follow {
+        let leaves = e.path_is_symlink() && leads_outside(&canonical_root, e.path());
+        // Only a folder or a log is news here: a side file behind a link is named by its reader.
+        let matters = e.file_type().is_dir() || (e.depth() >= 2 && is_log_name(e.path()));
+        if leaves && !follow && matters {
             outside.borrow_mut().push(relative(root, e.path()));
         }
         follow || !leaves
@@ -156,15 +157,19 @@ pub fn list_logs_with(root: &Path, follow: bool) -> Result<(Vec<LogFile>, Vec<Wa
         outside.sort();
         let others = outside.len() - 1;
         let more = if others > 0 { format!(" (and {others} more such link(s))") } else { String::new() };
-        warnings.push(Warning {
-            path: first,
-            reason: format!(
-                "symbolic link leading outside the archive, not followed{more}; `index --follow` follows them"
-            ),
-        });
+        warnings.push(Warning { path: first, reason: format!("{OUTSIDE}{more}; `index --follow` follows them") });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, warnings))
+}
+
+/// Why a log or a side file behind a symbolic link was not read (`--follow` reads it).
+const OUTSIDE: &str = "symbolic link leading outside the archive, not followed";
+
+/// Whether `path` resolves to somewhere outside the archive whose canonical path is
+/// `canonical_root` (a path that does not resolve does not: reading it says what is wrong).
+fn leads_outside(canonical_root: &Path, path: &Path) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|target| !target.starts_with(canonical_root))
 }
 
 fn walk_reason(err: &walkdir::Error) -> String {
@@ -270,7 +275,7 @@ pub const SIDE_FILE_CAP: u64 = 1024 * 1024;
 
 /// Reads an optional side file: only a regular file (a FIFO or a device would block or never
 /// end), of at most `cap` bytes. A missing file is `NotFound`, as `std::fs::read` says.
-pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let refuse = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
     let meta = std::fs::metadata(path)?;
@@ -288,50 +293,85 @@ pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Reads an optional side file of the archive folder (`topics.yaml`, `glossary.yaml`,
-/// `people.yaml`) as text, under [`read_regular`]'s rules: `Ok(None)` when there is none.
-pub fn read_optional(path: &Path) -> std::io::Result<Option<String>> {
-    match read_regular(path, SIDE_FILE_CAP) {
-        Ok(bytes) => {
-            String::from_utf8(bytes).map(Some).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+/// Reads the optional side file `rel` of the archive `root` (`topics.yaml`,
+/// `<group>/index.html`) under [`read_regular`]'s rules: `Ok(None)` when there is none. Unless
+/// `follow`, one that resolves outside the archive (a symbolic link, or a link on the way to
+/// it) is refused, as logs are.
+fn read_side_file(root: &Path, rel: &Path, follow: bool) -> std::io::Result<Option<Vec<u8>>> {
+    let read = || {
+        let path = root.join(rel);
+        if !follow && leads_outside(&std::fs::canonicalize(root)?, &path) {
+            return Err(std::io::Error::other(format!("{OUTSIDE}; `index --follow` follows it")));
         }
+        read_regular(&path, SIDE_FILE_CAP)
+    };
+    match read() {
+        Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
     }
 }
 
-/// The YAML file `name` of the archive folder parsed by `parse` (given its text and path), or
-/// `default()` when there is none; a file that cannot be read is an error naming it.
-pub fn yaml_file<T>(
+/// The YAML file `name` of the archive folder (`topics.yaml`, `glossary.yaml`, `people.yaml`)
+/// parsed by `parse` (given its text and path), or `fallback.0()` when there is none. A file
+/// that cannot be used (unreadable, not a regular file, too big, not UTF-8, a link leading
+/// outside the archive unless `follow`, or refused by `parse`) gives `fallback.0()` too, and a
+/// warning naming the file once, saying why and then `fallback.1` (what is used instead).
+pub(crate) fn yaml_file<T>(
     archive: &Path,
     name: &str,
+    follow: bool,
     parse: impl FnOnce(&str, &Path) -> Result<T, crate::yaml::FileError>,
-    default: impl FnOnce() -> T,
-) -> Result<T, crate::yaml::FileError> {
-    let path = archive.join(name);
-    match read_optional(&path) {
-        Ok(Some(text)) => parse(&text, &path),
-        Ok(None) => Ok(default()),
-        Err(source) => Err(crate::yaml::FileError::Read { path, source }),
-    }
+    fallback: (impl FnOnce() -> T, &str),
+) -> (T, Option<Warning>) {
+    let (default, instead) = fallback;
+    let text = read_side_file(archive, Path::new(name), follow)
+        .and_then(|bytes| bytes.map(String::from_utf8).transpose().map_err(std::io::Error::other));
+    let problem = match text {
+        Ok(None) => return (default(), None),
+        Ok(Some(text)) => match parse(&text, &archive.join(name)) {
+            Ok(value) => return (value, None),
+            Err(e) => e.problem.to_string(),
+        },
+        Err(e) => e.to_string(),
+    };
+    (default(), Some(Warning { path: name.to_owned(), reason: format!("{problem}; {instead}") }))
 }
 
 /// Display names of groups, from the front matter `author:` of `<group>/index.html` where
-/// the site has one (`proddev` → `支付产品技术交流群`).
-pub fn group_names(root: &Path) -> BTreeMap<String, String> {
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return BTreeMap::new();
+/// the site has one (`proddev` → `支付产品技术交流群`), and a warning for each such file that
+/// cannot be read (the folder's name is shown for its group). `follow` as for logs: a group
+/// folder leading outside the archive is skipped without a word (the walk for logs names it).
+pub fn group_names(root: &Path, follow: bool) -> (BTreeMap<String, String>, Vec<Warning>) {
+    let mut names = BTreeMap::new();
+    let mut warnings = Vec::new();
+    let (Ok(canonical_root), Ok(entries)) = (std::fs::canonicalize(root), std::fs::read_dir(root)) else {
+        return (names, warnings);
     };
-    entries
-        .flatten()
-        .filter_map(|e| {
-            let group = e.file_name().to_string_lossy().into_owned();
-            let bytes = read_regular(&e.path().join("index.html"), SIDE_FILE_CAP).ok()?;
-            let text = decode::decode(&bytes).ok()?.text;
-            let lines: Vec<&str> = text.lines().collect();
-            Some((group, front_matter::split(&lines).author?))
-        })
-        .collect()
+    for entry in entries.flatten() {
+        let group = entry.file_name().to_string_lossy().into_owned();
+        let dir = entry.path();
+        if group.starts_with('.') || !dir.is_dir() || (!follow && leads_outside(&canonical_root, &dir)) {
+            continue;
+        }
+        let rel = Path::new(&entry.file_name()).join("index.html");
+        match read_side_file(root, &rel, follow) {
+            Ok(Some(bytes)) => {
+                let author = decode::decode(&bytes).ok().and_then(|d| {
+                    let lines: Vec<&str> = d.text.lines().collect();
+                    front_matter::split(&lines).author
+                });
+                names.extend(author.map(|a| (group, a)));
+            }
+            Ok(None) => {}
+            Err(e) => warnings.push(Warning {
+                path: format!("{group}/index.html"),
+                reason: format!("{e}; the folder's name is shown for the group"),
+            }),
+        }
+    }
+    warnings.sort_by(|a, b| a.path.cmp(&b.path));
+    (names, warnings)
 }
 
 #[cfg(test)]

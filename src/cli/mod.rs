@@ -48,7 +48,9 @@ pub enum Command {
         /// Keep running: index logs as they arrive, change or go, until Ctrl-C.
         #[arg(long)]
         watch: bool,
-        /// Follow symbolic links that lead outside the archive (not followed otherwise).
+        /// Follow symbolic links that lead outside the archive, for logs and for topics.yaml,
+        /// glossary.yaml, people.yaml and <group>/index.html (not followed otherwise). The
+        /// index remembers the choice: the browser and the MCP server update it the same way.
         #[arg(long)]
         follow: bool,
     },
@@ -274,11 +276,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Browse => browse_cmd(&cli.archive, &cli.index),
         Command::Index { rebuild, json, watch: false, follow } => {
             check_archive(&cli.archive)?;
-            index_cmd(&cli.archive, &cli.index, &Options { rebuild, follow }, json)
+            index_cmd(&cli.archive, &cli.index, &Options { rebuild, follow: Some(follow) }, json)
         }
         Command::Index { rebuild, json, watch: true, follow } => {
             check_archive(&cli.archive)?;
-            watch_cmd(&cli.archive, &cli.index, Options { rebuild, follow }, json)
+            watch_cmd(&cli.archive, &cli.index, Options { rebuild, follow: Some(follow) }, json)
         }
         Command::Search(args) => search_cmd(&cli.archive, &cli.index, &args),
         Command::Discussions(args) => discussions_cmd(&cli.archive, &cli.index, &args),
@@ -359,7 +361,8 @@ fn index_cmd(archive: &Path, index_dir: &Path, options: &Options, json: bool) ->
 
 fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
     // As `index` does: a malformed topics.yaml is a warning, and the built-in topics are used.
-    let (taxonomy, taxonomy_warning) = Taxonomy::for_archive_or_builtin(archive);
+    // It follows no symbolic link leading outside the archive, for logs as for topics.yaml.
+    let (taxonomy, taxonomy_warning) = Taxonomy::for_archive(archive, false);
     if let Some(w) = taxonomy_warning {
         print::warning(&w.to_string());
     }
@@ -472,9 +475,18 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
     let sort = args.sort.into();
     let page = Page { limit: (args.limit > 0).then_some(args.limit), offset: 0, sort };
     let mut results = engine.search(&query, page)?;
+    // Fewer hits than asked for by relevance: the page goes on with the messages of the
+    // discussions that hold every term between them.
+    let mut near = match page.limit {
+        Some(limit) if sort == Sort::Relevance && results.hits.len() < limit => {
+            engine.near(&query, limit - results.hits.len())?
+        }
+        _ => Vec::new(),
+    };
     let format = if args.json { Format::Json } else { args.format };
     if format == Format::Json {
         engine.name_people(&mut results.hits)?;
+        engine.name_people(&mut near)?;
     }
     let color = match args.color {
         Color::Always => true,
@@ -487,7 +499,7 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
             eprintln!("{note} (=term or --exact: only as typed)");
         }
     }
-    print::hits(&engine, &query, &results, format, color)?;
+    print::hits(&engine, &query, &results, &near, format, color)?;
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

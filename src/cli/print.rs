@@ -9,6 +9,7 @@ use chatlore::query::Query;
 use chatlore::search::{snippet, Engine, Facets, Hit, Results};
 use chatlore::who::WhoKnows;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::ops::Range;
 use unicode_width::UnicodeWidthStr;
@@ -95,31 +96,46 @@ pub fn index_summary(s: &Summary, json: bool, said_rebuild: bool) -> Result<()> 
     Ok(())
 }
 
-pub fn hits(engine: &Engine, query: &Query, r: &Results, format: Format, color: bool) -> Result<()> {
+/// What introduces the near messages (see [`Engine::near`]) after the hits.
+const NEAR_HEADING: &str = "near: from discussions that hold every term, in messages holding some of them";
+
+/// The hits of a search, then the messages near them (`near`, see [`Engine::near`]).
+pub fn hits(engine: &Engine, query: &Query, r: &Results, near: &[Hit], format: Format, color: bool) -> Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         Format::Json => {
-            for h in &r.hits {
+            for h in r.hits.iter().chain(near) {
                 serde_json::to_writer(&mut out, h)?;
                 writeln!(out)?;
             }
         }
         Format::Human => {
-            for h in &r.hits {
-                let (text, ranges) = snippet(&h.text, &h.highlights, SNIPPET_WIDTH);
-                let shown = if h.text.is_empty() { placeholder(h) } else { marked(&text, &ranges, color) };
-                let (b, d, o) = if color { (BOLD_ON, DIM_ON, OFF) } else { ("", "", "") };
-                let (group, speaker) = (clean_line(&h.group), clean_line(&h.speaker));
-                writeln!(out, "{d}{} {}{o}  {d}{group}{o}  {b}{speaker}{o}{}", h.date, h.time_label(), also(h))?;
-                writeln!(out, "    {shown}")?;
+            human_hits(&mut out, &r.hits, color)?;
+            if !near.is_empty() {
+                let (d, o) = if color { (DIM_ON, OFF) } else { ("", "") };
+                writeln!(out, "{d}── {NEAR_HEADING} ──{o}")?;
+                human_hits(&mut out, near, color)?;
             }
             out.flush()?;
             let shown = r.hits.len();
-            eprintln!("{shown} of {} hit(s), {:.1} ms", r.total, r.elapsed.as_secs_f64() * 1000.0);
+            let near = if near.is_empty() { String::new() } else { format!(", {} near", near.len()) };
+            eprintln!("{shown} of {} hit(s){near}, {:.1} ms", r.total, r.elapsed.as_secs_f64() * 1000.0);
         }
-        Format::Md => markdown(&mut out, engine, query, r)?,
+        Format::Md => markdown(&mut out, engine, query, r, near)?,
     }
     out.flush()?;
+    Ok(())
+}
+
+fn human_hits(out: &mut impl Write, hits: &[Hit], color: bool) -> Result<()> {
+    for h in hits {
+        let (text, ranges) = snippet(&h.text, &h.highlights, SNIPPET_WIDTH);
+        let shown = if h.text.is_empty() { placeholder(h) } else { marked(&text, &ranges, color) };
+        let (b, d, o) = if color { (BOLD_ON, DIM_ON, OFF) } else { ("", "", "") };
+        let (group, speaker) = (clean_line(&h.group), clean_line(&h.speaker));
+        writeln!(out, "{d}{} {}{o}  {d}{group}{o}  {b}{speaker}{o}{}", h.date, h.time_label(), also(h))?;
+        writeln!(out, "    {shown}")?;
+    }
     Ok(())
 }
 
@@ -302,15 +318,24 @@ fn wrap(text: &str, ranges: &[Range<usize>], (on, off): (&str, &str)) -> String 
 }
 
 /// A markdown export: one section per day, each message quoted with its source line.
-fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results) -> Result<()> {
+fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results, near: &[Hit]) -> Result<()> {
     let handle = engine.handle();
     let groups = &handle.meta.groups;
     let q: Vec<String> =
         query.terms.iter().map(|t| t.text.clone()).chain(query.filters.iter().map(ToString::to_string)).collect();
     writeln!(out, "# chatlore: {}\n", clean_line(&q.join(" ")))?;
     writeln!(out, "{} of {} hit(s).\n", r.hits.len(), r.total)?;
+    markdown_hits(out, groups, &r.hits)?;
+    if !near.is_empty() {
+        writeln!(out, "---\n\n{} {NEAR_HEADING}.\n", near.len())?;
+        markdown_hits(out, groups, near)?;
+    }
+    Ok(())
+}
+
+fn markdown_hits(out: &mut impl Write, groups: &BTreeMap<String, String>, hits: &[Hit]) -> Result<()> {
     let mut last_day = None;
-    for h in &r.hits {
+    for h in hits {
         let day = (h.date, h.group.as_str());
         if last_day != Some(day) {
             let name = groups.get(&h.group).map_or(h.group.clone(), |n| format!("{n} ({})", h.group));

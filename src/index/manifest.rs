@@ -108,6 +108,10 @@ pub struct Meta {
     pub people: crate::people::Rules,
     /// Group folder → display name, where the archive gives one.
     pub groups: BTreeMap<String, String>,
+    /// Whether symbolic links leading outside the archive were followed (`index --follow`);
+    /// updates that are not told otherwise do the same.
+    #[serde(default)]
+    pub follow: bool,
     pub files: u64,
     pub messages: u64,
 }

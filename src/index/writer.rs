@@ -48,8 +48,11 @@ const LOCK_WAIT: Duration = Duration::from_secs(3);
 pub struct Options {
     /// Start from an empty index.
     pub rebuild: bool,
-    /// Follow symbolic links that lead outside the archive.
-    pub follow: bool,
+    /// Follow symbolic links that lead outside the archive (logs and side files). `None`: as
+    /// the `index` run that last updated this index chose (recorded in its meta file), so an
+    /// automatic update (the browser, the MCP server) does not undo `index --follow`; a new
+    /// index follows none.
+    pub follow: Option<bool>,
 }
 
 /// Receives progress; the CLI draws a bar with it, the browser a gauge.
@@ -104,20 +107,6 @@ pub fn update(
     let started = Instant::now();
     let started_ns = now_ns();
     let io = |source| IndexError::Io { path: index_dir.into(), source };
-    let (taxonomy, taxonomy_warning) = Taxonomy::for_archive_or_builtin(archive_root);
-    let mut warnings: Vec<Warning> = taxonomy_warning.into_iter().collect();
-    let glossary = crate::glossary::Glossary::for_archive(archive_root).unwrap_or_else(|e| {
-        warnings.push(Warning {
-            path: crate::glossary::FILE_NAME.into(),
-            reason: format!("{e}; using the built-in glossary"),
-        });
-        crate::glossary::Glossary::builtin()
-    });
-    let people = crate::people::Rules::for_archive(archive_root).unwrap_or_else(|e| {
-        warnings.push(Warning { path: crate::people::RULES_FILE.into(), reason: format!("{e}; no people rules used") });
-        crate::people::Rules::default()
-    });
-    let fingerprint = fingerprint(&taxonomy);
     let archive_path = canonical_archive(archive_root)?;
 
     refuse_foreign(index_dir)?;
@@ -131,6 +120,13 @@ pub fn update(
         Ok(None) => (None, unmarked.then(|| format!("its {META_FILE} was missing"))),
         Err(e) => (None, Some(format!("its meta file is damaged ({e})"))),
     };
+    let follow = opts.follow.unwrap_or_else(|| old_meta.as_ref().is_some_and(|m| m.follow));
+    let (taxonomy, taxonomy_warning) = Taxonomy::for_archive(archive_root, follow);
+    let (glossary, glossary_warning) = crate::glossary::Glossary::for_archive(archive_root, follow);
+    let (people, people_warning) = crate::people::Rules::for_archive(archive_root, follow);
+    let mut warnings: Vec<Warning> =
+        [taxonomy_warning, glossary_warning, people_warning].into_iter().flatten().collect();
+    let fingerprint = fingerprint(&taxonomy);
     let current = old_meta.as_ref().and_then(|m| m.generation.clone()).filter(|g| super::is_generation(g));
     // The meta file marks the folder as ours before anything else is written into it.
     if old_meta.is_none() {
@@ -150,7 +146,7 @@ pub fn update(
     } else {
         None
     };
-    let (files, walk_warnings) = archive::list_logs_with(archive_root, opts.follow)?;
+    let (files, walk_warnings) = archive::list_logs_with(archive_root, follow)?;
     warnings.extend(walk_warnings);
     // The manifest and the diff come first: when there are logs to index, jieba's dictionary
     // loads while the index is checked.
@@ -239,6 +235,8 @@ pub fn update(
         manifest::write(&gen_dir.join(MANIFEST_FILE), &new_manifest).map_err(io)?;
         fault("after-manifest");
     }
+    let (groups, group_warnings) = archive::group_names(archive_root, follow);
+    warnings.extend(group_warnings);
     let meta = Meta {
         schema_version: SCHEMA_VERSION,
         generation: Some(generation.clone()),
@@ -247,7 +245,8 @@ pub fn update(
         topics: taxonomy.topics.clone(),
         glossary: glossary.entries,
         people,
-        groups: archive::group_names(archive_root),
+        groups,
+        follow,
         files: summary.files,
         messages: summary.messages,
     };

@@ -266,8 +266,12 @@ impl Engine {
         Ok(rules.nicknames().into_iter().filter(|n| people.of(n).is_none()).map(str::to_owned).collect())
     }
 
-    /// Fills in each hit's `person`.
-    pub fn name_people(&self, hits: &mut [Hit]) -> Result<(), SearchError> {
+    /// Fills in each hit's `person` (one reading of the person model for all of them).
+    pub fn name_people<'a>(&self, hits: impl IntoIterator<Item = &'a mut Hit>) -> Result<(), SearchError> {
+        let mut hits: Vec<&mut Hit> = hits.into_iter().collect();
+        if hits.is_empty() {
+            return Ok(());
+        }
         let state = self.state();
         let nicknames: Vec<&str> = hits.iter().map(|h| h.speaker.as_str()).collect();
         let labels = guarded(&state.handle.dir, || state.labels(&nicknames))?;
@@ -557,8 +561,11 @@ impl State {
             .map(|slot| {
                 let (score, addr) = cands[slot.at];
                 let mut hit = self.hit(&searcher.doc(addr)?, score, folded);
-                hit.also =
-                    slot.copies.iter().map(|&i| speaker_of(searcher, &columns, cands[i].1)).collect::<Result<_, _>>()?;
+                hit.also = slot
+                    .copies
+                    .iter()
+                    .map(|&i| speaker_of(searcher, &columns, cands[i].1))
+                    .collect::<Result<_, _>>()?;
                 Ok(hit)
             })
             .collect()

@@ -185,15 +185,37 @@ impl Tools {
         let names = &handle.meta.groups;
         let budget = max_chars.saturating_sub(FRAME_CHARS + args.query.chars().count());
         // Either way, the first result is always shown (cut if it must be), so every page moves on.
+        let mut near_items = Vec::new();
         let (total, body, items) = match by {
             By::Messages => {
                 let mut results = engine.search(&query, Page { limit: Some(limit), offset, sort: sort.into() })?;
                 engine.name_people(&mut results.hits)?;
-                let (body, items) = fill(results.hits.iter().enumerate(), budget, |(i, hit), room, force| {
+                let (mut body, items) = fill(results.hits.iter().enumerate(), budget, |(i, hit), room, force| {
                     let rank = offset + i + 1;
                     let (block, cut) = hit_block(hit, rank, names, room, force)?;
                     Some((block, hit_json(hit, rank, names, cut)))
                 });
+                // The last page, short of the limit: the messages near a sparse match follow
+                // (see `Engine::near`), outside the total and the cursor.
+                let last = items.len() == results.hits.len() && offset + items.len() >= results.total;
+                if matches!(sort, SortArg::Relevance) && last && items.len() < limit {
+                    let mut near = engine.near(&query, limit - items.len())?;
+                    engine.name_people(&mut near)?;
+                    let heading = format!("\n{NEAR_HEADING}\n\n");
+                    let room = budget.saturating_sub(body.chars().count() + heading.chars().count());
+                    let (near_body, shown) = fill(near.iter().enumerate(), room, |(i, hit), room, _| {
+                        let rank = offset + items.len() + i + 1;
+                        let (block, cut) = hit_block(hit, rank, names, room, false)?;
+                        let mut json = hit_json(hit, rank, names, cut);
+                        json["near"] = Value::Bool(true);
+                        Some((block, json))
+                    });
+                    if !shown.is_empty() {
+                        body.push_str(&heading);
+                        body.push_str(&near_body);
+                        near_items = shown;
+                    }
+                }
                 (results.total, body, items)
             }
             By::Discussions => {
@@ -268,6 +290,9 @@ impl Tools {
             By::Messages => "hits",
             By::Discussions => "discussions",
         }] = Value::Array(items);
+        if !near_items.is_empty() {
+            json["near"] = Value::Array(near_items);
+        }
         Ok(Answer { text, json })
     }
 
@@ -911,6 +936,9 @@ fn message_json(day: &Day, i: usize, cut: Option<String>, target: bool) -> Value
     })
 }
 
+/// What introduces the messages near a sparse match in a search's text.
+const NEAR_HEADING: &str = "Near: messages holding some of the terms, in discussions that hold every one of them between their messages (not matches: not in the total):";
+
 fn hit_json(h: &Hit, rank: usize, names: &BTreeMap<String, String>, cut: Option<String>) -> Value {
     json!({
         "rank": rank,
@@ -961,6 +989,30 @@ mod tests {
 
     fn read_at(path: &str, line: u32, before: Option<u32>, after: Option<u32>, max_chars: Option<u32>) -> ReadArgs {
         ReadArgs { id: None, path: Some(path.into()), line: Some(line), before, after, max_chars }
+    }
+
+    #[test]
+    fn a_sparse_search_goes_on_with_near_messages_outside_the_total() {
+        let (_d, t) = tools();
+        // No message of the demo holds both; discussions do, between their messages.
+        let a = t.search(&search("对账 网联")).unwrap();
+        assert_eq!(a.json["total"].as_u64(), Some(0), "{}", a.text);
+        assert_eq!(a.json["remaining"].as_u64(), Some(0));
+        let near = a.json["near"].as_array().expect("near messages");
+        assert!(!near.is_empty() && near.len() <= 10, "{}", a.text);
+        assert!(a.text.contains(NEAR_HEADING), "{}", a.text);
+        for h in near {
+            assert_eq!(h["near"].as_bool(), Some(true));
+            assert!(a.text.contains(h["cite"].as_str().unwrap()), "{}", a.text);
+        }
+        // Within max_chars; by date, nothing near.
+        let small = t.search(&SearchArgs { max_chars: Some(700), ..search("对账 网联") }).unwrap();
+        assert!(small.text.chars().count() <= 700, "{}", small.text);
+        let by_date = t.search(&SearchArgs { sort: Some(SortArg::Newest), ..search("对账 网联") }).unwrap();
+        assert!(by_date.json.get("near").is_none(), "{}", by_date.text);
+        // A full page has nothing near; a single term never has.
+        let one = t.search(&search("对账")).unwrap();
+        assert!(one.json.get("near").is_none(), "{}", one.text);
     }
 
     #[test]

@@ -14,6 +14,12 @@ pub fn is_caught() -> bool {
     CATCHING.with(Cell::get)
 }
 
+/// Marks the current thread as guarded for good: a thread that only runs work for guarded
+/// callers (the search threads), whose panics reach the caller's [`catch`].
+pub(crate) fn guard_this_thread() {
+    CATCHING.with(|c| c.set(true));
+}
+
 /// Runs `f`; a panic becomes `Err` with its message.
 pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let was = CATCHING.with(|c| c.replace(true));

@@ -3,6 +3,7 @@
 
 mod common;
 
+use chatlore::index::reader::THREADS_VARIABLE;
 use chatlore::index::IndexError;
 use chatlore::search::Engine;
 use chatlore::tui::action::{Action, IndexEvent};
@@ -167,14 +168,20 @@ fn index_detects_and_repairs_damage_that_only_checks_reveal() {
         let idx = tempfile::tempdir().unwrap();
         index(&demo_archive(), idx.path());
         damage(idx.path());
-        // Whatever the damage does to a search, it is never a panic.
-        for args in [&["search", "--limit", "0", "对账"][..], &["stats"]] {
-            let out = chatlore(&demo_archive(), idx.path(), args);
-            let err = stderr(&out);
-            assert!(matches!(out.status.code(), Some(0..=2)), "{what} {args:?}: {err}");
-            assert!(!err.contains("internal error") && !err.contains("panicked"), "{what} {args:?}: {err}");
-            if out.status.code() == Some(2) {
-                assert!(err.contains("chatlore index"), "{what} {args:?}: {err}");
+        // Whatever the damage does to a search, it is never a panic: on the caller's thread,
+        // or on the search threads (a big index's; here forced).
+        for threads in ["1", "2"] {
+            for args in [&["search", "--limit", "0", "对账"][..], &["stats"]] {
+                let out = chatlore_with(&demo_archive(), idx.path(), args, &[(THREADS_VARIABLE, threads)]);
+                let err = stderr(&out);
+                assert!(matches!(out.status.code(), Some(0..=2)), "{what} {args:?} {threads}: {err}");
+                assert!(
+                    !err.contains("internal error") && !err.contains("panicked"),
+                    "{what} {args:?} {threads}: {err}"
+                );
+                if out.status.code() == Some(2) {
+                    assert!(err.contains("chatlore index"), "{what} {args:?} {threads}: {err}");
+                }
             }
         }
         let out = chatlore(&demo_archive(), idx.path(), &["index"]);

@@ -7,6 +7,7 @@
 mod common;
 
 use chatlore::archive::{self, Archive};
+use chatlore::index::reader::THREADS_VARIABLE;
 use chatlore::normalise::fold;
 use chatlore::query::Query;
 use chatlore::search::{Engine, Page};
@@ -233,4 +234,25 @@ fn the_real_archive_is_partitioned_into_discussions() {
     let day = Query::parse("group:devarch date:2018-01-30").unwrap();
     let spans = engine.discussions(&day, None, chatlore::search::Sort::Relevance).unwrap();
     assert_eq!(spans.discussions.iter().map(|d| d.discussion.messages).sum::<u32>(), 94);
+}
+
+#[test]
+fn searching_segments_on_threads_gives_the_same_answers() {
+    let Some(f) = fixture() else { return };
+    let mut qs = queries(&f.root);
+    qs.extend(["路由 成功率", "对账 -跨境", "拒付 OR 调单"].map(String::from));
+    // The index keeps up to two segments: threads take one each.
+    for q in qs.iter().take(12) {
+        for (cmd, extra) in [("search", "--limit=50"), ("search", "--limit=0"), ("discussions", "--limit=20")] {
+            let run = |threads: &str| {
+                let mut args = vec![cmd, "--json", extra];
+                args.extend(q.split_whitespace());
+                let o = chatlore_with(&f.root, f._dir.path(), &args, &[(THREADS_VARIABLE, threads)]);
+                (o.status.code(), stdout(&o))
+            };
+            let (one, two) = (run("1"), run("2"));
+            assert!(!one.1.is_empty(), "{cmd} {q}: no output");
+            assert_eq!(one, two, "{cmd} {extra} {q}");
+        }
+    }
 }

@@ -68,7 +68,16 @@ impl IndexHandle {
         if !generation_dir.join("meta.json").exists() {
             return Err(damaged(format!("{} has no tantivy meta.json", generation_dir.display())));
         }
-        let index = Index::open_in_dir(&generation_dir).map_err(|e| damaged(e.to_string()))?;
+        let mut index = Index::open_in_dir(&generation_dir).map_err(|e| damaged(e.to_string()))?;
+        let documents: u64 = index
+            .searchable_segment_metas()
+            .map_err(|e| damaged(e.to_string()))?
+            .iter()
+            .map(|m| u64::from(m.num_docs()))
+            .sum();
+        if let Some(executor) = parallel_executor(search_threads(documents)) {
+            index.set_executor(executor);
+        }
         let fields = Fields::of(&index).map_err(|e| damaged(e.to_string()))?;
         let reader = index
             .reader_builder()
@@ -76,6 +85,11 @@ impl IndexHandle {
             .try_into()
             .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
         Ok(IndexHandle { dir: dir.into(), generation_dir, index, reader, fields, meta })
+    }
+
+    /// Whether a search visits the segments on every core (see [`PARALLEL_DOCUMENTS`]).
+    pub fn parallel(&self) -> bool {
+        matches!(self.index.search_executor(), tantivy::Executor::ThreadPool(_))
     }
 
     pub fn searcher(&self) -> Searcher {
@@ -134,6 +148,49 @@ pub(crate) fn column_terms(col: &tantivy::columnar::StrColumn) -> std::io::Resul
         out.push(String::from_utf8_lossy(stream.key()).into_owned());
     }
     Ok(out)
+}
+
+/// An index of at least this many documents (about five times the real archive) searches its
+/// segments on every core: there a search takes milliseconds, far more than handing segments
+/// to threads; below, one thread is faster (and a process per search starts no threads).
+pub const PARALLEL_DOCUMENTS: u64 = 500_000;
+
+/// The variable that sets how many threads search an index, whatever its size (1: the
+/// caller's thread only).
+pub const THREADS_VARIABLE: &str = "CHATLORE_SEARCH_THREADS";
+
+/// How many threads search an index of `documents`: [`THREADS_VARIABLE`] when it is a number,
+/// else every core from [`PARALLEL_DOCUMENTS`] on, else one.
+fn search_threads(documents: u64) -> usize {
+    if let Some(n) = std::env::var(THREADS_VARIABLE).ok().and_then(|v| v.trim().parse::<usize>().ok()) {
+        return n.max(1);
+    }
+    if documents < PARALLEL_DOCUMENTS {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A pool of `threads` search threads, shared by every index the process opens (built on
+/// first use; `None` for one thread, or when threads cannot be started: searches then run on
+/// the caller's thread). A panic on them (tantivy on a damaged file) reaches the caller's
+/// guard, which turns it into an error: the threads run nothing else, so they count as guarded.
+fn parallel_executor(threads: usize) -> Option<tantivy::Executor> {
+    static POOL: std::sync::OnceLock<Option<std::sync::Arc<rayon::ThreadPool>>> = std::sync::OnceLock::new();
+    if threads < 2 {
+        return None;
+    }
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|n| format!("chatlore-search-{n}"))
+            .start_handler(|_| crate::panics::guard_this_thread())
+            .build()
+            .ok()
+            .map(std::sync::Arc::new)
+    })
+    .clone()
+    .map(tantivy::Executor::ThreadPool)
 }
 
 #[cfg(test)]

@@ -61,6 +61,11 @@ pub fn index(archive: &Path, index_dir: &Path) -> Summary {
 
 /// Runs the `chatlore` binary.
 pub fn chatlore(archive: &Path, index_dir: &Path, args: &[&str]) -> Output {
+    chatlore_with(archive, index_dir, args, &[])
+}
+
+/// Runs the `chatlore` binary with these environment variables set.
+pub fn chatlore_with(archive: &Path, index_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_chatlore"))
         .arg("--archive")
         .arg(archive)
@@ -68,6 +73,7 @@ pub fn chatlore(archive: &Path, index_dir: &Path, args: &[&str]) -> Output {
         .arg(index_dir)
         .args(args)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("the binary runs")
 }

@@ -2,7 +2,7 @@
 //! `<archive>/glossary.yaml`): a typed term that is a form of an entry also finds the entry's
 //! other forms (`拒付` → 调单, chargeback), compared after folding ([`crate::normalise`]).
 
-use crate::normalise::fold;
+use crate::normalise::{fold, fold_into};
 use crate::yaml;
 use std::path::Path;
 
@@ -20,8 +20,10 @@ struct File {
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
     pub entries: Vec<Vec<String>>,
-    /// Every (folded form, entry), sorted: a form of several entries is there once for each.
-    by_form: Vec<(String, usize)>,
+    /// Every (key of a folded form, entry), sorted: a form of several entries is there once
+    /// for each. Keys rather than the forms: a process that expands one term builds this
+    /// without a string per form (see [`form_key`]).
+    by_form: Vec<(u64, usize)>,
 }
 
 impl Glossary {
@@ -58,9 +60,13 @@ impl Glossary {
 
     /// A glossary of these entries.
     pub fn new(entries: Vec<Vec<String>>) -> Glossary {
-        let mut by_form: Vec<(String, usize)> = Vec::with_capacity(entries.iter().map(Vec::len).sum());
+        let mut by_form: Vec<(u64, usize)> = Vec::with_capacity(entries.iter().map(Vec::len).sum());
+        let mut folded = String::new();
         for (i, entry) in entries.iter().enumerate() {
-            by_form.extend(entry.iter().map(|form| (fold(form), i)));
+            for form in entry {
+                fold_into(form, &mut folded);
+                by_form.push((form_key(&folded), i));
+            }
         }
         by_form.sort_unstable();
         by_form.dedup();
@@ -71,13 +77,17 @@ impl Glossary {
     /// repeats and without forms that fold to the term itself.
     pub fn expand(&self, term: &str) -> Vec<String> {
         let folded = fold(term);
+        let key = form_key(&folded);
         let mut seen = vec![folded.clone()];
         let mut out = Vec::new();
-        let first = self.by_form.partition_point(|(f, _)| *f < folded);
-        let ids = self.by_form[first..].iter().take_while(|(f, _)| *f == folded).map(|&(_, i)| i);
-        for i in ids {
-            for form in &self.entries[i] {
-                let f = fold(form);
+        let first = self.by_form.partition_point(|&(k, _)| k < key);
+        for &(_, i) in self.by_form[first..].iter().take_while(|&&(k, _)| k == key) {
+            let forms: Vec<String> = self.entries[i].iter().map(|f| fold(f)).collect();
+            // Equal keys of unequal forms (a hash collision) are no match.
+            if !forms.contains(&folded) {
+                continue;
+            }
+            for (form, f) in self.entries[i].iter().zip(forms) {
                 if !seen.contains(&f) {
                     seen.push(f);
                     out.push(form.clone());
@@ -86,6 +96,11 @@ impl Glossary {
         }
         out
     }
+}
+
+/// The lookup key of a folded form: its xxh3-64 hash.
+fn form_key(folded: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(folded.as_bytes())
 }
 
 #[cfg(test)]

@@ -48,37 +48,74 @@ impl Normalised {
 
 /// Folds `text` (see the module doc).
 pub fn normalise(text: &str) -> Normalised {
+    unconverted(text).converted()
+}
+
+/// `text` folded as [`normalise`] folds it but for the traditional → simplified step, which
+/// [`Unconverted::converted`] takes: a caller that can tell the step changes nothing it
+/// looks at skips fast2s (see [`crate::text::normalise_for`]).
+pub(crate) struct Unconverted {
+    pub folded: Normalised,
+    /// Whether any character of `folded` is one fast2s may convert ([`may_be_traditional`]).
+    pub traditional: bool,
+}
+
+/// [`normalise`] up to the traditional → simplified step.
+pub(crate) fn unconverted(text: &str) -> Unconverted {
     let mut folded = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len() + 1);
     let mut traditional = false;
     for (i, c) in text.char_indices() {
         let before = folded.len();
-        fold_char(c, &mut folded);
-        traditional = traditional || (!c.is_ascii() && folded[before..].chars().any(may_be_traditional));
-        map.resize(folded.len(), i);
+        traditional |= fold_char(c, &mut folded);
+        match folded.len() - before {
+            1 => map.push(i),
+            3 => map.extend_from_slice(&[i; 3]),
+            _ => map.resize(folded.len(), i),
+        }
     }
     map.push(text.len());
-    if !traditional {
-        return Normalised { text: folded, map };
+    Unconverted { folded: Normalised { text: folded, map }, traditional }
+}
+
+impl Unconverted {
+    /// The text fully folded: traditional characters simplified where there are any.
+    pub fn converted(self) -> Normalised {
+        let Unconverted { folded: Normalised { text: folded, map }, traditional } = self;
+        if !traditional {
+            return Normalised { text: folded, map };
+        }
+        // fast2s converts one character into one character, so each character keeps its origin.
+        let origins: Vec<usize> = folded.char_indices().map(|(b, _)| map[b]).collect();
+        let end = map.last().copied().unwrap_or(0);
+        let simplified = converted(&folded);
+        let mut map = Vec::with_capacity(simplified.len() + 1);
+        for (c, from) in simplified.chars().zip(origins) {
+            map.extend(std::iter::repeat_n(from, c.len_utf8()));
+        }
+        map.push(end);
+        Normalised { text: simplified, map }
     }
-    // fast2s converts one character into one character, so each character keeps its origin.
-    let origins: Vec<usize> = folded.char_indices().map(|(b, _)| map[b]).collect();
-    let simplified = converted(&folded);
-    let mut map = Vec::with_capacity(simplified.len() + 1);
-    for (c, from) in simplified.chars().zip(origins) {
-        map.extend(std::iter::repeat_n(from, c.len_utf8()));
-    }
-    map.push(text.len());
-    Normalised { text: simplified, map }
 }
 
 /// The folded text alone (as [`normalise`] folds it, without the offset map).
 pub fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
+    fold_into(text, &mut folded);
+    folded
+}
+
+/// [`fold`] into `out`, cleared first: a caller folding many strings reuses one buffer.
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    let mut traditional = false;
     for c in text.chars() {
-        fold_char(c, &mut folded);
+        traditional |= fold_char(c, out);
     }
-    simplified(folded)
+    // Traditional → simplified, where there is any character to convert.
+    if traditional {
+        *out = converted(out);
+    }
 }
 
 /// Traditional → simplified by fast2s, then the variants fast2s may make standardised.
@@ -97,17 +134,35 @@ fn standardised(text: String) -> String {
 }
 
 /// Appends `c` folded, before the traditional → simplified step: nothing for an invisible
-/// character, else its NFKC form lowercased.
-fn fold_char(c: char, folded: &mut String) {
-    use unicode_normalization::UnicodeNormalization;
-    if is_invisible(c) {
-        return;
-    }
+/// character, else its NFKC form lowercased. Returns whether what it appended has a character
+/// fast2s may convert ([`may_be_traditional`]). Inlined: ASCII and the plain ideographs, most
+/// of any text, take two comparisons.
+#[inline]
+fn fold_char(c: char, folded: &mut String) -> bool {
     if c.is_ascii() {
         folded.push(c.to_ascii_lowercase());
-    } else if is_plain_han(c) || is_stable_punctuation(c) {
+        false
+    } else if is_plain_han(c) {
         // NFKC and lowercasing leave it as it is (a test checks every one): most of a Chinese
         // text skips the per-character normaliser.
+        let s = standard(c);
+        folded.push(s);
+        may_be_traditional(s)
+    } else {
+        fold_other(c, folded)
+    }
+}
+
+/// [`fold_char`] of a character neither ASCII nor a plain ideograph.
+#[inline(never)]
+fn fold_other(c: char, folded: &mut String) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let before = folded.len();
+    if is_invisible(c) {
+        return false;
+    }
+    if is_stable_punctuation(c) {
+        // NFKC and lowercasing leave it as it is (a test checks every one).
         folded.push(standard(c));
     } else if let Some(ascii) = full_width_ascii(c) {
         // Chinese punctuation (，！？：；（）) and full-width letters and digits: NFKC makes
@@ -118,6 +173,7 @@ fn fold_char(c: char, folded: &mut String) {
             folded.extend(d.to_lowercase().map(standard));
         }
     }
+    folded[before..].chars().any(may_be_traditional)
 }
 
 /// Every character fast2s may convert (the keys of its table and of its special cases, all in
@@ -125,29 +181,39 @@ fn fold_char(c: char, folded: &mut String) {
 /// archive, and most queries) skips fast2s, whose table costs ~1.2 M instructions to load on
 /// first use and three hash lookups per character after. A test checks that no character
 /// outside the set is changed by fast2s.
-static TRADITIONAL: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
-    let mut bits = vec![0u64; 0x10000 / 64];
-    for c in include_str!("traditional.txt").chars().filter(|c| !c.is_whitespace()) {
-        let i = u32::from(c) as usize;
-        if let Some(word) = bits.get_mut(i / 64) {
-            *word |= 1 << (i % 64);
+static TRADITIONAL: [u64; 0x10000 / 64] = bitset(include_bytes!("traditional.txt"));
+
+/// The bits of the characters of a UTF-8 text (white space left out), computed when compiling:
+/// a process that folds text does not parse the list first.
+const fn bitset(text: &[u8]) -> [u64; 0x10000 / 64] {
+    let mut bits = [0u64; 0x10000 / 64];
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i] as u32;
+        let (c, len) = if b < 0x80 {
+            (b, 1)
+        } else if b < 0xE0 {
+            (((b & 0x1F) << 6) | (text[i + 1] as u32 & 0x3F), 2)
+        } else if b < 0xF0 {
+            (((b & 0x0F) << 12) | ((text[i + 1] as u32 & 0x3F) << 6) | (text[i + 2] as u32 & 0x3F), 3)
+        } else {
+            // Outside the Basic Multilingual Plane: fast2s converts none.
+            (u32::MAX, 4)
+        };
+        if let Some(ch) = char::from_u32(c) {
+            if !ch.is_whitespace() && c < 0x10000 {
+                bits[c as usize / 64] |= 1 << (c % 64);
+            }
         }
+        i += len;
     }
     bits
-});
-
-fn may_be_traditional(c: char) -> bool {
-    let i = u32::from(c) as usize;
-    TRADITIONAL.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
 
-/// Traditional → simplified, where there is any character to convert.
-fn simplified(folded: String) -> String {
-    if folded.chars().any(may_be_traditional) {
-        converted(&folded)
-    } else {
-        folded
-    }
+/// Whether fast2s may convert `c` (see [`TRADITIONAL`]).
+pub(crate) fn may_be_traditional(c: char) -> bool {
+    let i = u32::from(c) as usize;
+    TRADITIONAL.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
 
 /// The archive's standard form of a variant character.
@@ -182,6 +248,32 @@ mod tests {
     }
 
     #[test]
+    fn the_compiled_bitset_is_the_list() {
+        let mut listed: Vec<char> = include_str!("traditional.txt").chars().filter(|c| !c.is_whitespace()).collect();
+        listed.sort_unstable();
+        listed.dedup();
+        let set: Vec<char> = ('\0'..='\u{FFFF}').filter(|&c| may_be_traditional(c)).collect();
+        assert_eq!(set, listed);
+    }
+
+    #[test]
+    fn fast2s_makes_one_cjk_character_of_the_same_length_of_each() {
+        // What `text::normalise_for` relies on to skip the conversion: a converted character
+        // stays one CJK character, of the same UTF-8 length, so no separator or Latin word
+        // appears or vanishes and every other character keeps its place.
+        let specials = ["藉口", "憑藉", "看著", "苧麻", "闔家", "鍾書", "校讎", "計畫", "企畫", "慰藉", "乾隆", "答覆"];
+        let alone = ('\u{80}'..='\u{FFFF}').filter(|c| may_be_traditional(*c)).map(|c| c.to_string());
+        for text in alone.chain(specials.iter().map(|s| (*s).to_owned())) {
+            let out = fast2s::convert(&text);
+            assert_eq!(out.chars().count(), text.chars().count(), "{text}");
+            for (a, b) in text.chars().zip(out.chars()) {
+                assert!(crate::text::is_cjk(a) && crate::text::is_cjk(b), "{a} → {b}");
+                assert_eq!(a.len_utf8(), b.len_utf8(), "{a} → {b}");
+            }
+        }
+    }
+
+    #[test]
     fn full_width_case_traditional_and_variants_fold() {
         assert_eq!(fold("ＰＯＳ机"), "pos机");
         assert_eq!(fold("Ｔ＋１到账"), "t+1到账");
@@ -197,6 +289,8 @@ mod tests {
         use unicode_normalization::UnicodeNormalization;
         let plain: Vec<char> = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_plain_han(c)).collect();
         assert_eq!(plain.len(), 0x4DBF - 0x3400 + 1 + 0x9FFF - 0x4E00 + 1);
+        // Each is folded to its standard form, also three bytes (`fold_char` of the ideographs).
+        assert!(plain.iter().all(|&c| c.len_utf8() == 3 && standard(c).len_utf8() == 3));
         let punctuation = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_stable_punctuation(c));
         for c in plain.into_iter().chain(punctuation) {
             let slow: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();

@@ -158,8 +158,10 @@ pub(crate) fn score(weighted_match: f32, message: Message, query_substance: u32)
     }
 }
 
-/// A ranked candidate as the page rules see it. Path and speaker may be left empty where no
-/// other candidate has the same time and text hash (it cannot be a copy then).
+/// A ranked candidate as the page rules see it. Path and speaker are keys, equal for the same
+/// log and the same nickname (the names, or their ordinals in one segment's columns); they may
+/// be left empty where no other candidate has the same time and text hash (it cannot be a copy
+/// then).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Candidate {
     pub path: String,

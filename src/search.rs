@@ -13,12 +13,12 @@ use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{people_cache, IndexError, IndexHandle};
 use crate::lift::Lifted;
-use crate::normalise::{fold, normalise};
+use crate::normalise::fold;
 use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
 use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
-use crate::text::{find_folded_term, is_separator};
+use crate::text::{find_folded_term, is_separator, normalise_for};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
 use std::path::Path;
@@ -266,11 +266,17 @@ impl Engine {
         Ok(rules.nicknames().into_iter().filter(|n| people.of(n).is_none()).map(str::to_owned).collect())
     }
 
-    /// Fills in each hit's `person`.
-    pub fn name_people(&self, hits: &mut [Hit]) -> Result<(), SearchError> {
-        let people = self.people()?;
-        for h in hits {
-            h.person = people.label_of(&h.speaker).to_owned();
+    /// Fills in each hit's `person` (one reading of the person model for all of them).
+    pub fn name_people<'a>(&self, hits: impl IntoIterator<Item = &'a mut Hit>) -> Result<(), SearchError> {
+        let mut hits: Vec<&mut Hit> = hits.into_iter().collect();
+        if hits.is_empty() {
+            return Ok(());
+        }
+        let state = self.state();
+        let nicknames: Vec<&str> = hits.iter().map(|h| h.speaker.as_str()).collect();
+        let labels = guarded(&state.handle.dir, || state.labels(&nicknames))?;
+        for (h, label) in hits.iter_mut().zip(labels) {
+            h.person = label;
         }
         Ok(())
     }
@@ -461,6 +467,20 @@ impl State {
         Ok(Arc::clone(&known.people))
     }
 
+    /// The person label of each of `nicknames` (see [`People::label_of`]): read from the
+    /// stored model when it is current and not loaded yet (a process naming one page of hits
+    /// does not load every person), else from the model.
+    fn labels(&self, nicknames: &[&str]) -> Result<Vec<String>, SearchError> {
+        if self.people.get().is_none() && self.stored_people.get().is_none() {
+            let key = people_cache::key(&self.handle.searcher(), &self.handle.meta.people);
+            if let Some(labels) = people_cache::labels(&self.handle.generation_dir, &key, nicknames) {
+                return Ok(labels);
+            }
+        }
+        let people = self.people()?;
+        Ok(nicknames.iter().map(|n| people.label_of(n).to_owned()).collect())
+    }
+
     pub(crate) fn expand(&self, query: &Query) -> Query {
         let glossary = self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()));
         let mut q = query.clone();
@@ -520,12 +540,11 @@ impl State {
             let laid: Vec<Candidate> = candidates(&searcher, &columns, &cands)?;
             let slots = layout(&laid, want, sort == Sort::Relevance);
             if slots.len() >= want || cands.len() < fetch || fetch >= docs {
-                break (total, cands, (laid, slots));
+                break (total, cands, slots);
             }
             fetch = fetch.saturating_mul(2).min(docs);
         };
-        let (laid, slots) = slots;
-        let hits = self.page_hits(&searcher, &cands, &laid, slots.into_iter().skip(page.offset), &folded)?;
+        let hits = self.page_hits(&searcher, &cands, slots.into_iter().skip(page.offset), &folded)?;
         Ok(Results { total, hits, elapsed: started.elapsed() })
     }
 
@@ -534,15 +553,19 @@ impl State {
         &self,
         searcher: &Searcher,
         cands: &[(Score, DocAddress)],
-        laid: &[Candidate],
         slots: impl Iterator<Item = Slot>,
         folded: &[String],
     ) -> Result<Vec<Hit>, SearchError> {
+        let columns = self.columns(searcher)?;
         slots
             .map(|slot| {
                 let (score, addr) = cands[slot.at];
                 let mut hit = self.hit(&searcher.doc(addr)?, score, folded);
-                hit.also = slot.copies.iter().map(|&i| laid[i].speaker.clone()).collect();
+                hit.also = slot
+                    .copies
+                    .iter()
+                    .map(|&i| speaker_of(searcher, &columns, cands[i].1))
+                    .collect::<Result<_, _>>()?;
                 Ok(hit)
             })
             .collect()
@@ -559,7 +582,7 @@ impl State {
         let laid = candidates(&searcher, &self.columns(&searcher)?, &ranked)?;
         let slots = layout(&laid, limit, true);
         let folded: Vec<String> = query.highlight_terms().into_iter().map(fold).collect();
-        let mut hits = self.page_hits(&searcher, &ranked, &laid, slots.into_iter(), &folded)?;
+        let mut hits = self.page_hits(&searcher, &ranked, slots.into_iter(), &folded)?;
         hits.iter_mut().for_each(|h| h.near = true);
         Ok(hits)
     }
@@ -1054,15 +1077,6 @@ fn candidates(
     hits: &[(Score, DocAddress)],
 ) -> Result<Vec<Candidate>, SearchError> {
     let mut by_segment: HashMap<u32, SegmentColumns> = HashMap::new();
-    let str_of = |col: &Option<StrColumn>, doc: DocId| -> String {
-        let mut s = String::new();
-        if let Some(c) = col {
-            if let Some(ord) = c.ords().first(doc) {
-                let _ = c.ord_to_str(ord, &mut s);
-            }
-        }
-        s
-    };
     let mut columns = Vec::with_capacity(hits.len());
     for &(_, addr) in hits {
         let cols = match by_segment.entry(addr.segment_ord) {
@@ -1080,20 +1094,48 @@ fn candidates(
         });
     }
     // Path and speaker only tell copies apart, and a copy has the time and text of another
-    // candidate: only those are named (each name costs a dictionary lookup).
-    let mut shared: HashMap<(u32, u64), usize> = HashMap::with_capacity(columns.len());
-    for c in &columns {
-        *shared.entry((c.time, c.text_hash)).or_default() += 1;
+    // candidate: only those get them. Within one segment a column's ordinals stand for its
+    // strings (equal ordinals, equal strings), so candidates that share a time and text all
+    // in one segment are told apart by ordinals; across segments, by the strings (a dictionary
+    // lookup each, ~18 k instructions).
+    let mut shared: HashMap<(u32, u64), (usize, Option<u32>)> = HashMap::with_capacity(columns.len());
+    for (c, &(_, addr)) in columns.iter().zip(hits) {
+        let (n, segment) = shared.entry((c.time, c.text_hash)).or_insert((0, Some(addr.segment_ord)));
+        *n += 1;
+        if *segment != Some(addr.segment_ord) {
+            *segment = None;
+        }
     }
     for (c, &(_, addr)) in columns.iter_mut().zip(hits) {
-        if shared.get(&(c.time, c.text_hash)).is_some_and(|&n| n > 1) {
-            if let Some(cols) = by_segment.get(&addr.segment_ord) {
-                c.path = str_of(&cols.path, addr.doc_id);
-                c.speaker = str_of(&cols.speaker, addr.doc_id);
-            }
+        let Some(&(n, one_segment)) = shared.get(&(c.time, c.text_hash)) else { continue };
+        let Some(cols) = by_segment.get(&addr.segment_ord).filter(|_| n > 1) else { continue };
+        if one_segment.is_some() {
+            let ord = |col: &Option<StrColumn>| col.as_ref().and_then(|c| c.ords().first(addr.doc_id));
+            c.path = ord(&cols.path).map(|o| format!("#{o}")).unwrap_or_default();
+            c.speaker = ord(&cols.speaker).map(|o| format!("#{o}")).unwrap_or_default();
+        } else {
+            c.path = column_str(&cols.path, addr.doc_id);
+            c.speaker = column_str(&cols.speaker, addr.doc_id);
         }
     }
     Ok(columns)
+}
+
+/// The string of document `doc` in a string column (empty if it has none).
+fn column_str(col: &Option<StrColumn>, doc: DocId) -> String {
+    let mut s = String::new();
+    if let Some(c) = col {
+        if let Some(ord) = c.ords().first(doc) {
+            let _ = c.ord_to_str(ord, &mut s);
+        }
+    }
+    s
+}
+
+/// The nickname of the message at `addr`, from the speaker column.
+fn speaker_of(searcher: &Searcher, kept: &[SegmentColumns], addr: DocAddress) -> Result<String, SearchError> {
+    let cols = SegmentColumns::of(kept, addr.segment_ord, searcher.segment_reader(addr.segment_ord))?;
+    Ok(column_str(&cols.speaker, addr.doc_id))
 }
 
 /// The documents whose `line` is one of `lines`, with that line.
@@ -1207,7 +1249,7 @@ fn highlights_folded(text: &str, terms: &[String]) -> Vec<Range<usize>> {
         return Vec::new();
     }
     // Folded once, whatever the number of terms (a glossary entry brings several).
-    let folded = normalise(text);
+    let folded = normalise_for(text, terms);
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for term in terms {
         let found = find_folded_term(&folded, term);
@@ -1236,7 +1278,14 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String
     let w = |c: char| c.width().unwrap_or(0);
     let focus = highlights.first().map_or(0, |r| r.start);
     // Start up to a third of the width before the first match, more if the rest is short.
-    let rest: usize = text[focus..].chars().map(w).sum();
+    // Counted only as far as it can matter: a rest as wide as the snippet leaves a third.
+    let mut rest = 0;
+    for c in text[focus..].chars() {
+        rest += w(c);
+        if rest >= width {
+            break;
+        }
+    }
     let budget = (width / 3).max(width.saturating_sub(rest + 1));
     let mut start = focus;
     let mut lead = 0;
@@ -1247,8 +1296,8 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String
         lead += w(c);
         start = i;
     }
-    let mut out = String::new();
-    let mut map = Vec::new(); // (source byte, output byte) at each char
+    let mut out = String::with_capacity((text.len() - start).min(4 * width) + 6);
+    let mut map = Vec::with_capacity(width.min(text.len() - start) + 1); // (source byte, output byte) at each char
     if start > 0 {
         out.push('…');
     }

@@ -485,8 +485,7 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
     };
     let format = if args.json { Format::Json } else { args.format };
     if format == Format::Json {
-        engine.name_people(&mut results.hits)?;
-        engine.name_people(&mut near)?;
+        engine.name_people(results.hits.iter_mut().chain(near.iter_mut()))?;
     }
     let color = match args.color {
         Color::Always => true,

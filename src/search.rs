@@ -294,7 +294,6 @@ impl Engine {
         guarded(&state.handle.dir, || state.search(query, page))
     }
 
-    /// Facet counts of the messages matching `query` (for a question, those its search finds).
     /// Messages near a sparse match (see [`crate::near`]): those holding some, not all, of the
     /// query's terms in the discussions that hold all of them; at most `limit`, laid out as a
     /// page of [`Engine::search`] is (copies folded, at most two of a conversation in each
@@ -304,6 +303,7 @@ impl Engine {
         self.with_state(|state| state.near(query, limit))
     }
 
+    /// Facet counts of the messages matching `query` (for a question, those its search finds).
     pub fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
         let state = self.state();
         guarded(&state.handle.dir, || state.facets(query))

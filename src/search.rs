@@ -1192,8 +1192,23 @@ fn implied(folded: &[String], k: usize) -> bool {
         i != k
             && !other.is_empty()
             && !other.contains(is_separator)
-            && this.contains(other.as_str())
+            && holds_whole(this, other)
             && (other != this || i < k)
+    })
+}
+
+/// Whether `outer` holds `inner` where a search for `inner` would find it: a Latin word of
+/// `inner` matches whole, so where `inner` starts (ends) with a letter or digit, the character
+/// before (after) it in `outer` must not be one (`alipay` holds `pay` but is not found by it).
+/// At `outer`'s own edges the text around decides, and the same rule binds `outer` there.
+fn holds_whole(outer: &str, inner: &str) -> bool {
+    let starts = inner.chars().next().is_some_and(crate::text::is_word_char);
+    let ends = inner.chars().next_back().is_some_and(crate::text::is_word_char);
+    outer.match_indices(inner).any(|(at, _)| {
+        let before = outer[..at].chars().next_back();
+        let after = outer[at + inner.len()..].chars().next();
+        !(starts && before.is_some_and(crate::text::is_word_char))
+            && !(ends && after.is_some_and(crate::text::is_word_char))
     })
 }
 
@@ -1666,6 +1681,12 @@ mod tests {
         assert_eq!((implied(&dup, 0), implied(&dup, 1)), (false, true));
         let sep = alts(&["t 1", "t 1结算"]);
         assert!(!implied(&sep, 1));
+        // A Latin word matches whole: `alipay` is not found by `pay`, `ali pay` and `pay机` are.
+        assert!(!implied(&alts(&["pay", "alipay"]), 1));
+        assert!(!implied(&alts(&["pay", "pay2"]), 1));
+        assert!(implied(&alts(&["pay", "ali pay"]), 1));
+        assert!(implied(&alts(&["pay", "pay机"]), 1));
+        assert!(implied(&alts(&["机", "pos机"]), 1));
         assert!(!implied(&alts(&["", "网联"]), 1));
     }
 

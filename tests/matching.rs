@@ -183,3 +183,18 @@ fn the_cli_marks_near_messages_after_the_hits() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
 }
+
+#[test]
+fn an_alternative_holding_another_inside_a_latin_word_still_matches() {
+    let arch = tempfile::tempdir().unwrap();
+    let messages = [("09:00:00", "甲", "用alipay付款"), ("09:01:00", "乙", "pay later 也行"), ("09:02:00", "丙", "中国银联的规则")];
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    let engine = Engine::open(idx.path()).unwrap();
+    // `pay` matches the whole word only, so `alipay` still needs its own place in the union.
+    assert_eq!(texts(&engine, "pay OR alipay"), vec!["pay later 也行", "用alipay付款"]);
+    assert_eq!(texts(&engine, "=pay"), vec!["pay later 也行"]);
+    // `中国银联` holds `银联` whole: either finds it.
+    assert_eq!(texts(&engine, "银联 OR 中国银联"), vec!["中国银联的规则"]);
+}

@@ -1207,8 +1207,9 @@ fn holds_whole(outer: &str, inner: &str) -> bool {
     outer.match_indices(inner).any(|(at, _)| {
         let before = outer[..at].chars().next_back();
         let after = outer[at + inner.len()..].chars().next();
-        !(starts && before.is_some_and(crate::text::is_word_char))
-            && !(ends && after.is_some_and(crate::text::is_word_char))
+        let glued_before = starts && before.is_some_and(crate::text::is_word_char);
+        let glued_after = ends && after.is_some_and(crate::text::is_word_char);
+        !glued_before && !glued_after
     })
 }
 

@@ -187,7 +187,11 @@ fn the_cli_marks_near_messages_after_the_hits() {
 #[test]
 fn an_alternative_holding_another_inside_a_latin_word_still_matches() {
     let arch = tempfile::tempdir().unwrap();
-    let messages = [("09:00:00", "甲", "用alipay付款"), ("09:01:00", "乙", "pay later 也行"), ("09:02:00", "丙", "中国银联的规则")];
+    let messages = [
+        ("09:00:00", "甲", "用alipay付款"),
+        ("09:01:00", "乙", "pay later 也行"),
+        ("09:02:00", "丙", "中国银联的规则"),
+    ];
     write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
     let idx = tempfile::tempdir().unwrap();
     index(arch.path(), idx.path());

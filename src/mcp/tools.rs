@@ -186,18 +186,22 @@ impl Tools {
         let budget = max_chars.saturating_sub(FRAME_CHARS + args.query.chars().count());
         // Either way, the first result is always shown (cut if it must be), so every page moves on.
         let mut near_items = Vec::new();
-        let (total, body, items) = match by {
+        let (total, body, items, exhausted) = match by {
             By::Messages => {
-                let mut results = engine.search(&query, Page { limit: Some(limit), offset, sort: sort.into() })?;
+                // One hit more than the page, to know whether this is the last page (a page folds
+                // exact copies, which the total counts, so the total alone cannot tell).
+                let mut results = engine.search(&query, Page { limit: Some(limit + 1), offset, sort: sort.into() })?;
+                let more = results.hits.len() > limit;
+                results.hits.truncate(limit);
                 engine.name_people(&mut results.hits)?;
                 let (mut body, items) = fill(results.hits.iter().enumerate(), budget, |(i, hit), room, force| {
                     let rank = offset + i + 1;
                     let (block, cut) = hit_block(hit, rank, names, room, force)?;
                     Some((block, hit_json(hit, rank, names, cut)))
                 });
-                // The last page, short of the limit: the messages near a sparse match follow
-                // (see `Engine::near`), outside the total and the cursor.
-                let last = items.len() == results.hits.len() && offset + items.len() >= results.total;
+                // The last page shows all it got. Short of the limit, the messages near a sparse
+                // match follow (see `Engine::near`), outside the total and the cursor.
+                let last = !more && items.len() == results.hits.len();
                 if matches!(sort, SortArg::Relevance) && last && items.len() < limit {
                     let mut near = engine.near(&query, limit - items.len())?;
                     engine.name_people(&mut near)?;
@@ -216,7 +220,7 @@ impl Tools {
                         near_items = shown;
                     }
                 }
-                (results.total, body, items)
+                (results.total, body, items, last)
             }
             By::Discussions => {
                 let results = engine.discussions(&query, Some(offset.saturating_add(limit)), sort.into())?;
@@ -235,7 +239,7 @@ impl Tools {
                 if let Some(e) = failed {
                     return Err(e.into());
                 }
-                (results.total, body, items)
+                (results.total, body, items, false)
             }
         };
         let (one, many) = match by {
@@ -243,7 +247,7 @@ impl Tools {
             By::Discussions => ("discussion", "discussions"),
         };
         let next = offset + items.len();
-        let remaining = total.saturating_sub(next);
+        let remaining = if exhausted { 0 } else { total.saturating_sub(next) };
         let next_cursor = (remaining > 0).then(|| Cursor::new(next, &key).encode());
         let q = args.query.trim();
         let mut text = if total == 0 {
@@ -989,6 +993,46 @@ mod tests {
 
     fn read_at(path: &str, line: u32, before: Option<u32>, after: Option<u32>, max_chars: Option<u32>) -> ReadArgs {
         ReadArgs { id: None, path: Some(path.into()), line: Some(line), before, after, max_chars }
+    }
+
+    #[test]
+    fn paging_ends_where_folded_copies_make_the_pages_shorter_than_the_total() {
+        // Two exact copies (same log, time and text under two nicknames) are one hit on a page
+        // but two in the total: the last page must not offer a cursor to an empty one.
+        let archive = tempfile::tempdir().unwrap();
+        let mut log = String::from("---\nlayout: source\ntitle: \"2018-01-02\"\ndate: 2018-01-02 12:00:00\n---\n");
+        for (time, who, text) in [
+            ("09:00:00", "甲", "对账文件每天早上八点前到"),
+            ("09:00:00", "乙", "对账文件每天早上八点前到"),
+            ("09:01:00", "丙", "对账差错要人工处理"),
+            ("09:02:00", "丁", "对账平台要支持多通道"),
+        ] {
+            log.push_str(&format!("> {time}  {who}  \n   \n{text}  \n   \n"));
+        }
+        let posts = archive.path().join("g/_posts");
+        std::fs::create_dir_all(&posts).unwrap();
+        std::fs::write(posts.join("2018-01-02-chat.markdown"), log).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        index::update(archive.path(), dir.path(), &Options::default(), &Silent).unwrap();
+        let t = Tools::new(Engine::open(dir.path()).unwrap(), archive.path().to_owned());
+        let (mut cursor, mut seen, mut pages) = (None, 0, 0);
+        loop {
+            let a = t.search(&SearchArgs { limit: Some(1), cursor: cursor.clone(), ..search("对账") }).unwrap();
+            pages += 1;
+            assert!(pages <= 4, "paging does not end: {}", a.text);
+            let shown = a.json["hits"].as_array().unwrap().len();
+            assert_eq!(shown, 1, "an empty page: {}", a.text);
+            seen += shown;
+            match a.json["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => {
+                    assert_eq!(a.json["remaining"].as_u64(), Some(0));
+                    assert!(a.text.contains("That is every hit"), "{}", a.text);
+                    break;
+                }
+            }
+        }
+        assert_eq!((seen, t.search(&search("对账")).unwrap().json["total"].as_u64()), (3, Some(4)));
     }
 
     #[test]

@@ -191,6 +191,8 @@ fn an_alternative_holding_another_inside_a_latin_word_still_matches() {
         ("09:00:00", "甲", "用alipay付款"),
         ("09:01:00", "乙", "pay later 也行"),
         ("09:02:00", "丙", "中国银联的规则"),
+        ("09:03:00", "丁", "扫QRcode就行"),
+        ("09:04:00", "戊", "我们用的是epos终端"),
     ];
     write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
     let idx = tempfile::tempdir().unwrap();
@@ -201,4 +203,7 @@ fn an_alternative_holding_another_inside_a_latin_word_still_matches() {
     assert_eq!(texts(&engine, "=pay"), vec!["pay later 也行"]);
     // `中国银联` holds `银联` whole: either finds it.
     assert_eq!(texts(&engine, "银联 OR 中国银联"), vec!["中国银联的规则"]);
+    // The glossary's `QRcode` beside `QR`; an excluded `epos` beside `pos`.
+    assert_eq!(texts(&engine, "二维码"), vec!["扫QRcode就行"]);
+    assert!(texts(&engine, "终端 -pos|epos").is_empty());
 }

@@ -48,10 +48,15 @@ pub(crate) fn near(state: &State, query: &Query) -> Result<Vec<(Score, DocAddres
     for (_, tq, query_substance) in &compiled {
         let found = searcher.search(tq, &Holding { query_substance: *query_substance, within: within.clone() })?;
         let here: HashSet<u64> = found.iter().map(|h| h.conversation).collect();
-        within = Some(Arc::new(match within {
+        let left: HashSet<u64> = match within {
             None => here,
             Some(w) => w.iter().copied().filter(|c| here.contains(c)).collect(),
-        }));
+        };
+        if left.is_empty() {
+            // No conversation holds every term so far: nothing is near.
+            return Ok(Vec::new());
+        }
+        within = Some(Arc::new(left));
         for h in found {
             let e = held.entry(h.addr).or_insert((h, 0));
             e.0.key = e.0.key.max(h.key);

@@ -8,13 +8,11 @@
 //! rank as `search` ranks messages (their best key over the terms they hold), newest first on
 //! ties. They are never counted as hits: the recall rule and totals stay those of the query.
 
-use crate::index::schema::names;
 use crate::query::Query;
-use crate::search::{KeyColumns, SearchError, State};
+use crate::search::{KeyColumns, SearchError, SegmentColumns, State};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tantivy::collector::{Collector, Count, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentReader};
 
 /// One message holding a term.
@@ -45,8 +43,11 @@ pub(crate) fn near(state: &State, query: &Query) -> Result<Vec<(Score, DocAddres
     let terms = compiled.len();
     let mut within: Option<Arc<HashSet<u64>>> = None;
     let mut held: HashMap<DocAddress, (Held, usize)> = HashMap::new();
+    let columns = state.columns(&searcher)?;
     for (_, tq, query_substance) in &compiled {
-        let found = searcher.search(tq, &Holding { query_substance: *query_substance, within: within.clone() })?;
+        let holding =
+            Holding { query_substance: *query_substance, within: within.clone(), columns: Arc::clone(&columns) };
+        let found = searcher.search(tq, &holding)?;
         let here: HashSet<u64> = found.iter().map(|h| h.conversation).collect();
         let left: HashSet<u64> = match within {
             None => here,
@@ -75,12 +76,13 @@ pub(crate) fn near(state: &State, query: &Query) -> Result<Vec<(Score, DocAddres
 struct Holding {
     query_substance: u32,
     within: Option<Arc<HashSet<u64>>>,
+    /// The state's columns (see [`SegmentColumns`]).
+    columns: Arc<[SegmentColumns]>,
 }
 
 struct HoldingSegment {
     segment: u32,
-    conversation: Option<Column<u64>>,
-    seq: Option<Column<u64>>,
+    columns: SegmentColumns,
     keys: KeyColumns,
     within: Option<Arc<HashSet<u64>>>,
     found: Vec<Held>,
@@ -91,12 +93,11 @@ impl Collector for Holding {
     type Child = HoldingSegment;
 
     fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<HoldingSegment> {
-        let ff = seg.fast_fields();
+        let columns = SegmentColumns::of(&self.columns, segment, seg)?;
         Ok(HoldingSegment {
             segment,
-            conversation: ff.u64(names::CONVERSATION).ok(),
-            seq: ff.u64(names::SEQ).ok(),
-            keys: KeyColumns::new(seg, crate::rank::MATCH_WEIGHT, self.query_substance),
+            keys: columns.keys(crate::rank::MATCH_WEIGHT, self.query_substance),
+            columns,
             within: self.within.clone(),
             found: Vec::new(),
         })
@@ -115,14 +116,14 @@ impl SegmentCollector for HoldingSegment {
     type Fruit = Vec<Held>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(conversation) = self.conversation.as_ref().and_then(|c| c.first(doc)) else { return };
+        let Some(conversation) = self.columns.conversation().first(doc) else { return };
         if self.within.as_ref().is_some_and(|w| !w.contains(&conversation)) {
             return;
         }
         self.found.push(Held {
             conversation,
             key: self.keys.key(doc, score),
-            seq: self.seq.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
+            seq: self.columns.seq().and_then(|c| c.first(doc)).unwrap_or(0),
             addr: DocAddress::new(self.segment, doc),
         });
     }

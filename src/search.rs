@@ -339,7 +339,7 @@ impl State {
     }
 
     /// The columns of every segment of `searcher`, opened once per state.
-    fn columns(&self, searcher: &Searcher) -> Result<Arc<[SegmentColumns]>, SearchError> {
+    pub(crate) fn columns(&self, searcher: &Searcher) -> Result<Arc<[SegmentColumns]>, SearchError> {
         if let Some(c) = self.columns.get() {
             return Ok(Arc::clone(c));
         }
@@ -957,11 +957,26 @@ impl SegmentColumns {
 
     /// The columns of segment `ord` (`seg`): the kept ones, or opened now when the segments
     /// changed under a state (a reload between two calls).
-    fn of(kept: &[SegmentColumns], ord: u32, seg: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+    pub(crate) fn of(kept: &[SegmentColumns], ord: u32, seg: &SegmentReader) -> tantivy::Result<SegmentColumns> {
         match kept.get(ord as usize) {
             Some(c) if c.id == seg.segment_id() => Ok(c.clone()),
             _ => SegmentColumns::open(seg),
         }
+    }
+
+    /// Its documents' conversations (see [`crate::index::schema::Fields::conversation`]).
+    pub(crate) fn conversation(&self) -> &Column<u64> {
+        &self.conversation
+    }
+
+    /// Its documents' `seq` (the tie-breaker: larger is newer), when the column exists.
+    pub(crate) fn seq(&self) -> Option<&Column<u64>> {
+        self.seq.as_ref()
+    }
+
+    /// What the relevance key reads of it, with the weights of a query.
+    pub(crate) fn keys(&self, match_weight: f32, query_substance: u32) -> KeyColumns {
+        KeyColumns { ranking: self.ranking.clone(), match_weight, query_substance }
     }
 }
 
@@ -982,11 +997,7 @@ impl Collector for TopByKey {
         Ok(TopByKeySegment {
             segment,
             count: 0,
-            keys: KeyColumns {
-                ranking: columns.ranking,
-                match_weight: self.rank.match_weight,
-                query_substance: self.rank.query_substance,
-            },
+            keys: columns.keys(self.rank.match_weight, self.rank.query_substance),
             seq: columns.seq,
             top: TopNComputer::new_with_comparator(self.end, NaturalComparator),
         })

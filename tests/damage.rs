@@ -247,7 +247,11 @@ fn damage_after_incremental_runs_is_still_found() {
 #[test]
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 fn executable_is_static_where_static_glibc_is_installed() {
-    let libc_a = std::process::Command::new("cc").arg("-print-file-name=libc.a").output().map(|o| stdout(&o)).unwrap_or_default();
+    let libc_a = std::process::Command::new("cc")
+        .arg("-print-file-name=libc.a")
+        .output()
+        .map(|o| stdout(&o))
+        .unwrap_or_default();
     if !Path::new(libc_a.trim()).is_absolute() {
         return; // no static glibc: the wrapper made the ordinary dynamic link
     }

@@ -11,64 +11,68 @@
 use crate::index::tokenize::{query_grams, term_variants};
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Searcher, SegmentReader, Term};
 
-/// The forms a query's positive terms are found by: each one the grams of one variant with
-/// their offsets from the first (a phrase). A form ending in a prefix (a single CJK character
-/// the text may continue) keeps its whole grams only; a form of a single such character has
-/// none and is left out (no place is read for it).
+/// The forms a query's positive terms are found by, each placed by its rarest gram in the
+/// whole index (of equally rare ones the last: a term's first characters are the common ones,
+/// 支付 in 支付宝), with that gram's offset in the form. Chosen over the whole index, not per
+/// segment, so a message's place does not depend on how the index is cut into segments. A form
+/// ending in a prefix (a single CJK character the text may continue) counts its whole grams
+/// only; a form of a single such character has none and is left out (no place is read for it).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Mentions {
     field: Option<Field>,
-    forms: Vec<Vec<(u32, Term)>>,
+    grams: Vec<(u32, Term)>,
 }
 
 impl Mentions {
     /// The forms of `terms` (the alternatives of the positive terms; one that holds another,
-    /// 网联平台 beside 网联, adds nothing: the other is at its place) in `field`.
-    pub(crate) fn of<'a>(field: Field, terms: impl IntoIterator<Item = &'a str>) -> Mentions {
-        let mut forms: Vec<Vec<(u32, Term)>> = Vec::new();
+    /// 网联平台 beside 网联, adds nothing: the other is at its place) in `field`, as `searcher`
+    /// sees the index.
+    pub(crate) fn of<'a>(
+        searcher: &Searcher,
+        field: Field,
+        terms: impl IntoIterator<Item = &'a str>,
+    ) -> tantivy::Result<Mentions> {
+        let mut grams: Vec<(u32, Term)> = Vec::new();
         for term in terms {
             for variant in term_variants(term) {
-                let grams = query_grams(&variant);
-                let whole = grams.grams.len() - usize::from(grams.prefix);
-                let form: Vec<(u32, Term)> = grams.grams[..whole]
-                    .iter()
-                    .map(|(off, g)| (*off as u32, Term::from_field_text(field, g)))
-                    .collect();
-                if !form.is_empty() && !forms.contains(&form) {
-                    forms.push(form);
+                let form = query_grams(&variant);
+                let whole = form.grams.len() - usize::from(form.prefix);
+                let mut rarest: Option<(u64, u32, Term)> = None;
+                for (off, gram) in &form.grams[..whole] {
+                    let gram = Term::from_field_text(field, gram);
+                    let n = searcher.doc_freq(&gram)?;
+                    if n == 0 {
+                        // The form occurs nowhere.
+                        rarest = None;
+                        break;
+                    }
+                    if rarest.as_ref().is_none_or(|(r, _, _)| n <= *r) {
+                        rarest = Some((n, *off as u32, gram));
+                    }
+                }
+                if let Some((_, off, gram)) = rarest {
+                    if !grams.contains(&(off, gram.clone())) {
+                        grams.push((off, gram));
+                    }
                 }
             }
         }
-        Mentions { field: Some(field), forms }
+        Ok(Mentions { field: Some(field), grams })
     }
 
-    /// Each form's rarest gram in one segment (of equally rare ones the last: a term's first
-    /// characters are the common ones, 支付 in 支付宝), with its offset in the form; a form with
-    /// a gram the segment lacks cannot match there and is left out.
+    /// The postings of the forms' grams in one segment (a gram the segment lacks is left out:
+    /// its form cannot match there).
     pub(crate) fn for_segment(&self, seg: &SegmentReader) -> tantivy::Result<SegmentMentions> {
-        let Some(field) = self.field.filter(|_| !self.forms.is_empty()) else {
+        let Some(field) = self.field.filter(|_| !self.grams.is_empty()) else {
             return Ok(SegmentMentions::default());
         };
         let inverted = seg.inverted_index(field)?;
-        let mut grams = Vec::with_capacity(self.forms.len());
-        'forms: for form in &self.forms {
-            let mut rarest: Option<(u32, tantivy::postings::TermInfo)> = None;
-            for (off, term) in form {
-                match inverted.get_term_info(term)? {
-                    Some(info) if rarest.as_ref().is_none_or(|(_, r)| info.doc_freq <= r.doc_freq) => {
-                        rarest = Some((*off, info))
-                    }
-                    Some(_) => {}
-                    None => continue 'forms,
-                }
-            }
-            if let Some((off, info)) = rarest {
-                grams.push((
-                    off,
-                    inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqsAndPositions)?,
-                ));
+        let mut grams = Vec::with_capacity(self.grams.len());
+        for (off, term) in &self.grams {
+            if let Some(postings) = inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
+                grams.push((*off, postings));
             }
         }
         let norms = if grams.is_empty() { None } else { Some(seg.get_fieldnorms_reader(field)?) };
@@ -93,8 +97,9 @@ impl SegmentMentions {
     ///
     /// A form is placed by its rarest gram (less that gram's offset), the only one whose
     /// positions are read: where that gram also stands outside the form, earlier, the form
-    /// counts as named earlier. The share is never later than the true one, so a message is
-    /// never taken more off than its words say.
+    /// counts as named earlier, never later. The length is the index's count of the message's
+    /// tokens, exact up to 40 and kept to within about a tenth beyond (tantivy's fieldnorm), so
+    /// for a long message the share is that close.
     pub(crate) fn share(&mut self, doc: DocId) -> f32 {
         let Some(norms) = &self.norms else { return 0.0 };
         let mut first: Option<u32> = None;
@@ -120,19 +125,25 @@ impl SegmentMentions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::tests::index_of;
+    use crate::search::tests::{index_of, update_index, write_day};
     use tantivy::schema::Value as _;
+
+    fn day(texts: &[&str]) -> Vec<(u32, String, String)> {
+        texts.iter().enumerate().map(|(i, t)| (36_000 + 60 * i as u32, format!("p{i}"), (*t).to_owned())).collect()
+    }
 
     /// Each message's text and its share for `terms`, read as a collector would: in doc order.
     fn shares(texts: &[&str], terms: &[&str]) -> Vec<(String, f32)> {
-        let day: Vec<(u32, String, String)> =
-            texts.iter().enumerate().map(|(i, t)| (36_000 + 60 * i as u32, format!("p{i}"), (*t).to_owned())).collect();
-        let (_dir, engine) = index_of(&[day]);
+        let (_dir, engine) = index_of(&[day(texts)]);
+        shares_in(&engine, terms)
+    }
+
+    fn shares_in(engine: &crate::search::Engine, terms: &[&str]) -> Vec<(String, f32)> {
         engine
             .with_state(|state| {
                 let fields = &state.handle.fields;
-                let mentions = Mentions::of(fields.grams, terms.iter().copied());
                 let searcher = state.handle.searcher();
+                let mentions = Mentions::of(&searcher, fields.grams, terms.iter().copied())?;
                 let mut out = Vec::new();
                 for seg in searcher.segment_readers() {
                     let mut placed = mentions.for_segment(seg)?;
@@ -189,5 +200,28 @@ mod tests {
         let text = "规则很多，最后是快捷 支付";
         let all = shares(&[text], &["快捷 支付"]);
         assert!(share_of(&all, text) > 0.5, "{all:?}");
+    }
+
+    #[test]
+    fn a_place_does_not_depend_on_how_the_index_is_cut_into_segments() {
+        // In its own day 外卡, 卡收 and 收单 are equally rare; across both days 卡收 is the
+        // rarest, and it stands at the start.
+        let first = ["卡收到了以后再说外卡收单"];
+        let second = ["收单收单", "外卡的事"];
+        let one = tempfile::tempdir().unwrap();
+        write_day(one.path(), 1, &day(&first));
+        write_day(one.path(), 2, &day(&second));
+        let together = shares_in(&update_index(one.path()), &["外卡收单"]);
+        let two = tempfile::tempdir().unwrap();
+        write_day(two.path(), 1, &day(&first));
+        update_index(two.path());
+        write_day(two.path(), 2, &day(&second));
+        let engine = update_index(two.path());
+        assert!(engine.handle().searcher().segment_readers().len() >= 2, "two segments");
+        let mut apart = shares_in(&engine, &["外卡收单"]);
+        let mut together = together;
+        together.sort_by(|a, b| a.0.cmp(&b.0));
+        apart.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(together, apart);
     }
 }

@@ -251,9 +251,16 @@ impl Tools {
             By::Messages => ("hit", "messages", "message"),
             By::Discussions => ("discussion", "discussions", "discussion"),
         };
-        let next = offset + items.len();
-        let covered = covered + covers;
-        let remaining = if exhausted { 0 } else { total.saturating_sub(covered) };
+        // A cursor is made by hand as easily as by a search: its numbers may be anything.
+        let next = offset.saturating_add(items.len());
+        let covered = covered.saturating_add(covers);
+        let remaining = match by {
+            _ if exhausted => 0,
+            // More hits follow: at least one, whatever the count says (messages deleted between
+            // two pages can bring what was covered up to the total).
+            By::Messages => total.saturating_sub(covered).max(1),
+            By::Discussions => total.saturating_sub(covered),
+        };
         let next_cursor = (remaining > 0).then(|| Cursor::new(next, covered, &key).encode());
         let q = args.query.trim();
         let mut text = if total == 0 {
@@ -1054,6 +1061,23 @@ mod tests {
             }
         }
         assert_eq!((seen, t.search(&search("对账")).unwrap().json["total"].as_u64()), (3, Some(4)));
+    }
+
+    #[test]
+    fn a_hand_made_cursor_with_any_numbers_is_answered_not_a_panic() {
+        let (_d, t) = tools();
+        let key = format!("对账\u{1f}{:?}\u{1f}{:?}", SortArg::default(), By::Messages);
+        for (offset, covered) in [(0, usize::MAX), (usize::MAX, 0), (1, 1_000_000), (usize::MAX, usize::MAX)] {
+            let cursor = Cursor::new(offset, covered, &key).encode();
+            let a = t.search(&SearchArgs { limit: Some(2), cursor: Some(cursor.clone()), ..search("对账") }).unwrap();
+            let shown = a.json["hits"].as_array().unwrap().len();
+            let remaining = a.json["remaining"].as_u64().unwrap();
+            // Hits that follow are offered whatever the cursor claimed was covered.
+            assert_eq!(remaining > 0, a.json["next_cursor"].is_string(), "{cursor}: {}", a.text);
+            if offset == 0 {
+                assert_eq!((shown, remaining > 0), (2, true), "{cursor}: {}", a.text);
+            }
+        }
     }
 
     #[test]

@@ -171,7 +171,8 @@ fn search_threads(messages: u64) -> usize {
 
 /// A pool of `threads` search threads, shared by every index the process opens with that many
 /// (built on first use, one pool per size: an index opened later with another count, or under
-/// another [`THREADS_VARIABLE`], gets its own); `None` for one thread, or when threads cannot
+/// another [`THREADS_VARIABLE`], gets its own; pools live as long as the process, and as a count
+/// is at most four per core, so are their threads); `None` for one thread, or when threads cannot
 /// be started: searches then run on the caller's thread. A panic on them (tantivy on a damaged
 /// file) reaches the caller's guard, which turns it into an error: the threads run nothing
 /// else, so they count as guarded.

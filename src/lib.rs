@@ -15,6 +15,7 @@ pub mod glossary;
 pub mod index;
 pub(crate) mod lift;
 pub mod mcp;
+pub(crate) mod mention;
 pub(crate) mod near;
 pub mod normalise;
 pub mod panics;

@@ -21,6 +21,9 @@ const ASKING: f32 = 1.0;
 /// What being a lone remark (the only speaker of its discussion) or chatter costs a message in
 /// the ranking key (a logarithm): a message inside a discussion outranks one nobody answered.
 const LONE: f32 = 1.0;
+/// What naming the query's terms only at the end of a message costs in the ranking key (a
+/// logarithm), in proportion to how far in the first mention comes (see [`crate::mention`]).
+const LATE: f32 = 1.0;
 /// Hits of one conversation allowed in each ten of a page.
 pub(crate) const PER_CONVERSATION: usize = 2;
 /// The block of a page the conversation rule applies to.
@@ -171,6 +174,13 @@ fn prior(rest: u32) -> f32 {
         Some(&p) => p,
         None => (1.0 + rest as f32).ln(),
     }
+}
+
+/// What a first mention `share` of the way into a message (0 at its start, 1 at its end)
+/// takes off its ranking key: a message about a subject names it first, one that gets to it
+/// at its end mentions it in passing.
+pub(crate) fn late(share: f32) -> f32 {
+    LATE * share.clamp(0.0, 1.0)
 }
 
 /// A ranked candidate as the page rules see it. Path and speaker are keys, equal for the same

@@ -13,6 +13,7 @@ use crate::index::schema::{names, split_ts, ts};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{people_cache, IndexError, IndexHandle};
 use crate::lift::Lifted;
+use crate::mention::{Mentions, SegmentMentions};
 use crate::normalise::fold;
 use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
@@ -194,6 +195,8 @@ struct Plan {
     terms: Vec<String>,
     match_weight: f32,
     query_substance: u32,
+    /// Where a message first names the terms (see [`crate::mention`]).
+    mentions: Arc<Mentions>,
 }
 
 /// Whether a panic happening now will be caught and turned into an error by the engine (a
@@ -500,14 +503,14 @@ impl State {
     fn search(&self, query: &Query, page: Page) -> Result<Results, SearchError> {
         let started = Instant::now();
         let query = &self.expand(query);
-        let Plan { tq, terms, match_weight, query_substance } = self.plan(query)?;
+        let Plan { tq, terms, match_weight, query_substance, mentions } = self.plan(query)?;
         let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
         let searcher = self.handle.searcher();
         let mut sort = page.sort;
         if sort == Sort::Relevance && terms.is_empty() {
             sort = Sort::Newest;
         }
-        let rank = Rank { sort, match_weight, query_substance };
+        let rank = Rank { sort, match_weight, query_substance, mentions };
         let Some(limit) = page.limit else {
             // Every message, as the archive has it: no folding.
             let all = searcher.search(&tq, &Count)?;
@@ -536,7 +539,7 @@ impl State {
         let mut fetch = want.saturating_mul(2).saturating_add(20).min(docs);
         let (total, cands, slots) = loop {
             let columns = self.columns(&searcher)?;
-            let (total, cands) = ranked(&searcher, &columns, &*tq, (0, fetch), rank)?;
+            let (total, cands) = ranked(&searcher, &columns, &*tq, (0, fetch), rank.clone())?;
             let laid: Vec<Candidate> = candidates(&searcher, &columns, &cands)?;
             let slots = layout(&laid, want, sort == Sort::Relevance);
             if slots.len() >= want || cands.len() < fetch || fetch >= docs {
@@ -598,7 +601,11 @@ impl State {
         }
         let terms: Vec<String> = query.highlight_terms().into_iter().map(str::to_owned).collect();
         let query_substance = crate::rank::query_substance(query);
-        Ok(Plan { tq: self.compile(query)?, terms, match_weight: crate::rank::MATCH_WEIGHT, query_substance })
+        // A form holding another one is placed at that one's place.
+        let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
+        let placed = terms.iter().enumerate().filter(|&(k, _)| !implied(&folded, k)).map(|(_, t)| t.as_str());
+        let mentions = Arc::new(Mentions::of(self.handle.fields.grams, placed));
+        Ok(Plan { tq: self.compile(query)?, terms, match_weight: crate::rank::MATCH_WEIGHT, query_substance, mentions })
     }
 
     /// The plan of a question, or `None` when none of its key terms occurs in the archive.
@@ -634,7 +641,10 @@ impl State {
             clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, idf / total))));
         }
         let tq = Box::new(BooleanQuery::new(clauses));
-        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0 }))
+        // Not placed: a question's key terms include general words (支付机构, 通道) whose place
+        // says little (measured: it did not help).
+        let mentions = Arc::new(Mentions::default());
+        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0, mentions }))
     }
 
     fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
@@ -984,6 +994,7 @@ struct TopByKeySegment {
     segment: u32,
     count: usize,
     keys: KeyColumns,
+    mentions: SegmentMentions,
     seq: Option<Column<u64>>,
     top: TopNComputer<Key, DocId, NaturalComparator>,
 }
@@ -998,6 +1009,7 @@ impl Collector for TopByKey {
             segment,
             count: 0,
             keys: columns.keys(self.rank.match_weight, self.rank.query_substance),
+            mentions: self.rank.mentions.for_segment(seg)?,
             seq: columns.seq,
             top: TopNComputer::new_with_comparator(self.end, NaturalComparator),
         })
@@ -1025,9 +1037,16 @@ impl SegmentCollector for TopByKeySegment {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.count += 1;
+        let below =
+            |top: &TopNComputer<Key, DocId, NaturalComparator>, key: f32| top.threshold.is_some_and(|(t, _)| key < t);
         let key = self.keys.key(doc, score);
-        // Below the threshold whatever its seq: `push` would refuse it.
-        if self.top.threshold.is_some_and(|(t, _)| key < t) {
+        // Below the threshold whatever its seq: `push` would refuse it. A late mention only
+        // takes off, so it is placed only for a message that could still enter.
+        if below(&self.top, key) {
+            return;
+        }
+        let key = key - crate::rank::late(self.mentions.share(doc));
+        if below(&self.top, key) {
             return;
         }
         let seq = self.seq.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
@@ -1074,11 +1093,13 @@ impl KeyColumns {
 }
 
 /// The order of a search and the weights of its relevance key.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Rank {
     sort: Sort,
     match_weight: f32,
     query_substance: u32,
+    /// Where a message first names the terms: the key takes off for a late first mention.
+    mentions: Arc<Mentions>,
 }
 
 /// What the page rules need of each ranked hit, read from fast fields (no stored documents).
@@ -1717,7 +1738,7 @@ impl SegmentCollector for SegmentScan {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -1796,12 +1817,16 @@ mod tests {
             let ff = seg.fast_fields();
             let column = |name: &str| ff.u64(name).ok().map(|c| c.first_or_default_col(0));
             let (ranking, seq) = (column(names::RANKING), column(names::SEQ));
+            // Placed for every match, where the collector places only what could enter.
+            let mentions = std::sync::Mutex::new(rank.mentions.for_segment(seg).unwrap());
+            let (match_weight, query_substance) = (rank.match_weight, rank.query_substance);
             move |doc: DocId, score: Score| {
                 let value = |c: &Option<Arc<dyn ColumnValues<u64>>>| c.as_ref().map_or(0, |c| c.get_val(doc));
                 let (substance, asks, info) = crate::index::schema::unpack_ranking(value(&ranking));
                 let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(info));
                 let message = crate::rank::Message { substance, asks, context };
-                (crate::rank::score(rank.match_weight * score, message, rank.query_substance), value(&seq))
+                let late = crate::rank::late(mentions.lock().unwrap().share(doc));
+                (crate::rank::score(match_weight * score, message, query_substance) - late, value(&seq))
             }
         });
         searcher.search(tq, &(Count, key)).unwrap()
@@ -1817,14 +1842,15 @@ mod tests {
                     sort: Sort::Relevance,
                     match_weight: plan.match_weight,
                     query_substance: plan.query_substance,
+                    mentions: Arc::clone(&plan.mentions),
                 };
                 let searcher = state.handle.searcher();
                 let mut total = 0;
                 for &end in ends {
                     let columns = state.columns(&searcher)?;
-                    let top_by_key = TopByKey { end, rank, columns };
+                    let top_by_key = TopByKey { end, rank: rank.clone(), columns };
                     let (n, top) = searcher.search(&*plan.tq, &top_by_key).unwrap();
-                    let (n_ref, top_ref) = reference(&searcher, &*plan.tq, end, rank);
+                    let (n_ref, top_ref) = reference(&searcher, &*plan.tq, end, rank.clone());
                     assert_eq!((n, &top), (n_ref, &top_ref), "{query:?}, first {end}");
                     // Searched in parts (a segment cut into ranges of documents): the same.
                     // At most a few hundred parts: each opens a scorer of the whole query.
@@ -1841,7 +1867,7 @@ mod tests {
     }
 
     /// An index of `days` (group `g`, one log per day; messages as (time, speaker, text)).
-    fn index_of(days: &[Vec<(u32, String, String)>]) -> (tempfile::TempDir, Engine) {
+    pub(crate) fn index_of(days: &[Vec<(u32, String, String)>]) -> (tempfile::TempDir, Engine) {
         let dir = tempfile::tempdir().unwrap();
         let posts = dir.path().join("archive/g/_posts");
         std::fs::create_dir_all(&posts).unwrap();
@@ -1890,6 +1916,44 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    #[test]
+    fn a_message_that_names_the_term_first_outranks_one_that_gets_to_it_at_its_end() {
+        // The same words, the same length, one discussion; equal keys would put the newer
+        // (the passing mention) first.
+        let about = "外卡收单要找有资质的机构合作比如通联快钱都可以做";
+        let passing = "要找有资质的机构合作比如通联快钱都可以做外卡收单";
+        let day = vec![
+            (36_000, "乙".to_owned(), about.to_owned()),
+            (36_060, "甲".to_owned(), passing.to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        let results = engine.search(&Query::parse("外卡收单").unwrap(), page).unwrap();
+        let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(texts, [about, passing]);
+        assert!(results.hits[0].score - results.hits[1].score > 0.5, "{:?}", results.hits);
+    }
+
+    #[test]
+    fn a_question_pasted_whole_is_not_placed() {
+        // A question's key terms include general words whose place says little: the same
+        // words first or last score the same.
+        let about = "外卡收单要找有资质的机构合作比如通联快钱都可以做";
+        let passing = "要找有资质的机构合作比如通联快钱都可以做外卡收单";
+        let day = vec![
+            (36_000, "乙".to_owned(), about.to_owned()),
+            (36_060, "甲".to_owned(), passing.to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        let results = engine.search(&Query::parse("外卡收单怎么做，要和谁合作").unwrap(), page).unwrap();
+        let scores: Vec<(&str, f32)> = results.hits.iter().map(|h| (h.text.as_str(), h.score)).collect();
+        assert_eq!(scores.len(), 2, "{scores:?}");
+        assert!((scores[0].1 - scores[1].1).abs() < 1e-4, "{scores:?}");
     }
 
     proptest::proptest! {

@@ -183,9 +183,9 @@ fn search_open_a_conversation_and_quit_in_a_real_terminal() {
     tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits") && s.contains("payprod"));
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("the conversation", |s| {
-        s.contains("对话 2017-08-16") && s.contains("▶ 10:40:18") && s.contains("通道退款失败要有人工退款兜底")
+        s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40") && s.contains("切回来以后对账要注意")
     });
-    assert!(screen.contains("▶ 10:40:18  马骁-四方科技 技术总监"), "{screen}");
+    assert!(screen.contains("▶ 09:07:40  林知远-银信支付-产品-上海"), "{screen}");
 
     tmux.keys(&["Escape"]);
     tmux.wait_for("the results again", |s| s.contains("结果 Results · 6 hits"));
@@ -205,7 +205,7 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
     tmux.text("对账");
     tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits") && s.contains(" 6 hits · "));
     tmux.keys(&["Enter", "j", "j"]);
-    let third = "切回来以后对账要注意";
+    let third = "这时候对账要能把两笔关联起来";
     let deadline = Instant::now() + Duration::from_secs(10);
     while !tmux.selected_rows().iter().any(|r| r.contains(third)) {
         assert!(Instant::now() < deadline, "the third hit is not selected: {:?}", tmux.selected_rows());
@@ -219,7 +219,7 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
 
     // Into the conversation, the cursor one message down; it holds still too.
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the conversation", |s| s.contains("对话 2018-05-30") && s.contains("▶ "));
+    tmux.wait_for("the conversation", |s| s.contains("对话 2017-08-16") && s.contains("▶ "));
     tmux.keys(&["j"]);
     std::thread::sleep(Duration::from_millis(300));
     let reading = tmux.screen();
@@ -257,7 +257,7 @@ fn the_split_view_previews_the_selection_and_says_when_there_is_none() {
     to_messages(&tmux);
     tmux.text("对账");
     let screen = tmux.wait_for("the first hit previewed as typed", |s| {
-        s.contains("结果 Results · 6 hits") && s.contains("对话 2017-08-16") && s.contains("▶ 10:40:18")
+        s.contains("结果 Results · 6 hits") && s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40")
     });
     let border = screen.lines().nth(2).unwrap_or_default();
     let results_width = border.find("┐┌").map_or(0, |i| unicode_width::UnicodeWidthStr::width(&border[..i]) + 1);
@@ -265,7 +265,7 @@ fn the_split_view_previews_the_selection_and_says_when_there_is_none() {
     tmux.keys(&["Enter", "j"]);
     tmux.wait_for("the second hit previewed", |s| s.contains("对话 2018-01-10") && s.contains("▶ 09:33:26"));
     tmux.keys(&["j"]);
-    tmux.wait_for("the third hit previewed", |s| s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40"));
+    tmux.wait_for("the third hit previewed", |s| s.contains("对话 2017-08-16") && s.contains("▶ 10:40:18"));
     // Typed in the results list: it goes to the search box.
     tmux.text("量子纠缠");
     let none = |s: &str| {

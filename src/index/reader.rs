@@ -173,26 +173,33 @@ fn search_threads(documents: u64) -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// A pool of `threads` search threads, shared by every index the process opens (built on
-/// first use; `None` for one thread, or when threads cannot be started: searches then run on
-/// the caller's thread). A panic on them (tantivy on a damaged file) reaches the caller's
-/// guard, which turns it into an error: the threads run nothing else, so they count as guarded.
+/// A pool of `threads` search threads, shared by every index the process opens with that many
+/// (built on first use, one pool per size: an index opened later with another count, or under
+/// another [`THREADS_VARIABLE`], gets its own); `None` for one thread, or when threads cannot
+/// be started: searches then run on the caller's thread. A panic on them (tantivy on a damaged
+/// file) reaches the caller's guard, which turns it into an error: the threads run nothing
+/// else, so they count as guarded.
 fn parallel_executor(threads: usize) -> Option<tantivy::Executor> {
-    static POOL: std::sync::OnceLock<Option<std::sync::Arc<rayon::ThreadPool>>> = std::sync::OnceLock::new();
+    type Pools = std::collections::HashMap<usize, Option<std::sync::Arc<rayon::ThreadPool>>>;
+    static POOLS: std::sync::Mutex<Option<Pools>> = std::sync::Mutex::new(None);
     if threads < 2 {
         return None;
     }
-    POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|n| format!("chatlore-search-{n}"))
-            .start_handler(|_| crate::panics::guard_this_thread())
-            .build()
-            .ok()
-            .map(std::sync::Arc::new)
-    })
-    .clone()
-    .map(tantivy::Executor::ThreadPool)
+    let mut pools = POOLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    pools
+        .get_or_insert_with(Pools::new)
+        .entry(threads)
+        .or_insert_with(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|n| format!("chatlore-search-{n}"))
+                .start_handler(|_| crate::panics::guard_this_thread())
+                .build()
+                .ok()
+                .map(std::sync::Arc::new)
+        })
+        .clone()
+        .map(tantivy::Executor::ThreadPool)
 }
 
 #[cfg(test)]
@@ -221,5 +228,22 @@ mod tests {
         std::fs::remove_file(group.join("2018-01-01-chat.markdown")).unwrap();
         update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
         assert!(handle.reload().unwrap(), "a commit that only deletes is a change");
+    }
+
+    #[test]
+    fn each_thread_count_gets_a_pool_of_that_size() {
+        let size = |threads| match parallel_executor(threads) {
+            Some(tantivy::Executor::ThreadPool(pool)) => pool.current_num_threads(),
+            _ => 1,
+        };
+        assert_eq!(size(1), 1, "one thread: the caller's");
+        assert_eq!(size(2), 2);
+        assert_eq!(size(3), 3, "a later count is not served by the first pool");
+        assert_eq!(size(2), 2);
+        let same = |threads| match parallel_executor(threads) {
+            Some(tantivy::Executor::ThreadPool(pool)) => std::sync::Arc::as_ptr(&pool),
+            _ => std::ptr::null(),
+        };
+        assert_eq!(same(3), same(3), "a size's pool is shared");
     }
 }

@@ -176,9 +176,9 @@ impl Tools {
         let sort = args.sort.unwrap_or_default();
         let query = parse(&args.query)?;
         let key = format!("{}\u{1f}{sort:?}\u{1f}{by:?}", args.query.trim());
-        let offset = match &args.cursor {
-            Some(c) => Cursor::decode(c, &key)?.offset,
-            None => 0,
+        let (offset, covered) = match &args.cursor {
+            Some(c) => Cursor::decode(c, &key).map(|c| (c.offset, c.covered))?,
+            None => (0, 0),
         };
         let engine = self.engine()?;
         let handle = engine.handle();
@@ -186,6 +186,8 @@ impl Tools {
         let budget = max_chars.saturating_sub(FRAME_CHARS + args.query.chars().count());
         // Either way, the first result is always shown (cut if it must be), so every page moves on.
         let mut near_items = Vec::new();
+        // The results this page covers: by messages, a hit and the copies it folds.
+        let covers: usize;
         let (total, body, items, exhausted) = match by {
             By::Messages => {
                 // One hit more than the page, to know whether this is the last page (a page folds
@@ -202,6 +204,7 @@ impl Tools {
                 // The last page shows all it got. Short of the limit, the messages near a sparse
                 // match follow (see `Engine::near`), outside the total and the cursor.
                 let last = !more && items.len() == results.hits.len();
+                covers = results.hits[..items.len()].iter().map(|h| 1 + h.also.len()).sum();
                 if matches!(sort, SortArg::Relevance) && last && items.len() < limit {
                     let mut near = engine.near(&query, limit - items.len())?;
                     engine.name_people(&mut near)?;
@@ -239,16 +242,19 @@ impl Tools {
                 if let Some(e) = failed {
                     return Err(e.into());
                 }
+                covers = items.len();
                 (results.total, body, items, false)
             }
         };
-        let (one, many) = match by {
-            By::Messages => ("hit", "messages"),
-            By::Discussions => ("discussion", "discussions"),
+        // What is left is counted as the total is: messages (a hit folds its copies), or discussions.
+        let (one, many, left) = match by {
+            By::Messages => ("hit", "messages", "message"),
+            By::Discussions => ("discussion", "discussions", "discussion"),
         };
         let next = offset + items.len();
-        let remaining = if exhausted { 0 } else { total.saturating_sub(next) };
-        let next_cursor = (remaining > 0).then(|| Cursor::new(next, &key).encode());
+        let covered = covered + covers;
+        let remaining = if exhausted { 0 } else { total.saturating_sub(covered) };
+        let next_cursor = (remaining > 0).then(|| Cursor::new(next, covered, &key).encode());
         let q = args.query.trim();
         let mut text = if total == 0 {
             format!(
@@ -272,7 +278,7 @@ impl Tools {
             Some(c) => {
                 let _ = write!(
                     text,
-                    "\n{remaining} more {one}(s) not shown: call search again with the same query, by, sort and cursor \"{c}\".\n"
+                    "\n{remaining} more {left}(s) not shown: call search again with the same query, by, sort and cursor \"{c}\".\n"
                 );
             }
             None if !items.is_empty() => {
@@ -719,7 +725,11 @@ fn hit_block(
     room: usize,
     force: bool,
 ) -> Option<(String, Option<String>)> {
-    let head = format!("[{rank}] {}:{}\n    {}\n", h.path, h.line, citation(h, names));
+    let mut head = format!("[{rank}] {}:{}\n    {}\n", h.path, h.line, citation(h, names));
+    if !h.also.is_empty() {
+        // Exact copies under other nicknames, folded into this hit (and counted in the total).
+        let _ = writeln!(head, "    (also posted as {})", h.also.join(", "));
+    }
     message_block(head, &body_of(&h.text, h.kind, &h.urls), &h.path, h.line, room, force)
 }
 
@@ -962,6 +972,7 @@ fn hit_json(h: &Hit, rank: usize, names: &BTreeMap<String, String>, cut: Option<
         "topics": h.topics,
         "urls": h.urls,
         "score": h.score,
+        "also": h.also,
     })
 }
 
@@ -1015,16 +1026,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         index::update(archive.path(), dir.path(), &Options::default(), &Silent).unwrap();
         let t = Tools::new(Engine::open(dir.path()).unwrap(), archive.path().to_owned());
-        let (mut cursor, mut seen, mut pages) = (None, 0, 0);
+        let (mut cursor, mut seen, mut covered, mut pages) = (None, 0, 0, 0);
         loop {
             let a = t.search(&SearchArgs { limit: Some(1), cursor: cursor.clone(), ..search("对账") }).unwrap();
             pages += 1;
             assert!(pages <= 4, "paging does not end: {}", a.text);
-            let shown = a.json["hits"].as_array().unwrap().len();
-            assert_eq!(shown, 1, "an empty page: {}", a.text);
-            seen += shown;
+            let hits = a.json["hits"].as_array().unwrap();
+            assert_eq!(hits.len(), 1, "an empty page: {}", a.text);
+            seen += hits.len();
+            // What is left counts messages, as the total does: a hit and the copies it folds.
+            covered += hits.iter().map(|h| 1 + h["also"].as_array().map_or(0, Vec::len)).sum::<usize>();
+            assert_eq!(a.json["remaining"].as_u64(), Some(4 - covered as u64), "{}", a.text);
+            if hits[0]["text"] == "对账文件每天早上八点前到" {
+                assert_eq!(hits[0]["also"].as_array().map(Vec::len), Some(1), "{}", a.text);
+                assert!(a.text.contains("(also posted as "), "{}", a.text);
+            }
             match a.json["next_cursor"].as_str() {
-                Some(c) => cursor = Some(c.to_owned()),
+                Some(c) => {
+                    assert!(a.text.contains(&format!("{} more message(s) not shown", 4 - covered)), "{}", a.text);
+                    cursor = Some(c.to_owned())
+                }
                 None => {
                     assert_eq!(a.json["remaining"].as_u64(), Some(0));
                     assert!(a.text.contains("That is every hit"), "{}", a.text);
@@ -1083,7 +1104,7 @@ mod tests {
             assert_eq!(a.json["remaining"].as_u64().unwrap() as usize, total - seen.len());
             match a.json["next_cursor"].as_str() {
                 Some(c) => {
-                    assert!(a.text.contains(c) && a.text.contains("more hit(s) not shown"), "{}", a.text);
+                    assert!(a.text.contains(c) && a.text.contains("more message(s) not shown"), "{}", a.text);
                     cursor = Some(c.to_owned());
                 }
                 None => break,

@@ -1,6 +1,8 @@
 //! Links the `chatlore` executable position-dependent (non-PIE) on Linux: a PIE of this size
 //! spends about a third of a `chatlore search` process in the dynamic loader applying 30,000+
-//! relocations, and whole-process search speed is a feature (see BENCHMARKS.md).
+//! relocations, and whole-process search speed is a feature (see BENCHMARKS.md). On x86_64
+//! Linux, `tools/linker` takes this argument as the mark of the executable's link, which it
+//! makes static.
 fn main() {
     let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
     if linux {

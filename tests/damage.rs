@@ -240,3 +240,27 @@ fn damage_after_incremental_runs_is_still_found() {
         assert!(stdout(&out).contains("2018-07-01"), "{}", stdout(&out));
     }
 }
+
+/// The executable is linked statically on x86_64 Linux wherever static glibc is installed
+/// (`tools/linker`, named in `.cargo/config.toml`): it asks for no dynamic loader. The damage
+/// tests above run this executable, so they show panics still unwind in it.
+#[test]
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn executable_is_static_where_static_glibc_is_installed() {
+    let libc_a = std::process::Command::new("cc")
+        .arg("-print-file-name=libc.a")
+        .output()
+        .map(|o| stdout(&o))
+        .unwrap_or_default();
+    if !Path::new(libc_a.trim()).is_absolute() {
+        return; // no static glibc: the wrapper made the ordinary dynamic link
+    }
+    let elf = std::fs::read(env!("CARGO_BIN_EXE_chatlore")).unwrap();
+    let word = |at: usize, len: usize| elf[at..at + len].iter().rev().fold(0usize, |n, &b| (n << 8) | usize::from(b));
+    let (offset, size, count) = (word(0x20, 8), word(0x36, 2), word(0x38, 2));
+    let types: Vec<usize> = (0..count).map(|i| word(offset + i * size, 4)).collect();
+    const PT_LOAD: usize = 1;
+    const PT_INTERP: usize = 3;
+    assert!(types.contains(&PT_LOAD), "not an ELF executable: {types:?}");
+    assert!(!types.contains(&PT_INTERP), "the executable asks for a dynamic loader: {types:?}");
+}

@@ -69,13 +69,9 @@ impl IndexHandle {
             return Err(damaged(format!("{} has no tantivy meta.json", generation_dir.display())));
         }
         let mut index = Index::open_in_dir(&generation_dir).map_err(|e| damaged(e.to_string()))?;
-        let documents: u64 = index
-            .searchable_segment_metas()
-            .map_err(|e| damaged(e.to_string()))?
-            .iter()
-            .map(|m| u64::from(m.num_docs()))
-            .sum();
-        if let Some(executor) = parallel_executor(search_threads(documents)) {
+        // The size comes from the meta file already read: asking tantivy for its segments'
+        // sizes would read and parse its meta.json once more (the reader below does again).
+        if let Some(executor) = parallel_executor(search_threads(meta.messages)) {
             index.set_executor(executor);
         }
         let fields = Fields::of(&index).map_err(|e| damaged(e.to_string()))?;
@@ -87,7 +83,7 @@ impl IndexHandle {
         Ok(IndexHandle { dir: dir.into(), generation_dir, index, reader, fields, meta })
     }
 
-    /// Whether a search visits the segments on every core (see [`PARALLEL_DOCUMENTS`]).
+    /// Whether a search visits the segments on every core (see [`PARALLEL_MESSAGES`]).
     pub fn parallel(&self) -> bool {
         matches!(self.index.search_executor(), tantivy::Executor::ThreadPool(_))
     }
@@ -150,24 +146,24 @@ pub(crate) fn column_terms(col: &tantivy::columnar::StrColumn) -> std::io::Resul
     Ok(out)
 }
 
-/// An index of at least this many documents (about five times the real archive) searches its
+/// An index of at least this many messages (about five times the real archive) searches its
 /// segments on every core: there a search takes milliseconds, far more than handing segments
 /// to threads; below, one thread is faster (and a process per search starts no threads).
-pub const PARALLEL_DOCUMENTS: u64 = 500_000;
+pub const PARALLEL_MESSAGES: u64 = 500_000;
 
 /// The variable that sets how many threads search an index, whatever its size (1: the
 /// caller's thread only).
 pub const THREADS_VARIABLE: &str = "CHATLORE_SEARCH_THREADS";
 
-/// How many threads search an index of `documents`: [`THREADS_VARIABLE`] when it is a number
-/// (at most four per core), else every core from [`PARALLEL_DOCUMENTS`] on, else one.
-fn search_threads(documents: u64) -> usize {
+/// How many threads search an index of `messages`: [`THREADS_VARIABLE`] when it is a number
+/// (at most four per core), else every core from [`PARALLEL_MESSAGES`] on, else one.
+fn search_threads(messages: u64) -> usize {
     if let Some(n) = std::env::var(THREADS_VARIABLE).ok().and_then(|v| v.trim().parse::<usize>().ok()) {
         // At most a few per core: a typo (`10000`) must not start thousands of threads.
         let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
         return n.clamp(1, 4 * cores);
     }
-    if documents < PARALLEL_DOCUMENTS {
+    if messages < PARALLEL_MESSAGES {
         return 1;
     }
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -228,6 +224,28 @@ mod tests {
         std::fs::remove_file(group.join("2018-01-01-chat.markdown")).unwrap();
         update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
         assert!(handle.reload().unwrap(), "a commit that only deletes is a change");
+    }
+
+    #[test]
+    fn threads_follow_the_messages_the_meta_file_counts() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores < 2 || std::env::var_os(THREADS_VARIABLE).is_some() {
+            return;
+        }
+        let archive = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        let group = archive.path().join("g/_posts");
+        std::fs::create_dir_all(&group).unwrap();
+        let log = "---\ndate: 2018-01-01 12:00:00\n---\n> 09:00:00  甲\n\n对账\n";
+        std::fs::write(group.join("2018-01-01-chat.markdown"), log).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        assert!(!IndexHandle::open(index.path()).unwrap().parallel(), "one message: the caller's thread");
+        // The same index, its meta file counting as many messages as a large archive has.
+        let path = index.path().join(META_FILE);
+        let mut meta = manifest::read::<Meta>(&path).unwrap().unwrap();
+        meta.messages = PARALLEL_MESSAGES;
+        std::fs::write(&path, serde_json::to_vec(&meta).unwrap()).unwrap();
+        assert!(IndexHandle::open(index.path()).unwrap().parallel(), "a large archive: every core");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub(crate) mod question;
 pub mod rank;
 pub mod search;
 pub mod speakers;
+pub(crate) mod split;
 pub mod text;
 pub mod topics;
 pub mod tui;

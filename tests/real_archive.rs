@@ -256,3 +256,24 @@ fn searching_segments_on_threads_gives_the_same_answers() {
         }
     }
 }
+
+#[test]
+fn facet_days_and_months_count_every_matching_message() {
+    let Some(f) = fixture() else { return };
+    let engine = f.engine.lock().unwrap();
+    for q in ["对账", "网联 OR 银联", "date:2017-12..2018-01 清算", "group:devarch"] {
+        let query = Query::parse(q).unwrap();
+        let facets = engine.facets(&query).unwrap();
+        let all = engine.search(&query, Page { limit: None, ..Page::default() }).unwrap();
+        let mut days = std::collections::BTreeMap::new();
+        let mut months = std::collections::BTreeMap::new();
+        for h in &all.hits {
+            *days.entry((h.group.clone(), h.date)).or_insert(0u64) += 1;
+            *months.entry(h.date.month_label()).or_insert(0u64) += 1;
+        }
+        assert!(months.len() > 1, "{q}: {months:?}");
+        assert_eq!(facets.total, all.total as u64, "{q}");
+        assert_eq!(facets.months, months, "{q}");
+        assert_eq!(facets.days, days, "{q}");
+    }
+}

@@ -1,0 +1,138 @@
+//! Searching on the search threads in parts of about equal size: a big segment is cut into
+//! ranges of documents, each searched on its own, so that the threads end together.
+//!
+//! tantivy hands each thread whole segments, and an index's segments are seldom of one size
+//! (a full build leaves a few big ones and a small one): the search waited for the thread with
+//! the most. Every range is searched with a scorer of its own, sought to the range's first
+//! document; a document's score does not depend on where its scorer started, so the answers
+//! are the same, and a collector whose segment collectors add up (a count, a top that merges)
+//! gives the same fruit.
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{DocId, Executor, Searcher, TERMINATED};
+
+/// Parts per search thread: a few more parts than threads, so that one that runs slower (more
+/// matches in its range) does not leave the others waiting.
+const PARTS_PER_THREAD: u64 = 2;
+
+/// A range of one segment's documents: its ordinal, the first document and the one past the last.
+type Part = (u32, DocId, DocId);
+
+/// What `searcher.search(query, collector)` gives, searched in parts on the search threads
+/// (see the module documentation). With one thread, each segment is one part.
+pub(crate) fn search<C: Collector>(searcher: &Searcher, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit> {
+    let executor = searcher.index().search_executor();
+    let threads = match executor {
+        Executor::SingleThread => 1,
+        Executor::ThreadPool(pool) => pool.current_num_threads(),
+    };
+    let parts = parts(searcher, threads);
+    search_parts(searcher, query, collector, executor, parts)
+}
+
+/// The parts to search with `threads` threads: segments cut into ranges of at most the index's
+/// documents over (threads × [`PARTS_PER_THREAD`]), of about equal size; whole segments with
+/// one thread.
+fn parts(searcher: &Searcher, threads: usize) -> Vec<Part> {
+    let readers = searcher.segment_readers();
+    let docs: u64 = readers.iter().map(|r| u64::from(r.max_doc())).sum();
+    let size = if threads < 2 { u64::MAX } else { docs.div_ceil(threads as u64 * PARTS_PER_THREAD).max(1) };
+    ranges(readers.iter().map(|r| r.max_doc()), size)
+}
+
+/// Each segment of `max_docs` (their `max_doc`s, by ordinal) cut into the fewest ranges of at
+/// most `size` documents, of about equal size.
+fn ranges(max_docs: impl Iterator<Item = DocId>, size: u64) -> Vec<Part> {
+    let mut out = Vec::new();
+    for (ord, max_doc) in max_docs.enumerate() {
+        let n = u64::from(max_doc).div_ceil(size).max(1);
+        for k in 0..n {
+            // Both bounds fit a DocId: k ≤ n and k × max_doc / n ≤ max_doc.
+            let lo = (k * u64::from(max_doc) / n) as DocId;
+            let hi = ((k + 1) * u64::from(max_doc) / n) as DocId;
+            out.push((ord as u32, lo, hi));
+        }
+    }
+    out
+}
+
+/// What [`search`] gives with every segment cut into ranges of at most `size` documents, on
+/// the caller's thread (tests: answers must not depend on the cut).
+#[cfg(test)]
+pub(crate) fn search_in_parts_of<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+    size: u64,
+) -> tantivy::Result<C::Fruit> {
+    let parts = ranges(searcher.segment_readers().iter().map(|r| r.max_doc()), size);
+    search_parts(searcher, query, collector, &Executor::single_thread(), parts)
+}
+
+/// `parts` searched on `executor`, each part's fruit merged by the collector.
+fn search_parts<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+    executor: &Executor,
+    parts: Vec<Part>,
+) -> tantivy::Result<C::Fruit> {
+    let scoring = if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight = query.weight(scoring)?;
+    collector.check_schema(searcher.schema())?;
+    let fruits = executor.map(|part| collect_part(collector, weight.as_ref(), searcher, part), parts.into_iter())?;
+    collector.merge_fruits(fruits)
+}
+
+/// The fruit of one part: its documents that match, alive, each collected with its score (0
+/// when the collector needs none).
+fn collect_part<C: Collector>(
+    collector: &C,
+    weight: &dyn Weight,
+    searcher: &Searcher,
+    (ord, lo, hi): Part,
+) -> tantivy::Result<<C::Child as SegmentCollector>::Fruit> {
+    let reader = searcher.segment_reader(ord);
+    let mut child = collector.for_segment(ord, reader)?;
+    let scoring = collector.requires_scoring();
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    let mut doc = scorer.doc();
+    if doc < lo {
+        doc = scorer.seek(lo);
+    }
+    let alive = reader.alive_bitset();
+    while doc != TERMINATED && doc < hi {
+        if alive.is_none_or(|a| a.is_alive(doc)) {
+            let score = if scoring { scorer.score() } else { 0.0 };
+            child.collect(doc, score);
+        }
+        doc = scorer.advance();
+    }
+    Ok(child.harvest())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_cover_every_document_once_in_parts_of_at_most_the_size() {
+        for (max_docs, size) in [(vec![10u32, 3, 0, 7], 4u64), (vec![1], 1), (vec![100, 101], 7), (vec![5], u64::MAX)] {
+            let parts = ranges(max_docs.iter().copied(), size);
+            for (ord, &max_doc) in max_docs.iter().enumerate() {
+                let mine: Vec<&Part> = parts.iter().filter(|p| p.0 == ord as u32).collect();
+                assert_eq!(mine.first().map(|p| p.1), Some(0), "{max_docs:?} {size}");
+                assert_eq!(mine.last().map(|p| p.2), Some(max_doc), "{max_docs:?} {size}");
+                assert!(mine.windows(2).all(|w| w[0].2 == w[1].1), "{mine:?}");
+                assert!(mine.iter().all(|p| u64::from(p.2 - p.1) <= size), "{mine:?}");
+                let fewest = u64::from(max_doc).div_ceil(size).max(1);
+                assert_eq!(mine.len() as u64, fewest, "{mine:?}");
+            }
+        }
+    }
+}

@@ -1928,10 +1928,9 @@ pub(crate) mod tests {
             .unwrap();
     }
 
-    #[test]
-    fn a_message_that_names_the_term_first_outranks_one_that_gets_to_it_at_its_end() {
-        // The same words, the same length, one discussion; equal keys would put the newer
-        // (the passing mention) first.
+    /// The same words about 外卡收单, naming it first and (the newer: equal keys would put it
+    /// first) last, in one discussion: the texts and the hits of `query`.
+    fn first_and_last(query: &str) -> (&'static str, &'static str, Vec<Hit>) {
         let about = "外卡收单要找有资质的机构合作比如通联快钱都可以做";
         let passing = "要找有资质的机构合作比如通联快钱都可以做外卡收单";
         let day = vec![
@@ -1941,10 +1940,15 @@ pub(crate) mod tests {
         ];
         let (_dir, engine) = index_of(&[day]);
         let page = Page { limit: Some(10), ..Page::default() };
-        let results = engine.search(&Query::parse("外卡收单").unwrap(), page).unwrap();
-        let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
+        (about, passing, engine.search(&Query::parse(query).unwrap(), page).unwrap().hits)
+    }
+
+    #[test]
+    fn a_message_that_names_the_term_first_outranks_one_that_gets_to_it_at_its_end() {
+        let (about, passing, hits) = first_and_last("外卡收单");
+        let texts: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();
         assert_eq!(texts, [about, passing]);
-        assert!(results.hits[0].score - results.hits[1].score > 0.5, "{:?}", results.hits);
+        assert!(hits[0].score - hits[1].score > 0.5, "{hits:?}");
     }
 
     #[test]
@@ -1967,17 +1971,8 @@ pub(crate) mod tests {
     fn a_question_pasted_whole_is_not_placed() {
         // A question's key terms include general words whose place says little: the same
         // words first or last score the same.
-        let about = "外卡收单要找有资质的机构合作比如通联快钱都可以做";
-        let passing = "要找有资质的机构合作比如通联快钱都可以做外卡收单";
-        let day = vec![
-            (36_000, "乙".to_owned(), about.to_owned()),
-            (36_060, "甲".to_owned(), passing.to_owned()),
-            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
-        ];
-        let (_dir, engine) = index_of(&[day]);
-        let page = Page { limit: Some(10), ..Page::default() };
-        let results = engine.search(&Query::parse("外卡收单怎么做，要和谁合作").unwrap(), page).unwrap();
-        let scores: Vec<(&str, f32)> = results.hits.iter().map(|h| (h.text.as_str(), h.score)).collect();
+        let (_, _, hits) = first_and_last("外卡收单怎么做，要和谁合作");
+        let scores: Vec<(&str, f32)> = hits.iter().map(|h| (h.text.as_str(), h.score)).collect();
         assert_eq!(scores.len(), 2, "{scores:?}");
         assert!((scores[0].1 - scores[1].1).abs() < 1e-4, "{scores:?}");
     }

@@ -161,18 +161,28 @@ pub(crate) fn score(weighted_match: f32, message: Message, query_substance: u32)
     }
 }
 
-/// Substances below this have their prior computed once (a search computes one for every
-/// match: a logarithm each was a tenth of a common term's search).
+/// Substances below this have their prior computed once per process (a search computes one for
+/// every match: a logarithm each was a tenth of a common term's search).
 const PRIORS: usize = 4096;
 
 /// `ln(1 + rest)`: the substance prior of a message that says `rest` beyond the query's words;
-/// read from a table below [`PRIORS`], computed by the same expression (the same `f32`).
+/// below [`PRIORS`] kept once computed (by the same expression: the same `f32`). Each value is
+/// computed the first time it is needed, not the whole table at once: a process that runs one
+/// search on a small archive meets a few hundred of them.
 fn prior(rest: u32) -> f32 {
-    static TABLE: std::sync::LazyLock<Vec<f32>> =
-        std::sync::LazyLock::new(|| (0..PRIORS).map(|r| (1.0 + r as f32).ln()).collect());
-    match TABLE.get(rest as usize) {
-        Some(&p) => p,
-        None => (1.0 + rest as f32).ln(),
+    use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+    // A value's bits plus one; 0 is not computed yet (a prior is a finite number, never NaN's
+    // all-ones bits, so the sum never wraps to 0).
+    static TABLE: [AtomicU32; PRIORS] = [const { AtomicU32::new(0) }; PRIORS];
+    let compute = || (1.0 + rest as f32).ln();
+    let Some(slot) = TABLE.get(rest as usize) else { return compute() };
+    match slot.load(Relaxed) {
+        0 => {
+            let p = compute();
+            slot.store(p.to_bits() + 1, Relaxed);
+            p
+        }
+        kept => f32::from_bits(kept - 1),
     }
 }
 
@@ -275,8 +285,11 @@ mod tests {
 
     #[test]
     fn the_prior_table_gives_the_logarithm_bit_for_bit() {
-        for rest in (0..PRIORS as u32 + 10).chain([65_535, 0xF_FFFF, u32::MAX]) {
-            assert_eq!(prior(rest).to_bits(), (1.0 + rest as f32).ln().to_bits(), "{rest}");
+        // Twice: computed, then kept.
+        for _ in 0..2 {
+            for rest in (0..PRIORS as u32 + 10).chain([65_535, 0xF_FFFF, u32::MAX]) {
+                assert_eq!(prior(rest).to_bits(), (1.0 + rest as f32).ln().to_bits(), "{rest}");
+            }
         }
     }
 

@@ -869,12 +869,16 @@ fn the_worker_survives_a_panic_and_the_status_bar_says_so() {
     use std::sync::mpsc::channel;
     use std::time::Duration;
     let (release_tx, release) = channel::<()>();
+    let (busy_tx, busy) = channel::<()>();
     let (ran_tx, ran) = channel::<String>();
     let (answers, rx) = Worker::channel();
     let worker = Worker::spawn(
         move |e| {
             match &e {
-                Effect::Open => release.recv().unwrap(),
+                Effect::Open => {
+                    busy_tx.send(()).unwrap();
+                    release.recv().unwrap()
+                }
                 Effect::Search(job) if job.query.highlight_terms() == vec!["boom"] => panic!("index page out of range"),
                 _ => {}
             }
@@ -896,8 +900,10 @@ fn the_worker_survives_a_panic_and_the_status_bar_says_so() {
             keep_discussion: None,
         })
     };
-    // While the worker is busy, two searches wait: only the newer runs.
+    // While the worker is busy, two searches wait: only the newer runs. The searches are sent
+    // once the worker is inside Open: sent before it took Open, the first could be taken with it.
     assert!(worker.send(Effect::Open));
+    busy.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
     assert!(worker.send(job(2, "网联")));
     assert!(worker.send(job(3, "对账")));
     release_tx.send(()).unwrap();

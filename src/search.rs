@@ -195,8 +195,8 @@ struct Plan {
     terms: Vec<String>,
     match_weight: f32,
     query_substance: u32,
-    /// Where a message first names the terms (see [`crate::mention`]).
-    mentions: Arc<Mentions>,
+    /// Whether a message's first mention of the terms counts (see [`crate::mention`]).
+    placed: bool,
 }
 
 /// Whether a panic happening now will be caught and turned into an error by the engine (a
@@ -503,13 +503,16 @@ impl State {
     fn search(&self, query: &Query, page: Page) -> Result<Results, SearchError> {
         let started = Instant::now();
         let query = &self.expand(query);
-        let Plan { tq, terms, match_weight, query_substance, mentions } = self.plan(query)?;
+        let Plan { tq, terms, match_weight, query_substance, placed } = self.plan(query)?;
         let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
         let searcher = self.handle.searcher();
         let mut sort = page.sort;
         if sort == Sort::Relevance && terms.is_empty() {
             sort = Sort::Newest;
         }
+        // Read only where it ranks: not for a date order, nor for facets (each keystroke).
+        let mentions =
+            Arc::new(if placed && sort == Sort::Relevance { self.mentions(&terms)? } else { Mentions::default() });
         let rank = Rank { sort, match_weight, query_substance, mentions };
         let Some(limit) = page.limit else {
             // Every message, as the archive has it: no folding.
@@ -601,11 +604,21 @@ impl State {
         }
         let terms: Vec<String> = query.highlight_terms().into_iter().map(str::to_owned).collect();
         let query_substance = crate::rank::query_substance(query);
-        // A form holding another one is placed at that one's place.
+        Ok(Plan {
+            tq: self.compile(query)?,
+            terms,
+            match_weight: crate::rank::MATCH_WEIGHT,
+            query_substance,
+            placed: true,
+        })
+    }
+
+    /// Where messages first name `terms` (a plan's): a form holding another one is placed at
+    /// that one's place.
+    fn mentions(&self, terms: &[String]) -> Result<Mentions, SearchError> {
         let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
         let placed = terms.iter().enumerate().filter(|&(k, _)| !implied(&folded, k)).map(|(_, t)| t.as_str());
-        let mentions = Arc::new(Mentions::of(&self.handle.searcher(), self.handle.fields.grams, placed)?);
-        Ok(Plan { tq: self.compile(query)?, terms, match_weight: crate::rank::MATCH_WEIGHT, query_substance, mentions })
+        Ok(Mentions::of(&self.handle.searcher(), self.handle.fields.grams, placed)?)
     }
 
     /// The plan of a question, or `None` when none of its key terms occurs in the archive.
@@ -643,8 +656,7 @@ impl State {
         let tq = Box::new(BooleanQuery::new(clauses));
         // Not placed: a question's key terms include general words (支付机构, 通道) whose place
         // says little (measured: it did not help).
-        let mentions = Arc::new(Mentions::default());
-        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0, mentions }))
+        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0, placed: false }))
     }
 
     fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
@@ -1842,7 +1854,7 @@ pub(crate) mod tests {
                     sort: Sort::Relevance,
                     match_weight: plan.match_weight,
                     query_substance: plan.query_substance,
-                    mentions: Arc::clone(&plan.mentions),
+                    mentions: Arc::new(if plan.placed { state.mentions(&plan.terms)? } else { Mentions::default() }),
                 };
                 let searcher = state.handle.searcher();
                 let mut total = 0;

@@ -35,14 +35,20 @@ const VARIANTS: &[(char, char)] = &[('帐', '账')];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalised {
     pub text: String,
-    /// For each byte offset of `text` (and its end), the byte offset in the original.
-    map: Vec<usize>,
+    /// For each byte offset of `text` (and its end), the byte offset in the original (of the
+    /// character it is in); `None` when every character folded into as many bytes as it had
+    /// (ASCII, most ideographs, so most texts), where each character is where it was.
+    map: Option<Vec<usize>>,
 }
 
 impl Normalised {
     /// The original byte offset of a byte offset of the folded text.
     pub fn original(&self, at: usize) -> usize {
-        self.map.get(at).copied().unwrap_or_else(|| self.map.last().copied().unwrap_or(0))
+        match &self.map {
+            Some(map) => map.get(at).copied().unwrap_or_else(|| map.last().copied().unwrap_or(0)),
+            // A byte inside a character comes from where that character starts.
+            None => (0..=at.min(self.text.len())).rev().find(|&b| self.text.is_char_boundary(b)).unwrap_or(0),
+        }
     }
 }
 
@@ -63,38 +69,55 @@ pub(crate) struct Unconverted {
 /// [`normalise`] up to the traditional → simplified step.
 pub(crate) fn unconverted(text: &str) -> Unconverted {
     let mut folded = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len() + 1);
+    // No map while each character so far folded into as many bytes as it had (then each
+    // folded offset equals its original one); the first that did not starts it.
+    let mut map: Option<Vec<usize>> = None;
     let mut traditional = false;
     for (i, c) in text.char_indices() {
         let before = folded.len();
         traditional |= fold_char(c, &mut folded);
-        match folded.len() - before {
+        let added = folded.len() - before;
+        let map = match &mut map {
+            None if added == c.len_utf8() => continue,
+            None => {
+                // So far each folded byte is where it was (`before == i`).
+                let mut start = Vec::with_capacity(text.len() + 1);
+                for (j, d) in text[..i].char_indices() {
+                    start.extend(std::iter::repeat_n(j, d.len_utf8()));
+                }
+                map.insert(start)
+            }
+            Some(map) => map,
+        };
+        match added {
             1 => map.push(i),
             3 => map.extend_from_slice(&[i; 3]),
             _ => map.resize(folded.len(), i),
         }
     }
-    map.push(text.len());
+    if let Some(map) = &mut map {
+        map.push(text.len());
+    }
     Unconverted { folded: Normalised { text: folded, map }, traditional }
 }
 
 impl Unconverted {
     /// The text fully folded: traditional characters simplified where there are any.
     pub fn converted(self) -> Normalised {
-        let Unconverted { folded: Normalised { text: folded, map }, traditional } = self;
+        let Unconverted { folded, traditional } = self;
         if !traditional {
-            return Normalised { text: folded, map };
+            return folded;
         }
         // fast2s converts one character into one character, so each character keeps its origin.
-        let origins: Vec<usize> = folded.char_indices().map(|(b, _)| map[b]).collect();
-        let end = map.last().copied().unwrap_or(0);
-        let simplified = converted(&folded);
+        let origins: Vec<usize> = folded.text.char_indices().map(|(b, _)| folded.original(b)).collect();
+        let end = folded.original(folded.text.len());
+        let simplified = converted(&folded.text);
         let mut map = Vec::with_capacity(simplified.len() + 1);
         for (c, from) in simplified.chars().zip(origins) {
             map.extend(std::iter::repeat_n(from, c.len_utf8()));
         }
         map.push(end);
-        Normalised { text: simplified, map }
+        Normalised { text: simplified, map: Some(map) }
     }
 }
 
@@ -343,5 +366,61 @@ mod tests {
         assert_eq!(normalise("").text, "");
         assert_eq!(normalise("").original(0), 0);
         assert_eq!(fold("网联 ok"), "网联 ok");
+    }
+
+    /// [`unconverted`] as it was before its map became lazy: a map entry for every byte.
+    fn unconverted_with_full_map(text: &str) -> (String, Vec<usize>, bool) {
+        let mut folded = String::with_capacity(text.len());
+        let mut map = Vec::with_capacity(text.len() + 1);
+        let mut traditional = false;
+        for (i, c) in text.char_indices() {
+            traditional |= fold_char(c, &mut folded);
+            map.resize(folded.len(), i);
+        }
+        map.push(text.len());
+        (folded, map, traditional)
+    }
+
+    fn same_offsets_as_a_full_map(text: &str) {
+        let (full_text, full_map, traditional) = unconverted_with_full_map(text);
+        let lazy = unconverted(text);
+        assert_eq!(lazy.folded.text, full_text, "{text:?}");
+        assert_eq!(lazy.traditional, traditional, "{text:?}");
+        for at in 0..=full_text.len() + 2 {
+            let want = full_map.get(at).copied().unwrap_or(text.len());
+            assert_eq!(lazy.folded.original(at), want, "{text:?} at {at}");
+        }
+        // And after the traditional → simplified step, against a full map carried through it.
+        let converted = lazy.converted();
+        let n = Normalised { text: full_text, map: Some(full_map) };
+        let full = Unconverted { folded: n, traditional }.converted();
+        assert_eq!(converted.text, full.text, "{text:?}");
+        for at in 0..=full.text.len() + 2 {
+            assert_eq!(converted.original(at), full.original(at), "{text:?} at {at}");
+        }
+    }
+
+    #[test]
+    fn the_lazy_map_gives_the_offsets_of_a_full_one() {
+        for s in [
+            "",
+            "网联 ok",
+            "NetsUnion",
+            "看ＰＯＳ\u{200B}機器",
+            "\u{200B}",
+            "记帐Ｔ＋１",
+            "Ⅱ类户 ﬁ",
+            "結售匯",
+            "ok\u{FEFF}",
+        ] {
+            same_offsets_as_a_full_map(s);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lazy_and_full_maps_agree_on_any_text(s in "([a-zA-Z0-9 ,.?]|[网联對帳單結售匯ＰＯＳＴ＋１Ⅱⅲﬁß\u{200B}\u{FEFF}İ　，！]|\\PC){0,24}") {
+            same_offsets_as_a_full_map(&s);
+        }
     }
 }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 /// chatlore: find past discussions of the payments-industry WeChat groups.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
-pub struct Cli {
+pub struct CommandLine<C: Subcommand> {
     /// The archive folder: it holds `<group>/_posts/YYYY-MM-DD-chat.markdown` logs.
     #[arg(long, global = true, env = "CHATLORE_ARCHIVE", default_value = "archive")]
     pub archive: PathBuf,
@@ -30,7 +30,17 @@ pub struct Cli {
     #[arg(long, global = true, env = "CHATLORE_INDEX", default_value = "index")]
     pub index: PathBuf,
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<C>,
+}
+
+/// The command line with every subcommand.
+pub type Cli = CommandLine<Command>;
+
+/// The `search` subcommand alone: the tree [`parse`] tries first (help and errors come from
+/// the full one, [`Command`]).
+#[derive(Debug, Subcommand)]
+enum SearchOnly {
+    Search(SearchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -206,12 +216,27 @@ pub enum Color {
 /// value) is a query word, moved behind a `--` so that clap takes it as one. An unknown
 /// `--word` stays a flag, for clap to report.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
-    let mut command = Cli::command();
+    let args: Vec<OsString> = args.into_iter().collect();
+    // Most runs are searches: a tree holding only `search` parses them for a fraction of what
+    // building every subcommand costs, with the same flags and so the same result. Anything
+    // it does not parse to a search (another subcommand, help, version, any error) is parsed
+    // again by the full tree, which prints what it always printed.
+    if let Ok(CommandLine { archive, index, command: Some(SearchOnly::Search(search)) }) =
+        parse_with::<SearchOnly>(args.clone())
+    {
+        return Ok(Cli { archive, index, command: Some(Command::Search(search)) });
+    }
+    parse_with::<Command>(args)
+}
+
+/// [`parse`] by the tree of subcommands `C`.
+fn parse_with<C: Subcommand>(args: Vec<OsString>) -> Result<CommandLine<C>, clap::Error> {
+    let mut command = CommandLine::<C>::command();
     command.build();
-    let args = query_words_last(&command, args.into_iter().collect());
+    let args = query_words_last(&command, args);
     // The command built once serves both the reordering and the parse.
     let mut matches = command.try_get_matches_from_mut(args)?;
-    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
+    CommandLine::<C>::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
 }
 
 fn query_words_last(command: &clap::Command, args: Vec<OsString>) -> Vec<OsString> {
@@ -651,6 +676,88 @@ impl Progress for Bar {
         if let Some(b) = &self.0 {
             self.1.store(true, Ordering::SeqCst);
             b.println(print::clean(message));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a parse gives, comparable: the parsed command line, or the error as printed.
+    fn outcome(parsed: Result<Cli, clap::Error>) -> String {
+        match parsed {
+            Ok(cli) => format!("{cli:?}"),
+            Err(e) => format!("error {:?}: {}", e.kind(), e.render()),
+        }
+    }
+
+    const WORDS: &[&str] = &[
+        "search",
+        "--json",
+        "--limit",
+        "5",
+        "--sort",
+        "newest",
+        "网联",
+        "-跨境",
+        "--from",
+        "陈默",
+        "--archive",
+        "a",
+        "--index=i",
+        "--",
+        "--help",
+        "-h",
+        "--version",
+        "-V",
+        "index",
+        "--color",
+        "always",
+        "--limt",
+        "0",
+        "--format",
+        "md",
+        "--exact",
+        "topic:对账",
+        "help",
+        "people",
+        "--topic",
+        "x",
+        "-",
+        "--since",
+        "2018",
+    ];
+
+    #[test]
+    fn the_search_only_tree_parses_as_the_full_one() {
+        for args in [
+            vec!["search", "网联"],
+            vec!["--archive", "a", "search", "--json", "对账", "-跨境", "--limit", "0"],
+            vec!["search", "--help"],
+            vec!["search", "--limt", "3", "x"],
+            vec!["index", "--json"],
+            vec![],
+            vec!["--version"],
+            vec!["help", "search"],
+        ] {
+            let argv: Vec<OsString> =
+                std::iter::once("chatlore").chain(args.iter().copied()).map(OsString::from).collect();
+            assert_eq!(outcome(parse(argv.clone())), outcome(parse_with::<Command>(argv)), "{args:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_command_line_parses_as_the_full_tree_parses_it(
+            global in proptest::option::of(0..WORDS.len()),
+            picks in proptest::collection::vec(0..WORDS.len(), 0..7),
+        ) {
+            // Mostly searches (the fast path), after a top-level word or none.
+            let first = global.map(|i| WORDS[i]).into_iter().chain(["search"]);
+            let words = first.chain(picks.iter().map(|&i| WORDS[i]));
+            let argv: Vec<OsString> = std::iter::once("chatlore").chain(words).map(OsString::from).collect();
+            proptest::prop_assert_eq!(outcome(parse(argv.clone())), outcome(parse_with::<Command>(argv)));
         }
     }
 }

@@ -1339,8 +1339,7 @@ fn highlights_folded(text: &str, terms: &[String]) -> Vec<Range<usize>> {
 /// A one-line excerpt of `text` of at most `width` display columns around the first
 /// highlight, with the highlights moved into it. Line breaks become spaces; `…` marks cuts.
 pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String, Vec<Range<usize>>) {
-    use unicode_width::UnicodeWidthChar;
-    let w = |c: char| c.width().unwrap_or(0);
+    let w = display_width;
     let focus = highlights.first().map_or(0, |r| r.start);
     // Start up to a third of the width before the first match, more if the rest is short.
     // Counted only as far as it can matter: a rest as wide as the snippet leaves a third.
@@ -1392,6 +1391,19 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String
     (out, ranges)
 }
 
+/// The columns `c` takes on a terminal, as `unicode_width` counts them (0 where it has no
+/// width); printable ASCII, the ideographs and the full-width forms, most of a Chinese text,
+/// without its table lookup (a test checks every one).
+#[inline]
+fn display_width(c: char) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    match c {
+        ' '..='~' => 1,
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF01}'..='\u{FF60}' => 2,
+        _ => c.width().unwrap_or(0),
+    }
+}
+
 /// The text-match score a message holding a term's typed form gets over one that matches only
 /// through the glossary (times [`crate::rank::MATCH_WEIGHT`] in the ranking key: a lift of 2,
 /// as much as seven times the substance).
@@ -1400,6 +1412,14 @@ const TYPED_LIFT: f32 = 2.0 / crate::rank::MATCH_WEIGHT;
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_widths_are_unicode_widths() {
+        use unicode_width::UnicodeWidthChar;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(display_width(c), c.width().unwrap_or(0), "U+{:04X}", u32::from(c));
+        }
+    }
 
     #[test]
     fn an_alternative_holding_another_adds_nothing_to_a_union() {

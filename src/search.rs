@@ -22,7 +22,7 @@ use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, Value};
 use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
-use crate::text::{find_folded_term, is_separator, normalise_for};
+use crate::text::{find_folded_term, is_separator, normalise_for, TermFinder};
 use facets::FacetCollector;
 use scan::{name, Copy, MessageScan};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -529,9 +529,10 @@ impl State {
                 (page.offset, all.saturating_sub(page.offset).max(1)),
                 rank,
             )?;
+            let finders = finders(&folded);
             let hits = addresses
                 .into_iter()
-                .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &folded)))
+                .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &folded, &finders)))
                 .collect::<Result<Vec<Hit>, SearchError>>()?;
             return Ok(Results { total, hits, elapsed: started.elapsed() });
         };
@@ -568,10 +569,11 @@ impl State {
         folded: &[String],
     ) -> Result<Vec<Hit>, SearchError> {
         let columns = self.columns(searcher)?;
+        let finders = finders(folded);
         slots
             .map(|slot| {
                 let (score, addr) = cands[slot.at];
-                let mut hit = self.hit(&searcher.doc(addr)?, score, folded);
+                let mut hit = self.hit(&searcher.doc(addr)?, score, folded, &finders);
                 hit.also = slot
                     .copies
                     .iter()
@@ -694,7 +696,7 @@ impl State {
         let mut hits = Vec::with_capacity(lines.len());
         for line in lines {
             if let Some(&(_, addr)) = found.iter().find(|(l, _)| l == line) {
-                hits.push(self.hit(&searcher.doc(addr)?, 0.0, &[]));
+                hits.push(self.hit(&searcher.doc(addr)?, 0.0, &[], &[]));
             }
         }
         Ok(hits)
@@ -714,7 +716,7 @@ impl State {
     }
 
     /// A hit of `doc`, highlighted on `terms` (folded, see [`fold`]).
-    fn hit(&self, doc: &TantivyDocument, score: Score, terms: &[String]) -> Hit {
+    fn hit(&self, doc: &TantivyDocument, score: Score, terms: &[String], finders: &[TermFinder]) -> Hit {
         let f = &self.handle.fields;
         let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect::<Vec<_>>();
@@ -724,7 +726,7 @@ impl State {
         let disc = doc.get_first(f.disc).and_then(|v| v.as_u64()).and_then(|l| u32::try_from(l).ok()).unwrap_or(0);
         Hit {
             discussion: crate::discussions::id(&path, disc),
-            highlights: highlights_folded(&text, terms),
+            highlights: highlights_found(&text, terms, finders),
             path,
             line: doc.get_first(f.line).and_then(|v| v.as_u64()).and_then(|l| u32::try_from(l).ok()).unwrap_or(0),
             group: text_of(f.group),
@@ -1310,14 +1312,24 @@ pub fn highlights(text: &str, terms: &[&str]) -> Vec<Range<usize>> {
 /// [`highlights`] of terms already folded (see [`fold`]): a page folds its terms once, not
 /// once per hit.
 fn highlights_folded(text: &str, terms: &[String]) -> Vec<Range<usize>> {
+    highlights_found(text, terms, &finders(terms))
+}
+
+/// A [`TermFinder`] for each of `terms`: a page builds them once for all its hits.
+fn finders(terms: &[String]) -> Vec<TermFinder> {
+    terms.iter().map(|t| TermFinder::new(t)).collect()
+}
+
+/// [`highlights_folded`] with the terms' finders built.
+fn highlights_found(text: &str, terms: &[String], finders: &[TermFinder]) -> Vec<Range<usize>> {
     if terms.is_empty() {
         return Vec::new();
     }
     // Folded once, whatever the number of terms (a glossary entry brings several).
     let folded = normalise_for(text, terms);
     let mut ranges: Vec<Range<usize>> = Vec::new();
-    for term in terms {
-        let found = find_folded_term(&folded, term);
+    for (term, finder) in terms.iter().zip(finders) {
+        let found = finder.find(&folded);
         if found.is_empty() && term.contains(is_separator) {
             ranges
                 .extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_folded_term(&folded, w)));

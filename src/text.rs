@@ -44,29 +44,46 @@ pub fn find_term(text: &str, term: &str) -> Vec<Range<usize>> {
 /// [`find_term`] in a text already folded by [`normalise`], for a term already folded: a text
 /// searched for several terms is folded once.
 pub fn find_folded_term(folded: &Normalised, term: &str) -> Vec<Range<usize>> {
-    let parts = term_parts(term);
-    if parts.is_empty() {
-        return Vec::new();
+    TermFinder::new(term).find(folded)
+}
+
+/// A folded term ready to be found in many folded texts ([`find_folded_term`]): its searcher
+/// is built once, not once per text.
+pub struct TermFinder {
+    term: String,
+    /// Finds the first part of the term (`None` when it has no part).
+    first: Option<memchr::memmem::Finder<'static>>,
+}
+
+impl TermFinder {
+    pub fn new(term: &str) -> TermFinder {
+        let first = term_parts(term).first().map(|p| memchr::memmem::Finder::new(p.as_bytes()).into_owned());
+        TermFinder { term: term.to_owned(), first }
     }
-    let t = folded.text.as_str();
-    let mut out = Vec::new();
-    let mut from = 0;
-    // One searcher for every occurrence (`str::find` would build one per call).
-    let first = memchr::memmem::Finder::new(parts[0]);
-    while let Some(pos) = first.find(&t.as_bytes()[from..]) {
-        let start = from + pos;
-        match match_parts(t, start, &parts) {
-            Some(end) => {
-                out.push(folded.original(start)..folded.original(end));
-                from = end.max(start + 1);
+
+    /// The term's occurrences in `folded` (see [`find_folded_term`]).
+    pub fn find(&self, folded: &Normalised) -> Vec<Range<usize>> {
+        let Some(first) = &self.first else { return Vec::new() };
+        let parts = term_parts(&self.term);
+        let t = folded.text.as_str();
+        let mut out = Vec::new();
+        let mut from = 0;
+        // One searcher for every occurrence (`str::find` would build one per call).
+        while let Some(pos) = first.find(&t.as_bytes()[from..]) {
+            let start = from + pos;
+            match match_parts(t, start, &parts) {
+                Some(end) => {
+                    out.push(folded.original(start)..folded.original(end));
+                    from = end.max(start + 1);
+                }
+                None => from = start + t[start..].chars().next().map_or(1, char::len_utf8),
             }
-            None => from = start + t[start..].chars().next().map_or(1, char::len_utf8),
+            while !t.is_char_boundary(from) {
+                from += 1;
+            }
         }
-        while !t.is_char_boundary(from) {
-            from += 1;
-        }
+        out
     }
-    out
 }
 
 /// `text` folded for finding `terms` (folded) in it with [`find_folded_term`]: what

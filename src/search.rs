@@ -123,6 +123,9 @@ pub struct Results {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub elapsed: Duration,
+    /// What the hits are highlighted on: the query's words with the forms the glossary added,
+    /// or a pasted question's key terms (a conversation opened on a hit highlights the same).
+    pub terms: Vec<String>,
 }
 
 /// Counts of the matching messages by facet.
@@ -528,11 +531,11 @@ impl State {
                 .into_iter()
                 .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &folded)))
                 .collect::<Result<Vec<Hit>, SearchError>>()?;
-            return Ok(Results { total, hits, elapsed: started.elapsed() });
+            return Ok(Results { total, hits, elapsed: started.elapsed(), terms });
         };
         if limit == 0 {
             let total = searcher.search(&tq, &Count)?;
-            return Ok(Results { total, hits: Vec::new(), elapsed: started.elapsed() });
+            return Ok(Results { total, hits: Vec::new(), elapsed: started.elapsed(), terms });
         }
         // No page is larger than the index (a huge `--limit` would size a huge heap).
         let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX).max(1);
@@ -551,7 +554,7 @@ impl State {
             fetch = fetch.saturating_mul(2).min(docs);
         };
         let hits = self.page_hits(&searcher, &cands, slots.into_iter().skip(page.offset), &folded)?;
-        Ok(Results { total, hits, elapsed: started.elapsed() })
+        Ok(Results { total, hits, elapsed: started.elapsed(), terms })
     }
 
     /// The hits of laid-out `slots` of ranked `cands` (see [`layout`]), copies named.

@@ -1099,3 +1099,29 @@ fn insights_show_who_knows_about_the_words() {
     assert_eq!(app.chips.iter().map(ToString::to_string).collect::<Vec<_>>(), ["from:龚晓冬"]);
     assert_eq!(app.results.total, 2);
 }
+
+#[test]
+fn a_glossary_form_found_is_highlighted_in_the_conversation_and_n_walks_it() {
+    // `reconciliation` finds the demo's 对账 through the glossary: the conversation must
+    // highlight what was found, count it as a match and let n/N reach it, as the results do.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "reconciliation");
+    assert_eq!(app.results.total, 6, "the glossary adds 对账");
+    assert!(app.results.hits.iter().all(|h| !h.highlights.is_empty()));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Conversation);
+    let c = app.conversation.as_ref().unwrap();
+    assert!(c.matches.contains(&c.focus), "the hit is a match of its day: {:?}", c.matches);
+    assert!(app.conversation_terms().contains(&"对账"), "{:?}", app.conversation_terms());
+    // Discussion rows: the best line's synonym is highlighted too.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    assert!(app.discussions);
+    assert!(!app.results.discussions.is_empty());
+    for row in &app.results.discussions {
+        let (text, ranges) = row.best.as_ref().expect("a best line");
+        assert!(!ranges.is_empty(), "nothing highlighted in {text}");
+    }
+}

@@ -210,6 +210,7 @@ fn the_loop_runs_on_any_backend_until_quit() {
             None
         },
         || std::mem::take(&mut *answers.borrow_mut()),
+        |_| {},
     )
     .unwrap();
     assert!(app.quit);

@@ -368,6 +368,15 @@ fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
     }
     let summary = match out {
         Some(path) => {
+            if let (Some(to), Ok(root)) = (resolved(path), archive.canonicalize()) {
+                anyhow::ensure!(
+                    !to.starts_with(&root),
+                    "--out {} is inside the archive {}: the export is never written among the logs it \
+                     reads (it could replace one); give a path outside the archive",
+                    print::path(path),
+                    print::path(archive)
+                );
+            }
             let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
             chatlore::export::ndjson(archive, &taxonomy, &mut std::io::BufWriter::new(file))?
         }
@@ -378,6 +387,16 @@ fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
     }
     eprintln!("chatlore: exported {} messages of {} logs", summary.messages, summary.files);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where writing to `path` lands: the file itself when it exists (a link followed), else its
+/// folder, resolved, joined with its name; `None` when its folder does not exist either.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Some(parent.canonicalize().ok()?.join(path.file_name()?))
 }
 
 fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<ExitCode> {

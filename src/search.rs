@@ -616,6 +616,17 @@ impl State {
         })
     }
 
+    /// A question pasted whole, as [`State::plan`] runs it: the query recalling any of its key
+    /// terms, and the weight of their cover against the substance prior; `None` for any other
+    /// query, or a question none of whose key terms occurs.
+    pub(crate) fn question(&self, query: &Query) -> Result<Option<(Box<dyn TQuery>, f32)>, SearchError> {
+        let query = &self.expand(query);
+        if !crate::question::looks_like_question(query) {
+            return Ok(None);
+        }
+        Ok(self.question_plan(query)?.map(|p| (p.tq, p.match_weight)))
+    }
+
     /// Where messages first name `terms` (a plan's): a form holding another one is placed at
     /// that one's place.
     fn mentions(&self, terms: &[String]) -> Result<Mentions, SearchError> {

@@ -201,9 +201,9 @@ pub enum Color {
     Never,
 }
 
-/// Parses the command line. The query words of `search` may start with `-` (`对账 -跨境`,
-/// `-from:陈默`): every argument after `search` that is not one of its flags (or a flag's
-/// value) is a query word, moved behind a `--` so that clap takes it as one. An unknown
+/// Parses the command line. The query words of `search`, `discussions` and `people` may start
+/// with `-` (`对账 -跨境`, `-from:陈默`): every argument after the command that is not one of its
+/// flags (or a flag's value) is a query word, moved behind a `--` so that clap takes it as one. An unknown
 /// `--word` stays a flag, for clap to report.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
     let mut command = Cli::command();
@@ -238,10 +238,9 @@ fn query_words_last(command: &clap::Command, args: Vec<OsString>) -> Vec<OsStrin
         }
         break;
     }
-    let Some(search) = command.find_subcommand("search") else { return args };
-    if args.get(i).and_then(|a| a.to_str()) != Some("search") {
-        return args;
-    }
+    // Every command that takes the query language.
+    let name = args.get(i).and_then(|a| a.to_str()).filter(|n| ["search", "discussions", "people"].contains(n));
+    let Some(search) = name.and_then(|n| command.find_subcommand(n)) else { return args };
     let (mut flags, mut words): (Vec<OsString>, Vec<OsString>) = (args[..=i].to_vec(), Vec::new());
     let mut rest = args[i + 1..].iter();
     while let Some(arg) = rest.next() {

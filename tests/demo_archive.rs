@@ -244,6 +244,28 @@ fn discussions_and_people_take_hyphen_words_as_search_does() {
 }
 
 #[test]
+fn a_page_of_every_hit_says_how_many_it_shows_as_folded_copies() {
+    // A message exported twice under two nicknames is one hit on a page ("also posted as"),
+    // so `--limit` beyond the total printed "2 of 3 hit(s)", as if one were missing.
+    let arch = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let messages = [
+        ("09:00:00", "甲", "对账要按通道分开对，每个通道一份文件"),
+        ("09:00:00", "甲-某支付-产品", "对账要按通道分开对，每个通道一份文件"),
+        ("09:05:00", "乙", "对账文件每天早上拉取，拉不到就告警"),
+    ];
+    write(arch.path(), "g/_posts/2018-03-16-chat.markdown", log("2018-03-16", &messages));
+    let out = chatlore(arch.path(), dir.path(), &["search", "对账", "--limit", "100"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("also posted as"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("2 of 3 hit(s) (and 1 exact copy under another nickname"), "{}", stderr(&out));
+    let all = chatlore(arch.path(), dir.path(), &["search", "对账", "--limit", "0"]);
+    assert!(stderr(&all).contains("3 of 3 hit(s),"), "a full listing folds nothing: {}", stderr(&all));
+    let md = chatlore(arch.path(), dir.path(), &["search", "对账", "--format", "md"]);
+    assert!(stdout(&md).contains("2 of 3 hit(s) (and 1 exact copy"), "{}", stdout(&md));
+}
+
+#[test]
 fn cli_misspelt_filters_unknown_groups_and_empty_queries_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let idx = dir.path().join("index");

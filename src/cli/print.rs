@@ -117,9 +117,8 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, near: &[Hit], format: F
                 human_hits(&mut out, near, color)?;
             }
             out.flush()?;
-            let shown = r.hits.len();
             let near = if near.is_empty() { String::new() } else { format!(", {} near", near.len()) };
-            eprintln!("{shown} of {} hit(s){near}, {:.1} ms", r.total, r.elapsed.as_secs_f64() * 1000.0);
+            eprintln!("{}{near}, {:.1} ms", shown_of(r), r.elapsed.as_secs_f64() * 1000.0);
         }
         Format::Md => markdown(&mut out, engine, query, r, near)?,
     }
@@ -317,6 +316,19 @@ fn wrap(text: &str, ranges: &[Range<usize>], (on, off): (&str, &str)) -> String 
     s
 }
 
+/// `20 of 718 hit(s)`, saying how many more messages the page shows as exact copies folded
+/// into its hits (`also posted as …`): without it, a page of every hit reads `671 of 718` as if
+/// 47 were missing.
+fn shown_of(r: &Results) -> String {
+    let folded: usize = r.hits.iter().map(|h| h.also.len()).sum();
+    let copies = match folded {
+        0 => String::new(),
+        1 => " (and 1 exact copy under another nickname, shown as \"also posted as\")".to_owned(),
+        n => format!(" (and {n} exact copies under other nicknames, shown as \"also posted as\")"),
+    };
+    format!("{} of {} hit(s){copies}", r.hits.len(), r.total)
+}
+
 /// A markdown export: one section per day, each message quoted with its source line.
 fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results, near: &[Hit]) -> Result<()> {
     let handle = engine.handle();
@@ -324,7 +336,7 @@ fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results, n
     let q: Vec<String> =
         query.terms.iter().map(|t| t.text.clone()).chain(query.filters.iter().map(ToString::to_string)).collect();
     writeln!(out, "# chatlore: {}\n", clean_line(&q.join(" ")))?;
-    writeln!(out, "{} of {} hit(s).\n", r.hits.len(), r.total)?;
+    writeln!(out, "{}.\n", shown_of(r))?;
     markdown_hits(out, groups, &r.hits)?;
     if !near.is_empty() {
         writeln!(out, "---\n\n{} {NEAR_HEADING}.\n", near.len())?;

@@ -545,6 +545,11 @@ fn paste_goes_into_the_search_box() {
     app.dispatch(Event::Paste("断直连\n".into()));
     assert_eq!(app.input.text, "断直连");
     assert_eq!(app.results.total, 4);
+    // Words on two lines stay two words (they ran together as 断直连网联, which nothing holds).
+    ctrl(&mut app, 'k');
+    app.dispatch(Event::Paste("断直连\r\n网联\t\n".into()));
+    assert_eq!(app.input.text, "断直连 网联");
+    assert!(app.results.total > 0 && app.results.error.is_none(), "{:?}", app.results.error);
 }
 
 /// The README's key table, as the binding table says it should read.

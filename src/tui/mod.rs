@@ -218,9 +218,25 @@ pub fn dispatch(app: &mut App, event: Event) -> Vec<Effect> {
             None => Vec::new(),
         },
         Event::Paste(text) if app.typing() => {
-            text.chars().filter(|c| !c.is_control()).flat_map(|c| app.update(Action::Input(c))).collect()
+            pasted(&text).chars().flat_map(|c| app.update(Action::Input(c))).collect()
         }
         Event::Resize(w, h) => app.update(Action::Resize(w, h)),
         _ => Vec::new(),
     }
+}
+
+/// Pasted text as typed into a one-line input: line breaks, tabs and other control characters
+/// separate words as a space does (a question pasted over two lines keeps its words apart),
+/// each run of them one space, none at the end.
+fn pasted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !c.is_control() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
 }

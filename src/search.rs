@@ -191,6 +191,9 @@ struct Known {
     repeats: HashMap<u32, BitSet>,
 }
 
+/// A compiled query and how its text match weighs against the substance prior.
+pub(crate) type Weighted = (Box<dyn TQuery>, f32);
+
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
 /// against the substance prior.
 struct Plan {
@@ -619,7 +622,7 @@ impl State {
     /// A question pasted whole, as [`State::plan`] runs it: the query recalling any of its key
     /// terms, and the weight of their cover against the substance prior; `None` for any other
     /// query, or a question none of whose key terms occurs.
-    pub(crate) fn question(&self, query: &Query) -> Result<Option<(Box<dyn TQuery>, f32)>, SearchError> {
+    pub(crate) fn question(&self, query: &Query) -> Result<Option<Weighted>, SearchError> {
         let query = &self.expand(query);
         if !crate::question::looks_like_question(query) {
             return Ok(None);

@@ -25,16 +25,7 @@ fn main() {
     // One new day: the last day removed and added back each round (a copy of the archive).
     let copy = work.path().join("archive");
     common::copy_tree(&archive, &copy);
-    let day = copy.join("proddev/_posts/2018-06-05-chat.markdown");
-    let day_bytes = std::fs::read(&day).unwrap();
-    let copy_index = work.path().join("copy-index");
-    run_measured(chatlore(&copy, &copy_index).arg("index"));
-    let one_day = Samples::collect(10, || {
-        std::fs::remove_file(&day).unwrap();
-        run_measured(chatlore(&copy, &copy_index).arg("index"));
-        std::fs::write(&day, &day_bytes).unwrap();
-        run_measured(chatlore(&copy, &copy_index).arg("index")).0
-    });
+    let (one_day, _) = one_new_day(&copy, work.path(), 10);
 
     // Segmenting and describing every day, one thread, archive already loaded.
     let loaded = chatlore::archive::load(&archive).unwrap();

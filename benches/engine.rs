@@ -30,16 +30,9 @@ fn main() {
     // One new day: a copy of the archive, its last day removed and added back each round.
     let copy = work.path().join("archive");
     common::copy_tree(&archive, &copy);
-    let day = copy.join("proddev/_posts/2018-06-05-chat.markdown");
+    let (one_day, copy_index) = one_new_day(&copy, work.path(), 10);
+    let day = copy.join(LAST_DAY);
     let day_bytes = std::fs::read(&day).unwrap();
-    let copy_index = work.path().join("copy-index");
-    run_measured(chatlore(&copy, &copy_index).arg("index"));
-    let one_day = Samples::collect(10, || {
-        std::fs::remove_file(&day).unwrap();
-        run_measured(chatlore(&copy, &copy_index).arg("index"));
-        std::fs::write(&day, &day_bytes).unwrap();
-        run_measured(chatlore(&copy, &copy_index).arg("index")).0
-    });
 
     // `index --watch`: from a new log written complete to its messages being searchable.
     let mut watch = chatlore(&copy, &copy_index)

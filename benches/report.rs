@@ -139,3 +139,24 @@ pub fn full_builds(archive: &Path, work: &Path, runs: usize) -> Vec<(Duration, u
     full.sort();
     full
 }
+
+/// The real archive's last day, the "new day" of the benchmarks.
+pub const LAST_DAY: &str = "proddev/_posts/2018-06-05-chat.markdown";
+
+/// The time to index one new day, `runs` times: `copy` (a copy of an archive, which this
+/// changes) is indexed into `work/copy-index`, then each round its last real day is removed,
+/// indexed, written back and indexed again (the second run is the one timed). Returns the
+/// samples and the index.
+pub fn one_new_day(copy: &Path, work: &Path, runs: usize) -> (Samples, std::path::PathBuf) {
+    let day = copy.join(LAST_DAY);
+    let day_bytes = std::fs::read(&day).unwrap();
+    let copy_index = work.join("copy-index");
+    run_measured(chatlore(copy, &copy_index).arg("index"));
+    let one_day = Samples::collect(runs, || {
+        std::fs::remove_file(&day).unwrap();
+        run_measured(chatlore(copy, &copy_index).arg("index"));
+        std::fs::write(&day, &day_bytes).unwrap();
+        run_measured(chatlore(copy, &copy_index).arg("index")).0
+    });
+    (one_day, copy_index)
+}

@@ -230,13 +230,16 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
             continue;
         }
         let company = e.person.company.as_deref().map(|c| format!(" ({})", clean_line(c))).unwrap_or_default();
+        let weighed = if who.by_messages {
+            String::new()
+        } else {
+            format!(" · score {:.1} · {} of the best hits", e.score, e.hits.len())
+        };
         writeln!(
             out,
-            "{}. {}{company} · score {:.1} · {} of the best hits · {} matching messages{}",
+            "{}. {}{company}{weighed} · {} matching messages{}",
             rank + 1,
             clean_line(&e.person.label),
-            e.score,
-            e.hits.len(),
             e.matching,
             aliases(&e.person)
         )?;
@@ -256,7 +259,14 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
         }
     }
     out.flush()?;
-    if !json {
+    if !json && who.by_messages {
+        let shown = who.experts.len().min(limit);
+        eprintln!(
+            "{shown} of {} people, by their matching messages (no words to rank by), of {} matching message(s)",
+            who.experts.len(),
+            who.total
+        );
+    } else if !json {
         let shown = who.experts.len().min(limit);
         eprintln!(
             "{shown} of {} people, from the best {} of {} matching message(s)",

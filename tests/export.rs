@@ -1,5 +1,6 @@
 //! `chatlore export --ndjson`: one object per message, every field as documented (the
-//! Quickwit doc mapping in the README relies on these names and types).
+//! Quickwit doc mapping in the README relies on these names and types). Neither `export` nor
+//! `generate` writes inside the archive it reads.
 
 mod common;
 
@@ -122,5 +123,23 @@ fn an_export_is_never_written_inside_the_archive_it_reads() {
     // Beside the archive is fine.
     let fine = dir.path().join("messages.ndjson");
     let out = chatlore(arch.path(), dir.path(), &["export", "--out", fine.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_synthetic_archive_is_never_generated_inside_the_archive_it_learns_from() {
+    // `generate --from A --out A/gen` nested a synthetic archive inside A: the next `index` of
+    // A read gen/<group>/_posts as one more group and doubled its messages with made-up ones.
+    let arch = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    let inside = arch.path().join("gen");
+    let from = arch.path().to_str().unwrap();
+    let out = chatlore(arch.path(), dir.path(), &["generate", "--from", from, "--out", inside.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("inside the archive"), "{}", stderr(&out));
+    assert!(!inside.exists(), "nothing written");
+    let beside = dir.path().join("gen");
+    let out = chatlore(arch.path(), dir.path(), &["generate", "--from", from, "--out", beside.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

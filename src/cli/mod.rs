@@ -401,6 +401,15 @@ fn resolved(path: &Path) -> Option<PathBuf> {
 fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<ExitCode> {
     anyhow::ensure!(scale >= 1, "--scale must be 1 or more");
     anyhow::ensure!(!out.exists(), "{} exists already; give a new folder", out.display());
+    if let (Some(to), Ok(root)) = (resolved(out), from.canonicalize()) {
+        anyhow::ensure!(
+            !to.starts_with(&root),
+            "--out {} is inside the archive {}: its synthetic logs would be indexed with the real ones; \
+             give a folder outside it",
+            print::path(out),
+            print::path(from)
+        );
+    }
     let started = Instant::now();
     let model = chatlore::generate::Model::learn(from)?;
     let (files, messages) = model.write(out, scale, seed)?;

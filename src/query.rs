@@ -163,16 +163,18 @@ impl Query {
             let colon = (word_start..end).find(|&j| matches!(chars[j], ':' | '：'));
             let field = colon.and_then(|c| Field::parse(&chars[word_start..c].iter().collect::<String>()));
             if let (Some(field), Some(colon), false) = (field, colon, exact) {
-                let (value, next) = if chars.get(colon + 1).copied().is_some_and(is_open_quote) {
-                    quoted(&chars, colon + 1)?
-                } else {
-                    (chars[colon + 1..end].iter().collect(), end)
-                };
+                let quote = chars.get(colon + 1).copied().is_some_and(is_open_quote);
+                let (value, next) =
+                    if quote { quoted(&chars, colon + 1)? } else { (chars[colon + 1..end].iter().collect(), end) };
                 i = next;
                 if or_pending {
                     return Err(QueryError::MixedOr);
                 }
-                q.filters.push(Filter { field, value: parse_value(field, value.trim())?, negated });
+                // `from:张|李` is `from:张 from:李`, as `A|B` is for words (quoted, `|` is text).
+                let values: Vec<&str> = if quote { vec![value.as_str()] } else { value.split('|').collect() };
+                for v in values {
+                    q.filters.push(Filter { field, value: parse_value(field, v.trim())?, negated });
+                }
                 after_filter = true;
                 continue;
             }
@@ -449,6 +451,14 @@ mod tests {
         }
         assert_eq!(Query::parse("-对账 OR -跨境").unwrap().terms[0].or, vec!["跨境"], "two exclusions join");
         assert_eq!(Query::parse("from:张 对账 OR 跨境").unwrap().terms[0].or, vec!["跨境"]);
+        // A filter's values join with `|` too (`from:张|李` found nobody: no nickname holds a `|`).
+        assert_eq!(
+            Query::parse("from:张|李 date:2017-08|2017-10"),
+            Query::parse("from:张 from:李 date:2017-08 date:2017-10")
+        );
+        assert_eq!(Query::parse("-topic:qr|routing"), Query::parse("-topic:qr -topic:routing"));
+        assert_eq!(Query::parse("from:\"a|b\"").unwrap().filters.len(), 1, "quoted, `|` is text");
+        assert_eq!(Query::parse("from:张|"), Err(QueryError::EmptyValue("from")));
         // A lowercase `or` is a word.
         assert_eq!(Query::parse("a or b").unwrap().terms.len(), 3);
         let mut t = TextTerm::new("拒付");

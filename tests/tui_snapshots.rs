@@ -175,7 +175,7 @@ fn wide_terminal_shows_results_beside_the_conversation() {
 fn a_narrow_conversation_title_keeps_where_the_reader_is() {
     // Beside the results (the split view of a 120-column terminal) the title was cut at the
     // pane's edge: `… · 5/9 · match 1/1 · discussion 1–` or `… · discussion 21` (of 218–223).
-    // It gives up the group's display name, the pane's name, then the group first.
+    // It gives up the group's display name, the pane's name, the group, then the date first.
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, (120, 30));
     typed(&mut app, "对账");

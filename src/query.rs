@@ -251,12 +251,13 @@ impl Query {
     }
 
     /// What the glossary added, for people to see: `拒付: also 调单, chargeback`, one line per
-    /// expanded term; empty when nothing was added.
+    /// expanded term (`-拒付: also …` for an excluded one, which leaves those out too); empty
+    /// when nothing was added.
     pub fn expansion_note(&self) -> Vec<String> {
         self.terms
             .iter()
             .filter(|t| !t.also.is_empty())
-            .map(|t| format!("{}: also {}", t.text, t.also.join(", ")))
+            .map(|t| format!("{}{}: also {}", if t.negated { "-" } else { "" }, t.text, t.also.join(", ")))
             .collect()
     }
 }

@@ -498,7 +498,8 @@ impl State {
     pub(crate) fn expand(&self, query: &Query) -> Query {
         let glossary = self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()));
         let mut q = query.clone();
-        for t in q.terms.iter_mut().filter(|t| !t.exact && !t.negated && t.also.is_empty()) {
+        // An excluded term expands too: `-拒付` leaves out what `拒付` finds (`-=拒付`: the word only).
+        for t in q.terms.iter_mut().filter(|t| !t.exact && t.also.is_empty()) {
             let typed: Vec<String> = t.alternatives().map(fold).collect();
             for alt in std::iter::once(&t.text).chain(&t.or) {
                 for form in glossary.expand(alt) {

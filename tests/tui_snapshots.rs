@@ -190,6 +190,24 @@ fn a_narrow_conversation_title_keeps_where_the_reader_is() {
     assert!(top.contains(&conversation.day.date.to_string()), "{top}");
 }
 
+#[test]
+fn the_status_bar_keeps_its_two_sides_apart_at_any_width() {
+    // Below 58 columns the note ran into the index state: `citation sent to thindex ✓ …`.
+    let dir = tempfile::tempdir().unwrap();
+    let note = "citation sent to the terminal (OSC 52)";
+    for width in 30..=100u16 {
+        let mut app = app(&dir, (width, 12));
+        app.note = Some(note.to_owned());
+        let screen = frame(&app);
+        let status = screen.lines().last().expect("a status line").to_owned();
+        assert!(status.contains(" index ✓"), "{width}: {status}");
+        assert!(status.contains(note) || status.contains("… index ✓"), "{width}: {status}");
+        if width >= 70 {
+            assert!(status.contains(note) && status.contains("index ✓ 11 logs · 138 msgs"), "{width}: {status}");
+        }
+    }
+}
+
 /// Events from a list (`None`: the wait ran out), then nothing.
 struct Script(Vec<Option<Event>>);
 

@@ -195,7 +195,11 @@ impl Query {
                 continue;
             }
             let mut alternatives = text.split('|').filter(|a| !a.is_empty()).peekable();
-            if text.starts_with('|') && !q.terms.is_empty() {
+            if text.starts_with('|') {
+                // As `OR 网联` is: nothing before it to join.
+                if q.terms.is_empty() {
+                    return Err(QueryError::DanglingOr);
+                }
                 if after_filter {
                     return Err(QueryError::MixedOr);
                 }
@@ -438,6 +442,8 @@ mod tests {
         assert_eq!(Query::parse("OR 网联"), Err(QueryError::DanglingOr));
         assert_eq!(Query::parse("网联 OR"), Err(QueryError::DanglingOr));
         assert_eq!(Query::parse("网联|"), Err(QueryError::DanglingOr));
+        assert_eq!(Query::parse("|网联"), Err(QueryError::DanglingOr));
+        assert_eq!(Query::parse("|"), Err(QueryError::DanglingOr));
         // An exclusion or a filter is no alternative of a word: `对账 OR -跨境` found 对账 or
         // 跨境, and `对账 from:张 OR 跨境` made 跨境 an alternative of 对账.
         for mixed in [

@@ -136,11 +136,14 @@ fn the_people_command_lists_and_answers() {
     // 9 nicknames, 7 people; most messages first.
     assert_eq!(rows.len(), 7);
     assert!(rows.windows(2).all(|w| w[0]["messages"].as_u64() >= w[1]["messages"].as_u64()));
+    // A person is named by the same key with or without a query.
+    assert!(rows.iter().all(|r| r["person"].is_string() && r.get("label").is_none()), "{rows:?}");
     let out = chatlore(&archive, &index, &["people", "--json", "--limit", "2", "结售汇"]);
     assert!(out.status.success());
     let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 2);
     for r in &rows {
+        assert!(r["person"].is_string(), "{r}");
         let ev = r["evidence"].as_array().unwrap();
         assert!(!ev.is_empty() && ev.len() <= 3);
         for e in ev {

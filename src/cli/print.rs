@@ -177,7 +177,15 @@ pub fn people(persons: &[Person], json: bool) -> Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     for p in persons {
         if json {
-            serde_json::to_writer(&mut out, p)?;
+            // The keys of `people QUERY --json` (`person` is the label), plus `messages`.
+            let value = serde_json::json!({
+                "person": p.label,
+                "name": p.name,
+                "company": p.company,
+                "aliases": p.aliases,
+                "messages": p.messages,
+            });
+            serde_json::to_writer(&mut out, &value)?;
             writeln!(out)?;
             continue;
         }

@@ -3,7 +3,8 @@
 //! A discussion matches when each positive term of the query occurs in at least one of its
 //! messages, and the filters hold for those messages (so `group:G date:D` with no term lists
 //! that day's partition, chatter included). Messages are found by the same compiled queries
-//! as `search`, one per positive term; each message document carries its discussion's first
+//! as `search`, one per positive term (a question pasted whole: one query of its key terms, any
+//! of which recalls a message, as `search` plans it); each message document carries its discussion's first
 //! line (`disc`), and the discussion documents carry what ranking needs as a fast value.
 //!
 //! Relevance: for each term, the best ranking key (as `search` ranks messages, see
@@ -86,16 +87,26 @@ fn discussions(
     let started = Instant::now();
     let docs = state.discussion_docs()?;
     let searcher = &docs.searcher;
-    let mut subqueries = query.per_positive_term();
-    let scoring = !subqueries.is_empty();
+    // One pass per positive term (each must occur in the discussion), or, for a question pasted
+    // whole, one pass of its key terms, any of which recalls a message (as `search` runs it).
+    let mut passes: Vec<(Box<dyn tantivy::query::Query>, f32, u32)> = Vec::new();
+    if let Some((tq, match_weight)) = state.question(query)? {
+        passes.push((tq, match_weight, 0));
+    } else {
+        for sub in query.per_positive_term() {
+            let query_substance = crate::rank::query_substance(&state.expand(&sub));
+            passes.push((state.compile(&sub)?, crate::rank::MATCH_WEIGHT, query_substance));
+        }
+    }
+    let scoring = !passes.is_empty();
     if !scoring {
-        subqueries.push(query.clone());
+        passes.push((state.compile(query)?, crate::rank::MATCH_WEIGHT, 0));
     }
     let mut matched: Option<Found> = None;
-    for sub in &subqueries {
-        let tq = state.compile(sub)?;
-        let query_substance = crate::rank::query_substance(&state.expand(sub));
-        let found = searcher.search(&tq, &MessageCollector { scoring, docs: &docs, query_substance })?;
+    for (tq, match_weight, query_substance) in &passes {
+        let collector =
+            MessageCollector { scoring, docs: &docs, match_weight: *match_weight, query_substance: *query_substance };
+        let found = searcher.search(tq, &collector)?;
         matched = Some(match matched {
             None => found.into_iter().map(|(k, m)| (k, (m.best, m.lines.len() as u32, m.lines))).collect(),
             Some(mut acc) => {
@@ -200,6 +211,8 @@ fn bare(path: &str, line: u64) -> Discussion {
 struct MessageCollector<'a> {
     scoring: bool,
     docs: &'a DiscussionDocs,
+    /// How the text match weighs against the substance prior (a question's cover weighs more).
+    match_weight: f32,
     /// See [`crate::rank::query_substance`].
     query_substance: u32,
 }
@@ -223,7 +236,7 @@ impl Collector for MessageCollector<'_> {
             ids: self.docs.path_ids(segment),
             place: Place::of(seg)?,
             line: seg.fast_fields().u64(names::LINE).ok(),
-            keys: KeyColumns::new(seg, crate::rank::MATCH_WEIGHT, self.query_substance),
+            keys: KeyColumns::new(seg, self.match_weight, self.query_substance),
             found: HashMap::new(),
         })
     }

@@ -119,6 +119,11 @@ pub enum QueryError {
     NothingToSearch(String),
     #[error("`OR` needs a term on each side")]
     DanglingOr,
+    #[error(
+        "`OR` joins words, or exclusions, of one kind: not a word and an exclusion (`A OR -B`) nor a filter \
+         (a filter repeated is ORed: `from:张 from:李`)"
+    )]
+    MixedOr,
 }
 
 impl Query {
@@ -129,6 +134,8 @@ impl Query {
         let mut i = 0;
         // An `OR` (or `|`) was read: the next term joins the previous one.
         let mut or_pending = false;
+        // The last thing read was a filter (an `OR` after it would join the term before it).
+        let mut after_filter = false;
         while i < chars.len() {
             if chars[i].is_whitespace() || is_term_break(chars[i]) {
                 i += 1;
@@ -147,6 +154,7 @@ impl Query {
                 let (text, next) = quoted(&chars, i)?;
                 i = next;
                 push_term(&mut q, text, Mode { phrase: true, negated, exact }, &mut or_pending)?;
+                after_filter = false;
                 continue;
             }
             let word_start = i;
@@ -155,18 +163,27 @@ impl Query {
             let colon = (word_start..end).find(|&j| matches!(chars[j], ':' | '：'));
             let field = colon.and_then(|c| Field::parse(&chars[word_start..c].iter().collect::<String>()));
             if let (Some(field), Some(colon), false) = (field, colon, exact) {
-                let (value, next) = if chars.get(colon + 1).copied().is_some_and(is_open_quote) {
-                    quoted(&chars, colon + 1)?
-                } else {
-                    (chars[colon + 1..end].iter().collect(), end)
-                };
+                let quote = chars.get(colon + 1).copied().is_some_and(is_open_quote);
+                let (value, next) =
+                    if quote { quoted(&chars, colon + 1)? } else { (chars[colon + 1..end].iter().collect(), end) };
                 i = next;
-                q.filters.push(Filter { field, value: parse_value(field, value.trim())?, negated });
+                if or_pending {
+                    return Err(QueryError::MixedOr);
+                }
+                // `from:张|李` is `from:张 from:李`, as `A|B` is for words (quoted, `|` is text).
+                let values: Vec<&str> = if quote { vec![value.as_str()] } else { value.split('|').collect() };
+                for v in values {
+                    q.filters.push(Filter { field, value: parse_value(field, v.trim())?, negated });
+                }
+                after_filter = true;
                 continue;
             }
             i = end;
             let text: String = chars[word_start..end].iter().collect();
             if text == "OR" || text == "|" {
+                if after_filter && !q.terms.is_empty() {
+                    return Err(QueryError::MixedOr);
+                }
                 if q.terms.is_empty() || or_pending {
                     return Err(QueryError::DanglingOr);
                 }
@@ -178,10 +195,21 @@ impl Query {
                 continue;
             }
             let mut alternatives = text.split('|').filter(|a| !a.is_empty()).peekable();
-            if text.starts_with('|') && !q.terms.is_empty() {
+            if text.starts_with('|') {
+                // As `OR 网联` is: nothing before it to join.
+                if q.terms.is_empty() {
+                    return Err(QueryError::DanglingOr);
+                }
+                if after_filter {
+                    return Err(QueryError::MixedOr);
+                }
                 or_pending = true;
             }
+            after_filter = false;
             while let Some(alt) = alternatives.next() {
+                if alt.len() > 1 && alt.starts_with('-') {
+                    return Err(QueryError::MixedOr);
+                }
                 push_term(&mut q, alt.to_owned(), Mode { phrase: false, negated, exact }, &mut or_pending)?;
                 or_pending = alternatives.peek().is_some();
             }
@@ -227,12 +255,13 @@ impl Query {
     }
 
     /// What the glossary added, for people to see: `拒付: also 调单, chargeback`, one line per
-    /// expanded term; empty when nothing was added.
+    /// expanded term (`-拒付: also …` for an excluded one, which leaves those out too); empty
+    /// when nothing was added.
     pub fn expansion_note(&self) -> Vec<String> {
         self.terms
             .iter()
             .filter(|t| !t.also.is_empty())
-            .map(|t| format!("{}: also {}", t.text, t.also.join(", ")))
+            .map(|t| format!("{}{}: also {}", if t.negated { "-" } else { "" }, t.text, t.also.join(", ")))
             .collect()
     }
 }
@@ -254,6 +283,7 @@ fn push_term(q: &mut Query, text: String, mode: Mode, or_pending: &mut bool) -> 
         return Err(QueryError::NothingToSearch(text));
     }
     match q.terms.last_mut() {
+        Some(last) if *or_pending && last.negated != mode.negated => return Err(QueryError::MixedOr),
         Some(last) if *or_pending => {
             last.or.push(text);
             last.exact |= mode.exact;
@@ -412,6 +442,30 @@ mod tests {
         assert_eq!(Query::parse("OR 网联"), Err(QueryError::DanglingOr));
         assert_eq!(Query::parse("网联 OR"), Err(QueryError::DanglingOr));
         assert_eq!(Query::parse("网联|"), Err(QueryError::DanglingOr));
+        assert_eq!(Query::parse("|网联"), Err(QueryError::DanglingOr));
+        assert_eq!(Query::parse("|"), Err(QueryError::DanglingOr));
+        // An exclusion or a filter is no alternative of a word: `对账 OR -跨境` found 对账 or
+        // 跨境, and `对账 from:张 OR 跨境` made 跨境 an alternative of 对账.
+        for mixed in [
+            "对账 OR -跨境",
+            "-对账 OR 跨境",
+            "对账|-跨境",
+            "对账 OR from:张",
+            "对账 from:张 OR 跨境",
+            "对账 from:张 |跨境",
+        ] {
+            assert_eq!(Query::parse(mixed), Err(QueryError::MixedOr), "{mixed}");
+        }
+        assert_eq!(Query::parse("-对账 OR -跨境").unwrap().terms[0].or, vec!["跨境"], "two exclusions join");
+        assert_eq!(Query::parse("from:张 对账 OR 跨境").unwrap().terms[0].or, vec!["跨境"]);
+        // A filter's values join with `|` too (`from:张|李` found nobody: no nickname holds a `|`).
+        assert_eq!(
+            Query::parse("from:张|李 date:2017-08|2017-10"),
+            Query::parse("from:张 from:李 date:2017-08 date:2017-10")
+        );
+        assert_eq!(Query::parse("-topic:qr|routing"), Query::parse("-topic:qr -topic:routing"));
+        assert_eq!(Query::parse("from:\"a|b\"").unwrap().filters.len(), 1, "quoted, `|` is text");
+        assert_eq!(Query::parse("from:张|"), Err(QueryError::EmptyValue("from")));
         // A lowercase `or` is a word.
         assert_eq!(Query::parse("a or b").unwrap().terms.len(), 3);
         let mut t = TextTerm::new("拒付");

@@ -128,6 +128,9 @@ pub struct Results {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub elapsed: Duration,
+    /// What the hits are highlighted on: the query's words with the forms the glossary added,
+    /// or a pasted question's key terms (a conversation opened on a hit highlights the same).
+    pub terms: Vec<String>,
 }
 
 /// Counts of the matching messages by facet.
@@ -192,6 +195,9 @@ struct Known {
     /// By segment ordinal: the repeated copies.
     repeats: HashMap<u32, BitSet>,
 }
+
+/// A compiled query and how its text match weighs against the substance prior.
+pub(crate) type Weighted = (Box<dyn TQuery>, f32);
 
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
 /// against the substance prior.
@@ -492,7 +498,8 @@ impl State {
     pub(crate) fn expand(&self, query: &Query) -> Query {
         let glossary = self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()));
         let mut q = query.clone();
-        for t in q.terms.iter_mut().filter(|t| !t.exact && !t.negated && t.also.is_empty()) {
+        // An excluded term expands too: `-拒付` leaves out what `拒付` finds (`-=拒付`: the word only).
+        for t in q.terms.iter_mut().filter(|t| !t.exact && t.also.is_empty()) {
             let typed: Vec<String> = t.alternatives().map(fold).collect();
             for alt in std::iter::once(&t.text).chain(&t.or) {
                 for form in glossary.expand(alt) {
@@ -534,11 +541,11 @@ impl State {
                 .into_iter()
                 .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &folded, &finders)))
                 .collect::<Result<Vec<Hit>, SearchError>>()?;
-            return Ok(Results { total, hits, elapsed: started.elapsed() });
+            return Ok(Results { total, hits, elapsed: started.elapsed(), terms });
         };
         if limit == 0 {
             let total = searcher.search(&tq, &Count)?;
-            return Ok(Results { total, hits: Vec::new(), elapsed: started.elapsed() });
+            return Ok(Results { total, hits: Vec::new(), elapsed: started.elapsed(), terms });
         }
         // No page is larger than the index (a huge `--limit` would size a huge heap).
         let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX).max(1);
@@ -557,7 +564,7 @@ impl State {
             fetch = fetch.saturating_mul(2).min(docs);
         };
         let hits = self.page_hits(&searcher, &cands, slots.into_iter().skip(page.offset), &folded)?;
-        Ok(Results { total, hits, elapsed: started.elapsed() })
+        Ok(Results { total, hits, elapsed: started.elapsed(), terms })
     }
 
     /// The hits of laid-out `slots` of ranked `cands` (see [`layout`]), copies named.
@@ -618,6 +625,17 @@ impl State {
             query_substance,
             placed: true,
         })
+    }
+
+    /// A question pasted whole, as [`State::plan`] runs it: the query recalling any of its key
+    /// terms, and the weight of their cover against the substance prior; `None` for any other
+    /// query, or a question none of whose key terms occurs.
+    pub(crate) fn question(&self, query: &Query) -> Result<Option<Weighted>, SearchError> {
+        let query = &self.expand(query);
+        if !crate::question::looks_like_question(query) {
+            return Ok(None);
+        }
+        Ok(self.question_plan(query)?.map(|p| (p.tq, p.match_weight)))
     }
 
     /// Where messages first name `terms` (a plan's): a form holding another one is placed at

@@ -6,7 +6,8 @@
 //! X, not how much they write: a member with two substantive answers outranks one with a
 //! dozen passing mentions, and a prolific member gains nothing from volume beyond their best
 //! few hits. The CLI (`chatlore people QUERY`), the MCP `people` tool and the browser share
-//! this one ranking.
+//! this one ranking. A query of filters alone has nothing to know about: its people come by
+//! their matching messages ([`WhoKnows::by_messages`]).
 
 use crate::people::{People, Person};
 use crate::query::Query;
@@ -39,6 +40,10 @@ pub struct WhoKnows {
     pub weighed: usize,
     /// Best first.
     pub experts: Vec<Expert>,
+    /// The query has no words, only filters (and exclusions): nothing to know about, so people
+    /// are ranked by their matching messages, as the browser's insights count them; scores are
+    /// 0 and the evidence is each one's newest messages among the newest [`BEST_HITS`].
+    pub by_messages: bool,
 }
 
 /// Ranks the people of `hits` (see the module doc): by score, then by how many hits, then
@@ -83,6 +88,35 @@ pub fn who_knows_counted(
 ) -> Result<WhoKnows, SearchError> {
     let results = engine.search(query, Page { limit: Some(BEST_HITS), offset: 0, sort: Sort::Relevance })?;
     let people = engine.people()?;
+    if !query.terms.iter().any(|t| !t.negated) {
+        // Without words the "best" hits are only the newest: ranking them would crown whoever
+        // spoke last. Everyone with a matching message counts, by how many.
+        let mut newest: BTreeMap<&str, Vec<Hit>> = BTreeMap::new();
+        for h in &results.hits {
+            newest.entry(people.label_of(&h.speaker)).or_default().push(h.clone());
+        }
+        let persons: BTreeMap<&str, &Person> = people.persons.iter().map(|p| (p.label.as_str(), p)).collect();
+        let mut experts: Vec<Expert> = matching
+            .iter()
+            .filter(|(_, &n)| n > 0)
+            .map(|(label, &n)| {
+                let hits = newest.remove(label.as_str()).unwrap_or_default();
+                let person = persons.get(label.as_str()).map_or_else(
+                    || Person {
+                        label: label.clone(),
+                        name: label.clone(),
+                        company: None,
+                        aliases: vec![hits.first().map_or_else(|| label.clone(), |h| h.speaker.clone())],
+                        messages: 0,
+                    },
+                    |p| (*p).clone(),
+                );
+                Expert { person, score: 0.0, hits, matching: n }
+            })
+            .collect();
+        experts.sort_by(|a, b| b.matching.cmp(&a.matching).then_with(|| a.person.label.cmp(&b.person.label)));
+        return Ok(WhoKnows { total: results.total, weighed: results.hits.len(), experts, by_messages: true });
+    }
     let experts = rank(&results.hits, &people)
         .into_iter()
         .map(|(person, score, hits)| {
@@ -90,7 +124,7 @@ pub fn who_knows_counted(
             Expert { person, score, hits, matching }
         })
         .collect();
-    Ok(WhoKnows { total: results.total, weighed: results.hits.len(), experts })
+    Ok(WhoKnows { total: results.total, weighed: results.hits.len(), experts, by_messages: false })
 }
 
 #[cfg(test)]

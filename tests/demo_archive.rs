@@ -204,6 +204,68 @@ fn cli_query_words_may_start_with_a_hyphen_and_filters_alone_are_a_query() {
 }
 
 #[test]
+fn discussions_and_people_take_hyphen_words_as_search_does() {
+    // The README gives them search's query language; `discussions 对账 -跨境` and
+    // `people 对账 -跨境` were clap errors ("unexpected argument '-跨' found", exit 2).
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("index");
+    index(&demo_archive(), &idx);
+    let (_e_dir, e) = engine();
+    let excluded = chatlore(&demo_archive(), &idx, &["discussions", "对账", "-跨境", "--json"]);
+    assert_eq!(excluded.status.code(), Some(0), "{}", stderr(&excluded));
+    // The same discussions and matching lines as the engine gives for the query.
+    let expected = e.discussions(&Query::parse("对账 -跨境").unwrap(), None, Sort::Relevance).unwrap();
+    let printed: Vec<(String, Vec<u64>)> = stdout(&excluded)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| {
+            let hits = v["hits"].as_array().unwrap().iter().map(|h| h.as_u64().unwrap()).collect();
+            (v["path"].as_str().unwrap().to_owned(), hits)
+        })
+        .collect();
+    let wanted: Vec<(String, Vec<u64>)> = expected
+        .discussions
+        .iter()
+        .map(|d| (d.discussion.path.clone(), d.hits.iter().map(|&l| u64::from(l)).collect()))
+        .collect();
+    assert!(!wanted.is_empty());
+    assert_eq!(printed, wanted);
+    let not_from = chatlore(&demo_archive(), &idx, &["discussions", "-from:陈默", "对账", "--json"]);
+    assert_eq!(not_from.status.code(), Some(0), "{}", stderr(&not_from));
+    let people = chatlore(&demo_archive(), &idx, &["people", "对账", "-跨境", "--json"]);
+    assert_eq!(people.status.code(), Some(0), "{}", stderr(&people));
+    assert!(json_lines(&people) > 0);
+    // Flags after the words are still flags, and a misspelt one is reported.
+    let limited = chatlore(&demo_archive(), &idx, &["people", "-跨境", "对账", "--limit", "1", "--json"]);
+    assert_eq!(json_lines(&limited), 1, "{}", stderr(&limited));
+    let typo = chatlore(&demo_archive(), &idx, &["discussions", "对账", "--limt", "3"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(stderr(&typo).contains("--limit"), "{}", stderr(&typo));
+}
+
+#[test]
+fn a_page_of_every_hit_says_how_many_it_shows_as_folded_copies() {
+    // A message exported twice under two nicknames is one hit on a page ("also posted as"),
+    // so `--limit` beyond the total printed "2 of 3 hit(s)", as if one were missing.
+    let arch = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let messages = [
+        ("09:00:00", "甲", "对账要按通道分开对，每个通道一份文件"),
+        ("09:00:00", "甲-某支付-产品", "对账要按通道分开对，每个通道一份文件"),
+        ("09:05:00", "乙", "对账文件每天早上拉取，拉不到就告警"),
+    ];
+    write(arch.path(), "g/_posts/2018-03-16-chat.markdown", log("2018-03-16", &messages));
+    let out = chatlore(arch.path(), dir.path(), &["search", "对账", "--limit", "100"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("also posted as"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("2 of 3 hit(s) (and 1 exact copy under another nickname"), "{}", stderr(&out));
+    let all = chatlore(arch.path(), dir.path(), &["search", "对账", "--limit", "0"]);
+    assert!(stderr(&all).contains("3 of 3 hit(s),"), "a full listing folds nothing: {}", stderr(&all));
+    let md = chatlore(arch.path(), dir.path(), &["search", "对账", "--format", "md"]);
+    assert!(stdout(&md).contains("2 of 3 hit(s) (and 1 exact copy"), "{}", stdout(&md));
+}
+
+#[test]
 fn cli_misspelt_filters_unknown_groups_and_empty_queries_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let idx = dir.path().join("index");

@@ -376,3 +376,24 @@ fn a_discussion_saying_something_about_the_term_outranks_one_that_only_names_it(
     let days: Vec<&str> = found.discussions.iter().map(|d| d.discussion.path.as_str()).collect();
     assert_eq!(days, [DAY2, DAY1], "{found:?}");
 }
+
+#[test]
+fn a_question_pasted_whole_finds_discussions_as_search_finds_its_messages() {
+    // `search` reads a pasted question as its key terms; `discussions` (the browser's default
+    // view and the MCP server's default) took it as one term of that whole text and found none.
+    let (_r, _d, engine) = setup();
+    let question = q("结售汇申报要找什么机构");
+    let all = Page { limit: None, offset: 0, sort: Sort::Relevance };
+    let messages = engine.search(&question, all).unwrap();
+    assert!(messages.total > 0, "search reads it as a question");
+    let r = engine.discussions(&question, None, Sort::Relevance).unwrap();
+    assert!(r.total > 0, "the discussions holding its key terms are found");
+    assert!(r.discussions[0].discussion.title.contains("结售汇"), "{:?}", r.discussions[0].discussion.title);
+    for d in &r.discussions {
+        assert!(!d.hits.is_empty(), "{d:?}");
+        for line in &d.hits {
+            let hit = messages.hits.iter().any(|h| h.path == d.discussion.path && h.line == *line);
+            assert!(hit, "line {line} of {} is a message hit of the question", d.discussion.path);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! `chatlore export --ndjson`: one object per message, every field as documented (the
-//! Quickwit doc mapping in the README relies on these names and types).
+//! Quickwit doc mapping in the README relies on these names and types). Neither `export` nor
+//! `generate` writes inside the archive it reads.
 
 mod common;
 
@@ -89,4 +90,56 @@ fn export_needs_no_flag_and_falls_back_on_a_malformed_topics_yaml_as_index_does(
     assert!(stdout(&indexed).contains("warning: topics.yaml"), "{}", stdout(&indexed));
     let with_flag = chatlore(&arch, &idx, &["export", "--ndjson"]);
     assert_eq!(stdout(&with_flag), stdout(&out));
+}
+
+#[test]
+fn an_export_is_never_written_inside_the_archive_it_reads() {
+    // `--out` naming one of the logs (a slip of the tab key) truncated it and wrote the export
+    // over it, with exit 0; one anywhere in the archive lands among the logs. Both are refused,
+    // and the archive is left byte for byte as it was.
+    let arch = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    let log = arch.path().join("payprod/_posts/2017-08-15-chat.markdown");
+    let before = std::fs::read(&log).unwrap();
+    let cases =
+        [log.clone(), arch.path().join("messages.ndjson"), arch.path().join("payprod/../payprod/_posts/../new.ndjson")];
+    for out_path in &cases {
+        let out = chatlore(arch.path(), dir.path(), &["export", "--out", out_path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}: {}", out_path.display(), stderr(&out));
+        assert!(stderr(&out).contains("inside the archive"), "{}", stderr(&out));
+    }
+    assert_eq!(std::fs::read(&log).unwrap(), before, "the log is untouched");
+    assert!(!arch.path().join("messages.ndjson").exists() && !arch.path().join("payprod/new.ndjson").exists());
+    // A symbolic link outside the archive that leads to a log is refused too.
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link.ndjson");
+        std::os::unix::fs::symlink(&log, &link).unwrap();
+        let out = chatlore(arch.path(), dir.path(), &["export", "--out", link.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(std::fs::read(&log).unwrap(), before, "the log is untouched");
+    }
+    // Beside the archive is fine.
+    let fine = dir.path().join("messages.ndjson");
+    let out = chatlore(arch.path(), dir.path(), &["export", "--out", fine.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_synthetic_archive_is_never_generated_inside_the_archive_it_learns_from() {
+    // `generate --from A --out A/gen` nested a synthetic archive inside A: the next `index` of
+    // A read gen/<group>/_posts as one more group and doubled its messages with made-up ones.
+    let arch = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    let inside = arch.path().join("gen");
+    let from = arch.path().to_str().unwrap();
+    let out = chatlore(arch.path(), dir.path(), &["generate", "--from", from, "--out", inside.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("inside the archive"), "{}", stderr(&out));
+    assert!(!inside.exists(), "nothing written");
+    let beside = dir.path().join("gen");
+    let out = chatlore(arch.path(), dir.path(), &["generate", "--from", from, "--out", beside.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

@@ -62,9 +62,18 @@ fn or_and_the_glossary() {
     assert_eq!(texts(&engine, "=chargeback OR =调单"), both);
     assert_eq!(texts(&engine, "拒付"), both);
     assert_eq!(texts(&engine, "=chargeback"), vec!["chargeback 怎么处理"]);
-    // An excluded term excludes itself only.
+    // An excluded term leaves out what it finds, its glossary forms included; `=` the word only.
     assert_eq!(texts(&engine, "快捷 -chargeback").len(), 2);
-    assert_eq!(texts(&engine, "处理 -拒付"), vec!["chargeback 怎么处理"]);
+    assert!(texts(&engine, "处理 -拒付").is_empty());
+    assert!(texts(&engine, "处理 OR 记账 -chargeback").is_empty());
+    assert_eq!(texts(&engine, "处理 -=拒付"), vec!["chargeback 怎么处理"]);
+    assert_eq!(texts(&engine, "处理 OR 记账 -=chargeback"), vec!["调单来了，记帐要小心"]);
+    let excluded = engine.expand(&Query::parse("处理 -拒付").unwrap());
+    assert!(
+        excluded.expansion_note()[0].starts_with("-拒付: also 调单, chargeback"),
+        "{:?}",
+        excluded.expansion_note()
+    );
     let expanded = engine.expand(&Query::parse("chargeback").unwrap());
     assert!(expanded.expansion_note()[0].starts_with("chargeback: also 拒付, 调单"), "{:?}", expanded.expansion_note());
     let r = engine.search(&Query::parse("chargeback").unwrap(), Page::default()).unwrap();

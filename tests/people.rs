@@ -136,11 +136,14 @@ fn the_people_command_lists_and_answers() {
     // 9 nicknames, 7 people; most messages first.
     assert_eq!(rows.len(), 7);
     assert!(rows.windows(2).all(|w| w[0]["messages"].as_u64() >= w[1]["messages"].as_u64()));
+    // A person is named by the same key with or without a query.
+    assert!(rows.iter().all(|r| r["person"].is_string() && r.get("label").is_none()), "{rows:?}");
     let out = chatlore(&archive, &index, &["people", "--json", "--limit", "2", "结售汇"]);
     assert!(out.status.success());
     let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 2);
     for r in &rows {
+        assert!(r["person"].is_string(), "{r}");
         let ev = r["evidence"].as_array().unwrap();
         assert!(!ev.is_empty() && ev.len() <= 3);
         for e in ev {
@@ -330,4 +333,35 @@ fn an_open_engine_sees_new_people_rules_after_index() {
     assert_eq!(tims(&engine), 2);
     assert_eq!(total(&engine, "from:Tim-魔线科技-产品总监"), 2);
     assert!(!engine.reload().unwrap(), "nothing new the second time");
+}
+
+#[test]
+fn people_of_filters_alone_are_ranked_by_their_matching_messages() {
+    // `people topic:…` or `people date:…` has no words to know about: the 200 "best" hits were
+    // only the newest, so whoever spoke last came first (score 0.0 for all) and a member with
+    // more messages, all older, ranked below or vanished.
+    let dir = tempfile::tempdir().unwrap();
+    let (archive, index) = (dir.path().join("archive"), dir.path().join("index"));
+    let at = |i: usize| format!("{:02}:{:02}:{:02}", 9 + i / 3600, i / 60 % 60, i % 60);
+    let day = |date: &str, who: &str, n: usize, about: &str| {
+        let texts: Vec<(String, String)> = (0..n).map(|i| (at(i), format!("第{i}条，说的是{about}的事"))).collect();
+        let rows: Vec<(&str, &str, &str)> = texts.iter().map(|(t, x)| (t.as_str(), who, x.as_str())).collect();
+        log(date, &rows)
+    };
+    write(&archive, "g/_posts/2018-01-02-chat.markdown", day("2018-01-02", "王大锤-某支付", 150, "通道"));
+    write(&archive, "g/_posts/2018-01-09-chat.markdown", day("2018-01-09", "李小龙-某银行", 120, "对账"));
+    let out = chatlore(&archive, &index, &["people", "--json", "group:g"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ranked: Vec<(&str, u64)> =
+        rows.iter().map(|r| (r["person"].as_str().unwrap(), r["matching_messages"].as_u64().unwrap())).collect();
+    assert_eq!(ranked, vec![("王大锤", 150), ("李小龙", 120)], "most messages under the filters first");
+    let human = chatlore(&archive, &index, &["people", "group:g"]);
+    let text = stdout(&human);
+    assert!(text.starts_with("1. 王大锤") && !text.contains("score 0.0"), "{text}");
+    assert!(common::stderr(&human).contains("by their matching messages"), "{}", common::stderr(&human));
+    // With words, it is who knows about them, as before.
+    let words = chatlore(&archive, &index, &["people", "--json", "对账"]);
+    let first: Value = serde_json::from_str(stdout(&words).lines().next().unwrap()).unwrap();
+    assert_eq!(first["person"], "李小龙");
 }

@@ -545,6 +545,11 @@ fn paste_goes_into_the_search_box() {
     app.dispatch(Event::Paste("断直连\n".into()));
     assert_eq!(app.input.text, "断直连");
     assert_eq!(app.results.total, 4);
+    // Words on two lines stay two words (they ran together as 断直连网联, which nothing holds).
+    ctrl(&mut app, 'k');
+    app.dispatch(Event::Paste("断直连\r\n网联\t\n".into()));
+    assert_eq!(app.input.text, "断直连 网联");
+    assert!(app.results.total > 0 && app.results.error.is_none(), "{:?}", app.results.error);
 }
 
 /// The README's key table, as the binding table says it should read.
@@ -1098,4 +1103,30 @@ fn insights_show_who_knows_about_the_words() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.chips.iter().map(ToString::to_string).collect::<Vec<_>>(), ["from:龚晓冬"]);
     assert_eq!(app.results.total, 2);
+}
+
+#[test]
+fn a_glossary_form_found_is_highlighted_in_the_conversation_and_n_walks_it() {
+    // `reconciliation` finds the demo's 对账 through the glossary: the conversation must
+    // highlight what was found, count it as a match and let n/N reach it, as the results do.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "reconciliation");
+    assert_eq!(app.results.total, 6, "the glossary adds 对账");
+    assert!(app.results.hits.iter().all(|h| !h.highlights.is_empty()));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Conversation);
+    let c = app.conversation.as_ref().unwrap();
+    assert!(c.matches.contains(&c.focus), "the hit is a match of its day: {:?}", c.matches);
+    assert!(app.conversation_terms().contains(&"对账"), "{:?}", app.conversation_terms());
+    // Discussion rows: the best line's synonym is highlighted too.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    assert!(app.discussions);
+    assert!(!app.results.discussions.is_empty());
+    for row in &app.results.discussions {
+        let (text, ranges) = row.best.as_ref().expect("a best line");
+        assert!(!ranges.is_empty(), "nothing highlighted in {text}");
+    }
 }

@@ -425,6 +425,34 @@ fn saved_searches_are_kept_across_runs_outside_the_archive() {
 }
 
 #[test]
+fn a_search_saved_survives_the_terminal_closing_under_the_browser() {
+    // Closing the terminal window (or losing the SSH connection) kills the browser with SIGHUP:
+    // no quit, no code run at exit. A search saved and one run before must be on disk already.
+    let (arch, idx) = demo_copy();
+    let index = idx.path().join("index");
+    let data = format!("{}.data", index.display());
+    let Some(tmux) = Tmux::start("hangup", &browser(arch.path(), &index, ""), 100, 30) else { return };
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.text("对账 group:payprod");
+    tmux.wait_for("the hits", |s| s.contains(" 4 hits · "));
+    tmux.keys(&["Enter", "b"]);
+    tmux.wait_for("the name prompt", |s| s.contains("Save the search as"));
+    tmux.keys(&["C-k"]);
+    tmux.text("支付对账");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("saved", |s| s.contains("saved as “支付对账”"));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    // The terminal goes away with the browser in it.
+    drop(tmux);
+    let saved = std::fs::read_to_string(Path::new(&data).join("saved-searches.json"))
+        .expect("the saved search was written when it was saved");
+    assert!(saved.contains("\"name\": \"支付对账\"") && saved.contains("对账 group:payprod"), "{saved}");
+    let recent = std::fs::read_to_string(Path::new(&data).join("recent-searches"))
+        .expect("the search run was written when it was run");
+    assert_eq!(recent, "对账 group:payprod\n");
+}
+
+#[test]
 fn a_saved_searches_file_that_does_not_parse_is_reported_and_left_alone() {
     let (arch, idx) = demo_copy();
     let index = idx.path().join("index");

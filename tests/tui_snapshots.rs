@@ -171,6 +171,43 @@ fn wide_terminal_shows_results_beside_the_conversation() {
     snap!("insights_wide", app);
 }
 
+#[test]
+fn a_narrow_conversation_title_keeps_where_the_reader_is() {
+    // Beside the results (the split view of a 120-column terminal) the title was cut at the
+    // pane's edge: `… · 5/9 · match 1/1 · discussion 1–` or `… · discussion 21` (of 218–223).
+    // It gives up the group's display name, the pane's name, the group, then the date first.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, (120, 30));
+    typed(&mut app, "对账");
+    app.update(Action::Enter);
+    let screen = frame(&app);
+    let top = screen.lines().find(|l| l.contains("┐┌")).expect("two panes side by side").to_owned();
+    let conversation = app.conversation.as_ref().expect("the preview is open");
+    let (a, b) = conversation.span.expect("a discussion opened");
+    let span = format!("discussion {}–{} ", a + 1, b + 1);
+    assert!(top.contains(&span), "the whole span in the title: {top}");
+    assert!(top.contains(" · match "), "{top}");
+    assert!(top.contains(&conversation.day.date.to_string()), "{top}");
+}
+
+#[test]
+fn the_status_bar_keeps_its_two_sides_apart_at_any_width() {
+    // Below 58 columns the note ran into the index state: `citation sent to thindex ✓ …`.
+    let dir = tempfile::tempdir().unwrap();
+    let note = "citation sent to the terminal (OSC 52)";
+    for width in 30..=100u16 {
+        let mut app = app(&dir, (width, 12));
+        app.note = Some(note.to_owned());
+        let screen = frame(&app);
+        let status = screen.lines().last().expect("a status line").to_owned();
+        assert!(status.contains(" index ✓"), "{width}: {status}");
+        assert!(status.contains(note) || status.contains("… index ✓"), "{width}: {status}");
+        if width >= 70 {
+            assert!(status.contains(note) && status.contains("index ✓ 11 logs · 138 msgs"), "{width}: {status}");
+        }
+    }
+}
+
 /// Events from a list (`None`: the wait ran out), then nothing.
 struct Script(Vec<Option<Event>>);
 
@@ -210,6 +247,7 @@ fn the_loop_runs_on_any_backend_until_quit() {
             None
         },
         || std::mem::take(&mut *answers.borrow_mut()),
+        |_| {},
     )
     .unwrap();
     assert!(app.quit);

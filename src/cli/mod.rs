@@ -211,9 +211,9 @@ pub enum Color {
     Never,
 }
 
-/// Parses the command line. The query words of `search` may start with `-` (`对账 -跨境`,
-/// `-from:陈默`): every argument after `search` that is not one of its flags (or a flag's
-/// value) is a query word, moved behind a `--` so that clap takes it as one. An unknown
+/// Parses the command line. The query words of `search`, `discussions` and `people` may start
+/// with `-` (`对账 -跨境`, `-from:陈默`): every argument after the command that is not one of its
+/// flags (or a flag's value) is a query word, moved behind a `--` so that clap takes it as one. An unknown
 /// `--word` stays a flag, for clap to report.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
     let args: Vec<OsString> = args.into_iter().collect();
@@ -263,10 +263,9 @@ fn query_words_last(command: &clap::Command, args: Vec<OsString>) -> Vec<OsStrin
         }
         break;
     }
-    let Some(search) = command.find_subcommand("search") else { return args };
-    if args.get(i).and_then(|a| a.to_str()) != Some("search") {
-        return args;
-    }
+    // Every command that takes the query language.
+    let name = args.get(i).and_then(|a| a.to_str()).filter(|n| ["search", "discussions", "people"].contains(n));
+    let Some(search) = name.and_then(|n| command.find_subcommand(n)) else { return args };
     let (mut flags, mut words): (Vec<OsString>, Vec<OsString>) = (args[..=i].to_vec(), Vec::new());
     let mut rest = args[i + 1..].iter();
     while let Some(arg) = rest.next() {
@@ -393,6 +392,15 @@ fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
     }
     let summary = match out {
         Some(path) => {
+            if let (Some(to), Ok(root)) = (resolved(path), archive.canonicalize()) {
+                anyhow::ensure!(
+                    !to.starts_with(&root),
+                    "--out {} is inside the archive {}: the export is never written among the logs it \
+                     reads (it could replace one); give a path outside the archive",
+                    print::path(path),
+                    print::path(archive)
+                );
+            }
             let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
             chatlore::export::ndjson(archive, &taxonomy, &mut std::io::BufWriter::new(file))?
         }
@@ -405,9 +413,28 @@ fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where writing to `path` lands: the file itself when it exists (a link followed), else its
+/// folder, resolved, joined with its name; `None` when its folder does not exist either.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Some(parent.canonicalize().ok()?.join(path.file_name()?))
+}
+
 fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<ExitCode> {
     anyhow::ensure!(scale >= 1, "--scale must be 1 or more");
     anyhow::ensure!(!out.exists(), "{} exists already; give a new folder", out.display());
+    if let (Some(to), Ok(root)) = (resolved(out), from.canonicalize()) {
+        anyhow::ensure!(
+            !to.starts_with(&root),
+            "--out {} is inside the archive {}: its synthetic logs would be indexed with the real ones; \
+             give a folder outside it",
+            print::path(out),
+            print::path(from)
+        );
+    }
     let started = Instant::now();
     let model = chatlore::generate::Model::learn(from)?;
     let (files, messages) = model.write(out, scale, seed)?;

@@ -117,9 +117,8 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, near: &[Hit], format: F
                 human_hits(&mut out, near, color)?;
             }
             out.flush()?;
-            let shown = r.hits.len();
             let near = if near.is_empty() { String::new() } else { format!(", {} near", near.len()) };
-            eprintln!("{shown} of {} hit(s){near}, {:.1} ms", r.total, r.elapsed.as_secs_f64() * 1000.0);
+            eprintln!("{}{near}, {:.1} ms", shown_of(r), r.elapsed.as_secs_f64() * 1000.0);
         }
         Format::Md => markdown(&mut out, engine, query, r, near)?,
     }
@@ -178,7 +177,15 @@ pub fn people(persons: &[Person], json: bool) -> Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     for p in persons {
         if json {
-            serde_json::to_writer(&mut out, p)?;
+            // The keys of `people QUERY --json` (`person` is the label), plus `messages`.
+            let value = serde_json::json!({
+                "person": p.label,
+                "name": p.name,
+                "company": p.company,
+                "aliases": p.aliases,
+                "messages": p.messages,
+            });
+            serde_json::to_writer(&mut out, &value)?;
             writeln!(out)?;
             continue;
         }
@@ -231,13 +238,16 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
             continue;
         }
         let company = e.person.company.as_deref().map(|c| format!(" ({})", clean_line(c))).unwrap_or_default();
+        let weighed = if who.by_messages {
+            String::new()
+        } else {
+            format!(" · score {:.1} · {} of the best hits", e.score, e.hits.len())
+        };
         writeln!(
             out,
-            "{}. {}{company} · score {:.1} · {} of the best hits · {} matching messages{}",
+            "{}. {}{company}{weighed} · {} matching messages{}",
             rank + 1,
             clean_line(&e.person.label),
-            e.score,
-            e.hits.len(),
             e.matching,
             aliases(&e.person)
         )?;
@@ -257,7 +267,14 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
         }
     }
     out.flush()?;
-    if !json {
+    if !json && who.by_messages {
+        let shown = who.experts.len().min(limit);
+        eprintln!(
+            "{shown} of {} people, by their matching messages (no words to rank by), of {} matching message(s)",
+            who.experts.len(),
+            who.total
+        );
+    } else if !json {
         let shown = who.experts.len().min(limit);
         eprintln!(
             "{shown} of {} people, from the best {} of {} matching message(s)",
@@ -317,6 +334,19 @@ fn wrap(text: &str, ranges: &[Range<usize>], (on, off): (&str, &str)) -> String 
     s
 }
 
+/// `20 of 718 hit(s)`, saying how many more messages the page shows as exact copies folded
+/// into its hits (`also posted as …`): without it, a page of every hit reads `671 of 718` as if
+/// 47 were missing.
+fn shown_of(r: &Results) -> String {
+    let folded: usize = r.hits.iter().map(|h| h.also.len()).sum();
+    let copies = match folded {
+        0 => String::new(),
+        1 => " (and 1 exact copy under another nickname, shown as \"also posted as\")".to_owned(),
+        n => format!(" (and {n} exact copies under other nicknames, shown as \"also posted as\")"),
+    };
+    format!("{} of {} hit(s){copies}", r.hits.len(), r.total)
+}
+
 /// A markdown export: one section per day, each message quoted with its source line.
 fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results, near: &[Hit]) -> Result<()> {
     let handle = engine.handle();
@@ -324,7 +354,7 @@ fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results, n
     let q: Vec<String> =
         query.terms.iter().map(|t| t.text.clone()).chain(query.filters.iter().map(ToString::to_string)).collect();
     writeln!(out, "# chatlore: {}\n", clean_line(&q.join(" ")))?;
-    writeln!(out, "{} of {} hit(s).\n", r.hits.len(), r.total)?;
+    writeln!(out, "{}.\n", shown_of(r))?;
     markdown_hits(out, groups, &r.hits)?;
     if !near.is_empty() {
         writeln!(out, "---\n\n{} {NEAR_HEADING}.\n", near.len())?;

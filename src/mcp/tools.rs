@@ -523,26 +523,37 @@ impl Tools {
         let who = crate::who::who_knows(engine, &query)?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
-        let mut text = format!(
-            "{} messages match `{}`. The people who wrote its {} best hits, by the sum of the scores of each one's best {} (what they wrote, not how much), nicknames joined into people. Cite their messages as path:line.\n",
-            who.total,
-            args.query.trim(),
-            who.weighed,
-            crate::who::SCORED_HITS
-        );
+        let mut text = if who.by_messages {
+            format!(
+                "{} messages match `{}`. With no words to rank by, the people who wrote them, by how many (nicknames joined into people), each with their newest messages. Cite their messages as path:line.\n",
+                who.total,
+                args.query.trim()
+            )
+        } else {
+            format!(
+                "{} messages match `{}`. The people who wrote its {} best hits, by the sum of the scores of each one's best {} (what they wrote, not how much), nicknames joined into people. Cite their messages as path:line.\n",
+                who.total,
+                args.query.trim(),
+                who.weighed,
+                crate::who::SCORED_HITS
+            )
+        };
         let mut people = Vec::new();
         for (n, e) in who.experts.iter().take(limit).enumerate() {
             let p = &e.person;
             let company = p.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
             let also =
                 if p.aliases.len() > 1 { format!(", posting as {}", p.aliases.join(", ")) } else { String::new() };
+            let weighed = if who.by_messages {
+                String::new()
+            } else {
+                format!("{} of the best hits (score {:.1}), ", e.hits.len(), e.score)
+            };
             let _ = write!(
                 text,
-                "\n{}. {}{company}{also} — {} of the best hits (score {:.1}), {} matching message(s) in all\n",
+                "\n{}. {}{company}{also} — {weighed}{} matching message(s) in all\n",
                 n + 1,
                 p.label,
-                e.hits.len(),
-                e.score,
                 e.matching
             );
             let evidence: Vec<&Hit> = e.hits.iter().take(PEOPLE_EVIDENCE).collect();
@@ -570,8 +581,9 @@ impl Tools {
         if who.experts.len() > limit {
             let _ = write!(
                 text,
-                "\n{} more people wrote some of the best hits; raise limit to see them.\n",
-                who.experts.len() - limit
+                "\n{} more people wrote some of {}; raise limit to see them.\n",
+                who.experts.len() - limit,
+                if who.by_messages { "them" } else { "the best hits" }
             );
         }
         if who.experts.is_empty() {

@@ -186,6 +186,9 @@ pub struct Found {
     /// Where the kept message and discussion are now (a search with `keep`).
     pub kept: Option<usize>,
     pub kept_discussion: Option<usize>,
+    /// What the hits are highlighted on ([`crate::search::Results::terms`]): glossary forms
+    /// included, so a conversation opened on a hit highlights what was found.
+    pub terms: Vec<String>,
 }
 
 /// A day opened for the conversation.

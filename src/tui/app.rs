@@ -115,6 +115,8 @@ pub struct ResultsState {
     pub discussion_selected: usize,
     /// A search for the current query is running (what is shown is the previous one's).
     pub searching: bool,
+    /// What the hits are highlighted on, glossary forms included (the worker's answer).
+    pub terms: Vec<String>,
 }
 
 /// A day's log opened on a message.
@@ -585,6 +587,7 @@ impl App {
             r.elapsed = f.elapsed;
             r.discussions = f.discussions;
             r.discussions_total = f.discussions_total;
+            r.terms = f.terms;
             r.error = None;
             if kept && self.waiting.day.is_some() {
                 // The conversation is being reopened where it was; it decides the preview.
@@ -940,6 +943,7 @@ impl App {
                 r.total = 0;
                 r.discussions.clear();
                 r.discussions_total = 0;
+                r.terms.clear();
                 r.searching = false;
                 self.waiting.search = None;
                 self.sync_preview();
@@ -1108,7 +1112,7 @@ impl App {
     /// Opens a day: at once when it is the day shown with the same words to highlight,
     /// else by asking the worker.
     fn load_day(&mut self, source: DaySource, at: At, span: Option<(u32, u32)>, keep: Option<(isize, Option<u32>)>) {
-        let mut terms: Vec<String> = self.results.query.highlight_terms().into_iter().map(str::to_owned).collect();
+        let mut terms = self.results.terms.clone();
         terms.extend(self.topic_keywords());
         if let (DaySource::Path(path), Some(c), None) = (&source, self.conversation.as_mut(), &keep) {
             if c.day.path == *path && c.terms == terms {

@@ -92,6 +92,7 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
             false
         }
     });
+    let mut kept = (app.recent.clone(), app.saved.clone());
     let start = app.start();
     let result = run_loop(
         &mut terminal,
@@ -125,14 +126,24 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
             }
             actions
         },
+        |app| {
+            // Written as soon as they change, not at quit: a terminal closed under the browser
+            // (SIGHUP kills it) must not take a search just saved with it. A failed write is
+            // said in the status bar; it is no reason to fail the session.
+            if app.recent != kept.0 {
+                kept.0.clone_from(&app.recent);
+                if let Some(Err(e)) = recent_file.as_ref().map(|f| recent::save(f, &app.recent)) {
+                    app.note = Some(format!("recent searches not written: {e}"));
+                }
+            }
+            if app.saved != kept.1 {
+                kept.1.clone_from(&app.saved);
+                if let Some(Err(e)) = saved_file.as_ref().map(|f| recent::save_saved(f, &app.saved)) {
+                    app.alert = Some(format!("saved searches not written: {e}"));
+                }
+            }
+        },
     );
-    // Losing the user's lists of searches is no reason to fail the session.
-    if let Some(f) = &recent_file {
-        let _ = recent::save(f, &app.recent);
-    }
-    if let Some(f) = &saved_file {
-        let _ = recent::save_saved(f, &app.saved);
-    }
     result
 }
 
@@ -140,7 +151,8 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
 /// `start` are the effects to begin with; `effects` hands one to whoever carries it out (an
 /// answer it has at once comes back); `reports` drains the other event sources (the worker's
 /// answers, the archive watcher). While an answer is awaited the loop looks for it often, so
-/// results show as soon as they come; typing is applied and drawn at once meanwhile.
+/// results show as soon as they come; typing is applied and drawn at once meanwhile. `keep`
+/// sees the state after every round of updates (the runtime writes the user's lists there).
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -148,6 +160,7 @@ pub fn run_loop<B: Backend>(
     start: Vec<Effect>,
     mut effects: impl FnMut(Effect) -> Option<Action>,
     mut reports: impl FnMut() -> Vec<Action>,
+    mut keep: impl FnMut(&mut App),
 ) -> Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -162,6 +175,7 @@ where
                 }
             }
         }
+        keep(app);
         let mut drawn = None;
         terminal.draw(|f| drawn = Some(ui::draw(f, app)))?;
         app.drawn = drawn;
@@ -204,9 +218,25 @@ pub fn dispatch(app: &mut App, event: Event) -> Vec<Effect> {
             None => Vec::new(),
         },
         Event::Paste(text) if app.typing() => {
-            text.chars().filter(|c| !c.is_control()).flat_map(|c| app.update(Action::Input(c))).collect()
+            pasted(&text).chars().flat_map(|c| app.update(Action::Input(c))).collect()
         }
         Event::Resize(w, h) => app.update(Action::Resize(w, h)),
         _ => Vec::new(),
     }
+}
+
+/// Pasted text as typed into a one-line input: line breaks, tabs and other control characters
+/// separate words as a space does (a question pasted over two lines keeps its words apart),
+/// each run of them one space, none at the end.
+fn pasted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !c.is_control() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
 }

@@ -204,6 +204,7 @@ impl Executor {
             discussions_total: 0,
             kept: None,
             kept_discussion: None,
+            terms: Vec::new(),
         };
         let mut offset = job.offset;
         // Pages until the wanted hit is loaded, or the kept one found (within a page or so of
@@ -213,6 +214,7 @@ impl Executor {
             let r = engine.search(&job.query, page).map_err(|e| e.to_string())?;
             found.total = r.total;
             found.elapsed += r.elapsed;
+            found.terms = r.terms;
             let got = r.hits.len();
             found.hits.extend(r.hits);
             offset += got;
@@ -226,7 +228,7 @@ impl Executor {
             }
         }
         if job.discussions && job.offset == 0 {
-            let terms: Vec<&str> = job.query.highlight_terms();
+            let terms: Vec<&str> = found.terms.iter().map(String::as_str).collect();
             let r = engine.discussions(&job.query, Some(PAGE), job.sort).map_err(|e| e.to_string())?;
             found.discussions_total = r.total;
             found.discussions = r

@@ -39,7 +39,20 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         (None, Some((a, b))) => format!(" · discussion {}–{}", a + 1, b + 1),
         (None, None) => String::new(),
     };
-    let title = format!(" 对话 {} · {group} · {}/{}{position}{range} ", c.day.date, c.focus + 1, c.day.messages.len());
+    let at = format!("{}/{}{position}{range}", c.focus + 1, c.day.messages.len());
+    // The title gives up the group's display name, the pane's name, the group, then the date
+    // (the selected row shows them) before being cut: where the reader is (message, match,
+    // discussion) matters more.
+    let room = usize::from(area.width.saturating_sub(2));
+    let titles = [
+        format!(" 对话 {} · {group} · {at} ", c.day.date),
+        format!(" 对话 {} · {} · {at} ", c.day.date, c.day.group),
+        format!(" {} · {} · {at} ", c.day.date, c.day.group),
+        format!(" {} · {at} ", c.day.date),
+        format!(" {at} "),
+    ];
+    let fits = |t: &String| unicode_width::UnicodeWidthStr::width(t.as_str()) <= room;
+    let title = titles.iter().find(|t| fits(t)).unwrap_or(&titles[4]).clone();
     let block = pane(title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);

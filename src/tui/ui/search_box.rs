@@ -35,7 +35,13 @@ pub fn draw(frame: &mut Frame, app: &App, search: Rect, chips: Rect) {
     let chips_focused = app.focus == Focus::Chips && app.overlay.is_none();
     let mut line = vec![Span::styled(" 筛选 ", DIM)];
     if app.chips.is_empty() {
-        line.push(Span::styled("none · f filters, s speakers, t topics, d dates, D days", DIM));
+        // In the search box these letters are typed: the hint says where they are keys.
+        let hint = if focused {
+            "none · in the results: f filters, s speakers, t topics, d dates, D days"
+        } else {
+            "none · f filters, s speakers, t topics, d dates, D days"
+        };
+        line.push(Span::styled(hint, DIM));
     }
     for (i, chip) in app.chips.iter().enumerate() {
         let style = if chips_focused && i == app.chip_selected { SELECTED } else { ACCENT };

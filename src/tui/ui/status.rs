@@ -1,16 +1,27 @@
 //! The status bar: the exact hit count and query time on the left, the index state (with a
 //! gauge while indexing) and the last note on the right.
 
-use super::{hits, thousands, DIM, ERROR};
+use super::{fit, hits, thousands, DIM, ERROR};
 use crate::tui::app::{App, IndexStatus};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+/// Columns the index state takes at most.
+const RIGHT: u16 = 38;
+/// Columns the left side keeps however narrow the terminal.
+const LEFT: u16 = 20;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let [left, right] = Layout::horizontal([Constraint::Min(20), Constraint::Length(38)]).areas(area);
+    let right_text = index_text(app);
+    let want = right_text.as_ref().map_or(RIGHT, |(t, _)| (t.width() as u16).min(RIGHT));
+    // A column between the two sides, so that they never run together.
+    let width = want.min(area.width.saturating_sub(LEFT + 1));
+    let [left, _, right] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(1), Constraint::Length(width)]).areas(area);
     let r = &app.results;
     let mut spans = vec![];
     if let Some(alert) = &app.alert {
@@ -28,10 +39,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM));
         spans.push(Span::styled(" · ? keys", DIM));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(Paragraph::new(Line::from(cut(spans, usize::from(left.width)))), left);
 
-    match &app.index {
-        IndexStatus::Updating { done, total } => {
+    match (&app.index, right_text) {
+        (IndexStatus::Updating { done, total }, _) => {
             let ratio = if *total == 0 { 0.0 } else { (*done as f64 / *total as f64).clamp(0.0, 1.0) };
             let gauge = LineGauge::default()
                 .ratio(ratio)
@@ -40,20 +51,44 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 .unfilled_style(DIM);
             frame.render_widget(gauge, right);
         }
-        state => {
-            let (text, style) = match state {
-                IndexStatus::Opening => ("opening the index…".to_owned(), DIM),
-                IndexStatus::Checking => ("checking the archive…".to_owned(), DIM),
-                IndexStatus::Ready => {
-                    let m = app.catalog.as_ref().map(|k| (k.meta.files, k.meta.messages));
-                    let (files, messages) = m.unwrap_or_default();
-                    (format!("index ✓ {files} logs · {} msgs", thousands(messages)), DIM)
-                }
-                IndexStatus::Busy => ("another chatlore is indexing…".to_owned(), Style::new().fg(Color::Yellow)),
-                IndexStatus::Failed(e) => (format!("index error: {e}"), ERROR),
-                IndexStatus::Updating { .. } => unreachable!("drawn above"),
-            };
-            frame.render_widget(Paragraph::new(Line::styled(text, style)).right_aligned(), right);
+        (_, Some((text, style))) => {
+            let text = fit(&text, usize::from(right.width));
+            frame.render_widget(Paragraph::new(Line::styled(text.trim_end().to_owned(), style)).right_aligned(), right);
+        }
+        (_, None) => {}
+    }
+}
+
+/// The index state as text, or `None` while indexing (a gauge is drawn).
+fn index_text(app: &App) -> Option<(String, Style)> {
+    Some(match &app.index {
+        IndexStatus::Opening => ("opening the index…".to_owned(), DIM),
+        IndexStatus::Checking => ("checking the archive…".to_owned(), DIM),
+        IndexStatus::Ready => {
+            let m = app.catalog.as_ref().map(|k| (k.meta.files, k.meta.messages));
+            let (files, messages) = m.unwrap_or_default();
+            (format!("index ✓ {files} logs · {} msgs", thousands(messages)), DIM)
+        }
+        IndexStatus::Busy => ("another chatlore is indexing…".to_owned(), Style::new().fg(Color::Yellow)),
+        IndexStatus::Failed(e) => (format!("index error: {e}"), ERROR),
+        IndexStatus::Updating { .. } => return None,
+    })
+}
+
+/// `spans` within `width` columns, the last one kept cut with `…`.
+fn cut(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut used = 0;
+    for span in spans {
+        let w = span.content.width();
+        if used + w <= width {
+            used += w;
+            out.push(span);
+        } else {
+            let text = fit(&span.content, width - used);
+            out.push(Span::styled(text, span.style));
+            break;
         }
     }
+    out
 }

@@ -626,12 +626,15 @@ impl Tools {
         }
         let groups = Facets::top(&all.groups, usize::MAX);
         let speakers = Facets::top(&all.speakers, 10);
+        // People, as `chatlore stats` lists them: a person's nicknames counted together.
+        let people = Facets::top(&all.people, 10);
         let (first, last) = (all.months.keys().next(), all.months.keys().next_back());
         let mut text = format!(
-            "{} logs, {} messages, {} groups, {} speakers, from {} to {}.\n\nGroups:\n",
+            "{} logs, {} messages, {} groups, {} people ({} nicknames), from {} to {}.\n\nGroups:\n",
             meta.files,
             all.total,
             all.groups.len(),
+            all.people.len(),
             all.speakers.len(),
             first.map_or("-", String::as_str),
             last.map_or("-", String::as_str)
@@ -643,9 +646,11 @@ impl Tools {
         for (y, n) in &years {
             let _ = writeln!(text, "- {y}: {n}");
         }
-        text.push_str("\nTop speakers:\n");
-        for (s, n) in &speakers {
-            let _ = writeln!(text, "- {s}: {n}");
+        text.push_str(
+            "\nTop people (a person's nicknames counted together; the people tool finds who knows about a subject):\n",
+        );
+        for (p, n) in &people {
+            let _ = writeln!(text, "- {p}: {n}");
         }
         text.push_str("\nTop companies (parsed from nicknames):\n");
         for (c, n) in companies.iter().take(10) {
@@ -663,7 +668,9 @@ impl Tools {
             "kinds": all.kinds,
             "topics": all.topics,
             "speakers": all.speakers.len(),
+            "people": all.people.len(),
             "top_speakers": speakers,
+            "top_people": people,
             "top_companies": companies.iter().take(10).collect::<Vec<_>>(),
         });
         Ok(Answer { text, json })
@@ -1366,6 +1373,14 @@ mod tests {
         let s = t.stats().unwrap();
         assert_eq!(s.json["messages"], 138);
         assert_eq!(s.json["files"], 11);
+        // People, not nicknames, as `chatlore stats` lists them.
+        let facets = t.engine().unwrap().facets(&Query::default()).unwrap();
+        let people: Vec<(String, u64)> =
+            Facets::top(&facets.people, 10).into_iter().map(|(p, n)| (p.to_owned(), n)).collect();
+        assert_eq!(s.json["people"].as_u64(), Some(facets.people.len() as u64));
+        assert_eq!(s.json["top_people"], json!(people));
+        let (first, n) = &people[0];
+        assert!(s.text.contains("Top people (") && s.text.contains(&format!("- {first}: {n}\n")), "{}", s.text);
         let topics = t.topics().unwrap();
         let list = topics.json["topics"].as_array().unwrap();
         assert_eq!(list.len(), 14);

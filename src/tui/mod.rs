@@ -137,10 +137,13 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
                 }
             }
             if app.saved != kept.1 {
-                kept.1.clone_from(&app.saved);
-                if let Some(Err(e)) = saved_file.as_ref().map(|f| recent::save_saved(f, &app.saved)) {
-                    app.alert = Some(format!("saved searches not written: {e}"));
+                // Over the file as it is now: another browser may have saved searches since.
+                match saved_file.as_ref().map(|f| recent::update_saved(f, &kept.1, &app.saved)) {
+                    Some(Ok(merged)) => app.saved.clone_from(&merged),
+                    Some(Err(e)) => app.alert = Some(format!("saved searches not written: {e}")),
+                    None => {}
                 }
+                kept.1.clone_from(&app.saved);
             }
         },
     );

@@ -1,8 +1,8 @@
 //! The user's searches kept across runs, in the user's data directory
 //! (`$XDG_DATA_HOME/chatlore`, else `~/.local/share/chatlore`; `CHATLORE_DATA_DIR` overrides),
 //! never in the archive: recent queries (`recent-searches`, one a line) and saved searches
-//! (`saved-searches.json`). The runtime reads them before the loop and writes them after, so
-//! `update` never touches the disk for them.
+//! (`saved-searches.json`). The runtime reads them before the loop and writes them as they
+//! change, so `update` never touches the disk for them.
 
 use super::app::SavedSearch;
 use etcetera::BaseStrategy;
@@ -44,6 +44,34 @@ pub fn save_saved(path: &Path, saved: &[SavedSearch]) -> std::io::Result<()> {
     write_atomically(path, &json)
 }
 
+/// Writes to `path` what this browser changed from `before` to `after` (searches saved, saved
+/// again under a name, deleted), over the list as it is in the file now: another browser on
+/// the same data folder may have saved its own since. Returns the list written. A file that
+/// does not parse is an error and is left as it is.
+pub fn update_saved(path: &Path, before: &[SavedSearch], after: &[SavedSearch]) -> Result<Vec<SavedSearch>, String> {
+    let now = load_saved(path)?;
+    let merged = merge_saved(now, before, after);
+    save_saved(path, &merged).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(merged)
+}
+
+/// `now` with the changes from `before` to `after`: names gone from `after` deleted, names new
+/// or different in `after` written (in place if `now` has them, else added at the end).
+fn merge_saved(mut now: Vec<SavedSearch>, before: &[SavedSearch], after: &[SavedSearch]) -> Vec<SavedSearch> {
+    let named = |list: &[SavedSearch], name: &str| list.iter().position(|s| s.name == name);
+    now.retain(|s| named(before, &s.name).is_none() || named(after, &s.name).is_some());
+    for s in after {
+        if named(before, &s.name).is_some_and(|i| before[i] == *s) {
+            continue;
+        }
+        match named(&now, &s.name) {
+            Some(i) => now[i] = s.clone(),
+            None => now.push(s.clone()),
+        }
+    }
+    now
+}
+
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -69,6 +97,36 @@ pub fn save(path: &Path, queries: &[String]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn saved(name: &str, query: &str) -> SavedSearch {
+        SavedSearch { name: name.into(), query: query.into(), filters: Vec::new() }
+    }
+
+    #[test]
+    fn two_browsers_saving_keep_each_others_searches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SAVED);
+        // Both start from the same file.
+        let start = vec![saved("a", "对账"), saved("b", "网联")];
+        save_saved(&path, &start).unwrap();
+        // One saves c; the other, which never saw c, deletes a and saves b again.
+        let one = update_saved(&path, &start, &[start.clone(), vec![saved("c", "跨境")]].concat()).unwrap();
+        assert_eq!(one, vec![saved("a", "对账"), saved("b", "网联"), saved("c", "跨境")]);
+        let other = update_saved(&path, &start, &[saved("b", "网联 断直连")]).unwrap();
+        assert_eq!(other, vec![saved("b", "网联 断直连"), saved("c", "跨境")]);
+        assert_eq!(load_saved(&path).unwrap(), other);
+        // Nothing changed: the file stays as it is.
+        assert_eq!(update_saved(&path, &other, &other).unwrap(), other);
+    }
+
+    #[test]
+    fn a_saved_searches_file_that_does_not_parse_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SAVED);
+        std::fs::write(&path, b"{not json").unwrap();
+        assert!(update_saved(&path, &[], &[saved("a", "对账")]).is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"{not json");
+    }
 
     #[test]
     fn recent_searches_round_trip_and_a_missing_file_is_none() {

@@ -16,7 +16,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let (selected, typed) = (*selected, typed.as_str());
     let area = popup(frame, DAYS_POPUP.0, DAYS_POPUP.1);
     let jump = if typed.is_empty() { "type a date to jump".to_owned() } else { format!("jump › {typed}") };
-    let title = format!(" 日历 Days · {} days · {jump} · Enter opens · Esc closes ", rows.len());
+    // A row is one group's day (its log): several groups may have spoken on one date.
+    let dates = rows.iter().map(|r| &r.date).collect::<std::collections::BTreeSet<_>>().len();
+    let title = format!(" 日历 Days · {} logs on {dates} days · {jump} · Enter opens ", rows.len());
     let block = pane(title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -82,7 +82,7 @@ pub fn index_summary(s: &Summary, json: bool, said_rebuild: bool) -> Result<()> 
     }
     writeln!(
         out,
-        "{} added, {} changed, {} removed, {} unchanged; {} logs, {} messages ({} indexed now), {} warning(s), {:.2} s",
+        "files: {} added, {} changed, {} removed, {} unchanged; {} logs, {} messages ({} indexed now), {} warning(s), {:.2} s",
         s.added,
         s.changed,
         s.removed,

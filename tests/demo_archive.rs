@@ -149,6 +149,25 @@ fn cli_search_json_exit_codes_and_markdown() {
 }
 
 #[test]
+fn a_thread_count_that_is_not_a_number_is_said_and_ignored() {
+    let idx = tempfile::tempdir().unwrap();
+    index(&demo_archive(), idx.path());
+    let plain = chatlore(&demo_archive(), idx.path(), &["search", "--json", "对账"]);
+    for (value, warned) in [("many", true), (" 2 ", false), ("1", false)] {
+        let out = chatlore_with(
+            &demo_archive(),
+            idx.path(),
+            &["search", "--json", "对账"],
+            &[(chatlore::index::reader::THREADS_VARIABLE, value)],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stdout(&out), stdout(&plain));
+        let said = stderr(&out).contains("CHATLORE_SEARCH_THREADS=\"many\" is not a number of threads; ignored");
+        assert_eq!(said, warned, "{value:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
 fn cli_stats_and_topics() {
     let dir = tempfile::tempdir().unwrap();
     index(&demo_archive(), dir.path());

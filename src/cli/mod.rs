@@ -296,6 +296,13 @@ fn query_words_last(command: &clap::Command, args: Vec<OsString>) -> Vec<OsStrin
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    if let Err(value) = chatlore::index::reader::threads_asked() {
+        eprintln!(
+            "chatlore: warning: {}={:?} is not a number of threads; ignored",
+            chatlore::index::reader::THREADS_VARIABLE,
+            value
+        );
+    }
     match cli.command.unwrap_or(Command::Browse) {
         Command::Browse => browse_cmd(&cli.archive, &cli.index),
         Command::Index { rebuild, json, watch: false, follow } => {

@@ -155,10 +155,22 @@ pub const PARALLEL_MESSAGES: u64 = 500_000;
 /// caller's thread only).
 pub const THREADS_VARIABLE: &str = "CHATLORE_SEARCH_THREADS";
 
+/// What [`THREADS_VARIABLE`] asks for: `Ok(None)` when it is not set, `Err` with its value
+/// when that is not a number (it is then ignored; the CLI says so).
+pub fn threads_asked() -> Result<Option<usize>, String> {
+    match std::env::var_os(THREADS_VARIABLE) {
+        None => Ok(None),
+        Some(v) => {
+            let v = v.to_string_lossy();
+            v.trim().parse::<usize>().map(Some).map_err(|_| v.into_owned())
+        }
+    }
+}
+
 /// How many threads search an index of `messages`: [`THREADS_VARIABLE`] when it is a number
 /// (at most four per core), else every core from [`PARALLEL_MESSAGES`] on, else one.
 fn search_threads(messages: u64) -> usize {
-    if let Some(n) = std::env::var(THREADS_VARIABLE).ok().and_then(|v| v.trim().parse::<usize>().ok()) {
+    if let Ok(Some(n)) = threads_asked() {
         // At most a few per core: a typo (`10000`) must not start thousands of threads.
         let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
         return n.clamp(1, 4 * cores);

@@ -109,7 +109,7 @@ pub(crate) struct SearchArgs {
     pub limit: Option<u32>,
     /// The `next_cursor` of a previous answer, to continue its results.
     pub cursor: Option<String>,
-    /// Most characters of text in the answer, 500 to 100000 (default 8000).
+    /// Most characters of text in the answer, 1000 to 100000 (default 8000).
     pub max_chars: Option<u32>,
 }
 
@@ -127,7 +127,7 @@ pub(crate) struct ReadArgs {
     pub before: Option<u32>,
     /// With path and line: messages after it, 0 to 100 (default 10).
     pub after: Option<u32>,
-    /// Most characters of text in the answer, 500 to 100000 (default 8000).
+    /// Most characters of text in the answer, 1000 to 100000 (default 8000).
     pub max_chars: Option<u32>,
 }
 
@@ -149,7 +149,9 @@ const MATCH_LINES: usize = 3;
 const MATCH_CHARS: usize = 160;
 /// Room kept for the header and footer of a bounded answer.
 const FRAME_CHARS: usize = 400;
-const MAX_CHARS: RangeInclusive<u32> = 500..=100_000;
+/// At the least, room for the frame and a first hit cut to a few hundred characters (at 500 a
+/// hit's text could be cut to one character).
+const MAX_CHARS: RangeInclusive<u32> = 1000..=100_000;
 const DEFAULT_MAX_CHARS: u32 = 8000;
 
 /// The shared state of the server: one engine for every call, and the archive for `read`.
@@ -779,12 +781,23 @@ fn message_block(
         return None;
     }
     let total = body.chars().count();
-    let note_len = 120;
-    let keep = room.saturating_sub(head.chars().count() + note_len + body.lines().count().min(20) * 4).max(1);
-    let kept: String = body.chars().take(keep).collect();
-    let note =
-        format!("… [cut: {} more characters; read {path}:{line} with a larger max_chars]", total - keep.min(total));
-    Some((format!("{head}{}", indented(&format!("{kept}{note}"))), Some(kept)))
+    let note = |left: usize| format!("… [cut: {left} more characters; read {path}:{line} with a larger max_chars]");
+    let cut = |keep: usize| {
+        let kept: String = body.chars().take(keep).collect();
+        let block = format!("{head}{}", indented(&format!("{kept}{}", note(total - keep.min(total)))));
+        (block, kept)
+    };
+    // As much of the body as fits with the note and the indentation of its lines (at least a
+    // character: the first item is always shown).
+    let mut keep = room.saturating_sub(head.chars().count() + note(total).chars().count()).max(1);
+    loop {
+        let (block, kept) = cut(keep);
+        let over = block.chars().count().saturating_sub(room);
+        if over == 0 || keep == 1 {
+            return Some((block, Some(kept)));
+        }
+        keep = keep.saturating_sub(over).max(1);
+    }
 }
 
 /// The blocks of `items` in order while they fit in `budget` characters, each with its JSON;
@@ -1114,8 +1127,8 @@ mod tests {
             assert!(a.text.contains(h["cite"].as_str().unwrap()), "{}", a.text);
         }
         // Within max_chars; by date, nothing near.
-        let small = t.search(&SearchArgs { max_chars: Some(700), ..search("对账 网联") }).unwrap();
-        assert!(small.text.chars().count() <= 700, "{}", small.text);
+        let small = t.search(&SearchArgs { max_chars: Some(1000), ..search("对账 网联") }).unwrap();
+        assert!(small.text.chars().count() <= 1000, "{}", small.text);
         let by_date = t.search(&SearchArgs { sort: Some(SortArg::Newest), ..search("对账 网联") }).unwrap();
         assert!(by_date.json.get("near").is_none(), "{}", by_date.text);
         // A full page has nothing near; a single term never has.
@@ -1134,10 +1147,10 @@ mod tests {
         loop {
             let a = t
                 .search(&SearchArgs {
-                    limit: Some(2), max_chars: Some(600), cursor: cursor.clone(), ..search("对账")
+                    limit: Some(2), max_chars: Some(1000), cursor: cursor.clone(), ..search("对账")
                 })
                 .unwrap();
-            assert!(a.text.chars().count() <= 600, "{}", a.text);
+            assert!(a.text.chars().count() <= 1000, "{}", a.text);
             for h in a.json["hits"].as_array().unwrap() {
                 let cite = h["cite"].as_str().unwrap();
                 assert!(a.text.contains(cite), "{cite} cited in the text");
@@ -1165,17 +1178,23 @@ mod tests {
     #[test]
     fn a_hit_longer_than_max_chars_is_cut_and_says_so() {
         let (_d, t) = tools();
-        let a = t.search(&SearchArgs { max_chars: Some(500), ..search("对账") }).unwrap();
-        assert!(a.text.chars().count() <= 500, "{}", a.text);
+        let least = *MAX_CHARS.start();
+        let a = t.search(&SearchArgs { max_chars: Some(least), ..search("对账") }).unwrap();
+        assert!(a.text.chars().count() <= least as usize, "{}", a.text);
         assert!(a.json["returned"].as_u64().unwrap() >= 1);
-        let cut = t.search(&SearchArgs { max_chars: Some(500), limit: Some(1), ..search("kind:text") }).unwrap();
-        assert!(cut.text.chars().count() <= 500);
+        let cut = t.search(&SearchArgs { max_chars: Some(least), limit: Some(1), ..search("kind:text") }).unwrap();
+        assert!(cut.text.chars().count() <= least as usize);
+        assert!(t.search(&SearchArgs { max_chars: Some(least - 1), ..search("对账") }).unwrap_err().is_bad_argument());
+        // At the least max_chars, a first hit cut to fit (the room a search leaves it with a
+        // query of 20 characters) still shows a few hundred characters of its text.
         let body = "长".repeat(2000);
-        let (block, kept) = message_block("h\n".into(), &body, "g/p.md", 7, 500, true).unwrap();
-        assert!(block.chars().count() <= 500, "{block}");
+        let head = format!("[1] {}:12345\n    {}\n", "g".repeat(40), "2018-01-02 09:00:00 某群 某人-某公司-产品-上海");
+        let room = least as usize - FRAME_CHARS - 20;
+        let (block, kept) = message_block(head.clone(), &body, "g/p.md", 7, room, true).unwrap();
+        assert!(block.chars().count() <= room, "{block}");
         assert!(block.contains("[cut:") && block.contains("g/p.md:7"), "{block}");
-        assert!(kept.is_some());
-        assert!(message_block("h\n".into(), &body, "g/p.md", 7, 500, false).is_none());
+        assert!(kept.as_ref().is_some_and(|k| k.chars().count() >= 300), "{kept:?}");
+        assert!(message_block(head, &body, "g/p.md", 7, room, false).is_none());
     }
 
     #[test]
@@ -1248,12 +1267,12 @@ mod tests {
             let a = t
                 .search(&SearchArgs {
                     limit: Some(2),
-                    max_chars: Some(700),
+                    max_chars: Some(1000),
                     cursor: cursor.clone(),
                     ..by_discussions("对账")
                 })
                 .unwrap();
-            assert!(a.text.chars().count() <= 700, "{}", a.text);
+            assert!(a.text.chars().count() <= 1000, "{}", a.text);
             let page = a.json["discussions"].as_array().unwrap();
             assert!(!page.is_empty());
             seen.extend(page.iter().map(|d| d["id"].as_str().unwrap().to_owned()));
@@ -1275,8 +1294,8 @@ mod tests {
             Err(ToolError::Cursor(CursorError::OtherQuery(_)))
         ));
         // In the least room, the first discussion is still shown, cut, saying so.
-        let small = t.search(&SearchArgs { max_chars: Some(500), ..by_discussions("对账") }).unwrap();
-        assert!(small.text.chars().count() <= 500, "{}", small.text);
+        let small = t.search(&SearchArgs { max_chars: Some(1000), ..by_discussions("对账") }).unwrap();
+        assert!(small.text.chars().count() <= 1000, "{}", small.text);
         assert_eq!(small.json["returned"], 1, "{}", small.text);
         assert!(small.json["discussions"][0]["cut"] == true && small.text.contains("[cut:"), "{}", small.text);
         let none = t.search(&by_discussions("zzzzqqq")).unwrap();
@@ -1307,8 +1326,8 @@ mod tests {
             .as_str()
             .unwrap()
             .to_owned();
-        let tight = t.read(&read_id(&biggest, Some(600))).unwrap();
-        assert!(tight.text.chars().count() <= 600, "{}", tight.text);
+        let tight = t.read(&read_id(&biggest, Some(1000))).unwrap();
+        assert!(tight.text.chars().count() <= 1000, "{}", tight.text);
         assert!(
             tight.json["omitted_after"].as_u64().unwrap() > 0 && tight.text.contains("did not fit"),
             "{}",
@@ -1344,8 +1363,8 @@ mod tests {
         let inside = t.read(&read_at(path, line + 2, Some(0), Some(0), None));
         assert_eq!(inside.unwrap().json["line"].as_u64(), Some(u64::from(line)));
         // A tight budget keeps the target and says what it left out.
-        let tight = t.read(&read_at(path, line, Some(20), Some(20), Some(500))).unwrap();
-        assert!(tight.text.chars().count() <= 500, "{}", tight.text);
+        let tight = t.read(&read_at(path, line, Some(20), Some(20), Some(1000))).unwrap();
+        assert!(tight.text.chars().count() <= 1000, "{}", tight.text);
         let left = tight.json["omitted_before"].as_u64().unwrap() + tight.json["omitted_after"].as_u64().unwrap();
         assert!(left > 0 && tight.text.contains("did not fit"), "{}", tight.text);
     }

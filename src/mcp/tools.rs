@@ -329,8 +329,14 @@ impl Tools {
                 let after = bounded("after", args.after, 10, 0..=100)?;
                 self.read_around(path, line, before, after, max_chars)
             }
-            _ => Err(ToolError::BadArgument(
+            (Some(_), _, _) => Err(ToolError::BadArgument(
                 "give either id (a discussion's `path#start_line`, as search by discussions returns it) or path and line (from a message's `path:line`), not both".into(),
+            )),
+            (None, Some(_), None) => Err(ToolError::BadArgument(
+                "path needs a line too: the number after the colon in a message's `path:line`".into(),
+            )),
+            (None, None, _) => Err(ToolError::BadArgument(
+                "give id (a discussion's `path#start_line`, as search by discussions returns it) or path and line (from a message's `path:line`)".into(),
             )),
         }
     }
@@ -1344,6 +1350,13 @@ mod tests {
         assert!(err(ReadArgs { path: Some(path.into()), ..read_id(id, None) }).is_bad_argument());
         assert!(err(ReadArgs { before: Some(1), ..read_id(id, None) }).is_bad_argument());
         assert!(err(ReadArgs { id: None, ..read_id(id, None) }).is_bad_argument());
+        // Each wrong combination names what is missing, not "not both" when one was given.
+        let both = err(ReadArgs { path: Some(path.into()), ..read_id(id, None) }).to_string();
+        assert!(both.contains("not both"), "{both}");
+        let no_line = err(ReadArgs { id: None, path: Some(path.into()), ..read_id(id, None) }).to_string();
+        assert!(no_line.contains("needs a line") && !no_line.contains("not both"), "{no_line}");
+        let nothing = err(ReadArgs { id: None, ..read_id(id, None) }).to_string();
+        assert!(nothing.contains("give id") && !nothing.contains("not both"), "{nothing}");
     }
 
     #[test]

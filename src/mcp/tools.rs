@@ -343,6 +343,11 @@ impl Tools {
 
     /// The log at archive-relative `path`, parsed, if it is inside the archive and holds messages.
     fn load_log(&self, path: &str) -> Result<Day, ToolError> {
+        self.load_log_lines(path).map(|(day, _)| day)
+    }
+
+    /// `load_log`, with the number of lines of the file.
+    fn load_log_lines(&self, path: &str) -> Result<(Day, usize), ToolError> {
         let abs = paths::resolve(&self.archive, path)?;
         let rel = path.split('/').filter(|c| !c.is_empty() && *c != ".").collect::<Vec<_>>().join("/");
         let not_log = |reason: String| ToolError::BadArgument(format!("{rel}: {reason}"));
@@ -351,7 +356,8 @@ impl Tools {
         if day.messages.is_empty() {
             return Err(not_log("the log holds no messages".into()));
         }
-        Ok(day)
+        let lines = bytes.split(|&b| b == b'\n').count() - usize::from(bytes.ends_with(b"\n"));
+        Ok((day, lines))
     }
 
     /// A whole discussion by its id, `path#start_line`, as many of its messages as fit.
@@ -439,7 +445,14 @@ impl Tools {
         after: usize,
         max_chars: usize,
     ) -> Result<Answer, ToolError> {
-        let day = self.load_log(path)?;
+        let (day, lines) = self.load_log_lines(path)?;
+        if line as usize > lines {
+            return Err(ToolError::BadArgument(format!(
+                "{}: no line {line}; the log has {lines} lines and its last message is at line {}",
+                day.path,
+                day.messages[day.messages.len() - 1].line
+            )));
+        }
         let first = &day.messages[0];
         let at = day.messages.iter().rposition(|m| m.line <= line).ok_or_else(|| {
             ToolError::BadArgument(format!(
@@ -1375,6 +1388,11 @@ mod tests {
         // A line inside a message's body answers that message.
         let inside = t.read(&read_at(path, line + 2, Some(0), Some(0), None));
         assert_eq!(inside.unwrap().json["line"].as_u64(), Some(u64::from(line)));
+        // A line past the end of the log is an error naming the last message, not that message.
+        let lines = std::fs::read_to_string(t.archive.join(path)).unwrap().lines().count() as u32;
+        assert!(t.read(&read_at(path, lines, Some(0), Some(0), None)).is_ok());
+        let past = t.read(&read_at(path, lines + 1, Some(0), Some(0), None)).unwrap_err();
+        assert!(past.is_bad_argument() && past.to_string().contains("last message is at line"), "{past}");
         // A tight budget keeps the target and says what it left out.
         let tight = t.read(&read_at(path, line, Some(20), Some(20), Some(1000))).unwrap();
         assert!(tight.text.chars().count() <= 1000, "{}", tight.text);

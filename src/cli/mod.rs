@@ -80,11 +80,13 @@ pub enum Command {
     People(PeopleArgs),
     /// Counts: files, messages, groups, months, topics, speakers, companies.
     Stats {
+        /// Print the counts as one JSON object.
         #[arg(long)]
         json: bool,
     },
     /// The topic taxonomy with message counts.
     Topics {
+        /// One JSON object per topic.
         #[arg(long)]
         json: bool,
     },
@@ -110,6 +112,7 @@ pub enum Command {
         /// Where to write (must not exist yet).
         #[arg(long)]
         out: PathBuf,
+        /// The random seed: the same seed and source archive write the same logs.
         #[arg(long, default_value_t = 2017)]
         seed: u64,
     },
@@ -130,11 +133,13 @@ pub struct SearchArgs {
     /// One JSON object per hit (same as --format json).
     #[arg(long)]
     pub json: bool,
+    /// human (for reading), json (one object per hit, as --json) or md (a Markdown notes file).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Hits to show; 0 means all (a larger number than there are hits shows them all).
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// Relevance (newest first when the query has no words), date (newest first) or oldest.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
     /// Only messages from this speaker (nickname or name, part of it is enough).
@@ -779,6 +784,24 @@ mod tests {
                 std::iter::once("chatlore").chain(args.iter().copied()).map(OsString::from).collect();
             assert_eq!(outcome(parse(argv.clone())), outcome(parse_with::<Command>(argv)), "{args:?}");
         }
+    }
+
+    #[test]
+    fn every_option_of_every_command_says_what_it_does() {
+        fn check(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.get_help().is_none() && !matches!(id, "help" | "version") {
+                    missing.push(format!("{path} --{id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        check(&Cli::command(), "chatlore", &mut missing);
+        assert!(missing.is_empty(), "options without help: {missing:?}");
     }
 
     proptest::proptest! {

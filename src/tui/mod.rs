@@ -93,6 +93,8 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
         }
     });
     let mut kept = (app.recent.clone(), app.saved.clone());
+    // Saved searches whose write failed: tried again once they change again.
+    let mut unwritten: Option<Vec<app::SavedSearch>> = None;
     let start = app.start();
     let result = run_loop(
         &mut terminal,
@@ -136,14 +138,22 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
                     app.note = Some(format!("recent searches not written: {e}"));
                 }
             }
-            if app.saved != kept.1 {
+            if app.saved != kept.1 && unwritten.as_ref() != Some(&app.saved) {
                 // Over the file as it is now: another browser may have saved searches since.
+                // What was written is the new base; after a failed write the changes stay
+                // pending, and the next change writes them with its own.
                 match saved_file.as_ref().map(|f| recent::update_saved(f, &kept.1, &app.saved)) {
-                    Some(Ok(merged)) => app.saved.clone_from(&merged),
-                    Some(Err(e)) => app.alert = Some(format!("saved searches not written: {e}")),
-                    None => {}
+                    Some(Ok(merged)) => {
+                        app.saved.clone_from(&merged);
+                        kept.1 = merged;
+                        unwritten = None;
+                    }
+                    Some(Err(e)) => {
+                        app.alert = Some(format!("saved searches not written: {e}"));
+                        unwritten = Some(app.saved.clone());
+                    }
+                    None => kept.1.clone_from(&app.saved),
                 }
-                kept.1.clone_from(&app.saved);
             }
         },
     );

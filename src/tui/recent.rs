@@ -55,11 +55,12 @@ pub fn update_saved(path: &Path, before: &[SavedSearch], after: &[SavedSearch]) 
     Ok(merged)
 }
 
-/// `now` with the changes from `before` to `after`: names gone from `after` deleted, names new
+/// `now` with the changes from `before` to `after`: names gone from `after` deleted (unless
+/// another browser saved that name again since: its search is not the one deleted), names new
 /// or different in `after` written (in place if `now` has them, else added at the end).
 fn merge_saved(mut now: Vec<SavedSearch>, before: &[SavedSearch], after: &[SavedSearch]) -> Vec<SavedSearch> {
     let named = |list: &[SavedSearch], name: &str| list.iter().position(|s| s.name == name);
-    now.retain(|s| named(before, &s.name).is_none() || named(after, &s.name).is_some());
+    now.retain(|s| named(after, &s.name).is_some() || !named(before, &s.name).is_some_and(|i| before[i] == *s));
     for s in after {
         if named(before, &s.name).is_some_and(|i| before[i] == *s) {
             continue;
@@ -117,6 +118,17 @@ mod tests {
         assert_eq!(load_saved(&path).unwrap(), other);
         // Nothing changed: the file stays as it is.
         assert_eq!(update_saved(&path, &other, &other).unwrap(), other);
+    }
+
+    #[test]
+    fn deleting_a_name_another_browser_saved_again_keeps_theirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SAVED);
+        let start = vec![saved("a", "对账")];
+        save_saved(&path, &start).unwrap();
+        update_saved(&path, &start, &[saved("a", "对账 差错")]).unwrap();
+        // This browser, which never saw that, deletes `a`: the other's newer search stays.
+        assert_eq!(update_saved(&path, &start, &[]).unwrap(), vec![saved("a", "对账 差错")]);
     }
 
     #[test]

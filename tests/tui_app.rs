@@ -1130,3 +1130,26 @@ fn a_glossary_form_found_is_highlighted_in_the_conversation_and_n_walks_it() {
         assert!(!ranges.is_empty(), "nothing highlighted in {text}");
     }
 }
+
+#[test]
+fn a_log_moved_under_the_open_conversation_is_said_as_such() {
+    // The group folder renamed under the browser: the conversation it had open cannot be
+    // opened again after the reload. That said as what happened, not as a failed file read.
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    let mut app = app_on(arch.path(), idx.path(), (100, 30));
+    messages(&mut app);
+    typed(&mut app, "断直连");
+    assert!(app.results.total > 0);
+    app.update(Action::Enter);
+    app.update(Action::Enter);
+    let open = app.conversation.as_ref().expect("a conversation is open").day.path.clone();
+    let group = open.split('/').next().unwrap().to_owned();
+    std::fs::rename(arch.path().join(&group), arch.path().join(format!("{group}2"))).unwrap();
+    let summary = index(arch.path(), idx.path());
+    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    let note = app.note.clone().unwrap_or_default();
+    assert!(note.starts_with("the open log was moved or removed by the update"), "{note}");
+    assert!(app.results.total > 0, "the results are the renamed group's");
+}

@@ -544,11 +544,14 @@ impl App {
                 match day {
                     Ok(day) => self.day_loaded(*job, *day),
                     Err(e) => {
-                        self.note = Some(e);
                         self.focus_on_open = false;
                         if job.keep.is_some() {
+                            // Opened again after an update: its log went with the update.
+                            self.note = Some(format!("the open log was moved or removed by the update ({e})"));
                             self.conversation = None;
                             self.sync_preview();
+                        } else {
+                            self.note = Some(e);
                         }
                     }
                 }

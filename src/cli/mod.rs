@@ -404,15 +404,11 @@ fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
     }
     let summary = match out {
         Some(path) => {
-            if let (Some(to), Ok(root)) = (resolved(path), archive.canonicalize()) {
-                anyhow::ensure!(
-                    !to.starts_with(&root),
-                    "--out {} is inside the archive {}: the export is never written among the logs it \
-                     reads (it could replace one); give a path outside the archive",
-                    print::path(path),
-                    print::path(archive)
-                );
-            }
+            outside_archive(
+                path,
+                archive,
+                "the export is never written among the logs it reads (it could replace one)",
+            )?;
             let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
             chatlore::export::ndjson(archive, &taxonomy, &mut std::io::BufWriter::new(file))?
         }
@@ -423,6 +419,19 @@ fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
     }
     eprintln!("chatlore: exported {} messages of {} logs", summary.messages, summary.files);
     Ok(ExitCode::SUCCESS)
+}
+
+/// An error when writing to `out` would land inside `archive` (`why` says what that would do).
+fn outside_archive(out: &Path, archive: &Path, why: &str) -> Result<()> {
+    if let (Some(to), Ok(root)) = (resolved(out), archive.canonicalize()) {
+        anyhow::ensure!(
+            !to.starts_with(&root),
+            "--out {} is inside the archive {}: {why}; give a path outside the archive",
+            print::path(out),
+            print::path(archive)
+        );
+    }
+    Ok(())
 }
 
 /// Where writing to `path` lands: the file itself when it exists (a link followed), else its
@@ -438,15 +447,7 @@ fn resolved(path: &Path) -> Option<PathBuf> {
 fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<ExitCode> {
     anyhow::ensure!(scale >= 1, "--scale must be 1 or more");
     anyhow::ensure!(!out.exists(), "{} exists already; give a new folder", out.display());
-    if let (Some(to), Ok(root)) = (resolved(out), from.canonicalize()) {
-        anyhow::ensure!(
-            !to.starts_with(&root),
-            "--out {} is inside the archive {}: its synthetic logs would be indexed with the real ones; \
-             give a folder outside it",
-            print::path(out),
-            print::path(from)
-        );
-    }
+    outside_archive(out, from, "its synthetic logs would be indexed with the real ones")?;
     let started = Instant::now();
     let model = chatlore::generate::Model::learn(from)?;
     let (files, messages) = model.write(out, scale, seed)?;

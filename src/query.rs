@@ -230,6 +230,12 @@ impl Query {
         self.filters.iter().filter(move |f| f.field == field)
     }
 
+    /// True if the query has a word to find (a term not excluded), not only filters and
+    /// exclusions.
+    pub fn has_words(&self) -> bool {
+        self.terms.iter().any(|t| !t.negated)
+    }
+
     /// True if the query neither searches text nor filters.
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty() && self.filters.is_empty()

@@ -845,7 +845,7 @@ impl State {
             }
         }
         // Discussion documents hold no text: only a query without a term could match them.
-        if !query.terms.iter().any(|t| !t.negated) {
+        if !query.has_words() {
             let discussion_docs = Term::from_field_text(f.unit, crate::index::schema::UNIT_DISCUSSION);
             clauses.push((Occur::MustNot, Box::new(TermQuery::new(discussion_docs, IndexRecordOption::Basic))));
         }

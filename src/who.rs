@@ -88,7 +88,7 @@ pub fn who_knows_counted(
 ) -> Result<WhoKnows, SearchError> {
     let results = engine.search(query, Page { limit: Some(BEST_HITS), offset: 0, sort: Sort::Relevance })?;
     let people = engine.people()?;
-    if !query.terms.iter().any(|t| !t.negated) {
+    if !query.has_words() {
         // Without words the "best" hits are only the newest: ranking them would crown whoever
         // spoke last. Everyone with a matching message counts, by how many.
         let mut newest: BTreeMap<&str, Vec<Hit>> = BTreeMap::new();

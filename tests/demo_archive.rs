@@ -462,3 +462,65 @@ fn the_topics_table_is_aligned_in_terminal_columns() {
         assert!(starts.windows(2).all(|w| w[0] == w[1]), "{field} starts at {starts:?}:\n{out}");
     }
 }
+
+/// `--color auto` colours the matches on a terminal unless `NO_COLOR` is set; `always` and
+/// `never` force it (README, Command line). A pipe is no terminal; a terminal is a
+/// pseudo-terminal made by util-linux `script`, skipped with a notice where there is none.
+#[test]
+fn matches_are_coloured_on_a_terminal_unless_no_color_and_always_or_never_force_it() {
+    const MATCH: &str = "\x1b[1;31m对账\x1b[0m";
+    let dir = tempfile::tempdir().unwrap();
+    index(&demo_archive(), dir.path());
+    let run = |args: &[&str], no_color: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"));
+        cmd.arg("--archive").arg(demo_archive()).arg("--index").arg(dir.path()).args(args);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let always = run(&["search", "--color", "always", "对账"], true);
+    assert!(always.contains(MATCH), "always colours, NO_COLOR or not: {always}");
+    let never = run(&["search", "--color", "never", "对账"], false);
+    assert!(never.contains("对账") && !never.contains('\x1b'), "{never}");
+    let piped = run(&["search", "对账"], false);
+    assert!(piped.contains("对账") && !piped.contains('\x1b'), "auto is plain into a pipe: {piped}");
+    assert_eq!(piped, never);
+
+    // On a terminal.
+    let script_works = std::process::Command::new("script")
+        .args(["-qec", "true", "/dev/null"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !script_works {
+        assert!(!require_shared(), "util-linux `script` is needed for a pseudo-terminal (CHATLORE_REQUIRE_SHARED=1)");
+        println!("skipping: util-linux `script` not found");
+        return;
+    }
+    let on_terminal = |no_color: bool| {
+        let line = format!(
+            "'{}' --archive '{}' --index '{}' search 对账",
+            env!("CARGO_BIN_EXE_chatlore"),
+            demo_archive().display(),
+            dir.path().display()
+        );
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &line, "/dev/null"]);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let tty = on_terminal(false);
+    assert!(tty.contains(MATCH), "auto colours on a terminal: {tty}");
+    let tty_no_color = on_terminal(true);
+    assert!(tty_no_color.contains("对账") && !tty_no_color.contains(MATCH), "NO_COLOR turns it off: {tty_no_color}");
+}

@@ -524,3 +524,46 @@ fn matches_are_coloured_on_a_terminal_unless_no_color_and_always_or_never_force_
     let tty_no_color = on_terminal(true);
     assert!(tty_no_color.contains("对账") && !tty_no_color.contains(MATCH), "NO_COLOR turns it off: {tty_no_color}");
 }
+
+/// `discussions --sort`: without words the order is by date, oldest first; `--sort date` (or
+/// `newest`) is newest first and `oldest` oldest first, with words too; relevance is the default
+/// with words (README, Discussions: how search finds them; Command line).
+#[test]
+fn discussions_sort_by_date_either_way_and_by_relevance_with_words() {
+    let dir = tempfile::tempdir().unwrap();
+    index(&demo_archive(), dir.path());
+    let starts = |args: &[&str]| -> Vec<(String, String)> {
+        let out = chatlore(&demo_archive(), dir.path(), &[&["discussions", "--json", "--limit", "0"], args].concat());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (v["date"].as_str().unwrap().to_owned(), v["start_time"].as_str().unwrap().to_owned())
+            })
+            .collect()
+    };
+    let sorted = |mut v: Vec<(String, String)>, newest: bool| {
+        v.sort();
+        if newest {
+            v.reverse();
+        }
+        v
+    };
+    let all = starts(&[]);
+    assert!(all.len() > 10 && all.first() != all.last(), "{all:?}");
+    assert_eq!(all, sorted(all.clone(), false), "without words: oldest first");
+    let newest = starts(&["--sort", "date"]);
+    assert_eq!(newest, sorted(all.clone(), true), "--sort date: newest first");
+    assert_eq!(starts(&["--sort", "newest"]), newest);
+    assert_eq!(starts(&["--sort", "oldest"]), all);
+
+    let ranked = starts(&["对账"]);
+    assert!(ranked.len() > 2, "{ranked:?}");
+    let by_date = starts(&["对账", "--sort", "date"]);
+    let oldest = starts(&["对账", "--sort", "oldest"]);
+    assert_eq!(by_date, sorted(ranked.clone(), true), "with words, --sort date: newest first");
+    assert_eq!(oldest, sorted(ranked.clone(), false), "with words, --sort oldest: oldest first");
+    assert_ne!(ranked, oldest, "with words the default is relevance, not date");
+    assert_ne!(ranked, by_date);
+}

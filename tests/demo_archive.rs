@@ -567,3 +567,38 @@ fn discussions_sort_by_date_either_way_and_by_relevance_with_words() {
     assert_ne!(ranked, oldest, "with words the default is relevance, not date");
     assert_ne!(ranked, by_date);
 }
+
+/// `stats` and `topics` build the index first when there is none, and `stats` gives files,
+/// messages, per group, per month, per topic, top people and companies (README, Command line).
+#[test]
+fn stats_and_topics_build_a_missing_index_and_stats_counts_every_part() {
+    let fresh = tempfile::tempdir().unwrap();
+    let idx = fresh.path().join("index");
+    let out = chatlore(&demo_archive(), &idx, &["topics", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let topics: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(topics.len(), 14);
+    assert!(topics.iter().all(|t| t["messages"].as_u64().is_some()));
+    assert!(topics.iter().any(|t| t["id"] == "reconciliation" && t["messages"].as_u64() > Some(0)), "{topics:?}");
+
+    let idx = fresh.path().join("another");
+    let out = chatlore(&demo_archive(), &idx, &["stats", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!((v["files"].as_u64(), v["messages"].as_u64()), (Some(11), Some(138)), "{v}");
+    let sum = |field: &str| -> u64 { v[field].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum() };
+    assert_eq!(sum("groups"), 138);
+    assert_eq!(sum("months"), 138);
+    assert!(v["months"].as_object().unwrap().contains_key("2017-08"), "{}", v["months"]);
+    assert!(
+        v["topics"].as_object().unwrap().get("reconciliation").is_some_and(|n| n.as_u64() > Some(0)),
+        "{}",
+        v["topics"]
+    );
+    assert!(!v["top_people"].as_array().unwrap().is_empty(), "{}", v["top_people"]);
+    assert!(!v["top_companies"].as_array().unwrap().is_empty(), "{}", v["top_companies"]);
+    let human = stdout(&chatlore(&demo_archive(), &idx, &["stats"]));
+    for part in ["11 logs, 138 messages", "groups:", "months:", "topics:", "top people", "top companies:"] {
+        assert!(human.contains(part), "{part}:\n{human}");
+    }
+}

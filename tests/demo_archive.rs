@@ -602,3 +602,44 @@ fn stats_and_topics_build_a_missing_index_and_stats_counts_every_part() {
         assert!(human.contains(part), "{part}:\n{human}");
     }
 }
+
+/// The flags `--from --since --until --topic --group` add the same filters as the query
+/// language; `--format json` is `--json`; every hit has its `urls` (README, Command line).
+#[test]
+fn search_flags_are_the_query_languages_filters_and_json_lists_urls() {
+    let dir = tempfile::tempdir().unwrap();
+    index(&demo_archive(), dir.path());
+    let json = |args: &[&str]| {
+        let out = chatlore(&demo_archive(), dir.path(), &[&["search", "--json", "--limit", "0"], args].concat());
+        assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    for (flags, query) in [
+        (&["--topic", "cross-border"][..], "topic:cross-border"),
+        (&["--group", "payprod"], "group:payprod"),
+        (&["--from", "陈默"], "from:陈默"),
+        (&["--since", "2018-01"], "date:2018-01.."),
+        (&["--until", "2017-09"], "date:..2017-09"),
+        (
+            &["--topic", "routing", "--group", "payprod", "--since", "2017-08-16", "--until", "2018-01"],
+            "topic:routing group:payprod date:2017-08-16..2018-01-31",
+        ),
+    ] {
+        let by_flags = json(flags);
+        assert!(!by_flags.is_empty(), "{flags:?} finds something");
+        assert_eq!(by_flags, json(&[query]), "{flags:?} is {query}");
+        assert_ne!(by_flags.lines().count(), 138, "{flags:?} filters");
+    }
+    let format_json =
+        stdout(&chatlore(&demo_archive(), dir.path(), &["search", "--format", "json", "--limit", "0", "对账"]));
+    assert_eq!(format_json, json(&["对账"]), "--format json is --json");
+    let links: Vec<serde_json::Value> =
+        json(&["kind:link"]).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!links.is_empty());
+    for hit in &links {
+        let urls = hit["urls"].as_array().unwrap_or_else(|| panic!("no urls in {hit}"));
+        assert!(!urls.is_empty() && urls.iter().all(|u| u.as_str().unwrap().starts_with("http")), "{hit}");
+    }
+    let plain: serde_json::Value = serde_json::from_str(json(&["kind:text"]).lines().next().unwrap()).unwrap();
+    assert_eq!(plain["urls"], serde_json::json!([]), "{plain}");
+}

@@ -643,3 +643,32 @@ fn search_flags_are_the_query_languages_filters_and_json_lists_urls() {
     let plain: serde_json::Value = serde_json::from_str(json(&["kind:text"]).lines().next().unwrap()).unwrap();
     assert_eq!(plain["urls"], serde_json::json!([]), "{plain}");
 }
+
+/// `--archive` defaults to `./archive` and `--index` to `./index`, or `CHATLORE_ARCHIVE` and
+/// `CHATLORE_INDEX` where set (README, Command line; Searching your own archive).
+#[test]
+fn the_archive_and_index_default_to_the_current_folder_or_the_environment() {
+    let run = |cwd: &std::path::Path, env: &[(&str, &std::path::Path)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"));
+        cmd.args(["search", "--json", "--limit", "0", "对账"])
+            .current_dir(cwd)
+            .env_remove("CHATLORE_ARCHIVE")
+            .env_remove("CHATLORE_INDEX");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out).lines().count()
+    };
+    let here = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), &here.path().join("archive"));
+    assert_eq!(run(here.path(), &[]), 6);
+    assert!(here.path().join("index/chatlore-meta.json").is_file(), "./index was built");
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let index = elsewhere.path().join("their-index");
+    assert_eq!(run(elsewhere.path(), &[("CHATLORE_ARCHIVE", &demo_archive()), ("CHATLORE_INDEX", &index)]), 6);
+    assert!(index.join("chatlore-meta.json").is_file(), "CHATLORE_INDEX was built");
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 1, "nothing else: no ./index");
+}

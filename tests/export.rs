@@ -143,3 +143,62 @@ fn a_synthetic_archive_is_never_generated_inside_the_archive_it_learns_from() {
     let out = chatlore(arch.path(), dir.path(), &["generate", "--from", from, "--out", beside.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// All files under `root` with their bytes, by path relative to it.
+fn files(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(root).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// `generate --from DIR --scale N --out DIR [--seed S]` (README, Command line): an archive with
+/// DIR's days and messages per day in each of N copies of every group, the same logs again for
+/// the same seed, and only a new `--out`: a folder that exists, with the user's files in it, is
+/// refused and left alone.
+#[test]
+fn generate_writes_n_times_the_archive_the_same_for_a_seed_and_only_into_a_new_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = demo_archive();
+    let generate = |out: &std::path::Path, extra: &[&str]| {
+        let args =
+            [&["generate", "--from", from.to_str().unwrap(), "--scale", "2", "--out", out.to_str().unwrap()], extra];
+        chatlore(&from, &dir.path().join("index"), &args.concat())
+    };
+    let first = dir.path().join("first");
+    let out = generate(&first, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("wrote 22 logs, 276 messages"), "{}", stderr(&out));
+
+    let demo = archive::load(&from).unwrap();
+    let made = archive::load(&first).unwrap();
+    assert!(made.warnings.is_empty(), "{:?}", made.warnings);
+    assert_eq!((made.days.len(), made.message_count()), (2 * demo.days.len(), 2 * demo.message_count()));
+    for day in &demo.days {
+        for copy in ["000", "001"] {
+            let twin = made
+                .days
+                .iter()
+                .find(|d| d.group == format!("{}-{copy}", day.group) && d.date == day.date)
+                .unwrap_or_else(|| panic!("no copy {copy} of {}", day.path));
+            assert_eq!(twin.messages.len(), day.messages.len(), "{} copy {copy}", day.path);
+        }
+    }
+
+    let again = dir.path().join("again");
+    assert_eq!(generate(&again, &[]).status.code(), Some(0));
+    assert_eq!(files(&again), files(&first), "the same seed writes the same logs");
+    let other = dir.path().join("other");
+    assert_eq!(generate(&other, &["--seed", "7"]).status.code(), Some(0));
+    assert_ne!(files(&other), files(&first), "another seed, other logs");
+
+    // An --out that exists is refused, and what is in it stays.
+    write(&first, "NOTES.txt", "mine");
+    let before = files(&first);
+    let out = generate(&first, &["--seed", "7"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("exists already"), "{}", stderr(&out));
+    assert_eq!(files(&first), before, "nothing written over");
+}

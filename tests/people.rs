@@ -138,12 +138,32 @@ fn the_people_command_lists_and_answers() {
     assert!(rows.windows(2).all(|w| w[0]["messages"].as_u64() >= w[1]["messages"].as_u64()));
     // A person is named by the same key with or without a query.
     assert!(rows.iter().all(|r| r["person"].is_string() && r.get("label").is_none()), "{rows:?}");
+    // The documented fields (README, People): `person`, `name`, `company`, `aliases`, `messages`.
+    for r in &rows {
+        for key in ["person", "name", "company", "aliases", "messages"] {
+            assert!(r.get(key).is_some(), "{key} missing in {r}");
+        }
+    }
     let out = chatlore(&archive, &index, &["people", "--json", "--limit", "2", "结售汇"]);
     assert!(out.status.success());
     let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 2);
     for r in &rows {
         assert!(r["person"].is_string(), "{r}");
+        // The documented fields of a person who knows, and of each piece of evidence.
+        for key in ["person", "name", "company", "aliases", "score", "best_hits", "matching_messages", "evidence"] {
+            assert!(r.get(key).is_some(), "{key} missing in {r}");
+        }
+        assert!(r["score"].as_f64().is_some_and(|s| s > 0.0) && r["best_hits"].as_u64() > Some(0), "{r}");
+        for e in r["evidence"].as_array().unwrap() {
+            for key in ["path", "line", "cite", "date", "time", "group", "speaker", "text"] {
+                assert!(e.get(key).is_some(), "{key} missing in {e}");
+            }
+            assert!(
+                e["cite"].as_str().unwrap().contains(&format!("{}:{}", e["path"].as_str().unwrap(), e["line"])),
+                "{e}"
+            );
+        }
         let ev = r["evidence"].as_array().unwrap();
         assert!(!ev.is_empty() && ev.len() <= 3);
         for e in ev {
@@ -205,6 +225,11 @@ fn people_on_the_real_archive() {
     assert!(!same("Daniel", "文奇"));
     let merges = people.merges();
     assert!((250..=320).contains(&merges), "{merges} merges");
+    // README, People: "965 people of 1,251 nicknames (286 nicknames joined…)".
+    let nicknames: usize = people.persons.iter().map(|p| p.aliases.len()).sum();
+    assert_eq!((people.persons.len(), nicknames, merges), (965, 1251, 286), "the README's figures");
+    // "…205 people through copies, 70 through names alone": 275 people of two or more nicknames.
+    assert_eq!(people.persons.iter().filter(|p| p.aliases.len() > 1).count(), 205 + 70);
     let f = engine.facets(&Query::default()).unwrap();
     let gong = f.speakers["龚晓冬"] + f.speakers["龚晓冬-银商账户-产品-上海"];
     assert_eq!(total(&engine, "from:龚晓冬"), gong as usize);

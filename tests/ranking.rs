@@ -222,6 +222,7 @@ fn near_messages_come_from_discussions_holding_every_term_and_are_not_hits() {
     let (routing, rate) = (discussions_of("路由"), discussions_of("成功率"));
     let hits: Vec<(String, u32)> = all("路由 成功率").into_iter().map(|h| (h.path, h.line)).collect();
     assert!(hits.len() < 10, "the archive changed: {} hits", hits.len());
+    assert_eq!(hits.len(), 6, "README, Ranking: `路由 成功率`: six in the real archive");
     let near = engine.near(&Query::parse("路由 成功率").unwrap(), 10 - hits.len()).unwrap();
     assert_eq!(near.len(), 10 - hits.len(), "the page is filled");
     for h in &near {

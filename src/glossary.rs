@@ -114,6 +114,30 @@ mod tests {
         assert!(g.entries.iter().all(|e| e.len() >= 2));
     }
 
+    /// README, The glossary: "has 72 entries", the examples of forms of one entry, and the
+    /// forms left out because they mostly mean something else in the archive.
+    #[test]
+    fn the_readme_counts_the_entries_and_its_examples_hold() {
+        let readme = include_str!("../README.md");
+        let g = Glossary::builtin();
+        let n = g.entries.len();
+        assert!(readme.contains(&format!("has {n} entries of payments terms")), "README does not say {n} entries");
+        for example in [
+            &["网联", "NetsUnion", "NUCC"][..],
+            &["拒付", "调单", "chargeback"],
+            &["T0", "T+0", "D0"],
+            &["二类户", "II类户", "Ⅱ类户", "2类户"],
+        ] {
+            assert!(
+                g.entries.iter().any(|e| example.iter().all(|f| e.iter().any(|form| form == f))),
+                "{example:?} are not forms of one entry"
+            );
+        }
+        for dropped in ["快捷", "终端", "核对", "撤销", "微服务", "鉴权", "净额"] {
+            assert!(g.entries.iter().flatten().all(|form| form != dropped), "{dropped} is a form");
+        }
+    }
+
     #[test]
     fn any_form_expands_to_the_others_after_folding() {
         let g = Glossary::builtin();

@@ -189,6 +189,23 @@ mod tests {
         }
     }
 
+    /// README, Topics: "Fourteen topics: routing, cross-border, …, architecture." names every
+    /// topic of the built-in taxonomy, in its order, and counts them.
+    #[test]
+    fn the_readme_names_every_builtin_topic() {
+        let readme = include_str!("../README.md");
+        let taxonomy = Taxonomy::builtin();
+        let ids: Vec<&str> = taxonomy.topics.iter().map(|t| t.id.as_str()).collect();
+        let count = ["", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven"]
+            .into_iter()
+            .chain(["Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen"])
+            .nth(ids.len())
+            .expect("a count the README can spell");
+        let sentence = format!("{count} topics: {}.", ids.join(", "));
+        let one_line = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(one_line.contains(&sentence), "README does not say: {sentence}");
+    }
+
     #[test]
     fn tags_by_keyword_in_taxonomy_order() {
         let t = Taxonomy::builtin();

@@ -1114,6 +1114,28 @@ mod tests {
         assert_eq!((seen, t.search(&search("对账")).unwrap().json["total"].as_u64()), (3, Some(4)));
     }
 
+    /// README, Assistants: the server shares one engine across calls and picks up new commits
+    /// before each (another `chatlore index`, or an open browser, may have indexed since).
+    #[test]
+    fn each_call_sees_the_newest_commit_of_the_index() {
+        let archive = tempfile::tempdir().unwrap();
+        let day = |date: &str, text: &str| {
+            format!("---\nlayout: source\ntitle: \"{date}\"\ndate: {date} 12:00:00\n---\n> 09:00:00  甲  \n   \n{text}  \n   \n")
+        };
+        let posts = archive.path().join("g/_posts");
+        std::fs::create_dir_all(&posts).unwrap();
+        std::fs::write(posts.join("2018-01-02-chat.markdown"), day("2018-01-02", "对账文件每天早上八点前到")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        index::update(archive.path(), dir.path(), &Options::default(), &Silent).unwrap();
+        let t = Tools::new(Engine::open(dir.path()).unwrap(), archive.path().to_owned());
+        let total = |q: &str| t.search(&search(q)).unwrap().json["total"].as_u64();
+        assert_eq!((total("对账"), total("结售汇")), (Some(1), Some(0)));
+        std::fs::write(posts.join("2018-01-03-chat.markdown"), day("2018-01-03", "结售汇要报外管局")).unwrap();
+        index::update(archive.path(), dir.path(), &Options::default(), &Silent).unwrap();
+        assert_eq!(total("结售汇"), Some(1), "the next call sees the commit");
+        assert_eq!(t.stats().unwrap().json["messages"].as_u64(), Some(2));
+    }
+
     #[test]
     fn a_hand_made_cursor_with_any_numbers_is_answered_not_a_panic() {
         let (_d, t) = tools();
@@ -1233,6 +1255,34 @@ mod tests {
         assert!(matches!(err(t.read(&read("../Cargo.toml"))), ToolError::Path(PathError::Outside(_))));
         assert!(matches!(err(t.read(&read("/etc/passwd"))), ToolError::Path(PathError::NotRelative(_))));
         assert!(err(t.read(&read("topics.yaml"))).is_bad_argument());
+    }
+
+    /// README, Assistants: `limit` (1–100), `max_chars` (1000–100000, default 8000), at both
+    /// ends of each range, for search and read.
+    #[test]
+    fn limit_and_max_chars_hold_to_their_documented_ranges_and_default() {
+        let (_d, t) = tools();
+        let with = |limit: Option<u32>, max_chars: Option<u32>| {
+            t.search(&SearchArgs { limit, max_chars, ..search("kind:text") })
+        };
+        for (limit, max_chars) in [(1, 1000), (100, 100_000)] {
+            assert!(with(Some(limit), Some(max_chars)).is_ok(), "{limit} {max_chars}");
+        }
+        for (limit, max_chars) in [(0, 8000), (101, 8000), (10, 999), (10, 100_001)] {
+            let e = with(Some(limit), Some(max_chars)).unwrap_err();
+            assert!(e.is_bad_argument() && e.to_string().contains("must be between"), "{limit} {max_chars}: {e}");
+        }
+        let default = with(Some(100), None).unwrap().text;
+        assert!(default.chars().count() <= 8000, "{}", default.chars().count());
+        assert_eq!(default, with(Some(100), Some(8000)).unwrap().text, "the default is 8000");
+        assert_ne!(default, with(Some(100), Some(100_000)).unwrap().text, "and bounds the answer");
+        let hit = t.search(&search("多通道之后对账")).unwrap();
+        let (path, line) =
+            (hit.json["hits"][0]["path"].as_str().unwrap(), hit.json["hits"][0]["line"].as_u64().unwrap());
+        let read = |max_chars| t.read(&read_at(path, line as u32, Some(100), Some(100), max_chars));
+        assert!(read(Some(999)).unwrap_err().is_bad_argument());
+        assert!(read(Some(100_001)).unwrap_err().is_bad_argument());
+        assert_eq!(read(None).unwrap().text, read(Some(8000)).unwrap().text);
     }
 
     #[test]

@@ -1153,3 +1153,112 @@ fn a_log_moved_under_the_open_conversation_is_said_as_such() {
     assert!(note.starts_with("the open log was moved or removed by the update"), "{note}");
     assert!(app.results.total > 0, "the results are the renamed group's");
 }
+
+/// The key table's rows for the search box ([输入 input]) and a few of its list rows, each
+/// pressed through the dispatch as a terminal sends it: `←`/`→`, `Home`/`Ctrl-A`,
+/// `End`/`Ctrl-E`, `Ctrl-W`, `Ctrl-K`; `Shift-Tab`; `Home`/`End`, `PgDn`/`PgUp`, `Ctrl-U` in
+/// the results; `Delete` on a chip; `q` closing an overlay before it quits.
+#[test]
+fn the_search_box_and_lists_answer_every_editing_and_moving_key_of_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    let press = |app: &mut TestApp, code: KeyCode, modifiers: KeyModifiers| {
+        app.dispatch(Event::Key(KeyEvent::new(code, modifiers)));
+    };
+    for c in "网联 路由".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Char('a'));
+    assert_eq!((app.input.text.as_str(), app.input.cursor), ("a网联 路由", 1), "Home: start of the input");
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char('b'));
+    assert_eq!(app.input.text, "a网联 路由b", "End: end of the input");
+    ctrl(&mut app, 'a');
+    key(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.input.text, "ca网联 路由b", "Ctrl-A: start of the input");
+    ctrl(&mut app, 'e');
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!(app.input.text, "ca网联 路由bd", "Ctrl-E: end of the input");
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Char('e'));
+    assert_eq!(app.input.text, "ca网联 路由ebd", "←: cursor left, a character at a time");
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.input.text, "ca网联 路由ebfd", "→: cursor right");
+    ctrl(&mut app, 'w');
+    assert_eq!(app.input.text, "ca网联 d", "Ctrl-W: deletes the word before the cursor");
+    ctrl(&mut app, 'k');
+    assert_eq!((app.input.text.as_str(), app.input.cursor), ("", 0), "Ctrl-K: clears the input");
+    assert_eq!(app.focus, Focus::Search);
+
+    // Tab and Shift-Tab (crossterm's BackTab, with Shift held) walk the panes both ways.
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Focus::Results);
+    press(&mut app, KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(app.focus, Focus::Search, "Shift-Tab: the previous pane");
+
+    // In the results: End/Home, PgDn/PgUp, Ctrl-U.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Results);
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.results.selected, 137, "End: the last hit");
+    key(&mut app, KeyCode::Home);
+    assert_eq!(app.results.selected, 0, "Home: the first");
+    key(&mut app, KeyCode::PageDown);
+    let page = app.results.selected;
+    assert!(page > 1, "PgDn: a page down, not a row ({page})");
+    key(&mut app, KeyCode::PageDown);
+    assert!(app.results.selected > page);
+    key(&mut app, KeyCode::PageUp);
+    assert_eq!(app.results.selected, page, "PgUp: a page up");
+    ctrl(&mut app, 'u');
+    assert_eq!(app.results.selected, 0, "Ctrl-U: a page up");
+
+    // q closes an overlay first, then quits.
+    key(&mut app, KeyCode::Char('i'));
+    assert!(matches!(app.overlay, Some(Overlay::Insights { .. })));
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.overlay.is_none() && !app.quit, "q: closes the overlay");
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit, "q: else quits");
+
+    // Delete removes the selected chip, as x does.
+    let mut app = demo_app(&dir);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    typed(&mut app, "2018-01-10");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.chips.len(), 1);
+    assert_eq!(app.focus, Focus::Results);
+    app.update(Action::NextPane);
+    assert_eq!(app.focus, Focus::Chips);
+    key(&mut app, KeyCode::Delete);
+    assert!(app.chips.is_empty(), "Delete: removes the selected chip");
+}
+
+/// README, Browsing: "The results list the first 200 discussions a query finds; the status bar
+/// still counts the matching messages." 230 days, each one discussion of two matching messages.
+#[test]
+fn the_results_list_the_first_200_discussions_and_count_every_matching_message() {
+    let archive = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dates = (1..=9).flat_map(|m| (1..=28).map(move |d| format!("2017-{m:02}-{d:02}")));
+    for date in dates.take(230) {
+        let day = log(
+            &date,
+            &[
+                ("09:00:00", "甲", "请问对账文件一般几点到？我们这边经常晚到"),
+                ("09:01:00", "乙", "对账文件我们每天早上八点前从通道的服务器下载"),
+            ],
+        );
+        write(archive.path(), &format!("g/_posts/{date}-chat.markdown"), day);
+    }
+    let mut app = app_on(archive.path(), dir.path(), (100, 30));
+    assert!(app.discussions);
+    typed(&mut app, "对账");
+    assert_eq!(app.results.total, 460, "the status bar's count: every matching message");
+    assert_eq!(app.results.discussions.len(), 200, "the first 200 discussions");
+    assert!(app.results.discussions.iter().all(|d| d.hit.hits.len() == 2));
+}

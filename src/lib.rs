@@ -32,3 +32,43 @@ pub mod tui;
 pub mod watch;
 pub mod who;
 mod yaml;
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// README, Layout: the core (everything but `src/cli/`, `src/tui/` and `src/mcp/`) imports no
+    /// ratatui, crossterm, clap or tokio; `src/mcp/` is the only place tokio and rmcp appear;
+    /// `src/yaml.rs` is the only module that speaks YAML (serde_yaml). Comments do not count.
+    #[test]
+    fn each_of_these_crates_is_used_only_where_the_readme_says() {
+        let rules: &[(&str, &[&str])] = &[
+            ("ratatui", &["tui/"]),
+            ("crossterm", &["tui/"]),
+            ("clap", &["cli/"]),
+            ("tokio", &["mcp/"]),
+            ("rmcp", &["mcp/"]),
+            ("serde_yaml", &["yaml.rs"]),
+        ];
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut used = vec![false; rules.len()];
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let code: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+            for (k, (name, places)) in rules.iter().enumerate() {
+                // `name::` is built here, so that this file does not hold it.
+                let path = format!("{name}::");
+                if code.iter().any(|l| l.contains(&path)) {
+                    assert!(places.iter().any(|p| rel.starts_with(p)), "src/{rel} uses {name}");
+                    used[k] = true;
+                }
+            }
+        }
+        assert!(used.iter().all(|&u| u), "each rule finds its crate where it belongs: {used:?}");
+    }
+}

@@ -469,3 +469,32 @@ fn a_saved_searches_file_that_does_not_parse_is_reported_and_left_alone() {
     tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit=0"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "[{\"name\": 不是 json", "the file is as it was");
 }
+
+/// README, Browsing: recent searches are kept in the user's data directory,
+/// `~/.local/share/chatlore` on Linux, when `CHATLORE_DATA_DIR` does not say otherwise (and
+/// `XDG_DATA_HOME` is not set), never in the archive.
+#[test]
+fn recent_searches_go_to_the_users_data_directory_by_default() {
+    let (arch, idx) = demo_copy();
+    let home = tempfile::tempdir().unwrap();
+    let env = format!("env -u CHATLORE_DATA_DIR -u XDG_DATA_HOME HOME={}", home.path().display());
+    let command = browser(arch.path(), &idx.path().join("index"), &env);
+    let Some(tmux) = Tmux::start("home", &command, 100, 30) else { return };
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.text("对账");
+    tmux.wait_for("the hits", |s| s.contains(" 6 hits · "));
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit=0"));
+    let kept = home.path().join(".local/share/chatlore/recent-searches");
+    assert_eq!(std::fs::read_to_string(&kept).unwrap_or_default(), "对账\n", "{}", kept.display());
+    assert!(!Path::new(&format!("{}.data", idx.path().join("index").display())).exists());
+    let mut written = Vec::new();
+    for e in walkdir::WalkDir::new(arch.path()) {
+        let e = e.unwrap();
+        if e.file_type().is_file() && !demo_archive().join(e.path().strip_prefix(arch.path()).unwrap()).exists() {
+            written.push(e.path().display().to_string());
+        }
+    }
+    assert!(written.is_empty(), "written into the archive: {written:?}");
+}

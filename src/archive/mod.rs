@@ -428,6 +428,28 @@ mod tests {
         assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
     }
 
+    /// README, When things go wrong: side files are read "only when they are regular files of
+    /// at most 1 MiB"; a bigger one is a warning naming it, and the default is used.
+    #[test]
+    fn a_side_file_of_1_mib_is_read_and_one_byte_more_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |bytes: usize| {
+            std::fs::write(dir.path().join("topics.yaml"), "#".repeat(bytes)).unwrap();
+            yaml_file(
+                dir.path(),
+                "topics.yaml",
+                false,
+                |text, _| Ok(text.len()),
+                (|| 0, "the built-in default is used"),
+            )
+        };
+        assert_eq!(read(1 << 20), (1 << 20, None), "1 MiB is read");
+        let (value, warning) = read((1 << 20) + 1);
+        let warning = warning.expect("a warning");
+        assert_eq!((value, warning.path.as_str()), (0, "topics.yaml"));
+        assert!(warning.reason.contains("more than the 1048576") && warning.reason.contains("default"), "{warning}");
+    }
+
     #[test]
     fn a_file_with_no_date_anywhere_is_refused_with_a_reason() {
         let err = parse_log("g/notes.md", b"> 08:00:00  a\nx\n").unwrap_err();

@@ -242,7 +242,7 @@ pub fn update(
         generation: Some(generation.clone()),
         archive: archive_path,
         fingerprint,
-        topics: taxonomy.topics.clone(),
+        topics: taxonomy.topics.clone().into(),
         glossary: glossary.entries,
         people,
         groups,

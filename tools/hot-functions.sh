@@ -6,9 +6,10 @@
 #
 #   tools/hot-functions.sh BIN ARCHIVE INDEX      (BIN: a release build of chatlore)
 #
-# The names are the linker's (mangled); they keep their hash as long as the crate versions,
-# features and the Rust release stay the same, so the list rarely goes stale, and a stale or
-# missing name only leaves that function where it would have been. Regenerate it after
+# The names are the linker's (mangled, without a `.llvm.N` suffix); they keep their hash as long
+# as the crate versions, features and the Rust release stay the same, so the list goes stale
+# slowly (new functions are missing from it), and a stale or missing name only leaves that
+# function where it would have been. Regenerate it after
 # upgrading Rust or a dependency. Needs valgrind; perf, if installed, adds the variants of
 # glibc's string functions this CPU picks (valgrind's emulated CPU picks others).
 set -euo pipefail
@@ -35,7 +36,9 @@ if command -v perf >/dev/null 2>&1; then
   perf report -i "$tmp/perf.data" --stdio --sort sym --dsos "$(basename "$bin")" 2>/dev/null |
     sed -n -E 's/.*\[\.\] ([^ ]+) *$/\1/p' >>"$tmp/names" || true
 fi
-# Only names the executable defines (perf's are demangled for Rust; the C ones match).
-nm --defined-only "$bin" | awk '$2 ~ /^[tTwW]$/ {print $3}' | sort -u >"$tmp/defined"
-sort -u "$tmp/names" | comm -12 - "$tmp/defined" >"$out"
+# Only names the executable defines (perf's are demangled for Rust; the C ones match), without
+# the `.llvm.N` suffix that changes with their codegen unit (tools/linker matches them so).
+unsuffixed() { sed -E 's/[.]llvm[.][0-9]+$//' | LC_ALL=C sort -u; }
+nm --defined-only "$bin" | awk '$2 ~ /^[tTwW]$/ {print $3}' | unsuffixed >"$tmp/defined"
+unsuffixed <"$tmp/names" | LC_ALL=C comm -12 - "$tmp/defined" >"$out"
 echo "$(wc -l <"$out") functions in $out"

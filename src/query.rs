@@ -3,8 +3,8 @@
 //!
 //! Terms are ANDed; `A OR B` and `A|B` match either; `-` excludes a term, a phrase or a filter.
 //! Chinese punctuation (`网联，对账`) separates terms like a space. A term matches the folded
-//! text ([`crate::normalise`]) as a substring, where separators inside it (`"快捷 支付"`, `T+1`)
-//! match zero or more separators; the search adds the term's glossary entry unless it is written
+//! text ([`crate::normalise`]) as a substring, where separators inside it (`"快捷 支付"`, `T-1`)
+//! match zero or more separators (`+` and `#` are not separators: `T+1` is not `T-1`); the search adds the term's glossary entry unless it is written
 //! `=term`. Values of the same filter are ORed (`from:张 from:李`), different filters ANDed. `date:` takes `2017`, `2017-08`,
 //! `2017-08-15` or a range `A..B` of those (either side may be open). Chinese input methods
 //! type `：` and `“…”`; both work too. This module only parses: names are resolved by search.

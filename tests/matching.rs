@@ -208,7 +208,7 @@ fn the_cli_marks_near_messages_after_the_hits() {
     let out = stdout(&o);
     let heading = out.find("── near:").expect("a heading before the near messages");
     assert!(out.find("口径").unwrap() < heading && heading < out.find("阈值").unwrap(), "{out}");
-    assert!(stderr(&o).contains("1 of 1 hit(s), 2 near"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 of 1 hit, 2 near"), "{}", stderr(&o));
     let md = stdout(&chatlore(arch.path(), idx.path(), &["search", "--format", "md", "=路由", "=成功率"]));
     let heading = md.find("2 near: from discussions").expect("a markdown heading before the near messages");
     assert!(md.find("口径").unwrap() < heading && heading < md.find("阈值").unwrap(), "{md}");

@@ -6,6 +6,7 @@ pub(crate) mod print;
 use anyhow::{Context, Result};
 use chatlore::archive::layout::{self, Layout, LayoutError};
 use chatlore::index::{self, IndexError, Options, Progress};
+use chatlore::plural::count;
 use chatlore::query::{Field, Filter, Query, Value};
 use chatlore::search::{Engine, Page, Sort};
 use chatlore::topics::Taxonomy;
@@ -417,7 +418,8 @@ fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
     for w in &summary.warnings {
         print::warning(&w.to_string());
     }
-    eprintln!("chatlore: exported {} messages of {} logs", summary.messages, summary.files);
+    let (messages, logs) = (count(summary.messages, "message", "messages"), count(summary.files, "log", "logs"));
+    eprintln!("chatlore: exported {messages} of {logs}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -452,7 +454,9 @@ fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<Exit
     let model = chatlore::generate::Model::learn(from)?;
     let (files, messages) = model.write(out, scale, seed)?;
     eprintln!(
-        "chatlore: wrote {files} logs, {messages} messages to {} in {:.1} s",
+        "chatlore: wrote {}, {} to {} in {:.1} s",
+        count(files, "log", "logs"),
+        count(messages, "message", "messages"),
         print::path(out),
         started.elapsed().as_secs_f64()
     );

@@ -141,6 +141,19 @@ pub(crate) struct PeopleArgs {
     pub limit: Option<u32>,
 }
 
+/// Most characters of the query an answer repeats.
+const QUERY_SHOWN: usize = 200;
+
+/// The query as an answer repeats it: trimmed, and cut to [`QUERY_SHOWN`] characters (a query
+/// as long as `max_chars` would otherwise push the answer past it).
+fn quoted_query(query: &str) -> String {
+    let q = query.trim();
+    match q.char_indices().nth(QUERY_SHOWN) {
+        Some((at, _)) => format!("{}…", &q[..at]),
+        None => q.to_owned(),
+    }
+}
+
 /// Evidence shown per person.
 const PEOPLE_EVIDENCE: usize = 3;
 const EVIDENCE_WIDTH: usize = 120;
@@ -186,7 +199,8 @@ impl Tools {
         let engine = self.engine()?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
-        let budget = max_chars.saturating_sub(FRAME_CHARS + args.query.chars().count());
+        let q = quoted_query(&args.query);
+        let budget = max_chars.saturating_sub(FRAME_CHARS + q.chars().count());
         // Either way, the first result is always shown (cut if it must be), so every page moves on.
         let mut near_items = Vec::new();
         // The results this page covers: by messages, a hit and the copies it folds.
@@ -266,7 +280,6 @@ impl Tools {
             By::Discussions => total.saturating_sub(covered),
         };
         let next_cursor = (remaining > 0).then(|| Cursor::new(next, covered, &key).encode());
-        let q = args.query.trim();
         let mut text = if total == 0 {
             format!(
                 "No {} matches `{q}`. Chinese terms match as substrings and all terms must match: try fewer or shorter terms, or drop filters.\n",
@@ -552,15 +565,15 @@ impl Tools {
         let names = &handle.meta.groups;
         let mut text = if who.by_messages {
             format!(
-                "{} messages match `{}`. With no words to rank by, the people who wrote them, by how many (nicknames joined into people), each with their newest messages. Cite their messages as path:line.\n",
-                who.total,
-                args.query.trim()
+                "{} `{}`. With no words to rank by, the people who wrote them, by how many (nicknames joined into people), each with their newest messages. Cite their messages as path:line.\n",
+                matching(who.total, "message", "messages"),
+                quoted_query(&args.query)
             )
         } else {
             format!(
-                "{} messages match `{}`. The people who wrote its {} best hits, by the sum of the scores of each one's best {} (what they wrote, not how much), nicknames joined into people. Cite their messages as path:line.\n",
-                who.total,
-                args.query.trim(),
+                "{} `{}`. The people who wrote its {} best hits, by the sum of the scores of each one's best {} (what they wrote, not how much), nicknames joined into people. Cite their messages as path:line.\n",
+                matching(who.total, "message", "messages"),
+                quoted_query(&args.query),
                 who.weighed,
                 crate::who::SCORED_HITS
             )
@@ -1242,6 +1255,14 @@ mod tests {
         let err = |r: Result<Answer, ToolError>| r.unwrap_err();
         assert!(err(t.search(&search("  "))).is_bad_argument());
         assert!(err(t.search(&search("\"open"))).to_string().contains("unclosed quote"));
+        assert!(err(t.search(&search("form:陈默"))).to_string().contains("did you mean `from:`?"));
+        // A query longer than max_chars leaves the answer within it.
+        let long = format!("对账 -{}", "乙".repeat(3000));
+        let least = *MAX_CHARS.start();
+        for by in [Some(By::Messages), None] {
+            let a = t.search(&SearchArgs { max_chars: Some(least), by, ..search(&long) }).unwrap();
+            assert!(a.text.chars().count() <= least as usize, "{} chars", a.text.chars().count());
+        }
         assert!(err(t.search(&search("topic:nonsense"))).to_string().contains("unknown topic"));
         assert!(err(t.search(&SearchArgs { limit: Some(0), ..search("对账") })).to_string().contains("limit"));
         assert!(err(t.search(&SearchArgs { max_chars: Some(10), ..search("对账") })).is_bad_argument());

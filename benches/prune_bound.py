@@ -6,10 +6,11 @@ ln(1 + substance beyond the query's words) plus the text match (0.07 x BM25, plu
 form's lift of 2) less penalties. If documents were grouped in tiers of substance (powers of
 two), a tier could be skipped once the page's threshold (the 20th key) is above the best key
 any of its messages could reach: the tier's largest prior plus the largest text match. This
-measures, per query, the share of matches that would still be visited, taking as the text
+measures, per query, the share of matches that would still be scored, taking as the text
 bound the largest text part actually seen among the query's matches (an analytic bound is
 larger, so the real share would be higher still). Substance is computed as in rank.rs
-(approximately: CJK characters plus Latin words, without emoji codes, @mentions and URLs).
+(approximately: CJK characters plus Latin words, without emoji codes, @mentions and URLs; a
+mention runs to white space or to the `?` the export writes for U+2005, as in rank.rs).
 
 usage: benches/prune_bound.py BIN ARCHIVE INDEX QUERIES_FILE
 """
@@ -20,12 +21,12 @@ binp, archive, index, queries = sys.argv[1:5]
 
 def substance(t):
     t = re.sub(r'\[[^\]]{1,6}\]', '', t)
-    t = re.sub(r'@\S+', '', t)
+    t = re.sub(r'@[^\s?]+', '', t)
     t = re.sub(r'https?://\S+', '', t)
     return len(re.findall(r'[\u4e00-\u9fff]', t)) + len(re.findall(r'[A-Za-z0-9]+', t))
 
 
-print('| query | matches | 20th key | largest text part | share still visited |')
+print('| query | matches | 20th key | largest text part | share still scored |')
 print('| --- | --- | --- | --- | --- |')
 seen = visited = 0
 for q in open(queries, encoding='utf-8').read().split():

@@ -20,6 +20,7 @@ pub(crate) mod near;
 pub mod normalise;
 pub mod panics;
 pub mod people;
+pub mod plural;
 pub mod query;
 pub(crate) mod question;
 pub mod rank;

@@ -3,8 +3,8 @@
 //!
 //! Terms are ANDed; `A OR B` and `A|B` match either; `-` excludes a term, a phrase or a filter.
 //! Chinese punctuation (`网联，对账`) separates terms like a space. A term matches the folded
-//! text ([`crate::normalise`]) as a substring, where separators inside it (`"快捷 支付"`, `T+1`)
-//! match zero or more separators; the search adds the term's glossary entry unless it is written
+//! text ([`crate::normalise`]) as a substring, where separators inside it (`"快捷 支付"`, `T-1`)
+//! match zero or more separators (`+` and `#` are not separators: `T+1` is not `T-1`); the search adds the term's glossary entry unless it is written
 //! `=term`. Values of the same filter are ORed (`from:张 from:李`), different filters ANDed. `date:` takes `2017`, `2017-08`,
 //! `2017-08-15` or a range `A..B` of those (either side may be open). Chinese input methods
 //! type `：` and `“…”`; both work too. This module only parses: names are resolved by search.
@@ -115,8 +115,15 @@ pub enum QueryError {
     BackwardsDates(String),
     #[error("unknown kind `{0}`: use kind:text, kind:link or kind:image")]
     BadKind(String),
-    #[error("`{0}` has no letters, digits or Chinese characters to search for")]
+    #[error("`{0}` has no letters, digits, Chinese characters, `+` or `#` to search for")]
     NothingToSearch(String),
+    #[error(
+        "unknown filter `{key}:` in `{word}`; did you mean `{nearest}:`? (filters: from: org: group: topic: kind: date:; \
+         quote the word to search for it as text)"
+    )]
+    MisspeltFilter { key: String, word: String, nearest: &'static str },
+    #[error("`{key}:` is not a filter (in `{word}`): dates are `date:2018-01..` (since) or `date:..2018-01` (until)")]
+    DateKey { key: String, word: String },
     #[error("`OR` needs a term on each side")]
     DanglingOr,
     #[error(
@@ -162,6 +169,16 @@ impl Query {
                 (i..chars.len()).find(|&j| chars[j].is_whitespace() || is_term_break(chars[j])).unwrap_or(chars.len());
             let colon = (word_start..end).find(|&j| matches!(chars[j], ':' | '：'));
             let field = colon.and_then(|c| Field::parse(&chars[word_start..c].iter().collect::<String>()));
+            if let (None, Some(colon), false) = (field, colon, exact) {
+                let key: String = chars[word_start..colon].iter().collect::<String>().to_ascii_lowercase();
+                let word = || chars[word_start..end].iter().collect();
+                if matches!(key.as_str(), "since" | "until" | "before" | "after") {
+                    return Err(QueryError::DateKey { key, word: word() });
+                }
+                if let Some(nearest) = misspelt_key(&key) {
+                    return Err(QueryError::MisspeltFilter { key, word: word(), nearest });
+                }
+            }
             if let (Some(field), Some(colon), false) = (field, colon, exact) {
                 let quote = chars.get(colon + 1).copied().is_some_and(is_open_quote);
                 let (value, next) =
@@ -194,6 +211,10 @@ impl Query {
             if text == "-" && start == word_start {
                 continue;
             }
+            // Dashes alone (`---`) are a rule typed between words, not an exclusion.
+            if negated && text.chars().all(|c| c == '-') {
+                return Err(QueryError::NothingToSearch(chars[start..end].iter().collect()));
+            }
             let mut alternatives = text.split('|').filter(|a| !a.is_empty()).peekable();
             if text.starts_with('|') {
                 // As `OR 网联` is: nothing before it to join.
@@ -207,7 +228,7 @@ impl Query {
             }
             after_filter = false;
             while let Some(alt) = alternatives.next() {
-                if alt.len() > 1 && alt.starts_with('-') {
+                if alt.len() > 1 && alt.starts_with('-') && text.contains('|') {
                     return Err(QueryError::MixedOr);
                 }
                 push_term(&mut q, alt.to_owned(), Mode { phrase: false, negated, exact }, &mut or_pending)?;
@@ -304,6 +325,36 @@ fn push_term(q: &mut Query, text: String, mode: Mode, or_pending: &mut bool) -> 
     }
     *or_pending = false;
     Ok(())
+}
+
+/// The filter key a word's `key:` (lowercase) misspells (`form` → `from`), if it is that close
+/// to one; a `word:` not close to any (`https`, `T+1`) is text to search for.
+fn misspelt_key(key: &str) -> Option<&'static str> {
+    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    Field::ALL
+        .into_iter()
+        .map(|f| (edit_distance(key, f.key()), f.key()))
+        .min()
+        .filter(|&(d, _)| d <= 1 || (d == 2 && key.len() >= 4))
+        .map(|(_, known)| known)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Chinese punctuation that ends a term outside quotes, as a space does (`网联，对账`).
@@ -564,5 +615,28 @@ mod tests {
     fn empty_and_lone_dash() {
         assert!(Query::parse("   ").unwrap().is_empty());
         assert_eq!(Query::parse("- 网联").unwrap().terms, vec![term("网联", false, false)]);
+        // A rule of dashes is nothing to search for, not an `OR` gone wrong.
+        assert_eq!(Query::parse("网联 ---"), Err(QueryError::NothingToSearch("---".into())));
+        assert_eq!(Query::parse("网联 --"), Err(QueryError::NothingToSearch("--".into())));
+    }
+
+    /// Misspelt keys are errors wherever a query is parsed (CLI, browser, MCP), not text that
+    /// silently finds nothing.
+    #[test]
+    fn a_misspelt_filter_key_names_the_nearest() {
+        let e = Query::parse("对账 -Gruop:risk").unwrap_err();
+        assert_eq!(e, QueryError::MisspeltFilter { key: "gruop".into(), word: "Gruop:risk".into(), nearest: "group" });
+        assert!(e.to_string().contains("did you mean `group:`?"), "{e}");
+        assert!(matches!(Query::parse("form:陈默"), Err(QueryError::MisspeltFilter { nearest: "from", .. })));
+        assert!(matches!(Query::parse("topc:对账"), Err(QueryError::MisspeltFilter { nearest: "topic", .. })));
+        // Quoted or `=`, it is text; far from every key, too.
+        assert_eq!(Query::parse("\"form:陈默\"").unwrap().terms[0].text, "form:陈默");
+        assert_eq!(Query::parse("=form:陈默").unwrap().terms[0].text, "form:陈默");
+        assert_eq!(Query::parse("https://x.cn").unwrap().terms[0].text, "https://x.cn");
+        // The CLI's --since and --until are not keys: the error says how to write them.
+        let e = Query::parse("对账 since:2018").unwrap_err();
+        assert_eq!(e, QueryError::DateKey { key: "since".into(), word: "since:2018".into() });
+        assert!(e.to_string().contains("date:2018-01.."), "{e}");
+        assert!(matches!(Query::parse("Until:2018"), Err(QueryError::DateKey { .. })));
     }
 }

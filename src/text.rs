@@ -21,15 +21,48 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
-/// A character that separates terms: neither CJK nor part of a Latin word (space, punctuation,
-/// symbols).
-pub fn is_separator(c: char) -> bool {
-    !is_cjk(c) && !is_word_char(c)
+/// A symbol that is part of what a term says: `T+1` is not `T-1`, `c++` is not `c`, `c#` is not
+/// `c`. Each is a part of a term by itself ([`term_parts`]) and a token of the index, matching
+/// only itself, with separators or nothing around it (`T+1` finds `T + 1`, not `T 1`).
+pub fn is_symbol(c: char) -> bool {
+    matches!(c, '+' | '#')
 }
 
-/// The parts of a (folded) term between its runs of separators.
+/// A character that separates terms: neither CJK, nor part of a Latin word, nor a
+/// [symbol](is_symbol) (space, punctuation, other symbols).
+pub fn is_separator(c: char) -> bool {
+    !is_cjk(c) && !is_word_char(c) && !is_symbol(c)
+}
+
+/// The parts of a (folded) term: its runs between separators, each symbol a part of its own
+/// (`t+1`: `t`, `+`, `1`).
 pub fn term_parts(term: &str) -> Vec<&str> {
-    term.split(is_separator).filter(|p| !p.is_empty()).collect()
+    term_pieces(term).into_iter().map(|(part, _)| part).collect()
+}
+
+/// [`term_parts`], each with whether separators come before it in the term.
+pub fn term_pieces(term: &str) -> Vec<(&str, bool)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut gap = false;
+    for (i, c) in term.char_indices() {
+        if is_separator(c) || is_symbol(c) {
+            if let Some(s) = start.take() {
+                out.push((&term[s..i], gap));
+                gap = false;
+            }
+            if is_symbol(c) {
+                out.push((&term[i..i + c.len_utf8()], gap));
+            }
+            gap = !is_symbol(c);
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push((&term[s..], gap));
+    }
+    out
 }
 
 /// Byte ranges in `text` where `term` occurs, both folded by [`crate::normalise`]: as a
@@ -220,11 +253,24 @@ mod tests {
     }
 
     #[test]
+    fn symbols_are_parts_of_a_term_that_match_only_themselves() {
+        let found = |t: &str, term: &str| find_term(t, term).into_iter().map(|r| t[r].to_owned()).collect::<Vec<_>>();
+        // `+` is not a separator: T+1 settlement is not T-1, nor T 1.
+        assert_eq!(found("T+1 到账，T-1 对账，t 1，T + 1，Ｔ＋１", "T+1"), vec!["T+1", "T + 1", "Ｔ＋１"]);
+        assert_eq!(found("T+1 到账，T-1 对账", "T-1"), vec!["T-1"]);
+        assert_eq!(found("c 语言 c++ 和 C#", "c++"), vec!["c++"]);
+        assert_eq!(found("c 语言 c++ 和 C#", "c#"), vec!["C#"]);
+        assert_eq!(found("c 语言 c++ 和 C#", "c"), vec!["c", "c", "C"]);
+        assert_eq!(found("哈哈+1 +1", "+1"), vec!["+1", "+1"]);
+        assert_eq!(term_pieces("t + 1"), vec![("t", false), ("+", true), ("1", true)]);
+        assert_eq!(term_pieces("c++"), vec![("c", false), ("+", false), ("+", false)]);
+    }
+
+    #[test]
     fn separators_inside_a_term_match_zero_or_more_separators() {
         let found = |t: &str, term: &str| find_term(t, term).into_iter().map(|r| t[r].to_owned()).collect::<Vec<_>>();
         assert_eq!(found("快捷支付和快捷，，支付", "快捷 支付"), vec!["快捷支付", "快捷，，支付"]);
         assert!(found("快捷甲支付 快捷甲乙支付", "快捷 支付").is_empty());
-        assert_eq!(found("T+1 到账，t 1", "T+1"), vec!["T+1", "t 1"]);
         assert!(found("T1", "T+1").is_empty());
         assert_eq!(found("ＰＯＳ機 pos", "pos机"), vec!["ＰＯＳ機"]);
         assert_eq!(found("對帳單", "对账"), vec!["對帳"]);

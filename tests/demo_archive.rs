@@ -277,11 +277,11 @@ fn a_page_of_every_hit_says_how_many_it_shows_as_folded_copies() {
     let out = chatlore(arch.path(), dir.path(), &["search", "对账", "--limit", "100"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("also posted as"), "{}", stdout(&out));
-    assert!(stderr(&out).contains("2 of 3 hit(s) (and 1 exact copy under another nickname"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 of 3 hits (and 1 exact copy under another nickname"), "{}", stderr(&out));
     let all = chatlore(arch.path(), dir.path(), &["search", "对账", "--limit", "0"]);
-    assert!(stderr(&all).contains("3 of 3 hit(s),"), "a full listing folds nothing: {}", stderr(&all));
+    assert!(stderr(&all).contains("3 of 3 hits,"), "a full listing folds nothing: {}", stderr(&all));
     let md = chatlore(arch.path(), dir.path(), &["search", "对账", "--format", "md"]);
-    assert!(stdout(&md).contains("2 of 3 hit(s) (and 1 exact copy"), "{}", stdout(&md));
+    assert!(stdout(&md).contains("2 of 3 hits (and 1 exact copy"), "{}", stdout(&md));
 }
 
 #[test]

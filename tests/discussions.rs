@@ -397,3 +397,34 @@ fn a_question_pasted_whole_finds_discussions_as_search_finds_its_messages() {
         }
     }
 }
+
+/// A count of one is said in the singular everywhere the CLI prints one: `1 msg · 1 person`,
+/// `1 of 1 hit`, never `1 msgs`, `1 people` or `hit(s)`.
+#[test]
+fn counts_of_one_are_singular_in_every_command() {
+    let root = tempfile::tempdir().unwrap();
+    write(
+        root.path(),
+        "g/_posts/2018-03-17-chat.markdown",
+        log("2018-03-17", &[("10:00:00", "甲", "对账文件怎么统一？")]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = chatlore(root.path(), dir.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        for wrong in ["(s)", "1 msgs", "1 people", "1 hits", "1 logs", "1 messages", "1 warnings", "1 discussions"] {
+            assert!(!said.contains(wrong), "{args:?} says {wrong:?}: {said}");
+        }
+        said
+    };
+    let said = run(&["index"]);
+    assert!(said.contains("; 1 log, 1 message (1 indexed now), 0 warnings,"), "{said}");
+    assert!(run(&["search", "对账"]).contains("1 of 1 hit"));
+    let said = run(&["discussions", "对账"]);
+    assert!(said.contains("10:00–10:00 · 1 msg · 1 person ·") && said.contains("1 of 1 discussion,"), "{said}");
+    let said = run(&["people", "对账"]);
+    assert!(said.contains("1 matching message") && said.contains("1 of 1 person,"), "{said}");
+    assert!(run(&["stats"]).contains("1 log, 1 message"));
+    assert!(run(&["export"]).contains("exported 1 message of 1 log"));
+}

@@ -82,6 +82,39 @@ fn or_and_the_glossary() {
 }
 
 #[test]
+fn a_symbol_is_part_of_the_term_t_plus_1_is_not_t_minus_1_and_cpp_is_not_c() {
+    let arch = tempfile::tempdir().unwrap();
+    let messages = [
+        ("09:00:00", "甲", "T+1 结算的钱什么时候到"),
+        ("09:01:00", "乙", "T-1 的对账文件今天早上才到"),
+        ("09:02:00", "丙", "写成 T + 1 也是次日"),
+        ("09:03:00", "丁", "Ｔ＋１到账"),
+        ("09:04:00", "戊", "我们用 c++ 写的"),
+        ("09:05:00", "己", "c 语言就够了"),
+        ("09:06:00", "庚", "以前写过C#"),
+    ];
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    let engine = Engine::open(idx.path()).unwrap();
+    let plus = vec!["T+1 结算的钱什么时候到".to_owned(), "写成 T + 1 也是次日".into(), "Ｔ＋１到账".into()];
+    assert_eq!(texts(&engine, "=T+1"), plus);
+    assert_eq!(texts(&engine, "=Ｔ＋１"), plus);
+    // Through the glossary (T+1, T1, D+1, 次日到账) T-1 stays out too.
+    assert_eq!(texts(&engine, "T+1"), plus);
+    assert_eq!(texts(&engine, "=T-1"), vec!["T-1 的对账文件今天早上才到"]);
+    assert_eq!(texts(&engine, "=c++"), vec!["我们用 c++ 写的"]);
+    assert_eq!(texts(&engine, "=c#"), vec!["以前写过C#"]);
+    // The letter alone is still a word of each.
+    assert_eq!(texts(&engine, "=c").len(), 3);
+    let r = engine.search(&Query::parse("=T+1").unwrap(), Page::default()).unwrap();
+    for h in &r.hits {
+        let shown: Vec<&str> = h.highlights.iter().map(|r| &h.text[r.clone()]).collect();
+        assert!(["T+1", "T + 1", "Ｔ＋１"].contains(&shown[0]), "{shown:?} in {}", h.text);
+    }
+}
+
+#[test]
 fn the_cli_says_what_the_glossary_added_and_exact_turns_it_off() {
     let (arch, idx) = archive();
     let o = chatlore(arch.path(), idx.path(), &["search", "chargeback"]);
@@ -175,7 +208,7 @@ fn the_cli_marks_near_messages_after_the_hits() {
     let out = stdout(&o);
     let heading = out.find("── near:").expect("a heading before the near messages");
     assert!(out.find("口径").unwrap() < heading && heading < out.find("阈值").unwrap(), "{out}");
-    assert!(stderr(&o).contains("1 of 1 hit(s), 2 near"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 of 1 hit, 2 near"), "{}", stderr(&o));
     let md = stdout(&chatlore(arch.path(), idx.path(), &["search", "--format", "md", "=路由", "=成功率"]));
     let heading = md.find("2 near: from discussions").expect("a markdown heading before the near messages");
     assert!(md.find("口径").unwrap() < heading && heading < md.find("阈值").unwrap(), "{md}");

@@ -97,7 +97,7 @@ async def check(session, real):
            dtext[:500])
     quoted = [l for d in found for l in d["summary"] + d["matches"]]
     expect(quoted and LINE.findall(dtext) == [(l["cite"], l["citation"]) for l in quoted]
-           and all(f"id: {d['id']}" in dtext and f"{d['messages']} msgs" in dtext for d in found),
+           and all(f"id: {d['id']}" in dtext and f"{d['messages']} msg{'' if d['messages'] == 1 else 's'}" in dtext for d in found),
            "every line of every discussion is cited as path:line with date, time, group and speaker", dtext[:1500])
     whole = await session.call_tool("read", {"id": found[0]["id"], "max_chars": 100000})
     wtext, wdata = text_of(whole), whole.structured_content

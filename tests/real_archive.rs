@@ -56,9 +56,9 @@ fn queries(root: &Path) -> Vec<String> {
 const EXTRA_TERMS: &[&str] = &["网", "款", "码", "pos机", "机器", "app支付", "银联pos"];
 
 /// The oracle, written independently of the library's matcher over the library's folding: in
-/// the folded text, the folded term's parts (split at separators) occur in order, with only
-/// separators (or nothing) between them, and a Latin letter or digit at a part's edge is also
-/// at a word's edge in the text.
+/// the folded text, the folded term's parts (split at separators, each `+` or `#` a part of its
+/// own) occur in order, with only separators (or nothing) between them, and a Latin letter or
+/// digit at a part's edge is also at a word's edge in the text.
 fn contains(text: &str, term: &str) -> bool {
     holds(&fold(text), term)
 }
@@ -67,9 +67,11 @@ fn contains(text: &str, term: &str) -> bool {
 fn holds(text: &str, term: &str) -> bool {
     let cjk = |c: char| ('\u{3040}'..='\u{30FF}').contains(&c) || ('\u{3400}'..='\u{9FFF}').contains(&c);
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !cjk(c));
-    let sep = |c: char| !c.is_alphanumeric() && !cjk(c);
+    let symbol = |c: char| c == '+' || c == '#';
+    let sep = |c: char| !c.is_alphanumeric() && !cjk(c) && !symbol(c);
     let term = fold(term);
-    let parts: Vec<&str> = term.split(sep).filter(|p| !p.is_empty()).collect();
+    let spaced: String = term.chars().map(|c| if symbol(c) { format!(" {c} ") } else { c.to_string() }).collect();
+    let parts: Vec<&str> = spaced.split(|c: char| c.is_whitespace() || sep(c)).filter(|p| !p.is_empty()).collect();
     let fits = |at: usize, part: &str| {
         text[at..].starts_with(part)
             && (!word(part.chars().next()) || !word(text[..at].chars().next_back()))
@@ -171,13 +173,19 @@ fn facets_and_speakers_on_the_real_archive() {
 fn phrases_with_separators_equal_a_scan() {
     let Some(f) = fixture() else { return };
     let engine = f.engine.lock().unwrap();
-    for phrase in ["\"快捷 支付\"", "\"快捷，支付\"", "\"快捷/支付\"", "T+1", "\"网联 对账\"", "\"pos 机\""]
-    {
+    let phrases = ["\"快捷 支付\"", "\"快捷，支付\"", "\"快捷/支付\"", "T+1", "\"网联 对账\"", "\"pos 机\""];
+    // A symbol is part of the term: T+1 is not T-1, c++ is not c.
+    let symbols = ["T-1", "\"T + 1\"", "c++", "C#", "+1", "T+0"];
+    for phrase in phrases.into_iter().chain(symbols) {
         let term = phrase.trim_matches('"');
         let expected = scan(f, term);
         let got = hits(&engine, &format!("={phrase}"));
         assert_eq!(got, expected, "{phrase}");
     }
+    let (plus, minus) = (hits(&engine, "=T+1"), hits(&engine, "=T-1"));
+    assert!(plus.len() >= 90 && !minus.is_empty() && plus.is_disjoint(&minus), "{plus:?} {minus:?}");
+    let (cpp, c) = (hits(&engine, "=c++"), hits(&engine, "=c"));
+    assert!(cpp.len() >= 6 && c.len() > cpp.len(), "{cpp:?}");
     let plain = hits(&engine, "=快捷支付");
     assert!(plain.len() >= 117, "快捷支付 occurs in {} messages", plain.len());
     assert!(hits(&engine, "=\"快捷 支付\"").is_superset(&plain));

@@ -278,3 +278,32 @@ fn discussions_in_the_results_and_one_opened() {
     wide.update(Action::Down);
     snap!("discussions_wide", wide);
 }
+
+/// A count of one is singular in the browser too: the status bar, a discussion row, the day
+/// list and a discussion's citation (`1 log · 1 msg`, `1 msg · 1 person`, never `1 msgs`).
+#[test]
+fn counts_of_one_are_singular_in_the_browser() {
+    let arch = tempfile::tempdir().unwrap();
+    write(
+        arch.path(),
+        "g/_posts/2018-03-17-chat.markdown",
+        log("2018-03-17", &[("10:00:00", "甲", "对账文件怎么统一？")]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let summary = index(arch.path(), dir.path());
+    let mut app = TestApp::new(arch.path(), dir.path(), (100, 24));
+    app.start();
+    app.take_effects();
+    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    typed(&mut app, "对账");
+    let shown = frame(&app);
+    assert!(shown.contains("index ✓ 1 log · 1 msg"), "{shown}");
+    assert!(shown.contains("10:00–10:00 · 1 msg · 1 person ·"), "{shown}");
+    assert!(app.citation().is_some_and(|c| c.contains(" · 1 msg · 1 person (")), "{:?}", app.citation());
+    app.update(Action::OpenDays);
+    let days = frame(&app);
+    assert!(days.contains("1 log on 1 day ·"), "{days}");
+    for wrong in ["1 msgs", "1 people", "1 logs", "1 days", "1 hits"] {
+        assert!(!shown.contains(wrong) && !days.contains(wrong), "{wrong}: {shown}{days}");
+    }
+}

@@ -89,8 +89,8 @@ fn utf8_or_gb18030(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         .map(|n| format!("line {n}: invalid UTF-8 replaced with U+FFFD"))
         .collect();
     if bad_lines.len() > MAX_LINE_NOTES {
-        notes
-            .push(format!("{} more line(s) with invalid UTF-8 replaced with U+FFFD", bad_lines.len() - MAX_LINE_NOTES));
+        let more = crate::plural::count(bad_lines.len() - MAX_LINE_NOTES, "more line", "more lines");
+        notes.push(format!("{more} with invalid UTF-8 replaced with U+FFFD"));
     }
     Ok(Decoded { text, notes })
 }

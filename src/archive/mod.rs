@@ -156,7 +156,8 @@ pub fn list_logs_with(root: &Path, follow: bool) -> Result<(Vec<LogFile>, Vec<Wa
     if let Some(first) = outside.first().cloned() {
         outside.sort();
         let others = outside.len() - 1;
-        let more = if others > 0 { format!(" (and {others} more such link(s))") } else { String::new() };
+        let more = crate::plural::count(others, "more such link", "more such links");
+        let more = if others > 0 { format!(" (and {more})") } else { String::new() };
         warnings.push(Warning { path: first, reason: format!("{OUTSIDE}{more}; `index --follow` follows them") });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -221,7 +222,8 @@ pub fn parse_log(path: &str, bytes: &[u8]) -> Result<(Day, Vec<Warning>), String
     let body = parse::messages(&lines, fm.body_start);
     if body.orphan_lines > 0 {
         let n = body.orphan_lines;
-        warn(format!("{n} line(s) before the first `> HH:MM:SS  nickname` header belong to no message"));
+        let (lines, belong) = (crate::plural::count(n, "line", "lines"), crate::plural::noun(n, "belongs", "belong"));
+        warn(format!("{lines} before the first `> HH:MM:SS  nickname` header {belong} to no message"));
     }
     for (line, time) in &body.bad_headers {
         warn(format!("line {line}: `> {time}` is not a time of day; the line is kept as message text"));

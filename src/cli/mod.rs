@@ -6,6 +6,7 @@ pub(crate) mod print;
 use anyhow::{Context, Result};
 use chatlore::archive::layout::{self, Layout, LayoutError};
 use chatlore::index::{self, IndexError, Options, Progress};
+use chatlore::plural::count;
 use chatlore::query::{Field, Filter, Query, Value};
 use chatlore::search::{Engine, Page, Sort};
 use chatlore::topics::Taxonomy;
@@ -417,7 +418,8 @@ fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
     for w in &summary.warnings {
         print::warning(&w.to_string());
     }
-    eprintln!("chatlore: exported {} messages of {} logs", summary.messages, summary.files);
+    let (messages, logs) = (count(summary.messages, "message", "messages"), count(summary.files, "log", "logs"));
+    eprintln!("chatlore: exported {messages} of {logs}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -452,7 +454,9 @@ fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<Exit
     let model = chatlore::generate::Model::learn(from)?;
     let (files, messages) = model.write(out, scale, seed)?;
     eprintln!(
-        "chatlore: wrote {files} logs, {messages} messages to {} in {:.1} s",
+        "chatlore: wrote {}, {} to {} in {:.1} s",
+        count(files, "log", "logs"),
+        count(messages, "message", "messages"),
         print::path(out),
         started.elapsed().as_secs_f64()
     );
@@ -526,7 +530,6 @@ fn open_or_build(archive: &Path, index_dir: &Path) -> Result<Engine> {
 fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<ExitCode> {
     let text = args.query.join(" ");
     let mut query = Query::parse(&text).context("bad query")?;
-    check_filter_keys(&query)?;
     query.filters.extend(flag_filters(args)?);
     // An empty term (`""`) is ignored; a query of nothing at all would list every message.
     anyhow::ensure!(
@@ -583,7 +586,6 @@ impl From<SortArg> for Sort {
 
 fn discussions_cmd(archive: &Path, index_dir: &Path, args: &DiscussionsArgs) -> Result<ExitCode> {
     let query = Query::parse(&args.query.join(" ")).context("bad query")?;
-    check_filter_keys(&query)?;
     let engine = open_engine(archive, index_dir)?;
     let results = engine.discussions(&query, (args.limit > 0).then_some(args.limit), args.sort.into())?;
     print::discussions(&results, args.json)?;
@@ -592,7 +594,6 @@ fn discussions_cmd(archive: &Path, index_dir: &Path, args: &DiscussionsArgs) -> 
 
 fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<ExitCode> {
     let query = Query::parse(&args.query.join(" ")).context("bad query")?;
-    check_filter_keys(&query)?;
     let engine = open_engine(archive, index_dir)?;
     let limit = if args.limit == 0 { usize::MAX } else { args.limit };
     for nick in engine.unknown_in_rules()? {
@@ -609,48 +610,6 @@ fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<Exi
         who.experts.len()
     };
     Ok(if shown > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-/// A word shaped like a filter with a misspelt key (`form:陈默`) is an error naming the
-/// nearest key; other `word:` terms (`https://…`, `T+1:`) stay text to search for.
-fn check_filter_keys(query: &Query) -> Result<()> {
-    for term in query.terms.iter().filter(|t| !t.phrase) {
-        let Some((key, _)) = term.text.split_once([':', '：']) else { continue };
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let key = key.to_ascii_lowercase();
-        let nearest = Field::ALL
-            .into_iter()
-            .map(|f| (edit_distance(&key, f.key()), f.key()))
-            .min()
-            .filter(|&(d, _)| d <= 1 || (d == 2 && key.len() >= 4));
-        if let Some((_, known)) = nearest {
-            let all: Vec<String> = Field::ALL.iter().map(|f| format!("{}:", f.key())).collect();
-            anyhow::bail!(
-                "unknown filter `{key}:` in `{}`; did you mean `{known}:`? (filters: {}; quote the word to search for it as text)",
-                term.text,
-                all.join(" ")
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// `--from --since --until --topic --group` as query filters.

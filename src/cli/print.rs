@@ -5,6 +5,7 @@ use anyhow::Result;
 use chatlore::discussion_search::DiscussionResults;
 use chatlore::index::Summary;
 use chatlore::people::Person;
+use chatlore::plural::{count, noun};
 use chatlore::query::Query;
 use chatlore::search::{snippet, Engine, Facets, Hit, Results};
 use chatlore::who::WhoKnows;
@@ -82,15 +83,15 @@ pub fn index_summary(s: &Summary, json: bool, said_rebuild: bool) -> Result<()> 
     }
     writeln!(
         out,
-        "files: {} added, {} changed, {} removed, {} unchanged; {} logs, {} messages ({} indexed now), {} warning(s), {:.2} s",
+        "files: {} added, {} changed, {} removed, {} unchanged; {}, {} ({} indexed now), {}, {:.2} s",
         s.added,
         s.changed,
         s.removed,
         s.unchanged,
-        s.files,
-        s.messages,
+        count(s.files, "log", "logs"),
+        count(s.messages, "message", "messages"),
         s.indexed_messages,
-        s.warnings.len(),
+        count(s.warnings.len(), "warning", "warnings"),
         s.elapsed.as_secs_f64()
     )?;
     Ok(())
@@ -150,13 +151,13 @@ pub fn discussions(r: &DiscussionResults, json: bool) -> Result<()> {
         let short = |t: &str| t.get(..5).unwrap_or(t).to_owned();
         writeln!(
             out,
-            "{} {} {}–{} · {} msgs · {} people · {}  {}",
+            "{} {} {}–{} · {} · {} · {}  {}",
             x.date,
             x.group,
             short(&x.start_time),
             short(&x.end_time),
-            x.messages,
-            d.people.len(),
+            count(x.messages, "msg", "msgs"),
+            count(d.people.len(), "person", "people"),
             x.kind.as_str(),
             clean_line(&x.title)
         )?;
@@ -167,7 +168,9 @@ pub fn discussions(r: &DiscussionResults, json: bool) -> Result<()> {
     }
     out.flush()?;
     if !json {
-        eprintln!("{} of {} discussion(s), {:.1} ms", r.discussions.len(), r.total, r.elapsed.as_secs_f64() * 1000.0);
+        let total = r.total as u64;
+        let of = noun(total, "discussion", "discussions");
+        eprintln!("{} of {total} {of}, {:.1} ms", r.discussions.len(), r.elapsed.as_secs_f64() * 1000.0);
     }
     Ok(())
 }
@@ -245,10 +248,10 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
         };
         writeln!(
             out,
-            "{}. {}{company}{weighed} · {} matching messages{}",
+            "{}. {}{company}{weighed} · {}{}",
             rank + 1,
             clean_line(&e.person.label),
-            e.matching,
+            count(e.matching, "matching message", "matching messages"),
             aliases(&e.person)
         )?;
         for h in evidence {
@@ -270,17 +273,17 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
     if !json && who.by_messages {
         let shown = who.experts.len().min(limit);
         eprintln!(
-            "{shown} of {} people, by their matching messages (no words to rank by), of {} matching message(s)",
-            who.experts.len(),
-            who.total
+            "{shown} of {}, by their matching messages (no words to rank by), of {}",
+            count(who.experts.len(), "person", "people"),
+            count(who.total, "matching message", "matching messages")
         );
     } else if !json {
         let shown = who.experts.len().min(limit);
         eprintln!(
-            "{shown} of {} people, from the best {} of {} matching message(s)",
-            who.experts.len(),
+            "{shown} of {}, from the best {} of {}",
+            count(who.experts.len(), "person", "people"),
             who.weighed,
-            who.total
+            count(who.total, "matching message", "matching messages")
         );
     }
     Ok(())
@@ -334,7 +337,7 @@ fn wrap(text: &str, ranges: &[Range<usize>], (on, off): (&str, &str)) -> String 
     s
 }
 
-/// `20 of 718 hit(s)`, saying how many more messages the page shows as exact copies folded
+/// `20 of 718 hits`, saying how many more messages the page shows as exact copies folded
 /// into its hits (`also posted as …`): without it, a page of every hit reads `671 of 718` as if
 /// 47 were missing.
 fn shown_of(r: &Results) -> String {
@@ -344,7 +347,7 @@ fn shown_of(r: &Results) -> String {
         1 => " (and 1 exact copy under another nickname, shown as \"also posted as\")".to_owned(),
         n => format!(" (and {n} exact copies under other nicknames, shown as \"also posted as\")"),
     };
-    format!("{} of {} hit(s){copies}", r.hits.len(), r.total)
+    format!("{} of {}{copies}", r.hits.len(), count(r.total, "hit", "hits"))
 }
 
 /// A markdown export: one section per day, each message quoted with its source line.
@@ -410,7 +413,7 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
         return Ok(());
     }
     let names = &meta.groups;
-    writeln!(out, "{} logs, {} messages\n", meta.files, all.total)?;
+    writeln!(out, "{}, {}\n", count(meta.files, "log", "logs"), count(all.total, "message", "messages"))?;
     writeln!(out, "groups:")?;
     for (g, n) in Facets::top(&all.groups, usize::MAX) {
         let name = names.get(g).map(String::as_str).unwrap_or_default();

@@ -8,6 +8,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 pub const MANIFEST_FILE: &str = "chatlore-manifest.json";
 pub const META_FILE: &str = "chatlore-meta.json";
@@ -99,7 +100,9 @@ pub struct Meta {
     pub archive: String,
     /// Changes when anything that shapes the documents changes (schema, taxonomy, dictionary).
     pub fingerprint: String,
-    pub topics: Vec<Topic>,
+    /// Read by [`read`] (parsed on first use), not by `Meta`'s own `Deserialize`.
+    #[serde(skip_deserializing)]
+    pub topics: Topics,
     /// The glossary's entries (each a list of forms), for expanding query terms.
     #[serde(default)]
     pub glossary: Vec<Vec<String>>,
@@ -116,10 +119,100 @@ pub struct Meta {
     pub messages: u64,
 }
 
+/// The taxonomy's topics as a meta file holds them, parsed on first use: only `topic:`
+/// filters, the topic lists, facets and pasted questions read them, and parsing their few
+/// hundred strings was 4% of the instructions of a plain `chatlore search` (see BENCHMARKS.md,
+/// "Whole-process search, session 8"). Compared, printed and written as the list itself.
+#[derive(Clone, Default)]
+pub struct Topics {
+    /// The whole meta file, whose `topics` key is parsed on first use; `None` when the list
+    /// was given parsed.
+    json: Option<Arc<[u8]>>,
+    parsed: OnceLock<Vec<Topic>>,
+}
+
+impl Topics {
+    /// The topics, parsed now if they were not yet. The file was valid JSON when read (the
+    /// whole meta file is parsed then), so this fails only on a list of another shape, which
+    /// chatlore never writes; the list is then empty.
+    pub fn get(&self) -> &[Topic] {
+        self.parsed.get_or_init(|| {
+            #[derive(Deserialize)]
+            struct OnlyTopics {
+                #[serde(default)]
+                topics: Vec<Topic>,
+            }
+            let json = self.json.as_deref().unwrap_or(b"{}");
+            serde_json::from_slice::<OnlyTopics>(json).map(|t| t.topics).unwrap_or_default()
+        })
+    }
+}
+
+impl From<Vec<Topic>> for Topics {
+    fn from(topics: Vec<Topic>) -> Topics {
+        Topics { json: None, parsed: OnceLock::from(topics) }
+    }
+}
+
+impl std::ops::Deref for Topics {
+    type Target = [Topic];
+    fn deref(&self) -> &[Topic] {
+        self.get()
+    }
+}
+
+impl<'a> IntoIterator for &'a Topics {
+    type Item = &'a Topic;
+    type IntoIter = std::slice::Iter<'a, Topic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.get().iter()
+    }
+}
+
+impl PartialEq for Topics {
+    fn eq(&self, other: &Topics) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for Topics {}
+
+impl std::fmt::Debug for Topics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.get()).finish()
+    }
+}
+
+impl Serialize for Topics {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
+}
+
+/// A JSON file chatlore keeps beside the index, and how its bytes become the value.
+pub trait JsonFile: DeserializeOwned {
+    /// The value the file's bytes hold: by default all of it, parsed now.
+    fn from_json(bytes: Vec<u8>) -> serde_json::Result<Self> {
+        serde_json::from_slice(&bytes)
+    }
+}
+
+impl JsonFile for Manifest {}
+
+impl JsonFile for Meta {
+    /// Everything but the topics parsed now (and the whole file checked as JSON); the topics
+    /// when first asked for.
+    fn from_json(bytes: Vec<u8>) -> serde_json::Result<Meta> {
+        let mut meta: Meta = serde_json::from_slice(&bytes)?;
+        meta.topics = Topics { json: Some(bytes.into()), parsed: OnceLock::new() };
+        Ok(meta)
+    }
+}
+
 /// Reads a JSON file; `Ok(None)` if it does not exist.
-pub fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, String> {
+pub fn read<T: JsonFile>(path: &Path) -> Result<Option<T>, String> {
     match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| format!("{}: {e}", path.display())),
+        Ok(bytes) => T::from_json(bytes).map(Some).map_err(|e| format!("{}: {e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
@@ -176,6 +269,29 @@ mod tests {
         assert_eq!(read::<Manifest>(&path).unwrap(), Some(m));
         assert!(!temporary(&path).exists());
         assert!(temporary(&path).file_name().unwrap().to_string_lossy().starts_with('.'));
+    }
+
+    #[test]
+    fn a_meta_files_topics_are_read_when_first_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(META_FILE);
+        let topics = crate::topics::Taxonomy::builtin().topics;
+        assert!(!topics.is_empty());
+        let meta = Meta { fingerprint: "f".into(), topics: topics.clone().into(), messages: 3, ..Meta::default() };
+        write(&path, &meta).unwrap();
+        // The file holds the list itself (the format older chatlore writes and reads).
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(json["topics"], serde_json::to_value(&topics).unwrap());
+        let back = read::<Meta>(&path).unwrap().unwrap();
+        assert_eq!(back.topics.get(), topics.as_slice());
+        assert_eq!(back, meta);
+        assert_eq!(back.messages, 3);
+        // A meta file without a `topics` key (chatlore always writes one) reads with none.
+        std::fs::write(&path, br#"{"schema_version":7,"fingerprint":"f","groups":{},"files":0,"messages":0}"#).unwrap();
+        assert!(read::<Meta>(&path).unwrap().unwrap().topics.is_empty());
+        // Another meta file's topics are another list.
+        let other = Meta { topics: topics[1..].to_vec().into(), ..meta.clone() };
+        assert_ne!(other, meta);
     }
 
     #[test]

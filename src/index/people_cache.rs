@@ -23,6 +23,8 @@ struct Stored {
     persons: Vec<Person>,
 }
 
+impl manifest::JsonFile for Stored {}
+
 /// What the people of `searcher` depend on: its segments and how many deletions each has
 /// (deletions only grow, so equal counts are equal deletions), and the archive's rules.
 pub(crate) fn key(searcher: &Searcher, rules: &Rules) -> String {

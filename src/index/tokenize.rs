@@ -7,15 +7,17 @@
 //!   finds exactly what a substring search finds, whatever a segmenter would have done
 //!   (Meilisearch #2499, #4874), with one token per character.
 //!   A run of separators between tokens is one separator token ([`SEPARATOR`]), so a phrase
-//!   never spans a separator unless it asks for one: a term with a separator inside (`快捷 支付`,
-//!   `T+1`) is the phrase of its grams with the separator token between the parts, or, where a
-//!   CJK character meets the separator, also without it ([`term_variants`]).
+//!   never spans a separator unless it asks for one: a term with a separator inside (`快捷 支付`)
+//!   is the phrase of its grams with the separator token between the parts, or, where a CJK
+//!   character meets the separator, also without it ([`term_variants`]). A symbol
+//!   ([`crate::text::is_symbol`]: `+`, `#`) is a token of its own, so `T+1` is not `T-1` and
+//!   `c++` not `c`; a term finds it with separators or nothing around it.
 //!   Both tokenizers read the text folded by [`crate::normalise`]; token offsets point at the
 //!   original text.
 //! * `jieba` (ranking): jieba-rs search-mode words, lowercased. It needs jieba's dictionary
 //!   (~110 ms to load), so only the writer builds it; queries use plain terms on this field.
 
-use crate::text::{is_cjk, is_word_char};
+use crate::text::{is_cjk, is_symbol, is_word_char};
 use jieba_rs::Jieba;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -126,6 +128,11 @@ pub fn grams(text: &str) -> Vec<Gram> {
             } else {
                 gap = true;
             }
+        } else if is_symbol(c) {
+            let position = next_position(&mut out, &mut pos, &mut emitted, &mut gap, i);
+            out.push(Gram { text: c.to_string(), position, from: i, to: i + c.len_utf8(), implied: false });
+            pos = position;
+            chars.next();
         } else {
             gap = true;
             chars.next();
@@ -160,23 +167,27 @@ pub struct TermGrams {
 }
 
 /// The forms of a term to look for, folded: its parts joined by a separator, or where a CJK
-/// character meets the separator, either by one or by none (see the module doc).
+/// character or a symbol meets the separator, either by one or by none (see the module doc).
+/// Past the limit of optional separators, parts are joined as the term joins them.
 pub fn term_variants(term: &str) -> Vec<String> {
     let folded = crate::normalise::fold(term);
-    let parts = crate::text::term_parts(&folded);
-    let mut variants = vec![parts.first().map_or(String::new(), |p| (*p).to_owned())];
+    let parts = crate::text::term_pieces(&folded);
+    let mut variants = vec![parts.first().map_or(String::new(), |(p, _)| (*p).to_owned())];
     let mut optional = 0;
     for pair in parts.windows(2) {
+        let ((before, _), (part, gap)) = (pair[0], pair[1]);
         let latin_both =
-            pair[0].chars().next_back().is_some_and(is_word_char) && pair[1].chars().next().is_some_and(is_word_char);
+            before.chars().next_back().is_some_and(is_word_char) && part.chars().next().is_some_and(is_word_char);
         let both = !latin_both && optional < MAX_OPTIONAL_SEPARATORS;
         optional += usize::from(both);
         let mut next = Vec::with_capacity(variants.len() * 2);
         for v in variants {
-            if both {
-                next.push(format!("{v}{}", pair[1]));
+            if both || !gap {
+                next.push(format!("{v}{part}"));
             }
-            next.push(format!("{v}{SEPARATOR}{}", pair[1]));
+            if both || gap {
+                next.push(format!("{v}{SEPARATOR}{part}"));
+            }
         }
         variants = next;
     }
@@ -390,14 +401,34 @@ mod tests {
             texts("快捷，， 支付"),
             vec![(0, "快捷".into()), (1, "捷".into()), (2, SEPARATOR.into()), (3, "支付".into()), (4, "付".into())]
         );
-        assert_eq!(texts("t+1"), vec![(0, "t".into()), (1, SEPARATOR.into()), (2, "1".into())]);
+        assert_eq!(texts("t-1"), vec![(0, "t".into()), (1, SEPARATOR.into()), (2, "1".into())]);
+    }
+
+    #[test]
+    fn symbols_are_tokens_of_their_own() {
+        assert_eq!(texts("t+1"), vec![(0, "t".into()), (1, "+".into()), (2, "1".into())]);
+        assert_eq!(
+            texts("t + 1"),
+            vec![(0, "t".into()), (1, SEPARATOR.into()), (2, "+".into()), (3, SEPARATOR.into()), (4, "1".into())]
+        );
+        assert_eq!(texts("c++"), vec![(0, "c".into()), (1, "+".into()), (2, "+".into())]);
+        assert_eq!(texts("用c#"), vec![(0, "用".into()), (1, "c".into()), (2, "#".into())]);
+        // `T+1` is found written with or without spaces around `+`, never as `T-1` or `T 1`.
+        assert_eq!(term_variants("T+1"), vec!["t+1", "t+ 1", "t +1", "t + 1"]);
+        assert_eq!(term_variants("c++").len(), 4);
+        assert_eq!(q("c++"), (vec![(0, "c"), (1, "+"), (2, "+")], false));
+        // Past the limit, a symbol stays joined as typed.
+        let many = "1+1+1+1+1+1+1+1+1";
+        let variants = term_variants(many);
+        assert_eq!(variants.len(), 1 << MAX_OPTIONAL_SEPARATORS);
+        assert!(variants.contains(&many.to_owned()), "{variants:?}");
     }
 
     #[test]
     fn term_variants_make_cjk_separators_optional() {
         assert_eq!(term_variants("快捷 支付"), vec!["快捷支付", "快捷 支付"]);
         assert_eq!(term_variants("快捷，支付"), vec!["快捷支付", "快捷 支付"]);
-        assert_eq!(term_variants("Ｔ＋１"), vec!["t 1"]);
+        assert_eq!(term_variants("Ｔ＋１")[0], "t+1");
         assert_eq!(term_variants("pos 机"), vec!["pos机", "pos 机"]);
         assert_eq!(term_variants("網聯"), vec!["网联"]);
         assert!(term_variants("，。").is_empty());

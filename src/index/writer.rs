@@ -242,7 +242,7 @@ pub fn update(
         generation: Some(generation.clone()),
         archive: archive_path,
         fingerprint,
-        topics: taxonomy.topics.clone(),
+        topics: taxonomy.topics.clone().into(),
         glossary: glossary.entries,
         people,
         groups,
@@ -299,8 +299,9 @@ fn remove_stale(index_dir: &Path, keep: Option<&str>, warnings: &mut Vec<Warning
             warnings.push(Warning {
                 path: entry.path().to_string_lossy().into_owned(),
                 reason: format!(
-                    "an old index generation was removed but {} stay(s) in it: not chatlore's",
-                    left.join(", ")
+                    "an old index generation was removed but {} {} in it: not chatlore's",
+                    left.join(", "),
+                    crate::plural::noun(left.len(), "stays", "stay")
                 ),
             });
         }

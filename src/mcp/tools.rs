@@ -8,6 +8,7 @@ use super::paths::{self, PathError};
 use crate::archive::{self, Day, Kind};
 use crate::discussion_search::DiscussionHit;
 use crate::discussions::{self, SpanKind};
+use crate::plural::{count, matching, noun};
 use crate::query::{Query, QueryError};
 use crate::search::{snippet, Engine, Facets, Hit, Page, SearchError, Sort};
 use schemars::JsonSchema;
@@ -140,6 +141,19 @@ pub(crate) struct PeopleArgs {
     pub limit: Option<u32>,
 }
 
+/// Most characters of the query an answer repeats.
+const QUERY_SHOWN: usize = 200;
+
+/// The query as an answer repeats it: trimmed, and cut to [`QUERY_SHOWN`] characters (a query
+/// as long as `max_chars` would otherwise push the answer past it).
+fn quoted_query(query: &str) -> String {
+    let q = query.trim();
+    match q.char_indices().nth(QUERY_SHOWN) {
+        Some((at, _)) => format!("{}…", &q[..at]),
+        None => q.to_owned(),
+    }
+}
+
 /// Evidence shown per person.
 const PEOPLE_EVIDENCE: usize = 3;
 const EVIDENCE_WIDTH: usize = 120;
@@ -185,7 +199,8 @@ impl Tools {
         let engine = self.engine()?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
-        let budget = max_chars.saturating_sub(FRAME_CHARS + args.query.chars().count());
+        let q = quoted_query(&args.query);
+        let budget = max_chars.saturating_sub(FRAME_CHARS + q.chars().count());
         // Either way, the first result is always shown (cut if it must be), so every page moves on.
         let mut near_items = Vec::new();
         // The results this page covers: by messages, a hit and the copies it folds.
@@ -249,10 +264,11 @@ impl Tools {
             }
         };
         // What is left is counted as the total is: messages (a hit folds its copies), or discussions.
-        let (one, many, left) = match by {
-            By::Messages => ("hit", "messages", "message"),
-            By::Discussions => ("discussion", "discussions", "discussion"),
+        let (one, counted) = match by {
+            By::Messages => ("hit", ("message", "messages")),
+            By::Discussions => ("discussion", ("discussion", "discussions")),
         };
+        let matched = matching(total, counted.0, counted.1);
         // A cursor is made by hand as easily as by a search: its numbers may be anything.
         let next = offset.saturating_add(items.len());
         let covered = covered.saturating_add(covers);
@@ -264,7 +280,6 @@ impl Tools {
             By::Discussions => total.saturating_sub(covered),
         };
         let next_cursor = (remaining > 0).then(|| Cursor::new(next, covered, &key).encode());
-        let q = args.query.trim();
         let mut text = if total == 0 {
             format!(
                 "No {} matches `{q}`. Chinese terms match as substrings and all terms must match: try fewer or shorter terms, or drop filters.\n",
@@ -274,20 +289,21 @@ impl Tools {
                 }
             )
         } else if items.is_empty() {
-            format!("{total} {many} match `{q}`; the cursor is past the last of them.\n")
+            format!("{matched} `{q}`; the cursor is past the last of them.\n")
         } else {
             let how = match by {
                 By::Messages => "Cite each message you use as its path:line.",
                 By::Discussions => "Read one whole with read and its id. Cite each message you use as its path:line.",
             };
-            format!("{total} {many} match `{q}` ({}); {one}s {}–{next}. {how}\n\n", sort_label(sort), offset + 1)
+            format!("{matched} `{q}` ({}); {one}s {}–{next}. {how}\n\n", sort_label(sort), offset + 1)
         };
         text.push_str(&body);
         match &next_cursor {
             Some(c) => {
                 let _ = write!(
                     text,
-                    "\n{remaining} more {left}(s) not shown: call search again with the same query, by, sort and cursor \"{c}\".\n"
+                    "\n{remaining} more {} not shown: call search again with the same query, by, sort and cursor \"{c}\".\n",
+                    noun(remaining, counted.0, counted.1)
                 );
             }
             None if !items.is_empty() => {
@@ -297,7 +313,7 @@ impl Tools {
         }
         let mut json = json!({
             "query": q,
-            "by": many,
+            "by": counted.1,
             "sort": sort_label(sort),
             "total": total,
             "offset": offset,
@@ -395,13 +411,13 @@ impl Tools {
         let shown = messages.len();
         let title = if x.title.trim().is_empty() { "(untitled)" } else { x.title.trim() };
         let mut text = format!(
-            "{title}\n{} · {} · {}–{} · {} msgs · {} people · id {}; messages 1–{shown} of {}. Cite each message you use as its path:line.\n\n",
+            "{title}\n{} · {} · {}–{} · {} · {} · id {}; messages 1–{shown} of {}. Cite each message you use as its path:line.\n\n",
             x.date,
             group_title(&x.group, &names),
             x.start_time,
             x.end_time,
-            x.messages,
-            people.len(),
+            count(x.messages, "msg", "msgs"),
+            count(people.len(), "person", "people"),
             x.id(),
             x.messages
         );
@@ -411,7 +427,8 @@ impl Tools {
             let next = day.messages[span.start + shown].line;
             let _ = write!(
                 text,
-                "\n{left} later message(s) of the discussion did not fit in max_chars; read path {} line {next} with before 0 to see them, or this id with a larger max_chars.\n",
+                "\n{} of the discussion did not fit in max_chars; read path {} line {next} with before 0 to see them, or this id with a larger max_chars.\n",
+                count(left, "later message", "later messages"),
                 day.path
             );
         }
@@ -448,8 +465,9 @@ impl Tools {
         let (day, lines) = self.load_log_lines(path)?;
         if line as usize > lines {
             return Err(ToolError::BadArgument(format!(
-                "{}: no line {line}; the log has {lines} lines and its last message is at line {}",
+                "{}: no line {line}; the log has {} and its last message is at line {}",
                 day.path,
+                count(lines, "line", "lines"),
                 day.messages[day.messages.len() - 1].line
             )));
         }
@@ -515,7 +533,8 @@ impl Tools {
         if left_before + left_after > 0 {
             let _ = write!(
                 text,
-                "\n{left_before} earlier and {left_after} later message(s) you asked for did not fit in max_chars; read again from their lines ({}:{} or {}:{}) to see them.\n",
+                "\n{left_before} earlier and {left_after} later {} you asked for did not fit in max_chars; read again from their lines ({}:{} or {}:{}) to see them.\n",
+                noun(left_before + left_after, "message", "messages"),
                 day.path,
                 day.messages[want_lo].line,
                 day.path,
@@ -546,15 +565,15 @@ impl Tools {
         let names = &handle.meta.groups;
         let mut text = if who.by_messages {
             format!(
-                "{} messages match `{}`. With no words to rank by, the people who wrote them, by how many (nicknames joined into people), each with their newest messages. Cite their messages as path:line.\n",
-                who.total,
-                args.query.trim()
+                "{} `{}`. With no words to rank by, the people who wrote them, by how many (nicknames joined into people), each with their newest messages. Cite their messages as path:line.\n",
+                matching(who.total, "message", "messages"),
+                quoted_query(&args.query)
             )
         } else {
             format!(
-                "{} messages match `{}`. The people who wrote its {} best hits, by the sum of the scores of each one's best {} (what they wrote, not how much), nicknames joined into people. Cite their messages as path:line.\n",
-                who.total,
-                args.query.trim(),
+                "{} `{}`. The people who wrote its {} best hits, by the sum of the scores of each one's best {} (what they wrote, not how much), nicknames joined into people. Cite their messages as path:line.\n",
+                matching(who.total, "message", "messages"),
+                quoted_query(&args.query),
                 who.weighed,
                 crate::who::SCORED_HITS
             )
@@ -572,10 +591,10 @@ impl Tools {
             };
             let _ = write!(
                 text,
-                "\n{}. {}{company}{also} — {weighed}{} matching message(s) in all\n",
+                "\n{}. {}{company}{also} — {weighed}{} in all\n",
                 n + 1,
                 p.label,
-                e.matching
+                count(e.matching, "matching message", "matching messages")
             );
             let evidence: Vec<&Hit> = e.hits.iter().take(PEOPLE_EVIDENCE).collect();
             for h in &evidence {
@@ -602,8 +621,9 @@ impl Tools {
         if who.experts.len() > limit {
             let _ = write!(
                 text,
-                "\n{} more people wrote some of {}; raise limit to see them.\n",
+                "\n{} more {} some of {}; raise limit to see them.\n",
                 who.experts.len() - limit,
+                noun(who.experts.len() - limit, "person wrote", "people wrote"),
                 if who.by_messages { "them" } else { "the best hits" }
             );
         }
@@ -627,8 +647,15 @@ impl Tools {
         let mut topics = Vec::new();
         for t in &engine.handle().meta.topics {
             let n = counts.get(&t.id).copied().unwrap_or(0);
-            let _ =
-                writeln!(text, "- {} · {} · {} · {n} messages · keywords: {}", t.id, t.zh, t.en, t.keywords.join(" "));
+            let _ = writeln!(
+                text,
+                "- {} · {} · {} · {} · keywords: {}",
+                t.id,
+                t.zh,
+                t.en,
+                count(n, "message", "messages"),
+                t.keywords.join(" ")
+            );
             topics.push(json!({"id": t.id, "zh": t.zh, "en": t.en, "keywords": t.keywords, "messages": n}));
         }
         Ok(Answer { text, json: json!({ "topics": topics }) })
@@ -651,12 +678,12 @@ impl Tools {
         let people = Facets::top(&all.people, 10);
         let (first, last) = (all.months.keys().next(), all.months.keys().next_back());
         let mut text = format!(
-            "{} logs, {} messages, {} groups, {} people ({} nicknames), from {} to {}.\n\nGroups:\n",
-            meta.files,
-            all.total,
-            all.groups.len(),
-            all.people.len(),
-            all.speakers.len(),
+            "{}, {}, {}, {} ({}), from {} to {}.\n\nGroups:\n",
+            count(meta.files, "log", "logs"),
+            count(all.total, "message", "messages"),
+            count(all.groups.len(), "group", "groups"),
+            count(all.people.len(), "person", "people"),
+            count(all.speakers.len(), "nickname", "nicknames"),
             first.map_or("-", String::as_str),
             last.map_or("-", String::as_str)
         );
@@ -800,7 +827,10 @@ fn message_block(
         return None;
     }
     let total = body.chars().count();
-    let note = |left: usize| format!("… [cut: {left} more characters; read {path}:{line} with a larger max_chars]");
+    let note = |left: usize| {
+        let more = count(left, "more character", "more characters");
+        format!("… [cut: {more}; read {path}:{line} with a larger max_chars]")
+    };
     let cut = |keep: usize| {
         let kept: String = body.chars().take(keep).collect();
         let block = format!("{head}{}", indented(&format!("{kept}{}", note(total - keep.min(total)))));
@@ -918,13 +948,13 @@ fn discussion_block(
         .collect();
     let title = if x.title.trim().is_empty() { "(untitled)" } else { x.title.trim() };
     let head = format!(
-        "[{rank}] {title}\n    {} {} {}–{} · {} msgs · {} people{}\n    id: {id}\n",
+        "[{rank}] {title}\n    {} {} {}–{} · {} · {}{}\n    id: {id}\n",
         x.date,
         group,
         x.start_time,
         x.end_time,
-        x.messages,
-        d.people.len(),
+        count(x.messages, "msg", "msgs"),
+        count(d.people.len(), "person", "people"),
         if x.kind == SpanKind::Chatter { " · chatter" } else { "" },
     );
     let more = fresh.saturating_sub(matches.len());
@@ -961,7 +991,8 @@ fn discussion_block(
     if left > 0 {
         text.push_str(&note(left));
     } else if more > 0 {
-        let _ = writeln!(text, "    ({more} more matching message(s): read this id)");
+        let more = count(more, "more matching message", "more matching messages");
+        let _ = writeln!(text, "    ({more}: read this id)");
     }
     if !force && text.chars().count() > room {
         return None;
@@ -1101,7 +1132,8 @@ mod tests {
             }
             match a.json["next_cursor"].as_str() {
                 Some(c) => {
-                    assert!(a.text.contains(&format!("{} more message(s) not shown", 4 - covered)), "{}", a.text);
+                    let more = count(4 - covered, "more message", "more messages");
+                    assert!(a.text.contains(&format!("{more} not shown")), "{}", a.text);
                     cursor = Some(c.to_owned())
                 }
                 None => {
@@ -1201,7 +1233,8 @@ mod tests {
             assert_eq!(a.json["remaining"].as_u64().unwrap() as usize, total - seen.len());
             match a.json["next_cursor"].as_str() {
                 Some(c) => {
-                    assert!(a.text.contains(c) && a.text.contains("more message(s) not shown"), "{}", a.text);
+                    let more = count(a.json["remaining"].as_u64().unwrap(), "more message", "more messages");
+                    assert!(a.text.contains(c) && a.text.contains(&format!("{more} not shown")), "{}", a.text);
                     cursor = Some(c.to_owned());
                 }
                 None => break,
@@ -1244,6 +1277,14 @@ mod tests {
         let err = |r: Result<Answer, ToolError>| r.unwrap_err();
         assert!(err(t.search(&search("  "))).is_bad_argument());
         assert!(err(t.search(&search("\"open"))).to_string().contains("unclosed quote"));
+        assert!(err(t.search(&search("form:陈默"))).to_string().contains("did you mean `from:`?"));
+        // A query longer than max_chars leaves the answer within it.
+        let long = format!("对账 -{}", "乙".repeat(3000));
+        let least = *MAX_CHARS.start();
+        for by in [Some(By::Messages), None] {
+            let a = t.search(&SearchArgs { max_chars: Some(least), by, ..search(&long) }).unwrap();
+            assert!(a.text.chars().count() <= least as usize, "{} chars", a.text.chars().count());
+        }
         assert!(err(t.search(&search("topic:nonsense"))).to_string().contains("unknown topic"));
         assert!(err(t.search(&SearchArgs { limit: Some(0), ..search("对账") })).to_string().contains("limit"));
         assert!(err(t.search(&SearchArgs { max_chars: Some(10), ..search("对账") })).is_bad_argument());
@@ -1305,7 +1346,9 @@ mod tests {
                 assert!(all.text.contains(&shown), "{shown} in {}", all.text);
                 assert!(l["cite"].as_str().unwrap().starts_with(d["path"].as_str().unwrap()));
             }
-            let head = format!("· {} msgs · {} people", d["messages"], d["people"].as_array().unwrap().len());
+            let people = d["people"].as_array().unwrap().len() as u64;
+            let msgs = crate::plural::count(d["messages"].as_u64().unwrap(), "msg", "msgs");
+            let head = format!("· {msgs} · {}", crate::plural::count(people, "person", "people"));
             assert!(all.text.contains(&head), "{head} in {}", all.text);
         }
         // Matching lines come from the query's hits, with their text from the log.
@@ -1347,7 +1390,8 @@ mod tests {
             seen.extend(page.iter().map(|d| d["id"].as_str().unwrap().to_owned()));
             match a.json["next_cursor"].as_str() {
                 Some(c) => {
-                    assert!(a.text.contains(c) && a.text.contains("more discussion(s) not shown"), "{}", a.text);
+                    let more = count(a.json["remaining"].as_u64().unwrap(), "more discussion", "more discussions");
+                    assert!(a.text.contains(c) && a.text.contains(&format!("{more} not shown")), "{}", a.text);
                     cursor = Some(c.to_owned());
                 }
                 None => break,

@@ -14,6 +14,7 @@ use super::{filters, keymap, layout};
 use crate::archive::{self, Day};
 use crate::date::Date;
 use crate::discussions::Discussion;
+use crate::plural::count;
 use crate::query::{DateRange, Field, Filter, Query, Value};
 use crate::search::{Facets, Hit, Sort};
 use crate::speakers;
@@ -1261,14 +1262,14 @@ impl App {
             let hit = &self.selected_discussion()?.hit;
             let (d, people) = (&hit.discussion, hit.people.len());
             return Some(format!(
-                "{} {}–{} · {} · {} · {} msgs · {people} {} ({}:{}-{})",
+                "{} {}–{} · {} · {} · {} · {} ({}:{}-{})",
                 d.date,
                 d.start_time,
                 d.end_time,
                 group_name(&d.group),
                 d.title,
-                d.messages,
-                if people == 1 { "person" } else { "people" },
+                count(d.messages, "msg", "msgs"),
+                count(people, "person", "people"),
                 d.path,
                 d.start_line,
                 d.end_line
@@ -1348,14 +1349,15 @@ impl App {
                 }
                 if changed {
                     self.note = Some(format!(
-                        "index updated: {} new, {} changed, {} removed log(s){}",
+                        "index updated, logs: {} new, {} changed, {} removed{}",
                         summary.added,
                         summary.changed,
                         summary.removed,
                         summary.rebuilt.as_ref().map(|r| format!(" (rebuilt: {r})")).unwrap_or_default()
                     ));
                 } else if !summary.warnings.is_empty() {
-                    self.note = Some(format!("{} warning(s), first: {}", summary.warnings.len(), summary.warnings[0]));
+                    let warnings = count(summary.warnings.len(), "warning", "warnings");
+                    self.note = Some(format!("{warnings}, first: {}", summary.warnings[0]));
                 }
             }
             IndexEvent::Busy => {

@@ -3,6 +3,7 @@
 //! start to end.
 
 use super::{bar, fit, pane, popup, thousands, visible_rows, ACCENT, DIM};
+use crate::plural::{count, noun};
 use crate::tui::app::App;
 use crate::tui::app::Overlay;
 use crate::tui::layout::{day_list_rows, DAYS_POPUP};
@@ -18,7 +19,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let jump = if typed.is_empty() { "type a date to jump".to_owned() } else { format!("jump › {typed}") };
     // A row is one group's day (its log): several groups may have spoken on one date.
     let dates = rows.iter().map(|r| &r.date).collect::<std::collections::BTreeSet<_>>().len();
-    let title = format!(" 日历 Days · {} logs on {dates} days · {jump} · Enter opens ", rows.len());
+    let logs = count(rows.len(), "log", "logs");
+    let title = format!(" 日历 Days · {logs} on {} · {jump} · Enter opens ", count(dates, "day", "days"));
     let block = pane(title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -50,11 +52,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     };
     let mut titles = vec![Line::styled(
-        fit(&format!(" ── {} {} · {} ", row.date, row.group, plural(discussions.len(), "span")), width),
+        fit(&format!(" ── {} {} · {} ", row.date, row.group, count(discussions.len(), "span", "spans")), width),
         DIM,
     )];
     for d in discussions.iter().take(below - 1) {
-        let head = format!(" {}–{} {:>3} msgs  ", short(&d.start_time), short(&d.end_time), d.messages);
+        let msgs = noun(d.messages, "msg", "msgs");
+        let head = format!(" {}–{} {:>3} {msgs:<4}  ", short(&d.start_time), short(&d.end_time), d.messages);
         let title = if d.kind == crate::discussions::SpanKind::Chatter { "（闲聊 chatter）" } else { &d.title };
         titles.push(Line::from(vec![
             Span::styled(head.clone(), DIM),
@@ -68,12 +71,4 @@ pub fn draw(frame: &mut Frame, app: &App) {
 /// `HH:MM` of an `HH:MM:SS` time.
 fn short(t: &str) -> &str {
     t.get(..5).unwrap_or(t)
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
 }

@@ -2,6 +2,7 @@
 //! top companies and the topic mix, each with its share.
 
 use super::{fit, pane, popup, thousands, visible_rows, ACCENT, DIM};
+use crate::plural::noun;
 use crate::search::Facets;
 use crate::tui::action::InsightSection;
 use crate::tui::app::{App, FilterRow};
@@ -91,9 +92,11 @@ fn months_chart(
         _ => String::new(),
     };
     let what = if totals.is_some() { "share of each month's messages, % toggles" } else { "% shows shares" };
-    let block = Block::bordered()
-        .border_style(if selected.is_some() { ACCENT } else { DIM })
-        .title(format!(" 每月 Hits per month · {} hits{span} · {what} ", thousands(f.total)));
+    let block = Block::bordered().border_style(if selected.is_some() { ACCENT } else { DIM }).title(format!(
+        " 每月 Hits per month · {} {}{span} · {what} ",
+        thousands(f.total),
+        noun(f.total, "hit", "hits")
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // As many of the latest months as fit, bars as wide as the room allows (3 to 6 columns).

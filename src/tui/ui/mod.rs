@@ -12,6 +12,7 @@ mod status;
 
 use super::app::{App, Overlay};
 use super::layout::Panes;
+use crate::plural::noun;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -152,7 +153,7 @@ pub fn bar(value: u64, peak: u64, width: usize) -> String {
 
 /// `1 hit`, `1,234 hits`.
 pub fn hits(n: usize) -> String {
-    format!("{} {}", thousands(n as u64), if n == 1 { "hit" } else { "hits" })
+    format!("{} {}", thousands(n as u64), noun(n, "hit", "hits"))
 }
 
 /// `1234567` → `1,234,567`.

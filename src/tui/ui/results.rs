@@ -2,6 +2,7 @@
 
 use super::{fit, highlighted, hits, pane, visible_rows, DIM, ERROR};
 use crate::archive::time_label;
+use crate::plural::{count, noun};
 use crate::search::{snippet, Sort};
 use crate::tui::app::{App, Focus, IndexStatus};
 use ratatui::layout::Rect;
@@ -76,13 +77,13 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
         let base = if i == r.discussion_selected { super::SELECTED } else { ratatui::style::Style::new() };
         let d = &row.hit.discussion;
         let head = format!(
-            "{} {} {}–{} · {} msgs · {} · ",
+            "{} {} {}–{} · {} · {} · ",
             d.date,
             d.group,
             d.start_time.get(..5).unwrap_or(&d.start_time),
             d.end_time.get(..5).unwrap_or(&d.end_time),
-            d.messages,
-            people(row.hit.people.len())
+            count(d.messages, "msg", "msgs"),
+            count(row.hit.people.len(), "person", "people")
         );
         let title_w = width.saturating_sub(head.width());
         let title = fit(&d.title, title_w);
@@ -104,15 +105,6 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
     lines
 }
 
-/// `1 person`, `9 people`.
-fn people(n: usize) -> String {
-    if n == 1 {
-        "1 person".to_owned()
-    } else {
-        format!("{n} people")
-    }
-}
-
 /// What the pane says instead of hits, if anything.
 fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
     let r = &app.results;
@@ -126,7 +118,8 @@ fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
         let what = match &app.index {
             IndexStatus::Failed(e) => return Some(vec![Line::styled(format!("The index cannot be used: {e}"), ERROR)]),
             IndexStatus::Updating { done, total } => {
-                format!("Building the index from {}: {done}/{total} logs…", app.archive.display())
+                let logs = noun(*total, "log", "logs");
+                format!("Building the index from {}: {done}/{total} {logs}…", app.archive.display())
             }
             IndexStatus::Busy => {
                 "Another chatlore process is building the index; its results will show here.".to_owned()

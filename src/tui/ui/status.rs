@@ -2,6 +2,7 @@
 //! gauge while indexing) and the last note on the right.
 
 use super::{fit, hits, thousands, DIM, ERROR};
+use crate::plural::noun;
 use crate::tui::app::{App, IndexStatus};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -67,7 +68,8 @@ fn index_text(app: &App) -> Option<(String, Style)> {
         IndexStatus::Ready => {
             let m = app.catalog.as_ref().map(|k| (k.meta.files, k.meta.messages));
             let (files, messages) = m.unwrap_or_default();
-            (format!("index ✓ {files} logs · {} msgs", thousands(messages)), DIM)
+            let (logs, msgs) = (noun(files, "log", "logs"), noun(messages, "msg", "msgs"));
+            (format!("index ✓ {files} {logs} · {} {msgs}", thousands(messages)), DIM)
         }
         IndexStatus::Busy => ("another chatlore is indexing…".to_owned(), Style::new().fg(Color::Yellow)),
         IndexStatus::Failed(e) => (format!("index error: {e}"), ERROR),

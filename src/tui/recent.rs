@@ -12,7 +12,14 @@ const FILE: &str = "recent-searches";
 const SAVED: &str = "saved-searches.json";
 
 fn dir() -> Option<PathBuf> {
-    match std::env::var_os("CHATLORE_DATA_DIR") {
+    dir_from(std::env::var_os("CHATLORE_DATA_DIR"))
+}
+
+/// The data directory `CHATLORE_DATA_DIR` (`setting`) names; the user's data directory when it
+/// is unset or empty, as the XDG variables are read (an empty one would otherwise mean the
+/// current folder, and searches would be saved wherever chatlore runs).
+fn dir_from(setting: Option<std::ffi::OsString>) -> Option<PathBuf> {
+    match setting.filter(|d| !d.is_empty()) {
         Some(d) => Some(PathBuf::from(d)),
         None => Some(etcetera::choose_base_strategy().ok()?.data_dir().join("chatlore")),
     }
@@ -101,6 +108,14 @@ mod tests {
 
     fn saved(name: &str, query: &str) -> SavedSearch {
         SavedSearch { name: name.into(), query: query.into(), filters: Vec::new() }
+    }
+
+    #[test]
+    fn an_empty_data_dir_setting_is_the_users_data_directory() {
+        let default = dir_from(None);
+        assert!(default.as_ref().is_some_and(|d| d.ends_with("chatlore")), "{default:?}");
+        assert_eq!(dir_from(Some("".into())), default);
+        assert_eq!(dir_from(Some("/tmp/x".into())), Some(PathBuf::from("/tmp/x")));
     }
 
     #[test]

@@ -176,4 +176,12 @@ fn index_watch_follows_the_archive_and_stops_cleanly_on_ctrl_c() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("stopped watching"));
     assert!(!idx.path().join(".chatlore-manifest.json.tmp").exists());
+
+    // The GB18030 log's warning, standing all along, was said by the first update only; the
+    // later ones count it as before.
+    let later: Vec<String> = rx.iter().collect();
+    let summaries: Vec<&String> = later.iter().filter(|l| l.starts_with("files:")).collect();
+    assert!(summaries.len() >= 2, "{later:#?}");
+    assert!(later.iter().all(|l| !l.starts_with("warning:")), "{later:#?}");
+    assert!(summaries.iter().all(|l| l.contains("1 warning (1 as before)")), "{later:#?}");
 }

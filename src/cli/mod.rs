@@ -392,7 +392,7 @@ fn index_cmd(archive: &Path, index_dir: &Path, options: &Options, json: bool) ->
     let summary = index::update(archive, index_dir, options, &bar)
         .with_context(|| format!("indexing {} into {}", archive.display(), index_dir.display()))?;
     bar.finish();
-    print::index_summary(&summary, json, bar.said_rebuild())?;
+    print::index_summary(&summary, json, bar.said_rebuild(), None)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -472,6 +472,8 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
     let mut watcher = ArchiveWatcher::new(archive, Some(index_dir))?;
     let mut due = true;
     let mut retry_at: Option<Instant> = None;
+    // Warnings the last update printed: a standing one is said once, not after every change.
+    let mut shown = std::collections::HashSet::new();
     eprintln!("chatlore: watching {} for new, changed and removed logs; Ctrl-C stops", print::path(archive));
     while !stop.load(Ordering::SeqCst) {
         due |= watcher.wait(Duration::from_millis(200)) || retry_at.is_some_and(|t| Instant::now() >= t);
@@ -481,7 +483,7 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
         due = false;
         retry_at = None;
         match index::update(archive, index_dir, &options, &index::writer::Silent) {
-            Ok(summary) => print::index_summary(&summary, json, false)?,
+            Ok(summary) => print::index_summary(&summary, json, false, Some(&mut shown))?,
             Err(IndexError::Busy(_)) => {
                 eprintln!("chatlore: another process is indexing; trying again shortly");
                 retry_at = Some(Instant::now() + Duration::from_secs(1));

@@ -66,7 +66,16 @@ pub fn warning(text: &str) {
 }
 
 /// `said_rebuild`: the reason for a rebuild was already shown (above the progress bar).
-pub fn index_summary(s: &Summary, json: bool, said_rebuild: bool) -> Result<()> {
+///
+/// `shown` holds the warnings an earlier update of the same watch printed: a warning still
+/// standing is not printed again (the count says how many were), one that is new or came back
+/// is; it is then replaced by this update's warnings.
+pub fn index_summary(
+    s: &Summary,
+    json: bool,
+    said_rebuild: bool,
+    shown: Option<&mut std::collections::HashSet<String>>,
+) -> Result<()> {
     let mut out = io::stdout().lock();
     if json {
         serde_json::to_writer(&mut out, s)?;
@@ -78,9 +87,23 @@ pub fn index_summary(s: &Summary, json: bool, said_rebuild: bool) -> Result<()> 
         Some(reason) => writeln!(out, "rebuilt the index: {}", clean(reason))?,
         None => {}
     }
+    let texts: std::collections::HashSet<String> = s.warnings.iter().map(|w| w.to_string()).collect();
+    let mut again = 0;
     for w in &s.warnings {
-        writeln!(out, "warning: {}", clean(&w.to_string()))?;
+        let text = w.to_string();
+        if shown.as_deref().is_some_and(|shown| shown.contains(&text)) {
+            again += 1;
+            continue;
+        }
+        writeln!(out, "warning: {}", clean(&text))?;
     }
+    if let Some(shown) = shown {
+        *shown = texts;
+    }
+    let warnings = match again {
+        0 => count(s.warnings.len(), "warning", "warnings"),
+        n => format!("{} ({n} as before)", count(s.warnings.len(), "warning", "warnings")),
+    };
     writeln!(
         out,
         "files: {} added, {} changed, {} removed, {} unchanged; {}, {} ({} indexed now), {}, {:.2} s",
@@ -91,7 +114,7 @@ pub fn index_summary(s: &Summary, json: bool, said_rebuild: bool) -> Result<()> 
         count(s.files, "log", "logs"),
         count(s.messages, "message", "messages"),
         s.indexed_messages,
-        count(s.warnings.len(), "warning", "warnings"),
+        warnings,
         s.elapsed.as_secs_f64()
     )?;
     Ok(())

@@ -312,6 +312,12 @@ fn cli_misspelt_filters_unknown_groups_and_empty_queries_are_errors() {
     // An empty phrase beside a real term is ignored.
     let with_empty = chatlore(&demo_archive(), &idx, &["search", "--json", "对账", "\"\""]);
     assert_eq!(json_lines(&with_empty), 6);
+    // A bad date flag is named with the value given, not as the range the two flags make.
+    for (flag, value) in [("--since", "2018-13"), ("--until", "2018-02-30")] {
+        let out = chatlore(&demo_archive(), &idx, &["search", "对账", flag, value]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains(&format!("bad {flag} `{value}`")), "{}", stderr(&out));
+    }
 }
 
 #[test]

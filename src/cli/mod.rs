@@ -621,8 +621,15 @@ fn flag_filters(args: &SearchArgs) -> Result<Vec<Filter>> {
     out.extend(args.topic.iter().map(|v| text(Field::Topic, v)));
     out.extend(args.group.iter().map(|v| text(Field::Group, v)));
     if args.since.is_some() || args.until.is_some() {
-        let range = format!("{}..{}", args.since.as_deref().unwrap_or(""), args.until.as_deref().unwrap_or(""));
-        let parsed = chatlore::query::DateRange::parse(&range).context("bad --since/--until")?;
+        let (since, until) = (args.since.as_deref().unwrap_or(""), args.until.as_deref().unwrap_or(""));
+        // Each flag on its own first, so an error names the flag and the value given.
+        for (flag, value, range) in [("--since", since, format!("{since}..")), ("--until", until, format!("..{until}"))]
+        {
+            if !value.is_empty() {
+                chatlore::query::DateRange::parse(&range).with_context(|| format!("bad {flag} `{value}`"))?;
+            }
+        }
+        let parsed = chatlore::query::DateRange::parse(&format!("{since}..{until}")).context("bad --since/--until")?;
         out.push(Filter { field: Field::Date, value: Value::Dates(parsed), negated: false });
     }
     Ok(out)

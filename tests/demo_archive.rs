@@ -330,6 +330,14 @@ fn cli_huge_limits_are_capped_and_a_closed_pipe_exits_quietly() {
         assert_eq!(out.status.code(), Some(0), "--limit {limit}: {}", stderr(&out));
         assert_eq!(json_lines(&out), 6);
     }
+    // A negative limit is a bad value of --limit, not clap's "use `-- -1`" tip, which would
+    // make it an exclusion.
+    for command in ["search", "discussions", "people"] {
+        let out = chatlore(&demo_archive(), &idx, &[command, "对账", "--limit", "-1"]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(stderr(&out).contains("invalid value '-1' for '--limit"), "{command}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("-- -1"), "{command}: {}", stderr(&out));
+    }
     // The reader is gone before the first write (`| head -1` that already has its line).
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
         .arg("--archive")

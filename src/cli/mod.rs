@@ -138,7 +138,7 @@ pub struct SearchArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Hits to show; 0 means all (a larger number than there are hits shows them all).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, allow_negative_numbers = true)]
     pub limit: usize,
     /// Relevance (newest first when the query has no words), date (newest first) or oldest.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
@@ -174,7 +174,7 @@ pub struct DiscussionsArgs {
     #[arg(long)]
     pub json: bool,
     /// Discussions to show; 0 means all.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, allow_negative_numbers = true)]
     pub limit: usize,
     /// Relevance (date order, oldest first, when the query has no words), date (newest first)
     /// or oldest.
@@ -190,7 +190,7 @@ pub struct PeopleArgs {
     #[arg(long)]
     pub json: bool,
     /// People to show; 0 means all.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, allow_negative_numbers = true)]
     pub limit: usize,
 }
 

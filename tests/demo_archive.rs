@@ -153,7 +153,9 @@ fn a_thread_count_that_is_not_a_number_is_said_and_ignored() {
     let idx = tempfile::tempdir().unwrap();
     index(&demo_archive(), idx.path());
     let plain = chatlore(&demo_archive(), idx.path(), &["search", "--json", "对账"]);
-    for (value, warned) in [("many", true), (" 2 ", false), ("1", false)] {
+    // A number, however large or small, is taken (and kept to at most four threads per core).
+    for (value, warned) in [("many", true), (" 2 ", false), ("1", false), ("0", false), ("10000", false), ("-1", true)]
+    {
         let out = chatlore_with(
             &demo_archive(),
             idx.path(),
@@ -162,7 +164,8 @@ fn a_thread_count_that_is_not_a_number_is_said_and_ignored() {
         );
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         assert_eq!(stdout(&out), stdout(&plain));
-        let said = stderr(&out).contains("CHATLORE_SEARCH_THREADS=\"many\" is not a number of threads; ignored");
+        let said =
+            stderr(&out).contains(&format!("CHATLORE_SEARCH_THREADS={value:?} is not a number of threads; ignored"));
         assert_eq!(said, warned, "{value:?}: {}", stderr(&out));
     }
 }

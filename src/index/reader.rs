@@ -170,15 +170,21 @@ pub fn threads_asked() -> Result<Option<usize>, String> {
 /// How many threads search an index of `messages`: [`THREADS_VARIABLE`] when it is a number
 /// (at most four per core), else every core from [`PARALLEL_MESSAGES`] on, else one.
 fn search_threads(messages: u64) -> usize {
-    if let Ok(Some(n)) = threads_asked() {
-        // At most a few per core: a typo (`10000`) must not start thousands of threads.
-        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-        return n.clamp(1, 4 * cores);
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    threads_for(threads_asked().ok().flatten(), messages, cores)
+}
+
+/// The rule of [`search_threads`], given what [`THREADS_VARIABLE`] asks for and the cores there
+/// are: a number asked for is kept between one and four per core (a typo, `10000`, must not
+/// start thousands of threads; `0` is the caller's thread); else one thread below
+/// [`PARALLEL_MESSAGES`] and one per core from there on.
+fn threads_for(asked: Option<usize>, messages: u64, cores: usize) -> usize {
+    let cores = cores.max(1);
+    match asked {
+        Some(n) => n.clamp(1, 4 * cores),
+        None if messages < PARALLEL_MESSAGES => 1,
+        None => cores,
     }
-    if messages < PARALLEL_MESSAGES {
-        return 1;
-    }
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// A pool of `threads` search threads, shared by every index the process opens with that many
@@ -259,6 +265,24 @@ mod tests {
         meta.messages = PARALLEL_MESSAGES;
         std::fs::write(&path, serde_json::to_vec(&meta).unwrap()).unwrap();
         assert!(IndexHandle::open(index.path()).unwrap().parallel(), "a large archive: every core");
+    }
+
+    #[test]
+    fn threads_asked_for_are_at_most_four_per_core() {
+        // Nothing asked: one thread below the threshold, every core from it on.
+        assert_eq!(threads_for(None, 0, 2), 1);
+        assert_eq!(threads_for(None, PARALLEL_MESSAGES - 1, 2), 1);
+        assert_eq!(threads_for(None, PARALLEL_MESSAGES, 2), 2);
+        assert_eq!(threads_for(None, PARALLEL_MESSAGES, 8), 8);
+        // Asked for: whatever the size, between one and four per core.
+        assert_eq!(threads_for(Some(1), PARALLEL_MESSAGES * 10, 8), 1, "1: no threads, even for a large index");
+        assert_eq!(threads_for(Some(3), 10, 2), 3, "threads on a small index when asked");
+        assert_eq!(threads_for(Some(8), 10, 2), 8, "four per core is allowed");
+        assert_eq!(threads_for(Some(9), 10, 2), 8, "more than four per core is cut to four per core");
+        assert_eq!(threads_for(Some(10_000), 10, 2), 8);
+        assert_eq!(threads_for(Some(usize::MAX), 10, 1), 4);
+        assert_eq!(threads_for(Some(0), PARALLEL_MESSAGES, 2), 1, "0 is the caller's thread");
+        assert_eq!(threads_for(Some(5), 10, 0), 4, "no core count known counts as one core");
     }
 
     #[test]

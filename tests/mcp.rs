@@ -53,6 +53,8 @@ fn an_mcp_client_searches_reads_and_is_refused_on_the_demo_archive() {
         "search 结售汇 finds discussions by default",
         "every line of every discussion is cited as path:line with date, time, group and speaker",
         "read by discussion id gives its messages, cited",
+        "people stays within max_chars and says how many did not fit",
+        "people refuses a max_chars out of range",
         "a discussion id outside the archive is refused",
         "a bad discussion id is refused",
         "read shows the hit marked among its neighbours",

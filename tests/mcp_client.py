@@ -123,6 +123,17 @@ async def check(session, real):
     ptext, pdata = text_of(people), people.structured_content
     expect(pdata["people"] and all(e["cite"] in ptext for p in pdata["people"] for e in p["evidence"]),
            "people names speakers with cited evidence", ptext[:800])
+    # people takes max_chars as search and read do: within it, naming who did not fit.
+    wide = await session.call_tool("people", {"query": "kind:text", "limit": 50, "max_chars": 100000})
+    narrow = await session.call_tool("people", {"query": "kind:text", "limit": 50, "max_chars": 1000})
+    nt, nd = text_of(narrow), narrow.structured_content
+    left = len(wide.structured_content["people"]) - len(nd["people"])
+    expect(not narrow.is_error and len(nt) <= 1000 and nd["people"] and left > 0
+           and f"{left} more people did not fit in max_chars" in nt
+           and nd["more_people"] == wide.structured_content["more_people"] + left,
+           "people stays within max_chars and says how many did not fit", nt)
+    await refused(session, "people", {"query": "结售汇", "max_chars": 999}, "max_chars must be between",
+                  "people refuses a max_chars out of range")
     topics = await session.call_tool("topics", {})
     expect(len(topics.structured_content["topics"]) == 14, "topics lists the taxonomy")
     stats = await session.call_tool("stats", {})

@@ -119,7 +119,8 @@ inside the archive are accepted, relative as search cites them. ",
     #[tool(description = concat!(
         "Who knows about a subject: the people (a member's nicknames joined) who wrote the best \
 hits for the query, ranked by the sum of the scores of each one's best 5 hits (what they wrote, \
-not how much), each with their nicknames, company and best 3 messages cited as path:line. ",
+not how much), each with their nicknames, company and best 3 messages cited as path:line. The \
+answer stays within max_chars and says how many people did not fit. ",
         query_language!(),
         cite!()
     ))]

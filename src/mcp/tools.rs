@@ -139,6 +139,8 @@ pub(crate) struct PeopleArgs {
     pub query: String,
     /// How many people, 1 to 50 (default 10).
     pub limit: Option<u32>,
+    /// Most characters of text in the answer, 1000 to 100000 (default 8000).
+    pub max_chars: Option<u32>,
 }
 
 /// Most characters of the query an answer repeats.
@@ -156,6 +158,8 @@ fn quoted_query(query: &str) -> String {
 
 /// Evidence shown per person.
 const PEOPLE_EVIDENCE: usize = 3;
+/// Room kept for the notes under the people of an answer (those left out, and why).
+const PEOPLE_FOOTER_CHARS: usize = 250;
 const EVIDENCE_WIDTH: usize = 120;
 /// Matching messages shown per discussion, besides its summary.
 const MATCH_LINES: usize = 3;
@@ -558,6 +562,7 @@ impl Tools {
 
     pub fn people(&self, args: &PeopleArgs) -> Result<Answer, ToolError> {
         let limit = bounded("limit", args.limit, 10, 1..=50)?;
+        let max_chars = bounded("max_chars", args.max_chars, DEFAULT_MAX_CHARS, MAX_CHARS)?;
         let query = parse(&args.query)?;
         let engine = self.engine()?;
         let who = crate::who::who_knows(engine, &query)?;
@@ -578,8 +583,9 @@ impl Tools {
                 crate::who::SCORED_HITS
             )
         };
-        let mut people = Vec::new();
-        for (n, e) in who.experts.iter().take(limit).enumerate() {
+        // The people shown while they fit: the first always, its evidence cut if it must be.
+        let budget = max_chars.saturating_sub(text.chars().count() + PEOPLE_FOOTER_CHARS);
+        let (body, people) = fill(who.experts.iter().take(limit).enumerate(), budget, |(n, e), room, force| {
             let p = &e.person;
             let company = p.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
             let also =
@@ -589,19 +595,52 @@ impl Tools {
             } else {
                 format!("{} of the best hits (score {:.1}), ", e.hits.len(), e.score)
             };
-            let _ = write!(
-                text,
+            let head = format!(
                 "\n{}. {}{company}{also} — {weighed}{} in all\n",
                 n + 1,
                 p.label,
                 count(e.matching, "matching message", "matching messages")
             );
-            let evidence: Vec<&Hit> = e.hits.iter().take(PEOPLE_EVIDENCE).collect();
-            for h in &evidence {
-                let (excerpt, _) = snippet(&h.text, &h.highlights, EVIDENCE_WIDTH);
-                let _ = writeln!(text, "   - {}:{} · {}: {}", h.path, h.line, citation(h, names), excerpt);
-            }
-            people.push(json!({
+            let lines: Vec<(&Hit, String)> = e
+                .hits
+                .iter()
+                .take(PEOPLE_EVIDENCE)
+                .map(|h| {
+                    let (excerpt, _) = snippet(&h.text, &h.highlights, EVIDENCE_WIDTH);
+                    (h, format!("   - {}:{} · {}: {}\n", h.path, h.line, citation(h, names), excerpt))
+                })
+                .collect();
+            let whole = lines.iter().fold(head.clone(), |b, (_, l)| b + l);
+            let (block, shown) = if whole.chars().count() <= room {
+                (whole, lines.len())
+            } else if !force {
+                return None;
+            } else {
+                // The first person: as many of their messages as fit, and a note naming the rest.
+                let note = |left: usize| {
+                    format!(
+                        "   [cut: {} not shown; call people with a larger max_chars]\n",
+                        count(left, "message", "messages")
+                    )
+                };
+                let mut block =
+                    head.chars().take(room.saturating_sub(note(lines.len()).chars().count())).collect::<String>();
+                if !block.ends_with('\n') {
+                    block.push_str("…\n");
+                }
+                let mut shown = 0;
+                for (_, l) in &lines {
+                    if block.chars().count() + l.chars().count() + note(lines.len() - shown - 1).chars().count() > room
+                    {
+                        break;
+                    }
+                    block.push_str(l);
+                    shown += 1;
+                }
+                block.push_str(&note(lines.len() - shown));
+                (block, shown)
+            };
+            let json = json!({
                 "person": p.label,
                 "name": p.name,
                 "company": p.company,
@@ -609,14 +648,25 @@ impl Tools {
                 "score": e.score,
                 "best_hits": e.hits.len(),
                 "matching_messages": e.matching,
-                "evidence": evidence.iter().map(|h| json!({
+                "evidence": lines.iter().take(shown).map(|(h, _)| json!({
                     "cite": format!("{}:{}", h.path, h.line),
                     "citation": citation(h, names),
                     "speaker": h.speaker,
                     "excerpt": snippet(&h.text, &h.highlights, EVIDENCE_WIDTH).0,
                     "score": h.score,
                 })).collect::<Vec<_>>(),
-            }));
+            });
+            Some((block, json))
+        });
+        text.push_str(&body);
+        let unfit = who.experts.len().min(limit) - people.len();
+        if unfit > 0 {
+            let _ = write!(
+                text,
+                "\n{} more {} did not fit in max_chars; call people with a larger max_chars (or a smaller limit) to see them.\n",
+                unfit,
+                noun(unfit, "person", "people"),
+            );
         }
         if who.experts.len() > limit {
             let _ = write!(
@@ -634,7 +684,7 @@ impl Tools {
             "query": args.query.trim(),
             "total": who.total,
             "best_hits": who.weighed,
-            "more_people": who.experts.len().saturating_sub(limit),
+            "more_people": who.experts.len() - people.len(),
             "people": people,
         });
         Ok(Answer { text, json })
@@ -1497,7 +1547,7 @@ mod tests {
     #[test]
     fn people_ranks_people_by_their_best_hits_with_evidence() {
         let (_d, t) = tools();
-        let a = t.people(&PeopleArgs { query: "对账".into(), limit: Some(3) }).unwrap();
+        let a = t.people(&PeopleArgs { query: "对账".into(), limit: Some(3), max_chars: None }).unwrap();
         let people = a.json["people"].as_array().unwrap();
         assert!(!people.is_empty(), "{}", a.text);
         let scores: Vec<f64> = people.iter().map(|p| p["score"].as_f64().unwrap()).collect();
@@ -1508,6 +1558,45 @@ mod tests {
             assert!(ev.iter().all(|e| a.text.contains(e["cite"].as_str().unwrap())));
             let aliases = p["aliases"].as_array().unwrap();
             assert!(ev.iter().all(|e| aliases.contains(&e["speaker"])), "{p}");
+        }
+    }
+
+    /// README, Assistants: `people` takes `max_chars` as `search` and `read` do (1000–100000,
+    /// default 8000), stays within it, shows the first person whatever it costs, and says how
+    /// many did not fit.
+    #[test]
+    fn people_stays_within_max_chars_and_names_who_did_not_fit() {
+        let (_d, t) = tools();
+        let people = |query: &str, limit, max_chars| t.people(&PeopleArgs { query: query.into(), limit, max_chars });
+        let all = people("kind:text", Some(50), Some(100_000)).unwrap();
+        let everyone = all.json["people"].as_array().unwrap().len();
+        assert!(everyone > 10 && all.text.chars().count() > 1000, "{}", all.text);
+        assert_eq!(all.json["more_people"], 0, "{}", all.text);
+        for max_chars in [1000, 1500, 3000] {
+            let a = people("kind:text", Some(50), Some(max_chars)).unwrap();
+            assert!(a.text.chars().count() <= max_chars as usize, "{max_chars}: {}", a.text.chars().count());
+            let shown = a.json["people"].as_array().unwrap().len();
+            assert!(shown >= 1 && shown < everyone, "{max_chars}: {shown}");
+            assert_eq!(a.json["more_people"], everyone - shown);
+            let note = format!("{} more people did not fit in max_chars", everyone - shown);
+            assert!(a.text.contains(&note), "{max_chars}: {}", a.text);
+        }
+        // A long query repeated in the answer, and a person's long block, still fit.
+        let long = format!("{}kind:text", "对账 ".repeat(300));
+        let a = people(&long, Some(50), Some(1000)).unwrap();
+        assert!(a.text.chars().count() <= 1000, "{}", a.text);
+        assert_eq!(a.json["people"].as_array().unwrap().len(), 1, "{}", a.text);
+        assert!(
+            a.text.contains("[cut: ") && a.text.contains("not shown; call people with a larger max_chars]"),
+            "{}",
+            a.text
+        );
+        // The default is 8000, and the range is search's.
+        let default = people("kind:text", Some(50), None).unwrap();
+        assert!(default.text.chars().count() <= 8000 && default.text.chars().count() > 3000);
+        for bad in [999, 100_001] {
+            let e = people("kind:text", None, Some(bad)).unwrap_err();
+            assert!(e.is_bad_argument() && e.to_string().contains("max_chars must be between"), "{e}");
         }
     }
 

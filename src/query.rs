@@ -11,13 +11,47 @@
 
 use crate::archive::Kind;
 use crate::date::{days_in_month, Date};
+use crate::text::{is_cjk, is_word_char};
 use std::fmt;
+
+/// Characters (CJK characters and Latin letters or digits) a question has at least.
+const MIN_CHARS: usize = 6;
+/// Characters from which a query with no operators reads as a sentence even without a
+/// question word.
+const SENTENCE_CHARS: usize = 16;
+
+/// Words that make a query a question.
+pub(crate) const QUESTION_WORDS: &[&str] = &[
+    "怎么",
+    "怎样",
+    "如何",
+    "什么",
+    "为什么",
+    "为何",
+    "哪些",
+    "哪个",
+    "哪里",
+    "哪家",
+    "多少",
+    "是否",
+    "能否",
+    "可否",
+    "有没有",
+    "是不是",
+    "要不要",
+    "吗",
+    "呢",
+    "么",
+];
 
 /// A parsed query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pub terms: Vec<TextTerm>,
     pub filters: Vec<Filter>,
+    /// The query held a question mark (`？` ends a term as a space does, so no term keeps it):
+    /// part of what makes it [read as a question](Query::reads_as_question).
+    pub asks: bool,
 }
 
 /// A word or phrase to find in message text.
@@ -143,6 +177,10 @@ impl Query {
         let mut or_pending = false;
         // The last thing read was a filter (an `OR` after it would join the term before it).
         let mut after_filter = false;
+        // The first `word:` read as text that looks like a filter typed wrongly (`form:陈默`,
+        // `since:2018`, `from: 陈默`): the query's error, unless it reads as a question pasted
+        // whole, whose words and colons (`请问 data:怎么传`, `Note: 对账…`) are never refused.
+        let mut doubt: Option<QueryError> = None;
         while i < chars.len() {
             if chars[i].is_whitespace() || is_term_break(chars[i]) {
                 i += 1;
@@ -171,15 +209,18 @@ impl Query {
             let field = colon.and_then(|c| Field::parse(&chars[word_start..c].iter().collect::<String>()));
             if let (None, Some(colon), false) = (field, colon, exact) {
                 let key: String = chars[word_start..colon].iter().collect::<String>().to_ascii_lowercase();
-                let word = || chars[word_start..end].iter().collect();
-                if matches!(key.as_str(), "since" | "until" | "before" | "after") {
-                    return Err(QueryError::DateKey { key, word: word() });
-                }
-                if let Some(nearest) = misspelt_key(&key) {
-                    return Err(QueryError::MisspeltFilter { key, word: word(), nearest });
+                let value: String = chars[colon + 1..end].iter().collect();
+                if let Some(error) = misspelt_filter(key, &value, || chars[word_start..end].iter().collect()) {
+                    doubt.get_or_insert(error);
                 }
             }
-            if let (Some(field), Some(colon), false) = (field, colon, exact) {
+            // `from: 陈默`: a key needs its value right after the colon; in a sentence, a word
+            // and a colon (`Date: …`) is text.
+            let bare = field.is_some() && colon.is_some_and(|c| c + 1 == end) && !exact;
+            if let (Some(field), true) = (field, bare) {
+                doubt.get_or_insert(QueryError::EmptyValue(field.key()));
+            }
+            if let (Some(field), Some(colon), false, false) = (field, colon, exact, bare) {
                 let quote = chars.get(colon + 1).copied().is_some_and(is_open_quote);
                 let (value, next) =
                     if quote { quoted(&chars, colon + 1)? } else { (chars[colon + 1..end].iter().collect(), end) };
@@ -239,6 +280,12 @@ impl Query {
         if or_pending {
             return Err(QueryError::DanglingOr);
         }
+        q.asks = input.contains(['？', '?']);
+        if let Some(error) = doubt {
+            if !q.reads_as_question() {
+                return Err(error);
+            }
+        }
         // Only Chinese punctuation: nothing to search for, rather than everything.
         if q.is_empty() && input.chars().any(is_term_break) {
             return Err(QueryError::NothingToSearch(input.trim().to_owned()));
@@ -262,6 +309,27 @@ impl Query {
         self.terms.is_empty() && self.filters.is_empty()
     }
 
+    /// Whether the query reads as a question pasted whole (which search answers by its key
+    /// terms, `crate::question`): it has no filters, exclusions or phrases, and is long
+    /// enough, with a question word or mark or the length of a sentence.
+    pub(crate) fn reads_as_question(&self) -> bool {
+        if !self.filters.is_empty() || self.terms.iter().any(|t| t.negated || t.phrase) || self.terms.is_empty() {
+            return false;
+        }
+        let text = self.joined();
+        let chars = text.chars().filter(|&c| is_cjk(c) || is_word_char(c)).count();
+        if chars < MIN_CHARS {
+            return false;
+        }
+        let marked = self.asks || QUESTION_WORDS.iter().any(|w| text.contains(w));
+        marked || chars >= SENTENCE_CHARS
+    }
+
+    /// The text of the query's terms, one space between them.
+    pub(crate) fn joined(&self) -> String {
+        self.terms.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+    }
+
     /// One query per positive term: that term with every negated term and every filter (what
     /// a message must satisfy to hold that term of the query); empty without a positive term.
     pub fn per_positive_term(&self) -> Vec<Query> {
@@ -272,6 +340,7 @@ impl Query {
             .map(|t| Query {
                 terms: std::iter::once(t).chain(negative.clone()).cloned().collect(),
                 filters: self.filters.clone(),
+                asks: false,
             })
             .collect()
     }
@@ -325,6 +394,41 @@ fn push_term(q: &mut Query, text: String, mode: Mode, or_pending: &mut bool) -> 
     }
     *or_pending = false;
     Ok(())
+}
+
+/// The error a `key:value` word whose key is no filter's makes when it reads as a filter typed
+/// wrongly: its key is close to a filter's (`form:陈默`) or is one of the CLI's date flags
+/// (`since:2018`), and the value is one that filter takes (a date, or what looks like one
+/// misspelt, for `date:`; a kind for `kind:`; anything for the others). Without a value
+/// (`note: 对账…`) or with one the filter would not take (`data:怎么传`, `find:商户`), the word
+/// is text; so is a `key:` far from every filter's (`https:`).
+fn misspelt_filter(key: String, value: &str, word: impl FnOnce() -> String) -> Option<QueryError> {
+    let (meant, error) = if matches!(key.as_str(), "since" | "until" | "before" | "after") {
+        (Field::Date, QueryError::DateKey { key, word: word() })
+    } else {
+        let nearest = misspelt_key(&key)?;
+        (Field::parse(nearest)?, QueryError::MisspeltFilter { key, word: word(), nearest })
+    };
+    let takes = match meant {
+        Field::Date => {
+            !value.trim_matches('.').is_empty()
+                && value.split("..").all(|side| side.is_empty() || looks_like_date(side))
+        }
+        _ => parse_value(meant, value).is_ok(),
+    };
+    takes.then_some(error)
+}
+
+/// `2018`, `2018-3`, `2018-13-45`: four digits, then up to two `-` and digits (a date, or one
+/// mistyped: `date:` says what is wrong with it).
+fn looks_like_date(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let year = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && rest.len() <= 2
+        && rest.iter().all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The filter key a word's `key:` (lowercase) misspells (`form` → `from`), if it is that close
@@ -527,7 +631,7 @@ mod tests {
         assert_eq!(Query::parse("a or b").unwrap().terms.len(), 3);
         let mut t = TextTerm::new("拒付");
         t.also = vec!["调单".into(), "chargeback".into()];
-        let q = Query { terms: vec![t], filters: vec![] };
+        let q = Query { terms: vec![t], ..Query::default() };
         assert_eq!(q.expansion_note(), vec!["拒付: also 调单, chargeback"]);
         assert_eq!(q.highlight_terms(), vec!["拒付", "调单", "chargeback"]);
     }
@@ -638,5 +742,66 @@ mod tests {
         assert_eq!(e, QueryError::DateKey { key: "since".into(), word: "since:2018".into() });
         assert!(e.to_string().contains("date:2018-01.."), "{e}");
         assert!(matches!(Query::parse("Until:2018"), Err(QueryError::DateKey { .. })));
+    }
+
+    /// A question pasted whole is never refused for a word and a colon in it (`data:`,
+    /// `note:`, `Date:`), nor is a `word:` whose value the filter it resembles would not take;
+    /// a filter typed wrongly still is an error.
+    #[test]
+    fn a_word_and_a_colon_is_text_in_a_question_and_where_no_filter_fits() {
+        for question in [
+            "请问 data:怎么传",
+            "请问data:怎么传",
+            "note: 对账文件怎么下载",
+            "Note:对账文件怎么下载？",
+            "Date: 对账文件一般几点能下载？",
+            "from: 哪里能下载对账文件",
+            "logic:先查余额再扣款，对吗？",
+            "form:陈默 说的对账文件怎么下载",
+            "since:2018 断直连以后怎么对账？",
+        ] {
+            let q = Query::parse(question).unwrap_or_else(|e| panic!("{question:?} refused: {e}"));
+            assert!(q.filters.is_empty() && q.reads_as_question(), "{question:?}: {q:?}");
+        }
+        assert_eq!(Query::parse("note: 对账文件怎么下载").unwrap().terms[0].text, "note:");
+        // Not questions, but no filter takes the value: text.
+        for text in ["find:商户", "rate:0.6%", "code:10001", "until:月底", "data: 2018", "note:"] {
+            let q = Query::parse(text).unwrap_or_else(|e| panic!("{text:?} refused: {e}"));
+            assert_eq!(q.terms[0].text, text.split(' ').next().unwrap(), "{text:?}");
+        }
+        // Typed filters with a wrong key, or no value, are still errors.
+        for (typed, nearest) in
+            [("form:陈默", "from"), ("form:陈默 对账", "from"), ("data:2018", "date"), ("data:2018-13..", "date")]
+        {
+            assert!(
+                matches!(Query::parse(typed), Err(QueryError::MisspeltFilter { nearest: n, .. }) if n == nearest),
+                "{typed:?}: {:?}",
+                Query::parse(typed)
+            );
+        }
+        assert!(matches!(Query::parse("kinds:link"), Err(QueryError::MisspeltFilter { nearest: "kind", .. })));
+        assert!(matches!(Query::parse("对账 since:2018-03"), Err(QueryError::DateKey { .. })));
+        assert_eq!(Query::parse("from: 陈默"), Err(QueryError::EmptyValue("from")));
+        assert_eq!(Query::parse("对账 from:"), Err(QueryError::EmptyValue("from")));
+        assert_eq!(
+            Query::parse("form:陈默 对账文件 from:张"),
+            Err(QueryError::MisspeltFilter { key: "form".into(), word: "form:陈默".into(), nearest: "from" })
+        );
+    }
+
+    #[test]
+    fn sentences_and_question_words_make_questions() {
+        let q = |s: &str| Query::parse(s).unwrap();
+        assert!(q("长款短款差错怎么处理").reads_as_question());
+        assert!(q("什么是二清，平台型业务分账怎么避免二清风险").reads_as_question());
+        assert!(q("how to handle a chargeback?").reads_as_question());
+        // A question mark makes a question, the full-width one too (it ends a term, as a space).
+        assert!(q("对账文件一般几点能下载？").reads_as_question());
+        assert!(q("对账文件一般几点能下载?").reads_as_question());
+        assert!(!q("对账文件一般几点能下载").reads_as_question());
+        assert!(!q("二清").reads_as_question());
+        assert!(!q("备付金 存管").reads_as_question());
+        assert!(!q("对账文件怎么 from:张").reads_as_question());
+        assert!(!q("\"对账文件怎么处理\"").reads_as_question());
     }
 }

@@ -2,42 +2,12 @@
 //! into words with jieba and reduced to its key terms (question and stop words dropped), which
 //! search then ranks messages by covering (see `Engine::search`).
 //!
-//! jieba's dictionary costs a noticeable load, so only a query that [`looks_like_question`]
+//! jieba's dictionary costs a noticeable load, so only a query that [`crate::query::Query::reads_as_question`]
 //! pays for it.
 
-use crate::query::Query;
+use crate::query::QUESTION_WORDS;
 use crate::text::{is_cjk, is_word_char};
 use jieba_rs::Jieba;
-
-/// Characters (CJK characters and Latin letters or digits) a question has at least.
-const MIN_CHARS: usize = 6;
-/// Characters from which a query with no operators reads as a sentence even without a
-/// question word.
-const SENTENCE_CHARS: usize = 16;
-
-/// Words that make a query a question.
-const QUESTION_WORDS: &[&str] = &[
-    "怎么",
-    "怎样",
-    "如何",
-    "什么",
-    "为什么",
-    "为何",
-    "哪些",
-    "哪个",
-    "哪里",
-    "哪家",
-    "多少",
-    "是否",
-    "能否",
-    "可否",
-    "有没有",
-    "是不是",
-    "要不要",
-    "吗",
-    "呢",
-    "么",
-];
 
 /// Words that carry no subject besides the [`QUESTION_WORDS`]: pronouns, particles,
 /// auxiliaries, and verbs any question might use.
@@ -178,26 +148,6 @@ const STOP_WORDS: &[&str] = &[
     "i",
 ];
 
-/// Whether `query` reads as a question pasted whole: it has no filters, exclusions or
-/// phrases, and is long enough, with a question word or mark or the length of a sentence.
-pub(crate) fn looks_like_question(query: &Query) -> bool {
-    if !query.filters.is_empty() || query.terms.iter().any(|t| t.negated || t.phrase) || query.terms.is_empty() {
-        return false;
-    }
-    let text = joined(query);
-    let chars = text.chars().filter(|&c| is_cjk(c) || is_word_char(c)).count();
-    if chars < MIN_CHARS {
-        return false;
-    }
-    let marked = text.contains(['？', '?']) || QUESTION_WORDS.iter().any(|w| text.contains(w));
-    marked || chars >= SENTENCE_CHARS
-}
-
-/// The text of a query's terms, one space between them.
-pub(crate) fn joined(query: &Query) -> String {
-    query.terms.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
-}
-
 /// A key term of a question and how much it says about the subject (before its rarity).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Key {
@@ -288,21 +238,6 @@ pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn q(s: &str) -> Query {
-        Query::parse(s).unwrap()
-    }
-
-    #[test]
-    fn sentences_and_question_words_make_questions() {
-        assert!(looks_like_question(&q("长款短款差错怎么处理")));
-        assert!(looks_like_question(&q("什么是二清，平台型业务分账怎么避免二清风险")));
-        assert!(looks_like_question(&q("how to handle a chargeback?")));
-        assert!(!looks_like_question(&q("二清")));
-        assert!(!looks_like_question(&q("备付金 存管")));
-        assert!(!looks_like_question(&q("对账文件怎么 from:张")));
-        assert!(!looks_like_question(&q("\"对账文件怎么处理\"")));
-    }
 
     #[test]
     fn key_terms_drop_question_and_stop_words() {

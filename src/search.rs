@@ -594,7 +594,7 @@ impl State {
     /// See [`Engine::near`].
     fn near(&self, query: &Query, limit: usize) -> Result<Vec<Hit>, SearchError> {
         let query = &self.expand(query);
-        if limit == 0 || crate::question::looks_like_question(query) {
+        if limit == 0 || query.reads_as_question() {
             return Ok(Vec::new());
         }
         let ranked = crate::near::near(self, query)?;
@@ -611,7 +611,7 @@ impl State {
     /// recalls a message, weighted by rarity (a message covering more of them, and rarer ones,
     /// ranks first); anything else is compiled as typed.
     fn plan(&self, query: &Query) -> Result<Plan, SearchError> {
-        if crate::question::looks_like_question(query) {
+        if query.reads_as_question() {
             if let Some(plan) = self.question_plan(query)? {
                 return Ok(plan);
             }
@@ -632,7 +632,7 @@ impl State {
     /// query, or a question none of whose key terms occurs.
     pub(crate) fn question(&self, query: &Query) -> Result<Option<Weighted>, SearchError> {
         let query = &self.expand(query);
-        if !crate::question::looks_like_question(query) {
+        if !query.reads_as_question() {
             return Ok(None);
         }
         Ok(self.question_plan(query)?.map(|p| (p.tq, p.match_weight)))
@@ -659,7 +659,7 @@ impl State {
             crate::index::tokenize::is_payments_word(t) || topics.iter().any(|tp| tp.keywords.iter().any(|k| k == t))
         };
         let mut keys: Vec<(String, Box<dyn TQuery>, f32)> = Vec::new();
-        for key in crate::question::key_terms(jieba, &crate::question::joined(query), &domain) {
+        for key in crate::question::key_terms(jieba, &query.joined(), &domain) {
             let recall = grams_query(&searcher, self.handle.fields.grams, &key.term)?;
             let found = searcher.search(&recall, &Count)?;
             if found > 0 {

@@ -307,6 +307,16 @@ fn cli_misspelt_filters_unknown_groups_and_empty_queries_are_errors() {
     assert_ne!(url.status.code(), Some(2), "{}", stderr(&url));
     let quoted = chatlore(&demo_archive(), &idx, &["search", "\"form:陈默\""]);
     assert_eq!(quoted.status.code(), Some(1), "{}", stderr(&quoted));
+    // A question pasted whole is searched, whatever `word:` it holds (`note:` is near `date:`).
+    for question in [
+        &["search", "note:", "对账文件怎么下载"][..],
+        &["search", "请问", "data:怎么传"],
+        &["discussions", "Date:", "对账怎么做？"],
+    ] {
+        let out = chatlore(&demo_archive(), &idx, question);
+        assert_ne!(out.status.code(), Some(2), "{question:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("bad query"), "{question:?}: {}", stderr(&out));
+    }
     for empty in [&["search", ""][..], &["search", "\"\""], &["search"]] {
         let out = chatlore(&demo_archive(), &idx, empty);
         assert_eq!(out.status.code(), Some(2), "{empty:?}");

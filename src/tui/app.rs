@@ -397,7 +397,7 @@ impl App {
                 });
                 let seq = self.next_seq();
                 self.waiting.days = Some(seq);
-                let query = Query { terms: Vec::new(), filters: self.chips.clone() };
+                let query = Query { filters: self.chips.clone(), ..Query::default() };
                 self.effects.push(Effect::Days { seq, query });
             }
             Action::OpenSaved => self.overlay = Some(Overlay::Saved { selected: 0 }),

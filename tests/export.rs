@@ -127,6 +127,33 @@ fn an_export_is_never_written_inside_the_archive_it_reads() {
 }
 
 #[test]
+fn an_export_never_overwrites_the_index() {
+    // `export --out index/chatlore-meta.json` (or a file of a generation folder) wrote the
+    // export over the index's own file with exit 0: the next search said the index was damaged.
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("index");
+    index(&demo_archive(), &idx);
+    let generation = chatlore::index::generation_dir(&idx).unwrap();
+    let meta = idx.join("chatlore-meta.json");
+    let before = std::fs::read(&meta).unwrap();
+    let cases = [meta.clone(), generation.join("meta.json"), generation.join("new.ndjson"), idx.clone()];
+    for out_path in &cases {
+        let out = chatlore(&demo_archive(), &idx, &["export", "--out", out_path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}: {}", out_path.display(), stderr(&out));
+        assert!(stderr(&out).contains("among the files of the index"), "{}", stderr(&out));
+    }
+    assert_eq!(std::fs::read(&meta).unwrap(), before, "the meta file is untouched");
+    assert!(!generation.join("new.ndjson").exists());
+    let search = chatlore(&demo_archive(), &idx, &["search", "对账"]);
+    assert_eq!(search.status.code(), Some(0), "{}", stderr(&search));
+    // A file of one's own beside the index's files is fine.
+    let notes = idx.join("messages.ndjson");
+    let out = chatlore(&demo_archive(), &idx, &["export", "--out", notes.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(chatlore(&demo_archive(), &idx, &["search", "对账"]).status.code(), Some(0));
+}
+
+#[test]
 fn a_synthetic_archive_is_never_generated_inside_the_archive_it_learns_from() {
     // `generate --from A --out A/gen` nested a synthetic archive inside A: the next `index` of
     // A read gen/<group>/_posts as one more group and doubled its messages with made-up ones.

@@ -329,7 +329,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export { ndjson: _, out } => {
             check_archive(&cli.archive)?;
-            export_cmd(&cli.archive, out.as_deref())
+            export_cmd(&cli.archive, &cli.index, out.as_deref())
         }
         Command::Mcp => {
             check_archive(&cli.archive)?;
@@ -396,7 +396,7 @@ fn index_cmd(archive: &Path, index_dir: &Path, options: &Options, json: bool) ->
     Ok(ExitCode::SUCCESS)
 }
 
-fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
+fn export_cmd(archive: &Path, index_dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
     // As `index` does: a malformed topics.yaml is a warning, and the built-in topics are used.
     // It follows no symbolic link leading outside the archive, for logs as for topics.yaml.
     let (taxonomy, taxonomy_warning) = Taxonomy::for_archive(archive, false);
@@ -410,6 +410,15 @@ fn export_cmd(archive: &Path, out: Option<&Path>) -> Result<ExitCode> {
                 archive,
                 "the export is never written among the logs it reads (it could replace one)",
             )?;
+            if let Some(to) = resolved(path) {
+                anyhow::ensure!(
+                    !index::holds_index_files(index_dir, &to),
+                    "--out {} is among the files of the index {}: the export would damage it; give a path outside \
+                     the index's own files",
+                    print::path(path),
+                    print::path(index_dir)
+                );
+            }
             let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
             chatlore::export::ndjson(archive, &taxonomy, &mut std::io::BufWriter::new(file))?
         }

@@ -203,6 +203,22 @@ pub fn generation_dir(index_dir: &Path) -> Option<PathBuf> {
     meta.generation.filter(|g| is_generation(g)).map(|g| index_dir.join(g))
 }
 
+/// Whether `path` (absolute, links resolved) is where the index in `index_dir` keeps its own
+/// files: the folder itself, its meta, lock, manifest or tantivy files, or anything in one of
+/// its generation folders. Writing there would damage the index; a file of the user's beside
+/// them (`index/NOTES.txt`) is not.
+pub fn holds_index_files(index_dir: &Path, path: &Path) -> bool {
+    let Ok(root) = index_dir.canonicalize() else { return false };
+    let Ok(inside) = path.strip_prefix(&root) else { return false };
+    let mut parts = inside.components();
+    let Some(first) = parts.next() else { return true };
+    let name = first.as_os_str().to_string_lossy();
+    if parts.next().is_some() {
+        return is_generation(&name);
+    }
+    is_generation(&name) || name == manifest::META_FILE || name == LOCK_FILE || is_ours_in_generation(&name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

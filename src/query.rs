@@ -567,7 +567,14 @@ impl fmt::Display for Filter {
         let neg = if self.negated { "-" } else { "" };
         let key = self.field.key();
         match &self.value {
-            Value::Text(t) if t.contains(char::is_whitespace) => write!(f, "{neg}{key}:\"{t}\""),
+            // Quoted when typed bare it would not come back whole: a space or Chinese punctuation
+            // ends it (`李通，社区半径产品专家`), `|` splits it, a quote opens one.
+            Value::Text(t)
+                if t.starts_with(is_open_quote)
+                    || t.contains(|c: char| c.is_whitespace() || is_term_break(c) || c == '|') =>
+            {
+                write!(f, "{neg}{key}:\"{t}\"")
+            }
             Value::Text(t) => write!(f, "{neg}{key}:{t}"),
             Value::Kind(k) => write!(f, "{neg}{key}:{}", k.as_str()),
             Value::Dates(r) => write!(f, "{neg}{key}:{r}"),
@@ -713,6 +720,27 @@ mod tests {
         let shown: Vec<String> = q.filters.iter().map(ToString::to_string).collect();
         assert_eq!(shown, vec!["kind:link", "-kind:image", "from:\"Jin He\""]);
         assert_eq!(Query::parse(&shown.join(" ")).unwrap(), q);
+    }
+
+    /// A filter shown as typed parses back to itself (saved searches store their chips so, the
+    /// markdown export heads with them), whatever punctuation its value holds.
+    #[test]
+    fn filters_shown_with_punctuation_parse_back_to_themselves() {
+        for value in [
+            "李通，社区半径产品专家",
+            "大卫爸爸楼（不在职场，请打手机）",
+            "活动小丑、",
+            "岩。",
+            "a|b",
+            "Jin He",
+            "“引号",
+        ] {
+            let filter = Filter { field: Field::From, value: Value::Text(value.into()), negated: false };
+            let shown = filter.to_string();
+            assert_eq!(Query::parse(&shown).unwrap().filters, vec![filter], "{shown}");
+        }
+        let plain = Filter { field: Field::Org, value: Value::Text("民生".into()), negated: true };
+        assert_eq!(plain.to_string(), "-org:民生", "nothing to quote");
     }
 
     #[test]

@@ -946,6 +946,30 @@ fn drawn(f: &mut ratatui::Frame, app: &App) {
 }
 
 #[test]
+fn a_saved_search_brings_back_a_chip_whose_value_holds_chinese_punctuation() {
+    // A speaker chip `from:李通，社区半径产品专家` (a real nickname) was saved as that text and
+    // parsed back as `from:李通` and the word 社区半径产品专家: run again, it found nothing.
+    use chatlore::query::{Field, Filter, Value};
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    let chip = |v: &str| Filter { field: Field::From, value: Value::Text(v.into()), negated: false };
+    app.chips = vec![chip("李通，社区半径产品专家"), chip("大卫爸爸楼（不在职场，请打手机）")];
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('b'));
+    ctrl(&mut app, 'k');
+    typed(&mut app, "名片");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.saved.len(), 1, "{:?}", app.note);
+    let saved = app.chips.clone();
+    app.chips.clear();
+    key(&mut app, KeyCode::Char('B'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.chips, saved, "the chips come back as they were saved: {:?}", app.note);
+    assert_eq!(app.input.text, "对账");
+}
+
+#[test]
 fn b_saves_the_search_with_its_filters_and_capital_b_runs_or_deletes_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(&dir);

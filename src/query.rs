@@ -216,6 +216,14 @@ impl Query {
             }
             // `from: 陈默`: a key needs its value right after the colon; in a sentence, a word
             // and a colon (`Date: …`) is text.
+            // A filter's value runs on through brackets (`group:支付产品交流群（演示）`,
+            // `from:覃（qin）`: names hold them), to a space or other punctuation.
+            let end = match (field, colon) {
+                (Some(_), Some(c)) if !exact => (c + 1..chars.len())
+                    .find(|&j| chars[j].is_whitespace() || (is_term_break(chars[j]) && !is_bracket(chars[j])))
+                    .unwrap_or(chars.len()),
+                _ => end,
+            };
             let bare = field.is_some() && colon.is_some_and(|c| c + 1 == end) && !exact;
             if let (Some(field), true) = (field, bare) {
                 doubt.get_or_insert(QueryError::EmptyValue(field.key()));
@@ -459,6 +467,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// Full-width brackets: they end a term, but not a filter's value.
+fn is_bracket(c: char) -> bool {
+    matches!(c, '《' | '》' | '「' | '」' | '『' | '』' | '【' | '】' | '（' | '）')
 }
 
 /// Chinese punctuation that ends a term outside quotes, as a space does (`网联，对账`).
@@ -720,6 +733,19 @@ mod tests {
         let shown: Vec<String> = q.filters.iter().map(ToString::to_string).collect();
         assert_eq!(shown, vec!["kind:link", "-kind:image", "from:\"Jin He\""]);
         assert_eq!(Query::parse(&shown.join(" ")).unwrap(), q);
+    }
+
+    /// Display names and nicknames hold brackets: a filter's value keeps them, while a
+    /// comma or a space still ends it and brackets still end a word.
+    #[test]
+    fn a_filter_value_runs_through_brackets() {
+        let q = Query::parse("group:支付产品交流群（演示） 对账").unwrap();
+        assert_eq!(q.filters[0].value, Value::Text("支付产品交流群（演示）".into()));
+        assert_eq!(q.terms, vec![term("对账", false, false)]);
+        assert_eq!(Query::parse("from:覃（qin）").unwrap().filters[0].value, Value::Text("覃（qin）".into()));
+        let q = Query::parse("from:张，对账（重要）").unwrap();
+        assert_eq!(q.filters[0].value, Value::Text("张".into()));
+        assert_eq!(q.terms.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["对账", "重要"]);
     }
 
     /// A filter shown as typed parses back to itself (saved searches store their chips so, the

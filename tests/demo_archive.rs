@@ -297,6 +297,11 @@ fn cli_misspelt_filters_unknown_groups_and_empty_queries_are_errors() {
     assert!(stderr(&form).contains("did you mean `from:`?"), "{}", stderr(&form));
     let negated = chatlore(&demo_archive(), &idx, &["search", "对账", "-gruop:risk"]);
     assert!(stderr(&negated).contains("did you mean `group:`?"), "{}", stderr(&negated));
+    // A group by its display name, brackets and all, as stats and the browser show it.
+    let by_name = chatlore(&demo_archive(), &idx, &["search", "--json", "group:支付产品交流群（演示）", "对账"]);
+    let by_folder = chatlore(&demo_archive(), &idx, &["search", "--json", "group:payprod", "对账"]);
+    assert_eq!(by_name.status.code(), Some(0), "{}", stderr(&by_name));
+    assert_eq!(stdout(&by_name), stdout(&by_folder));
     let group = chatlore(&demo_archive(), &idx, &["search", "group:nosuchgroup"]);
     assert_eq!(group.status.code(), Some(2));
     for g in ["payprod", "crossborder", "risk"] {

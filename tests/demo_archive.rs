@@ -335,6 +335,8 @@ fn cli_misspelt_filters_unknown_groups_and_empty_queries_are_errors() {
         let out = chatlore(&demo_archive(), &idx, &["search", "对账", flag, value]);
         assert_eq!(out.status.code(), Some(2));
         assert!(stderr(&out).contains(&format!("bad {flag} `{value}`")), "{}", stderr(&out));
+        // And the date is named as given, not as the range made of it (`2018-13..`).
+        assert!(stderr(&out).contains(&format!("bad date `{value}`")), "{}", stderr(&out));
     }
 }
 

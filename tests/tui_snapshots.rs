@@ -282,6 +282,26 @@ fn discussions_in_the_results_and_one_opened() {
 /// A count of one is singular in the browser too: the status bar, a discussion row, the day
 /// list and a discussion's citation (`1 log · 1 msg`, `1 msg · 1 person`, never `1 msgs`).
 #[test]
+fn the_day_view_counts_logs_with_messages_not_the_archive_s_logs() {
+    // A log of a day nobody spoke (the real archive has 22 of 542) is not a row of the day
+    // view: its title said "1 log" while the status bar said "index ✓ 2 logs".
+    let arch = tempfile::tempdir().unwrap();
+    write(arch.path(), "g/_posts/2018-03-17-chat.markdown", log("2018-03-17", &[("10:00:00", "甲", "对账")]));
+    write(arch.path(), "g/_posts/2018-03-18-chat.markdown", "---\ndate: 2018-03-18 12:00:00\n---\n\n".to_owned());
+    let dir = tempfile::tempdir().unwrap();
+    let summary = index(arch.path(), dir.path());
+    let mut app = TestApp::new(arch.path(), dir.path(), (100, 24));
+    app.start();
+    app.take_effects();
+    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    let shown = frame(&app);
+    assert!(shown.contains("index ✓ 2 logs"), "{shown}");
+    app.update(Action::OpenDays);
+    let days = frame(&app);
+    assert!(days.contains("Days · 1 log with msgs on 1 day ·"), "{days}");
+}
+
+#[test]
 fn counts_of_one_are_singular_in_the_browser() {
     let arch = tempfile::tempdir().unwrap();
     write(
@@ -302,7 +322,7 @@ fn counts_of_one_are_singular_in_the_browser() {
     assert!(app.citation().is_some_and(|c| c.contains(" · 1 msg · 1 person (")), "{:?}", app.citation());
     app.update(Action::OpenDays);
     let days = frame(&app);
-    assert!(days.contains("1 log on 1 day ·"), "{days}");
+    assert!(days.contains("1 log with msgs on 1 day ·"), "{days}");
     for wrong in ["1 msgs", "1 people", "1 logs", "1 days", "1 hits"] {
         assert!(!shown.contains(wrong) && !days.contains(wrong), "{wrong}: {shown}{days}");
     }

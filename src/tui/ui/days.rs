@@ -19,8 +19,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let jump = if typed.is_empty() { "type a date to jump".to_owned() } else { format!("jump › {typed}") };
     // A row is one group's day (its log): several groups may have spoken on one date.
     let dates = rows.iter().map(|r| &r.date).collect::<std::collections::BTreeSet<_>>().len();
+    // Logs with messages (under the filters): a log of a day nobody spoke is not listed, and the
+    // status bar's count of logs includes it.
     let logs = count(rows.len(), "log", "logs");
-    let title = format!(" 日历 Days · {logs} on {} · {jump} · Enter opens ", count(dates, "day", "days"));
+    let title = format!(" 日历 Days · {logs} with msgs on {} · {jump} · Enter opens ", count(dates, "day", "days"));
     let block = pane(title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -171,7 +171,16 @@ impl Query {
     /// Parses a query string.
     pub fn parse(input: &str) -> Result<Query, QueryError> {
         let mut q = Query::default();
-        let chars: Vec<char> = input.chars().collect();
+        // A Chinese input method types the operators full-width: `｜`, `－`, `＝` (as `：`, below).
+        let chars: Vec<char> = input
+            .chars()
+            .map(|c| match c {
+                '｜' => '|',
+                '－' => '-',
+                '＝' => '=',
+                c => c,
+            })
+            .collect();
         let mut i = 0;
         // An `OR` (or `|`) was read: the next term joins the previous one.
         let mut or_pending = false;
@@ -733,6 +742,21 @@ mod tests {
         let shown: Vec<String> = q.filters.iter().map(ToString::to_string).collect();
         assert_eq!(shown, vec!["kind:link", "-kind:image", "from:\"Jin He\""]);
         assert_eq!(Query::parse(&shown.join(" ")).unwrap(), q);
+    }
+
+    /// The operators as a Chinese input method types them, full-width, work as typed plain
+    /// (folding makes them one in text anyway: `T－1` is `T-1`).
+    #[test]
+    fn full_width_operators_are_operators() {
+        for (wide, plain) in [
+            ("拒付｜调单", "拒付|调单"),
+            ("拒付 ｜ 调单", "拒付 | 调单"),
+            ("－跨境 对账", "-跨境 对账"),
+            ("＝chargeback", "=chargeback"),
+            ("对账 －from：陈默", "对账 -from:陈默"),
+        ] {
+            assert_eq!(Query::parse(wide).unwrap(), Query::parse(plain).unwrap(), "{wide}");
+        }
     }
 
     /// Display names and nicknames hold brackets: a filter's value keeps them, while a

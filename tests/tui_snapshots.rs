@@ -287,7 +287,7 @@ fn the_day_view_counts_logs_with_messages_not_the_archive_s_logs() {
     // view: its title said "1 log" while the status bar said "index ✓ 2 logs".
     let arch = tempfile::tempdir().unwrap();
     write(arch.path(), "g/_posts/2018-03-17-chat.markdown", log("2018-03-17", &[("10:00:00", "甲", "对账")]));
-    write(arch.path(), "g/_posts/2018-03-18-chat.markdown", "---\ndate: 2018-03-18 12:00:00\n---\n\n".to_owned());
+    write(arch.path(), "g/_posts/2018-03-18-chat.markdown", "---\ndate: 2018-03-18 12:00:00\n---\n\n");
     let dir = tempfile::tempdir().unwrap();
     let summary = index(arch.path(), dir.path());
     let mut app = TestApp::new(arch.path(), dir.path(), (100, 24));

@@ -222,7 +222,8 @@ pub(crate) struct Slot {
 /// day) one; the rest wait for the next block, in rank order. Returns the slots from the first, at most `want` of them.
 pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot> {
     let mut slots: Vec<Slot> = Vec::new();
-    let mut waiting: Vec<usize> = Vec::new();
+    // Candidates held back for a later block, with the copies met while they wait.
+    let mut waiting: Vec<Slot> = Vec::new();
     let mut next = 0;
     while slots.len() < want {
         let block_start = slots.len() / BLOCK * BLOCK;
@@ -236,9 +237,8 @@ pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot
                 && !block.iter().any(|s| cands[s.at].text_hash == c.text_hash)
         };
         // A waiting candidate that fits this block comes first: it ranked higher.
-        if let Some(w) = waiting.iter().position(|&i| fits(&slots, i)) {
-            let i = waiting.remove(w);
-            slots.push(Slot { at: i, copies: Vec::new() });
+        if let Some(w) = waiting.iter().position(|s| fits(&slots, s.at)) {
+            slots.push(waiting.remove(w));
             continue;
         }
         let Some(c) = cands.get(next) else {
@@ -246,24 +246,20 @@ pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot
             if waiting.is_empty() {
                 break;
             }
-            let i = waiting.remove(0);
-            slots.push(Slot { at: i, copies: Vec::new() });
+            slots.push(waiting.remove(0));
             continue;
         };
         let i = next;
         next += 1;
-        let copy_of = slots.iter_mut().find(|s| is_copy(&cands[s.at], c)).map(|s| &mut s.copies);
-        if let Some(copies) = copy_of {
-            copies.push(i);
-            continue;
-        }
-        if waiting.iter().any(|&w| is_copy(&cands[w], c)) {
+        // A copy of a hit, placed or waiting, is folded into it.
+        if let Some(original) = slots.iter_mut().chain(waiting.iter_mut()).find(|s| is_copy(&cands[s.at], c)) {
+            original.copies.push(i);
             continue;
         }
         if fits(&slots, i) {
             slots.push(Slot { at: i, copies: Vec::new() });
         } else {
-            waiting.push(i);
+            waiting.push(Slot { at: i, copies: Vec::new() });
         }
     }
     slots
@@ -392,5 +388,27 @@ mod tests {
         }
         let order: Vec<usize> = layout(&reposted, 20, true).iter().map(|s| s.at).collect();
         assert_eq!(order.iter().position(|&i| i == 1), Some(10), "{order:?}");
+    }
+
+    #[test]
+    fn a_copy_of_a_waiting_hit_is_folded_into_it() {
+        // Two hits of conversation `a`, then a third that waits for the next block and its copy
+        // under another nickname, met while it waits: the copy goes with it, neither a hit nor lost.
+        let mut cands = vec![
+            cand("a", 100, "x", "甲"),
+            cand("a", 200, "y", "乙"),
+            cand("a", 300, "z", "丙"),
+            cand("a", 300, "z", "丙-公司"),
+        ];
+        for i in 0..12 {
+            cands.push(cand(&format!("c{i}"), 0, &format!("v{i}"), "戊"));
+        }
+        let copy = 3;
+        let slots = layout(&cands, cands.len(), true);
+        let waited = slots.iter().find(|s| s.at == 2).expect("the third hit is placed");
+        assert_eq!(waited.copies, vec![copy]);
+        assert!(slots.iter().all(|s| s.at != copy));
+        let laid: usize = slots.iter().map(|s| 1 + s.copies.len()).sum();
+        assert_eq!(laid, cands.len(), "every candidate is a hit or folded into one");
     }
 }

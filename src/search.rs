@@ -1076,13 +1076,13 @@ impl SegmentCollector for TopByKeySegment {
         self.count += 1;
         let below =
             |top: &TopNComputer<Key, DocId, NaturalComparator>, key: f32| top.threshold.is_some_and(|(t, _)| key < t);
-        let key = self.keys.key(doc, score);
-        // Below the threshold whatever its seq: `push` would refuse it. A late mention only
-        // takes off, so it is placed only for a message that could still enter.
+        let (key, message) = self.keys.key_of(doc, score);
+        // Below the threshold whatever its seq: `push` would refuse it. Where the message
+        // names the terms only takes off, so it is placed only for a message that could still enter.
         if below(&self.top, key) {
             return;
         }
-        let key = key - crate::rank::late(self.mentions.share(doc));
+        let key = key - self.keys.placed(message, self.mentions.place(doc));
         if below(&self.top, key) {
             return;
         }
@@ -1119,13 +1119,27 @@ impl KeyColumns {
         KeyColumns { ranking: ranking_column(seg), match_weight, query_substance }
     }
 
-    /// The relevance key of message `doc` whose text match scored `score`.
+    /// The relevance key of message `doc` whose text match scored `score`, before what its
+    /// mentions take off (see [`KeyColumns::placed`]).
     pub(crate) fn key(&self, doc: DocId, score: Score) -> f32 {
+        self.key_of(doc, score).0
+    }
+
+    /// [`KeyColumns::key`], with what ranking read of the message.
+    fn key_of(&self, doc: DocId, score: Score) -> (f32, crate::rank::Message) {
         let value = self.ranking.as_ref().map_or(0, |c| c.get_val(doc));
         let (substance, asks, info) = crate::index::schema::unpack_ranking(value);
         let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(info));
         let message = crate::rank::Message { substance, asks, context };
-        crate::rank::score(self.match_weight * score, message, self.query_substance)
+        (crate::rank::score(self.match_weight * score, message, self.query_substance), message)
+    }
+
+    /// What the place and number of the terms' mentions take off a message's key: a late
+    /// first mention ([`crate::rank::late`]) and a long text naming them rarely
+    /// ([`crate::rank::passing`]).
+    fn placed(&self, message: crate::rank::Message, at: crate::mention::Placed) -> f32 {
+        let rest = crate::rank::rest(message, self.query_substance);
+        crate::rank::late(at.share) + crate::rank::passing(rest, at.count)
     }
 }
 
@@ -1535,8 +1549,10 @@ pub(crate) mod tests {
                 let (substance, asks, info) = crate::index::schema::unpack_ranking(value(&ranking));
                 let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(info));
                 let message = crate::rank::Message { substance, asks, context };
-                let late = crate::rank::late(mentions.lock().unwrap().share(doc));
-                (crate::rank::score(match_weight * score, message, query_substance) - late, value(&seq))
+                let at = mentions.lock().unwrap().place(doc);
+                let rest = crate::rank::rest(message, query_substance);
+                let placed = crate::rank::late(at.share) + crate::rank::passing(rest, at.count);
+                (crate::rank::score(match_weight * score, message, query_substance) - placed, value(&seq))
             }
         });
         searcher.search(tq, &(Count, key)).unwrap()
@@ -1659,6 +1675,23 @@ pub(crate) mod tests {
         let texts: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();
         assert_eq!(texts, [about, passing]);
         assert!(hits[0].score - hits[1].score > 0.5, "{hits:?}");
+    }
+
+    #[test]
+    fn a_long_text_that_names_the_term_once_goes_below_a_shorter_one_about_it() {
+        // Both name 预付卡 first; the regulation text is over twice as long but says one
+        // thing about it, the answer names it throughout.
+        let filler = "支付机构应当按照规定开立备付金银行账户并在每日终了核对客户资金账户余额与备付金银行账户余额是否一致如有差异应当及时查明原因并向人民银行分支机构报告";
+        let long = format!("预付卡发行与受理是支付业务的一类{}", filler.repeat(3));
+        let about = "预付卡分单用途和多用途，多用途预付卡要牌照，记名预付卡最高五千元可以挂失，不记名预付卡最高一千元，预付卡不得提现也不得向银行账户转移，单用途预付卡归商务部管，发卡企业终止受理时要允许持卡人免费赎回余额";
+        let day = vec![(36_000, "乙".to_owned(), long.clone()), (36_060, "甲".to_owned(), about.to_owned())];
+        let (_dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        let hits = engine.search(&Query::parse("预付卡").unwrap(), page).unwrap().hits;
+        let texts: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(texts, [about, long.as_str()]);
+        // Without the rule the long text would lead: its substance is over twice as much.
+        assert!(crate::rank::substance(&long) > 2 * crate::rank::substance(about));
     }
 
     #[test]

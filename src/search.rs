@@ -198,6 +198,8 @@ struct Known {
 
 /// A compiled query and how its text match weighs against the substance prior.
 pub(crate) type Weighted = (Box<dyn TQuery>, f32);
+/// A key term of a question pasted whole: its text, its recall and its weight.
+type KeyTerm = (String, Box<dyn TQuery>, f32);
 
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
 /// against the substance prior.
@@ -495,8 +497,13 @@ impl State {
         Ok(nicknames.iter().map(|n| people.label_of(n).to_owned()).collect())
     }
 
+    /// The index's glossary (built on first use).
+    fn glossary(&self) -> &Glossary {
+        self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()))
+    }
+
     pub(crate) fn expand(&self, query: &Query) -> Query {
-        let glossary = self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()));
+        let glossary = self.glossary();
         let mut q = query.clone();
         // An excluded term expands too: `-拒付` leaves out what `拒付` finds (`-=拒付`: the word only).
         for t in q.terms.iter_mut().filter(|t| !t.exact && t.also.is_empty()) {
@@ -648,6 +655,26 @@ impl State {
 
     /// The plan of a question, or `None` when none of its key terms occurs in the archive.
     fn question_plan(&self, query: &Query) -> Result<Option<Plan>, SearchError> {
+        let keys = self.question_keys(query)?;
+        let total: f32 = keys.iter().map(|k| k.2).sum();
+        if keys.is_empty() || total <= 0.0 {
+            return Ok(None);
+        }
+        let mut terms = Vec::with_capacity(keys.len());
+        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(keys.len());
+        for (key, recall, weight) in keys {
+            terms.push(key);
+            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, weight / total))));
+        }
+        let tq = Box::new(BooleanQuery::new(clauses));
+        // Not placed: a question's key terms include general words (支付机构, 通道) whose place
+        // says little (measured: it did not help).
+        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0, placed: false }))
+    }
+
+    /// The key terms of a question that occur in the archive, each with its recall and weight
+    /// (see [`crate::question::weigh`]).
+    fn question_keys(&self, query: &Query) -> Result<Vec<KeyTerm>, SearchError> {
         let jieba = self.jieba.get_or_init(|| {
             let topics = &self.handle.meta.topics;
             crate::index::tokenize::build_jieba(topics.iter().flat_map(|t| t.keywords.iter().map(String::as_str)))
@@ -655,33 +682,31 @@ impl State {
         let searcher = self.handle.searcher();
         let messages = searcher.num_docs().max(1) as f32;
         let topics = &self.handle.meta.topics;
+        // The payments vocabulary: built in, the topics' keywords and the glossary's forms.
+        let glossary = self.glossary();
         let domain = |t: &str| {
-            crate::index::tokenize::is_payments_word(t) || topics.iter().any(|tp| tp.keywords.iter().any(|k| k == t))
+            crate::index::tokenize::is_payments_word(t)
+                || topics.iter().any(|tp| tp.keywords.iter().any(|k| k == t))
+                || glossary.holds(t)
         };
-        let mut keys: Vec<(String, Box<dyn TQuery>, f32)> = Vec::new();
-        for key in crate::question::key_terms(jieba, &crate::question::joined(query), &domain) {
+        let listed = crate::question::key_terms(jieba, &crate::question::joined(query), &domain);
+        let mut recalls = Vec::with_capacity(listed.len());
+        let mut rarity = Vec::with_capacity(listed.len());
+        for key in &listed {
             let recall = grams_query(&searcher, self.handle.fields.grams, &key.term)?;
             let found = searcher.search(&recall, &Count)?;
-            if found > 0 {
-                // Inverse document frequency: a rare term says more about the question.
-                let idf = (messages / found as f32).ln().max(0.1);
-                keys.push((key.term, recall, idf * key.weight));
-            }
+            // Inverse document frequency: a rare term says more about the question.
+            rarity.push((found > 0).then(|| (messages / found as f32).ln().max(0.1)));
+            recalls.push(recall);
         }
-        let total: f32 = keys.iter().map(|k| k.2).sum();
-        if keys.is_empty() || total <= 0.0 {
-            return Ok(None);
-        }
-        let mut terms = Vec::with_capacity(keys.len());
-        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(keys.len());
-        for (key, recall, idf) in keys {
-            terms.push(key);
-            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, idf / total))));
-        }
-        let tq = Box::new(BooleanQuery::new(clauses));
-        // Not placed: a question's key terms include general words (支付机构, 通道) whose place
-        // says little (measured: it did not help).
-        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0, placed: false }))
+        let weights = crate::question::weigh(&listed, &rarity);
+        let keys: Vec<KeyTerm> = listed
+            .into_iter()
+            .zip(recalls)
+            .zip(weights)
+            .filter_map(|((key, recall), w)| w.map(|weight| (key.term, recall, weight)))
+            .collect();
+        Ok(keys)
     }
 
     fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
@@ -1708,6 +1733,29 @@ pub(crate) mod tests {
         let results = engine.search(&Query::parse("网联").unwrap(), page).unwrap();
         let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
         assert_eq!(texts, [about, passing]);
+    }
+
+    #[test]
+    fn a_glossary_term_in_a_question_weighs_as_payments_vocabulary() {
+        // 预付卡 is a glossary form (not in the built-in word list): in a question it weighs
+        // as vocabulary, as 备付金 does, so at equal rarity the two weigh the same.
+        assert!(!crate::index::tokenize::is_payments_word("预付卡"));
+        assert!(crate::index::tokenize::is_payments_word("备付金"));
+        let day = vec![
+            (36_000, "甲".to_owned(), "预付卡要备案".to_owned()),
+            (36_060, "乙".to_owned(), "备付金很严格".to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let keys = engine
+            .with_state(|state| {
+                let query = state.expand(&Query::parse("预付卡和备付金有什么要求").unwrap());
+                Ok(state.question_keys(&query)?.into_iter().map(|(t, _, w)| (t, w)).collect::<Vec<_>>())
+            })
+            .unwrap();
+        let weight = |t: &str| keys.iter().find(|k| k.0 == t).map(|k| k.1);
+        assert!(weight("预付卡").is_some(), "{keys:?}");
+        assert_eq!(weight("预付卡"), weight("备付金"), "{keys:?}");
     }
 
     #[test]

@@ -394,6 +394,13 @@ mod tests {
         Candidate { path: path.into(), time, conversation, text_hash: text_hash(text), speaker: speaker.into() }
     }
 
+    /// Twelve hits of twelve other conversations: more than a block of ten.
+    fn fill(cands: &mut Vec<Candidate>) {
+        for i in 0..12 {
+            cands.push(cand(&format!("c{i}"), 0, &format!("v{i}"), "戊"));
+        }
+    }
+
     #[test]
     fn copies_fold_and_conversations_take_two_per_ten() {
         let mut cands = vec![
@@ -408,9 +415,7 @@ mod tests {
         assert_eq!(order, vec![0, 2, 4, 3]);
         assert_eq!(slots[0].copies, vec![1]);
         // A third hit of the conversation waits for the next block of ten.
-        for i in 0..12 {
-            cands.push(cand(&format!("c{i}"), 0, &format!("v{i}"), "戊"));
-        }
+        fill(&mut cands);
         let order: Vec<usize> = layout(&cands, 20, true).iter().map(|s| s.at).collect();
         assert_eq!(&order[..3], &[0, 2, 4]);
         assert_eq!(order.iter().position(|&i| i == 3), Some(10));
@@ -419,9 +424,7 @@ mod tests {
         assert_eq!(layout(&again, 10, true).len(), 2);
         // A text posted again elsewhere waits for the next block: one of each text in ten.
         let mut reposted = vec![cand("a", 100, "x", "甲"), cand("b", 200, "x", "乙")];
-        for i in 0..12 {
-            reposted.push(cand(&format!("c{i}"), 0, &format!("v{i}"), "戊"));
-        }
+        fill(&mut reposted);
         let order: Vec<usize> = layout(&reposted, 20, true).iter().map(|s| s.at).collect();
         assert_eq!(order.iter().position(|&i| i == 1), Some(10), "{order:?}");
     }
@@ -436,9 +439,7 @@ mod tests {
             cand("a", 300, "z", "丙"),
             cand("a", 300, "z", "丙-公司"),
         ];
-        for i in 0..12 {
-            cands.push(cand(&format!("c{i}"), 0, &format!("v{i}"), "戊"));
-        }
+        fill(&mut cands);
         let copy = 3;
         let slots = layout(&cands, cands.len(), true);
         let waited = slots.iter().find(|s| s.at == 2).expect("the third hit is placed");

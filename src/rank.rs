@@ -200,15 +200,22 @@ fn prior(rest: u32) -> f32 {
 /// What a first mention `share` of the way into a message (0 at its start, 1 at its end)
 /// takes off its ranking key: a message about a subject names it first, one that gets to it
 /// at its end mentions it in passing.
-pub(crate) fn late(share: f32) -> f32 {
+fn late(share: f32) -> f32 {
     LATE * share.clamp(0.0, 1.0)
+}
+
+/// What the place and number of the terms' mentions take off the key of a message that says
+/// `rest` beyond the query's words: a late first mention ([`late`], `share` of the way in) and
+/// a long text naming them rarely ([`passing`], `mentions` times).
+pub(crate) fn placed(rest: u32, share: f32, mentions: u32) -> f32 {
+    late(share) + passing(rest, mentions)
 }
 
 /// What a message that says `rest` beyond the query's words, naming its terms `mentions`
 /// times, loses when only [`NEAR`] characters a mention count: its prior falls to that of
 /// `mentions × NEAR` characters. Nothing when it names them often enough for its length, or
 /// when they are not placed (`mentions` 0).
-pub(crate) fn passing(rest: u32, mentions: u32) -> f32 {
+fn passing(rest: u32, mentions: u32) -> f32 {
     let near = mentions.saturating_mul(NEAR);
     if mentions == 0 || rest <= near {
         return 0.0;

@@ -1159,12 +1159,10 @@ impl KeyColumns {
         (crate::rank::score(self.match_weight * score, message, self.query_substance), message)
     }
 
-    /// What the place and number of the terms' mentions take off a message's key: a late
-    /// first mention ([`crate::rank::late`]) and a long text naming them rarely
-    /// ([`crate::rank::passing`]).
+    /// What the place and number of the terms' mentions take off a message's key (see
+    /// [`crate::rank::placed`]).
     fn placed(&self, message: crate::rank::Message, at: crate::mention::Placed) -> f32 {
-        let rest = crate::rank::rest(message, self.query_substance);
-        crate::rank::late(at.share) + crate::rank::passing(rest, at.count)
+        crate::rank::placed(crate::rank::rest(message, self.query_substance), at.share, at.count)
     }
 }
 
@@ -1575,8 +1573,7 @@ pub(crate) mod tests {
                 let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(info));
                 let message = crate::rank::Message { substance, asks, context };
                 let at = mentions.lock().unwrap().place(doc);
-                let rest = crate::rank::rest(message, query_substance);
-                let placed = crate::rank::late(at.share) + crate::rank::passing(rest, at.count);
+                let placed = crate::rank::placed(crate::rank::rest(message, query_substance), at.share, at.count);
                 (crate::rank::score(match_weight * score, message, query_substance) - placed, value(&seq))
             }
         });

@@ -73,6 +73,12 @@ impl Glossary {
         Glossary { entries, by_form }
     }
 
+    /// Whether `term` is a form of some entry (one with other forms, as every entry has), as
+    /// [`Glossary::expand`] folds it: the glossary is payments vocabulary.
+    pub fn holds(&self, term: &str) -> bool {
+        !self.expand(term).is_empty()
+    }
+
     /// The other forms of every entry `term` is a form of, in glossary order, without
     /// repeats and without forms that fold to the term itself.
     pub fn expand(&self, term: &str) -> Vec<String> {
@@ -135,6 +141,17 @@ mod tests {
         }
         for dropped in ["快捷", "终端", "核对", "撤销", "微服务", "鉴权", "净额"] {
             assert!(g.entries.iter().flatten().all(|form| form != dropped), "{dropped} is a form");
+        }
+    }
+
+    #[test]
+    fn the_glossary_holds_its_forms_after_folding() {
+        let g = Glossary::builtin();
+        for form in ["预付卡", "NetsUnion", "netsunion", "Ⅱ类户", "T+0"] {
+            assert!(g.holds(form), "{form}");
+        }
+        for word in ["监管", "要求", "业务", ""] {
+            assert!(!g.holds(word), "{word}");
         }
     }
 

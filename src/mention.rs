@@ -80,6 +80,15 @@ impl Mentions {
     }
 }
 
+/// Where a message names the forms, and how often (see [`SegmentMentions::place`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(crate) struct Placed {
+    /// How far into the message the first form comes, as a share of its tokens (0 to 1).
+    pub share: f32,
+    /// How many times the forms stand in it.
+    pub count: u32,
+}
+
 /// [`Mentions`] in one segment, read for documents in increasing order (the order a collector
 /// sees them in).
 #[derive(Default)]
@@ -100,9 +109,13 @@ impl SegmentMentions {
     /// counts as named earlier, never later. The length is the index's count of the message's
     /// tokens, exact up to 40 and kept to within about a tenth beyond (tantivy's fieldnorm), so
     /// for a long message the share is that close.
-    pub(crate) fn share(&mut self, doc: DocId) -> f32 {
-        let Some(norms) = &self.norms else { return 0.0 };
+    ///
+    /// With it, how many times the forms stand in `doc` (by their rarest grams: where such a
+    /// gram also stands outside its form, more); 0 where none is placed.
+    pub(crate) fn place(&mut self, doc: DocId) -> Placed {
+        let Some(norms) = &self.norms else { return Placed::default() };
         let mut first: Option<u32> = None;
+        let mut count = 0u32;
         for (off, postings) in &mut self.grams {
             if postings.doc() < doc {
                 postings.seek(doc);
@@ -112,13 +125,14 @@ impl SegmentMentions {
             }
             self.positions.clear();
             postings.positions(&mut self.positions);
+            count += self.positions.len() as u32;
             if let Some(at) = self.positions.first().map(|p| p.saturating_sub(*off)) {
                 first = Some(first.map_or(at, |f| f.min(at)));
             }
         }
-        let Some(first) = first else { return 0.0 };
+        let Some(first) = first else { return Placed::default() };
         let tokens = norms.fieldnorm(doc).max(1);
-        (first as f32 / tokens as f32).min(1.0)
+        Placed { share: (first as f32 / tokens as f32).min(1.0), count }
     }
 }
 
@@ -151,7 +165,7 @@ mod tests {
                     for doc in seg.doc_ids_alive() {
                         let stored: tantivy::TantivyDocument = store.get(doc)?;
                         if let Some(text) = stored.get_first(fields.text).and_then(|v| v.as_str()) {
-                            out.push((text.to_owned(), placed.share(doc)));
+                            out.push((text.to_owned(), placed.place(doc).share));
                         }
                     }
                 }

@@ -153,6 +153,8 @@ const STOP_WORDS: &[&str] = &[
 pub(crate) struct Key {
     pub term: String,
     pub weight: f32,
+    /// For a compound of two key words ("对账" + "文件"), their places in the list.
+    pub parts: Option<(usize, usize)>,
 }
 
 /// Weight of a term of the payments vocabulary (`domain`): the subject of the question.
@@ -218,21 +220,41 @@ pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool
         }
     };
     let mut out: Vec<Key> = Vec::new();
-    let mut push = |term: String, weight: f32| {
+    let push = |out: &mut Vec<Key>, term: String, weight: f32, parts: Option<(usize, usize)>| {
         if !out.iter().any(|k| k.term == term) {
-            out.push(Key { term, weight });
+            out.push(Key { term, weight, parts });
         }
     };
     for (term, tag, _) in &words {
-        push(term.clone(), weight_of(term, tag));
+        push(&mut out, term.clone(), weight_of(term, tag), None);
     }
     for pair in words.windows(2) {
         let ((a, a_tag, _), (b, b_tag, next)) = (&pair[0], &pair[1]);
         if *next && a.chars().all(is_cjk) && b.chars().all(is_cjk) {
-            push(format!("{a}{b}"), weight_of(a, a_tag).max(weight_of(b, b_tag)));
+            let place = |w: &str| out.iter().position(|k| k.term == w);
+            let parts = place(a).zip(place(b));
+            push(&mut out, format!("{a}{b}"), weight_of(a, a_tag).max(weight_of(b, b_tag)), parts);
         }
     }
     out
+}
+
+/// The weight of each of `keys` in a question: its own weight times its rarity (`rarity`, one
+/// per key, `None` for a term that occurs nowhere, which gets none). A compound ("避免" +
+/// "二清") is rarer than its parts but says no more about the question than the heavier of
+/// them: it weighs at most what that part weighs (by its rarity alone 避免二清 outweighed 二清).
+pub(crate) fn weigh(keys: &[Key], rarity: &[Option<f32>]) -> Vec<Option<f32>> {
+    let own: Vec<Option<f32>> = keys.iter().zip(rarity).map(|(k, r)| r.map(|r| r * k.weight)).collect();
+    keys.iter()
+        .zip(&own)
+        .map(|(key, w)| {
+            let part = |i: usize| own.get(i).copied().flatten().unwrap_or(0.0);
+            match key.parts {
+                Some((a, b)) => w.map(|w| w.min(part(a).max(part(b)))),
+                None => *w,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -259,5 +281,33 @@ mod tests {
         let weights = key_terms(&jieba, "怎么避免幂等问题", &|t| t == "幂等");
         let of = |t: &str| weights.iter().find(|k| k.term == t).map(|k| k.weight);
         assert!(of("幂等") > of("避免"), "{weights:?}");
+    }
+
+    #[test]
+    fn a_compound_weighs_at_most_its_heavier_part() {
+        let jieba = crate::index::tokenize::build_jieba(["二清"]);
+        let keys = key_terms(&jieba, "怎么避免二清风险", &|t| t == "二清");
+        let at = |t: &str| keys.iter().position(|k| k.term == t).unwrap_or_else(|| panic!("{t}: {keys:?}"));
+        let compound = &keys[at("避免二清")];
+        assert_eq!(compound.parts, Some((at("避免"), at("二清"))), "{keys:?}");
+        assert_eq!(keys[at("二清")].parts, None);
+        // Rarity: the compound is the rarest, the verb the commonest.
+        let rarity: Vec<Option<f32>> = keys
+            .iter()
+            .map(|k| match k.term.as_str() {
+                "避免二清" => Some(9.0),
+                "二清风险" => None,
+                "二清" => Some(5.0),
+                _ => Some(2.0),
+            })
+            .collect();
+        let weights = weigh(&keys, &rarity);
+        let w = |t: &str| weights[at(t)];
+        // 二清 is vocabulary (2 × 5); 避免 a verb (0.5 × 2); the compound, by its rarity alone
+        // 2 × 9, weighs what 二清 weighs.
+        assert_eq!(w("二清"), Some(10.0));
+        assert_eq!(w("避免"), Some(1.0));
+        assert_eq!(w("避免二清"), Some(10.0));
+        assert_eq!(w("二清风险"), None, "a term that occurs nowhere weighs nothing");
     }
 }

@@ -198,6 +198,8 @@ struct Known {
 
 /// A compiled query and how its text match weighs against the substance prior.
 pub(crate) type Weighted = (Box<dyn TQuery>, f32);
+/// A key term of a question pasted whole: its text, its recall and its weight.
+type KeyTerm = (String, Box<dyn TQuery>, f32);
 
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
 /// against the substance prior.
@@ -495,8 +497,13 @@ impl State {
         Ok(nicknames.iter().map(|n| people.label_of(n).to_owned()).collect())
     }
 
+    /// The index's glossary (built on first use).
+    fn glossary(&self) -> &Glossary {
+        self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()))
+    }
+
     pub(crate) fn expand(&self, query: &Query) -> Query {
-        let glossary = self.glossary.get_or_init(|| Glossary::new(self.handle.meta.glossary.clone()));
+        let glossary = self.glossary();
         let mut q = query.clone();
         // An excluded term expands too: `-拒付` leaves out what `拒付` finds (`-=拒付`: the word only).
         for t in q.terms.iter_mut().filter(|t| !t.exact && t.also.is_empty()) {
@@ -648,6 +655,26 @@ impl State {
 
     /// The plan of a question, or `None` when none of its key terms occurs in the archive.
     fn question_plan(&self, query: &Query) -> Result<Option<Plan>, SearchError> {
+        let keys = self.question_keys(query)?;
+        let total: f32 = keys.iter().map(|k| k.2).sum();
+        if keys.is_empty() || total <= 0.0 {
+            return Ok(None);
+        }
+        let mut terms = Vec::with_capacity(keys.len());
+        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(keys.len());
+        for (key, recall, weight) in keys {
+            terms.push(key);
+            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, weight / total))));
+        }
+        let tq = Box::new(BooleanQuery::new(clauses));
+        // Not placed: a question's key terms include general words (支付机构, 通道) whose place
+        // says little (measured: it did not help).
+        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0, placed: false }))
+    }
+
+    /// The key terms of a question that occur in the archive, each with its recall and weight
+    /// (see [`crate::question::weigh`]).
+    fn question_keys(&self, query: &Query) -> Result<Vec<KeyTerm>, SearchError> {
         let jieba = self.jieba.get_or_init(|| {
             let topics = &self.handle.meta.topics;
             crate::index::tokenize::build_jieba(topics.iter().flat_map(|t| t.keywords.iter().map(String::as_str)))
@@ -655,33 +682,31 @@ impl State {
         let searcher = self.handle.searcher();
         let messages = searcher.num_docs().max(1) as f32;
         let topics = &self.handle.meta.topics;
+        // The payments vocabulary: built in, the topics' keywords and the glossary's forms.
+        let glossary = self.glossary();
         let domain = |t: &str| {
-            crate::index::tokenize::is_payments_word(t) || topics.iter().any(|tp| tp.keywords.iter().any(|k| k == t))
+            crate::index::tokenize::is_payments_word(t)
+                || topics.iter().any(|tp| tp.keywords.iter().any(|k| k == t))
+                || glossary.holds(t)
         };
-        let mut keys: Vec<(String, Box<dyn TQuery>, f32)> = Vec::new();
-        for key in crate::question::key_terms(jieba, &query.joined(), &domain) {
+        let listed = crate::question::key_terms(jieba, &query.joined(), &domain);
+        let mut recalls = Vec::with_capacity(listed.len());
+        let mut rarity = Vec::with_capacity(listed.len());
+        for key in &listed {
             let recall = grams_query(&searcher, self.handle.fields.grams, &key.term)?;
             let found = searcher.search(&recall, &Count)?;
-            if found > 0 {
-                // Inverse document frequency: a rare term says more about the question.
-                let idf = (messages / found as f32).ln().max(0.1);
-                keys.push((key.term, recall, idf * key.weight));
-            }
+            // Inverse document frequency: a rare term says more about the question.
+            rarity.push((found > 0).then(|| (messages / found as f32).ln().max(0.1)));
+            recalls.push(recall);
         }
-        let total: f32 = keys.iter().map(|k| k.2).sum();
-        if keys.is_empty() || total <= 0.0 {
-            return Ok(None);
-        }
-        let mut terms = Vec::with_capacity(keys.len());
-        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(keys.len());
-        for (key, recall, idf) in keys {
-            terms.push(key);
-            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, idf / total))));
-        }
-        let tq = Box::new(BooleanQuery::new(clauses));
-        // Not placed: a question's key terms include general words (支付机构, 通道) whose place
-        // says little (measured: it did not help).
-        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0, placed: false }))
+        let weights = crate::question::weigh(&listed, &rarity);
+        let keys: Vec<KeyTerm> = listed
+            .into_iter()
+            .zip(recalls)
+            .zip(weights)
+            .filter_map(|((key, recall), w)| w.map(|weight| (key.term, recall, weight)))
+            .collect();
+        Ok(keys)
     }
 
     fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
@@ -1076,13 +1101,13 @@ impl SegmentCollector for TopByKeySegment {
         self.count += 1;
         let below =
             |top: &TopNComputer<Key, DocId, NaturalComparator>, key: f32| top.threshold.is_some_and(|(t, _)| key < t);
-        let key = self.keys.key(doc, score);
-        // Below the threshold whatever its seq: `push` would refuse it. A late mention only
-        // takes off, so it is placed only for a message that could still enter.
+        let (key, message) = self.keys.key_of(doc, score);
+        // Below the threshold whatever its seq: `push` would refuse it. Where the message
+        // names the terms only takes off, so it is placed only for a message that could still enter.
         if below(&self.top, key) {
             return;
         }
-        let key = key - crate::rank::late(self.mentions.share(doc));
+        let key = key - self.keys.placed(message, self.mentions.place(doc));
         if below(&self.top, key) {
             return;
         }
@@ -1119,13 +1144,25 @@ impl KeyColumns {
         KeyColumns { ranking: ranking_column(seg), match_weight, query_substance }
     }
 
-    /// The relevance key of message `doc` whose text match scored `score`.
+    /// The relevance key of message `doc` whose text match scored `score`, before what its
+    /// mentions take off (see [`KeyColumns::placed`]).
     pub(crate) fn key(&self, doc: DocId, score: Score) -> f32 {
+        self.key_of(doc, score).0
+    }
+
+    /// [`KeyColumns::key`], with what ranking read of the message.
+    fn key_of(&self, doc: DocId, score: Score) -> (f32, crate::rank::Message) {
         let value = self.ranking.as_ref().map_or(0, |c| c.get_val(doc));
         let (substance, asks, info) = crate::index::schema::unpack_ranking(value);
         let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(info));
         let message = crate::rank::Message { substance, asks, context };
-        crate::rank::score(self.match_weight * score, message, self.query_substance)
+        (crate::rank::score(self.match_weight * score, message, self.query_substance), message)
+    }
+
+    /// What the place and number of the terms' mentions take off a message's key (see
+    /// [`crate::rank::placed`]).
+    fn placed(&self, message: crate::rank::Message, at: crate::mention::Placed) -> f32 {
+        crate::rank::placed(crate::rank::rest(message, self.query_substance), at.share, at.count)
     }
 }
 
@@ -1535,8 +1572,9 @@ pub(crate) mod tests {
                 let (substance, asks, info) = crate::index::schema::unpack_ranking(value(&ranking));
                 let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(info));
                 let message = crate::rank::Message { substance, asks, context };
-                let late = crate::rank::late(mentions.lock().unwrap().share(doc));
-                (crate::rank::score(match_weight * score, message, query_substance) - late, value(&seq))
+                let at = mentions.lock().unwrap().place(doc);
+                let placed = crate::rank::placed(crate::rank::rest(message, query_substance), at.share, at.count);
+                (crate::rank::score(match_weight * score, message, query_substance) - placed, value(&seq))
             }
         });
         searcher.search(tq, &(Count, key)).unwrap()
@@ -1662,6 +1700,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_long_text_that_names_the_term_once_goes_below_a_shorter_one_about_it() {
+        // Both name 预付卡 first; the regulation text is over twice as long but says one
+        // thing about it, the answer names it throughout.
+        let filler = "支付机构应当按照规定开立备付金银行账户并在每日终了核对客户资金账户余额与备付金银行账户余额是否一致如有差异应当及时查明原因并向人民银行分支机构报告";
+        let long = format!("预付卡发行与受理是支付业务的一类{}", filler.repeat(3));
+        let about = "预付卡分单用途和多用途，多用途预付卡要牌照，记名预付卡最高五千元可以挂失，不记名预付卡最高一千元，预付卡不得提现也不得向银行账户转移，单用途预付卡归商务部管，发卡企业终止受理时要允许持卡人免费赎回余额";
+        let day = vec![(36_000, "乙".to_owned(), long.clone()), (36_060, "甲".to_owned(), about.to_owned())];
+        let (_dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        let hits = engine.search(&Query::parse("预付卡").unwrap(), page).unwrap().hits;
+        let texts: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(texts, [about, long.as_str()]);
+        // Without the rule the long text would lead: its substance is over twice as much.
+        assert!(crate::rank::substance(&long) > 2 * crate::rank::substance(about));
+    }
+
+    #[test]
     fn a_glossary_form_named_last_is_placed_too() {
         // 网联 brings NetsUnion (the built-in glossary): a message naming only the synonym, at
         // its end, goes below the same words naming it first.
@@ -1675,6 +1730,29 @@ pub(crate) mod tests {
         let results = engine.search(&Query::parse("网联").unwrap(), page).unwrap();
         let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
         assert_eq!(texts, [about, passing]);
+    }
+
+    #[test]
+    fn a_glossary_term_in_a_question_weighs_as_payments_vocabulary() {
+        // 预付卡 is a glossary form (not in the built-in word list): in a question it weighs
+        // as vocabulary, as 备付金 does, so at equal rarity the two weigh the same.
+        assert!(!crate::index::tokenize::is_payments_word("预付卡"));
+        assert!(crate::index::tokenize::is_payments_word("备付金"));
+        let day = vec![
+            (36_000, "甲".to_owned(), "预付卡要备案".to_owned()),
+            (36_060, "乙".to_owned(), "备付金很严格".to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let keys = engine
+            .with_state(|state| {
+                let query = state.expand(&Query::parse("预付卡和备付金有什么要求").unwrap());
+                Ok(state.question_keys(&query)?.into_iter().map(|(t, _, w)| (t, w)).collect::<Vec<_>>())
+            })
+            .unwrap();
+        let weight = |t: &str| keys.iter().find(|k| k.0 == t).map(|k| k.1);
+        assert!(weight("预付卡").is_some(), "{keys:?}");
+        assert_eq!(weight("预付卡"), weight("备付金"), "{keys:?}");
     }
 
     #[test]

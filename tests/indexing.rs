@@ -212,6 +212,11 @@ fn a_folder_of_hidden_entries_is_never_adopted_nor_wiped() {
         assert_eq!(std::fs::read_to_string(idx.path().join(".env")).unwrap(), "SECRET=1");
         assert_eq!(std::fs::read_dir(idx.path()).unwrap().count(), 2, "{args:?}: nothing written");
     }
+    // `--help` says so, and does not claim the folder's contents are chatlore's.
+    let help = chatlore(arch.path(), arch.path(), &["--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("did not create is refused"), "{help}");
+    assert!(!help.contains("contents are chatlore's"), "{help}");
 }
 
 #[test]

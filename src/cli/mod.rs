@@ -27,7 +27,8 @@ pub struct CommandLine<C: Subcommand> {
     /// The archive folder: it holds `<group>/_posts/YYYY-MM-DD-chat.markdown` logs.
     #[arg(long, global = true, env = "CHATLORE_ARCHIVE", default_value = "archive")]
     pub archive: PathBuf,
-    /// The index folder (created if missing; its contents are chatlore's).
+    /// The index folder (created if missing; a non-empty folder chatlore did not create is
+    /// refused, and files of yours in one it did are kept).
     #[arg(long, global = true, env = "CHATLORE_INDEX", default_value = "index")]
     pub index: PathBuf,
     #[command(subcommand)]

@@ -175,6 +175,9 @@ pub struct Engine {
 pub(crate) struct State {
     pub(crate) handle: Arc<IndexHandle>,
     directory: OnceLock<Arc<Directory>>,
+    /// Every nickname the index holds a term for, parsed, without counts (see
+    /// [`State::nicknames`]).
+    nicknames: OnceLock<Arc<Directory>>,
     people: OnceLock<Arc<Known>>,
     /// The person model alone, read from the generation's file when it is current (see
     /// [`crate::index::people_cache`]).
@@ -345,6 +348,7 @@ impl State {
         State {
             handle: Arc::new(handle),
             directory: OnceLock::new(),
+            nicknames: OnceLock::new(),
             people: OnceLock::new(),
             stored_people: OnceLock::new(),
             glossary: OnceLock::new(),
@@ -746,7 +750,12 @@ impl State {
     }
 
     fn groups(&self) -> Result<BTreeSet<String>, SearchError> {
-        let field = self.handle.fields.group;
+        self.terms_of(self.handle.fields.group)
+    }
+
+    /// Every term of `field` in the index (of a raw field: every value some document holds or
+    /// held, deleted documents' too).
+    fn terms_of(&self, field: tantivy::schema::Field) -> Result<BTreeSet<String>, SearchError> {
         let mut out = BTreeSet::new();
         for seg in self.handle.searcher().segment_readers() {
             let inverted = seg.inverted_index(field)?;
@@ -756,6 +765,19 @@ impl State {
             }
         }
         Ok(out)
+    }
+
+    /// The nicknames the `from:` and `org:` filters choose among: which nicknames match, not
+    /// how much they wrote, so they are read from the speaker field's terms (a nickname whose
+    /// messages were all deleted matches nothing), not counted over every message as
+    /// [`State::directory`] does (45 ms of a `from:` search on the real archive).
+    fn nicknames(&self) -> Result<Arc<Directory>, SearchError> {
+        if let Some(d) = self.nicknames.get() {
+            return Ok(Arc::clone(d));
+        }
+        let names = self.terms_of(self.handle.fields.speaker)?;
+        let directory = Arc::new(Directory::new(names.into_iter().map(|n| (n, 0))));
+        Ok(Arc::clone(self.nicknames.get_or_init(|| directory)))
     }
 
     /// A hit of `doc`, highlighted on `terms` (folded, see [`fold`]).
@@ -900,11 +922,11 @@ impl State {
             // A person's nicknames all match, and their company applies to all of them.
             Field::From => {
                 let people = self.people()?;
-                terms_of(f.speaker, people.aliases_of(self.directory()?.matching_from(text()?)))
+                terms_of(f.speaker, people.aliases_of(self.nicknames()?.matching_from(text()?)))
             }
             Field::Org => {
                 let people = self.people()?;
-                terms_of(f.speaker, people.aliases_of(self.directory()?.matching_org(text()?)))
+                terms_of(f.speaker, people.aliases_of(self.nicknames()?.matching_org(text()?)))
             }
             Field::Group => {
                 let v = text()?.to_lowercase();
@@ -1648,6 +1670,31 @@ pub(crate) mod tests {
         )
         .unwrap();
         Engine::open(&index).unwrap()
+    }
+
+    #[test]
+    fn from_and_org_choose_nicknames_without_counting_every_message() {
+        let (dir, _) = index_of(&[
+            vec![(36_000, "张三-银联-PM".to_owned(), "对账文件的格式".to_owned())],
+            vec![(36_000, "张四".to_owned(), "对账要每天做".to_owned())],
+        ]);
+        // 张四's only log goes: his nickname's term stays in the index until a merge, but
+        // matches nothing.
+        std::fs::remove_file(dir.path().join("archive/g/_posts/2017-08-02-chat.markdown")).unwrap();
+        let engine = update_index(dir.path());
+        let page = Page { limit: Some(10), ..Page::default() };
+        let speakers = |q: &str| -> Vec<String> {
+            let hits = engine.search(&Query::parse(q).unwrap(), page).unwrap().hits;
+            hits.into_iter().map(|h| h.speaker).collect()
+        };
+        assert_eq!(speakers("对账 from:张"), ["张三-银联-PM"]);
+        assert_eq!(speakers("from:张四"), Vec::<String>::new());
+        assert_eq!(speakers("对账 org:银联"), ["张三-银联-PM"]);
+        // The directory (every nickname with its message count, a pass over every message)
+        // was not built for them.
+        let built = engine.with_state(|state| Ok(state.directory.get().is_some())).unwrap();
+        assert!(!built, "the directory was built for a filter");
+        assert_eq!(engine.directory().unwrap().entries.len(), 1, "the directory counts live messages only");
     }
 
     #[test]

@@ -35,6 +35,16 @@ fn messages_app(dir: &tempfile::TempDir, size: (u16, u16)) -> TestApp {
     app
 }
 
+/// The browser on `archive`, indexed into `dir`, its index open (100 × 24).
+fn indexed_app(archive: &std::path::Path, dir: &tempfile::TempDir) -> TestApp {
+    let summary = index(archive, dir.path());
+    let mut app = TestApp::new(archive, dir.path(), (100, 24));
+    app.start();
+    app.take_effects();
+    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    app
+}
+
 fn typed(app: &mut TestApp, text: &str) {
     text.chars().for_each(|c| app.update(Action::Input(c)));
 }
@@ -279,8 +289,6 @@ fn discussions_in_the_results_and_one_opened() {
     snap!("discussions_wide", wide);
 }
 
-/// A count of one is singular in the browser too: the status bar, a discussion row, the day
-/// list and a discussion's citation (`1 log · 1 msg`, `1 msg · 1 person`, never `1 msgs`).
 #[test]
 fn the_day_view_counts_logs_with_messages_not_the_archive_s_logs() {
     // A log of a day nobody spoke (the real archive has 22 of 542) is not a row of the day
@@ -289,11 +297,7 @@ fn the_day_view_counts_logs_with_messages_not_the_archive_s_logs() {
     write(arch.path(), "g/_posts/2018-03-17-chat.markdown", log("2018-03-17", &[("10:00:00", "甲", "对账")]));
     write(arch.path(), "g/_posts/2018-03-18-chat.markdown", "---\ndate: 2018-03-18 12:00:00\n---\n\n");
     let dir = tempfile::tempdir().unwrap();
-    let summary = index(arch.path(), dir.path());
-    let mut app = TestApp::new(arch.path(), dir.path(), (100, 24));
-    app.start();
-    app.take_effects();
-    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    let mut app = indexed_app(arch.path(), &dir);
     let shown = frame(&app);
     assert!(shown.contains("index ✓ 2 logs"), "{shown}");
     app.update(Action::OpenDays);
@@ -301,6 +305,8 @@ fn the_day_view_counts_logs_with_messages_not_the_archive_s_logs() {
     assert!(days.contains("Days · 1 log with msgs on 1 day ·"), "{days}");
 }
 
+/// A count of one is singular in the browser too: the status bar, a discussion row, the day
+/// list and a discussion's citation (`1 log · 1 msg`, `1 msg · 1 person`, never `1 msgs`).
 #[test]
 fn counts_of_one_are_singular_in_the_browser() {
     let arch = tempfile::tempdir().unwrap();
@@ -310,11 +316,7 @@ fn counts_of_one_are_singular_in_the_browser() {
         log("2018-03-17", &[("10:00:00", "甲", "对账文件怎么统一？")]),
     );
     let dir = tempfile::tempdir().unwrap();
-    let summary = index(arch.path(), dir.path());
-    let mut app = TestApp::new(arch.path(), dir.path(), (100, 24));
-    app.start();
-    app.take_effects();
-    app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
+    let mut app = indexed_app(arch.path(), &dir);
     typed(&mut app, "对账");
     let shown = frame(&app);
     assert!(shown.contains("index ✓ 1 log · 1 msg"), "{shown}");

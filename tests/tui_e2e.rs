@@ -383,6 +383,40 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
     assert!(screen.contains("chatlore-exit=0"), "{screen}");
 }
 
+/// The day view (`D`), read at a person's pace: its title counts the logs it lists (the
+/// demo's eleven all have messages), the newest day is selected in the selection's background,
+/// `j` moves it, and after every timer has run out the selection and the screen are unchanged.
+#[test]
+fn the_day_view_in_a_real_terminal_counts_its_logs_and_holds_still() {
+    let (arch, idx) = demo_copy();
+    let command = browser(arch.path(), &idx.path().join("index"), "");
+    let Some(tmux) = Tmux::start("days", &command, 100, 30) else { return };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 17 ") && s.contains("index ✓ 11 logs"));
+    // From the search box to the results, where `D` is a key and not a letter typed.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_selected("a discussion selected", |rows| !rows.is_empty());
+    tmux.keys(&["D"]);
+    let screen = tmux.wait_for("the day view", |s| s.contains("日历 Days · 11 logs with msgs on "));
+    assert!(screen.contains("Enter opens"), "{screen}");
+    // Newest first; the discussion selected behind the overlay keeps its background too.
+    let day = |rows: &Vec<String>, date: &str| rows.iter().any(|r| r.contains(&format!("{date}  payprod")));
+    tmux.wait_for_selected("the newest day selected", |rows| day(rows, "2018-05-30"));
+    tmux.keys(&["j"]);
+    let second = tmux.wait_for_selected("the next day selected", |rows| {
+        rows.iter().any(|r| r.contains("2018-04-14  risk")) && !day(rows, "2018-05-30")
+    });
+    let screen = tmux.screen();
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(tmux.selected_rows(), second, "the selection holds still");
+    assert_eq!(tmux.screen(), screen, "nothing moved");
+    // `q` closes the day view, then quits.
+    tmux.keys(&["q"]);
+    tmux.wait_for("the day view closed", |s| !s.contains("日历 Days"));
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
+    assert!(screen.contains("chatlore-exit=0"), "{screen}");
+}
+
 #[test]
 fn saved_searches_are_kept_across_runs_outside_the_archive() {
     let (arch, idx) = demo_copy();

@@ -248,6 +248,34 @@ pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool
     out
 }
 
+/// Adds to `keys` (of a question; `text` is its text folded) the glossary forms written with Latin letters
+/// or digits that jieba cut apart and left out (`T+0` → t, +, 0: single letters and signs are
+/// no keys), each weighted as vocabulary: one per glossary entry, none where a key already
+/// stands for its entry (`D0/T+0` keeps d0 alone: two keys for one concept would weigh it
+/// twice) or lies inside it (`II类户` keeps ii and 类户, which recall 二类户 too).
+pub(crate) fn add_cut_forms(keys: &mut Vec<Key>, text: &str, entries: &[Vec<String>]) {
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    for entry in entries {
+        let forms: Vec<String> = entry.iter().map(|f| crate::normalise::fold(f)).collect();
+        if keys.iter().any(|k| forms.contains(&k.term)) {
+            continue;
+        }
+        let written = forms.iter().find(|form| {
+            form.chars().any(|c| c.is_ascii_alphanumeric())
+                && !keys.iter().any(|k| form.contains(k.term.as_str()))
+                && text.match_indices(form.as_str()).any(|(at, _)| {
+                    let (before, after) = (text[..at].chars().next_back(), text[at + form.len()..].chars().next());
+                    let glued_before = alnum(form.chars().next()) && alnum(before);
+                    let glued_after = alnum(form.chars().next_back()) && alnum(after);
+                    !glued_before && !glued_after
+                })
+        });
+        if let Some(form) = written {
+            keys.push(Key { term: form.clone(), weight: DOMAIN, parts: None });
+        }
+    }
+}
+
 /// The weight of each of `keys` in a question: its own weight times its rarity (`rarity`, one
 /// per key, `None` for a term that occurs nowhere, which gets none). A compound ("避免" +
 /// "二清") is rarer than its parts but says no more about the question than the heavier of
@@ -290,6 +318,28 @@ mod tests {
         let weights = key_terms(&jieba, "怎么避免幂等问题", &|t| t == "幂等");
         let of = |t: &str| weights.iter().find(|k| k.term == t).map(|k| k.weight);
         assert!(of("幂等") > of("避免"), "{weights:?}");
+    }
+
+    #[test]
+    fn a_glossary_form_jieba_cut_apart_is_a_key_once_per_concept() {
+        let jieba = crate::index::tokenize::build_jieba(["垫资"]);
+        let entries = vec![
+            vec!["T0".to_owned(), "T+0".to_owned(), "D0".to_owned()],
+            vec!["二类户".to_owned(), "II类户".to_owned()],
+        ];
+        let keys = |text: &str| -> Vec<String> {
+            let mut keys = key_terms(&jieba, text, &|t| t == "垫资");
+            add_cut_forms(&mut keys, &crate::normalise::fold(text), &entries);
+            keys.into_iter().map(|k| k.term).collect()
+        };
+        // jieba leaves t, + and 0: T+0 was no key at all.
+        assert_eq!(keys("T+0垫资怎么做？"), ["垫资", "t+0"]);
+        // d0 stands for the entry already.
+        assert_eq!(keys("D0/T+0垫资怎么做"), ["d0", "垫资"]);
+        // ii and 类户 lie inside II类户: they stay, nothing is added.
+        assert!(!keys("II类户怎么开立").contains(&"ii类户".to_owned()));
+        // A Latin form inside a longer word is not written there.
+        assert_eq!(keys("mt+0s怎么做垫资"), ["mt", "0s", "垫资"]);
     }
 
     #[test]

@@ -694,7 +694,9 @@ impl State {
                 || topics.iter().any(|tp| tp.keywords.iter().any(|k| k == t))
                 || glossary.holds(t)
         };
-        let listed = crate::question::key_terms(jieba, &query.joined(), &domain);
+        let text = query.joined();
+        let mut listed = crate::question::key_terms(jieba, &text, &domain);
+        crate::question::add_cut_forms(&mut listed, &fold(&text), &glossary.entries);
         let mut recalls = Vec::with_capacity(listed.len());
         let mut rarity = Vec::with_capacity(listed.len());
         for key in &listed {

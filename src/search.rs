@@ -51,6 +51,10 @@ pub enum SearchError {
     FilterValue { key: &'static str },
     #[error("no group matches `{name}`; groups: {known}")]
     UnknownGroup { name: String, known: String },
+    /// `from:`/`org:` that names nobody: not a silent "no hits" (a typo, or a value run on
+    /// past punctuation, `from:张，对账`, would read as "they never said it").
+    #[error("no speaker's {what} holds `{value}` (`{key}:` matches part of one){hint}")]
+    NoSpeaker { key: &'static str, what: &'static str, value: String, hint: String },
     #[error("the index could not answer ({0}); run `chatlore index --rebuild` if this persists")]
     Tantivy(#[from] tantivy::TantivyError),
 }
@@ -920,13 +924,22 @@ impl State {
         };
         Ok(match filter.field {
             // A person's nicknames all match, and their company applies to all of them.
-            Field::From => {
-                let people = self.people()?;
-                terms_of(f.speaker, people.aliases_of(self.nicknames()?.matching_from(text()?)))
-            }
-            Field::Org => {
-                let people = self.people()?;
-                terms_of(f.speaker, people.aliases_of(self.nicknames()?.matching_org(text()?)))
+            Field::From | Field::Org => {
+                let value = text()?;
+                let nicknames = self.nicknames()?;
+                let (matching, what) = if filter.field == Field::From {
+                    (nicknames.matching_from(value), "nickname or name")
+                } else {
+                    (nicknames.matching_org(value), "company")
+                };
+                if matching.is_empty() {
+                    let holds = |part: &str| match filter.field {
+                        Field::From => !nicknames.matching_from(part).is_empty(),
+                        _ => !nicknames.matching_org(part).is_empty(),
+                    };
+                    return Err(no_speaker(filter.field.key(), what, value, holds));
+                }
+                terms_of(f.speaker, self.people()?.aliases_of(matching))
             }
             Field::Group => {
                 let v = text()?.to_lowercase();
@@ -975,6 +988,20 @@ impl State {
             },
         })
     }
+}
+
+/// The error of a `from:`/`org:` value no speaker holds. Where the value runs on past
+/// punctuation and its part before it names someone (`holds`), it shows the query that splits
+/// there (`from:张，对账` → `from:张 对账`): a value runs to the next space.
+fn no_speaker(key: &'static str, what: &'static str, value: &str, holds: impl Fn(&str) -> bool) -> SearchError {
+    let split = value.find(|c: char| !c.is_alphanumeric() && !matches!(c, '-' | '_' | '.' | '（' | '(' | '）' | ')'));
+    let hint = match split.map(|at| (&value[..at], value[at..].trim_start_matches(|c: char| !c.is_alphanumeric()))) {
+        Some((head, rest)) if !head.is_empty() && !rest.is_empty() && holds(head) => {
+            format!("; a filter's value runs to the next space: for `{key}:{head}` and the words after, write `{key}:{head} {rest}`")
+        }
+        _ => String::new(),
+    };
+    SearchError::NoSpeaker { key, what, value: value.to_owned(), hint }
 }
 
 /// The total and the top hits (`offset` skipped, then at most `limit`), ranked by `sort`, in

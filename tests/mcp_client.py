@@ -134,6 +134,14 @@ async def check(session, real):
            "people stays within max_chars and says how many did not fit", nt)
     await refused(session, "people", {"query": "结售汇", "max_chars": 999}, "max_chars must be between",
                   "people refuses a max_chars out of range")
+    # A nickname holding `，` is one from: value; a from: nobody holds is refused, saying why.
+    await refused(session, "search", {"query": "from:张，对账"}, "no speaker's nickname or name holds",
+                  "a from: that no speaker holds is refused")
+    if real:
+        whole = await session.call_tool("search", {"query": "from:李通，社区半径产品专家", "by": "messages"})
+        quoted = await session.call_tool("search", {"query": "from:\"李通，社区半径产品专家\"", "by": "messages"})
+        expect(not whole.is_error and whole.structured_content["total"] == quoted.structured_content["total"] > 0,
+               "a nickname with `，` after from: is found whole", text_of(whole)[:500])
     topics = await session.call_tool("topics", {})
     expect(len(topics.structured_content["topics"]) == 14, "topics lists the taxonomy")
     stats = await session.call_tool("stats", {})

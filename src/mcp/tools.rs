@@ -53,9 +53,10 @@ impl ToolError {
 impl From<SearchError> for ToolError {
     fn from(e: SearchError) -> ToolError {
         match e {
-            SearchError::UnknownTopic { .. } | SearchError::UnknownGroup { .. } | SearchError::FilterValue { .. } => {
-                ToolError::BadArgument(e.to_string())
-            }
+            SearchError::UnknownTopic { .. }
+            | SearchError::UnknownGroup { .. }
+            | SearchError::NoSpeaker { .. }
+            | SearchError::FilterValue { .. } => ToolError::BadArgument(e.to_string()),
             SearchError::Index(_) | SearchError::Tantivy(_) => ToolError::Internal(e.to_string()),
         }
     }

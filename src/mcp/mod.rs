@@ -96,7 +96,7 @@ its best matching messages, every line cited as path:line with date, time, group
 a discussion whole by passing its id to read. by: \"messages\" returns single messages, each cited \
 the same way, with its whole text. The answer stays within max_chars; when more results remain it \
 says how many and gives next_cursor: call again with the same query, by and sort and that cursor. \
-sort: relevance | newest | oldest. ",
+sort: relevance | newest | oldest. By discussions, an empty query lists every discussion, oldest first. ",
         query_language!(),
         cite!()
     ))]
@@ -119,7 +119,8 @@ inside the archive are accepted, relative as search cites them. ",
     #[tool(description = concat!(
         "Who knows about a subject: the people (a member's nicknames joined) who wrote the best \
 hits for the query, ranked by the sum of the scores of each one's best 5 hits (what they wrote, \
-not how much), each with their nicknames, company and best 3 messages cited as path:line. The \
+not how much), each with their nicknames, company and best 3 messages cited as path:line. Without \
+a query: everyone who wrote, most messages first, with their nicknames and company. The \
 answer stays within max_chars and says how many people did not fit. ",
         query_language!(),
         cite!()

@@ -811,6 +811,25 @@ fn the_day_view_knows_each_days_discussions() {
     assert!(several);
 }
 
+/// In a narrow window a discussion row's head (`date group span · N msgs · N people ·`) was
+/// clipped bare at the pane's edge: `· 9 msgs` showed as `· 9 ms`, a duration. It is cut
+/// with `…` now, as titles and lines are.
+#[test]
+fn a_discussion_row_cut_by_a_narrow_window_ends_in_an_ellipsis() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (40, 14));
+    typed(&mut app, "对账");
+    assert!(app.discussions && !app.results.discussions.is_empty());
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, 14)).unwrap();
+    terminal.draw(|f| drawn(f, &app)).unwrap();
+    let screen = terminal.backend().to_string();
+    let rows: Vec<&str> = screen.lines().filter(|l| l.starts_with("\"│20")).collect();
+    assert!(!rows.is_empty(), "{screen}");
+    for row in rows {
+        assert!(row.trim_end_matches(['"', '│']).ends_with('…'), "cut without an ellipsis: {row}\n{screen}");
+    }
+}
+
 #[test]
 fn update_only_asks_typing_echoes_at_once_and_stale_answers_are_dropped() {
     let dir = tempfile::tempdir().unwrap();

@@ -53,7 +53,7 @@ pub enum SearchError {
     UnknownGroup { name: String, known: String },
     /// `from:`/`org:` that names nobody: not a silent "no hits" (a typo, or a value run on
     /// past punctuation, `from:张，对账`, would read as "they never said it").
-    #[error("no speaker's {what} holds `{value}` (`{key}:` matches part of one){hint}")]
+    #[error("no speaker's {what} holds `{value}` (`{key}:` matches part of one{hint}")]
     NoSpeaker { key: &'static str, what: &'static str, value: String, hint: String },
     #[error("the index could not answer ({0}); run `chatlore index --rebuild` if this persists")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -927,19 +927,37 @@ impl State {
             Field::From | Field::Org => {
                 let value = text()?;
                 let nicknames = self.nicknames()?;
-                let (matching, what) = if filter.field == Field::From {
-                    (nicknames.matching_from(value), "nickname or name")
-                } else {
-                    (nicknames.matching_org(value), "company")
+                let people = self.people()?;
+                // `from:=NAME`: that nickname or that person's label exactly, not every one
+                // holding it (the browser's speaker chips: `from:Tim` is three people).
+                let exact = value.strip_prefix('=').filter(|v| !v.is_empty() && filter.field == Field::From);
+                let (matching, what) = match exact {
+                    Some(name) => {
+                        let name = name.to_lowercase();
+                        let labelled = people.persons.iter().filter(|p| p.label.to_lowercase() == name);
+                        let mut matching = nicknames.matching_exactly(&name);
+                        matching.extend(labelled.flat_map(|p| p.aliases.iter().map(String::as_str)));
+                        (matching, "nickname or person")
+                    }
+                    None if filter.field == Field::From => (nicknames.matching_from(value), "nickname or name"),
+                    None => (nicknames.matching_org(value), "company"),
                 };
                 if matching.is_empty() {
+                    if exact.is_some() {
+                        return Err(SearchError::NoSpeaker {
+                            key: "from",
+                            what,
+                            value: value.to_owned(),
+                            hint: "; `=` names one exactly)".to_owned(),
+                        });
+                    }
                     let holds = |part: &str| match filter.field {
                         Field::From => !nicknames.matching_from(part).is_empty(),
                         _ => !nicknames.matching_org(part).is_empty(),
                     };
                     return Err(no_speaker(filter.field.key(), what, value, holds));
                 }
-                terms_of(f.speaker, self.people()?.aliases_of(matching))
+                terms_of(f.speaker, people.aliases_of(matching))
             }
             Field::Group => {
                 let v = text()?.to_lowercase();
@@ -997,9 +1015,9 @@ fn no_speaker(key: &'static str, what: &'static str, value: &str, holds: impl Fn
     let split = value.find(|c: char| !c.is_alphanumeric() && !matches!(c, '-' | '_' | '.' | '（' | '(' | '）' | ')'));
     let hint = match split.map(|at| (&value[..at], value[at..].trim_start_matches(|c: char| !c.is_alphanumeric()))) {
         Some((head, rest)) if !head.is_empty() && !rest.is_empty() && holds(head) => {
-            format!("; a filter's value runs to the next space: for `{key}:{head}` and the words after, write `{key}:{head} {rest}`")
+            format!("); a filter's value runs to the next space: for `{key}:{head}` and the words after, write `{key}:{head} {rest}`")
         }
-        _ => String::new(),
+        _ => ")".to_owned(),
     };
     SearchError::NoSpeaker { key, what, value: value.to_owned(), hint }
 }

@@ -445,3 +445,52 @@ fn a_nickname_with_chinese_punctuation_is_one_from_value_everywhere() {
     }
     assert_eq!(app.results.total, 2, "{:?}", app.results.error);
 }
+
+/// The browser's speaker chips named a nickname or a person by `from:NAME`, which matches
+/// every nickname holding NAME: the Speakers tab's `Tim` (1 message) gave `Tim-魔线科技` and
+/// `Tim-深圳百灵鸟` too (3), and on the real archive 128 of 965 people's labels are inside
+/// another person's nickname (`华` in 李楚华). `from:=NAME` is that nickname's person, or the
+/// person of that label, exactly; the chips use it and find what the tab counted.
+#[test]
+fn a_speaker_chip_is_that_person_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    assert_eq!(total(&engine, "from:Tim"), 3, "part of a nickname: three people");
+    assert_eq!(total(&engine, "from:=Tim"), 1, "the bare Tim alone");
+    assert_eq!(total(&engine, "from:=tim-魔线科技-产品总监"), 1);
+    assert_eq!(total(&engine, "from:=龚晓冬"), 3, "a person's label: all their nicknames");
+    assert_eq!(total(&engine, "from:=Ark"), 4, "a nickname: its person, 龚正 (copies under both)");
+    let err = engine.search(&Query::parse("from:=Ti").unwrap(), Page::default()).err().unwrap().to_string();
+    assert!(err.contains("`=Ti`") && err.contains("`=` names one exactly"), "{err}");
+
+    // The browser: the Speakers tab's row for `Tim`, then Enter, finds Tim's one message.
+    use chatlore::tui::action::{Action, FilterTab};
+    let mut app = common::tui::TestApp::new(&dir.path().join("archive"), &dir.path().join("index"), (100, 30));
+    app.start();
+    app.take_effects();
+    app.update(Action::OpenFilters(Some(FilterTab::Speakers)));
+    for c in "Tim".chars() {
+        app.update(Action::Input(c));
+    }
+    let rows = app.filter_rows(FilterTab::Speakers, "Tim");
+    let at = rows.iter().position(|r| r.label == "Tim").expect("a row for the bare Tim");
+    for _ in 0..at {
+        app.update(Action::Down);
+    }
+    app.update(Action::Enter);
+    assert_eq!(app.chips.len(), 1, "{:?}", app.chips);
+    assert_eq!(app.chips[0].to_string(), "from:=Tim");
+    assert_eq!(app.results.total as u64, rows[at].count, "the chip finds what the tab counted");
+    // Insights: a person's row filters by that person.
+    app.chips.clear();
+    app.update(Action::FocusSearch);
+    for c in "结售汇".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Enter);
+    let i = crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('i'), crossterm::event::KeyModifiers::NONE);
+    app.dispatch(crossterm::event::Event::Key(i));
+    let who = app.insight_rows(chatlore::tui::action::InsightSection::Speakers);
+    let tim = who.iter().find(|r| r.label == "Tim").expect("Tim asked about 结售汇");
+    assert_eq!(tim.filter.to_string(), "from:=Tim");
+}

@@ -1144,7 +1144,7 @@ fn insights_show_who_knows_about_the_words() {
     // Enter on a person filters by every nickname of theirs.
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.chips.iter().map(ToString::to_string).collect::<Vec<_>>(), ["from:龚晓冬"]);
+    assert_eq!(app.chips.iter().map(ToString::to_string).collect::<Vec<_>>(), ["from:=龚晓冬"]);
     assert_eq!(app.results.total, 2);
 }
 

@@ -555,7 +555,10 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
             }
             // The archive is the user's: a bad moment (a folder being moved) is reported, and
             // the watch goes on.
-            Err(e) => eprintln!("chatlore: error: {}", print::clean(&e.to_string())),
+            Err(e) => eprintln!(
+                "chatlore: error: {}; still watching: the next change to the archive is tried again",
+                print::clean(&e.to_string())
+            ),
         }
         options.rebuild = false;
     }

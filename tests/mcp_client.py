@@ -50,7 +50,8 @@ async def check(session, real):
     names = {t.name for t in tools.tools}
     expect(names == {"search", "read", "people", "topics", "stats"}, "five tools listed", names)
     search_tool = next(t for t in tools.tools if t.name == "search")
-    expect("path:line" in search_tool.description and "date:" in search_tool.description,
+    expect("path:line" in search_tool.description and "date:" in search_tool.description
+           and "from:=NICKNAME" in search_tool.description and "runs to the next space" in search_tool.description,
            "search's description teaches the query language and citations", search_tool.description)
 
     result = await session.call_tool("search", {"query": "结售汇", "by": "messages", "limit": 20, "max_chars": 20000})

@@ -81,6 +81,11 @@ fn an_mcp_client_searches_the_real_archive() {
     assert!(out.contains("ok: every hit is cited as path:line in the text"), "{out}");
     assert!(out.contains("ok: every line of every discussion is cited as path:line"), "{out}");
     assert!(out.contains("ok: a nickname with `，` after from: is found whole"), "{out}");
+    assert!(out.contains("ok: people at limit 50 says how else to see the rest (['limit', 'max_chars'])"), "{out}");
+    assert!(
+        out.contains("ok: people at limit 50 says how else to see the rest (['limit', 'max_chars', 'query'])"),
+        "{out}"
+    );
 }
 
 #[test]

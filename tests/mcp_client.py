@@ -157,6 +157,11 @@ async def check(session, real):
     await refused(session, "search", {"query": "from:张，对账"}, "no speaker's nickname or name holds",
                   "a from: that no speaker holds is refused")
     if real:
+        # At the most limit takes, the answer does not ask for a larger one.
+        for args in ({"limit": 50, "max_chars": 100000}, {"query": "kind:text", "limit": 50, "max_chars": 100000}):
+            most = text_of(await session.call_tool("people", args))
+            expect("50 is the most limit takes" in most and "raise limit" not in most,
+                   f"people at limit 50 says how else to see the rest ({sorted(args)})", most[-400:])
         whole = await session.call_tool("search", {"query": "from:李通，社区半径产品专家", "by": "messages"})
         quoted = await session.call_tool("search", {"query": "from:\"李通，社区半径产品专家\"", "by": "messages"})
         expect(not whole.is_error and whole.structured_content["total"] == quoted.structured_content["total"] > 0,

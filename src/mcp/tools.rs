@@ -158,6 +158,8 @@ fn quoted_query(query: &str) -> String {
     }
 }
 
+/// Most people an answer of `people` lists.
+const PEOPLE_LIMIT: u32 = 50;
 /// Evidence shown per person.
 const PEOPLE_EVIDENCE: usize = 3;
 /// Room kept for the notes under the people of an answer (those left out, and why).
@@ -569,7 +571,7 @@ impl Tools {
     }
 
     pub fn people(&self, args: &PeopleArgs) -> Result<Answer, ToolError> {
-        let limit = bounded("limit", args.limit, 10, 1..=50)?;
+        let limit = bounded("limit", args.limit, 10, 1..=PEOPLE_LIMIT)?;
         let max_chars = bounded("max_chars", args.max_chars, DEFAULT_MAX_CHARS, MAX_CHARS)?;
         let asked = args.query.as_deref().unwrap_or_default();
         let query = Query::parse(asked)?;
@@ -684,10 +686,11 @@ impl Tools {
         if who.experts.len() > limit {
             let _ = write!(
                 text,
-                "\n{} more {} some of {}; raise limit to see them.\n",
+                "\n{} more {} some of {}; {}.\n",
                 who.experts.len() - limit,
                 noun(who.experts.len() - limit, "person wrote", "people wrote"),
-                if who.by_messages { "them" } else { "the best hits" }
+                if who.by_messages { "them" } else { "the best hits" },
+                more_people(limit, "narrow the query (a filter, a date range) to see them")
             );
         }
         if who.experts.is_empty() {
@@ -748,9 +751,10 @@ impl Tools {
         if all.len() > limit {
             let _ = write!(
                 text,
-                "\n{} more {} fewer messages; raise limit (up to 50) or give a query to find them.\n",
+                "\n{} more {} fewer messages; {}.\n",
                 all.len() - limit,
                 noun(all.len() - limit, "person wrote", "people wrote"),
+                more_people(limit, "give a query to find them"),
             );
         }
         if all.is_empty() {
@@ -978,6 +982,16 @@ fn message_block(
             return Some((block, Some(kept)));
         }
         keep = keep.saturating_sub(over).max(1);
+    }
+}
+
+/// How to see the people a `people` answer left out: a larger limit, or, at the most it takes,
+/// `otherwise` (it said "raise limit" to a call already at 50).
+fn more_people(limit: usize, otherwise: &str) -> String {
+    if limit < PEOPLE_LIMIT as usize {
+        format!("raise limit (up to {PEOPLE_LIMIT}) to see them, or {otherwise}")
+    } else {
+        format!("{PEOPLE_LIMIT} is the most limit takes: {otherwise}")
     }
 }
 

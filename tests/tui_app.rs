@@ -63,6 +63,24 @@ fn starts_in_the_search_box_with_everything_listed_newest_first() {
     assert_eq!(app.results.hits[0].date.to_string(), "2018-05-30");
 }
 
+/// README, Browsing: with an empty search box the results are everything under the filters:
+/// discussions (the default) oldest first, as `chatlore discussions` lists them, and after `m`
+/// messages newest first (README said "every message, newest first" of the default view).
+#[test]
+fn an_empty_box_lists_discussions_oldest_first_and_messages_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 30));
+    assert!(app.discussions);
+    let dates: Vec<String> = app.results.discussions.iter().map(|d| d.hit.discussion.date.clone()).collect();
+    assert!(dates.len() > 1 && dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| drawn(f, &app)).unwrap();
+    assert!(terminal.backend().to_string().contains("oldest first"));
+    messages(&mut app);
+    let dates: Vec<String> = app.results.hits.iter().map(|h| h.date.to_string()).collect();
+    assert!(dates.len() > 1 && dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+}
+
 #[test]
 fn search_as_you_type_then_open_the_hit_in_its_conversation() {
     let dir = tempfile::tempdir().unwrap();

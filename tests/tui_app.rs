@@ -81,6 +81,25 @@ fn an_empty_box_lists_discussions_oldest_first_and_messages_newest_first() {
     assert!(dates.len() > 1 && dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
 }
 
+/// A query that parses but names nothing (`group:nope`, `from:陈墨`) is not malformed: the
+/// status bar said "malformed query" for every error; it says "query error" and the results
+/// pane says which.
+#[test]
+fn a_filter_naming_nothing_is_a_query_error_not_a_malformed_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    for q in ["group:nope", "from:nobody-at-all"] {
+        ctrl(&mut app, 'k');
+        typed(&mut app, q);
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        terminal.draw(|f| drawn(f, &app)).unwrap();
+        let screen = terminal.backend().to_string();
+        assert!(screen.contains(" query error (see the results pane)"), "{q}: {screen}");
+        assert!(!screen.contains("malformed"), "{q}: {screen}");
+        assert!(screen.contains("Query error: no "), "{q}: {screen}");
+    }
+}
+
 #[test]
 fn search_as_you_type_then_open_the_hit_in_its_conversation() {
     let dir = tempfile::tempdir().unwrap();

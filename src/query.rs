@@ -2,7 +2,8 @@
 //! `网联 "快捷 支付" -pos from:张 org:民生 group:proddev topic:routing kind:link date:2017-08`.
 //!
 //! Terms are ANDed; `A OR B` and `A|B` match either; `-` excludes a term, a phrase or a filter.
-//! Chinese punctuation (`网联，对账`) separates terms like a space. A term matches the folded
+//! Chinese punctuation (`网联，对账`) separates terms like a space; a filter's value runs to the
+//! next white space (`from:李通，社区半径产品专家`: nicknames hold `，`). A term matches the folded
 //! text ([`crate::normalise`]) as a substring, where separators inside it (`"快捷 支付"`, `T-1`)
 //! match zero or more separators (`+` and `#` are not separators: `T+1` is not `T-1`); the search adds the term's glossary entry unless it is written
 //! `=term`. Values of the same filter are ORed (`from:张 from:李`), different filters ANDed. `date:` takes `2017`, `2017-08`,
@@ -225,12 +226,13 @@ impl Query {
             }
             // `from: 陈默`: a key needs its value right after the colon; in a sentence, a word
             // and a colon (`Date: …`) is text.
-            // A filter's value runs on through brackets (`group:支付产品交流群（演示）`,
-            // `from:覃（qin）`: names hold them), to a space or other punctuation.
+            // A filter's value runs to the next white space, through Chinese punctuation as
+            // through ASCII: names hold it (`from:李通，社区半径产品专家`, `from:活动小丑、`,
+            // `group:支付产品交流群（演示）`), so `from:张，对账` is one value, not `from:张 对账`.
             let end = match (field, colon) {
-                (Some(_), Some(c)) if !exact => (c + 1..chars.len())
-                    .find(|&j| chars[j].is_whitespace() || (is_term_break(chars[j]) && !is_bracket(chars[j])))
-                    .unwrap_or(chars.len()),
+                (Some(_), Some(c)) if !exact => {
+                    (c + 1..chars.len()).find(|&j| chars[j].is_whitespace()).unwrap_or(chars.len())
+                }
                 _ => end,
             };
             let bare = field.is_some() && colon.is_some_and(|c| c + 1 == end) && !exact;
@@ -478,11 +480,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Full-width brackets: they end a term, but not a filter's value.
-fn is_bracket(c: char) -> bool {
-    matches!(c, '《' | '》' | '「' | '」' | '『' | '』' | '【' | '】' | '（' | '）')
-}
-
 /// Chinese punctuation that ends a term outside quotes, as a space does (`网联，对账`).
 fn is_term_break(c: char) -> bool {
     matches!(
@@ -589,12 +586,9 @@ impl fmt::Display for Filter {
         let neg = if self.negated { "-" } else { "" };
         let key = self.field.key();
         match &self.value {
-            // Quoted when typed bare it would not come back whole: a space or Chinese punctuation
-            // ends it (`李通，社区半径产品专家`), `|` splits it, a quote opens one.
-            Value::Text(t)
-                if t.starts_with(is_open_quote)
-                    || t.contains(|c: char| c.is_whitespace() || is_term_break(c) || c == '|') =>
-            {
+            // Quoted when typed bare it would not come back whole: a space ends it, `|` splits
+            // it, a quote opens one (Chinese punctuation is part of it: `from:李通，社区半径产品专家`).
+            Value::Text(t) if t.starts_with(is_open_quote) || t.contains(|c: char| c.is_whitespace() || c == '|') => {
                 write!(f, "{neg}{key}:\"{t}\"")
             }
             Value::Text(t) => write!(f, "{neg}{key}:{t}"),
@@ -759,17 +753,39 @@ mod tests {
         }
     }
 
-    /// Display names and nicknames hold brackets: a filter's value keeps them, while a
-    /// comma or a space still ends it and brackets still end a word.
+    /// Display names and nicknames hold brackets and Chinese punctuation (`李通，社区半径产品专家`,
+    /// `活动小丑、`, `岩。`, 18 nicknames of the real archive): a filter's value runs to the next
+    /// white space, as it does through an ASCII comma, while punctuation still ends a word.
     #[test]
-    fn a_filter_value_runs_through_brackets() {
+    fn a_filter_value_runs_to_the_next_space() {
         let q = Query::parse("group:支付产品交流群（演示） 对账").unwrap();
         assert_eq!(q.filters[0].value, Value::Text("支付产品交流群（演示）".into()));
         assert_eq!(q.terms, vec![term("对账", false, false)]);
         assert_eq!(Query::parse("from:覃（qin）").unwrap().filters[0].value, Value::Text("覃（qin）".into()));
+        for nick in [
+            "李通，社区半径产品专家",
+            "活动小丑、",
+            "岩。",
+            "Tuzki！",
+            "楷，事务开发，腾讯，深圳",
+            "张起坤、平安银行、反欺诈PL",
+        ] {
+            let q = Query::parse(&format!("from:{nick} 对账")).unwrap();
+            assert_eq!(q.filters, vec![text_filter(Field::From, nick, false)], "{nick}");
+            assert_eq!(q.terms, vec![term("对账", false, false)], "{nick}");
+        }
+        // One value, as `from:张,对账` is: the search says no speaker holds it.
         let q = Query::parse("from:张，对账（重要）").unwrap();
-        assert_eq!(q.filters[0].value, Value::Text("张".into()));
-        assert_eq!(q.terms.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["对账", "重要"]);
+        assert_eq!(q.filters, vec![text_filter(Field::From, "张，对账（重要）", false)]);
+        assert!(q.terms.is_empty());
+        assert_eq!(Query::parse("from:张,对账").unwrap().filters, vec![text_filter(Field::From, "张,对账", false)]);
+        // Full-width `：` and `｜` still work in a value; punctuation before the key ends a word.
+        let q = Query::parse("对账，from：李通，社区半径产品专家｜岩。").unwrap();
+        assert_eq!(
+            q.filters,
+            vec![text_filter(Field::From, "李通，社区半径产品专家", false), text_filter(Field::From, "岩。", false)]
+        );
+        assert_eq!(q.terms, vec![term("对账", false, false)]);
     }
 
     /// A filter shown as typed parses back to itself (saved searches store their chips so, the

@@ -51,6 +51,10 @@ pub enum SearchError {
     FilterValue { key: &'static str },
     #[error("no group matches `{name}`; groups: {known}")]
     UnknownGroup { name: String, known: String },
+    /// `from:`/`org:` that names nobody: not a silent "no hits" (a typo, or a value run on
+    /// past punctuation, `from:张，对账`, would read as "they never said it").
+    #[error("no speaker's {what} holds `{value}` (`{key}:` matches part of one{hint}")]
+    NoSpeaker { key: &'static str, what: &'static str, value: String, hint: String },
     #[error("the index could not answer ({0}); run `chatlore index --rebuild` if this persists")]
     Tantivy(#[from] tantivy::TantivyError),
 }
@@ -923,13 +927,40 @@ impl State {
         };
         Ok(match filter.field {
             // A person's nicknames all match, and their company applies to all of them.
-            Field::From => {
+            Field::From | Field::Org => {
+                let value = text()?;
+                let nicknames = self.nicknames()?;
                 let people = self.people()?;
-                terms_of(f.speaker, people.aliases_of(self.nicknames()?.matching_from(text()?)))
-            }
-            Field::Org => {
-                let people = self.people()?;
-                terms_of(f.speaker, people.aliases_of(self.nicknames()?.matching_org(text()?)))
+                // `from:=NAME`: that nickname or that person's label exactly, not every one
+                // holding it (the browser's speaker chips: `from:Tim` is three people).
+                let exact = value.strip_prefix('=').filter(|v| !v.is_empty() && filter.field == Field::From);
+                let (matching, what) = match exact {
+                    Some(name) => {
+                        let name = name.to_lowercase();
+                        let labelled = people.persons.iter().filter(|p| p.label.to_lowercase() == name);
+                        let mut matching = nicknames.matching_exactly(&name);
+                        matching.extend(labelled.flat_map(|p| p.aliases.iter().map(String::as_str)));
+                        (matching, "nickname or person")
+                    }
+                    None if filter.field == Field::From => (nicknames.matching_from(value), "nickname or name"),
+                    None => (nicknames.matching_org(value), "company"),
+                };
+                if matching.is_empty() {
+                    if exact.is_some() {
+                        return Err(SearchError::NoSpeaker {
+                            key: "from",
+                            what,
+                            value: value.to_owned(),
+                            hint: "; `=` names one exactly)".to_owned(),
+                        });
+                    }
+                    let holds = |part: &str| match filter.field {
+                        Field::From => !nicknames.matching_from(part).is_empty(),
+                        _ => !nicknames.matching_org(part).is_empty(),
+                    };
+                    return Err(no_speaker(filter.field.key(), what, value, holds));
+                }
+                terms_of(f.speaker, people.aliases_of(matching))
             }
             Field::Group => {
                 let v = text()?.to_lowercase();
@@ -978,6 +1009,20 @@ impl State {
             },
         })
     }
+}
+
+/// The error of a `from:`/`org:` value no speaker holds. Where the value runs on past
+/// punctuation and its part before it names someone (`holds`), it shows the query that splits
+/// there (`from:张，对账` → `from:张 对账`): a value runs to the next space.
+fn no_speaker(key: &'static str, what: &'static str, value: &str, holds: impl Fn(&str) -> bool) -> SearchError {
+    let split = value.find(|c: char| !c.is_alphanumeric() && !matches!(c, '-' | '_' | '.' | '（' | '(' | '）' | ')'));
+    let hint = match split.map(|at| (&value[..at], value[at..].trim_start_matches(|c: char| !c.is_alphanumeric()))) {
+        Some((head, rest)) if !head.is_empty() && !rest.is_empty() && holds(head) => {
+            format!("); a filter's value runs to the next space: for `{key}:{head}` and the words after, write `{key}:{head} {rest}`")
+        }
+        _ => ")".to_owned(),
+    };
+    SearchError::NoSpeaker { key, what, value: value.to_owned(), hint }
 }
 
 /// The total and the top hits (`offset` skipped, then at most `limit`), ranked by `sort`, in

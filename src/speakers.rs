@@ -336,6 +336,12 @@ impl Directory {
         self.select(|s| s.nickname.to_lowercase().contains(&q) || s.name.to_lowercase().contains(&q))
     }
 
+    /// Nicknames equal to `name` (case-insensitive).
+    pub fn matching_exactly(&self, name: &str) -> Vec<&str> {
+        let name = name.to_lowercase();
+        self.select(|s| s.nickname.to_lowercase() == name)
+    }
+
     /// Nicknames whose parsed company contains `query` (case-insensitive).
     pub fn matching_org(&self, query: &str) -> Vec<&str> {
         let q = query.to_lowercase();

@@ -168,13 +168,28 @@ fn index_watch_follows_the_archive_and_stops_cleanly_on_ctrl_c() {
         std::thread::sleep(Duration::from_millis(50));
     }
 
+    // The archive folder moved away and back (a bad moment): the failed update says the watch
+    // goes on (it said only `error:`, as if it had stopped), and it does.
+    let away = arch.path().with_extension("away");
+    std::fs::rename(arch.path(), &away).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    std::fs::rename(&away, arch.path()).unwrap();
+    std::fs::write(&path, &full).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while total(idx.path(), "外汇 date:2018-06-03") < 2 {
+        assert!(Instant::now() < deadline, "the log written after the folder came back was not indexed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
     // Ctrl-C: a clean stop with a word.
     let child = child.0.take().unwrap();
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("stopped watching"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("stopped watching"), "{err}");
+    assert!(err.contains("; still watching: the next change to the archive is tried again"), "{err}");
     assert!(!idx.path().join(".chatlore-manifest.json.tmp").exists());
 
     // The GB18030 log's warning, standing all along, was said by the first update only; the

@@ -7,6 +7,7 @@ mod common;
 use chatlore::archive;
 use common::*;
 use std::collections::HashSet;
+use std::path::Path;
 
 #[test]
 fn every_message_once_with_the_documented_fields() {
@@ -124,6 +125,48 @@ fn an_export_is_never_written_inside_the_archive_it_reads() {
     let fine = dir.path().join("messages.ndjson");
     let out = chatlore(arch.path(), dir.path(), &["export", "--out", fine.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// `--out notes.txt` truncated the user's file and wrote the export over it (exit 0), and
+/// `--out -` wrote a file named `-`. A file that is not an export (nor empty) is refused and
+/// left as it was; an earlier export is replaced whole, through a temporary file that does
+/// not stay; `-` is standard output and `/dev/null` a device written as it is.
+#[test]
+fn an_export_replaces_only_an_export_and_dash_is_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("index");
+    let export = |out: &Path| {
+        let out = chatlore(&demo_archive(), &idx, &["export", "--out", out.to_str().unwrap()]);
+        (out.status.code(), stderr(&out))
+    };
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "my notes\n").unwrap();
+    let (code, err) = export(&notes);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("already holds a file that is not a chatlore export") && err.contains("notes.txt"), "{err}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes\n", "the user's file is untouched");
+
+    let ndjson = dir.path().join("messages.ndjson");
+    for before in ["", "{\"id\":\"old\",\"timestamp\":0,\"path\":\"p\",\"line\":1,\"speaker\":\"s\",\"text\":\"t\"}\n"]
+    {
+        std::fs::write(&ndjson, before).unwrap();
+        let (code, err) = export(&ndjson);
+        assert_eq!(code, Some(0), "{before:?}: {err}");
+        assert_eq!(std::fs::read_to_string(&ndjson).unwrap().lines().count(), 138, "{before:?}");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().ends_with(".tmp")), "no temporary file stays: {left:?}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .current_dir(dir.path())
+        .args(["--archive", demo_archive().to_str().unwrap(), "export", "--out", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 138, "`-` is standard output");
+    assert!(!dir.path().join("-").exists(), "no file named `-`");
+    #[cfg(unix)]
+    assert_eq!(export(Path::new("/dev/null")).0, Some(0));
 }
 
 #[test]

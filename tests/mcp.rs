@@ -55,6 +55,11 @@ fn an_mcp_client_searches_reads_and_is_refused_on_the_demo_archive() {
         "read by discussion id gives its messages, cited",
         "people stays within max_chars and says how many did not fit",
         "people refuses a max_chars out of range",
+        "people without a query lists everyone by messages (['limit'])",
+        "people without a query lists everyone by messages (['limit', 'query'])",
+        "a from: that no speaker holds is refused",
+        "search by discussions with an empty query lists every discussion, oldest first",
+        "search by messages refuses an empty query",
         "a discussion id outside the archive is refused",
         "a bad discussion id is refused",
         "read shows the hit marked among its neighbours",
@@ -75,6 +80,12 @@ fn an_mcp_client_searches_the_real_archive() {
     assert!(out.contains("ok: the real archive's 92,240 messages"), "{out}");
     assert!(out.contains("ok: every hit is cited as path:line in the text"), "{out}");
     assert!(out.contains("ok: every line of every discussion is cited as path:line"), "{out}");
+    assert!(out.contains("ok: a nickname with `，` after from: is found whole"), "{out}");
+    assert!(out.contains("ok: people at limit 50 says how else to see the rest (['limit', 'max_chars'])"), "{out}");
+    assert!(
+        out.contains("ok: people at limit 50 says how else to see the rest (['limit', 'max_chars', 'query'])"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -50,7 +50,8 @@ async def check(session, real):
     names = {t.name for t in tools.tools}
     expect(names == {"search", "read", "people", "topics", "stats"}, "five tools listed", names)
     search_tool = next(t for t in tools.tools if t.name == "search")
-    expect("path:line" in search_tool.description and "date:" in search_tool.description,
+    expect("path:line" in search_tool.description and "date:" in search_tool.description
+           and "from:=NICKNAME" in search_tool.description and "runs to the next space" in search_tool.description,
            "search's description teaches the query language and citations", search_tool.description)
 
     result = await session.call_tool("search", {"query": "结售汇", "by": "messages", "limit": 20, "max_chars": 20000})
@@ -134,6 +135,37 @@ async def check(session, real):
            "people stays within max_chars and says how many did not fit", nt)
     await refused(session, "people", {"query": "结售汇", "max_chars": 999}, "max_chars must be between",
                   "people refuses a max_chars out of range")
+    # Without a query, as `chatlore people`: everyone, most messages first.
+    for args in ({"limit": 5}, {"query": "", "limit": 5}):
+        everyone = await session.call_tool("people", args)
+        et, ed = text_of(everyone), everyone.structured_content
+        counts = [p["messages"] for p in ed["people"]]
+        expect(not everyone.is_error and len(counts) == 5 and counts == sorted(counts, reverse=True)
+               and ed["total"] > 5 and all(p["person"] in et for p in ed["people"]),
+               f"people without a query lists everyone by messages ({sorted(args)})", et[:800])
+    # An empty query by discussions lists them all, oldest first, as `chatlore discussions`;
+    # by messages it is refused, as `chatlore search` refuses it.
+    every = await session.call_tool("search", {"query": "", "limit": 2})
+    vd = every.structured_content
+    dates = [d["date"] for d in vd["discussions"]] if not every.is_error else []
+    expect(not every.is_error and vd["total"] > 2 and vd["sort"] == "oldest first" and len(dates) == 2
+           and dates == sorted(dates) and vd["next_cursor"],
+           "search by discussions with an empty query lists every discussion, oldest first", text_of(every)[:500])
+    await refused(session, "search", {"query": "", "by": "messages"}, "query is empty",
+                  "search by messages refuses an empty query")
+    # A nickname holding `，` is one from: value; a from: nobody holds is refused, saying why.
+    await refused(session, "search", {"query": "from:张，对账"}, "no speaker's nickname or name holds",
+                  "a from: that no speaker holds is refused")
+    if real:
+        # At the most limit takes, the answer does not ask for a larger one.
+        for args in ({"limit": 50, "max_chars": 100000}, {"query": "kind:text", "limit": 50, "max_chars": 100000}):
+            most = text_of(await session.call_tool("people", args))
+            expect("50 is the most limit takes" in most and "raise limit" not in most,
+                   f"people at limit 50 says how else to see the rest ({sorted(args)})", most[-400:])
+        whole = await session.call_tool("search", {"query": "from:李通，社区半径产品专家", "by": "messages"})
+        quoted = await session.call_tool("search", {"query": "from:\"李通，社区半径产品专家\"", "by": "messages"})
+        expect(not whole.is_error and whole.structured_content["total"] == quoted.structured_content["total"] > 0,
+               "a nickname with `，` after from: is found whole", text_of(whole)[:500])
     topics = await session.call_tool("topics", {})
     expect(len(topics.structured_content["topics"]) == 14, "topics lists the taxonomy")
     stats = await session.call_tool("stats", {})

@@ -390,3 +390,107 @@ fn people_of_filters_alone_are_ranked_by_their_matching_messages() {
     let first: Value = serde_json::from_str(stdout(&words).lines().next().unwrap()).unwrap();
     assert_eq!(first["person"], "李小龙");
 }
+
+/// Nicknames hold Chinese punctuation (`李通，社区半径产品专家` and 17 more in the real archive):
+/// typed bare after `from:`, the whole nickname is the value, as through an ASCII comma, in
+/// the CLI, the engine and the browser alike; a value no speaker holds (`from:张，对账`) is an
+/// error showing the query that splits it, not a silent "no hits".
+#[test]
+fn a_nickname_with_chinese_punctuation_is_one_from_value_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    write(
+        &archive,
+        "g/_posts/2018-01-02-chat.markdown",
+        log(
+            "2018-01-02",
+            &[
+                ("09:00:00", "李通，社区半径产品专家", "社区团购的对账一般按天出文件"),
+                ("09:01:00", "李通", "对账文件的格式各家都不一样"),
+                ("09:02:00", "张起坤、平安银行、反欺诈PL", "反欺诈要看设备指纹和对账差异"),
+                ("09:03:00", "李通，社区半径产品专家", "收到"),
+            ],
+        ),
+    );
+    let index_dir = dir.path().join("index");
+    common::index(&archive, &index_dir);
+    let engine = Engine::open(&index_dir).unwrap();
+    assert_eq!(total(&engine, "from:李通，社区半径产品专家"), 2, "the whole nickname, not from:李通 and a word");
+    assert_eq!(total(&engine, "from:\"李通，社区半径产品专家\""), 2);
+    assert_eq!(total(&engine, "from:李通，社区半径产品专家 对账"), 1);
+    assert_eq!(total(&engine, "from:张起坤、平安银行、反欺诈PL"), 1);
+    assert_eq!(total(&engine, "from:李通"), 3, "part of a nickname still matches");
+
+    let search = |q: &str| chatlore(&archive, &index_dir, &["search", "--json", "--limit", "0", q]);
+    let out = search("from:李通，社区半径产品专家");
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 2, "{}", stdout(&out));
+    // Read as one value, `张，对账` names nobody: an error saying how to split it (exit 2).
+    for q in ["from:张，对账", "from:nobody-at-all"] {
+        let out = search(q);
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{q}: {err}");
+        assert!(err.contains("no speaker's nickname or name holds `"), "{q}: {err}");
+    }
+    assert!(common::stderr(&search("from:张，对账")).contains("`from:张 对账`"));
+    let out = search("org:无此公司");
+    assert!(common::stderr(&out).contains("no speaker's company holds `无此公司`"), "{}", common::stderr(&out));
+
+    // The browser reads the box as the CLI does.
+    let mut app = common::tui::TestApp::new(&archive, &index_dir, (100, 30));
+    app.start();
+    app.take_effects();
+    for c in "from:李通，社区半径产品专家".chars() {
+        app.update(chatlore::tui::action::Action::Input(c));
+    }
+    assert_eq!(app.results.total, 2, "{:?}", app.results.error);
+}
+
+/// The browser's speaker chips named a nickname or a person by `from:NAME`, which matches
+/// every nickname holding NAME: the Speakers tab's `Tim` (1 message) gave `Tim-魔线科技` and
+/// `Tim-深圳百灵鸟` too (3), and on the real archive 128 of 965 people's labels are inside
+/// another person's nickname (`华` in 李楚华). `from:=NAME` is that nickname's person, or the
+/// person of that label, exactly; the chips use it and find what the tab counted.
+#[test]
+fn a_speaker_chip_is_that_person_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    assert_eq!(total(&engine, "from:Tim"), 3, "part of a nickname: three people");
+    assert_eq!(total(&engine, "from:=Tim"), 1, "the bare Tim alone");
+    assert_eq!(total(&engine, "from:=tim-魔线科技-产品总监"), 1);
+    assert_eq!(total(&engine, "from:=龚晓冬"), 3, "a person's label: all their nicknames");
+    assert_eq!(total(&engine, "from:=Ark"), 4, "a nickname: its person, 龚正 (copies under both)");
+    let err = engine.search(&Query::parse("from:=Ti").unwrap(), Page::default()).err().unwrap().to_string();
+    assert!(err.contains("`=Ti`") && err.contains("`=` names one exactly"), "{err}");
+
+    // The browser: the Speakers tab's row for `Tim`, then Enter, finds Tim's one message.
+    use chatlore::tui::action::{Action, FilterTab};
+    let mut app = common::tui::TestApp::new(&dir.path().join("archive"), &dir.path().join("index"), (100, 30));
+    app.start();
+    app.take_effects();
+    app.update(Action::OpenFilters(Some(FilterTab::Speakers)));
+    for c in "Tim".chars() {
+        app.update(Action::Input(c));
+    }
+    let rows = app.filter_rows(FilterTab::Speakers, "Tim");
+    let at = rows.iter().position(|r| r.label == "Tim").expect("a row for the bare Tim");
+    for _ in 0..at {
+        app.update(Action::Down);
+    }
+    app.update(Action::Enter);
+    assert_eq!(app.chips.len(), 1, "{:?}", app.chips);
+    assert_eq!(app.chips[0].to_string(), "from:=Tim");
+    assert_eq!(app.results.total as u64, rows[at].count, "the chip finds what the tab counted");
+    // Insights: a person's row filters by that person.
+    app.chips.clear();
+    app.update(Action::FocusSearch);
+    for c in "结售汇".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Enter);
+    let i = crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('i'), crossterm::event::KeyModifiers::NONE);
+    app.dispatch(crossterm::event::Event::Key(i));
+    let who = app.insight_rows(chatlore::tui::action::InsightSection::Speakers);
+    let tim = who.iter().find(|r| r.label == "Tim").expect("Tim asked about 结售汇");
+    assert_eq!(tim.filter.to_string(), "from:=Tim");
+}

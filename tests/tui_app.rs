@@ -63,6 +63,43 @@ fn starts_in_the_search_box_with_everything_listed_newest_first() {
     assert_eq!(app.results.hits[0].date.to_string(), "2018-05-30");
 }
 
+/// README, Browsing: with an empty search box the results are everything under the filters:
+/// discussions (the default) oldest first, as `chatlore discussions` lists them, and after `m`
+/// messages newest first (README said "every message, newest first" of the default view).
+#[test]
+fn an_empty_box_lists_discussions_oldest_first_and_messages_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 30));
+    assert!(app.discussions);
+    let dates: Vec<String> = app.results.discussions.iter().map(|d| d.hit.discussion.date.clone()).collect();
+    assert!(dates.len() > 1 && dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| drawn(f, &app)).unwrap();
+    assert!(terminal.backend().to_string().contains("oldest first"));
+    messages(&mut app);
+    let dates: Vec<String> = app.results.hits.iter().map(|h| h.date.to_string()).collect();
+    assert!(dates.len() > 1 && dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+}
+
+/// A query that parses but names nothing (`group:nope`, `from:陈墨`) is not malformed: the
+/// status bar said "malformed query" for every error; it says "query error" and the results
+/// pane says which.
+#[test]
+fn a_filter_naming_nothing_is_a_query_error_not_a_malformed_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    for q in ["group:nope", "from:nobody-at-all"] {
+        ctrl(&mut app, 'k');
+        typed(&mut app, q);
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        terminal.draw(|f| drawn(f, &app)).unwrap();
+        let screen = terminal.backend().to_string();
+        assert!(screen.contains(" query error (see the results pane)"), "{q}: {screen}");
+        assert!(!screen.contains("malformed"), "{q}: {screen}");
+        assert!(screen.contains("Query error: no "), "{q}: {screen}");
+    }
+}
+
 #[test]
 fn search_as_you_type_then_open_the_hit_in_its_conversation() {
     let dir = tempfile::tempdir().unwrap();
@@ -811,6 +848,25 @@ fn the_day_view_knows_each_days_discussions() {
     assert!(several);
 }
 
+/// In a narrow window a discussion row's head (`date group span · N msgs · N people ·`) was
+/// clipped bare at the pane's edge: `· 9 msgs` showed as `· 9 ms`, a duration. It is cut
+/// with `…` now, as titles and lines are.
+#[test]
+fn a_discussion_row_cut_by_a_narrow_window_ends_in_an_ellipsis() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (40, 14));
+    typed(&mut app, "对账");
+    assert!(app.discussions && !app.results.discussions.is_empty());
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, 14)).unwrap();
+    terminal.draw(|f| drawn(f, &app)).unwrap();
+    let screen = terminal.backend().to_string();
+    let rows: Vec<&str> = screen.lines().filter(|l| l.starts_with("\"│20")).collect();
+    assert!(!rows.is_empty(), "{screen}");
+    for row in rows {
+        assert!(row.trim_end_matches(['"', '│']).ends_with('…'), "cut without an ellipsis: {row}\n{screen}");
+    }
+}
+
 #[test]
 fn update_only_asks_typing_echoes_at_once_and_stale_answers_are_dropped() {
     let dir = tempfile::tempdir().unwrap();
@@ -1125,7 +1181,7 @@ fn insights_show_who_knows_about_the_words() {
     // Enter on a person filters by every nickname of theirs.
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.chips.iter().map(ToString::to_string).collect::<Vec<_>>(), ["from:龚晓冬"]);
+    assert_eq!(app.chips.iter().map(ToString::to_string).collect::<Vec<_>>(), ["from:=龚晓冬"]);
     assert_eq!(app.results.total, 2);
 }
 

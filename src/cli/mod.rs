@@ -97,7 +97,8 @@ pub enum Command {
         /// Newline-delimited JSON: the only format, and the default (the flag is accepted).
         #[arg(long)]
         ndjson: bool,
-        /// Write here instead of standard output.
+        /// Write here instead of standard output (`-`: standard output). An existing file is
+        /// replaced only when it is empty or a chatlore export, and only once the export is whole.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -404,7 +405,7 @@ fn export_cmd(archive: &Path, index_dir: &Path, out: Option<&Path>) -> Result<Ex
     if let Some(w) = taxonomy_warning {
         print::warning(&w.to_string());
     }
-    let summary = match out {
+    let summary = match out.filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             outside_archive(
                 path,
@@ -420,8 +421,7 @@ fn export_cmd(archive: &Path, index_dir: &Path, out: Option<&Path>) -> Result<Ex
                     print::path(index_dir)
                 );
             }
-            let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-            chatlore::export::ndjson(archive, &taxonomy, &mut std::io::BufWriter::new(file))?
+            export_to(path, |mut w| Ok(chatlore::export::ndjson(archive, &taxonomy, &mut w)?))?
         }
         None => chatlore::export::ndjson(archive, &taxonomy, &mut std::io::BufWriter::new(std::io::stdout().lock()))?,
     };
@@ -431,6 +431,61 @@ fn export_cmd(archive: &Path, index_dir: &Path, out: Option<&Path>) -> Result<Ex
     let (messages, logs) = (count(summary.messages, "message", "messages"), count(summary.files, "log", "logs"));
     eprintln!("chatlore: exported {messages} of {logs}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes an export to `path`. A regular file there is the user's unless it is empty or a
+/// chatlore export (its first line an export's object): theirs is refused, never truncated.
+/// A regular file is written beside its place and renamed over it when complete, so a failed
+/// export leaves the old one; a device or pipe (`/dev/null`) is written as it is.
+fn export_to<T>(path: &Path, export: impl FnOnce(&mut dyn std::io::Write) -> Result<T, anyhow::Error>) -> Result<T> {
+    let shown = || print::path(path);
+    let existing = std::fs::metadata(path).ok();
+    if let Some(meta) = existing.as_ref().filter(|m| !m.is_file()) {
+        anyhow::ensure!(!meta.is_dir(), "--out {} is a folder; give a file name", shown());
+        let mut file =
+            std::fs::OpenOptions::new().write(true).open(path).with_context(|| format!("opening {}", shown()))?;
+        return export(&mut file);
+    }
+    if existing.is_some() {
+        anyhow::ensure!(
+            is_export(path).with_context(|| format!("reading {}", shown()))?,
+            "--out {} already holds a file that is not a chatlore export: chatlore replaces only its own \
+             exports; move it away or give another path",
+            shown()
+        );
+    }
+    let target = resolved(path).with_context(|| format!("--out {}: its folder does not exist", shown()))?;
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = target.with_file_name(format!(".{name}.chatlore-{}.tmp", std::process::id()));
+    let written = (|| {
+        let file = std::fs::File::create(&tmp)
+            .with_context(|| format!("writing --out {}: creating {}", shown(), print::path(&tmp)))?;
+        if let Some(meta) = &existing {
+            // The replaced export's permissions, not the umask's.
+            let _ = file.set_permissions(meta.permissions());
+        }
+        let mut w = std::io::BufWriter::new(file);
+        let value = export(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, &target).with_context(|| format!("replacing {}", shown()))?;
+        Ok(value)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Whether the file at `path` is empty or starts with a line of `chatlore export`.
+fn is_export(path: &Path) -> std::io::Result<bool> {
+    use std::io::{BufRead, Read};
+    let mut first = Vec::new();
+    std::io::BufReader::new(std::fs::File::open(path)?).take(1 << 20).read_until(b'\n', &mut first)?;
+    if first.is_empty() {
+        return Ok(true);
+    }
+    let line: Option<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(&first).ok();
+    Ok(line.is_some_and(|o| ["id", "timestamp", "path", "line", "speaker", "text"].iter().all(|k| o.contains_key(*k))))
 }
 
 /// An error when writing to `out` would land inside `archive` (`why` says what that would do).
@@ -500,7 +555,10 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
             }
             // The archive is the user's: a bad moment (a folder being moved) is reported, and
             // the watch goes on.
-            Err(e) => eprintln!("chatlore: error: {}", print::clean(&e.to_string())),
+            Err(e) => eprintln!(
+                "chatlore: error: {}; still watching: the next change to the archive is tried again",
+                print::clean(&e.to_string())
+            ),
         }
         options.rebuild = false;
     }

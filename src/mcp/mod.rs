@@ -22,10 +22,11 @@ use tools::{Answer, PeopleArgs, ReadArgs, SearchArgs, ToolError, Tools};
 macro_rules! query_language {
     () => {
         "Query language: terms are ANDed (`网联 断直连`); \"quoted phrase\"; -term excludes (also \
--from:…); filters from:NICKNAME org:COMPANY group:GROUP topic:ID|中文 kind:text|link|image \
-date:2017-08 | date:2017-08-01..2017-09-30 | date:2017..2018 | date:2018-03.. ; values of one filter \
-are ORed, different filters ANDed. Chinese matches as a substring (结售汇 finds 银行结售汇业务), Latin \
-words match whole words in any case (pos finds POS机, not position). "
+-from:…); filters from:NICKNAME (part of one; from:=NICKNAME that person exactly) org:COMPANY \
+group:GROUP topic:ID|中文 kind:text|link|image date:2017-08 | date:2017-08-01..2017-09-30 | \
+date:2017..2018 | date:2018-03.. ; values of one filter are ORed, different filters ANDed; a \
+filter's value runs to the next space (nicknames hold `，`). Chinese matches as a substring (结售汇 \
+finds 银行结售汇业务), Latin words match whole words in any case (pos finds POS机, not position). "
     };
 }
 
@@ -96,7 +97,7 @@ its best matching messages, every line cited as path:line with date, time, group
 a discussion whole by passing its id to read. by: \"messages\" returns single messages, each cited \
 the same way, with its whole text. The answer stays within max_chars; when more results remain it \
 says how many and gives next_cursor: call again with the same query, by and sort and that cursor. \
-sort: relevance | newest | oldest. ",
+sort: relevance | newest | oldest. By discussions, an empty query lists every discussion, oldest first. ",
         query_language!(),
         cite!()
     ))]
@@ -119,7 +120,8 @@ inside the archive are accepted, relative as search cites them. ",
     #[tool(description = concat!(
         "Who knows about a subject: the people (a member's nicknames joined) who wrote the best \
 hits for the query, ranked by the sum of the scores of each one's best 5 hits (what they wrote, \
-not how much), each with their nicknames, company and best 3 messages cited as path:line. The \
+not how much), each with their nicknames, company and best 3 messages cited as path:line. Without \
+a query: everyone who wrote, most messages first, with their nicknames and company. The \
 answer stays within max_chars and says how many people did not fit. ",
         query_language!(),
         cite!()

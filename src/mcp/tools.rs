@@ -53,9 +53,10 @@ impl ToolError {
 impl From<SearchError> for ToolError {
     fn from(e: SearchError) -> ToolError {
         match e {
-            SearchError::UnknownTopic { .. } | SearchError::UnknownGroup { .. } | SearchError::FilterValue { .. } => {
-                ToolError::BadArgument(e.to_string())
-            }
+            SearchError::UnknownTopic { .. }
+            | SearchError::UnknownGroup { .. }
+            | SearchError::NoSpeaker { .. }
+            | SearchError::FilterValue { .. } => ToolError::BadArgument(e.to_string()),
             SearchError::Index(_) | SearchError::Tantivy(_) => ToolError::Internal(e.to_string()),
         }
     }
@@ -136,7 +137,8 @@ pub(crate) struct ReadArgs {
 #[serde(deny_unknown_fields)]
 pub(crate) struct PeopleArgs {
     /// What they should know about, in the query language (e.g. `结售汇`, `断直连 网联`).
-    pub query: String,
+    /// Without it (or empty): everyone, by their messages, with their nicknames and company.
+    pub query: Option<String>,
     /// How many people, 1 to 50 (default 10).
     pub limit: Option<u32>,
     /// Most characters of text in the answer, 1000 to 100000 (default 8000).
@@ -156,6 +158,8 @@ fn quoted_query(query: &str) -> String {
     }
 }
 
+/// Most people an answer of `people` lists.
+const PEOPLE_LIMIT: u32 = 50;
 /// Evidence shown per person.
 const PEOPLE_EVIDENCE: usize = 3;
 /// Room kept for the notes under the people of an answer (those left out, and why).
@@ -194,7 +198,7 @@ impl Tools {
         let limit = bounded("limit", args.limit, 10, 1..=100)?;
         let max_chars = bounded("max_chars", args.max_chars, DEFAULT_MAX_CHARS, MAX_CHARS)?;
         let sort = args.sort.unwrap_or_default();
-        let query = parse(&args.query)?;
+        let query = parse(&args.query, by)?;
         let key = format!("{}\u{1f}{sort:?}\u{1f}{by:?}", args.query.trim());
         let (offset, covered) = match &args.cursor {
             Some(c) => Cursor::decode(c, &key).map(|c| (c.offset, c.covered))?,
@@ -272,7 +276,12 @@ impl Tools {
             By::Messages => ("hit", ("message", "messages")),
             By::Discussions => ("discussion", ("discussion", "discussions")),
         };
-        let matched = matching(total, counted.0, counted.1);
+        // An empty query (by discussions) lists everything: `N discussions in all`.
+        let matched = if q.is_empty() {
+            format!("{} in all", count(total, counted.0, counted.1))
+        } else {
+            format!("{} `{q}`", matching(total, counted.0, counted.1))
+        };
         // A cursor is made by hand as easily as by a search: its numbers may be anything.
         let next = offset.saturating_add(items.len());
         let covered = covered.saturating_add(covers);
@@ -293,13 +302,14 @@ impl Tools {
                 }
             )
         } else if items.is_empty() {
-            format!("{matched} `{q}`; the cursor is past the last of them.\n")
+            format!("{matched}; the cursor is past the last of them.\n")
         } else {
             let how = match by {
                 By::Messages => "Cite each message you use as its path:line.",
                 By::Discussions => "Read one whole with read and its id. Cite each message you use as its path:line.",
             };
-            format!("{matched} `{q}` ({}); {one}s {}–{next}. {how}\n\n", sort_label(sort), offset + 1)
+            let order = sort_label(sort, by, query.has_words());
+            format!("{matched} ({order}); {one}s {}–{next}. {how}\n\n", offset + 1)
         };
         text.push_str(&body);
         match &next_cursor {
@@ -318,7 +328,7 @@ impl Tools {
         let mut json = json!({
             "query": q,
             "by": counted.1,
-            "sort": sort_label(sort),
+            "sort": sort_label(sort, by, query.has_words()),
             "total": total,
             "offset": offset,
             "returned": items.len(),
@@ -561,9 +571,14 @@ impl Tools {
     }
 
     pub fn people(&self, args: &PeopleArgs) -> Result<Answer, ToolError> {
-        let limit = bounded("limit", args.limit, 10, 1..=50)?;
+        let limit = bounded("limit", args.limit, 10, 1..=PEOPLE_LIMIT)?;
         let max_chars = bounded("max_chars", args.max_chars, DEFAULT_MAX_CHARS, MAX_CHARS)?;
-        let query = parse(&args.query)?;
+        let asked = args.query.as_deref().unwrap_or_default();
+        let query = Query::parse(asked)?;
+        if query.is_empty() {
+            // As `chatlore people` without a query: everyone, by messages.
+            return self.everyone(limit, max_chars);
+        }
         let engine = self.engine()?;
         let who = crate::who::who_knows(engine, &query)?;
         let handle = engine.handle();
@@ -572,13 +587,13 @@ impl Tools {
             format!(
                 "{} `{}`. With no words to rank by, the people who wrote them, by how many (nicknames joined into people), each with their newest messages. Cite their messages as path:line.\n",
                 matching(who.total, "message", "messages"),
-                quoted_query(&args.query)
+                quoted_query(asked)
             )
         } else {
             format!(
                 "{} `{}`. The people who wrote its {} best hits, by the sum of the scores of each one's best {} (what they wrote, not how much), nicknames joined into people. Cite their messages as path:line.\n",
                 matching(who.total, "message", "messages"),
-                quoted_query(&args.query),
+                quoted_query(asked),
                 who.weighed,
                 crate::who::SCORED_HITS
             )
@@ -671,21 +686,85 @@ impl Tools {
         if who.experts.len() > limit {
             let _ = write!(
                 text,
-                "\n{} more {} some of {}; raise limit to see them.\n",
+                "\n{} more {} some of {}; {}.\n",
                 who.experts.len() - limit,
                 noun(who.experts.len() - limit, "person wrote", "people wrote"),
-                if who.by_messages { "them" } else { "the best hits" }
+                if who.by_messages { "them" } else { "the best hits" },
+                more_people(limit, "narrow the query (a filter, a date range) to see them")
             );
         }
         if who.experts.is_empty() {
             text.push_str("\nNobody: no message matches.\n");
         }
         let json = json!({
-            "query": args.query.trim(),
+            "query": asked.trim(),
             "total": who.total,
             "best_hits": who.weighed,
             "more_people": who.experts.len() - people.len(),
             "people": people,
+        });
+        Ok(Answer { text, json })
+    }
+
+    /// Everyone who wrote, most messages first (a person's nicknames together), with their
+    /// nicknames and company: `chatlore people` without a query, within `limit` and `max_chars`.
+    fn everyone(&self, limit: usize, max_chars: usize) -> Result<Answer, ToolError> {
+        let engine = self.engine()?;
+        let people = engine.people()?;
+        let all = &people.persons;
+        let mut text = format!(
+            "{} wrote in the archive (nicknames joined into people), most messages first. Give people a query to ask who knows about a subject.\n",
+            count(all.len(), "person", "people"),
+        );
+        let budget = max_chars.saturating_sub(text.chars().count() + PEOPLE_FOOTER_CHARS);
+        let (body, shown) = fill(all.iter().take(limit).enumerate(), budget, |(n, p), room, force| {
+            let company = p.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+            let also =
+                if p.aliases.len() > 1 { format!(", posting as {}", p.aliases.join(", ")) } else { String::new() };
+            let mut block =
+                format!("{}. {}{company}{also} — {}\n", n + 1, p.label, count(p.messages, "message", "messages"));
+            if block.chars().count() > room {
+                if !force {
+                    return None;
+                }
+                block = block.chars().take(room.saturating_sub(2)).collect::<String>() + "…\n";
+            }
+            let json = json!({
+                "person": p.label,
+                "name": p.name,
+                "company": p.company,
+                "aliases": p.aliases,
+                "messages": p.messages,
+            });
+            Some((block, json))
+        });
+        text.push_str(&body);
+        let unfit = all.len().min(limit) - shown.len();
+        if unfit > 0 {
+            let _ = write!(
+                text,
+                "\n{} more {} did not fit in max_chars; call people with a larger max_chars (or a smaller limit) to see them.\n",
+                unfit,
+                noun(unfit, "person", "people"),
+            );
+        }
+        if all.len() > limit {
+            let _ = write!(
+                text,
+                "\n{} more {} fewer messages; {}.\n",
+                all.len() - limit,
+                noun(all.len() - limit, "person wrote", "people wrote"),
+                more_people(limit, "give a query to find them"),
+            );
+        }
+        if all.is_empty() {
+            text.push_str("\nNobody: the archive holds no messages.\n");
+        }
+        let json = json!({
+            "query": "",
+            "total": all.len(),
+            "more_people": all.len() - shown.len(),
+            "people": shown,
         });
         Ok(Answer { text, json })
     }
@@ -788,19 +867,26 @@ fn bounded(name: &str, value: Option<u32>, default: u32, range: RangeInclusive<u
     Ok(v as usize)
 }
 
-fn parse(query: &str) -> Result<Query, ToolError> {
+/// The query of a search: by messages it needs a term or a filter (as `chatlore search`);
+/// by discussions an empty one lists every discussion (as `chatlore discussions`).
+fn parse(query: &str, by: By) -> Result<Query, ToolError> {
     let q = Query::parse(query)?;
-    if q.is_empty() {
-        return Err(ToolError::BadArgument("query is empty: give at least one term or filter".into()));
+    if q.is_empty() && by == By::Messages {
+        return Err(ToolError::BadArgument(
+            "query is empty: give at least one term or filter (by discussions, an empty query lists every discussion)"
+                .into(),
+        ));
     }
     Ok(q)
 }
 
-fn sort_label(s: SortArg) -> &'static str {
-    match s {
-        SortArg::Relevance => "best first",
-        SortArg::Newest => "newest first",
-        SortArg::Oldest => "oldest first",
+/// The order a search lists in. Relevance without a word to rank by is date order: newest
+/// first for messages, oldest first for discussions (a day reads in order).
+fn sort_label(s: SortArg, by: By, words: bool) -> &'static str {
+    match (s, by) {
+        (SortArg::Relevance, _) if words => "best first",
+        (SortArg::Relevance, By::Messages) | (SortArg::Newest, _) => "newest first",
+        (SortArg::Relevance, By::Discussions) | (SortArg::Oldest, _) => "oldest first",
     }
 }
 
@@ -896,6 +982,16 @@ fn message_block(
             return Some((block, Some(kept)));
         }
         keep = keep.saturating_sub(over).max(1);
+    }
+}
+
+/// How to see the people a `people` answer left out: a larger limit, or, at the most it takes,
+/// `otherwise` (it said "raise limit" to a call already at 50).
+fn more_people(limit: usize, otherwise: &str) -> String {
+    if limit < PEOPLE_LIMIT as usize {
+        format!("raise limit (up to {PEOPLE_LIMIT}) to see them, or {otherwise}")
+    } else {
+        format!("{PEOPLE_LIMIT} is the most limit takes: {otherwise}")
     }
 }
 
@@ -1547,7 +1643,7 @@ mod tests {
     #[test]
     fn people_ranks_people_by_their_best_hits_with_evidence() {
         let (_d, t) = tools();
-        let a = t.people(&PeopleArgs { query: "对账".into(), limit: Some(3), max_chars: None }).unwrap();
+        let a = t.people(&PeopleArgs { query: Some("对账".into()), limit: Some(3), max_chars: None }).unwrap();
         let people = a.json["people"].as_array().unwrap();
         assert!(!people.is_empty(), "{}", a.text);
         let scores: Vec<f64> = people.iter().map(|p| p["score"].as_f64().unwrap()).collect();
@@ -1567,7 +1663,8 @@ mod tests {
     #[test]
     fn people_stays_within_max_chars_and_names_who_did_not_fit() {
         let (_d, t) = tools();
-        let people = |query: &str, limit, max_chars| t.people(&PeopleArgs { query: query.into(), limit, max_chars });
+        let people =
+            |query: &str, limit, max_chars| t.people(&PeopleArgs { query: Some(query.into()), limit, max_chars });
         let all = people("kind:text", Some(50), Some(100_000)).unwrap();
         let everyone = all.json["people"].as_array().unwrap().len();
         assert!(everyone > 10 && all.text.chars().count() > 1000, "{}", all.text);
@@ -1598,6 +1695,75 @@ mod tests {
             let e = people("kind:text", None, Some(bad)).unwrap_err();
             assert!(e.is_bad_argument() && e.to_string().contains("max_chars must be between"), "{e}");
         }
+    }
+
+    /// `chatlore discussions` without a query lists every discussion, oldest first; so does
+    /// search by discussions with an empty query (it was refused), paged by its cursor. By
+    /// messages an empty query stays an error, as `chatlore search` without one is. Without a
+    /// word, relevance is date order, and the answer says which (it said "best first").
+    #[test]
+    fn search_by_discussions_without_a_query_lists_every_discussion_in_date_order() {
+        let (_d, t) = tools();
+        let every = t.engine().unwrap().discussions(&Query::default(), None, Sort::Relevance).unwrap();
+        let args = |query: &str, by, cursor: Option<String>| SearchArgs {
+            query: query.into(),
+            by: Some(by),
+            sort: None,
+            limit: Some(100),
+            cursor,
+            max_chars: Some(100_000),
+        };
+        let mut ids = Vec::new();
+        let mut cursor = None;
+        loop {
+            let a = t.search(&args("", By::Discussions, cursor)).unwrap();
+            assert_eq!(a.json["total"], every.total, "{}", a.text);
+            assert_eq!(a.json["sort"], "oldest first");
+            assert!(a.text.starts_with(&format!("{} discussions in all (oldest first)", every.total)), "{}", a.text);
+            ids.extend(a.json["discussions"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_owned()));
+            cursor = a.json["next_cursor"].as_str().map(str::to_owned);
+            if cursor.is_none() {
+                break;
+            }
+        }
+        let expected: Vec<String> = every.discussions.iter().map(|d| d.discussion.id()).collect();
+        assert_eq!(ids, expected);
+        let e = t.search(&args(" ", By::Messages, None)).unwrap_err();
+        assert!(e.is_bad_argument() && e.to_string().contains("query is empty"), "{e}");
+        let filters = t.search(&args("group:payprod", By::Messages, None)).unwrap();
+        assert_eq!(filters.json["sort"], "newest first", "{}", filters.text);
+        assert_eq!(t.search(&args("对账", By::Messages, None)).unwrap().json["sort"], "best first");
+    }
+
+    /// `chatlore people` without a query lists everyone by messages; so does the tool, without
+    /// a query or with an empty one, within `limit` and `max_chars`.
+    #[test]
+    fn people_without_a_query_lists_everyone_as_the_cli_does() {
+        let (_d, t) = tools();
+        let persons = t.engine().unwrap().people().unwrap().persons.clone();
+        let people = |query: Option<&str>, limit, max_chars| {
+            t.people(&PeopleArgs { query: query.map(str::to_owned), limit, max_chars })
+        };
+        for query in [None, Some(""), Some("  ")] {
+            let a = people(query, Some(50), Some(100_000)).unwrap();
+            let listed: Vec<&str> =
+                a.json["people"].as_array().unwrap().iter().map(|p| p["person"].as_str().unwrap()).collect();
+            let expected: Vec<&str> = persons.iter().take(50).map(|p| p.label.as_str()).collect();
+            assert_eq!(listed, expected, "{query:?}: {}", a.text);
+            assert_eq!(a.json["total"], persons.len());
+            let first = &persons[0];
+            assert_eq!(a.json["people"][0]["messages"], first.messages);
+            assert!(a.text.contains(&format!("1. {}", first.label)) && a.text.contains(" messages"), "{}", a.text);
+        }
+        // The limit and max_chars bound it, and the answer says what is left.
+        let two = people(None, Some(2), None).unwrap();
+        assert_eq!(two.json["people"].as_array().unwrap().len(), 2);
+        let more = persons.len() - 2;
+        assert!(two.text.contains(&format!("{more} more people wrote fewer messages")), "{}", two.text);
+        let tight = people(None, Some(50), Some(1000)).unwrap();
+        assert!(tight.text.chars().count() <= 1000, "{}", tight.text);
+        let shown = tight.json["people"].as_array().unwrap().len();
+        assert_eq!(tight.json["more_people"], persons.len() - shown, "{}", tight.text);
     }
 
     #[test]

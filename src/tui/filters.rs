@@ -75,7 +75,8 @@ pub fn insight_rows(
                     label: p.to_owned(),
                     detail: evidence.to_owned(),
                     count,
-                    filter: filter(Field::From, Value::Text(p.to_owned())),
+                    // That person, exactly: `from:华` would be every 李楚华 and 李清华 too.
+                    filter: filter(Field::From, Value::Text(format!("={p}"))),
                 })
                 .collect()
         }
@@ -161,7 +162,8 @@ fn speakers(catalog: &Catalog, facets: &Facets, typed: &str) -> Vec<FilterRow> {
             label: s.nickname.clone(),
             detail: if detail.is_empty() && s.name != s.nickname { s.name.clone() } else { detail },
             count,
-            filter: filter(Field::From, Value::Text(s.nickname.clone())),
+            // That nickname's person, exactly: `from:Tim` would be `Tim-魔线科技` and `绅士@Tim` too.
+            filter: filter(Field::From, Value::Text(format!("={}", s.nickname))),
         }
     };
     let count_of = |nick: &str| facets.speakers.get(nick).copied().unwrap_or(0);

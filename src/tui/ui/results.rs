@@ -85,6 +85,8 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
             count(d.messages, "msg", "msgs"),
             count(row.hit.people.len(), "person", "people")
         );
+        // Cut where it does not fit, visibly: clipped bare, `· 20 msgs` read `· 20 ms`.
+        let head = if head.width() > width { fit(&head, width) } else { head };
         let title_w = width.saturating_sub(head.width());
         let title = fit(&d.title, title_w);
         let pad = width.saturating_sub(head.width() + title.width());

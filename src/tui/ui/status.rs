@@ -30,7 +30,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     } else if let Some(note) = &app.note {
         spans.push(Span::styled(format!(" {note}"), Style::new().fg(Color::Green)));
     } else if r.error.is_some() {
-        spans.push(Span::styled(" malformed query", ERROR));
+        // Not "malformed query": `group:nope` or `from:陈墨` parse, and name nothing.
+        spans.push(Span::styled(" query error (see the results pane)", ERROR));
     } else if app.catalog.is_none() {
         spans.push(Span::styled(" chatlore · ? keys", DIM));
     } else if r.searching {

@@ -2,7 +2,7 @@
 //! and the tagger that gives each message its topic ids at index time.
 
 use crate::normalise::fold;
-use crate::text::{is_word_char, mention_spans};
+use crate::text::{is_word_char, mention_spans, quote_speaker_spans};
 use crate::yaml;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::path::Path;
@@ -111,6 +111,9 @@ impl Taxonomy {
         let folded = fold(text);
         let text = folded.as_str();
         let mut skip = if text.contains('@') { mention_spans(text) } else { Vec::new() };
+        if text.contains('「') {
+            skip.extend(quote_speaker_spans(text));
+        }
         let matches: Vec<_> = self.matcher.find_overlapping_iter(text).collect();
         skip.extend(matches.iter().filter(|m| self.patterns[m.pattern().as_usize()].0.is_none()).map(|m| m.range()));
         // Keyword occurrences per topic (overlapping ones count once: 对账 inside 对账单).
@@ -274,6 +277,23 @@ mod tests {
         assert_eq!(t.tag("我们正好刚对应完PCIDSS level1"), vec!["cards"]);
         assert_eq!(t.tag("举一反三：不停机分库分表迁移"), vec!["architecture"]);
         assert_eq!(t.tag("主要是担心二清，想了半天也就内部过渡户能解决这个问题"), vec!["clearing", "accounts"]);
+    }
+
+    /// From the second 2026-12 sample: a quoted message's speaker header names a person (the
+    /// UnionPay in `龚晓冬-银联-产品-上海` is her employer); the payments and clearing association is
+    /// not clearing; 刷卡 is a bus or campus card as often as a POS.
+    #[test]
+    fn rules_from_the_second_2026_12_sample() {
+        let t = Taxonomy::builtin();
+        let quoted =
+            "「 龚晓冬-银联-产品-上海: 不过还有一条，III类户的余额时点不能超过2000元 」 - - - - - 这个我看到了";
+        assert_eq!(t.tag(quoted), vec!["accounts"]);
+        assert_eq!(t.tag("「 甲: 银联的码 」 - - - 对"), vec!["cards"]);
+        assert_eq!(t.tag("合规，在支付清算协会都讨论过了"), vec!["licensing"]);
+        assert_eq!(t.tag("支付清算协会发布了清算规则"), vec!["clearing"]);
+        assert!(t.tag("可以控制图书馆必须刷卡，可以利用刷卡点名").is_empty());
+        assert_eq!(t.tag("智能POS也可以直接刷卡"), vec!["acquiring"]);
+        assert_eq!(t.tag("参照刷卡手续费定价"), vec!["acquiring"]);
     }
 
     #[test]

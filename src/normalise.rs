@@ -166,6 +166,32 @@ pub fn fold(text: &str) -> String {
     folded
 }
 
+/// `text` as a spelling: [`fold`]ed, numerals written as digits (一 to 九, and a Latin `i`, `ii`
+/// or `iii` standing alone, as Ⅱ folds to `ii`) and `+` left out. Two forms with the same
+/// spelling are one word written two ways (二类户, II类户, Ⅱ类户 and 2类户; T+0 and T0), not
+/// two words: a synonym (二类账户, D0) spells differently.
+pub(crate) fn spelling(text: &str) -> String {
+    let folded: Vec<char> = fold(text).chars().filter(|&c| c != '+').collect();
+    let latin = |i: usize| folded.get(i).is_some_and(char::is_ascii_alphabetic);
+    let mut out = String::with_capacity(folded.len());
+    let mut i = 0;
+    while i < folded.len() {
+        let c = folded[i];
+        let run = folded[i..].iter().take_while(|&&c| c == 'i').count();
+        if c == 'i' && run <= 3 && !(i > 0 && latin(i - 1)) && !latin(i + run) {
+            out.push(char::from(b'0' + run as u8));
+            i += run;
+            continue;
+        }
+        match "一二三四五六七八九".chars().position(|n| n == c) {
+            Some(n) => out.push(char::from(b'1' + n as u8)),
+            None => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
 /// [`fold`] into `out`, cleared first: a caller folding many strings reuses one buffer.
 pub fn fold_into(text: &str, out: &mut String) {
     out.clear();
@@ -285,6 +311,24 @@ fn standard(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spellings_unify_numerals_and_plus_signs_only() {
+        for form in ["II类户", "Ⅱ类户", "2类户", "ii类户"] {
+            assert_eq!(spelling(form), spelling("二类户"), "{form}");
+        }
+        assert_eq!(spelling("T+0"), spelling("t0"));
+        assert_eq!(spelling("Ⅲ类账户"), spelling("三类账户"));
+        assert_eq!(spelling("I类户"), spelling("一类户"));
+        for (a, b) in [("二类户", "二类账户"), ("T0", "D0"), ("二类户", "三类户"), ("四要素", "三要素")]
+        {
+            assert_ne!(spelling(a), spelling(b), "{a} {b}");
+        }
+        // A Latin `i` inside a word is a letter, not a numeral.
+        assert_eq!(spelling("api"), "api");
+        assert_eq!(spelling("ii"), "2");
+        assert_eq!(spelling("wii类"), "wii类");
+    }
 
     #[test]
     fn variants_keep_their_length_in_utf8() {

@@ -148,6 +148,15 @@ const STOP_WORDS: &[&str] = &[
     "i",
 ];
 
+/// Whether `word` asks both ways, as 退不退, 能不能 and 可不可以 do (a character, 不, the same
+/// character): how a question asks, not what about. Left in, 退不退 outweighed every other key
+/// of its question (it is rare in the archive).
+fn either_way(word: &str) -> bool {
+    let mut chars = word.chars();
+    let (first, not, again) = (chars.next(), chars.next(), chars.next());
+    first.is_some() && not == Some('不') && again == first
+}
+
 /// A key term of a question and how much it says about the subject (before its rarity).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Key {
@@ -176,7 +185,7 @@ pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool
     let mut run = String::new();
     let mut adjacent = false;
     let flush = |run: &mut String, words: &mut Vec<(String, &str, bool)>, adjacent: &mut bool| {
-        if run.chars().count() >= 2 {
+        if run.chars().count() >= 2 && !either_way(run) {
             words.push((std::mem::take(run), "x", *adjacent));
             *adjacent = true;
         } else if !run.is_empty() {
@@ -187,7 +196,7 @@ pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool
     for tag in jieba.tag(text, false) {
         let word = tag.word.trim().to_lowercase();
         let has_content = word.chars().any(|c| is_cjk(c) || is_word_char(c));
-        let stop = QUESTION_WORDS.contains(&word.as_str()) || STOP_WORDS.contains(&word.as_str());
+        let stop = QUESTION_WORDS.contains(&word.as_str()) || STOP_WORDS.contains(&word.as_str()) || either_way(&word);
         let single_cjk = word.chars().count() == 1 && word.chars().all(is_cjk);
         if has_content && !stop && single_cjk {
             run.push_str(&word);
@@ -281,6 +290,23 @@ mod tests {
         let weights = key_terms(&jieba, "怎么避免幂等问题", &|t| t == "幂等");
         let of = |t: &str| weights.iter().find(|k| k.term == t).map(|k| k.weight);
         assert!(of("幂等") > of("避免"), "{weights:?}");
+    }
+
+    #[test]
+    fn asking_both_ways_is_not_a_key() {
+        let jieba = crate::index::tokenize::build_jieba(["手续费"]);
+        let terms = |text| -> Vec<String> {
+            key_terms(&jieba, text, &|t| t == "手续费").into_iter().map(|k| k.term).collect()
+        };
+        for (question, asking) in
+            [("手续费退不退", "退不退"), ("手续费能不能退", "能不能"), ("手续费可不可以退", "可不可以")]
+        {
+            let keys = terms(question);
+            assert!(keys.contains(&"手续费".to_owned()), "{question}: {keys:?}");
+            assert!(!keys.iter().any(|k| k.contains(asking)), "{question}: {keys:?}");
+        }
+        assert!(!either_way("不可"));
+        assert!(!either_way("退不了"));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::lift::Lifted;
 use crate::mention::{Mentions, SegmentMentions};
 use crate::normalise::fold;
 use crate::people::{Nickname, People};
-use crate::query::{Field, Filter, Query, Value};
+use crate::query::{Field, Filter, Query, TextTerm, Value};
 use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
 use crate::text::{find_folded_term, is_separator, normalise_for, TermFinder};
@@ -627,6 +627,7 @@ impl State {
                 return Ok(plan);
             }
         }
+        let query = &one_term_per_concept(query);
         let terms: Vec<String> = query.highlight_terms().into_iter().map(str::to_owned).collect();
         let query_substance = crate::rank::query_substance(query);
         Ok(Plan {
@@ -819,15 +820,15 @@ impl State {
         let query = &self.expand(query);
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for t in &query.terms {
-            let typed = 1 + t.or.len();
+            let (alternatives, typed) = typed_first(t);
             // The typed form outranks what the glossary added: a message that holds it gets a
             // constant lift (worth several times the substance prior), so a synonym only
             // fills in below the messages that say what the user typed.
-            let lift = !t.negated && t.alternatives().count() > typed;
+            let lift = !t.negated && alternatives.len() > typed;
             let mut any_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
             let mut typed_of: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-            let folded: Vec<String> = t.alternatives().map(fold).collect();
-            for (k, alt) in t.alternatives().enumerate() {
+            let folded: Vec<String> = alternatives.iter().map(|a| fold(a)).collect();
+            for (k, &alt) in alternatives.iter().enumerate() {
                 // An alternative holding another one (中国银联 holds 银联; pos机 holds pos) adds
                 // nothing to the matches, only cost (a phrase with a prefix end checks every
                 // bigram the prefix starts at each match), and would score the same words
@@ -866,7 +867,7 @@ impl State {
             // whole query: jieba may cut a Latin word inside (`café` gives `caf`), where the
             // recall, which matches Latin words whole, does not match.
             let mut scored = any_of;
-            for (k, alt) in t.alternatives().enumerate() {
+            for (k, &alt) in alternatives.iter().enumerate() {
                 let word = fold(alt);
                 if !word.contains(is_separator) {
                     let term = Term::from_field_text(f.body, &word);
@@ -1493,6 +1494,58 @@ fn display_width(c: char) -> usize {
     }
 }
 
+/// `query` (expanded by the glossary) with the terms that are forms of one concept joined into
+/// one term typed both ways: `长款 短款` then ranks as one subject, as it matches (each word
+/// expands to the other, so both find the same messages), not as two words a message says
+/// best by saying both (that put one-liners contrasting the two above answers that say
+/// 长短款 or 差错).
+fn one_term_per_concept(query: &Query) -> Query {
+    let concept = |t: &TextTerm| {
+        let mut forms: Vec<String> = t.alternatives().map(fold).collect();
+        forms.sort_unstable();
+        forms.dedup();
+        forms
+    };
+    let joinable = |t: &TextTerm| !t.negated && !t.exact && !t.phrase && !t.also.is_empty();
+    let mut out = query.clone();
+    let mut i = 0;
+    while i < out.terms.len() {
+        let mut j = i + 1;
+        while j < out.terms.len() {
+            let (a, b) = (&out.terms[i], &out.terms[j]);
+            if joinable(a) && joinable(b) && concept(a) == concept(b) {
+                let b = out.terms.remove(j);
+                let a = &mut out.terms[i];
+                for typed in std::iter::once(b.text).chain(b.or) {
+                    let key = fold(&typed);
+                    a.also.retain(|form| fold(form) != key);
+                    if !std::iter::once(&a.text).chain(&a.or).any(|form| fold(form) == key) {
+                        a.or.push(typed);
+                    }
+                }
+            } else {
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A term's alternatives with what counts as typed first: the forms typed, then the forms the
+/// glossary added that spell one of them another way ([`crate::normalise::spelling`]: Ⅱ类户
+/// for 二类户, T0 for T+0), then its other forms; and how many count as typed. A spelling is
+/// the word the user typed, not a synonym: it gets the typed form's weight and lift.
+fn typed_first(t: &TextTerm) -> (Vec<&str>, usize) {
+    use crate::normalise::spelling;
+    let typed: Vec<&str> = std::iter::once(t.text.as_str()).chain(t.or.iter().map(String::as_str)).collect();
+    let spellings: Vec<String> = typed.iter().map(|a| spelling(a)).collect();
+    let (spelt, other): (Vec<&str>, Vec<&str>) =
+        t.also.iter().map(String::as_str).partition(|a| spellings.contains(&spelling(a)));
+    let n = typed.len() + spelt.len();
+    (typed.into_iter().chain(spelt).chain(other).collect(), n)
+}
+
 /// The text-match score a message holding a term's typed form gets over one that matches only
 /// through the glossary (times [`crate::rank::MATCH_WEIGHT`] in the ranking key: a lift of 2,
 /// as much as seven times the substance).
@@ -1695,6 +1748,40 @@ pub(crate) mod tests {
         let built = engine.with_state(|state| Ok(state.directory.get().is_some())).unwrap();
         assert!(!built, "the directory was built for a filter");
         assert_eq!(engine.directory().unwrap().entries.len(), 1, "the directory counts live messages only");
+    }
+
+    /// The speakers of `q`'s first hits, best first.
+    fn ranked_speakers(engine: &Engine, q: &str) -> Vec<String> {
+        let page = Page { limit: Some(10), ..Page::default() };
+        engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.speaker).collect()
+    }
+
+    #[test]
+    fn a_form_spelling_the_typed_word_another_way_ranks_as_typed() {
+        // Neither message holds 二类户 as typed; 甲's spells it Ⅱ类户, 乙's says the synonym
+        // 二类账户 at more length. Ⅱ类户 is the word typed: it gets the typed form's lift.
+        let (_dir, engine) = index_of(&[vec![
+            (36_000, "甲".to_owned(), "Ⅱ类户要绑定一类户验证身份".to_owned()),
+            (36_060, "乙".to_owned(), "二类账户可以买理财也能限额消费，非绑定账户转入有额度限制".to_owned()),
+        ]]);
+        assert_eq!(ranked_speakers(&engine, "二类户"), ["甲", "乙"]);
+        // Typed as the synonym, the synonym's message is the typed one.
+        assert_eq!(ranked_speakers(&engine, "二类账户"), ["乙", "甲"]);
+    }
+
+    #[test]
+    fn two_forms_of_one_concept_rank_as_one_term() {
+        // 长款 and 短款 are one glossary entry: `长款 短款` finds what either finds. 甲 names
+        // both and says little; 乙 says how to handle a 短款. Ranked as two words, 甲 got the
+        // typed form's lift twice and came first.
+        let (_dir, engine) = index_of(&[vec![
+            (36_000, "甲".to_owned(), "长款短款都有吧".to_owned()),
+            (36_060, "乙".to_owned(), "短款要先确认差额来源再决定追偿还是认损".to_owned()),
+        ]]);
+        assert_eq!(ranked_speakers(&engine, "长款 短款"), ["乙", "甲"]);
+        // Same matches as either word alone.
+        let total = |q: &str| engine.search(&Query::parse(q).unwrap(), Page::default()).unwrap().total;
+        assert_eq!(total("长款 短款"), total("长款"));
     }
 
     #[test]

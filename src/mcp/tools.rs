@@ -674,15 +674,7 @@ impl Tools {
             Some((block, json))
         });
         text.push_str(&body);
-        let unfit = who.experts.len().min(limit) - people.len();
-        if unfit > 0 {
-            let _ = write!(
-                text,
-                "\n{} more {} did not fit in max_chars; call people with a larger max_chars (or a smaller limit) to see them.\n",
-                unfit,
-                noun(unfit, "person", "people"),
-            );
-        }
+        note_unfit_people(&mut text, who.experts.len().min(limit) - people.len());
         if who.experts.len() > limit {
             let _ = write!(
                 text,
@@ -739,15 +731,7 @@ impl Tools {
             Some((block, json))
         });
         text.push_str(&body);
-        let unfit = all.len().min(limit) - shown.len();
-        if unfit > 0 {
-            let _ = write!(
-                text,
-                "\n{} more {} did not fit in max_chars; call people with a larger max_chars (or a smaller limit) to see them.\n",
-                unfit,
-                noun(unfit, "person", "people"),
-            );
-        }
+        note_unfit_people(&mut text, all.len().min(limit) - shown.len());
         if all.len() > limit {
             let _ = write!(
                 text,
@@ -1209,6 +1193,19 @@ fn hit_json(h: &Hit, rank: usize, names: &BTreeMap<String, String>, cut: Option<
         "score": h.score,
         "also": h.also,
     })
+}
+
+/// Tells, at the end of a `people` answer, how many people within `limit` did not fit in
+/// `max_chars` (nothing when all did).
+fn note_unfit_people(text: &mut String, unfit: usize) {
+    if unfit > 0 {
+        let _ = write!(
+            text,
+            "\n{} more {} did not fit in max_chars; call people with a larger max_chars (or a smaller limit) to see them.\n",
+            unfit,
+            noun(unfit, "person", "people"),
+        );
+    }
 }
 
 #[cfg(test)]

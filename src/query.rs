@@ -525,16 +525,21 @@ fn parse_value(field: Field, value: &str) -> Result<Value, QueryError> {
 }
 
 impl DateRange {
-    /// `2017`, `2017-08`, `2017-08-15`, or `A..B` of those with either side open.
+    /// `2017`, `2017-08`, `2017-08-15`, or `A..B` of those with either side open. A bad date
+    /// is named as written, the side of a range it is (`2018-02-29` of `2018-02-29..2018-03`).
     pub fn parse(s: &str) -> Result<DateRange, QueryError> {
-        let bad = || QueryError::BadDate(s.to_owned());
+        let bad = |d: &str| QueryError::BadDate(d.to_owned());
+        let side = |d: &str| period(d).ok_or_else(|| bad(d));
         let (from, to) = match s.split_once("..") {
             Some((a, b)) => {
-                let from = if a.is_empty() { Date::new(1, 1, 1) } else { period(a).map(|p| p.0) };
-                let to = if b.is_empty() { Date::new(9999, 12, 31) } else { period(b).map(|p| p.1) };
-                (from.ok_or_else(bad)?, to.ok_or_else(bad)?)
+                let from = if a.is_empty() { Date::new(1, 1, 1) } else { Some(side(a)?.0) };
+                let to = if b.is_empty() { Date::new(9999, 12, 31) } else { Some(side(b)?.1) };
+                (
+                    from.ok_or_else(|| QueryError::BadDate(s.to_owned()))?,
+                    to.ok_or_else(|| QueryError::BadDate(s.to_owned()))?,
+                )
             }
-            None => period(s).ok_or_else(bad)?,
+            None => side(s)?,
         };
         if to < from {
             return Err(QueryError::BackwardsDates(s.to_owned()));
@@ -724,6 +729,9 @@ mod tests {
         assert_eq!(Query::parse("from:"), Err(QueryError::EmptyValue("from")));
         assert_eq!(Query::parse("date:2017-13"), Err(QueryError::BadDate("2017-13".into())));
         assert_eq!(Query::parse("date:2017-1"), Err(QueryError::BadDate("2017-1".into())));
+        // A range names its bad side.
+        assert_eq!(Query::parse("date:2018-02-29..2018-03"), Err(QueryError::BadDate("2018-02-29".into())));
+        assert_eq!(Query::parse("date:2018-01..2018-13"), Err(QueryError::BadDate("2018-13".into())));
         assert_eq!(Query::parse("date:2018..2017"), Err(QueryError::BackwardsDates("2018..2017".into())));
         assert_eq!(Query::parse("kind:video"), Err(QueryError::BadKind("video".into())));
         assert_eq!(Query::parse("？？"), Err(QueryError::NothingToSearch("？？".into())));

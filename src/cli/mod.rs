@@ -694,14 +694,8 @@ fn flag_filters(args: &SearchArgs) -> Result<Vec<Filter>> {
         for (flag, value, range) in [("--since", since, format!("{since}..")), ("--until", until, format!("..{until}"))]
         {
             if !value.is_empty() {
-                // The date as given, not the range made of it (`2018-13`, not `2018-13..`).
-                let named = |e| match e {
-                    chatlore::query::QueryError::BadDate(_) => chatlore::query::QueryError::BadDate(value.to_owned()),
-                    e => e,
-                };
-                chatlore::query::DateRange::parse(&range)
-                    .map_err(named)
-                    .with_context(|| format!("bad {flag} `{value}`"))?;
+                // A bad date is named as given, not as the range made of it (`2018-13`, not `2018-13..`).
+                chatlore::query::DateRange::parse(&range).with_context(|| format!("bad {flag} `{value}`"))?;
             }
         }
         let parsed = chatlore::query::DateRange::parse(&format!("{since}..{until}")).context("bad --since/--until")?;

@@ -25,7 +25,7 @@ use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
 use crate::text::{find_folded_term, is_separator, normalise_for, TermFinder};
 use facets::FacetCollector;
-use prune::{LazyBounds, SubstanceBounds};
+use prune::{Floor, LazyBounds, SubstanceBounds};
 use scan::{name, Copy, MessageScan};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
@@ -1055,7 +1055,8 @@ fn ranked(
     let by_seq = |order| (SortByStaticFastValue::<u64>::for_field(names::SEQ), order);
     Ok(match rank.sort {
         Sort::Relevance => {
-            let top = TopByKey { end: offset.saturating_add(limit), rank, columns: Arc::clone(columns), read_bounds };
+            let end = offset.saturating_add(limit);
+            let top = TopByKey { end, rank, columns: Arc::clone(columns), read_bounds, floor: Arc::default() };
             let (total, docs) = crate::split::search(searcher, tq, &top)?;
             (total, docs.into_iter().skip(offset).map(|((score, _), a)| (score, a)).collect())
         }
@@ -1082,6 +1083,8 @@ struct TopByKey {
     columns: Arc<[SegmentColumns]>,
     /// Read the segments' substance bounds where not read yet (else only those already read).
     read_bounds: bool,
+    /// The best threshold of any part of this search.
+    floor: Arc<Floor>,
 }
 
 /// The fast-field columns of one segment that ranking and the page rules read. Opening a
@@ -1151,6 +1154,11 @@ struct TopByKeySegment {
     seq: Option<Column<u64>>,
     bounds: Option<Arc<SubstanceBounds>>,
     top: TopNComputer<Key, DocId, NaturalComparator>,
+    floor: Arc<Floor>,
+    /// The floor as last read, and this part's threshold as last published.
+    seen: (f32, f32),
+    /// The cut ([`prune::cut`]) for a threshold and a best text score, and those.
+    cut: (u32, f32, f32),
 }
 
 impl Collector for TopByKey {
@@ -1167,6 +1175,9 @@ impl Collector for TopByKey {
             bounds: columns.bounds.get(columns.ranking.as_ref(), self.read_bounds),
             seq: columns.seq,
             top: TopNComputer::new_with_comparator(self.end, NaturalComparator),
+            floor: Arc::clone(&self.floor),
+            seen: (f32::NEG_INFINITY, f32::NEG_INFINITY),
+            cut: (0, f32::NAN, f32::NAN),
         })
     }
 
@@ -1195,20 +1206,35 @@ fn below(top: &TopNComputer<Key, DocId, NaturalComparator>, key: f32) -> bool {
 impl crate::split::ScoreOnDemand for TopByKeySegment {
     fn collect_on_demand(&mut self, doc: DocId, most: Score, score: impl FnOnce() -> Score) {
         self.count += 1;
-        // No match of its block could reach the threshold with the query's best score, or then
-        // with its own: neither its score nor its key is needed (see `prune`).
-        if let Some(bounds) = &self.bounds {
-            let substance = bounds.most(doc);
-            if below(&self.top, self.keys.bound(substance, most)) {
-                return;
-            }
-            let score = score();
-            if !below(&self.top, self.keys.bound(substance, score)) {
-                self.offer(doc, score);
-            }
+        let Some(bounds) = &self.bounds else { return self.offer(doc, score()) };
+        // The page's threshold: this part's, or a higher one another part reached. A match
+        // that cannot reach it with the query's best text score (it says too little), or then
+        // with its own, needs neither its score nor its key (see `prune`).
+        if self.count.is_multiple_of(1024) {
+            self.seen.0 = self.floor.get();
+        }
+        let t = self.top.threshold.map_or(self.seen.0, |(t, _)| t.max(self.seen.0));
+        let substance = bounds.most(doc);
+        if t == f32::NEG_INFINITY {
+            return self.offer(doc, score());
+        }
+        if (t, most) != (self.cut.1, self.cut.2) {
+            self.cut = (prune::cut(t, self.keys.match_weight * most, self.keys.query_substance), t, most);
+        }
+        if substance < self.cut.0 {
             return;
         }
-        self.offer(doc, score());
+        let score = score();
+        if self.keys.bound(substance, score) < t {
+            return;
+        }
+        self.offer(doc, score);
+        if let Some((t, _)) = self.top.threshold {
+            if t > self.seen.1 {
+                self.seen.1 = t;
+                self.floor.raise(t);
+            }
+        }
     }
 }
 
@@ -1777,7 +1803,7 @@ pub(crate) mod tests {
                 // Without the substance bounds (a state's first search), then with them.
                 for (&end, read_bounds) in ends.iter().flat_map(|e| [(e, false), (e, true)]) {
                     let columns = state.columns(&searcher)?;
-                    let top_by_key = TopByKey { end, rank: rank.clone(), columns, read_bounds };
+                    let top_by_key = TopByKey { end, rank: rank.clone(), columns, read_bounds, floor: Arc::default() };
                     let (n, top) = searcher.search(&*plan.tq, &top_by_key).unwrap();
                     let (n_ref, top_ref) = reference(&searcher, &*plan.tq, end, rank.clone());
                     assert_eq!((n, &top), (n_ref, &top_ref), "{query:?}, first {end}, bounds {read_bounds}");

@@ -16,6 +16,7 @@
 //! process that runs one search does not pay for them), and kept with the segment's columns.
 
 use crate::index::schema::unpack_ranking;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 use tantivy::columnar::ColumnValues;
 use tantivy::DocId;
@@ -71,6 +72,52 @@ impl LazyBounds {
     }
 }
 
+/// The least substance whose key bound ([`crate::rank::bound`]) with text match `weighted`
+/// reaches `threshold`: every message saying less has a key below it. (The bound rises with
+/// substance up to the prior's margin, which the bound adds: for any `s` below the cut,
+/// `key(s) ≤ prior(s) + weighted ≤ bound(cut − 1) < threshold`.) `u32::MAX` when no substance
+/// reaches it.
+pub(crate) fn cut(threshold: f32, weighted: f32, query_substance: u32) -> u32 {
+    let below = |s: u32| crate::rank::bound(weighted, s, query_substance) < threshold;
+    if !below(0) {
+        return 0;
+    }
+    // below(lo) holds throughout.
+    let (mut lo, mut hi) = (0u32, u32::MAX);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if below(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
+}
+
+/// The best threshold any part of a search has reached: a match below it cannot enter the
+/// page, whichever part finds it (that part holds a page of better keys). Kept as ordered
+/// bits, so that parts raise it together.
+#[derive(Default)]
+pub(crate) struct Floor(AtomicU32);
+
+impl Floor {
+    /// Raises the floor to `t` if it is higher.
+    pub(crate) fn raise(&self, t: f32) {
+        let b = t.to_bits();
+        self.0.fetch_max(if b >> 31 == 1 { !b } else { b | 0x8000_0000 }, Ordering::Relaxed);
+    }
+
+    /// The floor (minus infinity before any part has a threshold).
+    pub(crate) fn get(&self) -> f32 {
+        match self.0.load(Ordering::Relaxed) {
+            0 => f32::NEG_INFINITY,
+            u if u >> 31 == 1 => f32::from_bits(u & 0x7FFF_FFFF),
+            u => f32::from_bits(!u),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,7 +133,7 @@ mod tests {
         // Substances with asks and discussion info packed above them, across several chunks and
         // a last one cut short; some beyond two bytes.
         let n = CHUNK * 2 + 37;
-        let substance = |d: usize| ((d * 7919) % 1013) as u32 + if d % 997 == 0 { 0xF_0000 } else { 0 };
+        let substance = |d: usize| ((d * 7919) % 1013) as u32 + if d.is_multiple_of(997) { 0xF_0000 } else { 0 };
         let col = column((0..n).map(|d| pack_ranking(substance(d), d % 3 == 0, (d % 5000) as u64)).collect());
         let bounds = SubstanceBounds::of(&*col);
         for d in 0..n {
@@ -105,5 +152,38 @@ mod tests {
         assert_eq!(lazy.get(Some(&col), true).map(|b| b.most(0)), Some(9));
         assert_eq!(lazy.get(None, false).map(|b| b.most(2)), Some(9));
         assert!(LazyBounds::default().get(None, true).is_none());
+    }
+
+    #[test]
+    fn below_the_cut_every_key_is_below_the_threshold() {
+        use crate::rank::{score, Context, Message};
+        for qs in [0, 2, 5] {
+            for weighted in [0.0, 0.3, 1.0, f32::INFINITY] {
+                for threshold in [-200.0, -99.5, 0.0, 1.0, 3.3, 5.7, 8.0, 14.5, 30.0] {
+                    let c = cut(threshold, weighted, qs);
+                    let message = |substance| Message { substance, asks: false, context: Context::Discussion };
+                    for s in [0, 1, 2, 3, 5, 9, 40, 81, 300, 1000, 4095, 4096, 9999, 65_534, 0xF_FFFF] {
+                        let key = score(weighted, message(s), qs);
+                        if s < c {
+                            assert!(key < threshold, "{s} < cut {c}: {key} {threshold}");
+                        }
+                    }
+                    // The cut is tight: the substance at it reaches the threshold.
+                    if c > 0 && c < u32::MAX {
+                        assert!(crate::rank::bound(weighted, c, qs) >= threshold);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_floor_keeps_the_highest_threshold() {
+        let floor = Floor::default();
+        assert_eq!(floor.get(), f32::NEG_INFINITY);
+        for (t, expected) in [(-101.5, -101.5), (-3.0, -3.0), (-7.0, -3.0), (0.0, 0.0), (4.25, 4.25), (2.0, 4.25)] {
+            floor.raise(t);
+            assert_eq!(floor.get(), expected);
+        }
     }
 }

@@ -1204,6 +1204,10 @@ fn below(top: &TopNComputer<Key, DocId, NaturalComparator>, key: f32) -> bool {
 }
 
 impl crate::split::ScoreOnDemand for TopByKeySegment {
+    fn wants_most(&self) -> bool {
+        self.bounds.is_some()
+    }
+
     fn collect_on_demand(&mut self, doc: DocId, most: Score, score: impl FnOnce() -> Score) {
         self.count += 1;
         let Some(bounds) = &self.bounds else { return self.offer(doc, score()) };

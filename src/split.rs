@@ -15,7 +15,11 @@ use tantivy::{DocId, Executor, Score, Searcher, TERMINATED};
 /// A segment collector that may not need a match's score: it is handed the best score any
 /// match of the query could have, and asks for the score itself only if it needs it.
 pub(crate) trait ScoreOnDemand: SegmentCollector {
-    /// [`SegmentCollector::collect`] of `doc`, whose score is `score()`, at most `most`.
+    /// Whether it uses the best score (computing it reads each term's statistics again).
+    fn wants_most(&self) -> bool;
+
+    /// [`SegmentCollector::collect`] of `doc`, whose score is `score()`, at most `most`
+    /// (infinite when not wanted).
     fn collect_on_demand(&mut self, doc: DocId, most: Score, score: impl FnOnce() -> Score);
 }
 
@@ -125,7 +129,7 @@ where
         doc = scorer.seek(lo);
     }
     let alive = reader.alive_bitset();
-    let most = if scoring { crate::union::most_score(&*scorer) } else { 0.0 };
+    let most = if scoring && child.wants_most() { crate::union::most_score(&*scorer) } else { Score::INFINITY };
     while doc != TERMINATED && doc < hi {
         if alive.is_none_or(|a| a.is_alive(doc)) {
             child.collect_on_demand(doc, most, || if scoring { scorer.score() } else { 0.0 });

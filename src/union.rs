@@ -8,11 +8,12 @@
 //! `crate::search::prune`) then skips the scoring.
 
 use crate::lift::Lifted;
+use std::sync::{Arc, OnceLock};
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, BooleanQuery, EmptyScorer, EnableScoring, Explanation, Occur, PhraseQuery,
     Query, Scorer, TermQuery, Weight,
 };
-use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 /// Above this many clauses a union is tantivy's: advancing a few clauses is cheaper one by
 /// one, many are cheaper buffered.
@@ -43,11 +44,18 @@ impl Clone for LazyUnion {
 impl Query for LazyUnion {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let weights = self.clauses.iter().map(|q| q.weight(enable_scoring)).collect::<tantivy::Result<_>>()?;
-        let best = match enable_scoring {
-            EnableScoring::Enabled { statistics_provider, .. } => best(self, statistics_provider)?,
-            EnableScoring::Disabled { .. } => None,
+        // The best score is computed only if a search asks (it reads each term's statistics
+        // again), with the statistics the clauses score with: the searcher's.
+        let searcher = match enable_scoring {
+            EnableScoring::Enabled { searcher, statistics_provider }
+                if std::ptr::addr_eq(searcher as *const Searcher, statistics_provider) =>
+            {
+                Some(searcher.clone())
+            }
+            _ => None,
         };
-        Ok(Box::new(LazyUnionWeight { weights, best }))
+        let ceiling = Arc::new(Ceiling { union: self.clone(), searcher, best: OnceLock::new() });
+        Ok(Box::new(LazyUnionWeight { weights, ceiling }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -59,8 +67,20 @@ impl Query for LazyUnion {
 
 struct LazyUnionWeight {
     weights: Vec<Box<dyn Weight>>,
-    /// See [`best`].
-    best: Option<Score>,
+    ceiling: Arc<Ceiling>,
+}
+
+/// What a union can score at most (see [`best`]), computed the first time it is asked.
+struct Ceiling {
+    union: LazyUnion,
+    searcher: Option<Searcher>,
+    best: OnceLock<Option<Score>>,
+}
+
+impl Ceiling {
+    fn get(&self) -> Option<Score> {
+        *self.best.get_or_init(|| self.searcher.as_ref().and_then(|s| best(&self.union, s).ok().flatten()))
+    }
 }
 
 impl Weight for LazyUnionWeight {
@@ -79,12 +99,10 @@ impl Weight for LazyUnionWeight {
             1 => return Ok(scorers.pop().expect("one scorer")),
             _ => {}
         }
-        // A clause's scorer scales its scores by the boost; the margin covers the rounding of
-        // the scores' own arithmetic.
-        let most = self.best.map_or(Score::INFINITY, |b| b * boost * (1.0 + 1e-3));
         let docs: Vec<DocId> = scorers.iter().map(|s| s.doc()).collect();
         let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
-        Ok(Box::new(LazyUnionScorer { scorers, docs, doc, most, num_docs: reader.num_docs() }))
+        let ceiling = Arc::clone(&self.ceiling);
+        Ok(Box::new(LazyUnionScorer { scorers, docs, doc, ceiling, boost, num_docs: reader.num_docs() }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -108,9 +126,17 @@ pub(crate) struct LazyUnionScorer {
     /// Each clause's document (read once, not asked of the clause at each step).
     docs: Vec<DocId>,
     doc: DocId,
-    /// See [`most_score`].
-    most: Score,
+    ceiling: Arc<Ceiling>,
+    boost: Score,
     num_docs: u32,
+}
+
+impl LazyUnionScorer {
+    /// See [`most_score`]: a clause's scorer scales its scores by the boost; the margin covers
+    /// the rounding of the scores' own arithmetic.
+    fn most(&self) -> Score {
+        self.ceiling.get().map_or(Score::INFINITY, |b| b * self.boost * (1.0 + 1e-3))
+    }
 }
 
 impl DocSet for LazyUnionScorer {
@@ -184,7 +210,7 @@ fn estimate_union(sizes: impl Iterator<Item = u32>, max_docs: u32) -> u32 {
 /// (see [`best`]).
 pub(crate) fn most_score(scorer: &dyn Scorer) -> Score {
     if let Some(u) = scorer.downcast_ref::<LazyUnionScorer>() {
-        u.most
+        u.most()
     } else if let Some(b) = scorer.downcast_ref::<Box<dyn Scorer>>() {
         most_score(&**b)
     } else {

@@ -338,6 +338,27 @@ mod tests {
         assert_eq!(t.tag("云账户的虚拟账户"), vec!["accounts"]);
     }
 
+    /// From sample 4 (session 12), counted over the archive: 限额 is a channel's, an account
+    /// class's or a QR code's limit far more often than risk control (197 messages had it as
+    /// their only risk keyword; of 20 read at random, 3 were about risk); 入网 inside 接入网联 or
+    /// 接入网关 is not a merchant's onboarding.
+    #[test]
+    fn rules_from_sample_4() {
+        let t = Taxonomy::builtin();
+        assert!(t.tag("限额5万，太低了吧").is_empty());
+        assert!(t.tag("微信的静态码自动跳转动态码，也不限额").is_empty());
+        assert!(t
+            .tag("@韩财光-东软(前)-开发-广州?不过这话要分开理解，支付账户无论换多少张卡，都是限额500")
+            .contains(&"accounts"));
+        assert!(!t
+            .tag("@韩财光-东软(前)-开发-广州?不过这话要分开理解，支付账户无论换多少张卡，都是限额500")
+            .contains(&"risk"));
+        assert_eq!(t.tag("限额累计这种风控手段"), vec!["risk"]);
+        assert!(!t.tag("人民银行要求支付机构接入网联后，各个银行通道逐步关闭").contains(&"acquiring"));
+        assert_eq!(t.tag("商户入网要审核营业执照"), vec!["acquiring"]);
+        assert_eq!(t.tag("小商户申请入网"), vec!["acquiring"]);
+    }
+
     #[test]
     fn resolve_by_id_or_label() {
         let t = Taxonomy::builtin();

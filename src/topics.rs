@@ -314,7 +314,7 @@ mod tests {
         assert_eq!(t.tag("参照刷卡手续费定价"), vec!["acquiring"]);
     }
 
-    /// Session 12 (issue 11, item 5): a nickname with spaces is all mention (the archive's
+    /// Session 11 (issue 11, item 5): a nickname with spaces is all mention (the archive's
     /// `@罗科勤 银联 风控产品经理?谢谢` is not about UnionPay or risk), while a `？` the folding
     /// makes `?` still ends nothing; 代收付 is collection (90 lines of the archive, 19 of 20 read
     /// about collection and payout); 云账户 is a company and 超级账本 Hyperledger.
@@ -338,7 +338,7 @@ mod tests {
         assert_eq!(t.tag("云账户的虚拟账户"), vec!["accounts"]);
     }
 
-    /// From sample 4 (session 12), counted over the archive: 限额 is a channel's, an account
+    /// From sample 4 (session 11), counted over the archive: 限额 is a channel's, an account
     /// class's or a QR code's limit far more often than risk control (197 messages had it as
     /// their only risk keyword; of 20 read at random, 3 were about risk); 入网 inside 接入网联 or
     /// 接入网关 is not a merchant's onboarding.

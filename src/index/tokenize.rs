@@ -82,7 +82,7 @@ const USER_WORDS: &[&str] = &[
     "签约",
     "刷卡",
     "oracle",
-    // Dropped by the risk topic in session 12 (a limit of any kind far more often than risk).
+    // Dropped by the risk topic in session 11 (a limit of any kind far more often than risk).
     "限额",
 ];
 

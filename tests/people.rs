@@ -494,3 +494,23 @@ fn a_speaker_chip_is_that_person_exactly() {
     let tim = who.iter().find(|r| r.label == "Tim").expect("Tim asked about 结售汇");
     assert_eq!(tim.filter.to_string(), "from:=Tim");
 }
+
+/// `org:=COMPANY` (the browser's company chips) is that company exactly, with all the
+/// nicknames of its people; `org:` alone is part of a company's name.
+#[test]
+fn org_with_equals_is_that_company_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    assert_eq!(total(&engine, "org:银商"), 3, "part of 银商账户: 龚晓冬's three messages");
+    assert_eq!(total(&engine, "org:=银商账户"), 3, "龚晓冬's bare nickname too");
+    assert_eq!(total(&engine, "org:=滴滴"), 4, "龚正, and Ark, the same person");
+    let err = engine.search(&Query::parse("org:=银商").unwrap(), Page::default()).err().unwrap().to_string();
+    assert!(err.contains("company holds `=银商`") && err.contains("`org:`"), "{err}");
+    // `stats` counts a company as `org:=` finds it (it counted 龚晓冬's one message under a
+    // nickname naming 银商账户).
+    let stats = chatlore(&dir.path().join("archive"), &dir.path().join("index"), &["stats", "--json"]);
+    let v: Value = serde_json::from_str(&stdout(&stats)).unwrap();
+    let companies = v["top_companies"].as_array().unwrap();
+    assert!(companies.contains(&serde_json::json!(["银商账户", 3])), "{companies:?}");
+    assert!(companies.contains(&serde_json::json!(["滴滴", 4])), "{companies:?}");
+}

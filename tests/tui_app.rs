@@ -673,8 +673,41 @@ fn the_companies_tab_filters_by_org() {
     assert!(app.filter_rows(FilterTab::Companies, &typed).iter().any(|r| r.label == top.label));
     app.update(Action::Enter);
     assert_eq!(app.chips.len(), 1);
-    assert_eq!(app.chips[0].to_string(), format!("org:{}", top.label));
+    assert_eq!(app.chips[0].to_string(), format!("org:={}", top.label));
     assert_eq!(app.results.total as u64, top.count, "the chip finds what the tab counted");
+}
+
+/// A company chip is that company, not every one whose name holds it (`org:银联` is 银联电子
+/// too), and the tab counts what the chip then finds: a person's company applies to all their
+/// nicknames, so 张三's bare nickname counts for 银联 as it matches `org:=银联`.
+#[test]
+fn a_company_chip_finds_that_company_exactly_and_what_the_tab_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    let messages = [
+        ("09:00:00", "张三丰-银联-产品", "银联的二维码规范出来了"),
+        ("09:01:00", "张三丰", "我再补充一下条码的细节"),
+        ("09:02:00", "李四光-银联电子", "银联电子这边也在跟进"),
+        ("09:03:00", "李四光-银联电子", "下周发布"),
+        ("09:04:00", "王五-银联商务", "收单这边没问题"),
+    ];
+    write(&archive, "g/_posts/2018-03-01-chat.markdown", log("2018-03-01", &messages));
+    let mut app = app_on(&archive, &dir.path().join("index"), (100, 30));
+    app.update(Action::OpenFilters(Some(FilterTab::Companies)));
+    let rows = app.filter_rows(FilterTab::Companies, "");
+    let counts: Vec<(&str, u64)> = rows.iter().map(|r| (r.label.as_str(), r.count)).collect();
+    assert_eq!(counts, [("银联", 2), ("银联电子", 2), ("银联商务", 1)]);
+    app.update(Action::Enter);
+    assert_eq!(app.chips.iter().map(ToString::to_string).collect::<Vec<_>>(), ["org:=银联"]);
+    assert_eq!(app.results.total, 2, "张三丰's two nicknames, not 银联电子 or 银联商务");
+    app.update(Action::FocusSearch);
+    app.update(Action::Backspace);
+    assert!(app.chips.is_empty());
+    app.update(Action::OpenFilters(Some(FilterTab::Companies)));
+    app.update(Action::Down);
+    app.update(Action::Enter);
+    assert_eq!(app.chips[0].to_string(), "org:=银联电子");
+    assert_eq!(app.results.total, 2);
 }
 
 #[test]

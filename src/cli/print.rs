@@ -414,8 +414,8 @@ fn markdown_hits(out: &mut impl Write, groups: &BTreeMap<String, String>, hits: 
 
 pub fn stats(engine: &Engine, json: bool) -> Result<()> {
     let all = engine.facets(&Query::default())?;
-    let directory = engine.directory()?;
-    let companies = directory.companies();
+    // As `org:=COMPANY` counts them: a person's company applies to all their nicknames.
+    let companies = Facets::top(&all.companies, usize::MAX);
     let handle = engine.handle();
     let meta = &handle.meta;
     let mut out = io::BufWriter::new(io::stdout().lock());

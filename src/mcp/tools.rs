@@ -777,7 +777,8 @@ impl Tools {
     pub fn stats(&self) -> Result<Answer, ToolError> {
         let engine = self.engine()?;
         let all = engine.facets(&Query::default())?;
-        let companies = engine.directory()?.companies();
+        // As `org:=COMPANY` counts them: a person's company applies to all their nicknames.
+        let companies = Facets::top(&all.companies, usize::MAX);
         let handle = engine.handle();
         let meta = &handle.meta;
         let name = |g: &str| group_label(g, &meta.groups).to_owned();

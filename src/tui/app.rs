@@ -17,7 +17,6 @@ use crate::discussions::Discussion;
 use crate::plural::count;
 use crate::query::{DateRange, Field, Filter, Query, Value};
 use crate::search::{Facets, Hit, Sort};
-use crate::speakers;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -1374,12 +1373,6 @@ impl App {
                 }
             }
         }
-    }
-
-    /// Companies of the current query's speakers, most messages first.
-    pub fn companies(&self) -> Vec<(String, u64)> {
-        let Some(f) = &self.facets else { return Vec::new() };
-        speakers::Directory::new(f.speakers.iter().map(|(k, v)| (k.clone(), *v))).companies()
     }
 
     /// Messages of the open conversation that match a term (for highlighting).

@@ -109,18 +109,19 @@ pub fn continuous_months(counts: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
     out
 }
 
-/// Companies of the query's speakers (parsed from their nicknames), most messages first.
+/// Companies of the query's speakers (parsed from their nicknames), most messages first, each
+/// counted as its chip, `org:=COMPANY`, finds: that company exactly (`org:银联` would be
+/// 银联电子 and 银联商务 too), with every nickname of its people.
 fn companies(facets: &Facets, typed: &str) -> Vec<FilterRow> {
     let typed = typed.to_lowercase();
-    crate::speakers::Directory::new(facets.speakers.iter().map(|(k, v)| (k.clone(), *v)))
-        .companies()
+    Facets::top(&facets.companies, usize::MAX)
         .into_iter()
         .filter(|(c, _)| c.to_lowercase().contains(&typed))
         .map(|(c, count)| FilterRow {
-            label: c.clone(),
+            label: c.to_owned(),
             detail: String::new(),
             count,
-            filter: filter(Field::Org, Value::Text(c)),
+            filter: filter(Field::Org, Value::Text(format!("={c}"))),
         })
         .collect()
 }

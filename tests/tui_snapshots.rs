@@ -212,7 +212,10 @@ fn the_status_bar_keeps_its_two_sides_apart_at_any_width() {
         let status = screen.lines().last().expect("a status line").to_owned();
         assert!(status.contains(" index ✓"), "{width}: {status}");
         assert!(status.contains(note) || status.contains("… index ✓"), "{width}: {status}");
-        if width >= 70 {
+        // From 80 columns (the smallest the browser is made for) the note fits whole beside
+        // the hit count, which it no longer replaces.
+        assert!(status.starts_with("\" 138 hits"), "{width}: {status}");
+        if width >= 80 {
             assert!(status.contains(note) && status.contains("index ✓ 11 logs · 138 msgs"), "{width}: {status}");
         }
     }
@@ -328,4 +331,23 @@ fn counts_of_one_are_singular_in_the_browser() {
     for wrong in ["1 msgs", "1 people", "1 logs", "1 days", "1 hits"] {
         assert!(!shown.contains(wrong) && !days.contains(wrong), "{wrong}: {shown}{days}");
     }
+}
+
+/// A chip added from the filter pane changes the results: the status bar counts them, with
+/// what was added beside the count (the note once took the count's place until the next key).
+#[test]
+fn the_status_bar_counts_the_hits_after_a_chip_is_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = messages_app(&dir, (100, 24));
+    typed(&mut app, "对账");
+    app.update(Action::Enter);
+    let status = |app: &App| frame(app).lines().last().unwrap_or_default().to_owned();
+    assert!(status(&app).contains("6 hits"), "{}", status(&app));
+    app.update(Action::OpenFilters(Some(FilterTab::Groups)));
+    typed(&mut app, "crossborder");
+    app.update(Action::Enter);
+    assert_eq!(app.chips.len(), 1);
+    let line = status(&app);
+    assert!(line.contains(&format!(" {} hits · added group:", app.results.total)), "{line}");
+    assert!(app.results.total < 6, "the chip narrowed the results: {line}");
 }

@@ -381,6 +381,11 @@ fn people_of_filters_alone_are_ranked_by_their_matching_messages() {
     let ranked: Vec<(&str, u64)> =
         rows.iter().map(|r| (r["person"].as_str().unwrap(), r["matching_messages"].as_u64().unwrap())).collect();
     assert_eq!(ranked, vec![("王大锤", 150), ("李小龙", 120)], "most messages under the filters first");
+    // No score, and no "best hits": 李小龙's 120 were only the newest of the 200 looked at.
+    for r in &rows {
+        assert!(r["score"].is_null() && r["best_hits"].is_null(), "{r}");
+        assert!(r["evidence"].as_array().unwrap().iter().all(|e| e["score"].is_null()), "{r}");
+    }
     let human = chatlore(&archive, &index, &["people", "group:g"]);
     let text = stdout(&human);
     assert!(text.starts_with("1. 王大锤") && !text.contains("score 0.0"), "{text}");

@@ -351,3 +351,27 @@ fn the_status_bar_counts_the_hits_after_a_chip_is_added() {
     assert!(line.contains(&format!(" {} hits · added group:", app.results.total)), "{line}");
     assert!(app.results.total < 6, "the chip narrowed the results: {line}");
 }
+
+/// More chips than the line holds: the selected one scrolls into view and the line says how
+/// many are out of it (the row was cut at its end, so `l` walked the selection off screen and
+/// `x` removed a chip the reader could not see).
+#[test]
+fn chips_past_the_line_s_end_scroll_into_view_and_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = messages_app(&dir, (80, 24));
+    let query = "group:payprod topic:routing topic:对账差错 date:2017-08 kind:text from:=陈默 org:=银信支付 from:=老K-易结算-架构师";
+    app.chips = chatlore::query::Query::parse(query).unwrap().filters;
+    app.update(Action::Enter);
+    let chips_row = |app: &App| frame(app).lines().nth(1).unwrap_or_default().to_owned();
+    let row = chips_row(&app);
+    assert!(row.contains("[group:payprod ×]") && row.contains('›') && !row.contains("老K"), "{row}");
+    app.update(Action::NextPane);
+    assert_eq!(app.focus, chatlore::tui::app::Focus::Chips);
+    for _ in 0..7 {
+        app.update(Action::Down);
+    }
+    assert_eq!(app.chip_selected, 7);
+    let row = chips_row(&app);
+    assert!(row.contains("[from:=老K-易结算-架构师 ×]") && row.contains('‹'), "{row}");
+    assert!(!row.contains("group:payprod"), "{row}");
+}

@@ -218,6 +218,13 @@ fn help_opens_from_anywhere_filters_in_both_languages_and_enter_runs_the_key() {
     let rows = keymap::help_rows(&filter.text);
     assert_eq!(rows.iter().map(|b| b.keys_label()).collect::<Vec<_>>(), vec!["i"]);
     assert_eq!(keymap::help_rows("WHO KNOWS").len(), 1, "English, any case");
+    // The words of the hint under the search line (`f filters, s speakers, t topics, d dates,
+    // D days`) each find their key; plurals found nothing but `filters`.
+    for (word, label) in [("filters", "f"), ("speakers", "s"), ("topics", "t"), ("dates", "d"), ("days", "D")] {
+        let labels: Vec<String> = keymap::help_rows(word).iter().map(|b| b.keys_label()).collect();
+        assert!(labels.iter().any(|l| l == label), "{word}: {labels:?}");
+    }
+    assert!(keymap::help_rows("searches").iter().any(|b| b.keys_label() == "B"), "saved searches");
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.overlay, Some(Overlay::Insights { .. })), "Enter ran i");
 }

@@ -519,3 +519,32 @@ fn org_with_equals_is_that_company_exactly() {
     assert!(companies.contains(&serde_json::json!(["银商账户", 3])), "{companies:?}");
     assert!(companies.contains(&serde_json::json!(["滴滴", 4])), "{companies:?}");
 }
+
+/// A speaker row counts what its chip finds: `from:=NICKNAME` is that nickname's person, so the
+/// row of 龚晓冬's nickname with a company counts all three of 龚晓冬's messages (it counted the
+/// one posted under it, and the chip then found three; on the real archive 6,715 and 8,719).
+#[test]
+fn a_speaker_row_counts_its_person_as_its_chip_finds_them() {
+    use chatlore::tui::action::{Action, FilterTab};
+    let dir = tempfile::tempdir().unwrap();
+    let _engine = engine(&dir);
+    let mut app = common::tui::TestApp::new(&dir.path().join("archive"), &dir.path().join("index"), (100, 30));
+    app.start();
+    app.take_effects();
+    app.update(Action::OpenFilters(Some(FilterTab::Speakers)));
+    let rows = app.filter_rows(FilterTab::Speakers, "");
+    let counts: Vec<(&str, u64)> = rows.iter().map(|r| (r.label.as_str(), r.count)).collect();
+    for (nickname, person) in [("龚晓冬", 3), ("龚晓冬-银商账户-产品-上海", 3), ("Tim", 1), ("Ark", 4)] {
+        assert!(counts.contains(&(nickname, person)), "{nickname}: {counts:?}");
+    }
+    let at = rows.iter().position(|r| r.label == "龚晓冬-银商账户-产品-上海").unwrap();
+    for _ in 0..at {
+        app.update(Action::Down);
+    }
+    app.update(Action::Enter);
+    assert_eq!(app.chips[0].to_string(), "from:=龚晓冬-银商账户-产品-上海");
+    assert_eq!(app.results.total as u64, rows[at].count, "the chip finds what the row counted");
+    // Typed, the fuzzy rows count the same way.
+    let typed = app.filter_rows(FilterTab::Speakers, "龚晓冬");
+    assert!(typed.iter().all(|r| r.count == 3), "{typed:?}");
+}

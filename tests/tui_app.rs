@@ -1382,3 +1382,34 @@ fn the_results_list_the_first_200_discussions_and_count_every_matching_message()
     assert_eq!(app.results.discussions.len(), 200, "the first 200 discussions");
     assert!(app.results.discussions.iter().all(|d| d.hit.hits.len() == 2));
 }
+
+/// The index folder deleted under an open browser: the next reload fails, and the browser
+/// rebuilds the index from the archive (it said `index error: index in …` and stayed so until a
+/// log changed or `r` was pressed), then searches again.
+#[test]
+fn an_index_deleted_under_the_browser_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    let mut app = app_on(&demo_archive(), &index_dir, (100, 30));
+    typed(&mut app, "对账");
+    assert_eq!(app.results.total, 6);
+    std::fs::remove_dir_all(&index_dir).unwrap();
+    app.run(vec![Effect::Reload { always: false }]);
+    assert_eq!(app.take_effects(), vec![Effect::StartIndex], "rebuilt: {:?} {:?}", app.index, app.note);
+    assert_eq!(app.index, IndexStatus::Checking);
+    assert!(app.note.as_deref().is_some_and(|n| n.contains("rebuilding it from the archive")), "{:?}", app.note);
+    app.update(Action::Index(IndexEvent::Finished(Box::new(index(&demo_archive(), &index_dir)))));
+    assert_eq!(app.index, IndexStatus::Ready);
+    app.update(Action::ClearInput);
+    typed(&mut app, "对账");
+    assert_eq!((app.results.total, app.results.error.as_deref()), (6, None), "{:?}", app.results.error);
+    // A second failure right after a rebuild is shown, not rebuilt again in a loop.
+    std::fs::remove_dir_all(&index_dir).unwrap();
+    app.run(vec![Effect::Reload { always: false }]);
+    assert_eq!(app.take_effects(), vec![Effect::StartIndex]);
+    // (an update that said it rebuilt, and left no index to read)
+    let rebuilt = chatlore::index::Summary { rebuilt: Some("test".into()), ..Default::default() };
+    app.update(Action::Index(IndexEvent::Finished(Box::new(rebuilt))));
+    assert!(matches!(app.index, IndexStatus::Failed(_)), "{:?}", app.index);
+    assert!(app.take_effects().is_empty());
+}

@@ -375,3 +375,17 @@ fn chips_past_the_line_s_end_scroll_into_view_and_are_counted() {
     assert!(row.contains("[from:=老K-易结算-架构师 ×]") && row.contains('‹'), "{row}");
     assert!(!row.contains("group:payprod"), "{row}");
 }
+
+/// An index error is shown whole where there is room: it was cut at 38 columns (`index error:
+/// index in idx/gen-7df7d2…`), so its reason and file never showed.
+#[test]
+fn an_index_error_is_shown_whole_when_the_line_has_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = messages_app(&dir, (140, 24));
+    let error = "index in idx/gen-7df7d25983f03272: Failed to acquire Lockfile: No such file or directory";
+    app.index = chatlore::tui::app::IndexStatus::Failed(error.to_owned());
+    let screen = frame(&app);
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(status.contains(&format!("index error: {error}")), "{status}");
+    assert!(status.contains(" 138 hits"), "the left side keeps its count: {status}");
+}

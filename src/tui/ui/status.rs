@@ -18,7 +18,10 @@ const LEFT: u16 = 20;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let right_text = index_text(app);
-    let want = right_text.as_ref().map_or(RIGHT, |(t, _)| (t.width() as u16).min(RIGHT));
+    // An index error takes what it needs (its file and what to do are the point of it); the
+    // usual state at most RIGHT columns.
+    let most = if matches!(app.index, IndexStatus::Failed(_)) { u16::MAX } else { RIGHT };
+    let want = right_text.as_ref().map_or(RIGHT, |(t, _)| (t.width() as u16).min(most));
     // A column between the two sides, so that they never run together.
     let width = want.min(area.width.saturating_sub(LEFT + 1));
     let [left, _, right] =

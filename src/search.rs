@@ -6,6 +6,7 @@
 //! a whole, which needs no dictionary at query time.
 
 mod facets;
+mod highlight;
 mod scan;
 
 use crate::archive::Kind;
@@ -22,8 +23,10 @@ use crate::people::{Nickname, People};
 use crate::query::{Field, Filter, Query, TextTerm, Value};
 use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
-use crate::text::{find_folded_term, is_separator, normalise_for, TermFinder};
+use crate::text::{is_separator, TermFinder};
 use facets::FacetCollector;
+use highlight::{finders, highlights_found};
+pub use highlight::{highlights, snippet};
 use scan::{name, Copy, MessageScan};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
@@ -1434,121 +1437,6 @@ fn prefix_terms(searcher: &Searcher, field: tantivy::schema::Field, prefix: &[u8
     Ok(most)
 }
 
-/// Byte ranges of `text` to highlight: every occurrence of every term, matched as search
-/// matches it (folded, separators inside a term matching zero or more), or of a term with
-/// separators that does not occur, each of its parts; merged.
-pub fn highlights(text: &str, terms: &[&str]) -> Vec<Range<usize>> {
-    let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
-    highlights_folded(text, &folded)
-}
-
-/// [`highlights`] of terms already folded (see [`fold`]): a page folds its terms once, not
-/// once per hit.
-fn highlights_folded(text: &str, terms: &[String]) -> Vec<Range<usize>> {
-    highlights_found(text, terms, &finders(terms))
-}
-
-/// A [`TermFinder`] for each of `terms`: a page builds them once for all its hits.
-fn finders(terms: &[String]) -> Vec<TermFinder> {
-    terms.iter().map(|t| TermFinder::new(t)).collect()
-}
-
-/// [`highlights_folded`] with the terms' finders built.
-fn highlights_found(text: &str, terms: &[String], finders: &[TermFinder]) -> Vec<Range<usize>> {
-    if terms.is_empty() {
-        return Vec::new();
-    }
-    // Folded once, whatever the number of terms (a glossary entry brings several).
-    let folded = normalise_for(text, terms);
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    for (term, finder) in terms.iter().zip(finders) {
-        let found = finder.find(&folded);
-        if found.is_empty() && term.contains(is_separator) {
-            ranges
-                .extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_folded_term(&folded, w)));
-        } else {
-            ranges.extend(found);
-        }
-    }
-    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-    for r in ranges {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    merged
-}
-
-/// A one-line excerpt of `text` of at most `width` display columns around the first
-/// highlight, with the highlights moved into it. Line breaks become spaces; `…` marks cuts.
-pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String, Vec<Range<usize>>) {
-    let w = display_width;
-    let focus = highlights.first().map_or(0, |r| r.start);
-    // Start up to a third of the width before the first match, more if the rest is short.
-    // Counted only as far as it can matter: a rest as wide as the snippet leaves a third.
-    let mut rest = 0;
-    for c in text[focus..].chars() {
-        rest += w(c);
-        if rest >= width {
-            break;
-        }
-    }
-    let budget = (width / 3).max(width.saturating_sub(rest + 1));
-    let mut start = focus;
-    let mut lead = 0;
-    for (i, c) in text[..focus].char_indices().rev() {
-        if lead + w(c) > budget {
-            break;
-        }
-        lead += w(c);
-        start = i;
-    }
-    let mut out = String::with_capacity((text.len() - start).min(4 * width) + 6);
-    let mut map = Vec::with_capacity(width.min(text.len() - start) + 1); // (source byte, output byte) at each char
-    if start > 0 {
-        out.push('…');
-    }
-    let mut used = usize::from(start > 0);
-    let mut end = start;
-    for (i, c) in text[start..].char_indices().map(|(i, c)| (i + start, c)) {
-        let cw = w(c).max(usize::from(c == '\n' || c == '\t'));
-        if used + cw > width.saturating_sub(1) && i + c.len_utf8() < text.len() {
-            break;
-        }
-        map.push((i, out.len()));
-        out.push(if c.is_whitespace() { ' ' } else { c });
-        used += cw;
-        end = i + c.len_utf8();
-    }
-    map.push((end, out.len()));
-    if end < text.len() {
-        out.push('…');
-    }
-    let to_out = |b: usize| map.iter().find(|(s, _)| *s >= b).map_or(out.len(), |(_, o)| *o);
-    let ranges = highlights
-        .iter()
-        .filter(|r| r.end > start && r.start < end)
-        .map(|r| to_out(r.start.max(start))..to_out(r.end.min(end)))
-        .filter(|r| r.start < r.end)
-        .collect();
-    (out, ranges)
-}
-
-/// The columns `c` takes on a terminal, as `unicode_width` counts them (0 where it has no
-/// width); printable ASCII, the ideographs and the full-width forms, most of a Chinese text,
-/// without its table lookup (a test checks every one).
-#[inline]
-fn display_width(c: char) -> usize {
-    use unicode_width::UnicodeWidthChar;
-    match c {
-        ' '..='~' => 1,
-        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF01}'..='\u{FF60}' => 2,
-        _ => c.width().unwrap_or(0),
-    }
-}
-
 /// `query` (expanded by the glossary) with the terms that are forms of one concept joined into
 /// one term typed both ways: `长款 短款` then ranks as one subject, as it matches (each word
 /// expands to the other, so both find the same messages), not as two words a message says
@@ -1611,14 +1499,6 @@ pub(crate) mod tests {
     use super::*;
 
     #[test]
-    fn the_quick_widths_are_unicode_widths() {
-        use unicode_width::UnicodeWidthChar;
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            assert_eq!(display_width(c), c.width().unwrap_or(0), "U+{:04X}", u32::from(c));
-        }
-    }
-
-    #[test]
     fn an_alternative_holding_another_adds_nothing_to_a_union() {
         let alts = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
         let yl = alts(&["银联", "unionpay", "中国银联", "银联卡"]);
@@ -1653,38 +1533,6 @@ pub(crate) mod tests {
             text.contains("/idx is damaged") && text.contains("mid > len") && text.contains("chatlore index"),
             "{text}"
         );
-    }
-
-    #[test]
-    fn highlights_merge_and_fall_back_to_phrase_words() {
-        let t = "快捷支付和网联，快捷 支付，快捷甲支付";
-        let h = highlights(t, &["快捷 支付", "网联"]);
-        let shown: Vec<&str> = h.iter().map(|r| &t[r.clone()]).collect();
-        assert_eq!(shown, vec!["快捷支付", "网联", "快捷 支付"]);
-        let t = "快捷甲支付";
-        let shown: Vec<&str> = highlights(t, &["快捷 支付"]).into_iter().map(|r| &t[r]).collect();
-        assert_eq!(shown, vec!["快捷", "支付"]);
-        let t = "結售匯和ＰＯＳ";
-        let shown: Vec<&str> = highlights(t, &["结售汇", "pos"]).into_iter().map(|r| &t[r]).collect();
-        assert_eq!(shown, vec!["結售匯", "ＰＯＳ"]);
-        let h = highlights("快捷支付", &["快捷 支付"]);
-        assert_eq!(h, vec![0..12]);
-        assert_eq!(highlights("网联网联", &["网联", "联网"]), vec![0..12]);
-    }
-
-    #[test]
-    fn snippet_centres_on_the_first_match_and_moves_ranges() {
-        let text = format!("{}网联来了{}", "前".repeat(40), "后".repeat(40));
-        let h = highlights(&text, &["网联"]);
-        let (s, r) = snippet(&text, &h, 30);
-        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
-        assert_eq!(&s[r[0].clone()], "网联");
-        assert!(unicode_width::UnicodeWidthStr::width(s.as_str()) <= 31, "{s}");
-        let long_tail = format!("{}对账才发现的", "数据库".repeat(5));
-        assert!(!snippet(&long_tail, &highlights(&long_tail, &["对账"]), 80).0.starts_with('…'));
-        let (s, r) = snippet("短\n消息 pos", &highlights("短\n消息 pos", &["pos"]), 80);
-        assert_eq!(s, "短 消息 pos");
-        assert_eq!(&s[r[0].clone()], "pos");
     }
 
     /// What [`TopByKey`] replaces: tantivy's own top docs with the ranking key read per hit

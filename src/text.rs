@@ -196,26 +196,52 @@ pub fn quote_speaker_spans(text: &str) -> Vec<Range<usize>> {
 /// The longest speaker name [`quote_speaker_spans`] takes, with the white space around it.
 const QUOTE_NAME_CHARS: usize = 40;
 
-/// Byte ranges of `@nickname` mentions (up to the next white space, which for WeChat is often
-/// U+2005, or the `?` the archive's export wrote in place of U+2005): a mention names a person,
-/// not a topic.
+/// Byte ranges of `@nickname` mentions: a mention names a person, not a topic. A mention runs
+/// to the next white space (for WeChat often U+2005) or to the `?` the archive's export wrote in
+/// place of U+2005. A nickname may hold spaces (`@罗科勤 银联 风控产品经理?消息`): when the name
+/// before the first space is not a complete `name-company-role` nickname (no hyphen inside it)
+/// and a `?` or U+2005 follows within [`MENTION_NAME_CHARS`] characters of the `@`, with no
+/// punctuation, emoji code, line break or other `@` before it, the mention runs on to there.
 pub fn mention_spans(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if c == '@' {
-            let mut end = i + 1;
-            while let Some(&(j, d)) = iter.peek() {
-                if d.is_whitespace() || d == '?' {
-                    break;
-                }
-                end = j + d.len_utf8();
-                iter.next();
+    let mut from = 0;
+    while let Some(k) = text[from..].find('@') {
+        let start = from + k;
+        let name = &text[start + 1..];
+        let first = name.find(|d: char| d.is_whitespace() || d == '?').unwrap_or(name.len());
+        let mut end = start + 1 + first;
+        let spaced = name[first..].starts_with(|d: char| d.is_whitespace() && d != '\u{2005}');
+        if first > 0 && spaced && !complete_nickname(&name[..first]) {
+            let ends = name[first..]
+                .char_indices()
+                .take_while(|&(_, d)| {
+                    !matches!(
+                        d,
+                        '@' | '\n' | '[' | ',' | '!' | ':' | ';' | '，' | '。' | '！' | '？' | '：' | '；' | '、'
+                    )
+                })
+                .find(|&(_, d)| d == '?' || d == '\u{2005}')
+                .map(|(j, _)| first + j)
+                .filter(|&j| name[..j].chars().count() <= MENTION_NAME_CHARS);
+            if let Some(j) = ends {
+                end = start + 1 + j;
             }
-            out.push(i..end);
         }
+        out.push(start..end);
+        from = end.max(start + 1);
     }
     out
+}
+
+/// The longest nickname with spaces that [`mention_spans`] takes.
+const MENTION_NAME_CHARS: usize = 30;
+
+/// A nickname of the `name-company-role-city` form (a hyphen inside it, not at its end, where
+/// the name would go on: `@冯威-微保科技- COO`): what follows the space after it is the message,
+/// not more of the name.
+fn complete_nickname(name: &str) -> bool {
+    let hyphen = |c: char| c == '-' || c == '－';
+    !name.ends_with(hyphen) && name.chars().skip(1).any(hyphen)
 }
 
 #[cfg(test)]
@@ -261,6 +287,26 @@ mod tests {
         let t = "@龚晓冬-银商账户-产品-上海?对账文件怎么出";
         let spans: Vec<&str> = mention_spans(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(spans, vec!["@龚晓冬-银商账户-产品-上海"]);
+    }
+
+    /// Nicknames with spaces, as the archive writes them: the mention runs to the export's `?`
+    /// unless the name before the space is a complete `name-company-role` nickname, or
+    /// punctuation, an emoji code, another mention or more than 30 characters come first.
+    #[test]
+    fn mentions_with_spaces_run_to_the_exports_question_mark() {
+        let spans = |t: &str| mention_spans(t).into_iter().map(|r| t[r].to_owned()).collect::<Vec<_>>();
+        assert_eq!(spans("@罗科勤 银联 风控产品经理?谢谢"), vec!["@罗科勤 银联 风控产品经理"]);
+        assert_eq!(spans("@李艳鹏 - 蚂蚁 - 高级技术专家?预定"), vec!["@李艳鹏 - 蚂蚁 - 高级技术专家"]);
+        assert_eq!(spans("@冯威-微保科技- COO?做跨行代收付。"), vec!["@冯威-微保科技- COO"]);
+        assert_eq!(spans("@Summer 梁夏\u{2005}谢谢"), vec!["@Summer 梁夏"]);
+        assert_eq!(spans("@修-拉卡拉-产品-北京 叫什么APP?"), vec!["@修-拉卡拉-产品-北京"]);
+        assert_eq!(spans("@张三\u{2005}对账 怎么做?"), vec!["@张三"]);
+        assert_eq!(spans("@张三 对账怎么做，谁知道?"), vec!["@张三"]);
+        assert_eq!(spans("@张三 [强]?"), vec!["@张三"]);
+        assert_eq!(spans("@张三 @李四?好"), vec!["@张三", "@李四"]);
+        assert_eq!(spans(&format!("@张三 {}?", "很".repeat(28))), vec!["@张三"]);
+        assert_eq!(spans(&format!("@张三 {}?", "很".repeat(27)))[0].chars().count(), 31);
+        assert_eq!(spans("@ 好的?"), vec!["@"]);
     }
 
     #[test]

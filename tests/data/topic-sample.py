@@ -12,6 +12,9 @@ taxonomy order) then 200 untagged ones, all drawn with one random.Random(SEED) i
 2026-12: seed 20261205 (old export twice; excluding ../shared/eval/topic-judgments.tsv and
 topic-judgments-2026-11.tsv), 20261206 (new tags, old untagged; also -2026-12.tsv:precision1,recall1),
 20261207 (final export twice; also -2026-12.tsv:precision1,recall1,precision2,recall2).
+Sample 4 (session 11): seed 20261208, the export of d72feb8 twice, excluding
+../shared/eval/topic-judgments.tsv, topic-judgments-2026-11.tsv and
+-2026-12.tsv:precision1,recall1,precision2,recall2,precision3,recall3.
 """
 import json, random, sys
 

@@ -145,6 +145,12 @@ pub(crate) struct PeopleArgs {
     pub max_chars: Option<u32>,
 }
 
+/// The arguments of `topics` and `stats`: none. An argument given (`{"query": "跨境"}`, as if
+/// it filtered) is refused, as the other tools refuse one they do not take.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoArgs {}
+
 /// Most characters of the query an answer repeats.
 const QUERY_SHOWN: usize = 200;
 

@@ -1354,6 +1354,11 @@ fn the_search_box_and_lists_answer_every_editing_and_moving_key_of_the_table() {
     assert_eq!(app.focus, Focus::Results);
     app.update(Action::NextPane);
     assert_eq!(app.focus, Focus::Chips);
+    // Enter is not a removal (no key list says so): it goes back to the results, chip kept.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!((app.chips.len(), app.focus), (1, Focus::Results), "Enter kept the chip");
+    app.update(Action::NextPane);
+    assert_eq!(app.focus, Focus::Chips);
     key(&mut app, KeyCode::Delete);
     assert!(app.chips.is_empty(), "Delete: removes the selected chip");
 }

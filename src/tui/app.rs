@@ -695,10 +695,9 @@ impl App {
             (Focus::Chips, Action::Down) => {
                 self.chip_selected = (self.chip_selected + 1).min(self.chips.len().saturating_sub(1))
             }
-            (Focus::Chips, Action::RemoveChip | Action::Backspace | Action::Enter) => {
-                self.remove_chip(self.chip_selected)
-            }
-            (Focus::Chips, Action::Back) => self.focus = Focus::Results,
+            (Focus::Chips, Action::RemoveChip | Action::Backspace) => self.remove_chip(self.chip_selected),
+            // Enter on a chip is done with the chips (it removed the chip, which no key list said).
+            (Focus::Chips, Action::Back | Action::Enter) => self.focus = Focus::Results,
             (_, Action::NextPane) => self.cycle_focus(true),
             (_, Action::PrevPane) => self.cycle_focus(false),
             _ => {}

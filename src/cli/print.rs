@@ -237,6 +237,8 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     for (rank, e) in who.experts.iter().take(limit).enumerate() {
         let evidence = &e.hits[..e.hits.len().min(EVIDENCE)];
+        // Filters alone rank no one: no score, and the hits are the newest, not the best.
+        let weighed = |v| (!who.by_messages).then_some(v);
         if json {
             let value = serde_json::json!({
                 "rank": rank + 1,
@@ -244,8 +246,8 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
                 "name": e.person.name,
                 "company": e.person.company,
                 "aliases": e.person.aliases,
-                "score": e.score,
-                "best_hits": e.hits.len(),
+                "score": weighed(e.score),
+                "best_hits": (!who.by_messages).then_some(e.hits.len()),
                 "matching_messages": e.matching,
                 "evidence": evidence.iter().map(|h| serde_json::json!({
                     "path": h.path,
@@ -256,7 +258,7 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
                     "group": h.group,
                     "speaker": h.speaker,
                     "text": h.text,
-                    "score": h.score,
+                    "score": weighed(h.score),
                 })).collect::<Vec<_>>(),
             });
             serde_json::to_writer(&mut out, &value)?;
@@ -414,8 +416,8 @@ fn markdown_hits(out: &mut impl Write, groups: &BTreeMap<String, String>, hits: 
 
 pub fn stats(engine: &Engine, json: bool) -> Result<()> {
     let all = engine.facets(&Query::default())?;
-    let directory = engine.directory()?;
-    let companies = directory.companies();
+    // As `org:=COMPANY` counts them: a person's company applies to all their nicknames.
+    let companies = Facets::top(&all.companies, usize::MAX);
     let handle = engine.handle();
     let meta = &handle.meta;
     let mut out = io::BufWriter::new(io::stdout().lock());

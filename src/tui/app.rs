@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 /// How long to wait before trying again when another process is indexing.
 const BUSY_RETRY: Duration = Duration::from_secs(2);
 /// Recent searches kept.
-const RECENT_MAX: usize = 50;
+pub(crate) const RECENT_MAX: usize = 50;
 /// How often the open index is checked for commits made by other processes.
 const RELOAD_EVERY: Duration = Duration::from_secs(2);
 

@@ -249,6 +249,42 @@ impl People {
         out
     }
 
+    /// Messages per company as `org:=COMPANY` finds them, from messages per nickname: a
+    /// nickname's messages count for every company that a nickname of its person names (a
+    /// person's company applies to all their nicknames; `company_of` parses one), companies
+    /// differing only in case as one (spelt as the most messages spell it).
+    pub fn companies<'c>(
+        &self,
+        counts: &BTreeMap<String, u64>,
+        company_of: impl Fn(&str) -> Option<&'c str>,
+    ) -> BTreeMap<String, u64> {
+        // Lowercased company → (count, spellings with their own nicknames' messages).
+        let mut by: BTreeMap<String, (u64, BTreeMap<&'c str, u64>)> = BTreeMap::new();
+        for (nick, &n) in counts {
+            let aliases: Vec<&str> = match self.of(nick) {
+                Some(p) => p.aliases.iter().map(String::as_str).collect(),
+                None => vec![nick.as_str()],
+            };
+            let mut of_person: BTreeSet<String> = BTreeSet::new();
+            for alias in aliases {
+                if let Some(c) = company_of(alias) {
+                    if of_person.insert(c.to_lowercase()) {
+                        by.entry(c.to_lowercase()).or_default().0 += n;
+                    }
+                }
+            }
+            if let Some(c) = company_of(nick) {
+                *by.entry(c.to_lowercase()).or_default().1.entry(c).or_default() += n;
+            }
+        }
+        by.into_iter()
+            .filter_map(|(key, (n, spellings))| {
+                let spelt = spellings.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)));
+                Some((spelt.map_or(key, |(s, _)| s.to_owned()), n)).filter(|(_, n)| *n > 0)
+            })
+            .collect()
+    }
+
     /// The people behind `nicknames` (a discussion's participants), each once, in order.
     pub fn labels(&self, nicknames: &[String]) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

@@ -158,6 +158,8 @@ pub struct Facets {
     /// Person label → messages; a message the export holds under two of a person's
     /// nicknames counts once.
     pub people: BTreeMap<String, u64>,
+    /// Company → messages, as `org:=COMPANY` counts them (see [`People::companies`]).
+    pub companies: BTreeMap<String, u64>,
     /// Nickname → its messages that repeat a copy already counted for the same person.
     #[serde(skip)]
     repeats: BTreeMap<String, u64>,
@@ -742,6 +744,10 @@ impl State {
             *facets.people.entry(known.people.label_of(nick).to_owned()).or_default() += n.saturating_sub(repeated);
         }
         facets.people.retain(|_, n| *n > 0);
+        let nicknames = self.nicknames()?;
+        let company: HashMap<&str, &str> =
+            nicknames.entries.iter().filter_map(|(s, _)| Some((s.nickname.as_str(), s.company.as_deref()?))).collect();
+        facets.companies = known.people.companies(&facets.speakers, |nick| company.get(nick).copied());
         Ok(facets)
     }
 
@@ -949,23 +955,25 @@ impl State {
                 let nicknames = self.nicknames()?;
                 let people = self.people()?;
                 // `from:=NAME`: that nickname or that person's label exactly, not every one
-                // holding it (the browser's speaker chips: `from:Tim` is three people).
-                let exact = value.strip_prefix('=').filter(|v| !v.is_empty() && filter.field == Field::From);
-                let (matching, what) = match exact {
-                    Some(name) => {
+                // holding it (the browser's speaker chips: `from:Tim` is three people);
+                // `org:=NAME`: that company exactly (the company chips: `org:银联` is 银联电子 too).
+                let exact = value.strip_prefix('=').filter(|v| !v.is_empty());
+                let (matching, what) = match (exact, filter.field) {
+                    (Some(name), Field::From) => {
                         let name = name.to_lowercase();
                         let labelled = people.persons.iter().filter(|p| p.label.to_lowercase() == name);
                         let mut matching = nicknames.matching_exactly(&name);
                         matching.extend(labelled.flat_map(|p| p.aliases.iter().map(String::as_str)));
                         (matching, "nickname or person")
                     }
-                    None if filter.field == Field::From => (nicknames.matching_from(value), "nickname or name"),
-                    None => (nicknames.matching_org(value), "company"),
+                    (Some(name), _) => (nicknames.matching_org_exactly(name), "company"),
+                    (None, Field::From) => (nicknames.matching_from(value), "nickname or name"),
+                    (None, _) => (nicknames.matching_org(value), "company"),
                 };
                 if matching.is_empty() {
                     if exact.is_some() {
                         return Err(SearchError::NoSpeaker {
-                            key: "from",
+                            key: filter.field.key(),
                             what,
                             value: value.to_owned(),
                             hint: "; `=` names one exactly)".to_owned(),

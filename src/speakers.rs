@@ -4,8 +4,6 @@
 //! Parsing is best effort; `from:` also matches the raw nickname, so nothing depends on it
 //! being right.
 
-use std::collections::BTreeMap;
-
 /// What a nickname says about its owner.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Speaker {
@@ -348,21 +346,15 @@ impl Directory {
         self.select(|s| s.company.as_ref().is_some_and(|c| c.to_lowercase().contains(&q)))
     }
 
-    fn select(&self, pred: impl Fn(&Speaker) -> bool) -> Vec<&str> {
-        self.entries.iter().filter(|(s, _)| pred(s)).map(|(s, _)| s.nickname.as_str()).collect()
+    /// Nicknames whose parsed company is `company` (case-insensitive): `org:=银联`, not
+    /// 银联电子 or 银联商务 as `org:银联` has it.
+    pub fn matching_org_exactly(&self, company: &str) -> Vec<&str> {
+        let q = company.to_lowercase();
+        self.select(|s| s.company.as_ref().is_some_and(|c| c.to_lowercase() == q))
     }
 
-    /// Companies with the number of messages of their people, most first.
-    pub fn companies(&self) -> Vec<(String, u64)> {
-        let mut by: BTreeMap<&str, u64> = BTreeMap::new();
-        for (s, c) in &self.entries {
-            if let Some(company) = &s.company {
-                *by.entry(company).or_default() += c;
-            }
-        }
-        let mut v: Vec<(String, u64)> = by.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        v
+    fn select(&self, pred: impl Fn(&Speaker) -> bool) -> Vec<&str> {
+        self.entries.iter().filter(|(s, _)| pred(s)).map(|(s, _)| s.nickname.as_str()).collect()
     }
 }
 
@@ -411,6 +403,8 @@ mod tests {
         assert_eq!(d.matching_from("aaron"), vec!["Aaron-携程金融支付PL"]);
         assert_eq!(d.matching_org("携程"), vec!["Aaron-携程金融支付PL"]);
         assert!(d.matching_org("招行").is_empty());
-        assert_eq!(d.companies()[0], ("民生金服".to_owned(), 10));
+        assert_eq!(d.matching_org("民生"), vec!["张泽雄-民生金服 项目总监"]);
+        assert!(d.matching_org_exactly("民生").is_empty());
+        assert_eq!(d.matching_org_exactly("民生金服"), vec!["张泽雄-民生金服 项目总监"]);
     }
 }

@@ -707,3 +707,80 @@ fn the_archive_and_index_default_to_the_current_folder_or_the_environment() {
     assert!(index.join("chatlore-meta.json").is_file(), "CHATLORE_INDEX was built");
     assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 1, "nothing else: no ./index");
 }
+
+/// The Markdown notes file shows every message as written: a message's own `**`, `_`, `<b>`,
+/// `&amp;`, `[link](…)`, a line starting `- ` or `1. ` or four spaces, a `# ` heading or a
+/// `===` underline is text, not formatting, and the only bold in a quote is the matched terms.
+#[test]
+fn markdown_notes_show_messages_as_written() {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let (_dir, arch, idx) = demo_copy();
+    let tricky = [
+        "对账**别**按_汇总_对，<b>分开</b> &amp; [看](http://x) `code` a|b ~~删~~ \\n !",
+        "对账清单：\n- 第一步\n1. 第二步\n    缩进四格\n# 不是标题\n===",
+    ];
+    let messages: Vec<(&str, &str, &str)> =
+        tricky.iter().enumerate().map(|(i, t)| (["10:00:00", "10:01:00"][i], "甲*乙_丙", *t)).collect();
+    write(&arch, "payprod/_posts/2019-02-01-chat.markdown", log("2019-02-01", &messages));
+    let json = chatlore(&arch, &idx, &["search", "--json", "date:2019-02-01", "对账"]);
+    let texts: Vec<String> = stdout(&json)
+        .lines()
+        .map(|l| {
+            // A quote shows the text, then its links.
+            let hit: serde_json::Value = serde_json::from_str(l).unwrap();
+            let urls = hit["urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap().to_owned());
+            std::iter::once(hit["text"].as_str().unwrap().to_owned()).chain(urls).collect::<String>()
+        })
+        .collect();
+    assert_eq!(texts.len(), 2, "{}", stdout(&json));
+    let md = chatlore(&arch, &idx, &["search", "--format", "md", "date:2019-02-01", "对账"]);
+    assert_eq!(md.status.code(), Some(0), "{}", stderr(&md));
+    let md = stdout(&md);
+    // Each quote's text, and what is bold inside quotes and in the speaker lines.
+    let (mut quotes, mut bold_in_quotes, mut speakers) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut depth, mut strong, mut code_blocks, mut lists, mut headings) = (0, false, 0, 0, 0);
+    let (mut current, mut in_bold) = (String::new(), String::new());
+    for event in Parser::new(&md) {
+        match event {
+            Event::Start(Tag::BlockQuote(_)) => depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => {
+                depth -= 1;
+                quotes.push(std::mem::take(&mut current));
+            }
+            Event::Start(Tag::Strong) => strong = true,
+            Event::End(TagEnd::Strong) => {
+                strong = false;
+                let bold = std::mem::take(&mut in_bold);
+                if depth > 0 {
+                    bold_in_quotes.push(bold)
+                } else {
+                    speakers.push(bold)
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => code_blocks += 1,
+            Event::Start(Tag::List(_)) => lists += 1,
+            Event::Start(Tag::Heading { .. }) if depth > 0 => headings += 1,
+            Event::Text(t) | Event::Code(t) => {
+                if depth > 0 {
+                    current.push_str(&t);
+                }
+                if strong {
+                    in_bold.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if depth > 0 => current.push('\n'),
+            Event::Html(t) | Event::InlineHtml(t) => panic!("raw HTML in the notes: {t}\n{md}"),
+            _ => {}
+        }
+    }
+    assert_eq!((code_blocks, lists, headings), (0, 0, 0), "{md}");
+    assert!(bold_in_quotes.iter().all(|b| b == "对账"), "{bold_in_quotes:?}\n{md}");
+    assert_eq!(bold_in_quotes.len(), 2, "{md}");
+    assert!(speakers.iter().all(|s| s.ends_with("甲*乙_丙")), "{speakers:?}\n{md}");
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    let mut shown: Vec<String> = quotes.iter().map(|q| squash(q)).collect();
+    let mut want: Vec<String> = texts.iter().map(|t| squash(t)).collect();
+    shown.sort();
+    want.sort();
+    assert_eq!(shown, want, "{md}");
+}

@@ -168,6 +168,10 @@ async def check(session, real):
                "a nickname with `，` after from: is found whole", text_of(whole)[:500])
     topics = await session.call_tool("topics", {})
     expect(len(topics.structured_content["topics"]) == 14, "topics lists the taxonomy")
+    bare = await session.call_tool("stats")
+    expect(not bare.is_error and bare.structured_content["messages"] > 0, "stats answers a call without arguments")
+    for tool in ("topics", "stats"):
+        await refused(session, tool, {"query": "跨境"}, "unknown field", f"{tool} refuses an argument it does not take")
     stats = await session.call_tool("stats", {})
     expect(stats.structured_content["messages"] > 0 and "messages" in text_of(stats), "stats answers")
     if real:

@@ -381,6 +381,11 @@ fn people_of_filters_alone_are_ranked_by_their_matching_messages() {
     let ranked: Vec<(&str, u64)> =
         rows.iter().map(|r| (r["person"].as_str().unwrap(), r["matching_messages"].as_u64().unwrap())).collect();
     assert_eq!(ranked, vec![("王大锤", 150), ("李小龙", 120)], "most messages under the filters first");
+    // No score, and no "best hits": 李小龙's 120 were only the newest of the 200 looked at.
+    for r in &rows {
+        assert!(r["score"].is_null() && r["best_hits"].is_null(), "{r}");
+        assert!(r["evidence"].as_array().unwrap().iter().all(|e| e["score"].is_null()), "{r}");
+    }
     let human = chatlore(&archive, &index, &["people", "group:g"]);
     let text = stdout(&human);
     assert!(text.starts_with("1. 王大锤") && !text.contains("score 0.0"), "{text}");
@@ -493,4 +498,53 @@ fn a_speaker_chip_is_that_person_exactly() {
     let who = app.insight_rows(chatlore::tui::action::InsightSection::Speakers);
     let tim = who.iter().find(|r| r.label == "Tim").expect("Tim asked about 结售汇");
     assert_eq!(tim.filter.to_string(), "from:=Tim");
+}
+
+/// `org:=COMPANY` (the browser's company chips) is that company exactly, with all the
+/// nicknames of its people; `org:` alone is part of a company's name.
+#[test]
+fn org_with_equals_is_that_company_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    assert_eq!(total(&engine, "org:银商"), 3, "part of 银商账户: 龚晓冬's three messages");
+    assert_eq!(total(&engine, "org:=银商账户"), 3, "龚晓冬's bare nickname too");
+    assert_eq!(total(&engine, "org:=滴滴"), 4, "龚正, and Ark, the same person");
+    let err = engine.search(&Query::parse("org:=银商").unwrap(), Page::default()).err().unwrap().to_string();
+    assert!(err.contains("company holds `=银商`") && err.contains("`org:`"), "{err}");
+    // `stats` counts a company as `org:=` finds it (it counted 龚晓冬's one message under a
+    // nickname naming 银商账户).
+    let stats = chatlore(&dir.path().join("archive"), &dir.path().join("index"), &["stats", "--json"]);
+    let v: Value = serde_json::from_str(&stdout(&stats)).unwrap();
+    let companies = v["top_companies"].as_array().unwrap();
+    assert!(companies.contains(&serde_json::json!(["银商账户", 3])), "{companies:?}");
+    assert!(companies.contains(&serde_json::json!(["滴滴", 4])), "{companies:?}");
+}
+
+/// A speaker row counts what its chip finds: `from:=NICKNAME` is that nickname's person, so the
+/// row of 龚晓冬's nickname with a company counts all three of 龚晓冬's messages (it counted the
+/// one posted under it, and the chip then found three; on the real archive 6,715 and 8,719).
+#[test]
+fn a_speaker_row_counts_its_person_as_its_chip_finds_them() {
+    use chatlore::tui::action::{Action, FilterTab};
+    let dir = tempfile::tempdir().unwrap();
+    let _engine = engine(&dir);
+    let mut app = common::tui::TestApp::new(&dir.path().join("archive"), &dir.path().join("index"), (100, 30));
+    app.start();
+    app.take_effects();
+    app.update(Action::OpenFilters(Some(FilterTab::Speakers)));
+    let rows = app.filter_rows(FilterTab::Speakers, "");
+    let counts: Vec<(&str, u64)> = rows.iter().map(|r| (r.label.as_str(), r.count)).collect();
+    for (nickname, person) in [("龚晓冬", 3), ("龚晓冬-银商账户-产品-上海", 3), ("Tim", 1), ("Ark", 4)] {
+        assert!(counts.contains(&(nickname, person)), "{nickname}: {counts:?}");
+    }
+    let at = rows.iter().position(|r| r.label == "龚晓冬-银商账户-产品-上海").unwrap();
+    for _ in 0..at {
+        app.update(Action::Down);
+    }
+    app.update(Action::Enter);
+    assert_eq!(app.chips[0].to_string(), "from:=龚晓冬-银商账户-产品-上海");
+    assert_eq!(app.results.total as u64, rows[at].count, "the chip finds what the row counted");
+    // Typed, the fuzzy rows count the same way.
+    let typed = app.filter_rows(FilterTab::Speakers, "龚晓冬");
+    assert!(typed.iter().all(|r| r.count == 3), "{typed:?}");
 }

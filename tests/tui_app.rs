@@ -218,6 +218,13 @@ fn help_opens_from_anywhere_filters_in_both_languages_and_enter_runs_the_key() {
     let rows = keymap::help_rows(&filter.text);
     assert_eq!(rows.iter().map(|b| b.keys_label()).collect::<Vec<_>>(), vec!["i"]);
     assert_eq!(keymap::help_rows("WHO KNOWS").len(), 1, "English, any case");
+    // The words of the hint under the search line (`f filters, s speakers, t topics, d dates,
+    // D days`) each find their key; plurals found nothing but `filters`.
+    for (word, label) in [("filters", "f"), ("speakers", "s"), ("topics", "t"), ("dates", "d"), ("days", "D")] {
+        let labels: Vec<String> = keymap::help_rows(word).iter().map(|b| b.keys_label()).collect();
+        assert!(labels.iter().any(|l| l == label), "{word}: {labels:?}");
+    }
+    assert!(keymap::help_rows("searches").iter().any(|b| b.keys_label() == "B"), "saved searches");
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.overlay, Some(Overlay::Insights { .. })), "Enter ran i");
 }
@@ -673,8 +680,41 @@ fn the_companies_tab_filters_by_org() {
     assert!(app.filter_rows(FilterTab::Companies, &typed).iter().any(|r| r.label == top.label));
     app.update(Action::Enter);
     assert_eq!(app.chips.len(), 1);
-    assert_eq!(app.chips[0].to_string(), format!("org:{}", top.label));
+    assert_eq!(app.chips[0].to_string(), format!("org:={}", top.label));
     assert_eq!(app.results.total as u64, top.count, "the chip finds what the tab counted");
+}
+
+/// A company chip is that company, not every one whose name holds it (`org:银联` is 银联电子
+/// too), and the tab counts what the chip then finds: a person's company applies to all their
+/// nicknames, so 张三's bare nickname counts for 银联 as it matches `org:=银联`.
+#[test]
+fn a_company_chip_finds_that_company_exactly_and_what_the_tab_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    let messages = [
+        ("09:00:00", "张三丰-银联-产品", "银联的二维码规范出来了"),
+        ("09:01:00", "张三丰", "我再补充一下条码的细节"),
+        ("09:02:00", "李四光-银联电子", "银联电子这边也在跟进"),
+        ("09:03:00", "李四光-银联电子", "下周发布"),
+        ("09:04:00", "王五-银联商务", "收单这边没问题"),
+    ];
+    write(&archive, "g/_posts/2018-03-01-chat.markdown", log("2018-03-01", &messages));
+    let mut app = app_on(&archive, &dir.path().join("index"), (100, 30));
+    app.update(Action::OpenFilters(Some(FilterTab::Companies)));
+    let rows = app.filter_rows(FilterTab::Companies, "");
+    let counts: Vec<(&str, u64)> = rows.iter().map(|r| (r.label.as_str(), r.count)).collect();
+    assert_eq!(counts, [("银联", 2), ("银联电子", 2), ("银联商务", 1)]);
+    app.update(Action::Enter);
+    assert_eq!(app.chips.iter().map(ToString::to_string).collect::<Vec<_>>(), ["org:=银联"]);
+    assert_eq!(app.results.total, 2, "张三丰's two nicknames, not 银联电子 or 银联商务");
+    app.update(Action::FocusSearch);
+    app.update(Action::Backspace);
+    assert!(app.chips.is_empty());
+    app.update(Action::OpenFilters(Some(FilterTab::Companies)));
+    app.update(Action::Down);
+    app.update(Action::Enter);
+    assert_eq!(app.chips[0].to_string(), "org:=银联电子");
+    assert_eq!(app.results.total, 2);
 }
 
 #[test]
@@ -1314,6 +1354,11 @@ fn the_search_box_and_lists_answer_every_editing_and_moving_key_of_the_table() {
     assert_eq!(app.focus, Focus::Results);
     app.update(Action::NextPane);
     assert_eq!(app.focus, Focus::Chips);
+    // Enter is not a removal (no key list says so): it goes back to the results, chip kept.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!((app.chips.len(), app.focus), (1, Focus::Results), "Enter kept the chip");
+    app.update(Action::NextPane);
+    assert_eq!(app.focus, Focus::Chips);
     key(&mut app, KeyCode::Delete);
     assert!(app.chips.is_empty(), "Delete: removes the selected chip");
 }
@@ -1341,4 +1386,35 @@ fn the_results_list_the_first_200_discussions_and_count_every_matching_message()
     assert_eq!(app.results.total, 460, "the status bar's count: every matching message");
     assert_eq!(app.results.discussions.len(), 200, "the first 200 discussions");
     assert!(app.results.discussions.iter().all(|d| d.hit.hits.len() == 2));
+}
+
+/// The index folder deleted under an open browser: the next reload fails, and the browser
+/// rebuilds the index from the archive (it said `index error: index in …` and stayed so until a
+/// log changed or `r` was pressed), then searches again.
+#[test]
+fn an_index_deleted_under_the_browser_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    let mut app = app_on(&demo_archive(), &index_dir, (100, 30));
+    typed(&mut app, "对账");
+    assert_eq!(app.results.total, 6);
+    std::fs::remove_dir_all(&index_dir).unwrap();
+    app.run(vec![Effect::Reload { always: false }]);
+    assert_eq!(app.take_effects(), vec![Effect::StartIndex], "rebuilt: {:?} {:?}", app.index, app.note);
+    assert_eq!(app.index, IndexStatus::Checking);
+    assert!(app.note.as_deref().is_some_and(|n| n.contains("rebuilding it from the archive")), "{:?}", app.note);
+    app.update(Action::Index(IndexEvent::Finished(Box::new(index(&demo_archive(), &index_dir)))));
+    assert_eq!(app.index, IndexStatus::Ready);
+    app.update(Action::ClearInput);
+    typed(&mut app, "对账");
+    assert_eq!((app.results.total, app.results.error.as_deref()), (6, None), "{:?}", app.results.error);
+    // A second failure right after a rebuild is shown, not rebuilt again in a loop.
+    std::fs::remove_dir_all(&index_dir).unwrap();
+    app.run(vec![Effect::Reload { always: false }]);
+    assert_eq!(app.take_effects(), vec![Effect::StartIndex]);
+    // (an update that said it rebuilt, and left no index to read)
+    let rebuilt = chatlore::index::Summary { rebuilt: Some("test".into()), ..Default::default() };
+    app.update(Action::Index(IndexEvent::Finished(Box::new(rebuilt))));
+    assert!(matches!(app.index, IndexStatus::Failed(_)), "{:?}", app.index);
+    assert!(app.take_effects().is_empty());
 }

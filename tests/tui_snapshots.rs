@@ -212,7 +212,10 @@ fn the_status_bar_keeps_its_two_sides_apart_at_any_width() {
         let status = screen.lines().last().expect("a status line").to_owned();
         assert!(status.contains(" index ✓"), "{width}: {status}");
         assert!(status.contains(note) || status.contains("… index ✓"), "{width}: {status}");
-        if width >= 70 {
+        // From 80 columns (the smallest the browser is made for) the note fits whole beside
+        // the hit count, which it no longer replaces.
+        assert!(status.starts_with("\" 138 hits"), "{width}: {status}");
+        if width >= 80 {
             assert!(status.contains(note) && status.contains("index ✓ 11 logs · 138 msgs"), "{width}: {status}");
         }
     }
@@ -328,4 +331,61 @@ fn counts_of_one_are_singular_in_the_browser() {
     for wrong in ["1 msgs", "1 people", "1 logs", "1 days", "1 hits"] {
         assert!(!shown.contains(wrong) && !days.contains(wrong), "{wrong}: {shown}{days}");
     }
+}
+
+/// A chip added from the filter pane changes the results: the status bar counts them, with
+/// what was added beside the count (the note once took the count's place until the next key).
+#[test]
+fn the_status_bar_counts_the_hits_after_a_chip_is_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = messages_app(&dir, (100, 24));
+    typed(&mut app, "对账");
+    app.update(Action::Enter);
+    let status = |app: &App| frame(app).lines().last().unwrap_or_default().to_owned();
+    assert!(status(&app).contains("6 hits"), "{}", status(&app));
+    app.update(Action::OpenFilters(Some(FilterTab::Groups)));
+    typed(&mut app, "crossborder");
+    app.update(Action::Enter);
+    assert_eq!(app.chips.len(), 1);
+    let line = status(&app);
+    assert!(line.contains(&format!(" {} hits · added group:", app.results.total)), "{line}");
+    assert!(app.results.total < 6, "the chip narrowed the results: {line}");
+}
+
+/// More chips than the line holds: the selected one scrolls into view and the line says how
+/// many are out of it (the row was cut at its end, so `l` walked the selection off screen and
+/// `x` removed a chip the reader could not see).
+#[test]
+fn chips_past_the_line_s_end_scroll_into_view_and_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = messages_app(&dir, (80, 24));
+    let query = "group:payprod topic:routing topic:对账差错 date:2017-08 kind:text from:=陈默 org:=银信支付 from:=老K-易结算-架构师";
+    app.chips = chatlore::query::Query::parse(query).unwrap().filters;
+    app.update(Action::Enter);
+    let chips_row = |app: &App| frame(app).lines().nth(1).unwrap_or_default().to_owned();
+    let row = chips_row(&app);
+    assert!(row.contains("[group:payprod ×]") && row.contains('›') && !row.contains("老K"), "{row}");
+    app.update(Action::NextPane);
+    assert_eq!(app.focus, chatlore::tui::app::Focus::Chips);
+    for _ in 0..7 {
+        app.update(Action::Down);
+    }
+    assert_eq!(app.chip_selected, 7);
+    let row = chips_row(&app);
+    assert!(row.contains("[from:=老K-易结算-架构师 ×]") && row.contains('‹'), "{row}");
+    assert!(!row.contains("group:payprod"), "{row}");
+}
+
+/// An index error is shown whole where there is room: it was cut at 38 columns (`index error:
+/// index in idx/gen-7df7d2…`), so its reason and file never showed.
+#[test]
+fn an_index_error_is_shown_whole_when_the_line_has_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = messages_app(&dir, (140, 24));
+    let error = "index in idx/gen-7df7d25983f03272: Failed to acquire Lockfile: No such file or directory";
+    app.index = chatlore::tui::app::IndexStatus::Failed(error.to_owned());
+    let screen = frame(&app);
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(status.contains(&format!("index error: {error}")), "{status}");
+    assert!(status.contains(" 138 hits"), "the left side keeps its count: {status}");
 }

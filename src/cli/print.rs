@@ -237,6 +237,8 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     for (rank, e) in who.experts.iter().take(limit).enumerate() {
         let evidence = &e.hits[..e.hits.len().min(EVIDENCE)];
+        // Filters alone rank no one: no score, and the hits are the newest, not the best.
+        let weighed = |v| (!who.by_messages).then_some(v);
         if json {
             let value = serde_json::json!({
                 "rank": rank + 1,
@@ -244,8 +246,8 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
                 "name": e.person.name,
                 "company": e.person.company,
                 "aliases": e.person.aliases,
-                "score": e.score,
-                "best_hits": e.hits.len(),
+                "score": weighed(e.score),
+                "best_hits": (!who.by_messages).then_some(e.hits.len()),
                 "matching_messages": e.matching,
                 "evidence": evidence.iter().map(|h| serde_json::json!({
                     "path": h.path,
@@ -256,7 +258,7 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
                     "group": h.group,
                     "speaker": h.speaker,
                     "text": h.text,
-                    "score": h.score,
+                    "score": weighed(h.score),
                 })).collect::<Vec<_>>(),
             });
             serde_json::to_writer(&mut out, &value)?;
@@ -344,11 +346,16 @@ fn marked(text: &str, ranges: &[Range<usize>], color: bool) -> String {
     wrap(text, ranges, if color { (MATCH_ON, OFF) } else { ("", "") })
 }
 
-fn wrap(text: &str, ranges: &[Range<usize>], (on, off): (&str, &str)) -> String {
+fn wrap(text: &str, ranges: &[Range<usize>], marks: (&str, &str)) -> String {
+    wrap_with(text, ranges, marks, |piece| clean(piece).into_owned())
+}
+
+/// [`wrap`] with each piece between the marks made safe by `safe`.
+fn wrap_with(text: &str, ranges: &[Range<usize>], (on, off): (&str, &str), safe: impl Fn(&str) -> String) -> String {
     let mut s = String::with_capacity(text.len() + ranges.len() * 8);
     let mut at = 0;
     // Cleaned piece by piece: the ranges are byte offsets into the raw text.
-    let piece = |r: Range<usize>| clean(text.get(r).unwrap_or_default());
+    let piece = |r: Range<usize>| safe(text.get(r).unwrap_or_default());
     for r in ranges {
         s.push_str(&piece(at..r.start));
         s.push_str(on);
@@ -358,6 +365,57 @@ fn wrap(text: &str, ranges: &[Range<usize>], (on, off): (&str, &str)) -> String 
     }
     s.push_str(&piece(at..text.len()));
     s
+}
+
+/// `text` as literal Markdown text: every ASCII punctuation sign that can open or close
+/// emphasis, code, a link, raw HTML, an entity or a table cell gets a backslash (CommonMark lets
+/// any ASCII punctuation be escaped), so a message saying `**`, `<b>` or `&amp;` reads as written.
+fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' | '!') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A one-line field ([`clean_line`]) as literal Markdown text ([`md_escape`]).
+fn md_line(text: &str) -> String {
+    md_escape(&clean_line(text))
+}
+
+/// A line of already escaped Markdown text made safe at the start of a block: its leading
+/// white space dropped (four spaces would make it code) and a list, heading-underline or
+/// ordered-list marker escaped (`- `, `+ `, `===`, `1. `), so a message's own line stays text.
+fn md_line_start(line: &str) -> String {
+    let line = line.trim_start();
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let at = if line.starts_with(['-', '+', '=']) {
+        Some(0)
+    } else if (1..=9).contains(&digits) && line[digits..].starts_with(['.', ')']) {
+        Some(digits)
+    } else {
+        None
+    };
+    match at {
+        Some(at) => format!("{}\\{}", &line[..at], &line[at..]),
+        None => line.to_owned(),
+    }
+}
+
+/// `text` as a Markdown code span: shown as written, whatever backticks it holds.
+fn code_span(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// `20 of 718 hits`, saying how many more messages the page shows as exact copies folded
@@ -379,7 +437,7 @@ fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results, n
     let groups = &handle.meta.groups;
     let q: Vec<String> =
         query.terms.iter().map(|t| t.text.clone()).chain(query.filters.iter().map(ToString::to_string)).collect();
-    writeln!(out, "# chatlore: {}\n", clean_line(&q.join(" ")))?;
+    writeln!(out, "# chatlore: {}\n", md_line(&q.join(" ")))?;
     writeln!(out, "{}.\n", shown_of(r))?;
     markdown_hits(out, groups, &r.hits)?;
     if !near.is_empty() {
@@ -395,17 +453,26 @@ fn markdown_hits(out: &mut impl Write, groups: &BTreeMap<String, String>, hits: 
         let day = (h.date, h.group.as_str());
         if last_day != Some(day) {
             let name = groups.get(&h.group).map_or(h.group.clone(), |n| format!("{n} ({})", h.group));
-            writeln!(out, "## {} · {}\n", h.date, clean_line(&name))?;
+            writeln!(out, "## {} · {}\n", h.date, md_line(&name))?;
             last_day = Some(day);
         }
-        let body = if h.text.is_empty() { placeholder(h) } else { wrap(&h.text, &h.highlights, ("**", "**")) };
-        let (speaker, path) = (clean_line(&h.speaker), clean_line(&h.path));
-        writeln!(out, "**{} {speaker}**{} ({path}:{})\n", h.time_label(), also(h), h.line)?;
+        let body = if h.text.is_empty() {
+            md_line(&placeholder(h))
+        } else {
+            wrap_with(&h.text, &h.highlights, ("**", "**"), |piece| md_escape(&clean(piece)))
+        };
+        let path = code_span(&format!("{}:{}", clean_line(&h.path), h.line));
+        writeln!(out, "**{} {}**{} ({path})\n", h.time_label(), md_line(&h.speaker), md_line(&also(h)))?;
         for line in body.lines() {
-            writeln!(out, "> {line}")?;
+            writeln!(out, "> {}", md_line_start(line))?;
         }
         for url in &h.urls {
-            writeln!(out, ">\n> <{}>", clean_line(url))?;
+            let url = clean_line(url);
+            if url.contains(|c: char| c == '<' || c == '>' || c.is_whitespace()) {
+                writeln!(out, ">\n> {}", md_escape(&url))?;
+            } else {
+                writeln!(out, ">\n> <{url}>")?;
+            }
         }
         writeln!(out)?;
     }
@@ -414,8 +481,8 @@ fn markdown_hits(out: &mut impl Write, groups: &BTreeMap<String, String>, hits: 
 
 pub fn stats(engine: &Engine, json: bool) -> Result<()> {
     let all = engine.facets(&Query::default())?;
-    let directory = engine.directory()?;
-    let companies = directory.companies();
+    // As `org:=COMPANY` counts them: a person's company applies to all their nicknames.
+    let companies = Facets::top(&all.companies, usize::MAX);
     let handle = engine.handle();
     let meta = &handle.meta;
     let mut out = io::BufWriter::new(io::stdout().lock());

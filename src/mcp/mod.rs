@@ -16,13 +16,13 @@ use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabiliti
 use rmcp::{tool, tool_handler, tool_router, ErrorData, ServerHandler, ServiceExt};
 use std::path::Path;
 use std::sync::Arc;
-use tools::{Answer, PeopleArgs, ReadArgs, SearchArgs, ToolError, Tools};
+use tools::{Answer, NoArgs, PeopleArgs, ReadArgs, SearchArgs, ToolError, Tools};
 
 // The descriptions are assembled from these at compile time (`#[tool]` takes literals).
 macro_rules! query_language {
     () => {
         "Query language: terms are ANDed (`网联 断直连`); \"quoted phrase\"; -term excludes (also \
--from:…); filters from:NICKNAME (part of one; from:=NICKNAME that person exactly) org:COMPANY \
+-from:…); filters from:NICKNAME (part of one; from:=NICKNAME that person exactly) org:COMPANY (org:=COMPANY that one exactly) \
 group:GROUP topic:ID|中文 kind:text|link|image date:2017-08 | date:2017-08-01..2017-09-30 | \
 date:2017..2018 | date:2018-03.. ; values of one filter are ORed, different filters ANDed; a \
 filter's value runs to the next space (nicknames hold `，`). Chinese matches as a substring (结售汇 \
@@ -132,13 +132,13 @@ answer stays within max_chars and says how many people did not fit. ",
 
     #[tool(description = "The topic taxonomy: each topic's id, Chinese and English names, keywords and \
 message count. Filter a search with topic:ID or topic:中文名.")]
-    async fn topics(&self) -> Result<CallToolResult, ErrorData> {
+    async fn topics(&self, Parameters(NoArgs {}): Parameters<NoArgs>) -> Result<CallToolResult, ErrorData> {
         answer(|| self.tools.topics())
     }
 
     #[tool(description = "An overview of the archive: logs, messages, groups, years, top speakers and \
 companies, the span of dates. Use it to see what the archive covers before searching.")]
-    async fn stats(&self) -> Result<CallToolResult, ErrorData> {
+    async fn stats(&self, Parameters(NoArgs {}): Parameters<NoArgs>) -> Result<CallToolResult, ErrorData> {
         answer(|| self.tools.stats())
     }
 }

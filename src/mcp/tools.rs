@@ -145,6 +145,12 @@ pub(crate) struct PeopleArgs {
     pub max_chars: Option<u32>,
 }
 
+/// The arguments of `topics` and `stats`: none. An argument given (`{"query": "跨境"}`, as if
+/// it filtered) is refused, as the other tools refuse one they do not take.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoArgs {}
+
 /// Most characters of the query an answer repeats.
 const QUERY_SHOWN: usize = 200;
 
@@ -660,15 +666,16 @@ impl Tools {
                 "name": p.name,
                 "company": p.company,
                 "aliases": p.aliases,
-                "score": e.score,
-                "best_hits": e.hits.len(),
+                // Filters alone rank no one: no score, and the hits are the newest, not the best.
+                "score": (!who.by_messages).then_some(e.score),
+                "best_hits": (!who.by_messages).then_some(e.hits.len()),
                 "matching_messages": e.matching,
                 "evidence": lines.iter().take(shown).map(|(h, _)| json!({
                     "cite": format!("{}:{}", h.path, h.line),
                     "citation": citation(h, names),
                     "speaker": h.speaker,
                     "excerpt": snippet(&h.text, &h.highlights, EVIDENCE_WIDTH).0,
-                    "score": h.score,
+                    "score": (!who.by_messages).then_some(h.score),
                 })).collect::<Vec<_>>(),
             });
             Some((block, json))
@@ -691,7 +698,7 @@ impl Tools {
         let json = json!({
             "query": asked.trim(),
             "total": who.total,
-            "best_hits": who.weighed,
+            "best_hits": (!who.by_messages).then_some(who.weighed),
             "more_people": who.experts.len() - people.len(),
             "people": people,
         });
@@ -777,7 +784,8 @@ impl Tools {
     pub fn stats(&self) -> Result<Answer, ToolError> {
         let engine = self.engine()?;
         let all = engine.facets(&Query::default())?;
-        let companies = engine.directory()?.companies();
+        // As `org:=COMPANY` counts them: a person's company applies to all their nicknames.
+        let companies = Facets::top(&all.companies, usize::MAX);
         let handle = engine.handle();
         let meta = &handle.meta;
         let name = |g: &str| group_label(g, &meta.groups).to_owned();
@@ -1781,5 +1789,24 @@ mod tests {
         let list = topics.json["topics"].as_array().unwrap();
         assert_eq!(list.len(), 14);
         assert!(list.iter().all(|t| t["messages"].as_u64().unwrap() > 0), "{}", topics.text);
+    }
+
+    /// A query of filters alone ranks no one: its people come with no score and no "best hits"
+    /// (their hits are only the newest), as the text says, while a query with words has both.
+    #[test]
+    fn people_of_filters_alone_have_no_score_or_best_hits() {
+        let (_d, t) = tools();
+        let people = |query: &str| {
+            t.people(&PeopleArgs { query: Some(query.into()), limit: Some(5), max_chars: Some(100_000) }).unwrap()
+        };
+        let filters = people("group:payprod");
+        let first = &filters.json["people"][0];
+        assert!(first["score"].is_null() && first["best_hits"].is_null(), "{first}");
+        assert!(first["evidence"][0]["score"].is_null() && filters.json["best_hits"].is_null(), "{}", filters.json);
+        assert!(first["matching_messages"].as_u64().unwrap() > 0);
+        let words = people("对账");
+        let first = &words.json["people"][0];
+        assert!(first["score"].as_f64().unwrap() > 0.0 && first["best_hits"].as_u64().unwrap() > 0, "{first}");
+        assert!(first["evidence"][0]["score"].is_number() && words.json["best_hits"].is_number());
     }
 }

@@ -17,7 +17,6 @@ use crate::discussions::Discussion;
 use crate::plural::count;
 use crate::query::{DateRange, Field, Filter, Query, Value};
 use crate::search::{Facets, Hit, Sort};
-use crate::speakers;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,7 +24,7 @@ use std::time::{Duration, Instant};
 /// How long to wait before trying again when another process is indexing.
 const BUSY_RETRY: Duration = Duration::from_secs(2);
 /// Recent searches kept.
-const RECENT_MAX: usize = 50;
+pub(crate) const RECENT_MAX: usize = 50;
 /// How often the open index is checked for commits made by other processes.
 const RELOAD_EVERY: Duration = Duration::from_secs(2);
 
@@ -209,6 +208,9 @@ pub struct App {
     last_reload: Instant,
     /// Our own indexing committed: the reload that follows is not news.
     expect_reload: bool,
+    /// An index that could not be read is being rebuilt (so a second failure is shown, not
+    /// rebuilt again in a loop).
+    repairing: bool,
     /// The conversation takes the keyboard when the day being opened arrives.
     focus_on_open: bool,
     seq: u64,
@@ -251,6 +253,7 @@ impl App {
             recheck: false,
             last_reload: Instant::now(),
             expect_reload: false,
+            repairing: false,
             focus_on_open: false,
             seq: 0,
             waiting: Waiting::default(),
@@ -467,6 +470,7 @@ impl App {
     fn answer(&mut self, answer: Answer) {
         match answer {
             Answer::Opened(catalog) => {
+                self.repairing = false;
                 self.catalog = Some(catalog);
                 if matches!(self.index, IndexStatus::Opening | IndexStatus::Failed(_)) {
                     self.index = IndexStatus::Ready;
@@ -474,8 +478,18 @@ impl App {
                 self.refresh();
             }
             Answer::NotYet => {}
+            // The open index went bad under the browser (its folder deleted, a file damaged):
+            // it is rebuilt from the archive as the start-up check would, once; if that does not
+            // help, the error stays up (`r` tries again).
+            Answer::OpenFailed(e) if self.index == IndexStatus::Ready && !std::mem::take(&mut self.repairing) => {
+                self.repairing = true;
+                self.note = Some(format!("the index could not be read ({e}); rebuilding it from the archive"));
+                self.index = IndexStatus::Checking;
+                self.effects.push(Effect::StartIndex);
+            }
             Answer::OpenFailed(e) => self.index = IndexStatus::Failed(e),
             Answer::Reloaded(catalog) => {
+                self.repairing = false;
                 self.catalog = Some(catalog);
                 if !std::mem::take(&mut self.expect_reload) {
                     self.note = Some("picked up a new index commit".into());
@@ -681,10 +695,9 @@ impl App {
             (Focus::Chips, Action::Down) => {
                 self.chip_selected = (self.chip_selected + 1).min(self.chips.len().saturating_sub(1))
             }
-            (Focus::Chips, Action::RemoveChip | Action::Backspace | Action::Enter) => {
-                self.remove_chip(self.chip_selected)
-            }
-            (Focus::Chips, Action::Back) => self.focus = Focus::Results,
+            (Focus::Chips, Action::RemoveChip | Action::Backspace) => self.remove_chip(self.chip_selected),
+            // Enter on a chip is done with the chips (it removed the chip, which no key list said).
+            (Focus::Chips, Action::Back | Action::Enter) => self.focus = Focus::Results,
             (_, Action::NextPane) => self.cycle_focus(true),
             (_, Action::PrevPane) => self.cycle_focus(false),
             _ => {}
@@ -1374,12 +1387,6 @@ impl App {
                 }
             }
         }
-    }
-
-    /// Companies of the current query's speakers, most messages first.
-    pub fn companies(&self) -> Vec<(String, u64)> {
-        let Some(f) = &self.facets else { return Vec::new() };
-        speakers::Directory::new(f.speakers.iter().map(|(k, v)| (k.clone(), *v))).companies()
     }
 
     /// Messages of the open conversation that match a term (for highlighting).

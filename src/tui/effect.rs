@@ -5,17 +5,20 @@
 
 use crate::date::Date;
 use crate::index::manifest::Meta;
+use crate::people::People;
 use crate::query::Query;
 use crate::search::Sort;
 use crate::speakers::Directory;
 use std::sync::Arc;
 
 /// What the app knows of the open index without asking it: its meta file (groups, topics,
-/// counts) and its speakers. The worker sends a new one whenever it opens or reloads the index.
+/// counts), its speakers and their people. The worker sends a new one whenever it opens or
+/// reloads the index.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub meta: Meta,
     pub directory: Arc<Directory>,
+    pub people: Arc<People>,
 }
 
 /// A search to run: a page of message hits and, while results list discussions, the

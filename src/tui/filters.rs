@@ -109,18 +109,19 @@ pub fn continuous_months(counts: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
     out
 }
 
-/// Companies of the query's speakers (parsed from their nicknames), most messages first.
+/// Companies of the query's speakers (parsed from their nicknames), most messages first, each
+/// counted as its chip, `org:=COMPANY`, finds: that company exactly (`org:银联` would be
+/// 银联电子 and 银联商务 too), with every nickname of its people.
 fn companies(facets: &Facets, typed: &str) -> Vec<FilterRow> {
     let typed = typed.to_lowercase();
-    crate::speakers::Directory::new(facets.speakers.iter().map(|(k, v)| (k.clone(), *v)))
-        .companies()
+    Facets::top(&facets.companies, usize::MAX)
         .into_iter()
         .filter(|(c, _)| c.to_lowercase().contains(&typed))
         .map(|(c, count)| FilterRow {
-            label: c.clone(),
+            label: c.to_owned(),
             detail: String::new(),
             count,
-            filter: filter(Field::Org, Value::Text(c)),
+            filter: filter(Field::Org, Value::Text(format!("={c}"))),
         })
         .collect()
 }
@@ -166,10 +167,20 @@ fn speakers(catalog: &Catalog, facets: &Facets, typed: &str) -> Vec<FilterRow> {
             filter: filter(Field::From, Value::Text(format!("={}", s.nickname))),
         }
     };
-    let count_of = |nick: &str| facets.speakers.get(nick).copied().unwrap_or(0);
+    let own = |nick: &str| facets.speakers.get(nick).copied().unwrap_or(0);
+    // A row counts what its chip finds: the messages of the nickname's person, under any of
+    // their nicknames (each message once per nickname it was posted under, as hits count).
+    let count_of = |nick: &str| match catalog.people.of(nick) {
+        Some(p) => p.aliases.iter().map(|a| own(a)).sum(),
+        None => own(nick),
+    };
     if typed.is_empty() {
-        let mut v: Vec<(u64, &crate::speakers::Speaker)> =
-            directory.entries.iter().map(|(s, _)| (count_of(&s.nickname), s)).filter(|(c, _)| *c > 0).collect();
+        let mut v: Vec<(u64, &crate::speakers::Speaker)> = directory
+            .entries
+            .iter()
+            .filter(|(s, _)| own(&s.nickname) > 0)
+            .map(|(s, _)| (count_of(&s.nickname), s))
+            .collect();
         v.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.nickname.cmp(&b.1.nickname)));
         return v.into_iter().take(MAX_SPEAKERS).map(|(c, s)| row(s, c)).collect();
     }

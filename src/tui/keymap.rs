@@ -321,12 +321,19 @@ pub struct Context {
     pub saved: bool,
 }
 
-/// The help rows whose keys, Chinese or English text contain `filter` (case-insensitive).
+/// The help rows whose keys, Chinese or English text contain `filter` (case-insensitive), or
+/// its singular: the hints' words (`D days`, `s speakers`) find the keys they name.
 pub fn help_rows(filter: &str) -> Vec<&'static Binding> {
     let f = filter.to_lowercase();
+    let singular = [f.strip_suffix("es"), f.strip_suffix('s')];
+    let forms: Vec<&str> =
+        std::iter::once(f.as_str()).chain(singular.into_iter().flatten().filter(|s| s.len() > 2)).collect();
     BINDINGS
         .iter()
-        .filter(|b| b.keys_label().to_lowercase().contains(&f) || b.zh.contains(&f) || b.en.to_lowercase().contains(&f))
+        .filter(|b| {
+            let (keys, en) = (b.keys_label().to_lowercase(), b.en.to_lowercase());
+            forms.iter().any(|f| keys.contains(f) || b.zh.contains(f) || en.contains(f))
+        })
         .collect()
 }
 

@@ -133,8 +133,10 @@ pub fn run(archive: &Path, index: &Path) -> Result<()> {
             // (SIGHUP kills it) must not take a search just saved with it. A failed write is
             // said in the status bar; it is no reason to fail the session.
             if app.recent != kept.0 {
+                // Over the file as it is now: another browser may have run searches since.
+                let written = recent_file.as_ref().map(|f| recent::update(f, &kept.0, &app.recent, app::RECENT_MAX));
                 kept.0.clone_from(&app.recent);
-                if let Some(Err(e)) = recent_file.as_ref().map(|f| recent::save(f, &app.recent)) {
+                if let Some(Err(e)) = written {
                     app.note = Some(format!("recent searches not written: {e}"));
                 }
             }

@@ -80,13 +80,25 @@ fn merge_saved(mut now: Vec<SavedSearch>, before: &[SavedSearch], after: &[Saved
     now
 }
 
+/// Writes `bytes` to `path` whole or not at all: a hidden temporary file of this process's own
+/// (two browsers saving at once each write their own; a user's file is never taken for one),
+/// renamed over `path`.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(tmp, path)
+    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.chatlore-{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&tmp, path));
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    renamed
 }
 
 /// The queries kept in `path`, oldest first; none when it is missing or unreadable.
@@ -97,9 +109,32 @@ pub fn load(path: &Path) -> Vec<String> {
 }
 
 /// Writes `queries` to `path` (creating its folder), replacing what was there.
-pub fn save(path: &Path, queries: &[String]) -> std::io::Result<()> {
+fn save(path: &Path, queries: &[String]) -> std::io::Result<()> {
     let text: String = queries.iter().map(|q| format!("{}\n", q.replace('\n', " "))).collect();
     write_atomically(path, text.as_bytes())
+}
+
+/// Writes to `path` the queries this browser ran since its list was `before` (now `after`),
+/// each as the newest, over the list as it is in the file now: another browser on the same
+/// data folder may have run its own since. At most `max` are kept, the newest.
+pub fn update(path: &Path, before: &[String], after: &[String], max: usize) -> std::io::Result<()> {
+    let mut merged = load(path);
+    for q in ran_since(before, after) {
+        merged.retain(|r| r != q);
+        merged.push(q.clone());
+    }
+    let excess = merged.len().saturating_sub(max);
+    merged.drain(..excess);
+    save(path, &merged)
+}
+
+/// The queries run between `before` and `after`, oldest first: running a query moves it to the
+/// end (or adds it there), so they are what follows the longest start of `after` that keeps
+/// `before`'s order.
+fn ran_since<'a>(before: &[String], after: &'a [String]) -> &'a [String] {
+    let mut rest = before.iter();
+    let kept = after.iter().take_while(|q| rest.any(|b| b == *q)).count();
+    &after[kept..]
 }
 
 #[cfg(test)]
@@ -116,6 +151,43 @@ mod tests {
         assert!(default.as_ref().is_some_and(|d| d.ends_with("chatlore")), "{default:?}");
         assert_eq!(dir_from(Some("".into())), default);
         assert_eq!(dir_from(Some("/tmp/x".into())), Some(PathBuf::from("/tmp/x")));
+    }
+
+    #[test]
+    fn two_browsers_keep_each_others_recent_searches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let q = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+        let start = q(&["对账", "网联"]);
+        save(&path, &start).unwrap();
+        // Both started from the file; one runs 跨境, the other then runs 对账 again.
+        update(&path, &start, &q(&["对账", "网联", "跨境"]), 50).unwrap();
+        update(&path, &start, &q(&["网联", "对账"]), 50).unwrap();
+        assert_eq!(load(&path), q(&["网联", "跨境", "对账"]));
+        // Only the newest are kept.
+        update(&path, &q(&["对账"]), &q(&["对账", "断直连"]), 2).unwrap();
+        assert_eq!(load(&path), q(&["对账", "断直连"]));
+        assert_eq!(ran_since(&q(&["a", "b", "c"]), &q(&["b", "c", "d"])), q(&["d"]).as_slice());
+        assert_eq!(ran_since(&q(&["a", "b", "c"]), &q(&["a", "c", "b"])), q(&["b"]).as_slice());
+    }
+
+    #[test]
+    fn writing_leaves_a_file_of_the_users_named_like_a_temporary_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["recent-searches.tmp", "saved-searches.tmp"] {
+            std::fs::write(dir.path().join(name), "mine").unwrap();
+        }
+        save(&dir.path().join(FILE), &["对账".to_owned()]).unwrap();
+        save_saved(&dir.path().join(SAVED), &[saved("a", "对账")]).unwrap();
+        for name in ["recent-searches.tmp", "saved-searches.tmp"] {
+            assert_eq!(std::fs::read_to_string(dir.path().join(name)).unwrap(), "mine", "{name}");
+        }
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["recent-searches", "recent-searches.tmp", "saved-searches.json", "saved-searches.tmp"]);
     }
 
     #[test]

@@ -151,7 +151,8 @@ impl Executor {
     fn catalog(&self) -> Result<Arc<Catalog>, String> {
         let engine = self.engine.as_ref().ok_or("the index is not open")?;
         let directory = engine.directory().map_err(|e| e.to_string())?;
-        Ok(Arc::new(Catalog { meta: engine.handle().meta.clone(), directory }))
+        let people = engine.people().map_err(|e| e.to_string())?;
+        Ok(Arc::new(Catalog { meta: engine.handle().meta.clone(), directory, people }))
     }
 
     fn open(&mut self) -> Answer {

@@ -18,28 +18,40 @@ const LEFT: u16 = 20;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let right_text = index_text(app);
-    let want = right_text.as_ref().map_or(RIGHT, |(t, _)| (t.width() as u16).min(RIGHT));
+    // An index error takes what it needs (its file and what to do are the point of it); the
+    // usual state at most RIGHT columns.
+    let most = if matches!(app.index, IndexStatus::Failed(_)) { u16::MAX } else { RIGHT };
+    let want = right_text.as_ref().map_or(RIGHT, |(t, _)| (t.width() as u16).min(most));
     // A column between the two sides, so that they never run together.
     let width = want.min(area.width.saturating_sub(LEFT + 1));
     let [left, _, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(1), Constraint::Length(width)]).areas(area);
     let r = &app.results;
     let mut spans = vec![];
+    // A note (what the last key did: "added from:=…", "saved as …") goes beside the state of
+    // the results, never in its place: the count after a chip was added is the news.
+    let note = app.note.as_ref().map(|note| Span::styled(format!(" · {note}"), Style::new().fg(Color::Green)));
     if let Some(alert) = &app.alert {
         spans.push(Span::styled(format!(" {alert}"), ERROR));
-    } else if let Some(note) = &app.note {
-        spans.push(Span::styled(format!(" {note}"), Style::new().fg(Color::Green)));
     } else if r.error.is_some() {
         // Not "malformed query": `group:nope` or `from:陈墨` parse, and name nothing.
         spans.push(Span::styled(" query error (see the results pane)", ERROR));
+        spans.extend(note);
     } else if app.catalog.is_none() {
-        spans.push(Span::styled(" chatlore · ? keys", DIM));
+        spans.push(Span::styled(" chatlore", DIM));
+        spans.push(note.unwrap_or_else(|| Span::styled(" · ? keys", DIM)));
     } else if r.searching {
         spans.push(Span::styled(" searching…", DIM));
+        spans.extend(note);
     } else {
         spans.push(Span::raw(format!(" {}", hits(r.total))));
-        spans.push(Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM));
-        spans.push(Span::styled(" · ? keys", DIM));
+        match note {
+            Some(note) => spans.push(note),
+            None => {
+                spans.push(Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM));
+                spans.push(Span::styled(" · ? keys", DIM));
+            }
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(cut(spans, usize::from(left.width)))), left);
 

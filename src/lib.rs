@@ -30,6 +30,7 @@ pub(crate) mod split;
 pub mod text;
 pub mod topics;
 pub mod tui;
+pub(crate) mod union;
 pub mod watch;
 pub mod who;
 mod yaml;

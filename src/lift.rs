@@ -19,6 +19,11 @@ impl Lifted {
     pub(crate) fn new(inner: Box<dyn Query>, lift: Score) -> Lifted {
         Lifted { inner, lift }
     }
+
+    /// The inner query and what a match scores more than in it.
+    pub(crate) fn parts(&self) -> (&dyn Query, Score) {
+        (&*self.inner, self.lift)
+    }
 }
 
 impl Clone for Lifted {

@@ -167,6 +167,19 @@ pub(crate) fn score(weighted_match: f32, message: Message, query_substance: u32)
     }
 }
 
+/// What [`bound`] adds to the prior of the largest substance: `prior` is a logarithm and rises
+/// with what a message says, but the platform's logarithm is not promised to be exactly
+/// monotone (a last-bit wobble); this covers it many times over.
+const BOUND_MARGIN: f32 = 1e-3;
+
+/// An upper bound of [`score`] for every message of substance at most `substance` whose
+/// weighted text match is `weighted_match`: never below it (asking, being a lone remark and
+/// only naming the term take off; the prior rises with substance). With it a search skips the
+/// key of a match that cannot enter the page (see `crate::search::prune`).
+pub(crate) fn bound(weighted_match: f32, substance: u32, query_substance: u32) -> f32 {
+    (prior(substance.saturating_sub(query_substance)) + BOUND_MARGIN) + weighted_match
+}
+
 /// What `message` says beyond the query's own words (`query_substance`).
 pub(crate) fn rest(message: Message, query_substance: u32) -> u32 {
     message.substance.saturating_sub(query_substance)
@@ -317,6 +330,37 @@ mod tests {
                 assert_eq!(prior(rest).to_bits(), (1.0 + rest as f32).ln().to_bits(), "{rest}");
             }
         }
+    }
+
+    #[test]
+    fn the_bound_is_never_below_the_key_of_a_message_saying_less() {
+        // The prior of every substance the ranking column can hold (20 bits) is below the prior
+        // of any larger one plus the margin: the bound of a block holds for all its messages.
+        let mut highest = f32::MIN;
+        for rest in 0..=0xF_FFFFu32 {
+            let p = prior(rest);
+            highest = highest.max(p);
+            assert!(highest <= p + BOUND_MARGIN, "{rest}");
+        }
+        let contexts = [Context::Lone, Context::Discussion, Context::Unknown];
+        for substance in [0, 1, 2, 3, 5, 17, 80, 81, 400, 4095, 4096, 4097, 70_000, 0xF_FFFF] {
+            for most in [substance, substance + 1, substance * 2 + 7, 0xF_FFFF] {
+                for qs in [0, 2, 3, 6, 20] {
+                    for wm in [0.0, 0.013, 0.07, 1.5, 7.77, 16.0, 123.4] {
+                        for asks in [false, true] {
+                            for context in contexts {
+                                let m = Message { substance, asks, context };
+                                let key = score(wm, m, qs);
+                                assert!(bound(wm, most, qs) >= key, "{m:?} {most} {qs} {wm}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // A bound is not far above the best key: it prunes.
+        let best = score(1.0, Message { substance: 400, asks: false, context: contexts[1] }, 2);
+        assert!(bound(1.0, 400, 2) - best < 0.01);
     }
 
     #[test]

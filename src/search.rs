@@ -7,6 +7,7 @@
 
 mod facets;
 mod highlight;
+mod prune;
 mod scan;
 
 use crate::archive::Kind;
@@ -27,10 +28,12 @@ use crate::text::{is_separator, TermFinder};
 use facets::FacetCollector;
 use highlight::{finders, highlights_found};
 pub use highlight::{highlights, snippet};
+use prune::{Floor, LazyBounds, SubstanceBounds};
 use scan::{name, Copy, MessageScan};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, Range};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 use tantivy::collector::sort_key::{NaturalComparator, SortByStaticFastValue};
@@ -198,6 +201,9 @@ pub(crate) struct State {
     discussion_docs: OnceLock<Arc<DiscussionDocs>>,
     /// Each segment's columns for ranking and page rules, opened on the first search.
     columns: OnceLock<Arc<[SegmentColumns]>>,
+    /// Whether a search ran on this state: later ones read the segments' substance bounds
+    /// (see [`prune`]).
+    searched: AtomicBool,
 }
 
 /// The people of an index, and which message documents repeat a message already held under
@@ -364,6 +370,7 @@ impl State {
             jieba: OnceLock::new(),
             discussion_docs: OnceLock::new(),
             columns: OnceLock::new(),
+            searched: AtomicBool::new(false),
         }
     }
 
@@ -546,6 +553,7 @@ impl State {
         let mentions =
             Arc::new(if placed && sort == Sort::Relevance { self.mentions(&terms)? } else { Mentions::default() });
         let rank = Rank { sort, match_weight, query_substance, mentions };
+        let read_bounds = self.searched.swap(true, Ordering::Relaxed);
         let Some(limit) = page.limit else {
             // Every message, as the archive has it: no folding.
             let all = searcher.search(&tq, &Count)?;
@@ -555,6 +563,7 @@ impl State {
                 &*tq,
                 (page.offset, all.saturating_sub(page.offset).max(1)),
                 rank,
+                read_bounds,
             )?;
             let finders = finders(&folded);
             let hits = addresses
@@ -575,7 +584,7 @@ impl State {
         let mut fetch = want.saturating_mul(2).saturating_add(20).min(docs);
         let (total, cands, slots) = loop {
             let columns = self.columns(&searcher)?;
-            let (total, cands) = ranked(&searcher, &columns, &*tq, (0, fetch), rank.clone())?;
+            let (total, cands) = ranked(&searcher, &columns, &*tq, (0, fetch), rank.clone(), read_bounds)?;
             let laid: Vec<Candidate> = candidates(&searcher, &columns, &cands)?;
             let slots = layout(&laid, want, sort == Sort::Relevance);
             if slots.len() >= want || cands.len() < fetch || fetch >= docs {
@@ -856,14 +865,17 @@ impl State {
                 }
                 for variant in term_variants(alt) {
                     let recall = grams_query(&searcher, f.grams, &variant)?;
-                    let recall: Box<dyn TQuery> =
-                        if scores { recall } else { Box::new(ConstScoreQuery::new(recall, 0.0)) };
+                    let recall: Box<dyn TQuery> = if scores {
+                        recall
+                    } else {
+                        crate::union::Best::constant(Box::new(ConstScoreQuery::new(recall, 0.0)), 0.0)
+                    };
                     let union = if lifted { &mut typed_of } else { &mut any_of };
                     union.push((Occur::Should, recall));
                 }
             }
             if !typed_of.is_empty() {
-                let typed_recall = Box::new(BooleanQuery::new(typed_of));
+                let typed_recall = crate::union::any_of(typed_of.into_iter().map(|(_, q)| q).collect());
                 any_of.push((Occur::Should, Box::new(Lifted::new(typed_recall, TYPED_LIFT))));
             }
             if t.negated {
@@ -886,13 +898,15 @@ impl State {
                 let word = fold(alt);
                 if !word.contains(is_separator) {
                     let term = Term::from_field_text(f.body, &word);
-                    let q: Box<dyn TQuery> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                    let q: Box<dyn TQuery> = Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
                     let weight = if k < typed { 1.0 } else { 0.5 };
                     let within_recall = if word.chars().all(crate::text::is_cjk) { &mut scored } else { &mut clauses };
-                    within_recall.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
+                    let boosted = crate::union::Best::term(Box::new(BoostQuery::new(q, weight)), term, weight);
+                    within_recall.push((Occur::Should, boosted));
                 }
             }
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(scored))));
+            // Scored only where a search asks (see `crate::union`).
+            clauses.push((Occur::Must, crate::union::any_of(scored.into_iter().map(|(_, q)| q).collect())));
         }
         for field in Field::ALL {
             let (neg, pos): (Vec<&Filter>, Vec<&Filter>) = query.filters_on(field).partition(|f| f.negated);
@@ -1039,18 +1053,21 @@ fn no_speaker(key: &'static str, what: &'static str, value: &str, holds: impl Fn
 /// The total and the top hits (`offset` skipped, then at most `limit`), ranked by `sort`, in
 /// a single pass over the matches. By relevance the key is [`crate::rank::score`] of the text
 /// match and the message's substance beyond the query's own (`query_substance`); equal keys go
-/// newest first.
+/// newest first. `read_bounds`: read the segments' substance bounds where not read yet (see
+/// [`prune`]).
 fn ranked(
     searcher: &Searcher,
     columns: &Arc<[SegmentColumns]>,
     tq: &dyn TQuery,
     (offset, limit): (usize, usize),
     rank: Rank,
+    read_bounds: bool,
 ) -> Result<(usize, Vec<(Score, DocAddress)>), SearchError> {
     let by_seq = |order| (SortByStaticFastValue::<u64>::for_field(names::SEQ), order);
     Ok(match rank.sort {
         Sort::Relevance => {
-            let top = TopByKey { end: offset.saturating_add(limit), rank, columns: Arc::clone(columns) };
+            let end = offset.saturating_add(limit);
+            let top = TopByKey { end, rank, columns: Arc::clone(columns), read_bounds, floor: Arc::default() };
             let (total, docs) = crate::split::search(searcher, tq, &top)?;
             (total, docs.into_iter().skip(offset).map(|((score, _), a)| (score, a)).collect())
         }
@@ -1069,12 +1086,16 @@ type Key = (Score, u64);
 /// The number of matches and the first `end` of them by relevance: what
 /// `(Count, TopDocs::with_limit(end).tweak_score(..))` gives, with tantivy's own top-n buffer and
 /// its tie rule, but cheaper per hit: the ranking inputs are one dense fast value (see
-/// [`crate::index::schema::pack_ranking`]), and a hit's `seq` is read only when its key can
-/// still enter the top.
+/// [`crate::index::schema::pack_ranking`]), a hit's `seq` is read only when its key can
+/// still enter the top, and its key only when its block's bound can (see [`prune`]).
 struct TopByKey {
     end: usize,
     rank: Rank,
     columns: Arc<[SegmentColumns]>,
+    /// Read the segments' substance bounds where not read yet (else only those already read).
+    read_bounds: bool,
+    /// The best threshold of any part of this search.
+    floor: Arc<Floor>,
 }
 
 /// The fast-field columns of one segment that ranking and the page rules read. Opening a
@@ -1091,6 +1112,8 @@ pub(crate) struct SegmentColumns {
     ts: Column<u64>,
     conversation: Column<u64>,
     text_hash: Column<u64>,
+    /// The largest substance of each block of documents, read when a search asks.
+    bounds: LazyBounds,
 }
 
 impl SegmentColumns {
@@ -1105,6 +1128,7 @@ impl SegmentColumns {
             ts: ff.u64(names::TS)?,
             conversation: ff.u64(names::CONVERSATION)?,
             text_hash: ff.u64(names::TEXT_HASH)?,
+            bounds: LazyBounds::default(),
         })
     }
 
@@ -1139,7 +1163,13 @@ struct TopByKeySegment {
     keys: KeyColumns,
     mentions: SegmentMentions,
     seq: Option<Column<u64>>,
+    bounds: Option<Arc<SubstanceBounds>>,
     top: TopNComputer<Key, DocId, NaturalComparator>,
+    floor: Arc<Floor>,
+    /// The floor as last read, and this part's threshold as last published.
+    seen: (f32, f32),
+    /// The cut ([`prune::cut`]) for a threshold and a best text score, and those.
+    cut: (u32, f32, f32),
 }
 
 impl Collector for TopByKey {
@@ -1153,8 +1183,12 @@ impl Collector for TopByKey {
             count: 0,
             keys: columns.keys(self.rank.match_weight, self.rank.query_substance),
             mentions: self.rank.mentions.for_segment(seg)?,
+            bounds: columns.bounds.get(columns.ranking.as_ref(), self.read_bounds),
             seq: columns.seq,
             top: TopNComputer::new_with_comparator(self.end, NaturalComparator),
+            floor: Arc::clone(&self.floor),
+            seen: (f32::NEG_INFINITY, f32::NEG_INFINITY),
+            cut: (0, f32::NAN, f32::NAN),
         })
     }
 
@@ -1175,13 +1209,53 @@ impl Collector for TopByKey {
     }
 }
 
-impl SegmentCollector for TopByKeySegment {
-    type Fruit = (usize, Vec<(Key, DocAddress)>);
+/// Whether `key` is below the threshold of `top`: `push` would refuse it whatever its seq.
+fn below(top: &TopNComputer<Key, DocId, NaturalComparator>, key: f32) -> bool {
+    top.threshold.is_some_and(|(t, _)| key < t)
+}
 
-    fn collect(&mut self, doc: DocId, score: Score) {
+impl crate::split::ScoreOnDemand for TopByKeySegment {
+    fn wants_most(&self) -> bool {
+        self.bounds.is_some()
+    }
+
+    fn collect_on_demand(&mut self, doc: DocId, most: Score, score: impl FnOnce() -> Score) {
         self.count += 1;
-        let below =
-            |top: &TopNComputer<Key, DocId, NaturalComparator>, key: f32| top.threshold.is_some_and(|(t, _)| key < t);
+        let Some(bounds) = &self.bounds else { return self.offer(doc, score()) };
+        // The page's threshold: this part's, or a higher one another part reached. A match
+        // that cannot reach it with the query's best text score (it says too little), or then
+        // with its own, needs neither its score nor its key (see `prune`).
+        if self.count.is_multiple_of(1024) {
+            self.seen.0 = self.floor.get();
+        }
+        let t = self.top.threshold.map_or(self.seen.0, |(t, _)| t.max(self.seen.0));
+        let substance = bounds.most(doc);
+        if t == f32::NEG_INFINITY {
+            return self.offer(doc, score());
+        }
+        if (t, most) != (self.cut.1, self.cut.2) {
+            self.cut = (prune::cut(t, self.keys.match_weight * most, self.keys.query_substance), t, most);
+        }
+        if substance < self.cut.0 {
+            return;
+        }
+        let score = score();
+        if self.keys.bound(substance, score) < t {
+            return;
+        }
+        self.offer(doc, score);
+        if let Some((t, _)) = self.top.threshold {
+            if t > self.seen.1 {
+                self.seen.1 = t;
+                self.floor.raise(t);
+            }
+        }
+    }
+}
+
+impl TopByKeySegment {
+    /// Match `doc` (counted) offered to the top with its key.
+    fn offer(&mut self, doc: DocId, score: Score) {
         let (key, message) = self.keys.key_of(doc, score);
         // Below the threshold whatever its seq: `push` would refuse it. Where the message
         // names the terms only takes off, so it is placed only for a message that could still enter.
@@ -1194,6 +1268,14 @@ impl SegmentCollector for TopByKeySegment {
         }
         let seq = self.seq.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
         self.top.push((key, seq), doc);
+    }
+}
+
+impl SegmentCollector for TopByKeySegment {
+    type Fruit = (usize, Vec<(Key, DocAddress)>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        crate::split::ScoreOnDemand::collect_on_demand(self, doc, score, || score);
     }
 
     fn harvest(self) -> Self::Fruit {
@@ -1229,6 +1311,12 @@ impl KeyColumns {
     /// mentions take off (see [`KeyColumns::placed`]).
     pub(crate) fn key(&self, doc: DocId, score: Score) -> f32 {
         self.key_of(doc, score).0
+    }
+
+    /// Above [`KeyColumns::key`] for any message of substance at most `most` whose text match
+    /// scored `score` (see [`crate::rank::bound`]).
+    fn bound(&self, most: u32, score: Score) -> f32 {
+        crate::rank::bound(self.match_weight * score, most, self.query_substance)
     }
 
     /// [`KeyColumns::key`], with what ranking read of the message.
@@ -1572,12 +1660,13 @@ pub(crate) mod tests {
                 };
                 let searcher = state.handle.searcher();
                 let mut total = 0;
-                for &end in ends {
+                // Without the substance bounds (a state's first search), then with them.
+                for (&end, read_bounds) in ends.iter().flat_map(|e| [(e, false), (e, true)]) {
                     let columns = state.columns(&searcher)?;
-                    let top_by_key = TopByKey { end, rank: rank.clone(), columns };
+                    let top_by_key = TopByKey { end, rank: rank.clone(), columns, read_bounds, floor: Arc::default() };
                     let (n, top) = searcher.search(&*plan.tq, &top_by_key).unwrap();
                     let (n_ref, top_ref) = reference(&searcher, &*plan.tq, end, rank.clone());
-                    assert_eq!((n, &top), (n_ref, &top_ref), "{query:?}, first {end}");
+                    assert_eq!((n, &top), (n_ref, &top_ref), "{query:?}, first {end}, bounds {read_bounds}");
                     // Searched in parts (a segment cut into ranges of documents): the same.
                     // At most a few hundred parts: each opens a scorer of the whole query.
                     let least = u64::from(searcher.segment_readers().iter().map(|r| r.max_doc()).sum::<u32>()) / 300;

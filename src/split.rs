@@ -10,7 +10,18 @@
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Weight};
-use tantivy::{DocId, Executor, Searcher, TERMINATED};
+use tantivy::{DocId, Executor, Score, Searcher, TERMINATED};
+
+/// A segment collector that may not need a match's score: it is handed the best score any
+/// match of the query could have, and asks for the score itself only if it needs it.
+pub(crate) trait ScoreOnDemand: SegmentCollector {
+    /// Whether it uses the best score (computing it reads each term's statistics again).
+    fn wants_most(&self) -> bool;
+
+    /// [`SegmentCollector::collect`] of `doc`, whose score is `score()`, at most `most`
+    /// (infinite when not wanted).
+    fn collect_on_demand(&mut self, doc: DocId, most: Score, score: impl FnOnce() -> Score);
+}
 
 /// Parts per search thread: a few more parts than threads, so that one that runs slower (more
 /// matches in its range) does not leave the others waiting.
@@ -21,7 +32,10 @@ type Part = (u32, DocId, DocId);
 
 /// What `searcher.search(query, collector)` gives, searched in parts on the search threads
 /// (see the module documentation). With one thread, each segment is one part.
-pub(crate) fn search<C: Collector>(searcher: &Searcher, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit> {
+pub(crate) fn search<C: Collector>(searcher: &Searcher, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit>
+where
+    C::Child: ScoreOnDemand,
+{
     let executor = searcher.index().search_executor();
     let threads = match executor {
         Executor::SingleThread => 1,
@@ -65,7 +79,10 @@ pub(crate) fn search_in_parts_of<C: Collector>(
     query: &dyn Query,
     collector: &C,
     size: u64,
-) -> tantivy::Result<C::Fruit> {
+) -> tantivy::Result<C::Fruit>
+where
+    C::Child: ScoreOnDemand,
+{
     let parts = ranges(searcher.segment_readers().iter().map(|r| r.max_doc()), size);
     search_parts(searcher, query, collector, &Executor::single_thread(), parts)
 }
@@ -77,7 +94,10 @@ fn search_parts<C: Collector>(
     collector: &C,
     executor: &Executor,
     parts: Vec<Part>,
-) -> tantivy::Result<C::Fruit> {
+) -> tantivy::Result<C::Fruit>
+where
+    C::Child: ScoreOnDemand,
+{
     let scoring = if collector.requires_scoring() {
         EnableScoring::enabled_from_searcher(searcher)
     } else {
@@ -90,13 +110,16 @@ fn search_parts<C: Collector>(
 }
 
 /// The fruit of one part: its documents that match, alive, each collected with its score (0
-/// when the collector needs none).
+/// when the collector needs none), computed when the collector asks.
 fn collect_part<C: Collector>(
     collector: &C,
     weight: &dyn Weight,
     searcher: &Searcher,
     (ord, lo, hi): Part,
-) -> tantivy::Result<<C::Child as SegmentCollector>::Fruit> {
+) -> tantivy::Result<<C::Child as SegmentCollector>::Fruit>
+where
+    C::Child: ScoreOnDemand,
+{
     let reader = searcher.segment_reader(ord);
     let mut child = collector.for_segment(ord, reader)?;
     let scoring = collector.requires_scoring();
@@ -106,10 +129,10 @@ fn collect_part<C: Collector>(
         doc = scorer.seek(lo);
     }
     let alive = reader.alive_bitset();
+    let most = if scoring && child.wants_most() { crate::union::most_score(&*scorer) } else { Score::INFINITY };
     while doc != TERMINATED && doc < hi {
         if alive.is_none_or(|a| a.is_alive(doc)) {
-            let score = if scoring { scorer.score() } else { 0.0 };
-            child.collect(doc, score);
+            child.collect_on_demand(doc, most, || if scoring { scorer.score() } else { 0.0 });
         }
         doc = scorer.advance();
     }

@@ -4,11 +4,13 @@
 # terms of ../shared/queries.txt and for OR, traditional, full-width, pasted-question,
 # filtered, `--limit 0` and `--sort newest` queries.
 #
-#   benches/same_output.sh OLD_BIN NEW_BIN ARCHIVE INDEX
+#   benches/same_output.sh OLD_BIN NEW_BIN ARCHIVE INDEX [NEW_INDEX]
 #
+# NEW_INDEX (default INDEX) is the index NEW_BIN reads: binaries of two schema versions each
+# rebuild an index of the other's, so they need one each.
 # Prints each query that differs and exits 1 if any does; 0 when all are identical.
 set -u
-old=$1 new=$2 archive=$3 index=$4
+old=$1 new=$2 archive=$3 index=$4 new_index=${5:-$4}
 queries=$(dirname "$0")/../../shared/queries.txt
 list=()
 while IFS= read -r q; do [ -n "$q" ] && list+=("$q"); done < "$queries"
@@ -18,8 +20,8 @@ list+=(
   "from:龚晓冬 对账" "date:2018 网联" "topic:对账 差错" "\"快捷 支付\"" "T+1" "乾"
 )
 flags=("" "--limit 0" "--sort newest" "--limit 5 --sort oldest")
-run() { # BIN FORMAT-FLAGS QUERY EXTRA-FLAGS
-  local bin=$1 fmt=$2 q=$3 extra=$4
+run() { # BIN INDEX FORMAT-FLAGS QUERY EXTRA-FLAGS
+  local bin=$1 index=$2 fmt=$3 q=$4 extra=$5
   # shellcheck disable=SC2086
   "$bin" --archive "$archive" --index "$index" search $fmt $extra -- $q 2>&1 >/dev/null |
     sed -E 's/, [0-9.]+ ms$/, N ms/'
@@ -32,7 +34,7 @@ for q in "${list[@]}"; do
   for extra in "${flags[@]}"; do
     for fmt in "--json" "--color always"; do
       n=$((n + 1))
-      if ! cmp -s <(run "$old" "$fmt" "$q" "$extra") <(run "$new" "$fmt" "$q" "$extra"); then
+      if ! cmp -s <(run "$old" "$index" "$fmt" "$q" "$extra") <(run "$new" "$new_index" "$fmt" "$q" "$extra"); then
         echo "DIFFERS: search $fmt $extra -- $q"
         diffs=$((diffs + 1))
       fi

@@ -9,12 +9,13 @@ mod facets;
 mod highlight;
 mod prune;
 mod scan;
+mod trigram;
 
 use crate::archive::Kind;
 use crate::date::Date;
 use crate::glossary::Glossary;
 use crate::index::discussion_docs::DiscussionDocs;
-use crate::index::schema::{names, split_ts, ts};
+use crate::index::schema::{names, split_ts, ts, Fields};
 use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{people_cache, IndexError, IndexHandle};
 use crate::lift::Lifted;
@@ -718,7 +719,7 @@ impl State {
         let mut recalls = Vec::with_capacity(listed.len());
         let mut rarity = Vec::with_capacity(listed.len());
         for key in &listed {
-            let recall = grams_query(&searcher, self.handle.fields.grams, &key.term)?;
+            let recall = grams_query(&searcher, &self.handle.fields, &key.term)?;
             let found = searcher.search(&recall, &Count)?;
             // Inverse document frequency: a rare term says more about the question.
             rarity.push((found > 0).then(|| (messages / found as f32).ln().max(0.1)));
@@ -864,7 +865,7 @@ impl State {
                     continue;
                 }
                 for variant in term_variants(alt) {
-                    let recall = grams_query(&searcher, f.grams, &variant)?;
+                    let recall = grams_query(&searcher, f, &variant)?;
                     let recall: Box<dyn TQuery> = if scores {
                         recall
                     } else {
@@ -1490,8 +1491,15 @@ fn holds_whole(outer: &str, inner: &str) -> bool {
 
 /// The recall query for one folded variant of a term: the phrase of its grams, the last one a
 /// prefix where the term ends in a single CJK character (see `tokenize`).
-fn grams_query(searcher: &Searcher, field: tantivy::schema::Field, text: &str) -> Result<Box<dyn TQuery>, SearchError> {
+/// A phrase of two CJK bigrams (a term of three CJK characters) is looked up as its trigram
+/// (see [`trigram`]), with the phrase's matches and scores.
+fn grams_query(searcher: &Searcher, fields: &Fields, text: &str) -> Result<Box<dyn TQuery>, SearchError> {
+    let field = fields.grams;
     let TermGrams { grams, prefix } = query_grams(text);
+    if let Some(phrase) = (!prefix).then(|| trigram::TrigramPhrase::of(field, fields.tri, &grams)).flatten() {
+        let bigrams = phrase.bigrams();
+        return Ok(crate::union::Best::phrase(Box::new(phrase), bigrams));
+    }
     let mut grams: Vec<(usize, Term)> =
         grams.into_iter().map(|(off, g)| (off, Term::from_field_text(field, &g))).collect();
     if prefix {

@@ -275,6 +275,11 @@ impl Best {
         Box::new(Best { inner, most: Most::Bm25(vec![term], boost) })
     }
 
+    /// `inner`, which scores as the phrase of `terms` scores (BM25 of the phrase's count).
+    pub(crate) fn phrase(inner: Box<dyn Query>, terms: Vec<Term>) -> Box<dyn Query> {
+        Box::new(Best { inner, most: Most::Bm25(terms, 1.0) })
+    }
+
     /// `inner`, which scores `score` wherever it matches.
     pub(crate) fn constant(inner: Box<dyn Query>, score: Score) -> Box<dyn Query> {
         Box::new(Best { inner, most: Most::Const(score) })

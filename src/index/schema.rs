@@ -1,13 +1,13 @@
 //! The index schema, declared once. Bump [`SCHEMA_VERSION`] whenever a field or a tokenizer
 //! changes: an index of another version is rebuilt from the archive.
 
-use super::tokenize::{GramTokenizer, GRAMS, JIEBA};
+use super::tokenize::{GramTokenizer, TrigramTokenizer, GRAMS, JIEBA, TRIGRAMS};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// The tantivy field names, named once: the schema, the field handles and the fast-field
 /// readers of the search all use these.
@@ -31,6 +31,7 @@ pub mod names {
     pub const DISC: &str = "disc";
     pub const DISC_INFO: &str = "disc_info";
     pub const DISC_JSON: &str = "disc_json";
+    pub const TRI: &str = "tri";
 }
 
 /// Handles to every field.
@@ -78,6 +79,10 @@ pub struct Fields {
     pub disc_info: Field,
     /// A discussion document's [`crate::discussions::Discussion`] as JSON.
     pub disc_json: Field,
+    /// The trigrams of the CJK runs (see [`super::tokenize::trigrams`]), with frequencies, no
+    /// positions, no norms: a term of three CJK characters is one postings list, not the
+    /// phrase of two bigrams (see `crate::search::trigram`).
+    pub tri: Field,
 }
 
 /// The `unit` term of discussion documents.
@@ -136,6 +141,15 @@ impl Fields {
             disc: b.add_u64_field(names::DISC, STORED | FAST),
             disc_info: b.add_u64_field(names::DISC_INFO, FAST),
             disc_json: b.add_text_field(names::DISC_JSON, STORED),
+            tri: b.add_text_field(
+                names::TRI,
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(TRIGRAMS)
+                        .set_index_option(IndexRecordOption::WithFreqs)
+                        .set_fieldnorms(false),
+                ),
+            ),
         };
         (b.build(), fields)
     }
@@ -164,6 +178,7 @@ impl Fields {
             disc: f(names::DISC)?,
             disc_info: f(names::DISC_INFO)?,
             disc_json: f(names::DISC_JSON)?,
+            tri: f(names::TRI)?,
         })
     }
 }
@@ -173,10 +188,11 @@ fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
         .set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record))
 }
 
-/// Registers the tokenizer every index needs for writing grams; the jieba one is registered
-/// by the writer, which alone pays for its dictionary.
+/// Registers the tokenizers every index needs for writing grams and trigrams; the jieba one is
+/// registered by the writer, which alone pays for its dictionary.
 pub fn register_grams(index: &Index) {
     index.tokenizers().register(GRAMS, GramTokenizer);
+    index.tokenizers().register(TRIGRAMS, TrigramTokenizer);
 }
 
 /// `yyyymmddhhmmss` of a date key (`yyyymmdd`) and seconds since midnight.

@@ -25,6 +25,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 pub const GRAMS: &str = "chatlore_grams";
 pub const JIEBA: &str = "chatlore_jieba";
+pub const TRIGRAMS: &str = "chatlore_trigrams";
 
 /// Tokens longer than this (base64 blobs, URLs without separators) are not indexed.
 const MAX_TOKEN_BYTES: usize = 255;
@@ -163,6 +164,47 @@ fn next_position(out: &mut Vec<Gram>, pos: &mut usize, emitted: &mut bool, gap: 
     *emitted = true;
     *gap = false;
     p
+}
+
+/// The trigrams of `grams` (see [`grams`]): for each two CJK bigrams at neighbouring
+/// positions, the three characters they span. tantivy matches the phrase of two bigrams by
+/// positions alone, and two bigrams sit at neighbouring positions only inside one CJK run
+/// (a run's last position holds its final unigram, and the next token comes after it), where
+/// they overlap by a character and follow each other in `grams`: so a text holds a trigram
+/// exactly where the phrase of its two bigrams matches, as often.
+pub fn trigrams(grams: &[Gram]) -> impl Iterator<Item = String> + '_ {
+    grams.windows(2).filter(|w| w[1].position == w[0].position + 1).filter_map(|w| trigram_of(&w[0].text, &w[1].text))
+}
+
+/// The trigram of two CJK bigrams where the second continues the first (`支付`, `付宝` →
+/// `支付宝`); `None` for anything else.
+pub fn trigram_of(first: &str, second: &str) -> Option<String> {
+    let (mut a, mut b) = (first.chars(), second.chars());
+    let (a0, a1, b0, b1) = (a.next()?, a.next()?, b.next()?, b.next()?);
+    let bigrams = a.next().is_none() && b.next().is_none() && [a0, a1, b1].into_iter().all(is_cjk);
+    (bigrams && a1 == b0).then(|| [a0, a1, b1].into_iter().collect())
+}
+
+/// The trigrams of `text`, folded, as tantivy tokens (a field without positions: the
+/// positions only count the tokens; no offsets).
+pub fn trigram_tokens(text: &str) -> Vec<Token> {
+    let folded = crate::normalise::normalise(text);
+    trigrams(&grams(&folded.text))
+        .enumerate()
+        .map(|(position, text)| Token { offset_from: 0, offset_to: 0, position, text, position_length: 1 })
+        .collect()
+}
+
+/// The tantivy tokenizer for the `tri` field.
+#[derive(Clone, Default)]
+pub struct TrigramTokenizer;
+
+impl Tokenizer for TrigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(trigram_tokens(text))
+    }
 }
 
 /// What a query term needs from the `grams` field.
@@ -471,6 +513,49 @@ mod tests {
         let words: Vec<String> = jieba_tokens(lazy.get(), "幂等键怎么设计").into_iter().map(|t| t.text).collect();
         assert!(words.contains(&"幂等键".to_owned()), "{words:?}");
         assert!(std::ptr::eq(lazy.get(), lazy.get()));
+    }
+
+    #[test]
+    fn trigrams_are_the_phrases_of_two_bigrams_in_one_run() {
+        let tri = |s: &str| trigrams(&grams(s)).collect::<Vec<String>>();
+        assert_eq!(tri("支付宝"), vec!["支付宝"]);
+        // Overlapping occurrences count as the phrase counts them: 哈哈哈 twice in 哈哈哈哈.
+        assert_eq!(tri("哈哈哈哈"), vec!["哈哈哈", "哈哈哈"]);
+        assert!(tri("支付 宝").is_empty() && tri("支付pos宝付").is_empty() && tri("支付").is_empty());
+        assert_eq!(tri("用支付宝，付宝支"), vec!["用支付", "支付宝", "付宝支"]);
+        assert_eq!(trigram_of("支付", "付宝").as_deref(), Some("支付宝"));
+        assert_eq!(trigram_of("支付", "宝付"), None);
+        assert_eq!(trigram_of("po", "os"), None);
+        assert_eq!(trigram_of("支", "支付"), None);
+        let spans: Vec<String> = trigram_tokens("ＡＢ支付寶").into_iter().map(|t| t.text).collect();
+        assert_eq!(spans, vec!["支付宝"]);
+    }
+
+    proptest::proptest! {
+        /// A trigram stands exactly where tantivy finds the phrase of its two bigrams (a bigram
+        /// at some position, the other at the next), as many times.
+        #[test]
+        fn trigrams_stand_where_the_bigram_phrase_matches(text in "[支付宝哈 a+，]{0,40}") {
+            let g = grams(&text);
+            let mut expected: Vec<String> = Vec::new();
+            for a in &g {
+                for b in g.iter().filter(|b| b.position == a.position + 1) {
+                    let cjk_bigram = |t: &str| t.chars().count() == 2 && t.chars().all(is_cjk);
+                    if cjk_bigram(&a.text) && cjk_bigram(&b.text) {
+                        expected.push(format!("{}{}", a.text, b.text));
+                    }
+                }
+            }
+            let mut found: Vec<String> = trigrams(&g)
+                .map(|t| {
+                    let c: Vec<char> = t.chars().collect();
+                    format!("{}{}{}{}", c[0], c[1], c[1], c[2])
+                })
+                .collect();
+            expected.sort();
+            found.sort();
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 
     #[test]

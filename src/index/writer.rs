@@ -792,6 +792,7 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 f.text => m.text.as_str(),
                 f.body => m.text.as_str(),
                 f.grams => m.text.as_str(),
+                f.tri => m.text.as_str(),
                 f.disc => disc,
             );
             for t in topics {

@@ -199,6 +199,8 @@ mod tests {
         let (schema, f) = Fields::build();
         let index = Index::create_in_ram(schema);
         register_grams(&index);
+        // The `body` field is left empty; its tokenizer must still exist.
+        index.tokenizers().register(crate::index::tokenize::JIEBA, tantivy::tokenizer::SimpleTokenizer::default());
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for chunk in texts {
             for t in chunk {

@@ -221,7 +221,10 @@ mod tests {
 
     /// Every document, score (as bits), size hint and cost of both queries' scorers in each
     /// segment, with a boost.
-    fn scored(searcher: &Searcher, q: &dyn Query) -> Vec<(u32, Vec<(DocId, u32)>, u32, u64)> {
+    /// A segment's size, its matches with their scores as bits, the size hint and the cost.
+    type Segment = (u32, Vec<(DocId, u32)>, u32, u64);
+
+    fn scored(searcher: &Searcher, q: &dyn Query) -> Vec<Segment> {
         let weight = q.weight(EnableScoring::enabled_from_searcher(searcher)).unwrap();
         searcher
             .segment_readers()

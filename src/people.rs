@@ -29,7 +29,7 @@
 
 use crate::speakers;
 use crate::yaml;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 /// The file of an archive folder that corrects the person model.
@@ -287,14 +287,10 @@ impl People {
 
     /// The people behind `nicknames` (a discussion's participants), each once, in order.
     pub fn labels(&self, nicknames: &[String]) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for n in nicknames {
-            let label = self.label_of(n);
-            if !out.iter().any(|l| l == label) {
-                out.push(label.to_owned());
-            }
-        }
-        out
+        // A set, not a scan of the labels so far: a long discussion has hundreds of
+        // participants, and the browser labels a page of 200 discussions a keystroke.
+        let mut seen: HashSet<&str> = HashSet::with_capacity(nicknames.len());
+        nicknames.iter().map(|n| self.label_of(n)).filter(|l| seen.insert(l)).map(str::to_owned).collect()
     }
 
     /// How many nicknames were joined to another: nicknames minus people.
@@ -576,6 +572,23 @@ mod tests {
         assert_eq!(yu.aliases, vec!["于江宁-银联电子PM", "于江宁"]);
         assert_eq!(yu.messages, 496);
         assert_eq!(p.merges(), 2);
+    }
+
+    #[test]
+    fn labels_name_each_person_once_in_order_of_first_appearance() {
+        let p = build(
+            &[("龚晓冬", 300), ("龚晓冬-银商账户-产品-上海", 500), ("于江宁-银联电子PM", 328), ("于江宁", 168)],
+            &[],
+        );
+        let nicks: Vec<String> =
+            ["于江宁", "路人甲", "龚晓冬", "于江宁-银联电子PM", "路人甲", "龚晓冬-银商账户-产品-上海"]
+                .iter()
+                .map(|n| (*n).to_owned())
+                .collect();
+        let yu = p.label_of("于江宁").to_owned();
+        let gong = p.label_of("龚晓冬").to_owned();
+        assert_eq!(p.labels(&nicks), vec![yu, "路人甲".to_owned(), gong]);
+        assert!(p.labels(&[]).is_empty());
     }
 
     #[test]

@@ -795,7 +795,7 @@ fn a_query_finding_nothing_says_why_in_the_cli_and_the_browser() {
     let why = |q: &str| explain(&e, &Query::parse(q).unwrap()).unwrap();
     assert_eq!(why("对账"), None, "it finds some");
     assert_eq!(why("nosuchword").as_deref(), Some("no message contains nosuchword"));
-    assert_eq!(why("对账 nosuchword 没有这个词").as_deref(), Some("no message contains nosuchword nor 没有这个词"));
+    assert_eq!(why("对账 qqzz xxyy").as_deref(), Some("no message contains qqzz nor xxyy"));
     let n = count(&e, "对账");
     let year = "date:2030-01-01..2030-12-31";
     assert_eq!(

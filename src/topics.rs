@@ -2,7 +2,7 @@
 //! and the tagger that gives each message its topic ids at index time.
 
 use crate::normalise::fold;
-use crate::text::{is_word_char, mention_spans, quote_speaker_spans};
+use crate::text::{is_word_char, mention_spans_among, quote_speaker_spans};
 use crate::yaml;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::path::Path;
@@ -11,6 +11,11 @@ use std::path::Path;
 pub const DEFAULT_YAML: &str = include_str!("topics.yaml");
 /// The file name that overrides the default inside an archive folder.
 pub const FILE_NAME: &str = "topics.yaml";
+
+/// The tagger's version, part of the index's fingerprint: a change in how messages are tagged
+/// (not only in the taxonomy) rebuilds an index tagged the old way. 2: nicknames with spaces of
+/// the log are whole mentions ([`Taxonomy::tag_day`]).
+pub const TAGGER_VERSION: u32 = 2;
 
 /// One topic.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -105,13 +110,30 @@ impl Taxonomy {
         Ok(Taxonomy { topics: file.topics, source: text.to_owned(), matcher, patterns })
     }
 
+    /// The topics of each message of `day` ([`Taxonomy::tag_among`] the nicknames with white
+    /// space that posted in it): a log's tags depend on the log alone, so indexing only the
+    /// logs that changed tags as a rebuild does.
+    pub fn tag_day(&self, day: &crate::archive::Day) -> Vec<Vec<&str>> {
+        let mut spaced: Vec<&str> =
+            day.messages.iter().map(|m| m.speaker.as_str()).filter(|s| s.contains(char::is_whitespace)).collect();
+        spaced.sort_unstable();
+        spaced.dedup();
+        day.messages.iter().map(|m| self.tag_among(&m.text, &spaced)).collect()
+    }
+
     /// The ids of the topics whose keywords occur in `text` (outside @mentions and the speaker
     /// headers of quotes), both folded ([`crate::normalise`]), in taxonomy order.
     pub fn tag(&self, text: &str) -> Vec<&str> {
+        self.tag_among(text, &[])
+    }
+
+    /// [`Taxonomy::tag`], where `known` nicknames with white space are whole mentions (see
+    /// [`crate::text::mention_spans_among`]).
+    pub fn tag_among(&self, text: &str, known: &[&str]) -> Vec<&str> {
         // Mentions are found before folding, which would make a `？` the `?` that ends one; the
         // message's length still counts them.
         let (folded, chars) = if text.contains('@') {
-            (fold(&blank(text, &mention_spans(text))), fold(text).chars().count())
+            (fold(&blank(text, &mention_spans_among(text, known))), fold(text).chars().count())
         } else {
             let folded = fold(text);
             let chars = folded.chars().count();

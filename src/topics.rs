@@ -368,7 +368,7 @@ mod tests {
     fn rules_from_sample_4() {
         let t = Taxonomy::builtin();
         assert!(t.tag("限额5万，太低了吧").is_empty());
-        // Not risk; QR pay since session 13 (静态码, 动态码).
+        // Not risk; QR pay since session 12 (静态码, 动态码).
         assert_eq!(t.tag("微信的静态码自动跳转动态码，也不限额"), vec!["qr"]);
         assert!(t
             .tag("@韩财光-东软(前)-开发-广州?不过这话要分开理解，支付账户无论换多少张卡，都是限额500")
@@ -387,7 +387,7 @@ mod tests {
     /// was adopted (figures in the commit and BENCHMARKS.md); and the senses that word does not
     /// have (不限流量 is a phone plan, 手机动态码 an SMS code, 时代发展 is not a payout).
     #[test]
-    fn rules_from_session_13() {
+    fn rules_from_session_12() {
         let t = Taxonomy::builtin();
         // Misses of the judged samples (recall1, recall3, recall4 rows).
         assert_eq!(t.tag("我这边是凭证和业务单号分开 什么情况都能做到防重"), vec!["architecture"]);

@@ -387,7 +387,7 @@ mod tests {
     /// was adopted (figures in the commit and BENCHMARKS.md); and the senses that word does not
     /// have (不限流量 is a phone plan, 手机动态码 an SMS code, 时代发展 is not a payout).
     #[test]
-    fn rules_from_session_12() {
+    fn recall_words_read_over_the_archive() {
         let t = Taxonomy::builtin();
         // Misses of the judged samples (recall1, recall3, recall4 rows).
         assert_eq!(t.tag("我这边是凭证和业务单号分开 什么情况都能做到防重"), vec!["architecture"]);

@@ -596,7 +596,10 @@ impl Tools {
         let who = crate::who::who_knows(engine, &query)?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
-        let mut text = if who.by_messages {
+        let mut text = if who.total == 0 {
+            // Nobody to rank: the `Nobody:` line below says why.
+            format!("{} `{}`.\n", matching(0u64, "message", "messages"), quoted_query(asked))
+        } else if who.by_messages {
             format!(
                 "{} `{}`. With no words to rank by, the people who wrote them, by how many (nicknames joined into people), each with their newest messages. Cite their messages as path:line.\n",
                 matching(who.total, "message", "messages"),
@@ -1275,6 +1278,7 @@ mod tests {
             }
             let a = t.people(&PeopleArgs { query: Some(q.into()), limit: None, max_chars: None }).unwrap();
             assert!(a.text.contains(&format!("Nobody: {why}.")), "{q}: {}", a.text);
+            assert!(!a.text.contains("best hits") && !a.text.contains("who wrote"), "no one to rank: {}", a.text);
             assert_eq!(a.json["why_none"], why.as_str());
         }
         assert!(t.search(&search("对账")).unwrap().json.get("why_none").is_none());

@@ -134,19 +134,13 @@ fn discussions(
     }
     let mut candidates: Vec<Candidate> = matched
         .into_iter()
-        .filter_map(|(key, (best, n, mut lines))| {
+        .filter_map(|(key, (best, n, lines))| {
             let d = docs.get(key.0, key.1)?;
             let (messages, people, chatter, question) = unpack_disc_info(d.info);
             let substance = 0.3 * (1.0 + messages as f32).ln()
                 + 0.3 * (1.0 + people as f32).ln()
                 + if question { 0.5 } else { 0.0 };
             let score = if scoring { best + 0.5 * (n as f32).ln_1p() + substance } else { 0.0 };
-            if scoring {
-                lines.sort_unstable();
-                lines.dedup();
-            } else {
-                lines.clear();
-            }
             Some(Candidate { tier: u8::from(!chatter), score, ts: d.ts, key, addr: d.addr, lines })
         })
         .collect();
@@ -170,6 +164,15 @@ fn discussions(
         candidates.truncate(keep);
     }
     candidates.sort_by(order);
+    // Only the page's lines are put in order (a long discussion matches hundreds of times).
+    for c in &mut candidates {
+        if scoring {
+            c.lines.sort_unstable();
+            c.lines.dedup();
+        } else {
+            c.lines.clear();
+        }
+    }
     let f = &state.handle.fields;
     let people = state.people()?;
     let discussions = candidates

@@ -71,7 +71,7 @@ pub fn ndjson(archive_root: &Path, taxonomy: &Taxonomy, out: &mut impl Write) ->
 
 fn write_day(day: &Day, taxonomy: &Taxonomy, out: &mut impl Write) -> io::Result<usize> {
     let midnight = day.date.days_since_epoch() * 86_400 - UTC_OFFSET_SECS;
-    for m in &day.messages {
+    for (m, topics) in day.messages.iter().zip(taxonomy.tag_day(day)) {
         let who = speakers::parse(&m.speaker);
         let record = Record {
             id: format!("{}:{}", day.path, m.line),
@@ -86,7 +86,7 @@ fn write_day(day: &Day, taxonomy: &Taxonomy, out: &mut impl Write) -> io::Result
             company: who.company,
             text: &m.text,
             kind: m.kind.as_str(),
-            topics: taxonomy.tag(&m.text),
+            topics,
             urls: m.urls(),
         };
         serde_json::to_writer(&mut *out, &record)?;

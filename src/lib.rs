@@ -17,6 +17,7 @@ pub(crate) mod lift;
 pub mod mcp;
 pub(crate) mod mention;
 pub(crate) mod near;
+pub mod no_hits;
 pub mod normalise;
 pub mod panics;
 pub mod people;

@@ -29,7 +29,7 @@
 
 use crate::speakers;
 use crate::yaml;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 /// The file of an archive folder that corrects the person model.
@@ -132,7 +132,9 @@ pub struct Person {
     pub company: Option<String>,
     /// Their nicknames, most messages first.
     pub aliases: Vec<String>,
-    /// Their messages; a message the export holds under two of their nicknames counts once.
+    /// Their messages, as `from:=LABEL` finds them: every message posted under one of their
+    /// nicknames (a message the export holds under two of them counts twice, as a search's
+    /// total counts it).
     pub messages: u64,
 }
 
@@ -142,6 +144,51 @@ pub struct People {
     /// Most messages first.
     pub persons: Vec<Person>,
     by_nickname: HashMap<String, usize>,
+}
+
+/// The companies of nicknames' people, found once per index state: counting messages per
+/// company is then one lookup per nickname of a query's counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Companies {
+    /// Companies, lowercased (companies differing only in case are one).
+    keys: Vec<String>,
+    of: HashMap<String, CompaniesOf>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct CompaniesOf {
+    /// Every company a nickname of the person names (indices into [`Companies::keys`]).
+    person: Vec<u32>,
+    /// The nickname's own company, as it spells it.
+    own: Option<(u32, String)>,
+}
+
+impl Companies {
+    /// Messages per company as `org:=COMPANY` finds them, from messages per nickname: a
+    /// nickname's messages count for every company that a nickname of its person names (a
+    /// person's company applies to all their nicknames), companies differing only in case as
+    /// one (spelt as the most messages spell it). A nickname not known here counts for none.
+    pub fn count(&self, counts: &BTreeMap<String, u64>) -> BTreeMap<String, u64> {
+        let mut by: Vec<(u64, BTreeMap<&str, u64>)> = vec![(0, BTreeMap::new()); self.keys.len()];
+        for (nick, &n) in counts {
+            let Some(c) = self.of.get(nick) else { continue };
+            for &k in &c.person {
+                by[k as usize].0 += n;
+            }
+            if let Some((k, spelt)) = &c.own {
+                *by[*k as usize].1.entry(spelt.as_str()).or_default() += n;
+            }
+        }
+        self.keys
+            .iter()
+            .zip(by)
+            .filter(|(_, (n, _))| *n > 0)
+            .map(|(key, (n, spellings))| {
+                let spelt = spellings.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)));
+                (spelt.map_or_else(|| key.clone(), |(s, _)| s.to_owned()), n)
+            })
+            .collect()
+    }
 }
 
 impl People {
@@ -182,29 +229,6 @@ impl People {
             members.entry(sets.find(i)).or_default().push(i);
         }
         let mut persons: Vec<Person> = members.into_values().map(|m| person(&nicks, &parsed, &m)).collect();
-        // A message held under two nicknames of one person counts once.
-        let mut of: HashMap<&str, usize> = HashMap::new();
-        for (p, person) in persons.iter().enumerate() {
-            for a in &person.aliases {
-                of.insert(a, p);
-            }
-        }
-        let mut repeated = vec![0u64; persons.len()];
-        for copy in copies {
-            let mut seen: Vec<usize> = Vec::new();
-            for nick in copy {
-                if let Some(&p) = of.get(nick.as_str()) {
-                    if seen.contains(&p) {
-                        repeated[p] += 1;
-                    } else {
-                        seen.push(p);
-                    }
-                }
-            }
-        }
-        for (person, r) in persons.iter_mut().zip(repeated) {
-            person.messages = person.messages.saturating_sub(r);
-        }
         persons.sort_by(|a, b| b.messages.cmp(&a.messages).then_with(|| a.aliases[0].cmp(&b.aliases[0])));
         label(&mut persons);
         People::from_persons(persons)
@@ -230,6 +254,18 @@ impl People {
         self.of(nickname).map_or(nickname, |p| p.label.as_str())
     }
 
+    /// Messages per person (by label) from messages per nickname: each person's as their
+    /// `from:=LABEL` finds them, every message of any of their nicknames (the one rule of every
+    /// person's count: facets, insights, the speaker pane, `people`); a nickname the model does
+    /// not know stands for itself.
+    pub fn messages_by_person(&self, counts: &BTreeMap<String, u64>) -> BTreeMap<String, u64> {
+        let mut out: BTreeMap<String, u64> = BTreeMap::new();
+        for (nick, &n) in counts.iter().filter(|(_, &n)| n > 0) {
+            *out.entry(self.label_of(nick).to_owned()).or_default() += n;
+        }
+        out
+    }
+
     /// Every nickname of every person who posted under one of `nicknames` (each once, in
     /// order of first appearance); unknown nicknames are kept as they are.
     pub fn aliases_of<'a>(&'a self, nicknames: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
@@ -249,76 +285,63 @@ impl People {
         out
     }
 
-    /// Messages per company as `org:=COMPANY` finds them, from messages per nickname: a
-    /// nickname's messages count for every company that a nickname of its person names (a
-    /// person's company applies to all their nicknames; `company_of` parses one), companies
-    /// differing only in case as one (spelt as the most messages spell it).
+    /// Messages per company as `org:=COMPANY` finds them, from messages per nickname (see
+    /// [`Companies`]; `company_of` parses a nickname's company).
     pub fn companies<'c>(
         &self,
         counts: &BTreeMap<String, u64>,
         company_of: impl Fn(&str) -> Option<&'c str>,
     ) -> BTreeMap<String, u64> {
-        // Lowercased company → (count, spellings with their own nicknames' messages).
-        let mut by: BTreeMap<String, (u64, BTreeMap<&'c str, u64>)> = BTreeMap::new();
-        for (nick, &n) in counts {
+        self.companies_of(counts.keys().map(String::as_str), company_of).count(counts)
+    }
+
+    /// The companies of each of `nicknames`' people, once, to count messages per company for
+    /// any number of queries (see [`Companies::count`]).
+    pub fn companies_of<'n, 'c>(
+        &self,
+        nicknames: impl IntoIterator<Item = &'n str>,
+        company_of: impl Fn(&str) -> Option<&'c str>,
+    ) -> Companies {
+        let mut keys: Vec<String> = Vec::new();
+        let mut key_of: HashMap<String, u32> = HashMap::new();
+        let mut id = |c: &str| -> u32 {
+            let lower = c.to_lowercase();
+            *key_of.entry(lower.clone()).or_insert_with(|| {
+                keys.push(lower);
+                (keys.len() - 1) as u32
+            })
+        };
+        let mut of: HashMap<String, CompaniesOf> = HashMap::new();
+        for nick in nicknames {
             let aliases: Vec<&str> = match self.of(nick) {
                 Some(p) => p.aliases.iter().map(String::as_str).collect(),
-                None => vec![nick.as_str()],
+                None => vec![nick],
             };
-            let mut of_person: BTreeSet<String> = BTreeSet::new();
+            let mut person: Vec<u32> = Vec::new();
             for alias in aliases {
-                if let Some(c) = company_of(alias) {
-                    if of_person.insert(c.to_lowercase()) {
-                        by.entry(c.to_lowercase()).or_default().0 += n;
+                if let Some(k) = company_of(alias).map(&mut id) {
+                    if !person.contains(&k) {
+                        person.push(k);
                     }
                 }
             }
-            if let Some(c) = company_of(nick) {
-                *by.entry(c.to_lowercase()).or_default().1.entry(c).or_default() += n;
-            }
+            let own = company_of(nick).map(|c| (id(c), c.to_owned()));
+            of.insert(nick.to_owned(), CompaniesOf { person, own });
         }
-        by.into_iter()
-            .filter_map(|(key, (n, spellings))| {
-                let spelt = spellings.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)));
-                Some((spelt.map_or(key, |(s, _)| s.to_owned()), n)).filter(|(_, n)| *n > 0)
-            })
-            .collect()
+        Companies { keys, of }
     }
 
     /// The people behind `nicknames` (a discussion's participants), each once, in order.
     pub fn labels(&self, nicknames: &[String]) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for n in nicknames {
-            let label = self.label_of(n);
-            if !out.iter().any(|l| l == label) {
-                out.push(label.to_owned());
-            }
-        }
-        out
+        // A set, not a scan of the labels so far: a long discussion has hundreds of
+        // participants, and the browser labels a page of 200 discussions a keystroke.
+        let mut seen: HashSet<&str> = HashSet::with_capacity(nicknames.len());
+        nicknames.iter().map(|n| self.label_of(n)).filter(|l| seen.insert(l)).map(str::to_owned).collect()
     }
 
     /// How many nicknames were joined to another: nicknames minus people.
     pub fn merges(&self) -> usize {
         self.persons.iter().map(|p| p.aliases.len() - 1).sum()
-    }
-
-    /// For one message held several times, under `nicknames` (in the order of its copies),
-    /// which copies repeat a person already counted (`true`): they count once among a
-    /// person's messages and a discussion's participants.
-    pub fn repeats(&self, nicknames: &[&str]) -> Vec<bool> {
-        let mut seen: Vec<&str> = Vec::new();
-        nicknames
-            .iter()
-            .map(|n| {
-                let label = self.label_of(n);
-                if seen.contains(&label) {
-                    true
-                } else {
-                    seen.push(label);
-                    false
-                }
-            })
-            .collect()
     }
 }
 
@@ -579,6 +602,23 @@ mod tests {
     }
 
     #[test]
+    fn labels_name_each_person_once_in_order_of_first_appearance() {
+        let p = build(
+            &[("龚晓冬", 300), ("龚晓冬-银商账户-产品-上海", 500), ("于江宁-银联电子PM", 328), ("于江宁", 168)],
+            &[],
+        );
+        let nicks: Vec<String> =
+            ["于江宁", "路人甲", "龚晓冬", "于江宁-银联电子PM", "路人甲", "龚晓冬-银商账户-产品-上海"]
+                .iter()
+                .map(|n| (*n).to_owned())
+                .collect();
+        let yu = p.label_of("于江宁").to_owned();
+        let gong = p.label_of("龚晓冬").to_owned();
+        assert_eq!(p.labels(&nicks), vec![yu, "路人甲".to_owned(), gong]);
+        assert!(p.labels(&[]).is_empty());
+    }
+
+    #[test]
     fn rules_join_what_the_evidence_does_not_and_keep_apart_what_it_joins() {
         let nicks: Vec<Nickname> =
             ["Tim-魔线科技", "Tim-深圳百灵鸟", "龚晓冬", "龚晓冬-银商账户-产品-上海", "Ark", "龚正-滴滴"]
@@ -704,9 +744,8 @@ mod tests {
         assert!(!same(&p, "武伟会", "甘建新") && !same(&p, "Daniel", "文奇"));
         let lao = p.of("我").unwrap();
         assert_eq!(lao.label, "李雄峰", "a distinctive name is preferred to 我");
-        // Six copies of the person's messages count once: 170 - 6.
-        assert_eq!(lao.messages, 164);
-        assert_eq!(p.repeats(&["我", "李雄峰", "武伟会"]), vec![false, true, false]);
+        // Every message of the person's nicknames, as `from:=李雄峰` finds them: copies too.
+        assert_eq!(lao.messages, 170);
         assert_eq!(p.aliases_of(["李雄峰", "nobody"]), vec!["我", "李雄峰", "凤凰牌老熊-群主", "nobody"]);
     }
 

@@ -514,7 +514,8 @@ fn quoted(chars: &[char], at: usize) -> Result<(String, usize), QueryError> {
 }
 
 fn parse_value(field: Field, value: &str) -> Result<Value, QueryError> {
-    if value.is_empty() {
+    // `from:=` is the exact form of `from:` with nothing after it, not a search for `=`.
+    if value.is_empty() || value == "=" {
         return Err(QueryError::EmptyValue(field.key()));
     }
     Ok(match field {
@@ -727,6 +728,9 @@ mod tests {
     fn malformed_queries_get_clear_errors() {
         assert_eq!(Query::parse("\"网联"), Err(QueryError::UnclosedQuote(1)));
         assert_eq!(Query::parse("from:"), Err(QueryError::EmptyValue("from")));
+        assert_eq!(Query::parse("from:="), Err(QueryError::EmptyValue("from")));
+        assert_eq!(Query::parse("对账 org:＝"), Err(QueryError::EmptyValue("org")));
+        assert_eq!(Query::parse("from:张|="), Err(QueryError::EmptyValue("from")));
         assert_eq!(Query::parse("date:2017-13"), Err(QueryError::BadDate("2017-13".into())));
         assert_eq!(Query::parse("date:2017-1"), Err(QueryError::BadDate("2017-1".into())));
         // A range names its bad side.

@@ -21,7 +21,7 @@ use crate::index::{people_cache, IndexError, IndexHandle};
 use crate::lift::Lifted;
 use crate::mention::{Mentions, SegmentMentions};
 use crate::normalise::fold;
-use crate::people::{Nickname, People};
+use crate::people::{Companies, Nickname, People};
 use crate::query::{Field, Filter, Query, TextTerm, Value};
 use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
@@ -45,7 +45,7 @@ use tantivy::query::{
     Query as TQuery, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value as _};
-use tantivy::{BitSet, DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 /// A search that could not run.
 #[derive(Debug, thiserror::Error)]
@@ -156,14 +156,10 @@ pub struct Facets {
     pub days: BTreeMap<(String, Date), u64>,
     /// Nickname → messages.
     pub speakers: BTreeMap<String, u64>,
-    /// Person label → messages; a message the export holds under two of a person's
-    /// nicknames counts once.
+    /// Person label → messages, as `from:=LABEL` finds them (see [`People::messages_by_person`]).
     pub people: BTreeMap<String, u64>,
-    /// Company → messages, as `org:=COMPANY` counts them (see [`People::companies`]).
+    /// Company → messages, as `org:=COMPANY` counts them (see [`Companies::count`]).
     pub companies: BTreeMap<String, u64>,
-    /// Nickname → its messages that repeat a copy already counted for the same person.
-    #[serde(skip)]
-    repeats: BTreeMap<String, u64>,
     pub topics: BTreeMap<String, u64>,
     pub kinds: BTreeMap<String, u64>,
 }
@@ -191,6 +187,8 @@ pub(crate) struct State {
     /// Every nickname the index holds a term for, parsed, without counts (see
     /// [`State::nicknames`]).
     nicknames: OnceLock<Arc<Directory>>,
+    /// The companies of every nickname's person (see [`State::companies`]).
+    companies: OnceLock<Arc<Companies>>,
     people: OnceLock<Arc<Known>>,
     /// The person model alone, read from the generation's file when it is current (see
     /// [`crate::index::people_cache`]).
@@ -207,12 +205,9 @@ pub(crate) struct State {
     searched: AtomicBool,
 }
 
-/// The people of an index, and which message documents repeat a message already held under
-/// another nickname of the same person.
+/// The people of an index, built from its messages.
 struct Known {
     people: Arc<People>,
-    /// By segment ordinal: the repeated copies.
-    repeats: HashMap<u32, BitSet>,
 }
 
 /// A compiled query and how its text match weighs against the substance prior.
@@ -365,6 +360,7 @@ impl State {
             handle: Arc::new(handle),
             directory: OnceLock::new(),
             nicknames: OnceLock::new(),
+            companies: OnceLock::new(),
             people: OnceLock::new(),
             stored_people: OnceLock::new(),
             glossary: OnceLock::new(),
@@ -452,7 +448,6 @@ impl State {
                 }
             }
         }
-        let mut places: Vec<Vec<(u32, DocId)>> = Vec::new();
         let mut names: Vec<Vec<String>> = Vec::new();
         for log in &mut logs {
             log.sort_unstable_by_key(|c| (c.ts, c.hash, c.segment, c.doc));
@@ -464,7 +459,6 @@ impl State {
                     }
                 }
                 if copy.len() > 1 {
-                    places.push(copy.iter().map(|c| (c.segment, c.doc)).collect());
                     names.push(copy.iter().map(|c| c.speaker.to_owned()).collect());
                 }
             }
@@ -472,17 +466,7 @@ impl State {
         let mut nicknames: Vec<Nickname> = nicknames.into_values().collect();
         nicknames.sort_by(|a, b| a.nickname.cmp(&b.nickname));
         let people = People::build_with(&nicknames, &names, &self.handle.meta.people);
-        let mut repeats: HashMap<u32, BitSet> = HashMap::new();
-        for (docs, names) in places.iter().zip(&names) {
-            let nicks: Vec<&str> = names.iter().map(String::as_str).collect();
-            for (&(segment, doc), repeated) in docs.iter().zip(people.repeats(&nicks)) {
-                if repeated {
-                    let max = searcher.segment_reader(segment).max_doc();
-                    repeats.entry(segment).or_insert_with(|| BitSet::with_max_value(max)).insert(doc);
-                }
-            }
-        }
-        let known = Arc::new(Known { people: Arc::new(people), repeats });
+        let known = Arc::new(Known { people: Arc::new(people) });
         Ok(Arc::clone(self.people.get_or_init(|| known)))
     }
 
@@ -739,17 +723,24 @@ impl State {
         let known = self.known()?;
         let query = &self.expand(query);
         let tq = self.plan(query)?.tq;
-        let mut facets = self.handle.searcher().search(&tq, &FacetCollector { repeats: &known.repeats })?;
-        for (nick, n) in &facets.speakers {
-            let repeated = facets.repeats.get(nick).copied().unwrap_or(0);
-            *facets.people.entry(known.people.label_of(nick).to_owned()).or_default() += n.saturating_sub(repeated);
+        let mut facets = self.handle.searcher().search(&tq, &FacetCollector)?;
+        facets.people = known.people.messages_by_person(&facets.speakers);
+        facets.companies = self.companies(&known.people)?.count(&facets.speakers);
+        Ok(facets)
+    }
+
+    /// The companies of every nickname's person, found once per state (a facet count, on every
+    /// keystroke of the browser, then looks each counted nickname up once).
+    fn companies(&self, people: &People) -> Result<Arc<Companies>, SearchError> {
+        if let Some(c) = self.companies.get() {
+            return Ok(Arc::clone(c));
         }
-        facets.people.retain(|_, n| *n > 0);
         let nicknames = self.nicknames()?;
         let company: HashMap<&str, &str> =
             nicknames.entries.iter().filter_map(|(s, _)| Some((s.nickname.as_str(), s.company.as_deref()?))).collect();
-        facets.companies = known.people.companies(&facets.speakers, |nick| company.get(nick).copied());
-        Ok(facets)
+        let all = nicknames.entries.iter().map(|(s, _)| s.nickname.as_str());
+        let table = Arc::new(people.companies_of(all, |nick| company.get(nick).copied()));
+        Ok(Arc::clone(self.companies.get_or_init(|| table)))
     }
 
     fn messages_at(&self, path: &str, lines: &[u32]) -> Result<Vec<Hit>, SearchError> {

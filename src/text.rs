@@ -203,6 +203,16 @@ const QUOTE_NAME_CHARS: usize = 40;
 /// and a `?` or U+2005 follows within [`MENTION_NAME_CHARS`] characters of the `@`, with no
 /// punctuation, emoji code, line break or other `@` before it, the mention runs on to there.
 pub fn mention_spans(text: &str) -> Vec<Range<usize>> {
+    mention_spans_among(text, &[])
+}
+
+/// [`mention_spans`], where `known` are nicknames with white space in them that the mentioned
+/// person may hold (those that posted in the message's log): a mention starting with one runs
+/// over all of it without the export's `?` after it (`@Ryan Cao 你找…`), and on through a
+/// `-company-role` run right after it, up to white space (`@Summer 梁夏-丰瑞祥-GM-BJ 到哪了`,
+/// the group nickname of `Summer 梁夏`). A known nickname followed by a Latin letter or digit is
+/// the start of another name (`@Ryan Caoxyz`) and is not taken.
+pub fn mention_spans_among(text: &str, known: &[&str]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(k) = text[from..].find('@') {
@@ -211,7 +221,12 @@ pub fn mention_spans(text: &str) -> Vec<Range<usize>> {
         let first = name.find(|d: char| d.is_whitespace() || d == '?').unwrap_or(name.len());
         let mut end = start + 1 + first;
         let spaced = name[first..].starts_with(|d: char| d.is_whitespace() && d != '\u{2005}');
-        if first > 0 && spaced && !complete_nickname(&name[..first]) {
+        if let Some(whole) = known_nickname(name, known) {
+            end = start + 1 + whole;
+            if name[whole..].starts_with(['-', '－']) {
+                end += name[whole..].find(|d: char| d.is_whitespace() || d == '?').unwrap_or(name.len() - whole);
+            }
+        } else if first > 0 && spaced && !complete_nickname(&name[..first]) {
             let ends = name[first..]
                 .char_indices()
                 .take_while(|&(_, d)| {
@@ -231,6 +246,17 @@ pub fn mention_spans(text: &str) -> Vec<Range<usize>> {
         from = end.max(start + 1);
     }
     out
+}
+
+/// The length of the longest of `known` (nicknames with white space inside) that `name` starts
+/// with, where it ends the name: not before a Latin letter or digit.
+fn known_nickname(name: &str, known: &[&str]) -> Option<usize> {
+    known
+        .iter()
+        .filter(|n| n.contains(char::is_whitespace) && name.starts_with(**n))
+        .filter(|n| !name[n.len()..].starts_with(|d: char| d.is_ascii_alphanumeric()))
+        .map(|n| n.len())
+        .max()
 }
 
 /// The longest nickname with spaces that [`mention_spans`] takes.
@@ -307,6 +333,25 @@ mod tests {
         assert_eq!(spans(&format!("@张三 {}?", "很".repeat(28))), vec!["@张三"]);
         assert_eq!(spans(&format!("@张三 {}?", "很".repeat(27)))[0].chars().count(), 31);
         assert_eq!(spans("@ 好的?"), vec!["@"]);
+    }
+
+    /// A nickname with spaces that posted in the log is all mention without the export's `?`
+    /// after it (the `?` rule alone took `@Ryan` and left `Cao Airwallex曹褀 …` as text), and
+    /// a `-company-role` run right after it is the group nickname's rest.
+    #[test]
+    fn known_nicknames_with_spaces_are_whole_mentions_without_a_question_mark() {
+        let known = ["Ryan Cao", "Summer 梁夏", "lisp 财付通结算财务", "Tim"];
+        let spans = |t: &str| mention_spans_among(t, &known).into_iter().map(|r| t[r].to_owned()).collect::<Vec<_>>();
+        assert_eq!(spans("@Ryan Cao 你找Geoswift他们干嘛啊"), vec!["@Ryan Cao"]);
+        assert_eq!(spans("@Summer 梁夏-丰瑞祥-GM-BJ  风控的核心就是控制力"), vec!["@Summer 梁夏-丰瑞祥-GM-BJ"]);
+        assert_eq!(spans("@Summer 梁夏-丰瑞祥-GM-BJ?谢谢"), vec!["@Summer 梁夏-丰瑞祥-GM-BJ"]);
+        assert_eq!(spans("@lisp 财付通结算财务  群里有不少支付宝的同学"), vec!["@lisp 财付通结算财务"]);
+        assert_eq!(spans("@Ryan Cao\u{2005}跨境"), vec!["@Ryan Cao"]);
+        // Not a known nickname: as before.
+        assert_eq!(spans("@Ryan Caoxyz 跨境"), vec!["@Ryan"]);
+        assert_eq!(spans("@Ryan Chen 跨境"), vec!["@Ryan"]);
+        assert_eq!(spans("@Tim 跨境"), vec!["@Tim"]);
+        assert_eq!(mention_spans("@Ryan Cao 你找"), vec![0..5]);
     }
 
     #[test]

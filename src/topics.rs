@@ -2,7 +2,7 @@
 //! and the tagger that gives each message its topic ids at index time.
 
 use crate::normalise::fold;
-use crate::text::{is_word_char, mention_spans, quote_speaker_spans};
+use crate::text::{is_word_char, mention_spans_among, quote_speaker_spans};
 use crate::yaml;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::path::Path;
@@ -11,6 +11,11 @@ use std::path::Path;
 pub const DEFAULT_YAML: &str = include_str!("topics.yaml");
 /// The file name that overrides the default inside an archive folder.
 pub const FILE_NAME: &str = "topics.yaml";
+
+/// The tagger's version, part of the index's fingerprint: a change in how messages are tagged
+/// (not only in the taxonomy) rebuilds an index tagged the old way. 2: nicknames with spaces of
+/// the log are whole mentions ([`Taxonomy::tag_day`]).
+pub const TAGGER_VERSION: u32 = 2;
 
 /// One topic.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -105,13 +110,30 @@ impl Taxonomy {
         Ok(Taxonomy { topics: file.topics, source: text.to_owned(), matcher, patterns })
     }
 
+    /// The topics of each message of `day` ([`Taxonomy::tag_among`] the nicknames with white
+    /// space that posted in it): a log's tags depend on the log alone, so indexing only the
+    /// logs that changed tags as a rebuild does.
+    pub fn tag_day(&self, day: &crate::archive::Day) -> Vec<Vec<&str>> {
+        let mut spaced: Vec<&str> =
+            day.messages.iter().map(|m| m.speaker.as_str()).filter(|s| s.contains(char::is_whitespace)).collect();
+        spaced.sort_unstable();
+        spaced.dedup();
+        day.messages.iter().map(|m| self.tag_among(&m.text, &spaced)).collect()
+    }
+
     /// The ids of the topics whose keywords occur in `text` (outside @mentions and the speaker
     /// headers of quotes), both folded ([`crate::normalise`]), in taxonomy order.
     pub fn tag(&self, text: &str) -> Vec<&str> {
+        self.tag_among(text, &[])
+    }
+
+    /// [`Taxonomy::tag`], where `known` nicknames with white space are whole mentions (see
+    /// [`crate::text::mention_spans_among`]).
+    pub fn tag_among(&self, text: &str, known: &[&str]) -> Vec<&str> {
         // Mentions are found before folding, which would make a `？` the `?` that ends one; the
         // message's length still counts them.
         let (folded, chars) = if text.contains('@') {
-            (fold(&blank(text, &mention_spans(text))), fold(text).chars().count())
+            (fold(&blank(text, &mention_spans_among(text, known))), fold(text).chars().count())
         } else {
             let folded = fold(text);
             let chars = folded.chars().count();
@@ -346,7 +368,8 @@ mod tests {
     fn rules_from_sample_4() {
         let t = Taxonomy::builtin();
         assert!(t.tag("限额5万，太低了吧").is_empty());
-        assert!(t.tag("微信的静态码自动跳转动态码，也不限额").is_empty());
+        // Not risk; QR pay since session 12 (静态码, 动态码).
+        assert_eq!(t.tag("微信的静态码自动跳转动态码，也不限额"), vec!["qr"]);
         assert!(t
             .tag("@韩财光-东软(前)-开发-广州?不过这话要分开理解，支付账户无论换多少张卡，都是限额500")
             .contains(&"accounts"));
@@ -357,6 +380,45 @@ mod tests {
         assert!(!t.tag("人民银行要求支付机构接入网联后，各个银行通道逐步关闭").contains(&"acquiring"));
         assert_eq!(t.tag("商户入网要审核营业执照"), vec!["acquiring"]);
         assert_eq!(t.tag("小商户申请入网"), vec!["acquiring"]);
+    }
+
+    /// Session 13: the recall misses of samples 1–4 that a payments word would catch, each word
+    /// counted over the whole archive and read in 20 random messages (all when fewer) before it
+    /// was adopted (figures in the commit and BENCHMARKS.md); and the senses that word does not
+    /// have (不限流量 is a phone plan, 手机动态码 an SMS code, 时代发展 is not a payout).
+    #[test]
+    fn recall_words_read_over_the_archive() {
+        let t = Taxonomy::builtin();
+        // Misses of the judged samples (recall1, recall3, recall4 rows).
+        assert_eq!(t.tag("我这边是凭证和业务单号分开 什么情况都能做到防重"), vec!["architecture"]);
+        assert_eq!(t.tag("@清华  你的ZK是跨机房的？"), vec!["architecture"]);
+        assert_eq!(t.tag("可以保留一个 只是hbase的数据结构可以让你多保留几个版本"), vec!["architecture"]);
+        assert_eq!(t.tag("3DS，历史悠久。"), vec!["cards"]);
+        assert_eq!(t.tag("在整个业务环节中，最明显的就是没有了关于交换费的定价"), vec!["cards"]);
+        assert_eq!(t.tag("平台担保户只有一个"), vec!["accounts"]);
+        assert_eq!(t.tag("这支付宝肯定不答应，这都铺了那么多台卡和机器了"), vec!["qr"]);
+        // Words of the same kind, from other messages of the archive.
+        assert_eq!(t.tag("kafka一般还是作为日志传输用，主要是能容忍消息可能会丢失"), vec!["architecture"]);
+        assert_eq!(t.tag("单台的QPS大概是多少"), vec!["architecture"]);
+        assert_eq!(t.tag("生产环境用docker 对运维和技术团队要求高啊"), vec!["architecture"]);
+        assert_eq!(t.tag("各位大神是怎么做限流的"), vec!["architecture"]);
+        assert_eq!(t.tag("银联支持静态码的"), vec!["qr", "cards"]);
+        assert_eq!(t.tag("主扫动态码"), vec!["qr"]);
+        assert_eq!(t.tag("支付宝当面付会返佣吗？"), vec!["qr"]);
+        assert_eq!(t.tag("有人做过设备指纹吗？"), vec!["risk"]);
+        assert_eq!(t.tag("美团为啥又被告无证经营了？"), vec!["licensing"]);
+        assert_eq!(t.tag("上面的分录，翻译成样？"), vec!["accounts"]);
+        assert_eq!(t.tag("如果是商户自有资金，只做代发的话肯定是没问题的"), vec!["collection"]);
+        assert_eq!(t.tag("微信绑定国外visa卡，不能用来发红包或者支付么？"), vec!["cards"]);
+        // The senses the new words do not have.
+        assert!(t.tag("还好我把手机套餐换成联通冰激凌套餐了，不限流量，不然这些干货承受不住").is_empty());
+        assert!(t.tag("目前个人信息之类的太容易获取了，保护好自己的手机动态码是关键").is_empty());
+        assert!(t.tag("时代发展的产物").is_empty());
+        assert!(t.tag("mqtt协议").is_empty());
+        // From sample 5: 对平 (accounts that balance) is not 对 + 平台 (3 messages of the archive,
+        // all 3 wrongly reconciliation).
+        assert_eq!(t.tag("区别就在，这个模式是穿透大商户，直接对平台下的每个会员"), vec!["acquiring"]);
+        assert_eq!(t.tag("两边流水金额能对平"), vec!["reconciliation"]);
     }
 
     #[test]

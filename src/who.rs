@@ -27,7 +27,7 @@ pub struct Expert {
     pub score: f32,
     /// Their hits among the best [`BEST_HITS`], best first.
     pub hits: Vec<Hit>,
-    /// Every message of theirs the query matches (copies counted once).
+    /// Every message of theirs the query matches, as `from:=LABEL` with the query finds them.
     pub matching: u64,
 }
 

@@ -784,3 +784,61 @@ fn markdown_notes_show_messages_as_written() {
     want.sort();
     assert_eq!(shown, want, "{md}");
 }
+
+/// A query that finds nothing says why, in the same words everywhere: the word no message
+/// holds, words never together, or the filter that leaves none of what the words find. The
+/// CLI's `search`, `discussions` and `people` said only `0 of 0 hits` (`0 of 0 people, …`).
+#[test]
+fn a_query_finding_nothing_says_why_in_the_cli_and_the_browser() {
+    use chatlore::no_hits::explain;
+    let (dir, e) = engine();
+    let why = |q: &str| explain(&e, &Query::parse(q).unwrap()).unwrap();
+    assert_eq!(why("对账"), None, "it finds some");
+    assert_eq!(why("nosuchword").as_deref(), Some("no message contains nosuchword"));
+    assert_eq!(why("对账 qqzz xxyy").as_deref(), Some("no message contains qqzz nor xxyy"));
+    let n = count(&e, "对账");
+    let year = "date:2030-01-01..2030-12-31";
+    assert_eq!(
+        why("对账 date:2030").as_deref(),
+        Some(format!("of the {n} messages `对账` finds, none matches {year}").as_str())
+    );
+    assert_eq!(why("date:2030"), Some(format!("no message matches {year}")));
+    let n = count(&e, "group:payprod");
+    assert_eq!(
+        why("group:payprod date:2030"),
+        Some(format!("of the {n} messages `group:payprod` finds, none matches {year}"))
+    );
+    assert!(count(&e, "对账") > 0 && count(&e, "留学") > 0 && count(&e, "对账 留学") == 0);
+    assert_eq!(
+        why("对账 留学").as_deref(),
+        Some("no message contains both 对账 留学 (each occurs, never in one message)")
+    );
+    // An exclusion is named as a filter is.
+    let all = count(&e, "对账 date:2017..2018");
+    assert!(all > 0);
+    assert_eq!(
+        why("date:2017..2018 -对账 对账"),
+        Some(format!("of the {all} messages `对账 date:2017-01-01..2018-12-31` finds, none matches -对账"))
+    );
+    // The CLI says it on stderr under the summary, for each of its three searches.
+    for (cmd, q, said) in [
+        ("search", "nosuchword", "no message contains nosuchword"),
+        ("discussions", "nosuchword", "no message contains nosuchword"),
+        ("people", "nosuchword", "no message contains nosuchword"),
+        ("search", "对账 date:2030", "messages `对账` finds, none matches date:2030-01-01..2030-12-31"),
+        ("people", "date:2030", "no message matches date:2030-01-01..2030-12-31"),
+    ] {
+        let out = chatlore(&demo_archive(), dir.path(), &[cmd, q]);
+        assert_eq!(out.status.code(), Some(1), "{cmd} {q}");
+        assert!(stderr(&out).contains(said), "{cmd} {q}: {}", stderr(&out));
+    }
+    // The browser's results pane says the same.
+    let mut app = tui::TestApp::new(&demo_archive(), dir.path(), (120, 30));
+    app.start();
+    app.take_effects();
+    for c in "对账 date:2030".chars() {
+        app.update(chatlore::tui::action::Action::Input(c));
+    }
+    assert_eq!(app.results.total, 0);
+    assert_eq!(app.results.why_none, why("对账 date:2030"));
+}

@@ -82,12 +82,13 @@ fn nicknames_of_one_person_are_one_person_everywhere() {
     assert_eq!(total(&engine, "org:银商"), 3);
     assert_eq!(total(&engine, "org:滴滴"), 4, "Ark's messages are 龚正's");
     assert_eq!(total(&engine, "from:Tim-魔线"), 1);
-    // Facets count people, each exported copy once; nicknames as the archive has them.
+    // Facets count people as their `from:=` finds them (exported copies too); nicknames as
+    // the archive has them.
     let f = engine.facets(&Query::default()).unwrap();
-    assert_eq!(f.people["龚正"], 2);
+    assert_eq!(f.people["龚正"], 4);
     assert_eq!(f.speakers["Ark"] + f.speakers["龚正-滴滴-支付金融"], 4);
     assert_eq!(f.people["龚晓冬"], 3);
-    assert_eq!(f.people.values().sum::<u64>(), f.total - 2);
+    assert_eq!(f.people.values().sum::<u64>(), f.total);
     // Hits keep the nickname and add the person.
     let mut hits =
         engine.search(&Query::parse("交割").unwrap(), Page { limit: Some(5), ..Page::default() }).unwrap().hits;
@@ -233,7 +234,11 @@ fn people_on_the_real_archive() {
     let f = engine.facets(&Query::default()).unwrap();
     let gong = f.speakers["龚晓冬"] + f.speakers["龚晓冬-银商账户-产品-上海"];
     assert_eq!(total(&engine, "from:龚晓冬"), gong as usize);
-    assert!(f.people["龚晓冬"] < gong, "his exported copies count once");
+    // His row in the insights counts what `from:=龚晓冬` finds (8,719; it said 8,177, his
+    // exported copies once, while the chip found 8,719).
+    assert_eq!(f.people["龚晓冬"], gong);
+    assert_eq!(total(&engine, "from:=龚晓冬"), gong as usize);
+    assert_eq!(people.of("龚晓冬").unwrap().messages, gong);
 }
 
 /// The person model is kept beside the index's segments for the state it was built from, so
@@ -547,4 +552,92 @@ fn a_speaker_row_counts_its_person_as_its_chip_finds_them() {
     // Typed, the fuzzy rows count the same way.
     let typed = app.filter_rows(FilterTab::Speakers, "龚晓冬");
     assert!(typed.iter().all(|r| r.count == 3), "{typed:?}");
+}
+
+/// The company facet's table (each nickname's person's companies) is kept per index state: after
+/// an update that adds a nickname with a new company, and one that joins a bare nickname to a
+/// person with a company (people.yaml), a reloaded engine counts as a fresh computation does,
+/// and each company as its chip, `org:=COMPANY`, finds it.
+#[test]
+fn company_counts_are_fresh_after_each_update_and_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    let (archive, index) = (dir.path().join("archive"), dir.path().join("index"));
+    let fresh = |e: &Engine| {
+        let f = e.facets(&Query::default()).unwrap();
+        let parsed: std::collections::HashMap<String, String> =
+            f.speakers.keys().filter_map(|n| Some((n.clone(), chatlore::speakers::parse(n).company?))).collect();
+        let recount = e.people().unwrap().companies(&f.speakers, |n| parsed.get(n).map(String::as_str));
+        assert_eq!(f.companies, recount, "the kept table counts as a fresh one");
+        for (company, &n) in &f.companies {
+            assert_eq!(total(e, &format!("org:={company}")) as u64, n, "org:={company}");
+        }
+        f.companies
+    };
+    let before = fresh(&engine);
+    assert_eq!(before.get("魔线科技"), Some(&1));
+    assert_eq!(before.get("链通科技"), None);
+    write(
+        &archive,
+        "g/_posts/2018-01-04-chat.markdown",
+        log(
+            "2018-01-04",
+            &[
+                ("11:00:00", "周乔-链通科技-深圳", "结售汇的牌照我们还在申请"),
+                ("11:01:00", "周乔-链通科技-深圳", "外管局那边要材料"),
+                ("11:02:00", "周乔", "补充一下，是跨境外汇支付的试点"),
+            ],
+        ),
+    );
+    assert!(chatlore(&archive, &index, &["index"]).status.success());
+    assert!(engine.reload().unwrap());
+    let added = fresh(&engine);
+    assert_eq!(added.get("链通科技"), Some(&3), "the bare 周乔 is the same person: {added:?}");
+    // No log changes, only who is who: Tim's company now applies to the bare `Tim` too.
+    write(&archive, "people.yaml", "same:\n  - [Tim, Tim-魔线科技-产品总监]\n");
+    assert!(chatlore(&archive, &index, &["index"]).status.success());
+    assert!(engine.reload().unwrap());
+    assert_eq!(fresh(&engine).get("魔线科技"), Some(&2));
+}
+
+/// One rule counts a person's messages: what their chip, `from:=LABEL`, finds (every message of
+/// any of their nicknames, an exported copy under a second nickname too, as the search's total
+/// counts it). The insights' people, the speaker pane, the facets, `people` and `stats` agree
+/// with it: the insights counted 龚正's copies once (2) while the chip found 4 (on the real
+/// archive 龚晓冬: 8,177 and 8,719).
+#[test]
+fn a_person_counts_as_their_chip_finds_them_in_insights_people_and_stats() {
+    use chatlore::tui::action::{Action, InsightSection};
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    let (archive, index) = (dir.path().join("archive"), dir.path().join("index"));
+    let people = engine.people().unwrap();
+    let f = engine.facets(&Query::default()).unwrap();
+    let stats: Value = serde_json::from_str(&stdout(&chatlore(&archive, &index, &["stats", "--json"]))).unwrap();
+    let lines = |args: &[&str]| -> Vec<Value> {
+        stdout(&chatlore(&archive, &index, args)).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
+    let (listed, by_filter) = (lines(&["people", "--json"]), lines(&["people", "--json", "group:g"]));
+    for p in &people.persons {
+        let found = total(&engine, &format!("from:={}", p.label)) as u64;
+        assert_eq!(p.messages, found, "{}", p.label);
+        assert_eq!(f.people[&p.label], found, "{}", p.label);
+        let of = |v: &[Value]| v.iter().find(|x| x["person"] == p.label.as_str()).cloned();
+        assert_eq!(of(&listed).unwrap()["messages"], found, "people: {}", p.label);
+        assert_eq!(of(&by_filter).unwrap()["matching_messages"], found, "people group:g: {}", p.label);
+        if let Some(row) = stats["top_people"].as_array().unwrap().iter().find(|r| r[0] == p.label.as_str()) {
+            assert_eq!(row[1], found, "stats: {}", p.label);
+        }
+    }
+    assert_eq!(people.of("Ark").unwrap().messages, 4);
+    // The browser: each insights row counts what its Enter (the chip) then finds.
+    let mut app = common::tui::TestApp::new(&archive, &index, (120, 40));
+    app.start();
+    app.take_effects();
+    app.update(Action::OpenInsights);
+    let rows = app.insight_rows(InsightSection::Speakers);
+    assert!(rows.iter().any(|r| r.label == "龚正" && r.count == 4), "{rows:?}");
+    for r in &rows {
+        assert_eq!(total(&engine, &r.filter.to_string()) as u64, r.count, "{}", r.label);
+    }
 }

@@ -637,6 +637,9 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
         }
     }
     print::hits(&engine, &query, &results, &near, format, color)?;
+    if results.total == 0 {
+        say_why_none(&engine, &query)?;
+    }
     let code = if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) };
     // The process ends here: leaving the open index to the exit, which unmaps its files and
     // frees its memory at once, spares a search the munmap of each file and the frees.
@@ -659,7 +662,18 @@ fn discussions_cmd(archive: &Path, index_dir: &Path, args: &DiscussionsArgs) -> 
     let engine = open_engine(archive, index_dir)?;
     let results = engine.discussions(&query, (args.limit > 0).then_some(args.limit), args.sort.into())?;
     print::discussions(&results, args.json)?;
+    if results.total == 0 && !query.is_empty() {
+        say_why_none(&engine, &query)?;
+    }
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Why a query found nothing (see [`chatlore::no_hits`]), on stderr as the summary is.
+fn say_why_none(engine: &Engine, query: &Query) -> Result<()> {
+    if let Some(why) = chatlore::no_hits::explain(engine, query)? {
+        eprintln!("{}", print::clean_line(&why));
+    }
+    Ok(())
 }
 
 fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<ExitCode> {
@@ -677,6 +691,9 @@ fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<Exi
     } else {
         let who = chatlore::who::who_knows(&engine, &query)?;
         print::who_knows(&who, limit, args.json)?;
+        if who.experts.is_empty() {
+            say_why_none(&engine, &query)?;
+        }
         who.experts.len()
     };
     Ok(if shown > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })

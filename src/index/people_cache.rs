@@ -13,6 +13,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use tantivy::Searcher;
 
+/// What [`key`] says of the person model's shape and counts: changed with them.
+const MODEL_VERSION: u32 = 2;
+
 /// The file in a generation folder.
 pub(crate) const PEOPLE_FILE: &str = "chatlore-people.json";
 
@@ -34,6 +37,9 @@ pub(crate) fn key(searcher: &Searcher, rules: &Rules) -> String {
         .map(|s| format!("{}:{}", s.segment_id().uuid_string(), s.num_deleted_docs()))
         .collect();
     parts.sort_unstable();
+    // The model's own version: a file of an older one (persons' messages counted copies once
+    // before version 2) is built again.
+    parts.push(format!("model:{MODEL_VERSION}"));
     if *rules != Rules::default() {
         let json = serde_json::to_string(rules).unwrap_or_default();
         parts.push(format!("rules:{}", manifest::hash(json.as_bytes())));

@@ -348,7 +348,7 @@ fn remove_orphans(index: &Index, dir: &Path) -> Result<(), IndexError> {
 
 /// Anything that changes the documents for the same archive changes this.
 fn fingerprint(taxonomy: &Taxonomy) -> String {
-    let all = format!("schema {SCHEMA_VERSION}\n{}", taxonomy.source);
+    let all = format!("schema {SCHEMA_VERSION}\ntagger {}\n{}", crate::topics::TAGGER_VERSION, taxonomy.source);
     format!("{SCHEMA_VERSION}-{}", manifest::hash(all.as_bytes()))
 }
 
@@ -754,7 +754,7 @@ fn open_writer(index: &Index, dir: &Path, small: bool) -> Result<IndexWriter, In
 /// [`crate::discussions`]), each message carrying its discussion's first line.
 fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument> {
     let date_key = day.date.key();
-    let topics: Vec<Vec<&str>> = day.messages.iter().map(|m| taxonomy.tag(&m.text)).collect();
+    let topics = taxonomy.tag_day(day);
     let discussions::Segmented { spans, discussions: described, opens_with_question } =
         discussions::segment_day(day, &topics);
     // What ranking needs of a discussion, on its own document and in each of its messages'

@@ -299,14 +299,18 @@ impl Tools {
             By::Discussions => total.saturating_sub(covered),
         };
         let next_cursor = (remaining > 0).then(|| Cursor::new(next, covered, &key).encode());
+        let why_none = if total == 0 { crate::no_hits::explain(engine, &query)? } else { None };
         let mut text = if total == 0 {
-            format!(
-                "No {} matches `{q}`. Chinese terms match as substrings and all terms must match: try fewer or shorter terms, or drop filters.\n",
-                match by {
-                    By::Messages => "message",
-                    By::Discussions => "discussion",
-                }
-            )
+            let what = match by {
+                By::Messages => "message",
+                By::Discussions => "discussion",
+            };
+            match &why_none {
+                Some(why) => format!("No {what} matches `{q}`: {why}.\n"),
+                None => format!(
+                    "No {what} matches `{q}`. Chinese terms match as substrings and all terms must match: try fewer or shorter terms, or drop filters.\n"
+                ),
+            }
         } else if items.is_empty() {
             format!("{matched}; the cursor is past the last of them.\n")
         } else {
@@ -347,6 +351,9 @@ impl Tools {
         }] = Value::Array(items);
         if !near_items.is_empty() {
             json["near"] = Value::Array(near_items);
+        }
+        if let Some(why) = why_none {
+            json["why_none"] = Value::String(why);
         }
         Ok(Answer { text, json })
     }
@@ -589,7 +596,10 @@ impl Tools {
         let who = crate::who::who_knows(engine, &query)?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
-        let mut text = if who.by_messages {
+        let mut text = if who.total == 0 {
+            // Nobody to rank: the `Nobody:` line below says why.
+            format!("{} `{}`.\n", matching(0u64, "message", "messages"), quoted_query(asked))
+        } else if who.by_messages {
             format!(
                 "{} `{}`. With no words to rank by, the people who wrote them, by how many (nicknames joined into people), each with their newest messages. Cite their messages as path:line.\n",
                 matching(who.total, "message", "messages"),
@@ -692,16 +702,25 @@ impl Tools {
                 more_people(limit, "narrow the query (a filter, a date range) to see them")
             );
         }
+        let why_none = if who.experts.is_empty() { crate::no_hits::explain(engine, &query)? } else { None };
         if who.experts.is_empty() {
-            text.push_str("\nNobody: no message matches.\n");
+            match &why_none {
+                Some(why) => {
+                    let _ = writeln!(text, "\nNobody: {why}.");
+                }
+                None => text.push_str("\nNobody: no message matches.\n"),
+            }
         }
-        let json = json!({
+        let mut json = json!({
             "query": asked.trim(),
             "total": who.total,
             "best_hits": (!who.by_messages).then_some(who.weighed),
             "more_people": who.experts.len() - people.len(),
             "people": people,
         });
+        if let Some(why) = why_none {
+            json["why_none"] = Value::String(why);
+        }
         Ok(Answer { text, json })
     }
 
@@ -1244,6 +1263,25 @@ mod tests {
 
     fn read_at(path: &str, line: u32, before: Option<u32>, after: Option<u32>, max_chars: Option<u32>) -> ReadArgs {
         ReadArgs { id: None, path: Some(path.into()), line: Some(line), before, after, max_chars }
+    }
+
+    /// A search or people call finding nothing says why, as the CLI and the browser do
+    /// ([`crate::no_hits`]): it said to try fewer terms or drop filters, whichever was the cause.
+    #[test]
+    fn finding_nothing_says_why_as_the_cli_does() {
+        let (_dir, t) = tools();
+        for q in ["nosuchword", "对账 date:2030", "date:2030"] {
+            let why = crate::no_hits::explain(t.engine().unwrap(), &Query::parse(q).unwrap()).unwrap().unwrap();
+            for a in [t.search(&search(q)).unwrap(), t.search(&by_discussions(q)).unwrap()] {
+                assert!(a.text.contains(&format!("`{q}`: {why}.")), "{q}: {}", a.text);
+                assert_eq!(a.json["why_none"], why.as_str());
+            }
+            let a = t.people(&PeopleArgs { query: Some(q.into()), limit: None, max_chars: None }).unwrap();
+            assert!(a.text.contains(&format!("Nobody: {why}.")), "{q}: {}", a.text);
+            assert!(!a.text.contains("best hits") && !a.text.contains("who wrote"), "no one to rank: {}", a.text);
+            assert_eq!(a.json["why_none"], why.as_str());
+        }
+        assert!(t.search(&search("对账")).unwrap().json.get("why_none").is_none());
     }
 
     #[test]

@@ -7,14 +7,11 @@ use crate::index::schema::{names, split_ts};
 use std::collections::{BTreeMap, HashMap};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{BitSet, DocId, Score, SegmentReader};
+use tantivy::{DocId, Score, SegmentReader};
 
 /// Counts facets over the matching documents from fast fields (no stored documents read).
 /// Per document it only bumps counters in dense arrays indexed by term ordinals and by day.
-pub(super) struct FacetCollector<'a> {
-    /// Copies that repeat a person's message, by segment: not counted for the person again.
-    pub(super) repeats: &'a HashMap<u32, BitSet>,
-}
+pub(super) struct FacetCollector;
 
 pub(super) struct SegmentFacets {
     group: Option<StrColumn>,
@@ -28,8 +25,6 @@ pub(super) struct SegmentFacets {
     kind_ords: Option<Column<u64>>,
     group_counts: Vec<u64>,
     speaker_counts: Vec<u64>,
-    repeats: Option<BitSet>,
-    speaker_repeats: Vec<u64>,
     topic_counts: Vec<u64>,
     kind_counts: Vec<u64>,
     days: DayCounts,
@@ -128,11 +123,11 @@ fn named(col: &Option<StrColumn>, counts: &[u64], into: &mut BTreeMap<String, u6
     }
 }
 
-impl Collector for FacetCollector<'_> {
+impl Collector for FacetCollector {
     type Fruit = Facets;
     type Child = SegmentFacets;
 
-    fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+    fn for_segment(&self, _segment: u32, seg: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let ff = seg.fast_fields();
         let (group, speaker, topics, kind) =
             (ff.str(names::GROUP)?, ff.str(names::SPEAKER)?, ff.str(names::TOPICS)?, ff.str(names::KIND)?);
@@ -146,8 +141,6 @@ impl Collector for FacetCollector<'_> {
             kind_ords: ords(&kind),
             group_counts,
             speaker_counts: counts_for(&speaker),
-            repeats: self.repeats.get(&segment).cloned(),
-            speaker_repeats: counts_for(&speaker),
             topic_counts: counts_for(&topics),
             kind_counts: counts_for(&kind),
             group,
@@ -171,7 +164,6 @@ impl Collector for FacetCollector<'_> {
             for (into, from) in [
                 (&mut out.groups, f.groups),
                 (&mut out.speakers, f.speakers),
-                (&mut out.repeats, f.repeats),
                 (&mut out.topics, f.topics),
                 (&mut out.kinds, f.kinds),
             ] {
@@ -213,9 +205,6 @@ impl SegmentCollector for SegmentFacets {
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.total += 1;
         bump_one(&self.speaker_ords, &mut self.speaker_counts, doc);
-        if self.repeats.as_ref().is_some_and(|r| r.contains(doc)) {
-            bump_one(&self.speaker_ords, &mut self.speaker_repeats, doc);
-        }
         bump_one(&self.kind_ords, &mut self.kind_counts, doc);
         if let Some(t) = &self.topics {
             for ord in t.ords().values_for_doc(doc) {
@@ -234,7 +223,6 @@ impl SegmentCollector for SegmentFacets {
         let mut out = Facets { total: self.total, ..Facets::default() };
         named(&self.group, &self.group_counts, &mut out.groups);
         named(&self.speaker, &self.speaker_counts, &mut out.speakers);
-        named(&self.speaker, &self.speaker_repeats, &mut out.repeats);
         named(&self.topics, &self.topic_counts, &mut out.topics);
         named(&self.kind, &self.kind_counts, &mut out.kinds);
         let group_names: HashMap<u64, String> = (0..self.group_counts.len() as u64)

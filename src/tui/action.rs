@@ -189,6 +189,8 @@ pub struct Found {
     /// What the hits are highlighted on ([`crate::search::Results::terms`]): glossary forms
     /// included, so a conversation opened on a hit highlights what was found.
     pub terms: Vec<String>,
+    /// Why nothing matched, when nothing did (see [`crate::no_hits`]).
+    pub why_none: Option<String>,
 }
 
 /// A day opened for the conversation.

@@ -117,6 +117,8 @@ pub struct ResultsState {
     pub searching: bool,
     /// What the hits are highlighted on, glossary forms included (the worker's answer).
     pub terms: Vec<String>,
+    /// Why nothing matched, when nothing did (the worker's answer, see [`crate::no_hits`]).
+    pub why_none: Option<String>,
 }
 
 /// A day's log opened on a message.
@@ -606,6 +608,7 @@ impl App {
             r.discussions = f.discussions;
             r.discussions_total = f.discussions_total;
             r.terms = f.terms;
+            r.why_none = f.why_none;
             r.error = None;
             if kept && self.waiting.day.is_some() {
                 // The conversation is being reopened where it was; it decides the preview.

@@ -169,11 +169,8 @@ fn speakers(catalog: &Catalog, facets: &Facets, typed: &str) -> Vec<FilterRow> {
     };
     let own = |nick: &str| facets.speakers.get(nick).copied().unwrap_or(0);
     // A row counts what its chip finds: the messages of the nickname's person, under any of
-    // their nicknames (each message once per nickname it was posted under, as hits count).
-    let count_of = |nick: &str| match catalog.people.of(nick) {
-        Some(p) => p.aliases.iter().map(|a| own(a)).sum(),
-        None => own(nick),
-    };
+    // their nicknames, as the insights count a person ([`crate::people::People::messages_by_person`]).
+    let count_of = |nick: &str| facets.people.get(catalog.people.label_of(nick)).copied().unwrap_or(0);
     if typed.is_empty() {
         let mut v: Vec<(u64, &crate::speakers::Speaker)> = directory
             .entries

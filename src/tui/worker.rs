@@ -204,6 +204,7 @@ impl Executor {
             kept: None,
             kept_discussion: None,
             terms: Vec::new(),
+            why_none: None,
         };
         let mut offset = job.offset;
         // Pages until the wanted hit is loaded, or the kept one found (within a page or so of
@@ -225,6 +226,9 @@ impl Executor {
             if got == 0 || loaded >= found.total || (loaded > job.until && !looking) {
                 break;
             }
+        }
+        if found.total == 0 && job.offset == 0 {
+            found.why_none = crate::no_hits::explain(engine, &job.query).map_err(|e| e.to_string())?;
         }
         if job.discussions && job.offset == 0 {
             let terms: Vec<&str> = found.terms.iter().map(String::as_str).collect();

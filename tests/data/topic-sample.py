@@ -15,6 +15,9 @@ topic-judgments-2026-11.tsv), 20261206 (new tags, old untagged; also -2026-12.ts
 Sample 4 (session 11): seed 20261208, the export of d72feb8 twice, excluding
 ../shared/eval/topic-judgments.tsv, topic-judgments-2026-11.tsv and
 -2026-12.tsv:precision1,recall1,precision2,recall2,precision3,recall3.
+Sample 5 (session 12): seed 20261213, the export of the session-12 taxonomy (branch topics13) twice,
+excluding ../shared/eval/topic-judgments.tsv, topic-judgments-2026-11.tsv and all of -2026-12.tsv
+(precision1 to recall4).
 """
 import json, random, sys
 

@@ -140,7 +140,10 @@ fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
         return Some(vec![Line::styled("Searching…", DIM)]);
     }
     if r.total == 0 {
-        let mut lines = vec![Line::from("No messages match.")];
+        let mut lines = vec![Line::from(match &r.why_none {
+            Some(why) => format!("No messages match: {why}."),
+            None => "No messages match.".to_owned(),
+        })];
         if !app.chips.is_empty() {
             lines.push(Line::styled("Filters are active: Tab to the chips and x to remove one.", DIM));
         }

@@ -3,6 +3,7 @@
 //! rebuilding from the archive, which is always safe.
 
 pub(crate) mod discussion_docs;
+mod frequent_bigrams;
 pub mod manifest;
 pub(crate) mod people_cache;
 pub mod reader;

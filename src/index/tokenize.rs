@@ -17,6 +17,7 @@
 //! * `jieba` (ranking): jieba-rs search-mode words, lowercased. It needs jieba's dictionary
 //!   (~110 ms to load), so only the writer builds it; queries use plain terms on this field.
 
+use super::frequent_bigrams::FREQUENT_BIGRAMS;
 use crate::text::{is_cjk, is_symbol, is_word_char};
 use jieba_rs::Jieba;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -166,33 +167,64 @@ fn next_position(out: &mut Vec<Gram>, pos: &mut usize, emitted: &mut bool, gap: 
     p
 }
 
-/// The trigrams of `grams` (see [`grams`]): for each two CJK bigrams at neighbouring
-/// positions, the three characters they span. tantivy matches the phrase of two bigrams by
-/// positions alone, and two bigrams sit at neighbouring positions only inside one CJK run
-/// (a run's last position holds its final unigram, and the next token comes after it), where
-/// they overlap by a character and follow each other in `grams`: so a text holds a trigram
-/// exactly where the phrase of its two bigrams matches, as often.
+/// The trigrams of `grams` (see [`grams`]) that the `tri` field holds: for each two CJK
+/// bigrams at neighbouring positions, the three characters they span, where
+/// [`indexed_trigram`] keeps them. tantivy matches the phrase of two bigrams by positions
+/// alone, and two bigrams sit at neighbouring positions only inside one CJK run (a run's last
+/// position holds its final unigram, and the next token comes after it), where they overlap by
+/// a character and follow each other in `grams`: so a text holds a trigram exactly where the
+/// phrase of its two bigrams matches, as often. (The reference for [`trigram_tokens`], which
+/// finds the same trigrams without cutting grams.)
+#[cfg(test)]
 pub fn trigrams(grams: &[Gram]) -> impl Iterator<Item = String> + '_ {
-    grams.windows(2).filter(|w| w[1].position == w[0].position + 1).filter_map(|w| trigram_of(&w[0].text, &w[1].text))
+    grams
+        .windows(2)
+        .filter(|w| w[1].position == w[0].position + 1)
+        .filter_map(|w| indexed_trigram(&w[0].text, &w[1].text))
+}
+
+/// Whether the `tri` field holds the trigram `a b c`: only where both its bigrams are among
+/// the archive's most frequent ([`FREQUENT_BIGRAMS`], a table fixed in the code). A phrase of
+/// two bigrams reads the positions of every message holding both, which costs where both are
+/// frequent; where one is rare, the phrase is cheap and the trigram would only cost index.
+fn holds_trigram(a: char, b: char, c: char) -> bool {
+    let frequent = |x: char, y: char| FREQUENT_BIGRAMS.binary_search(&((u64::from(x) << 32) | u64::from(y))).is_ok();
+    frequent(a, b) && frequent(b, c)
 }
 
 /// The trigram of two CJK bigrams where the second continues the first (`支付`, `付宝` →
-/// `支付宝`); `None` for anything else.
-pub fn trigram_of(first: &str, second: &str) -> Option<String> {
+/// `支付宝`), when the `tri` field holds it (see [`holds_trigram`]); `None` for anything else.
+/// The query side asks this too, so it looks up a trigram exactly where the index holds it.
+pub fn indexed_trigram(first: &str, second: &str) -> Option<String> {
     let (mut a, mut b) = (first.chars(), second.chars());
     let (a0, a1, b0, b1) = (a.next()?, a.next()?, b.next()?, b.next()?);
     let bigrams = a.next().is_none() && b.next().is_none() && [a0, a1, b1].into_iter().all(is_cjk);
-    (bigrams && a1 == b0).then(|| [a0, a1, b1].into_iter().collect())
+    (bigrams && a1 == b0 && holds_trigram(a0, a1, b1)).then(|| [a0, a1, b1].into_iter().collect())
 }
 
-/// The trigrams of `text`, folded, as tantivy tokens (a field without positions: the
-/// positions only count the tokens; no offsets).
+/// The trigrams of `text`, folded, that the `tri` field holds, as tantivy tokens (a field
+/// without positions: the positions only count the tokens; no offsets). The same as
+/// [`trigrams`] of the folded text's grams, from one scan of its characters: every three
+/// neighbouring characters of a CJK run, where [`holds_trigram`] keeps them.
 pub fn trigram_tokens(text: &str) -> Vec<Token> {
     let folded = crate::normalise::normalise(text);
-    trigrams(&grams(&folded.text))
-        .enumerate()
-        .map(|(position, text)| Token { offset_from: 0, offset_to: 0, position, text, position_length: 1 })
-        .collect()
+    let mut out = Vec::new();
+    // The two characters before `c` when both are CJK (and so in the same run as a CJK `c`).
+    let mut before: Option<(char, char)> = None;
+    let mut last: Option<char> = None;
+    for c in folded.text.chars() {
+        if !is_cjk(c) {
+            (before, last) = (None, None);
+            continue;
+        }
+        if let Some((a, b)) = before.filter(|&(a, b)| holds_trigram(a, b, c)) {
+            let text: String = [a, b, c].into_iter().collect();
+            out.push(Token { offset_from: 0, offset_to: 0, position: out.len(), text, position_length: 1 });
+        }
+        before = last.map(|b| (b, c));
+        last = Some(c);
+    }
+    out
 }
 
 /// The tantivy tokenizer for the `tri` field.
@@ -516,45 +548,68 @@ mod tests {
     }
 
     #[test]
-    fn trigrams_are_the_phrases_of_two_bigrams_in_one_run() {
+    fn trigrams_are_the_phrases_of_two_frequent_bigrams_in_one_run() {
         let tri = |s: &str| trigrams(&grams(s)).collect::<Vec<String>>();
         assert_eq!(tri("支付宝"), vec!["支付宝"]);
         // Overlapping occurrences count as the phrase counts them: 哈哈哈 twice in 哈哈哈哈.
         assert_eq!(tri("哈哈哈哈"), vec!["哈哈哈", "哈哈哈"]);
         assert!(tri("支付 宝").is_empty() && tri("支付pos宝付").is_empty() && tri("支付").is_empty());
-        assert_eq!(tri("用支付宝，付宝支"), vec!["用支付", "支付宝", "付宝支"]);
-        assert_eq!(trigram_of("支付", "付宝").as_deref(), Some("支付宝"));
-        assert_eq!(trigram_of("支付", "宝付"), None);
-        assert_eq!(trigram_of("po", "os"), None);
-        assert_eq!(trigram_of("支", "支付"), None);
+        // 用支 and 宝支 are not frequent bigrams: 用支付 and 付宝支 are not held.
+        assert_eq!(tri("用支付宝，付宝支"), vec!["支付宝"]);
+        assert_eq!(indexed_trigram("支付", "付宝").as_deref(), Some("支付宝"));
+        assert_eq!(indexed_trigram("银行", "行卡").as_deref(), Some("银行卡"));
+        assert_eq!(indexed_trigram("付宝", "宝支"), None);
+        assert_eq!(indexed_trigram("支付", "宝付"), None);
+        assert_eq!(indexed_trigram("po", "os"), None);
+        assert_eq!(indexed_trigram("支", "支付"), None);
         let spans: Vec<String> = trigram_tokens("ＡＢ支付寶").into_iter().map(|t| t.text).collect();
         assert_eq!(spans, vec!["支付宝"]);
     }
 
+    /// The seven terms of three characters in `../shared/queries.txt` are looked up as
+    /// trigrams (the table was sized to hold their bigrams: the rarest, 布式, is the 834th).
+    #[test]
+    fn the_benchmark_terms_of_three_characters_have_trigrams() {
+        for term in ["备付金", "二维码", "手续费", "支付宝", "银行卡", "分布式", "数据库"] {
+            let c: Vec<char> = term.chars().collect();
+            assert!(holds_trigram(c[0], c[1], c[2]), "{term}");
+        }
+        assert!(FREQUENT_BIGRAMS.windows(2).all(|w| w[0] < w[1]), "sorted, for the binary search");
+    }
+
     proptest::proptest! {
-        /// A trigram stands exactly where tantivy finds the phrase of its two bigrams (a bigram
-        /// at some position, the other at the next), as many times.
+        /// A held trigram stands exactly where tantivy finds the phrase of its two bigrams (a
+        /// bigram at some position, the other at the next), as many times; the tokenizer's
+        /// scan of the characters finds the same trigrams as the grams do.
         #[test]
-        fn trigrams_stand_where_the_bigram_phrase_matches(text in "[支付宝哈 a+，]{0,40}") {
+        fn trigrams_stand_where_the_bigram_phrase_matches(text in "[支付宝哈行银卡寶 a+，\u{200b}]{0,40}") {
             let g = grams(&text);
             let mut expected: Vec<String> = Vec::new();
             for a in &g {
                 for b in g.iter().filter(|b| b.position == a.position + 1) {
                     let cjk_bigram = |t: &str| t.chars().count() == 2 && t.chars().all(is_cjk);
                     if cjk_bigram(&a.text) && cjk_bigram(&b.text) {
-                        expected.push(format!("{}{}", a.text, b.text));
+                        let c: Vec<char> = format!("{}{}", a.text, b.text).chars().collect();
+                        if holds_trigram(c[0], c[1], c[3]) {
+                            expected.push(format!("{}{}", a.text, b.text));
+                        }
                     }
                 }
             }
-            let mut found: Vec<String> = trigrams(&g)
+            let found: Vec<String> = trigrams(&g).collect();
+            let mut spans: Vec<String> = found
+                .iter()
                 .map(|t| {
                     let c: Vec<char> = t.chars().collect();
                     format!("{}{}{}{}", c[0], c[1], c[1], c[2])
                 })
                 .collect();
             expected.sort();
-            found.sort();
-            proptest::prop_assert_eq!(found, expected);
+            spans.sort();
+            proptest::prop_assert_eq!(spans, expected);
+            let folded = crate::normalise::normalise(&text).text;
+            let tokens: Vec<String> = trigram_tokens(&text).into_iter().map(|t| t.text).collect();
+            proptest::prop_assert_eq!(tokens, trigrams(&grams(&folded)).collect::<Vec<String>>());
         }
     }
 

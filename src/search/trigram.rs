@@ -1,6 +1,8 @@
 //! A term of three CJK characters (`支付宝`) found through its trigram: one postings list of
 //! the `tri` field instead of the phrase of its two bigrams (`支付` + `付宝`), whose positions
-//! tantivy reads for every document holding both bigrams.
+//! tantivy reads for every document holding both bigrams. The field holds only trigrams whose
+//! two bigrams are both frequent (see [`crate::index::tokenize::indexed_trigram`]); any other
+//! term of three characters stays the phrase.
 //!
 //! A text holds the trigram exactly where the phrase matches, as many times (see
 //! [`crate::index::tokenize::trigrams`]), so the matches are the phrase's. The score is the
@@ -10,7 +12,7 @@
 //! Its size hint and cost are the phrase scorer's too (from the bigrams' document counts), so
 //! an intersection orders its clauses, and sums their scores, as it did.
 
-use crate::index::tokenize::trigram_of;
+use crate::index::tokenize::indexed_trigram;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
@@ -28,10 +30,12 @@ pub(crate) struct TrigramPhrase {
 
 impl TrigramPhrase {
     /// The query for a phrase of `grams` (offsets and grams of the `grams` field, no prefix
-    /// end) where it is two CJK bigrams at offsets 0 and 1 that overlap by a character.
+    /// end) where it is two CJK bigrams at offsets 0 and 1 that overlap by a character and the
+    /// `tri` field holds their trigram (see [`indexed_trigram`]); `None` otherwise, and the
+    /// phrase is looked up as a phrase.
     pub(crate) fn of(grams: Field, tri: Field, phrase: &[(usize, String)]) -> Option<TrigramPhrase> {
         let [(0, first), (1, second)] = phrase else { return None };
-        let trigram = trigram_of(first, second)?;
+        let trigram = indexed_trigram(first, second)?;
         Some(TrigramPhrase {
             bigrams: [Term::from_field_text(grams, first), Term::from_field_text(grams, second)],
             trigram: Term::from_field_text(tri, &trigram),
@@ -211,12 +215,12 @@ mod tests {
         (index.reader().unwrap().searcher(), f)
     }
 
-    fn phrase_of(f: &Fields, term: &str) -> (PhraseQuery, TrigramPhrase) {
+    /// The phrase of `term`'s grams, as tantivy matches it.
+    fn phrase_of(f: &Fields, term: &str) -> PhraseQuery {
         let grams = crate::index::tokenize::query_grams(term);
         assert!(!grams.prefix);
-        let trigram = TrigramPhrase::of(f.grams, f.tri, &grams.grams).expect("a trigram phrase");
         let terms = grams.grams.iter().map(|(o, g)| (*o, Term::from_field_text(f.grams, g))).collect();
-        (PhraseQuery::new_with_offset(terms), trigram)
+        PhraseQuery::new_with_offset(terms)
     }
 
     /// Every document, score (as bits), size hint and cost of both queries' scorers in each
@@ -242,10 +246,15 @@ mod tests {
             .collect()
     }
 
-    fn assert_same(searcher: &Searcher, f: &Fields, term: &str) {
-        let (phrase, trigram) = phrase_of(f, term);
-        assert_eq!(scored(searcher, &phrase), scored(searcher, &trigram), "{term}");
-        assert_eq!(searcher.search(&phrase, &Count).unwrap(), searcher.search(&trigram, &Count).unwrap(), "{term}");
+    /// The search's recall query for `term` (the trigram where the index holds it, else the
+    /// phrase) matches, scores, counts and sizes itself as the phrase of its bigrams. Returns
+    /// whether it was the trigram.
+    fn assert_same(searcher: &Searcher, f: &Fields, term: &str) -> bool {
+        let phrase = phrase_of(f, term);
+        let held = TrigramPhrase::of(f.grams, f.tri, &crate::index::tokenize::query_grams(term).grams).is_some();
+        let recall = super::super::grams_query(searcher, f, term).unwrap();
+        assert_eq!(scored(searcher, &phrase), scored(searcher, &*recall), "{term}");
+        assert_eq!(searcher.search(&phrase, &Count).unwrap(), searcher.search(&*recall, &Count).unwrap(), "{term}");
         // Inside an intersection with a frequent term (clauses ordered by cost, scores summed).
         let with = |q: Box<dyn Query>| {
             let other = Box::new(TermQuery::new(
@@ -258,16 +267,19 @@ mod tests {
             let hits = searcher.search(q, &TopDocs::with_limit(1000).order_by_score()).unwrap();
             hits.into_iter().map(|(s, a): (Score, _)| (s.to_bits(), a)).collect()
         };
-        assert_eq!(top(&with(Box::new(phrase))), top(&with(Box::new(trigram))), "{term}");
+        assert_eq!(top(&with(Box::new(phrase))), top(&with(recall)), "{term}");
+        held
     }
 
     #[test]
     fn overlapping_occurrences_count_as_the_phrase_counts_them() {
         let texts = ["哈哈哈哈", "哈哈哈", "哈哈 哈", "哈哈哈哈哈哈 支付宝支付宝", "支付宝", "付宝支付"];
         let (searcher, f) = index_of(&[texts.iter().map(|t| t.to_string()).collect()]);
-        assert_same(&searcher, &f, "哈哈哈");
-        assert_same(&searcher, &f, "支付宝");
-        assert_same(&searcher, &f, "宝支付");
+        assert!(assert_same(&searcher, &f, "哈哈哈"));
+        assert!(assert_same(&searcher, &f, "支付宝"));
+        // 宝支 is not a frequent bigram: the index holds no 宝支付, and the term is the phrase.
+        assert!(!assert_same(&searcher, &f, "宝支付"));
+        assert!(!assert_same(&searcher, &f, "付宝支"));
         // Not three CJK characters overlapping as bigrams: no trigram phrase.
         let of = |t: &str| TrigramPhrase::of(f.grams, f.tri, &crate::index::tokenize::query_grams(t).grams);
         assert!(of("支付").is_none() && of("支付宝卡").is_none() && of("支pos").is_none() && of("a支付").is_none());
@@ -278,14 +290,16 @@ mod tests {
         /// Matches, scores (to the bit, boosted), counts, size hints and costs are the phrase's,
         /// alone and in a boolean query, across segments with different statistics: texts of
         /// different lengths (the norm is the `grams` field's) with repeated and overlapping
-        /// occurrences (the count is the trigram's frequency).
+        /// occurrences (the count is the trigram's frequency). The terms are both trigrams the
+        /// index holds (支付宝, 银行卡, 哈哈哈) and ones it does not (宝支付, 卡哈银): the
+        /// query side asks the index side's rule, or a term would find nothing.
         #[test]
         fn a_trigram_phrase_is_the_phrase_of_its_bigrams(
             texts in proptest::collection::vec(
-                proptest::collection::vec("[哈支付宝 a，]{0,30}|支付宝|[哈宝]{1,9}", 1..25),
+                proptest::collection::vec("[哈支付宝银行卡 a，]{0,30}|支付宝|银行卡|[哈宝]{1,9}", 1..25),
                 1..4,
             ),
-            term in "[哈支付宝]{3}",
+            term in "[哈支付宝银行卡]{3}|支付宝|银行卡",
         ) {
             let (searcher, f) = index_of(&texts);
             assert_same(&searcher, &f, &term);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""The bigram table of src/index/frequent_bigrams.rs, drawn once from the real archive.
+"""The bigram table of src/tokenize/frequent_bigrams.rs, drawn once from the real archive.
 
-    chatlore --archive ../shared/archive export | benches/frequent_bigrams.py N > src/index/frequent_bigrams.rs
+    chatlore --archive ../shared/archive export | benches/frequent_bigrams.py N > src/tokenize/frequent_bigrams.rs
     chatlore --archive ../shared/archive export | benches/frequent_bigrams.py --stats
 
 Counts, for every bigram of two neighbouring CJK characters (chatlore's `is_cjk`) inside a
@@ -63,7 +63,7 @@ def main():
         return
     n = int(sys.argv[1])
     top = sorted(ranked[:n], key=lambda kv: kv[0])
-    print("//! The bigrams a trigram needs for the `tri` field (see `super::tokenize::holds_trigram`):")
+    print("//! The bigrams a trigram needs for the `tri` field (see `super::holds_trigram`):")
     print(f"//! the {n} bigrams held by most messages of the real archive ({messages} messages,")
     print(f"//! the last held by {ranked[n - 1][1]}), drawn once by `benches/frequent_bigrams.py {n}`. A rule fixed")
     print("//! in the code, never the statistics of the index at hand: an index grows a day at a time,")

@@ -3,12 +3,10 @@
 //! rebuilding from the archive, which is always safe.
 
 pub(crate) mod discussion_docs;
-mod frequent_bigrams;
 pub mod manifest;
 pub(crate) mod people_cache;
 pub mod reader;
 pub mod schema;
-pub mod tokenize;
 pub mod writer;
 
 pub use reader::IndexHandle;

@@ -1,7 +1,7 @@
 //! The index schema, declared once. Bump [`SCHEMA_VERSION`] whenever a field or a tokenizer
 //! changes: an index of another version is rebuilt from the archive.
 
-use super::tokenize::{GramTokenizer, TrigramTokenizer, GRAMS, JIEBA, TRIGRAMS};
+use crate::tokenize::{GramTokenizer, TrigramTokenizer, GRAMS, JIEBA, TRIGRAMS};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
@@ -79,7 +79,7 @@ pub struct Fields {
     pub disc_info: Field,
     /// A discussion document's [`crate::discussions::Discussion`] as JSON.
     pub disc_json: Field,
-    /// The trigrams of the CJK runs (see [`super::tokenize::trigrams`]), with frequencies, no
+    /// The trigrams of the CJK runs (see [`crate::tokenize::trigram_tokens`]), with frequencies, no
     /// positions, no norms: a term of three CJK characters is one postings list, not the
     /// phrase of two bigrams (see `crate::search::trigram`).
     pub tri: Field,

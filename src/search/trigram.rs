@@ -1,18 +1,18 @@
 //! A term of three CJK characters (`支付宝`) found through its trigram: one postings list of
 //! the `tri` field instead of the phrase of its two bigrams (`支付` + `付宝`), whose positions
 //! tantivy reads for every document holding both bigrams. The field holds only trigrams whose
-//! two bigrams are both frequent (see [`crate::index::tokenize::indexed_trigram`]); any other
+//! two bigrams are both frequent (see [`crate::tokenize::indexed_trigram`]); any other
 //! term of three characters stays the phrase.
 //!
 //! A text holds the trigram exactly where the phrase matches, as many times (see
-//! [`crate::index::tokenize::trigrams`]), so the matches are the phrase's. The score is the
+//! [`crate::tokenize::trigram_tokens`]), so the matches are the phrase's. The score is the
 //! phrase's to the bit: tantivy's `PhraseScorer` scores a match with the phrase's BM25 weight
 //! (the idf of both bigrams summed, the `grams` field's average length), the `grams` field's
 //! norm of the document and the phrase's count; here the count is the trigram's frequency.
 //! Its size hint and cost are the phrase scorer's too (from the bigrams' document counts), so
 //! an intersection orders its clauses, and sums their scores, as it did.
 
-use crate::index::tokenize::indexed_trigram;
+use crate::tokenize::indexed_trigram;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
@@ -204,7 +204,7 @@ mod tests {
         let index = Index::create_in_ram(schema);
         register_grams(&index);
         // The `body` field is left empty; its tokenizer must still exist.
-        index.tokenizers().register(crate::index::tokenize::JIEBA, tantivy::tokenizer::SimpleTokenizer::default());
+        index.tokenizers().register(crate::tokenize::JIEBA, tantivy::tokenizer::SimpleTokenizer::default());
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for chunk in texts {
             for t in chunk {
@@ -217,7 +217,7 @@ mod tests {
 
     /// The phrase of `term`'s grams, as tantivy matches it.
     fn phrase_of(f: &Fields, term: &str) -> PhraseQuery {
-        let grams = crate::index::tokenize::query_grams(term);
+        let grams = crate::tokenize::query_grams(term);
         assert!(!grams.prefix);
         let terms = grams.grams.iter().map(|(o, g)| (*o, Term::from_field_text(f.grams, g))).collect();
         PhraseQuery::new_with_offset(terms)
@@ -251,7 +251,7 @@ mod tests {
     /// whether it was the trigram.
     fn assert_same(searcher: &Searcher, f: &Fields, term: &str) -> bool {
         let phrase = phrase_of(f, term);
-        let held = TrigramPhrase::of(f.grams, f.tri, &crate::index::tokenize::query_grams(term).grams).is_some();
+        let held = TrigramPhrase::of(f.grams, f.tri, &crate::tokenize::query_grams(term).grams).is_some();
         let recall = super::super::grams_query(searcher, f, term).unwrap();
         assert_eq!(scored(searcher, &phrase), scored(searcher, &*recall), "{term}");
         assert_eq!(searcher.search(&phrase, &Count).unwrap(), searcher.search(&*recall, &Count).unwrap(), "{term}");
@@ -281,7 +281,7 @@ mod tests {
         assert!(!assert_same(&searcher, &f, "宝支付"));
         assert!(!assert_same(&searcher, &f, "付宝支"));
         // Not three CJK characters overlapping as bigrams: no trigram phrase.
-        let of = |t: &str| TrigramPhrase::of(f.grams, f.tri, &crate::index::tokenize::query_grams(t).grams);
+        let of = |t: &str| TrigramPhrase::of(f.grams, f.tri, &crate::tokenize::query_grams(t).grams);
         assert!(of("支付").is_none() && of("支付宝卡").is_none() && of("支pos").is_none() && of("a支付").is_none());
     }
 

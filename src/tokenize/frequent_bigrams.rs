@@ -1,4 +1,4 @@
-//! The bigrams a trigram needs for the `tri` field (see `super::tokenize::holds_trigram`):
+//! The bigrams a trigram needs for the `tri` field (see `super::holds_trigram`):
 //! the 1024 bigrams held by most messages of the real archive (92240 messages,
 //! the last held by 142), drawn once by `benches/frequent_bigrams.py 1024`. A rule fixed
 //! in the code, never the statistics of the index at hand: an index grows a day at a time,

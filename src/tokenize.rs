@@ -17,8 +17,10 @@
 //! * `jieba` (ranking): jieba-rs search-mode words, lowercased. It needs jieba's dictionary
 //!   (~110 ms to load), so only the writer builds it; queries use plain terms on this field.
 
-use super::frequent_bigrams::FREQUENT_BIGRAMS;
+mod frequent_bigrams;
+
 use crate::text::{is_cjk, is_symbol, is_word_char};
+use frequent_bigrams::FREQUENT_BIGRAMS;
 use jieba_rs::Jieba;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};

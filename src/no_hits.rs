@@ -3,7 +3,7 @@
 //! the filter (or exclusion) that leaves none of the messages the words find.
 
 use crate::plural::count;
-use crate::query::{Query, TextTerm};
+use crate::query::{Filter, Query, TextTerm};
 use crate::search::{Engine, Page, SearchError, Sort};
 
 /// Why `query` matches no message, or `None` when it matches some. Counts a few queries
@@ -31,12 +31,20 @@ pub fn explain(engine: &Engine, query: &Query) -> Result<Option<String>, SearchE
         let each = if words.len() == 2 { "both" } else { "all of" };
         return Ok(Some(format!("no message contains {each} {together} (each occurs, never in one message)")));
     }
-    // The filters and exclusions, and how many messages the query finds without each.
+    // The filters and exclusions, and how many messages the query finds without each. The
+    // values of one field are ORed (`date:2030 date:2031`), so they are left out together:
+    // without one of them the others find fewer, not more.
     let mut constraints: Vec<(String, Query)> = Vec::new();
     for (k, f) in query.filters.iter().enumerate() {
-        let mut without = query.clone();
-        without.filters.remove(k);
-        constraints.push((f.to_string(), without));
+        let ored = |g: &Filter| !g.negated && !f.negated && g.field == f.field;
+        if query.filters[..k].iter().any(ored) {
+            continue;
+        }
+        let (left_out, kept): (Vec<(usize, &Filter)>, Vec<(usize, &Filter)>) =
+            query.filters.iter().enumerate().partition(|&(j, g)| j == k || ored(g));
+        let without = Query { filters: kept.into_iter().map(|(_, g)| g.clone()).collect(), ..query.clone() };
+        let name = left_out.iter().map(|(_, g)| g.to_string()).collect::<Vec<_>>().join(" ");
+        constraints.push((name, without));
     }
     for (k, t) in query.terms.iter().enumerate().filter(|(_, t)| t.negated) {
         let mut without = query.clone();

@@ -577,17 +577,51 @@ fn period(s: &str) -> Option<(Date, Date)> {
 }
 
 impl fmt::Display for DateRange {
+    /// The range as it is typed, in the fewest characters that parse back to it: `2030` (not
+    /// `2030-01-01..2030-12-31`), `2017-08`, `2018-03-05`, `2017..2018-06`, `2018-03..`,
+    /// `..2017-06` (an open side is left empty, not `0001-01-01`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.from == self.to {
-            write!(f, "{}", self.from)
-        } else {
-            write!(f, "{}..{}", self.from, self.to)
+        let (from, to) = (self.from, self.to);
+        let year = |d: Date| format!("{:04}", d.year);
+        let first_of_year = from.month == 1 && from.day == 1;
+        let last_of_year = to.month == 12 && to.day == 31;
+        let last_of_month = to.day == days_in_month(to.year, to.month);
+        // One period: a year, a month or a day.
+        if from.year == to.year && first_of_year && last_of_year {
+            return f.write_str(&year(from));
         }
+        if (from.year, from.month) == (to.year, to.month) && from.day == 1 && last_of_month {
+            return f.write_str(&from.month_label());
+        }
+        if from == to {
+            return write!(f, "{from}");
+        }
+        // A range, each side as short as it reads the same (a side's period starts, or ends,
+        // where the range does).
+        let start = if Some(from) == Date::new(1, 1, 1) {
+            String::new()
+        } else if first_of_year {
+            year(from)
+        } else if from.day == 1 {
+            from.month_label()
+        } else {
+            from.to_string()
+        };
+        let end = if Some(to) == Date::new(9999, 12, 31) {
+            String::new()
+        } else if last_of_year {
+            year(to)
+        } else if last_of_month {
+            to.month_label()
+        } else {
+            to.to_string()
+        };
+        write!(f, "{start}..{end}")
     }
 }
 
 impl fmt::Display for Filter {
-    /// The filter as it would be typed: `-from:张`, `date:2017-08-01..2017-08-31`.
+    /// The filter as it would be typed: `-from:张`, `date:2017-08`, `date:2018-03..`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let neg = if self.negated { "-" } else { "" };
         let key = self.field.key();
@@ -721,7 +755,47 @@ mod tests {
         assert_eq!(r("..2017-06").to, d("2017-06-30"));
         let q = Query::parse("date:2017-08").unwrap();
         assert_eq!(q.filters[0].value, Value::Dates(r("2017-08")));
-        assert_eq!(q.filters[0].to_string(), "date:2017-08-01..2017-08-31");
+        assert_eq!(q.filters[0].to_string(), "date:2017-08");
+    }
+
+    /// A date filter is shown as it is typed (the text saying why nothing matched showed
+    /// `date:2030` as `date:2030-01-01..2030-12-31`, and `date:..2017-06` as
+    /// `date:0001-01-01..2017-06-30`), and what it shows parses back to the same range.
+    #[test]
+    fn date_filters_are_shown_as_typed() {
+        for typed in [
+            "2030",
+            "2017-08",
+            "2016-02",
+            "2018-03-05",
+            "2017..2018",
+            "2017..2018-06",
+            "2017-08..2017-09",
+            "2017-08-16..2018-01",
+            "2017-08-16..2017-09-03",
+            "2018-03..",
+            "2018-03-05..",
+            "..2017-06",
+            "..2017-06-15",
+            "..2017",
+            "2017..",
+            "..",
+        ] {
+            let range = DateRange::parse(typed).unwrap();
+            assert_eq!(range.to_string(), typed, "{range:?}");
+            let filter = Query::parse(&format!("-date:{typed}")).unwrap().filters.remove(0);
+            assert_eq!(filter.to_string(), format!("-date:{typed}"));
+        }
+        // Any range, however written, parses back from what is shown.
+        let days =
+            [(1, 1, 1), (2016, 2, 29), (2017, 1, 1), (2017, 1, 31), (2017, 8, 1), (2017, 12, 31), (9999, 12, 31)];
+        let days: Vec<Date> = days.iter().map(|&(y, m, d)| Date::new(y, m, d).unwrap()).collect();
+        for &from in &days {
+            for &to in days.iter().filter(|&&to| to >= from) {
+                let range = DateRange { from, to };
+                assert_eq!(DateRange::parse(&range.to_string()), Ok(range), "{range}");
+            }
+        }
     }
 
     #[test]

@@ -797,7 +797,8 @@ fn a_query_finding_nothing_says_why_in_the_cli_and_the_browser() {
     assert_eq!(why("nosuchword").as_deref(), Some("no message contains nosuchword"));
     assert_eq!(why("对账 qqzz xxyy").as_deref(), Some("no message contains qqzz nor xxyy"));
     let n = count(&e, "对账");
-    let year = "date:2030-01-01..2030-12-31";
+    // Filters are shown as typed (`date:2030` was `date:2030-01-01..2030-12-31`).
+    let year = "date:2030";
     assert_eq!(
         why("对账 date:2030").as_deref(),
         Some(format!("of the {n} messages `对账` finds, none matches {year}").as_str())
@@ -818,15 +819,37 @@ fn a_query_finding_nothing_says_why_in_the_cli_and_the_browser() {
     assert!(all > 0);
     assert_eq!(
         why("date:2017..2018 -对账 对账"),
-        Some(format!("of the {all} messages `对账 date:2017-01-01..2018-12-31` finds, none matches -对账"))
+        Some(format!("of the {all} messages `对账 date:2017..2018` finds, none matches -对账"))
+    );
+    let n = count(&e, "对账");
+    for (q, culprit) in [
+        ("对账 -date:2017..2018", "-date:2017..2018"),
+        ("对账 date:..2016-06", "date:..2016-06"),
+        ("对账 date:2030-03..", "date:2030-03.."),
+        ("对账 date:2030-03-05", "date:2030-03-05"),
+        ("对账 date:2016-08-16..2016-09", "date:2016-08-16..2016-09"),
+        // Values of one field are ORed: left out together, shown together (each left out
+        // alone, the other still found none, and the text said that leaving out either
+        // still finds none).
+        ("对账 date:2030 date:2031", "date:2030 date:2031"),
+        ("对账 date:2030|2031", "date:2030 date:2031"),
+    ] {
+        assert_eq!(why(q), Some(format!("of the {n} messages `对账` finds, none matches {culprit}")), "{q}");
+    }
+    let n = count(&e, "对账 from:陈默 from:Kevin -from:老K");
+    assert!(n > 0);
+    let n = chatlore::plural::count(n, "message", "messages");
+    assert_eq!(
+        why("对账 from:陈默 from:Kevin -from:老K date:2030"),
+        Some(format!("of the {n} `对账 from:陈默 from:Kevin -from:老K` finds, none matches {year}"))
     );
     // The CLI says it on stderr under the summary, for each of its three searches.
     for (cmd, q, said) in [
         ("search", "nosuchword", "no message contains nosuchword"),
         ("discussions", "nosuchword", "no message contains nosuchword"),
         ("people", "nosuchword", "no message contains nosuchword"),
-        ("search", "对账 date:2030", "messages `对账` finds, none matches date:2030-01-01..2030-12-31"),
-        ("people", "date:2030", "no message matches date:2030-01-01..2030-12-31"),
+        ("search", "对账 date:2030", "messages `对账` finds, none matches date:2030\n"),
+        ("people", "date:2030", "no message matches date:2030\n"),
     ] {
         let out = chatlore(&demo_archive(), dir.path(), &[cmd, q]);
         assert_eq!(out.status.code(), Some(1), "{cmd} {q}");

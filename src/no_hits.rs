@@ -82,6 +82,13 @@ pub fn explain(engine: &Engine, query: &Query) -> Result<Option<String>, SearchE
     }))
 }
 
+/// What to say of a search that found nothing, given the [`explain`] of it: the reason, or,
+/// when explaining failed (the search itself did not), a short note saying so. An explanation
+/// never turns 0 hits into an error.
+pub fn or_note(explained: Result<Option<String>, SearchError>) -> Option<String> {
+    explained.unwrap_or_else(|e| Some(format!("could not say why: {e}")))
+}
+
 /// A query as it would be typed: its terms, then its filters.
 fn shown(q: &Query) -> String {
     let terms = q.terms.iter().map(typed);

@@ -374,6 +374,32 @@ fn cli_huge_limits_are_capped_and_a_closed_pipe_exits_quietly() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).to_lowercase().contains("broken pipe"), "{}", stderr(&out));
+    // Stderr's reader gone too (`2>&1 | head -1`): the summary, the reason nothing matched and
+    // an error are lost, the exit status is not. `eprintln!` panicked on the closed pipe and
+    // the panic hook's own `eprintln!` again: the process aborted (status 134, or a signal).
+    for (args, code) in [
+        (&["search", "对账"][..], 0),
+        (&["search", "对账", "date:2030"], 1),
+        (&["discussions", "nosuchword"], 1),
+        (&["people", "对账"], 0),
+        (&["people", "nosuchword"], 1),
+        (&["search", "form:陈默"], 2),
+        (&["stats"], 0),
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+            .arg("--archive")
+            .arg(demo_archive())
+            .arg("--index")
+            .arg(&idx)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}: {status:?}");
+    }
 }
 
 #[test]

@@ -95,11 +95,12 @@ fn shown(q: &Query) -> String {
     terms.chain(q.filters.iter().map(ToString::to_string)).collect::<Vec<_>>().join(" ")
 }
 
-/// A term as it would be typed: `-跨境`, `=pos`, `"快捷 支付"`, `拒付 OR 调单`.
+/// A term as it would be typed: `-跨境`, `=pos`, `"快捷 支付"`, `拒付 OR =调单`.
 fn typed(t: &TextTerm) -> String {
     let quote = |s: &str| if t.phrase || s.contains(char::is_whitespace) { format!("\"{s}\"") } else { s.to_owned() };
-    let alternatives: Vec<String> = std::iter::once(&t.text).chain(&t.or).map(|s| quote(s)).collect();
-    format!("{}{}{}", if t.negated { "-" } else { "" }, if t.exact { "=" } else { "" }, alternatives.join(" OR "))
+    let alternatives: Vec<String> =
+        t.typed_alternatives().map(|(s, exact)| format!("{}{}", if exact { "=" } else { "" }, quote(s))).collect();
+    format!("{}{}", if t.negated { "-" } else { "" }, alternatives.join(" OR "))
 }
 
 #[cfg(test)]
@@ -108,8 +109,8 @@ mod tests {
 
     #[test]
     fn terms_are_shown_as_typed() {
-        let q = Query::parse(r#"-跨境 =pos "快捷 支付" 拒付|调单"#).unwrap();
+        let q = Query::parse(r#"-跨境 =pos "快捷 支付" 拒付|调单 拒付|=调单 =拒付 OR 调单"#).unwrap();
         let shown: Vec<String> = q.terms.iter().map(typed).collect();
-        assert_eq!(shown, ["-跨境", "=pos", "\"快捷 支付\"", "拒付 OR 调单"]);
+        assert_eq!(shown, ["-跨境", "=pos", "\"快捷 支付\"", "拒付 OR 调单", "拒付 OR =调单", "=拒付 OR 调单"]);
     }
 }

@@ -64,8 +64,12 @@ pub struct TextTerm {
     pub negated: bool,
     /// Further alternatives typed with `OR` or `|`: the term matches if any of them does.
     pub or: Vec<String>,
-    /// Written `=term`: the glossary adds nothing.
+    /// Written `=term`: the glossary adds nothing for the first alternative, [`TextTerm::text`]
+    /// (`--exact` sets it for every alternative).
     pub exact: bool,
+    /// Which of [`TextTerm::or`] were written `=alt` (by position; one not listed was not): in
+    /// `拒付 OR =调单` the glossary still adds to 拒付.
+    pub or_exact: Vec<bool>,
     /// Alternatives the glossary added (filled by the search, not the parser).
     pub also: Vec<String>,
 }
@@ -74,6 +78,25 @@ impl TextTerm {
     /// A plain term as typed.
     pub fn new(text: impl Into<String>) -> TextTerm {
         TextTerm { text: text.into(), ..TextTerm::default() }
+    }
+
+    /// The alternatives as typed (the first, then those `OR`ed), each with whether it was
+    /// written `=alt` (the glossary adds nothing for it).
+    pub fn typed_alternatives(&self) -> impl Iterator<Item = (&str, bool)> {
+        let ored =
+            self.or.iter().enumerate().map(|(k, a)| (a.as_str(), self.or_exact.get(k).copied().unwrap_or(false)));
+        std::iter::once((self.text.as_str(), self.exact)).chain(ored)
+    }
+
+    /// Whether every alternative was written `=alt`: the glossary adds nothing to the term.
+    pub fn all_exact(&self) -> bool {
+        self.typed_alternatives().all(|(_, exact)| exact)
+    }
+
+    /// Writes every alternative `=alt` (`--exact`).
+    pub fn make_exact(&mut self) {
+        self.exact = true;
+        self.or_exact = vec![true; self.or.len()];
     }
 
     /// Every alternative: as typed, then `OR`ed, then added by the glossary.
@@ -291,7 +314,14 @@ impl Query {
                 if alt.len() > 1 && alt.starts_with('-') && text.contains('|') {
                     return Err(QueryError::MixedOr);
                 }
-                push_term(&mut q, alt.to_owned(), Mode { phrase: false, negated, exact }, &mut or_pending)?;
+                // `拒付|=调单`: an `=` inside the word is that alternative's (one before the word
+                // is every alternative's: `=拒付|调单`).
+                let (alt, own) = match alt.strip_prefix('=') {
+                    Some(rest) if !rest.is_empty() => (rest, true),
+                    _ => (alt, false),
+                };
+                let mode = Mode { phrase: false, negated, exact: exact || own };
+                push_term(&mut q, alt.to_owned(), mode, &mut or_pending)?;
                 or_pending = alternatives.peek().is_some();
             }
             or_pending |= text.ends_with('|') && text.len() > 1;
@@ -376,7 +406,11 @@ impl Query {
         self.terms
             .iter()
             .filter(|t| !t.also.is_empty())
-            .map(|t| format!("{}{}: also {}", if t.negated { "-" } else { "" }, t.text, t.also.join(", ")))
+            .map(|t| {
+                // Named by the first alternative the glossary expanded (`=记账 OR 拒付`: 拒付).
+                let expanded = t.typed_alternatives().find(|(_, exact)| !exact).map_or(t.text.as_str(), |(a, _)| a);
+                format!("{}{expanded}: also {}", if t.negated { "-" } else { "" }, t.also.join(", "))
+            })
             .collect()
     }
 }
@@ -400,8 +434,11 @@ fn push_term(q: &mut Query, text: String, mode: Mode, or_pending: &mut bool) -> 
     match q.terms.last_mut() {
         Some(last) if *or_pending && last.negated != mode.negated => return Err(QueryError::MixedOr),
         Some(last) if *or_pending => {
+            // Each alternative keeps its own `=`: `拒付 OR =调单` still expands 拒付 (the `=`
+            // of one turned the glossary off for all, and found less than 拒付 alone).
+            last.or_exact.resize(last.or.len(), false);
             last.or.push(text);
-            last.exact |= mode.exact;
+            last.or_exact.push(mode.exact);
         }
         _ => q.terms.push(TextTerm {
             text,
@@ -662,6 +699,17 @@ mod tests {
             ]
         );
         assert_eq!(Query::parse("拒付 | 调单").unwrap().terms[0].or, vec!["调单"]);
+        // Each alternative keeps its own `=`.
+        for q in ["拒付 OR =调单 OR chargeback", "拒付|=调单|chargeback", "拒付 | =调单 | chargeback"] {
+            let t = &Query::parse(q).unwrap().terms[0];
+            let typed: Vec<(&str, bool)> = t.typed_alternatives().collect();
+            assert_eq!(typed, [("拒付", false), ("调单", true), ("chargeback", false)], "{q}");
+            assert!(!t.all_exact(), "{q}");
+        }
+        // An `=` before the word is every alternative's.
+        for q in ["=拒付|调单", "=拒付|=调单", "=拒付 OR =调单"] {
+            assert!(Query::parse(q).unwrap().terms[0].all_exact(), "{q}");
+        }
         assert_eq!(Query::parse("\"快捷，支付\"").unwrap().terms[0].text, "快捷，支付");
         assert_eq!(Query::parse("OR 网联"), Err(QueryError::DanglingOr));
         assert_eq!(Query::parse("网联 OR"), Err(QueryError::DanglingOr));

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use chatlore::archive::layout::{self, Layout, LayoutError};
 use chatlore::index::{self, IndexError, Options, Progress};
 use chatlore::plural::count;
-use chatlore::query::{Field, Filter, Query, Value};
+use chatlore::query::{Field, Filter, Query, TextTerm, Value};
 use chatlore::search::{Engine, Page, Sort};
 use chatlore::topics::Taxonomy;
 use chatlore::watch::ArchiveWatcher;
@@ -599,7 +599,7 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
         "nothing to search for: give words or filters (`chatlore search 对账`, `chatlore search --from 陈默`)"
     );
     if args.exact {
-        query.terms.iter_mut().for_each(|t| t.exact = true);
+        query.terms.iter_mut().for_each(TextTerm::make_exact);
     }
     let engine = open_engine(archive, index_dir)?;
     let sort = args.sort.into();

@@ -40,10 +40,11 @@ pub fn explain(engine: &Engine, query: &Query) -> Result<Option<String>, SearchE
         if query.filters[..k].iter().any(ored) {
             continue;
         }
-        let (left_out, kept): (Vec<(usize, &Filter)>, Vec<(usize, &Filter)>) =
-            query.filters.iter().enumerate().partition(|&(j, g)| j == k || ored(g));
-        let without = Query { filters: kept.into_iter().map(|(_, g)| g.clone()).collect(), ..query.clone() };
-        let name = left_out.iter().map(|(_, g)| g.to_string()).collect::<Vec<_>>().join(" ");
+        let leave_out = |j: usize, g: &Filter| j == k || ored(g);
+        let kept = query.filters.iter().enumerate().filter(|&(j, g)| !leave_out(j, g)).map(|(_, g)| g.clone());
+        let without = Query { filters: kept.collect(), ..query.clone() };
+        let left_out = query.filters.iter().enumerate().filter(|&(j, g)| leave_out(j, g));
+        let name = left_out.map(|(_, g)| g.to_string()).collect::<Vec<_>>().join(" ");
         constraints.push((name, without));
     }
     for (k, t) in query.terms.iter().enumerate().filter(|(_, t)| t.negated) {

@@ -233,13 +233,19 @@ impl Query {
                 continue;
             }
             let start = i;
-            let negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
+            let mut negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
             if negated {
                 i += 1;
             }
             let exact = chars[i] == '=' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
             if exact {
                 i += 1;
+                // `=-对账` is `-=对账`: in either order, exclude the word as typed (it searched
+                // for the text `-对账`).
+                if !negated && chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace()) {
+                    negated = true;
+                    i += 1;
+                }
             }
             if is_open_quote(chars[i]) {
                 let (text, next) = quoted(&chars, i)?;
@@ -694,6 +700,16 @@ mod tests {
 
     fn term(text: &str, phrase: bool, negated: bool) -> TextTerm {
         TextTerm { text: text.into(), phrase, negated, ..TextTerm::default() }
+    }
+
+    #[test]
+    fn an_exact_exclusion_reads_the_same_in_either_order() {
+        let a = Query::parse("对账 =-差错").unwrap();
+        assert_eq!(a, Query::parse("对账 -=差错").unwrap());
+        let t = &a.terms[1];
+        assert_eq!((t.text.as_str(), t.negated, t.exact), ("差错", true, true));
+        // A dash inside the word stays text.
+        assert_eq!(Query::parse("=T-1").unwrap().terms[0].text, "T-1");
     }
 
     #[test]

@@ -512,9 +512,11 @@ impl State {
         let glossary = self.glossary();
         let mut q = query.clone();
         // An excluded term expands too: `-拒付` leaves out what `拒付` finds (`-=拒付`: the word only).
-        for t in q.terms.iter_mut().filter(|t| !t.exact && t.also.is_empty()) {
+        for t in q.terms.iter_mut().filter(|t| !t.all_exact() && t.also.is_empty()) {
             let typed: Vec<String> = t.alternatives().map(fold).collect();
-            for alt in std::iter::once(&t.text).chain(&t.or) {
+            let expanding: Vec<String> =
+                t.typed_alternatives().filter(|(_, exact)| !exact).map(|(alt, _)| alt.to_owned()).collect();
+            for alt in &expanding {
                 for form in glossary.expand(alt) {
                     if !typed.contains(&fold(&form)) && !t.also.contains(&form) {
                         t.also.push(form);
@@ -1537,7 +1539,8 @@ fn one_term_per_concept(query: &Query) -> Query {
         forms.dedup();
         forms
     };
-    let joinable = |t: &TextTerm| !t.negated && !t.exact && !t.phrase && !t.also.is_empty();
+    let joinable =
+        |t: &TextTerm| !t.negated && !t.exact && !t.or_exact.contains(&true) && !t.phrase && !t.also.is_empty();
     let mut out = query.clone();
     let mut i = 0;
     while i < out.terms.len() {

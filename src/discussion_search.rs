@@ -97,7 +97,7 @@ fn discussions(
         passes.push((tq, match_weight, 0));
     } else {
         for sub in query.per_positive_term() {
-            let query_substance = crate::rank::query_substance(&state.expand(&sub));
+            let query_substance = state.expand(&sub).substance();
             passes.push((state.compile(&sub)?, crate::rank::MATCH_WEIGHT, query_substance));
         }
     }
@@ -219,7 +219,7 @@ struct MessageCollector<'a> {
     docs: &'a DiscussionDocs,
     /// How the text match weighs against the substance prior (a question's cover weighs more).
     match_weight: f32,
-    /// See [`crate::rank::query_substance`].
+    /// See [`Query::substance`].
     query_substance: u32,
 }
 

@@ -7,7 +7,7 @@
 
 use crate::archive::{self, Archive, ArchiveError, Kind};
 use crate::date::Date;
-use crate::index::tokenize::build_jieba;
+use crate::tokenize::build_jieba;
 use rand::distr::weighted::WeightedIndex;
 use rand::prelude::*;
 use rayon::prelude::*;

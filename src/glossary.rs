@@ -50,7 +50,7 @@ impl Glossary {
     pub fn from_yaml(text: &str, path: &Path) -> Result<Glossary, yaml::FileError> {
         let file: File = yaml::from_file(text, path, "a valid glossary")?;
         for (i, entry) in file.glossary.iter().enumerate() {
-            if entry.iter().any(|f| crate::index::tokenize::term_variants(f).is_empty()) {
+            if entry.iter().any(|f| crate::tokenize::term_variants(f).is_empty()) {
                 let reason = format!("entry {} ({}) has a form with nothing to search for", i + 1, entry.join(", "));
                 return Err(yaml::FileError::invalid(path, reason));
             }

@@ -1,6 +1,16 @@
 //! `chatlore`: parse the arguments, run the command, map the outcome to an exit status
 //! (0 ok or hits, 1 no hits, 2 error, as ripgrep does).
 
+/// `eprintln!` that cannot panic: with stderr's reader gone (`2>&1 | head -1`) a line of
+/// stderr is lost, not the exit status (`eprintln!` panics on a closed pipe, and a panic hook
+/// that prints does again: the process aborted, status 134).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 
 use std::process::ExitCode;
@@ -23,15 +33,15 @@ fn main() -> ExitCode {
         }
         chatlore::tui::restore_terminal();
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("chatlore: internal error{at}: {}", panic_message(info.payload()));
-        eprintln!("chatlore: if the index is damaged, `chatlore index --rebuild` rebuilds it from the archive");
+        say!("chatlore: internal error{at}: {}", panic_message(info.payload()));
+        say!("chatlore: if the index is damaged, `chatlore index --rebuild` rebuilds it from the archive");
     }));
     match std::panic::catch_unwind(|| cli::run(cli)) {
         Ok(Ok(code)) => code,
         // Output cut short by its reader (`| head -1`) is not an error, as for ripgrep.
         Ok(Err(e)) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
-            eprintln!("chatlore: error: {}", cli::print::clean(&report(&e)));
+            say!("chatlore: error: {}", cli::print::clean(&report(&e)));
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

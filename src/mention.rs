@@ -5,10 +5,10 @@
 //! little off for it ([`crate::rank::late`]).
 //!
 //! The place is read from the index (the positions of the `grams` field, see
-//! [`crate::index::tokenize`]), not from the stored text, and only for a message whose key
+//! [`crate::tokenize`]), not from the stored text, and only for a message whose key
 //! could still enter the page.
 
-use crate::index::tokenize::{query_grams, term_variants};
+use crate::tokenize::{query_grams, term_variants};
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, Term};

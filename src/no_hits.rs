@@ -3,7 +3,7 @@
 //! the filter (or exclusion) that leaves none of the messages the words find.
 
 use crate::plural::count;
-use crate::query::{Query, TextTerm};
+use crate::query::{Filter, Query, TextTerm};
 use crate::search::{Engine, Page, SearchError, Sort};
 
 /// Why `query` matches no message, or `None` when it matches some. Counts a few queries
@@ -31,12 +31,21 @@ pub fn explain(engine: &Engine, query: &Query) -> Result<Option<String>, SearchE
         let each = if words.len() == 2 { "both" } else { "all of" };
         return Ok(Some(format!("no message contains {each} {together} (each occurs, never in one message)")));
     }
-    // The filters and exclusions, and how many messages the query finds without each.
+    // The filters and exclusions, and how many messages the query finds without each. The
+    // values of one field are ORed (`date:2030 date:2031`), so they are left out together:
+    // without one of them the others find fewer, not more.
     let mut constraints: Vec<(String, Query)> = Vec::new();
     for (k, f) in query.filters.iter().enumerate() {
-        let mut without = query.clone();
-        without.filters.remove(k);
-        constraints.push((f.to_string(), without));
+        let ored = |g: &Filter| !g.negated && !f.negated && g.field == f.field;
+        if query.filters[..k].iter().any(ored) {
+            continue;
+        }
+        let leave_out = |j: usize, g: &Filter| j == k || ored(g);
+        let kept = query.filters.iter().enumerate().filter(|&(j, g)| !leave_out(j, g)).map(|(_, g)| g.clone());
+        let without = Query { filters: kept.collect(), ..query.clone() };
+        let left_out = query.filters.iter().enumerate().filter(|&(j, g)| leave_out(j, g));
+        let name = left_out.map(|(_, g)| g.to_string()).collect::<Vec<_>>().join(" ");
+        constraints.push((name, without));
     }
     for (k, t) in query.terms.iter().enumerate().filter(|(_, t)| t.negated) {
         let mut without = query.clone();
@@ -74,17 +83,25 @@ pub fn explain(engine: &Engine, query: &Query) -> Result<Option<String>, SearchE
     }))
 }
 
+/// What to say of a search that found nothing, given the [`explain`] of it: the reason, or,
+/// when explaining failed (the search itself did not), a short note saying so. An explanation
+/// never turns 0 hits into an error.
+pub fn or_note(explained: Result<Option<String>, SearchError>) -> Option<String> {
+    explained.unwrap_or_else(|e| Some(format!("could not say why: {e}")))
+}
+
 /// A query as it would be typed: its terms, then its filters.
 fn shown(q: &Query) -> String {
     let terms = q.terms.iter().map(typed);
     terms.chain(q.filters.iter().map(ToString::to_string)).collect::<Vec<_>>().join(" ")
 }
 
-/// A term as it would be typed: `-跨境`, `=pos`, `"快捷 支付"`, `拒付 OR 调单`.
+/// A term as it would be typed: `-跨境`, `=pos`, `"快捷 支付"`, `拒付 OR =调单`.
 fn typed(t: &TextTerm) -> String {
     let quote = |s: &str| if t.phrase || s.contains(char::is_whitespace) { format!("\"{s}\"") } else { s.to_owned() };
-    let alternatives: Vec<String> = std::iter::once(&t.text).chain(&t.or).map(|s| quote(s)).collect();
-    format!("{}{}{}", if t.negated { "-" } else { "" }, if t.exact { "=" } else { "" }, alternatives.join(" OR "))
+    let alternatives: Vec<String> =
+        t.typed_alternatives().map(|(s, exact)| format!("{}{}", if exact { "=" } else { "" }, quote(s))).collect();
+    format!("{}{}", if t.negated { "-" } else { "" }, alternatives.join(" OR "))
 }
 
 #[cfg(test)]
@@ -93,8 +110,8 @@ mod tests {
 
     #[test]
     fn terms_are_shown_as_typed() {
-        let q = Query::parse(r#"-跨境 =pos "快捷 支付" 拒付|调单"#).unwrap();
+        let q = Query::parse(r#"-跨境 =pos "快捷 支付" 拒付|调单 拒付|=调单 =拒付 OR 调单"#).unwrap();
         let shown: Vec<String> = q.terms.iter().map(typed).collect();
-        assert_eq!(shown, ["-跨境", "=pos", "\"快捷 支付\"", "拒付 OR 调单"]);
+        assert_eq!(shown, ["-跨境", "=pos", "\"快捷 支付\"", "拒付 OR 调单", "拒付 OR =调单", "=拒付 OR 调单"]);
     }
 }

@@ -64,8 +64,12 @@ pub struct TextTerm {
     pub negated: bool,
     /// Further alternatives typed with `OR` or `|`: the term matches if any of them does.
     pub or: Vec<String>,
-    /// Written `=term`: the glossary adds nothing.
+    /// Written `=term`: the glossary adds nothing for the first alternative, [`TextTerm::text`]
+    /// (`--exact` sets it for every alternative).
     pub exact: bool,
+    /// Which of [`TextTerm::or`] were written `=alt` (by position; one not listed was not): in
+    /// `拒付 OR =调单` the glossary still adds to 拒付.
+    pub or_exact: Vec<bool>,
     /// Alternatives the glossary added (filled by the search, not the parser).
     pub also: Vec<String>,
 }
@@ -74,6 +78,25 @@ impl TextTerm {
     /// A plain term as typed.
     pub fn new(text: impl Into<String>) -> TextTerm {
         TextTerm { text: text.into(), ..TextTerm::default() }
+    }
+
+    /// The alternatives as typed (the first, then those `OR`ed), each with whether it was
+    /// written `=alt` (the glossary adds nothing for it).
+    pub fn typed_alternatives(&self) -> impl Iterator<Item = (&str, bool)> {
+        let ored =
+            self.or.iter().enumerate().map(|(k, a)| (a.as_str(), self.or_exact.get(k).copied().unwrap_or(false)));
+        std::iter::once((self.text.as_str(), self.exact)).chain(ored)
+    }
+
+    /// Whether every alternative was written `=alt`: the glossary adds nothing to the term.
+    pub fn all_exact(&self) -> bool {
+        self.typed_alternatives().all(|(_, exact)| exact)
+    }
+
+    /// Writes every alternative `=alt` (`--exact`).
+    pub fn make_exact(&mut self) {
+        self.exact = true;
+        self.or_exact = vec![true; self.or.len()];
     }
 
     /// Every alternative: as typed, then `OR`ed, then added by the glossary.
@@ -169,6 +192,19 @@ pub enum QueryError {
 }
 
 impl Query {
+    /// How much of a message's substance the query's own words account for: per positive term,
+    /// its shortest typed form ([`crate::rank::substance`]). A message holds one of a term's forms, not all of them, so the
+    /// forms the glossary adds are not counted: summing every alternative (`外卡收单` with its
+    /// synonyms 外卡, 境外卡, 国际卡 took 12 off every message) sank short statements that hold
+    /// the term as bare ones.
+    pub(crate) fn substance(&self) -> u32 {
+        self.terms
+            .iter()
+            .filter(|t| !t.negated)
+            .map(|t| std::iter::once(&t.text).chain(&t.or).map(|a| crate::rank::substance(a)).min().unwrap_or(0))
+            .sum()
+    }
+
     /// Parses a query string.
     pub fn parse(input: &str) -> Result<Query, QueryError> {
         let mut q = Query::default();
@@ -197,13 +233,19 @@ impl Query {
                 continue;
             }
             let start = i;
-            let negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
+            let mut negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
             if negated {
                 i += 1;
             }
             let exact = chars[i] == '=' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
             if exact {
                 i += 1;
+                // `=-对账` is `-=对账`: in either order, exclude the word as typed (it searched
+                // for the text `-对账`).
+                if !negated && chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace()) {
+                    negated = true;
+                    i += 1;
+                }
             }
             if is_open_quote(chars[i]) {
                 let (text, next) = quoted(&chars, i)?;
@@ -291,7 +333,14 @@ impl Query {
                 if alt.len() > 1 && alt.starts_with('-') && text.contains('|') {
                     return Err(QueryError::MixedOr);
                 }
-                push_term(&mut q, alt.to_owned(), Mode { phrase: false, negated, exact }, &mut or_pending)?;
+                // `拒付|=调单`: an `=` inside the word is that alternative's (one before the word
+                // is every alternative's: `=拒付|调单`).
+                let (alt, own) = match alt.strip_prefix('=') {
+                    Some(rest) if !rest.is_empty() => (rest, true),
+                    _ => (alt, false),
+                };
+                let mode = Mode { phrase: false, negated, exact: exact || own };
+                push_term(&mut q, alt.to_owned(), mode, &mut or_pending)?;
                 or_pending = alternatives.peek().is_some();
             }
             or_pending |= text.ends_with('|') && text.len() > 1;
@@ -376,7 +425,11 @@ impl Query {
         self.terms
             .iter()
             .filter(|t| !t.also.is_empty())
-            .map(|t| format!("{}{}: also {}", if t.negated { "-" } else { "" }, t.text, t.also.join(", ")))
+            .map(|t| {
+                // Named by the first alternative the glossary expanded (`=记账 OR 拒付`: 拒付).
+                let expanded = t.typed_alternatives().find(|(_, exact)| !exact).map_or(t.text.as_str(), |(a, _)| a);
+                format!("{}{expanded}: also {}", if t.negated { "-" } else { "" }, t.also.join(", "))
+            })
             .collect()
     }
 }
@@ -394,14 +447,17 @@ fn push_term(q: &mut Query, text: String, mode: Mode, or_pending: &mut bool) -> 
     if text.trim().is_empty() {
         return Ok(());
     }
-    if crate::index::tokenize::term_variants(&text).is_empty() {
+    if crate::tokenize::term_variants(&text).is_empty() {
         return Err(QueryError::NothingToSearch(text));
     }
     match q.terms.last_mut() {
         Some(last) if *or_pending && last.negated != mode.negated => return Err(QueryError::MixedOr),
         Some(last) if *or_pending => {
+            // Each alternative keeps its own `=`: `拒付 OR =调单` still expands 拒付 (the `=`
+            // of one turned the glossary off for all, and found less than 拒付 alone).
+            last.or_exact.resize(last.or.len(), false);
             last.or.push(text);
-            last.exact |= mode.exact;
+            last.or_exact.push(mode.exact);
         }
         _ => q.terms.push(TextTerm {
             text,
@@ -577,17 +633,51 @@ fn period(s: &str) -> Option<(Date, Date)> {
 }
 
 impl fmt::Display for DateRange {
+    /// The range as it is typed, in the fewest characters that parse back to it: `2030` (not
+    /// `2030-01-01..2030-12-31`), `2017-08`, `2018-03-05`, `2017..2018-06`, `2018-03..`,
+    /// `..2017-06` (an open side is left empty, not `0001-01-01`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.from == self.to {
-            write!(f, "{}", self.from)
-        } else {
-            write!(f, "{}..{}", self.from, self.to)
+        let (from, to) = (self.from, self.to);
+        let year = |d: Date| format!("{:04}", d.year);
+        let first_of_year = from.month == 1 && from.day == 1;
+        let last_of_year = to.month == 12 && to.day == 31;
+        let last_of_month = to.day == days_in_month(to.year, to.month);
+        // One period: a year, a month or a day.
+        if from.year == to.year && first_of_year && last_of_year {
+            return f.write_str(&year(from));
         }
+        if (from.year, from.month) == (to.year, to.month) && from.day == 1 && last_of_month {
+            return f.write_str(&from.month_label());
+        }
+        if from == to {
+            return write!(f, "{from}");
+        }
+        // A range, each side as short as it reads the same (a side's period starts, or ends,
+        // where the range does).
+        let start = if Some(from) == Date::new(1, 1, 1) {
+            String::new()
+        } else if first_of_year {
+            year(from)
+        } else if from.day == 1 {
+            from.month_label()
+        } else {
+            from.to_string()
+        };
+        let end = if Some(to) == Date::new(9999, 12, 31) {
+            String::new()
+        } else if last_of_year {
+            year(to)
+        } else if last_of_month {
+            to.month_label()
+        } else {
+            to.to_string()
+        };
+        write!(f, "{start}..{end}")
     }
 }
 
 impl fmt::Display for Filter {
-    /// The filter as it would be typed: `-from:张`, `date:2017-08-01..2017-08-31`.
+    /// The filter as it would be typed: `-from:张`, `date:2017-08`, `date:2018-03..`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let neg = if self.negated { "-" } else { "" };
         let key = self.field.key();
@@ -613,6 +703,16 @@ mod tests {
     }
 
     #[test]
+    fn an_exact_exclusion_reads_the_same_in_either_order() {
+        let a = Query::parse("对账 =-差错").unwrap();
+        assert_eq!(a, Query::parse("对账 -=差错").unwrap());
+        let t = &a.terms[1];
+        assert_eq!((t.text.as_str(), t.negated, t.exact), ("差错", true, true));
+        // A dash inside the word stays text.
+        assert_eq!(Query::parse("=T-1").unwrap().terms[0].text, "T-1");
+    }
+
+    #[test]
     fn or_pipes_chinese_punctuation_and_exact() {
         let q = Query::parse("拒付 OR 调单 网联，对账 a|b|c =路由").unwrap();
         let shown: Vec<(&str, Vec<&str>, bool)> =
@@ -628,6 +728,17 @@ mod tests {
             ]
         );
         assert_eq!(Query::parse("拒付 | 调单").unwrap().terms[0].or, vec!["调单"]);
+        // Each alternative keeps its own `=`.
+        for q in ["拒付 OR =调单 OR chargeback", "拒付|=调单|chargeback", "拒付 | =调单 | chargeback"] {
+            let t = &Query::parse(q).unwrap().terms[0];
+            let typed: Vec<(&str, bool)> = t.typed_alternatives().collect();
+            assert_eq!(typed, [("拒付", false), ("调单", true), ("chargeback", false)], "{q}");
+            assert!(!t.all_exact(), "{q}");
+        }
+        // An `=` before the word is every alternative's.
+        for q in ["=拒付|调单", "=拒付|=调单", "=拒付 OR =调单"] {
+            assert!(Query::parse(q).unwrap().terms[0].all_exact(), "{q}");
+        }
         assert_eq!(Query::parse("\"快捷，支付\"").unwrap().terms[0].text, "快捷，支付");
         assert_eq!(Query::parse("OR 网联"), Err(QueryError::DanglingOr));
         assert_eq!(Query::parse("网联 OR"), Err(QueryError::DanglingOr));
@@ -721,7 +832,47 @@ mod tests {
         assert_eq!(r("..2017-06").to, d("2017-06-30"));
         let q = Query::parse("date:2017-08").unwrap();
         assert_eq!(q.filters[0].value, Value::Dates(r("2017-08")));
-        assert_eq!(q.filters[0].to_string(), "date:2017-08-01..2017-08-31");
+        assert_eq!(q.filters[0].to_string(), "date:2017-08");
+    }
+
+    /// A date filter is shown as it is typed (the text saying why nothing matched showed
+    /// `date:2030` as `date:2030-01-01..2030-12-31`, and `date:..2017-06` as
+    /// `date:0001-01-01..2017-06-30`), and what it shows parses back to the same range.
+    #[test]
+    fn date_filters_are_shown_as_typed() {
+        for typed in [
+            "2030",
+            "2017-08",
+            "2016-02",
+            "2018-03-05",
+            "2017..2018",
+            "2017..2018-06",
+            "2017-08..2017-09",
+            "2017-08-16..2018-01",
+            "2017-08-16..2017-09-03",
+            "2018-03..",
+            "2018-03-05..",
+            "..2017-06",
+            "..2017-06-15",
+            "..2017",
+            "2017..",
+            "..",
+        ] {
+            let range = DateRange::parse(typed).unwrap();
+            assert_eq!(range.to_string(), typed, "{range:?}");
+            let filter = Query::parse(&format!("-date:{typed}")).unwrap().filters.remove(0);
+            assert_eq!(filter.to_string(), format!("-date:{typed}"));
+        }
+        // Any range, however written, parses back from what is shown.
+        let days =
+            [(1, 1, 1), (2016, 2, 29), (2017, 1, 1), (2017, 1, 31), (2017, 8, 1), (2017, 12, 31), (9999, 12, 31)];
+        let days: Vec<Date> = days.iter().map(|&(y, m, d)| Date::new(y, m, d).unwrap()).collect();
+        for &from in &days {
+            for &to in days.iter().filter(|&&to| to >= from) {
+                let range = DateRange { from, to };
+                assert_eq!(DateRange::parse(&range.to_string()), Ok(range), "{range}");
+            }
+        }
     }
 
     #[test]

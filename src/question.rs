@@ -300,7 +300,7 @@ mod tests {
 
     #[test]
     fn key_terms_drop_question_and_stop_words() {
-        let jieba = crate::index::tokenize::build_jieba(["幂等"]);
+        let jieba = crate::tokenize::build_jieba(["幂等"]);
         let terms =
             |text| -> Vec<String> { key_terms(&jieba, text, &|t| t == "幂等").into_iter().map(|k| k.term).collect() };
         let keys = terms("长款短款差错怎么处理");
@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn a_glossary_form_jieba_cut_apart_is_a_key_once_per_concept() {
-        let jieba = crate::index::tokenize::build_jieba(["垫资"]);
+        let jieba = crate::tokenize::build_jieba(["垫资"]);
         let entries = vec![
             vec!["T0".to_owned(), "T+0".to_owned(), "D0".to_owned()],
             vec!["二类户".to_owned(), "II类户".to_owned()],
@@ -344,7 +344,7 @@ mod tests {
 
     #[test]
     fn asking_both_ways_is_not_a_key() {
-        let jieba = crate::index::tokenize::build_jieba(["手续费"]);
+        let jieba = crate::tokenize::build_jieba(["手续费"]);
         let terms = |text| -> Vec<String> {
             key_terms(&jieba, text, &|t| t == "手续费").into_iter().map(|k| k.term).collect()
         };
@@ -361,7 +361,7 @@ mod tests {
 
     #[test]
     fn a_compound_weighs_at_most_its_heavier_part() {
-        let jieba = crate::index::tokenize::build_jieba(["二清"]);
+        let jieba = crate::tokenize::build_jieba(["二清"]);
         let keys = key_terms(&jieba, "怎么避免二清风险", &|t| t == "二清");
         let at = |t: &str| keys.iter().position(|k| k.term == t).unwrap_or_else(|| panic!("{t}: {keys:?}"));
         let compound = &keys[at("避免二清")];

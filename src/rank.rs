@@ -82,20 +82,6 @@ pub fn substance(text: &str) -> u32 {
     n
 }
 
-/// How much of a message's substance the query's own words account for: per positive term,
-/// its shortest typed form. A message holds one of a term's forms, not all of them, so the
-/// forms the glossary adds are not counted: summing every alternative (`外卡收单` with its
-/// synonyms 外卡, 境外卡, 国际卡 took 12 off every message) sank short statements that hold
-/// the term as bare ones.
-pub(crate) fn query_substance(query: &crate::query::Query) -> u32 {
-    query
-        .terms
-        .iter()
-        .filter(|t| !t.negated)
-        .map(|t| std::iter::once(&t.text).chain(&t.or).map(|a| substance(a)).min().unwrap_or(0))
-        .sum()
-}
-
 /// Whether `text` asks rather than tells: a full-width question mark, 吗, a request for help
 /// (请问, 请教, 问一下), or a final `?` (a `?` inside a message is often the export's
 /// stand-in for the space after a mention).
@@ -399,15 +385,15 @@ mod tests {
     #[test]
     fn the_query_takes_off_its_typed_form_not_its_synonyms() {
         let mut q = crate::query::Query::parse("外卡收单 -广告").unwrap();
-        assert_eq!(query_substance(&q), 4);
+        assert_eq!(q.substance(), 4);
         // What the glossary added does not count: a message holds one form of the term.
         q.terms[0].also = vec!["外卡".into(), "境外卡".into(), "国际卡".into()];
-        assert_eq!(query_substance(&q), 4);
+        assert_eq!(q.substance(), 4);
         // Of alternatives typed with OR, the shortest.
-        assert_eq!(query_substance(&crate::query::Query::parse("拒付 OR chargeback 风控").unwrap()), 3);
+        assert_eq!(crate::query::Query::parse("拒付 OR chargeback 风控").unwrap().substance(), 3);
         // So a short statement holding the term is not taken for a bare one.
         let short = said("外卡收单主要针对出口场景", Context::Discussion);
-        assert!(score(0.5, short, query_substance(&q)) > 0.0);
+        assert!(score(0.5, short, q.substance()) > 0.0);
     }
 
     fn said(text: &str, context: Context) -> Message {

@@ -7,6 +7,7 @@
 
 mod facets;
 mod highlight;
+mod near;
 mod prune;
 mod scan;
 
@@ -15,7 +16,6 @@ use crate::date::Date;
 use crate::glossary::Glossary;
 use crate::index::discussion_docs::DiscussionDocs;
 use crate::index::schema::{names, split_ts, ts};
-use crate::index::tokenize::{query_grams, term_variants, TermGrams};
 use crate::index::{people_cache, IndexError, IndexHandle};
 use crate::lift::Lifted;
 use crate::mention::{Mentions, SegmentMentions};
@@ -25,6 +25,7 @@ use crate::query::{Field, Filter, Query, TextTerm, Value};
 use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
 use crate::text::{is_separator, TermFinder};
+use crate::tokenize::{query_grams, term_variants, TermGrams};
 use facets::FacetCollector;
 use highlight::{finders, highlights_found};
 pub use highlight::{highlights, snippet};
@@ -323,7 +324,7 @@ impl Engine {
         guarded(&state.handle.dir, || state.search(query, page))
     }
 
-    /// Messages near a sparse match (see [`crate::near`]): those holding some, not all, of the
+    /// Messages near a sparse match (see the module `search::near`): those holding some, not all, of the
     /// query's terms in the discussions that hold all of them; at most `limit`, laid out as a
     /// page of [`Engine::search`] is (copies folded, at most two of a conversation in each
     /// ten), each marked [`Hit::near`]. Empty for fewer than two terms or a question pasted
@@ -510,9 +511,11 @@ impl State {
         let glossary = self.glossary();
         let mut q = query.clone();
         // An excluded term expands too: `-拒付` leaves out what `拒付` finds (`-=拒付`: the word only).
-        for t in q.terms.iter_mut().filter(|t| !t.exact && t.also.is_empty()) {
+        for t in q.terms.iter_mut().filter(|t| !t.all_exact() && t.also.is_empty()) {
             let typed: Vec<String> = t.alternatives().map(fold).collect();
-            for alt in std::iter::once(&t.text).chain(&t.or) {
+            let expanding: Vec<String> =
+                t.typed_alternatives().filter(|(_, exact)| !exact).map(|(alt, _)| alt.to_owned()).collect();
+            for alt in &expanding {
                 for form in glossary.expand(alt) {
                     if !typed.contains(&fold(&form)) && !t.also.contains(&form) {
                         t.also.push(form);
@@ -610,7 +613,7 @@ impl State {
         if limit == 0 || query.reads_as_question() {
             return Ok(Vec::new());
         }
-        let ranked = crate::near::near(self, query)?;
+        let ranked = near::near(self, query)?;
         let searcher = self.handle.searcher();
         let laid = candidates(&searcher, &self.columns(&searcher)?, &ranked)?;
         let slots = layout(&laid, limit, true);
@@ -631,7 +634,7 @@ impl State {
         }
         let query = &one_term_per_concept(query);
         let terms: Vec<String> = query.highlight_terms().into_iter().map(str::to_owned).collect();
-        let query_substance = crate::rank::query_substance(query);
+        let query_substance = query.substance();
         Ok(Plan {
             tq: self.compile(query)?,
             terms,
@@ -684,7 +687,7 @@ impl State {
     fn question_keys(&self, query: &Query) -> Result<Vec<KeyTerm>, SearchError> {
         let jieba = self.jieba.get_or_init(|| {
             let topics = &self.handle.meta.topics;
-            crate::index::tokenize::build_jieba(topics.iter().flat_map(|t| t.keywords.iter().map(String::as_str)))
+            crate::tokenize::build_jieba(topics.iter().flat_map(|t| t.keywords.iter().map(String::as_str)))
         });
         let searcher = self.handle.searcher();
         let messages = searcher.num_docs().max(1) as f32;
@@ -692,7 +695,7 @@ impl State {
         // The payments vocabulary: built in, the topics' keywords and the glossary's forms.
         let glossary = self.glossary();
         let domain = |t: &str| {
-            crate::index::tokenize::is_payments_word(t)
+            crate::tokenize::is_payments_word(t)
                 || topics.iter().any(|tp| tp.keywords.iter().any(|k| k == t))
                 || glossary.holds(t)
         };
@@ -1528,7 +1531,8 @@ fn one_term_per_concept(query: &Query) -> Query {
         forms.dedup();
         forms
     };
-    let joinable = |t: &TextTerm| !t.negated && !t.exact && !t.phrase && !t.also.is_empty();
+    let joinable =
+        |t: &TextTerm| !t.negated && !t.exact && !t.or_exact.contains(&true) && !t.phrase && !t.also.is_empty();
     let mut out = query.clone();
     let mut i = 0;
     while i < out.terms.len() {
@@ -1853,8 +1857,8 @@ pub(crate) mod tests {
     fn a_glossary_term_in_a_question_weighs_as_payments_vocabulary() {
         // 预付卡 is a glossary form (not in the built-in word list): in a question it weighs
         // as vocabulary, as 备付金 does, so at equal rarity the two weigh the same.
-        assert!(!crate::index::tokenize::is_payments_word("预付卡"));
-        assert!(crate::index::tokenize::is_payments_word("备付金"));
+        assert!(!crate::tokenize::is_payments_word("预付卡"));
+        assert!(crate::tokenize::is_payments_word("备付金"));
         let day = vec![
             (36_000, "甲".to_owned(), "预付卡要备案".to_owned()),
             (36_060, "乙".to_owned(), "备付金很严格".to_owned()),

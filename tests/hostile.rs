@@ -6,8 +6,8 @@
 mod common;
 
 use chatlore::archive::{self, parse_log};
-use chatlore::index::tokenize::{grams, query_grams};
 use chatlore::query::Query;
+use chatlore::tokenize::{grams, query_grams};
 use common::*;
 use proptest::prelude::*;
 

@@ -62,6 +62,16 @@ fn or_and_the_glossary() {
     assert_eq!(texts(&engine, "=chargeback OR =调单"), both);
     assert_eq!(texts(&engine, "拒付"), both);
     assert_eq!(texts(&engine, "=chargeback"), vec!["chargeback 怎么处理"]);
+    // Each alternative keeps its own `=`: the `=` of one turned the glossary off for all, so
+    // `拒付 OR =记账` found only 记账 (less than `拒付` alone).
+    let all = vec!["chargeback 怎么处理".to_owned(), "调单来了，记帐要小心".to_owned()];
+    for q in ["拒付 OR =记账", "拒付|=记账", "=记账 OR 拒付", "=记账 | 拒付"] {
+        assert_eq!(texts(&engine, q), all, "{q}");
+    }
+    assert_eq!(texts(&engine, "=拒付 OR =记账"), vec!["调单来了，记帐要小心"]);
+    // The note names the alternative the glossary added to, not the first one typed.
+    let note = engine.expand(&Query::parse("=记账 OR 拒付").unwrap()).expansion_note();
+    assert!(note.len() == 1 && note[0].starts_with("拒付: also 调单, chargeback"), "{note:?}");
     // An excluded term leaves out what it finds, its glossary forms included; `=` the word only.
     assert_eq!(texts(&engine, "快捷 -chargeback").len(), 2);
     assert!(texts(&engine, "处理 -拒付").is_empty());

@@ -96,3 +96,44 @@ fn nothing_but_protocol_goes_to_stdout_and_a_bad_archive_fails_clearly() {
     assert!(out.stdout.is_empty(), "stdout is the protocol's: {}", stdout(&out));
     assert!(stderr(&out).contains("none"), "the error names the archive: {}", stderr(&out));
 }
+
+/// A client that closed the server's stderr (it reads only the protocol) still gets its
+/// answers: the indexing warnings the server writes there are dropped, not a panic. With
+/// `eprintln!` the first warning (a stray byte in a log) panicked on the closed pipe and the
+/// server never answered `initialize`.
+#[test]
+fn a_client_that_closed_stderr_still_gets_answers() {
+    use std::io::Write;
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let mut bytes = log("2017-08-01", &[("09:00:00", "甲", "网联对账")]).into_bytes();
+    bytes.extend_from_slice("> 09:02:00  丙  \n跨境".as_bytes());
+    bytes.push(0xB5);
+    bytes.extend_from_slice("结售汇\n".as_bytes());
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", &bytes);
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .arg("--archive")
+        .arg(arch.path())
+        .arg("--index")
+        .arg(idx.path().join("index"))
+        .arg("mcp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(writer)
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(
+        stdin,
+        r#"{{"jsonrpc":"2.0","id":1,"method":"initialize","params":{{"protocolVersion":"2024-11-05","capabilities":{{}},"clientInfo":{{"name":"test","version":"1"}}}}}}"#
+    )
+    .unwrap();
+    writeln!(stdin, r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let answer = String::from_utf8_lossy(&out.stdout);
+    assert!(answer.contains(r#""id":1"#) && answer.contains("serverInfo"), "{:?}: {answer}", out.status);
+    assert_eq!(out.status.code(), Some(0), "{answer}");
+}

@@ -3,8 +3,8 @@
 
 mod common;
 
-use chatlore::query::Query;
-use chatlore::search::{Engine, Page, Sort};
+use chatlore::query::{Field, Filter, Query};
+use chatlore::search::{Engine, Facets, Page, Sort};
 use common::{chatlore, demo_archive, log, stdout, write};
 use serde_json::Value;
 use std::path::Path;
@@ -239,6 +239,24 @@ fn people_on_the_real_archive() {
     assert_eq!(f.people["龚晓冬"], gong);
     assert_eq!(total(&engine, "from:=龚晓冬"), gong as usize);
     assert_eq!(people.of("龚晓冬").unwrap().messages, gong);
+    // A query's facets count each person as their chip finds them among its messages
+    // (`People::messages_by_person` walks the nicknames in order; it looked each one up).
+    let f = engine.facets(&Query::parse("对账").unwrap()).unwrap();
+    let mut checked = 0;
+    for (label, n) in Facets::top(&f.people, 30).into_iter().chain(
+        f.people
+            .iter()
+            .filter(|(l, _)| people.persons.iter().any(|p| &p.label == *l && p.aliases.len() > 1))
+            .take(60)
+            .map(|(l, n)| (l.as_str(), *n)),
+    ) {
+        let chip =
+            Filter { field: Field::From, value: chatlore::query::Value::Text(format!("={label}")), negated: false };
+        assert_eq!(total(&engine, &format!("对账 {chip}")) as u64, n, "{label}");
+        checked += 1;
+    }
+    assert!(checked > 60, "{checked}");
+    assert_eq!(f.people.values().sum::<u64>(), f.speakers.values().sum::<u64>());
 }
 
 /// The person model is kept beside the index's segments for the state it was built from, so

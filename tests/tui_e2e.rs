@@ -417,6 +417,47 @@ fn the_day_view_in_a_real_terminal_counts_its_logs_and_holds_still() {
     assert!(screen.contains("chatlore-exit=0"), "{screen}");
 }
 
+/// Under a filter chip the day view answers "which days, under this filter": each day's count
+/// is of the messages the chip finds that day, and days without any are not listed (README,
+/// Browser). Read at a person's pace: after every timer has run out nothing moved.
+#[test]
+fn the_day_view_under_a_speaker_chip_counts_that_speakers_messages() {
+    let (arch, idx) = demo_copy();
+    let index = idx.path().join("index");
+    let engine = chatlore::search::Engine::open(&index).unwrap();
+    let days = |q: &str| engine.facets(&chatlore::query::Query::parse(q).unwrap()).unwrap().days;
+    let (under, all) = (days("from:=陈默"), days(""));
+    assert!(!under.is_empty() && under.len() < all.len());
+    assert!(under.iter().any(|(day, n)| all[day] > *n), "some day of 陈默's holds others' messages");
+    let command = browser(arch.path(), &index, "");
+    let Some(tmux) = Tmux::start("days-chip", &command, 100, 30) else { return };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 17 ") && s.contains("index ✓ 11 logs"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_selected("a discussion selected", |rows| !rows.is_empty());
+    tmux.keys(&["s"]);
+    tmux.wait_for("the speakers pane", |s| s.contains("陈默"));
+    tmux.text("陈默");
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the chip", |s| s.contains("from:=陈默") && !s.contains("讨论 Discussions · 17 "));
+    tmux.keys(&["D"]);
+    let logs = format!("日历 Days · {} logs with msgs on ", under.len());
+    let row = |(group, date): &(String, chatlore::date::Date), n: u64| format!("{date}  {group:<12} {n:>6} ");
+    let listed = |s: &str| s.contains(&logs) && under.iter().all(|(day, &n)| s.contains(&row(day, n)));
+    let screen = tmux.wait_for("陈默's days, each with his count", listed);
+    // Not the day's every message: a count that left the chip out is not on the screen.
+    for (day, &n) in under.iter().filter(|(day, n)| all[*day] > **n) {
+        assert!(!screen.contains(&row(day, all[day])), "{day:?}: {n} of {}\n{screen}", all[day]);
+    }
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(tmux.screen(), screen, "nothing moved");
+    tmux.keys(&["q"]);
+    tmux.wait_for("the day view closed", |s| !s.contains("日历 Days"));
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
+    assert!(screen.contains("chatlore-exit=0"), "{screen}");
+}
+
 #[test]
 fn saved_searches_are_kept_across_runs_outside_the_archive() {
     let (arch, idx) = demo_copy();

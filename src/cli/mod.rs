@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use chatlore::archive::layout::{self, Layout, LayoutError};
 use chatlore::index::{self, IndexError, Options, Progress};
 use chatlore::plural::count;
-use chatlore::query::{Field, Filter, Query, Value};
+use chatlore::query::{Field, Filter, Query, TextTerm, Value};
 use chatlore::search::{Engine, Page, Sort};
 use chatlore::topics::Taxonomy;
 use chatlore::watch::ArchiveWatcher;
@@ -305,7 +305,7 @@ fn query_words_last(command: &clap::Command, args: Vec<OsString>) -> Vec<OsStrin
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Err(value) = chatlore::index::reader::threads_asked() {
-        eprintln!(
+        say!(
             "chatlore: warning: {}={:?} is not a number of threads; ignored",
             chatlore::index::reader::THREADS_VARIABLE,
             value
@@ -357,11 +357,7 @@ fn check_archive(archive: &Path) -> Result<()> {
     match layout::check(archive) {
         Ok(Layout::Fits) => Ok(()),
         Ok(Layout::Empty) => {
-            eprintln!(
-                "chatlore: warning: no chat logs in {}: expected {} below it",
-                print::path(archive),
-                layout::EXPECTED
-            );
+            say!("chatlore: warning: no chat logs in {}: expected {} below it", print::path(archive), layout::EXPECTED);
             Ok(())
         }
         Err(e) => match &e {
@@ -429,7 +425,7 @@ fn export_cmd(archive: &Path, index_dir: &Path, out: Option<&Path>) -> Result<Ex
         print::warning(&w.to_string());
     }
     let (messages, logs) = (count(summary.messages, "message", "messages"), count(summary.files, "log", "logs"));
-    eprintln!("chatlore: exported {messages} of {logs}");
+    say!("chatlore: exported {messages} of {logs}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -518,7 +514,7 @@ fn generate_cmd(from: &Path, scale: usize, out: &Path, seed: u64) -> Result<Exit
     let started = Instant::now();
     let model = chatlore::generate::Model::learn(from)?;
     let (files, messages) = model.write(out, scale, seed)?;
-    eprintln!(
+    say!(
         "chatlore: wrote {}, {} to {} in {:.1} s",
         count(files, "log", "logs"),
         count(messages, "message", "messages"),
@@ -539,7 +535,7 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
     let mut retry_at: Option<Instant> = None;
     // Warnings the last update printed: a standing one is said once, not after every change.
     let mut shown = std::collections::HashSet::new();
-    eprintln!("chatlore: watching {} for new, changed and removed logs; Ctrl-C stops", print::path(archive));
+    say!("chatlore: watching {} for new, changed and removed logs; Ctrl-C stops", print::path(archive));
     while !stop.load(Ordering::SeqCst) {
         due |= watcher.wait(Duration::from_millis(200)) || retry_at.is_some_and(|t| Instant::now() >= t);
         if !due {
@@ -550,19 +546,19 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
         match index::update(archive, index_dir, &options, &index::writer::Silent) {
             Ok(summary) => print::index_summary(&summary, json, false, Some(&mut shown))?,
             Err(IndexError::Busy(_)) => {
-                eprintln!("chatlore: another process is indexing; trying again shortly");
+                say!("chatlore: another process is indexing; trying again shortly");
                 retry_at = Some(Instant::now() + Duration::from_secs(1));
             }
             // The archive is the user's: a bad moment (a folder being moved) is reported, and
             // the watch goes on.
-            Err(e) => eprintln!(
+            Err(e) => say!(
                 "chatlore: error: {}; still watching: the next change to the archive is tried again",
                 print::clean(&e.to_string())
             ),
         }
         options.rebuild = false;
     }
-    eprintln!("chatlore: stopped watching");
+    say!("chatlore: stopped watching");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -580,11 +576,7 @@ fn open_or_build(archive: &Path, index_dir: &Path) -> Result<Engine> {
         Err(IndexError::Missing(_)) => {
             // Checked first: a wrong archive must leave no empty index folder behind.
             check_archive(archive)?;
-            eprintln!(
-                "chatlore: no index in {} yet; building it from {}",
-                print::path(index_dir),
-                print::path(archive)
-            );
+            say!("chatlore: no index in {} yet; building it from {}", print::path(index_dir), print::path(archive));
             let bar = Bar::new(true);
             let summary = index::update(archive, index_dir, &Options::default(), &bar)?;
             bar.finish();
@@ -607,7 +599,7 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
         "nothing to search for: give words or filters (`chatlore search 对账`, `chatlore search --from 陈默`)"
     );
     if args.exact {
-        query.terms.iter_mut().for_each(|t| t.exact = true);
+        query.terms.iter_mut().for_each(TextTerm::make_exact);
     }
     let engine = open_engine(archive, index_dir)?;
     let sort = args.sort.into();
@@ -633,12 +625,12 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
     if format == Format::Human {
         // What the glossary added, on stderr so that piped hits stay clean.
         for note in engine.expand(&query).expansion_note() {
-            eprintln!("{note} (=term or --exact: only as typed)");
+            say!("{note} (=term or --exact: only as typed)");
         }
     }
     print::hits(&engine, &query, &results, &near, format, color)?;
     if results.total == 0 {
-        say_why_none(&engine, &query)?;
+        say_why_none(&engine, &query);
     }
     let code = if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) };
     // The process ends here: leaving the open index to the exit, which unmaps its files and
@@ -663,17 +655,18 @@ fn discussions_cmd(archive: &Path, index_dir: &Path, args: &DiscussionsArgs) -> 
     let results = engine.discussions(&query, (args.limit > 0).then_some(args.limit), args.sort.into())?;
     print::discussions(&results, args.json)?;
     if results.total == 0 && !query.is_empty() {
-        say_why_none(&engine, &query)?;
+        say_why_none(&engine, &query);
     }
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// Why a query found nothing (see [`chatlore::no_hits`]), on stderr as the summary is.
-fn say_why_none(engine: &Engine, query: &Query) -> Result<()> {
-    if let Some(why) = chatlore::no_hits::explain(engine, query)? {
-        eprintln!("{}", print::clean_line(&why));
+fn say_why_none(engine: &Engine, query: &Query) {
+    // The search found nothing whatever the explanation does: a failure of it is a note, not
+    // an error (exit 1, as for any search that finds nothing).
+    if let Some(why) = chatlore::no_hits::or_note(chatlore::no_hits::explain(engine, query)) {
+        say!("{}", print::clean_line(&why));
     }
-    Ok(())
 }
 
 fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<ExitCode> {
@@ -682,7 +675,7 @@ fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<Exi
     let limit = if args.limit == 0 { usize::MAX } else { args.limit };
     for nick in engine.unknown_in_rules()? {
         let file = print::path(&archive.join(chatlore::people::RULES_FILE));
-        eprintln!("chatlore: warning: {file}: no message was posted as `{}`", print::clean(&nick));
+        say!("chatlore: warning: {file}: no message was posted as `{}`", print::clean(&nick));
     }
     let shown = if query.is_empty() {
         let people = engine.people()?;
@@ -692,7 +685,7 @@ fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<Exi
         let who = chatlore::who::who_knows(&engine, &query)?;
         print::who_knows(&who, limit, args.json)?;
         if who.experts.is_empty() {
-            say_why_none(&engine, &query)?;
+            say_why_none(&engine, &query);
         }
         who.experts.len()
     };

@@ -62,7 +62,7 @@ pub fn path(p: &std::path::Path) -> String {
 
 /// A warning on standard error, made safe for the terminal.
 pub fn warning(text: &str) {
-    eprintln!("warning: {}", clean(text));
+    say!("warning: {}", clean(text));
 }
 
 /// `said_rebuild`: the reason for a rebuild was already shown (above the progress bar).
@@ -142,7 +142,7 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, near: &[Hit], format: F
             }
             out.flush()?;
             let near = if near.is_empty() { String::new() } else { format!(", {} near", near.len()) };
-            eprintln!("{}{near}, {:.1} ms", shown_of(r), r.elapsed.as_secs_f64() * 1000.0);
+            say!("{}{near}, {:.1} ms", shown_of(r), r.elapsed.as_secs_f64() * 1000.0);
         }
         Format::Md => markdown(&mut out, engine, query, r, near)?,
     }
@@ -193,7 +193,7 @@ pub fn discussions(r: &DiscussionResults, json: bool) -> Result<()> {
     if !json {
         let total = r.total as u64;
         let of = noun(total, "discussion", "discussions");
-        eprintln!("{} of {total} {of}, {:.1} ms", r.discussions.len(), r.elapsed.as_secs_f64() * 1000.0);
+        say!("{} of {total} {of}, {:.1} ms", r.discussions.len(), r.elapsed.as_secs_f64() * 1000.0);
     }
     Ok(())
 }
@@ -297,14 +297,14 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
     out.flush()?;
     if !json && who.by_messages {
         let shown = who.experts.len().min(limit);
-        eprintln!(
+        say!(
             "{shown} of {}, by their matching messages (no words to rank by), of {}",
             count(who.experts.len(), "person", "people"),
             count(who.total, "matching message", "matching messages")
         );
     } else if !json {
         let shown = who.experts.len().min(limit);
-        eprintln!(
+        say!(
             "{shown} of {}, from the best {} of {}",
             count(who.experts.len(), "person", "people"),
             who.weighed,

@@ -7,7 +7,6 @@ pub mod manifest;
 pub(crate) mod people_cache;
 pub mod reader;
 pub mod schema;
-pub mod tokenize;
 pub mod writer;
 
 pub use reader::IndexHandle;

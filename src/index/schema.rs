@@ -1,7 +1,7 @@
 //! The index schema, declared once. Bump [`SCHEMA_VERSION`] whenever a field or a tokenizer
 //! changes: an index of another version is rebuilt from the archive.
 
-use super::tokenize::{GramTokenizer, GRAMS, JIEBA};
+use crate::tokenize::{GramTokenizer, GRAMS, JIEBA};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };

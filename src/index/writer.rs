@@ -4,10 +4,10 @@
 
 use super::manifest::{self, FileState, Manifest, Meta, MANIFEST_FILE, META_FILE};
 use super::schema::{self, Fields, SCHEMA_VERSION};
-use super::tokenize::{JiebaTokenizer, LazyJieba, JIEBA};
 use super::{folder_state, FolderState, IndexError, LOCK_FILE};
 use crate::archive::{self, Day, LogFile, Warning};
 use crate::discussions;
+use crate::tokenize::{JiebaTokenizer, LazyJieba, JIEBA};
 use crate::topics::Taxonomy;
 use rayon::prelude::*;
 use std::collections::BTreeMap;

@@ -57,10 +57,10 @@ fn prepare(archive: &Path, index_dir: &Path) -> Result<Engine> {
     match index::update(archive, index_dir, &Options::default(), &Notes) {
         Ok(summary) => {
             for w in &summary.warnings {
-                eprintln!("chatlore: warning: {w}");
+                note(&format!("warning: {w}"));
             }
         }
-        Err(IndexError::Busy(_)) => eprintln!("chatlore: another process is indexing; serving the index as it is"),
+        Err(IndexError::Busy(_)) => note("another process is indexing; serving the index as it is"),
         Err(e) => {
             return Err(e).with_context(|| format!("indexing {} into {}", archive.display(), index_dir.display()))
         }
@@ -73,8 +73,15 @@ struct Notes;
 
 impl Progress for Notes {
     fn note(&self, message: &str) {
-        eprintln!("chatlore: {message}");
+        note(message);
     }
+}
+
+/// A line on stderr, dropped when it cannot be written: a client that closed the server's
+/// stderr still gets its answers (`eprintln!` panics on a closed pipe).
+fn note(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "chatlore: {message}");
 }
 
 #[derive(Clone)]

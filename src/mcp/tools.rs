@@ -299,7 +299,7 @@ impl Tools {
             By::Discussions => total.saturating_sub(covered),
         };
         let next_cursor = (remaining > 0).then(|| Cursor::new(next, covered, &key).encode());
-        let why_none = if total == 0 { crate::no_hits::explain(engine, &query)? } else { None };
+        let why_none = if total == 0 { crate::no_hits::or_note(crate::no_hits::explain(engine, &query)) } else { None };
         let mut text = if total == 0 {
             let what = match by {
                 By::Messages => "message",
@@ -702,7 +702,11 @@ impl Tools {
                 more_people(limit, "narrow the query (a filter, a date range) to see them")
             );
         }
-        let why_none = if who.experts.is_empty() { crate::no_hits::explain(engine, &query)? } else { None };
+        let why_none = if who.experts.is_empty() {
+            crate::no_hits::or_note(crate::no_hits::explain(engine, &query))
+        } else {
+            None
+        };
         if who.experts.is_empty() {
             match &why_none {
                 Some(why) => {

@@ -17,6 +17,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 
+/// How a search that found nothing is explained ([`crate::no_hits::explain`]).
+type Explain = fn(&Engine, &Query) -> Result<Option<String>, crate::search::SearchError>;
+
 /// Hits fetched at a time; more are fetched as the selection nears the end.
 pub const PAGE: usize = 200;
 
@@ -194,6 +197,12 @@ impl Executor {
     }
 
     fn search(&self, job: &SearchJob) -> Result<Found, String> {
+        self.search_explained(job, crate::no_hits::explain)
+    }
+
+    /// [`Executor::search`], saying why nothing matched with `explain`: a failure of it leaves
+    /// the search's answer (0 hits) standing, with a short note for a reason.
+    fn search_explained(&self, job: &SearchJob, explain: Explain) -> Result<Found, String> {
         let Some(engine) = &self.engine else { return Err("the index is not open".into()) };
         let mut found = Found {
             hits: Vec::new(),
@@ -228,7 +237,7 @@ impl Executor {
             }
         }
         if found.total == 0 && job.offset == 0 {
-            found.why_none = crate::no_hits::explain(engine, &job.query).map_err(|e| e.to_string())?;
+            found.why_none = crate::no_hits::or_note(explain(engine, &job.query));
         }
         if job.discussions && job.offset == 0 {
             let terms: Vec<&str> = found.terms.iter().map(String::as_str).collect();
@@ -409,4 +418,43 @@ fn expert(e: crate::who::Expert) -> Expert {
         format!("{} {} {}", h.date, archive::time_label(h.time), h.text.lines().next().unwrap_or_default())
     });
     Expert { label: e.person.label, matching: e.matching, evidence }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{update, writer::Silent};
+    use crate::search::SearchError;
+
+    /// The explanation of a search that found nothing runs more searches; when one of them
+    /// fails the search still found 0 hits: the results pane showed the explanation's error
+    /// in place of the result (`Err` from the worker), now it shows 0 hits and a short note.
+    #[test]
+    fn an_explanation_that_fails_leaves_the_search_standing() {
+        let archive = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("archive");
+        let index = tempfile::tempdir().unwrap();
+        update(&archive, index.path(), &Options::default(), &Silent).unwrap();
+        let mut executor = Executor::new(archive, index.path().to_owned(), channel().0);
+        assert!(matches!(executor.open(), Answer::Opened(_)));
+        let job = |q: &str| SearchJob {
+            seq: 1,
+            query: Query::parse(q).unwrap(),
+            sort: Sort::Relevance,
+            offset: 0,
+            until: 0,
+            discussions: true,
+            keep: None,
+            keep_discussion: None,
+        };
+        let failing: Explain = |_, _| Err(SearchError::FilterValue { key: "date" });
+        let found = executor.search_explained(&job("对账 date:2030"), failing).expect("the search succeeded");
+        assert_eq!((found.total, found.hits.len()), (0, 0));
+        let note = found.why_none.expect("a note");
+        assert!(note.starts_with("could not say why:") && note.contains("date:"), "{note}");
+        // Explained, it says why; with hits, nothing is explained.
+        let found = executor.search(&job("对账 date:2030")).unwrap();
+        assert_eq!(found.why_none.as_deref(), Some("of the 6 messages `对账` finds, none matches date:2030"));
+        let found = executor.search_explained(&job("对账"), failing).unwrap();
+        assert!(found.total > 0 && found.why_none.is_none());
+    }
 }

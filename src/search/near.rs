@@ -36,7 +36,7 @@ pub(crate) fn near(state: &State, query: &Query) -> Result<Vec<(Score, DocAddres
     for sub in &subqueries {
         let tq = state.compile(sub)?;
         let count = searcher.search(&tq, &Count)?;
-        compiled.push((count, tq, crate::rank::query_substance(&state.expand(sub))));
+        compiled.push((count, tq, state.expand(sub).substance()));
     }
     // The rarest term first: the conversations it names bound what the others collect.
     compiled.sort_by_key(|(count, _, _)| *count);

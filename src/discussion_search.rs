@@ -17,7 +17,7 @@ use crate::index::discussion_docs::{DiscussionDocs, Place};
 use crate::index::schema::{names, unpack_disc_info};
 use crate::query::Query;
 use crate::search::{Engine, KeyColumns, SearchError, Sort, State};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, SegmentCollector};
@@ -63,7 +63,10 @@ impl Default for Matches {
 type Key = (u32, u64);
 
 /// Per discussion: summed best scores, matching messages, their lines.
-type Found = HashMap<Key, (f32, u32, Vec<u32>)>;
+type Found = Vec<(Key, (f32, u32, Vec<u32>))>;
+
+/// What one term's messages say, per discussion (each discussion once).
+type PerDiscussion = Vec<(Key, Matches)>;
 
 impl Engine {
     /// The discussions `query` finds: `limit` of them (`None`: all) in `sort` order. Without
@@ -109,16 +112,16 @@ fn discussions(
         let found = searcher.search(tq, &collector)?;
         matched = Some(match matched {
             None => found.into_iter().map(|(k, m)| (k, (m.best, m.lines.len() as u32, m.lines))).collect(),
-            Some(mut acc) => {
-                acc.retain(|k, _| found.contains_key(k));
-                for (k, (best, n, lines)) in acc.iter_mut() {
-                    if let Some(m) = found.get(k) {
-                        *best += m.best;
-                        *n += m.lines.len() as u32;
+            Some(acc) => {
+                // Only discussions every term finds stay.
+                let found: FxHashMap<Key, Matches> = found.into_iter().collect();
+                acc.into_iter()
+                    .filter_map(|(k, (best, n, mut lines))| {
+                        let m = found.get(&k)?;
                         lines.extend(&m.lines);
-                    }
-                }
-                acc
+                        Some((k, (best + m.best, n + m.lines.len() as u32, lines)))
+                    })
+                    .collect()
             }
         });
     }
@@ -227,11 +230,53 @@ struct MessageSegment {
     /// A message counts by its relevance key, as `search` ranks it: by what it says, not by
     /// its bare text match (which favours the shortest mention of the term).
     keys: KeyColumns,
-    found: HashMap<Key, Matches>,
+    found: ByDiscussion,
+}
+
+/// Matches per discussion, each discussion once, in order of its first match.
+struct ByDiscussion {
+    found: PerDiscussion,
+    /// Where each discussion is in `found`.
+    at: FxHashMap<Key, usize>,
+    /// The discussion last asked for (an index into `found`): a discussion's messages are
+    /// neighbours in a segment, so most messages need no lookup.
+    last: usize,
+}
+
+impl ByDiscussion {
+    fn new() -> ByDiscussion {
+        ByDiscussion { found: Vec::new(), at: FxHashMap::default(), last: usize::MAX }
+    }
+
+    /// The entry of discussion `k`, added when it is new.
+    fn entry(&mut self, k: Key) -> &mut Matches {
+        if self.found.get(self.last).is_none_or(|(last, _)| *last != k) {
+            self.last = match self.at.get(&k) {
+                Some(&i) => i,
+                None => {
+                    self.at.insert(k, self.found.len());
+                    self.found.push((k, Matches::default()));
+                    self.found.len() - 1
+                }
+            };
+        }
+        &mut self.found[self.last].1
+    }
+
+    /// Adds what `m` says about discussion `k`: its best key, its lines.
+    fn add(&mut self, k: Key, m: Matches) {
+        let e = self.entry(k);
+        e.best = e.best.max(m.best);
+        if e.lines.is_empty() {
+            e.lines = m.lines;
+        } else {
+            e.lines.extend(m.lines);
+        }
+    }
 }
 
 impl Collector for MessageCollector<'_> {
-    type Fruit = HashMap<Key, Matches>;
+    type Fruit = PerDiscussion;
     type Child = MessageSegment;
 
     fn for_segment(&self, segment: u32, seg: &SegmentReader) -> tantivy::Result<MessageSegment> {
@@ -240,7 +285,7 @@ impl Collector for MessageCollector<'_> {
             place: Place::of(seg)?,
             line: seg.fast_fields().u64(names::LINE).ok(),
             keys: KeyColumns::new(seg, self.match_weight, self.query_substance),
-            found: HashMap::new(),
+            found: ByDiscussion::new(),
         })
     }
 
@@ -248,33 +293,67 @@ impl Collector for MessageCollector<'_> {
         self.scoring
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashMap<Key, Matches>>) -> tantivy::Result<HashMap<Key, Matches>> {
-        let mut out: HashMap<Key, Matches> = HashMap::new();
-        for fruit in fruits {
-            for (k, m) in fruit {
-                let e = out.entry(k).or_default();
-                e.best = e.best.max(m.best);
-                e.lines.extend(m.lines);
-            }
+    fn merge_fruits(&self, mut fruits: Vec<PerDiscussion>) -> tantivy::Result<PerDiscussion> {
+        if fruits.len() == 1 {
+            return Ok(fruits.pop().unwrap_or_default());
         }
-        Ok(out)
+        let mut out = ByDiscussion::new();
+        for (k, m) in fruits.into_iter().flatten() {
+            out.add(k, m);
+        }
+        Ok(out.found)
     }
 }
 
 impl SegmentCollector for MessageSegment {
-    type Fruit = HashMap<Key, Matches>;
+    type Fruit = PerDiscussion;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let Some((ord, disc)) = self.place.get(doc) else { return };
         let Some(&path) = self.ids.get(ord as usize) else { return };
         let line = self.line.as_ref().and_then(|c| c.first(doc)).and_then(|l| u32::try_from(l).ok()).unwrap_or(0);
         let key = self.keys.key(doc, score);
-        let e = self.found.entry((path, disc)).or_default();
+        let e = self.found.entry((path, disc));
         e.best = e.best.max(key);
         e.lines.push(line);
     }
 
-    fn harvest(self) -> HashMap<Key, Matches> {
-        self.found
+    fn harvest(self) -> PerDiscussion {
+        self.found.found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(best: f32, lines: &[u32]) -> Matches {
+        Matches { best, lines: lines.to_vec() }
+    }
+
+    #[test]
+    fn by_discussion_keeps_each_discussion_once_whatever_the_order_of_its_matches() {
+        let (a, b, c) = ((1, 10), (1, 20), (2, 10));
+        let mut by = ByDiscussion::new();
+        // Neighbours, then a discussion seen before but not last, then two new ones.
+        for (k, best, line) in [(a, 1.0, 11), (a, 3.0, 12), (b, -100.0, 21), (a, 2.0, 13), (c, 0.5, 14), (b, 4.0, 22)] {
+            let e = by.entry(k);
+            e.best = e.best.max(best);
+            e.lines.push(line);
+        }
+        let got: Vec<(Key, f32, Vec<u32>)> = by.found.into_iter().map(|(k, m)| (k, m.best, m.lines)).collect();
+        assert_eq!(got, vec![(a, 3.0, vec![11, 12, 13]), (b, 4.0, vec![21, 22]), (c, 0.5, vec![14])]);
+    }
+
+    #[test]
+    fn merging_segments_joins_a_discussion_found_in_two() {
+        let mut by = ByDiscussion::new();
+        for (k, x) in
+            [((1, 10), m(1.0, &[11])), ((3, 5), m(-1.0, &[6])), ((1, 10), m(2.0, &[12])), ((3, 5), m(-2.0, &[7]))]
+        {
+            by.add(k, x);
+        }
+        let got: Vec<(Key, f32, Vec<u32>)> = by.found.into_iter().map(|(k, m)| (k, m.best, m.lines)).collect();
+        assert_eq!(got, vec![((1, 10), 2.0, vec![11, 12]), ((3, 5), -1.0, vec![6, 7])]);
     }
 }

@@ -29,7 +29,8 @@
 
 use crate::speakers;
 use crate::yaml;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// The file of an archive folder that corrects the person model.
@@ -143,12 +144,20 @@ pub struct Person {
 pub struct People {
     /// Most messages first.
     pub persons: Vec<Person>,
-    by_nickname: HashMap<String, usize>,
+    /// FxHash, not SipHash: the browser's discussion page looks up every participant of 200
+    /// discussions a keystroke (tens of thousands of nicknames at 10×), and the keys are the
+    /// archive's own nicknames, not input from a network.
+    by_nickname: FxHashMap<String, usize>,
     /// Every nickname and its person, in nickname order (as a facet count's nicknames come):
     /// counting messages per person walks the two side by side.
     in_order: Vec<(String, usize)>,
     /// The persons in label order (as a count's answer is kept).
     by_label: Vec<usize>,
+    /// Per person, the first person with the same label (labels are unique as
+    /// [`People::build`] makes them, but [`People::labels`] does not rely on it).
+    first_with_label: Vec<usize>,
+    /// Each label's first person.
+    person_of_label: FxHashMap<String, usize>,
 }
 
 /// The companies of nicknames' people, found once per index state: counting messages per
@@ -250,7 +259,13 @@ impl People {
         let by_nickname = in_order.iter().cloned().collect();
         let mut by_label: Vec<usize> = (0..persons.len()).collect();
         by_label.sort_by(|&a, &b| persons[a].label.cmp(&persons[b].label));
-        People { persons, by_nickname, in_order, by_label }
+        let mut person_of_label: FxHashMap<String, usize> = FxHashMap::default();
+        let first_with_label = persons
+            .iter()
+            .enumerate()
+            .map(|(p, person)| *person_of_label.entry(person.label.clone()).or_insert(p))
+            .collect();
+        People { persons, by_nickname, in_order, by_label, first_with_label, person_of_label }
     }
 
     /// The person who posted under `nickname`.
@@ -361,10 +376,32 @@ impl People {
 
     /// The people behind `nicknames` (a discussion's participants), each once, in order.
     pub fn labels(&self, nicknames: &[String]) -> Vec<String> {
-        // A set, not a scan of the labels so far: a long discussion has hundreds of
-        // participants, and the browser labels a page of 200 discussions a keystroke.
-        let mut seen: HashSet<&str> = HashSet::with_capacity(nicknames.len());
-        nicknames.iter().map(|n| self.label_of(n)).filter(|l| seen.insert(l)).map(str::to_owned).collect()
+        // Labels seen so far are marked per person (by the first person of each label), not
+        // kept in a set of strings: a long discussion has hundreds of participants, and the
+        // browser labels a page of 200 discussions a keystroke. A nickname the model does not
+        // know stands for itself, so it is the same as a person whose label it spells.
+        let mut seen = vec![false; self.persons.len()];
+        let mut unknown: FxHashSet<&str> = FxHashSet::default();
+        let mut out = Vec::new();
+        for n in nicknames {
+            let person = match self.by_nickname.get(n.as_str()) {
+                Some(&p) => self.first_with_label.get(p).copied(),
+                None => self.person_of_label.get(n.as_str()).copied(),
+            };
+            match person {
+                Some(p) => {
+                    if !std::mem::replace(&mut seen[p], true) {
+                        out.push(self.persons[p].label.clone());
+                    }
+                }
+                None => {
+                    if unknown.insert(n) {
+                        out.push(n.clone());
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// How many nicknames were joined to another: nicknames minus people.
@@ -644,6 +681,59 @@ mod tests {
         let gong = p.label_of("龚晓冬").to_owned();
         assert_eq!(p.labels(&nicks), vec![yu, "路人甲".to_owned(), gong]);
         assert!(p.labels(&[]).is_empty());
+    }
+
+    /// What [`People::labels`] must return: each distinct label once, in order of first
+    /// appearance (the straightforward reading, a scan of the labels so far).
+    fn labels_by_scan(p: &People, nicknames: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for n in nicknames {
+            let l = p.label_of(n);
+            if !out.iter().any(|o| o == l) {
+                out.push(l.to_owned());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn labels_are_each_label_once_even_where_labels_or_unknown_nicknames_coincide() {
+        let person = |label: &str, aliases: &[&str]| Person {
+            label: label.to_owned(),
+            name: label.to_owned(),
+            company: None,
+            aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+            messages: 1,
+        };
+        // Two people labelled alike (People::build never does this; from_persons allows it),
+        // and an unknown nickname that spells a person's label.
+        let p = People::from_persons(vec![
+            person("Tim", &["Tim-魔线科技", "Tim"]),
+            person("龚晓冬", &["龚晓冬-银商账户"]),
+            person("Tim", &["Tim-深圳百灵鸟"]),
+            person("于江宁", &["于江宁-银联电子PM"]),
+        ]);
+        let cases: Vec<Vec<&str>> = vec![
+            vec![
+                "Tim-深圳百灵鸟",
+                "龚晓冬",
+                "Tim-魔线科技",
+                "龚晓冬-银商账户",
+                "路人甲",
+                "于江宁-银联电子PM",
+                "路人甲",
+            ],
+            vec!["路人甲", "于江宁", "于江宁-银联电子PM", "Tim", "Tim-深圳百灵鸟"],
+            vec!["龚晓冬-银商账户", "龚晓冬-银商账户", "龚晓冬"],
+            vec![],
+        ];
+        for case in cases {
+            let nicks: Vec<String> = case.iter().map(|n| (*n).to_owned()).collect();
+            assert_eq!(p.labels(&nicks), labels_by_scan(&p, &nicks), "{case:?}");
+        }
+        let first: Vec<String> =
+            ["Tim-深圳百灵鸟", "龚晓冬", "路人甲", "龚晓冬-银商账户", "Tim"].iter().map(|n| (*n).to_owned()).collect();
+        assert_eq!(p.labels(&first), vec!["Tim", "龚晓冬", "路人甲"]);
     }
 
     #[test]

@@ -229,18 +229,6 @@ pub fn trigram_tokens(text: &str) -> Vec<Token> {
     out
 }
 
-/// The tantivy tokenizer for the `tri` field.
-#[derive(Clone, Default)]
-pub struct TrigramTokenizer;
-
-impl Tokenizer for TrigramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(trigram_tokens(text))
-    }
-}
-
 /// What a query term needs from the `grams` field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TermGrams {
@@ -305,15 +293,21 @@ pub fn gram_tokens(text: &str) -> Vec<Token> {
         .collect()
 }
 
-/// The tantivy tokenizer for the `grams` field.
-#[derive(Clone, Default)]
-pub struct GramTokenizer;
+/// A tantivy tokenizer whose tokens are those of a function: [`GRAM_TOKENIZER`] for the
+/// `grams` field, [`TRIGRAM_TOKENIZER`] for the `tri` field.
+#[derive(Clone, Copy)]
+pub struct CutTokenizer(fn(&str) -> Vec<Token>);
 
-impl Tokenizer for GramTokenizer {
+/// The tantivy tokenizer for the `grams` field ([`gram_tokens`]).
+pub const GRAM_TOKENIZER: CutTokenizer = CutTokenizer(gram_tokens);
+/// The tantivy tokenizer for the `tri` field ([`trigram_tokens`]).
+pub const TRIGRAM_TOKENIZER: CutTokenizer = CutTokenizer(trigram_tokens);
+
+impl Tokenizer for CutTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(gram_tokens(text))
+        VecTokenStream::new((self.0)(text))
     }
 }
 
@@ -617,7 +611,7 @@ mod tests {
 
     #[test]
     fn token_stream_yields_every_token() {
-        let mut tok = GramTokenizer;
+        let mut tok = GRAM_TOKENIZER;
         let mut stream = tok.token_stream("网联");
         let mut seen = Vec::new();
         while stream.advance() {

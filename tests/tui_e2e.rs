@@ -80,6 +80,13 @@ impl Tmux {
         }
     }
 
+    /// Waits for chatlore to exit, checks that it exited with status 0; returns the screen.
+    fn exits_cleanly(&self) -> String {
+        let screen = self.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
+        assert!(screen.contains("chatlore-exit=0"), "{screen}");
+        screen
+    }
+
     /// Waits until the rows drawn in the selection's background satisfy `pred`; returns them.
     fn wait_for_selected(&self, what: &str, pred: impl Fn(&Vec<String>) -> bool) -> Vec<String> {
         let mut rows = Vec::new();
@@ -190,8 +197,7 @@ fn search_open_a_conversation_and_quit_in_a_real_terminal() {
     tmux.keys(&["Escape"]);
     tmux.wait_for("the results again", |s| s.contains("结果 Results · 6 hits"));
     tmux.keys(&["q"]);
-    let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
-    assert!(screen.contains("chatlore-exit=0"), "{screen}");
+    let screen = tmux.exits_cleanly();
     assert!(!screen.contains("搜索 ›"), "the alternate screen is gone: {screen}");
 }
 
@@ -322,8 +328,7 @@ fn y_copies_the_message_under_the_cursor_and_esc_never_quits() {
     std::thread::sleep(PAST_EVERY_TIMER);
     assert!(!tmux.screen().contains("chatlore-exit="), "still running");
     tmux.keys(&["C-c"]);
-    let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
-    assert!(screen.contains("chatlore-exit=0"), "{screen}");
+    tmux.exits_cleanly();
 }
 
 #[test]
@@ -379,8 +384,7 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
     tmux.keys(&["m"]);
     tmux.wait_for("discussions again", |s| s.contains("讨论 Discussions") && s.contains(" msgs · "));
     tmux.keys(&["q"]);
-    let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
-    assert!(screen.contains("chatlore-exit=0"), "{screen}");
+    tmux.exits_cleanly();
 }
 
 /// The day view (`D`), read at a person's pace: its title counts the logs it lists (the
@@ -413,8 +417,7 @@ fn the_day_view_in_a_real_terminal_counts_its_logs_and_holds_still() {
     tmux.keys(&["q"]);
     tmux.wait_for("the day view closed", |s| !s.contains("日历 Days"));
     tmux.keys(&["q"]);
-    let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
-    assert!(screen.contains("chatlore-exit=0"), "{screen}");
+    tmux.exits_cleanly();
 }
 
 /// Under a filter chip the day view answers "which days, under this filter": each day's count
@@ -454,8 +457,7 @@ fn the_day_view_under_a_speaker_chip_counts_that_speakers_messages() {
     tmux.keys(&["q"]);
     tmux.wait_for("the day view closed", |s| !s.contains("日历 Days"));
     tmux.keys(&["q"]);
-    let screen = tmux.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
-    assert!(screen.contains("chatlore-exit=0"), "{screen}");
+    tmux.exits_cleanly();
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The index schema, declared once. Bump [`SCHEMA_VERSION`] whenever a field or a tokenizer
 //! changes: an index of another version is rebuilt from the archive.
 
-use crate::tokenize::{GramTokenizer, TrigramTokenizer, GRAMS, JIEBA, TRIGRAMS};
+use crate::tokenize::{GRAMS, GRAM_TOKENIZER, JIEBA, TRIGRAMS, TRIGRAM_TOKENIZER};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
@@ -191,8 +191,8 @@ fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
 /// Registers the tokenizers every index needs for writing grams and trigrams; the jieba one is
 /// registered by the writer, which alone pays for its dictionary.
 pub fn register_grams(index: &Index) {
-    index.tokenizers().register(GRAMS, GramTokenizer);
-    index.tokenizers().register(TRIGRAMS, TrigramTokenizer);
+    index.tokenizers().register(GRAMS, GRAM_TOKENIZER);
+    index.tokenizers().register(TRIGRAMS, TRIGRAM_TOKENIZER);
 }
 
 /// `yyyymmddhhmmss` of a date key (`yyyymmdd`) and seconds since midnight.

@@ -6,13 +6,27 @@ use crate::plural::count;
 use crate::query::{Filter, Query, TextTerm};
 use crate::search::{Engine, Page, SearchError, Sort};
 
-/// Why `query` matches no message, or `None` when it matches some. Counts a few queries
-/// (each word alone, the words together, the query without each filter): a handful of
-/// searches, run only when a search came back empty.
-pub fn explain(engine: &Engine, query: &Query) -> Result<Option<String>, SearchError> {
+/// What to say of a search for `query` that found nothing: why (see [`explain`]), or, when
+/// working that out failed (the search itself did not), a short note saying so; `None` when
+/// the query matches messages after all. An explanation never turns 0 hits into an error.
+/// `messages` is how many messages the query matches when the caller has counted them (a
+/// message search: its total), so that they are not counted again; `None` (a discussion or
+/// people search that came back empty) counts them here.
+pub fn why_none(engine: &Engine, query: &Query, messages: Option<usize>) -> Option<String> {
+    or_note(explain(engine, query, messages))
+}
+
+/// Why `query` matches no message, or `None` when it matches some (`messages`, as for
+/// [`why_none`]). Counts a few queries (each word alone, the words together, the query
+/// without each filter): a handful of searches, run only when a search came back empty.
+pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Result<Option<String>, SearchError> {
     let total =
         |q: &Query| engine.search(q, Page { limit: Some(0), offset: 0, sort: Sort::Relevance }).map(|r| r.total);
-    if total(query)? > 0 {
+    let messages = match messages {
+        Some(n) => n,
+        None => total(query)?,
+    };
+    if messages > 0 {
         return Ok(None);
     }
     let words: Vec<&TextTerm> = query.terms.iter().filter(|t| !t.negated).collect();
@@ -20,13 +34,13 @@ pub fn explain(engine: &Engine, query: &Query) -> Result<Option<String>, SearchE
     let mut absent = Vec::new();
     for t in &words {
         if total(&only(vec![(*t).clone()]))? == 0 {
-            absent.push(typed(t));
+            absent.push(t.to_string());
         }
     }
     if !absent.is_empty() {
-        return Ok(Some(format!("no message contains {}", absent.join(" nor "))));
+        return Ok(Some(format!("no message contains {}", some_of(&absent, " nor "))));
     }
-    let together = words.iter().map(|t| typed(t)).collect::<Vec<_>>().join(" ");
+    let together = some_of(&words.iter().map(|t| t.to_string()).collect::<Vec<_>>(), " ");
     if words.len() > 1 && total(&only(words.iter().map(|t| (*t).clone()).collect()))? == 0 {
         let each = if words.len() == 2 { "both" } else { "all of" };
         return Ok(Some(format!("no message contains {each} {together} (each occurs, never in one message)")));
@@ -50,7 +64,7 @@ pub fn explain(engine: &Engine, query: &Query) -> Result<Option<String>, SearchE
     for (k, t) in query.terms.iter().enumerate().filter(|(_, t)| t.negated) {
         let mut without = query.clone();
         without.terms.remove(k);
-        constraints.push((typed(t), without));
+        constraints.push((t.to_string(), without));
     }
     if constraints.is_empty() {
         return Ok(None);
@@ -65,7 +79,9 @@ pub fn explain(engine: &Engine, query: &Query) -> Result<Option<String>, SearchE
         if !without.is_empty() {
             let n = total(without)?;
             if n > 0 {
-                culprits.push((name.as_str(), n, shown(without)));
+                let terms = without.terms.iter().map(ToString::to_string);
+                let shown: Vec<String> = terms.chain(without.filters.iter().map(ToString::to_string)).collect();
+                culprits.push((name.as_str(), n, some_of(&shown, " ")));
             }
         }
     }
@@ -83,35 +99,21 @@ pub fn explain(engine: &Engine, query: &Query) -> Result<Option<String>, SearchE
     }))
 }
 
-/// What to say of a search that found nothing, given the [`explain`] of it: the reason, or,
-/// when explaining failed (the search itself did not), a short note saying so. An explanation
-/// never turns 0 hits into an error.
-pub fn or_note(explained: Result<Option<String>, SearchError>) -> Option<String> {
-    explained.unwrap_or_else(|e| Some(format!("could not say why: {e}")))
-}
+/// Words, terms or filters an explanation names at most; the rest are counted (a question of
+/// 300 words absent from the archive listed all 300).
+const LISTED: usize = 5;
 
-/// A query as it would be typed: its terms, then its filters.
-fn shown(q: &Query) -> String {
-    let terms = q.terms.iter().map(typed);
-    terms.chain(q.filters.iter().map(ToString::to_string)).collect::<Vec<_>>().join(" ")
-}
-
-/// A term as it would be typed: `-跨境`, `=pos`, `"快捷 支付"`, `拒付 OR =调单`.
-fn typed(t: &TextTerm) -> String {
-    let quote = |s: &str| if t.phrase || s.contains(char::is_whitespace) { format!("\"{s}\"") } else { s.to_owned() };
-    let alternatives: Vec<String> =
-        t.typed_alternatives().map(|(s, exact)| format!("{}{}", if exact { "=" } else { "" }, quote(s))).collect();
-    format!("{}{}", if t.negated { "-" } else { "" }, alternatives.join(" OR "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn terms_are_shown_as_typed() {
-        let q = Query::parse(r#"-跨境 =pos "快捷 支付" 拒付|调单 拒付|=调单 =拒付 OR 调单"#).unwrap();
-        let shown: Vec<String> = q.terms.iter().map(typed).collect();
-        assert_eq!(shown, ["-跨境", "=pos", "\"快捷 支付\"", "拒付 OR 调单", "拒付 OR =调单", "=拒付 OR 调单"]);
+/// `items` joined by `sep`, the first [`LISTED`] of them and how many more:
+/// `a nor b nor c nor d nor e (and 295 more)`.
+fn some_of(items: &[String], sep: &str) -> String {
+    let shown = items[..items.len().min(LISTED)].join(sep);
+    match items.len().saturating_sub(LISTED) {
+        0 => shown,
+        more => format!("{shown} (and {more} more)"),
     }
+}
+
+/// [`why_none`] of an explanation already worked out (by [`explain`] or a stand-in for it).
+pub(crate) fn or_note(explained: Result<Option<String>, SearchError>) -> Option<String> {
+    explained.unwrap_or_else(|e| Some(format!("could not say why: {e}")))
 }

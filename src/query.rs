@@ -58,52 +58,62 @@ pub struct Query {
 /// A word or phrase to find in message text.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextTerm {
-    /// As typed (the first alternative).
-    pub text: String,
-    pub phrase: bool,
+    /// The term's forms as typed: the first, then those joined by `OR` or `|` (the term
+    /// matches if any of them does). Never empty once parsed.
+    pub typed: Vec<Alternative>,
     pub negated: bool,
-    /// Further alternatives typed with `OR` or `|`: the term matches if any of them does.
-    pub or: Vec<String>,
-    /// Written `=term`: the glossary adds nothing for the first alternative, [`TextTerm::text`]
-    /// (`--exact` sets it for every alternative).
-    pub exact: bool,
-    /// Which of [`TextTerm::or`] were written `=alt` (by position; one not listed was not): in
-    /// `拒付 OR =调单` the glossary still adds to 拒付.
-    pub or_exact: Vec<bool>,
     /// Alternatives the glossary added (filled by the search, not the parser).
     pub also: Vec<String>,
+    /// The typed forms the glossary added [`TextTerm::also`] for (filled by the search): what
+    /// the note of the additions names.
+    pub also_for: Vec<String>,
+}
+
+/// One form of a term as typed: `网联`, `"快捷 支付"`, `=调单`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Alternative {
+    pub text: String,
+    /// Typed in quotes (`网联 OR "快捷 支付"`: the second alternative only).
+    pub phrase: bool,
+    /// Written `=alt`: the glossary adds nothing for it (`--exact` sets it for every
+    /// alternative; in `拒付 OR =调单` the glossary still adds to 拒付).
+    pub exact: bool,
 }
 
 impl TextTerm {
     /// A plain term as typed.
     pub fn new(text: impl Into<String>) -> TextTerm {
-        TextTerm { text: text.into(), ..TextTerm::default() }
+        TextTerm { typed: vec![Alternative { text: text.into(), ..Alternative::default() }], ..TextTerm::default() }
     }
 
-    /// The alternatives as typed (the first, then those `OR`ed), each with whether it was
-    /// written `=alt` (the glossary adds nothing for it).
-    pub fn typed_alternatives(&self) -> impl Iterator<Item = (&str, bool)> {
-        let ored =
-            self.or.iter().enumerate().map(|(k, a)| (a.as_str(), self.or_exact.get(k).copied().unwrap_or(false)));
-        std::iter::once((self.text.as_str(), self.exact)).chain(ored)
+    /// The first form as typed (empty for a term with none).
+    pub fn text(&self) -> &str {
+        self.typed.first().map_or("", |a| a.text.as_str())
     }
 
     /// Whether every alternative was written `=alt`: the glossary adds nothing to the term.
     pub fn all_exact(&self) -> bool {
-        self.typed_alternatives().all(|(_, exact)| exact)
+        self.typed.iter().all(|a| a.exact)
+    }
+
+    /// Whether some alternative was typed in quotes.
+    pub fn has_phrase(&self) -> bool {
+        self.typed.iter().any(|a| a.phrase)
     }
 
     /// Writes every alternative `=alt` (`--exact`).
     pub fn make_exact(&mut self) {
-        self.exact = true;
-        self.or_exact = vec![true; self.or.len()];
+        self.typed.iter_mut().for_each(|a| a.exact = true);
+    }
+
+    /// The forms as typed (the first, then those `OR`ed).
+    pub fn typed_texts(&self) -> impl Iterator<Item = &str> {
+        self.typed.iter().map(|a| a.text.as_str())
     }
 
     /// Every alternative: as typed, then `OR`ed, then added by the glossary.
     pub fn alternatives(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.text.as_str())
-            .chain(self.or.iter().map(String::as_str))
-            .chain(self.also.iter().map(String::as_str))
+        self.typed_texts().chain(self.also.iter().map(String::as_str))
     }
 }
 
@@ -201,7 +211,7 @@ impl Query {
         self.terms
             .iter()
             .filter(|t| !t.negated)
-            .map(|t| std::iter::once(&t.text).chain(&t.or).map(|a| crate::rank::substance(a)).min().unwrap_or(0))
+            .map(|t| t.typed_texts().map(crate::rank::substance).min().unwrap_or(0))
             .sum()
     }
 
@@ -255,8 +265,17 @@ impl Query {
                 continue;
             }
             let word_start = i;
-            let end =
-                (i..chars.len()).find(|&j| chars[j].is_whitespace() || is_term_break(chars[j])).unwrap_or(chars.len());
+            // A quote opening right after a `|` (`a|"b c"`, `a|="b c"`) starts the next
+            // alternative: the word ends at the `|` (it read `"b` and `c"` as two words).
+            let quote_after_bar = |j: usize| {
+                j > i && chars[j - 1] == '|' && {
+                    let at = if chars[j] == '=' { j + 1 } else { j };
+                    chars.get(at).copied().is_some_and(is_open_quote)
+                }
+            };
+            let end = (i..chars.len())
+                .find(|&j| chars[j].is_whitespace() || is_term_break(chars[j]) || quote_after_bar(j))
+                .unwrap_or(chars.len());
             let colon = (word_start..end).find(|&j| matches!(chars[j], ':' | '：'));
             let field = colon.and_then(|c| Field::parse(&chars[word_start..c].iter().collect::<String>()));
             if let (None, Some(colon), false) = (field, colon, exact) {
@@ -378,10 +397,13 @@ impl Query {
     }
 
     /// Whether the query reads as a question pasted whole (which search answers by its key
-    /// terms, `crate::question`): it has no filters, exclusions or phrases, and is long
+    /// terms, `crate::question`): it has no filters, exclusions, phrases or `OR`, and is long
     /// enough, with a question word or mark or the length of a sentence.
     pub(crate) fn reads_as_question(&self) -> bool {
-        if !self.filters.is_empty() || self.terms.iter().any(|t| t.negated || t.phrase) || self.terms.is_empty() {
+        // An `OR` is an operator too: only the first form of each term is read (`对账文件怎么下载
+        // OR "快捷 支付"` searched the question alone, and the other order its two forms).
+        let operator = |t: &TextTerm| t.negated || t.has_phrase() || t.typed.len() > 1;
+        if !self.filters.is_empty() || self.terms.iter().any(operator) || self.terms.is_empty() {
             return false;
         }
         let text = self.joined();
@@ -395,7 +417,7 @@ impl Query {
 
     /// The text of the query's terms, one space between them.
     pub(crate) fn joined(&self) -> String {
-        self.terms.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+        self.terms.iter().map(TextTerm::text).collect::<Vec<_>>().join(" ")
     }
 
     /// One query per positive term: that term with every negated term and every filter (what
@@ -426,8 +448,8 @@ impl Query {
             .iter()
             .filter(|t| !t.also.is_empty())
             .map(|t| {
-                // Named by the first alternative the glossary expanded (`=记账 OR 拒付`: 拒付).
-                let expanded = t.typed_alternatives().find(|(_, exact)| !exact).map_or(t.text.as_str(), |(a, _)| a);
+                // Named by the forms the glossary expanded (`=记账 OR 拒付`: 拒付).
+                let expanded = if t.also_for.is_empty() { t.text().to_owned() } else { t.also_for.join(" OR ") };
                 format!("{}{expanded}: also {}", if t.negated { "-" } else { "" }, t.also.join(", "))
             })
             .collect()
@@ -452,18 +474,10 @@ fn push_term(q: &mut Query, text: String, mode: Mode, or_pending: &mut bool) -> 
     }
     match q.terms.last_mut() {
         Some(last) if *or_pending && last.negated != mode.negated => return Err(QueryError::MixedOr),
-        Some(last) if *or_pending => {
-            // Each alternative keeps its own `=`: `拒付 OR =调单` still expands 拒付 (the `=`
-            // of one turned the glossary off for all, and found less than 拒付 alone).
-            last.or_exact.resize(last.or.len(), false);
-            last.or.push(text);
-            last.or_exact.push(mode.exact);
-        }
+        Some(last) if *or_pending => last.typed.push(Alternative { text, phrase: mode.phrase, exact: mode.exact }),
         _ => q.terms.push(TextTerm {
-            text,
-            phrase: mode.phrase,
+            typed: vec![Alternative { text, phrase: mode.phrase, exact: mode.exact }],
             negated: mode.negated,
-            exact: mode.exact,
             ..TextTerm::default()
         }),
     }
@@ -676,6 +690,32 @@ impl fmt::Display for DateRange {
     }
 }
 
+impl fmt::Display for TextTerm {
+    /// The term as it would be typed: `-跨境`, `=pos`, `"快捷 支付"`, `拒付 OR =调单`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Each alternative of an exclusion excluded (`-对账 OR -跨境`: `-对账 OR 跨境` is no query).
+        let not = if self.negated { "-" } else { "" };
+        for (k, a) in self.typed.iter().enumerate() {
+            let or = if k > 0 { " OR " } else { "" };
+            let exact = if a.exact { "=" } else { "" };
+            if a.phrase || a.text.contains(char::is_whitespace) {
+                write!(f, "{or}{not}{exact}\"{}\"", a.text)?;
+            } else {
+                write!(f, "{or}{not}{exact}{}", a.text)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Query {
+    /// The query as it would be typed: its terms, then its filters.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let terms = self.terms.iter().map(ToString::to_string);
+        f.write_str(&terms.chain(self.filters.iter().map(ToString::to_string)).collect::<Vec<_>>().join(" "))
+    }
+}
+
 impl fmt::Display for Filter {
     /// The filter as it would be typed: `-from:张`, `date:2017-08`, `date:2018-03..`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -699,7 +739,16 @@ mod tests {
     use super::*;
 
     fn term(text: &str, phrase: bool, negated: bool) -> TextTerm {
-        TextTerm { text: text.into(), phrase, negated, ..TextTerm::default() }
+        TextTerm {
+            typed: vec![Alternative { text: text.into(), phrase, exact: false }],
+            negated,
+            ..TextTerm::default()
+        }
+    }
+
+    /// A term's typed forms: text, phrase, exact.
+    fn forms(t: &TextTerm) -> Vec<(&str, bool, bool)> {
+        t.typed.iter().map(|a| (a.text.as_str(), a.phrase, a.exact)).collect()
     }
 
     #[test]
@@ -707,39 +756,53 @@ mod tests {
         let a = Query::parse("对账 =-差错").unwrap();
         assert_eq!(a, Query::parse("对账 -=差错").unwrap());
         let t = &a.terms[1];
-        assert_eq!((t.text.as_str(), t.negated, t.exact), ("差错", true, true));
+        assert_eq!((forms(t), t.negated), (vec![("差错", false, true)], true));
         // A dash inside the word stays text.
-        assert_eq!(Query::parse("=T-1").unwrap().terms[0].text, "T-1");
+        assert_eq!(Query::parse("=T-1").unwrap().terms[0].text(), "T-1");
+    }
+
+    #[test]
+    fn a_quoted_alternative_keeps_its_quotes_and_its_own_equals() {
+        for q in [r#"网联 OR "快捷 支付""#, r#"网联|"快捷 支付""#, r#"网联 | "快捷 支付""#, "网联|“快捷 支付”"]
+        {
+            let t = &Query::parse(q).unwrap().terms[0];
+            assert_eq!(forms(t), [("网联", false, false), ("快捷 支付", true, false)], "{q}");
+        }
+        let q = Query::parse(r#"网联|="快捷 支付"|调单 "a b"|c"#).unwrap();
+        assert_eq!(forms(&q.terms[0]), [("网联", false, false), ("快捷 支付", true, true), ("调单", false, false)]);
+        assert_eq!(forms(&q.terms[1]), [("a b", true, false), ("c", false, false)]);
+        let q = Query::parse(r#"-跨境 =pos "快捷 支付" 拒付|调单 拒付|=调单 =拒付 OR 调单"#).unwrap();
+        let shown: Vec<String> = q.terms.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["-跨境", "=pos", "\"快捷 支付\"", "拒付 OR 调单", "拒付 OR =调单", "=拒付 OR 调单"]);
+        // Shown as typed, and read back the same.
+        for typed in [r#"网联 OR ="快捷 支付" OR 调单"#, r#"-"刷 卡" OR -pos =对账 -=x from:张"#] {
+            let q = Query::parse(typed).unwrap();
+            assert_eq!(q.to_string(), typed);
+            assert_eq!(Query::parse(&q.to_string()), Ok(q));
+        }
     }
 
     #[test]
     fn or_pipes_chinese_punctuation_and_exact() {
         let q = Query::parse("拒付 OR 调单 网联，对账 a|b|c =路由").unwrap();
-        let shown: Vec<(&str, Vec<&str>, bool)> =
-            q.terms.iter().map(|t| (t.text.as_str(), t.or.iter().map(String::as_str).collect(), t.exact)).collect();
+        let shown: Vec<Vec<&str>> = q.terms.iter().map(|t| t.typed_texts().collect()).collect();
+        assert_eq!(shown, vec![vec!["拒付", "调单"], vec!["网联"], vec!["对账"], vec!["a", "b", "c"], vec!["路由"]]);
+        assert_eq!(q.terms.iter().map(TextTerm::all_exact).collect::<Vec<_>>(), [false, false, false, false, true]);
         assert_eq!(
-            shown,
-            vec![
-                ("拒付", vec!["调单"], false),
-                ("网联", vec![], false),
-                ("对账", vec![], false),
-                ("a", vec!["b", "c"], false),
-                ("路由", vec![], true),
-            ]
+            forms(&Query::parse("拒付 | 调单").unwrap().terms[0]),
+            [("拒付", false, false), ("调单", false, false)]
         );
-        assert_eq!(Query::parse("拒付 | 调单").unwrap().terms[0].or, vec!["调单"]);
         // Each alternative keeps its own `=`.
         for q in ["拒付 OR =调单 OR chargeback", "拒付|=调单|chargeback", "拒付 | =调单 | chargeback"] {
             let t = &Query::parse(q).unwrap().terms[0];
-            let typed: Vec<(&str, bool)> = t.typed_alternatives().collect();
-            assert_eq!(typed, [("拒付", false), ("调单", true), ("chargeback", false)], "{q}");
+            assert_eq!(forms(t), [("拒付", false, false), ("调单", false, true), ("chargeback", false, false)], "{q}");
             assert!(!t.all_exact(), "{q}");
         }
         // An `=` before the word is every alternative's.
         for q in ["=拒付|调单", "=拒付|=调单", "=拒付 OR =调单"] {
             assert!(Query::parse(q).unwrap().terms[0].all_exact(), "{q}");
         }
-        assert_eq!(Query::parse("\"快捷，支付\"").unwrap().terms[0].text, "快捷，支付");
+        assert_eq!(Query::parse("\"快捷，支付\"").unwrap().terms[0].text(), "快捷，支付");
         assert_eq!(Query::parse("OR 网联"), Err(QueryError::DanglingOr));
         assert_eq!(Query::parse("网联 OR"), Err(QueryError::DanglingOr));
         assert_eq!(Query::parse("网联|"), Err(QueryError::DanglingOr));
@@ -757,8 +820,9 @@ mod tests {
         ] {
             assert_eq!(Query::parse(mixed), Err(QueryError::MixedOr), "{mixed}");
         }
-        assert_eq!(Query::parse("-对账 OR -跨境").unwrap().terms[0].or, vec!["跨境"], "two exclusions join");
-        assert_eq!(Query::parse("from:张 对账 OR 跨境").unwrap().terms[0].or, vec!["跨境"]);
+        let texts = |q: &str| Query::parse(q).unwrap().terms[0].typed_texts().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(texts("-对账 OR -跨境"), ["对账", "跨境"], "two exclusions join");
+        assert_eq!(texts("from:张 对账 OR 跨境"), ["对账", "跨境"]);
         // A filter's values join with `|` too (`from:张|李` found nobody: no nickname holds a `|`).
         assert_eq!(
             Query::parse("from:张|李 date:2017-08|2017-10"),
@@ -815,7 +879,7 @@ mod tests {
     #[test]
     fn unknown_keys_and_urls_are_plain_terms() {
         let q = Query::parse("http://wechat.lixf.cn T+1 foo:bar").unwrap();
-        let texts: Vec<&str> = q.terms.iter().map(|t| t.text.as_str()).collect();
+        let texts: Vec<&str> = q.terms.iter().map(|t| t.text()).collect();
         assert_eq!(texts, vec!["http://wechat.lixf.cn", "T+1", "foo:bar"]);
     }
 
@@ -991,9 +1055,9 @@ mod tests {
         assert!(matches!(Query::parse("form:陈默"), Err(QueryError::MisspeltFilter { nearest: "from", .. })));
         assert!(matches!(Query::parse("topc:对账"), Err(QueryError::MisspeltFilter { nearest: "topic", .. })));
         // Quoted or `=`, it is text; far from every key, too.
-        assert_eq!(Query::parse("\"form:陈默\"").unwrap().terms[0].text, "form:陈默");
-        assert_eq!(Query::parse("=form:陈默").unwrap().terms[0].text, "form:陈默");
-        assert_eq!(Query::parse("https://x.cn").unwrap().terms[0].text, "https://x.cn");
+        assert_eq!(Query::parse("\"form:陈默\"").unwrap().terms[0].text(), "form:陈默");
+        assert_eq!(Query::parse("=form:陈默").unwrap().terms[0].text(), "form:陈默");
+        assert_eq!(Query::parse("https://x.cn").unwrap().terms[0].text(), "https://x.cn");
         // The CLI's --since and --until are not keys: the error says how to write them.
         let e = Query::parse("对账 since:2018").unwrap_err();
         assert_eq!(e, QueryError::DateKey { key: "since".into(), word: "since:2018".into() });
@@ -1020,11 +1084,11 @@ mod tests {
             let q = Query::parse(question).unwrap_or_else(|e| panic!("{question:?} refused: {e}"));
             assert!(q.filters.is_empty() && q.reads_as_question(), "{question:?}: {q:?}");
         }
-        assert_eq!(Query::parse("note: 对账文件怎么下载").unwrap().terms[0].text, "note:");
+        assert_eq!(Query::parse("note: 对账文件怎么下载").unwrap().terms[0].text(), "note:");
         // Not questions, but no filter takes the value: text.
         for text in ["find:商户", "rate:0.6%", "code:10001", "until:月底", "data: 2018", "note:"] {
             let q = Query::parse(text).unwrap_or_else(|e| panic!("{text:?} refused: {e}"));
-            assert_eq!(q.terms[0].text, text.split(' ').next().unwrap(), "{text:?}");
+            assert_eq!(q.terms[0].text(), text.split(' ').next().unwrap(), "{text:?}");
         }
         // Typed filters with a wrong key, or no value, are still errors.
         for (typed, nearest) in
@@ -1060,5 +1124,10 @@ mod tests {
         assert!(!q("备付金 存管").reads_as_question());
         assert!(!q("对账文件怎么 from:张").reads_as_question());
         assert!(!q("\"对账文件怎么处理\"").reads_as_question());
+        // Nor with an `OR`, in either order, whatever its alternatives.
+        for ored in ["对账文件怎么下载 OR \"快捷 支付\"", "对账文件怎么下载 OR 快捷支付", "快捷支付|对账文件怎么下载"]
+        {
+            assert!(!q(ored).reads_as_question(), "{ored}");
+        }
     }
 }

@@ -276,11 +276,32 @@ pub(crate) fn add_cut_forms(keys: &mut Vec<Key>, text: &str, entries: &[Vec<Stri
     }
 }
 
+/// Key terms of a question counted in the archive at most, in the question's order (its
+/// words, then the compounds of two, then the glossary forms jieba cut apart): a "question" of
+/// 300 words pasted whole counted every one.
+pub(crate) const COUNTED_KEYS: usize = 64;
+
+/// Key terms a question is ranked by at most: the heaviest after rarity, the others weigh
+/// nothing (see [`weigh`]).
+pub(crate) const MAX_KEYS: usize = 24;
+
 /// The weight of each of `keys` in a question: its own weight times its rarity (`rarity`, one
 /// per key, `None` for a term that occurs nowhere, which gets none). A compound ("避免" +
 /// "二清") is rarer than its parts but says no more about the question than the heavier of
 /// them: it weighs at most what that part weighs (by its rarity alone 避免二清 outweighed 二清).
+/// Only the [`MAX_KEYS`] heaviest keep their weight (the first written among equals).
 pub(crate) fn weigh(keys: &[Key], rarity: &[Option<f32>]) -> Vec<Option<f32>> {
+    let mut weights = weigh_each(keys, rarity);
+    let mut heaviest: Vec<usize> = (0..weights.len()).filter(|&k| weights[k].is_some()).collect();
+    heaviest.sort_by(|&a, &b| weights[b].partial_cmp(&weights[a]).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
+    for &k in heaviest.iter().skip(MAX_KEYS) {
+        weights[k] = None;
+    }
+    weights
+}
+
+/// [`weigh`] without the limit on how many keys weigh.
+fn weigh_each(keys: &[Key], rarity: &[Option<f32>]) -> Vec<Option<f32>> {
     let own: Vec<Option<f32>> = keys.iter().zip(rarity).map(|(k, r)| r.map(|r| r * k.weight)).collect();
     keys.iter()
         .zip(&own)
@@ -357,6 +378,23 @@ mod tests {
         }
         assert!(!either_way("不可"));
         assert!(!either_way("退不了"));
+    }
+
+    #[test]
+    fn only_the_heaviest_keys_weigh() {
+        let keys: Vec<Key> =
+            (0..MAX_KEYS + 6).map(|k| Key { term: format!("k{k}"), weight: 1.0, parts: None }).collect();
+        // Rarer further on; one key occurs nowhere.
+        let mut rarity: Vec<Option<f32>> = (0..keys.len()).map(|k| Some(1.0 + k as f32)).collect();
+        rarity[keys.len() - 1] = None;
+        let weights = weigh(&keys, &rarity);
+        assert_eq!(weights.iter().filter(|w| w.is_some()).count(), MAX_KEYS, "{weights:?}");
+        // The lightest lose their weight: the first six, and the one that occurs nowhere.
+        let kept: Vec<usize> = (0..keys.len()).filter(|&k| weights[k].is_some()).collect();
+        assert_eq!(kept, (5..keys.len() - 1).collect::<Vec<_>>());
+        // Among equals, the first written.
+        let equal = weigh(&keys, &vec![Some(2.0); keys.len()]);
+        assert!(equal[..MAX_KEYS].iter().all(Option::is_some) && equal[MAX_KEYS..].iter().all(Option::is_none));
     }
 
     #[test]

@@ -514,13 +514,16 @@ impl State {
         // An excluded term expands too: `-拒付` leaves out what `拒付` finds (`-=拒付`: the word only).
         for t in q.terms.iter_mut().filter(|t| !t.all_exact() && t.also.is_empty()) {
             let typed: Vec<String> = t.alternatives().map(fold).collect();
-            let expanding: Vec<String> =
-                t.typed_alternatives().filter(|(_, exact)| !exact).map(|(alt, _)| alt.to_owned()).collect();
-            for alt in &expanding {
-                for form in glossary.expand(alt) {
+            let expanding: Vec<String> = t.typed.iter().filter(|a| !a.exact).map(|a| a.text.clone()).collect();
+            for alt in expanding {
+                let before = t.also.len();
+                for form in glossary.expand(&alt) {
                     if !typed.contains(&fold(&form)) && !t.also.contains(&form) {
                         t.also.push(form);
                     }
+                }
+                if t.also.len() > before {
+                    t.also_for.push(alt);
                 }
             }
         }
@@ -703,6 +706,7 @@ impl State {
         let text = query.joined();
         let mut listed = crate::question::key_terms(jieba, &text, &domain);
         crate::question::add_cut_forms(&mut listed, &fold(&text), &glossary.entries);
+        listed.truncate(crate::question::COUNTED_KEYS);
         let mut recalls = Vec::with_capacity(listed.len());
         let mut rarity = Vec::with_capacity(listed.len());
         for key in &listed {
@@ -1539,8 +1543,7 @@ fn one_term_per_concept(query: &Query) -> Query {
         forms.dedup();
         forms
     };
-    let joinable =
-        |t: &TextTerm| !t.negated && !t.exact && !t.or_exact.contains(&true) && !t.phrase && !t.also.is_empty();
+    let joinable = |t: &TextTerm| !t.negated && t.typed.iter().all(|a| !a.exact && !a.phrase) && !t.also.is_empty();
     let mut out = query.clone();
     let mut i = 0;
     while i < out.terms.len() {
@@ -1550,11 +1553,11 @@ fn one_term_per_concept(query: &Query) -> Query {
             if joinable(a) && joinable(b) && concept(a) == concept(b) {
                 let b = out.terms.remove(j);
                 let a = &mut out.terms[i];
-                for typed in std::iter::once(b.text).chain(b.or) {
-                    let key = fold(&typed);
+                for typed in b.typed {
+                    let key = fold(&typed.text);
                     a.also.retain(|form| fold(form) != key);
-                    if !std::iter::once(&a.text).chain(&a.or).any(|form| fold(form) == key) {
-                        a.or.push(typed);
+                    if !a.typed_texts().any(|form| fold(form) == key) {
+                        a.typed.push(typed);
                     }
                 }
             } else {
@@ -1572,7 +1575,7 @@ fn one_term_per_concept(query: &Query) -> Query {
 /// the word the user typed, not a synonym: it gets the typed form's weight and lift.
 fn typed_first(t: &TextTerm) -> (Vec<&str>, usize) {
     use crate::normalise::spelling;
-    let typed: Vec<&str> = std::iter::once(t.text.as_str()).chain(t.or.iter().map(String::as_str)).collect();
+    let typed: Vec<&str> = t.typed_texts().collect();
     let spellings: Vec<String> = typed.iter().map(|a| spelling(a)).collect();
     let (spelt, other): (Vec<&str>, Vec<&str>) =
         t.also.iter().map(String::as_str).partition(|a| spellings.contains(&spelling(a)));

@@ -818,7 +818,7 @@ fn markdown_notes_show_messages_as_written() {
 fn a_query_finding_nothing_says_why_in_the_cli_and_the_browser() {
     use chatlore::no_hits::explain;
     let (dir, e) = engine();
-    let why = |q: &str| explain(&e, &Query::parse(q).unwrap()).unwrap();
+    let why = |q: &str| explain(&e, &Query::parse(q).unwrap(), None).unwrap();
     assert_eq!(why("对账"), None, "it finds some");
     assert_eq!(why("nosuchword").as_deref(), Some("no message contains nosuchword"));
     assert_eq!(why("对账 qqzz xxyy").as_deref(), Some("no message contains qqzz nor xxyy"));

@@ -91,6 +91,73 @@ fn or_and_the_glossary() {
     assert_eq!(r.hits[0].text, "chargeback 怎么处理");
 }
 
+/// A quoted phrase stays a phrase wherever it stands among a term's alternatives. As a later
+/// alternative it lost its quotes: `对账文件怎么处理 OR "快捷 支付"` then read as a question
+/// of its first form alone (the phrase left out, where the other order found it), the note
+/// of the glossary's additions named the phrase (`"快捷 支付" OR 拒付`: `快捷 支付: also 调单`),
+/// the why-nothing text showed it unquoted, and `网联|"快捷 支付"` was two words, `"快捷` and
+/// `支付"`.
+#[test]
+fn a_quoted_phrase_is_a_phrase_wherever_it_stands_among_alternatives() {
+    let (arch, idx) = archive();
+    let engine = Engine::open(idx.path()).unwrap();
+    let phrase = texts(&engine, "\"快捷 支付\"");
+    assert_eq!(phrase.len(), 1);
+    for (a, b) in [
+        ("对账文件怎么处理 OR \"快捷 支付\"", "\"快捷 支付\" OR 对账文件怎么处理"),
+        ("对账文件怎么处理 OR 快捷支付", "快捷支付 OR 对账文件怎么处理"),
+        ("对账文件怎么处理|\"快捷 支付\"", "\"快捷 支付\"|对账文件怎么处理"),
+    ] {
+        assert_eq!(texts(&engine, a), texts(&engine, b), "{a} / {b}");
+        assert!(phrase.iter().all(|p| texts(&engine, a).contains(p)), "{a}: {:?}", texts(&engine, a));
+    }
+    assert_eq!(Query::parse("网联|\"快捷 支付\""), Query::parse("网联 OR \"快捷 支付\""));
+    assert_eq!(Query::parse("网联|=\"快捷 支付\"|调单"), Query::parse("网联 OR =\"快捷 支付\" OR 调单"));
+    let note = engine.expand(&Query::parse("\"快捷 支付\" OR 拒付").unwrap()).expansion_note();
+    assert!(note.len() == 1 && note[0].starts_with("拒付: also 调单"), "{note:?}");
+    let none = chatlore(arch.path(), idx.path(), &["search", "qqzzx OR \"xxqqz\""]);
+    assert!(stderr(&none).contains("no message contains qqzzx OR \"xxqqz\""), "{}", stderr(&none));
+    // The markdown notes file is titled with the query as typed: its exclusions and
+    // alternatives too (`对账 -跨境` was titled `对账 跨境`).
+    let md = stdout(&chatlore(arch.path(), idx.path(), &["search", "--format", "md", "快捷 -记账 网联|\"快捷 支付\""]));
+    assert!(md.starts_with("# chatlore: 快捷 -记账 网联 OR \"快捷 支付\"\n"), "{md}");
+}
+
+/// A question pasted whole is ranked by a bounded number of key terms, its most informative
+/// ones: one of 300 words counted every word (1.15 s), and the why-nothing text of one whose
+/// words occur nowhere listed all of them; it names a few and counts the rest.
+#[test]
+fn a_long_question_has_a_bounded_number_of_keys_and_a_short_why_nothing() {
+    let arch = tempfile::tempdir().unwrap();
+    // 40 Latin words, each in a message of its own (and the first in a second one).
+    let words: Vec<String> =
+        (0..40).map(|k| format!("zq{}{}word", (b'a' + k / 26) as char, (b'a' + k % 26) as char)).collect();
+    let times: Vec<String> = (0..=40).map(|k| format!("09:{:02}:00", k)).collect();
+    let mut messages: Vec<(&str, &str, String)> =
+        words.iter().zip(&times).map(|(w, t)| (t.as_str(), "甲", format!("{w} 是什么意思"))).collect();
+    messages.push((times[40].as_str(), "乙", format!("{} 又来了", words[0])));
+    let messages: Vec<(&str, &str, &str)> = messages.iter().map(|(t, w, m)| (*t, *w, m.as_str())).collect();
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    let engine = Engine::open(idx.path()).unwrap();
+    let question = Query::parse(&format!("what do {} mean?", words.join(" "))).unwrap();
+    let r = engine.search(&question, Page { limit: None, ..Page::default() }).unwrap();
+    assert!(r.terms.len() <= 24, "{} keys: {:?}", r.terms.len(), r.terms);
+    // The rarest keys are kept: every word but the first occurs once.
+    assert!(!r.terms.contains(&words[0]), "{:?}", r.terms);
+    assert!(r.total >= 24, "{}", r.total);
+    let absent: Vec<String> = (0..300).map(|k| format!("qqx{k}zz")).collect();
+    let none = chatlore(arch.path(), idx.path(), &["search", &format!("{} 是什么？", absent.join(" "))]);
+    assert_eq!(none.status.code(), Some(1));
+    let why = stderr(&none);
+    assert!(
+        why.contains("no message contains qqx0zz nor qqx1zz nor qqx2zz nor qqx3zz nor qqx4zz (and 295 more)"),
+        "{why}"
+    );
+    assert!(!why.contains("qqx5zz"), "{why}");
+}
+
 #[test]
 fn a_symbol_is_part_of_the_term_t_plus_1_is_not_t_minus_1_and_cpp_is_not_c() {
     let arch = tempfile::tempdir().unwrap();

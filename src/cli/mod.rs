@@ -630,7 +630,7 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
     }
     print::hits(&engine, &query, &results, &near, format, color)?;
     if results.total == 0 {
-        say_why_none(&engine, &query);
+        say_why_none(&engine, &query, Some(0));
     }
     let code = if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) };
     // The process ends here: leaving the open index to the exit, which unmaps its files and
@@ -655,16 +655,17 @@ fn discussions_cmd(archive: &Path, index_dir: &Path, args: &DiscussionsArgs) -> 
     let results = engine.discussions(&query, (args.limit > 0).then_some(args.limit), args.sort.into())?;
     print::discussions(&results, args.json)?;
     if results.total == 0 && !query.is_empty() {
-        say_why_none(&engine, &query);
+        say_why_none(&engine, &query, None);
     }
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// Why a query found nothing (see [`chatlore::no_hits`]), on stderr as the summary is.
-fn say_why_none(engine: &Engine, query: &Query) {
+/// Why a query found nothing (see [`chatlore::no_hits`]), on stderr as the summary is
+/// (`messages`: the messages it matched, when counted).
+fn say_why_none(engine: &Engine, query: &Query, messages: Option<usize>) {
     // The search found nothing whatever the explanation does: a failure of it is a note, not
     // an error (exit 1, as for any search that finds nothing).
-    if let Some(why) = chatlore::no_hits::or_note(chatlore::no_hits::explain(engine, query)) {
+    if let Some(why) = chatlore::no_hits::why_none(engine, query, messages) {
         say!("{}", print::clean_line(&why));
     }
 }
@@ -685,7 +686,7 @@ fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<Exi
         let who = chatlore::who::who_knows(&engine, &query)?;
         print::who_knows(&who, limit, args.json)?;
         if who.experts.is_empty() {
-            say_why_none(&engine, &query);
+            say_why_none(&engine, &query, None);
         }
         who.experts.len()
     };

@@ -435,9 +435,7 @@ fn shown_of(r: &Results) -> String {
 fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results, near: &[Hit]) -> Result<()> {
     let handle = engine.handle();
     let groups = &handle.meta.groups;
-    let q: Vec<String> =
-        query.terms.iter().map(|t| t.text.clone()).chain(query.filters.iter().map(ToString::to_string)).collect();
-    writeln!(out, "# chatlore: {}\n", md_line(&q.join(" ")))?;
+    writeln!(out, "# chatlore: {}\n", md_line(&query.to_string()))?;
     writeln!(out, "{}.\n", shown_of(r))?;
     markdown_hits(out, groups, &r.hits)?;
     if !near.is_empty() {

@@ -299,7 +299,11 @@ impl Tools {
             By::Discussions => total.saturating_sub(covered),
         };
         let next_cursor = (remaining > 0).then(|| Cursor::new(next, covered, &key).encode());
-        let why_none = if total == 0 { crate::no_hits::or_note(crate::no_hits::explain(engine, &query)) } else { None };
+        let why_none = match by {
+            _ if total > 0 => None,
+            By::Messages => crate::no_hits::why_none(engine, &query, Some(0)),
+            By::Discussions => crate::no_hits::why_none(engine, &query, None),
+        };
         let mut text = if total == 0 {
             let what = match by {
                 By::Messages => "message",
@@ -702,11 +706,7 @@ impl Tools {
                 more_people(limit, "narrow the query (a filter, a date range) to see them")
             );
         }
-        let why_none = if who.experts.is_empty() {
-            crate::no_hits::or_note(crate::no_hits::explain(engine, &query))
-        } else {
-            None
-        };
+        let why_none = if who.experts.is_empty() { crate::no_hits::why_none(engine, &query, None) } else { None };
         if who.experts.is_empty() {
             match &why_none {
                 Some(why) => {
@@ -1275,7 +1275,7 @@ mod tests {
     fn finding_nothing_says_why_as_the_cli_does() {
         let (_dir, t) = tools();
         for q in ["nosuchword", "对账 date:2030", "date:2030"] {
-            let why = crate::no_hits::explain(t.engine().unwrap(), &Query::parse(q).unwrap()).unwrap().unwrap();
+            let why = crate::no_hits::explain(t.engine().unwrap(), &Query::parse(q).unwrap(), None).unwrap().unwrap();
             for a in [t.search(&search(q)).unwrap(), t.search(&by_discussions(q)).unwrap()] {
                 assert!(a.text.contains(&format!("`{q}`: {why}.")), "{q}: {}", a.text);
                 assert_eq!(a.json["why_none"], why.as_str());

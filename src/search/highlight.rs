@@ -7,8 +7,8 @@ use crate::text::{find_folded_term, is_separator, normalise_for, TermFinder};
 use std::ops::Range;
 
 /// Byte ranges of `text` to highlight: every occurrence of every term, matched as search
-/// matches it (folded, separators inside a term matching zero or more), or of a term with
-/// separators that does not occur, each of its parts; merged.
+/// matches it (folded, separators inside a term matching zero or more), or, where none of the
+/// terms occurs, each part of those with separators; merged.
 pub fn highlights(text: &str, terms: &[&str]) -> Vec<Range<usize>> {
     let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
     highlights_folded(text, &folded)
@@ -32,14 +32,13 @@ pub(super) fn highlights_found(text: &str, terms: &[String], finders: &[TermFind
     }
     // Folded once, whatever the number of terms (a glossary entry brings several).
     let folded = normalise_for(text, terms);
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    for (term, finder) in terms.iter().zip(finders) {
-        let found = finder.find(&folded);
-        if found.is_empty() && term.contains(is_separator) {
+    let mut ranges: Vec<Range<usize>> = finders.iter().flat_map(|finder| finder.find(&folded)).collect();
+    // Only where no term occurs: a message matching `网联 OR "快捷 支付"` by 网联 had every 支付
+    // highlighted too.
+    if ranges.is_empty() {
+        for term in terms.iter().filter(|t| t.contains(is_separator)) {
             ranges
                 .extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_folded_term(&folded, w)));
-        } else {
-            ranges.extend(found);
         }
     }
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
@@ -147,6 +146,11 @@ mod tests {
         assert_eq!(shown, vec!["結售匯", "ＰＯＳ"]);
         let h = highlights("快捷支付", &["快捷 支付"]);
         assert_eq!(h, vec![0..12]);
+        // A text holding another term (an alternative: `网联 OR "快捷 支付"`) shows that one
+        // only, not the phrase's words.
+        let t = "网联的全称是非银行支付机构网络支付清算平台";
+        let shown: Vec<&str> = highlights(t, &["网联", "快捷 支付"]).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(shown, vec!["网联"]);
         assert_eq!(highlights("网联网联", &["网联", "联网"]), vec![0..12]);
     }
 

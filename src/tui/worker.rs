@@ -18,7 +18,7 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 
 /// How a search that found nothing is explained ([`crate::no_hits::explain`]).
-type Explain = fn(&Engine, &Query) -> Result<Option<String>, crate::search::SearchError>;
+type Explain = fn(&Engine, &Query, Option<usize>) -> Result<Option<String>, crate::search::SearchError>;
 
 /// Hits fetched at a time; more are fetched as the selection nears the end.
 pub const PAGE: usize = 200;
@@ -237,7 +237,7 @@ impl Executor {
             }
         }
         if found.total == 0 && job.offset == 0 {
-            found.why_none = crate::no_hits::or_note(explain(engine, &job.query));
+            found.why_none = crate::no_hits::or_note(explain(engine, &job.query, Some(0)));
         }
         if job.discussions && job.offset == 0 {
             let terms: Vec<&str> = found.terms.iter().map(String::as_str).collect();
@@ -446,7 +446,7 @@ mod tests {
             keep: None,
             keep_discussion: None,
         };
-        let failing: Explain = |_, _| Err(SearchError::FilterValue { key: "date" });
+        let failing: Explain = |_, _, _| Err(SearchError::FilterValue { key: "date" });
         let found = executor.search_explained(&job("对账 date:2030"), failing).expect("the search succeeded");
         assert_eq!((found.total, found.hits.len()), (0, 0));
         let note = found.why_none.expect("a note");

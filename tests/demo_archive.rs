@@ -402,6 +402,45 @@ fn cli_huge_limits_are_capped_and_a_closed_pipe_exits_quietly() {
     }
 }
 
+/// Output that cannot be written (a full disk: `/dev/full`) is an error, exit 2, for every
+/// command that prints: `stats` and `topics` wrote into a buffer whose failure on being
+/// dropped went unseen, so `stats --json > stats.json` on a full disk left an empty file
+/// and exited 0.
+#[test]
+fn cli_output_that_cannot_be_written_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("index");
+    index(&demo_archive(), &idx);
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full here: skipped");
+        return;
+    };
+    for args in [
+        &["stats"][..],
+        &["stats", "--json"],
+        &["topics"],
+        &["topics", "--json"],
+        &["search", "对账"],
+        &["search", "--json", "对账"],
+        &["discussions", "对账"],
+        &["people"],
+        &["people", "对账"],
+        &["export"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+            .arg("--archive")
+            .arg(demo_archive())
+            .arg("--index")
+            .arg(&idx)
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("No space left on device"), "{args:?}: {}", stderr(&out));
+    }
+}
+
 #[test]
 fn cli_terminal_output_escapes_control_and_bidi_characters_and_json_stays_exact() {
     let (_dir, arch, idx) = demo_copy();

@@ -498,6 +498,8 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
         });
         serde_json::to_writer(&mut out, &value)?;
         writeln!(out)?;
+        // Flushed here: a buffer dropped unflushed loses its write error (exit 0 on a full disk).
+        out.flush()?;
         return Ok(());
     }
     let names = &meta.groups;
@@ -531,6 +533,7 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
     for (c, n) in companies.iter().take(15) {
         writeln!(out, "  {n:>7}  {}", clean_line(c))?;
     }
+    out.flush()?;
     Ok(())
 }
 
@@ -546,6 +549,7 @@ pub fn topics(engine: &Engine, json: bool) -> Result<()> {
             serde_json::to_writer(&mut out, &v)?;
             writeln!(out)?;
         }
+        out.flush()?;
         return Ok(());
     }
     // Columns as wide as their widest cell, in terminal columns (a Chinese character takes two).
@@ -575,6 +579,7 @@ pub fn topics(engine: &Engine, json: bool) -> Result<()> {
             " ".repeat(widths[3].saturating_sub(n.width())) + n
         )?;
     }
+    out.flush()?;
     Ok(())
 }
 

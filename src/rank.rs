@@ -91,7 +91,7 @@ pub fn asks(text: &str) -> bool {
         return true;
     }
     let text = text.trim_end();
-    text.ends_with('?') && !crate::text::mention_spans(text).last().is_some_and(|m| m.end + '?'.len_utf8() == text.len())
+    text.ends_with('?') && crate::text::mention_spans(text).last().is_none_or(|m| m.end + '?'.len_utf8() != text.len())
 }
 
 /// Length of an emoji code at the start of `chars` (`[强]`, `[捂脸]`, `[OK]`), if it is one.

@@ -931,6 +931,9 @@ fn summary(span: &[Message], feats: &[Features], dup: &[bool]) -> Vec<SummaryLin
 fn clip(text: &str, max: usize) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let trimmed = one_line.trim_matches(|c: char| c.is_whitespace() || matches!(c, '，' | ',' | '：' | ':'));
+    // A line never opens with a question mark: at the start it is what the export wrote for
+    // an emoji it could not encode (`??，一直想要这块的文档`).
+    let trimmed = trimmed.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '?' | '，' | ','));
     if trimmed.chars().count() <= max {
         return trimmed.to_owned();
     }
@@ -1154,6 +1157,9 @@ mod tests {
         ]);
         assert!(features(&asked.messages[0]).question);
         assert!(!features(&asked.messages[1]).question);
+        // An emoji the export could not encode (`??`) does not open a title either.
+        let lost = day(&[("09:00:00", "甲", "??，一直想要这块对账的文档，感谢")]);
+        assert_eq!(describe::<&str>(&lost, &segment(&lost), &[])[0].title, "一直想要这块对账的文档，感谢");
     }
 
     #[test]

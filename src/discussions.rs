@@ -555,8 +555,9 @@ fn features(m: &Message) -> Features {
     let clean = content(text);
     let chars: usize = clean.chars().filter(|c| is_cjk(*c) || is_word_char(*c)).count();
     let units = units(&clean);
+    // Of the words said: not a mention's `?` (see `content`) or a URL's.
     let question =
-        chars >= 4 && (text.contains('？') || text.contains('?') || QUESTION_WORDS.iter().any(|w| clean.contains(w)));
+        chars >= 4 && (clean.contains('？') || clean.contains('?') || QUESTION_WORDS.iter().any(|w| clean.contains(w)));
     let notice = NOTICE_WORDS.iter().any(|w| text.contains(w)) && chars <= 40;
     let short_chatter = chars <= 8 && (chars == 0 || CHATTER_WORDS.iter().any(|w| clean.contains(w)));
     let chatter = match m.kind {
@@ -643,6 +644,12 @@ fn content(text: &str) -> String {
     let mut skip_to = 0;
     for (i, c) in text.char_indices() {
         if i < skip_to || mentions.iter().any(|r| r.contains(&i)) {
+            continue;
+        }
+        // The `?` the export wrote for the space after a mention (`@老熊-爱奇艺-北京?辛苦了`)
+        // is that space, not a question mark.
+        if matches!(c, '?' | '\u{2005}') && mentions.iter().any(|r| r.end == i) {
+            out.push(' ');
             continue;
         }
         if c == '[' {
@@ -924,6 +931,9 @@ fn summary(span: &[Message], feats: &[Features], dup: &[bool]) -> Vec<SummaryLin
 fn clip(text: &str, max: usize) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let trimmed = one_line.trim_matches(|c: char| c.is_whitespace() || matches!(c, '，' | ',' | '：' | ':'));
+    // A line never opens with a question mark: at the start it is what the export wrote for
+    // an emoji it could not encode (`??，一直想要这块的文档`).
+    let trimmed = trimmed.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '?' | '，' | ','));
     if trimmed.chars().count() <= max {
         return trimmed.to_owned();
     }
@@ -1124,6 +1134,32 @@ mod tests {
         assert!(x.summary.windows(2).all(|w| w[0].line < w[1].line));
         assert_eq!(x.topics.first().map(String::as_str), Some("routing"));
         assert_eq!(x.kind, SpanKind::Discussion);
+    }
+
+    #[test]
+    fn the_export_s_question_mark_after_a_mention_is_neither_text_nor_a_question() {
+        // The export wrote `?` for the space after a mention: `@老熊-爱奇艺-北京?辛苦熊哥了`.
+        let d = day(&[
+            ("09:00:00", "甲", "@老熊-爱奇艺-北京?辛苦熊哥了 这么多人拉进来"),
+            ("09:01:00", "乙", "客气客气，大家多交流支付的产品设计"),
+            ("09:02:00", "甲", "这个消息系统说是高可用的，实现得找人再了解下。@黄菲-富友-上海?"),
+        ]);
+        let x = &describe::<&str>(&d, &segment(&d), &[])[0];
+        assert_eq!(x.title, "辛苦熊哥了 这么多人拉进来");
+        assert!(x.summary.iter().all(|l| !l.text.contains('?')), "{:?}", x.summary);
+        for m in &d.messages {
+            assert!(!features(m).question, "{}", m.text);
+        }
+        // A question after a mention is still one, and a URL's `?` is not.
+        let asked = day(&[
+            ("09:00:00", "甲", "@老熊-爱奇艺-北京?这个通道怎么接?"),
+            ("09:01:00", "乙", "接口文档在这里 https://example.com/doc?id=3 自己看"),
+        ]);
+        assert!(features(&asked.messages[0]).question);
+        assert!(!features(&asked.messages[1]).question);
+        // An emoji the export could not encode (`??`) does not open a title either.
+        let lost = day(&[("09:00:00", "甲", "??，一直想要这块对账的文档，感谢")]);
+        assert_eq!(describe::<&str>(&lost, &segment(&lost), &[])[0].title, "一直想要这块对账的文档，感谢");
     }
 
     #[test]

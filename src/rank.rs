@@ -83,11 +83,15 @@ pub fn substance(text: &str) -> u32 {
 }
 
 /// Whether `text` asks rather than tells: a full-width question mark, 吗, a request for help
-/// (请问, 请教, 问一下), or a final `?` (a `?` inside a message is often the export's
-/// stand-in for the space after a mention).
+/// (请问, 请教, 问一下), or a final `?` — unless a mention ends there: the `?` is the export's
+/// stand-in for the space after a mention (`…得找人再了解下。@黄菲-富友-上海?`).
 pub fn asks(text: &str) -> bool {
     const MARKS: &[&str] = &["？", "吗", "请问", "请教", "问一下", "问个问题"];
-    MARKS.iter().any(|m| text.contains(m)) || text.trim_end().ends_with('?')
+    if MARKS.iter().any(|m| text.contains(m)) {
+        return true;
+    }
+    let text = text.trim_end();
+    text.ends_with('?') && crate::text::mention_spans(text).last().is_none_or(|m| m.end + '?'.len_utf8() != text.len())
 }
 
 /// Length of an emoji code at the start of `chars` (`[强]`, `[捂脸]`, `[OK]`), if it is one.
@@ -380,6 +384,11 @@ mod tests {
         assert!(asks("how is a chargeback handled?"));
         assert!(!asks("@马忠信-联金所-深圳?聚合支付只是融合了支付通道"));
         assert!(!asks("四要素：名字 身份证号 银行卡号 银行预留手机号"));
+        // A mention at the end: the export's `?` is the space after it, not a question mark.
+        assert!(!asks("得找人再了解下。@黄菲-富友-上海?  "));
+        assert!(!asks("@北京一张泽雄?"));
+        assert!(asks("@黄菲-富友-上海 这个怎么接?"));
+        assert!(asks("@黄菲-富友-上海?这个接口谁接过?"));
     }
 
     #[test]

@@ -248,6 +248,26 @@ pub fn mention_spans_among(text: &str, known: &[&str]) -> Vec<Range<usize>> {
     out
 }
 
+/// `text` as a reader sees it: the `?` the export wrote for the space after a mention
+/// (`@老熊-爱奇艺-北京?辛苦了`) shown as that space. The length in bytes is the same, so byte
+/// ranges into `text` (highlights) stay valid.
+pub fn with_mention_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('@') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes: Option<Vec<u8>> = None;
+    for m in mention_spans(text) {
+        if text.as_bytes().get(m.end) == Some(&b'?') {
+            bytes.get_or_insert_with(|| text.as_bytes().to_vec())[m.end] = b' ';
+        }
+    }
+    match bytes {
+        // One ASCII byte replaced by another: still UTF-8.
+        Some(b) => std::borrow::Cow::Owned(String::from_utf8(b).unwrap_or_else(|_| text.to_owned())),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// The length of the longest of `known` (nicknames with white space inside) that `name` starts
 /// with, where it ends the name: not before a Latin letter or digit.
 fn known_nickname(name: &str, known: &[&str]) -> Option<usize> {
@@ -352,6 +372,17 @@ mod tests {
         assert_eq!(spans("@Ryan Chen 跨境"), vec!["@Ryan"]);
         assert_eq!(spans("@Tim 跨境"), vec!["@Tim"]);
         assert_eq!(mention_spans("@Ryan Cao 你找"), vec![0..5]);
+    }
+
+    #[test]
+    fn the_export_s_question_mark_after_a_mention_shows_as_a_space() {
+        assert_eq!(with_mention_spaces("@老熊-爱奇艺-北京?辛苦熊哥了"), "@老熊-爱奇艺-北京 辛苦熊哥了");
+        assert_eq!(with_mention_spaces("再了解下。@黄菲-富友-上海?"), "再了解下。@黄菲-富友-上海 ");
+        assert_eq!(with_mention_spaces("@罗科勤 银联 风控产品经理?谢谢"), "@罗科勤 银联 风控产品经理 谢谢");
+        // A question mark of the text stays, and so does the text without a mention.
+        assert_eq!(with_mention_spaces("@老熊?这个怎么接?"), "@老熊 这个怎么接?");
+        assert_eq!(with_mention_spaces("怎么接?"), "怎么接?");
+        assert!(matches!(with_mention_spaces("怎么接?"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

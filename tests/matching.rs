@@ -326,3 +326,21 @@ fn an_alternative_holding_another_inside_a_latin_word_still_matches() {
     assert_eq!(texts(&engine, "二维码"), vec!["扫QRcode就行"]);
     assert!(texts(&engine, "终端 -pos|epos").is_empty());
 }
+
+/// The export wrote `?` for the space after a mention: the CLI shows that space in its text
+/// and markdown output, while `--json` keeps the archive's text exactly.
+#[test]
+fn the_export_s_question_mark_after_a_mention_prints_as_a_space() {
+    let arch = tempfile::tempdir().unwrap();
+    let messages = [("09:00:00", "甲", "@老熊-爱奇艺-北京?对账文件几点出?")];
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    for format in [&["search", "对账"][..], &["search", "--format", "md", "对账"]] {
+        let out = stdout(&chatlore(arch.path(), idx.path(), format));
+        assert!(out.contains("@老熊-爱奇艺-北京 ") && out.contains("几点出?"), "{format:?}: {out}");
+        assert!(!out.contains("北京?"), "{format:?}: {out}");
+    }
+    let json = stdout(&chatlore(arch.path(), idx.path(), &["search", "--json", "对账"]));
+    assert!(json.contains("@老熊-爱奇艺-北京?对账文件几点出?"), "{json}");
+}

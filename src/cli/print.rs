@@ -8,6 +8,7 @@ use chatlore::people::Person;
 use chatlore::plural::{count, noun};
 use chatlore::query::Query;
 use chatlore::search::{snippet, Engine, Facets, Hit, Results};
+use chatlore::text::with_mention_spaces;
 use chatlore::who::WhoKnows;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -152,7 +153,7 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, near: &[Hit], format: F
 
 fn human_hits(out: &mut impl Write, hits: &[Hit], color: bool) -> Result<()> {
     for h in hits {
-        let (text, ranges) = snippet(&h.text, &h.highlights, SNIPPET_WIDTH);
+        let (text, ranges) = snippet(&with_mention_spaces(&h.text), &h.highlights, SNIPPET_WIDTH);
         let shown = if h.text.is_empty() { placeholder(h) } else { marked(&text, &ranges, color) };
         let (b, d, o) = if color { (BOLD_ON, DIM_ON, OFF) } else { ("", "", "") };
         let (group, speaker) = (clean_line(&h.group), clean_line(&h.speaker));
@@ -457,7 +458,7 @@ fn markdown_hits(out: &mut impl Write, groups: &BTreeMap<String, String>, hits: 
         let body = if h.text.is_empty() {
             md_line(&placeholder(h))
         } else {
-            wrap_with(&h.text, &h.highlights, ("**", "**"), |piece| md_escape(&clean(piece)))
+            wrap_with(&with_mention_spaces(&h.text), &h.highlights, ("**", "**"), |piece| md_escape(&clean(piece)))
         };
         let path = code_span(&format!("{}:{}", clean_line(&h.path), h.line));
         writeln!(out, "**{} {}**{} ({path})\n", h.time_label(), md_line(&h.speaker), md_line(&also(h)))?;

@@ -1,5 +1,6 @@
 //! The index schema, declared once. Bump [`SCHEMA_VERSION`] whenever a field or a tokenizer
-//! changes: an index of another version is rebuilt from the archive.
+//! changes, or what indexing computes for a message (its ranking inputs, its discussion): an
+//! index of another version is rebuilt from the archive.
 
 use crate::tokenize::{GRAMS, GRAM_TOKENIZER, JIEBA, TRIGRAMS, TRIGRAM_TOKENIZER};
 use tantivy::schema::{
@@ -7,7 +8,7 @@ use tantivy::schema::{
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// The tantivy field names, named once: the schema, the field handles and the fast-field
 /// readers of the search all use these.

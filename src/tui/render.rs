@@ -33,6 +33,7 @@ pub fn message_lines(m: &Message, width: usize, terms: &[&str], focused: bool, m
     for span in &m.spans {
         match span {
             MdSpan::Text(t) => {
+                let t = &*crate::text::with_mention_spaces(t);
                 let ranges = highlights(t, terms);
                 let mut at = 0;
                 for r in ranges {
@@ -142,5 +143,13 @@ mod tests {
         assert_eq!(message_lines(&m, 30, &["对账"], true, false).len(), message_lines(&m, 30, &[], false, true).len());
         let hl = message_lines(&m, 30, &["对账"], false, false);
         assert!(hl[1].spans.iter().any(|s| s.style == MATCH && s.content == "对账"));
+    }
+
+    #[test]
+    fn the_export_s_question_mark_after_a_mention_reads_as_a_space() {
+        let m = message("@老熊-爱奇艺-北京?对账文件几点出?");
+        let lines = message_lines(&m, 80, &["对账"], false, false);
+        assert_eq!(text(&lines)[1], "  @老熊-爱奇艺-北京 对账文件几点出?");
+        assert!(lines[1].spans.iter().any(|s| s.style == MATCH && s.content == "对账"));
     }
 }

@@ -56,7 +56,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 dim,
             ));
         } else {
-            let (text, ranges) = snippet(&h.text, &h.highlights, snippet_w);
+            let (text, ranges) = snippet(&crate::text::with_mention_spaces(&h.text), &h.highlights, snippet_w);
             let pad = snippet_w.saturating_sub(text.width());
             spans.extend(highlighted(&text, &ranges, base));
             spans.push(Span::styled(" ".repeat(pad), base));
@@ -97,7 +97,8 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
         ]));
         let mut spans = vec![Span::styled("    ", base)];
         if let Some((text, ranges)) = &row.best {
-            let (text, ranges) = snippet(text, ranges, width.saturating_sub(4).max(8));
+            let (text, ranges) =
+                snippet(&crate::text::with_mention_spaces(text), ranges, width.saturating_sub(4).max(8));
             let pad = width.saturating_sub(4 + text.width());
             spans.extend(highlighted(&text, &ranges, base));
             spans.push(Span::styled(" ".repeat(pad), base));

@@ -136,6 +136,12 @@ fn a_long_question_has_a_bounded_number_of_keys_and_a_short_why_nothing() {
     let mut messages: Vec<(&str, &str, String)> =
         words.iter().zip(&times).map(|(w, t)| (t.as_str(), "甲", format!("{w} 是什么意思"))).collect();
     messages.push((times[40].as_str(), "乙", format!("{} 又来了", words[0])));
+    // 70 more: the first 64 in two messages each, the last six (the rarest) in one.
+    let more: Vec<String> = (0..70).map(|k| format!("zr{k}word")).collect();
+    let later: Vec<String> = (0..134).map(|k| format!("{:02}:{:02}:00", 10 + k / 60, k % 60)).collect();
+    let twice = more.iter().take(64).map(|w| format!("{w} 又来了"));
+    let texts: Vec<String> = more.iter().map(|w| format!("{w} 是什么意思")).chain(twice).collect();
+    messages.extend(later.iter().zip(texts).map(|(t, m)| (t.as_str(), "丙", m)));
     let messages: Vec<(&str, &str, &str)> = messages.iter().map(|(t, w, m)| (*t, *w, m.as_str())).collect();
     write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
     let idx = tempfile::tempdir().unwrap();
@@ -147,6 +153,11 @@ fn a_long_question_has_a_bounded_number_of_keys_and_a_short_why_nothing() {
     // The rarest keys are kept: every word but the first occurs once.
     assert!(!r.terms.contains(&words[0]), "{:?}", r.terms);
     assert!(r.total >= 24, "{}", r.total);
+    // Only the first 64 keys are counted: `what`, `do` and 62 words; the six rarest words,
+    // listed after them, are not.
+    let question = Query::parse(&format!("what do {} mean?", more.join(" "))).unwrap();
+    let r = engine.search(&question, Page { limit: None, ..Page::default() }).unwrap();
+    assert_eq!(r.terms, more[..24], "{:?}", r.terms);
     let absent: Vec<String> = (0..300).map(|k| format!("qqx{k}zz")).collect();
     let none = chatlore(arch.path(), idx.path(), &["search", &format!("{} 是什么？", absent.join(" "))]);
     assert_eq!(none.status.code(), Some(1));

@@ -6,6 +6,7 @@
 //! a whole, which needs no dictionary at query time.
 
 mod facets;
+mod forward;
 mod highlight;
 mod near;
 mod prune;
@@ -880,7 +881,7 @@ impl State {
             if t.negated {
                 let recall: Box<dyn TQuery> =
                     if any_of.len() == 1 { any_of.remove(0).1 } else { Box::new(BooleanQuery::new(any_of)) };
-                clauses.push((Occur::MustNot, recall));
+                clauses.push((Occur::MustNot, Box::new(forward::Forward(recall))));
                 continue;
             }
             // What scores a match comes in one union with the recall where it can only match

@@ -196,9 +196,9 @@ fn phrases_with_separators_equal_a_scan() {
 /// Three-character terms (looked up in the `tri` field when the index holds their trigram,
 /// as phrases of two bigrams otherwise) find what a scan finds: drawn from the archive's own
 /// text at the start, the middle and the end of messages, across punctuation (quoted), with a
-/// separator inside, and as alternatives (`OR`). (Not as exclusions: in a debug build
-/// tantivy's phrase scorer asserts on a seek its own contract allows, so `=一下群 -=一个万`
-/// reports a damaged index; a release build answers right.)
+/// separator inside, as alternatives (`OR`) and as exclusions (in a debug build tantivy's
+/// phrase scorer asserted on a seek its contract allows: `=一下群 -=一个万` reported a damaged
+/// index; see `search/forward.rs`).
 #[test]
 fn three_character_terms_equal_a_scan_wherever_they_stand() {
     let Some(f) = fixture() else { return };
@@ -232,12 +232,16 @@ fn three_character_terms_equal_a_scan_wherever_they_stand() {
     for phrase in &quoted {
         assert_eq!(hits(&engine, &format!("=\"{phrase}\"")), scan(f, phrase), "\"{phrase}\"");
     }
+    let only: BTreeSet<_> = scan(f, "一下群").difference(&scan(f, "一个万")).cloned().collect();
+    assert_eq!(hits(&engine, "=一下群 -=一个万"), only, "it reported a damaged index");
     let terms: Vec<&String> = terms.iter().collect();
     for pair in terms.chunks(2).step_by(7).filter(|p| p.len() == 2) {
         let (a, b) = (pair[0], pair[1]);
         let either: BTreeSet<_> = scan(f, a).union(&scan(f, b)).cloned().collect();
         assert_eq!(hits(&engine, &format!("={a} OR ={b}")), either, "{a} OR {b}");
         assert_eq!(hits(&engine, &format!("={a}|={b}")), either, "{a}|{b}");
+        let only: BTreeSet<_> = scan(f, a).difference(&scan(f, b)).cloned().collect();
+        assert_eq!(hits(&engine, &format!("={a} -={b}")), only, "{a} -{b}");
     }
 }
 

@@ -64,8 +64,14 @@ fn report(e: &anyhow::Error) -> String {
     out
 }
 
+/// A write to a reader that has gone (`| head -1`), plain or inside serde_json's error (whose
+/// `source` skips the io error it wraps).
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    let broken = Some(std::io::ErrorKind::BrokenPipe);
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().map(std::io::Error::kind) == broken
+            || c.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind) == broken
+    })
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

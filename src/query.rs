@@ -237,6 +237,9 @@ impl Query {
         // `since:2018`, `from: 陈默`): the query's error, unless it reads as a question pasted
         // whole, whose words and colons (`请问 data:怎么传`, `Note: 对账…`) are never refused.
         let mut doubt: Option<QueryError> = None;
+        // The `-` and `=` before a word that ended at `|"` (`-对账|"快捷 支付"`): the quoted
+        // alternative after it has them too, as every alternative of `-pos|epos` has.
+        let mut carried: Option<(bool, bool)> = None;
         while i < chars.len() {
             if chars[i].is_whitespace() || is_term_break(chars[i]) {
                 i += 1;
@@ -260,6 +263,7 @@ impl Query {
             if is_open_quote(chars[i]) {
                 let (text, next) = quoted(&chars, i)?;
                 i = next;
+                let (negated, exact) = carried.take().map_or((negated, exact), |(n, e)| (negated || n, exact || e));
                 push_term(&mut q, text, Mode { phrase: true, negated, exact }, &mut or_pending)?;
                 after_filter = false;
                 continue;
@@ -276,6 +280,7 @@ impl Query {
             let end = (i..chars.len())
                 .find(|&j| chars[j].is_whitespace() || is_term_break(chars[j]) || quote_after_bar(j))
                 .unwrap_or(chars.len());
+            let before_a_quote = end < chars.len() && quote_after_bar(end);
             let colon = (word_start..end).find(|&j| matches!(chars[j], ':' | '：'));
             let field = colon.and_then(|c| Field::parse(&chars[word_start..c].iter().collect::<String>()));
             if let (None, Some(colon), false) = (field, colon, exact) {
@@ -317,6 +322,9 @@ impl Query {
                 continue;
             }
             i = end;
+            if before_a_quote {
+                carried = Some((negated, exact));
+            }
             let text: String = chars[word_start..end].iter().collect();
             if text == "OR" || text == "|" {
                 if after_filter && !q.terms.is_empty() {
@@ -771,6 +779,12 @@ mod tests {
         let q = Query::parse(r#"网联|="快捷 支付"|调单 "a b"|c"#).unwrap();
         assert_eq!(forms(&q.terms[0]), [("网联", false, false), ("快捷 支付", true, true), ("调单", false, false)]);
         assert_eq!(forms(&q.terms[1]), [("a b", true, false), ("c", false, false)]);
+        // A `-` or `=` before the first alternative is the quoted one's too, as for `-pos|epos`.
+        let q = Query::parse(r#"=拒付|"快捷 支付""#).unwrap();
+        assert_eq!(forms(&q.terms[0]), [("拒付", false, true), ("快捷 支付", true, true)]);
+        let q = Query::parse(r#"-对账|"快捷 支付""#).unwrap();
+        assert!(q.terms[0].negated);
+        assert_eq!(forms(&q.terms[0]), [("对账", false, false), ("快捷 支付", true, false)]);
         let q = Query::parse(r#"-跨境 =pos "快捷 支付" 拒付|调单 拒付|=调单 =拒付 OR 调单"#).unwrap();
         let shown: Vec<String> = q.terms.iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["-跨境", "=pos", "\"快捷 支付\"", "拒付 OR 调单", "拒付 OR =调单", "=拒付 OR 调单"]);

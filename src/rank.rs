@@ -90,8 +90,13 @@ pub fn asks(text: &str) -> bool {
     if MARKS.iter().any(|m| text.contains(m)) {
         return true;
     }
-    let text = text.trim_end();
-    text.ends_with('?') && crate::text::mention_spans(text).last().is_none_or(|m| m.end + '?'.len_utf8() != text.len())
+    // Mentions at the end, each with the export's `?`, are not the message's last word
+    // (`…为什么要关?@田浩沛?` still asks).
+    let mut text = text.trim_end();
+    while let Some(m) = crate::text::mention_spans(text).pop().filter(|m| text.get(m.end..) == Some("?")) {
+        text = text[..m.start].trim_end();
+    }
+    text.ends_with('?')
 }
 
 /// Length of an emoji code at the start of `chars` (`[强]`, `[捂脸]`, `[OK]`), if it is one.
@@ -389,6 +394,7 @@ mod tests {
         assert!(!asks("@北京一张泽雄?"));
         assert!(asks("@黄菲-富友-上海 这个怎么接?"));
         assert!(asks("@黄菲-富友-上海?这个接口谁接过?"));
+        assert!(asks("银行的跨行b2c为什么要关?@田浩沛?"));
     }
 
     #[test]

@@ -359,21 +359,25 @@ fn cli_huge_limits_are_capped_and_a_closed_pipe_exits_quietly() {
         assert!(stderr(&out).contains("invalid value '-1' for '--limit"), "{command}: {}", stderr(&out));
         assert!(!stderr(&out).contains("-- -1"), "{command}: {}", stderr(&out));
     }
-    // The reader is gone before the first write (`| head -1` that already has its line).
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
-        .arg("--archive")
-        .arg(demo_archive())
-        .arg("--index")
-        .arg(&idx)
-        .args(["search", "--limit", "0", "kind:text"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!stderr(&out).to_lowercase().contains("broken pipe"), "{}", stderr(&out));
+    // The reader is gone before the first write (`| head -1` that already has its line), for
+    // human output and for JSON (whose error hides the io error from `source`).
+    for format in [&[][..], &["--json"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+            .arg("--archive")
+            .arg(demo_archive())
+            .arg("--index")
+            .arg(&idx)
+            .args(["search", "--limit", "0", "kind:text"])
+            .args(format)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format:?}: {}", stderr(&out));
+        assert!(!stderr(&out).to_lowercase().contains("broken pipe"), "{format:?}: {}", stderr(&out));
+    }
     // Stderr's reader gone too (`2>&1 | head -1`): the summary, the reason nothing matched and
     // an error are lost, the exit status is not. `eprintln!` panicked on the closed pipe and
     // the panic hook's own `eprintln!` again: the process aborted (status 134, or a signal).

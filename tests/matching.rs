@@ -347,7 +347,7 @@ fn the_export_s_question_mark_after_a_mention_prints_as_a_space() {
     write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
     let idx = tempfile::tempdir().unwrap();
     index(arch.path(), idx.path());
-    for format in [&["search", "对账"][..], &["search", "--format", "md", "对账"]] {
+    for format in [&["search", "对账"][..], &["search", "--format", "md", "对账"], &["people", "对账"]] {
         let out = stdout(&chatlore(arch.path(), idx.path(), format));
         assert!(out.contains("@老熊-爱奇艺-北京 ") && out.contains("几点出?"), "{format:?}: {out}");
         assert!(!out.contains("北京?"), "{format:?}: {out}");

@@ -281,7 +281,7 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
             aliases(&e.person)
         )?;
         for h in evidence {
-            let (text, _) = snippet(&h.text, &h.highlights, SNIPPET_WIDTH);
+            let (text, _) = snippet(&with_mention_spaces(&h.text), &h.highlights, SNIPPET_WIDTH);
             let text = if h.text.is_empty() { placeholder(h) } else { clean_line(&text).into_owned() };
             writeln!(
                 out,

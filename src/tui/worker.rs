@@ -415,7 +415,8 @@ pub fn settle(app: &mut super::app::App, executor: &mut Executor, mut effects: V
 /// An insights row of [`crate::who`]'s ranking: the person and their best hit as evidence.
 fn expert(e: crate::who::Expert) -> Expert {
     let evidence = e.hits.first().map_or_else(String::new, |h| {
-        format!("{} {} {}", h.date, archive::time_label(h.time), h.text.lines().next().unwrap_or_default())
+        let text = crate::text::with_mention_spaces(&h.text);
+        format!("{} {} {}", h.date, archive::time_label(h.time), text.lines().next().unwrap_or_default())
     });
     Expert { label: e.person.label, matching: e.matching, evidence }
 }

@@ -405,6 +405,13 @@ impl Query {
                     Some(rest) if !rest.is_empty() => (rest, true),
                     _ => (alt, false),
                 };
+                // `对账|from:张` as `对账 OR from:张` is: a word and a filter do not mix (it
+                // searched for the text `from:张`); `对账|=from:张` is that text.
+                let filter =
+                    alt.split_once([':', '：']).is_some_and(|(k, v)| Field::parse(k).is_some() && !v.is_empty());
+                if filter && !own && !exact {
+                    return Err(QueryError::MixedOr);
+                }
                 let mode = Mode { phrase: false, negated, exact: exact || own };
                 push_term(&mut q, alt.to_owned(), mode, &mut or_pending)?;
                 or_pending = alternatives.peek().is_some();
@@ -958,6 +965,17 @@ mod tests {
             assert_eq!(Query::parse(typed), Err(QueryError::MixedOr), "{typed}");
         }
         assert_eq!(Query::parse("OR 对账"), Err(QueryError::DanglingOr));
+        // A filter glued to a word by `|` mixes as it does with ` OR ` (it searched for the
+        // text `from:张`, and found the word's messages, exit 0).
+        for typed in
+            ["对账|from:张", "对账|date:2018", "-对账|org：银联 网联", "对账|风控|kind:link", r#""快捷 支付"|from:张"#]
+        {
+            assert_eq!(Query::parse(typed), Err(QueryError::MixedOr), "{typed}");
+        }
+        // Written `=`, it is text; a key no filter has is text too.
+        let q = Query::parse("对账|=from:张 对账|https://x").unwrap();
+        assert_eq!(forms(&q.terms[0]), [("对账", false, false), ("from:张", false, true)]);
+        assert_eq!(forms(&q.terms[1]), [("对账", false, false), ("https://x", false, false)]);
     }
 
     /// Every alternative of a filter may be quoted, with `=` or without, as a word's may:

@@ -248,8 +248,6 @@ impl Query {
         // The `-` and `=` before a word that ended at `|"` (`-对账|"快捷 支付"`): the quoted
         // alternative after it has them too, as every alternative of `-pos|epos` has.
         let mut carried: Option<(bool, bool)> = None;
-        // Where the last closing quote is (whether a quote inside a word is closed later on).
-        let last_close = chars.iter().rposition(|&c| is_close_quote(c));
         while i < chars.len() {
             if chars[i].is_whitespace() || is_term_break(chars[i]) {
                 i += 1;
@@ -351,12 +349,16 @@ impl Query {
             if before_a_quote {
                 carried = Some((negated, exact));
             }
-            // `qqzzx"快捷 支付"` (a quote opening inside a word and closed further on): read
-            // as it stands, the words `qqzzx"快捷` and `支付"` (unless a question pasted whole
-            // holds it: `他说"对账"怎么做`).
+            // `qqzzx"快捷 支付"` (a quote opening inside a word and closing in a later word,
+            // which it ends): read as it stands, the words `qqzzx"快捷` and `支付"` (unless a
+            // question pasted whole holds it). A quote closed in its own word (`叫"记账宝"`, as
+            // messages write it) is the word's text; one whose next `"` is inside another word
+            // or opens a phrase is an inch mark (`27"显示器 32"显示器`, `5" 屏幕 "a b"`).
             if let Some(open) = (word_start + 1..end).find(|&j| is_open_quote(chars[j])) {
-                if last_close.is_some_and(|c| c > open) {
-                    doubt.get_or_insert(QueryError::GluedQuote(glued(&chars, start, open)));
+                if let Ok((_, next)) = quoted(&chars, open) {
+                    if next > end && (ends_a_word(&chars, next) || chars[next - 1] == '”') {
+                        doubt.get_or_insert(QueryError::GluedQuote(glued(&chars, start, open)));
+                    }
                 }
             }
             if text == "OR" || text == "|" {
@@ -645,12 +647,17 @@ fn quoted(chars: &[char], at: usize) -> Result<(String, usize), QueryError> {
 /// `"快捷 支付"qqzzx` is an error that says how to write what was meant: it was read, without
 /// a word, as the phrase and `qqzzx` ANDed, which the user may not have meant (one phrase?).
 fn glued_after(chars: &[char], start: usize, next: usize) -> Result<(), QueryError> {
-    match chars.get(next) {
-        Some(&c) if !(c.is_whitespace() || is_term_break(c) || c == '|') => {
-            Err(QueryError::GluedQuote(glued(chars, start, next)))
-        }
-        _ => Ok(()),
+    if ends_a_word(chars, next) {
+        Ok(())
+    } else {
+        Err(QueryError::GluedQuote(glued(chars, start, next)))
     }
+}
+
+/// Whether what is at `at` ends a word after a closing quote: white space, Chinese
+/// punctuation, the end, or a `|` joining another alternative.
+fn ends_a_word(chars: &[char], at: usize) -> bool {
+    chars.get(at).is_none_or(|&c| c.is_whitespace() || is_term_break(c) || c == '|')
 }
 
 /// The piece of the query a glued quote is in, for the error to name: from the word's
@@ -925,6 +932,27 @@ mod tests {
         // keeps its quotes.
         assert_eq!(Query::parse(r#"5"屏幕"#).unwrap().terms, vec![term(r#"5"屏幕"#, false, false)]);
         assert!(Query::parse(r#"他说"对账文件"到底是怎么生成的"#).unwrap().reads_as_question());
+        assert!(Query::parse("所谓“二清 业务”问题").is_err());
+    }
+
+    /// A quote inside a word is an error only where it opens a quote that closes in a later
+    /// word and ends it (`qqzzx"快捷 支付"`). Closed in its own word, as messages write it
+    /// (`叫"记账宝"`, copied from one), it is the word's text, as it was before the error; a
+    /// `"` whose next `"` is inside another word or opens a phrase is an inch mark. All of
+    /// these were refused as a glued quote.
+    #[test]
+    fn a_quote_closed_in_its_word_or_an_inch_mark_is_text() {
+        let words = |typed: &str| {
+            let q = Query::parse(typed).unwrap_or_else(|e| panic!("{typed}: {e}"));
+            q.terms.iter().map(|t| (t.text().to_owned(), t.has_phrase())).collect::<Vec<_>>()
+        };
+        let word = |w: &str| (w.to_owned(), false);
+        assert_eq!(words(r#"叫"记账宝""#), [word(r#"叫"记账宝""#)]);
+        assert_eq!(words("叫“记账宝”"), [word("叫“记账宝”")]);
+        assert_eq!(words(r#"他说"好" 对账"#), [word(r#"他说"好""#), word("对账")]);
+        assert_eq!(words(r#"27"显示器 32"显示器"#), [word(r#"27"显示器"#), word(r#"32"显示器"#)]);
+        assert_eq!(words(r#"27"显示器 "快捷 支付""#), [word(r#"27"显示器"#), ("快捷 支付".to_owned(), true)]);
+        assert_eq!(words(r#"5" 屏幕 "a b""#), [word(r#"5""#), word("屏幕"), ("a b".to_owned(), true)]);
     }
 
     /// A `-` or `=` before a quoted first alternative is those glued after it by `|` too, as it

@@ -412,6 +412,18 @@ impl Query {
                     Some(rest) if !rest.is_empty() => (rest, true),
                     _ => (alt, false),
                 };
+                // `对账|=-跨境` is `对账|-=跨境` (in either order, as before a word): it mixes;
+                // it searched for `对账|跨境`, exit 0. In an exclusion's alternatives it is
+                // the `-` every one has.
+                let alt = match alt.strip_prefix('-') {
+                    Some(rest) if own && !rest.is_empty() => {
+                        if !negated {
+                            return Err(QueryError::MixedOr);
+                        }
+                        rest
+                    }
+                    _ => alt,
+                };
                 // `对账|from:张` as `对账 OR from:张` is: a word and a filter do not mix (it
                 // searched for the text `from:张`); `对账|=from:张` is that text.
                 let filter =
@@ -995,8 +1007,13 @@ mod tests {
             assert!(q.terms[1].negated, "{typed}");
             assert_eq!(forms(&q.terms[1]), [("对账", false, false), ("跨境", false, false)], "{typed}");
         }
+        // `=-` is `-=` in an alternative too, as before a word.
+        let q = Query::parse("网联 -对账|=-跨境").unwrap();
+        assert!(q.terms[1].negated);
+        assert_eq!(forms(&q.terms[1]), [("对账", false, false), ("跨境", false, true)]);
         // A word and an exclusion still mix, whichever comes first.
-        for typed in ["对账|-跨境", r#""快捷 支付"|-对账"#, r#"-"快捷 支付" OR 对账"#] {
+        for typed in ["对账|-跨境", "对账|=-跨境", "对账|-=跨境", r#""快捷 支付"|-对账"#, r#"-"快捷 支付" OR 对账"#]
+        {
             assert_eq!(Query::parse(typed), Err(QueryError::MixedOr), "{typed}");
         }
     }

@@ -815,6 +815,34 @@ fn m_lists_discussions_and_enter_opens_one_with_its_span_marked() {
     assert_eq!(app.results.total, 6);
 }
 
+/// `m` keeps what is read: from a discussion to its first matching message (the one its
+/// preview shows), back to that discussion; after another message was selected, back to the
+/// discussion holding that one (both selections went back to the top).
+#[test]
+fn m_keeps_the_discussion_read_and_the_message_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 30));
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    let third = app.selected_discussion().unwrap().hit.clone();
+    key(&mut app, KeyCode::Char('m'));
+    let hit = app.selected_hit().unwrap().clone();
+    assert_eq!((hit.path.as_str(), hit.line), (third.discussion.path.as_str(), third.hits[0]));
+    assert_ne!(app.results.selected, 0, "not the first hit");
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.selected_discussion().unwrap().hit.discussion, third.discussion);
+    // Another message selected: back to its discussion.
+    key(&mut app, KeyCode::Char('m'));
+    key(&mut app, KeyCode::Char('g'));
+    let top = app.selected_hit().unwrap().clone();
+    key(&mut app, KeyCode::Char('m'));
+    let d = &app.selected_discussion().unwrap().hit.discussion;
+    assert!(d.path == top.path && (d.start_line..=d.end_line).contains(&top.line), "{d:?} {top:?}");
+    assert_ne!(*d, third.discussion);
+}
+
 #[test]
 fn brackets_walk_the_days_discussions() {
     let dir = tempfile::tempdir().unwrap();

@@ -575,3 +575,75 @@ fn recent_searches_go_to_the_users_data_directory_by_default() {
     }
     assert!(written.is_empty(), "written into the archive: {written:?}");
 }
+
+/// The body of a screen: everything but the status bar (which times each search).
+fn body(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[..lines.len().saturating_sub(1)].join("\n")
+}
+
+/// The time of the message under the conversation's cursor (`▶ 09:07:40`), as `09:07`.
+fn cursor_time(screen: &str) -> String {
+    let at = screen.find("▶ ").unwrap_or_else(|| panic!("no cursor in the conversation:\n{screen}"));
+    screen[at + "▶ ".len()..].chars().take(5).collect()
+}
+
+/// `m` to read the messages and `m` back: a person who looked at the messages comes back to
+/// the discussion they had selected, with its preview, and the messages show the message the
+/// preview was on (the selection went back to the first discussion, and to the first hit).
+/// Read, waited past every timer, read again; the selection read in its background colour.
+#[test]
+fn m_to_the_messages_and_back_keeps_the_discussion_selected_and_its_preview() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("m-back", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · ") && s.contains("index ✓ "));
+    tmux.text("对账");
+    tmux.wait_for("the discussions of 对账", |s| s.contains("讨论 Discussions · 5 ") && s.contains(" 6 hits · "));
+    tmux.keys(&["Enter"]);
+    let first = tmux.wait_for_selected("the first discussion selected", |rows| rows.len() == 2);
+    // The third: its first matching message is not the first hit of the messages.
+    tmux.keys(&["j", "j"]);
+    let rows = tmux.wait_for_selected("the third discussion selected", |rows| rows.len() == 2 && *rows != first);
+    // `│2017-08-16 payprod 10:31–10:41 · 6 msgs · …`: its date, group and span.
+    let head: String = rows[0].trim_start_matches('│').chars().take_while(|&c| c != '·').collect();
+    let date: String = head.chars().take(10).collect();
+    let preview = format!(" {date} · ");
+    let before = tmux.wait_for("its preview", |s| s.contains(&preview) && s.contains(" · discussion "));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    let before = {
+        let again = tmux.screen();
+        assert_eq!(body(&again), body(&before), "the discussion and its preview hold still");
+        again
+    };
+    let read = cursor_time(&before);
+
+    // m: the message the preview was on is selected, and the preview stays on it.
+    tmux.keys(&["m"]);
+    let on_it = |s: &str| s.contains("结果 Results · 6 hits") && s.contains(&preview) && cursor_time(s) == read;
+    tmux.wait_for("the messages, the preview on the same message", on_it);
+    let hit = format!("{date} {read} ");
+    let rows = tmux.wait_for_selected("that message selected", |rows| rows.len() == 1 && rows[0].contains(&hit));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    let screen = tmux.screen();
+    assert!(on_it(&screen), "{screen}");
+    assert_eq!(tmux.selected_rows(), rows, "the selection holds still");
+
+    // m again: the discussion selected before, and its preview, as they were.
+    tmux.keys(&["m"]);
+    let back =
+        tmux.wait_for("the discussions again", |s| s.contains("讨论 Discussions · 5 ") && s.contains(" msgs · "));
+    let back = if body(&back) == body(&before) {
+        back
+    } else {
+        tmux.wait_for("the discussion and its preview as they were", |s| body(s) == body(&before))
+    };
+    let rows = tmux.selected_rows();
+    assert!(rows.len() == 2 && rows[0].contains(&head), "{head}: {rows:?}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&back), "and hold still");
+    assert_eq!(tmux.selected_rows(), rows);
+    tmux.keys(&["q"]);
+    tmux.exits_cleanly();
+}

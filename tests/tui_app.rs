@@ -816,14 +816,20 @@ fn m_lists_discussions_and_enter_opens_one_with_its_span_marked() {
 }
 
 /// `m` keeps what is read: from a discussion to its first matching message (the one its
-/// preview shows), back to that discussion; after another message was selected, back to the
-/// discussion holding that one (both selections went back to the top).
+/// preview shows; from the first discussion, the top), back to that discussion; after another
+/// message was selected, back to the discussion holding that one (both selections went back
+/// to the top).
 #[test]
 fn m_keeps_the_discussion_read_and_the_message_selected() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_on(&demo_archive(), dir.path(), (100, 30));
     typed(&mut app, "对账");
     key(&mut app, KeyCode::Enter);
+    // From the first discussion (nothing chosen yet), the messages from the top.
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.results.selected, 0);
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.results.discussion_selected, 0);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
     let third = app.selected_discussion().unwrap().hit.clone();

@@ -604,8 +604,12 @@ fn m_to_the_messages_and_back_keeps_the_discussion_selected_and_its_preview() {
     tmux.keys(&["Enter"]);
     let first = tmux.wait_for_selected("the first discussion selected", |rows| rows.len() == 2);
     // The third: its first matching message is not the first hit of the messages.
-    tmux.keys(&["j", "j"]);
-    let rows = tmux.wait_for_selected("the third discussion selected", |rows| rows.len() == 2 && *rows != first);
+    tmux.keys(&["j"]);
+    let second = tmux.wait_for_selected("the second discussion selected", |rows| rows.len() == 2 && *rows != first);
+    tmux.keys(&["j"]);
+    let rows = tmux.wait_for_selected("the third discussion selected", |rows| {
+        rows.len() == 2 && *rows != first && *rows != second
+    });
     // `│2017-08-16 payprod 10:31–10:41 · 6 msgs · …`: its date, group and span.
     let head: String = rows[0].trim_start_matches('│').chars().take_while(|&c| c != '·').collect();
     let date: String = head.chars().take(10).collect();

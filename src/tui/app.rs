@@ -958,8 +958,9 @@ impl App {
     }
 
     /// `m`: one row per message, or per discussion, keeping what is read. From a discussion
-    /// to its first matching message (the one its preview shows); back to the discussion
-    /// left, or when another message was selected since, to the discussion holding it.
+    /// to its first matching message (the one its preview shows), from the first one to the
+    /// top; back to the discussion left, or when another message was selected since, to the
+    /// discussion holding it.
     fn toggle_discussions(&mut self) {
         let (keep, keep_discussion) = if self.discussions {
             let row = self.selected_discussion().map(|r| {
@@ -967,7 +968,9 @@ impl App {
                 (d.path.clone(), d.start_line, r.hit.hits.first().copied().unwrap_or(d.start_line))
             });
             self.left_discussion = row.as_ref().map(|(path, start, _)| (path.clone(), *start));
-            let read = row.map(|(path, _, first)| (path, first));
+            // From the top row, to the top: nothing was chosen yet (with an empty search box the
+            // discussions list oldest first and the messages newest first).
+            let read = row.filter(|_| self.results.discussion_selected > 0).map(|(path, _, first)| (path, first));
             // Where the message is not found, the top.
             self.results.selected = 0;
             (read, None)

@@ -136,9 +136,9 @@ fn browser(archive: &Path, index: &Path, env: &str) -> String {
 
 /// Switches the results to one row per message (`m`) once the browser is ready.
 fn to_messages(tmux: &Tmux) {
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs") && s.contains("讨论 Discussions"));
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs") && s.contains("讨论 Discussions"));
     tmux.keys(&["Enter", "m", "/"]);
-    tmux.wait_for("message rows", |s| s.contains("结果 Results · 138 hits"));
+    tmux.wait_for("message rows", |s| s.contains("结果 Results · 146 hits"));
 }
 
 /// The demo archive copied into a temp folder, indexed into `index` in another (whose
@@ -162,7 +162,7 @@ fn search_open_a_conversation_and_quit_in_a_real_terminal() {
     // No index yet: the browser draws at once and builds it in the background; the results
     // list discussions.
     tmux.wait_for("the index built and every discussion listed", |s| {
-        s.contains("index ✓ 11 logs · 138 msgs") && s.contains("讨论 Discussions · 17 ")
+        s.contains("index ✓ 12 logs · 146 msgs") && s.contains("讨论 Discussions · 18 ")
     });
 
     tmux.text("对账");
@@ -239,7 +239,7 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
         "payprod/_posts/2018-06-01-chat.markdown",
         log("2018-06-01", &[("09:00:00", "新人", "新来的，请教对账文件怎么拿")]),
     );
-    let after = tmux.wait_for("the new log indexed", |s| s.contains("index ✓ 12 logs · 139 msgs"));
+    let after = tmux.wait_for("the new log indexed", |s| s.contains("index ✓ 13 logs · 147 msgs"));
     let body = |s: &str| s.lines().take(29).map(str::to_owned).collect::<Vec<_>>();
     assert_eq!(body(&after), body(&reading), "the conversation did not move");
     std::thread::sleep(PAST_EVERY_TIMER);
@@ -338,7 +338,7 @@ fn recent_searches_are_kept_across_runs() {
     let command = browser(arch.path(), &index, "");
     {
         let Some(tmux) = Tmux::start("recent1", &command, 100, 30) else { return };
-        tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+        tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
         tmux.text("对账");
         tmux.wait_for("the hits", |s| s.contains("讨论 Discussions · 5") && s.contains(" 6 hits · "));
         tmux.keys(&["Enter"]);
@@ -348,7 +348,7 @@ fn recent_searches_are_kept_across_runs() {
     let kept = std::fs::read_to_string(format!("{}.data/recent-searches", index.display())).unwrap();
     assert_eq!(kept, "对账\n");
     let Some(tmux) = Tmux::start("recent2", &command, 100, 30) else { return };
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
     tmux.keys(&["Up"]);
     tmux.wait_for("the last run's search back", |s| s.contains("搜索 › 对账") && s.contains("讨论 Discussions · 5"));
 }
@@ -358,7 +358,7 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
     let (arch, idx) = demo_copy();
     let command = browser(arch.path(), &idx.path().join("index"), "");
     let Some(tmux) = Tmux::start("disc", &command, 100, 30) else { return };
-    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 17 ") && s.contains("index ✓ 11 logs"));
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ 12 logs"));
     tmux.text("对账");
     tmux.wait_for("the discussions of 对账", |s| s.contains("讨论 Discussions · 5") && s.contains(" 6 hits · "));
     tmux.keys(&["Enter"]);
@@ -388,19 +388,19 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
 }
 
 /// The day view (`D`), read at a person's pace: its title counts the logs it lists (the
-/// demo's eleven all have messages), the newest day is selected in the selection's background,
+/// demo's twelve all have messages), the newest day is selected in the selection's background,
 /// `j` moves it, and after every timer has run out the selection and the screen are unchanged.
 #[test]
 fn the_day_view_in_a_real_terminal_counts_its_logs_and_holds_still() {
     let (arch, idx) = demo_copy();
     let command = browser(arch.path(), &idx.path().join("index"), "");
     let Some(tmux) = Tmux::start("days", &command, 100, 30) else { return };
-    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 17 ") && s.contains("index ✓ 11 logs"));
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ 12 logs"));
     // From the search box to the results, where `D` is a key and not a letter typed.
     tmux.keys(&["Enter"]);
     tmux.wait_for_selected("a discussion selected", |rows| !rows.is_empty());
     tmux.keys(&["D"]);
-    let screen = tmux.wait_for("the day view", |s| s.contains("日历 Days · 11 logs with msgs on "));
+    let screen = tmux.wait_for("the day view", |s| s.contains("日历 Days · 12 logs with msgs on "));
     assert!(screen.contains("Enter opens"), "{screen}");
     // Newest first; the discussion selected behind the overlay keeps its background too.
     let day = |rows: &Vec<String>, date: &str| rows.iter().any(|r| r.contains(&format!("{date}  payprod")));
@@ -434,7 +434,7 @@ fn the_day_view_under_a_speaker_chip_counts_that_speakers_messages() {
     assert!(under.iter().any(|(day, n)| all[day] > *n), "some day of 陈默's holds others' messages");
     let command = browser(arch.path(), &index, "");
     let Some(tmux) = Tmux::start("days-chip", &command, 100, 30) else { return };
-    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 17 ") && s.contains("index ✓ 11 logs"));
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ 12 logs"));
     tmux.keys(&["Enter"]);
     tmux.wait_for_selected("a discussion selected", |rows| !rows.is_empty());
     tmux.keys(&["s"]);
@@ -442,7 +442,7 @@ fn the_day_view_under_a_speaker_chip_counts_that_speakers_messages() {
     tmux.text("陈默");
     std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the chip", |s| s.contains("from:=陈默") && !s.contains("讨论 Discussions · 17 "));
+    tmux.wait_for("the chip", |s| s.contains("from:=陈默") && !s.contains("讨论 Discussions · 18 "));
     tmux.keys(&["D"]);
     let logs = format!("日历 Days · {} logs with msgs on ", under.len());
     let row = |(group, date): &(String, chatlore::date::Date), n: u64| format!("{date}  {group:<12} {n:>6} ");
@@ -467,7 +467,7 @@ fn saved_searches_are_kept_across_runs_outside_the_archive() {
     let command = browser(arch.path(), &index, "");
     {
         let Some(tmux) = Tmux::start("saved1", &command, 100, 30) else { return };
-        tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+        tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
         tmux.text("对账 group:payprod");
         tmux.wait_for("the hits", |s| s.contains("讨论 Discussions · 4") && s.contains(" 4 hits · "));
         tmux.keys(&["Enter", "b"]);
@@ -484,7 +484,7 @@ fn saved_searches_are_kept_across_runs_outside_the_archive() {
     let kept = std::fs::read_to_string(format!("{}.data/saved-searches.json", index.display())).unwrap();
     assert!(kept.contains("\"name\": \"支付对账\"") && kept.contains("对账 group:payprod"), "{kept}");
     let Some(tmux) = Tmux::start("saved2", &command, 100, 30) else { return };
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
     tmux.keys(&["Enter", "B"]);
     tmux.wait_for("the saved list", |s| s.contains("Saved searches") && s.contains("支付对账"));
     tmux.keys(&["Enter"]);
@@ -509,7 +509,7 @@ fn a_search_saved_survives_the_terminal_closing_under_the_browser() {
     let index = idx.path().join("index");
     let data = format!("{}.data", index.display());
     let Some(tmux) = Tmux::start("hangup", &browser(arch.path(), &index, ""), 100, 30) else { return };
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
     tmux.text("对账 group:payprod");
     tmux.wait_for("the hits", |s| s.contains(" 4 hits · "));
     tmux.keys(&["Enter", "b"]);
@@ -557,7 +557,7 @@ fn recent_searches_go_to_the_users_data_directory_by_default() {
     let env = format!("env -u CHATLORE_DATA_DIR -u XDG_DATA_HOME HOME={}", home.path().display());
     let command = browser(arch.path(), &idx.path().join("index"), &env);
     let Some(tmux) = Tmux::start("home", &command, 100, 30) else { return };
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
     tmux.text("对账");
     tmux.wait_for("the hits", |s| s.contains(" 6 hits · "));
     tmux.keys(&["Enter"]);
@@ -648,6 +648,124 @@ fn m_to_the_messages_and_back_keeps_the_discussion_selected_and_its_preview() {
     std::thread::sleep(PAST_EVERY_TIMER);
     assert_eq!(body(&tmux.screen()), body(&back), "and hold still");
     assert_eq!(tmux.selected_rows(), rows);
+    tmux.keys(&["q"]);
+    tmux.exits_cleanly();
+}
+
+/// The pieces of a captured line (`capture-pane -e`) drawn in the match style (black on
+/// yellow), in order.
+fn highlighted(line: &str) -> Vec<String> {
+    let (mut pieces, mut piece, mut on) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            if on {
+                piece.push(c);
+            }
+            continue;
+        }
+        let sgr: String = chars.by_ref().take_while(|c| !c.is_ascii_alphabetic()).collect();
+        let params: Vec<&str> = sgr.trim_start_matches('[').split(';').collect();
+        let mut i = 0;
+        while i < params.len() {
+            match params[i] {
+                "" | "0" | "49" => on = false,
+                "43" => on = true,
+                "48" if params.get(i + 1) == Some(&"5") => {
+                    on = params.get(i + 2) == Some(&"3");
+                    i += 2;
+                }
+                "48" => {
+                    on = false;
+                    i += 4;
+                }
+                "38" if params.get(i + 1) == Some(&"5") => i += 2,
+                "38" => i += 4,
+                _ => {}
+            }
+            i += 1;
+        }
+        if !on && !piece.is_empty() {
+            pieces.push(std::mem::take(&mut piece));
+        }
+    }
+    pieces.extend(Some(piece).filter(|p| !p.is_empty()));
+    pieces
+}
+
+/// Every piece of the screen drawn in the match style, sorted.
+fn highlights_on_screen(tmux: &Tmux) -> Vec<String> {
+    let mut all: Vec<String> = tmux.capture(true).lines().flat_map(highlighted).collect();
+    all.sort();
+    all
+}
+
+/// The export writes `?` for the space after an @mention (`@Grace 王?两种都有`); the browser
+/// shows it as that space in the results, the preview and the conversation, while a question's
+/// own `?` before a mention stays, and the query's words are highlighted on their own
+/// characters, nothing more. On the demo day 2017-12-07 (mentions of nicknames with and
+/// without spaces), in a split view and, after a resize, the conversation alone; each read,
+/// waited past every timer, read again.
+#[test]
+fn mentions_read_with_a_space_in_the_results_the_preview_and_the_conversation() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("mentions", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
+        return;
+    };
+    to_messages(&tmux);
+    tmux.text("两种都有|分享会|先回退吗");
+    let ready =
+        |s: &str| s.contains("结果 Results · 3 hits") && s.contains("对话 2017-12-07") && s.contains("▶ 14:08:52");
+    let screen = tmux.wait_for("the three hits, the first previewed", ready);
+    let row = |time: &str| screen.lines().find(|l| l.contains(&format!("2017-12-07 {time} payprod"))).unwrap_or("");
+    // The results: each snippet with the space, the question's `?` kept.
+    assert!(row("14:08").contains("@Grace 王 两种都有。"), "{screen}");
+    assert!(row("14:10").contains("先回退吗?@老K-易结算-架"), "{screen}");
+    assert!(row("14:15").contains("@Grace 王 今晚的分享会别忘了"), "{screen}");
+    // The preview: the day's every mention (but one, see below) with its space.
+    for said in [
+        "@周乔_链通科技_深圳 自己先收再分就是二清了",
+        "@Grace 王 两种都有。",
+        "已经分出去的钱要先回退吗?@老K-易结算-架构师  ",
+        "@老K-易结算-架构师 @Grace 王 今晚的分享会别忘了 [玫瑰]",
+    ] {
+        assert!(screen.contains(said), "{said}\n{screen}");
+    }
+    // (`@马骁-四方科技 技术总监?你们…` still shows its `?`: crate::text takes a mention of a
+    // `name-company` nickname to end at its first space; reported, not the browser's to fix.)
+    for export in ["深圳?", "王?", "架构师?"] {
+        assert!(!screen.contains(export), "{export}\n{screen}");
+    }
+    // Highlighted: the three words in the results and in the preview, on their characters.
+    let words = |n: usize| {
+        let mut w: Vec<String> =
+            ["两种都有", "先回退吗", "分享会"].iter().flat_map(|w| vec![w.to_string(); n]).collect();
+        w.sort();
+        w
+    };
+    assert_eq!(highlights_on_screen(&tmux), words(2), "{screen}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    assert_eq!(highlights_on_screen(&tmux), words(2));
+
+    // A narrow terminal: the results alone; Enter opens the third hit's conversation.
+    assert!(tmux.cmd(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"]).status().unwrap().success());
+    tmux.wait_for("the results alone", |s| s.contains("结果 Results · 3 hits") && !s.contains("对话 "));
+    tmux.keys(&["Enter", "j", "j", "Enter"]);
+    let read = |s: &str| s.contains("对话 2017-12-07") && s.contains("▶ 14:15:03") && !s.contains("结果 Results");
+    let screen = tmux.wait_for("the conversation on the third hit", read);
+    for said in [
+        "│▶ 14:15:03  陈默",
+        "│  @老K-易结算-架构师 @Grace 王 今晚的分享会别忘了 [玫瑰]  ",
+        "│  @Grace 王 两种都有。我们接的那家",
+        "│  那退货怎么办，已经分出去的钱要先回退吗?@老K-易结算-架构师  ",
+    ] {
+        assert!(screen.contains(said), "{said}\n{screen}");
+    }
+    assert_eq!(highlights_on_screen(&tmux), words(1), "{screen}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    assert_eq!(highlights_on_screen(&tmux), words(1));
     tmux.keys(&["q"]);
     tmux.exits_cleanly();
 }

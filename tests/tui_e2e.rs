@@ -769,3 +769,27 @@ fn mentions_read_with_a_space_in_the_results_the_preview_and_the_conversation() 
     tmux.keys(&["q"]);
     tmux.exits_cleanly();
 }
+
+/// PgDn/PgUp and Ctrl-D/Ctrl-U, which the help lists for everywhere, page the results from
+/// the search box too (they did nothing there); the keyboard stays in the box.
+#[test]
+fn page_keys_in_the_search_box_page_the_results() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("pgdn", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    to_messages(&tmux);
+    let first = tmux.wait_for_selected("the first hit selected", |rows| rows.len() == 1);
+    tmux.keys(&["PageDown"]);
+    let paged = tmux.wait_for_selected("a page down", |rows| rows.len() == 1 && *rows != first);
+    let screen = tmux.screen();
+    assert!(!screen.contains(first[0].trim_matches('│')), "a page, not a row: the first hit scrolled away\n{screen}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(tmux.selected_rows(), paged, "the selection holds still");
+    tmux.keys(&["C-u"]);
+    tmux.wait_for_selected("a page up", |rows| *rows == first);
+    tmux.text("对账");
+    tmux.wait_for("typed into the search box", |s| s.contains("搜索 › 对账") && s.contains("结果 Results · 6 hits"));
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

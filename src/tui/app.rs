@@ -662,6 +662,8 @@ impl App {
             (Focus::Search, Action::CursorEnd) => self.input.end(),
             (Focus::Search, Action::Up) => self.walk_recent(true),
             (Focus::Search, Action::Down) if self.recent_at.is_some() => self.walk_recent(false),
+            // PgDn/PgUp page the results from the search box too (the keyboard stays there).
+            (Focus::Search, a @ (Action::PageUp | Action::PageDown)) => self.move_selection(a),
             (Focus::Search, Action::Enter | Action::Down) => {
                 self.remember_query();
                 self.focus = Focus::Results;

@@ -831,3 +831,26 @@ fn the_readme_screens_are_what_the_browser_draws() {
     std::thread::sleep(PAST_EVERY_TIMER);
     assert_eq!(masked(&tmux.screen()), masked(&second), "it holds still");
 }
+
+/// A question pasted (bracketed paste) while the results have the keyboard goes to the search
+/// box, as typed characters do; it was dropped. Its two lines stay two words.
+#[test]
+fn a_question_pasted_in_the_results_goes_to_the_search_box() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("paste", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_selected("a discussion selected", |rows| rows.len() == 2);
+    let buffer = ["set-buffer", "-b", "q", "请问断直连以后\n对账文件怎么下载？\n"];
+    assert!(tmux.cmd(&buffer).status().unwrap().success());
+    assert!(tmux.cmd(&["paste-buffer", "-p", "-b", "q", "-t", "e2e"]).status().unwrap().success());
+    let pasted =
+        |s: &str| s.contains("搜索 › 请问断直连以后 对账文件怎么下载？") && s.contains("讨论 Discussions · 9 ");
+    let screen = tmux.wait_for("the question searched", pasted);
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

@@ -854,3 +854,35 @@ fn a_question_pasted_in_the_results_goes_to_the_search_box() {
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }
+
+/// `/` focuses the search box from the day list and insights too (it did nothing there): the
+/// window closes and what is typed next is searched, `q` included.
+#[test]
+fn slash_from_the_day_list_or_insights_goes_to_the_search_box() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("slash", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_selected("a discussion selected", |rows| rows.len() == 2);
+    let in_the_box =
+        |s: &str| s.contains(" 筛选 none · in the results: ") && !s.contains("日历 Days") && !s.contains("洞察");
+    for (key, window) in [("D", "日历 Days · "), ("i", "洞察 Insights")] {
+        tmux.keys(&[key]);
+        tmux.wait_for(window, |s| s.contains(window));
+        tmux.keys(&["/"]);
+        tmux.wait_for("the search box, the window closed", in_the_box);
+        std::thread::sleep(PAST_EVERY_TIMER);
+        let screen = tmux.screen();
+        assert!(in_the_box(&screen), "{screen}");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("the results", |s| s.contains(" 筛选 none · f filters"));
+    }
+    tmux.keys(&["D"]);
+    tmux.wait_for("the day list", |s| s.contains("日历 Days · "));
+    tmux.keys(&["/", "q"]);
+    tmux.wait_for("q typed", |s| s.contains("搜索 › q") && in_the_box(s));
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

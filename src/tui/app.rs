@@ -410,6 +410,11 @@ impl App {
                 self.effects.push(Effect::Days { seq, query });
             }
             Action::OpenSaved => self.overlay = Some(Overlay::Saved { selected: 0 }),
+            // From a window without an input too (the day list, insights): it closes.
+            Action::FocusSearch => {
+                self.overlay = None;
+                self.focus = Focus::Search;
+            }
             Action::SaveSearch => {
                 if self.input.text.trim().is_empty() && self.chips.is_empty() {
                     self.note = Some("nothing to save: type a query or add a filter first".into());
@@ -650,7 +655,6 @@ impl App {
 
     fn main_action(&mut self, action: Action) {
         match (self.focus, action) {
-            (_, Action::FocusSearch) => self.focus = Focus::Search,
             (Focus::Search, Action::Input(c)) => self.edit(|i| i.insert(c)),
             (Focus::Search, Action::Backspace) if self.input.text.is_empty() => self.remove_chip(self.chips.len()),
             (Focus::Search, Action::Backspace) => self.edit(TextInput::backspace),

@@ -886,3 +886,27 @@ fn slash_from_the_day_list_or_insights_goes_to_the_search_box() {
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }
+
+/// `%` outside insights opens them showing each month's hits as a share (it turned the shares
+/// on unseen, for the next `i`); inside, it toggles them.
+#[test]
+fn percent_from_the_results_opens_insights_with_shares() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("percent", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_selected("a discussion selected", |rows| rows.len() == 2);
+    tmux.keys(&["%"]);
+    let shares = |s: &str| s.contains("洞察 Insights") && s.contains("share of each month's messages, % toggles");
+    let screen = tmux.wait_for("insights with shares", shares);
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    tmux.keys(&["%"]);
+    tmux.wait_for("insights with hits", |s| s.contains("洞察 Insights") && s.contains("% shows shares"));
+    tmux.keys(&["Escape", "i"]);
+    tmux.wait_for("insights again, with hits", |s| s.contains("洞察 Insights") && s.contains("% shows shares"));
+    tmux.keys(&["q", "q"]);
+    tmux.exits_cleanly();
+}

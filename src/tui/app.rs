@@ -426,8 +426,14 @@ impl App {
                     self.overlay = Some(Overlay::SaveAs { name });
                 }
             }
+            // Outside insights it opens them, showing shares (it changed them unseen).
             Action::ToggleShare => {
-                self.share = !self.share;
+                if matches!(self.overlay, Some(Overlay::Insights { .. })) {
+                    self.share = !self.share;
+                } else {
+                    self.share = true;
+                    self.apply(Action::OpenInsights);
+                }
                 self.count_month_totals();
             }
             Action::CycleSort => {

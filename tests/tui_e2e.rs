@@ -409,7 +409,9 @@ fn the_day_view_in_a_real_terminal_counts_its_logs_and_holds_still() {
     let second = tmux.wait_for_selected("the next day selected", |rows| {
         rows.iter().any(|r| r.contains("2018-04-14  risk")) && !day(rows, "2018-05-30")
     });
-    let screen = tmux.screen();
+    // Its discussions are listed under the list once the worker has them (a moment later,
+    // under load).
+    let screen = tmux.wait_for("the selected day's discussions", |s| s.contains("── 2018-04-14 risk · "));
     std::thread::sleep(PAST_EVERY_TIMER);
     assert_eq!(tmux.selected_rows(), second, "the selection holds still");
     assert_eq!(tmux.screen(), screen, "nothing moved");
@@ -447,7 +449,8 @@ fn the_day_view_under_a_speaker_chip_counts_that_speakers_messages() {
     let logs = format!("日历 Days · {} logs with msgs on ", under.len());
     let row = |(group, date): &(String, chatlore::date::Date), n: u64| format!("{date}  {group:<12} {n:>6} ");
     let listed = |s: &str| s.contains(&logs) && under.iter().all(|(day, &n)| s.contains(&row(day, n)));
-    let screen = tmux.wait_for("陈默's days, each with his count", listed);
+    // (And the selected day's discussions listed under them, which come a moment later.)
+    let screen = tmux.wait_for("陈默's days, each with his count", |s| listed(s) && s.contains(" ── "));
     // Not the day's every message: a count that left the chip out is not on the screen.
     for (day, &n) in under.iter().filter(|(day, n)| all[*day] > **n) {
         assert!(!screen.contains(&row(day, all[day])), "{day:?}: {n} of {}\n{screen}", all[day]);

@@ -567,7 +567,7 @@ fn features(m: &Message) -> Features {
     };
     let opener = !chatter && ((question && chars >= 6) || m.kind == Kind::Link || chars >= STATEMENT_CHARS);
     let mut addressed: Vec<String> =
-        mentions(text).into_iter().map(|r| text[r].trim_start_matches('@').to_owned()).collect();
+        mention_spans(text).into_iter().map(|r| text[r].trim_start_matches('@').to_owned()).collect();
     if let Some(q) = quoted_speaker(text) {
         addressed.push(q);
     }
@@ -606,29 +606,6 @@ fn without_emoji_names(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Byte ranges of `@name` mentions. The export ends a mention with white space, U+2005 or a
-/// `?` it put in U+2005's place; a name is never longer than [`MAX_NAME_CHARS`].
-fn mentions(text: &str) -> Vec<std::ops::Range<usize>> {
-    if !text.contains('@') {
-        return Vec::new();
-    }
-    let mut out = mention_spans(text);
-    for r in &mut out {
-        let name = &text[r.clone()];
-        let cut = name
-            .char_indices()
-            .skip(1)
-            .find(|&(k, c)| c == '?' || c == '\u{2005}' || name[..k].chars().count() > MAX_NAME_CHARS)
-            .map(|(k, _)| k);
-        if let Some(k) = cut {
-            r.end = r.start + k;
-        }
-    }
-    out
-}
-
-const MAX_NAME_CHARS: usize = 30;
-
 /// The speaker of a WeChat quote: `「name：…」`.
 fn quoted_speaker(text: &str) -> Option<String> {
     let rest = text.trim_start().strip_prefix('「')?;
@@ -637,18 +614,20 @@ fn quoted_speaker(text: &str) -> Option<String> {
     (!name.is_empty() && name.chars().count() <= 30).then(|| name.to_owned())
 }
 
-/// `text` without @mentions, emoji codes (`[强]`) and URLs.
+/// `text` as a reader sees it ([`crate::text::with_mention_spaces`]: the `?` the export
+/// wrote for the space after a mention is that space, not a question mark) without @mentions,
+/// emoji codes (`[强]`) and URLs.
 fn content(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mentions = mentions(text);
+    let (read, mentions) = crate::text::mentions_read(text);
+    let text = &*read;
     let mut skip_to = 0;
     for (i, c) in text.char_indices() {
         if i < skip_to || mentions.iter().any(|r| r.contains(&i)) {
             continue;
         }
-        // The `?` the export wrote for the space after a mention (`@老熊-爱奇艺-北京?辛苦了`)
-        // is that space, not a question mark.
-        if matches!(c, '?' | '\u{2005}') && mentions.iter().any(|r| r.end == i) {
+        // WeChat's space after a mention (U+2005) as a plain one.
+        if c == '\u{2005}' && mentions.iter().any(|r| r.end == i) {
             out.push(' ');
             continue;
         }
@@ -1160,6 +1139,24 @@ mod tests {
         // An emoji the export could not encode (`??`) does not open a title either.
         let lost = day(&[("09:00:00", "甲", "??，一直想要这块对账的文档，感谢")]);
         assert_eq!(describe::<&str>(&lost, &segment(&lost), &[])[0].title, "一直想要这块对账的文档，感谢");
+    }
+
+    /// The discussions read a message as it is shown ([`crate::text::with_mention_spaces`],
+    /// one mention rule): a mention run past 30 characters ending in `?` was cut at 30 here,
+    /// the `?` kept as a question, while the display took the run whole and showed the `?` as
+    /// a space.
+    #[test]
+    fn discussions_read_mentions_as_the_display_does() {
+        let t = "@所有人带了openid，APP后台知道这个用户手机在哪里登录并推送消息吗?";
+        let shown = crate::text::with_mention_spaces(t);
+        assert_eq!(content(t).trim(), shown.chars().skip(31).collect::<String>());
+        assert!(features(&day(&[("09:00:00", "甲", t)]).messages[0]).question);
+        for t in ["@老熊-爱奇艺-北京?辛苦了", "@罗科勤 银联 风控产品经理?谢谢", "@甲\u{2005}好的"]
+        {
+            let shown = crate::text::with_mention_spaces(t);
+            let name = crate::text::mention_spans(t)[0].end;
+            assert_eq!(content(t), format!(" {}", &shown[name + shown[name..].chars().next().unwrap().len_utf8()..]));
+        }
     }
 
     #[test]

@@ -30,20 +30,34 @@ pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Resul
         return Ok(None);
     }
     let words: Vec<&TextTerm> = query.terms.iter().filter(|t| !t.negated).collect();
-    let only = |terms: Vec<TextTerm>| Query { terms, filters: Vec::new(), asks: false };
+    // A part of a query read as typed is read as typed too: left without its exclusion,
+    // `<300 words> -x` read as a question and "found" 4,931 messages the exclusion then "left
+    // out".
+    let as_typed = !query.reads_as_question();
+    let only = |terms: Vec<TextTerm>| Query { terms, as_typed, ..Query::default() };
+    let checked = &words[..words.len().min(CHECKED)];
+    // What the text says of the words past the first [`CHECKED`] (not counted one by one).
+    let unchecked = match words.len() - checked.len() {
+        0 => None,
+        n => Some(format!("the {} after the first {CHECKED} were not checked", count(n, "word", "words"))),
+    };
     let mut absent = Vec::new();
-    for t in &words {
+    for t in checked {
         if total(&only(vec![(*t).clone()]))? == 0 {
             absent.push(t.to_string());
         }
     }
     if !absent.is_empty() {
-        return Ok(Some(format!("no message contains {}", some_of(&absent, " nor "))));
+        return Ok(Some(format!("no message contains {}", listed(&absent, " nor ", unchecked.as_deref()))));
     }
     let together = some_of(&words.iter().map(|t| t.to_string()).collect::<Vec<_>>(), " ");
     if words.len() > 1 && total(&only(words.iter().map(|t| (*t).clone()).collect()))? == 0 {
         let each = if words.len() == 2 { "both" } else { "all of" };
-        return Ok(Some(format!("no message contains {each} {together} (each occurs, never in one message)")));
+        let why = match &unchecked {
+            None => "each occurs, never in one message".to_owned(),
+            Some(unchecked) => format!("each of the first {CHECKED} occurs, never all in one message; {unchecked}"),
+        };
+        return Ok(Some(format!("no message contains {each} {together} ({why})")));
     }
     // The filters and exclusions, and how many messages the query finds without each. The
     // values of one field are ORed (`date:2030 date:2031`), so they are left out together:
@@ -56,13 +70,13 @@ pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Resul
         }
         let leave_out = |j: usize, g: &Filter| j == k || ored(g);
         let kept = query.filters.iter().enumerate().filter(|&(j, g)| !leave_out(j, g)).map(|(_, g)| g.clone());
-        let without = Query { filters: kept.collect(), ..query.clone() };
+        let without = Query { filters: kept.collect(), as_typed, ..query.clone() };
         let left_out = query.filters.iter().enumerate().filter(|&(j, g)| leave_out(j, g));
         let name = left_out.map(|(_, g)| g.to_string()).collect::<Vec<_>>().join(" ");
         constraints.push((name, without));
     }
     for (k, t) in query.terms.iter().enumerate().filter(|(_, t)| t.negated) {
-        let mut without = query.clone();
+        let mut without = Query { as_typed, ..query.clone() };
         without.terms.remove(k);
         constraints.push((t.to_string(), without));
     }
@@ -99,6 +113,10 @@ pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Resul
     }))
 }
 
+/// Words an explanation counts one by one at most, the first ones typed (a query of 300 words
+/// ran 300 searches): as many as a question pasted whole counts of its key terms.
+const CHECKED: usize = crate::question::COUNTED_KEYS;
+
 /// Words, terms or filters an explanation names at most; the rest are counted (a question of
 /// 300 words absent from the archive listed all 300).
 const LISTED: usize = 5;
@@ -106,10 +124,22 @@ const LISTED: usize = 5;
 /// `items` joined by `sep`, the first [`LISTED`] of them and how many more:
 /// `a nor b nor c nor d nor e (and 295 more)`.
 fn some_of(items: &[String], sep: &str) -> String {
+    listed(items, sep, None)
+}
+
+/// [`some_of`], with `note` in its parentheses: `a nor b (and 59 more; the 236 words after
+/// the first 64 were not checked)`.
+fn listed(items: &[String], sep: &str, note: Option<&str>) -> String {
     let shown = items[..items.len().min(LISTED)].join(sep);
-    match items.len().saturating_sub(LISTED) {
-        0 => shown,
-        more => format!("{shown} (and {more} more)"),
+    let more = match items.len().saturating_sub(LISTED) {
+        0 => None,
+        more => Some(format!("and {more} more")),
+    };
+    let notes: Vec<&str> = more.as_deref().into_iter().chain(note).collect();
+    if notes.is_empty() {
+        shown
+    } else {
+        format!("{shown} ({})", notes.join("; "))
     }
 }
 

@@ -53,6 +53,9 @@ pub struct Query {
     /// The query held a question mark (`？` ends a term as a space does, so no term keeps it):
     /// part of what makes it [read as a question](Query::reads_as_question).
     pub asks: bool,
+    /// Never [read as a question](Query::reads_as_question), whatever its words: a part of a
+    /// query that was not one (what the why-nothing text counts of `对账 … -x`).
+    pub as_typed: bool,
 }
 
 /// A word or phrase to find in message text.
@@ -192,6 +195,11 @@ pub enum QueryError {
     MisspeltFilter { key: String, word: String, nearest: &'static str },
     #[error("`{key}:` is not a filter (in `{word}`): dates are `date:2018-01..` (since) or `date:..2018-01` (until)")]
     DateKey { key: String, word: String },
+    #[error(
+        "`{0}`: a quote glued to a word; put a space between them to search for both, or the word inside the \
+         quotes to search for one phrase"
+    )]
+    GluedQuote(String),
     #[error("`OR` needs a term on each side")]
     DanglingOr,
     #[error(
@@ -240,6 +248,8 @@ impl Query {
         // The `-` and `=` before a word that ended at `|"` (`-对账|"快捷 支付"`): the quoted
         // alternative after it has them too, as every alternative of `-pos|epos` has.
         let mut carried: Option<(bool, bool)> = None;
+        // Where the last closing quote is (whether a quote inside a word is closed later on).
+        let last_close = chars.iter().rposition(|&c| is_close_quote(c));
         while i < chars.len() {
             if chars[i].is_whitespace() || is_term_break(chars[i]) {
                 i += 1;
@@ -262,9 +272,18 @@ impl Query {
             }
             if is_open_quote(chars[i]) {
                 let (text, next) = quoted(&chars, i)?;
+                glued_after(&chars, start, next)?;
                 i = next;
-                let (negated, exact) = carried.take().map_or((negated, exact), |(n, e)| (negated || n, exact || e));
+                let inherited = carried.take();
+                let first = (negated, exact);
+                let (negated, exact) = inherited.map_or(first, |(n, e)| (negated || n, exact || e));
                 push_term(&mut q, text, Mode { phrase: true, negated, exact }, &mut or_pending)?;
+                // `-"快捷 支付"|对账`: the alternatives glued after it have the `-` and `=` of
+                // the first alternative, as those of `-对账|"快捷 支付"` have the word's (an
+                // `=` of its own, `网联|="快捷 支付"|调单`, is only its own).
+                if chars.get(i) == Some(&'|') {
+                    carried = Some(inherited.unwrap_or(first));
+                }
                 after_filter = false;
                 continue;
             }
@@ -306,15 +325,11 @@ impl Query {
                 doubt.get_or_insert(QueryError::EmptyValue(field.key()));
             }
             if let (Some(field), Some(colon), false, false) = (field, colon, exact, bare) {
-                let quote = chars.get(colon + 1).copied().is_some_and(is_open_quote);
-                let (value, next) =
-                    if quote { quoted(&chars, colon + 1)? } else { (chars[colon + 1..end].iter().collect(), end) };
+                let (values, next) = filter_values(&chars, start, colon + 1)?;
                 i = next;
                 if or_pending {
                     return Err(QueryError::MixedOr);
                 }
-                // `from:张|李` is `from:张 from:李`, as `A|B` is for words (quoted, `|` is text).
-                let values: Vec<&str> = if quote { vec![value.as_str()] } else { value.split('|').collect() };
                 for v in values {
                     q.filters.push(Filter { field, value: parse_value(field, v.trim())?, negated });
                 }
@@ -322,12 +337,31 @@ impl Query {
                 continue;
             }
             i = end;
+            let text: String = chars[word_start..end].iter().collect();
+            let (negated, exact) = match carried.take() {
+                Some((n, e)) if text.starts_with('|') => {
+                    // A lone `|` between two quotes: the quote after it has them too.
+                    if text == "|" {
+                        carried = Some((n, e));
+                    }
+                    (negated || n, exact || e)
+                }
+                _ => (negated, exact),
+            };
             if before_a_quote {
                 carried = Some((negated, exact));
             }
-            let text: String = chars[word_start..end].iter().collect();
+            // `qqzzx"快捷 支付"` (a quote opening inside a word and closed further on): read
+            // as it stands, the words `qqzzx"快捷` and `支付"` (unless a question pasted whole
+            // holds it: `他说"对账"怎么做`).
+            if let Some(open) = (word_start + 1..end).find(|&j| is_open_quote(chars[j])) {
+                if last_close.is_some_and(|c| c > open) {
+                    doubt.get_or_insert(QueryError::GluedQuote(glued(&chars, start, open)));
+                }
+            }
             if text == "OR" || text == "|" {
-                if after_filter && !q.terms.is_empty() {
+                // After a filter, with or without a word before it (`from:张 OR from:李`).
+                if after_filter {
                     return Err(QueryError::MixedOr);
                 }
                 if q.terms.is_empty() || or_pending {
@@ -346,17 +380,22 @@ impl Query {
             }
             let mut alternatives = text.split('|').filter(|a| !a.is_empty()).peekable();
             if text.starts_with('|') {
+                if after_filter {
+                    return Err(QueryError::MixedOr);
+                }
                 // As `OR 网联` is: nothing before it to join.
                 if q.terms.is_empty() {
                     return Err(QueryError::DanglingOr);
-                }
-                if after_filter {
-                    return Err(QueryError::MixedOr);
                 }
                 or_pending = true;
             }
             after_filter = false;
             while let Some(alt) = alternatives.next() {
+                // `-对账|-跨境` is `-对账|跨境` (as `-对账 OR -跨境` is); `对账|-跨境` mixes.
+                let alt = match alt.strip_prefix('-') {
+                    Some(rest) if negated && !rest.is_empty() => rest,
+                    _ => alt,
+                };
                 if alt.len() > 1 && alt.starts_with('-') && text.contains('|') {
                     return Err(QueryError::MixedOr);
                 }
@@ -366,6 +405,13 @@ impl Query {
                     Some(rest) if !rest.is_empty() => (rest, true),
                     _ => (alt, false),
                 };
+                // `对账|from:张` as `对账 OR from:张` is: a word and a filter do not mix (it
+                // searched for the text `from:张`); `对账|=from:张` is that text.
+                let filter =
+                    alt.split_once([':', '：']).is_some_and(|(k, v)| Field::parse(k).is_some() && !v.is_empty());
+                if filter && !own && !exact {
+                    return Err(QueryError::MixedOr);
+                }
                 let mode = Mode { phrase: false, negated, exact: exact || own };
                 push_term(&mut q, alt.to_owned(), mode, &mut or_pending)?;
                 or_pending = alternatives.peek().is_some();
@@ -411,7 +457,7 @@ impl Query {
         // An `OR` is an operator too: only the first form of each term is read (`对账文件怎么下载
         // OR "快捷 支付"` searched the question alone, and the other order its two forms).
         let operator = |t: &TextTerm| t.negated || t.has_phrase() || t.typed.len() > 1;
-        if !self.filters.is_empty() || self.terms.iter().any(operator) || self.terms.is_empty() {
+        if self.as_typed || !self.filters.is_empty() || self.terms.iter().any(operator) || self.terms.is_empty() {
             return false;
         }
         let text = self.joined();
@@ -438,7 +484,7 @@ impl Query {
             .map(|t| Query {
                 terms: std::iter::once(t).chain(negative.clone()).cloned().collect(),
                 filters: self.filters.clone(),
-                asks: false,
+                ..Query::default()
             })
             .collect()
     }
@@ -584,11 +630,66 @@ fn is_open_quote(c: char) -> bool {
     matches!(c, '"' | '“')
 }
 
+fn is_close_quote(c: char) -> bool {
+    matches!(c, '"' | '”')
+}
+
 /// The text of a quote opening at `at`, and the index after its closing quote.
 fn quoted(chars: &[char], at: usize) -> Result<(String, usize), QueryError> {
-    let close =
-        (at + 1..chars.len()).find(|&j| matches!(chars[j], '"' | '”')).ok_or(QueryError::UnclosedQuote(at + 1))?;
+    let close = (at + 1..chars.len()).find(|&j| is_close_quote(chars[j])).ok_or(QueryError::UnclosedQuote(at + 1))?;
     Ok((chars[at + 1..close].iter().collect(), close + 1))
+}
+
+/// A closed quote (of the word starting at `start`) ends at `next`: what follows must end the
+/// word (white space, Chinese punctuation, the end) or join another alternative (`|`).
+/// `"快捷 支付"qqzzx` is an error that says how to write what was meant: it was read, without
+/// a word, as the phrase and `qqzzx` ANDed, which the user may not have meant (one phrase?).
+fn glued_after(chars: &[char], start: usize, next: usize) -> Result<(), QueryError> {
+    match chars.get(next) {
+        Some(&c) if !(c.is_whitespace() || is_term_break(c) || c == '|') => {
+            Err(QueryError::GluedQuote(glued(chars, start, next)))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The piece of the query a glued quote is in, for the error to name: from the word's
+/// `start` on from `at` to white space, over any quote on the way (`"快捷 支付"qqzzx`,
+/// `qqzzx"快捷 支付"`).
+fn glued(chars: &[char], start: usize, mut at: usize) -> String {
+    while at < chars.len() && !chars[at].is_whitespace() {
+        at = match quoted(chars, at) {
+            Ok((_, next)) if is_open_quote(chars[at]) => next,
+            _ => at + 1,
+        };
+    }
+    chars[start..at].iter().collect()
+}
+
+/// The values of a filter starting at `at` (after the colon of the word starting at `start`),
+/// and the index after them: `from:张|李` is `from:张 from:李`, as `A|B` is for words; each
+/// alternative may be quoted, `=` before the quote or not (`from:张|"李 四"`,
+/// `org:="银联 商务"|民生`), and in quotes `|` is text.
+fn filter_values(chars: &[char], start: usize, mut at: usize) -> Result<(Vec<String>, usize), QueryError> {
+    let mut values = Vec::new();
+    loop {
+        let eq = chars.get(at) == Some(&'=') && chars.get(at + 1).copied().is_some_and(is_open_quote);
+        let open = if eq { at + 1 } else { at };
+        if chars.get(open).copied().is_some_and(is_open_quote) {
+            let (text, next) = quoted(chars, open)?;
+            glued_after(chars, start, next)?;
+            values.push(if eq { format!("={text}") } else { text });
+            at = next;
+        } else {
+            let end = (at..chars.len()).find(|&j| chars[j].is_whitespace() || chars[j] == '|').unwrap_or(chars.len());
+            values.push(chars[at..end].iter().collect());
+            at = end;
+        }
+        if chars.get(at) != Some(&'|') {
+            return Ok((values, at));
+        }
+        at += 1;
+    }
 }
 
 fn parse_value(field: Field, value: &str) -> Result<Value, QueryError> {
@@ -794,6 +895,111 @@ mod tests {
             assert_eq!(q.to_string(), typed);
             assert_eq!(Query::parse(&q.to_string()), Ok(q));
         }
+    }
+
+    /// A quote glued to a word (`"快捷 支付"qqzzx`) was read silently as the phrase and the
+    /// word ANDed, or (`qqzzx"快捷 支付"`) as the words `qqzzx"快捷` and `支付"`: an error now,
+    /// that names the piece and says how to write either meaning.
+    #[test]
+    fn a_quote_glued_to_a_word_is_an_error_that_says_how_to_write_it() {
+        for (typed, piece) in [
+            (r#""快捷 支付"qqzzx"#, r#""快捷 支付"qqzzx"#),
+            (r#"对账 -"快捷 支付"qqzzx 网联"#, r#"-"快捷 支付"qqzzx"#),
+            (r#"qqzzx"快捷 支付""#, r#"qqzzx"快捷 支付""#),
+            ("“快捷 支付”流程", "“快捷 支付”流程"),
+            (r#"网联|"快捷 支付"x"#, r#""快捷 支付"x"#),
+            (r#""a b""c d""#, r#""a b""c d""#),
+            (r#"from:"李 四"x"#, r#"from:"李 四"x"#),
+            (r#"from:张|"李 四"对账"#, r#"from:张|"李 四"对账"#),
+        ] {
+            let error = Query::parse(typed).unwrap_err();
+            assert_eq!(error, QueryError::GluedQuote(piece.into()), "{typed}");
+            assert!(error.to_string().contains("put a space between them"), "{error}");
+        }
+        // What ends a word after a quote: white space, Chinese punctuation, `|`, the end.
+        for typed in [r#""快捷 支付" qqzzx"#, r#""快捷 支付"，qqzzx"#, r#""快捷 支付"|qqzzx"#, r#""快捷 支付""#]
+        {
+            assert!(Query::parse(typed).is_ok(), "{typed}");
+        }
+        // A lone quote mark inside a word, never closed, stays text; a question pasted whole
+        // keeps its quotes.
+        assert_eq!(Query::parse(r#"5"屏幕"#).unwrap().terms, vec![term(r#"5"屏幕"#, false, false)]);
+        assert!(Query::parse(r#"他说"对账文件"到底是怎么生成的"#).unwrap().reads_as_question());
+    }
+
+    /// A `-` or `=` before a quoted first alternative is those glued after it by `|` too, as it
+    /// is for a word before a quote (`-对账|"快捷 支付"`); `-对账|-跨境` is `-对账 OR -跨境`,
+    /// as shown. Both were refused as mixing a word and an exclusion.
+    #[test]
+    fn an_exclusion_s_dash_reaches_every_glued_alternative() {
+        for typed in [r#"网联 -"快捷 支付"|对账"#, r#"网联 -"快捷 支付"|-对账"#, r#"网联 -"快捷 支付" OR -对账"#]
+        {
+            let q = Query::parse(typed).unwrap();
+            assert!(q.terms[1].negated, "{typed}");
+            assert_eq!(forms(&q.terms[1]), [("快捷 支付", true, false), ("对账", false, false)], "{typed}");
+            assert_eq!(q.terms[1].to_string(), r#"-"快捷 支付" OR -对账"#);
+        }
+        let q = Query::parse(r#"-"快捷 支付"|"刷 卡"|=对账"#).unwrap();
+        assert!(q.terms[0].negated);
+        assert_eq!(forms(&q.terms[0]), [("快捷 支付", true, false), ("刷 卡", true, false), ("对账", false, true)]);
+        let q = Query::parse(r#"="快捷 支付"|调单"#).unwrap();
+        assert_eq!(forms(&q.terms[0]), [("快捷 支付", true, true), ("调单", false, true)]);
+        for typed in ["网联 -对账|-跨境", "网联 -对账 OR -跨境", "网联 -对账|跨境"] {
+            let q = Query::parse(typed).unwrap();
+            assert!(q.terms[1].negated, "{typed}");
+            assert_eq!(forms(&q.terms[1]), [("对账", false, false), ("跨境", false, false)], "{typed}");
+        }
+        // A word and an exclusion still mix, whichever comes first.
+        for typed in ["对账|-跨境", r#""快捷 支付"|-对账"#, r#"-"快捷 支付" OR 对账"#] {
+            assert_eq!(Query::parse(typed), Err(QueryError::MixedOr), "{typed}");
+        }
+    }
+
+    /// `OR` after a filter is the mixing error, which says how filters are ORed, whether or
+    /// not a word came before the filter (`from:张 OR from:李` said "`OR` needs a term on each
+    /// side").
+    #[test]
+    fn or_after_a_filter_says_how_filters_are_ored() {
+        for typed in ["from:张 OR from:李", "from:张 | from:李", "from:张 |李", "对账 from:张 OR 李", "from:张 OR 对账"]
+        {
+            assert_eq!(Query::parse(typed), Err(QueryError::MixedOr), "{typed}");
+        }
+        assert_eq!(Query::parse("OR 对账"), Err(QueryError::DanglingOr));
+        // A filter glued to a word by `|` mixes as it does with ` OR ` (it searched for the
+        // text `from:张`, and found the word's messages, exit 0).
+        for typed in
+            ["对账|from:张", "对账|date:2018", "-对账|org：银联 网联", "对账|风控|kind:link", r#""快捷 支付"|from:张"#]
+        {
+            assert_eq!(Query::parse(typed), Err(QueryError::MixedOr), "{typed}");
+        }
+        // Written `=`, it is text; a key no filter has is text too.
+        let q = Query::parse("对账|=from:张 对账|https://x").unwrap();
+        assert_eq!(forms(&q.terms[0]), [("对账", false, false), ("from:张", false, true)]);
+        assert_eq!(forms(&q.terms[1]), [("对账", false, false), ("https://x", false, false)]);
+    }
+
+    /// Every alternative of a filter may be quoted, with `=` or without, as a word's may:
+    /// `from:张|"李 四"` read `张|"李` and a word `四"`.
+    #[test]
+    fn every_alternative_of_a_filter_may_be_quoted() {
+        let values = |typed: &str| {
+            let q = Query::parse(typed).unwrap();
+            assert!(q.terms.iter().all(|t| t.text() == "对账"), "{typed}: {:?}", q.terms);
+            q.filters.into_iter().map(|f| (f.value, f.negated)).collect::<Vec<_>>()
+        };
+        let text = |v: &str, negated: bool| (Value::Text(v.into()), negated);
+        assert_eq!(values(r#"from:张|"李 四" 对账"#), [text("张", false), text("李 四", false)]);
+        assert_eq!(
+            values(r#"org:"银联 商务"|民生|"a|b" 对账"#),
+            [text("银联 商务", false), text("民生", false), text("a|b", false)]
+        );
+        assert_eq!(values(r#"-from:张|="李 四" 对账"#), [text("张", true), text("=李 四", true)]);
+        assert_eq!(values(r#"对账 from:="李 四"|“王 五”"#), [text("=李 四", false), text("王 五", false)]);
+        assert_eq!(Query::parse(r#"from:张|"李 四"#), Err(QueryError::UnclosedQuote(8)));
+        assert_eq!(Query::parse(r#"from:张|"#), Err(QueryError::EmptyValue("from")));
+        // Shown, each value parses back to itself.
+        let q = Query::parse(r#"from:张|"李 四" -org:"a|b"|=c"#).unwrap();
+        assert_eq!(Query::parse(&q.to_string()), Ok(q));
     }
 
     #[test]

@@ -865,6 +865,9 @@ impl State {
                 }
                 for variant in term_variants(alt) {
                     let recall = grams_query(&searcher, f, &variant)?;
+                    // An excluded phrase is sought forward only, alone or in a union (which
+                    // may leave it alone in a segment where its other alternatives are absent).
+                    let recall = if t.negated { forward::forward_only(recall) } else { recall };
                     let recall: Box<dyn TQuery> = if scores {
                         recall
                     } else {
@@ -881,7 +884,7 @@ impl State {
             if t.negated {
                 let recall: Box<dyn TQuery> =
                     if any_of.len() == 1 { any_of.remove(0).1 } else { Box::new(BooleanQuery::new(any_of)) };
-                clauses.push((Occur::MustNot, Box::new(forward::Forward(recall))));
+                clauses.push((Occur::MustNot, recall));
                 continue;
             }
             // What scores a match comes in one union with the recall where it can only match

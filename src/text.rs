@@ -218,9 +218,12 @@ pub fn mention_spans_among(text: &str, known: &[&str]) -> Vec<Range<usize>> {
     while let Some(k) = text[from..].find('@') {
         let start = from + k;
         let name = &text[start + 1..];
-        let first = name.find(|d: char| d.is_whitespace() || d == '?').unwrap_or(name.len());
+        let run = name.find(|d: char| d.is_whitespace() || d == '?').unwrap_or(name.len());
+        // A name is never longer than [`MENTION_NAME_CHARS`]: past that, a run without white
+        // space is the message going on (`@杨继培给大家分享供应链金融。现在开始签到…`).
+        let first = name[..run].char_indices().nth(MENTION_NAME_CHARS).map_or(run, |(k, _)| k);
         let mut end = start + 1 + first;
-        let spaced = name[first..].starts_with(|d: char| d.is_whitespace() && d != '\u{2005}');
+        let spaced = first == run && name[first..].starts_with(|d: char| d.is_whitespace() && d != '\u{2005}');
         if let Some(whole) = known_nickname(name, known) {
             end = start + 1 + whole;
             if name[whole..].starts_with(['-', '－']) {
@@ -252,20 +255,27 @@ pub fn mention_spans_among(text: &str, known: &[&str]) -> Vec<Range<usize>> {
 /// (`@老熊-爱奇艺-北京?辛苦了`) shown as that space. The length in bytes is the same, so byte
 /// ranges into `text` (highlights) stay valid.
 pub fn with_mention_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    mentions_read(text).0
+}
+
+/// [`with_mention_spaces`] and the [`mention_spans`] of `text` (byte ranges into either).
+pub fn mentions_read(text: &str) -> (std::borrow::Cow<'_, str>, Vec<Range<usize>>) {
     if !text.contains('@') {
-        return std::borrow::Cow::Borrowed(text);
+        return (std::borrow::Cow::Borrowed(text), Vec::new());
     }
+    let spans = mention_spans(text);
     let mut bytes: Option<Vec<u8>> = None;
-    for m in mention_spans(text) {
+    for m in &spans {
         if text.as_bytes().get(m.end) == Some(&b'?') {
             bytes.get_or_insert_with(|| text.as_bytes().to_vec())[m.end] = b' ';
         }
     }
-    match bytes {
+    let read = match bytes {
         // One ASCII byte replaced by another: still UTF-8.
         Some(b) => std::borrow::Cow::Owned(String::from_utf8(b).unwrap_or_else(|_| text.to_owned())),
         None => std::borrow::Cow::Borrowed(text),
-    }
+    };
+    (read, spans)
 }
 
 /// The length of the longest of `known` (nicknames with white space inside) that `name` starts
@@ -279,7 +289,7 @@ fn known_nickname(name: &str, known: &[&str]) -> Option<usize> {
         .max()
 }
 
-/// The longest nickname with spaces that [`mention_spans`] takes.
+/// The longest name [`mention_spans`] takes, in characters (without the `@`).
 const MENTION_NAME_CHARS: usize = 30;
 
 /// A nickname of the `name-company-role-city` form (a hyphen inside it, not at its end, where
@@ -383,6 +393,22 @@ mod tests {
         assert_eq!(with_mention_spaces("@老熊?这个怎么接?"), "@老熊 这个怎么接?");
         assert_eq!(with_mention_spaces("怎么接?"), "怎么接?");
         assert!(matches!(with_mention_spaces("怎么接?"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    /// A name is at most 30 characters, for every reader of mentions (the discussions cut
+    /// there, this did not): a run of 31 or more without white space is a mention of its first
+    /// 30, then text, and a `?` ending it is the text's question mark, not the export's space.
+    #[test]
+    fn a_mention_is_at_most_thirty_characters_for_every_reader() {
+        let t = "@所有人带了openid，APP后台知道这个用户手机在哪里登录并推送消息吗?";
+        let spans = mention_spans(t);
+        assert_eq!(t[spans[0].clone()].chars().count(), 1 + MENTION_NAME_CHARS, "{spans:?}");
+        assert_eq!(with_mention_spaces(t), t);
+        let (read, read_spans) = mentions_read(t);
+        assert_eq!((read.as_ref(), read_spans), (t, spans));
+        // Thirty characters are still a name, and the export's `?` after it a space.
+        let thirty = format!("@{}?谢谢", "名".repeat(30));
+        assert_eq!(with_mention_spaces(&thirty), format!("@{} 谢谢", "名".repeat(30)));
     }
 
     #[test]

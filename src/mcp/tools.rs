@@ -641,7 +641,8 @@ impl Tools {
                 .iter()
                 .take(PEOPLE_EVIDENCE)
                 .map(|h| {
-                    let (excerpt, _) = snippet(&h.text, &h.highlights, EVIDENCE_WIDTH);
+                    let (excerpt, _) =
+                        snippet(&crate::text::with_mention_spaces(&h.text), &h.highlights, EVIDENCE_WIDTH);
                     (h, format!("   - {}:{} · {}: {}\n", h.path, h.line, citation(h, names), excerpt))
                 })
                 .collect();
@@ -958,9 +959,10 @@ fn hit_block(
     message_block(head, &body_of(&h.text, h.kind, &h.urls), &h.path, h.line, room, force)
 }
 
-/// `head` and the indented `body`, within `room` characters; when it is too long and `force`
-/// is set, the body is cut with a note that names the citation to read it whole. Returns the
-/// block and, when cut, the text that was kept.
+/// `head` and the indented `body` (shown as a reader sees it: the export's `?` after a mention
+/// as a space), within `room` characters; when it is too long and `force` is set, the body is
+/// cut with a note that names the citation to read it whole. Returns the block and, when cut,
+/// the text that was kept (as the archive has it).
 fn message_block(
     head: String,
     body: &str,
@@ -970,7 +972,9 @@ fn message_block(
     force: bool,
 ) -> Option<(String, Option<String>)> {
     let indented = |b: &str| b.lines().map(|l| format!("    {l}\n")).collect::<String>();
-    let whole = format!("{head}{}", indented(body));
+    // One character for one: the kept text's characters are the shown ones'.
+    let shown = crate::text::with_mention_spaces(body);
+    let whole = format!("{head}{}", indented(&shown));
     if whole.chars().count() <= room {
         return Some((whole, None));
     }
@@ -984,7 +988,8 @@ fn message_block(
     };
     let cut = |keep: usize| {
         let kept: String = body.chars().take(keep).collect();
-        let block = format!("{head}{}", indented(&format!("{kept}{}", note(total - keep.min(total)))));
+        let kept_shown: String = shown.chars().take(keep).collect();
+        let block = format!("{head}{}", indented(&format!("{kept_shown}{}", note(total - keep.min(total)))));
         (block, kept)
     };
     // As much of the body as fits with the note and the indentation of its lines (at least a
@@ -1104,7 +1109,8 @@ fn discussion_block(
         .take(MATCH_LINES)
         .map(|m| {
             let time = archive::time_label(m.time);
-            cited(m.line, &time, &m.speaker, one_line(&body_of(&m.text, m.kind, &m.urls), MATCH_CHARS))
+            let body = body_of(&m.text, m.kind, &m.urls);
+            cited(m.line, &time, &m.speaker, one_line(&crate::text::with_mention_spaces(&body), MATCH_CHARS))
         })
         .collect();
     let title = if x.title.trim().is_empty() { "(untitled)" } else { x.title.trim() };
@@ -1286,6 +1292,48 @@ mod tests {
             assert_eq!(a.json["why_none"], why.as_str());
         }
         assert!(t.search(&search("对账")).unwrap().json.get("why_none").is_none());
+    }
+
+    /// The export's `?` after a mention is shown as the space it is in every text an answer
+    /// gives (search by messages and by discussions, read around a line and by id, people),
+    /// as the CLI shows it; the structured content keeps the archive's text. It showed
+    /// `@老熊-爱奇艺-北京?辛苦熊哥了`.
+    #[test]
+    fn the_export_s_question_mark_after_a_mention_shows_as_a_space() {
+        let archive = tempfile::tempdir().unwrap();
+        let mut log = String::from("---\nlayout: source\ntitle: \"2018-01-02\"\ndate: 2018-01-02 12:00:00\n---\n");
+        for (time, who, text) in [
+            ("09:00:00", "甲", "@老熊-爱奇艺-北京?辛苦熊哥了 对账文件每天早上八点前到"),
+            ("09:01:00", "乙", "对账差错要人工处理，这个要问问 @黄菲-富友-上海?"),
+        ] {
+            log.push_str(&format!("> {time}  {who}  \n   \n{text}  \n   \n"));
+        }
+        let posts = archive.path().join("g/_posts");
+        std::fs::create_dir_all(&posts).unwrap();
+        std::fs::write(posts.join("2018-01-02-chat.markdown"), log).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        index::update(archive.path(), dir.path(), &Options::default(), &Silent).unwrap();
+        let t = Tools::new(Engine::open(dir.path()).unwrap(), archive.path().to_owned());
+        let shown = ["@老熊-爱奇艺-北京 辛苦熊哥了", "@黄菲-富友-上海"];
+        let raw = "@老熊-爱奇艺-北京?辛苦熊哥了 对账文件每天早上八点前到";
+        let a = t.search(&search("对账")).unwrap();
+        assert!(a.text.contains(shown[0]) && a.text.contains(shown[1]), "{}", a.text);
+        let texts: Vec<&str> = a.json["hits"].as_array().unwrap().iter().map(|h| h["text"].as_str().unwrap()).collect();
+        assert!(texts.contains(&raw), "{texts:?}");
+        // Cut to fit, the text still shows the space, and the structured text is the archive's.
+        let a = t.search(&SearchArgs { max_chars: Some(1000), limit: Some(1), ..search("辛苦熊哥") }).unwrap();
+        assert!(a.text.contains(shown[0]) && !a.text.contains("北京?"), "{}", a.text);
+        let answers = [
+            t.search(&by_discussions("对账")).unwrap(),
+            t.read(&read_at("g/_posts/2018-01-02-chat.markdown", 8, Some(0), Some(5), None)).unwrap(),
+            t.read(&read_id("g/_posts/2018-01-02-chat.markdown#6", None)).unwrap(),
+            t.people(&PeopleArgs { query: Some("对账".into()), limit: None, max_chars: None }).unwrap(),
+        ];
+        for a in &answers {
+            assert!(!a.text.contains("北京?") && !a.text.contains("上海?"), "{}", a.text);
+        }
+        assert!(answers[1].text.contains(shown[0]), "{}", answers[1].text);
+        assert_eq!(answers[1].json["messages"][0]["text"], raw, "{}", answers[1].json);
     }
 
     #[test]

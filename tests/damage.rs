@@ -74,7 +74,7 @@ fn the_browser_rebuilds_a_damaged_index_in_the_background() {
     assert!(summary.rebuilt.is_some());
     app.update(Action::Index(IndexEvent::Finished(Box::new(summary))));
     assert!(app.catalog.is_some());
-    assert_eq!(app.results.total, 138);
+    assert_eq!(app.results.total, 146);
 }
 
 #[test]
@@ -191,7 +191,7 @@ fn index_detects_and_repairs_damage_that_only_checks_reveal() {
         assert_eq!((out.status.code(), stdout(&out).lines().count()), (Some(0), 6), "{what}: after the repair");
         let out = chatlore(&demo_archive(), idx.path(), &["stats", "--json"]);
         let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-        assert_eq!((v["files"].as_u64(), v["messages"].as_u64()), (Some(11), Some(138)), "{what}");
+        assert_eq!((v["files"].as_u64(), v["messages"].as_u64()), (Some(12), Some(146)), "{what}");
         // And the repair holds: nothing more to do.
         let out = chatlore(&demo_archive(), idx.path(), &["index"]);
         assert!(!stdout(&out).contains("rebuilt the index"), "{what}: {}", stdout(&out));

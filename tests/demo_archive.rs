@@ -25,8 +25,8 @@ fn every_demo_log_loads_whatever_its_quirk() {
     let w: Vec<String> = a.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].starts_with("crossborder/_posts/2018-01-09-chat.markdown: not UTF-8") && w[0].contains("GB18030"));
-    assert_eq!(a.days.len(), 11);
-    assert_eq!(a.message_count(), 138);
+    assert_eq!(a.days.len(), 12);
+    assert_eq!(a.message_count(), 146);
     let day = |p: &str| a.days.iter().find(|d| d.path == p).unwrap();
     // GB18030, BOM, CRLF and missing front matter all give their messages and dates.
     let gbk = day("crossborder/_posts/2018-01-09-chat.markdown");
@@ -37,6 +37,10 @@ fn every_demo_log_loads_whatever_its_quirk() {
     assert!(crlf.messages.iter().all(|m| !m.text.contains('\r')));
     assert!(crlf.messages.iter().any(|m| m.text.contains("\"先合规再发展\"")), "entities decoded");
     assert_eq!(day("payprod/_posts/2017-09-03-chat.markdown").date.to_string(), "2017-09-03");
+    // Mentions as the export wrote them, `?` for the space after one: the archive's text.
+    let mentions = day("payprod/_posts/2017-12-07-chat.markdown");
+    assert!(mentions.messages.iter().any(|m| m.text.starts_with("@Grace 王?两种都有")));
+    assert!(mentions.messages.iter().any(|m| m.text.ends_with("要先回退吗?@老K-易结算-架构师?")));
     let (groups, warnings) = archive::group_names(&demo_archive(), false);
     assert_eq!(warnings, []);
     assert_eq!(groups["payprod"], "支付产品交流群（演示）");
@@ -103,8 +107,8 @@ fn facets_count_the_query() {
     assert_eq!(f.months.values().sum::<u64>(), 6);
     assert_eq!(f.topics["reconciliation"], 6);
     let all = e.facets(&Query::default()).unwrap();
-    assert_eq!(all.total, 138);
-    assert_eq!(all.days.len(), 11);
+    assert_eq!(all.total, 146);
+    assert_eq!(all.days.len(), 12);
 }
 
 #[test]
@@ -177,9 +181,9 @@ fn cli_stats_and_topics() {
     index(&demo_archive(), dir.path());
     let out = chatlore(&demo_archive(), dir.path(), &["stats", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(v["files"], 11);
-    assert_eq!(v["messages"], 138);
-    assert_eq!(v["groups"]["payprod"], 85);
+    assert_eq!(v["files"], 12);
+    assert_eq!(v["messages"], 146);
+    assert_eq!(v["groups"]["payprod"], 93);
     let topics = chatlore(&demo_archive(), dir.path(), &["topics"]);
     assert!(stdout(&topics).lines().any(|l| l.starts_with("reconciliation") && l.contains("对账差错")));
     assert!(stdout(&chatlore(&demo_archive(), dir.path(), &["stats"])).contains("支付产品交流群（演示）"));
@@ -208,7 +212,7 @@ fn cli_query_words_may_start_with_a_hyphen_and_filters_alone_are_a_query() {
     assert_eq!(json_lines(&excluded), count(&e, "对账 -跨境"));
     let not_from = chatlore(&demo_archive(), &idx, &["search", "-from:陈默", "--json", "--limit", "0"]);
     assert_eq!(not_from.status.code(), Some(0), "{}", stderr(&not_from));
-    assert_eq!(json_lines(&not_from), 138 - count(&e, "from:陈默"));
+    assert_eq!(json_lines(&not_from), 146 - count(&e, "from:陈默"));
     let from = chatlore(&demo_archive(), &idx, &["search", "--from", "陈默", "--json", "--limit", "0"]);
     assert_eq!(from.status.code(), Some(0), "{}", stderr(&from));
     assert_eq!(json_lines(&from), count(&e, "from:陈默"));
@@ -525,13 +529,13 @@ fn files_that_are_not_logs_are_not_counted_as_logs() {
     let (_dir, arch, idx) = demo_copy();
     write(&arch, "payprod/_posts/notes.md", "just notes, no date\n");
     let indexed = chatlore(&arch, &idx, &["index"]);
-    assert!(stdout(&indexed).contains("; 11 logs, 138 messages"), "{}", stdout(&indexed));
+    assert!(stdout(&indexed).contains("; 12 logs, 146 messages"), "{}", stdout(&indexed));
     assert!(stdout(&indexed).contains("notes.md"), "the skipped file is a warning: {}", stdout(&indexed));
     let stats = chatlore(&arch, &idx, &["stats", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&stats)).unwrap();
-    assert_eq!(v["files"], 11);
+    assert_eq!(v["files"], 12);
     let exported = chatlore(&arch, &idx, &["export"]);
-    assert!(stderr(&exported).contains("exported 138 messages of 11 logs"), "{}", stderr(&exported));
+    assert!(stderr(&exported).contains("exported 146 messages of 12 logs"), "{}", stderr(&exported));
 }
 
 #[test]
@@ -689,10 +693,10 @@ fn stats_and_topics_build_a_missing_index_and_stats_counts_every_part() {
     let out = chatlore(&demo_archive(), &idx, &["stats", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!((v["files"].as_u64(), v["messages"].as_u64()), (Some(11), Some(138)), "{v}");
+    assert_eq!((v["files"].as_u64(), v["messages"].as_u64()), (Some(12), Some(146)), "{v}");
     let sum = |field: &str| -> u64 { v[field].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum() };
-    assert_eq!(sum("groups"), 138);
-    assert_eq!(sum("months"), 138);
+    assert_eq!(sum("groups"), 146);
+    assert_eq!(sum("months"), 146);
     assert!(v["months"].as_object().unwrap().contains_key("2017-08"), "{}", v["months"]);
     assert!(
         v["topics"].as_object().unwrap().get("reconciliation").is_some_and(|n| n.as_u64() > Some(0)),
@@ -702,7 +706,7 @@ fn stats_and_topics_build_a_missing_index_and_stats_counts_every_part() {
     assert!(!v["top_people"].as_array().unwrap().is_empty(), "{}", v["top_people"]);
     assert!(!v["top_companies"].as_array().unwrap().is_empty(), "{}", v["top_companies"]);
     let human = stdout(&chatlore(&demo_archive(), &idx, &["stats"]));
-    for part in ["11 logs, 138 messages", "groups:", "months:", "topics:", "top people", "top companies:"] {
+    for part in ["12 logs, 146 messages", "groups:", "months:", "topics:", "top people", "top companies:"] {
         assert!(human.contains(part), "{part}:\n{human}");
     }
 }
@@ -732,7 +736,7 @@ fn search_flags_are_the_query_languages_filters_and_json_lists_urls() {
         let by_flags = json(flags);
         assert!(!by_flags.is_empty(), "{flags:?} finds something");
         assert_eq!(by_flags, json(&[query]), "{flags:?} is {query}");
-        assert_ne!(by_flags.lines().count(), 138, "{flags:?} filters");
+        assert_ne!(by_flags.lines().count(), 146, "{flags:?} filters");
     }
     let format_json =
         stdout(&chatlore(&demo_archive(), dir.path(), &["search", "--format", "json", "--limit", "0", "对账"]));

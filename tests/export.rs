@@ -15,10 +15,10 @@ fn every_message_once_with_the_documented_fields() {
     let out_path = dir.path().join("messages.ndjson");
     let out = chatlore(&demo_archive(), dir.path(), &["export", "--ndjson", "--out", out_path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("exported 138 messages of 11 logs"));
+    assert!(stderr(&out).contains("exported 146 messages of 12 logs"));
     let text = std::fs::read_to_string(&out_path).unwrap();
     let records: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(records.len(), 138);
+    assert_eq!(records.len(), 146);
 
     let loaded = archive::load(&demo_archive()).unwrap();
     let mut ids = HashSet::new();
@@ -81,7 +81,7 @@ fn export_needs_no_flag_and_falls_back_on_a_malformed_topics_yaml_as_index_does(
     let idx = dir.path().join("index");
     let out = chatlore(&arch, &idx, &["export"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out).lines().count(), 138);
+    assert_eq!(stdout(&out).lines().count(), 146);
     assert!(
         stderr(&out).contains("warning: topics.yaml") && stderr(&out).contains("built-in topics"),
         "{}",
@@ -152,7 +152,7 @@ fn an_export_replaces_only_an_export_and_dash_is_standard_output() {
         std::fs::write(&ndjson, before).unwrap();
         let (code, err) = export(&ndjson);
         assert_eq!(code, Some(0), "{before:?}: {err}");
-        assert_eq!(std::fs::read_to_string(&ndjson).unwrap().lines().count(), 138, "{before:?}");
+        assert_eq!(std::fs::read_to_string(&ndjson).unwrap().lines().count(), 146, "{before:?}");
     }
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(!left.iter().any(|n| n.to_string_lossy().ends_with(".tmp")), "no temporary file stays: {left:?}");
@@ -163,7 +163,7 @@ fn an_export_replaces_only_an_export_and_dash_is_standard_output() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out).lines().count(), 138, "`-` is standard output");
+    assert_eq!(stdout(&out).lines().count(), 146, "`-` is standard output");
     assert!(!dir.path().join("-").exists(), "no file named `-`");
     #[cfg(unix)]
     assert_eq!(export(Path::new("/dev/null")).0, Some(0));
@@ -240,7 +240,7 @@ fn generate_writes_n_times_the_archive_the_same_for_a_seed_and_only_into_a_new_f
     let first = dir.path().join("first");
     let out = generate(&first, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("wrote 22 logs, 276 messages"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("wrote 24 logs, 292 messages"), "{}", stderr(&out));
 
     let demo = archive::load(&from).unwrap();
     let made = archive::load(&first).unwrap();

@@ -59,7 +59,7 @@ fn starts_in_the_search_box_with_everything_listed_newest_first() {
     let dir = tempfile::tempdir().unwrap();
     let app = demo_app(&dir);
     assert_eq!(app.focus, Focus::Search);
-    assert_eq!(app.results.total, 138);
+    assert_eq!(app.results.total, 146);
     assert_eq!(app.results.hits[0].date.to_string(), "2018-05-30");
 }
 
@@ -301,8 +301,8 @@ fn keys_type_in_the_search_box_and_command_elsewhere() {
     assert_eq!(app.input.text, "");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('G'));
-    assert_eq!(app.results.selected, 137, "G fetches pages up to the last hit");
-    assert_eq!(app.results.hits.len(), 138);
+    assert_eq!(app.results.selected, 145, "G fetches pages up to the last hit");
+    assert_eq!(app.results.hits.len(), 146);
     key(&mut app, KeyCode::Char('g'));
     assert_eq!(app.results.selected, 0);
     ctrl(&mut app, 'd');
@@ -383,7 +383,7 @@ fn filter_tabs_cycle_and_groups_and_months_have_counts() {
     let mut app = demo_app(&dir);
     app.update(Action::OpenFilters(None));
     let months = app.filter_rows(FilterTab::Dates, "");
-    assert_eq!(months.iter().map(|r| r.count).sum::<u64>(), 138);
+    assert_eq!(months.iter().map(|r| r.count).sum::<u64>(), 146);
     assert_eq!(months[0].label, "2018-05", "newest month first");
     app.update(Action::NextPane);
     app.update(Action::NextPane);
@@ -418,7 +418,7 @@ fn day_view_opens_any_day_from_its_first_message() {
     app.update(Action::Enter);
     key(&mut app, KeyCode::Char('D'));
     let Some(Overlay::Days { rows, .. }) = &app.overlay else { panic!("no day view") };
-    assert_eq!(rows.len(), 11, "all days, whatever the search text");
+    assert_eq!(rows.len(), 12, "all days, whatever the search text");
     assert_eq!((rows[0].date.to_string(), rows[0].messages), ("2018-05-30".to_owned(), 9));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Enter);
@@ -728,7 +728,7 @@ fn percent_in_insights_counts_each_months_messages() {
     key(&mut app, KeyCode::Char('%'));
     assert!(app.share);
     let totals = app.month_totals.clone().expect("month totals counted");
-    assert_eq!(totals.values().sum::<u64>(), 138, "every message of the archive, not only the hits");
+    assert_eq!(totals.values().sum::<u64>(), 146, "every message of the archive, not only the hits");
     let hits = &app.facets.as_ref().unwrap().months;
     assert!(hits.iter().all(|(m, n)| totals.get(m).is_some_and(|t| t >= n)));
     key(&mut app, KeyCode::Char('%'));
@@ -815,6 +815,40 @@ fn m_lists_discussions_and_enter_opens_one_with_its_span_marked() {
     assert_eq!(app.results.total, 6);
 }
 
+/// `m` keeps what is read: from a discussion to its first matching message (the one its
+/// preview shows; from the first discussion, the top), back to that discussion; after another
+/// message was selected, back to the discussion holding that one (both selections went back
+/// to the top).
+#[test]
+fn m_keeps_the_discussion_read_and_the_message_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 30));
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    // From the first discussion (nothing chosen yet), the messages from the top.
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.results.selected, 0);
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.results.discussion_selected, 0);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    let third = app.selected_discussion().unwrap().hit.clone();
+    key(&mut app, KeyCode::Char('m'));
+    let hit = app.selected_hit().unwrap().clone();
+    assert_eq!((hit.path.as_str(), hit.line), (third.discussion.path.as_str(), third.hits[0]));
+    assert_ne!(app.results.selected, 0, "not the first hit");
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.selected_discussion().unwrap().hit.discussion, third.discussion);
+    // Another message selected: back to its discussion.
+    key(&mut app, KeyCode::Char('m'));
+    key(&mut app, KeyCode::Char('g'));
+    let top = app.selected_hit().unwrap().clone();
+    key(&mut app, KeyCode::Char('m'));
+    let d = &app.selected_discussion().unwrap().hit.discussion;
+    assert!(d.path == top.path && (d.start_line..=d.end_line).contains(&top.line), "{d:?} {top:?}");
+    assert_ne!(*d, third.discussion);
+}
+
 #[test]
 fn brackets_walk_the_days_discussions() {
     let dir = tempfile::tempdir().unwrap();
@@ -822,7 +856,7 @@ fn brackets_walk_the_days_discussions() {
     key(&mut app, KeyCode::Enter);
     // The first day (newest first) with more than one span.
     let mut spans: Vec<(u32, u32)> = Vec::new();
-    for day in 0..11 {
+    for day in 0..12 {
         key(&mut app, KeyCode::Char('D'));
         for _ in 0..day {
             key(&mut app, KeyCode::Char('j'));
@@ -912,13 +946,13 @@ fn a_discussion_row_cut_by_a_narrow_window_ends_in_an_ellipsis() {
 fn update_only_asks_typing_echoes_at_once_and_stale_answers_are_dropped() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = demo_app(&dir);
-    assert_eq!(t.results.total, 138);
+    assert_eq!(t.results.total, 146);
     // The App alone: update changes state and returns effects; nothing is searched.
     let first = t.app.update(Action::Input('对'));
     let second = t.app.update(Action::Input('账'));
     assert_eq!(t.input.text, "对账", "typing shows at once");
     assert!(t.results.searching);
-    assert_eq!(t.results.total, 138, "the shown results stay until the new ones come");
+    assert_eq!(t.results.total, 146, "the shown results stay until the new ones come");
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
     terminal.draw(|f| drawn(f, &t)).unwrap();
     let screen = terminal.backend().to_string();
@@ -1324,7 +1358,7 @@ fn the_search_box_and_lists_answer_every_editing_and_moving_key_of_the_table() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.focus, Focus::Results);
     key(&mut app, KeyCode::End);
-    assert_eq!(app.results.selected, 137, "End: the last hit");
+    assert_eq!(app.results.selected, 145, "End: the last hit");
     key(&mut app, KeyCode::Home);
     assert_eq!(app.results.selected, 0, "Home: the first");
     key(&mut app, KeyCode::PageDown);

@@ -136,9 +136,9 @@ fn browser(archive: &Path, index: &Path, env: &str) -> String {
 
 /// Switches the results to one row per message (`m`) once the browser is ready.
 fn to_messages(tmux: &Tmux) {
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs") && s.contains("讨论 Discussions"));
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs") && s.contains("讨论 Discussions"));
     tmux.keys(&["Enter", "m", "/"]);
-    tmux.wait_for("message rows", |s| s.contains("结果 Results · 138 hits"));
+    tmux.wait_for("message rows", |s| s.contains("结果 Results · 146 hits"));
 }
 
 /// The demo archive copied into a temp folder, indexed into `index` in another (whose
@@ -162,7 +162,7 @@ fn search_open_a_conversation_and_quit_in_a_real_terminal() {
     // No index yet: the browser draws at once and builds it in the background; the results
     // list discussions.
     tmux.wait_for("the index built and every discussion listed", |s| {
-        s.contains("index ✓ 11 logs · 138 msgs") && s.contains("讨论 Discussions · 17 ")
+        s.contains("index ✓ 12 logs · 146 msgs") && s.contains("讨论 Discussions · 18 ")
     });
 
     tmux.text("对账");
@@ -239,7 +239,7 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
         "payprod/_posts/2018-06-01-chat.markdown",
         log("2018-06-01", &[("09:00:00", "新人", "新来的，请教对账文件怎么拿")]),
     );
-    let after = tmux.wait_for("the new log indexed", |s| s.contains("index ✓ 12 logs · 139 msgs"));
+    let after = tmux.wait_for("the new log indexed", |s| s.contains("index ✓ 13 logs · 147 msgs"));
     let body = |s: &str| s.lines().take(29).map(str::to_owned).collect::<Vec<_>>();
     assert_eq!(body(&after), body(&reading), "the conversation did not move");
     std::thread::sleep(PAST_EVERY_TIMER);
@@ -338,7 +338,7 @@ fn recent_searches_are_kept_across_runs() {
     let command = browser(arch.path(), &index, "");
     {
         let Some(tmux) = Tmux::start("recent1", &command, 100, 30) else { return };
-        tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+        tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
         tmux.text("对账");
         tmux.wait_for("the hits", |s| s.contains("讨论 Discussions · 5") && s.contains(" 6 hits · "));
         tmux.keys(&["Enter"]);
@@ -348,7 +348,7 @@ fn recent_searches_are_kept_across_runs() {
     let kept = std::fs::read_to_string(format!("{}.data/recent-searches", index.display())).unwrap();
     assert_eq!(kept, "对账\n");
     let Some(tmux) = Tmux::start("recent2", &command, 100, 30) else { return };
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
     tmux.keys(&["Up"]);
     tmux.wait_for("the last run's search back", |s| s.contains("搜索 › 对账") && s.contains("讨论 Discussions · 5"));
 }
@@ -358,7 +358,7 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
     let (arch, idx) = demo_copy();
     let command = browser(arch.path(), &idx.path().join("index"), "");
     let Some(tmux) = Tmux::start("disc", &command, 100, 30) else { return };
-    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 17 ") && s.contains("index ✓ 11 logs"));
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ 12 logs"));
     tmux.text("对账");
     tmux.wait_for("the discussions of 对账", |s| s.contains("讨论 Discussions · 5") && s.contains(" 6 hits · "));
     tmux.keys(&["Enter"]);
@@ -388,19 +388,19 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
 }
 
 /// The day view (`D`), read at a person's pace: its title counts the logs it lists (the
-/// demo's eleven all have messages), the newest day is selected in the selection's background,
+/// demo's twelve all have messages), the newest day is selected in the selection's background,
 /// `j` moves it, and after every timer has run out the selection and the screen are unchanged.
 #[test]
 fn the_day_view_in_a_real_terminal_counts_its_logs_and_holds_still() {
     let (arch, idx) = demo_copy();
     let command = browser(arch.path(), &idx.path().join("index"), "");
     let Some(tmux) = Tmux::start("days", &command, 100, 30) else { return };
-    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 17 ") && s.contains("index ✓ 11 logs"));
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ 12 logs"));
     // From the search box to the results, where `D` is a key and not a letter typed.
     tmux.keys(&["Enter"]);
     tmux.wait_for_selected("a discussion selected", |rows| !rows.is_empty());
     tmux.keys(&["D"]);
-    let screen = tmux.wait_for("the day view", |s| s.contains("日历 Days · 11 logs with msgs on "));
+    let screen = tmux.wait_for("the day view", |s| s.contains("日历 Days · 12 logs with msgs on "));
     assert!(screen.contains("Enter opens"), "{screen}");
     // Newest first; the discussion selected behind the overlay keeps its background too.
     let day = |rows: &Vec<String>, date: &str| rows.iter().any(|r| r.contains(&format!("{date}  payprod")));
@@ -409,7 +409,9 @@ fn the_day_view_in_a_real_terminal_counts_its_logs_and_holds_still() {
     let second = tmux.wait_for_selected("the next day selected", |rows| {
         rows.iter().any(|r| r.contains("2018-04-14  risk")) && !day(rows, "2018-05-30")
     });
-    let screen = tmux.screen();
+    // Its discussions are listed under the list once the worker has them (a moment later,
+    // under load).
+    let screen = tmux.wait_for("the selected day's discussions", |s| s.contains("── 2018-04-14 risk · "));
     std::thread::sleep(PAST_EVERY_TIMER);
     assert_eq!(tmux.selected_rows(), second, "the selection holds still");
     assert_eq!(tmux.screen(), screen, "nothing moved");
@@ -434,7 +436,7 @@ fn the_day_view_under_a_speaker_chip_counts_that_speakers_messages() {
     assert!(under.iter().any(|(day, n)| all[day] > *n), "some day of 陈默's holds others' messages");
     let command = browser(arch.path(), &index, "");
     let Some(tmux) = Tmux::start("days-chip", &command, 100, 30) else { return };
-    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 17 ") && s.contains("index ✓ 11 logs"));
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ 12 logs"));
     tmux.keys(&["Enter"]);
     tmux.wait_for_selected("a discussion selected", |rows| !rows.is_empty());
     tmux.keys(&["s"]);
@@ -442,12 +444,13 @@ fn the_day_view_under_a_speaker_chip_counts_that_speakers_messages() {
     tmux.text("陈默");
     std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the chip", |s| s.contains("from:=陈默") && !s.contains("讨论 Discussions · 17 "));
+    tmux.wait_for("the chip", |s| s.contains("from:=陈默") && !s.contains("讨论 Discussions · 18 "));
     tmux.keys(&["D"]);
     let logs = format!("日历 Days · {} logs with msgs on ", under.len());
     let row = |(group, date): &(String, chatlore::date::Date), n: u64| format!("{date}  {group:<12} {n:>6} ");
     let listed = |s: &str| s.contains(&logs) && under.iter().all(|(day, &n)| s.contains(&row(day, n)));
-    let screen = tmux.wait_for("陈默's days, each with his count", listed);
+    // (And the selected day's discussions listed under them, which come a moment later.)
+    let screen = tmux.wait_for("陈默's days, each with his count", |s| listed(s) && s.contains(" ── "));
     // Not the day's every message: a count that left the chip out is not on the screen.
     for (day, &n) in under.iter().filter(|(day, n)| all[*day] > **n) {
         assert!(!screen.contains(&row(day, all[day])), "{day:?}: {n} of {}\n{screen}", all[day]);
@@ -467,7 +470,7 @@ fn saved_searches_are_kept_across_runs_outside_the_archive() {
     let command = browser(arch.path(), &index, "");
     {
         let Some(tmux) = Tmux::start("saved1", &command, 100, 30) else { return };
-        tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+        tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
         tmux.text("对账 group:payprod");
         tmux.wait_for("the hits", |s| s.contains("讨论 Discussions · 4") && s.contains(" 4 hits · "));
         tmux.keys(&["Enter", "b"]);
@@ -484,7 +487,7 @@ fn saved_searches_are_kept_across_runs_outside_the_archive() {
     let kept = std::fs::read_to_string(format!("{}.data/saved-searches.json", index.display())).unwrap();
     assert!(kept.contains("\"name\": \"支付对账\"") && kept.contains("对账 group:payprod"), "{kept}");
     let Some(tmux) = Tmux::start("saved2", &command, 100, 30) else { return };
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
     tmux.keys(&["Enter", "B"]);
     tmux.wait_for("the saved list", |s| s.contains("Saved searches") && s.contains("支付对账"));
     tmux.keys(&["Enter"]);
@@ -509,7 +512,7 @@ fn a_search_saved_survives_the_terminal_closing_under_the_browser() {
     let index = idx.path().join("index");
     let data = format!("{}.data", index.display());
     let Some(tmux) = Tmux::start("hangup", &browser(arch.path(), &index, ""), 100, 30) else { return };
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
     tmux.text("对账 group:payprod");
     tmux.wait_for("the hits", |s| s.contains(" 4 hits · "));
     tmux.keys(&["Enter", "b"]);
@@ -557,7 +560,7 @@ fn recent_searches_go_to_the_users_data_directory_by_default() {
     let env = format!("env -u CHATLORE_DATA_DIR -u XDG_DATA_HOME HOME={}", home.path().display());
     let command = browser(arch.path(), &idx.path().join("index"), &env);
     let Some(tmux) = Tmux::start("home", &command, 100, 30) else { return };
-    tmux.wait_for("the index checked", |s| s.contains("index ✓ 11 logs · 138 msgs"));
+    tmux.wait_for("the index checked", |s| s.contains("index ✓ 12 logs · 146 msgs"));
     tmux.text("对账");
     tmux.wait_for("the hits", |s| s.contains(" 6 hits · "));
     tmux.keys(&["Enter"]);
@@ -574,4 +577,339 @@ fn recent_searches_go_to_the_users_data_directory_by_default() {
         }
     }
     assert!(written.is_empty(), "written into the archive: {written:?}");
+}
+
+/// The body of a screen: everything but the status bar (which times each search).
+fn body(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[..lines.len().saturating_sub(1)].join("\n")
+}
+
+/// The time of the message under the conversation's cursor (`▶ 09:07:40`), as `09:07`.
+fn cursor_time(screen: &str) -> String {
+    let at = screen.find("▶ ").unwrap_or_else(|| panic!("no cursor in the conversation:\n{screen}"));
+    screen[at + "▶ ".len()..].chars().take(5).collect()
+}
+
+/// `m` to read the messages and `m` back: a person who looked at the messages comes back to
+/// the discussion they had selected, with its preview, and the messages show the message the
+/// preview was on (the selection went back to the first discussion, and to the first hit).
+/// Read, waited past every timer, read again; the selection read in its background colour.
+#[test]
+fn m_to_the_messages_and_back_keeps_the_discussion_selected_and_its_preview() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("m-back", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · ") && s.contains("index ✓ "));
+    tmux.text("对账");
+    tmux.wait_for("the discussions of 对账", |s| s.contains("讨论 Discussions · 5 ") && s.contains(" 6 hits · "));
+    tmux.keys(&["Enter"]);
+    let first = tmux.wait_for_selected("the first discussion selected", |rows| rows.len() == 2);
+    // The third: its first matching message is not the first hit of the messages.
+    tmux.keys(&["j"]);
+    let second = tmux.wait_for_selected("the second discussion selected", |rows| rows.len() == 2 && *rows != first);
+    tmux.keys(&["j"]);
+    let rows = tmux.wait_for_selected("the third discussion selected", |rows| {
+        rows.len() == 2 && *rows != first && *rows != second
+    });
+    // `│2017-08-16 payprod 10:31–10:41 · 6 msgs · …`: its date, group and span.
+    let head: String = rows[0].trim_start_matches('│').chars().take_while(|&c| c != '·').collect();
+    let date: String = head.chars().take(10).collect();
+    let preview = format!(" {date} · ");
+    let before = tmux.wait_for("its preview", |s| s.contains(&preview) && s.contains(" · discussion "));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    let before = {
+        let again = tmux.screen();
+        assert_eq!(body(&again), body(&before), "the discussion and its preview hold still");
+        again
+    };
+    let read = cursor_time(&before);
+
+    // m: the message the preview was on is selected, and the preview stays on it.
+    tmux.keys(&["m"]);
+    let on_it = |s: &str| s.contains("结果 Results · 6 hits") && s.contains(&preview) && cursor_time(s) == read;
+    tmux.wait_for("the messages, the preview on the same message", on_it);
+    let hit = format!("{date} {read} ");
+    let rows = tmux.wait_for_selected("that message selected", |rows| rows.len() == 1 && rows[0].contains(&hit));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    let screen = tmux.screen();
+    assert!(on_it(&screen), "{screen}");
+    assert_eq!(tmux.selected_rows(), rows, "the selection holds still");
+
+    // m again: the discussion selected before, and its preview, as they were.
+    tmux.keys(&["m"]);
+    let back =
+        tmux.wait_for("the discussions again", |s| s.contains("讨论 Discussions · 5 ") && s.contains(" msgs · "));
+    let back = if body(&back) == body(&before) {
+        back
+    } else {
+        tmux.wait_for("the discussion and its preview as they were", |s| body(s) == body(&before))
+    };
+    let rows = tmux.selected_rows();
+    assert!(rows.len() == 2 && rows[0].contains(&head), "{head}: {rows:?}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&back), "and hold still");
+    assert_eq!(tmux.selected_rows(), rows);
+    tmux.keys(&["q"]);
+    tmux.exits_cleanly();
+}
+
+/// The pieces of a captured line (`capture-pane -e`) drawn in the match style (black on
+/// yellow), in order.
+fn highlighted(line: &str) -> Vec<String> {
+    let (mut pieces, mut piece, mut on) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            if on {
+                piece.push(c);
+            }
+            continue;
+        }
+        let sgr: String = chars.by_ref().take_while(|c| !c.is_ascii_alphabetic()).collect();
+        let params: Vec<&str> = sgr.trim_start_matches('[').split(';').collect();
+        let mut i = 0;
+        while i < params.len() {
+            match params[i] {
+                "" | "0" | "49" => on = false,
+                "43" => on = true,
+                "48" if params.get(i + 1) == Some(&"5") => {
+                    on = params.get(i + 2) == Some(&"3");
+                    i += 2;
+                }
+                "48" => {
+                    on = false;
+                    i += 4;
+                }
+                "38" if params.get(i + 1) == Some(&"5") => i += 2,
+                "38" => i += 4,
+                _ => {}
+            }
+            i += 1;
+        }
+        if !on && !piece.is_empty() {
+            pieces.push(std::mem::take(&mut piece));
+        }
+    }
+    pieces.extend(Some(piece).filter(|p| !p.is_empty()));
+    pieces
+}
+
+/// Every piece of the screen drawn in the match style, sorted.
+fn highlights_on_screen(tmux: &Tmux) -> Vec<String> {
+    let mut all: Vec<String> = tmux.capture(true).lines().flat_map(highlighted).collect();
+    all.sort();
+    all
+}
+
+/// The export writes `?` for the space after an @mention (`@Grace 王?两种都有`); the browser
+/// shows it as that space in the results, the preview and the conversation, while a question's
+/// own `?` before a mention stays, and the query's words are highlighted on their own
+/// characters, nothing more. On the demo day 2017-12-07 (mentions of nicknames with and
+/// without spaces), in a split view and, after a resize, the conversation alone; each read,
+/// waited past every timer, read again.
+#[test]
+fn mentions_read_with_a_space_in_the_results_the_preview_and_the_conversation() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("mentions", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
+        return;
+    };
+    to_messages(&tmux);
+    tmux.text("两种都有|分享会|先回退吗");
+    let ready =
+        |s: &str| s.contains("结果 Results · 3 hits") && s.contains("对话 2017-12-07") && s.contains("▶ 14:08:52");
+    let screen = tmux.wait_for("the three hits, the first previewed", ready);
+    let row = |time: &str| screen.lines().find(|l| l.contains(&format!("2017-12-07 {time} payprod"))).unwrap_or("");
+    // The results: each snippet with the space, the question's `?` kept.
+    assert!(row("14:08").contains("@Grace 王 两种都有。"), "{screen}");
+    assert!(row("14:10").contains("先回退吗?@老K-易结算-架"), "{screen}");
+    assert!(row("14:15").contains("@Grace 王 今晚的分享会别忘了"), "{screen}");
+    // The preview: the day's every mention (but one, see below) with its space.
+    for said in [
+        "@周乔_链通科技_深圳 自己先收再分就是二清了",
+        "@Grace 王 两种都有。",
+        "已经分出去的钱要先回退吗?@老K-易结算-架构师  ",
+        "@老K-易结算-架构师 @Grace 王 今晚的分享会别忘了 [玫瑰]",
+    ] {
+        assert!(screen.contains(said), "{said}\n{screen}");
+    }
+    // (`@马骁-四方科技 技术总监?你们…` still shows its `?`: crate::text takes a mention of a
+    // `name-company` nickname to end at its first space; reported, not the browser's to fix.)
+    for export in ["深圳?", "王?", "架构师?"] {
+        assert!(!screen.contains(export), "{export}\n{screen}");
+    }
+    // Highlighted: the three words in the results and in the preview, on their characters.
+    let words = |n: usize| {
+        let mut w: Vec<String> =
+            ["两种都有", "先回退吗", "分享会"].iter().flat_map(|w| vec![w.to_string(); n]).collect();
+        w.sort();
+        w
+    };
+    assert_eq!(highlights_on_screen(&tmux), words(2), "{screen}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    assert_eq!(highlights_on_screen(&tmux), words(2));
+
+    // A narrow terminal: the results alone; Enter opens the third hit's conversation.
+    assert!(tmux.cmd(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"]).status().unwrap().success());
+    tmux.wait_for("the results alone", |s| s.contains("结果 Results · 3 hits") && !s.contains("对话 "));
+    tmux.keys(&["Enter", "j", "j", "Enter"]);
+    let read = |s: &str| s.contains("对话 2017-12-07") && s.contains("▶ 14:15:03") && !s.contains("结果 Results");
+    let screen = tmux.wait_for("the conversation on the third hit", read);
+    for said in [
+        "│▶ 14:15:03  陈默",
+        "│  @老K-易结算-架构师 @Grace 王 今晚的分享会别忘了 [玫瑰]  ",
+        "│  @Grace 王 两种都有。我们接的那家",
+        "│  那退货怎么办，已经分出去的钱要先回退吗?@老K-易结算-架构师  ",
+    ] {
+        assert!(screen.contains(said), "{said}\n{screen}");
+    }
+    assert_eq!(highlights_on_screen(&tmux), words(1), "{screen}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    assert_eq!(highlights_on_screen(&tmux), words(1));
+    tmux.keys(&["q"]);
+    tmux.exits_cleanly();
+}
+
+/// PgDn/PgUp and Ctrl-D/Ctrl-U, which the help lists for everywhere, page the results from
+/// the search box too (they did nothing there); the keyboard stays in the box.
+#[test]
+fn page_keys_in_the_search_box_page_the_results() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("pgdn", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    to_messages(&tmux);
+    let first = tmux.wait_for_selected("the first hit selected", |rows| rows.len() == 1);
+    tmux.keys(&["PageDown"]);
+    let paged = tmux.wait_for_selected("a page down", |rows| rows.len() == 1 && *rows != first);
+    let screen = tmux.screen();
+    assert!(!screen.contains(first[0].trim_matches('│')), "a page, not a row: the first hit scrolled away\n{screen}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(tmux.selected_rows(), paged, "the selection holds still");
+    tmux.keys(&["C-u"]);
+    tmux.wait_for_selected("a page up", |rows| *rows == first);
+    tmux.text("对账");
+    tmux.wait_for("typed into the search box", |s| s.contains("搜索 › 对账") && s.contains("结果 Results · 6 hits"));
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// The README's two browser screens (Browsing) are what the browser draws at 100×30: the
+/// discussions of 对账, then the second one opened. (They had gone stale: main listed those
+/// discussions in another order.) The search's time is masked.
+#[test]
+fn the_readme_screens_are_what_the_browser_draws() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let blocks: Vec<&str> = readme.split("```\n").filter(|b| b.starts_with(" 搜索 › 对账\n")).collect();
+    assert_eq!(blocks.len(), 2, "two screens in the README");
+    let masked = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .map(|l| {
+                let l = l.trim_end();
+                match (l.find(" hits · "), l.find(" ms · ")) {
+                    (Some(a), Some(b)) if a < b => format!("{}[t]{}", &l[..a + " hits · ".len()], &l[b..]),
+                    _ => l.to_owned(),
+                }
+            })
+            .collect()
+    };
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("readme", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账");
+    let first = tmux.wait_for("the first screen", |s| masked(s) == masked(blocks[0]));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(masked(&tmux.screen()), masked(&first), "it holds still");
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["j"]);
+    tmux.wait_for_selected("the second discussion", |rows| rows.iter().any(|r| r.contains("2018-05-30 payprod")));
+    tmux.keys(&["Enter"]);
+    let second = tmux.wait_for("the second screen", |s| masked(s) == masked(blocks[1]));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(masked(&tmux.screen()), masked(&second), "it holds still");
+}
+
+/// A question pasted (bracketed paste) while the results have the keyboard goes to the search
+/// box, as typed characters do; it was dropped. Its two lines stay two words.
+#[test]
+fn a_question_pasted_in_the_results_goes_to_the_search_box() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("paste", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_selected("a discussion selected", |rows| rows.len() == 2);
+    let buffer = ["set-buffer", "-b", "q", "请问断直连以后\n对账文件怎么下载？\n"];
+    assert!(tmux.cmd(&buffer).status().unwrap().success());
+    assert!(tmux.cmd(&["paste-buffer", "-p", "-b", "q", "-t", "e2e"]).status().unwrap().success());
+    let pasted =
+        |s: &str| s.contains("搜索 › 请问断直连以后 对账文件怎么下载？") && s.contains("讨论 Discussions · 9 ");
+    let screen = tmux.wait_for("the question searched", pasted);
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// `/` focuses the search box from the day list and insights too (it did nothing there): the
+/// window closes and what is typed next is searched, `q` included.
+#[test]
+fn slash_from_the_day_list_or_insights_goes_to_the_search_box() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("slash", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_selected("a discussion selected", |rows| rows.len() == 2);
+    let in_the_box =
+        |s: &str| s.contains(" 筛选 none · in the results: ") && !s.contains("日历 Days") && !s.contains("洞察");
+    for (key, window) in [("D", "日历 Days · "), ("i", "洞察 Insights")] {
+        tmux.keys(&[key]);
+        tmux.wait_for(window, |s| s.contains(window));
+        tmux.keys(&["/"]);
+        tmux.wait_for("the search box, the window closed", in_the_box);
+        std::thread::sleep(PAST_EVERY_TIMER);
+        let screen = tmux.screen();
+        assert!(in_the_box(&screen), "{screen}");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("the results", |s| s.contains(" 筛选 none · f filters"));
+    }
+    tmux.keys(&["D"]);
+    tmux.wait_for("the day list", |s| s.contains("日历 Days · "));
+    tmux.keys(&["/", "q"]);
+    tmux.wait_for("q typed", |s| s.contains("搜索 › q") && in_the_box(s));
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// `%` outside insights opens them showing each month's hits as a share (it turned the shares
+/// on unseen, for the next `i`); inside, it toggles them.
+#[test]
+fn percent_from_the_results_opens_insights_with_shares() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("percent", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_selected("a discussion selected", |rows| rows.len() == 2);
+    tmux.keys(&["%"]);
+    let shares = |s: &str| s.contains("洞察 Insights") && s.contains("share of each month's messages, % toggles");
+    let screen = tmux.wait_for("insights with shares", shares);
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    tmux.keys(&["%"]);
+    tmux.wait_for("insights with hits", |s| s.contains("洞察 Insights") && s.contains("% shows shares"));
+    tmux.keys(&["Escape", "i"]);
+    tmux.wait_for("insights again, with hits", |s| s.contains("洞察 Insights") && s.contains("% shows shares"));
+    tmux.keys(&["q", "q"]);
+    tmux.exits_cleanly();
 }

@@ -1865,8 +1865,8 @@ mod tests {
     fn topics_and_stats_count_the_archive() {
         let (_d, t) = tools();
         let s = t.stats().unwrap();
-        assert_eq!(s.json["messages"], 138);
-        assert_eq!(s.json["files"], 11);
+        assert_eq!(s.json["messages"], 146);
+        assert_eq!(s.json["files"], 12);
         // People, not nicknames, as `chatlore stats` lists them.
         let facets = t.engine().unwrap().facets(&Query::default()).unwrap();
         let people: Vec<(String, u64)> =

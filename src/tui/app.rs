@@ -215,6 +215,9 @@ pub struct App {
     repairing: bool,
     /// The conversation takes the keyboard when the day being opened arrives.
     focus_on_open: bool,
+    /// The discussion (path, first line) `m` left for the messages: `m` comes back to it
+    /// unless another message was selected since.
+    left_discussion: Option<(String, u32)>,
     seq: u64,
     waiting: Waiting,
     effects: Vec<Effect>,
@@ -257,6 +260,7 @@ impl App {
             expect_reload: false,
             repairing: false,
             focus_on_open: false,
+            left_discussion: None,
             seq: 0,
             waiting: Waiting::default(),
             effects: Vec::new(),
@@ -406,6 +410,11 @@ impl App {
                 self.effects.push(Effect::Days { seq, query });
             }
             Action::OpenSaved => self.overlay = Some(Overlay::Saved { selected: 0 }),
+            // From a window without an input too (the day list, insights): it closes.
+            Action::FocusSearch => {
+                self.overlay = None;
+                self.focus = Focus::Search;
+            }
             Action::SaveSearch => {
                 if self.input.text.trim().is_empty() && self.chips.is_empty() {
                     self.note = Some("nothing to save: type a query or add a filter first".into());
@@ -417,8 +426,14 @@ impl App {
                     self.overlay = Some(Overlay::SaveAs { name });
                 }
             }
+            // Outside insights it opens them, showing shares (it changed them unseen).
             Action::ToggleShare => {
-                self.share = !self.share;
+                if matches!(self.overlay, Some(Overlay::Insights { .. })) {
+                    self.share = !self.share;
+                } else {
+                    self.share = true;
+                    self.apply(Action::OpenInsights);
+                }
                 self.count_month_totals();
             }
             Action::CycleSort => {
@@ -454,10 +469,7 @@ impl App {
             Action::Copy => self.copy(),
             Action::Copied { outcome, text } => self.copied(outcome, text),
             Action::Mark => self.toggle_mark(),
-            Action::ToggleDiscussions => {
-                self.discussions = !self.discussions;
-                self.refresh();
-            }
+            Action::ToggleDiscussions => self.toggle_discussions(),
             other => {
                 if self.overlay.is_some() {
                     self.overlay_action(other);
@@ -649,7 +661,6 @@ impl App {
 
     fn main_action(&mut self, action: Action) {
         match (self.focus, action) {
-            (_, Action::FocusSearch) => self.focus = Focus::Search,
             (Focus::Search, Action::Input(c)) => self.edit(|i| i.insert(c)),
             (Focus::Search, Action::Backspace) if self.input.text.is_empty() => self.remove_chip(self.chips.len()),
             (Focus::Search, Action::Backspace) => self.edit(TextInput::backspace),
@@ -661,6 +672,8 @@ impl App {
             (Focus::Search, Action::CursorEnd) => self.input.end(),
             (Focus::Search, Action::Up) => self.walk_recent(true),
             (Focus::Search, Action::Down) if self.recent_at.is_some() => self.walk_recent(false),
+            // PgDn/PgUp page the results from the search box too (the keyboard stays there).
+            (Focus::Search, a @ (Action::PageUp | Action::PageDown)) => self.move_selection(a),
             (Focus::Search, Action::Enter | Action::Down) => {
                 self.remember_query();
                 self.focus = Focus::Results;
@@ -952,6 +965,38 @@ impl App {
     /// Asks for the query's results (the selection goes back to the top when they come);
     /// a malformed query says why at once.
     pub fn refresh(&mut self) {
+        self.left_discussion = None;
+        self.refresh_selecting(None, None);
+    }
+
+    /// `m`: one row per message, or per discussion, keeping what is read. From a discussion
+    /// to its first matching message (the one its preview shows), from the first one to the
+    /// top; back to the discussion left, or when another message was selected since, to the
+    /// discussion holding it.
+    fn toggle_discussions(&mut self) {
+        let (keep, keep_discussion) = if self.discussions {
+            let row = self.selected_discussion().map(|r| {
+                let d = &r.hit.discussion;
+                (d.path.clone(), d.start_line, r.hit.hits.first().copied().unwrap_or(d.start_line))
+            });
+            self.left_discussion = row.as_ref().map(|(path, start, _)| (path.clone(), *start));
+            // From the top row, to the top: nothing was chosen yet (with an empty search box the
+            // discussions list oldest first and the messages newest first).
+            let read = row.filter(|_| self.results.discussion_selected > 0).map(|(path, _, first)| (path, first));
+            // Where the message is not found, the top.
+            self.results.selected = 0;
+            (read, None)
+        } else {
+            let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
+            (None, self.left_discussion.take().or(selected))
+        };
+        self.discussions = !self.discussions;
+        self.refresh_selecting(keep, keep_discussion);
+    }
+
+    /// [`App::refresh`], selecting a message (path, line) and a discussion holding a message
+    /// (path, line) when the results hold them.
+    fn refresh_selecting(&mut self, keep: Option<(String, u32)>, keep_discussion: Option<(String, u32)>) {
         self.facets = None;
         self.waiting.facets = None;
         self.experts.clear();
@@ -970,7 +1015,7 @@ impl App {
             }
             Ok(q) => {
                 self.results.query = q;
-                self.search(0, 0, None, None);
+                self.search(0, 0, keep, keep_discussion);
             }
         }
         if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
@@ -1086,6 +1131,8 @@ impl App {
 
     fn move_selection(&mut self, a: Action) {
         let page = self.panes().results_rows();
+        // `m` now comes back to the discussion of the message selected.
+        self.left_discussion = None;
         if self.discussions {
             // Two lines a discussion.
             let r = &mut self.results;

@@ -33,9 +33,10 @@ pub struct SearchJob {
     /// Pages are fetched until this many hits are loaded (`G` on a large result).
     pub until: usize,
     pub discussions: bool,
-    /// After the index changed: find this message (path, line) again and select it.
+    /// Select this message (path, line) again: after the index changed, or after `m`.
     pub keep: Option<(String, u32)>,
-    /// After the index changed: find this discussion (path, start line) again.
+    /// Select the discussion holding this message (path, line): after the index changed, the
+    /// discussion selected (its first line); after `m`, the message selected.
     pub keep_discussion: Option<(String, u32)>,
 }
 

@@ -232,8 +232,14 @@ pub fn dispatch(app: &mut App, event: Event) -> Vec<Effect> {
             Some(a) => app.update(a),
             None => Vec::new(),
         },
-        Event::Paste(text) if app.typing() => {
-            pasted(&text).chars().flat_map(|c| app.update(Action::Input(c))).collect()
+        // Pasted where a list has the keyboard, it goes to the search box as typed characters
+        // do (it was dropped).
+        Event::Paste(text) => {
+            let typing = app.typing();
+            pasted(&text)
+                .chars()
+                .flat_map(|c| app.update(if typing { Action::Input(c) } else { Action::TypeSearch(c) }))
+                .collect()
         }
         Event::Resize(w, h) => app.update(Action::Resize(w, h)),
         _ => Vec::new(),

@@ -267,11 +267,11 @@ impl Executor {
                     DiscussionRow { hit, best }
                 })
                 .collect();
-            if let Some((path, start)) = &job.keep_discussion {
-                found.kept_discussion = found
-                    .discussions
-                    .iter()
-                    .position(|d| d.hit.discussion.path == *path && d.hit.discussion.start_line == *start);
+            if let Some((path, line)) = &job.keep_discussion {
+                found.kept_discussion = found.discussions.iter().position(|d| {
+                    let d = &d.hit.discussion;
+                    d.path == *path && (d.start_line..=d.end_line).contains(line)
+                });
             }
         }
         Ok(found)

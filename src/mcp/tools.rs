@@ -1294,18 +1294,12 @@ mod tests {
         assert!(t.search(&search("对账")).unwrap().json.get("why_none").is_none());
     }
 
-    /// The export's `?` after a mention is shown as the space it is in every text an answer
-    /// gives (search by messages and by discussions, read around a line and by id, people),
-    /// as the CLI shows it; the structured content keeps the archive's text. It showed
-    /// `@老熊-爱奇艺-北京?辛苦熊哥了`.
-    #[test]
-    fn the_export_s_question_mark_after_a_mention_shows_as_a_space() {
+    /// Tools over a fresh index of an archive of one day (`g`, 2018-01-02) of `(time, nickname,
+    /// text)` messages; the folders live as long as the second value.
+    fn one_day(messages: &[(&str, &str, &str)]) -> (Tools, [tempfile::TempDir; 2]) {
         let archive = tempfile::tempdir().unwrap();
         let mut log = String::from("---\nlayout: source\ntitle: \"2018-01-02\"\ndate: 2018-01-02 12:00:00\n---\n");
-        for (time, who, text) in [
-            ("09:00:00", "甲", "@老熊-爱奇艺-北京?辛苦熊哥了 对账文件每天早上八点前到"),
-            ("09:01:00", "乙", "对账差错要人工处理，这个要问问 @黄菲-富友-上海?"),
-        ] {
+        for (time, who, text) in messages {
             log.push_str(&format!("> {time}  {who}  \n   \n{text}  \n   \n"));
         }
         let posts = archive.path().join("g/_posts");
@@ -1314,6 +1308,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         index::update(archive.path(), dir.path(), &Options::default(), &Silent).unwrap();
         let t = Tools::new(Engine::open(dir.path()).unwrap(), archive.path().to_owned());
+        (t, [archive, dir])
+    }
+
+    /// The export's `?` after a mention is shown as the space it is in every text an answer
+    /// gives (search by messages and by discussions, read around a line and by id, people),
+    /// as the CLI shows it; the structured content keeps the archive's text. It showed
+    /// `@老熊-爱奇艺-北京?辛苦熊哥了`.
+    #[test]
+    fn the_export_s_question_mark_after_a_mention_shows_as_a_space() {
+        let (t, _dirs) = one_day(&[
+            ("09:00:00", "甲", "@老熊-爱奇艺-北京?辛苦熊哥了 对账文件每天早上八点前到"),
+            ("09:01:00", "乙", "对账差错要人工处理，这个要问问 @黄菲-富友-上海?"),
+        ]);
         let shown = ["@老熊-爱奇艺-北京 辛苦熊哥了", "@黄菲-富友-上海"];
         let raw = "@老熊-爱奇艺-北京?辛苦熊哥了 对账文件每天早上八点前到";
         let a = t.search(&search("对账")).unwrap();
@@ -1340,22 +1347,12 @@ mod tests {
     fn paging_ends_where_folded_copies_make_the_pages_shorter_than_the_total() {
         // Two exact copies (same log, time and text under two nicknames) are one hit on a page
         // but two in the total: the last page must not offer a cursor to an empty one.
-        let archive = tempfile::tempdir().unwrap();
-        let mut log = String::from("---\nlayout: source\ntitle: \"2018-01-02\"\ndate: 2018-01-02 12:00:00\n---\n");
-        for (time, who, text) in [
+        let (t, _dirs) = one_day(&[
             ("09:00:00", "甲", "对账文件每天早上八点前到"),
             ("09:00:00", "乙", "对账文件每天早上八点前到"),
             ("09:01:00", "丙", "对账差错要人工处理"),
             ("09:02:00", "丁", "对账平台要支持多通道"),
-        ] {
-            log.push_str(&format!("> {time}  {who}  \n   \n{text}  \n   \n"));
-        }
-        let posts = archive.path().join("g/_posts");
-        std::fs::create_dir_all(&posts).unwrap();
-        std::fs::write(posts.join("2018-01-02-chat.markdown"), log).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        index::update(archive.path(), dir.path(), &Options::default(), &Silent).unwrap();
-        let t = Tools::new(Engine::open(dir.path()).unwrap(), archive.path().to_owned());
+        ]);
         let (mut cursor, mut seen, mut covered, mut pages) = (None, 0, 0, 0);
         loop {
             let a = t.search(&SearchArgs { limit: Some(1), cursor: cursor.clone(), ..search("对账") }).unwrap();

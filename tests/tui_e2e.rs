@@ -80,6 +80,22 @@ impl Tmux {
         }
     }
 
+    /// The screen once two reads 100 ms apart agree: not one read while a frame is being
+    /// written (tmux shows a frame's first rows with the last frame's rows below them).
+    fn settled(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut last = self.screen();
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = self.screen();
+            if now == last {
+                return now;
+            }
+            assert!(Instant::now() < deadline, "the screen never held still:\n{now}");
+            last = now;
+        }
+    }
+
     /// Waits for chatlore to exit, checks that it exited with status 0; returns the screen.
     fn exits_cleanly(&self) -> String {
         let screen = self.wait_for("chatlore to exit", |s| s.contains("chatlore-exit="));
@@ -617,7 +633,9 @@ fn m_to_the_messages_and_back_keeps_the_discussion_selected_and_its_preview() {
     let head: String = rows[0].trim_start_matches('│').chars().take_while(|&c| c != '·').collect();
     let date: String = head.chars().take(10).collect();
     let preview = format!(" {date} · ");
-    let before = tmux.wait_for("its preview", |s| s.contains(&preview) && s.contains(" · discussion "));
+    tmux.wait_for("its preview", |s| s.contains(&preview) && s.contains(" · discussion "));
+    let before = tmux.settled();
+    assert!(before.contains(&preview), "{before}");
     std::thread::sleep(PAST_EVERY_TIMER);
     let before = {
         let again = tmux.screen();

@@ -467,7 +467,8 @@ fn the_day_view_under_a_speaker_chip_counts_that_speakers_messages() {
     let listed = |s: &str| s.contains(&logs) && under.iter().all(|(day, &n)| s.contains(&row(day, n)));
     // (And the selected day's discussions listed under them, which come a moment later.)
     // The header of the day's discussions, not its `── …` while they load.
-    let screen = tmux.wait_for("陈默's days, each with his count", |s| listed(s) && s.contains(" ── 20"));
+    tmux.wait_for("陈默's days, each with his count", |s| listed(s) && s.contains(" ── 20"));
+    let screen = tmux.settled();
     // Not the day's every message: a count that left the chip out is not on the screen.
     for (day, &n) in under.iter().filter(|(day, n)| all[*day] > **n) {
         assert!(!screen.contains(&row(day, all[day])), "{day:?}: {n} of {}\n{screen}", all[day]);

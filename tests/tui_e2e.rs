@@ -67,13 +67,18 @@ impl Tmux {
         assert!(self.cmd(&["send-keys", "-t", "e2e", "-l", text]).status().unwrap().success());
     }
 
-    /// Waits until the screen satisfies `pred` (a real program takes real time to draw).
+    /// Waits until the screen satisfies `pred` (a real program takes real time to draw), and
+    /// returns it once it holds still: a frame half written is not a screen to compare.
     fn wait_for(&self, what: &str, mut pred: impl FnMut(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let screen = self.screen();
             if pred(&screen) {
-                return screen;
+                let settled = self.settled();
+                if pred(&settled) {
+                    return settled;
+                }
+                continue;
             }
             assert!(Instant::now() < deadline, "timed out waiting for {what}; the screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(100));
@@ -467,8 +472,7 @@ fn the_day_view_under_a_speaker_chip_counts_that_speakers_messages() {
     let listed = |s: &str| s.contains(&logs) && under.iter().all(|(day, &n)| s.contains(&row(day, n)));
     // (And the selected day's discussions listed under them, which come a moment later.)
     // The header of the day's discussions, not its `── …` while they load.
-    tmux.wait_for("陈默's days, each with his count", |s| listed(s) && s.contains(" ── 20"));
-    let screen = tmux.settled();
+    let screen = tmux.wait_for("陈默's days, each with his count", |s| listed(s) && s.contains(" ── 20"));
     // Not the day's every message: a count that left the chip out is not on the screen.
     for (day, &n) in under.iter().filter(|(day, n)| all[*day] > **n) {
         assert!(!screen.contains(&row(day, all[day])), "{day:?}: {n} of {}\n{screen}", all[day]);
@@ -635,9 +639,7 @@ fn m_to_the_messages_and_back_keeps_the_discussion_selected_and_its_preview() {
     let head: String = rows[0].trim_start_matches('│').chars().take_while(|&c| c != '·').collect();
     let date: String = head.chars().take(10).collect();
     let preview = format!(" {date} · ");
-    tmux.wait_for("its preview", |s| s.contains(&preview) && s.contains(" · discussion "));
-    let before = tmux.settled();
-    assert!(before.contains(&preview), "{before}");
+    let before = tmux.wait_for("its preview", |s| s.contains(&preview) && s.contains(" · discussion "));
     std::thread::sleep(PAST_EVERY_TIMER);
     let before = {
         let again = tmux.screen();

@@ -214,14 +214,13 @@ pub fn mention_spans(text: &str) -> Vec<Range<usize>> {
 /// of `Summer 梁夏`). A known nickname followed by a Latin letter or digit is the start of
 /// another name (`@Ryan Caoxyz`) and is not taken.
 ///
-/// An `@` right after a Latin letter or digit is inside an address (`abc@qq.com`), not a
-/// mention.
+/// An `@` inside an e-mail address (`abc@qq.com`, see [`in_address`]) is not a mention.
 pub fn mention_spans_among<S: AsRef<str>>(text: &str, known: &[S]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(k) = text[from..].find('@') {
         let start = from + k;
-        if text[..start].chars().next_back().is_some_and(is_word_char) {
+        if in_address(text, start) {
             from = start + 1;
             continue;
         }
@@ -306,6 +305,22 @@ fn known_nickname<S: AsRef<str>>(name: &str, known: &[S]) -> Option<usize> {
         .filter(|n| !name[n.len()..].starts_with(|d: char| d.is_ascii_alphanumeric()))
         .map(str::len)
         .max()
+}
+
+/// Whether the `@` at byte `at` of `text` is inside an e-mail address: right after an ASCII
+/// letter or digit and before a domain (`qq.com`, `alibaba-inc.com`: ASCII labels joined by
+/// dots, the last of two letters or more). A mention glued to a word is still one
+/// (`666@英—现金贷—产品`, `w@钟鸿敏-CF-技术总监`, `….html@何瑾-海航新生`).
+fn in_address(text: &str, at: usize) -> bool {
+    if !text[..at].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let rest = &text[at + 1..];
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.')).unwrap_or(rest.len());
+    let labels: Vec<&str> = rest[..end].trim_end_matches('.').split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| !l.is_empty())
+        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 /// The nicknames among `names` that hold white space (which a mention reads whole, see
@@ -430,8 +445,9 @@ mod tests {
         assert_eq!(spaced_names(["b c", "a", "b c", "a b"]), vec!["a b", "b c"]);
     }
 
-    /// An `@` right after a Latin letter or digit is inside an e-mail address, not a mention:
-    /// `abc@qq.com?` kept its `?` only by luck, and `abc@xx.com` was a mention of `xx.com`.
+    /// An `@` inside an e-mail address is not a mention: `abc@qq.com?` lost its `?`, and
+    /// `abc@xx.com` was a mention of `xx.com`. A mention glued to a word still is one (the
+    /// archive writes `666@英—现金贷—产品?`, `w@钟鸿敏-CF-技术总监?`, `….html@何瑾-海航新生-跨境支付`).
     #[test]
     fn an_at_sign_inside_a_word_is_an_address_not_a_mention() {
         assert!(mention_spans("请发到 abc@xx.com 谢谢").is_empty());
@@ -444,6 +460,11 @@ mod tests {
         assert_eq!(spans("好的,@张三?好"), vec!["@张三"]);
         assert_eq!(spans("@@网联 张腕越?感谢"), vec!["@@网联 张腕越"]);
         assert_eq!(spans("发到 abc@qq.com @张三?"), vec!["@张三"]);
+        assert!(mention_spans("xx.ly@alibaba-inc.com。").is_empty());
+        assert_eq!(spans("666@英—现金贷—产品?好"), vec!["@英—现金贷—产品"]);
+        assert_eq!(spans("w@钟鸿敏-CF-技术总监?你的"), vec!["@钟鸿敏-CF-技术总监"]);
+        assert_eq!(spans("a.html@何瑾-海航新生-跨境支付"), vec!["@何瑾-海航新生-跨境支付"]);
+        assert_eq!(spans("mail@Tim 好"), vec!["@Tim"]);
     }
 
     #[test]

@@ -197,7 +197,7 @@ pub enum QueryError {
     DateKey { key: String, word: String },
     #[error(
         "`{0}`: a quote glued to a word; put a space between them to search for both, or the word inside the \
-         quotes to search for one phrase"
+         quotes to search for one phrase (a quote that is part of a name takes a backslash: `\\\"`)"
     )]
     GluedQuote(String),
     #[error("`OR` needs a term on each side")]
@@ -1127,7 +1127,10 @@ mod tests {
         assert_eq!(Query::parse(&q.to_string()).unwrap(), q);
         // As before: a backslash before anything else is itself; the glued quote an error.
         assert_eq!(Query::parse(r"C:\path").unwrap().terms[0].text(), r"C:\path");
-        assert!(matches!(Query::parse(r#"from:"小李"飞刀"#), Err(QueryError::GluedQuote(_))));
+        let glued = Query::parse(r#"from:"小李"飞刀"#).unwrap_err();
+        assert!(
+            matches!(glued, QueryError::GluedQuote(_)) && glued.to_string().ends_with(r#"takes a backslash: `\"`)"#)
+        );
         assert!(matches!(Query::parse(r#""快捷 支付\""#), Err(QueryError::UnclosedQuote(1))));
         // The error names the piece as typed, the escapes read.
         let long = format!("\"快捷 支付\"{}", "x".repeat(1000));

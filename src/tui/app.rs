@@ -7,7 +7,7 @@
 use super::action::{
     Action, Answer, CopyOutcome, DayRow, DiscussionRow, Expert, FilterTab, Found, IndexEvent, InsightSection, LoadedDay,
 };
-use super::effect::{At, Catalog, DayJob, DaySource, Effect, SearchJob};
+use super::effect::{At, Catalog, DayJob, DaySource, Effect, SearchJob, SEEK_MAX};
 pub use super::filters::FilterRow;
 use super::input::TextInput;
 use super::{filters, keymap, layout};
@@ -303,16 +303,22 @@ impl App {
     }
 
     /// Whether results and conversation are drawn side by side now (`z` maximises the
-    /// conversation of a split view).
+    /// conversation of a split view while it has the keyboard: typing a search or going to the
+    /// results shows them again).
     pub fn side_by_side(&self) -> bool {
-        self.split_view() && !(self.maximised && self.conversation.is_some())
+        self.split_view() && !(self.maximised && self.reading())
+    }
+
+    /// The conversation is open and has the keyboard.
+    fn reading(&self) -> bool {
+        self.focus == Focus::Conversation && self.conversation.is_some()
     }
 
     /// What the main area shows now.
     pub fn main_view(&self) -> layout::Main {
         if self.side_by_side() {
             layout::Main::Both
-        } else if (self.focus == Focus::Conversation || self.maximised) && self.conversation.is_some() {
+        } else if self.reading() {
             layout::Main::Conversation
         } else {
             layout::Main::Results
@@ -596,6 +602,10 @@ impl App {
 
     /// A search's answer: a new list, or the next pages of the shown one.
     fn found(&mut self, job: &SearchJob, f: Found) {
+        if job.seek && job.keep.is_some() && f.kept.is_none() && f.total > SEEK_MAX {
+            // `m` looked as deep as it may (see SEEK_MAX).
+            self.note = Some(format!("that discussion's message is not among the first {SEEK_MAX} hits: from the top"));
+        }
         let r = &mut self.results;
         if job.offset > 0 {
             if job.offset == r.hits.len() {
@@ -664,6 +674,8 @@ impl App {
             (Focus::Search, Action::Input(c)) => self.edit(|i| i.insert(c)),
             (Focus::Search, Action::Backspace) if self.input.text.is_empty() => self.remove_chip(self.chips.len()),
             (Focus::Search, Action::Backspace) => self.edit(TextInput::backspace),
+            // Backspace in a list edits the search box, as a character typed there is added to it.
+            (Focus::Results | Focus::Conversation, Action::Backspace) => self.backspace_search(),
             (Focus::Search, Action::DeleteWord) => self.edit(TextInput::delete_word),
             (Focus::Search, Action::ClearInput) => self.edit(TextInput::clear),
             (Focus::Search, Action::CursorLeft) => self.input.left(),
@@ -749,6 +761,11 @@ impl App {
                     edit_input(name, &a);
                 }
             }
+            // Windows without a filter of their own: Backspace edits the search box, as a
+            // character typed there is added to it (the day list's is its typed date).
+            (Overlay::Saved { .. } | Overlay::Insights { .. } | Overlay::Citation { .. }, Action::Backspace) => {
+                self.backspace_search()
+            }
             (Overlay::Saved { selected }, a) => match a {
                 Action::Enter => {
                     let chosen = self.saved.get(*selected).cloned();
@@ -756,7 +773,7 @@ impl App {
                         self.run_saved(&s);
                     }
                 }
-                Action::RemoveChip | Action::Backspace => {
+                Action::RemoveChip => {
                     let i = *selected;
                     if i < self.saved.len() {
                         let gone = self.saved.remove(i);
@@ -912,6 +929,20 @@ impl App {
         });
     }
 
+    /// Backspace outside any input: the search box takes the keyboard and loses its last
+    /// character, or when empty its last chip, as in the box (an overlay without an input
+    /// closes, as for a character typed).
+    fn backspace_search(&mut self) {
+        self.overlay = None;
+        self.focus = Focus::Search;
+        self.input.end();
+        if self.input.text.is_empty() {
+            self.remove_chip(self.chips.len());
+        } else {
+            self.edit(TextInput::backspace);
+        }
+    }
+
     /// Keeps the query in the recent searches (once, as the newest).
     fn remember_query(&mut self) {
         let q = self.input.text.trim().to_owned();
@@ -1015,7 +1046,8 @@ impl App {
             }
             Ok(q) => {
                 self.results.query = q;
-                self.search(0, 0, keep, keep_discussion);
+                // The message kept is looked for however far down it ranks.
+                self.search(0, 0, (keep, true), keep_discussion);
             }
         }
         if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
@@ -1023,12 +1055,13 @@ impl App {
         }
     }
 
-    /// Asks the worker to search the current query.
+    /// Asks the worker to search the current query; `keep`: a message to select again, and
+    /// whether to seek it however far down it ranks (see [`SearchJob::seek`]).
     fn search(
         &mut self,
         offset: usize,
         until: usize,
-        keep: Option<(String, u32)>,
+        (keep, seek): (Option<(String, u32)>, bool),
         keep_discussion: Option<(String, u32)>,
     ) {
         if self.catalog.is_none() {
@@ -1048,6 +1081,7 @@ impl App {
             until,
             discussions: self.discussions,
             keep,
+            seek,
             keep_discussion,
         }));
     }
@@ -1083,7 +1117,7 @@ impl App {
         let discussion =
             self.selected_discussion().map(|d| (d.hit.discussion.path.clone(), d.hit.discussion.start_line));
         let until = self.results.selected;
-        self.search(0, until, selected, discussion);
+        self.search(0, until, (selected, false), discussion);
         if let Some(c) = &self.conversation {
             let line = |i: usize| c.day.messages.get(i).map(|m| m.line);
             let at = At::Line(line(c.focus).unwrap_or(0));
@@ -1154,7 +1188,7 @@ impl App {
         let (selected, loaded) = (self.results.selected, self.results.hits.len());
         if selected >= loaded && loaded < total && !self.results.searching {
             // The worker fetches pages until the selection is loaded (`G` on a large result).
-            self.search(loaded, selected, None, None);
+            self.search(loaded, selected, (None, false), None);
         }
         if self.split_view() {
             self.open_selected();
@@ -1418,7 +1452,9 @@ impl App {
                         summary.removed,
                         summary.rebuilt.as_ref().map(|r| format!(" (rebuilt: {r})")).unwrap_or_default()
                     ));
-                } else if !summary.warnings.is_empty() {
+                } else if !summary.warnings.is_empty() && self.note.is_none() {
+                    // The standing warnings (said at start) do not replace a note not read yet:
+                    // after another process's commit was picked up, say.
                     let warnings = count(summary.warnings.len(), "warning", "warnings");
                     self.note = Some(format!("{warnings}, first: {}", summary.warnings[0]));
                 }

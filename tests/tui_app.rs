@@ -1043,7 +1043,7 @@ fn the_worker_survives_a_panic_and_the_status_bar_says_so() {
             until: 0,
             discussions: true,
             keep: None,
-            seek: false,
+            seek: None,
             keep_discussion: None,
         })
     };
@@ -1572,4 +1572,39 @@ fn m_selects_the_discussions_message_however_far_down_it_ranks() {
     assert_eq!(app.results.selected, 0);
     let note = app.note.clone().unwrap_or_default();
     assert!(note.contains("not among the first 2000 hits"), "{note}");
+}
+
+/// `m` from a discussion under a speaker's chip with nothing typed: the discussion's preview
+/// is its first message, which may be someone else's and not among the messages the chip
+/// finds; the messages open on the discussion's earliest message the chip finds (they opened
+/// at the top, on another day), and preview it.
+#[test]
+fn m_under_a_speakers_chip_selects_that_speakers_message_in_the_discussion() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    typed(&mut app, "林知远");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.chips.len(), 1);
+    assert_eq!(app.focus, Focus::Results);
+    // Oldest first: the third is 2017-12-07 14:02–14:15, opened by 周乔.
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    let d = app.selected_discussion().unwrap().hit.discussion.clone();
+    assert_eq!((d.date.as_str(), d.start_time.as_str()), ("2017-12-07", "14:02:10"));
+    let c = app.conversation.as_ref().unwrap();
+    assert!(c.day.messages[c.focus].speaker.starts_with("周乔"), "the preview: its first message");
+    key(&mut app, KeyCode::Char('m'));
+    let hit = app.selected_hit().unwrap().clone();
+    assert_eq!(hit.path, d.path);
+    assert!((d.start_line..=d.end_line).contains(&hit.line), "in the discussion: {hit:?}");
+    assert!(hit.speaker.starts_with("林知远"), "{hit:?}");
+    let earliest = app.results.hits.iter().filter(|h| h.discussion == d.id()).map(|h| h.line).min();
+    assert_eq!(Some(hit.line), earliest, "its earliest message the chip finds");
+    let c = app.conversation.as_ref().unwrap();
+    assert_eq!((c.day.path.as_str(), c.day.messages[c.focus].line), (hit.path.as_str(), hit.line), "previewed");
+    // And back to the discussion.
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.selected_discussion().unwrap().hit.discussion, d);
 }

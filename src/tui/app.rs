@@ -602,7 +602,7 @@ impl App {
 
     /// A search's answer: a new list, or the next pages of the shown one.
     fn found(&mut self, job: &SearchJob, f: Found) {
-        if job.seek && job.keep.is_some() && f.kept.is_none() && f.total > SEEK_MAX {
+        if job.seek.is_some() && f.kept.is_none() && f.total > SEEK_MAX {
             // `m` looked as deep as it may (see SEEK_MAX).
             self.note = Some(format!("that discussion's message is not among the first {SEEK_MAX} hits: from the top"));
         }
@@ -997,7 +997,7 @@ impl App {
     /// a malformed query says why at once.
     pub fn refresh(&mut self) {
         self.left_discussion = None;
-        self.refresh_selecting(None, None);
+        self.refresh_selecting((None, None), None);
     }
 
     /// `m`: one row per message, or per discussion, keeping what is read. From a discussion
@@ -1013,21 +1013,29 @@ impl App {
             self.left_discussion = row.as_ref().map(|(path, start, _)| (path.clone(), *start));
             // From the top row, to the top: nothing was chosen yet (with an empty search box the
             // discussions list oldest first and the messages newest first).
-            let read = row.filter(|_| self.results.discussion_selected > 0).map(|(path, _, first)| (path, first));
+            let read = row.filter(|_| self.results.discussion_selected > 0).map(|(path, start, first)| {
+                let id = crate::discussions::id(&path, start);
+                ((path, first), id)
+            });
             // Where the message is not found, the top.
             self.results.selected = 0;
-            (read, None)
+            (read.map_or((None, None), |(keep, id)| (Some(keep), Some(id))), None)
         } else {
             let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
-            (None, self.left_discussion.take().or(selected))
+            ((None, None), self.left_discussion.take().or(selected))
         };
         self.discussions = !self.discussions;
         self.refresh_selecting(keep, keep_discussion);
     }
 
-    /// [`App::refresh`], selecting a message (path, line) and a discussion holding a message
-    /// (path, line) when the results hold them.
-    fn refresh_selecting(&mut self, keep: Option<(String, u32)>, keep_discussion: Option<(String, u32)>) {
+    /// [`App::refresh`], selecting a message (path, line), sought in a discussion (its id; see
+    /// [`SearchJob::seek`]), and a discussion holding a message (path, line) when the results
+    /// hold them.
+    fn refresh_selecting(
+        &mut self,
+        keep: (Option<(String, u32)>, Option<String>),
+        keep_discussion: Option<(String, u32)>,
+    ) {
         self.facets = None;
         self.waiting.facets = None;
         self.experts.clear();
@@ -1046,8 +1054,7 @@ impl App {
             }
             Ok(q) => {
                 self.results.query = q;
-                // The message kept is looked for however far down it ranks.
-                self.search(0, 0, (keep, true), keep_discussion);
+                self.search(0, 0, keep, keep_discussion);
             }
         }
         if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
@@ -1056,12 +1063,12 @@ impl App {
     }
 
     /// Asks the worker to search the current query; `keep`: a message to select again, and
-    /// whether to seek it however far down it ranks (see [`SearchJob::seek`]).
+    /// the discussion it is sought in (see [`SearchJob::seek`]).
     fn search(
         &mut self,
         offset: usize,
         until: usize,
-        (keep, seek): (Option<(String, u32)>, bool),
+        (keep, seek): (Option<(String, u32)>, Option<String>),
         keep_discussion: Option<(String, u32)>,
     ) {
         if self.catalog.is_none() {
@@ -1117,7 +1124,7 @@ impl App {
         let discussion =
             self.selected_discussion().map(|d| (d.hit.discussion.path.clone(), d.hit.discussion.start_line));
         let until = self.results.selected;
-        self.search(0, until, (selected, false), discussion);
+        self.search(0, until, (selected, None), discussion);
         if let Some(c) = &self.conversation {
             let line = |i: usize| c.day.messages.get(i).map(|m| m.line);
             let at = At::Line(line(c.focus).unwrap_or(0));
@@ -1188,7 +1195,7 @@ impl App {
         let (selected, loaded) = (self.results.selected, self.results.hits.len());
         if selected >= loaded && loaded < total && !self.results.searching {
             // The worker fetches pages until the selection is loaded (`G` on a large result).
-            self.search(loaded, selected, (None, false), None);
+            self.search(loaded, selected, (None, None), None);
         }
         if self.split_view() {
             self.open_selected();

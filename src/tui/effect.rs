@@ -40,10 +40,13 @@ pub struct SearchJob {
     pub discussions: bool,
     /// Select this message (path, line) again: after the index changed, or after `m`.
     pub keep: Option<(String, u32)>,
-    /// Look for `keep` down to [`SEEK_MAX`] hits (after `m`: a discussion's first matching
-    /// message can rank anywhere among the messages); else only a page past `until` (after
-    /// the index changed, about where it was).
-    pub seek: bool,
+    /// After `m` from a discussion (its id, [`crate::discussions::id`]): look for `keep` down
+    /// to [`SEEK_MAX`] hits (its first matching message can rank anywhere among the messages);
+    /// when `keep` is not among the hits the query finds (without words, the discussion's
+    /// first message, which a speaker's chip may not find), the discussion's earliest message
+    /// among them. Otherwise `keep` is looked for only a page past `until` (after the index
+    /// changed, about where it was).
+    pub seek: Option<String>,
     /// Select the discussion holding this message (path, line): after the index changed, the
     /// discussion selected (its first line); after `m`, the message selected.
     pub keep_discussion: Option<(String, u32)>,

@@ -216,6 +216,9 @@ impl Executor {
             why_none: None,
         };
         let (mut offset, mut limit) = (job.offset, PAGE);
+        // Seeking: the discussion's earliest message among the hits (line, index), should the
+        // one kept not be among them.
+        let mut earliest: Option<(u32, usize)> = None;
         // Pages until the wanted hit is loaded, or the kept one found (within a page or so of
         // where it was; when seeking, within the first SEEK_MAX).
         loop {
@@ -231,8 +234,15 @@ impl Executor {
                 let new = found.hits[before..].iter().position(|h| h.path == *path && h.line == *line);
                 found.kept = new.map(|i| job.offset + before + i);
             }
+            if let Some(id) = &job.seek {
+                for (i, h) in found.hits.iter().enumerate().skip(before).filter(|(_, h)| h.discussion == *id) {
+                    if earliest.is_none_or(|(line, _)| h.line < line) {
+                        earliest = Some((h.line, job.offset + i));
+                    }
+                }
+            }
             let loaded = job.offset + found.hits.len();
-            let within = if job.seek { SEEK_MAX } else { job.until.saturating_add(PAGE + 1) };
+            let within = if job.seek.is_some() { SEEK_MAX } else { job.until.saturating_add(PAGE + 1) };
             let looking = job.keep.is_some() && found.kept.is_none() && loaded < within;
             if got == 0 || loaded >= found.total || (loaded > job.until && !looking) {
                 break;
@@ -241,6 +251,7 @@ impl Executor {
             // one go (the rest up to the wanted hit), or when seeking, as many as are loaded.
             limit = if looking { found.hits.len().min(within - loaded) } else { job.until + 1 - loaded }.max(PAGE);
         }
+        found.kept = found.kept.or(earliest.map(|(_, i)| i));
         if found.total == 0 && job.offset == 0 {
             found.why_none = crate::no_hits::or_note(explain(engine, &job.query, Some(0)));
         }
@@ -450,7 +461,7 @@ mod tests {
             until: 0,
             discussions: true,
             keep: None,
-            seek: false,
+            seek: None,
             keep_discussion: None,
         };
         let failing: Explain = |_, _, _| Err(SearchError::FilterValue { key: "date" });

@@ -1608,3 +1608,34 @@ fn m_under_a_speakers_chip_selects_that_speakers_message_in_the_discussion() {
     key(&mut app, KeyCode::Char('m'));
     assert_eq!(app.selected_discussion().unwrap().hit.discussion, d);
 }
+
+/// A day arriving while the day list is open: the list shows it once the commit is picked up
+/// (it stayed as it was, while the results and counts refreshed), the same day selected.
+#[test]
+fn an_open_day_list_lists_a_day_that_arrives() {
+    let arch = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    let mut app = app_on(arch.path(), dir.path(), (100, 30));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('D'));
+    key(&mut app, KeyCode::Char('j'));
+    let days = |app: &TestApp| match &app.overlay {
+        Some(Overlay::Days { rows, selected, .. }) => (rows.len(), rows[*selected].clone()),
+        _ => panic!("the day list closed"),
+    };
+    let (n, selected) = days(&app);
+    assert_eq!(n, 12);
+    write(
+        arch.path(),
+        "payprod/_posts/2018-06-02-chat.markdown",
+        log("2018-06-02", &[("10:00:00", "访客", "外星支付")]),
+    );
+    index(arch.path(), dir.path());
+    app.run(vec![Effect::Reload { always: false }]);
+    let (n, now) = days(&app);
+    assert_eq!(n, 13, "the new day listed");
+    assert_eq!(now, selected, "the same day selected");
+    let Some(Overlay::Days { rows, .. }) = &app.overlay else { unreachable!() };
+    assert_eq!(rows[0].date.to_string(), "2018-06-02", "newest first");
+}

@@ -410,10 +410,7 @@ impl App {
                     loading: true,
                     titles: None,
                 });
-                let seq = self.next_seq();
-                self.waiting.days = Some(seq);
-                let query = Query { filters: self.chips.clone(), ..Query::default() };
-                self.effects.push(Effect::Days { seq, query });
+                self.list_days();
             }
             Action::OpenSaved => self.overlay = Some(Overlay::Saved { selected: 0 }),
             // From a window without an input too (the day list, insights): it closes.
@@ -554,11 +551,14 @@ impl App {
                 self.waiting.days = None;
                 if let Some(Overlay::Days { rows, loading, selected, typed, .. }) = self.overlay.as_mut() {
                     *loading = false;
+                    // Listed again after the index changed: the same day stays selected.
+                    let was = rows.get(*selected).map(|r| (r.group.clone(), r.date));
                     match listed {
                         Ok(r) => *rows = r,
                         Err(e) => self.note = Some(e),
                     }
-                    *selected = day_matching(rows, typed).unwrap_or(0);
+                    let same = was.and_then(|(g, d)| rows.iter().position(|r| r.group == g && r.date == d));
+                    *selected = same.or_else(|| day_matching(rows, typed)).unwrap_or(0);
                 }
                 self.ask_day_titles();
             }
@@ -1136,6 +1136,18 @@ impl App {
         if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
             self.ensure_facets();
         }
+        // An open day list lists the days again (a day may have come or gone).
+        if matches!(self.overlay, Some(Overlay::Days { .. })) {
+            self.list_days();
+        }
+    }
+
+    /// Asks for the day list under the chips.
+    fn list_days(&mut self) {
+        let seq = self.next_seq();
+        self.waiting.days = Some(seq);
+        let query = Query { filters: self.chips.clone(), ..Query::default() };
+        self.effects.push(Effect::Days { seq, query });
     }
 
     /// Asks for the messages per month of the whole archive, for `%` in insights.

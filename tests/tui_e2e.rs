@@ -1242,3 +1242,36 @@ fn n_and_capital_n_walk_the_days_matches_in_a_real_terminal() {
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }
+
+/// Backspace while the results or the conversation have the keyboard deletes the search box's
+/// last character, as a character typed there is added to it (it did nothing): the keyboard
+/// goes to the box and the results follow.
+#[test]
+fn backspace_in_the_results_or_the_conversation_edits_the_search_box() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("backspace", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账q");
+    tmux.wait_for("nothing for 对账q", |s| s.contains("搜索 › 对账q") && s.contains("讨论 Discussions · 0 "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the results have the keyboard", |s| s.contains(" 筛选 none · f filters"));
+    tmux.keys(&["BSpace"]);
+    let in_the_box = |s: &str| s.contains(" 筛选 none · in the results: ");
+    let screen = tmux.wait_for("对账 searched", |s| {
+        s.contains("搜索 › 对账\n") && s.contains("讨论 Discussions · 5 ") && in_the_box(s)
+    });
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    // From the conversation (narrow: it alone).
+    tmux.keys(&["Enter", "Enter"]);
+    tmux.wait_for("the conversation", |s| s.contains("┌ 对话 ") && !s.contains("讨论 Discussions"));
+    tmux.keys(&["BSpace"]);
+    let screen =
+        tmux.wait_for("对 searched", |s| s.contains("搜索 › 对\n") && in_the_box(s) && s.contains("讨论 Discussions"));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

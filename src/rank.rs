@@ -5,6 +5,9 @@
 
 use crate::text::{is_cjk, is_word_char};
 
+mod page;
+pub(crate) use page::{layout, Candidate, Slot};
+
 /// Substance left beyond the query's own words below which a message only names the term
 /// ("二清？", "套现吧[阴险]"): it goes below every message that says something.
 const BARE: u32 = 3;
@@ -30,10 +33,6 @@ const LATE: f32 = 1.0;
 /// held-out needs (0.578 → 0.658) and left the development needs as they were; 40 and 60
 /// sank definitions on the development needs, 120 and more gave back most of the gain.
 const NEAR: u32 = 80;
-/// Hits of one conversation allowed in each ten of a page.
-pub(crate) const PER_CONVERSATION: usize = 2;
-/// The block of a page the conversation rule applies to.
-pub(crate) const BLOCK: usize = 10;
 
 /// How much `text` says: its CJK characters plus its Latin words (runs of letters and digits),
 /// not counting emoji codes (`[抱拳]`), @mentions and URLs.
@@ -231,82 +230,6 @@ fn passing(rest: u32, mentions: u32) -> f32 {
     prior(rest) - prior(near)
 }
 
-/// A ranked candidate as the page rules see it. Path and speaker are keys, equal for the same
-/// log and the same nickname (the names, or their ordinals in one segment's columns); they may
-/// be left empty where no other candidate has the same time and text hash (it cannot be a copy
-/// then).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Candidate {
-    pub path: String,
-    /// Seconds since midnight.
-    pub time: u32,
-    /// Its conversation (its discussion, see [`crate::discussions`]): equal values, one conversation.
-    pub conversation: u64,
-    /// Hash of the text: with path and time, what makes two messages copies.
-    pub text_hash: u64,
-    pub speaker: String,
-}
-
-/// One hit of a page: the index of its candidate and the indices of its folded copies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Slot {
-    pub at: usize,
-    pub copies: Vec<usize>,
-}
-
-/// Lays ranked candidates out as a page: an exact copy of an earlier hit (same log, time and
-/// text under another nickname) is folded into it, and within each block of [`BLOCK`] hits a
-/// conversation gets at most [`PER_CONVERSATION`] and a text (reposted, forwarded to another
-/// day) one; the rest wait for the next block, in rank order. Returns the slots from the first, at most `want` of them.
-pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot> {
-    let mut slots: Vec<Slot> = Vec::new();
-    // Candidates held back for a later block, with the copies met while they wait.
-    let mut waiting: Vec<Slot> = Vec::new();
-    let mut next = 0;
-    while slots.len() < want {
-        let block_start = slots.len() / BLOCK * BLOCK;
-        let fits = |slots: &[Slot], i: usize| {
-            let c = &cands[i];
-            if !spread {
-                return true;
-            }
-            let block = &slots[block_start..];
-            block.iter().filter(|s| cands[s.at].conversation == c.conversation).count() < PER_CONVERSATION
-                && !block.iter().any(|s| cands[s.at].text_hash == c.text_hash)
-        };
-        // A waiting candidate that fits this block comes first: it ranked higher.
-        if let Some(w) = waiting.iter().position(|s| fits(&slots, s.at)) {
-            slots.push(waiting.remove(w));
-            continue;
-        }
-        let Some(c) = cands.get(next) else {
-            // Nothing left that fits: the waiting ones fill up in order.
-            if waiting.is_empty() {
-                break;
-            }
-            slots.push(waiting.remove(0));
-            continue;
-        };
-        let i = next;
-        next += 1;
-        // A copy of a hit, placed or waiting, is folded into it.
-        if let Some(original) = slots.iter_mut().chain(waiting.iter_mut()).find(|s| is_copy(&cands[s.at], c)) {
-            original.copies.push(i);
-            continue;
-        }
-        if fits(&slots, i) {
-            slots.push(Slot { at: i, copies: Vec::new() });
-        } else {
-            waiting.push(Slot { at: i, copies: Vec::new() });
-        }
-    }
-    slots
-}
-
-fn is_copy(a: &Candidate, b: &Candidate) -> bool {
-    a.path == b.path && a.time == b.time && a.text_hash == b.text_hash && a.speaker != b.speaker
-}
-
 /// A stable 64-bit hash of a message's text (FNV-1a over its bytes): equal texts, equal hashes
 /// across runs and machines.
 pub(crate) fn text_hash(text: &str) -> u64 {
@@ -439,65 +362,5 @@ mod tests {
         assert_eq!(Context::of((40, 9, true, false)), Context::Lone);
         assert_eq!(Context::of((2, 2, false, false)), Context::Discussion);
         assert_eq!(Context::of((0, 0, false, false)), Context::Unknown);
-    }
-
-    fn cand(path: &str, time: u32, text: &str, speaker: &str) -> Candidate {
-        let conversation = text_hash(path);
-        Candidate { path: path.into(), time, conversation, text_hash: text_hash(text), speaker: speaker.into() }
-    }
-
-    /// Twelve hits of twelve other conversations: more than a block of ten.
-    fn fill(cands: &mut Vec<Candidate>) {
-        for i in 0..12 {
-            cands.push(cand(&format!("c{i}"), 0, &format!("v{i}"), "戊"));
-        }
-    }
-
-    #[test]
-    fn copies_fold_and_conversations_take_two_per_ten() {
-        let mut cands = vec![
-            cand("a", 100, "x", "甲"),
-            cand("a", 100, "x", "甲-公司"),
-            cand("a", 200, "y", "乙"),
-            cand("a", 300, "z", "丙"),
-            cand("b", 100, "w", "丁"),
-        ];
-        let slots = layout(&cands, 10, true);
-        let order: Vec<usize> = slots.iter().map(|s| s.at).collect();
-        assert_eq!(order, vec![0, 2, 4, 3]);
-        assert_eq!(slots[0].copies, vec![1]);
-        // A third hit of the conversation waits for the next block of ten.
-        fill(&mut cands);
-        let order: Vec<usize> = layout(&cands, 20, true).iter().map(|s| s.at).collect();
-        assert_eq!(&order[..3], &[0, 2, 4]);
-        assert_eq!(order.iter().position(|&i| i == 3), Some(10));
-        // The same text from the same speaker (a repeated message) is not a copy.
-        let again = [cand("a", 100, "x", "甲"), cand("a", 100, "x", "甲")];
-        assert_eq!(layout(&again, 10, true).len(), 2);
-        // A text posted again elsewhere waits for the next block: one of each text in ten.
-        let mut reposted = vec![cand("a", 100, "x", "甲"), cand("b", 200, "x", "乙")];
-        fill(&mut reposted);
-        let order: Vec<usize> = layout(&reposted, 20, true).iter().map(|s| s.at).collect();
-        assert_eq!(order.iter().position(|&i| i == 1), Some(10), "{order:?}");
-    }
-
-    #[test]
-    fn a_copy_of_a_waiting_hit_is_folded_into_it() {
-        // Two hits of conversation `a`, then a third that waits for the next block and its copy
-        // under another nickname, met while it waits: the copy goes with it, neither a hit nor lost.
-        let mut cands = vec![
-            cand("a", 100, "x", "甲"),
-            cand("a", 200, "y", "乙"),
-            cand("a", 300, "z", "丙"),
-            cand("a", 300, "z", "丙-公司"),
-        ];
-        fill(&mut cands);
-        let copy = 3;
-        let slots = layout(&cands, cands.len(), true);
-        let waited = slots.iter().find(|s| s.at == 2).expect("the third hit is placed");
-        assert_eq!(waited.copies, vec![copy]);
-        assert!(slots.iter().all(|s| s.at != copy));
-        let laid: usize = slots.iter().map(|s| 1 + s.copies.len()).sum();
-        assert_eq!(laid, cands.len(), "every candidate is a hit or folded into one");
     }
 }

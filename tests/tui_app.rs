@@ -249,6 +249,16 @@ fn order_cycles_and_z_maximises_the_conversation() {
     assert!(!app.side_by_side() && app.focus == Focus::Conversation);
     key(&mut app, KeyCode::Char('z'));
     assert!(app.side_by_side());
+    // Maximised, a search typed from the conversation shows the results beside it again (they
+    // stayed hidden while typing); back in the conversation, it has the whole width again.
+    key(&mut app, KeyCode::Char('z'));
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!((app.focus, app.results.total), (Focus::Search, 6));
+    assert!(app.side_by_side(), "the results of what is typed are shown");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.side_by_side(), "and while they have the keyboard");
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.side_by_side() && app.focus == Focus::Conversation);
 }
 
 #[test]
@@ -1033,6 +1043,7 @@ fn the_worker_survives_a_panic_and_the_status_bar_says_so() {
             until: 0,
             discussions: true,
             keep: None,
+            seek: None,
             keep_discussion: None,
         })
     };
@@ -1452,4 +1463,179 @@ fn an_index_deleted_under_the_browser_is_rebuilt() {
     app.update(Action::Index(IndexEvent::Finished(Box::new(rebuilt))));
     assert!(matches!(app.index, IndexStatus::Failed(_)), "{:?}", app.index);
     assert!(app.take_effects().is_empty());
+}
+
+/// Backspace while a list has the keyboard edits the search box, as a character typed there is
+/// added to it (it did nothing): the results, the conversation, insights, the saved searches
+/// (where it deleted the selected search, which no key list said); on an empty box it takes
+/// the last chip, as in the box. Lists with a filter of their own keep it: the day list's
+/// typed date, the filter pane's input.
+#[test]
+fn backspace_in_a_list_edits_the_search_box_unless_the_list_has_its_own_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "对账q");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Results);
+    key(&mut app, KeyCode::Backspace);
+    assert_eq!((app.focus, app.input.text.as_str(), app.results.total), (Focus::Search, "对账", 6), "the results");
+    // The cursor was not at the end: the last character still goes, as typing adds at the end.
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Conversation);
+    key(&mut app, KeyCode::Backspace);
+    assert_eq!((app.focus, app.input.text.as_str(), app.results.total), (Focus::Search, "对账", 6), "the conversation");
+    for (open, what) in [('i', "insights"), ('B', "the saved searches")] {
+        app.saved = vec![chatlore::tui::app::SavedSearch { name: "s".into(), query: "网联".into(), filters: vec![] }];
+        typed(&mut app, " ");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char(open));
+        assert!(app.overlay.is_some(), "{what}");
+        key(&mut app, KeyCode::Backspace);
+        assert!(app.overlay.is_none(), "{what}: closed");
+        assert_eq!((app.focus, app.input.text.as_str()), (Focus::Search, "对账"), "{what}");
+        assert_eq!(app.saved.len(), 1, "{what}: nothing deleted");
+    }
+    // The day list: its typed date.
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('D'));
+    for c in "2018".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Backspace);
+    let Some(Overlay::Days { typed: date, .. }) = &app.overlay else { panic!("the day list closed") };
+    assert_eq!((date.as_str(), app.input.text.as_str()), ("201", "对账"));
+    // The filter pane: its own input.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('s'));
+    typed(&mut app, "林");
+    key(&mut app, KeyCode::Backspace);
+    let Some(Overlay::Filters { input, .. }) = &app.overlay else { panic!("the filter pane closed") };
+    assert_eq!((input.text.as_str(), app.input.text.as_str()), ("", "对账"));
+    // An empty box: the last chip, from the results as from the box.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('d'));
+    typed(&mut app, "2018-01-10");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!((app.chips.len(), app.focus), (1, Focus::Results));
+    app.update(Action::FocusSearch);
+    ctrl(&mut app, 'k');
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Backspace);
+    assert!(app.chips.is_empty(), "the last chip");
+    assert_eq!(app.focus, Focus::Search);
+}
+
+/// `m` from a discussion whose first matching message ranks further down the messages than
+/// a page or two: 1,050 days of two messages, the discussions oldest first, the messages newest
+/// first. From the 200th discussion (the last listed) its message, 1,701 hits down, is selected
+/// and previewed (it fell back to the first hit past about 400); from the second, 2,097 down,
+/// past as far as `m` looks ([`chatlore::tui::effect::SEEK_MAX`]), the top, and the status bar
+/// says why.
+#[test]
+fn m_selects_the_discussions_message_however_far_down_it_ranks() {
+    let archive = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..1050 {
+        let date = format!("{}-{:02}-{:02}", 2014 + i / 336, i / 28 % 12 + 1, i % 28 + 1);
+        let day = log(
+            &date,
+            &[
+                ("09:00:00", "甲", "请问对账文件一般几点到？我们这边经常晚到"),
+                ("09:01:00", "乙", "对账文件我们每天早上八点前从通道的服务器下载"),
+            ],
+        );
+        write(archive.path(), &format!("g/_posts/{date}-chat.markdown"), day);
+    }
+    let mut app = app_on(archive.path(), dir.path(), (160, 40));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.results.discussion_selected, 199);
+    let last = app.selected_discussion().unwrap().hit.discussion.clone();
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.results.total, 2100);
+    let hit = app.selected_hit().unwrap().clone();
+    assert_eq!((hit.path.as_str(), hit.line), (last.path.as_str(), last.start_line), "its first message");
+    assert_eq!(app.results.selected, 1701, "newest first, far down");
+    let c = app.conversation.as_ref().unwrap();
+    assert_eq!((c.day.path.as_str(), c.day.messages[c.focus].line), (hit.path.as_str(), hit.line), "previewed");
+    assert_eq!(app.note, None);
+    // And back to it.
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.selected_discussion().unwrap().hit.discussion, last);
+    // The second discussion: past SEEK_MAX.
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.results.selected, 0);
+    let note = app.note.clone().unwrap_or_default();
+    assert!(note.contains("not among the first 2000 hits"), "{note}");
+}
+
+/// `m` from a discussion under a speaker's chip with nothing typed: the discussion's preview
+/// is its first message, which may be someone else's and not among the messages the chip
+/// finds; the messages open on the discussion's earliest message the chip finds (they opened
+/// at the top, on another day), and preview it.
+#[test]
+fn m_under_a_speakers_chip_selects_that_speakers_message_in_the_discussion() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    typed(&mut app, "林知远");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.chips.len(), 1);
+    assert_eq!(app.focus, Focus::Results);
+    // Oldest first: the third is 2017-12-07 14:02–14:15, opened by 周乔.
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    let d = app.selected_discussion().unwrap().hit.discussion.clone();
+    assert_eq!((d.date.as_str(), d.start_time.as_str()), ("2017-12-07", "14:02:10"));
+    let c = app.conversation.as_ref().unwrap();
+    assert!(c.day.messages[c.focus].speaker.starts_with("周乔"), "the preview: its first message");
+    key(&mut app, KeyCode::Char('m'));
+    let hit = app.selected_hit().unwrap().clone();
+    assert_eq!(hit.path, d.path);
+    assert!((d.start_line..=d.end_line).contains(&hit.line), "in the discussion: {hit:?}");
+    assert!(hit.speaker.starts_with("林知远"), "{hit:?}");
+    let earliest = app.results.hits.iter().filter(|h| h.discussion == d.id()).map(|h| h.line).min();
+    assert_eq!(Some(hit.line), earliest, "its earliest message the chip finds");
+    let c = app.conversation.as_ref().unwrap();
+    assert_eq!((c.day.path.as_str(), c.day.messages[c.focus].line), (hit.path.as_str(), hit.line), "previewed");
+    // And back to the discussion.
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.selected_discussion().unwrap().hit.discussion, d);
+}
+
+/// A day arriving while the day list is open: the list shows it once the commit is picked up
+/// (it stayed as it was, while the results and counts refreshed), the same day selected.
+#[test]
+fn an_open_day_list_lists_a_day_that_arrives() {
+    let arch = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    let mut app = app_on(arch.path(), dir.path(), (100, 30));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('D'));
+    key(&mut app, KeyCode::Char('j'));
+    let days = |app: &TestApp| match &app.overlay {
+        Some(Overlay::Days { rows, selected, .. }) => (rows.len(), rows[*selected].clone()),
+        _ => panic!("the day list closed"),
+    };
+    let (n, selected) = days(&app);
+    assert_eq!(n, 12);
+    write(
+        arch.path(),
+        "payprod/_posts/2018-06-02-chat.markdown",
+        log("2018-06-02", &[("10:00:00", "访客", "外星支付")]),
+    );
+    index(arch.path(), dir.path());
+    app.run(vec![Effect::Reload { always: false }]);
+    let (n, now) = days(&app);
+    assert_eq!(n, 13, "the new day listed");
+    assert_eq!(now, selected, "the same day selected");
+    let Some(Overlay::Days { rows, .. }) = &app.overlay else { unreachable!() };
+    assert_eq!(rows[0].date.to_string(), "2018-06-02", "newest first");
 }

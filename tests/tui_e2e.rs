@@ -935,3 +935,343 @@ fn percent_from_the_results_opens_insights_with_shares() {
     tmux.keys(&["q", "q"]);
     tmux.exits_cleanly();
 }
+
+/// The dates of the discussion rows on a screen, top to bottom (`│2018-05-30 payprod 09:00–…`).
+fn row_dates(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start_matches('│');
+            let date: String = l.chars().take(10).collect();
+            (date.len() == 10 && date.as_bytes()[4] == b'-' && l[10..].starts_with(' ')).then_some(date)
+        })
+        .collect()
+}
+
+/// `o` cycles the order (best first, newest first, oldest first, best first again), the rows
+/// following it; `z` gives the conversation the whole width and takes it back. Each read,
+/// waited past every timer, read again.
+#[test]
+fn o_orders_the_results_and_z_maximises_the_conversation_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("o-z", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账");
+    let best = tmux.wait_for("the discussions of 对账", |s| s.contains("讨论 Discussions · 5 · best first"));
+    let best_dates = row_dates(&best);
+    assert_eq!(best_dates.len(), 5, "{best}");
+    tmux.keys(&["Enter"]);
+    let mut sorted = best_dates.clone();
+    sorted.sort();
+    for (title, dates) in [
+        ("讨论 Discussions · 5 · newest first", sorted.iter().rev().cloned().collect::<Vec<_>>()),
+        ("讨论 Discussions · 5 · oldest first", sorted.clone()),
+        ("讨论 Discussions · 5 · best first", best_dates.clone()),
+    ] {
+        tmux.keys(&["o"]);
+        let screen = tmux.wait_for(title, |s| s.contains(title) && row_dates(s) == dates);
+        std::thread::sleep(PAST_EVERY_TIMER);
+        assert_eq!(body(&tmux.screen()), body(&screen), "{title}: nothing moved");
+    }
+    assert_ne!(sorted, best_dates, "best first is neither date order here, so each order shows");
+
+    // z: the conversation alone, over the whole width; z again: the split view.
+    let split = |s: &str| s.contains("讨论 Discussions · 5 ") && s.contains("┐┌ ") && s.contains(" · discussion ");
+    let before = tmux.wait_for("the split view", split);
+    tmux.keys(&["z"]);
+    let conversation_top =
+        |s: &str| s.lines().find(|l| l.starts_with("┌ ") && l.contains(" · discussion ")).map(str::to_owned);
+    let whole =
+        |s: &str| s.starts_with(" 搜索 › 对账") && !s.contains("讨论 Discussions") && conversation_top(s).is_some();
+    let screen = tmux.wait_for("the conversation over the whole width", whole);
+    let top = conversation_top(&screen).unwrap();
+    assert!(top.ends_with('┐') && top.chars().filter(|&c| c == '┐').count() == 1, "one pane: {top}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    tmux.keys(&["z"]);
+    let back = tmux.wait_for("the split view again", split);
+    assert_eq!(body(&back), body(&before), "as it was");
+    // A search typed from the conversation shows the results again (they stayed hidden behind
+    // it while typing and after, until z); back in the conversation, it has the width again.
+    tmux.keys(&["z"]);
+    tmux.wait_for("the conversation over the whole width", whole);
+    tmux.text(" ");
+    let typed = |s: &str| s.starts_with(" 搜索 › 对账") && split(s);
+    let screen = tmux.wait_for("the results of the new search beside the conversation", typed);
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    tmux.keys(&["Enter", "Enter"]);
+    tmux.wait_for("the conversation over the whole width again", whole);
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// `]` and `[` in the conversation go to the next and previous discussion of the day: the
+/// cursor on its first message, its span named in the title and marked in the margin. The
+/// demo's 2017-08-15 in payprod holds three (09:02–09:30, 10:02–10:10, 11:45–11:46); with an
+/// empty search box the discussions list oldest first, that day's first on top.
+#[test]
+fn brackets_walk_the_days_discussions_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("brackets", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.keys(&["Enter", "Enter"]);
+    let at = |time: &'static str| {
+        move |s: &str| s.contains("对话 2017-08-15 ") && s.contains(" · discussion ") && cursor_time(s) == time
+    };
+    let first = tmux.wait_for("the first discussion opened", at("09:02"));
+    let title = |s: &str| s.lines().find(|l| l.contains("对话 2017-08-15")).unwrap().to_owned();
+    let mut titles = vec![title(&first)];
+    for (key, time) in [("]", "10:02"), ("]", "11:45"), ("[", "10:02"), ("[", "09:02")] {
+        tmux.keys(&[key]);
+        let screen = tmux.wait_for(time, at(time));
+        // The margin marks the discussion: the cursor's message is in it.
+        let cursor = screen.lines().find(|l| l.contains("▶ ")).unwrap();
+        assert!(screen.lines().any(|l| l.contains("┃ ")), "the span marked:\n{screen}");
+        assert!(cursor.contains(&format!("▶ {time}")), "{cursor}");
+        titles.push(title(&screen));
+        std::thread::sleep(PAST_EVERY_TIMER);
+        assert_eq!(body(&tmux.screen()), body(&screen), "{key} {time}: nothing moved");
+    }
+    // Each discussion named by its own span; back where it started.
+    assert_ne!(titles[0], titles[1]);
+    assert_ne!(titles[1], titles[2]);
+    assert_eq!(titles[3], titles[1]);
+    assert_eq!(titles[4], titles[0]);
+    // Past the last: said so, the cursor stays.
+    tmux.keys(&["]", "]", "]"]);
+    let screen = tmux.wait_for("no later discussion", |s| s.contains("no later discussion that day"));
+    assert_eq!(cursor_time(&screen), "11:45");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// `Enter` on an insights row adds it as a filter chip: the latest month, then the first
+/// person of who knows (the row selected, read in its background colour).
+#[test]
+fn enter_on_an_insights_row_adds_it_as_a_chip_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("insights", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账");
+    tmux.wait_for("the discussions of 对账", |s| s.contains("讨论 Discussions · 5 · best first"));
+    tmux.keys(&["Enter", "i"]);
+    tmux.wait_for("insights", |s| s.contains("洞察 Insights · “对账”") && s.contains("谁懂 Who knows"));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("a month chip", |s| s.contains(" 筛选 [date:") && !s.contains("洞察 Insights"));
+    let chip = screen.lines().find(|l| l.starts_with(" 筛选 [date:")).unwrap().to_owned();
+    assert!(chip.contains("[date:2018-"), "the latest month of 对账 is in 2018: {chip}");
+    let narrowed = |s: &str| s.contains(" 筛选 [date:") && !s.contains("讨论 Discussions · 5 ");
+    let screen = tmux.wait_for("fewer discussions", narrowed);
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+
+    // The second section, who knows: its first row selected (in the selection's background),
+    // then added.
+    tmux.keys(&["i", "Tab"]);
+    let mut person = String::new();
+    tmux.wait_for("a person selected", |s| {
+        let selected = tmux.capture(true).lines().find_map(|l| {
+            let at = l.find("48;2;40;52;70m")? + "48;2;40;52;70m".len();
+            Some(l[at..].split('\x1b').next().unwrap_or_default().trim().to_owned())
+        });
+        person = selected.unwrap_or_default();
+        s.contains("谁懂 Who knows") && !person.is_empty()
+    });
+    tmux.keys(&["Enter"]);
+    let chip = format!("[from:={person}");
+    let screen = tmux.wait_for("a person chip", |s| s.contains(&chip) && !s.contains("洞察 Insights"));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// `n` logs of `per` messages each in group `bulk`, from 2016-01-01 on (before the demo).
+fn bulk_logs(archive: &Path, n: usize, per: usize) {
+    let texts = ["请问对账文件一般几点到", "代付通道今天又超时了", "网联的清算场次有变化吗", "退款要原路退回"];
+    for i in 0..n {
+        let date = format!("{}-{:02}-{:02}", 2016 + i / (28 * 12), i / 28 % 12 + 1, i % 28 + 1);
+        let msgs: Vec<(String, String, String)> = (0..per)
+            .map(|m| (format!("{:02}:{:02}:00", 9 + m / 60, m % 60), format!("甲{}", m % 7), texts[m % 4].to_owned()))
+            .collect();
+        let msgs: Vec<(&str, &str, &str)> = msgs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+        write(archive, &format!("bulk/_posts/{date}-chat.markdown"), log(&date, &msgs));
+    }
+}
+
+/// Logs arriving while the browser is open are indexed in the background with a gauge in the
+/// status bar (`indexing done/total`, its filled part in cyan), and the counts and results
+/// refresh when the commit lands. 400 logs arrive at once (batches of 128: the gauge is seen
+/// on its way).
+#[test]
+fn logs_arriving_are_indexed_with_a_gauge_and_the_counts_refresh() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("gauge", &browser(arch.path(), &idx.path().join("index"), ""), 120, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ 12 logs"));
+    tmux.text("代付通道今天又超时了");
+    tmux.wait_for("no hits yet", |s| s.contains(" 0 hits"));
+    bulk_logs(arch.path(), 400, 20);
+    // The gauge moves: read as fast as tmux answers (no settling: it is meant to change).
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let (mut seen, mut cyan, mut raw) = (Vec::<String>::new(), false, String::new());
+    loop {
+        let screen = tmux.screen();
+        if let Some(at) = screen.find("indexing ") {
+            let label: String = screen[at..].chars().take_while(|c| !c.is_whitespace() || *c == ' ').collect();
+            let label = label.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+            assert!(label.ends_with("/400"), "{label}\n{screen}");
+            if !seen.contains(&label) {
+                seen.push(label.clone());
+            }
+            let status = tmux.capture(true).lines().last().unwrap_or_default().to_owned();
+            cyan |= status.contains("[38;5;6m─") || status.contains("[36m─");
+            if !label.starts_with("indexing 0/") {
+                raw = status;
+            }
+        }
+        if screen.contains("index ✓ 412 logs") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never indexed; gauges seen {seen:?}\n{screen}");
+    }
+    assert!(!seen.is_empty(), "no gauge seen");
+    let done: Vec<u64> =
+        seen.iter().map(|l| l["indexing ".len()..].split('/').next().unwrap().parse().unwrap()).collect();
+    assert!(done.is_sorted(), "the gauge only goes forward: {seen:?}");
+    if done.iter().any(|&d| d > 0) {
+        assert!(cyan, "the filled part of the gauge is cyan: {seen:?} {raw:?}");
+    }
+    let screen = tmux.wait_for("the new logs found", |s| {
+        let status = s.lines().last().unwrap_or_default();
+        status.contains("index ✓ 412 logs · 8,146 msgs") && !status.starts_with(" 0 hits") && !s.contains("indexing ")
+    });
+    assert!(screen.contains("index updated, logs: 400 new"), "{screen}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// Another chatlore holding the index (here the test, holding its lock) while logs arrive:
+/// the status bar says so in yellow; when the other one commits, the browser picks its commit
+/// up (the counts and the results change) and says so.
+#[test]
+fn another_chatlore_indexing_is_said_and_its_commit_picked_up() {
+    let (arch, idx) = demo_copy();
+    let index_dir = idx.path().join("index");
+    let Some(tmux) = Tmux::start("busy", &browser(arch.path(), &index_dir, ""), 120, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ 12 logs"));
+    tmux.text("外星支付");
+    tmux.wait_for("no hits yet", |s| s.lines().last().is_some_and(|l| l.starts_with(" 0 hits ")));
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(index_dir.join(".chatlore.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    write(
+        arch.path(),
+        "payprod/_posts/2018-06-02-chat.markdown",
+        log("2018-06-02", &[("10:00:00", "访客", "外星支付")]),
+    );
+    let screen = tmux.wait_for("the other indexer said", |s| s.contains("another chatlore is indexing…"));
+    let status = tmux.capture(true).lines().last().unwrap_or_default().to_owned();
+    assert!(
+        status.contains("[33manother chatlore") || status.contains("[38;5;3manother chatlore"),
+        "yellow: {status:?}"
+    );
+    assert!(screen.contains(" 0 hits"), "{screen}");
+    // The other one commits (the lock let go, the new log indexed by another process).
+    drop(lock);
+    let out = chatlore(arch.path(), &index_dir, &["index"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let screen = tmux.wait_for("its commit picked up", |s| s.lines().last().is_some_and(|l| l.starts_with(" 1 hit ")));
+    let screen = if screen.contains("index ✓ 13 logs") {
+        screen
+    } else {
+        tmux.wait_for("the counts", |s| s.contains("index ✓ 13 logs · 147 msgs"))
+    };
+    assert!(screen.contains("picked up a new index commit"), "{screen}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    let again = tmux.screen();
+    assert!(again.contains("index ✓ 13 logs · 147 msgs") && again.contains("外星支付"), "{again}");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// `n`/`N` in the conversation walk the day's matches of the query: the cursor on each, the
+/// title counting them (`match 2/7`), wrapping at the ends; the match highlighted on screen.
+#[test]
+fn n_and_capital_n_walk_the_days_matches_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    // Narrow: the conversation alone (the results' highlights are not on screen).
+    let Some(tmux) = Tmux::start("n", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("路由");
+    tmux.wait_for("the discussions of 路由", |s| s.contains("讨论 Discussions · 4 · best first"));
+    tmux.keys(&["Enter", "Enter"]);
+    let at = |m: &'static str, time: &'static str| move |s: &str| s.contains(m) && cursor_time(s) == time;
+    tmux.wait_for("the first match", at("· match 1/7 ·", "09:05"));
+    for (key, m, time) in [("n", "· match 2/7 ·", "09:07"), ("N", "· match 1/7 ·", "09:05"), ("N", "· match 7/7 ·", "")]
+    {
+        tmux.keys(&[key]);
+        let screen = tmux.wait_for(m, |s| s.contains(m) && (time.is_empty() || cursor_time(s) == time));
+        // The message under the cursor shows the word highlighted.
+        let lines = tmux.capture(true);
+        let cursor = lines.lines().position(|l| l.contains("▶ ")).unwrap();
+        let text: Vec<String> = lines.lines().skip(cursor + 1).take(3).flat_map(highlighted).collect();
+        assert!(text.iter().any(|h| h == "路由"), "{key}: {text:?}\n{screen}");
+        std::thread::sleep(PAST_EVERY_TIMER);
+        assert_eq!(body(&tmux.screen()), body(&screen), "{key}: nothing moved");
+    }
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// Backspace while the results or the conversation have the keyboard deletes the search box's
+/// last character, as a character typed there is added to it (it did nothing): the keyboard
+/// goes to the box and the results follow.
+#[test]
+fn backspace_in_the_results_or_the_conversation_edits_the_search_box() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("backspace", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账q");
+    tmux.wait_for("nothing for 对账q", |s| s.contains("搜索 › 对账q") && s.contains("讨论 Discussions · 0 "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the results have the keyboard", |s| s.contains(" 筛选 none · f filters"));
+    tmux.keys(&["BSpace"]);
+    let in_the_box = |s: &str| s.contains(" 筛选 none · in the results: ");
+    let screen = tmux.wait_for("对账 searched", |s| {
+        s.contains("搜索 › 对账\n") && s.contains("讨论 Discussions · 5 ") && in_the_box(s)
+    });
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    // From the conversation (narrow: it alone).
+    tmux.keys(&["Enter", "Enter"]);
+    tmux.wait_for("the conversation", |s| s.contains("┌ 对话 ") && !s.contains("讨论 Discussions"));
+    tmux.keys(&["BSpace"]);
+    let screen =
+        tmux.wait_for("对 searched", |s| s.contains("搜索 › 对\n") && in_the_box(s) && s.contains("讨论 Discussions"));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(body(&tmux.screen()), body(&screen), "nothing moved");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

@@ -7,7 +7,7 @@
 use super::action::{
     Action, Answer, CopyOutcome, DayRow, DiscussionRow, Expert, FilterTab, Found, IndexEvent, InsightSection, LoadedDay,
 };
-use super::effect::{At, Catalog, DayJob, DaySource, Effect, SearchJob};
+use super::effect::{At, Catalog, DayJob, DaySource, Effect, SearchJob, SEEK_MAX};
 pub use super::filters::FilterRow;
 use super::input::TextInput;
 use super::{filters, keymap, layout};
@@ -303,16 +303,22 @@ impl App {
     }
 
     /// Whether results and conversation are drawn side by side now (`z` maximises the
-    /// conversation of a split view).
+    /// conversation of a split view while it has the keyboard: typing a search or going to the
+    /// results shows them again).
     pub fn side_by_side(&self) -> bool {
-        self.split_view() && !(self.maximised && self.conversation.is_some())
+        self.split_view() && !(self.maximised && self.reading())
+    }
+
+    /// The conversation is open and has the keyboard.
+    fn reading(&self) -> bool {
+        self.focus == Focus::Conversation && self.conversation.is_some()
     }
 
     /// What the main area shows now.
     pub fn main_view(&self) -> layout::Main {
         if self.side_by_side() {
             layout::Main::Both
-        } else if (self.focus == Focus::Conversation || self.maximised) && self.conversation.is_some() {
+        } else if self.reading() {
             layout::Main::Conversation
         } else {
             layout::Main::Results
@@ -404,10 +410,7 @@ impl App {
                     loading: true,
                     titles: None,
                 });
-                let seq = self.next_seq();
-                self.waiting.days = Some(seq);
-                let query = Query { filters: self.chips.clone(), ..Query::default() };
-                self.effects.push(Effect::Days { seq, query });
+                self.list_days();
             }
             Action::OpenSaved => self.overlay = Some(Overlay::Saved { selected: 0 }),
             // From a window without an input too (the day list, insights): it closes.
@@ -548,11 +551,14 @@ impl App {
                 self.waiting.days = None;
                 if let Some(Overlay::Days { rows, loading, selected, typed, .. }) = self.overlay.as_mut() {
                     *loading = false;
+                    // Listed again after the index changed: the same day stays selected.
+                    let was = rows.get(*selected).map(|r| (r.group.clone(), r.date));
                     match listed {
                         Ok(r) => *rows = r,
                         Err(e) => self.note = Some(e),
                     }
-                    *selected = day_matching(rows, typed).unwrap_or(0);
+                    let same = was.and_then(|(g, d)| rows.iter().position(|r| r.group == g && r.date == d));
+                    *selected = same.or_else(|| day_matching(rows, typed)).unwrap_or(0);
                 }
                 self.ask_day_titles();
             }
@@ -596,6 +602,10 @@ impl App {
 
     /// A search's answer: a new list, or the next pages of the shown one.
     fn found(&mut self, job: &SearchJob, f: Found) {
+        if job.seek.is_some() && f.kept.is_none() && f.total > SEEK_MAX {
+            // `m` looked as deep as it may (see SEEK_MAX).
+            self.note = Some(format!("that discussion's message is not among the first {SEEK_MAX} hits: from the top"));
+        }
         let r = &mut self.results;
         if job.offset > 0 {
             if job.offset == r.hits.len() {
@@ -664,6 +674,8 @@ impl App {
             (Focus::Search, Action::Input(c)) => self.edit(|i| i.insert(c)),
             (Focus::Search, Action::Backspace) if self.input.text.is_empty() => self.remove_chip(self.chips.len()),
             (Focus::Search, Action::Backspace) => self.edit(TextInput::backspace),
+            // Backspace in a list edits the search box, as a character typed there is added to it.
+            (Focus::Results | Focus::Conversation, Action::Backspace) => self.backspace_search(),
             (Focus::Search, Action::DeleteWord) => self.edit(TextInput::delete_word),
             (Focus::Search, Action::ClearInput) => self.edit(TextInput::clear),
             (Focus::Search, Action::CursorLeft) => self.input.left(),
@@ -749,6 +761,11 @@ impl App {
                     edit_input(name, &a);
                 }
             }
+            // Windows without a filter of their own: Backspace edits the search box, as a
+            // character typed there is added to it (the day list's is its typed date).
+            (Overlay::Saved { .. } | Overlay::Insights { .. } | Overlay::Citation { .. }, Action::Backspace) => {
+                self.backspace_search()
+            }
             (Overlay::Saved { selected }, a) => match a {
                 Action::Enter => {
                     let chosen = self.saved.get(*selected).cloned();
@@ -756,7 +773,7 @@ impl App {
                         self.run_saved(&s);
                     }
                 }
-                Action::RemoveChip | Action::Backspace => {
+                Action::RemoveChip => {
                     let i = *selected;
                     if i < self.saved.len() {
                         let gone = self.saved.remove(i);
@@ -912,6 +929,20 @@ impl App {
         });
     }
 
+    /// Backspace outside any input: the search box takes the keyboard and loses its last
+    /// character, or when empty its last chip, as in the box (an overlay without an input
+    /// closes, as for a character typed).
+    fn backspace_search(&mut self) {
+        self.overlay = None;
+        self.focus = Focus::Search;
+        self.input.end();
+        if self.input.text.is_empty() {
+            self.remove_chip(self.chips.len());
+        } else {
+            self.edit(TextInput::backspace);
+        }
+    }
+
     /// Keeps the query in the recent searches (once, as the newest).
     fn remember_query(&mut self) {
         let q = self.input.text.trim().to_owned();
@@ -966,7 +997,7 @@ impl App {
     /// a malformed query says why at once.
     pub fn refresh(&mut self) {
         self.left_discussion = None;
-        self.refresh_selecting(None, None);
+        self.refresh_selecting((None, None), None);
     }
 
     /// `m`: one row per message, or per discussion, keeping what is read. From a discussion
@@ -982,21 +1013,29 @@ impl App {
             self.left_discussion = row.as_ref().map(|(path, start, _)| (path.clone(), *start));
             // From the top row, to the top: nothing was chosen yet (with an empty search box the
             // discussions list oldest first and the messages newest first).
-            let read = row.filter(|_| self.results.discussion_selected > 0).map(|(path, _, first)| (path, first));
+            let read = row.filter(|_| self.results.discussion_selected > 0).map(|(path, start, first)| {
+                let id = crate::discussions::id(&path, start);
+                ((path, first), id)
+            });
             // Where the message is not found, the top.
             self.results.selected = 0;
-            (read, None)
+            (read.map_or((None, None), |(keep, id)| (Some(keep), Some(id))), None)
         } else {
             let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
-            (None, self.left_discussion.take().or(selected))
+            ((None, None), self.left_discussion.take().or(selected))
         };
         self.discussions = !self.discussions;
         self.refresh_selecting(keep, keep_discussion);
     }
 
-    /// [`App::refresh`], selecting a message (path, line) and a discussion holding a message
-    /// (path, line) when the results hold them.
-    fn refresh_selecting(&mut self, keep: Option<(String, u32)>, keep_discussion: Option<(String, u32)>) {
+    /// [`App::refresh`], selecting a message (path, line), sought in a discussion (its id; see
+    /// [`SearchJob::seek`]), and a discussion holding a message (path, line) when the results
+    /// hold them.
+    fn refresh_selecting(
+        &mut self,
+        keep: (Option<(String, u32)>, Option<String>),
+        keep_discussion: Option<(String, u32)>,
+    ) {
         self.facets = None;
         self.waiting.facets = None;
         self.experts.clear();
@@ -1023,12 +1062,13 @@ impl App {
         }
     }
 
-    /// Asks the worker to search the current query.
+    /// Asks the worker to search the current query; `keep`: a message to select again, and
+    /// the discussion it is sought in (see [`SearchJob::seek`]).
     fn search(
         &mut self,
         offset: usize,
         until: usize,
-        keep: Option<(String, u32)>,
+        (keep, seek): (Option<(String, u32)>, Option<String>),
         keep_discussion: Option<(String, u32)>,
     ) {
         if self.catalog.is_none() {
@@ -1048,6 +1088,7 @@ impl App {
             until,
             discussions: self.discussions,
             keep,
+            seek,
             keep_discussion,
         }));
     }
@@ -1083,7 +1124,7 @@ impl App {
         let discussion =
             self.selected_discussion().map(|d| (d.hit.discussion.path.clone(), d.hit.discussion.start_line));
         let until = self.results.selected;
-        self.search(0, until, selected, discussion);
+        self.search(0, until, (selected, None), discussion);
         if let Some(c) = &self.conversation {
             let line = |i: usize| c.day.messages.get(i).map(|m| m.line);
             let at = At::Line(line(c.focus).unwrap_or(0));
@@ -1095,6 +1136,18 @@ impl App {
         if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
             self.ensure_facets();
         }
+        // An open day list lists the days again (a day may have come or gone).
+        if matches!(self.overlay, Some(Overlay::Days { .. })) {
+            self.list_days();
+        }
+    }
+
+    /// Asks for the day list under the chips.
+    fn list_days(&mut self) {
+        let seq = self.next_seq();
+        self.waiting.days = Some(seq);
+        let query = Query { filters: self.chips.clone(), ..Query::default() };
+        self.effects.push(Effect::Days { seq, query });
     }
 
     /// Asks for the messages per month of the whole archive, for `%` in insights.
@@ -1154,7 +1207,7 @@ impl App {
         let (selected, loaded) = (self.results.selected, self.results.hits.len());
         if selected >= loaded && loaded < total && !self.results.searching {
             // The worker fetches pages until the selection is loaded (`G` on a large result).
-            self.search(loaded, selected, None, None);
+            self.search(loaded, selected, (None, None), None);
         }
         if self.split_view() {
             self.open_selected();
@@ -1418,7 +1471,9 @@ impl App {
                         summary.removed,
                         summary.rebuilt.as_ref().map(|r| format!(" (rebuilt: {r})")).unwrap_or_default()
                     ));
-                } else if !summary.warnings.is_empty() {
+                } else if !summary.warnings.is_empty() && self.note.is_none() {
+                    // The standing warnings (said at start) do not replace a note not read yet:
+                    // after another process's commit was picked up, say.
                     let warnings = count(summary.warnings.len(), "warning", "warnings");
                     self.note = Some(format!("{warnings}, first: {}", summary.warnings[0]));
                 }

@@ -21,6 +21,11 @@ pub struct Catalog {
     pub people: Arc<People>,
 }
 
+/// How far down the messages `m` looks for the message to select (see [`SearchJob::seek`]):
+/// a page that deep costs the engine about as much as one search of every hit before it, and
+/// more than linearly in the depth (on the real archive, about 1.7 s for 2,000 hits).
+pub const SEEK_MAX: usize = 2_000;
+
 /// A search to run: a page of message hits and, while results list discussions, the
 /// discussions the query finds.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +40,13 @@ pub struct SearchJob {
     pub discussions: bool,
     /// Select this message (path, line) again: after the index changed, or after `m`.
     pub keep: Option<(String, u32)>,
+    /// After `m` from a discussion (its id, [`crate::discussions::id`]): look for `keep` down
+    /// to [`SEEK_MAX`] hits (its first matching message can rank anywhere among the messages);
+    /// when `keep` is not among the hits the query finds (without words, the discussion's
+    /// first message, which a speaker's chip may not find), the discussion's earliest message
+    /// among them. Otherwise `keep` is looked for only a page past `until` (after the index
+    /// changed, about where it was).
+    pub seek: Option<String>,
     /// Select the discussion holding this message (path, line): after the index changed, the
     /// discussion selected (its first line); after `m`, the message selected.
     pub keep_discussion: Option<(String, u32)>,

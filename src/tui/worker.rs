@@ -7,7 +7,7 @@
 
 use super::action::{Action, Answer, DayRow, DiscussionRow, Expert, Found, IndexEvent, LoadedDay};
 use super::clipboard;
-use super::effect::{Catalog, DayJob, DaySource, Effect, SearchJob};
+use super::effect::{Catalog, DayJob, DaySource, Effect, SearchJob, SEEK_MAX};
 use crate::archive::{self, Day};
 use crate::index::{self, IndexError, Options, Progress};
 use crate::query::{DateRange, Field, Filter, Query, Value};
@@ -215,27 +215,43 @@ impl Executor {
             terms: Vec::new(),
             why_none: None,
         };
-        let mut offset = job.offset;
+        let (mut offset, mut limit) = (job.offset, PAGE);
+        // Seeking: the discussion's earliest message among the hits (line, index), should the
+        // one kept not be among them.
+        let mut earliest: Option<(u32, usize)> = None;
         // Pages until the wanted hit is loaded, or the kept one found (within a page or so of
-        // where it was).
+        // where it was; when seeking, within the first SEEK_MAX).
         loop {
-            let page = Page { limit: Some(PAGE), offset, sort: job.sort };
+            let page = Page { limit: Some(limit), offset, sort: job.sort };
             let r = engine.search(&job.query, page).map_err(|e| e.to_string())?;
             found.total = r.total;
             found.elapsed += r.elapsed;
             found.terms = r.terms;
-            let got = r.hits.len();
+            let (got, before) = (r.hits.len(), found.hits.len());
             found.hits.extend(r.hits);
             offset += got;
-            if let Some((path, line)) = &job.keep {
-                found.kept = found.hits.iter().position(|h| h.path == *path && h.line == *line).map(|i| i + job.offset);
+            if let (Some((path, line)), None) = (&job.keep, found.kept) {
+                let new = found.hits[before..].iter().position(|h| h.path == *path && h.line == *line);
+                found.kept = new.map(|i| job.offset + before + i);
+            }
+            if let Some(id) = &job.seek {
+                for (i, h) in found.hits.iter().enumerate().skip(before).filter(|(_, h)| h.discussion == *id) {
+                    if earliest.is_none_or(|(line, _)| h.line < line) {
+                        earliest = Some((h.line, job.offset + i));
+                    }
+                }
             }
             let loaded = job.offset + found.hits.len();
-            let looking = job.keep.is_some() && found.kept.is_none() && loaded <= job.until + PAGE;
+            let within = if job.seek.is_some() { SEEK_MAX } else { job.until.saturating_add(PAGE + 1) };
+            let looking = job.keep.is_some() && found.kept.is_none() && loaded < within;
             if got == 0 || loaded >= found.total || (loaded > job.until && !looking) {
                 break;
             }
+            // A page costs about as much as ranking every hit before it: deep pages come in
+            // one go (the rest up to the wanted hit), or when seeking, as many as are loaded.
+            limit = if looking { found.hits.len().min(within - loaded) } else { job.until + 1 - loaded }.max(PAGE);
         }
+        found.kept = found.kept.or(earliest.map(|(_, i)| i));
         if found.total == 0 && job.offset == 0 {
             found.why_none = crate::no_hits::or_note(explain(engine, &job.query, Some(0)));
         }
@@ -445,6 +461,7 @@ mod tests {
             until: 0,
             discussions: true,
             keep: None,
+            seek: None,
             keep_discussion: None,
         };
         let failing: Explain = |_, _, _| Err(SearchError::FilterValue { key: "date" });

@@ -22,7 +22,7 @@
 //! chat they carry the same subject signal.
 
 use crate::archive::{Day, Kind, Message};
-use crate::text::{is_cjk, is_word_char, mention_spans};
+use crate::text::{is_cjk, is_word_char, mention_spans_among};
 use std::collections::{HashMap, HashSet};
 
 /// A pause after which a new span starts unless the next message continues the last one.
@@ -82,6 +82,8 @@ struct Features {
     /// Names something of the group's field: a word of [`FIELD_WORDS`] or a Latin word
     /// (systems, products, code, standards).
     field: bool,
+    /// The text as a reader sees it, without mentions, emoji codes and URLs (see [`content`]).
+    clean: String,
 }
 
 impl Features {
@@ -109,19 +111,22 @@ pub struct Segmented {
 /// [`segment`] and [`describe`] of a day at once, reading each
 /// message once. `topics` as for [`describe`].
 pub fn segment_day<T: AsRef<str>>(day: &Day, topics: &[Vec<T>]) -> Segmented {
-    let feats = day_features(&day.messages);
+    let feats = day_features(day);
     let spans = segment_with(&day.messages, &feats);
     let discussions = describe_with(day, &spans, topics, &feats);
     let opens_with_question = spans.iter().map(|s| opens_with_a_question(&feats[s.start..s.end])).collect();
     Segmented { spans, discussions, opens_with_question }
 }
 
-/// The features of every message of a day, each duplicate marked.
-fn day_features(msgs: &[Message]) -> Vec<Features> {
+/// The features of every message of a day, each duplicate marked; the nicknames with white
+/// space that posted in it are whole mentions ([`Day::spaced_speakers`]), as for its topics.
+fn day_features(day: &Day) -> Vec<Features> {
+    let known = day.spaced_speakers();
+    let msgs = &day.messages;
     msgs.iter()
         .enumerate()
         .map(|(i, m)| {
-            let mut f = features(m);
+            let mut f = features(m, &known);
             f.duplicate = i > 0 && is_duplicate(&msgs[i - 1], m);
             f
         })
@@ -130,7 +135,7 @@ fn day_features(msgs: &[Message]) -> Vec<Features> {
 
 /// Cuts a day into spans covering every message in order. Never panics; an empty day has none.
 pub fn segment(day: &Day) -> Vec<Span> {
-    segment_with(&day.messages, &day_features(&day.messages))
+    segment_with(&day.messages, &day_features(day))
 }
 
 fn segment_with(msgs: &[Message], feats: &[Features]) -> Vec<Span> {
@@ -550,9 +555,9 @@ const QUESTION_WORDS: &[&str] =
 /// Characters from which a statement opens a subject.
 const STATEMENT_CHARS: usize = 20;
 
-fn features(m: &Message) -> Features {
+fn features(m: &Message, known: &[&str]) -> Features {
     let text = m.text.as_str();
-    let clean = content(text);
+    let clean = content(text, known);
     let chars: usize = clean.chars().filter(|c| is_cjk(*c) || is_word_char(*c)).count();
     let units = units(&clean);
     // Of the words said: not a mention's `?` (see `content`) or a URL's.
@@ -567,7 +572,7 @@ fn features(m: &Message) -> Features {
     };
     let opener = !chatter && ((question && chars >= 6) || m.kind == Kind::Link || chars >= STATEMENT_CHARS);
     let mut addressed: Vec<String> =
-        mention_spans(text).into_iter().map(|r| text[r].trim_start_matches('@').to_owned()).collect();
+        mention_spans_among(text, known).into_iter().map(|r| text[r].trim_start_matches('@').to_owned()).collect();
     if let Some(q) = quoted_speaker(text) {
         addressed.push(q);
     }
@@ -578,7 +583,7 @@ fn features(m: &Message) -> Features {
         || named
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|w| w.bytes().filter(u8::is_ascii_alphabetic).count() >= 2);
-    Features { units, chatter, question, opener, statement, addressed, duplicate: false, field }
+    Features { units, chatter, question, opener, statement, addressed, duplicate: false, field, clean }
 }
 
 /// `text` without the export's names of emoji: `[ThumbsUp]`, `[Facepalm]` (a bracketed run
@@ -617,9 +622,9 @@ fn quoted_speaker(text: &str) -> Option<String> {
 /// `text` as a reader sees it ([`crate::text::with_mention_spaces`]: the `?` the export
 /// wrote for the space after a mention is that space, not a question mark) without @mentions,
 /// emoji codes (`[强]`) and URLs.
-fn content(text: &str) -> String {
+fn content(text: &str, known: &[&str]) -> String {
     let mut out = String::with_capacity(text.len());
-    let (read, mentions) = crate::text::mentions_read(text);
+    let (read, mentions) = crate::text::mentions_read(text, known);
     let text = &*read;
     let mut skip_to = 0;
     for (i, c) in text.char_indices() {
@@ -784,7 +789,7 @@ const SUMMARY_CHARS: usize = 120;
 /// The discussions of a day: its spans with their titles, summaries, participants, topics.
 /// `topics[k]` holds the topic ids of the day's message `k` (missing: none).
 pub fn describe<T: AsRef<str>>(day: &Day, spans: &[Span], topics: &[Vec<T>]) -> Vec<Discussion> {
-    describe_with(day, spans, topics, &day_features(&day.messages))
+    describe_with(day, spans, topics, &day_features(day))
 }
 
 /// [`describe`] with the day's features (`feats[k]` of message `k`) already read.
@@ -850,8 +855,8 @@ fn title(span: &[Message], feats: &[Features]) -> String {
     let pick = (0..opening)
         .find(|&k| feats[k].question && !feats[k].chatter)
         .or_else(|| (0..span.len()).find(|&k| !feats[k].chatter && feats[k].units.len() >= 4))
-        .or_else(|| (0..span.len()).find(|&k| !content(&span[k].text).trim().is_empty()));
-    pick.map_or_else(String::new, |k| clip(&content(&span[k].text), TITLE_CHARS))
+        .or_else(|| (0..span.len()).find(|&k| !feats[k].clean.trim().is_empty()));
+    pick.map_or_else(String::new, |k| clip(&feats[k].clean, TITLE_CHARS))
 }
 
 /// The most central messages, in their order: those sharing the most words with the rest of
@@ -900,7 +905,7 @@ fn summary(span: &[Message], feats: &[Features], dup: &[bool]) -> Vec<SummaryLin
                 line: m.line,
                 time: m.time_label(),
                 speaker: m.speaker.clone(),
-                text: clip(&content(&m.text), SUMMARY_CHARS),
+                text: clip(&feats[k].clean, SUMMARY_CHARS),
             }
         })
         .collect()
@@ -1127,15 +1132,15 @@ mod tests {
         assert_eq!(x.title, "辛苦熊哥了 这么多人拉进来");
         assert!(x.summary.iter().all(|l| !l.text.contains('?')), "{:?}", x.summary);
         for m in &d.messages {
-            assert!(!features(m).question, "{}", m.text);
+            assert!(!features(m, &[]).question, "{}", m.text);
         }
         // A question after a mention is still one, and a URL's `?` is not.
         let asked = day(&[
             ("09:00:00", "甲", "@老熊-爱奇艺-北京?这个通道怎么接?"),
             ("09:01:00", "乙", "接口文档在这里 https://example.com/doc?id=3 自己看"),
         ]);
-        assert!(features(&asked.messages[0]).question);
-        assert!(!features(&asked.messages[1]).question);
+        assert!(features(&asked.messages[0], &[]).question);
+        assert!(!features(&asked.messages[1], &[]).question);
         // An emoji the export could not encode (`??`) does not open a title either.
         let lost = day(&[("09:00:00", "甲", "??，一直想要这块对账的文档，感谢")]);
         assert_eq!(describe::<&str>(&lost, &segment(&lost), &[])[0].title, "一直想要这块对账的文档，感谢");
@@ -1149,14 +1154,38 @@ mod tests {
     fn discussions_read_mentions_as_the_display_does() {
         let t = "@所有人带了openid，APP后台知道这个用户手机在哪里登录并推送消息吗?";
         let shown = crate::text::with_mention_spaces(t);
-        assert_eq!(content(t).trim(), shown.chars().skip(31).collect::<String>());
-        assert!(features(&day(&[("09:00:00", "甲", t)]).messages[0]).question);
+        assert_eq!(content(t, &[]).trim(), shown.chars().skip(31).collect::<String>());
+        assert!(features(&day(&[("09:00:00", "甲", t)]).messages[0], &[]).question);
         for t in ["@老熊-爱奇艺-北京?辛苦了", "@罗科勤 银联 风控产品经理?谢谢", "@甲\u{2005}好的"]
         {
             let shown = crate::text::with_mention_spaces(t);
             let name = crate::text::mention_spans(t)[0].end;
-            assert_eq!(content(t), format!(" {}", &shown[name + shown[name..].chars().next().unwrap().len_utf8()..]));
+            assert_eq!(
+                content(t, &[]),
+                format!(" {}", &shown[name + shown[name..].chars().next().unwrap().len_utf8()..])
+            );
         }
+    }
+
+    /// A mention of a nickname with a space that posted in the day is read whole, its
+    /// export's `?` a space, as the topics read it: the title of `@马骁-四方科技 技术总监?你们…`
+    /// was `技术总监?你们…` (the mention ended at the space after `马骁-四方科技`), and the
+    /// message addressed `马骁-四方科技`, not the speaker it answers.
+    #[test]
+    fn a_nickname_with_a_space_that_posted_that_day_is_a_whole_mention() {
+        let d = day(&[
+            ("14:08:52", "马骁-四方科技 技术总监", "两种都有。我们接的那家是下单时传分账规则"),
+            ("14:13:55", "林知远-银信支付-产品-上海", "@马骁-四方科技 技术总监?你们接的那家分账回退收手续费吗"),
+        ]);
+        let known = d.spaced_speakers();
+        assert_eq!(known, vec!["马骁-四方科技 技术总监"]);
+        let f = features(&d.messages[1], &known);
+        assert_eq!(f.addressed, vec!["马骁-四方科技 技术总监"]);
+        assert_eq!(f.clean.trim(), "你们接的那家分账回退收手续费吗");
+        let x = describe::<&str>(&d, &segment(&d), &[]);
+        let lines: Vec<&str> = x.iter().flat_map(|x| x.summary.iter().map(|l| l.text.as_str())).collect();
+        assert!(lines.contains(&"你们接的那家分账回退收手续费吗"), "{x:?}");
+        assert!(x.iter().all(|x| !x.title.contains("技术总监")), "{x:?}");
     }
 
     #[test]

@@ -282,6 +282,15 @@ impl Engine {
         guarded(&state.handle.dir, || state.directory())
     }
 
+    /// The nicknames with white space in them of the index (every log's, sorted): a mention
+    /// in a hit reads them whole when it is shown ([`crate::text::with_mention_spaces_among`]).
+    pub fn mention_names(&self) -> Result<Vec<String>, SearchError> {
+        let state = self.state();
+        let names = guarded(&state.handle.dir, || state.nicknames())?;
+        let spaced = crate::text::spaced_names(names.entries.iter().map(|(s, _)| s.nickname.as_str()));
+        Ok(spaced.into_iter().map(str::to_owned).collect())
+    }
+
     /// Every person of the index, their nicknames joined (built on first use; see
     /// [`crate::people`]).
     pub fn people(&self) -> Result<Arc<People>, SearchError> {

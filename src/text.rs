@@ -203,20 +203,27 @@ const QUOTE_NAME_CHARS: usize = 40;
 /// and a `?` or U+2005 follows within [`MENTION_NAME_CHARS`] characters of the `@`, with no
 /// punctuation, emoji code, line break or other `@` before it, the mention runs on to there.
 pub fn mention_spans(text: &str) -> Vec<Range<usize>> {
-    mention_spans_among(text, &[])
+    mention_spans_among(text, &[] as &[&str])
 }
 
 /// [`mention_spans`], where `known` are nicknames with white space in them that the mentioned
-/// person may hold (those that posted in the message's log): a mention starting with one runs
-/// over all of it without the export's `?` after it (`@Ryan Cao 你找…`), and on through a
-/// `-company-role` run right after it, up to white space (`@Summer 梁夏-丰瑞祥-GM-BJ 到哪了`,
-/// the group nickname of `Summer 梁夏`). A known nickname followed by a Latin letter or digit is
-/// the start of another name (`@Ryan Caoxyz`) and is not taken.
-pub fn mention_spans_among(text: &str, known: &[&str]) -> Vec<Range<usize>> {
+/// person may hold (those that posted in the message's log, see [`spaced_names`]): a mention
+/// starting with one runs over all of it without the export's `?` after it (`@Ryan Cao 你找…`,
+/// `@马骁-四方科技 技术总监?你们…`), the longest one first, and on through a `-company-role`
+/// run right after it, up to white space (`@Summer 梁夏-丰瑞祥-GM-BJ 到哪了`, the group nickname
+/// of `Summer 梁夏`). A known nickname followed by a Latin letter or digit is the start of
+/// another name (`@Ryan Caoxyz`) and is not taken.
+///
+/// An `@` inside an e-mail address (`abc@qq.com`, see [`in_address`]) is not a mention.
+pub fn mention_spans_among<S: AsRef<str>>(text: &str, known: &[S]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(k) = text[from..].find('@') {
         let start = from + k;
+        if in_address(text, start) {
+            from = start + 1;
+            continue;
+        }
         let name = &text[start + 1..];
         let run = name.find(|d: char| d.is_whitespace() || d == '?').unwrap_or(name.len());
         // A name is never longer than [`MENTION_NAME_CHARS`]: past that, a run without white
@@ -253,17 +260,27 @@ pub fn mention_spans_among(text: &str, known: &[&str]) -> Vec<Range<usize>> {
 
 /// `text` as a reader sees it: the `?` the export wrote for the space after a mention
 /// (`@老熊-爱奇艺-北京?辛苦了`) shown as that space. The length in bytes is the same, so byte
-/// ranges into `text` (highlights) stay valid.
+/// ranges into `text` (highlights) stay valid. Knowing no nickname with white space: see
+/// [`with_mention_spaces_among`].
 pub fn with_mention_spaces(text: &str) -> std::borrow::Cow<'_, str> {
-    mentions_read(text).0
+    mentions_read(text, &[] as &[&str]).0
 }
 
-/// [`with_mention_spaces`] and the [`mention_spans`] of `text` (byte ranges into either).
-pub fn mentions_read(text: &str) -> (std::borrow::Cow<'_, str>, Vec<Range<usize>>) {
+/// [`with_mention_spaces`], where `known` nicknames with white space are whole mentions (see
+/// [`mention_spans_among`]): `@马骁-四方科技 技术总监?你们…` shows its space only when
+/// `马骁-四方科技 技术总监` is known (without it, the mention ends at the space after a complete
+/// `name-company` nickname, and the `?` may be the text's own: `@修-拉卡拉-产品-北京 叫什么APP?`).
+pub fn with_mention_spaces_among<'a, S: AsRef<str>>(text: &'a str, known: &[S]) -> std::borrow::Cow<'a, str> {
+    mentions_read(text, known).0
+}
+
+/// [`with_mention_spaces_among`] and the [`mention_spans_among`] of `text` (byte ranges into
+/// either).
+pub fn mentions_read<'a, S: AsRef<str>>(text: &'a str, known: &[S]) -> (std::borrow::Cow<'a, str>, Vec<Range<usize>>) {
     if !text.contains('@') {
         return (std::borrow::Cow::Borrowed(text), Vec::new());
     }
-    let spans = mention_spans(text);
+    let spans = mention_spans_among(text, known);
     let mut bytes: Option<Vec<u8>> = None;
     for m in &spans {
         if text.as_bytes().get(m.end) == Some(&b'?') {
@@ -280,13 +297,39 @@ pub fn mentions_read(text: &str) -> (std::borrow::Cow<'_, str>, Vec<Range<usize>
 
 /// The length of the longest of `known` (nicknames with white space inside) that `name` starts
 /// with, where it ends the name: not before a Latin letter or digit.
-fn known_nickname(name: &str, known: &[&str]) -> Option<usize> {
+fn known_nickname<S: AsRef<str>>(name: &str, known: &[S]) -> Option<usize> {
     known
         .iter()
-        .filter(|n| n.contains(char::is_whitespace) && name.starts_with(**n))
+        .map(AsRef::as_ref)
+        .filter(|n| n.contains(char::is_whitespace) && name.starts_with(n))
         .filter(|n| !name[n.len()..].starts_with(|d: char| d.is_ascii_alphanumeric()))
-        .map(|n| n.len())
+        .map(str::len)
         .max()
+}
+
+/// Whether the `@` at byte `at` of `text` is inside an e-mail address: right after an ASCII
+/// letter or digit and before a domain (`qq.com`, `alibaba-inc.com`: ASCII labels joined by
+/// dots, the last of two letters or more). A mention glued to a word is still one
+/// (`666@英—现金贷—产品`, `w@钟鸿敏-CF-技术总监`, `….html@何瑾-海航新生`).
+fn in_address(text: &str, at: usize) -> bool {
+    if !text[..at].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let rest = &text[at + 1..];
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.')).unwrap_or(rest.len());
+    let labels: Vec<&str> = rest[..end].trim_end_matches('.').split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| !l.is_empty())
+        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// The nicknames among `names` that hold white space (which a mention reads whole, see
+/// [`mention_spans_among`]), sorted, each once.
+pub fn spaced_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut spaced: Vec<&str> = names.into_iter().filter(|s| s.contains(char::is_whitespace)).collect();
+    spaced.sort_unstable();
+    spaced.dedup();
+    spaced
 }
 
 /// The longest name [`mention_spans`] takes, in characters (without the `@`).
@@ -384,6 +427,46 @@ mod tests {
         assert_eq!(mention_spans("@Ryan Cao 你找"), vec![0..5]);
     }
 
+    /// A known nickname with a space after its complete `name-company` part is read whole,
+    /// the export's `?` after it a space (`mentions_read` knew no nickname: the mention ended at
+    /// the space, and the `?` showed as text); the longest known one first. Unknown, the `?`
+    /// after such a name stays, as it may be the text's own.
+    #[test]
+    fn a_known_nickname_with_a_space_is_read_whole_with_its_space() {
+        let known = ["马骁-四方科技 技术总监", "马骁-四方科技 技术总监 北京", "Nada-Ping++ 解决方案"];
+        let read = |t: &str| with_mention_spaces_among(t, &known).into_owned();
+        assert_eq!(read("@马骁-四方科技 技术总监?你们接的那家"), "@马骁-四方科技 技术总监 你们接的那家");
+        assert_eq!(read("@马骁-四方科技 技术总监 北京?好"), "@马骁-四方科技 技术总监 北京 好");
+        assert_eq!(read("@Nada-Ping++ 解决方案?是的"), "@Nada-Ping++ 解决方案 是的");
+        let (_, spans) = mentions_read("谢谢 @马骁-四方科技 技术总监?", &known);
+        assert_eq!(spans, vec![7..7 + "@马骁-四方科技 技术总监".len()]);
+        assert_eq!(read("@修-拉卡拉-产品-北京 叫什么APP?"), "@修-拉卡拉-产品-北京 叫什么APP?");
+        assert_eq!(with_mention_spaces("@马骁-四方科技 技术总监?你们"), "@马骁-四方科技 技术总监?你们");
+        assert_eq!(spaced_names(["b c", "a", "b c", "a b"]), vec!["a b", "b c"]);
+    }
+
+    /// An `@` inside an e-mail address is not a mention: `abc@qq.com?` lost its `?`, and
+    /// `abc@xx.com` was a mention of `xx.com`. A mention glued to a word still is one (the
+    /// archive writes `666@英—现金贷—产品?`, `w@钟鸿敏-CF-技术总监?`, `….html@何瑾-海航新生-跨境支付`).
+    #[test]
+    fn an_at_sign_inside_a_word_is_an_address_not_a_mention() {
+        assert!(mention_spans("请发到 abc@xx.com 谢谢").is_empty());
+        assert!(mention_spans("邮箱12345@qq.com").is_empty());
+        assert_eq!(with_mention_spaces("发到 abc@qq.com?"), "发到 abc@qq.com?");
+        assert_eq!(with_mention_spaces("谁有邮箱?abc@qq.com?"), "谁有邮箱?abc@qq.com?");
+        // After Chinese, punctuation, white space or another `@`: a mention, as before.
+        let spans = |t: &str| mention_spans(t).into_iter().map(|r| t[r].to_owned()).collect::<Vec<_>>();
+        assert_eq!(spans("谢谢@张三?好"), vec!["@张三"]);
+        assert_eq!(spans("好的,@张三?好"), vec!["@张三"]);
+        assert_eq!(spans("@@网联 张腕越?感谢"), vec!["@@网联 张腕越"]);
+        assert_eq!(spans("发到 abc@qq.com @张三?"), vec!["@张三"]);
+        assert!(mention_spans("xx.ly@alibaba-inc.com。").is_empty());
+        assert_eq!(spans("666@英—现金贷—产品?好"), vec!["@英—现金贷—产品"]);
+        assert_eq!(spans("w@钟鸿敏-CF-技术总监?你的"), vec!["@钟鸿敏-CF-技术总监"]);
+        assert_eq!(spans("a.html@何瑾-海航新生-跨境支付"), vec!["@何瑾-海航新生-跨境支付"]);
+        assert_eq!(spans("mail@Tim 好"), vec!["@Tim"]);
+    }
+
     #[test]
     fn the_export_s_question_mark_after_a_mention_shows_as_a_space() {
         assert_eq!(with_mention_spaces("@老熊-爱奇艺-北京?辛苦熊哥了"), "@老熊-爱奇艺-北京 辛苦熊哥了");
@@ -404,7 +487,7 @@ mod tests {
         let spans = mention_spans(t);
         assert_eq!(t[spans[0].clone()].chars().count(), 1 + MENTION_NAME_CHARS, "{spans:?}");
         assert_eq!(with_mention_spaces(t), t);
-        let (read, read_spans) = mentions_read(t);
+        let (read, read_spans) = mentions_read(t, &[] as &[&str]);
         assert_eq!((read.as_ref(), read_spans), (t, spans));
         // Thirty characters are still a name, and the export's `?` after it a space.
         let thirty = format!("@{}?谢谢", "名".repeat(30));

@@ -114,10 +114,7 @@ impl Taxonomy {
     /// space that posted in it): a log's tags depend on the log alone, so indexing only the
     /// logs that changed tags as a rebuild does.
     pub fn tag_day(&self, day: &crate::archive::Day) -> Vec<Vec<&str>> {
-        let mut spaced: Vec<&str> =
-            day.messages.iter().map(|m| m.speaker.as_str()).filter(|s| s.contains(char::is_whitespace)).collect();
-        spaced.sort_unstable();
-        spaced.dedup();
+        let spaced = day.spaced_speakers();
         day.messages.iter().map(|m| self.tag_among(&m.text, &spaced)).collect()
     }
 

@@ -372,3 +372,28 @@ fn the_export_s_question_mark_after_a_mention_prints_as_a_space() {
     let json = stdout(&chatlore(arch.path(), idx.path(), &["search", "--json", "对账"]));
     assert!(json.contains("@老熊-爱奇艺-北京?对账文件几点出?"), "{json}");
 }
+
+/// A mention of a nickname with a space after its complete `name-company` part, which posted
+/// in the archive, prints whole with its space in the text, markdown and people output (the
+/// export's `?` showed: the mention ended at the space); an e-mail address is no mention, so a
+/// `?` after it is the text's own (it printed as a space).
+#[test]
+fn a_known_nickname_with_a_space_prints_whole_and_an_address_is_no_mention() {
+    let arch = tempfile::tempdir().unwrap();
+    let messages = [
+        ("09:00:00", "马骁-四方科技 技术总监", "我们接的那家是下单时传分账规则"),
+        ("09:01:00", "甲", "@马骁-四方科技 技术总监?你们接的那家分账回退收手续费吗"),
+        ("09:02:00", "乙", "分账回退的文档能发到 abc@qq.com?"),
+    ];
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    for format in [&["search", "分账回退"][..], &["search", "--format", "md", "分账回退"], &["people", "分账回退"]]
+    {
+        let out = stdout(&chatlore(arch.path(), idx.path(), format));
+        assert!(out.contains("@马骁-四方科技 技术总监 你们接的那家"), "{format:?}: {out}");
+        assert!(out.contains("abc@qq.com?"), "{format:?}: {out}");
+    }
+    let json = stdout(&chatlore(arch.path(), idx.path(), &["search", "--json", "分账回退"]));
+    assert!(json.contains("@马骁-四方科技 技术总监?你们接的那家"), "{json}");
+}

@@ -30,6 +30,14 @@ pub struct Day {
     pub messages: Vec<Message>,
 }
 
+impl Day {
+    /// The nicknames with white space in them that posted in the log: a mention in it reads
+    /// them whole ([`crate::text::mention_spans_among`]).
+    pub fn spaced_speakers(&self) -> Vec<&str> {
+        crate::text::spaced_names(self.messages.iter().map(|m| m.speaker.as_str()))
+    }
+}
+
 /// Something in the archive that could not be read as it should; the run went on.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Warning {

@@ -684,7 +684,7 @@ fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<Exi
         people.persons.len()
     } else {
         let who = chatlore::who::who_knows(&engine, &query)?;
-        print::who_knows(&who, limit, args.json)?;
+        print::who_knows(&who, &engine.mention_names()?, limit, args.json)?;
         if who.experts.is_empty() {
             say_why_none(&engine, &query, None);
         }

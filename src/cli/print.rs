@@ -8,7 +8,7 @@ use chatlore::people::Person;
 use chatlore::plural::{count, noun};
 use chatlore::query::Query;
 use chatlore::search::{snippet, Engine, Facets, Hit, Results};
-use chatlore::text::with_mention_spaces;
+use chatlore::text::with_mention_spaces_among;
 use chatlore::who::WhoKnows;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -135,11 +135,12 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, near: &[Hit], format: F
             }
         }
         Format::Human => {
-            human_hits(&mut out, &r.hits, color)?;
+            let known = engine.mention_names()?;
+            human_hits(&mut out, &r.hits, &known, color)?;
             if !near.is_empty() {
                 let (d, o) = if color { (DIM_ON, OFF) } else { ("", "") };
                 writeln!(out, "{d}── {NEAR_HEADING} ──{o}")?;
-                human_hits(&mut out, near, color)?;
+                human_hits(&mut out, near, &known, color)?;
             }
             out.flush()?;
             let near = if near.is_empty() { String::new() } else { format!(", {} near", near.len()) };
@@ -151,9 +152,11 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, near: &[Hit], format: F
     Ok(())
 }
 
-fn human_hits(out: &mut impl Write, hits: &[Hit], color: bool) -> Result<()> {
+/// The hits, each shown as a reader sees it: the export's `?` after a mention a space, `known`
+/// nicknames with white space whole mentions ([`Engine::mention_names`]).
+fn human_hits(out: &mut impl Write, hits: &[Hit], known: &[String], color: bool) -> Result<()> {
     for h in hits {
-        let (text, ranges) = snippet(&with_mention_spaces(&h.text), &h.highlights, SNIPPET_WIDTH);
+        let (text, ranges) = snippet(&with_mention_spaces_among(&h.text, known), &h.highlights, SNIPPET_WIDTH);
         let shown = if h.text.is_empty() { placeholder(h) } else { marked(&text, &ranges, color) };
         let (b, d, o) = if color { (BOLD_ON, DIM_ON, OFF) } else { ("", "", "") };
         let (group, speaker) = (clean_line(&h.group), clean_line(&h.speaker));
@@ -234,7 +237,8 @@ fn aliases(p: &Person) -> String {
 
 /// Who knows about a query: each person, their score, and their best three messages cited
 /// (date time group path:line).
-pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
+/// `known`: as for the hits of a search (see [`hits`]).
+pub fn who_knows(who: &WhoKnows, known: &[String], limit: usize, json: bool) -> Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     for (rank, e) in who.experts.iter().take(limit).enumerate() {
         let evidence = &e.hits[..e.hits.len().min(EVIDENCE)];
@@ -281,7 +285,7 @@ pub fn who_knows(who: &WhoKnows, limit: usize, json: bool) -> Result<()> {
             aliases(&e.person)
         )?;
         for h in evidence {
-            let (text, _) = snippet(&with_mention_spaces(&h.text), &h.highlights, SNIPPET_WIDTH);
+            let (text, _) = snippet(&with_mention_spaces_among(&h.text, known), &h.highlights, SNIPPET_WIDTH);
             let text = if h.text.is_empty() { placeholder(h) } else { clean_line(&text).into_owned() };
             writeln!(
                 out,
@@ -436,17 +440,23 @@ fn shown_of(r: &Results) -> String {
 fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results, near: &[Hit]) -> Result<()> {
     let handle = engine.handle();
     let groups = &handle.meta.groups;
+    let known = engine.mention_names()?;
     writeln!(out, "# chatlore: {}\n", md_line(&query.to_string()))?;
     writeln!(out, "{}.\n", shown_of(r))?;
-    markdown_hits(out, groups, &r.hits)?;
+    markdown_hits(out, groups, &known, &r.hits)?;
     if !near.is_empty() {
         writeln!(out, "---\n\n{} {NEAR_HEADING}.\n", near.len())?;
-        markdown_hits(out, groups, near)?;
+        markdown_hits(out, groups, &known, near)?;
     }
     Ok(())
 }
 
-fn markdown_hits(out: &mut impl Write, groups: &BTreeMap<String, String>, hits: &[Hit]) -> Result<()> {
+fn markdown_hits(
+    out: &mut impl Write,
+    groups: &BTreeMap<String, String>,
+    known: &[String],
+    hits: &[Hit],
+) -> Result<()> {
     let mut last_day = None;
     for h in hits {
         let day = (h.date, h.group.as_str());
@@ -458,7 +468,9 @@ fn markdown_hits(out: &mut impl Write, groups: &BTreeMap<String, String>, hits: 
         let body = if h.text.is_empty() {
             md_line(&placeholder(h))
         } else {
-            wrap_with(&with_mention_spaces(&h.text), &h.highlights, ("**", "**"), |piece| md_escape(&clean(piece)))
+            wrap_with(&with_mention_spaces_among(&h.text, known), &h.highlights, ("**", "**"), |piece| {
+                md_escape(&clean(piece))
+            })
         };
         let path = code_span(&format!("{}:{}", clean_line(&h.path), h.line));
         writeln!(out, "**{} {}**{} ({path})\n", h.time_label(), md_line(&h.speaker), md_line(&also(h)))?;

@@ -213,6 +213,7 @@ impl Tools {
         let engine = self.engine()?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
+        let known = &engine.mention_names()?;
         let q = quoted_query(&args.query);
         let budget = max_chars.saturating_sub(FRAME_CHARS + q.chars().count());
         // Either way, the first result is always shown (cut if it must be), so every page moves on.
@@ -229,7 +230,7 @@ impl Tools {
                 engine.name_people(&mut results.hits)?;
                 let (mut body, items) = fill(results.hits.iter().enumerate(), budget, |(i, hit), room, force| {
                     let rank = offset + i + 1;
-                    let (block, cut) = hit_block(hit, rank, names, room, force)?;
+                    let (block, cut) = hit_block(hit, rank, names, known, room, force)?;
                     Some((block, hit_json(hit, rank, names, cut)))
                 });
                 // The last page shows all it got. Short of the limit, the messages near a sparse
@@ -243,7 +244,7 @@ impl Tools {
                     let room = budget.saturating_sub(body.chars().count() + heading.chars().count());
                     let (near_body, shown) = fill(near.iter().enumerate(), room, |(i, hit), room, _| {
                         let rank = offset + items.len() + i + 1;
-                        let (block, cut) = hit_block(hit, rank, names, room, false)?;
+                        let (block, cut) = hit_block(hit, rank, names, known, room, false)?;
                         let mut json = hit_json(hit, rank, names, cut);
                         json["near"] = Value::Bool(true);
                         Some((block, json))
@@ -263,7 +264,7 @@ impl Tools {
                 let (body, items) = fill(shown, budget, |(i, d), room, force| {
                     // The text of its matching messages, as the index stores it (the archive's).
                     match engine.messages_at(&d.discussion.path, &fresh_lines(d)) {
-                        Ok(matches) => discussion_block(d, &matches, i + 1, names, room, force),
+                        Ok(matches) => discussion_block(d, &matches, i + 1, names, known, room, force),
                         Err(e) => {
                             failed = Some(e);
                             None
@@ -431,12 +432,14 @@ impl Tools {
         let x = discussions::describe(&day, std::slice::from_ref(span), no_topics).remove(0);
         let engine = self.engine()?;
         let names = engine.handle().meta.groups.clone();
+        let known = engine.mention_names()?;
         let people = engine.people()?.labels(&x.participants);
         let budget = max_chars.saturating_sub(FRAME_CHARS);
         let (body, messages) = fill(span.start..span.end, budget, |i, room, force| {
             let m = &day.messages[i];
             let head = format!("{}:{}  {}  {}\n", day.path, m.line, m.time_label(), m.speaker);
-            let (b, cut) = message_block(head, &body_of(&m.text, m.kind, &m.urls()), &day.path, m.line, room, force)?;
+            let body = body_of(&m.text, m.kind, &m.urls());
+            let (b, cut) = message_block(head, &body, &known, &day.path, m.line, room, force)?;
             Some((b, message_json(&day, i, cut, false)))
         });
         let shown = messages.len();
@@ -509,7 +512,9 @@ impl Tools {
                 day.path, first.line
             ))
         })?;
-        let names = self.engine()?.handle().meta.groups.clone();
+        let engine = self.engine()?;
+        let names = engine.handle().meta.groups.clone();
+        let known = engine.mention_names()?;
         let group_name = group_label(&day.group, &names).to_owned();
         let budget = max_chars.saturating_sub(FRAME_CHARS);
         // The target first, then outwards one message each side at a time, while they fit.
@@ -517,7 +522,7 @@ impl Tools {
             let m = &day.messages[i];
             let mark = if i == at { "▶ " } else { "  " };
             let head = format!("{mark}{}:{}  {}  {}\n", day.path, m.line, m.time_label(), m.speaker);
-            message_block(head, &body_of(&m.text, m.kind, &m.urls()), &day.path, m.line, room, force)
+            message_block(head, &body_of(&m.text, m.kind, &m.urls()), &known, &day.path, m.line, room, force)
         };
         let mut shown = vec![(at, block(at, budget, true).unwrap_or_default())];
         let mut used = shown[0].1 .0.chars().count();
@@ -600,6 +605,7 @@ impl Tools {
         let who = crate::who::who_knows(engine, &query)?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
+        let known = engine.mention_names()?;
         let mut text = if who.total == 0 {
             // Nobody to rank: the `Nobody:` line below says why.
             format!("{} `{}`.\n", matching(0u64, "message", "messages"), quoted_query(asked))
@@ -641,8 +647,11 @@ impl Tools {
                 .iter()
                 .take(PEOPLE_EVIDENCE)
                 .map(|h| {
-                    let (excerpt, _) =
-                        snippet(&crate::text::with_mention_spaces(&h.text), &h.highlights, EVIDENCE_WIDTH);
+                    let (excerpt, _) = snippet(
+                        &crate::text::with_mention_spaces_among(&h.text, &known),
+                        &h.highlights,
+                        EVIDENCE_WIDTH,
+                    );
                     (h, format!("   - {}:{} · {}: {}\n", h.path, h.line, citation(h, names), excerpt))
                 })
                 .collect();
@@ -948,6 +957,7 @@ fn hit_block(
     h: &Hit,
     rank: usize,
     names: &BTreeMap<String, String>,
+    known: &[String],
     room: usize,
     force: bool,
 ) -> Option<(String, Option<String>)> {
@@ -956,16 +966,17 @@ fn hit_block(
         // Exact copies under other nicknames, folded into this hit (and counted in the total).
         let _ = writeln!(head, "    (also posted as {})", h.also.join(", "));
     }
-    message_block(head, &body_of(&h.text, h.kind, &h.urls), &h.path, h.line, room, force)
+    message_block(head, &body_of(&h.text, h.kind, &h.urls), known, &h.path, h.line, room, force)
 }
 
 /// `head` and the indented `body` (shown as a reader sees it: the export's `?` after a mention
-/// as a space), within `room` characters; when it is too long and `force` is set, the body is
+/// as a space, `known` nicknames with white space whole mentions), within `room` characters; when it is too long and `force` is set, the body is
 /// cut with a note that names the citation to read it whole. Returns the block and, when cut,
 /// the text that was kept (as the archive has it).
 fn message_block(
     head: String,
     body: &str,
+    known: &[String],
     path: &str,
     line: u32,
     room: usize,
@@ -973,7 +984,7 @@ fn message_block(
 ) -> Option<(String, Option<String>)> {
     let indented = |b: &str| b.lines().map(|l| format!("    {l}\n")).collect::<String>();
     // One character for one: the kept text's characters are the shown ones'.
-    let shown = crate::text::with_mention_spaces(body);
+    let shown = crate::text::with_mention_spaces_among(body, known);
     let whole = format!("{head}{}", indented(&shown));
     if whole.chars().count() <= room {
         return Some((whole, None));
@@ -1087,6 +1098,7 @@ fn discussion_block(
     matches: &[Hit],
     rank: usize,
     names: &BTreeMap<String, String>,
+    known: &[String],
     room: usize,
     force: bool,
 ) -> Option<(String, Value)> {
@@ -1110,7 +1122,12 @@ fn discussion_block(
         .map(|m| {
             let time = archive::time_label(m.time);
             let body = body_of(&m.text, m.kind, &m.urls);
-            cited(m.line, &time, &m.speaker, one_line(&crate::text::with_mention_spaces(&body), MATCH_CHARS))
+            cited(
+                m.line,
+                &time,
+                &m.speaker,
+                one_line(&crate::text::with_mention_spaces_among(&body, known), MATCH_CHARS),
+            )
         })
         .collect();
     let title = if x.title.trim().is_empty() { "(untitled)" } else { x.title.trim() };
@@ -1343,6 +1360,31 @@ mod tests {
         assert_eq!(answers[1].json["messages"][0]["text"], raw, "{}", answers[1].json);
     }
 
+    /// A mention of a nickname with a space after its complete `name-company` part, which
+    /// posted in the archive, shows its export's `?` as a space in every text answer, as the
+    /// CLI shows it (it showed `@马骁-四方科技 技术总监?你们…`: the mention ended at the space).
+    #[test]
+    fn a_known_nickname_with_a_space_is_a_whole_mention_in_every_answer() {
+        let (t, _dirs) = one_day(&[
+            ("09:00:00", "马骁-四方科技 技术总监", "我们接的那家是下单时传分账规则"),
+            ("09:01:00", "甲", "@马骁-四方科技 技术总监?你们接的那家分账回退收手续费吗"),
+        ]);
+        let raw = "@马骁-四方科技 技术总监?你们接的那家分账回退收手续费吗";
+        let answers = [
+            t.search(&search("分账回退")).unwrap(),
+            t.search(&by_discussions("分账回退")).unwrap(),
+            t.read(&read_at("g/_posts/2018-01-02-chat.markdown", 10, Some(1), Some(0), None)).unwrap(),
+            t.read(&read_id("g/_posts/2018-01-02-chat.markdown#6", None)).unwrap(),
+            t.people(&PeopleArgs { query: Some("分账回退".into()), limit: None, max_chars: None }).unwrap(),
+        ];
+        for a in &answers {
+            assert!(!a.text.contains("技术总监?"), "{}", a.text);
+            assert!(a.text.contains("技术总监 你们接的那家") || a.text.contains("你们接的那家"), "{}", a.text);
+        }
+        assert!(answers[0].text.contains("@马骁-四方科技 技术总监 你们接的那家"), "{}", answers[0].text);
+        assert_eq!(answers[0].json["hits"][0]["text"], raw, "{}", answers[0].json);
+    }
+
     #[test]
     fn paging_ends_where_folded_copies_make_the_pages_shorter_than_the_total() {
         // Two exact copies (same log, time and text under two nicknames) are one hit on a page
@@ -1502,11 +1544,11 @@ mod tests {
         let body = "长".repeat(2000);
         let head = format!("[1] {}:12345\n    {}\n", "g".repeat(40), "2018-01-02 09:00:00 某群 某人-某公司-产品-上海");
         let room = least as usize - FRAME_CHARS - 20;
-        let (block, kept) = message_block(head.clone(), &body, "g/p.md", 7, room, true).unwrap();
+        let (block, kept) = message_block(head.clone(), &body, &[], "g/p.md", 7, room, true).unwrap();
         assert!(block.chars().count() <= room, "{block}");
         assert!(block.contains("[cut:") && block.contains("g/p.md:7"), "{block}");
         assert!(kept.as_ref().is_some_and(|k| k.chars().count() >= 300), "{kept:?}");
-        assert!(message_block(head, &body, "g/p.md", 7, room, false).is_none());
+        assert!(message_block(head, &body, &[], "g/p.md", 7, room, false).is_none());
     }
 
     #[test]

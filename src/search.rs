@@ -189,6 +189,8 @@ pub(crate) struct State {
     /// Every nickname the index holds a term for, parsed, without counts (see
     /// [`State::nicknames`]).
     nicknames: OnceLock<Arc<Directory>>,
+    /// The nicknames with white space in them (see [`Engine::mention_names`]).
+    spaced: OnceLock<Arc<[String]>>,
     /// The companies of every nickname's person (see [`State::companies`]).
     companies: OnceLock<Arc<Companies>>,
     people: OnceLock<Arc<Known>>,
@@ -284,11 +286,26 @@ impl Engine {
 
     /// The nicknames with white space in them of the index (every log's, sorted): a mention
     /// in a hit reads them whole when it is shown ([`crate::text::with_mention_spaces_among`]).
-    pub fn mention_names(&self) -> Result<Vec<String>, SearchError> {
+    pub fn mention_names(&self) -> Result<Arc<[String]>, SearchError> {
         let state = self.state();
-        let names = guarded(&state.handle.dir, || state.nicknames())?;
-        let spaced = crate::text::spaced_names(names.entries.iter().map(|(s, _)| s.nickname.as_str()));
-        Ok(spaced.into_iter().map(str::to_owned).collect())
+        if let Some(spaced) = state.spaced.get() {
+            return Ok(Arc::clone(spaced));
+        }
+        // The speaker field's terms, sorted and unique, not parsed as the directory's are
+        // (parsing every nickname cost a shown search 5 ms on the real archive).
+        let names = guarded(&state.handle.dir, || state.terms_of(state.handle.fields.speaker))?;
+        let spaced: Arc<[String]> = names.into_iter().filter(|n| n.contains(char::is_whitespace)).collect();
+        Ok(Arc::clone(state.spaced.get_or_init(|| spaced)))
+    }
+
+    /// [`Engine::mention_names`] where one of `hits` mentions someone (an `@` in its text),
+    /// else none: a page without a mention reads no nickname.
+    pub fn mention_names_for<'a>(&self, hits: impl IntoIterator<Item = &'a Hit>) -> Result<Arc<[String]>, SearchError> {
+        if hits.into_iter().any(|h| h.text.contains('@')) {
+            self.mention_names()
+        } else {
+            Ok(Arc::from([]))
+        }
     }
 
     /// Every person of the index, their nicknames joined (built on first use; see
@@ -371,6 +388,7 @@ impl State {
             handle: Arc::new(handle),
             directory: OnceLock::new(),
             nicknames: OnceLock::new(),
+            spaced: OnceLock::new(),
             companies: OnceLock::new(),
             people: OnceLock::new(),
             stored_people: OnceLock::new(),

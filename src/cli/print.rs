@@ -135,7 +135,7 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, near: &[Hit], format: F
             }
         }
         Format::Human => {
-            let known = engine.mention_names()?;
+            let known = engine.mention_names_for(r.hits.iter().chain(near))?;
             human_hits(&mut out, &r.hits, &known, color)?;
             if !near.is_empty() {
                 let (d, o) = if color { (DIM_ON, OFF) } else { ("", "") };
@@ -440,7 +440,7 @@ fn shown_of(r: &Results) -> String {
 fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results, near: &[Hit]) -> Result<()> {
     let handle = engine.handle();
     let groups = &handle.meta.groups;
-    let known = engine.mention_names()?;
+    let known = engine.mention_names_for(r.hits.iter().chain(near))?;
     writeln!(out, "# chatlore: {}\n", md_line(&query.to_string()))?;
     writeln!(out, "{}.\n", shown_of(r))?;
     markdown_hits(out, groups, &known, &r.hits)?;

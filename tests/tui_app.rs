@@ -1109,7 +1109,7 @@ fn a_known_nickname_with_a_space_is_read_whole_in_every_pane() {
     typed(&mut app, "你们接的那家");
     assert!(app.discussions && !app.results.discussions.is_empty());
     let screen = screen_of(&app);
-    let row = screen.lines().find(|l| l.contains("你们接的那家") && l.contains("    ")).unwrap_or_default();
+    let row = screen.lines().find(|l| l.starts_with("\"│    @")).unwrap_or_default();
     assert!(row.contains("技术总监 你们接的那家"), "the discussion row: {row}\n{screen}");
     assert!(!screen.contains("技术总监?"), "{screen}");
     messages(&mut app);

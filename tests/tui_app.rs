@@ -1087,6 +1087,44 @@ fn drawn(f: &mut ratatui::Frame, app: &App) {
     chatlore::tui::ui::draw(f, app);
 }
 
+/// What a 160×40 terminal shows of `app`.
+fn screen_of(app: &App) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 40)).unwrap();
+    terminal.draw(|f| drawn(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// A mention of a nickname with a space after its `name-company` part, of someone who posted
+/// under it (`@马骁-四方科技 技术总监?你们接的那家…` on the demo day 2017-12-07), reads whole in
+/// the browser as it does in the CLI's text: the export's `?` after it is the space it stands
+/// for, in the discussion row, the message row, the preview and the insights' evidence. The
+/// browser read it knowing no nickname: the mention ended at the space and the `?` showed.
+#[test]
+fn a_known_nickname_with_a_space_is_read_whole_in_every_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
+    let whole = "@马骁-四方科技 技术总监 你们接的那家分账回退";
+    let cli = stdout(&chatlore(&demo_archive(), dir.path(), &["search", "你们接的那家"]));
+    assert!(cli.contains(whole), "the CLI reads it so: {cli}");
+    typed(&mut app, "你们接的那家");
+    assert!(app.discussions && !app.results.discussions.is_empty());
+    let screen = screen_of(&app);
+    let row = screen.lines().find(|l| l.starts_with("\"│    @")).unwrap_or_default();
+    assert!(row.contains("技术总监 你们接的那家"), "the discussion row: {row}\n{screen}");
+    assert!(!screen.contains("技术总监?"), "{screen}");
+    messages(&mut app);
+    assert_eq!(app.results.total, 1);
+    let screen = screen_of(&app);
+    let row = screen.lines().find(|l| l.contains("2017-12-07 14:13")).unwrap_or_default();
+    assert!(row.contains("技术总监 你们接的那家"), "the message row: {row}\n{screen}");
+    assert!(screen.contains(whole), "the preview: {screen}");
+    assert!(!screen.contains("技术总监?"), "{screen}");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('i'));
+    let experts = app.insight_rows(InsightSection::Speakers);
+    assert!(experts[0].detail.contains(whole), "the evidence: {experts:?}");
+}
+
 #[test]
 fn a_saved_search_brings_back_a_chip_whose_value_holds_chinese_punctuation() {
     // A speaker chip `from:李通，社区半径产品专家` (a real nickname) was saved as that text and

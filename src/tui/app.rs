@@ -1495,6 +1495,12 @@ impl App {
     }
 
     /// Messages of the open conversation that match a term (for highlighting).
+    /// The nicknames with white space a mention reads whole, as the CLI reads them (see
+    /// [`Catalog::mention_names`]); none before the index is open.
+    pub fn mention_names(&self) -> &[String] {
+        self.catalog.as_ref().map_or(&[], |c| &c.mention_names)
+    }
+
     pub fn conversation_terms(&self) -> Vec<&str> {
         self.conversation.as_ref().map(|c| c.terms.iter().map(String::as_str).collect()).unwrap_or_default()
     }

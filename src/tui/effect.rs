@@ -12,13 +12,16 @@ use crate::speakers::Directory;
 use std::sync::Arc;
 
 /// What the app knows of the open index without asking it: its meta file (groups, topics,
-/// counts), its speakers and their people. The worker sends a new one whenever it opens or
-/// reloads the index.
+/// counts), its speakers and their people, and the nicknames a mention reads whole. The worker
+/// sends a new one whenever it opens or reloads the index.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub meta: Meta,
     pub directory: Arc<Directory>,
     pub people: Arc<People>,
+    /// The nicknames with white space of the index ([`crate::search::Engine::mention_names`]):
+    /// a mention of one is shown whole, as the CLI shows it.
+    pub mention_names: Arc<[String]>,
 }
 
 /// How far down the messages `m` looks for the message to select (see [`SearchJob::seek`]):

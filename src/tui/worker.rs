@@ -106,7 +106,10 @@ impl Executor {
                 // query of filters only has no words to know about.
                 let experts = match &facets {
                     Ok(f) if query.has_words() => crate::who::who_knows_counted(self.engine(), &query, &f.people)
-                        .map(|w| w.experts.into_iter().map(expert).collect())
+                        .map(|w| {
+                            let known = self.engine().mention_names().unwrap_or_default();
+                            w.experts.into_iter().map(|e| expert(e, &known)).collect()
+                        })
                         .unwrap_or_default(),
                     _ => Vec::new(),
                 };
@@ -155,7 +158,8 @@ impl Executor {
         let engine = self.engine.as_ref().ok_or("the index is not open")?;
         let directory = engine.directory().map_err(|e| e.to_string())?;
         let people = engine.people().map_err(|e| e.to_string())?;
-        Ok(Arc::new(Catalog { meta: engine.handle().meta.clone(), directory, people }))
+        let mention_names = engine.mention_names().map_err(|e| e.to_string())?;
+        Ok(Arc::new(Catalog { meta: engine.handle().meta.clone(), directory, people, mention_names }))
     }
 
     fn open(&mut self) -> Answer {
@@ -428,10 +432,11 @@ pub fn settle(app: &mut super::app::App, executor: &mut Executor, mut effects: V
     outside
 }
 
-/// An insights row of [`crate::who`]'s ranking: the person and their best hit as evidence.
-fn expert(e: crate::who::Expert) -> Expert {
+/// An insights row of [`crate::who`]'s ranking: the person and their best hit as evidence,
+/// its mentions of `known` nicknames read whole.
+fn expert(e: crate::who::Expert, known: &[String]) -> Expert {
     let evidence = e.hits.first().map_or_else(String::new, |h| {
-        let text = crate::text::with_mention_spaces(&h.text);
+        let text = crate::text::with_mention_spaces_among(&h.text, known);
         format!("{} {} {}", h.date, archive::time_label(h.time), text.lines().next().unwrap_or_default())
     });
     Expert { label: e.person.label, matching: e.matching, evidence }

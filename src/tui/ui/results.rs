@@ -4,6 +4,7 @@ use super::{fit, highlighted, hits, pane, visible_rows, DIM, ERROR};
 use crate::archive::time_label;
 use crate::plural::{count, noun};
 use crate::search::{snippet, Sort};
+use crate::text::with_mention_spaces_among;
 use crate::tui::app::{App, Focus, IndexStatus};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -56,7 +57,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 dim,
             ));
         } else {
-            let (text, ranges) = snippet(&crate::text::with_mention_spaces(&h.text), &h.highlights, snippet_w);
+            let (text, ranges) =
+                snippet(&with_mention_spaces_among(&h.text, app.mention_names()), &h.highlights, snippet_w);
             let pad = snippet_w.saturating_sub(text.width());
             spans.extend(highlighted(&text, &ranges, base));
             spans.push(Span::styled(" ".repeat(pad), base));
@@ -98,7 +100,7 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
         let mut spans = vec![Span::styled("    ", base)];
         if let Some((text, ranges)) = &row.best {
             let (text, ranges) =
-                snippet(&crate::text::with_mention_spaces(text), ranges, width.saturating_sub(4).max(8));
+                snippet(&with_mention_spaces_among(text, app.mention_names()), ranges, width.saturating_sub(4).max(8));
             let pad = width.saturating_sub(4 + text.width());
             spans.extend(highlighted(&text, &ranges, base));
             spans.push(Span::styled(" ".repeat(pad), base));

@@ -379,7 +379,7 @@ impl Engine {
 
     /// The logs holding the query's messages, by path, each counting them (the browser's day
     /// list: a row per log, where [`Facets::days`] adds up a group's logs of one date).
-    pub fn logs(&self, query: &Query) -> Result<Vec<LogCount>, SearchError> {
+    pub(crate) fn logs(&self, query: &Query) -> Result<Vec<LogCount>, SearchError> {
         let state = self.state();
         guarded(&state.handle.dir, || state.logs(query))
     }

@@ -28,7 +28,7 @@ use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
 use crate::text::{is_separator, TermFinder};
 use crate::tokenize::{query_grams, term_variants, TermGrams};
-use facets::FacetCollector;
+use facets::{FacetCollector, LogCollector};
 use highlight::{finders, highlights_found};
 pub use highlight::{highlights, snippet};
 use prune::{Floor, LazyBounds, SubstanceBounds};
@@ -164,6 +164,16 @@ pub struct Facets {
     pub companies: BTreeMap<String, u64>,
     pub topics: BTreeMap<String, u64>,
     pub kinds: BTreeMap<String, u64>,
+}
+
+/// A log holding matching messages: its archive-relative path, group and date (as the log's
+/// messages carry them), and how many of them it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogCount {
+    pub path: String,
+    pub group: String,
+    pub date: Date,
+    pub messages: u64,
 }
 
 impl Facets {
@@ -365,6 +375,13 @@ impl Engine {
     pub fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
         let state = self.state();
         guarded(&state.handle.dir, || state.facets(query))
+    }
+
+    /// The logs holding the query's messages, by path, each counting them (the browser's day
+    /// list: a row per log, where [`Facets::days`] adds up a group's logs of one date).
+    pub(crate) fn logs(&self, query: &Query) -> Result<Vec<LogCount>, SearchError> {
+        let state = self.state();
+        guarded(&state.handle.dir, || state.logs(query))
     }
 
     /// The messages of the log at `path` whose header lines are `lines`, in that order (a line
@@ -774,6 +791,11 @@ impl State {
         facets.people = known.people.messages_by_person(&facets.speakers);
         facets.companies = self.companies(&known.people)?.count(&facets.speakers);
         Ok(facets)
+    }
+
+    fn logs(&self, query: &Query) -> Result<Vec<LogCount>, SearchError> {
+        let tq = self.plan(&self.expand(query))?.tq;
+        Ok(self.handle.searcher().search(&tq, &LogCollector)?)
     }
 
     /// The companies of every nickname's person, found once per state (a facet count, on every

@@ -1,6 +1,6 @@
 //! The results list: one row per message — date, time, group, speaker, highlighted snippet.
 
-use super::{fit, highlighted, hits, pane, visible_rows, DIM, ERROR};
+use super::{fit, highlighted, hits, pane, thousands, visible_rows, DIM, ERROR};
 use crate::archive::time_label;
 use crate::plural::{count, noun};
 use crate::search::{snippet, Sort};
@@ -44,7 +44,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let speaker_w = (width / 6).clamp(8, 18);
     let fixed = 10 + 1 + 5 + 1 + group_w + 1 + speaker_w + 1;
     let snippet_w = width.saturating_sub(fixed).max(8);
-    let lines = visible_rows(&r.hits, r.selected, height, |h, base| {
+    // The selection beyond the hits loaded (`G`): the last ones loaded, and under them the
+    // selected row, saying it is on its way.
+    let waiting = r.selected >= r.hits.len() && r.loading.is_some();
+    let mut lines = visible_rows(&r.hits, r.selected, height - usize::from(waiting && height > 0), |h, base| {
         let dim = base.patch(DIM);
         let mut spans = vec![
             Span::styled(format!("{} {} ", h.date, &time_label(h.time)[..5]), dim),
@@ -65,6 +68,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         }
         Line::from(spans)
     });
+    if waiting {
+        let text = format!(" hit {} of {}: loading…", thousands(r.selected as u64 + 1), thousands(r.total as u64));
+        lines.push(Line::styled(fit(&text, width), super::SELECTED));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

@@ -8,6 +8,7 @@
 use crate::query::QUESTION_WORDS;
 use crate::text::{is_cjk, is_word_char};
 use jieba_rs::Jieba;
+use std::collections::hash_map::{Entry, HashMap};
 
 /// Words that carry no subject besides the [`QUESTION_WORDS`]: pronouns, particles,
 /// auxiliaries, and verbs any question might use.
@@ -229,21 +230,30 @@ pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool
         }
     };
     let mut out: Vec<Key> = Vec::new();
-    let push = |out: &mut Vec<Key>, term: String, weight: f32, parts: Option<(usize, usize)>| {
-        if !out.iter().any(|k| k.term == term) {
+    // Each term's place in `out`, found without a scan (a scan per word was quadratic: 0.2 s
+    // for a "question" of 20,000 words).
+    let mut places: HashMap<String, usize> = HashMap::new();
+    let mut push = |out: &mut Vec<Key>, term: String, weight: f32, parts: Option<(usize, usize)>| {
+        if let Entry::Vacant(e) = places.entry(term.clone()) {
+            e.insert(out.len());
             out.push(Key { term, weight, parts });
         }
     };
     for (term, tag, _) in &words {
         push(&mut out, term.clone(), weight_of(term, tag), None);
     }
+    // Every word is placed now, and its place stays.
+    let place: HashMap<&str, usize> = out.iter().enumerate().map(|(i, k)| (k.term.as_str(), i)).collect();
+    let mut compounds = Vec::new();
     for pair in words.windows(2) {
         let ((a, a_tag, _), (b, b_tag, next)) = (&pair[0], &pair[1]);
         if *next && a.chars().all(is_cjk) && b.chars().all(is_cjk) {
-            let place = |w: &str| out.iter().position(|k| k.term == w);
-            let parts = place(a).zip(place(b));
-            push(&mut out, format!("{a}{b}"), weight_of(a, a_tag).max(weight_of(b, b_tag)), parts);
+            let parts = place.get(a.as_str()).copied().zip(place.get(b.as_str()).copied());
+            compounds.push((format!("{a}{b}"), weight_of(a, a_tag).max(weight_of(b, b_tag)), parts));
         }
+    }
+    for (term, weight, parts) in compounds {
+        push(&mut out, term, weight, parts);
     }
     out
 }

@@ -35,14 +35,24 @@ const LATE: f32 = 1.0;
 const NEAR: u32 = 80;
 
 /// How much `text` says: its CJK characters plus its Latin words (runs of letters and digits),
-/// not counting emoji codes (`[抱拳]`), @mentions and URLs.
+/// not counting emoji codes (`[抱拳]`), @mentions and URLs. Mentions as [`substance_among`]
+/// reads them knowing no nickname.
 pub fn substance(text: &str) -> u32 {
-    let chars: Vec<char> = text.chars().collect();
+    substance_among(text, &[] as &[&str])
+}
+
+/// [`substance`], where the mentions are those [`crate::text::mention_spans_among`] reads with
+/// `known` nicknames with white space (a log's, [`crate::archive::Day::spaced_speakers`]): the
+/// reading the discussions, the topics and every shown text have, so that `技术总监` in
+/// `@马骁-四方科技 技术总监?你们怎么做对账` is part of the name, not what the message says.
+pub fn substance_among<S: AsRef<str>>(text: &str, known: &[S]) -> u32 {
+    let mut mentions = crate::text::mention_spans_among(text, known).into_iter().peekable();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut n = 0u32;
     let mut i = 0;
     let mut in_word = false;
     while i < chars.len() {
-        let c = chars[i];
+        let (at, c) = chars[i];
         if c == '[' {
             if let Some(len) = emoji_code_len(&chars[i..]) {
                 i += len;
@@ -51,15 +61,18 @@ pub fn substance(text: &str) -> u32 {
             }
         }
         if c == '@' {
-            // A mention runs to white space, or to the `?` the export writes for U+2005.
-            while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '?' {
-                i += 1;
+            // A mention starting here (one inside a URL skipped already is left behind).
+            while mentions.next_if(|m| m.start < at).is_some() {}
+            if let Some(m) = mentions.next_if(|m| m.start == at) {
+                while i < chars.len() && chars[i].0 < m.end {
+                    i += 1;
+                }
+                in_word = false;
+                continue;
             }
-            in_word = false;
-            continue;
         }
         if (c == 'h' || c == 'H' || c == 'w' || c == 'W') && !in_word && starts_url(&chars[i..]) {
-            while i < chars.len() && !chars[i].is_whitespace() && !is_cjk(chars[i]) {
+            while i < chars.len() && !chars[i].1.is_whitespace() && !is_cjk(chars[i].1) {
                 i += 1;
             }
             in_word = false;
@@ -83,8 +96,18 @@ pub fn substance(text: &str) -> u32 {
 
 /// Whether `text` asks rather than tells: a full-width question mark, 吗, a request for help
 /// (请问, 请教, 问一下), or a final `?` — unless a mention ends there: the `?` is the export's
-/// stand-in for the space after a mention (`…得找人再了解下。@黄菲-富友-上海?`).
+/// stand-in for the space after a mention (`…得找人再了解下。@黄菲-富友-上海?`). Mentions as
+/// [`asks_among`] reads them knowing no nickname.
 pub fn asks(text: &str) -> bool {
+    asks_among(text, &[] as &[&str])
+}
+
+/// [`asks`], where the mentions are those [`crate::text::mention_spans_among`] reads with
+/// `known` nicknames with white space (see [`substance_among`]): the `?` after a known name
+/// is the export's space, not the message's question mark (`谢谢 @马骁-四方科技 技术总监?`
+/// does not ask). The marks are looked for in the whole text, as a mention without white space
+/// after it runs on over what the message asks (`@张三这个怎么做？`).
+pub fn asks_among<S: AsRef<str>>(text: &str, known: &[S]) -> bool {
     const MARKS: &[&str] = &["？", "吗", "请问", "请教", "问一下", "问个问题"];
     if MARKS.iter().any(|m| text.contains(m)) {
         return true;
@@ -92,21 +115,21 @@ pub fn asks(text: &str) -> bool {
     // Mentions at the end, each with the export's `?`, are not the message's last word
     // (`…为什么要关?@田浩沛?` still asks).
     let mut text = text.trim_end();
-    while let Some(m) = crate::text::mention_spans(text).pop().filter(|m| text.get(m.end..) == Some("?")) {
+    while let Some(m) = crate::text::mention_spans_among(text, known).pop().filter(|m| text.get(m.end..) == Some("?")) {
         text = text[..m.start].trim_end();
     }
     text.ends_with('?')
 }
 
 /// Length of an emoji code at the start of `chars` (`[强]`, `[捂脸]`, `[OK]`), if it is one.
-fn emoji_code_len(chars: &[char]) -> Option<usize> {
-    let close = chars.iter().take(8).position(|&c| c == ']')?;
+fn emoji_code_len(chars: &[(usize, char)]) -> Option<usize> {
+    let close = chars.iter().take(8).position(|&(_, c)| c == ']')?;
     let inner = &chars[1..close];
-    (!inner.is_empty() && inner.iter().all(|c| c.is_alphanumeric())).then_some(close + 1)
+    (!inner.is_empty() && inner.iter().all(|(_, c)| c.is_alphanumeric())).then_some(close + 1)
 }
 
-fn starts_url(chars: &[char]) -> bool {
-    let head: String = chars.iter().take(8).collect::<String>().to_lowercase();
+fn starts_url(chars: &[(usize, char)]) -> bool {
+    let head: String = chars.iter().take(8).map(|&(_, c)| c).collect::<String>().to_lowercase();
     head.starts_with("http://") || head.starts_with("https://") || head.starts_with("www.")
 }
 
@@ -318,6 +341,28 @@ mod tests {
         assert!(asks("@黄菲-富友-上海 这个怎么接?"));
         assert!(asks("@黄菲-富友-上海?这个接口谁接过?"));
         assert!(asks("银行的跨行b2c为什么要关?@田浩沛?"));
+    }
+
+    /// A nickname with white space that posted in the log is all name: `技术总监` in
+    /// `@马骁-四方科技 技术总监?…` counted as what the message says, and its `?` at the end as a
+    /// question mark (the mention ended at the space, as without the name). Mentions are read
+    /// as everywhere else ([`crate::text::mention_spans_among`]): at most 30 characters, an
+    /// e-mail address not one.
+    #[test]
+    fn a_known_nickname_with_a_space_is_a_name_not_what_the_message_says_or_asks() {
+        let known = ["马骁-四方科技 技术总监"];
+        let text = "@马骁-四方科技 技术总监?你们怎么做对账";
+        assert_eq!(substance_among(text, &known), 7);
+        assert_eq!(substance(text), 11, "not known: 技术总监 is text");
+        let thanks = "谢谢 @马骁-四方科技 技术总监?";
+        assert!(!asks_among(thanks, &known));
+        assert!(asks(thanks), "not known: the `?` ends 技术总监");
+        assert!(asks_among("@马骁-四方科技 技术总监?你们怎么做对账?", &known));
+        // The mention rules of every other reader: a run without white space is a name for
+        // 30 characters, then text; an address is text.
+        let long = format!("@{}对账", "名".repeat(30));
+        assert_eq!(substance_among(&long, &known), 2);
+        assert_eq!(substance_among("发到 abc@qq.com", &known), 5);
     }
 
     #[test]

@@ -397,3 +397,30 @@ fn a_known_nickname_with_a_space_prints_whole_and_an_address_is_no_mention() {
     let json = stdout(&chatlore(arch.path(), idx.path(), &["search", "--json", "分账回退"]));
     assert!(json.contains("@马骁-四方科技 技术总监?你们接的那家"), "{json}");
 }
+
+/// A term typed again is the term once: `对账 对账 对账` finds, counts and ranks what `对账`
+/// does, and the why-nothing names a word once (it said `no message contains zzq nor zzq`).
+/// Each copy was a scorer of its own, its score added again: 20,000 copies of `a` took 1.2 s
+/// on the real archive (BENCHMARKS.md, *Session 17 (qa18)*).
+#[test]
+fn a_word_typed_again_counts_once() {
+    let idx = tempfile::tempdir().unwrap();
+    index(&demo_archive(), idx.path());
+    let engine = Engine::open(idx.path()).unwrap();
+    let all = Page { limit: None, ..Page::default() };
+    for (once, again) in [
+        ("对账", "对账 对账 对账"),
+        ("a", "a a a"),
+        ("网联 -银联", "网联 -银联 网联 -银联"),
+        ("长款 短款", "长款 短款 长款"),
+    ] {
+        let (q1, q2) = (Query::parse(once).unwrap(), Query::parse(again).unwrap());
+        let (r1, r2) = (engine.search(&q1, Page::default()).unwrap(), engine.search(&q2, Page::default()).unwrap());
+        assert!(r1.total > 0, "{once}");
+        assert_eq!((r1.total, &r1.hits), (r2.total, &r2.hits), "{again}");
+        assert_eq!(engine.search(&q1, all).unwrap().hits, engine.search(&q2, all).unwrap().hits, "{again}");
+        assert_eq!(engine.facets(&q1).unwrap(), engine.facets(&q2).unwrap(), "{again}");
+    }
+    let o = chatlore(&demo_archive(), idx.path(), &["search", "zzq", "zzq", "对账", "zzq"]);
+    assert!(stderr(&o).contains("no message contains zzq\n"), "{}", stderr(&o));
+}

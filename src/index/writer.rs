@@ -772,6 +772,9 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
             )
         })
         .collect();
+    // A mention of a nickname with white space that posted that day is read whole, as the
+    // discussions and topics read it: the name is not what the message says or asks.
+    let known = day.spaced_speakers();
     let mut docs = Vec::with_capacity(day.messages.len() + spans.len());
     for (span, &info) in spans.iter().zip(&infos) {
         let first = &day.messages[span.start];
@@ -786,7 +789,11 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 f.speaker => m.speaker.as_str(),
                 f.ts => schema::ts(date_key, m.time),
                 f.seq => schema::seq(day.date, m.time, m.line, &day.group),
-                f.ranking => schema::pack_ranking(crate::rank::substance(&m.text), crate::rank::asks(&m.text), info),
+                f.ranking => schema::pack_ranking(
+                    crate::rank::substance_among(&m.text, &known),
+                    crate::rank::asks_among(&m.text, &known),
+                    info,
+                ),
                 f.conversation => conversation,
                 f.text_hash => crate::rank::text_hash(&m.text),
                 f.kind => m.kind.as_str(),

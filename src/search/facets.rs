@@ -107,6 +107,18 @@ fn bump_one(ords: &Option<Column<u64>>, counts: &mut [u64], doc: DocId) -> Optio
     Some(ord)
 }
 
+/// Every term of a (small) column by its ordinal.
+fn ord_names(col: &Option<StrColumn>) -> HashMap<u64, String> {
+    let Some(c) = col else { return HashMap::new() };
+    (0..c.dictionary().num_terms() as u64)
+        .filter_map(|ord| {
+            let mut name = String::new();
+            let found = c.ord_to_str(ord, &mut name).ok()?;
+            found.then_some((ord, name))
+        })
+        .collect()
+}
+
 /// Adds the counted terms of a column to `into` by name. The dictionary is streamed once in
 /// ordinal order: looking ordinals up one by one costs a block seek each.
 fn named(col: &Option<StrColumn>, counts: &[u64], into: &mut BTreeMap<String, u64>) {
@@ -225,13 +237,7 @@ impl SegmentCollector for SegmentFacets {
         named(&self.speaker, &self.speaker_counts, &mut out.speakers);
         named(&self.topics, &self.topic_counts, &mut out.topics);
         named(&self.kind, &self.kind_counts, &mut out.kinds);
-        let group_names: HashMap<u64, String> = (0..self.group_counts.len() as u64)
-            .filter_map(|ord| {
-                let mut name = String::new();
-                let found = self.group.as_ref()?.ord_to_str(ord, &mut name).ok()?;
-                found.then_some((ord, name))
-            })
-            .collect();
+        let group_names = ord_names(&self.group);
         let days = self
             .days
             .into_entries()
@@ -242,5 +248,89 @@ impl SegmentCollector for SegmentFacets {
             })
             .collect();
         FacetPart { facets: out, days }
+    }
+}
+
+/// The logs holding the matching messages, each with how many of them it holds (the browser's
+/// day list): a row per log, so that two logs of a group dated alike are two rows, not one.
+pub(super) struct LogCollector;
+
+pub(super) struct SegmentLogs {
+    path: Option<StrColumn>,
+    group: Option<StrColumn>,
+    path_ords: Option<Column<u64>>,
+    group_ords: Option<Column<u64>>,
+    ts: Column<u64>,
+    /// Per path ordinal: messages, and the group ordinal and day (yyyymmdd) of the first one
+    /// (a log's messages share both).
+    counts: Vec<(u64, Option<u64>, u32)>,
+}
+
+impl Collector for LogCollector {
+    type Fruit = Vec<super::LogCount>;
+    type Child = SegmentLogs;
+
+    fn for_segment(&self, _segment: u32, seg: &SegmentReader) -> tantivy::Result<SegmentLogs> {
+        let ff = seg.fast_fields();
+        let (path, group) = (ff.str(names::PATH)?, ff.str(names::GROUP)?);
+        let ords = |c: &Option<StrColumn>| c.as_ref().map(|c| c.ords().clone());
+        Ok(SegmentLogs {
+            counts: vec![(0, None, 0); path.as_ref().map_or(0, |c| c.dictionary().num_terms())],
+            path_ords: ords(&path),
+            group_ords: ords(&group),
+            path,
+            group,
+            ts: ff.u64(names::TS)?,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<super::LogCount>>) -> tantivy::Result<Vec<super::LogCount>> {
+        // A log's messages are in one segment unless it changed: its counts add up.
+        let mut logs: Vec<super::LogCount> = fruits.into_iter().flatten().collect();
+        logs.sort_by(|a, b| a.path.cmp(&b.path));
+        logs.dedup_by(|later, first| {
+            let same = later.path == first.path;
+            if same {
+                first.messages += later.messages;
+            }
+            same
+        });
+        Ok(logs)
+    }
+}
+
+impl SegmentCollector for SegmentLogs {
+    type Fruit = Vec<super::LogCount>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let Some(ord) = self.path_ords.as_ref().and_then(|c| c.first(doc)) else { return };
+        let Some(count) = self.counts.get_mut(ord as usize) else { return };
+        if count.0 == 0 {
+            count.1 = self.group_ords.as_ref().and_then(|c| c.first(doc));
+            count.2 = self.ts.first(doc).map_or(0, |t| split_ts(t).0);
+        }
+        count.0 += 1;
+    }
+
+    fn harvest(self) -> Vec<super::LogCount> {
+        let (Some(paths), mut logs) = (&self.path, Vec::new()) else { return Vec::new() };
+        let Ok(mut stream) = paths.dictionary().stream() else { return logs };
+        let groups = ord_names(&self.group);
+        while stream.advance() {
+            let Some(&(messages, group, day)) = self.counts.get(stream.term_ord() as usize) else { continue };
+            let Some(date) = Date::from_key(day).filter(|_| messages > 0) else { continue };
+            let group = group.and_then(|ord| groups.get(&ord)).cloned().unwrap_or_default();
+            logs.push(super::LogCount {
+                path: String::from_utf8_lossy(stream.key()).into_owned(),
+                group,
+                date,
+                messages,
+            });
+        }
+        logs
     }
 }

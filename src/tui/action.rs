@@ -3,7 +3,6 @@
 
 use super::effect::{Catalog, DayJob, SearchJob};
 use crate::archive::Day;
-use crate::date::Date;
 use crate::discussion_search::DiscussionHit;
 use crate::discussions::Discussion;
 use crate::index::Summary;
@@ -180,6 +179,9 @@ pub struct DiscussionRow {
 pub struct Found {
     pub hits: Vec<Hit>,
     pub total: usize,
+    /// The list's last row is among the hits. It can end short of `total`: a message's exact
+    /// copies (same log, time and text under another nickname) are folded into it.
+    pub end: bool,
     pub elapsed: Duration,
     pub discussions: Vec<DiscussionRow>,
     pub discussions_total: usize,
@@ -203,13 +205,8 @@ pub struct LoadedDay {
     pub spans: Vec<(u32, u32)>,
 }
 
-/// A row of the day list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DayRow {
-    pub group: String,
-    pub date: Date,
-    pub messages: u64,
-}
+/// A row of the day list: a log (two logs of a group dated alike are two rows).
+pub type DayRow = crate::search::LogCount;
 
 /// The worker's answer to an effect.
 #[derive(Debug, Clone)]
@@ -239,8 +236,8 @@ pub enum Answer {
     },
     DayTitles {
         seq: u64,
-        group: String,
-        date: Date,
+        /// The log's path.
+        path: String,
         discussions: Vec<Discussion>,
     },
     DayLoaded {

@@ -12,7 +12,6 @@ pub use super::filters::FilterRow;
 use super::input::TextInput;
 use super::{filters, keymap, layout};
 use crate::archive::{self, Day};
-use crate::date::Date;
 use crate::discussions::Discussion;
 use crate::plural::count;
 use crate::query::{DateRange, Field, Filter, Query, Value};
@@ -64,8 +63,8 @@ pub enum Overlay {
         typed: String,
         /// Still being listed.
         loading: bool,
-        /// The discussions of a day (group, date), listed under the selected row.
-        titles: Option<(String, Date, Vec<Discussion>)>,
+        /// The discussions of a log (its path), listed under the selected row.
+        titles: Option<(String, Vec<Discussion>)>,
     },
     /// A citation to copy by hand (it could not be copied), scrolled by this many lines.
     Citation {
@@ -115,6 +114,11 @@ pub struct ResultsState {
     pub discussion_selected: usize,
     /// A search for the current query is running (what is shown is the previous one's).
     pub searching: bool,
+    /// More hits are being fetched, down to this one (`G` on a large result: one large
+    /// page, seconds on the real archive's largest results), which is selected meanwhile.
+    pub loading: Option<usize>,
+    /// The list's last row is loaded: it can be shorter than `total` (copies are folded).
+    pub end: bool,
     /// What the hits are highlighted on, glossary forms included (the worker's answer).
     pub terms: Vec<String>,
     /// Why nothing matched, when nothing did (the worker's answer, see [`crate::no_hits`]).
@@ -519,6 +523,7 @@ impl App {
                 }
                 self.waiting.search = None;
                 self.results.searching = false;
+                self.results.loading = None;
                 match found {
                     Ok(found) => self.found(&job, *found),
                     Err(e) => self.results.error = Some(e),
@@ -551,24 +556,24 @@ impl App {
                 self.waiting.days = None;
                 if let Some(Overlay::Days { rows, loading, selected, typed, .. }) = self.overlay.as_mut() {
                     *loading = false;
-                    // Listed again after the index changed: the same day stays selected.
-                    let was = rows.get(*selected).map(|r| (r.group.clone(), r.date));
+                    // Listed again after the index changed: the same log stays selected.
+                    let was = rows.get(*selected).map(|r| r.path.clone());
                     match listed {
                         Ok(r) => *rows = r,
                         Err(e) => self.note = Some(e),
                     }
-                    let same = was.and_then(|(g, d)| rows.iter().position(|r| r.group == g && r.date == d));
+                    let same = was.and_then(|p| rows.iter().position(|r| r.path == p));
                     *selected = same.or_else(|| day_matching(rows, typed)).unwrap_or(0);
                 }
                 self.ask_day_titles();
             }
-            Answer::DayTitles { seq, group, date, discussions } => {
+            Answer::DayTitles { seq, path, discussions } => {
                 if self.waiting.titles != Some(seq) {
                     return;
                 }
                 self.waiting.titles = None;
                 if let Some(Overlay::Days { titles, .. }) = self.overlay.as_mut() {
-                    *titles = Some((group, date, discussions));
+                    *titles = Some((path, discussions));
                 }
             }
             Answer::DayLoaded { job, day } => {
@@ -595,6 +600,7 @@ impl App {
                 // Nothing that was asked will be answered; the browser goes on.
                 self.waiting = Waiting::default();
                 self.results.searching = false;
+                self.results.loading = None;
                 self.alert = Some(format!("internal error while {doing}: {message} — the browser goes on"));
             }
         }
@@ -611,6 +617,11 @@ impl App {
             if job.offset == r.hits.len() {
                 r.hits.extend(f.hits);
                 r.total = f.total;
+                r.end = f.end;
+                if r.end {
+                    // `G` asked for the total's last; the list ends before it.
+                    r.selected = r.selected.min(r.hits.len().saturating_sub(1));
+                }
             }
         } else {
             let kept = job.keep.is_some() || job.keep_discussion.is_some();
@@ -626,6 +637,7 @@ impl App {
             };
             r.hits = f.hits;
             r.total = f.total;
+            r.end = f.end;
             r.elapsed = f.elapsed;
             r.discussions = f.discussions;
             r.discussions_total = f.discussions_total;
@@ -660,7 +672,7 @@ impl App {
         let span = job.span.and_then(|(start, end)| span_of(&day, start, end));
         self.conversation =
             Some(Conversation { focus: focus.unwrap_or(0), day, mark, scroll, matches, terms: job.terms, span, spans });
-        if matches!(job.source, DaySource::Of { .. }) {
+        if matches!(job.source, DaySource::Listed(_)) {
             self.overlay = None;
             self.focus_on_open = true;
         }
@@ -1049,6 +1061,7 @@ impl App {
                 r.discussions_total = 0;
                 r.terms.clear();
                 r.searching = false;
+                r.loading = None;
                 self.waiting.search = None;
                 self.sync_preview();
             }
@@ -1077,6 +1090,8 @@ impl App {
         }
         let seq = self.next_seq();
         self.waiting.search = Some(seq);
+        // A new search drops the pages being fetched for the last one.
+        self.results.loading = (offset > 0).then_some(until);
         if offset == 0 {
             self.results.searching = true;
         }
@@ -1173,13 +1188,13 @@ impl App {
     fn ask_day_titles(&mut self) {
         let Some(Overlay::Days { selected, rows, titles, .. }) = &self.overlay else { return };
         let Some(row) = rows.get(*selected) else { return };
-        if titles.as_ref().is_some_and(|(g, d, _)| *g == row.group && *d == row.date) {
+        if titles.as_ref().is_some_and(|(path, _)| *path == row.path) {
             return;
         }
-        let (group, date) = (row.group.clone(), row.date);
+        let row = row.clone();
         let seq = self.next_seq();
         self.waiting.titles = Some(seq);
-        self.effects.push(Effect::DayTitles { seq, group, date });
+        self.effects.push(Effect::DayTitles { seq, row });
     }
 
     fn move_selection(&mut self, a: Action) {
@@ -1193,20 +1208,14 @@ impl App {
             self.sync_preview();
             return;
         }
-        let total = self.results.total;
-        let sel = &mut self.results.selected;
-        *sel = match a {
-            Action::Up => sel.saturating_sub(1),
-            Action::Down => (*sel + 1).min(total.saturating_sub(1)),
-            Action::PageUp => sel.saturating_sub(page),
-            Action::PageDown => (*sel + page).min(total.saturating_sub(1)),
-            Action::First => 0,
-            Action::Last => total.saturating_sub(1),
-            _ => *sel,
-        };
-        let (selected, loaded) = (self.results.selected, self.results.hits.len());
-        if selected >= loaded && loaded < total && !self.results.searching {
-            // The worker fetches pages until the selection is loaded (`G` on a large result).
+        let r = &mut self.results;
+        // Rows there are: all of them once the list's end is loaded, else as many as hits.
+        let rows = if r.end { r.hits.len() } else { r.total };
+        r.selected = moved(r.selected, &a, rows, page);
+        let (selected, loaded) = (r.selected, r.hits.len());
+        // The worker fetches pages until the selection is loaded (`G` on a large result); once
+        // asked, not again for a selection the pages being fetched reach.
+        if selected >= loaded && !r.end && !r.searching && r.loading.is_none_or(|to| selected > to) {
             self.search(loaded, selected, (None, None), None);
         }
         if self.split_view() {
@@ -1337,7 +1346,7 @@ impl App {
     fn open_selected_day(&mut self) {
         let Some(Overlay::Days { selected, rows, .. }) = &self.overlay else { return };
         let Some(row) = rows.get(*selected).cloned() else { return };
-        self.load_day(DaySource::Of { group: row.group, date: row.date }, At::First, None, None);
+        self.load_day(DaySource::Listed(row.path), At::First, None, None);
     }
     /// The citation of what is being read: in the conversation the message under the cursor,
     /// or the range marked with `v`; in the results the selected hit, or the selected
@@ -1495,6 +1504,12 @@ impl App {
     }
 
     /// Messages of the open conversation that match a term (for highlighting).
+    /// The nicknames with white space a mention reads whole, as the CLI reads them (see
+    /// [`Catalog::mention_names`]); none before the index is open.
+    pub fn mention_names(&self) -> &[String] {
+        self.catalog.as_ref().map_or(&[], |c| &c.mention_names)
+    }
+
     pub fn conversation_terms(&self) -> Vec<&str> {
         self.conversation.as_ref().map(|c| c.terms.iter().map(String::as_str).collect()).unwrap_or_default()
     }

@@ -3,7 +3,6 @@
 //! sequence number; the worker's answer carries it back, and the app drops an answer whose
 //! number is no longer the one it waits for (the query changed meanwhile).
 
-use crate::date::Date;
 use crate::index::manifest::Meta;
 use crate::people::People;
 use crate::query::Query;
@@ -12,19 +11,24 @@ use crate::speakers::Directory;
 use std::sync::Arc;
 
 /// What the app knows of the open index without asking it: its meta file (groups, topics,
-/// counts), its speakers and their people. The worker sends a new one whenever it opens or
-/// reloads the index.
+/// counts), its speakers and their people, and the nicknames a mention reads whole. The worker
+/// sends a new one whenever it opens or reloads the index.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub meta: Meta,
     pub directory: Arc<Directory>,
     pub people: Arc<People>,
+    /// The nicknames with white space of the index ([`crate::search::Engine::mention_names`]):
+    /// a mention of one is shown whole, as the CLI shows it.
+    pub mention_names: Arc<[String]>,
 }
 
 /// How far down the messages `m` looks for the message to select (see [`SearchJob::seek`]):
-/// a page that deep reads every hit before it (on the real archive, about 0.3 s for 20,000
-/// hits, BENCHMARKS.md, *Session 16*), and the worker answers nothing else meanwhile.
-pub const SEEK_MAX: usize = 2_000;
+/// the pages down to it are all read, the deeper the dearer, and the worker answers nothing
+/// else meanwhile. In the worker on the real archive (`group:proddev`, 81,916 hits; the
+/// example `deep_pages`, BENCHMARKS.md, *Deep pages in the browser*), a seek 20,000 hits down
+/// takes about 0.2 s, one to the last of its 78,395 rows 0.7 s.
+pub const SEEK_MAX: usize = 20_000;
 
 /// A search to run: a page of message hits and, while results list discussions, the
 /// discussions the query finds.
@@ -57,8 +61,8 @@ pub struct SearchJob {
 pub enum DaySource {
     /// The log at this archive-relative path.
     Path(String),
-    /// The log of a group on a date (the day list).
-    Of { group: String, date: Date },
+    /// The log at this archive-relative path, chosen in the day list (which closes).
+    Listed(String),
 }
 
 /// Where the conversation's cursor goes in a day being opened.
@@ -110,11 +114,10 @@ pub enum Effect {
         seq: u64,
         query: Query,
     },
-    /// The discussions of one day of the day list, listed under it.
+    /// The discussions of one log of the day list, listed under it.
     DayTitles {
         seq: u64,
-        group: String,
-        date: Date,
+        row: crate::search::LogCount,
     },
     /// Open a day in the conversation.
     LoadDay(DayJob),

@@ -104,7 +104,7 @@ pub fn message_starts(day: &Day, width: usize) -> Vec<usize> {
     let mut line = 0;
     for m in &day.messages {
         starts.push(line);
-        line += message_lines(m, width, &[], false, false).len();
+        line += message_lines(m, width, &[], &[], false, false).len();
     }
     starts.push(line);
     starts

@@ -15,9 +15,19 @@ const FOCUS_MARK: &str = "▶ ";
 const NO_MARK: &str = "  ";
 const RANGE_MARK: &str = "┃ ";
 
-/// The lines of one message at `width` columns: a header, then the wrapped body. The number
-/// of lines does not depend on `terms`, `focused` or `marked` (scrolling relies on that).
-pub fn message_lines(m: &Message, width: usize, terms: &[&str], focused: bool, marked: bool) -> Vec<Line<'static>> {
+/// The lines of one message at `width` columns: a header, then the wrapped body, a mention of
+/// one of the `known` nicknames with white space read whole
+/// ([`crate::text::with_mention_spaces_among`]). The number of lines does not depend on
+/// `known`, `terms`, `focused` or `marked` (scrolling relies on that: the export's `?` shown as
+/// a space is one column as well).
+pub fn message_lines(
+    m: &Message,
+    width: usize,
+    known: &[String],
+    terms: &[&str],
+    focused: bool,
+    marked: bool,
+) -> Vec<Line<'static>> {
     let header_style = if focused { ACCENT.add_modifier(Modifier::BOLD | Modifier::REVERSED) } else { ACCENT };
     let mark = match (focused, marked) {
         (true, _) => FOCUS_MARK,
@@ -33,7 +43,7 @@ pub fn message_lines(m: &Message, width: usize, terms: &[&str], focused: bool, m
     for span in &m.spans {
         match span {
             MdSpan::Text(t) => {
-                let t = &*crate::text::with_mention_spaces(t);
+                let t = &*crate::text::with_mention_spaces_among(t, known);
                 let ranges = highlights(t, terms);
                 let mut at = 0;
                 for r in ranges {
@@ -116,7 +126,7 @@ mod tests {
     #[test]
     fn wraps_by_display_width_and_keeps_breaks() {
         let m = message("网联断直连以后路由怎么做\n第二行");
-        let t = text(&message_lines(&m, 12, &[], false, false));
+        let t = text(&message_lines(&m, 12, &[], &[], false, false));
         assert_eq!(t, vec!["  10:00:00  甲-银信支付", "  网联断直连", "  以后路由怎", "  么做", "  第二行"]);
         for line in &t[1..] {
             assert!(unicode_width::UnicodeWidthStr::width(line.as_str()) <= 12, "{line}");
@@ -126,13 +136,13 @@ mod tests {
     #[test]
     fn links_show_titles_with_dimmed_urls_and_images_a_placeholder() {
         let m = message("[网联接入指南](https://example.com/g)");
-        let lines = message_lines(&m, 80, &["网联"], true, false);
+        let lines = message_lines(&m, 80, &[], &["网联"], true, false);
         let t = text(&lines);
         assert_eq!(t[1], "  网联接入指南 https://example.com/g");
         assert!(t[0].starts_with("▶ "));
         let img = message("![2017-10-23 10:37:04](http://img.example/a.png)");
         assert_eq!(
-            text(&message_lines(&img, 80, &[], false, false))[1],
+            text(&message_lines(&img, 80, &[], &[], false, false))[1],
             "  [图片 image 10:00:00] http://img.example/a.png"
         );
     }
@@ -140,15 +150,18 @@ mod tests {
     #[test]
     fn highlights_do_not_change_the_line_count() {
         let m = message(&"对账差错长短款".repeat(20));
-        assert_eq!(message_lines(&m, 30, &["对账"], true, false).len(), message_lines(&m, 30, &[], false, true).len());
-        let hl = message_lines(&m, 30, &["对账"], false, false);
+        assert_eq!(
+            message_lines(&m, 30, &[], &["对账"], true, false).len(),
+            message_lines(&m, 30, &[], &[], false, true).len()
+        );
+        let hl = message_lines(&m, 30, &[], &["对账"], false, false);
         assert!(hl[1].spans.iter().any(|s| s.style == MATCH && s.content == "对账"));
     }
 
     #[test]
     fn the_export_s_question_mark_after_a_mention_reads_as_a_space() {
         let m = message("@老熊-爱奇艺-北京?对账文件几点出?");
-        let lines = message_lines(&m, 80, &["对账"], false, false);
+        let lines = message_lines(&m, 80, &[], &["对账"], false, false);
         assert_eq!(text(&lines)[1], "  @老熊-爱奇艺-北京 对账文件几点出?");
         assert!(lines[1].spans.iter().any(|s| s.style == MATCH && s.content == "对账"));
     }

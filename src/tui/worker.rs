@@ -73,8 +73,8 @@ impl Executor {
                 }
                 Effect::MonthTotals => Some(Answer::MonthTotals(Err(closed()))),
                 Effect::Days { seq, .. } => Some(Answer::Days { seq: *seq, rows: Err(closed()) }),
-                Effect::DayTitles { seq, group, date } => {
-                    Some(Answer::DayTitles { seq: *seq, group: group.clone(), date: *date, discussions: Vec::new() })
+                Effect::DayTitles { seq, row } => {
+                    Some(Answer::DayTitles { seq: *seq, path: row.path.clone(), discussions: Vec::new() })
                 }
                 _ => None,
             };
@@ -106,7 +106,10 @@ impl Executor {
                 // query of filters only has no words to know about.
                 let experts = match &facets {
                     Ok(f) if query.has_words() => crate::who::who_knows_counted(self.engine(), &query, &f.people)
-                        .map(|w| w.experts.into_iter().map(expert).collect())
+                        .map(|w| {
+                            let known = self.engine().mention_names().unwrap_or_default();
+                            w.experts.into_iter().map(|e| expert(e, &known)).collect()
+                        })
                         .unwrap_or_default(),
                     _ => Vec::new(),
                 };
@@ -116,21 +119,21 @@ impl Executor {
                 self.engine().facets(&Query::default()).map(|f| f.months).map_err(|e| e.to_string()),
             ),
             Effect::Days { seq, query } => {
-                let rows = self.engine().facets(&query).map_err(|e| e.to_string()).map(|f| {
-                    let mut rows: Vec<DayRow> =
-                        f.days.into_iter().map(|((group, date), messages)| DayRow { group, date, messages }).collect();
-                    rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.group.cmp(&b.group)));
+                let rows = self.engine().logs(&query).map_err(|e| e.to_string()).map(|mut rows: Vec<DayRow>| {
+                    rows.sort_by(|a, b| {
+                        b.date.cmp(&a.date).then_with(|| a.group.cmp(&b.group)).then(a.path.cmp(&b.path))
+                    });
                     rows
                 });
                 Answer::Days { seq, rows }
             }
-            Effect::DayTitles { seq, group, date } => {
+            Effect::DayTitles { seq, row } => {
                 let discussions = self
                     .engine()
-                    .discussions(&day_query(&group, date), None, Sort::Oldest)
-                    .map(|r| r.discussions.into_iter().map(|d| d.discussion).collect())
+                    .discussions(&day_query(&row.group, row.date), None, Sort::Oldest)
+                    .map(|r| r.discussions.into_iter().map(|d| d.discussion).filter(|d| d.path == row.path).collect())
                     .unwrap_or_default();
-                Answer::DayTitles { seq, group, date, discussions }
+                Answer::DayTitles { seq, path: row.path, discussions }
             }
             Effect::LoadDay(job) => {
                 let day = self.load_day(&job).map(Box::new);
@@ -155,7 +158,8 @@ impl Executor {
         let engine = self.engine.as_ref().ok_or("the index is not open")?;
         let directory = engine.directory().map_err(|e| e.to_string())?;
         let people = engine.people().map_err(|e| e.to_string())?;
-        Ok(Arc::new(Catalog { meta: engine.handle().meta.clone(), directory, people }))
+        let mention_names = engine.mention_names().map_err(|e| e.to_string())?;
+        Ok(Arc::new(Catalog { meta: engine.handle().meta.clone(), directory, people, mention_names }))
     }
 
     fn open(&mut self) -> Answer {
@@ -207,6 +211,7 @@ impl Executor {
         let mut found = Found {
             hits: Vec::new(),
             total: 0,
+            end: false,
             elapsed: Default::default(),
             discussions: Vec::new(),
             discussions_total: 0,
@@ -242,9 +247,11 @@ impl Executor {
                 }
             }
             let loaded = job.offset + found.hits.len();
+            // A short page is the list's last (asking for the next would rank them all again).
+            found.end = got < limit || loaded >= found.total;
             let within = if job.seek.is_some() { SEEK_MAX } else { job.until.saturating_add(PAGE + 1) };
             let looking = job.keep.is_some() && found.kept.is_none() && loaded < within;
-            if got == 0 || loaded >= found.total || (loaded > job.until && !looking) {
+            if found.end || (loaded > job.until && !looking) {
                 break;
             }
             // A page costs about as much as ranking every hit before it: deep pages come in
@@ -294,16 +301,8 @@ impl Executor {
     }
 
     fn load_day(&self, job: &DayJob) -> Result<LoadedDay, String> {
-        let path = match &job.source {
-            DaySource::Path(p) => p.clone(),
-            DaySource::Of { group, date } => {
-                let engine = self.engine.as_ref().ok_or("the index is not open")?;
-                let page = Page { limit: Some(1), offset: 0, sort: Sort::Oldest };
-                let first = engine.search(&day_query(group, *date), page).map_err(|e| e.to_string())?;
-                first.hits.into_iter().next().ok_or("that day has no messages any more")?.path
-            }
-        };
-        let day: Day = archive::load_day(&self.archive, &path).map_err(|w| format!("cannot open {w}"))?;
+        let (DaySource::Path(path) | DaySource::Listed(path)) = &job.source;
+        let day: Day = archive::load_day(&self.archive, path).map_err(|w| format!("cannot open {w}"))?;
         let refs: Vec<&str> = job.terms.iter().map(String::as_str).collect();
         let matches = if refs.is_empty() {
             Vec::new()
@@ -428,10 +427,11 @@ pub fn settle(app: &mut super::app::App, executor: &mut Executor, mut effects: V
     outside
 }
 
-/// An insights row of [`crate::who`]'s ranking: the person and their best hit as evidence.
-fn expert(e: crate::who::Expert) -> Expert {
+/// An insights row of [`crate::who`]'s ranking: the person and their best hit as evidence,
+/// its mentions of `known` nicknames read whole.
+fn expert(e: crate::who::Expert, known: &[String]) -> Expert {
     let evidence = e.hits.first().map_or_else(String::new, |h| {
-        let text = crate::text::with_mention_spaces(&h.text);
+        let text = crate::text::with_mention_spaces_among(&h.text, known);
         format!("{} {} {}", h.date, archive::time_label(h.time), text.lines().next().unwrap_or_default())
     });
     Expert { label: e.person.label, matching: e.matching, evidence }

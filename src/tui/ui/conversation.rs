@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     for (i, m) in c.day.messages.iter().enumerate().skip(first) {
         // The margin marks the range being cited, else the discussion opened.
         let in_range = marked.or(c.span).is_some_and(|(a, b)| (a..=b).contains(&i));
-        for line in message_lines(m, width, &terms, i == c.focus, in_range) {
+        for line in message_lines(m, width, app.mention_names(), &terms, i == c.focus, in_range) {
             if line_no >= top && lines.len() < height {
                 lines.push(line);
             }

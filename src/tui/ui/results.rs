@@ -1,9 +1,10 @@
 //! The results list: one row per message — date, time, group, speaker, highlighted snippet.
 
-use super::{fit, highlighted, hits, pane, visible_rows, DIM, ERROR};
+use super::{fit, highlighted, hits, pane, thousands, visible_rows, DIM, ERROR};
 use crate::archive::time_label;
 use crate::plural::{count, noun};
 use crate::search::{snippet, Sort};
+use crate::text::with_mention_spaces_among;
 use crate::tui::app::{App, Focus, IndexStatus};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -43,7 +44,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let speaker_w = (width / 6).clamp(8, 18);
     let fixed = 10 + 1 + 5 + 1 + group_w + 1 + speaker_w + 1;
     let snippet_w = width.saturating_sub(fixed).max(8);
-    let lines = visible_rows(&r.hits, r.selected, height, |h, base| {
+    // The selection beyond the hits loaded (`G`): the last ones loaded, and under them the
+    // selected row, saying it is on its way.
+    let waiting = r.selected >= r.hits.len() && r.loading.is_some();
+    let mut lines = visible_rows(&r.hits, r.selected, height - usize::from(waiting && height > 0), |h, base| {
         let dim = base.patch(DIM);
         let mut spans = vec![
             Span::styled(format!("{} {} ", h.date, &time_label(h.time)[..5]), dim),
@@ -56,13 +60,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 dim,
             ));
         } else {
-            let (text, ranges) = snippet(&crate::text::with_mention_spaces(&h.text), &h.highlights, snippet_w);
+            let (text, ranges) =
+                snippet(&with_mention_spaces_among(&h.text, app.mention_names()), &h.highlights, snippet_w);
             let pad = snippet_w.saturating_sub(text.width());
             spans.extend(highlighted(&text, &ranges, base));
             spans.push(Span::styled(" ".repeat(pad), base));
         }
         Line::from(spans)
     });
+    if waiting {
+        let text = format!(" hit {} of {}: loading…", thousands(r.selected as u64 + 1), thousands(r.total as u64));
+        lines.push(Line::styled(fit(&text, width), super::SELECTED));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -98,7 +107,7 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
         let mut spans = vec![Span::styled("    ", base)];
         if let Some((text, ranges)) = &row.best {
             let (text, ranges) =
-                snippet(&crate::text::with_mention_spaces(text), ranges, width.saturating_sub(4).max(8));
+                snippet(&with_mention_spaces_among(text, app.mention_names()), ranges, width.saturating_sub(4).max(8));
             let pad = width.saturating_sub(4 + text.width());
             spans.extend(highlighted(&text, &ranges, base));
             spans.push(Span::styled(" ".repeat(pad), base));

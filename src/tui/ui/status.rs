@@ -40,6 +40,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     } else if app.catalog.is_none() {
         spans.push(Span::styled(" chatlore", DIM));
         spans.push(note.unwrap_or_else(|| Span::styled(" · ? keys", DIM)));
+    } else if let Some(to) = r.loading {
+        // `G` on a large result: the pages down to it take a moment.
+        spans.push(Span::raw(format!(" {}", hits(r.total))));
+        let (from, to) = (thousands(r.hits.len() as u64 + 1), thousands(to as u64 + 1));
+        spans.push(Span::styled(format!(" · loading hits {from}–{to}…"), DIM));
+        spans.extend(note);
     } else if r.searching {
         spans.push(Span::styled(" searching…", DIM));
         spans.extend(note);

@@ -26,6 +26,7 @@ use crate::people::{Companies, Nickname, People};
 use crate::query::{Field, Filter, Query, TextTerm, Value};
 use crate::rank::{layout, Candidate, Slot};
 use crate::speakers::Directory;
+use crate::split::Walk;
 use crate::text::{is_separator, TermFinder};
 use crate::tokenize::{query_grams, term_variants, TermGrams};
 use facets::{FacetCollector, LogCollector};
@@ -1131,7 +1132,14 @@ fn ranked(
     Ok(match rank.sort {
         Sort::Relevance => {
             let end = offset.saturating_add(limit);
-            let top = TopByKey { end, rank, columns: Arc::clone(columns), read_bounds, floor: Arc::default() };
+            let top = TopByKey {
+                end,
+                rank,
+                columns: Arc::clone(columns),
+                read_bounds,
+                floor: Arc::default(),
+                sorted: sorted(searcher),
+            };
             let (total, docs) = crate::split::search(searcher, tq, &top)?;
             (total, docs.into_iter().skip(offset).map(|((score, _), a)| (score, a)).collect())
         }
@@ -1142,6 +1150,11 @@ fn ranked(
             (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
     })
+}
+
+/// Whether the index's segments are in [`crate::index::schema::sort`]'s order.
+fn sorted(searcher: &Searcher) -> bool {
+    searcher.index().settings().sort_by_field == Some(crate::index::schema::sort())
 }
 
 /// The ranking key of a hit and its `seq` (ties go newest first).
@@ -1160,6 +1173,8 @@ struct TopByKey {
     read_bounds: bool,
     /// The best threshold of any part of this search.
     floor: Arc<Floor>,
+    /// The segments are sorted by substance, most first (see [`crate::index::schema::sort`]).
+    sorted: bool,
 }
 
 /// The fast-field columns of one segment that ranking and the page rules read. Opening a
@@ -1234,6 +1249,8 @@ struct TopByKeySegment {
     seen: (f32, f32),
     /// The cut ([`prune::cut`]) for a threshold and a best text score, and those.
     cut: (u32, f32, f32),
+    /// See [`TopByKey::sorted`].
+    sorted: bool,
 }
 
 impl Collector for TopByKey {
@@ -1253,6 +1270,7 @@ impl Collector for TopByKey {
             floor: Arc::clone(&self.floor),
             seen: (f32::NEG_INFINITY, f32::NEG_INFINITY),
             cut: (0, f32::NAN, f32::NAN),
+            sorted: self.sorted && columns.ranking.is_some(),
         })
     }
 
@@ -1280,32 +1298,41 @@ fn below(top: &TopNComputer<Key, DocId, NaturalComparator>, key: f32) -> bool {
 
 impl crate::split::ScoreOnDemand for TopByKeySegment {
     fn wants_most(&self) -> bool {
-        self.bounds.is_some()
+        self.bounds.is_some() || self.sorted
     }
 
-    fn collect_on_demand(&mut self, doc: DocId, most: Score, score: impl FnOnce() -> Score) {
+    fn collect_on_demand(&mut self, doc: DocId, most: Score, score: impl FnOnce() -> Score) -> Walk {
         self.count += 1;
-        let Some(bounds) = &self.bounds else { return self.offer(doc, score()) };
+        let substance = match &self.bounds {
+            Some(bounds) => bounds.most(doc),
+            // A sorted segment is walked from its most substance down: its own is read.
+            None if self.sorted => self.keys.substance(doc),
+            None => {
+                self.offer(doc, score());
+                return Walk::Score;
+            }
+        };
         // The page's threshold: this part's, or a higher one another part reached. A match
         // that cannot reach it with the query's best text score (it says too little), or then
-        // with its own, needs neither its score nor its key (see `prune`).
-        if self.count.is_multiple_of(1024) {
+        // with its own, needs neither its score nor its key (see `prune`). In a sorted
+        // segment no later match says more: none can reach it, and they are only counted.
+        if self.count.is_multiple_of(if self.sorted { 64 } else { 1024 }) {
             self.seen.0 = self.floor.get();
         }
         let t = self.top.threshold.map_or(self.seen.0, |(t, _)| t.max(self.seen.0));
-        let substance = bounds.most(doc);
         if t == f32::NEG_INFINITY {
-            return self.offer(doc, score());
+            self.offer(doc, score());
+            return Walk::Score;
         }
         if (t, most) != (self.cut.1, self.cut.2) {
             self.cut = (prune::cut(t, self.keys.match_weight * most, self.keys.query_substance), t, most);
         }
         if substance < self.cut.0 {
-            return;
+            return if self.sorted { Walk::Count } else { Walk::Score };
         }
         let score = score();
         if self.keys.bound(substance, score) < t {
-            return;
+            return Walk::Score;
         }
         self.offer(doc, score);
         if let Some((t, _)) = self.top.threshold {
@@ -1314,6 +1341,11 @@ impl crate::split::ScoreOnDemand for TopByKeySegment {
                 self.floor.raise(t);
             }
         }
+        Walk::Score
+    }
+
+    fn count_more(&mut self, n: usize) {
+        self.count += n;
     }
 }
 
@@ -1339,6 +1371,7 @@ impl SegmentCollector for TopByKeySegment {
     type Fruit = (usize, Vec<(Key, DocAddress)>);
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        // A walk that goes on past a `Walk::Count` only meets matches that cannot enter.
         crate::split::ScoreOnDemand::collect_on_demand(self, doc, score, || score);
     }
 
@@ -1375,6 +1408,12 @@ impl KeyColumns {
     /// mentions take off (see [`KeyColumns::placed`]).
     pub(crate) fn key(&self, doc: DocId, score: Score) -> f32 {
         self.key_of(doc, score).0
+    }
+
+    /// The substance of message `doc`.
+    fn substance(&self, doc: DocId) -> u32 {
+        let value = self.ranking.as_ref().map_or(0, |c| c.get_val(doc));
+        crate::index::schema::unpack_ranking(value).0
     }
 
     /// Above [`KeyColumns::key`] for any message of substance at most `most` whose text match
@@ -1727,24 +1766,37 @@ pub(crate) mod tests {
         searcher.search(tq, &(Count, key)).unwrap()
     }
 
+    /// The plan of `query` and its ranking by relevance.
+    fn relevance(state: &State, query: &str) -> Result<(Plan, Rank), SearchError> {
+        let query = state.expand(&Query::parse(query).unwrap());
+        let plan = state.plan(&query)?;
+        let rank = Rank {
+            sort: Sort::Relevance,
+            match_weight: plan.match_weight,
+            query_substance: plan.query_substance,
+            mentions: Arc::new(if plan.placed { state.mentions(&plan.terms)? } else { Mentions::default() }),
+        };
+        Ok((plan, rank))
+    }
+
     /// The ranked top of `query` by [`TopByKey`] and by [`reference`], for several page ends.
     fn assert_same_top(engine: &Engine, query: &str, ends: &[usize]) -> usize {
         engine
             .with_state(|state| {
-                let query = state.expand(&Query::parse(query).unwrap());
-                let plan = state.plan(&query)?;
-                let rank = Rank {
-                    sort: Sort::Relevance,
-                    match_weight: plan.match_weight,
-                    query_substance: plan.query_substance,
-                    mentions: Arc::new(if plan.placed { state.mentions(&plan.terms)? } else { Mentions::default() }),
-                };
+                let (plan, rank) = relevance(state, query)?;
                 let searcher = state.handle.searcher();
                 let mut total = 0;
                 // Without the substance bounds (a state's first search), then with them.
                 for (&end, read_bounds) in ends.iter().flat_map(|e| [(e, false), (e, true)]) {
                     let columns = state.columns(&searcher)?;
-                    let top_by_key = TopByKey { end, rank: rank.clone(), columns, read_bounds, floor: Arc::default() };
+                    let top_by_key = TopByKey {
+                        end,
+                        rank: rank.clone(),
+                        columns,
+                        read_bounds,
+                        floor: Arc::default(),
+                        sorted: sorted(&searcher),
+                    };
                     let (n, top) = searcher.search(&*plan.tq, &top_by_key).unwrap();
                     let (n_ref, top_ref) = reference(&searcher, &*plan.tq, end, rank.clone());
                     assert_eq!((n, &top), (n_ref, &top_ref), "{query:?}, first {end}, bounds {read_bounds}");
@@ -2032,6 +2084,87 @@ pub(crate) mod tests {
             let (_dir, engine) = index_of(&days);
             assert_same_top(&engine, &query, &[1, 2, 3, 5, 8, 13, 20, 1000]);
         }
+    }
+
+    /// Messages of many substances (1 to ~300 characters), most holding 账户, some 对账, in
+    /// `n` messages from `seed`.
+    fn messages_of_many_substances(seed: u64, n: usize) -> Vec<(u32, String, String)> {
+        const FILL: &[char] = &['支', '付', '清', '算', '是', '的', '了', '在', '和', '有', '钱', '卡'];
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        (0..n)
+            .map(|i| {
+                let len = [1, 3, 8, 20, 60, 150, 300][next(7) as usize] + next(10) as usize;
+                let mut text: String = (0..len).map(|_| FILL[next(FILL.len() as u64) as usize]).collect();
+                let at = text.char_indices().nth(next(len as u64) as usize).map_or(text.len(), |(b, _)| b);
+                match next(10) {
+                    0..=6 => text.insert_str(at, "账户"),
+                    7 => text.insert_str(at, "账户对账"),
+                    8 => text.insert_str(at, "对账"),
+                    _ => {}
+                }
+                if next(6) == 0 {
+                    text.push('？');
+                }
+                (36_000 + i as u32 * 7, ["甲", "乙", "丙"][next(3) as usize].to_owned(), text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_sorted_index_ranks_and_counts_as_a_full_scan_and_stops_scoring_early() {
+        // A full build, then two updates: a changed day (its old messages deleted in the first
+        // segments) and new days, each a segment of its own.
+        let dir = tempfile::tempdir().unwrap();
+        for d in 1..=5 {
+            write_day(dir.path(), d, &messages_of_many_substances(d as u64, 300));
+        }
+        update_index(dir.path());
+        write_day(dir.path(), 2, &messages_of_many_substances(99, 250));
+        write_day(dir.path(), 6, &messages_of_many_substances(6, 300));
+        update_index(dir.path());
+        write_day(dir.path(), 7, &messages_of_many_substances(7, 300));
+        let engine = update_index(dir.path());
+        engine
+            .with_state(|state| {
+                let searcher = state.handle.searcher();
+                assert!(sorted(&searcher));
+                assert!(searcher.segment_readers().len() >= 2, "{}", searcher.segment_readers().len());
+                assert!(searcher.segment_readers().iter().any(|r| r.has_deletes()));
+                // Each segment in the order of its substance, most first.
+                for seg in searcher.segment_readers() {
+                    let keys = KeyColumns::new(seg, 0.0, 0);
+                    let s: Vec<u32> = (0..seg.max_doc()).map(|d| keys.substance(d)).collect();
+                    assert!(s.windows(2).all(|w| w[0] >= w[1]), "{s:?}");
+                }
+                Ok(())
+            })
+            .unwrap();
+        for q in ["账户", "对账", "账户 对账", "账户 OR 对账", "户对", "支付", "账户 -对账", "卡？"]
+        {
+            assert_same_top(&engine, q, &[1, 2, 10, 20, 60, 500]);
+        }
+        // A page of 20 of 账户, each segment one part: most of its matches are only counted (64%
+        // in this data; without the stop, none).
+        engine
+            .with_state(|state| {
+                let (plan, rank) = relevance(state, "账户")?;
+                let searcher = state.handle.searcher();
+                let columns = state.columns(&searcher)?;
+                let top = TopByKey { end: 20, rank, columns, read_bounds: true, floor: Arc::default(), sorted: true };
+                let before = crate::split::UNSCORED.with(|n| n.get());
+                let (total, _) = crate::split::search_in_parts_of(&searcher, &*plan.tq, &top, u64::MAX).unwrap();
+                let unscored = crate::split::UNSCORED.with(|n| n.get()) - before;
+                assert!(total > 1_000, "{total}");
+                assert!(unscored * 2 > total, "{unscored} of {total} only counted");
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //! are the same, and a collector whose segment collectors add up (a count, a top that merges)
 //! gives the same fruit.
 
+use std::sync::OnceLock;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Weight};
-use tantivy::{DocId, Executor, Score, Searcher, TERMINATED};
+use tantivy::{DocId, Executor, Score, Searcher, SegmentReader, TERMINATED};
 
 /// A segment collector that may not need a match's score: it is handed the best score any
 /// match of the query could have, and asks for the score itself only if it needs it.
@@ -19,8 +20,22 @@ pub(crate) trait ScoreOnDemand: SegmentCollector {
     fn wants_most(&self) -> bool;
 
     /// [`SegmentCollector::collect`] of `doc`, whose score is `score()`, at most `most`
-    /// (infinite when not wanted).
-    fn collect_on_demand(&mut self, doc: DocId, most: Score, score: impl FnOnce() -> Score);
+    /// (infinite when not wanted). [`Walk::Count`]: no later match of the segment can change
+    /// the fruit but by its number (the segment is in an order the collector knows): they are
+    /// counted without scores and handed to [`ScoreOnDemand::count_more`].
+    fn collect_on_demand(&mut self, doc: DocId, most: Score, score: impl FnOnce() -> Score) -> Walk;
+
+    /// `n` more matches, alive, after the last collected, that need only be counted.
+    fn count_more(&mut self, n: usize);
+}
+
+/// What a [`ScoreOnDemand`] collector wants of the walk after a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Walk {
+    /// The next match, with its score on demand.
+    Score,
+    /// Only the number of the part's later matches.
+    Count,
 }
 
 /// Parts per search thread: a few more parts than threads, so that one that runs slower (more
@@ -71,6 +86,12 @@ fn ranges(max_docs: impl Iterator<Item = DocId>, size: u64) -> Vec<Part> {
     out
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Matches this thread's walks counted without offering them (tests: the walk stops).
+    pub(crate) static UNSCORED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// What [`search`] gives with every segment cut into ranges of at most `size` documents, on
 /// the caller's thread (tests: answers must not depend on the cut).
 #[cfg(test)]
@@ -105,15 +126,27 @@ where
     };
     let weight = query.weight(scoring)?;
     collector.check_schema(searcher.schema())?;
-    let fruits = executor.map(|part| collect_part(collector, weight.as_ref(), searcher, part), parts.into_iter())?;
+    // The weight that counts the matches a part no longer scores, made by the first part
+    // that stops scoring.
+    let counting: OnceLock<Box<dyn Weight>> = OnceLock::new();
+    let counter = || -> tantivy::Result<&dyn Weight> {
+        if let Some(w) = counting.get() {
+            return Ok(w.as_ref());
+        }
+        let w = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        Ok(counting.get_or_init(|| w).as_ref())
+    };
+    let fruits =
+        executor.map(|part| collect_part(collector, weight.as_ref(), &counter, searcher, part), parts.into_iter())?;
     collector.merge_fruits(fruits)
 }
 
 /// The fruit of one part: its documents that match, alive, each collected with its score (0
 /// when the collector needs none), computed when the collector asks.
-fn collect_part<C: Collector>(
+fn collect_part<'w, C: Collector>(
     collector: &C,
     weight: &dyn Weight,
+    counter: &dyn Fn() -> tantivy::Result<&'w dyn Weight>,
     searcher: &Searcher,
     (ord, lo, hi): Part,
 ) -> tantivy::Result<<C::Child as SegmentCollector>::Fruit>
@@ -131,12 +164,37 @@ where
     let alive = reader.alive_bitset();
     let most = if scoring && child.wants_most() { crate::union::most_score(&*scorer) } else { Score::INFINITY };
     while doc != TERMINATED && doc < hi {
-        if alive.is_none_or(|a| a.is_alive(doc)) {
-            child.collect_on_demand(doc, most, || if scoring { scorer.score() } else { 0.0 });
+        if alive.is_none_or(|a| a.is_alive(doc))
+            && child.collect_on_demand(doc, most, || if scoring { scorer.score() } else { 0.0 }) == Walk::Count
+        {
+            let rest = count_from(counter()?, reader, doc + 1, hi)?;
+            #[cfg(test)]
+            UNSCORED.with(|n| n.set(n.get() + rest));
+            child.count_more(rest);
+            break;
         }
         doc = scorer.advance();
     }
     Ok(child.harvest())
+}
+
+/// The matches of `weight` (made without scores) from `lo` to before `hi` in `reader`, alive.
+fn count_from(weight: &dyn Weight, reader: &SegmentReader, lo: DocId, hi: DocId) -> tantivy::Result<usize> {
+    if lo >= hi {
+        return Ok(0);
+    }
+    let mut docs = weight.scorer(reader, 1.0)?;
+    let mut doc = docs.doc();
+    if doc < lo {
+        doc = docs.seek(lo);
+    }
+    let alive = reader.alive_bitset();
+    let mut n = 0;
+    while doc != TERMINATED && doc < hi {
+        n += usize::from(alive.is_none_or(|a| a.is_alive(doc)));
+        doc = docs.advance();
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

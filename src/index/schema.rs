@@ -8,7 +8,7 @@ use tantivy::schema::{
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 14;
+pub const SCHEMA_VERSION: u32 = 15;
 
 /// The tantivy field names, named once: the schema, the field handles and the fast-field
 /// readers of the search all use these.
@@ -107,14 +107,24 @@ pub fn unpack_disc_info(v: u64) -> (u32, u32, bool, bool) {
 /// [`crate::rank::substance`], at most 2^20 − 1), whether it asks (see [`crate::rank::asks`]) and
 /// its discussion's [`pack_disc_info`]. Raw inputs, not a precomputed prior: how they combine
 /// stays [`crate::rank::score`]'s, at query time. A discussion document carries its own info and
-/// no substance.
+/// no substance. Substance is the highest bits: the index is sorted by this value, descending
+/// (see [`sort`]), so a segment's documents come in the order of what they say, most first.
 pub fn pack_ranking(substance: u32, asks: bool, disc_info: u64) -> u64 {
-    u64::from(substance.min(0xF_FFFF)) | (u64::from(asks) << 20) | ((disc_info & 0x3FF_FFFF_FFFF) << 21)
+    (u64::from(substance.min(0xF_FFFF)) << 43) | (u64::from(asks) << 42) | (disc_info & 0x3FF_FFFF_FFFF)
 }
 
 /// The fields of [`pack_ranking`]: substance, asks, disc_info.
 pub fn unpack_ranking(v: u64) -> (u32, bool, u64) {
-    ((v & 0xF_FFFF) as u32, v >> 20 & 1 == 1, v >> 21)
+    ((v >> 43) as u32 & 0xF_FFFF, v >> 42 & 1 == 1, v & 0x3FF_FFFF_FFFF)
+}
+
+/// How every segment orders its documents: by [`pack_ranking`]'s value, descending, so by
+/// substance, most first (discussion documents, of substance 0, last). A ranked walk over a
+/// segment meets its matches in the order of their ranking key's bound and stops scoring at
+/// the first one that cannot enter the page (see `crate::search::prune`). Nothing else reads
+/// documents in their id order: a day, a discussion and ties are ordered by `line` and `seq`.
+pub fn sort() -> tantivy::IndexSortByField {
+    tantivy::IndexSortByField { field: names::RANKING.to_owned(), order: tantivy::Order::Desc }
 }
 
 impl Fields {

@@ -379,6 +379,7 @@ fn create_index(dir: &Path) -> Result<Index, IndexError> {
     let settings = IndexSettings {
         docstore_compression: Compressor::None,
         docstore_blocksize: STORE_BLOCK_BYTES,
+        sort_by_field: Some(schema::sort()),
         ..IndexSettings::default()
     };
     Index::builder()

@@ -43,7 +43,8 @@ pub fn substance(text: &str) -> u32 {
 
 /// [`substance`], where the mentions are those [`crate::text::mention_spans_among`] reads with
 /// `known` nicknames with white space (a log's, [`crate::archive::Day::spaced_speakers`]): the
-/// reading the discussions, the topics and every shown text have, so that `技术总监` in
+/// reading the discussions and the topics have (the text shown knows every nickname of the
+/// archive, not only the log's), so that `技术总监` in
 /// `@马骁-四方科技 技术总监?你们怎么做对账` is part of the name, not what the message says.
 pub fn substance_among<S: AsRef<str>>(text: &str, known: &[S]) -> u32 {
     let mut mentions = crate::text::mention_spans_among(text, known).into_iter().peekable();

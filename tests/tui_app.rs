@@ -1774,3 +1774,33 @@ fn an_open_day_list_lists_a_day_that_arrives() {
     let Some(Overlay::Days { rows, .. }) = &app.overlay else { unreachable!() };
     assert_eq!(rows[0].date.to_string(), "2018-06-02", "newest first");
 }
+
+/// A query that does not parse empties the list (its total is 0), whatever was loaded of the
+/// one before. A key that moves the selection there asks for nothing: with pages of the last
+/// result still unloaded it searched again the last query that parsed, and its hits came back
+/// under the error.
+#[test]
+fn moving_in_the_list_of_a_malformed_query_searches_nothing() {
+    let archive = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..30 {
+        let date = format!("2016-01-{:02}", i + 1);
+        let times: Vec<String> = (0..10).map(|m| format!("09:{m:02}:00")).collect();
+        let messages: Vec<(&str, &str, &str)> =
+            times.iter().map(|t| (t.as_str(), "甲", "代付通道今天又超时了，大家那边也是吗")).collect();
+        write(archive.path(), &format!("g/_posts/{date}-chat.markdown"), log(&date, &messages));
+    }
+    let mut app = app_on(archive.path(), dir.path(), (100, 30));
+    messages(&mut app);
+    typed(&mut app, "代付");
+    assert_eq!((app.results.total, app.results.hits.len()), (300, 200));
+    typed(&mut app, " \"");
+    assert!(app.results.error.as_deref().unwrap_or_default().contains("unclosed quote"), "{:?}", app.results.error);
+    assert_eq!(app.results.total, 0);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Focus::Results);
+    for action in [Action::Down, Action::Last, Action::PageDown] {
+        assert_eq!(app.app.update(action), vec![], "nothing to fetch");
+    }
+    assert!(app.results.error.is_some() && app.results.hits.is_empty());
+}

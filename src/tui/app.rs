@@ -1214,8 +1214,10 @@ impl App {
         r.selected = moved(r.selected, &a, rows, page);
         let (selected, loaded) = (r.selected, r.hits.len());
         // The worker fetches pages until the selection is loaded (`G` on a large result); once
-        // asked, not again for a selection the pages being fetched reach.
-        if selected >= loaded && !r.end && !r.searching && r.loading.is_none_or(|to| selected > to) {
+        // asked, not again for a selection the pages being fetched reach. Only hits there are:
+        // a query that does not parse lists none (fetching would search the last one that did).
+        if selected >= loaded && loaded < r.total && !r.end && !r.searching && r.loading.is_none_or(|to| selected > to)
+        {
             self.search(loaded, selected, (None, None), None);
         }
         if self.split_view() {

@@ -222,7 +222,11 @@ pub(crate) fn most_score(scorer: &dyn Scorer) -> Score {
 /// same statistics: a term's or a phrase's BM25 saturates at its weight; a lift adds its own;
 /// a union sums its clauses'. `None` where not known.
 fn best(q: &dyn Query, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Option<Score>> {
-    let bm25 = |terms: &[Term]| Bm25Weight::for_terms(stats, terms).map(|w| Some(w.max_score()));
+    // Not `Bm25Weight::max_score`: it assumes a term frequency no higher than the field's
+    // length, and tantivy keeps lengths over 40 rounded down, so a field that is one word
+    // repeated scores above it. BM25 is its weight times `tf / (tf + norm)`, below 1 for every
+    // length: the shortest norm with the largest frequency gives the weight itself.
+    let bm25 = |terms: &[Term]| Bm25Weight::for_terms(stats, terms).map(|w| Some(w.score(0, u32::MAX)));
     if let Some(t) = q.downcast_ref::<TermQuery>() {
         bm25(std::slice::from_ref(t.term()))
     } else if let Some(p) = q.downcast_ref::<PhraseQuery>() {
@@ -320,6 +324,49 @@ mod tests {
             }
         }
         out
+    }
+
+    /// A message whose field is one word said over and over, longer than 40 words: tantivy
+    /// keeps its length rounded down (a field norm of one byte), so its term frequency is
+    /// above the length BM25 is computed with, and its score above `Bm25Weight::max_score`
+    /// (which assumes a frequency no higher than the length). The best a union tells must stay
+    /// above it, or a search would stop before a match that belongs on its page.
+    #[test]
+    fn a_word_repeated_past_its_rounded_length_scores_no_more_than_the_best() {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for n in [41, 57, 130, 200, 1000, 5000] {
+            writer.add_document(doc!(body => "a ".repeat(n))).unwrap();
+        }
+        for _ in 0..200 {
+            writer.add_document(doc!(body => "b")).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let a = || -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(body, "a"), IndexRecordOption::WithFreqs))
+        };
+        let b = || -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(body, "b"), IndexRecordOption::WithFreqs))
+        };
+        let boosted = || Best::term(Box::new(BoostQuery::new(a(), 0.5)), Term::from_field_text(body, "a"), 0.5);
+        for q in [a(), boosted()] {
+            let most = best(&*q, &searcher).unwrap().unwrap();
+            let weight = q.weight(EnableScoring::enabled_from_searcher(&searcher)).unwrap();
+            let mut s = weight.scorer(&searcher.segment_readers()[0], 1.0).unwrap();
+            let mut n = 0;
+            while s.doc() != TERMINATED {
+                assert!(s.score() <= most, "{} above {most}", s.score());
+                n += 1;
+                s.advance();
+            }
+            assert_eq!(n, 6);
+        }
+        // And in a union, where `scored` checks every score against the scorer's best.
+        assert_eq!(scored(&searcher, &*any_of(vec![a(), b()])).len(), 206);
+        assert_eq!(scored(&searcher, &*any_of(vec![boosted(), b()])).len(), 206);
     }
 
     proptest::proptest! {

@@ -62,8 +62,16 @@ impl Tmux {
 
     /// The rows drawn in the selection's background (plain text).
     fn selected_rows(&self) -> Vec<String> {
+        self.selected_rows_and_screen().0
+    }
+
+    /// [`Tmux::selected_rows`] and the screen as plain text, of one capture: two captures can
+    /// show two frames.
+    fn selected_rows_and_screen(&self) -> (Vec<String>, String) {
         let ansi = regex_lite_strip;
-        self.capture(true).lines().filter(|l| l.contains("48;2;40;52;70")).map(ansi).collect()
+        let captured = self.capture(true);
+        let rows = captured.lines().filter(|l| l.contains("48;2;40;52;70")).map(ansi).collect();
+        (rows, captured.lines().map(ansi).collect::<Vec<_>>().join("\n"))
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -1747,7 +1755,7 @@ fn capital_g_on_a_large_result_shows_it_loading_then_the_last_hit() {
     let pressed = Instant::now();
     let (mut loading, mut unselected) = (false, 0);
     let took = loop {
-        let (rows, screen) = (tmux.selected_rows(), tmux.screen());
+        let (rows, screen) = tmux.selected_rows_and_screen();
         if rows.len() == 1 && rows[0].contains(&last) {
             break pressed.elapsed();
         }

@@ -308,3 +308,59 @@ fn a_small_archive_is_built_as_one_segment() {
         assert_eq!(stores, 1);
     }
 }
+
+#[test]
+fn links_in_the_index_folder_never_lead_to_a_write_into_a_users_file() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let theirs = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    index(arch.path(), idx.path());
+    write(theirs.path(), "notes.txt", "precious");
+    let notes = theirs.path().join("notes.txt");
+    // Links where chatlore writes its lock and its temporaries, before an update and a rebuild.
+    for args in [&["index"][..], &["index", "--rebuild"]] {
+        let gen = generation(idx.path());
+        for link in [
+            idx.path().join(".chatlore.lock"),
+            idx.path().join(".chatlore-meta.json.tmp"),
+            gen.join(".chatlore-manifest.json.tmp"),
+        ] {
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink(&notes, &link).unwrap();
+        }
+        let out = chatlore(arch.path(), idx.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert_eq!(std::fs::read_to_string(&notes).unwrap(), "precious", "{args:?}");
+    }
+    assert_eq!(total(idx.path(), ""), 4);
+}
+
+#[test]
+fn a_users_meta_json_is_neither_adopted_nor_deleted() {
+    let arch = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    let mine = r#"{"name": "my project"}"#;
+    // A folder of the user's holding only a file named as tantivy names its meta file.
+    for args in [&["index"][..], &["search", "网联"]] {
+        let idx = tempfile::tempdir().unwrap();
+        write(idx.path(), "meta.json", mine);
+        let out = chatlore(arch.path(), idx.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a chatlore index") && stderr(&out).contains("`meta.json`"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read_to_string(idx.path().join("meta.json")).unwrap(), mine, "{args:?}");
+        assert_eq!(std::fs::read_dir(idx.path()).unwrap().count(), 1, "{args:?}: nothing written");
+    }
+    // One the user put in chatlore's index folder stays, through updates and rebuilds.
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    write(idx.path(), "meta.json", mine);
+    index(arch.path(), idx.path());
+    index::update(arch.path(), idx.path(), &Options { rebuild: true, ..Options::default() }, &Silent).unwrap();
+    assert_eq!(std::fs::read_to_string(idx.path().join("meta.json")).unwrap(), mine);
+    assert_eq!(total(idx.path(), ""), 4);
+}

@@ -229,7 +229,7 @@ pub fn temporary(path: &Path) -> std::path::PathBuf {
 pub fn write<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     let tmp = temporary(path);
     {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = super::open_own_file(&tmp, true)?;
         serde_json::to_writer(&mut f, value)?;
         f.flush()?;
         f.sync_all()?;

@@ -80,7 +80,7 @@ pub(crate) fn folder_state(dir: &Path) -> Result<FolderState, IndexError> {
         if PLACEHOLDERS.contains(&name.as_ref()) || name == LOCK_FILE || is_temporary(&name) {
             continue;
         }
-        if is_generation(&name) || is_tantivy_file(&name) || name == manifest::MANIFEST_FILE {
+        if is_generation(&name) || is_flat_layout_file(dir, &name) {
             index_files = true;
         } else {
             foreign.push(name.into_owned());
@@ -134,6 +134,24 @@ pub(crate) fn is_segment_file(name: &str) -> bool {
     segment_id && component
 }
 
+/// Whether `name`, directly in the index folder `dir`, is a file of the flat layout of older
+/// versions (tantivy's files and chatlore's manifest beside the meta file). The segment files
+/// and chatlore's manifest are known by their names; `meta.json` and `.managed.json`, names a
+/// file of anyone's may have, by what they hold too (tantivy's meta: its `segments` and
+/// `schema`; its list of managed files): a user's `meta.json` is not chatlore's to delete.
+fn is_flat_layout_file(dir: &Path, name: &str) -> bool {
+    let holds = |check: fn(&serde_json::Value) -> bool| {
+        let path = dir.join(name);
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 16 << 20);
+        regular && std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).is_some_and(|v| check(&v))
+    };
+    match name {
+        "meta.json" => holds(|v| v.get("segments").is_some_and(|s| s.is_array()) && v.get("schema").is_some()),
+        ".managed.json" => holds(|v| v.as_array().is_some_and(|a| a.iter().all(serde_json::Value::is_string))),
+        _ => is_tantivy_file(name) || name == manifest::MANIFEST_FILE,
+    }
+}
+
 /// Whether a name inside a generation folder is one chatlore or tantivy wrote there.
 fn is_ours_in_generation(name: &str) -> bool {
     is_tantivy_file(name) || is_temporary(name) || name == manifest::MANIFEST_FILE || name == people_cache::PEOPLE_FILE
@@ -154,11 +172,7 @@ pub(crate) fn remove_ours(dir: &Path, whole: bool) -> Result<Vec<String>, IndexE
         let entry = entry.map_err(io)?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let kind = entry.file_type().map_err(io)?;
-        let ours = if whole {
-            is_ours_in_generation(&name)
-        } else {
-            is_tantivy_file(&name) || name == manifest::MANIFEST_FILE
-        };
+        let ours = if whole { is_ours_in_generation(&name) } else { is_flat_layout_file(dir, &name) };
         if !ours {
             if whole {
                 left.push(name);
@@ -182,6 +196,21 @@ pub(crate) fn remove_ours(dir: &Path, whole: bool) -> Result<Vec<String>, IndexE
         }
     }
     Ok(left)
+}
+
+/// Opens a file chatlore writes under its own name (its lock, its temporaries) for writing,
+/// created if missing, emptied when `truncate`. Whatever else holds the name is not opened
+/// through: a symbolic link there (to a file of the user's, say) is removed, never its target
+/// written, and the open follows no link (`O_NOFOLLOW`), so a link made meanwhile fails it.
+pub(crate) fn open_own_file(path: &Path, truncate: bool) -> std::io::Result<std::fs::File> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        std::fs::remove_file(path)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(truncate);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    options.open(path)
 }
 
 /// Removes lock files that became empty folders (a lock must be a file to be taken).
@@ -228,7 +257,13 @@ mod tests {
             if let Some(d) = n.strip_suffix('/') {
                 std::fs::create_dir_all(dir.path().join(d)).unwrap();
             } else {
-                std::fs::write(dir.path().join(n), "x").unwrap();
+                // tantivy's own files hold what tantivy writes in them.
+                let content = match *n {
+                    "meta.json" => r#"{"index_settings":{},"segments":[],"schema":[],"opstamp":0}"#,
+                    ".managed.json" => r#"["meta.json"]"#,
+                    _ => "x",
+                };
+                std::fs::write(dir.path().join(n), content).unwrap();
             }
         }
         folder_state(dir.path()).unwrap()
@@ -251,6 +286,37 @@ mod tests {
         let del = format!("{seg}.12.del");
         assert_eq!(state_of(&[&format!("{seg}.store"), &del, "chatlore-manifest.json"]), FolderState::Unmarked);
         assert!(matches!(state_of(&["meta.json", "gen-x/"]), FolderState::Foreign(_)));
+    }
+
+    #[test]
+    fn a_users_meta_json_is_not_taken_for_tantivys() {
+        // Named as tantivy names its files, holding something else: the user's.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("meta.json"), r#"{"name": "my project"}"#).unwrap();
+        std::fs::write(dir.path().join(".managed.json"), "notes").unwrap();
+        assert_eq!(folder_state(dir.path()).unwrap(), FolderState::Foreign("`.managed.json`, `meta.json`".into()));
+        // In a folder chatlore made (its meta file there), the flat layout's clean-up keeps them.
+        std::fs::write(dir.path().join(manifest::META_FILE), "{}").unwrap();
+        std::fs::write(dir.path().join("0123456789abcdef0123456789abcdef.idx"), "x").unwrap();
+        assert!(remove_ours(dir.path(), false).unwrap().is_empty());
+        assert!(!dir.path().join("0123456789abcdef0123456789abcdef.idx").exists());
+        assert_eq!(std::fs::read_to_string(dir.path().join("meta.json")).unwrap(), r#"{"name": "my project"}"#);
+        assert_eq!(std::fs::read_to_string(dir.path().join(".managed.json")).unwrap(), "notes");
+    }
+
+    #[test]
+    fn a_link_in_a_name_of_chatlores_is_removed_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs = dir.path().join("notes.txt");
+        std::fs::write(&theirs, "precious").unwrap();
+        for (name, truncate) in [(LOCK_FILE, false), (".chatlore-meta.json.tmp", true)] {
+            let link = dir.path().join(name);
+            std::os::unix::fs::symlink(&theirs, &link).unwrap();
+            use std::io::Write;
+            open_own_file(&link, truncate).unwrap().write_all(b"chatlore's").unwrap();
+            assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "precious", "{name}");
+            assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "{name}");
+        }
     }
 
     #[test]

@@ -356,7 +356,8 @@ fn fingerprint(taxonomy: &Taxonomy) -> String {
 fn lock(index_dir: &Path) -> Result<File, IndexError> {
     let path = index_dir.join(LOCK_FILE);
     super::repair_lock_folders(index_dir, &[LOCK_FILE]);
-    let file = File::create(&path).map_err(|source| IndexError::Io { path: path.clone(), source })?;
+    // Not emptied: another indexer may hold it (and what it holds does not matter).
+    let file = super::open_own_file(&path, false).map_err(|source| IndexError::Io { path: path.clone(), source })?;
     let deadline = Instant::now() + LOCK_WAIT;
     loop {
         match file.try_lock() {
@@ -735,7 +736,7 @@ fn read_batch(batch: &[LogFile]) -> Vec<Read<'_>> {
 }
 
 fn read_one(f: &LogFile) -> ReadResult {
-    let bytes = std::fs::read(&f.abs).map_err(|e| (String::new(), format!("cannot read: {e}")))?;
+    let bytes = archive::read_log_bytes(&f.abs).map_err(|e| (String::new(), e))?;
     let (day, warnings) = archive::parse_log(&f.path, &bytes).map_err(|e| (manifest::hash(&bytes), e))?;
     Ok((bytes, day, warnings))
 }

@@ -473,6 +473,39 @@ fn cli_terminal_output_escapes_control_and_bidi_characters_and_json_stays_exact(
     assert_eq!(hit["time"], "23:59:60");
 }
 
+/// A group folder's name, and its display name, are the archive's text too: every human output
+/// that shows them (the discussions list included) escapes them; JSON keeps them as they are.
+#[test]
+fn a_group_folder_named_with_escapes_is_escaped_in_every_human_output() {
+    let (_dir, arch, idx) = demo_copy();
+    let group = "组\x1b]0;pwned\x07\x1b[2J";
+    let mut day =
+        log("2019-01-01", &[("09:00:00", "甲", "清屏 有人知道吗"), ("09:01:00", "乙", "清屏 知道")]).into_bytes();
+    day.extend_from_slice(b"\xff\n");
+    write(&arch, &format!("{group}/_posts/2019-01-01-chat.markdown"), day);
+    write(&arch, &format!("{group}/index.html"), "---\nauthor: 群\x1b]0;t\x07名\n---\n");
+    let commands: [&[&str]; 9] = [
+        &["index"],
+        &["search", "--color", "never", "清屏"],
+        &["search", "--format", "md", "清屏"],
+        &["stats"],
+        &["people"],
+        &["people", "清屏"],
+        &["discussions"],
+        &["discussions", "清屏"],
+        &["topics"],
+    ];
+    for args in commands {
+        let out = chatlore(&arch, &idx, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let shown = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!shown.contains('\x1b') && !shown.contains('\x07'), "{args:?}: {shown:?}");
+    }
+    let json = chatlore(&arch, &idx, &["discussions", "--json", "清屏"]);
+    let first: serde_json::Value = serde_json::from_str(stdout(&json).lines().next().unwrap()).unwrap();
+    assert_eq!(first["group"], group, "{first}");
+}
+
 #[test]
 fn an_archive_folder_at_the_wrong_level_is_refused_naming_the_one_that_fits() {
     let (dir, arch, _) = demo_copy();

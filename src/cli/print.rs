@@ -180,7 +180,7 @@ pub fn discussions(r: &DiscussionResults, json: bool) -> Result<()> {
             out,
             "{} {} {}–{} · {} · {} · {}  {}",
             x.date,
-            x.group,
+            clean_line(&x.group),
             short(&x.start_time),
             short(&x.end_time),
             count(x.messages, "msg", "msgs"),

@@ -44,6 +44,16 @@ pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Resul
     let mut absent = Vec::new();
     for t in checked {
         if total(&only(vec![(*t).clone()]))? == 0 {
+            // A message may well hold it: the index does not (see `tokenize::MAX_TOKEN_BYTES`).
+            if let Some(word) = t.alternatives().find_map(crate::tokenize::overlong_word) {
+                let start: String = word.chars().take(16).collect();
+                return Ok(Some(format!(
+                    "`{start}…` is a word of {} bytes: words longer than {} bytes are not indexed, so no search \
+                     finds it; search other words of its message",
+                    word.len(),
+                    crate::tokenize::MAX_TOKEN_BYTES
+                )));
+            }
             absent.push(t.to_string());
         }
     }

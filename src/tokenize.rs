@@ -31,7 +31,7 @@ pub const JIEBA: &str = "chatlore_jieba";
 pub const TRIGRAMS: &str = "chatlore_trigrams";
 
 /// Tokens longer than this (base64 blobs, URLs without separators) are not indexed.
-const MAX_TOKEN_BYTES: usize = 255;
+pub const MAX_TOKEN_BYTES: usize = 255;
 /// The token standing for a run of separators (space, punctuation) between two tokens; no word
 /// or CJK gram is ever a space.
 pub const SEPARATOR: &str = " ";
@@ -266,6 +266,13 @@ pub fn term_variants(term: &str) -> Vec<String> {
     }
     variants.retain(|v| !v.is_empty());
     variants
+}
+
+/// The first Latin word of `text` (a run of word characters, as the grams read it) longer
+/// than [`MAX_TOKEN_BYTES`] once folded: no index holds such a word, so no search finds it.
+pub fn overlong_word(text: &str) -> Option<&str> {
+    text.split(|c: char| !is_word_char(c))
+        .find(|w| w.chars().flat_map(char::to_lowercase).map(char::len_utf8).sum::<usize>() > MAX_TOKEN_BYTES)
 }
 
 /// The grams of one (folded) variant of a query term (implied unigrams dropped).
@@ -531,6 +538,8 @@ mod tests {
     fn overlong_latin_tokens_are_skipped() {
         let long = "a".repeat(MAX_TOKEN_BYTES + 1);
         assert_eq!(texts(&format!("{long} pos")), vec![(0, "pos".into())]);
+        assert_eq!(overlong_word(&format!("对账 {long}-x")), Some(long.as_str()));
+        assert_eq!(overlong_word(&"a".repeat(MAX_TOKEN_BYTES)), None);
     }
 
     #[test]

@@ -424,3 +424,28 @@ fn a_word_typed_again_counts_once() {
     let o = chatlore(&demo_archive(), idx.path(), &["search", "zzq", "zzq", "对账", "zzq"]);
     assert!(stderr(&o).contains("no message contains zzq\n"), "{}", stderr(&o));
 }
+
+/// A Latin word longer than the 255 bytes the index keeps is in no index: a search for it finds
+/// nothing, and says that is why, not that no message holds it (one does).
+#[test]
+fn a_word_too_long_to_index_says_so_instead_of_no_message_contains_it() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let long = "a".repeat(300);
+    write(
+        arch.path(),
+        "g/_posts/2018-01-01-chat.markdown",
+        log("2018-01-01", &[("09:00:00", "甲", &format!("{long} 对账"))]),
+    );
+    index(arch.path(), idx.path());
+    let o = chatlore(arch.path(), idx.path(), &["search", &long]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert!(!said.contains("no message contains"), "{said}");
+    assert!(
+        said.contains("`aaaaaaaaaaaaaaaa…` is a word of 300 bytes: words longer than 255 bytes are not indexed"),
+        "{said}"
+    );
+    // The message is found by its other words.
+    assert_eq!(chatlore(arch.path(), idx.path(), &["search", "对账"]).status.code(), Some(0));
+}

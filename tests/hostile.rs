@@ -204,6 +204,27 @@ fn names_with_spaces_and_chinese_work_end_to_end() {
     assert_eq!(day.messages[0].text, "网联断直连");
 }
 
+/// A log over 256 MiB (here sparse: it costs no disk) is named in a warning and not read: reading
+/// it took its size in memory (a 3 GB one: 3.1 GB resident and 33 s), one big enough aborts.
+#[test]
+fn a_log_over_the_size_cap_is_named_not_read() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
+    let huge = arch.path().join("g/_posts/2017-08-02-chat.markdown");
+    std::fs::File::create(&huge).unwrap().set_len(archive::MAX_LOG_BYTES + 1).unwrap();
+    for args in [&["index", "--json"][..], &["export"]] {
+        let out = chatlore(arch.path(), idx.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        let why =
+            format!("g/_posts/2017-08-02-chat.markdown: cannot read: {} bytes, more than", archive::MAX_LOG_BYTES + 1);
+        let why_json = format!("cannot read: {} bytes, more than", archive::MAX_LOG_BYTES + 1);
+        assert!(said.contains(&why) || said.contains(&why_json), "{args:?}: {said}");
+    }
+    assert_eq!(stdout(&chatlore(arch.path(), idx.path(), &["search", "--json", "网联"])).lines().count(), 1);
+}
+
 #[test]
 fn a_100_mb_log_loads_with_its_runaway_message_cut_and_named() {
     let arch = tempfile::tempdir().unwrap();

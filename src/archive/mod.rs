@@ -204,8 +204,18 @@ fn relative(root: &Path, path: &Path) -> String {
 /// warnings about parts of it (messages are never dropped for them).
 pub fn read_log(file: &LogFile) -> Result<(Day, Vec<Warning>), Warning> {
     let fail = |reason: String| Warning { path: file.path.clone(), reason };
-    let bytes = std::fs::read(&file.abs).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let bytes = read_log_bytes(&file.abs).map_err(fail)?;
     parse_log(&file.path, &bytes).map_err(fail)
+}
+
+/// The most a log is read up to: the real archive's largest is 200 KB. A bigger file (a sparse
+/// or runaway one) is a warning, not its size in memory.
+pub const MAX_LOG_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A log's bytes, under [`read_regular`]'s rules with [`MAX_LOG_BYTES`] (a FIFO put in a log's
+/// place after the walk would block); `Err` says why not.
+pub fn read_log_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    read_regular(path, MAX_LOG_BYTES).map_err(|e| format!("cannot read: {e}"))
 }
 
 /// Parses a log's bytes; `path` is its archive-relative path (it gives group and date).

@@ -21,6 +21,29 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
+/// Text for a terminal: C0 and C1 control characters (ESC, BEL, CR, DEL, …) and the
+/// bidirectional overrides and isolates are shown as `\u{1b}` escapes, so a chat message, a
+/// nickname or a file name cannot move the cursor, set the title, write the clipboard or
+/// reorder what is printed. Tabs stay, and line feeds where `keep_lines`.
+pub fn terminal_safe(text: &str, keep_lines: bool) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t' && !(keep_lines && c == '\n'))
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A symbol that is part of what a term says: `T+1` is not `T-1`, `c++` is not `c`, `c#` is not
 /// `c`. Each is a part of a term by itself ([`term_parts`]) and a token of the index, matching
 /// only itself, with separators or nothing around it (`T+1` finds `T + 1`, not `T 1`).

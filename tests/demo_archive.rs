@@ -504,6 +504,12 @@ fn a_group_folder_named_with_escapes_is_escaped_in_every_human_output() {
     let json = chatlore(&arch, &idx, &["discussions", "--json", "清屏"]);
     let first: serde_json::Value = serde_json::from_str(stdout(&json).lines().next().unwrap()).unwrap();
     assert_eq!(first["group"], group, "{first}");
+    // The MCP server's notes on stderr (its warnings name files), read by whoever started it
+    // by hand in a terminal; standard input closed, it stops at once.
+    let mcp = chatlore(&arch, &idx, &["mcp"]);
+    let notes = stderr(&mcp);
+    assert!(notes.contains("invalid UTF-8") && notes.contains("\\u{1b}]0;pwned"), "{notes}");
+    assert!(!notes.contains('\x1b') && !notes.contains('\x07'), "{notes:?}");
 }
 
 #[test]

@@ -24,36 +24,15 @@ const DIM_ON: &str = "\x1b[2m";
 const BOLD_ON: &str = "\x1b[1m";
 const OFF: &str = "\x1b[0m";
 
-/// Text for a terminal: C0 and C1 control characters (ESC, BEL, CR, DEL, …) and the
-/// bidirectional overrides and isolates are shown as `\u{1b}` escapes, so a chat message, a
-/// nickname or a file name cannot move the cursor, set the title, write the clipboard or
-/// reorder what is printed. Line feeds and tabs stay. JSON output is never passed through this.
+/// Text for a terminal ([`chatlore::text::terminal_safe`]): line feeds and tabs stay. JSON
+/// output is never passed through this.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    escape(text, true)
+    chatlore::text::terminal_safe(text, true)
 }
 
 /// [`clean`] for one-line fields (names, paths): a line feed is escaped too.
 pub fn clean_line(text: &str) -> Cow<'_, str> {
-    escape(text, false)
-}
-
-fn escape(text: &str, keep_lines: bool) -> Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\t' && !(keep_lines && c == '\n'))
-            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    chatlore::text::terminal_safe(text, false)
 }
 
 /// A path for a message on a terminal.

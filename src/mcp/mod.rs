@@ -81,7 +81,8 @@ impl Progress for Notes {
 /// stderr still gets its answers (`eprintln!` panics on a closed pipe).
 fn note(message: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "chatlore: {message}");
+    // Made safe for a terminal: a file name in a warning is the archive's text.
+    let _ = writeln!(std::io::stderr(), "chatlore: {}", crate::text::terminal_safe(message, true));
 }
 
 #[derive(Clone)]

@@ -264,3 +264,62 @@ fn executable_is_static_where_static_glibc_is_installed() {
     assert!(types.contains(&PT_LOAD), "not an ELF executable: {types:?}");
     assert!(!types.contains(&PT_INTERP), "the executable asks for a dynamic loader: {types:?}");
 }
+
+/// `args` run to its end within a minute (a hang guard, not a speed claim), or the test fails.
+fn run_or_hang(arch: &Path, idx: &Path, args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .arg("--archive")
+        .arg(arch)
+        .arg("--index")
+        .arg(idx)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{args:?} hangs");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A FIFO, or a link to `/dev/zero`, where chatlore keeps its meta file, its manifest or its
+/// person model: every command read it to its end, so `search`, `people` and `index` hung
+/// forever (or filled the memory). Only regular files are read: the damage is named, and
+/// `index` rebuilds.
+#[test]
+fn a_fifo_or_a_device_in_place_of_the_index_files_is_damage_not_a_hang() {
+    let arch = demo_archive();
+    let fifo = |p: &Path| {
+        let _ = std::fs::remove_file(p);
+        assert!(std::process::Command::new("mkfifo").arg(p).status().unwrap().success());
+    };
+    let zero = |p: &Path| {
+        let _ = std::fs::remove_file(p);
+        std::os::unix::fs::symlink("/dev/zero", p).unwrap();
+    };
+    for (what, make) in [("a FIFO", &fifo as &dyn Fn(&Path)), ("/dev/zero", &zero)] {
+        let idx = tempfile::tempdir().unwrap();
+        index(&arch, idx.path());
+        make(&idx.path().join("chatlore-meta.json"));
+        let out = run_or_hang(&arch, idx.path(), &["search", "对账"]);
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
+        assert!(stderr(&out).contains("damaged") && stderr(&out).contains("not a regular file"), "{}", stderr(&out));
+        let out = run_or_hang(&arch, idx.path(), &["index"]);
+        assert!(out.status.success(), "{what}: {}", stderr(&out));
+        make(&generation(idx.path()).join("chatlore-manifest.json"));
+        make(&generation(idx.path()).join("chatlore-people.json"));
+        let out = run_or_hang(&arch, idx.path(), &["people", "--json"]);
+        assert!(out.status.success() && !stdout(&out).is_empty(), "{what}: {}", stderr(&out));
+        let out = run_or_hang(&arch, idx.path(), &["index"]);
+        assert!(out.status.success(), "{what}: {}", stderr(&out));
+        assert!(stdout(&out).contains("rebuilt the index: its manifest is damaged"), "{what}: {}", stdout(&out));
+        let out = run_or_hang(&arch, idx.path(), &["search", "对账"]);
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+    }
+}

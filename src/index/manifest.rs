@@ -209,9 +209,18 @@ impl JsonFile for Meta {
     }
 }
 
+/// The bytes of a file chatlore keeps beside the index: only a regular file is read (a FIFO
+/// in its place would block every search and `index` forever, `/dev/zero` fill the memory).
+pub(crate) fn read_own(path: &Path) -> std::io::Result<Vec<u8>> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"));
+    }
+    std::fs::read(path)
+}
+
 /// Reads a JSON file; `Ok(None)` if it does not exist.
 pub fn read<T: JsonFile>(path: &Path) -> Result<Option<T>, String> {
-    match std::fs::read(path) {
+    match read_own(path) {
         Ok(bytes) => T::from_json(bytes).map(Some).map_err(|e| format!("{}: {e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("{}: {e}", path.display())),

@@ -75,7 +75,7 @@ struct Labelled<'a> {
 /// if stored: what `search --json` needs of the model, for about two thirds of the cost of
 /// loading it (the file is still parsed, but no person, alias or nickname table is built).
 pub(crate) fn labels(generation_dir: &Path, key: &str, nicknames: &[&str]) -> Option<Vec<String>> {
-    let bytes = std::fs::read(generation_dir.join(PEOPLE_FILE)).ok()?;
+    let bytes = manifest::read_own(&generation_dir.join(PEOPLE_FILE)).ok()?;
     let stored: StoredLabels<'_> = serde_json::from_slice(&bytes).ok()?;
     if stored.key != key {
         return None;

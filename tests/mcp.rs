@@ -137,3 +137,21 @@ fn a_client_that_closed_stderr_still_gets_answers() {
     assert!(answer.contains(r#""id":1"#) && answer.contains("serverInfo"), "{:?}: {answer}", out.status);
     assert_eq!(out.status.code(), Some(0), "{answer}");
 }
+
+/// While another process holds the indexer's lock, the server serves the index as it stands,
+/// but never one built from another archive: that is the error `search` gives (it served the
+/// demo archive's index for the archive it was started on).
+#[test]
+fn an_index_of_another_archive_is_not_served_while_another_indexer_runs() {
+    let idx = tempfile::tempdir().unwrap();
+    index(&demo_archive(), idx.path());
+    let other = tempfile::tempdir().unwrap();
+    write(other.path(), "g/_posts/2018-01-01-chat.markdown", log("2018-01-01", &[("09:00:00", "甲", "网联")]));
+    let lock = std::fs::File::create(idx.path().join(".chatlore.lock")).unwrap();
+    lock.lock().unwrap();
+    let out = chatlore(other.path(), idx.path(), &["mcp"]);
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("was built from the archive") && said.contains("another process is indexing"), "{said}");
+    drop(lock);
+}

@@ -65,7 +65,10 @@ fn prepare(archive: &Path, index_dir: &Path) -> Result<Engine> {
             return Err(e).with_context(|| format!("indexing {} into {}", archive.display(), index_dir.display()))
         }
     }
-    Engine::open(index_dir).with_context(|| format!("opening the index in {}", index_dir.display()))
+    let engine = Engine::open(index_dir).with_context(|| format!("opening the index in {}", index_dir.display()))?;
+    // An index another process is building may be of another archive: never served as this one.
+    engine.handle().check_archive(archive)?;
+    Ok(engine)
 }
 
 /// Indexing notes on stderr: stdout belongs to the protocol.

@@ -291,7 +291,7 @@ fn run_or_hang(arch: &Path, idx: &Path, args: &[&str]) -> std::process::Output {
 /// A FIFO, or a link to `/dev/zero`, where chatlore keeps its meta file, its manifest or its
 /// person model: every command read it to its end, so `search`, `people` and `index` hung
 /// forever (or filled the memory). Only regular files are read: the damage is named, and
-/// `index` rebuilds.
+/// `index` rebuilds. A FIFO as its lock or a temporary hung `index` too: it is replaced.
 #[test]
 fn a_fifo_or_a_device_in_place_of_the_index_files_is_damage_not_a_hang() {
     let arch = demo_archive();
@@ -307,6 +307,9 @@ fn a_fifo_or_a_device_in_place_of_the_index_files_is_damage_not_a_hang() {
         let idx = tempfile::tempdir().unwrap();
         index(&arch, idx.path());
         make(&idx.path().join("chatlore-meta.json"));
+        // Where chatlore writes its lock and a temporary: opening a FIFO for writing blocked.
+        make(&idx.path().join(".chatlore.lock"));
+        make(&idx.path().join(".chatlore-meta.json.tmp"));
         let out = run_or_hang(&arch, idx.path(), &["search", "对账"]);
         assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
         assert!(stderr(&out).contains("damaged") && stderr(&out).contains("not a regular file"), "{}", stderr(&out));

@@ -201,9 +201,10 @@ pub(crate) fn remove_ours(dir: &Path, whole: bool) -> Result<Vec<String>, IndexE
 /// Opens a file chatlore writes under its own name (its lock, its temporaries) for writing,
 /// created if missing, emptied when `truncate`. Whatever else holds the name is not opened
 /// through: a symbolic link there (to a file of the user's, say) is removed, never its target
-/// written, and the open follows no link (`O_NOFOLLOW`), so a link made meanwhile fails it.
+/// written, and so is a FIFO or a device (opening one for writing blocks); the open follows no
+/// link (`O_NOFOLLOW`), so a link made meanwhile fails it. (A folder there is the caller's.)
 pub(crate) fn open_own_file(path: &Path, truncate: bool) -> std::io::Result<std::fs::File> {
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         std::fs::remove_file(path)?;
     }
     let mut options = std::fs::OpenOptions::new();

@@ -153,10 +153,11 @@ def main():
         rows.append((qid, query, len(plain), cells))
     kinds = ['English', 'traditional', 'full-width', 'case', 'punctuated', 'OR', '|', 'variant']
     if markdown:
-        print('| need | plain query | hits | ' + ' | '.join(kinds) + ' |')
+        cell = lambda text: text.replace('|', '\\|')
+        print('| need | plain query | hits | ' + ' | '.join(map(cell, kinds)) + ' |')
         print('|' + ' --- |' * (3 + len(kinds)))
         for qid, query, n, cells in rows:
-            print(f'| {qid} | `{query}` | {n} | ' + ' | '.join('<br>'.join(cells.get(k, ['—'])) for k in kinds) + ' |')
+            print(f'| {qid} | `{query}` | {n} | ' + ' | '.join(cell('<br>'.join(cells.get(k, ['—']))) for k in kinds) + ' |')
     else:
         for qid, query, n, cells in rows:
             print(f'{qid} {query} ({n} hits)')

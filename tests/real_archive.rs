@@ -381,7 +381,7 @@ fn every_way_of_writing_each_judged_need_finds_what_its_plain_query_finds() {
         }
     }
     println!("{checked} ways of writing the 20 needs' queries checked ({english} of them English)");
-    assert!(checked >= 150 && english >= 6, "{checked} forms, {english} English");
+    assert!(checked >= 200 && english >= 19, "{checked} forms, {english} English");
 }
 
 /// A question pasted whole never returns nothing while its key terms occur: 240 questions

@@ -1799,7 +1799,7 @@ fn the_status_bar_says_what_the_glossary_added() {
     tmux.holds_still(&screen, "the note stays");
     assert!(status(&tmux.screen()).contains("reconciliation: also 对账, 勾兑"), "{}", tmux.screen());
     let coloured = tmux.capture(true);
-    let line = coloured.lines().filter(|l| l.contains("reconciliation: also")).last().unwrap();
+    let line = coloured.lines().rfind(|l| l.contains("reconciliation: also")).unwrap();
     assert!(line.contains("\x1b[38;5;6m · reconciliation: also 对账, 勾兑"), "the note in cyan: {line:?}");
     // `=`: only as typed, nothing added, nothing said.
     tmux.keys(&["C-k"]);

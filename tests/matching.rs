@@ -461,3 +461,30 @@ fn english_names_find_the_needs_chinese_terms() {
         assert!(want.iter().all(|w| got.contains(w)), "{english}: {got:?}, not all of {chinese}'s {want:?}");
     }
 }
+
+/// `search --json` says where each hit matched, as character offsets of its `text`, on the
+/// original characters of a folded match (full width, traditional, 帐, case), as the human
+/// output highlights them. It carried no highlights at all.
+#[test]
+fn json_highlights_are_character_offsets_on_the_original_characters() {
+    let (arch, idx) = archive();
+    for (query, shown) in [
+        ("pos机", vec!["ＰＯＳ機"]),
+        ("结售汇", vec!["結售匯"]),
+        ("=记账", vec!["记帐"]),
+        ("=CHARGEBACK", vec!["chargeback"]),
+        ("网联", vec!["网\u{200B}联"]),
+    ] {
+        let o = chatlore(arch.path(), idx.path(), &["search", "--json", query]);
+        let hits: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(hits.len(), 1, "{query}");
+        let text: Vec<char> = hits[0]["text"].as_str().unwrap().chars().collect();
+        let got: Vec<String> = hits[0]["highlights"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{query}: no highlights in {}", hits[0]))
+            .iter()
+            .map(|r| text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize].iter().collect())
+            .collect();
+        assert_eq!(got, shown, "{query}");
+    }
+}

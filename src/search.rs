@@ -1326,11 +1326,15 @@ impl crate::split::ScoreOnDemand for TopByKeySegment {
             self.offer(doc, score());
             return Walk::Score;
         }
-        if (t, most) != (self.cut.1, self.cut.2) {
-            self.cut = (prune::cut(t, self.keys.match_weight * most, self.keys.query_substance), t, most);
-        }
-        if substance < self.cut.0 {
-            return if self.sorted { Walk::Count } else { Walk::Score };
+        // A match whose best is not known (one a scorer bounds apart: see `crate::union::Bounded`)
+        // has no cut, and leaves the cut of the others as it was.
+        if most != Score::INFINITY {
+            if (t, most) != (self.cut.1, self.cut.2) {
+                self.cut = (prune::cut(t, self.keys.match_weight * most, self.keys.query_substance), t, most);
+            }
+            if substance < self.cut.0 {
+                return if self.sorted { Walk::Count } else { Walk::Score };
+            }
         }
         let score = score();
         if self.keys.bound(substance, score) < t {

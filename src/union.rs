@@ -152,9 +152,9 @@ pub(crate) struct LazyUnionScorer {
     rare: Vec<bool>,
 }
 
-/// A clause of a union whose postings are at most this many times fewer than the largest
+/// A clause of a union whose postings are at least this many times fewer than the largest
 /// clause's is rare: a match it holds is bounded apart, and sought once a walk only counts.
-const RARE: u64 = 16;
+const RARE: u64 = 4;
 
 impl LazyUnionScorer {
     /// See [`most_score`]: a clause's scorer scales its scores by the boost; the margin covers

@@ -88,8 +88,8 @@ impl Ceiling {
     /// Clause `k`'s best.
     fn clause(&self, k: usize) -> Option<Score> {
         let clauses = self.clauses.get_or_init(|| {
-            let best = |c: &Box<dyn Query>| self.searcher.as_ref().and_then(|s| best(&**c, s).ok().flatten());
-            self.union.clauses.iter().map(best).collect()
+            let best = |c: &dyn Query| self.searcher.as_ref().and_then(|s| best(c, s).ok().flatten());
+            self.union.clauses.iter().map(|c| best(&**c)).collect()
         });
         clauses.get(k).copied().flatten()
     }

@@ -18,6 +18,7 @@ pub mod mcp;
 pub(crate) mod mention;
 pub mod no_hits;
 pub mod normalise;
+pub(crate) mod optional;
 pub mod panics;
 pub mod people;
 pub mod plural;

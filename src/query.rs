@@ -43,7 +43,27 @@ pub(crate) const QUESTION_WORDS: &[&str] = &[
     "吗",
     "呢",
     "么",
+    // Asking without a question word of the list above (`请问协议支付能不能用`,
+    // `外卡收单找谁合作`, `对账文件几点出`): read as typed, they found nothing.
+    "请问",
+    "请教",
+    "求问",
+    "求助",
+    "啥",
+    "谁",
+    "几点",
+    "几天",
+    "几号",
 ];
+
+/// Whether `word` asks both ways, as 退不退, 能不能 and 可不可以 do (a character, 不, the same
+/// character): how a question asks, not what about. As a key term of a question, 退不退
+/// outweighed every other one (it is rare in the archive); in a query, it makes a question.
+pub(crate) fn either_way(word: &str) -> bool {
+    let mut chars = word.chars();
+    let (first, not, again) = (chars.next(), chars.next(), chars.next());
+    first.is_some() && not == Some('不') && again == first
+}
 
 /// A parsed query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -503,7 +523,9 @@ impl Query {
         if chars < MIN_CHARS {
             return false;
         }
-        let marked = self.asks || QUESTION_WORDS.iter().any(|w| text.contains(w));
+        let marked = self.asks
+            || QUESTION_WORDS.iter().any(|w| text.contains(w))
+            || text.char_indices().any(|(at, _)| either_way(&text[at..]));
         marked || chars >= SENTENCE_CHARS
     }
 
@@ -1578,7 +1600,19 @@ mod tests {
         // A question mark makes a question, the full-width one too (it ends a term, as a space).
         assert!(q("对账文件一般几点能下载？").reads_as_question());
         assert!(q("对账文件一般几点能下载?").reads_as_question());
-        assert!(!q("对账文件一般几点能下载").reads_as_question());
+        // Asked without a question mark: 几点, 请问, 谁, a verb both ways (能不能). Read as
+        // typed, each found nothing, while its key terms occur.
+        for asked in [
+            "对账文件一般几点能下载",
+            "请问协议支付能不能用",
+            "外卡收单找谁合作",
+            "退款手续费退不退",
+            "请教一下二清风险",
+        ] {
+            assert!(q(asked).reads_as_question(), "{asked}");
+        }
+        assert!(!q("对账文件一般能下载").reads_as_question());
+        assert!(!q("不可不知的对账").reads_as_question());
         assert!(!q("二清").reads_as_question());
         assert!(!q("备付金 存管").reads_as_question());
         assert!(!q("对账文件怎么 from:张").reads_as_question());

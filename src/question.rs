@@ -5,7 +5,7 @@
 //! jieba's dictionary costs a noticeable load, so only a query that [`crate::query::Query::reads_as_question`]
 //! pays for it.
 
-use crate::query::QUESTION_WORDS;
+use crate::query::{either_way, QUESTION_WORDS};
 use crate::text::{is_cjk, is_word_char};
 use jieba_rs::Jieba;
 use std::collections::hash_map::{Entry, HashMap};
@@ -148,15 +148,6 @@ const STOP_WORDS: &[&str] = &[
     "you",
     "i",
 ];
-
-/// Whether `word` asks both ways, as 退不退, 能不能 and 可不可以 do (a character, 不, the same
-/// character): how a question asks, not what about. Left in, 退不退 outweighed every other key
-/// of its question (it is rare in the archive).
-fn either_way(word: &str) -> bool {
-    let mut chars = word.chars();
-    let (first, not, again) = (chars.next(), chars.next(), chars.next());
-    first.is_some() && not == Some('不') && again == first
-}
 
 /// A key term of a question and how much it says about the subject (before its rarity).
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,7 @@
 //! are the same, and a collector whose segment collectors add up (a count, a top that merges)
 //! gives the same fruit.
 
+use crate::union::Bounded;
 use std::sync::OnceLock;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Weight};
@@ -155,27 +156,67 @@ where
 {
     let reader = searcher.segment_reader(ord);
     let mut child = collector.for_segment(ord, reader)?;
-    let scoring = collector.requires_scoring();
     let mut scorer = weight.scorer(reader, 1.0)?;
-    let mut doc = scorer.doc();
-    if doc < lo {
-        doc = scorer.seek(lo);
-    }
-    let alive = reader.alive_bitset();
-    let most = if scoring && child.wants_most() { crate::union::most_score(&*scorer) } else { Score::INFINITY };
-    while doc != TERMINATED && doc < hi {
-        if alive.is_none_or(|a| a.is_alive(doc))
-            && child.collect_on_demand(doc, most, || if scoring { scorer.score() } else { 0.0 }) == Walk::Count
-        {
-            let rest = count_from(counter()?, reader, doc + 1, hi)?;
-            #[cfg(test)]
-            UNSCORED.with(|n| n.set(n.get() + rest));
-            child.count_more(rest);
-            break;
-        }
-        doc = scorer.advance();
-    }
+    let walk = Walker { reader, range: (lo, hi), scoring: collector.requires_scoring(), counter };
+    crate::optional::with_bounds!(&mut *scorer, |s| walk.collect(&mut child, s)?);
     Ok(child.harvest())
+}
+
+/// A walk of one part's matches (see [`collect_part`]).
+struct Walker<'a, 'w> {
+    reader: &'a SegmentReader,
+    /// The part's first document and the one past its last.
+    range: (DocId, DocId),
+    scoring: bool,
+    counter: &'a dyn Fn() -> tantivy::Result<&'w dyn Weight>,
+}
+
+impl Walker<'_, '_> {
+    /// The part's matches of `scorer` collected by `child`. Each is handed the best score it
+    /// can have ([`Bounded`]); once the collector needs only the number of the later ones,
+    /// those that can still score above the bound it stopped at are still collected, and the
+    /// others are counted.
+    fn collect<S: Bounded + ?Sized>(&self, child: &mut impl ScoreOnDemand, scorer: &mut S) -> tantivy::Result<()> {
+        let (lo, hi) = self.range;
+        let scoring = self.scoring;
+        let mut doc = scorer.doc();
+        if doc < lo {
+            doc = scorer.seek(lo);
+        }
+        let alive = self.reader.alive_bitset();
+        let alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
+        let wanted = scoring && child.wants_most();
+        let most = if wanted { scorer.most() } else { Score::INFINITY };
+        while doc != TERMINATED && doc < hi {
+            if alive(doc) {
+                let here = if wanted { scorer.most_here(most) } else { most };
+                if child.collect_on_demand(doc, here, || if scoring { scorer.score() } else { 0.0 }) == Walk::Count {
+                    let rest = count_from((self.counter)()?, self.reader, doc + 1, hi)?;
+                    // Counted among `rest`, the matches that may score above `most` are
+                    // collected with their scores, until the collector needs none of them.
+                    let mut collected = 0;
+                    let mut next = scorer.next_unbounded(doc + 1);
+                    while next < hi {
+                        let at = scorer.seek(next);
+                        debug_assert_eq!(at, next, "a match the scorer told");
+                        if alive(next) {
+                            collected += 1;
+                            if child.collect_on_demand(next, Score::INFINITY, || scorer.score()) == Walk::Count {
+                                break;
+                            }
+                        }
+                        next = scorer.next_unbounded(next + 1);
+                    }
+                    #[cfg(test)]
+                    UNSCORED.with(|n| n.set(n.get() + rest - collected));
+                    child.count_more(rest - collected);
+                    break;
+                }
+            }
+            doc = scorer.advance();
+        }
+        Ok(())
+    }
 }
 
 /// The matches of `weight` (made without scores) from `lo` to before `hi` in `reader`, alive.

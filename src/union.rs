@@ -54,7 +54,8 @@ impl Query for LazyUnion {
             }
             _ => None,
         };
-        let ceiling = Arc::new(Ceiling { union: self.clone(), searcher, best: OnceLock::new() });
+        let ceiling =
+            Arc::new(Ceiling { union: self.clone(), searcher, best: OnceLock::new(), clauses: OnceLock::new() });
         Ok(Box::new(LazyUnionWeight { weights, ceiling }))
     }
 
@@ -70,26 +71,39 @@ struct LazyUnionWeight {
     ceiling: Arc<Ceiling>,
 }
 
-/// What a union can score at most (see [`best`]), computed the first time it is asked.
+/// What a union can score at most (see [`best`]), and each of its clauses, computed the
+/// first time it is asked.
 struct Ceiling {
     union: LazyUnion,
     searcher: Option<Searcher>,
     best: OnceLock<Option<Score>>,
+    clauses: OnceLock<Vec<Option<Score>>>,
 }
 
 impl Ceiling {
     fn get(&self) -> Option<Score> {
         *self.best.get_or_init(|| self.searcher.as_ref().and_then(|s| best(&self.union, s).ok().flatten()))
     }
+
+    /// Clause `k`'s best.
+    fn clause(&self, k: usize) -> Option<Score> {
+        let clauses = self.clauses.get_or_init(|| {
+            let best = |c: &dyn Query| self.searcher.as_ref().and_then(|s| best(c, s).ok().flatten());
+            self.union.clauses.iter().map(|c| best(&**c)).collect()
+        });
+        clauses.get(k).copied().flatten()
+    }
 }
 
 impl Weight for LazyUnionWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let mut scorers = Vec::with_capacity(self.weights.len());
-        for w in &self.weights {
+        let mut clauses = Vec::with_capacity(self.weights.len());
+        for (k, w) in self.weights.iter().enumerate() {
             let s = w.scorer(reader, boost)?;
             if s.doc() != TERMINATED {
                 scorers.push(s);
+                clauses.push(k);
             }
         }
         // As tantivy: no clause matches nothing; one clause is its own scorer (its score is the
@@ -102,7 +116,10 @@ impl Weight for LazyUnionWeight {
         let docs: Vec<DocId> = scorers.iter().map(|s| s.doc()).collect();
         let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
         let ceiling = Arc::clone(&self.ceiling);
-        Ok(Box::new(LazyUnionScorer { scorers, docs, doc, ceiling, boost, num_docs: reader.num_docs() }))
+        // A clause far rarer than the commonest is told apart (see `Bounded`).
+        let most_cost = scorers.iter().map(|s| s.cost()).max().unwrap_or(0);
+        let rare = scorers.iter().map(|s| s.cost().saturating_mul(RARE) <= most_cost).collect();
+        Ok(Box::new(LazyUnionScorer { scorers, docs, doc, ceiling, boost, num_docs: reader.num_docs(), clauses, rare }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -129,7 +146,15 @@ pub(crate) struct LazyUnionScorer {
     ceiling: Arc<Ceiling>,
     boost: Score,
     num_docs: u32,
+    /// Each scorer's clause of the union.
+    clauses: Vec<usize>,
+    /// Whether each scorer is a rare one ([`RARE`]).
+    rare: Vec<bool>,
 }
+
+/// A clause of a union whose postings are at least this many times fewer than the largest
+/// clause's is rare: a match it holds is bounded apart, and sought once a walk only counts.
+const RARE: u64 = 4;
 
 impl LazyUnionScorer {
     /// See [`most_score`]: a clause's scorer scales its scores by the boost; the margin covers
@@ -215,6 +240,75 @@ pub(crate) fn most_score(scorer: &dyn Scorer) -> Score {
         most_score(&**b)
     } else {
         Score::INFINITY
+    }
+}
+
+/// What a ranked walk (`crate::split`) asks of a scorer beyond its matches and scores: how
+/// much they can score.
+pub(crate) trait Bounded: Scorer {
+    /// A score no match exceeds but those [`Bounded::most_here`] tells apart (infinite where
+    /// not known).
+    fn most(&self) -> Score;
+
+    /// A score the match the scorer is on does not exceed, `most` being [`Bounded::most`].
+    #[inline]
+    fn most_here(&mut self, most: Score) -> Score {
+        most
+    }
+
+    /// The first match at or after `target` (past the scorer's document) that may score above
+    /// [`Bounded::most`], `TERMINATED` when none; the caller seeks the scorer there next (and
+    /// never to a document before it).
+    fn next_unbounded(&mut self, _target: DocId) -> DocId {
+        TERMINATED
+    }
+}
+
+/// A lazy union: a match holding no rare clause scores at most the sum of the other clauses'
+/// bests; the rare clauses' matches are sought one by one.
+impl Bounded for LazyUnionScorer {
+    fn most(&self) -> Score {
+        let mut sum: Score = 0.0;
+        for (&k, &rare) in self.clauses.iter().zip(&self.rare) {
+            if !rare {
+                let Some(b) = self.ceiling.clause(k) else { return Score::INFINITY };
+                sum += b;
+            }
+        }
+        sum * self.boost * (1.0 + 1e-3)
+    }
+
+    #[inline]
+    fn most_here(&mut self, most: Score) -> Score {
+        let doc = self.doc;
+        if self.rare.iter().zip(&self.docs).any(|(&rare, &d)| rare && d == doc) {
+            Score::INFINITY
+        } else {
+            most
+        }
+    }
+
+    fn next_unbounded(&mut self, target: DocId) -> DocId {
+        // Only the rare clauses are sought: the union's document stays, and no rare clause has
+        // a match before the one returned, which the caller seeks next.
+        let mut least = TERMINATED;
+        for ((s, d), &rare) in self.scorers.iter_mut().zip(self.docs.iter_mut()).zip(&self.rare) {
+            if rare {
+                if *d < target {
+                    *d = s.seek(target);
+                }
+                least = least.min(*d);
+            }
+        }
+        least
+    }
+}
+
+/// Any scorer: its best is [`most_score`]'s, for every match.
+impl Bounded for dyn Scorer {
+    #[inline]
+    fn most(&self) -> Score {
+        most_score(self)
     }
 }
 

@@ -279,6 +279,181 @@ fn every_form_of_a_query_finds_what_the_plain_chinese_finds() {
     }
 }
 
+/// The robustness table over every judged need (`../shared/eval/needs.tsv` and
+/// `benches/heldout/needs.tsv`, 20 needs), as `benches/robustness.py` writes it with the CLI:
+/// each need's query written in English (every Latin-letter form of its terms' glossary
+/// entries), in traditional characters (each character's traditional forms, the characters
+/// the folding turns into it: `src/traditional.txt`), full width and in swapped case (the query
+/// or its glossary forms holding ASCII), punctuated (，、 and the ideographic space), ORed (`A OR
+/// B`, `A|B`), with 帐 for 账 and with each other form of its glossary entry finds at least
+/// what the plain query finds (as typed, the glossary on).
+#[test]
+fn every_way_of_writing_each_judged_need_finds_what_its_plain_query_finds() {
+    let Some(f) = fixture() else { return };
+    let engine = f.engine.lock().unwrap();
+    let glossary = chatlore::glossary::Glossary::builtin();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut needs = Vec::new();
+    for path in [f.root.join("../eval/needs.tsv"), manifest.join("benches/heldout/needs.tsv")] {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        needs.extend(text.lines().skip(1).map(|l| l.rsplit('\t').next().unwrap().to_owned()));
+    }
+    assert_eq!(needs.len(), 20, "{needs:?}");
+    // Every traditional character the folding knows, by the simplified one it folds into.
+    let mut traditional: std::collections::BTreeMap<String, Vec<char>> = Default::default();
+    for c in include_str!("../src/traditional.txt").chars().filter(|c| !c.is_whitespace()) {
+        traditional.entry(fold(&c.to_string())).or_default().push(c);
+    }
+    let ascii = |s: &str| s.chars().any(|c| c.is_ascii_graphic());
+    let latin = |s: &str| s.chars().all(|c| c.is_ascii_alphabetic() || " _-".contains(c));
+    let wide = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                ' ' => '\u{3000}',
+                '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+                c => c,
+            })
+            .collect()
+    };
+    let swapped = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() })
+            .collect()
+    };
+    let (mut checked, mut english) = (0, 0);
+    for plain in &needs {
+        let terms: Vec<&str> = plain.split(' ').collect();
+        let with = |k: usize, form: &str| -> String {
+            terms.iter().enumerate().map(|(j, t)| if j == k { form } else { t }).collect::<Vec<_>>().join(" ")
+        };
+        let mut forms: Vec<String> = Vec::new();
+        let mut written = Vec::new();
+        for (k, t) in terms.iter().enumerate() {
+            let others = glossary.expand(t);
+            for o in &others {
+                written.push(with(k, o));
+                if latin(o) {
+                    english += 1;
+                    forms.push(with(k, o));
+                }
+            }
+            if t.contains('账') {
+                written.push(with(k, &t.replace('账', "帐")));
+            }
+        }
+        forms.extend(written.iter().cloned());
+        for (k, t) in terms.iter().enumerate() {
+            // Each character in each of its traditional forms, one at a time, and all at once.
+            let mut all = String::new();
+            for (i, c) in t.char_indices() {
+                let forms_of = traditional.get(&c.to_string()).cloned().unwrap_or_default();
+                for tc in &forms_of {
+                    forms.push(with(k, &format!("{}{tc}{}", &t[..i], &t[i + c.len_utf8()..])));
+                }
+                all.push(forms_of.first().copied().unwrap_or(c));
+            }
+            forms.push(with(k, &all));
+        }
+        for w in std::iter::once(plain).chain(&written).filter(|w| ascii(w)) {
+            forms.push(wide(w));
+            forms.push(swapped(w));
+        }
+        if terms.len() > 1 {
+            forms.extend(["，", "\u{3000}", "、", " OR ", "|"].map(|sep| terms.join(sep)));
+        } else {
+            let other = glossary.expand(plain).into_iter().next().unwrap_or_else(|| "支付".to_owned());
+            forms.extend([
+                format!("，{plain}"),
+                format!("{plain}\u{3000}"),
+                format!("{plain} OR {other}"),
+                format!("{plain}|{other}"),
+            ]);
+        }
+        forms.sort();
+        forms.dedup();
+        let want = hits(&engine, plain);
+        assert!(!want.is_empty(), "{plain} occurs");
+        for form in forms.iter().filter(|f| *f != plain) {
+            let got = hits(&engine, form);
+            let missing: Vec<_> = want.difference(&got).take(3).collect();
+            assert!(missing.is_empty(), "`{form}` misses hits of `{plain}`: {missing:?}");
+            checked += 1;
+        }
+    }
+    println!("{checked} ways of writing the 20 needs' queries checked ({english} of them English)");
+    assert!(checked >= 200 && english >= 19, "{checked} forms, {english} English");
+}
+
+/// A question pasted whole never returns nothing while its key terms occur: 240 questions
+/// (seeded; those of 6 CJK characters or more, which read as one) made of words of the archive (one to three nouns of two to four CJK characters, as
+/// jieba tags random messages: subjects, never the question or stop words a question drops)
+/// between question words and marks, each word occurring by construction, must find something, unless each of its words is one the question reader drops (asked
+/// alone, it finds nothing either). Before `请问`, `谁`, `几点` and a verb both ways (`能不能`)
+/// made a question, `请问求问能不能用` was read as typed and found nothing.
+#[test]
+fn a_pasted_question_of_words_the_archive_holds_always_finds_something() {
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+    let Some(f) = fixture() else { return };
+    let engine = f.engine.lock().unwrap();
+    let jieba = jieba_rs::Jieba::new();
+    let cjk = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    let mut pick = StdRng::seed_from_u64(20_171_115);
+    let mut runs: Vec<String> = Vec::new();
+    while runs.len() < 2000 {
+        let (_, text) = &f.folded[pick.random_range(0..f.folded.len())];
+        runs.extend(
+            jieba
+                .tag(text, false)
+                .into_iter()
+                .filter(|t| t.tag.starts_with('n') || t.tag == "vn")
+                .map(|t| t.word)
+                .filter(|w| w.chars().all(cjk) && (2..=4).contains(&w.chars().count()))
+                .map(str::to_owned),
+        );
+    }
+    let mut rng = StdRng::seed_from_u64(20_261_206);
+    let openers = ["", "请问", "请教一下，", "大家好，", "问下", "有人知道"];
+    let joiners = ["和", "的", "跟", "，", "还有", "与"];
+    let endings =
+        ["怎么处理？", "是什么", "吗？", "有什么区别？", "怎么做", "？", "能不能用", "一般怎么弄?", "是不是要"];
+    let found = |question: &str| {
+        engine
+            .search(&Query::parse(question).unwrap(), Page { limit: Some(10), ..Page::default() })
+            .unwrap_or_else(|e| panic!("{question}: {e}"))
+            .hits
+            .len()
+    };
+    let (mut asked, mut answered) = (0, 0);
+    for _ in 0..240 {
+        let n = rng.random_range(1..=3);
+        let words: Vec<String> = (0..n).map(|_| runs[rng.random_range(0..runs.len())].clone()).collect();
+        let joiner = joiners[rng.random_range(0..joiners.len())];
+        let question = format!(
+            "{}{}{}",
+            openers[rng.random_range(0..openers.len())],
+            words.join(joiner),
+            endings[rng.random_range(0..endings.len())]
+        );
+        if question.chars().filter(|&c| cjk(c)).count() < 6 {
+            // Not long enough to be read as a sentence (README, Ranking): searched as typed.
+            continue;
+        }
+        asked += 1;
+        if found(&question) > 0 {
+            answered += 1;
+            continue;
+        }
+        // Nothing: only if every word is one a question drops (时候, 区别), which none
+        // finds asked alone either.
+        for w in &words {
+            let alone = format!("{w}是什么？");
+            assert_eq!(found(&alone), 0, "`{question}` found nothing, while `{alone}` finds its word {w}");
+        }
+    }
+    println!("{answered} of {asked} questions found something");
+    assert!(asked >= 200 && answered * 10 >= asked * 9, "{answered} of {asked} questions found something");
+}
+
 /// Every message of the real archive is in exactly one span, and discussion documents never
 /// count as messages.
 #[test]

@@ -1781,3 +1781,33 @@ fn capital_g_on_a_large_result_shows_it_loading_then_the_last_hit() {
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }
+
+/// The status bar says what the glossary added to the query, as the CLI does on stderr
+/// (issue 11: "the CLI and the browser say what was added"), in cyan after the count; `=term`
+/// turns the glossary off and the note goes. It said nothing: a PM saw 拒付's hits holding
+/// only 调单 without knowing why.
+#[test]
+fn the_status_bar_says_what_the_glossary_added() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("also", &browser(arch.path(), &idx.path().join("index"), ""), 120, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("reconciliation");
+    let status = |s: &str| s.lines().last().unwrap_or_default().to_owned();
+    let screen = tmux.wait_for("the note", |s| status(s).contains(" ms · ? keys · reconciliation: also 对账, 勾兑"));
+    tmux.holds_still(&screen, "the note stays");
+    assert!(status(&tmux.screen()).contains("reconciliation: also 对账, 勾兑"), "{}", tmux.screen());
+    let coloured = tmux.capture(true);
+    let line = coloured.lines().rfind(|l| l.contains("reconciliation: also")).unwrap();
+    assert!(line.contains("\x1b[38;5;6m · reconciliation: also 对账, 勾兑"), "the note in cyan: {line:?}");
+    // `=`: only as typed, nothing added, nothing said.
+    tmux.keys(&["C-k"]);
+    tmux.text("=对账");
+    let screen = tmux.wait_for("the exact search", |s| s.contains("搜索 › =对账") && status(s).contains(" 6 hits · "));
+    assert!(!status(&screen).contains("also"), "{}", status(&screen));
+    tmux.keys(&["C-k"]);
+    tmux.text("拒付");
+    let screen = tmux.wait_for("拒付", |s| status(s).contains("拒付: also 调单, chargeback"));
+    tmux.holds_still(&screen, "the note for 拒付 stays");
+}

@@ -100,6 +100,22 @@ pub fn index_summary(
     Ok(())
 }
 
+/// A hit of `search --json`: its fields, then where the query matched in its `text`.
+#[derive(serde::Serialize)]
+struct JsonHit<'a> {
+    #[serde(flatten)]
+    hit: &'a Hit,
+    /// `[start, end)` in characters (Unicode scalar values) of `text`: the original characters
+    /// a folded match covers (`ＰＯＳ機` for `pos机`), as the human output highlights them.
+    highlights: Vec<[usize; 2]>,
+}
+
+/// Byte ranges of `text` as character offsets.
+fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
+    let chars = |at: usize| text.get(..at).map_or(0, |t| t.chars().count());
+    ranges.iter().map(|r| [chars(r.start), chars(r.end)]).collect()
+}
+
 /// What introduces the near messages (see [`Engine::near`]) after the hits.
 const NEAR_HEADING: &str = "near: from discussions that hold every term, in messages holding some of them";
 
@@ -108,8 +124,8 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, near: &[Hit], format: F
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         Format::Json => {
-            for h in r.hits.iter().chain(near) {
-                serde_json::to_writer(&mut out, h)?;
+            for hit in r.hits.iter().chain(near) {
+                serde_json::to_writer(&mut out, &JsonHit { hit, highlights: char_ranges(&hit.text, &hit.highlights) })?;
                 writeln!(out)?;
             }
         }

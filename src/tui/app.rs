@@ -123,6 +123,8 @@ pub struct ResultsState {
     pub terms: Vec<String>,
     /// Why nothing matched, when nothing did (the worker's answer, see [`crate::no_hits`]).
     pub why_none: Option<String>,
+    /// What the glossary added to the query's terms (the worker's answer; the status bar says it).
+    pub also: Vec<String>,
 }
 
 /// A day's log opened on a message.
@@ -643,6 +645,7 @@ impl App {
             r.discussions_total = f.discussions_total;
             r.terms = f.terms;
             r.why_none = f.why_none;
+            r.also = f.also;
             r.error = None;
             if kept && self.waiting.day.is_some() {
                 // The conversation is being reopened where it was; it decides the preview.

@@ -51,12 +51,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         spans.extend(note);
     } else {
         spans.push(Span::raw(format!(" {}", hits(r.total))));
-        match note {
-            Some(note) => spans.push(note),
-            None => {
-                spans.push(Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM));
-                spans.push(Span::styled(" · ? keys", DIM));
-            }
+        let keys = note.is_none();
+        spans.push(note.unwrap_or_else(|| Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM)));
+        if keys {
+            spans.push(Span::styled(" · ? keys", DIM));
+        }
+        // What the glossary added, as the CLI says it on stderr (`=term`: only as typed); last,
+        // so that a narrow bar cuts it rather than the count.
+        if !r.also.is_empty() {
+            spans.push(Span::styled(format!(" · {}", r.also.join("; ")), Style::new().fg(Color::Cyan)));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(cut(spans, usize::from(left.width)))), left);

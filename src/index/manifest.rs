@@ -117,6 +117,11 @@ pub struct Meta {
     pub follow: bool,
     pub files: u64,
     pub messages: u64,
+    /// The documents (messages and discussions) tantivy's meta listed when this file was
+    /// written: a reader that finds another number in a generation no indexer is changing
+    /// finds it damaged (a hand-edited meta.json answered with a wrong count, exit 0).
+    #[serde(default)]
+    pub docs: Option<u64>,
 }
 
 /// The taxonomy's topics as a meta file holds them, parsed on first use: only `topic:`

@@ -214,6 +214,18 @@ pub(crate) fn open_own_file(path: &Path, truncate: bool) -> std::io::Result<std:
     options.open(path)
 }
 
+/// Whether an indexer holds the lock on `dir` now. The lock is opened for reading only, and
+/// only as a regular file (a FIFO would block the open); a lock that cannot be read is no
+/// indexer's.
+pub(crate) fn indexer_running(dir: &Path) -> bool {
+    let path = dir.join(LOCK_FILE);
+    if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let Ok(file) = std::fs::File::open(&path) else { return false };
+    matches!(file.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock))
+}
+
 /// Removes lock files that became empty folders (a lock must be a file to be taken).
 /// A non-empty folder in a lock's place is left alone and reported by the caller's open.
 pub(crate) fn repair_lock_folders(dir: &Path, names: &[&str]) {

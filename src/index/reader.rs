@@ -35,7 +35,8 @@ impl IndexHandle {
                 Err(IndexError::Damaged { path: dir.into(), reason: format!("opening it failed: {reason}") })
             });
             match opened {
-                // A rebuild switched generations and removed the old one meanwhile.
+                // A rebuild switched generations and removed the old one meanwhile, or an update
+                // wrote its meta file (the attempt then names no generation).
                 Err(IndexError::Damaged { .. }) if attempt < OPEN_ATTEMPTS && super::generation_dir(dir) != tried => {
                     attempt += 1;
                 }
@@ -80,6 +81,21 @@ impl IndexHandle {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
+        // The documents tantivy's meta lists are those chatlore recorded, unless an indexer is
+        // between its commit and its meta file now, or was when the meta file was read (it has
+        // written another since: the attempt is retried, as after a switch).
+        if let Some(docs) = meta.docs {
+            let found = reader.searcher().num_docs();
+            if found != docs && !super::indexer_running(dir) {
+                let now = manifest::read::<Meta>(&dir.join(META_FILE)).ok().flatten();
+                if now.is_none_or(|m| (m.docs, m.generation) != (meta.docs, meta.generation.clone())) {
+                    *tried = None;
+                }
+                return Err(damaged(format!(
+                    "its tantivy meta.json lists {found} documents where chatlore recorded {docs}"
+                )));
+            }
+        }
         Ok(IndexHandle { dir: dir.into(), generation_dir, index, reader, fields, meta })
     }
 
@@ -243,6 +259,38 @@ mod tests {
         std::fs::remove_file(group.join("2018-01-01-chat.markdown")).unwrap();
         update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
         assert!(handle.reload().unwrap(), "a commit that only deletes is a change");
+    }
+
+    /// The meta file records the documents of tantivy's meta: another number is damage, unless
+    /// an indexer holds the lock (it commits before it writes the meta file).
+    #[test]
+    fn a_document_count_other_than_recorded_is_damage_unless_an_indexer_runs() {
+        let archive = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        let group = archive.path().join("g/_posts");
+        std::fs::create_dir_all(&group).unwrap();
+        let log = "---\ndate: 2018-01-01 12:00:00\n---\n> 09:00:00  甲\n\n对账\n";
+        std::fs::write(group.join("2018-01-01-chat.markdown"), log).unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        let path = index.path().join(META_FILE);
+        let mut meta = manifest::read::<Meta>(&path).unwrap().unwrap();
+        let docs = meta.docs.expect("the count is recorded");
+        assert_eq!(IndexHandle::open(index.path()).unwrap().searcher().num_docs(), docs);
+        meta.docs = Some(docs + 1);
+        std::fs::write(&path, serde_json::to_vec(&meta).unwrap()).unwrap();
+        match IndexHandle::open(index.path()) {
+            Err(IndexError::Damaged { reason, .. }) => assert!(reason.contains("chatlore recorded"), "{reason}"),
+            other => panic!("not damage: {:?}", other.map(|h| h.searcher().num_docs())),
+        }
+        let lock = std::fs::File::create(index.path().join(super::super::LOCK_FILE)).unwrap();
+        lock.lock().unwrap();
+        assert!(IndexHandle::open(index.path()).is_ok(), "an indexer between its commit and its meta file");
+        drop(lock);
+        assert!(IndexHandle::open(index.path()).is_err());
+        // An index written before the count was recorded is opened as it was.
+        meta.docs = None;
+        std::fs::write(&path, serde_json::to_vec(&meta).unwrap()).unwrap();
+        assert!(IndexHandle::open(index.path()).is_ok());
     }
 
     #[test]

@@ -249,6 +249,14 @@ pub fn update(
         follow,
         files: summary.files,
         messages: summary.messages,
+        docs: Some(
+            index
+                .searchable_segment_metas()
+                .map_err(|source| IndexError::Tantivy { path: gen_dir.clone(), source })?
+                .iter()
+                .map(|m| u64::from(m.num_docs()))
+                .sum(),
+        ),
     };
     if manifest::read::<Meta>(&meta_path).ok().flatten().as_ref() != Some(&meta) {
         fault("before-switch");

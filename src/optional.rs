@@ -235,8 +235,8 @@ mod tests {
     use crate::union::{any_of, Best};
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{AllQuery, BoostQuery, PhraseQuery, TermQuery};
-    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
-    use tantivy::{doc, Index, Searcher};
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::Searcher;
 
     /// Every match of `weight` in each segment with its score, in order.
     fn scored(searcher: &Searcher, weight: &dyn Weight) -> Vec<(u32, DocId, u32)> {
@@ -307,17 +307,7 @@ mod tests {
             order in proptest::collection::vec(proptest::bool::ANY, 8),
             seek in 0u32..40,
         ) {
-            let mut schema = Schema::builder();
-            let body = schema.add_text_field("body", TEXT);
-            let index = Index::create_in_ram(schema.build());
-            let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-            for docs in &segments {
-                for text in docs {
-                    writer.add_document(doc!(body => text.as_str())).unwrap();
-                }
-                writer.commit().unwrap();
-            }
-            let searcher = index.reader().unwrap().searcher();
+            let (searcher, body) = crate::union::tests::index_of(&segments);
             let t = |w: &str| Term::from_field_text(body, w);
             let term = |w: &str| -> Box<dyn Query> { Box::new(TermQuery::new(t(w), IndexRecordOption::WithFreqs)) };
             let required_clause = |k: usize| -> Box<dyn Query> {

@@ -395,13 +395,28 @@ impl Query for Best {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::lift::Lifted;
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BoostQuery, ConstScoreQuery, PhraseQuery, TermQuery};
     use tantivy::schema::{IndexRecordOption, Schema, TEXT};
     use tantivy::{doc, Index, Searcher};
+
+    /// A one-field (`body`) index in RAM of one segment per list of texts (tests of unions).
+    pub(crate) fn index_of(segments: &[Vec<String>]) -> (Searcher, tantivy::schema::Field) {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for docs in segments {
+            for text in docs {
+                writer.add_document(doc!(body => text.as_str())).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        (index.reader().unwrap().searcher(), body)
+    }
 
     /// Every match of `q` in each segment with its score, in order.
     fn scored(searcher: &Searcher, q: &dyn Query) -> Vec<(u32, DocId, u32)> {
@@ -473,17 +488,7 @@ mod tests {
             clauses in proptest::collection::vec(0usize..6, 1..5),
             seek in 0u32..40,
         ) {
-            let mut schema = Schema::builder();
-            let body = schema.add_text_field("body", TEXT);
-            let index = Index::create_in_ram(schema.build());
-            let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-            for docs in &segments {
-                for text in docs {
-                    writer.add_document(doc!(body => text.as_str())).unwrap();
-                }
-                writer.commit().unwrap();
-            }
-            let searcher = index.reader().unwrap().searcher();
+            let (searcher, body) = crate::union::tests::index_of(&segments);
             let term = |w: &str| TermQuery::new(Term::from_field_text(body, w), IndexRecordOption::WithFreqs);
             let clause = |k: usize| -> Box<dyn Query> {
                 match k {

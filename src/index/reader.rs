@@ -261,10 +261,8 @@ mod tests {
         assert!(handle.reload().unwrap(), "a commit that only deletes is a change");
     }
 
-    /// The meta file records the documents of tantivy's meta: another number is damage, unless
-    /// an indexer holds the lock (it commits before it writes the meta file).
-    #[test]
-    fn a_document_count_other_than_recorded_is_damage_unless_an_indexer_runs() {
+    /// An archive of one log of one message, and its index (both temporary).
+    fn index_of_one_message() -> (tempfile::TempDir, tempfile::TempDir) {
         let archive = tempfile::tempdir().unwrap();
         let index = tempfile::tempdir().unwrap();
         let group = archive.path().join("g/_posts");
@@ -272,6 +270,14 @@ mod tests {
         let log = "---\ndate: 2018-01-01 12:00:00\n---\n> 09:00:00  甲\n\n对账\n";
         std::fs::write(group.join("2018-01-01-chat.markdown"), log).unwrap();
         update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        (archive, index)
+    }
+
+    /// The meta file records the documents of tantivy's meta: another number is damage, unless
+    /// an indexer holds the lock (it commits before it writes the meta file).
+    #[test]
+    fn a_document_count_other_than_recorded_is_damage_unless_an_indexer_runs() {
+        let (_archive, index) = index_of_one_message();
         let path = index.path().join(META_FILE);
         let mut meta = manifest::read::<Meta>(&path).unwrap().unwrap();
         let docs = meta.docs.expect("the count is recorded");
@@ -299,13 +305,7 @@ mod tests {
         if cores < 2 || std::env::var_os(THREADS_VARIABLE).is_some() {
             return;
         }
-        let archive = tempfile::tempdir().unwrap();
-        let index = tempfile::tempdir().unwrap();
-        let group = archive.path().join("g/_posts");
-        std::fs::create_dir_all(&group).unwrap();
-        let log = "---\ndate: 2018-01-01 12:00:00\n---\n> 09:00:00  甲\n\n对账\n";
-        std::fs::write(group.join("2018-01-01-chat.markdown"), log).unwrap();
-        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        let (_archive, index) = index_of_one_message();
         assert!(!IndexHandle::open(index.path()).unwrap().parallel(), "one message: the caller's thread");
         // The same index, its meta file counting as many messages as a large archive has.
         let path = index.path().join(META_FILE);

@@ -78,6 +78,30 @@ fn an_abort_at_any_point_of_an_incremental_update_is_repaired() {
     }
 }
 
+/// An update killed after its commit, before it wrote chatlore's meta file (Ctrl-C of `index`,
+/// or the browser quit while its indexer waits for tantivy's merges), leaves an index whose
+/// commit is whole: a search answers from it until the next run repairs the meta file, as it
+/// did before the meta file counted the documents (then it said the index was damaged).
+#[test]
+fn a_search_after_an_update_killed_past_its_commit_answers() {
+    for point in ["after-commit", "after-manifest", "before-switch"] {
+        let arch = tempfile::tempdir().unwrap();
+        let idx = tempfile::tempdir().unwrap();
+        copy_tree(&demo_archive(), arch.path());
+        index(arch.path(), idx.path());
+        write(
+            arch.path(),
+            "payprod/_posts/2018-06-01-chat.markdown",
+            log("2018-06-01", &[("09:00:00", "新人", "对账 新的一天")]),
+        );
+        let status = index_cmd(arch.path(), idx.path()).env("CHATLORE_FAULT", point).status().unwrap();
+        assert!(!status.success(), "the fault at {point} happened");
+        let out = chatlore(arch.path(), idx.path(), &["search", "--json", "--limit", "0", "对账"]);
+        assert_eq!((out.status.code(), stdout(&out).lines().count()), (Some(0), 7), "{point}: {}", stderr(&out));
+        repaired_and_consistent(arch.path(), idx.path(), &format!("update aborted {point}"));
+    }
+}
+
 #[test]
 fn kill_9_at_several_moments_of_real_archive_builds_is_repaired() {
     let Some(real) = real_archive_or_skip() else { return };

@@ -122,6 +122,11 @@ pub struct Meta {
     /// finds it damaged (a hand-edited meta.json answered with a wrong count, exit 0).
     #[serde(default)]
     pub docs: Option<u64>,
+    /// The opstamp of the tantivy commit `docs` counts: a commit with another was made after
+    /// this file was written (by an indexer still running, or killed before it wrote this
+    /// file), and is whole; its documents are not compared with `docs`.
+    #[serde(default)]
+    pub opstamp: Option<u64>,
 }
 
 /// The taxonomy's topics as a meta file holds them, parsed on first use: only `topic:`

@@ -83,10 +83,14 @@ impl IndexHandle {
             .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
         // The documents tantivy's meta lists are those chatlore recorded, unless an indexer is
         // between its commit and its meta file now, or was when the meta file was read (it has
-        // written another since: the attempt is retried, as after a switch).
+        // written another since: the attempt is retried, as after a switch), or committed
+        // since and was killed before it wrote the meta file (the commit is whole; the next
+        // update writes the meta file).
         if let Some(docs) = meta.docs {
             let found = reader.searcher().num_docs();
-            if found != docs && !super::indexer_running(dir) {
+            let committed_since =
+                || meta.opstamp.is_some_and(|recorded| index.load_metas().is_ok_and(|m| m.opstamp != recorded));
+            if found != docs && !super::indexer_running(dir) && !committed_since() {
                 let now = manifest::read::<Meta>(&dir.join(META_FILE)).ok().flatten();
                 if now.is_none_or(|m| (m.docs, m.generation) != (meta.docs, meta.generation.clone())) {
                     *tried = None;

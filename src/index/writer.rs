@@ -237,6 +237,7 @@ pub fn update(
     }
     let (groups, group_warnings) = archive::group_names(archive_root, follow);
     warnings.extend(group_warnings);
+    let committed = index.load_metas().map_err(|source| IndexError::Tantivy { path: gen_dir.clone(), source })?;
     let meta = Meta {
         schema_version: SCHEMA_VERSION,
         generation: Some(generation.clone()),
@@ -249,14 +250,8 @@ pub fn update(
         follow,
         files: summary.files,
         messages: summary.messages,
-        docs: Some(
-            index
-                .searchable_segment_metas()
-                .map_err(|source| IndexError::Tantivy { path: gen_dir.clone(), source })?
-                .iter()
-                .map(|m| u64::from(m.num_docs()))
-                .sum(),
-        ),
+        docs: Some(committed.segments.iter().map(|m| u64::from(m.num_docs())).sum()),
+        opstamp: Some(committed.opstamp),
     };
     if manifest::read::<Meta>(&meta_path).ok().flatten().as_ref() != Some(&meta) {
         fault("before-switch");

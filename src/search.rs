@@ -556,11 +556,14 @@ impl State {
 
     pub(crate) fn expand(&self, query: &Query) -> Query {
         let glossary = self.glossary();
-        let mut q = query.clone();
-        // An excluded term expands too: `-拒付` leaves out what `拒付` finds (`-=拒付`: the word only).
+        // Bare words that spell a form together are that one term (`cross border`).
+        let mut q = query.with_glossary_runs(glossary);
+        // An excluded term expands too: `-拒付` leaves out what `拒付` finds (`-=拒付`: the word
+        // only). A quoted phrase is the words as typed (`"risk control"`).
         for t in q.terms.iter_mut().filter(|t| !t.all_exact() && t.also.is_empty()) {
             let typed: Vec<String> = t.alternatives().map(fold).collect();
-            let expanding: Vec<String> = t.typed.iter().filter(|a| !a.exact).map(|a| a.text.clone()).collect();
+            let expanding: Vec<String> =
+                t.typed.iter().filter(|a| !a.exact && !a.phrase).map(|a| a.text.clone()).collect();
             for alt in expanding {
                 let before = t.also.len();
                 for form in glossary.expand(&alt) {
@@ -758,7 +761,7 @@ impl State {
                 || glossary.holds(t)
         };
         let text = query.joined();
-        let mut listed = crate::question::key_terms(jieba, &text, &domain);
+        let mut listed = crate::question::key_terms(jieba, &text, &domain, &|words| glossary.longest_run(words));
         // The cut forms come after the words and are kept only below the count: past it,
         // looking for them (every glossary entry against every key) is time for nothing.
         if listed.len() < crate::question::COUNTED_KEYS {
@@ -769,6 +772,19 @@ impl State {
         let mut rarity = Vec::with_capacity(listed.len());
         for key in &listed {
             let recall = grams_query(&searcher, &self.handle.fields, &key.term)?;
+            // An English name of the glossary (`cross border`, `chargeback`) recalls its entry's
+            // forms too, as typed it does: the archive is written in Chinese. Not where another
+            // key stands for the entry (`拒付（chargeback）`: one concept weighs once).
+            let recall = match english_entry(glossary, &listed, &key.term) {
+                Some(forms) => {
+                    let mut any = vec![recall];
+                    for variant in forms.iter().flat_map(|f| term_variants(f)) {
+                        any.push(grams_query(&searcher, &self.handle.fields, &variant)?);
+                    }
+                    crate::union::any_of(any)
+                }
+                None => recall,
+            };
             let found = searcher.search(&recall, &Count)?;
             // Inverse document frequency: a rare term says more about the question.
             rarity.push((found > 0).then(|| (messages / found as f32).ln().max(0.1)));
@@ -1627,6 +1643,20 @@ fn grams_query(searcher: &Searcher, fields: &Fields, text: &str) -> Result<Box<d
         1 => Box::new(TermQuery::new(grams.remove(0).1, IndexRecordOption::WithFreqs)),
         _ => Box::new(PhraseQuery::new_with_offset(grams)),
     })
+}
+
+/// The other forms of the glossary entry of a question's key `term` written in Latin letters
+/// only (an English name: `cross border`, `chargeback`), unless another of the question's
+/// `keys` is a form of that entry; `None` for any other key.
+fn english_entry(glossary: &Glossary, keys: &[crate::question::Key], term: &str) -> Option<Vec<String>> {
+    let latin = |c: char| c.is_ascii_alphabetic() || c == ' ' || c == '-' || c == '_';
+    if !term.chars().all(latin) || !term.chars().any(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let forms = glossary.expand(term);
+    let folded: Vec<String> = forms.iter().map(|f| fold(f)).collect();
+    let stands = keys.iter().any(|k| k.term != term && folded.contains(&fold(&k.term)));
+    (!forms.is_empty() && !stands).then_some(forms)
 }
 
 /// The most terms of `field` starting with `prefix` in any one segment.

@@ -111,6 +111,8 @@ def forms(query, entries):
     else:
         out += [('punctuated', f'，{query}'), ('punctuated', f'{query}\u3000')]
         other = next(iter(entry_of(entries, query)[1:]), '支付')
+        # A name of several words is quoted: `OR` joins the words beside it.
+        other = f'"{other}"' if ' ' in other else other
         out += [('OR', f'{query} OR {other}'), ('|', f'{query}|{other}')]
     for k, t in enumerate(terms):
         swap = lambda f: ' '.join(f if j == k else o for j, o in enumerate(terms))

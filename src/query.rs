@@ -589,10 +589,11 @@ impl Query {
         let marked = self.asks
             || QUESTION_WORDS.iter().any(|w| text.contains(w))
             || text.char_indices().any(|(at, _)| either_way(&text[at..]));
-        // Unmarked, it is a sentence by its length, where an English name of several words
-        // read as one glossary term ([`Query::with_glossary_runs`]) is a term, not a sentence
-        // (`anti money laundering`, `merchant discount rate` were read as questions).
-        let named = |t: &&TextTerm| !t.has_phrase() && t.text().contains(char::is_whitespace);
+        // Unmarked, it is a sentence by its length, where an English name the glossary expanded
+        // (once expanded: `anti money laundering`, read as one term by
+        // [`Query::with_glossary_runs`], or `reconciliation-discrepancy`) is a term, not part of
+        // a sentence: `anti money laundering` was read as a question of three words.
+        let named = |t: &&TextTerm| !t.has_phrase() && !t.also.is_empty() && !t.text().chars().any(is_cjk);
         let sentence = || {
             let words: String = self.terms.iter().filter(|t| !named(t)).map(TextTerm::text).collect();
             words.chars().filter(|&c| is_cjk(c) || is_word_char(c)).count() >= SENTENCE_CHARS

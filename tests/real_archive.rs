@@ -377,6 +377,8 @@ fn every_way_of_writing_each_judged_need_finds_what_its_plain_query_finds() {
             forms.extend(["，", "\u{3000}", "、", " OR ", "|"].map(|sep| terms.join(sep)));
         } else {
             let other = glossary.expand(plain).into_iter().next().unwrap_or_else(|| "支付".to_owned());
+            // A name of several words is quoted: `OR` joins the words beside it.
+            let other = if other.contains(' ') { format!("\"{other}\"") } else { other };
             forms.extend([
                 format!("，{plain}"),
                 format!("{plain}\u{3000}"),

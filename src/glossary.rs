@@ -146,13 +146,15 @@ fn parts_of(folded: &str) -> Vec<String> {
     crate::text::term_parts(folded).into_iter().map(str::to_owned).collect()
 }
 
-/// What a folded form is looked up by: a form of letters only (no CJK, digits or symbols)
-/// without its separators, so that `cross border`, `cross-border` and `crossborder` are one
-/// form; any other as it is (`T-1` is not `T1`, `快捷 支付` not `快捷支付`).
+/// What a folded form is looked up by: a form of letters only (no CJK, digits or symbols),
+/// separators only between them, without its separators, so that `cross border`,
+/// `cross-border` and `crossborder` are one form; any other as it is (`T-1` is not `T1`, `快捷
+/// 支付` not `快捷支付`, `settlement?` not `settlement`).
 fn lookup_form(folded: &str) -> std::borrow::Cow<'_, str> {
     use crate::text::{is_cjk, is_separator};
     let letters = |c: char| c.is_alphabetic() && !is_cjk(c);
-    if folded.chars().any(is_separator) && folded.chars().all(|c| letters(c) || is_separator(c)) {
+    let inside = folded.chars().next().is_some_and(letters) && folded.chars().next_back().is_some_and(letters);
+    if inside && folded.chars().any(is_separator) && folded.chars().all(|c| letters(c) || is_separator(c)) {
         std::borrow::Cow::Owned(folded.chars().filter(|&c| letters(c)).collect())
     } else {
         std::borrow::Cow::Borrowed(folded)
@@ -253,6 +255,7 @@ mod tests {
         assert!(!g.holds("T-1"), "T-1 is not T1");
         assert!(g.holds("T1"));
         assert!(!g.holds("cross"));
+        assert!(!g.holds("settlement?") && !g.holds("-cross border"), "separators only between letters");
         // The longest run of words spelling a form, from the first word.
         assert_eq!(g.longest_run(&["cross", "border", "payment", "fees"]), 3);
         assert_eq!(g.longest_run(&["cross", "border", "fees"]), 2);

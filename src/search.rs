@@ -2093,6 +2093,30 @@ pub(crate) mod tests {
         assert_eq!(weight("预付卡"), weight("备付金"), "{keys:?}");
     }
 
+    /// A question's key that is an English name of the glossary recalls its entry's forms (an
+    /// English question finds the Chinese messages), unless another key of the question is a
+    /// form of that entry: `拒付（chargeback）` keeps 拒付 and chargeback as typed, as before.
+    #[test]
+    fn an_english_key_of_a_question_recalls_its_entry_unless_another_key_stands_for_it() {
+        let day = vec![
+            (36_000, "甲".to_owned(), "调单一般要七天内回复".to_owned()),
+            (36_060, "乙".to_owned(), "拒付率太高会被罚款".to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let texts = |q: &str| -> Vec<String> {
+            let page = Page { limit: Some(10), ..Page::default() };
+            let mut v: Vec<String> =
+                engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(texts("how to handle a chargeback?"), ["拒付率太高会被罚款", "调单一般要七天内回复"]);
+        assert_eq!(texts("how do we lower the chargeback rate?"), ["拒付率太高会被罚款", "调单一般要七天内回复"]);
+        // 拒付 stands for the entry: chargeback recalls only itself, 拒付 only 拒付.
+        assert_eq!(texts("拒付（chargeback）怎么处理？"), ["拒付率太高会被罚款"]);
+    }
+
     #[test]
     fn a_question_pasted_whole_is_not_placed() {
         // A question's key terms include general words whose place says little: the same

@@ -151,8 +151,7 @@ fn parts_of(folded: &str) -> Vec<String> {
 /// `cross-border` and `crossborder` are one form; any other as it is (`T-1` is not `T1`, `快捷
 /// 支付` not `快捷支付`, `settlement?` not `settlement`).
 fn lookup_form(folded: &str) -> std::borrow::Cow<'_, str> {
-    use crate::text::{is_cjk, is_separator};
-    let letters = |c: char| c.is_alphabetic() && !is_cjk(c);
+    use crate::text::{is_letter as letters, is_separator};
     let inside = folded.chars().next().is_some_and(letters) && folded.chars().next_back().is_some_and(letters);
     if inside && folded.chars().any(is_separator) && folded.chars().all(|c| letters(c) || is_separator(c)) {
         std::borrow::Cow::Owned(folded.chars().filter(|&c| letters(c)).collect())

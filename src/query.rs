@@ -646,8 +646,8 @@ impl Query {
 /// A bare word of letters, as typed (`cross`, `Anti-Money`, `ｃｒｏｓｓ`): no digit, symbol,
 /// CJK character or quote; what may join the words around it into one glossary form.
 fn is_bare_word(text: &str) -> bool {
-    text.chars().next().is_some_and(|c| c.is_alphabetic() && !is_cjk(c))
-        && text.chars().all(|c| (c.is_alphabetic() && !is_cjk(c)) || c == '-' || c == '_')
+    use crate::text::is_letter;
+    text.chars().next().is_some_and(is_letter) && text.chars().all(|c| is_letter(c) || c == '-' || c == '_')
 }
 
 /// How a term was written.

@@ -264,10 +264,7 @@ pub(crate) fn key_terms(
 /// the words of a run.
 fn joined_runs<'a>(jieba: &'a Jieba, text: &'a str, runs: &dyn Fn(&[&str]) -> usize) -> Vec<(String, &'a str)> {
     let tags = jieba.tag(text, false);
-    let latin = |w: &str| {
-        w.chars().next().is_some_and(|c| c.is_alphabetic() && !is_cjk(c))
-            && w.chars().all(|c| c.is_alphabetic() && !is_cjk(c))
-    };
+    let latin = |w: &str| !w.is_empty() && w.chars().all(crate::text::is_letter);
     let between = |w: &str| w.chars().all(|c| c.is_whitespace() || c == '-' || c == '_');
     let mut out = Vec::with_capacity(tags.len());
     let mut k = 0;

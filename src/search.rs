@@ -1649,8 +1649,8 @@ fn grams_query(searcher: &Searcher, fields: &Fields, text: &str) -> Result<Box<d
 /// only (an English name: `cross border`, `chargeback`), unless another of the question's
 /// `keys` is a form of that entry; `None` for any other key.
 fn english_entry(glossary: &Glossary, keys: &[crate::question::Key], term: &str) -> Option<Vec<String>> {
-    let latin = |c: char| c.is_ascii_alphabetic() || c == ' ' || c == '-' || c == '_';
-    if !term.chars().all(latin) || !term.chars().any(|c| c.is_ascii_alphabetic()) {
+    let latin = |c: char| crate::text::is_letter(c) || matches!(c, ' ' | '-' | '_');
+    if !term.chars().all(latin) || !term.chars().any(crate::text::is_letter) {
         return None;
     }
     let forms = glossary.expand(term);

@@ -38,8 +38,24 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
     }
 }
 
+/// `p` with its links resolved, as event paths are. A path that does not exist yet (an index
+/// folder the first update creates) is resolved as far as it exists: its nearest existing
+/// folder's canonical path joined with the rest; as given when none resolves.
 fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
+    let mut rest = Vec::new();
+    let mut at = p;
+    loop {
+        if let Ok(found) = std::fs::canonicalize(if at.as_os_str().is_empty() { Path::new(".") } else { at }) {
+            return rest.iter().rev().fold(found, |path, name| path.join(name));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                at = parent;
+            }
+            _ => return p.to_owned(),
+        }
+    }
 }
 
 /// A watch that could not be set up.

@@ -92,6 +92,72 @@ fn the_watcher_reports_a_change_once_the_archive_is_quiet() {
     assert!(!w.wait(Duration::from_millis(800)));
 }
 
+/// An index folder inside the archive that the first update creates after the watch began,
+/// given by a path the watch resolves otherwise (through a link here; a relative `--index`
+/// does the same): its writes are the index's own, not a change of the archive. They were
+/// taken for one, so every first `index --watch` updated twice.
+#[test]
+fn an_index_folder_made_inside_the_archive_after_the_watch_began_is_left_out() {
+    let parent = tempfile::tempdir().unwrap();
+    let real = parent.path().join("real");
+    write(&real, "g/_posts/2018-01-01-chat.markdown", "> 10:00:00  a\nhi\n");
+    let link = parent.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    for inner in [link.join("index"), link.join("g/_posts/idx")] {
+        let mut w = ArchiveWatcher::new(&link, Some(&inner)).unwrap();
+        write(&inner, "gen-0123456789abcdef/x.idx", "y");
+        write(&inner, "chatlore-meta.json", "{}");
+        assert!(!w.wait(Duration::from_millis(1000)), "the index's own writes in {} are no change", inner.display());
+        write(&real, "g/_posts/2018-01-02-chat.markdown", "> 10:00:00  a\nhi\n");
+        assert!(w.wait(Duration::from_secs(10)), "a log written beside it is");
+        std::fs::remove_file(real.join("g/_posts/2018-01-02-chat.markdown")).unwrap();
+    }
+}
+
+/// `index --watch` with its index inside the archive, given relative to where it runs
+/// (`--archive arch --index arch/index`): one update to begin with and one per change, never
+/// one for the index's own writes, and the index's files are never read as logs.
+#[test]
+fn index_watch_with_the_index_inside_the_archive_updates_once_per_change() {
+    for inner in ["arch/index", "arch/payprod/_posts/idx"] {
+        let parent = tempfile::tempdir().unwrap();
+        copy_tree(&demo_archive(), &parent.path().join("arch"));
+        let mut child = Reaped(Some(
+            Command::new(env!("CARGO_BIN_EXE_chatlore"))
+                .current_dir(parent.path())
+                .args(["--archive", "arch", "--index", inner, "index", "--watch"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        ));
+        let lines = BufReader::new(child.0.as_mut().unwrap().stdout.take().unwrap()).lines();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| drop(tx.send(l))));
+        let summary = |wait: Duration| {
+            let deadline = Instant::now() + wait;
+            std::iter::from_fn(|| rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).ok())
+                .find(|l| l.starts_with("files:"))
+        };
+        let first = summary(Duration::from_secs(30)).expect("the first update's summary");
+        assert!(first.contains("12 added") && first.contains("; 12 logs, 146 messages"), "{inner}: {first}");
+        // Past the watch's quiet time and tantivy's merges: nothing more.
+        assert_eq!(summary(Duration::from_secs(3)), None, "{inner}: an update for the index's own writes");
+        write(
+            &parent.path().join("arch"),
+            "risk/_posts/2018-06-04-chat.markdown",
+            log("2018-06-04", &[("09:00:00", "甲", "外汇")]),
+        );
+        let next = summary(Duration::from_secs(20)).expect("the new log's update");
+        assert!(next.contains("1 added") && next.contains("; 13 logs, 147 messages"), "{inner}: {next}");
+        assert_eq!(summary(Duration::from_secs(3)), None, "{inner}: an update for the index's own writes");
+        let child = child.0.take().unwrap();
+        assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
 #[test]
 fn the_watcher_follows_an_archive_folder_deleted_and_created_again() {
     let parent = tempfile::tempdir().unwrap();

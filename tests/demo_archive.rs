@@ -345,6 +345,31 @@ fn cli_misspelt_filters_unknown_groups_and_empty_queries_are_errors() {
     }
 }
 
+/// `discussions` and `people` list everything without a query, but a query given that holds
+/// no words or filters (`""`, a script's empty variable, white space) is refused as
+/// `search ""` is: it listed every discussion, exit 0.
+#[test]
+fn discussions_and_people_refuse_a_query_given_that_holds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("index");
+    index(&demo_archive(), &idx);
+    for command in ["discussions", "people"] {
+        for empty in ["", "\"\"", " "] {
+            let out = chatlore(&demo_archive(), &idx, &[command, empty]);
+            assert_eq!(out.status.code(), Some(2), "{command} {empty:?}: {}", stdout(&out));
+            assert!(stdout(&out).is_empty(), "{command} {empty:?}: {}", stdout(&out));
+            let err = stderr(&out);
+            assert!(err.contains("nothing to search for") && err.contains(&format!("chatlore {command} ")), "{err}");
+        }
+        let all = chatlore(&demo_archive(), &idx, &[command]);
+        assert_eq!(all.status.code(), Some(0), "{command} without a query lists: {}", stderr(&all));
+        let with_filter = chatlore(&demo_archive(), &idx, &[command, "\"\"", "group:payprod"]);
+        assert_eq!(with_filter.status.code(), Some(0), "{command}: {}", stderr(&with_filter));
+    }
+    let all = chatlore(&demo_archive(), &idx, &["discussions", "--json"]);
+    assert_eq!(stdout(&all).lines().count(), 18);
+}
+
 #[test]
 fn cli_huge_limits_are_capped_and_a_closed_pipe_exits_quietly() {
     let dir = tempfile::tempdir().unwrap();

@@ -7,7 +7,8 @@ use chatlore::query::Query;
 use chatlore::search::{Engine, Page};
 use common::*;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 fn total(index_dir: &Path, q: &str) -> usize {
     let e = Engine::open(index_dir).unwrap();
@@ -363,4 +364,72 @@ fn a_users_meta_json_is_neither_adopted_nor_deleted() {
     index::update(arch.path(), idx.path(), &Options { rebuild: true, ..Options::default() }, &Silent).unwrap();
     assert_eq!(std::fs::read_to_string(idx.path().join("meta.json")).unwrap(), mine);
     assert_eq!(total(idx.path(), ""), 4);
+}
+
+/// [`chatlore`], killed after 20 s if it has not ended by then (a watch that never stops).
+fn chatlore_bounded(archive: &Path, index_dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .arg("--archive")
+        .arg(archive)
+        .arg("--index")
+        .arg(index_dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    child.wait_with_output().unwrap()
+}
+
+/// An `--index` that is the archive folder, or a folder above it, is refused by every command
+/// with an error naming both, and nothing is written. An empty archive folder (its logs yet to
+/// come) given as its own index was adopted: chatlore's meta file and a generation folder went
+/// among the groups, and `index --watch` took every change for the index's own, never indexing
+/// the logs that came.
+#[test]
+fn an_index_that_is_the_archive_or_holds_it_is_refused_naming_both() {
+    let parent = tempfile::tempdir().unwrap();
+    let empty = parent.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let full = parent.path().join("full");
+    small_archive(&full);
+    let names = |dir: &Path| {
+        let mut n: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        n.sort();
+        n
+    };
+    let above = parent.path().to_path_buf();
+    for (arch, idx) in [(&empty, &empty), (&full, &full), (&full, &above)] {
+        for args in [
+            &["index"][..],
+            &["index", "--watch"],
+            &["search", "网联"],
+            &["discussions"],
+            &["stats"],
+            &["export", "--out", "-"],
+            &[],
+        ] {
+            let out = chatlore_bounded(arch, idx, args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{args:?} with --index {}: {err}", idx.display());
+            assert!(
+                err.contains(&format!("--index {} holds the archive {}", idx.display(), arch.display())),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    assert!(names(&empty).is_empty(), "{:?}", names(&empty));
+    assert_eq!(names(&full), ["alpha", "beta"]);
+    assert_eq!(names(&above), ["empty", "full"]);
+    // An index inside the archive is no such folder.
+    let inside = full.join("index");
+    assert_eq!(chatlore(&full, &inside, &["index"]).status.code(), Some(0));
+    assert_eq!(total(&inside, "网联"), 1);
 }

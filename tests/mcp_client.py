@@ -153,6 +153,26 @@ async def check(session, real):
            "search by discussions with an empty query lists every discussion, oldest first", text_of(every)[:500])
     await refused(session, "search", {"query": "", "by": "messages"}, "query is empty",
                   "search by messages refuses an empty query")
+    # A query that holds text but no term or filter is refused, by discussions and by people
+    # too, as `chatlore discussions ""` is; it listed everything.
+    for tool, args, needle in (("search", {"query": '""'}, "holds no term or filter"),
+                               ("search", {"query": '""', "by": "messages"}, "query is empty"),
+                               ("people", {"query": '""'}, "holds no term or filter")):
+        await refused(session, tool, args, needle, f"{tool} {sorted(args.items())} refuses a query that holds nothing")
+
+    # highlights, as `search --json` gives them: [start, end) character offsets of each hit's
+    # text where the query matched (an exact term: its very characters; a glossary term: the
+    # forms it matched, on the original characters, full-width or case as written). The forms
+    # are the demo archive's (the real one writes 对账 as 对帐 too).
+    for query, forms in () if real else (("=对账", {"对账"}), ("POS", {"pos"}), ("结售汇", {"结售汇", "结汇", "购汇", "购付汇"})):
+        found = await session.call_tool("search", {"query": query, "by": "messages", "limit": 50, "max_chars": 100000})
+        fh = found.structured_content["hits"] + found.structured_content.get("near", [])
+        slices = [h["text"][a:b] for h in fh if not h.get("near") for a, b in h["highlights"]]
+        expect(not found.is_error and fh and all(h["highlights"] for h in fh if not h.get("near"))
+               and slices and {s.lower() for s in slices} <= forms,
+               f"search {query} gives highlights on the matched characters of each hit's text",
+               [(h["text"], h.get("highlights")) for h in fh][:5])
+
     # A nickname holding `，` is one from: value; a from: nobody holds is refused, saying why.
     await refused(session, "search", {"query": "from:张，对账"}, "no speaker's nickname or name holds",
                   "a from: that no speaker holds is refused")

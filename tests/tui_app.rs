@@ -1804,3 +1804,24 @@ fn moving_in_the_list_of_a_malformed_query_searches_nothing() {
     }
     assert!(app.results.error.is_some() && app.results.hits.is_empty());
 }
+
+/// An empty search box lists every discussion; one holding only an empty phrase (`""`) says
+/// there is nothing to search for, as `chatlore discussions ""` does, rather than listing
+/// everything as if it were empty. A chip beside it is something to search for.
+#[test]
+fn a_search_box_holding_only_an_empty_phrase_has_nothing_to_search_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (100, 30));
+    assert_eq!((app.results.discussions_total, app.results.error.as_deref()), (18, None));
+    typed(&mut app, "\"\"");
+    let error = app.results.error.clone().unwrap_or_default();
+    assert!(error.contains("nothing to search for") && error.contains("`\"\"`"), "{error}");
+    assert_eq!(app.results.discussions_total, 0);
+    app.update(Action::ClearInput);
+    assert_eq!((app.results.discussions_total, app.results.error.as_deref()), (18, None));
+    typed(&mut app, "  ");
+    assert_eq!((app.results.discussions_total, app.results.error.as_deref()), (18, None), "white space is empty");
+    app.update(Action::ClearInput);
+    typed(&mut app, "\"\" group:payprod");
+    assert!(app.results.error.is_none() && app.results.discussions_total > 0, "{:?}", app.results.error);
+}

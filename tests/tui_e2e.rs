@@ -1834,3 +1834,46 @@ fn the_browser_reads_an_english_name_of_several_words_as_one_term() {
     let line = coloured.lines().rfind(|l| l.contains("risk control: also")).unwrap();
     assert!(line.contains("\x1b[38;5;6m · risk control: also 风控"), "the note in cyan: {line:?}");
 }
+
+/// A FIFO in place of the saved searches and of the recent ones (a device or a link to one
+/// would do the same): the browser blocked reading it before its first answer, and `q` did
+/// nothing. It starts, says so in the status bar, answers a search, quits, and leaves both.
+#[test]
+fn fifos_in_place_of_the_searches_kept_are_reported_and_the_browser_answers() {
+    use std::os::unix::fs::FileTypeExt;
+    let (arch, idx) = demo_copy();
+    let index = idx.path().join("index");
+    let data = std::path::PathBuf::from(format!("{}.data", index.display()));
+    std::fs::create_dir_all(&data).unwrap();
+    let fifos = [data.join("saved-searches.json"), data.join("recent-searches")];
+    for f in &fifos {
+        assert!(Command::new("mkfifo").arg(f).status().unwrap().success());
+    }
+    let Some(tmux) = Tmux::start("fifo", &browser(arch.path(), &index, ""), 120, 30) else { return };
+    tmux.wait_for("the report and the index checked", |s| {
+        s.contains("saved searches not loaded: ") && s.contains("not a regular file") && s.contains("index ✓ 12 logs")
+    });
+    // In red, and still there once every timer has passed (a key clears it).
+    std::thread::sleep(PAST_EVERY_TIMER);
+    let captured = tmux.capture(true);
+    let status = captured.lines().rev().find(|l| !regex_lite_strip(l).trim().is_empty()).unwrap_or_default();
+    assert!(
+        styled_runs(status)
+            .iter()
+            .any(|(fg, _, t)| fg == "1" && t.contains("saved searches not loaded: not a regular file")),
+        "{status:?}"
+    );
+    tmux.text("对账");
+    tmux.wait_for("the discussions of 对账", |s| {
+        s.contains("讨论 Discussions · 5 · best first") && s.contains(" 6 hits · ")
+    });
+    // Enter runs the search: it would go to the recent searches, which are not a file to write.
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the recent searches' report", |s| s.contains("recent searches not written: "));
+    assert!(screen.contains("not a regular file"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.exits_cleanly();
+    for f in &fifos {
+        assert!(std::fs::symlink_metadata(f).unwrap().file_type().is_fifo(), "{} left as it was", f.display());
+    }
+}

@@ -293,9 +293,10 @@ pub fn load(root: &Path) -> Result<Archive, ArchiveError> {
 /// The most an optional side file (`<group>/index.html`, `topics.yaml`) may hold.
 pub const SIDE_FILE_CAP: u64 = 1024 * 1024;
 
-/// Reads an optional side file: only a regular file (a FIFO or a device would block or never
-/// end), of at most `cap` bytes. A missing file is `NotFound`, as `std::fs::read` says.
-fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+/// Reads an optional side file (or one of the browser's lists of searches): only a regular
+/// file (a FIFO or a device would block or never end), of at most `cap` bytes. A missing file
+/// is `NotFound`, as `std::fs::read` says.
+pub(crate) fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let refuse = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
     let meta = std::fs::metadata(path)?;

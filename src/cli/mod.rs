@@ -311,7 +311,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             value
         );
     }
-    match cli.command.unwrap_or(Command::Browse) {
+    let command = cli.command.unwrap_or(Command::Browse);
+    if !matches!(command, Command::Generate { .. }) {
+        index::refuse_holding_archive(&cli.archive, &cli.index)?;
+    }
+    match command {
         Command::Browse => browse_cmd(&cli.archive, &cli.index),
         Command::Index { rebuild, json, watch: false, follow } => {
             check_archive(&cli.archive)?;
@@ -651,6 +655,7 @@ impl From<SortArg> for Sort {
 
 fn discussions_cmd(archive: &Path, index_dir: &Path, args: &DiscussionsArgs) -> Result<ExitCode> {
     let query = Query::parse(&args.query.join(" ")).context("bad query")?;
+    given_query_holds_something(&args.query, &query, "discussions", "every discussion")?;
     let engine = open_engine(archive, index_dir)?;
     let results = engine.discussions(&query, (args.limit > 0).then_some(args.limit), args.sort.into())?;
     print::discussions(&results, args.json)?;
@@ -658,6 +663,18 @@ fn discussions_cmd(archive: &Path, index_dir: &Path, args: &DiscussionsArgs) -> 
         say_why_none(&engine, &query, None);
     }
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `discussions` and `people` list `all` without a query; a query given (`words`) that holds
+/// no words or filters (`""`, as a script's empty variable gives it) is refused, as
+/// `search ""` is, rather than taken for none.
+fn given_query_holds_something(words: &[String], query: &Query, command: &str, all: &str) -> Result<()> {
+    anyhow::ensure!(
+        words.is_empty() || !query.is_empty(),
+        "nothing to search for: the query given holds no words or filters; give some (`chatlore {command} 对账`), \
+         or no query to list {all}"
+    );
+    Ok(())
 }
 
 /// Why a query found nothing (see [`chatlore::no_hits`]), on stderr as the summary is
@@ -672,6 +689,7 @@ fn say_why_none(engine: &Engine, query: &Query, messages: Option<usize>) {
 
 fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<ExitCode> {
     let query = Query::parse(&args.query.join(" ")).context("bad query")?;
+    given_query_holds_something(&args.query, &query, "people", "everyone")?;
     let engine = open_engine(archive, index_dir)?;
     let limit = if args.limit == 0 { usize::MAX } else { args.limit };
     for nick in engine.unknown_in_rules()? {

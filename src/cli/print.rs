@@ -7,7 +7,7 @@ use chatlore::index::Summary;
 use chatlore::people::Person;
 use chatlore::plural::{count, noun};
 use chatlore::query::Query;
-use chatlore::search::{snippet, Engine, Facets, Hit, Results};
+use chatlore::search::{char_offsets, snippet, Engine, Facets, Hit, Results};
 use chatlore::text::with_mention_spaces_among;
 use chatlore::who::WhoKnows;
 use std::borrow::Cow;
@@ -110,12 +110,6 @@ struct JsonHit<'a> {
     highlights: Vec<[usize; 2]>,
 }
 
-/// Byte ranges of `text` as character offsets.
-fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
-    let chars = |at: usize| text.get(..at).map_or(0, |t| t.chars().count());
-    ranges.iter().map(|r| [chars(r.start), chars(r.end)]).collect()
-}
-
 /// What introduces the near messages (see [`Engine::near`]) after the hits.
 const NEAR_HEADING: &str = "near: from discussions that hold every term, in messages holding some of them";
 
@@ -125,7 +119,10 @@ pub fn hits(engine: &Engine, query: &Query, r: &Results, near: &[Hit], format: F
     match format {
         Format::Json => {
             for hit in r.hits.iter().chain(near) {
-                serde_json::to_writer(&mut out, &JsonHit { hit, highlights: char_ranges(&hit.text, &hit.highlights) })?;
+                serde_json::to_writer(
+                    &mut out,
+                    &JsonHit { hit, highlights: char_offsets(&hit.text, &hit.highlights) },
+                )?;
                 writeln!(out)?;
             }
         }

@@ -23,6 +23,8 @@ pub enum IndexError {
         "{path} is not a chatlore index: it holds {found}, which chatlore did not write, and nothing there was touched; give --index an empty or new folder"
     )]
     Foreign { path: PathBuf, found: String },
+    #[error("--index {index} holds the archive {archive} (it is the archive folder or a folder above it): the index would be written among the logs, and a watch on the archive would take every change for the index's own; give --index a folder outside the archive, or one inside it such as {archive}/index")]
+    HoldsArchive { index: PathBuf, archive: PathBuf },
     #[error("the index in {path} was built from the archive {built_from}, not {asked}; run `chatlore --archive {asked} index` to rebuild it for this archive, or give another --index")]
     OtherArchive { path: PathBuf, built_from: String, asked: String },
     #[error("the index in {path} is damaged ({reason}); run `chatlore index` to rebuild it from the archive")]
@@ -212,6 +214,18 @@ pub(crate) fn open_own_file(path: &Path, truncate: bool) -> std::io::Result<std:
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
     options.open(path)
+}
+
+/// An error when the index folder `index_dir` is the archive folder `archive` or a folder
+/// that holds it (links resolved). An index folder inside the archive is fine: the loader
+/// reads only logs, and the watch leaves the index folder out.
+pub fn refuse_holding_archive(archive: &Path, index_dir: &Path) -> Result<(), IndexError> {
+    match (archive.canonicalize(), index_dir.canonicalize()) {
+        (Ok(a), Ok(i)) if a.starts_with(&i) => {
+            Err(IndexError::HoldsArchive { index: index_dir.into(), archive: archive.into() })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether an indexer holds the lock on `dir` now. The lock is opened for reading only, and

@@ -108,6 +108,7 @@ pub fn update(
     let started_ns = now_ns();
     let io = |source| IndexError::Io { path: index_dir.into(), source };
     let archive_path = canonical_archive(archive_root)?;
+    super::refuse_holding_archive(archive_root, index_dir)?;
 
     refuse_foreign(index_dir)?;
     std::fs::create_dir_all(index_dir).map_err(io)?;

@@ -10,13 +10,13 @@ use crate::discussion_search::DiscussionHit;
 use crate::discussions::{self, SpanKind};
 use crate::plural::{count, matching, noun};
 use crate::query::{Query, QueryError};
-use crate::search::{snippet, Engine, Facets, Hit, Page, SearchError, Sort};
+use crate::search::{char_offsets, snippet, Engine, Facets, Hit, Page, SearchError, Sort};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::ops::RangeInclusive;
+use std::ops::{Range, RangeInclusive};
 use std::path::PathBuf;
 
 /// A tool's answer: text for the assistant and the same content as structured JSON.
@@ -597,6 +597,9 @@ impl Tools {
         let max_chars = bounded("max_chars", args.max_chars, DEFAULT_MAX_CHARS, MAX_CHARS)?;
         let asked = args.query.as_deref().unwrap_or_default();
         let query = Query::parse(asked)?;
+        if query.is_empty() && !asked.trim().is_empty() {
+            return Err(holds_nothing(asked, "everyone"));
+        }
         if query.is_empty() {
             // As `chatlore people` without a query: everyone, by messages.
             return self.everyone(limit, max_chars);
@@ -893,7 +896,8 @@ fn bounded(name: &str, value: Option<u32>, default: u32, range: RangeInclusive<u
 }
 
 /// The query of a search: by messages it needs a term or a filter (as `chatlore search`);
-/// by discussions an empty one lists every discussion (as `chatlore discussions`).
+/// by discussions an empty one lists every discussion (as `chatlore discussions`), while one
+/// that holds text but no term or filter (`""`) is refused (as `chatlore discussions ""`).
 fn parse(query: &str, by: By) -> Result<Query, ToolError> {
     let q = Query::parse(query)?;
     if q.is_empty() && by == By::Messages {
@@ -902,7 +906,19 @@ fn parse(query: &str, by: By) -> Result<Query, ToolError> {
                 .into(),
         ));
     }
+    if q.is_empty() && !query.trim().is_empty() {
+        return Err(holds_nothing(query, "every discussion"));
+    }
     Ok(q)
+}
+
+/// The refusal of a query `typed` that holds text but no term or filter (`""`), where an
+/// empty query lists `all`.
+fn holds_nothing(typed: &str, all: &str) -> ToolError {
+    ToolError::BadArgument(format!(
+        "query `{}` holds no term or filter: give at least one, or an empty query to list {all}",
+        quoted_query(typed)
+    ))
 }
 
 /// The order a search lists in. Relevance without a word to rank by is date order: newest
@@ -1227,6 +1243,7 @@ fn message_json(day: &Day, i: usize, cut: Option<String>, target: bool) -> Value
 const NEAR_HEADING: &str = "Near: messages holding some of the terms, in discussions that hold every one of them between their messages (not matches: not in the total):";
 
 fn hit_json(h: &Hit, rank: usize, names: &BTreeMap<String, String>, cut: Option<String>) -> Value {
+    let highlights = json_highlights(h, cut.as_deref());
     json!({
         "rank": rank,
         "cite": format!("{}:{}", h.path, h.line),
@@ -1241,12 +1258,28 @@ fn hit_json(h: &Hit, rank: usize, names: &BTreeMap<String, String>, cut: Option<
         "person": h.person,
         "text": cut.as_deref().unwrap_or(&h.text),
         "cut": cut.is_some(),
+        "highlights": highlights,
         "kind": h.kind.as_str(),
         "topics": h.topics,
         "urls": h.urls,
         "score": h.score,
         "also": h.also,
     })
+}
+
+/// Where the query matched in a hit's JSON `text`, as `search --json` gives it (`[start, end)`
+/// in characters, on the original characters a folded match covers): in the whole text, or in
+/// the start of it kept when it was cut (`kept`, the trimmed text's first characters).
+fn json_highlights(h: &Hit, kept: Option<&str>) -> Vec<[usize; 2]> {
+    let Some(kept) = kept else { return char_offsets(&h.text, &h.highlights) };
+    let lead = h.text.len() - h.text.trim_start().len();
+    let within: Vec<Range<usize>> = h
+        .highlights
+        .iter()
+        .filter_map(|r| Some(r.start.checked_sub(lead)?..r.end.saturating_sub(lead).min(kept.len())))
+        .filter(|r| r.start < r.end)
+        .collect();
+    char_offsets(kept, &within)
 }
 
 /// Tells, at the end of a `people` answer, how many people within `limit` did not fit in
@@ -1549,6 +1582,22 @@ mod tests {
         assert!(block.contains("[cut:") && block.contains("g/p.md:7"), "{block}");
         assert!(kept.as_ref().is_some_and(|k| k.chars().count() >= 300), "{kept:?}");
         assert!(message_block(head, &body, &[], "g/p.md", 7, room, false).is_none());
+    }
+
+    /// A hit's JSON `highlights` are character offsets of its JSON `text`: the whole text, or
+    /// the start kept of a hit cut to fit (the text trimmed; a match cut short is kept short).
+    #[test]
+    fn the_highlights_of_a_cut_hit_are_those_of_the_text_kept() {
+        let (_d, t) = tools();
+        let page = Page { limit: Some(1), ..Page::default() };
+        let mut h = t.engine().unwrap().search(&Query::parse("对账").unwrap(), page).unwrap().hits.remove(0);
+        h.text = format!("  对账{}對賬", "长".repeat(50));
+        h.highlights = crate::search::highlights(&h.text, &["对账"]);
+        assert_eq!(json_highlights(&h, None), [[2, 4], [54, 56]]);
+        let kept = |n: usize| h.text.trim().chars().take(n).collect::<String>();
+        assert_eq!(json_highlights(&h, Some(&kept(10))), [[0, 2]]);
+        assert_eq!(json_highlights(&h, Some(&kept(53))), [[0, 2], [52, 53]]);
+        assert_eq!(hit_json(&h, 1, &BTreeMap::new(), Some(kept(10)))["highlights"], json!([[0, 2]]));
     }
 
     #[test]

@@ -52,6 +52,14 @@ pub(super) fn highlights_found(text: &str, terms: &[String], finders: &[TermFind
     merged
 }
 
+/// `ranges` (byte ranges of `text`, as [`highlights`] gives them) as `[start, end)` offsets in
+/// characters (Unicode scalar values) of `text`: what JSON gives (`search --json`, the MCP
+/// server), so that a client in any language can slice the text it got.
+pub fn char_offsets(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
+    let chars = |at: usize| text.get(..at).map_or(0, |t| t.chars().count());
+    ranges.iter().map(|r| [chars(r.start), chars(r.end)]).collect()
+}
+
 /// A one-line excerpt of `text` of at most `width` display columns around the first
 /// highlight, with the highlights moved into it. Line breaks become spaces; `…` marks cuts.
 pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String, Vec<Range<usize>>) {

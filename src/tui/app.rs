@@ -295,10 +295,18 @@ impl App {
         }
     }
 
-    /// The query the results are for: the search box and the chips.
+    /// The query the results are for: the search box and the chips. An empty box lists
+    /// everything; one that holds text but no words or filters (`""`) is an error, as
+    /// `chatlore discussions ""` is.
     pub fn query(&self) -> Result<Query, String> {
         let mut q = Query::parse(&self.input.text).map_err(|e| e.to_string())?;
         q.filters.extend(self.chips.iter().cloned());
+        if q.is_empty() && !self.input.text.trim().is_empty() {
+            return Err(format!(
+                "nothing to search for: `{}` holds no words or filters; clear the search box to list everything",
+                self.input.text.trim()
+            ));
+        }
         Ok(q)
     }
 

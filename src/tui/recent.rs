@@ -35,13 +35,28 @@ pub fn saved_file() -> Option<PathBuf> {
     Some(dir()?.join(SAVED))
 }
 
-/// The saved searches in `path`; none when it is missing. A file that does not parse is an
-/// error (it is not overwritten with an empty list).
+/// The most either list's file may hold (a thousand saved searches take a tenth of it).
+const CAP: u64 = crate::archive::SIDE_FILE_CAP;
+
+/// The bytes of the list in `path`, `None` when it is missing: only a regular file of at most
+/// [`CAP`] bytes is read (a FIFO there would block the browser before its first answer, a
+/// device fill the memory); anything else is an error naming the file.
+fn read_list(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    match crate::archive::read_regular(path, CAP) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // The reason first: a narrow status bar cuts the end.
+        Err(e) => Err(std::io::Error::new(e.kind(), format!("{e}: {}", path.display()))),
+    }
+}
+
+/// The saved searches in `path`; none when it is missing. A file that does not parse, or is
+/// not a regular file of at most [`CAP`] bytes, is an error (it is not overwritten with an
+/// empty list).
 pub fn load_saved(path: &Path) -> Result<Vec<SavedSearch>, String> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{} does not parse: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    match read_list(path).map_err(|e| e.to_string())? {
+        Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{} does not parse: {e}", path.display())),
+        None => Ok(Vec::new()),
     }
 }
 
@@ -82,7 +97,7 @@ fn merge_saved(mut now: Vec<SavedSearch>, before: &[SavedSearch], after: &[Saved
 
 /// Writes `bytes` to `path` whole or not at all: a hidden temporary file of this process's own
 /// (two browsers saving at once each write their own; a user's file is never taken for one),
-/// renamed over `path`.
+/// renamed over `path` (a link there is replaced, never written through).
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
@@ -90,7 +105,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let tmp = path.with_file_name(format!(".{name}.chatlore-{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+    // Opened as chatlore opens its own files: a link at the temporary's name is never followed
+    // into a file of the user's.
+    let written = crate::index::open_own_file(&tmp, true).and_then(|mut f| {
         f.write_all(bytes)?;
         f.sync_all()
     });
@@ -101,11 +118,16 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     renamed
 }
 
-/// The queries kept in `path`, oldest first; none when it is missing or unreadable.
+/// The queries kept in `path`, oldest first; none when it is missing or cannot be read (see
+/// [`read_list`]).
 pub fn load(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect())
-        .unwrap_or_default()
+    read_recent(path).unwrap_or_default()
+}
+
+/// The queries kept in `path`, oldest first; none when it is missing.
+fn read_recent(path: &Path) -> std::io::Result<Vec<String>> {
+    let bytes = read_list(path)?.unwrap_or_default();
+    Ok(String::from_utf8_lossy(&bytes).lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect())
 }
 
 /// Writes `queries` to `path` (creating its folder), replacing what was there.
@@ -116,9 +138,10 @@ fn save(path: &Path, queries: &[String]) -> std::io::Result<()> {
 
 /// Writes to `path` the queries this browser ran since its list was `before` (now `after`),
 /// each as the newest, over the list as it is in the file now: another browser on the same
-/// data folder may have run its own since. At most `max` are kept, the newest.
+/// data folder may have run its own since. At most `max` are kept, the newest. A file there
+/// that cannot be read (a FIFO, a device) is an error and left as it is.
 pub fn update(path: &Path, before: &[String], after: &[String], max: usize) -> std::io::Result<()> {
-    let mut merged = load(path);
+    let mut merged = read_recent(path)?;
     for q in ran_since(before, after) {
         merged.retain(|r| r != q);
         merged.push(q.clone());
@@ -225,6 +248,67 @@ mod tests {
         std::fs::write(&path, b"{not json").unwrap();
         assert!(update_saved(&path, &[], &[saved("a", "对账")]).is_err());
         assert_eq!(std::fs::read(&path).unwrap(), b"{not json");
+    }
+
+    /// `f`'s answer, or a failure when it has none within five seconds (a read that blocks).
+    fn within<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || drop(tx.send(f())));
+        rx.recv_timeout(std::time::Duration::from_secs(5)).expect("an answer, not a read that blocks")
+    }
+
+    #[test]
+    fn a_fifo_a_device_or_a_huge_file_in_place_of_a_list_is_an_error_and_left_alone() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (recent, kept) = (dir.path().join(FILE), dir.path().join(SAVED));
+        for path in [&recent, &kept] {
+            assert!(std::process::Command::new("mkfifo").arg(path).status().unwrap().success());
+        }
+        let (r, k) = (recent.clone(), kept.clone());
+        let (loaded, written) = within(move || (load_saved(&k), update_saved(&k, &[], &[saved("a", "对账")])));
+        for err in [loaded.unwrap_err(), written.unwrap_err()] {
+            assert!(err.contains("not a regular file") && err.contains("saved-searches.json"), "{err}");
+        }
+        let (loaded, written) = within(move || (load(&r), update(&r, &[], &["对账".to_owned()], 50)));
+        assert!(loaded.is_empty());
+        let err = written.unwrap_err().to_string();
+        assert!(err.contains("not a regular file") && err.contains("recent-searches"), "{err}");
+        for path in [&recent, &kept] {
+            assert!(
+                std::fs::symlink_metadata(path).unwrap().file_type().is_fifo(),
+                "{} left as it was",
+                path.display()
+            );
+        }
+        // A link to a device that never ends, and a file past the cap.
+        let zero = dir.path().join("zero.json");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        assert!(within(move || load_saved(&zero)).unwrap_err().contains("not a regular file"));
+        let big = dir.path().join("big.json");
+        std::fs::write(&big, vec![b' '; CAP as usize + 1]).unwrap();
+        assert!(load_saved(&big).unwrap_err().contains("more than"));
+    }
+
+    #[test]
+    fn a_link_in_place_of_the_temporary_or_the_list_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let users = dir.path().join("notes.txt");
+        std::fs::write(&users, "mine").unwrap();
+        let path = dir.path().join(SAVED);
+        let tmp = dir.path().join(format!(".{SAVED}.chatlore-{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&users, &tmp).unwrap();
+        save_saved(&path, &[saved("a", "对账")]).unwrap();
+        assert_eq!(std::fs::read_to_string(&users).unwrap(), "mine");
+        assert_eq!(load_saved(&path), Ok(vec![saved("a", "对账")]));
+        // A link at the list's own name is read through, and replaced by the list written.
+        let elsewhere = dir.path().join("elsewhere.json");
+        std::fs::write(&elsewhere, "[]").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        assert_eq!(update_saved(&path, &[], &[saved("b", "网联")]), Ok(vec![saved("b", "网联")]));
+        assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "[]");
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
     }
 
     #[test]

@@ -525,7 +525,7 @@ impl Query {
     /// `Cross-Border`) read as that one term (`risk control team`: `risk control`, `team`),
     /// which the glossary then expands as any term; words outside a form stay as they are
     /// (ANDed). Quoted, `=`, excluded or `OR`ed words are not bare: they keep their meaning.
-    pub fn with_glossary_runs(&self, glossary: &crate::glossary::Glossary) -> Query {
+    pub(crate) fn with_glossary_runs(&self, glossary: &crate::glossary::Glossary) -> Query {
         let follows = |k: usize| self.follows.get(k).copied().unwrap_or(false);
         if !(0..self.terms.len()).any(follows) {
             return self.clone();

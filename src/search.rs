@@ -1148,7 +1148,8 @@ fn ranked(
                 sorted: sorted(searcher),
             };
             // A segment's matches counted from its terms' frequencies where it can be.
-            let (total, docs) = crate::split::search(searcher, tq, &top, &|r| count::matches(tq, searcher, r))?;
+            let (total, docs) =
+                crate::split::search(searcher, tq, &top, &|r, exact| count::matches(tq, searcher, r, exact))?;
             (total, docs.into_iter().skip(offset).map(|((score, _), a)| (score, a)).collect())
         }
         Sort::Newest | Sort::Oldest => {
@@ -1817,7 +1818,7 @@ pub(crate) mod tests {
                     // At most a few hundred parts: each opens a scorer of the whole query.
                     let least = u64::from(searcher.segment_readers().iter().map(|r| r.max_doc()).sum::<u32>()) / 300;
                     for size in [1, 7, 100, 5_000, 40_000].into_iter().filter(|&s| s >= least) {
-                        let told = |r: &SegmentReader| count::matches(&*plan.tq, &searcher, r);
+                        let told = |r: &SegmentReader, exact| count::matches(&*plan.tq, &searcher, r, exact);
                         let parts =
                             crate::split::search_in_parts_of(&searcher, &*plan.tq, &top_by_key, &told, size).unwrap();
                         assert_eq!((n, &top), (parts.0, &parts.1), "{query:?}, first {end}, parts of {size}");
@@ -2191,7 +2192,7 @@ pub(crate) mod tests {
                     let unscored =
                         || crate::split::UNSCORED.with(|n| n.get()) + crate::split::UNWALKED.with(|n| n.get());
                     let before = unscored();
-                    let told = |r: &SegmentReader| count::matches(&*plan.tq, &searcher, r);
+                    let told = |r: &SegmentReader, exact| count::matches(&*plan.tq, &searcher, r, exact);
                     let (total, _) =
                         crate::split::search_in_parts_of(&searcher, &*plan.tq, &top, &told, u64::MAX).unwrap();
                     let unscored = unscored() - before;
@@ -2243,7 +2244,7 @@ pub(crate) mod tests {
                     let counted =
                         || (crate::split::UNSCORED.with(|n| n.get()), crate::split::UNWALKED.with(|n| n.get()));
                     let before = counted();
-                    let all = |r: &SegmentReader| count::matches(&*plan.tq, &searcher, r);
+                    let all = |r: &SegmentReader, exact| count::matches(&*plan.tq, &searcher, r, exact);
                     let (total, _) =
                         crate::split::search_in_parts_of(&searcher, &*plan.tq, &top, &all, u64::MAX).unwrap();
                     let (walked, unwalked) = (counted().0 - before.0, counted().1 - before.1);

@@ -14,6 +14,7 @@
 //! walked is added to one part that stopped.
 
 use crate::union::Bounded;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Weight};
@@ -51,8 +52,9 @@ const PARTS_PER_THREAD: u64 = 2;
 /// A range of one segment's documents: its ordinal, the first document and the one past the last.
 type Part = (u32, DocId, DocId);
 
-/// A segment's matches, alive, when told without walking them (`None`: not told).
-pub(crate) type Total<'a> = dyn Fn(&SegmentReader) -> tantivy::Result<Option<u32>> + Sync + 'a;
+/// A segment's matches, alive, when told without walking them (`None`: not told); with
+/// `false`, only whether they are (cheaply: the number may then be less).
+pub(crate) type Total<'a> = dyn Fn(&SegmentReader, bool) -> tantivy::Result<Option<u32>> + Sync + 'a;
 
 /// What `searcher.search(query, collector)` gives, searched in parts on the search threads
 /// (see the module documentation). With one thread, each segment is one part. `total`: a
@@ -155,30 +157,41 @@ where
         let w = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
         Ok(counting.get_or_init(|| w).as_ref())
     };
-    // Each segment's matches told without a walk, asked by the first part that stops.
-    let totals: Vec<OnceLock<Option<u32>>> = searcher.segment_readers().iter().map(|_| OnceLock::new()).collect();
-    let told = |ord: u32| -> tantivy::Result<Option<u32>> {
-        let slot = &totals[ord as usize];
-        if let Some(&n) = slot.get() {
-            return Ok(n);
+    // Whether each segment's matches are told without a walk, asked by the first part that
+    // stops; their number, counted by that part once its own walk is done (the other parts
+    // walk meanwhile, and none counts it twice).
+    let segments = searcher.segment_readers().len();
+    let tellable: Vec<OnceLock<bool>> = (0..segments).map(|_| OnceLock::new()).collect();
+    let numbers: Vec<OnceLock<u32>> = (0..segments).map(|_| OnceLock::new()).collect();
+    let claimed: Vec<AtomicBool> = (0..segments).map(|_| AtomicBool::new(false)).collect();
+    let told = |ord: u32| -> tantivy::Result<bool> {
+        let slot = &tellable[ord as usize];
+        if let Some(&b) = slot.get() {
+            return Ok(b);
         }
-        let n = total(searcher.segment_reader(ord))?;
-        Ok(*slot.get_or_init(|| n))
+        let b = total(searcher.segment_reader(ord), false)?.is_some();
+        Ok(*slot.get_or_init(|| b))
     };
     let mut walked = executor.map(
         |part| {
             let walker =
                 Walker { searcher, range: part, scoring: collector.requires_scoring(), counter: &counter, told: &told };
-            walker.collect_part(collector, weight.as_ref())
+            let done = walker.collect_part(collector, weight.as_ref())?;
+            let ord = part.0 as usize;
+            if done.2.stopped && !claimed[ord].swap(true, Ordering::AcqRel) {
+                let n = total(searcher.segment_reader(part.0), true)?.ok_or_else(|| untold(part.0))?;
+                numbers[ord].get_or_init(|| n);
+            }
+            Ok(done)
         },
         parts.into_iter(),
     )?;
     // A segment a part stopped in without counting the rest: its number less what its parts
     // collected, added to that part.
-    for ord in 0..totals.len() as u32 {
+    for ord in 0..segments as u32 {
         let Some(stopped) = walked.iter().position(|(p, _, w)| p.0 == ord && w.stopped) else { continue };
         let collected: usize = walked.iter().filter(|(p, _, _)| p.0 == ord).map(|(_, _, w)| w.collected).sum();
-        let all = totals[ord as usize].get().copied().flatten().map_or(0, |n| n as usize);
+        let all = *numbers[ord as usize].get().ok_or_else(|| untold(ord))? as usize;
         debug_assert!(all >= collected, "segment {ord}: {all} matches, {collected} collected");
         let rest = all.saturating_sub(collected);
         #[cfg(test)]
@@ -186,6 +199,11 @@ where
         walked[stopped].1.count_more(rest);
     }
     collector.merge_fruits(walked.into_iter().map(|(_, child, _)| child.harvest()).collect())
+}
+
+/// The error of a segment whose number was said to be told and was not (a bug).
+fn untold(ord: u32) -> tantivy::TantivyError {
+    tantivy::TantivyError::InternalError(format!("segment {ord}: its number of matches was not told"))
 }
 
 /// What a part's walk did: the matches it handed to the collector, and whether it stopped
@@ -202,8 +220,8 @@ struct Walker<'a, 'w> {
     range: Part,
     scoring: bool,
     counter: &'a dyn Fn() -> tantivy::Result<&'w dyn Weight>,
-    /// A segment's matches, told without a walk (see [`search_parts`]).
-    told: &'a (dyn Fn(u32) -> tantivy::Result<Option<u32>> + Sync),
+    /// Whether a segment's matches are told without a walk (see [`search_parts`]).
+    told: &'a (dyn Fn(u32) -> tantivy::Result<bool> + Sync),
 }
 
 impl Walker<'_, '_> {
@@ -255,8 +273,8 @@ impl Walker<'_, '_> {
                     // `most` are collected with their scores, until the collector needs none
                     // of them.
                     let rest = match (self.told)(ord)? {
-                        Some(_) => None,
-                        None => Some(count_from((self.counter)()?, reader, doc + 1, hi)?),
+                        true => None,
+                        false => Some(count_from((self.counter)()?, reader, doc + 1, hi)?),
                     };
                     let mut collected = 0;
                     let mut next = scorer.next_unbounded(doc + 1);

@@ -560,11 +560,11 @@ impl State {
         // Bare words that spell a form together are that one term (`cross border`).
         let mut q = query.with_glossary_runs(glossary);
         // An excluded term expands too: `-拒付` leaves out what `拒付` finds (`-=拒付`: the word
-        // only). A quoted phrase is the words as typed (`"risk control"`).
+        // only). A quoted form expands as it does bare (`"拒付"`, `"risk control"`); `=` keeps
+        // the words as typed.
         for t in q.terms.iter_mut().filter(|t| !t.all_exact() && t.also.is_empty()) {
             let typed: Vec<String> = t.alternatives().map(fold).collect();
-            let expanding: Vec<String> =
-                t.typed.iter().filter(|a| !a.exact && !a.phrase).map(|a| a.text.clone()).collect();
+            let expanding: Vec<String> = t.typed.iter().filter(|a| !a.exact).map(|a| a.text.clone()).collect();
             for alt in expanding {
                 let before = t.also.len();
                 for form in glossary.expand(&alt) {

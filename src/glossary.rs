@@ -86,7 +86,7 @@ impl Glossary {
     /// of the glossary together, their words separated by a space (`risk control` of `risk
     /// control team`: 2): the most that do, compared as [`Glossary::expand`] compares; 0 when
     /// no run of two or more does. A word is one run of letters (`anti-money` is two).
-    pub fn longest_run(&self, words: &[&str]) -> usize {
+    pub(crate) fn longest_run(&self, words: &[&str]) -> usize {
         let mut joined = String::new();
         let mut runs = Vec::new();
         let mut parts = 0;

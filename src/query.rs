@@ -527,7 +527,7 @@ impl Query {
     /// (ANDed). Quoted, `=`, excluded or `OR`ed words are not bare: they keep their meaning,
     /// as does a word given an `OR` after it (`risk control OR 对账`: `risk` AND `control OR
     /// 对账`) or made exact once parsed (`--exact`).
-    pub fn with_glossary_runs(&self, glossary: &crate::glossary::Glossary) -> Query {
+    pub(crate) fn with_glossary_runs(&self, glossary: &crate::glossary::Glossary) -> Query {
         let plain = |k: usize| {
             let t = &self.terms[k];
             !t.negated && matches!(t.typed.as_slice(), [a] if !a.exact && !a.phrase)

@@ -312,7 +312,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         );
     }
     let command = cli.command.unwrap_or(Command::Browse);
-    if !matches!(command, Command::Generate { .. }) {
+    // Every command that reads or writes the index (`export` reads the archive alone).
+    if !matches!(command, Command::Generate { .. } | Command::Export { .. }) {
         index::refuse_holding_archive(&cli.archive, &cli.index)?;
     }
     match command {

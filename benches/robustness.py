@@ -6,8 +6,9 @@ usage: benches/robustness.py BIN ARCHIVE INDEX [--markdown]
 
 For each need of ../shared/eval/needs.tsv and benches/heldout/needs.tsv it writes the query:
 - English: each term replaced by an English (Latin-letter) form of its glossary entry, every
-  one the glossary has (src/glossary.yaml, or ARCHIVE/glossary.yaml where present); "-" where
-  no term of the query has one;
+  one the glossary has (src/glossary.yaml, or ARCHIVE/glossary.yaml where present), typed bare;
+  one of several words (`anti money laundering`) also hyphenated and glued; "-" where no term
+  of the query has one;
 - traditional: each character that has a traditional form written so (TRADITIONAL below; each
   checked to be one fast2s converts, src/traditional.txt), and with 帳 for 账;
 - full-width: ASCII letters, digits and signs of the query, and of each form of its terms'
@@ -83,7 +84,11 @@ def forms(query, entries):
     english = [[f for f in entry_of(entries, t)[1:] if latin(f)] for t in terms]
     for k, t in enumerate(terms):
         for e in english[k]:
-            out.append(('English', ' '.join(e if j == k else o for j, o in enumerate(terms))))
+            # An English name of several words typed bare (one glossary term), and hyphenated
+            # and glued.
+            spellings = [e, e.replace(' ', '-'), e.replace(' ', '')] if ' ' in e else [e]
+            for f in spellings:
+                out.append(('English', ' '.join(f if j == k else o for j, o in enumerate(terms))))
     if not any(english):
         out.append(('English', None))
     trad = traditional(query)
@@ -106,6 +111,8 @@ def forms(query, entries):
     else:
         out += [('punctuated', f'，{query}'), ('punctuated', f'{query}\u3000')]
         other = next(iter(entry_of(entries, query)[1:]), '支付')
+        # A name of several words is quoted: `OR` joins the words beside it.
+        other = f'"{other}"' if ' ' in other else other
         out += [('OR', f'{query} OR {other}'), ('|', f'{query}|{other}')]
     for k, t in enumerate(terms):
         swap = lambda f: ' '.join(f if j == k else o for j, o in enumerate(terms))

@@ -3,7 +3,8 @@
 //!
 //!   cargo run --release --example probe -- INDEX [QUERIES]
 //!     one warm-up round, then 5 rounds; per search the wall time and the process's CPU time
-//!     (both search threads), their p50 / p99 / max, and each query's wall p50.
+//!     (both search threads), their p50 / p99 / max, each query's wall p50, and every search
+//!     slower than 9 ms (p99 of 120 searches is the second slowest).
 //!   cargo run --release --example probe -- INDEX --query Q --times N
 //!     N searches of Q and nothing else (for callgrind: (N − M searches) / (N − M)).
 //!
@@ -14,6 +15,8 @@ use chatlore::search::{Engine, Page};
 use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 5;
+/// Searches slower than this (wall, ms) are listed one by one.
+const SLOW: f64 = 9.0;
 
 fn cpu() -> Duration {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
@@ -55,6 +58,8 @@ fn main() {
     let mut walls = Vec::new();
     let mut cpus = Vec::new();
     let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); queries.len()];
+    // Every search slower than SLOW ms: (wall, CPU, query, round).
+    let mut slow: Vec<(f64, f64, usize, usize)> = Vec::new();
     for round in 0..=ROUNDS {
         for (k, (_, q)) in queries.iter().enumerate() {
             let (w0, c0) = (Instant::now(), cpu());
@@ -65,6 +70,9 @@ fn main() {
                 walls.push(wall.as_secs_f64() * 1e3);
                 cpus.push(cpu_time.as_secs_f64() * 1e3);
                 per_query[k].push(wall.as_secs_f64() * 1e3);
+                if wall.as_secs_f64() * 1e3 > SLOW {
+                    slow.push((wall.as_secs_f64() * 1e3, cpu_time.as_secs_f64() * 1e3, k, round));
+                }
             }
         }
     }
@@ -83,5 +91,10 @@ fn main() {
     for ((text, _), mut times) in queries.iter().zip(per_query) {
         times.sort_by(f64::total_cmp);
         println!("  {text}: wall p50 {:.2} ms, max {:.2} ms", pct(&times, 50.0), times[times.len() - 1]);
+    }
+    slow.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("{} searches above {SLOW} ms (wall; CPU; query, round):", slow.len());
+    for (wall, cpu_time, k, round) in slow {
+        println!("  {wall:.2} ms; {cpu_time:.2} ms; {}, round {round}", queries[k].0);
     }
 }

@@ -88,6 +88,9 @@ fn discussions(
     sort: Sort,
 ) -> Result<DiscussionResults, SearchError> {
     let started = Instant::now();
+    // Read as `search` reads it: English words spelling one glossary form are one term
+    // (`cross border`), not a pass each.
+    let query = &state.expand(query);
     let docs = state.discussion_docs()?;
     let searcher = &docs.searcher;
     // One pass per positive term (each must occur in the discussion), or, for a question pasted

@@ -1,6 +1,10 @@
 //! The payments glossary (YAML: a compiled-in default, overridable by
 //! `<archive>/glossary.yaml`): a typed term that is a form of an entry also finds the entry's
 //! other forms (`拒付` → 调单, chargeback), compared after folding ([`crate::normalise`]).
+//! A form of Latin letters only is looked up whatever separates its words: `cross border`,
+//! `cross-border`, `crossborder` and `Cross_Border` are one form (see [`lookup_form`]); a
+//! query's run of bare words that spells a form is read as that one term (see
+//! [`Glossary::longest_run`]).
 
 use crate::normalise::{fold, fold_into};
 use crate::yaml;
@@ -24,6 +28,9 @@ pub struct Glossary {
     /// for each. Keys rather than the forms: a process that expands one term builds this
     /// without a string per form (see [`form_key`]).
     by_form: Vec<(u64, usize)>,
+    /// The most words a form has (`anti money laundering`: 3): how far [`Glossary::longest_run`]
+    /// looks.
+    most_words: usize,
 }
 
 impl Glossary {
@@ -62,15 +69,39 @@ impl Glossary {
     pub fn new(entries: Vec<Vec<String>>) -> Glossary {
         let mut by_form: Vec<(u64, usize)> = Vec::with_capacity(entries.iter().map(Vec::len).sum());
         let mut folded = String::new();
+        let mut most_words = 1;
         for (i, entry) in entries.iter().enumerate() {
             for form in entry {
                 fold_into(form, &mut folded);
-                by_form.push((form_key(&folded), i));
+                most_words = most_words.max(crate::text::term_parts(&folded).len());
+                by_form.push((form_key(&lookup_form(&folded)), i));
             }
         }
         by_form.sort_unstable();
         by_form.dedup();
-        Glossary { entries, by_form }
+        Glossary { entries, by_form, most_words }
+    }
+
+    /// How many of `words` (bare words as typed, in order), from the first on, spell one form
+    /// of the glossary together, their words separated by a space (`risk control` of `risk
+    /// control team`: 2): the most that do, compared as [`Glossary::expand`] compares; 0 when
+    /// no run of two or more does. A word is one run of letters (`anti-money` is two).
+    pub(crate) fn longest_run(&self, words: &[&str]) -> usize {
+        let mut joined = String::new();
+        let mut runs = Vec::new();
+        let mut parts = 0;
+        for w in words {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(w);
+            parts += crate::text::term_parts(&fold(w)).len();
+            if parts > self.most_words {
+                break;
+            }
+            runs.push(joined.clone());
+        }
+        (2..=runs.len()).rev().find(|&n| self.holds(&runs[n - 1])).unwrap_or(0)
     }
 
     /// Whether `term` is a form of some entry (one with other forms, as every entry has), as
@@ -81,26 +112,51 @@ impl Glossary {
 
     /// The other forms of every entry `term` is a form of, in glossary order, without
     /// repeats and without forms that fold to the term itself.
+    /// A form matching the same text as one already listed (or the term: `cross-border` for
+    /// `cross border`, the same words) is left out; one that does not (`cross-border` for
+    /// `crossborder`, one word) is listed.
     pub fn expand(&self, term: &str) -> Vec<String> {
         let folded = fold(term);
-        let key = form_key(&folded);
-        let mut seen = vec![folded.clone()];
+        let looked_up = lookup_form(&folded);
+        let key = form_key(&looked_up);
+        let mut seen = vec![parts_of(&folded)];
         let mut out = Vec::new();
         let first = self.by_form.partition_point(|&(k, _)| k < key);
         for &(_, i) in self.by_form[first..].iter().take_while(|&&(k, _)| k == key) {
             let forms: Vec<String> = self.entries[i].iter().map(|f| fold(f)).collect();
             // Equal keys of unequal forms (a hash collision) are no match.
-            if !forms.contains(&folded) {
+            if !forms.iter().any(|f| lookup_form(f) == looked_up) {
                 continue;
             }
             for (form, f) in self.entries[i].iter().zip(forms) {
-                if !seen.contains(&f) {
-                    seen.push(f);
+                let parts = parts_of(&f);
+                if !seen.contains(&parts) {
+                    seen.push(parts);
                     out.push(form.clone());
                 }
             }
         }
         out
+    }
+}
+
+/// The parts of a folded form ([`crate::text::term_parts`]): two forms of the same parts match
+/// the same text (`cross border`, `cross-border`).
+fn parts_of(folded: &str) -> Vec<String> {
+    crate::text::term_parts(folded).into_iter().map(str::to_owned).collect()
+}
+
+/// What a folded form is looked up by: a form of letters only (no CJK, digits or symbols),
+/// separators only between them, without its separators, so that `cross border`,
+/// `cross-border` and `crossborder` are one form; any other as it is (`T-1` is not `T1`, `快捷
+/// 支付` not `快捷支付`, `settlement?` not `settlement`).
+fn lookup_form(folded: &str) -> std::borrow::Cow<'_, str> {
+    use crate::text::{is_letter as letters, is_separator};
+    let inside = folded.chars().next().is_some_and(letters) && folded.chars().next_back().is_some_and(letters);
+    if inside && folded.chars().any(is_separator) && folded.chars().all(|c| letters(c) || is_separator(c)) {
+        std::borrow::Cow::Owned(folded.chars().filter(|&c| letters(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(folded)
     }
 }
 
@@ -177,5 +233,35 @@ mod tests {
         assert!(e.starts_with("archive/glossary.yaml: not a valid glossary"), "{e}");
         let e = Glossary::from_yaml("glossary:\n- [网联, '，']\n", p).unwrap_err().to_string();
         assert!(e.contains("entry 1"), "{e}");
+    }
+
+    /// An English name of several words is one form whatever separates its words, in any case
+    /// (`cross border`, `cross-border`, `crossborder`, `Cross_Border`); one with a digit or a
+    /// symbol is looked up as written (`T-1` is not `T1`). A form matching the text the typed
+    /// one matches is not added again (`cross-border` for `cross border`); one that matches
+    /// other text is (`cross border` for `crossborder`, one word).
+    #[test]
+    fn an_english_name_is_one_form_whatever_separates_its_words() {
+        let g = Glossary::builtin();
+        for typed in ["cross border", "cross-border", "crossborder", "Cross_Border", "CROSS  BORDER"] {
+            assert!(g.expand(typed).contains(&"跨境".to_owned()), "{typed}: {:?}", g.expand(typed));
+        }
+        assert!(!g.expand("cross border").iter().any(|f| f == "cross border" || f == "cross-border"));
+        assert!(g.expand("cross border").contains(&"crossborder".to_owned()));
+        assert!(g.expand("crossborder").contains(&"cross border".to_owned()));
+        assert!(g.expand("wechat pay").contains(&"微信支付".to_owned()));
+        assert!(g.expand("QR code").contains(&"二维码".to_owned()));
+        assert!(!g.holds("T-1"), "T-1 is not T1");
+        assert!(g.holds("T1"));
+        assert!(!g.holds("cross"));
+        assert!(!g.holds("settlement?") && !g.holds("-cross border"), "separators only between letters");
+        // The longest run of words spelling a form, from the first word.
+        assert_eq!(g.longest_run(&["cross", "border", "payment", "fees"]), 3);
+        assert_eq!(g.longest_run(&["cross", "border", "fees"]), 2);
+        assert_eq!(g.longest_run(&["Anti-Money", "Laundering", "rules"]), 2);
+        assert_eq!(g.longest_run(&["anti", "money", "laundering"]), 3);
+        assert_eq!(g.longest_run(&["risk", "team"]), 0);
+        assert_eq!(g.longest_run(&["our", "risk", "control"]), 0, "from the first word only");
+        assert_eq!(g.longest_run(&["risk"]), 0);
     }
 }

@@ -29,6 +29,8 @@ pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Resul
     if messages > 0 {
         return Ok(None);
     }
+    // Read as the search reads it: `cross border` is one term, not two words no message holds.
+    let query = &engine.expand(query);
     let words: Vec<&TextTerm> = query.terms.iter().filter(|t| !t.negated).collect();
     // A part of a query read as typed is read as typed too: left without its exclusion,
     // `<300 words> -x` read as a question and "found" 4,931 messages the exclusion then "left

@@ -67,6 +67,13 @@ pub(crate) struct Optional {
     optional: Box<dyn Query>,
 }
 
+impl Optional {
+    /// The part that decides the matches.
+    pub(crate) fn required(&self) -> &dyn Query {
+        &*self.required
+    }
+}
+
 impl Clone for Optional {
     fn clone(&self) -> Optional {
         Optional { required: self.required.box_clone(), optional: self.optional.box_clone() }

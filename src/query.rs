@@ -76,6 +76,10 @@ pub struct Query {
     /// Never [read as a question](Query::reads_as_question), whatever its words: a part of a
     /// query that was not one (what the why-nothing text counts of `对账 … -x`).
     pub as_typed: bool,
+    /// For each term, whether it is a bare word of letters typed right after another one, only
+    /// white space between them (`cross border`: `[false, true]`): such runs may spell one
+    /// glossary form ([`Query::with_glossary_runs`]). Empty for a query not parsed.
+    pub(crate) follows: Vec<bool>,
 }
 
 /// A word or phrase to find in message text.
@@ -283,6 +287,8 @@ impl Query {
         // The `-` and `=` before a word that ended at `|"` (`-对账|"快捷 支付"`): the quoted
         // alternative after it has them too, as every alternative of `-pos|epos` has.
         let mut carried: Option<(bool, bool)> = None;
+        // The last term that was a bare word of letters, and where it ended.
+        let mut last_bare: Option<(usize, usize)> = None;
         while i < chars.len() {
             if chars[i].is_whitespace() || is_term_break(chars[i]) {
                 i += 1;
@@ -432,6 +438,7 @@ impl Query {
                 or_pending = true;
             }
             after_filter = false;
+            let (pending_before, terms_before) = (or_pending, q.terms.len());
             while let Some(alt) = alternatives.next() {
                 // `-对账|-跨境` is `-对账|跨境` (as `-对账 OR -跨境` is); `对账|-跨境` mixes.
                 let alt = match alt.strip_prefix('-') {
@@ -471,14 +478,35 @@ impl Query {
                 or_pending = alternatives.peek().is_some();
             }
             or_pending |= text.ends_with('|') && text.len() > 1;
+            let bare = !pending_before && !or_pending && !negated && !exact && is_bare_word(&text);
+            if bare && q.terms.len() == terms_before + 1 {
+                let at = q.terms.len() - 1;
+                let after =
+                    last_bare.is_some_and(|(k, e)| k + 1 == at && chars[e..start].iter().all(|c| c.is_whitespace()));
+                q.follows.resize(q.terms.len(), false);
+                q.follows[at] = after;
+                last_bare = Some((at, end));
+            }
         }
         if or_pending {
             return Err(QueryError::DanglingOr);
         }
+        q.follows.resize(q.terms.len(), false);
         // A term typed twice is one term: `a a a` finds, counts and ranks what `a` does (each
-        // copy was a scorer of its own: 20,000 copies of `a` took 1.2 s).
+        // copy was a scorer of its own: 20,000 copies of `a` took 1.2 s). A word after a
+        // dropped copy no longer follows the word before it.
         let mut seen = std::collections::HashSet::new();
-        q.terms.retain(|t| seen.insert(t.clone()));
+        let (terms, follows) = (std::mem::take(&mut q.terms), std::mem::take(&mut q.follows));
+        let mut dropped = false;
+        for (t, follows) in terms.into_iter().zip(follows) {
+            if seen.insert(t.clone()) {
+                q.follows.push(follows && !dropped);
+                q.terms.push(t);
+                dropped = false;
+            } else {
+                dropped = true;
+            }
+        }
         q.asks = input.contains(['？', '?']);
         if let Some(error) = doubt {
             if !q.reads_as_question() {
@@ -490,6 +518,41 @@ impl Query {
             return Err(QueryError::NothingToSearch(input.trim().to_owned()));
         }
         Ok(q)
+    }
+
+    /// The query with each run of bare words that spells a glossary form (longest first,
+    /// compared after folding, whatever separates the form's words: `cross border`,
+    /// `Cross-Border`) read as that one term (`risk control team`: `risk control`, `team`),
+    /// which the glossary then expands as any term; words outside a form stay as they are
+    /// (ANDed). Quoted, `=`, excluded or `OR`ed words are not bare: they keep their meaning.
+    pub(crate) fn with_glossary_runs(&self, glossary: &crate::glossary::Glossary) -> Query {
+        let follows = |k: usize| self.follows.get(k).copied().unwrap_or(false);
+        if !(0..self.terms.len()).any(follows) {
+            return self.clone();
+        }
+        let mut out = Query { terms: Vec::with_capacity(self.terms.len()), follows: Vec::new(), ..self.clone() };
+        let mut seen = std::collections::HashSet::new();
+        let mut k = 0;
+        while k < self.terms.len() {
+            // The run of bare words from here: this one and those that follow it.
+            let run = 1 + (k + 1..self.terms.len()).take_while(|&j| follows(j)).count();
+            let words: Vec<&str> = self.terms[k..k + run].iter().map(TextTerm::text).collect();
+            let n = if run > 1 { glossary.longest_run(&words) } else { 0 };
+            let (term, follows_before) = if n >= 2 {
+                (TextTerm::new(words[..n].join(" ")), false)
+            } else {
+                // A word after a form read as one term starts a run of its own.
+                let after_form = out.terms.last().is_some_and(|t| !is_bare_word(t.text()));
+                (self.terms[k].clone(), follows(k) && !after_form)
+            };
+            k += n.max(1);
+            // A term typed twice is one term (`risk control risk control`).
+            if seen.insert(term.clone()) {
+                out.terms.push(term);
+                out.follows.push(follows_before);
+            }
+        }
+        out
     }
 
     /// Filters on `field`.
@@ -526,7 +589,16 @@ impl Query {
         let marked = self.asks
             || QUESTION_WORDS.iter().any(|w| text.contains(w))
             || text.char_indices().any(|(at, _)| either_way(&text[at..]));
-        marked || chars >= SENTENCE_CHARS
+        // Unmarked, it is a sentence by its length, where an English name the glossary expanded
+        // (once expanded: `anti money laundering`, read as one term by
+        // [`Query::with_glossary_runs`], or `reconciliation-discrepancy`) is a term, not part of
+        // a sentence: `anti money laundering` was read as a question of three words.
+        let named = |t: &&TextTerm| !t.has_phrase() && !t.also.is_empty() && !t.text().chars().any(is_cjk);
+        let sentence = || {
+            let words: String = self.terms.iter().filter(|t| !named(t)).map(TextTerm::text).collect();
+            words.chars().filter(|&c| is_cjk(c) || is_word_char(c)).count() >= SENTENCE_CHARS
+        };
+        marked || sentence()
     }
 
     /// The text of the query's terms, one space between them.
@@ -569,6 +641,13 @@ impl Query {
             })
             .collect()
     }
+}
+
+/// A bare word of letters, as typed (`cross`, `Anti-Money`, `ｃｒｏｓｓ`): no digit, symbol,
+/// CJK character or quote; what may join the words around it into one glossary form.
+fn is_bare_word(text: &str) -> bool {
+    use crate::text::is_letter;
+    text.chars().next().is_some_and(is_letter) && text.chars().all(|c| is_letter(c) || c == '-' || c == '_')
 }
 
 /// How a term was written.
@@ -955,7 +1034,9 @@ impl fmt::Display for TextTerm {
         for (k, a) in self.typed.iter().enumerate() {
             let or = if k > 0 { " OR " } else { "" };
             let exact = if a.exact { "=" } else { "" };
-            if a.phrase || a.text.contains(char::is_whitespace) {
+            // A term of words read as one glossary form (`cross border`) is shown bare: typed
+            // so, it is read the same way.
+            if a.phrase {
                 write!(f, "{or}{not}{exact}\"{}\"", escaped(&a.text, true))?;
             } else {
                 // A quote in a bare word is escaped: shown bare it would open one.
@@ -1622,5 +1703,66 @@ mod tests {
         {
             assert!(!q(ored).reads_as_question(), "{ored}");
         }
+    }
+
+    /// The texts of `typed`'s terms once runs of bare words are read as glossary forms.
+    fn read_with_glossary(typed: &str) -> Vec<String> {
+        let q = Query::parse(typed).unwrap_or_else(|e| panic!("{typed}: {e}"));
+        let shown = |t: &TextTerm| {
+            let alternatives = t.typed.iter().map(|a| match (a.phrase, a.exact) {
+                (true, _) => format!("\"{}\"", a.text),
+                (false, true) => format!("={}", a.text),
+                (false, false) => a.text.clone(),
+            });
+            format!("{}{}", if t.negated { "-" } else { "" }, alternatives.collect::<Vec<_>>().join(" OR "))
+        };
+        q.with_glossary_runs(&crate::glossary::Glossary::builtin()).terms.iter().map(shown).collect()
+    }
+
+    /// A run of bare words that spells a glossary form is that one term: the longest first, in
+    /// any case or width, whatever separates the form's words; a form inside a longer run is
+    /// found there, the other words stay ANDed. Quoted, `=`, excluded, `OR`ed words, and words
+    /// apart (a filter or Chinese punctuation between them), keep their meaning. On main each
+    /// word was a term: `cross border` was `cross` AND `border`.
+    #[test]
+    fn bare_words_that_spell_a_glossary_form_are_one_term() {
+        assert_eq!(read_with_glossary("cross border"), ["cross border"]);
+        assert_eq!(read_with_glossary("Cross BORDER"), ["Cross BORDER"]);
+        assert_eq!(read_with_glossary("ｃｒｏｓｓ　ｂｏｒｄｅｒ"), ["ｃｒｏｓｓ ｂｏｒｄｅｒ"]);
+        // Longest first: `cross border payment` (跨境支付), not `cross border` (跨境) and a word.
+        assert_eq!(read_with_glossary("cross border payment"), ["cross border payment"]);
+        assert_eq!(read_with_glossary("anti money laundering"), ["anti money laundering"]);
+        assert_eq!(read_with_glossary("anti-money laundering"), ["anti-money laundering"]);
+        assert_eq!(read_with_glossary("money laundering"), ["money laundering"]);
+        // Hyphenated or glued it is one word already, and the glossary finds it so.
+        assert_eq!(read_with_glossary("cross-border"), ["cross-border"]);
+        let g = crate::glossary::Glossary::builtin();
+        for one in ["cross-border", "crossborder", "CrossBorder", "cross_border", "Anti-Money-Laundering"] {
+            assert!(g.holds(one), "{one}");
+        }
+        // A form inside a longer run, the words around it ANDed.
+        assert_eq!(read_with_glossary("how risk control works"), ["how", "risk control", "works"]);
+        assert_eq!(
+            read_with_glossary("our payment gateway foreign exchange fees"),
+            ["our", "payment gateway", "foreign exchange", "fees"]
+        );
+        assert_eq!(read_with_glossary("risk 风控 control"), ["risk", "风控", "control"]);
+        assert_eq!(read_with_glossary("risk control risk control"), ["risk control"]);
+        // Quotes, `=`, exclusions, OR, filters and punctuation between the words: as typed.
+        assert_eq!(read_with_glossary("\"risk control\""), ["\"risk control\""]);
+        assert_eq!(read_with_glossary("=risk control"), ["=risk", "control"]);
+        assert_eq!(read_with_glossary("risk =control"), ["risk", "=control"]);
+        assert_eq!(read_with_glossary("-risk control"), ["-risk", "control"]);
+        assert_eq!(read_with_glossary("risk -control"), ["risk", "-control"]);
+        assert_eq!(read_with_glossary("x OR risk control"), ["x OR risk", "control"]);
+        assert_eq!(read_with_glossary("risk|x control"), ["risk OR x", "control"]);
+        assert_eq!(read_with_glossary("risk from:张 control"), ["risk", "control"]);
+        assert_eq!(read_with_glossary("risk，control"), ["risk", "control"]);
+        assert_eq!(read_with_glossary("risk2 control"), ["risk2", "control"]);
+        // Words that spell no form stay apart.
+        assert_eq!(read_with_glossary("border cross"), ["border", "cross"]);
+        // Read twice, the same.
+        let q = Query::parse("how cross border payment works").unwrap().with_glossary_runs(&g);
+        assert_eq!(q.with_glossary_runs(&g), q);
     }
 }

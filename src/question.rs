@@ -171,7 +171,16 @@ const MANNER: f32 = 0.5;
 /// Two key words written next to each other also make a compound key ("对账" + "文件" →
 /// "对账文件"), weighted as the heavier of the two: a message holding the compound covers
 /// more of the question.
-pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool) -> Vec<Key> {
+///
+/// Latin words that spell one glossary form together (`runs`: how many of the words given,
+/// from the first, do; see [`crate::glossary::Glossary::longest_run`]) are one key, as in a
+/// typed query: `cross border` in "how to handle cross border settlement?".
+pub(crate) fn key_terms(
+    jieba: &Jieba,
+    text: &str,
+    domain: &dyn Fn(&str) -> bool,
+    runs: &dyn Fn(&[&str]) -> usize,
+) -> Vec<Key> {
     // (word, jieba's part of speech, whether it directly follows the previous key word)
     let mut words: Vec<(String, &str, bool)> = Vec::new();
     let mut run = String::new();
@@ -185,8 +194,8 @@ pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool
         }
         run.clear();
     };
-    for tag in jieba.tag(text, false) {
-        let word = tag.word.trim().to_lowercase();
+    for (word, pos) in joined_runs(jieba, text, runs) {
+        let word = word.trim().to_lowercase();
         let has_content = word.chars().any(|c| is_cjk(c) || is_word_char(c));
         let stop = QUESTION_WORDS.contains(&word.as_str()) || STOP_WORDS.contains(&word.as_str()) || either_way(&word);
         let single_cjk = word.chars().count() == 1 && word.chars().all(is_cjk);
@@ -202,7 +211,7 @@ pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool
         }
         flush(&mut run, &mut words, &mut adjacent);
         if has_content && !stop && !(word.chars().all(|c| !is_cjk(c)) && word.chars().count() < 2) {
-            words.push((word, tag.tag, adjacent));
+            words.push((word, pos, adjacent));
             adjacent = true;
         } else {
             adjacent = false;
@@ -245,6 +254,47 @@ pub(crate) fn key_terms(jieba: &Jieba, text: &str, domain: &dyn Fn(&str) -> bool
     }
     for (term, weight, parts) in compounds {
         push(&mut out, term, weight, parts);
+    }
+    out
+}
+
+/// The words jieba cuts `text` into, with their parts of speech, each run of Latin words that
+/// spells one glossary form (`runs`, as [`key_terms`] takes it) joined into one word of those
+/// words separated by a space, tagged `eng`. Only white space, `-` and `_` may stand between
+/// the words of a run.
+fn joined_runs<'a>(jieba: &'a Jieba, text: &'a str, runs: &dyn Fn(&[&str]) -> usize) -> Vec<(String, &'a str)> {
+    let tags = jieba.tag(text, false);
+    let latin = |w: &str| !w.is_empty() && w.chars().all(crate::text::is_letter);
+    let between = |w: &str| w.chars().all(|c| c.is_whitespace() || c == '-' || c == '_');
+    let mut out = Vec::with_capacity(tags.len());
+    let mut k = 0;
+    while k < tags.len() {
+        if latin(tags[k].word) {
+            // The Latin words from here, and the index of the tag each is.
+            let mut words: Vec<(&str, usize)> = vec![(tags[k].word, k)];
+            let mut j = k + 1;
+            while words.len() < 8 && j < tags.len() && between(tags[j].word) {
+                j += 1;
+                while j < tags.len() && between(tags[j].word) {
+                    j += 1;
+                }
+                if j < tags.len() && latin(tags[j].word) {
+                    words.push((tags[j].word, j));
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let listed: Vec<&str> = words.iter().map(|&(w, _)| w).collect();
+            let n = if words.len() > 1 { runs(&listed) } else { 0 };
+            if n >= 2 {
+                out.push((listed[..n].join(" "), "eng"));
+                k = words[n - 1].1 + 1;
+                continue;
+            }
+        }
+        out.push((tags[k].word.to_owned(), tags[k].tag));
+        k += 1;
     }
     out
 }
@@ -323,8 +373,9 @@ mod tests {
     #[test]
     fn key_terms_drop_question_and_stop_words() {
         let jieba = crate::tokenize::build_jieba(["幂等"]);
-        let terms =
-            |text| -> Vec<String> { key_terms(&jieba, text, &|t| t == "幂等").into_iter().map(|k| k.term).collect() };
+        let terms = |text| -> Vec<String> {
+            key_terms(&jieba, text, &|t| t == "幂等", &|_| 0).into_iter().map(|k| k.term).collect()
+        };
         let keys = terms("长款短款差错怎么处理");
         assert!(keys.iter().any(|k| k == "差错"), "{keys:?}");
         assert!(!keys.iter().any(|k| k == "怎么" || k == "处理"), "{keys:?}");
@@ -337,7 +388,7 @@ mod tests {
         let compound = terms("银行的对账文件一般是什么格式");
         assert!(compound.contains(&"对账文件".to_owned()), "{compound:?}");
         assert!(!compound.iter().any(|k| k.starts_with("银行对账")), "{compound:?}");
-        let weights = key_terms(&jieba, "怎么避免幂等问题", &|t| t == "幂等");
+        let weights = key_terms(&jieba, "怎么避免幂等问题", &|t| t == "幂等", &|_| 0);
         let of = |t: &str| weights.iter().find(|k| k.term == t).map(|k| k.weight);
         assert!(of("幂等") > of("避免"), "{weights:?}");
     }
@@ -350,7 +401,7 @@ mod tests {
             vec!["二类户".to_owned(), "II类户".to_owned()],
         ];
         let keys = |text: &str| -> Vec<String> {
-            let mut keys = key_terms(&jieba, text, &|t| t == "垫资");
+            let mut keys = key_terms(&jieba, text, &|t| t == "垫资", &|_| 0);
             add_cut_forms(&mut keys, &crate::normalise::fold(text), &entries);
             keys.into_iter().map(|k| k.term).collect()
         };
@@ -368,7 +419,7 @@ mod tests {
     fn asking_both_ways_is_not_a_key() {
         let jieba = crate::tokenize::build_jieba(["手续费"]);
         let terms = |text| -> Vec<String> {
-            key_terms(&jieba, text, &|t| t == "手续费").into_iter().map(|k| k.term).collect()
+            key_terms(&jieba, text, &|t| t == "手续费", &|_| 0).into_iter().map(|k| k.term).collect()
         };
         for (question, asking) in
             [("手续费退不退", "退不退"), ("手续费能不能退", "能不能"), ("手续费可不可以退", "可不可以")]
@@ -401,7 +452,7 @@ mod tests {
     #[test]
     fn a_compound_weighs_at_most_its_heavier_part() {
         let jieba = crate::tokenize::build_jieba(["二清"]);
-        let keys = key_terms(&jieba, "怎么避免二清风险", &|t| t == "二清");
+        let keys = key_terms(&jieba, "怎么避免二清风险", &|t| t == "二清", &|_| 0);
         let at = |t: &str| keys.iter().position(|k| k.term == t).unwrap_or_else(|| panic!("{t}: {keys:?}"));
         let compound = &keys[at("避免二清")];
         assert_eq!(compound.parts, Some((at("避免"), at("二清"))), "{keys:?}");
@@ -424,5 +475,29 @@ mod tests {
         assert_eq!(w("避免"), Some(1.0));
         assert_eq!(w("避免二清"), Some(10.0));
         assert_eq!(w("二清风险"), None, "a term that occurs nowhere weighs nothing");
+    }
+
+    /// Latin words that spell one glossary form together are one key, as typed they are one
+    /// term: "how to handle cross border settlement?" asked about `cross`, `border` and
+    /// `handle` (an English question found nothing of 跨境).
+    #[test]
+    fn english_words_that_spell_a_glossary_form_are_one_key() {
+        let jieba = crate::tokenize::build_jieba(["风控"]);
+        let glossary = crate::glossary::Glossary::builtin();
+        let terms = |text: &str| -> Vec<String> {
+            key_terms(&jieba, text, &|t| glossary.holds(t), &|words| glossary.longest_run(words))
+                .into_iter()
+                .map(|k| k.term)
+                .collect()
+        };
+        assert_eq!(terms("how to handle cross border settlement?"), ["handle", "cross border", "settlement"]);
+        assert_eq!(terms("What is anti-money laundering"), ["anti money laundering"]);
+        assert_eq!(terms("跨境支付的risk control怎么做"), ["跨境支付", "risk control"]);
+        assert_eq!(terms("cross border payment fees?"), ["cross border payment", "fees"]);
+        // Words apart (other text between them) stay apart.
+        assert_eq!(terms("cross the border?"), ["cross", "border"]);
+        let weights =
+            key_terms(&jieba, "how to handle cross border?", &|t| glossary.holds(t), &|w| glossary.longest_run(w));
+        assert!(weights.iter().all(|k| k.weight == DOMAIN), "{weights:?}");
     }
 }

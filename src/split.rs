@@ -7,8 +7,14 @@
 //! document; a document's score does not depend on where its scorer started, so the answers
 //! are the same, and a collector whose segment collectors add up (a count, a top that merges)
 //! gives the same fruit.
+//!
+//! Once a part needs only the number of its later matches, they are counted with a walk, or,
+//! where the caller can tell a segment's matches without walking them (`crate::search::count`:
+//! a segment without deletes), not at all: the segment's number less the matches its parts
+//! walked is added to one part that stopped.
 
 use crate::union::Bounded;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Weight};
@@ -26,7 +32,7 @@ pub(crate) trait ScoreOnDemand: SegmentCollector {
     /// counted without scores and handed to [`ScoreOnDemand::count_more`].
     fn collect_on_demand(&mut self, doc: DocId, most: Score, score: impl FnOnce() -> Score) -> Walk;
 
-    /// `n` more matches, alive, after the last collected, that need only be counted.
+    /// `n` more matches, alive, of the segment, none collected, that need only be counted.
     fn count_more(&mut self, n: usize);
 }
 
@@ -46,11 +52,21 @@ const PARTS_PER_THREAD: u64 = 2;
 /// A range of one segment's documents: its ordinal, the first document and the one past the last.
 type Part = (u32, DocId, DocId);
 
+/// A segment's matches, alive, when told without walking them (`None`: not told); with
+/// `false`, only whether they are (cheaply: the number may then be less).
+pub(crate) type Total<'a> = dyn Fn(&SegmentReader, bool) -> tantivy::Result<Option<u32>> + Sync + 'a;
+
 /// What `searcher.search(query, collector)` gives, searched in parts on the search threads
-/// (see the module documentation). With one thread, each segment is one part.
-pub(crate) fn search<C: Collector>(searcher: &Searcher, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit>
+/// (see the module documentation). With one thread, each segment is one part. `total`: a
+/// segment's matches where told without a walk.
+pub(crate) fn search<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+    total: &Total,
+) -> tantivy::Result<C::Fruit>
 where
-    C::Child: ScoreOnDemand,
+    C::Child: ScoreOnDemand + Send,
 {
     let executor = searcher.index().search_executor();
     let threads = match executor {
@@ -58,7 +74,7 @@ where
         Executor::ThreadPool(pool) => pool.current_num_threads(),
     };
     let parts = parts(searcher, threads);
-    search_parts(searcher, query, collector, executor, parts)
+    search_parts(searcher, query, collector, total, executor, parts)
 }
 
 /// The parts to search with `threads` threads: segments cut into ranges of at most the index's
@@ -91,6 +107,8 @@ fn ranges(max_docs: impl Iterator<Item = DocId>, size: u64) -> Vec<Part> {
 thread_local! {
     /// Matches this thread's walks counted without offering them (tests: the walk stops).
     pub(crate) static UNSCORED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Matches this thread's searches counted without walking them (tests: told by the caller).
+    pub(crate) static UNWALKED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// What [`search`] gives with every segment cut into ranges of at most `size` documents, on
@@ -100,13 +118,14 @@ pub(crate) fn search_in_parts_of<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     collector: &C,
+    total: &Total,
     size: u64,
 ) -> tantivy::Result<C::Fruit>
 where
-    C::Child: ScoreOnDemand,
+    C::Child: ScoreOnDemand + Send,
 {
     let parts = ranges(searcher.segment_readers().iter().map(|r| r.max_doc()), size);
-    search_parts(searcher, query, collector, &Executor::single_thread(), parts)
+    search_parts(searcher, query, collector, total, &Executor::single_thread(), parts)
 }
 
 /// `parts` searched on `executor`, each part's fruit merged by the collector.
@@ -114,11 +133,12 @@ fn search_parts<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     collector: &C,
+    total: &Total,
     executor: &Executor,
     parts: Vec<Part>,
 ) -> tantivy::Result<C::Fruit>
 where
-    C::Child: ScoreOnDemand,
+    C::Child: ScoreOnDemand + Send,
 {
     let scoring = if collector.requires_scoring() {
         EnableScoring::enabled_from_searcher(searcher)
@@ -137,63 +157,125 @@ where
         let w = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
         Ok(counting.get_or_init(|| w).as_ref())
     };
-    let fruits =
-        executor.map(|part| collect_part(collector, weight.as_ref(), &counter, searcher, part), parts.into_iter())?;
-    collector.merge_fruits(fruits)
+    // Whether each segment's matches are told without a walk, asked by the first part that
+    // stops; their number, counted by that part once its own walk is done (the other parts
+    // walk meanwhile, and none counts it twice).
+    let segments = searcher.segment_readers().len();
+    let tellable: Vec<OnceLock<bool>> = (0..segments).map(|_| OnceLock::new()).collect();
+    let numbers: Vec<OnceLock<u32>> = (0..segments).map(|_| OnceLock::new()).collect();
+    let claimed: Vec<AtomicBool> = (0..segments).map(|_| AtomicBool::new(false)).collect();
+    let told = |ord: u32| -> tantivy::Result<bool> {
+        let slot = &tellable[ord as usize];
+        if let Some(&b) = slot.get() {
+            return Ok(b);
+        }
+        let b = total(searcher.segment_reader(ord), false)?.is_some();
+        Ok(*slot.get_or_init(|| b))
+    };
+    let mut walked = executor.map(
+        |part| {
+            let walker =
+                Walker { searcher, range: part, scoring: collector.requires_scoring(), counter: &counter, told: &told };
+            let done = walker.collect_part(collector, weight.as_ref())?;
+            let ord = part.0 as usize;
+            if done.2.stopped && !claimed[ord].swap(true, Ordering::AcqRel) {
+                let n = total(searcher.segment_reader(part.0), true)?.ok_or_else(|| untold(part.0))?;
+                numbers[ord].get_or_init(|| n);
+            }
+            Ok(done)
+        },
+        parts.into_iter(),
+    )?;
+    // A segment a part stopped in without counting the rest: its number less what its parts
+    // collected, added to that part.
+    for ord in 0..segments as u32 {
+        let Some(stopped) = walked.iter().position(|(p, _, w)| p.0 == ord && w.stopped) else { continue };
+        let collected: usize = walked.iter().filter(|(p, _, _)| p.0 == ord).map(|(_, _, w)| w.collected).sum();
+        let all = *numbers[ord as usize].get().ok_or_else(|| untold(ord))? as usize;
+        debug_assert!(all >= collected, "segment {ord}: {all} matches, {collected} collected");
+        let rest = all.saturating_sub(collected);
+        #[cfg(test)]
+        UNWALKED.with(|n| n.set(n.get() + rest));
+        walked[stopped].1.count_more(rest);
+    }
+    collector.merge_fruits(walked.into_iter().map(|(_, child, _)| child.harvest()).collect())
 }
 
-/// The fruit of one part: its documents that match, alive, each collected with its score (0
-/// when the collector needs none), computed when the collector asks.
-fn collect_part<'w, C: Collector>(
-    collector: &C,
-    weight: &dyn Weight,
-    counter: &dyn Fn() -> tantivy::Result<&'w dyn Weight>,
-    searcher: &Searcher,
-    (ord, lo, hi): Part,
-) -> tantivy::Result<<C::Child as SegmentCollector>::Fruit>
-where
-    C::Child: ScoreOnDemand,
-{
-    let reader = searcher.segment_reader(ord);
-    let mut child = collector.for_segment(ord, reader)?;
-    let mut scorer = weight.scorer(reader, 1.0)?;
-    let walk = Walker { reader, range: (lo, hi), scoring: collector.requires_scoring(), counter };
-    crate::optional::with_bounds!(&mut *scorer, |s| walk.collect(&mut child, s)?);
-    Ok(child.harvest())
+/// The error of a segment whose number was said to be told and was not (a bug).
+fn untold(ord: u32) -> tantivy::TantivyError {
+    tantivy::TantivyError::InternalError(format!("segment {ord}: its number of matches was not told"))
 }
 
-/// A walk of one part's matches (see [`collect_part`]).
+/// What a part's walk did: the matches it handed to the collector, and whether it stopped
+/// without counting the rest (the segment's number is told, see [`search_parts`]).
+struct Walked {
+    collected: usize,
+    stopped: bool,
+}
+
+/// A walk of one part's matches (see [`Walker::collect_part`]).
 struct Walker<'a, 'w> {
-    reader: &'a SegmentReader,
-    /// The part's first document and the one past its last.
-    range: (DocId, DocId),
+    searcher: &'a Searcher,
+    /// The segment's ordinal, the part's first document and the one past its last.
+    range: Part,
     scoring: bool,
     counter: &'a dyn Fn() -> tantivy::Result<&'w dyn Weight>,
+    /// Whether a segment's matches are told without a walk (see [`search_parts`]).
+    told: &'a (dyn Fn(u32) -> tantivy::Result<bool> + Sync),
 }
 
 impl Walker<'_, '_> {
+    /// The part's collector, with its documents that match, alive, each collected with its
+    /// score (0 when the collector needs none), computed when the collector asks.
+    fn collect_part<C: Collector>(
+        &self,
+        collector: &C,
+        weight: &dyn Weight,
+    ) -> tantivy::Result<(Part, C::Child, Walked)>
+    where
+        C::Child: ScoreOnDemand,
+    {
+        let ord = self.range.0;
+        let reader = self.searcher.segment_reader(ord);
+        let mut child = collector.for_segment(ord, reader)?;
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let walked = crate::optional::with_bounds!(&mut *scorer, |s| self.collect(reader, &mut child, s)?);
+        Ok((self.range, child, walked))
+    }
+
     /// The part's matches of `scorer` collected by `child`. Each is handed the best score it
     /// can have ([`Bounded`]); once the collector needs only the number of the later ones,
     /// those that can still score above the bound it stopped at are still collected, and the
-    /// others are counted.
-    fn collect<S: Bounded + ?Sized>(&self, child: &mut impl ScoreOnDemand, scorer: &mut S) -> tantivy::Result<()> {
-        let (lo, hi) = self.range;
+    /// others are counted, or left to the segment's told number.
+    fn collect<S: Bounded + ?Sized>(
+        &self,
+        reader: &SegmentReader,
+        child: &mut impl ScoreOnDemand,
+        scorer: &mut S,
+    ) -> tantivy::Result<Walked> {
+        let (ord, lo, hi) = self.range;
         let scoring = self.scoring;
+        let mut walked = Walked { collected: 0, stopped: false };
         let mut doc = scorer.doc();
         if doc < lo {
             doc = scorer.seek(lo);
         }
-        let alive = self.reader.alive_bitset();
+        let alive = reader.alive_bitset();
         let alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
         let wanted = scoring && child.wants_most();
         let most = if wanted { scorer.most() } else { Score::INFINITY };
         while doc != TERMINATED && doc < hi {
             if alive(doc) {
+                walked.collected += 1;
                 let here = if wanted { scorer.most_here(most) } else { most };
                 if child.collect_on_demand(doc, here, || if scoring { scorer.score() } else { 0.0 }) == Walk::Count {
-                    let rest = count_from((self.counter)()?, self.reader, doc + 1, hi)?;
-                    // Counted among `rest`, the matches that may score above `most` are
-                    // collected with their scores, until the collector needs none of them.
+                    // Counted (or told) among the rest, the matches that may score above
+                    // `most` are collected with their scores, until the collector needs none
+                    // of them.
+                    let rest = match (self.told)(ord)? {
+                        true => None,
+                        false => Some(count_from((self.counter)()?, reader, doc + 1, hi)?),
+                    };
                     let mut collected = 0;
                     let mut next = scorer.next_unbounded(doc + 1);
                     while next < hi {
@@ -207,15 +289,21 @@ impl Walker<'_, '_> {
                         }
                         next = scorer.next_unbounded(next + 1);
                     }
-                    #[cfg(test)]
-                    UNSCORED.with(|n| n.set(n.get() + rest - collected));
-                    child.count_more(rest - collected);
+                    walked.collected += collected;
+                    match rest {
+                        Some(rest) => {
+                            #[cfg(test)]
+                            UNSCORED.with(|n| n.set(n.get() + rest - collected));
+                            child.count_more(rest - collected);
+                        }
+                        None => walked.stopped = true,
+                    }
                     break;
                 }
             }
             doc = scorer.advance();
         }
-        Ok(())
+        Ok(walked)
     }
 }
 

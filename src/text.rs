@@ -21,6 +21,12 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
+/// A letter of a Latin (space-separated) word: what English names of the glossary are written
+/// with (`cross border`), unlike digits, symbols and CJK characters.
+pub fn is_letter(c: char) -> bool {
+    c.is_alphabetic() && !is_cjk(c)
+}
+
 /// Text for a terminal: C0 and C1 control characters (ESC, BEL, CR, DEL, …) and the
 /// bidirectional overrides and isolates are shown as `\u{1b}` escapes, so a chat message, a
 /// nickname or a file name cannot move the cursor, set the title, write the clipboard or

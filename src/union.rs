@@ -35,6 +35,13 @@ pub(crate) struct LazyUnion {
     clauses: Vec<Box<dyn Query>>,
 }
 
+impl LazyUnion {
+    /// Its clauses, in order.
+    pub(crate) fn clauses(&self) -> &[Box<dyn Query>] {
+        &self.clauses
+    }
+}
+
 impl Clone for LazyUnion {
     fn clone(&self) -> LazyUnion {
         LazyUnion { clauses: self.clauses.iter().map(|q| q.box_clone()).collect() }
@@ -351,6 +358,8 @@ fn best(q: &dyn Query, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Op
 pub(crate) struct Best {
     inner: Box<dyn Query>,
     most: Most,
+    /// It matches only where another clause of its union does (see [`Best::term_within`]).
+    within: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -363,24 +372,41 @@ enum Most {
 
 impl Clone for Best {
     fn clone(&self) -> Best {
-        Best { inner: self.inner.box_clone(), most: self.most.clone() }
+        Best { inner: self.inner.box_clone(), most: self.most.clone(), within: self.within }
     }
 }
 
 impl Best {
     /// `inner`, which scores at most the BM25 of `term` times `boost` (a boosted term query).
     pub(crate) fn term(inner: Box<dyn Query>, term: Term, boost: Score) -> Box<dyn Query> {
-        Box::new(Best { inner, most: Most::Bm25(vec![term], boost) })
+        Box::new(Best { inner, most: Most::Bm25(vec![term], boost), within: false })
     }
 
     /// `inner`, which scores as the phrase of `terms` scores (BM25 of the phrase's count).
     pub(crate) fn phrase(inner: Box<dyn Query>, terms: Vec<Term>) -> Box<dyn Query> {
-        Box::new(Best { inner, most: Most::Bm25(terms, 1.0) })
+        Box::new(Best { inner, most: Most::Bm25(terms, 1.0), within: false })
+    }
+
+    /// [`Best::term`] of a clause that matches only where another clause of the union it is
+    /// put in matches (a word of the ranking field whose text the recall finds): counting the
+    /// union's matches leaves it out (`crate::search::count`).
+    pub(crate) fn term_within(inner: Box<dyn Query>, term: Term, boost: Score) -> Box<dyn Query> {
+        Box::new(Best { inner, most: Most::Bm25(vec![term], boost), within: true })
+    }
+
+    /// The query it scores as.
+    pub(crate) fn inner(&self) -> &dyn Query {
+        &*self.inner
+    }
+
+    /// Whether it was made by [`Best::term_within`].
+    pub(crate) fn within(&self) -> bool {
+        self.within
     }
 
     /// `inner`, which scores `score` wherever it matches.
     pub(crate) fn constant(inner: Box<dyn Query>, score: Score) -> Box<dyn Query> {
-        Box::new(Best { inner, most: Most::Const(score) })
+        Box::new(Best { inner, most: Most::Const(score), within: false })
     }
 }
 

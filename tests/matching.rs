@@ -513,3 +513,71 @@ fn json_highlights_are_character_offsets_on_the_original_characters() {
         assert_eq!(got, shown, "{query}");
     }
 }
+
+/// English names of several words find what their Chinese terms find (issue 11: `cross border`
+/// was `no message contains cross nor border`, `risk control` expanded `risk` and ANDed
+/// `control`, `payment gateway`, `foreign exchange`, `anti money laundering` and `virtual
+/// account` found nothing), written with spaces, hyphens or glued, in any case and full width;
+/// the CLI says what was added under the name typed; quoted, the words are a phrase of those
+/// words only; a question pasted in English finds the Chinese messages too.
+#[test]
+fn english_names_of_several_words_find_the_chinese_terms() {
+    let arch = tempfile::tempdir().unwrap();
+    let messages = [
+        ("09:00:00", "甲", "跨境电商收款要做结汇"),
+        ("09:01:00", "乙", "支付网关今天又超时了"),
+        ("09:02:00", "丙", "外汇额度每年五万美元"),
+        ("09:03:00", "丁", "风控规则要按商户调整"),
+        ("09:04:00", "戊", "反洗钱的可疑交易要上报"),
+        ("09:05:00", "己", "虚拟账户可以给每个商户开一个"),
+        ("09:06:00", "庚", "our risk team talks about control"),
+    ];
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    let engine = Engine::open(idx.path()).unwrap();
+    for (english, chinese) in [
+        ("cross border", "跨境"),
+        ("cross-border", "跨境"),
+        ("crossborder", "跨境"),
+        ("Cross Border", "跨境"),
+        ("CROSS_BORDER", "跨境"),
+        ("ｃｒｏｓｓ　ｂｏｒｄｅｒ", "跨境"),
+        ("cross border 结汇", "跨境"),
+        ("payment gateway", "支付网关"),
+        ("Payment-Gateway", "支付网关"),
+        ("foreign exchange", "外汇"),
+        ("risk control", "风控"),
+        ("anti money laundering", "反洗钱"),
+        ("anti-money laundering", "反洗钱"),
+        ("Anti-Money-Laundering", "反洗钱"),
+        ("virtual account", "虚拟账户"),
+    ] {
+        let want = texts(&engine, &format!("={chinese}"));
+        assert_eq!(want.len(), 1, "{chinese}");
+        let got = texts(&engine, english);
+        assert!(want.iter().all(|w| got.contains(w)), "{english}: {got:?}, not {chinese}'s {want:?}");
+    }
+    // The note names the form typed; the words outside a form stay ANDed.
+    let o = chatlore(arch.path(), idx.path(), &["search", "risk control"]);
+    assert!(stderr(&o).contains("risk control: also 风控"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("风控规则"), "{}", stdout(&o));
+    let o = chatlore(arch.path(), idx.path(), &["search", "cross border"]);
+    assert!(stderr(&o).contains("cross border: also 跨境"), "{}", stderr(&o));
+    assert!(texts(&engine, "cross border 外汇").is_empty(), "跨境 and 外汇 are never in one message");
+    // With `=`, the words are as typed: the English message only holds both words apart.
+    for typed in ["=risk control", "risk =control", "=\"risk control\""] {
+        let got = texts(&engine, typed);
+        assert!(!got.iter().any(|t| t.contains("风控")), "{typed}: {got:?}");
+    }
+    assert_eq!(texts(&engine, "=risk control"), vec!["our risk team talks about control"]);
+    // Quoted, a form is still the form: it expands as it does bare (as `"拒付"` always did).
+    let o = chatlore(arch.path(), idx.path(), &["search", "\"risk control\""]);
+    assert!(stderr(&o).contains("risk control: also 风控"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("风控规则"), "{}", stdout(&o));
+    // A question pasted in English.
+    let got = texts(&engine, "how to handle cross border settlement?");
+    assert!(got.iter().any(|t| t.contains("跨境")), "{got:?}");
+    let got = texts(&engine, "what is anti money laundering?");
+    assert!(got.iter().any(|t| t.contains("反洗钱")), "{got:?}");
+}

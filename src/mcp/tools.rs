@@ -1987,4 +1987,30 @@ mod tests {
         assert!(first["score"].as_f64().unwrap() > 0.0 && first["best_hits"].as_u64().unwrap() > 0, "{first}");
         assert!(first["evidence"][0]["score"].is_number() && words.json["best_hits"].is_number());
     }
+
+    /// An English name of several words is one glossary term in the MCP tools too (the same
+    /// parser and engine as the CLI): `cross border` and `anti money laundering` find what 跨境
+    /// and 反洗钱 find, by messages and by discussions. They found nothing ("no message contains
+    /// cross nor border").
+    #[test]
+    fn an_english_name_of_several_words_finds_the_chinese_messages() {
+        let (t, _dirs) = one_day(&[
+            ("09:00:00", "甲", "跨境电商收款要做结汇吗？"),
+            ("09:01:00", "乙", "跨境电商收款要先做结汇，再说"),
+            ("12:00:00", "丙", "反洗钱的可疑交易要上报吗？"),
+            ("12:01:00", "丁", "反洗钱的可疑交易当然要上报"),
+        ]);
+        for (q, chinese, want) in [
+            ("cross border", "跨境", "跨境电商"),
+            ("Anti-Money Laundering", "反洗钱", "可疑交易"),
+            ("anti money laundering", "反洗钱", "可疑交易"),
+        ] {
+            for args in [search as fn(&str) -> SearchArgs, by_discussions] {
+                assert!(t.search(&args(chinese)).unwrap().text.contains(want), "{chinese}");
+                let a = t.search(&args(q)).unwrap();
+                assert!(a.text.contains(want), "{q}: {}", a.text);
+                assert!(a.json.get("why_none").is_none(), "{q}: {}", a.json);
+            }
+        }
+    }
 }

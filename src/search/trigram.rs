@@ -46,6 +46,18 @@ impl TrigramPhrase {
     pub(crate) fn bigrams(&self) -> Vec<Term> {
         self.bigrams.to_vec()
     }
+
+    /// Its matches in `reader`, deleted or not: the trigram's document frequency (where both
+    /// bigrams are in the segment, as the scorer requires).
+    pub(crate) fn doc_freq(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        let grams = reader.inverted_index(self.bigrams[0].field())?;
+        for term in &self.bigrams {
+            if grams.get_term_info(term)?.is_none() {
+                return Ok(0);
+            }
+        }
+        Ok(reader.inverted_index(self.trigram.field())?.doc_freq(&self.trigram)?)
+    }
 }
 
 impl Query for TrigramPhrase {

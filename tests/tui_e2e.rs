@@ -1812,29 +1812,6 @@ fn the_status_bar_says_what_the_glossary_added() {
     tmux.holds_still(&screen, "the note for 拒付 stays");
 }
 
-/// An English name of several words typed in the browser is one glossary term, as in the CLI
-/// (the same parser and engine): `risk control` finds 风控's messages and the status bar says
-/// `risk control: also 风控, …`, in cyan. It said `risk: also 风控` and ANDed `control`, which
-/// no demo message holds: no hits.
-#[test]
-fn the_browser_reads_an_english_name_of_several_words_as_one_term() {
-    let (arch, idx) = demo_copy();
-    let Some(tmux) = Tmux::start("english", &browser(arch.path(), &idx.path().join("index"), ""), 120, 30) else {
-        return;
-    };
-    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
-    tmux.text("risk control");
-    let status = |s: &str| s.lines().last().unwrap_or_default().to_owned();
-    let screen = tmux.wait_for("the note", |s| status(s).contains(" ms · ? keys · risk control: also 风控, 风险控制"));
-    tmux.holds_still(&screen, "the note stays");
-    let screen = tmux.screen();
-    assert!(!status(&screen).contains(" 0 hits"), "{screen}");
-    assert!(screen.contains("风控"), "a 风控 message listed: {screen}");
-    let coloured = tmux.capture(true);
-    let line = coloured.lines().rfind(|l| l.contains("risk control: also")).unwrap();
-    assert!(line.contains("\x1b[38;5;6m · risk control: also 风控"), "the note in cyan: {line:?}");
-}
-
 /// A FIFO in place of the saved searches and of the recent ones (a device or a link to one
 /// would do the same): the browser blocked reading it before its first answer, and `q` did
 /// nothing. It starts, says so in the status bar, answers a search, quits, and leaves both.
@@ -1876,4 +1853,27 @@ fn fifos_in_place_of_the_searches_kept_are_reported_and_the_browser_answers() {
     for f in &fifos {
         assert!(std::fs::symlink_metadata(f).unwrap().file_type().is_fifo(), "{} left as it was", f.display());
     }
+}
+
+/// An English name of several words typed in the browser is one glossary term, as in the CLI
+/// (the same parser and engine): `risk control` finds 风控's messages and the status bar says
+/// `risk control: also 风控, …`, in cyan. It said `risk: also 风控` and ANDed `control`, which
+/// no demo message holds: no hits.
+#[test]
+fn the_browser_reads_an_english_name_of_several_words_as_one_term() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("english", &browser(arch.path(), &idx.path().join("index"), ""), 120, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("risk control");
+    let status = |s: &str| s.lines().last().unwrap_or_default().to_owned();
+    let screen = tmux.wait_for("the note", |s| status(s).contains(" ms · ? keys · risk control: also 风控, 风险控制"));
+    tmux.holds_still(&screen, "the note stays");
+    let screen = tmux.screen();
+    assert!(!status(&screen).contains(" 0 hits"), "{screen}");
+    assert!(screen.contains("风控"), "a 风控 message listed: {screen}");
+    let coloured = tmux.capture(true);
+    let line = coloured.lines().rfind(|l| l.contains("risk control: also")).unwrap();
+    assert!(line.contains("\x1b[38;5;6m · risk control: also 风控"), "the note in cyan: {line:?}");
 }

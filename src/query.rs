@@ -595,11 +595,14 @@ impl Query {
         let marked = self.asks
             || QUESTION_WORDS.iter().any(|w| text.contains(w))
             || text.char_indices().any(|(at, _)| either_way(&text[at..]));
-        // Unmarked, it is a sentence by its length, where an English name the glossary expanded
-        // (once expanded: `anti money laundering`, read as one term by
-        // [`Query::with_glossary_runs`], or `reconciliation-discrepancy`) is a term, not part of
-        // a sentence: `anti money laundering` was read as a question of three words.
-        let named = |t: &&TextTerm| !t.has_phrase() && !t.also.is_empty() && !t.text().chars().any(is_cjk);
+        // Unmarked, it is a sentence by its length. In a query of one or two terms, an English
+        // name the glossary expanded (once expanded: `anti money laundering`, read as one term by
+        // [`Query::with_glossary_runs`], or `reconciliation-discrepancy 短款`) is a term, not part
+        // of a sentence: `anti money laundering` was read as a question of three words. Among
+        // more terms it counts as before (`chargeback 拒付 调单 差错处理 流程` is a pasted list of
+        // key terms, answered as a question: as five ANDed terms it found nothing).
+        let few = self.terms.len() <= 2;
+        let named = |t: &&TextTerm| few && !t.has_phrase() && !t.also.is_empty() && !t.text().chars().any(is_cjk);
         let sentence = || {
             let words: String = self.terms.iter().filter(|t| !named(t)).map(TextTerm::text).collect();
             words.chars().filter(|&c| is_cjk(c) || is_word_char(c)).count() >= SENTENCE_CHARS

@@ -2161,6 +2161,23 @@ pub(crate) mod tests {
         assert_eq!(texts(exact), ["chargeback率高"]);
     }
 
+    /// An English name the glossary expands does not make one or two terms a sentence by its
+    /// length (`anti money laundering` alone, `reconciliation-discrepancy 短款`: searched as
+    /// typed, they find what the plain query finds); among more terms it counts, and a pasted
+    /// list of key terms is answered as a question (as five ANDed terms it found nothing).
+    #[test]
+    fn an_english_name_makes_a_sentence_only_among_more_terms() {
+        let day = vec![(36_000, "甲".to_owned(), "拒付和调单的差错处理流程不一样".to_owned())];
+        let (_dir, engine) = index_of(&[day]);
+        let question = |q: &str| engine.expand(&Query::parse(q).unwrap()).reads_as_question();
+        assert!(!question("anti money laundering"));
+        assert!(!question("reconciliation-discrepancy 短款"));
+        assert!(question("chargeback 拒付 调单 差错处理 流程"));
+        let page = Page { limit: Some(10), ..Page::default() };
+        let found = engine.search(&Query::parse("chargeback 拒付 调单 差错处理 流程").unwrap(), page).unwrap();
+        assert_eq!(found.total, 1);
+    }
+
     #[test]
     fn a_question_pasted_whole_is_not_placed() {
         // A question's key terms include general words whose place says little: the same

@@ -115,11 +115,23 @@ impl Glossary {
     /// A form matching the same text as one already listed (or the term: `cross-border` for
     /// `cross border`, the same words) is left out; one that does not (`cross-border` for
     /// `crossborder`, one word) is listed.
+    /// An English plural that is no form is looked up as its singular (`chargebacks`,
+    /// `virtual accounts`, `QR codes`), whose form is then listed too.
     pub fn expand(&self, term: &str) -> Vec<String> {
         let folded = fold(term);
-        let looked_up = lookup_form(&folded);
+        let out = self.expand_as(&folded, &folded);
+        match singular(&folded) {
+            Some(one) if out.is_empty() => self.expand_as(&one, &folded),
+            _ => out,
+        }
+    }
+
+    /// The other forms of the entries `folded` is a form of, leaving out those matching the
+    /// same text as `typed`.
+    fn expand_as(&self, folded: &str, typed: &str) -> Vec<String> {
+        let looked_up = lookup_form(folded);
         let key = form_key(&looked_up);
-        let mut seen = vec![parts_of(&folded)];
+        let mut seen = vec![parts_of(typed)];
         let mut out = Vec::new();
         let first = self.by_form.partition_point(|&(k, _)| k < key);
         for &(_, i) in self.by_form[first..].iter().take_while(|&&(k, _)| k == key) {
@@ -138,6 +150,26 @@ impl Glossary {
         }
         out
     }
+}
+
+/// The singular of a folded English plural of letters (its last word of 4 letters or more
+/// once singular, so that `cups` is not `CUP` nor `pos` `po`): `companies` → `company`,
+/// `processes` → `process`, `gateways` → `gateway`; `None` for anything else (`business`,
+/// `fees`, `T+1s`).
+fn singular(folded: &str) -> Option<String> {
+    if !folded.chars().all(|c| c.is_ascii_lowercase() || crate::text::is_separator(c)) || folded.ends_with("ss") {
+        return None;
+    }
+    let stem = folded.strip_suffix('s')?;
+    let one = if let Some(s) = folded.strip_suffix("ies") {
+        format!("{s}y")
+    } else if ["ses", "xes", "ches", "shes"].iter().any(|e| folded.ends_with(e)) {
+        folded[..folded.len() - 2].to_owned()
+    } else {
+        stem.to_owned()
+    };
+    let last = one.rsplit(|c: char| !c.is_ascii_lowercase()).next().unwrap_or("");
+    (last.len() >= 4).then_some(one)
 }
 
 /// The parts of a folded form ([`crate::text::term_parts`]): two forms of the same parts match
@@ -168,6 +200,34 @@ fn form_key(folded: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A plural typed in English is looked up as its singular: `chargebacks` found nothing.
+    #[test]
+    fn an_english_plural_is_looked_up_as_its_singular() {
+        let g = Glossary::builtin();
+        for (plural, singular, chinese) in [
+            ("chargebacks", "chargeback", "拒付"),
+            ("Chargebacks", "chargeback", "拒付"),
+            ("virtual accounts", "virtual account", "虚拟账户"),
+            ("payment gateways", "payment gateway", "支付网关"),
+            ("QR codes", "QR code", "二维码"),
+            ("settlements", "settlement", "结算"),
+        ] {
+            let forms = g.expand(plural);
+            assert!(forms.iter().any(|f| f.eq_ignore_ascii_case(singular)), "{plural}: {forms:?}");
+            assert!(forms.iter().any(|f| f == chinese), "{plural}: {forms:?}");
+        }
+        assert!(g.holds("virtual accounts") && g.longest_run(&["virtual", "accounts", "x"]) == 2);
+        // A form that is itself plural is as it was; a short or non-plural word is no singular.
+        assert_eq!(g.expand("cups"), Vec::<String>::new());
+        assert_eq!(singular("business"), None);
+        assert_eq!(singular("pos"), None);
+        assert_eq!(singular("companies").as_deref(), Some("company"));
+        assert_eq!(singular("processes").as_deref(), Some("process"));
+        assert_eq!(singular("fees"), None);
+        assert_eq!(singular("risk fees").as_deref(), None);
+        assert_eq!(singular("payment gateways").as_deref(), Some("payment gateway"));
+    }
 
     #[test]
     fn builtin_glossary_is_valid_and_large() {

@@ -552,6 +552,8 @@ fn english_names_of_several_words_find_the_chinese_terms() {
         ("anti-money laundering", "反洗钱"),
         ("Anti-Money-Laundering", "反洗钱"),
         ("virtual account", "虚拟账户"),
+        ("virtual accounts", "虚拟账户"),
+        ("payment gateways", "支付网关"),
     ] {
         let want = texts(&engine, &format!("={chinese}"));
         assert_eq!(want.len(), 1, "{chinese}");

@@ -122,18 +122,9 @@ fn index_watch_with_the_index_inside_the_archive_updates_once_per_change() {
     for inner in ["arch/index", "arch/payprod/_posts/idx"] {
         let parent = tempfile::tempdir().unwrap();
         copy_tree(&demo_archive(), &parent.path().join("arch"));
-        let mut child = Reaped(Some(
-            Command::new(env!("CARGO_BIN_EXE_chatlore"))
-                .current_dir(parent.path())
-                .args(["--archive", "arch", "--index", inner, "index", "--watch"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap(),
-        ));
-        let lines = BufReader::new(child.0.as_mut().unwrap().stdout.take().unwrap()).lines();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| drop(tx.send(l))));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_chatlore"));
+        command.current_dir(parent.path()).args(["--archive", "arch", "--index", inner, "index", "--watch"]);
+        let (mut child, rx) = watching(command);
         let summary = |wait: Duration| {
             let deadline = Instant::now() + wait;
             std::iter::from_fn(|| rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).ok())
@@ -186,26 +177,23 @@ impl Drop for Reaped {
     }
 }
 
+/// `command` (an `index --watch`) started, and its standard output's lines as they come.
+fn watching(mut command: Command) -> (Reaped, std::sync::mpsc::Receiver<String>) {
+    let mut child = Reaped(Some(command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()));
+    let lines = BufReader::new(child.0.as_mut().unwrap().stdout.take().unwrap()).lines();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| drop(tx.send(l))));
+    (child, rx)
+}
+
 #[test]
 fn index_watch_follows_the_archive_and_stops_cleanly_on_ctrl_c() {
     let arch = tempfile::tempdir().unwrap();
     let idx = tempfile::tempdir().unwrap();
     copy_tree(&demo_archive(), arch.path());
-    let mut child = Reaped(Some(
-        Command::new(env!("CARGO_BIN_EXE_chatlore"))
-            .arg("--archive")
-            .arg(arch.path())
-            .arg("--index")
-            .arg(idx.path())
-            .args(["index", "--watch"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    ));
-    let lines = BufReader::new(child.0.as_mut().unwrap().stdout.take().unwrap()).lines();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| drop(tx.send(l))));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chatlore"));
+    command.arg("--archive").arg(arch.path()).arg("--index").arg(idx.path()).args(["index", "--watch"]);
+    let (mut child, rx) = watching(command);
     // (The demo's GB18030 log is named in a warning line first.)
     let first = std::iter::from_fn(|| rx.recv_timeout(Duration::from_secs(30)).ok())
         .find(|l| !l.starts_with("warning:"))

@@ -215,7 +215,14 @@ impl Tools {
         let names = &handle.meta.groups;
         let known = &engine.mention_names()?;
         let q = quoted_query(&args.query);
-        let budget = max_chars.saturating_sub(FRAME_CHARS + q.chars().count());
+        // What the glossary added, said as the CLI and the browser say it.
+        let also = engine.expand(&query).expansion_note();
+        let also_line = if also.is_empty() {
+            String::new()
+        } else {
+            format!("The glossary added: {} (=term: a term only as typed).\n", also.join("; "))
+        };
+        let budget = max_chars.saturating_sub(FRAME_CHARS + q.chars().count() + also_line.chars().count());
         // Either way, the first result is always shown (cut if it must be), so every page moves on.
         let mut near_items = Vec::new();
         // The results this page covers: by messages, a hit and the copies it folds.
@@ -326,6 +333,9 @@ impl Tools {
             let order = sort_label(sort, by, query.has_words());
             format!("{matched} ({order}); {one}s {}–{next}. {how}\n\n", offset + 1)
         };
+        // After the first line (what matched, or why nothing did).
+        let first_line = text.find('\n').map_or(text.len(), |at| at + 1);
+        text.insert_str(first_line, &also_line);
         text.push_str(&body);
         match &next_cursor {
             Some(c) => {
@@ -359,6 +369,9 @@ impl Tools {
         }
         if let Some(why) = why_none {
             json["why_none"] = Value::String(why);
+        }
+        if !also.is_empty() {
+            json["also"] = json!(also);
         }
         Ok(Answer { text, json })
     }
@@ -2010,7 +2023,19 @@ mod tests {
                 let a = t.search(&args(q)).unwrap();
                 assert!(a.text.contains(want), "{q}: {}", a.text);
                 assert!(a.json.get("why_none").is_none(), "{q}: {}", a.json);
+                // It says what the glossary added, as the CLI and the browser do.
+                let note = format!("{q}: also {chinese}");
+                let line = a.text.lines().nth(1).unwrap_or_default();
+                assert!(line.starts_with("The glossary added: ") && line.contains(&note), "{q}: {}", a.text);
+                assert!(
+                    a.json["also"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().starts_with(&note)),
+                    "{}",
+                    a.json
+                );
             }
         }
+        // `=term` adds nothing, and says nothing.
+        let a = t.search(&search("=跨境")).unwrap();
+        assert!(!a.text.contains("The glossary added") && a.json.get("also").is_none(), "{}", a.text);
     }
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Pool the messages to judge for one held-out need, blind to where they came from.
 
-usage: benches/heldout/pool.py BIN ARCHIVE INDEX NEED_ID OUT_FILE
+usage: benches/heldout/pool.py [--set DIR] BIN ARCHIVE INDEX NEED_ID OUT_FILE
 
-The need comes from needs.tsv beside this script; messages qrels.tsv already grades are left out,
-so after a ranking change the same command pools only what is new to judge.
+The need comes from the set's needs.tsv (DIR, by default the folder of this script, e.g.
+`--set benches/heldout2` for the second set); messages the set's qrels.tsv already grades are
+left out, so after a ranking change the same command pools only what is new to judge.
 
 Pool = chatlore's top 20 for the typed query + top 20 for the need pasted whole + the first 10
 matches in date order (the grep baseline) + 10 matches drawn at random (seeded by the need id),
@@ -59,10 +60,18 @@ def context(path, line, before=4, after=4):
 
 def main():
     global BIN, ARCHIVE, INDEX
-    if len(sys.argv) != 6:
+    args = sys.argv[1:]
+    folder = HERE
+    if '--set' in args:
+        k = args.index('--set')
+        if k + 1 >= len(args):
+            sys.exit(__doc__)
+        folder = args[k + 1]
+        del args[k:k + 2]
+    if len(args) != 5:
         sys.exit(__doc__)
-    BIN, ARCHIVE, INDEX, need_id, out_file = sys.argv[1:6]
-    needs_tsv = os.path.join(HERE, 'needs.tsv')
+    BIN, ARCHIVE, INDEX, need_id, out_file = args
+    needs_tsv = os.path.join(folder, 'needs.tsv')
     need = next(l.rstrip('\n').split('\t') for l in open(needs_tsv) if l.startswith(need_id + '\t'))
     _, text, query = need
     pool = []
@@ -75,7 +84,7 @@ def main():
     rest = [h for h in everything if h not in pool]
     pool += rnd.sample(rest, min(10, len(rest)))
     judged = set()
-    qrels = os.path.join(HERE, 'qrels.tsv')
+    qrels = os.path.join(folder, 'qrels.tsv')
     if os.path.exists(qrels):
         for l in open(qrels):
             p = l.rstrip('\n').split('\t')

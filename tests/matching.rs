@@ -603,20 +603,31 @@ fn coordinated_classes_glued_names_and_words_that_only_spell_a_name_glued() {
         ("09:08:00", "壬", "wait for ex post data"),
         ("09:09:00", "癸", "风控系统上线了"),
         ("09:10:00", "子", "border支付 is a typo"),
+        ("09:11:00", "丑", "Ⅱ/Ⅲ类户都行"),
+        ("09:12:00", "寅", "央行的一二三类户划分"),
     ];
     write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
     let idx = tempfile::tempdir().unwrap();
     index(arch.path(), idx.path());
     let engine = Engine::open(idx.path()).unwrap();
-    let coordinated =
-        ["银行II、III类账户可以绑卡", "开立Ⅱ、Ⅲ类户时无需面签", "非金融机构的二三类账户", "有没有I、II、III类户的认证"];
+    let coordinated = [
+        "银行II、III类账户可以绑卡",
+        "开立Ⅱ、Ⅲ类户时无需面签",
+        "非金融机构的二三类账户",
+        "有没有I、II、III类户的认证",
+        "Ⅱ/Ⅲ类户都行",
+        "央行的一二三类户划分",
+    ];
     for query in ["二类户", "II类户", "Ⅱ类账户", "三类户"] {
         let got = texts(&engine, query);
         assert!(coordinated.iter().all(|c| got.iter().any(|t| t == c)), "{query}: {got:?}");
     }
     assert!(!texts(&engine, "二类户").iter().any(|t| t.contains("只说")), "III类户 alone is not 二类户");
     assert!(texts(&engine, "三类户").iter().any(|t| t.contains("只说")));
-    assert!(texts(&engine, "一类户").iter().any(|t| t.contains("I、II、III类户")));
+    let one = texts(&engine, "一类户");
+    assert!(one.iter().any(|t| t.contains("I、II、III类户")) && one.iter().any(|t| t.contains("一二三类户")), "{one:?}");
+    // Typed as one term (quoted: `、` separates terms), a coordinated form is its entry.
+    assert_eq!(texts(&engine, "\"II、III类户\""), texts(&engine, "二类户"));
     // Glued names.
     for (glued, spaced, found) in [
         ("cross border支付", "cross border 支付", "跨境支付要备案"),

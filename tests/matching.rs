@@ -625,7 +625,10 @@ fn coordinated_classes_glued_names_and_words_that_only_spell_a_name_glued() {
     assert!(!texts(&engine, "二类户").iter().any(|t| t.contains("只说")), "III类户 alone is not 二类户");
     assert!(texts(&engine, "三类户").iter().any(|t| t.contains("只说")));
     let one = texts(&engine, "一类户");
-    assert!(one.iter().any(|t| t.contains("I、II、III类户")) && one.iter().any(|t| t.contains("一二三类户")), "{one:?}");
+    assert!(
+        one.iter().any(|t| t.contains("I、II、III类户")) && one.iter().any(|t| t.contains("一二三类户")),
+        "{one:?}"
+    );
     // Typed as one term (quoted: `、` separates terms), a coordinated form is its entry.
     assert_eq!(texts(&engine, "\"II、III类户\""), texts(&engine, "二类户"));
     // Glued names.

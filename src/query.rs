@@ -76,9 +76,10 @@ pub struct Query {
     /// Never [read as a question](Query::reads_as_question), whatever its words: a part of a
     /// query that was not one (what the why-nothing text counts of `对账 … -x`).
     pub as_typed: bool,
-    /// For each term, whether it is a bare word of letters typed right after another one, only
-    /// white space between them (`cross border`: `[false, true]`): such runs may spell one
-    /// glossary form ([`Query::with_glossary_runs`]). Empty for a query not parsed.
+    /// For each term, whether it is a bare word of letters (or a word gluing Chinese after
+    /// letters, `border支付`) typed right after a bare word, only white space between them
+    /// (`cross border`: `[false, true]`): such runs may spell one glossary form
+    /// ([`Query::with_glossary_runs`]). Empty for a query not parsed.
     pub(crate) follows: Vec<bool>,
 }
 

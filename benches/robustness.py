@@ -19,7 +19,9 @@ For each need of ../shared/eval/needs.tsv and benches/heldout/needs.tsv it write
 - `A OR B` and `A|B`: a query of two terms, its terms ORed; of one term, the term ORed with
   the first other form of its glossary entry, else with 支付;
 - variants: 帐 for 账, and every other form of the term's glossary entry (synonyms, spellings
-  such as Ⅱ类户), each alone in the term's place.
+  such as Ⅱ类户), each alone in the term's place; a form holding Chinese punctuation (the
+  account classes written coordinated, II、III类户) is quoted, the one way to type it as one
+  term (the punctuation separates terms, as a space does).
 Each is run as `search --json --limit 0` and its set of (path, line) compared with the plain
 query's: it must hold every one. Exit 1 if any form misses a hit. Standard library only.
 """
@@ -69,8 +71,14 @@ def latin(form):
     return re.fullmatch(r'[A-Za-z][A-Za-z _-]*', form) is not None
 
 
+def one_term(form):
+    """A glossary form as typed for one term: quoted where it holds Chinese punctuation."""
+    return f'"{form}"' if re.search('[、，。；：？！\u3000]', form) else form
+
+
 def full_width(s):
-    return ''.join('\u3000' if c == ' ' else chr(ord(c) + 0xFEE0) if '!' <= c <= '~' else c for c in s)
+    """`s` full-width (a quote of `one_term` stays a quote)."""
+    return ''.join('\u3000' if c == ' ' else chr(ord(c) + 0xFEE0) if '!' <= c <= '~' and c != '"' else c for c in s)
 
 
 def traditional(s):
@@ -99,7 +107,7 @@ def forms(query, entries):
     # each form of the glossary entry written with ASCII letters or digits (2类户, II类户).
     ascii_forms = [query] if re.search(r'[!-~]', query) else []
     for k, t in enumerate(terms):
-        ascii_forms += [' '.join(f if j == k else o for j, o in enumerate(terms))
+        ascii_forms += [' '.join(one_term(f) if j == k else o for j, o in enumerate(terms))
                         for f in entry_of(entries, t)[1:] if re.search(r'[!-~]', f)]
     out += [('full-width', full_width(f)) for f in ascii_forms]
     if not ascii_forms:
@@ -120,7 +128,7 @@ def forms(query, entries):
             out.append(('variant', swap(t.replace('账', '帐'))))
         for f in entry_of(entries, t)[1:]:
             if not latin(f):
-                out.append(('variant', swap(f)))
+                out.append(('variant', swap(one_term(f))))
     return out
 
 

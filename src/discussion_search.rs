@@ -35,6 +35,24 @@ pub struct DiscussionHit {
     /// Header lines of the messages that matched the query's terms (empty without terms).
     pub hits: Vec<u32>,
     pub score: f32,
+    /// Where the query's terms occur in its title and summary lines.
+    pub highlights: DiscussionHighlights,
+}
+
+/// Where the query's terms (glossary forms included, or a pasted question's key terms) occur
+/// in what a discussion shows: `[start, end)` in characters of the text, on the original
+/// characters a folded match covers, as a message hit's `highlights` ([`highlights`]).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct DiscussionHighlights {
+    pub title: Vec<[usize; 2]>,
+    /// One list per summary line, in order.
+    pub summary: Vec<Vec<[usize; 2]>>,
+}
+
+/// Where `terms` occur in `text`, as JSON gives a message hit's highlights: `[start, end)` in
+/// characters (see [`crate::search::char_offsets`]).
+pub fn highlights(text: &str, terms: &[&str]) -> Vec<[usize; 2]> {
+    crate::search::char_offsets(text, &crate::search::highlights(text, terms))
 }
 
 /// A page of discussions and how many matched.
@@ -43,6 +61,9 @@ pub struct DiscussionResults {
     pub total: usize,
     pub discussions: Vec<DiscussionHit>,
     pub elapsed: Duration,
+    /// What the discussions are highlighted on: the query's terms with their glossary forms,
+    /// or a pasted question's key terms ([`crate::search::Results::terms`]).
+    pub terms: Vec<String>,
 }
 
 /// What the messages matching one term say about one discussion.
@@ -96,8 +117,10 @@ fn discussions(
     // One pass per positive term (each must occur in the discussion), or, for a question pasted
     // whole, one pass of its key terms, any of which recalls a message (as `search` runs it).
     let mut passes: Vec<(Box<dyn tantivy::query::Query>, f32, u32)> = Vec::new();
-    if let Some((tq, match_weight)) = state.question(query)? {
+    let mut terms: Vec<String> = query.highlight_terms().into_iter().map(str::to_owned).collect();
+    if let Some(((tq, match_weight), keys)) = state.question(query)? {
         passes.push((tq, match_weight, 0));
+        terms = keys;
     } else {
         for sub in query.per_positive_term() {
             let query_substance = state.expand(&sub).substance();
@@ -181,6 +204,7 @@ fn discussions(
     }
     let f = &state.handle.fields;
     let people = state.people()?;
+    let shown: Vec<&str> = terms.iter().map(String::as_str).collect();
     let discussions = candidates
         .into_iter()
         .map(|c| {
@@ -189,10 +213,14 @@ fn discussions(
             let discussion: Discussion =
                 serde_json::from_str(json).unwrap_or_else(|_| bare(docs.path(c.key.0), c.key.1));
             let people = people.labels(&discussion.participants);
-            Ok(DiscussionHit { discussion, people, hits: c.lines, score: c.score })
+            let highlights = DiscussionHighlights {
+                title: highlights(&discussion.title, &shown),
+                summary: discussion.summary.iter().map(|l| highlights(&l.text, &shown)).collect(),
+            };
+            Ok(DiscussionHit { discussion, people, hits: c.lines, score: c.score, highlights })
         })
         .collect::<Result<Vec<_>, SearchError>>()?;
-    Ok(DiscussionResults { total, discussions, elapsed: started.elapsed() })
+    Ok(DiscussionResults { total, discussions, elapsed: started.elapsed(), terms })
 }
 
 /// A discussion whose stored record cannot be read (an index written by a broken build):

@@ -2,9 +2,10 @@
 //! `<archive>/glossary.yaml`): a typed term that is a form of an entry also finds the entry's
 //! other forms (`拒付` → 调单, chargeback), compared after folding ([`crate::normalise`]).
 //! A form of Latin letters only is looked up whatever separates its words: `cross border`,
-//! `cross-border`, `crossborder` and `Cross_Border` are one form (see [`lookup_form`]); a
-//! query's run of bare words that spells a form is read as that one term (see
-//! [`Glossary::longest_run`]).
+//! `cross-border`, `crossborder` and `Cross_Border` are one form (see [`lookup_form`]), as long
+//! as the typed words are words of a form (glued is always fine: `for ex` is not `forex`, see
+//! [`breaks_among`]); a query's run of bare words that spells a form is read as that one term
+//! (see [`Glossary::longest_run`]).
 
 use crate::normalise::{fold, fold_into};
 use crate::yaml;
@@ -136,8 +137,9 @@ impl Glossary {
         let first = self.by_form.partition_point(|&(k, _)| k < key);
         for &(_, i) in self.by_form[first..].iter().take_while(|&&(k, _)| k == key) {
             let forms: Vec<String> = self.entries[i].iter().map(|f| fold(f)).collect();
-            // Equal keys of unequal forms (a hash collision) are no match.
-            if !forms.iter().any(|f| lookup_form(f) == looked_up) {
+            // Equal keys of unequal forms (a hash collision) are no match; nor is a spelling
+            // that breaks the letters where no form of the entry does (`for ex` is not `forex`).
+            if !forms.iter().any(|f| lookup_form(f) == looked_up && breaks_among(folded, f)) {
                 continue;
             }
             for (form, f) in self.entries[i].iter().zip(forms) {
@@ -190,6 +192,35 @@ fn lookup_form(folded: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(folded)
     }
+}
+
+/// Whether every break between words of the folded spelling `typed` is a break of the folded
+/// `form` (counted in characters that are not separators): `cross-border`, `Cross_Border` and
+/// `crossborder` spell the form `cross border`, `anti money laundering` `anti-money laundering`;
+/// `for ex` does not spell `forex`, nor `we chat pay` `WeChat Pay`. Two common words typed
+/// one after the other are not read as a glued name.
+fn breaks_among(typed: &str, form: &str) -> bool {
+    let of_form = breaks(form);
+    breaks(typed).iter().all(|b| of_form.contains(b))
+}
+
+/// Where a folded spelling breaks between words: for each run of separators after its first
+/// character, how many characters that are not separators come before it.
+fn breaks(folded: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let (mut before, mut gap) = (0, false);
+    for c in folded.chars() {
+        if crate::text::is_separator(c) {
+            gap = before > 0;
+        } else {
+            if gap {
+                out.push(before);
+                gap = false;
+            }
+            before += 1;
+        }
+    }
+    out
 }
 
 /// The lookup key of a folded form: its xxh3-64 hash.
@@ -312,6 +343,18 @@ mod tests {
         assert!(g.expand("wechat pay").contains(&"微信支付".to_owned()));
         assert!(g.expand("QR code").contains(&"二维码".to_owned()));
         assert!(!g.holds("T-1"), "T-1 is not T1");
+        // Words typed apart must be words of a form: glued, `forex` is one; `for ex`, two common
+        // words, is not (nor `fo-rex`, `we chat pay`, `cross bor der`).
+        for typed in ["for ex", "For-Ex", "fo rex", "we chat pay", "cross bor der", "anti mon ey laundering"] {
+            assert!(!g.holds(typed), "{typed}: {:?}", g.expand(typed));
+        }
+        for typed in ["forex", "FOREX", "wechat pay", "WeChat-Pay", "wechatpay", "antimoney laundering", "e cny"] {
+            assert!(g.holds(typed), "{typed}");
+        }
+        assert_eq!(g.longest_run(&["for", "ex", "rates"]), 0);
+        assert_eq!(breaks("cross  border"), [5]);
+        assert_eq!(breaks("-cross-border-"), [5]);
+        assert_eq!(breaks("crossborder"), Vec::<usize>::new());
         assert!(g.holds("T1"));
         assert!(!g.holds("cross"));
         assert!(!g.holds("settlement?") && !g.holds("-cross border"), "separators only between letters");

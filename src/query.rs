@@ -76,9 +76,10 @@ pub struct Query {
     /// Never [read as a question](Query::reads_as_question), whatever its words: a part of a
     /// query that was not one (what the why-nothing text counts of `对账 … -x`).
     pub as_typed: bool,
-    /// For each term, whether it is a bare word of letters typed right after another one, only
-    /// white space between them (`cross border`: `[false, true]`): such runs may spell one
-    /// glossary form ([`Query::with_glossary_runs`]). Empty for a query not parsed.
+    /// For each term, whether it is a bare word of letters (or a word gluing Chinese after
+    /// letters, `border支付`) typed right after a bare word, only white space between them
+    /// (`cross border`: `[false, true]`): such runs may spell one glossary form
+    /// ([`Query::with_glossary_runs`]). Empty for a query not parsed.
     pub(crate) follows: Vec<bool>,
 }
 
@@ -478,14 +479,19 @@ impl Query {
                 or_pending = alternatives.peek().is_some();
             }
             or_pending |= text.ends_with('|') && text.len() > 1;
-            let bare = !pending_before && !or_pending && !negated && !exact && is_bare_word(&text);
-            if bare && q.terms.len() == terms_before + 1 {
+            let plain = !pending_before && !or_pending && !negated && !exact;
+            let bare = plain && is_bare_word(&text);
+            // A word gluing Chinese to letters (`border支付`) may end a form the bare words
+            // before it begin (`cross border支付`, see [`Query::with_glossary_runs`]); no word
+            // after it continues one.
+            let glued = plain && glued_name(&text).is_some();
+            if (bare || glued) && q.terms.len() == terms_before + 1 {
                 let at = q.terms.len() - 1;
                 let after =
                     last_bare.is_some_and(|(k, e)| k + 1 == at && chars[e..start].iter().all(|c| c.is_whitespace()));
                 q.follows.resize(q.terms.len(), false);
                 q.follows[at] = after;
-                last_bare = Some((at, end));
+                last_bare = bare.then_some((at, end));
             }
         }
         if or_pending {
@@ -527,7 +533,58 @@ impl Query {
     /// (ANDed). Quoted, `=`, excluded or `OR`ed words are not bare: they keep their meaning,
     /// as does a word given an `OR` after it (`risk control OR 对账`: `risk` AND `control OR
     /// 对账`) or made exact once parsed (`--exact`).
+    ///
+    /// A word gluing Chinese to letters that end a form, alone or after the bare words before
+    /// it (`NetsUnion对账`, `cross border支付`, `risk control系统`), is read as the form and then
+    /// the Chinese, as `cross border 支付` is; a word that is a form itself stays whole (`POS机`,
+    /// `IC卡`), and so does one whose letters end no form (`for ex支付`).
     pub(crate) fn with_glossary_runs(&self, glossary: &crate::glossary::Glossary) -> Query {
+        self.with_glued_names_apart(glossary).glossary_runs(glossary)
+    }
+
+    /// The query with each glued name set apart from its Chinese (see
+    /// [`Query::with_glossary_runs`]); a glued word left whole follows no word.
+    fn with_glued_names_apart(&self, glossary: &crate::glossary::Glossary) -> Query {
+        let plain = |k: usize| {
+            let t = &self.terms[k];
+            !t.negated && matches!(t.typed.as_slice(), [a] if !a.exact && !a.phrase)
+        };
+        let follows = |k: usize| k > 0 && self.follows.get(k).copied().unwrap_or(false) && plain(k - 1);
+        let apart = |k: usize| -> Option<(&str, &str)> {
+            let text = self.terms[k].text();
+            let (name, chinese) = glued_name(text).filter(|_| plain(k) && !glossary.holds(text))?;
+            // The bare words typed right before it, from the first of them on.
+            let first = (0..k).rev().take_while(|&j| follows(j + 1)).last().unwrap_or(k);
+            let spells = (first..=k).any(|from| {
+                let mut words: Vec<&str> = self.terms[from..k].iter().map(TextTerm::text).collect();
+                words.push(name);
+                if words.len() == 1 {
+                    glossary.holds(name)
+                } else {
+                    glossary.longest_run(&words) == words.len()
+                }
+            });
+            spells.then_some((name, chinese))
+        };
+        let mut out = Query { terms: Vec::new(), follows: Vec::new(), ..self.clone() };
+        for (k, t) in self.terms.iter().enumerate() {
+            let after = self.follows.get(k).copied().unwrap_or(false);
+            match apart(k) {
+                Some((name, chinese)) => {
+                    out.terms.extend([TextTerm::new(name), TextTerm::new(chinese)]);
+                    out.follows.extend([after, false]);
+                }
+                None => {
+                    out.terms.push(t.clone());
+                    out.follows.push(after && is_bare_word(t.text()));
+                }
+            }
+        }
+        out
+    }
+
+    /// [`Query::with_glossary_runs`] once glued names are apart.
+    fn glossary_runs(&self, glossary: &crate::glossary::Glossary) -> Query {
         let plain = |k: usize| {
             let t = &self.terms[k];
             !t.negated && matches!(t.typed.as_slice(), [a] if !a.exact && !a.phrase)
@@ -657,6 +714,17 @@ impl Query {
 fn is_bare_word(text: &str) -> bool {
     use crate::text::is_letter;
     text.chars().next().is_some_and(is_letter) && text.chars().all(|c| is_letter(c) || c == '-' || c == '_')
+}
+
+/// A word gluing Chinese after letters (`border支付`, `NetsUnion对账`, `POS机`): the letters
+/// (and digits after them) before its first CJK character, and the rest; `None` for any other
+/// word (`支付`, `T+0到账`, `border`).
+fn glued_name(text: &str) -> Option<(&str, &str)> {
+    use crate::text::is_letter;
+    let at = text.find(is_cjk)?;
+    let (name, chinese) = text.split_at(at);
+    let letters = name.chars().next().is_some_and(is_letter) && name.chars().all(is_word_char);
+    letters.then_some((name, chinese))
 }
 
 /// How a term was written.
@@ -1726,6 +1794,35 @@ mod tests {
             format!("{}{}", if t.negated { "-" } else { "" }, alternatives.collect::<Vec<_>>().join(" OR "))
         };
         q.with_glossary_runs(&crate::glossary::Glossary::builtin()).terms.iter().map(shown).collect()
+    }
+
+    /// A glossary name glued to Chinese (`cross border支付`) is the name, then the Chinese, as
+    /// `cross border 支付` is: it was `cross` AND `border支付`, and found nothing. A word that
+    /// is a form itself stays whole (`POS机`, `II类户`), as does one whose letters end no form.
+    #[test]
+    fn a_glossary_name_glued_to_chinese_is_the_name_then_the_chinese() {
+        assert_eq!(read_with_glossary("cross border支付"), ["cross border", "支付"]);
+        assert_eq!(read_with_glossary("cross border支付"), read_with_glossary("cross border 支付"));
+        assert_eq!(read_with_glossary("risk control系统"), ["risk control", "系统"]);
+        assert_eq!(read_with_glossary("NetsUnion对账"), ["NetsUnion", "对账"]);
+        assert_eq!(read_with_glossary("our risk control系统"), ["our", "risk control", "系统"]);
+        assert_eq!(read_with_glossary("crossborder支付 费率"), ["crossborder", "支付", "费率"]);
+        for whole in [
+            "POS机",
+            "IC卡",
+            "II类户",
+            "for ex支付",
+            "foo对账",
+            "=NetsUnion对账",
+            "-NetsUnion对账",
+            "\"NetsUnion对账\"",
+        ] {
+            let read = read_with_glossary(whole);
+            assert_eq!(read.len(), whole.split(' ').count(), "{whole}: {read:?}");
+        }
+        assert_eq!(read_with_glossary("for ex支付"), ["for", "ex支付"]);
+        // A word after a glued word does not continue a form with it.
+        assert_eq!(read_with_glossary("NetsUnion对账 border"), ["NetsUnion", "对账", "border"]);
     }
 
     /// A run of bare words that spells a glossary form is that one term: the longest first, in

@@ -701,12 +701,13 @@ impl State {
     /// A question pasted whole, as [`State::plan`] runs it: the query recalling any of its key
     /// terms, and the weight of their cover against the substance prior; `None` for any other
     /// query, or a question none of whose key terms occurs.
-    pub(crate) fn question(&self, query: &Query) -> Result<Option<Weighted>, SearchError> {
+    /// With the key terms, which its hits are highlighted on.
+    pub(crate) fn question(&self, query: &Query) -> Result<Option<(Weighted, Vec<String>)>, SearchError> {
         let query = &self.expand(query);
         if !query.reads_as_question() {
             return Ok(None);
         }
-        Ok(self.question_plan(query)?.map(|p| (p.tq, p.match_weight)))
+        Ok(self.question_plan(query)?.map(|p| ((p.tq, p.match_weight), p.terms)))
     }
 
     /// Where messages first name `terms` (a plan's): a form holding another one is placed at

@@ -428,3 +428,53 @@ fn counts_of_one_are_singular_in_every_command() {
     assert!(run(&["stats"]).contains("1 log, 1 message"));
     assert!(run(&["export"]).contains("exported 1 message of 1 log"));
 }
+
+/// `discussions --json` gives where the query matched in what each discussion shows, as
+/// `search --json` gives a hit's `highlights`: character offsets into its title and each
+/// summary line, on the forms the glossary added too (结售汇 finds 结汇 and 外管局's entry is
+/// not asked for), computed by the core as message highlights are; nothing without a term.
+#[test]
+fn discussions_json_highlights_the_query_in_titles_and_summary_lines() {
+    let root = tempfile::tempdir().unwrap();
+    archive(root.path());
+    let dir = tempfile::tempdir().unwrap();
+    let slices = |text: &str, ranges: &serde_json::Value| -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        ranges
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| chars[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize].iter().collect())
+            .collect()
+    };
+    for (query, forms) in [("结售汇", &["结售汇"][..]), ("路由", &["路由", "routing"]), ("=网联", &["网联"])]
+    {
+        let out = chatlore(root.path(), dir.path(), &["discussions", "--json", query]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let row: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+        let h = &row["highlights"];
+        let mut shown = slices(row["title"].as_str().unwrap(), &h["title"]);
+        let summary = row["summary"].as_array().unwrap();
+        assert_eq!(h["summary"].as_array().unwrap().len(), summary.len(), "{query}: {row}");
+        for (line, ranges) in summary.iter().zip(h["summary"].as_array().unwrap()) {
+            shown.extend(slices(line["text"].as_str().unwrap(), ranges));
+        }
+        assert!(!shown.is_empty(), "{query}: nothing highlighted in {row}");
+        assert!(shown.iter().all(|s| forms.iter().any(|f| s.eq_ignore_ascii_case(f))), "{query}: {shown:?}");
+    }
+    // The highlights mark what the message hits mark: the same characters of the same line.
+    let out = chatlore(root.path(), dir.path(), &["search", "--json", "结售汇"]);
+    let hit: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    let out = chatlore(root.path(), dir.path(), &["discussions", "--json", "结售汇"]);
+    let row: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    let at = row["summary"].as_array().unwrap().iter().position(|l| l["line"] == hit["line"]);
+    if let Some(at) = at {
+        assert_eq!(row["highlights"]["summary"][at], hit["highlights"]);
+    }
+    let out = chatlore(root.path(), dir.path(), &["discussions", "--json", "group:g", "date:2018-03-16"]);
+    for line in stdout(&out).lines() {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(row["highlights"]["title"], serde_json::json!([]));
+        assert!(row["highlights"]["summary"].as_array().unwrap().iter().all(|r| r == &serde_json::json!([])));
+    }
+}

@@ -583,3 +583,69 @@ fn english_names_of_several_words_find_the_chinese_terms() {
     let got = texts(&engine, "what is anti money laundering?");
     assert!(got.iter().any(|t| t.contains("反洗钱")), "{got:?}");
 }
+
+/// Issue 11, in whatever words a PM types: account classes written coordinated (银行II、III类账户,
+/// 开立Ⅱ、Ⅲ类户, 二三类账户) are forms of 二类户 and 三类户, while III类户 alone is not 二类户;
+/// a glossary name glued to Chinese (`cross border支付`) is the name and the Chinese, as
+/// `cross border 支付` is; two words that only spell a name glued (`for ex`) stay two words.
+#[test]
+fn coordinated_classes_glued_names_and_words_that_only_spell_a_name_glued() {
+    let arch = tempfile::tempdir().unwrap();
+    let messages = [
+        ("09:00:00", "甲", "银行II、III类账户可以绑卡"),
+        ("09:01:00", "乙", "开立Ⅱ、Ⅲ类户时无需面签"),
+        ("09:02:00", "丙", "非金融机构的二三类账户"),
+        ("09:03:00", "丁", "有没有I、II、III类户的认证"),
+        ("09:04:00", "戊", "只说III类户的限额"),
+        ("09:05:00", "己", "跨境支付要备案"),
+        ("09:06:00", "庚", "网联对账文件几点出"),
+        ("09:07:00", "辛", "外汇额度每年五万"),
+        ("09:08:00", "壬", "wait for ex post data"),
+        ("09:09:00", "癸", "风控系统上线了"),
+        ("09:10:00", "子", "border支付 is a typo"),
+        ("09:11:00", "丑", "Ⅱ/Ⅲ类户都行"),
+        ("09:12:00", "寅", "央行的一二三类户划分"),
+    ];
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    let engine = Engine::open(idx.path()).unwrap();
+    let coordinated = [
+        "银行II、III类账户可以绑卡",
+        "开立Ⅱ、Ⅲ类户时无需面签",
+        "非金融机构的二三类账户",
+        "有没有I、II、III类户的认证",
+        "Ⅱ/Ⅲ类户都行",
+        "央行的一二三类户划分",
+    ];
+    for query in ["二类户", "II类户", "Ⅱ类账户", "三类户"] {
+        let got = texts(&engine, query);
+        assert!(coordinated.iter().all(|c| got.iter().any(|t| t == c)), "{query}: {got:?}");
+    }
+    assert!(!texts(&engine, "二类户").iter().any(|t| t.contains("只说")), "III类户 alone is not 二类户");
+    assert!(texts(&engine, "三类户").iter().any(|t| t.contains("只说")));
+    let one = texts(&engine, "一类户");
+    assert!(
+        one.iter().any(|t| t.contains("I、II、III类户")) && one.iter().any(|t| t.contains("一二三类户")),
+        "{one:?}"
+    );
+    // Typed as one term (quoted: `、` separates terms), a coordinated form is its entry.
+    assert_eq!(texts(&engine, "\"II、III类户\""), texts(&engine, "二类户"));
+    // Glued names.
+    for (glued, spaced, found) in [
+        ("cross border支付", "cross border 支付", "跨境支付要备案"),
+        ("risk control系统", "risk control 系统", "风控系统上线了"),
+        ("NetsUnion对账", "NetsUnion 对账", "网联对账文件几点出"),
+    ] {
+        assert_eq!(texts(&engine, glued), vec![found.to_owned()], "{glued}");
+        assert_eq!(texts(&engine, glued), texts(&engine, spaced), "{glued}");
+        let o = chatlore(arch.path(), idx.path(), &["search", glued]);
+        let name = glued.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
+        assert!(stderr(&o).contains(&format!("{name}: also ")), "{glued}: {}", stderr(&o));
+    }
+    // `for ex` is two words, not forex; `forex` is.
+    assert_eq!(texts(&engine, "for ex"), vec!["wait for ex post data".to_owned()]);
+    let o = chatlore(arch.path(), idx.path(), &["search", "for ex"]);
+    assert!(!stderr(&o).contains("also"), "{}", stderr(&o));
+    assert!(texts(&engine, "forex").iter().any(|t| t.contains("外汇")));
+}

@@ -173,6 +173,25 @@ async def check(session, real):
                f"search {query} gives highlights on the matched characters of each hit's text",
                [(h["text"], h.get("highlights")) for h in fh][:5])
 
+    # Discussions carry highlights as message hits do: `title_highlights` on the title, and
+    # `highlights` on each quoted line's text, as shown (the core's offsets, on the glossary's
+    # forms too); no term, no highlights.
+    for query, forms in () if real else (("=对账", {"对账"}), ("结售汇", {"结售汇", "结汇", "购汇", "购付汇"})):
+        found = await session.call_tool("search", {"query": query, "limit": 20, "max_chars": 100000})
+        ds = found.structured_content["discussions"]
+        lines = [l for d in ds for l in d["summary"] + d["matches"]]
+        slices = [d["title"][a:b] for d in ds for a, b in d["title_highlights"]]
+        slices += [l["text"][a:b] for l in lines for a, b in l["highlights"]]
+        expect(not found.is_error and ds and all("highlights" in l for l in lines)
+               and slices and {s.lower() for s in slices} <= forms,
+               f"search {query} by discussions gives highlights on the matched characters of titles and lines",
+               [(d["title"], d["title_highlights"], [(l["text"], l["highlights"]) for l in d["summary"]]) for d in ds][:3])
+    if not real:
+        listed = await session.call_tool("search", {"query": "", "limit": 5})
+        ds = listed.structured_content["discussions"]
+        expect(ds and all(not d["title_highlights"] and not any(l["highlights"] for l in d["summary"]) for d in ds),
+               "discussions listed without a term carry no highlights", ds[:1])
+
     # A nickname holding `，` is one from: value; a from: nobody holds is refused, saying why.
     await refused(session, "search", {"query": "from:张，对账"}, "no speaker's nickname or name holds",
                   "a from: that no speaker holds is refused")

@@ -285,8 +285,9 @@ fn every_form_of_a_query_finds_what_the_plain_chinese_finds() {
 /// entries), in traditional characters (each character's traditional forms, the characters
 /// the folding turns into it: `src/traditional.txt`), full width and in swapped case (the query
 /// or its glossary forms holding ASCII), punctuated (，、 and the ideographic space), ORed (`A OR
-/// B`, `A|B`), with 帐 for 账 and with each other form of its glossary entry finds at least
-/// what the plain query finds (as typed, the glossary on).
+/// B`, `A|B`), with 帐 for 账 and with each other form of its glossary entry (quoted where it
+/// holds Chinese punctuation: `"II、III类户"`) finds at least what the plain query finds (as
+/// typed, the glossary on).
 #[test]
 fn every_way_of_writing_each_judged_need_finds_what_its_plain_query_finds() {
     let Some(f) = fixture() else { return };
@@ -310,6 +311,8 @@ fn every_way_of_writing_each_judged_need_finds_what_its_plain_query_finds() {
         s.chars()
             .map(|c| match c {
                 ' ' => '\u{3000}',
+                // A quote around a form typed as one term stays a quote.
+                '"' => '"',
                 '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
                 c => c,
             })
@@ -334,7 +337,16 @@ fn every_way_of_writing_each_judged_need_finds_what_its_plain_query_finds() {
         for (k, t) in terms.iter().enumerate() {
             let others = glossary.expand(t);
             for o in &others {
-                written.push(with(k, o));
+                // A form holding Chinese punctuation (the account classes written coordinated,
+                // II、III类户) is quoted: the punctuation separates terms, as a space does.
+                let one_term = |o: &str| {
+                    if o.contains(['、', '，', '。', '；', '：', '？', '！', '\u{3000}']) {
+                        format!("\"{o}\"")
+                    } else {
+                        o.to_owned()
+                    }
+                };
+                written.push(with(k, &one_term(o)));
                 if latin(o) {
                     english += 1;
                     forms.push(with(k, o));

@@ -422,6 +422,51 @@ fn discussions_in_a_real_terminal_hold_still_and_toggle_with_messages() {
     tmux.exits_cleanly();
 }
 
+/// A discussion's title is highlighted where the query matched, as its best line and the
+/// message hits are (`capture-pane -e`: the match style), from the core's highlights; and it
+/// holds still past every timer.
+#[test]
+fn a_discussion_title_highlights_the_query_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let command = browser(arch.path(), &idx.path().join("index"), "");
+    // Wide enough for whole titles in the results pane.
+    let Some(tmux) = Tmux::start("disc-title", &command, 200, 30) else { return };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ 12 logs"));
+    tmux.text("路由");
+    tmux.wait_for("the discussions of 路由", |s| s.contains("按什么维度做路由") && s.contains("三层路由的示意图"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("discussion rows", |s| s.contains("讨论 Discussions") && s.contains(" msgs · "));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    let captured = tmux.capture(true);
+    // A row's title follows its `N people · ` (or `1 person · `), up to the pane's border.
+    let titles: Vec<&str> = captured
+        .lines()
+        .filter_map(|l| {
+            let at = l
+                .find(" people · ")
+                .map(|i| i + " people · ".len())
+                .or_else(|| l.find(" person · ").map(|i| i + " person · ".len()))?;
+            Some(l[at..].split('│').next().unwrap_or(""))
+        })
+        .collect();
+    let plain = |t: &str| {
+        t.split('\x1b')
+            .enumerate()
+            .map(|(i, p)| if i == 0 { p } else { p.split_once('m').map_or("", |x| x.1) })
+            .collect::<String>()
+    };
+    let with_term: Vec<&&str> = titles.iter().filter(|t| plain(t).contains("路由")).collect();
+    assert!(with_term.len() >= 2, "fewer than two titles hold 路由:\n{captured}");
+    for title in &with_term {
+        assert!(highlighted(title).iter().any(|p| p == "路由"), "{title:?}");
+    }
+    assert!(titles.iter().flat_map(|t| highlighted(t)).all(|p| p == "路由"), "{titles:?}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(tmux.capture(true), captured, "nothing moved");
+    tmux.keys(&["q"]);
+    tmux.exits_cleanly();
+}
+
 /// The day view (`D`), read at a person's pace: its title counts the logs it lists (the
 /// demo's twelve all have messages), the newest day is selected in the selection's background,
 /// `j` moves it, and after every timer has run out the selection and the screen are unchanged.

@@ -267,11 +267,15 @@ impl Tools {
             By::Discussions => {
                 let results = engine.discussions(&query, Some(offset.saturating_add(limit)), sort.into())?;
                 let shown = results.discussions.iter().enumerate().skip(offset);
+                let terms: Vec<&str> = results.terms.iter().map(String::as_str).collect();
                 let mut failed = None;
                 let (body, items) = fill(shown, budget, |(i, d), room, force| {
                     // The text of its matching messages, as the index stores it (the archive's).
                     match engine.messages_at(&d.discussion.path, &fresh_lines(d)) {
-                        Ok(matches) => discussion_block(d, &matches, i + 1, names, known, room, force),
+                        Ok(matches) => {
+                            let shown = Shown { rank: i + 1, names, known, terms: &terms };
+                            discussion_block(d, &matches, &shown, room, force)
+                        }
                         Err(e) => {
                             failed = Some(e);
                             None
@@ -1081,6 +1085,8 @@ struct Line {
     time: String,
     speaker: String,
     text: String,
+    /// Where the query's terms occur in `text`, as a message hit's `highlights`.
+    highlights: Vec<[usize; 2]>,
 }
 
 impl Line {
@@ -1096,8 +1102,18 @@ impl Line {
             "time": self.time,
             "speaker": self.speaker,
             "text": self.text,
+            "highlights": self.highlights,
         })
     }
+}
+
+/// How a discussion of `search` is shown: its rank, group names, nicknames with white space,
+/// and the terms it is highlighted on ([`crate::discussion_search::DiscussionResults::terms`]).
+struct Shown<'a> {
+    rank: usize,
+    names: &'a BTreeMap<String, String>,
+    known: &'a [String],
+    terms: &'a [&'a str],
 }
 
 /// One line of text, at most `max` characters.
@@ -1125,12 +1141,11 @@ fn fresh_lines(d: &DiscussionHit) -> Vec<u32> {
 fn discussion_block(
     d: &DiscussionHit,
     matches: &[Hit],
-    rank: usize,
-    names: &BTreeMap<String, String>,
-    known: &[String],
+    shown: &Shown,
     room: usize,
     force: bool,
 ) -> Option<(String, Value)> {
+    let Shown { rank, names, known, terms } = *shown;
     let x = &d.discussion;
     let id = x.id();
     let group = group_label(&x.group, names);
@@ -1140,6 +1155,7 @@ fn discussion_block(
         line,
         time: time.to_owned(),
         speaker: speaker.to_owned(),
+        highlights: crate::discussion_search::highlights(&text, terms),
         text,
     };
     let summary: Vec<Line> =
@@ -1214,6 +1230,7 @@ fn discussion_block(
         "rank": rank,
         "id": id,
         "title": x.title,
+        "title_highlights": d.highlights.title,
         "path": x.path,
         "date": x.date,
         "group": x.group,

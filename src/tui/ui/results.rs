@@ -99,11 +99,11 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
         let title_w = width.saturating_sub(head.width());
         let title = fit(&d.title, title_w);
         let pad = width.saturating_sub(head.width() + title.width());
-        lines.push(Line::from(vec![
-            Span::styled(head, base.patch(DIM)),
-            Span::styled(title, base.add_modifier(ratatui::style::Modifier::BOLD)),
-            Span::styled(" ".repeat(pad), base),
-        ]));
+        let mut spans = vec![Span::styled(head, base.patch(DIM))];
+        let marks = title_marks(&d.title, &title, &row.hit.highlights.title);
+        spans.extend(highlighted(&title, &marks, base.add_modifier(ratatui::style::Modifier::BOLD)));
+        spans.push(Span::styled(" ".repeat(pad), base));
+        lines.push(Line::from(spans));
         let mut spans = vec![Span::styled("    ", base)];
         if let Some((text, ranges)) = &row.best {
             let (text, ranges) =
@@ -115,6 +115,16 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
         lines.push(Line::from(spans));
     }
     lines
+}
+
+/// The byte ranges of `shown` (a title as [`fit`] cut it) that its highlights mark (`[start,
+/// end)` in characters of the whole `title`, as the core gives them): those of the characters
+/// kept, cut where the title is.
+fn title_marks(title: &str, shown: &str, marks: &[[usize; 2]]) -> Vec<std::ops::Range<usize>> {
+    // `fit` keeps the title's first characters one for one (a control character as a space).
+    let kept = title.chars().zip(shown.chars()).take_while(|&(a, b)| a == b || a.is_control()).count();
+    let byte = |i: usize| shown.char_indices().nth(i).map_or(shown.len(), |(at, _)| at);
+    marks.iter().filter(|[a, b]| a < b && *a < kept).map(|&[a, b]| byte(a)..byte(b.min(kept))).collect()
 }
 
 /// What the pane says instead of hits, if anything.

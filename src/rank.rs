@@ -18,6 +18,14 @@ pub(crate) const MATCH_WEIGHT: f32 = 0.07;
 /// Weight of a question's coverage (the share of its key terms' rarity a message holds, 0 to
 /// 1) against the substance prior.
 pub(crate) const COVER_WEIGHT: f32 = 16.0;
+/// Weight of a question's key terms named again (see [`repeated`]): a message naming the
+/// question's rare terms several times is about them, one naming them once may mention them in
+/// passing. Chosen by leave-one-need-out cross-validation over the 20 judged needs' pasted
+/// questions (BENCHMARKS.md, *Relevance, session 20*): the weight most folds chose.
+pub(crate) const REPEAT_WEIGHT: f32 = 2.6;
+/// Mentions of one key term of a question counted at most (see [`repeats`]): the key stays
+/// bounded, so a search still prunes (see [`bound`]).
+const REPEATS: u32 = 9;
 /// What asking costs a message in the ranking key (a logarithm): judged by hand, questions
 /// are on topic at best, never the answer.
 const ASKING: f32 = 1.0;
@@ -252,6 +260,26 @@ fn passing(rest: u32, mentions: u32) -> f32 {
         return 0.0;
     }
     prior(rest) - prior(near)
+}
+
+/// `ln(1 + count)` of a key term's mentions in a message, counting at most [`REPEATS`].
+pub(crate) fn repeats(count: u32) -> f32 {
+    (1.0 + count.min(REPEATS) as f32).ln()
+}
+
+/// What naming a question's key terms adds to the key of a message covering `cover` of the
+/// question (the share of its keys' weight the message holds, 0 to 1): `weight` ×
+/// `repeats`, where `repeats` is the sum over the keys of each key's share of the weight ×
+/// [`repeats`] of its mentions. At most what the cover allows (a key counted at its
+/// [`REPEATS`]), so the key stays below [`bound`] with [`repeated_most`] added to the match
+/// weight. Nothing with `weight` 0 (a typed query).
+pub(crate) fn repeated(weight: f32, repeats: f32, cover: f32) -> f32 {
+    weight * repeats.clamp(0.0, cover * repeated_most(1.0))
+}
+
+/// The most [`repeated`] adds per unit of cover, at `weight`.
+pub(crate) fn repeated_most(weight: f32) -> f32 {
+    weight * repeats(REPEATS)
 }
 
 /// A stable 64-bit hash of a message's text (FNV-1a over its bytes): equal texts, equal hashes

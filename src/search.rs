@@ -2235,6 +2235,28 @@ pub(crate) mod tests {
         assert!((scores[0].1 - scores[1].1).abs() < 1e-4, "{scores:?}");
     }
 
+    #[test]
+    fn a_message_naming_a_questions_key_terms_again_ranks_first() {
+        // Both cover the question's keys (二清, 风险, 避免); the second says a little more, and
+        // by the substance prior alone it came first. The first names 二清, the rarest and
+        // heaviest key, three times: it is about it.
+        let about = "二清要注意，二清的资金风险很大，二清被查要避免";
+        let passing = "二清的资金风险很大，商户结算要小心被查，以后注意避免这个";
+        let day = vec![
+            (36_000, "甲".to_owned(), about.to_owned()),
+            (36_060, "乙".to_owned(), passing.to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        let results = engine.search(&Query::parse("二清的风险怎么避免").unwrap(), page).unwrap();
+        let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(texts, [about, passing]);
+        // Typed, the words are ranked as before (by their text match and place, not this).
+        let results = engine.search(&Query::parse("二清 风险 避免").unwrap(), page).unwrap();
+        assert_eq!(results.hits.len(), 2);
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
         /// Equal texts (equal keys, told apart by `seq`), copies under two nicknames, bare

@@ -334,6 +334,27 @@ mod tests {
     }
 
     #[test]
+    fn a_questions_keys_named_again_add_at_most_what_the_bound_allows() {
+        // However often the keys stand in a message (and whatever a gram standing outside its
+        // key counted), the key of a question's match stays below the bound with
+        // [`repeated_most`] per unit of cover: a search prunes as it did.
+        let m = Message { substance: 40, asks: false, context: Context::Discussion };
+        for cover in [0.0, 0.05, 0.3, 1.0] {
+            for repeats in [0.0, 0.4, 2.0, 50.0, f32::MAX] {
+                let key = score(COVER_WEIGHT * cover, m, 0) + repeated(REPEAT_WEIGHT, repeats, cover);
+                let most = COVER_WEIGHT * cover + repeated_most(REPEAT_WEIGHT) * cover;
+                assert!(bound(most, 40, 0) >= key, "{cover} {repeats}");
+            }
+        }
+        // Named once per key: ln 2 of the cover; a key counts at most REPEATS mentions.
+        assert!((repeated(1.0, 0.5 * repeats(1), 0.5) - 0.5 * 2f32.ln()).abs() < 1e-6);
+        assert_eq!(repeats(REPEATS), repeats(REPEATS + 100));
+        assert!(repeats(3) > repeats(1));
+        // Nothing for a typed query.
+        assert_eq!(repeated(0.0, 3.0, 1.0), 0.0);
+    }
+
+    #[test]
     fn a_long_text_naming_the_terms_rarely_counts_only_what_is_near_them() {
         // Not placed, or named often enough for its length: nothing.
         assert_eq!(passing(400, 0), 0.0);

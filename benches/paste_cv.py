@@ -4,9 +4,11 @@
 
 usage: benches/paste_cv.py BIN ARCHIVE INDEX KEYS [--cache FILE]
 
-KEYS is a TSV of `KEY<TAB>need<TAB>term<TAB>weight` rows: each need's pasted question's key
-terms and weights as the binary ranks them (`Engine::question_keys`: the key's own weight times
-its rarity). For each of the 20 judged needs' pasted runs it re-sorts the binary's ranking
+BIN must be a binary without the feature (main before session 20's `paste21`), or the
+re-sorts count it twice. KEYS is a TSV of `KEY<TAB>need<TAB>term<TAB>weight` rows: each need's
+pasted question's key terms and weights as the binary ranks them (`State::question_keys`: the
+key's own weight times its rarity); `benches/paste-keys.tsv` holds them for the real archive,
+printed by a throwaway test calling `question_keys` on main's index of 2026-12-06. For each of the 20 judged needs' pasted runs it re-sorts the binary's ranking
 (rerank_cv.py's harness, which reproduces the binary's pages exactly) by
 key + w * feature, where the feature counts the question's key terms in the message:
 - kcount:  ln(1 + sum of counts) over the keys (unweighted);
@@ -14,10 +16,13 @@ key + w * feature, where the feature counts the question's key terms in the mess
 - kwlog:   sum of weight / total * ln(1 + count);
 - kwextra: ln(1 + sum of weight * (count - 1) / total) over the keys present (mentions beyond cover);
 - kwraw:   ln(1 + sum of weight * count) (not normalised);
+- kwlog_capN: kwlog with each count at most N (what the binary computes, N = 9, so that the
+  key stays bounded and a search still prunes);
 - typedforms: session 14's feature (the typed query's words and glossary forms), for reference.
 w is chosen by leave-one-need-out cross-validation over the 20 needs (each need scored with
-the weight that does best on the other 19). Typed runs are not re-ranked (the feature is for
-questions only).
+the weight that does best on the other 19), then nested: the feature AND its weight chosen on
+the other 19 (session 14's typed-forms feature left out: a pasted question does not give it).
+Typed runs are not re-ranked (the feature is for questions only).
 """
 import collections, math, os, re, sys
 

@@ -23,6 +23,10 @@ use tantivy::{DocId, DocSet, Searcher, SegmentReader, Term};
 pub(crate) struct Mentions {
     field: Option<Field>,
     grams: Vec<(u32, Term)>,
+    /// For a question's key terms ([`Mentions::weighted`]): each gram's key and each key's
+    /// weight; empty otherwise.
+    keys: Vec<usize>,
+    weights: Vec<f32>,
 }
 
 impl Mentions {
@@ -36,30 +40,29 @@ impl Mentions {
     ) -> tantivy::Result<Mentions> {
         let mut grams: Vec<(u32, Term)> = Vec::new();
         for term in terms {
-            for variant in term_variants(term) {
-                let form = query_grams(&variant);
-                let whole = form.grams.len() - usize::from(form.prefix);
-                let mut rarest: Option<(u64, u32, Term)> = None;
-                for (off, gram) in &form.grams[..whole] {
-                    let gram = Term::from_field_text(field, gram);
-                    let n = searcher.doc_freq(&gram)?;
-                    if n == 0 {
-                        // The form occurs nowhere.
-                        rarest = None;
-                        break;
-                    }
-                    if rarest.as_ref().is_none_or(|(r, _, _)| n <= *r) {
-                        rarest = Some((n, *off as u32, gram));
-                    }
-                }
-                if let Some((_, off, gram)) = rarest {
-                    if !grams.contains(&(off, gram.clone())) {
-                        grams.push((off, gram));
-                    }
-                }
-            }
+            add_forms(searcher, field, term, &mut grams)?;
         }
-        Ok(Mentions { field: Some(field), grams })
+        Ok(Mentions { field: Some(field), grams, keys: Vec::new(), weights: Vec::new() })
+    }
+
+    /// The forms of a question's key `terms`, each with its weight: what
+    /// [`SegmentMentions::place`] reads is then how often each key stands in a message
+    /// ([`Placed::repeated`]), not where. A key counts its own mentions, even where another key
+    /// holds it (通道 inside 选择通道).
+    pub(crate) fn weighted<'a>(
+        searcher: &Searcher,
+        field: Field,
+        terms: impl IntoIterator<Item = (&'a str, f32)>,
+    ) -> tantivy::Result<Mentions> {
+        let (mut grams, mut keys, mut weights) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, (term, weight)) in terms.into_iter().enumerate() {
+            let mut own = Vec::new();
+            add_forms(searcher, field, term, &mut own)?;
+            keys.extend(std::iter::repeat_n(k, own.len()));
+            grams.extend(own);
+            weights.push(weight);
+        }
+        Ok(Mentions { field: Some(field), grams, keys, weights })
     }
 
     /// The postings of the forms' grams in one segment (a gram the segment lacks is left out:
@@ -69,15 +72,50 @@ impl Mentions {
             return Ok(SegmentMentions::default());
         };
         let inverted = seg.inverted_index(field)?;
-        let mut grams = Vec::with_capacity(self.grams.len());
-        for (off, term) in &self.grams {
-            if let Some(postings) = inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
+        // Counting needs the frequencies only; placing, the positions.
+        let option = if self.weights.is_empty() {
+            IndexRecordOption::WithFreqsAndPositions
+        } else {
+            IndexRecordOption::WithFreqs
+        };
+        let (mut grams, mut keys) = (Vec::with_capacity(self.grams.len()), Vec::new());
+        for (g, (off, term)) in self.grams.iter().enumerate() {
+            if let Some(postings) = inverted.read_postings(term, option)? {
                 grams.push((*off, postings));
+                keys.extend(self.keys.get(g));
             }
         }
         let norms = if grams.is_empty() { None } else { Some(seg.get_fieldnorms_reader(field)?) };
-        Ok(SegmentMentions { grams, norms, positions: Vec::new() })
+        Ok(SegmentMentions { grams, norms, positions: Vec::new(), keys, weights: self.weights.clone() })
     }
+}
+
+/// Adds the forms of `term` (its variants, each placed by its rarest gram in `field`) to
+/// `grams`, unless there already; a form that occurs nowhere adds nothing.
+fn add_forms(searcher: &Searcher, field: Field, term: &str, grams: &mut Vec<(u32, Term)>) -> tantivy::Result<()> {
+    for variant in term_variants(term) {
+        let form = query_grams(&variant);
+        let whole = form.grams.len() - usize::from(form.prefix);
+        let mut rarest: Option<(u64, u32, Term)> = None;
+        for (off, gram) in &form.grams[..whole] {
+            let gram = Term::from_field_text(field, gram);
+            let n = searcher.doc_freq(&gram)?;
+            if n == 0 {
+                // The form occurs nowhere.
+                rarest = None;
+                break;
+            }
+            if rarest.as_ref().is_none_or(|(r, _, _)| n <= *r) {
+                rarest = Some((n, *off as u32, gram));
+            }
+        }
+        if let Some((_, off, gram)) = rarest {
+            if !grams.contains(&(off, gram.clone())) {
+                grams.push((off, gram));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Where a message names the forms, and how often (see [`SegmentMentions::place`]).
@@ -87,6 +125,9 @@ pub(crate) struct Placed {
     pub share: f32,
     /// How many times the forms stand in it.
     pub count: u32,
+    /// For a question's keys ([`Mentions::weighted`]), instead of the two above: the sum over
+    /// the keys of its weight × [`crate::rank::repeats`] of its mentions in the message.
+    pub repeated: f32,
 }
 
 /// [`Mentions`] in one segment, read for documents in increasing order (the order a collector
@@ -97,6 +138,10 @@ pub(crate) struct SegmentMentions {
     grams: Vec<(u32, SegmentPostings)>,
     norms: Option<tantivy::fieldnorm::FieldNormReader>,
     positions: Vec<u32>,
+    /// See [`Mentions::weighted`]: each gram's key (in the order of `grams`) and each key's
+    /// weight; empty for forms placed.
+    keys: Vec<usize>,
+    weights: Vec<f32>,
 }
 
 impl SegmentMentions {
@@ -112,8 +157,14 @@ impl SegmentMentions {
     ///
     /// With it, how many times the forms stand in `doc` (by their rarest grams: where such a
     /// gram also stands outside its form, more); 0 where none is placed.
+    ///
+    /// For a question's keys ([`Mentions::weighted`]) it counts instead: how often each key
+    /// stands in `doc` ([`Placed::repeated`]), and places nothing.
     pub(crate) fn place(&mut self, doc: DocId) -> Placed {
         let Some(norms) = &self.norms else { return Placed::default() };
+        if !self.weights.is_empty() {
+            return Placed { repeated: self.repeated(doc), ..Placed::default() };
+        }
         let mut first: Option<u32> = None;
         let mut count = 0u32;
         for (off, postings) in &mut self.grams {
@@ -132,7 +183,32 @@ impl SegmentMentions {
         }
         let Some(first) = first else { return Placed::default() };
         let tokens = norms.fieldnorm(doc).max(1);
-        Placed { share: (first as f32 / tokens as f32).min(1.0), count }
+        Placed { share: (first as f32 / tokens as f32).min(1.0), count, repeated: 0.0 }
+    }
+
+    /// See [`Placed::repeated`]: a key's forms are next to each other in `grams`.
+    fn repeated(&mut self, doc: DocId) -> f32 {
+        let mut sum = 0.0;
+        let mut current: Option<(usize, u32)> = None;
+        for ((_, postings), &key) in self.grams.iter_mut().zip(&self.keys) {
+            if postings.doc() < doc {
+                postings.seek(doc);
+            }
+            let count = if postings.doc() == doc { postings.term_freq() } else { 0 };
+            match &mut current {
+                Some((k, n)) if *k == key => *n += count,
+                _ => {
+                    if let Some((k, n)) = current {
+                        sum += self.weights[k] * crate::rank::repeats(n);
+                    }
+                    current = Some((key, count));
+                }
+            }
+        }
+        if let Some((k, n)) = current {
+            sum += self.weights[k] * crate::rank::repeats(n);
+        }
+        sum
     }
 }
 

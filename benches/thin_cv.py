@@ -18,7 +18,7 @@ It prints:
   leave-one-need-out cross-validation over the 20 needs (chosen on 19, scored on the 20th).
 Standard library only.
 """
-import collections, contextlib, io, json, math, os, re, sys
+import collections, contextlib, io, math, os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rerank_cv as R  # noqa: E402
@@ -36,13 +36,7 @@ def main():
     if len(args) < 3:
         sys.exit(__doc__)
     binp, archive, index = args[:3]
-    cache = args[args.index('--cache') + 1] if '--cache' in args else None
-    if cache and os.path.exists(cache):
-        data, _ = json.load(open(cache, encoding='utf-8'))
-    else:
-        data, disc = R.fetch(binp, archive, index)
-        if cache:
-            json.dump([data, disc], open(cache, 'w', encoding='utf-8'), ensure_ascii=False)
+    data, _ = R.cached_fetch(binp, archive, index, args)
     g = R.grades()
 
     def lists():

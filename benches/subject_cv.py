@@ -31,7 +31,7 @@ Features (cover features are scaled by COVER_WEIGHT 16, so w 1 replaces the cove
   before it, less its own.
 Typed runs are not re-ranked. Standard library only.
 """
-import collections, json, math, os, sys
+import collections, math, os, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rerank_cv as rc  # noqa: E402

@@ -475,7 +475,15 @@ impl Query {
                     return Err(QueryError::MixedOr);
                 }
                 let mode = Mode { phrase: false, negated, exact: exact || own };
-                push_term(&mut q, alt.to_owned(), mode, &mut or_pending)?;
+                let alone = !or_pending && !negated && !mode.exact && alt == text;
+                match push_term(&mut q, alt.to_owned(), mode, &mut or_pending) {
+                    // A word of signs alone (`/`, `–`, `...`, `&`) in a question pasted whole is
+                    // its punctuation, left out; in any other query it is refused once read.
+                    Err(error @ QueryError::NothingToSearch(_)) if alone => {
+                        doubt.get_or_insert(error);
+                    }
+                    other => other?,
+                }
                 or_pending = alternatives.peek().is_some();
             }
             or_pending |= text.ends_with('|') && text.len() > 1;
@@ -1675,6 +1683,29 @@ mod tests {
         }
         let plain = Filter { field: Field::Org, value: Value::Text("民生".into()), negated: true };
         assert_eq!(plain.to_string(), "-org:民生", "nothing to quote");
+    }
+
+    /// A question pasted whole may hold a word of signs alone (`four-element verification /
+    /// real-name authentication`, `– and`, `...`): its punctuation, left out. It was refused
+    /// (`/` has nothing to search for), the whole question with it. Typed, such a word still
+    /// is, and so is one in an `OR`, excluded or exact.
+    #[test]
+    fn a_questions_lone_signs_are_punctuation() {
+        for question in [
+            "How is four-element verification / real-name authentication done, and what are the costs?",
+            "what is settlement ... and clearing?",
+            "settlement & clearing, which comes first?",
+            "what is T+0 – and when?",
+            "对账 : 怎么做才不出差错？",
+        ] {
+            let q = Query::parse(question).unwrap_or_else(|e| panic!("{question}: {e}"));
+            assert!(q.reads_as_question(), "{question}");
+            assert!(q.terms.iter().all(|t| !crate::tokenize::term_variants(t.text()).is_empty()), "{question}");
+        }
+        assert_eq!(Query::parse("对账 /"), Err(QueryError::NothingToSearch("/".into())));
+        assert_eq!(Query::parse("对账 : 差错"), Err(QueryError::NothingToSearch(":".into())));
+        assert!(Query::parse("what is settlement OR ... and clearing?").is_err());
+        assert!(Query::parse("what is settlement =... and clearing?").is_err());
     }
 
     #[test]

@@ -144,7 +144,8 @@ pub struct Results {
     pub hits: Vec<Hit>,
     pub elapsed: Duration,
     /// What the hits are highlighted on: the query's words with the forms the glossary added,
-    /// or a pasted question's key terms (a conversation opened on a hit highlights the same).
+    /// or a pasted question's key terms with the glossary forms an English one recalls (a
+    /// conversation opened on a hit highlights the same).
     pub terms: Vec<String>,
 }
 
@@ -247,6 +248,20 @@ struct Plan {
     /// For a question, the glossary forms each term's recall adds (see [`KeyTerm`]): a message
     /// naming them names the term. Empty for any other query.
     forms: Vec<Vec<String>>,
+}
+
+impl Plan {
+    /// What its hits are highlighted on: its terms, and the glossary forms a question's keys
+    /// recall (`chargeback`'s 拒付, 调单, …: an English question's hits are Chinese).
+    fn shown(&self) -> Vec<String> {
+        let mut shown = self.terms.clone();
+        for form in self.forms.iter().flatten() {
+            if !shown.contains(form) {
+                shown.push(form.clone());
+            }
+        }
+        shown
+    }
 }
 
 /// Whether a panic happening now will be caught and turned into an error by the engine (a
@@ -596,7 +611,8 @@ impl State {
             sort = Sort::Newest;
         }
         let rank = self.rank(&plan, sort)?;
-        let Plan { tq, terms, .. } = plan;
+        let terms = plan.shown();
+        let tq = plan.tq;
         let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
         let searcher = self.handle.searcher();
         let read_bounds = self.searched.swap(true, Ordering::Relaxed);
@@ -730,13 +746,17 @@ impl State {
     /// A question pasted whole, as [`State::plan`] runs it: the query recalling any of its key
     /// terms, and the weight of their cover against the substance prior; `None` for any other
     /// query, or a question none of whose key terms occurs.
-    /// With the key terms, which its hits are highlighted on.
+    /// With what its hits are highlighted on: the key terms and the glossary forms they recall
+    /// ([`Plan::shown`]).
     pub(crate) fn question(&self, query: &Query) -> Result<Option<(Weighted, Vec<String>)>, SearchError> {
         let query = &self.expand(query);
         if !query.reads_as_question() {
             return Ok(None);
         }
-        Ok(self.question_plan(query)?.map(|p| ((p.tq, p.match_weight), p.terms)))
+        Ok(self.question_plan(query)?.map(|p| {
+            let shown = p.shown();
+            ((p.tq, p.match_weight), shown)
+        }))
     }
 
     /// Where messages first name `terms` (a plan's): a form holding another one is placed at
@@ -2293,6 +2313,22 @@ pub(crate) mod tests {
         }
         // And the pruned page is the reference ranking's.
         assert_same_top(&engine, "How should we deal with a chargeback?", &[1, 2, 10]);
+        // Its hits are highlighted on the forms that found them (they were not at all: the
+        // key `chargeback` stands in neither), and so are its discussions.
+        let question = Query::parse("How should we deal with a chargeback?").unwrap();
+        let results = engine.search(&question, page).unwrap();
+        for hit in &results.hits {
+            let shown: Vec<&str> = hit.highlights.iter().map(|r| &hit.text[r.clone()]).collect();
+            assert!(!shown.is_empty() && shown.iter().all(|s| *s == "拒付"), "{}: {shown:?}", hit.text);
+        }
+        let found = engine.discussions(&question, Some(10), Sort::Relevance).unwrap();
+        assert!(found.terms.iter().any(|t| t == "拒付"), "{:?}", found.terms);
+        let d = &found.discussions[0];
+        assert!(
+            !d.highlights.title.is_empty() || d.highlights.summary.iter().any(|l| !l.is_empty()),
+            "{:?}",
+            d.highlights
+        );
     }
 
     proptest::proptest! {

@@ -37,12 +37,15 @@ pub(super) fn highlights_found(text: &str, terms: &[String], finders: &[TermFind
     // highlighted too. Only the words of a phrase (white space between them): the parts of a
     // glossary form of classes written together (`2、3类户`, `一、二、三类户`) are other classes
     // or lone numerals, and a discussion's title or summary line holding no form of 一类户 had
-    // every 一, 二 and 2 highlighted.
+    // every 一, 二 and 2 highlighted. Nor a word of one character (`class I account`: every I).
     if ranges.is_empty() {
         let phrase = |t: &&String| t.contains(is_separator) && t.chars().all(|c| !is_separator(c) || c.is_whitespace());
         for term in terms.iter().filter(phrase) {
-            ranges
-                .extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_folded_term(&folded, w)));
+            ranges.extend(
+                term.split(is_separator)
+                    .filter(|w| w.chars().nth(1).is_some())
+                    .flat_map(|w| find_folded_term(&folded, w)),
+            );
         }
     }
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
@@ -173,9 +176,12 @@ mod tests {
     #[test]
     fn the_parts_of_classes_written_together_are_not_highlighted_alone() {
         let one = ["一类户", "I类户", "1类户", "I、II、III类户", "一、二、三类户", "1、2、3类户"];
-        for t in ["一笔2元的手续费，二是", "只有III类户和三类户", "I think so"] {
+        for t in ["一笔2元的手续费，二是", "只有III类户和三类户"] {
             assert_eq!(highlights(t, &one), Vec::<Range<usize>>::new(), "{t}");
         }
+        // Nor a phrase's word of one character: `class I account` highlighted every I and Ⅰ.
+        let t = "I think Ⅰ is fine";
+        assert_eq!(highlights(t, &["一类户", "class I account", "type I account"]), Vec::<Range<usize>>::new());
         let two = ["二类户", "II、III类户", "二、三类户", "2、3类户", "二类、三类户", "class II account"];
         assert_eq!(highlights("只说III类户的限额", &two), Vec::<Range<usize>>::new());
         assert_eq!(highlights("二是有2家", &two), Vec::<Range<usize>>::new());

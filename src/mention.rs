@@ -45,19 +45,22 @@ impl Mentions {
         Ok(Mentions { field: Some(field), grams, keys: Vec::new(), weights: Vec::new() })
     }
 
-    /// The forms of a question's key `terms`, each with its weight: what
+    /// The forms of a question's key terms, each key with its weight: what
     /// [`SegmentMentions::place`] reads is then how often each key stands in a message
     /// ([`Placed::repeated`]), not where. A key counts its own mentions, even where another key
-    /// holds it (通道 inside 选择通道).
+    /// holds it (通道 inside 选择通道), and those of the glossary forms its recall adds
+    /// (`chargeback`'s 拒付, 调单, …: the archive is written in Chinese).
     pub(crate) fn weighted<'a>(
         searcher: &Searcher,
         field: Field,
-        terms: impl IntoIterator<Item = (&'a str, f32)>,
+        keys_forms: impl IntoIterator<Item = (Vec<&'a str>, f32)>,
     ) -> tantivy::Result<Mentions> {
         let (mut grams, mut keys, mut weights) = (Vec::new(), Vec::new(), Vec::new());
-        for (k, (term, weight)) in terms.into_iter().enumerate() {
+        for (k, (forms, weight)) in keys_forms.into_iter().enumerate() {
             let mut own = Vec::new();
-            add_forms(searcher, field, term, &mut own)?;
+            for term in forms {
+                add_forms(searcher, field, term, &mut own)?;
+            }
             keys.extend(std::iter::repeat_n(k, own.len()));
             grams.extend(own);
             weights.push(weight);

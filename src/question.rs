@@ -147,6 +147,70 @@ const STOP_WORDS: &[&str] = &[
     "we",
     "you",
     "i",
+    // English function words (a question pasted in English: `what happens if the rate is too
+    // high` weighed `if` as jargon, and ranked Java code first).
+    "be",
+    "been",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "if",
+    "when",
+    "where",
+    "then",
+    "than",
+    "so",
+    "too",
+    "very",
+    "much",
+    "many",
+    "any",
+    "some",
+    "our",
+    "your",
+    "my",
+    "me",
+    "us",
+    "they",
+    "them",
+    "their",
+    "was",
+    "were",
+    "will",
+    "would",
+    "could",
+    "may",
+    "might",
+    "must",
+    "has",
+    "have",
+    "had",
+    "get",
+    "did",
+    "done",
+    "by",
+    "from",
+    "as",
+    "at",
+    "about",
+    "into",
+    "not",
+    "no",
+    "but",
+    "also",
+    "all",
+    "each",
+    "other",
+    "more",
+    "most",
+    "happen",
+    "happens",
+    "difference",
+    "between",
 ];
 
 /// A key term of a question and how much it says about the subject (before its rarity).
@@ -384,6 +448,13 @@ mod tests {
         assert!(!keys.iter().any(|k| k == "做" || k == "，"), "{keys:?}");
         assert_eq!(keys.iter().filter(|k| *k == "重复").count(), 1, "{keys:?}");
         assert!(terms("四要素鉴权怎么做").contains(&"四要素".to_owned()));
+        // English function words are no key either (`if` weighed as jargon, and a question
+        // asking what happens if a rate is too high ranked Java code first).
+        let keys = terms("How should chargebacks be handled, and what happens if the chargeback rate is too high?");
+        assert!(keys.iter().any(|k| k == "chargebacks") && keys.iter().any(|k| k == "rate"), "{keys:?}");
+        for stop in ["if", "happens", "too", "be", "is", "the"] {
+            assert!(!keys.iter().any(|k| k == stop), "{stop}: {keys:?}");
+        }
         assert!(terms("什么是二清").contains(&"二清".to_owned()));
         let compound = terms("银行的对账文件一般是什么格式");
         assert!(compound.contains(&"对账文件".to_owned()), "{compound:?}");

@@ -147,7 +147,8 @@ pub struct Results {
     pub hits: Vec<Hit>,
     pub elapsed: Duration,
     /// What the hits are highlighted on: the query's words with the forms the glossary added,
-    /// or a pasted question's key terms (a conversation opened on a hit highlights the same).
+    /// or a pasted question's key terms with the glossary forms an English one recalls (a
+    /// conversation opened on a hit highlights the same).
     pub terms: Vec<String>,
 }
 
@@ -231,8 +232,9 @@ struct Known {
 
 /// A compiled query and how its text match weighs against the substance prior.
 pub(crate) type Weighted = (Box<dyn TQuery>, f32);
-/// A key term of a question pasted whole: its text, its recall and its weight.
-type KeyTerm = (String, Box<dyn TQuery>, f32);
+/// A key term of a question pasted whole: its text, its recall, its weight and the glossary
+/// forms its recall adds (an English name's: `chargeback` recalls 拒付, 调单, …; else none).
+type KeyTerm = (String, Box<dyn TQuery>, f32, Vec<String>);
 
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
 /// against the substance prior.
@@ -246,6 +248,23 @@ struct Plan {
     /// For a question, each term's weight (its share of the question): how often a message
     /// names each counts (see [`crate::rank::repeated`]). Empty for any other query.
     weights: Vec<f32>,
+    /// For a question, the glossary forms each term's recall adds (see [`KeyTerm`]): a message
+    /// naming them names the term. Empty for any other query.
+    forms: Vec<Vec<String>>,
+}
+
+impl Plan {
+    /// What its hits are highlighted on: its terms, and the glossary forms a question's keys
+    /// recall (`chargeback`'s 拒付, 调单, …: an English question's hits are Chinese).
+    fn shown(&self) -> Vec<String> {
+        let mut shown = self.terms.clone();
+        for form in self.forms.iter().flatten() {
+            if !shown.contains(form) {
+                shown.push(form.clone());
+            }
+        }
+        shown
+    }
 }
 
 /// Whether a panic happening now will be caught and turned into an error by the engine (a
@@ -595,7 +614,8 @@ impl State {
             sort = Sort::Newest;
         }
         let rank = self.rank(&plan, sort)?;
-        let Plan { tq, terms, .. } = plan;
+        let terms = plan.shown();
+        let tq = plan.tq;
         let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
         let searcher = self.handle.searcher();
         let read_bounds = self.searched.swap(true, Ordering::Relaxed);
@@ -687,7 +707,11 @@ impl State {
         let mentions = if sort != Sort::Relevance {
             Mentions::default()
         } else if !plan.weights.is_empty() {
-            let keys = plan.terms.iter().map(String::as_str).zip(plan.weights.iter().copied());
+            // A key's glossary forms (an English name's) are named where the key is.
+            let forms = plan.terms.iter().zip(&plan.forms).map(|(t, also)| {
+                std::iter::once(t.as_str()).chain(also.iter().map(String::as_str)).collect::<Vec<_>>()
+            });
+            let keys = forms.zip(plan.weights.iter().copied());
             Mentions::weighted(&self.handle.searcher(), self.handle.fields.grams, keys)?
         } else if plan.placed {
             self.mentions(&plan.terms)?
@@ -718,19 +742,24 @@ impl State {
             query_substance,
             placed: true,
             weights: Vec::new(),
+            forms: Vec::new(),
         })
     }
 
     /// A question pasted whole, as [`State::plan`] runs it: the query recalling any of its key
     /// terms, and the weight of their cover against the substance prior; `None` for any other
     /// query, or a question none of whose key terms occurs.
-    /// With the key terms, which its hits are highlighted on.
+    /// With what its hits are highlighted on: the key terms and the glossary forms they recall
+    /// ([`Plan::shown`]).
     pub(crate) fn question(&self, query: &Query) -> Result<Option<(Weighted, Vec<String>)>, SearchError> {
         let query = &self.expand(query);
         if !query.reads_as_question() {
             return Ok(None);
         }
-        Ok(self.question_plan(query)?.map(|p| ((p.tq, p.match_weight), p.terms)))
+        Ok(self.question_plan(query)?.map(|p| {
+            let shown = p.shown();
+            ((p.tq, p.match_weight), shown)
+        }))
     }
 
     /// Where messages first name `terms` (a plan's): a form holding another one is placed at
@@ -758,10 +787,12 @@ impl State {
         }
         let mut terms = Vec::with_capacity(keys.len());
         let mut weights = Vec::with_capacity(keys.len());
+        let mut forms = Vec::with_capacity(keys.len());
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(keys.len());
-        for (key, recall, weight) in keys {
+        for (key, recall, weight, also) in keys {
             terms.push(key);
             weights.push(weight / total);
+            forms.push(also);
             clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, weight / total))));
         }
         let tq = Box::new(BooleanQuery::new(clauses));
@@ -774,6 +805,7 @@ impl State {
             query_substance: 0,
             placed: false,
             weights,
+            forms,
         }))
     }
 
@@ -811,34 +843,35 @@ impl State {
             crate::question::add_cut_forms(&mut listed, &fold(&text), &glossary.entries);
         }
         listed.truncate(crate::question::COUNTED_KEYS);
-        let mut recalls = Vec::with_capacity(listed.len());
+        let mut recalls: Vec<(Box<dyn TQuery>, Vec<String>)> = Vec::with_capacity(listed.len());
         let mut rarity = Vec::with_capacity(listed.len());
         for key in &listed {
             let recall = grams_query(&searcher, &self.handle.fields, &key.term)?;
             // An English name of the glossary (`cross border`, `chargeback`) recalls its entry's
             // forms too, as typed it does: the archive is written in Chinese. Not where another
             // key stands for the entry (`拒付（chargeback）`: one concept weighs once).
-            let recall = match english_entry(glossary, &listed, &key.term).filter(|_| !typed_exact(&key.term)) {
+            let (recall, forms) = match english_entry(glossary, &listed, &key.term).filter(|_| !typed_exact(&key.term))
+            {
                 Some(forms) => {
                     let mut any = vec![recall];
                     for variant in forms.iter().flat_map(|f| term_variants(f)) {
                         any.push(grams_query(&searcher, &self.handle.fields, &variant)?);
                     }
-                    crate::union::any_of(any)
+                    (crate::union::any_of(any), forms)
                 }
-                None => recall,
+                None => (recall, Vec::new()),
             };
             let found = searcher.search(&recall, &Count)?;
             // Inverse document frequency: a rare term says more about the question.
             rarity.push((found > 0).then(|| (messages / found as f32).ln().max(0.1)));
-            recalls.push(recall);
+            recalls.push((recall, forms));
         }
         let weights = crate::question::weigh(&listed, &rarity);
         let keys: Vec<KeyTerm> = listed
             .into_iter()
             .zip(recalls)
             .zip(weights)
-            .filter_map(|((key, recall), w)| w.map(|weight| (key.term, recall, weight)))
+            .filter_map(|((key, (recall, forms)), w)| w.map(|weight| (key.term, recall, weight, forms)))
             .collect();
         Ok(keys)
     }
@@ -1682,7 +1715,7 @@ pub(crate) mod tests {
         let keys = engine
             .with_state(|state| {
                 let query = state.expand(&Query::parse("预付卡和备付金有什么要求").unwrap());
-                Ok(state.question_keys(&query)?.into_iter().map(|(t, _, w)| (t, w)).collect::<Vec<_>>())
+                Ok(state.question_keys(&query)?.into_iter().map(|(t, _, w, _)| (t, w)).collect::<Vec<_>>())
             })
             .unwrap();
         let weight = |t: &str| keys.iter().find(|k| k.0 == t).map(|k| k.1);
@@ -1786,6 +1819,46 @@ pub(crate) mod tests {
         // Typed, the words are ranked as before (by their text match and place, not this).
         let results = engine.search(&Query::parse("二清 风险 避免").unwrap(), page).unwrap();
         assert_eq!(results.hits.len(), 2);
+    }
+
+    #[test]
+    fn a_message_naming_an_english_keys_chinese_forms_again_ranks_first() {
+        // `chargeback` recalls its glossary entry's forms (the archive is written in Chinese):
+        // a message naming 拒付 three times names the key three times, as it would pasted in
+        // Chinese. Only the English word was counted: neither named it, and the longer one
+        // came first by the substance prior alone.
+        let about = "拒付要注意，拒付率高了会被罚，拒付处理要快";
+        let passing = "拒付的事情以后再说，商户结算要小心被查，大家注意一下这个";
+        let day = vec![
+            (36_000, "甲".to_owned(), about.to_owned()),
+            (36_060, "乙".to_owned(), passing.to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        for question in ["How should we deal with a chargeback?", "拒付应该怎么处理？"] {
+            let results = engine.search(&Query::parse(question).unwrap(), page).unwrap();
+            let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
+            assert_eq!(texts, [about, passing], "{question}");
+        }
+        // And the pruned page is the reference ranking's.
+        assert_same_top(&engine, "How should we deal with a chargeback?", &[1, 2, 10]);
+        // Its hits are highlighted on the forms that found them (they were not at all: the
+        // key `chargeback` stands in neither), and so are its discussions.
+        let question = Query::parse("How should we deal with a chargeback?").unwrap();
+        let results = engine.search(&question, page).unwrap();
+        for hit in &results.hits {
+            let shown: Vec<&str> = hit.highlights.iter().map(|r| &hit.text[r.clone()]).collect();
+            assert!(!shown.is_empty() && shown.iter().all(|s| *s == "拒付"), "{}: {shown:?}", hit.text);
+        }
+        let found = engine.discussions(&question, Some(10), Sort::Relevance).unwrap();
+        assert!(found.terms.iter().any(|t| t == "拒付"), "{:?}", found.terms);
+        let d = &found.discussions[0];
+        assert!(
+            !d.highlights.title.is_empty() || d.highlights.summary.iter().any(|l| !l.is_empty()),
+            "{:?}",
+            d.highlights
+        );
     }
 
     proptest::proptest! {

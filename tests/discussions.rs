@@ -478,3 +478,46 @@ fn discussions_json_highlights_the_query_in_titles_and_summary_lines() {
         assert!(row["highlights"]["summary"].as_array().unwrap().iter().all(|r| r == &serde_json::json!([])));
     }
 }
+
+/// A discussion's title and summary lines that hold no form of the query highlight nothing of
+/// it: the glossary's forms of classes written together (`1、2、3类户`, `一、二、三类户` for
+/// 一类户) are not phrases whose words stand alone. Every 一, 二 and 2 of them was highlighted
+/// (58 一 and 37 二 in the 一类户 discussions of the real archive), and Ⅲ类户 for 二类户.
+#[test]
+fn discussions_json_does_not_highlight_the_parts_of_classes_written_together() {
+    let root = tempfile::tempdir().unwrap();
+    write(
+        root.path(),
+        DAY1,
+        log(
+            "2018-03-16",
+            &[
+                ("09:00:00", "甲", "一是有2家银行说只能开III类户，二是开户要面签"),
+                ("09:01:00", "乙", "I、II、III类户都要绑定一张一类卡吗？"),
+                ("09:02:00", "丙", "一二三类户的限额不一样，一个人只有一个"),
+            ],
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    // II、III类户 and 二三类户, inside those, are forms of 二类户; III类户 alone is not.
+    for (query, forms) in [("一类户", &["I、II、III类户", "一二三类户"][..]), ("二类户", &["II、III类户", "二三类户"])]
+    {
+        let out = chatlore(root.path(), dir.path(), &["discussions", "--json", query]);
+        assert!(out.status.success(), "{query}: {}", stderr(&out));
+        let row: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+        let slices = |text: &str, ranges: &serde_json::Value| -> Vec<String> {
+            let chars: Vec<char> = text.chars().collect();
+            let r = ranges.as_array().unwrap();
+            r.iter()
+                .map(|r| chars[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize].iter().collect())
+                .collect()
+        };
+        let h = &row["highlights"];
+        let mut shown = slices(row["title"].as_str().unwrap(), &h["title"]);
+        for (line, ranges) in row["summary"].as_array().unwrap().iter().zip(h["summary"].as_array().unwrap()) {
+            shown.extend(slices(line["text"].as_str().unwrap(), ranges));
+        }
+        assert!(!shown.is_empty(), "{query}: {row}");
+        assert!(shown.iter().all(|s| forms.contains(&s.as_str())), "{query}: {shown:?} in {row}");
+    }
+}

@@ -643,6 +643,11 @@ fn coordinated_classes_glued_names_and_words_that_only_spell_a_name_glued() {
         let name = glued.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
         assert!(stderr(&o).contains(&format!("{name}: also ")), "{glued}: {}", stderr(&o));
     }
+    // Whatever separates the name's words, glued to Chinese too (`cross-border支付` was one
+    // term, and found nothing).
+    for glued in ["cross-border支付", "Cross_Border支付", "ｃｒｏｓｓ－ｂｏｒｄｅｒ支付"] {
+        assert_eq!(texts(&engine, glued), vec!["跨境支付要备案".to_owned()], "{glued}");
+    }
     // `for ex` is two words, not forex; `forex` is.
     assert_eq!(texts(&engine, "for ex"), vec!["wait for ex post data".to_owned()]);
     let o = chatlore(arch.path(), idx.path(), &["search", "for ex"]);

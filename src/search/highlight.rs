@@ -34,11 +34,18 @@ pub(super) fn highlights_found(text: &str, terms: &[String], finders: &[TermFind
     let folded = normalise_for(text, terms);
     let mut ranges: Vec<Range<usize>> = finders.iter().flat_map(|finder| finder.find(&folded)).collect();
     // Only where no term occurs: a message matching `网联 OR "快捷 支付"` by 网联 had every 支付
-    // highlighted too.
+    // highlighted too. Only the words of a phrase (white space between them): the parts of a
+    // glossary form of classes written together (`2、3类户`, `一、二、三类户`) are other classes
+    // or lone numerals, and a discussion's title or summary line holding no form of 一类户 had
+    // every 一, 二 and 2 highlighted. Nor a word of one character (`class I account`: every I).
     if ranges.is_empty() {
-        for term in terms.iter().filter(|t| t.contains(is_separator)) {
-            ranges
-                .extend(term.split(is_separator).filter(|w| !w.is_empty()).flat_map(|w| find_folded_term(&folded, w)));
+        let phrase = |t: &&String| t.contains(is_separator) && t.chars().all(|c| !is_separator(c) || c.is_whitespace());
+        for term in terms.iter().filter(phrase) {
+            ranges.extend(
+                term.split(is_separator)
+                    .filter(|w| w.chars().nth(1).is_some())
+                    .flat_map(|w| find_folded_term(&folded, w)),
+            );
         }
     }
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
@@ -160,6 +167,35 @@ mod tests {
         let shown: Vec<&str> = highlights(t, &["网联", "快捷 支付"]).into_iter().map(|r| &t[r]).collect();
         assert_eq!(shown, vec!["网联"]);
         assert_eq!(highlights("网联网联", &["网联", "联网"]), vec![0..12]);
+    }
+
+    /// The glossary's forms of classes written together (`II、III类户`, `1、2、3类户`) are not
+    /// phrases: where none of the terms occurs, their parts (another class, a lone numeral) are
+    /// not highlighted. A discussion's title or summary line holding no form of 一类户 had every
+    /// 一, 二 and 2 highlighted, and III类户 for 二类户 (which README says it is not).
+    #[test]
+    fn the_parts_of_classes_written_together_are_not_highlighted_alone() {
+        let one = ["一类户", "I类户", "1类户", "I、II、III类户", "一、二、三类户", "1、2、3类户"];
+        for t in ["一笔2元的手续费，二是", "只有III类户和三类户"] {
+            assert_eq!(highlights(t, &one), Vec::<Range<usize>>::new(), "{t}");
+        }
+        // Nor a phrase's word of one character: `class I account` highlighted every I and Ⅰ.
+        let t = "I think Ⅰ is fine";
+        assert_eq!(highlights(t, &["一类户", "class I account", "type I account"]), Vec::<Range<usize>>::new());
+        let two = ["二类户", "II、III类户", "二、三类户", "2、3类户", "二类、三类户", "class II account"];
+        assert_eq!(highlights("只说III类户的限额", &two), Vec::<Range<usize>>::new());
+        assert_eq!(highlights("二是有2家", &two), Vec::<Range<usize>>::new());
+        // The forms themselves still are, whatever joins the classes.
+        let t = "开立Ⅱ、Ⅲ类户和2/3类户";
+        let shown: Vec<&str> = highlights(t, &two).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(shown, ["Ⅱ、Ⅲ类户", "2/3类户"]);
+        // A phrase's words still are, and an English name's.
+        let t = "快捷甲支付";
+        let shown: Vec<&str> = highlights(t, &two.iter().copied().chain(["快捷 支付"]).collect::<Vec<_>>())
+            .into_iter()
+            .map(|r| &t[r])
+            .collect();
+        assert_eq!(shown, ["快捷", "支付"]);
     }
 
     #[test]

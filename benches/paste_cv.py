@@ -66,14 +66,7 @@ def main():
         keys[q].append((term, float(w)))
     g = rc.grades()
     lists = {}
-    for k, r in sorted(data.items()):
-        q, mode = k.split('/')
-        if mode != 'pasted':
-            continue
-        hits = [h for h in r['0'] if 'path' in h]
-        near = [h for h in r['10'] if h.get('near')]
-        page = [hits[i] for i in rc.layout(hits)] + near
-        assert [(h['path'], h['line']) for h in page[:10]] == [(h['path'], h['line']) for h in r['10'] if 'path' in h], k
+    for q, hits, near, r in rc.pasted_runs(data):
         lists[q] = (hits[:rc.TOP], near, [feats(h, keys[q], r['forms']) for h in hits[:rc.TOP]])
     qids = sorted(lists)
     names = sorted(next(iter(lists.values()))[2][0])

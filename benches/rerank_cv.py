@@ -63,6 +63,20 @@ def cached_fetch(binp, archive, index, args):
     return data, disc
 
 
+def pasted_runs(data):
+    """Each pasted run of `data` (`fetch`'s): its need id, every hit, the near hits and the run,
+    after checking that `layout` gives the binary's page of ten."""
+    for k, r in sorted(data.items()):
+        q, mode = k.split('/')
+        if mode != 'pasted':
+            continue
+        hits = [h for h in r['0'] if 'path' in h]
+        near = [h for h in r['10'] if h.get('near')]
+        page = [hits[i] for i in layout(hits)] + near
+        assert [(h['path'], h['line']) for h in page[:10]] == [(h['path'], h['line']) for h in r['10'] if 'path' in h], k
+        yield q, hits, near, r
+
+
 def fetch(binp, archive, index):
     data = {}
     for qid, need, typed in needs():

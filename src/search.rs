@@ -1799,6 +1799,25 @@ pub(crate) mod tests {
         assert!((scores[0].1 - scores[1].1).abs() < 1e-4, "{scores:?}");
     }
 
+    /// A day of `about`, then `passing`, then a thank-you, indexed: each of `questions` ranks
+    /// `about` first, then `passing` (the thank-you holds no key). The index, its engine and
+    /// the page asked for.
+    fn named_again_first(about: &str, passing: &str, questions: &[&str]) -> (tempfile::TempDir, Engine, Page) {
+        let day = vec![
+            (36_000, "甲".to_owned(), about.to_owned()),
+            (36_060, "乙".to_owned(), passing.to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        for question in questions {
+            let results = engine.search(&Query::parse(question).unwrap(), page).unwrap();
+            let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
+            assert_eq!(texts, [about, passing], "{question}");
+        }
+        (dir, engine, page)
+    }
+
     #[test]
     fn a_message_naming_a_questions_key_terms_again_ranks_first() {
         // Both cover the question's keys (二清, 风险, 避免); the second says a little more, and
@@ -1806,16 +1825,7 @@ pub(crate) mod tests {
         // heaviest key, three times: it is about it.
         let about = "二清要注意，二清的资金风险很大，二清被查要避免";
         let passing = "二清的资金风险很大，商户结算要小心被查，以后注意避免这个";
-        let day = vec![
-            (36_000, "甲".to_owned(), about.to_owned()),
-            (36_060, "乙".to_owned(), passing.to_owned()),
-            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
-        ];
-        let (_dir, engine) = index_of(&[day]);
-        let page = Page { limit: Some(10), ..Page::default() };
-        let results = engine.search(&Query::parse("二清的风险怎么避免").unwrap(), page).unwrap();
-        let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
-        assert_eq!(texts, [about, passing]);
+        let (_dir, engine, page) = named_again_first(about, passing, &["二清的风险怎么避免"]);
         // Typed, the words are ranked as before (by their text match and place, not this).
         let results = engine.search(&Query::parse("二清 风险 避免").unwrap(), page).unwrap();
         assert_eq!(results.hits.len(), 2);
@@ -1829,18 +1839,8 @@ pub(crate) mod tests {
         // came first by the substance prior alone.
         let about = "拒付要注意，拒付率高了会被罚，拒付处理要快";
         let passing = "拒付的事情以后再说，商户结算要小心被查，大家注意一下这个";
-        let day = vec![
-            (36_000, "甲".to_owned(), about.to_owned()),
-            (36_060, "乙".to_owned(), passing.to_owned()),
-            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
-        ];
-        let (_dir, engine) = index_of(&[day]);
-        let page = Page { limit: Some(10), ..Page::default() };
-        for question in ["How should we deal with a chargeback?", "拒付应该怎么处理？"] {
-            let results = engine.search(&Query::parse(question).unwrap(), page).unwrap();
-            let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
-            assert_eq!(texts, [about, passing], "{question}");
-        }
+        let (_dir, engine, page) =
+            named_again_first(about, passing, &["How should we deal with a chargeback?", "拒付应该怎么处理？"]);
         // And the pruned page is the reference ranking's.
         assert_same_top(&engine, "How should we deal with a chargeback?", &[1, 2, 10]);
         // Its hits are highlighted on the forms that found them (they were not at all: the

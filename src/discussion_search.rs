@@ -16,7 +16,7 @@ use crate::discussions::{Discussion, SpanKind};
 use crate::index::discussion_docs::{DiscussionDocs, Place};
 use crate::index::schema::{names, unpack_disc_info};
 use crate::query::Query;
-use crate::search::{Engine, KeyColumns, SearchError, Sort, State};
+use crate::search::{Engine, Highlighter, KeyColumns, SearchError, Sort, State};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -41,18 +41,12 @@ pub struct DiscussionHit {
 
 /// Where the query's terms (glossary forms included, or a pasted question's key terms) occur
 /// in what a discussion shows: `[start, end)` in characters of the text, on the original
-/// characters a folded match covers, as a message hit's `highlights` ([`highlights`]).
+/// characters a folded match covers, as a message hit's `highlights` ([`crate::search::char_offsets`]).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct DiscussionHighlights {
     pub title: Vec<[usize; 2]>,
     /// One list per summary line, in order.
     pub summary: Vec<Vec<[usize; 2]>>,
-}
-
-/// Where `terms` occur in `text`, as JSON gives a message hit's highlights: `[start, end)` in
-/// characters (see [`crate::search::char_offsets`]).
-pub fn highlights(text: &str, terms: &[&str]) -> Vec<[usize; 2]> {
-    crate::search::char_offsets(text, &crate::search::highlights(text, terms))
 }
 
 /// A page of discussions and how many matched.
@@ -204,7 +198,7 @@ fn discussions(
     }
     let f = &state.handle.fields;
     let people = state.people()?;
-    let shown: Vec<&str> = terms.iter().map(String::as_str).collect();
+    let marker = Highlighter::new(&terms.iter().map(String::as_str).collect::<Vec<_>>());
     let discussions = candidates
         .into_iter()
         .map(|c| {
@@ -214,8 +208,8 @@ fn discussions(
                 serde_json::from_str(json).unwrap_or_else(|_| bare(docs.path(c.key.0), c.key.1));
             let people = people.labels(&discussion.participants);
             let highlights = DiscussionHighlights {
-                title: highlights(&discussion.title, &shown),
-                summary: discussion.summary.iter().map(|l| highlights(&l.text, &shown)).collect(),
+                title: marker.offsets(&discussion.title),
+                summary: discussion.summary.iter().map(|l| marker.offsets(&l.text)).collect(),
             };
             Ok(DiscussionHit { discussion, people, hits: c.lines, score: c.score, highlights })
         })

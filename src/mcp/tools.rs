@@ -10,7 +10,7 @@ use crate::discussion_search::DiscussionHit;
 use crate::discussions::{self, SpanKind};
 use crate::plural::{count, matching, noun};
 use crate::query::{Query, QueryError};
-use crate::search::{char_offsets, snippet, Engine, Facets, Hit, Page, SearchError, Sort};
+use crate::search::{char_offsets, snippet, Engine, Facets, Highlighter, Hit, Page, SearchError, Sort};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -267,13 +267,13 @@ impl Tools {
             By::Discussions => {
                 let results = engine.discussions(&query, Some(offset.saturating_add(limit)), sort.into())?;
                 let shown = results.discussions.iter().enumerate().skip(offset);
-                let terms: Vec<&str> = results.terms.iter().map(String::as_str).collect();
+                let marker = Highlighter::new(&results.terms.iter().map(String::as_str).collect::<Vec<_>>());
                 let mut failed = None;
                 let (body, items) = fill(shown, budget, |(i, d), room, force| {
                     // The text of its matching messages, as the index stores it (the archive's).
                     match engine.messages_at(&d.discussion.path, &fresh_lines(d)) {
                         Ok(matches) => {
-                            let shown = Shown { rank: i + 1, names, known, terms: &terms };
+                            let shown = Shown { rank: i + 1, names, known, marker: &marker };
                             discussion_block(d, &matches, &shown, room, force)
                         }
                         Err(e) => {
@@ -1108,12 +1108,12 @@ impl Line {
 }
 
 /// How a discussion of `search` is shown: its rank, group names, nicknames with white space,
-/// and the terms it is highlighted on ([`crate::discussion_search::DiscussionResults::terms`]).
+/// and what highlights its lines (on [`crate::discussion_search::DiscussionResults::terms`]).
 struct Shown<'a> {
     rank: usize,
     names: &'a BTreeMap<String, String>,
     known: &'a [String],
-    terms: &'a [&'a str],
+    marker: &'a Highlighter,
 }
 
 /// One line of text, at most `max` characters.
@@ -1145,7 +1145,7 @@ fn discussion_block(
     room: usize,
     force: bool,
 ) -> Option<(String, Value)> {
-    let Shown { rank, names, known, terms } = *shown;
+    let Shown { rank, names, known, marker } = *shown;
     let x = &d.discussion;
     let id = x.id();
     let group = group_label(&x.group, names);
@@ -1155,7 +1155,7 @@ fn discussion_block(
         line,
         time: time.to_owned(),
         speaker: speaker.to_owned(),
-        highlights: crate::discussion_search::highlights(&text, terms),
+        highlights: marker.offsets(&text),
         text,
     };
     let summary: Vec<Line> =

@@ -10,14 +10,32 @@ use std::ops::Range;
 /// matches it (folded, separators inside a term matching zero or more), or, where none of the
 /// terms occurs, each part of those with separators; merged.
 pub fn highlights(text: &str, terms: &[&str]) -> Vec<Range<usize>> {
-    let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
-    highlights_folded(text, &folded)
+    Highlighter::new(terms).ranges(text)
 }
 
-/// [`highlights`] of terms already folded (see [`fold`]): a page folds its terms once, not
-/// once per hit.
-fn highlights_folded(text: &str, terms: &[String]) -> Vec<Range<usize>> {
-    highlights_found(text, terms, &finders(terms))
+/// [`highlights`] for many texts of one page (a discussion's title and summary lines, a page
+/// of discussions): the terms folded and their finders built once, not once per text.
+pub struct Highlighter {
+    terms: Vec<String>,
+    finders: Vec<TermFinder>,
+}
+
+impl Highlighter {
+    pub fn new(terms: &[&str]) -> Highlighter {
+        let terms: Vec<String> = terms.iter().map(|t| fold(t)).collect();
+        let finders = finders(&terms);
+        Highlighter { terms, finders }
+    }
+
+    /// [`highlights`] of `text`.
+    pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
+        highlights_found(text, &self.terms, &self.finders)
+    }
+
+    /// [`Highlighter::ranges`] as JSON gives them ([`char_offsets`]).
+    pub fn offsets(&self, text: &str) -> Vec<[usize; 2]> {
+        char_offsets(text, &self.ranges(text))
+    }
 }
 
 /// A [`TermFinder`] for each of `terms`: a page builds them once for all its hits.
@@ -25,7 +43,7 @@ pub(super) fn finders(terms: &[String]) -> Vec<TermFinder> {
     terms.iter().map(|t| TermFinder::new(t)).collect()
 }
 
-/// [`highlights_folded`] with the terms' finders built.
+/// [`highlights`] of terms already folded (see [`fold`]), with their finders built.
 pub(super) fn highlights_found(text: &str, terms: &[String], finders: &[TermFinder]) -> Vec<Range<usize>> {
     if terms.is_empty() {
         return Vec::new();

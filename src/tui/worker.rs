@@ -264,7 +264,7 @@ impl Executor {
             found.why_none = crate::no_hits::or_note(explain(engine, &job.query, Some(0)));
         }
         if job.discussions && job.offset == 0 {
-            let terms: Vec<&str> = found.terms.iter().map(String::as_str).collect();
+            let marker = search::Highlighter::new(&found.terms.iter().map(String::as_str).collect::<Vec<_>>());
             let r = engine.discussions(&job.query, Some(PAGE), job.sort).map_err(|e| e.to_string())?;
             found.discussions_total = r.total;
             found.discussions = r
@@ -278,7 +278,7 @@ impl Executor {
                     let best = found
                         .hits
                         .iter()
-                        .filter(|_| !terms.is_empty())
+                        .filter(|_| !found.terms.is_empty())
                         .find(|h| h.path == d.path && (d.start_line..=d.end_line).contains(&h.line))
                         .map(|h| (h.text.clone(), h.highlights.clone()))
                         .or_else(|| {
@@ -286,7 +286,7 @@ impl Executor {
                                 .iter()
                                 .find(|l| hit.hits.contains(&l.line))
                                 .or_else(|| d.summary.iter().max_by_key(|l| l.text.chars().count()))
-                                .map(|l| (l.text.clone(), search::highlights(&l.text, &terms)))
+                                .map(|l| (l.text.clone(), marker.ranges(&l.text)))
                         });
                     DiscussionRow { hit, best }
                 })
@@ -304,14 +304,14 @@ impl Executor {
     fn load_day(&self, job: &DayJob) -> Result<LoadedDay, String> {
         let (DaySource::Path(path) | DaySource::Listed(path)) = &job.source;
         let day: Day = archive::load_day(&self.archive, path).map_err(|w| format!("cannot open {w}"))?;
-        let refs: Vec<&str> = job.terms.iter().map(String::as_str).collect();
-        let matches = if refs.is_empty() {
+        let matches = if job.terms.is_empty() {
             Vec::new()
         } else {
+            let marker = search::Highlighter::new(&job.terms.iter().map(String::as_str).collect::<Vec<_>>());
             day.messages
                 .iter()
                 .enumerate()
-                .filter(|(_, m)| !search::highlights(&m.text, &refs).is_empty())
+                .filter(|(_, m)| !marker.ranges(&m.text).is_empty())
                 .map(|(i, _)| i)
                 .collect()
         };

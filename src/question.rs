@@ -391,6 +391,51 @@ pub(crate) fn add_cut_forms(keys: &mut Vec<Key>, text: &str, entries: &[Vec<Stri
     }
 }
 
+/// A question's subject as the glossary names it, for a typed search of it: the forms of one
+/// glossary entry (`entries`) as `text` (the question, folded) writes them, in order, without
+/// repeats. The entry is the one the question names most often if it names one at least
+/// twice (`对账出现长款、短款怎么处理`: 长款 and 短款 of the entry 差错, not 对账; `跨境电商收款怎么结汇、购汇`:
+/// 结汇 and 购汇), else the one it names first (`代付（批量付款）业务…`: 代付). At each place the
+/// longest form counts (`外卡收单` is 外卡's entry, not 收单's), places do not overlap, and a
+/// form of Latin letters or digits counts only as a whole word. `None` when the question
+/// names no entry.
+pub(crate) fn subject(text: &str, entries: &[Vec<String>]) -> Option<Vec<String>> {
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    // (start, end, entry) of every form written in the text
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    for (e, entry) in entries.iter().enumerate() {
+        for form in entry.iter().map(|f| crate::normalise::fold(f)).filter(|f| !f.is_empty()) {
+            for (at, _) in text.match_indices(form.as_str()) {
+                let end = at + form.len();
+                let glued_before = alnum(form.chars().next()) && alnum(text[..at].chars().next_back());
+                let glued_after = alnum(form.chars().next_back()) && alnum(text[end..].chars().next());
+                if !glued_before && !glued_after {
+                    found.push((at, end, e));
+                }
+            }
+        }
+    }
+    // The first place first, the longest form there first, then the glossary's order.
+    found.sort_by_key(|&(at, end, e)| (at, std::cmp::Reverse(end), e));
+    let mut named: Vec<(usize, usize, usize)> = Vec::new();
+    for f in found {
+        if named.last().is_none_or(|&(_, end, _)| f.0 >= end) {
+            named.push(f);
+        }
+    }
+    let times = |e: usize| named.iter().filter(|n| n.2 == e).count();
+    let most = named.iter().map(|n| times(n.2)).max()?;
+    let pick = if most >= 2 { named.iter().find(|n| times(n.2) == most)?.2 } else { named[0].2 };
+    let mut words: Vec<String> = Vec::new();
+    for &(at, end, _) in named.iter().filter(|n| n.2 == pick) {
+        let word = &text[at..end];
+        if !words.iter().any(|w| w == word) {
+            words.push(word.to_owned());
+        }
+    }
+    Some(words)
+}
+
 /// Key terms of a question counted in the archive at most, in the question's order (its
 /// words, then the compounds of two, then the glossary forms jieba cut apart): a "question" of
 /// 300 words pasted whole counted every one.

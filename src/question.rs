@@ -616,4 +616,25 @@ mod tests {
             key_terms(&jieba, "how to handle cross border?", &|t| glossary.holds(t), &|w| glossary.longest_run(w));
         assert!(weights.iter().all(|k| k.weight == DOMAIN), "{weights:?}");
     }
+
+    /// A question's subject is the glossary entry it names twice, else the one it names
+    /// first, written as the question writes it (folded), the longest form at each place.
+    #[test]
+    fn a_questions_subject_is_the_glossary_entry_it_names_twice_else_first() {
+        let glossary = crate::glossary::Glossary::builtin();
+        let subject = |q: &str| subject(&crate::normalise::fold(q), &glossary.entries);
+        let words = |ws: &[&str]| Some(ws.iter().map(|w| w.to_string()).collect::<Vec<_>>());
+        assert_eq!(subject("代付（批量付款）业务怎么做，有哪些风险和限制"), words(&["代付"]));
+        // 对账 is named first, the entry of 长款 and 短款 twice.
+        assert_eq!(subject("对账出现长款、短款怎么处理"), words(&["长款", "短款"]));
+        assert_eq!(subject("跨境电商收款怎么结汇、购汇，需要什么资质"), words(&["结汇", "购汇"]));
+        // 外卡收单 is the longest form at its place (收单 inside it is no second entry).
+        assert_eq!(subject("外卡收单（境外卡在国内收单）怎么做，要和谁合作"), words(&["外卡收单", "境外卡"]));
+        assert_eq!(subject("D0/T+0 垫资结算怎么做，风险在哪"), words(&["d0", "t+0"]));
+        assert_eq!(subject("拒付（chargeback）怎么处理，拒付率过高会怎样"), words(&["拒付", "chargeback"]));
+        assert_eq!(subject("信用卡套现怎么识别和防控"), words(&["套现"]));
+        // A Latin form glued to other letters or digits is not written (ad0x is no d0).
+        assert_eq!(subject("ad0x怎么配置"), None);
+        assert_eq!(subject("这个问题怎么处理"), None);
+    }
 }

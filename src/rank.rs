@@ -301,7 +301,8 @@ const SUBJECT_RUN: f64 = 2.0;
 pub(crate) fn fused<T: Eq + std::hash::Hash>(question: &[T], subject: &[T]) -> Vec<usize> {
     let head = question.len().min(FUSED_DEPTH);
     let mut sums: Vec<f64> = (0..head).map(|i| 1.0 / (FUSION_K + (i + 1) as f64)).collect();
-    let at: std::collections::HashMap<&T, usize> = question[..head].iter().enumerate().map(|(i, t)| (t, i)).rev().collect();
+    let at: std::collections::HashMap<&T, usize> =
+        question[..head].iter().enumerate().map(|(i, t)| (t, i)).rev().collect();
     for (r, t) in subject.iter().take(FUSED_DEPTH).enumerate() {
         if let Some(&i) = at.get(t) {
             sums[i] += SUBJECT_RUN / (FUSION_K + (r + 1) as f64);
@@ -488,5 +489,20 @@ mod tests {
         assert_eq!(Context::of((40, 9, true, false)), Context::Lone);
         assert_eq!(Context::of((2, 2, false, false)), Context::Discussion);
         assert_eq!(Context::of((0, 0, false, false)), Context::Unknown);
+    }
+
+    /// Fused, a question's hit ranked high in its subject's run comes first; a hit of the
+    /// subject's run the question does not find is not added; beyond the depth the
+    /// question's order holds.
+    #[test]
+    fn fused_ranks_a_questions_hits_by_both_runs() {
+        // c: 1/63 + 2/61; d: 1/64 + 2/63; a: 1/61; b: 1/62. x is not the question's.
+        assert_eq!(fused(&["a", "b", "c", "d"], &["c", "x", "d"]), [2, 3, 0, 1]);
+        assert_eq!(fused(&["a", "b"], &[]), [0, 1]);
+        let question: Vec<usize> = (0..FUSED_DEPTH + 100).collect();
+        let order = fused(&question, &[FUSED_DEPTH + 50, FUSED_DEPTH - 1]);
+        assert_eq!(order[0], FUSED_DEPTH - 1, "the subject's first hit among the question's first");
+        assert_eq!(order[FUSED_DEPTH + 50], FUSED_DEPTH + 50, "deeper, the question's order");
+        assert_eq!(order.len(), question.len());
     }
 }

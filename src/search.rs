@@ -619,7 +619,11 @@ impl State {
         let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
         let searcher = self.handle.searcher();
         let read_bounds = self.searched.swap(true, Ordering::Relaxed);
-        let subject = if sort == Sort::Relevance { self.subject_run(query, &plan.weights, &searcher, read_bounds)? } else { None };
+        let subject = if sort == Sort::Relevance {
+            self.subject_run(query, &plan.weights, &searcher, read_bounds)?
+        } else {
+            None
+        };
         // The question's ranking fused with its subject's (its first hits re-ordered).
         let fuse = |(total, cands): (usize, Vec<(Score, DocAddress)>)| match &subject {
             Some(run) => {
@@ -632,7 +636,8 @@ impl State {
             // Every message, as the archive has it: no folding.
             let all = searcher.search(&tq, &Count)?;
             let (total, addresses) = if subject.is_some() {
-                let (total, cands) = fuse(ranked(&searcher, &self.columns(&searcher)?, &*tq, (0, all.max(1)), rank, read_bounds)?);
+                let (total, cands) =
+                    fuse(ranked(&searcher, &self.columns(&searcher)?, &*tq, (0, all.max(1)), rank, read_bounds)?);
                 (total, cands.into_iter().skip(page.offset).collect())
             } else {
                 ranked(
@@ -1860,11 +1865,51 @@ pub(crate) mod tests {
         let (dir, engine) = index_of(&[day]);
         let page = Page { limit: Some(10), ..Page::default() };
         for question in questions {
-            let results = engine.search(&Query::parse(question).unwrap(), page).unwrap();
-            let texts: Vec<&str> = results.hits.iter().map(|h| h.text.as_str()).collect();
-            assert_eq!(texts, [about, passing], "{question}");
+            // The question's own ranking (a page fuses it with its subject's, searched as typed:
+            // `rank::fused`).
+            assert_eq!(own_ranking(&engine, question), [about, passing], "{question}");
         }
         (dir, engine, page)
+    }
+
+    /// The texts of `query`'s first ten hits as its plan ranks them, before a question's
+    /// ranking is fused with its subject's.
+    fn own_ranking(engine: &Engine, query: &str) -> Vec<String> {
+        engine
+            .with_state(|state| {
+                let (plan, rank) = relevance(state, query)?;
+                let searcher = state.handle.searcher();
+                let (_, top) = ranked(&searcher, &state.columns(&searcher)?, &*plan.tq, (0, 10), rank, false)?;
+                top.into_iter().map(|(score, addr)| Ok(state.hit(&searcher.doc(addr)?, score, &[], &[]).text)).collect()
+            })
+            .unwrap()
+    }
+
+    /// A question's secondary words (业务, 风险, 限制, 批量付款) lifted a message covering them
+    /// that does not name the subject (代付) above one about it; the subject searched as typed
+    /// ranks the one about it first, and the fused ranking follows.
+    #[test]
+    fn a_message_about_a_questions_subject_outranks_one_covering_its_other_words() {
+        let about = "代付一般走银行的代付通道，按笔收费";
+        let cover = "这个业务风险不小，限制也多，批量付款更要小心";
+        let day = vec![
+            (36_000, "甲".to_owned(), about.to_owned()),
+            (36_060, "乙".to_owned(), cover.to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        let texts = |q: &str, page: Page| -> Vec<String> {
+            engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect()
+        };
+        let question = "代付（批量付款）业务怎么做，有哪些风险和限制";
+        assert_eq!(own_ranking(&engine, question), [cover, about], "the question's own ranking");
+        assert_eq!(own_ranking(&engine, "代付"), [about], "the subject's, typed");
+        assert_eq!(texts(question, page), [about, cover]);
+        // Every hit, in the same order (`--limit 0` lists what the pages show).
+        assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, cover]);
+        // Its second page starts after the first hit.
+        assert_eq!(texts(question, Page { limit: Some(1), offset: 1, ..Page::default() }), [cover]);
     }
 
     #[test]

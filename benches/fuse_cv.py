@@ -11,6 +11,11 @@ whole, case folded; at each place the longest form):
 - first:  the entry named first;
 - twice:  the entry named most often if some entry is named at least twice (first of equals),
           else the first;
+- twiceonly: the entry named most often if some entry is named at least twice, else none (no
+          fusion: what `question::subject` builds);
+- guard:  twice, kept only where one of its forms weighs at least half the heaviest key;
+- ablated, ablated_guard: twice and guard with each need's own subject entry taken out of the
+          glossary (a question whose subject the glossary lacks);
 - oracle: the need's own typed query (for reference only: a question does not give it).
 The subject's typed query is the entry's forms as the question writes them, one word each
 (forms of one entry join into one term in the binary). That query is run by the binary
@@ -33,7 +38,7 @@ import rerank_cv as rc  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEPTH = 500
-RULES = ('first', 'twice', 'guard', 'ablated', 'ablated_guard', 'oracle')
+RULES = ('first', 'twice', 'twiceonly', 'guard', 'ablated', 'ablated_guard', 'oracle')
 
 
 def glossary():
@@ -80,10 +85,12 @@ def subject(question, entries, rule):
     count = collections.Counter(e for _, e, _ in found)
     first = found[0][1]
     pick = first
-    if rule == 'twice':
+    if rule in ('twice', 'twiceonly'):
         top = max(count.values())
         if top >= 2:
             pick = next(e for _, e, _ in found if count[e] == top)
+        elif rule == 'twiceonly':
+            return None
     words = []
     for _, e, w in found:
         if e == pick and w.lower() not in [x.lower() for x in words]:
@@ -209,7 +216,7 @@ def main():
                 s = max(cands, key=lambda c: round(mean(rule, c, train), 9))
                 picked[s] += 1
                 per[q] = score(rule, s, q)
-                if rule in ('first', 'twice', 'guard'):
+                if rule in ('first', 'twice', 'twiceonly', 'guard'):
                     unjudged.update(per[q][1])
             per_need[(rule, fam)] = per
             line(f'{rule} {fam} LOO {dict(picked.most_common(2))}', per)

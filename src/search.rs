@@ -1906,6 +1906,10 @@ pub(crate) mod tests {
         assert_eq!(own_ranking(&engine, question), [cover, about], "the question's own ranking");
         assert_eq!(own_ranking(&engine, "代付"), [about], "the subject's, typed");
         assert_eq!(texts(question, page), [about, cover]);
+        // Only the question's own hits are ranked: the total is its count, as the facets count.
+        let q = Query::parse(question).unwrap();
+        let total = engine.search(&q, page).unwrap().total;
+        assert_eq!((total, engine.facets(&q).unwrap().total as usize), (2, 2));
         // Every hit, in the same order (`--limit 0` lists what the pages show).
         assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, cover]);
         // Its second page starts after the first hit.

@@ -391,6 +391,53 @@ pub(crate) fn add_cut_forms(keys: &mut Vec<Key>, text: &str, entries: &[Vec<Stri
     }
 }
 
+/// A question's subject as the glossary names it, for a typed search of it: the forms of the
+/// glossary entry (`entries`) that `text` (the question, folded) names at least twice, as it
+/// writes them, in order, without repeats (`对账出现长款、短款怎么处理`: 长款 and 短款 of the entry
+/// 差错, not 对账; `跨境电商收款怎么结汇、购汇`: 结汇 and 购汇; `冲正是什么，什么情况下要发起冲正`: 冲正);
+/// the one named most often, the first of equals. At each place the longest form counts
+/// (`外卡收单` is 外卡's entry, not 收单's), places do not overlap, and a form of Latin letters
+/// or digits counts only as a whole word. `None` when no entry is named twice: an entry named
+/// once may be the subject (`代付（批量付款）业务…`) or a word beside it (`限额` asked about
+/// with 快捷支付 named once), and fusing the ranking of the wrong one sinks the answers
+/// (measured by taking each need's subject out of the glossary, BENCHMARKS).
+pub(crate) fn subject(text: &str, entries: &[Vec<String>]) -> Option<Vec<String>> {
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    // (start, end, entry) of every form written in the text
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    for (e, entry) in entries.iter().enumerate() {
+        for form in entry.iter().map(|f| crate::normalise::fold(f)).filter(|f| !f.is_empty()) {
+            for (at, _) in text.match_indices(form.as_str()) {
+                let end = at + form.len();
+                let glued_before = alnum(form.chars().next()) && alnum(text[..at].chars().next_back());
+                let glued_after = alnum(form.chars().next_back()) && alnum(text[end..].chars().next());
+                if !glued_before && !glued_after {
+                    found.push((at, end, e));
+                }
+            }
+        }
+    }
+    // The first place first, the longest form there first, then the glossary's order.
+    found.sort_by_key(|&(at, end, e)| (at, std::cmp::Reverse(end), e));
+    let mut named: Vec<(usize, usize, usize)> = Vec::new();
+    for f in found {
+        if named.last().is_none_or(|&(_, end, _)| f.0 >= end) {
+            named.push(f);
+        }
+    }
+    let times = |e: usize| named.iter().filter(|n| n.2 == e).count();
+    let most = named.iter().map(|n| times(n.2)).max().filter(|&m| m >= 2)?;
+    let pick = named.iter().find(|n| times(n.2) == most)?.2;
+    let mut words: Vec<String> = Vec::new();
+    for &(at, end, _) in named.iter().filter(|n| n.2 == pick) {
+        let word = &text[at..end];
+        if !words.iter().any(|w| w == word) {
+            words.push(word.to_owned());
+        }
+    }
+    Some(words)
+}
+
 /// Key terms of a question counted in the archive at most, in the question's order (its
 /// words, then the compounds of two, then the glossary forms jieba cut apart): a "question" of
 /// 300 words pasted whole counted every one.
@@ -570,5 +617,31 @@ mod tests {
         let weights =
             key_terms(&jieba, "how to handle cross border?", &|t| glossary.holds(t), &|w| glossary.longest_run(w));
         assert!(weights.iter().all(|k| k.weight == DOMAIN), "{weights:?}");
+    }
+
+    /// A question's subject is the glossary entry it names at least twice, written as the
+    /// question writes it (folded), the longest form at each place; none where no entry is
+    /// named twice.
+    #[test]
+    fn a_questions_subject_is_the_glossary_entry_it_names_twice() {
+        let glossary = crate::glossary::Glossary::builtin();
+        let subject = |q: &str| subject(&crate::normalise::fold(q), &glossary.entries);
+        let words = |ws: &[&str]| Some(ws.iter().map(|w| w.to_string()).collect::<Vec<_>>());
+        assert_eq!(subject("代付（批量付款）业务怎么做，有哪些风险和限制"), None, "named once");
+        assert_eq!(subject("代付怎么做，代付有哪些风险"), words(&["代付"]));
+        assert_eq!(subject("冲正是什么，什么情况下要发起冲正"), words(&["冲正"]));
+        // 对账 is named first, the entry of 长款 and 短款 twice.
+        assert_eq!(subject("对账出现长款、短款怎么处理"), words(&["长款", "短款"]));
+        assert_eq!(subject("跨境电商收款怎么结汇、购汇，需要什么资质"), words(&["结汇", "购汇"]));
+        // 外卡收单 is the longest form at its place (收单 inside it is no second entry).
+        assert_eq!(subject("外卡收单（境外卡在国内收单）怎么做，要和谁合作"), words(&["外卡收单", "境外卡"]));
+        assert_eq!(subject("D0/T+0 垫资结算怎么做，风险在哪"), words(&["d0", "t+0"]));
+        assert_eq!(subject("拒付（chargeback）怎么处理，拒付率过高会怎样"), words(&["拒付", "chargeback"]));
+        assert_eq!(subject("信用卡套现怎么识别和防控"), None);
+        // Two entries named twice: the first of them.
+        assert_eq!(subject("退款和退货的手续费、费率怎么算"), words(&["退款", "退货"]));
+        // A Latin form glued to other letters or digits is not written (ad0x is no d0).
+        assert_eq!(subject("ad0x和d0怎么配置"), None);
+        assert_eq!(subject("这个问题怎么处理"), None);
     }
 }

@@ -619,17 +619,36 @@ impl State {
         let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
         let searcher = self.handle.searcher();
         let read_bounds = self.searched.swap(true, Ordering::Relaxed);
+        let subject = if sort == Sort::Relevance {
+            self.subject_run(query, &plan.weights, &searcher, read_bounds)?
+        } else {
+            None
+        };
+        // The question's ranking fused with its subject's (its first hits re-ordered).
+        let fuse = |(total, cands): (usize, Vec<(Score, DocAddress)>)| match &subject {
+            Some(run) => {
+                let addresses: Vec<DocAddress> = cands.iter().map(|c| c.1).collect();
+                (total, crate::rank::fused(&addresses, run).into_iter().map(|i| cands[i]).collect())
+            }
+            None => (total, cands),
+        };
         let Some(limit) = page.limit else {
             // Every message, as the archive has it: no folding.
             let all = searcher.search(&tq, &Count)?;
-            let (total, addresses) = ranked(
-                &searcher,
-                &self.columns(&searcher)?,
-                &*tq,
-                (page.offset, all.saturating_sub(page.offset).max(1)),
-                rank,
-                read_bounds,
-            )?;
+            let (total, addresses) = if subject.is_some() {
+                let (total, cands) =
+                    fuse(ranked(&searcher, &self.columns(&searcher)?, &*tq, (0, all.max(1)), rank, read_bounds)?);
+                (total, cands.into_iter().skip(page.offset).collect())
+            } else {
+                ranked(
+                    &searcher,
+                    &self.columns(&searcher)?,
+                    &*tq,
+                    (page.offset, all.saturating_sub(page.offset).max(1)),
+                    rank,
+                    read_bounds,
+                )?
+            };
             let finders = finders(&folded);
             let hits = addresses
                 .into_iter()
@@ -649,7 +668,9 @@ impl State {
         let mut fetch = want.saturating_mul(2).saturating_add(20).min(docs);
         let (total, cands, slots) = loop {
             let columns = self.columns(&searcher)?;
-            let (total, cands) = ranked(&searcher, &columns, &*tq, (0, fetch), rank.clone(), read_bounds)?;
+            // A fused ranking reads the question's first hits as deep as the fusion does.
+            let depth = if subject.is_some() { fetch.max(crate::rank::FUSED_DEPTH) } else { fetch };
+            let (total, cands) = fuse(ranked(&searcher, &columns, &*tq, (0, depth), rank.clone(), read_bounds)?);
             let laid: Vec<Candidate> = candidates(&searcher, &columns, &cands)?;
             let slots = layout(&laid, want, sort == Sort::Relevance);
             if slots.len() >= want || cands.len() < fetch || fetch >= docs {
@@ -659,6 +680,39 @@ impl State {
         };
         let hits = self.page_hits(&searcher, &cands, slots.into_iter().skip(page.offset), &folded)?;
         Ok(Results { total, hits, elapsed: started.elapsed(), terms })
+    }
+
+    /// A question's subject (see [`crate::question::subject`]) searched as typed: the first
+    /// [`crate::rank::FUSED_DEPTH`] hits of that search, which [`crate::rank::fused`] fuses
+    /// with the question's own ranking. The question's secondary words (风险, 限制, 机构, 格式)
+    /// ranked messages that cover them without being about the subject; the subject typed
+    /// ranks by it. `None` for a typed query (no key `weights`: the plan is not a question's)
+    /// and for a question that names no glossary entry twice.
+    fn subject_run(
+        &self,
+        query: &Query,
+        weights: &[f32],
+        searcher: &Searcher,
+        read_bounds: bool,
+    ) -> Result<Option<Vec<DocAddress>>, SearchError> {
+        if weights.is_empty() {
+            return Ok(None);
+        }
+        let Some(words) = crate::question::subject(&fold(&query.joined()), &self.glossary().entries) else {
+            return Ok(None);
+        };
+        let typed = match Query::parse(&words.join(" ")) {
+            Ok(q) => self.expand(&q),
+            Err(_) => return Ok(None),
+        };
+        if typed.reads_as_question() || !typed.has_words() {
+            return Ok(None);
+        }
+        let plan = self.plan(&typed)?;
+        let rank = self.rank(&plan, Sort::Relevance)?;
+        let depth = (0, crate::rank::FUSED_DEPTH);
+        let (_, top) = ranked(searcher, &self.columns(searcher)?, &*plan.tq, depth, rank, read_bounds)?;
+        Ok(Some(top.into_iter().map(|(_, addr)| addr).collect()))
     }
 
     /// The hits of laid-out `slots` of ranked `cands` (see [`layout`]), copies named.
@@ -1816,6 +1870,53 @@ pub(crate) mod tests {
             assert_eq!(texts, [about, passing], "{question}");
         }
         (dir, engine, page)
+    }
+
+    /// The texts of `query`'s first ten hits as its plan ranks them, before a question's
+    /// ranking is fused with its subject's.
+    fn own_ranking(engine: &Engine, query: &str) -> Vec<String> {
+        engine
+            .with_state(|state| {
+                let (plan, rank) = relevance(state, query)?;
+                let searcher = state.handle.searcher();
+                let (_, top) = ranked(&searcher, &state.columns(&searcher)?, &*plan.tq, (0, 10), rank, false)?;
+                top.into_iter().map(|(score, addr)| Ok(state.hit(&searcher.doc(addr)?, score, &[], &[]).text)).collect()
+            })
+            .unwrap()
+    }
+
+    /// A question's secondary words (业务, 风险, 限制, 批量付款) lifted a message covering them
+    /// that does not name the subject (代付, named twice) above one about it; the subject
+    /// searched as typed ranks the one about it first, and the fused ranking follows.
+    #[test]
+    fn a_message_about_a_questions_subject_outranks_one_covering_its_other_words() {
+        let about = "代付一般走银行的代付通道，按笔收费";
+        let cover = "这个业务风险不小，限制也多，批量付款更要小心";
+        let day = vec![
+            (36_000, "甲".to_owned(), about.to_owned()),
+            (36_060, "乙".to_owned(), cover.to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        let texts = |q: &str, page: Page| -> Vec<String> {
+            engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect()
+        };
+        let question = "代付（批量付款）业务怎么做，代付有哪些风险和限制";
+        assert_eq!(own_ranking(&engine, question), [cover, about], "the question's own ranking");
+        assert_eq!(own_ranking(&engine, "代付"), [about], "the subject's, typed");
+        assert_eq!(texts(question, page), [about, cover]);
+        // Only the question's own hits are ranked: the total is its count, as the facets count.
+        let q = Query::parse(question).unwrap();
+        let total = engine.search(&q, page).unwrap().total;
+        assert_eq!((total, engine.facets(&q).unwrap().total as usize), (2, 2));
+        // Every hit, in the same order (`--limit 0` lists what the pages show).
+        assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, cover]);
+        // Its second page starts after the first hit.
+        assert_eq!(texts(question, Page { limit: Some(1), offset: 1, ..Page::default() }), [cover]);
+        // Named once, 代付 may be a word beside the subject: the question's own ranking stands.
+        let once = "代付（批量付款）业务怎么做，有哪些风险和限制";
+        assert_eq!(texts(once, page), own_ranking(&engine, once));
     }
 
     #[test]

@@ -125,6 +125,29 @@ fn a_message_naming_a_pasted_questions_key_terms_again_enters_the_top_ten() {
     );
 }
 
+/// A question's subject searched as typed is fused with the question's ranking: for 什么是二清，
+/// 平台型业务分账怎么避免二清风险 (dev need N09, naming 二清 twice) the remarks that only name it
+/// (你这个场景肯定需要避免二清, 资金二清风险) and a bank's wallet product (graded 0) leave the top ten,
+/// and answers on when a platform or an aggregator does 二清 and how to avoid it (graded 2)
+/// enter it.
+#[test]
+fn a_pasted_questions_subject_leads_its_top_ten() {
+    let Some(engine) = engine() else { return };
+    let (_, hits) = top(&engine, "什么是二清，平台型业务分账怎么避免二清风险", 10);
+    let at = |path: &str, line: u32| hits.iter().position(|h| h.path.ends_with(path) && h.line == line);
+    let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
+    for (path, line) in
+        [("2018-05-04-chat.markdown", 513), ("2017-06-01-chat.markdown", 1473), ("2018-04-14-chat.markdown", 241)]
+    {
+        assert!(at(path, line).is_none(), "{path}:{line} in {shown:?}");
+    }
+    for (path, line) in
+        [("2017-07-18-chat.markdown", 925), ("2017-11-23-chat.markdown", 349), ("2018-04-13-chat.markdown", 1129)]
+    {
+        assert!(at(path, line).is_some(), "{path}:{line} not in {shown:?}");
+    }
+}
+
 /// What the user typed comes before what the glossary added: for a term with synonyms and
 /// plenty of messages holding it as typed, most of the top ten hold the typed form.
 #[test]

@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""A pasted question's subject searched as a typed query, fused with the question's own run,
+cross-validated (BENCHMARKS.md, *Relevance, session 21 (helper `paste23`)*).
+
+usage: benches/fuse_cv.py BIN ARCHIVE INDEX KEYS [--cache FILE] [--subj-cache FILE]
+
+On rerank_cv.py's harness (which asserts that it lays out the binary's 20 pasted pages exactly).
+For each of the 20 judged needs the question's SUBJECT is found the way a program can, from the
+glossary (`src/glossary.yaml`: every form of every entry, Chinese as substrings, Latin words
+whole, case folded; at each place the longest form):
+- first:  the entry named first;
+- twice:  the entry named most often if some entry is named at least twice (first of equals),
+          else the first;
+- twiceonly: the entry named most often if some entry is named at least twice, else none (no
+          fusion: what `question::subject` builds);
+- guard:  twice, kept only where one of its forms weighs at least half the heaviest key;
+- ablated, ablated_guard: twice and guard with each need's own subject entry taken out of the
+          glossary (a question whose subject the glossary lacks);
+- oracle: the need's own typed query (for reference only: a question does not give it).
+The subject's typed query is the entry's forms as the question writes them, one word each
+(forms of one entry join into one term in the binary). That query is run by the binary
+(`search --json --limit 0`), and the two ranked lists are fused:
+- rrf(k, a):   the question's first DEPTH (500) hits re-sorted by 1/(k + rank in the question's
+               run) + a/(k + rank in the subject's run), nothing from the subject's run where a
+               hit is not among its first DEPTH (reciprocal-rank fusion, restricted to the
+               question's matches: what `rank::fuse` builds); the rest follow in their order;
+- subj(b):     the subject's run alone, re-sorted by its key + b * (the question's other keys'
+               cover, weighted as KEYS weighs them: a bounded boost);
+then laid out as the binary lays out a page (near hits of the question's page after). The
+setting is chosen by leave-one-need-out cross-validation over the 20 needs (the setting that
+does best on the other 19, scored on the need left out). Typed runs are not touched.
+Standard library only.
+"""
+import collections, json, math, os, re, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rerank_cv as rc  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEPTH = 500
+RULES = ('first', 'twice', 'twiceonly', 'guard', 'ablated', 'ablated_guard', 'oracle')
+
+
+def glossary():
+    out = []
+    for l in open(os.path.join(HERE, '..', 'src', 'glossary.yaml'), encoding='utf-8'):
+        m = re.match(r'^- \[(.*)\]\s*$', l)
+        if m:
+            out.append([f.strip() for f in m.group(1).split(',') if f.strip()])
+    return out
+
+
+def fold(s):
+    return s.lower().replace('Ⅱ', 'ii').replace('Ⅲ', 'iii').replace('Ⅰ', 'i')
+
+
+def named(question, entries):
+    """[(place, entry index, form as written)] of the glossary forms in `question`, the longest
+    at each place, places not overlapping."""
+    q = fold(question)
+    cands = []
+    for e, forms in enumerate(entries):
+        for f in forms:
+            ff = fold(f)
+            for m in re.finditer(re.escape(ff), q):
+                s, t = m.start(), m.end()
+                if re.match(r'[a-z0-9]', ff[0]) and s > 0 and re.match(r'[a-z0-9]', q[s - 1]):
+                    continue
+                if re.match(r'[a-z0-9]', ff[-1]) and t < len(q) and re.match(r'[a-z0-9]', q[t]):
+                    continue
+                cands.append((s, -(t - s), e, question[s:t]))
+    cands.sort()
+    out, end = [], -1
+    for s, negl, e, w in cands:
+        if s >= end:
+            out.append((s, e, w))
+            end = s - negl
+    return out
+
+
+def subject(question, entries, rule):
+    found = named(question, entries)
+    if not found:
+        return None
+    count = collections.Counter(e for _, e, _ in found)
+    first = found[0][1]
+    pick = first
+    if rule in ('twice', 'twiceonly'):
+        top = max(count.values())
+        if top >= 2:
+            pick = next(e for _, e, _ in found if count[e] == top)
+        elif rule == 'twiceonly':
+            return None
+    words = []
+    for _, e, w in found:
+        if e == pick and w.lower() not in [x.lower() for x in words]:
+            words.append(w)
+    return words
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 4:
+        sys.exit(__doc__)
+    binp, archive, index, keyfile = args[:4]
+    data, _ = rc.cached_fetch(binp, archive, index, args)
+    scache = args[args.index('--subj-cache') + 1] if '--subj-cache' in args else None
+    sruns = json.load(open(scache, encoding='utf-8')) if scache and os.path.exists(scache) else {}
+    keys = collections.defaultdict(list)
+    for line in open(keyfile, encoding='utf-8'):
+        _, q, term, w = line.rstrip('\n').split('\t')
+        keys[q].append((term, float(w)))
+    entries = glossary()
+    needs = {q: (n, t) for q, n, t in rc.needs()}
+    g = rc.grades()
+    pasted = {q: (hits, near) for q, hits, near, _ in rc.pasted_runs(data)}
+    qids = sorted(pasted)
+    subjects = {}
+    def guarded(q, words):
+        # the subject kept only where one of its forms weighs, as a key of the question, at
+        # least half the heaviest key (its rarity in the archive)
+        if not words:
+            return words
+        top = max(w for _, w in keys[q])
+        mine = [w for t, w in keys[q] if any(fold(t) in fold(x) or fold(x) in fold(t) for x in words)]
+        return words if mine and max(mine) >= 0.5 * top else None
+
+    def ablated(q):
+        words = subject(needs[q][0], entries, 'twice')
+        if not words:
+            return None
+        low = {fold(x) for x in words}
+        return subject(needs[q][0], [e for e in entries if not any(fold(x) in low for x in e)], 'twice')
+
+    for rule in RULES:
+        for q in qids:
+            if rule == 'oracle':
+                words = needs[q][1].split()
+            elif rule == 'ablated':
+                words = ablated(q)
+            elif rule == 'guard':
+                words = guarded(q, subject(needs[q][0], entries, 'twice'))
+            elif rule == 'ablated_guard':
+                words = guarded(q, ablated(q))
+            else:
+                words = subject(needs[q][0], entries, rule)
+            subjects[(rule, q)] = words
+            if words and ' '.join(words) not in sruns:
+                out = rc.run(binp, archive, index, 'search', '--json', '--limit', '0', *words).stdout
+                sruns[' '.join(words)] = [json.loads(l) for l in out.splitlines() if l.strip()]
+    if scache:
+        json.dump(sruns, open(scache, 'w', encoding='utf-8'), ensure_ascii=False)
+    for q in qids:
+        print(q, needs[q][0], *[f'| {r}: {subjects[(r, q)]}' for r in RULES])
+
+    def ident(h):
+        return (h['path'], h['line'])
+
+    def page(ranked, near):
+        return ([ranked[i] for i in rc.layout(ranked)] + near)[:10]
+
+    memo = {}
+
+    def score(rule, setting, q):
+        key = (rule, setting, q)
+        if key in memo:
+            return memo[key]
+        hits, near = pasted[q]
+        words = subjects[(rule, q)]
+        kind = setting[0]
+        if not words or kind == 'base':
+            ranked = hits
+        else:
+            shits = [h for h in sruns[' '.join(words)] if 'path' in h]
+            if kind == 'rrf':
+                _, k, a = setting
+                sc = {ident(h): 1.0 / (k + r + 1) for r, h in enumerate(hits[:DEPTH])}
+                for r, h in enumerate(shits[:DEPTH]):
+                    if ident(h) in sc:
+                        sc[ident(h)] += a / (k + r + 1)
+                ranked = sorted(hits[:DEPTH], key=lambda h: -sc[ident(h)]) + hits[DEPTH:]
+            else:
+                _, b = setting
+                sw = {fold(w) for w in words}
+                ks = [(fold(t), w) for t, w in keys[q] if not any(t in x or x in t for x in sw)]
+                tot = sum(w for _, w in ks) or 1.0
+                cov = lambda h: sum(w for t, w in ks if t in fold(h['text'])) / tot
+                ranked = sorted(shits, key=lambda h: -(h['score'] + b * cov(h)))
+        p = page(ranked, near)
+        memo[key] = (rc.ndcg(p, g[q]), [(q, h['path'], h['line']) for h in p if ident(h) not in g[q]])
+        return memo[key]
+
+    settings = [('base',)] + [('rrf', k, a) for k in (5, 10, 20, 40, 60, 100)
+                              for a in (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0)]
+    settings += [('subj', b) for b in (0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0)]
+
+    def mean(rule, s, qs):
+        return sum(score(rule, s, q)[0] for q in qs) / len(qs)
+
+    def line(label, per):
+        out = []
+        for s, lab in (('N', 'dev'), ('H', 'held-out')):
+            v = [per[q] for q in qids if q[0] == s]
+            out.append('%s %.3f (%d unjudged)' % (lab, sum(n for n, _ in v) / len(v), sum(len(u) for _, u in v)))
+        print(f'{label:52} ' + '   '.join(out))
+
+    unjudged = set()
+    line('baseline (the binary\'s order)', {q: score('first', ('base',), q) for q in qids})
+    per_need = {}
+    for rule in RULES:
+        for fam in ('rrf', 'subj', 'both'):
+            cands = [s for s in settings if s[0] in (fam, 'base') or fam == 'both']
+            per, picked = {}, collections.Counter()
+            for q in qids:
+                train = [o for o in qids if o != q]
+                s = max(cands, key=lambda c: round(mean(rule, c, train), 9))
+                picked[s] += 1
+                per[q] = score(rule, s, q)
+                if rule in ('first', 'twice', 'twiceonly', 'guard'):
+                    unjudged.update(per[q][1])
+            per_need[(rule, fam)] = per
+            line(f'{rule} {fam} LOO {dict(picked.most_common(2))}', per)
+        for s in [('rrf', 60, 1.0), ('rrf', 20, 1.0), ('rrf', 60, 2.0), ('subj', 0.0), ('subj', 2.0)]:
+            line(f'    {rule} fixed {s}', {q: score(rule, s, q) for q in qids})
+    print('need\tbase\t' + '\t'.join(f'{r}/{f}' for r, f in per_need))
+    for q in qids:
+        print(q + '\t%.2f\t' % score('first', ('base',), q)[0]
+              + '\t'.join('%.2f' % per_need[k][q][0] for k in per_need))
+    for u in sorted(unjudged):
+        print('unjudged in a top ten:', *u)
+
+
+if __name__ == '__main__':
+    main()

@@ -34,6 +34,7 @@ Session 21's tables (BENCHMARKS.md), with the export of f7891da's binary:
   MIN_DF=20 python3 benches/topic_content_model.py src/topics.yaml main.ndjson
     tests/data/topic-judgments-2026-12.tsv tests/data/topic-judgments-2026-11.tsv
     ../shared/eval/topic-judgments.tsv
+(row A); rows B-F add WORDS=jieba, MIN_DF=100, MEAN=1, POS=2, MODEL=lr (with LOO_ONLY=1).
 """
 import bisect, collections, math, os, random, re, sys, zlib
 

@@ -72,11 +72,8 @@ def in_list_item(t, spans):
         return False
     return True
 
-def main(yaml_path, export, *judgments):
-    tg = Tagger(load_yaml(yaml_path))
-    ms = {(m['path'], m['line']): m for m in map(json.loads, open(export, encoding='utf-8'))}
-    agree = sum(tg.tags(m['text']) == m['topics'] for m in ms.values())
-    print(f'replica agrees with the export on {agree}/{len(ms)} messages')
+def precision_rows(judgments):
+    """The judged tagged rows of topic-judgment files: (topic, path, line, right)."""
     rows = []
     for f in judgments:
         for line in open(f, encoding='utf-8'):
@@ -92,6 +89,14 @@ def main(yaml_path, export, *judgments):
             else:
                 topic, path, ln, ok = c[1], c[2], int(c[3]), c[4] == '1'
             rows.append((topic, path, ln, ok))
+    return rows
+
+def main(yaml_path, export, *judgments):
+    tg = Tagger(load_yaml(yaml_path))
+    ms = {(m['path'], m['line']): m for m in map(json.loads, open(export, encoding='utf-8'))}
+    agree = sum(tg.tags(m['text']) == m['topics'] for m in ms.values())
+    print(f'replica agrees with the export on {agree}/{len(ms)} messages')
+    rows = precision_rows(judgments)
     kept = [(t, p, l, ok) for t, p, l, ok in rows if t in ms[(p, l)]['topics']]
     right = sum(ok for *_, ok in kept)
     print(f'judged tagged rows {len(rows)}; still carrying the judged topic {len(kept)}, right {right} ({right/len(kept):.1%})')

@@ -152,7 +152,8 @@ FILTERS = {
     'a broad payments word, >= 10 chars': lambda b: len(b) >= 10 and bool(BROAD.search(b)),
 }
 
-def main(export, *judgments):
+def load_logs(export):
+    """The export's messages, and (path, line) -> (its log in line order, its index there)."""
     ms = [json.loads(l) for l in open(export, encoding='utf-8')]
     logs = collections.defaultdict(list)
     for m in ms:
@@ -162,12 +163,21 @@ def main(export, *judgments):
         log.sort(key=lambda m: m['line'])
         for i, m in enumerate(log):
             at[(path, m['line'])] = (log, i)
+    return ms, at
+
+def recall_rows(judgments):
+    """The judged untagged rows of topic-judgment files: (topic or '-', path, line)."""
     rows = []
     for f in judgments:
         for line in open(f, encoding='utf-8'):
             c = line.rstrip('\n').split('\t')
             if c[0].startswith('recall'):
                 rows.append((c[2], c[3], int(c[4])))
+    return rows
+
+def main(export, *judgments):
+    ms, at = load_logs(export)
+    rows = recall_rows(judgments)
     untagged = [(t, p, l) for t, p, l in rows if not at[(p, l)][0][at[(p, l)][1]]['topics']]
     misses = [r for r in untagged if r[0] != '-']
     n_tagged = sum(1 for m in ms if m['topics'])

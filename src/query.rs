@@ -95,6 +95,11 @@ pub struct TextTerm {
     /// The typed forms the glossary added [`TextTerm::also`] for (filled by the search): what
     /// the note of the additions names.
     pub also_for: Vec<String>,
+    /// For an excluded word gluing a glossary name to Chinese (`-NetsUnion对账`), the terms it
+    /// reads as typed alone (`NetsUnion`, `对账`, see [`Query::with_glossary_runs`]): the
+    /// exclusion leaves out the messages holding all of them, which the word alone finds.
+    /// Empty for any other term.
+    pub(crate) parts: Vec<TextTerm>,
 }
 
 /// One form of a term as typed: `网联`, `"快捷 支付"`, `=调单`.
@@ -143,7 +148,65 @@ impl TextTerm {
     pub fn alternatives(&self) -> impl Iterator<Item = &str> {
         self.typed_texts().chain(self.also.iter().map(String::as_str))
     }
+
+    /// The term with each alternative gluing a glossary name to Chinese read as that word
+    /// typed alone is, the name and then the Chinese (`NetsUnion对账`: `NetsUnion` AND `对账`,
+    /// see [`Query::with_glossary_runs`]): an `OR`ed one as the terms that say the same
+    /// (`网联 OR NetsUnion对账` is `网联 OR NetsUnion` AND `网联 OR 对账`, every choice of one
+    /// part of each glued alternative, for at most [`MOST_GLUED_ORED`] of them); an excluded
+    /// one as an exclusion of its parts together ([`TextTerm::parts`]: `-NetsUnion对账` leaves
+    /// out what `NetsUnion对账` finds, not every message naming NetsUnion). Quoted and `=`
+    /// alternatives, as a lone word (read by [`Query::with_glossary_runs`] with the words
+    /// before it), stay as typed: the term itself, alone.
+    fn read_as_alone(&self, glossary: &crate::glossary::Glossary) -> Vec<TextTerm> {
+        fn apart<'a>(glossary: &crate::glossary::Glossary, a: &'a Alternative) -> Option<(&'a str, &'a str)> {
+            let glued = glued_name(&a.text).filter(|_| !a.exact && !a.phrase && !glossary.holds(&a.text));
+            glued.filter(|(name, _)| glossary.holds(name))
+        }
+        let apart = |a| apart(glossary, a);
+        let glued = self.typed.iter().filter(|a| apart(a).is_some()).count();
+        if glued == 0 || !self.parts.is_empty() || (!self.negated && self.typed.len() == 1) {
+            return vec![self.clone()];
+        }
+        if self.negated {
+            let whole: Vec<Alternative> = self.typed.iter().filter(|a| apart(a).is_none()).cloned().collect();
+            let kept = (!whole.is_empty()).then(|| TextTerm { typed: whole, ..self.clone() });
+            let excluded = self.typed.iter().filter_map(|a| {
+                let (name, chinese) = apart(a)?;
+                let parts = vec![TextTerm::new(name), TextTerm::new(chinese)];
+                Some(TextTerm { typed: vec![a.clone()], negated: true, parts, ..TextTerm::default() })
+            });
+            return kept.into_iter().chain(excluded).collect();
+        }
+        if glued > MOST_GLUED_ORED {
+            return vec![self.clone()];
+        }
+        (0..1usize << glued)
+            .map(|choice| {
+                let mut k = 0;
+                let mut typed: Vec<Alternative> = Vec::with_capacity(self.typed.len());
+                for a in &self.typed {
+                    let a = match apart(a) {
+                        Some((name, chinese)) => {
+                            let part = if choice >> k & 1 == 0 { name } else { chinese };
+                            k += 1;
+                            Alternative { text: part.to_owned(), ..Alternative::default() }
+                        }
+                        None => a.clone(),
+                    };
+                    if !typed.contains(&a) {
+                        typed.push(a);
+                    }
+                }
+                TextTerm { typed, ..TextTerm::default() }
+            })
+            .collect()
+    }
 }
+
+/// Alternatives gluing a glossary name to Chinese that an `OR` reads apart at most
+/// ([`TextTerm::read_as_alone`]): `n` of them make `2^n` terms.
+const MOST_GLUED_ORED: usize = 3;
 
 /// A field a filter restricts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -583,8 +646,13 @@ impl Query {
                     out.follows.extend([after, false]);
                 }
                 None => {
-                    out.terms.push(t.clone());
-                    out.follows.push(after && is_bare_word(t.text()));
+                    let read = t.read_as_alone(glossary);
+                    let bare = read.len() == 1 && after && is_bare_word(t.text());
+                    out.follows.extend(std::iter::repeat(false).take(read.len()));
+                    if let Some(last) = out.follows.last_mut() {
+                        *last = bare;
+                    }
+                    out.terms.extend(read);
                 }
             }
         }
@@ -707,11 +775,19 @@ impl Query {
     pub fn expansion_note(&self) -> Vec<String> {
         self.terms
             .iter()
-            .filter(|t| !t.also.is_empty())
-            .map(|t| {
+            .flat_map(|t| {
                 // Named by the forms the glossary expanded (`=记账 OR 拒付`: 拒付).
                 let expanded = if t.also_for.is_empty() { t.text().to_owned() } else { t.also_for.join(" OR ") };
-                format!("{}{expanded}: also {}", if t.negated { "-" } else { "" }, t.also.join(", "))
+                let not = if t.negated { "-" } else { "" };
+                let own = (!t.also.is_empty()).then(|| format!("{not}{expanded}: also {}", t.also.join(", ")));
+                // The parts of an excluded glued name, each named within it:
+                // `-NetsUnion对账 (NetsUnion): also 网联, …`.
+                let parts = t
+                    .parts
+                    .iter()
+                    .filter(|p| !p.also.is_empty())
+                    .map(move |p| format!("{not}{} ({}): also {}", t.text(), p.text(), p.also.join(", ")));
+                own.into_iter().chain(parts)
             })
             .collect()
     }
@@ -735,6 +811,22 @@ fn glued_name(text: &str) -> Option<(&str, &str)> {
     let letters =
         name.chars().next().is_some_and(is_letter) && name.chars().all(|c| is_word_char(c) || c == '-' || c == '_');
     letters.then_some((name, chinese))
+}
+
+/// For a quoted phrase gluing a glossary name to Chinese (`"NetsUnion对账"`, `"cross
+/// border支付"`), the phrase with each other form of the name in its place (`网联对账`,
+/// `NUCC对账`, …; `跨境支付`): the name is the glossary's, as typed alone, and the quotes keep
+/// the Chinese right after it. Empty for any other text.
+pub(crate) fn glued_forms(glossary: &crate::glossary::Glossary, text: &str) -> Vec<String> {
+    use crate::text::is_letter;
+    let Some(at) = text.find(is_cjk) else { return Vec::new() };
+    let (name, chinese) = (text[..at].trim_end(), &text[at..]);
+    let letters = name.chars().next().is_some_and(is_letter)
+        && name.chars().all(|c| is_word_char(c) || c == '-' || c == '_' || c.is_whitespace());
+    if !letters {
+        return Vec::new();
+    }
+    glossary.expand(name).into_iter().map(|form| format!("{form}{chinese}")).collect()
 }
 
 /// How a term was written.
@@ -1863,6 +1955,47 @@ mod tests {
         assert_eq!(read_with_glossary("for ex支付"), ["for", "ex支付"]);
         // A word after a glued word does not continue a form with it.
         assert_eq!(read_with_glossary("NetsUnion对账 border"), ["NetsUnion", "对账", "border"]);
+    }
+
+    /// After `OR` or `|`, a glued name reads as typed alone (the name AND the Chinese): the
+    /// terms that say the same, every choice of one part of each glued alternative (`A OR
+    /// (B AND C)` is `A OR B` AND `A OR C`); excluded, it is one exclusion of its parts
+    /// together. On main, both stayed the whole word, which no message holds.
+    #[test]
+    fn a_glued_name_ored_or_excluded_reads_as_typed_alone() {
+        assert_eq!(read_with_glossary("网联 OR NetsUnion对账"), ["网联 OR NetsUnion", "网联 OR 对账"]);
+        assert_eq!(read_with_glossary("网联|NetsUnion对账"), read_with_glossary("网联 OR NetsUnion对账"));
+        assert_eq!(read_with_glossary("NetsUnion对账 OR 清分 x"), ["NetsUnion OR 清分", "对账 OR 清分", "x"]);
+        assert_eq!(
+            read_with_glossary("NetsUnion对账|Cross_Border支付"),
+            ["NetsUnion OR Cross_Border", "对账 OR Cross_Border", "NetsUnion OR 支付", "对账 OR 支付"]
+        );
+        // Typed alone, as `=`, quoted, or a form itself (`POS机`): as typed.
+        for whole in ["网联 OR =NetsUnion对账", "网联 OR \"NetsUnion对账\"", "网联 OR POS机", "网联 OR foo对账"]
+        {
+            assert_eq!(read_with_glossary(whole).len(), 1, "{whole}");
+        }
+        // More than MOST_GLUED_ORED glued alternatives: the term as typed.
+        assert_eq!(read_with_glossary("NetsUnion对账|NUCC对账|UnionPay对账|chargeback流程").len(), 1);
+        let g = crate::glossary::Glossary::builtin();
+        let parts = |typed: &str| -> Vec<(String, Vec<String>)> {
+            let q = Query::parse(typed).unwrap().with_glossary_runs(&g);
+            assert_eq!(q.with_glossary_runs(&g), q, "{typed}: read twice, the same");
+            let shown = q.terms.iter().map(|t| (t.to_string(), t.parts.iter().map(ToString::to_string).collect()));
+            shown.collect()
+        };
+        let excluded =
+            |typed: &str, parts: &[&str]| (typed.to_owned(), parts.iter().map(|p| (*p).to_owned()).collect());
+        assert_eq!(
+            parts("对账 -NetsUnion对账"),
+            [excluded("对账", &[]), excluded("-NetsUnion对账", &["NetsUnion", "对账"])]
+        );
+        assert_eq!(
+            parts("-清分|NetsUnion对账"),
+            [excluded("-清分", &[]), excluded("-NetsUnion对账", &["NetsUnion", "对账"])]
+        );
+        assert_eq!(parts("-=NetsUnion对账"), [excluded("-=NetsUnion对账", &[])]);
+        assert_eq!(parts("-POS机"), [excluded("-POS机", &[])]);
     }
 
     /// A run of bare words that spells a glossary form is that one term: the longest first, in

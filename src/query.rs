@@ -769,28 +769,117 @@ impl Query {
         self.terms.iter().filter(|t| !t.negated).flat_map(TextTerm::alternatives).collect()
     }
 
-    /// What the glossary added, for people to see: `拒付: also 调单, chargeback`, one line per
+    /// What the glossary added, every form of it: `拒付: also 调单, chargeback`, one line per
     /// expanded term (`-拒付: also …` for an excluded one, which leaves those out too); empty
-    /// when nothing was added.
+    /// when nothing was added. People read it grouped ([`Expansion::read`]).
     pub fn expansion_note(&self) -> Vec<String> {
+        self.expansions().iter().map(Expansion::line).collect()
+    }
+
+    /// What the glossary added, one [`Expansion`] per expanded term (and per expanded part of
+    /// an excluded glued name), in the order of the terms.
+    pub fn expansions(&self) -> Vec<Expansion> {
         self.terms
             .iter()
             .flat_map(|t| {
                 // Named by the forms the glossary expanded (`=记账 OR 拒付`: 拒付).
                 let expanded = if t.also_for.is_empty() { t.text().to_owned() } else { t.also_for.join(" OR ") };
                 let not = if t.negated { "-" } else { "" };
-                let own = (!t.also.is_empty()).then(|| format!("{not}{expanded}: also {}", t.also.join(", ")));
+                let own = (!t.also.is_empty())
+                    .then(|| Expansion { named: format!("{not}{expanded}"), forms: t.also.clone() });
                 // The parts of an excluded glued name, each named within it:
                 // `-NetsUnion对账 (NetsUnion): also 网联, …`.
-                let parts = t
-                    .parts
-                    .iter()
-                    .filter(|p| !p.also.is_empty())
-                    .map(move |p| format!("{not}{} ({}): also {}", t.text(), p.text(), p.also.join(", ")));
+                let parts = t.parts.iter().filter(|p| !p.also.is_empty()).map(move |p| Expansion {
+                    named: format!("{not}{} ({})", t.text(), p.text()),
+                    forms: p.also.clone(),
+                });
                 own.into_iter().chain(parts)
             })
             .collect()
     }
+}
+
+/// What the glossary added to one term.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expansion {
+    /// The term it was added for, as typed: `拒付`, `-拒付`, `-NetsUnion对账 (NetsUnion)`.
+    pub named: String,
+    /// Every form added, in glossary order.
+    pub forms: Vec<String>,
+}
+
+impl Expansion {
+    /// `拒付: also 调单, chargeback`: every form.
+    pub fn line(&self) -> String {
+        format!("{}: also {}", self.named, self.forms.join(", "))
+    }
+
+    /// `二类户: also II类(账)户, 2类(账)户, …`: every form, grouped ([`Expansion::groups`]).
+    pub fn read(&self) -> String {
+        let groups: Vec<String> = self.groups().into_iter().map(|(g, _)| g).collect();
+        format!("{}: also {}", self.named, groups.join(", "))
+    }
+
+    /// The forms for reading, in glossary order, with how many forms each stands for: a form
+    /// and the same form with one or two characters more inside it, as the archive writes 户
+    /// and 账户 (`II类户`, `II类账户`), are one group, the characters in brackets
+    /// (`II类(账)户`), when at least two pairs of the list differ by the same characters (a way
+    /// of writing the whole list, not one pair's: `长款` and `长短款` are two forms); any other
+    /// form is its own. The characters most pairs differ by pair first, so that a list pairs
+    /// alike (`二、三类户` with `二、三类账户`, not `二类、三类户`).
+    pub fn groups(&self) -> Vec<(String, usize)> {
+        let n = self.forms.len();
+        let pairs: Vec<(usize, usize, String, String)> = (0..n)
+            .flat_map(|k| (k + 1..n).map(move |j| (k, j)))
+            .filter_map(|(k, j)| {
+                let (merged, added) = with_more_inside(&self.forms[k], &self.forms[j])?;
+                Some((k, j, merged, added))
+            })
+            .collect();
+        let mut by_added: Vec<(&str, usize)> = Vec::new();
+        for (_, _, _, added) in &pairs {
+            match by_added.iter_mut().find(|(a, _)| a == added) {
+                Some((_, count)) => *count += 1,
+                None => by_added.push((added, 1)),
+            }
+        }
+        // Most pairs first; stable, so ties keep the order they were met in.
+        by_added.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
+        // For each form, the group it starts (merged, forms) or `None` once part of another.
+        let mut group: Vec<Option<(String, usize)>> = self.forms.iter().map(|f| Some((f.clone(), 1))).collect();
+        let mut paired = vec![false; n];
+        for (added, _) in by_added.into_iter().filter(|&(_, count)| count >= 2) {
+            for (k, j, merged, _) in pairs.iter().filter(|p| p.3 == added) {
+                if !paired[*k] && !paired[*j] {
+                    paired[*k] = true;
+                    paired[*j] = true;
+                    group[*k] = Some((merged.clone(), 2));
+                    group[*j] = None;
+                }
+            }
+        }
+        group.into_iter().flatten().collect()
+    }
+}
+
+/// `a` and `b` written as one when one is the other with one or two characters more inside it
+/// (not at either end), and those characters: `II类户` and `II类账户` are `II类(账)户`, with
+/// `账`; `None` otherwise, or when the characters are a separator (`二类账户` and `二、三类账户`
+/// are two forms).
+fn with_more_inside(a: &str, b: &str) -> Option<(String, String)> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() < b.len() { (&a, &b) } else { (&b, &a) };
+    let more = long.len() - short.len();
+    if !(1..=2).contains(&more) {
+        return None;
+    }
+    let head = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    let tail = short.len() - head;
+    let inside = head > 0 && tail > 0 && short[head..] == long[head + more..];
+    let added: String = long[head..head + more].iter().collect();
+    let text = |c: &[char]| c.iter().collect::<String>();
+    let plain = added.chars().all(|c| is_cjk(c) || is_word_char(c) || c == '+');
+    (inside && plain).then(|| (format!("{}({added}){}", text(&short[..head]), text(&short[head..])), added))
 }
 
 /// A bare word of letters, as typed (`cross`, `Anti-Money`, `ｃｒｏｓｓ`): no digit, symbol,
@@ -1955,6 +2044,41 @@ mod tests {
         assert_eq!(read_with_glossary("for ex支付"), ["for", "ex支付"]);
         // A word after a glued word does not continue a form with it.
         assert_eq!(read_with_glossary("NetsUnion对账 border"), ["NetsUnion", "对账", "border"]);
+    }
+
+    /// The forms of one entry that differ by the same characters, pair after pair, are grouped
+    /// for reading (`II类(账)户`); a pair alone is not (`长款`, `长短款`: two words), nor a
+    /// separator (`二类账户`, `二、三类账户`). Every form is counted in one group, and the full
+    /// line keeps every form. On main the note listed all 17 of 二类户's.
+    #[test]
+    fn an_expansions_forms_that_differ_alike_are_grouped() {
+        let g = crate::glossary::Glossary::builtin();
+        let forms = g.expand("二类户");
+        assert_eq!(forms.len(), 17);
+        let e = Expansion { named: "二类户".into(), forms: forms.clone() };
+        let groups: Vec<String> = e.groups().into_iter().map(|(g, _)| g).collect();
+        assert_eq!(
+            groups,
+            [
+                "II类(账)户",
+                "2类(账)户",
+                "二类账户",
+                "class II account",
+                "type II account",
+                "II、III类(账)户",
+                "二、三类(账)户",
+                "2、3类(账)户",
+                "II类、III类(账)户",
+                "二类、三类(账)户"
+            ]
+        );
+        assert_eq!(e.groups().iter().map(|(_, n)| n).sum::<usize>(), 17);
+        assert!(e.read().starts_with("二类户: also II类(账)户, 2类(账)户, 二类账户, class II account"));
+        assert_eq!(e.line(), format!("二类户: also {}", forms.join(", ")));
+        let alone = Expansion { named: "差错".into(), forms: g.expand("差错") };
+        assert!(alone.groups().iter().all(|(g, n)| *n == 1 && !g.contains('(')), "{:?}", alone.groups());
+        let t0 = Expansion { named: "T0".into(), forms: g.expand("T0") };
+        assert!(t0.groups().iter().all(|(_, n)| *n == 1), "{:?}", t0.groups());
     }
 
     /// After `OR` or `|`, a glued name reads as typed alone (the name AND the Chinese): the

@@ -707,3 +707,18 @@ fn a_glued_name_reads_as_typed_alone_after_or_excluded_and_quoted() {
     let o = chatlore(arch.path(), idx.path(), &["search", "清分 OR NetsUnion对账"]);
     assert!(stderr(&o).contains("清分 OR NetsUnion: also "), "{}", stderr(&o));
 }
+
+/// The CLI's note of what the glossary added reads grouped: 二类户's 17 forms as 10 groups
+/// (`II类(账)户` for II类户 and II类账户), every form said. It listed all 17, a wall of variants.
+#[test]
+fn the_cli_note_groups_forms_that_differ_alike() {
+    let arch = tempfile::tempdir().unwrap();
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &[("09:00:00", "甲", "开立II类账户")]));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    let o = chatlore(arch.path(), idx.path(), &["search", "二类户"]);
+    let note = "二类户: also II类(账)户, 2类(账)户, 二类账户, class II account, type II account, II、III类(账)户, \
+                二、三类(账)户, 2、3类(账)户, II类、III类(账)户, 二类、三类(账)户 (=term or --exact: only as typed)";
+    assert!(stderr(&o).lines().any(|l| l == note), "{}", stderr(&o));
+    assert!(stdout(&o).contains("开立II类账户"), "{}", stdout(&o));
+}

@@ -219,7 +219,7 @@ impl Executor {
             kept_discussion: None,
             terms: Vec::new(),
             why_none: None,
-            also: engine.expand(&job.query).expansion_note(),
+            also: engine.expand(&job.query).expansions(),
         };
         let (mut offset, mut limit) = (job.offset, PAGE);
         // Seeking: the discussion's earliest message among the hits (line, index), should the

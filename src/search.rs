@@ -34,7 +34,7 @@ use crate::tokenize::{query_grams, term_variants, TermGrams};
 use collect::{candidates, ranked, speaker_of, AtLines, Rank};
 pub(crate) use collect::{KeyColumns, SegmentColumns};
 use facets::{FacetCollector, LogCollector};
-pub use highlight::{char_offsets, highlights, snippet, Highlighter};
+pub use highlight::{byte_ranges, char_offsets, highlights, snippet, Highlighter};
 use highlight::{finders, highlights_found};
 use prune::{Floor, LazyBounds, SubstanceBounds};
 use scan::{name, Copy, MessageScan};

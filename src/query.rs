@@ -648,7 +648,7 @@ impl Query {
                 None => {
                     let read = t.read_as_alone(glossary);
                     let bare = read.len() == 1 && after && is_bare_word(t.text());
-                    out.follows.extend(std::iter::repeat(false).take(read.len()));
+                    out.follows.extend(std::iter::repeat_n(false, read.len()));
                     if let Some(last) = out.follows.last_mut() {
                         *last = bare;
                     }

@@ -136,7 +136,7 @@ impl TermFinder {
         // One searcher for every occurrence (`str::find` would build one per call).
         while let Some(pos) = first.find(&t.as_bytes()[from..]) {
             let start = from + pos;
-            match match_parts(t, start, &parts) {
+            match match_parts(t, start, parts) {
                 Some(end) => {
                     out.push(folded.original(start)..folded.original(end));
                     from = end.max(start + 1);

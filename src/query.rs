@@ -181,7 +181,7 @@ impl TextTerm {
         if glued > MOST_GLUED_ORED {
             return vec![self.clone()];
         }
-        (0..1usize << glued)
+        let terms: Vec<TextTerm> = (0..1usize << glued)
             .map(|choice| {
                 let mut k = 0;
                 let mut typed: Vec<Alternative> = Vec::with_capacity(self.typed.len());
@@ -200,7 +200,17 @@ impl TextTerm {
                 }
                 TextTerm { typed, ..TextTerm::default() }
             })
-            .collect()
+            .collect();
+        // A term holding every alternative of another says nothing more (`对账` AND `对账 OR
+        // NUCC` is `对账`): `NetsUnion对账|NUCC对账` is `NetsUnion OR NUCC` AND `对账`.
+        let within = |a: &TextTerm, b: &TextTerm| a.typed.iter().all(|x| b.typed.contains(x));
+        let said = |k: usize| {
+            terms
+                .iter()
+                .enumerate()
+                .any(|(j, o)| j != k && within(o, &terms[k]) && o.typed.len() < terms[k].typed.len())
+        };
+        (0..terms.len()).filter(|&k| !said(k)).map(|k| terms[k].clone()).collect()
     }
 }
 
@@ -2094,6 +2104,8 @@ mod tests {
             read_with_glossary("NetsUnion对账|Cross_Border支付"),
             ["NetsUnion OR Cross_Border", "对账 OR Cross_Border", "NetsUnion OR 支付", "对账 OR 支付"]
         );
+        // A term holding every alternative of another is left out: `对账` says it.
+        assert_eq!(read_with_glossary("NetsUnion对账|NUCC对账"), ["NetsUnion OR NUCC", "对账"]);
         // Typed alone, as `=`, quoted, or a form itself (`POS机`): as typed.
         for whole in ["网联 OR =NetsUnion对账", "网联 OR \"NetsUnion对账\"", "网联 OR POS机", "网联 OR foo对账"]
         {

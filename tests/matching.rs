@@ -684,8 +684,8 @@ fn a_glued_name_reads_as_typed_alone_after_or_excluded_and_quoted() {
         v.dedup();
         v
     };
-    for ored in ["清分 OR NetsUnion对账", "清分|NetsUnion对账", "NetsUnion对账 OR 清分", "NetsUnion对账|跨境支付|清分"]
-    {
+    let ored = ["清分 OR NetsUnion对账", "清分|NetsUnion对账", "NetsUnion对账 OR 清分", "NetsUnion对账|跨境支付|清分"];
+    for ored in ored.into_iter().chain(["NetsUnion对账|NUCC对账"]) {
         let mut either = alone.clone();
         for other in ored.split([' ', '|']).filter(|w| !w.is_empty() && *w != "OR" && *w != "NetsUnion对账") {
             either = union(&either, &texts(&engine, other));

@@ -127,6 +127,11 @@ pub struct TextTerm {
     /// The typed forms the glossary added [`TextTerm::also`] for (filled by the search): what
     /// the note of the additions names.
     pub also_for: Vec<String>,
+    /// For an excluded word gluing a glossary name to Chinese (`-NetsUnion对账`), the terms it
+    /// reads as typed alone (`NetsUnion`, `对账`, see [`Query::with_glossary_runs`]): the
+    /// exclusion leaves out the messages holding all of them, which the word alone finds.
+    /// Empty for any other term.
+    pub(crate) parts: Vec<TextTerm>,
 }
 
 /// One form of a term as typed: `网联`, `"快捷 支付"`, `=调单`.
@@ -175,7 +180,75 @@ impl TextTerm {
     pub fn alternatives(&self) -> impl Iterator<Item = &str> {
         self.typed_texts().chain(self.also.iter().map(String::as_str))
     }
+
+    /// The term with each alternative gluing a glossary name to Chinese read as that word
+    /// typed alone is, the name and then the Chinese (`NetsUnion对账`: `NetsUnion` AND `对账`,
+    /// see [`Query::with_glossary_runs`]): an `OR`ed one as the terms that say the same
+    /// (`网联 OR NetsUnion对账` is `网联 OR NetsUnion` AND `网联 OR 对账`, every choice of one
+    /// part of each glued alternative, for at most [`MOST_GLUED_ORED`] of them); an excluded
+    /// one as an exclusion of its parts together ([`TextTerm::parts`]: `-NetsUnion对账` leaves
+    /// out what `NetsUnion对账` finds, not every message naming NetsUnion). Quoted and `=`
+    /// alternatives, as a lone word (read by [`Query::with_glossary_runs`] with the words
+    /// before it), stay as typed: the term itself, alone.
+    fn read_as_alone(&self, glossary: &crate::glossary::Glossary) -> Vec<TextTerm> {
+        fn apart<'a>(glossary: &crate::glossary::Glossary, a: &'a Alternative) -> Option<(&'a str, &'a str)> {
+            let glued = glued_name(&a.text).filter(|_| !a.exact && !a.phrase && !glossary.holds(&a.text));
+            glued.filter(|(name, _)| glossary.holds(name))
+        }
+        let apart = |a| apart(glossary, a);
+        let glued = self.typed.iter().filter(|a| apart(a).is_some()).count();
+        if glued == 0 || !self.parts.is_empty() || (!self.negated && self.typed.len() == 1) {
+            return vec![self.clone()];
+        }
+        if self.negated {
+            let whole: Vec<Alternative> = self.typed.iter().filter(|a| apart(a).is_none()).cloned().collect();
+            let kept = (!whole.is_empty()).then(|| TextTerm { typed: whole, ..self.clone() });
+            let excluded = self.typed.iter().filter_map(|a| {
+                let (name, chinese) = apart(a)?;
+                let parts = vec![TextTerm::new(name), TextTerm::new(chinese)];
+                Some(TextTerm { typed: vec![a.clone()], negated: true, parts, ..TextTerm::default() })
+            });
+            return kept.into_iter().chain(excluded).collect();
+        }
+        if glued > MOST_GLUED_ORED {
+            return vec![self.clone()];
+        }
+        let terms: Vec<TextTerm> = (0..1usize << glued)
+            .map(|choice| {
+                let mut k = 0;
+                let mut typed: Vec<Alternative> = Vec::with_capacity(self.typed.len());
+                for a in &self.typed {
+                    let a = match apart(a) {
+                        Some((name, chinese)) => {
+                            let part = if choice >> k & 1 == 0 { name } else { chinese };
+                            k += 1;
+                            Alternative { text: part.to_owned(), ..Alternative::default() }
+                        }
+                        None => a.clone(),
+                    };
+                    if !typed.contains(&a) {
+                        typed.push(a);
+                    }
+                }
+                TextTerm { typed, ..TextTerm::default() }
+            })
+            .collect();
+        // A term holding every alternative of another says nothing more (`对账` AND `对账 OR
+        // NUCC` is `对账`): `NetsUnion对账|NUCC对账` is `NetsUnion OR NUCC` AND `对账`.
+        let within = |a: &TextTerm, b: &TextTerm| a.typed.iter().all(|x| b.typed.contains(x));
+        let said = |k: usize| {
+            terms
+                .iter()
+                .enumerate()
+                .any(|(j, o)| j != k && within(o, &terms[k]) && o.typed.len() < terms[k].typed.len())
+        };
+        (0..terms.len()).filter(|&k| !said(k)).map(|k| terms[k].clone()).collect()
+    }
 }
+
+/// Alternatives gluing a glossary name to Chinese that an `OR` reads apart at most
+/// ([`TextTerm::read_as_alone`]): `n` of them make `2^n` terms.
+const MOST_GLUED_ORED: usize = 3;
 
 /// A field a filter restricts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -617,8 +690,13 @@ impl Query {
                     out.follows.extend([after, false]);
                 }
                 None => {
-                    out.terms.push(t.clone());
-                    out.follows.push(after && is_bare_word(t.text()));
+                    let read = t.read_as_alone(glossary);
+                    let bare = read.len() == 1 && after && is_bare_word(t.text());
+                    out.follows.extend(std::iter::repeat_n(false, read.len()));
+                    if let Some(last) = out.follows.last_mut() {
+                        *last = bare;
+                    }
+                    out.terms.extend(read);
                 }
             }
         }
@@ -735,20 +813,117 @@ impl Query {
         self.terms.iter().filter(|t| !t.negated).flat_map(TextTerm::alternatives).collect()
     }
 
-    /// What the glossary added, for people to see: `拒付: also 调单, chargeback`, one line per
+    /// What the glossary added, every form of it: `拒付: also 调单, chargeback`, one line per
     /// expanded term (`-拒付: also …` for an excluded one, which leaves those out too); empty
-    /// when nothing was added.
+    /// when nothing was added. People read it grouped ([`Expansion::read`]).
     pub fn expansion_note(&self) -> Vec<String> {
+        self.expansions().iter().map(Expansion::line).collect()
+    }
+
+    /// What the glossary added, one [`Expansion`] per expanded term (and per expanded part of
+    /// an excluded glued name), in the order of the terms.
+    pub fn expansions(&self) -> Vec<Expansion> {
         self.terms
             .iter()
-            .filter(|t| !t.also.is_empty())
-            .map(|t| {
+            .flat_map(|t| {
                 // Named by the forms the glossary expanded (`=记账 OR 拒付`: 拒付).
                 let expanded = if t.also_for.is_empty() { t.text().to_owned() } else { t.also_for.join(" OR ") };
-                format!("{}{expanded}: also {}", if t.negated { "-" } else { "" }, t.also.join(", "))
+                let not = if t.negated { "-" } else { "" };
+                let own = (!t.also.is_empty())
+                    .then(|| Expansion { named: format!("{not}{expanded}"), forms: t.also.clone() });
+                // The parts of an excluded glued name, each named within it:
+                // `-NetsUnion对账 (NetsUnion): also 网联, …`.
+                let parts = t.parts.iter().filter(|p| !p.also.is_empty()).map(move |p| Expansion {
+                    named: format!("{not}{} ({})", t.text(), p.text()),
+                    forms: p.also.clone(),
+                });
+                own.into_iter().chain(parts)
             })
             .collect()
     }
+}
+
+/// What the glossary added to one term.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expansion {
+    /// The term it was added for, as typed: `拒付`, `-拒付`, `-NetsUnion对账 (NetsUnion)`.
+    pub named: String,
+    /// Every form added, in glossary order.
+    pub forms: Vec<String>,
+}
+
+impl Expansion {
+    /// `拒付: also 调单, chargeback`: every form.
+    pub fn line(&self) -> String {
+        format!("{}: also {}", self.named, self.forms.join(", "))
+    }
+
+    /// `二类户: also II类(账)户, 2类(账)户, …`: every form, grouped ([`Expansion::groups`]).
+    pub fn read(&self) -> String {
+        let groups: Vec<String> = self.groups().into_iter().map(|(g, _)| g).collect();
+        format!("{}: also {}", self.named, groups.join(", "))
+    }
+
+    /// The forms for reading, in glossary order, with how many forms each stands for: a form
+    /// and the same form with one or two characters more inside it, as the archive writes 户
+    /// and 账户 (`II类户`, `II类账户`), are one group, the characters in brackets
+    /// (`II类(账)户`), when at least two pairs of the list differ by the same characters (a way
+    /// of writing the whole list, not one pair's: `长款` and `长短款` are two forms); any other
+    /// form is its own. The characters most pairs differ by pair first, so that a list pairs
+    /// alike (`二、三类户` with `二、三类账户`, not `二类、三类户`).
+    pub fn groups(&self) -> Vec<(String, usize)> {
+        let n = self.forms.len();
+        let pairs: Vec<(usize, usize, String, String)> = (0..n)
+            .flat_map(|k| (k + 1..n).map(move |j| (k, j)))
+            .filter_map(|(k, j)| {
+                let (merged, added) = with_more_inside(&self.forms[k], &self.forms[j])?;
+                Some((k, j, merged, added))
+            })
+            .collect();
+        let mut by_added: Vec<(&str, usize)> = Vec::new();
+        for (_, _, _, added) in &pairs {
+            match by_added.iter_mut().find(|(a, _)| a == added) {
+                Some((_, count)) => *count += 1,
+                None => by_added.push((added, 1)),
+            }
+        }
+        // Most pairs first; stable, so ties keep the order they were met in.
+        by_added.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
+        // For each form, the group it starts (merged, forms) or `None` once part of another.
+        let mut group: Vec<Option<(String, usize)>> = self.forms.iter().map(|f| Some((f.clone(), 1))).collect();
+        let mut paired = vec![false; n];
+        for (added, _) in by_added.into_iter().filter(|&(_, count)| count >= 2) {
+            for (k, j, merged, _) in pairs.iter().filter(|p| p.3 == added) {
+                if !paired[*k] && !paired[*j] {
+                    paired[*k] = true;
+                    paired[*j] = true;
+                    group[*k] = Some((merged.clone(), 2));
+                    group[*j] = None;
+                }
+            }
+        }
+        group.into_iter().flatten().collect()
+    }
+}
+
+/// `a` and `b` written as one when one is the other with one or two characters more inside it
+/// (not at either end), and those characters: `II类户` and `II类账户` are `II类(账)户`, with
+/// `账`; `None` otherwise, or when the characters are a separator (`二类账户` and `二、三类账户`
+/// are two forms).
+fn with_more_inside(a: &str, b: &str) -> Option<(String, String)> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() < b.len() { (&a, &b) } else { (&b, &a) };
+    let more = long.len() - short.len();
+    if !(1..=2).contains(&more) {
+        return None;
+    }
+    let head = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    let tail = short.len() - head;
+    let inside = head > 0 && tail > 0 && short[head..] == long[head + more..];
+    let added: String = long[head..head + more].iter().collect();
+    let text = |c: &[char]| c.iter().collect::<String>();
+    let plain = added.chars().all(|c| is_cjk(c) || is_word_char(c) || c == '+');
+    (inside && plain).then(|| (format!("{}({added}){}", text(&short[..head]), text(&short[head..])), added))
 }
 
 /// A bare word of letters, as typed (`cross`, `Anti-Money`, `ｃｒｏｓｓ`): no digit, symbol,
@@ -769,6 +944,22 @@ fn glued_name(text: &str) -> Option<(&str, &str)> {
     let letters =
         name.chars().next().is_some_and(is_letter) && name.chars().all(|c| is_word_char(c) || c == '-' || c == '_');
     letters.then_some((name, chinese))
+}
+
+/// For a quoted phrase gluing a glossary name to Chinese (`"NetsUnion对账"`, `"cross
+/// border支付"`), the phrase with each other form of the name in its place (`网联对账`,
+/// `NUCC对账`, …; `跨境支付`): the name is the glossary's, as typed alone, and the quotes keep
+/// the Chinese right after it. Empty for any other text.
+pub(crate) fn glued_forms(glossary: &crate::glossary::Glossary, text: &str) -> Vec<String> {
+    use crate::text::is_letter;
+    let Some(at) = text.find(is_cjk) else { return Vec::new() };
+    let (name, chinese) = (text[..at].trim_end(), &text[at..]);
+    let letters = name.chars().next().is_some_and(is_letter)
+        && name.chars().all(|c| is_word_char(c) || c == '-' || c == '_' || c.is_whitespace());
+    if !letters {
+        return Vec::new();
+    }
+    glossary.expand(name).into_iter().map(|form| format!("{form}{chinese}")).collect()
 }
 
 /// How a term was written.
@@ -1914,6 +2105,84 @@ mod tests {
         assert_eq!(read_with_glossary("for ex支付"), ["for", "ex支付"]);
         // A word after a glued word does not continue a form with it.
         assert_eq!(read_with_glossary("NetsUnion对账 border"), ["NetsUnion", "对账", "border"]);
+    }
+
+    /// The forms of one entry that differ by the same characters, pair after pair, are grouped
+    /// for reading (`II类(账)户`); a pair alone is not (`长款`, `长短款`: two words), nor a
+    /// separator (`二类账户`, `二、三类账户`). Every form is counted in one group, and the full
+    /// line keeps every form. On main the note listed all 17 of 二类户's.
+    #[test]
+    fn an_expansions_forms_that_differ_alike_are_grouped() {
+        let g = crate::glossary::Glossary::builtin();
+        let forms = g.expand("二类户");
+        assert_eq!(forms.len(), 17);
+        let e = Expansion { named: "二类户".into(), forms: forms.clone() };
+        let groups: Vec<String> = e.groups().into_iter().map(|(g, _)| g).collect();
+        assert_eq!(
+            groups,
+            [
+                "II类(账)户",
+                "2类(账)户",
+                "二类账户",
+                "class II account",
+                "type II account",
+                "II、III类(账)户",
+                "二、三类(账)户",
+                "2、3类(账)户",
+                "II类、III类(账)户",
+                "二类、三类(账)户"
+            ]
+        );
+        assert_eq!(e.groups().iter().map(|(_, n)| n).sum::<usize>(), 17);
+        assert!(e.read().starts_with("二类户: also II类(账)户, 2类(账)户, 二类账户, class II account"));
+        assert_eq!(e.line(), format!("二类户: also {}", forms.join(", ")));
+        let alone = Expansion { named: "差错".into(), forms: g.expand("差错") };
+        assert!(alone.groups().iter().all(|(g, n)| *n == 1 && !g.contains('(')), "{:?}", alone.groups());
+        let t0 = Expansion { named: "T0".into(), forms: g.expand("T0") };
+        assert!(t0.groups().iter().all(|(_, n)| *n == 1), "{:?}", t0.groups());
+    }
+
+    /// After `OR` or `|`, a glued name reads as typed alone (the name AND the Chinese): the
+    /// terms that say the same, every choice of one part of each glued alternative (`A OR
+    /// (B AND C)` is `A OR B` AND `A OR C`); excluded, it is one exclusion of its parts
+    /// together. On main, both stayed the whole word, which no message holds.
+    #[test]
+    fn a_glued_name_ored_or_excluded_reads_as_typed_alone() {
+        assert_eq!(read_with_glossary("网联 OR NetsUnion对账"), ["网联 OR NetsUnion", "网联 OR 对账"]);
+        assert_eq!(read_with_glossary("网联|NetsUnion对账"), read_with_glossary("网联 OR NetsUnion对账"));
+        assert_eq!(read_with_glossary("NetsUnion对账 OR 清分 x"), ["NetsUnion OR 清分", "对账 OR 清分", "x"]);
+        assert_eq!(
+            read_with_glossary("NetsUnion对账|Cross_Border支付"),
+            ["NetsUnion OR Cross_Border", "对账 OR Cross_Border", "NetsUnion OR 支付", "对账 OR 支付"]
+        );
+        // A term holding every alternative of another is left out: `对账` says it.
+        assert_eq!(read_with_glossary("NetsUnion对账|NUCC对账"), ["NetsUnion OR NUCC", "对账"]);
+        // Typed alone, as `=`, quoted, or a form itself (`POS机`): as typed.
+        for whole in ["网联 OR =NetsUnion对账", "网联 OR \"NetsUnion对账\"", "网联 OR POS机", "网联 OR foo对账"]
+        {
+            assert_eq!(read_with_glossary(whole).len(), 1, "{whole}");
+        }
+        // More than MOST_GLUED_ORED glued alternatives: the term as typed.
+        assert_eq!(read_with_glossary("NetsUnion对账|NUCC对账|UnionPay对账|chargeback流程").len(), 1);
+        let g = crate::glossary::Glossary::builtin();
+        let parts = |typed: &str| -> Vec<(String, Vec<String>)> {
+            let q = Query::parse(typed).unwrap().with_glossary_runs(&g);
+            assert_eq!(q.with_glossary_runs(&g), q, "{typed}: read twice, the same");
+            let shown = q.terms.iter().map(|t| (t.to_string(), t.parts.iter().map(ToString::to_string).collect()));
+            shown.collect()
+        };
+        let excluded =
+            |typed: &str, parts: &[&str]| (typed.to_owned(), parts.iter().map(|p| (*p).to_owned()).collect());
+        assert_eq!(
+            parts("对账 -NetsUnion对账"),
+            [excluded("对账", &[]), excluded("-NetsUnion对账", &["NetsUnion", "对账"])]
+        );
+        assert_eq!(
+            parts("-清分|NetsUnion对账"),
+            [excluded("-清分", &[]), excluded("-NetsUnion对账", &["NetsUnion", "对账"])]
+        );
+        assert_eq!(parts("-=NetsUnion对账"), [excluded("-=NetsUnion对账", &[])]);
+        assert_eq!(parts("-POS机"), [excluded("-POS机", &[])]);
     }
 
     /// A run of bare words that spells a glossary form is that one term: the longest first, in

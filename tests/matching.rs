@@ -654,3 +654,71 @@ fn coordinated_classes_glued_names_and_words_that_only_spell_a_name_glued() {
     assert!(!stderr(&o).contains("also"), "{}", stderr(&o));
     assert!(texts(&engine, "forex").iter().any(|t| t.contains("外汇")));
 }
+
+/// A glossary name glued to Chinese reads as typed alone (`NetsUnion对账`: NetsUnion AND 对账)
+/// in every operand: after `OR` or `|` (`清分 OR NetsUnion对账` finds what either finds; the
+/// glued word stayed whole and found nothing), excluded (`对账 -NetsUnion对账` leaves out what
+/// `NetsUnion对账` finds; it left out nothing), and quoted, where the quotes keep the Chinese
+/// right after the name and the name is still the glossary's (`"NetsUnion对账"` finds
+/// 网联对账; it found nothing). `=` keeps the word as typed.
+#[test]
+fn a_glued_name_reads_as_typed_alone_after_or_excluded_and_quoted() {
+    let arch = tempfile::tempdir().unwrap();
+    let messages = [
+        ("09:00:00", "甲", "网联和银联的对账差异"),
+        ("09:01:00", "乙", "对账单下载地址"),
+        ("09:02:00", "丙", "只谈网联的事"),
+        ("09:03:00", "丁", "网联对账文件几点出"),
+        ("09:04:00", "戊", "清分规则"),
+        ("09:05:00", "己", "跨境支付要备案"),
+    ];
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &messages));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    let engine = Engine::open(idx.path()).unwrap();
+    let alone = texts(&engine, "NetsUnion对账");
+    assert_eq!(alone, ["网联和银联的对账差异", "网联对账文件几点出"]);
+    let union = |a: &[String], b: &[String]| {
+        let mut v: Vec<String> = a.iter().chain(b).cloned().collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let ored = ["清分 OR NetsUnion对账", "清分|NetsUnion对账", "NetsUnion对账 OR 清分", "NetsUnion对账|跨境支付|清分"];
+    for ored in ored.into_iter().chain(["NetsUnion对账|NUCC对账"]) {
+        let mut either = alone.clone();
+        for other in ored.split([' ', '|']).filter(|w| !w.is_empty() && *w != "OR" && *w != "NetsUnion对账") {
+            either = union(&either, &texts(&engine, other));
+        }
+        assert_eq!(texts(&engine, ored), either, "{ored}");
+    }
+    let minus = |a: Vec<String>, b: &[String]| a.into_iter().filter(|t| !b.contains(t)).collect::<Vec<_>>();
+    assert_eq!(texts(&engine, "对账 -NetsUnion对账"), minus(texts(&engine, "对账"), &alone));
+    assert_eq!(texts(&engine, "对账 -NetsUnion对账"), ["对账单下载地址"]);
+    assert_eq!(texts(&engine, "网联 -NetsUnion对账|清分"), ["只谈网联的事"]);
+    // Quoted: the name's forms in its place, the Chinese right after it.
+    assert_eq!(texts(&engine, "\"NetsUnion对账\""), ["网联对账文件几点出"]);
+    assert_eq!(texts(&engine, "\"cross border支付\""), ["跨境支付要备案"]);
+    // `=` keeps the word as typed: no message holds it.
+    assert!(texts(&engine, "清分 OR =NetsUnion对账").iter().all(|t| t == "清分规则"));
+    // The note names what the glossary added for each part.
+    let o = chatlore(arch.path(), idx.path(), &["search", "对账 -NetsUnion对账"]);
+    assert!(stderr(&o).contains("-NetsUnion对账 (NetsUnion): also 网联"), "{}", stderr(&o));
+    let o = chatlore(arch.path(), idx.path(), &["search", "清分 OR NetsUnion对账"]);
+    assert!(stderr(&o).contains("清分 OR NetsUnion: also "), "{}", stderr(&o));
+}
+
+/// The CLI's note of what the glossary added reads grouped: 二类户's 17 forms as 10 groups
+/// (`II类(账)户` for II类户 and II类账户), every form said. It listed all 17, a wall of variants.
+#[test]
+fn the_cli_note_groups_forms_that_differ_alike() {
+    let arch = tempfile::tempdir().unwrap();
+    write(arch.path(), "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &[("09:00:00", "甲", "开立II类账户")]));
+    let idx = tempfile::tempdir().unwrap();
+    index(arch.path(), idx.path());
+    let o = chatlore(arch.path(), idx.path(), &["search", "二类户"]);
+    let note = "二类户: also II类(账)户, 2类(账)户, 二类账户, class II account, type II account, II、III类(账)户, \
+                二、三类(账)户, 2、3类(账)户, II类、III类(账)户, 二类、三类(账)户 (=term or --exact: only as typed)";
+    assert!(stderr(&o).lines().any(|l| l == note), "{}", stderr(&o));
+    assert!(stdout(&o).contains("开立II类账户"), "{}", stdout(&o));
+}

@@ -1922,3 +1922,46 @@ fn the_browser_reads_an_english_name_of_several_words_as_one_term() {
     let line = coloured.lines().rfind(|l| l.contains("risk control: also")).unwrap();
     assert!(line.contains("\x1b[38;5;6m · risk control: also 风控"), "the note in cyan: {line:?}");
 }
+
+/// A long glossary note reads, not cut in the middle of a form: the 17 forms 二类户 adds are
+/// grouped as the CLI says them (`II类(账)户` for II类户 and II类账户), as many groups as the
+/// status bar has room for, then how many forms are left out (`+N more`); a terminal wide
+/// enough shows every group. It was `二类户: also II类户, 2类户, 二类账户, II类账户, 2类账…`.
+/// Read, waited past every timer, read again.
+#[test]
+fn a_long_glossary_note_shows_whole_groups_and_how_many_more() {
+    let (arch, idx) = demo_copy();
+    let all = "II类(账)户, 2类(账)户, 二类账户, class II account, type II account, II、III类(账)户, 二、三类(账)户, \
+               2、3类(账)户, II类、III类(账)户, 二类、三类(账)户";
+    for width in [120u16, 260] {
+        let name = format!("long-note-{width}");
+        let Some(tmux) = Tmux::start(&name, &browser(arch.path(), &idx.path().join("index"), ""), width, 30) else {
+            return;
+        };
+        tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+        tmux.text("二类户");
+        let status = |s: &str| s.lines().last().unwrap_or_default().to_owned();
+        let note = |s: &str| {
+            let status = status(s);
+            let at = status.find("二类户: also ")?;
+            let rest = &status[at + "二类户: also ".len()..];
+            Some(rest.split("  ").next().unwrap_or_default().trim_end().to_owned())
+        };
+        let screen = tmux.wait_for("the note", |s| note(s).is_some_and(|n| n.starts_with("II类(账)户, 2类(账)户")));
+        tmux.holds_still(&screen, "the note stays");
+        let shown = note(&tmux.screen()).unwrap();
+        println!("{width} columns: 二类户: also {shown}");
+        assert!(!shown.contains('…'), "{width} columns: no form cut: {shown:?}");
+        if width == 260 {
+            assert_eq!(shown, all, "every group where there is room");
+            continue;
+        }
+        let (groups, more) = shown.rsplit_once(", +").unwrap_or_else(|| panic!("{shown:?}"));
+        let more: usize =
+            more.strip_suffix(" more").and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{shown:?}"));
+        assert!(all.starts_with(groups), "the first groups, in order: {groups:?}");
+        let forms: usize = groups.split(", ").map(|g| if g.contains('(') { 2 } else { 1 }).sum();
+        assert_eq!(forms + more, 17, "{shown:?}");
+        assert!(more > 0 && forms >= 4, "{shown:?}");
+    }
+}

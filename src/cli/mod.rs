@@ -629,8 +629,8 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
     };
     if format == Format::Human {
         // What the glossary added, on stderr so that piped hits stay clean.
-        for note in engine.expand(&query).expansion_note() {
-            say!("{note} (=term or --exact: only as typed)");
+        for added in engine.expand(&query).expansions() {
+            say!("{} (=term or --exact: only as typed)", added.read());
         }
     }
     print::hits(&engine, &query, &results, &near, format, color)?;

@@ -215,12 +215,15 @@ impl Tools {
         let names = &handle.meta.groups;
         let known = &engine.mention_names()?;
         let q = quoted_query(&args.query);
-        // What the glossary added, said as the CLI and the browser say it.
-        let also = engine.expand(&query).expansion_note();
-        let also_line = if also.is_empty() {
+        // What the glossary added, said as the CLI and the browser say it (grouped); every form
+        // in the JSON.
+        let added = engine.expand(&query).expansions();
+        let also: Vec<String> = added.iter().map(crate::query::Expansion::line).collect();
+        let also_line = if added.is_empty() {
             String::new()
         } else {
-            format!("The glossary added: {} (=term: a term only as typed).\n", also.join("; "))
+            let read: Vec<String> = added.iter().map(crate::query::Expansion::read).collect();
+            format!("The glossary added: {} (=term: a term only as typed).\n", read.join("; "))
         };
         let budget = max_chars.saturating_sub(FRAME_CHARS + q.chars().count() + also_line.chars().count());
         // Either way, the first result is always shown (cut if it must be), so every page moves on.
@@ -2054,5 +2057,11 @@ mod tests {
         // `=term` adds nothing, and says nothing.
         let a = t.search(&search("=跨境")).unwrap();
         assert!(!a.text.contains("The glossary added") && a.json.get("also").is_none(), "{}", a.text);
+        // A long note: grouped in the text, as the CLI says it; every form in the JSON.
+        let a = t.search(&search("二类户")).unwrap();
+        let line = a.text.lines().nth(1).unwrap_or_default();
+        assert!(line.contains("二类户: also II类(账)户, 2类(账)户, 二类账户, class II account"), "{}", a.text);
+        let every = format!("二类户: also {}", crate::glossary::Glossary::builtin().expand("二类户").join(", "));
+        assert_eq!(a.json["also"], serde_json::json!([every]), "{}", a.json);
     }
 }

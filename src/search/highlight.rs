@@ -85,6 +85,15 @@ pub fn char_offsets(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
     ranges.iter().map(|r| [chars(r.start), chars(r.end)]).collect()
 }
 
+/// `offsets` (`[start, end)` in characters of `text`, as [`char_offsets`] gives them) as byte
+/// ranges of `text`: where a page shows the core's highlights (an offset past the end is the
+/// end).
+pub fn byte_ranges(text: &str, offsets: &[[usize; 2]]) -> Vec<Range<usize>> {
+    let bytes: Vec<usize> = text.char_indices().map(|(at, _)| at).chain([text.len()]).collect();
+    let byte = |i: usize| bytes.get(i).copied().unwrap_or(text.len());
+    offsets.iter().map(|&[a, b]| byte(a)..byte(b)).filter(|r| r.start < r.end).collect()
+}
+
 /// A one-line excerpt of `text` of at most `width` display columns around the first
 /// highlight, with the highlights moved into it. Line breaks become spaces; `…` marks cuts.
 pub fn snippet(text: &str, highlights: &[Range<usize>], width: usize) -> (String, Vec<Range<usize>>) {
@@ -214,6 +223,16 @@ mod tests {
             .map(|r| &t[r])
             .collect();
         assert_eq!(shown, ["快捷", "支付"]);
+    }
+
+    /// Character offsets back to byte ranges: the inverse of [`char_offsets`]; an offset past
+    /// the end is the end, an empty range none.
+    #[test]
+    fn byte_ranges_undo_char_offsets() {
+        let t = "結售匯和ＰＯＳ，pos";
+        let ranges = highlights(t, &["结售汇", "pos"]);
+        assert_eq!(byte_ranges(t, &char_offsets(t, &ranges)), ranges);
+        assert_eq!(byte_ranges("网联", &[[1, 9], [2, 2]]), vec![3..6]);
     }
 
     #[test]

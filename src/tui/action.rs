@@ -194,8 +194,8 @@ pub struct Found {
     /// Why nothing matched, when nothing did (see [`crate::no_hits`]).
     pub why_none: Option<String>,
     /// What the glossary added to the query's terms, as the CLI says it
-    /// ([`crate::query::Query::expansion_note`]: "拒付: also 调单, chargeback, …").
-    pub also: Vec<String>,
+    /// ([`crate::query::Query::expansions`]: "拒付: also 调单, chargeback, …").
+    pub also: Vec<crate::query::Expansion>,
 }
 
 /// A day opened for the conversation.

@@ -124,7 +124,7 @@ pub struct ResultsState {
     /// Why nothing matched, when nothing did (the worker's answer, see [`crate::no_hits`]).
     pub why_none: Option<String>,
     /// What the glossary added to the query's terms (the worker's answer; the status bar says it).
-    pub also: Vec<String>,
+    pub also: Vec<crate::query::Expansion>,
 }
 
 /// A day's log opened on a message.

@@ -9,6 +9,7 @@ use super::action::{Action, Answer, DayRow, DiscussionRow, Expert, Found, IndexE
 use super::clipboard;
 use super::effect::{Catalog, DayJob, DaySource, Effect, SearchJob, SEEK_MAX};
 use crate::archive::{self, Day};
+use crate::discussion_search::DiscussionHit;
 use crate::index::{self, IndexError, Options, Progress};
 use crate::query::{DateRange, Field, Filter, Query, Value};
 use crate::search::{self, Engine, Page, Sort};
@@ -219,7 +220,7 @@ impl Executor {
             kept_discussion: None,
             terms: Vec::new(),
             why_none: None,
-            also: engine.expand(&job.query).expansion_note(),
+            also: engine.expand(&job.query).expansions(),
         };
         let (mut offset, mut limit) = (job.offset, PAGE);
         // Seeking: the discussion's earliest message among the hits (line, index), should the
@@ -264,33 +265,11 @@ impl Executor {
             found.why_none = crate::no_hits::or_note(explain(engine, &job.query, Some(0)));
         }
         if job.discussions && job.offset == 0 {
-            let marker = search::Highlighter::new(&found.terms.iter().map(String::as_str).collect::<Vec<_>>());
             let r = engine.discussions(&job.query, Some(PAGE), job.sort).map_err(|e| e.to_string())?;
             found.discussions_total = r.total;
-            found.discussions = r
-                .discussions
-                .into_iter()
-                .map(|hit| {
-                    let d = &hit.discussion;
-                    // The best matching line: the best ranked message hit in it, else the first
-                    // of its summary lines that matched, else the fullest of its summary lines
-                    // (without words to match, the one that says most).
-                    let best = found
-                        .hits
-                        .iter()
-                        .filter(|_| !found.terms.is_empty())
-                        .find(|h| h.path == d.path && (d.start_line..=d.end_line).contains(&h.line))
-                        .map(|h| (h.text.clone(), h.highlights.clone()))
-                        .or_else(|| {
-                            d.summary
-                                .iter()
-                                .find(|l| hit.hits.contains(&l.line))
-                                .or_else(|| d.summary.iter().max_by_key(|l| l.text.chars().count()))
-                                .map(|l| (l.text.clone(), marker.ranges(&l.text)))
-                        });
-                    DiscussionRow { hit, best }
-                })
-                .collect();
+            let hits = if found.terms.is_empty() { &[][..] } else { &found.hits[..] };
+            found.discussions =
+                r.discussions.into_iter().map(|hit| DiscussionRow { best: best_line(&hit, hits), hit }).collect();
             if let Some((path, line)) = &job.keep_discussion {
                 found.kept_discussion = found.discussions.iter().position(|d| {
                     let d = &d.hit.discussion;
@@ -438,11 +417,60 @@ fn expert(e: crate::who::Expert, known: &[String]) -> Expert {
     Expert { label: e.person.label, matching: e.matching, evidence }
 }
 
+/// A discussion's best matching line, with its highlights as the core gives them: the best
+/// ranked of `hits` (a page of message hits) in it, else the first of its summary lines that
+/// matched, else the fullest of its summary lines (without words to match, the one that says
+/// most). The spans are the core's (a hit's, or the discussion's for its summary line), never
+/// worked out again here.
+fn best_line(hit: &DiscussionHit, hits: &[search::Hit]) -> Option<(String, Vec<std::ops::Range<usize>>)> {
+    let d = &hit.discussion;
+    if let Some(h) = hits.iter().find(|h| h.path == d.path && (d.start_line..=d.end_line).contains(&h.line)) {
+        return Some((h.text.clone(), h.highlights.clone()));
+    }
+    let at = d
+        .summary
+        .iter()
+        .position(|l| hit.hits.contains(&l.line))
+        .or_else(|| (0..d.summary.len()).max_by_key(|&k| d.summary[k].text.chars().count()))?;
+    let text = &d.summary[at].text;
+    let marks = hit.highlights.summary.get(at).map(|m| search::byte_ranges(text, m)).unwrap_or_default();
+    Some((text.clone(), marks))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::index::{update, writer::Silent};
     use crate::search::SearchError;
+
+    /// A discussion's best line is highlighted where the core says (its summary line's
+    /// `highlights`, as `discussions --json` gives them), on what the glossary added and on
+    /// traditional and full-width spellings: `reconciliation`, `對賬` and `ＲＥＣＯＮＣＩＬＩＡＴＩＯＮ`
+    /// mark 对账 in the summary line, which none of them spells. The browser worked the spans out
+    /// again from the page's terms; they agreed, and now there is one implementation.
+    #[test]
+    fn a_best_line_is_highlighted_where_the_core_says() {
+        let archive = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("archive");
+        let index = tempfile::tempdir().unwrap();
+        update(&archive, index.path(), &Options::default(), &Silent).unwrap();
+        let engine = Engine::open(index.path()).unwrap();
+        for q in ["reconciliation", "對賬", "ＲＥＣＯＮＣＩＬＩＡＴＩＯＮ"] {
+            let r = engine.discussions(&Query::parse(q).unwrap(), Some(PAGE), Sort::Relevance).unwrap();
+            assert!(!r.discussions.is_empty(), "{q}");
+            let mut marked = 0;
+            for hit in &r.discussions {
+                // No message hit in it on the page: its summary line.
+                let (text, ranges) = best_line(hit, &[]).expect("a best line");
+                let at = hit.discussion.summary.iter().position(|l| l.text == text).unwrap();
+                assert_eq!(ranges, search::byte_ranges(&text, &hit.highlights.summary[at]), "{q}: {text}");
+                for r in &ranges {
+                    assert_eq!(crate::normalise::fold(&text[r.clone()]), "对账", "{q}: {text}");
+                    marked += 1;
+                }
+            }
+            assert!(marked > 0, "{q}: some best line marked");
+        }
+    }
 
     /// The explanation of a search that found nothing runs more searches; when one of them
     /// fails the search still found 0 hits: the results pane showed the explanation's error

@@ -123,8 +123,8 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
 fn title_marks(title: &str, shown: &str, marks: &[[usize; 2]]) -> Vec<std::ops::Range<usize>> {
     // `fit` keeps the title's first characters one for one (a control character as a space).
     let kept = title.chars().zip(shown.chars()).take_while(|&(a, b)| a == b || a.is_control()).count();
-    let byte = |i: usize| shown.char_indices().nth(i).map_or(shown.len(), |(at, _)| at);
-    marks.iter().filter(|[a, b]| a < b && *a < kept).map(|&[a, b]| byte(a)..byte(b.min(kept))).collect()
+    let within: Vec<[usize; 2]> = marks.iter().filter(|[a, _]| *a < kept).map(|&[a, b]| [a, b.min(kept)]).collect();
+    crate::search::byte_ranges(shown, &within)
 }
 
 /// What the pane says instead of hits, if anything.

@@ -59,7 +59,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         // What the glossary added, as the CLI says it on stderr (`=term`: only as typed); last,
         // so that a narrow bar cuts it rather than the count.
         if !r.also.is_empty() {
-            spans.push(Span::styled(format!(" · {}", r.also.join("; ")), Style::new().fg(Color::Cyan)));
+            let room = usize::from(left.width).saturating_sub(spans.iter().map(|s| s.content.width()).sum());
+            spans.push(Span::styled(
+                format!(" · {}", added(&r.also, room.saturating_sub(3))),
+                Style::new().fg(Color::Cyan),
+            ));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(cut(spans, usize::from(left.width)))), left);
@@ -100,6 +104,37 @@ fn index_text(app: &App) -> Option<(String, Style)> {
 }
 
 /// `spans` within `width` columns, the last one kept cut with `…`.
+/// What the glossary added, in `room` columns: each term's forms grouped as the CLI says them
+/// ([`crate::query::Expansion::groups`]), as many whole groups as fit, then how many forms are
+/// left out (`二类户: also II类(账)户, 2类(账)户, +13 more`) rather than a form cut in the middle;
+/// every form when there is room.
+fn added(also: &[crate::query::Expansion], room: usize) -> String {
+    let mut out = String::new();
+    for (k, e) in also.iter().enumerate() {
+        if k > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(&e.named);
+        out.push_str(": also ");
+        let groups = e.groups();
+        let mut left: usize = e.forms.len();
+        for (n, (group, forms)) in groups.iter().enumerate() {
+            let sep = if n > 0 { ", " } else { "" };
+            // Room for this group and, unless it is the last one everywhere, the count after it.
+            let last = n + 1 == groups.len() && k + 1 == also.len();
+            let more = if last { 0 } else { format!(", +{} more", left - forms).width() };
+            if out.width() + sep.width() + group.width() + more > room && n > 0 {
+                out.push_str(&format!(", +{left} more"));
+                break;
+            }
+            out.push_str(sep);
+            out.push_str(group);
+            left -= forms;
+        }
+    }
+    out
+}
+
 fn cut(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
     let mut out = Vec::with_capacity(spans.len());
     let mut used = 0;

@@ -56,34 +56,6 @@ pub(crate) const QUESTION_WORDS: &[&str] = &[
     "几号",
 ];
 
-/// Marks that end a clause: a question names what it asks about before the first.
-const CLAUSE_MARKS: &[char] = &['，', ',', '？', '?', '。', '；', ';', '！', '!'];
-
-/// The head of `input`, a question as typed: its text before the first question word
-/// ([`QUESTION_WORDS`], a word asking [both ways](either_way)) or clause mark, without what
-/// parentheses hold. A question names what it asks about first: `支付限额怎么定（银行卡、快捷支付、
-/// 支付账户…），超限怎么办` asks about 支付限额 (the parentheses hold an elaboration, the clause after
-/// the first mark a second question), `代付（批量付款）业务怎么做` about 代付业务.
-pub(crate) fn head(input: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0usize;
-    for (at, c) in input.char_indices() {
-        match c {
-            '（' | '(' => depth += 1,
-            '）' | ')' => depth = depth.saturating_sub(1),
-            _ if depth > 0 => {}
-            _ => {
-                let rest = &input[at..];
-                if CLAUSE_MARKS.contains(&c) || QUESTION_WORDS.iter().any(|w| rest.starts_with(w)) || either_way(rest) {
-                    break;
-                }
-                out.push(c);
-            }
-        }
-    }
-    out
-}
-
 /// Whether `word` asks both ways, as 退不退, 能不能 and 可不可以 do (a character, 不, the same
 /// character): how a question asks, not what about. As a key term of a question, 退不退
 /// outweighed every other one (it is rare in the archive); in a query, it makes a question.
@@ -109,10 +81,6 @@ pub struct Query {
     /// (`cross border`: `[false, true]`): such runs may spell one glossary form
     /// ([`Query::with_glossary_runs`]). Empty for a query not parsed.
     pub(crate) follows: Vec<bool>,
-    /// The query's [head](head) where something ends it before the end of the query (a
-    /// question word, a clause mark, parentheses): what a question pasted whole asks about.
-    /// `None` where the head is the whole query.
-    pub(crate) head: Option<String>,
 }
 
 /// A word or phrase to find in message text.
@@ -627,8 +595,6 @@ impl Query {
             }
         }
         q.asks = input.contains(['？', '?']);
-        let said = head(input);
-        q.head = (said != input).then_some(said);
         if let Some(error) = doubt {
             if !q.reads_as_question() {
                 return Err(error);
@@ -1391,23 +1357,6 @@ impl fmt::Display for Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A question's head: its text before the first question word or clause mark, without
-    /// what parentheses hold; none where nothing ends it before the end.
-    #[test]
-    fn a_questions_head_is_what_it_names_before_it_asks() {
-        let head = |q: &str| Query::parse(q).unwrap().head;
-        assert_eq!(head("代付（批量付款）业务怎么做，有哪些风险").as_deref(), Some("代付业务"));
-        assert_eq!(head("商户限额怎么定(快捷支付)").as_deref(), Some("商户限额"));
-        assert_eq!(head("日终批量怎么跑，对账时跨日的交易怎么处理").as_deref(), Some("日终批量"));
-        assert_eq!(head("手续费退不退").as_deref(), Some("手续费"));
-        assert_eq!(head("协议支付签约流程，费率").as_deref(), Some("协议支付签约流程"));
-        // A question word in parentheses ends nothing.
-        assert_eq!(head("分润（怎么算）规则？").as_deref(), Some("分润规则"));
-        assert_eq!(head("什么是二清").as_deref(), Some(""));
-        assert_eq!(head("网联 对账"), None);
-        assert_eq!(head("-跨境 =pos from:张"), None);
-    }
 
     fn term(text: &str, phrase: bool, negated: bool) -> TextTerm {
         TextTerm {

@@ -148,30 +148,6 @@ fn a_pasted_questions_subject_leads_its_top_ten() {
     }
 }
 
-/// A question naming its subject once, in its head (what it names before it asks), is fused
-/// with that subject's ranking too: for 代付（批量付款）业务怎么做，有哪些风险和限制 (held-out need
-/// H05) the texts covering its other words (非标资产, 应收账款, the licence types, a cashier's
-/// requirements: graded 0) leave the top ten, and the answers on how a merchant's settlement
-/// is paid out by 代付 (graded 2) enter it.
-#[test]
-fn a_subject_named_once_in_a_questions_head_leads_its_top_ten() {
-    let Some(engine) = engine() else { return };
-    let (_, hits) = top(&engine, "代付（批量付款）业务怎么做，有哪些风险和限制", 10);
-    let at = |path: &str, line: u32| hits.iter().position(|h| h.path.ends_with(path) && h.line == line);
-    let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
-    for (path, line) in [
-        ("2017-05-19-chat.markdown", 701),
-        ("2018-04-19-chat.markdown", 981),
-        ("2017-12-28-chat.markdown", 681),
-        ("2017-07-03-chat.markdown", 657),
-    ] {
-        assert!(at(path, line).is_none(), "{path}:{line} in {shown:?}");
-    }
-    for (path, line) in [("2017-06-01-chat.markdown", 1589), ("2017-06-01-chat.markdown", 1601)] {
-        assert!(at(path, line).is_some(), "{path}:{line} not in {shown:?}");
-    }
-}
-
 /// What the user typed comes before what the glossary added: for a term with synonyms and
 /// plenty of messages holding it as typed, most of the top ten hold the typed form.
 #[test]

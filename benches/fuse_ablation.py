@@ -10,13 +10,16 @@ the subject is
 - twice (built first): the glossary entry named most often if one is named twice, else the
   first named;
 - twiceonly (built last): only an entry named at least twice, else no fusion;
+- head (measured, merged, then reverted in session 21): twice, else the first entry named in
+  the question's head (its text before the first question word or clause mark, without what
+  parentheses hold): the tuned sets liked it, the third held-out set (benches/heldout3) did not;
 and the same with each need's own subject entry taken out of the glossary ("ablated"): what
 the rule does for a question whose subject the glossary lacks (it then takes another entry it
 names, or none). Then a grid of the fusion weight for an entry named twice against one named
 first only, real and ablated. Unjudged hits count 0 (the ablated runs bring many: a lower
 bound there). Standard library only.
 """
-import collections, json, os, sys
+import collections, json, os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fuse_cv as f  # noqa: E402
@@ -42,6 +45,21 @@ def twiceonly(n,ents):
     found=f.named(n,ents); c=collections.Counter(e for _,e,_ in found)
     if not c or max(c.values())<2: return None
     return f.subject(n,ents,'twice')
+# question::head's marks: query::QUESTION_WORDS, a word asking both ways (退不退), a clause mark.
+HEAD_END = re.compile('|'.join(['怎么', '怎样', '如何', '什么', '为什么', '为何', '哪些', '哪个', '哪里', '哪家', '多少',
+                                '是否', '能否', '可否', '有没有', '是不是', '要不要', '吗', '呢', '么', '请问', '请教',
+                                '求问', '求助', '啥', '谁', '几点', '几天', '几号', r'(.)不\1', '[，,？?。；;！!]']))
+def head(n):
+    """The question's head: its text before the first question word or clause mark, without
+    what parentheses hold (an elaboration: `支付限额怎么定（银行卡、快捷支付…）`)."""
+    n = re.sub(r'（[^）]*）|\([^)]*\)', '', n)
+    m = HEAD_END.search(n)
+    return n[:m.start()] if m else n
+def headrule(n,ents):
+    w=twiceonly(n,ents)
+    if w: return w
+    found=f.named(head(n),ents)
+    return f.subject(head(n),ents,'first') if found else None
 def ablate(n):
     w=f.subject(n,E,'twice')
     if not w: return E
@@ -68,6 +86,8 @@ def report(label,fn):
 report('base',lambda q:None)
 report('twice (first build, 371d5fd)',lambda q:f.subject(needs[q][0],E,'twice'))
 report('twiceonly (built)',lambda q:twiceonly(needs[q][0],E))
+report('head (twice, else first in the head)',lambda q:headrule(needs[q][0],E))
+report('ablated head',lambda q:headrule(needs[q][0],ablate(needs[q][0])))
 report('ablated twice',lambda q:f.subject(needs[q][0],ablate(needs[q][0]),'twice'))
 report('ablated twiceonly',lambda q:twiceonly(needs[q][0],ablate(needs[q][0])))
 print('--- grid: a for an entry named twice / a for the first-named only (k 60); real, then ablated')

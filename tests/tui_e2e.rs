@@ -1965,3 +1965,27 @@ fn a_long_glossary_note_shows_whole_groups_and_how_many_more() {
         assert!(more > 0 && forms >= 4, "{shown:?}");
     }
 }
+
+/// Two expanded terms at 120 columns: the second keeps its name, its first group and how many
+/// more, whole; the first gives up groups for it. On main the first took the room and the bar
+/// cut the second (`二类户: also II类(账)户, 2类(账)户, 二类账户, +12 more; 拒…`).
+#[test]
+fn a_second_glossary_note_is_not_cut() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("two-notes", &browser(arch.path(), &idx.path().join("index"), ""), 120, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("二类户 拒付");
+    let status = |s: &str| s.lines().last().unwrap_or_default().to_owned();
+    let screen = tmux.wait_for("both notes", |s| status(s).contains("二类户: also II类(账)户"));
+    tmux.holds_still(&screen, "the notes stay");
+    let shown = status(&tmux.screen());
+    println!("{shown}");
+    let at = shown.find("二类户: also ").unwrap_or_else(|| panic!("{shown:?}"));
+    let notes = shown[at..].split("  ").next().unwrap_or_default();
+    assert!(!notes.contains('…'), "no note cut: {notes:?}");
+    let (first, second) = notes.split_once("; ").unwrap_or_else(|| panic!("{notes:?}"));
+    assert!(first.ends_with(" more"), "{notes:?}");
+    assert!(second.starts_with("拒付: also 调单"), "{notes:?}");
+}

@@ -107,23 +107,39 @@ fn index_text(app: &App) -> Option<(String, Style)> {
 /// What the glossary added, in `room` columns: each term's forms grouped as the CLI says them
 /// ([`crate::query::Expansion::groups`]), as many whole groups as fit, then how many forms are
 /// left out (`二类户: also II类(账)户, 2类(账)户, +13 more`) rather than a form cut in the middle;
-/// every form when there is room.
+/// every form when there is room. Room is kept for each later term's name, first group and
+/// count (`二类户 拒付`: `…, +12 more; 拒付: also 调单, +4 more`, not `…, +12 more; 拒…`).
 fn added(also: &[crate::query::Expansion], room: usize) -> String {
+    let groups: Vec<Vec<(String, usize)>> = also.iter().map(crate::query::Expansion::groups).collect();
+    // The least each term is shown as: its name, its first group, how many forms are left.
+    let least: Vec<usize> = also
+        .iter()
+        .zip(&groups)
+        .enumerate()
+        .map(|(k, (e, g))| {
+            let first = g.first().map_or(0, |(group, forms)| {
+                let left = e.forms.len() - forms;
+                group.width() + if left > 0 { format!(", +{left} more").width() } else { 0 }
+            });
+            let sep = if k > 0 { "; ".width() } else { 0 };
+            sep + e.named.width() + ": also ".width() + first
+        })
+        .collect();
     let mut out = String::new();
-    for (k, e) in also.iter().enumerate() {
+    for (k, (e, groups)) in also.iter().zip(&groups).enumerate() {
         if k > 0 {
             out.push_str("; ");
         }
         out.push_str(&e.named);
         out.push_str(": also ");
-        let groups = e.groups();
+        let later: usize = least[k + 1..].iter().sum();
         let mut left: usize = e.forms.len();
         for (n, (group, forms)) in groups.iter().enumerate() {
             let sep = if n > 0 { ", " } else { "" };
             // Room for this group and, unless it is the last one everywhere, the count after it.
             let last = n + 1 == groups.len() && k + 1 == also.len();
             let more = if last { 0 } else { format!(", +{} more", left - forms).width() };
-            if out.width() + sep.width() + group.width() + more > room && n > 0 {
+            if out.width() + sep.width() + group.width() + more + later > room && n > 0 {
                 out.push_str(&format!(", +{left} more"));
                 break;
             }
@@ -150,4 +166,30 @@ fn cut(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Expansion;
+
+    /// Two expanded terms in a narrow bar: each shows whole groups and how many more, within
+    /// the room; the second is not cut. On main the first took the room and the second was cut
+    /// by the bar (`…, +12 more; 拒…`).
+    #[test]
+    fn every_expanded_term_keeps_its_name_and_whole_groups() {
+        let g = crate::glossary::Glossary::builtin();
+        let also: Vec<Expansion> =
+            ["二类户", "拒付"].iter().map(|t| Expansion { named: (*t).into(), forms: g.expand(t) }).collect();
+        for room in [60, 80, 100] {
+            let shown = added(&also, room);
+            assert!(shown.width() <= room, "{room}: {shown:?} is {} wide", shown.width());
+            let (first, second) = shown.split_once("; ").unwrap_or_else(|| panic!("{room}: {shown:?}"));
+            assert!(first.starts_with("二类户: also II类(账)户") && first.ends_with(" more"), "{room}: {shown:?}");
+            assert!(second.starts_with("拒付: also 调单"), "{room}: {shown:?}");
+        }
+        // With room for everything, everything.
+        let every = added(&also, 1000);
+        assert!(!every.contains(" more"), "{every}");
+    }
 }

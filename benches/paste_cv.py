@@ -86,11 +86,7 @@ def main():
         return sum(score(name, w, q)[0] for q in qs) / len(qs)
 
     def line(label, per):
-        out = []
-        for s, lab in (('N', 'dev'), ('H', 'held-out')):
-            v = [per[q] for q in qids if q[0] == s]
-            out.append('%s %.3f (%d unjudged)' % (lab, sum(n for n, _ in v) / len(v), sum(len(u) for _, u in v)))
-        print(f'{label:46} ' + '   '.join(out))
+        rc.per_set_line(label, per, qids, 46)
 
     unjudged = set()
     line('baseline (the binary\'s order)', {q: score(names[0], 0.0, q) for q in qids})

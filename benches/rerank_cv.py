@@ -220,6 +220,16 @@ def features(hits, forms, typed, discs, logs):
     return [{k: f.get(k, 0.0) for k in names} for f in out]
 
 
+def per_set_line(label, per, qids, width):
+    """Print `label` (padded to `width`) and, for the dev (N…) and held-out (H…) needs among
+    `qids`, the mean nDCG@10 of `per` ({need: (nDCG, unjudged hits)}) and the unjudged count."""
+    out = []
+    for s, lab in (('N', 'dev'), ('H', 'held-out')):
+        v = [per[q] for q in qids if q[0] == s]
+        out.append('%s %.3f (%d unjudged)' % (lab, sum(n for n, _ in v) / len(v), sum(len(u) for _, u in v)))
+    print(f'{label:{width}} ' + '   '.join(out), flush=True)
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 3:
@@ -259,12 +269,7 @@ def main():
     qids = sorted({k.split('/')[0] for k in lists})
 
     def report(label, per_need):
-        out = []
-        for s in ('N', 'H'):
-            v = [per_need[q] for q in qids if q[0] == s]
-            out.append('%s %.3f (%d unjudged)' % ('dev' if s == 'N' else 'held-out', sum(n for n, _ in v) / len(v),
-                                                  sum(len(u) for _, u in v)))
-        print(f'{label:44} ' + '   '.join(out))
+        per_set_line(label, per_need, qids, 44)
 
     def mean(w, mode, needs_):
         r = scores(w, mode)

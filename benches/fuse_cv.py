@@ -106,10 +106,7 @@ def main():
     data, _ = rc.cached_fetch(binp, archive, index, args)
     scache = args[args.index('--subj-cache') + 1] if '--subj-cache' in args else None
     sruns = json.load(open(scache, encoding='utf-8')) if scache and os.path.exists(scache) else {}
-    keys = collections.defaultdict(list)
-    for line in open(keyfile, encoding='utf-8'):
-        _, q, term, w = line.rstrip('\n').split('\t')
-        keys[q].append((term, float(w)))
+    keys = rc.question_keys(keyfile)
     entries = glossary()
     needs = {q: (n, t) for q, n, t in rc.needs()}
     g = rc.grades()

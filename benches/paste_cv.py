@@ -60,10 +60,7 @@ def main():
         sys.exit(__doc__)
     binp, archive, index, keyfile = args[:4]
     data, _ = rc.cached_fetch(binp, archive, index, args)
-    keys = collections.defaultdict(list)
-    for line in open(keyfile, encoding='utf-8'):
-        _, q, term, w = line.rstrip('\n').split('\t')
-        keys[q].append((term, float(w)))
+    keys = rc.question_keys(keyfile)
     g = rc.grades()
     lists = {}
     for q, hits, near, r in rc.pasted_runs(data):

@@ -220,6 +220,15 @@ def features(hits, forms, typed, discs, logs):
     return [{k: f.get(k, 0.0) for k in names} for f in out]
 
 
+def question_keys(path):
+    """{need: [(key term, weight)]} of a question's keys as `paste-keys.tsv` lists them."""
+    keys = collections.defaultdict(list)
+    for line in open(path, encoding='utf-8'):
+        _, q, term, w = line.rstrip('\n').split('\t')
+        keys[q].append((term, float(w)))
+    return keys
+
+
 def per_set_line(label, per, qids, width):
     """Print `label` (padded to `width`) and, for the dev (N…) and held-out (H…) needs among
     `qids`, the mean nDCG@10 of `per` ({need: (nDCG, unjudged hits)}) and the unjudged count."""

@@ -117,10 +117,7 @@ def main():
     rest = args[4:]
     only = [a for i, a in enumerate(rest) if a != '--cache' and (i == 0 or rest[i - 1] != '--cache')]
     data, disc = rc.cached_fetch(binp, archive, index, rest)
-    keys = collections.defaultdict(list)
-    for line in open(keyfile, encoding='utf-8'):
-        _, q, term, w = line.rstrip('\n').split('\t')
-        keys[q].append((term.lower(), float(w)))
+    keys = collections.defaultdict(list, {q: [(t.lower(), w) for t, w in ks] for q, ks in rc.question_keys(keyfile).items()})
     g = rc.grades()
     discs = {d['path'] + '#' + str(d['start_line']): d for d in disc}
     logs = rc.Logs(archive)

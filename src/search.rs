@@ -1031,10 +1031,6 @@ impl State {
         }
     }
 
-    /// The tantivy query for a parsed query, over messages only (never discussion
-    /// documents): each term (expanded by the glossary) must match in one of its alternatives;
-    /// the jieba field ranks, alternatives the glossary added at half the weight of the typed
-    /// ones.
     /// What an excluded term leaves out: the messages holding any of its alternatives, or, for
     /// an excluded name glued to Chinese, those holding all of its [parts](TextTerm::parts).
     fn excluded(&self, searcher: &Searcher, t: &TextTerm) -> Result<Box<dyn TQuery>, SearchError> {
@@ -1060,6 +1056,10 @@ impl State {
         Ok(if any_of.len() == 1 { any_of.remove(0).1 } else { Box::new(BooleanQuery::new(any_of)) })
     }
 
+    /// The tantivy query for a parsed query, over messages only (never discussion
+    /// documents): each term (expanded by the glossary) must match in one of its alternatives;
+    /// the jieba field ranks, alternatives the glossary added at half the weight of the typed
+    /// ones.
     pub(crate) fn compile(&self, query: &Query) -> Result<Box<dyn TQuery>, SearchError> {
         let f = &self.handle.fields;
         let searcher = self.handle.searcher();

@@ -5,7 +5,7 @@ session 22 (helper `prf24`)*), on `benches/rerank_cv.py`'s harness (its page lay
 cache and `--sets`).
 
 usage: benches/prf_cv.py BIN ARCHIVE INDEX [--cache FILE] [--sets DIR,DIR,...]
-                         [--top VARIANT BETA [--set DIR]]
+       benches/prf_cv.py BIN ARCHIVE INDEX [--cache FILE] --set DIR --top VARIANT BETA
 
 The model. For a query's list (typed or pasted), the feedback set F is its first N hits in the
 binary's order (or all of them). Each message is cut into terms: character bigrams of its CJK
@@ -33,7 +33,10 @@ typed and pasted, per set (dev, held-out, held-out2, held-out3):
   others, scored on the one left out);
 - nested leave-one-need-out: variant AND BETA chosen on the others (the honest figure).
 `--top VARIANT BETA` prints instead that rule's top ten (typed) for every need of the sets read
-(`--set DIR` for one held-out set alone), for judging or for scoring on a set nobody tuned on.
+(`--set DIR`: one held-out set alone, e.g. `--set benches/heldout4 --top V3 3`), a line per hit
+(need, rank, path, header line, grade or `-` when unjudged), then the set's typed nDCG@10 in the
+binary's order and under the rule (unjudged hits count 0), for judging or for scoring on a set
+nobody tuned on. A set's qrels.tsv may be missing (every hit is then unjudged).
 Standard library only.
 """
 import collections, math, os, re, sys
@@ -116,10 +119,17 @@ def main():
     if len(args) < 3:
         sys.exit(__doc__)
     binp, archive, index = args[:3]
+    sets, only = rc.sets_arg(args), None
+    if '--set' in args:
+        sets = (os.path.abspath(args[args.index('--set') + 1]),)
+        only = {q for q, _, _ in rc.tsv(os.path.join(sets[0], 'needs.tsv'))}
+        args = args + ['--sets', sets[0]]
     data, _ = rc.cached_fetch(binp, archive, index, args)
-    sets = rc.sets_arg(args)
     g = rc.grades(sets)
     qids = [q for q, _, _ in rc.needs(sets)]
+    missing = [q for q in qids if q + '/typed' not in data]
+    if missing:
+        sys.exit(f'the cache holds no lists for {", ".join(missing)}: run without --cache (or with a new file)')
     bg = background(archive)
     lists = {}
     for k, r in sorted(data.items()):
@@ -144,15 +154,20 @@ def main():
 
     if '--top' in args:
         v, beta = args[args.index('--top') + 1], float(args[args.index('--top') + 2])
-        only = None
-        if '--set' in args:
-            only = {q for q, _, _ in rc.needs((os.path.abspath(args[args.index('--set') + 1]),))} - {
-                q for q, _, _ in rc.needs(())}
-        for q in qids:
-            if only is not None and q not in only:
-                continue
-            for i, h in enumerate(page_of(q + '/typed', v, beta), 1):
+        shown = [q for q in qids if only is None or q in only]
+        per = {}
+        for q in shown:
+            p = page_of(q + '/typed', v, beta)
+            for i, h in enumerate(p, 1):
                 print(q, i, h['path'], h['line'], g[q].get((h['path'], h['line']), '-'), sep='\t')
+            per[q] = (rc.ndcg(p, g[q]), [h for h in p if (h['path'], h['line']) not in g[q]])
+        base = {}
+        for q in shown:
+            p = page_of(q + '/typed', None, 0.0)
+            base[q] = (rc.ndcg(p, g[q]), [h for h in p if (h['path'], h['line']) not in g[q]])
+        print('# per need, the binary\'s order > the rule:', ' '.join(f'{q} {base[q][0]:.2f}>{per[q][0]:.2f}' for q in shown))
+        rc.per_set_line('# typed nDCG@10, the binary\'s order', base, shown, 40)
+        rc.per_set_line(f'# typed nDCG@10, {v} beta {beta}', per, shown, 40)
         return
 
     memo = {}

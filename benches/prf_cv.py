@@ -4,7 +4,7 @@
 session 22 (helper `prf24`)*), on `benches/rerank_cv.py`'s harness (its page layout, grades,
 cache and `--sets`).
 
-usage: benches/prf_cv.py BIN ARCHIVE INDEX [--cache FILE] [--sets DIR,DIR,...]
+usage: benches/prf_cv.py BIN ARCHIVE INDEX [--cache FILE] [--sets DIR,DIR,...] [--sensitivity]
        benches/prf_cv.py BIN ARCHIVE INDEX [--cache FILE] --set DIR --top VARIANT BETA
 
 The model. For a query's list (typed or pasted), the feedback set F is its first N hits in the
@@ -37,6 +37,8 @@ typed and pasted, per set (dev, held-out, held-out2, held-out3):
 (need, rank, path, header line, grade or `-` when unjudged), then the set's typed nDCG@10 in the
 binary's order and under the rule (unjudged hits count 0), for judging or for scoring on a set
 nobody tuned on. A set's qrels.tsv may be missing (every hit is then unjudged).
+`--sensitivity` prints instead V3 at beta 2 and 3 beside five settings near it (`SENSITIVITY`),
+read after the choice and never chosen among.
 Standard library only.
 """
 import collections, math, os, re, sys
@@ -46,6 +48,11 @@ import rerank_cv as rc  # noqa: E402
 
 VARIANTS = {'V1': (50, 30, 'raw'), 'V2': (50, 100, 'raw'), 'V3': (None, 50, 'raw'),
             'V4': (50, 50, 'cos'), 'V5': (None, 50, 'cos')}
+# After the choice (benches/prf24-choice.md), read only, never chosen among (`--sensitivity`):
+# V3 with its feedback the first 600 hits (what a build re-sorting the first 600 would read),
+# with K 30 or 100, with terms in at least 2 or 5 matches.
+SENSITIVITY = {'V3-first600': (600, 50, 'raw', 3), 'V3-K30': (None, 30, 'raw', 3), 'V3-K100': (None, 100, 'raw', 3),
+               'V3-df2': (None, 50, 'raw', 2), 'V3-df5': (None, 50, 'raw', 5)}
 BETAS = [0.25, 0.5, 1, 1.5, 2, 3, 4]
 MIN_DF = 3
 CJK = re.compile(r'[\u4e00-\u9fff\u3400-\u4dbf]+')
@@ -85,8 +92,9 @@ def background(archive):
     return df, sum(df.values())
 
 
-def model(hits, forms, n, k, bg):
-    """The top-`k` {term: weight} of the first `n` hits (all when `n` is None)."""
+def model(hits, forms, n, k, bg, min_df=MIN_DF):
+    """The top-`k` {term: weight} of the first `n` hits (all when `n` is None), counting terms
+    in at least `min_df` of them."""
     df_a, tot_a = bg
     fb = hits if n is None else hits[:n]
     df = collections.Counter()
@@ -95,7 +103,7 @@ def model(hits, forms, n, k, bg):
     tot = sum(df.values()) or 1
     w = {}
     for t, c in df.items():
-        if c >= MIN_DF and df_a.get(t):
+        if c >= min_df and df_a.get(t):
             p = c / tot
             v = p * math.log(p / (df_a[t] / tot_a))
             if v > 0:
@@ -141,8 +149,8 @@ def main():
         page = [hits[i] for i in rc.layout(hits)] + near
         assert [(h['path'], h['line']) for h in page[:10]] == [(h['path'], h['line']) for h in r['10'] if 'path' in h], k
         typ = {}
-        for v, (n, kk, norm) in VARIANTS.items():
-            typ[v] = typicality(hits[:rc.TOP], r['forms'], model(hits, r['forms'], n, kk, bg), norm)
+        for v, (n, kk, norm, *mdf) in {**VARIANTS, **(SENSITIVITY if '--sensitivity' in args else {})}.items():
+            typ[v] = typicality(hits[:rc.TOP], r['forms'], model(hits, r['forms'], n, kk, bg, *mdf), norm)
         lists[k] = (hits[:rc.TOP], near, typ)
 
     def page_of(k, v, beta):
@@ -197,6 +205,16 @@ def main():
             unjudged.update(per[q][1])
 
     base = (None, 0.0)
+    if '--sensitivity' in args:
+        for mode in ('typed', 'pasted'):
+            print(f'== {mode} (read only: after the choice)')
+            report('baseline (the binary\'s order)', scores(*base, mode))
+            for v in ['V3', *SENSITIVITY]:
+                for beta in (2, 3):
+                    report(f'{v} beta {beta}', scores(v, beta, mode))
+        for u in sorted(unjudged):
+            print('unjudged in a top ten:', *u)
+        return
     for mode in ('typed', 'pasted'):
         print(f'== {mode}')
         report('baseline (the binary\'s order)', scores(*base, mode))

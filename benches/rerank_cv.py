@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Cross-validated re-ranking experiments (BENCHMARKS.md, *Relevance, session 14*).
 
-usage: benches/rerank_cv.py BIN ARCHIVE INDEX [--cache FILE]
+usage: benches/rerank_cv.py BIN ARCHIVE INDEX [--cache FILE] [--sets DIR,DIR,...]
+
+`--sets` names the held-out sets read besides dev (default benches/heldout; e.g.
+`--sets benches/heldout,benches/heldout2,benches/heldout3` for all 38 needs); `per_set_line`
+then reports each set on its own.
 
 For the 20 judged needs (dev: ../shared/eval + benches/qrels-extra.tsv; held-out:
 benches/heldout), typed and pasted, it reads every hit of `search --json --limit 0` (ranked by
@@ -30,17 +34,36 @@ def tsv(path, header=True):
     return rows[1:] if header else rows
 
 
-def needs():
+DEFAULT_SETS = (os.path.join(HERE, 'heldout'),)
+SET_OF = {}  # need id -> its set's label ('dev', 'held-out', 'held-out2', ...), filled by needs()
+
+
+def sets_arg(args):
+    """The held-out sets named by `--sets DIR,DIR,...` in `args` (default: benches/heldout)."""
+    if '--sets' in args:
+        return tuple(os.path.abspath(d) for d in args[args.index('--sets') + 1].split(',') if d)
+    return DEFAULT_SETS
+
+
+def needs(sets=DEFAULT_SETS):
+    """(id, need, typed query) of the dev needs (../shared/eval) and of each held-out set in `sets`."""
     out = []
-    for p in (os.path.join(SHARED, 'needs.tsv'), os.path.join(HERE, 'heldout', 'needs.tsv')):
-        out += [(q, n, t) for q, n, t in tsv(p)]
+    for d in (SHARED, *sets):
+        label = 'dev' if d == SHARED else os.path.basename(os.path.normpath(d)).replace('heldout', 'held-out')
+        for q, n, t in tsv(os.path.join(d, 'needs.tsv')):
+            SET_OF[q] = label
+            out.append((q, n, t))
     return out
 
 
-def grades():
+def grades(sets=DEFAULT_SETS):
+    """{need: {(path, line): grade}}: the dev judgments (shared qrels + benches/qrels-extra.tsv)
+    and each held-out set's qrels.tsv."""
     g = collections.defaultdict(dict)
     for p, header in ((os.path.join(SHARED, 'qrels.tsv'), True), (os.path.join(HERE, 'qrels-extra.tsv'), False),
-                      (os.path.join(HERE, 'heldout', 'qrels.tsv'), True)):
+                      *((os.path.join(d, 'qrels.tsv'), True) for d in sets)):
+        if not os.path.exists(p) and p.endswith('qrels.tsv') and os.path.dirname(p) in sets:
+            continue  # a held-out set still being judged
         for r in tsv(p, header):
             g[r[0]][(r[1], int(r[2]))] = int(r[3])
     return g
@@ -57,7 +80,7 @@ def cached_fetch(binp, archive, index, args):
     if cache and os.path.exists(cache):
         data, disc = json.load(open(cache, encoding='utf-8'))
     else:
-        data, disc = fetch(binp, archive, index)
+        data, disc = fetch(binp, archive, index, sets_arg(args))
         if cache:
             json.dump([data, disc], open(cache, 'w', encoding='utf-8'), ensure_ascii=False)
     return data, disc
@@ -77,9 +100,9 @@ def pasted_runs(data):
         yield q, hits, near, r
 
 
-def fetch(binp, archive, index):
+def fetch(binp, archive, index, sets=DEFAULT_SETS):
     data = {}
-    for qid, need, typed in needs():
+    for qid, need, typed in needs(sets):
         forms = []
         for word in typed.split():
             note = run(binp, archive, index, 'search', '--limit', '1', word).stderr
@@ -230,11 +253,14 @@ def question_keys(path):
 
 
 def per_set_line(label, per, qids, width):
-    """Print `label` (padded to `width`) and, for the dev (N…) and held-out (H…) needs among
-    `qids`, the mean nDCG@10 of `per` ({need: (nDCG, unjudged hits)}) and the unjudged count."""
+    """Print `label` (padded to `width`) and, for each set among `qids` (dev, then the held-out
+    sets in the order `needs` read them), the mean nDCG@10 of `per` ({need: (nDCG, unjudged
+    hits)}) and the unjudged count."""
+    if not SET_OF:
+        needs()
     out = []
-    for s, lab in (('N', 'dev'), ('H', 'held-out')):
-        v = [per[q] for q in qids if q[0] == s]
+    for lab in dict.fromkeys(SET_OF[q] for q in SET_OF if q in qids):
+        v = [per[q] for q in qids if SET_OF.get(q) == lab]
         out.append('%s %.3f (%d unjudged)' % (lab, sum(n for n, _ in v) / len(v), sum(len(u) for _, u in v)))
     print(f'{label:{width}} ' + '   '.join(out), flush=True)
 
@@ -245,7 +271,7 @@ def main():
         sys.exit(__doc__)
     binp, archive, index = args[:3]
     data, disc = cached_fetch(binp, archive, index, args)
-    g = grades()
+    g = grades(sets_arg(args))
     discs = {d['path'] + '#' + str(d['start_line']): d for d in disc}
     logs = Logs(archive)
     lists = {}

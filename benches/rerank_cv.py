@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Cross-validated re-ranking experiments (BENCHMARKS.md, *Relevance, session 14*).
 
-usage: benches/rerank_cv.py BIN ARCHIVE INDEX [--cache FILE]
+usage: benches/rerank_cv.py BIN ARCHIVE INDEX [--cache FILE] [--sets heldout,heldout2,…]
 
-For the 20 judged needs (dev: ../shared/eval + benches/qrels-extra.tsv; held-out:
-benches/heldout), typed and pasted, it reads every hit of `search --json --limit 0` (ranked by
+For the judged needs (dev: ../shared/eval + benches/qrels-extra.tsv; held-out:
+benches/heldout, or the folders of benches/ that `--sets` lists, comma-separated), typed and pasted, it reads every hit of `search --json --limit 0` (ranked by
 the binary's key) and the page of `--limit 10`, checks that its own page layout (copies folded,
 two hits per conversation and one per text in each ten, near hits after) gives the binary's
 pages exactly, then re-sorts each list by key + sum(w * feature) and scores nDCG@10 as
@@ -30,17 +30,37 @@ def tsv(path, header=True):
     return rows[1:] if header else rows
 
 
+# The held-out sets read besides the dev set (folders of benches/ holding needs.tsv and
+# qrels.tsv): `heldout` unless `--sets a,b,…` names others (see `use_sets`).
+SETS = ['heldout']
+
+
+def use_sets(args):
+    """Reads the held-out sets from `--sets heldout,heldout2,…` in `args`, if given."""
+    if '--sets' in args:
+        SETS[:] = [s for s in args[args.index('--sets') + 1].split(',') if s]
+
+
 def needs():
     out = []
-    for p in (os.path.join(SHARED, 'needs.tsv'), os.path.join(HERE, 'heldout', 'needs.tsv')):
+    for p in [os.path.join(SHARED, 'needs.tsv')] + [os.path.join(HERE, s, 'needs.tsv') for s in SETS]:
         out += [(q, n, t) for q, n, t in tsv(p)]
+    return out
+
+
+def set_of():
+    """{need: the name of its set}: `dev` for the shared needs, else the set's folder."""
+    out = {q: 'dev' for q, _, _ in tsv(os.path.join(SHARED, 'needs.tsv'))}
+    for s in SETS:
+        out.update({q: s for q, _, _ in tsv(os.path.join(HERE, s, 'needs.tsv'))})
     return out
 
 
 def grades():
     g = collections.defaultdict(dict)
-    for p, header in ((os.path.join(SHARED, 'qrels.tsv'), True), (os.path.join(HERE, 'qrels-extra.tsv'), False),
-                      (os.path.join(HERE, 'heldout', 'qrels.tsv'), True)):
+    files = [(os.path.join(SHARED, 'qrels.tsv'), True), (os.path.join(HERE, 'qrels-extra.tsv'), False)]
+    files += [(os.path.join(HERE, s, 'qrels.tsv'), True) for s in SETS]
+    for p, header in files:
         for r in tsv(p, header):
             g[r[0]][(r[1], int(r[2]))] = int(r[3])
     return g
@@ -230,12 +250,18 @@ def question_keys(path):
 
 
 def per_set_line(label, per, qids, width):
-    """Print `label` (padded to `width`) and, for the dev (N…) and held-out (H…) needs among
-    `qids`, the mean nDCG@10 of `per` ({need: (nDCG, unjudged hits)}) and the unjudged count."""
-    out = []
-    for s, lab in (('N', 'dev'), ('H', 'held-out')):
-        v = [per[q] for q in qids if q[0] == s]
-        out.append('%s %.3f (%d unjudged)' % (lab, sum(n for n, _ in v) / len(v), sum(len(u) for _, u in v)))
+    """Print `label` (padded to `width`) and, for each set's needs among `qids` (dev, then the
+    held-out sets read), the mean nDCG@10 of `per` ({need: (nDCG, unjudged hits)}) and the
+    unjudged count; with more than one held-out set, the mean over every need too."""
+    out, where = [], set_of()
+    names = ['dev'] + SETS
+    for name in names:
+        v = [per[q] for q in qids if where.get(q) == name]
+        if v:
+            lab = 'held-out' if name == 'heldout' else name
+            out.append('%s %.3f (%d unjudged)' % (lab, sum(n for n, _ in v) / len(v), sum(len(u) for _, u in v)))
+    if len(names) > 2:
+        out.append('all %d %.3f' % (len(qids), sum(per[q][0] for q in qids) / len(qids)))
     print(f'{label:{width}} ' + '   '.join(out), flush=True)
 
 
@@ -244,6 +270,7 @@ def main():
     if len(args) < 3:
         sys.exit(__doc__)
     binp, archive, index = args[:3]
+    use_sets(args)
     data, disc = cached_fetch(binp, archive, index, args)
     g = grades()
     discs = {d['path'] + '#' + str(d['start_line']): d for d in disc}

@@ -155,7 +155,8 @@ fn a_pasted_questions_subject_leads_its_top_ten() {
 #[test]
 fn a_pasted_questions_key_written_twice_leads_its_top_ten() {
     let Some(engine) = engine() else { return };
-    let cases: [(&str, &str, &[(&str, u32)], &[(&str, u32)]); 2] = [
+    type Lines = &'static [(&'static str, u32)];
+    let cases: [(&str, &str, Lines, Lines); 2] = [
         (
             "消费分期业务怎么做，分期的利息和手续费怎么算，分期订单退款怎么处理",
             "分期",

@@ -495,12 +495,16 @@ const GENERAL_WORDS: &[&str] = &[
 /// the heaviest and not [`GENERAL_WORDS`]; the heavier of equals, then the first. Jargon the
 /// glossary lacks is what a question repeats when it asks about it (`日切是什么，日切时间怎么定`,
 /// `消费分期业务…分期的利息…分期订单`, `黑名单怎么建…反电信欺诈黑名单`); a light or general word
-/// written twice (支付, 重复, 通道) says less. `None` when no key qualifies.
+/// written twice (支付, 重复, 通道) says less, and so does any key without Chinese. `None` when
+/// no key qualifies.
 pub(crate) fn key_subject(text: &str, keys: &[(&str, f32)]) -> Option<String> {
     let heaviest = keys.iter().map(|k| k.1).fold(0.0f32, f32::max);
     let mut best: Option<(usize, f32, &str)> = None;
     for &(term, weight) in keys {
-        if term.is_empty() || weight < 0.5 * heaviest || GENERAL_WORDS.contains(&term) {
+        // A key without Chinese is left out: English words are rare in the archive, so every
+        // one weighs near the heaviest, and an English question repeats general ones (payment,
+        // day, direct) as a Chinese one repeats 支付.
+        if !term.chars().any(is_cjk) || weight < 0.5 * heaviest || GENERAL_WORDS.contains(&term) {
             continue;
         }
         let times = text.matches(term).count();
@@ -746,5 +750,8 @@ mod tests {
         assert_eq!(of(q, &[("营销", 10.0), ("优惠", 12.0)]), Some("优惠".to_owned()));
         assert_eq!(of(q, &[("营销", 12.0), ("优惠", 12.0)]), Some("营销".to_owned()));
         assert_eq!(of("", &[]), None);
+        // English keys are none: `payment`, written three times, is no subject.
+        let q = "What is the difference between agreement payment and quick payment, and how do you sign an agreement payment?";
+        assert_eq!(of(q, &[("agreement", 19.0), ("payment", 20.0), ("quick", 18.0), ("sign", 17.0)]), None);
     }
 }

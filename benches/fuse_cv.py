@@ -3,6 +3,11 @@
 cross-validated (BENCHMARKS.md, *Relevance, session 21 (helper `paste23`)*).
 
 usage: benches/fuse_cv.py BIN ARCHIVE INDEX KEYS [--cache FILE] [--subj-cache FILE]
+                          [--sets heldout,heldout2,…] [--rules r1,r2,…] [--fused]
+
+`--sets` reads those held-out sets besides dev (rerank_cv.use_sets) and reports each; `--rules`
+runs only the rules named; `--fused` says BIN already fuses a question naming a glossary entry
+twice (main since paste23), so only the key rules below fuse, and only the other questions.
 
 On rerank_cv.py's harness (which asserts that it lays out the binary's 20 pasted pages exactly).
 For each of the 20 judged needs the question's SUBJECT is found the way a program can, from the
@@ -16,7 +21,12 @@ whole, case folded; at each place the longest form):
 - guard:  twice, kept only where one of its forms weighs at least half the heaviest key;
 - ablated, ablated_guard: twice and guard with each need's own subject entry taken out of the
           glossary (a question whose subject the glossary lacks);
-- oracle: the need's own typed query (for reference only: a question does not give it).
+- oracle: the need's own typed query (for reference only: a question does not give it);
+- key_half, key_stop, key_quarter, key_both (paste24, benches/paste24-variants.md): where no
+          entry is named twice, the question's KEY (KEYS: as the binary weighs it) written most
+          often in it, at least twice, ties to the heavier: among keys weighing at least half
+          the heaviest (half), not in GENERAL (stop), at least a quarter (quarter), or both
+          half and stop (both).
 The subject's typed query is the entry's forms as the question writes them, one word each
 (forms of one entry join into one term in the binary). That query is run by the binary
 (`search --json --limit 0`), and the two ranked lists are fused:
@@ -98,11 +108,40 @@ def subject(question, entries, rule):
     return words
 
 
+# paste23's general words (benches/general_cv.py), a stop list for a key as the subject.
+GENERAL = set('''业务 风险 限制 要求 机构 支付 流程 问题 方式 情况 影响 处理 关系 区别 合作 资质 格式 成本 选择 统计
+获取 解析 识别 防控 落地 出现 用途 开立 签约 避免 防止 发起 接口 国内 客户 平台 银行 通道 收入 结算 合规 监管 牌照 手续费'''.split())
+# paste24's variants (benches/paste24-variants.md): a key of the question written at least
+# twice is its subject where no glossary entry is named twice; which keys may be.
+KEY_RULES = {
+    'key_half': lambda t, w, top: w >= 0.5 * top,
+    'key_stop': lambda t, w, top: t not in GENERAL,
+    'key_quarter': lambda t, w, top: w >= 0.25 * top,
+    'key_both': lambda t, w, top: w >= 0.5 * top and t not in GENERAL,
+}
+
+
+def key_subject(question, keys, qualifies):
+    """The key (of `keys`, [(term, weight)] as the binary weighs them) written most often in
+    `question`, at least twice, among those that `qualifies(term, weight, heaviest weight)`;
+    ties to the heavier, then the first. As a one-word typed query, or None."""
+    text = fold(question)
+    top = max((w for _, w in keys), default=0.0)
+    cands = [(text.count(t), w, -i, t) for i, (t, w) in enumerate(keys) if qualifies(t, w, top)]
+    cands = [c for c in cands if c[0] >= 2]
+    return [max(cands)[3]] if cands else None
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 4:
         sys.exit(__doc__)
     binp, archive, index, keyfile = args[:4]
+    rc.use_sets(args)
+    rules = args[args.index('--rules') + 1].split(',') if '--rules' in args else RULES
+    # With `--fused` BIN fuses a question naming a glossary entry twice already (main since
+    # paste23): the key rules fuse only the other questions, the glossary rules none.
+    prefused = '--fused' in args
     data, _ = rc.cached_fetch(binp, archive, index, args)
     scache = args[args.index('--subj-cache') + 1] if '--subj-cache' in args else None
     sruns = json.load(open(scache, encoding='utf-8')) if scache and os.path.exists(scache) else {}
@@ -129,9 +168,16 @@ def main():
         low = {fold(x) for x in words}
         return subject(needs[q][0], [e for e in entries if not any(fold(x) in low for x in e)], 'twice')
 
-    for rule in RULES:
+    for rule in rules:
         for q in qids:
-            if rule == 'oracle':
+            twice = subject(needs[q][0], entries, 'twiceonly')
+            if rule in KEY_RULES:
+                words = None if twice else key_subject(needs[q][0], keys[q], KEY_RULES[rule])
+                if not prefused:
+                    words = twice or words
+            elif prefused and twice and rule != 'oracle':
+                words = None
+            elif rule == 'oracle':
                 words = needs[q][1].split()
             elif rule == 'ablated':
                 words = ablated(q)
@@ -148,7 +194,7 @@ def main():
     if scache:
         json.dump(sruns, open(scache, 'w', encoding='utf-8'), ensure_ascii=False)
     for q in qids:
-        print(q, needs[q][0], *[f'| {r}: {subjects[(r, q)]}' for r in RULES])
+        print(q, needs[q][0], *[f'| {r}: {subjects[(r, q)]}' for r in rules])
 
     def ident(h):
         return (h['path'], h['line'])
@@ -163,7 +209,7 @@ def main():
         if key in memo:
             return memo[key]
         hits, near = pasted[q]
-        words = subjects[(rule, q)]
+        words = subjects.get((rule, q))
         kind = setting[0]
         if not words or kind == 'base':
             ranked = hits
@@ -200,7 +246,7 @@ def main():
     unjudged = set()
     line('baseline (the binary\'s order)', {q: score('first', ('base',), q) for q in qids})
     per_need = {}
-    for rule in RULES:
+    for rule in rules:
         for fam in ('rrf', 'subj', 'both'):
             cands = [s for s in settings if s[0] in (fam, 'base') or fam == 'both']
             per, picked = {}, collections.Counter()
@@ -209,16 +255,25 @@ def main():
                 s = max(cands, key=lambda c: round(mean(rule, c, train), 9))
                 picked[s] += 1
                 per[q] = score(rule, s, q)
-                if rule in ('first', 'twice', 'twiceonly', 'guard'):
+                if rule in ('first', 'twice', 'twiceonly', 'guard') or rule in KEY_RULES:
                     unjudged.update(per[q][1])
             per_need[(rule, fam)] = per
             line(f'{rule} {fam} LOO {dict(picked.most_common(2))}', per)
         for s in [('rrf', 60, 1.0), ('rrf', 20, 1.0), ('rrf', 60, 2.0), ('subj', 0.0), ('subj', 2.0)]:
-            line(f'    {rule} fixed {s}', {q: score(rule, s, q) for q in qids})
+            per = {q: score(rule, s, q) for q in qids}
+            line(f'    {rule} fixed {s}', per)
+            if rule in KEY_RULES:
+                unjudged.update(u for q in qids for u in per[q][1])
     print('need\tbase\t' + '\t'.join(f'{r}/{f}' for r, f in per_need))
     for q in qids:
         print(q + '\t%.2f\t' % score('first', ('base',), q)[0]
               + '\t'.join('%.2f' % per_need[k][q][0] for k in per_need))
+    fixed = [r for r in rules if r in KEY_RULES]
+    if fixed:
+        print('need\tbase\t' + '\t'.join(f'{r}/K60 w2' for r in fixed))
+        for q in qids:
+            print(q + '\t%.2f\t' % score('first', ('base',), q)[0]
+                  + '\t'.join('%.2f' % score(r, ('rrf', 60, 2.0), q)[0] for r in fixed))
     for u in sorted(unjudged):
         print('unjudged in a top ten:', *u)
 

@@ -127,14 +127,15 @@ def main():
     if len(args) < 3:
         sys.exit(__doc__)
     binp, archive, index = args[:3]
-    sets, only = rc.sets_arg(args), None
+    only = None
     if '--set' in args:
-        sets = (os.path.abspath(args[args.index('--set') + 1]),)
-        only = {q for q, _, _ in rc.tsv(os.path.join(sets[0], 'needs.tsv'))}
-        args = args + ['--sets', sets[0]]
+        d = os.path.abspath(args[args.index('--set') + 1])
+        only = {q for q, _, _ in rc.tsv(os.path.join(d, 'needs.tsv'))}
+        args = args + ['--sets', d]
+    rc.use_sets(args)
     data, _ = rc.cached_fetch(binp, archive, index, args)
-    g = rc.grades(sets)
-    qids = [q for q, _, _ in rc.needs(sets)]
+    g = rc.grades()
+    qids = [q for q, _, _ in rc.needs()]
     missing = [q for q in qids if q + '/typed' not in data]
     if missing:
         sys.exit(f'the cache holds no lists for {", ".join(missing)}: run without --cache (or with a new file)')

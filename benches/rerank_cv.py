@@ -3,12 +3,12 @@
 
 usage: benches/rerank_cv.py BIN ARCHIVE INDEX [--cache FILE] [--sets DIR,DIR,...]
 
-`--sets` names the held-out sets read besides dev (default benches/heldout; e.g.
-`--sets benches/heldout,benches/heldout2,benches/heldout3` for all 38 needs); `per_set_line`
-then reports each set on its own.
+`--sets` names the held-out sets read besides dev, as folders of benches/ or paths (default
+heldout; e.g. `--sets heldout,heldout2,heldout3,heldout4` for all 48 needs); `per_set_line`
+then reports each set on its own, and all needs together.
 
-For the 20 judged needs (dev: ../shared/eval + benches/qrels-extra.tsv; held-out:
-benches/heldout), typed and pasted, it reads every hit of `search --json --limit 0` (ranked by
+For the judged needs (dev: ../shared/eval + benches/qrels-extra.tsv; held-out:
+benches/heldout, or the folders of benches/ that `--sets` lists, comma-separated), typed and pasted, it reads every hit of `search --json --limit 0` (ranked by
 the binary's key) and the page of `--limit 10`, checks that its own page layout (copies folded,
 two hits per conversation and one per text in each ten, near hits after) gives the binary's
 pages exactly, then re-sorts each list by key + sum(w * feature) and scores nDCG@10 as
@@ -34,36 +34,48 @@ def tsv(path, header=True):
     return rows[1:] if header else rows
 
 
-DEFAULT_SETS = (os.path.join(HERE, 'heldout'),)
-SET_OF = {}  # need id -> its set's label ('dev', 'held-out', 'held-out2', ...), filled by needs()
+# The held-out sets read besides the dev set (folders holding needs.tsv and qrels.tsv, as
+# absolute paths): benches/heldout unless `--sets` names others (see `use_sets`).
+SETS = [os.path.join(HERE, 'heldout')]
 
 
-def sets_arg(args):
-    """The held-out sets named by `--sets DIR,DIR,...` in `args` (default: benches/heldout)."""
+def use_sets(args):
+    """Reads the held-out sets from `--sets a,b,...` in `args`, if given: each a folder of
+    benches/ (`heldout2`) or a path."""
     if '--sets' in args:
-        return tuple(os.path.abspath(d) for d in args[args.index('--sets') + 1].split(',') if d)
-    return DEFAULT_SETS
+        SETS[:] = [os.path.abspath(s if os.sep in s else os.path.join(HERE, s))
+                   for s in args[args.index('--sets') + 1].split(',') if s]
+    return SETS
 
 
-def needs(sets=DEFAULT_SETS):
-    """(id, need, typed query) of the dev needs (../shared/eval) and of each held-out set in `sets`."""
+def label(d):
+    """A set's name in reports: `dev`, `held-out`, `heldout2`, ..."""
+    name = 'dev' if d == SHARED else os.path.basename(os.path.normpath(d))
+    return 'held-out' if name == 'heldout' else name
+
+
+def needs():
+    """(id, need, typed query) of the dev needs (../shared/eval) and of each set of SETS."""
     out = []
-    for d in (SHARED, *sets):
-        label = 'dev' if d == SHARED else os.path.basename(os.path.normpath(d)).replace('heldout', 'held-out')
-        for q, n, t in tsv(os.path.join(d, 'needs.tsv')):
-            SET_OF[q] = label
-            out.append((q, n, t))
+    for d in (SHARED, *SETS):
+        out += [(q, n, t) for q, n, t in tsv(os.path.join(d, 'needs.tsv'))]
     return out
 
 
-def grades(sets=DEFAULT_SETS):
+def set_of():
+    """{need: its set's name in reports}."""
+    return {q: label(d) for d in (SHARED, *SETS) for q, _, _ in tsv(os.path.join(d, 'needs.tsv'))}
+
+
+def grades():
     """{need: {(path, line): grade}}: the dev judgments (shared qrels + benches/qrels-extra.tsv)
-    and each held-out set's qrels.tsv."""
+    and each set's qrels.tsv (a set still being judged may have none)."""
     g = collections.defaultdict(dict)
-    for p, header in ((os.path.join(SHARED, 'qrels.tsv'), True), (os.path.join(HERE, 'qrels-extra.tsv'), False),
-                      *((os.path.join(d, 'qrels.tsv'), True) for d in sets)):
-        if not os.path.exists(p) and p.endswith('qrels.tsv') and os.path.dirname(p) in sets:
-            continue  # a held-out set still being judged
+    files = [(os.path.join(SHARED, 'qrels.tsv'), True), (os.path.join(HERE, 'qrels-extra.tsv'), False)]
+    files += [(os.path.join(d, 'qrels.tsv'), True) for d in SETS]
+    for p, header in files:
+        if not os.path.exists(p) and p != files[0][0] and p != files[1][0]:
+            continue
         for r in tsv(p, header):
             g[r[0]][(r[1], int(r[2]))] = int(r[3])
     return g
@@ -80,7 +92,8 @@ def cached_fetch(binp, archive, index, args):
     if cache and os.path.exists(cache):
         data, disc = json.load(open(cache, encoding='utf-8'))
     else:
-        data, disc = fetch(binp, archive, index, sets_arg(args))
+        use_sets(args)
+        data, disc = fetch(binp, archive, index)
         if cache:
             json.dump([data, disc], open(cache, 'w', encoding='utf-8'), ensure_ascii=False)
     return data, disc
@@ -100,9 +113,9 @@ def pasted_runs(data):
         yield q, hits, near, r
 
 
-def fetch(binp, archive, index, sets=DEFAULT_SETS):
+def fetch(binp, archive, index):
     data = {}
-    for qid, need, typed in needs(sets):
+    for qid, need, typed in needs():
         forms = []
         for word in typed.split():
             note = run(binp, archive, index, 'search', '--limit', '1', word).stderr
@@ -253,15 +266,17 @@ def question_keys(path):
 
 
 def per_set_line(label, per, qids, width):
-    """Print `label` (padded to `width`) and, for each set among `qids` (dev, then the held-out
-    sets in the order `needs` read them), the mean nDCG@10 of `per` ({need: (nDCG, unjudged
-    hits)}) and the unjudged count."""
-    if not SET_OF:
-        needs()
-    out = []
-    for lab in dict.fromkeys(SET_OF[q] for q in SET_OF if q in qids):
-        v = [per[q] for q in qids if SET_OF.get(q) == lab]
-        out.append('%s %.3f (%d unjudged)' % (lab, sum(n for n, _ in v) / len(v), sum(len(u) for _, u in v)))
+    """Print `label` (padded to `width`) and, for each set's needs among `qids` (dev, then the
+    held-out sets read), the mean nDCG@10 of `per` ({need: (nDCG, unjudged hits)}) and the
+    unjudged count; with more than one held-out set, the mean over every need too."""
+    out, where = [], set_of()
+    names = list(dict.fromkeys(where[q] for q in where))
+    for name in names:
+        v = [per[q] for q in qids if where.get(q) == name]
+        if v:
+            out.append('%s %.3f (%d unjudged)' % (name, sum(n for n, _ in v) / len(v), sum(len(u) for _, u in v)))
+    if len(names) > 2:
+        out.append('all %d %.3f' % (len(qids), sum(per[q][0] for q in qids) / len(qids)))
     print(f'{label:{width}} ' + '   '.join(out), flush=True)
 
 
@@ -270,8 +285,9 @@ def main():
     if len(args) < 3:
         sys.exit(__doc__)
     binp, archive, index = args[:3]
+    use_sets(args)
     data, disc = cached_fetch(binp, archive, index, args)
-    g = grades(sets_arg(args))
+    g = grades()
     discs = {d['path'] + '#' + str(d['start_line']): d for d in disc}
     logs = Logs(archive)
     lists = {}

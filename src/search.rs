@@ -609,7 +609,7 @@ impl State {
         let searcher = self.handle.searcher();
         let read_bounds = self.searched.swap(true, Ordering::Relaxed);
         let subject = if sort == Sort::Relevance {
-            self.subject_run(query, &plan.weights, &searcher, read_bounds)?
+            self.subject_run(query, (&plan.terms, &plan.weights), &searcher, read_bounds)?
         } else {
             None
         };
@@ -671,24 +671,33 @@ impl State {
         Ok(Results { total, hits, elapsed: started.elapsed(), terms })
     }
 
-    /// A question's subject (see [`crate::question::subject`]) searched as typed: the first
+    /// A question's subject (see [`crate::question::subject`], else
+    /// [`crate::question::key_subject`] of its `keys`, a plan's terms and weights) searched as typed: the first
     /// [`crate::rank::FUSED_DEPTH`] hits of that search, which [`crate::rank::fused`] fuses
     /// with the question's own ranking. The question's secondary words (风险, 限制, 机构, 格式)
     /// ranked messages that cover them without being about the subject; the subject typed
-    /// ranks by it. `None` for a typed query (no key `weights`: the plan is not a question's)
-    /// and for a question that names no glossary entry twice.
+    /// ranks by it. `None` for a typed query (no key weights: the plan is not a question's)
+    /// and for a question that names no glossary entry twice and writes no key that qualifies.
     fn subject_run(
         &self,
         query: &Query,
-        weights: &[f32],
+        (terms, weights): (&[String], &[f32]),
         searcher: &Searcher,
         read_bounds: bool,
     ) -> Result<Option<Vec<DocAddress>>, SearchError> {
         if weights.is_empty() {
             return Ok(None);
         }
-        let Some(words) = crate::question::subject(&fold(&query.joined()), &self.glossary().entries) else {
-            return Ok(None);
+        let text = fold(&query.joined());
+        let words = match crate::question::subject(&text, &self.glossary().entries) {
+            Some(words) => words,
+            None => {
+                let keys: Vec<(&str, f32)> = terms.iter().map(String::as_str).zip(weights.iter().copied()).collect();
+                match crate::question::key_subject(&text, &keys) {
+                    Some(key) => vec![key],
+                    None => return Ok(None),
+                }
+            }
         };
         let typed = match Query::parse(&words.join(" ")) {
             Ok(q) => self.expand(&q),
@@ -1960,6 +1969,35 @@ pub(crate) mod tests {
         // Named once, 代付 may be a word beside the subject: the question's own ranking stands.
         let once = "代付（批量付款）业务怎么做，有哪些风险和限制";
         assert_eq!(texts(once, page), own_ranking(&engine, once));
+    }
+
+    /// A question about jargon the glossary lacks (日切, written twice) ranked a message covering
+    /// its other words (时间, 对账, 跨日, 交易) above one about 日切: no entry is named twice, so
+    /// nothing was fused. Its key written twice is the subject now, searched as typed and fused.
+    #[test]
+    fn a_key_a_question_writes_twice_is_its_subject_where_the_glossary_has_none() {
+        let about = "日切一般定在23点，之后的算下一天";
+        let cover = "对账时间要注意，跨日交易要处理好";
+        let day = vec![
+            (36_000, "甲".to_owned(), about.to_owned()),
+            (36_060, "乙".to_owned(), cover.to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+            (36_180, "丁".to_owned(), "明天见".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let page = Page { limit: Some(10), ..Page::default() };
+        let texts = |q: &str, page: Page| -> Vec<String> {
+            engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect()
+        };
+        let question = "日切是什么，日切时间怎么定，对账时跨日的交易怎么处理";
+        assert_eq!(crate::question::subject(&fold(question), &Glossary::builtin().entries), None);
+        assert_eq!(own_ranking(&engine, question), [cover, about], "the question's own ranking");
+        assert_eq!(texts(question, page), [about, cover]);
+        assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, cover]);
+        // Written once, 日切 is no subject: the question's own ranking stands.
+        let once = "日切是什么，时间怎么定，对账时跨日的交易怎么处理";
+        assert_eq!(texts(once, page), own_ranking(&engine, once));
+        assert_eq!(texts(once, page), [cover, about]);
     }
 
     #[test]

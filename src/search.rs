@@ -1841,9 +1841,7 @@ pub(crate) mod tests {
         ];
         let (_dir, engine) = index_of(&[day]);
         let texts = |q: &str| -> Vec<String> {
-            let page = Page { limit: Some(10), ..Page::default() };
-            let mut v: Vec<String> =
-                engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect();
+            let mut v = page_texts(&engine, q, Page { limit: Some(10), ..Page::default() });
             v.sort();
             v
         };
@@ -1924,6 +1922,18 @@ pub(crate) mod tests {
         (dir, engine, page)
     }
 
+    /// An index of one day: a message `about` a question's subject, then one `cover`ing its
+    /// other words, then small talk.
+    fn about_and_cover(about: &str, cover: &str) -> (tempfile::TempDir, Engine) {
+        let talk = [(36_000, "甲", about), (36_060, "乙", cover), (36_120, "丙", "好的谢谢"), (36_180, "丁", "明天见")];
+        index_of(&[talk.iter().map(|&(ts, who, text)| (ts, who.to_owned(), text.to_owned())).collect()])
+    }
+
+    /// The texts of the hits `engine` gives `query` on `page`.
+    fn page_texts(engine: &Engine, query: &str, page: Page) -> Vec<String> {
+        engine.search(&Query::parse(query).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect()
+    }
+
     /// The texts of `query`'s first ten hits as its plan ranks them, before a question's
     /// ranking is fused with its subject's.
     fn own_ranking(engine: &Engine, query: &str) -> Vec<String> {
@@ -1944,16 +1954,9 @@ pub(crate) mod tests {
     fn a_message_about_a_questions_subject_outranks_one_covering_its_other_words() {
         let about = "代付一般走银行的代付通道，按笔收费";
         let cover = "这个业务风险不小，限制也多，批量付款更要小心";
-        let day = vec![
-            (36_000, "甲".to_owned(), about.to_owned()),
-            (36_060, "乙".to_owned(), cover.to_owned()),
-            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
-        ];
-        let (_dir, engine) = index_of(&[day]);
+        let (_dir, engine) = about_and_cover(about, cover);
         let page = Page { limit: Some(10), ..Page::default() };
-        let texts = |q: &str, page: Page| -> Vec<String> {
-            engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect()
-        };
+        let texts = |q: &str, page: Page| page_texts(&engine, q, page);
         let question = "代付（批量付款）业务怎么做，代付有哪些风险和限制";
         assert_eq!(own_ranking(&engine, question), [cover, about], "the question's own ranking");
         assert_eq!(own_ranking(&engine, "代付"), [about], "the subject's, typed");
@@ -1978,17 +1981,9 @@ pub(crate) mod tests {
     fn a_key_a_question_writes_twice_is_its_subject_where_the_glossary_has_none() {
         let about = "日切一般定在23点，之后的算下一天";
         let cover = "对账时间要注意，跨日交易要处理好";
-        let day = vec![
-            (36_000, "甲".to_owned(), about.to_owned()),
-            (36_060, "乙".to_owned(), cover.to_owned()),
-            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
-            (36_180, "丁".to_owned(), "明天见".to_owned()),
-        ];
-        let (_dir, engine) = index_of(&[day]);
+        let (_dir, engine) = about_and_cover(about, cover);
         let page = Page { limit: Some(10), ..Page::default() };
-        let texts = |q: &str, page: Page| -> Vec<String> {
-            engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect()
-        };
+        let texts = |q: &str, page: Page| page_texts(&engine, q, page);
         let question = "日切是什么，日切时间怎么定，对账时跨日的交易怎么处理";
         assert_eq!(crate::question::subject(&fold(question), &Glossary::builtin().entries), None);
         assert_eq!(own_ranking(&engine, question), [cover, about], "the question's own ranking");

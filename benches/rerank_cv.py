@@ -87,12 +87,22 @@ def run(binp, archive, index, *args):
 
 
 def cached_fetch(binp, archive, index, args):
-    """`fetch`, read from and written to the file after `--cache` in `args` when given."""
+    """`fetch`, read from and written to the file after `--cache` in `args` when given, for the
+    sets `--sets` in `args` names (`use_sets`, read here whether or not the cache exists: with a
+    cache, a caller that did not call it scored every set's needs but reported dev and held-out
+    only, without their judgments). A cache fetched for other sets keeps only the runs of the
+    needs read; one missing some of them is an error naming them."""
+    use_sets(args)
     cache = args[args.index('--cache') + 1] if '--cache' in args else None
     if cache and os.path.exists(cache):
         data, disc = json.load(open(cache, encoding='utf-8'))
+        wanted = {q for q, _, _ in needs()}
+        missing = sorted(wanted - {k.split('/')[0] for k in data})
+        if missing:
+            sys.exit(f'{cache} holds no runs of {", ".join(missing)} (fetched for other sets): '
+                     'remove it or name another --cache')
+        data = {k: r for k, r in data.items() if k.split('/')[0] in wanted}
     else:
-        use_sets(args)
         data, disc = fetch(binp, archive, index)
         if cache:
             json.dump([data, disc], open(cache, 'w', encoding='utf-8'), ensure_ascii=False)

@@ -267,11 +267,17 @@ def features(hits, forms, typed, discs, logs):
 
 
 def question_keys(path):
-    """{need: [(key term, weight)]} of a question's keys as `paste-keys.tsv` lists them."""
+    """{need: [(key term, weight)]} of a question's keys as `paste-keys.tsv` lists them; an error
+    naming the needs read (`needs`) that it lists none of (a set `--sets` names after the file
+    was printed: heldout4's needs had none, and their questions were re-sorted by no key or
+    stopped the script on an empty max)."""
     keys = collections.defaultdict(list)
     for line in open(path, encoding='utf-8'):
         _, q, term, w = line.rstrip('\n').split('\t')
         keys[q].append((term, float(w)))
+    missing = [q for q, _, _ in needs() if q not in keys]
+    if missing:
+        sys.exit(f'{path} lists no key of {", ".join(missing)}: print them (see paste_cv.py) or leave their set out')
     return keys
 
 

@@ -54,6 +54,17 @@ class Sets(unittest.TestCase):
             rc.cached_fetch('bin', 'archive', 'index', ['--cache', self.cache, *ALL])
         self.assertIn('H38', str(e.exception.code))
 
+    def test_keys_missing_for_a_need_read_are_an_error_naming_it(self):
+        path = os.path.join(self.dir.name, 'keys.tsv')
+        with open(path, 'w', encoding='utf-8') as f:
+            for q, _, _ in rc.needs():
+                f.write(f'KEY\t{q}\t日切\t1.5\n')
+        self.assertEqual(rc.question_keys(path)['H01'], [('日切', 1.5)])
+        rc.use_sets(ALL)
+        with self.assertRaises(SystemExit) as e:
+            rc.question_keys(path)
+        self.assertIn('H11', str(e.exception.code))
+
     def test_subject_cv_takes_no_option_for_a_feature(self):
         self.assertEqual(subject_cv.features(['--cache', 'c.json', *ALL]), [])
         self.assertEqual(subject_cv.features(['--cache', 'c.json', 'passsubj', *ALL, 'ps_written']),

@@ -534,6 +534,29 @@ pub(crate) fn key_subject(text: &str, keys: &[(&str, f32)], entries: &[Vec<Strin
     best.map(|(_, _, term)| term.to_owned())
 }
 
+/// `text` (a question) with its Chinese folded as the archive's is ([`crate::normalise::fold`]:
+/// traditional characters simplified, 帐 as 账), for cutting it into keys: a traditional
+/// question was cut into runs no message holds (`黑名單怎麼建`) and found nothing, and its keys
+/// were not what [`key_subject`] counts in the folded text. The rest stays as written (folding
+/// `II类户（电子账户）` whole changed how jieba cut a simplified question).
+pub(crate) fn chinese_folded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if is_cjk(c) {
+            run.push(c);
+            continue;
+        }
+        if !run.is_empty() {
+            out.push_str(&crate::normalise::fold(&run));
+            run.clear();
+        }
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
 /// Key terms of a question counted in the archive at most, in the question's order (its
 /// words, then the compounds of two, then the glossary forms jieba cut apart): a "question" of
 /// 300 words pasted whole counted every one.

@@ -888,7 +888,7 @@ impl State {
             .flat_map(|a| crate::text::term_parts(&fold(&a.text)).into_iter().map(str::to_owned).collect::<Vec<_>>())
             .collect();
         let typed_exact = |t: &str| crate::text::term_parts(&fold(t)).into_iter().any(|w| exact.contains(w));
-        let text = query.joined();
+        let text = crate::question::chinese_folded(&query.joined());
         let mut listed = crate::question::key_terms(jieba, &text, &domain, &|words| glossary.longest_run(words));
         // The cut forms come after the words and are kept only below the count: past it,
         // looking for them (every glossary entry against every key) is time for nothing.
@@ -2027,6 +2027,28 @@ pub(crate) mod tests {
         assert_eq!(texts("收单", Page::default()), [general, about], "收单 typed");
         assert_eq!(texts(question, Page { limit: Some(10), ..Page::default() }), [about, general]);
         assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, general]);
+    }
+
+    /// Text and query are folded the same way (README), a pasted question too: a traditional
+    /// one was cut into runs no message holds (`黑名單怎麼建`) and found nothing, and one that
+    /// read as a question only by its traditional 怎麼 was searched as two typed words.
+    #[test]
+    fn a_traditional_question_finds_what_the_simplified_one_does() {
+        let about = "黑名单要接入反电信欺诈系统，黑名单每天更新";
+        let cover = "电信的系统怎么接入";
+        let day = vec![
+            (36_000, "甲".to_owned(), about.to_owned()),
+            (36_060, "乙".to_owned(), cover.to_owned()),
+            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
+        ];
+        let (_dir, engine) = index_of(&[day]);
+        let texts = |q: &str| -> Vec<String> {
+            let page = Page { limit: Some(10), ..Page::default() };
+            engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect()
+        };
+        let simplified = texts("黑名单怎么建，反电信欺诈黑名单怎么用");
+        assert_eq!(simplified.first().map(String::as_str), Some(about));
+        assert_eq!(texts("黑名單怎麼建，反電信欺詐黑名單怎麼用"), simplified);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 """A pasted question's own key terms counted in a message, cross-validated (BENCHMARKS.md,
 *Relevance, session 20*).
 
-usage: benches/paste_cv.py BIN ARCHIVE INDEX KEYS [--cache FILE]
+usage: benches/paste_cv.py BIN ARCHIVE INDEX KEYS [--cache FILE] [--sets DIR,DIR,...]
 
 BIN must be a binary without the feature (main before session 20's `paste21`), or the
 re-sorts count it twice. KEYS is a TSV of `KEY<TAB>need<TAB>term<TAB>weight` rows: each need's

@@ -87,12 +87,22 @@ def run(binp, archive, index, *args):
 
 
 def cached_fetch(binp, archive, index, args):
-    """`fetch`, read from and written to the file after `--cache` in `args` when given."""
+    """`fetch`, read from and written to the file after `--cache` in `args` when given, for the
+    sets `--sets` in `args` names (`use_sets`, read here whether or not the cache exists: with a
+    cache, a caller that did not call it scored every set's needs but reported dev and held-out
+    only, without their judgments). A cache fetched for other sets keeps only the runs of the
+    needs read; one missing some of them is an error naming them."""
+    use_sets(args)
     cache = args[args.index('--cache') + 1] if '--cache' in args else None
     if cache and os.path.exists(cache):
         data, disc = json.load(open(cache, encoding='utf-8'))
+        wanted = {q for q, _, _ in needs()}
+        missing = sorted(wanted - {k.split('/')[0] for k in data})
+        if missing:
+            sys.exit(f'{cache} holds no runs of {", ".join(missing)} (fetched for other sets): '
+                     'remove it or name another --cache')
+        data = {k: r for k, r in data.items() if k.split('/')[0] in wanted}
     else:
-        use_sets(args)
         data, disc = fetch(binp, archive, index)
         if cache:
             json.dump([data, disc], open(cache, 'w', encoding='utf-8'), ensure_ascii=False)
@@ -257,11 +267,17 @@ def features(hits, forms, typed, discs, logs):
 
 
 def question_keys(path):
-    """{need: [(key term, weight)]} of a question's keys as `paste-keys.tsv` lists them."""
+    """{need: [(key term, weight)]} of a question's keys as `paste-keys.tsv` lists them; an error
+    naming the needs read (`needs`) that it lists none of (a set `--sets` names after the file
+    was printed: heldout4's needs had none, and their questions were re-sorted by no key or
+    stopped the script on an empty max)."""
     keys = collections.defaultdict(list)
     for line in open(path, encoding='utf-8'):
         _, q, term, w = line.rstrip('\n').split('\t')
         keys[q].append((term, float(w)))
+    missing = [q for q, _, _ in needs() if q not in keys]
+    if missing:
+        sys.exit(f'{path} lists no key of {", ".join(missing)}: print them (see paste_cv.py) or leave their set out')
     return keys
 
 

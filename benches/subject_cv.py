@@ -2,7 +2,7 @@
 """What a pasted question's key terms weigh and where they stand, cross-validated (BENCHMARKS.md,
 *Relevance, session 20 (helper `paste22`)*).
 
-usage: benches/subject_cv.py BIN ARCHIVE INDEX KEYS [--cache FILE] [FEATURE ...]
+usage: benches/subject_cv.py BIN ARCHIVE INDEX KEYS [--cache FILE] [--sets DIR,DIR,...] [FEATURE ...]
 
 BIN must be a binary without `rank::unsaid` (main before `paste22`), or the re-sorts count it
 twice. KEYS is `benches/paste-keys.tsv` (each need's key terms and weights as the binary ranks
@@ -109,13 +109,21 @@ def frequencies(archive, disc, logs, terms):
             'd': {k: sum(k in t for t in spans) for k in terms}}
 
 
+def features(rest):
+    """The FEATUREs named in `rest` (the arguments after KEYS): the words that are neither an
+    option (`--cache`, `--sets`) nor its value (`--sets heldout,heldout2` named two features
+    that match none, so nothing but the baseline was scored)."""
+    options = ('--cache', '--sets')
+    return [a for i, a in enumerate(rest) if a not in options and (i == 0 or rest[i - 1] not in options)]
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 4:
         sys.exit(__doc__)
     binp, archive, index, keyfile = args[:4]
     rest = args[4:]
-    only = [a for i, a in enumerate(rest) if a != '--cache' and (i == 0 or rest[i - 1] != '--cache')]
+    only = features(rest)
     data, disc = rc.cached_fetch(binp, archive, index, rest)
     keys = collections.defaultdict(list, {q: [(t.lower(), w) for t, w in ks] for q, ks in rc.question_keys(keyfile).items()})
     g = rc.grades()

@@ -730,7 +730,8 @@ impl Query {
         if self.as_typed || !self.filters.is_empty() || self.terms.iter().any(operator) || self.terms.is_empty() {
             return false;
         }
-        let text = self.joined();
+        // Folded: a traditional question asks as a simplified one does (`怎麼`).
+        let text = crate::normalise::fold(&self.joined());
         let chars = text.chars().filter(|&c| is_cjk(c) || is_word_char(c)).count();
         if chars < MIN_CHARS {
             return false;
@@ -1977,6 +1978,8 @@ mod tests {
     fn sentences_and_question_words_make_questions() {
         let q = |s: &str| Query::parse(s).unwrap();
         assert!(q("长款短款差错怎么处理").reads_as_question());
+        // Folded: traditional characters ask as simplified ones do (怎麼).
+        assert!(q("長款短款差錯怎麼處理").reads_as_question());
         assert!(q("什么是二清，平台型业务分账怎么避免二清风险").reads_as_question());
         assert!(q("how to handle a chargeback?").reads_as_question());
         // A question mark makes a question, the full-width one too (it ends a term, as a space).

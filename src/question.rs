@@ -402,6 +402,24 @@ pub(crate) fn add_cut_forms(keys: &mut Vec<Key>, text: &str, entries: &[Vec<Stri
 /// with 快捷支付 named once), and fusing the ranking of the wrong one sinks the answers
 /// (measured by taking each need's subject out of the glossary, BENCHMARKS).
 pub(crate) fn subject(text: &str, entries: &[Vec<String>]) -> Option<Vec<String>> {
+    let named = named(text, entries);
+    let times = |e: usize| named.iter().filter(|n| n.2 == e).count();
+    let most = named.iter().map(|n| times(n.2)).max().filter(|&m| m >= 2)?;
+    let pick = named.iter().find(|n| times(n.2) == most)?.2;
+    let mut words: Vec<String> = Vec::new();
+    for &(at, end, _) in named.iter().filter(|n| n.2 == pick) {
+        let word = &text[at..end];
+        if !words.iter().any(|w| w == word) {
+            words.push(word.to_owned());
+        }
+    }
+    Some(words)
+}
+
+/// Where `text` (a question, folded) names a glossary entry (`entries`), as [`subject`] counts
+/// them: (start, end, entry) of each place, in order; at each place the longest form, places
+/// not overlapping, a form of Latin letters or digits only as a whole word.
+fn named(text: &str, entries: &[Vec<String>]) -> Vec<(usize, usize, usize)> {
     let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     // (start, end, entry) of every form written in the text
     let mut found: Vec<(usize, usize, usize)> = Vec::new();
@@ -425,17 +443,7 @@ pub(crate) fn subject(text: &str, entries: &[Vec<String>]) -> Option<Vec<String>
             named.push(f);
         }
     }
-    let times = |e: usize| named.iter().filter(|n| n.2 == e).count();
-    let most = named.iter().map(|n| times(n.2)).max().filter(|&m| m >= 2)?;
-    let pick = named.iter().find(|n| times(n.2) == most)?.2;
-    let mut words: Vec<String> = Vec::new();
-    for &(at, end, _) in named.iter().filter(|n| n.2 == pick) {
-        let word = &text[at..end];
-        if !words.iter().any(|w| w == word) {
-            words.push(word.to_owned());
-        }
-    }
-    Some(words)
+    named
 }
 
 /// General words of payments questions (业务, 风险, 支付, 通道, 结算 …): a question may write one
@@ -495,9 +503,13 @@ const GENERAL_WORDS: &[&str] = &[
 /// the heaviest and not [`GENERAL_WORDS`]; the heavier of equals, then the first. Jargon the
 /// glossary lacks is what a question repeats when it asks about it (`日切是什么，日切时间怎么定`,
 /// `消费分期业务…分期的利息…分期订单`, `黑名单怎么建…反电信欺诈黑名单`); a light or general word
-/// written twice (支付, 重复, 通道) says less, and so does any key without Chinese. `None` when
-/// no key qualifies.
-pub(crate) fn key_subject(text: &str, keys: &[(&str, f32)]) -> Option<String> {
+/// written twice (支付, 重复, 通道) says less, and so does any key without Chinese. A write
+/// inside a longer glossary form (of `entries`, the longest at each place, as [`subject`] counts
+/// them) is that form's, not the key's (`外卡收单怎么做，收单的流程` writes 收单 once: 外卡收单 is
+/// 外卡's entry), so a glossary entry [`subject`] found named once is no subject here either.
+/// `None` when no key qualifies.
+pub(crate) fn key_subject(text: &str, keys: &[(&str, f32)], entries: &[Vec<String>]) -> Option<String> {
+    let named = named(text, entries);
     let heaviest = keys.iter().map(|k| k.1).fold(0.0f32, f32::max);
     let mut best: Option<(usize, f32, &str)> = None;
     for &(term, weight) in keys {
@@ -507,7 +519,10 @@ pub(crate) fn key_subject(text: &str, keys: &[(&str, f32)]) -> Option<String> {
         if !term.chars().any(is_cjk) || weight < 0.5 * heaviest || GENERAL_WORDS.contains(&term) {
             continue;
         }
-        let times = text.matches(term).count();
+        let inside_a_longer_form = |at: usize| {
+            named.iter().any(|&(start, end, _)| start <= at && at + term.len() <= end && end - start > term.len())
+        };
+        let times = text.match_indices(term).filter(|&(at, _)| !inside_a_longer_form(at)).count();
         let better = match best {
             None => true,
             Some((t, w, _)) => times > t || times == t && weight > w,
@@ -517,6 +532,29 @@ pub(crate) fn key_subject(text: &str, keys: &[(&str, f32)]) -> Option<String> {
         }
     }
     best.map(|(_, _, term)| term.to_owned())
+}
+
+/// `text` (a question) with its Chinese folded as the archive's is ([`crate::normalise::fold`]:
+/// traditional characters simplified, 帐 as 账), for cutting it into keys: a traditional
+/// question was cut into runs no message holds (`黑名單怎麼建`) and found nothing, and its keys
+/// were not what [`key_subject`] counts in the folded text. The rest stays as written (folding
+/// `II类户（电子账户）` whole changed how jieba cut a simplified question).
+pub(crate) fn chinese_folded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if is_cjk(c) {
+            run.push(c);
+            continue;
+        }
+        if !run.is_empty() {
+            out.push_str(&crate::normalise::fold(&run));
+            run.clear();
+        }
+        out.push(c);
+    }
+    out.pop();
+    out
 }
 
 /// Key terms of a question counted in the archive at most, in the question's order (its
@@ -726,11 +764,21 @@ mod tests {
         assert_eq!(subject("这个问题怎么处理"), None);
     }
 
+    /// README, Ranking: "not general words (业务, 风险, 支付, 通道, 结算, … N of them)".
+    #[test]
+    fn the_readme_counts_the_general_words() {
+        let readme = include_str!("../README.md").split_whitespace().collect::<Vec<_>>().join(" ");
+        let at = readme.find(" of them): a light or general word").expect("the README's sentence");
+        let said: usize = readme[..at].rsplit(' ').next().and_then(|n| n.parse().ok()).expect("a count");
+        assert_eq!(said, GENERAL_WORDS.len());
+    }
+
     /// Where no glossary entry is named twice, the key written most often, at least twice, is
     /// the subject, unless it is light (under half the heaviest key) or a general word.
     #[test]
     fn a_key_written_twice_is_the_subject_the_glossary_lacks() {
-        let of = |q: &str, keys: &[(&str, f32)]| key_subject(&crate::normalise::fold(q), keys);
+        let entries = crate::glossary::Glossary::builtin().entries;
+        let of = |q: &str, keys: &[(&str, f32)]| key_subject(&crate::normalise::fold(q), keys, &entries);
         let q = "日切是什么，日切时间怎么定，对账时跨日的交易怎么处理";
         let keys = [("日切", 20.0), ("时间", 4.0), ("对账", 10.0), ("跨日", 18.0), ("交易", 3.0)];
         assert_eq!(of(q, &keys), Some("日切".to_owned()));
@@ -753,5 +801,16 @@ mod tests {
         // English keys are none: `payment`, written three times, is no subject.
         let q = "What is the difference between agreement payment and quick payment, and how do you sign an agreement payment?";
         assert_eq!(of(q, &[("agreement", 19.0), ("payment", 20.0), ("quick", 18.0), ("sign", 17.0)]), None);
+        // A write inside a longer glossary form is that form's: 外卡收单 is 外卡's entry, so
+        // 收单 is written once (the glossary's subject counts it so too); 收单行 is an entry of
+        // its own, and 收单机构 a form of 收单 (named once).
+        let q = "外卡收单怎么做，收单的流程和费率是多少";
+        assert_eq!(subject(&crate::normalise::fold(q), &entries), None);
+        assert_eq!(of(q, &[("外卡", 20.0), ("收单", 18.0), ("流程", 4.0), ("费率", 12.0)]), None);
+        let q = "收单行和收单机构有什么区别";
+        assert_eq!(of(q, &[("收单行", 20.0), ("收单", 18.0), ("机构", 3.0)]), None);
+        // Outside any form it counts: a key the glossary lacks written twice beside one.
+        let q = "外卡收单怎么做日切，日切时间怎么定";
+        assert_eq!(of(q, &[("外卡", 20.0), ("收单", 18.0), ("日切", 20.0)]), Some("日切".to_owned()));
     }
 }

@@ -2006,16 +2006,8 @@ pub(crate) mod tests {
     fn a_key_written_inside_a_longer_glossary_form_is_not_written_twice() {
         let about = "外卡收单要找有外卡资质的机构来做";
         let general = "收单就是收单机构给商户做收单，收单费率各家不同";
-        let day = vec![
-            (36_000, "甲".to_owned(), about.to_owned()),
-            (36_060, "乙".to_owned(), general.to_owned()),
-            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
-            (36_180, "丁".to_owned(), "明天见".to_owned()),
-        ];
-        let (_dir, engine) = index_of(&[day]);
-        let texts = |q: &str, page: Page| -> Vec<String> {
-            engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect()
-        };
+        let (_dir, engine) = about_and_cover(about, general);
+        let texts = |q: &str, page: Page| page_texts(&engine, q, page);
         let question = "外卡收单怎么做？收单的流程和费率是多少";
         assert_eq!(crate::question::subject(&fold(question), &Glossary::builtin().entries), None);
         assert_eq!(own_ranking(&engine, question), [about, general], "the question's own ranking");
@@ -2031,16 +2023,8 @@ pub(crate) mod tests {
     fn a_traditional_question_finds_what_the_simplified_one_does() {
         let about = "黑名单要接入反电信欺诈系统，黑名单每天更新";
         let cover = "电信的系统怎么接入";
-        let day = vec![
-            (36_000, "甲".to_owned(), about.to_owned()),
-            (36_060, "乙".to_owned(), cover.to_owned()),
-            (36_120, "丙".to_owned(), "好的谢谢".to_owned()),
-        ];
-        let (_dir, engine) = index_of(&[day]);
-        let texts = |q: &str| -> Vec<String> {
-            let page = Page { limit: Some(10), ..Page::default() };
-            engine.search(&Query::parse(q).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect()
-        };
+        let (_dir, engine) = about_and_cover(about, cover);
+        let texts = |q: &str| page_texts(&engine, q, Page { limit: Some(10), ..Page::default() });
         let simplified = texts("黑名单怎么建，反电信欺诈黑名单怎么用");
         assert_eq!(simplified.first().map(String::as_str), Some(about));
         assert_eq!(texts("黑名單怎麼建，反電信欺詐黑名單怎麼用"), simplified);

@@ -118,18 +118,67 @@ KEY_RULES = {
     'key_stop': lambda t, w, top: t not in GENERAL,
     'key_quarter': lambda t, w, top: w >= 0.25 * top,
     'key_both': lambda t, w, top: w >= 0.5 * top and t not in GENERAL,
+    # session 23's variants (benches/subject23-variants.md): the bar, and the extension
+    'nobar': lambda t, w, top: t not in GENERAL,
+    'half_ext': lambda t, w, top: w >= 0.5 * top and t not in GENERAL,
+    'nobar_ext': lambda t, w, top: t not in GENERAL,
+    'quarter_ext': lambda t, w, top: w >= 0.25 * top and t not in GENERAL,
 }
+EXTENDED = {'half_ext', 'nobar_ext', 'quarter_ext'}
+NEW_RULES = {'nobar'} | EXTENDED
+FUNCTION = set('的了是吗呢吧啊和与及或在怎什为要能会也都就还又把被从对向给到有不算该')
 
 
-def key_subject(question, keys, qualifies):
+def cjk(c):
+    return '\u4e00' <= c <= '\u9fff' or '\u3400' <= c <= '\u4dbf'
+
+
+def writes(text, term, places):
+    """Where `text` writes `term` (non-overlapping), leaving out a write inside a longer named
+    glossary form (`places`: [(start, end)], as question::named gives them)."""
+    out, at = [], text.find(term)
+    while at >= 0:
+        if not any(s <= at and at + len(term) <= e and e - s > len(term) for s, e in places):
+            out.append(at)
+        at = text.find(term, at + len(term))
+    return out
+
+
+def extended(text, term, places):
+    """`term` grown by the Chinese character that follows (then precedes) every counted write
+    of it, not a FUNCTION character, to at most 8 characters."""
+    for side in (1, -1):
+        while len(term) < 8:
+            at = writes(text, term, places)
+            nxt = {text[a + len(term)] if side == 1 and a + len(term) < len(text) else
+                   (text[a - 1] if side == -1 and a > 0 else '') for a in at}
+            if len(nxt) != 1:
+                break
+            c = nxt.pop()
+            if not c or not cjk(c) or c in FUNCTION:
+                break
+            term = term + c if side == 1 else c + term
+    return term
+
+
+def key_subject(question, keys, qualifies, extend=False, entries=None):
     """The key (of `keys`, [(term, weight)] as the binary weighs them) written most often in
-    `question`, at least twice, among those that `qualifies(term, weight, heaviest weight)`;
-    ties to the heavier, then the first. As a one-word typed query, or None."""
+    `question`, at least twice, among those with Chinese that `qualifies(term, weight, heaviest
+    weight)`; ties to the heavier, then the first. With `entries` a write inside a longer named
+    glossary form is not counted (as question::key_subject since review23); with `extend` the
+    key grows by what surrounds every write (`extended`). As a one-word typed query, or None."""
     text = fold(question)
+    places = []
+    if entries is not None:
+        places = [(s, s + len(w)) for s, _, w in named(question, entries)]
     top = max((w for _, w in keys), default=0.0)
-    cands = [(text.count(t), w, -i, t) for i, (t, w) in enumerate(keys) if qualifies(t, w, top)]
+    cands = [(len(writes(text, t, places)), w, -i, t) for i, (t, w) in enumerate(keys)
+             if qualifies(t, w, top) and any(cjk(c) for c in t)]
     cands = [c for c in cands if c[0] >= 2]
-    return [max(cands)[3]] if cands else None
+    if not cands:
+        return None
+    term = max(cands)[3]
+    return [extended(text, term, places) if extend else term]
 
 
 def main():
@@ -172,7 +221,8 @@ def main():
         for q in qids:
             twice = subject(needs[q][0], entries, 'twiceonly')
             if rule in KEY_RULES:
-                words = None if twice else key_subject(needs[q][0], keys[q], KEY_RULES[rule])
+                words = None if twice else key_subject(needs[q][0], keys[q], KEY_RULES[rule],
+                                                       rule in EXTENDED, entries if rule in NEW_RULES else None)
                 if not prefused:
                     words = twice or words
             elif prefused and twice and rule != 'oracle':

@@ -671,8 +671,8 @@ impl State {
         Ok(Results { total, hits, elapsed: started.elapsed(), terms })
     }
 
-    /// A question's subject (see [`crate::question::subject`], else
-    /// [`crate::question::key_subject`] of its `keys`, a plan's terms and weights) searched as typed: the first
+    /// A question's subject (see [`crate::question::question_subject`], of its `keys`, a plan's
+    /// terms and weights) searched as typed: the first
     /// [`crate::rank::FUSED_DEPTH`] hits of that search, which [`crate::rank::fused`] fuses
     /// with the question's own ranking. The question's secondary words (风险, 限制, 机构, 格式)
     /// ranked messages that cover them without being about the subject; the subject typed
@@ -690,15 +690,9 @@ impl State {
         }
         let text = fold(&query.joined());
         let entries = &self.glossary().entries;
-        let words = match crate::question::subject(&text, entries) {
-            Some(words) => words,
-            None => {
-                let keys: Vec<(&str, f32)> = terms.iter().map(String::as_str).zip(weights.iter().copied()).collect();
-                match crate::question::key_subject(&text, &keys, entries) {
-                    Some(key) => vec![key],
-                    None => return Ok(None),
-                }
-            }
+        let keys: Vec<(&str, f32)> = terms.iter().map(String::as_str).zip(weights.iter().copied()).collect();
+        let Some(words) = crate::question::question_subject(&text, &keys, entries) else {
+            return Ok(None);
         };
         let typed = match Query::parse(&words.join(" ")) {
             Ok(q) => self.expand(&q),
@@ -1994,6 +1988,23 @@ pub(crate) mod tests {
         let once = "日切是什么，时间怎么定，对账时跨日的交易怎么处理";
         assert_eq!(texts(once, page), own_ranking(&engine, once));
         assert_eq!(texts(once, page), [cover, about]);
+    }
+
+    /// A question naming a glossary entry twice in a side question (退款, inside 原路退款) and
+    /// writing its key three times (押金) was fused with the entry's typed ranking, which put a
+    /// message on refunds above the one on deposits. The key written more often is its subject.
+    #[test]
+    fn a_key_written_more_often_than_the_entry_named_twice_is_the_subject() {
+        let about = "押金退还一般走代付，体验好";
+        let cover = "超过原路退款期限只能线下处理";
+        let (_dir, engine) = about_and_cover(about, cover);
+        let texts = |q: &str, page: Page| page_texts(&engine, q, page);
+        let question = "押金怎么退，押金超过原路退款期限怎么办，走原路退款还是代付，押金能不能动用";
+        let entries = &Glossary::builtin().entries;
+        assert_eq!(crate::question::subject(&fold(question), entries), Some(vec!["退款".to_owned()]));
+        assert_eq!(texts("退款", Page::default()), [cover], "退款 typed");
+        assert_eq!(texts(question, Page { limit: Some(10), ..Page::default() }), [about, cover]);
+        assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, cover]);
     }
 
     /// `外卡收单怎么做？收单的流程和费率是多少` writes 收单 once: its other write is inside 外卡收单,

@@ -400,13 +400,9 @@ pub(crate) fn add_cut_forms(keys: &mut Vec<Key>, text: &str, entries: &[Vec<Stri
 /// or digits counts only as a whole word. `None` when no entry is named twice: an entry named
 /// once may be the subject (`代付（批量付款）业务…`) or a word beside it (`限额` asked about
 /// with 快捷支付 named once), and fusing the ranking of the wrong one sinks the answers
-/// (measured by taking each need's subject out of the glossary, BENCHMARKS).
-pub(crate) fn subject(text: &str, entries: &[Vec<String>]) -> Option<Vec<String>> {
-    entry_subject(text, entries).map(|(words, _)| words)
-}
-
-/// [`subject`] and how many times the question names its entry.
-fn entry_subject(text: &str, entries: &[Vec<String>]) -> Option<(Vec<String>, usize)> {
+/// (measured by taking each need's subject out of the glossary, BENCHMARKS). With the words,
+/// how many times the question names the entry.
+pub(crate) fn subject(text: &str, entries: &[Vec<String>]) -> Option<(Vec<String>, usize)> {
     let named = named(text, entries);
     let times = |e: usize| named.iter().filter(|n| n.2 == e).count();
     let most = named.iter().map(|n| times(n.2)).max().filter(|&m| m >= 2)?;
@@ -422,18 +418,25 @@ fn entry_subject(text: &str, entries: &[Vec<String>]) -> Option<(Vec<String>, us
 }
 
 /// A question's subject, searched as typed and fused with its own ranking: the glossary entry
-/// it names most often ([`subject`]), unless a key ([`key_subject`] of `keys`) is written more
-/// often than that entry is named; where no entry is named twice, that key; `None` for
-/// neither. A question asks about what it repeats most: `押金业务…的押金怎么收和退（超过原路退款期限
-/// 怎么办，走原路退款还是代付），押金算不算预付费、平台能不能动用押金` names 退款's entry twice
-/// (原路退款) in a side question and writes 押金 four times; fused with 原路退款's ranking, its top
-/// ten held no message on deposits. Equal counts keep the entry.
-pub(crate) fn question_subject(text: &str, keys: &[(&str, f32)], entries: &[Vec<String>]) -> Option<Vec<String>> {
-    match (entry_subject(text, entries), key_subject(text, keys, entries)) {
+/// it names most often ([`subject`]), unless a key ([`key_subject`] of `keys`; `count` gives a
+/// string's messages in the archive, `messages` all of them) is written more often than that
+/// entry is named; where no entry is named twice, that key; `None` for neither. A question asks
+/// about what it repeats most: `押金业务…的押金怎么收和退（超过原路退款期限怎么办，走原路退款还是代付），
+/// 押金算不算预付费、平台能不能动用押金` names 退款's entry twice (原路退款) in a side question and
+/// writes 押金 four times; fused with 原路退款's ranking, its top ten held no message on deposits.
+/// Equal counts keep the entry.
+pub(crate) fn question_subject<E>(
+    text: &str,
+    keys: &[&str],
+    entries: &[Vec<String>],
+    count: &mut dyn FnMut(&str) -> Result<usize, E>,
+    messages: usize,
+) -> Result<Option<Vec<String>>, E> {
+    Ok(match (subject(text, entries), key_subject(text, keys, entries, count, messages)?) {
         (Some((_, named)), Some((key, written))) if written > named => Some(vec![key]),
         (Some((words, _)), _) => Some(words),
         (None, key) => key.map(|(key, _)| vec![key]),
-    }
+    })
 }
 
 /// Where `text` (a question, folded) names a glossary entry (`entries`), as [`subject`] counts
@@ -517,41 +520,97 @@ const GENERAL_WORDS: &[&str] = &[
     "手续费",
 ];
 
+/// A key is common, no question's subject, when more than one message in this many holds it
+/// (or more than [`FEW`], in a small archive): 账户, 商户, 资金, 数据, 服务 in the real archive.
+const COMMON: usize = 100;
+/// Messages any key may be in, however small the archive: in a few hundred messages one in a
+/// hundred says nothing of how common a word is.
+const FEW: usize = 10;
+
+/// Characters that end a key's extension (see [`extended`]): particles, question words' first
+/// characters, and verbs any question writes next to its subject.
+const FUNCTION_CHARS: &str = "的了是吗呢吧啊和与及或在怎什为要能会也都就还又把被从对向给到有不算该";
+
 /// A question's subject where the glossary names none twice ([`subject`] is `None`), or none
-/// as often (see [`question_subject`]): the key (`keys`: each key term with its weight in the question, as [`weigh`] gives them) that `text`
-/// (the question, folded) writes most often, at least twice, among those weighing at least half
-/// the heaviest and not [`GENERAL_WORDS`]; the heavier of equals, then the first. Jargon the
-/// glossary lacks is what a question repeats when it asks about it (`日切是什么，日切时间怎么定`,
-/// `消费分期业务…分期的利息…分期订单`, `黑名单怎么建…反电信欺诈黑名单`); a light or general word
-/// written twice (支付, 重复, 通道) says less, and so does any key without Chinese. A write
-/// inside a longer glossary form (of `entries`, the longest at each place, as [`subject`] counts
-/// them) is that form's, not the key's (`外卡收单怎么做，收单的流程` writes 收单 once: 外卡收单 is
-/// 外卡's entry), so a glossary entry [`subject`] found named once is no subject here either.
-/// `None` when no key qualifies. With the key, how many times the question writes it.
-fn key_subject(text: &str, keys: &[(&str, f32)], entries: &[Vec<String>]) -> Option<(String, usize)> {
+/// as often (see [`question_subject`]): the key (of `keys`, in the question's order) that `text`
+/// (the question, folded) writes most often, at least twice, grown into the string the
+/// question repeats around it ([`extended`]: jieba cuts 资金池 into 资金 and 池, and
+/// `…算不算资金池…禁止资金池…形成资金池` is about 资金池), among those with Chinese, not
+/// [`GENERAL_WORDS`], and not common: that string is in at least one message and at most one in
+/// [`COMMON`] (`count` gives a string's messages, `messages` the archive's); the rarer of
+/// equals, then the first. Jargon is what a question repeats when it asks about it
+/// (`日切是什么，日切时间怎么定`, `国内征信体系…人行征信、百行…征信`, `代收业务是什么…代收`); a general
+/// or common word written twice (支付, 通道; 商户, 数据) says less, and so does a key without
+/// Chinese. A write inside a longer glossary form (of `entries`, the longest at each place, as
+/// [`subject`] counts them) is that form's, not the key's (`外卡收单怎么做，收单的流程` writes 收单
+/// once: 外卡收单 is 外卡's entry), so a glossary entry [`subject`] found named once is no
+/// subject here either. `None` when no key qualifies. With the subject, how many times the
+/// question writes it.
+///
+/// The key's weight in the question is no bar (session 22 kept keys weighing at least half the
+/// heaviest): a weight carries the vocabulary factor, and 征信 written five times weighed 0.28
+/// of the heaviest key, 代收 written four times 0.21 (BENCHMARKS.md, *Session 23*).
+fn key_subject<E>(
+    text: &str,
+    keys: &[&str],
+    entries: &[Vec<String>],
+    count: &mut dyn FnMut(&str) -> Result<usize, E>,
+    messages: usize,
+) -> Result<Option<(String, usize)>, E> {
     let named = named(text, entries);
-    let heaviest = keys.iter().map(|k| k.1).fold(0.0f32, f32::max);
-    let mut best: Option<(usize, f32, &str)> = None;
-    for &(term, weight) in keys {
-        // A key without Chinese is left out: English words are rare in the archive, so every
-        // one weighs near the heaviest, and an English question repeats general ones (payment,
-        // day, direct) as a Chinese one repeats 支付.
-        if !term.chars().any(is_cjk) || weight < 0.5 * heaviest || GENERAL_WORDS.contains(&term) {
+    let most = (messages / COMMON).max(FEW);
+    // (writes, messages, subject)
+    let mut best: Option<(usize, usize, String)> = None;
+    for &term in keys {
+        // A key without Chinese is left out: English words are rare in the archive, and an
+        // English question repeats general ones (payment, day, direct) as a Chinese one 支付.
+        if !term.chars().any(is_cjk) || GENERAL_WORDS.contains(&term) {
             continue;
         }
-        let inside_a_longer_form = |at: usize| {
-            named.iter().any(|&(start, end, _)| start <= at && at + term.len() <= end && end - start > term.len())
-        };
-        let times = text.match_indices(term).filter(|&(at, _)| !inside_a_longer_form(at)).count();
-        let better = match best {
-            None => true,
-            Some((t, w, _)) => times > t || times == t && weight > w,
-        };
-        if times >= 2 && better {
-            best = Some((times, weight, term));
+        let times = writes(text, term, &named).len();
+        if times < 2 || best.as_ref().is_some_and(|b| times < b.0) {
+            continue;
+        }
+        let subject = extended(text, term, &named);
+        let found = count(&subject)?;
+        if found == 0 || found > most {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| times > b.0 || found < b.1) {
+            best = Some((times, found, subject));
         }
     }
-    best.map(|(times, _, term)| (term.to_owned(), times))
+    Ok(best.map(|(times, _, subject)| (subject, times)))
+}
+
+/// Where `text` writes `term` (non-overlapping), leaving out a write inside a longer form of
+/// `named` (as [`named`] gives them).
+fn writes(text: &str, term: &str, named: &[(usize, usize, usize)]) -> Vec<usize> {
+    let inside = |at: usize| {
+        named.iter().any(|&(start, end, _)| start <= at && at + term.len() <= end && end - start > term.len())
+    };
+    text.match_indices(term).map(|(at, _)| at).filter(|&at| !inside(at)).collect()
+}
+
+/// `term` grown by the Chinese character that follows every write of it in `text` (as
+/// [`writes`] counts them), while there is one, then by the one before every write, up to
+/// eight characters; not by a [`FUNCTION_CHARS`] one. The string a question repeats around its
+/// key: 资金 written only as 资金池 is 资金池, 欺诈 only as 反欺诈 is 反欺诈.
+fn extended(text: &str, term: &str, named: &[(usize, usize, usize)]) -> String {
+    let mut term = term.to_owned();
+    for after in [true, false] {
+        while term.chars().count() < 8 {
+            let beside =
+                |at: usize| if after { text[at + term.len()..].chars().next() } else { text[..at].chars().next_back() };
+            let mut next = writes(text, &term, named).into_iter().map(beside);
+            let Some(Some(c)) = next.next() else { break };
+            if next.any(|n| n != Some(c)) || !is_cjk(c) || FUNCTION_CHARS.contains(c) {
+                break;
+            }
+            term = if after { format!("{term}{c}") } else { format!("{c}{term}") };
+        }
+    }
+    term
 }
 
 /// `text` (a question) with its Chinese folded as the archive's is ([`crate::normalise::fold`]:
@@ -764,7 +823,7 @@ mod tests {
     #[test]
     fn a_questions_subject_is_the_glossary_entry_it_names_twice() {
         let glossary = crate::glossary::Glossary::builtin();
-        let subject = |q: &str| subject(&crate::normalise::fold(q), &glossary.entries);
+        let subject = |q: &str| subject(&crate::normalise::fold(q), &glossary.entries).map(|(words, _)| words);
         let words = |ws: &[&str]| Some(ws.iter().map(|w| w.to_string()).collect::<Vec<_>>());
         assert_eq!(subject("代付（批量付款）业务怎么做，有哪些风险和限制"), None, "named once");
         assert_eq!(subject("代付怎么做，代付有哪些风险"), words(&["代付"]));
@@ -788,9 +847,21 @@ mod tests {
     #[test]
     fn the_readme_counts_the_general_words() {
         let readme = include_str!("../README.md").split_whitespace().collect::<Vec<_>>().join(" ");
-        let at = readme.find(" of them): a light or general word").expect("the README's sentence");
+        let at = readme.find(" of them): a general word written twice").expect("the README's sentence");
         let said: usize = readme[..at].rsplit(' ').next().and_then(|n| n.parse().ok()).expect("a count");
         assert_eq!(said, GENERAL_WORDS.len());
+    }
+
+    /// [`question_subject`] of `q` (folded) with the built-in glossary, each key in the messages
+    /// `counts` says (5 where it says nothing) of an archive of 100,000.
+    fn subject_of(q: &str, keys: &[&str], counts: &[(&str, usize)]) -> Option<Vec<String>> {
+        let entries = crate::glossary::Glossary::builtin().entries;
+        let mut count = |s: &str| Ok::<_, ()>(counts.iter().find(|c| c.0 == s).map_or(5, |c| c.1));
+        question_subject(&crate::normalise::fold(q), keys, &entries, &mut count, 100_000).unwrap()
+    }
+
+    fn words(ws: &[&str]) -> Option<Vec<String>> {
+        Some(ws.iter().map(|w| w.to_string()).collect())
     }
 
     /// The entry named twice is the subject unless a key is written more often: the question
@@ -799,65 +870,100 @@ mod tests {
     #[test]
     fn a_key_written_more_often_than_the_entry_named_twice_is_the_subject() {
         let entries = crate::glossary::Glossary::builtin().entries;
-        let of = |q: &str, keys: &[(&str, f32)]| question_subject(&crate::normalise::fold(q), keys, &entries);
-        let words = |ws: &[&str]| Some(ws.iter().map(|w| w.to_string()).collect::<Vec<_>>());
         let q = "押金业务（共享单车、租借设备）的押金怎么收和退（超过原路退款期限怎么办，走原路退款还是代付），\
                  押金算不算预付费、平台能不能动用押金";
-        let keys = [("押金", 7.4), ("共享单车", 8.8), ("原路退款", 14.2), ("代付", 11.2), ("预付费", 7.1)];
-        assert_eq!(subject(&crate::normalise::fold(q), &entries), words(&["退款"]), "the entry named twice");
-        assert_eq!(of(q, &keys), words(&["押金"]));
+        let keys = ["押金", "共享单车", "原路退款", "代付", "预付费"];
+        assert_eq!(
+            subject(&crate::normalise::fold(q), &entries),
+            Some((vec!["退款".to_owned()], 2)),
+            "the entry named twice"
+        );
+        assert_eq!(subject_of(q, &keys, &[("押金", 56)]), words(&["押金"]));
         // Written as often as the entry is named: the entry.
         let q = "冲正和日切怎么做，日切时的冲正怎么处理";
-        assert_eq!(of(q, &[("冲正", 12.0), ("日切", 20.0)]), words(&["冲正"]));
-        // Written more often, but a key that does not qualify (light, or a general word).
-        let q = "冲正是什么，要不要发起冲正，重复了怎么办，重复的怎么查，重复扣款呢";
-        assert_eq!(of(q, &[("冲正", 20.0), ("重复", 4.0)]), words(&["冲正"]));
+        assert_eq!(subject_of(q, &["冲正", "日切"], &[]), words(&["冲正"]));
+        // Written more often, but a key that does not qualify (common, or a general word).
+        let q = "冲正是什么，要不要发起冲正，商户的怎么办，商户的怎么查，商户扣款呢";
+        assert_eq!(subject_of(q, &["冲正", "商户"], &[("商户", 1975)]), words(&["冲正"]));
         let q = "冲正是什么，通道冲正怎么做，通道超时，通道失败";
-        assert_eq!(of(q, &[("冲正", 10.0), ("通道", 12.0)]), words(&["冲正"]));
-        // No entry named twice: the key, as before; neither: none.
-        assert_eq!(of("日切是什么，日切时间怎么定", &[("日切", 20.0), ("时间", 4.0)]), words(&["日切"]));
-        assert_eq!(of("代扣业务怎么做，需要用户怎样授权", &[("代扣", 15.0), ("授权", 9.0)]), None);
+        assert_eq!(subject_of(q, &["冲正", "通道"], &[]), words(&["冲正"]));
+        // No entry named twice: the key; neither: none.
+        assert_eq!(subject_of("日切是什么，日切时间怎么定", &["日切", "时间"], &[]), words(&["日切"]));
+        assert_eq!(subject_of("代扣业务怎么做，需要用户怎样授权", &["代扣", "授权"], &[]), None);
     }
 
     /// Where no glossary entry is named twice, the key written most often, at least twice, is
-    /// the subject, unless it is light (under half the heaviest key) or a general word.
+    /// the subject, unless it is common (in more than one message in a hundred) or a general
+    /// word; its weight in the question is no bar.
     #[test]
     fn a_key_written_twice_is_the_subject_the_glossary_lacks() {
-        let entries = crate::glossary::Glossary::builtin().entries;
-        let of =
-            |q: &str, keys: &[(&str, f32)]| key_subject(&crate::normalise::fold(q), keys, &entries).map(|(key, _)| key);
         let q = "日切是什么，日切时间怎么定，对账时跨日的交易怎么处理";
-        let keys = [("日切", 20.0), ("时间", 4.0), ("对账", 10.0), ("跨日", 18.0), ("交易", 3.0)];
-        assert_eq!(of(q, &keys), Some("日切".to_owned()));
+        assert_eq!(subject_of(q, &["日切", "时间", "对账", "跨日", "交易"], &[("日切", 65)]), words(&["日切"]));
         // Written three times beats twice; written once is no subject.
         let q = "消费分期业务怎么做，分期的利息和手续费怎么算，分期订单退款怎么处理，利息怎么收";
-        let keys = [("消费", 6.0), ("分期", 11.0), ("利息", 12.0), ("手续费", 10.0), ("订单", 5.0), ("退款", 9.0)];
-        assert_eq!(of(q, &keys), Some("分期".to_owned()));
-        assert_eq!(of("代扣业务怎么做，需要用户怎样授权", &[("代扣", 15.0), ("授权", 9.0)]), None);
-        // Light: 重复 weighs under half of 幂等.
-        let q = "支付接口怎么做幂等，防止重复扣款/重复支付";
-        assert_eq!(of(q, &[("支付", 2.0), ("接口", 8.0), ("幂等", 30.0), ("重复", 6.0), ("扣款", 9.0)]), None);
-        // General: 通道 weighs enough, but any question about routing writes it.
+        assert_eq!(subject_of(q, &["消费", "分期", "利息", "手续费", "订单", "退款"], &[]), words(&["分期"]));
+        assert_eq!(subject_of("代扣业务怎么做，需要用户怎样授权", &["代扣", "授权"], &[]), None);
+        // Heldout5's H47: 征信, five times, weighed 0.28 of the heaviest key (人行征信), under
+        // session 22's half bar; it is in 163 messages of 92,240.
+        let q = "国内征信体系是怎样的（人行征信、百行、备案的征信机构），支付机构要不要接入和报送征信，个人征信查询怎么做，征信";
+        assert_eq!(
+            subject_of(q, &["国内", "征信", "征信体系", "人行", "人行征信", "百行"], &[("征信", 163)]),
+            words(&["征信"])
+        );
+        // Common: 商户 (in 1,975 messages) is written four times, 商户号 twice (heldout5's H42).
+        let q = "同一个商户主体开多个商户号或子商户号，商户号怎么管，商户结算";
+        assert_eq!(subject_of(q, &["商户", "商户号"], &[("商户", 1975), ("商户号", 63)]), words(&["商户号"]));
+        // In no message: no subject.
+        assert_eq!(subject_of("甲乙丙是什么，甲乙丙怎么做", &["甲乙丙"], &[("甲乙丙", 0)]), None);
+        // General: 通道 is in few messages here, but any question about routing writes it.
         let q = "多通道路由怎么按成本和成功率选择通道";
-        assert_eq!(of(q, &[("多通道", 19.0), ("路由", 12.0), ("通道", 10.0), ("成功率", 7.0)]), None);
-        // Equal counts: the heavier, then the first.
+        assert_eq!(subject_of(q, &["多通道", "路由", "通道", "成功率"], &[]), None);
+        // Equal counts: the rarer, then the first.
         let q = "营销活动怎么设计，营销资金怎么出，优惠券和优惠怎么处理";
-        assert_eq!(of(q, &[("营销", 10.0), ("优惠", 12.0)]), Some("优惠".to_owned()));
-        assert_eq!(of(q, &[("营销", 12.0), ("优惠", 12.0)]), Some("营销".to_owned()));
-        assert_eq!(of("", &[]), None);
+        assert_eq!(subject_of(q, &["营销", "优惠"], &[("营销", 135), ("优惠", 190)]), words(&["营销"]));
+        assert_eq!(subject_of(q, &["营销", "优惠"], &[("营销", 190), ("优惠", 135)]), words(&["优惠"]));
+        assert_eq!(subject_of(q, &["营销", "优惠"], &[("营销", 135), ("优惠", 135)]), words(&["营销"]));
+        assert_eq!(subject_of("", &[], &[]), None);
         // English keys are none: `payment`, written three times, is no subject.
         let q = "What is the difference between agreement payment and quick payment, and how do you sign an agreement payment?";
-        assert_eq!(of(q, &[("agreement", 19.0), ("payment", 20.0), ("quick", 18.0), ("sign", 17.0)]), None);
+        let entries = crate::glossary::Glossary::builtin().entries;
+        let mut count = |_: &str| Ok::<_, ()>(5);
+        let keys = ["agreement", "payment", "quick", "sign"];
+        assert_eq!(key_subject(&crate::normalise::fold(q), &keys, &entries, &mut count, 100_000), Ok(None));
         // A write inside a longer glossary form is that form's: 外卡收单 is 外卡's entry, so
         // 收单 is written once (the glossary's subject counts it so too); 收单行 is an entry of
         // its own, and 收单机构 a form of 收单 (named once).
         let q = "外卡收单怎么做，收单的流程和费率是多少";
         assert_eq!(subject(&crate::normalise::fold(q), &entries), None);
-        assert_eq!(of(q, &[("外卡", 20.0), ("收单", 18.0), ("流程", 4.0), ("费率", 12.0)]), None);
-        let q = "收单行和收单机构有什么区别";
-        assert_eq!(of(q, &[("收单行", 20.0), ("收单", 18.0), ("机构", 3.0)]), None);
+        assert_eq!(subject_of(q, &["外卡", "收单", "流程", "费率"], &[]), None);
+        assert_eq!(subject_of("收单行和收单机构有什么区别", &["收单行", "收单", "机构"], &[]), None);
         // Outside any form it counts: a key the glossary lacks written twice beside one.
         let q = "外卡收单怎么做日切，日切时间怎么定";
-        assert_eq!(of(q, &[("外卡", 20.0), ("收单", 18.0), ("日切", 20.0)]), Some("日切".to_owned()));
+        assert_eq!(subject_of(q, &["外卡", "收单", "日切"], &[]), words(&["日切"]));
+    }
+
+    /// A key the question writes only inside one longer string is that string: jieba cuts
+    /// 资金池 into 资金 and 池, and 资金 (in 1,759 messages) is common where 资金池 is not.
+    #[test]
+    fn a_key_grows_into_the_string_the_question_repeats_around_it() {
+        let q = "平台先把用户的钱收到自己账户再结算算不算资金池，监管为什么禁止资金池，平台怎么避免形成资金池";
+        let keys = ["平台", "用户", "账户", "资金", "监管", "禁止", "形成资金"];
+        assert_eq!(subject_of(q, &keys, &[("资金", 1759), ("资金池", 180)]), words(&["资金池"]));
+        // Grown both ways (反欺诈), and only while every write is: 支付 is general, so 分期 grows
+        // to no 分期付 (付 follows one write of two).
+        let q = "支付和信贷业务的反欺诈怎么做（规则、模型），有哪些反欺诈服务商可用";
+        assert_eq!(subject_of(q, &["信贷", "欺诈", "规则"], &[]), words(&["反欺诈"]));
+        let q = "分期付款怎么做，分期的利息";
+        assert_eq!(subject_of(q, &["分期", "付款", "利息"], &[]), words(&["分期"]));
+        // Not across a function character: 的押金 is no subject.
+        let q = "押金业务的押金怎么退，平台的押金";
+        assert_eq!(subject_of(q, &["押金", "业务", "平台"], &[]), words(&["押金"]));
+        // In a small archive (400 messages) a key in up to ten is not common.
+        let entries = crate::glossary::Glossary::builtin().entries;
+        let mut count = |_: &str| Ok::<_, ()>(10);
+        let q = crate::normalise::fold("日切是什么，日切时间怎么定");
+        assert_eq!(question_subject(&q, &["日切"], &entries, &mut count, 400).unwrap(), words(&["日切"]));
+        let mut count = |_: &str| Ok::<_, ()>(11);
+        assert_eq!(question_subject(&q, &["日切"], &entries, &mut count, 400).unwrap(), None);
     }
 }

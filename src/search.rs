@@ -690,8 +690,12 @@ impl State {
         }
         let text = fold(&query.joined());
         let entries = &self.glossary().entries;
-        let keys: Vec<(&str, f32)> = terms.iter().map(String::as_str).zip(weights.iter().copied()).collect();
-        let Some(words) = crate::question::question_subject(&text, &keys, entries) else {
+        let keys: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let mut count = |s: &str| -> Result<usize, SearchError> {
+            Ok(searcher.search(&grams_query(searcher, &self.handle.fields, s)?, &Count)?)
+        };
+        let messages = searcher.num_docs() as usize;
+        let Some(words) = crate::question::question_subject(&text, &keys, entries, &mut count, messages)? else {
             return Ok(None);
         };
         let typed = match Query::parse(&words.join(" ")) {
@@ -2001,7 +2005,7 @@ pub(crate) mod tests {
         let texts = |q: &str, page: Page| page_texts(&engine, q, page);
         let question = "押金怎么退，押金超过原路退款期限怎么办，走原路退款还是代付，押金能不能动用";
         let entries = &Glossary::builtin().entries;
-        assert_eq!(crate::question::subject(&fold(question), entries), Some(vec!["退款".to_owned()]));
+        assert_eq!(crate::question::subject(&fold(question), entries), Some((vec!["退款".to_owned()], 2)));
         assert_eq!(texts("退款", Page::default()), [cover], "退款 typed");
         assert_eq!(texts(question, Page { limit: Some(10), ..Page::default() }), [about, cover]);
         assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, cover]);

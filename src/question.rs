@@ -571,8 +571,7 @@ fn key_subject<E>(
         if times < 2 || best.as_ref().is_some_and(|b| times < b.0) {
             continue;
         }
-        let subject = extended(text, term, &named);
-        let found = count(&subject)?;
+        let (subject, found) = extended(text, term, &named, count)?;
         if found == 0 || found > most {
             continue;
         }
@@ -594,23 +593,47 @@ fn writes(text: &str, term: &str, named: &[(usize, usize, usize)]) -> Vec<usize>
 
 /// `term` grown by the Chinese character that follows every write of it in `text` (as
 /// [`writes`] counts them), while there is one, then by the one before every write, up to
-/// eight characters; not by a [`FUNCTION_CHARS`] one. The string a question repeats around its
-/// key: 资金 written only as 资金池 is 资金池, 欺诈 only as 反欺诈 is 反欺诈.
-fn extended(text: &str, term: &str, named: &[(usize, usize, usize)]) -> String {
+/// eight characters, with the messages `count` finds it in; not by a [`FUNCTION_CHARS`] one,
+/// not into a question word ([`QUESTION_WORDS`]: `押金如何收取，押金如何退还` asks about 押金, not
+/// 押金如何), and not into a string no message holds (`押金可以挪用吗，押金可以不退吗`: 押金可以 is the
+/// question's wording, in none of the real archive's messages, and a subject in none is no
+/// subject at all). The string a question repeats around its key: 资金 written only as 资金池 is
+/// 资金池, 欺诈 only as 反欺诈 is 反欺诈.
+fn extended<E>(
+    text: &str,
+    term: &str,
+    named: &[(usize, usize, usize)],
+    count: &mut dyn FnMut(&str) -> Result<usize, E>,
+) -> Result<(String, usize), E> {
     let mut term = term.to_owned();
+    let mut found = count(&term)?;
     for after in [true, false] {
-        while term.chars().count() < 8 {
-            let beside =
-                |at: usize| if after { text[at + term.len()..].chars().next() } else { text[..at].chars().next_back() };
-            let mut next = writes(text, &term, named).into_iter().map(beside);
+        while found > 0 && term.chars().count() < 8 {
+            let at = writes(text, &term, named);
+            let beside = |&at: &usize| {
+                if after {
+                    text[at + term.len()..].chars().next()
+                } else {
+                    text[..at].chars().next_back()
+                }
+            };
+            let asks = |&at: &usize| {
+                let (before, rest) = (&text[..at], &text[at + term.len()..]);
+                QUESTION_WORDS.iter().any(|w| if after { rest.starts_with(w) } else { before.ends_with(w) })
+            };
+            let mut next = at.iter().map(beside);
             let Some(Some(c)) = next.next() else { break };
-            if next.any(|n| n != Some(c)) || !is_cjk(c) || FUNCTION_CHARS.contains(c) {
+            if next.any(|n| n != Some(c)) || !is_cjk(c) || FUNCTION_CHARS.contains(c) || at.iter().any(asks) {
                 break;
             }
-            term = if after { format!("{term}{c}") } else { format!("{c}{term}") };
+            let grown = if after { format!("{term}{c}") } else { format!("{c}{term}") };
+            match count(&grown)? {
+                0 => break,
+                n => (term, found) = (grown, n),
+            }
         }
     }
-    term
+    Ok((term, found))
 }
 
 /// `text` (a question) with its Chinese folded as the archive's is ([`crate::normalise::fold`]:
@@ -965,5 +988,25 @@ mod tests {
         assert_eq!(question_subject(&q, &["日切"], &entries, &mut count, 400).unwrap(), words(&["日切"]));
         let mut count = |_: &str| Ok::<_, ()>(11);
         assert_eq!(question_subject(&q, &["日切"], &entries, &mut count, 400).unwrap(), None);
+    }
+
+    /// The extension grows neither into a question word nor into a string no message holds:
+    /// `押金如何收取，押金如何退还` was taken to be about 押金如何 (its top ten on the real archive
+    /// held three messages on deposits of ten, against ten of ten for `押金怎么收取，押金怎么退还`),
+    /// `请问押金…请问押金` about 请问押金, and `押金可以…押金可以` grew into 押金可以, in no message,
+    /// so the question had no subject.
+    #[test]
+    fn a_key_grows_into_no_question_word_and_no_string_the_archive_lacks() {
+        let keys = ["押金", "收取", "退还"];
+        assert_eq!(subject_of("押金如何收取，押金如何退还", &keys, &[("押金", 56)]), words(&["押金"]));
+        assert_eq!(subject_of("押金多少合适，押金多少能退", &keys, &[("押金", 56)]), words(&["押金"]));
+        assert_eq!(subject_of("请问押金怎么收取，请问押金怎么退还", &keys, &[("押金", 56)]), words(&["押金"]));
+        let none = [("押金", 56), ("押金可", 0), ("押金可以", 0)];
+        assert_eq!(subject_of("押金可以挪用吗，押金可以不退吗", &["押金", "挪用"], &none), words(&["押金"]));
+        // Grown as far as some message holds it, then the other way: 欺诈可 is in none, 反欺诈 in some.
+        let counts = [("欺诈", 90), ("欺诈可", 0), ("反欺诈", 82)];
+        assert_eq!(subject_of("反欺诈可以外包吗，反欺诈可以自建吗", &["欺诈", "外包"], &counts), words(&["反欺诈"]));
+        // A key in no message grows into nothing.
+        assert_eq!(subject_of("甲乙丙丁是什么，甲乙丙丁怎么做", &["甲乙"], &[("甲乙", 0)]), None);
     }
 }

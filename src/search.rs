@@ -694,7 +694,7 @@ impl State {
         let mut count = |s: &str| -> Result<usize, SearchError> {
             Ok(searcher.search(&grams_query(searcher, &self.handle.fields, s)?, &Count)?)
         };
-        let messages = searcher.num_docs() as usize;
+        let messages = messages(searcher, &self.handle.fields)?;
         let Some(words) = crate::question::question_subject(&text, &keys, entries, &mut count, messages)? else {
             return Ok(None);
         };
@@ -1352,6 +1352,13 @@ fn grams_query(searcher: &Searcher, fields: &Fields, text: &str) -> Result<Box<d
     })
 }
 
+/// The messages of the index: its documents but the discussion documents.
+fn messages(searcher: &Searcher, fields: &Fields) -> Result<usize, SearchError> {
+    let discussions = Term::from_field_text(fields.unit, crate::index::schema::UNIT_DISCUSSION);
+    let discussions = searcher.search(&TermQuery::new(discussions, IndexRecordOption::Basic), &Count)?;
+    Ok((searcher.num_docs() as usize).saturating_sub(discussions))
+}
+
 /// The other forms of the glossary entry of a question's key `term` written in Latin letters
 /// only (an English name: `cross border`, `chargeback`), unless another of the question's
 /// `keys` is a form of that entry; `None` for any other key.
@@ -1992,6 +1999,46 @@ pub(crate) mod tests {
         let once = "日切是什么，时间怎么定，对账时跨日的交易怎么处理";
         assert_eq!(texts(once, page), own_ranking(&engine, once));
         assert_eq!(texts(once, page), [cover, about]);
+    }
+
+    /// A key is common, no subject, in more than one message in a hundred (README); the bar
+    /// counted the index's discussion documents as messages too: in 1,000 messages and 200
+    /// discussions, a key in 11 messages passed a bar of 12.
+    #[test]
+    fn a_keys_bar_is_one_in_a_hundred_messages_not_documents() {
+        // 1,000 messages on 200 days, a talk of five a day; 11 name 日切.
+        let dir = tempfile::tempdir().unwrap();
+        let posts = dir.path().join("archive/g/_posts");
+        std::fs::create_dir_all(&posts).unwrap();
+        for d in 0..200 {
+            let date = format!("2017-{:02}-{:02}", d / 25 + 1, d % 25 + 1);
+            let mut log = format!("---\ntitle: \"{date}-WeChat\"\ntag:\t\t  [chat]\n---\n");
+            for i in 0..5 {
+                let n = d * 5 + i;
+                let text = if n % 90 == 0 && n < 990 {
+                    format!("日切时间是第{n}号的几点")
+                } else {
+                    format!("第{n}条随便聊聊天气")
+                };
+                let time = crate::archive::time_label(36_000 + i * 60);
+                log.push_str(&format!("> {time}  人{i}  \n   \n{text}  \n   \n"));
+            }
+            std::fs::write(posts.join(format!("{date}-chat.markdown")), log).unwrap();
+        }
+        let engine = update_index(dir.path());
+        let question = "日切是什么，日切时间怎么定";
+        let (messages, subject) = engine
+            .with_state(|state| {
+                let searcher = state.handle.searcher();
+                let query = state.expand(&Query::parse(question).unwrap());
+                let plan = state.plan(&query)?;
+                let subject = state.subject_run(&query, (&plan.terms, &plan.weights), &searcher, false)?;
+                Ok((messages(&searcher, &state.handle.fields)?, subject))
+            })
+            .unwrap();
+        assert_eq!(messages, 1_000);
+        assert_eq!(page_texts(&engine, "日切", Page::default()).len(), 11);
+        assert_eq!(subject, None, "in 11 of 1,000 messages, 日切 is common");
     }
 
     /// A question naming a glossary entry twice in a side question (退款, inside 原路退款) and

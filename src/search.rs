@@ -1940,6 +1940,14 @@ pub(crate) mod tests {
         engine.search(&Query::parse(query).unwrap(), page).unwrap().hits.into_iter().map(|h| h.text).collect()
     }
 
+    /// `query`'s first page of ten on `engine` and its whole listing (`--limit 0`) are both
+    /// `expected`.
+    fn assert_page_and_listing(engine: &Engine, query: &str, expected: &[&str]) {
+        for limit in [Some(10), None] {
+            assert_eq!(page_texts(engine, query, Page { limit, ..Page::default() }), expected, "{query} {limit:?}");
+        }
+    }
+
     /// The texts of `query`'s first ten hits as its plan ranks them, before a question's
     /// ranking is fused with its subject's.
     fn own_ranking(engine: &Engine, query: &str) -> Vec<String> {
@@ -1993,8 +2001,7 @@ pub(crate) mod tests {
         let question = "日切是什么，日切时间怎么定，对账时跨日的交易怎么处理";
         assert_eq!(crate::question::subject(&fold(question), &Glossary::builtin().entries), None);
         assert_eq!(own_ranking(&engine, question), [cover, about], "the question's own ranking");
-        assert_eq!(texts(question, page), [about, cover]);
-        assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, cover]);
+        assert_page_and_listing(&engine, question, &[about, cover]);
         // Written once, 日切 is no subject: the question's own ranking stands.
         let once = "日切是什么，时间怎么定，对账时跨日的交易怎么处理";
         assert_eq!(texts(once, page), own_ranking(&engine, once));
@@ -2054,8 +2061,7 @@ pub(crate) mod tests {
         let entries = &Glossary::builtin().entries;
         assert_eq!(crate::question::subject(&fold(question), entries), Some((vec!["退款".to_owned()], 2)));
         assert_eq!(texts("退款", Page::default()), [cover], "退款 typed");
-        assert_eq!(texts(question, Page { limit: Some(10), ..Page::default() }), [about, cover]);
-        assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, cover]);
+        assert_page_and_listing(&engine, question, &[about, cover]);
     }
 
     /// `外卡收单怎么做？收单的流程和费率是多少` writes 收单 once: its other write is inside 外卡收单,
@@ -2074,8 +2080,7 @@ pub(crate) mod tests {
         assert_eq!(crate::question::subject(&fold(question), &Glossary::builtin().entries), None);
         assert_eq!(own_ranking(&engine, question), [about, general], "the question's own ranking");
         assert_eq!(texts("收单", Page::default()), [general, about], "收单 typed");
-        assert_eq!(texts(question, Page { limit: Some(10), ..Page::default() }), [about, general]);
-        assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, general]);
+        assert_page_and_listing(&engine, question, &[about, general]);
     }
 
     /// Text and query are folded the same way (README), a pasted question too: a traditional

@@ -591,24 +591,44 @@ fn writes(text: &str, term: &str, named: &[(usize, usize, usize)]) -> Vec<usize>
     text.match_indices(term).map(|(at, _)| at).filter(|&at| !inside(at)).collect()
 }
 
-/// `term` grown by the Chinese character that follows every write of it in `text` (as
-/// [`writes`] counts them), while there is one, then by the one before every write, up to
-/// eight characters, with the messages `count` finds it in; not by a [`FUNCTION_CHARS`] one,
-/// not into a question word ([`QUESTION_WORDS`]: `押金如何收取，押金如何退还` asks about 押金, not
-/// 押金如何), and not into a string no message holds (`押金可以挪用吗，押金可以不退吗`: 押金可以 is the
-/// question's wording, in none of the real archive's messages, and a subject in none is no
-/// subject at all). The string a question repeats around its key: 资金 written only as 资金池 is
-/// 资金池, 欺诈 only as 反欺诈 is 反欺诈.
+/// `term` grown into the string the question repeats around it, with the messages `count`
+/// finds that string in: 资金 written only as 资金池 is 资金池, 欺诈 only as 反欺诈 is 反欺诈
+/// ([`grown`]). A string no message holds is the question's wording, not a term
+/// (`押金可以挪用吗，押金可以不退吗`: 押金可以): then the key grown one way only, else the key
+/// itself, never part of a way (`押金必须…押金必须…`: 必须 grown by 金 alone is 金必须, a piece
+/// of 资金必须 in five messages, rarer than 押金).
 fn extended<E>(
     text: &str,
     term: &str,
     named: &[(usize, usize, usize)],
     count: &mut dyn FnMut(&str) -> Result<usize, E>,
 ) -> Result<(String, usize), E> {
+    let found = count(term)?;
+    if found == 0 {
+        return Ok((term.to_owned(), 0));
+    }
+    let mut tried: Vec<String> = vec![term.to_owned()];
+    for ways in [&[true, false][..], &[true], &[false]] {
+        let string = grown(text, term, named, ways);
+        if tried.contains(&string) {
+            continue;
+        }
+        match count(&string)? {
+            0 => tried.push(string),
+            n => return Ok((string, n)),
+        }
+    }
+    Ok((term.to_owned(), found))
+}
+
+/// `term` grown by the Chinese character that follows every write of it in `text` (as
+/// [`writes`] counts them), while there is one, then by the one before every write (`ways`:
+/// after, before), up to eight characters; not by a [`FUNCTION_CHARS`] one, and not into a
+/// question word ([`QUESTION_WORDS`]: `押金如何收取，押金如何退还` asks about 押金, not 押金如何).
+fn grown(text: &str, term: &str, named: &[(usize, usize, usize)], ways: &[bool]) -> String {
     let mut term = term.to_owned();
-    let mut found = count(&term)?;
-    for after in [true, false] {
-        while found > 0 && term.chars().count() < 8 {
+    for &after in ways {
+        while term.chars().count() < 8 {
             let at = writes(text, &term, named);
             let beside = |&at: &usize| {
                 if after {
@@ -626,14 +646,10 @@ fn extended<E>(
             if next.any(|n| n != Some(c)) || !is_cjk(c) || FUNCTION_CHARS.contains(c) || at.iter().any(asks) {
                 break;
             }
-            let grown = if after { format!("{term}{c}") } else { format!("{c}{term}") };
-            match count(&grown)? {
-                0 => break,
-                n => (term, found) = (grown, n),
-            }
+            term = if after { format!("{term}{c}") } else { format!("{c}{term}") };
         }
     }
-    Ok((term, found))
+    term
 }
 
 /// `text` (a question) with its Chinese folded as the archive's is ([`crate::normalise::fold`]:
@@ -1003,9 +1019,12 @@ mod tests {
         assert_eq!(subject_of("请问押金怎么收取，请问押金怎么退还", &keys, &[("押金", 56)]), words(&["押金"]));
         let none = [("押金", 56), ("押金可", 0), ("押金可以", 0)];
         assert_eq!(subject_of("押金可以挪用吗，押金可以不退吗", &["押金", "挪用"], &none), words(&["押金"]));
-        // Grown as far as some message holds it, then the other way: 欺诈可 is in none, 反欺诈 in some.
-        let counts = [("欺诈", 90), ("欺诈可", 0), ("反欺诈", 82)];
+        // Grown both ways into a string in no message: grown one way (反欺诈), else the key,
+        // never a piece of one way: 金必须 (of 资金必须) is in five messages, 押金必须 in none.
+        let counts = [("欺诈", 90), ("欺诈可以", 0), ("反欺诈可以", 0), ("反欺诈", 82)];
         assert_eq!(subject_of("反欺诈可以外包吗，反欺诈可以自建吗", &["欺诈", "外包"], &counts), words(&["反欺诈"]));
+        let counts = [("押金", 56), ("必须", 405), ("金必须", 5), ("押金必须", 0)];
+        assert_eq!(subject_of("押金必须怎么定，押金必须怎么处理", &["押金", "必须"], &counts), words(&["押金"]));
         // A key in no message grows into nothing.
         assert_eq!(subject_of("甲乙丙丁是什么，甲乙丙丁怎么做", &["甲乙"], &[("甲乙", 0)]), None);
     }

@@ -229,12 +229,16 @@ fn a_pasted_questions_rare_or_cut_subject_leads_its_top_ten() {
 /// The same question asked with 如何 or 可以 where it asked with 怎么: its key grew into the
 /// question's wording (押金如何, 押金可以, in no message), so it had no subject, and its top ten
 /// held 3 and 2 messages naming 押金 (10 of ten asked with 怎么). A key grows into no question
-/// word and no string the archive lacks.
+/// word and no string the archive lacks, nor into a piece of one (金必须 of 押金必须: 6 of ten).
 #[test]
 fn a_pasted_questions_wording_around_its_key_is_not_its_subject() {
     let Some(engine) = engine() else { return };
-    for question in ["押金如何收取，押金如何退还，平台能不能动用", "押金可以挪用吗，押金可以不退吗"]
-    {
+    let questions = [
+        "押金如何收取，押金如何退还，平台能不能动用",
+        "押金可以挪用吗，押金可以不退吗",
+        "押金必须怎么定，押金必须怎么处理",
+    ];
+    for question in questions {
         let (_, hits) = top(&engine, question, 10);
         let naming = hits.iter().filter(|h| h.text.contains("押金")).count();
         let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();

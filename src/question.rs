@@ -527,7 +527,7 @@ const COMMON: usize = 100;
 /// hundred says nothing of how common a word is.
 const FEW: usize = 10;
 
-/// Characters that end a key's extension (see [`extended`]): particles, question words' first
+/// Characters that end a key's extension (see [`grown`]): particles, question words' first
 /// characters, and verbs any question writes next to its subject.
 const FUNCTION_CHARS: &str = "的了是吗呢吧啊和与及或在怎什为要能会也都就还又把被从对向给到有不算该";
 

@@ -417,26 +417,86 @@ pub(crate) fn subject(text: &str, entries: &[Vec<String>]) -> Option<(Vec<String
     Some((words, most))
 }
 
-/// A question's subject, searched as typed and fused with its own ranking: the glossary entry
-/// it names most often ([`subject`]), unless a key ([`key_subject`] of `keys`; `count` gives a
-/// string's messages in the archive, `messages` all of them) is written more often than that
-/// entry is named; where no entry is named twice, that key; `None` for neither. A question asks
-/// about what it repeats most: `押金业务…的押金怎么收和退（超过原路退款期限怎么办，走原路退款还是代付），
+/// A subject of a question ([`question_subjects`]): the words searched as typed and fused with
+/// the question's own ranking, and whether the question repeats them (an entry named twice, a
+/// key written twice) or they are only its first rare words, a guess fused at half the weight
+/// (see [`crate::rank::SUBJECT_RUN`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Subject {
+    pub(crate) words: Vec<String>,
+    pub(crate) repeated: bool,
+}
+
+/// A question's subjects, each searched as typed and fused with its own ranking: the glossary
+/// entry it names most often ([`subject`]), unless a key ([`key_subject`] of `keys`; `count`
+/// gives a string's messages in the archive, `messages` all of them) is written more often
+/// than that entry is named; where no entry is named twice, that key. A question asks about
+/// what it repeats most: `押金业务…的押金怎么收和退（超过原路退款期限怎么办，走原路退款还是代付），
 /// 押金算不算预付费、平台能不能动用押金` names 退款's entry twice (原路退款) in a side question and
 /// writes 押金 four times; fused with 原路退款's ranking, its top ten held no message on deposits.
 /// Equal counts keep the entry.
-pub(crate) fn question_subject<E>(
+///
+/// A question that repeats nothing is most often about the rare words it writes first
+/// (`收银台怎么设计，展示哪些支付方式`, `人脸识别在支付和金融业务里怎么用`), but its first may be a
+/// modifier (`信用卡套现怎么识别和防控`: 信用卡, the subject being 套现): its first
+/// [`FIRST_RARE`] keys that may be a subject and are not common ([`may_be_subject`],
+/// [`uncommon`]) are then its subjects, each a guess, not [`Subject::repeated`]. One rare key
+/// alone, or a glossary entry named first, sank a set nobody had tuned on (BENCHMARKS.md,
+/// *Session 24*). None for a question with neither.
+pub(crate) fn question_subjects<E>(
     text: &str,
     keys: &[&str],
     entries: &[Vec<String>],
     count: &mut dyn FnMut(&str) -> Result<usize, E>,
     messages: usize,
-) -> Result<Option<Vec<String>>, E> {
+) -> Result<Vec<Subject>, E> {
+    let repeated = |words| vec![Subject { words, repeated: true }];
     Ok(match (subject(text, entries), key_subject(text, keys, entries, count, messages)?) {
-        (Some((_, named)), Some((key, written))) if written > named => Some(vec![key]),
-        (Some((words, _)), _) => Some(words),
-        (None, key) => key.map(|(key, _)| vec![key]),
+        (Some((_, named)), Some((key, written))) if written > named => repeated(vec![key]),
+        (Some((words, _)), _) => repeated(words),
+        (None, Some((key, _))) => repeated(vec![key]),
+        (None, None) => first_rare(keys, count, messages)?
+            .into_iter()
+            .map(|key| Subject { words: vec![key.to_owned()], repeated: false })
+            .collect(),
     })
+}
+
+/// How many of a question's first rare keys are its subjects where it repeats none (see
+/// [`question_subjects`]): two, a modifier and what it modifies.
+const FIRST_RARE: usize = 2;
+
+/// The first [`FIRST_RARE`] of `keys` (in the question's order) that may be a subject
+/// ([`may_be_subject`]) and are not common ([`uncommon`]; `count` gives a key's messages,
+/// `messages` the archive's).
+fn first_rare<'k, E>(
+    keys: &[&'k str],
+    count: &mut dyn FnMut(&str) -> Result<usize, E>,
+    messages: usize,
+) -> Result<Vec<&'k str>, E> {
+    let mut rare = Vec::new();
+    for &key in keys.iter().filter(|k| may_be_subject(k)) {
+        if rare.len() == FIRST_RARE {
+            break;
+        }
+        if uncommon(count(key)?, messages) {
+            rare.push(key);
+        }
+    }
+    Ok(rare)
+}
+
+/// Whether a key may be a question's subject at all: it holds Chinese (English words are rare
+/// in the archive, and an English question repeats general ones, payment, day, direct, as a
+/// Chinese one repeats 支付) and is not one of the [`GENERAL_WORDS`].
+fn may_be_subject(key: &str) -> bool {
+    key.chars().any(is_cjk) && !GENERAL_WORDS.contains(&key)
+}
+
+/// Whether a string `found` in that many of the archive's `messages` is rare enough to be a
+/// subject: in at least one, and in at most one in [`COMMON`] (or [`FEW`] in a small archive).
+fn uncommon(found: usize, messages: usize) -> bool {
+    found >= 1 && found <= (messages / COMMON).max(FEW)
 }
 
 /// Where `text` (a question, folded) names a glossary entry (`entries`), as [`subject`] counts
@@ -532,12 +592,13 @@ const FEW: usize = 10;
 const FUNCTION_CHARS: &str = "的了是吗呢吧啊和与及或在怎什为要能会也都就还又把被从对向给到有不算该";
 
 /// A question's subject where the glossary names none twice ([`subject`] is `None`), or none
-/// as often (see [`question_subject`]): the key (of `keys`, in the question's order) that `text`
+/// as often (see [`question_subjects`]): the key (of `keys`, in the question's order) that `text`
 /// (the question, folded) writes most often, at least twice, grown into the string the
 /// question repeats around it ([`extended`]: jieba cuts 资金池 into 资金 and 池, and
-/// `…算不算资金池…禁止资金池…形成资金池` is about 资金池), among those with Chinese, not
-/// [`GENERAL_WORDS`], and not common: that string is in at least one message and at most one in
-/// [`COMMON`] (`count` gives a string's messages, `messages` the archive's); the rarer of
+/// `…算不算资金池…禁止资金池…形成资金池` is about 资金池), among those that may be a subject
+/// ([`may_be_subject`]: with Chinese, not [`GENERAL_WORDS`]), and not common ([`uncommon`]: that
+/// string is in at least one message and at most one in [`COMMON`]; `count` gives a string's
+/// messages, `messages` the archive's); the rarer of
 /// equals, then the first. Jargon is what a question repeats when it asks about it
 /// (`日切是什么，日切时间怎么定`, `国内征信体系…人行征信、百行…征信`, `代收业务是什么…代收`); a general
 /// or common word written twice (支付, 通道; 商户, 数据) says less, and so does a key without
@@ -558,21 +619,15 @@ fn key_subject<E>(
     messages: usize,
 ) -> Result<Option<(String, usize)>, E> {
     let named = named(text, entries);
-    let most = (messages / COMMON).max(FEW);
     // (writes, messages, subject)
     let mut best: Option<(usize, usize, String)> = None;
-    for &term in keys {
-        // A key without Chinese is left out: English words are rare in the archive, and an
-        // English question repeats general ones (payment, day, direct) as a Chinese one 支付.
-        if !term.chars().any(is_cjk) || GENERAL_WORDS.contains(&term) {
-            continue;
-        }
+    for &term in keys.iter().filter(|k| may_be_subject(k)) {
         let times = writes(text, term, &named).len();
         if times < 2 || best.as_ref().is_some_and(|b| times < b.0) {
             continue;
         }
         let (subject, found) = extended(text, term, &named, count)?;
-        if found == 0 || found > most {
+        if !uncommon(found, messages) {
             continue;
         }
         if best.as_ref().is_none_or(|b| times > b.0 || found < b.1) {
@@ -891,12 +946,14 @@ mod tests {
         assert_eq!(said, GENERAL_WORDS.len());
     }
 
-    /// [`question_subject`] of `q` (folded) with the built-in glossary, each key in the messages
+    /// The repeated subject of [`question_subjects`] of `q` (folded) with the built-in glossary
+    /// (`None` if it has none), each key in the messages
     /// `counts` says (5 where it says nothing) of an archive of 100,000.
     fn subject_of(q: &str, keys: &[&str], counts: &[(&str, usize)]) -> Option<Vec<String>> {
         let entries = crate::glossary::Glossary::builtin().entries;
         let mut count = |s: &str| Ok::<_, ()>(counts.iter().find(|c| c.0 == s).map_or(5, |c| c.1));
-        question_subject(&crate::normalise::fold(q), keys, &entries, &mut count, 100_000).unwrap()
+        let subjects = question_subjects(&crate::normalise::fold(q), keys, &entries, &mut count, 100_000).unwrap();
+        subjects.into_iter().find(|s| s.repeated).map(|s| s.words)
     }
 
     fn words(ws: &[&str]) -> Option<Vec<String>> {
@@ -981,6 +1038,34 @@ mod tests {
         assert_eq!(subject_of(q, &["外卡", "收单", "日切"], &[]), words(&["日切"]));
     }
 
+    /// A question that repeats nothing has its first two rare keys for subjects, each a guess:
+    /// a modifier and what it modifies (信用卡, 套现), never a general word or a common key.
+    #[test]
+    fn a_question_repeating_nothing_has_its_first_two_rare_keys_for_subjects() {
+        let entries = crate::glossary::Glossary::builtin().entries;
+        let guessed = |q: &str, keys: &[&str], counts: &[(&str, usize)]| {
+            let mut count = |s: &str| Ok::<_, ()>(counts.iter().find(|c| c.0 == s).map_or(5, |c| c.1));
+            let subjects = question_subjects(&crate::normalise::fold(q), keys, &entries, &mut count, 100_000).unwrap();
+            assert!(subjects.iter().all(|s| !s.repeated && s.words.len() == 1), "{q}: {subjects:?}");
+            subjects.into_iter().map(|s| s.words[0].clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(guessed("信用卡套现怎么识别和防控", &["信用卡", "套现", "识别", "防控"], &[]), ["信用卡", "套现"]);
+        // The first two only; general words (业务, 风险, 限制) and common keys (用户, in 2,300
+        // messages of 100,000) are passed over, and so is a key in no message or without Chinese.
+        let keys = ["代扣", "业务", "用户", "甲乙", "app", "授权", "风险", "协议", "限制"];
+        let counts = [("用户", 2300), ("甲乙", 0)];
+        assert_eq!(
+            guessed("代扣业务怎么做，用户甲乙app怎样授权，有什么风险，协议和限制", &keys, &counts),
+            ["代扣", "授权"]
+        );
+        assert_eq!(guessed("这个业务有什么风险和限制", &["业务", "风险", "限制"], &[]), Vec::<String>::new());
+        // A question that repeats its subject has that one subject, repeated.
+        let mut count = |_: &str| Ok::<_, ()>(5);
+        let q = crate::normalise::fold("日切是什么，日切时间怎么定");
+        let subjects = question_subjects(&q, &["日切", "时间"], &entries, &mut count, 100_000).unwrap();
+        assert_eq!(subjects, [Subject { words: vec!["日切".to_owned()], repeated: true }]);
+    }
+
     /// A key the question writes only inside one longer string is that string: jieba cuts
     /// 资金池 into 资金 and 池, and 资金 (in 1,759 messages) is common where 资金池 is not.
     #[test]
@@ -1001,9 +1086,10 @@ mod tests {
         let entries = crate::glossary::Glossary::builtin().entries;
         let mut count = |_: &str| Ok::<_, ()>(10);
         let q = crate::normalise::fold("日切是什么，日切时间怎么定");
-        assert_eq!(question_subject(&q, &["日切"], &entries, &mut count, 400).unwrap(), words(&["日切"]));
+        let subjects = question_subjects(&q, &["日切"], &entries, &mut count, 400).unwrap();
+        assert_eq!(subjects, [Subject { words: vec!["日切".to_owned()], repeated: true }]);
         let mut count = |_: &str| Ok::<_, ()>(11);
-        assert_eq!(question_subject(&q, &["日切"], &entries, &mut count, 400).unwrap(), None);
+        assert_eq!(question_subjects(&q, &["日切"], &entries, &mut count, 400).unwrap(), []);
     }
 
     /// The extension grows neither into a question word nor into a string no message holds:

@@ -289,23 +289,30 @@ pub(crate) const FUSED_DEPTH: usize = 500;
 /// `1 / (FUSION_K + r)`. 60 is the method's usual constant (chosen 10 to 100 alike, BENCHMARKS).
 const FUSION_K: f64 = 60.0;
 /// What ranking in a question's subject searched as typed weighs against ranking in the
-/// question's own run (chosen by leave-one-need-out cross-validation, BENCHMARKS).
-const SUBJECT_RUN: f64 = 2.0;
+/// question's own run (chosen by leave-one-need-out cross-validation, BENCHMARKS), for a
+/// subject the question repeats ([`crate::question::Subject::repeated`]).
+pub(crate) const SUBJECT_RUN: f64 = 2.0;
+/// What each of a question's guessed subjects weighs (its first rare keys, where it repeats
+/// none): half (BENCHMARKS.md, *Session 24*).
+pub(crate) const GUESSED_RUN: f64 = 1.0;
 
-/// The order of a question's ranked hits (`question`) fused with the ranking of its subject
-/// searched as typed (`subject`): the first [`FUSED_DEPTH`] of the question's by
-/// `1 / (K + their rank there) + 2 / (K + their rank in the subject's run)` (reciprocal-rank
-/// fusion; nothing from a run a hit is not in the first [`FUSED_DEPTH`] of; equal sums keep
-/// the question's order), then the rest in the question's order. Indices into `question`.
-/// Only the question's own hits are ranked, so a search still finds what it counts.
-pub(crate) fn fused<T: Eq + std::hash::Hash>(question: &[T], subject: &[T]) -> Vec<usize> {
+/// The order of a question's ranked hits (`question`) fused with the rankings of its subjects
+/// searched as typed (`subjects`, each with its weight: [`SUBJECT_RUN`] or [`GUESSED_RUN`]):
+/// the first [`FUSED_DEPTH`] of the question's by `1 / (K + their rank there)` plus, for each
+/// subject, `weight / (K + their rank in its run)` (reciprocal-rank fusion; nothing from a run
+/// a hit is not in the first [`FUSED_DEPTH`] of; equal sums keep the question's order), then
+/// the rest in the question's order. Indices into `question`. Only the question's own hits are
+/// ranked, so a search still finds what it counts.
+pub(crate) fn fused<T: Eq + std::hash::Hash>(question: &[T], subjects: &[(Vec<T>, f64)]) -> Vec<usize> {
     let head = question.len().min(FUSED_DEPTH);
     let mut sums: Vec<f64> = (0..head).map(|i| 1.0 / (FUSION_K + (i + 1) as f64)).collect();
     let at: std::collections::HashMap<&T, usize> =
         question[..head].iter().enumerate().map(|(i, t)| (t, i)).rev().collect();
-    for (r, t) in subject.iter().take(FUSED_DEPTH).enumerate() {
-        if let Some(&i) = at.get(t) {
-            sums[i] += SUBJECT_RUN / (FUSION_K + (r + 1) as f64);
+    for (run, weight) in subjects {
+        for (r, t) in run.iter().take(FUSED_DEPTH).enumerate() {
+            if let Some(&i) = at.get(t) {
+                sums[i] += weight / (FUSION_K + (r + 1) as f64);
+            }
         }
     }
     let mut order: Vec<usize> = (0..head).collect();
@@ -497,10 +504,21 @@ mod tests {
     #[test]
     fn fused_ranks_a_questions_hits_by_both_runs() {
         // c: 1/63 + 2/61; d: 1/64 + 2/63; a: 1/61; b: 1/62. x is not the question's.
-        assert_eq!(fused(&["a", "b", "c", "d"], &["c", "x", "d"]), [2, 3, 0, 1]);
+        let one = |run: &[&'static str], weight: f64| vec![(run.to_vec(), weight)];
+        assert_eq!(fused(&["a", "b", "c", "d"], &one(&["c", "x", "d"], SUBJECT_RUN)), [2, 3, 0, 1]);
+        assert_eq!(fused(&["a", "b"], &one(&[], SUBJECT_RUN)), [0, 1]);
         assert_eq!(fused(&["a", "b"], &[]), [0, 1]);
+        // Runs in opposite orders: a repeated subject's order where it weighs more than the
+        // question's (b: 1/62 + 2/61 > a: 1/61 + 2/62); a guessed one only weighs as much, and
+        // equal sums keep the question's order.
+        assert_eq!(fused(&["a", "b"], &one(&["b", "a"], SUBJECT_RUN)), [1, 0]);
+        assert_eq!(fused(&["a", "b"], &one(&["b", "a"], GUESSED_RUN)), [0, 1]);
+        // Two guessed subjects agreeing on c: it leads (1/63 + 2/61); d, second in the second
+        // run, stays below a, second in the first (1/64 + 1/62 < 1/61 + 1/62).
+        let two = [(vec!["c", "a"], GUESSED_RUN), (vec!["c", "d"], GUESSED_RUN)];
+        assert_eq!(fused(&["a", "b", "c", "d"], &two), [2, 0, 3, 1]);
         let question: Vec<usize> = (0..FUSED_DEPTH + 100).collect();
-        let order = fused(&question, &[FUSED_DEPTH + 50, FUSED_DEPTH - 1]);
+        let order = fused(&question, &[(vec![FUSED_DEPTH + 50, FUSED_DEPTH - 1], SUBJECT_RUN)]);
         assert_eq!(order[0], FUSED_DEPTH - 1, "the subject's first hit among the question's first");
         assert_eq!(order[FUSED_DEPTH + 50], FUSED_DEPTH + 50, "deeper, the question's order");
         assert_eq!(order.len(), question.len());

@@ -608,23 +608,24 @@ impl State {
         let folded: Vec<String> = terms.iter().map(|t| fold(t)).collect();
         let searcher = self.handle.searcher();
         let read_bounds = self.searched.swap(true, Ordering::Relaxed);
-        let subject = if sort == Sort::Relevance {
-            self.subject_run(query, (&plan.terms, &plan.weights), &searcher, read_bounds)?
+        let subjects = if sort == Sort::Relevance {
+            self.subject_runs(query, (&plan.terms, &plan.weights), &searcher, read_bounds)?
         } else {
-            None
+            Vec::new()
         };
-        // The question's ranking fused with its subject's (its first hits re-ordered).
-        let fuse = |(total, cands): (usize, Vec<(Score, DocAddress)>)| match &subject {
-            Some(run) => {
-                let addresses: Vec<DocAddress> = cands.iter().map(|c| c.1).collect();
-                (total, crate::rank::fused(&addresses, run).into_iter().map(|i| cands[i]).collect())
+        let fusing = !subjects.is_empty();
+        // The question's ranking fused with its subjects' (its first hits re-ordered).
+        let fuse = |(total, cands): (usize, Vec<(Score, DocAddress)>)| {
+            if !fusing {
+                return (total, cands);
             }
-            None => (total, cands),
+            let addresses: Vec<DocAddress> = cands.iter().map(|c| c.1).collect();
+            (total, crate::rank::fused(&addresses, &subjects).into_iter().map(|i| cands[i]).collect())
         };
         let Some(limit) = page.limit else {
             // Every message, as the archive has it: no folding.
             let all = searcher.search(&tq, &Count)?;
-            let (total, addresses) = if subject.is_some() {
+            let (total, addresses) = if fusing {
                 let (total, cands) =
                     fuse(ranked(&searcher, &self.columns(&searcher)?, &*tq, (0, all.max(1)), rank, read_bounds)?);
                 (total, cands.into_iter().skip(page.offset).collect())
@@ -658,7 +659,7 @@ impl State {
         let (total, cands, slots) = loop {
             let columns = self.columns(&searcher)?;
             // A fused ranking reads the question's first hits as deep as the fusion does.
-            let depth = if subject.is_some() { fetch.max(crate::rank::FUSED_DEPTH) } else { fetch };
+            let depth = if fusing { fetch.max(crate::rank::FUSED_DEPTH) } else { fetch };
             let (total, cands) = fuse(ranked(&searcher, &columns, &*tq, (0, depth), rank.clone(), read_bounds)?);
             let laid: Vec<Candidate> = candidates(&searcher, &columns, &cands)?;
             let slots = layout(&laid, want, sort == Sort::Relevance);
@@ -671,22 +672,23 @@ impl State {
         Ok(Results { total, hits, elapsed: started.elapsed(), terms })
     }
 
-    /// A question's subject (see [`crate::question::question_subject`], of its `keys`, a plan's
-    /// terms and weights) searched as typed: the first
-    /// [`crate::rank::FUSED_DEPTH`] hits of that search, which [`crate::rank::fused`] fuses
-    /// with the question's own ranking. The question's secondary words (风险, 限制, 机构, 格式)
-    /// ranked messages that cover them without being about the subject; the subject typed
-    /// ranks by it. `None` for a typed query (no key weights: the plan is not a question's)
-    /// and for a question that names no glossary entry twice and writes no key that qualifies.
-    fn subject_run(
+    /// A question's subjects (see [`crate::question::question_subjects`], of its `keys`, a
+    /// plan's terms and weights), each searched as typed: the first
+    /// [`crate::rank::FUSED_DEPTH`] hits of that search, which [`crate::rank::fused`] fuses with
+    /// the question's own ranking, with its weight ([`crate::rank::SUBJECT_RUN`] for a subject
+    /// the question repeats, [`crate::rank::GUESSED_RUN`] for each of its first rare keys). The
+    /// question's secondary words (风险, 限制, 机构, 格式) ranked messages that cover them
+    /// without being about the subject; the subject typed ranks by it. None for a typed query
+    /// (no key weights: the plan is not a question's) and for a question with no subject.
+    fn subject_runs(
         &self,
         query: &Query,
         (terms, weights): (&[String], &[f32]),
         searcher: &Searcher,
         read_bounds: bool,
-    ) -> Result<Option<Vec<DocAddress>>, SearchError> {
+    ) -> Result<Vec<(Vec<DocAddress>, f64)>, SearchError> {
         if weights.is_empty() {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         let text = fold(&query.joined());
         let entries = &self.glossary().entries;
@@ -695,21 +697,23 @@ impl State {
             Ok(searcher.search(&grams_query(searcher, &self.handle.fields, s)?, &Count)?)
         };
         let messages = messages(searcher, &self.handle.fields)?;
-        let Some(words) = crate::question::question_subject(&text, &keys, entries, &mut count, messages)? else {
-            return Ok(None);
-        };
-        let typed = match Query::parse(&words.join(" ")) {
-            Ok(q) => self.expand(&q),
-            Err(_) => return Ok(None),
-        };
-        if typed.reads_as_question() || !typed.has_words() {
-            return Ok(None);
+        let mut runs = Vec::new();
+        for subject in crate::question::question_subjects(&text, &keys, entries, &mut count, messages)? {
+            let typed = match Query::parse(&subject.words.join(" ")) {
+                Ok(q) => self.expand(&q),
+                Err(_) => continue,
+            };
+            if typed.reads_as_question() || !typed.has_words() {
+                continue;
+            }
+            let plan = self.plan(&typed)?;
+            let rank = self.rank(&plan, Sort::Relevance)?;
+            let depth = (0, crate::rank::FUSED_DEPTH);
+            let (_, top) = ranked(searcher, &self.columns(searcher)?, &*plan.tq, depth, rank, read_bounds)?;
+            let weight = if subject.repeated { crate::rank::SUBJECT_RUN } else { crate::rank::GUESSED_RUN };
+            runs.push((top.into_iter().map(|(_, addr)| addr).collect(), weight));
         }
-        let plan = self.plan(&typed)?;
-        let rank = self.rank(&plan, Sort::Relevance)?;
-        let depth = (0, crate::rank::FUSED_DEPTH);
-        let (_, top) = ranked(searcher, &self.columns(searcher)?, &*plan.tq, depth, rank, read_bounds)?;
-        Ok(Some(top.into_iter().map(|(_, addr)| addr).collect()))
+        Ok(runs)
     }
 
     /// The hits of laid-out `slots` of ranked `cands` (see [`layout`]), copies named.
@@ -2002,10 +2006,30 @@ pub(crate) mod tests {
         assert_eq!(crate::question::subject(&fold(question), &Glossary::builtin().entries), None);
         assert_eq!(own_ranking(&engine, question), [cover, about], "the question's own ranking");
         assert_page_and_listing(&engine, question, &[about, cover]);
-        // Written once, 日切 is no subject: the question's own ranking stands.
+        // Written once, 日切 is no repeated subject, only a guess with 时间 (the question's first
+        // two rare keys), each at half the weight, one for each message: its own ranking stands.
         let once = "日切是什么，时间怎么定，对账时跨日的交易怎么处理";
         assert_eq!(texts(once, page), own_ranking(&engine, once));
         assert_eq!(texts(once, page), [cover, about]);
+    }
+
+    /// A question that repeats nothing had nothing fused: a message covering all its words led
+    /// one about what it asks first. Its first two rare keys (日切, 跨日) are guessed subjects
+    /// now, each searched as typed and fused at half the weight; both rank the message about
+    /// them first, and it leads.
+    #[test]
+    fn a_questions_first_two_rare_keys_are_fused_where_it_repeats_nothing() {
+        let about = "日切一般定在23点，日切之后的交易算跨日，跨日的单子第二天再处理";
+        let cover = "对账时间和交易时间要注意，日切跨日都要处理好";
+        let (_dir, engine) = about_and_cover(about, cover);
+        let question = "日切和跨日怎么处理，对账和交易时间怎么对";
+        let entries = &Glossary::builtin().entries;
+        assert_eq!(crate::question::subject(&fold(question), entries), None);
+        assert_eq!(own_ranking(&engine, question), [cover, about], "the question's own ranking");
+        for key in ["日切", "跨日"] {
+            assert_eq!(own_ranking(&engine, key), [about, cover], "{key}, typed");
+        }
+        assert_page_and_listing(&engine, question, &[about, cover]);
     }
 
     /// A key is common, no subject, in more than one message in a hundred (README); the bar
@@ -2034,18 +2058,18 @@ pub(crate) mod tests {
         }
         let engine = update_index(dir.path());
         let question = "日切是什么，日切时间怎么定";
-        let (messages, subject) = engine
+        let (messages, subjects) = engine
             .with_state(|state| {
                 let searcher = state.handle.searcher();
                 let query = state.expand(&Query::parse(question).unwrap());
                 let plan = state.plan(&query)?;
-                let subject = state.subject_run(&query, (&plan.terms, &plan.weights), &searcher, false)?;
-                Ok((messages(&searcher, &state.handle.fields)?, subject))
+                let subjects = state.subject_runs(&query, (&plan.terms, &plan.weights), &searcher, false)?;
+                Ok((messages(&searcher, &state.handle.fields)?, subjects))
             })
             .unwrap();
         assert_eq!(messages, 1_000);
         assert_eq!(page_texts(&engine, "日切", Page::default()).len(), 11);
-        assert_eq!(subject, None, "in 11 of 1,000 messages, 日切 is common");
+        assert!(subjects.is_empty(), "in 11 of 1,000 messages, 日切 is common");
     }
 
     /// A question naming a glossary entry twice in a side question (退款, inside 原路退款) and

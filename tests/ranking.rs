@@ -246,6 +246,28 @@ fn a_pasted_questions_wording_around_its_key_is_not_its_subject() {
     }
 }
 
+/// A question that repeats nothing had nothing fused, and messages covering its other words
+/// (监管, 风险, 限额, 扫码; 合规, 机构; 设计, 展示) led. Its first two rare keys are fused now,
+/// each at half the weight of a repeated subject: more of the top ten name what it asks about
+/// (main before: 3 of ten for 条码支付, 6 for 聚合支付, 8 for 收银台), and a modifier written
+/// first does not take over (信用卡套现: 信用卡 and 套现 both fused, every one names 套现).
+#[test]
+fn a_pasted_questions_first_rare_keys_lead_where_it_repeats_nothing() {
+    let Some(engine) = engine() else { return };
+    let cases = [
+        ("条码支付（付款码、扫码）有什么监管要求（风险等级、限额、验证方式）", "条码支付", 6),
+        ("聚合支付合规吗，和持牌收单机构是什么关系", "聚合支付", 8),
+        ("收银台怎么设计，展示哪些支付方式", "收银台", 10),
+        ("信用卡套现怎么识别和防控", "套现", 10),
+    ];
+    for (question, subject, least) in cases {
+        let (_, hits) = top(&engine, question, 10);
+        let naming = hits.iter().filter(|h| h.text.contains(subject)).count();
+        let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
+        assert!(naming >= least, "{subject}: {naming} of the top ten name it: {shown:?}");
+    }
+}
+
 /// What the user typed comes before what the glossary added: for a term with synonyms and
 /// plenty of messages holding it as typed, most of the top ten hold the typed form.
 #[test]

@@ -222,15 +222,6 @@ pub(crate) struct Key {
     pub parts: Option<(usize, usize)>,
 }
 
-impl Key {
-    /// Whether the key says how a question asks, not what about: a word weighed as a verb,
-    /// adjective or adverb outside the payments vocabulary ([`MANNER`]: 用于, 推广, 展示; not
-    /// 套现, 结算). Not a compound of two (实名 + 认证: 实名认证 names a thing).
-    pub(crate) fn manner(&self) -> bool {
-        self.weight == MANNER && self.parts.is_none()
-    }
-}
-
 /// Weight of a term of the payments vocabulary (`domain`): the subject of the question.
 const DOMAIN: f32 = 2.0;
 /// Weight of a verb, adjective or adverb ("避免", "选择"): how the question asks, not what about.
@@ -449,14 +440,12 @@ pub(crate) struct Subject {
 /// (`收银台怎么设计，展示哪些支付方式`, `人脸识别在支付和金融业务里怎么用`), but its first may be a
 /// modifier (`信用卡套现怎么识别和防控`: 信用卡, the subject being 套现): its first
 /// [`FIRST_RARE`] keys that may be a subject and are not common ([`may_be_subject`],
-/// [`uncommon`]) are then its subjects, each a guess, not [`Subject::repeated`]; not the keys
-/// of `manner`, which say how it asks, not what about ([`Key::manner`]: `运营商数据怎么用于实名认证`
-/// is about 运营商 and 实名认证, not 用于). One rare key
+/// [`uncommon`]) are then its subjects, each a guess, not [`Subject::repeated`]. One rare key
 /// alone, or a glossary entry named first, sank a set nobody had tuned on (BENCHMARKS.md,
 /// *Session 24*). None for a question with neither.
 pub(crate) fn question_subjects<E>(
     text: &str,
-    (keys, manner): (&[&str], &[&str]),
+    keys: &[&str],
     entries: &[Vec<String>],
     count: &mut dyn FnMut(&str) -> Result<usize, E>,
     messages: usize,
@@ -466,7 +455,7 @@ pub(crate) fn question_subjects<E>(
         (Some((_, named)), Some((key, written))) if written > named => repeated(vec![key]),
         (Some((words, _)), _) => repeated(words),
         (None, Some((key, _))) => repeated(vec![key]),
-        (None, None) => first_rare(keys.iter().filter(|k| !manner.contains(k)), count, messages)?
+        (None, None) => first_rare(keys, count, messages)?
             .into_iter()
             .map(|key| Subject { words: vec![key.to_owned()], repeated: false })
             .collect(),
@@ -477,16 +466,16 @@ pub(crate) fn question_subjects<E>(
 /// [`question_subjects`]): two, a modifier and what it modifies.
 const FIRST_RARE: usize = 2;
 
-/// The first [`FIRST_RARE`] of `keys` (in the question's order, manner words left out) that may be a subject
+/// The first [`FIRST_RARE`] of `keys` (in the question's order) that may be a subject
 /// ([`may_be_subject`]) and are not common ([`uncommon`]; `count` gives a key's messages,
 /// `messages` the archive's).
 fn first_rare<'k, E>(
-    keys: impl Iterator<Item = &'k &'k str>,
+    keys: &[&'k str],
     count: &mut dyn FnMut(&str) -> Result<usize, E>,
     messages: usize,
 ) -> Result<Vec<&'k str>, E> {
     let mut rare = Vec::new();
-    for &key in keys.filter(|k| may_be_subject(k)) {
+    for &key in keys.iter().filter(|k| may_be_subject(k)) {
         if rare.len() == FIRST_RARE {
             break;
         }
@@ -963,8 +952,7 @@ mod tests {
     fn subject_of(q: &str, keys: &[&str], counts: &[(&str, usize)]) -> Option<Vec<String>> {
         let entries = crate::glossary::Glossary::builtin().entries;
         let mut count = |s: &str| Ok::<_, ()>(counts.iter().find(|c| c.0 == s).map_or(5, |c| c.1));
-        let subjects =
-            question_subjects(&crate::normalise::fold(q), (keys, &[]), &entries, &mut count, 100_000).unwrap();
+        let subjects = question_subjects(&crate::normalise::fold(q), keys, &entries, &mut count, 100_000).unwrap();
         subjects.into_iter().find(|s| s.repeated).map(|s| s.words)
     }
 
@@ -1057,8 +1045,7 @@ mod tests {
         let entries = crate::glossary::Glossary::builtin().entries;
         let guessed = |q: &str, keys: &[&str], counts: &[(&str, usize)]| {
             let mut count = |s: &str| Ok::<_, ()>(counts.iter().find(|c| c.0 == s).map_or(5, |c| c.1));
-            let subjects =
-                question_subjects(&crate::normalise::fold(q), (keys, &[]), &entries, &mut count, 100_000).unwrap();
+            let subjects = question_subjects(&crate::normalise::fold(q), keys, &entries, &mut count, 100_000).unwrap();
             assert!(subjects.iter().all(|s| !s.repeated && s.words.len() == 1), "{q}: {subjects:?}");
             subjects.into_iter().map(|s| s.words[0].clone()).collect::<Vec<_>>()
         };
@@ -1075,7 +1062,7 @@ mod tests {
         // A question that repeats its subject has that one subject, repeated.
         let mut count = |_: &str| Ok::<_, ()>(5);
         let q = crate::normalise::fold("日切是什么，日切时间怎么定");
-        let subjects = question_subjects(&q, (&["日切", "时间"], &[]), &entries, &mut count, 100_000).unwrap();
+        let subjects = question_subjects(&q, &["日切", "时间"], &entries, &mut count, 100_000).unwrap();
         assert_eq!(subjects, [Subject { words: vec!["日切".to_owned()], repeated: true }]);
     }
 
@@ -1099,10 +1086,10 @@ mod tests {
         let entries = crate::glossary::Glossary::builtin().entries;
         let mut count = |_: &str| Ok::<_, ()>(10);
         let q = crate::normalise::fold("日切是什么，日切时间怎么定");
-        let subjects = question_subjects(&q, (&["日切"], &[]), &entries, &mut count, 400).unwrap();
+        let subjects = question_subjects(&q, &["日切"], &entries, &mut count, 400).unwrap();
         assert_eq!(subjects, [Subject { words: vec!["日切".to_owned()], repeated: true }]);
         let mut count = |_: &str| Ok::<_, ()>(11);
-        assert_eq!(question_subjects(&q, (&["日切"], &[]), &entries, &mut count, 400).unwrap(), []);
+        assert_eq!(question_subjects(&q, &["日切"], &entries, &mut count, 400).unwrap(), []);
     }
 
     /// The extension grows neither into a question word nor into a string no message holds:

@@ -234,7 +234,7 @@ struct Known {
 pub(crate) type Weighted = (Box<dyn TQuery>, f32);
 /// A key term of a question pasted whole: its text, its recall, its weight and the glossary
 /// forms its recall adds (an English name's: `chargeback` recalls 拒付, 调单, …; else none).
-type KeyTerm = (String, Box<dyn TQuery>, f32, Vec<String>, bool);
+type KeyTerm = (String, Box<dyn TQuery>, f32, Vec<String>);
 
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
 /// against the substance prior.
@@ -251,10 +251,6 @@ struct Plan {
     /// For a question, the glossary forms each term's recall adds (see [`KeyTerm`]): a message
     /// naming them names the term. Empty for any other query.
     forms: Vec<Vec<String>>,
-    /// For a question, whether each term says how it asks, not what about (a verb, adjective
-    /// or adverb outside the payments vocabulary: [`crate::question::Key::manner`]): never a
-    /// guessed subject. Empty for any other query.
-    manner: Vec<bool>,
 }
 
 impl Plan {
@@ -613,7 +609,7 @@ impl State {
         let searcher = self.handle.searcher();
         let read_bounds = self.searched.swap(true, Ordering::Relaxed);
         let subjects = if sort == Sort::Relevance {
-            self.subject_runs(query, (&plan.terms, &plan.weights, &plan.manner), &searcher, read_bounds)?
+            self.subject_runs(query, (&plan.terms, &plan.weights), &searcher, read_bounds)?
         } else {
             Vec::new()
         };
@@ -687,7 +683,7 @@ impl State {
     fn subject_runs(
         &self,
         query: &Query,
-        (terms, weights, manner): (&[String], &[f32], &[bool]),
+        (terms, weights): (&[String], &[f32]),
         searcher: &Searcher,
         read_bounds: bool,
     ) -> Result<Vec<(Vec<DocAddress>, f64)>, SearchError> {
@@ -697,13 +693,12 @@ impl State {
         let text = fold(&query.joined());
         let entries = &self.glossary().entries;
         let keys: Vec<&str> = terms.iter().map(String::as_str).collect();
-        let how: Vec<&str> = keys.iter().zip(manner).filter(|k| *k.1).map(|k| *k.0).collect();
         let mut count = |s: &str| -> Result<usize, SearchError> {
             Ok(searcher.search(&grams_query(searcher, &self.handle.fields, s)?, &Count)?)
         };
         let messages = messages(searcher, &self.handle.fields)?;
         let mut runs = Vec::new();
-        for subject in crate::question::question_subjects(&text, (&keys, &how), entries, &mut count, messages)? {
+        for subject in crate::question::question_subjects(&text, &keys, entries, &mut count, messages)? {
             let typed = match Query::parse(&subject.words.join(" ")) {
                 Ok(q) => self.expand(&q),
                 Err(_) => continue,
@@ -803,7 +798,6 @@ impl State {
             placed: true,
             weights: Vec::new(),
             forms: Vec::new(),
-            manner: Vec::new(),
         })
     }
 
@@ -849,13 +843,11 @@ impl State {
         let mut terms = Vec::with_capacity(keys.len());
         let mut weights = Vec::with_capacity(keys.len());
         let mut forms = Vec::with_capacity(keys.len());
-        let mut manner = Vec::with_capacity(keys.len());
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(keys.len());
-        for (key, recall, weight, also, how) in keys {
+        for (key, recall, weight, also) in keys {
             terms.push(key);
             weights.push(weight / total);
             forms.push(also);
-            manner.push(how);
             clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, weight / total))));
         }
         let tq = Box::new(BooleanQuery::new(clauses));
@@ -869,7 +861,6 @@ impl State {
             placed: false,
             weights,
             forms,
-            manner,
         }))
     }
 
@@ -935,10 +926,7 @@ impl State {
             .into_iter()
             .zip(recalls)
             .zip(weights)
-            .filter_map(|((key, (recall, forms)), w)| {
-                let manner = key.manner();
-                w.map(|weight| (key.term, recall, weight, forms, manner))
-            })
+            .filter_map(|((key, (recall, forms)), w)| w.map(|weight| (key.term, recall, weight, forms)))
             .collect();
         Ok(keys)
     }
@@ -1843,7 +1831,7 @@ pub(crate) mod tests {
         let keys = engine
             .with_state(|state| {
                 let query = state.expand(&Query::parse("预付卡和备付金有什么要求").unwrap());
-                Ok(state.question_keys(&query)?.into_iter().map(|(t, _, w, _, _)| (t, w)).collect::<Vec<_>>())
+                Ok(state.question_keys(&query)?.into_iter().map(|(t, _, w, _)| (t, w)).collect::<Vec<_>>())
             })
             .unwrap();
         let weight = |t: &str| keys.iter().find(|k| k.0 == t).map(|k| k.1);
@@ -2044,33 +2032,6 @@ pub(crate) mod tests {
         assert_page_and_listing(&engine, question, &[about, cover]);
     }
 
-    /// A verb is no guessed subject: `运营商数据怎么用于实名认证` guessed 运营商 and 用于 (jieba's
-    /// verb, in 135 messages of the real archive), and 用于 typed ranked first a message that
-    /// only says what something is used for. Its first two rare keys that say what it asks
-    /// about, not how, are 运营商 and 实名认证 (实名 and 认证 are verbs too, their compound a
-    /// thing): the message about real-name checks by carrier leads.
-    #[test]
-    fn a_verb_is_no_guessed_subject() {
-        let about = "实名认证可以找运营商";
-        let cover = "运营商的号码用于营销，运营商认证实名的号码";
-        let (_dir, engine) = about_and_cover(about, cover);
-        let question = "运营商数据怎么用于实名认证";
-        let entries = &Glossary::builtin().entries;
-        assert_eq!(crate::question::subject(&fold(question), entries), None);
-        let (terms, manner) = engine
-            .with_state(|state| {
-                let plan = state.plan(&state.expand(&Query::parse(question).unwrap()))?;
-                Ok((plan.terms, plan.manner))
-            })
-            .unwrap();
-        let how: Vec<&str> = terms.iter().zip(&manner).filter(|k| *k.1).map(|k| k.0.as_str()).collect();
-        assert_eq!(how, ["用于", "实名", "认证"], "{terms:?}");
-        assert_eq!(own_ranking(&engine, "实名认证"), [about], "实名认证, typed");
-        assert_eq!(own_ranking(&engine, "用于"), [cover], "用于, typed");
-        assert_eq!(own_ranking(&engine, question), [cover, about], "the question's own ranking");
-        assert_page_and_listing(&engine, question, &[about, cover]);
-    }
-
     /// A key is common, no subject, in more than one message in a hundred (README); the bar
     /// counted the index's discussion documents as messages too: in 1,000 messages and 200
     /// discussions, a key in 11 messages passed a bar of 12.
@@ -2102,8 +2063,7 @@ pub(crate) mod tests {
                 let searcher = state.handle.searcher();
                 let query = state.expand(&Query::parse(question).unwrap());
                 let plan = state.plan(&query)?;
-                let subjects =
-                    state.subject_runs(&query, (&plan.terms, &plan.weights, &plan.manner), &searcher, false)?;
+                let subjects = state.subject_runs(&query, (&plan.terms, &plan.weights), &searcher, false)?;
                 Ok((messages(&searcher, &state.handle.fields)?, subjects))
             })
             .unwrap();

@@ -27,6 +27,16 @@ fn top(engine: &Engine, q: &str, n: usize) -> (usize, Vec<Hit>) {
     (r.total, r.hits)
 }
 
+/// Each question's top ten holds at least `least` messages naming `subject`.
+fn assert_top_ten_names(engine: &Engine, cases: &[(&str, &str, usize)]) {
+    for &(question, subject, least) in cases {
+        let (_, hits) = top(engine, question, 10);
+        let naming = hits.iter().filter(|h| h.text.contains(subject)).count();
+        let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
+        assert!(naming >= least, "{question}: {naming} of the top ten name {subject}: {shown:?}");
+    }
+}
+
 const TERMS: &[&str] =
     &["套现", "二清", "幂等", "拒付", "四要素", "外卡收单", "对账文件", "反洗钱", "网联", "路由 成功率"];
 
@@ -218,12 +228,7 @@ fn a_pasted_questions_rare_or_cut_subject_leads_its_top_ten() {
         ("国内征信体系是怎样的（人行征信、百行、备案的个人征信机构），做信贷风控时能用哪些征信数据，哪些贷款上征信", "征信", 9),
         ("平台先把用户或商户的钱收到自己账户再结算算不算资金池，监管为什么禁止资金池，平台怎么避免形成资金池", "资金池", 5),
     ];
-    for (question, subject, least) in cases {
-        let (_, hits) = top(&engine, question, 10);
-        let naming = hits.iter().filter(|h| h.text.contains(subject)).count();
-        let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
-        assert!(naming >= least, "{subject}: {naming} of the top ten name it: {shown:?}");
-    }
+    assert_top_ten_names(&engine, &cases);
 }
 
 /// The same question asked with 如何 or 可以 where it asked with 怎么: its key grew into the
@@ -233,17 +238,12 @@ fn a_pasted_questions_rare_or_cut_subject_leads_its_top_ten() {
 #[test]
 fn a_pasted_questions_wording_around_its_key_is_not_its_subject() {
     let Some(engine) = engine() else { return };
-    let questions = [
-        "押金如何收取，押金如何退还，平台能不能动用",
-        "押金可以挪用吗，押金可以不退吗",
-        "押金必须怎么定，押金必须怎么处理",
+    let cases = [
+        ("押金如何收取，押金如何退还，平台能不能动用", "押金", 8),
+        ("押金可以挪用吗，押金可以不退吗", "押金", 8),
+        ("押金必须怎么定，押金必须怎么处理", "押金", 8),
     ];
-    for question in questions {
-        let (_, hits) = top(&engine, question, 10);
-        let naming = hits.iter().filter(|h| h.text.contains("押金")).count();
-        let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
-        assert!(naming >= 8, "{question}: {naming} of the top ten name 押金: {shown:?}");
-    }
+    assert_top_ten_names(&engine, &cases);
 }
 
 /// A question that repeats nothing had nothing fused, and messages covering its other words
@@ -260,12 +260,7 @@ fn a_pasted_questions_first_rare_keys_lead_where_it_repeats_nothing() {
         ("收银台怎么设计，展示哪些支付方式", "收银台", 10),
         ("信用卡套现怎么识别和防控", "套现", 10),
     ];
-    for (question, subject, least) in cases {
-        let (_, hits) = top(&engine, question, 10);
-        let naming = hits.iter().filter(|h| h.text.contains(subject)).count();
-        let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
-        assert!(naming >= least, "{subject}: {naming} of the top ten name it: {shown:?}");
-    }
+    assert_top_ten_names(&engine, &cases);
 }
 
 /// What the user typed comes before what the glossary added: for a term with synonyms and

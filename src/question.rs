@@ -442,7 +442,7 @@ pub(crate) struct Subject {
 /// [`FIRST_RARE`] keys that may be a subject and are not common ([`may_be_subject`],
 /// [`uncommon`]) are then its subjects, each a guess, not [`Subject::repeated`]. One rare key
 /// alone, or a glossary entry named first, sank a set nobody had tuned on (BENCHMARKS.md,
-/// *Session 24*). None for a question with neither.
+/// *Session 24*). Empty for a question with neither.
 pub(crate) fn question_subjects<E>(
     text: &str,
     keys: &[&str],

@@ -678,7 +678,7 @@ impl State {
     /// the question's own ranking, with its weight ([`crate::rank::SUBJECT_RUN`] for a subject
     /// the question repeats, [`crate::rank::GUESSED_RUN`] for each of its first rare keys). The
     /// question's secondary words (风险, 限制, 机构, 格式) ranked messages that cover them
-    /// without being about the subject; the subject typed ranks by it. None for a typed query
+    /// without being about the subject; the subject typed ranks by it. Empty for a typed query
     /// (no key weights: the plan is not a question's) and for a question with no subject.
     fn subject_runs(
         &self,

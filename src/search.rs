@@ -697,8 +697,13 @@ impl State {
             Ok(searcher.search(&grams_query(searcher, &self.handle.fields, s)?, &Count)?)
         };
         let messages = messages(searcher, &self.handle.fields)?;
+        let subjects = crate::question::question_subjects(&text, &keys, entries, &mut count, messages)?;
+        if subjects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let columns = self.columns(searcher)?;
         let mut runs = Vec::new();
-        for subject in crate::question::question_subjects(&text, &keys, entries, &mut count, messages)? {
+        for subject in subjects {
             let typed = match Query::parse(&subject.words.join(" ")) {
                 Ok(q) => self.expand(&q),
                 Err(_) => continue,
@@ -709,7 +714,7 @@ impl State {
             let plan = self.plan(&typed)?;
             let rank = self.rank(&plan, Sort::Relevance)?;
             let depth = (0, crate::rank::FUSED_DEPTH);
-            let (_, top) = ranked(searcher, &self.columns(searcher)?, &*plan.tq, depth, rank, read_bounds)?;
+            let (_, top) = ranked(searcher, &columns, &*plan.tq, depth, rank, read_bounds)?;
             let weight = if subject.repeated { crate::rank::SUBJECT_RUN } else { crate::rank::GUESSED_RUN };
             runs.push((top.into_iter().map(|(_, addr)| addr).collect(), weight));
         }

@@ -1992,7 +1992,9 @@ pub(crate) mod tests {
         assert_eq!(texts(question, Page { limit: None, ..Page::default() }), [about, cover]);
         // Its second page starts after the first hit.
         assert_eq!(texts(question, Page { limit: Some(1), offset: 1, ..Page::default() }), [cover]);
-        // Named once, 代付 may be a word beside the subject: the question's own ranking stands.
+        // Named once, 代付 may be a word beside the subject: it is no repeated subject, only a
+        // guess with 批量付款 (one for each message, at half the weight), and the question's own
+        // ranking stands.
         let once = "代付（批量付款）业务怎么做，有哪些风险和限制";
         assert_eq!(texts(once, page), own_ranking(&engine, once));
     }
@@ -2097,8 +2099,9 @@ pub(crate) mod tests {
     /// 外卡's entry (as the glossary's subject counts it, README: "the longest form at each
     /// place, `外卡收单` not 收单"). Counted twice, 收单 was taken for the subject and its typed
     /// ranking, fused, put a message about 收单 in general above the one about 外卡收单 (on the
-    /// real archive no 外卡收单 message was left in the top ten). No key is the subject: the
-    /// question's own ranking stands.
+    /// real archive no 外卡收单 message was left in the top ten). No key is the repeated subject:
+    /// its first rare keys are only guesses, at half the weight, and the message about 外卡收单
+    /// still leads.
     #[test]
     fn a_key_written_inside_a_longer_glossary_form_is_not_written_twice() {
         let about = "外卡收单要找有外卡资质的机构来做";

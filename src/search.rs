@@ -2047,8 +2047,7 @@ pub(crate) mod tests {
     /// substantive discussion outranks a lone remark"). Two talks of five messages on two days,
     /// alike in shape: in the first, every message is about 监控; in the second, one remark
     /// names it in another sense. By the message alone the remark (newer, as long) led; now
-    /// the morning's two lead (two per conversation in a top ten), and the remark is next.
-    /// A question's own ranking is not re-sorted.
+    /// the first talk's two lead (two per conversation in a top ten), and the remark is next.
     #[test]
     fn a_typed_hit_among_its_discussions_matches_outranks_a_lone_remark() {
         let morning = [
@@ -2078,7 +2077,7 @@ pub(crate) mod tests {
         // The whole listing (`--limit 0`) ranks the same way, without the page rules.
         let listing = page_texts(&engine, "监控", Page { limit: None, ..Page::default() });
         assert_eq!(listing.last().map(String::as_str), Some(remark), "{listing:?}");
-        // By the message alone (a question's ranking is not re-sorted) the remark leads.
+        // By the message alone (the key without its discussion's matches) the remark leads.
         engine
             .with_state(|state| {
                 let (plan, mut rank) = relevance(state, "监控")?;

@@ -62,12 +62,7 @@ fn with_discussions(
     let mut by_segment: HashMap<u32, SegmentColumns> = HashMap::new();
     let mut discussions = Vec::with_capacity(head);
     for &(_, addr) in &docs[..head] {
-        let cols = match by_segment.entry(addr.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(SegmentColumns::of(kept, addr.segment_ord, searcher.segment_reader(addr.segment_ord))?)
-            }
-        };
+        let cols = columns_of(&mut by_segment, searcher, kept, addr.segment_ord)?;
         // A message without one is its own discussion.
         discussions.push(cols.conversation.first(addr.doc_id).map_or(Err(addr), Ok));
     }
@@ -404,6 +399,22 @@ pub(super) struct Rank {
     pub(super) together: f32,
 }
 
+/// The columns of segment `ord`, opened once per call that reads several hits (`by_segment`;
+/// see [`SegmentColumns::of`]).
+fn columns_of<'a>(
+    by_segment: &'a mut HashMap<u32, SegmentColumns>,
+    searcher: &Searcher,
+    kept: &[SegmentColumns],
+    ord: u32,
+) -> Result<&'a mut SegmentColumns, SearchError> {
+    Ok(match by_segment.entry(ord) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(SegmentColumns::of(kept, ord, searcher.segment_reader(ord))?)
+        }
+    })
+}
+
 /// What the page rules need of each ranked hit, read from fast fields (no stored documents).
 pub(super) fn candidates(
     searcher: &Searcher,
@@ -413,12 +424,7 @@ pub(super) fn candidates(
     let mut by_segment: HashMap<u32, SegmentColumns> = HashMap::new();
     let mut columns = Vec::with_capacity(hits.len());
     for &(_, addr) in hits {
-        let cols = match by_segment.entry(addr.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(SegmentColumns::of(kept, addr.segment_ord, searcher.segment_reader(addr.segment_ord))?)
-            }
-        };
+        let cols = columns_of(&mut by_segment, searcher, kept, addr.segment_ord)?;
         columns.push(Candidate {
             path: String::new(),
             time: cols.ts.first(addr.doc_id).map_or(0, |t| split_ts(t).1),

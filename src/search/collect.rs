@@ -64,7 +64,7 @@ fn with_discussions(
     for &(_, addr) in &docs[..head] {
         let cols = columns_of(&mut by_segment, searcher, kept, addr.segment_ord)?;
         // A message without one is its own discussion.
-        discussions.push(cols.conversation.first(addr.doc_id).map_or(Err(addr), Ok));
+        discussions.push(cols.conversation.first(addr.doc_id).ok_or(addr));
     }
     let keys: Vec<Score> = docs[..head].iter().map(|d| d.0).collect();
     let order = crate::rank::together(&keys, &discussions, weight);

@@ -321,6 +321,37 @@ pub(crate) fn fused<T: Eq + std::hash::Hash>(question: &[T], subjects: &[(Vec<T>
     order
 }
 
+/// How deep a typed search's ranking is read for [`together`]: its first 500 hits, as deep as
+/// a question's fusion reads ([`FUSED_DEPTH`]). Measured on the 128 judged needs' typed lists:
+/// a discussion's matches counted among the first 600 scored as among all of them (0.6284
+/// against 0.6281), among the first 200 a little lower (0.6276; BENCHMARKS.md, *Session 25*).
+pub(crate) const TOGETHER_DEPTH: usize = 500;
+
+/// What a hit's discussion adds to its key, per `ln(1 + m)` (m: the discussion's matches):
+/// chosen in `benches/discussion25-variants.md`.
+pub(crate) const TOGETHER_WEIGHT: f32 = 0.2;
+
+/// A typed search's first hits (their `keys`, in rank order, and each one's `discussions`),
+/// each key raised by `weight · ln(1 + m)`, m the number of these hits in its discussion
+/// (itself included), re-sorted by that (equal keys keep their order): the new keys, each
+/// with its index. A message among a discussion's many matches is about the term; a lone
+/// remark naming it, or a term in another sense (a shop's camera under 监控), is not (issue
+/// 11: "a message inside a substantive discussion outranks a lone remark").
+pub(crate) fn together<D: Eq + std::hash::Hash>(keys: &[f32], discussions: &[D], weight: f32) -> Vec<(f32, usize)> {
+    let mut matches: std::collections::HashMap<&D, u32> = std::collections::HashMap::with_capacity(discussions.len());
+    for d in discussions {
+        *matches.entry(d).or_default() += 1;
+    }
+    let mut out: Vec<(f32, usize)> = keys
+        .iter()
+        .zip(discussions)
+        .enumerate()
+        .map(|(i, (&key, d))| (key + weight * (1.0 + matches[d] as f32).ln(), i))
+        .collect();
+    out.sort_by(|a, b| b.0.total_cmp(&a.0));
+    out
+}
+
 /// A stable 64-bit hash of a message's text (FNV-1a over its bytes): equal texts, equal hashes
 /// across runs and machines.
 pub(crate) fn text_hash(text: &str) -> u64 {
@@ -522,5 +553,23 @@ mod tests {
         assert_eq!(order[0], FUSED_DEPTH - 1, "the subject's first hit among the question's first");
         assert_eq!(order[FUSED_DEPTH + 50], FUSED_DEPTH + 50, "deeper, the question's order");
         assert_eq!(order.len(), question.len());
+    }
+
+    /// Each key rises by the weight times ln(1 + its discussion's hits): the second, fourth
+    /// and fifth share a discussion (each + 0.2 ln 4), the first and third are alone (+ 0.2
+    /// ln 2). The fourth (0.9) overtakes the first (1.0) and the third (0.95); equal keys keep
+    /// their order; a weight of 0 changes nothing.
+    #[test]
+    fn together_raises_a_hit_with_its_discussions_hits() {
+        let keys = [1.0, 1.1, 0.95, 0.9, 0.8];
+        let discussions = ["a", "b", "c", "b", "b"];
+        let order: Vec<usize> = together(&keys, &discussions, 0.2).into_iter().map(|(_, i)| i).collect();
+        assert_eq!(order, [1, 3, 0, 2, 4]);
+        let (raised, _) = together(&keys, &discussions, 0.2)[0];
+        assert!((raised - (1.1 + 0.2 * 4f32.ln())).abs() < 1e-6, "{raised}");
+        let ties: Vec<usize> = together(&[1.0, 1.0, 1.0], &["x", "y", "z"], 0.2).into_iter().map(|(_, i)| i).collect();
+        assert_eq!(ties, [0, 1, 2]);
+        let none: Vec<usize> = together(&keys, &discussions, 0.0).into_iter().map(|(_, i)| i).collect();
+        assert_eq!(none, [1, 0, 2, 3, 4]);
     }
 }

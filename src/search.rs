@@ -780,7 +780,11 @@ impl State {
         };
         let repeat_weight = if plan.weights.is_empty() { 0.0 } else { crate::rank::REPEAT_WEIGHT };
         let (match_weight, query_substance) = (plan.match_weight, plan.query_substance);
-        Ok(Rank { sort, match_weight, query_substance, mentions: Arc::new(mentions), repeat_weight })
+        // A typed search's hits rise with their discussion's matches; a question's own ranking
+        // reads a key in most discussions (its subjects' typed runs do rise).
+        let typed = sort == Sort::Relevance && plan.weights.is_empty();
+        let together = if typed { crate::rank::TOGETHER_WEIGHT } else { 0.0 };
+        Ok(Rank { sort, match_weight, query_substance, mentions: Arc::new(mentions), repeat_weight, together })
     }
 
     /// How to run `query`: a question pasted whole becomes its key terms, any one of which
@@ -2037,6 +2041,54 @@ pub(crate) mod tests {
             assert_eq!(own_ranking(&engine, key), [about, cover], "{key}, typed");
         }
         assert_page_and_listing(&engine, question, &[about, cover]);
+    }
+
+    /// A typed search's hit rises with its discussion's matches (issue 11: "a message inside a
+    /// substantive discussion outranks a lone remark"). Two talks of five messages on two days,
+    /// alike in shape: in the first, every message is about 监控; in the second, one remark
+    /// names it in another sense. By the message alone the remark (newer, as long) led; now
+    /// the first talk's two lead (two per conversation in a top ten), and the remark is next.
+    #[test]
+    fn a_typed_hit_among_its_discussions_matches_outranks_a_lone_remark() {
+        let morning = [
+            "监控交易成功率的波动，掉了就告警",
+            "监控通道的耗时，超时了自动切换",
+            "监控订单的状态，卡住了人工处理",
+            "监控服务器日志，报错了马上看看",
+            "监控对账的差错，多了就查原因",
+        ];
+        let afternoon = [
+            "监控拍到了老板娘在柜台里找零钱",
+            "中午吃的什么，楼下那家面馆不错",
+            "下午还要开会，先去买杯咖啡提神",
+            "周末打算去爬山，天气预报说晴天",
+            "明天的会改到下午三点了，记一下",
+        ];
+        let talk = |start: u32, texts: [&str; 5]| -> Vec<(u32, String, String)> {
+            let people = ["甲", "乙", "丙", "丁", "戊"];
+            (0..5).map(|i| (start + 60 * i as u32, people[i].to_owned(), texts[i].to_owned())).collect()
+        };
+        let (_dir, engine) = index_of(&[talk(32_400, morning), talk(54_000, afternoon)]);
+        let remark = afternoon[0];
+        let page = page_texts(&engine, "监控", Page { limit: Some(10), ..Page::default() });
+        assert_eq!(page.len(), 6, "{page:?}");
+        assert!(page[..2].iter().all(|t| morning.contains(&t.as_str())), "{page:?}");
+        assert_eq!(page[2], remark, "{page:?}");
+        // The whole listing (`--limit 0`) ranks the same way, without the page rules.
+        let listing = page_texts(&engine, "监控", Page { limit: None, ..Page::default() });
+        assert_eq!(listing.last().map(String::as_str), Some(remark), "{listing:?}");
+        // By the message alone (the key without its discussion's matches) the remark leads.
+        engine
+            .with_state(|state| {
+                let (plan, mut rank) = relevance(state, "监控")?;
+                rank.together = 0.0;
+                let searcher = state.handle.searcher();
+                let (_, top) = ranked(&searcher, &state.columns(&searcher)?, &*plan.tq, (0, 10), rank, false)?;
+                let first = state.hit(&searcher.doc(top[0].1)?, top[0].0, &[], &[]).text;
+                assert_eq!(first, remark);
+                Ok(())
+            })
+            .unwrap();
     }
 
     /// A key is common, no subject, in more than one message in a hundred (README); the bar

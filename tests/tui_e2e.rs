@@ -226,9 +226,9 @@ fn search_open_a_conversation_and_quit_in_a_real_terminal() {
     tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits") && s.contains("payprod"));
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("the conversation", |s| {
-        s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40") && s.contains("切回来以后对账要注意")
+        s.contains("对话 2018-01-10") && s.contains("▶ 09:33:26") && s.contains("汇兑损益单独记科目")
     });
-    assert!(screen.contains("▶ 09:07:40  林知远-银信支付-产品-上海"), "{screen}");
+    assert!(screen.contains("▶ 09:33:26  方圆-央结中心-清算"), "{screen}");
 
     tmux.keys(&["Escape"]);
     tmux.wait_for("the results again", |s| s.contains("结果 Results · 6 hits"));
@@ -298,13 +298,13 @@ fn the_split_view_previews_the_selection_and_says_when_there_is_none() {
     to_messages(&tmux);
     tmux.text("对账");
     let screen = tmux.wait_for("the first hit previewed as typed", |s| {
-        s.contains("结果 Results · 6 hits") && s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40")
+        s.contains("结果 Results · 6 hits") && s.contains("对话 2018-01-10") && s.contains("▶ 09:33:26")
     });
     let border = screen.lines().nth(2).unwrap_or_default();
     let results_width = border.find("┐┌").map_or(0, |i| unicode_width::UnicodeWidthStr::width(&border[..i]) + 1);
     assert!(results_width * 100 >= 140 * 55, "the results keep at least 55% of the width: {results_width}");
     tmux.keys(&["Enter", "j"]);
-    tmux.wait_for("the second hit previewed", |s| s.contains("对话 2018-01-10") && s.contains("▶ 09:33:26"));
+    tmux.wait_for("the second hit previewed", |s| s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40"));
     tmux.keys(&["j"]);
     tmux.wait_for("the third hit previewed", |s| s.contains("对话 2017-08-16") && s.contains("▶ 10:40:18"));
     // Typed in the results list: it goes to the search box.

@@ -20,8 +20,10 @@ pub(super) fn ranked(
     Ok(match rank.sort {
         Sort::Relevance => {
             let end = offset.saturating_add(limit);
+            let together = rank.together;
+            let depth = if together > 0.0 { end.max(crate::rank::TOGETHER_DEPTH) } else { end };
             let top = TopByKey {
-                end,
+                end: depth,
                 rank,
                 columns: Arc::clone(columns),
                 read_bounds,
@@ -31,7 +33,12 @@ pub(super) fn ranked(
             // A segment's matches counted from its terms' frequencies where it can be.
             let (total, docs) =
                 crate::split::search(searcher, tq, &top, &|r, exact| count::matches(tq, searcher, r, exact))?;
-            (total, docs.into_iter().skip(offset).map(|((score, _), a)| (score, a)).collect())
+            let mut docs: Vec<(Score, DocAddress)> = docs.into_iter().map(|((score, _), a)| (score, a)).collect();
+            if together > 0.0 {
+                docs = with_discussions(searcher, columns, docs, together)?;
+                docs.truncate(end);
+            }
+            (total, docs.into_iter().skip(offset).collect())
         }
         Sort::Newest | Sort::Oldest => {
             let order = if rank.sort == Sort::Newest { Order::Desc } else { Order::Asc };
@@ -40,6 +47,31 @@ pub(super) fn ranked(
             (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
     })
+}
+
+/// Ranked `docs` with their first [`crate::rank::TOGETHER_DEPTH`] re-sorted by
+/// [`crate::rank::together`] (their discussions read from the `conversation` column; `weight`
+/// its weight), the rest after them in their order.
+fn with_discussions(
+    searcher: &Searcher,
+    kept: &[SegmentColumns],
+    mut docs: Vec<(Score, DocAddress)>,
+    weight: f32,
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    let head = docs.len().min(crate::rank::TOGETHER_DEPTH);
+    let mut by_segment: HashMap<u32, SegmentColumns> = HashMap::new();
+    let mut discussions = Vec::with_capacity(head);
+    for &(_, addr) in &docs[..head] {
+        let cols = columns_of(&mut by_segment, searcher, kept, addr.segment_ord)?;
+        // A message without one is its own discussion.
+        discussions.push(cols.conversation.first(addr.doc_id).ok_or(addr));
+    }
+    let keys: Vec<Score> = docs[..head].iter().map(|d| d.0).collect();
+    let order = crate::rank::together(&keys, &discussions, weight);
+    let rest = docs.split_off(head);
+    let mut out: Vec<(Score, DocAddress)> = order.into_iter().map(|(key, i)| (key, docs[i].1)).collect();
+    out.extend(rest);
+    Ok(out)
 }
 
 /// Whether the index's segments are in [`crate::index::schema::sort`]'s order.
@@ -362,6 +394,25 @@ pub(super) struct Rank {
     pub(super) mentions: Arc<Mentions>,
     /// See [`crate::rank::repeated`]: 0 but for a question.
     pub(super) repeat_weight: f32,
+    /// What a hit's discussion's matches add ([`crate::rank::together`]): 0 but for a typed
+    /// search by relevance.
+    pub(super) together: f32,
+}
+
+/// The columns of segment `ord`, opened once per call that reads several hits (`by_segment`;
+/// see [`SegmentColumns::of`]).
+fn columns_of<'a>(
+    by_segment: &'a mut HashMap<u32, SegmentColumns>,
+    searcher: &Searcher,
+    kept: &[SegmentColumns],
+    ord: u32,
+) -> Result<&'a mut SegmentColumns, SearchError> {
+    Ok(match by_segment.entry(ord) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(SegmentColumns::of(kept, ord, searcher.segment_reader(ord))?)
+        }
+    })
 }
 
 /// What the page rules need of each ranked hit, read from fast fields (no stored documents).
@@ -373,12 +424,7 @@ pub(super) fn candidates(
     let mut by_segment: HashMap<u32, SegmentColumns> = HashMap::new();
     let mut columns = Vec::with_capacity(hits.len());
     for &(_, addr) in hits {
-        let cols = match by_segment.entry(addr.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(SegmentColumns::of(kept, addr.segment_ord, searcher.segment_reader(addr.segment_ord))?)
-            }
-        };
+        let cols = columns_of(&mut by_segment, searcher, kept, addr.segment_ord)?;
         columns.push(Candidate {
             path: String::new(),
             time: cols.ts.first(addr.doc_id).map_or(0, |t| split_ts(t).1),

@@ -331,22 +331,31 @@ pub(crate) const TOGETHER_DEPTH: usize = 500;
 /// chosen in `benches/discussion25-variants.md`.
 pub(crate) const TOGETHER_WEIGHT: f32 = 0.2;
 
-/// A typed search's first hits (their `keys`, in rank order, and each one's `discussions`),
-/// each key raised by `weight · ln(1 + m)`, m the number of these hits in its discussion
-/// (itself included), re-sorted by that (equal keys keep their order): the new keys, each
-/// with its index. A message among a discussion's many matches is about the term; a lone
-/// remark naming it, or a term in another sense (a shop's camera under 监控), is not (issue
-/// 11: "a message inside a substantive discussion outranks a lone remark").
-pub(crate) fn together<D: Eq + std::hash::Hash>(keys: &[f32], discussions: &[D], weight: f32) -> Vec<(f32, usize)> {
-    let mut matches: std::collections::HashMap<&D, u32> = std::collections::HashMap::with_capacity(discussions.len());
-    for d in discussions {
+/// A typed search's first hits (their `keys`, in rank order, and each one's discussion and
+/// message: `hits`), each key raised by `weight · ln(1 + m)`, m the number of these hits'
+/// messages in its discussion (itself included; copies, equal messages, counted once),
+/// re-sorted by that (equal keys keep their order): the new keys, each with its index. A
+/// message among a discussion's many matches is about the term; a lone remark naming it, or a
+/// term in another sense (a shop's camera under 监控), is not (issue 11: "a message inside a
+/// substantive discussion outranks a lone remark"). A copy of a message under a second
+/// nickname is the same message, not a second match: 27 of the archive's logs (December 2017)
+/// hold nearly every message twice, and counted twice their discussions rose above the same
+/// talk on another day.
+pub(crate) fn together<D: Eq + std::hash::Hash, M: Eq + std::hash::Hash>(
+    keys: &[f32],
+    hits: &[(D, M)],
+    weight: f32,
+) -> Vec<(f32, usize)> {
+    let distinct: std::collections::HashSet<&(D, M)> = hits.iter().collect();
+    let mut matches: std::collections::HashMap<&D, u32> = std::collections::HashMap::with_capacity(hits.len());
+    for (d, _) in distinct {
         *matches.entry(d).or_default() += 1;
     }
     let mut out: Vec<(f32, usize)> = keys
         .iter()
-        .zip(discussions)
+        .zip(hits)
         .enumerate()
-        .map(|(i, (&key, d))| (key + weight * (1.0 + matches[d] as f32).ln(), i))
+        .map(|(i, (&key, (d, _)))| (key + weight * (1.0 + matches[d] as f32).ln(), i))
         .collect();
     out.sort_by(|a, b| b.0.total_cmp(&a.0));
     out
@@ -562,14 +571,18 @@ mod tests {
     #[test]
     fn together_raises_a_hit_with_its_discussions_hits() {
         let keys = [1.0, 1.1, 0.95, 0.9, 0.8];
-        let discussions = ["a", "b", "c", "b", "b"];
+        let discussions = [("a", 1), ("b", 2), ("c", 3), ("b", 4), ("b", 5)];
         let order: Vec<usize> = together(&keys, &discussions, 0.2).into_iter().map(|(_, i)| i).collect();
         assert_eq!(order, [1, 3, 0, 2, 4]);
         let (raised, _) = together(&keys, &discussions, 0.2)[0];
         assert!((raised - (1.1 + 0.2 * 4f32.ln())).abs() < 1e-6, "{raised}");
-        let ties: Vec<usize> = together(&[1.0, 1.0, 1.0], &["x", "y", "z"], 0.2).into_iter().map(|(_, i)| i).collect();
+        let ties: Vec<usize> =
+            together(&[1.0, 1.0, 1.0], &[("x", 1), ("y", 1), ("z", 1)], 0.2).into_iter().map(|(_, i)| i).collect();
         assert_eq!(ties, [0, 1, 2]);
         let none: Vec<usize> = together(&keys, &discussions, 0.0).into_iter().map(|(_, i)| i).collect();
         assert_eq!(none, [1, 0, 2, 3, 4]);
+        // A copy (the same message twice) is one match: "b" has one message, as "a" has.
+        let copies = together(&[1.0, 1.0], &[("a", 1), ("b", 2), ("b", 2)][1..], 0.2);
+        assert!(copies.iter().all(|&(key, _)| (key - (1.0 + 0.2 * 2f32.ln())).abs() < 1e-6), "{copies:?}");
     }
 }

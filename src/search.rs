@@ -2091,6 +2091,38 @@ pub(crate) mod tests {
             .unwrap();
     }
 
+    /// A copy of a message under a second nickname (the same time and text; the page folds it
+    /// into the hit's `also`) is not a second match of its discussion: the same remark, alone
+    /// in its talk, scores the same with its copy (a day of the log exported twice) as
+    /// without (27 of the archive's logs hold nearly every message twice, and their talks
+    /// rose above the same talks on other days).
+    #[test]
+    fn a_copy_under_a_second_nickname_is_not_a_second_match_of_its_discussion() {
+        let texts = [
+            "监控拍到了老板娘在柜台里找零钱",
+            "中午吃的什么，楼下那家面馆不错",
+            "下午还要开会，先去买杯咖啡提神",
+            "周末打算去爬山，天气预报说晴天",
+        ];
+        let day = |copy: bool| -> Vec<(u32, String, String)> {
+            let people = ["甲", "乙", "丙", "丁"];
+            let mut msgs: Vec<(u32, String, String)> =
+                (0..4).map(|i| (54_000 + 60 * i as u32, people[i].to_owned(), texts[i].to_owned())).collect();
+            if copy {
+                msgs.push((54_000, "甲-公司".to_owned(), texts[0].to_owned()));
+            }
+            msgs
+        };
+        let (_dir, engine) = index_of(&[day(false), day(true)]);
+        let hits =
+            engine.search(&Query::parse("监控").unwrap(), Page { limit: Some(10), ..Page::default() }).unwrap().hits;
+        let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line, h.score, &h.also)).collect();
+        assert_eq!(hits.len(), 2, "{shown:?}");
+        let with_copy = hits.iter().find(|h| !h.also.is_empty()).expect("the copy folded");
+        let alone = hits.iter().find(|h| h.also.is_empty()).unwrap();
+        assert_eq!(with_copy.score, alone.score, "{shown:?}");
+    }
+
     /// A key is common, no subject, in more than one message in a hundred (README); the bar
     /// counted the index's discussion documents as messages too: in 1,000 messages and 200
     /// discussions, a key in 11 messages passed a bar of 12.

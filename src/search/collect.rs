@@ -50,8 +50,8 @@ pub(super) fn ranked(
 }
 
 /// Ranked `docs` with their first [`crate::rank::TOGETHER_DEPTH`] re-sorted by
-/// [`crate::rank::together`] (their discussions read from the `conversation` column; `weight`
-/// its weight), the rest after them in their order.
+/// [`crate::rank::together`] (their discussions read from the `conversation` column, their
+/// messages from `ts` and `text_hash`; `weight` its weight), the rest after them in their order.
 fn with_discussions(
     searcher: &Searcher,
     kept: &[SegmentColumns],
@@ -63,8 +63,10 @@ fn with_discussions(
     let mut discussions = Vec::with_capacity(head);
     for &(_, addr) in &docs[..head] {
         let cols = columns_of(&mut by_segment, searcher, kept, addr.segment_ord)?;
-        // A message without one is its own discussion.
-        discussions.push(cols.conversation.first(addr.doc_id).ok_or(addr));
+        // A message without one is its own discussion; a message is its time and text (a copy
+        // under a second nickname is the same message, as the page rules fold it).
+        let message = (cols.ts.first(addr.doc_id), cols.text_hash.first(addr.doc_id));
+        discussions.push((cols.conversation.first(addr.doc_id).ok_or(addr), message));
     }
     let keys: Vec<Score> = docs[..head].iter().map(|d| d.0).collect();
     let order = crate::rank::together(&keys, &discussions, weight);

@@ -2123,6 +2123,36 @@ pub(crate) mod tests {
         assert_eq!(with_copy.score, alone.score, "{shown:?}");
     }
 
+    /// Only a typed search by relevance rises with its discussion's matches (README, *Among a
+    /// talk about it*): a question pasted whole keeps its own ranking (its keys are in most
+    /// discussions), and a date order is a date order.
+    #[test]
+    fn only_a_typed_search_by_relevance_ranks_by_its_discussions_matches() {
+        let talk: Vec<(u32, String, String)> = ["监控交易成功率的波动，掉了就告警", "监控通道的耗时，超时了自动切换"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (32_400 + 60 * i as u32, format!("人{i}"), (*t).to_owned()))
+            .collect();
+        let (_dir, engine) = index_of(&[talk]);
+        engine
+            .with_state(|state| {
+                let weight = |q: &str, sort: Sort| -> Result<f32, SearchError> {
+                    let query = state.expand(&Query::parse(q).unwrap());
+                    let plan = state.plan(&query)?;
+                    Ok(state.rank(&plan, sort)?.together)
+                };
+                assert_eq!(weight("监控", Sort::Relevance)?, crate::rank::TOGETHER_WEIGHT);
+                assert_eq!(weight("监控 from:人0", Sort::Relevance)?, crate::rank::TOGETHER_WEIGHT);
+                assert_eq!(weight("监控", Sort::Newest)?, 0.0);
+                assert_eq!(weight("监控", Sort::Oldest)?, 0.0);
+                let question = "交易监控一般要看哪些指标，通道耗时的监控怎么做比较好？";
+                assert!(Query::parse(question).unwrap().reads_as_question());
+                assert_eq!(weight(question, Sort::Relevance)?, 0.0, "a question's own ranking");
+                Ok(())
+            })
+            .unwrap();
+    }
+
     /// A key is common, no subject, in more than one message in a hundred (README); the bar
     /// counted the index's discussion documents as messages too: in 1,000 messages and 200
     /// discussions, a key in 11 messages passed a bar of 12.

@@ -346,8 +346,8 @@ pub(crate) fn together<D: Eq + std::hash::Hash, M: Eq + std::hash::Hash>(
     hits: &[(D, M)],
     weight: f32,
 ) -> Vec<(f32, usize)> {
-    let distinct: std::collections::HashSet<&(D, M)> = hits.iter().collect();
-    let mut matches: std::collections::HashMap<&D, u32> = std::collections::HashMap::with_capacity(hits.len());
+    let distinct: rustc_hash::FxHashSet<&(D, M)> = hits.iter().collect();
+    let mut matches: rustc_hash::FxHashMap<&D, u32> = rustc_hash::FxHashMap::default();
     for (d, _) in distinct {
         *matches.entry(d).or_default() += 1;
     }

@@ -269,7 +269,8 @@ fn a_pasted_questions_first_rare_keys_lead_where_it_repeats_nothing() {
 /// Counted with the held-out judges' grades (`benches/heldout*/qrels.tsv`, hits graded on
 /// topic or substantive; a hit nobody graded counts as neither). Before, 停车's top ten held
 /// 4 such hits, 收银台's 6, 充值's 5, NFC's 6. (停车's talks are on two days of the log
-/// exported twice; counted with their copies they held 8, counted once 7.)
+/// exported twice, and one of NFC's on a third: counted with their copies, 停车's and NFC's
+/// top tens held 8; a copy counted once, 7 each.)
 #[test]
 fn a_typed_searchs_top_ten_is_led_by_talks_about_the_term() {
     let Some(engine) = engine() else { return };
@@ -277,7 +278,7 @@ fn a_typed_searchs_top_ten_is_led_by_talks_about_the_term() {
         ("停车", "H132", "heldout14", 7),
         ("收银台", "H17", "heldout2", 8),
         ("充值", "H76", "heldout8", 7),
-        ("NFC", "H91", "heldout10", 8),
+        ("NFC", "H91", "heldout10", 7),
     ];
     for (query, need, set, least) in cases {
         let path = format!("{}/benches/{set}/qrels.tsv", env!("CARGO_MANIFEST_DIR"));

@@ -26,7 +26,7 @@ use crate::mention::{Mentions, SegmentMentions};
 use crate::normalise::fold;
 use crate::people::{Companies, Nickname, People};
 use crate::query::{Field, Filter, Query, TextTerm, Value};
-use crate::rank::{layout, Candidate, Slot};
+use crate::rank::{laid_out, layout, Candidate, Slot};
 use crate::speakers::Directory;
 use crate::split::Walk;
 use crate::text::{is_separator, TermFinder};
@@ -662,8 +662,11 @@ impl State {
             let depth = if fusing { fetch.max(crate::rank::FUSED_DEPTH) } else { fetch };
             let (total, cands) = fuse(ranked(&searcher, &columns, &*tq, (0, depth), rank.clone(), read_bounds)?);
             let laid: Vec<Candidate> = candidates(&searcher, &columns, &cands)?;
-            let slots = layout(&laid, want, sort == Sort::Relevance);
-            if slots.len() >= want || cands.len() < fetch || fetch >= docs {
+            // A page that ran out of candidates while some waited for a later block is filled
+            // by the waiting ones only when no more are ranked (else it would differ from the
+            // same hits' place on a longer page).
+            let (slots, ran_out) = laid_out(&laid, want, sort == Sort::Relevance);
+            if (slots.len() >= want && !ran_out) || cands.len() < fetch || fetch >= docs {
                 break (total, cands, slots);
             }
             fetch = fetch.saturating_mul(2).min(docs);

@@ -44,6 +44,15 @@ pub(crate) struct Slot {
 /// day) one; the rest wait for the next block, in rank order. Returns the slots from the
 /// first, at most `want` of them.
 pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot> {
+    laid_out(cands, want, spread).0
+}
+
+/// [`layout`], and whether it ran out of `cands` while some waited: the waiting ones then
+/// filled the page in order, where more candidates (ranked after these) could have filled the
+/// blocks instead. A page of `cands` that are not all the ranked hits is final only when it
+/// did not run out.
+pub(crate) fn laid_out(cands: &[Candidate], want: usize, spread: bool) -> (Vec<Slot>, bool) {
+    let mut ran_out = false;
     let mut page = Page { cands, placed: Vec::new(), slot_of: FxHashMap::default(), block: Block::default() };
     let mut originals: FxHashMap<(&str, u32, u64), Vec<usize>> = FxHashMap::default();
     let mut copies: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
@@ -60,6 +69,7 @@ pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot
             // Nothing left that fits: the waiting ones fill up in order.
             match waiting.first() {
                 Some(w) => {
+                    ran_out = true;
                     waiting.remove(w, cands[w].conversation);
                     page.place(w);
                     continue;
@@ -87,7 +97,8 @@ pub(crate) fn layout(cands: &[Candidate], want: usize, spread: bool) -> Vec<Slot
             waiting.push(i, c.conversation);
         }
     }
-    page.placed.into_iter().map(|at| Slot { at, copies: copies.remove(&at).unwrap_or_default() }).collect()
+    let slots = page.placed.into_iter().map(|at| Slot { at, copies: copies.remove(&at).unwrap_or_default() }).collect();
+    (slots, ran_out)
 }
 
 /// The hits placed so far and the block being filled.
@@ -235,6 +246,28 @@ mod tests {
         fill(&mut reposted);
         let order: Vec<usize> = layout(&reposted, 20, true).iter().map(|s| s.at).collect();
         assert_eq!(order.iter().position(|&i| i == 1), Some(10), "{order:?}");
+    }
+
+    /// Laid out from the first candidates only, a page that runs out of them fills up with the
+    /// waiting ones (a third hit of one conversation), where the next candidate would have
+    /// taken the slot: it says so, and the search fetches more (a page of ten was not the top
+    /// of a page of thirty).
+    #[test]
+    fn a_page_that_runs_out_of_candidates_while_some_wait_says_so() {
+        let cands = [
+            cand("a", 100, "x", "甲"),
+            cand("a", 200, "y", "乙"),
+            cand("a", 300, "z", "丙"),
+            cand("b", 100, "w", "丁"),
+        ];
+        let (slots, ran_out) = laid_out(&cands[..3], 3, true);
+        assert_eq!(slots.iter().map(|s| s.at).collect::<Vec<_>>(), [0, 1, 2]);
+        assert!(ran_out);
+        let (slots, ran_out) = laid_out(&cands, 3, true);
+        assert_eq!(slots.iter().map(|s| s.at).collect::<Vec<_>>(), [0, 1, 3]);
+        assert!(!ran_out);
+        // Filled without waiting ones, a page is final.
+        assert!(!laid_out(&cands[..2], 2, true).1);
     }
 
     #[test]

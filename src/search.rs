@@ -2128,8 +2128,8 @@ pub(crate) mod tests {
     }
 
     /// Only a typed search by relevance rises with its discussion's matches (README, *Among a
-    /// talk about it*): a question pasted whole keeps its own ranking (its keys are in most
-    /// discussions), and a date order is a date order.
+    /// talk about it*): a question pasted whole keeps its own ranking (the rule was measured and
+    /// gated for typed searches), and a date order is a date order.
     #[test]
     fn only_a_typed_search_by_relevance_ranks_by_its_discussions_matches() {
         let talk: Vec<(u32, String, String)> = ["监控交易成功率的波动，掉了就告警", "监控通道的耗时，超时了自动切换"]

@@ -6,7 +6,7 @@
 use crate::text::{is_cjk, is_word_char};
 
 mod page;
-pub(crate) use page::{laid_out, layout, Candidate, Slot};
+pub(crate) use page::{laid_out, layout, Candidate, Slot, LOOK_AHEAD};
 
 /// Substance left beyond the query's own words below which a message only names the term
 /// ("二清？", "套现吧[阴险]"): it goes below every message that says something.

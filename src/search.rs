@@ -26,7 +26,7 @@ use crate::mention::{Mentions, SegmentMentions};
 use crate::normalise::fold;
 use crate::people::{Companies, Nickname, People};
 use crate::query::{Field, Filter, Query, TextTerm, Value};
-use crate::rank::{laid_out, layout, Candidate, Slot};
+use crate::rank::{laid_out, layout, Candidate, Slot, LOOK_AHEAD};
 use crate::speakers::Directory;
 use crate::split::Walk;
 use crate::text::{is_separator, TermFinder};
@@ -663,13 +663,16 @@ impl State {
             let (total, cands) = fuse(ranked(&searcher, &columns, &*tq, (0, depth), rank.clone(), read_bounds)?);
             let laid: Vec<Candidate> = candidates(&searcher, &columns, &cands)?;
             // A page that ran out of candidates while some waited for a later block is filled
-            // by the waiting ones only when no more are ranked (else it would differ from the
-            // same hits' place on a longer page).
+            // by the waiting ones only when no more are ranked or it has read
+            // [`crate::rank::LOOK_AHEAD`] of them (else it would differ from the same hits'
+            // place on a longer page; every page that runs out reads that many, so pages of
+            // any length agree).
             let (slots, ran_out) = laid_out(&laid, want, sort == Sort::Relevance);
-            if (slots.len() >= want && !ran_out) || cands.len() < fetch || fetch >= docs {
+            let full = slots.len() >= want;
+            if (full && !ran_out) || cands.len() < fetch || fetch >= docs || (full && fetch >= LOOK_AHEAD) {
                 break (total, cands, slots);
             }
-            fetch = fetch.saturating_mul(2).min(docs);
+            fetch = if full { LOOK_AHEAD.min(docs) } else { fetch.saturating_mul(2).min(docs) };
         };
         let hits = self.page_hits(&searcher, &cands, slots.into_iter().skip(page.offset), &folded)?;
         Ok(Results { total, hits, elapsed: started.elapsed(), terms })
@@ -2125,6 +2128,28 @@ pub(crate) mod tests {
         let with_copy = hits.iter().find(|h| !h.also.is_empty()).expect("the copy folded");
         let alone = hits.iter().find(|h| h.also.is_empty()).unwrap();
         assert_eq!(with_copy.score, alone.score, "{shown:?}");
+    }
+
+    /// A page reads at most [`LOOK_AHEAD`] ranked hits for ones that fit its blocks, then fills
+    /// up with the waiting ones in order (README, *A page is varied*): where 600 messages share
+    /// one text (a text gets one hit in each ten), the first page does not read past them for a
+    /// thinner remark ranked 601st. Read to the end of the results, such a page cost 25 ms for
+    /// 2,000 hits where 40 had cost 1.3 ms.
+    #[test]
+    fn a_page_reads_at_most_its_look_ahead_for_hits_that_fit() {
+        let same = "代付通道今天又超时了";
+        let remark = "代付超时了吧";
+        let day = |_: usize| -> Vec<(u32, String, String)> {
+            (0..200).map(|i| (30_000 + 60 * i as u32, format!("人{}", i % 7), same.to_owned())).collect()
+        };
+        let mut days: Vec<Vec<(u32, String, String)>> = (0..3).map(day).collect();
+        days.push(vec![(30_000, "甲".to_owned(), remark.to_owned())]);
+        let (_dir, engine) = index_of(&days);
+        let listing = page_texts(&engine, "代付", Page { limit: None, ..Page::default() });
+        assert_eq!(listing.len(), 601);
+        assert_eq!(listing.last().map(String::as_str), Some(remark), "ranked last");
+        let page = page_texts(&engine, "代付", Page { limit: Some(10), ..Page::default() });
+        assert_eq!(page, vec![same; 10]);
     }
 
     /// Only a typed search by relevance rises with its discussion's matches (README, *Among a

@@ -1201,7 +1201,10 @@ fn logs_arriving_are_indexed_with_a_gauge_and_the_counts_refresh() {
     }
     let screen = tmux.wait_for("the new logs found", |s| {
         let status = s.lines().last().unwrap_or_default();
-        status.contains("index ✓ 412 logs · 8,146 msgs") && !status.starts_with(" 0 hits") && !s.contains("indexing ")
+        status.contains("index ✓ 412 logs · 8,146 msgs")
+            && !status.starts_with(" 0 hits")
+            && !s.contains("indexing ")
+            && !s.contains("Searching…")
     });
     assert!(screen.contains("index updated, logs: 400 new"), "{screen}");
     tmux.holds_still(&screen, "nothing moved");

@@ -14,6 +14,11 @@ use std::collections::{BTreeSet, VecDeque};
 pub(crate) const PER_CONVERSATION: usize = 2;
 /// The block of a page the conversation rule applies to.
 pub(crate) const BLOCK: usize = 10;
+/// How many ranked candidates a page reads, at most, for hits that fit its blocks before the
+/// waiting ones fill it in order: where every hit shares one text (a notice posted in every
+/// log), none fits a block after the first, and reading to the end of the results cost 25 ms
+/// for 2,000 hits where 40 had cost 1.3 ms.
+pub(crate) const LOOK_AHEAD: usize = 500;
 
 /// A ranked candidate as the page rules see it. Path and speaker are keys, equal for the same
 /// log and the same nickname (the names, or their ordinals in one segment's columns); they may

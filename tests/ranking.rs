@@ -37,6 +37,27 @@ fn assert_top_ten_names(engine: &Engine, cases: &[(&str, &str, usize)]) {
     }
 }
 
+/// The messages (path, header line) a held-out set's judges (`benches/SET/qrels.tsv`) graded
+/// one of `grades` for `need`.
+fn judged(set: &str, need: &str, grades: &[&str]) -> Vec<(String, u32)> {
+    let path = format!("{}/benches/{set}/qrels.tsv", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|l| match l.split('\t').collect::<Vec<_>>()[..] {
+            [n, path, line, grade] if n == need && grades.contains(&grade) => {
+                Some((path.to_owned(), line.parse().ok()?))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// How many of `hits` are among `messages` (path, header line).
+fn among(hits: &[Hit], messages: &[(String, u32)]) -> usize {
+    hits.iter().filter(|h| messages.iter().any(|(p, l)| *p == h.path && *l == h.line)).count()
+}
+
 const TERMS: &[&str] =
     &["套现", "二清", "幂等", "拒付", "四要素", "外卡收单", "对账文件", "反洗钱", "网联", "路由 成功率"];
 
@@ -277,26 +298,16 @@ fn a_pasted_questions_first_rare_keys_lead_where_it_repeats_nothing() {
 /// A typed hit rises with its discussion's matches (`chatlore::rank::together`): a message
 /// among a talk about the term outranks a remark naming it in passing or in another sense.
 /// Counted with the held-out judges' grades (`benches/heldout*/qrels.tsv`, hits graded on
-/// topic or substantive; a hit nobody graded counts as neither). Before, 停车's top ten held
-/// 4 such hits, 收银台's 6, 充值's 5, NFC's 6. (停车's talks are on two days of the log
-/// exported twice, and one of NFC's on a third: counted with their copies, 停车's and NFC's
-/// top tens held 8; a copy counted once, 7 each.)
+/// topic or substantive; a hit nobody graded counts as neither). Before, 收银台's top ten held
+/// 6 such hits, 充值's 5, NFC's 6. (One of NFC's talks is on a day of the log exported twice:
+/// with its copies counted as matches its top ten held 8; a copy counted once, 7.)
 #[test]
 fn a_typed_searchs_top_ten_is_led_by_talks_about_the_term() {
     let Some(engine) = engine() else { return };
     let cases = [("收银台", "H17", "heldout2", 8), ("充值", "H76", "heldout8", 7), ("NFC", "H91", "heldout10", 7)];
     for (query, need, set, least) in cases {
-        let path = format!("{}/benches/{set}/qrels.tsv", env!("CARGO_MANIFEST_DIR"));
-        let qrels = std::fs::read_to_string(path).unwrap();
-        let relevant: Vec<(&str, u32)> = qrels
-            .lines()
-            .filter_map(|l| match l.split('\t').collect::<Vec<_>>()[..] {
-                [n, path, line, "1" | "2"] if n == need => Some((path, line.parse().unwrap())),
-                _ => None,
-            })
-            .collect();
         let (_, hits) = top(&engine, query, 10);
-        let found = hits.iter().filter(|h| relevant.contains(&(h.path.as_str(), h.line))).count();
+        let found = among(&hits, &judged(set, need, &["1", "2"]));
         let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
         assert!(found >= least, "{query}: {found} of the top ten on topic: {shown:?}");
     }
@@ -327,16 +338,8 @@ fn spellings_and_forms_of_one_concept_rank_as_typed() {
     let (_, hits) = top(&engine, "二类户", 10);
     let spelt = hits.iter().filter(|h| h.text.contains("Ⅱ类户") && !h.text.contains("二类户")).count();
     assert!(spelt >= 1, "二类户: no message spelling it Ⅱ类户 in the top ten");
-    let qrels = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/heldout/qrels.tsv")).unwrap();
-    let answers: Vec<(&str, u32)> = qrels
-        .lines()
-        .filter_map(|l| match l.split('\t').collect::<Vec<_>>()[..] {
-            ["H02", path, line, "2"] => Some((path, line.parse().unwrap())),
-            _ => None,
-        })
-        .collect();
     let (_, hits) = top(&engine, "长款 短款", 10);
-    let found = hits.iter().filter(|h| answers.contains(&(h.path.as_str(), h.line))).count();
+    let found = among(&hits, &judged("heldout", "H02", &["2"]));
     assert!(found >= 3, "长款 短款: {found} substantive answers in the top ten");
 }
 

@@ -20,17 +20,6 @@ ndcg.py does (unjudged hits count 0; those reaching a top ten are listed). It pr
   19 needs only, so that choosing among many features is inside the validation.
 Only the first 600 hits of each list are re-sorted (a feature moves a key by at most a few
 units; deeper hits cannot reach a top ten). Standard library only.
-
-Environment (session 26): `MODES=typed` scores one mode only; `FEATS="a b"` only those features;
-`NESTED="1"` the nested steps to run (empty: none); `WGRID="0.1 0.3"` the weights tried. The
-pasted figures are not a pasted ranking's since session 21: a question's order is fused with its
-subjects' runs, and `score` is its own key, so a re-sort by it undoes the fusion (the baseline
-line is the binary's page, the re-sorted ones are not comparable). Features added in session 26
-(none moved the 168 read needs' typed mean by more than 0.004 but `dmatch500`; BENCHMARKS.md,
-*Session 26*): the discussion's matches among the first 500 as main counts them (`dmatch500`),
-its people and others' matches there, the speaker's matches, discussions and long messages
-there, the discussion's long messages, and a text's first 24 characters repeated across the
-archive (`boiler*`: notices and group rules).
 """
 import collections, json, math, os, re, subprocess, sys
 
@@ -222,6 +211,7 @@ class Logs:
 
 
 PREFIX = {}
+DRANKS = {}
 
 
 def prefix_key(t, n=int(os.environ.get('PFX', '24'))):
@@ -389,7 +379,23 @@ def main():
         page = [hits[i] for i in layout(hits)] + near
         real = [(h['path'], h['line']) for h in r['10'] if 'path' in h]
         assert [(h['path'], h['line']) for h in page[:10]] == real, f'layout differs from the binary on {k}'
-        lists[k] = (hits[:TOP], near, features(hits, r['forms'], r['typed'], discs, logs))
+        fs = features(hits, r['forms'], r['typed'], discs, logs)
+        if os.environ.get('DRANK'):
+            dr = DRANKS.get(k)
+            if dr is None:
+                out = run(binp, archive, index, 'discussions', '--json', '--limit', '300', *r['typed']).stdout
+                dr = {}
+                for i, l in enumerate(out.splitlines()):
+                    d = json.loads(l)
+                    if 'path' in d:
+                        dr.setdefault(d['path'] + '#' + str(d['start_line']), len(dr) + 1)
+                DRANKS[k] = dr
+            for h, f in zip(hits, fs):
+                rk = dr.get(h['discussion'])
+                f['drrf'] = 60.0 / (60 + rk) if rk else 0.0
+                f['drlog'] = -math.log(rk) if rk else -math.log(400)
+                f['drtop10'] = float(bool(rk) and rk <= 10)
+        lists[k] = (hits[:TOP], near, fs)
     feats = sorted(next(iter(lists.values()))[2][0])
     if os.environ.get('FEATS'):
         feats = os.environ['FEATS'].split()

@@ -20,6 +20,18 @@ ndcg.py does (unjudged hits count 0; those reaching a top ten are listed). It pr
   19 needs only, so that choosing among many features is inside the validation.
 Only the first 600 hits of each list are re-sorted (a feature moves a key by at most a few
 units; deeper hits cannot reach a top ten). Standard library only.
+
+Environment (session 26): `MODES=typed` scores one mode only; `FEATS="a b"` only those features;
+`NESTED="1"` the nested steps to run (empty: none); `WGRID="0.1 0.3"` the weights tried. The
+pasted figures are not a pasted ranking's since session 21: a question's order is fused with its
+subjects' runs, and `score` is its own key, so a re-sort by it undoes the fusion (the baseline
+line is the binary's page, the re-sorted ones are not comparable). Features added in session 26
+(none moved the 168 read needs' typed mean by more than 0.004 but `dmatch500`; BENCHMARKS.md,
+*Session 26*): the discussion's matches among the first 500 as main counts them (`dmatch500`),
+its people and others' matches there, the speaker's matches, discussions and long messages
+there, the discussion's long messages, and a text's first 24 characters repeated across the
+archive (`boiler*`: notices and group rules); with `DRANK=1`, the rank of the hit's discussion in
+`discussions --json --limit 300 QUERY` (`drrf`, `drlog`, `drtop10`; it moved nothing).
 """
 import collections, json, math, os, re, subprocess, sys
 

@@ -30,7 +30,7 @@ line is the binary's page, the re-sorted ones are not comparable). Features adde
 *Session 26*): the discussion's matches among the first 500 as main counts them (`dmatch500`),
 its people and others' matches there, the speaker's matches, discussions and long messages
 there, the discussion's long messages, and a text's first 24 characters repeated across the
-archive (`boiler*`: notices and group rules); with `DRANK=1`, the rank of the hit's discussion in
+archive (`boiler*`: notices and group rules; `PFX` sets how many characters, 24 by default); with `DRANK=1`, the rank of the hit's discussion in
 `discussions --json --limit 300 QUERY` (`drrf`, `drlog`, `drtop10`; it moved nothing).
 """
 import collections, json, math, os, re, subprocess, sys

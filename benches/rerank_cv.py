@@ -135,14 +135,21 @@ def pasted_runs(data):
         yield q, hits, near, r
 
 
+def forms_of(binp, archive, index, typed):
+    """The forms a typed query searches: each word, then the glossary forms the binary says it
+    added (`also …`)."""
+    forms = []
+    for word in typed.split():
+        note = run(binp, archive, index, 'search', '--limit', '1', word).stderr
+        m = re.search(r': also (.*?) \(=term', note)
+        forms += [word] + (m.group(1).split(', ') if m else [])
+    return forms
+
+
 def fetch(binp, archive, index):
     data = {}
     for qid, need, typed in needs():
-        forms = []
-        for word in typed.split():
-            note = run(binp, archive, index, 'search', '--limit', '1', word).stderr
-            m = re.search(r': also (.*?) \(=term', note)
-            forms += [word] + (m.group(1).split(', ') if m else [])
+        forms = forms_of(binp, archive, index, typed)
         for mode, q in (('typed', typed.split()), ('pasted', [need])):
             lists = {lim: [json.loads(l) for l in run(binp, archive, index, 'search', '--json', '--limit', lim, *q)
                            .stdout.splitlines() if l.strip()] for lim in ('0', '10')}

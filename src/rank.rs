@@ -6,7 +6,9 @@
 use crate::text::{is_cjk, is_word_char};
 
 mod page;
+mod quality;
 pub(crate) use page::{laid_out, layout, Candidate, Slot, LOOK_AHEAD};
+pub use quality::{quality_among, words_among};
 
 /// Substance left beyond the query's own words below which a message only names the term
 /// ("二清？", "套现吧[阴险]"): it goes below every message that says something.
@@ -55,17 +57,45 @@ pub fn substance(text: &str) -> u32 {
 /// archive, not only the log's), so that `技术总监` in
 /// `@马骁-四方科技 技术总监?你们怎么做对账` is part of the name, not what the message says.
 pub fn substance_among<S: AsRef<str>>(text: &str, known: &[S]) -> u32 {
+    let mut n = 0u32;
+    read_among(text, known, |piece| match piece {
+        Piece::Cjk(_) | Piece::Word(_) => n += 1,
+        Piece::Gap => {}
+    });
+    n
+}
+
+/// What [`read_among`] meets in a text, in order: a CJK character, a Latin word (a run of
+/// letters and digits), or anything between them that separates them (punctuation, white
+/// space, a skipped emoji code, mention or URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Piece<'a> {
+    Cjk(char),
+    Word(&'a str),
+    Gap,
+}
+
+/// The pieces of `text` that say something, as [`substance_among`] counts them: emoji codes
+/// (`[抱拳]`), @mentions (read with `known` nicknames, see [`crate::text::mention_spans_among`])
+/// and URLs are gaps.
+pub(crate) fn read_among<'a, S: AsRef<str>>(text: &'a str, known: &[S], mut on: impl FnMut(Piece<'a>)) {
     let mut mentions = crate::text::mention_spans_among(text, known).into_iter().peekable();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut n = 0u32;
+    let mut word: Option<usize> = None;
     let mut i = 0;
-    let mut in_word = false;
+    // The word running up to byte `end`, if any, then a gap.
+    let gap = |word: &mut Option<usize>, end: usize, on: &mut dyn FnMut(Piece<'a>)| {
+        if let Some(start) = word.take() {
+            on(Piece::Word(&text[start..end]));
+        }
+        on(Piece::Gap);
+    };
     while i < chars.len() {
         let (at, c) = chars[i];
         if c == '[' {
             if let Some(len) = emoji_code_len(&chars[i..]) {
+                gap(&mut word, at, &mut on);
                 i += len;
-                in_word = false;
                 continue;
             }
         }
@@ -73,34 +103,33 @@ pub fn substance_among<S: AsRef<str>>(text: &str, known: &[S]) -> u32 {
             // A mention starting here (one inside a URL skipped already is left behind).
             while mentions.next_if(|m| m.start < at).is_some() {}
             if let Some(m) = mentions.next_if(|m| m.start == at) {
+                gap(&mut word, at, &mut on);
                 while i < chars.len() && chars[i].0 < m.end {
                     i += 1;
                 }
-                in_word = false;
                 continue;
             }
         }
-        if (c == 'h' || c == 'H' || c == 'w' || c == 'W') && !in_word && starts_url(&chars[i..]) {
+        if (c == 'h' || c == 'H' || c == 'w' || c == 'W') && word.is_none() && starts_url(&chars[i..]) {
+            gap(&mut word, at, &mut on);
             while i < chars.len() && !chars[i].1.is_whitespace() && !is_cjk(chars[i].1) {
                 i += 1;
             }
-            in_word = false;
             continue;
         }
-        if is_cjk(c) {
-            n += 1;
-            in_word = false;
-        } else if is_word_char(c) {
-            if !in_word {
-                n += 1;
+        if is_word_char(c) {
+            word.get_or_insert(at);
+        } else if is_cjk(c) {
+            if let Some(start) = word.take() {
+                on(Piece::Word(&text[start..at]));
             }
-            in_word = true;
+            on(Piece::Cjk(c));
         } else {
-            in_word = false;
+            gap(&mut word, at, &mut on);
         }
         i += 1;
     }
-    n
+    gap(&mut word, text.len(), &mut on);
 }
 
 /// Whether `text` asks rather than tells: a full-width question mark, 吗, a request for help
@@ -330,6 +359,11 @@ pub(crate) const TOGETHER_DEPTH: usize = 500;
 /// What a hit's discussion adds to its key, per `ln(1 + m)` (m: the discussion's matches):
 /// chosen in `benches/discussion25-variants.md`.
 pub(crate) const TOGETHER_WEIGHT: f32 = 0.2;
+
+/// What a typed search adds to a hit's key per unit of its quality (see [`quality_among`],
+/// about −3 to 3), among its first [`TOGETHER_DEPTH`] hits: chosen in
+/// `benches/quality27-variants.md` (cross-validated by set left out, BENCHMARKS.md, *Session 27*).
+pub(crate) const QUALITY_WEIGHT: f32 = 0.5;
 
 /// A typed search's first hits (their `keys`, in rank order, and each one's discussion and
 /// message: `hits`), each key raised by `weight · ln(1 + m)`, m the number of these hits'

@@ -3,6 +3,11 @@
 
 usage: benches/contextfree/pool.py OLD_BIN OLD_INDEX NEW_BIN NEW_INDEX ARCHIVE OUT_DIR
            [--sets heldout,heldout2,...] [--parts K] [--seed S] [--decoys N]
+       benches/contextfree/pool.py --pages PAGES.json ARCHIVE OUT_DIR [the same options]
+
+With `--pages`, the two top tens of each need are read from a file instead of two binaries:
+{need: {"old": [[path, line], ...], "new": [...]}} (a ranking simulated by a script, e.g. the
+cross-validated pages of benches/quality_cv.py); needs it does not list are left out.
 
 For every need of ../shared/eval and of the named sets (folders of benches/), the typed query's
 top ten by each binary; a hit in one top ten and not the other is an item (its side kept in
@@ -42,9 +47,14 @@ def text_at(archive, path, line):
 
 def main():
     args = sys.argv[1:]
-    if len(args) < 6:
+    if len(args) < (4 if '--pages' in args else 6):
         sys.exit(__doc__)
-    old_bin, old_index, new_bin, new_index, archive, out = args[:6]
+    given = json.load(open(opt(args, '--pages', ''), encoding='utf-8')) if '--pages' in args else None
+    if given is not None:
+        args = [a for i, a in enumerate(args) if a != '--pages' and (i == 0 or args[i - 1] != '--pages')]
+        archive, out = args[:2]
+    else:
+        old_bin, old_index, new_bin, new_index, archive, out = args[:6]
     sets = [s for s in opt(args, '--sets', 'heldout').split(',') if s]
     parts, rng, n_decoys = int(opt(args, '--parts', '4')), random.Random(opt(args, '--seed', '0')), int(opt(args, '--decoys', '42'))
     dirs = [SHARED] + [os.path.join(HERE, '..', s) for s in sets]
@@ -54,8 +64,13 @@ def main():
         for line in list(open(os.path.join(d, 'needs.tsv'), encoding='utf-8'))[1:]:
             q, need, typed = line.rstrip('\n').split('\t')
             needs[q] = (need, typed)
-            pages = {side: top(b, i, archive, typed.split()) for side, b, i in
-                     (('old', old_bin, old_index), ('new', new_bin, new_index))}
+            if given is not None:
+                if q not in given:
+                    continue
+                pages = {side: {(p, ln): text_at(archive, p, ln) for p, ln in given[q][side]} for side in ('old', 'new')}
+            else:
+                pages = {side: top(b, i, archive, typed.split()) for side, b, i in
+                         (('old', old_bin, old_index), ('new', new_bin, new_index))}
             for side, other in (('old', 'new'), ('new', 'old')):
                 for (path, ln), text in pages[side].items():
                     if (path, ln) not in pages[other]:

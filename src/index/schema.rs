@@ -8,7 +8,7 @@ use tantivy::schema::{
 };
 use tantivy::Index;
 
-pub const SCHEMA_VERSION: u32 = 15;
+pub const SCHEMA_VERSION: u32 = 16;
 
 /// The tantivy field names, named once: the schema, the field handles and the fast-field
 /// readers of the search all use these.
@@ -22,6 +22,7 @@ pub mod names {
     pub const RANKING: &str = "ranking";
     pub const CONVERSATION: &str = "conversation";
     pub const TEXT_HASH: &str = "text_hash";
+    pub const QUALITY: &str = "quality";
     pub const TOPICS: &str = "topics";
     pub const KIND: &str = "kind";
     pub const TEXT: &str = "text";
@@ -57,6 +58,8 @@ pub struct Fields {
     pub conversation: Field,
     /// Hash of the text (see [`crate::rank::text_hash`]): finds exact copies to fold.
     pub text_hash: Field,
+    /// A message's quality (see [`crate::rank::quality_among`]): a typed search's key adds it.
+    pub quality: Field,
     /// Topic ids (multi-valued).
     pub topics: Field,
     /// `text`, `link` or `image`.
@@ -142,6 +145,7 @@ impl Fields {
             ranking: b.add_u64_field(names::RANKING, NumericOptions::default().set_fast()),
             conversation: b.add_u64_field(names::CONVERSATION, NumericOptions::default().set_fast()),
             text_hash: b.add_u64_field(names::TEXT_HASH, NumericOptions::default().set_fast()),
+            quality: b.add_f64_field(names::QUALITY, NumericOptions::default().set_fast()),
             topics: b.add_text_field(names::TOPICS, keyword.clone()),
             kind: b.add_text_field(names::KIND, keyword),
             text: b.add_text_field(names::TEXT, STORED),
@@ -179,6 +183,7 @@ impl Fields {
             ranking: f(names::RANKING)?,
             conversation: f(names::CONVERSATION)?,
             text_hash: f(names::TEXT_HASH)?,
+            quality: f(names::QUALITY)?,
             topics: f(names::TOPICS)?,
             kind: f(names::KIND)?,
             text: f(names::TEXT)?,

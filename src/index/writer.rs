@@ -801,6 +801,7 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
                 ),
                 f.conversation => conversation,
                 f.text_hash => crate::rank::text_hash(&m.text),
+                f.quality => f64::from(crate::rank::quality_among(&m.text, &known)),
                 f.kind => m.kind.as_str(),
                 f.text => m.text.as_str(),
                 f.body => m.text.as_str(),

@@ -50,7 +50,8 @@ pub(super) fn ranked(
 }
 
 /// Ranked `docs` with their first [`crate::rank::TOGETHER_DEPTH`] re-sorted by
-/// [`crate::rank::together`] (their discussions read from the `conversation` column, their
+/// [`crate::rank::together`] of their keys raised by their quality ([`crate::rank::QUALITY_WEIGHT`]
+/// times the `quality` column) (their discussions read from the `conversation` column, their
 /// messages from `ts` and `text_hash`; `weight` its weight), the rest after them in their order.
 fn with_discussions(
     searcher: &Searcher,
@@ -61,14 +62,16 @@ fn with_discussions(
     let head = docs.len().min(crate::rank::TOGETHER_DEPTH);
     let mut by_segment: HashMap<u32, SegmentColumns> = HashMap::new();
     let mut discussions = Vec::with_capacity(head);
-    for &(_, addr) in &docs[..head] {
+    let mut keys: Vec<Score> = Vec::with_capacity(head);
+    for &(key, addr) in &docs[..head] {
         let cols = columns_of(&mut by_segment, searcher, kept, addr.segment_ord)?;
         // A message without one is its own discussion; a message is its time and text (a copy
         // under a second nickname is the same message, as the page rules fold it).
         let message = (cols.ts.first(addr.doc_id), cols.text_hash.first(addr.doc_id));
         discussions.push((cols.conversation.first(addr.doc_id).ok_or(addr), message));
+        let quality = cols.quality.first(addr.doc_id).unwrap_or(0.0) as f32;
+        keys.push(key + crate::rank::QUALITY_WEIGHT * quality);
     }
-    let keys: Vec<Score> = docs[..head].iter().map(|d| d.0).collect();
     let order = crate::rank::together(&keys, &discussions, weight);
     let rest = docs.split_off(head);
     let mut out: Vec<(Score, DocAddress)> = order.into_iter().map(|(key, i)| (key, docs[i].1)).collect();
@@ -115,6 +118,8 @@ pub(crate) struct SegmentColumns {
     ts: Column<u64>,
     conversation: Column<u64>,
     text_hash: Column<u64>,
+    /// See [`crate::rank::quality_among`] (messages only).
+    quality: Column<f64>,
     /// The largest substance of each block of documents, read when a search asks.
     bounds: LazyBounds,
 }
@@ -131,6 +136,7 @@ impl SegmentColumns {
             ts: ff.u64(names::TS)?,
             conversation: ff.u64(names::CONVERSATION)?,
             text_hash: ff.u64(names::TEXT_HASH)?,
+            quality: ff.f64(names::QUALITY)?,
             bounds: LazyBounds::default(),
         })
     }

@@ -10,11 +10,14 @@ words as the index's writer reads them. Needs numpy and scikit-learn (a virtuale
 `python3 -m venv v && v/bin/pip install numpy scikit-learn`).
 
 A need's judged messages are training rows: their words, less those a form of the need's typed
-query holds (a subject's own words must not learn "this subject had many 2s"); each need weighs
-the same. Variants: L1 learns grade 2 against 0 and 1, L2 grade 1 or 2 against 0; a logistic
-regression (L2-regularised, C = 1) over the binary bag of words normalised to length 1. A hit's
-quality is the model's intercept plus the weights of the words it knows over the square root of
-the number of words it has, as `quality_among` computes it.
+query holds (a subject's own words must not learn "this subject had many 2s"; the bigrams that
+straddle a form's edge stay, unlike the blanking `quality27-variants.md` declared); each need
+weighs the same. Variants: L1 learns grade 2 against 0 and 1, L2 grade 1 or 2 against 0; a
+logistic regression (L2-regularised, C = 1) over the binary bag of words normalised to length 1
+(a row by the words it kept). A hit's quality, here and in `quality_among`, is the model's
+intercept plus the weights of the words it knows over the square root of the number of words it
+has (all of them: the index does not know the query), so the function scored is not exactly the
+one fitted; the cross-validated figures score it as the index does.
 
 Measured (`rerank_cv.py`'s harness: the typed `--limit 0` lists of BIN, its page layout,
 unjudged hits counted 0) **leaving one set out**: the model learns from the other sets' needs
@@ -25,7 +28,9 @@ cross-validated choice, per set; writes the cross-validated pages of each varian
 
 `--write MODEL` trains VARIANT (env, default L2) on every need of dev, `--sets` and
 `--train-sets` (sets whose judgments train the model but are not scored) and writes the model
-file `quality.rs` reads.
+file `quality.rs` reads. The index's fingerprint holds the model: an index built with another
+one is rebuilt. α is chosen on the other sets' out-of-fold pages, whose models learned from the
+left-out set (not nested); it was the grid's smallest, 0.5, in every fold.
 """
 import collections, json, os, sys
 
@@ -117,7 +122,7 @@ def main():
         variant = os.environ.get('VARIANT', 'L2')
         intercept, weights = train(rows_of(needs_forms, grades, words), TARGETS[variant])
         with open(args[args.index('--write') + 1], 'w', encoding='utf-8') as f:
-            f.write(f'intercept\t{intercept:.6g}\n')
+            f.write(f'#intercept\t{intercept:.6g}\n')
             for w in sorted(weights):
                 if weights[w] != 0.0:
                     f.write(f'{w}\t{weights[w]:.6g}\n')

@@ -8,6 +8,7 @@ use crate::text::{is_cjk, is_word_char};
 mod page;
 mod quality;
 pub(crate) use page::{laid_out, layout, Candidate, Slot, LOOK_AHEAD};
+pub(crate) use quality::MODEL as QUALITY_MODEL;
 pub use quality::{quality_among, words_among};
 
 /// Substance left beyond the query's own words below which a message only names the term
@@ -365,7 +366,7 @@ pub(crate) const TOGETHER_WEIGHT: f32 = 0.2;
 /// `benches/quality27-variants.md` (cross-validated by set left out, BENCHMARKS.md, *Session 27*).
 pub(crate) const QUALITY_WEIGHT: f32 = 0.5;
 
-/// A typed search's first hits (their `keys`, in rank order, and each one's discussion and
+/// A typed search's first hits (their `keys`, in rank order before its quality was added, and each one's discussion and
 /// message: `hits`), each key raised by `weight · ln(1 + m)`, m the number of these hits'
 /// messages in its discussion (itself included; copies, equal messages, counted once),
 /// re-sorted by that (equal keys keep their order): the new keys, each with its index. A

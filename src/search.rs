@@ -786,9 +786,9 @@ impl State {
         };
         let repeat_weight = if plan.weights.is_empty() { 0.0 } else { crate::rank::REPEAT_WEIGHT };
         let (match_weight, query_substance) = (plan.match_weight, plan.query_substance);
-        // A typed search's hits rise with their discussion's matches (the rule was measured and
-        // gated for typed searches: a question's own ranking is left as it was, its subjects'
-        // typed runs are typed searches and rise).
+        // A typed search's hits rise with their discussion's matches and their quality (the
+        // rules were measured and gated for typed searches: a question's own ranking is left as
+        // it was, its subjects' typed runs are typed searches and rise).
         let typed = sort == Sort::Relevance && plan.weights.is_empty();
         let together = if typed { crate::rank::TOGETHER_WEIGHT } else { 0.0 };
         Ok(Rank { sort, match_weight, query_substance, mentions: Arc::new(mentions), repeat_weight, together })

@@ -342,8 +342,16 @@ fn a_remark_in_the_words_of_an_answer_outranks_a_longer_one_in_the_words_of_chat
     let no_one: &[&str] = &[];
     let (qa, qc) = (chatlore::rank::quality_among(answer, no_one), chatlore::rank::quality_among(chatter, no_one));
     assert!(qa - qc > 1.0, "qualities {qa} and {qc}");
-    common::write(archive.path(), "proddev/_posts/2018-01-01-chat.markdown", common::log("2018-01-01", &[("10:00:00", "甲", answer)]));
-    common::write(archive.path(), "proddev/_posts/2018-01-02-chat.markdown", common::log("2018-01-02", &[("10:00:00", "乙", chatter)]));
+    common::write(
+        archive.path(),
+        "proddev/_posts/2018-01-01-chat.markdown",
+        common::log("2018-01-01", &[("10:00:00", "甲", answer)]),
+    );
+    common::write(
+        archive.path(),
+        "proddev/_posts/2018-01-02-chat.markdown",
+        common::log("2018-01-02", &[("10:00:00", "乙", chatter)]),
+    );
     common::index(archive.path(), index.path());
     let engine = Engine::open(index.path()).unwrap();
     let (total, hits) = top(&engine, "对账文件", 10);

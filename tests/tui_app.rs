@@ -448,9 +448,9 @@ fn citation_is_copied_by_the_runtime_and_shown_when_it_could_not_be() {
     let [Effect::Copy(text)] = effects.as_slice() else { panic!("no copy asked for: {effects:?}") };
     assert_eq!(
         text,
-        "2018-03-22 16:52:10 · 跨境支付与结算群（演示） · 老K-易结算-架构师 · \
-         顺便说一句，结售汇的头寸管理也要跟外汇局的报表对得上，报表口径跟内部口径经常不一致。 \
-         (crossborder/_posts/2018-03-22-chat.markdown:30)"
+        "2018-01-09 10:06:31 · 跨境支付与结算群（演示） · 方圆-央结中心-清算 · \
+         锁汇要跟合作银行做远期结售汇，支付机构自己不能做，要找银行。 \
+         (crossborder/_posts/2018-01-09-chat.markdown:22)"
     );
     assert_eq!(app.note, None, "nothing said before the copy is done");
     app.update(Action::Copied { outcome: CopyOutcome::Tool("xclip".into()), text: text.clone() });
@@ -463,7 +463,7 @@ fn citation_is_copied_by_the_runtime_and_shown_when_it_could_not_be() {
     };
     app.update(Action::Copied { outcome: CopyOutcome::Failed("no clipboard".into()), text });
     let Some(Overlay::Citation { text, .. }) = &app.overlay else { panic!("no citation shown") };
-    assert!(text.contains("头寸"));
+    assert!(text.contains("锁汇"));
     assert_eq!(app.note.as_deref(), Some("not copied: no clipboard"));
     app.update(Action::Down);
     assert!(matches!(app.overlay, Some(Overlay::Citation { scroll: 1, .. })), "the popup scrolls");

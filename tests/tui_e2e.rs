@@ -247,7 +247,7 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
     tmux.text("对账");
     tmux.wait_for("the hits of 对账", |s| s.contains("结果 Results · 6 hits") && s.contains(" 6 hits · "));
     tmux.keys(&["Enter", "j", "j"]);
-    let third = "这时候对账要能把两笔关联起来";
+    let third = "切回来以后对账要注意";
     let deadline = Instant::now() + Duration::from_secs(10);
     while !tmux.selected_rows().iter().any(|r| r.contains(third)) {
         assert!(Instant::now() < deadline, "the third hit is not selected: {:?}", tmux.selected_rows());
@@ -261,7 +261,7 @@ fn reading_holds_still_and_a_real_commit_keeps_the_selection_and_the_conversatio
 
     // Into the conversation, the cursor one message down; it holds still too.
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the conversation", |s| s.contains("对话 2017-08-16") && s.contains("▶ "));
+    tmux.wait_for("the conversation", |s| s.contains("对话 2018-05-30") && s.contains("▶ "));
     tmux.keys(&["j"]);
     std::thread::sleep(Duration::from_millis(300));
     let reading = tmux.screen();
@@ -304,9 +304,9 @@ fn the_split_view_previews_the_selection_and_says_when_there_is_none() {
     let results_width = border.find("┐┌").map_or(0, |i| unicode_width::UnicodeWidthStr::width(&border[..i]) + 1);
     assert!(results_width * 100 >= 140 * 55, "the results keep at least 55% of the width: {results_width}");
     tmux.keys(&["Enter", "j"]);
-    tmux.wait_for("the second hit previewed", |s| s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40"));
+    tmux.wait_for("the second hit previewed", |s| s.contains("对话 2017-08-16") && s.contains("▶ 10:40:18"));
     tmux.keys(&["j"]);
-    tmux.wait_for("the third hit previewed", |s| s.contains("对话 2017-08-16") && s.contains("▶ 10:40:18"));
+    tmux.wait_for("the third hit previewed", |s| s.contains("对话 2018-05-30") && s.contains("▶ 09:07:40"));
     // Typed in the results list: it goes to the search box.
     tmux.text("量子纠缠");
     let none = |s: &str| {

@@ -350,9 +350,17 @@ fn remove_orphans(index: &Index, dir: &Path) -> Result<(), IndexError> {
     Ok(())
 }
 
-/// Anything that changes the documents for the same archive changes this.
+/// Anything that changes the documents for the same archive changes this: the schema, the
+/// tagger and its taxonomy, and the quality model (a retrained `src/rank/quality.tsv` gives
+/// every message a new value, and an update must not mix old and new ones).
 fn fingerprint(taxonomy: &Taxonomy) -> String {
-    let all = format!("schema {SCHEMA_VERSION}\ntagger {}\n{}", crate::topics::TAGGER_VERSION, taxonomy.source);
+    fingerprint_of(&taxonomy.source, crate::rank::QUALITY_MODEL)
+}
+
+/// [`fingerprint`] of a taxonomy's source and a quality model's.
+fn fingerprint_of(taxonomy: &str, quality_model: &str) -> String {
+    let models = format!("{}\n{}", manifest::hash(taxonomy.as_bytes()), manifest::hash(quality_model.as_bytes()));
+    let all = format!("schema {SCHEMA_VERSION}\ntagger {}\n{models}", crate::topics::TAGGER_VERSION);
     format!("{SCHEMA_VERSION}-{}", manifest::hash(all.as_bytes()))
 }
 
@@ -839,6 +847,14 @@ fn documents(f: &Fields, taxonomy: &Taxonomy, day: &Day) -> Vec<TantivyDocument>
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_retrained_quality_model_or_another_taxonomy_changes_the_fingerprint() {
+        let base = super::fingerprint_of("t", "intercept\t0");
+        assert_eq!(base, super::fingerprint_of("t", "intercept\t0"));
+        assert_ne!(base, super::fingerprint_of("t", "intercept\t0.1"));
+        assert_ne!(base, super::fingerprint_of("u", "intercept\t0"));
+    }
+
     use super::*;
 
     fn listed(dir: &Path, name: &str, content: &str) -> LogFile {

@@ -14,8 +14,9 @@ use super::{read_among, Piece};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
-/// The model: a first line `intercept<TAB>value`, then `word<TAB>weight`, one per line.
-const MODEL: &str = include_str!("quality.tsv");
+/// The model: a first line `#intercept<TAB>value` (`#` is in no word), then `word<TAB>weight`,
+/// one per line. Part of the index's fingerprint: an index built with another model is rebuilt.
+pub(crate) const MODEL: &str = include_str!("quality.tsv");
 
 /// The distinct words of `text` the model reads, sorted, with mentions read knowing the
 /// `known` nicknames with white space (as [`super::substance_among`]).
@@ -71,7 +72,7 @@ fn parse(text: &'static str) -> (f32, FxHashMap<&'static str, f32>) {
     for line in text.lines() {
         let Some((word, weight)) = line.split_once('\t') else { continue };
         let Ok(weight) = weight.parse::<f32>() else { continue };
-        if word == "intercept" {
+        if word == "#intercept" {
             intercept = weight;
         } else {
             weights.insert(word, weight);
@@ -88,15 +89,28 @@ mod tests {
     fn the_model_file_is_well_formed() {
         let mut lines = MODEL.lines();
         let first = lines.next().unwrap();
-        assert!(first.starts_with("intercept\t"), "{first}");
+        assert!(first.starts_with("#intercept\t"), "{first}");
         let mut n = 0;
         for line in std::iter::once(first).chain(lines) {
             let (word, weight) = line.split_once('\t').unwrap_or_else(|| panic!("no tab: {line:?}"));
             assert!(!word.is_empty() && !word.contains(char::is_whitespace), "{line:?}");
+            assert!(word == "#intercept" || !word.contains('#'), "{line:?}");
             assert!(weight.parse::<f32>().is_ok_and(f32::is_finite), "{line:?}");
             n += 1;
         }
         assert_eq!(model().1.len() + 1, n, "a word is listed twice");
+    }
+
+    /// What README.md says of the model, *Ranking*, *Worth reading*.
+    #[test]
+    fn the_words_of_answers_lift_and_those_of_chatter_sink() {
+        let weights = &model().1;
+        for w in ["银行", "收单", "接口", "如果", "失败", "一般", "原因"] {
+            assert!(weights.get(w).is_some_and(|&x| x > 0.5), "{w}: {:?}", weights.get(w));
+        }
+        for w in ["分享", "大家", "群里", "哈哈", "市场", "有没"] {
+            assert!(weights.get(w).is_some_and(|&x| x < -0.5), "{w}: {:?}", weights.get(w));
+        }
     }
 
     #[test]

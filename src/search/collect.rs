@@ -403,7 +403,9 @@ pub(super) struct Rank {
     /// See [`crate::rank::repeated`]: 0 but for a question.
     pub(super) repeat_weight: f32,
     /// What a hit's discussion's matches add ([`crate::rank::together`]): 0 but for a typed
-    /// search by relevance.
+    /// search by relevance. Where it is not 0, the first hits' keys also add their quality
+    /// ([`crate::rank::QUALITY_WEIGHT`]; see [`with_discussions`]): both were measured and gated
+    /// for typed searches.
     pub(super) together: f32,
 }
 

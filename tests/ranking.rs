@@ -53,6 +53,17 @@ fn judged(set: &str, need: &str, grades: &[&str]) -> Vec<(String, u32)> {
         .collect()
 }
 
+/// For each (query, need, set, least): at least `least` of the query's top ten are messages the
+/// set's judges graded on topic or substantive for the need.
+fn assert_on_topic_in_top_ten(engine: &Engine, cases: &[(&str, &str, &str, usize)]) {
+    for &(query, need, set, least) in cases {
+        let (_, hits) = top(engine, query, 10);
+        let found = among(&hits, &judged(set, need, &["1", "2"]));
+        let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
+        assert!(found >= least, "{query}: {found} of the top ten on topic: {shown:?}");
+    }
+}
+
 /// How many of `hits` are among `messages` (path, header line).
 fn among(hits: &[Hit], messages: &[(String, u32)]) -> usize {
     hits.iter().filter(|h| messages.iter().any(|(p, l)| *p == h.path && *l == h.line)).count()
@@ -304,13 +315,10 @@ fn a_pasted_questions_first_rare_keys_lead_where_it_repeats_nothing() {
 #[test]
 fn a_typed_searchs_top_ten_is_led_by_talks_about_the_term() {
     let Some(engine) = engine() else { return };
-    let cases = [("收银台", "H17", "heldout2", 8), ("充值", "H76", "heldout8", 7), ("NFC", "H91", "heldout10", 7)];
-    for (query, need, set, least) in cases {
-        let (_, hits) = top(&engine, query, 10);
-        let found = among(&hits, &judged(set, need, &["1", "2"]));
-        let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
-        assert!(found >= least, "{query}: {found} of the top ten on topic: {shown:?}");
-    }
+    assert_on_topic_in_top_ten(
+        &engine,
+        &[("收银台", "H17", "heldout2", 8), ("充值", "H76", "heldout8", 7), ("NFC", "H91", "heldout10", 7)],
+    );
 }
 
 /// A typed hit rises with its quality (`chatlore::rank::quality_among`, a model learned from the
@@ -321,13 +329,10 @@ fn a_typed_searchs_top_ten_is_led_by_talks_about_the_term() {
 #[test]
 fn a_typed_searchs_top_ten_is_led_by_what_a_pm_would_read() {
     let Some(engine) = engine() else { return };
-    let cases = [("汇率", "H35", "heldout4", 9), ("区块链", "H62", "heldout7", 8), ("查询", "H154", "heldout16", 8)];
-    for (query, need, set, least) in cases {
-        let (_, hits) = top(&engine, query, 10);
-        let found = among(&hits, &judged(set, need, &["1", "2"]));
-        let shown: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
-        assert!(found >= least, "{query}: {found} of the top ten on topic: {shown:?}");
-    }
+    assert_on_topic_in_top_ten(
+        &engine,
+        &[("汇率", "H35", "heldout4", 9), ("区块链", "H62", "heldout7", 8), ("查询", "H154", "heldout16", 8)],
+    );
 }
 
 /// The quality a typed search adds outweighs a little more substance: of two lone remarks

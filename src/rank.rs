@@ -366,8 +366,8 @@ pub(crate) const TOGETHER_WEIGHT: f32 = 0.2;
 /// `benches/quality27-variants.md` (cross-validated by set left out, BENCHMARKS.md, *Session 27*).
 pub(crate) const QUALITY_WEIGHT: f32 = 0.5;
 
-/// A typed search's first hits (their `keys`, in rank order before its quality was added, and each one's discussion and
-/// message: `hits`), each key raised by `weight · ln(1 + m)`, m the number of these hits'
+/// A typed search's first hits (their `keys`, in rank order before their quality was added,
+/// and each one's discussion and message: `hits`), each key raised by `weight · ln(1 + m)`, m the number of these hits'
 /// messages in its discussion (itself included; copies, equal messages, counted once),
 /// re-sorted by that (equal keys keep their order): the new keys, each with its index. A
 /// message among a discussion's many matches is about the term; a lone remark naming it, or a

@@ -521,29 +521,44 @@ fn a_long_text_naming_the_term_once_is_not_in_the_top_ten() {
     assert_eq!(listing, None, "{:?}", hits.iter().map(|h| &h.text).collect::<Vec<_>>());
 }
 
-/// The held-out judgments (`benches/heldout`) name needs of its needs file and messages of the
-/// real archive: each judged line is a message header of its log, judged once, graded 0 to 2.
+/// The held-out judgments (every `benches/heldout*` set) name needs of their needs file and
+/// messages of the real archive: each judged line is a message header of its log, judged once,
+/// graded 0 to 2.
 #[test]
 fn the_held_out_judgments_name_messages_of_the_archive() {
     let Some(archive) = common::real_archive_or_skip() else { return };
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/heldout");
-    let needs = std::fs::read_to_string(dir.join("needs.tsv")).unwrap();
-    let ids: Vec<&str> = needs.lines().skip(1).map(|l| l.split('\t').next().unwrap()).collect();
-    assert_eq!(ids.len(), 10, "{ids:?}");
-    let qrels = std::fs::read_to_string(dir.join("qrels.tsv")).unwrap();
-    let mut seen = std::collections::HashSet::new();
-    let mut judged = 0;
-    for line in qrels.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        assert_eq!(f.len(), 4, "{line}");
-        assert!(ids.contains(&f[0]), "{line}: unknown need");
-        assert!(["0", "1", "2"].contains(&f[3]), "{line}: grade");
-        assert!(seen.insert((f[0], f[1], f[2])), "{line}: judged twice");
-        let log = std::fs::read_to_string(archive.join(f[1])).unwrap_or_else(|e| panic!("{line}: {e}"));
-        let at: usize = f[2].parse().unwrap();
-        let header = log.lines().nth(at - 1).unwrap_or_default();
-        assert!(header.starts_with("> ") && header.as_bytes().get(4) == Some(&b':'), "{line}: {header:?}");
-        judged += 1;
+    let benches = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches");
+    let mut sets: Vec<_> = std::fs::read_dir(&benches)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("heldout") && p.join("qrels.tsv").exists())
+        .collect();
+    sets.sort();
+    assert!(sets.len() >= 26, "{sets:?}");
+    let ids_of = |path: std::path::PathBuf| -> Vec<String> {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        text.lines().skip(1).map(|l| l.split('\t').next().unwrap().to_owned()).collect()
+    };
+    for dir in sets {
+        let ids = ids_of(dir.join("needs.tsv"));
+        assert!((8..=10).contains(&ids.len()), "{dir:?}: {ids:?}");
+        // Needs left out of a set after it was judged keep their rows (heldout24).
+        let excluded = ids_of(dir.join("needs-excluded.tsv"));
+        let qrels = std::fs::read_to_string(dir.join("qrels.tsv")).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        let mut judged = 0;
+        for line in qrels.lines().skip(1) {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 4, "{dir:?}: {line}");
+            assert!(ids.iter().chain(&excluded).any(|i| i == f[0]), "{dir:?}: {line}: unknown need");
+            assert!(["0", "1", "2"].contains(&f[3]), "{dir:?}: {line}: grade");
+            assert!(seen.insert((f[0], f[1], f[2])), "{dir:?}: {line}: judged twice");
+            let log = std::fs::read_to_string(archive.join(f[1])).unwrap_or_else(|e| panic!("{line}: {e}"));
+            let at: usize = f[2].parse().unwrap();
+            let header = log.lines().nth(at - 1).unwrap_or_default();
+            assert!(header.starts_with("> ") && header.as_bytes().get(4) == Some(&b':'), "{dir:?}: {line}: {header:?}");
+            judged += 1;
+        }
+        assert!(judged >= 30 * ids.len(), "{dir:?}: {judged} judgments");
     }
-    assert!(judged >= 500, "{judged} judgments");
 }

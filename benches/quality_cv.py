@@ -12,9 +12,12 @@ words as the index's writer reads them. Needs numpy and scikit-learn (a virtuale
 A need's judged messages are training rows: their words, less those a form of the need's typed
 query holds (a subject's own words must not learn "this subject had many 2s"; the bigrams that
 straddle a form's edge stay, unlike the blanking `quality27-variants.md` declared); each need
-weighs the same. Variants: L1 learns grade 2 against 0 and 1, L2 grade 1 or 2 against 0; a
-logistic regression (L2-regularised, C = 1) over the binary bag of words normalised to length 1
-(a row by the words it kept). A hit's quality, here and in `quality_among`, is the model's
+weighs the same. Variants (env VARIANTS, default `L1 L2`): L1 learns grade 2 against 0 and 1,
+L2 (= M) grade 1 or 2 against 0, each a logistic regression (L2-regularised, C = 1) over the
+binary bag of words normalised to length 1 (a row by the words it kept); round 15
+(`quality28-variants.md`) adds C03 and C3 (L2 with C = 0.3 and 3) and G (the L1 and L2 models'
+log-odds summed: one linear model over the same words). Env ALPHAS sets the weights tried
+(default `0.5 1 2 3 4`). A hit's quality, here and in `quality_among`, is the model's
 intercept plus the weights of the words it knows over the square root of the number of words it
 has (all of them: the index does not know the query), so the function scored is not exactly the
 one fitted; the cross-validated figures score it as the index does.
@@ -41,7 +44,10 @@ from sklearn.linear_model import LogisticRegression
 import rerank_cv as R
 
 TARGETS = {'L1': lambda g: int(g == 2), 'L2': lambda g: int(g >= 1)}
-ALPHAS = [0.5, 1, 2, 3, 4]
+# A variant: the models (target, C) whose log-odds it sums (round 15, `quality28-variants.md`).
+VARIANTS = {'L1': [('L1', 1.0)], 'L2': [('L2', 1.0)], 'M': [('L2', 1.0)], 'C03': [('L2', 0.3)],
+            'C3': [('L2', 3.0)], 'G': [('L1', 1.0), ('L2', 1.0)]}
+ALPHAS = [float(a) for a in os.environ.get('ALPHAS', '0.5 1 2 3 4').split()]
 
 
 def opt_list(args, name):
@@ -71,9 +77,20 @@ def rows_of(needs_forms, grades, words):
     return rows
 
 
-def train(rows, target):
-    """(intercept, {word: weight}) of a logistic regression over `rows`, each need weighing the
-    same."""
+def train(rows, variant):
+    """(intercept, {word: weight}) of `variant` (a key of VARIANTS): the sum of its logistic
+    regressions over `rows`, each need weighing the same."""
+    intercept, weights = 0.0, collections.Counter()
+    for target, c in VARIANTS[variant]:
+        i, w = train_one(rows, TARGETS[target], c)
+        intercept += i
+        weights.update(w)
+    return intercept, dict(weights)
+
+
+def train_one(rows, target, c):
+    """(intercept, {word: weight}) of a logistic regression over `rows` (regularisation `c`),
+    each need weighing the same."""
     per = collections.Counter(q for q, _, _ in rows)
     dv = DictVectorizer()
     X = dv.fit_transform([r for _, r, _ in rows]).astype(float)
@@ -81,7 +98,7 @@ def train(rows, target):
     X = X.multiply(1 / norms[:, None]).tocsr()
     y = np.array([target(g) for _, _, g in rows])
     sw = np.array([len(rows) / len(per) / per[q] for q, _, _ in rows])
-    m = LogisticRegression(C=1.0, solver='liblinear').fit(X, y, sample_weight=sw)
+    m = LogisticRegression(C=c, solver='liblinear').fit(X, y, sample_weight=sw)
     return float(m.intercept_[0]), dict(zip(dv.feature_names_, map(float, m.coef_[0])))
 
 
@@ -120,7 +137,7 @@ def main():
         typed = {q: t for q, _, t in R.needs()}
         needs_forms = {q: forms.get(q) or R.forms_of(binp, archive, index, typed[q]) for q in allq}
         variant = os.environ.get('VARIANT', 'L2')
-        intercept, weights = train(rows_of(needs_forms, grades, words), TARGETS[variant])
+        intercept, weights = train(rows_of(needs_forms, grades, words), variant)
         with open(args[args.index('--write') + 1], 'w', encoding='utf-8') as f:
             f.write(f'#intercept\t{intercept:.6g}\n')
             for w in sorted(weights):
@@ -131,7 +148,7 @@ def main():
     for name in os.environ.get('VARIANTS', 'L1 L2').split():
         oof = {}
         for s in sets:
-            model = train(rows_of({q: forms[q] for q in qids if where[q] != s}, grades, words), TARGETS[name])
+            model = train(rows_of({q: forms[q] for q in qids if where[q] != s}, grades, words), name)
             for q in qids:
                 if where[q] == s:
                     oof[q] = [quality(model, words.get((h['path'], h['line']), [])) for h in lists[q][0]]

@@ -3,7 +3,7 @@
 Round 14, `benches/quality27-variants.md`; BENCHMARKS.md, *Session 27*.
 
 usage: benches/quality_cv.py BIN ARCHIVE INDEX WORDS --cache FILE [--sets a,b,...]
-           [--train-sets c,d,...] [--write MODEL]
+           [--train-sets c,d,...] [--write MODEL [--leave-out e,f,...]]
 
 WORDS is what `cargo run --release --example quality_words -- ARCHIVE` prints: every message's
 words as the index's writer reads them. Needs numpy and scikit-learn (a virtualenv:
@@ -182,7 +182,11 @@ def main():
     sets = sorted(set(where[q] for q in qids))
     if '--write' in args:
         R.use_sets(['--sets', ','.join(opt_list(args, '--sets') or ['heldout']) + ',' + ','.join(opt_list(args, '--train-sets'))])
-        grades, allq = R.grades(), [q for q, _, typed in R.needs()]
+        # `--leave-out a,b`: sets (dev, heldout2, ...) whose needs do not train the model (a
+        # fold's model, round 17: `quality30-variants.md`).
+        leave = set(opt_list(args, '--leave-out'))
+        where = R.set_of()
+        grades, allq = R.grades(), [q for q, _, typed in R.needs() if where[q] not in leave]
         typed = {q: t for q, _, t in R.needs()}
         needs_forms = {q: forms.get(q) or R.forms_of(binp, archive, index, typed[q]) for q in allq}
         variant = os.environ.get('VARIANT', 'L2')

@@ -151,6 +151,23 @@ fn cli_search_json_exit_codes_and_markdown() {
     assert_eq!(stdout(&flags).lines().count(), 8);
     let human = chatlore(&demo_archive(), &idx, &["search", "断直连"]);
     assert!(stdout(&human).contains("2018-05-30 09:00:30  payprod  林知远-银信支付-产品-上海"), "{}", stdout(&human));
+    // The markdown export is grouped by day: one section a day (its messages in the order they
+    // were posted), though relevance puts two days' hits between one day's (2017-08-15).
+    let md = stdout(&chatlore(&demo_archive(), &idx, &["search", "--format", "md", "断直连"]));
+    let sections: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+    let mut days = sections.clone();
+    days.dedup();
+    assert_eq!(days.len(), sections.len(), "{sections:?}");
+    assert_eq!(sections.len(), 3, "{sections:?}");
+    let by_relevance = chatlore(&demo_archive(), &idx, &["search", "--json", "断直连"]);
+    let dates: Vec<String> = stdout(&by_relevance)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["date"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(dates.iter().position(|d| d == "2017-08-15") < dates.iter().rposition(|d| d != "2017-08-15"), "{dates:?}");
+    assert_eq!(dates.iter().filter(|d| *d == "2017-08-15").count(), 2, "{dates:?}");
+    let times: Vec<&str> = md.lines().filter(|l| l.starts_with("**")).collect();
+    assert!(times[0] < times[1], "{times:?}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use chatlore::search::{char_offsets, snippet, Engine, Facets, Hit, Results};
 use chatlore::text::with_mention_spaces_among;
 use chatlore::who::WhoKnows;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::ops::Range;
 use unicode_width::UnicodeWidthStr;
@@ -443,6 +443,18 @@ fn markdown(out: &mut impl Write, engine: &Engine, query: &Query, r: &Results, n
     Ok(())
 }
 
+/// `hits` grouped by day (a group's day): the days in the order of their first hit, a day's
+/// messages in the order they were posted, so that each day is one section of the export.
+fn by_day(hits: &[Hit]) -> Vec<&Hit> {
+    let mut first: HashMap<(_, &str), usize> = HashMap::new();
+    for (i, h) in hits.iter().enumerate() {
+        first.entry((h.date, h.group.as_str())).or_insert(i);
+    }
+    let mut out: Vec<&Hit> = hits.iter().collect();
+    out.sort_by_key(|h| (first[&(h.date, h.group.as_str())], h.path.as_str(), h.line));
+    out
+}
+
 fn markdown_hits(
     out: &mut impl Write,
     groups: &BTreeMap<String, String>,
@@ -450,7 +462,7 @@ fn markdown_hits(
     hits: &[Hit],
 ) -> Result<()> {
     let mut last_day = None;
-    for h in hits {
+    for h in by_day(hits) {
         let day = (h.date, h.group.as_str());
         if last_day != Some(day) {
             let name = groups.get(&h.group).map_or(h.group.clone(), |n| format!("{n} ({})", h.group));

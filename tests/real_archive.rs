@@ -21,7 +21,7 @@ struct Fixture {
     archive: Archive,
     /// Every message's (path, line) and folded text, folded once.
     folded: Vec<((String, u32), String)>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     engine: std::sync::Mutex<Engine>,
 }
 
@@ -40,7 +40,7 @@ fn fixture() -> Option<&'static Fixture> {
             .iter()
             .flat_map(|d| d.messages.iter().map(move |m| ((d.path.clone(), m.line), fold(&m.text))))
             .collect();
-        Some(Fixture { archive, folded, root, _dir: dir, engine })
+        Some(Fixture { archive, folded, root, dir, engine })
     })
     .as_ref()
 }
@@ -519,7 +519,7 @@ fn searching_segments_on_threads_gives_the_same_answers() {
             let run = |threads: &str| {
                 let mut args = vec![cmd, "--json", extra];
                 args.extend(q.split_whitespace());
-                let o = chatlore_with(&f.root, f._dir.path(), &args, &[(THREADS_VARIABLE, threads)]);
+                let o = chatlore_with(&f.root, f.dir.path(), &args, &[(THREADS_VARIABLE, threads)]);
                 (o.status.code(), stdout(&o))
             };
             let (one, two) = (run("1"), run("2"));
@@ -588,4 +588,19 @@ fn exact_copies_are_the_exports_overlap_as_the_readme_counts_them() {
     assert!(strays.len() == 1 && strays[0].starts_with("2018-02"), "copies of two-copy pairs outside: {strays:?}");
     assert_eq!(multi.iter().filter(|d| !d.iter().all(inside)).count(), 1);
     assert_eq!(single.iter().filter(|d| !inside(&d[0])).count(), 6, "single-copy pairs outside the overlap");
+}
+
+/// The README's `chatlore people 结售汇` example (section People) is the first lines the
+/// command prints on the real archive.
+#[test]
+fn people_example_in_the_readme_is_what_people_prints() {
+    let Some(f) = fixture() else { return };
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let after = &readme[readme.find("`chatlore people 结售汇` answers").expect("the example's paragraph")..];
+    let block = after.split("```").nth(1).expect("the example's block");
+    let shown: Vec<&str> = block.lines().filter(|l| !l.is_empty()).collect();
+    let out = chatlore(&f.root, f.dir.path(), &["people", "结售汇"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(shown, printed.lines().take(shown.len()).collect::<Vec<_>>());
 }

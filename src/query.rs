@@ -15,8 +15,12 @@ use crate::date::{days_in_month, Date};
 use crate::text::{is_cjk, is_word_char};
 use std::fmt;
 
-/// Characters (CJK characters and Latin letters or digits) a question has at least.
-const MIN_CHARS: usize = 6;
+/// Characters (CJK characters and Latin letters or digits) a query with a question mark has at
+/// least to read as a question (`二清？`: a term asked about is that term's question).
+const MIN_MARKED_CHARS: usize = 2;
+/// Characters a query with a question word and no mark has at least to read as a question
+/// (`清算怎么做`, `怎么对账`; `为什么`, `怎么办` alone are searched as typed).
+const MIN_WORDED_CHARS: usize = 4;
 /// Characters from which a query with no operators reads as a sentence even without a
 /// question word.
 const SENTENCE_CHARS: usize = 16;
@@ -733,12 +737,13 @@ impl Query {
         // Folded: a traditional question asks as a simplified one does (`怎麼`).
         let text = crate::normalise::fold(&self.joined());
         let chars = text.chars().filter(|&c| is_cjk(c) || is_word_char(c)).count();
-        if chars < MIN_CHARS {
-            return false;
-        }
-        let marked = self.asks
-            || QUESTION_WORDS.iter().any(|w| text.contains(w))
-            || text.char_indices().any(|(at, _)| either_way(&text[at..]));
+        let worded = || {
+            QUESTION_WORDS.iter().any(|w| text.contains(w))
+                || text.char_indices().any(|(at, _)| either_way(&text[at..]))
+        };
+        // Short, a question asks by its mark or its words: `清算怎么做？` was searched as typed
+        // and found nothing, `对账怎么做?` one message that happens to say so.
+        let marked = (self.asks && chars >= MIN_MARKED_CHARS) || (chars >= MIN_WORDED_CHARS && worded());
         // Unmarked, it is a sentence by its length. In a query of one or two terms, an English
         // name the glossary expanded (once expanded: `anti money laundering`, read as one term by
         // [`Query::with_glossary_runs`], or `reconciliation-discrepancy 短款`) is a term, not part
@@ -1999,6 +2004,14 @@ mod tests {
         assert!(!q("对账文件一般能下载").reads_as_question());
         assert!(!q("不可不知的对账").reads_as_question());
         assert!(!q("二清").reads_as_question());
+        // Short questions: a term with a question mark, four characters with a question word.
+        for short in ["清算怎么做？", "对账如何做？", "对账怎么做?", "清算怎么做", "怎么对账", "二清？", "T0?"]
+        {
+            assert!(q(short).reads_as_question(), "{short}");
+        }
+        for typed in ["为什么", "怎么办", "对账吗", "网？"] {
+            assert!(!q(typed).reads_as_question(), "{typed}");
+        }
         assert!(!q("备付金 存管").reads_as_question());
         assert!(!q("对账文件怎么 from:张").reads_as_question());
         assert!(!q("\"对账文件怎么处理\"").reads_as_question());

@@ -3,6 +3,7 @@
 //! any `.markdown`/`.md` file below a group folder is read. A file that cannot be read is
 //! reported as a [`Warning`] naming its path and the reason, and the run goes on.
 
+mod dating;
 mod decode;
 mod front_matter;
 pub mod layout;
@@ -232,11 +233,10 @@ pub fn parse_log(path: &str, bytes: &[u8]) -> Result<(Day, Vec<Warning>), String
         warn(format!("front matter is not valid YAML ({err}); its fields were read line by line"));
     }
     let file_name = path.rsplit('/').next().unwrap_or(path);
-    let date = [fm.date.as_deref(), fm.title.as_deref(), Some(file_name)]
-        .into_iter()
-        .flatten()
-        .find_map(Date::parse_prefix)
-        .ok_or_else(|| "no date in front matter `date:`, `title:` or the file name".to_owned())?;
+    let (date, date_warning) = dating::date_of(&fm, file_name)?;
+    if let Some(reason) = date_warning {
+        warn(reason);
+    }
     let body = parse::messages(&lines, fm.body_start);
     if body.orphan_lines > 0 {
         let n = body.orphan_lines;

@@ -300,6 +300,26 @@ fn one_stray_byte_costs_one_line_not_the_log() {
     assert_eq!(stdout(&out).lines().count(), 1);
 }
 
+/// README, When things go wrong: a GBK line in a UTF-8 log is read as GB18030, named, and found
+/// (it had become U+FFFD).
+#[test]
+fn a_gbk_line_in_a_utf8_log_is_read_as_gb18030_and_found() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let mut bytes = log("2017-08-01", &[("09:00:00", "甲", "网联对账"), ("09:01:00", "乙", "好的")]).into_bytes();
+    bytes.extend_from_slice("> 09:02:00  丙  \n".as_bytes());
+    bytes.extend_from_slice(&encoding_rs::GB18030.encode("跨境结售汇的清算路径  \n").0);
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", &bytes);
+    let s = index(arch.path(), idx.path());
+    assert_eq!(s.messages, 3, "{:?}", s.warnings);
+    let w: Vec<String> = s.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w, ["g/_posts/2017-08-01-chat.markdown: line 17: not valid UTF-8; read as GB18030"]);
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "=结售汇"]);
+    let hits: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(hits.len(), 1, "{}", stdout(&out));
+    assert_eq!((hits[0]["speaker"].as_str(), hits[0]["text"].as_str()), (Some("丙"), Some("跨境结售汇的清算路径")));
+}
+
 #[test]
 fn a_gb18030_log_is_read_and_said_to_be() {
     let arch = tempfile::tempdir().unwrap();

@@ -435,3 +435,76 @@ fn an_index_that_is_the_archive_or_holds_it_is_refused_naming_both() {
     assert_eq!(chatlore(&full, &inside, &["index"]).status.code(), Some(0));
     assert_eq!(total(&inside, "网联"), 1);
 }
+
+/// Every warning `chatlore index` printed, without the `warning: ` in front.
+fn index_warnings(arch: &Path, idx: &Path) -> Vec<String> {
+    let out = chatlore(arch, idx, &["index"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out).lines().filter_map(|l| l.strip_prefix("warning: ")).map(str::to_owned).collect()
+}
+
+/// `search --json` hits as (line, time, speaker, text).
+fn hits(arch: &Path, idx: &Path, q: &str) -> Vec<(u64, String, String, String)> {
+    let out = chatlore(arch, idx, &["search", "--json", "--limit", "0", q]);
+    stdout(&out)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let s = |k: &str| v[k].as_str().unwrap().to_owned();
+            (v["line"].as_u64().unwrap(), s("time"), s("speaker"), s("text"))
+        })
+        .collect()
+}
+
+/// README, The archive: a damaged first header opens the first message, with one warning
+/// saying so (it had been said to be kept as text and to belong to no message, and was lost).
+#[test]
+fn a_damaged_first_header_is_kept_in_the_first_message_with_one_warning() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let text = "---\ndate: 2017-08-01 12:00:00\n---\n\n> 25:61:61  坏时间  \nbadheadermarker 一  \n   \n> 08:00:00  甲  \n第一条消息  \n";
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", text);
+    assert_eq!(
+        index_warnings(arch.path(), idx.path()),
+        ["g/_posts/2017-08-01-chat.markdown: line 5: `> 25:61:61` is not a time of day; the line and the text after it are kept at the start of the first message (line 8)"]
+    );
+    let found = hits(arch.path(), idx.path(), "=badheadermarker");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1.as_str(), found[0].2.as_str()), (8, "08:00:00", "甲"));
+    assert_eq!(found[0].3, "25:61:61  坏时间\nbadheadermarker 一\n第一条消息");
+}
+
+/// README, The archive: headers in irregular forms are read as headers, a header without a
+/// nickname keeps an empty one, a `date:` that is no date gives the file name's; each said.
+#[test]
+fn irregular_headers_and_a_bad_date_are_read_and_named() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let text = "---\ndate: 2019-02-30\n---\n> 08:00:00  甲\n正常消息\n> 9:03:00  丁\n一位小时\n>  10:04:00  戊\n两个空格\n>10:00:01 无空格\n没有空格\n> 10:02:00\n没有昵称\n";
+    write(arch.path(), "g/_posts/2019-02-28-chat.markdown", text);
+    let p = "g/_posts/2019-02-28-chat.markdown";
+    assert_eq!(
+        index_warnings(arch.path(), idx.path()),
+        [
+            format!("{p}: front matter `date: 2019-02-30` is not a date; the log is dated 2019-02-28, from the file name"),
+            format!("{p}: line 6: `> 9:03:00  丁` is read as a message header despite a one-digit hour"),
+            format!("{p}: line 8: `>  10:04:00  戊` is read as a message header despite white space after `>` other than one space"),
+            format!("{p}: line 10: `>10:00:01 无空格` is read as a message header despite no space after `>`"),
+            format!("{p}: line 12: the header `> 10:02:00` names no speaker; the message is kept with an empty nickname"),
+        ]
+    );
+    let all = hits(arch.path(), idx.path(), "date:2019-02-28");
+    let mut read: Vec<(u64, &str, &str, &str)> =
+        all.iter().map(|(l, t, s, x)| (*l, t.as_str(), s.as_str(), x.as_str())).collect();
+    read.sort();
+    assert_eq!(
+        read,
+        [
+            (4, "08:00:00", "甲", "正常消息"),
+            (6, "09:03:00", "丁", "一位小时"),
+            (8, "10:04:00", "戊", "两个空格"),
+            (10, "10:00:01", "无空格", "没有空格"),
+            (12, "10:02:00", "", "没有昵称"),
+        ]
+    );
+}

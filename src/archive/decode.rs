@@ -43,56 +43,106 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     utf8_or_gb18030(bytes)
 }
 
-/// UTF-8 line by line: valid lines stay, a bad sequence becomes U+FFFD with a note naming the
-/// line. GB18030 only for a file that is not mostly UTF-8 (more of its non-ASCII lines fail
-/// as UTF-8 than pass), and said so. Bytes that are mostly invalid either way are refused.
+/// UTF-8 line by line: valid lines stay; a line that is not UTF-8 is read as GB18030 when it
+/// is cleanly that ([`gb18030_line`]), else its bad sequences become U+FFFD; each with a note
+/// naming the line. The whole file is read as GB18030 when it is not mostly UTF-8 (as many of
+/// its non-ASCII lines fail as UTF-8 as pass, or more), and said so. Bytes that are mostly
+/// invalid either way are refused.
 fn utf8_or_gb18030(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     // Text never holds NUL; binary files almost always do, and GB18030 would decode them.
     if let Some(at) = memchr_nul(bytes) {
         return Err(DecodeError::Binary(at));
     }
-    let first_error = match std::str::from_utf8(bytes) {
-        Ok(s) => return Ok(Decoded::clean(s.to_owned())),
-        Err(e) => e.valid_up_to(),
-    };
-    let (mut utf8_lines, mut bad_lines, mut bad_bytes) = (0usize, Vec::new(), 0usize);
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        if line.is_ascii() {
-            continue;
-        }
-        match std::str::from_utf8(line) {
-            Ok(_) => utf8_lines += 1,
-            Err(_) => {
-                bad_lines.push(i + 1);
-                bad_bytes += invalid_bytes(line);
-            }
-        }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(Decoded::clean(s.to_owned()));
     }
-    if bad_lines.len() >= utf8_lines {
+    // GB18030 never uses `\n` (nor `\r`) inside a character: lines split the same either way.
+    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    let bad_lines = lines.iter().filter(|l| std::str::from_utf8(l).is_err()).count();
+    let utf8_lines = lines.iter().filter(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok()).count();
+    if bad_lines >= utf8_lines {
         if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
             let note = format!(
-                "not UTF-8: {} of {} lines with non-ASCII text are not valid UTF-8; read as GB18030",
-                bad_lines.len(),
-                bad_lines.len() + utf8_lines
+                "not UTF-8: {bad_lines} of {} lines with non-ASCII text are not valid UTF-8; read as GB18030",
+                bad_lines + utf8_lines
             );
             return Ok(Decoded { text: text.into_owned(), notes: vec![note] });
         }
     }
-    // Junk: invalid sequences are a tenth of the bytes or more.
-    if bad_bytes * 10 >= bytes.len() {
-        return Err(DecodeError::Undecodable(first_error));
+    let mut text = String::with_capacity(bytes.len());
+    let mut read_as = Vec::new();
+    let (mut lost_bytes, mut first_lost) = (0, None);
+    let mut offset = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        match std::str::from_utf8(line) {
+            Ok(s) => text.push_str(s),
+            Err(e) => match gb18030_line(line) {
+                Some(s) => {
+                    text.push_str(&s);
+                    read_as.push((i + 1, LineRead::Gb18030));
+                }
+                None => {
+                    text.push_str(&String::from_utf8_lossy(line));
+                    read_as.push((i + 1, LineRead::Replaced));
+                    lost_bytes += invalid_bytes(line);
+                    first_lost.get_or_insert(offset + e.valid_up_to());
+                }
+            },
+        }
+        offset += line.len() + 1;
     }
-    let text = String::from_utf8_lossy(bytes).into_owned();
-    let mut notes: Vec<String> = bad_lines
-        .iter()
-        .take(MAX_LINE_NOTES)
-        .map(|n| format!("line {n}: invalid UTF-8 replaced with U+FFFD"))
-        .collect();
-    if bad_lines.len() > MAX_LINE_NOTES {
-        let more = crate::plural::count(bad_lines.len() - MAX_LINE_NOTES, "more line", "more lines");
-        notes.push(format!("{more} with invalid UTF-8 replaced with U+FFFD"));
+    // Junk: sequences that are neither UTF-8 nor GB18030 are a tenth of the bytes or more.
+    if let Some(at) = first_lost.filter(|_| lost_bytes * 10 >= bytes.len()) {
+        return Err(DecodeError::Undecodable(at));
     }
-    Ok(Decoded { text, notes })
+    Ok(Decoded { text, notes: line_notes(&read_as) })
+}
+
+/// How a line that is not valid UTF-8 was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineRead {
+    Gb18030,
+    Replaced,
+}
+
+impl LineRead {
+    /// What is said after a line's number, and after a count of more such lines.
+    fn said(self) -> (&'static str, &'static str) {
+        match self {
+            LineRead::Gb18030 => ("not valid UTF-8; read as GB18030", "not valid UTF-8 read as GB18030"),
+            LineRead::Replaced => ("invalid UTF-8 replaced with U+FFFD", "with invalid UTF-8 replaced with U+FFFD"),
+        }
+    }
+}
+
+/// A note for each of the first [`MAX_LINE_NOTES`] lines (1-based) read otherwise than as UTF-8,
+/// then a count of the others of each kind.
+fn line_notes(read_as: &[(usize, LineRead)]) -> Vec<String> {
+    let mut notes: Vec<String> =
+        read_as.iter().take(MAX_LINE_NOTES).map(|&(n, how)| format!("line {n}: {}", how.said().0)).collect();
+    let rest = read_as.get(MAX_LINE_NOTES..).unwrap_or_default();
+    for how in [LineRead::Gb18030, LineRead::Replaced] {
+        let others = rest.iter().filter(|(_, h)| *h == how).count();
+        if others > 0 {
+            let more = crate::plural::count(others, "more line", "more lines");
+            notes.push(format!("{more} {}", how.said().1));
+        }
+    }
+    notes
+}
+
+/// A line that is not UTF-8, read as GB18030 when it decodes so without error and most of its
+/// non-ASCII bytes are not UTF-8 (a UTF-8 line with one stray byte often decodes as GB18030 too,
+/// into nonsense).
+fn gb18030_line(line: &[u8]) -> Option<String> {
+    let non_ascii = line.iter().filter(|b| !b.is_ascii()).count();
+    if invalid_bytes(line) * 2 <= non_ascii {
+        return None;
+    }
+    GB18030.decode_without_bom_handling_and_without_replacement(line).map(std::borrow::Cow::into_owned)
 }
 
 /// How many bytes of `line` are not part of a valid UTF-8 sequence.
@@ -153,6 +203,90 @@ mod tests {
         let decoded = decode(&bytes).unwrap();
         assert_eq!(decoded.text, "> 08:00:00  甲\n网联对账\n> 08:01:00  乙\nbad \u{FFFD} byte\n跨境结售汇\n");
         assert_eq!(decoded.notes, ["line 4: invalid UTF-8 replaced with U+FFFD"]);
+    }
+
+    fn gbk(text: &str) -> Vec<u8> {
+        GB18030.encode(text).0.into_owned()
+    }
+
+    #[test]
+    fn a_gbk_line_in_a_utf8_log_is_read_as_gb18030_and_said_so() {
+        let mut bytes = "> 08:00:00  甲\n网联对账\n> 08:01:00  乙\n".as_bytes().to_vec();
+        bytes.extend(gbk("清算一行：跨境结售汇\n"));
+        bytes.extend_from_slice("> 08:02:00  丙\n好的\n".as_bytes());
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(
+            decoded.text,
+            "> 08:00:00  甲\n网联对账\n> 08:01:00  乙\n清算一行：跨境结售汇\n> 08:02:00  丙\n好的\n"
+        );
+        assert_eq!(decoded.notes, ["line 4: not valid UTF-8; read as GB18030"]);
+    }
+
+    #[test]
+    fn a_stray_byte_in_a_utf8_line_is_not_taken_for_gb18030() {
+        // These bytes decode cleanly as GB18030, into nonsense: most of the line is UTF-8.
+        let mut line = "跨境".as_bytes().to_vec();
+        line.push(0xB5);
+        line.extend_from_slice("结售汇".as_bytes());
+        assert!(GB18030.decode_without_bom_handling_and_without_replacement(&line).is_some());
+        let mut bytes = "网联\n对账\n".as_bytes().to_vec();
+        bytes.extend(&line);
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.text, "网联\n对账\n跨境\u{FFFD}结售汇");
+        assert_eq!(decoded.notes, ["line 3: invalid UTF-8 replaced with U+FFFD"]);
+    }
+
+    #[test]
+    fn gbk_lines_are_not_junk_however_many_bytes_they_hold() {
+        // A third of the lines, most of the bytes: still a UTF-8 log with GB18030 lines in it.
+        let mut bytes = Vec::new();
+        for _ in 0..3 {
+            bytes.extend_from_slice("> 08:00:00  甲\n好\n".as_bytes());
+            bytes.extend(gbk(&format!("{}\n", "对账差错处理".repeat(20))));
+        }
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.text.matches("对账差错处理").count(), 60);
+        assert_eq!(
+            decoded.notes,
+            [
+                "line 3: not valid UTF-8; read as GB18030",
+                "line 6: not valid UTF-8; read as GB18030",
+                "line 9: not valid UTF-8; read as GB18030"
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_past_the_named_ones_are_counted_by_how_they_were_read() {
+        let mut bytes = "网联\n".as_bytes().repeat(20);
+        bytes.extend(b"x\xFFy\n".repeat(4));
+        bytes.extend(gbk("对账\n").repeat(3));
+        bytes.extend(b"x\xFFy\n");
+        let notes = decode(&bytes).unwrap().notes;
+        assert_eq!(notes.len(), MAX_LINE_NOTES + 2, "{notes:?}");
+        assert_eq!(notes[4], "line 25: not valid UTF-8; read as GB18030");
+        assert_eq!(
+            notes[5..],
+            ["2 more lines not valid UTF-8 read as GB18030", "1 more line with invalid UTF-8 replaced with U+FFFD"]
+        );
+    }
+
+    #[test]
+    fn a_gbk_file_with_one_undecodable_line_keeps_its_gbk_lines() {
+        let mut bytes = gbk("> 08:00:00  甲\n对账差错处理\n");
+        bytes.extend(b"\xFF\xFF\n");
+        bytes.extend(gbk("长短款\n"));
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.text, "> 08:00:00  甲\n对账差错处理\n\u{FFFD}\u{FFFD}\n长短款\n");
+        assert_eq!(
+            decoded.notes,
+            [
+                "line 1: not valid UTF-8; read as GB18030",
+                "line 2: not valid UTF-8; read as GB18030",
+                "line 3: invalid UTF-8 replaced with U+FFFD",
+                "line 4: not valid UTF-8; read as GB18030"
+            ]
+        );
     }
 
     #[test]

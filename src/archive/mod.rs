@@ -3,15 +3,18 @@
 //! any `.markdown`/`.md` file below a group folder is read. A file that cannot be read is
 //! reported as a [`Warning`] naming its path and the reason, and the run goes on.
 
+mod dating;
 mod decode;
 mod front_matter;
+mod header;
 pub mod layout;
 pub mod markdown;
 mod parse;
 
 pub use decode::{DecodeError, Decoded};
+pub use header::header;
 pub use markdown::{Kind, Span};
-pub use parse::{header, time_label, Message};
+pub use parse::{time_label, Message};
 
 use crate::date::Date;
 use rayon::prelude::*;
@@ -223,35 +226,17 @@ pub fn parse_log(path: &str, bytes: &[u8]) -> Result<(Day, Vec<Warning>), String
     let Decoded { text, notes } = decode::decode(bytes).map_err(|e| e.to_string())?;
     let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let fm = front_matter::split(&lines);
-    let mut warnings = Vec::new();
-    let mut warn = |reason: String| warnings.push(Warning { path: path.to_owned(), reason });
-    for note in notes {
-        warn(note);
-    }
+    // What a reader is told about the log, in the order of its parts: bytes, front matter, body.
+    let mut reasons = notes;
     if let Some(err) = &fm.yaml_error {
-        warn(format!("front matter is not valid YAML ({err}); its fields were read line by line"));
+        reasons.push(format!("front matter is not valid YAML ({err}); its fields were read line by line"));
     }
     let file_name = path.rsplit('/').next().unwrap_or(path);
-    let date = [fm.date.as_deref(), fm.title.as_deref(), Some(file_name)]
-        .into_iter()
-        .flatten()
-        .find_map(Date::parse_prefix)
-        .ok_or_else(|| "no date in front matter `date:`, `title:` or the file name".to_owned())?;
+    let (date, date_warning) = dating::date_of(&fm, file_name)?;
+    reasons.extend(date_warning);
     let body = parse::messages(&lines, fm.body_start);
-    if body.orphan_lines > 0 {
-        let n = body.orphan_lines;
-        let (lines, belong) = (crate::plural::count(n, "line", "lines"), crate::plural::noun(n, "belongs", "belong"));
-        warn(format!("{lines} before the first `> HH:MM:SS  nickname` header {belong} to no message"));
-    }
-    for (line, time) in &body.bad_headers {
-        warn(format!("line {line}: `> {time}` is not a time of day; the line is kept as message text"));
-    }
-    for (line, size) in &body.cut {
-        warn(format!(
-            "the message at line {line} is {size} bytes; only its first {} bytes are kept",
-            parse::MAX_MESSAGE_BYTES
-        ));
-    }
+    reasons.extend(body.warnings);
+    let warnings = reasons.into_iter().map(|reason| Warning { path: path.to_owned(), reason }).collect();
     let group = path.split('/').next().unwrap_or_default().to_owned();
     Ok((Day { path: path.to_owned(), group, date, messages: body.messages }, warnings))
 }
@@ -407,7 +392,7 @@ mod tests {
         let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
         assert_eq!(
             shown,
-            ["g/_posts/2017-08-15-chat.markdown: line 6: `> 25:61:61` is not a time of day; the line is kept as message text"]
+            ["g/_posts/2017-08-15-chat.markdown: line 6: `> 25:61:61` is not a time of day; the line and the text after it are kept in the message before it (line 4)"]
         );
     }
 

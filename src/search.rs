@@ -69,8 +69,21 @@ pub enum SearchError {
     /// past punctuation, `from:张，对账`, would read as "they never said it").
     #[error("no speaker's {what} holds `{value}` (`{key}:` matches part of one{hint}")]
     NoSpeaker { key: &'static str, what: &'static str, value: String, hint: String },
-    #[error("the index could not answer ({0}); run `chatlore index --rebuild` if this persists")]
+    #[error("the index could not answer ({0})")]
     Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl SearchError {
+    /// What repairs the index, as [`IndexError::repair`] says it; `None` for a query's error.
+    pub fn repair(&self, archive: &Path, index_dir: &Path) -> Option<String> {
+        match self {
+            SearchError::Index(e) => e.repair(archive, index_dir),
+            SearchError::Tantivy(_) => {
+                Some(format!("run `{}` if this persists", crate::index::command(archive, index_dir, "index --rebuild")))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Result order.

@@ -8,7 +8,7 @@ use chatlore::archive::layout::{self, Layout, LayoutError};
 use chatlore::index::{self, IndexError, Options, Progress};
 use chatlore::plural::count;
 use chatlore::query::{Field, Filter, Query, TextTerm, Value};
-use chatlore::search::{Engine, Page, Sort};
+use chatlore::search::{Engine, Page, SearchError, Sort};
 use chatlore::topics::Taxonomy;
 use chatlore::watch::ArchiveWatcher;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -25,11 +25,11 @@ use std::time::{Duration, Instant};
 #[command(version, about, long_about = None)]
 pub struct CommandLine<C: Subcommand> {
     /// The archive folder: it holds `<group>/_posts/YYYY-MM-DD-chat.markdown` logs.
-    #[arg(long, global = true, env = "CHATLORE_ARCHIVE", default_value = "archive")]
+    #[arg(long, global = true, env = "CHATLORE_ARCHIVE", default_value = index::DEFAULT_ARCHIVE)]
     pub archive: PathBuf,
     /// The index folder (created if missing; a non-empty folder chatlore did not create is
     /// refused, and files of yours in one it did are kept).
-    #[arg(long, global = true, env = "CHATLORE_INDEX", default_value = "index")]
+    #[arg(long, global = true, env = "CHATLORE_INDEX", default_value = index::DEFAULT_INDEX)]
     pub index: PathBuf,
     #[command(subcommand)]
     pub command: Option<C>,
@@ -351,6 +351,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// What repairs the index when `e` is the index's fault, said with the archive and index
+/// folder given (see [`index::command`]), to follow the error.
+pub fn repair(e: &anyhow::Error, archive: &Path, index_dir: &Path) -> Option<String> {
+    e.chain().find_map(|cause| {
+        let index = cause.downcast_ref::<IndexError>().and_then(|e| e.repair(archive, index_dir));
+        index.or_else(|| cause.downcast_ref::<SearchError>().and_then(|e| e.repair(archive, index_dir)))
+    })
+}
+
 /// Where to say how to point chatlore at an archive.
 const ARCHIVE_HINT: &str =
     "give the archive folder with --archive DIR or the environment variable CHATLORE_ARCHIVE=DIR";
@@ -571,7 +580,12 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
 /// An index built from another archive is an error, never an answer.
 fn open_engine(archive: &Path, index_dir: &Path) -> Result<Engine> {
     let engine = open_or_build(archive, index_dir)?;
-    engine.handle().check_archive(archive)?;
+    if let Err(e) = engine.handle().check_archive(archive) {
+        // A folder one level off is said as such first: rebuilding the index for it, as the
+        // error would advise, is refused.
+        check_archive(archive)?;
+        return Err(e.into());
+    }
     Ok(engine)
 }
 

@@ -263,6 +263,13 @@ pub(crate) fn open_own_file(path: &Path, truncate: bool) -> std::io::Result<std:
     options.open(path)
 }
 
+/// Whether `index_dir`, which holds no index to open ([`IndexError::Missing`]), holds the start
+/// of one: chatlore's meta file, written first by a build that stopped before the end (killed)
+/// or is still running, as opposed to nothing at all.
+pub fn unfinished(index_dir: &Path) -> bool {
+    matches!(folder_state(index_dir), Ok(FolderState::Ours))
+}
+
 /// An error when the index folder `index_dir` is the archive folder `archive` or a folder
 /// that holds it (links resolved). An index folder inside the archive is fine: the loader
 /// reads only logs, and the watch leaves the index folder out.

@@ -411,6 +411,12 @@ impl Engine {
         self.with_state(|state| state.near(query, limit))
     }
 
+    /// The key terms a question pasted whole is searched by, each with how many messages hold
+    /// it (see `crate::question`); `None` for a query that does not read as a question.
+    pub(crate) fn question_terms(&self, query: &Query) -> Result<Option<Vec<(String, usize)>>, SearchError> {
+        self.with_state(|state| state.question_terms(&state.expand(query)))
+    }
+
     /// Facet counts of the messages matching `query` (for a question, those its search finds).
     pub fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
         let state = self.state();
@@ -893,15 +899,48 @@ impl State {
         }))
     }
 
+    /// The key terms a question is searched by, whether the archive holds them or not, each
+    /// with how many messages its recall finds (the search keeps those that occur); `None` for
+    /// a query that does not read as a question.
+    fn question_terms(&self, query: &Query) -> Result<Option<Vec<(String, usize)>>, SearchError> {
+        if !query.reads_as_question() {
+            return Ok(None);
+        }
+        let (listed, recalls) = self.key_recalls(query)?;
+        Ok(Some(listed.into_iter().zip(recalls).map(|(key, (_, _, found))| (key.term, found)).collect()))
+    }
+
     /// The key terms of a question that occur in the archive, each with its recall and weight
     /// (see [`crate::question::weigh`]).
     fn question_keys(&self, query: &Query) -> Result<Vec<KeyTerm>, SearchError> {
+        let (listed, recalls) = self.key_recalls(query)?;
+        let messages = self.handle.searcher().num_docs().max(1) as f32;
+        // Inverse document frequency: a rare term says more about the question.
+        let rarity: Vec<Option<f32>> =
+            recalls.iter().map(|&(_, _, found)| (found > 0).then(|| (messages / found as f32).ln().max(0.1))).collect();
+        let weights = crate::question::weigh(&listed, &rarity);
+        let keys: Vec<KeyTerm> = listed
+            .into_iter()
+            .zip(recalls)
+            .zip(weights)
+            .filter_map(|((key, (recall, forms, _)), w)| w.map(|weight| (key.term, recall, weight, forms)))
+            .collect();
+        Ok(keys)
+    }
+
+    /// The key terms of a question (see [`crate::question::key_terms`]), at most
+    /// [`crate::question::COUNTED_KEYS`], each with its recall, the glossary forms that recall
+    /// takes in, and how many messages it finds.
+    #[allow(clippy::type_complexity)]
+    fn key_recalls(
+        &self,
+        query: &Query,
+    ) -> Result<(Vec<crate::question::Key>, Vec<(Box<dyn TQuery>, Vec<String>, usize)>), SearchError> {
         let jieba = self.jieba.get_or_init(|| {
             let topics = &self.handle.meta.topics;
             crate::tokenize::build_jieba(topics.iter().flat_map(|t| t.keywords.iter().map(String::as_str)))
         });
         let searcher = self.handle.searcher();
-        let messages = searcher.num_docs().max(1) as f32;
         let topics = &self.handle.meta.topics;
         // The payments vocabulary: built in, the topics' keywords and the glossary's forms.
         let glossary = self.glossary();
@@ -927,8 +966,7 @@ impl State {
             crate::question::add_cut_forms(&mut listed, &fold(&text), &glossary.entries);
         }
         listed.truncate(crate::question::COUNTED_KEYS);
-        let mut recalls: Vec<(Box<dyn TQuery>, Vec<String>)> = Vec::with_capacity(listed.len());
-        let mut rarity = Vec::with_capacity(listed.len());
+        let mut recalls = Vec::with_capacity(listed.len());
         for key in &listed {
             let recall = grams_query(&searcher, &self.handle.fields, &key.term)?;
             // An English name of the glossary (`cross border`, `chargeback`) recalls its entry's
@@ -946,18 +984,9 @@ impl State {
                 None => (recall, Vec::new()),
             };
             let found = searcher.search(&recall, &Count)?;
-            // Inverse document frequency: a rare term says more about the question.
-            rarity.push((found > 0).then(|| (messages / found as f32).ln().max(0.1)));
-            recalls.push((recall, forms));
+            recalls.push((recall, forms, found));
         }
-        let weights = crate::question::weigh(&listed, &rarity);
-        let keys: Vec<KeyTerm> = listed
-            .into_iter()
-            .zip(recalls)
-            .zip(weights)
-            .filter_map(|((key, (recall, forms)), w)| w.map(|weight| (key.term, recall, weight, forms)))
-            .collect();
-        Ok(keys)
+        Ok((listed, recalls))
     }
 
     fn facets(&self, query: &Query) -> Result<Facets, SearchError> {

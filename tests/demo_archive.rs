@@ -1123,3 +1123,37 @@ fn a_search_after_a_killed_first_build_says_the_build_did_not_finish() {
     let out = chatlore(&demo_archive(), &fresh.path().join("new"), &["search", "对账"]);
     assert!(stderr(&out).contains("no index in"), "{}", stderr(&out));
 }
+
+/// A question pasted whole that finds nothing is explained by the key terms it was searched by
+/// (`请问 from: 哪里下载呢？` named `请问 nor from: nor 哪里下载呢`, words it never searched); a
+/// filter key with nothing after it is said to be a word of the question, with how to filter.
+#[test]
+fn a_question_that_finds_nothing_names_the_key_terms_it_searched() {
+    let dir = tempfile::tempdir().unwrap();
+    index(&demo_archive(), dir.path());
+    let why = |q: &str| {
+        let out = chatlore(&demo_archive(), dir.path(), &["search", q]);
+        assert_eq!(out.status.code(), Some(1), "{q}: {}", stdout(&out));
+        stderr(&out).lines().last().unwrap_or_default().to_owned()
+    };
+    let said = why("请问 from: 哪里下载呢？");
+    assert!(
+        said.starts_with(
+            "no message contains 下载, the question's key term (its other words are question or common words, not \
+             searched); `from:` with nothing after it was read as a word of the question, not a filter"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("请问") && !said.contains("哪里下载呢"), "{said}");
+    let said = why("请问哪里有恐龙化石和外星飞船？");
+    assert!(said.starts_with("no message contains any of the question's key terms: 恐龙, 化石, 外星, 飞船"), "{said}");
+    assert!(!said.contains("from:") && !said.contains("请问"), "{said}");
+    // Nothing but question and common words: searched as typed, and said so.
+    let said = why("请问大家都是怎么做的呢？");
+    assert!(
+        said.starts_with("the question holds only question and common words, so it was searched as typed: "),
+        "{said}"
+    );
+    // A typed query is explained as before.
+    assert_eq!(why("nosuchword 对账"), "no message contains nosuchword");
+}

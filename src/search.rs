@@ -1578,10 +1578,9 @@ pub(crate) mod tests {
     fn a_panic_in_an_engine_call_is_a_damaged_index_error() {
         let err = guarded::<()>(Path::new("/idx"), || panic!("mid > len")).unwrap_err();
         let text = err.to_string();
-        assert!(
-            text.contains("/idx is damaged") && text.contains("mid > len") && text.contains("chatlore index"),
-            "{text}"
-        );
+        assert!(text.contains("/idx is damaged") && text.contains("mid > len"), "{text}");
+        let repair = err.repair(Path::new("archive"), Path::new("/idx"));
+        assert_eq!(repair.as_deref(), Some("run `chatlore --index /idx index` to rebuild it from the archive"));
     }
 
     /// What [`TopByKey`] replaces: tantivy's own top docs with the ranking key read per hit

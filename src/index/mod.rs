@@ -401,6 +401,17 @@ mod tests {
     }
 
     #[test]
+    fn a_repair_command_names_the_folders_given_as_a_shell_reads_them() {
+        let command = |a: &str, i: &str| command(Path::new(a), Path::new(i), "index");
+        assert_eq!(command(DEFAULT_ARCHIVE, DEFAULT_INDEX), "chatlore index");
+        assert_eq!(command("/data/chats", DEFAULT_INDEX), "chatlore --archive /data/chats index");
+        assert_eq!(command(DEFAULT_ARCHIVE, "idx-swap"), "chatlore --index idx-swap index");
+        assert_eq!(command("my chats", "../其他/idx"), "chatlore --archive 'my chats' --index ../其他/idx index");
+        assert_eq!(command("it's", "$HOME/~x"), r#"chatlore --archive 'it'\''s' --index '$HOME/~x' index"#);
+        assert_eq!(command("=x", ""), "chatlore --archive '=x' --index '' index");
+    }
+
+    #[test]
     fn removing_a_generation_keeps_what_is_not_ours() {
         let dir = tempfile::tempdir().unwrap();
         let gen = dir.path().join("gen-0123456789abcdef");

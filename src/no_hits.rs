@@ -4,7 +4,7 @@
 
 use crate::plural::count;
 use crate::query::{Field, Filter, Query, TextTerm};
-use crate::search::{Engine, Page, SearchError, Sort};
+use crate::search::{Engine, Page, QuestionTerms, SearchError, Sort};
 
 /// What to say of a search for `query` that found nothing: why (see [`explain`]), or, when
 /// working that out failed (the search itself did not), a short note saying so; `None` when
@@ -27,7 +27,9 @@ pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Resul
     if messages > 0 {
         return Ok(None);
     }
-    let Some(keys) = engine.question_terms(query)? else { return typed(engine, query) };
+    let Some(QuestionTerms { terms: keys, uncounted }) = engine.question_terms(query)? else {
+        return typed(engine, query);
+    };
     let bare = bare_filter_keys(query);
     // A question pasted whole is searched by its key terms, any one of which finds a message;
     // its question and common words (`请问`) are not searched. Without a key term it is
@@ -42,12 +44,20 @@ pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Resul
         return typed(engine, query);
     }
     let terms: Vec<String> = keys.into_iter().map(|(term, _)| term).collect();
-    let others = "its other words are question or common words, not searched";
+    if let Some(word) = terms.iter().find_map(|t| crate::tokenize::overlong_word(t)) {
+        return Ok(Some(overlong(word)));
+    }
+    let mut others = "its other words are question or common words, not searched".to_owned();
+    if uncounted > 0 {
+        let more = count(uncounted, "key term", "key terms");
+        others = format!("the {more} after the first {} were not checked; {others}", crate::question::COUNTED_KEYS);
+    }
     Ok(Some(match terms.as_slice() {
         [term] => format!("no message contains {term}, the question's key term ({others}){bare}"),
-        _ => {
-            format!("no message contains any of the question's key terms: {}{bare}", listed(&terms, ", ", Some(others)))
-        }
+        _ => format!(
+            "no message contains any of the question's key terms: {}{bare}",
+            listed(&terms, ", ", Some(&others))
+        ),
     }))
 }
 
@@ -79,13 +89,7 @@ fn typed(engine: &Engine, query: &Query) -> Result<Option<String>, SearchError> 
         if total(&only(vec![(*t).clone()]))? == 0 {
             // A message may well hold it: the index does not (see `tokenize::MAX_TOKEN_BYTES`).
             if let Some(word) = t.alternatives().find_map(crate::tokenize::overlong_word) {
-                let start: String = word.chars().take(16).collect();
-                return Ok(Some(format!(
-                    "`{start}…` is a word of {} bytes: words longer than {} bytes are not indexed, so no search \
-                     finds it; search other words of its message",
-                    word.len(),
-                    crate::tokenize::MAX_TOKEN_BYTES
-                )));
+                return Ok(Some(overlong(word)));
             }
             absent.push(t.to_string());
         }
@@ -154,6 +158,17 @@ fn typed(engine: &Engine, query: &Query) -> Result<Option<String>, SearchError> 
             format!("{subject} matches all of {names}: {}", each.join("; "))
         }
     }))
+}
+
+/// Why no search finds `word`, a word too long to be indexed (a message may well hold it).
+fn overlong(word: &str) -> String {
+    let start: String = word.chars().take(16).collect();
+    format!(
+        "`{start}…` is a word of {} bytes: words longer than {} bytes are not indexed, so no search finds it; search \
+         other words of its message",
+        word.len(),
+        crate::tokenize::MAX_TOKEN_BYTES
+    )
 }
 
 /// What to say of the filter keys with nothing after their colon in a question pasted whole

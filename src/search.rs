@@ -249,6 +249,24 @@ pub(crate) type Weighted = (Box<dyn TQuery>, f32);
 /// forms its recall adds (an English name's: `chargeback` recalls 拒付, 调单, …; else none).
 type KeyTerm = (String, Box<dyn TQuery>, f32, Vec<String>);
 
+/// A question's key terms as its search reads them ([`State::key_recalls`]).
+struct KeyRecalls {
+    /// The first [`crate::question::COUNTED_KEYS`] key terms.
+    keys: Vec<crate::question::Key>,
+    /// Each key's recall, the glossary forms it takes in, and how many messages it finds.
+    recalls: Vec<(Box<dyn TQuery>, Vec<String>, usize)>,
+    /// How many key terms were listed after them (not searched).
+    uncounted: usize,
+}
+
+/// The key terms a question pasted whole is searched by ([`Engine::question_terms`]).
+pub(crate) struct QuestionTerms {
+    /// Each key term and how many messages its recall finds.
+    pub terms: Vec<(String, usize)>,
+    /// How many key terms were listed after them (not searched).
+    pub uncounted: usize,
+}
+
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
 /// against the substance prior.
 struct Plan {
@@ -413,7 +431,7 @@ impl Engine {
 
     /// The key terms a question pasted whole is searched by, each with how many messages hold
     /// it (see `crate::question`); `None` for a query that does not read as a question.
-    pub(crate) fn question_terms(&self, query: &Query) -> Result<Option<Vec<(String, usize)>>, SearchError> {
+    pub(crate) fn question_terms(&self, query: &Query) -> Result<Option<QuestionTerms>, SearchError> {
         self.with_state(|state| state.question_terms(&state.expand(query)))
     }
 
@@ -902,18 +920,19 @@ impl State {
     /// The key terms a question is searched by, whether the archive holds them or not, each
     /// with how many messages its recall finds (the search keeps those that occur); `None` for
     /// a query that does not read as a question.
-    fn question_terms(&self, query: &Query) -> Result<Option<Vec<(String, usize)>>, SearchError> {
+    fn question_terms(&self, query: &Query) -> Result<Option<QuestionTerms>, SearchError> {
         if !query.reads_as_question() {
             return Ok(None);
         }
-        let (listed, recalls) = self.key_recalls(query)?;
-        Ok(Some(listed.into_iter().zip(recalls).map(|(key, (_, _, found))| (key.term, found)).collect()))
+        let KeyRecalls { keys, recalls, uncounted } = self.key_recalls(query)?;
+        let terms = keys.into_iter().zip(recalls).map(|(key, (_, _, found))| (key.term, found)).collect();
+        Ok(Some(QuestionTerms { terms, uncounted }))
     }
 
     /// The key terms of a question that occur in the archive, each with its recall and weight
     /// (see [`crate::question::weigh`]).
     fn question_keys(&self, query: &Query) -> Result<Vec<KeyTerm>, SearchError> {
-        let (listed, recalls) = self.key_recalls(query)?;
+        let KeyRecalls { keys: listed, recalls, .. } = self.key_recalls(query)?;
         let messages = self.handle.searcher().num_docs().max(1) as f32;
         // Inverse document frequency: a rare term says more about the question.
         let rarity: Vec<Option<f32>> =
@@ -928,14 +947,8 @@ impl State {
         Ok(keys)
     }
 
-    /// The key terms of a question (see [`crate::question::key_terms`]), at most
-    /// [`crate::question::COUNTED_KEYS`], each with its recall, the glossary forms that recall
-    /// takes in, and how many messages it finds.
-    #[allow(clippy::type_complexity)]
-    fn key_recalls(
-        &self,
-        query: &Query,
-    ) -> Result<(Vec<crate::question::Key>, Vec<(Box<dyn TQuery>, Vec<String>, usize)>), SearchError> {
+    /// The key terms of a question (see [`crate::question::key_terms`]) with their recalls.
+    fn key_recalls(&self, query: &Query) -> Result<KeyRecalls, SearchError> {
         let jieba = self.jieba.get_or_init(|| {
             let topics = &self.handle.meta.topics;
             crate::tokenize::build_jieba(topics.iter().flat_map(|t| t.keywords.iter().map(String::as_str)))
@@ -965,6 +978,7 @@ impl State {
         if listed.len() < crate::question::COUNTED_KEYS {
             crate::question::add_cut_forms(&mut listed, &fold(&text), &glossary.entries);
         }
+        let uncounted = listed.len().saturating_sub(crate::question::COUNTED_KEYS);
         listed.truncate(crate::question::COUNTED_KEYS);
         let mut recalls = Vec::with_capacity(listed.len());
         for key in &listed {
@@ -986,7 +1000,7 @@ impl State {
             let found = searcher.search(&recall, &Count)?;
             recalls.push((recall, forms, found));
         }
-        Ok((listed, recalls))
+        Ok(KeyRecalls { keys: listed, recalls, uncounted })
     }
 
     fn facets(&self, query: &Query) -> Result<Facets, SearchError> {

@@ -24,9 +24,12 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // The folders as the user gave them, for the command that repairs the index.
+    let (archive, index) = (cli.archive.clone(), cli.index.clone());
+    let rebuild = chatlore::index::command(&archive, &index, "index --rebuild");
     // No panic is expected anywhere; if one happens (a damaged index file tantivy trips on),
     // the user gets a clear message and exit status 2, not a backtrace.
-    std::panic::set_hook(Box::new(|info| {
+    std::panic::set_hook(Box::new(move |info| {
         // The engine turns this one into an error naming the damaged index.
         if chatlore::search::panic_is_caught() {
             return;
@@ -34,14 +37,15 @@ fn main() -> ExitCode {
         chatlore::tui::restore_terminal();
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         say!("chatlore: internal error{at}: {}", panic_message(info.payload()));
-        say!("chatlore: if the index is damaged, `chatlore index --rebuild` rebuilds it from the archive");
+        say!("chatlore: if the index is damaged, `{rebuild}` rebuilds it from the archive");
     }));
     match std::panic::catch_unwind(|| cli::run(cli)) {
         Ok(Ok(code)) => code,
         // Output cut short by its reader (`| head -1`) is not an error, as for ripgrep.
         Ok(Err(e)) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
-            say!("chatlore: error: {}", cli::print::clean(&report(&e)));
+            let repair = cli::repair(&e, &archive, &index).map(|r| format!("; {r}")).unwrap_or_default();
+            say!("chatlore: error: {}{repair}", cli::print::clean(&report(&e)));
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

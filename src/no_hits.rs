@@ -3,8 +3,8 @@
 //! the filter (or exclusion) that leaves none of the messages the words find.
 
 use crate::plural::count;
-use crate::query::{Filter, Query, TextTerm};
-use crate::search::{Engine, Page, SearchError, Sort};
+use crate::query::{Field, Filter, Query, TextTerm};
+use crate::search::{Engine, Page, QuestionTerms, SearchError, Sort};
 
 /// What to say of a search for `query` that found nothing: why (see [`explain`]), or, when
 /// working that out failed (the search itself did not), a short note saying so; `None` when
@@ -20,15 +20,56 @@ pub fn why_none(engine: &Engine, query: &Query, messages: Option<usize>) -> Opti
 /// [`why_none`]). Counts a few queries (each word alone, the words together, the query
 /// without each filter): a handful of searches, run only when a search came back empty.
 pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Result<Option<String>, SearchError> {
-    let total =
-        |q: &Query| engine.search(q, Page { limit: Some(0), offset: 0, sort: Sort::Relevance }).map(|r| r.total);
     let messages = match messages {
         Some(n) => n,
-        None => total(query)?,
+        None => total(engine, query)?,
     };
     if messages > 0 {
         return Ok(None);
     }
+    let Some(QuestionTerms { terms: keys, uncounted }) = engine.question_terms(query)? else {
+        return typed(engine, query);
+    };
+    let bare = bare_filter_keys(query);
+    // A question pasted whole is searched by its key terms, any one of which finds a message;
+    // its question and common words (`请问`) are not searched. Without a key term it is
+    // searched as typed.
+    if keys.is_empty() {
+        let why = typed(engine, query)?;
+        return Ok(why.map(|why| {
+            format!("the question holds only question and common words, so it was searched as typed: {why}{bare}")
+        }));
+    }
+    if keys.iter().any(|(_, found)| *found > 0) {
+        return typed(engine, query);
+    }
+    let terms: Vec<String> = keys.into_iter().map(|(term, _)| term).collect();
+    if let Some(word) = terms.iter().find_map(|t| crate::tokenize::overlong_word(t)) {
+        return Ok(Some(overlong(word)));
+    }
+    let mut others = "its other words are question or common words, not searched".to_owned();
+    if uncounted > 0 {
+        let more = count(uncounted, "key term", "key terms");
+        others = format!("the {more} after the first {} were not checked; {others}", crate::question::COUNTED_KEYS);
+    }
+    Ok(Some(match terms.as_slice() {
+        [term] => format!("no message contains {term}, the question's key term ({others}){bare}"),
+        _ => format!(
+            "no message contains any of the question's key terms: {}{bare}",
+            listed(&terms, ", ", Some(&others))
+        ),
+    }))
+}
+
+/// How many messages `query` matches.
+fn total(engine: &Engine, query: &Query) -> Result<usize, SearchError> {
+    engine.search(query, Page { limit: Some(0), offset: 0, sort: Sort::Relevance }).map(|r| r.total)
+}
+
+/// [`explain`] for a query searched as typed: each word alone, the words together, the query
+/// without each filter and exclusion.
+fn typed(engine: &Engine, query: &Query) -> Result<Option<String>, SearchError> {
+    let total = |q: &Query| total(engine, q);
     // Read as the search reads it: `cross border` is one term, not two words no message holds.
     let query = &engine.expand(query);
     let words: Vec<&TextTerm> = query.terms.iter().filter(|t| !t.negated).collect();
@@ -48,13 +89,7 @@ pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Resul
         if total(&only(vec![(*t).clone()]))? == 0 {
             // A message may well hold it: the index does not (see `tokenize::MAX_TOKEN_BYTES`).
             if let Some(word) = t.alternatives().find_map(crate::tokenize::overlong_word) {
-                let start: String = word.chars().take(16).collect();
-                return Ok(Some(format!(
-                    "`{start}…` is a word of {} bytes: words longer than {} bytes are not indexed, so no search \
-                     finds it; search other words of its message",
-                    word.len(),
-                    crate::tokenize::MAX_TOKEN_BYTES
-                )));
+                return Ok(Some(overlong(word)));
             }
             absent.push(t.to_string());
         }
@@ -123,6 +158,49 @@ pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Resul
             format!("{subject} matches all of {names}: {}", each.join("; "))
         }
     }))
+}
+
+/// Why no search finds `word`, a word too long to be indexed (a message may well hold it).
+fn overlong(word: &str) -> String {
+    let start: String = word.chars().take(16).collect();
+    format!(
+        "`{start}…` is a word of {} bytes: words longer than {} bytes are not indexed, so no search finds it; search \
+         other words of its message",
+        word.len(),
+        crate::tokenize::MAX_TOKEN_BYTES
+    )
+}
+
+/// What to say of the filter keys with nothing after their colon in a question pasted whole
+/// (`请问 from: 哪里下载`): words of the question there, which a typed query refuses; a reader
+/// who meant to filter is told how (empty when there are none).
+fn bare_filter_keys(query: &Query) -> String {
+    let field = query
+        .terms
+        .iter()
+        .filter_map(|t| t.text().strip_suffix(':').or_else(|| t.text().strip_suffix('：')))
+        .find_map(|key| Field::ALL.into_iter().find(|f| f.key().eq_ignore_ascii_case(key)));
+    match field {
+        None => String::new(),
+        Some(field) => format!(
+            "; `{key}:` with nothing after it was read as a word of the question, not a filter: to filter, write \
+             the value right after the colon (`{key}:{}`)",
+            example(field),
+            key = field.key()
+        ),
+    }
+}
+
+/// A value of `field` to show in an example.
+fn example(field: Field) -> &'static str {
+    match field {
+        Field::From => "陈默",
+        Field::Org => "银联",
+        Field::Group => "payprod",
+        Field::Topic => "对账",
+        Field::Kind => "link",
+        Field::Date => "2017-08",
+    }
 }
 
 /// Words an explanation counts one by one at most, the first ones typed (a query of 300 words

@@ -69,8 +69,21 @@ pub enum SearchError {
     /// past punctuation, `from:张，对账`, would read as "they never said it").
     #[error("no speaker's {what} holds `{value}` (`{key}:` matches part of one{hint}")]
     NoSpeaker { key: &'static str, what: &'static str, value: String, hint: String },
-    #[error("the index could not answer ({0}); run `chatlore index --rebuild` if this persists")]
+    #[error("the index could not answer ({0})")]
     Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl SearchError {
+    /// What repairs the index, as [`IndexError::repair`] says it; `None` for a query's error.
+    pub fn repair(&self, archive: &Path, index_dir: &Path) -> Option<String> {
+        match self {
+            SearchError::Index(e) => e.repair(archive, index_dir),
+            SearchError::Tantivy(_) => {
+                Some(format!("run `{}` if this persists", crate::index::command(archive, index_dir, "index --rebuild")))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Result order.
@@ -236,6 +249,24 @@ pub(crate) type Weighted = (Box<dyn TQuery>, f32);
 /// forms its recall adds (an English name's: `chargeback` recalls 拒付, 调单, …; else none).
 type KeyTerm = (String, Box<dyn TQuery>, f32, Vec<String>);
 
+/// A question's key terms as its search reads them ([`State::key_recalls`]).
+struct KeyRecalls {
+    /// The first [`crate::question::COUNTED_KEYS`] key terms.
+    keys: Vec<crate::question::Key>,
+    /// Each key's recall, the glossary forms it takes in, and how many messages it finds.
+    recalls: Vec<(Box<dyn TQuery>, Vec<String>, usize)>,
+    /// How many key terms were listed after them (not searched).
+    uncounted: usize,
+}
+
+/// The key terms a question pasted whole is searched by ([`Engine::question_terms`]).
+pub(crate) struct QuestionTerms {
+    /// Each key term and how many messages its recall finds.
+    pub terms: Vec<(String, usize)>,
+    /// How many key terms were listed after them (not searched).
+    pub uncounted: usize,
+}
+
 /// How a query is run: the tantivy query, what to highlight, and how the text match weighs
 /// against the substance prior.
 struct Plan {
@@ -396,6 +427,12 @@ impl Engine {
     /// whole (which already finds a message by any of its terms).
     pub fn near(&self, query: &Query, limit: usize) -> Result<Vec<Hit>, SearchError> {
         self.with_state(|state| state.near(query, limit))
+    }
+
+    /// The key terms a question pasted whole is searched by, each with how many messages hold
+    /// it (see `crate::question`); `None` for a query that does not read as a question.
+    pub(crate) fn question_terms(&self, query: &Query) -> Result<Option<QuestionTerms>, SearchError> {
+        self.with_state(|state| state.question_terms(&state.expand(query)))
     }
 
     /// Facet counts of the messages matching `query` (for a question, those its search finds).
@@ -880,15 +917,43 @@ impl State {
         }))
     }
 
+    /// The key terms a question is searched by, whether the archive holds them or not, each
+    /// with how many messages its recall finds (the search keeps those that occur); `None` for
+    /// a query that does not read as a question.
+    fn question_terms(&self, query: &Query) -> Result<Option<QuestionTerms>, SearchError> {
+        if !query.reads_as_question() {
+            return Ok(None);
+        }
+        let KeyRecalls { keys, recalls, uncounted } = self.key_recalls(query)?;
+        let terms = keys.into_iter().zip(recalls).map(|(key, (_, _, found))| (key.term, found)).collect();
+        Ok(Some(QuestionTerms { terms, uncounted }))
+    }
+
     /// The key terms of a question that occur in the archive, each with its recall and weight
     /// (see [`crate::question::weigh`]).
     fn question_keys(&self, query: &Query) -> Result<Vec<KeyTerm>, SearchError> {
+        let KeyRecalls { keys: listed, recalls, .. } = self.key_recalls(query)?;
+        let messages = self.handle.searcher().num_docs().max(1) as f32;
+        // Inverse document frequency: a rare term says more about the question.
+        let rarity: Vec<Option<f32>> =
+            recalls.iter().map(|&(_, _, found)| (found > 0).then(|| (messages / found as f32).ln().max(0.1))).collect();
+        let weights = crate::question::weigh(&listed, &rarity);
+        let keys: Vec<KeyTerm> = listed
+            .into_iter()
+            .zip(recalls)
+            .zip(weights)
+            .filter_map(|((key, (recall, forms, _)), w)| w.map(|weight| (key.term, recall, weight, forms)))
+            .collect();
+        Ok(keys)
+    }
+
+    /// The key terms of a question (see [`crate::question::key_terms`]) with their recalls.
+    fn key_recalls(&self, query: &Query) -> Result<KeyRecalls, SearchError> {
         let jieba = self.jieba.get_or_init(|| {
             let topics = &self.handle.meta.topics;
             crate::tokenize::build_jieba(topics.iter().flat_map(|t| t.keywords.iter().map(String::as_str)))
         });
         let searcher = self.handle.searcher();
-        let messages = searcher.num_docs().max(1) as f32;
         let topics = &self.handle.meta.topics;
         // The payments vocabulary: built in, the topics' keywords and the glossary's forms.
         let glossary = self.glossary();
@@ -913,9 +978,9 @@ impl State {
         if listed.len() < crate::question::COUNTED_KEYS {
             crate::question::add_cut_forms(&mut listed, &fold(&text), &glossary.entries);
         }
+        let uncounted = listed.len().saturating_sub(crate::question::COUNTED_KEYS);
         listed.truncate(crate::question::COUNTED_KEYS);
-        let mut recalls: Vec<(Box<dyn TQuery>, Vec<String>)> = Vec::with_capacity(listed.len());
-        let mut rarity = Vec::with_capacity(listed.len());
+        let mut recalls = Vec::with_capacity(listed.len());
         for key in &listed {
             let recall = grams_query(&searcher, &self.handle.fields, &key.term)?;
             // An English name of the glossary (`cross border`, `chargeback`) recalls its entry's
@@ -933,18 +998,9 @@ impl State {
                 None => (recall, Vec::new()),
             };
             let found = searcher.search(&recall, &Count)?;
-            // Inverse document frequency: a rare term says more about the question.
-            rarity.push((found > 0).then(|| (messages / found as f32).ln().max(0.1)));
-            recalls.push((recall, forms));
+            recalls.push((recall, forms, found));
         }
-        let weights = crate::question::weigh(&listed, &rarity);
-        let keys: Vec<KeyTerm> = listed
-            .into_iter()
-            .zip(recalls)
-            .zip(weights)
-            .filter_map(|((key, (recall, forms)), w)| w.map(|weight| (key.term, recall, weight, forms)))
-            .collect();
-        Ok(keys)
+        Ok(KeyRecalls { keys: listed, recalls, uncounted })
     }
 
     fn facets(&self, query: &Query) -> Result<Facets, SearchError> {
@@ -1536,10 +1592,9 @@ pub(crate) mod tests {
     fn a_panic_in_an_engine_call_is_a_damaged_index_error() {
         let err = guarded::<()>(Path::new("/idx"), || panic!("mid > len")).unwrap_err();
         let text = err.to_string();
-        assert!(
-            text.contains("/idx is damaged") && text.contains("mid > len") && text.contains("chatlore index"),
-            "{text}"
-        );
+        assert!(text.contains("/idx is damaged") && text.contains("mid > len"), "{text}");
+        let repair = err.repair(Path::new("archive"), Path::new("/idx"));
+        assert_eq!(repair.as_deref(), Some("run `chatlore --index /idx index` to rebuild it from the archive"));
     }
 
     /// What [`TopByKey`] replaces: tantivy's own top docs with the ranking key read per hit

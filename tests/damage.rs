@@ -61,7 +61,10 @@ fn search_names_the_damage_and_index_rebuilds_it() {
         let out = chatlore(&demo_archive(), idx.path(), &["search", "对账"]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{what}: {err}");
-        assert!(err.contains("damaged") && err.contains("chatlore index"), "{what}: {err}");
+        // The command that repairs it names the archive and index given.
+        let repair =
+            format!("run `chatlore --archive {} --index {} index`", demo_archive().display(), idx.path().display());
+        assert!(err.contains("damaged") && err.contains(&repair), "{what}: {err}");
         assert!(!err.contains("panicked"), "{what}: {err}");
 
         let out = chatlore(&demo_archive(), idx.path(), &["index"]);
@@ -183,7 +186,12 @@ fn index_detects_and_repairs_damage_that_only_checks_reveal() {
                     "{what} {args:?} {threads}: {err}"
                 );
                 if out.status.code() == Some(2) {
-                    assert!(err.contains("chatlore index"), "{what} {args:?} {threads}: {err}");
+                    let repair = format!(
+                        "`chatlore --archive {} --index {} index",
+                        demo_archive().display(),
+                        idx.path().display()
+                    );
+                    assert!(err.contains(&repair), "{what} {args:?} {threads}: {err}");
                 }
             }
         }
@@ -327,5 +335,111 @@ fn a_fifo_or_a_device_in_place_of_the_index_files_is_damage_not_a_hang() {
         assert!(stdout(&out).contains("rebuilt the index: its manifest is damaged"), "{what}: {}", stdout(&out));
         let out = run_or_hang(&arch, idx.path(), &["search", "对账"]);
         assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+    }
+}
+
+/// The command an error says to run (the first one quoted after "run `"), run as a shell runs it
+/// pasted in `cwd`, with this binary for `chatlore`.
+fn run_advice(err: &str, cwd: &Path, env: &[(&str, &str)]) -> std::process::Output {
+    let advice =
+        err.split("run `").nth(1).and_then(|a| a.split('`').next()).unwrap_or_else(|| panic!("no advice: {err}"));
+    let args = advice.strip_prefix("chatlore ").unwrap_or_else(|| panic!("not a chatlore command: {advice}"));
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("\"$CHATLORE\" {args}"))
+        .env("CHATLORE", env!("CARGO_BIN_EXE_chatlore"))
+        .envs(env.iter().copied())
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+/// `chatlore ARGS` in `cwd`, with `env` set.
+fn chatlore_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env_remove("CHATLORE_ARCHIVE")
+        .env_remove("CHATLORE_INDEX")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+/// Every error that says how to repair the index names the archive and index folder given, by
+/// flag or by variable, quoted for the shell, so that the command pasted repairs that index:
+/// the advice named neither (`run `chatlore index``), or only the archive, and following it
+/// built `./index` while the search went on failing.
+#[test]
+fn the_repair_command_an_error_gives_repairs_the_index_given() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), &dir.path().join("my archive"));
+    let other = tempfile::tempdir().unwrap();
+    write(other.path(), "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
+    let flags = ["--archive", "my archive", "--index", "idx swap"];
+    let by_env = [("CHATLORE_ARCHIVE", "my archive"), ("CHATLORE_INDEX", "idx swap")];
+    type Damage = fn(&Path);
+    let damages: [(&str, Damage); 3] = [
+        ("built from another archive", |_| {}),
+        ("a .fast file deleted", |i| std::fs::remove_file(segment_file(i, "fast")).unwrap()),
+        ("chatlore-meta.json garbage", |i| std::fs::write(i.join("chatlore-meta.json"), "not json").unwrap()),
+    ];
+    for (what, damage) in damages {
+        for env in [&[][..], &by_env[..]] {
+            let idx = dir.path().join("idx swap");
+            let _ = std::fs::remove_dir_all(&idx);
+            let from = if what == "built from another archive" {
+                other.path().to_owned()
+            } else {
+                dir.path().join("my archive")
+            };
+            index(&from, &idx);
+            damage(&idx);
+            let args: Vec<&str> = if env.is_empty() { flags.to_vec() } else { Vec::new() };
+            let search = |args: &[&str]| chatlore_in(dir.path(), &[args, &["search", "对账"]].concat(), env);
+            let out = search(&args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+            assert!(err.contains("run `chatlore --archive 'my archive' --index 'idx swap' index`"), "{what}: {err}");
+            // Pasted in a shell without the variables, it repairs the index the search reads.
+            let fixed = run_advice(&err, dir.path(), &[]);
+            assert_eq!(fixed.status.code(), Some(0), "{what}: {}", stderr(&fixed));
+            assert!(!dir.path().join("index").exists(), "{what}: ./index was built instead");
+            let out = search(&args);
+            assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+        }
+    }
+}
+
+/// With the default folders the advice is the plain command, which repairs them.
+#[test]
+fn the_repair_command_for_the_default_folders_names_none() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), &dir.path().join("archive"));
+    index(&dir.path().join("archive"), &dir.path().join("index"));
+    std::fs::remove_file(segment_file(&dir.path().join("index"), "store")).unwrap();
+    let out = chatlore_in(dir.path(), &["search", "对账"], &[]);
+    assert!(stderr(&out).contains("; run `chatlore index` to rebuild it from the archive"), "{}", stderr(&out));
+    assert_eq!(run_advice(&stderr(&out), dir.path(), &[]).status.code(), Some(0));
+    assert_eq!(chatlore_in(dir.path(), &["search", "对账"], &[]).status.code(), Some(0));
+}
+
+/// An archive folder one level too low (a group's) is said as such even where an index exists:
+/// it was said to be another archive than the index's, with advice to rebuild the index for it,
+/// which `index` then refused.
+#[test]
+fn a_group_folder_given_for_the_archive_is_said_before_the_index_is_compared() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "对账")]));
+    index(arch.path(), idx.path());
+    for args in [&["search", "对账"][..], &["stats"], &["discussions"], &["people"]] {
+        let out = chatlore(&arch.path().join("g"), idx.path(), args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("one group's folder"), "{args:?}: {err}");
+        assert!(err.contains(&format!("run with --archive {}", arch.path().display())), "{args:?}: {err}");
+        assert!(!err.contains("was built from"), "{args:?}: {err}");
     }
 }

@@ -356,10 +356,15 @@ fn cli_misspelt_filters_unknown_groups_and_empty_queries_are_errors() {
     for (flag, value) in [("--since", "2018-13"), ("--until", "2018-02-30")] {
         let out = chatlore(&demo_archive(), &idx, &["search", "对账", flag, value]);
         assert_eq!(out.status.code(), Some(2));
-        assert!(stderr(&out).contains(&format!("bad {flag} `{value}`")), "{}", stderr(&out));
-        // And the date is named as given, not as the range made of it (`2018-13..`).
-        assert!(stderr(&out).contains(&format!("bad date `{value}`")), "{}", stderr(&out));
+        assert!(stderr(&out).contains(&format!("bad {flag} `{value}`: not a date")), "{}", stderr(&out));
+        // What the flag takes, not what `date:` takes (the flag takes no range).
+        assert!(stderr(&out).contains("give YYYY, YYYY-MM or YYYY-MM-DD"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains(".."), "{}", stderr(&out));
     }
+    let out = chatlore(&demo_archive(), &idx, &["search", "对账", "--since", "2017-08..2017-09"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad --since `2017-08..2017-09`: not a date"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--until for the other end of a range"), "{}", stderr(&out));
 }
 
 /// `discussions` and `people` list everything without a query, but a query given that holds
@@ -1018,4 +1023,137 @@ fn a_query_finding_nothing_says_why_in_the_cli_and_the_browser() {
     }
     assert_eq!(app.results.total, 0);
     assert_eq!(app.results.why_none, why("对账 date:2030"));
+}
+
+/// `--json` and `--format` say the same thing two ways: given together they are refused, as
+/// clap refuses conflicting flags (`--format md --json` wrote JSON, silently).
+#[test]
+fn json_and_format_together_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    index(&demo_archive(), dir.path());
+    for format in ["md", "human", "json"] {
+        let out = chatlore(&demo_archive(), dir.path(), &["search", "--format", format, "--json", "对账"]);
+        assert_eq!(out.status.code(), Some(2), "{format}: {}", stdout(&out));
+        assert!(stdout(&out).is_empty(), "{format}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.contains("cannot be used with") && err.contains("'--json'") && err.contains("'--format"), "{err}");
+    }
+    let out = chatlore(&demo_archive(), dir.path(), &["search", "--json", "对账"]);
+    assert_eq!((out.status.code(), json_lines(&out)), (Some(0), 6));
+}
+
+/// `CHATLORE_ARCHIVE=` and `CHATLORE_INDEX=` (set, but empty) are as if unset: the defaults,
+/// not clap's "a value is required for '--archive'" about a flag nobody gave.
+#[test]
+fn an_empty_environment_variable_is_taken_as_unset() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), &dir.path().join("archive"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .args(["search", "--json", "对账"])
+        .current_dir(dir.path())
+        .env("CHATLORE_ARCHIVE", "")
+        .env("CHATLORE_INDEX", "")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_lines(&out), 6);
+    assert!(dir.path().join("index/chatlore-meta.json").exists(), "the default ./index");
+    // A variable that holds a value is still read.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatlore"))
+        .args(["stats", "--json"])
+        .current_dir(dir.path())
+        .env("CHATLORE_ARCHIVE", "elsewhere")
+        .env("CHATLORE_INDEX", "")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("elsewhere"), "{}", stderr(&out));
+}
+
+/// A group without a display name is listed by its folder name alone: no space after it.
+#[test]
+fn stats_leaves_no_trailing_space_after_a_group_without_a_name() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    write(arch.path(), "plain/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
+    let out = chatlore(arch.path(), idx.path(), &["stats"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l.trim_start() == "1  plain"), "{text}");
+    assert!(text.lines().all(|l| !l.ends_with(' ')), "{text:?}");
+    // A named group keeps its name after the folder's.
+    let demo = stdout(&chatlore(&demo_archive(), idx.path().join("demo").as_path(), &["stats"]));
+    assert!(demo.contains("payprod 支付产品交流群（演示）"), "{demo}");
+}
+
+/// `index` and `people` name the archive's `people.yaml` the same way: by its path from where
+/// chatlore runs (`index` said `people.yaml`, `people` said `t3/people.yaml`).
+#[test]
+fn index_and_people_name_people_yaml_by_the_same_path() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", log("2017-08-01", &[("09:00:00", "甲", "网联")]));
+    let file = arch.path().join("people.yaml");
+    std::fs::write(&file, "same:\n  - [甲, 乙乙]\n").unwrap();
+    let out = chatlore(arch.path(), idx.path(), &["people"]);
+    assert!(
+        stderr(&out).contains(&format!("warning: {}: no message was posted as `乙乙`", file.display())),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&file, "unknown: [x]\n").unwrap();
+    let out = chatlore(arch.path(), idx.path(), &["index"]);
+    assert!(stdout(&out).contains(&format!("warning: {}: ", file.display())), "{}", stdout(&out));
+}
+
+/// After a first build that was killed, a search says what is there (a build that did not
+/// finish) while it builds the index again: it said "no index … yet".
+#[test]
+fn a_search_after_a_killed_first_build_says_the_build_did_not_finish() {
+    let idx = tempfile::tempdir().unwrap();
+    let killed = chatlore_with(&demo_archive(), idx.path(), &["index"], &[("CHATLORE_FAULT", "mid-batch")]);
+    assert!(!killed.status.success());
+    let out = chatlore(&demo_archive(), idx.path(), &["search", "--json", "对账"]);
+    let err = stderr(&out);
+    assert_eq!((out.status.code(), json_lines(&out)), (Some(0), 6), "{err}");
+    assert!(err.contains("is not complete (a build of it stopped before the end"), "{err}");
+    assert!(!err.contains("no index"), "{err}");
+    // Nothing there: said so.
+    let fresh = tempfile::tempdir().unwrap();
+    let out = chatlore(&demo_archive(), &fresh.path().join("new"), &["search", "对账"]);
+    assert!(stderr(&out).contains("no index in"), "{}", stderr(&out));
+}
+
+/// A question pasted whole that finds nothing is explained by the key terms it was searched by
+/// (`请问 from: 哪里下载呢？` named `请问 nor from: nor 哪里下载呢`, words it never searched); a
+/// filter key with nothing after it is said to be a word of the question, with how to filter.
+#[test]
+fn a_question_that_finds_nothing_names_the_key_terms_it_searched() {
+    let dir = tempfile::tempdir().unwrap();
+    index(&demo_archive(), dir.path());
+    let why = |q: &str| {
+        let out = chatlore(&demo_archive(), dir.path(), &["search", q]);
+        assert_eq!(out.status.code(), Some(1), "{q}: {}", stdout(&out));
+        stderr(&out).lines().last().unwrap_or_default().to_owned()
+    };
+    let said = why("请问 from: 哪里下载呢？");
+    assert!(
+        said.starts_with(
+            "no message contains 下载, the question's key term (its other words are question or common words, not \
+             searched); `from:` with nothing after it was read as a word of the question, not a filter"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("请问") && !said.contains("哪里下载呢"), "{said}");
+    let said = why("请问哪里有恐龙化石和外星飞船？");
+    assert!(said.starts_with("no message contains any of the question's key terms: 恐龙, 化石, 外星, 飞船"), "{said}");
+    assert!(!said.contains("from:") && !said.contains("请问"), "{said}");
+    // Nothing but question and common words: searched as typed, and said so.
+    let said = why("请问大家都是怎么做的呢？");
+    assert!(
+        said.starts_with("the question holds only question and common words, so it was searched as typed: "),
+        "{said}"
+    );
+    // A typed query is explained as before.
+    assert_eq!(why("nosuchword 对账"), "no message contains nosuchword");
 }

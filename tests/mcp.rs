@@ -28,18 +28,43 @@ fn python_or_skip() -> Option<PathBuf> {
 /// Runs the client's checks against `chatlore mcp` on `archive` with a fresh index.
 fn client_check(python: &Path, archive: &Path, extra: &[&str]) -> String {
     let index = tempfile::tempdir().unwrap();
+    client(python, archive, index.path(), "check", extra)
+}
+
+/// Runs the client in `mode` against `chatlore mcp` on `archive` and `index`; what it printed.
+fn client(python: &Path, archive: &Path, index: &Path, mode: &str, extra: &[&str]) -> String {
     let out = Command::new(python)
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp_client.py"))
         .arg(env!("CARGO_BIN_EXE_chatlore"))
         .arg(archive)
-        .arg(index.path())
-        .arg("check")
+        .arg(index)
+        .arg(mode)
         .args(extra)
         .output()
         .expect("the Python client runs");
     let (so, se) = (stdout(&out), stderr(&out));
     assert!(out.status.success(), "the MCP client's checks failed:\n{so}\n{se}");
     so
+}
+
+/// The index folder deleted under the running server (`rm -rf`) is rebuilt from the archive, as
+/// the browser does: the call is answered (it was JSON-RPC error -32603, "Failed to acquire
+/// Lockfile"). When the rebuild fails, the answer is a tool error (`isError`) saying what
+/// happened and the command that repairs the index, and the next call tries again.
+#[test]
+fn an_index_deleted_under_the_server_is_rebuilt() {
+    let Some(python) = python_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    copy_tree(&demo_archive(), &archive);
+    let out = client(&python, &archive, &dir.path().join("index"), "rebuild", &[]);
+    for step in [
+        "a search after the index folder was deleted is answered from the index rebuilt",
+        "a failed rebuild is a tool error naming the command that repairs the index",
+        "the next call rebuilds the index once the archive is back",
+    ] {
+        assert!(out.contains(&format!("ok: {step}")), "missing `{step}` in:\n{out}");
+    }
 }
 
 #[test]
@@ -49,6 +74,7 @@ fn an_mcp_client_searches_reads_and_is_refused_on_the_demo_archive() {
     for step in [
         "initialize names the server",
         "five tools listed",
+        "the input schemas state the bounds the server enforces",
         "every hit is cited as path:line in the text",
         "search 结售汇 finds discussions by default",
         "every line of every discussion is cited as path:line with date, time, group and speaker",

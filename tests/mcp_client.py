@@ -1,17 +1,21 @@
 """Drives `chatlore mcp` through the reference Python MCP client (`pip install mcp`).
 
     python tests/mcp_client.py CHATLORE ARCHIVE INDEX check [--real]
+    python tests/mcp_client.py CHATLORE ARCHIVE INDEX rebuild
     python tests/mcp_client.py CHATLORE ARCHIVE INDEX bench N QUERY [BY]
 
 `check` runs the protocol conversation tests/mcp.rs expects and prints `ok: …` lines; any failed
 expectation raises (exit status 1). `--real` adds the checks that need the real archive.
-`bench` times N search calls through the client after a warm-up and prints median and p99; BY is
+`rebuild` deletes the index folder under the running server (and then moves the archive away for a
+while: ARCHIVE must be a copy) and checks what the server answers. `bench` times N search calls through the client after a warm-up and prints median and p99; BY is
 `messages` (the default here, as BENCHMARKS.md measured it) or `discussions`.
 """
 
 import asyncio
 import json
+import os
 import re
+import shutil
 import statistics
 import sys
 import time
@@ -49,6 +53,14 @@ async def check(session, real):
     tools = await session.list_tools()
     names = {t.name for t in tools.tools}
     expect(names == {"search", "read", "people", "topics", "stats"}, "five tools listed", names)
+    # The bounds the server enforces, stated by the schemas (they said "minimum": 0 for both).
+    props = {t.name: t.input_schema.get("properties", {}) for t in tools.tools}
+    bounds = {(tool, arg): (p.get("minimum"), p.get("maximum"))
+              for tool, ps in props.items() for arg, p in ps.items() if arg in ("limit", "max_chars", "before", "after")}
+    expect(bounds == {("search", "limit"): (1, 100), ("search", "max_chars"): (1000, 100000),
+                      ("people", "limit"): (1, 50), ("people", "max_chars"): (1000, 100000),
+                      ("read", "before"): (0, 100), ("read", "after"): (0, 100), ("read", "max_chars"): (1000, 100000)},
+           "the input schemas state the bounds the server enforces", bounds)
     search_tool = next(t for t in tools.tools if t.name == "search")
     expect("path:line" in search_tool.description and "date:" in search_tool.description
            and "from:=NICKNAME" in search_tool.description and "runs to the next space" in search_tool.description,
@@ -222,6 +234,38 @@ async def check(session, real):
     expect(again.structured_content["discussions"], "the server still answers after the errors")
 
 
+async def call(session, tool, args, what):
+    """The call's result; a protocol error instead of a result fails the check."""
+    try:
+        return await session.call_tool(tool, args)
+    except MCPError as e:
+        raise AssertionError(f"{what}: a protocol error instead of a result: {e.message}")
+
+
+async def rebuild(session, archive, index):
+    args = {"query": "结售汇", "by": "messages"}
+    before = await call(session, "search", args, "a search")
+    shutil.rmtree(index)
+    after = await call(session, "search", args, "a search after the index folder was deleted")
+    expect(not after.is_error and after.structured_content["total"] == before.structured_content["total"] > 0,
+           "a search after the index folder was deleted is answered from the index rebuilt", text_of(after)[:500])
+    # A rebuild that cannot be done (the archive moved away too): a tool error saying what happened
+    # and the command that repairs the index, and the server goes on.
+    shutil.rmtree(index)
+    os.rename(archive, archive + ".moved")
+    try:
+        failed = await call(session, "search", args, "a search the index cannot be rebuilt for")
+    finally:
+        os.rename(archive + ".moved", archive)
+    text = text_of(failed)
+    expect(failed.is_error and "could not be read" in text and "rebuilding it from the archive failed" in text
+           and f"run `chatlore --archive {archive} --index {index} index`" in text,
+           "a failed rebuild is a tool error naming the command that repairs the index", text)
+    stats = await call(session, "stats", {}, "stats once the archive is back")
+    expect(not stats.is_error and stats.structured_content["messages"] == 146,
+           "the next call rebuilds the index once the archive is back", text_of(stats)[:500])
+
+
 async def bench(session, n, query, by):
     await session.call_tool("search", {"query": query, "by": by})
     times = []
@@ -244,6 +288,8 @@ async def main():
             expect(init.server_info.name == "chatlore", "initialize names the server", init.server_info)
             if mode == "check":
                 await check(session, "--real" in rest)
+            elif mode == "rebuild":
+                await rebuild(session, archive, index)
             elif mode == "bench":
                 await bench(session, int(rest[0]), rest[1], rest[2] if len(rest) > 2 else "messages")
             else:

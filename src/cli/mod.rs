@@ -8,7 +8,7 @@ use chatlore::archive::layout::{self, Layout, LayoutError};
 use chatlore::index::{self, IndexError, Options, Progress};
 use chatlore::plural::count;
 use chatlore::query::{Field, Filter, Query, TextTerm, Value};
-use chatlore::search::{Engine, Page, Sort};
+use chatlore::search::{Engine, Page, SearchError, Sort};
 use chatlore::topics::Taxonomy;
 use chatlore::watch::ArchiveWatcher;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -25,11 +25,11 @@ use std::time::{Duration, Instant};
 #[command(version, about, long_about = None)]
 pub struct CommandLine<C: Subcommand> {
     /// The archive folder: it holds `<group>/_posts/YYYY-MM-DD-chat.markdown` logs.
-    #[arg(long, global = true, env = "CHATLORE_ARCHIVE", default_value = "archive")]
+    #[arg(long, global = true, env = "CHATLORE_ARCHIVE", default_value = index::DEFAULT_ARCHIVE)]
     pub archive: PathBuf,
     /// The index folder (created if missing; a non-empty folder chatlore did not create is
     /// refused, and files of yours in one it did are kept).
-    #[arg(long, global = true, env = "CHATLORE_INDEX", default_value = "index")]
+    #[arg(long, global = true, env = "CHATLORE_INDEX", default_value = index::DEFAULT_INDEX)]
     pub index: PathBuf,
     #[command(subcommand)]
     pub command: Option<C>,
@@ -134,7 +134,7 @@ pub struct SearchArgs {
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
     /// One JSON object per hit (same as --format json).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
     /// human (for reading), json (one object per hit, as --json) or md (a Markdown notes file).
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -240,6 +240,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Erro
 /// [`parse`] by the tree of subcommands `C`.
 fn parse_with<C: Subcommand>(args: Vec<OsString>) -> Result<CommandLine<C>, clap::Error> {
     let mut command = CommandLine::<C>::command();
+    // A variable set but empty (`CHATLORE_ARCHIVE=`) is taken as unset, as a shell's unset one
+    // (clap would say a value is required for the flag, which was not given).
+    for arg in ["archive", "index"] {
+        let var = command.get_arguments().find(|a| a.get_id() == arg).and_then(|a| a.get_env().map(OsString::from));
+        if var.and_then(std::env::var_os).is_some_and(|v| v.is_empty()) {
+            command = command.mut_arg(arg, |a| a.env(None::<&'static str>));
+        }
+    }
     command.build();
     let args = query_words_last(&command, args);
     // The command built once serves both the reordering and the parse.
@@ -351,6 +359,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// What repairs the index when `e` is the index's fault, said with the archive and index
+/// folder given (see [`index::command`]), to follow the error.
+pub fn repair(e: &anyhow::Error, archive: &Path, index_dir: &Path) -> Option<String> {
+    e.chain().find_map(|cause| {
+        let index = cause.downcast_ref::<IndexError>().and_then(|e| e.repair(archive, index_dir));
+        index.or_else(|| cause.downcast_ref::<SearchError>().and_then(|e| e.repair(archive, index_dir)))
+    })
+}
+
 /// Where to say how to point chatlore at an archive.
 const ARCHIVE_HINT: &str =
     "give the archive folder with --archive DIR or the environment variable CHATLORE_ARCHIVE=DIR";
@@ -395,7 +412,7 @@ fn index_cmd(archive: &Path, index_dir: &Path, options: &Options, json: bool) ->
     let summary = index::update(archive, index_dir, options, &bar)
         .with_context(|| format!("indexing {} into {}", archive.display(), index_dir.display()))?;
     bar.finish();
-    print::index_summary(&summary, json, bar.said_rebuild(), None)?;
+    print::index_summary(archive, &summary, json, bar.said_rebuild(), None)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -404,7 +421,7 @@ fn export_cmd(archive: &Path, index_dir: &Path, out: Option<&Path>) -> Result<Ex
     // It follows no symbolic link leading outside the archive, for logs as for topics.yaml.
     let (taxonomy, taxonomy_warning) = Taxonomy::for_archive(archive, false);
     if let Some(w) = taxonomy_warning {
-        print::warning(&w.to_string());
+        print::warning(&print::archive_warning(archive, &w));
     }
     let summary = match out.filter(|p| p.as_os_str() != "-") {
         Some(path) => {
@@ -427,7 +444,7 @@ fn export_cmd(archive: &Path, index_dir: &Path, out: Option<&Path>) -> Result<Ex
         None => chatlore::export::ndjson(archive, &taxonomy, &mut std::io::BufWriter::new(std::io::stdout().lock()))?,
     };
     for w in &summary.warnings {
-        print::warning(&w.to_string());
+        print::warning(&print::archive_warning(archive, w));
     }
     let (messages, logs) = (count(summary.messages, "message", "messages"), count(summary.files, "log", "logs"));
     say!("chatlore: exported {messages} of {logs}");
@@ -549,7 +566,7 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
         due = false;
         retry_at = None;
         match index::update(archive, index_dir, &options, &index::writer::Silent) {
-            Ok(summary) => print::index_summary(&summary, json, false, Some(&mut shown))?,
+            Ok(summary) => print::index_summary(archive, &summary, json, false, Some(&mut shown))?,
             Err(IndexError::Busy(_)) => {
                 say!("chatlore: another process is indexing; trying again shortly");
                 retry_at = Some(Instant::now() + Duration::from_secs(1));
@@ -571,7 +588,12 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
 /// An index built from another archive is an error, never an answer.
 fn open_engine(archive: &Path, index_dir: &Path) -> Result<Engine> {
     let engine = open_or_build(archive, index_dir)?;
-    engine.handle().check_archive(archive)?;
+    if let Err(e) = engine.handle().check_archive(archive) {
+        // A folder one level off is said as such first: rebuilding the index for it, as the
+        // error would advise, is refused.
+        check_archive(archive)?;
+        return Err(e.into());
+    }
     Ok(engine)
 }
 
@@ -581,12 +603,20 @@ fn open_or_build(archive: &Path, index_dir: &Path) -> Result<Engine> {
         Err(IndexError::Missing(_)) => {
             // Checked first: a wrong archive must leave no empty index folder behind.
             check_archive(archive)?;
-            say!("chatlore: no index in {} yet; building it from {}", print::path(index_dir), print::path(archive));
+            let (index_dir_shown, archive_shown) = (print::path(index_dir), print::path(archive));
+            if index::unfinished(index_dir) {
+                say!(
+                    "chatlore: the index in {index_dir_shown} is not complete (a build of it stopped before the end, \
+                     or is still running); building it from {archive_shown}"
+                );
+            } else {
+                say!("chatlore: no index in {index_dir_shown} yet; building it from {archive_shown}");
+            }
             let bar = Bar::new(true);
             let summary = index::update(archive, index_dir, &Options::default(), &bar)?;
             bar.finish();
             for w in &summary.warnings {
-                print::warning(&w.to_string());
+                print::warning(&print::archive_warning(archive, w));
             }
             Ok(Engine::open(index_dir)?)
         }
@@ -720,13 +750,15 @@ fn flag_filters(args: &SearchArgs) -> Result<Vec<Filter>> {
     out.extend(args.group.iter().map(|v| text(Field::Group, v)));
     if args.since.is_some() || args.until.is_some() {
         let (since, until) = (args.since.as_deref().unwrap_or(""), args.until.as_deref().unwrap_or(""));
-        // Each flag on its own first, so an error names the flag and the value given.
-        for (flag, value, range) in [("--since", since, format!("{since}..")), ("--until", until, format!("..{until}"))]
-        {
-            if !value.is_empty() {
-                // A bad date is named as given, not as the range made of it (`2018-13`, not `2018-13..`).
-                chatlore::query::DateRange::parse(&range).with_context(|| format!("bad {flag} `{value}`"))?;
-            }
+        // Each flag on its own first, so an error names the flag and the value given, and says
+        // what the flag takes: one date (`2018-13..`, or `date:`'s ranges, are not for it).
+        for (flag, value, other) in [("--since", since, "--until"), ("--until", until, "--since")] {
+            let date = !value.contains("..") && chatlore::query::DateRange::parse(value).is_ok();
+            anyhow::ensure!(
+                value.is_empty() || date,
+                "bad {flag} `{value}`: not a date; give YYYY, YYYY-MM or YYYY-MM-DD (`{flag} 2017-08`), and {other} \
+                 for the other end of a range"
+            );
         }
         let parsed = chatlore::query::DateRange::parse(&format!("{since}..{until}")).context("bad --since/--until")?;
         out.push(Filter { field: Field::Date, value: Value::Dates(parsed), negated: false });

@@ -45,12 +45,20 @@ pub fn warning(text: &str) {
     say!("warning: {}", clean(text));
 }
 
+/// A warning about a file of `archive` as the human output says it: the file named by its path
+/// from where chatlore runs (`t3/people.yaml`, not `people.yaml`), as every command names it.
+pub fn archive_warning(archive: &std::path::Path, w: &chatlore::archive::Warning) -> String {
+    let file = if w.path.is_empty() || w.path == "." { archive.to_owned() } else { archive.join(&w.path) };
+    format!("{}: {}", path(&file), w.reason)
+}
+
 /// `said_rebuild`: the reason for a rebuild was already shown (above the progress bar).
 ///
 /// `shown` holds the warnings an earlier update of the same watch printed: a warning still
 /// standing is not printed again (the count says how many were), one that is new or came back
 /// is; it is then replaced by this update's warnings.
 pub fn index_summary(
+    archive: &std::path::Path,
     s: &Summary,
     json: bool,
     said_rebuild: bool,
@@ -67,10 +75,10 @@ pub fn index_summary(
         Some(reason) => writeln!(out, "rebuilt the index: {}", clean(reason))?,
         None => {}
     }
-    let texts: std::collections::HashSet<String> = s.warnings.iter().map(|w| w.to_string()).collect();
+    let texts: std::collections::HashSet<String> = s.warnings.iter().map(|w| archive_warning(archive, w)).collect();
     let mut again = 0;
     for w in &s.warnings {
-        let text = w.to_string();
+        let text = archive_warning(archive, w);
         if shown.as_deref().is_some_and(|shown| shown.contains(&text)) {
             again += 1;
             continue;
@@ -523,8 +531,10 @@ pub fn stats(engine: &Engine, json: bool) -> Result<()> {
     writeln!(out, "{}, {}\n", count(meta.files, "log", "logs"), count(all.total, "message", "messages"))?;
     writeln!(out, "groups:")?;
     for (g, n) in Facets::top(&all.groups, usize::MAX) {
-        let name = names.get(g).map(String::as_str).unwrap_or_default();
-        writeln!(out, "  {n:>7}  {} {}", clean_line(g), clean_line(name))?;
+        match names.get(g).filter(|name| !name.is_empty()) {
+            Some(name) => writeln!(out, "  {n:>7}  {} {}", clean_line(g), clean_line(name))?,
+            None => writeln!(out, "  {n:>7}  {}", clean_line(g))?,
+        }
     }
     writeln!(out, "\nmonths:")?;
     let peak = all.months.values().copied().max().unwrap_or(1).max(1);

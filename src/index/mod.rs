@@ -14,10 +14,12 @@ pub use writer::{update, Options, Progress, Summary};
 
 use std::path::{Path, PathBuf};
 
-/// What can go wrong with an index folder.
+/// What can go wrong with an index folder. The index is repaired by an `index` run on the
+/// archive and index folder the user gave: [`IndexError::repair`] says which, for a front end
+/// to add (only it knows how the user named them).
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("no index in {0} yet: run `chatlore index` first")]
+    #[error("no index in {0} yet")]
     Missing(PathBuf),
     #[error(
         "{path} is not a chatlore index: it holds {found}, which chatlore did not write, and nothing there was touched; give --index an empty or new folder"
@@ -25,11 +27,11 @@ pub enum IndexError {
     Foreign { path: PathBuf, found: String },
     #[error("--index {index} holds the archive {archive} (it is the archive folder or a folder above it): the index would be written among the logs, and a watch on the archive would take every change for the index's own; give --index a folder outside the archive, or one inside it such as {archive}/index")]
     HoldsArchive { index: PathBuf, archive: PathBuf },
-    #[error("the index in {path} was built from the archive {built_from}, not {asked}; run `chatlore --archive {asked} index` to rebuild it for this archive, or give another --index")]
+    #[error("the index in {path} was built from the archive {built_from}, not {asked}")]
     OtherArchive { path: PathBuf, built_from: String, asked: String },
-    #[error("the index in {path} is damaged ({reason}); run `chatlore index` to rebuild it from the archive")]
+    #[error("the index in {path} is damaged ({reason})")]
     Damaged { path: PathBuf, reason: String },
-    #[error("the index in {path} was built by another chatlore version (schema {found}, this one reads {expected}); run `chatlore index` to rebuild it")]
+    #[error("the index in {path} was built by another chatlore version (schema {found}, this one reads {expected})")]
     Version { path: PathBuf, found: u32, expected: u32 },
     #[error("another chatlore process is indexing into {0}; wait for it to finish")]
     Busy(PathBuf),
@@ -39,6 +41,51 @@ pub enum IndexError {
     Archive(#[from] crate::archive::ArchiveError),
     #[error("index in {path}: {source}")]
     Tantivy { path: PathBuf, source: tantivy::TantivyError },
+}
+
+impl IndexError {
+    /// What repairs the index, for a front end to say after the error: the `index` run on the
+    /// archive and index folder given (see [`command`]); `None` for an error no rebuild fixes.
+    pub fn repair(&self, archive: &Path, index_dir: &Path) -> Option<String> {
+        let index = command(archive, index_dir, "index");
+        Some(match self {
+            IndexError::Missing(_) => format!("run `{index}` first"),
+            IndexError::OtherArchive { .. } => {
+                format!("run `{index}` to rebuild it for this archive, or give another --index")
+            }
+            IndexError::Damaged { .. } => format!("run `{index}` to rebuild it from the archive"),
+            IndexError::Version { .. } => format!("run `{index}` to rebuild it"),
+            _ => return None,
+        })
+    }
+}
+
+/// The archive folder a front end reads unless told otherwise (`--archive`, `CHATLORE_ARCHIVE`).
+pub const DEFAULT_ARCHIVE: &str = "archive";
+/// The index folder a front end uses unless told otherwise (`--index`, `CHATLORE_INDEX`).
+pub const DEFAULT_INDEX: &str = "index";
+
+/// The command line that runs chatlore's `args` on `archive` and `index_dir` as given (relative
+/// paths stay relative: the command is for the shell it was typed in), ready to paste: each
+/// folder named unless it is the default, quoted for a POSIX shell where it needs it.
+pub fn command(archive: &Path, index_dir: &Path, args: &str) -> String {
+    let mut line = String::from("chatlore");
+    for (flag, path, default) in [("--archive", archive, DEFAULT_ARCHIVE), ("--index", index_dir, DEFAULT_INDEX)] {
+        if path != Path::new(default) {
+            line.push_str(&format!(" {flag} {}", shell_quoted(&path.to_string_lossy())));
+        }
+    }
+    format!("{line} {args}")
+}
+
+/// `word` as a POSIX shell reads it back: as it is when it holds only characters no shell
+/// treats specially, else in single quotes (a `'` in it written `'\''`).
+fn shell_quoted(word: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !word.is_empty() && word.chars().all(plain) && !word.starts_with('=') {
+        return word.to_owned();
+    }
+    format!("'{}'", word.replace('\'', "'\\''"))
 }
 
 /// The lock an indexer holds on the index folder. Hidden, so that a folder holding only the
@@ -216,6 +263,13 @@ pub(crate) fn open_own_file(path: &Path, truncate: bool) -> std::io::Result<std:
     options.open(path)
 }
 
+/// Whether `index_dir`, which holds no index to open ([`IndexError::Missing`]), holds the start
+/// of one: chatlore's meta file, written first by a build that stopped before the end (killed)
+/// or is still running, as opposed to nothing at all.
+pub fn unfinished(index_dir: &Path) -> bool {
+    matches!(folder_state(index_dir), Ok(FolderState::Ours))
+}
+
 /// An error when the index folder `index_dir` is the archive folder `archive` or a folder
 /// that holds it (links resolved). An index folder inside the archive is fine: the loader
 /// reads only logs, and the watch leaves the index folder out.
@@ -344,6 +398,17 @@ mod tests {
             assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "precious", "{name}");
             assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "{name}");
         }
+    }
+
+    #[test]
+    fn a_repair_command_names_the_folders_given_as_a_shell_reads_them() {
+        let command = |a: &str, i: &str| command(Path::new(a), Path::new(i), "index");
+        assert_eq!(command(DEFAULT_ARCHIVE, DEFAULT_INDEX), "chatlore index");
+        assert_eq!(command("/data/chats", DEFAULT_INDEX), "chatlore --archive /data/chats index");
+        assert_eq!(command(DEFAULT_ARCHIVE, "idx-swap"), "chatlore --index idx-swap index");
+        assert_eq!(command("my chats", "../其他/idx"), "chatlore --archive 'my chats' --index ../其他/idx index");
+        assert_eq!(command("it's", "$HOME/~x"), r#"chatlore --archive 'it'\''s' --index '$HOME/~x' index"#);
+        assert_eq!(command("=x", ""), "chatlore --archive '=x' --index '' index");
     }
 
     #[test]

@@ -42,7 +42,7 @@ its date, time, group and speaker (e.g. `payprod/_posts/2017-08-15-chat.markdown
 /// first; nothing but protocol messages goes to stdout (notes go to stderr).
 pub fn run(archive: &Path, index_dir: &Path) -> Result<()> {
     let engine = prepare(archive, index_dir)?;
-    let tools = Arc::new(Tools::new(engine, archive.to_owned()));
+    let tools = Arc::new(Tools::new(engine, archive.to_owned(), index_dir.to_owned()));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting tokio")?;
     runtime.block_on(async move {
         let service = Server::new(tools).serve(rmcp::transport::stdio()).await.context("starting the MCP session")?;
@@ -113,7 +113,7 @@ sort: relevance | newest | oldest. By discussions, an empty query lists every di
         cite!()
     ))]
     async fn search(&self, Parameters(args): Parameters<SearchArgs>) -> Result<CallToolResult, ErrorData> {
-        answer(|| self.tools.search(&args))
+        answer(&self.tools, || self.tools.search(&args))
     }
 
     #[tool(description = concat!(
@@ -125,7 +125,7 @@ inside the archive are accepted, relative as search cites them. ",
         cite!()
     ))]
     async fn read(&self, Parameters(args): Parameters<ReadArgs>) -> Result<CallToolResult, ErrorData> {
-        answer(|| self.tools.read(&args))
+        answer(&self.tools, || self.tools.read(&args))
     }
 
     #[tool(description = concat!(
@@ -138,19 +138,19 @@ answer stays within max_chars and says how many people did not fit. ",
         cite!()
     ))]
     async fn people(&self, Parameters(args): Parameters<PeopleArgs>) -> Result<CallToolResult, ErrorData> {
-        answer(|| self.tools.people(&args))
+        answer(&self.tools, || self.tools.people(&args))
     }
 
     #[tool(description = "The topic taxonomy: each topic's id, Chinese and English names, keywords and \
 message count. Filter a search with topic:ID or topic:中文名.")]
     async fn topics(&self, Parameters(NoArgs {}): Parameters<NoArgs>) -> Result<CallToolResult, ErrorData> {
-        answer(|| self.tools.topics())
+        answer(&self.tools, || self.tools.topics())
     }
 
     #[tool(description = "An overview of the archive: logs, messages, groups, years, top speakers and \
 companies, the span of dates. Use it to see what the archive covers before searching.")]
     async fn stats(&self, Parameters(NoArgs {}): Parameters<NoArgs>) -> Result<CallToolResult, ErrorData> {
-        answer(|| self.tools.stats())
+        answer(&self.tools, || self.tools.stats())
     }
 }
 
@@ -169,19 +169,20 @@ discussions or the messages around the hits you use. {}{}",
     }
 }
 
-/// Runs a tool: its answer as text plus structured JSON; bad arguments as a tool error saying
-/// what is wrong; failures of the index (and any panic) as internal errors, never a dead server.
-fn answer(f: impl FnOnce() -> Result<Answer, ToolError>) -> Result<CallToolResult, ErrorData> {
+/// Runs a tool of `tools`: its answer as text plus structured JSON; bad arguments and failures
+/// of the index or the archive as a tool error saying what is wrong (and for the index, the
+/// command that repairs it); a panic as an internal error, never a dead server.
+fn answer(tools: &Tools, f: impl FnOnce() -> Result<Answer, ToolError>) -> Result<CallToolResult, ErrorData> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(Answer { text, json })) => {
             let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
             result.structured_content = Some(json);
             Ok(result)
         }
-        // As the SDK does for arguments that do not deserialize (and as the MCP spec asks for
-        // input errors): a tool error the assistant can read and correct, not a protocol error.
-        Ok(Err(e)) if e.is_bad_argument() => Ok(CallToolResult::error(vec![ContentBlock::text(e.to_string())])),
-        Ok(Err(e)) => Err(ErrorData::internal_error(e.to_string(), None)),
+        // As the SDK does for arguments that do not deserialize, and as the MCP spec asks for
+        // errors of a tool's execution: a tool error the assistant can read and act on, not a
+        // protocol error.
+        Ok(Err(e)) => Ok(CallToolResult::error(vec![ContentBlock::text(tools.explain(&e))])),
         Err(_) => Err(ErrorData::internal_error("chatlore failed on this call; see its standard error", None)),
     }
 }

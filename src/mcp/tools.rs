@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::{Range, RangeInclusive};
 use std::path::PathBuf;
+use std::sync::{Arc, PoisonError, RwLock};
 
 /// A tool's answer: text for the assistant and the same content as structured JSON.
 #[derive(Debug)]
@@ -38,15 +39,21 @@ pub(crate) enum ToolError {
     Cursor(#[from] CursorError),
     #[error("bad query: {0}")]
     Query(#[from] QueryError),
-    /// The index or the archive failed us, not the caller.
+    /// The index failed us, not the caller: said with the command that repairs it
+    /// ([`Tools::explain`]).
+    #[error(transparent)]
+    Index(SearchError),
+    /// The archive failed us (a log that cannot be read), or rebuilding the index did.
     #[error("{0}")]
     Internal(String),
 }
 
 impl ToolError {
-    /// Whether the caller can fix it by changing the arguments.
+    /// Whether the caller can fix it by changing the arguments (the tests tell the two kinds
+    /// apart; both come back as tool errors).
+    #[cfg(test)]
     pub fn is_bad_argument(&self) -> bool {
-        !matches!(self, ToolError::Internal(_))
+        !matches!(self, ToolError::Index(_) | ToolError::Internal(_))
     }
 }
 
@@ -57,7 +64,7 @@ impl From<SearchError> for ToolError {
             | SearchError::UnknownGroup { .. }
             | SearchError::NoSpeaker { .. }
             | SearchError::FilterValue { .. } => ToolError::BadArgument(e.to_string()),
-            SearchError::Index(_) | SearchError::Tantivy(_) => ToolError::Internal(e.to_string()),
+            SearchError::Index(_) | SearchError::Tantivy(_) => ToolError::Index(e),
         }
     }
 }
@@ -108,10 +115,12 @@ pub(crate) struct SearchArgs {
     /// `relevance` (default), `newest` or `oldest`.
     pub sort: Option<SortArg>,
     /// Hits per page, 1 to 100 (default 10).
+    #[schemars(range(min = *SEARCH_LIMIT.start(), max = *SEARCH_LIMIT.end()))]
     pub limit: Option<u32>,
     /// The `next_cursor` of a previous answer, to continue its results.
     pub cursor: Option<String>,
     /// Most characters of text in the answer, 1000 to 100000 (default 8000).
+    #[schemars(range(min = *MAX_CHARS.start(), max = *MAX_CHARS.end()))]
     pub max_chars: Option<u32>,
 }
 
@@ -126,10 +135,13 @@ pub(crate) struct ReadArgs {
     /// A message's line in that log (the number after the colon in a citation).
     pub line: Option<u32>,
     /// With path and line: messages before it, 0 to 100 (default 5).
+    #[schemars(range(min = *AROUND.start(), max = *AROUND.end()))]
     pub before: Option<u32>,
     /// With path and line: messages after it, 0 to 100 (default 10).
+    #[schemars(range(min = *AROUND.start(), max = *AROUND.end()))]
     pub after: Option<u32>,
     /// Most characters of text in the answer, 1000 to 100000 (default 8000).
+    #[schemars(range(min = *MAX_CHARS.start(), max = *MAX_CHARS.end()))]
     pub max_chars: Option<u32>,
 }
 
@@ -140,8 +152,10 @@ pub(crate) struct PeopleArgs {
     /// Without it (or empty): everyone, by their messages, with their nicknames and company.
     pub query: Option<String>,
     /// How many people, 1 to 50 (default 10).
+    #[schemars(range(min = *PEOPLE_LIMIT.start(), max = *PEOPLE_LIMIT.end()))]
     pub limit: Option<u32>,
     /// Most characters of text in the answer, 1000 to 100000 (default 8000).
+    #[schemars(range(min = *MAX_CHARS.start(), max = *MAX_CHARS.end()))]
     pub max_chars: Option<u32>,
 }
 
@@ -164,8 +178,12 @@ fn quoted_query(query: &str) -> String {
     }
 }
 
-/// Most people an answer of `people` lists.
-const PEOPLE_LIMIT: u32 = 50;
+/// How many people an answer of `people` lists.
+const PEOPLE_LIMIT: RangeInclusive<u32> = 1..=50;
+/// How many hits a page of `search` holds.
+const SEARCH_LIMIT: RangeInclusive<u32> = 1..=100;
+/// How many messages `read` shows before and after a line.
+const AROUND: RangeInclusive<u32> = 0..=100;
 /// Evidence shown per person.
 const PEOPLE_EVIDENCE: usize = 3;
 /// Room kept for the notes under the people of an answer (those left out, and why).
@@ -182,26 +200,60 @@ const FRAME_CHARS: usize = 400;
 const MAX_CHARS: RangeInclusive<u32> = 1000..=100_000;
 const DEFAULT_MAX_CHARS: u32 = 8000;
 
-/// The shared state of the server: one engine for every call, and the archive for `read`.
+/// The shared state of the server: one engine for every call (replaced when the index is
+/// rebuilt under it), the archive for `read` and the index folder for rebuilds.
 pub(crate) struct Tools {
-    engine: Engine,
+    engine: RwLock<Arc<Engine>>,
     archive: PathBuf,
+    index_dir: PathBuf,
 }
 
 impl Tools {
-    pub fn new(engine: Engine, archive: PathBuf) -> Tools {
-        Tools { engine, archive }
+    pub fn new(engine: Engine, archive: PathBuf, index_dir: PathBuf) -> Tools {
+        Tools { engine: RwLock::new(Arc::new(engine)), archive, index_dir }
     }
 
     /// The engine, on the newest commit (another process may have indexed since the last call).
-    fn engine(&self) -> Result<&Engine, ToolError> {
-        self.engine.reload().map_err(|e| ToolError::Internal(e.to_string()))?;
-        Ok(&self.engine)
+    /// An index that cannot be read any more (its folder deleted, a file damaged under the
+    /// server) is rebuilt from the archive and opened again, as the browser does; when that
+    /// fails too, the error says what happened and what repairs it.
+    fn engine(&self) -> Result<Arc<Engine>, ToolError> {
+        let engine = Arc::clone(&self.engine.read().unwrap_or_else(PoisonError::into_inner));
+        let Err(unread) = engine.reload() else { return Ok(engine) };
+        let mut slot = self.engine.write().unwrap_or_else(PoisonError::into_inner);
+        // Another call rebuilt it meanwhile.
+        if !Arc::ptr_eq(&slot, &engine) {
+            return Ok(Arc::clone(&slot));
+        }
+        super::note(&format!("the index could not be read ({unread}); rebuilding it from the archive"));
+        match super::prepare(&self.archive, &self.index_dir) {
+            Ok(fresh) => {
+                *slot = Arc::new(fresh);
+                Ok(Arc::clone(&slot))
+            }
+            Err(failed) => Err(ToolError::Internal(format!(
+                "the index could not be read ({unread}), and rebuilding it from the archive failed ({failed:#}); the \
+                 next call tries again, or run `{}` to rebuild it",
+                crate::index::command(&self.archive, &self.index_dir, "index")
+            ))),
+        }
+    }
+
+    /// What an error says to the assistant: a failure of the index with the command that
+    /// repairs it, on the archive and index folder the server was started with.
+    pub fn explain(&self, e: &ToolError) -> String {
+        match e {
+            ToolError::Index(index) => match index.repair(&self.archive, &self.index_dir) {
+                Some(repair) => format!("{e}; {repair}"),
+                None => e.to_string(),
+            },
+            _ => e.to_string(),
+        }
     }
 
     pub fn search(&self, args: &SearchArgs) -> Result<Answer, ToolError> {
         let by = args.by.unwrap_or_default();
-        let limit = bounded("limit", args.limit, 10, 1..=100)?;
+        let limit = bounded("limit", args.limit, 10, SEARCH_LIMIT)?;
         let max_chars = bounded("max_chars", args.max_chars, DEFAULT_MAX_CHARS, MAX_CHARS)?;
         let sort = args.sort.unwrap_or_default();
         let query = parse(&args.query, by)?;
@@ -316,8 +368,8 @@ impl Tools {
         let next_cursor = (remaining > 0).then(|| Cursor::new(next, covered, &key).encode());
         let why_none = match by {
             _ if total > 0 => None,
-            By::Messages => crate::no_hits::why_none(engine, &query, Some(0)),
-            By::Discussions => crate::no_hits::why_none(engine, &query, None),
+            By::Messages => crate::no_hits::why_none(&engine, &query, Some(0)),
+            By::Discussions => crate::no_hits::why_none(&engine, &query, None),
         };
         let mut text = if total == 0 {
             let what = match by {
@@ -393,8 +445,8 @@ impl Tools {
                 "before and after go with path and line; with id the whole discussion is read".into(),
             )),
             (None, Some(path), Some(line)) => {
-                let before = bounded("before", args.before, 5, 0..=100)?;
-                let after = bounded("after", args.after, 10, 0..=100)?;
+                let before = bounded("before", args.before, 5, AROUND)?;
+                let after = bounded("after", args.after, 10, AROUND)?;
                 self.read_around(path, line, before, after, max_chars)
             }
             (Some(_), _, _) => Err(ToolError::BadArgument(
@@ -613,7 +665,7 @@ impl Tools {
     }
 
     pub fn people(&self, args: &PeopleArgs) -> Result<Answer, ToolError> {
-        let limit = bounded("limit", args.limit, 10, 1..=PEOPLE_LIMIT)?;
+        let limit = bounded("limit", args.limit, 10, PEOPLE_LIMIT)?;
         let max_chars = bounded("max_chars", args.max_chars, DEFAULT_MAX_CHARS, MAX_CHARS)?;
         let asked = args.query.as_deref().unwrap_or_default();
         let query = Query::parse(asked)?;
@@ -625,7 +677,7 @@ impl Tools {
             return self.everyone(limit, max_chars);
         }
         let engine = self.engine()?;
-        let who = crate::who::who_knows(engine, &query)?;
+        let who = crate::who::who_knows(&engine, &query)?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
         let known = engine.mention_names()?;
@@ -739,7 +791,7 @@ impl Tools {
                 more_people(limit, "narrow the query (a filter, a date range) to see them")
             );
         }
-        let why_none = if who.experts.is_empty() { crate::no_hits::why_none(engine, &query, None) } else { None };
+        let why_none = if who.experts.is_empty() { crate::no_hits::why_none(&engine, &query, None) } else { None };
         if who.experts.is_empty() {
             match &why_none {
                 Some(why) => {
@@ -1055,10 +1107,11 @@ fn message_block(
 /// How to see the people a `people` answer left out: a larger limit, or, at the most it takes,
 /// `otherwise` (it said "raise limit" to a call already at 50).
 fn more_people(limit: usize, otherwise: &str) -> String {
-    if limit < PEOPLE_LIMIT as usize {
-        format!("raise limit (up to {PEOPLE_LIMIT}) to see them, or {otherwise}")
+    let most = *PEOPLE_LIMIT.end();
+    if limit < most as usize {
+        format!("raise limit (up to {most}) to see them, or {otherwise}")
     } else {
-        format!("{PEOPLE_LIMIT} is the most limit takes: {otherwise}")
+        format!("{most} is the most limit takes: {otherwise}")
     }
 }
 
@@ -1339,7 +1392,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         index::update(&archive, dir.path(), &Options::default(), &Silent).unwrap();
         let engine = Engine::open(dir.path()).unwrap();
-        (dir, Tools::new(engine, archive))
+        let tools = Tools::new(engine, archive, dir.path().to_owned());
+        (dir, tools)
     }
 
     fn search(q: &str) -> SearchArgs {
@@ -1364,7 +1418,7 @@ mod tests {
     fn finding_nothing_says_why_as_the_cli_does() {
         let (_dir, t) = tools();
         for q in ["nosuchword", "对账 date:2030", "date:2030"] {
-            let why = crate::no_hits::explain(t.engine().unwrap(), &Query::parse(q).unwrap(), None).unwrap().unwrap();
+            let why = crate::no_hits::explain(&t.engine().unwrap(), &Query::parse(q).unwrap(), None).unwrap().unwrap();
             for a in [t.search(&search(q)).unwrap(), t.search(&by_discussions(q)).unwrap()] {
                 assert!(a.text.contains(&format!("`{q}`: {why}.")), "{q}: {}", a.text);
                 assert_eq!(a.json["why_none"], why.as_str());
@@ -1390,7 +1444,7 @@ mod tests {
         std::fs::write(posts.join("2018-01-02-chat.markdown"), log).unwrap();
         let dir = tempfile::tempdir().unwrap();
         index::update(archive.path(), dir.path(), &Options::default(), &Silent).unwrap();
-        let t = Tools::new(Engine::open(dir.path()).unwrap(), archive.path().to_owned());
+        let t = Tools::new(Engine::open(dir.path()).unwrap(), archive.path().to_owned(), dir.path().to_owned());
         (t, [archive, dir])
     }
 
@@ -1505,7 +1559,7 @@ mod tests {
         std::fs::write(posts.join("2018-01-02-chat.markdown"), day("2018-01-02", "对账文件每天早上八点前到")).unwrap();
         let dir = tempfile::tempdir().unwrap();
         index::update(archive.path(), dir.path(), &Options::default(), &Silent).unwrap();
-        let t = Tools::new(Engine::open(dir.path()).unwrap(), archive.path().to_owned());
+        let t = Tools::new(Engine::open(dir.path()).unwrap(), archive.path().to_owned(), dir.path().to_owned());
         let total = |q: &str| t.search(&search(q)).unwrap().json["total"].as_u64();
         assert_eq!((total("对账"), total("结售汇")), (Some(1), Some(0)));
         std::fs::write(posts.join("2018-01-03-chat.markdown"), day("2018-01-03", "结售汇要报外管局")).unwrap();

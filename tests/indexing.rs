@@ -437,11 +437,13 @@ fn an_index_that_is_the_archive_or_holds_it_is_refused_naming_both() {
     assert_eq!(total(&inside, "网联"), 1);
 }
 
-/// Every warning `chatlore index` printed, without the `warning: ` in front.
+/// Every warning `chatlore index` printed, without the `warning: ` in front, each file named
+/// within the archive (warnings name it by its path: the archive's, then the log's).
 fn index_warnings(arch: &Path, idx: &Path) -> Vec<String> {
     let out = chatlore(arch, idx, &["index"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    stdout(&out).lines().filter_map(|l| l.strip_prefix("warning: ")).map(str::to_owned).collect()
+    let prefix = format!("{}/", arch.display());
+    stdout(&out).lines().filter_map(|l| l.strip_prefix("warning: ")).map(|w| w.replacen(&prefix, "", 1)).collect()
 }
 
 /// `search --json` hits as (line, time, speaker, text).

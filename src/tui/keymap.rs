@@ -60,6 +60,8 @@ impl Key {
     /// How the help writes the key.
     pub fn label(self) -> String {
         let name = match self.code {
+            // A blank is no name: the help's key column was empty for it.
+            KeyCode::Char(' ') => "Space".into(),
             KeyCode::Char(c) => c.to_string(),
             KeyCode::Esc => "Esc".into(),
             KeyCode::Enter => "Enter".into(),
@@ -362,5 +364,25 @@ pub fn action(ctx: Context, key: KeyEvent) -> Option<Action> {
             Some(if ctx.typing { Action::Input(c) } else { Action::TypeSearch(c) })
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of the table has a name the help and the README can show: the space bar was
+    /// written as itself, a blank in the help's key column and in the README's key table.
+    #[test]
+    fn every_key_has_a_visible_name() {
+        for b in BINDINGS {
+            for key in b.keys {
+                let label = key.label();
+                assert!(!label.trim().is_empty() && label.trim() == label, "{:?} is shown as {label:?}", key.code);
+            }
+        }
+        assert_eq!(k(' ').label(), "Space");
+        let space = BINDINGS.iter().find(|b| matches!(b.action, Action::MarkValue));
+        assert_eq!(space.map(Binding::keys_label).as_deref(), Some("Space"));
     }
 }

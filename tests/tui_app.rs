@@ -1825,3 +1825,29 @@ fn a_search_box_holding_only_an_empty_phrase_has_nothing_to_search_for() {
     typed(&mut app, "\"\" group:payprod");
     assert!(app.results.error.is_none() && app.results.discussions_total > 0, "{:?}", app.results.error);
 }
+
+/// In the filter pane letters are its filter, `j` too (a name may hold one): `j j` types `jj`
+/// there, and `Enter` with nothing matching says so in the pane (it did nothing, silently);
+/// `↓` moves.
+#[test]
+fn enter_in_the_filter_pane_with_nothing_matching_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Down);
+    let Some(Overlay::Filters { selected, .. }) = &app.overlay else { panic!("no filter pane") };
+    assert_eq!(*selected, 1, "↓ moves");
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    let Some(Overlay::Filters { input, .. }) = &app.overlay else { panic!("no filter pane") };
+    assert_eq!(input.text, "jj");
+    assert!(app.current_filter_rows().is_empty());
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Filters { .. })), "still open");
+    let note = app.note.clone().unwrap_or_default();
+    assert!(note.contains("nothing on the Speakers tab matches “jj”") && note.contains("↓/↑ move"), "{note}");
+    let screen = screen_of(&app);
+    assert!(screen.contains("nothing to add: nothing on the Speakers tab matches “jj”"), "in the pane: {screen}");
+    assert!(app.chips.is_empty());
+}

@@ -1992,3 +1992,39 @@ fn a_second_glossary_note_is_not_cut() {
     assert!(first.ends_with(" more"), "{notes:?}");
     assert!(second.starts_with("拒付: also 调单"), "{notes:?}");
 }
+
+/// The help names the space bar `Space` (its key column was blank) and says that in the filter
+/// pane ↓/↑ move, `j` and `k` being typed; there `j j` types `jj`, and `Enter` with nothing
+/// matching says so in the pane (it did nothing, silently). Read, waited past every timer, read
+/// again.
+#[test]
+fn the_help_names_space_and_the_filter_pane_says_when_nothing_matches() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("space", &browser(arch.path(), &idx.path().join("index"), ""), 160, 45) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.keys(&["Enter", "?"]);
+    tmux.wait_for("the help", |s| s.contains("帮助 Keys · type to filter"));
+    tmux.text("筛选面板");
+    let screen = tmux.wait_for("the filter pane's keys", |s| s.contains("filter › 筛选面板"));
+    let row = |s: &str, key: &str, zh: &str| s.lines().any(|l| l.contains(&format!(" {key} ")) && l.contains(zh));
+    assert!(row(&screen, "Space", "筛选面板：标记多个值"), "{screen}");
+    assert!(row(&screen, "↓ / Ctrl-N", "筛选面板：下移（字母是输入）"), "{screen}");
+    assert!(row(&screen, "j / ↓ / Ctrl-N", "下移（筛选面板里 j 是输入，用 ↓）"), "{screen}");
+    tmux.holds_still(&screen, "nothing moved");
+    tmux.keys(&["Escape", "s"]);
+    tmux.wait_for("the speakers", |s| s.contains("type part of a name, nickname or company"));
+    // The discussion selected behind the pane keeps its two rows in the selection's background.
+    let first = tmux.wait_for_selected("the first speaker", |rows| rows.len() == 3);
+    tmux.keys(&["Down"]);
+    tmux.wait_for_selected("↓ moves", |rows| rows.len() == 3 && *rows != first);
+    tmux.keys(&["j", "j"]);
+    tmux.wait_for("jj typed", |s| s.contains(" › jj") && s.contains(" nothing matches"));
+    tmux.keys(&["Enter"]);
+    let said = "nothing to add: nothing on the Speakers tab matches “jj”";
+    let screen = tmux.wait_for("Enter says so", |s| s.contains(said) && s.contains("筛选 Filters"));
+    tmux.holds_still(&screen, "nothing moved");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

@@ -1341,7 +1341,23 @@ impl App {
                     return;
                 }
             },
-            None => return,
+            // Said, not silent: `j` typed to move the selection is text here.
+            None if !typed.trim().is_empty() => {
+                self.note = Some(format!(
+                    "nothing to add: nothing on the {} tab matches “{}” (letters are typed here: Backspace edits, ↓/↑ move)",
+                    tab.title(),
+                    typed.trim()
+                ));
+                return;
+            }
+            None if self.facets.is_none() => {
+                self.note = Some("nothing to add yet: the counts are still coming".into());
+                return;
+            }
+            None => {
+                self.note = Some(format!("nothing to add: the {} tab has no values here", tab.title()));
+                return;
+            }
         };
         self.add_chips(vec![filter]);
     }

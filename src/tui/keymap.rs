@@ -149,10 +149,16 @@ pub static BINDINGS: &[Binding] = &[
         &[k('j'), code(KeyCode::Down), ctrl('n')],
         Lists,
         Action::Down,
-        "下移：选中项、对话光标",
-        "down: the selection, the conversation's cursor",
+        "下移（筛选面板里 j 是输入，用 ↓）",
+        "down: the selection, the cursor (filter pane: j is typed, ↓)",
     ),
-    b(&[k('k'), code(KeyCode::Up), ctrl('p')], Lists, Action::Up, "上移", "up"),
+    b(
+        &[k('k'), code(KeyCode::Up), ctrl('p')],
+        Lists,
+        Action::Up,
+        "上移（筛选面板里 k 是输入，用 ↑）",
+        "up (filter pane: k is typed, ↑)",
+    ),
     b(
         &[code(KeyCode::Down), ctrl('n')],
         Input,
@@ -276,6 +282,15 @@ pub static BINDINGS: &[Binding] = &[
         "删除选中的收藏",
         "delete the selected saved search",
     ),
+    // The filter pane filters as letters are typed (a name may hold a j): only these move.
+    b(
+        &[code(KeyCode::Down), ctrl('n')],
+        Pick,
+        Action::Down,
+        "筛选面板：下移（字母是输入）",
+        "down (letters, j too, are typed)",
+    ),
+    b(&[code(KeyCode::Up), ctrl('p')], Pick, Action::Up, "筛选面板：上移", "up"),
     b(
         &[k(' ')],
         Pick,

@@ -1851,3 +1851,35 @@ fn enter_in_the_filter_pane_with_nothing_matching_says_so() {
     assert!(screen.contains("nothing to add: nothing on the Speakers tab matches “jj”"), "in the pane: {screen}");
     assert!(app.chips.is_empty());
 }
+
+/// A discussion holds every word of `对账文件 网联 断直连` in one message or another, where no
+/// single message holds them all: the results list it as a row to select and open (they
+/// counted it in the title and previewed it, and said instead of any row "No messages match"),
+/// and the status bar says why there are 0 hits, as a remark on the count.
+#[test]
+fn a_discussion_holding_the_words_in_several_messages_is_listed_under_0_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
+    typed(&mut app, "对账文件 网联 断直连");
+    assert_eq!(app.results.total, 0, "no message holds all three");
+    assert!(app.results.discussions_total > 0 && app.results.discussions.len() == app.results.discussions_total);
+    assert_eq!(app.listed(), app.results.discussions_total);
+    let d = app.selected_discussion().expect("a discussion selected").hit.discussion.clone();
+    assert_eq!((d.date.as_str(), d.group.as_str()), ("2018-05-30", "payprod"));
+    let screen = screen_of(&app);
+    assert!(!screen.contains("No messages match"), "{screen}");
+    let row = format!("{} {} {}–", d.date, d.group, &d.start_time[..5]);
+    assert!(screen.contains(&row), "the row listed: {screen}");
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(status.contains(" 0 hits: no message contains all of 对账文件 网联 断直连"), "{status}");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Conversation);
+    let c = app.conversation.as_ref().expect("opened");
+    assert_eq!((c.day.path.as_str(), c.span.is_some()), (d.path.as_str(), true));
+    // After `m`, no message row: then the results say why.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    let screen = screen_of(&app);
+    assert!(screen.contains("No messages match: no message contains all of 对账文件 网联 断直连"), "{screen}");
+}

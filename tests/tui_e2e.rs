@@ -2028,3 +2028,42 @@ fn the_help_names_space_and_the_filter_pane_says_when_nothing_matches() {
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }
+
+/// `对账文件 网联 断直连`: no message holds the three, one discussion holds them in several
+/// (payprod 2018-05-30). The discussions list it as a row, in the selection's background once
+/// the results have the keyboard, and `Enter` opens it; the status bar says why there are 0
+/// hits. The list said "No messages match" with no row, under a title counting it. Read, waited
+/// past every timer, read again.
+#[test]
+fn a_discussion_holding_the_words_in_several_messages_is_a_row_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let index = idx.path().join("index");
+    let query = chatlore::query::Query::parse("对账文件 网联 断直连").unwrap();
+    let engine = chatlore::search::Engine::open(&index).unwrap();
+    let found = engine.discussions(&query, None, chatlore::search::Sort::Relevance).unwrap();
+    assert_eq!(engine.search(&query, Default::default()).unwrap().total, 0);
+    let d = found.discussions[0].discussion.clone();
+    drop(engine);
+    let row = format!("{} {} {}–{}", d.date, d.group, &d.start_time[..5], &d.end_time[..5]);
+    let Some(tmux) = Tmux::start("all-in-one", &browser(arch.path(), &index, ""), 160, 45) else { return };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账文件 网联 断直连");
+    let listed = |s: &str| {
+        s.contains(&format!("讨论 Discussions · {} · best first", found.total))
+            && s.contains(&row)
+            && s.contains(
+                " 0 hits: no message contains all of 对账文件 网联 断直连 (each occurs, never in one message)",
+            )
+            && !s.contains("No messages match")
+    };
+    tmux.wait_for("the discussion listed", listed);
+    tmux.keys(&["Enter"]);
+    let rows = tmux.wait_for_selected("its row selected", |rows| rows.len() == 2 && rows[0].contains(&row));
+    let screen = tmux.wait_for("its preview", |s| listed(s) && s.contains(&format!("┐┌ 对话 {} ", d.date)));
+    tmux.holds_still(&screen, "nothing moved");
+    assert_eq!(tmux.selected_rows(), rows, "the selection holds still");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the conversation has the keyboard", |_| focus_of(&tmux).starts_with("对话 "));
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

@@ -357,6 +357,16 @@ impl App {
         }
     }
 
+    /// How many rows the results list: discussions, or hits (loaded or not). A discussion
+    /// needs no message holding every word, so discussions can be listed under 0 hits.
+    pub fn listed(&self) -> usize {
+        if self.discussions {
+            self.results.discussions_total
+        } else {
+            self.results.total
+        }
+    }
+
     /// The selected discussion, while the results list discussions.
     pub fn selected_discussion(&self) -> Option<&DiscussionRow> {
         self.results.discussions.get(self.results.discussion_selected).filter(|_| self.discussions)

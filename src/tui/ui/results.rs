@@ -156,12 +156,15 @@ fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
             Line::styled("Put logs in <group>/_posts/YYYY-MM-DD-chat.markdown and press r to index them.", DIM),
         ]);
     }
-    if r.searching && r.total == 0 {
+    // Discussions are listed by what they hold, whatever the messages: one can hold every word
+    // of a query no message holds whole (the status bar then says why there are 0 hits).
+    if r.searching && app.listed() == 0 {
         return Some(vec![Line::styled("Searching…", DIM)]);
     }
-    if r.total == 0 {
+    if app.listed() == 0 {
         let mut lines = vec![Line::from(match &r.why_none {
             Some(why) => format!("No messages match: {why}."),
+            None if r.total > 0 => "No discussions match.".to_owned(),
             None => "No messages match.".to_owned(),
         })];
         if !app.chips.is_empty() {

@@ -51,6 +51,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         spans.extend(note);
     } else {
         spans.push(Span::raw(format!(" {}", hits(r.total))));
+        // Discussions listed under 0 hits: why no message matches, as a remark on the count.
+        if let Some(why) = r.why_none.as_ref().filter(|_| app.listed() > 0) {
+            spans.push(Span::styled(format!(": {why}"), DIM));
+        }
         let keys = note.is_none();
         spans.push(note.unwrap_or_else(|| Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM)));
         if keys {

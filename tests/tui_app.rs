@@ -1447,31 +1447,6 @@ fn the_search_box_and_lists_answer_every_editing_and_moving_key_of_the_table() {
     assert!(app.chips.is_empty(), "Delete: removes the selected chip");
 }
 
-/// README, Browsing: "The results list the first 200 discussions a query finds; the status bar
-/// still counts the matching messages." 230 days, each one discussion of two matching messages.
-#[test]
-fn the_results_list_the_first_200_discussions_and_count_every_matching_message() {
-    let archive = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let dates = (1..=9).flat_map(|m| (1..=28).map(move |d| format!("2017-{m:02}-{d:02}")));
-    for date in dates.take(230) {
-        let day = log(
-            &date,
-            &[
-                ("09:00:00", "甲", "请问对账文件一般几点到？我们这边经常晚到"),
-                ("09:01:00", "乙", "对账文件我们每天早上八点前从通道的服务器下载"),
-            ],
-        );
-        write(archive.path(), &format!("g/_posts/{date}-chat.markdown"), day);
-    }
-    let mut app = app_on(archive.path(), dir.path(), (100, 30));
-    assert!(app.discussions);
-    typed(&mut app, "对账");
-    assert_eq!(app.results.total, 460, "the status bar's count: every matching message");
-    assert_eq!(app.results.discussions.len(), 200, "the first 200 discussions");
-    assert!(app.results.discussions.iter().all(|d| d.hit.hits.len() == 2));
-}
-
 /// The index folder deleted under an open browser: the next reload fails, and the browser
 /// rebuilds the index from the archive (it said `index error: index in …` and stayed so until a
 /// log changed or `r` was pressed), then searches again.
@@ -1586,7 +1561,10 @@ fn m_selects_the_discussions_message_however_far_down_it_ranks() {
     }
     let mut app = app_on(archive.path(), dir.path(), (160, 40));
     key(&mut app, KeyCode::Enter);
-    key(&mut app, KeyCode::Char('G'));
+    // The 200th oldest discussion: its messages far down the newest first.
+    for _ in 0..199 {
+        key(&mut app, KeyCode::Char('j'));
+    }
     assert_eq!(app.results.discussion_selected, 199);
     let last = app.selected_discussion().unwrap().hit.discussion.clone();
     assert_eq!(last.messages, 20, "a day is one discussion: {last:?}");
@@ -1882,4 +1860,84 @@ fn a_discussion_holding_the_words_in_several_messages_is_listed_under_0_hits() {
     key(&mut app, KeyCode::Char('m'));
     let screen = screen_of(&app);
     assert!(screen.contains("No messages match: no message contains all of 对账文件 网联 断直连"), "{screen}");
+}
+
+/// 230 days, each one discussion of two matching messages: the results list the first 200
+/// discussions, and the rest as the selection reaches them: `j` past the last one loaded, or
+/// `G`, asks for the next ones (the row selected says it is loading meanwhile, and nothing is
+/// asked twice); then every discussion the title counts can be selected. The list stopped at
+/// the 200th under a title counting 230. The status bar counts every matching message.
+#[test]
+fn the_results_list_every_discussion_the_title_counts_200_at_a_time() {
+    let archive = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dates: Vec<String> =
+        (1..=9).flat_map(|m| (1..=28).map(move |d| format!("2017-{m:02}-{d:02}"))).take(230).collect();
+    for date in &dates {
+        let day = log(
+            date,
+            &[
+                ("09:00:00", "甲", "请问对账文件一般几点到？我们这边经常晚到"),
+                ("09:01:00", "乙", "对账文件我们每天早上八点前从通道的服务器下载"),
+            ],
+        );
+        write(archive.path(), &format!("g/_posts/{date}-chat.markdown"), day);
+    }
+    let mut app = app_on(archive.path(), dir.path(), (160, 40));
+    assert!(app.discussions);
+    for (query, first) in [("对账", None), ("", Some(&dates[0]))] {
+        app.update(Action::FocusSearch);
+        app.update(Action::ClearInput);
+        typed(&mut app, query);
+        assert_eq!(app.results.total, 460, "{query}: the status bar's count: every matching message");
+        assert_eq!((app.results.discussions.len(), app.results.discussions_total), (200, 230), "{query}");
+        if let Some(first) = first {
+            assert_eq!(&app.selected_discussion().unwrap().hit.discussion.date, first, "oldest first");
+        }
+        key(&mut app, KeyCode::Enter);
+        // `j` past the last one loaded: the next ones.
+        for _ in 0..199 {
+            key(&mut app, KeyCode::Char('j'));
+        }
+        assert_eq!((app.results.discussion_selected, app.results.discussions.len()), (199, 200), "{query}");
+        let asked = app.app.update(Action::Down);
+        assert!(
+            matches!(&asked[..], [Effect::Search(job)] if job.discussions && job.offset == 200 && job.until == 200),
+            "{query}: {asked:?}"
+        );
+        assert_eq!(app.results.discussion_selected, 200);
+        assert!(app.selected_discussion().is_none() && app.results.loading.is_some());
+        let waiting = screen_of(&app);
+        assert!(waiting.contains(" discussion 201 of 230: loading…"), "{query}: {waiting}");
+        assert!(waiting.contains("loading discussions 201–201…"), "{query}: {waiting}");
+        // Up and down again: nothing asked twice (the row above is previewed).
+        let searches = |effects: Vec<Effect>| effects.into_iter().filter(|e| matches!(e, Effect::Search(_))).count();
+        assert_eq!(searches(app.app.update(Action::Up)), 0, "{query}: loaded");
+        assert_eq!(searches(app.app.update(Action::Down)), 0, "{query}: being loaded");
+        app.run(asked);
+        assert_eq!(app.results.discussions.len(), 230, "{query}: the rest, in one page");
+        assert_eq!(app.results.discussion_selected, 200);
+        let all: std::collections::BTreeSet<String> =
+            app.results.discussions.iter().map(|d| d.hit.discussion.path.clone()).collect();
+        assert_eq!(all.len(), 230, "{query}: each once");
+        let c = app.conversation.as_ref().expect("previewed once it came");
+        assert_eq!(c.day.path, app.selected_discussion().unwrap().hit.discussion.path, "{query}");
+        // `G`: the last one the title counts.
+        key(&mut app, KeyCode::Char('G'));
+        assert_eq!(app.results.discussion_selected, 229, "{query}");
+        assert!(!screen_of(&app).contains("loading"), "{query}");
+        if first.is_some() {
+            assert_eq!(&app.selected_discussion().unwrap().hit.discussion.date, dates.last().unwrap(), "the newest");
+        }
+    }
+    // `G` on a list whose next ones are not loaded: asked for down to the last one at once.
+    app.update(Action::FocusSearch);
+    app.update(Action::ClearInput);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    let asked = app.app.update(Action::Last);
+    assert!(matches!(&asked[..], [Effect::Search(job)] if job.offset == 200 && job.until == 229), "{asked:?}");
+    assert!(screen_of(&app).contains(" discussion 230 of 230: loading…"));
+    app.run(asked);
+    assert_eq!((app.results.discussions.len(), app.results.discussion_selected), (230, 229));
 }

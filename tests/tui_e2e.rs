@@ -2067,3 +2067,39 @@ fn a_discussion_holding_the_words_in_several_messages_is_a_row_in_a_real_termina
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }
+
+/// More discussions than the first 200 loaded: with an empty search box, `G` selects the last
+/// one the title counts (the newest: oldest first), after saying it is loading; the list ended
+/// at the 200th under a title counting them all. Then `g` and `G` again, loaded: no loading.
+#[test]
+fn capital_g_reaches_the_last_discussion_the_title_counts() {
+    let (arch, idx) = demo_copy();
+    let index_dir = idx.path().join("index");
+    bulk_logs(arch.path(), 260, 4);
+    index(arch.path(), &index_dir);
+    let engine = chatlore::search::Engine::open(&index_dir).unwrap();
+    let all = engine.discussions(&chatlore::query::Query::default(), None, chatlore::search::Sort::Relevance).unwrap();
+    assert!(all.total > 250, "{}", all.total);
+    let d = &all.discussions[all.total - 1].discussion;
+    let last = format!("{} {} {}–{}", d.date, d.group, &d.start_time[..5], &d.end_time[..5]);
+    drop(engine);
+    let Some(tmux) = Tmux::start("disc-g", &browser(arch.path(), &index_dir, ""), 100, 30) else { return };
+    let title = format!("讨论 Discussions · {} · oldest first", all.total);
+    tmux.wait_for("every discussion counted", |s| s.contains(&title) && s.contains("index ✓ "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_selected("the first discussion", |rows| rows.len() == 2);
+    tmux.keys(&["G"]);
+    let rows = tmux.wait_for_selected("the last discussion", |rows| rows.len() == 2 && rows[0].contains(&last));
+    let screen = tmux.settled();
+    assert!(screen.contains(&title) && !screen.contains("loading"), "{screen}");
+    tmux.holds_still(&screen, "nothing moved");
+    assert_eq!(tmux.selected_rows(), rows, "the selection holds still");
+    tmux.keys(&["g"]);
+    tmux.wait_for_selected("the first again", |r| r.len() == 2 && !r[0].contains(&last));
+    tmux.keys(&["G"]);
+    let rows = tmux.wait_for_selected("the last again", |rows| rows.len() == 2 && rows[0].contains(&last));
+    assert!(!tmux.screen().contains("loading"));
+    assert_eq!(rows.len(), 2);
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

@@ -633,7 +633,15 @@ impl App {
             self.note = Some(format!("that discussion's message is not among the first {SEEK_MAX} hits: from the top"));
         }
         let r = &mut self.results;
-        if job.offset > 0 {
+        if job.offset > 0 && job.discussions {
+            // The next discussions of the list.
+            if job.offset == r.discussions.len() {
+                r.discussions.extend(f.discussions);
+                r.discussions_total = f.discussions_total;
+                // Fewer than asked for: the index changed meanwhile (its refresh follows).
+                r.discussion_selected = r.discussion_selected.min(r.discussions_total.saturating_sub(1));
+            }
+        } else if job.offset > 0 {
             if job.offset == r.hits.len() {
                 r.hits.extend(f.hits);
                 r.total = f.total;
@@ -1156,10 +1164,13 @@ impl App {
         self.experts.clear();
         let Ok(q) = self.query() else { return self.refresh() };
         self.results.query = q;
-        let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
-        let discussion =
-            self.selected_discussion().map(|d| (d.hit.discussion.path.clone(), d.hit.discussion.start_line));
-        let until = self.results.selected;
+        // The list shown is loaded down to its selection, and the row selected found again.
+        let (until, selected, discussion) = if self.discussions {
+            let d = self.selected_discussion().map(|d| (d.hit.discussion.path.clone(), d.hit.discussion.start_line));
+            (self.results.discussion_selected, None, d)
+        } else {
+            (self.results.selected, self.selected_hit().map(|h| (h.path.clone(), h.line)), None)
+        };
         self.search(0, until, (selected, None), discussion);
         if let Some(c) = &self.conversation {
             let line = |i: usize| c.day.messages.get(i).map(|m| m.line);
@@ -1222,28 +1233,26 @@ impl App {
         let page = self.panes().results_rows();
         // `m` now comes back to the discussion of the message selected.
         self.left_discussion = None;
-        if self.discussions {
-            // Two lines a discussion.
-            let r = &mut self.results;
-            r.discussion_selected = moved(r.discussion_selected, &a, r.discussions.len(), (page / 2).max(1));
-            self.sync_preview();
-            return;
-        }
         let r = &mut self.results;
-        // Rows there are: all of them once the list's end is loaded, else as many as hits.
-        let rows = if r.end { r.hits.len() } else { r.total };
-        r.selected = moved(r.selected, &a, rows, page);
-        let (selected, loaded) = (r.selected, r.hits.len());
+        // Rows there are, loaded or not (discussions two lines a row): hits, all of them once
+        // the list's end is loaded (copies are folded), else as many as there are.
+        let (selected, loaded, end) = if self.discussions {
+            let rows = r.discussions_total;
+            r.discussion_selected = moved(r.discussion_selected, &a, rows, (page / 2).max(1));
+            (r.discussion_selected, r.discussions.len(), r.discussions.len() >= rows)
+        } else {
+            let rows = if r.end { r.hits.len() } else { r.total };
+            r.selected = moved(r.selected, &a, rows, page);
+            (r.selected, r.hits.len(), r.end || r.hits.len() >= r.total)
+        };
         // The worker fetches pages until the selection is loaded (`G` on a large result); once
-        // asked, not again for a selection the pages being fetched reach. Only hits there are:
+        // asked, not again for a selection the pages being fetched reach. Only rows there are:
         // a query that does not parse lists none (fetching would search the last one that did).
-        if selected >= loaded && loaded < r.total && !r.end && !r.searching && r.loading.is_none_or(|to| selected > to)
-        {
+        if selected >= loaded && !end && !r.searching && r.loading.is_none_or(|to| selected > to) {
             self.search(loaded, selected, (None, None), None);
         }
-        if self.split_view() {
-            self.open_selected();
-        }
+        // A discussion not loaded yet: nothing to preview until it comes.
+        self.sync_preview();
     }
 
     /// Opens the selected hit's (or discussion's) day on it.

@@ -37,9 +37,10 @@ pub struct SearchJob {
     pub seq: u64,
     pub query: Query,
     pub sort: Sort,
-    /// Hits from here (0: a new search; more: the next pages of the same one).
+    /// Rows of the list from here (0: a new search; more: the next pages of the same one):
+    /// hits, or while results list discussions, discussions (their hits are one page then).
     pub offset: usize,
-    /// Pages are fetched until this many hits are loaded (`G` on a large result).
+    /// Pages are fetched until the row at this index is loaded (`G` on a large result).
     pub until: usize,
     pub discussions: bool,
     /// Select this message (path, line) again: after the index changed, or after `m`.

@@ -43,8 +43,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     } else if let Some(to) = r.loading {
         // `G` on a large result: the pages down to it take a moment.
         spans.push(Span::raw(format!(" {}", hits(r.total))));
-        let (from, to) = (thousands(r.hits.len() as u64 + 1), thousands(to as u64 + 1));
-        spans.push(Span::styled(format!(" · loading hits {from}–{to}…"), DIM));
+        let (what, loaded) =
+            if app.discussions { ("discussions", r.discussions.len()) } else { ("hits", r.hits.len()) };
+        let (from, to) = (thousands(loaded as u64 + 1), thousands(to as u64 + 1));
+        spans.push(Span::styled(format!(" · loading {what} {from}–{to}…"), DIM));
         spans.extend(note);
     } else if r.searching {
         spans.push(Span::styled(" searching…", DIM));

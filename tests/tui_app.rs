@@ -1941,3 +1941,37 @@ fn the_results_list_every_discussion_the_title_counts_200_at_a_time() {
     app.run(asked);
     assert_eq!((app.results.discussions.len(), app.results.discussion_selected), (230, 229));
 }
+
+/// The row read, left with `Esc` and opened again with `Enter`, is read on where it was, in a
+/// narrow terminal as in a wide one (in a narrow one it went back to the row's first match).
+/// Once the selection moved (or a new list came), `Enter` opens the row afresh, as the split
+/// view's preview shows it.
+#[test]
+fn the_place_read_in_a_row_is_kept_at_every_width() {
+    for size in [(100, 30), (160, 45)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app_on(&demo_archive(), dir.path(), size);
+        typed(&mut app, "网联");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.focus, Focus::Conversation, "{size:?}");
+        let opened = app.conversation.as_ref().unwrap().focus;
+        for _ in 0..3 {
+            key(&mut app, KeyCode::Char('j'));
+        }
+        let read = app.conversation.as_ref().unwrap().focus;
+        assert_eq!(read, opened + 3, "{size:?}");
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.focus, Focus::Results);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.focus, Focus::Conversation, "{size:?}");
+        assert_eq!(app.conversation.as_ref().unwrap().focus, read, "{size:?}: where it was read");
+        // The selection moved and came back: the row afresh.
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Char('k'));
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.conversation.as_ref().unwrap().focus, opened, "{size:?}: the row's first match");
+    }
+}

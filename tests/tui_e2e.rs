@@ -2103,3 +2103,42 @@ fn capital_g_reaches_the_last_discussion_the_title_counts() {
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }
+
+/// The conversation's place in its title (`118/240`), as (message, messages).
+fn place(screen: &str) -> (usize, usize) {
+    let title = screen.lines().find(|l| l.contains("┌ 对话 ")).unwrap_or_else(|| panic!("no conversation:\n{screen}"));
+    let at = title.split(" · ").find_map(|part| {
+        let (a, b) = part.trim().split_once('/')?;
+        Some((a.parse().ok()?, b.trim_end_matches(['─', '┐', ' ']).parse().ok()?))
+    });
+    at.unwrap_or_else(|| panic!("no place in {title}"))
+}
+
+/// In a terminal too narrow for the split view, a row read (`Enter`, `j j j`), left (`Esc`)
+/// and opened again (`Enter`) is read on where it was, as in a wide one (it went back to the
+/// row's first match).
+#[test]
+fn the_place_read_is_kept_in_a_narrow_terminal() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("narrow", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("网联");
+    tmux.wait_for("the discussions of 网联", |s| s.contains("讨论 Discussions · ") && s.contains(" msgs · "));
+    tmux.keys(&["Enter", "j"]);
+    tmux.wait_for_selected("the second discussion", |rows| rows.len() == 2);
+    tmux.keys(&["Enter"]);
+    let opened = place(&tmux.wait_for("the conversation", |s| s.contains("┌ 对话 ")));
+    tmux.keys(&["j", "j", "j"]);
+    let read = (opened.0 + 3, opened.1);
+    tmux.wait_for("three messages on", |s| place(s) == read);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the results", |s| !s.contains("┌ 对话 ") && s.contains("讨论 Discussions"));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the conversation again", |s| s.contains("┌ 对话 "));
+    assert_eq!(place(&screen), read, "where it was read:\n{screen}");
+    tmux.holds_still(&screen, "nothing moved");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

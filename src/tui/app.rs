@@ -7,7 +7,7 @@
 use super::action::{
     Action, Answer, CopyOutcome, DayRow, DiscussionRow, Expert, FilterTab, Found, IndexEvent, InsightSection, LoadedDay,
 };
-use super::effect::{At, Catalog, DayJob, DaySource, Effect, SearchJob, SEEK_MAX};
+use super::effect::{At, Catalog, DayJob, DaySource, Effect, Row, SearchJob, SEEK_MAX};
 pub use super::filters::FilterRow;
 use super::input::TextInput;
 use super::{filters, keymap, layout};
@@ -145,6 +145,9 @@ pub struct Conversation {
     pub span: Option<(usize, usize)>,
     /// The day's discussions (header lines of first and last message), for `]`/`[`.
     pub spans: Vec<(u32, u32)>,
+    /// The results row it was opened for, while it is that row's (`None`: a day picked in the
+    /// day list, or in a narrow terminal, once the selection moved or a new list came).
+    pub row: Option<Row>,
 }
 
 /// A search kept under a name (`b`), run again from the list (`B`).
@@ -376,6 +379,22 @@ impl App {
         self.results.hits.get(self.results.selected)
     }
 
+    /// The selected row of the results, as a conversation opened for it knows it.
+    fn selected_row(&self) -> Option<Row> {
+        if self.discussions {
+            let d = &self.selected_discussion()?.hit.discussion;
+            Some(Row::Discussion(d.path.clone(), d.start_line))
+        } else {
+            self.selected_hit().map(|h| Row::Hit(h.path.clone(), h.line))
+        }
+    }
+
+    /// The open conversation is the selected row's (the split view's preview, or in a narrow
+    /// terminal the one read and left since): `Enter` on the row reads on where it was.
+    fn previewing_selection(&self) -> bool {
+        self.conversation.as_ref().is_some_and(|c| c.row.is_some() && c.row == self.selected_row())
+    }
+
     fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq
@@ -397,10 +416,13 @@ impl App {
         }
         match action {
             Action::Quit => self.quit = true,
+            // Wide enough for the split view: the conversation shows beside the results, the
+            // selected row's (kept as it is when it is that row's, where it was read; and while
+            // it has the keyboard, until it is left).
             Action::Resize(w, h) => {
                 let was = self.split_view();
                 self.size = (w, h);
-                if self.split_view() != was {
+                if self.split_view() && !was && self.focus != Focus::Conversation && !self.previewing_selection() {
                     self.sync_preview();
                 }
             }
@@ -699,8 +721,8 @@ impl App {
             None => (0, None),
         };
         let span = job.span.and_then(|(start, end)| span_of(&day, start, end));
-        self.conversation =
-            Some(Conversation { focus: focus.unwrap_or(0), day, mark, scroll, matches, terms: job.terms, span, spans });
+        let (focus, terms, row) = (focus.unwrap_or(0), job.terms, job.row);
+        self.conversation = Some(Conversation { focus, day, mark, scroll, matches, terms, span, spans, row });
         if matches!(job.source, DaySource::Listed(_)) {
             self.overlay = None;
             self.focus_on_open = true;
@@ -732,7 +754,9 @@ impl App {
                 self.focus = Focus::Results;
             }
             (Focus::Results, Action::Enter) => {
-                if self.conversation.is_some() && self.split_view() && self.waiting.day.is_none() {
+                // The selected row's conversation, at any width: read on where it was (in a
+                // narrow terminal `Esc` then `Enter` went back to the row's first message).
+                if self.previewing_selection() && self.waiting.day.is_none() {
                     self.focus = Focus::Conversation;
                 } else {
                     self.focus_on_open = true;
@@ -1138,7 +1162,9 @@ impl App {
     }
 
     /// In the split view the conversation pane shows the selected hit, or nothing when there
-    /// are no hits (never a day left over from another query).
+    /// are no hits (never a day left over from another query). In a narrow terminal, where it
+    /// is not shown beside them, the conversation is no longer the selected row's: `Enter`
+    /// opens the row afresh, as the split view previews it.
     fn sync_preview(&mut self) {
         if self.split_view() {
             if self.selected_hit().is_some() || self.selected_discussion().is_some() {
@@ -1147,6 +1173,8 @@ impl App {
                 self.conversation = None;
                 self.waiting.day = None;
             }
+        } else if let Some(c) = self.conversation.as_mut() {
+            c.row = None;
         }
         if self.conversation.is_none() && self.focus == Focus::Conversation && self.waiting.day.is_none() {
             self.focus = Focus::Results;
@@ -1177,8 +1205,8 @@ impl App {
             let at = At::Line(line(c.focus).unwrap_or(0));
             let span = c.span.and_then(|(a, b)| line(a).zip(line(b)));
             let keep = (c.scroll, c.mark.and_then(line));
-            let path = c.day.path.clone();
-            self.load_day(DaySource::Path(path), at, span, Some(keep));
+            let (path, row) = (c.day.path.clone(), c.row.clone());
+            self.load_day(DaySource::Path(path), row, at, span, Some(keep));
         }
         if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
             self.ensure_facets();
@@ -1257,22 +1285,30 @@ impl App {
 
     /// Opens the selected hit's (or discussion's) day on it.
     fn open_selected(&mut self) {
+        let row = self.selected_row();
         if self.discussions {
-            let Some(row) = self.selected_discussion() else { return };
-            let d = &row.hit.discussion;
+            let Some(found) = self.selected_discussion() else { return };
+            let d = &found.hit.discussion;
             let (path, start, end) = (d.path.clone(), d.start_line, d.end_line);
-            let first = row.hit.hits.first().copied().unwrap_or(start);
-            self.load_day(DaySource::Path(path), At::Line(first), Some((start, end)), None);
+            let first = found.hit.hits.first().copied().unwrap_or(start);
+            self.load_day(DaySource::Path(path), row, At::Line(first), Some((start, end)), None);
             return;
         }
         let Some(hit) = self.selected_hit() else { return };
         let (path, line) = (hit.path.clone(), hit.line);
-        self.load_day(DaySource::Path(path), At::Line(line), None, None);
+        self.load_day(DaySource::Path(path), row, At::Line(line), None, None);
     }
 
     /// Opens a day: at once when it is the day shown with the same words to highlight,
     /// else by asking the worker.
-    fn load_day(&mut self, source: DaySource, at: At, span: Option<(u32, u32)>, keep: Option<(isize, Option<u32>)>) {
+    fn load_day(
+        &mut self,
+        source: DaySource,
+        row: Option<Row>,
+        at: At,
+        span: Option<(u32, u32)>,
+        keep: Option<(isize, Option<u32>)>,
+    ) {
         let mut terms = self.results.terms.clone();
         terms.extend(self.topic_keywords());
         if let (DaySource::Path(path), Some(c), None) = (&source, self.conversation.as_mut(), &keep) {
@@ -1284,6 +1320,7 @@ impl App {
                 c.scroll = 0;
                 c.mark = None;
                 c.span = span.and_then(|(start, end)| span_of(&c.day, start, end));
+                c.row = row;
                 self.waiting.day = None;
                 if std::mem::take(&mut self.focus_on_open) {
                     self.focus = Focus::Conversation;
@@ -1293,7 +1330,7 @@ impl App {
         }
         let seq = self.next_seq();
         self.waiting.day = Some(seq);
-        self.effects.push(Effect::LoadDay(DayJob { seq, source, at, span, terms, keep }));
+        self.effects.push(Effect::LoadDay(DayJob { seq, source, row, at, span, terms, keep }));
     }
 
     /// Starts or drops a range of messages to cite (`v`).
@@ -1394,7 +1431,7 @@ impl App {
     fn open_selected_day(&mut self) {
         let Some(Overlay::Days { selected, rows, .. }) = &self.overlay else { return };
         let Some(row) = rows.get(*selected).cloned() else { return };
-        self.load_day(DaySource::Listed(row.path), At::First, None, None);
+        self.load_day(DaySource::Listed(row.path), None, At::First, None, None);
     }
     /// The citation of what is being read: in the conversation the message under the cursor,
     /// or the range marked with `v`; in the results the selected hit, or the selected

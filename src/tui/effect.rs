@@ -75,11 +75,22 @@ pub enum At {
     First,
 }
 
+/// A row of the results, as the conversation opened for it knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row {
+    /// A message hit: its log's path and header line.
+    Hit(String, u32),
+    /// A discussion: its log's path and first header line.
+    Discussion(String, u32),
+}
+
 /// A day to open in the conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayJob {
     pub seq: u64,
     pub source: DaySource,
+    /// The results row it is opened for; `None`: a day picked in the day list.
+    pub row: Option<Row>,
     pub at: At,
     /// The discussion opened (header lines of its first and last message), marked.
     pub span: Option<(u32, u32)>,

@@ -1975,3 +1975,45 @@ fn the_place_read_in_a_row_is_kept_at_every_width() {
         assert_eq!(app.conversation.as_ref().unwrap().focus, opened, "{size:?}: the row's first match");
     }
 }
+
+/// A day read from the day list (`D`) is the preview no more once the conversation is left:
+/// `Esc` shows the selected row's day again, on its first matching message (the day read
+/// stayed beside the selected row until a key moved the selection). The same from `Tab`.
+#[test]
+fn leaving_a_day_read_from_the_day_list_previews_the_selected_row_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (160, 45));
+    let preview = |app: &App| {
+        let c = app.conversation.as_ref().expect("a preview");
+        (c.day.path.clone(), c.day.messages[c.focus].line)
+    };
+    let row = |app: &App| {
+        let d = app.selected_discussion().expect("a row selected");
+        (d.hit.discussion.path.clone(), d.hit.hits[0])
+    };
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(preview(&app), row(&app));
+    for leave in [KeyCode::Esc, KeyCode::Tab] {
+        key(&mut app, KeyCode::Char('D'));
+        typed_in_a_list(&mut app, "2017-08-15");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.focus, Focus::Conversation);
+        let c = app.conversation.as_ref().unwrap();
+        assert_eq!((c.day.date.to_string(), c.focus), ("2017-08-15".to_owned(), 0), "the day read from its start");
+        assert_ne!(preview(&app), row(&app));
+        key(&mut app, leave);
+        assert_ne!(app.focus, Focus::Conversation, "{leave:?}");
+        assert_eq!(preview(&app), row(&app), "{leave:?}: the selected row previewed");
+        assert!(app.conversation.as_ref().unwrap().span.is_some(), "{leave:?}: its span marked");
+        app.update(Action::FocusSearch);
+        key(&mut app, KeyCode::Down);
+    }
+}
+
+/// Characters typed outside any input, as the keys send them.
+fn typed_in_a_list(app: &mut TestApp, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}

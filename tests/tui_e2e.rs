@@ -2142,3 +2142,46 @@ fn the_place_read_is_kept_in_a_narrow_terminal() {
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }
+
+/// The conversation's title as drawn: the line of the right pane's top border (`┐┌ 对话 …`),
+/// from the conversation's `┌`.
+fn conversation_title(screen: &str) -> String {
+    let line = screen.lines().find(|l| l.contains("┐┌")).unwrap_or_else(|| panic!("no split view:\n{screen}"));
+    line[line.find("┐┌").unwrap() + "┐".len()..].trim_end_matches(['─', '┐']).to_owned()
+}
+
+/// A day read from the day list, then `Esc`: the preview is the selected row's again (its
+/// date in the conversation's title, its span marked), not the day read, which stayed until a
+/// key moved the selection. Read, waited past every timer, read again.
+#[test]
+fn esc_from_a_day_of_the_day_list_previews_the_selected_row_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("day-esc", &browser(arch.path(), &idx.path().join("index"), ""), 160, 45) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账");
+    tmux.wait_for("the discussions of 对账", |s| s.contains("讨论 Discussions · 5 ") && s.contains(" 6 hits · "));
+    tmux.keys(&["Down"]);
+    let rows = tmux.wait_for_selected("the first discussion", |rows| rows.len() == 2);
+    let date: String = rows[0].trim_start_matches('│').chars().take(10).collect();
+    let preview = tmux.wait_for("its preview", |s| conversation_title(s).starts_with(&format!("┌ 对话 {date} · ")));
+    assert!(conversation_title(&preview).contains(" · discussion ") || preview.contains('┃'), "{preview}");
+    tmux.keys(&["D"]);
+    tmux.wait_for("the day list", |s| s.contains("日历 Days"));
+    tmux.text("2017-08-15");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the day read", |s| {
+        !s.contains("日历 Days") && conversation_title(s).starts_with("┌ 对话 2017-08-15 · ") && place(s).0 == 1
+    });
+    assert_ne!(date, "2017-08-15");
+    tmux.keys(&["Escape"]);
+    let back = tmux.wait_for("the selected row previewed", |s| {
+        conversation_title(s).starts_with(&format!("┌ 对话 {date} · ")) && focus_of(&tmux).starts_with("讨论")
+    });
+    assert_eq!(body(&back), body(&preview), "as it was before the day list");
+    tmux.holds_still(&back, "nothing moved");
+    assert_eq!(tmux.selected_rows(), rows);
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

@@ -402,7 +402,14 @@ impl App {
 
     /// Applies one action; returns what the runtime is to do.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let reading = self.focus == Focus::Conversation;
         self.apply(action);
+        // Whatever took the keyboard from the conversation: a day read that is not the selected
+        // row's (picked in the day list) gives the preview back to the selected row (it stayed
+        // until a key moved the selection).
+        if reading && self.focus != Focus::Conversation && self.conversation.is_some() && !self.previewing_selection() {
+            self.sync_preview();
+        }
         std::mem::take(&mut self.effects)
     }
 

@@ -92,13 +92,27 @@ impl Engine {
         limit: Option<usize>,
         sort: Sort,
     ) -> Result<DiscussionResults, SearchError> {
-        self.with_state(|state| discussions(state, query, limit, sort))
+        self.discussions_from(query, 0, limit, sort)
+    }
+
+    /// [`Engine::discussions`] past the first `offset` of them: the next page of a list (the
+    /// browser's, as the selection nears its end). The ones skipped are put in order but not
+    /// read, so a page costs about what the first does.
+    pub fn discussions_from(
+        &self,
+        query: &Query,
+        offset: usize,
+        limit: Option<usize>,
+        sort: Sort,
+    ) -> Result<DiscussionResults, SearchError> {
+        self.with_state(|state| discussions(state, query, offset, limit, sort))
     }
 }
 
 fn discussions(
     state: &State,
     query: &Query,
+    offset: usize,
     limit: Option<usize>,
     sort: Sort,
 ) -> Result<DiscussionResults, SearchError> {
@@ -178,8 +192,8 @@ fn discussions(
         Sort::Oldest => a.ts.cmp(&b.ts).then(by_place(a, b)),
     };
     let total = candidates.len();
-    let keep = limit.unwrap_or(total).min(total);
-    // Only the page is put in order: the rest is only counted.
+    let keep = limit.map_or(total, |l| offset.saturating_add(l)).min(total);
+    // Only the page and those before it are put in order: the rest is only counted.
     if keep < total {
         if keep > 0 {
             candidates.select_nth_unstable_by(keep - 1, order);
@@ -187,6 +201,7 @@ fn discussions(
         candidates.truncate(keep);
     }
     candidates.sort_by(order);
+    candidates.drain(..offset.min(keep));
     // Only the page's lines are put in order (a long discussion matches hundreds of times).
     for c in &mut candidates {
         if scoring {

@@ -521,3 +521,29 @@ fn discussions_json_does_not_highlight_the_parts_of_classes_written_together() {
         assert!(shown.iter().all(|s| forms.contains(&s.as_str())), "{query}: {shown:?} in {row}");
     }
 }
+
+/// A page past the first discussions (the browser's list as its selection nears the end) is
+/// the part of the whole list in every order: none skipped, none twice, the total the same.
+#[test]
+fn discussions_from_an_offset_are_the_rest_of_the_list() {
+    let (_a, _i, engine) = setup();
+    for (query, sort) in [("", Sort::Relevance), ("", Sort::Newest), ("断直连 OR 结售汇 OR 路由", Sort::Relevance)]
+    {
+        let all = engine.discussions(&q(query), None, sort).unwrap();
+        assert!(all.total >= 2, "{query}: {}", all.total);
+        let ids = |r: &chatlore::discussion_search::DiscussionResults| {
+            r.discussions.iter().map(|d| (d.discussion.path.clone(), d.discussion.start_line)).collect::<Vec<_>>()
+        };
+        let every = ids(&all);
+        for offset in 0..=all.total + 1 {
+            for limit in [1, 2, 100] {
+                let page = engine.discussions_from(&q(query), offset, Some(limit), sort).unwrap();
+                assert_eq!(page.total, all.total, "{query} {offset} {limit}");
+                let want = &every[offset.min(every.len())..(offset + limit).min(every.len())];
+                assert_eq!(ids(&page), want, "{query} {sort:?} from {offset}, {limit}");
+            }
+            let rest = engine.discussions_from(&q(query), offset, None, sort).unwrap();
+            assert_eq!(ids(&rest), &every[offset.min(every.len())..], "{query} from {offset}, the rest");
+        }
+    }
+}

@@ -1447,31 +1447,6 @@ fn the_search_box_and_lists_answer_every_editing_and_moving_key_of_the_table() {
     assert!(app.chips.is_empty(), "Delete: removes the selected chip");
 }
 
-/// README, Browsing: "The results list the first 200 discussions a query finds; the status bar
-/// still counts the matching messages." 230 days, each one discussion of two matching messages.
-#[test]
-fn the_results_list_the_first_200_discussions_and_count_every_matching_message() {
-    let archive = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let dates = (1..=9).flat_map(|m| (1..=28).map(move |d| format!("2017-{m:02}-{d:02}")));
-    for date in dates.take(230) {
-        let day = log(
-            &date,
-            &[
-                ("09:00:00", "甲", "请问对账文件一般几点到？我们这边经常晚到"),
-                ("09:01:00", "乙", "对账文件我们每天早上八点前从通道的服务器下载"),
-            ],
-        );
-        write(archive.path(), &format!("g/_posts/{date}-chat.markdown"), day);
-    }
-    let mut app = app_on(archive.path(), dir.path(), (100, 30));
-    assert!(app.discussions);
-    typed(&mut app, "对账");
-    assert_eq!(app.results.total, 460, "the status bar's count: every matching message");
-    assert_eq!(app.results.discussions.len(), 200, "the first 200 discussions");
-    assert!(app.results.discussions.iter().all(|d| d.hit.hits.len() == 2));
-}
-
 /// The index folder deleted under an open browser: the next reload fails, and the browser
 /// rebuilds the index from the archive (it said `index error: index in …` and stayed so until a
 /// log changed or `r` was pressed), then searches again.
@@ -1586,7 +1561,10 @@ fn m_selects_the_discussions_message_however_far_down_it_ranks() {
     }
     let mut app = app_on(archive.path(), dir.path(), (160, 40));
     key(&mut app, KeyCode::Enter);
-    key(&mut app, KeyCode::Char('G'));
+    // The 200th oldest discussion: its messages far down the newest first.
+    for _ in 0..199 {
+        key(&mut app, KeyCode::Char('j'));
+    }
     assert_eq!(app.results.discussion_selected, 199);
     let last = app.selected_discussion().unwrap().hit.discussion.clone();
     assert_eq!(last.messages, 20, "a day is one discussion: {last:?}");
@@ -1824,4 +1802,218 @@ fn a_search_box_holding_only_an_empty_phrase_has_nothing_to_search_for() {
     app.update(Action::ClearInput);
     typed(&mut app, "\"\" group:payprod");
     assert!(app.results.error.is_none() && app.results.discussions_total > 0, "{:?}", app.results.error);
+}
+
+/// In the filter pane letters are its filter, `j` too (a name may hold one): `j j` types `jj`
+/// there, and `Enter` with nothing matching says so in the pane (it did nothing, silently);
+/// `↓` moves.
+#[test]
+fn enter_in_the_filter_pane_with_nothing_matching_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Down);
+    let Some(Overlay::Filters { selected, .. }) = &app.overlay else { panic!("no filter pane") };
+    assert_eq!(*selected, 1, "↓ moves");
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    let Some(Overlay::Filters { input, .. }) = &app.overlay else { panic!("no filter pane") };
+    assert_eq!(input.text, "jj");
+    assert!(app.current_filter_rows().is_empty());
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Filters { .. })), "still open");
+    let note = app.note.clone().unwrap_or_default();
+    assert!(note.contains("nothing on the Speakers tab matches “jj”") && note.contains("↓/↑ move"), "{note}");
+    let screen = screen_of(&app);
+    assert!(screen.contains("nothing to add: nothing on the Speakers tab matches “jj”"), "in the pane: {screen}");
+    assert!(app.chips.is_empty());
+}
+
+/// A discussion holds every word of `对账文件 网联 断直连` in one message or another, where no
+/// single message holds them all: the results list it as a row to select and open (they
+/// counted it in the title and previewed it, and said instead of any row "No messages match"),
+/// and the status bar says why there are 0 hits, as a remark on the count.
+#[test]
+fn a_discussion_holding_the_words_in_several_messages_is_listed_under_0_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (160, 40));
+    typed(&mut app, "对账文件 网联 断直连");
+    assert_eq!(app.results.total, 0, "no message holds all three");
+    assert!(app.results.discussions_total > 0 && app.results.discussions.len() == app.results.discussions_total);
+    assert_eq!(app.listed(), app.results.discussions_total);
+    let d = app.selected_discussion().expect("a discussion selected").hit.discussion.clone();
+    assert_eq!((d.date.as_str(), d.group.as_str()), ("2018-05-30", "payprod"));
+    let screen = screen_of(&app);
+    assert!(!screen.contains("No messages match"), "{screen}");
+    let row = format!("{} {} {}–", d.date, d.group, &d.start_time[..5]);
+    assert!(screen.contains(&row), "the row listed: {screen}");
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(status.contains(" 0 hits: no message contains all of 对账文件 网联 断直连"), "{status}");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Conversation);
+    let c = app.conversation.as_ref().expect("opened");
+    assert_eq!((c.day.path.as_str(), c.span.is_some()), (d.path.as_str(), true));
+    // After `m`, no message row: then the results say why.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    let screen = screen_of(&app);
+    assert!(screen.contains("No messages match: no message contains all of 对账文件 网联 断直连"), "{screen}");
+}
+
+/// 230 days, each one discussion of two matching messages: the results list the first 200
+/// discussions, and the rest as the selection reaches them: `j` past the last one loaded, or
+/// `G`, asks for the next ones (the row selected says it is loading meanwhile, and nothing is
+/// asked twice); then every discussion the title counts can be selected. The list stopped at
+/// the 200th under a title counting 230. The status bar counts every matching message.
+#[test]
+fn the_results_list_every_discussion_the_title_counts_200_at_a_time() {
+    let archive = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dates: Vec<String> =
+        (1..=9).flat_map(|m| (1..=28).map(move |d| format!("2017-{m:02}-{d:02}"))).take(230).collect();
+    for date in &dates {
+        let day = log(
+            date,
+            &[
+                ("09:00:00", "甲", "请问对账文件一般几点到？我们这边经常晚到"),
+                ("09:01:00", "乙", "对账文件我们每天早上八点前从通道的服务器下载"),
+            ],
+        );
+        write(archive.path(), &format!("g/_posts/{date}-chat.markdown"), day);
+    }
+    let mut app = app_on(archive.path(), dir.path(), (160, 40));
+    assert!(app.discussions);
+    for (query, first) in [("对账", None), ("", Some(&dates[0]))] {
+        app.update(Action::FocusSearch);
+        app.update(Action::ClearInput);
+        typed(&mut app, query);
+        assert_eq!(app.results.total, 460, "{query}: the status bar's count: every matching message");
+        assert_eq!((app.results.discussions.len(), app.results.discussions_total), (200, 230), "{query}");
+        if let Some(first) = first {
+            assert_eq!(&app.selected_discussion().unwrap().hit.discussion.date, first, "oldest first");
+        }
+        key(&mut app, KeyCode::Enter);
+        // `j` past the last one loaded: the next ones.
+        for _ in 0..199 {
+            key(&mut app, KeyCode::Char('j'));
+        }
+        assert_eq!((app.results.discussion_selected, app.results.discussions.len()), (199, 200), "{query}");
+        let asked = app.app.update(Action::Down);
+        assert!(
+            matches!(&asked[..], [Effect::Search(job)] if job.discussions && job.offset == 200 && job.until == 200),
+            "{query}: {asked:?}"
+        );
+        assert_eq!(app.results.discussion_selected, 200);
+        assert!(app.selected_discussion().is_none() && app.results.loading.is_some());
+        let waiting = screen_of(&app);
+        assert!(waiting.contains(" discussion 201 of 230: loading…"), "{query}: {waiting}");
+        assert!(waiting.contains("loading discussions 201–201…"), "{query}: {waiting}");
+        // Up and down again: nothing asked twice (the row above is previewed).
+        let searches = |effects: Vec<Effect>| effects.into_iter().filter(|e| matches!(e, Effect::Search(_))).count();
+        assert_eq!(searches(app.app.update(Action::Up)), 0, "{query}: loaded");
+        assert_eq!(searches(app.app.update(Action::Down)), 0, "{query}: being loaded");
+        app.run(asked);
+        assert_eq!(app.results.discussions.len(), 230, "{query}: the rest, in one page");
+        assert_eq!(app.results.discussion_selected, 200);
+        let all: std::collections::BTreeSet<String> =
+            app.results.discussions.iter().map(|d| d.hit.discussion.path.clone()).collect();
+        assert_eq!(all.len(), 230, "{query}: each once");
+        let c = app.conversation.as_ref().expect("previewed once it came");
+        assert_eq!(c.day.path, app.selected_discussion().unwrap().hit.discussion.path, "{query}");
+        // `G`: the last one the title counts.
+        key(&mut app, KeyCode::Char('G'));
+        assert_eq!(app.results.discussion_selected, 229, "{query}");
+        assert!(!screen_of(&app).contains("loading"), "{query}");
+        if first.is_some() {
+            assert_eq!(&app.selected_discussion().unwrap().hit.discussion.date, dates.last().unwrap(), "the newest");
+        }
+    }
+    // `G` on a list whose next ones are not loaded: asked for down to the last one at once.
+    app.update(Action::FocusSearch);
+    app.update(Action::ClearInput);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    let asked = app.app.update(Action::Last);
+    assert!(matches!(&asked[..], [Effect::Search(job)] if job.offset == 200 && job.until == 229), "{asked:?}");
+    assert!(screen_of(&app).contains(" discussion 230 of 230: loading…"));
+    app.run(asked);
+    assert_eq!((app.results.discussions.len(), app.results.discussion_selected), (230, 229));
+}
+
+/// The row read, left with `Esc` and opened again with `Enter`, is read on where it was, in a
+/// narrow terminal as in a wide one (in a narrow one it went back to the row's first match).
+/// Once the selection moved (or a new list came), `Enter` opens the row afresh, as the split
+/// view's preview shows it.
+#[test]
+fn the_place_read_in_a_row_is_kept_at_every_width() {
+    for size in [(100, 30), (160, 45)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app_on(&demo_archive(), dir.path(), size);
+        typed(&mut app, "网联");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.focus, Focus::Conversation, "{size:?}");
+        let opened = app.conversation.as_ref().unwrap().focus;
+        for _ in 0..3 {
+            key(&mut app, KeyCode::Char('j'));
+        }
+        let read = app.conversation.as_ref().unwrap().focus;
+        assert_eq!(read, opened + 3, "{size:?}");
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.focus, Focus::Results);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.focus, Focus::Conversation, "{size:?}");
+        assert_eq!(app.conversation.as_ref().unwrap().focus, read, "{size:?}: where it was read");
+        // The selection moved and came back: the row afresh.
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Char('k'));
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.conversation.as_ref().unwrap().focus, opened, "{size:?}: the row's first match");
+    }
+}
+
+/// A day read from the day list (`D`) is the preview no more once the conversation is left:
+/// `Esc` shows the selected row's day again, on its first matching message (the day read
+/// stayed beside the selected row until a key moved the selection). The same from `Tab`.
+#[test]
+fn leaving_a_day_read_from_the_day_list_previews_the_selected_row_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_archive(), dir.path(), (160, 45));
+    let preview = |app: &App| {
+        let c = app.conversation.as_ref().expect("a preview");
+        (c.day.path.clone(), c.day.messages[c.focus].line)
+    };
+    let row = |app: &App| {
+        let d = app.selected_discussion().expect("a row selected");
+        (d.hit.discussion.path.clone(), d.hit.hits[0])
+    };
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(preview(&app), row(&app));
+    for leave in [KeyCode::Esc, KeyCode::Tab] {
+        key(&mut app, KeyCode::Char('D'));
+        typed_in_a_list(&mut app, "2017-08-15");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.focus, Focus::Conversation);
+        let c = app.conversation.as_ref().unwrap();
+        assert_eq!((c.day.date.to_string(), c.focus), ("2017-08-15".to_owned(), 0), "the day read from its start");
+        assert_ne!(preview(&app), row(&app));
+        key(&mut app, leave);
+        assert_ne!(app.focus, Focus::Conversation, "{leave:?}");
+        assert_eq!(preview(&app), row(&app), "{leave:?}: the selected row previewed");
+        assert!(app.conversation.as_ref().unwrap().span.is_some(), "{leave:?}: its span marked");
+        app.update(Action::FocusSearch);
+        key(&mut app, KeyCode::Down);
+    }
+}
+
+/// Characters typed outside any input, as the keys send them.
+fn typed_in_a_list(app: &mut TestApp, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
 }

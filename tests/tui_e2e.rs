@@ -1992,3 +1992,196 @@ fn a_second_glossary_note_is_not_cut() {
     assert!(first.ends_with(" more"), "{notes:?}");
     assert!(second.starts_with("拒付: also 调单"), "{notes:?}");
 }
+
+/// The help names the space bar `Space` (its key column was blank) and says that in the filter
+/// pane ↓/↑ move, `j` and `k` being typed; there `j j` types `jj`, and `Enter` with nothing
+/// matching says so in the pane (it did nothing, silently). Read, waited past every timer, read
+/// again.
+#[test]
+fn the_help_names_space_and_the_filter_pane_says_when_nothing_matches() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("space", &browser(arch.path(), &idx.path().join("index"), ""), 160, 45) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.keys(&["Enter", "?"]);
+    tmux.wait_for("the help", |s| s.contains("帮助 Keys · type to filter"));
+    tmux.text("筛选面板");
+    let screen = tmux.wait_for("the filter pane's keys", |s| s.contains("filter › 筛选面板"));
+    let row = |s: &str, key: &str, zh: &str| s.lines().any(|l| l.contains(&format!(" {key} ")) && l.contains(zh));
+    assert!(row(&screen, "Space", "筛选面板：标记多个值"), "{screen}");
+    assert!(row(&screen, "↓ / Ctrl-N", "筛选面板：下移（字母是输入）"), "{screen}");
+    assert!(row(&screen, "j / ↓ / Ctrl-N", "下移（筛选面板里 j 是输入，用 ↓）"), "{screen}");
+    tmux.holds_still(&screen, "nothing moved");
+    tmux.keys(&["Escape", "s"]);
+    tmux.wait_for("the speakers", |s| s.contains("type part of a name, nickname or company"));
+    // The discussion selected behind the pane keeps its two rows in the selection's background.
+    let first = tmux.wait_for_selected("the first speaker", |rows| rows.len() == 3);
+    tmux.keys(&["Down"]);
+    tmux.wait_for_selected("↓ moves", |rows| rows.len() == 3 && *rows != first);
+    tmux.keys(&["j", "j"]);
+    tmux.wait_for("jj typed", |s| s.contains(" › jj") && s.contains(" nothing matches"));
+    tmux.keys(&["Enter"]);
+    let said = "nothing to add: nothing on the Speakers tab matches “jj”";
+    let screen = tmux.wait_for("Enter says so", |s| s.contains(said) && s.contains("筛选 Filters"));
+    tmux.holds_still(&screen, "nothing moved");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// `对账文件 网联 断直连`: no message holds the three, one discussion holds them in several
+/// (payprod 2018-05-30). The discussions list it as a row, in the selection's background once
+/// the results have the keyboard, and `Enter` opens it; the status bar says why there are 0
+/// hits. The list said "No messages match" with no row, under a title counting it. Read, waited
+/// past every timer, read again.
+#[test]
+fn a_discussion_holding_the_words_in_several_messages_is_a_row_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let index = idx.path().join("index");
+    let query = chatlore::query::Query::parse("对账文件 网联 断直连").unwrap();
+    let engine = chatlore::search::Engine::open(&index).unwrap();
+    let found = engine.discussions(&query, None, chatlore::search::Sort::Relevance).unwrap();
+    assert_eq!(engine.search(&query, Default::default()).unwrap().total, 0);
+    let d = found.discussions[0].discussion.clone();
+    drop(engine);
+    let row = format!("{} {} {}–{}", d.date, d.group, &d.start_time[..5], &d.end_time[..5]);
+    let Some(tmux) = Tmux::start("all-in-one", &browser(arch.path(), &index, ""), 160, 45) else { return };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账文件 网联 断直连");
+    let listed = |s: &str| {
+        s.contains(&format!("讨论 Discussions · {} · best first", found.total))
+            && s.contains(&row)
+            && s.contains(
+                " 0 hits: no message contains all of 对账文件 网联 断直连 (each occurs, never in one message)",
+            )
+            && !s.contains("No messages match")
+    };
+    tmux.wait_for("the discussion listed", listed);
+    tmux.keys(&["Enter"]);
+    let rows = tmux.wait_for_selected("its row selected", |rows| rows.len() == 2 && rows[0].contains(&row));
+    let screen = tmux.wait_for("its preview", |s| listed(s) && s.contains(&format!("┐┌ 对话 {} ", d.date)));
+    tmux.holds_still(&screen, "nothing moved");
+    assert_eq!(tmux.selected_rows(), rows, "the selection holds still");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the conversation has the keyboard", |_| focus_of(&tmux).starts_with("对话 "));
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// More discussions than the first 200 loaded: with an empty search box, `G` selects the last
+/// one the title counts (the newest: oldest first), after saying it is loading; the list ended
+/// at the 200th under a title counting them all. Then `g` and `G` again, loaded: no loading.
+#[test]
+fn capital_g_reaches_the_last_discussion_the_title_counts() {
+    let (arch, idx) = demo_copy();
+    let index_dir = idx.path().join("index");
+    bulk_logs(arch.path(), 260, 4);
+    index(arch.path(), &index_dir);
+    let engine = chatlore::search::Engine::open(&index_dir).unwrap();
+    let all = engine.discussions(&chatlore::query::Query::default(), None, chatlore::search::Sort::Relevance).unwrap();
+    assert!(all.total > 250, "{}", all.total);
+    let d = &all.discussions[all.total - 1].discussion;
+    let last = format!("{} {} {}–{}", d.date, d.group, &d.start_time[..5], &d.end_time[..5]);
+    drop(engine);
+    let Some(tmux) = Tmux::start("disc-g", &browser(arch.path(), &index_dir, ""), 100, 30) else { return };
+    let title = format!("讨论 Discussions · {} · oldest first", all.total);
+    tmux.wait_for("every discussion counted", |s| s.contains(&title) && s.contains("index ✓ "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_selected("the first discussion", |rows| rows.len() == 2);
+    tmux.keys(&["G"]);
+    let rows = tmux.wait_for_selected("the last discussion", |rows| rows.len() == 2 && rows[0].contains(&last));
+    let screen = tmux.settled();
+    assert!(screen.contains(&title) && !screen.contains("loading"), "{screen}");
+    tmux.holds_still(&screen, "nothing moved");
+    assert_eq!(tmux.selected_rows(), rows, "the selection holds still");
+    tmux.keys(&["g"]);
+    tmux.wait_for_selected("the first again", |r| r.len() == 2 && !r[0].contains(&last));
+    tmux.keys(&["G"]);
+    let rows = tmux.wait_for_selected("the last again", |rows| rows.len() == 2 && rows[0].contains(&last));
+    assert!(!tmux.screen().contains("loading"));
+    assert_eq!(rows.len(), 2);
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// The conversation's place in its title (`118/240`), as (message, messages).
+fn place(screen: &str) -> (usize, usize) {
+    let title = screen.lines().find(|l| l.contains("┌ 对话 ")).unwrap_or_else(|| panic!("no conversation:\n{screen}"));
+    let at = title.split(" · ").find_map(|part| {
+        let (a, b) = part.trim().split_once('/')?;
+        Some((a.parse().ok()?, b.trim_end_matches(['─', '┐', ' ']).parse().ok()?))
+    });
+    at.unwrap_or_else(|| panic!("no place in {title}"))
+}
+
+/// In a terminal too narrow for the split view, a row read (`Enter`, `j j j`), left (`Esc`)
+/// and opened again (`Enter`) is read on where it was, as in a wide one (it went back to the
+/// row's first match).
+#[test]
+fn the_place_read_is_kept_in_a_narrow_terminal() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("narrow", &browser(arch.path(), &idx.path().join("index"), ""), 100, 30) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("网联");
+    tmux.wait_for("the discussions of 网联", |s| s.contains("讨论 Discussions · ") && s.contains(" msgs · "));
+    tmux.keys(&["Enter", "j"]);
+    tmux.wait_for_selected("the second discussion", |rows| rows.len() == 2);
+    tmux.keys(&["Enter"]);
+    let opened = place(&tmux.wait_for("the conversation", |s| s.contains("┌ 对话 ")));
+    tmux.keys(&["j", "j", "j"]);
+    let read = (opened.0 + 3, opened.1);
+    tmux.wait_for("three messages on", |s| place(s) == read);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the results", |s| !s.contains("┌ 对话 ") && s.contains("讨论 Discussions"));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the conversation again", |s| s.contains("┌ 对话 "));
+    assert_eq!(place(&screen), read, "where it was read:\n{screen}");
+    tmux.holds_still(&screen, "nothing moved");
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// The conversation's title as drawn: the line of the right pane's top border (`┐┌ 对话 …`),
+/// from the conversation's `┌`.
+fn conversation_title(screen: &str) -> String {
+    let line = screen.lines().find(|l| l.contains("┐┌")).unwrap_or_else(|| panic!("no split view:\n{screen}"));
+    line[line.find("┐┌").unwrap() + "┐".len()..].trim_end_matches(['─', '┐']).to_owned()
+}
+
+/// A day read from the day list, then `Esc`: the preview is the selected row's again (its
+/// date in the conversation's title, its span marked), not the day read, which stayed until a
+/// key moved the selection. Read, waited past every timer, read again.
+#[test]
+fn esc_from_a_day_of_the_day_list_previews_the_selected_row_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("day-esc", &browser(arch.path(), &idx.path().join("index"), ""), 160, 45) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账");
+    tmux.wait_for("the discussions of 对账", |s| s.contains("讨论 Discussions · 5 ") && s.contains(" 6 hits · "));
+    tmux.keys(&["Down"]);
+    let rows = tmux.wait_for_selected("the first discussion", |rows| rows.len() == 2);
+    let date: String = rows[0].trim_start_matches('│').chars().take(10).collect();
+    let preview = tmux.wait_for("its preview", |s| conversation_title(s).starts_with(&format!("┌ 对话 {date} · ")));
+    assert!(conversation_title(&preview).contains(" · discussion ") || preview.contains('┃'), "{preview}");
+    tmux.keys(&["D"]);
+    tmux.wait_for("the day list", |s| s.contains("日历 Days"));
+    tmux.text("2017-08-15");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the day read", |s| {
+        !s.contains("日历 Days") && conversation_title(s).starts_with("┌ 对话 2017-08-15 · ") && place(s).0 == 1
+    });
+    assert_ne!(date, "2017-08-15");
+    tmux.keys(&["Escape"]);
+    let back = tmux.wait_for("the selected row previewed", |s| {
+        conversation_title(s).starts_with(&format!("┌ 对话 {date} · ")) && focus_of(&tmux).starts_with("讨论")
+    });
+    assert_eq!(body(&back), body(&preview), "as it was before the day list");
+    tmux.holds_still(&back, "nothing moved");
+    assert_eq!(tmux.selected_rows(), rows);
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

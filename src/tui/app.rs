@@ -7,7 +7,7 @@
 use super::action::{
     Action, Answer, CopyOutcome, DayRow, DiscussionRow, Expert, FilterTab, Found, IndexEvent, InsightSection, LoadedDay,
 };
-use super::effect::{At, Catalog, DayJob, DaySource, Effect, SearchJob, SEEK_MAX};
+use super::effect::{At, Catalog, DayJob, DaySource, Effect, Row, SearchJob, SEEK_MAX};
 pub use super::filters::FilterRow;
 use super::input::TextInput;
 use super::{filters, keymap, layout};
@@ -145,6 +145,9 @@ pub struct Conversation {
     pub span: Option<(usize, usize)>,
     /// The day's discussions (header lines of first and last message), for `]`/`[`.
     pub spans: Vec<(u32, u32)>,
+    /// The results row it was opened for, while it is that row's (`None`: a day picked in the
+    /// day list, or in a narrow terminal, once the selection moved or a new list came).
+    pub row: Option<Row>,
 }
 
 /// A search kept under a name (`b`), run again from the list (`B`).
@@ -357,6 +360,16 @@ impl App {
         }
     }
 
+    /// How many rows the results list: discussions, or hits (loaded or not). A discussion
+    /// needs no message holding every word, so discussions can be listed under 0 hits.
+    pub fn listed(&self) -> usize {
+        if self.discussions {
+            self.results.discussions_total
+        } else {
+            self.results.total
+        }
+    }
+
     /// The selected discussion, while the results list discussions.
     pub fn selected_discussion(&self) -> Option<&DiscussionRow> {
         self.results.discussions.get(self.results.discussion_selected).filter(|_| self.discussions)
@@ -366,6 +379,22 @@ impl App {
         self.results.hits.get(self.results.selected)
     }
 
+    /// The selected row of the results, as a conversation opened for it knows it.
+    fn selected_row(&self) -> Option<Row> {
+        if self.discussions {
+            let d = &self.selected_discussion()?.hit.discussion;
+            Some(Row::Discussion(d.path.clone(), d.start_line))
+        } else {
+            self.selected_hit().map(|h| Row::Hit(h.path.clone(), h.line))
+        }
+    }
+
+    /// The open conversation is the selected row's (the split view's preview, or in a narrow
+    /// terminal the one read and left since): `Enter` on the row reads on where it was.
+    fn previewing_selection(&self) -> bool {
+        self.conversation.as_ref().is_some_and(|c| c.row.is_some() && c.row == self.selected_row())
+    }
+
     fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq
@@ -373,7 +402,14 @@ impl App {
 
     /// Applies one action; returns what the runtime is to do.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let reading = self.focus == Focus::Conversation;
         self.apply(action);
+        // Whatever took the keyboard from the conversation: a day read that is not the selected
+        // row's (picked in the day list) gives the preview back to the selected row (it stayed
+        // until a key moved the selection).
+        if reading && self.focus != Focus::Conversation && self.conversation.is_some() && !self.previewing_selection() {
+            self.sync_preview();
+        }
         std::mem::take(&mut self.effects)
     }
 
@@ -387,10 +423,13 @@ impl App {
         }
         match action {
             Action::Quit => self.quit = true,
+            // Wide enough for the split view: the conversation shows beside the results, the
+            // selected row's (kept as it is when it is that row's, where it was read; and while
+            // it has the keyboard, until it is left).
             Action::Resize(w, h) => {
                 let was = self.split_view();
                 self.size = (w, h);
-                if self.split_view() != was {
+                if self.split_view() && !was && self.focus != Focus::Conversation && !self.previewing_selection() {
                     self.sync_preview();
                 }
             }
@@ -623,7 +662,15 @@ impl App {
             self.note = Some(format!("that discussion's message is not among the first {SEEK_MAX} hits: from the top"));
         }
         let r = &mut self.results;
-        if job.offset > 0 {
+        if job.offset > 0 && job.discussions {
+            // The next discussions of the list.
+            if job.offset == r.discussions.len() {
+                r.discussions.extend(f.discussions);
+                r.discussions_total = f.discussions_total;
+                // Fewer than asked for: the index changed meanwhile (its refresh follows).
+                r.discussion_selected = r.discussion_selected.min(r.discussions_total.saturating_sub(1));
+            }
+        } else if job.offset > 0 {
             if job.offset == r.hits.len() {
                 r.hits.extend(f.hits);
                 r.total = f.total;
@@ -681,8 +728,8 @@ impl App {
             None => (0, None),
         };
         let span = job.span.and_then(|(start, end)| span_of(&day, start, end));
-        self.conversation =
-            Some(Conversation { focus: focus.unwrap_or(0), day, mark, scroll, matches, terms: job.terms, span, spans });
+        let (focus, terms, row) = (focus.unwrap_or(0), job.terms, job.row);
+        self.conversation = Some(Conversation { focus, day, mark, scroll, matches, terms, span, spans, row });
         if matches!(job.source, DaySource::Listed(_)) {
             self.overlay = None;
             self.focus_on_open = true;
@@ -714,7 +761,9 @@ impl App {
                 self.focus = Focus::Results;
             }
             (Focus::Results, Action::Enter) => {
-                if self.conversation.is_some() && self.split_view() && self.waiting.day.is_none() {
+                // The selected row's conversation, at any width: read on where it was (in a
+                // narrow terminal `Esc` then `Enter` went back to the row's first message).
+                if self.previewing_selection() && self.waiting.day.is_none() {
                     self.focus = Focus::Conversation;
                 } else {
                     self.focus_on_open = true;
@@ -1120,7 +1169,9 @@ impl App {
     }
 
     /// In the split view the conversation pane shows the selected hit, or nothing when there
-    /// are no hits (never a day left over from another query).
+    /// are no hits (never a day left over from another query). In a narrow terminal, where it
+    /// is not shown beside them, the conversation is no longer the selected row's: `Enter`
+    /// opens the row afresh, as the split view previews it.
     fn sync_preview(&mut self) {
         if self.split_view() {
             if self.selected_hit().is_some() || self.selected_discussion().is_some() {
@@ -1129,6 +1180,8 @@ impl App {
                 self.conversation = None;
                 self.waiting.day = None;
             }
+        } else if let Some(c) = self.conversation.as_mut() {
+            c.row = None;
         }
         if self.conversation.is_none() && self.focus == Focus::Conversation && self.waiting.day.is_none() {
             self.focus = Focus::Results;
@@ -1146,18 +1199,21 @@ impl App {
         self.experts.clear();
         let Ok(q) = self.query() else { return self.refresh() };
         self.results.query = q;
-        let selected = self.selected_hit().map(|h| (h.path.clone(), h.line));
-        let discussion =
-            self.selected_discussion().map(|d| (d.hit.discussion.path.clone(), d.hit.discussion.start_line));
-        let until = self.results.selected;
+        // The list shown is loaded down to its selection, and the row selected found again.
+        let (until, selected, discussion) = if self.discussions {
+            let d = self.selected_discussion().map(|d| (d.hit.discussion.path.clone(), d.hit.discussion.start_line));
+            (self.results.discussion_selected, None, d)
+        } else {
+            (self.results.selected, self.selected_hit().map(|h| (h.path.clone(), h.line)), None)
+        };
         self.search(0, until, (selected, None), discussion);
         if let Some(c) = &self.conversation {
             let line = |i: usize| c.day.messages.get(i).map(|m| m.line);
             let at = At::Line(line(c.focus).unwrap_or(0));
             let span = c.span.and_then(|(a, b)| line(a).zip(line(b)));
             let keep = (c.scroll, c.mark.and_then(line));
-            let path = c.day.path.clone();
-            self.load_day(DaySource::Path(path), at, span, Some(keep));
+            let (path, row) = (c.day.path.clone(), c.row.clone());
+            self.load_day(DaySource::Path(path), row, at, span, Some(keep));
         }
         if matches!(self.overlay, Some(Overlay::Filters { .. } | Overlay::Insights { .. })) {
             self.ensure_facets();
@@ -1212,48 +1268,54 @@ impl App {
         let page = self.panes().results_rows();
         // `m` now comes back to the discussion of the message selected.
         self.left_discussion = None;
-        if self.discussions {
-            // Two lines a discussion.
-            let r = &mut self.results;
-            r.discussion_selected = moved(r.discussion_selected, &a, r.discussions.len(), (page / 2).max(1));
-            self.sync_preview();
-            return;
-        }
         let r = &mut self.results;
-        // Rows there are: all of them once the list's end is loaded, else as many as hits.
-        let rows = if r.end { r.hits.len() } else { r.total };
-        r.selected = moved(r.selected, &a, rows, page);
-        let (selected, loaded) = (r.selected, r.hits.len());
+        // Rows there are, loaded or not (discussions two lines a row): hits, all of them once
+        // the list's end is loaded (copies are folded), else as many as there are.
+        let (selected, loaded, end) = if self.discussions {
+            let rows = r.discussions_total;
+            r.discussion_selected = moved(r.discussion_selected, &a, rows, (page / 2).max(1));
+            (r.discussion_selected, r.discussions.len(), r.discussions.len() >= rows)
+        } else {
+            let rows = if r.end { r.hits.len() } else { r.total };
+            r.selected = moved(r.selected, &a, rows, page);
+            (r.selected, r.hits.len(), r.end || r.hits.len() >= r.total)
+        };
         // The worker fetches pages until the selection is loaded (`G` on a large result); once
-        // asked, not again for a selection the pages being fetched reach. Only hits there are:
+        // asked, not again for a selection the pages being fetched reach. Only rows there are:
         // a query that does not parse lists none (fetching would search the last one that did).
-        if selected >= loaded && loaded < r.total && !r.end && !r.searching && r.loading.is_none_or(|to| selected > to)
-        {
+        if selected >= loaded && !end && !r.searching && r.loading.is_none_or(|to| selected > to) {
             self.search(loaded, selected, (None, None), None);
         }
-        if self.split_view() {
-            self.open_selected();
-        }
+        // A discussion not loaded yet: nothing to preview until it comes.
+        self.sync_preview();
     }
 
     /// Opens the selected hit's (or discussion's) day on it.
     fn open_selected(&mut self) {
+        let row = self.selected_row();
         if self.discussions {
-            let Some(row) = self.selected_discussion() else { return };
-            let d = &row.hit.discussion;
+            let Some(found) = self.selected_discussion() else { return };
+            let d = &found.hit.discussion;
             let (path, start, end) = (d.path.clone(), d.start_line, d.end_line);
-            let first = row.hit.hits.first().copied().unwrap_or(start);
-            self.load_day(DaySource::Path(path), At::Line(first), Some((start, end)), None);
+            let first = found.hit.hits.first().copied().unwrap_or(start);
+            self.load_day(DaySource::Path(path), row, At::Line(first), Some((start, end)), None);
             return;
         }
         let Some(hit) = self.selected_hit() else { return };
         let (path, line) = (hit.path.clone(), hit.line);
-        self.load_day(DaySource::Path(path), At::Line(line), None, None);
+        self.load_day(DaySource::Path(path), row, At::Line(line), None, None);
     }
 
     /// Opens a day: at once when it is the day shown with the same words to highlight,
     /// else by asking the worker.
-    fn load_day(&mut self, source: DaySource, at: At, span: Option<(u32, u32)>, keep: Option<(isize, Option<u32>)>) {
+    fn load_day(
+        &mut self,
+        source: DaySource,
+        row: Option<Row>,
+        at: At,
+        span: Option<(u32, u32)>,
+        keep: Option<(isize, Option<u32>)>,
+    ) {
         let mut terms = self.results.terms.clone();
         terms.extend(self.topic_keywords());
         if let (DaySource::Path(path), Some(c), None) = (&source, self.conversation.as_mut(), &keep) {
@@ -1265,6 +1327,7 @@ impl App {
                 c.scroll = 0;
                 c.mark = None;
                 c.span = span.and_then(|(start, end)| span_of(&c.day, start, end));
+                c.row = row;
                 self.waiting.day = None;
                 if std::mem::take(&mut self.focus_on_open) {
                     self.focus = Focus::Conversation;
@@ -1274,7 +1337,7 @@ impl App {
         }
         let seq = self.next_seq();
         self.waiting.day = Some(seq);
-        self.effects.push(Effect::LoadDay(DayJob { seq, source, at, span, terms, keep }));
+        self.effects.push(Effect::LoadDay(DayJob { seq, source, row, at, span, terms, keep }));
     }
 
     /// Starts or drops a range of messages to cite (`v`).
@@ -1341,7 +1404,23 @@ impl App {
                     return;
                 }
             },
-            None => return,
+            // Said, not silent: `j` typed to move the selection is text here.
+            None if !typed.trim().is_empty() => {
+                self.note = Some(format!(
+                    "nothing to add: nothing on the {} tab matches “{}” (letters are typed here: Backspace edits, ↓/↑ move)",
+                    tab.title(),
+                    typed.trim()
+                ));
+                return;
+            }
+            None if self.facets.is_none() => {
+                self.note = Some("nothing to add yet: the counts are still coming".into());
+                return;
+            }
+            None => {
+                self.note = Some(format!("nothing to add: the {} tab has no values here", tab.title()));
+                return;
+            }
         };
         self.add_chips(vec![filter]);
     }
@@ -1359,7 +1438,7 @@ impl App {
     fn open_selected_day(&mut self) {
         let Some(Overlay::Days { selected, rows, .. }) = &self.overlay else { return };
         let Some(row) = rows.get(*selected).cloned() else { return };
-        self.load_day(DaySource::Listed(row.path), At::First, None, None);
+        self.load_day(DaySource::Listed(row.path), None, At::First, None, None);
     }
     /// The citation of what is being read: in the conversation the message under the cursor,
     /// or the range marked with `v`; in the results the selected hit, or the selected

@@ -37,9 +37,10 @@ pub struct SearchJob {
     pub seq: u64,
     pub query: Query,
     pub sort: Sort,
-    /// Hits from here (0: a new search; more: the next pages of the same one).
+    /// Rows of the list from here (0: a new search; more: the next pages of the same one):
+    /// hits, or while results list discussions, discussions (their hits are one page then).
     pub offset: usize,
-    /// Pages are fetched until this many hits are loaded (`G` on a large result).
+    /// Pages are fetched until the row at this index is loaded (`G` on a large result).
     pub until: usize,
     pub discussions: bool,
     /// Select this message (path, line) again: after the index changed, or after `m`.
@@ -74,11 +75,22 @@ pub enum At {
     First,
 }
 
+/// A row of the results, as the conversation opened for it knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row {
+    /// A message hit: its log's path and header line.
+    Hit(String, u32),
+    /// A discussion: its log's path and first header line.
+    Discussion(String, u32),
+}
+
 /// A day to open in the conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayJob {
     pub seq: u64,
     pub source: DaySource,
+    /// The results row it is opened for; `None`: a day picked in the day list.
+    pub row: Option<Row>,
     pub at: At,
     /// The discussion opened (header lines of its first and last message), marked.
     pub span: Option<(u32, u32)>,

@@ -60,6 +60,8 @@ impl Key {
     /// How the help writes the key.
     pub fn label(self) -> String {
         let name = match self.code {
+            // A blank is no name: the help's key column was empty for it.
+            KeyCode::Char(' ') => "Space".into(),
             KeyCode::Char(c) => c.to_string(),
             KeyCode::Esc => "Esc".into(),
             KeyCode::Enter => "Enter".into(),
@@ -147,10 +149,16 @@ pub static BINDINGS: &[Binding] = &[
         &[k('j'), code(KeyCode::Down), ctrl('n')],
         Lists,
         Action::Down,
-        "下移：选中项、对话光标",
-        "down: the selection, the conversation's cursor",
+        "下移（筛选面板里 j 是输入，用 ↓）",
+        "down: the selection, the cursor (filter pane: j is typed, ↓)",
     ),
-    b(&[k('k'), code(KeyCode::Up), ctrl('p')], Lists, Action::Up, "上移", "up"),
+    b(
+        &[k('k'), code(KeyCode::Up), ctrl('p')],
+        Lists,
+        Action::Up,
+        "上移（筛选面板里 k 是输入，用 ↑）",
+        "up (filter pane: k is typed, ↑)",
+    ),
     b(
         &[code(KeyCode::Down), ctrl('n')],
         Input,
@@ -274,6 +282,15 @@ pub static BINDINGS: &[Binding] = &[
         "删除选中的收藏",
         "delete the selected saved search",
     ),
+    // The filter pane filters as letters are typed (a name may hold a j): only these move.
+    b(
+        &[code(KeyCode::Down), ctrl('n')],
+        Pick,
+        Action::Down,
+        "筛选面板：下移（字母是输入）",
+        "down (letters, j too, are typed)",
+    ),
+    b(&[code(KeyCode::Up), ctrl('p')], Pick, Action::Up, "筛选面板：上移", "up"),
     b(
         &[k(' ')],
         Pick,
@@ -362,5 +379,25 @@ pub fn action(ctx: Context, key: KeyEvent) -> Option<Action> {
             Some(if ctx.typing { Action::Input(c) } else { Action::TypeSearch(c) })
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of the table has a name the help and the README can show: the space bar was
+    /// written as itself, a blank in the help's key column and in the README's key table.
+    #[test]
+    fn every_key_has_a_visible_name() {
+        for b in BINDINGS {
+            for key in b.keys {
+                let label = key.label();
+                assert!(!label.trim().is_empty() && label.trim() == label, "{:?} is shown as {label:?}", key.code);
+            }
+        }
+        assert_eq!(k(' ').label(), "Space");
+        let space = BINDINGS.iter().find(|b| matches!(b.action, Action::MarkValue));
+        assert_eq!(space.map(Binding::keys_label).as_deref(), Some("Space"));
     }
 }

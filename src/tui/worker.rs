@@ -222,6 +222,20 @@ impl Executor {
             why_none: None,
             also: engine.expand(&job.query).expansions(),
         };
+        if job.discussions && job.offset > 0 {
+            // More of the discussions listed, down to `until`: only them (the hits' first page
+            // and their count are those of the list's first answer).
+            let limit = (job.until + 1).saturating_sub(job.offset).max(PAGE);
+            let r =
+                engine.discussions_from(&job.query, job.offset, Some(limit), job.sort).map_err(|e| e.to_string())?;
+            found.discussions_total = r.total;
+            found.elapsed = r.elapsed;
+            found.discussions = discussion_rows(r, &[]);
+            return Ok(found);
+        }
+        // Listing discussions, the hits are one page (their count, the best lines); the list's
+        // `until` and `keep` are the discussions'.
+        let (until, keep) = if job.discussions { (0, None) } else { (job.until, job.keep.as_ref()) };
         let (mut offset, mut limit) = (job.offset, PAGE);
         // Seeking: the discussion's earliest message among the hits (line, index), should the
         // one kept not be among them.
@@ -237,7 +251,7 @@ impl Executor {
             let (got, before) = (r.hits.len(), found.hits.len());
             found.hits.extend(r.hits);
             offset += got;
-            if let (Some((path, line)), None) = (&job.keep, found.kept) {
+            if let (Some((path, line)), None) = (keep, found.kept) {
                 let new = found.hits[before..].iter().position(|h| h.path == *path && h.line == *line);
                 found.kept = new.map(|i| job.offset + before + i);
             }
@@ -251,25 +265,27 @@ impl Executor {
             let loaded = job.offset + found.hits.len();
             // A short page is the list's last (asking for the next would rank them all again).
             found.end = got < limit || loaded >= found.total;
-            let within = if job.seek.is_some() { SEEK_MAX } else { job.until.saturating_add(PAGE + 1) };
-            let looking = job.keep.is_some() && found.kept.is_none() && loaded < within;
-            if found.end || (loaded > job.until && !looking) {
+            let within = if job.seek.is_some() { SEEK_MAX } else { until.saturating_add(PAGE + 1) };
+            let looking = keep.is_some() && found.kept.is_none() && loaded < within;
+            if found.end || (loaded > until && !looking) {
                 break;
             }
             // A page costs about as much as ranking every hit before it: deep pages come in
             // one go (the rest up to the wanted hit), or when seeking, as many as are loaded.
-            limit = if looking { found.hits.len().min(within - loaded) } else { job.until + 1 - loaded }.max(PAGE);
+            limit = if looking { found.hits.len().min(within - loaded) } else { until + 1 - loaded }.max(PAGE);
         }
         found.kept = found.kept.or(earliest.map(|(_, i)| i));
         if found.total == 0 && job.offset == 0 {
             found.why_none = crate::no_hits::or_note(explain(engine, &job.query, Some(0)));
         }
-        if job.discussions && job.offset == 0 {
-            let r = engine.discussions(&job.query, Some(PAGE), job.sort).map_err(|e| e.to_string())?;
+        if job.discussions {
+            // Down to `until` (the selection, after the index changed), and when a discussion is
+            // to be selected again, a page past it: it may have moved down a little.
+            let limit = job.until.saturating_add(if job.keep_discussion.is_some() { PAGE + 1 } else { 1 }).max(PAGE);
+            let r = engine.discussions(&job.query, Some(limit), job.sort).map_err(|e| e.to_string())?;
             found.discussions_total = r.total;
             let hits = if found.terms.is_empty() { &[][..] } else { &found.hits[..] };
-            found.discussions =
-                r.discussions.into_iter().map(|hit| DiscussionRow { best: best_line(&hit, hits), hit }).collect();
+            found.discussions = discussion_rows(r, hits);
             if let Some((path, line)) = &job.keep_discussion {
                 found.kept_discussion = found.discussions.iter().position(|d| {
                     let d = &d.hit.discussion;
@@ -415,6 +431,12 @@ fn expert(e: crate::who::Expert, known: &[String]) -> Expert {
         format!("{} {} {}", h.date, archive::time_label(h.time), text.lines().next().unwrap_or_default())
     });
     Expert { label: e.person.label, matching: e.matching, evidence }
+}
+
+/// Discussions found as rows of the list, each with its best line among `hits` (see
+/// [`best_line`]).
+fn discussion_rows(found: crate::discussion_search::DiscussionResults, hits: &[search::Hit]) -> Vec<DiscussionRow> {
+    found.discussions.into_iter().map(|hit| DiscussionRow { best: best_line(&hit, hits), hit }).collect()
 }
 
 /// A discussion's best matching line, with its highlights as the core gives them: the best

@@ -17,8 +17,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let block = pane(" 对话 Conversation ".into(), focused);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let none =
-            app.catalog.is_some() && app.results.error.is_none() && !app.results.searching && app.results.total == 0;
+        let none = app.catalog.is_some() && app.results.error.is_none() && !app.results.searching && app.listed() == 0;
         let text =
             if none { "No hits: nothing to show." } else { "Select a hit to read it in its day's conversation." };
         frame.render_widget(Paragraph::new(Line::styled(text, DIM)), inner);

@@ -7,7 +7,7 @@ use crate::tui::action::FilterTab;
 use crate::tui::app::App;
 use crate::tui::input::TextInput;
 use ratatui::layout::{Constraint, Layout};
-use ratatui::style::Modifier;
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
@@ -42,7 +42,13 @@ pub fn draw(frame: &mut Frame, app: &App, tab: FilterTab, input: &TextInput, sel
     } else {
         Line::from(vec![Span::styled(" › ", ACCENT), Span::raw(input.text.clone())])
     };
-    frame.render_widget(Paragraph::new(prompt), input_area);
+    // What the last key did here (Enter on nothing, a date that does not parse): in the pane,
+    // which can cover the status bar.
+    let note = app
+        .note
+        .as_deref()
+        .map_or_else(Line::default, |n| Line::styled(format!("   {n}"), Style::new().fg(Color::Green)));
+    frame.render_widget(Paragraph::new(vec![prompt, note]), input_area);
 
     let rows = app.filter_rows(tab, &input.text);
     if rows.is_empty() {

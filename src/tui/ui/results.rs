@@ -79,7 +79,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 /// best matching line, highlighted.
 fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>> {
     let r = &app.results;
-    let rows = height / 2;
+    // The selection beyond the discussions loaded (`G`, or `j` past the last): the last ones
+    // loaded, and under them the selected row, saying it is on its way.
+    let waiting = r.discussion_selected >= r.discussions.len() && r.loading.is_some();
+    let rows = height.saturating_sub(usize::from(waiting)) / 2;
     let top = super::list_top(r.discussion_selected, r.discussions.len(), rows.max(1));
     let mut lines = Vec::with_capacity(height);
     for (i, row) in r.discussions.iter().enumerate().skip(top).take(rows) {
@@ -113,6 +116,10 @@ fn discussion_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>
             spans.push(Span::styled(" ".repeat(pad), base));
         }
         lines.push(Line::from(spans));
+    }
+    if waiting {
+        let (at, of) = (thousands(r.discussion_selected as u64 + 1), thousands(r.discussions_total as u64));
+        lines.push(Line::styled(fit(&format!(" discussion {at} of {of}: loading…"), width), super::SELECTED));
     }
     lines
 }
@@ -156,12 +163,15 @@ fn empty_state(app: &App) -> Option<Vec<Line<'static>>> {
             Line::styled("Put logs in <group>/_posts/YYYY-MM-DD-chat.markdown and press r to index them.", DIM),
         ]);
     }
-    if r.searching && r.total == 0 {
+    // Discussions are listed by what they hold, whatever the messages: one can hold every word
+    // of a query no message holds whole (the status bar then says why there are 0 hits).
+    if r.searching && app.listed() == 0 {
         return Some(vec![Line::styled("Searching…", DIM)]);
     }
-    if r.total == 0 {
+    if app.listed() == 0 {
         let mut lines = vec![Line::from(match &r.why_none {
             Some(why) => format!("No messages match: {why}."),
+            None if r.total > 0 => "No discussions match.".to_owned(),
             None => "No messages match.".to_owned(),
         })];
         if !app.chips.is_empty() {

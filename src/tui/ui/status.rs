@@ -43,14 +43,20 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     } else if let Some(to) = r.loading {
         // `G` on a large result: the pages down to it take a moment.
         spans.push(Span::raw(format!(" {}", hits(r.total))));
-        let (from, to) = (thousands(r.hits.len() as u64 + 1), thousands(to as u64 + 1));
-        spans.push(Span::styled(format!(" · loading hits {from}–{to}…"), DIM));
+        let (what, loaded) =
+            if app.discussions { ("discussions", r.discussions.len()) } else { ("hits", r.hits.len()) };
+        let (from, to) = (thousands(loaded as u64 + 1), thousands(to as u64 + 1));
+        spans.push(Span::styled(format!(" · loading {what} {from}–{to}…"), DIM));
         spans.extend(note);
     } else if r.searching {
         spans.push(Span::styled(" searching…", DIM));
         spans.extend(note);
     } else {
         spans.push(Span::raw(format!(" {}", hits(r.total))));
+        // Discussions listed under 0 hits: why no message matches, as a remark on the count.
+        if let Some(why) = r.why_none.as_ref().filter(|_| app.listed() > 0) {
+            spans.push(Span::styled(format!(": {why}"), DIM));
+        }
         let keys = note.is_none();
         spans.push(note.unwrap_or_else(|| Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM)));
         if keys {

@@ -2185,3 +2185,38 @@ fn esc_from_a_day_of_the_day_list_previews_the_selected_row_in_a_real_terminal()
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }
+
+/// A person posting under two nicknames (the same name and company) is one row of the
+/// speaker pane, their other nickname beside it, counting their messages once; the chip finds
+/// both nicknames' messages.
+#[test]
+fn the_speaker_pane_lists_a_person_once_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let index_dir = idx.path().join("index");
+    for (date, who) in [
+        ("2017-06-01", "张泽雄-民生金服 项目总监"),
+        ("2017-06-02", "张泽雄-民生金服"),
+        ("2017-06-03", "张泽雄-民生金服"),
+    ] {
+        let day = log(date, &[("09:00:00", who, "对账文件今天又晚到了"), ("09:01:00", "乙-某银行", "我们也是")]);
+        write(arch.path(), &format!("payprod/_posts/{date}-chat.markdown"), day);
+    }
+    index(arch.path(), &index_dir);
+    let Some(tmux) = Tmux::start("person", &browser(arch.path(), &index_dir, ""), 160, 45) else { return };
+    tmux.wait_for("everything listed", |s| s.contains("index ✓ 15 logs"));
+    tmux.text("对账");
+    tmux.wait_for("the discussions of 对账", |s| s.contains(" 9 hits · "));
+    tmux.keys(&["Enter", "s"]);
+    tmux.wait_for("the speakers", |s| s.contains("type part of a name, nickname or company"));
+    tmux.text("张泽");
+    let one = |s: &str| {
+        let rows: Vec<&str> = s.lines().filter(|l| l.contains("张泽雄-民生金服")).collect();
+        rows.len() == 1 && rows[0].contains("also 张泽雄-民生金服 项目总监") && rows[0].contains("       3 │")
+    };
+    let screen = tmux.wait_for("one row for the person", one);
+    tmux.holds_still(&screen, "nothing moved");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the chip's discussions", |s| s.contains("[from:=张泽雄-民生金服 ×]") && s.contains(" 3 hits · "));
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}

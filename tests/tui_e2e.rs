@@ -698,7 +698,8 @@ fn m_to_the_messages_and_back_keeps_the_discussion_selected_and_its_preview() {
     let head: String = rows[0].trim_start_matches('│').chars().take_while(|&c| c != '·').collect();
     let date: String = head.chars().take(10).collect();
     let preview = format!(" {date} · ");
-    let before = tmux.wait_for("its preview", |s| s.contains(&preview) && s.contains(" · discussion "));
+    // The discussion marked in the margin (its span, past the match in the title, does not fit).
+    let before = tmux.wait_for("its preview", |s| s.contains(&preview) && s.contains('┃'));
     std::thread::sleep(PAST_EVERY_TIMER);
     let before = {
         let again = tmux.screen();
@@ -1032,7 +1033,7 @@ fn o_orders_the_results_and_z_maximises_the_conversation_in_a_real_terminal() {
     assert_ne!(sorted, best_dates, "best first is neither date order here, so each order shows");
 
     // z: the conversation alone, over the whole width; z again: the split view.
-    let split = |s: &str| s.contains("讨论 Discussions · 5 ") && s.contains("┐┌ ") && s.contains(" · discussion ");
+    let split = |s: &str| s.contains("讨论 Discussions · 5 ") && s.contains("┐┌ 对话 ") && s.contains('┃');
     let before = tmux.wait_for("the split view", split);
     tmux.keys(&["z"]);
     let conversation_top =
@@ -2217,6 +2218,31 @@ fn the_speaker_pane_lists_a_person_once_in_a_real_terminal() {
     tmux.holds_still(&screen, "nothing moved");
     tmux.keys(&["Enter"]);
     tmux.wait_for("the chip's discussions", |s| s.contains("[from:=张泽雄-民生金服 ×]") && s.contains(" 3 hits · "));
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// Beside the results of a 140-column terminal, a title too long for the conversation pane
+/// keeps its name, `对话`, and gives up the discussion's span, which the margin marks (it kept
+/// the span and gave up the name).
+#[test]
+fn a_long_conversation_title_keeps_its_name_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("title", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账");
+    let screen = tmux.wait_for("the preview", |s| s.contains("讨论 Discussions · 5 ") && s.contains("┐┌ 对话 2018-"));
+    let title = conversation_title(&screen);
+    assert!(title.starts_with("┌ 对话 2018-") && title.contains(" · match "), "{title}");
+    assert!(!title.contains(" · discussion "), "given up first: {title}");
+    assert!(screen.contains('┃'), "the margin marks the discussion:\n{screen}");
+    tmux.holds_still(&screen, "nothing moved");
+    // Wider, the span too.
+    tmux.cmd(&["resize-window", "-t", "e2e", "-x", "180", "-y", "40"]).status().unwrap();
+    let wide = tmux.wait_for("the whole title", |s| conversation_title(s).contains(" · discussion "));
+    assert!(conversation_title(&wide).starts_with("┌ 对话 2018-"), "{wide}");
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }

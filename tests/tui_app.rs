@@ -2017,3 +2017,38 @@ fn typed_in_a_list(app: &mut TestApp, text: &str) {
         key(app, KeyCode::Char(c));
     }
 }
+
+/// Two nicknames of one person (`people` joins them: the same name and company) are one row
+/// of the speaker pane, counting their messages once, with the other nickname beside it; they
+/// were two rows with one count.
+#[test]
+fn the_speaker_pane_lists_a_person_once_with_their_other_nicknames() {
+    let archive = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let day = |date: &str, who: &str| {
+        log(date, &[("09:00:00", who, "对账文件今天又晚到了"), ("09:01:00", "乙-某银行", "我们也是，对账差错好多")])
+    };
+    write(archive.path(), "g/_posts/2017-06-01-chat.markdown", day("2017-06-01", "张泽雄-民生金服 项目总监"));
+    write(archive.path(), "g/_posts/2017-06-02-chat.markdown", day("2017-06-02", "张泽雄-民生金服"));
+    write(archive.path(), "g/_posts/2017-06-03-chat.markdown", day("2017-06-03", "张泽雄-民生金服"));
+    let mut app = app_on(archive.path(), dir.path(), (160, 40));
+    let people = app.catalog.as_ref().unwrap().people.clone();
+    let person = people.of("张泽雄-民生金服").expect("known");
+    assert_eq!(person.aliases.len(), 2, "one person: {person:?}");
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    for typed_there in ["", "张泽"] {
+        app.update(Action::ClearInput);
+        typed(&mut app, typed_there);
+        let rows = app.current_filter_rows();
+        let his: Vec<_> = rows.iter().filter(|r| r.label.starts_with("张泽雄")).collect();
+        assert_eq!(his.len(), 1, "{typed_there:?}: one row: {rows:?}");
+        let row = his[0];
+        assert_eq!((row.label.as_str(), row.count), ("张泽雄-民生金服", 3), "{typed_there:?}: most messages here");
+        assert!(row.detail.contains("also 张泽雄-民生金服 项目总监"), "{typed_there:?}: {row:?}");
+        assert_eq!(rows.len(), if typed_there.is_empty() { 2 } else { 1 }, "{rows:?}");
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.results.total, 3, "the chip finds both nicknames' messages");
+}

@@ -698,7 +698,8 @@ fn m_to_the_messages_and_back_keeps_the_discussion_selected_and_its_preview() {
     let head: String = rows[0].trim_start_matches('│').chars().take_while(|&c| c != '·').collect();
     let date: String = head.chars().take(10).collect();
     let preview = format!(" {date} · ");
-    let before = tmux.wait_for("its preview", |s| s.contains(&preview) && s.contains(" · discussion "));
+    // The discussion marked in the margin (its span, past the match in the title, does not fit).
+    let before = tmux.wait_for("its preview", |s| s.contains(&preview) && s.contains('┃'));
     std::thread::sleep(PAST_EVERY_TIMER);
     let before = {
         let again = tmux.screen();
@@ -1032,7 +1033,7 @@ fn o_orders_the_results_and_z_maximises_the_conversation_in_a_real_terminal() {
     assert_ne!(sorted, best_dates, "best first is neither date order here, so each order shows");
 
     // z: the conversation alone, over the whole width; z again: the split view.
-    let split = |s: &str| s.contains("讨论 Discussions · 5 ") && s.contains("┐┌ ") && s.contains(" · discussion ");
+    let split = |s: &str| s.contains("讨论 Discussions · 5 ") && s.contains("┐┌ 对话 ") && s.contains('┃');
     let before = tmux.wait_for("the split view", split);
     tmux.keys(&["z"]);
     let conversation_top =
@@ -2182,6 +2183,66 @@ fn esc_from_a_day_of_the_day_list_previews_the_selected_row_in_a_real_terminal()
     assert_eq!(body(&back), body(&preview), "as it was before the day list");
     tmux.holds_still(&back, "nothing moved");
     assert_eq!(tmux.selected_rows(), rows);
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// A person posting under two nicknames (the same name and company) is one row of the
+/// speaker pane, their other nickname beside it, counting their messages once; the chip finds
+/// both nicknames' messages.
+#[test]
+fn the_speaker_pane_lists_a_person_once_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let index_dir = idx.path().join("index");
+    for (date, who) in [
+        ("2017-06-01", "张泽雄-民生金服 项目总监"),
+        ("2017-06-02", "张泽雄-民生金服"),
+        ("2017-06-03", "张泽雄-民生金服"),
+    ] {
+        let day = log(date, &[("09:00:00", who, "对账文件今天又晚到了"), ("09:01:00", "乙-某银行", "我们也是")]);
+        write(arch.path(), &format!("payprod/_posts/{date}-chat.markdown"), day);
+    }
+    index(arch.path(), &index_dir);
+    let Some(tmux) = Tmux::start("person", &browser(arch.path(), &index_dir, ""), 160, 45) else { return };
+    tmux.wait_for("everything listed", |s| s.contains("index ✓ 15 logs"));
+    tmux.text("对账");
+    tmux.wait_for("the discussions of 对账", |s| s.contains(" 9 hits · "));
+    tmux.keys(&["Enter", "s"]);
+    tmux.wait_for("the speakers", |s| s.contains("type part of a name, nickname or company"));
+    tmux.text("张泽");
+    let one = |s: &str| {
+        let rows: Vec<&str> = s.lines().filter(|l| l.contains("张泽雄-民生金服")).collect();
+        rows.len() == 1 && rows[0].contains("also 张泽雄-民生金服 项目总监") && rows[0].contains("       3 │")
+    };
+    let screen = tmux.wait_for("one row for the person", one);
+    tmux.holds_still(&screen, "nothing moved");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the chip's discussions", |s| s.contains("[from:=张泽雄-民生金服 ×]") && s.contains(" 3 hits · "));
+    tmux.keys(&["C-c"]);
+    tmux.exits_cleanly();
+}
+
+/// Beside the results of a 140-column terminal, a title too long for the conversation pane
+/// keeps its name, `对话`, and gives up the discussion's span, which the margin marks (it kept
+/// the span and gave up the name).
+#[test]
+fn a_long_conversation_title_keeps_its_name_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let Some(tmux) = Tmux::start("title", &browser(arch.path(), &idx.path().join("index"), ""), 140, 40) else {
+        return;
+    };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ "));
+    tmux.text("对账");
+    let screen = tmux.wait_for("the preview", |s| s.contains("讨论 Discussions · 5 ") && s.contains("┐┌ 对话 2018-"));
+    let title = conversation_title(&screen);
+    assert!(title.starts_with("┌ 对话 2018-") && title.contains(" · match "), "{title}");
+    assert!(!title.contains(" · discussion "), "given up first: {title}");
+    assert!(screen.contains('┃'), "the margin marks the discussion:\n{screen}");
+    tmux.holds_still(&screen, "nothing moved");
+    // Wider, the span too.
+    tmux.cmd(&["resize-window", "-t", "e2e", "-x", "180", "-y", "40"]).status().unwrap();
+    let wide = tmux.wait_for("the whole title", |s| conversation_title(s).contains(" · discussion "));
+    assert!(conversation_title(&wide).starts_with("┌ 对话 2018-"), "{wide}");
     tmux.keys(&["C-c"]);
     tmux.exits_cleanly();
 }

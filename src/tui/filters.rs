@@ -151,50 +151,67 @@ fn dates(facets: &Facets, typed: &str) -> Vec<FilterRow> {
     out
 }
 
+/// One row a person: the nickname of theirs that fits best (what was typed matched it best;
+/// with nothing typed, the one with most of the query's messages), its company, role and
+/// city, and their other nicknames. A row counts what its chip, `from:=NICKNAME`, finds: the
+/// messages of the nickname's person under any of their nicknames, as the insights count a
+/// person ([`crate::people::People::messages_by_person`]); two nicknames of one person were two
+/// rows with one count.
 fn speakers(catalog: &Catalog, facets: &Facets, typed: &str) -> Vec<FilterRow> {
-    let directory = &catalog.directory;
-    let row = |s: &crate::speakers::Speaker, count: u64| {
-        let detail = [s.company.as_deref(), s.role.as_deref(), s.city.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
-        FilterRow {
-            label: s.nickname.clone(),
-            detail: if detail.is_empty() && s.name != s.nickname { s.name.clone() } else { detail },
-            count,
-            // That nickname's person, exactly: `from:Tim` would be `Tim-魔线科技` and `绅士@Tim` too.
-            filter: filter(Field::From, Value::Text(format!("={}", s.nickname))),
-        }
-    };
+    let people = &catalog.people;
     let own = |nick: &str| facets.speakers.get(nick).copied().unwrap_or(0);
-    // A row counts what its chip finds: the messages of the nickname's person, under any of
-    // their nicknames, as the insights count a person ([`crate::people::People::messages_by_person`]).
-    let count_of = |nick: &str| facets.people.get(catalog.people.label_of(nick)).copied().unwrap_or(0);
-    if typed.is_empty() {
-        let mut v: Vec<(u64, &crate::speakers::Speaker)> = directory
+    let count_of = |nick: &str| facets.people.get(people.label_of(nick)).copied().unwrap_or(0);
+    // (how well it fits, the nickname's own messages here, the nickname): the nicknames that
+    // spoke under the query, or with something typed, those it finds.
+    let mut fits: Vec<(u32, u64, &crate::speakers::Speaker)> = if typed.is_empty() {
+        catalog.directory.entries.iter().map(|(s, _)| (0, own(&s.nickname), s)).filter(|(_, n, _)| *n > 0).collect()
+    } else {
+        let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut buf = Vec::new();
+        catalog
+            .directory
             .entries
             .iter()
-            .filter(|(s, _)| own(&s.nickname) > 0)
-            .map(|(s, _)| (count_of(&s.nickname), s))
-            .collect();
-        v.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.nickname.cmp(&b.1.nickname)));
-        return v.into_iter().take(MAX_SPEAKERS).map(|(c, s)| row(s, c)).collect();
-    }
-    let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    let mut buf = Vec::new();
-    let mut scored: Vec<(u32, u64, &crate::speakers::Speaker)> = directory
-        .entries
-        .iter()
-        .filter_map(|(s, _)| {
-            let hay = format!("{} {} {}", s.nickname, s.name, s.company.as_deref().unwrap_or(""));
-            let score = pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher)?;
-            Some((score, count_of(&s.nickname), s))
-        })
+            .filter_map(|(s, _)| {
+                let hay = format!("{} {} {}", s.nickname, s.name, s.company.as_deref().unwrap_or(""));
+                let score = pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher)?;
+                Some((score, own(&s.nickname), s))
+            })
+            .collect()
+    };
+    // Each person's best fit first, then the first of each person only.
+    fits.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)).then_with(|| a.2.nickname.cmp(&b.2.nickname)));
+    let mut seen = std::collections::HashSet::new();
+    let mut rows: Vec<(u32, u64, &crate::speakers::Speaker)> = fits
+        .into_iter()
+        .filter(|(_, _, s)| seen.insert(people.label_of(&s.nickname)))
+        .map(|(fit, _, s)| (fit, count_of(&s.nickname), s))
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)).then_with(|| a.2.nickname.cmp(&b.2.nickname)));
-    scored.into_iter().take(MAX_SPEAKERS).map(|(_, c, s)| row(s, c)).collect()
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)).then_with(|| a.2.nickname.cmp(&b.2.nickname)));
+    rows.into_iter()
+        .take(MAX_SPEAKERS)
+        .map(|(_, count, s)| {
+            let mut detail: Vec<String> = [&s.company, &s.role, &s.city].into_iter().flatten().cloned().collect();
+            if detail.is_empty() && s.name != s.nickname {
+                detail.push(s.name.clone());
+            }
+            let others: Vec<&str> = people
+                .of(&s.nickname)
+                .map(|p| p.aliases.iter().map(String::as_str).filter(|a| *a != s.nickname).collect())
+                .unwrap_or_default();
+            if !others.is_empty() {
+                detail.push(format!("also {}", others.join(", ")));
+            }
+            FilterRow {
+                label: s.nickname.clone(),
+                detail: detail.join(" · "),
+                count,
+                // That nickname's person, exactly: `from:Tim` would be `Tim-魔线科技` and `绅士@Tim` too.
+                filter: filter(Field::From, Value::Text(format!("={}", s.nickname))),
+            }
+        })
+        .collect()
 }
 
 fn topics(catalog: &Catalog, facets: &Facets, typed: &str) -> Vec<FilterRow> {

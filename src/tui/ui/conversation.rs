@@ -27,31 +27,27 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Some(name) => format!("{name} ({})", c.day.group),
         None => c.day.group.clone(),
     };
-    let position = c
+    let matched = c
         .matches
         .iter()
         .position(|&m| m == c.focus)
         .map_or(String::new(), |i| format!(" · match {}/{}", i + 1, c.matches.len()));
     let marked = c.mark.map(|m| (m.min(c.focus), m.max(c.focus)));
-    let range = match (marked, c.span) {
-        (Some((a, b)), _) => format!(" · {} marked (y cites)", b - a + 1),
-        (None, Some((a, b))) => format!(" · discussion {}–{}", a + 1, b + 1),
-        (None, None) => String::new(),
+    let (marked_text, span) = match (marked, c.span) {
+        (Some((a, b)), _) => (format!(" · {} marked (y cites)", b - a + 1), String::new()),
+        (None, Some((a, b))) => (String::new(), format!(" · discussion {}–{}", a + 1, b + 1)),
+        (None, None) => (String::new(), String::new()),
     };
-    let at = format!("{}/{}{position}{range}", c.focus + 1, c.day.messages.len());
-    // The title gives up the group's display name, the pane's name, the group, then the date
-    // (the selected row shows them) before being cut: where the reader is (message, match,
-    // discussion) matters more.
-    let room = usize::from(area.width.saturating_sub(2));
-    let titles = [
-        format!(" 对话 {} · {group} · {at} ", c.day.date),
-        format!(" 对话 {} · {} · {at} ", c.day.date, c.day.group),
-        format!(" {} · {} · {at} ", c.day.date, c.day.group),
-        format!(" {} · {at} ", c.day.date),
-        format!(" {at} "),
-    ];
-    let fits = |t: &String| unicode_width::UnicodeWidthStr::width(t.as_str()) <= room;
-    let title = titles.iter().find(|t| fits(t)).unwrap_or(&titles[4]).clone();
+    let title = Title {
+        date: &c.day.date.to_string(),
+        group_named: &group,
+        group: &c.day.group,
+        at: &format!("{}/{}", c.focus + 1, c.day.messages.len()),
+        matched: &matched,
+        marked: &marked_text,
+        span: &span,
+    }
+    .within(usize::from(area.width.saturating_sub(2)));
     let block = pane(title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -79,4 +75,85 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The parts of the pane's title: its name, the date, the group (with its display name),
+/// where the cursor is, the match it is on, the range being cited and the discussion marked.
+struct Title<'a> {
+    date: &'a str,
+    group_named: &'a str,
+    group: &'a str,
+    at: &'a str,
+    matched: &'a str,
+    marked: &'a str,
+    span: &'a str,
+}
+
+impl Title<'_> {
+    /// The title in `room` columns. What matters least goes first: the group's display name,
+    /// the discussion's span (the margin marks it), the group, the date (the selected row shows
+    /// them), the match; the pane's name, where the cursor is and the range being cited stay
+    /// (the name went first, before the span).
+    fn within(&self, room: usize) -> String {
+        let Title { date, group_named, group, at, matched, marked, span } = self;
+        let titles = [
+            format!(" 对话 {date} · {group_named} · {at}{matched}{marked}{span} "),
+            format!(" 对话 {date} · {group} · {at}{matched}{marked}{span} "),
+            format!(" 对话 {date} · {group} · {at}{matched}{marked} "),
+            format!(" 对话 {date} · {at}{matched}{marked} "),
+            format!(" 对话 {at}{matched}{marked} "),
+            format!(" 对话 {at}{marked} "),
+            format!(" {at}{marked} "),
+            format!(" {at} "),
+        ];
+        let fits = |t: &&String| unicode_width::UnicodeWidthStr::width(t.as_str()) <= room;
+        titles.iter().find(fits).unwrap_or(&titles[titles.len() - 1]).clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Title;
+    use unicode_width::UnicodeWidthStr;
+
+    /// Narrowed column by column, the title gives up the least important part first and keeps
+    /// its name to the end: at 70 columns (a 160-column split view) the real archive's
+    /// `2018-05-04 · proddev · 118/240 · match 3/21 · discussion 65–212` lost `对话` and kept
+    /// the span.
+    #[test]
+    fn a_long_title_keeps_its_name_and_drops_the_least_important_part() {
+        let title = Title {
+            date: "2018-05-04",
+            group_named: "产品开发群 (proddev)",
+            group: "proddev",
+            at: "118/240",
+            matched: " · match 3/21",
+            marked: "",
+            span: " · discussion 65–212",
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for room in (0..100).rev() {
+            let now = title.within(room);
+            assert!(now.width() <= room || now == " 118/240 ", "{room}: {now:?}");
+            if seen.last() != Some(&now) {
+                seen.push(now);
+            }
+        }
+        assert_eq!(
+            seen,
+            [
+                " 对话 2018-05-04 · 产品开发群 (proddev) · 118/240 · match 3/21 · discussion 65–212 ",
+                " 对话 2018-05-04 · proddev · 118/240 · match 3/21 · discussion 65–212 ",
+                " 对话 2018-05-04 · proddev · 118/240 · match 3/21 ",
+                " 对话 2018-05-04 · 118/240 · match 3/21 ",
+                " 对话 118/240 · match 3/21 ",
+                " 对话 118/240 ",
+                " 118/240 ",
+            ]
+        );
+        // A range being cited is kept with the cursor's place, past the match.
+        let marked = Title { marked: " · 3 marked (y cites)", span: "", ..title };
+        assert_eq!(marked.within(40), " 对话 118/240 · 3 marked (y cites) ");
+        assert_eq!(marked.within(30), " 118/240 · 3 marked (y cites) ");
+    }
 }

@@ -58,7 +58,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             spans.push(Span::styled(format!(": {why}"), DIM));
         }
         let keys = note.is_none();
-        spans.push(note.unwrap_or_else(|| Span::styled(format!(" · {:.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM)));
+        // The time in a fixed width: what follows it does not shift as the time gains a digit
+        // (nor does a narrow bar cut it one character sooner).
+        spans.push(
+            note.unwrap_or_else(|| Span::styled(format!(" · {:>6.2} ms", r.elapsed.as_secs_f64() * 1000.0), DIM)),
+        );
         if keys {
             spans.push(Span::styled(" · ? keys", DIM));
         }

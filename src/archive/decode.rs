@@ -142,7 +142,12 @@ fn gb18030_line(line: &[u8]) -> Option<String> {
     if invalid_bytes(line) * 2 <= non_ascii {
         return None;
     }
-    GB18030.decode_without_bom_handling_and_without_replacement(line).map(std::borrow::Cow::into_owned)
+    let decoded = GB18030.decode_without_bom_handling_and_without_replacement(line)?;
+    // An ASCII byte read as the second byte of a character is not GB18030 text but a byte of
+    // another encoding before it (`caf\xE9t\xE9`, Latin-1, swallowed its `t`): such a line keeps
+    // U+FFFD for its bad bytes rather than becoming characters nobody wrote.
+    let ascii = |n: usize| n == decoded.chars().filter(char::is_ascii).count();
+    ascii(line.iter().filter(|b| b.is_ascii()).count()).then(|| decoded.into_owned())
 }
 
 /// How many bytes of `line` are not part of a valid UTF-8 sequence.
@@ -287,6 +292,15 @@ mod tests {
                 "line 4: not valid UTF-8; read as GB18030"
             ]
         );
+    }
+
+    #[test]
+    fn a_latin1_line_is_not_read_as_gb18030() {
+        let mut bytes = "网联\n".as_bytes().repeat(20);
+        bytes.extend(b"caf\xE9t\xE9 ok\n");
+        let decoded = decode(&bytes).unwrap();
+        assert!(decoded.text.contains("caf\u{FFFD}t\u{FFFD} ok"), "{}", decoded.text);
+        assert!(decoded.notes.iter().all(|n| !n.contains("GB18030")), "{:?}", decoded.notes);
     }
 
     #[test]

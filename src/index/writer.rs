@@ -351,16 +351,17 @@ fn remove_orphans(index: &Index, dir: &Path) -> Result<(), IndexError> {
 }
 
 /// Anything that changes the documents for the same archive changes this: the schema, the
-/// tagger and its taxonomy, and the quality model (a retrained `src/rank/quality.tsv` gives
+/// loader, the tagger and its taxonomy, and the quality model (a retrained `src/rank/quality.tsv` gives
 /// every message a new value, and an update must not mix old and new ones).
 fn fingerprint(taxonomy: &Taxonomy) -> String {
-    fingerprint_of(&taxonomy.source, crate::rank::QUALITY_MODEL)
+    fingerprint_of(&taxonomy.source, crate::rank::QUALITY_MODEL, crate::archive::LOADER_VERSION)
 }
 
-/// [`fingerprint`] of a taxonomy's source and a quality model's.
-fn fingerprint_of(taxonomy: &str, quality_model: &str) -> String {
+/// [`fingerprint`] of a taxonomy's source, a quality model's and a loader's version.
+fn fingerprint_of(taxonomy: &str, quality_model: &str, loader: u32) -> String {
     let models = format!("{}\n{}", manifest::hash(taxonomy.as_bytes()), manifest::hash(quality_model.as_bytes()));
-    let all = format!("schema {SCHEMA_VERSION}\ntagger {}\n{models}", crate::topics::TAGGER_VERSION);
+    let tagger = crate::topics::TAGGER_VERSION;
+    let all = format!("schema {SCHEMA_VERSION}\ntagger {tagger}\nloader {loader}\n{models}");
     format!("{SCHEMA_VERSION}-{}", manifest::hash(all.as_bytes()))
 }
 
@@ -850,11 +851,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_retrained_quality_model_or_another_taxonomy_changes_the_fingerprint() {
-        let base = fingerprint_of("t", "#intercept\t0");
-        assert_eq!(base, fingerprint_of("t", "#intercept\t0"));
-        assert_ne!(base, fingerprint_of("t", "#intercept\t0.1"));
-        assert_ne!(base, fingerprint_of("u", "#intercept\t0"));
+    fn a_retrained_quality_model_another_taxonomy_or_loader_changes_the_fingerprint() {
+        let base = fingerprint_of("t", "#intercept\t0", 2);
+        assert_eq!(base, fingerprint_of("t", "#intercept\t0", 2));
+        assert_ne!(base, fingerprint_of("t", "#intercept\t0.1", 2));
+        assert_ne!(base, fingerprint_of("u", "#intercept\t0", 2));
+        // Another loader reads the same logs into other messages: an update must not keep the
+        // entries an older one wrote.
+        assert_ne!(base, fingerprint_of("t", "#intercept\t0", 1));
     }
 
     fn listed(dir: &Path, name: &str, content: &str) -> LogFile {

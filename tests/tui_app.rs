@@ -1973,6 +1973,16 @@ fn the_place_read_in_a_row_is_kept_at_every_width() {
         key(&mut app, KeyCode::Char('k'));
         key(&mut app, KeyCode::Enter);
         assert_eq!(app.conversation.as_ref().unwrap().focus, opened, "{size:?}: the row's first match");
+        // A key that moves nothing (`k` on the first row) keeps the place read.
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('k'));
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('j'));
+        let read = app.conversation.as_ref().unwrap().focus;
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('k'));
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.conversation.as_ref().unwrap().focus, read, "{size:?}: a move that went nowhere");
     }
 }
 

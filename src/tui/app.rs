@@ -1269,6 +1269,7 @@ impl App {
         // `m` now comes back to the discussion of the message selected.
         self.left_discussion = None;
         let r = &mut self.results;
+        let before = if self.discussions { r.discussion_selected } else { r.selected };
         // Rows there are, loaded or not (discussions two lines a row): hits, all of them once
         // the list's end is loaded (copies are folded), else as many as there are.
         let (selected, loaded, end) = if self.discussions {
@@ -1286,8 +1287,11 @@ impl App {
         if selected >= loaded && !end && !r.searching && r.loading.is_none_or(|to| selected > to) {
             self.search(loaded, selected, (None, None), None);
         }
-        // A discussion not loaded yet: nothing to preview until it comes.
-        self.sync_preview();
+        // A discussion not loaded yet: nothing to preview until it comes. A key that moved
+        // nothing (`k` on the first row) leaves the preview, and the place read in it, as it is.
+        if selected != before {
+            self.sync_preview();
+        }
     }
 
     /// Opens the selected hit's (or discussion's) day on it.

@@ -136,6 +136,52 @@ fn a_foreign_folder_is_never_touched() {
     assert!(stderr(&out).contains("not a chatlore index"), "{}", stderr(&out));
 }
 
+/// A search reads the index as it was built: when it finds nothing while the archive has moved
+/// on (a new, changed or removed log, another taxonomy), it says so and names the `index` run
+/// that brings the index up to date; over an up-to-date index it says nothing of the kind.
+#[test]
+fn a_search_that_finds_nothing_over_an_index_older_than_the_archive_says_so() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    small_archive(arch.path());
+    index(arch.path(), idx.path());
+    let note = |o: &Output| stderr(o).lines().find(|l| l.contains("older than the archive")).map(str::to_owned);
+    let run = format!("run `chatlore --archive {} --index {} index`", arch.path().display(), idx.path().display());
+
+    let current = chatlore(arch.path(), idx.path(), &["search", "晨曦平台"]);
+    assert_eq!(current.status.code(), Some(1));
+    assert_eq!(note(&current), None, "an up-to-date index: {}", stderr(&current));
+
+    write(
+        arch.path(),
+        "beta/_posts/2017-08-03-chat.markdown",
+        log("2017-08-03", &[("09:00:00", "丁", "晨曦平台上线")]),
+    );
+    write(arch.path(), "alpha/_posts/2017-08-02-chat.markdown", log("2017-08-02", &[("10:00:00", "甲", "改过")]));
+    std::fs::remove_file(arch.path().join("beta/_posts/2017-08-01-chat.markdown")).unwrap();
+    for args in [&["search", "晨曦平台"][..], &["discussions", "晨曦平台"], &["people", "晨曦平台"]] {
+        let stale = chatlore(arch.path(), idx.path(), args);
+        assert_eq!(stale.status.code(), Some(1), "{args:?}: {}", stderr(&stale));
+        let said = note(&stale).unwrap_or_else(|| panic!("{args:?}: no note in {}", stderr(&stale)));
+        assert!(said.contains("(1 new log, 1 changed log, 1 log removed)") && said.contains(&run), "{args:?}: {said}");
+    }
+    // A search with hits pays for no walk of the archive, and says nothing of it.
+    let hits = chatlore(arch.path(), idx.path(), &["search", "网联"]);
+    assert_eq!((hits.status.code(), note(&hits)), (Some(0), None));
+
+    let updated = chatlore(arch.path(), idx.path(), &["index"]);
+    assert!(updated.status.success(), "{}", stderr(&updated));
+    let found = chatlore(arch.path(), idx.path(), &["search", "晨曦平台"]);
+    assert!(found.status.success() && stdout(&found).contains("晨曦平台上线"), "{}", stdout(&found));
+    let none = chatlore(arch.path(), idx.path(), &["search", "暮色平台"]);
+    assert_eq!((none.status.code(), note(&none)), (Some(1), None));
+
+    write(arch.path(), "topics.yaml", "topics:\n  - {id: xb, zh: 跨境, en: Cross-border, keywords: [跨境]}\n");
+    let retagged = chatlore(arch.path(), idx.path(), &["search", "暮色平台"]);
+    let said = note(&retagged).unwrap_or_else(|| panic!("another taxonomy: no note in {}", stderr(&retagged)));
+    assert!(said.contains("read anew") && said.contains(&run), "{said}");
+}
+
 #[test]
 fn a_damaged_manifest_or_changed_taxonomy_rebuilds() {
     let arch = tempfile::tempdir().unwrap();

@@ -67,6 +67,25 @@ fn an_index_deleted_under_the_server_is_rebuilt() {
     }
 }
 
+/// Logs that arrive, change or go while the server runs are searched as they are now, with
+/// no call in between to prompt it (the server followed the archive only at its start).
+#[test]
+fn the_server_follows_logs_that_arrive_change_and_go() {
+    let Some(python) = python_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    copy_tree(&demo_archive(), &archive);
+    let out = client(&python, &archive, &dir.path().join("index"), "follow", &[]);
+    for step in [
+        "a word of no log yet finds nothing",
+        "a log written while the server runs is found, cited by its path",
+        "a log changed while the server runs is searched as it is now",
+        "a log removed while the server runs is found no more",
+    ] {
+        assert!(out.contains(&format!("ok: {step}")), "missing `{step}` in:\n{out}");
+    }
+}
+
 #[test]
 fn an_mcp_client_searches_reads_and_is_refused_on_the_demo_archive() {
     let Some(python) = python_or_skip() else { return };

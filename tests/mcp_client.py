@@ -2,6 +2,7 @@
 
     python tests/mcp_client.py CHATLORE ARCHIVE INDEX check [--real]
     python tests/mcp_client.py CHATLORE ARCHIVE INDEX rebuild
+    python tests/mcp_client.py CHATLORE ARCHIVE INDEX follow
     python tests/mcp_client.py CHATLORE ARCHIVE INDEX bench N QUERY [BY]
 
 `check` runs the protocol conversation tests/mcp.rs expects and prints `ok: …` lines; any failed
@@ -266,6 +267,57 @@ async def rebuild(session, archive, index):
            "the next call rebuilds the index once the archive is back", text_of(stats)[:500])
 
 
+NEW_LOG = """---
+title: "2019-03-04-WeChat"
+date: 2019-03-04 12:00:00
+---
+> 10:00:00  林知远-某支付-产品-杭州
+
+我们把备付金的对账切到了晨曦对账平台，差错处理快了很多。
+"""
+
+
+async def found(session, query, want, what, wait=10.0):
+    """Searches `query` by messages until its total is `want`, for at most `wait` seconds: a change
+    to the archive is indexed once it has been quiet a moment. The last answer."""
+    deadline = time.monotonic() + wait
+    while True:
+        result = await call(session, "search", {"query": query, "by": "messages"}, what)
+        total = None if result.is_error else result.structured_content["total"]
+        if total == want or time.monotonic() > deadline:
+            return result
+        await asyncio.sleep(0.2)
+
+
+async def follow(session, archive):
+    query = "晨曦对账平台"
+    before = await call(session, "search", {"query": query, "by": "messages"}, "a search before the log arrives")
+    expect(not before.is_error and before.structured_content["total"] == 0,
+           "a word of no log yet finds nothing", text_of(before)[:300])
+    path = os.path.join(archive, "payprod", "_posts", "2019-03-04-chat.markdown")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(NEW_LOG)
+    # At a person's pace: past the quiet time and the update, with no call in between.
+    await asyncio.sleep(3)
+    after = await found(session, query, 1, "a search after the log arrived")
+    text = text_of(after)
+    expect(not after.is_error and after.structured_content["total"] == 1
+           and "payprod/_posts/2019-03-04-chat.markdown:" in text,
+           "a log written while the server runs is found, cited by its path", text[:500])
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(NEW_LOG.replace("晨曦对账平台", "暮色对账平台"))
+    await asyncio.sleep(3)
+    changed = await found(session, "暮色对账平台", 1, "a search after the log changed")
+    gone = await found(session, query, 0, "the old word after the log changed")
+    expect(changed.structured_content["total"] == 1 and gone.structured_content["total"] == 0,
+           "a log changed while the server runs is searched as it is now", text_of(changed)[:300])
+    os.remove(path)
+    await asyncio.sleep(3)
+    removed = await found(session, "暮色对账平台", 0, "a search after the log was removed")
+    expect(removed.structured_content["total"] == 0,
+           "a log removed while the server runs is found no more", text_of(removed)[:300])
+
+
 async def bench(session, n, query, by):
     await session.call_tool("search", {"query": query, "by": by})
     times = []
@@ -290,6 +342,8 @@ async def main():
                 await check(session, "--real" in rest)
             elif mode == "rebuild":
                 await rebuild(session, archive, index)
+            elif mode == "follow":
+                await follow(session, archive)
             elif mode == "bench":
                 await bench(session, int(rest[0]), rest[1], rest[2] if len(rest) > 2 else "messages")
             else:

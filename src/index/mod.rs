@@ -10,7 +10,7 @@ pub mod schema;
 pub mod writer;
 
 pub use reader::IndexHandle;
-pub use writer::{update, Options, Progress, Summary};
+pub use writer::{pending, update, Options, Pending, Progress, Summary};
 
 use std::path::{Path, PathBuf};
 
@@ -58,6 +58,33 @@ impl IndexError {
             _ => return None,
         })
     }
+}
+
+/// What to add when a search of the index in `index_dir` found nothing while the archive has
+/// moved on since the index was last updated (a search reads the index as it was built):
+/// what changed, and the `index` run on the archive and index folder given that brings it up
+/// to date (see [`command`]). `None` when the index is up to date, or that cannot be told.
+pub fn stale_note(archive: &Path, index_dir: &Path) -> Option<String> {
+    use crate::plural::count;
+    let p = pending(archive, index_dir).filter(Pending::any)?;
+    let mut what = Vec::new();
+    if p.added > 0 {
+        what.push(count(p.added, "new log", "new logs"));
+    }
+    if p.changed > 0 {
+        what.push(count(p.changed, "changed log", "changed logs"));
+    }
+    if p.removed > 0 {
+        what.push(count(p.removed, "log removed", "logs removed"));
+    }
+    if p.remade {
+        what.push("its messages to be read anew (chatlore or the topics changed)".to_owned());
+    }
+    Some(format!(
+        "the index is older than the archive ({}): run `{}` and search again",
+        what.join(", "),
+        command(archive, index_dir, "index")
+    ))
 }
 
 /// The archive folder a front end reads unless told otherwise (`--archive`, `CHATLORE_ARCHIVE`).

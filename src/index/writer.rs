@@ -500,6 +500,44 @@ fn segment_files(segments: &[tantivy::index::SegmentMeta]) -> Vec<std::path::Pat
         .collect()
 }
 
+/// How the archive has moved on from the index in `index_dir` since it was last updated:
+/// logs new, changed and gone, and whether the documents would be made anew (another
+/// taxonomy, loader or chatlore). Read only: no lock is taken and nothing is written, so a
+/// front end that reads the index as it was built (a search) can say why it may not know of a
+/// message. `None` when there is no index there, or it cannot be read well enough to tell.
+pub fn pending(archive_root: &Path, index_dir: &Path) -> Option<Pending> {
+    let meta = manifest::read::<Meta>(&index_dir.join(META_FILE)).ok()??;
+    let generation = meta.generation.as_deref().filter(|g| super::is_generation(g))?;
+    let old = read_manifest(&index_dir.join(generation)).ok()?;
+    let (taxonomy, _) = Taxonomy::for_archive(archive_root, meta.follow);
+    let (files, _) = archive::list_logs_with(archive_root, meta.follow).ok()?;
+    let diff = diff(&files, &old);
+    Some(Pending {
+        added: diff.added,
+        changed: diff.changed,
+        removed: diff.removed.len() as u64,
+        remade: old.fingerprint != fingerprint(&taxonomy),
+    })
+}
+
+/// What [`pending`] found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pending {
+    pub added: u64,
+    pub changed: u64,
+    pub removed: u64,
+    /// The next update rebuilds every document (the taxonomy, the loader or the quality
+    /// model changed).
+    pub remade: bool,
+}
+
+impl Pending {
+    /// Whether an update would change what a search finds.
+    pub fn any(&self) -> bool {
+        self.added + self.changed + self.removed > 0 || self.remade
+    }
+}
+
 /// The stamps of the index's segment files now (see [`Manifest::checked`]).
 fn stamps(index: &Index, dir: &Path) -> Result<BTreeMap<String, manifest::Stamp>, IndexError> {
     let metas = index.load_metas().map_err(|source| IndexError::Tantivy { path: dir.into(), source })?;

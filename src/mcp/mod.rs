@@ -9,6 +9,7 @@ mod tools;
 
 use crate::index::{self, IndexError, Options, Progress};
 use crate::search::Engine;
+use crate::watch::ArchiveWatcher;
 use anyhow::{Context, Result};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
@@ -16,6 +17,7 @@ use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabiliti
 use rmcp::{tool, tool_handler, tool_router, ErrorData, ServerHandler, ServiceExt};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tools::{Answer, NoArgs, PeopleArgs, ReadArgs, SearchArgs, ToolError, Tools};
 
 // The descriptions are assembled from these at compile time (`#[tool]` takes literals).
@@ -43,6 +45,10 @@ its date, time, group and speaker (e.g. `payprod/_posts/2017-08-15-chat.markdown
 pub fn run(archive: &Path, index_dir: &Path) -> Result<()> {
     let engine = prepare(archive, index_dir)?;
     let tools = Arc::new(Tools::new(engine, archive.to_owned(), index_dir.to_owned()));
+    // Logs that arrive while the server runs are indexed as they come; each call reads the
+    // newest commit.
+    let (followed, into) = (archive.to_owned(), index_dir.to_owned());
+    std::thread::spawn(move || follow(&followed, &into));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting tokio")?;
     runtime.block_on(async move {
         let service = Server::new(tools).serve(rmcp::transport::stdio()).await.context("starting the MCP session")?;
@@ -69,6 +75,34 @@ fn prepare(archive: &Path, index_dir: &Path) -> Result<Engine> {
     // An index another process is building may be of another archive: never served as this one.
     engine.handle().check_archive(archive)?;
     Ok(engine)
+}
+
+/// Follows the archive for as long as the server runs: a change (a log new, changed or gone),
+/// once the archive has been quiet for [`crate::watch::QUIET`], is indexed (only what
+/// changed), as `index --watch` and the browser do. Another indexer at work is waited for; a
+/// failure is a note, and the next change tries again.
+fn follow(archive: &Path, index_dir: &Path) {
+    let mut watcher = match ArchiveWatcher::new(archive, Some(index_dir)) {
+        Ok(w) => w,
+        Err(e) => return note(&format!("{e}: logs that arrive are indexed when the server starts again")),
+    };
+    let mut retry_at: Option<Instant> = None;
+    loop {
+        let due = watcher.wait(Duration::from_secs(1)) || retry_at.is_some_and(|t| Instant::now() >= t);
+        if !due {
+            continue;
+        }
+        retry_at = None;
+        match index::update(archive, index_dir, &Options::default(), &index::writer::Silent) {
+            Ok(s) if s.added + s.changed + s.removed > 0 => note(&format!(
+                "the archive changed: indexed {} new, {} changed and {} removed logs",
+                s.added, s.changed, s.removed
+            )),
+            Ok(_) => {}
+            Err(IndexError::Busy(_)) => retry_at = Some(Instant::now() + Duration::from_secs(1)),
+            Err(e) => note(&format!("indexing the archive's changes failed ({e}); the next change tries again")),
+        }
+    }
 }
 
 /// Indexing notes on stderr: stdout belongs to the protocol.

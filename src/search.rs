@@ -660,26 +660,21 @@ impl State {
             (total, crate::rank::fused(&addresses, &subjects).into_iter().map(|i| cands[i]).collect())
         };
         let Some(limit) = page.limit else {
-            // Every message, as the archive has it: no folding.
+            // Every message, as the archive has it: in the order of a page as long as the hits
+            // (so that the listing's head is the first page), each exact copy listed right after
+            // the hit it folds into there, not folded.
             let all = searcher.search(&tq, &Count)?;
-            let (total, addresses) = if fusing {
-                let (total, cands) =
-                    fuse(ranked(&searcher, &self.columns(&searcher)?, &*tq, (0, all.max(1)), rank, read_bounds)?);
-                (total, cands.into_iter().skip(page.offset).collect())
-            } else {
-                ranked(
-                    &searcher,
-                    &self.columns(&searcher)?,
-                    &*tq,
-                    (page.offset, all.saturating_sub(page.offset).max(1)),
-                    rank,
-                    read_bounds,
-                )?
-            };
+            let columns = self.columns(&searcher)?;
+            let (total, cands) = fuse(ranked(&searcher, &columns, &*tq, (0, all.max(1)), rank, read_bounds)?);
+            let slots = layout(&candidates(&searcher, &columns, &cands)?, cands.len(), sort == Sort::Relevance);
+            let listed = slots.into_iter().flat_map(|slot| std::iter::once(slot.at).chain(slot.copies));
             let finders = finders(&folded);
-            let hits = addresses
-                .into_iter()
-                .map(|(score, addr)| Ok(self.hit(&searcher.doc(addr)?, score, &folded, &finders)))
+            let hits = listed
+                .skip(page.offset)
+                .map(|i| {
+                    let (score, addr) = cands[i];
+                    Ok(self.hit(&searcher.doc(addr)?, score, &folded, &finders))
+                })
                 .collect::<Result<Vec<Hit>, SearchError>>()?;
             return Ok(Results { total, hits, elapsed: started.elapsed(), terms });
         };
@@ -2136,9 +2131,9 @@ pub(crate) mod tests {
         assert_eq!(page.len(), 6, "{page:?}");
         assert!(page[..2].iter().all(|t| morning.contains(&t.as_str())), "{page:?}");
         assert_eq!(page[2], remark, "{page:?}");
-        // The whole listing (`--limit 0`) ranks the same way, without the page rules.
+        // The whole listing (`--limit 0`) is in the page's order: its head is the first page.
         let listing = page_texts(&engine, "监控", Page { limit: None, ..Page::default() });
-        assert_eq!(listing.last().map(String::as_str), Some(remark), "{listing:?}");
+        assert_eq!(listing, page);
         // By the message alone (the key without its discussion's matches) the remark leads.
         engine
             .with_state(|state| {
@@ -2183,6 +2178,16 @@ pub(crate) mod tests {
         let with_copy = hits.iter().find(|h| !h.also.is_empty()).expect("the copy folded");
         let alone = hits.iter().find(|h| h.also.is_empty()).unwrap();
         assert_eq!(with_copy.score, alone.score, "{shown:?}");
+        // The whole listing (`--limit 0`) lists every message as the archive has it, in the
+        // page's order: the copy right after the hit it folds into there.
+        let listing = engine.search(&Query::parse("监控").unwrap(), Page { limit: None, ..Page::default() }).unwrap();
+        let listed: Vec<_> = listing.hits.iter().map(|h| (&h.path, h.line, h.speaker.as_str())).collect();
+        let paged: Vec<_> = hits.iter().map(|h| (&h.path, h.line)).collect();
+        assert_eq!(listing.total, 3);
+        assert_eq!(listed.iter().map(|&(p, l, _)| (p, l)).filter(|h| paged.contains(h)).collect::<Vec<_>>(), paged);
+        let at = listed.iter().position(|&(p, l, _)| (p, l) == (&with_copy.path, with_copy.line)).unwrap();
+        assert_eq!(listed.len(), 3, "{listed:?}");
+        assert_eq!(listed[at + 1].2, with_copy.also[0], "{listed:?}");
     }
 
     /// A page reads at most [`LOOK_AHEAD`] ranked hits for ones that fit its blocks, then fills
@@ -2200,11 +2205,15 @@ pub(crate) mod tests {
         let mut days: Vec<Vec<(u32, String, String)>> = (0..3).map(day).collect();
         days.push(vec![(30_000, "甲".to_owned(), remark.to_owned())]);
         let (_dir, engine) = index_of(&days);
-        let listing = page_texts(&engine, "代付", Page { limit: None, ..Page::default() });
-        assert_eq!(listing.len(), 601);
-        assert_eq!(listing.last().map(String::as_str), Some(remark), "ranked last");
         let page = page_texts(&engine, "代付", Page { limit: Some(10), ..Page::default() });
         assert_eq!(page, vec![same; 10]);
+        // A page as long as the hits reads them all: the remark, ranked last, is the second
+        // hit, as it is in the whole listing (`--limit 0`), which keeps that page's order.
+        let long = page_texts(&engine, "代付", Page { limit: Some(1000), ..Page::default() });
+        assert_eq!(long[1], remark);
+        let listing = page_texts(&engine, "代付", Page { limit: None, ..Page::default() });
+        assert_eq!(listing.len(), 601);
+        assert_eq!(listing, long);
     }
 
     /// Only a typed search by relevance rises with its discussion's matches (README, *Among a

@@ -68,8 +68,18 @@ pub fn spans(body: &str) -> Vec<Span> {
         return out.finish();
     }
     let mut in_code = false;
-    for event in Parser::new(body) {
+    for (event, at) in Parser::new(body).into_offset_iter() {
         match event {
+            // A chat has no markup: what markdown takes for emphasis, a list or a heading is
+            // the user's text (`75.83*12=910`, `***银行`, `1. 先对账 2. 再销账`, `# 3`), kept
+            // as written.
+            Event::Start(Tag::Emphasis | Tag::Strong) => out.text(&body[at.start..at.start + delimiter(&event)]),
+            Event::End(TagEnd::Emphasis | TagEnd::Strong) => out.text(&body[at.end - delimiter(&event)..at.end]),
+            Event::Start(Tag::Item) => out.text(marker(&body[at])),
+            // A heading underlined (`---` under a line) has no marker before it.
+            Event::Start(Tag::Heading { .. }) if body[at.clone()].trim_start().starts_with('#') => {
+                out.text(marker(&body[at]))
+            }
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             // A code block's text ends each of its lines with `\n`: they are line breaks, so that
             // the block's end does not add an empty line the user never typed.
@@ -115,6 +125,23 @@ pub fn spans(body: &str) -> Vec<Span> {
         }
     }
     out.finish()
+}
+
+/// How many characters (ASCII `*` or `_`) delimit an emphasis (1) or a strong emphasis (2).
+fn delimiter(event: &Event) -> usize {
+    match event {
+        Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => 2,
+        _ => 1,
+    }
+}
+
+/// The marker a list item or a heading starts with (`1.`, `-`, `##`) and the space after it,
+/// as written: up to the first white space (a heading's `#` alone when nothing follows).
+fn marker(source: &str) -> &str {
+    let start = source.len() - source.trim_start().len();
+    let end = source[start..].find(char::is_whitespace).map_or(source.len(), |i| start + i);
+    let space = source[end..].chars().next().filter(|c| *c == ' ').map_or(0, char::len_utf8);
+    &source[start..end + space]
 }
 
 /// The searchable text of spans: text, link titles and bare URLs; not image alt text (the
@@ -324,6 +351,29 @@ mod tests {
         assert_eq!(text_of("    a\nb"), "a\nb");
         assert_eq!(text_of("    第一行\n    第二行\n下一段"), "第一行\n第二行\n下一段");
         assert_eq!(text_of("```\nx = 1\ny = 2\n```\n后面"), "x = 1\ny = 2\n后面");
+    }
+
+    /// A chat has no markup: what markdown reads as emphasis, a list item or a heading keeps
+    /// its characters (the archive's `75.83（75.83*12=910）` read `75.8312=910`, `***银行`
+    /// read `银行`, and `1. 先对账` lost its number).
+    #[test]
+    fn stars_underscores_list_numbers_and_hashes_are_kept_as_written() {
+        for body in [
+            "75.83（75.83*12=910） 11.67（11.67*3=35）",
+            "交易外币金额*报价汇率=24.81*6.8124=169.00",
+            "待清算充值款项-***银行-***业务充值待清算",
+            "**重点**：先对账，_再_ 销账，__两次__",
+            "a *b* c **d** e ***f*** g",
+            "1. 先对账\n2. 再销账",
+            "2. 群中禁止发表政治言论 3. 本群所有人员",
+            "- 一条\n- 两条",
+            "# 3 号通道\n## 小结",
+            "* 星号列表",
+        ] {
+            assert_eq!(text_of(body), body, "{body}");
+        }
+        assert_eq!(text_of("1)  两个空格"), "1) 两个空格", "one space kept after a marker");
+        assert_eq!(text_of("#"), "#");
     }
 
     #[test]

@@ -230,7 +230,7 @@ impl Executor {
                 engine.discussions_from(&job.query, job.offset, Some(limit), job.sort).map_err(|e| e.to_string())?;
             found.discussions_total = r.total;
             found.elapsed = r.elapsed;
-            found.discussions = discussion_rows(r, &[]);
+            found.discussions = discussion_rows(engine, r, &[]);
             return Ok(found);
         }
         // Listing discussions, the hits are one page (their count, the best lines); the list's
@@ -285,7 +285,7 @@ impl Executor {
             let r = engine.discussions(&job.query, Some(limit), job.sort).map_err(|e| e.to_string())?;
             found.discussions_total = r.total;
             let hits = if found.terms.is_empty() { &[][..] } else { &found.hits[..] };
-            found.discussions = discussion_rows(r, hits);
+            found.discussions = discussion_rows(engine, r, hits);
             if let Some((path, line)) = &job.keep_discussion {
                 found.kept_discussion = found.discussions.iter().position(|d| {
                     let d = &d.hit.discussion;
@@ -435,25 +435,56 @@ fn expert(e: crate::who::Expert, known: &[String]) -> Expert {
 
 /// Discussions found as rows of the list, each with its best line among `hits` (see
 /// [`best_line`]).
-fn discussion_rows(found: crate::discussion_search::DiscussionResults, hits: &[search::Hit]) -> Vec<DiscussionRow> {
-    found.discussions.into_iter().map(|hit| DiscussionRow { best: best_line(&hit, hits), hit }).collect()
+fn discussion_rows(
+    engine: &Engine,
+    found: crate::discussion_search::DiscussionResults,
+    hits: &[search::Hit],
+) -> Vec<DiscussionRow> {
+    let marker = search::Highlighter::new(&found.terms.iter().map(String::as_str).collect::<Vec<_>>());
+    found
+        .discussions
+        .into_iter()
+        .map(|hit| DiscussionRow { best: best_line(engine, &marker, &hit, hits), hit })
+        .collect()
 }
+
+/// How many of a discussion's matching messages are read for its best line when neither a
+/// hit of the page nor a summary line is one.
+const MATCHES_READ: usize = 20;
 
 /// A discussion's best matching line, with its highlights as the core gives them: the best
 /// ranked of `hits` (a page of message hits) in it, else the first of its summary lines that
-/// matched, else the fullest of its summary lines (without words to match, the one that says
-/// most). The spans are the core's (a hit's, or the discussion's for its summary line), never
-/// worked out again here.
-fn best_line(hit: &DiscussionHit, hits: &[search::Hit]) -> Option<(String, Vec<std::ops::Range<usize>>)> {
+/// matched, else the matching message (of its first [`MATCHES_READ`]) where the most of the
+/// query's terms occur, read from the index (a discussion matched by words in different
+/// messages has no message hit, and its summary may hold none of them: its row showed a line
+/// that matched nothing), else the fullest of its summary lines (without words to match, the
+/// one that says most). The spans are the core's (a hit's, the discussion's for its summary
+/// line, its [`search::Highlighter`] on the page's terms for a message read).
+fn best_line(
+    engine: &Engine,
+    marker: &search::Highlighter,
+    hit: &DiscussionHit,
+    hits: &[search::Hit],
+) -> Option<(String, Vec<std::ops::Range<usize>>)> {
     let d = &hit.discussion;
     if let Some(h) = hits.iter().find(|h| h.path == d.path && (d.start_line..=d.end_line).contains(&h.line)) {
         return Some((h.text.clone(), h.highlights.clone()));
     }
-    let at = d
-        .summary
-        .iter()
-        .position(|l| hit.hits.contains(&l.line))
-        .or_else(|| (0..d.summary.len()).max_by_key(|&k| d.summary[k].text.chars().count()))?;
+    let matched = d.summary.iter().position(|l| hit.hits.contains(&l.line));
+    if matched.is_none() && !hit.hits.is_empty() {
+        let read = engine.messages_at(&d.path, &hit.hits[..hit.hits.len().min(MATCHES_READ)]).unwrap_or_default();
+        let terms = |text: &str| {
+            let marks = marker.ranges(text);
+            let distinct: std::collections::HashSet<String> =
+                marks.iter().map(|r| crate::normalise::fold(&text[r.clone()])).collect();
+            (distinct.len(), marks)
+        };
+        let best = read.into_iter().map(|m| (terms(&m.text), m.text)).max_by_key(|((n, _), text)| (*n, text.len()));
+        if let Some(((_, marks), text)) = best.filter(|((n, _), _)| *n > 0) {
+            return Some((text, marks));
+        }
+    }
+    let at = matched.or_else(|| (0..d.summary.len()).max_by_key(|&k| d.summary[k].text.chars().count()))?;
     let text = &d.summary[at].text;
     let marks = hit.highlights.summary.get(at).map(|m| search::byte_ranges(text, m)).unwrap_or_default();
     Some((text.clone(), marks))
@@ -482,9 +513,14 @@ mod tests {
             let mut marked = 0;
             for hit in &r.discussions {
                 // No message hit in it on the page: its summary line.
-                let (text, ranges) = best_line(hit, &[]).expect("a best line");
-                let at = hit.discussion.summary.iter().position(|l| l.text == text).unwrap();
-                assert_eq!(ranges, search::byte_ranges(&text, &hit.highlights.summary[at]), "{q}: {text}");
+                let marker = search::Highlighter::new(&r.terms.iter().map(String::as_str).collect::<Vec<_>>());
+                let (text, ranges) = best_line(&engine, &marker, hit, &[]).expect("a best line");
+                // Its summary line's spans, or a matching message's where no summary line matches.
+                if let Some(at) = hit.discussion.summary.iter().position(|l| l.text == text) {
+                    assert_eq!(ranges, search::byte_ranges(&text, &hit.highlights.summary[at]), "{q}: {text}");
+                } else {
+                    assert!(!ranges.is_empty(), "{q}: a matching message read is marked: {text}");
+                }
                 for r in &ranges {
                     assert_eq!(crate::normalise::fold(&text[r.clone()]), "对账", "{q}: {text}");
                     marked += 1;
@@ -492,6 +528,40 @@ mod tests {
             }
             assert!(marked > 0, "{q}: some best line marked");
         }
+    }
+
+    /// A discussion matched by words in different messages has no message hit, and its summary
+    /// lines may hold none of them: its row showed a line that matched nothing (`拒付 网联` on
+    /// the real archive). It shows the matching message where most of the words occur,
+    /// highlighted.
+    #[test]
+    fn a_discussion_matched_across_messages_shows_a_matching_line() {
+        let archive = tempfile::tempdir().unwrap();
+        let talk = [
+            ("09:00:00", "甲", "大家好，今天想请教一下各位关于跨行清算的一些细节问题，尤其是日终轧差和头寸管理这块"),
+            ("09:01:00", "乙", "日终轧差一般是清算机构统一做的，头寸不足的时候银行要及时补足，不然会影响第二天的交易"),
+            ("09:02:00", "丙", "拒付"),
+            ("09:03:00", "丁", "头寸管理各家银行做法不一样，有的用系统自动调拨，有的还是人工盯着，差别挺大的"),
+            ("09:04:00", "戊", "网联"),
+            ("09:05:00", "甲", "明白了，感谢各位的解答，清算这块确实细节很多，回头我再整理一下发到群里"),
+        ];
+        let mut log = "---\ndate: 2018-03-01\n---\n".to_owned();
+        for (time, who, text) in talk {
+            log.push_str(&format!("> {time}  {who}\n\n{text}\n\n"));
+        }
+        std::fs::create_dir_all(archive.path().join("g/_posts")).unwrap();
+        std::fs::write(archive.path().join("g/_posts/2018-03-01-chat.markdown"), log).unwrap();
+        let index = tempfile::tempdir().unwrap();
+        update(archive.path(), index.path(), &Options::default(), &Silent).unwrap();
+        let engine = Engine::open(index.path()).unwrap();
+        let r = engine.discussions(&Query::parse("拒付 网联").unwrap(), Some(PAGE), Sort::Relevance).unwrap();
+        assert_eq!(r.discussions.len(), 1);
+        let hit = &r.discussions[0];
+        assert!(hit.discussion.summary.iter().all(|l| !hit.hits.contains(&l.line)), "no summary line matches");
+        let marker = search::Highlighter::new(&r.terms.iter().map(String::as_str).collect::<Vec<_>>());
+        let (text, ranges) = best_line(&engine, &marker, hit, &[]).expect("a best line");
+        assert!(["拒付", "网联"].contains(&text.as_str()), "{text}");
+        assert_eq!(ranges, vec![std::ops::Range { start: 0, end: text.len() }]);
     }
 
     /// The explanation of a search that found nothing runs more searches; when one of them

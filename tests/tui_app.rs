@@ -563,6 +563,41 @@ fn reindex_from_the_browser_picks_up_a_new_day() {
     assert!(app.note.as_deref().unwrap().contains("1 new"));
 }
 
+/// The open conversation, opened again after an update, marks its discussion as it is now: a
+/// message that arrived and joined it is marked too (the margin kept the old span, while the
+/// row and the title counted the new message).
+#[test]
+fn an_update_marks_the_open_discussion_as_it_is_now() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    copy_tree(&demo_archive(), arch.path());
+    let talk = [
+        ("09:00:01", "测试员甲", "量子对账平台上线了，大家用过吗？"),
+        ("09:01:00", "测试员乙", "用过，量子对账的差错处理很快"),
+        ("09:02:30", "测试员甲", "明白了，谢谢！"),
+    ];
+    let rel = "payprod/_posts/2018-06-06-chat.markdown";
+    write(arch.path(), rel, log("2018-06-06", &talk));
+    let mut app = app_on(arch.path(), idx.path(), (100, 30));
+    typed(&mut app, "量子对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    let marked = |app: &TestApp| {
+        let c = app.conversation.as_ref().expect("the conversation is open");
+        let (a, b) = c.span.expect("its discussion is marked");
+        (c.day.messages[a].line, c.day.messages[b].line, c.day.messages.len())
+    };
+    let (first, last, _) = marked(&app);
+    assert_eq!((first, last), (8, 16));
+    let mut more = talk.to_vec();
+    more.push(("09:05:00", "测试员丙", "补充一下：量子对账其实是按批次对的"));
+    write(arch.path(), rel, log("2018-06-06", &more));
+    app.update(Action::Index(IndexEvent::Finished(Box::new(index(arch.path(), idx.path())))));
+    let row = &app.selected_discussion().expect("the row kept").hit.discussion;
+    assert_eq!((row.start_line, row.end_line, row.messages), (8, 20, 4));
+    assert_eq!(marked(&app), (8, 20, 4), "the message that joined the discussion is marked");
+}
+
 #[test]
 fn another_indexer_is_waited_for_and_retried() {
     let dir = tempfile::tempdir().unwrap();
@@ -675,6 +710,26 @@ fn up_and_down_in_the_search_box_walk_recent_searches() {
     assert_eq!((app.input.text.as_str(), app.focus), ("路", Focus::Search), "what was typed comes back");
     key(&mut app, KeyCode::Down);
     assert_eq!(app.focus, Focus::Results);
+    // Back in the box with the newest search still in it, the first `↑` gives the one before
+    // (it gave the same text back, a key that seemed to do nothing), and `↓` the box as it was.
+    key(&mut app, KeyCode::Char('/'));
+    app.update(Action::ClearInput);
+    typed(&mut app, "对账");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('/'));
+    assert_eq!((app.recent.last().map(String::as_str), app.input.text.as_str()), (Some("对账"), "对账"));
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.input.text, "路");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.input.text, "对账");
+    // With only that search remembered, `↑` has nothing before it and changes nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    typed(&mut app, "网联");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Up);
+    assert_eq!((app.input.text.as_str(), app.recent.len()), ("网联", 1));
 }
 
 #[test]

@@ -727,7 +727,13 @@ impl App {
             Some((scroll, mark)) => (scroll, mark.and_then(at)),
             None => (0, None),
         };
-        let span = job.span.and_then(|(start, end)| span_of(&day, start, end));
+        // Opened again after an update, the discussion is the one that now holds its first
+        // message: it may have grown (a message that arrived joined it) or been cut.
+        let span = job.span.map(|(start, end)| match job.keep {
+            Some(_) => spans.iter().copied().find(|&(a, b)| (a..=b).contains(&start)).unwrap_or((start, end)),
+            None => (start, end),
+        });
+        let span = span.and_then(|(start, end)| span_of(&day, start, end));
         let (focus, terms, row) = (focus.unwrap_or(0), job.terms, job.row);
         self.conversation = Some(Conversation { focus, day, mark, scroll, matches, terms, span, spans, row });
         if matches!(job.source, DaySource::Listed(_)) {
@@ -1034,9 +1040,14 @@ impl App {
         let n = self.recent.len();
         let next = match (self.recent_at, back) {
             (_, true) if n == 0 => return,
+            // The newest search is often the one in the box (searched, then back to the box):
+            // the first `↑` gives the one before it, as a shell's history does.
             (None, true) => {
+                let Some(newest) = (n - 1).checked_sub(usize::from(self.recent[n - 1] == self.input.text)) else {
+                    return;
+                };
                 self.draft = self.input.text.clone();
-                Some(n - 1)
+                Some(newest)
             }
             (Some(i), true) => Some(i.saturating_sub(1)),
             (Some(i), false) if i + 1 < n => Some(i + 1),

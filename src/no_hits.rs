@@ -16,17 +16,54 @@ pub fn why_none(engine: &Engine, query: &Query, messages: Option<usize>) -> Opti
     or_note(explain(engine, query, messages))
 }
 
+/// [`why_none`] of a discussion search that found nothing: a discussion matches when its
+/// messages hold the words between them, so words that occur, never in one discussion, are
+/// said so (not "never in one message", which a discussion search does not ask).
+pub fn why_no_discussion(engine: &Engine, query: &Query) -> Option<String> {
+    or_note(explain_in(engine, query, None, Unit::Discussions))
+}
+
+/// What a search counts: messages, or discussions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Messages,
+    Discussions,
+}
+
+impl Unit {
+    fn one(self) -> &'static str {
+        match self {
+            Unit::Messages => "message",
+            Unit::Discussions => "discussion",
+        }
+    }
+
+    /// How many of this unit `query` finds.
+    fn total(self, engine: &Engine, query: &Query) -> Result<usize, SearchError> {
+        match self {
+            Unit::Messages => total(engine, query),
+            Unit::Discussions => Ok(engine.discussions(query, Some(0), Sort::Relevance)?.total),
+        }
+    }
+}
+
 /// Why `query` matches no message, or `None` when it matches some (`messages`, as for
 /// [`why_none`]). Counts a few queries (each word alone, the words together, the query
 /// without each filter): a handful of searches, run only when a search came back empty.
 pub fn explain(engine: &Engine, query: &Query, messages: Option<usize>) -> Result<Option<String>, SearchError> {
-    let messages = match messages {
+    explain_in(engine, query, messages, Unit::Messages)
+}
+
+/// [`explain`], counting `unit`s (`found`: how many the search found, when the caller counted).
+fn explain_in(engine: &Engine, query: &Query, found: Option<usize>, unit: Unit) -> Result<Option<String>, SearchError> {
+    let found = match found {
         Some(n) => n,
-        None => total(engine, query)?,
+        None => unit.total(engine, query)?,
     };
-    if messages > 0 {
+    if found > 0 {
         return Ok(None);
     }
+    let typed = |engine: &Engine, query: &Query| typed(engine, query, unit);
     let Some(QuestionTerms { terms: keys, uncounted }) = engine.question_terms(query)? else {
         return typed(engine, query);
     };
@@ -68,7 +105,7 @@ fn total(engine: &Engine, query: &Query) -> Result<usize, SearchError> {
 
 /// [`explain`] for a query searched as typed: each word alone, the words together, the query
 /// without each filter and exclusion.
-fn typed(engine: &Engine, query: &Query) -> Result<Option<String>, SearchError> {
+fn typed(engine: &Engine, query: &Query, unit: Unit) -> Result<Option<String>, SearchError> {
     let total = |q: &Query| total(engine, q);
     // Read as the search reads it: `cross border` is one term, not two words no message holds.
     let query = &engine.expand(query);
@@ -98,13 +135,16 @@ fn typed(engine: &Engine, query: &Query) -> Result<Option<String>, SearchError> 
         return Ok(Some(format!("no message contains {}", listed(&absent, " nor ", unchecked.as_deref()))));
     }
     let together = some_of(&words.iter().map(|t| t.to_string()).collect::<Vec<_>>(), " ");
-    if words.len() > 1 && total(&only(words.iter().map(|t| (*t).clone()).collect()))? == 0 {
+    let all = only(words.iter().map(|t| (*t).clone()).collect());
+    if words.len() > 1 && unit.total(engine, &all)? == 0 {
         let each = if words.len() == 2 { "both" } else { "all of" };
+        let one = unit.one();
         let why = match &unchecked {
-            None => "each occurs, never in one message".to_owned(),
-            Some(unchecked) => format!("each of the first {CHECKED} occurs, never all in one message; {unchecked}"),
+            None => format!("each occurs, never in one {one}"),
+            Some(unchecked) => format!("each of the first {CHECKED} occurs, never all in one {one}; {unchecked}"),
         };
-        return Ok(Some(format!("no message contains {each} {together} ({why})")));
+        let holds = if unit == Unit::Messages { "contains" } else { "holds" };
+        return Ok(Some(format!("no {one} {holds} {each} {together} ({why})")));
     }
     // The filters and exclusions, and how many messages the query finds without each. The
     // values of one field are ORed (`date:2030 date:2031`), so they are left out together:

@@ -1009,6 +1009,10 @@ fn a_query_finding_nothing_says_why_in_the_cli_and_the_browser() {
         ("people", "nosuchword", "no message contains nosuchword"),
         ("search", "对账 date:2030", "messages `对账` finds, none matches date:2030\n"),
         ("people", "date:2030", "no message matches date:2030\n"),
+        // A discussion matches when its messages hold the words between them: what it lacks
+        // is one discussion holding both (it said "never in one message").
+        ("discussions", "网联 留学", "no discussion holds both 网联 留学 (each occurs, never in one discussion)\n"),
+        ("search", "对账 留学", "no message contains both 对账 留学 (each occurs, never in one message)\n"),
     ] {
         let out = chatlore(&demo_archive(), dir.path(), &[cmd, q]);
         assert_eq!(out.status.code(), Some(1), "{cmd} {q}");

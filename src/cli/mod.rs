@@ -665,7 +665,7 @@ fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<Exi
     }
     print::hits(&engine, &query, &results, &near, format, color)?;
     if results.total == 0 {
-        say_why_none(&engine, &query, Some(0), archive, index_dir);
+        say_why_none(chatlore::no_hits::why_none(&engine, &query, Some(0)), archive, index_dir);
     }
     let code = if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) };
     // The process ends here: leaving the open index to the exit, which unmaps its files and
@@ -691,7 +691,7 @@ fn discussions_cmd(archive: &Path, index_dir: &Path, args: &DiscussionsArgs) -> 
     let results = engine.discussions(&query, (args.limit > 0).then_some(args.limit), args.sort.into())?;
     print::discussions(&results, args.json)?;
     if results.total == 0 && !query.is_empty() {
-        say_why_none(&engine, &query, None, archive, index_dir);
+        say_why_none(chatlore::no_hits::why_no_discussion(&engine, &query), archive, index_dir);
     }
     Ok(if results.total > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -708,14 +708,13 @@ fn given_query_holds_something(words: &[String], query: &Query, command: &str, a
     Ok(())
 }
 
-/// Why a query found nothing (see [`chatlore::no_hits`]), on stderr as the summary is
-/// (`messages`: the messages it matched, when counted).
-/// And, when the archive has moved on since the index was last updated, that an `index` run
+/// Why a query found nothing (`why`, see [`chatlore::no_hits`]), on stderr as the summary is;
+/// and, when the archive has moved on since the index was last updated, that an `index` run
 /// may find what this search could not (a search reads the index as it was built).
-fn say_why_none(engine: &Engine, query: &Query, messages: Option<usize>, archive: &Path, index_dir: &Path) {
+fn say_why_none(why: Option<String>, archive: &Path, index_dir: &Path) {
     // The search found nothing whatever the explanation does: a failure of it is a note, not
     // an error (exit 1, as for any search that finds nothing).
-    if let Some(why) = chatlore::no_hits::why_none(engine, query, messages) {
+    if let Some(why) = why {
         say!("{}", print::clean_line(&why));
     }
     if let Some(stale) = index::stale_note(archive, index_dir) {
@@ -740,7 +739,7 @@ fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<Exi
         let who = chatlore::who::who_knows(&engine, &query)?;
         print::who_knows(&who, &engine.mention_names()?, limit, args.json)?;
         if who.experts.is_empty() {
-            say_why_none(&engine, &query, None, archive, index_dir);
+            say_why_none(chatlore::no_hits::why_none(&engine, &query, None), archive, index_dir);
         }
         who.experts.len()
     };

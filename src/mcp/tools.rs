@@ -369,7 +369,7 @@ impl Tools {
         let why_none = match by {
             _ if total > 0 => None,
             By::Messages => crate::no_hits::why_none(&engine, &query, Some(0)),
-            By::Discussions => crate::no_hits::why_none(&engine, &query, None),
+            By::Discussions => crate::no_hits::why_no_discussion(&engine, &query),
         };
         let mut text = if total == 0 {
             let what = match by {

@@ -213,9 +213,11 @@ pub fn read_log(file: &LogFile) -> Result<(Day, Vec<Warning>), Warning> {
 
 /// What the loader reads from a log's bytes, versioned: raised whenever the same bytes give
 /// other messages or warnings (2: irregular headers read, a GBK line decoded, a damaged first
-/// header kept), so that an index built by an older loader is rebuilt, not updated (an update
-/// keeps the entries of the logs whose files did not change).
-pub const LOADER_VERSION: u32 = 2;
+/// header kept; 3: a text log with a few NUL bytes read without them, where it was refused as
+/// binary), so that an index built by an older loader is rebuilt, not updated (an update
+/// keeps the entries of the logs whose files did not change, and does not read again a file it
+/// found not to be a log until it changes).
+pub const LOADER_VERSION: u32 = 3;
 
 /// The most a log is read up to: the real archive's largest is 200 KB. A bigger file (a sparse
 /// or runaway one) is a warning, not its size in memory.

@@ -425,7 +425,7 @@ fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
     }
     let out = chatlore(arch.path(), idx.path(), &["index"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let shown = stdout(&out);
+    let shown = stderr(&out);
     for file in ["topics.yaml", "glossary.yaml", "people.yaml"] {
         let line = shown.lines().find(|l| l.contains(file)).unwrap_or_else(|| panic!("{file}: {shown}"));
         let named = arch.path().join(file);

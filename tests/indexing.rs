@@ -102,11 +102,13 @@ fn cli_reports_warnings_with_paths() {
     write(arch.path(), "beta/_posts/2017-09-09-chat.markdown", [0u8; 64]);
     let out = chatlore(arch.path(), idx.path(), &["index"]);
     assert_eq!(out.status.code(), Some(0));
-    let text = stdout(&out);
+    // The warnings on standard error, as every command's; the summary alone on standard output.
+    let (text, warned) = (stdout(&out), stderr(&out));
     let named = arch.path().join("beta/_posts/2017-09-09-chat.markdown");
-    assert!(text.contains(&format!("warning: {}: binary data", named.display())), "{text}");
+    assert!(warned.contains(&format!("warning: {}: binary data", named.display())), "{warned}");
+    assert_eq!(text.lines().count(), 1, "{text}");
     // Four files, three of them logs: the counts say which is which.
-    assert!(text.contains("files: 4 added") && text.contains("; 3 logs,") && text.contains("1 warning,"), "{text}");
+    assert!(text.starts_with("files: 4 added") && text.contains("; 3 logs,") && text.contains("1 warning,"), "{text}");
     let json = chatlore(arch.path(), idx.path(), &["index", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(v["unchanged"], 4);
@@ -489,7 +491,7 @@ fn index_warnings(arch: &Path, idx: &Path) -> Vec<String> {
     let out = chatlore(arch, idx, &["index"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let prefix = format!("{}/", arch.display());
-    stdout(&out).lines().filter_map(|l| l.strip_prefix("warning: ")).map(|w| w.replacen(&prefix, "", 1)).collect()
+    stderr(&out).lines().filter_map(|l| l.strip_prefix("warning: ")).map(|w| w.replacen(&prefix, "", 1)).collect()
 }
 
 /// `search --json` hits as (line, time, speaker, text).

@@ -53,6 +53,8 @@ pub fn archive_warning(archive: &std::path::Path, w: &chatlore::archive::Warning
 }
 
 /// `said_rebuild`: the reason for a rebuild was already shown (above the progress bar).
+/// The summary goes to standard output; the warnings before it to standard error, as every
+/// command's warnings do (`chatlore index | tail -1`, a cron mail filter, see the result only).
 ///
 /// `shown` holds the warnings an earlier update of the same watch printed: a warning still
 /// standing is not printed again (the count says how many were), one that is new or came back
@@ -83,7 +85,7 @@ pub fn index_summary(
             again += 1;
             continue;
         }
-        writeln!(out, "warning: {}", clean(&text))?;
+        warning(&text);
     }
     if let Some(shown) = shown {
         *shown = texts;

@@ -217,10 +217,10 @@ fn a_log_over_the_size_cap_is_named_not_read() {
         let out = chatlore(arch.path(), idx.path(), args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
         let said = format!("{}{}", stdout(&out), stderr(&out));
-        let why =
-            format!("g/_posts/2017-08-02-chat.markdown: cannot read: {} bytes, more than", archive::MAX_LOG_BYTES + 1);
-        let why_json = format!("cannot read: {} bytes, more than", archive::MAX_LOG_BYTES + 1);
-        assert!(said.contains(&why) || said.contains(&why_json), "{args:?}: {said}");
+        // Said plainly: its size, then the limit (it said `268435457 bytes, more than the 268435456 read`).
+        let why = "256.0 MiB (268435457 bytes), over the 256 MiB limit for a log; not read";
+        let named = format!("warning: {}: {why}\n", huge.display());
+        assert!(said.contains(&named) || said.contains(&format!("\"reason\":\"{why}\"")), "{args:?}: {said}");
     }
     assert_eq!(stdout(&chatlore(arch.path(), idx.path(), &["search", "--json", "网联"])).lines().count(), 1);
 }
@@ -430,7 +430,7 @@ fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
         let line = shown.lines().find(|l| l.contains(file)).unwrap_or_else(|| panic!("{file}: {shown}"));
         let named = arch.path().join(file);
         assert!(
-            line.starts_with(&format!("warning: {}: 2097152 bytes, more than the 1048576 read; ", named.display())),
+            line.starts_with(&format!("warning: {}: 2 MiB (2097152 bytes), over the 1 MiB limit; ", named.display())),
             "{line}"
         );
         assert_eq!(line.matches(file).count(), 1, "the file is named once: {line}");

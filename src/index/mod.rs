@@ -64,15 +64,17 @@ impl IndexError {
 /// moved on since the index was last updated (a search reads the index as it was built):
 /// what changed, and the `index` run on the archive and index folder given that brings it up
 /// to date (see [`command`]). `None` when the index is up to date, or that cannot be told.
+/// New and changed files are counted as files, as the index's summary counts them: whether
+/// one is a log is known only once it is read (a junk file named like a log is not one).
 pub fn stale_note(archive: &Path, index_dir: &Path) -> Option<String> {
     use crate::plural::count;
     let p = pending(archive, index_dir).filter(Pending::any)?;
     let mut what = Vec::new();
     if p.added > 0 {
-        what.push(count(p.added, "new log", "new logs"));
+        what.push(count(p.added, "new file", "new files"));
     }
     if p.changed > 0 {
-        what.push(count(p.changed, "changed log", "changed logs"));
+        what.push(count(p.changed, "changed file", "changed files"));
     }
     if p.removed > 0 {
         what.push(count(p.removed, "log removed", "logs removed"));

@@ -512,15 +512,18 @@ pub fn pending(archive_root: &Path, index_dir: &Path) -> Option<Pending> {
     let (taxonomy, _) = Taxonomy::for_archive(archive_root, meta.follow);
     let (files, _) = archive::list_logs_with(archive_root, meta.follow).ok()?;
     let diff = diff(&files, &old);
+    // A file gone that the index had found not to be a log takes nothing from a search.
+    let removed = diff.removed.iter().filter(|p| old.files.get(*p).is_some_and(FileState::is_log)).count();
     Some(Pending {
         added: diff.added,
         changed: diff.changed,
-        removed: diff.removed.len() as u64,
+        removed: removed as u64,
         remade: old.fingerprint != fingerprint(&taxonomy),
     })
 }
 
-/// What [`pending`] found.
+/// What [`pending`] found: files new and changed (logs or not: that is known once they are
+/// read), and logs removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pending {
     pub added: u64,

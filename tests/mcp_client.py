@@ -13,12 +13,14 @@ while: ARCHIVE must be a copy) and checks what the server answers. `bench` times
 """
 
 import asyncio
+import glob
 import json
 import os
 import re
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 
 from mcp import ClientSession, StdioServerParameters
@@ -28,6 +30,27 @@ from mcp.shared.exceptions import MCPError
 CITE = re.compile(r"^\[\d+\] (\S+:\d+)$", re.M)
 # A quoted line of a discussion: `    - path:line · date time · group · speaker`.
 LINE = re.compile(r"^    - (\S+:\d+) · (.+)$", re.M)
+
+
+# The server's standard error, where its notes go: read by the checks, and copied to ours at the end.
+SERVER_LOG = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+
+
+def server_log():
+    """What the server has written to its standard error so far."""
+    SERVER_LOG.flush()
+    SERVER_LOG.seek(0)
+    text = SERVER_LOG.read()
+    SERVER_LOG.seek(0, os.SEEK_END)
+    return text
+
+
+async def logged(needle, wait=10.0):
+    """The server's standard error once it holds `needle`, or as it is after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while needle not in server_log() and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    return server_log()
 
 
 def text_of(result):
@@ -246,6 +269,16 @@ async def call(session, tool, args, what):
 async def rebuild(session, archive, index):
     args = {"query": "结售汇", "by": "messages"}
     before = await call(session, "search", args, "a search")
+    # Its generation folder deleted (the meta file stays): rebuilt, and said in words, not in
+    # Rust's debug form (`IoError(Os { code: 2, kind: NotFound, … }). None`).
+    for generation in glob.glob(os.path.join(index, "gen-*")):
+        shutil.rmtree(generation)
+    again = await call(session, "search", args, "a search after the generation folder was deleted")
+    said = [line for line in server_log().splitlines() if "could not be read" in line]
+    expect(not again.is_error and again.structured_content["total"] == before.structured_content["total"]
+           and len(said) == 1 and "its files are missing" in said[0]
+           and not any(debug in said[0] for debug in ["Os {", "IoError(", "None)", "kind:"]),
+           "a generation deleted under the server is rebuilt, and said plainly", said)
     shutil.rmtree(index)
     after = await call(session, "search", args, "a search after the index folder was deleted")
     expect(not after.is_error and after.structured_content["total"] == before.structured_content["total"] > 0,
@@ -334,7 +367,14 @@ async def bench(session, n, query, by):
 async def main():
     binary, archive, index, mode, *rest = sys.argv[1:]
     params = StdioServerParameters(command=binary, args=["--archive", archive, "--index", index, "mcp"])
-    async with stdio_client(params) as (read, write):
+    try:
+        await serve(params, archive, index, mode, rest)
+    finally:
+        sys.stderr.write(server_log())
+
+
+async def serve(params, archive, index, mode, rest):
+    async with stdio_client(params, errlog=SERVER_LOG) as (read, write):
         async with ClientSession(read, write) as session:
             init = await session.initialize()
             expect(init.server_info.name == "chatlore", "initialize names the server", init.server_info)

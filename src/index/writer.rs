@@ -420,12 +420,14 @@ fn try_open(
         return Err(Some("the schema or the topic taxonomy changed".into()));
     }
     super::repair_lock_folders(dir, &[".tantivy-writer.lock", ".tantivy-meta.lock"]);
-    let index = Index::open_in_dir(dir).map_err(|e| Some(format!("it cannot be opened: {e}")))?;
+    let index =
+        Index::open_in_dir(dir).map_err(|e| Some(format!("it cannot be opened: {}", super::tantivy_reason(&e))))?;
     let (schema, _) = Fields::build();
     if index.schema() != schema {
         return Err(Some("its schema is not this version's".into()));
     }
-    let metas = index.load_metas().map_err(|e| Some(format!("its meta.json is damaged: {e}")))?;
+    let metas =
+        index.load_metas().map_err(|e| Some(format!("its meta.json is damaged: {}", super::tantivy_reason(&e))))?;
     // Every segment file is there and passes its checksum. A file as the manifest recorded it
     // (size, times, inode) and older than the manifest passed before or was written by
     // chatlore, and is not read whole again: an update costs what changed, not the index's
@@ -463,7 +465,7 @@ fn try_open(
                 .try_for_each(|s| s.get_store_reader(0).map(drop).map_err(tantivy::TantivyError::from))?;
             Ok(searcher)
         })
-        .map_err(|e| Some(format!("its files are damaged: {e}")))?;
+        .map_err(|e| Some(super::tantivy_reason(&e)))?;
     // At the commit the manifest describes, the index holds exactly its messages (an index
     // ahead of it was interrupted before its manifest: the diff repairs that).
     if manifest.opstamp == Some(metas.opstamp) {
@@ -476,7 +478,7 @@ fn try_open(
         );
         let discussions = searcher
             .search(&discussions, &tantivy::collector::Count)
-            .map_err(|e| Some(format!("its files are damaged: {e}")))? as u64;
+            .map_err(|e| Some(super::tantivy_reason(&e)))? as u64;
         let messages = searcher.num_docs().saturating_sub(discussions);
         if messages != listed {
             return Err(Some(format!("it holds {messages} messages where its manifest lists {listed}")));

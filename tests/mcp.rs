@@ -70,7 +70,8 @@ fn an_index_deleted_under_the_server_is_rebuilt() {
 }
 
 /// Logs that arrive, change or go while the server runs are searched as they are now, with
-/// no call in between to prompt it (the server followed the archive only at its start).
+/// no call in between to prompt it (the server followed the archive only at its start). Bad
+/// files that arrive are named on its stderr with why, once, and counted as files, not logs.
 #[test]
 fn the_server_follows_logs_that_arrive_change_and_go() {
     let Some(python) = python_or_skip() else { return };
@@ -83,6 +84,9 @@ fn the_server_follows_logs_that_arrive_change_and_go() {
         "a log written while the server runs is found, cited by its path",
         "a log changed while the server runs is searched as it is now",
         "a log removed while the server runs is found no more",
+        "bad logs that arrive while the server runs are named, with why",
+        "an update counts files added, and only the logs among them as logs",
+        "a warning that stands is said once, and counted as before by later updates",
     ] {
         assert!(out.contains(&format!("ok: {step}")), "missing `{step}` in:\n{out}");
     }

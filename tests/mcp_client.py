@@ -45,10 +45,10 @@ def server_log():
     return text
 
 
-async def logged(needle, wait=10.0):
-    """The server's standard error once it holds `needle`, or as it is after `wait` seconds."""
+async def logged_times(needle, n, wait=10.0):
+    """The server's standard error once it holds `needle` `n` times, or as it is after `wait` seconds."""
     deadline = time.monotonic() + wait
-    while needle not in server_log() and time.monotonic() < deadline:
+    while server_log().count(needle) < n and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     return server_log()
 
@@ -349,6 +349,31 @@ async def follow(session, archive):
     removed = await found(session, "暮色对账平台", 0, "a search after the log was removed")
     expect(removed.structured_content["total"] == 0,
            "a log removed while the server runs is found no more", text_of(removed)[:300])
+
+    # Bad files that arrive are named with why, as `index --watch` names them, and a file refused
+    # is no log: the note counted files as logs (`indexed 2 new … logs` for one log) and named none.
+    changes = server_log().count("the archive changed")
+    posts = os.path.join(archive, "payprod", "_posts")
+    with open(os.path.join(posts, "2019-03-05-chat.markdown"), "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes((i * 2654435761 >> 13) & 0xFF for i in range(5000)))
+    with open(os.path.join(posts, "2019-03-06-chat.markdown"), "wb") as f:
+        f.write(b"---\ntitle: x\n---\n> 10:00:00  a  \n\nok\xff\xfe bad\n")
+    log = await logged_times("the archive changed", changes + 1)
+    binary = "chatlore: warning: payprod/_posts/2019-03-05-chat.markdown: binary data"
+    replaced = "chatlore: warning: payprod/_posts/2019-03-06-chat.markdown: line 6: invalid UTF-8 replaced with U+FFFD"
+    update = [line for line in log.splitlines() if "the archive changed" in line][-1]
+    expect(binary in log and replaced in log, "bad logs that arrive while the server runs are named, with why", log)
+    expect("files: 2 added, 0 changed, 0 removed" in update and "; 13 logs," in update,
+           "an update counts files added, and only the logs among them as logs", update)
+    # Said once: a later change counts them as before, as the demo's GB18030 log's warning,
+    # said once at the start, was all along.
+    with open(os.path.join(posts, "2019-03-07-chat.markdown"), "w", encoding="utf-8") as f:
+        f.write(NEW_LOG.replace("2019-03-04", "2019-03-07"))
+    log = await logged_times("the archive changed", changes + 2)
+    update = [line for line in log.splitlines() if "the archive changed" in line][-1]
+    expect(log.count(binary) == 1 and log.count(replaced) == 1 and log.count("read as GB18030") == 1
+           and "3 warnings (3 as before)" in update and "; 14 logs," in update,
+           "a warning that stands is said once, and counted as before by later updates", log)
 
 
 async def bench(session, n, query, by):

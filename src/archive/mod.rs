@@ -42,7 +42,7 @@ impl Day {
 }
 
 /// Something in the archive that could not be read as it should; the run went on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Warning {
     /// Path relative to the archive root (or the root itself).
     pub path: String,

@@ -10,7 +10,7 @@ pub mod schema;
 pub mod writer;
 
 pub use reader::IndexHandle;
-pub use writer::{pending, update, Options, Pending, Progress, Summary};
+pub use writer::{pending, update, Options, Pending, Progress, SaidWarnings, Summary};
 
 use std::path::{Path, PathBuf};
 

@@ -92,6 +92,49 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(d.as_secs_f64())
 }
 
+impl Summary {
+    /// The update in one line, as `chatlore index` ends and a follower of the archive notes
+    /// each update: files added, changed, removed and unchanged (logs or not: a file is known
+    /// to be one once it is read); the logs among them and their messages; the warnings, of
+    /// which `standing` were said by an earlier update (see [`SaidWarnings`]).
+    pub fn counts(&self, standing: usize) -> String {
+        use crate::plural::count;
+        let warnings = match standing {
+            0 => count(self.warnings.len(), "warning", "warnings"),
+            n => format!("{} ({n} as before)", count(self.warnings.len(), "warning", "warnings")),
+        };
+        format!(
+            "files: {} added, {} changed, {} removed, {} unchanged; {}, {} ({} indexed now), {warnings}, {:.2} s",
+            self.added,
+            self.changed,
+            self.removed,
+            self.unchanged,
+            count(self.files, "log", "logs"),
+            count(self.messages, "message", "messages"),
+            self.indexed_messages,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// The warnings a follower of the archive (`index --watch`, the MCP server) has said. Every
+/// update gives every warning that stands (a junk file is one until it goes): one is said by
+/// the first update that gives it and counted by the later ones, and said again when it went
+/// and came back.
+#[derive(Debug, Default)]
+pub struct SaidWarnings(std::collections::HashSet<Warning>);
+
+impl SaidWarnings {
+    /// Of an update's `warnings`, those to say now, and how many were said before; these are
+    /// then the warnings said.
+    pub fn news<'a>(&mut self, warnings: &'a [Warning]) -> (Vec<&'a Warning>, usize) {
+        let new: Vec<&Warning> = warnings.iter().filter(|w| !self.0.contains(*w)).collect();
+        let standing = warnings.len() - new.len();
+        self.0 = warnings.iter().cloned().collect();
+        (new, standing)
+    }
+}
+
 /// Brings the index in `index_dir` up to date with the archive in `archive_root`.
 ///
 /// tantivy's files live in a generation folder named by the meta file. Incremental runs

@@ -616,7 +616,7 @@ fn files_that_are_not_logs_are_not_counted_as_logs() {
     write(&arch, "payprod/_posts/notes.md", "just notes, no date\n");
     let indexed = chatlore(&arch, &idx, &["index"]);
     assert!(stdout(&indexed).contains("; 12 logs, 146 messages"), "{}", stdout(&indexed));
-    assert!(stdout(&indexed).contains("notes.md"), "the skipped file is a warning: {}", stdout(&indexed));
+    assert!(stderr(&indexed).contains("notes.md"), "the skipped file is a warning: {}", stderr(&indexed));
     let stats = chatlore(&arch, &idx, &["stats", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&stats)).unwrap();
     assert_eq!(v["files"], 12);
@@ -1107,7 +1107,7 @@ fn index_and_people_name_people_yaml_by_the_same_path() {
     );
     std::fs::write(&file, "unknown: [x]\n").unwrap();
     let out = chatlore(arch.path(), idx.path(), &["index"]);
-    assert!(stdout(&out).contains(&format!("warning: {}: ", file.display())), "{}", stdout(&out));
+    assert!(stderr(&out).contains(&format!("warning: {}: ", file.display())), "{}", stderr(&out));
 }
 
 /// After a first build that was killed, a search says what is there (a build that did not

@@ -217,10 +217,10 @@ fn a_log_over_the_size_cap_is_named_not_read() {
         let out = chatlore(arch.path(), idx.path(), args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
         let said = format!("{}{}", stdout(&out), stderr(&out));
-        let why =
-            format!("g/_posts/2017-08-02-chat.markdown: cannot read: {} bytes, more than", archive::MAX_LOG_BYTES + 1);
-        let why_json = format!("cannot read: {} bytes, more than", archive::MAX_LOG_BYTES + 1);
-        assert!(said.contains(&why) || said.contains(&why_json), "{args:?}: {said}");
+        // Said plainly: its size, then the limit (it said `268435457 bytes, more than the 268435456 read`).
+        let why = "256.0 MiB (268435457 bytes), over the 256 MiB limit for a log; not read";
+        let named = format!("warning: {}: {why}\n", huge.display());
+        assert!(said.contains(&named) || said.contains(&format!("\"reason\":\"{why}\"")), "{args:?}: {said}");
     }
     assert_eq!(stdout(&chatlore(arch.path(), idx.path(), &["search", "--json", "网联"])).lines().count(), 1);
 }
@@ -298,6 +298,45 @@ fn one_stray_byte_costs_one_line_not_the_log() {
     assert_eq!(w, ["g/_posts/2017-08-01-chat.markdown: line 17: invalid UTF-8 replaced with U+FFFD"]);
     let out = chatlore(arch.path(), idx.path(), &["search", "--json", "网联对账"]);
     assert_eq!(stdout(&out).lines().count(), 1);
+}
+
+/// README, When things go wrong: a log with a stray NUL byte keeps every message (the whole day
+/// was refused as `binary data`), with a warning naming the file and the line; `index` says it on
+/// every run, as long as the NUL is there; an image renamed `.markdown` beside it is refused.
+#[test]
+fn a_stray_nul_costs_nothing_but_itself_and_a_binary_file_is_still_refused() {
+    let arch = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let text = log(
+        "2017-08-01",
+        &[("09:00:00", "甲", "网联对账"), ("09:01:00", "乙", "分布式对账呗"), ("09:02:00", "丙", "好的")],
+    );
+    let at = text.find("分布式").unwrap();
+    let mut bytes = text.as_bytes().to_vec();
+    bytes.insert(at, 0);
+    write(arch.path(), "g/_posts/2017-08-01-chat.markdown", &bytes);
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0".to_vec();
+    png.extend((0..3000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    write(arch.path(), "g/_posts/2017-08-02-chat.markdown", &png);
+    for run in 0..2 {
+        let out = chatlore(arch.path(), idx.path(), &["index"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        let named = arch.path().join("g/_posts/2017-08-01-chat.markdown");
+        let line = text[..at].lines().count() + 1;
+        assert!(
+            said.contains(&format!("warning: {}: line {line}: 1 NUL byte removed\n", named.display())),
+            "{run}: {said}"
+        );
+        let png_named = arch.path().join("g/_posts/2017-08-02-chat.markdown");
+        assert!(
+            said.contains(&format!("warning: {}: binary data (NUL byte at offset 8)", png_named.display())),
+            "{said}"
+        );
+        assert!(said.contains("; 1 log, 3 messages"), "{run}: {said}");
+    }
+    let out = chatlore(arch.path(), idx.path(), &["search", "--json", "分布式对账呗"]);
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stderr(&out));
 }
 
 /// README, When things go wrong: a GBK line in a UTF-8 log is read as GB18030, named, and found
@@ -386,12 +425,12 @@ fn fifos_and_devices_where_side_files_go_do_not_hang_index() {
     }
     let out = chatlore(arch.path(), idx.path(), &["index"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let shown = stdout(&out);
+    let shown = stderr(&out);
     for file in ["topics.yaml", "glossary.yaml", "people.yaml"] {
         let line = shown.lines().find(|l| l.contains(file)).unwrap_or_else(|| panic!("{file}: {shown}"));
         let named = arch.path().join(file);
         assert!(
-            line.starts_with(&format!("warning: {}: 2097152 bytes, more than the 1048576 read; ", named.display())),
+            line.starts_with(&format!("warning: {}: 2 MiB (2097152 bytes), over the 1 MiB limit; ", named.display())),
             "{line}"
         );
         assert_eq!(line.matches(file).count(), 1, "the file is named once: {line}");

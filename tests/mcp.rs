@@ -49,7 +49,8 @@ fn client(python: &Path, archive: &Path, index: &Path, mode: &str, extra: &[&str
 
 /// The index folder deleted under the running server (`rm -rf`) is rebuilt from the archive, as
 /// the browser does: the call is answered (it was JSON-RPC error -32603, "Failed to acquire
-/// Lockfile"). When the rebuild fails, the answer is a tool error (`isError`) saying what
+/// Lockfile"), and its note on stderr said tantivy's error in Rust's debug form, `IoError(Os { code:
+/// 2, kind: NotFound, … }). None`: now in words). When the rebuild fails, the answer is a tool error (`isError`) saying what
 /// happened and the command that repairs the index, and the next call tries again.
 #[test]
 fn an_index_deleted_under_the_server_is_rebuilt() {
@@ -59,6 +60,7 @@ fn an_index_deleted_under_the_server_is_rebuilt() {
     copy_tree(&demo_archive(), &archive);
     let out = client(&python, &archive, &dir.path().join("index"), "rebuild", &[]);
     for step in [
+        "a generation deleted under the server is rebuilt, and said plainly",
         "a search after the index folder was deleted is answered from the index rebuilt",
         "a failed rebuild is a tool error naming the command that repairs the index",
         "the next call rebuilds the index once the archive is back",
@@ -68,7 +70,8 @@ fn an_index_deleted_under_the_server_is_rebuilt() {
 }
 
 /// Logs that arrive, change or go while the server runs are searched as they are now, with
-/// no call in between to prompt it (the server followed the archive only at its start).
+/// no call in between to prompt it (the server followed the archive only at its start). Bad
+/// files that arrive are named on its stderr with why, once, and counted as files, not logs.
 #[test]
 fn the_server_follows_logs_that_arrive_change_and_go() {
     let Some(python) = python_or_skip() else { return };
@@ -81,6 +84,9 @@ fn the_server_follows_logs_that_arrive_change_and_go() {
         "a log written while the server runs is found, cited by its path",
         "a log changed while the server runs is searched as it is now",
         "a log removed while the server runs is found no more",
+        "bad logs that arrive while the server runs are named, with why",
+        "an update counts files added, and only the logs among them as logs",
+        "a warning that stands is said once, and counted as before by later updates",
     ] {
         assert!(out.contains(&format!("ok: {step}")), "missing `{step}` in:\n{out}");
     }

@@ -13,12 +13,14 @@ while: ARCHIVE must be a copy) and checks what the server answers. `bench` times
 """
 
 import asyncio
+import glob
 import json
 import os
 import re
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 
 from mcp import ClientSession, StdioServerParameters
@@ -28,6 +30,27 @@ from mcp.shared.exceptions import MCPError
 CITE = re.compile(r"^\[\d+\] (\S+:\d+)$", re.M)
 # A quoted line of a discussion: `    - path:line · date time · group · speaker`.
 LINE = re.compile(r"^    - (\S+:\d+) · (.+)$", re.M)
+
+
+# The server's standard error, where its notes go: read by the checks, and copied to ours at the end.
+SERVER_LOG = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+
+
+def server_log():
+    """What the server has written to its standard error so far."""
+    SERVER_LOG.flush()
+    SERVER_LOG.seek(0)
+    text = SERVER_LOG.read()
+    SERVER_LOG.seek(0, os.SEEK_END)
+    return text
+
+
+async def logged_times(needle, n, wait=10.0):
+    """The server's standard error once it holds `needle` `n` times, or as it is after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while server_log().count(needle) < n and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    return server_log()
 
 
 def text_of(result):
@@ -246,6 +269,16 @@ async def call(session, tool, args, what):
 async def rebuild(session, archive, index):
     args = {"query": "结售汇", "by": "messages"}
     before = await call(session, "search", args, "a search")
+    # Its generation folder deleted (the meta file stays): rebuilt, and said in words, not in
+    # Rust's debug form (`IoError(Os { code: 2, kind: NotFound, … }). None`).
+    for generation in glob.glob(os.path.join(index, "gen-*")):
+        shutil.rmtree(generation)
+    again = await call(session, "search", args, "a search after the generation folder was deleted")
+    said = [line for line in server_log().splitlines() if "could not be read" in line]
+    expect(not again.is_error and again.structured_content["total"] == before.structured_content["total"]
+           and len(said) == 1 and "its files are missing" in said[0]
+           and not any(debug in said[0] for debug in ["Os {", "IoError(", "None)", "kind:"]),
+           "a generation deleted under the server is rebuilt, and said plainly", said)
     shutil.rmtree(index)
     after = await call(session, "search", args, "a search after the index folder was deleted")
     expect(not after.is_error and after.structured_content["total"] == before.structured_content["total"] > 0,
@@ -317,6 +350,31 @@ async def follow(session, archive):
     expect(removed.structured_content["total"] == 0,
            "a log removed while the server runs is found no more", text_of(removed)[:300])
 
+    # Bad files that arrive are named with why, as `index --watch` names them, and a file refused
+    # is no log: the note counted files as logs (`indexed 2 new … logs` for one log) and named none.
+    changes = server_log().count("the archive changed")
+    posts = os.path.join(archive, "payprod", "_posts")
+    with open(os.path.join(posts, "2019-03-05-chat.markdown"), "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes((i * 2654435761 >> 13) & 0xFF for i in range(5000)))
+    with open(os.path.join(posts, "2019-03-06-chat.markdown"), "wb") as f:
+        f.write(b"---\ntitle: x\n---\n> 10:00:00  a  \n\nok\xff\xfe bad\n")
+    log = await logged_times("the archive changed", changes + 1)
+    binary = "chatlore: warning: payprod/_posts/2019-03-05-chat.markdown: binary data"
+    replaced = "chatlore: warning: payprod/_posts/2019-03-06-chat.markdown: line 6: invalid UTF-8 replaced with U+FFFD"
+    update = [line for line in log.splitlines() if "the archive changed" in line][-1]
+    expect(binary in log and replaced in log, "bad logs that arrive while the server runs are named, with why", log)
+    expect("files: 2 added, 0 changed, 0 removed" in update and "; 13 logs," in update,
+           "an update counts files added, and only the logs among them as logs", update)
+    # Said once: a later change counts them as before, as the demo's GB18030 log's warning,
+    # said once at the start, was all along.
+    with open(os.path.join(posts, "2019-03-07-chat.markdown"), "w", encoding="utf-8") as f:
+        f.write(NEW_LOG.replace("2019-03-04", "2019-03-07"))
+    log = await logged_times("the archive changed", changes + 2)
+    update = [line for line in log.splitlines() if "the archive changed" in line][-1]
+    expect(log.count(binary) == 1 and log.count(replaced) == 1 and log.count("read as GB18030") == 1
+           and "3 warnings (3 as before)" in update and "; 14 logs," in update,
+           "a warning that stands is said once, and counted as before by later updates", log)
+
 
 async def bench(session, n, query, by):
     await session.call_tool("search", {"query": query, "by": by})
@@ -334,7 +392,14 @@ async def bench(session, n, query, by):
 async def main():
     binary, archive, index, mode, *rest = sys.argv[1:]
     params = StdioServerParameters(command=binary, args=["--archive", archive, "--index", index, "mcp"])
-    async with stdio_client(params) as (read, write):
+    try:
+        await serve(params, archive, index, mode, rest)
+    finally:
+        sys.stderr.write(server_log())
+
+
+async def serve(params, archive, index, mode, rest):
+    async with stdio_client(params, errlog=SERVER_LOG) as (read, write):
         async with ClientSession(read, write) as session:
             init = await session.initialize()
             expect(init.server_info.name == "chatlore", "initialize names the server", init.server_info)

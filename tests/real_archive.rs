@@ -119,6 +119,29 @@ fn the_real_archive_loads_exactly() {
     assert_eq!(in_group("devarch"), 10_324);
 }
 
+/// README, When things go wrong: a NUL byte put into any real log (at the start of a line three
+/// quarters in, as the audit did) costs that log nothing: the same messages, and one warning
+/// more, naming the line (a single NUL had made a day of 751 messages leave every search).
+#[test]
+fn a_nul_byte_in_any_real_log_keeps_every_message() {
+    let Some(root) = real_archive_or_skip() else { return };
+    let (files, _) = archive::list_logs(&root).unwrap();
+    assert_eq!(files.len(), 542);
+    for f in &files {
+        let bytes = std::fs::read(&f.abs).unwrap();
+        let (day, warnings) = archive::parse_log(&f.path, &bytes).unwrap();
+        let at =
+            bytes[bytes.len() * 3 / 4..].iter().position(|&b| b == b'\n').map_or(0, |i| bytes.len() * 3 / 4 + i + 1);
+        let mut nul = bytes.clone();
+        nul.insert(at, 0);
+        let (with_nul, nul_warnings) = archive::parse_log(&f.path, &nul).unwrap_or_else(|e| panic!("{}: {e}", f.path));
+        assert_eq!(with_nul.messages, day.messages, "{}", f.path);
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        assert_eq!(nul_warnings.len(), warnings.len() + 1, "{}: {nul_warnings:?}", f.path);
+        assert_eq!(nul_warnings[0].reason, format!("line {line}: 1 NUL byte removed"), "{}", f.path);
+    }
+}
+
 #[test]
 fn search_recall_equals_substring_scan_for_every_query() {
     let Some(f) = fixture() else { return };

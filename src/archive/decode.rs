@@ -49,10 +49,62 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// its non-ASCII lines fail as UTF-8 as pass, or more), and said so. Bytes that are mostly
 /// invalid either way are refused.
 fn utf8_or_gb18030(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    // Text never holds NUL; binary files almost always do, and GB18030 would decode them.
-    if let Some(at) = memchr_nul(bytes) {
-        return Err(DecodeError::Binary(at));
+    // Text never holds NUL; binary files almost always do, and GB18030 would decode them. A
+    // text log with a few (see [`stray_nuls`]) keeps its text without them.
+    let Some(at) = memchr_nul(bytes) else { return text(bytes) };
+    let (rest, nul_notes) = stray_nuls(bytes).ok_or(DecodeError::Binary(at))?;
+    let mut decoded = text(&rest).map_err(|_| DecodeError::Binary(at))?;
+    decoded.notes.splice(0..0, nul_notes);
+    Ok(decoded)
+}
+
+/// At most this many places (runs of NUL bytes) in a text log hold NUL, or one per
+/// [`NUL_PLACE_BYTES`] of a bigger one: stray ones. Binary formats hold them everywhere (one
+/// place in a few hundred bytes for compressed data, images and fonts; more for executables
+/// and gettext catalogues, whose strings NUL ends).
+const STRAY_NUL_PLACES: usize = 4;
+const NUL_PLACE_BYTES: usize = 4096;
+
+/// `bytes` without their NUL bytes, with a note for each line that held some (the first
+/// [`MAX_LINE_NOTES`] named, the others counted), when they are stray ones in a text log (a
+/// tool's bug, a block a crash left zeroed); `None` when the file is binary: NUL is half of its
+/// bytes or more (UTF-16 without a BOM, a file of zeros, a database), or it is in more places
+/// than a text log's few, or the other bytes hold control characters text never has (tab, line
+/// ends, form feed and escape aside) at one in a hundred (random bytes have ten; the real
+/// archive, one in two thousand at most). What is left must still be text (`utf8_or_gb18030`).
+fn stray_nuls(bytes: &[u8]) -> Option<(Vec<u8>, Vec<String>)> {
+    let nuls = bytes.iter().filter(|&&b| b == 0).count();
+    let places =
+        bytes.iter().zip(std::iter::once(&1).chain(bytes)).filter(|&(&b, &before)| b == 0 && before != 0).count();
+    if nuls * 2 >= bytes.len() || places > STRAY_NUL_PLACES.max(bytes.len() / NUL_PLACE_BYTES) {
+        return None;
     }
+    let rest: Vec<u8> = bytes.iter().copied().filter(|&b| b != 0).collect();
+    let controls =
+        rest.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | 0x1B)).count();
+    if controls * 100 >= rest.len() {
+        return None;
+    }
+    let held: Vec<(usize, usize)> = bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.iter().filter(|&&b| b == 0).count()))
+        .filter(|&(_, n)| n > 0)
+        .collect();
+    let mut notes: Vec<String> = held
+        .iter()
+        .take(MAX_LINE_NOTES)
+        .map(|&(line, n)| format!("line {line}: {} removed", crate::plural::count(n, "NUL byte", "NUL bytes")))
+        .collect();
+    let others = held.len().saturating_sub(MAX_LINE_NOTES);
+    if others > 0 {
+        notes.push(format!("{} with NUL bytes removed", crate::plural::count(others, "more line", "more lines")));
+    }
+    Some((rest, notes))
+}
+
+/// [`utf8_or_gb18030`] of bytes that hold no NUL.
+fn text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok(Decoded::clean(s.to_owned()));
     }
@@ -198,6 +250,93 @@ mod tests {
         let junk = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00];
         assert_eq!(decode(&junk), Err(DecodeError::Binary(8)));
         assert!(matches!(decode(&[0xFF, 0x80, 0xFF, 0x30]), Err(DecodeError::Undecodable(_))));
+    }
+
+    /// Bytes as random as compressed data, the same on every run (xorshift).
+    fn noise(n: usize, mut seed: u64) -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed.to_le_bytes()[3]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_stray_nul_costs_itself_only_and_is_named_by_its_line() {
+        let log = "> 08:00:00  甲\n网联对账\n> 08:01:00  乙\n分布式对账呗\n> 08:02:00  丙\n好的\n";
+        let at = log.find("分布式").unwrap();
+        let mut bytes = log.as_bytes().to_vec();
+        bytes.insert(at, 0);
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.text, log);
+        assert_eq!(decoded.notes, ["line 4: 1 NUL byte removed"]);
+        // Two in a message of their own (`\0\0abc`): the message keeps `abc`.
+        let two = log.replace("好的", "\0\0abc");
+        let decoded = decode(two.as_bytes()).unwrap();
+        assert_eq!(decoded.text, log.replace("好的", "abc"));
+        assert_eq!(decoded.notes, ["line 6: 2 NUL bytes removed"]);
+        // A block a crash left zeroed is one place, however long; with a BOM, or GBK, too.
+        let mut zeroed = b"\xEF\xBB\xBF".to_vec();
+        zeroed.extend_from_slice(&log.as_bytes()[..at]);
+        zeroed.extend(vec![0; 40]);
+        zeroed.extend_from_slice(&log.as_bytes()[at..]);
+        assert_eq!(decode(&zeroed).unwrap().text, log);
+        let mut gbk_nul = gbk(log);
+        gbk_nul.insert(3, 0);
+        let decoded = decode(&gbk_nul).unwrap();
+        assert_eq!((decoded.text.as_str(), decoded.notes.len()), (log, 2), "{:?}", decoded.notes);
+        assert!(decoded.notes[0] == "line 1: 1 NUL byte removed" && decoded.notes[1].contains("GB18030"));
+    }
+
+    #[test]
+    fn nul_bytes_on_many_lines_are_counted_past_the_named_ones() {
+        // Eight places: a log of 32 KiB or more.
+        let bytes = format!("{}{}", "网联\0对账\n".repeat(8), "好的\n".repeat(5000));
+        let decoded = decode(bytes.as_bytes()).unwrap();
+        assert_eq!(decoded.text, format!("{}{}", "网联对账\n".repeat(8), "好的\n".repeat(5000)));
+        assert_eq!(decoded.notes.len(), MAX_LINE_NOTES + 1);
+        assert_eq!(decoded.notes[MAX_LINE_NOTES], "3 more lines with NUL bytes removed");
+        // Four places in a small log are stray; a fifth is too many for it, not for a log
+        // of 20 KiB (five places allowed).
+        let small = |places: usize| "> 08:00:00  甲\n网联\0对账\n".repeat(places);
+        assert!(decode(small(4).as_bytes()).is_ok());
+        assert_eq!(decode(small(5).as_bytes()), Err(DecodeError::Binary(22)));
+        let big = format!("{}{}", small(5), "> 08:00:00  甲\n好的\n".repeat(20 * 1024 / 20));
+        assert!(big.len() >= 5 * NUL_PLACE_BYTES, "{}", big.len());
+        assert_eq!(decode(big.as_bytes()).unwrap().text.matches("网联对账").count(), 5);
+    }
+
+    /// What real binary files look like, measured on a machine's images, fonts, archives,
+    /// executables, databases and gettext catalogues: NUL everywhere, or control characters
+    /// text never has, or bytes that are no text. Each is refused, as a file of NUL is.
+    #[test]
+    fn binary_files_are_refused_whatever_their_nul_bytes() {
+        let binary = |bytes: &[u8]| matches!(decode(bytes), Err(DecodeError::Binary(_)));
+        for (n, seed) in [(300, 1), (5000, 2), (100_000, 3)] {
+            let mut random = noise(n, seed);
+            random[n / 2] = 0;
+            assert!(binary(&random), "{n} random bytes");
+        }
+        // An image renamed .markdown: PNG's signature and header, then compressed data.
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0".to_vec();
+        png.extend(noise(3000, 4));
+        assert!(binary(&png));
+        // A gettext catalogue: a table of offsets, then strings each ended by NUL, text all.
+        let mut mo = b"\xde\x12\x04\x95\0\0\0\0\x03\0\0\0\x1c\0\0\0".to_vec();
+        for msg in ["对账文件\0", "reconciliation file\0", "清算\0", "clearing\0", "路由\0", "routing\0"] {
+            mo.extend_from_slice(msg.as_bytes());
+        }
+        assert!(binary(&mo));
+        // UTF-16 without its BOM: NUL is half of it; an executable's header; a file of zeros.
+        let utf16: Vec<u8> = "> 08:00:00  a\nhello\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(binary(&utf16));
+        let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0".to_vec();
+        elf.extend(b"GLIBC_2.2.5\0printf\0".repeat(3));
+        assert!(binary(&elf));
+        assert!(binary(&[0; 64]) && binary(&[0, 1, 2]) && binary(&[0]));
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Day {
 }
 
 /// Something in the archive that could not be read as it should; the run went on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Warning {
     /// Path relative to the archive root (or the root itself).
     pub path: String,
@@ -214,9 +214,11 @@ pub fn read_log(file: &LogFile) -> Result<(Day, Vec<Warning>), Warning> {
 /// What the loader reads from a log's bytes, versioned: raised whenever the same bytes give
 /// other messages or warnings (2: irregular headers read, a GBK line decoded, a damaged first
 /// header kept; 3: a `*`, `_`, list number or `#` that markdown took for markup kept as
-/// written), so that an index built by an older loader is rebuilt, not updated (an update
-/// keeps the entries of the logs whose files did not change).
-pub const LOADER_VERSION: u32 = 3;
+/// written; 4: a text log with a few NUL bytes read without them, where it was refused as
+/// binary), so that an index built by an older loader is rebuilt, not updated (an update
+/// keeps the entries of the logs whose files did not change, and does not read again a file it
+/// found not to be a log until it changes).
+pub const LOADER_VERSION: u32 = 4;
 
 /// The most a log is read up to: the real archive's largest is 200 KB. A bigger file (a sparse
 /// or runaway one) is a warning, not its size in memory.
@@ -225,7 +227,26 @@ pub const MAX_LOG_BYTES: u64 = 256 * 1024 * 1024;
 /// A log's bytes, under [`read_regular`]'s rules with [`MAX_LOG_BYTES`] (a FIFO put in a log's
 /// place after the walk would block); `Err` says why not.
 pub fn read_log_bytes(path: &Path) -> Result<Vec<u8>, String> {
-    read_regular(path, MAX_LOG_BYTES).map_err(|e| format!("cannot read: {e}"))
+    read_regular(path, MAX_LOG_BYTES).map_err(|e| match e.kind() {
+        std::io::ErrorKind::FileTooLarge => format!("{e} for a log; not read"),
+        _ => format!("cannot read: {e}"),
+    })
+}
+
+/// A size as a person reads it: in MiB (`300 MiB`, `256.5 MiB`), KiB, or bytes.
+fn size_said(bytes: u64) -> String {
+    let said = |n: u64, unit: u64, name: &str| {
+        if n.is_multiple_of(unit) {
+            format!("{} {name}", n / unit)
+        } else {
+            format!("{:.1} {name}", n as f64 / unit as f64)
+        }
+    };
+    match bytes {
+        n if n >= 1 << 20 => said(n, 1 << 20, "MiB"),
+        n if n >= 1 << 10 => said(n, 1 << 10, "KiB"),
+        n => crate::plural::count(n, "byte", "bytes"),
+    }
 }
 
 /// Parses a log's bytes; `path` is its archive-relative path (it gives group and date).
@@ -291,17 +312,22 @@ pub const SIDE_FILE_CAP: u64 = 1024 * 1024;
 pub(crate) fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let refuse = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
+    let too_big = |what: String| std::io::Error::new(std::io::ErrorKind::FileTooLarge, what);
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(refuse("not a regular file".to_owned()));
     }
     if meta.len() > cap {
-        return Err(refuse(format!("{} bytes, more than the {cap} read", meta.len())));
+        let size = match meta.len() {
+            n if n < 1 << 10 => size_said(n),
+            n => format!("{} ({n} bytes)", size_said(n)),
+        };
+        return Err(too_big(format!("{size}, over the {} limit", size_said(cap))));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(path)?.take(cap + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {
-        return Err(refuse(format!("more than the {cap} bytes read")));
+        return Err(too_big(format!("over the {} limit (it grew while it was read)", size_said(cap))));
     }
     Ok(bytes)
 }
@@ -434,7 +460,7 @@ mod tests {
         let file = dir.path().join("index.html");
         std::fs::write(&file, "---\nauthor: 群\n---\n").unwrap();
         assert_eq!(read_regular(&file, 100).unwrap().len(), 20);
-        assert!(read_regular(&file, 10).unwrap_err().to_string().contains("more than the 10"));
+        assert_eq!(read_regular(&file, 10).unwrap_err().to_string(), "20 bytes, over the 10 bytes limit");
         assert!(read_regular(dir.path(), 100).unwrap_err().to_string().contains("not a regular file"));
         assert!(read_regular(Path::new("/dev/zero"), 100).unwrap_err().to_string().contains("not a regular file"));
         let missing = read_regular(&dir.path().join("none"), 100).unwrap_err();
@@ -460,7 +486,7 @@ mod tests {
         let (value, warning) = read((1 << 20) + 1);
         let warning = warning.expect("a warning");
         assert_eq!((value, warning.path.as_str()), (0, "topics.yaml"));
-        assert!(warning.reason.contains("more than the 1048576") && warning.reason.contains("default"), "{warning}");
+        assert_eq!(warning.reason, "1.0 MiB (1048577 bytes), over the 1 MiB limit; the built-in default is used");
     }
 
     #[test]

@@ -556,7 +556,7 @@ fn watch_cmd(archive: &Path, index_dir: &Path, mut options: Options, json: bool)
     let mut due = true;
     let mut retry_at: Option<Instant> = None;
     // Warnings the last update printed: a standing one is said once, not after every change.
-    let mut shown = std::collections::HashSet::new();
+    let mut shown = index::SaidWarnings::default();
     say!("chatlore: watching {} for new, changed and removed logs; Ctrl-C stops", print::path(archive));
     while !stop.load(Ordering::SeqCst) {
         due |= watcher.wait(Duration::from_millis(200)) || retry_at.is_some_and(|t| Instant::now() >= t);

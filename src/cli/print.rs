@@ -3,7 +3,7 @@
 use super::Format;
 use anyhow::Result;
 use chatlore::discussion_search::DiscussionResults;
-use chatlore::index::Summary;
+use chatlore::index::{SaidWarnings, Summary};
 use chatlore::people::Person;
 use chatlore::plural::{count, noun};
 use chatlore::query::Query;
@@ -53,16 +53,18 @@ pub fn archive_warning(archive: &std::path::Path, w: &chatlore::archive::Warning
 }
 
 /// `said_rebuild`: the reason for a rebuild was already shown (above the progress bar).
+/// The summary goes to standard output; the warnings before it to standard error, as every
+/// command's warnings do (`chatlore index | tail -1`, a cron mail filter, see the result only).
 ///
 /// `shown` holds the warnings an earlier update of the same watch printed: a warning still
 /// standing is not printed again (the count says how many were), one that is new or came back
-/// is; it is then replaced by this update's warnings.
+/// is (see [`SaidWarnings`]).
 pub fn index_summary(
     archive: &std::path::Path,
     s: &Summary,
     json: bool,
     said_rebuild: bool,
-    shown: Option<&mut std::collections::HashSet<String>>,
+    shown: Option<&mut SaidWarnings>,
 ) -> Result<()> {
     let mut out = io::stdout().lock();
     if json {
@@ -75,36 +77,14 @@ pub fn index_summary(
         Some(reason) => writeln!(out, "rebuilt the index: {}", clean(reason))?,
         None => {}
     }
-    let texts: std::collections::HashSet<String> = s.warnings.iter().map(|w| archive_warning(archive, w)).collect();
-    let mut again = 0;
-    for w in &s.warnings {
-        let text = archive_warning(archive, w);
-        if shown.as_deref().is_some_and(|shown| shown.contains(&text)) {
-            again += 1;
-            continue;
-        }
-        writeln!(out, "warning: {}", clean(&text))?;
-    }
-    if let Some(shown) = shown {
-        *shown = texts;
-    }
-    let warnings = match again {
-        0 => count(s.warnings.len(), "warning", "warnings"),
-        n => format!("{} ({n} as before)", count(s.warnings.len(), "warning", "warnings")),
+    let (new, standing) = match shown {
+        Some(shown) => shown.news(&s.warnings),
+        None => (s.warnings.iter().collect(), 0),
     };
-    writeln!(
-        out,
-        "files: {} added, {} changed, {} removed, {} unchanged; {}, {} ({} indexed now), {}, {:.2} s",
-        s.added,
-        s.changed,
-        s.removed,
-        s.unchanged,
-        count(s.files, "log", "logs"),
-        count(s.messages, "message", "messages"),
-        s.indexed_messages,
-        warnings,
-        s.elapsed.as_secs_f64()
-    )?;
+    for w in new {
+        warning(&archive_warning(archive, w));
+    }
+    writeln!(out, "{}", s.counts(standing))?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ pub mod schema;
 pub mod writer;
 
 pub use reader::IndexHandle;
-pub use writer::{pending, update, Options, Pending, Progress, Summary};
+pub use writer::{pending, update, Options, Pending, Progress, SaidWarnings, Summary};
 
 use std::path::{Path, PathBuf};
 
@@ -39,8 +39,43 @@ pub enum IndexError {
     Io { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Archive(#[from] crate::archive::ArchiveError),
-    #[error("index in {path}: {source}")]
+    #[error("index in {path}: {}", tantivy_reason(.source))]
     Tantivy { path: PathBuf, source: tantivy::TantivyError },
+}
+
+/// What went wrong in tantivy, as a sentence: its own messages print Rust's debug form of
+/// what they hold (`Failed to acquire Lockfile: IoError(Os { code: 2, kind: NotFound, … }).
+/// None` for an index whose files were deleted under a reader).
+pub(crate) fn tantivy_reason(e: &tantivy::TantivyError) -> String {
+    use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
+    use tantivy::TantivyError as T;
+    let io = |e: &std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => "its files are missing".to_owned(),
+        _ => format!("its files cannot be read or written: {e}"),
+    };
+    let file = |p: &Path| p.display().to_string();
+    match e {
+        T::LockFailure(LockError::LockBusy, _) => "another process holds its lock".to_owned(),
+        T::LockFailure(LockError::IoError(e), _) | T::IoError(e) => io(e),
+        T::OpenReadError(OpenReadError::FileDoesNotExist(p)) => format!("its file {} is missing", file(p)),
+        T::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            format!("its file {} cannot be read: {io_error}", file(filepath))
+        }
+        T::OpenDirectoryError(OpenDirectoryError::DoesNotExist(p)) => format!("its folder {} is missing", file(p)),
+        T::OpenDirectoryError(OpenDirectoryError::NotADirectory(p)) => format!("{} is not a folder", file(p)),
+        T::OpenDirectoryError(OpenDirectoryError::IoError { io_error, directory_path }) => {
+            format!("its folder {} cannot be opened: {io_error}", file(directory_path))
+        }
+        T::OpenWriteError(OpenWriteError::FileAlreadyExists(p)) => format!("its file {} exists already", file(p)),
+        T::OpenWriteError(OpenWriteError::IoError { io_error, filepath }) => {
+            format!("its file {} cannot be written: {io_error}", file(filepath))
+        }
+        T::DataCorruption(_) => "its files are damaged".to_owned(),
+        T::IncompatibleIndex(_) | T::OpenReadError(OpenReadError::IncompatibleIndex(_)) => {
+            "it was written by another version of tantivy".to_owned()
+        }
+        other => other.to_string(),
+    }
 }
 
 impl IndexError {
@@ -64,15 +99,17 @@ impl IndexError {
 /// moved on since the index was last updated (a search reads the index as it was built):
 /// what changed, and the `index` run on the archive and index folder given that brings it up
 /// to date (see [`command`]). `None` when the index is up to date, or that cannot be told.
+/// New and changed files are counted as files, as the index's summary counts them: whether
+/// one is a log is known only once it is read (a junk file named like a log is not one).
 pub fn stale_note(archive: &Path, index_dir: &Path) -> Option<String> {
     use crate::plural::count;
     let p = pending(archive, index_dir).filter(Pending::any)?;
     let mut what = Vec::new();
     if p.added > 0 {
-        what.push(count(p.added, "new log", "new logs"));
+        what.push(count(p.added, "new file", "new files"));
     }
     if p.changed > 0 {
-        what.push(count(p.changed, "changed log", "changed logs"));
+        what.push(count(p.changed, "changed file", "changed files"));
     }
     if p.removed > 0 {
         what.push(count(p.removed, "log removed", "logs removed"));
@@ -424,6 +461,34 @@ mod tests {
             open_own_file(&link, truncate).unwrap().write_all(b"chatlore's").unwrap();
             assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "precious", "{name}");
             assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "{name}");
+        }
+    }
+
+    /// tantivy's errors print Rust's debug form (`IoError(Os { code: 2, kind: NotFound, … })`);
+    /// chatlore says them as sentences.
+    #[test]
+    fn tantivy_errors_are_said_as_sentences() {
+        use tantivy::directory::error::{LockError, OpenReadError};
+        use tantivy::TantivyError as T;
+        let gone = || std::io::Error::from_raw_os_error(libc::ENOENT);
+        let locked = T::LockFailure(LockError::wrap_io_error(gone()), None);
+        assert!(locked.to_string().contains("Os {"), "tantivy's own: {locked}");
+        let err = IndexError::Tantivy { path: "idx/gen-0123456789abcdef".into(), source: locked };
+        assert_eq!(err.to_string(), "index in idx/gen-0123456789abcdef: its files are missing");
+        let cases = [
+            (T::LockFailure(LockError::LockBusy, Some("x".into())), "another process holds its lock"),
+            (T::IoError(std::sync::Arc::new(gone())), "its files are missing"),
+            (T::OpenReadError(OpenReadError::FileDoesNotExist("a.idx".into())), "its file a.idx is missing"),
+            (
+                T::OpenReadError(OpenReadError::wrap_io_error(
+                    std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+                    "a.store".into(),
+                )),
+                "its file a.store cannot be read: permission denied",
+            ),
+        ];
+        for (e, said) in cases {
+            assert_eq!(tantivy_reason(&e), said, "{e}");
         }
     }
 

@@ -92,6 +92,49 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(d.as_secs_f64())
 }
 
+impl Summary {
+    /// The update in one line, as `chatlore index` ends and a follower of the archive notes
+    /// each update: files added, changed, removed and unchanged (logs or not: a file is known
+    /// to be one once it is read); the logs among them and their messages; the warnings, of
+    /// which `standing` were said by an earlier update (see [`SaidWarnings`]).
+    pub fn counts(&self, standing: usize) -> String {
+        use crate::plural::count;
+        let warnings = match standing {
+            0 => count(self.warnings.len(), "warning", "warnings"),
+            n => format!("{} ({n} as before)", count(self.warnings.len(), "warning", "warnings")),
+        };
+        format!(
+            "files: {} added, {} changed, {} removed, {} unchanged; {}, {} ({} indexed now), {warnings}, {:.2} s",
+            self.added,
+            self.changed,
+            self.removed,
+            self.unchanged,
+            count(self.files, "log", "logs"),
+            count(self.messages, "message", "messages"),
+            self.indexed_messages,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// The warnings a follower of the archive (`index --watch`, the MCP server) has said. Every
+/// update gives every warning that stands (a junk file is one until it goes): one is said by
+/// the first update that gives it and counted by the later ones, and said again when it went
+/// and came back.
+#[derive(Debug, Default)]
+pub struct SaidWarnings(std::collections::HashSet<Warning>);
+
+impl SaidWarnings {
+    /// Of an update's `warnings`, those to say now, and how many were said before; these are
+    /// then the warnings said.
+    pub fn news<'a>(&mut self, warnings: &'a [Warning]) -> (Vec<&'a Warning>, usize) {
+        let new: Vec<&Warning> = warnings.iter().filter(|w| !self.0.contains(*w)).collect();
+        let standing = warnings.len() - new.len();
+        self.0 = warnings.iter().cloned().collect();
+        (new, standing)
+    }
+}
+
 /// Brings the index in `index_dir` up to date with the archive in `archive_root`.
 ///
 /// tantivy's files live in a generation folder named by the meta file. Incremental runs
@@ -420,12 +463,14 @@ fn try_open(
         return Err(Some("the schema or the topic taxonomy changed".into()));
     }
     super::repair_lock_folders(dir, &[".tantivy-writer.lock", ".tantivy-meta.lock"]);
-    let index = Index::open_in_dir(dir).map_err(|e| Some(format!("it cannot be opened: {e}")))?;
+    let index =
+        Index::open_in_dir(dir).map_err(|e| Some(format!("it cannot be opened: {}", super::tantivy_reason(&e))))?;
     let (schema, _) = Fields::build();
     if index.schema() != schema {
         return Err(Some("its schema is not this version's".into()));
     }
-    let metas = index.load_metas().map_err(|e| Some(format!("its meta.json is damaged: {e}")))?;
+    let metas =
+        index.load_metas().map_err(|e| Some(format!("its meta.json is damaged: {}", super::tantivy_reason(&e))))?;
     // Every segment file is there and passes its checksum. A file as the manifest recorded it
     // (size, times, inode) and older than the manifest passed before or was written by
     // chatlore, and is not read whole again: an update costs what changed, not the index's
@@ -463,7 +508,7 @@ fn try_open(
                 .try_for_each(|s| s.get_store_reader(0).map(drop).map_err(tantivy::TantivyError::from))?;
             Ok(searcher)
         })
-        .map_err(|e| Some(format!("its files are damaged: {e}")))?;
+        .map_err(|e| Some(super::tantivy_reason(&e)))?;
     // At the commit the manifest describes, the index holds exactly its messages (an index
     // ahead of it was interrupted before its manifest: the diff repairs that).
     if manifest.opstamp == Some(metas.opstamp) {
@@ -476,7 +521,7 @@ fn try_open(
         );
         let discussions = searcher
             .search(&discussions, &tantivy::collector::Count)
-            .map_err(|e| Some(format!("its files are damaged: {e}")))? as u64;
+            .map_err(|e| Some(super::tantivy_reason(&e)))? as u64;
         let messages = searcher.num_docs().saturating_sub(discussions);
         if messages != listed {
             return Err(Some(format!("it holds {messages} messages where its manifest lists {listed}")));
@@ -512,15 +557,18 @@ pub fn pending(archive_root: &Path, index_dir: &Path) -> Option<Pending> {
     let (taxonomy, _) = Taxonomy::for_archive(archive_root, meta.follow);
     let (files, _) = archive::list_logs_with(archive_root, meta.follow).ok()?;
     let diff = diff(&files, &old);
+    // A file gone that the index had found not to be a log takes nothing from a search.
+    let removed = diff.removed.iter().filter(|p| old.files.get(*p).is_some_and(FileState::is_log)).count();
     Some(Pending {
         added: diff.added,
         changed: diff.changed,
-        removed: diff.removed.len() as u64,
+        removed: removed as u64,
         remade: old.fingerprint != fingerprint(&taxonomy),
     })
 }
 
-/// What [`pending`] found.
+/// What [`pending`] found: files new and changed (logs or not: that is known once they are
+/// read), and logs removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pending {
     pub added: u64,

@@ -7,7 +7,7 @@ mod cursor;
 mod paths;
 mod tools;
 
-use crate::index::{self, IndexError, Options, Progress};
+use crate::index::{self, IndexError, Options, Progress, SaidWarnings, Summary};
 use crate::search::Engine;
 use crate::watch::ArchiveWatcher;
 use anyhow::{Context, Result};
@@ -16,7 +16,7 @@ use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
 use rmcp::{tool, tool_handler, tool_router, ErrorData, ServerHandler, ServiceExt};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tools::{Answer, NoArgs, PeopleArgs, ReadArgs, SearchArgs, ToolError, Tools};
 
@@ -62,9 +62,7 @@ pub fn run(archive: &Path, index_dir: &Path) -> Result<()> {
 fn prepare(archive: &Path, index_dir: &Path) -> Result<Engine> {
     match index::update(archive, index_dir, &Options::default(), &Notes) {
         Ok(summary) => {
-            for w in &summary.warnings {
-                note(&format!("warning: {w}"));
-            }
+            note_warnings(&summary);
         }
         Err(IndexError::Busy(_)) => note("another process is indexing; serving the index as it is"),
         Err(e) => {
@@ -79,8 +77,10 @@ fn prepare(archive: &Path, index_dir: &Path) -> Result<Engine> {
 
 /// Follows the archive for as long as the server runs: a change (a log new, changed or gone),
 /// once the archive has been quiet for [`crate::watch::QUIET`], is indexed (only what
-/// changed), as `index --watch` and the browser do. Another indexer at work is waited for; a
-/// failure is a note, and the next change tries again.
+/// changed), as `index --watch` and the browser do, and noted as `index` sums an update up,
+/// after the warnings not said yet (a file that is no log, or was read only in part, named with
+/// why). Another indexer at work is waited for; a failure is a note, and the next change tries
+/// again.
 fn follow(archive: &Path, index_dir: &Path) {
     let mut watcher = match ArchiveWatcher::new(archive, Some(index_dir)) {
         Ok(w) => w,
@@ -94,15 +94,32 @@ fn follow(archive: &Path, index_dir: &Path) {
         }
         retry_at = None;
         match index::update(archive, index_dir, &Options::default(), &index::writer::Silent) {
-            Ok(s) if s.added + s.changed + s.removed > 0 => note(&format!(
-                "the archive changed: indexed {} new, {} changed and {} removed logs",
-                s.added, s.changed, s.removed
-            )),
-            Ok(_) => {}
+            Ok(s) => {
+                let standing = note_warnings(&s);
+                if s.added + s.changed + s.removed > 0 {
+                    note(&format!("the archive changed; {}", s.counts(standing)));
+                }
+            }
             Err(IndexError::Busy(_)) => retry_at = Some(Instant::now() + Duration::from_secs(1)),
             Err(e) => note(&format!("indexing the archive's changes failed ({e}); the next change tries again")),
         }
     }
+}
+
+/// The warnings the server has said (one server a process): its first update, the updates of
+/// [`follow`] and a rebuild at a call each say a warning that still stands once, as
+/// `index --watch` does.
+static SAID: LazyLock<Mutex<SaidWarnings>> = LazyLock::new(Mutex::default);
+
+/// Notes the warnings of an update that were not said yet, each naming its file and why;
+/// returns how many were.
+fn note_warnings(summary: &Summary) -> usize {
+    let mut said = SAID.lock().unwrap_or_else(PoisonError::into_inner);
+    let (new, standing) = said.news(&summary.warnings);
+    for w in new {
+        note(&format!("warning: {w}"));
+    }
+    standing
 }
 
 /// Indexing notes on stderr: stdout belongs to the protocol.

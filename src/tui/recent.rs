@@ -287,7 +287,7 @@ mod tests {
         assert!(within(move || load_saved(&zero)).unwrap_err().contains("not a regular file"));
         let big = dir.path().join("big.json");
         std::fs::write(&big, vec![b' '; CAP as usize + 1]).unwrap();
-        assert!(load_saved(&big).unwrap_err().contains("more than"));
+        assert!(load_saved(&big).unwrap_err().contains("(1048577 bytes), over the 1 MiB limit: "));
     }
 
     #[test]

@@ -266,6 +266,21 @@ pub struct Filter {
     pub field: Field,
     pub value: Value,
     pub negated: bool,
+    /// Set from outside the query's text, by a CLI flag (`--since 2018-01`) or a browser chip
+    /// ([`Query::narrow`]): it narrows whatever the text asks, ANDed with the text's filters of
+    /// its key, and ORed only with the other narrowing ones of that key (`--from 张 --from 李`).
+    /// Joined to the text's own values (`date:2017-06 --since 2018-01` was `date:2017-06 OR
+    /// date:2018-01..`), a flag meant to bound a query widened it. False for a parsed filter.
+    pub narrows: bool,
+}
+
+impl Filter {
+    /// Whether a message may match either this filter or `other` (a value of the same filter,
+    /// ORed): both positive, on one key, and from the same place, the query's text or outside it
+    /// ([`Filter::narrows`]).
+    pub(crate) fn ored_with(&self, other: &Filter) -> bool {
+        !self.negated && !other.negated && self.field == other.field && self.narrows == other.narrows
+    }
 }
 
 /// Inclusive date range.
@@ -453,7 +468,7 @@ impl Query {
                     return Err(QueryError::MixedOr);
                 }
                 for v in values {
-                    q.filters.push(Filter { field, value: parse_value(field, v.trim())?, negated });
+                    q.filters.push(Filter { field, value: parse_value(field, v.trim())?, negated, narrows: false });
                 }
                 after_filter = true;
                 continue;
@@ -711,6 +726,13 @@ impl Query {
     /// Filters on `field`.
     pub fn filters_on(&self, field: Field) -> impl Iterator<Item = &Filter> {
         self.filters.iter().filter(move |f| f.field == field)
+    }
+
+    /// Adds filters set outside the query's text (the CLI's `--from --since --until --topic
+    /// --group`, the browser's chips): they narrow what the text asks, whatever filters of
+    /// their keys it holds (see [`Filter::narrows`]).
+    pub fn narrow(&mut self, filters: impl IntoIterator<Item = Filter>) {
+        self.filters.extend(filters.into_iter().map(|f| Filter { narrows: true, ..f }));
     }
 
     /// True if the query has a word to find (a term not excluded), not only filters and
@@ -1687,7 +1709,7 @@ mod tests {
     }
 
     fn text_filter(field: Field, v: &str, negated: bool) -> Filter {
-        Filter { field, value: Value::Text(v.into()), negated }
+        Filter { field, value: Value::Text(v.into()), negated, narrows: false }
     }
 
     #[test]
@@ -1874,11 +1896,12 @@ mod tests {
             "Jin He",
             "“引号",
         ] {
-            let filter = Filter { field: Field::From, value: Value::Text(value.into()), negated: false };
+            let filter =
+                Filter { field: Field::From, value: Value::Text(value.into()), negated: false, narrows: false };
             let shown = filter.to_string();
             assert_eq!(Query::parse(&shown).unwrap().filters, vec![filter], "{shown}");
         }
-        let plain = Filter { field: Field::Org, value: Value::Text("民生".into()), negated: true };
+        let plain = Filter { field: Field::Org, value: Value::Text("民生".into()), negated: true, narrows: false };
         assert_eq!(plain.to_string(), "-org:民生", "nothing to quote");
     }
 

@@ -1216,14 +1216,18 @@ impl State {
             // Scored only where a search asks (see `crate::union`).
             clauses.push((Occur::Must, crate::union::any_of(scored.into_iter().map(|(_, q)| q).collect())));
         }
+        // Values of one filter are ORed; filters of one key set from outside the query's text
+        // (a CLI flag, a browser chip) narrow the text's: a clause of their own.
         for field in Field::ALL {
             let (neg, pos): (Vec<&Filter>, Vec<&Filter>) = query.filters_on(field).partition(|f| f.negated);
-            let mut any_of = Vec::new();
-            for filter in pos {
-                any_of.push((Occur::Should, self.filter_query(filter)?));
-            }
-            if !any_of.is_empty() {
-                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
+            for narrows in [false, true] {
+                let mut any_of = Vec::new();
+                for filter in pos.iter().filter(|f| f.narrows == narrows) {
+                    any_of.push((Occur::Should, self.filter_query(filter)?));
+                }
+                if !any_of.is_empty() {
+                    clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
+                }
             }
             for filter in neg {
                 clauses.push((Occur::MustNot, self.filter_query(filter)?));

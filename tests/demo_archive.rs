@@ -797,6 +797,51 @@ fn stats_and_topics_build_a_missing_index_and_stats_counts_every_part() {
     }
 }
 
+/// A flag narrows whatever the query says, filters of its own key included (README, Command
+/// line): `date:2017-08 --since 2018-01` finds nothing (the flag was ORed with the query's
+/// `date:`, and found more than either), and a flag's own values are still ORed.
+#[test]
+fn a_flag_narrows_the_query_even_on_a_key_the_query_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    index(&demo_archive(), dir.path());
+    let run =
+        |args: &[&str]| chatlore(&demo_archive(), dir.path(), &[&["search", "--json", "--limit", "0"], args].concat());
+    let json = |args: &[&str]| {
+        let out = run(args);
+        assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let lines = |args: &[&str]| json(args).lines().map(str::to_owned).collect::<std::collections::BTreeSet<_>>();
+    for (flagged, same) in [
+        (&["date:2017..2018", "--since", "2018-01"][..], "date:2018"),
+        (&["date:2017-08..2018-01", "--until", "2017-09"], "date:2017-08..2017-09"),
+        (&["date:2017-08|2018-03", "--since", "2017-09", "--until", "2018-04"], "date:2018-03"),
+        (&["group:payprod|crossborder", "--group", "crossborder"], "group:crossborder"),
+        (&["group:payprod", "--group", "payprod", "--group", "crossborder"], "group:payprod"),
+        (&["--group", "payprod", "--group", "crossborder"], "group:payprod|crossborder"),
+    ] {
+        let found = json(flagged);
+        assert!(!found.is_empty(), "{flagged:?} finds something");
+        assert_eq!(found, json(&[same]), "{flagged:?} is {same}");
+    }
+    for nothing in [
+        &["date:2017-08", "--since", "2018-01"][..],
+        &["date:2018", "--until", "2017-12"],
+        &["group:payprod", "--group", "crossborder"],
+    ] {
+        let out = run(nothing);
+        assert_eq!(out.status.code(), Some(1), "{nothing:?}: {}", stdout(&out));
+        assert!(stdout(&out).is_empty(), "{nothing:?}");
+        assert!(stderr(&out).contains("no message matches all of"), "{nothing:?}: {}", stderr(&out));
+    }
+    // Topics and speakers: within what the flag alone finds and what the query alone finds.
+    for (query, flag) in [(["topic:routing"], ["--topic", "cross-border"]), (["from:陈默"], ["--from", "Kevin"])] {
+        let (both, alone, flagged) = (lines(&[&query[..], &flag[..]].concat()), lines(&query), lines(&flag));
+        assert!(both.is_subset(&alone) && both.is_subset(&flagged), "{query:?} {flag:?}");
+        assert!(both.len() < alone.len().max(flagged.len()), "{query:?} {flag:?} narrows");
+    }
+}
+
 /// The flags `--from --since --until --topic --group` add the same filters as the query
 /// language; `--format json` is `--json`; every hit has its `urls` (README, Command line).
 #[test]

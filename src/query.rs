@@ -2,8 +2,9 @@
 //! `网联 "快捷 支付" -pos from:张 org:民生 group:proddev topic:routing kind:link date:2017-08`.
 //!
 //! Terms are ANDed; `A OR B` and `A|B` match either; `-` excludes a term, a phrase or a filter.
-//! Chinese punctuation (`网联，对账`) separates terms like a space; a filter's value runs to the
-//! next white space (`from:李通，社区半径产品专家`: nicknames hold `，`). A term matches the folded
+//! Chinese punctuation (`网联，对账`; `对账：差错` after a word that is no filter key) separates
+//! terms like a space; a filter's value runs to the next white space
+//! (`from:李通，社区半径产品专家`: nicknames hold `，`). A term matches the folded
 //! text ([`crate::normalise`]) as a substring, where separators inside it (`"快捷 支付"`, `T-1`)
 //! match zero or more separators (`+` and `#` are not separators: `T+1` is not `T-1`); the search adds the term's glossary entry unless it is written
 //! `=term`. Values of the same filter are ORed (`from:张 from:李`), different filters ANDed. `date:` takes `2017`, `2017-08`,
@@ -383,7 +384,8 @@ impl Query {
         // The last term that was a bare word of letters, and where it ended.
         let mut last_bare: Option<(usize, usize)> = None;
         while i < chars.len() {
-            if chars[i].is_whitespace() || is_term_break(chars[i]) {
+            // A `：` a word ended at (see [`wide_colon_break`]) is skipped as `，` is.
+            if chars[i].is_whitespace() || is_term_break(chars[i]) || chars[i] == '：' {
                 i += 1;
                 continue;
             }
@@ -436,6 +438,7 @@ impl Query {
             let end = (i..chars.len())
                 .find(|&j| chars[j].is_whitespace() || is_term_break(chars[j]) || quote_after_bar(j))
                 .unwrap_or(chars.len());
+            let end = wide_colon_break(&chars, word_start, end).unwrap_or(end);
             let before_a_quote = end < chars.len() && quote_after_bar(end);
             let colon = (word_start..end).find(|&j| matches!(chars[j], ':' | '：'));
             let field = colon.and_then(|c| Field::parse(&text_of(&chars[word_start..c])));
@@ -620,7 +623,7 @@ impl Query {
             }
         }
         // Only Chinese punctuation: nothing to search for, rather than everything.
-        if q.is_empty() && input.chars().any(is_term_break) {
+        if q.is_empty() && input.chars().any(|c| is_term_break(c) || c == '：') {
             return Err(QueryError::NothingToSearch(input.trim().to_owned()));
         }
         Ok(q)
@@ -1050,7 +1053,29 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Chinese punctuation that ends a term outside quotes, as a space does (`网联，对账`).
+/// Where a `：` ends the word `chars[start..end]`, as `，` would: `对账：差错` is `对账` and `差错`
+/// (as Chinese notes write "subject: detail"; read as one word, it was a phrase found nowhere).
+/// `None` when the word's first colon follows a filter's key (`from：张`, a filter; `=from：张`,
+/// its text; `from:张：对账`, a value) or one typed wrongly (`form：陈默`: the error saying so),
+/// or the word holds no `：` (`10:30`, `https://…` are read as ever).
+fn wide_colon_break(chars: &[char], start: usize, end: usize) -> Option<usize> {
+    let wide = (start..end).find(|&j| chars[j] == '：')?;
+    let first = (start..end).find(|&j| matches!(chars[j], ':' | '：')).unwrap_or(wide);
+    // The key of the alternative the colon is in (`对账|from：张` mixes a word and a filter, as
+    // `对账|from:张` does; `对账|=from：张` is the text `from：张`).
+    let alternative = (start..first).rev().find(|&j| chars[j] == '|').map_or(start, |j| j + 1);
+    let key = text_of(&chars[alternative..first]);
+    let key = key.trim_start_matches(['-', '=']);
+    if Field::parse(key).is_some() {
+        return None;
+    }
+    let value = text_of(&chars[first + 1..end]);
+    let misspelt = first == wide && misspelt_filter(key.to_ascii_lowercase(), &value, String::new).is_some();
+    (!misspelt).then_some(wide)
+}
+
+/// Chinese punctuation that ends a term outside quotes, as a space does (`网联，对账`); `：`
+/// does too, unless it makes a filter ([`wide_colon_break`]).
 fn is_term_break(c: char) -> bool {
     matches!(
         c,
@@ -1177,9 +1202,9 @@ fn glued_after(chars: &[char], closes: &[usize], start: usize, next: usize) -> R
 }
 
 /// Whether what is at `at` ends a word after a closing quote: white space, Chinese
-/// punctuation, the end, or a `|` joining another alternative.
+/// punctuation (`：` too: `"二清"：问题`), the end, or a `|` joining another alternative.
 fn ends_a_word(chars: &[char], at: usize) -> bool {
-    chars.get(at).is_none_or(|&c| c.is_whitespace() || is_term_break(c) || c == '|')
+    chars.get(at).is_none_or(|&c| c.is_whitespace() || is_term_break(c) || c == '：' || c == '|')
 }
 
 /// The piece of the query a glued quote is in, for the error to name: from the word's
@@ -1846,6 +1871,54 @@ mod tests {
         ] {
             assert_eq!(Query::parse(wide).unwrap(), Query::parse(plain).unwrap(), "{wide}");
         }
+    }
+
+    /// `：` between words separates them as `，` does (`对账：差错`, as notes write "subject:
+    /// detail"): read as one word, it was a phrase found nowhere. After a filter's key it is
+    /// the filter's colon (or, for a key typed wrongly, its error); ASCII colons are read as ever.
+    #[test]
+    fn a_full_width_colon_between_words_separates_them() {
+        for (wide, plain) in [
+            ("对账：差错", "对账，差错"),
+            ("网联：断直连", "网联 断直连"),
+            ("结售汇：外管局：备案", "结售汇 外管局 备案"),
+            ("-对账：差错", "-对账，差错"),
+            ("=对账：差错", "=对账 差错"),
+            ("对账：差错|勾兑", "对账 差错|勾兑"),
+            ("note：对账", "note 对账"),
+            ("：对账：", "对账"),
+            ("“二清”：问题", "\"二清\" 问题"),
+            ("对账：from：张", "对账 from:张"),
+            ("对账：from:张", "对账 from:张"),
+            ("10:30：对账", "10:30 对账"),
+        ] {
+            assert_eq!(Query::parse(wide).unwrap(), Query::parse(plain).unwrap(), "{wide}");
+        }
+        for (filter, field, value) in [
+            ("from：张", Field::From, "张"),
+            ("org：银联", Field::Org, "银联"),
+            ("from:张：对账", Field::From, "张：对账"),
+        ] {
+            let q = Query::parse(filter).unwrap();
+            assert_eq!(q.filters, vec![text_filter(field, value, false)], "{filter}");
+            assert!(q.terms.is_empty(), "{filter}");
+        }
+        assert!(matches!(Query::parse("form：陈默"), Err(QueryError::MisspeltFilter { nearest: "from", .. })));
+        assert!(matches!(Query::parse("since：2018"), Err(QueryError::DateKey { .. })));
+        assert_eq!(
+            Query::parse("=from：张").unwrap().terms,
+            vec![TextTerm {
+                typed: vec![Alternative { text: "from：张".into(), phrase: false, exact: true }],
+                ..TextTerm::default()
+            }]
+        );
+        assert_eq!(Query::parse("对账|from：张"), Err(QueryError::MixedOr));
+        let q = Query::parse("对账|=from：张").unwrap();
+        assert_eq!(forms(&q.terms[0]), [("对账", false, false), ("from：张", false, true)]);
+        for ascii in ["10:30", "https://example.com/a", "对账:差错"] {
+            assert_eq!(Query::parse(ascii).unwrap().terms, vec![term(ascii, false, false)], "{ascii}");
+        }
+        assert_eq!(Query::parse("：："), Err(QueryError::NothingToSearch("：：".into())));
     }
 
     /// Display names and nicknames hold brackets and Chinese punctuation (`李通，社区半径产品专家`,

@@ -1255,9 +1255,13 @@ fn parse_value(field: Field, value: &str) -> Result<Value, QueryError> {
     if value.is_empty() || value == "=" {
         return Err(QueryError::EmptyValue(field.key()));
     }
+    // A kind or a date is always matched exactly: `kind:=link` and `date:=2018` (as an
+    // assistant taught `from:=NICKNAME` writes every filter) are `kind:link` and `date:2018`.
+    // Names keep it: `from:=`, `org:=` and `group:=` name one exactly (see the search).
+    let exact = || value.strip_prefix('=').unwrap_or(value);
     Ok(match field {
-        Field::Kind => Value::Kind(Kind::parse(value).ok_or_else(|| QueryError::BadKind(value.to_owned()))?),
-        Field::Date => Value::Dates(DateRange::parse(value)?),
+        Field::Kind => Value::Kind(Kind::parse(exact()).ok_or_else(|| QueryError::BadKind(value.to_owned()))?),
+        Field::Date => Value::Dates(DateRange::parse(exact())?),
         _ => Value::Text(value.to_owned()),
     })
 }
@@ -1919,6 +1923,26 @@ mod tests {
             assert_eq!(Query::parse(ascii).unwrap().terms, vec![term(ascii, false, false)], "{ascii}");
         }
         assert_eq!(Query::parse("：："), Err(QueryError::NothingToSearch("：：".into())));
+    }
+
+    /// `=` before a value, as `from:=` and `org:=` take it, is taken by every filter: `group:=`
+    /// names one group exactly (the search resolves it), and a kind or a date, always exact,
+    /// is the same with it as without.
+    #[test]
+    fn every_filter_takes_an_equals_sign_before_its_value() {
+        for (with, without) in [
+            ("kind:=link", "kind:link"),
+            ("date:=2018", "date:2018"),
+            ("date:=2017-08..2017-09", "date:2017-08..2017-09"),
+            ("-kind:=image", "-kind:image"),
+            ("date:=\"2018-03\"", "date:2018-03"),
+        ] {
+            assert_eq!(Query::parse(with).unwrap(), Query::parse(without).unwrap(), "{with}");
+        }
+        assert_eq!(Query::parse("group:=proddev").unwrap().filters, vec![text_filter(Field::Group, "=proddev", false)]);
+        assert_eq!(Query::parse("kind:=lnk"), Err(QueryError::BadKind("=lnk".into())));
+        assert_eq!(Query::parse("date:=2018-13"), Err(QueryError::BadDate("2018-13".into())));
+        assert_eq!(Query::parse("kind:="), Err(QueryError::EmptyValue("kind")));
     }
 
     /// Display names and nicknames hold brackets and Chinese punctuation (`李通，社区半径产品专家`,

@@ -61,6 +61,31 @@ fn links_images_dashes_and_nested_entities() {
     assert!(all.iter().any(|m| m.text.chars().count() > 400));
 }
 
+/// `=` before a filter's value works for every key (README, Query language): `group:=` names
+/// one group by its whole folder or display name, any case (it was an error listing the very
+/// group asked for); `kind:=` and `date:=` are what they are without it.
+#[test]
+fn every_filter_takes_an_equals_sign_before_its_value() {
+    let (_dir, e) = engine();
+    for group in [
+        "group:=crossborder",
+        "group:=CrossBorder",
+        "group:=跨境支付与结算群（演示）",
+        "group:=\"跨境支付与结算群（演示）\"",
+    ] {
+        assert_eq!(count(&e, group), 30, "{group}");
+    }
+    assert_eq!(count(&e, "-group:=crossborder"), 146 - 30);
+    assert_eq!(count(&e, "group:=payprod|crossborder"), count(&e, "group:payprod|crossborder"));
+    for part in ["group:=cross", "group:=跨境支付"] {
+        let error = e.search(&Query::parse(part).unwrap(), Page::default()).unwrap_err().to_string();
+        assert!(error.contains("no group matches") && error.contains("whole folder or display name"), "{error}");
+    }
+    assert_eq!(count(&e, "kind:=link"), 3);
+    assert_eq!(count(&e, "date:=2018"), 62);
+    assert_eq!(count(&e, "date:=2017-08-15..2017-08-16"), 40);
+}
+
 #[test]
 fn search_filters_and_sorting() {
     let (_dir, e) = engine();

@@ -348,7 +348,7 @@ impl Query {
 
     /// Parses a query string.
     pub fn parse(input: &str) -> Result<Query, QueryError> {
-        // A Chinese input method types the operators full-width: `｜`, `－`, `＝` (as `：`, below).
+        // A Chinese input method types the operators full-width: `｜`, `－`, `＝` (as `：` and `ＯＲ`, below).
         let chars = unescaped(input.chars().map(|c| match c {
             '｜' => '|',
             '－' => '-',
@@ -503,7 +503,7 @@ impl Query {
                     }
                 }
             }
-            if text == "OR" || text == "|" {
+            if is_or(&text) || text == "|" {
                 // After a filter, with or without a word before it (`from:张 OR from:李`).
                 if after_filter {
                     return Err(QueryError::MixedOr);
@@ -1051,6 +1051,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// `OR`, the operator, typed plain or full-width (`ＯＲ`, as a Chinese input method types it in
+/// full-width mode, was ANDed as the word `or`), as `｜`, `－` and `＝` are.
+fn is_or(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some('O' | 'Ｏ'), Some('R' | 'Ｒ'), None))
 }
 
 /// Where a `：` ends the word `chars[start..end]`, as `，` would: `对账：差错` is `对账` and `差错`
@@ -1872,8 +1879,15 @@ mod tests {
             ("－跨境 对账", "-跨境 对账"),
             ("＝chargeback", "=chargeback"),
             ("对账 －from：陈默", "对账 -from:陈默"),
+            ("对账 ＯＲ 勾兑", "对账 OR 勾兑"),
+            ("对账 ＯR 勾兑 OＲ 差错", "对账 OR 勾兑 OR 差错"),
         ] {
             assert_eq!(Query::parse(wide).unwrap(), Query::parse(plain).unwrap(), "{wide}");
+        }
+        assert_eq!(Query::parse("对账 ＯＲ"), Err(QueryError::DanglingOr));
+        // Only the operator: a word holding the letters is a word.
+        for word in ["ＯＲＧ", "ｏｒ", "ＯＲ对账"] {
+            assert_eq!(Query::parse(&format!("对账 {word}")).unwrap().terms.len(), 2, "{word}");
         }
     }
 

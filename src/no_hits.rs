@@ -148,10 +148,11 @@ fn typed(engine: &Engine, query: &Query, unit: Unit) -> Result<Option<String>, S
     }
     // The filters and exclusions, and how many messages the query finds without each. The
     // values of one field are ORed (`date:2030 date:2031`), so they are left out together:
-    // without one of them the others find fewer, not more.
+    // without one of them the others find fewer, not more. A flag's (or chip's) values narrow
+    // the text's: left out apart from them (see `Filter::narrows`).
     let mut constraints: Vec<(String, Query)> = Vec::new();
     for (k, f) in query.filters.iter().enumerate() {
-        let ored = |g: &Filter| !g.negated && !f.negated && g.field == f.field;
+        let ored = |g: &Filter| g.ored_with(f);
         if query.filters[..k].iter().any(ored) {
             continue;
         }

@@ -2,8 +2,9 @@
 //! `网联 "快捷 支付" -pos from:张 org:民生 group:proddev topic:routing kind:link date:2017-08`.
 //!
 //! Terms are ANDed; `A OR B` and `A|B` match either; `-` excludes a term, a phrase or a filter.
-//! Chinese punctuation (`网联，对账`) separates terms like a space; a filter's value runs to the
-//! next white space (`from:李通，社区半径产品专家`: nicknames hold `，`). A term matches the folded
+//! Chinese punctuation (`网联，对账`; `对账：差错` after a word that is no filter key) separates
+//! terms like a space; a filter's value runs to the next white space
+//! (`from:李通，社区半径产品专家`: nicknames hold `，`). A term matches the folded
 //! text ([`crate::normalise`]) as a substring, where separators inside it (`"快捷 支付"`, `T-1`)
 //! match zero or more separators (`+` and `#` are not separators: `T+1` is not `T-1`); the search adds the term's glossary entry unless it is written
 //! `=term`. Values of the same filter are ORed (`from:张 from:李`), different filters ANDed. `date:` takes `2017`, `2017-08`,
@@ -266,6 +267,21 @@ pub struct Filter {
     pub field: Field,
     pub value: Value,
     pub negated: bool,
+    /// Set from outside the query's text, by a CLI flag (`--since 2018-01`) or a browser chip
+    /// ([`Query::narrow`]): it narrows whatever the text asks, ANDed with the text's filters of
+    /// its key, and ORed only with the other narrowing ones of that key (`--from 张 --from 李`).
+    /// Joined to the text's own values (`date:2017-06 --since 2018-01` was `date:2017-06 OR
+    /// date:2018-01..`), a flag meant to bound a query widened it. False for a parsed filter.
+    pub narrows: bool,
+}
+
+impl Filter {
+    /// Whether a message may match either this filter or `other` (a value of the same filter,
+    /// ORed): both positive, on one key, and from the same place, the query's text or outside it
+    /// ([`Filter::narrows`]).
+    pub(crate) fn ored_with(&self, other: &Filter) -> bool {
+        !self.negated && !other.negated && self.field == other.field && self.narrows == other.narrows
+    }
 }
 
 /// Inclusive date range.
@@ -332,7 +348,7 @@ impl Query {
 
     /// Parses a query string.
     pub fn parse(input: &str) -> Result<Query, QueryError> {
-        // A Chinese input method types the operators full-width: `｜`, `－`, `＝` (as `：`, below).
+        // A Chinese input method types the operators full-width: `｜`, `－`, `＝` (as `：` and `ＯＲ`, below).
         let chars = unescaped(input.chars().map(|c| match c {
             '｜' => '|',
             '－' => '-',
@@ -368,7 +384,8 @@ impl Query {
         // The last term that was a bare word of letters, and where it ended.
         let mut last_bare: Option<(usize, usize)> = None;
         while i < chars.len() {
-            if chars[i].is_whitespace() || is_term_break(chars[i]) {
+            // A `：` a word ended at (see [`wide_colon_break`]) is skipped as `，` is.
+            if chars[i].is_whitespace() || is_term_break(chars[i]) || chars[i] == '：' {
                 i += 1;
                 continue;
             }
@@ -421,6 +438,7 @@ impl Query {
             let end = (i..chars.len())
                 .find(|&j| chars[j].is_whitespace() || is_term_break(chars[j]) || quote_after_bar(j))
                 .unwrap_or(chars.len());
+            let end = wide_colon_break(&chars, word_start, end).unwrap_or(end);
             let before_a_quote = end < chars.len() && quote_after_bar(end);
             let colon = (word_start..end).find(|&j| matches!(chars[j], ':' | '：'));
             let field = colon.and_then(|c| Field::parse(&text_of(&chars[word_start..c])));
@@ -453,7 +471,7 @@ impl Query {
                     return Err(QueryError::MixedOr);
                 }
                 for v in values {
-                    q.filters.push(Filter { field, value: parse_value(field, v.trim())?, negated });
+                    q.filters.push(Filter { field, value: parse_value(field, v.trim())?, negated, narrows: false });
                 }
                 after_filter = true;
                 continue;
@@ -485,7 +503,7 @@ impl Query {
                     }
                 }
             }
-            if text == "OR" || text == "|" {
+            if is_or(&text) || text == "|" {
                 // After a filter, with or without a word before it (`from:张 OR from:李`).
                 if after_filter {
                     return Err(QueryError::MixedOr);
@@ -605,7 +623,7 @@ impl Query {
             }
         }
         // Only Chinese punctuation: nothing to search for, rather than everything.
-        if q.is_empty() && input.chars().any(is_term_break) {
+        if q.is_empty() && input.chars().any(|c| is_term_break(c) || c == '：') {
             return Err(QueryError::NothingToSearch(input.trim().to_owned()));
         }
         Ok(q)
@@ -711,6 +729,13 @@ impl Query {
     /// Filters on `field`.
     pub fn filters_on(&self, field: Field) -> impl Iterator<Item = &Filter> {
         self.filters.iter().filter(move |f| f.field == field)
+    }
+
+    /// Adds filters set outside the query's text (the CLI's `--from --since --until --topic
+    /// --group`, the browser's chips): they narrow what the text asks, whatever filters of
+    /// their keys it holds (see [`Filter::narrows`]).
+    pub fn narrow(&mut self, filters: impl IntoIterator<Item = Filter>) {
+        self.filters.extend(filters.into_iter().map(|f| Filter { narrows: true, ..f }));
     }
 
     /// True if the query has a word to find (a term not excluded), not only filters and
@@ -1028,7 +1053,36 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Chinese punctuation that ends a term outside quotes, as a space does (`网联，对账`).
+/// `OR`, the operator, typed plain or full-width (`ＯＲ`, as a Chinese input method types it in
+/// full-width mode, was ANDed as the word `or`), as `｜`, `－` and `＝` are.
+fn is_or(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some('O' | 'Ｏ'), Some('R' | 'Ｒ'), None))
+}
+
+/// Where a `：` ends the word `chars[start..end]`, as `，` would: `对账：差错` is `对账` and `差错`
+/// (as Chinese notes write "subject: detail"; read as one word, it was a phrase found nowhere).
+/// `None` when the word's first colon follows a filter's key (`from：张`, a filter; `=from：张`,
+/// its text; `from:张：对账`, a value) or one typed wrongly (`form：陈默`: the error saying so),
+/// or the word holds no `：` (`10:30`, `https://…` are read as ever).
+fn wide_colon_break(chars: &[char], start: usize, end: usize) -> Option<usize> {
+    let wide = (start..end).find(|&j| chars[j] == '：')?;
+    let first = (start..end).find(|&j| matches!(chars[j], ':' | '：')).unwrap_or(wide);
+    // The key of the alternative the colon is in (`对账|from：张` mixes a word and a filter, as
+    // `对账|from:张` does; `对账|=from：张` is the text `from：张`).
+    let alternative = (start..first).rev().find(|&j| chars[j] == '|').map_or(start, |j| j + 1);
+    let key = text_of(&chars[alternative..first]);
+    let key = key.trim_start_matches(['-', '=']);
+    if Field::parse(key).is_some() {
+        return None;
+    }
+    let value = text_of(&chars[first + 1..end]);
+    let misspelt = first == wide && misspelt_filter(key.to_ascii_lowercase(), &value, String::new).is_some();
+    (!misspelt).then_some(wide)
+}
+
+/// Chinese punctuation that ends a term outside quotes, as a space does (`网联，对账`); `：`
+/// does too, unless it makes a filter ([`wide_colon_break`]).
 fn is_term_break(c: char) -> bool {
     matches!(
         c,
@@ -1155,9 +1209,9 @@ fn glued_after(chars: &[char], closes: &[usize], start: usize, next: usize) -> R
 }
 
 /// Whether what is at `at` ends a word after a closing quote: white space, Chinese
-/// punctuation, the end, or a `|` joining another alternative.
+/// punctuation (`：` too: `"二清"：问题`), the end, or a `|` joining another alternative.
 fn ends_a_word(chars: &[char], at: usize) -> bool {
-    chars.get(at).is_none_or(|&c| c.is_whitespace() || is_term_break(c) || c == '|')
+    chars.get(at).is_none_or(|&c| c.is_whitespace() || is_term_break(c) || c == '：' || c == '|')
 }
 
 /// The piece of the query a glued quote is in, for the error to name: from the word's
@@ -1208,9 +1262,13 @@ fn parse_value(field: Field, value: &str) -> Result<Value, QueryError> {
     if value.is_empty() || value == "=" {
         return Err(QueryError::EmptyValue(field.key()));
     }
+    // A kind or a date is always matched exactly: `kind:=link` and `date:=2018` (as an
+    // assistant taught `from:=NICKNAME` writes every filter) are `kind:link` and `date:2018`.
+    // Names keep it: `from:=`, `org:=` and `group:=` name one exactly (see the search).
+    let exact = || value.strip_prefix('=').unwrap_or(value);
     Ok(match field {
-        Field::Kind => Value::Kind(Kind::parse(value).ok_or_else(|| QueryError::BadKind(value.to_owned()))?),
-        Field::Date => Value::Dates(DateRange::parse(value)?),
+        Field::Kind => Value::Kind(Kind::parse(exact()).ok_or_else(|| QueryError::BadKind(value.to_owned()))?),
+        Field::Date => Value::Dates(DateRange::parse(exact())?),
         _ => Value::Text(value.to_owned()),
     })
 }
@@ -1687,7 +1745,7 @@ mod tests {
     }
 
     fn text_filter(field: Field, v: &str, negated: bool) -> Filter {
-        Filter { field, value: Value::Text(v.into()), negated }
+        Filter { field, value: Value::Text(v.into()), negated, narrows: false }
     }
 
     #[test]
@@ -1821,9 +1879,84 @@ mod tests {
             ("－跨境 对账", "-跨境 对账"),
             ("＝chargeback", "=chargeback"),
             ("对账 －from：陈默", "对账 -from:陈默"),
+            ("对账 ＯＲ 勾兑", "对账 OR 勾兑"),
+            ("对账 ＯR 勾兑 OＲ 差错", "对账 OR 勾兑 OR 差错"),
         ] {
             assert_eq!(Query::parse(wide).unwrap(), Query::parse(plain).unwrap(), "{wide}");
         }
+        assert_eq!(Query::parse("对账 ＯＲ"), Err(QueryError::DanglingOr));
+        // Only the operator: a word holding the letters is a word.
+        for word in ["ＯＲＧ", "ｏｒ", "ＯＲ对账"] {
+            assert_eq!(Query::parse(&format!("对账 {word}")).unwrap().terms.len(), 2, "{word}");
+        }
+    }
+
+    /// `：` between words separates them as `，` does (`对账：差错`, as notes write "subject:
+    /// detail"): read as one word, it was a phrase found nowhere. After a filter's key it is
+    /// the filter's colon (or, for a key typed wrongly, its error); ASCII colons are read as ever.
+    #[test]
+    fn a_full_width_colon_between_words_separates_them() {
+        for (wide, plain) in [
+            ("对账：差错", "对账，差错"),
+            ("网联：断直连", "网联 断直连"),
+            ("结售汇：外管局：备案", "结售汇 外管局 备案"),
+            ("-对账：差错", "-对账，差错"),
+            ("=对账：差错", "=对账 差错"),
+            ("对账：差错|勾兑", "对账 差错|勾兑"),
+            ("note：对账", "note 对账"),
+            ("：对账：", "对账"),
+            ("“二清”：问题", "\"二清\" 问题"),
+            ("对账：from：张", "对账 from:张"),
+            ("对账：from:张", "对账 from:张"),
+            ("10:30：对账", "10:30 对账"),
+        ] {
+            assert_eq!(Query::parse(wide).unwrap(), Query::parse(plain).unwrap(), "{wide}");
+        }
+        for (filter, field, value) in [
+            ("from：张", Field::From, "张"),
+            ("org：银联", Field::Org, "银联"),
+            ("from:张：对账", Field::From, "张：对账"),
+        ] {
+            let q = Query::parse(filter).unwrap();
+            assert_eq!(q.filters, vec![text_filter(field, value, false)], "{filter}");
+            assert!(q.terms.is_empty(), "{filter}");
+        }
+        assert!(matches!(Query::parse("form：陈默"), Err(QueryError::MisspeltFilter { nearest: "from", .. })));
+        assert!(matches!(Query::parse("since：2018"), Err(QueryError::DateKey { .. })));
+        assert_eq!(
+            Query::parse("=from：张").unwrap().terms,
+            vec![TextTerm {
+                typed: vec![Alternative { text: "from：张".into(), phrase: false, exact: true }],
+                ..TextTerm::default()
+            }]
+        );
+        assert_eq!(Query::parse("对账|from：张"), Err(QueryError::MixedOr));
+        let q = Query::parse("对账|=from：张").unwrap();
+        assert_eq!(forms(&q.terms[0]), [("对账", false, false), ("from：张", false, true)]);
+        for ascii in ["10:30", "https://example.com/a", "对账:差错"] {
+            assert_eq!(Query::parse(ascii).unwrap().terms, vec![term(ascii, false, false)], "{ascii}");
+        }
+        assert_eq!(Query::parse("：："), Err(QueryError::NothingToSearch("：：".into())));
+    }
+
+    /// `=` before a value, as `from:=` and `org:=` take it, is taken by every filter: `group:=`
+    /// names one group exactly (the search resolves it), and a kind or a date, always exact,
+    /// is the same with it as without.
+    #[test]
+    fn every_filter_takes_an_equals_sign_before_its_value() {
+        for (with, without) in [
+            ("kind:=link", "kind:link"),
+            ("date:=2018", "date:2018"),
+            ("date:=2017-08..2017-09", "date:2017-08..2017-09"),
+            ("-kind:=image", "-kind:image"),
+            ("date:=\"2018-03\"", "date:2018-03"),
+        ] {
+            assert_eq!(Query::parse(with).unwrap(), Query::parse(without).unwrap(), "{with}");
+        }
+        assert_eq!(Query::parse("group:=proddev").unwrap().filters, vec![text_filter(Field::Group, "=proddev", false)]);
+        assert_eq!(Query::parse("kind:=lnk"), Err(QueryError::BadKind("=lnk".into())));
+        assert_eq!(Query::parse("date:=2018-13"), Err(QueryError::BadDate("2018-13".into())));
+        assert_eq!(Query::parse("kind:="), Err(QueryError::EmptyValue("kind")));
     }
 
     /// Display names and nicknames hold brackets and Chinese punctuation (`李通，社区半径产品专家`,
@@ -1874,11 +2007,12 @@ mod tests {
             "Jin He",
             "“引号",
         ] {
-            let filter = Filter { field: Field::From, value: Value::Text(value.into()), negated: false };
+            let filter =
+                Filter { field: Field::From, value: Value::Text(value.into()), negated: false, narrows: false };
             let shown = filter.to_string();
             assert_eq!(Query::parse(&shown).unwrap().filters, vec![filter], "{shown}");
         }
-        let plain = Filter { field: Field::Org, value: Value::Text("民生".into()), negated: true };
+        let plain = Filter { field: Field::Org, value: Value::Text("民生".into()), negated: true, narrows: false };
         assert_eq!(plain.to_string(), "-org:民生", "nothing to quote");
     }
 

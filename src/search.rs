@@ -63,8 +63,8 @@ pub enum SearchError {
     UnknownTopic { name: String, known: String },
     #[error("the filter `{key}:` was given a value of the wrong kind")]
     FilterValue { key: &'static str },
-    #[error("no group matches `{name}`; groups: {known}")]
-    UnknownGroup { name: String, known: String },
+    #[error("no group matches `{name}`{hint}; groups: {known}")]
+    UnknownGroup { name: String, known: String, hint: &'static str },
     /// `from:`/`org:` that names nobody: not a silent "no hits" (a typo, or a value run on
     /// past punctuation, `from:张，对账`, would read as "they never said it").
     #[error("no speaker's {what} holds `{value}` (`{key}:` matches part of one{hint}")]
@@ -1216,14 +1216,18 @@ impl State {
             // Scored only where a search asks (see `crate::union`).
             clauses.push((Occur::Must, crate::union::any_of(scored.into_iter().map(|(_, q)| q).collect())));
         }
+        // Values of one filter are ORed; filters of one key set from outside the query's text
+        // (a CLI flag, a browser chip) narrow the text's: a clause of their own.
         for field in Field::ALL {
             let (neg, pos): (Vec<&Filter>, Vec<&Filter>) = query.filters_on(field).partition(|f| f.negated);
-            let mut any_of = Vec::new();
-            for filter in pos {
-                any_of.push((Occur::Should, self.filter_query(filter)?));
-            }
-            if !any_of.is_empty() {
-                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
+            for narrows in [false, true] {
+                let mut any_of = Vec::new();
+                for filter in pos.iter().filter(|f| f.narrows == narrows) {
+                    any_of.push((Occur::Should, self.filter_query(filter)?));
+                }
+                if !any_of.is_empty() {
+                    clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
+                }
             }
             for filter in neg {
                 clauses.push((Occur::MustNot, self.filter_query(filter)?));
@@ -1301,12 +1305,19 @@ impl State {
                 let v = text()?.to_lowercase();
                 let groups = self.groups()?;
                 let names = &self.handle.meta.groups;
+                // `group:=NAME`: the group of that folder or display name exactly, not every
+                // one holding it (as `from:=` and `org:=` are).
+                let exact = v.strip_prefix('=').filter(|v| !v.is_empty());
+                let fits = |name: &str| match exact {
+                    Some(exact) => name.to_lowercase() == exact,
+                    None => name.to_lowercase().contains(&v),
+                };
                 let matching: Vec<&str> = groups
                     .iter()
                     .map(String::as_str)
                     .filter(|&g| {
                         let display: &str = names.get(g).map_or("", String::as_str);
-                        [g, display].iter().any(|n| !n.is_empty() && n.to_lowercase().contains(&v))
+                        [g, display].iter().any(|n| !n.is_empty() && fits(n))
                     })
                     .collect();
                 if matching.is_empty() {
@@ -1318,6 +1329,7 @@ impl State {
                     return Err(SearchError::UnknownGroup {
                         name: v.clone(),
                         known: known.collect::<Vec<_>>().join(", "),
+                        hint: if exact.is_some() { " (`=` names one by its whole folder or display name)" } else { "" },
                     });
                 }
                 terms_of(f.group, matching)

@@ -61,6 +61,31 @@ fn links_images_dashes_and_nested_entities() {
     assert!(all.iter().any(|m| m.text.chars().count() > 400));
 }
 
+/// `=` before a filter's value works for every key (README, Query language): `group:=` names
+/// one group by its whole folder or display name, any case (it was an error listing the very
+/// group asked for); `kind:=` and `date:=` are what they are without it.
+#[test]
+fn every_filter_takes_an_equals_sign_before_its_value() {
+    let (_dir, e) = engine();
+    for group in [
+        "group:=crossborder",
+        "group:=CrossBorder",
+        "group:=跨境支付与结算群（演示）",
+        "group:=\"跨境支付与结算群（演示）\"",
+    ] {
+        assert_eq!(count(&e, group), 30, "{group}");
+    }
+    assert_eq!(count(&e, "-group:=crossborder"), 146 - 30);
+    assert_eq!(count(&e, "group:=payprod|crossborder"), count(&e, "group:payprod|crossborder"));
+    for part in ["group:=cross", "group:=跨境支付"] {
+        let error = e.search(&Query::parse(part).unwrap(), Page::default()).unwrap_err().to_string();
+        assert!(error.contains("no group matches") && error.contains("whole folder or display name"), "{error}");
+    }
+    assert_eq!(count(&e, "kind:=link"), 3);
+    assert_eq!(count(&e, "date:=2018"), 62);
+    assert_eq!(count(&e, "date:=2017-08-15..2017-08-16"), 40);
+}
+
 #[test]
 fn search_filters_and_sorting() {
     let (_dir, e) = engine();
@@ -794,6 +819,51 @@ fn stats_and_topics_build_a_missing_index_and_stats_counts_every_part() {
     let human = stdout(&chatlore(&demo_archive(), &idx, &["stats"]));
     for part in ["12 logs, 146 messages", "groups:", "months:", "topics:", "top people", "top companies:"] {
         assert!(human.contains(part), "{part}:\n{human}");
+    }
+}
+
+/// A flag narrows whatever the query says, filters of its own key included (README, Command
+/// line): `date:2017-08 --since 2018-01` finds nothing (the flag was ORed with the query's
+/// `date:`, and found more than either), and a flag's own values are still ORed.
+#[test]
+fn a_flag_narrows_the_query_even_on_a_key_the_query_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    index(&demo_archive(), dir.path());
+    let run =
+        |args: &[&str]| chatlore(&demo_archive(), dir.path(), &[&["search", "--json", "--limit", "0"], args].concat());
+    let json = |args: &[&str]| {
+        let out = run(args);
+        assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let lines = |args: &[&str]| json(args).lines().map(str::to_owned).collect::<std::collections::BTreeSet<_>>();
+    for (flagged, same) in [
+        (&["date:2017..2018", "--since", "2018-01"][..], "date:2018"),
+        (&["date:2017-08..2018-01", "--until", "2017-09"], "date:2017-08..2017-09"),
+        (&["date:2017-08|2018-03", "--since", "2017-09", "--until", "2018-04"], "date:2018-03"),
+        (&["group:payprod|crossborder", "--group", "crossborder"], "group:crossborder"),
+        (&["group:payprod", "--group", "payprod", "--group", "crossborder"], "group:payprod"),
+        (&["--group", "payprod", "--group", "crossborder"], "group:payprod|crossborder"),
+    ] {
+        let found = json(flagged);
+        assert!(!found.is_empty(), "{flagged:?} finds something");
+        assert_eq!(found, json(&[same]), "{flagged:?} is {same}");
+    }
+    for nothing in [
+        &["date:2017-08", "--since", "2018-01"][..],
+        &["date:2018", "--until", "2017-12"],
+        &["group:payprod", "--group", "crossborder"],
+    ] {
+        let out = run(nothing);
+        assert_eq!(out.status.code(), Some(1), "{nothing:?}: {}", stdout(&out));
+        assert!(stdout(&out).is_empty(), "{nothing:?}");
+        assert!(stderr(&out).contains("no message matches all of"), "{nothing:?}: {}", stderr(&out));
+    }
+    // Topics and speakers: within what the flag alone finds and what the query alone finds.
+    for (query, flag) in [(["topic:routing"], ["--topic", "cross-border"]), (["from:陈默"], ["--from", "Kevin"])] {
+        let (both, alone, flagged) = (lines(&[&query[..], &flag[..]].concat()), lines(&query), lines(&flag));
+        assert!(both.is_subset(&alone) && both.is_subset(&flagged), "{query:?} {flag:?}");
+        assert!(both.len() < alone.len().max(flagged.len()), "{query:?} {flag:?} narrows");
     }
 }
 

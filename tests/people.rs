@@ -250,8 +250,12 @@ fn people_on_the_real_archive() {
             .take(60)
             .map(|(l, n)| (l.as_str(), *n)),
     ) {
-        let chip =
-            Filter { field: Field::From, value: chatlore::query::Value::Text(format!("={label}")), negated: false };
+        let chip = Filter {
+            field: Field::From,
+            value: chatlore::query::Value::Text(format!("={label}")),
+            negated: false,
+            narrows: false,
+        };
         assert_eq!(total(&engine, &format!("对账 {chip}")) as u64, n, "{label}");
         checked += 1;
     }

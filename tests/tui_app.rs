@@ -1180,6 +1180,29 @@ fn a_known_nickname_with_a_space_is_read_whole_in_every_pane() {
     assert!(experts[0].detail.contains(whole), "the evidence: {experts:?}");
 }
 
+/// A chip narrows what the search box says, filters of its key included, as the CLI's flags do
+/// (README, Browsing): `group:crossborder` typed under a `group:payprod` chip finds nothing
+/// (ORed with the chip, it found both groups: more than the chip alone).
+#[test]
+fn a_chip_narrows_the_search_box_even_on_a_key_the_box_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(&dir);
+    app.update(Action::OpenFilters(Some(FilterTab::Groups)));
+    typed(&mut app, "payprod");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.chips.len(), 1, "{:?}", app.note);
+    let under_chip = app.results.total;
+    assert!(under_chip > 0 && under_chip < 146, "{under_chip}");
+    for (query, total) in [("group:crossborder", 0), ("group:payprod|crossborder", under_chip)] {
+        app.update(Action::FocusSearch);
+        ctrl(&mut app, 'k');
+        typed(&mut app, query);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.results.total, total, "{query} under the chip: {:?}", app.note);
+    }
+    assert_eq!(app.chips.len(), 1);
+}
+
 #[test]
 fn a_saved_search_brings_back_a_chip_whose_value_holds_chinese_punctuation() {
     // A speaker chip `from:李通，社区半径产品专家` (a real nickname) was saved as that text and
@@ -1187,7 +1210,7 @@ fn a_saved_search_brings_back_a_chip_whose_value_holds_chinese_punctuation() {
     use chatlore::query::{Field, Filter, Value};
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(&dir);
-    let chip = |v: &str| Filter { field: Field::From, value: Value::Text(v.into()), negated: false };
+    let chip = |v: &str| Filter { field: Field::From, value: Value::Text(v.into()), negated: false, narrows: false };
     app.chips = vec![chip("李通，社区半径产品专家"), chip("大卫爸爸楼（不在职场，请打手机）")];
     typed(&mut app, "对账");
     key(&mut app, KeyCode::Enter);

@@ -627,7 +627,8 @@ fn open_or_build(archive: &Path, index_dir: &Path) -> Result<Engine> {
 fn search_cmd(archive: &Path, index_dir: &Path, args: &SearchArgs) -> Result<ExitCode> {
     let text = args.query.join(" ");
     let mut query = Query::parse(&text).context("bad query")?;
-    query.filters.extend(flag_filters(args)?);
+    // A flag bounds what the query asks (a script's `--since "$START"` around a user's query).
+    query.narrow(flag_filters(args)?);
     // An empty term (`""`) is ignored; a query of nothing at all would list every message.
     anyhow::ensure!(
         !query.is_empty(),
@@ -746,9 +747,10 @@ fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<Exi
     Ok(if shown > 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// `--from --since --until --topic --group` as query filters.
+/// `--from --since --until --topic --group` as query filters (each of a flag's values ORed,
+/// the flags ANDed with the query's filters: see [`Query::narrow`]).
 fn flag_filters(args: &SearchArgs) -> Result<Vec<Filter>> {
-    let text = |field, v: &String| Filter { field, value: Value::Text(v.clone()), negated: false };
+    let text = |field, v: &String| Filter { field, value: Value::Text(v.clone()), negated: false, narrows: true };
     let mut out: Vec<Filter> = args.from.iter().map(|v| text(Field::From, v)).collect();
     out.extend(args.topic.iter().map(|v| text(Field::Topic, v)));
     out.extend(args.group.iter().map(|v| text(Field::Group, v)));
@@ -765,7 +767,7 @@ fn flag_filters(args: &SearchArgs) -> Result<Vec<Filter>> {
             );
         }
         let parsed = chatlore::query::DateRange::parse(&format!("{since}..{until}")).context("bad --since/--until")?;
-        out.push(Filter { field: Field::Date, value: Value::Dates(parsed), negated: false });
+        out.push(Filter { field: Field::Date, value: Value::Dates(parsed), negated: false, narrows: true });
     }
     Ok(out)
 }

@@ -25,7 +25,7 @@ macro_rules! query_language {
     () => {
         "Query language: terms are ANDed (`网联 断直连`); \"quoted phrase\"; -term excludes (also \
 -from:…); filters from:NICKNAME (part of one; from:=NICKNAME that person exactly) org:COMPANY (org:=COMPANY that one exactly) \
-group:GROUP topic:ID|中文 kind:text|link|image date:2017-08 | date:2017-08-01..2017-09-30 | \
+group:GROUP (group:=GROUP that one exactly) topic:ID|中文 kind:text|link|image date:2017-08 | date:2017-08-01..2017-09-30 | \
 date:2017..2018 | date:2018-03.. ; values of one filter are ORed, different filters ANDed; a \
 filter's value runs to the next space (nicknames hold `，`). Chinese matches as a substring (结售汇 \
 finds 银行结售汇业务), Latin words match whole words in any case (pos finds POS机, not position). "

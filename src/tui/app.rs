@@ -300,10 +300,12 @@ impl App {
 
     /// The query the results are for: the search box and the chips. An empty box lists
     /// everything; one that holds text but no words or filters (`""`) is an error, as
-    /// `chatlore discussions ""` is.
+    /// `chatlore discussions ""` is. A chip narrows whatever the box says, as the CLI's flags
+    /// do (`date:2017-06` typed under a `date:2018` chip finds nothing; joined to the box's
+    /// values it found both, more than the chip alone).
     pub fn query(&self) -> Result<Query, String> {
         let mut q = Query::parse(&self.input.text).map_err(|e| e.to_string())?;
-        q.filters.extend(self.chips.iter().cloned());
+        q.narrow(self.chips.iter().cloned());
         if q.is_empty() && !self.input.text.trim().is_empty() {
             return Err(format!(
                 "nothing to search for: `{}` holds no words or filters; clear the search box to list everything",
@@ -1413,7 +1415,7 @@ impl App {
         let filter = match rows.get(selected) {
             Some(row) => row.filter.clone(),
             None if tab == FilterTab::Dates && !typed.trim().is_empty() => match DateRange::parse(typed.trim()) {
-                Ok(r) => Filter { field: Field::Date, value: Value::Dates(r), negated: false },
+                Ok(r) => Filter { field: Field::Date, value: Value::Dates(r), negated: false, narrows: false },
                 Err(e) => {
                     self.note = Some(e.to_string());
                     return;

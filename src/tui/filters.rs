@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 const MAX_SPEAKERS: usize = 300;
 
 fn filter(field: Field, value: Value) -> Filter {
-    Filter { field, value, negated: false }
+    Filter { field, value, negated: false, narrows: false }
 }
 
 /// A row of a filter tab.

@@ -48,11 +48,17 @@ impl Progress for ToChannel {
 
 fn day_query(group: &str, date: crate::date::Date) -> Query {
     let mut q = Query::default();
-    q.filters.push(Filter { field: Field::Group, value: Value::Text(group.to_owned()), negated: false });
+    q.filters.push(Filter {
+        field: Field::Group,
+        value: Value::Text(group.to_owned()),
+        negated: false,
+        narrows: false,
+    });
     q.filters.push(Filter {
         field: Field::Date,
         value: Value::Dates(DateRange { from: date, to: date }),
         negated: false,
+        narrows: false,
     });
     q
 }

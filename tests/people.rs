@@ -402,12 +402,24 @@ fn people_of_filters_alone_are_ranked_by_their_matching_messages() {
     };
     write(&archive, "g/_posts/2018-01-02-chat.markdown", day("2018-01-02", "王大锤-某支付", 150, "通道"));
     write(&archive, "g/_posts/2018-01-09-chat.markdown", day("2018-01-09", "李小龙-某银行", 120, "对账"));
+    write(&archive, "g/_posts/2017-12-01-chat.markdown", day("2017-12-01", "赵六-某清算", 5, "清算"));
     let out = chatlore(&archive, &index, &["people", "--json", "group:g"]);
     assert!(out.status.success(), "{}", common::stderr(&out));
     let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let ranked: Vec<(&str, u64)> =
         rows.iter().map(|r| (r["person"].as_str().unwrap(), r["matching_messages"].as_u64().unwrap())).collect();
-    assert_eq!(ranked, vec![("王大锤", 150), ("李小龙", 120)], "most messages under the filters first");
+    assert_eq!(ranked, vec![("王大锤", 150), ("李小龙", 120), ("赵六", 5)], "most messages under the filters first");
+    // Each with their own newest three messages: 赵六's five are older than the 200 newest of
+    // the whole query, and he was listed with none (255 of the 305 people of `group:devarch`).
+    for r in &rows {
+        let evidence = r["evidence"].as_array().unwrap();
+        let theirs =
+            evidence.iter().filter(|e| e["speaker"].as_str().unwrap().starts_with(r["person"].as_str().unwrap()));
+        assert_eq!((evidence.len(), theirs.count()), (3, 3), "{r}");
+    }
+    let zhao = &rows[2]["evidence"];
+    let times: Vec<&str> = zhao.as_array().unwrap().iter().map(|e| e["time"].as_str().unwrap()).collect();
+    assert_eq!(times, ["09:00:04", "09:00:03", "09:00:02"], "newest first");
     // No score, and no "best hits": 李小龙's 120 were only the newest of the 200 looked at.
     for r in &rows {
         assert!(r["score"].is_null() && r["best_hits"].is_null(), "{r}");

@@ -756,7 +756,11 @@ impl Query {
         // An `OR` is an operator too: only the first form of each term is read (`对账文件怎么下载
         // OR "快捷 支付"` searched the question alone, and the other order its two forms).
         let operator = |t: &TextTerm| t.negated || t.has_phrase() || t.typed.len() > 1;
-        if self.as_typed || !self.filters.is_empty() || self.terms.iter().any(operator) || self.terms.is_empty() {
+        // Filters of its own text are operators; ones set from outside it (a CLI flag, a
+        // browser chip) only narrow what the question finds (`对账怎么做 --since 2018` was
+        // searched word for word, as was every question pasted under a chip).
+        let typed_filter = self.filters.iter().any(|f| !f.narrows);
+        if self.as_typed || typed_filter || self.terms.iter().any(operator) || self.terms.is_empty() {
             return false;
         }
         // Folded: a traditional question asks as a simplified one does (`怎麼`).

@@ -54,6 +54,9 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
+/// A clause of a boolean query.
+type Clause = (Occur, Box<dyn TQuery>);
+
 /// A search that could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -898,7 +901,21 @@ impl State {
             forms.push(also);
             clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(recall, weight / total))));
         }
-        let tq = Box::new(BooleanQuery::new(clauses));
+        let mut tq: Box<dyn TQuery> = Box::new(BooleanQuery::new(clauses));
+        // A question is read whole only without filters of its own text; filters set from
+        // outside it (a CLI flag, a browser chip) narrow what it finds, scoring nothing.
+        let filters = self.filter_clauses(query)?;
+        if !filters.is_empty() {
+            let mut narrowed = vec![(Occur::Must, tq)];
+            let only = Box::new(BooleanQuery::new(
+                filters
+                    .into_iter()
+                    .chain(std::iter::once((Occur::Must, Box::new(AllQuery) as Box<dyn TQuery>)))
+                    .collect(),
+            ));
+            narrowed.push((Occur::Must, Box::new(ConstScoreQuery::new(only, 0.0))));
+            tq = Box::new(BooleanQuery::new(narrowed));
+        }
         // Not placed: a question's key terms include general words (支付机构, 通道) whose place
         // says little (measured: it did not help). How often it names them counts.
         Ok(Some(Plan {
@@ -1216,23 +1233,7 @@ impl State {
             // Scored only where a search asks (see `crate::union`).
             clauses.push((Occur::Must, crate::union::any_of(scored.into_iter().map(|(_, q)| q).collect())));
         }
-        // Values of one filter are ORed; filters of one key set from outside the query's text
-        // (a CLI flag, a browser chip) narrow the text's: a clause of their own.
-        for field in Field::ALL {
-            let (neg, pos): (Vec<&Filter>, Vec<&Filter>) = query.filters_on(field).partition(|f| f.negated);
-            for narrows in [false, true] {
-                let mut any_of = Vec::new();
-                for filter in pos.iter().filter(|f| f.narrows == narrows) {
-                    any_of.push((Occur::Should, self.filter_query(filter)?));
-                }
-                if !any_of.is_empty() {
-                    clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
-                }
-            }
-            for filter in neg {
-                clauses.push((Occur::MustNot, self.filter_query(filter)?));
-            }
-        }
+        clauses.extend(self.filter_clauses(query)?);
         // Discussion documents hold no text: only a query without a term could match them.
         if !query.has_words() {
             let discussion_docs = Term::from_field_text(f.unit, crate::index::schema::UNIT_DISCUSSION);
@@ -1244,6 +1245,29 @@ impl State {
         // A Latin body word only adds to the score of what the rest matches (see
         // `crate::optional`).
         Ok(crate::optional::boolean(clauses))
+    }
+
+    /// The clauses of `query`'s filters: values of one filter are ORed; filters of one key set
+    /// from outside the query's text (a CLI flag, a browser chip) narrow the text's, a clause
+    /// of their own; an excluded value is a clause that must not match.
+    fn filter_clauses(&self, query: &Query) -> Result<Vec<Clause>, SearchError> {
+        let mut clauses: Vec<Clause> = Vec::new();
+        for field in Field::ALL {
+            let (neg, pos): (Vec<&Filter>, Vec<&Filter>) = query.filters_on(field).partition(|f| f.negated);
+            for narrows in [false, true] {
+                let mut any_of = Vec::new();
+                for filter in pos.iter().filter(|f| f.narrows == narrows) {
+                    any_of.push((Occur::Should, self.filter_query(filter)?));
+                }
+                if !any_of.is_empty() {
+                    clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of)) as Box<dyn TQuery>));
+                }
+            }
+            for filter in neg {
+                clauses.push((Occur::MustNot, self.filter_query(filter)?));
+            }
+        }
+        Ok(clauses)
     }
 
     fn filter_query(&self, filter: &Filter) -> Result<Box<dyn TQuery>, SearchError> {

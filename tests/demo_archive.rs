@@ -865,6 +865,33 @@ fn a_flag_narrows_the_query_even_on_a_key_the_query_filters() {
         assert!(both.is_subset(&alone) && both.is_subset(&flagged), "{query:?} {flag:?}");
         assert!(both.len() < alone.len().max(flagged.len()), "{query:?} {flag:?} narrows");
     }
+    // A question pasted whole stays a question under a flag, which narrows what it finds: it
+    // was searched word for word (`对账文件怎么获取和解析？ --since 2018` found nothing).
+    let hits = |args: &[&str]| -> Vec<(String, u64, String)> {
+        json(args)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    v["path"].as_str().unwrap().to_owned(),
+                    v["line"].as_u64().unwrap(),
+                    v["date"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let question = "对账文件一般怎么获取和解析？";
+    let all = hits(&[question]);
+    let since: Vec<_> = all.iter().filter(|h| h.2.as_str() >= "2018-01-01").cloned().collect();
+    assert!(!since.is_empty() && since.len() < all.len(), "{all:?}");
+    let flagged = hits(&[question, "--since", "2018-01"]);
+    assert_eq!(
+        flagged.iter().collect::<std::collections::BTreeSet<_>>(),
+        since.iter().collect::<std::collections::BTreeSet<_>>(),
+        "the question's own hits, those since 2018"
+    );
+    // A filter typed in the text is an operator: the words are searched as typed.
+    assert!(hits(&[question, "date:2018.."]).len() < since.len());
 }
 
 /// The flags `--from --since --until --topic --group` add the same filters as the query

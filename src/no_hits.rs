@@ -38,6 +38,13 @@ impl Unit {
         }
     }
 
+    fn many(self) -> &'static str {
+        match self {
+            Unit::Messages => "messages",
+            Unit::Discussions => "discussions",
+        }
+    }
+
     /// How many of this unit `query` finds.
     fn total(self, engine: &Engine, query: &Query) -> Result<usize, SearchError> {
         match self {
@@ -172,14 +179,16 @@ fn typed(engine: &Engine, query: &Query, unit: Unit) -> Result<Option<String>, S
         return Ok(None);
     }
     let names = constraints.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(" ");
+    let (one, many) = (unit.one(), unit.many());
     if words.is_empty() && constraints.len() == 1 {
-        return Ok(Some(format!("no message matches {names}")));
+        return Ok(Some(format!("no {one} matches {names}")));
     }
     let mut culprits = Vec::new();
     for (name, without) in &constraints {
         // Without every filter and exclusion nothing is left: the query was that one filter.
         if !without.is_empty() {
-            let n = total(without)?;
+            // Counted as the search counts: a discussion may hold the words in two messages.
+            let n = unit.total(engine, without)?;
             if n > 0 {
                 let terms = without.terms.iter().map(ToString::to_string);
                 let shown: Vec<String> = terms.chain(without.filters.iter().map(ToString::to_string)).collect();
@@ -187,15 +196,14 @@ fn typed(engine: &Engine, query: &Query, unit: Unit) -> Result<Option<String>, S
             }
         }
     }
-    let subject = if words.is_empty() { "no message".to_owned() } else { format!("no message containing {together}") };
+    let holding = if unit == Unit::Messages { "containing" } else { "holding" };
+    let subject = if words.is_empty() { format!("no {one}") } else { format!("no {one} {holding} {together}") };
     Ok(Some(match culprits.as_slice() {
         [] => format!("{subject} matches {names} together (leaving out any one of them still finds none)"),
-        [(name, n, rest)] => format!("of the {} `{rest}` finds, none matches {name}", count(*n, "message", "messages")),
+        [(name, n, rest)] => format!("of the {} `{rest}` finds, none matches {name}", count(*n, one, many)),
         _ => {
-            let each: Vec<String> = culprits
-                .iter()
-                .map(|(name, n, _)| format!("without {name}, {}", count(*n, "message", "messages")))
-                .collect();
+            let each: Vec<String> =
+                culprits.iter().map(|(name, n, _)| format!("without {name}, {}", count(*n, one, many))).collect();
             format!("{subject} matches all of {names}: {}", each.join("; "))
         }
     }))

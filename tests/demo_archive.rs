@@ -1110,6 +1110,9 @@ fn a_query_finding_nothing_says_why_in_the_cli_and_the_browser() {
         // is one discussion holding both (it said "never in one message").
         ("discussions", "网联 留学", "no discussion holds both 网联 留学 (each occurs, never in one discussion)\n"),
         ("search", "对账 留学", "no message contains both 对账 留学 (each occurs, never in one message)\n"),
+        // One discussion holds both, in two messages: it is the filter that leaves none (it
+        // said that leaving out any one of them still finds none).
+        ("discussions", "对账 留学 date:2030", "of the 1 discussion `对账 留学` finds, none matches date:2030\n"),
     ] {
         let out = chatlore(&demo_archive(), dir.path(), &[cmd, q]);
         assert_eq!(out.status.code(), Some(1), "{cmd} {q}");

@@ -435,6 +435,24 @@ fn people_of_filters_alone_are_ranked_by_their_matching_messages() {
     assert_eq!(first["person"], "李小龙");
 }
 
+/// A speaker with no nickname (a header naming nobody, kept with an empty one) among the people
+/// of filters alone: their evidence cannot be looked up by `from:=`, which made the whole
+/// `people` command fail (`no speaker's nickname or name holds `=``); it answers, everyone
+/// listed.
+#[test]
+fn people_of_filters_alone_answer_with_a_nameless_speaker_among_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (archive, index) = (dir.path().join("archive"), dir.path().join("index"));
+    let texts: Vec<(String, String)> =
+        (0..210).map(|i| (format!("10:{:02}:{:02}", i / 60, i % 60), format!("第{i}条"))).collect();
+    let rows: Vec<(&str, &str, &str)> = texts.iter().map(|(t, x)| (t.as_str(), "王大锤-某支付", x.as_str())).collect();
+    write(&archive, "g/_posts/2018-01-02-chat.markdown", log("2018-01-02", &rows));
+    write(&archive, "g/_posts/2017-11-01-chat.markdown", log("2017-11-01", &[("09:00:00", "", "无名者说的话")]));
+    let out = chatlore(&archive, &index, &["people", "--json", "--limit", "0", "group:g"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 2, "{}", stdout(&out));
+}
+
 /// Nicknames hold Chinese punctuation (`李通，社区半径产品专家` and 17 more in the real archive):
 /// typed bare after `from:`, the whole nickname is the value, as through an ASCII comma, in
 /// the CLI, the engine and the browser alike; a value no speaker holds (`from:张，对账`) is an

@@ -43,12 +43,15 @@ its date, time, group and speaker (e.g. `payprod/_posts/2017-08-15-chat.markdown
 /// Serves MCP on stdin/stdout until the client closes it. The index is brought up to date
 /// first; nothing but protocol messages goes to stdout (notes go to stderr).
 pub fn run(archive: &Path, index_dir: &Path) -> Result<()> {
+    // Watched before the first update, as `index --watch` does: a log that arrives while that
+    // update runs is a change the watch has seen.
+    let watcher = ArchiveWatcher::new(archive, Some(index_dir));
     let engine = prepare(archive, index_dir)?;
     let tools = Arc::new(Tools::new(engine, archive.to_owned(), index_dir.to_owned()));
     // Logs that arrive while the server runs are indexed as they come; each call reads the
     // newest commit.
     let (followed, into) = (archive.to_owned(), index_dir.to_owned());
-    std::thread::spawn(move || follow(&followed, &into));
+    std::thread::spawn(move || follow(watcher, &followed, &into));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting tokio")?;
     runtime.block_on(async move {
         let service = Server::new(tools).serve(rmcp::transport::stdio()).await.context("starting the MCP session")?;
@@ -81,8 +84,8 @@ fn prepare(archive: &Path, index_dir: &Path) -> Result<Engine> {
 /// after the warnings not said yet (a file that is no log, or was read only in part, named with
 /// why). Another indexer at work is waited for; a failure is a note, and the next change tries
 /// again.
-fn follow(archive: &Path, index_dir: &Path) {
-    let mut watcher = match ArchiveWatcher::new(archive, Some(index_dir)) {
+fn follow(watcher: Result<ArchiveWatcher, crate::watch::WatchError>, archive: &Path, index_dir: &Path) {
+    let mut watcher = match watcher {
         Ok(w) => w,
         Err(e) => return note(&format!("{e}: logs that arrive are indexed when the server starts again")),
     };

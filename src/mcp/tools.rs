@@ -1419,7 +1419,12 @@ mod tests {
         let (_dir, t) = tools();
         for q in ["nosuchword", "对账 date:2030", "date:2030"] {
             let why = crate::no_hits::explain(&t.engine().unwrap(), &Query::parse(q).unwrap(), None).unwrap().unwrap();
-            for a in [t.search(&search(q)).unwrap(), t.search(&by_discussions(q)).unwrap()] {
+            // By discussions, counted in discussions (`of the 5 discussions `对账` finds, …`).
+            let discussions =
+                crate::no_hits::why_no_discussion(&t.engine().unwrap(), &Query::parse(q).unwrap()).unwrap();
+            for (a, why) in
+                [(t.search(&search(q)).unwrap(), &why), (t.search(&by_discussions(q)).unwrap(), &discussions)]
+            {
                 assert!(a.text.contains(&format!("`{q}`: {why}.")), "{q}: {}", a.text);
                 assert_eq!(a.json["why_none"], why.as_str());
             }

@@ -467,6 +467,34 @@ fn a_discussion_title_highlights_the_query_in_a_real_terminal() {
     tmux.exits_cleanly();
 }
 
+/// A discussion matched by words in different messages (on the demo archive, 网联 and 牌照
+/// are never in one message, but one discussion holds both, and none of its summary lines
+/// does) shows, under its title, a matching message with the words highlighted
+/// (`capture-pane -e`), not a summary line that matches nothing; and it holds still past every
+/// timer.
+#[test]
+fn a_discussion_matched_across_messages_shows_a_highlighted_line_in_a_real_terminal() {
+    let (arch, idx) = demo_copy();
+    let command = browser(arch.path(), &idx.path().join("index"), "");
+    let Some(tmux) = Tmux::start("disc-across", &command, 200, 30) else { return };
+    tmux.wait_for("everything listed", |s| s.contains("讨论 Discussions · 18 ") && s.contains("index ✓ 12 logs"));
+    tmux.text("网联 牌照");
+    tmux.wait_for("the one discussion", |s| s.contains("讨论 Discussions · 1 ") && s.contains(" msgs · "));
+    std::thread::sleep(PAST_EVERY_TIMER);
+    let captured = tmux.capture(true);
+    let lines: Vec<&str> = captured.lines().collect();
+    let row = lines.iter().position(|l| l.contains(" msgs · ")).expect("a discussion row");
+    // The results pane's part of the line under the row's title.
+    let best = lines[row + 1].split('│').nth(1).unwrap_or_default();
+    let marked = highlighted(best);
+    assert!(!marked.is_empty(), "the row's line is highlighted:\n{captured}");
+    assert!(marked.iter().all(|p| p == "网联" || p == "牌照"), "{marked:?}");
+    std::thread::sleep(PAST_EVERY_TIMER);
+    assert_eq!(tmux.capture(true), captured, "nothing moved");
+    tmux.keys(&["Enter", "q"]);
+    tmux.exits_cleanly();
+}
+
 /// The day view (`D`), read at a person's pace: its title counts the logs it lists (the
 /// demo's twelve all have messages), the newest day is selected in the selection's background,
 /// `j` moves it, and after every timer has run out the selection and the screen are unchanged.

@@ -42,7 +42,7 @@ pub struct WhoKnows {
     pub experts: Vec<Expert>,
     /// The query has no words, only filters (and exclusions): nothing to know about, so people
     /// are ranked by their matching messages, as the browser's insights count them; scores are
-    /// 0 and the evidence is each one's newest messages among the newest [`BEST_HITS`].
+    /// 0 and the evidence is each one's newest messages (looked up for the people shown).
     pub by_messages: bool,
 }
 
@@ -100,9 +100,12 @@ pub fn rank(hits: &[Hit], people: &People) -> Vec<(Person, f32, Vec<Hit>)> {
     ranked
 }
 
-/// Who knows about `query`: every person among its best hits, best first.
-pub fn who_knows(engine: &Engine, query: &Query) -> Result<WhoKnows, SearchError> {
-    who_knows_counted(engine, query, &engine.facets(query)?.people)
+/// Who knows about `query`: every person among its best hits, best first. For a query of
+/// filters alone, the first `shown` people (those the caller shows) get their own newest
+/// messages as evidence; looking them up for all (711 people of `group:proddev`) took 0.4 s
+/// for a page of ten.
+pub fn who_knows(engine: &Engine, query: &Query, shown: usize) -> Result<WhoKnows, SearchError> {
+    who_knows_counted(engine, query, &engine.facets(query)?.people, shown)
 }
 
 /// [`who_knows`] for a caller that has the query's facets already: `matching` is their count of
@@ -111,6 +114,7 @@ pub fn who_knows_counted(
     engine: &Engine,
     query: &Query,
     matching: &BTreeMap<String, u64>,
+    shown: usize,
 ) -> Result<WhoKnows, SearchError> {
     let results = engine.search(query, Page { limit: Some(BEST_HITS), offset: 0, sort: Sort::Relevance })?;
     let people = engine.people()?;
@@ -126,10 +130,7 @@ pub fn who_knows_counted(
             .iter()
             .filter(|(_, &n)| n > 0)
             .map(|(label, &n)| {
-                let mut hits = newest.remove(label.as_str()).unwrap_or_default();
-                if hits.len() < EVIDENCE && (hits.len() as u64) < n {
-                    hits = newest_of(engine, query, label, &people);
-                }
+                let hits = newest.remove(label.as_str()).unwrap_or_default();
                 let person = persons.get(label.as_str()).map_or_else(
                     || Person {
                         label: label.clone(),
@@ -144,6 +145,11 @@ pub fn who_knows_counted(
             })
             .collect();
         experts.sort_by(|a, b| b.matching.cmp(&a.matching).then_with(|| a.person.label.cmp(&b.person.label)));
+        for e in experts.iter_mut().take(shown) {
+            if e.hits.len() < EVIDENCE && (e.hits.len() as u64) < e.matching {
+                e.hits = newest_of(engine, query, &e.person.label, &people);
+            }
+        }
         return Ok(WhoKnows { total: results.total, weighed: results.hits.len(), experts, by_messages: true });
     }
     let experts = rank(&results.hits, &people)

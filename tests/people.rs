@@ -110,7 +110,7 @@ fn nicknames_of_one_person_are_one_person_everywhere() {
 fn who_knows_ranks_evidence_not_volume() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(&dir);
-    let who = chatlore::who::who_knows(&engine, &Query::parse("结售汇").unwrap()).unwrap();
+    let who = chatlore::who::who_knows(&engine, &Query::parse("结售汇").unwrap(), usize::MAX).unwrap();
     let labels: Vec<&str> = who.experts.iter().map(|e| e.person.label.as_str()).collect();
     // Two substantive explanations each beat three bare mentions.
     let pos = |l: &str| labels.iter().position(|x| *x == l).unwrap();

@@ -737,7 +737,7 @@ fn people_cmd(archive: &Path, index_dir: &Path, args: &PeopleArgs) -> Result<Exi
         print::people(&people.persons[..people.persons.len().min(limit)], args.json)?;
         people.persons.len()
     } else {
-        let who = chatlore::who::who_knows(&engine, &query)?;
+        let who = chatlore::who::who_knows(&engine, &query, limit)?;
         print::who_knows(&who, &engine.mention_names()?, limit, args.json)?;
         if who.experts.is_empty() {
             say_why_none(chatlore::no_hits::why_none(&engine, &query, None), archive, index_dir);

@@ -677,7 +677,7 @@ impl Tools {
             return self.everyone(limit, max_chars);
         }
         let engine = self.engine()?;
-        let who = crate::who::who_knows(&engine, &query)?;
+        let who = crate::who::who_knows(&engine, &query, limit)?;
         let handle = engine.handle();
         let names = &handle.meta.groups;
         let known = engine.mention_names()?;

@@ -112,12 +112,14 @@ impl Executor {
                 // Insights rank people by what they wrote about the words (crate::who); a
                 // query of filters only has no words to know about.
                 let experts = match &facets {
-                    Ok(f) if query.has_words() => crate::who::who_knows_counted(self.engine(), &query, &f.people)
-                        .map(|w| {
-                            let known = self.engine().mention_names().unwrap_or_default();
-                            w.experts.into_iter().map(|e| expert(e, &known)).collect()
-                        })
-                        .unwrap_or_default(),
+                    Ok(f) if query.has_words() => {
+                        crate::who::who_knows_counted(self.engine(), &query, &f.people, usize::MAX)
+                            .map(|w| {
+                                let known = self.engine().mention_names().unwrap_or_default();
+                                w.experts.into_iter().map(|e| expert(e, &known)).collect()
+                            })
+                            .unwrap_or_default()
+                    }
                     _ => Vec::new(),
                 };
                 Answer::Faceted { seq, facets, experts }
